@@ -1,0 +1,195 @@
+"""Controlled vocabularies: WZ 2008 industries, KldB 2010 professions, size classes, features.
+
+They are data (``core/data``), loaded once and shared; code refers to terms by their code only.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import tomllib
+from collections.abc import Iterator
+from importlib import resources
+
+from attrs import frozen
+
+from core.errors import ValidationError
+
+__all__ = [
+    "Term",
+    "Vocabulary",
+    "benefits",
+    "certificates",
+    "family_features",
+    "industries",
+    "industry_divisions",
+    "offers",
+    "profession_areas",
+    "professions",
+    "size_class_for",
+    "size_classes",
+    "statuses",
+]
+
+
+@frozen
+class Term:
+    """One entry of a vocabulary: a stable code and its labels."""
+
+    code: str
+    label_de: str
+    label_en: str
+    parent: str | None = None
+
+    def label(self, lang: str = "de") -> str:
+        """The label in ``lang`` (German for any language without its own label)."""
+        return self.label_en if lang == "en" else self.label_de
+
+
+@frozen
+class Vocabulary:
+    """An ordered set of terms with lookup by code."""
+
+    name: str
+    terms: tuple[Term, ...]
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    @functools.cached_property
+    def _by_code(self) -> dict[str, Term]:
+        return {t.code: t for t in self.terms}
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(t.code for t in self.terms)
+
+    def get(self, code: str) -> Term:
+        """The term with ``code``; a ValidationError lists the valid codes otherwise."""
+        try:
+            return self._by_code[code]
+        except KeyError:
+            shown = ", ".join(self.codes[:40]) + (" ..." if len(self.terms) > 40 else "")
+            raise ValidationError(
+                f"{code!r} is not a valid {self.name} code; valid codes are: {shown}."
+            ) from None
+
+    def label(self, code: str, lang: str = "de") -> str:
+        return self.get(code).label(lang)
+
+
+def _read_text(name: str) -> str:
+    return resources.files("core.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _csv_terms(name: str) -> tuple[tuple[str, str, Term], ...]:
+    rows = csv.DictReader(io.StringIO(_read_text(name)))
+    return tuple(
+        (
+            row["level"],
+            row["code"],
+            Term(row["code"], row["label_de"], row["label_en"], row["parent"] or None),
+        )
+        for row in rows
+    )
+
+
+@functools.cache
+def _toml_vocabularies() -> dict[str, object]:
+    return tomllib.loads(_read_text("vocabularies.toml"))
+
+
+def _toml_vocabulary(key: str, name: str) -> Vocabulary:
+    table = _toml_vocabularies()[key]
+    assert isinstance(table, dict)
+    return Vocabulary(
+        name, tuple(Term(t["code"], t["de"], t["en"]) for t in table["terms"])
+    )
+
+
+def _level(name: str, file: str, level: str) -> Vocabulary:
+    return Vocabulary(name, tuple(t for lvl, _, t in _csv_terms(file) if lvl == level))
+
+
+@functools.cache
+def industries() -> Vocabulary:
+    """WZ 2008 sections A-U."""
+    return _level("WZ 2008 section", "wz2008.csv", "section")
+
+
+@functools.cache
+def industry_divisions() -> Vocabulary:
+    """WZ 2008 divisions (two digits); ``parent`` is the section letter."""
+    return _level("WZ 2008 division", "wz2008.csv", "division")
+
+
+@functools.cache
+def profession_areas() -> Vocabulary:
+    """KldB 2010 Berufsbereiche (one digit)."""
+    return _level("KldB 2010 Berufsbereich", "kldb2010.csv", "bereich")
+
+
+@functools.cache
+def professions() -> Vocabulary:
+    """KldB 2010 Berufshauptgruppen (two digits); ``parent`` is the Berufsbereich."""
+    return _level("KldB 2010 Berufshauptgruppe", "kldb2010.csv", "hauptgruppe")
+
+
+@functools.cache
+def size_classes() -> Vocabulary:
+    """EU SME size classes by employee count."""
+    return _toml_vocabulary("size", "company size")
+
+
+@functools.cache
+def family_features() -> Vocabulary:
+    """Work-family compatibility features (Vereinbarkeit von Beruf und Familie)."""
+    return _toml_vocabulary("family", "work-family feature")
+
+
+@functools.cache
+def certificates() -> Vocabulary:
+    return _toml_vocabulary("certificates", "certificate")
+
+
+@functools.cache
+def offers() -> Vocabulary:
+    """What a company offers young people: Ausbildung, duales Studium, Praktikum, ..."""
+    return _toml_vocabulary("offers", "offer")
+
+
+@functools.cache
+def benefits() -> Vocabulary:
+    return _toml_vocabulary("benefits", "benefit")
+
+
+@functools.cache
+def statuses() -> Vocabulary:
+    return _toml_vocabulary("status", "status")
+
+
+@functools.cache
+def _size_limits() -> tuple[tuple[int, str], ...]:
+    table = _toml_vocabularies()["size"]
+    assert isinstance(table, dict)
+    return tuple(
+        (int(t.get("max_employees", 2**62)), str(t["code"])) for t in table["terms"]
+    )
+
+
+def size_class_for(employees: int) -> str:
+    """The EU SME class code for a head count: micro < 10 <= small < 50 <= medium < 250 <= large."""
+    if employees < 0:
+        raise ValidationError(f"Employee count must be 0 or more, not {employees}.")
+    for limit, code in _size_limits():
+        if employees <= limit:
+            return code
+    raise AssertionError("the last size class has no upper limit")

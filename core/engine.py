@@ -1,0 +1,131 @@
+"""The search engine of one process: an index snapshot that follows the database.
+
+Every process keeps its own ``SearchIndex``. Before answering, the engine checks (at most every
+``refresh_interval`` seconds) the database's change log and index generation: a few changed
+companies are patched into a new snapshot, a new generation (bulk import) rebuilds it in full.
+So a change committed by any process is findable within about ``refresh_interval`` plus the
+patch time everywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
+
+from core.errors import ConfigError
+from core.filters import FilterRegistry
+from core.index import SearchIndex
+from core.persistence import companies as repo
+from core.persistence.tables import ChangeRow
+from core.query import SearchQuery, SearchResult
+from core.search import MapOptions, search
+
+__all__ = ["SearchEngine"]
+
+#: Changes with sequence numbers up to this far below the newest seen are read again, because
+#: on PostgreSQL a transaction that took a lower number may commit after a higher one.
+LOOKBACK = 1000
+#: Above this many rows answered outside the text index, a patch becomes a full rebuild.
+MAX_PENDING_TEXT = 5000
+
+
+class SearchEngine:
+    """Holds the current index snapshot of this process and answers searches from it."""
+
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        registry: FilterRegistry,
+        *,
+        options: MapOptions | None = None,
+        refresh_interval: float = 0.5,
+        context: dict[str, Any] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._session_factory = session_factory
+        self.registry = registry
+        self.options = options or MapOptions()
+        self.refresh_interval = refresh_interval
+        self._context = context or {}
+        self._clock = clock
+        self._index: SearchIndex | None = None
+        self._lock = threading.Lock()
+        self._last_check = float("-inf")
+        self._generation = -1
+        self._seq = 0
+        self._applied: set[int] = set()
+        self.stats = {"full_builds": 0, "patches": 0, "last_build_seconds": 0.0}
+
+    @property
+    def index(self) -> SearchIndex:
+        """The current snapshot, refreshed first if the check interval has passed."""
+        self.refresh()
+        assert self._index is not None
+        return self._index
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        return search(self.index, query, self.options)
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Follow the database: patch or rebuild the snapshot if anything changed."""
+        now = self._clock()
+        if not force and self._index is not None and now - self._last_check < self.refresh_interval:
+            return
+        # a thread that finds another one refreshing keeps using the current snapshot
+        if not self._lock.acquire(blocking=self._index is None or force):
+            return
+        try:
+            if not force and self._index is not None and now - self._last_check < self.refresh_interval:
+                return
+            self._last_check = now
+            with self._session_factory() as session:
+                try:
+                    generation = repo.current_generation(session)
+                except (OperationalError, ProgrammingError) as exc:
+                    raise ConfigError(
+                        "The database has no regiokarte tables yet; run 'regiokarte init' first "
+                        f"({type(exc).__name__})."
+                    ) from None
+                if self._index is None or generation != self._generation:
+                    self._rebuild(session, generation)
+                else:
+                    self._patch(session)
+        finally:
+            self._lock.release()
+
+    def _rebuild(self, session: Session, generation: int) -> None:
+        started = time.perf_counter()
+        seq = int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
+        source = repo.load_index_source(session, context=self._context)
+        self._index = SearchIndex(source, self.registry, version=seq)
+        self._generation = generation
+        self._seq = seq
+        self._applied = set()
+        self.stats["full_builds"] += 1
+        self.stats["last_build_seconds"] = time.perf_counter() - started
+
+    def _patch(self, session: Session) -> None:
+        assert self._index is not None
+        changes = [
+            (s, c) for s, c in repo.read_changes(session, max(0, self._seq - LOOKBACK))
+            if s > self._seq or s not in self._applied
+        ]
+        if not changes:
+            return
+        ids = {c for _, c in changes}
+        source = repo.load_index_source(session, ids, context=self._context)
+        removed = ids - {int(i) for i in source.ids}
+        patched = self._index.patched(source, removed, version=max(self._seq, *(s for s, _ in changes)))
+        self._seq = patched.version
+        self._applied = {s for s in self._applied | {s for s, _ in changes} if s > self._seq - LOOKBACK}
+        if patched.text.pending > MAX_PENDING_TEXT:
+            self._rebuild(session, self._generation)
+            return
+        self._index = patched
+        self.stats["patches"] += 1

@@ -1,0 +1,77 @@
+"""The exceptions regiokarte raises, one tree with one root.
+
+::
+
+    RegiokarteError
+    ├── ConfigError (ValueError)           settings, region file or plugin set-up is invalid
+    │   └── PluginError                    a plugin is unknown, broken or misconfigured
+    ├── InvalidQuery (ValueError)          a search parameter is malformed or unknown
+    ├── ValidationError (ValueError)       a record (company, import row) is invalid
+    │   └── ImportError_ (ValidationError) an import file has bad rows; nothing was written
+    ├── NotFound (LookupError)             a company, layer or postcode does not exist
+    ├── Conflict (ValueError)              a write clashes with existing data (duplicate slug)
+    └── GeocodingError (LookupError)       a place could not be resolved to coordinates
+
+Every error carries a full-sentence message naming the bad value and what would be valid, and
+``errors``: a mapping from field name (or row number) to a list of messages, for APIs that show
+problems per field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+__all__ = [
+    "Conflict",
+    "ConfigError",
+    "GeocodingError",
+    "ImportError_",
+    "InvalidQuery",
+    "NotFound",
+    "PluginError",
+    "RegiokarteError",
+    "ValidationError",
+]
+
+
+class RegiokarteError(Exception):
+    """Root of every error regiokarte raises on purpose."""
+
+    def __init__(
+        self, message: str, errors: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors: dict[str, list[str]] = {k: list(v) for k, v in (errors or {}).items()}
+
+
+class ConfigError(RegiokarteError, ValueError):
+    """The configuration (settings file, environment, region) is invalid."""
+
+
+class PluginError(ConfigError):
+    """A plugin is unknown, cannot be loaded or has invalid settings."""
+
+
+class InvalidQuery(RegiokarteError, ValueError):
+    """A search parameter is malformed, out of range or names no registered filter."""
+
+
+class ValidationError(RegiokarteError, ValueError):
+    """A record does not satisfy the model's rules."""
+
+
+class ImportError_(ValidationError):  # noqa: N801 - "ImportError" is a builtin with another meaning
+    """An import file has bad rows; the import was rolled back and nothing changed."""
+
+
+class NotFound(RegiokarteError, LookupError):
+    """The requested object does not exist (or is not visible to the caller)."""
+
+
+class Conflict(RegiokarteError, ValueError):
+    """A write clashes with existing data."""
+
+
+class GeocodingError(RegiokarteError, LookupError):
+    """An address, postcode or town could not be turned into coordinates."""

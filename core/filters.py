@@ -1,0 +1,282 @@
+"""The filter registry: every search filter is a registered ``FilterSpec``.
+
+A spec says what the filter is called (German and English), its kind, its choices, and how to
+read its values for *all* companies at once into an index column (``column``). Core filters and
+plugin filters are registered the same way, through the ``register_filters`` hook.
+
+Index columns by kind (``n`` companies, ``k`` choices):
+
+* ``choice``: int array (n,), the index of the company's choice or -1;
+* ``multichoice``: bool array (n, k);
+* ``range``: float array (n,), NaN where unknown;
+* ``bool``: bool array (n,);
+* ``geo`` and ``text``: handled by the engine itself (no column).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from attrs import field, frozen
+
+from core.classifications import Vocabulary
+from core.errors import ConfigError, InvalidQuery
+
+if TYPE_CHECKING:
+    from core.index import IndexSource
+
+__all__ = [
+    "Choice",
+    "FilterKind",
+    "FilterRegistry",
+    "FilterSpec",
+    "Range",
+    "choices_from",
+]
+
+Column = Callable[["IndexSource"], np.ndarray]
+
+
+class FilterKind(enum.StrEnum):
+    CHOICE = "choice"
+    MULTICHOICE = "multichoice"
+    RANGE = "range"
+    BOOL = "bool"
+    GEO = "geo"
+    TEXT = "text"
+
+
+@frozen
+class Choice:
+    """One option of a choice filter."""
+
+    value: str
+    label_de: str
+    label_en: str
+    group: str | None = None
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_de
+
+
+def choices_from(vocabulary: Vocabulary) -> tuple[Choice, ...]:
+    """Choices for every term of a vocabulary, grouped by the term's parent."""
+    return tuple(Choice(t.code, t.label_de, t.label_en, t.parent) for t in vocabulary)
+
+
+@frozen
+class Range:
+    """Bounds of a range filter; either side may be open (None). Both bounds are inclusive."""
+
+    low: float | None = None
+    high: float | None = None
+
+
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+@frozen
+class FilterSpec:
+    """A search filter: its key in URLs, labels, kind, choices and index column."""
+
+    key: str
+    label_de: str
+    label_en: str
+    kind: FilterKind = field(converter=FilterKind)
+    column: Column | None = field(default=None, eq=False, repr=False)
+    choices: tuple[Choice, ...] = ()
+    match: str = "any"
+    facet: bool = True
+    single: str = "max"
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    help_de: str = ""
+    help_en: str = ""
+    plugin: str = "core"
+    group: str = "company"
+
+    def __attrs_post_init__(self) -> None:
+        if not _KEY.fullmatch(self.key):
+            raise ConfigError(
+                f"Filter key {self.key!r} (plugin {self.plugin}) must be lower-case letters, "
+                "digits and underscores, starting with a letter, at most 40 characters."
+            )
+        if self.kind in (FilterKind.CHOICE, FilterKind.MULTICHOICE) and not self.choices:
+            raise ConfigError(f"Filter {self.key!r} (plugin {self.plugin}) needs choices.")
+        if self.match not in ("any", "all"):
+            raise ConfigError(f"Filter {self.key!r}: match must be 'any' or 'all', not {self.match!r}.")
+        if self.single not in ("min", "max", "exact"):
+            raise ConfigError(f"Filter {self.key!r}: single must be min, max or exact.")
+        if self.kind not in (FilterKind.GEO, FilterKind.TEXT) and self.column is None:
+            raise ConfigError(f"Filter {self.key!r} (plugin {self.plugin}) needs a column function.")
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_de
+
+    def help(self, lang: str) -> str:
+        return self.help_en if lang == "en" else self.help_de
+
+    @property
+    def is_faceted(self) -> bool:
+        """Whether results count per value of this filter."""
+        return self.facet and self.kind in (FilterKind.CHOICE, FilterKind.MULTICHOICE, FilterKind.BOOL)
+
+    @property
+    def choice_values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def parse(self, values: Sequence[str]) -> Any:
+        """Turn raw URL values into the typed filter value; InvalidQuery names the problem."""
+        values = [v.strip() for v in values if v is not None and v.strip() != ""]
+        if not values:
+            return None
+        if self.kind in (FilterKind.CHOICE, FilterKind.MULTICHOICE):
+            valid = set(self.choice_values)
+            # comma-separated lists are accepted as well as repeated parameters
+            flat = [p.strip() for v in values for p in v.split(",") if p.strip()]
+            bad = [v for v in flat if v not in valid]
+            if bad:
+                shown = ", ".join(self.choice_values[:50])
+                raise InvalidQuery(
+                    f"{', '.join(map(repr, bad))} is not a valid value for filter {self.key!r}; "
+                    f"valid values are: {shown}.",
+                    {self.key: [f"unknown value {b!r}" for b in bad]},
+                )
+            return tuple(dict.fromkeys(flat))
+        if self.kind is FilterKind.BOOL:
+            if len(values) > 1:
+                raise InvalidQuery(f"Filter {self.key!r} takes one value (true or false).",
+                                   {self.key: ["one value expected"]})
+            text = values[0].lower()
+            if text in ("1", "true", "yes", "on", "ja"):
+                return True
+            if text in ("0", "false", "no", "off", "nein"):
+                return None
+            raise InvalidQuery(f"Filter {self.key!r} takes true or false, not {values[0]!r}.",
+                               {self.key: ["true or false expected"]})
+        if self.kind is FilterKind.RANGE:
+            if len(values) > 1:
+                raise InvalidQuery(f"Filter {self.key!r} takes one value such as 10..49.",
+                                   {self.key: ["one value expected"]})
+            return self._parse_range(values[0])
+        raise InvalidQuery(f"Filter {self.key!r} is not set through a filter parameter.")
+
+    def _parse_range(self, text: str) -> Range:
+        def number(part: str) -> float | None:
+            if part == "":
+                return None
+            try:
+                value = float(part.replace(",", "."))
+            except ValueError:
+                raise InvalidQuery(
+                    f"{text!r} is not a valid value for filter {self.key!r}; use a number or a "
+                    "range such as 10..49, ..5 or 10..",
+                    {self.key: ["number or range expected"]},
+                ) from None
+            if not math.isfinite(value):
+                raise InvalidQuery(f"Filter {self.key!r} needs a finite number, not {part!r}.",
+                                   {self.key: ["finite number expected"]})
+            for bound, ok in ((self.minimum, value >= (self.minimum or 0)),
+                              (self.maximum, value <= (self.maximum or 0))):
+                if bound is not None and not ok:
+                    raise InvalidQuery(
+                        f"{part} is out of range for filter {self.key!r}; use a value between "
+                        f"{self.minimum} and {self.maximum}.",
+                        {self.key: ["out of range"]},
+                    )
+            return value
+
+        if ".." in text:
+            low_text, _, high_text = text.partition("..")
+            low, high = number(low_text.strip()), number(high_text.strip())
+        else:
+            value = number(text)
+            low, high = {"max": (None, value), "min": (value, None), "exact": (value, value)}[
+                self.single
+            ]
+        if low is not None and high is not None and low > high:
+            raise InvalidQuery(f"Filter {self.key!r}: the lower bound {low:g} exceeds the upper "
+                               f"bound {high:g}.", {self.key: ["lower bound exceeds upper bound"]})
+        return Range(low, high)
+
+    def format_value(self, value: Any) -> list[str]:
+        """The URL form of a typed value (the inverse of ``parse``)."""
+        if isinstance(value, Range):
+            low = "" if value.low is None else f"{value.low:g}"
+            high = "" if value.high is None else f"{value.high:g}"
+            return [f"{low}..{high}"]
+        if value is True:
+            return ["true"]
+        return list(value)
+
+
+class FilterRegistry:
+    """The filters in force: core's and every enabled plugin's, in registration order."""
+
+    def __init__(self, specs: Iterable[FilterSpec] = ()) -> None:
+        self._specs: dict[str, FilterSpec] = {}
+        for spec in specs:
+            self.add(spec)
+
+    def add(self, spec: FilterSpec) -> None:
+        if spec.key in self._specs:
+            other = self._specs[spec.key]
+            raise ConfigError(
+                f"Filter key {spec.key!r} is registered twice: by {other.plugin} and by "
+                f"{spec.plugin}; plugin filters should be prefixed with the plugin name."
+            )
+        self._specs[spec.key] = spec
+
+    def __iter__(self) -> Iterator[FilterSpec]:
+        return iter(self._specs.values())
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._specs
+
+    def __getitem__(self, key: str) -> FilterSpec:
+        try:
+            return self._specs[key]
+        except KeyError:
+            raise InvalidQuery(
+                f"{key!r} is not a filter; known filters are: {', '.join(self._specs)}.",
+                {key: ["unknown filter"]},
+            ) from None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self._specs)
+
+    def indexed(self) -> list[FilterSpec]:
+        """Specs that own an index column."""
+        return [s for s in self._specs.values() if s.column is not None]
+
+    def parse_filters(self, params: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+        """Typed values of every filter given in ``params``; all problems reported at once."""
+        values: dict[str, Any] = {}
+        problems: dict[str, list[str]] = {}
+        messages: list[str] = []
+        for key, raw in params.items():
+            try:
+                spec = self[key]
+                if spec.column is None:
+                    raise InvalidQuery(f"{key!r} is not set through a filter parameter.")
+                value = spec.parse(list(raw))
+            except InvalidQuery as exc:
+                messages.append(exc.message)
+                for k, v in (exc.errors or {key: [exc.message]}).items():
+                    problems.setdefault(k, []).extend(v)
+                continue
+            if value is not None:
+                values[key] = value
+        if messages:
+            raise InvalidQuery(" ".join(messages), problems)
+        return values

@@ -1,0 +1,45 @@
+"""Distances and projections on numpy arrays (no per-row Python)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "EARTH_RADIUS_M",
+    "haversine_m",
+    "mercator_xy",
+    "radius_bbox",
+]
+
+#: IUGG mean Earth radius, the usual choice for haversine distances.
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def haversine_m(lat1: float | np.ndarray, lon1: float | np.ndarray,
+                lat2: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
+    """Great-circle distance in metres between points given in degrees (broadcasts)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dphi / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2.0) ** 2
+    return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def radius_bbox(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of a box that surely contains the circle (with a margin)."""
+    margin = 1.001
+    dlat = math.degrees(radius_m * margin / EARTH_RADIUS_M)
+    coslat = math.cos(math.radians(min(89.0, abs(lat) + dlat)))
+    dlon = math.degrees(radius_m * margin / (EARTH_RADIUS_M * max(coslat, 1e-6)))
+    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
+
+
+def mercator_xy(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Web Mercator coordinates in [0, 1) (x east, y south), as map tiles use them."""
+    lat = np.clip(lat, -85.05112878, 85.05112878)
+    x = (np.asarray(lon) + 180.0) / 360.0
+    s = np.sin(np.radians(lat))
+    y = 0.5 - np.log((1.0 + s) / (1.0 - s)) / (4.0 * math.pi)
+    return x, y

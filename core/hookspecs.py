@@ -1,0 +1,86 @@
+"""Every hook regiokarte calls, with when it is called, its arguments and what to return.
+
+Plugins implement hooks with ``@hookimpl`` (``from core.hookspecs import hookimpl``), as module
+functions or methods, taking only the arguments they need; hooks are always called with keyword
+arguments, so later versions can add arguments without breaking a plugin.
+
+Registry hooks are called once, when the platform starts, in plugin order (core first, then
+the ``plugins.enabled`` list); their list results are concatenated. Event hooks are called
+after the change they report was committed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from core.filters import FilterSpec
+    from core.layers import Layer
+    from core.platform import Platform
+
+__all__ = ["PROJECT", "hookimpl", "hookspec"]
+
+PROJECT = "regiokarte"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def register_filters(platform: Platform) -> list[FilterSpec]:
+    """Return the search filters this plugin adds.
+
+    Called once at start-up. ``platform`` gives the settings (``platform.plugin_settings(name)``),
+    the region and the database. Each ``FilterSpec`` needs a key unique across plugins (prefix it
+    with the plugin's name), labels in German and English, a kind, and for all kinds but geo and
+    text a ``column`` function that reads the filter's values for all companies of an
+    ``IndexSource`` at once. Return an empty list (or nothing) to add none.
+    """
+
+
+@hookspec
+def register_layers(platform: Platform) -> list[Layer]:
+    """Return the map layers this plugin adds (``core.layers.Layer``).
+
+    Called once at start-up. A layer's ``features(bbox, lang)`` function is called per request
+    and must answer from data it prepared (an index or a query with a bounding box), never by
+    scanning every row in Python.
+    """
+
+
+@hookspec
+def register_migrations(platform: Platform) -> list[str]:
+    """Return folders of Alembic revision scripts for this plugin's own tables.
+
+    Called by ``regiokarte init`` (and ``core.platform.Platform.upgrade_database``). The plugin's
+    revisions form their own branch (``branch_labels = ("<plugin>",)``,
+    ``depends_on = "core@head"`` or a core revision) and create tables named ``<plugin>_*`` only.
+    """
+
+
+@hookspec
+def register_commands(platform: Platform) -> list[Any]:
+    """Return ``click`` commands or groups to add under the ``regiokarte`` command.
+
+    Called when the command line starts. Name a group after the plugin
+    (``regiokarte childcare import ...``).
+    """
+
+
+@hookspec
+def register_blueprints(platform: Platform) -> list[Any]:
+    """Return Flask blueprints (API and HTML) that the web app mounts.
+
+    Called once when the web app is created. API blueprints should use the URL prefix
+    ``/api/v1/<plugin>``; core never imports Flask, so the objects are passed on untouched.
+    """
+
+
+@hookspec
+def company_changed(platform: Platform, company_id: int, deleted: bool) -> None:
+    """Called after a company was created, changed or deleted and the change was committed.
+
+    ``deleted`` is true when the company is gone. Use it to refresh data derived from companies;
+    the search index follows by itself. The return value is ignored.
+    """

@@ -1,0 +1,244 @@
+"""The in-memory columnar search index: one row per published company, numpy columns.
+
+The database is the source of truth. A ``SearchIndex`` is an immutable snapshot built from an
+``IndexSource`` (the searchable fields of many companies, column by column); changes produce a
+new snapshot (``patched``) so a search never sees a half-applied change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from attrs import define, field
+
+from core import classifications as vocab
+from core.filters import Choice, FilterKind, FilterRegistry, FilterSpec
+from core.geo import mercator_xy
+from core.model import Company
+from core.textindex import TextIndex, fold
+
+__all__ = ["IndexSource", "SearchIndex"]
+
+
+@define
+class IndexSource:
+    """The searchable fields of a set of companies, one list or array per field.
+
+    Filter ``column`` functions read from it; the helpers turn per-company values into the
+    column shapes the index wants. ``context`` carries what plugin columns may need besides
+    the companies (for example a ``session_factory`` to read their own tables).
+    """
+
+    ids: np.ndarray
+    names: list[str]
+    slugs: list[str]
+    descriptions: list[str]
+    towns: list[str]
+    ags: list[str]
+    postcodes: list[str]
+    lat: np.ndarray
+    lon: np.ndarray
+    industry: list[str]
+    industry_division: list[str | None]
+    professions: list[tuple[str, ...]]
+    employees: np.ndarray
+    family: list[tuple[str, ...]]
+    offers: list[tuple[str, ...]]
+    benefits: list[tuple[str, ...]]
+    certificates: list[tuple[str, ...]]
+    is_demo: np.ndarray
+    extensions: list[dict[str, Any]]
+    context: dict[str, Any] = field(factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_companies(cls, companies: Iterable[Company], context: dict[str, Any] | None = None) -> IndexSource:
+        """Columns from Company values (companies without a location are left out)."""
+        rows = [c for c in companies if c.location is not None]
+        return cls(
+            ids=np.fromiter((c.id or 0 for c in rows), dtype=np.int64, count=len(rows)),
+            names=[c.name for c in rows],
+            slugs=[c.slug for c in rows],
+            descriptions=[c.description for c in rows],
+            towns=[c.address.town for c in rows],
+            ags=[c.address.ags for c in rows],
+            postcodes=[c.address.postcode for c in rows],
+            lat=np.fromiter((c.location.lat for c in rows), dtype=np.float64, count=len(rows)),  # type: ignore[union-attr]
+            lon=np.fromiter((c.location.lon for c in rows), dtype=np.float64, count=len(rows)),  # type: ignore[union-attr]
+            industry=[c.industry for c in rows],
+            industry_division=[c.industry_division for c in rows],
+            professions=[c.professions for c in rows],
+            employees=np.fromiter((c.employees for c in rows), dtype=np.int64, count=len(rows)),
+            family=[c.family for c in rows],
+            offers=[c.offers for c in rows],
+            benefits=[c.benefits for c in rows],
+            certificates=[c.certificates for c in rows],
+            is_demo=np.fromiter((c.is_demo for c in rows), dtype=bool, count=len(rows)),
+            extensions=[c.extensions for c in rows],
+            context=dict(context or {}),
+        )
+
+    # --- helpers for column functions -------------------------------------------------------
+
+    @staticmethod
+    def choice_column(values: Sequence[str | None], choices: Sequence[Choice]) -> np.ndarray:
+        """int16 codes: the position of each value among ``choices``, -1 when absent."""
+        position = {c.value: i for i, c in enumerate(choices)}
+        return np.fromiter((position.get(v, -1) if v is not None else -1 for v in values),
+                           dtype=np.int16, count=len(values))
+
+    @staticmethod
+    def multichoice_column(values: Sequence[Iterable[str]], choices: Sequence[Choice]) -> np.ndarray:
+        """bool matrix (n, k): whether row i has choice j."""
+        position = {c.value: i for i, c in enumerate(choices)}
+        out = np.zeros((len(values), len(choices)), dtype=bool)
+        rows: list[int] = []
+        cols: list[int] = []
+        for row, items in enumerate(values):
+            for item in items:
+                col = position.get(item)
+                if col is not None:
+                    rows.append(row)
+                    cols.append(col)
+        out[rows, cols] = True
+        return out
+
+    def extension(self, plugin: str, key: str, default: Any = None) -> list[Any]:
+        """Per company: ``extensions[plugin][key]`` or ``default``."""
+        return [(e.get(plugin) or {}).get(key, default) for e in self.extensions]
+
+    def documents(self) -> list[str]:
+        """The text each company is found by: name, description, town, industry, professions."""
+        industries, professions = vocab.industries(), vocab.professions()
+        label = {t.code: f"{t.label_de} {t.label_en}" for t in industries}
+        plabel = {t.code: t.label_de for t in professions}
+        return [
+            " ".join((name, desc, town, label.get(ind, ""), *(plabel.get(p, "") for p in profs)))
+            for name, desc, town, ind, profs in zip(
+                self.names, self.descriptions, self.towns, self.industry, self.professions,
+                strict=True,
+            )
+        ]
+
+
+def _empty_like(column: np.ndarray, n: int) -> np.ndarray:
+    return np.zeros((n, *column.shape[1:]), dtype=column.dtype)
+
+
+class SearchIndex:
+    """An immutable snapshot of the searchable data, as numpy columns."""
+
+    def __init__(self, source: IndexSource, registry: FilterRegistry, version: int = 0) -> None:
+        self.version = version
+        self.registry = registry
+        n = len(source)
+        self.ids = source.ids.astype(np.int64, copy=True)
+        self.lat = source.lat.astype(np.float64, copy=True)
+        self.lon = source.lon.astype(np.float64, copy=True)
+        self.mx, self.my = mercator_xy(self.lat, self.lon)
+        self.alive = np.ones(n, dtype=bool)
+        self.names = list(source.names)
+        self.slugs = list(source.slugs)
+        self.towns = list(source.towns)
+        self.industries = list(source.industry)
+        self.sizes = [vocab.size_class_for(int(e)) for e in source.employees]
+        self.is_demo = source.is_demo.astype(bool, copy=True)
+        self.sort_names = [fold(name) for name in source.names]
+        self.columns: dict[str, np.ndarray] = {}
+        for spec in registry.indexed():
+            self.columns[spec.key] = _checked_column(spec, source, n)
+        self.text = TextIndex(source.documents())
+        self.row_of = {int(i): r for r, i in enumerate(self.ids)}
+        self._order_names()
+
+    def _order_names(self) -> None:
+        # stable sort by folded name, then id, so equal names keep a fixed order
+        names = np.array(self.sort_names, dtype=str) if self.sort_names else np.zeros(0, dtype="<U1")
+        self.name_order = np.lexsort((self.ids, names)) if len(self.ids) else np.zeros(0, np.int64)
+        self.name_rank = np.empty_like(self.name_order)
+        self.name_rank[self.name_order] = np.arange(len(self.name_order))
+
+    @property
+    def size(self) -> int:
+        """Number of companies the index answers for."""
+        return int(np.count_nonzero(self.alive))
+
+    def patched(self, source: IndexSource, removed: Iterable[int], version: int) -> SearchIndex:
+        """A new snapshot with ``source``'s companies added or replaced and ``removed`` dropped."""
+        new = object.__new__(SearchIndex)
+        new.__dict__.update(self.__dict__)
+        new.version = version
+        new.row_of = dict(self.row_of)
+        changed = {int(i): pos for pos, i in enumerate(source.ids)}
+        appended = [i for i in changed if i not in new.row_of]
+        n_old, n_new = len(self.ids), len(self.ids) + len(appended)
+        for offset, company_id in enumerate(appended):
+            new.row_of[company_id] = n_old + offset
+
+        def grown(array: np.ndarray) -> np.ndarray:
+            return np.concatenate([array, _empty_like(array, n_new - n_old)]) if n_new > n_old else array.copy()
+
+        new.ids = grown(self.ids)
+        new.lat, new.lon = grown(self.lat), grown(self.lon)
+        new.mx, new.my = grown(self.mx), grown(self.my)
+        new.alive = grown(self.alive)
+        new.is_demo = grown(self.is_demo)
+        new.names, new.slugs = list(self.names), list(self.slugs)
+        new.towns, new.industries, new.sizes = list(self.towns), list(self.industries), list(self.sizes)
+        new.sort_names = list(self.sort_names)
+        for lst in (new.names, new.slugs, new.towns, new.industries, new.sizes, new.sort_names):
+            lst.extend([""] * (n_new - n_old))
+        new.columns = {key: grown(col) for key, col in self.columns.items()}
+
+        for company_id in removed:
+            row = new.row_of.get(int(company_id))
+            if row is not None and int(company_id) not in changed:
+                new.alive[row] = False
+        if len(source):
+            rows = np.fromiter((new.row_of[int(i)] for i in source.ids), dtype=np.int64, count=len(source))
+            new.ids[rows] = source.ids
+            new.lat[rows], new.lon[rows] = source.lat, source.lon
+            new.mx[rows], new.my[rows] = mercator_xy(source.lat, source.lon)
+            new.alive[rows] = True
+            new.is_demo[rows] = source.is_demo
+            for pos, row in enumerate(rows):
+                new.names[row], new.slugs[row] = source.names[pos], source.slugs[pos]
+                new.towns[row], new.industries[row] = source.towns[pos], source.industry[pos]
+                new.sizes[row] = vocab.size_class_for(int(source.employees[pos]))
+                new.sort_names[row] = fold(source.names[pos])
+            for spec in self.registry.indexed():
+                new.columns[spec.key][rows] = _checked_column(spec, source, len(source))
+            documents = source.documents()
+            new.text = self.text.with_documents(n_new, {int(r): documents[p] for p, r in enumerate(rows)})
+        else:
+            new.text = self.text.with_documents(n_new, {})
+        new._order_names()
+        return new
+
+
+def _checked_column(spec: FilterSpec, source: IndexSource, n: int) -> np.ndarray:
+    assert spec.column is not None
+    column = np.asarray(spec.column(source))
+    expected: dict[FilterKind, Callable[[np.ndarray], bool]] = {
+        FilterKind.CHOICE: lambda c: c.shape == (n,) and np.issubdtype(c.dtype, np.integer),
+        FilterKind.MULTICHOICE: lambda c: c.shape == (n, len(spec.choices)) and c.dtype == bool,
+        FilterKind.RANGE: lambda c: c.shape == (n,) and np.issubdtype(c.dtype, np.floating),
+        FilterKind.BOOL: lambda c: c.shape == (n,) and c.dtype == bool,
+    }
+    if not expected[spec.kind](column):
+        raise TypeError(
+            f"The column function of filter {spec.key!r} (plugin {spec.plugin}) returned an array "
+            f"of shape {column.shape} and type {column.dtype}; a {spec.kind.value} filter needs "
+            + {
+                FilterKind.CHOICE: f"integers of shape ({n},)",
+                FilterKind.MULTICHOICE: f"booleans of shape ({n}, {len(spec.choices)})",
+                FilterKind.RANGE: f"floats of shape ({n},) with NaN for unknown",
+                FilterKind.BOOL: f"booleans of shape ({n},)",
+            }[spec.kind]
+            + "."
+        )
+    return column

@@ -1,0 +1,196 @@
+"""Plugins: manifests and the factory that builds a checked PluginManager for given settings.
+
+A plugin is a module (or object) registered under the entry-point group ``regiokarte.plugins``
+with a ``MANIFEST`` attribute (``PluginManifest``) and ``@hookimpl`` functions. Only plugins named
+in ``plugins.enabled`` are registered, in that order, after the built-in ``core`` plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import metadata
+from typing import Any
+
+import attrs
+import pluggy
+from attrs import define, field, frozen
+
+from core import hookspecs
+from core.errors import ConfigError, PluginError
+from core.settings import Settings, structure_settings
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PLUGIN_API_VERSION",
+    "LoadedPlugin",
+    "PluginManifest",
+    "available_plugins",
+    "make_plugin_manager",
+]
+
+ENTRY_POINT_GROUP = "regiokarte.plugins"
+#: The plugin API this core provides; a plugin names the major version it was written for.
+PLUGIN_API_VERSION = "1.0"
+
+
+@frozen
+class PluginManifest:
+    """What a plugin declares about itself."""
+
+    name: str
+    title_de: str
+    title_en: str
+    version: str
+    api_version: str = "1.0"
+    requires: tuple[str, ...] = ()
+    settings: type | None = None
+    description: str = ""
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_de
+
+
+@define
+class LoadedPlugin:
+    """A plugin as enabled: manifest, the registered object, validated settings."""
+
+    manifest: PluginManifest
+    module: Any = field(repr=False)
+    settings: Any = None
+    origin: str = "entry point"
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name
+
+    def hook_names(self, pm: pluggy.PluginManager) -> list[str]:
+        return sorted(h.name for h in (pm.get_hookcallers(self.module) or []))
+
+    def settings_dict(self, redact: bool = True) -> dict[str, Any]:
+        """Settings as a plain dict; values of keys that look secret are replaced."""
+        if self.settings is None:
+            return {}
+        data = attrs.asdict(self.settings)
+        if redact:
+            for key in data:
+                if any(word in key.lower() for word in ("secret", "password", "token", "key")):
+                    data[key] = "***"
+        return data
+
+
+def available_plugins() -> dict[str, metadata.EntryPoint]:
+    """Installed plugins by name (entry-point group ``regiokarte.plugins``)."""
+    return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def _manifest_of(name: str, module: Any, problems: list[str]) -> PluginManifest | None:
+    manifest = getattr(module, "MANIFEST", None)
+    if not isinstance(manifest, PluginManifest):
+        problems.append(f"plugin {name!r}: it has no MANIFEST (a core.plugins.PluginManifest).")
+        return None
+    if manifest.name != name:
+        problems.append(f"plugin {name!r}: its MANIFEST is named {manifest.name!r}; the "
+                        "entry-point name and the manifest name must agree.")
+    wanted_major = manifest.api_version.split(".")[0]
+    if wanted_major != PLUGIN_API_VERSION.split(".")[0]:
+        problems.append(f"plugin {name!r}: it needs plugin API {manifest.api_version}, this core "
+                        f"provides {PLUGIN_API_VERSION}; install a matching version.")
+    return manifest
+
+
+def make_plugin_manager(
+    settings: Settings,
+    *,
+    builtin: Any = None,
+    extra: Mapping[str, Any] | None = None,
+) -> tuple[pluggy.PluginManager, list[LoadedPlugin]]:
+    """A fresh PluginManager with core and every enabled plugin, checked.
+
+    ``extra`` maps plugin names to plugin objects available besides the installed entry points
+    (tests use it for their fake plugins). Every problem (unknown plugin, import error, missing
+    dependency, bad setting) is collected and raised at once as one ``PluginError``.
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    loaded: list[LoadedPlugin] = []
+    if builtin is None:
+        from core import builtin as builtin_module
+
+        builtin = builtin_module
+    core_manifest = builtin.MANIFEST
+    pm.register(builtin, name="core")
+    loaded.append(LoadedPlugin(core_manifest, builtin, None, "built in"))
+
+    installed: dict[str, Any] = dict(available_plugins())
+    installed.update(extra or {})
+    enabled = list(settings.plugins.enabled)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for name in enabled:
+        if name in seen:
+            problems.append(f"plugins.enabled names {name!r} twice; list each plugin once.")
+            continue
+        seen.add(name)
+        if name == "core":
+            problems.append("plugins.enabled must not name 'core'; core is always enabled.")
+            continue
+        if name not in installed:
+            known = ", ".join(sorted(installed)) or "none"
+            problems.append(f"plugins.enabled names {name!r}, which is not installed; installed "
+                            f"plugins are: {known}.")
+            continue
+        source = installed[name]
+        try:
+            module = source.load() if isinstance(source, metadata.EntryPoint) else source
+        except Exception as exc:  # noqa: BLE001 - any import error of a plugin is reported
+            problems.append(f"plugin {name!r} cannot be loaded: {type(exc).__name__}: {exc}.")
+            continue
+        manifest = _manifest_of(name, module, problems)
+        if manifest is None:
+            continue
+        for needed in manifest.requires:
+            if needed not in enabled:
+                problems.append(f"plugin {name!r} requires plugin {needed!r}; add it to "
+                                "plugins.enabled.")
+            elif enabled.index(needed) > enabled.index(name):
+                problems.append(f"plugin {name!r} requires plugin {needed!r}, which must come "
+                                "before it in plugins.enabled.")
+        plugin_settings = None
+        options = settings.plugins.options.get(name, {})
+        if not isinstance(options, Mapping):
+            problems.append(f"plugins.{name} must be a table of settings, not {options!r}.")
+            continue
+        if manifest.settings is not None:
+            try:
+                plugin_settings = structure_settings(options, manifest.settings, f"plugins.{name}")
+            except ConfigError as exc:
+                problems.extend(f"plugin {name!r}: {m}" for m in exc.errors.get(f"plugins.{name}", [exc.message]))
+                continue
+        elif options:
+            problems.append(f"plugin {name!r} takes no settings, but plugins.{name} sets "
+                            f"{', '.join(sorted(options))}.")
+            continue
+        loaded.append(LoadedPlugin(manifest, module, plugin_settings,
+                                   "test" if extra and name in extra else "entry point"))
+
+    for name, options in settings.plugins.options.items():
+        if name not in installed and name not in seen:
+            problems.append(f"plugins.{name} configures a plugin that is not installed; "
+                            "remove the table or install the plugin.")
+
+    if problems:
+        raise PluginError(
+            "The plugin configuration is invalid:\n- " + "\n- ".join(problems),
+            {"plugins": problems},
+        )
+    for plugin in loaded[1:]:
+        try:
+            pm.register(plugin.module, name=plugin.name)
+        except ValueError as exc:
+            raise PluginError(f"plugin {plugin.name!r} cannot be registered: {exc}.") from None
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"A plugin implements a hook that does not exist: {exc}. "
+                          "Check the spelling against core/hookspecs.py.") from None
+    return pm, loaded

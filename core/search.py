@@ -1,0 +1,233 @@
+"""Answering a SearchQuery from a SearchIndex: filters, facets, order, page, map output.
+
+Every step is numpy over whole columns; Python loops run only over filters, facet values and
+the rows of the page (or the map points) being returned.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from attrs import frozen
+
+from core.clustering import grid_clusters
+from core.filters import FilterKind, FilterSpec, Range
+from core.geo import haversine_m, radius_bbox
+from core.index import SearchIndex
+from core.query import Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
+
+__all__ = ["MapOptions", "search"]
+
+
+@frozen
+class MapOptions:
+    """How map output is shaped (from SearchSettings)."""
+
+    max_points: int = 2000
+    point_zoom: int = 15
+    point_threshold: int = 300
+    cell_px: int = 64
+    default_zoom: int = 10
+
+
+def filter_mask(spec: FilterSpec, column: np.ndarray, value: Any) -> np.ndarray:
+    """Rows whose column matches the typed filter value."""
+    if spec.kind is FilterKind.CHOICE:
+        wanted = np.zeros(len(spec.choices) + 1, dtype=bool)
+        positions = {c.value: i for i, c in enumerate(spec.choices)}
+        for v in value:
+            wanted[positions[v] + 1] = True
+        return wanted[column.astype(np.int64) + 1]
+    if spec.kind is FilterKind.MULTICHOICE:
+        positions = {c.value: i for i, c in enumerate(spec.choices)}
+        cols = [positions[v] for v in value]
+        sub = column[:, cols]
+        return sub.all(axis=1) if spec.match == "all" else sub.any(axis=1)
+    if spec.kind is FilterKind.BOOL:
+        return column if value else np.ones(column.shape[0], dtype=bool)
+    if spec.kind is FilterKind.RANGE:
+        assert isinstance(value, Range)
+        mask = ~np.isnan(column)
+        if value.low is not None:
+            mask &= column >= value.low
+        if value.high is not None:
+            mask &= column <= value.high
+        return mask
+    raise ValueError(f"filter {spec.key!r} of kind {spec.kind} has no column")
+
+
+def facet_counts(spec: FilterSpec, column: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per choice of ``spec``: how many rows of ``mask`` have it."""
+    if spec.kind is FilterKind.CHOICE:
+        return np.bincount(column[mask].astype(np.int64) + 1, minlength=len(spec.choices) + 1)[1:]
+    if spec.kind is FilterKind.MULTICHOICE:
+        return np.count_nonzero(column[mask], axis=0)
+    if spec.kind is FilterKind.BOOL:
+        return np.array([np.count_nonzero(column & mask)])
+    raise ValueError(f"filter {spec.key!r} of kind {spec.kind} has no facet")
+
+
+def _geo_mask(index: SearchIndex, query: SearchQuery) -> tuple[np.ndarray, np.ndarray | None]:
+    """Rows inside bbox and radius, and the distance of every row to ``near`` (if given)."""
+    mask = index.alive.copy()
+    if query.bbox is not None:
+        b = query.bbox
+        mask &= (index.lat >= b.south) & (index.lat <= b.north)
+        mask &= (index.lon >= b.west) & (index.lon <= b.east)
+    distance = None
+    if query.near is not None:
+        lat, lon = query.near.lat, query.near.lon
+        if query.radius_km is not None:
+            radius = query.radius_km * 1000.0
+            south, west, north, east = radius_bbox(lat, lon, radius)
+            mask &= (index.lat >= south) & (index.lat <= north)
+            mask &= (index.lon >= west) & (index.lon <= east)
+            candidates = np.flatnonzero(mask)
+            d = haversine_m(lat, lon, index.lat[candidates], index.lon[candidates])
+            mask[candidates[d > radius]] = False
+        distance = np.full(index.lat.shape, np.nan)
+        rows = np.flatnonzero(mask)
+        distance[rows] = haversine_m(lat, lon, index.lat[rows], index.lon[rows])
+    return mask, distance
+
+
+def search(index: SearchIndex, query: SearchQuery, options: MapOptions | None = None) -> SearchResult:
+    """Answer ``query``: exact total, one page, facet counts for every facet, map output."""
+    options = options or MapOptions()
+    registry = index.registry
+    base, distance = _geo_mask(index, query)
+    text = index.text.match(query.text) if query.text else None
+    if text is not None:
+        base &= text
+
+    active: list[tuple[FilterSpec, np.ndarray]] = []
+    for key, value in query.filters:
+        spec = registry[key]
+        active.append((spec, filter_mask(spec, index.columns[key], value)))
+
+    # prefix[i] = base & masks[:i]; suffix[i] = masks[i:]; "all but i" = prefix[i] & suffix[i+1]
+    prefix = [base]
+    for _, mask in active:
+        prefix.append(prefix[-1] & mask)
+    result_mask = prefix[-1]
+    suffix: list[np.ndarray | None] = [None] * (len(active) + 1)
+    for i in range(len(active) - 1, -1, -1):
+        nxt = suffix[i + 1]
+        suffix[i] = active[i][1] if nxt is None else active[i][1] & nxt
+    without = {}
+    for i, (spec, _) in enumerate(active):
+        rest = suffix[i + 1]
+        without[spec.key] = prefix[i] if rest is None else prefix[i] & rest
+
+    total = int(np.count_nonzero(result_mask))
+    facets = {}
+    selected_values = dict(query.filters)
+    for spec in registry:
+        if not spec.is_faceted:
+            continue
+        column = index.columns[spec.key]
+        use_result = spec.kind is FilterKind.MULTICHOICE and spec.match == "all"
+        mask = result_mask if use_result else without.get(spec.key, result_mask)
+        counts = facet_counts(spec, column, mask)
+        chosen = selected_values.get(spec.key)
+        if spec.kind is FilterKind.BOOL:
+            facets[spec.key] = (FacetValue("true", spec.label(query.lang), int(counts[0]), bool(chosen)),)
+        else:
+            picked = set(chosen or ())
+            facets[spec.key] = tuple(
+                FacetValue(c.value, c.label(query.lang), int(n), c.value in picked)
+                for c, n in zip(spec.choices, counts, strict=True)
+            )
+
+    rows = _page_rows(index, query, result_mask, distance)
+    items = tuple(_hit(index, int(r), distance) for r in rows)
+    clusters, points = _map_output(index, query, result_mask, total, distance, options)
+    return SearchResult(
+        total=total,
+        items=items,
+        facets=facets,
+        clusters=clusters,
+        points=points,
+        page=query.page,
+        per_page=query.per_page,
+        index_version=index.version,
+    )
+
+
+def _page_rows(index: SearchIndex, query: SearchQuery, mask: np.ndarray,
+               distance: np.ndarray | None) -> np.ndarray:
+    start, stop = query.offset, query.offset + query.per_page
+    if query.sort == "distance" and distance is not None:
+        rows = np.flatnonzero(mask)
+        if start >= rows.size:
+            return rows[:0]
+        d = distance[rows]
+        if stop < rows.size:
+            # only the rows up to the page's last distance (ties included) need sorting
+            kth = np.partition(d, stop - 1)[stop - 1]
+            rows, d = rows[d <= kth], d[d <= kth]
+        order = np.lexsort((index.name_rank[rows], d))
+        return rows[order][start:stop]
+    ordered = index.name_order[mask[index.name_order]]
+    return ordered[start:stop]
+
+
+def _hit(index: SearchIndex, row: int, distance: np.ndarray | None) -> SearchHit:
+    d = None if distance is None else float(distance[row])
+    return SearchHit(
+        id=int(index.ids[row]),
+        slug=index.slugs[row],
+        name=index.names[row],
+        town=index.towns[row],
+        industry=index.industries[row],
+        lat=float(index.lat[row]),
+        lon=float(index.lon[row]),
+        size=index.sizes[row],
+        is_demo=bool(index.is_demo[row]),
+        distance_m=None if d is None or math.isnan(d) else round(d, 1),
+    )
+
+
+def _map_output(
+    index: SearchIndex, query: SearchQuery, mask: np.ndarray, total: int,
+    distance: np.ndarray | None, options: MapOptions,
+) -> tuple[tuple[Cluster, ...], tuple[SearchHit, ...]]:
+    if not query.clusters or total == 0:
+        return (), ()
+    zoom = query.zoom if query.zoom is not None else _fitting_zoom(query, options)
+    rows = np.flatnonzero(mask)
+    if total <= options.point_threshold or (zoom >= options.point_zoom and total <= options.max_points):
+        return (), tuple(_hit(index, int(r), distance) for r in rows[index.name_rank[rows].argsort()])
+    # coarsen until the number of map symbols stays within max_points
+    while True:
+        count, mlat, mlon, south, west, north, east, first = grid_clusters(
+            index.mx[rows], index.my[rows], index.lat[rows], index.lon[rows], zoom, options.cell_px
+        )
+        if count.size <= options.max_points or zoom == 0:
+            break
+        zoom -= 1
+    single = count == 1
+    points = tuple(_hit(index, int(rows[f]), distance) for f in first[single])
+    many = ~single
+    clusters = tuple(
+        Cluster(round(a, 6), round(b, 6), int(n), round(s, 6), round(w, 6), round(no, 6), round(e, 6))
+        for a, b, n, s, w, no, e in zip(
+            mlat[many].tolist(), mlon[many].tolist(), count[many].tolist(), south[many].tolist(),
+            west[many].tolist(), north[many].tolist(), east[many].tolist(), strict=True,
+        )
+    )
+    return clusters, points
+
+
+def _fitting_zoom(query: SearchQuery, options: MapOptions) -> int:
+    """The zoom at which the query's box fills about 1,024 pixels (the region's zoom otherwise)."""
+    if query.bbox is None:
+        if query.near is not None and query.radius_km is not None:
+            span = 2 * query.radius_km / 111.0
+        else:
+            return options.default_zoom
+    else:
+        span = max(query.bbox.east - query.bbox.west, query.bbox.north - query.bbox.south, 1e-6)
+    return int(max(0, min(20, math.floor(math.log2(360.0 / span * 1024 / 256)))))

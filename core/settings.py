@@ -1,0 +1,242 @@
+"""Settings, declared once as attrs classes with defaults and help text.
+
+Layers, later ones win: the declared defaults, a TOML file (``REGIOKARTE_CONFIG``), environment
+variables (``REGIOKARTE_<SECTION>__<KEY>``, values in TOML syntax or plain strings; the short
+``REGIOKARTE_DATABASE_URL`` works too), and overrides passed by the caller (tests).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+from attrs import define, field
+
+from core.errors import ConfigError
+
+__all__ = [
+    "GeocodingSettings",
+    "MapSettings",
+    "PluginsSettings",
+    "PortalSettings",
+    "RegionSettings",
+    "SearchSettings",
+    "Settings",
+    "describe_settings",
+    "load_settings",
+    "structure_settings",
+]
+
+ENV_PREFIX = "REGIOKARTE_"
+CONFIG_ENV = "REGIOKARTE_CONFIG"
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@define
+class PortalSettings:
+    title: str = field(default="Arbeitgeberkarte", metadata=_help("Portal title shown in the header."))
+    database_url: str = field(
+        default="sqlite:///instance/regiokarte.db",
+        metadata=_help("SQLAlchemy URL; sqlite:///path (relative to the working folder) or "
+                       "postgresql+psycopg://user:pw@host/db."),
+    )
+    languages: list[str] = field(factory=lambda: ["de", "en"],
+                                 metadata=_help("User interface languages, the first is the default."))
+    secret_key: str = field(default="", metadata=_help("Key that signs sessions; set it in production."))
+    operator_token: str = field(
+        default="", metadata=_help("Bearer token for operator API calls (empty: writes disabled)."))
+
+
+@define
+class MapSettings:
+    tile_url: str = field(default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                          metadata=_help("Raster tile URL template."))
+    tile_attribution: str = field(default="© OpenStreetMap contributors",
+                                  metadata=_help("Attribution shown on the map."))
+    center: list[float] = field(factory=list,
+                                metadata=_help("Map centre [lat, lon]; empty: the region's centre."))
+    zoom: int = field(default=0, metadata=_help("Start zoom; 0: the region's zoom."))
+
+
+@define
+class SearchSettings:
+    per_page: int = field(default=20, metadata=_help("Default page size of result lists."))
+    max_per_page: int = field(default=200, metadata=_help("Largest page size a client may ask for."))
+    max_points: int = field(default=2000,
+                            metadata=_help("Most single markers sent for one map view; more hits "
+                                           "are sent as clusters."))
+    point_zoom: int = field(default=15,
+                            metadata=_help("From this zoom on, hits are sent as points when there "
+                                           "are at most max_points of them."))
+    point_threshold: int = field(default=300,
+                                 metadata=_help("Below this zoom, up to this many hits are sent as "
+                                                "points, more as clusters."))
+    cluster_cell_px: int = field(default=64, metadata=_help("Grid cell size for clusters, in pixels."))
+    refresh_interval: float = field(
+        default=0.5, metadata=_help("Seconds between checks for changes made by other processes."))
+
+
+@define
+class RegionSettings:
+    file: str = field(default="", metadata=_help(
+        "Region definition (TOML: name, towns with AGS, centre, bounds); empty: Emscher-Lippe."))
+
+
+@define
+class GeocodingSettings:
+    provider: str = field(default="postcode", metadata=_help(
+        "Geocoder: 'postcode' (offline postcode centroids) or one a plugin registers."))
+
+
+@define
+class PluginsSettings:
+    enabled: list[str] = field(factory=list, metadata=_help("Plugins to enable, in this order."))
+    options: dict[str, dict[str, Any]] = field(
+        factory=dict, metadata=_help("Per-plugin settings: the [plugins.<name>] tables."))
+
+
+@define
+class Settings:
+    portal: PortalSettings = field(factory=PortalSettings)
+    map: MapSettings = field(factory=MapSettings)
+    search: SearchSettings = field(factory=SearchSettings)
+    region: RegionSettings = field(factory=RegionSettings)
+    geocoding: GeocodingSettings = field(factory=GeocodingSettings)
+    plugins: PluginsSettings = field(factory=PluginsSettings)
+    source: str = field(default="defaults", metadata=_help("Where the settings came from."))
+
+
+_converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def _structure_strict(value: Any, cls: type) -> Any:
+    # cattrs would turn "10" into 10 and 1 into "1"; a config should say what it means.
+    if cls is bool and not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    if cls is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    if cls is float and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ValueError(f"expected a number, got {value!r}")
+    if cls is str and not isinstance(value, str):
+        raise ValueError(f"expected a string, got {value!r}")
+    return cls(value)
+
+
+for _scalar in (bool, int, float, str):
+    _converter.register_structure_hook(_scalar, _structure_strict)
+
+
+def _is_list_of(cls: Any, value: Any) -> Any:
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"expected a list, got {value!r}")
+    return value
+
+
+def structure_settings(data: Mapping[str, Any], cls: type[Any], where: str) -> Any:
+    """Turn a plain mapping into ``cls``; every problem is reported at once, naming its key."""
+    try:
+        return _converter.structure(dict(data), cls)
+    except cattrs.BaseValidationError as exc:
+        messages = [_describe(m, where) for m in cattrs.transform_error(exc)]
+        raise ConfigError(
+            "Invalid settings: " + "; ".join(messages),
+            {where: messages},
+        ) from None
+
+
+def _describe(message: str, where: str) -> str:
+    # cattrs says "invalid value for type, expected int @ $.search.per_page"
+    text, _, path = message.partition(" @ $")
+    key = (where + path) if path else where
+    return f"{key}: {text}"
+
+
+def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
+    layer: dict[str, Any] = {}
+    for name, raw in env.items():
+        if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
+            continue
+        key = name[len(ENV_PREFIX):].lower()
+        if key == "database_url":
+            key = "portal__database_url"
+        if "__" not in key:
+            continue
+        path = key.split("__")
+        try:
+            value: Any = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        node = layer
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return layer
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Read settings from defaults, the TOML file, the environment and ``overrides``."""
+    env = os.environ if env is None else env
+    if path is None and env.get(CONFIG_ENV):
+        path = env[CONFIG_ENV]
+    data: dict[str, Any] = {}
+    source = "defaults"
+    if path is not None:
+        file = Path(path)
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(
+                f"The configuration file {str(file)!r} does not exist; check {CONFIG_ENV} or "
+                "the path you passed."
+            ) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"The configuration file {str(file)!r} is not valid TOML: {exc}.") from None
+        source = str(file)
+        region = data.get("region")
+        if isinstance(region, dict) and region.get("file"):
+            # a region file named in a config file is relative to that file
+            region["file"] = str((file.parent / str(region["file"])).resolve())
+    data = _deep_merge(data, _env_layer(env))
+    if overrides:
+        data = _deep_merge(data, overrides)
+    plugins = dict(data.get("plugins") or {})
+    enabled = plugins.pop("enabled", [])
+    plugins_settings = {"enabled": enabled, "options": plugins}
+    data["plugins"] = plugins_settings
+    data["source"] = source
+    settings: Settings = structure_settings(data, Settings, "settings")
+    return settings
+
+
+def describe_settings(cls: type[Any] = Settings, prefix: str = "") -> Iterator[tuple[str, str, Any, str]]:
+    """Every setting as (dotted key, type, default, help), for generated documentation."""
+    for a in attrs.fields(cls):
+        key = f"{prefix}{a.name}"
+        if attrs.has(a.type) if isinstance(a.type, type) else False:
+            yield from describe_settings(a.type, key + ".")
+            continue
+        default = a.default.factory() if isinstance(a.default, attrs.Factory) else a.default  # type: ignore[misc]
+        yield key, str(a.type), default, a.metadata.get("help", "")

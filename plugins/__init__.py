@@ -1,0 +1,1 @@
+"""The in-tree plugins: search layers built only on the public core API (``core``)."""
