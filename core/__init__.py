@@ -6,8 +6,8 @@ plugin. Import names from here (``from core import FilterSpec, hookimpl``).
 
 from core.classifications import Term, Vocabulary
 from core.errors import (
-    Conflict,
     ConfigError,
+    Conflict,
     GeocodingError,
     ImportError_,
     InvalidQuery,
@@ -48,6 +48,7 @@ __all__ = [
     "ImportError_",
     "IndexSource",
     "InvalidQuery",
+    "Layer",
     "LoadedPlugin",
     "Location",
     "NotFound",

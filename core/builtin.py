@@ -11,10 +11,10 @@ import numpy as np
 
 from core import classifications as vocab
 from core.filters import Choice, FilterKind, FilterSpec, choices_from
+from core.geocoding import Geocoder, PostcodeGeocoder
 from core.hookspecs import hookimpl
 from core.index import IndexSource
 from core.layers import Feature, Layer, point_feature
-
 from core.plugins import PluginManifest
 from core.query import BBox
 
@@ -51,51 +51,129 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
     outside = town_position[OUTSIDE]
 
     def town_column(s: IndexSource) -> np.ndarray:
-        return np.fromiter((town_position.get(a, outside) for a in s.ags), dtype=np.int16, count=len(s))
+        return np.fromiter(
+            (town_position.get(a, outside) for a in s.ags), dtype=np.int16, count=len(s)
+        )
 
     def size_column(s: IndexSource) -> np.ndarray:
         return s.choice_column([vocab.size_class_for(int(e)) for e in s.employees], sizes)
 
     return [
-        FilterSpec("q", "Freitext", "Free text", FilterKind.TEXT,
-                   help_de="Sucht in Name, Beschreibung, Ort, Branche und Berufen.",
-                   help_en="Searches name, description, town, industry and professions."),
-        FilterSpec("bbox", "Kartenausschnitt", "Map area", FilterKind.GEO,
-                   help_de="west,süd,ost,nord in Grad (WGS84).",
-                   help_en="west,south,east,north in degrees (WGS84)."),
-        FilterSpec("near", "Umkreis", "Radius", FilterKind.GEO, unit="km",
-                   help_de="Mittelpunkt (near=lat,lon, near_postcode oder near_town) und radius_km.",
-                   help_en="Centre (near=lat,lon, near_postcode or near_town) and radius_km."),
-        FilterSpec("industry", "Branche", "Industry", FilterKind.CHOICE,
-                   column=lambda s: s.choice_column(s.industry, industries), choices=industries,
-                   help_de="Wirtschaftszweig nach WZ 2008.", help_en="Industry (WZ 2008 section)."),
-        FilterSpec("industry_division", "Branche (genauer)", "Industry (detailed)",
-                   FilterKind.CHOICE, choices=divisions,
-                   column=lambda s: s.choice_column(s.industry_division, divisions),
-                   help_de="Abteilung nach WZ 2008.", help_en="WZ 2008 division."),
-        FilterSpec("profession", "Beruf", "Profession", FilterKind.MULTICHOICE,
-                   column=lambda s: s.multichoice_column(s.professions, professions),
-                   choices=professions,
-                   help_de="Berufe, die im Unternehmen arbeiten oder ausgebildet werden (KldB 2010).",
-                   help_en="Professions the company employs or trains (KldB 2010)."),
+        FilterSpec(
+            "q",
+            "Freitext",
+            "Free text",
+            FilterKind.TEXT,
+            help_de="Sucht in Name, Beschreibung, Ort, Branche und Berufen.",
+            help_en="Searches name, description, town, industry and professions.",
+        ),
+        FilterSpec(
+            "bbox",
+            "Kartenausschnitt",
+            "Map area",
+            FilterKind.GEO,
+            help_de="west,süd,ost,nord in Grad (WGS84).",
+            help_en="west,south,east,north in degrees (WGS84).",
+        ),
+        FilterSpec(
+            "near",
+            "Umkreis",
+            "Radius",
+            FilterKind.GEO,
+            unit="km",
+            help_de="Mittelpunkt (near=lat,lon, near_postcode oder near_town) und radius_km.",
+            help_en="Centre (near=lat,lon, near_postcode or near_town) and radius_km.",
+        ),
+        FilterSpec(
+            "industry",
+            "Branche",
+            "Industry",
+            FilterKind.CHOICE,
+            column=lambda s: s.choice_column(s.industry, industries),
+            choices=industries,
+            searchable=True,
+            help_de="Wirtschaftszweig nach WZ 2008.",
+            help_en="Industry (WZ 2008 section).",
+        ),
+        FilterSpec(
+            "industry_division",
+            "Branche (genauer)",
+            "Industry (detailed)",
+            FilterKind.CHOICE,
+            choices=divisions,
+            column=lambda s: s.choice_column(s.industry_division, divisions),
+            searchable=True,
+            help_de="Abteilung nach WZ 2008.",
+            help_en="WZ 2008 division.",
+        ),
+        FilterSpec(
+            "profession",
+            "Beruf",
+            "Profession",
+            FilterKind.MULTICHOICE,
+            column=lambda s: s.multichoice_column(s.professions, professions),
+            choices=professions,
+            searchable=True,
+            help_de="Berufe, die im Unternehmen arbeiten oder ausgebildet werden (KldB 2010).",
+            help_en="Professions the company employs or trains (KldB 2010).",
+        ),
         FilterSpec("town", "Ort", "Town", FilterKind.CHOICE, column=town_column, choices=towns),
-        FilterSpec("size", "Unternehmensgröße", "Company size", FilterKind.CHOICE,
-                   column=size_column, choices=sizes),
-        FilterSpec("employees", "Beschäftigte", "Employees", FilterKind.RANGE, facet=False,
-                   column=lambda s: s.employees.astype(np.float64), single="min", minimum=0,
-                   help_de="Zahl der Beschäftigten, z. B. 10..49.", help_en="Head count, e.g. 10..49."),
-        FilterSpec("family", "Vereinbarkeit von Beruf und Familie", "Work-family compatibility",
-                   FilterKind.MULTICHOICE, match="all", choices=family,
-                   column=lambda s: s.multichoice_column(s.family, family),
-                   help_de="Alle gewählten Angebote müssen vorhanden sein.",
-                   help_en="Every chosen feature must be offered."),
-        FilterSpec("offer", "Angebote für Einsteiger", "Offers for starters", FilterKind.MULTICHOICE,
-                   choices=offers, column=lambda s: s.multichoice_column(s.offers, offers),
-                   help_de="Mindestens eines der gewählten Angebote.",
-                   help_en="At least one of the chosen offers."),
-        FilterSpec("benefit", "Zusatzleistungen", "Benefits", FilterKind.MULTICHOICE, match="all",
-                   choices=benefits, column=lambda s: s.multichoice_column(s.benefits, benefits)),
+        FilterSpec(
+            "size",
+            "Unternehmensgröße",
+            "Company size",
+            FilterKind.CHOICE,
+            column=size_column,
+            choices=sizes,
+        ),
+        FilterSpec(
+            "employees",
+            "Beschäftigte",
+            "Employees",
+            FilterKind.RANGE,
+            facet=False,
+            column=lambda s: s.employees.astype(np.float64),
+            single="min",
+            minimum=0,
+            help_de="Zahl der Beschäftigten, z. B. 10..49.",
+            help_en="Head count, e.g. 10..49.",
+        ),
+        FilterSpec(
+            "family",
+            "Vereinbarkeit von Beruf und Familie",
+            "Work-family compatibility",
+            FilterKind.MULTICHOICE,
+            match="all",
+            choices=family,
+            column=lambda s: s.multichoice_column(s.family, family),
+            help_de="Alle gewählten Angebote müssen vorhanden sein.",
+            help_en="Every chosen feature must be offered.",
+        ),
+        FilterSpec(
+            "offer",
+            "Angebote für Einsteiger",
+            "Offers for starters",
+            FilterKind.MULTICHOICE,
+            choices=offers,
+            column=lambda s: s.multichoice_column(s.offers, offers),
+            help_de="Mindestens eines der gewählten Angebote.",
+            help_en="At least one of the chosen offers.",
+        ),
+        FilterSpec(
+            "benefit",
+            "Zusatzleistungen",
+            "Benefits",
+            FilterKind.MULTICHOICE,
+            match="all",
+            choices=benefits,
+            column=lambda s: s.multichoice_column(s.benefits, benefits),
+        ),
     ]
+
+
+@hookimpl
+def register_geocoders() -> list[Geocoder]:
+    return [PostcodeGeocoder()]
 
 
 @hookimpl
@@ -107,13 +185,29 @@ def register_layers(platform: Platform) -> list[Layer]:
             rows &= (index.lat >= bbox.south) & (index.lat <= bbox.north)
             rows &= (index.lon >= bbox.west) & (index.lon <= bbox.east)
         return [
-            point_feature(int(index.ids[r]), float(index.lat[r]), float(index.lon[r]), {
-                "name": index.names[r], "slug": index.slugs[r], "town": index.towns[r],
-                "industry": index.industries[r], "size": index.sizes[r],
-                "is_demo": bool(index.is_demo[r]),
-            })
+            point_feature(
+                int(index.ids[r]),
+                float(index.lat[r]),
+                float(index.lon[r]),
+                {
+                    "name": index.names[r],
+                    "slug": index.slugs[r],
+                    "town": index.towns[r],
+                    "industry": index.industries[r],
+                    "size": index.sizes[r],
+                    "is_demo": bool(index.is_demo[r]),
+                },
+            )
             for r in np.flatnonzero(rows)
         ]
 
-    return [Layer("companies", "Unternehmen", "Companies", features, default_visible=True,
-                  marker="company")]
+    return [
+        Layer(
+            "companies",
+            "Unternehmen",
+            "Companies",
+            features,
+            default_visible=True,
+            marker="company",
+        )
+    ]

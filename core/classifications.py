@@ -110,9 +110,7 @@ def _toml_vocabularies() -> dict[str, object]:
 def _toml_vocabulary(key: str, name: str) -> Vocabulary:
     table = _toml_vocabularies()[key]
     assert isinstance(table, dict)
-    return Vocabulary(
-        name, tuple(Term(t["code"], t["de"], t["en"]) for t in table["terms"])
-    )
+    return Vocabulary(name, tuple(Term(t["code"], t["de"], t["en"]) for t in table["terms"]))
 
 
 def _level(name: str, file: str, level: str) -> Vocabulary:
@@ -180,9 +178,7 @@ def statuses() -> Vocabulary:
 def _size_limits() -> tuple[tuple[int, str], ...]:
     table = _toml_vocabularies()["size"]
     assert isinstance(table, dict)
-    return tuple(
-        (int(t.get("max_employees", 2**62)), str(t["code"])) for t in table["terms"]
-    )
+    return tuple((int(t.get("max_employees", 2**62)), str(t["code"])) for t in table["terms"])
 
 
 def size_class_for(employees: int) -> str:

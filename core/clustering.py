@@ -22,8 +22,17 @@ def grid_clusters(
     """
     if mx.size == 0:
         empty = np.zeros(0)
-        return (np.zeros(0, np.int64), empty, empty, empty, empty, empty, empty, np.zeros(0, np.int64))
-    scale = (2.0 ** zoom) * 256.0 / cell_px
+        return (
+            np.zeros(0, np.int64),
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+            np.zeros(0, np.int64),
+        )
+    scale = (2.0**zoom) * 256.0 / cell_px
     ix = np.floor(mx * scale).astype(np.int64)
     iy = np.floor(my * scale).astype(np.int64)
     ix -= ix.min()
@@ -32,7 +41,9 @@ def grid_clusters(
     key = ix * height + iy
     if int(key.max()) < 4 * key.size + 1_000_000:
         # dense keys: count with bincount, no sort needed
-        cells, inverse = np.unique(key, return_inverse=True) if key.size < 2048 else _dense_unique(key)
+        cells, inverse = (
+            np.unique(key, return_inverse=True) if key.size < 2048 else _dense_unique(key)
+        )
     else:
         cells, inverse = np.unique(key, return_inverse=True)
     k = cells.size

@@ -24,51 +24,148 @@ DEMO_NOTICE = "Fiktives Demo-Unternehmen: Name, Angaben und Kontakt sind frei er
 
 # Share of firms per WZ section, roughly as in the Ruhr area's business register.
 INDUSTRY_MIX = {
-    "G": 18, "F": 12, "M": 12, "C": 9, "Q": 10, "N": 7, "H": 6, "I": 6, "S": 5, "J": 3,
-    "K": 2, "L": 3, "P": 2, "E": 1, "D": 0.5, "R": 1.5, "A": 0.6, "B": 0.2, "O": 0.4, "U": 0.05,
+    "G": 18,
+    "F": 12,
+    "M": 12,
+    "C": 9,
+    "Q": 10,
+    "N": 7,
+    "H": 6,
+    "I": 6,
+    "S": 5,
+    "J": 3,
+    "K": 2,
+    "L": 3,
+    "P": 2,
+    "E": 1,
+    "D": 0.5,
+    "R": 1.5,
+    "A": 0.6,
+    "B": 0.2,
+    "O": 0.4,
+    "U": 0.05,
     "T": 0.05,
 }
 # Typical professions (KldB Berufshauptgruppen) per section.
 PROFESSIONS = {
-    "A": ["11", "12"], "B": ["21", "22"], "C": ["24", "25", "26", "27", "28", "29", "22"],
-    "D": ["26", "34", "27"], "E": ["34", "52", "21"], "F": ["32", "33", "31", "34"],
-    "G": ["62", "61", "51", "25"], "H": ["52", "51", "71"], "I": ["63", "29"],
-    "J": ["43", "92", "94"], "K": ["72", "71"], "L": ["61", "71", "72"],
-    "M": ["72", "73", "31", "27", "92"], "N": ["54", "53", "71", "52"], "O": ["73", "71", "53"],
-    "P": ["84", "83"], "Q": ["81", "82", "83"], "R": ["94", "93", "63"], "S": ["82", "83", "63"],
-    "T": ["83"], "U": ["73"],
+    "A": ["11", "12"],
+    "B": ["21", "22"],
+    "C": ["24", "25", "26", "27", "28", "29", "22"],
+    "D": ["26", "34", "27"],
+    "E": ["34", "52", "21"],
+    "F": ["32", "33", "31", "34"],
+    "G": ["62", "61", "51", "25"],
+    "H": ["52", "51", "71"],
+    "I": ["63", "29"],
+    "J": ["43", "92", "94"],
+    "K": ["72", "71"],
+    "L": ["61", "71", "72"],
+    "M": ["72", "73", "31", "27", "92"],
+    "N": ["54", "53", "71", "52"],
+    "O": ["73", "71", "53"],
+    "P": ["84", "83"],
+    "Q": ["81", "82", "83"],
+    "R": ["94", "93", "63"],
+    "S": ["82", "83", "63"],
+    "T": ["83"],
+    "U": ["73"],
 }
 PREFIXES = {
-    "A": ["Gärtnerei", "Hof", "Baumschule"], "B": ["Kieswerk", "Bergbau-Service"],
+    "A": ["Gärtnerei", "Hof", "Baumschule"],
+    "B": ["Kieswerk", "Bergbau-Service"],
     "C": ["Metallbau", "Feinmechanik", "Bäckerei", "Kunststofftechnik", "Maschinenbau", "Chemie"],
-    "D": ["Energieversorgung", "Solartechnik"], "E": ["Recycling", "Entsorgung"],
+    "D": ["Energieversorgung", "Solartechnik"],
+    "E": ["Recycling", "Entsorgung"],
     "F": ["Bauunternehmung", "Dachdeckerei", "Malerbetrieb", "Elektro", "Sanitär", "Tischlerei"],
     "G": ["Autohaus", "Fachhandel", "Großhandel", "Kfz-Werkstatt", "Bioladen", "Fahrradladen"],
     "H": ["Spedition", "Logistik", "Kurierdienst", "Taxiunternehmen"],
-    "I": ["Gasthof", "Hotel", "Café", "Catering"], "J": ["IT-Service", "Softwarehaus", "Medienagentur"],
-    "K": ["Finanzberatung", "Versicherungsbüro"], "L": ["Hausverwaltung", "Immobilien"],
+    "I": ["Gasthof", "Hotel", "Café", "Catering"],
+    "J": ["IT-Service", "Softwarehaus", "Medienagentur"],
+    "K": ["Finanzberatung", "Versicherungsbüro"],
+    "L": ["Hausverwaltung", "Immobilien"],
     "M": ["Steuerbüro", "Ingenieurbüro", "Architekturbüro", "Kanzlei", "Labor"],
     "N": ["Gebäudereinigung", "Sicherheitsdienst", "Personalservice", "Gartenpflege"],
-    "O": ["Zweckverband", "Servicebetrieb"], "P": ["Sprachschule", "Bildungswerk", "Fahrschule"],
+    "O": ["Zweckverband", "Servicebetrieb"],
+    "P": ["Sprachschule", "Bildungswerk", "Fahrschule"],
     "Q": ["Pflegedienst", "Physiotherapie", "Zahnarztpraxis", "Tagespflege"],
-    "R": ["Fitnessstudio", "Kulturwerkstatt"], "S": ["Friseursalon", "Schneiderei", "Reparaturservice"],
-    "T": ["Haushaltsservice"], "U": ["Verbindungsbüro"],
+    "R": ["Fitnessstudio", "Kulturwerkstatt"],
+    "S": ["Friseursalon", "Schneiderei", "Reparaturservice"],
+    "T": ["Haushaltsservice"],
+    "U": ["Verbindungsbüro"],
 }
 SURNAMES = [
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-    "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann",
-    "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt", "Werner", "Krause", "Meier",
-    "Lehmann", "Kowalski", "Nowak", "Yılmaz", "Kaya", "Demir", "Şahin", "Wiśniewski", "Brinkmann",
-    "Terhorst", "Büscher", "Overkamp", "Schulte", "Hülsmann", "Kemper", "Tenhagen", "Böckmann",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Krüger",
+    "Hofmann",
+    "Hartmann",
+    "Lange",
+    "Schmitt",
+    "Werner",
+    "Krause",
+    "Meier",
+    "Lehmann",
+    "Kowalski",
+    "Nowak",
+    "Yılmaz",
+    "Kaya",
+    "Demir",
+    "Şahin",
+    "Wiśniewski",
+    "Brinkmann",
+    "Terhorst",
+    "Büscher",
+    "Overkamp",
+    "Schulte",
+    "Hülsmann",
+    "Kemper",
+    "Tenhagen",
+    "Böckmann",
 ]
 FORMS = ["GmbH", "e.K.", "GmbH & Co. KG", "OHG", "", "", "UG (haftungsbeschränkt)", "KG"]
-STREETS = ["Hauptstraße", "Bahnhofstraße", "Industriestraße", "Kirchplatz", "Gewerbepark",
-           "Am Markt", "Dorstener Straße", "Zechenstraße", "Hafenweg", "Lindenallee"]
+STREETS = [
+    "Hauptstraße",
+    "Bahnhofstraße",
+    "Industriestraße",
+    "Kirchplatz",
+    "Gewerbepark",
+    "Am Markt",
+    "Dorstener Straße",
+    "Zechenstraße",
+    "Hafenweg",
+    "Lindenallee",
+]
 # inhabitants in thousands, to place firms where people are
 TOWN_WEIGHT = {
-    "05513000": 260, "05512000": 117, "05562032": 112, "05562024": 84, "05562012": 75,
-    "05562004": 73, "05562014": 75, "05562020": 62, "05562016": 38, "05562008": 34,
-    "05562028": 31, "05562036": 29,
+    "05513000": 260,
+    "05512000": 117,
+    "05562032": 112,
+    "05562024": 84,
+    "05562012": 75,
+    "05562004": 73,
+    "05562014": 75,
+    "05562020": 62,
+    "05562016": 38,
+    "05562008": 34,
+    "05562028": 31,
+    "05562036": 29,
 }
 SIZE_BANDS = ((1, 9, 0.80), (10, 49, 0.155), (50, 249, 0.037), (250, 2500, 0.008))
 
@@ -122,8 +219,11 @@ def demo_rows(region: Region, count: int, seed: int) -> Iterator[dict[str, Any]]
             professions.add(typical[picks[i, 5] % len(typical)])
         if u[i, 1] < 0.25 + 0.5 * size_factor:
             professions.add(all_professions[picks[i, 6] % len(all_professions)])
-        family = [c for k, c in enumerate(family_codes)
-                  if u[i, 2 + k] < (0.15 + 0.45 * size_factor) * (0.5 if c == "certified" else 1)]
+        family = [
+            c
+            for k, c in enumerate(family_codes)
+            if u[i, 2 + k] < (0.15 + 0.45 * size_factor) * (0.5 if c == "certified" else 1)
+        ]
         offers = []
         if u[i, 9] < 0.25 + 0.5 * size_factor:
             offers.append("ausbildung")
@@ -163,8 +263,11 @@ def demo_rows(region: Region, count: int, seed: int) -> Iterator[dict[str, Any]]
             "status": status,
             "is_demo": True,
             "extensions": {},
-            "contact": {"name": f"{surname} (fiktiv)", "email": f"kontakt@{slug[:40]}.example",
-                        "phone": ""},
+            "contact": {
+                "name": f"{surname} (fiktiv)",
+                "email": f"kontakt@{slug[:40]}.example",
+                "phone": "",
+            },
         }
 
 

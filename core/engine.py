@@ -9,6 +9,7 @@ patch time everywhere.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +28,14 @@ from core.query import SearchQuery, SearchResult
 from core.search import MapOptions, search
 
 __all__ = ["SearchEngine"]
+
+log = logging.getLogger(__name__)
+
+
+def _missing_table(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
 
 #: Changes with sequence numbers up to this far below the newest seen are read again, because
 #: on PostgreSQL a transaction that took a lower number may commit after a higher one.
@@ -60,7 +69,12 @@ class SearchEngine:
         self._generation = -1
         self._seq = 0
         self._applied: set[int] = set()
-        self.stats = {"full_builds": 0, "patches": 0, "last_build_seconds": 0.0}
+        self.stats: dict[str, float] = {
+            "full_builds": 0,
+            "patches": 0,
+            "failed_refreshes": 0,
+            "last_build_seconds": 0.0,
+        }
 
     @property
     def index(self) -> SearchIndex:
@@ -81,21 +95,30 @@ class SearchEngine:
         if not self._lock.acquire(blocking=self._index is None or force):
             return
         try:
-            if not force and self._index is not None and now - self._last_check < self.refresh_interval:
+            if (
+                not force
+                and self._index is not None
+                and now - self._last_check < self.refresh_interval
+            ):
                 return
             self._last_check = now
-            with self._session_factory() as session:
-                try:
+            try:
+                with self._session_factory() as session:
                     generation = repo.current_generation(session)
-                except (OperationalError, ProgrammingError) as exc:
+                    if self._index is None or generation != self._generation:
+                        self._rebuild(session, generation)
+                    else:
+                        self._patch(session)
+            except (OperationalError, ProgrammingError) as exc:
+                if _missing_table(exc):
                     raise ConfigError(
-                        "The database has no regiokarte tables yet; run 'regiokarte init' first "
-                        f"({type(exc).__name__})."
+                        "The database has no regiokarte tables yet; run 'regiokarte init' first."
                     ) from None
-                if self._index is None or generation != self._generation:
-                    self._rebuild(session, generation)
-                else:
-                    self._patch(session)
+                if self._index is None:
+                    raise
+                # the database is away: keep answering from the last snapshot, try again later
+                log.warning("search index not refreshed, database unavailable: %s", exc)
+                self.stats["failed_refreshes"] += 1
         finally:
             self._lock.release()
 
@@ -113,7 +136,8 @@ class SearchEngine:
     def _patch(self, session: Session) -> None:
         assert self._index is not None
         changes = [
-            (s, c) for s, c in repo.read_changes(session, max(0, self._seq - LOOKBACK))
+            (s, c)
+            for s, c in repo.read_changes(session, max(0, self._seq - LOOKBACK))
             if s > self._seq or s not in self._applied
         ]
         if not changes:
@@ -121,9 +145,13 @@ class SearchEngine:
         ids = {c for _, c in changes}
         source = repo.load_index_source(session, ids, context=self._context)
         removed = ids - {int(i) for i in source.ids}
-        patched = self._index.patched(source, removed, version=max(self._seq, *(s for s, _ in changes)))
+        patched = self._index.patched(
+            source, removed, version=max(self._seq, *(s for s, _ in changes))
+        )
         self._seq = patched.version
-        self._applied = {s for s in self._applied | {s for s, _ in changes} if s > self._seq - LOOKBACK}
+        self._applied = {
+            s for s in self._applied | {s for s, _ in changes} if s > self._seq - LOOKBACK
+        }
         if patched.text.pending > MAX_PENDING_TEXT:
             self._rebuild(session, self._generation)
             return

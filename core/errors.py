@@ -37,9 +37,7 @@ __all__ = [
 class RegiokarteError(Exception):
     """Root of every error regiokarte raises on purpose."""
 
-    def __init__(
-        self, message: str, errors: Mapping[str, Sequence[str]] | None = None
-    ) -> None:
+    def __init__(self, message: str, errors: Mapping[str, Sequence[str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.errors: dict[str, list[str]] = {k: list(v) for k, v in (errors or {}).items()}

@@ -92,6 +92,7 @@ class FilterSpec:
     choices: tuple[Choice, ...] = ()
     match: str = "any"
     facet: bool = True
+    searchable: bool = False
     single: str = "max"
     unit: str = ""
     minimum: float | None = None
@@ -110,11 +111,15 @@ class FilterSpec:
         if self.kind in (FilterKind.CHOICE, FilterKind.MULTICHOICE) and not self.choices:
             raise ConfigError(f"Filter {self.key!r} (plugin {self.plugin}) needs choices.")
         if self.match not in ("any", "all"):
-            raise ConfigError(f"Filter {self.key!r}: match must be 'any' or 'all', not {self.match!r}.")
+            raise ConfigError(
+                f"Filter {self.key!r}: match must be 'any' or 'all', not {self.match!r}."
+            )
         if self.single not in ("min", "max", "exact"):
             raise ConfigError(f"Filter {self.key!r}: single must be min, max or exact.")
         if self.kind not in (FilterKind.GEO, FilterKind.TEXT) and self.column is None:
-            raise ConfigError(f"Filter {self.key!r} (plugin {self.plugin}) needs a column function.")
+            raise ConfigError(
+                f"Filter {self.key!r} (plugin {self.plugin}) needs a column function."
+            )
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_de
@@ -125,7 +130,11 @@ class FilterSpec:
     @property
     def is_faceted(self) -> bool:
         """Whether results count per value of this filter."""
-        return self.facet and self.kind in (FilterKind.CHOICE, FilterKind.MULTICHOICE, FilterKind.BOOL)
+        return self.facet and self.kind in (
+            FilterKind.CHOICE,
+            FilterKind.MULTICHOICE,
+            FilterKind.BOOL,
+        )
 
     @property
     def choice_values(self) -> tuple[str, ...]:
@@ -151,19 +160,25 @@ class FilterSpec:
             return tuple(dict.fromkeys(flat))
         if self.kind is FilterKind.BOOL:
             if len(values) > 1:
-                raise InvalidQuery(f"Filter {self.key!r} takes one value (true or false).",
-                                   {self.key: ["one value expected"]})
+                raise InvalidQuery(
+                    f"Filter {self.key!r} takes one value (true or false).",
+                    {self.key: ["one value expected"]},
+                )
             text = values[0].lower()
             if text in ("1", "true", "yes", "on", "ja"):
                 return True
             if text in ("0", "false", "no", "off", "nein"):
                 return None
-            raise InvalidQuery(f"Filter {self.key!r} takes true or false, not {values[0]!r}.",
-                               {self.key: ["true or false expected"]})
+            raise InvalidQuery(
+                f"Filter {self.key!r} takes true or false, not {values[0]!r}.",
+                {self.key: ["true or false expected"]},
+            )
         if self.kind is FilterKind.RANGE:
             if len(values) > 1:
-                raise InvalidQuery(f"Filter {self.key!r} takes one value such as 10..49.",
-                                   {self.key: ["one value expected"]})
+                raise InvalidQuery(
+                    f"Filter {self.key!r} takes one value such as 10..49.",
+                    {self.key: ["one value expected"]},
+                )
             return self._parse_range(values[0])
         raise InvalidQuery(f"Filter {self.key!r} is not set through a filter parameter.")
 
@@ -180,10 +195,14 @@ class FilterSpec:
                     {self.key: ["number or range expected"]},
                 ) from None
             if not math.isfinite(value):
-                raise InvalidQuery(f"Filter {self.key!r} needs a finite number, not {part!r}.",
-                                   {self.key: ["finite number expected"]})
-            for bound, ok in ((self.minimum, value >= (self.minimum or 0)),
-                              (self.maximum, value <= (self.maximum or 0))):
+                raise InvalidQuery(
+                    f"Filter {self.key!r} needs a finite number, not {part!r}.",
+                    {self.key: ["finite number expected"]},
+                )
+            for bound, ok in (
+                (self.minimum, value >= (self.minimum or 0)),
+                (self.maximum, value <= (self.maximum or 0)),
+            ):
                 if bound is not None and not ok:
                     raise InvalidQuery(
                         f"{part} is out of range for filter {self.key!r}; use a value between "
@@ -201,8 +220,10 @@ class FilterSpec:
                 self.single
             ]
         if low is not None and high is not None and low > high:
-            raise InvalidQuery(f"Filter {self.key!r}: the lower bound {low:g} exceeds the upper "
-                               f"bound {high:g}.", {self.key: ["lower bound exceeds upper bound"]})
+            raise InvalidQuery(
+                f"Filter {self.key!r}: the lower bound {low:g} exceeds the upper bound {high:g}.",
+                {self.key: ["lower bound exceeds upper bound"]},
+            )
         return Range(low, high)
 
     def format_value(self, value: Any) -> list[str]:

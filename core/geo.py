@@ -17,14 +17,18 @@ __all__ = [
 EARTH_RADIUS_M = 6_371_008.8
 
 
-def haversine_m(lat1: float | np.ndarray, lon1: float | np.ndarray,
-                lat2: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
+def haversine_m(
+    lat1: float | np.ndarray,
+    lon1: float | np.ndarray,
+    lat2: np.ndarray | float,
+    lon2: np.ndarray | float,
+) -> np.ndarray:
     """Great-circle distance in metres between points given in degrees (broadcasts)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1
     dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dphi / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2.0) ** 2
-    return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return np.asarray(2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
 def radius_bbox(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:

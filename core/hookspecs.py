@@ -17,6 +17,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from core.filters import FilterSpec
+    from core.geocoding import Geocoder
     from core.layers import Layer
     from core.platform import Platform
 
@@ -46,6 +47,16 @@ def register_layers(platform: Platform) -> list[Layer]:
     Called once at start-up. A layer's ``features(bbox, lang)`` function is called per request
     and must answer from data it prepared (an index or a query with a bounding box), never by
     scanning every row in Python.
+    """
+
+
+@hookspec
+def register_geocoders(platform: Platform) -> list[Geocoder]:
+    """Return geocoders (``core.geocoding.Geocoder``) this plugin provides.
+
+    Called once at start-up. The setting ``geocoding.provider`` picks one by its ``name``; core
+    provides ``postcode`` (offline postcode centroids). A geocoder must answer without network
+    access unless the operator configured it to use a service.
     """
 
 

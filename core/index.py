@@ -17,7 +17,7 @@ from core import classifications as vocab
 from core.filters import Choice, FilterKind, FilterRegistry, FilterSpec
 from core.geo import mercator_xy
 from core.model import Company
-from core.textindex import TextIndex, fold
+from core.textindex import TextIndex, fold, fold_many, words
 
 __all__ = ["IndexSource", "SearchIndex"]
 
@@ -56,7 +56,9 @@ class IndexSource:
         return len(self.ids)
 
     @classmethod
-    def from_companies(cls, companies: Iterable[Company], context: dict[str, Any] | None = None) -> IndexSource:
+    def from_companies(
+        cls, companies: Iterable[Company], context: dict[str, Any] | None = None
+    ) -> IndexSource:
         """Columns from Company values (companies without a location are left out)."""
         rows = [c for c in companies if c.location is not None]
         return cls(
@@ -88,11 +90,16 @@ class IndexSource:
     def choice_column(values: Sequence[str | None], choices: Sequence[Choice]) -> np.ndarray:
         """int16 codes: the position of each value among ``choices``, -1 when absent."""
         position = {c.value: i for i, c in enumerate(choices)}
-        return np.fromiter((position.get(v, -1) if v is not None else -1 for v in values),
-                           dtype=np.int16, count=len(values))
+        return np.fromiter(
+            (position.get(v, -1) if v is not None else -1 for v in values),
+            dtype=np.int16,
+            count=len(values),
+        )
 
     @staticmethod
-    def multichoice_column(values: Sequence[Iterable[str]], choices: Sequence[Choice]) -> np.ndarray:
+    def multichoice_column(
+        values: Sequence[Iterable[str]], choices: Sequence[Choice]
+    ) -> np.ndarray:
         """bool matrix (n, k): whether row i has choice j."""
         position = {c.value: i for i, c in enumerate(choices)}
         out = np.zeros((len(values), len(choices)), dtype=bool)
@@ -112,16 +119,14 @@ class IndexSource:
         return [(e.get(plugin) or {}).get(key, default) for e in self.extensions]
 
     def documents(self) -> list[str]:
-        """The text each company is found by: name, description, town, industry, professions."""
-        industries, professions = vocab.industries(), vocab.professions()
-        label = {t.code: f"{t.label_de} {t.label_en}" for t in industries}
-        plabel = {t.code: t.label_de for t in professions}
+        """The free text each company is found by: name, description and town name.
+
+        Labels of coded fields (industry, professions) are matched through their filter
+        columns instead (``FilterSpec.searchable``), which keeps the text index small.
+        """
         return [
-            " ".join((name, desc, town, label.get(ind, ""), *(plabel.get(p, "") for p in profs)))
-            for name, desc, town, ind, profs in zip(
-                self.names, self.descriptions, self.towns, self.industry, self.professions,
-                strict=True,
-            )
+            f"{n} {d} {t}"
+            for n, d, t in zip(self.names, self.descriptions, self.towns, strict=True)
         ]
 
 
@@ -147,20 +152,44 @@ class SearchIndex:
         self.industries = list(source.industry)
         self.sizes = [vocab.size_class_for(int(e)) for e in source.employees]
         self.is_demo = source.is_demo.astype(bool, copy=True)
-        self.sort_names = [fold(name) for name in source.names]
+        self.sort_names = fold_many(source.names)
         self.columns: dict[str, np.ndarray] = {}
         for spec in registry.indexed():
             self.columns[spec.key] = _checked_column(spec, source, n)
         self.text = TextIndex(source.documents())
+        self.label_words = _label_words(registry)
         self.row_of = {int(i): r for r, i in enumerate(self.ids)}
         self._order_names()
 
     def _order_names(self) -> None:
         # stable sort by folded name, then id, so equal names keep a fixed order
-        names = np.array(self.sort_names, dtype=str) if self.sort_names else np.zeros(0, dtype="<U1")
+        names = (
+            np.array(self.sort_names, dtype=str) if self.sort_names else np.zeros(0, dtype="<U1")
+        )
         self.name_order = np.lexsort((self.ids, names)) if len(self.ids) else np.zeros(0, np.int64)
         self.name_rank = np.empty_like(self.name_order)
         self.name_rank[self.name_order] = np.arange(len(self.name_order))
+
+    def text_mask(self, text: str) -> np.ndarray | None:
+        """Rows matching every word of ``text`` in their own text or a searchable label."""
+        query_words = list(dict.fromkeys(words(text)))
+        if not query_words:
+            return None
+        mask = self.alive.copy()
+        for word in query_words:
+            word_mask = self.text.match_word(word)
+            for key, labels in self.label_words.items():
+                hits = [i for i, label in enumerate(labels) if word in label]
+                if hits:
+                    spec, column = self.registry[key], self.columns[key]
+                    if spec.kind is FilterKind.CHOICE:
+                        wanted = np.zeros(len(spec.choices) + 1, dtype=bool)
+                        wanted[np.asarray(hits) + 1] = True
+                        word_mask |= wanted[column.astype(np.int64) + 1]
+                    else:
+                        word_mask |= column[:, hits].any(axis=1)
+            mask &= word_mask
+        return mask
 
     @property
     def size(self) -> int:
@@ -180,7 +209,11 @@ class SearchIndex:
             new.row_of[company_id] = n_old + offset
 
         def grown(array: np.ndarray) -> np.ndarray:
-            return np.concatenate([array, _empty_like(array, n_new - n_old)]) if n_new > n_old else array.copy()
+            return (
+                np.concatenate([array, _empty_like(array, n_new - n_old)])
+                if n_new > n_old
+                else array.copy()
+            )
 
         new.ids = grown(self.ids)
         new.lat, new.lon = grown(self.lat), grown(self.lon)
@@ -188,7 +221,11 @@ class SearchIndex:
         new.alive = grown(self.alive)
         new.is_demo = grown(self.is_demo)
         new.names, new.slugs = list(self.names), list(self.slugs)
-        new.towns, new.industries, new.sizes = list(self.towns), list(self.industries), list(self.sizes)
+        new.towns, new.industries, new.sizes = (
+            list(self.towns),
+            list(self.industries),
+            list(self.sizes),
+        )
         new.sort_names = list(self.sort_names)
         for lst in (new.names, new.slugs, new.towns, new.industries, new.sizes, new.sort_names):
             lst.extend([""] * (n_new - n_old))
@@ -199,7 +236,9 @@ class SearchIndex:
             if row is not None and int(company_id) not in changed:
                 new.alive[row] = False
         if len(source):
-            rows = np.fromiter((new.row_of[int(i)] for i in source.ids), dtype=np.int64, count=len(source))
+            rows = np.fromiter(
+                (new.row_of[int(i)] for i in source.ids), dtype=np.int64, count=len(source)
+            )
             new.ids[rows] = source.ids
             new.lat[rows], new.lon[rows] = source.lat, source.lon
             new.mx[rows], new.my[rows] = mercator_xy(source.lat, source.lon)
@@ -213,11 +252,22 @@ class SearchIndex:
             for spec in self.registry.indexed():
                 new.columns[spec.key][rows] = _checked_column(spec, source, len(source))
             documents = source.documents()
-            new.text = self.text.with_documents(n_new, {int(r): documents[p] for p, r in enumerate(rows)})
+            new.text = self.text.with_documents(
+                n_new, {int(r): documents[p] for p, r in enumerate(rows)}
+            )
         else:
             new.text = self.text.with_documents(n_new, {})
         new._order_names()
         return new
+
+
+def _label_words(registry: FilterRegistry) -> dict[str, list[str]]:
+    """Per searchable filter: the folded German and English label of each choice."""
+    return {
+        spec.key: [" ".join(words(f"{c.label_de} {c.label_en}")) for c in spec.choices]
+        for spec in registry.indexed()
+        if spec.searchable and spec.kind in (FilterKind.CHOICE, FilterKind.MULTICHOICE)
+    }
 
 
 def _checked_column(spec: FilterSpec, source: IndexSource, n: int) -> np.ndarray:

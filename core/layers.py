@@ -40,7 +40,9 @@ def feature_collection(features: list[Feature]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def point_feature(feature_id: str | int, lat: float, lon: float, properties: dict[str, Any]) -> Feature:
+def point_feature(
+    feature_id: str | int, lat: float, lon: float, properties: dict[str, Any]
+) -> Feature:
     """A GeoJSON Point feature (coordinates in lon, lat order, as GeoJSON wants)."""
     return {
         "type": "Feature",

@@ -122,6 +122,17 @@ def _codes(vocabulary: vocab.Vocabulary, values: Iterable[str], field_name: str)
     return tuple(seen)
 
 
+def _employees(value: Any) -> int:
+    if value in (None, ""):
+        return 1
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"Employee count {value!r} is not a whole number.", {"employees": ["whole number"]}
+        ) from None
+
+
 def _tuple(value: Iterable[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -180,23 +191,38 @@ class Company:
 
         check("name", bool(self.name), "a name is required")
         check("name", len(self.name) <= MAX_NAME, f"at most {MAX_NAME} characters")
-        check("slug", bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.slug)),
-              "lower-case letters, digits and single hyphens only")
-        check("description", len(self.description) <= MAX_DESCRIPTION,
-              f"at most {MAX_DESCRIPTION} characters")
+        check(
+            "slug",
+            bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.slug)),
+            "lower-case letters, digits and single hyphens only",
+        )
+        check(
+            "description",
+            len(self.description) <= MAX_DESCRIPTION,
+            f"at most {MAX_DESCRIPTION} characters",
+        )
         check("employees", self.employees >= 0, "0 or more")
-        check("industry", self.industry == "" or self.industry in vocab.industries(),
-              f"a WZ 2008 section letter ({', '.join(vocab.industries().codes)})")
+        check(
+            "industry",
+            self.industry == "" or self.industry in vocab.industries(),
+            f"a WZ 2008 section letter ({', '.join(vocab.industries().codes)})",
+        )
         if self.industry_division is not None:
             division_ok = self.industry_division in vocab.industry_divisions()
             check("industry_division", division_ok, "a two-digit WZ 2008 division")
             if division_ok and self.industry:
                 parent = vocab.industry_divisions().get(self.industry_division).parent
-                check("industry_division", parent == self.industry,
-                      f"division {self.industry_division} belongs to section {parent}, "
-                      f"not {self.industry}")
-        check("website", self.website == "" or bool(re.match(r"https?://\S+$", self.website)),
-              "a full address starting with http:// or https://")
+                check(
+                    "industry_division",
+                    parent == self.industry,
+                    f"division {self.industry_division} belongs to section {parent}, "
+                    f"not {self.industry}",
+                )
+        check(
+            "website",
+            self.website == "" or bool(re.match(r"https?://\S+$", self.website)),
+            "a full address starting with http:// or https://",
+        )
         for name, vocabulary in (
             ("professions", vocab.professions()),
             ("family", vocab.family_features()),
@@ -251,10 +277,32 @@ class Company:
     def from_dict(cls, data: Mapping[str, Any]) -> Company:
         """Build a company from the shape ``to_dict`` produces (unknown keys are an error)."""
         known = {
-            "id", "slug", "name", "description", "street", "postcode", "town", "ags", "lat",
-            "lon", "industry", "industry_division", "professions", "employees", "size", "family",
-            "certificates", "offers", "benefits", "website", "status", "is_demo", "created_at",
-            "updated_at", "extensions", "contact",
+            "id",
+            "slug",
+            "name",
+            "description",
+            "street",
+            "postcode",
+            "town",
+            "ags",
+            "lat",
+            "lon",
+            "industry",
+            "industry_division",
+            "professions",
+            "employees",
+            "size",
+            "family",
+            "certificates",
+            "offers",
+            "benefits",
+            "website",
+            "status",
+            "is_demo",
+            "created_at",
+            "updated_at",
+            "extensions",
+            "contact",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -265,7 +313,9 @@ class Company:
             )
         lat, lon = data.get("lat"), data.get("lon")
         try:
-            location = Location(lat, lon) if lat not in (None, "") and lon not in (None, "") else None
+            location = (
+                Location(lat, lon) if lat not in (None, "") and lon not in (None, "") else None
+            )
         except (TypeError, ValueError) as exc:
             if isinstance(exc, ValidationError):
                 raise
@@ -288,7 +338,7 @@ class Company:
             industry=data.get("industry") or "",
             industry_division=data.get("industry_division") or None,
             professions=data.get("professions") or (),
-            employees=data.get("employees") if data.get("employees") not in (None, "") else 1,
+            employees=_employees(data.get("employees")),
             family=data.get("family") or (),
             certificates=data.get("certificates") or (),
             offers=data.get("offers") or (),

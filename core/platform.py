@@ -19,7 +19,7 @@ from core.errors import ConfigError, GeocodingError, NotFound
 from core.filters import FilterRegistry
 from core.geocoding import Geocoder, PostcodeGeocoder
 from core.layers import Layer
-from core.model import Company, Location
+from core.model import Address, Company, Location
 from core.persistence import companies as repo
 from core.persistence.db import begin_write, make_engine, make_session_factory
 from core.persistence.migrate import pending_heads, upgrade
@@ -43,7 +43,9 @@ class Platform:
         engine: Engine | None = None,
     ) -> None:
         self.settings = settings
-        self.region: Region = load_region(settings.region.file) if settings.region.file else default_region()
+        self.region: Region = (
+            load_region(settings.region.file) if settings.region.file else default_region()
+        )
         self.pm, self.plugins = make_plugin_manager(settings, extra=extra_plugins)
         self.db = engine or make_engine(settings.portal.database_url)
         self.session_factory = make_session_factory(self.db)
@@ -52,8 +54,10 @@ class Platform:
         self.layers: dict[str, Layer] = {}
         for layer in self._collect("register_layers"):
             if layer.id in self.layers:
-                raise ConfigError(f"Layer id {layer.id!r} is registered by both "
-                                  f"{self.layers[layer.id].plugin} and {layer.plugin}.")
+                raise ConfigError(
+                    f"Layer id {layer.id!r} is registered by both "
+                    f"{self.layers[layer.id].plugin} and {layer.plugin}."
+                )
             self.layers[layer.id] = layer
         search = settings.search
         self.engine = SearchEngine(
@@ -77,9 +81,13 @@ class Platform:
 
     def _geocoder(self) -> Geocoder:
         name = self.settings.geocoding.provider
-        if name == "postcode":
-            return PostcodeGeocoder()
-        raise ConfigError(f"geocoding.provider {name!r} is unknown; use 'postcode'.")
+        geocoders: dict[str, Geocoder] = {g.name: g for g in self._collect("register_geocoders")}
+        if name not in geocoders:
+            raise ConfigError(
+                f"geocoding.provider {name!r} is unknown; available providers are: "
+                f"{', '.join(sorted(geocoders))}."
+            )
+        return geocoders[name]
 
     # --- plugins ---------------------------------------------------------------------------
 
@@ -127,8 +135,7 @@ class Platform:
     # --- places ----------------------------------------------------------------------------
 
     def locate_postcode(self, postcode: str) -> Location:
-        if isinstance(self.geocoder, PostcodeGeocoder):
-            return self.geocoder.locate_postcode(postcode)
+        # a postcode as a search centre means its centroid, whatever geocoder is configured
         return PostcodeGeocoder().locate_postcode(postcode)
 
     def locate_town(self, name: str) -> Location:
@@ -142,7 +149,9 @@ class Platform:
     def parse_query(self, params: Mapping[str, Sequence[str]]) -> SearchQuery:
         """A SearchQuery from URL parameters (name -> list of values)."""
         return parse_search_params(
-            params, self.filters, self,
+            params,
+            self.filters,
+            self,
             default_per_page=self.settings.search.per_page,
             max_per_page=self.settings.search.max_per_page,
         )
@@ -152,10 +161,31 @@ class Platform:
 
     # --- companies -------------------------------------------------------------------------
 
+    def complete_company(self, company: Company) -> Company:
+        """Fill what can be derived: the location from the address (configured geocoder), and
+        town and municipality key from a postcode of the region."""
+        address = company.address
+        if company.location is None and address.postcode:
+            company.location = self.geocoder.locate(address)
+        town = self.region.town_for_postcode(address.postcode) if address.postcode else None
+        if town is not None and (not address.ags or not address.town):
+            company.address = Address(
+                street=address.street,
+                postcode=address.postcode,
+                town=address.town or town.name,
+                ags=address.ags or town.ags,
+            )
+        return company
+
     def save_company(self, company: Company) -> Company:
-        """Create or update a company, commit, and tell the plugins."""
+        """Create or update a company (completed first), commit, and tell the plugins."""
+        self.complete_company(company)
         with self.session(write=True) as session:
-            saved = repo.update_company(session, company) if company.id else repo.add_company(session, company)
+            saved = (
+                repo.update_company(session, company)
+                if company.id
+                else repo.add_company(session, company)
+            )
         assert saved.id is not None
         self.pm.hook.company_changed(platform=self, company_id=saved.id, deleted=False)
         return saved

@@ -89,12 +89,16 @@ def _manifest_of(name: str, module: Any, problems: list[str]) -> PluginManifest 
         problems.append(f"plugin {name!r}: it has no MANIFEST (a core.plugins.PluginManifest).")
         return None
     if manifest.name != name:
-        problems.append(f"plugin {name!r}: its MANIFEST is named {manifest.name!r}; the "
-                        "entry-point name and the manifest name must agree.")
+        problems.append(
+            f"plugin {name!r}: its MANIFEST is named {manifest.name!r}; the "
+            "entry-point name and the manifest name must agree."
+        )
     wanted_major = manifest.api_version.split(".")[0]
     if wanted_major != PLUGIN_API_VERSION.split(".")[0]:
-        problems.append(f"plugin {name!r}: it needs plugin API {manifest.api_version}, this core "
-                        f"provides {PLUGIN_API_VERSION}; install a matching version.")
+        problems.append(
+            f"plugin {name!r}: it needs plugin API {manifest.api_version}, this core "
+            f"provides {PLUGIN_API_VERSION}; install a matching version."
+        )
     return manifest
 
 
@@ -136,8 +140,10 @@ def make_plugin_manager(
             continue
         if name not in installed:
             known = ", ".join(sorted(installed)) or "none"
-            problems.append(f"plugins.enabled names {name!r}, which is not installed; installed "
-                            f"plugins are: {known}.")
+            problems.append(
+                f"plugins.enabled names {name!r}, which is not installed; installed "
+                f"plugins are: {known}."
+            )
             continue
         source = installed[name]
         try:
@@ -150,11 +156,14 @@ def make_plugin_manager(
             continue
         for needed in manifest.requires:
             if needed not in enabled:
-                problems.append(f"plugin {name!r} requires plugin {needed!r}; add it to "
-                                "plugins.enabled.")
+                problems.append(
+                    f"plugin {name!r} requires plugin {needed!r}; add it to plugins.enabled."
+                )
             elif enabled.index(needed) > enabled.index(name):
-                problems.append(f"plugin {name!r} requires plugin {needed!r}, which must come "
-                                "before it in plugins.enabled.")
+                problems.append(
+                    f"plugin {name!r} requires plugin {needed!r}, which must come "
+                    "before it in plugins.enabled."
+                )
         plugin_settings = None
         options = settings.plugins.options.get(name, {})
         if not isinstance(options, Mapping):
@@ -164,19 +173,32 @@ def make_plugin_manager(
             try:
                 plugin_settings = structure_settings(options, manifest.settings, f"plugins.{name}")
             except ConfigError as exc:
-                problems.extend(f"plugin {name!r}: {m}" for m in exc.errors.get(f"plugins.{name}", [exc.message]))
+                problems.extend(
+                    f"plugin {name!r}: {m}"
+                    for m in exc.errors.get(f"plugins.{name}", [exc.message])
+                )
                 continue
         elif options:
-            problems.append(f"plugin {name!r} takes no settings, but plugins.{name} sets "
-                            f"{', '.join(sorted(options))}.")
+            problems.append(
+                f"plugin {name!r} takes no settings, but plugins.{name} sets "
+                f"{', '.join(sorted(options))}."
+            )
             continue
-        loaded.append(LoadedPlugin(manifest, module, plugin_settings,
-                                   "test" if extra and name in extra else "entry point"))
+        loaded.append(
+            LoadedPlugin(
+                manifest,
+                module,
+                plugin_settings,
+                "test" if extra and name in extra else "entry point",
+            )
+        )
 
-    for name, options in settings.plugins.options.items():
+    for name in settings.plugins.options:
         if name not in installed and name not in seen:
-            problems.append(f"plugins.{name} configures a plugin that is not installed; "
-                            "remove the table or install the plugin.")
+            problems.append(
+                f"plugins.{name} configures a plugin that is not installed; "
+                "remove the table or install the plugin."
+            )
 
     if problems:
         raise PluginError(
@@ -191,6 +213,8 @@ def make_plugin_manager(
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"A plugin implements a hook that does not exist: {exc}. "
-                          "Check the spelling against core/hookspecs.py.") from None
+        raise PluginError(
+            f"A plugin implements a hook that does not exist: {exc}. "
+            "Check the spelling against core/hookspecs.py."
+        ) from None
     return pm, loaded

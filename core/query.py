@@ -33,8 +33,17 @@ __all__ = [
 ]
 
 RESERVED_PARAMS = (
-    "bbox", "near", "near_postcode", "near_town", "radius_km", "q", "zoom", "sort", "page",
-    "per_page", "lang",
+    "bbox",
+    "near",
+    "near_postcode",
+    "near_town",
+    "radius_km",
+    "q",
+    "zoom",
+    "sort",
+    "page",
+    "per_page",
+    "lang",
 )
 SORTS = ("name", "distance")
 MAX_RADIUS_KM = 200.0
@@ -50,13 +59,23 @@ class BBox:
     north: float
 
     def __attrs_post_init__(self) -> None:
-        if not (-180 <= self.west <= 180 and -180 <= self.east <= 180
-                and -90 <= self.south <= 90 and -90 <= self.north <= 90):
-            raise InvalidQuery(f"bbox {self.as_text()} lies outside the world; give "
-                               "west,south,east,north in degrees.", {"bbox": ["out of range"]})
+        if not (
+            -180 <= self.west <= 180
+            and -180 <= self.east <= 180
+            and -90 <= self.south <= 90
+            and -90 <= self.north <= 90
+        ):
+            raise InvalidQuery(
+                f"bbox {self.as_text()} lies outside the world; give "
+                "west,south,east,north in degrees.",
+                {"bbox": ["out of range"]},
+            )
         if self.west > self.east or self.south > self.north:
-            raise InvalidQuery(f"bbox {self.as_text()} is inverted; give west,south,east,north "
-                               "with west <= east and south <= north.", {"bbox": ["inverted"]})
+            raise InvalidQuery(
+                f"bbox {self.as_text()} is inverted; give west,south,east,north "
+                "with west <= east and south <= north.",
+                {"bbox": ["inverted"]},
+            )
 
     def as_text(self) -> str:
         return f"{self.west:g},{self.south:g},{self.east:g},{self.north:g}"
@@ -84,19 +103,26 @@ class SearchQuery:
 
     def __attrs_post_init__(self) -> None:
         if self.sort not in SORTS:
-            raise InvalidQuery(f"sort={self.sort!r} is not supported; use one of {', '.join(SORTS)}.",
-                               {"sort": ["unknown sort order"]})
+            raise InvalidQuery(
+                f"sort={self.sort!r} is not supported; use one of {', '.join(SORTS)}.",
+                {"sort": ["unknown sort order"]},
+            )
         if self.sort == "distance" and self.near is None:
-            raise InvalidQuery("sort=distance needs a point: give near=lat,lon, near_postcode "
-                               "or near_town.", {"sort": ["needs near"]})
+            raise InvalidQuery(
+                "sort=distance needs a point: give near=lat,lon, near_postcode or near_town.",
+                {"sort": ["needs near"]},
+            )
         if self.radius_km is not None and self.near is None:
-            raise InvalidQuery("radius_km needs a centre: give near=lat,lon, near_postcode or "
-                               "near_town.", {"radius_km": ["needs near"]})
+            raise InvalidQuery(
+                "radius_km needs a centre: give near=lat,lon, near_postcode or near_town.",
+                {"radius_km": ["needs near"]},
+            )
         if self.page < 1:
             raise InvalidQuery(f"page must be 1 or more, not {self.page}.", {"page": [">= 1"]})
         if self.per_page < 1:
-            raise InvalidQuery(f"per_page must be 1 or more, not {self.per_page}.",
-                               {"per_page": [">= 1"]})
+            raise InvalidQuery(
+                f"per_page must be 1 or more, not {self.per_page}.", {"per_page": [">= 1"]}
+            )
 
     @property
     def filter_values(self) -> dict[str, Any]:
@@ -175,8 +201,9 @@ class PlaceResolver(Protocol):
 def _one(params: Mapping[str, Sequence[str]], name: str) -> str | None:
     values = [v for v in params.get(name, ()) if v is not None]
     if len(values) > 1:
-        raise InvalidQuery(f"{name} was given {len(values)} times; give it once.",
-                           {name: ["given more than once"]})
+        raise InvalidQuery(
+            f"{name} was given {len(values)} times; give it once.", {name: ["given more than once"]}
+        )
     return values[0].strip() if values and values[0].strip() != "" else None
 
 
@@ -197,10 +224,14 @@ def _int(text: str | None, name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise InvalidQuery(f"{name}={text!r} is not a whole number.", {name: ["whole number expected"]}) from None
+        raise InvalidQuery(
+            f"{name}={text!r} is not a whole number.", {name: ["whole number expected"]}
+        ) from None
     if not low <= value <= high:
-        raise InvalidQuery(f"{name}={value} is out of range; use {low} to {high}.",
-                           {name: [f"between {low} and {high}"]})
+        raise InvalidQuery(
+            f"{name}={value} is out of range; use {low} to {high}.",
+            {name: [f"between {low} and {high}"]},
+        )
     return value
 
 
@@ -238,8 +269,12 @@ def parse_search_params(
 
     near_sources = [n for n in ("near", "near_postcode", "near_town") if _safe_one(params, n)]
     if len(near_sources) > 1:
-        fail(InvalidQuery(f"Give only one of {', '.join(near_sources)}.",
-                          {n: ["only one of near, near_postcode, near_town"] for n in near_sources}))
+        fail(
+            InvalidQuery(
+                f"Give only one of {', '.join(near_sources)}.",
+                {n: ["only one of near, near_postcode, near_town"] for n in near_sources},
+            )
+        )
     else:
         try:
             kwargs["near"] = _near(params, places)
@@ -250,20 +285,25 @@ def parse_search_params(
         if radius is not None:
             value = _floats(radius, "radius_km", 1, "a distance in km such as 5")[0]
             if not 0 < value <= MAX_RADIUS_KM:
-                raise InvalidQuery(f"radius_km={radius} is out of range; use more than 0 and at "
-                                   f"most {MAX_RADIUS_KM:g}.", {"radius_km": ["out of range"]})
+                raise InvalidQuery(
+                    f"radius_km={radius} is out of range; use more than 0 and at "
+                    f"most {MAX_RADIUS_KM:g}.",
+                    {"radius_km": ["out of range"]},
+                )
             kwargs["radius_km"] = value
         zoom = _one(params, "zoom")
         kwargs["zoom"] = None if zoom is None else _int(zoom, "zoom", 0, 0, 22)
         kwargs["page"] = _int(_one(params, "page"), "page", 1, 1, 10**9)
-        kwargs["per_page"] = _int(_one(params, "per_page"), "per_page", default_per_page, 1,
-                                  max_per_page)
+        kwargs["per_page"] = _int(
+            _one(params, "per_page"), "per_page", default_per_page, 1, max_per_page
+        )
         kwargs["sort"] = _one(params, "sort") or "name"
         kwargs["text"] = (_one(params, "q") or "")[:200]
         kwargs["lang"] = _one(params, "lang") or "de"
         if kwargs["lang"] not in ("de", "en"):
-            raise InvalidQuery(f"lang={kwargs['lang']!r} is not supported; use de or en.",
-                               {"lang": ["de or en"]})
+            raise InvalidQuery(
+                f"lang={kwargs['lang']!r} is not supported; use de or en.", {"lang": ["de or en"]}
+            )
     except InvalidQuery as exc:
         fail(exc)
     if messages:

@@ -127,7 +127,9 @@ def load_region(path: str | Path) -> Region:
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"The region file {str(file)!r} does not exist; check region.file.") from None
+        raise ConfigError(
+            f"The region file {str(file)!r} does not exist; check region.file."
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"The region file {str(file)!r} is not valid TOML: {exc}.") from None
     return _parse(data, f"region file {file.name}")

@@ -39,17 +39,17 @@ def filter_mask(spec: FilterSpec, column: np.ndarray, value: Any) -> np.ndarray:
         positions = {c.value: i for i, c in enumerate(spec.choices)}
         for v in value:
             wanted[positions[v] + 1] = True
-        return wanted[column.astype(np.int64) + 1]
+        return np.asarray(wanted[column.astype(np.int64) + 1])
     if spec.kind is FilterKind.MULTICHOICE:
         positions = {c.value: i for i, c in enumerate(spec.choices)}
         cols = [positions[v] for v in value]
         sub = column[:, cols]
-        return sub.all(axis=1) if spec.match == "all" else sub.any(axis=1)
+        return np.asarray(sub.all(axis=1) if spec.match == "all" else sub.any(axis=1))
     if spec.kind is FilterKind.BOOL:
         return column if value else np.ones(column.shape[0], dtype=bool)
     if spec.kind is FilterKind.RANGE:
         assert isinstance(value, Range)
-        mask = ~np.isnan(column)
+        mask: np.ndarray = ~np.isnan(column)
         if value.low is not None:
             mask &= column >= value.low
         if value.high is not None:
@@ -61,9 +61,10 @@ def filter_mask(spec: FilterSpec, column: np.ndarray, value: Any) -> np.ndarray:
 def facet_counts(spec: FilterSpec, column: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Per choice of ``spec``: how many rows of ``mask`` have it."""
     if spec.kind is FilterKind.CHOICE:
-        return np.bincount(column[mask].astype(np.int64) + 1, minlength=len(spec.choices) + 1)[1:]
+        counts = np.bincount(column[mask].astype(np.int64) + 1, minlength=len(spec.choices) + 1)
+        return np.asarray(counts[1:])
     if spec.kind is FilterKind.MULTICHOICE:
-        return np.count_nonzero(column[mask], axis=0)
+        return np.asarray(np.count_nonzero(column[mask], axis=0))
     if spec.kind is FilterKind.BOOL:
         return np.array([np.count_nonzero(column & mask)])
     raise ValueError(f"filter {spec.key!r} of kind {spec.kind} has no facet")
@@ -93,12 +94,14 @@ def _geo_mask(index: SearchIndex, query: SearchQuery) -> tuple[np.ndarray, np.nd
     return mask, distance
 
 
-def search(index: SearchIndex, query: SearchQuery, options: MapOptions | None = None) -> SearchResult:
+def search(
+    index: SearchIndex, query: SearchQuery, options: MapOptions | None = None
+) -> SearchResult:
     """Answer ``query``: exact total, one page, facet counts for every facet, map output."""
     options = options or MapOptions()
     registry = index.registry
     base, distance = _geo_mask(index, query)
-    text = index.text.match(query.text) if query.text else None
+    text = index.text_mask(query.text) if query.text else None
     if text is not None:
         base &= text
 
@@ -122,7 +125,7 @@ def search(index: SearchIndex, query: SearchQuery, options: MapOptions | None = 
         without[spec.key] = prefix[i] if rest is None else prefix[i] & rest
 
     total = int(np.count_nonzero(result_mask))
-    facets = {}
+    facets: dict[str, tuple[FacetValue, ...]] = {}
     selected_values = dict(query.filters)
     for spec in registry:
         if not spec.is_faceted:
@@ -133,7 +136,9 @@ def search(index: SearchIndex, query: SearchQuery, options: MapOptions | None = 
         counts = facet_counts(spec, column, mask)
         chosen = selected_values.get(spec.key)
         if spec.kind is FilterKind.BOOL:
-            facets[spec.key] = (FacetValue("true", spec.label(query.lang), int(counts[0]), bool(chosen)),)
+            facets[spec.key] = (
+                FacetValue("true", spec.label(query.lang), int(counts[0]), bool(chosen)),
+            )
         else:
             picked = set(chosen or ())
             facets[spec.key] = tuple(
@@ -156,8 +161,9 @@ def search(index: SearchIndex, query: SearchQuery, options: MapOptions | None = 
     )
 
 
-def _page_rows(index: SearchIndex, query: SearchQuery, mask: np.ndarray,
-               distance: np.ndarray | None) -> np.ndarray:
+def _page_rows(
+    index: SearchIndex, query: SearchQuery, mask: np.ndarray, distance: np.ndarray | None
+) -> np.ndarray:
     start, stop = query.offset, query.offset + query.per_page
     if query.sort == "distance" and distance is not None:
         rows = np.flatnonzero(mask)
@@ -171,7 +177,7 @@ def _page_rows(index: SearchIndex, query: SearchQuery, mask: np.ndarray,
         order = np.lexsort((index.name_rank[rows], d))
         return rows[order][start:stop]
     ordered = index.name_order[mask[index.name_order]]
-    return ordered[start:stop]
+    return np.asarray(ordered[start:stop])
 
 
 def _hit(index: SearchIndex, row: int, distance: np.ndarray | None) -> SearchHit:
@@ -191,15 +197,23 @@ def _hit(index: SearchIndex, row: int, distance: np.ndarray | None) -> SearchHit
 
 
 def _map_output(
-    index: SearchIndex, query: SearchQuery, mask: np.ndarray, total: int,
-    distance: np.ndarray | None, options: MapOptions,
+    index: SearchIndex,
+    query: SearchQuery,
+    mask: np.ndarray,
+    total: int,
+    distance: np.ndarray | None,
+    options: MapOptions,
 ) -> tuple[tuple[Cluster, ...], tuple[SearchHit, ...]]:
     if not query.clusters or total == 0:
         return (), ()
     zoom = query.zoom if query.zoom is not None else _fitting_zoom(query, options)
     rows = np.flatnonzero(mask)
-    if total <= options.point_threshold or (zoom >= options.point_zoom and total <= options.max_points):
-        return (), tuple(_hit(index, int(r), distance) for r in rows[index.name_rank[rows].argsort()])
+    if total <= options.point_threshold or (
+        zoom >= options.point_zoom and total <= options.max_points
+    ):
+        return (), tuple(
+            _hit(index, int(r), distance) for r in rows[index.name_rank[rows].argsort()]
+        )
     # coarsen until the number of map symbols stays within max_points
     while True:
         count, mlat, mlon, south, west, north, east, first = grid_clusters(
@@ -212,10 +226,18 @@ def _map_output(
     points = tuple(_hit(index, int(rows[f]), distance) for f in first[single])
     many = ~single
     clusters = tuple(
-        Cluster(round(a, 6), round(b, 6), int(n), round(s, 6), round(w, 6), round(no, 6), round(e, 6))
+        Cluster(
+            round(a, 6), round(b, 6), int(n), round(s, 6), round(w, 6), round(no, 6), round(e, 6)
+        )
         for a, b, n, s, w, no, e in zip(
-            mlat[many].tolist(), mlon[many].tolist(), count[many].tolist(), south[many].tolist(),
-            west[many].tolist(), north[many].tolist(), east[many].tolist(), strict=True,
+            mlat[many].tolist(),
+            mlon[many].tolist(),
+            count[many].tolist(),
+            south[many].tolist(),
+            west[many].tolist(),
+            north[many].tolist(),
+            east[many].tolist(),
+            strict=True,
         )
     )
     return clusters, points

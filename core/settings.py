@@ -42,65 +42,101 @@ def _help(text: str) -> dict[str, str]:
 
 @define
 class PortalSettings:
-    title: str = field(default="Arbeitgeberkarte", metadata=_help("Portal title shown in the header."))
+    title: str = field(
+        default="Arbeitgeberkarte", metadata=_help("Portal title shown in the header.")
+    )
     database_url: str = field(
         default="sqlite:///instance/regiokarte.db",
-        metadata=_help("SQLAlchemy URL; sqlite:///path (relative to the working folder) or "
-                       "postgresql+psycopg://user:pw@host/db."),
+        metadata=_help(
+            "SQLAlchemy URL; sqlite:///path (relative to the working folder) or "
+            "postgresql+psycopg://user:pw@host/db."
+        ),
     )
-    languages: list[str] = field(factory=lambda: ["de", "en"],
-                                 metadata=_help("User interface languages, the first is the default."))
-    secret_key: str = field(default="", metadata=_help("Key that signs sessions; set it in production."))
+    languages: list[str] = field(
+        factory=lambda: ["de", "en"],
+        metadata=_help("User interface languages, the first is the default."),
+    )
+    secret_key: str = field(
+        default="", metadata=_help("Key that signs sessions; set it in production.")
+    )
     operator_token: str = field(
-        default="", metadata=_help("Bearer token for operator API calls (empty: writes disabled)."))
+        default="", metadata=_help("Bearer token for operator API calls (empty: writes disabled).")
+    )
 
 
 @define
 class MapSettings:
-    tile_url: str = field(default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                          metadata=_help("Raster tile URL template."))
-    tile_attribution: str = field(default="© OpenStreetMap contributors",
-                                  metadata=_help("Attribution shown on the map."))
-    center: list[float] = field(factory=list,
-                                metadata=_help("Map centre [lat, lon]; empty: the region's centre."))
+    tile_url: str = field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        metadata=_help("Raster tile URL template."),
+    )
+    tile_attribution: str = field(
+        default="© OpenStreetMap contributors", metadata=_help("Attribution shown on the map.")
+    )
+    center: list[float] = field(
+        factory=list, metadata=_help("Map centre [lat, lon]; empty: the region's centre.")
+    )
     zoom: int = field(default=0, metadata=_help("Start zoom; 0: the region's zoom."))
 
 
 @define
 class SearchSettings:
     per_page: int = field(default=20, metadata=_help("Default page size of result lists."))
-    max_per_page: int = field(default=200, metadata=_help("Largest page size a client may ask for."))
-    max_points: int = field(default=2000,
-                            metadata=_help("Most single markers sent for one map view; more hits "
-                                           "are sent as clusters."))
-    point_zoom: int = field(default=15,
-                            metadata=_help("From this zoom on, hits are sent as points when there "
-                                           "are at most max_points of them."))
-    point_threshold: int = field(default=300,
-                                 metadata=_help("Below this zoom, up to this many hits are sent as "
-                                                "points, more as clusters."))
-    cluster_cell_px: int = field(default=64, metadata=_help("Grid cell size for clusters, in pixels."))
+    max_per_page: int = field(
+        default=200, metadata=_help("Largest page size a client may ask for.")
+    )
+    max_points: int = field(
+        default=2000,
+        metadata=_help(
+            "Most single markers sent for one map view; more hits are sent as clusters."
+        ),
+    )
+    point_zoom: int = field(
+        default=15,
+        metadata=_help(
+            "From this zoom on, hits are sent as points when there are at most max_points of them."
+        ),
+    )
+    point_threshold: int = field(
+        default=300,
+        metadata=_help(
+            "Below this zoom, up to this many hits are sent as points, more as clusters."
+        ),
+    )
+    cluster_cell_px: int = field(
+        default=64, metadata=_help("Grid cell size for clusters, in pixels.")
+    )
     refresh_interval: float = field(
-        default=0.5, metadata=_help("Seconds between checks for changes made by other processes."))
+        default=0.5, metadata=_help("Seconds between checks for changes made by other processes.")
+    )
 
 
 @define
 class RegionSettings:
-    file: str = field(default="", metadata=_help(
-        "Region definition (TOML: name, towns with AGS, centre, bounds); empty: Emscher-Lippe."))
+    file: str = field(
+        default="",
+        metadata=_help(
+            "Region definition (TOML: name, towns with AGS, centre, bounds); empty: Emscher-Lippe."
+        ),
+    )
 
 
 @define
 class GeocodingSettings:
-    provider: str = field(default="postcode", metadata=_help(
-        "Geocoder: 'postcode' (offline postcode centroids) or one a plugin registers."))
+    provider: str = field(
+        default="postcode",
+        metadata=_help(
+            "Geocoder: 'postcode' (offline postcode centroids) or one a plugin registers."
+        ),
+    )
 
 
 @define
 class PluginsSettings:
     enabled: list[str] = field(factory=list, metadata=_help("Plugins to enable, in this order."))
     options: dict[str, dict[str, Any]] = field(
-        factory=dict, metadata=_help("Per-plugin settings: the [plugins.<name>] tables."))
+        factory=dict, metadata=_help("Per-plugin settings: the [plugins.<name>] tables.")
+    )
 
 
 @define
@@ -174,7 +210,7 @@ def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
     for name, raw in env.items():
         if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
             continue
-        key = name[len(ENV_PREFIX):].lower()
+        key = name[len(ENV_PREFIX) :].lower()
         if key == "database_url":
             key = "portal__database_url"
         if "__" not in key:
@@ -213,7 +249,9 @@ def load_settings(
                 "the path you passed."
             ) from None
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"The configuration file {str(file)!r} is not valid TOML: {exc}.") from None
+            raise ConfigError(
+                f"The configuration file {str(file)!r} is not valid TOML: {exc}."
+            ) from None
         source = str(file)
         region = data.get("region")
         if isinstance(region, dict) and region.get("file"):
@@ -231,12 +269,18 @@ def load_settings(
     return settings
 
 
-def describe_settings(cls: type[Any] = Settings, prefix: str = "") -> Iterator[tuple[str, str, Any, str]]:
+def describe_settings(
+    cls: type[Any] = Settings, prefix: str = ""
+) -> Iterator[tuple[str, str, Any, str]]:
     """Every setting as (dotted key, type, default, help), for generated documentation."""
+    attrs.resolve_types(cls)
     for a in attrs.fields(cls):
         key = f"{prefix}{a.name}"
-        if attrs.has(a.type) if isinstance(a.type, type) else False:
+        if isinstance(a.type, type) and attrs.has(a.type):
             yield from describe_settings(a.type, key + ".")
             continue
-        default = a.default.factory() if isinstance(a.default, attrs.Factory) else a.default  # type: ignore[misc]
-        yield key, str(a.type), default, a.metadata.get("help", "")
+        default = a.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        type_name = getattr(a.type, "__name__", None) if isinstance(a.type, type) else None
+        yield key, type_name or str(a.type), default, a.metadata.get("help", "")

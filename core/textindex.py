@@ -8,28 +8,38 @@ over the joined vocabulary, numpy over postings); no Python loop runs per compan
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["TextIndex", "fold", "words"]
+__all__ = ["TextIndex", "fold", "fold_many", "words"]
 
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "æ": "ae", "ø": "o"})
 _WORD = re.compile(r"[a-z0-9]+")
 _SEP = "\x00"
+_DOC_SEP = "\x01"
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII with umlauts reduced to their base letter ("ae" is folded too)."""
-    text = text.casefold().replace("ae", "a").replace("oe", "o").replace("ue", "u")
-    text = text.translate(_FOLD)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """Lower-case ASCII: umlauts lose their dots, "ae"/"oe"/"ue" become "a"/"o"/"u", ß is "ss".
+
+    Applied to documents and queries alike, so "Bäcker", "Baecker" and "BACKER" all meet.
+    """
+    text = text.lower().replace("ß", "ss").replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+def fold_many(documents: Sequence[str]) -> list[str]:
+    # one pass of the C string functions over all documents instead of one per document
+    joined = _DOC_SEP.join(d.replace(_DOC_SEP, " ") for d in documents)
+    return fold(joined).split(_DOC_SEP) if documents else []
 
 
 class TextIndex:
@@ -39,26 +49,39 @@ class TextIndex:
         self.size = len(documents)
         self._overrides: dict[int, frozenset[str]] = {}
         self._cache: dict[str, np.ndarray] = {}
-        vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        terms: list[int] = []
-        for row, document in enumerate(documents):
-            for word in set(words(document)):
-                term = vocabulary.setdefault(word, len(vocabulary))
-                terms.append(term)
-                rows.append(row)
-        term_arr = np.asarray(terms, dtype=np.int32)
-        row_arr = np.asarray(rows, dtype=np.int32)
-        order = np.argsort(term_arr, kind="stable")
-        self._postings = row_arr[order]
-        counts = np.bincount(term_arr, minlength=len(vocabulary))
+        findall = _WORD.findall
+        tokens_per_doc = [findall(d) for d in fold_many(documents)]
+        lengths = np.fromiter(map(len, tokens_per_doc), dtype=np.int64, count=len(tokens_per_doc))
+        # C-level passes only: dict.fromkeys collects the vocabulary, map() numbers the tokens
+        chain = itertools.chain.from_iterable
+        vocabulary = {w: i for i, w in enumerate(dict.fromkeys(chain(tokens_per_doc)))}
+        term_arr = np.fromiter(
+            map(vocabulary.__getitem__, chain(tokens_per_doc)),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
+        row_arr = np.repeat(np.arange(len(tokens_per_doc), dtype=np.int64), lengths)
+        # one posting per (term, row): unique over the combined key, which also sorts by term
+        keys = term_arr * max(1, self.size) + row_arr
+        keys.sort()
+        if keys.size:
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        term_sorted = keys // max(1, self.size)
+        self._postings = (keys % max(1, self.size)).astype(np.int32)
+        counts = np.bincount(term_sorted, minlength=len(vocabulary))
         self._offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(counts, out=self._offsets[1:])
         self._words = list(vocabulary)
         # one string "\0w0\0w1\0..." so a query word is searched in C; starts[i] is where w_i begins
         self._joined = _SEP + _SEP.join(self._words) + _SEP
-        lengths = np.fromiter((len(w) + 1 for w in self._words), dtype=np.int64, count=len(self._words))
-        self._starts = np.concatenate(([1], 1 + np.cumsum(lengths)[:-1])) if self._words else np.zeros(0, np.int64)
+        lengths = np.fromiter(
+            (len(w) + 1 for w in self._words), dtype=np.int64, count=len(self._words)
+        )
+        self._starts = (
+            np.concatenate(([1], 1 + np.cumsum(lengths)[:-1]))
+            if self._words
+            else np.zeros(0, np.int64)
+        )
 
     def _terms_containing(self, word: str) -> np.ndarray:
         """Numbers of the vocabulary words that contain ``word`` (cached per index)."""
@@ -73,6 +96,21 @@ class TextIndex:
             self._cache[word] = terms
         return terms
 
+    def match_word(self, word: str) -> np.ndarray:
+        """Boolean mask of rows with an indexed word containing ``word`` (already folded)."""
+        mask = np.zeros(self.size, dtype=bool)
+        terms = self._terms_containing(word)
+        if terms.size:
+            starts, ends = self._offsets[terms], self._offsets[terms + 1]
+            lengths = ends - starts
+            # the concatenated posting ranges of all matching terms, without a Python loop
+            shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            mask[self._postings[shift + np.arange(int(lengths.sum()))]] = True
+        if self._overrides:
+            rows = np.fromiter(self._overrides, dtype=np.int64, count=len(self._overrides))
+            mask[rows] = [any(word in w for w in doc) for doc in self._overrides.values()]
+        return mask
+
     def match(self, query: str) -> np.ndarray | None:
         """Boolean mask of rows matching every word of ``query``; None when the query is empty."""
         query_words = words(query)
@@ -80,21 +118,7 @@ class TextIndex:
             return None
         mask = np.ones(self.size, dtype=bool)
         for word in dict.fromkeys(query_words):
-            word_mask = np.zeros(self.size, dtype=bool)
-            terms = self._terms_containing(word)
-            if terms.size:
-                starts, ends = self._offsets[terms], self._offsets[terms + 1]
-                lengths = ends - starts
-                # the concatenated posting ranges of all matching terms, without a Python loop
-                shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-                word_mask[self._postings[shift + np.arange(int(lengths.sum()))]] = True
-            mask &= word_mask
-        if self._overrides:
-            rows = np.fromiter(self._overrides, dtype=np.int64, count=len(self._overrides))
-            mask[rows] = [
-                all(any(w in doc_word for doc_word in doc) for w in query_words)
-                for doc in self._overrides.values()
-            ]
+            mask &= self.match_word(word)
         return mask
 
     def with_documents(self, size: int, documents: dict[int, str]) -> TextIndex:
@@ -105,7 +129,10 @@ class TextIndex:
         copy = object.__new__(TextIndex)
         copy.__dict__.update(self.__dict__)
         copy.size = size
-        copy._overrides = {**self._overrides, **{r: frozenset(words(d)) for r, d in documents.items()}}
+        copy._overrides = {
+            **self._overrides,
+            **{r: frozenset(words(d)) for r, d in documents.items()},
+        }
         return copy
 
     @property

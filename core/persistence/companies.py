@@ -7,12 +7,13 @@ bulk writes bump the index generation instead, which makes every index rebuild i
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Text, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, NotFound
@@ -38,9 +39,27 @@ __all__ = [
 ]
 
 _PROFILE_FIELDS = (
-    "slug", "name", "description", "street", "postcode", "town", "ags", "lat", "lon",
-    "industry", "industry_division", "professions", "employees", "family", "certificates",
-    "offers", "benefits", "website", "status", "is_demo", "extensions",
+    "slug",
+    "name",
+    "description",
+    "street",
+    "postcode",
+    "town",
+    "ags",
+    "lat",
+    "lon",
+    "industry",
+    "industry_division",
+    "professions",
+    "employees",
+    "family",
+    "certificates",
+    "offers",
+    "benefits",
+    "website",
+    "status",
+    "is_demo",
+    "extensions",
 )
 
 
@@ -84,7 +103,9 @@ def _company(row: CompanyRow, contact: ContactRow | None = None) -> Company:
         name=row.name,
         description=row.description,
         address=Address(row.street, row.postcode, row.town, row.ags),
-        location=Location(row.lat, row.lon) if row.lat is not None and row.lon is not None else None,
+        location=Location(row.lat, row.lon)
+        if row.lat is not None and row.lon is not None
+        else None,
         industry=row.industry,
         industry_division=row.industry_division,
         professions=tuple(row.professions or ()),
@@ -110,7 +131,8 @@ def record_change(session: Session, company_id: int) -> None:
 def bump_generation(session: Session) -> None:
     """Make every search index rebuild in full (after bulk writes)."""
     updated = session.execute(
-        update(IndexStateRow).where(IndexStateRow.id == 1)
+        update(IndexStateRow)
+        .where(IndexStateRow.id == 1)
         .values(generation=IndexStateRow.generation + 1)
     )
     if updated.rowcount == 0:  # type: ignore[attr-defined]
@@ -124,19 +146,23 @@ def current_generation(session: Session) -> int:
 def read_changes(session: Session, after_seq: int) -> list[tuple[int, int]]:
     """(seq, company_id) of every change with a sequence number above ``after_seq``."""
     rows = session.execute(
-        select(ChangeRow.seq, ChangeRow.company_id).where(ChangeRow.seq > after_seq).order_by(ChangeRow.seq)
+        select(ChangeRow.seq, ChangeRow.company_id)
+        .where(ChangeRow.seq > after_seq)
+        .order_by(ChangeRow.seq)
     )
     return [(int(s), int(c)) for s, c in rows]
 
 
 def unique_slug(session: Session, wanted: str, *, exclude_id: int | None = None) -> str:
     """``wanted`` or ``wanted-2``, ``wanted-3``, ... whichever is free."""
-    taken = set(session.scalars(
-        select(CompanyRow.slug).where(
-            (CompanyRow.slug == wanted) | CompanyRow.slug.like(f"{wanted}-%"),
-            CompanyRow.id != (exclude_id or -1),
+    taken = set(
+        session.scalars(
+            select(CompanyRow.slug).where(
+                (CompanyRow.slug == wanted) | CompanyRow.slug.like(f"{wanted}-%"),
+                CompanyRow.id != (exclude_id or -1),
+            )
         )
-    ))
+    )
     if wanted not in taken:
         return wanted
     n = 2
@@ -150,8 +176,11 @@ def _save_contact(session: Session, company_id: int, contact: Contact | None) ->
         return
     session.execute(delete(ContactRow).where(ContactRow.company_id == company_id))
     if not contact.is_empty():
-        session.execute(insert(ContactRow).values(
-            company_id=company_id, name=contact.name, email=contact.email, phone=contact.phone))
+        session.execute(
+            insert(ContactRow).values(
+                company_id=company_id, name=contact.name, email=contact.email, phone=contact.phone
+            )
+        )
 
 
 def add_company(session: Session, company: Company, *, keep_slug: bool = False) -> Company:
@@ -160,8 +189,10 @@ def add_company(session: Session, company: Company, *, keep_slug: bool = False) 
     values = _values(company)
     if keep_slug:
         if session.scalar(select(CompanyRow.id).where(CompanyRow.slug == company.slug)) is not None:
-            raise Conflict(f"The slug {company.slug!r} is taken; choose another or leave it empty.",
-                           {"slug": ["already taken"]})
+            raise Conflict(
+                f"The slug {company.slug!r} is taken; choose another or leave it empty.",
+                {"slug": ["already taken"]},
+            )
     else:
         values["slug"] = unique_slug(session, company.slug)
     now = utcnow()
@@ -190,10 +221,17 @@ def update_company(session: Session, company: Company) -> Company:
         raise NotFound(f"There is no company with id {company.id}.")
     values = _values(company)
     if values["slug"] != row.slug:
-        if session.scalar(select(CompanyRow.id).where(CompanyRow.slug == values["slug"],
-                                                      CompanyRow.id != row.id)) is not None:
-            raise Conflict(f"The slug {company.slug!r} is taken; choose another.",
-                           {"slug": ["already taken"]})
+        if (
+            session.scalar(
+                select(CompanyRow.id).where(
+                    CompanyRow.slug == values["slug"], CompanyRow.id != row.id
+                )
+            )
+            is not None
+        ):
+            raise Conflict(
+                f"The slug {company.slug!r} is taken; choose another.", {"slug": ["already taken"]}
+            )
     for key, value in values.items():
         setattr(row, key, value)
     row.updated_at = utcnow()
@@ -214,24 +252,32 @@ def delete_company(session: Session, company_id: int) -> None:
     record_change(session, company_id)
 
 
-def get_company(session: Session, company_id: int, *, public_only: bool = False,
-                with_contact: bool = False) -> Company:
+def get_company(
+    session: Session, company_id: int, *, public_only: bool = False, with_contact: bool = False
+) -> Company:
     row = session.get(CompanyRow, company_id)
     if row is None or (public_only and row.status != Status.PUBLISHED.value):
         raise NotFound(f"There is no company with id {company_id}.")
     return _company(row, _contact_row(session, company_id) if with_contact else None)
 
 
-def get_company_by_slug(session: Session, slug: str, *, public_only: bool = False,
-                        with_contact: bool = False) -> Company:
+def get_company_by_slug(
+    session: Session, slug: str, *, public_only: bool = False, with_contact: bool = False
+) -> Company:
     row = session.scalar(select(CompanyRow).where(CompanyRow.slug == slug))
     if row is None or (public_only and row.status != Status.PUBLISHED.value):
         raise NotFound(f"There is no company {slug!r}.")
     return _company(row, _contact_row(session, row.id) if with_contact else None)
 
 
-def list_companies(session: Session, *, status: Status | None = None, offset: int = 0,
-                   limit: int | None = None, with_contact: bool = False) -> list[Company]:
+def list_companies(
+    session: Session,
+    *,
+    status: Status | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    with_contact: bool = False,
+) -> list[Company]:
     stmt = select(CompanyRow).order_by(CompanyRow.id).offset(offset)
     if status is not None:
         stmt = stmt.where(CompanyRow.status == status.value)
@@ -240,8 +286,12 @@ def list_companies(session: Session, *, status: Status | None = None, offset: in
     rows = list(session.scalars(stmt))
     contacts: dict[int, ContactRow] = {}
     if with_contact and rows:
-        contacts = {c.company_id: c for c in session.scalars(
-            select(ContactRow).where(ContactRow.company_id.in_([r.id for r in rows])))}
+        contacts = {
+            c.company_id: c
+            for c in session.scalars(
+                select(ContactRow).where(ContactRow.company_id.in_([r.id for r in rows]))
+            )
+        }
     return [_company(r, contacts.get(r.id)) for r in rows]
 
 
@@ -252,7 +302,9 @@ def count_companies(session: Session, *, status: Status | None = None) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def bulk_insert_companies(session: Session, companies: Sequence[Company], *, chunk: int = 5000) -> int:
+def bulk_insert_companies(
+    session: Session, companies: Sequence[Company], *, chunk: int = 5000
+) -> int:
     """Insert many validated companies in one transaction (slugs must already be unique)."""
     rows = []
     for company in companies:
@@ -303,28 +355,80 @@ def bulk_insert_rows(session: Session, rows: Iterable[dict[str, Any]], *, chunk:
     return total
 
 
+def _raw(column: Any) -> Any:
+    # JSON columns read as text: decoding them all in one json.loads call is much faster than
+    # SQLAlchemy's per-value decoding (drivers that decode JSON themselves hand back objects)
+    return type_coerce(column, Text)
+
+
 _SOURCE_COLUMNS = (
-    CompanyRow.id, CompanyRow.name, CompanyRow.slug, CompanyRow.description, CompanyRow.town,
-    CompanyRow.ags, CompanyRow.postcode, CompanyRow.lat, CompanyRow.lon, CompanyRow.industry,
-    CompanyRow.industry_division, CompanyRow.professions, CompanyRow.employees, CompanyRow.family,
-    CompanyRow.offers, CompanyRow.benefits, CompanyRow.certificates, CompanyRow.is_demo,
-    CompanyRow.extensions,
+    CompanyRow.id,
+    CompanyRow.name,
+    CompanyRow.slug,
+    CompanyRow.description,
+    CompanyRow.town,
+    CompanyRow.ags,
+    CompanyRow.postcode,
+    CompanyRow.lat,
+    CompanyRow.lon,
+    CompanyRow.industry,
+    CompanyRow.industry_division,
+    _raw(CompanyRow.professions),
+    CompanyRow.employees,
+    _raw(CompanyRow.family),
+    _raw(CompanyRow.offers),
+    _raw(CompanyRow.benefits),
+    _raw(CompanyRow.certificates),
+    CompanyRow.is_demo,
+    _raw(CompanyRow.extensions),
 )
 
 
-def load_index_source(session: Session, ids: Iterable[int] | None = None,
-                      context: dict[str, Any] | None = None) -> IndexSource:
+def _decode_all(values: Sequence[Any]) -> list[Any]:
+    """Decode a column of JSON texts with one parser call."""
+    if all(isinstance(v, str) for v in values):
+        return list(json.loads("[" + ",".join(values) + "]")) if values else []
+    return [json.loads(v) if isinstance(v, str) else v for v in values]
+
+
+def load_index_source(
+    session: Session, ids: Iterable[int] | None = None, context: dict[str, Any] | None = None
+) -> IndexSource:
     """The searchable columns of published, located companies (all, or those in ``ids``)."""
-    stmt = select(*_SOURCE_COLUMNS).where(
-        CompanyRow.status == Status.PUBLISHED.value,
-        CompanyRow.lat.is_not(None), CompanyRow.lon.is_not(None),
-    ).order_by(CompanyRow.id)
+    stmt = (
+        select(*_SOURCE_COLUMNS)
+        .where(
+            CompanyRow.status == Status.PUBLISHED.value,
+            CompanyRow.lat.is_not(None),
+            CompanyRow.lon.is_not(None),
+        )
+        .order_by(CompanyRow.id)
+    )
     if ids is not None:
         stmt = stmt.where(CompanyRow.id.in_(list(ids)))
     rows = session.execute(stmt).all()
     cols = list(zip(*rows, strict=True)) if rows else [()] * len(_SOURCE_COLUMNS)
-    (c_id, c_name, c_slug, c_desc, c_town, c_ags, c_plz, c_lat, c_lon, c_ind, c_div, c_prof,
-     c_emp, c_fam, c_off, c_ben, c_cert, c_demo, c_ext) = cols
+    (
+        c_id,
+        c_name,
+        c_slug,
+        c_desc,
+        c_town,
+        c_ags,
+        c_plz,
+        c_lat,
+        c_lon,
+        c_ind,
+        c_div,
+        c_prof,
+        c_emp,
+        c_fam,
+        c_off,
+        c_ben,
+        c_cert,
+        c_demo,
+        c_ext,
+    ) = cols
     n = len(rows)
     return IndexSource(
         ids=np.fromiter(c_id, dtype=np.int64, count=n),
@@ -338,13 +442,13 @@ def load_index_source(session: Session, ids: Iterable[int] | None = None,
         lon=np.fromiter(c_lon, dtype=np.float64, count=n),
         industry=list(c_ind),
         industry_division=list(c_div),
-        professions=[tuple(p or ()) for p in c_prof],
+        professions=[tuple(p or ()) for p in _decode_all(c_prof)],
         employees=np.fromiter(c_emp, dtype=np.int64, count=n),
-        family=[tuple(f or ()) for f in c_fam],
-        offers=[tuple(o or ()) for o in c_off],
-        benefits=[tuple(b or ()) for b in c_ben],
-        certificates=[tuple(c or ()) for c in c_cert],
+        family=[tuple(f or ()) for f in _decode_all(c_fam)],
+        offers=[tuple(o or ()) for o in _decode_all(c_off)],
+        benefits=[tuple(b or ()) for b in _decode_all(c_ben)],
+        certificates=[tuple(c or ()) for c in _decode_all(c_cert)],
         is_demo=np.fromiter(c_demo, dtype=bool, count=n),
-        extensions=[dict(e or {}) for e in c_ext],
+        extensions=[e or {} for e in _decode_all(c_ext)],
         context=dict(context or {}),
     )
