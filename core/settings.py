@@ -28,6 +28,7 @@ __all__ = [
     "SearchSettings",
     "Settings",
     "describe_settings",
+    "settings_markdown",
     "load_settings",
     "structure_settings",
 ]
@@ -100,7 +101,7 @@ class SearchSettings:
     point_threshold: int = field(
         default=300,
         metadata=_help(
-            "Below this zoom, up to this many hits are sent as points, more as clusters."
+            "At any zoom, up to this many hits are sent as single points instead of clusters."
         ),
     )
     cluster_cell_px: int = field(
@@ -147,7 +148,9 @@ class Settings:
     region: RegionSettings = field(factory=RegionSettings)
     geocoding: GeocodingSettings = field(factory=GeocodingSettings)
     plugins: PluginsSettings = field(factory=PluginsSettings)
-    source: str = field(default="defaults", metadata=_help("Where the settings came from."))
+    source: str = field(
+        default="defaults", metadata={"help": "Where the settings came from.", "internal": True}
+    )
 
 
 _converter = cattrs.Converter(forbid_extra_keys=True)
@@ -275,6 +278,8 @@ def describe_settings(
     """Every setting as (dotted key, type, default, help), for generated documentation."""
     attrs.resolve_types(cls)
     for a in attrs.fields(cls):
+        if a.metadata.get("internal"):
+            continue
         key = f"{prefix}{a.name}"
         if isinstance(a.type, type) and attrs.has(a.type):
             yield from describe_settings(a.type, key + ".")
@@ -284,3 +289,25 @@ def describe_settings(
             default = default.factory()
         type_name = getattr(a.type, "__name__", None) if isinstance(a.type, type) else None
         yield key, type_name or str(a.type), default, a.metadata.get("help", "")
+
+
+def settings_markdown() -> str:
+    """The settings reference (docs/configuration.md), generated from the declarations."""
+    lines = [
+        "# Configuration reference",
+        "",
+        "Generated from `core/settings.py` by `python -m core.docs`; a test keeps it current.",
+        "Set these in the TOML file named by `REGIOKARTE_CONFIG` (section = the part before the",
+        "dot) or as environment variables `REGIOKARTE_<SECTION>__<KEY>` (values in TOML syntax).",
+        "Plugin settings live in `[plugins.<name>]` tables and are documented with each plugin.",
+        "",
+        "| key | type | default | meaning |",
+        "|---|---|---|---|",
+    ]
+    for key, type_name, default, text in describe_settings():
+        if key == "plugins.options":
+            key, type_name, default = "plugins.<name>", "table", "{}"
+        shown = f"`{default!r}`".replace("|", "\\|")
+        lines.append(f"| `{key}` | {type_name} | {shown} | {text} |")
+    return "\n".join(lines) + "\n"
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -384,6 +385,11 @@ _SOURCE_COLUMNS = (
 )
 
 
+def _interned(values: Sequence[str]) -> list[str]:
+    # the driver returns a new string per row; sharing equal ones saves memory in the index
+    return list(map(sys.intern, values))
+
+
 def _decode_all(values: Sequence[Any]) -> list[Any]:
     """Decode a column of JSON texts with one parser call."""
     if all(isinstance(v, str) for v in values):
@@ -435,12 +441,12 @@ def load_index_source(
         names=list(c_name),
         slugs=list(c_slug),
         descriptions=list(c_desc),
-        towns=list(c_town),
-        ags=list(c_ags),
-        postcodes=list(c_plz),
+        towns=_interned(c_town),
+        ags=_interned(c_ags),
+        postcodes=_interned(c_plz),
         lat=np.fromiter(c_lat, dtype=np.float64, count=n),
         lon=np.fromiter(c_lon, dtype=np.float64, count=n),
-        industry=list(c_ind),
+        industry=_interned(c_ind),
         industry_division=list(c_div),
         professions=[tuple(p or ()) for p in _decode_all(c_prof)],
         employees=np.fromiter(c_emp, dtype=np.int64, count=n),
