@@ -16,7 +16,16 @@ from core.errors import (
     RegiokarteError,
     ValidationError,
 )
-from core.filters import Choice, FilterKind, FilterRegistry, FilterSpec, Range, choices_from
+from core.filters import (
+    Choice,
+    DynamicColumn,
+    DynamicValue,
+    FilterKind,
+    FilterRegistry,
+    FilterSpec,
+    Range,
+    choices_from,
+)
 from core.hookspecs import hookimpl
 from core.index import IndexSource, SearchIndex
 from core.layers import Feature, Layer, feature_collection, point_feature
@@ -39,6 +48,8 @@ __all__ = [
     "ConfigError",
     "Conflict",
     "Contact",
+    "DynamicColumn",
+    "DynamicValue",
     "FacetValue",
     "Feature",
     "FilterKind",
@@ -56,8 +67,8 @@ __all__ = [
     "PluginError",
     "PluginManifest",
     "Range",
-    "Region",
     "RegiokarteError",
+    "Region",
     "SearchHit",
     "SearchIndex",
     "SearchQuery",

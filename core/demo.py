@@ -152,6 +152,13 @@ STREETS = [
     "Hafenweg",
     "Lindenallee",
 ]
+PITCHES = [
+    "Wir suchen Menschen, die mit anpacken und bei uns lernen wollen.",
+    "Bei uns zählt das Team: kurze Wege, feste Ansprechpartner und Zeit zum Einarbeiten.",
+    "Wir bilden seit Jahren aus und übernehmen unsere Azubis gern.",
+    "Familienbetrieb mit Herz: flexible Absprachen statt starrer Dienstpläne.",
+    "Moderne Technik, regionale Kundschaft und sichere Arbeitsplätze im Revier.",
+]
 # inhabitants in thousands, to place firms where people are
 TOWN_WEIGHT = {
     "05513000": 260,
@@ -206,7 +213,16 @@ def demo_rows(region: Region, count: int, seed: int) -> Iterator[dict[str, Any]]
         prefixes = PREFIXES[section]
         surname = SURNAMES[picks[i, 1] % len(SURNAMES)]
         form = FORMS[picks[i, 2] % len(FORMS)]
-        name = " ".join(p for p in (prefixes[picks[i, 3] % len(prefixes)], surname, form) if p)
+        trade = prefixes[picks[i, 3] % len(prefixes)]
+        partner = SURNAMES[(picks[i, 1] >> 8) % len(SURNAMES)]
+        pattern = (picks[i, 2] >> 8) % 4
+        if pattern == 0:
+            parts = (surname, trade, form)  # "Becker Metallbau GmbH"
+        elif pattern == 1 and partner != surname:
+            parts = (trade, f"{surname} & {partner}", form)  # "Kanzlei Kaya & Braun"
+        else:
+            parts = (trade, surname, form)  # "Bäckerei Schulte e.K."
+        name = " ".join(p for p in parts if p)
         slug = slugify(f"{name} {town.name}")
         n = seen_slugs.get(slug, 0) + 1
         seen_slugs[slug] = n
@@ -242,8 +258,8 @@ def demo_rows(region: Region, count: int, seed: int) -> Iterator[dict[str, Any]]
             "name": name,
             "slug": slug,
             "description": (
-                f"{DEMO_NOTICE} {prefixes[0]}-Betrieb in {town.name} mit {employees[i]} "
-                f"Beschäftigten. Wir suchen Menschen, die mit anpacken und bei uns lernen wollen."
+                f"{DEMO_NOTICE} {trade} in {town.name} mit {employees[i]} "
+                f"Beschäftigten. {PITCHES[picks[i, 4] % len(PITCHES)]}"
             ),
             "street": f"{STREETS[picks[i, 0] % len(STREETS)]} {1 + picks[i, 5] % 180}",
             "postcode": postcode,

@@ -11,6 +11,13 @@ Index columns by kind (``n`` companies, ``k`` choices):
 * ``range``: float array (n,), NaN where unknown;
 * ``bool``: bool array (n,);
 * ``geo`` and ``text``: handled by the engine itself (no column).
+
+A *dynamic* range filter (``FilterSpec.dynamic``, a ``DynamicColumn``) has no column fixed at
+index-build time: its column depends on a per-request argument given in a second URL parameter
+(for example an origin for "reachable by transit in 30 min": ``transit_time=..30`` with
+``transit_from=Marl``). The engine asks the provider for the float column of that argument
+(cached per index snapshot and argument), then treats it like any range column; the values show
+in each hit (``SearchHit.dynamic``) and the filter's key is a valid ``sort`` order.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,10 +35,12 @@ from core.classifications import Vocabulary
 from core.errors import ConfigError, InvalidQuery
 
 if TYPE_CHECKING:
-    from core.index import IndexSource
+    from core.index import IndexSource, SearchIndex
 
 __all__ = [
     "Choice",
+    "DynamicColumn",
+    "DynamicValue",
     "FilterKind",
     "FilterRegistry",
     "FilterSpec",
@@ -77,6 +86,32 @@ class Range:
     high: float | None = None
 
 
+@frozen
+class DynamicColumn:
+    """The column provider of a dynamic range filter: a float column per request argument.
+
+    ``argument`` names the URL parameter that carries the argument (``transit_from``).
+    ``parse(text)`` turns its raw text into a canonical, hashable form (raising
+    ``InvalidQuery`` when it is not valid); equal canonical forms share one cached column, so
+    canonicalise generously (e.g. round coordinates). ``compute(index, argument)`` returns a
+    float array with one value per index row (``index.ids`` order), NaN where unknown; it must
+    be vectorised. The engine caches up to ``cache_size`` columns per index snapshot.
+    """
+
+    argument: str
+    compute: Callable[[SearchIndex, Hashable], np.ndarray] = field(eq=False, repr=False)
+    parse: Callable[[str], Hashable] = field(default=str.strip, eq=False, repr=False)
+    cache_size: int = 32
+
+
+@frozen
+class DynamicValue:
+    """The typed value of a dynamic range filter: its canonical argument and its bounds."""
+
+    argument: Hashable
+    range: Range = Range()
+
+
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
@@ -89,6 +124,7 @@ class FilterSpec:
     label_en: str
     kind: FilterKind = field(converter=FilterKind)
     column: Column | None = field(default=None, eq=False, repr=False)
+    dynamic: DynamicColumn | None = field(default=None, eq=False, repr=False)
     choices: tuple[Choice, ...] = ()
     match: str = "any"
     facet: bool = True
@@ -116,7 +152,18 @@ class FilterSpec:
             )
         if self.single not in ("min", "max", "exact"):
             raise ConfigError(f"Filter {self.key!r}: single must be min, max or exact.")
-        if self.kind not in (FilterKind.GEO, FilterKind.TEXT) and self.column is None:
+        if self.dynamic is not None:
+            if self.kind is not FilterKind.RANGE or self.column is not None:
+                raise ConfigError(
+                    f"Filter {self.key!r} (plugin {self.plugin}): a dynamic filter must be of "
+                    "kind range and have no column function."
+                )
+            if not _KEY.fullmatch(self.dynamic.argument) or self.dynamic.argument == self.key:
+                raise ConfigError(
+                    f"Filter {self.key!r} (plugin {self.plugin}): the argument parameter "
+                    f"{self.dynamic.argument!r} must be a valid key other than the filter's."
+                )
+        elif self.kind not in (FilterKind.GEO, FilterKind.TEXT) and self.column is None:
             raise ConfigError(
                 f"Filter {self.key!r} (plugin {self.plugin}) needs a column function."
             )
@@ -226,8 +273,24 @@ class FilterSpec:
             )
         return Range(low, high)
 
+    @property
+    def is_dynamic(self) -> bool:
+        """Whether the column depends on a per-request argument (``dynamic``)."""
+        return self.dynamic is not None
+
+    def format_params(self, value: Any) -> dict[str, list[str]]:
+        """The URL parameters of a typed value: the filter's own, plus a dynamic argument."""
+        if isinstance(value, DynamicValue) and self.dynamic is not None:
+            params = {self.dynamic.argument: [str(value.argument)]}
+            if value.range != Range():
+                params[self.key] = self.format_value(value.range)
+            return params
+        return {self.key: self.format_value(value)}
+
     def format_value(self, value: Any) -> list[str]:
         """The URL form of a typed value (the inverse of ``parse``)."""
+        if isinstance(value, DynamicValue):
+            value = value.range
         if isinstance(value, Range):
             low = "" if value.low is None else f"{value.low:g}"
             high = "" if value.high is None else f"{value.high:g}"
@@ -242,16 +305,28 @@ class FilterRegistry:
 
     def __init__(self, specs: Iterable[FilterSpec] = ()) -> None:
         self._specs: dict[str, FilterSpec] = {}
+        #: argument parameter name -> key of the dynamic filter it belongs to
+        self.arguments: dict[str, str] = {}
         for spec in specs:
             self.add(spec)
 
     def add(self, spec: FilterSpec) -> None:
-        if spec.key in self._specs:
-            other = self._specs[spec.key]
+        taken = self._specs.get(spec.key) or (
+            self._specs[self.arguments[spec.key]] if spec.key in self.arguments else None
+        )
+        if taken is not None:
             raise ConfigError(
-                f"Filter key {spec.key!r} is registered twice: by {other.plugin} and by "
+                f"Filter key {spec.key!r} is registered twice: by {taken.plugin} and by "
                 f"{spec.plugin}; plugin filters should be prefixed with the plugin name."
             )
+        if spec.dynamic is not None:
+            argument = spec.dynamic.argument
+            if argument in self._specs or argument in self.arguments:
+                raise ConfigError(
+                    f"The argument parameter {argument!r} of filter {spec.key!r} (plugin "
+                    f"{spec.plugin}) is already a filter key or argument."
+                )
+            self.arguments[argument] = spec.key
         self._specs[spec.key] = spec
 
     def __iter__(self) -> Iterator[FilterSpec]:
@@ -281,16 +356,30 @@ class FilterRegistry:
         return [s for s in self._specs.values() if s.column is not None]
 
     def parse_filters(self, params: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-        """Typed values of every filter given in ``params``; all problems reported at once."""
+        """Typed values of every filter given in ``params``; all problems reported at once.
+
+        A dynamic filter is active when its argument parameter is given (its own parameter,
+        the bounds, is optional); its value is a ``DynamicValue``.
+        """
         values: dict[str, Any] = {}
         problems: dict[str, list[str]] = {}
         messages: list[str] = []
-        for key, raw in params.items():
+        keys = list(params)
+        for argument, key in self.arguments.items():
+            if argument in params and key not in params:
+                keys.append(key)
+        for key in keys:
+            if key in self.arguments:
+                continue  # read together with its filter
+            raw = params.get(key, ())
             try:
                 spec = self[key]
-                if spec.column is None:
+                if spec.dynamic is not None:
+                    value = self._parse_dynamic(spec, spec.dynamic, list(raw), params)
+                elif spec.column is None:
                     raise InvalidQuery(f"{key!r} is not set through a filter parameter.")
-                value = spec.parse(list(raw))
+                else:
+                    value = spec.parse(list(raw))
             except InvalidQuery as exc:
                 messages.append(exc.message)
                 for k, v in (exc.errors or {key: [exc.message]}).items():
@@ -301,3 +390,26 @@ class FilterRegistry:
         if messages:
             raise InvalidQuery(" ".join(messages), problems)
         return values
+
+    @staticmethod
+    def _parse_dynamic(
+        spec: FilterSpec,
+        dynamic: DynamicColumn,
+        raw: list[str],
+        params: Mapping[str, Sequence[str]],
+    ) -> DynamicValue | None:
+        bounds = spec.parse(raw)
+        texts = [v.strip() for v in params.get(dynamic.argument, ()) if v and v.strip()]
+        if not texts:
+            if bounds is None:
+                return None
+            raise InvalidQuery(
+                f"Filter {spec.key!r} needs {dynamic.argument}=...; {spec.help_en or 'give it'}",
+                {dynamic.argument: ["required with " + spec.key]},
+            )
+        if len(texts) > 1:
+            raise InvalidQuery(
+                f"{dynamic.argument} was given {len(texts)} times; give it once.",
+                {dynamic.argument: ["given more than once"]},
+            )
+        return DynamicValue(dynamic.parse(texts[0][:200]), bounds or Range())

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from core.filters import FilterSpec
     from core.geocoding import Geocoder
     from core.layers import Layer
+    from core.model import Company
     from core.platform import Platform
+    from core.profile import ProfileSection
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
@@ -37,6 +39,16 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
     with the plugin's name), labels in German and English, a kind, and for all kinds but geo and
     text a ``column`` function that reads the filter's values for all companies of an
     ``IndexSource`` at once. Return an empty list (or nothing) to add none.
+
+    A range filter whose column depends on the request (a travel time from an origin the user
+    gives) sets ``dynamic=DynamicColumn(argument, compute, parse)`` instead of ``column``.
+    ``argument`` names the extra URL parameter (``transit_from=Marl``) that activates it.
+    ``parse(text)`` is called when a query is parsed and returns the canonical, hashable
+    argument (raise ``InvalidQuery`` for a bad one). ``compute(index, argument)`` is called on
+    the first search with that argument per index snapshot (later ones hit a cache) and
+    returns a float array, one value per index row (``index.ids``, ``index.lat``, ``index.lon``
+    order), NaN where unknown; it must be vectorised. The engine filters on it like a range
+    column, shows each hit's value in ``SearchHit.dynamic`` and accepts the key as ``sort``.
     """
 
 
@@ -65,8 +77,10 @@ def register_migrations(platform: Platform) -> list[str]:
     """Return folders of Alembic revision scripts for this plugin's own tables.
 
     Called by ``regiokarte init`` (and ``core.platform.Platform.upgrade_database``). The plugin's
-    revisions form their own branch (``branch_labels = ("<plugin>",)``,
-    ``depends_on = "core@head"`` or a core revision) and create tables named ``<plugin>_*`` only.
+    revisions form their own branch (``branch_labels = ("<plugin>",)``, and
+    ``depends_on = "core_0001"``: the id of the core revision whose tables they need; Alembic
+    takes revision ids or branch labels there, not ``"core@head"``) and create tables named
+    ``<plugin>_*`` only.
     """
 
 
@@ -85,6 +99,20 @@ def register_blueprints(platform: Platform) -> list[Any]:
 
     Called once when the web app is created. API blueprints should use the URL prefix
     ``/api/v1/<plugin>``; core never imports Flask, so the objects are passed on untouched.
+    """
+
+
+@hookspec
+def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
+    """Return extra sections for the public profile page of ``company``.
+
+    Called on every request for a profile page (so keep it fast: answer from an index or data
+    prepared at start-up), with the published ``company`` (without contact data) and the page
+    language ``lang`` (``"de"`` or ``"en"``). Return ``core.profile.ProfileSection`` values: an
+    id (becomes the HTML id ``section-<id>``), a title in ``lang`` and an HTML fragment that the
+    plugin rendered and escaped itself (no scripts, no inline event handlers; the portal runs
+    under a strict content security policy). Core stays free of any web framework: the web app
+    only places the returned strings. Return an empty list (or nothing) to add none.
     """
 
 

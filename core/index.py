@@ -7,7 +7,9 @@ new snapshot (``patched``) so a search never sees a half-applied change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -160,6 +162,36 @@ class SearchIndex:
         self.label_words = _label_words(registry)
         self.row_of = {int(i): r for r, i in enumerate(self.ids)}
         self._order_names()
+        self._reset_dynamic_cache()
+
+    def _reset_dynamic_cache(self) -> None:
+        self._dynamic_cache: OrderedDict[tuple[str, Hashable], np.ndarray] = OrderedDict()
+        self._dynamic_lock = threading.Lock()
+
+    def dynamic_column(self, spec: FilterSpec, argument: Hashable) -> np.ndarray:
+        """The column of a dynamic filter for ``argument``, computed once per snapshot (LRU)."""
+        assert spec.dynamic is not None
+        cache_key = (spec.key, argument)
+        with self._dynamic_lock:
+            column = self._dynamic_cache.get(cache_key)
+            if column is not None:
+                self._dynamic_cache.move_to_end(cache_key)
+                return column
+        # computed outside the lock: a slow provider must not block cached answers
+        column = np.asarray(spec.dynamic.compute(self, argument))
+        n = len(self.ids)
+        if column.shape != (n,) or not np.issubdtype(column.dtype, np.floating):
+            raise TypeError(
+                f"The dynamic column of filter {spec.key!r} (plugin {spec.plugin}) returned an "
+                f"array of shape {column.shape} and type {column.dtype}; it needs floats of "
+                f"shape ({n},) with NaN for unknown."
+            )
+        column.setflags(write=False)
+        with self._dynamic_lock:
+            self._dynamic_cache[cache_key] = column
+            while len(self._dynamic_cache) > max(1, spec.dynamic.cache_size):
+                self._dynamic_cache.popitem(last=False)
+        return column
 
     def _order_names(self) -> None:
         # stable sort by folded name, then id, so equal names keep a fixed order
@@ -258,6 +290,7 @@ class SearchIndex:
         else:
             new.text = self.text.with_documents(n_new, {})
         new._order_names()
+        new._reset_dynamic_cache()
         return new
 
 

@@ -9,7 +9,7 @@ from attrs import field, frozen
 
 from core.query import BBox
 
-__all__ = ["Feature", "Layer", "feature_collection"]
+__all__ = ["Feature", "Layer", "feature_collection", "point_feature"]
 
 #: A GeoJSON Feature as a plain dict.
 Feature = dict[str, Any]

@@ -106,7 +106,22 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unternehmen"
 
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+# letters that Unicode does not decompose into a base letter and an accent are mapped too:
+# without them "Yılmaz" would become "ylmaz" and "Michał" "micha"
+_UMLAUTS = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "ı": "i",
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "æ": "ae",
+        "œ": "oe",
+    }
+)
 
 
 def _codes(vocabulary: vocab.Vocabulary, values: Iterable[str], field_name: str) -> tuple[str, ...]:

@@ -7,6 +7,8 @@ public entry point of the core API for applications and plugins.
 from __future__ import annotations
 
 import contextlib
+import inspect
+import logging
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -23,13 +25,22 @@ from core.model import Address, Company, Location
 from core.persistence import companies as repo
 from core.persistence.db import begin_write, make_engine, make_session_factory
 from core.persistence.migrate import pending_heads, upgrade
-from core.plugins import LoadedPlugin, make_plugin_manager
+from core.plugins import LoadedPlugin, disabled_plugins, make_plugin_manager
+from core.profile import ProfileSection
 from core.query import SearchQuery, SearchResult, parse_search_params
 from core.region import Region, default_region, load_region
 from core.search import MapOptions
 from core.settings import Settings
 
 __all__ = ["Platform"]
+
+log = logging.getLogger(__name__)
+
+
+def _call(function: Any, **kwargs: Any) -> Any:
+    """Call a hook implementation directly with the keyword arguments it names."""
+    names = inspect.signature(function).parameters
+    return function(**{k: v for k, v in kwargs.items() if k in names})
 
 
 class Platform:
@@ -43,6 +54,7 @@ class Platform:
         engine: Engine | None = None,
     ) -> None:
         self.settings = settings
+        self._extra_plugins = dict(extra_plugins or {})
         self.region: Region = (
             load_region(settings.region.file) if settings.region.file else default_region()
         )
@@ -122,15 +134,40 @@ class Platform:
         finally:
             session.close()
 
-    def migration_folders(self) -> list[str]:
-        return [str(p) for p in self._collect("register_migrations")]
+    def migration_folders(self) -> dict[str, list[str]]:
+        """Alembic folders per plugin: the enabled plugins', then the installed disabled ones'.
+
+        Disabled plugins count too, since their revisions stay in the database (disabling a
+        plugin keeps its data) and Alembic must be able to find them.
+        """
+        folders: dict[str, list[str]] = {}
+        for impl in self.pm.hook.register_migrations.get_hookimpls():
+            folders[impl.plugin_name] = [str(f) for f in _call(impl.function, platform=self) or ()]
+        for name, module in disabled_plugins(self.settings, self._extra_plugins).items():
+            function = getattr(module, "register_migrations", None)
+            if callable(function):
+                try:
+                    folders[name] = [str(f) for f in _call(function, platform=self) or ()]
+                except Exception:  # noqa: BLE001 - a disabled plugin must not stop start-up
+                    log.warning("migrations of the disabled plugin %r are unknown", name)
+        return folders
+
+    def _enabled_branches(self, folders: Mapping[str, list[str]]) -> list[str]:
+        enabled = [p.name for p in self.plugins]
+        return [name for name in enabled if name == "core" or folders.get(name)]
 
     def upgrade_database(self) -> None:
-        """Create or upgrade every table of core and the enabled plugins."""
-        upgrade(self.db, self.migration_folders())
+        """Create or upgrade the tables of core and of every enabled plugin (branch by branch,
+        in plugin order); disabled plugins' tables are left as they are."""
+        folders = self.migration_folders()
+        locations = [f for name, fs in folders.items() for f in fs]
+        targets = [f"{branch}@head" for branch in self._enabled_branches(folders)]
+        upgrade(self.db, locations, targets)
 
     def database_is_current(self) -> bool:
-        return not pending_heads(self.db, self.migration_folders())
+        folders = self.migration_folders()
+        locations = [f for fs in folders.values() for f in fs]
+        return not pending_heads(self.db, locations, self._enabled_branches(folders))
 
     # --- places ----------------------------------------------------------------------------
 
@@ -176,6 +213,13 @@ class Platform:
                 ags=address.ags or town.ags,
             )
         return company
+
+    def profile_sections(self, company: Company, lang: str) -> list[ProfileSection]:
+        """The sections plugins add to ``company``'s profile page, in display order."""
+        results = self.pm.hook.profile_sections(platform=self, company=company, lang=lang)
+        # pluggy answers last-registered first; reverse for core, then config order
+        sections = list(chain.from_iterable(r for r in reversed(results) if r))
+        return sorted(sections, key=lambda s: s.order)
 
     def save_company(self, company: Company) -> Company:
         """Create or update a company (completed first), commit, and tell the plugins."""

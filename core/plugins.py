@@ -25,6 +25,7 @@ __all__ = [
     "LoadedPlugin",
     "PluginManifest",
     "available_plugins",
+    "disabled_plugins",
     "make_plugin_manager",
 ]
 
@@ -81,6 +82,22 @@ class LoadedPlugin:
 def available_plugins() -> dict[str, metadata.EntryPoint]:
     """Installed plugins by name (entry-point group ``regiokarte.plugins``)."""
     return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def disabled_plugins(settings: Settings, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Installed plugins that the settings do not enable, loaded (those that fail to load are
+    left out): their migrations must stay known while their data is kept."""
+    enabled = set(settings.plugins.enabled)
+    loaded: dict[str, Any] = {}
+    sources: dict[str, Any] = {**available_plugins(), **(extra or {})}
+    for name, source in sources.items():
+        if name in enabled:
+            continue
+        try:
+            loaded[name] = source.load() if isinstance(source, metadata.EntryPoint) else source
+        except Exception:  # noqa: BLE001 - a broken disabled plugin is not our concern here
+            continue
+    return loaded
 
 
 def _manifest_of(name: str, module: Any, problems: list[str]) -> PluginManifest | None:

@@ -4,20 +4,22 @@
 parameters (a mapping of name -> list of strings), so every client speaks one syntax:
 
     bbox=west,south,east,north    near=lat,lon | near_postcode=45657 | near_town=Marl
-    radius_km=5   q=bäckerei   zoom=11   sort=name|distance   page=1   per_page=20
+    radius_km=5   q=bäckerei   zoom=11   sort=name|distance|<dynamic filter key>
+    page=1   per_page=20
     <filter key>=<value> (repeatable for multi-choice, ranges as 10..49)
+    <dynamic filter argument>=<text> (e.g. transit_from=Marl with transit_time=..30)
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from attrs import field, frozen
 
 from core.errors import GeocodingError, InvalidQuery, NotFound
-from core.filters import FilterRegistry
+from core.filters import DynamicValue, FilterRegistry
 from core.model import Location
 
 __all__ = [
@@ -81,8 +83,11 @@ class BBox:
         return f"{self.west:g},{self.south:g},{self.east:g},{self.north:g}"
 
 
-def _filters(value: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted((value or {}).items()))
+def _filters(
+    value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None,
+) -> tuple[tuple[str, Any], ...]:
+    # pairs are accepted too: attrs.evolve() hands the converted value back in
+    return tuple(sorted(dict(value or {}).items()))
 
 
 @frozen
@@ -102,9 +107,10 @@ class SearchQuery:
     clusters: bool = True
 
     def __attrs_post_init__(self) -> None:
-        if self.sort not in SORTS:
+        if self.sort not in SORTS and not self.sorts_by_dynamic:
             raise InvalidQuery(
-                f"sort={self.sort!r} is not supported; use one of {', '.join(SORTS)}.",
+                f"sort={self.sort!r} is not supported; use one of {', '.join(SORTS)} or the key "
+                "of an active dynamic filter (such as a travel time).",
                 {"sort": ["unknown sort order"]},
             )
         if self.sort == "distance" and self.near is None:
@@ -127,6 +133,11 @@ class SearchQuery:
     @property
     def filter_values(self) -> dict[str, Any]:
         return dict(self.filters)
+
+    @property
+    def sorts_by_dynamic(self) -> bool:
+        """Whether ``sort`` names an active dynamic filter (ascending, unknown values last)."""
+        return isinstance(self.filter_values.get(self.sort), DynamicValue)
 
     @property
     def offset(self) -> int:
@@ -170,6 +181,12 @@ class SearchHit:
     size: str
     is_demo: bool
     distance_m: float | None = None
+    #: (key, value) of every active dynamic filter, e.g. (("transit_time", 23.5),); None: unknown
+    dynamic: tuple[tuple[str, float | None], ...] = ()
+
+    @property
+    def dynamic_values(self) -> dict[str, float | None]:
+        return dict(self.dynamic)
 
 
 @frozen

@@ -13,7 +13,7 @@ import numpy as np
 from attrs import frozen
 
 from core.clustering import grid_clusters
-from core.filters import FilterKind, FilterSpec, Range
+from core.filters import DynamicValue, FilterKind, FilterSpec, Range
 from core.geo import haversine_m, radius_bbox
 from core.index import SearchIndex
 from core.query import Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
@@ -106,9 +106,15 @@ def search(
         base &= text
 
     active: list[tuple[FilterSpec, np.ndarray]] = []
+    dynamic: dict[str, np.ndarray] = {}
     for key, value in query.filters:
         spec = registry[key]
-        active.append((spec, filter_mask(spec, index.columns[key], value)))
+        if isinstance(value, DynamicValue):
+            # a range filter whose column depends on the request (cached per snapshot)
+            dynamic[key] = index.dynamic_column(spec, value.argument)
+            active.append((spec, filter_mask(spec, dynamic[key], value.range)))
+        else:
+            active.append((spec, filter_mask(spec, index.columns[key], value)))
 
     # prefix[i] = base & masks[:i]; suffix[i] = masks[i:]; "all but i" = prefix[i] & suffix[i+1]
     prefix = [base]
@@ -146,9 +152,10 @@ def search(
                 for c, n in zip(spec.choices, counts, strict=True)
             )
 
-    rows = _page_rows(index, query, result_mask, distance)
-    items = tuple(_hit(index, int(r), distance) for r in rows)
-    clusters, points = _map_output(index, query, result_mask, total, distance, options)
+    order_by = dynamic.get(query.sort) if query.sorts_by_dynamic else distance
+    rows = _page_rows(index, query, result_mask, order_by)
+    items = tuple(_hit(index, int(r), distance, dynamic) for r in rows)
+    clusters, points = _map_output(index, query, result_mask, total, distance, options, dynamic)
     return SearchResult(
         total=total,
         items=items,
@@ -164,12 +171,14 @@ def search(
 def _page_rows(
     index: SearchIndex, query: SearchQuery, mask: np.ndarray, distance: np.ndarray | None
 ) -> np.ndarray:
+    """The page's rows: by name, or ascending by ``distance`` (a distance or dynamic column)."""
     start, stop = query.offset, query.offset + query.per_page
-    if query.sort == "distance" and distance is not None:
+    if query.sort != "name" and distance is not None:
         rows = np.flatnonzero(mask)
         if start >= rows.size:
             return rows[:0]
-        d = distance[rows]
+        # unknown values (NaN) sort last
+        d = np.nan_to_num(distance[rows], nan=np.inf)
         if stop < rows.size:
             # only the rows up to the page's last distance (ties included) need sorting
             kth = np.partition(d, stop - 1)[stop - 1]
@@ -180,8 +189,17 @@ def _page_rows(
     return np.asarray(ordered[start:stop])
 
 
-def _hit(index: SearchIndex, row: int, distance: np.ndarray | None) -> SearchHit:
+def _hit(
+    index: SearchIndex,
+    row: int,
+    distance: np.ndarray | None,
+    dynamic: dict[str, np.ndarray] | None = None,
+) -> SearchHit:
     d = None if distance is None else float(distance[row])
+    values = tuple(
+        (key, None if math.isnan(v := float(column[row])) else v)
+        for key, column in (dynamic or {}).items()
+    )
     return SearchHit(
         id=int(index.ids[row]),
         slug=index.slugs[row],
@@ -193,6 +211,7 @@ def _hit(index: SearchIndex, row: int, distance: np.ndarray | None) -> SearchHit
         size=index.sizes[row],
         is_demo=bool(index.is_demo[row]),
         distance_m=None if d is None or math.isnan(d) else round(d, 1),
+        dynamic=values,
     )
 
 
@@ -203,16 +222,17 @@ def _map_output(
     total: int,
     distance: np.ndarray | None,
     options: MapOptions,
+    dynamic: dict[str, np.ndarray] | None = None,
 ) -> tuple[tuple[Cluster, ...], tuple[SearchHit, ...]]:
     if not query.clusters or total == 0:
         return (), ()
     zoom = query.zoom if query.zoom is not None else _fitting_zoom(query, options)
     rows = np.flatnonzero(mask)
-    if total <= options.point_threshold or (
+    if total <= min(options.point_threshold, options.max_points) or (
         zoom >= options.point_zoom and total <= options.max_points
     ):
         return (), tuple(
-            _hit(index, int(r), distance) for r in rows[index.name_rank[rows].argsort()]
+            _hit(index, int(r), distance, dynamic) for r in rows[index.name_rank[rows].argsort()]
         )
     # coarsen until the number of map symbols stays within max_points
     while True:
@@ -223,7 +243,7 @@ def _map_output(
             break
         zoom -= 1
     single = count == 1
-    points = tuple(_hit(index, int(rows[f]), distance) for f in first[single])
+    points = tuple(_hit(index, int(rows[f]), distance, dynamic) for f in first[single])
     many = ~single
     clusters = tuple(
         Cluster(

@@ -11,11 +11,12 @@ import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 import attrs
 import cattrs
 from attrs import define, field
+from cattrs.cols import list_structure_factory
 
 from core.errors import ConfigError
 
@@ -59,6 +60,17 @@ class PortalSettings:
     )
     secret_key: str = field(
         default="", metadata=_help("Key that signs sessions; set it in production.")
+    )
+    operator: str = field(
+        default="",
+        metadata=_help("Who runs the portal (name of the organisation), for Impressum and footer."),
+    )
+    operator_address: str = field(
+        default="", metadata=_help("Postal address of the operator, for the Impressum.")
+    )
+    contact_email: str = field(
+        default="",
+        metadata=_help("Contact e-mail for feedback (accessibility statement, Impressum)."),
     )
     operator_token: str = field(
         default="", metadata=_help("Bearer token for operator API calls (empty: writes disabled).")
@@ -173,10 +185,24 @@ for _scalar in (bool, int, float, str):
     _converter.register_structure_hook(_scalar, _structure_strict)
 
 
-def _is_list_of(cls: Any, value: Any) -> Any:
-    if not isinstance(value, list | tuple):
-        raise ValueError(f"expected a list, got {value!r}")
-    return value
+def _checked_list(cls: Any) -> Any:
+    structure_items = list_structure_factory(cls, _converter)
+
+    def structure(value: Any, type_: Any) -> Any:
+        # cattrs would turn enabled = "transit" into ["t", "r", "a", ...]
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"expected a list, got {value!r}")
+        return structure_items(value, type_)
+
+    return structure
+
+
+def _is_list(cls: Any) -> bool:
+    origin: Any = get_origin(cls)
+    return origin is list
+
+
+_converter.register_structure_hook_factory(_is_list, _checked_list)
 
 
 def structure_settings(data: Mapping[str, Any], cls: type[Any], where: str) -> Any:

@@ -22,12 +22,27 @@ _SEP = "\x00"
 _DOC_SEP = "\x01"
 
 
+# letters that NFKD does not split into a base letter and a mark (Turkish, Polish, Nordic, ...)
+_UNDECOMPOSABLE = (
+    ("ı", "i"),
+    ("ł", "l"),
+    ("ø", "o"),
+    ("đ", "d"),
+    ("æ", "a"),
+    ("œ", "o"),
+    ("þ", "th"),
+)
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII: umlauts lose their dots, "ae"/"oe"/"ue" become "a"/"o"/"u", ß is "ss".
 
     Applied to documents and queries alike, so "Bäcker", "Baecker" and "BACKER" all meet.
     """
     text = text.lower().replace("ß", "ss").replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    for letter, plain in _UNDECOMPOSABLE:
+        if letter in text:  # a fast scan; most texts have none of these
+            text = text.replace(letter, plain)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 

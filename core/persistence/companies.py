@@ -24,16 +24,19 @@ from core.persistence.tables import ChangeRow, CompanyRow, ContactRow, IndexStat
 
 __all__ = [
     "add_company",
+    "all_slugs",
     "bulk_insert_companies",
     "bulk_insert_rows",
     "bump_generation",
     "count_companies",
     "current_generation",
     "delete_company",
+    "existing_ids",
     "get_company",
     "get_company_by_slug",
     "list_companies",
     "load_index_source",
+    "max_company_id",
     "read_changes",
     "unique_slug",
     "update_company",
@@ -184,6 +187,20 @@ def _save_contact(session: Session, company_id: int, contact: Contact | None) ->
         )
 
 
+def _sync_id_sequence(session: Session) -> None:
+    """After rows were inserted with explicit ids, let PostgreSQL's id sequence continue above
+    them (SQLite takes the largest id anyway); otherwise the next add_company collides."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(CompanyRow.__tablename__, "id"),
+                    select(func.max(CompanyRow.id)).scalar_subquery(),
+                )
+            )
+        )
+
+
 def add_company(session: Session, company: Company, *, keep_slug: bool = False) -> Company:
     """Insert a validated company; its slug is made unique unless ``keep_slug``."""
     company.validate()
@@ -203,6 +220,8 @@ def add_company(session: Session, company: Company, *, keep_slug: bool = False) 
     row = CompanyRow(**values)
     session.add(row)
     session.flush()
+    if company.id is not None:
+        _sync_id_sequence(session)
     _save_contact(session, row.id, company.contact)
     record_change(session, row.id)
     return _company(row, None if company.contact is None else _contact_row(session, row.id))
@@ -303,6 +322,26 @@ def count_companies(session: Session, *, status: Status | None = None) -> int:
     return int(session.scalar(stmt) or 0)
 
 
+def all_slugs(session: Session) -> set[str]:
+    """Every slug in use (imports make new slugs unique against them)."""
+    return set(session.scalars(select(CompanyRow.slug)))
+
+
+def existing_ids(session: Session, ids: Iterable[int], *, chunk: int = 500) -> set[int]:
+    """Those of ``ids`` that a company has."""
+    wanted = sorted(set(ids))
+    found: set[int] = set()
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start : start + chunk]
+        found.update(session.scalars(select(CompanyRow.id).where(CompanyRow.id.in_(part))))
+    return found
+
+
+def max_company_id(session: Session) -> int:
+    """The highest company id, 0 when there is none."""
+    return int(session.scalar(select(func.max(CompanyRow.id))) or 0)
+
+
 def bulk_insert_companies(
     session: Session, companies: Sequence[Company], *, chunk: int = 5000
 ) -> int:
@@ -314,6 +353,11 @@ def bulk_insert_companies(
             row["contact"] = attrs.asdict(company.contact)
         if company.id is not None:
             row["id"] = company.id
+        # imports keep the timestamps of an export; new companies get "now" below
+        if company.created_at is not None:
+            row["created_at"] = company.created_at
+        if company.updated_at is not None:
+            row["updated_at"] = company.updated_at
         rows.append(row)
     return bulk_insert_rows(session, rows, chunk=chunk)
 
@@ -352,6 +396,7 @@ def bulk_insert_rows(session: Session, rows: Iterable[dict[str, Any]], *, chunk:
         if len(batch) >= chunk:
             flush()
     flush()
+    _sync_id_sequence(session)
     bump_generation(session)
     return total
 

@@ -1,0 +1,38 @@
+"""Sections that plugins add to a company's public profile page."""
+
+from __future__ import annotations
+
+import re
+
+from attrs import field, frozen
+
+from core.errors import ConfigError
+
+__all__ = ["ProfileSection"]
+
+_ID = re.compile(r"[a-z][a-z0-9_-]{0,59}")
+
+
+@frozen
+class ProfileSection:
+    """One block of a profile page: a heading and an HTML fragment.
+
+    ``html`` is inserted into the page as it is, so the plugin that renders it must escape any
+    text that came from users or data files (``markupsafe.escape`` or a Jinja template with
+    autoescape). It must not contain ``<script>`` elements or inline event handlers: the portal
+    runs under a content security policy without ``'unsafe-inline'``. Sections are shown after
+    the core sections, in ascending ``order``, then in plugin order.
+    """
+
+    id: str
+    title: str
+    html: str
+    plugin: str = "core"
+    order: int = field(default=100)
+
+    def __attrs_post_init__(self) -> None:
+        if not _ID.fullmatch(self.id):
+            raise ConfigError(
+                f"Profile section id {self.id!r} (plugin {self.plugin}) must be lower-case "
+                "letters, digits, '-' and '_', starting with a letter; it becomes an HTML id."
+            )

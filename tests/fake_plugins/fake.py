@@ -1,0 +1,228 @@
+"""A plugin that implements every hook of core/hookspecs.py, the way a real plugin would.
+
+Its data lives in ``Company.extensions["fake"]`` (``nearby``: bool, ``kind``: a choice,
+``walk_min``: minutes on foot) and in its own table ``fake_places`` (its migration branch).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+from attrs import define
+
+from core import (
+    Address,
+    BBox,
+    Choice,
+    FilterKind,
+    FilterSpec,
+    GeocodingError,
+    IndexSource,
+    Layer,
+    Location,
+    NotFound,
+    PluginManifest,
+    hookimpl,
+    point_feature,
+)
+from core.persistence import companies as repo
+from core.profile import ProfileSection
+
+
+@define
+class FakeSettings:
+    radius_m: int = 500
+    label: str = "Kita"
+    api_token: str = ""
+
+
+MANIFEST = PluginManifest(
+    name="fake",
+    title_de="Testplugin",
+    title_en="Test plugin",
+    version="9.8.7",
+    settings=FakeSettings,
+    description="Implements every hook, for the tests.",
+)
+
+KINDS = (
+    Choice("krippe", "Krippe", "Nursery"),
+    Choice("kita", "Kindertagesstätte", "Kindergarten"),
+    Choice("hort", "Hort", "After-school care"),
+)
+
+#: Places of the layer: (id, lat, lon, German name, English name)
+PLACES = (
+    ("p1", 51.6138, 7.1974, "Kita am Markt", "Day care at the market"),
+    ("p2", 51.5240, 6.9286, "Kita Bottrop-Mitte", "Day care Bottrop centre"),
+    ("p3", 51.7430, 7.1816, "Hort am See", "After-school club at the lake"),
+)
+
+MIGRATIONS = Path(__file__).resolve().parent / "fake_migrations"
+
+
+class FakeGeocoder:
+    """Knows one street: everything else is a GeocodingError."""
+
+    name = "fake_geo"
+
+    def locate(self, address: Address) -> Location:
+        if address.street == "Teststraße 1":
+            return Location(51.6, 7.2)
+        raise GeocodingError(f"The fake geocoder does not know {address.street!r}.")
+
+
+def _flask_blueprint() -> Any:
+    from flask import Blueprint  # for the web app (and CLI) tests only: core needs no Flask
+
+    blueprint = Blueprint("fake", __name__, url_prefix="/api/v1/fake")
+
+    @blueprint.get("/hello")
+    def hello() -> dict[str, str]:
+        return {"message": "Hallo"}
+
+    return blueprint
+
+
+class FakePlugin:
+    """One instance per test, so recorded events do not leak between tests."""
+
+    MANIFEST = MANIFEST
+
+    def __init__(self, blueprint: Any = None) -> None:
+        #: (company_id, deleted, whether a fresh session sees the company) per event
+        self.events: list[tuple[int, bool, bool]] = []
+        # core passes blueprints on untouched (any object will do for core's tests); the web
+        # app, which the command line builds too, wants a real one
+        self.blueprint = blueprint if blueprint is not None else _flask_blueprint()
+
+    @hookimpl
+    def register_filters(self, platform: Any) -> list[FilterSpec]:
+        def nearby(source: IndexSource) -> np.ndarray:
+            return np.array(
+                [bool(v) for v in source.extension("fake", "nearby", False)], dtype=bool
+            )
+
+        def kind(source: IndexSource) -> np.ndarray:
+            return source.choice_column(source.extension("fake", "kind"), KINDS)
+
+        def walk(source: IndexSource) -> np.ndarray:
+            values = source.extension("fake", "walk_min")
+            return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+
+        return [
+            FilterSpec(
+                "fake_nearby",
+                "Kita in der Nähe",
+                "Day care nearby",
+                FilterKind.BOOL,
+                column=nearby,
+                plugin="fake",
+                group="childcare",
+            ),
+            FilterSpec(
+                "fake_kind",
+                "Betreuungsart",
+                "Kind of care",
+                FilterKind.CHOICE,
+                column=kind,
+                choices=KINDS,
+                plugin="fake",
+                group="childcare",
+            ),
+            FilterSpec(
+                "fake_walk",
+                "Fußweg",
+                "Walk",
+                FilterKind.RANGE,
+                column=walk,
+                facet=False,
+                unit="min",
+                single="max",
+                minimum=0,
+                plugin="fake",
+            ),
+        ]
+
+    @hookimpl
+    def register_layers(self, platform: Any) -> list[Layer]:
+        settings: FakeSettings = platform.plugin_settings("fake")
+
+        def features(bbox: BBox | None, lang: str) -> list[dict[str, Any]]:
+            return [
+                point_feature(
+                    pid,
+                    lat,
+                    lon,
+                    {"name": en if lang == "en" else de, "radius_m": settings.radius_m},
+                )
+                for pid, lat, lon, de, en in PLACES
+                if bbox is None
+                or (bbox.south <= lat <= bbox.north and bbox.west <= lon <= bbox.east)
+            ]
+
+        return [
+            Layer("fake_places", settings.label, "Day care", features, plugin="fake", marker="kita")
+        ]
+
+    @hookimpl
+    def register_geocoders(self, platform: Any) -> list[FakeGeocoder]:
+        return [FakeGeocoder()]
+
+    @hookimpl
+    def profile_sections(self, platform: Any, company: Any, lang: str) -> list[ProfileSection]:
+        nearby = bool(company.extensions.get("fake", {}).get("nearby"))
+        title = "Day care" if lang == "en" else "Kinderbetreuung"
+        text = ("near" if lang == "en" else "in der Nähe von") + " " + company.name
+        sections = [
+            ProfileSection(
+                "fake-care", title, f"<p>{html.escape(text)}</p>", plugin="fake", order=50
+            )
+        ]
+        if nearby:
+            sections.append(
+                ProfileSection("fake-nearby", "Kita", "<p>✓</p>", plugin="fake", order=150)
+            )
+        return sections
+
+    @hookimpl
+    def register_migrations(self, platform: Any) -> list[str]:
+        return [str(MIGRATIONS)]
+
+    @hookimpl
+    def register_commands(self, platform: Any) -> list[click.Command]:
+        settings: FakeSettings = platform.plugin_settings("fake")
+
+        @click.group("fake", help="Commands of the test plugin.")
+        def group() -> None:
+            pass
+
+        @group.command("hello")
+        @click.option("--name", default="Welt")
+        def hello(name: str) -> None:
+            click.echo(f"Hallo {name} from {settings.label} (radius {settings.radius_m} m)")
+
+        return [group]
+
+    @hookimpl
+    def register_blueprints(self, platform: Any) -> list[Any]:
+        return [self.blueprint]
+
+    @hookimpl
+    def company_changed(self, platform: Any, company_id: int, deleted: bool) -> None:
+        # the hook runs after the commit: a new session already sees the change
+        with platform.session() as session:
+            try:
+                repo.get_company(session, company_id)
+                visible = True
+            except NotFound:
+                visible = False
+        self.events.append((company_id, deleted, visible))
+
+
+#: What the temporary entry point of the CLI tests names (``fake_plugins.fake:plugin``).
+plugin = FakePlugin()
