@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 DEMO_COMPANIES ?= 20000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-browser screenshots icons clean
 
 install: $(VENV)/.installed
 
@@ -26,12 +26,24 @@ test: install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 lint: install
-	$(VENV)/bin/ruff check core plugins webapp tests bench
-	$(VENV)/bin/ruff format --check core plugins webapp tests bench
+	$(VENV)/bin/ruff check core plugins webapp tests bench scripts
+	$(VENV)/bin/ruff format --check core plugins webapp tests bench scripts
 	$(VENV)/bin/mypy
 
 bench: install
 	$(PY) bench/search_bench.py
+	$(PY) bench/transit_bench.py
+
+bench-browser: install
+	$(PY) bench/browser_bench.py
+
+# Start page (desktop, 390 px phone), a profile and the accessibility page into screenshots/
+screenshots: install
+	$(PY) scripts/screenshots.py
+
+# Redraw the portal's PNG app icons (committed; needs Pillow from the dev extras)
+icons: install
+	$(PY) scripts/make_icons.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

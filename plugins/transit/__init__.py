@@ -1,0 +1,14 @@
+"""transit: public transport for job seekers without a car.
+
+Reads a GTFS timetable (``regiokarte transit import FEED.zip``) and answers, per company, which
+stops are near, which lines serve them and how often, and, per search, which employers are
+reachable from a place within N minutes by bus and train (a RAPTOR router over the timetable).
+Written only against core's hooks and public API.
+"""
+
+from __future__ import annotations
+
+from plugins.transit.hooks import *  # noqa: F403 - the hook implementations
+from plugins.transit.hooks import MANIFEST
+
+__all__ = ["MANIFEST"]

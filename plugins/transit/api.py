@@ -1,0 +1,190 @@
+"""The JSON API under ``/api/v1/transit`` (a flask-smorest blueprint the web app mounts)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import select
+
+from core import BBox, InvalidQuery, NotFound, feature_collection
+from core.persistence.companies import get_company
+from plugins.transit import tables as t
+from plugins.transit.hooks import service_for
+from plugins.transit.profile import company_connection
+from plugins.transit.questionnaire import commuting_section
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["make_blueprint"]
+
+LANGS = ("de", "en")
+
+
+class LangArgs(ma.Schema):
+    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
+
+
+class StopArgs(LangArgs):
+    bbox = fields.String(
+        metadata={"description": "west,south,east,north in degrees; without it: all stops."}
+    )
+
+
+class TravelArgs(LangArgs):
+    origin = fields.String(
+        required=True,
+        data_key="from",
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "Address with postcode, postcode, town, stop name, stop:<id> or lat,lon."
+        },
+    )
+    max_minutes = fields.Integer(
+        load_default=30, validate=validate.Range(min=1, max=240), metadata={"description": "Limit."}
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class GeoJSONSchema(ma.Schema):
+    type = fields.String(required=True)
+    features = fields.List(fields.Dict(), required=True)
+
+
+class ReachableSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    town = fields.String(required=True)
+    minutes = fields.Float(required=True)
+
+
+class TravelSchema(ma.Schema):
+    origin = fields.Dict(required=True)
+    service_date = fields.Integer(allow_none=True)
+    departure = fields.String(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Companies reached in time."})
+    items = fields.List(fields.Nested(ReachableSchema), required=True)
+    search_params = fields.Dict(
+        required=True, metadata={"description": "The same filter for /api/v1/companies."}
+    )
+
+
+def _bbox(text: str | None) -> BBox | None:
+    if not text:
+        return None
+    try:
+        parts = [float(p) for p in text.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 4:
+        raise InvalidQuery(
+            f"bbox={text!r} is malformed; use west,south,east,north in degrees.",
+            {"bbox": ["use west,south,east,north"]},
+        )
+    return BBox(*parts)
+
+
+def make_blueprint(platform: Platform) -> Blueprint:
+    """The transit API blueprint, bound to ``platform``."""
+    blp = Blueprint(
+        "transit",
+        __name__,
+        url_prefix="/api/v1/transit",
+        description="Bus und Bahn: Haltestellen, Anbindung, Fahrzeiten (public transport).",
+    )
+    service = service_for(platform)
+
+    @blp.route("/stops")
+    class Stops(MethodView):
+        @blp.arguments(StopArgs, location="query")
+        @blp.response(200, GeoJSONSchema)
+        def get(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Stops in a map area (GeoJSON), with their lines and departures per hour."""
+            layer = platform.layers["transit_stops"]
+            return feature_collection(layer.features(_bbox(args.get("bbox")), args["lang"]))
+
+    @blp.route("/companies/<int:company_id>")
+    class CompanyConnection(MethodView):
+        @blp.arguments(LangArgs, location="query")
+        @blp.response(200)
+        def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
+            """Nearby stops, lines, departures and the connection to the nearest station."""
+            with platform.session() as session:
+                company = get_company(session, company_id, public_only=True)
+            if company.location is None:
+                raise NotFound(f"The company {company_id} has no location.")
+            info = company_connection(
+                service, company.location.lat, company.location.lon, args["lang"]
+            )
+            return {"company_id": company_id, **info}
+
+    @blp.route("/travel-times")
+    class TravelTimes(MethodView):
+        @blp.arguments(TravelArgs, location="query")
+        @blp.response(200, TravelSchema)
+        def get(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Employers reachable from a place within N minutes, fastest first."""
+            origin = service.resolve_origin(args["origin"])
+            params = {
+                "transit_from": [origin.key],
+                "transit_time": [f"..{args['max_minutes']}"],
+                "sort": ["transit_time"],
+                "per_page": [str(args["limit"])],
+                "lang": [args["lang"]],
+            }
+            result = platform.search(platform.parse_query(params))
+            state = service.state()
+            return {
+                "origin": {"label": origin.label, "lat": origin.lat, "lon": origin.lon},
+                "service_date": state.date if state is not None else None,
+                "departure": service.settings.departure,
+                "total": result.total,
+                "items": [
+                    {
+                        "id": hit.id,
+                        "slug": hit.slug,
+                        "name": hit.name,
+                        "town": hit.town,
+                        "minutes": round(hit.dynamic_values["transit_time"] or 0.0, 1),
+                    }
+                    for hit in result.items
+                ],
+                "search_params": {k: v[0] for k, v in params.items() if k.startswith("transit")},
+            }
+
+    @blp.route("/feed")
+    class Feed(MethodView):
+        @blp.response(200)
+        def get(self) -> dict[str, Any]:
+            """The imported timetable: file, validity, import report."""
+            with platform.session() as session:
+                row = session.execute(
+                    select(t.feeds).order_by(t.feeds.c.id.desc()).limit(1)
+                ).first()
+            if row is None:
+                raise NotFound("No timetable has been imported; run 'regiokarte transit import'.")
+            state = service.state()
+            return {
+                "file_name": row.file_name,
+                "sha256": row.sha256,
+                "imported_at": row.imported_at.isoformat(),
+                "start_date": row.start_date,
+                "end_date": row.end_date,
+                "agencies": row.agencies,
+                "service_date": state.date if state is not None else None,
+                "report": row.report,
+            }
+
+    @blp.route("/questionnaire")
+    class Questionnaire(MethodView):
+        @blp.response(200)
+        def get(self) -> dict[str, Any]:
+            """The commuting section of the company questionnaire (as data)."""
+            return commuting_section().as_dict()
+
+    return blp

@@ -1,0 +1,92 @@
+"""``regiokarte transit ...``: import a GTFS feed, show what is loaded, time the router."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from core import ImportError_
+from plugins.transit.importer import feed_size, import_feed
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["transit_group"]
+
+
+def transit_group(platform: Platform) -> click.Group:
+    """The ``transit`` command group, bound to ``platform``."""
+
+    @click.group("transit")
+    def group() -> None:
+        """Bus und Bahn (public transport): GTFS timetable and travel times."""
+
+    @group.command("import")
+    @click.argument("feed", required=False, type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+    def import_command(feed: Path | None, as_json: bool) -> None:
+        """Import a GTFS zip (replaces the imported feed; all or nothing)."""
+        from plugins.transit.hooks import service_for
+
+        if feed is None:
+            configured = service_for(platform).settings.gtfs
+            if not configured:
+                raise click.UsageError(
+                    "Name a GTFS zip, or set plugins.transit.gtfs in the configuration."
+                )
+            feed = Path(configured)
+        if not feed.is_file():
+            raise click.BadParameter(f"{feed} does not exist.", param_hint="FEED")
+        platform.upgrade_database()
+        try:
+            total = feed_size(feed)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        try:
+            with (
+                click.progressbar(
+                    length=total, label="GTFS-Import", file=sys.stderr, show_percent=True
+                ) as bar,
+                platform.session(write=True) as session,
+            ):
+                report = import_feed(session, feed, progress=bar.update)
+        except ImportError_ as exc:
+            raise click.ClickException(
+                f"{exc.message} (Import abgebrochen, nichts geändert / import aborted, "
+                "nothing changed)"
+            ) from None
+        click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.format())
+
+    @group.command("info")
+    def info_command() -> None:
+        """Show the loaded feed: service day, stops, timetable size, router time."""
+        from plugins.transit.hooks import service_for
+        from plugins.transit.service import Origin
+
+        service = service_for(platform)
+        state = service.state(force=True)
+        if state is None:
+            click.echo("Kein Fahrplan importiert (no timetable imported).")
+            return
+        table = state.timetable
+        click.echo(f"Stichtag (service date): {state.date}; stops: {len(state.stops)}")
+        if table is not None:
+            click.echo(
+                f"Zeitfenster (window) {table.start // 3600:02d}:{table.start % 3600 // 60:02d}-"
+                f"{table.end // 3600:02d}:{table.end % 3600 // 60:02d}: {table.n_runs} runs, "
+                f"{table.n_events} stop events, {table.n_patterns} patterns, "
+                f"{len(table.fp_from)} footpaths"
+            )
+            lat, lon = float(state.stops.lat.mean()), float(state.stops.lon.mean())
+            started = time.perf_counter()
+            service.route_from(Origin(lat, lon, "centre"))
+            click.echo(
+                f"Router (centre of the stops): {(time.perf_counter() - started) * 1000:.0f} ms"
+            )
+
+    return group

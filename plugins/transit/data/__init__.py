@@ -1,0 +1,1 @@
+"""Data files shipped with the transit plugin (see SOURCE.md)."""

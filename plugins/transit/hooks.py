@@ -1,0 +1,260 @@
+"""The transit plugin's hook implementations: filters, layers, migrations, commands, web."""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from core import (
+    BBox,
+    DynamicColumn,
+    Feature,
+    FilterKind,
+    FilterSpec,
+    Layer,
+    PluginError,
+    PluginManifest,
+    hookimpl,
+    point_feature,
+)
+from core import hookspecs as _hookspecs
+from plugins.transit import stations as rail
+from plugins.transit import tables as t
+from plugins.transit.service import TransitService
+from plugins.transit.settings import TransitSettings
+
+if TYPE_CHECKING:
+    from core import Company, Platform
+
+__all__ = [
+    "MANIFEST",
+    "register_blueprints",
+    "register_commands",
+    "register_filters",
+    "register_layers",
+    "register_migrations",
+    "service_for",
+]
+
+MANIFEST = PluginManifest(
+    name="transit",
+    title_de="Bus und Bahn",
+    title_en="Public transport",
+    version="0.1.0",
+    settings=TransitSettings,
+    description="GTFS timetable import, stops near companies, travel-time search by transit.",
+)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Most stops one layer request returns (the map asks per view; a region has ~30,000).
+MAX_LAYER_FEATURES = 5000
+
+_services: weakref.WeakKeyDictionary[Any, TransitService] = weakref.WeakKeyDictionary()
+
+
+def service_for(platform: Platform) -> TransitService:
+    """The platform's transit service (one per platform, made on first use)."""
+    service = _services.get(platform)
+    if service is None:
+        settings = platform.plugin_settings("transit") or TransitSettings()
+        problems = settings.problems()
+        if problems:
+            raise PluginError(
+                "The plugin configuration is invalid:\n- "
+                + "\n- ".join(f"plugin 'transit': plugins.transit.{p}" for p in problems),
+                {"plugins": problems},
+            )
+        service = _services[platform] = TransitService(platform, settings)
+    return service
+
+
+@hookimpl
+def register_migrations(platform: Platform) -> list[str]:
+    return [str(MIGRATIONS)]
+
+
+@hookimpl
+def register_filters(platform: Platform) -> list[FilterSpec]:
+    service = service_for(platform)
+    settings = service.settings
+    return [
+        FilterSpec(
+            "transit_stop_m",
+            "Haltestelle in der Nähe (Meter)",
+            "Stop nearby (metres)",
+            FilterKind.RANGE,
+            column=service.nearest_stop_column,
+            facet=False,
+            single="max",
+            unit="m",
+            minimum=0,
+            help_de="Luftlinie zur nächsten Haltestelle von Bus oder Bahn, z. B. 500.",
+            help_en="Straight-line distance to the nearest bus or rail stop, e.g. 500.",
+            plugin="transit",
+            group="transit",
+        ),
+        FilterSpec(
+            "transit_departures",
+            "Abfahrten pro Stunde (werktags morgens)",
+            "Departures per hour (weekday morning)",
+            FilterKind.RANGE,
+            column=service.departures_column,
+            facet=False,
+            single="min",
+            unit="/h",
+            minimum=0,
+            help_de=(
+                f"Abfahrten pro Stunde ({settings.morning_from}-{settings.morning_to} Uhr) an der "
+                "besten Haltestelle in Gehweite, z. B. 4."
+            ),
+            help_en=(
+                f"Departures per hour ({settings.morning_from}-{settings.morning_to}) at the "
+                "best stop within walking distance, e.g. 4."
+            ),
+            plugin="transit",
+            group="transit",
+        ),
+        FilterSpec(
+            "transit_time",
+            "Mit Bus und Bahn erreichbar (Minuten)",
+            "Reachable by public transport (minutes)",
+            FilterKind.RANGE,
+            dynamic=DynamicColumn(
+                argument="transit_from",
+                compute=service.travel_column,
+                parse=service.parse_origin,
+                cache_size=settings.cache_size,
+            ),
+            facet=False,
+            single="max",
+            unit="min",
+            minimum=0,
+            maximum=settings.max_travel_min,
+            help_de=(
+                "Fahrzeit ab transit_from (Adresse mit PLZ, PLZ, Ort, Haltestelle oder lat,lon), "
+                f"werktags ab {settings.departure} Uhr, mit Fußwegen, z. B. transit_time=30."
+            ),
+            help_en=(
+                "Travel time from transit_from (address with postcode, postcode, town, stop or "
+                f"lat,lon), weekdays from {settings.departure}, walks included; "
+                "e.g. transit_time=30."
+            ),
+            plugin="transit",
+            group="transit",
+        ),
+    ]
+
+
+def _route_label(names: dict[int, tuple[str, int, str]], route: int) -> str:
+    return names.get(route, ("?", 3, ""))[0]
+
+
+@hookimpl
+def register_layers(platform: Platform) -> list[Layer]:
+    service = service_for(platform)
+
+    def stop_features(bbox: BBox | None, lang: str) -> list[Feature]:
+        s = t.stops
+        query = select(s.c.id, s.c.stop_id, s.c.name, s.c.lat, s.c.lon, s.c.location_type)
+        if bbox is not None:
+            query = query.where(
+                s.c.lat.between(bbox.south, bbox.north), s.c.lon.between(bbox.west, bbox.east)
+            )
+        query = query.order_by(s.c.id).limit(MAX_LAYER_FEATURES)
+        with platform.session_factory() as session:
+            rows = session.execute(query).all()
+        state = service.state()
+        routes = service.stop_routes(state) if state is not None else None
+        position = (
+            {int(db_id): i for i, db_id in enumerate(state.stops.ids)} if state is not None else {}
+        )
+        features = []
+        for row in rows:
+            lines: list[str] = []
+            per_hour = None
+            i = position.get(int(row.id))
+            if state is not None and routes is not None and i is not None:
+                lines = sorted({_route_label(state.route_names, r) for r in routes[i]})
+                per_hour = round(float(state.stop_per_hour[i]), 1)
+            features.append(
+                point_feature(
+                    f"stop-{row.stop_id}",
+                    float(row.lat),
+                    float(row.lon),
+                    {
+                        "stop_id": row.stop_id,
+                        "name": row.name,
+                        "station": row.location_type == 1,
+                        "lines": lines,
+                        "departures_per_hour": per_hour,
+                    },
+                )
+            )
+        return features
+
+    def station_features(bbox: BBox | None, lang: str) -> list[Feature]:
+        out = []
+        for station in rail.stations():
+            if bbox is not None and not (
+                bbox.south <= station.lat <= bbox.north and bbox.west <= station.lon <= bbox.east
+            ):
+                continue
+            out.append(
+                point_feature(
+                    f"station-{station.eva_id}",
+                    station.lat,
+                    station.lon,
+                    {"name": station.name, "eva_id": station.eva_id, "city": station.city},
+                )
+            )
+        return out
+
+    return [
+        Layer(
+            "transit_stops",
+            "Haltestellen",
+            "Stops",
+            stop_features,
+            plugin="transit",
+            marker="stop",
+        ),
+        Layer(
+            "transit_stations",
+            "Bahnhöfe",
+            "Railway stations",
+            station_features,
+            plugin="transit",
+            marker="station",
+            attribution=rail.ATTRIBUTION,
+        ),
+    ]
+
+
+@hookimpl
+def register_commands(platform: Platform) -> list[Any]:
+    from plugins.transit.cli import transit_group
+
+    return [transit_group(platform)]
+
+
+@hookimpl
+def register_blueprints(platform: Platform) -> list[Any]:
+    from plugins.transit.api import make_blueprint
+
+    return [make_blueprint(platform)]
+
+
+if hasattr(_hookspecs, "profile_sections"):
+    # the profile page hook is being added to core; implement it where it exists
+
+    @hookimpl
+    def profile_sections(platform: Platform, company: Company, lang: str) -> list[Any]:
+        from plugins.transit.profile import profile_section
+
+        section = profile_section(platform, service_for(platform), company, lang)
+        return [section] if section is not None else []
+
+    __all__ += ["profile_sections"]

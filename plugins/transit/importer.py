@@ -1,0 +1,734 @@
+"""Importing a GTFS feed into the ``transit_*`` tables: streamed, chunked, all or nothing.
+
+``import_feed(session, path)`` replaces the imported feed by the one in ``path`` inside the
+caller's transaction (the caller commits; an exception leaves the database as it was). Rows
+are read one at a time and inserted in chunks, so memory stays bounded by the number of stops,
+routes and trips (their id look-ups), never by the number of stop times. Bad rows are skipped
+and counted with the reason; a feed without usable stops, routes, trips, stop times or
+calendar is refused as a whole (``ImportError_``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from attrs import define, field
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from core import ImportError_
+from core.persistence.companies import bump_generation
+from plugins.transit import tables as t
+from plugins.transit.gtfs import GtfsZip, parse_date, parse_time
+
+__all__ = ["FileReport", "ImportReport", "clear_feed", "feed_size", "import_feed"]
+
+#: Rows per INSERT batch.
+CHUNK = 10_000
+#: Examples of rejected rows kept per file.
+EXAMPLES = 10
+REQUIRED = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
+USED = (
+    "agency.txt",
+    "stops.txt",
+    "routes.txt",
+    "calendar.txt",
+    "calendar_dates.txt",
+    "trips.txt",
+    "stop_times.txt",
+    "frequencies.txt",
+    "transfers.txt",
+)
+#: Stop location types that are places with coordinates someone can be at (0 stop, 1 station,
+#: 2 entrance); 3 generic nodes and 4 boarding areas need no coordinates and are not used.
+PLACE_TYPES = (0, 1, 2)
+
+
+@define
+class FileReport:
+    """What happened to the rows of one file."""
+
+    name: str
+    encoding: str = "utf-8"
+    read: int = 0
+    imported: int = 0
+    skipped: int = 0
+    reasons: Counter[str] = field(factory=Counter)
+    examples: list[str] = field(factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return int(sum(self.reasons.values()))
+
+    def reject(self, line: int, reason: str) -> None:
+        self.reasons[reason] += 1
+        if len(self.examples) < EXAMPLES:
+            self.examples.append(f"line {line}: {reason}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.name,
+            "encoding": self.encoding,
+            "read": self.read,
+            "imported": self.imported,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+            "reasons": dict(self.reasons),
+            "examples": list(self.examples),
+        }
+
+
+@define
+class ImportReport:
+    """The outcome of one import: per file counts, rejections and warnings."""
+
+    file_name: str
+    files: dict[str, FileReport] = field(factory=dict)
+    warnings: list[str] = field(factory=list)
+    ignored_files: list[str] = field(factory=list)
+    start_date: int | None = None
+    end_date: int | None = None
+    agencies: list[str] = field(factory=list)
+    seconds: float = 0.0
+
+    def count(self, name: str) -> int:
+        report = self.files.get(name)
+        return report.imported if report else 0
+
+    @property
+    def stops(self) -> int:
+        return self.count("stops.txt")
+
+    @property
+    def routes(self) -> int:
+        return self.count("routes.txt")
+
+    @property
+    def trips(self) -> int:
+        return self.count("trips.txt")
+
+    @property
+    def stop_times(self) -> int:
+        return self.count("stop_times.txt")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file_name": self.file_name,
+            "files": [f.as_dict() for f in self.files.values()],
+            "warnings": list(self.warnings),
+            "ignored_files": list(self.ignored_files),
+            "start_date": self.start_date,
+            "end_date": self.end_date,
+            "agencies": list(self.agencies),
+            "seconds": round(self.seconds, 2),
+        }
+
+    def format(self) -> str:
+        """A plain-text report for the command line (German first, English in brackets)."""
+        lines = [
+            f"GTFS-Import (import) {self.file_name}: {self.stops} Haltestellen (stops), "
+            f"{self.routes} Linien (routes), {self.trips} Fahrten (trips), "
+            f"{self.stop_times} Halte (stop times) in {self.seconds:.1f} s.",
+        ]
+        if self.start_date and self.end_date:
+            lines.append(f"Gültig (valid) {self.start_date} .. {self.end_date}.")
+        if self.agencies:
+            lines.append("Verkehrsunternehmen (agencies): " + ", ".join(self.agencies))
+        header = f"{'Datei (file)':<20} {'gelesen':>9} {'importiert':>10} {'abgelehnt':>9}"
+        lines += ["", header, "-" * len(header)]
+        for report in self.files.values():
+            lines.append(
+                f"{report.name:<20} {report.read:>9} {report.imported:>10} {report.rejected:>9}"
+                + (f"  ({report.encoding})" if report.encoding != "utf-8" else "")
+            )
+        for report in self.files.values():
+            if report.rejected or report.skipped:
+                lines.append("")
+                lines.append(f"{report.name}: abgelehnt (rejected) {report.rejected}")
+                for reason, n in report.reasons.most_common():
+                    lines.append(f"  {n:>7} x {reason}")
+                if report.skipped:
+                    lines.append(f"  {report.skipped:>7} x nicht benötigt (not used)")
+                lines.extend(f"    {e}" for e in report.examples)
+        if self.ignored_files:
+            lines.append("")
+            lines.append("Nicht verwendet (not used): " + ", ".join(self.ignored_files))
+        if self.warnings:
+            lines.append("")
+            lines.extend(f"Warnung (warning): {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _int(text: str, default: int | None = None) -> int | None:
+    text = text.strip()
+    if not text:
+        return default
+    return int(float(text)) if "." in text else int(text)
+
+
+def _color(text: str) -> str:
+    text = text.strip().lstrip("#")
+    return (
+        text.upper() if len(text) == 6 and all(c in "0123456789abcdefABCDEF" for c in text) else ""
+    )
+
+
+class _Importer:
+    def __init__(
+        self,
+        session: Session,
+        feed: GtfsZip,
+        report: ImportReport,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.session = session
+        self.feed = feed
+        self.report = report
+        self.progress = progress
+        self.stop_ids: dict[str, int] = {}
+        self.route_ids: dict[str, int] = {}
+        self.service_ids: dict[str, int] = {}
+        self.trip_ids: dict[str, int] = {}
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def rows(self, name: str) -> tuple[FileReport, list[str], Iterator[tuple[int, dict[str, str]]]]:
+        encoding = self.feed.encoding(name)
+        file_report = FileReport(name, "utf-8" if encoding == "utf-8-sig" else encoding)
+        self.report.files[name] = file_report
+        if encoding == "latin-1":
+            self.report.warnings.append(
+                f"{name} is not valid UTF-8 (as GTFS requires); it was read as Latin-1."
+            )
+        columns, rows = self.feed.rows(name, encoding, self.progress)
+        return file_report, columns, rows
+
+    def require(self, name: str, columns: list[str], needed: Iterable[str]) -> None:
+        missing = [c for c in needed if c not in columns]
+        if missing:
+            raise ImportError_(
+                f"{name} lacks the required column(s) {', '.join(missing)}; nothing was imported.",
+                {name: [f"missing column {c}" for c in missing]},
+            )
+
+    def insert(self, table: Any, batch: list[dict[str, Any]]) -> None:
+        if batch:
+            self.session.execute(insert(table), batch)
+            batch.clear()
+
+    # --- files -----------------------------------------------------------------------------
+
+    def agencies(self) -> None:
+        if not self.feed.has("agency.txt"):
+            self.report.warnings.append("agency.txt is missing (GTFS requires it); continuing.")
+            return
+        file_report, _, rows = self.rows("agency.txt")
+        for _, row in rows:
+            file_report.read += 1
+            name = row.get("agency_name", "")
+            if name:
+                self.report.agencies.append(name)
+                file_report.imported += 1
+            else:
+                file_report.skipped += 1
+
+    def stops(self) -> None:
+        file_report, columns, rows = self.rows("stops.txt")
+        self.require("stops.txt", columns, ("stop_id",))
+        batch: list[dict[str, Any]] = []
+        for line, row in rows:
+            file_report.read += 1
+            stop_id = row.get("stop_id", "")
+            if not stop_id:
+                file_report.reject(line, "stop_id is empty")
+                continue
+            if stop_id in self.stop_ids:
+                file_report.reject(line, "stop_id appears twice")
+                continue
+            try:
+                location_type = _int(row.get("location_type", ""), 0) or 0
+            except ValueError:
+                file_report.reject(line, "location_type is not a number")
+                continue
+            try:
+                lat = float(row.get("stop_lat", ""))
+                lon = float(row.get("stop_lon", ""))
+            except ValueError:
+                if location_type in PLACE_TYPES:
+                    file_report.reject(line, "stop_lat/stop_lon missing or not numbers")
+                else:
+                    file_report.skipped += 1
+                continue
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+                file_report.reject(line, "coordinates outside the world or 0,0")
+                continue
+            if location_type not in PLACE_TYPES:
+                file_report.skipped += 1
+                continue
+            number = len(self.stop_ids) + 1
+            self.stop_ids[stop_id] = number
+            batch.append(
+                {
+                    "id": number,
+                    "stop_id": stop_id,
+                    "code": row.get("stop_code", "")[:100],
+                    "name": row.get("stop_name", "")[:500] or stop_id,
+                    "lat": lat,
+                    "lon": lon,
+                    "location_type": location_type,
+                    "parent_station": row.get("parent_station", "")[:255],
+                }
+            )
+            file_report.imported += 1
+            if len(batch) >= CHUNK:
+                self.insert(t.stops, batch)
+        self.insert(t.stops, batch)
+
+    def routes(self) -> None:
+        file_report, columns, rows = self.rows("routes.txt")
+        self.require("routes.txt", columns, ("route_id",))
+        batch: list[dict[str, Any]] = []
+        for line, row in rows:
+            file_report.read += 1
+            route_id = row.get("route_id", "")
+            if not route_id:
+                file_report.reject(line, "route_id is empty")
+                continue
+            if route_id in self.route_ids:
+                file_report.reject(line, "route_id appears twice")
+                continue
+            try:
+                route_type = _int(row.get("route_type", ""), 3)
+            except ValueError:
+                file_report.reject(line, "route_type is not a number")
+                continue
+            short, long = row.get("route_short_name", ""), row.get("route_long_name", "")
+            number = len(self.route_ids) + 1
+            self.route_ids[route_id] = number
+            batch.append(
+                {
+                    "id": number,
+                    "route_id": route_id,
+                    "agency_id": row.get("agency_id", "")[:255],
+                    "short_name": (short or long or route_id)[:100],
+                    "long_name": long[:500],
+                    "route_type": route_type,
+                    "color": _color(row.get("route_color", "")),
+                    "text_color": _color(row.get("route_text_color", "")),
+                }
+            )
+            file_report.imported += 1
+        self.insert(t.routes, batch)
+
+    def calendar(self) -> None:
+        has_calendar = self.feed.has("calendar.txt")
+        has_dates = self.feed.has("calendar_dates.txt")
+        if not (has_calendar or has_dates):
+            raise ImportError_(
+                "The feed has neither calendar.txt nor calendar_dates.txt, so no trip has a "
+                "service day; nothing was imported.",
+                {"calendar.txt": ["missing"]},
+            )
+        services: dict[str, dict[str, Any]] = {}
+        days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        if has_calendar:
+            file_report, columns, rows = self.rows("calendar.txt")
+            self.require("calendar.txt", columns, ("service_id", "start_date", "end_date", *days))
+            for line, row in rows:
+                file_report.read += 1
+                service_id = row["service_id"]
+                if not service_id:
+                    file_report.reject(line, "service_id is empty")
+                    continue
+                if service_id in services:
+                    file_report.reject(line, "service_id appears twice")
+                    continue
+                try:
+                    flags = [_int(row[d], 0) for d in days]
+                    start, end = parse_date(row["start_date"]), parse_date(row["end_date"])
+                except ValueError as exc:
+                    file_report.reject(line, f"bad value: {exc}")
+                    continue
+                if any(f not in (0, 1) for f in flags):
+                    file_report.reject(line, "weekday columns must be 0 or 1")
+                    continue
+                mask = sum(1 << i for i, f in enumerate(flags) if f)
+                services[service_id] = {"weekdays": mask, "start_date": start, "end_date": end}
+                file_report.imported += 1
+        else:
+            self.report.warnings.append(
+                "calendar.txt is missing; service days come from calendar_dates.txt alone."
+            )
+        exceptions: dict[tuple[str, int], int] = {}
+        if has_dates:
+            file_report, columns, rows = self.rows("calendar_dates.txt")
+            self.require("calendar_dates.txt", columns, ("service_id", "date", "exception_type"))
+            for line, row in rows:
+                file_report.read += 1
+                service_id = row["service_id"]
+                try:
+                    date = parse_date(row["date"])
+                    kind = _int(row["exception_type"])
+                except ValueError as exc:
+                    file_report.reject(line, f"bad value: {exc}")
+                    continue
+                if not service_id or kind not in (1, 2):
+                    file_report.reject(line, "service_id empty or exception_type not 1 or 2")
+                    continue
+                if (service_id, date) in exceptions:
+                    file_report.reject(line, "service_id and date appear twice")
+                    continue
+                exceptions[(service_id, date)] = kind
+                services.setdefault(
+                    service_id, {"weekdays": 0, "start_date": None, "end_date": None}
+                )
+                file_report.imported += 1
+        batch = []
+        for number, (service_id, values) in enumerate(services.items(), start=1):
+            self.service_ids[service_id] = number
+            batch.append({"id": number, "service_id": service_id, **values})
+        self.insert(t.services, batch)
+        dates_batch = [
+            {"service": self.service_ids[s], "date": d, "exception_type": k}
+            for (s, d), k in exceptions.items()
+        ]
+        self.insert(t.service_dates, dates_batch)
+        dates = [v["start_date"] for v in services.values() if v["start_date"]]
+        dates += [d for (_, d), k in exceptions.items() if k == 1]
+        ends = [v["end_date"] for v in services.values() if v["end_date"]]
+        ends += [d for (_, d), k in exceptions.items() if k == 1]
+        self.report.start_date = min(dates) if dates else None
+        self.report.end_date = max(ends) if ends else None
+
+    def trips(self) -> None:
+        file_report, columns, rows = self.rows("trips.txt")
+        self.require("trips.txt", columns, ("route_id", "service_id", "trip_id"))
+        batch: list[dict[str, Any]] = []
+        for line, row in rows:
+            file_report.read += 1
+            trip_id = row["trip_id"]
+            if not trip_id:
+                file_report.reject(line, "trip_id is empty")
+                continue
+            if trip_id in self.trip_ids:
+                file_report.reject(line, "trip_id appears twice")
+                continue
+            route = self.route_ids.get(row["route_id"])
+            if route is None:
+                file_report.reject(line, "route_id is not in routes.txt")
+                continue
+            service = self.service_ids.get(row["service_id"])
+            if service is None:
+                file_report.reject(line, "service_id is not in calendar.txt or calendar_dates.txt")
+                continue
+            try:
+                direction = _int(row.get("direction_id", ""))
+            except ValueError:
+                direction = None
+            number = len(self.trip_ids) + 1
+            self.trip_ids[trip_id] = number
+            batch.append(
+                {
+                    "id": number,
+                    "trip_id": trip_id,
+                    "route": route,
+                    "service": service,
+                    "headsign": row.get("trip_headsign", "")[:500],
+                    "direction_id": direction,
+                }
+            )
+            file_report.imported += 1
+            if len(batch) >= CHUNK:
+                self.insert(t.trips, batch)
+        self.insert(t.trips, batch)
+
+    def stop_times(self) -> None:
+        file_report, columns, rows = self.rows("stop_times.txt")
+        self.require("stop_times.txt", columns, ("trip_id", "stop_id", "stop_sequence"))
+        if "arrival_time" not in columns and "departure_time" not in columns:
+            self.require("stop_times.txt", columns, ("arrival_time", "departure_time"))
+        batch: list[dict[str, Any]] = []
+        trip_ids, stop_ids = self.trip_ids, self.stop_ids
+        # stop_sequence values of the trip being read: files are nearly always grouped by trip,
+        # so this stays small; a trip met again later (an ungrouped file) has its earlier
+        # sequence numbers read back from the table, once
+        current_trip, current_seqs = -1, set()
+        finished: set[int] = set()
+        revisited: dict[int, set[int]] = {}
+        for line, row in rows:
+            file_report.read += 1
+            trip = trip_ids.get(row["trip_id"])
+            if trip is None:
+                file_report.reject(line, "trip_id is not an imported trip")
+                continue
+            stop = stop_ids.get(row["stop_id"])
+            if stop is None:
+                file_report.reject(line, "stop_id is not an imported stop")
+                continue
+            try:
+                seq = _int(row["stop_sequence"])
+                arrival = parse_time(row.get("arrival_time", ""))
+                departure = parse_time(row.get("departure_time", ""))
+                pickup = _int(row.get("pickup_type", ""), 0)
+                drop_off = _int(row.get("drop_off_type", ""), 0)
+            except ValueError as exc:
+                file_report.reject(line, f"bad value: {exc}")
+                continue
+            if seq is None or seq < 0:
+                file_report.reject(line, "stop_sequence is empty or negative")
+                continue
+            if arrival is None:
+                arrival = departure
+            elif departure is None:
+                departure = arrival
+            if arrival is not None and departure is not None and departure < arrival:
+                file_report.reject(line, "departure_time is before arrival_time")
+                continue
+            if trip != current_trip:
+                finished.add(current_trip)
+                if trip in finished and trip not in revisited:
+                    self.insert(t.stop_times, batch)
+                    query = select(t.stop_times.c.seq).where(t.stop_times.c.trip == trip)
+                    revisited[trip] = set(self.session.scalars(query))
+                current_trip = trip
+                current_seqs = revisited.get(trip, set())
+            if seq in current_seqs:
+                file_report.reject(line, "stop_sequence appears twice in the trip")
+                continue
+            current_seqs.add(seq)
+            batch.append(
+                {
+                    "trip": trip,
+                    "seq": seq,
+                    "stop": stop,
+                    "arrival": arrival,
+                    "departure": departure,
+                    "pickup_type": pickup if pickup in (0, 1, 2, 3) else 0,
+                    "drop_off_type": drop_off if drop_off in (0, 1, 2, 3) else 0,
+                }
+            )
+            file_report.imported += 1
+            if len(batch) >= CHUNK:
+                self.insert(t.stop_times, batch)
+        self.insert(t.stop_times, batch)
+        self._check_trips(file_report)
+
+    def _check_trips(self, file_report: FileReport) -> None:
+        """Drop trips that cannot be ridden: fewer than two stops, or untimed at either end."""
+        s = self.session
+        st = t.stop_times
+        first_last = select(
+            st.c.trip,
+            func.count(),
+            func.min(st.c.seq),
+            func.max(st.c.seq),
+        ).group_by(st.c.trip)
+        counts = {int(r[0]): (int(r[1]), int(r[2]), int(r[3])) for r in s.execute(first_last)}
+        too_short = {trip for trip, (n, _, _) in counts.items() if n < 2}
+        untimed_rows = select(st.c.trip, st.c.seq).where(st.c.arrival.is_(None))
+        untimed = set()
+        for trip, seq in s.execute(untimed_rows):
+            info = counts.get(int(trip))
+            if info is not None and int(seq) in (info[1], info[2]):
+                untimed.add(int(trip))
+        trips_report = self.report.files["trips.txt"]
+        bad = too_short | untimed
+        for reason, group in (
+            ("fewer than two stop times", too_short),
+            ("first or last stop has no time", untimed),
+        ):
+            for _ in group:
+                trips_report.reasons[f"trip dropped: {reason}"] += 1
+        without = set(self.trip_ids.values()) - set(counts)
+        if without:
+            trips_report.reasons["trip dropped: no stop times"] += len(without)
+        bad |= without
+        if bad:
+            ids = sorted(bad)
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                removed = s.execute(delete(st).where(st.c.trip.in_(part))).rowcount
+                file_report.imported -= int(removed or 0)
+                s.execute(delete(t.trips).where(t.trips.c.id.in_(part)))
+            trips_report.imported -= len(bad)
+        first = select(func.min(func.coalesce(st.c.departure, st.c.arrival))).where(
+            st.c.trip == t.trips.c.id
+        )
+        last = select(func.max(func.coalesce(st.c.arrival, st.c.departure))).where(
+            st.c.trip == t.trips.c.id
+        )
+        s.execute(
+            update(t.trips).values(
+                first_departure=first.scalar_subquery(), last_arrival=last.scalar_subquery()
+            )
+        )
+
+    def frequencies(self) -> None:
+        if not self.feed.has("frequencies.txt"):
+            return
+        file_report, columns, rows = self.rows("frequencies.txt")
+        self.require(
+            "frequencies.txt", columns, ("trip_id", "start_time", "end_time", "headway_secs")
+        )
+        batch: list[dict[str, Any]] = []
+        seen: set[tuple[int, int]] = set()
+        for line, row in rows:
+            file_report.read += 1
+            trip = self.trip_ids.get(row["trip_id"])
+            if trip is None:
+                file_report.reject(line, "trip_id is not an imported trip")
+                continue
+            try:
+                start, end = parse_time(row["start_time"]), parse_time(row["end_time"])
+                headway = _int(row["headway_secs"])
+                exact = _int(row.get("exact_times", ""), 0)
+            except ValueError as exc:
+                file_report.reject(line, f"bad value: {exc}")
+                continue
+            if start is None or end is None or headway is None or headway <= 0 or end <= start:
+                file_report.reject(line, "needs start < end and a positive headway")
+                continue
+            if (trip, start) in seen:
+                file_report.reject(line, "trip_id and start_time appear twice")
+                continue
+            seen.add((trip, start))
+            batch.append(
+                {
+                    "trip": trip,
+                    "start_time": start,
+                    "end_time": end,
+                    "headway_secs": headway,
+                    "exact_times": 1 if exact == 1 else 0,
+                }
+            )
+            file_report.imported += 1
+        self.insert(t.frequencies, batch)
+
+    def transfers(self) -> None:
+        if not self.feed.has("transfers.txt"):
+            return
+        file_report, columns, rows = self.rows("transfers.txt")
+        self.require("transfers.txt", columns, ("from_stop_id", "to_stop_id"))
+        batch: list[dict[str, Any]] = []
+        seen: set[tuple[int, int]] = set()
+        for line, row in rows:
+            file_report.read += 1
+            a, b = self.stop_ids.get(row["from_stop_id"]), self.stop_ids.get(row["to_stop_id"])
+            if a is None or b is None:
+                file_report.reject(line, "from_stop_id or to_stop_id is not an imported stop")
+                continue
+            try:
+                kind = _int(row.get("transfer_type", ""), 0) or 0
+                minimum = _int(row.get("min_transfer_time", ""))
+            except ValueError as exc:
+                file_report.reject(line, f"bad value: {exc}")
+                continue
+            if kind not in (0, 1, 2, 3):
+                # types 4 and 5 (in-seat transfers) concern trips, not walks between stops
+                file_report.skipped += 1
+                continue
+            if (a, b) in seen:
+                file_report.reject(line, "from_stop_id and to_stop_id appear twice")
+                continue
+            seen.add((a, b))
+            batch.append(
+                {"from_stop": a, "to_stop": b, "transfer_type": kind, "min_transfer_time": minimum}
+            )
+            file_report.imported += 1
+        self.insert(t.transfers, batch)
+
+
+def clear_feed(session: Session) -> None:
+    """Delete the imported feed (every ``transit_*`` row)."""
+    for table in reversed(t.metadata.sorted_tables):
+        session.execute(delete(table))
+
+
+def import_feed(
+    session: Session,
+    path: str | Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Replace the imported feed by the GTFS zip at ``path``; the caller commits.
+
+    ``progress`` is called with the number of (uncompressed) bytes read since its last call;
+    ``feed_size(path)`` gives the total. Raises ``ImportError_`` (nothing written) when a
+    required file or column is missing or a required table ends up empty.
+    """
+    import time
+
+    started = time.perf_counter()
+    path = Path(path)
+    report = ImportReport(path.name)
+    try:
+        feed = GtfsZip(path)
+    except ValueError as exc:
+        raise ImportError_(str(exc), {"file": [str(exc)]}) from None
+    with feed:
+        missing = [name for name in REQUIRED if not feed.has(name)]
+        if missing:
+            raise ImportError_(
+                f"{path.name} is not a complete GTFS feed: {', '.join(missing)} missing; "
+                "nothing was imported.",
+                {name: ["missing"] for name in missing},
+            )
+        report.ignored_files = sorted(n for n in feed.members if n not in USED)
+        clear_feed(session)
+        importer = _Importer(session, feed, report, progress)
+        importer.agencies()
+        importer.stops()
+        importer.routes()
+        importer.calendar()
+        importer.trips()
+        importer.stop_times()
+        importer.frequencies()
+        importer.transfers()
+        for name in ("frequencies.txt", "transfers.txt"):
+            if not feed.has(name):
+                report.warnings.append(f"{name} is not in the feed (optional).")
+        for name, what in (
+            ("stops.txt", "stops"),
+            ("routes.txt", "routes"),
+            ("trips.txt", "trips"),
+            ("stop_times.txt", "stop times"),
+        ):
+            if report.count(name) == 0:
+                raise ImportError_(
+                    f"{path.name}: no usable {what} ({name}); nothing was imported.",
+                    {name: [f"no usable {what}"] + report.files[name].examples},
+                )
+    report.seconds = time.perf_counter() - started
+    session.execute(
+        insert(t.feeds).values(
+            file_name=path.name[:500],
+            sha256=_sha256(path),
+            imported_at=dt.datetime.now(dt.UTC),
+            start_date=report.start_date,
+            end_date=report.end_date,
+            agencies=report.agencies,
+            report=report.as_dict(),
+        )
+    )
+    # company columns (nearest stop, departures) come from these tables: rebuild every index
+    bump_generation(session)
+    return report
+
+
+def feed_size(path: str | Path) -> int:
+    """Uncompressed bytes of the files ``import_feed`` reads (for a progress bar)."""
+    with GtfsZip(path) as feed:
+        return sum(feed.size(name) for name in USED)

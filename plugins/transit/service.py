@@ -1,0 +1,415 @@
+"""The transit service of one process: the imported feed in memory, the router and its caches.
+
+It follows the database like the search index does: at most every ``refresh_interval``
+seconds it looks at the ``transit_feeds`` row, and a new import makes it reload. Everything a
+request needs is prepared here (stop KD-tree, the day's timetable, departures per stop), so a
+travel-time search is one router run (cached per origin) plus numpy over the companies.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from attrs import define, field
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from core import Address, GeocodingError, InvalidQuery, NotFound
+from core.geo import haversine_m
+from plugins.transit import stations as rail
+from plugins.transit import tables as t
+from plugins.transit import timetable as tt
+from plugins.transit.raptor import earliest_arrival
+from plugins.transit.settings import TransitSettings, parse_clock
+from plugins.transit.walking import PointTree, Walking
+
+if TYPE_CHECKING:
+    from core import IndexSource, Platform, SearchIndex
+
+__all__ = ["Origin", "TransitService", "TravelTimes"]
+
+_LATLON = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*[,;]\s*(-?\d+(?:\.\d+)?)\s*")
+_POSTCODE = re.compile(r"\b(\d{5})\b")
+
+
+@define
+class Origin:
+    """A resolved place to travel from."""
+
+    lat: float
+    lon: float
+    label: str
+
+    @property
+    def key(self) -> str:
+        """Canonical text: coordinates to 5 decimals (about a metre)."""
+        return f"{self.lat:.5f},{self.lon:.5f}"
+
+
+@define
+class TravelTimes:
+    """The router's answer for one origin: best travel time to every stop."""
+
+    origin: Origin
+    #: per stop: min over the departures tried of (arrival - departure), seconds; INF: unreached
+    stop_seconds: np.ndarray
+    #: per stop: vehicles used on the fastest journey (-1 unreached)
+    stop_rides: np.ndarray
+    departures: np.ndarray
+    seconds: float = 0.0
+
+
+@define
+class FeedState:
+    """What one import of the feed gives this process."""
+
+    version: tuple[Any, ...]
+    date: int | None
+    stops: tt.Stops
+    tree: PointTree
+    station_of: np.ndarray
+    #: departures per hour in the morning, per stop and summed per station
+    stop_per_hour: np.ndarray
+    station_per_hour: np.ndarray
+    timetable: tt.Timetable | None
+    route_names: dict[int, tuple[str, int, str]] = field(factory=dict)
+    _stop_routes: list[tuple[int, ...]] | None = None
+
+
+class TransitService:
+    """Per process: the feed, the router and the caches behind the transit filters."""
+
+    def __init__(self, platform: Platform, settings: TransitSettings) -> None:
+        self.platform = platform
+        self.settings = settings
+        self.walking = Walking(
+            detour=settings.walk_detour,
+            speed_mps=settings.walk_speed_mps,
+            max_walk_m=settings.max_walk_m,
+            transfer_walk_m=settings.transfer_walk_m,
+        )
+        self._lock = threading.Lock()
+        self._state: FeedState | None = None
+        self._checked = float("-inf")
+        self._routes: OrderedDict[tuple[Any, str], TravelTimes] = OrderedDict()
+        self._egress: weakref.WeakKeyDictionary[Any, tuple[Any, tuple[np.ndarray, ...]]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._pending_egress: tuple[Any, np.ndarray, np.ndarray, tuple[np.ndarray, ...]] | None = (
+            None
+        )
+        rail_lat, rail_lon = rail.station_arrays()
+        self.stations = rail.stations()
+        self.station_tree = PointTree(rail_lat, rail_lon)
+        self.stats: dict[str, float] = {"routes": 0, "route_cache_hits": 0, "loads": 0}
+
+    # --- feed state ------------------------------------------------------------------------
+
+    @property
+    def departures(self) -> np.ndarray:
+        return np.asarray(self.settings.departures, dtype=np.int64)
+
+    @property
+    def horizon(self) -> int:
+        return self.settings.max_travel_min * 60
+
+    def _feed_version(self) -> tuple[Any, ...] | None:
+        try:
+            with self.platform.session_factory() as session:
+                row = session.execute(
+                    select(t.feeds.c.id, t.feeds.c.sha256, t.feeds.c.imported_at)
+                    .order_by(t.feeds.c.id.desc())
+                    .limit(1)
+                ).first()
+        except (OperationalError, ProgrammingError):
+            return None  # tables not created yet: no feed
+        return None if row is None else tuple(row)
+
+    def state(self, *, force: bool = False) -> FeedState | None:
+        """The loaded feed, reloaded when another import happened (checked at intervals)."""
+        now = time.monotonic()
+        interval = self.platform.settings.search.refresh_interval
+        if not force and self._state is not None and now - self._checked < interval:
+            return self._state
+        with self._lock:
+            if not force and self._state is not None and now - self._checked < interval:
+                return self._state
+            self._checked = now
+            version = self._feed_version()
+            if version is None:
+                self._state = None
+                self._routes.clear()
+                return None
+            if self._state is None or self._state.version != version:
+                self._state = self._load(version)
+                self._routes.clear()
+            return self._state
+
+    def _load(self, version: tuple[Any, ...]) -> FeedState:
+        started = time.perf_counter()
+        s = self.settings
+        with self.platform.session_factory() as session:
+            date = (
+                int(s.service_date.replace("-", "")) if s.service_date else None
+            ) or tt.busiest_weekday(session)
+            stops = tt.load_stops(session)
+            morning = (parse_clock(s.morning_from), parse_clock(s.morning_to))
+            deps = self.departures
+            window = (
+                min(morning[0], int(deps.min())),
+                max(morning[1], int(deps.max()) + self.horizon),
+            )
+            timetable = None
+            stop_per_hour = np.zeros(len(stops))
+            if date is not None and len(stops):
+                events = tt.load_events(session, date, window[0], window[1], stops)
+                hours = (morning[1] - morning[0]) / 3600
+                counts = tt.stop_departures(events, morning[0], morning[1], len(stops))
+                stop_per_hour = counts / hours
+                paths = tt.footpaths(session, stops, self.walking)
+                timetable = tt.Timetable.build(
+                    events, len(stops), paths, date=date, start=window[0], end=window[1]
+                )
+            route_names = {
+                int(r.id): (r.short_name, int(r.route_type), r.long_name)
+                for r in session.execute(
+                    select(
+                        t.routes.c.id,
+                        t.routes.c.short_name,
+                        t.routes.c.route_type,
+                        t.routes.c.long_name,
+                    )
+                )
+            }
+        station_of = stops.station_of()
+        station_per_hour = np.bincount(station_of, weights=stop_per_hour, minlength=len(stops))
+        self.stats["loads"] += 1
+        self.stats["last_load_seconds"] = time.perf_counter() - started
+        return FeedState(
+            version=version,
+            date=date,
+            stops=stops,
+            tree=PointTree(stops.lat, stops.lon),
+            station_of=station_of,
+            stop_per_hour=stop_per_hour,
+            station_per_hour=station_per_hour,
+            timetable=timetable,
+            route_names=route_names,
+        )
+
+    def stop_routes(self, state: FeedState) -> list[tuple[int, ...]]:
+        """Per stop: database ids of the routes that serve it (any day), loaded once."""
+        if state._stop_routes is None:
+            pairs: list[set[int]] = [set() for _ in range(len(state.stops))]
+            index = {int(db_id): i for i, db_id in enumerate(state.stops.ids)}
+            with self.platform.session_factory() as session:
+                query = (
+                    select(t.stop_times.c.stop, t.trips.c.route)
+                    .join(t.trips, t.trips.c.id == t.stop_times.c.trip)
+                    .distinct()
+                )
+                for stop, route in session.execute(query):
+                    position = index.get(int(stop))
+                    if position is not None:
+                        pairs[position].add(int(route))
+            state._stop_routes = [tuple(sorted(p)) for p in pairs]
+        return state._stop_routes
+
+    # --- company columns (index build time) ------------------------------------------------
+
+    def nearest_stop_column(self, source: IndexSource) -> np.ndarray:
+        """Metres (straight line) from each company to its nearest stop; NaN without a feed."""
+        state = self.state(force=True)
+        if state is None or len(state.stops) == 0 or len(source) == 0:
+            return np.full(len(source), np.nan)
+        _, metres = state.tree.nearest(source.lat, source.lon)
+        return np.round(metres, 1)
+
+    def departures_column(self, source: IndexSource) -> np.ndarray:
+        """Departures per hour on a weekday morning at the best station within walking
+        distance (each stop's departures summed per station); 0 when none is in reach."""
+        state = self.state()
+        if state is None or len(source) == 0:
+            return np.full(len(source), np.nan)
+        rows, stops, metres = state.tree.within(source.lat, source.lon, self.walking.max_straight_m)
+        # the same pairs serve the travel-time column of the index built from this source
+        self._pending_egress = (
+            state.version,
+            np.array(source.lat),
+            np.array(source.lon),
+            (rows, stops, self.walking.seconds(metres)),
+        )
+        out = np.zeros(len(source))
+        if len(rows):
+            np.maximum.at(out, rows, state.station_per_hour[state.station_of[stops]])
+        return np.round(out, 1)
+
+    # --- travel times ----------------------------------------------------------------------
+
+    def parse_origin(self, text: str) -> str:
+        """The canonical argument of ``transit_from`` (coordinates); InvalidQuery if unknown."""
+        return self.resolve_origin(text).key
+
+    def resolve_origin(self, text: str) -> Origin:
+        """A place from coordinates, ``stop:<id>``, a postcode, a town, a stop name or an
+        address with a postcode."""
+        text = text.strip()
+        problem = {"transit_from": ["unknown place"]}
+        match = _LATLON.fullmatch(text)
+        if match:
+            lat, lon = float(match[1]), float(match[2])
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise InvalidQuery(f"transit_from={text!r} lies outside the world.", problem)
+            return Origin(lat, lon, text)
+        state = self.state()
+        if text.lower().startswith("stop:"):
+            wanted = text[5:].strip()
+            if state is not None and wanted in state.stops.stop_ids:
+                i = state.stops.stop_ids.index(wanted)
+                return Origin(
+                    float(state.stops.lat[i]), float(state.stops.lon[i]), state.stops.names[i]
+                )
+            raise InvalidQuery(f"There is no stop with the id {wanted!r}.", problem)
+        if re.fullmatch(r"\d{5}", text):
+            try:
+                where = self.platform.locate_postcode(text)
+            except GeocodingError as exc:
+                raise InvalidQuery(exc.message, problem) from None
+            return Origin(where.lat, where.lon, text)
+        try:
+            where = self.platform.locate_town(text)
+            return Origin(where.lat, where.lon, text)
+        except (GeocodingError, NotFound):
+            pass
+        if state is not None:
+            folded = text.casefold()
+            for i, name in enumerate(state.stops.names):
+                if name.casefold() == folded:
+                    return Origin(float(state.stops.lat[i]), float(state.stops.lon[i]), name)
+        postcode = _POSTCODE.search(text)
+        if postcode:
+            street = text[: postcode.start()].strip(" ,")
+            town = text[postcode.end() :].strip(" ,")
+            try:
+                where = self.platform.geocoder.locate(Address(street, postcode[1], town))
+                return Origin(where.lat, where.lon, text)
+            except GeocodingError:
+                pass
+        raise InvalidQuery(
+            f"transit_from={text!r} is not a place we know; give coordinates (51.61,7.19), a "
+            "postcode, a town of the region, a stop name or stop:<id>, or an address with "
+            "its postcode.",
+            problem,
+        )
+
+    def route_from(self, origin: Origin) -> TravelTimes | None:
+        """Best travel time from ``origin`` to every stop (cached per origin and feed)."""
+        state = self.state()
+        if state is None or state.timetable is None:
+            return None
+        cache_key = (state.version, origin.key)
+        with self._lock:
+            cached = self._routes.get(cache_key)
+            if cached is not None:
+                self._routes.move_to_end(cache_key)
+                self.stats["route_cache_hits"] += 1
+                return cached
+        started = time.perf_counter()
+        rows, stops, metres = state.tree.within(
+            np.array([origin.lat]), np.array([origin.lon]), self.walking.max_straight_m
+        )
+        deps = self.departures
+        labels = earliest_arrival(
+            state.timetable,
+            stops,
+            self.walking.seconds(metres),
+            deps,
+            max_rides=self.settings.max_rides,
+            horizon=self.horizon,
+        )
+        relative = np.where(labels.arrival < tt.INF, labels.arrival - deps[:, None], tt.INF)
+        best = relative.argmin(axis=0)
+        stop_seconds = relative[best, np.arange(relative.shape[1])]
+        rides = labels.rides[best, np.arange(relative.shape[1])]
+        answer = TravelTimes(origin, stop_seconds, rides, deps, time.perf_counter() - started)
+        with self._lock:
+            self._routes[cache_key] = answer
+            while len(self._routes) > self.settings.cache_size:
+                self._routes.popitem(last=False)
+            self.stats["routes"] += 1
+        return answer
+
+    def _egress_for(self, index: SearchIndex, state: FeedState) -> tuple[np.ndarray, ...]:
+        """Per index snapshot: (rows, stops, walk seconds) of company-stop pairs in reach."""
+        cached = self._egress.get(index)
+        if cached is not None and cached[0] == state.version:
+            return cached[1]
+        pending = self._pending_egress
+        if (
+            pending is not None
+            and pending[0] == state.version
+            and np.array_equal(pending[1], index.lat)
+            and np.array_equal(pending[2], index.lon)
+        ):
+            self._egress[index] = (state.version, pending[3])
+            return pending[3]
+        rows, stops, metres = state.tree.within(index.lat, index.lon, self.walking.max_straight_m)
+        pairs = (rows, stops, self.walking.seconds(metres))
+        self._egress[index] = (state.version, pairs)
+        return pairs
+
+    def travel_column(self, index: SearchIndex, argument: Hashable) -> np.ndarray:
+        """Minutes from the origin ``argument`` to every company of ``index`` (NaN: not
+        within ``max_travel_min``)."""
+        n = len(index.ids)
+        state = self.state()
+        lat_text, lon_text = str(argument).split(",")
+        origin = Origin(float(lat_text), float(lon_text), str(argument))
+        seconds = self.travel_seconds(origin, index.lat, index.lon, index=index, state=state)
+        out = np.full(n, np.nan)
+        ok = seconds <= self.horizon
+        out[ok] = seconds[ok] / 60.0
+        return out
+
+    def travel_seconds(
+        self,
+        origin: Origin,
+        lat: np.ndarray,
+        lon: np.ndarray,
+        *,
+        index: SearchIndex | None = None,
+        state: FeedState | None = None,
+    ) -> np.ndarray:
+        """Seconds from ``origin`` to each point (INF as float where unreached): the best of
+        walking directly and riding to a stop within walking distance of the point."""
+        state = state or self.state()
+        lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+        n = len(lat)
+        best = np.full(n, np.inf)
+        direct = haversine_m(origin.lat, origin.lon, lat, lon)
+        near = direct <= self.walking.max_straight_m
+        best[near] = self.walking.seconds(direct[near])
+        answer = self.route_from(origin) if state is not None else None
+        if answer is None or state is None:
+            return best
+        if index is not None:
+            rows, stops, walk = self._egress_for(index, state)
+        else:
+            rows, stops, metres = state.tree.within(lat, lon, self.walking.max_straight_m)
+            walk = self.walking.seconds(metres)
+        reach = answer.stop_seconds[stops]
+        ok = reach < tt.INF
+        if ok.any():
+            total = (reach[ok] + walk[ok]).astype(np.float64)
+            np.minimum.at(best, rows[ok], total)
+        return best
+
+
+__all__ += ["FeedState"]

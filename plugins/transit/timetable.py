@@ -1,0 +1,556 @@
+"""The timetable of one service day, laid out for the router (numpy arrays, no objects).
+
+Built from the ``transit_*`` tables for a date and a time window:
+
+* the trips running that day: services active on the date (calendar weekdays and range, plus
+  and minus calendar_dates exceptions), and yesterday's trips still running after midnight
+  (their times minus 24 h); frequency-based trips expanded into single runs; missing times at
+  untimed stops interpolated;
+* *patterns*: runs with the same stop sequence (and the same boarding/alighting rules),
+  split further so that no run overtakes another (RAPTOR's FIFO condition);
+* one *column* per (pattern, position): the departure and arrival times of the pattern's runs
+  there, sorted, stored back to back in flat arrays with a global sort key, so that one
+  ``searchsorted`` finds the earliest catchable run at every column at once;
+* footpaths between stops within the transfer walk (plus ``transfers.txt``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from attrs import define
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.geo import haversine_m
+from plugins.transit import tables as t
+from plugins.transit.walking import PointTree, Walking
+
+__all__ = [
+    "BIG",
+    "DAY",
+    "INF",
+    "Events",
+    "Stops",
+    "Timetable",
+    "active_services",
+    "busiest_weekday",
+    "feed_dates",
+    "footpaths",
+    "load_events",
+    "load_stops",
+    "stop_departures",
+]
+
+DAY = 86_400
+#: "Never": later than any time a timetable holds.
+INF = np.int64(1 << 40)
+#: Column stride of the global departure key (col * BIG + time); times stay below it.
+BIG = np.int64(1 << 23)
+
+
+def _date(value: int) -> dt.date:
+    return dt.date(value // 10000, value // 100 % 100, value % 100)
+
+
+def _int_date(value: dt.date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def active_services(session: Session, date: int) -> list[int]:
+    """Ids of the services running on ``date`` (YYYYMMDD)."""
+    weekday_bit = 1 << _date(date).weekday()
+    s, d = t.services, t.service_dates
+    base = {
+        int(r)
+        for r in session.scalars(
+            select(s.c.id).where(
+                s.c.weekdays.op("&")(weekday_bit) != 0,
+                s.c.start_date <= date,
+                s.c.end_date >= date,
+            )
+        )
+    }
+    for service, kind in session.execute(
+        select(d.c.service, d.c.exception_type).where(d.c.date == date)
+    ):
+        if kind == 1:
+            base.add(int(service))
+        else:
+            base.discard(int(service))
+    return sorted(base)
+
+
+def feed_dates(session: Session) -> tuple[int, int] | None:
+    """First and last date any service runs (from calendar and added dates)."""
+    row = session.execute(select(t.feeds.c.start_date, t.feeds.c.end_date)).first()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return int(row[0]), int(row[1])
+
+
+def busiest_weekday(session: Session) -> int | None:
+    """The Tuesday, Wednesday or Thursday of the feed with the most trips (earliest on ties)."""
+    span = feed_dates(session)
+    if span is None:
+        return None
+    trips_per_service = dict(_trip_counts(session))
+    best, best_count = None, -1
+    day = _date(span[0])
+    last = _date(span[1])
+    while day <= last:
+        if day.weekday() in (1, 2, 3):
+            date = _int_date(day)
+            count = sum(trips_per_service.get(s, 0) for s in active_services(session, date))
+            if count > best_count:
+                best, best_count = date, count
+        day += dt.timedelta(days=1)
+    return best
+
+
+def _trip_counts(session: Session) -> list[tuple[int, int]]:
+    rows = session.execute(select(t.trips.c.service, func.count()).group_by(t.trips.c.service))
+    return [(int(a), int(b)) for a, b in rows]
+
+
+@define
+class Stops:
+    """Every imported stop, by position (the router's stop index)."""
+
+    ids: np.ndarray  # database ids
+    stop_ids: list[str]  # GTFS ids
+    names: list[str]
+    lat: np.ndarray
+    lon: np.ndarray
+    location_type: np.ndarray
+    parent_station: list[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def station_of(self) -> np.ndarray:
+        """Per stop: the index of its station (its parent station, else itself)."""
+        position = {s: i for i, s in enumerate(self.stop_ids)}
+        return np.fromiter(
+            (position.get(p, i) if p else i for i, p in enumerate(self.parent_station)),
+            dtype=np.int64,
+            count=len(self.ids),
+        )
+
+
+def load_stops(session: Session) -> Stops:
+    s = t.stops
+    rows = session.execute(
+        select(
+            s.c.id, s.c.stop_id, s.c.name, s.c.lat, s.c.lon, s.c.location_type, s.c.parent_station
+        ).order_by(s.c.id)
+    ).all()
+    return Stops(
+        ids=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+        stop_ids=[r[1] for r in rows],
+        names=[r[2] for r in rows],
+        lat=np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows)),
+        lon=np.fromiter((r[4] for r in rows), dtype=np.float64, count=len(rows)),
+        location_type=np.fromiter((r[5] for r in rows), dtype=np.int8, count=len(rows)),
+        parent_station=[r[6] for r in rows],
+    )
+
+
+@define
+class Events:
+    """Stop events of the runs of a day, sorted by run then position."""
+
+    run: np.ndarray  # run number (0..R-1)
+    stop: np.ndarray  # stop index
+    arrival: np.ndarray
+    departure: np.ndarray
+    pickup: np.ndarray  # bool: boarding allowed
+    drop_off: np.ndarray  # bool: alighting allowed
+    run_trip: np.ndarray  # per run: database trip id
+    run_route: np.ndarray  # per run: database route id
+
+
+def _interpolate(arrival: np.ndarray, departure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fill untimed stops (-1) linearly by position, from the last timed stop's departure to
+    the next timed stop's arrival (every run starts and ends with a timed stop)."""
+    known = arrival >= 0
+    if known.all():
+        return arrival, departure
+    index = np.arange(len(arrival))
+    prev = np.maximum.accumulate(np.where(known, index, 0))
+    nxt = np.minimum.accumulate(np.where(known, index, len(arrival) - 1)[::-1])[::-1]
+    span = np.maximum(nxt - prev, 1)
+    filled = departure[prev] + (arrival[nxt] - departure[prev]) * (index - prev) / span
+    filled = np.rint(filled).astype(np.int64)
+    return np.where(known, arrival, filled), np.where(known, departure, filled)
+
+
+def load_events(session: Session, date: int, start: int, end: int, stops: Stops) -> Events:
+    """Runs of ``date`` with at least one event in [start, end] (seconds after midnight)."""
+    today = active_services(session, date)
+    yesterday = active_services(session, _int_date(_date(date) - dt.timedelta(days=1)))
+    tr, st, fr = t.trips, t.stop_times, t.frequencies
+    has_frequency = select(fr.c.trip).distinct()
+    frequency_trips = {int(x) for x in session.scalars(has_frequency)}
+    stop_index = np.full(int(stops.ids.max(initial=0)) + 1, -1, dtype=np.int64)
+    stop_index[stops.ids] = np.arange(len(stops.ids))
+
+    chunks: list[np.ndarray] = []
+    for services, shift in ((today, 0), (yesterday, DAY)):
+        if not services:
+            continue
+        overlapping = and_(
+            tr.c.service.in_(services),
+            or_(
+                tr.c.id.in_(has_frequency),
+                and_(tr.c.first_departure <= end + shift, tr.c.last_arrival >= start + shift),
+            ),
+        )
+        query = (
+            select(
+                st.c.trip,
+                st.c.seq,
+                st.c.stop,
+                st.c.arrival,
+                st.c.departure,
+                st.c.pickup_type,
+                st.c.drop_off_type,
+                tr.c.route,
+            )
+            .join(tr, tr.c.id == st.c.trip)
+            .where(overlapping)
+            .order_by(st.c.trip, st.c.seq)
+        )
+        rows = session.execute(query).all()
+        if not rows:
+            continue
+        array = np.array(
+            [tuple(-1 if v is None else v for v in r) for r in rows], dtype=np.int64
+        ).reshape(-1, 8)
+        array = np.column_stack([array, np.full(len(array), shift, dtype=np.int64)])
+        chunks.append(array)
+    if not chunks:
+        empty = np.zeros(0, np.int64)
+        return Events(
+            empty, empty, empty, empty, empty.astype(bool), empty.astype(bool), empty, empty
+        )
+    data = np.concatenate(chunks)
+    # one run per (trip, day it started); yesterday's runs get their own run numbers
+    trip, shift = data[:, 0], data[:, 8]
+    first = np.ones(len(data), dtype=bool)
+    first[1:] = (trip[1:] != trip[:-1]) | (shift[1:] != shift[:-1])
+    run = np.cumsum(first) - 1
+    arrival, departure = _interpolate(data[:, 3], data[:, 4])
+    arrival, departure = arrival - shift, departure - shift
+    starts = np.flatnonzero(first)
+    run_trip, run_route, run_shift = trip[starts], data[starts, 7], shift[starts]
+    stop = stop_index[data[:, 2]]
+    pickup, drop_off = data[:, 5] != 1, data[:, 6] != 1
+
+    if frequency_trips:
+        run, stop, arrival, departure, pickup, drop_off, run_trip, run_route = _expand_frequencies(
+            session,
+            (run, stop, arrival, departure, pickup, drop_off),
+            run_trip,
+            run_route,
+            run_shift,
+            frequency_trips,
+        )
+    # keep runs that have an event in the window
+    run_first = np.full(int(run.max(initial=-1)) + 1, INF, dtype=np.int64)
+    run_last = np.full(len(run_first), -INF, dtype=np.int64)
+    np.minimum.at(run_first, run, departure)
+    np.maximum.at(run_last, run, arrival)
+    keep_run = (run_first <= end) & (run_last >= start)
+    keep = keep_run[run]
+    renumber = np.cumsum(keep_run) - 1
+    return Events(
+        run=renumber[run[keep]],
+        stop=stop[keep],
+        arrival=arrival[keep],
+        departure=departure[keep],
+        pickup=pickup[keep],
+        drop_off=drop_off[keep],
+        run_trip=run_trip[keep_run],
+        run_route=run_route[keep_run],
+    )
+
+
+def _expand_frequencies(
+    session: Session,
+    columns: tuple[np.ndarray, ...],
+    run_trip: np.ndarray,
+    run_route: np.ndarray,
+    run_shift: np.ndarray,
+    frequency_trips: set[int],
+) -> tuple[np.ndarray, ...]:
+    """Replace each frequency-based run by one run per headway (its times as offsets)."""
+    run, stop, arrival, departure, pickup, drop_off = columns
+    fr = t.frequencies
+    windows: dict[int, list[tuple[int, int, int]]] = {}
+    for trip, start, end, headway in session.execute(
+        select(fr.c.trip, fr.c.start_time, fr.c.end_time, fr.c.headway_secs).order_by(
+            fr.c.trip, fr.c.start_time
+        )
+    ):
+        windows.setdefault(int(trip), []).append((int(start), int(end), int(headway)))
+    out: list[list[np.ndarray]] = [[] for _ in range(6)]
+    out_trip: list[int] = []
+    out_route: list[int] = []
+    boundaries = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True])
+    next_run = 0
+    for r in range(len(boundaries) - 1):
+        a, b = boundaries[r], boundaries[r + 1]
+        trip = int(run_trip[r])
+        parts = (stop[a:b], arrival[a:b], departure[a:b], pickup[a:b], drop_off[a:b])
+        if trip in frequency_trips:
+            offset0 = int(departure[a])
+            starts = [
+                s - int(run_shift[r])
+                for start, end, headway in windows.get(trip, [])
+                for s in range(start, end, headway)
+            ]
+        else:
+            offset0, starts = 0, [0]
+        for begin in starts:
+            delta = begin - offset0 if trip in frequency_trips else 0
+            n = b - a
+            out[0].append(np.full(n, next_run, dtype=np.int64))
+            out[1].append(parts[0])
+            out[2].append(parts[1] + delta)
+            out[3].append(parts[2] + delta)
+            out[4].append(parts[3])
+            out[5].append(parts[4])
+            out_trip.append(trip)
+            out_route.append(int(run_route[r]))
+            next_run += 1
+    joined = [np.concatenate(o) if o else np.zeros(0, np.int64) for o in out]
+    return (
+        *joined,
+        np.asarray(out_trip, dtype=np.int64),
+        np.asarray(out_route, dtype=np.int64),
+    )
+
+
+@define
+class Timetable:
+    """What the router scans: columns of sorted run times, and footpaths."""
+
+    date: int
+    start: int
+    end: int
+    n_stops: int
+    # per column (pattern position)
+    col_stop: np.ndarray
+    col_start: np.ndarray  # offset of the column's runs in the flat arrays
+    col_runs: np.ndarray  # runs in the column's pattern
+    col_first: np.ndarray  # bool: first position of its pattern
+    col_board: np.ndarray  # bool: boarding allowed
+    col_alight: np.ndarray  # bool: alighting allowed
+    col_pattern: np.ndarray
+    # per pattern
+    pattern_cols: np.ndarray  # first column of each pattern, plus the total at the end
+    pattern_route: np.ndarray
+    # flat, column after column, runs in FIFO order
+    dep_key: np.ndarray  # col * BIG + departure (sorted ascending)
+    arrival: np.ndarray
+    run_of: np.ndarray  # run number of each flat entry
+    run_trip: np.ndarray
+    # columns grouped by stop, for the per-stop minimum
+    by_stop_order: np.ndarray
+    by_stop_starts: np.ndarray
+    by_stop_stops: np.ndarray
+    # stop -> columns (CSR), for marking patterns
+    stop_cols: np.ndarray
+    stop_cols_start: np.ndarray
+    # footpaths, grouped by target stop
+    fp_from: np.ndarray
+    fp_to: np.ndarray
+    fp_time: np.ndarray
+    fp_starts: np.ndarray
+    fp_targets: np.ndarray
+    n_events: int = 0
+    n_runs: int = 0
+
+    @property
+    def n_columns(self) -> int:
+        return len(self.col_stop)
+
+    @property
+    def n_patterns(self) -> int:
+        return len(self.pattern_route)
+
+    @classmethod
+    def build(
+        cls,
+        events: Events,
+        n_stops: int,
+        footpaths: tuple[np.ndarray, np.ndarray, np.ndarray],
+        *,
+        date: int = 0,
+        start: int = 0,
+        end: int = 2 * DAY,
+    ) -> Timetable:
+        run = events.run
+        n_runs = len(events.run_trip)
+        bounds = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True]) if len(run) else [0]
+        # group runs by their stop sequence and boarding rules
+        signature = events.stop * 4 + events.pickup * 2 + events.drop_off
+        groups: dict[bytes, list[int]] = {}
+        for r in range(len(bounds) - 1):
+            a, b = bounds[r], bounds[r + 1]
+            if b - a >= 2:
+                groups.setdefault(signature[a:b].tobytes(), []).append(r)
+        col_stop: list[np.ndarray] = []
+        col_board: list[np.ndarray] = []
+        col_alight: list[np.ndarray] = []
+        dep_blocks: list[np.ndarray] = []
+        arr_blocks: list[np.ndarray] = []
+        run_blocks: list[np.ndarray] = []
+        pattern_route: list[int] = []
+        pattern_runs: list[int] = []
+        for runs in groups.values():
+            a0 = bounds[runs[0]]
+            width = bounds[runs[0] + 1] - a0
+            offsets = np.asarray([bounds[r] for r in runs])
+            idx = offsets[:, None] + np.arange(width)[None, :]
+            dep, arr = events.departure[idx], events.arrival[idx]
+            for part in _fifo_parts(dep, arr):
+                rows = np.asarray(part)
+                pattern_route.append(int(events.run_route[runs[rows[0]]]))
+                pattern_runs.append(len(rows))
+                col_stop.append(events.stop[a0 : a0 + width])
+                col_board.append(events.pickup[a0 : a0 + width])
+                col_alight.append(events.drop_off[a0 : a0 + width])
+                dep_blocks.append(dep[rows].T.ravel())
+                arr_blocks.append(arr[rows].T.ravel())
+                run_blocks.append(np.tile(np.asarray(runs)[rows], width))
+        n_patterns = len(pattern_route)
+        widths = np.asarray([len(c) for c in col_stop], dtype=np.int64)
+        pattern_cols = np.r_[0, np.cumsum(widths)].astype(np.int64)
+        n_cols = int(pattern_cols[-1])
+        stops_c = np.concatenate(col_stop) if n_patterns else np.zeros(0, np.int64)
+        col_pattern = np.repeat(np.arange(n_patterns), widths)
+        col_runs = np.repeat(np.asarray(pattern_runs, dtype=np.int64), widths)
+        col_start = np.r_[0, np.cumsum(col_runs)[:-1]].astype(np.int64) if n_cols else col_runs
+        col_first = np.zeros(n_cols, dtype=bool)
+        col_first[pattern_cols[:-1]] = True
+        dep_flat = np.concatenate(dep_blocks) if n_patterns else np.zeros(0, np.int64)
+        arr_flat = np.concatenate(arr_blocks) if n_patterns else np.zeros(0, np.int64)
+        run_flat = np.concatenate(run_blocks) if n_patterns else np.zeros(0, np.int64)
+        col_of_entry = np.repeat(np.arange(n_cols), col_runs)
+        if len(dep_flat) and (dep_flat.min() < 0 or dep_flat.max() >= BIG):
+            raise ValueError("timetable times out of range")
+        dep_key = col_of_entry * BIG + dep_flat
+        assert np.all(np.diff(dep_key) >= 0), "columns must be sorted (FIFO)"
+        order = np.argsort(stops_c, kind="stable")
+        sorted_stops = stops_c[order]
+        starts = (
+            np.flatnonzero(np.r_[True, sorted_stops[1:] != sorted_stops[:-1]])
+            if n_cols
+            else (np.zeros(0, np.int64))
+        )
+        stop_cols_start = np.searchsorted(sorted_stops, np.arange(n_stops + 1))
+        fp_from, fp_to, fp_time = footpaths
+        fp_order = np.lexsort((fp_from, fp_to))
+        fp_from, fp_to, fp_time = fp_from[fp_order], fp_to[fp_order], fp_time[fp_order]
+        fp_starts = np.flatnonzero(np.r_[True, fp_to[1:] != fp_to[:-1]]) if len(fp_to) else fp_to
+        return cls(
+            date=date,
+            start=start,
+            end=end,
+            n_stops=n_stops,
+            col_stop=stops_c.astype(np.int64),
+            col_start=col_start,
+            col_runs=col_runs,
+            col_first=col_first,
+            col_board=np.concatenate(col_board) if n_patterns else np.zeros(0, bool),
+            col_alight=np.concatenate(col_alight) if n_patterns else np.zeros(0, bool),
+            col_pattern=col_pattern,
+            pattern_cols=pattern_cols,
+            pattern_route=np.asarray(pattern_route, dtype=np.int64),
+            dep_key=dep_key.astype(np.int64),
+            arrival=arr_flat.astype(np.int64),
+            run_of=run_flat.astype(np.int64),
+            run_trip=events.run_trip,
+            by_stop_order=order,
+            by_stop_starts=starts,
+            by_stop_stops=sorted_stops[starts] if n_cols else np.zeros(0, np.int64),
+            stop_cols=order,
+            stop_cols_start=stop_cols_start,
+            fp_from=fp_from.astype(np.int64),
+            fp_to=fp_to.astype(np.int64),
+            fp_time=fp_time.astype(np.int64),
+            fp_starts=fp_starts.astype(np.int64),
+            fp_targets=fp_to[fp_starts].astype(np.int64) if len(fp_to) else fp_to,
+            n_events=len(events.run),
+            n_runs=n_runs,
+        )
+
+
+def _fifo_parts(dep: np.ndarray, arr: np.ndarray) -> list[list[int]]:
+    """Split runs (rows) into groups in which no run overtakes another, each sorted."""
+    order = np.lexsort(tuple(dep[:, ::-1].T))  # by first departure, then the later ones
+    dep, arr = dep[order], arr[order]
+    if len(order) == 1 or (np.all(np.diff(dep, axis=0) >= 0) and np.all(np.diff(arr, axis=0) >= 0)):
+        return [order.tolist()]
+    parts: list[list[int]] = []
+    lasts: list[int] = []
+    for i in range(len(order)):
+        for p, last in enumerate(lasts):
+            if np.all(dep[i] >= dep[last]) and np.all(arr[i] >= arr[last]):
+                parts[p].append(i)
+                lasts[p] = i
+                break
+        else:
+            parts.append([i])
+            lasts.append(i)
+    return [[int(order[i]) for i in part] for part in parts]
+
+
+def footpaths(
+    session: Session, stops: Stops, walking: Walking
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(from, to, seconds) walks between stops: nearby pairs, corrected by transfers.txt."""
+    tree = PointTree(stops.lat, stops.lon)
+    a, b, d = tree.pairs(walking.transfer_straight_m)
+    times = walking.seconds(d)
+    table: dict[tuple[int, int], int] = {
+        (int(x), int(y)): int(s)
+        for x, y, s in zip(a.tolist(), b.tolist(), times.tolist(), strict=True)
+    }
+    index = {int(db_id): i for i, db_id in enumerate(stops.ids)}
+    for from_stop, to_stop, kind, minimum in session.execute(
+        select(
+            t.transfers.c.from_stop,
+            t.transfers.c.to_stop,
+            t.transfers.c.transfer_type,
+            t.transfers.c.min_transfer_time,
+        )
+    ):
+        x, y = index.get(int(from_stop)), index.get(int(to_stop))
+        if x is None or y is None or x == y:
+            continue
+        if kind == 3:
+            table.pop((x, y), None)
+        elif kind == 2 and minimum is not None:
+            table[(x, y)] = int(minimum)
+        elif (x, y) not in table:
+            table[(x, y)] = int(walking.seconds(_distance(stops, x, y)))
+    if not table:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    keys = np.asarray(list(table.keys()), dtype=np.int64)
+    return keys[:, 0], keys[:, 1], np.asarray(list(table.values()), dtype=np.int64)
+
+
+def _distance(stops: Stops, x: int, y: int) -> float:
+    return float(haversine_m(stops.lat[x], stops.lon[x], stops.lat[y], stops.lon[y]))
+
+
+def stop_departures(events: Events, start: int, end: int, n_stops: int) -> np.ndarray:
+    """Per stop: departures (boardable, not at a run's last stop) within [start, end)."""
+    last = np.r_[events.run[1:] != events.run[:-1], True] if len(events.run) else events.pickup
+    ok = events.pickup & ~last & (events.departure >= start) & (events.departure < end)
+    return np.bincount(events.stop[ok], minlength=n_stops)
