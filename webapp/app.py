@@ -1,31 +1,117 @@
-"""The application factory."""
+"""The application factory: settings -> platform (core + plugins) -> Flask app."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import flask
+import flask_smorest
 from flask import Flask
 
+from core.errors import ConfigError
 from core.platform import Platform
 from core.settings import load_settings
+from webapp import pages
+from webapp.api import Api, init_api
+from webapp.context import EXTENSION_KEY
+from webapp.errors import register_error_handlers
+from webapp.portal import init_portal
+
+__all__ = ["create_app"]
+
+MAX_BODY_BYTES = 1024 * 1024
 
 
-def create_app(config: Mapping[str, Any] | None = None, *, extra_plugins: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: defaults -> REGIOKARTE_CONFIG file -> REGIOKARTE_* env -> ``config``."""
-    settings = load_settings(overrides=config)
-    platform = Platform(settings, extra_plugins=extra_plugins)
+def create_app(
+    config: Mapping[str, Any] | None = None,
+    *,
+    extra_plugins: Mapping[str, Any] | None = None,
+    platform: Platform | None = None,
+) -> Flask:
+    """Build the app: defaults -> REGIOKARTE_CONFIG file -> REGIOKARTE_* env -> ``config``.
+
+    ``config`` holds test overrides in the shape of the TOML file (``{"portal": {...}}``);
+    ``extra_plugins`` maps plugin names to plugin objects besides the installed ones (tests);
+    ``platform`` reuses an already built platform (then ``config`` must be None).
+    """
+    if platform is None:
+        platform = Platform(load_settings(overrides=config), extra_plugins=extra_plugins)
+    elif config is not None or extra_plugins is not None:
+        raise ValueError("Pass either a platform or config/extra_plugins, not both.")
+    settings = platform.settings
     app = Flask(__name__)
     app.config["SECRET_KEY"] = settings.portal.secret_key or "dev-only-not-secret"
-    app.extensions["regiokarte"] = platform
+    # bodies are profiles of a few kilobytes; refuse megabytes early (413, JSON like all errors)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions[EXTENSION_KEY] = platform
 
-    @app.get("/")
-    def index() -> str:
-        total = platform.engine.index.size
-        return (
-            "<!doctype html><html lang='de'><meta charset='utf-8'><title>"
-            f"{settings.portal.title}</title><h1>{settings.portal.title}</h1>"
-            f"<p>{total} Unternehmen in {platform.region.name}.</p></html>"
-        )
+    register_error_handlers(app)
+    api = init_api(app, platform)
+    init_portal(app)
+    app.register_blueprint(pages.blueprint())
+    _register_plugin_blueprints(app, api, platform)
+    _register_plugin_commands(app, platform)
+
+    @app.after_request
+    def _language_headers(response: flask.Response) -> flask.Response:
+        if flask.request.path.startswith("/api/"):
+            response.vary.add("Accept-Language")
+            if "lang" in flask.g:
+                response.headers["Content-Language"] = flask.g.lang
+        return response
 
     return app
+
+
+def _hook_results(platform: Platform, hook: str) -> list[tuple[str, Any]]:
+    """(plugin name, object) for each object the plugins return from ``hook``, in plugin order."""
+    out: list[tuple[str, Any]] = []
+    for impl in getattr(platform.pm.hook, hook).get_hookimpls():
+        function: Callable[..., Any] = impl.function
+        kwargs = {name: platform for name in impl.argnames if name == "platform"}
+        for item in function(**kwargs) or ():
+            out.append((impl.plugin_name, item))
+    return out
+
+
+def _register_plugin_blueprints(app: Flask, api: Api, platform: Platform) -> None:
+    """Mount the blueprints plugins return; flask-smorest ones go into the OpenAPI document."""
+    for plugin, blp in _hook_results(platform, "register_blueprints"):
+        try:
+            if isinstance(blp, flask_smorest.Blueprint):
+                api.register_blueprint(blp)
+            elif isinstance(blp, flask.Blueprint):
+                app.register_blueprint(blp)
+            else:
+                raise ConfigError(
+                    f"Plugin {plugin!r} returned {blp!r} from register_blueprints; "
+                    "return flask.Blueprint or flask_smorest.Blueprint objects."
+                )
+        except ValueError as exc:
+            if isinstance(exc, ConfigError):
+                raise
+            raise ConfigError(
+                f"Plugin {plugin!r}: its blueprint {blp.name!r} cannot be registered: {exc}"
+            ) from None
+
+
+def _register_plugin_commands(app: Flask, platform: Platform) -> None:
+    """Add the plugins' click commands under ``regiokarte`` (FlaskGroup looks in app.cli)."""
+    import click
+
+    from webapp.cli import cli
+
+    for plugin, command in _hook_results(platform, "register_commands"):
+        if not isinstance(command, click.Command):
+            raise ConfigError(
+                f"Plugin {plugin!r} returned {command!r} from register_commands; "
+                "return click commands or groups."
+            )
+        if command.name in app.cli.commands or command.name in cli.commands:
+            raise ConfigError(
+                f"Plugin {plugin!r} adds the command {command.name!r}, which "
+                "exists already; name it after the plugin."
+            )
+        app.cli.add_command(command)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
+from core import exporting, importing
 from core.demo import demo_rows
-from core.errors import RegiokarteError
+from core.errors import ImportError_, RegiokarteError
+from core.model import Status
 from core.persistence import companies as repo
 from core.platform import Platform
+
+STATUSES = [s.value for s in Status]
 
 
 def _platform() -> Platform:
@@ -26,8 +36,9 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             add_version_option=False)
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+)
 def cli() -> None:
     """regiokarte: the employer map of a region."""
 
@@ -41,10 +52,20 @@ def init_command() -> None:
 
 
 @cli.command("demo")
-@click.option("--companies", "count", type=click.IntRange(1, 2_000_000), default=5000,
-              show_default=True, help="How many fictitious companies to create.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed (same seed, same data).")
-@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has companies.")
+@click.option(
+    "--companies",
+    "count",
+    type=click.IntRange(1, 2_000_000),
+    default=5000,
+    show_default=True,
+    help="How many fictitious companies to create.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Random seed (same seed, same data)."
+)
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing when the database already has companies."
+)
 def demo_command(count: int, seed: int, if_empty: bool) -> None:
     """Fill the database with deterministic, clearly fictitious demo companies."""
     platform = _platform()
@@ -55,10 +76,154 @@ def demo_command(count: int, seed: int, if_empty: bool) -> None:
             click.echo(f"The database already holds {existing} companies; no demo data added.")
             return
         started = time.perf_counter()
-        with click.progressbar(demo_rows(platform.region, count, seed), length=count,
-                               label="Demo-Unternehmen", file=sys.stderr) as rows:
+        with click.progressbar(
+            demo_rows(platform.region, count, seed),
+            length=count,
+            label="Demo-Unternehmen",
+            file=sys.stderr,
+        ) as rows:
             inserted = repo.bulk_insert_rows(session, rows)
-    click.echo(f"Added {inserted} demo companies (seed {seed}) in {time.perf_counter() - started:.1f} s.")
+    click.echo(
+        f"Added {inserted} demo companies (seed {seed}) in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import data from files (all or nothing)."""
+
+
+@import_group.command("companies")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(importing.FORMATS),
+    help="File format; default: from the extension (.csv, .geojson, .json).",
+)
+@click.option(
+    "--new-ids",
+    is_flag=True,
+    help="Give every company a new id instead of keeping the ids in the file.",
+)
+@click.option(
+    "--default-status",
+    type=click.Choice(STATUSES),
+    default=Status.PUBLISHED.value,
+    show_default=True,
+    help="Status of rows whose status is empty.",
+)
+@click.option(
+    "--geocode",
+    is_flag=True,
+    help="Fill missing coordinates, town and municipality key from the postcode.",
+)
+def import_companies_command(
+    file: Path, fmt: str | None, new_ids: bool, default_status: str, geocode: bool
+) -> None:
+    """Import companies from a CSV or GeoJSON FILE (see docs/import-format.md).
+
+    Every row is checked first; if any is bad, nothing is imported and every bad row is listed
+    with its line number and the reason (exit status 1).
+    """
+    platform = _platform()
+    platform.upgrade_database()
+    started = time.perf_counter()
+    try:
+        records = importing.read_records(file, fmt)
+        with click.progressbar(
+            length=2 * len(records), label=f"Importing {file.name}", file=sys.stderr
+        ) as bar:
+            ids = importing.import_records(
+                platform,
+                records,
+                name=file.name,
+                keep_ids=not new_ids,
+                default_status=Status(default_status),
+                geocode=geocode,
+                progress=bar.update,
+            )
+    except ImportError_ as exc:
+        _report_bad_rows(exc)
+        raise click.exceptions.Exit(1) from None
+    click.echo(
+        f"Imported {len(ids)} companies from {file.name} in {time.perf_counter() - started:.1f} s."
+    )
+
+
+def _report_bad_rows(exc: ImportError_) -> None:
+    rows = {k: v for k, v in exc.errors.items() if k != "file" and k != "format"}
+    if not rows:
+        click.echo(f"Error: {exc.message}", err=True)
+        return
+    for where, messages in rows.items():
+        click.echo(f"{where}: {'; '.join(messages)}", err=True)
+    count = len(rows)
+    click.echo(
+        f"Error: {count} bad row{'s' if count != 1 else ''}; nothing was imported.", err=True
+    )
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Export data to files."""
+
+
+@export_group.command("companies")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(importing.FORMATS),
+    help="File format; default: from the extension of --output, else csv.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (replaced only when the export is complete); default: standard output.",
+)
+@click.option("--status", type=click.Choice(STATUSES), help="Only companies with this status.")
+@click.option("--no-contact", is_flag=True, help="Leave out personal contact data.")
+def export_companies_command(
+    fmt: str | None, output: Path | None, status: str | None, no_contact: bool
+) -> None:
+    """Export companies as CSV or GeoJSON, in the format 'regiokarte import companies' reads."""
+    platform = _platform()
+    if fmt is None:
+        fmt = importing.detect_format(output) if output and output.suffix else "csv"
+    wanted = Status(status) if status else None
+    if output is None:
+        exporting.export_companies(
+            platform, sys.stdout, fmt, status=wanted, with_contact=not no_contact
+        )
+        return
+    with platform.session() as session:
+        total = repo.count_companies(session, status=wanted)
+    with (
+        _replacing(output) as stream,
+        click.progressbar(
+            length=total, label=f"Exporting to {output.name}", file=sys.stderr
+        ) as bar,
+    ):
+        count = exporting.export_companies(
+            platform, stream, fmt, status=wanted, with_contact=not no_contact, progress=bar.update
+        )
+    click.echo(f"Exported {count} companies to {output}.")
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    """A text stream whose content replaces ``path`` only if the block ends normally."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
 
 
 @cli.command("plugins")
@@ -79,10 +244,14 @@ def plugins_command(verbose: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve_command(host: str, port: int) -> None:
-    """Run the development server (use gunicorn in production)."""
+    """Run the development server (production: gunicorn 'webapp.wsgi:app', see README)."""
+    from werkzeug.serving import run_simple
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _platform().engine.refresh(force=True)
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    click.echo(f"Serving on http://{host}:{port}/ (API docs: /api/docs); Ctrl+C stops.")
+    # app.run() would refuse: Flask ignores it inside a 'flask'-style CLI command
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 def main() -> None:

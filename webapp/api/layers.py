@@ -1,0 +1,95 @@
+"""/api/v1/layers: the map layers (companies and the plugins' ones) as GeoJSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from core.errors import NotFound
+from core.layers import Layer
+from core.platform import Platform
+from webapp.api.schemas import (
+    ErrorSchema,
+    LanguageArgsSchema,
+    LayerArgsSchema,
+    LayerFeaturesSchema,
+    LayerListSchema,
+)
+from webapp.context import current_platform, request_language
+
+__all__ = ["blueprint"]
+
+
+def _layer(platform: Platform, layer_id: str) -> Layer:
+    try:
+        return platform.layers[layer_id]
+    except KeyError:
+        raise NotFound(
+            f"There is no layer {layer_id!r}; layers are: {', '.join(platform.layers)}."
+        ) from None
+
+
+def blueprint(platform: Platform) -> Blueprint:
+    blp = Blueprint(
+        "layers",
+        __name__,
+        url_prefix="/api/v1",
+        description="Map layers as GeoJSON FeatureCollections.",
+    )
+
+    @blp.route("/layers")
+    class Layers(MethodView):
+        @blp.arguments(LanguageArgsSchema, location="query", unknown=ma.RAISE)
+        @blp.response(200, LayerListSchema)
+        def get(self, _args: dict[str, Any]) -> dict[str, Any]:
+            """List the map layers"""
+            lang = request_language()
+            return {
+                "lang": lang,
+                "layers": [
+                    {
+                        "id": layer.id,
+                        "label": layer.label(lang),
+                        "plugin": layer.plugin,
+                        "default_visible": layer.default_visible,
+                        "marker": layer.marker,
+                        "attribution": layer.attribution,
+                        "url": url_for(".LayerFeatures", layer_id=layer.id),
+                    }
+                    for layer in current_platform().layers.values()
+                ],
+            }
+
+    @blp.route("/layers/<layer_id>")
+    class LayerFeatures(MethodView):
+        @blp.arguments(LayerArgsSchema, location="query", unknown=ma.RAISE)
+        @blp.response(200, LayerFeaturesSchema)
+        @blp.alt_response(404, schema=ErrorSchema, description="No such layer.")
+        @blp.alt_response(422, schema=ErrorSchema, description="bbox is invalid.")
+        def get(self, args: dict[str, Any], layer_id: str) -> dict[str, Any]:
+            """Features of a layer within a box
+
+            At most max_features features are sent (the map's marker limit); truncated says
+            whether the box held more, total how many. Zoom in to see the rest.
+            """
+            platform = current_platform()
+            lang = request_language()
+            layer = _layer(platform, layer_id)
+            # core parses bbox, so its errors read like those of /api/v1/search
+            bbox = platform.parse_query({"bbox": [args["bbox"]]} if "bbox" in args else {}).bbox
+            features = layer.features(bbox, lang)
+            cap = platform.settings.search.max_points
+            return {
+                "type": "FeatureCollection",
+                "layer": layer.id,
+                "features": features[:cap],
+                "total": len(features),
+                "truncated": len(features) > cap,
+                "max_features": cap,
+            }
+
+    return blp

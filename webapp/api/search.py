@@ -1,0 +1,219 @@
+"""GET /api/v1/search: results, facet counts and map output for URL parameters.
+
+The query parameters are documented from the filter registry when the app is built, so a
+plugin's filter appears here without a change to this module; parsing and validation are
+core's (``Platform.parse_query``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from core.filters import FilterKind, FilterSpec
+from core.platform import Platform
+from core.query import MAX_RADIUS_KM, SORTS, Cluster, SearchHit, SearchResult
+from webapp.api.schemas import LANGUAGES, ErrorSchema, SearchResultSchema
+from webapp.context import current_platform, request_language
+
+__all__ = ["blueprint", "search_args_schema", "serialise_result"]
+
+#: A number as core reads it (float() after "," -> "."); core strips blanks around values.
+_NUMBER = r"\+?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?"
+#: What core reads as true and false for a bool filter.
+BOOL_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off", "ja", "nein")
+
+
+def _filter_field(spec: FilterSpec) -> ma.fields.Field:
+    label = f"{spec.label_en}. {spec.help_en}".strip()
+    if spec.kind in (FilterKind.CHOICE, FilterKind.MULTICHOICE):
+        how = (
+            "at least one of the values"
+            if spec.kind is FilterKind.CHOICE or spec.match == "any"
+            else "all of the values"
+        )
+        return fields.List(
+            fields.String(validate=validate.OneOf(list(spec.choice_values))),
+            metadata={
+                "description": f"{label} Repeat the parameter for several values "
+                f"({spec.key}=a&{spec.key}=b); results have {how}."
+            },
+        )
+    if spec.kind is FilterKind.BOOL:
+        return fields.String(
+            validate=validate.OneOf(list(BOOL_WORDS)),
+            metadata={
+                "description": f"{label} true: only matching results; false: no restriction."
+            },
+        )
+    if spec.kind is FilterKind.RANGE:
+        unit = f" ({spec.unit})" if spec.unit else ""
+        single = {"min": "at least", "max": "at most", "exact": "exactly"}[spec.single]
+        return fields.String(
+            validate=validate.Regexp(
+                rf"^\s*({_NUMBER})?\s*\.\.\s*({_NUMBER})?\s*$|^\s*{_NUMBER}\s*$"
+            ),
+            metadata={
+                "description": f"{label}{unit} A range low..high (either side may be "
+                f"left out) or one number, meaning {single} that value.",
+                "example": "10..49",
+            },
+        )
+    raise AssertionError(f"filter {spec.key!r} of kind {spec.kind} has no parameter")
+
+
+def search_args_schema(platform: Platform) -> type[ma.Schema]:
+    """The documented query parameters: the fixed ones and one per registered filter."""
+    towns = ", ".join(t.name for t in platform.region.towns)
+    dynamic = [s for s in platform.filters if getattr(s, "dynamic", None) is not None]
+    args: dict[str, ma.fields.Field] = {
+        "q": fields.String(
+            metadata={"description": "Free text (name, description, town, industry, professions)."}
+        ),
+        "bbox": fields.String(
+            metadata={
+                "description": "Map area: west,south,east,north in degrees (WGS84).",
+                "example": "6.9,51.5,7.3,51.7",
+            }
+        ),
+        "near": fields.String(
+            metadata={
+                "description": "Centre for radius search and distance sort: lat,lon in degrees.",
+                "example": "51.61,7.19",
+            }
+        ),
+        "near_postcode": fields.String(
+            metadata={"description": "Centre given as a German postcode.", "example": "45657"}
+        ),
+        "near_town": fields.String(
+            metadata={
+                "description": f"Centre given as a town of the region: {towns}.",
+                "example": platform.region.towns[0].name,
+            }
+        ),
+        "radius_km": fields.Float(
+            validate=validate.Range(0, MAX_RADIUS_KM, min_inclusive=False),
+            metadata={
+                "description": "Radius around the centre (needs near, near_postcode or near_town)."
+            },
+        ),
+        "zoom": fields.Integer(
+            validate=validate.Range(0, 22),
+            metadata={"description": "Map zoom; shapes clusters and points."},
+        ),
+        "sort": fields.String(
+            validate=validate.OneOf([*SORTS, *(s.key for s in dynamic)]),
+            metadata={
+                "description": "Order of items: name, distance (needs a centre) or the key of "
+                "an active dynamic filter (such as a travel time)."
+            },
+        ),
+        "page": fields.Integer(validate=validate.Range(1, 10**9)),
+        "per_page": fields.Integer(
+            validate=validate.Range(1, platform.settings.search.max_per_page)
+        ),
+        "lang": fields.String(
+            validate=validate.OneOf(list(LANGUAGES)),
+            metadata={"description": "Language of labels (de, en)."},
+        ),
+    }
+    for spec in platform.filters:
+        if spec.column is not None or spec in dynamic:
+            args[spec.key] = _filter_field(spec)
+        if spec in dynamic:
+            args[spec.dynamic.argument] = fields.String(  # type: ignore[attr-defined]
+                metadata={"description": f"The argument of filter {spec.key} ({spec.label_en})."}
+            )
+    for field in args.values():
+        # core reads an empty parameter (q=&industry=) as one not given, as HTML forms send them
+        field.metadata = {**field.metadata, "allowEmptyValue": True}
+    return ma.Schema.from_dict(args, name="SearchArgs")
+
+
+def _hit(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "slug": hit.slug,
+        "name": hit.name,
+        "town": hit.town,
+        "industry": hit.industry,
+        "lat": hit.lat,
+        "lon": hit.lon,
+        "size": hit.size,
+        "is_demo": hit.is_demo,
+        "distance_m": hit.distance_m,
+        # values of active dynamic filters (such as a travel time) for this hit
+        "dynamic": dict(getattr(hit, "dynamic", ())),
+    }
+
+
+def _cluster(c: Cluster) -> dict[str, Any]:
+    return {
+        "lat": c.lat,
+        "lon": c.lon,
+        "count": c.count,
+        "south": c.south,
+        "west": c.west,
+        "north": c.north,
+        "east": c.east,
+    }
+
+
+def serialise_result(result: SearchResult, lang: str) -> dict[str, Any]:
+    """The JSON form of a SearchResult (by hand: thousands of points, no schema per item)."""
+    return {
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+        "items": [_hit(h) for h in result.items],
+        "facets": {
+            key: [
+                {"value": f.value, "label": f.label, "count": f.count, "selected": f.selected}
+                for f in values
+            ]
+            for key, values in result.facets.items()
+        },
+        "clusters": [_cluster(c) for c in result.clusters],
+        "points": [_hit(h) for h in result.points],
+        "index_version": result.index_version,
+        "lang": lang,
+    }
+
+
+def blueprint(platform: Platform) -> Blueprint:
+    blp = Blueprint(
+        "search",
+        __name__,
+        url_prefix="/api/v1",
+        description="Search companies: results, facet counts and map output.",
+    )
+    args_schema = search_args_schema(platform)
+
+    @blp.route("/search")
+    class Search(MethodView):
+        @blp.doc(parameters=[{"in": "query", "schema": args_schema}])
+        @blp.response(200, SearchResultSchema)
+        @blp.alt_response(
+            422, schema=ErrorSchema, description="A parameter is invalid or names no filter."
+        )
+        def get(self) -> Response:
+            """Search companies
+
+            Filters combine with AND; values of one multi-choice filter with OR (match any) or
+            AND (match all, see /api/v1/filters). Facets count every value of every faceted
+            filter with all *other* active filters applied. Unknown parameters are an error.
+            """
+            lang = request_language()
+            params = request.args.to_dict(flat=False)
+            params["lang"] = [lang]
+            platform = current_platform()
+            result = platform.search(platform.parse_query(params))
+            return jsonify(serialise_result(result, lang))
+
+    return blp
