@@ -1,0 +1,69 @@
+"""An app with the portal on a small demo database, for server-side tests of the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import PluginManifest, hookimpl
+from core.demo import demo_rows
+from core.persistence import companies as repo
+from core.profile import ProfileSection
+
+
+class SectionPlugin:
+    """Adds two profile sections, out of order, one with text that needs escaping."""
+
+    MANIFEST = PluginManifest(name="sections", title_de="S", title_en="S", version="1")
+
+    @hookimpl
+    def profile_sections(self, company: Any, lang: str) -> list[ProfileSection]:
+        return [
+            ProfileSection("late", "Später", "<p>zwei</p>", plugin="sections", order=200),
+            ProfileSection(
+                "early",
+                "Früher" if lang == "de" else "Earlier",
+                "<p>eins</p>",
+                plugin="sections",
+                order=10,
+            ),
+        ]
+
+
+@pytest.fixture(scope="module")
+def portal_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from webapp.app import create_app
+
+    db: Path = tmp_path_factory.mktemp("portal-views") / "portal.db"
+    app = create_app(
+        {
+            "portal": {
+                "database_url": f"sqlite:///{db}",
+                "operator": "Regionalagentur Test",
+                "contact_email": "hilfe@example.org",
+            },
+            "plugins": {"enabled": ["sections"]},
+        },
+        extra_plugins={"sections": SectionPlugin()},
+    )
+    platform = app.extensions["regiokarte"]
+    platform.upgrade_database()
+    with platform.session(write=True) as session:
+        repo.bulk_insert_rows(session, demo_rows(platform.region, 200, 1))
+    platform.engine.refresh(force=True)
+    yield app
+    platform.db.dispose()
+
+
+@pytest.fixture
+def client(portal_app: Any) -> Any:
+    return portal_app.test_client()
+
+
+@pytest.fixture
+def slug(portal_app: Any) -> str:
+    index = portal_app.extensions["regiokarte"].engine.index
+    return str(index.slugs[int(index.name_order[0])])

@@ -1,0 +1,331 @@
+"""The portal's user interface texts, German first, English second.
+
+One dict per language, same keys; a test checks that both have the same keys. Templates call
+``t("key")``, the browser scripts get the dict of the page's language in the page config.
+Texts with ``{name}`` placeholders are filled with ``str.format`` (server) or ``fmt`` (browser).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["LANGUAGES", "STRINGS", "translate"]
+
+LANGUAGES = ("de", "en")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "de": {
+        "skip_to_main": "Zum Inhalt springen",
+        "skip_to_results": "Zur Ergebnisliste springen",
+        "skip_to_filters": "Zu den Filtern springen",
+        "tagline": "Arbeitgeber in {region} finden",
+        "nav_main": "Hauptnavigation",
+        "nav_search": "Suche",
+        "nav_watchlist": "Merkliste",
+        "language": "Sprache",
+        "switch_to": "English",
+        "switch_to_lang": "en",
+        "switch_hint": "Switch to English",
+        "footer_nav": "Rechtliches und Hilfe",
+        "accessibility": "Barrierefreiheit",
+        "imprint": "Impressum",
+        "privacy": "Datenschutz",
+        "demo_notice": (
+            "Alle hier gezeigten Unternehmen sind fiktive Demo-Daten: Namen, Angaben und Kontakte"
+            " sind frei erfunden."
+        ),
+        "demo_badge": "Demo (fiktiv)",
+        "demo_profile": (
+            "Fiktives Demo-Unternehmen: Name, Angaben und Kontakt sind frei erfunden. Bitte nicht"
+            " kontaktieren."
+        ),
+        "search_heading": "Arbeitgeber suchen",
+        "search_label": "Suchbegriff",
+        "search_placeholder": "Name, Branche, Beruf …",
+        "search_button": "Suchen",
+        "filters": "Filter",
+        "show_filters": "Filter anzeigen",
+        "hide_filters": "Filter ausblenden",
+        "reset_all": "Alle Filter zurücksetzen",
+        "active_filters": "Aktive Filter",
+        "remove_filter": "Filter entfernen: {label}",
+        "no_active_filters": "Keine Filter aktiv.",
+        "filter_search": "{label} durchsuchen",
+        "filter_search_placeholder": "Suchen …",
+        "no_options_match": "Keine passende Auswahl.",
+        "selected_count": "{n} gewählt",
+        "range_from": "von",
+        "range_to": "bis",
+        "apply": "Anwenden",
+        "near_heading": "Umkreis",
+        "near_place": "Postleitzahl oder Ort",
+        "near_place_hint": "z. B. 45657 oder Marl",
+        "near_radius": "Umkreis",
+        "near_me": "Meinen Standort verwenden",
+        "near_me_busy": "Standort wird ermittelt …",
+        "near_me_failed": "Der Standort konnte nicht ermittelt werden.",
+        "near_clear": "Ort entfernen",
+        "near_unknown": (
+            "Dieser Ort wurde nicht gefunden. Bitte eine fünfstellige Postleitzahl oder einen Ort"
+            " der Region eingeben."
+        ),
+        "near_my_location": "Mein Standort",
+        "near_chip": "{radius} km um {place}",
+        "in_view": "Nur im Kartenausschnitt suchen",
+        "in_view_chip": "Kartenausschnitt",
+        "results": "Ergebnisse",
+        "results_count": "{n} Unternehmen",
+        "results_count_one": "1 Unternehmen",
+        "results_count_none": "Keine Unternehmen",
+        "results_announce": "{n} Unternehmen gefunden.",
+        "results_loading": "Suche läuft …",
+        "results_error": "Die Suche ist gerade nicht möglich. Bitte später erneut versuchen.",
+        "no_results": (
+            "Keine Unternehmen passen zu dieser Suche. Entfernen Sie einen Filter oder vergrößern"
+            " Sie den Kartenausschnitt."
+        ),
+        "sort": "Sortierung",
+        "sort_name": "Name",
+        "sort_distance": "Entfernung",
+        "distance": "{km} km entfernt",
+        "page_of": "Seite {page} von {pages}",
+        "prev_page": "Vorherige Seite",
+        "next_page": "Nächste Seite",
+        "pagination": "Seiten",
+        "show_on_map": "Auf der Karte zeigen",
+        "show_on_map_label": "{name} auf der Karte zeigen",
+        "watch": "Merken",
+        "watch_label": "{name} merken",
+        "watched": "Gemerkt",
+        "watch_added": "{name} wurde zur Merkliste hinzugefügt.",
+        "watch_removed": "{name} wurde von der Merkliste entfernt.",
+        "map": "Karte",
+        "skip_map": "Karte überspringen, weiter zur Ergebnisliste",
+        "map_label": "Karte der Unternehmen. Die Ergebnisliste enthält dieselben Unternehmen.",
+        "map_hint": (
+            "Pfeiltasten verschieben die Karte, Plus und Minus zoomen. Gruppen und Unternehmen"
+            " sind mit der Tabulatortaste erreichbar."
+        ),
+        "cluster_label": "{n} Unternehmen, vergrößern",
+        "marker_label": "{name}, {town}",
+        "zoomed_in": "Karte vergrößert: {n} Unternehmen im Ausschnitt.",
+        "zoom_in": "Vergrößern",
+        "zoom_out": "Verkleinern",
+        "region_outline": "Gebiet {region} (vereinfacht)",
+        "selected": "Ausgewähltes Unternehmen",
+        "close": "Schließen",
+        "close_selection": "Auswahl schließen",
+        "profile_link": "Zum Profil",
+        "profile_of": "von {name}",
+        "back_to_search": "Zurück zur Suche",
+        "about": "Über uns",
+        "what_we_offer": "Was wir bieten",
+        "offers": "Angebote für Einsteiger",
+        "benefits": "Zusatzleistungen",
+        "family": "Vereinbarkeit von Beruf und Familie",
+        "certificates": "Zertifikate",
+        "professions": "Berufe",
+        "industry": "Branche",
+        "size": "Unternehmensgröße",
+        "employees": "{n} Beschäftigte",
+        "address": "Adresse",
+        "location_map": "Lage auf der Karte",
+        "show_on_big_map": "Auf der großen Karte zeigen",
+        "contact": "Kontakt",
+        "contact_person": "Ansprechperson",
+        "email": "E-Mail",
+        "phone": "Telefon",
+        "website": "Website",
+        "none_given": "Keine Angaben.",
+        "not_found_title": "Seite nicht gefunden",
+        "not_found_text": "Dieses Unternehmen oder diese Seite gibt es nicht (mehr).",
+        "watchlist_title": "Merkliste",
+        "watchlist_intro": (
+            "Ihre Merkliste wird nur in diesem Browser gespeichert; es ist kein Konto nötig."
+        ),
+        "watchlist_empty": (
+            "Ihre Merkliste ist leer. Mit „Merken“ in der Ergebnisliste oder im Profil fügen Sie"
+            " Unternehmen hinzu."
+        ),
+        "watchlist_shared": "Geteilte Merkliste mit {n} Unternehmen.",
+        "watchlist_take_over": "In meine Merkliste übernehmen",
+        "watchlist_taken_over": "Die Unternehmen wurden in Ihre Merkliste übernommen.",
+        "watchlist_share": "Merkliste teilen",
+        "watchlist_share_link": "Link zu dieser Merkliste",
+        "watchlist_copy": "Link kopieren",
+        "watchlist_copied": "Der Link wurde kopiert.",
+        "watchlist_remove": "Entfernen",
+        "watchlist_remove_label": "{name} von der Merkliste entfernen",
+        "watchlist_clear": "Merkliste leeren",
+        "watchlist_missing": "{n} Unternehmen der Liste sind nicht mehr veröffentlicht.",
+        "offline_title": "Keine Verbindung",
+        "offline_text": (
+            "Sie sind offline. Die Suche braucht eine Verbindung; Ihre Merkliste bleibt erhalten."
+        ),
+        "page_title_home": "{title}: Arbeitgeber in {region} finden",
+        "meta_description": (
+            "Arbeitgeber in {region} auf einer Karte finden: Branche, Beruf, Ort,"
+            " Unternehmensgröße, Vereinbarkeit von Beruf und Familie."
+        ),
+        "operated_by": "Ein Angebot von {operator}.",
+        "data_sources": "Daten",
+        "loading": "Wird geladen …",
+        "group_other": "Weitere",
+    },
+    "en": {
+        "skip_to_main": "Skip to content",
+        "skip_to_results": "Skip to the result list",
+        "skip_to_filters": "Skip to the filters",
+        "tagline": "Find employers in {region}",
+        "nav_main": "Main navigation",
+        "nav_search": "Search",
+        "nav_watchlist": "Watch list",
+        "language": "Language",
+        "switch_to": "Deutsch",
+        "switch_to_lang": "de",
+        "switch_hint": "Auf Deutsch anzeigen",
+        "footer_nav": "Legal and help",
+        "accessibility": "Accessibility",
+        "imprint": "Legal notice",
+        "privacy": "Privacy",
+        "demo_notice": (
+            "Every company shown here is fictitious demo data: names, details and contacts are"
+            " made up."
+        ),
+        "demo_badge": "Demo (fictitious)",
+        "demo_profile": (
+            "Fictitious demo company: name, details and contact are made up. Please do not contact."
+        ),
+        "search_heading": "Search employers",
+        "search_label": "Search term",
+        "search_placeholder": "Name, industry, profession …",
+        "search_button": "Search",
+        "filters": "Filters",
+        "show_filters": "Show filters",
+        "hide_filters": "Hide filters",
+        "reset_all": "Reset all filters",
+        "active_filters": "Active filters",
+        "remove_filter": "Remove filter: {label}",
+        "no_active_filters": "No filters active.",
+        "filter_search": "Search {label}",
+        "filter_search_placeholder": "Search …",
+        "no_options_match": "Nothing matches.",
+        "selected_count": "{n} chosen",
+        "range_from": "from",
+        "range_to": "to",
+        "apply": "Apply",
+        "near_heading": "Distance",
+        "near_place": "Postcode or town",
+        "near_place_hint": "e.g. 45657 or Marl",
+        "near_radius": "Radius",
+        "near_me": "Use my location",
+        "near_me_busy": "Finding your location …",
+        "near_me_failed": "Your location could not be found.",
+        "near_clear": "Remove place",
+        "near_unknown": (
+            "This place was not found. Please enter a five-digit postcode or a town of the region."
+        ),
+        "near_my_location": "My location",
+        "near_chip": "{radius} km around {place}",
+        "in_view": "Search the map area only",
+        "in_view_chip": "Map area",
+        "results": "Results",
+        "results_count": "{n} companies",
+        "results_count_one": "1 company",
+        "results_count_none": "No companies",
+        "results_announce": "{n} companies found.",
+        "results_loading": "Searching …",
+        "results_error": "Search is not available right now. Please try again later.",
+        "no_results": ("No company matches this search. Remove a filter or zoom out of the map."),
+        "sort": "Order",
+        "sort_name": "Name",
+        "sort_distance": "Distance",
+        "distance": "{km} km away",
+        "page_of": "Page {page} of {pages}",
+        "prev_page": "Previous page",
+        "next_page": "Next page",
+        "pagination": "Pages",
+        "show_on_map": "Show on map",
+        "show_on_map_label": "Show {name} on the map",
+        "watch": "Watch",
+        "watch_label": "Add {name} to the watch list",
+        "watched": "Watched",
+        "watch_added": "{name} was added to the watch list.",
+        "watch_removed": "{name} was removed from the watch list.",
+        "map": "Map",
+        "skip_map": "Skip the map, go to the result list",
+        "map_label": "Map of the companies. The result list holds the same companies.",
+        "map_hint": (
+            "Arrow keys move the map, plus and minus zoom. Groups and companies can be reached"
+            " with the Tab key."
+        ),
+        "cluster_label": "{n} companies, zoom in",
+        "marker_label": "{name}, {town}",
+        "zoomed_in": "Map zoomed in: {n} companies in view.",
+        "zoom_in": "Zoom in",
+        "zoom_out": "Zoom out",
+        "region_outline": "Area of {region} (simplified)",
+        "selected": "Selected company",
+        "close": "Close",
+        "close_selection": "Close the selection",
+        "profile_link": "View profile",
+        "profile_of": "of {name}",
+        "back_to_search": "Back to the search",
+        "about": "About us",
+        "what_we_offer": "What we offer",
+        "offers": "Offers for starters",
+        "benefits": "Benefits",
+        "family": "Work-family compatibility",
+        "certificates": "Certificates",
+        "professions": "Professions",
+        "industry": "Industry",
+        "size": "Company size",
+        "employees": "{n} employees",
+        "address": "Address",
+        "location_map": "Location on the map",
+        "show_on_big_map": "Show on the big map",
+        "contact": "Contact",
+        "contact_person": "Contact person",
+        "email": "E-mail",
+        "phone": "Phone",
+        "website": "Website",
+        "none_given": "Not stated.",
+        "not_found_title": "Page not found",
+        "not_found_text": "This company or page does not exist (any more).",
+        "watchlist_title": "Watch list",
+        "watchlist_intro": "Your watch list is kept in this browser only; no account is needed.",
+        "watchlist_empty": (
+            "Your watch list is empty. Use “Watch” in the result list or on a profile to add"
+            " companies."
+        ),
+        "watchlist_shared": "Shared watch list with {n} companies.",
+        "watchlist_take_over": "Add them to my watch list",
+        "watchlist_taken_over": "The companies were added to your watch list.",
+        "watchlist_share": "Share the watch list",
+        "watchlist_share_link": "Link to this watch list",
+        "watchlist_copy": "Copy link",
+        "watchlist_copied": "The link was copied.",
+        "watchlist_remove": "Remove",
+        "watchlist_remove_label": "Remove {name} from the watch list",
+        "watchlist_clear": "Empty the watch list",
+        "watchlist_missing": "{n} companies of the list are no longer published.",
+        "offline_title": "No connection",
+        "offline_text": ("You are offline. Searching needs a connection; your watch list is kept."),
+        "page_title_home": "{title}: find employers in {region}",
+        "meta_description": (
+            "Find employers in {region} on a map: industry, profession, town, company size,"
+            " work-family compatibility."
+        ),
+        "operated_by": "A service of {operator}.",
+        "data_sources": "Data",
+        "loading": "Loading …",
+        "group_other": "More",
+    },
+}
+
+
+def translate(key: str, lang: str, **values: Any) -> str:
+    """The text ``key`` in ``lang`` (German if ``lang`` has none), placeholders filled."""
+    strings = STRINGS.get(lang, STRINGS["de"])
+    text = strings.get(key) or STRINGS["de"][key]
+    return text.format(**values) if values else text

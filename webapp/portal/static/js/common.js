@@ -1,0 +1,169 @@
+/* regiokarte portal, every page: texts, the watch list (Merkliste) in localStorage, the service
+ * worker. No third-party code; everything the page needs comes from this origin. */
+(function () {
+  'use strict';
+
+  var stringsNode = document.getElementById('rk-strings');
+  var strings = stringsNode ? JSON.parse(stringsNode.textContent) : {};
+  var lang = document.body.getAttribute('data-lang') || document.documentElement.lang || 'de';
+
+  /** Fill {name} placeholders of a text. */
+  function fmt(text, values) {
+    return String(text || '').replace(/\{(\w+)\}/g, function (m, key) {
+      return values && values[key] !== undefined ? String(values[key]) : m;
+    });
+  }
+
+  var numberFormat = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'de-DE');
+
+  /** Create an element: h('a', {href: '/'}, ['text', otherNode]). Text is never parsed as HTML. */
+  function h(tag, attrs, children) {
+    var el = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        var value = attrs[key];
+        if (value === null || value === undefined || value === false) return;
+        if (key === 'text') el.textContent = value;
+        else if (key === 'className') el.className = value;
+        else el.setAttribute(key, value === true ? '' : value);
+      });
+    }
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === false) return;
+      el.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return el;
+  }
+
+  // --- watch list ---------------------------------------------------------------------------
+  var KEY = 'regiokarte.merkliste.v1';
+  var listeners = [];
+
+  function read() {
+    try {
+      var list = JSON.parse(window.localStorage.getItem(KEY) || '[]');
+      return Array.isArray(list) ? list.filter(function (e) { return e && typeof e.slug === 'string'; }) : [];
+    } catch (err) {
+      return [];
+    }
+  }
+
+  function write(list) {
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(list));
+    } catch (err) { /* private mode or full storage: the list lives for this page only */ }
+    changed();
+  }
+
+  function has(slug) {
+    return read().some(function (e) { return e.slug === slug; });
+  }
+
+  function add(entries) {
+    var list = read();
+    entries.forEach(function (entry) {
+      if (!list.some(function (e) { return e.slug === entry.slug; })) {
+        list.push({ slug: entry.slug, name: entry.name || entry.slug, town: entry.town || '' });
+      }
+    });
+    write(list);
+  }
+
+  function remove(slug) {
+    write(read().filter(function (e) { return e.slug !== slug; }));
+  }
+
+  function clear() {
+    write([]);
+  }
+
+  function toggle(entry) {
+    if (has(entry.slug)) {
+      remove(entry.slug);
+      return false;
+    }
+    add([entry]);
+    return true;
+  }
+
+  function shareUrl(list) {
+    var slugs = (list || read()).map(function (e) { return e.slug; });
+    var url = new URL(document.body.getAttribute('data-watchlist') || '/merkliste', window.location.href);
+    if (slugs.length) url.searchParams.set('u', slugs.join(','));
+    if (lang !== 'de') url.searchParams.set('lang', lang);
+    return url.href;
+  }
+
+  function syncButtons(root) {
+    (root || document).querySelectorAll('[data-watch]').forEach(function (button) {
+      button.setAttribute('aria-pressed', has(button.getAttribute('data-watch')) ? 'true' : 'false');
+    });
+  }
+
+  function updateCount() {
+    var n = read().length;
+    document.querySelectorAll('[data-watch-count]').forEach(function (el) {
+      el.textContent = n ? ' ' + numberFormat.format(n) : '';
+      el.hidden = n === 0;
+    });
+  }
+
+  function changed() {
+    updateCount();
+    syncButtons(document);
+    listeners.forEach(function (fn) { fn(read()); });
+  }
+
+  function announce(text) {
+    var live = document.querySelector('[data-live]') || document.getElementById('live');
+    if (!live) {
+      live = h('p', { className: 'sr-only', role: 'status', 'aria-live': 'polite', 'data-live': true });
+      document.body.appendChild(live);
+    }
+    live.textContent = '';
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest ? event.target.closest('[data-watch]') : null;
+    if (!button) return;
+    var entry = {
+      slug: button.getAttribute('data-watch'),
+      name: button.getAttribute('data-name'),
+      town: button.getAttribute('data-town')
+    };
+    var now = toggle(entry);
+    announce(fmt(now ? strings.watch_added : strings.watch_removed, { name: entry.name }));
+  });
+
+  window.addEventListener('storage', function (event) {
+    if (event.key === KEY) changed();
+  });
+
+  window.RK = {
+    strings: strings,
+    lang: lang,
+    fmt: fmt,
+    h: h,
+    number: function (n) { return numberFormat.format(n); },
+    announce: announce,
+    watchlist: {
+      read: read, has: has, add: add, remove: remove, clear: clear, toggle: toggle,
+      shareUrl: shareUrl, syncButtons: syncButtons,
+      onChange: function (fn) { listeners.push(fn); }
+    }
+  };
+
+  document.addEventListener('DOMContentLoaded', function () {
+    updateCount();
+    syncButtons(document);
+  });
+
+  // --- service worker: caches the page shell so the portal starts offline -------------------
+  var sw = document.body.getAttribute('data-sw');
+  if (sw && 'serviceWorker' in navigator && window.isSecureContext) {
+    window.addEventListener('load', function () {
+      navigator.serviceWorker.register(sw, { scope: '/' }).catch(function () { /* optional */ });
+    });
+  }
+})();

@@ -1,0 +1,988 @@
+/* regiokarte start page: filters from /api/v1/filters, results, facet counts and map symbols from
+ * /api/v1/search, all state in the URL. One search answers list, counts and map together, so
+ * they always agree: the map area (bbox) is a filter like any other. */
+(function () {
+  'use strict';
+
+  var RK = window.RK;
+  var S = RK.strings;
+  var fmt = RK.fmt;
+  var h = RK.h;
+  var cfg = JSON.parse(document.getElementById('rk-config').textContent);
+
+  var $ = function (id) { return document.getElementById(id); };
+  var els = {
+    form: $('search-form'), q: $('q'), panel: $('filter-panel'), filters: $('filters'),
+    toggle: $('filter-toggle'), toggleText: $('filter-toggle-text'), filterCount: $('filter-count'),
+    reset: $('reset-all'), count: $('result-count'), heading: $('results-heading'), live: $('live'),
+    list: $('result-list'), pager: $('pager'), chips: $('chips'), chipList: $('chip-list'),
+    message: $('result-message'), sort: $('sort'), selection: $('selection'), results: $('results'),
+    map: $('map')
+  };
+
+  // URL parameters that are not filters of the registry
+  var OWN = ['q', 'near', 'near_postcode', 'near_town', 'radius_km', 'sort', 'page', 'map', 'company',
+    'in_view', 'lang', 'per_page', 'zoom', 'bbox'];
+  var RADII = [2, 5, 10, 20, 50];
+
+  var specs = [];            // from /api/v1/filters
+  var specByKey = {};
+  var state = parseUrl(window.location.search);
+  var lastResult = null;
+  var place = null;          // {lat, lon, label} of the search centre
+  var searchSeq = 0;
+  var controller = null;
+  var pendingFocus = null;   // where focus goes after a zoom started from a map symbol
+  var lastAnnounced = '';
+  var suppressMove = false;
+  var pushNextMove = false;  // a zoom into a cluster is a step the back button undoes
+
+  // --- state <-> URL ---------------------------------------------------------------------------
+
+  function parseUrl(search) {
+    var params = new URLSearchParams(search);
+    var s = {
+      filters: {}, q: '', nearKind: null, nearValue: '', radius: 10, sort: 'name', page: 1,
+      inView: true, company: null, view: null
+    };
+    params.forEach(function (value, key) {
+      if (OWN.indexOf(key) >= 0 || value === '') return;
+      var list = s.filters[key] || (s.filters[key] = []);
+      value.split(',').forEach(function (v) { if (v && list.indexOf(v) < 0) list.push(v); });
+    });
+    s.q = params.get('q') || '';
+    ['near', 'near_postcode', 'near_town'].forEach(function (key) {
+      if (params.get(key)) { s.nearKind = key; s.nearValue = params.get(key); }
+    });
+    var radius = parseFloat(params.get('radius_km'));
+    if (radius > 0) s.radius = radius;
+    s.sort = params.get('sort') === 'distance' && s.nearKind ? 'distance' : 'name';
+    s.page = Math.max(1, parseInt(params.get('page'), 10) || 1);
+    s.inView = params.get('in_view') !== '0';
+    s.company = params.get('company') || null;
+    var view = (params.get('map') || '').split('/').map(Number);
+    if (view.length === 3 && view.every(isFinite)) s.view = { zoom: view[0], lat: view[1], lon: view[2] };
+    return s;
+  }
+
+  function filterParams(s, params) {
+    Object.keys(s.filters).forEach(function (key) {
+      s.filters[key].forEach(function (v) { params.append(key, v); });
+    });
+    if (s.q) params.set('q', s.q);
+    if (s.nearKind) {
+      params.set(s.nearKind, s.nearValue);
+      params.set('radius_km', String(s.radius));
+    }
+    if (s.sort === 'distance' && s.nearKind) params.set('sort', 'distance');
+    return params;
+  }
+
+  function pageUrl(s) {
+    var params = filterParams(s, new URLSearchParams());
+    if (s.page > 1) params.set('page', String(s.page));
+    if (!s.inView) params.set('in_view', '0');
+    if (s.company) params.set('company', s.company);
+    if (map) {
+      var c = map.getCenter();
+      params.set('map', (+map.getZoom().toFixed(2)) + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5));
+    }
+    if (cfg.lang !== cfg.defaultLang) params.set('lang', cfg.lang);
+    var text = params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/');
+    return window.location.pathname + (text ? '?' + text : '');
+  }
+
+  function saveUrl(push) {
+    var url = pageUrl(state);
+    if (url === window.location.pathname + window.location.search) return;
+    if (push) window.history.pushState(null, '', url);
+    else window.history.replaceState(null, '', url);
+  }
+
+  function apiParams() {
+    var params = filterParams(state, new URLSearchParams());
+    params.set('page', String(state.page));
+    params.set('per_page', String(cfg.perPage));
+    params.set('zoom', String(Math.round(map.getZoom())));
+    if (state.inView) {
+      var b = map.getBounds();
+      var clamp = function (v, lo, hi) { return Math.min(hi, Math.max(lo, v)); };
+      params.set('bbox', [
+        clamp(b.getWest(), -180, 180).toFixed(5), clamp(b.getSouth(), -90, 90).toFixed(5),
+        clamp(b.getEast(), -180, 180).toFixed(5), clamp(b.getNorth(), -90, 90).toFixed(5)
+      ].join(','));
+    }
+    params.set('lang', cfg.lang);
+    return params;
+  }
+
+  function activeCount() {
+    var n = Object.keys(state.filters).reduce(function (sum, key) { return sum + state.filters[key].length; }, 0);
+    return n + (state.q ? 1 : 0) + (state.nearKind ? 1 : 0);
+  }
+
+  // --- map -------------------------------------------------------------------------------------
+
+  var map = L.map(els.map, {
+    zoomControl: false, minZoom: 6, maxZoom: cfg.map.maxZoom, keyboard: true, zoomSnap: 0.25, zoomDelta: 1,
+    worldCopyJump: false
+  });
+  L.control.zoom({ zoomInTitle: S.zoom_in, zoomOutTitle: S.zoom_out }).addTo(map);
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  // tiles may fail (offline, blocked): outline, towns and results are drawn without them
+  L.tileLayer(cfg.map.tileUrl, { attribution: cfg.map.attribution, maxZoom: 19 }).addTo(map);
+  if (cfg.region.outline && cfg.region.outline.length) {
+    L.polygon(cfg.region.outline, {
+      color: '#0b5394', weight: 2, dashArray: '6 4', fillColor: '#0b5394', fillOpacity: 0.05,
+      interactive: false
+    }).addTo(map);
+  }
+  // town names lie under the result symbols, which stay clickable
+  map.createPane('rk-towns').style.zIndex = 550;
+  var towns = L.layerGroup().addTo(map);
+  cfg.region.towns.forEach(function (town) {
+    L.circleMarker([town.lat, town.lon], {
+      radius: 3, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 1, interactive: false,
+      pane: 'rk-towns'
+    }).bindTooltip(town.name, {
+      permanent: true, direction: 'right', offset: [4, 0], className: 'rk-town-label', interactive: false,
+      pane: 'rk-towns'
+    }).addTo(towns);
+  });
+  var nearLayer = L.layerGroup().addTo(map);
+  var symbols = L.layerGroup().addTo(map);
+  var selectionLayer = L.layerGroup().addTo(map);
+
+  if (state.view) {
+    map.setView([state.view.lat, state.view.lon], state.view.zoom, { animate: false });
+  } else {
+    map.fitBounds(cfg.map.bounds, { animate: false });
+  }
+
+  function clusterSize(n) {
+    return n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 48 : 56;
+  }
+
+  function shortCount(n) {
+    if (n < 10000) return String(n);
+    return Math.round(n / 1000) + 'k';
+  }
+
+  function addSymbol(latlng, icon, label, count, onActivate) {
+    // bigger groups lie on top where symbols overlap
+    var marker = L.marker(latlng, { icon: icon, keyboard: true, title: label, riseOnHover: true, zIndexOffset: Math.min(count, 100000) });
+    marker.on('click', onActivate);
+    symbols.addLayer(marker);
+    var el = marker.getElement();
+    if (el) {
+      el.setAttribute('aria-label', label);
+      el.setAttribute('data-count', String(count));
+      el.addEventListener('keydown', function (event) {
+        // role=button answers Enter and Space (Leaflet itself only opens popups on Enter)
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          marker.fire('click');
+        }
+      });
+    }
+    return marker;
+  }
+
+  function drawSymbols(result) {
+    symbols.clearLayers();
+    result.clusters.forEach(function (c) {
+      var size = clusterSize(c.count);
+      var cls = c.count < 100 ? 's' : c.count < 1000 ? 'm' : 'l';
+      var icon = L.divIcon({
+        className: 'rk-cluster ' + cls,
+        html: '<span aria-hidden="true">' + shortCount(c.count) + '</span>',
+        iconSize: [size, size]
+      });
+      var marker = addSymbol([c.lat, c.lon], icon, fmt(S.cluster_label, { n: RK.number(c.count) }), c.count,
+        function () { zoomToCluster(c, marker); });
+      marker.getElement().classList.add('rk-symbol');
+    });
+    result.points.forEach(function (p) {
+      var icon = L.divIcon({
+        className: 'rk-marker' + (p.slug === state.company ? ' selected' : ''),
+        html: '<span class="pin" aria-hidden="true"></span>',
+        iconSize: [28, 30], iconAnchor: [14, 28]
+      });
+      var label = fmt(S.marker_label, { name: p.name, town: p.town }) + (p.is_demo ? ' (' + S.demo_badge + ')' : '');
+      var marker = addSymbol([p.lat, p.lon], icon, label, 1, function () {
+        selectCompany(p.slug, { hit: p, focus: true, push: true });
+      });
+      var el = marker.getElement();
+      el.classList.add('rk-symbol');
+      el.setAttribute('data-slug', p.slug);
+    });
+  }
+
+  function zoomToCluster(c, marker) {
+    var el = marker.getElement();
+    if (el && document.activeElement === el) pendingFocus = { lat: c.lat, lon: c.lon };
+    var bounds = L.latLngBounds([c.south, c.west], [c.north, c.east]);
+    var zoom = Math.min(map.getBoundsZoom(bounds.pad(0.15)), cfg.map.maxZoom);
+    if (zoom <= map.getZoom()) zoom = Math.min(map.getZoom() + 2, cfg.map.maxZoom);
+    pushNextMove = true;
+    map.setView(bounds.getCenter(), zoom);
+  }
+
+  function restoreFocus(result) {
+    if (!pendingFocus) return;
+    var target = pendingFocus;
+    pendingFocus = null;
+    var best = null;
+    var bestDistance = Infinity;
+    symbols.eachLayer(function (layer) {
+      var d = map.distance(layer.getLatLng(), [target.lat, target.lon]);
+      if (d < bestDistance) { bestDistance = d; best = layer; }
+    });
+    var el = best && best.getElement();
+    (el || els.map).focus({ preventScroll: true });
+    announce(fmt(S.zoomed_in, { n: RK.number(result.total) }), true);
+  }
+
+  map.on('moveend', function () {
+    if (suppressMove) return;
+    state.page = 1;
+    saveUrl(pushNextMove);
+    pushNextMove = false;
+    scheduleSearch(150);
+  });
+
+  // --- search ----------------------------------------------------------------------------------
+
+  var timer = null;
+  function scheduleSearch(delay) {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(runSearch, delay || 0);
+  }
+
+  function runSearch() {
+    var seq = ++searchSeq;
+    if (controller) controller.abort();
+    controller = window.AbortController ? new AbortController() : null;
+    els.results.setAttribute('aria-busy', 'true');
+    fetch(cfg.api.search + '?' + apiParams().toString(), {
+      headers: { Accept: 'application/json' },
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (answer) {
+      if (seq !== searchSeq) return;
+      els.results.removeAttribute('aria-busy');
+      if (!answer.ok) return showError(answer.body);
+      render(answer.body);
+    }).catch(function (err) {
+      if (err && err.name === 'AbortError') return;
+      if (seq !== searchSeq) return;
+      els.results.removeAttribute('aria-busy');
+      showError(null);
+    });
+  }
+
+  function showError(body) {
+    var errors = (body && body.errors) || {};
+    var nearError = errors.near_postcode || errors.near_town || errors.near;
+    if (nearError) {
+      setNearError(S.near_unknown);
+      state.nearKind = null;
+      state.nearValue = '';
+      place = null;
+      drawNear();
+      saveUrl(false);
+      scheduleSearch(0);
+      return;
+    }
+    els.message.hidden = false;
+    els.message.className = 'result-message error';
+    els.message.textContent = S.results_error;
+    els.list.replaceChildren();
+    symbols.clearLayers();
+    els.count.textContent = S.results_count_none;
+    els.count.setAttribute('data-total', '0');
+  }
+
+  function countText(n) {
+    if (n === 0) return S.results_count_none;
+    if (n === 1) return S.results_count_one;
+    return fmt(S.results_count, { n: RK.number(n) });
+  }
+
+  function announce(text, force) {
+    if (!force && text === lastAnnounced) return;
+    lastAnnounced = text;
+    els.live.textContent = '';
+    window.setTimeout(function () { els.live.textContent = text; }, 60);
+  }
+
+  function render(result) {
+    lastResult = result;
+    els.count.textContent = countText(result.total);
+    els.count.setAttribute('data-total', String(result.total));
+    els.list.setAttribute('data-total', String(result.total));
+    els.message.hidden = result.total !== 0;
+    els.message.className = 'result-message';
+    els.message.textContent = result.total === 0 ? S.no_results : '';
+    renderList(result);
+    renderPager(result);
+    drawSymbols(result);
+    updateFacets(result);
+    renderChips();
+    els.sort.value = state.sort;
+    els.sort.querySelector('option[value="distance"]').disabled = !state.nearKind;
+    document.body.setAttribute('data-search-done', String(searchSeq));
+    if (pendingFocus) restoreFocus(result);
+    else announce(fmt(S.results_announce, { n: RK.number(result.total) }));
+  }
+
+  function choiceLabel(key, value) {
+    var spec = specByKey[key];
+    if (!spec) return value;
+    for (var i = 0; i < spec.choices.length; i++) {
+      if (spec.choices[i].value === value) return spec.choices[i].label;
+    }
+    return value;
+  }
+
+  function distanceText(m) {
+    var km = m / 1000;
+    var text = new Intl.NumberFormat(cfg.lang === 'en' ? 'en-GB' : 'de-DE', {
+      maximumFractionDigits: km < 10 ? 1 : 0
+    }).format(km);
+    return fmt(S.distance, { km: text });
+  }
+
+  function companyUrl(slug) {
+    var url = cfg.urls.company.replace('__slug__', encodeURIComponent(slug));
+    return cfg.lang !== cfg.defaultLang ? url + '?lang=' + cfg.lang : url;
+  }
+
+  function renderList(result) {
+    var items = result.items.map(function (hit) {
+      var id = 'hit-' + hit.id;
+      // size labels explain themselves in brackets ("Kleinstunternehmen (unter 10 ...)"); the list keeps the name
+      var meta = [hit.town, choiceLabel('size', hit.size).replace(/\s*\(.*\)$/, '')].filter(Boolean).join(' · ');
+      return h('li', { className: 'hit' + (hit.slug === state.company ? ' selected' : ''), 'data-slug': hit.slug }, [
+        h('article', { 'aria-labelledby': id }, [
+          h('h3', { id: id }, [h('a', { href: companyUrl(hit.slug), text: hit.name })]),
+          h('p', { className: 'meta', text: meta }),
+          h('p', { className: 'meta industry', text: choiceLabel('industry', hit.industry) }),
+          hit.distance_m !== null && hit.distance_m !== undefined
+            ? h('p', { className: 'distance', text: distanceText(hit.distance_m) }) : null,
+          hit.is_demo ? h('p', { className: 'badge demo', text: S.demo_badge }) : null,
+          h('div', { className: 'actions' }, [
+            h('button', {
+              type: 'button', className: 'button small watch', 'data-watch': hit.slug, 'data-name': hit.name,
+              'data-town': hit.town, 'aria-pressed': RK.watchlist.has(hit.slug) ? 'true' : 'false'
+            }, [S.watch, h('span', { className: 'sr-only', text: ': ' + hit.name })]),
+            h('button', { type: 'button', className: 'button small show-on-map', 'data-show': hit.slug }, [
+              S.show_on_map, h('span', { className: 'sr-only', text: ': ' + hit.name })
+            ])
+          ])
+        ])
+      ]);
+    });
+    els.list.replaceChildren.apply(els.list, items);
+    els.list.setAttribute('start', String((result.page - 1) * result.per_page + 1));
+    els.list._hits = result.items;
+  }
+
+  function renderPager(result) {
+    els.pager.hidden = result.pages <= 1;
+    if (result.pages <= 1) { els.pager.replaceChildren(); return; }
+    var prev = h('button', { type: 'button', className: 'button small', 'data-page': result.page - 1, disabled: result.page <= 1 }, [S.prev_page]);
+    var next = h('button', { type: 'button', className: 'button small', 'data-page': result.page + 1, disabled: result.page >= result.pages }, [S.next_page]);
+    var where = h('span', { className: 'page-of', text: fmt(S.page_of, { page: RK.number(result.page), pages: RK.number(result.pages) }) });
+    els.pager.replaceChildren(prev, where, next);
+  }
+
+  els.pager.addEventListener('click', function (event) {
+    var button = event.target.closest('[data-page]');
+    if (!button || button.disabled) return;
+    state.page = parseInt(button.getAttribute('data-page'), 10);
+    saveUrl(true);
+    runSearch();
+    els.heading.setAttribute('tabindex', '-1');
+    els.heading.focus();
+  });
+
+  els.list.addEventListener('click', function (event) {
+    var button = event.target.closest('[data-show]');
+    if (!button) return;
+    var slug = button.getAttribute('data-show');
+    var hit = (els.list._hits || []).filter(function (x) { return x.slug === slug; })[0];
+    selectCompany(slug, { hit: hit, focus: true, push: true, pan: true });
+  });
+
+  // --- selected company --------------------------------------------------------------------------
+
+  function selectCompany(slug, opts) {
+    opts = opts || {};
+    state.company = slug;
+    if (opts.push) saveUrl(true);
+    var url = cfg.urls.card.replace('__slug__', encodeURIComponent(slug)) + (cfg.lang !== cfg.defaultLang ? '?lang=' + cfg.lang : '');
+    fetch(url).then(function (response) {
+      if (!response.ok) throw new Error('gone');
+      return response.text();
+    }).then(function (html) {
+      if (state.company !== slug) return;
+      var doc = new DOMParser().parseFromString(html, 'text/html');
+      var card = doc.querySelector('.card');
+      if (!card) return;
+      var close = h('button', { type: 'button', className: 'close', 'aria-label': S.close_selection }, [
+        h('span', { 'aria-hidden': 'true', text: '×' })
+      ]);
+      close.addEventListener('click', function () { clearSelection(true); });
+      els.selection.replaceChildren(h('h2', { className: 'sr-only', text: S.selected }), document.adoptNode(card), close);
+      els.selection.hidden = false;
+      RK.watchlist.syncButtons(els.selection);
+      var lat = parseFloat(card.getAttribute('data-lat'));
+      var lon = parseFloat(card.getAttribute('data-lon'));
+      selectionLayer.clearLayers();
+      L.circleMarker([lat, lon], {
+        radius: 18, color: '#073763', weight: 4, fill: false, interactive: false
+      }).addTo(selectionLayer);
+      if (opts.pan) {
+        map.setView([lat, lon], Math.max(map.getZoom(), 15));
+      }
+      markSelected();
+      if (opts.focus) card.querySelector('h3').focus();
+    }).catch(function () {
+      clearSelection(false);
+    });
+  }
+
+  function clearSelection(push) {
+    state.company = null;
+    els.selection.hidden = true;
+    els.selection.replaceChildren();
+    selectionLayer.clearLayers();
+    markSelected();
+    if (push) {
+      saveUrl(true);
+      els.heading.setAttribute('tabindex', '-1');
+      els.heading.focus();
+    }
+  }
+
+  function markSelected() {
+    els.list.querySelectorAll('.hit').forEach(function (li) {
+      li.classList.toggle('selected', li.getAttribute('data-slug') === state.company);
+    });
+    symbols.eachLayer(function (layer) {
+      var el = layer.getElement();
+      if (el && el.hasAttribute('data-slug')) {
+        el.classList.toggle('selected', el.getAttribute('data-slug') === state.company);
+      }
+    });
+  }
+
+  // --- filter panel ------------------------------------------------------------------------------
+
+  function fold(text) {
+    return String(text).toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss');
+  }
+
+  function uid(key, i) {
+    return 'f-' + key + '-' + i;
+  }
+
+  function summaryBadge(key) {
+    return h('span', { className: 'count-badge', 'data-badge': key, hidden: true });
+  }
+
+  function buildChoiceFilter(spec) {
+    var selected = state.filters[spec.key] || [];
+    var many = spec.choices.length > 12;
+    var groups = cfg.groupLabels[spec.key] || {};
+    var grouped = many && Object.keys(groups).length > 1;
+    var helpId = 'help-' + spec.key;
+    var list = h('ul', { className: 'options' + (many ? ' scroll' : '') });
+    var currentGroup = null;
+    var groupList = list;
+    spec.choices.forEach(function (choice, i) {
+      if (grouped && choice.group !== currentGroup) {
+        currentGroup = choice.group;
+        var gid = 'g-' + spec.key + '-' + i;
+        groupList = h('ul', { className: 'options' });
+        list.appendChild(h('li', { className: 'option-group-item' }, [
+          h('div', { role: 'group', 'aria-labelledby': gid }, [
+            h('span', { className: 'option-group', id: gid, text: groups[choice.group] || S.group_other }),
+            groupList
+          ])
+        ]));
+      }
+      var id = uid(spec.key, i);
+      groupList.appendChild(h('li', { className: 'option', 'data-value': choice.value, 'data-fold': fold(choice.label) }, [
+        h('input', {
+          type: 'checkbox', id: id, name: spec.key, value: choice.value, 'data-filter': spec.key,
+          checked: selected.indexOf(choice.value) >= 0
+        }),
+        h('label', { for: id }, [
+          h('span', { className: 'name', text: choice.label }), ' ',
+          h('span', { className: 'count', 'data-count': '' })
+        ])
+      ]));
+    });
+    var body = [];
+    if (spec.help) body.push(h('p', { className: 'filter-help', id: helpId, text: spec.help }));
+    if (many) {
+      var searchId = 'search-' + spec.key;
+      var input = h('input', {
+        type: 'search', id: searchId, className: 'picker-search', autocomplete: 'off',
+        placeholder: S.filter_search_placeholder, 'aria-controls': 'options-' + spec.key
+      });
+      var none = h('p', { className: 'no-match', hidden: true, text: S.no_options_match });
+      input.addEventListener('input', function () {
+        var wanted = fold(input.value.trim());
+        var shown = 0;
+        list.querySelectorAll('.option').forEach(function (li) {
+          var match = !wanted || li.getAttribute('data-fold').indexOf(wanted) >= 0 ||
+            li.getAttribute('data-value').toLowerCase() === wanted;
+          li.hidden = !match;
+          if (match) shown++;
+        });
+        list.querySelectorAll('.option-group-item').forEach(function (g) {
+          g.hidden = !g.querySelector('.option:not([hidden])');
+        });
+        none.hidden = shown > 0;
+      });
+      body.push(h('label', { for: searchId, className: 'picker-search-label', text: fmt(S.filter_search, { label: spec.label }) }), input, none);
+    }
+    list.id = 'options-' + spec.key;
+    body.push(h('fieldset', spec.help ? { 'aria-describedby': helpId } : null, [
+      h('legend', { className: 'sr-only', text: spec.label }), list
+    ]));
+    return h('details', { className: 'filter', 'data-key': spec.key, open: selected.length > 0 }, [
+      h('summary', null, [h('span', { text: spec.label }), summaryBadge(spec.key)]),
+      h('div', { className: 'filter-body' }, body)
+    ]);
+  }
+
+  function buildBoolFilter(spec) {
+    var id = uid(spec.key, 0);
+    return h('div', { className: 'switch-row filter-bool', 'data-key': spec.key }, [
+      h('span', { className: 'option', 'data-value': 'true' }, [
+        h('input', { type: 'checkbox', id: id, 'data-filter': spec.key, value: 'true', checked: (state.filters[spec.key] || []).length > 0 }),
+        h('label', { for: id }, [h('span', { className: 'name', text: spec.label }), ' ', h('span', { className: 'count', 'data-count': '' })])
+      ])
+    ]);
+  }
+
+  function buildRangeFilter(spec) {
+    var current = ((state.filters[spec.key] || [])[0] || '').split('..');
+    var lo = h('input', { type: 'number', id: uid(spec.key, 'lo'), min: spec.minimum, max: spec.maximum, inputmode: 'numeric', value: current[0] || null });
+    var hi = h('input', { type: 'number', id: uid(spec.key, 'hi'), min: spec.minimum, max: spec.maximum, inputmode: 'numeric', value: current[1] || null });
+    var apply = h('button', { type: 'submit', className: 'button small', text: S.apply });
+    var form = h('form', { className: 'range-row', 'data-range': spec.key }, [
+      h('label', { for: lo.id }, [S.range_from + (spec.unit ? ' (' + spec.unit + ')' : ''), lo]),
+      h('label', { for: hi.id }, [S.range_to, hi]),
+      apply
+    ]);
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var value = (lo.value || '') + '..' + (hi.value || '');
+      if (value === '..') delete state.filters[spec.key];
+      else state.filters[spec.key] = [value];
+      filtersChanged();
+    });
+    var helpId = 'help-' + spec.key;
+    return h('details', { className: 'filter', 'data-key': spec.key, open: current[0] || current[1] ? true : false }, [
+      h('summary', null, [h('span', { text: spec.label }), summaryBadge(spec.key)]),
+      h('div', { className: 'filter-body' }, [
+        spec.help ? h('p', { className: 'filter-help', id: helpId, text: spec.help }) : null,
+        h('fieldset', null, [h('legend', { className: 'sr-only', text: spec.label }), form])
+      ])
+    ]);
+  }
+
+  var near = {};
+  function buildNearFilter(spec) {
+    near.input = h('input', {
+      type: 'text', id: 'near-place', list: 'town-list', autocomplete: 'off',
+      'aria-describedby': 'near-hint near-error', value: state.nearKind && state.nearKind !== 'near' ? state.nearValue : ''
+    });
+    near.radius = h('select', { id: 'near-radius' }, RADII.map(function (r) {
+      return h('option', { value: String(r), text: r + ' km', selected: r === state.radius });
+    }));
+    near.error = h('p', { id: 'near-error', className: 'field-error', role: 'alert', hidden: true });
+    near.me = h('button', { type: 'button', className: 'button small', id: 'near-me', text: S.near_me });
+    near.clear = h('button', { type: 'button', className: 'button small', id: 'near-clear', text: S.near_clear, hidden: !state.nearKind });
+    var datalist = h('datalist', { id: 'town-list' }, cfg.region.towns.map(function (t) { return h('option', { value: t.name }); }));
+    var form = h('form', { className: 'near-form', 'data-near': '' }, [
+      h('div', { className: 'near-row' }, [
+        h('label', { for: 'near-place', className: 'place' }, [S.near_place, near.input]),
+        h('label', { for: 'near-radius' }, [S.near_radius, near.radius]),
+        h('button', { type: 'submit', className: 'button small', text: S.apply })
+      ]),
+      h('p', { id: 'near-hint', className: 'filter-help', text: S.near_place_hint }),
+      near.error,
+      h('div', { className: 'near-actions' }, [near.me, near.clear]),
+      datalist
+    ]);
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var text = near.input.value.trim();
+      setNearError('');
+      if (!text) {
+        if (state.nearKind) { state.radius = parseFloat(near.radius.value); nearChanged(); }
+        return;
+      }
+      state.nearKind = /^\d{5}$/.test(text) ? 'near_postcode' : 'near_town';
+      state.nearValue = text;
+      state.radius = parseFloat(near.radius.value);
+      state.sort = 'distance';
+      nearChanged();
+    });
+    near.radius.addEventListener('change', function () {
+      if (!state.nearKind) return;
+      state.radius = parseFloat(near.radius.value);
+      nearChanged();
+    });
+    near.me.addEventListener('click', function () {
+      if (!navigator.geolocation) { setNearError(S.near_me_failed); return; }
+      near.me.textContent = S.near_me_busy;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        near.me.textContent = S.near_me;
+        state.nearKind = 'near';
+        // about 100 m is precise enough for a radius search and keeps the position vague
+        state.nearValue = pos.coords.latitude.toFixed(3) + ',' + pos.coords.longitude.toFixed(3);
+        state.radius = parseFloat(near.radius.value);
+        state.sort = 'distance';
+        near.input.value = '';
+        setNearError('');
+        nearChanged();
+      }, function () {
+        near.me.textContent = S.near_me;
+        setNearError(S.near_me_failed);
+      }, { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 });
+    });
+    near.clear.addEventListener('click', function () {
+      clearNear();
+      near.input.focus();
+    });
+    return h('details', { className: 'filter', 'data-key': spec.key, open: !!state.nearKind }, [
+      h('summary', null, [h('span', { text: S.near_heading }), summaryBadge(spec.key)]),
+      h('div', { className: 'filter-body' }, [form])
+    ]);
+  }
+
+  function setNearError(text) {
+    if (!near.error) return;
+    near.error.textContent = text;
+    near.error.hidden = !text;
+  }
+
+  function clearNear() {
+    state.nearKind = null;
+    state.nearValue = '';
+    state.sort = 'name';
+    if (near.input) near.input.value = '';
+    nearChanged();
+  }
+
+  function nearChanged() {
+    state.page = 1;
+    if (near.clear) near.clear.hidden = !state.nearKind;
+    saveUrl(true);
+    resolvePlace(true);
+  }
+
+  /** Find the centre of the radius search to draw it, and fit the map to the circle. */
+  function resolvePlace(fit) {
+    place = null;
+    if (!state.nearKind) { drawNear(); runSearch(); return; }
+    if (state.nearKind === 'near') {
+      var parts = state.nearValue.split(',').map(Number);
+      place = { lat: parts[0], lon: parts[1], label: S.near_my_location };
+      afterPlace(fit);
+      return;
+    }
+    fetch(cfg.urls.place + '?q=' + encodeURIComponent(state.nearValue) + '&lang=' + cfg.lang)
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (found) {
+        if (!found) {
+          setNearError(S.near_unknown);
+          state.nearKind = null;
+          state.nearValue = '';
+          state.sort = 'name';
+          saveUrl(false);
+          drawNear();
+          runSearch();
+          return;
+        }
+        place = found;
+        afterPlace(fit);
+      }).catch(function () { runSearch(); });
+  }
+
+  function afterPlace(fit) {
+    drawNear();
+    if (fit && place) {
+      var circle = L.circle([place.lat, place.lon], { radius: state.radius * 1000 });
+      nearLayer.addLayer(circle);
+      var bounds = circle.getBounds();
+      suppressMove = true;
+      map.fitBounds(bounds, { animate: false });
+      suppressMove = false;
+      saveUrl(false);
+      drawNear();
+    }
+    runSearch();
+  }
+
+  function drawNear() {
+    nearLayer.clearLayers();
+    if (!place || !state.nearKind) return;
+    L.circle([place.lat, place.lon], {
+      radius: state.radius * 1000, color: '#c25100', weight: 2, fillOpacity: 0.06, interactive: false
+    }).addTo(nearLayer);
+    L.circleMarker([place.lat, place.lon], {
+      radius: 6, color: '#fff', weight: 2, fillColor: '#c25100', fillOpacity: 1, interactive: false
+    }).addTo(nearLayer);
+  }
+
+  function buildInViewSwitch() {
+    var input = h('input', { type: 'checkbox', id: 'in-view', checked: state.inView });
+    input.addEventListener('change', function () {
+      state.inView = input.checked;
+      state.page = 1;
+      saveUrl(true);
+      runSearch();
+    });
+    return h('div', { className: 'switch-row' }, [input, h('label', { for: 'in-view', text: S.in_view })]);
+  }
+
+  function buildPanel() {
+    var nodes = [];
+    specs.forEach(function (spec) {
+      if (spec.kind === 'text') return;  // the search field above the results
+      if (spec.kind === 'geo') {
+        if (spec.key === 'near') nodes.push(buildNearFilter(spec));
+        else if (spec.key === 'bbox') nodes.unshift(buildInViewSwitch());
+        return;
+      }
+      if (spec.kind === 'choice' || spec.kind === 'multichoice') nodes.push(buildChoiceFilter(spec));
+      else if (spec.kind === 'bool') nodes.push(buildBoolFilter(spec));
+      else if (spec.kind === 'range') nodes.push(buildRangeFilter(spec));
+    });
+    els.panel.replaceChildren.apply(els.panel, nodes);
+    els.panel.removeAttribute('aria-busy');
+    if (lastResult) updateFacets(lastResult);
+    updateBadges();
+  }
+
+  els.panel.addEventListener('change', function (event) {
+    var input = event.target;
+    if (!input.matches('input[type="checkbox"][data-filter]')) return;
+    var key = input.getAttribute('data-filter');
+    var values = state.filters[key] || [];
+    if (input.checked) {
+      if (values.indexOf(input.value) < 0) values.push(input.value);
+    } else {
+      values = values.filter(function (v) { return v !== input.value; });
+    }
+    if (values.length) state.filters[key] = values;
+    else delete state.filters[key];
+    filtersChanged();
+  });
+
+  function filtersChanged() {
+    state.page = 1;
+    saveUrl(true);
+    updateBadges();
+    runSearch();
+  }
+
+  function updateFacets(result) {
+    if (!specs.length) return;
+    Object.keys(result.facets).forEach(function (key) {
+      var byValue = {};
+      result.facets[key].forEach(function (f) { byValue[f.value] = f; });
+      var container = els.panel.querySelector('[data-key="' + key + '"]');
+      if (!container) return;
+      container.querySelectorAll('.option').forEach(function (li) {
+        var facet = byValue[li.getAttribute('data-value')];
+        if (!facet) return;
+        var input = li.querySelector('input');
+        var checked = (state.filters[key] || []).indexOf(input.value) >= 0;
+        input.checked = checked;
+        li.querySelector('[data-count]').textContent = '(' + RK.number(facet.count) + ')';
+        li.setAttribute('data-count', String(facet.count));
+        // an option that gives nothing stays visible, disabled (unless it is chosen)
+        input.disabled = facet.count === 0 && !checked;
+        li.classList.toggle('empty', facet.count === 0 && !checked);
+      });
+    });
+  }
+
+  function updateBadges() {
+    Object.keys(specByKey).forEach(function (key) {
+      var badge = els.panel.querySelector('[data-badge="' + key + '"]');
+      if (!badge) return;
+      var n = key === 'near' ? (state.nearKind ? 1 : 0) : (state.filters[key] || []).length;
+      badge.hidden = n === 0;
+      badge.textContent = n ? String(n) : '';
+      if (n) badge.setAttribute('aria-label', fmt(S.selected_count, { n: n }));
+    });
+    var n = activeCount();
+    els.filterCount.hidden = n === 0;
+    els.filterCount.textContent = n ? String(n) : '';
+  }
+
+  // --- chips ---------------------------------------------------------------------------------------
+
+  function renderChips() {
+    var chips = [];
+    function chip(label, onRemove) {
+      var button = h('button', { type: 'button', className: 'chip' }, [
+        h('span', { className: 'sr-only', text: fmt(S.remove_filter, { label: '' }) }),
+        h('span', { text: label }),
+        h('span', { className: 'x', 'aria-hidden': 'true', text: '×' })
+      ]);
+      button.addEventListener('click', function () {
+        var items = Array.prototype.slice.call(els.chipList.querySelectorAll('.chip'));
+        var index = items.indexOf(button);
+        onRemove();
+        focusChipAfterRemoval(index);
+      });
+      chips.push(h('li', null, [button]));
+    }
+    if (state.q) chip('„' + state.q + '“', function () { state.q = ''; els.q.value = ''; filtersChanged(); });
+    if (state.nearKind) {
+      var label = state.nearKind === 'near' ? S.near_my_location : (place ? place.label : state.nearValue);
+      chip(fmt(S.near_chip, { radius: RK.number(state.radius), place: label }), clearNear);
+    }
+    Object.keys(state.filters).forEach(function (key) {
+      var spec = specByKey[key];
+      state.filters[key].forEach(function (value) {
+        var text = spec ? spec.label + ': ' : key + ': ';
+        if (spec && spec.kind === 'bool') text = spec.label;
+        else if (spec && spec.kind === 'range') text += value.replace('..', '–');
+        else text += choiceLabel(key, value);
+        chip(text, function () {
+          state.filters[key] = state.filters[key].filter(function (v) { return v !== value; });
+          if (!state.filters[key].length) delete state.filters[key];
+          if (spec && spec.kind === 'range') {
+            var lo = $(uid(key, 'lo')); var hi = $(uid(key, 'hi'));
+            if (lo) lo.value = ''; if (hi) hi.value = '';
+          }
+          filtersChanged();
+        });
+      });
+    });
+    if (chips.length > 1) {
+      var reset = h('button', { type: 'button', className: 'chip reset', text: S.reset_all });
+      reset.addEventListener('click', function () { resetAll(); els.heading.setAttribute('tabindex', '-1'); els.heading.focus(); });
+      chips.push(h('li', null, [reset]));
+    }
+    els.chipList.replaceChildren.apply(els.chipList, chips);
+    els.chips.hidden = chips.length === 0;
+  }
+
+  function focusChipAfterRemoval(index) {
+    window.setTimeout(function () {
+      var items = els.chipList.querySelectorAll('.chip');
+      var target = items[Math.min(index, items.length - 1)];
+      if (target) target.focus();
+      else { els.heading.setAttribute('tabindex', '-1'); els.heading.focus(); }
+    }, 0);
+  }
+
+  function resetAll() {
+    state.filters = {};
+    state.q = '';
+    els.q.value = '';
+    state.nearKind = null;
+    state.nearValue = '';
+    state.sort = 'name';
+    place = null;
+    if (near.input) near.input.value = '';
+    if (near.clear) near.clear.hidden = true;
+    setNearError('');
+    drawNear();
+    els.panel.querySelectorAll('input[type="number"]').forEach(function (i) { i.value = ''; });
+    filtersChanged();
+  }
+
+  els.reset.addEventListener('click', resetAll);
+
+  // --- other controls ------------------------------------------------------------------------------
+
+  els.form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    state.q = els.q.value.trim();
+    filtersChanged();
+  });
+
+  els.sort.addEventListener('change', function () {
+    state.sort = els.sort.value === 'distance' && state.nearKind ? 'distance' : 'name';
+    state.page = 1;
+    saveUrl(true);
+    runSearch();
+  });
+
+  els.toggle.addEventListener('click', function () {
+    var open = !els.filters.classList.contains('open');
+    els.filters.classList.toggle('open', open);
+    els.toggle.setAttribute('aria-expanded', String(open));
+    els.toggleText.textContent = open ? S.hide_filters : S.show_filters;
+  });
+
+  document.querySelectorAll('a[href="#filters"]').forEach(function (link) {
+    link.addEventListener('click', function () {
+      if (!els.filters.classList.contains('open')) els.toggle.click();
+    });
+  });
+
+  window.addEventListener('popstate', function () {
+    var previous = state;
+    state = parseUrl(window.location.search);
+    els.q.value = state.q;
+    if (near.input) near.input.value = state.nearKind && state.nearKind !== 'near' ? state.nearValue : '';
+    if (near.clear) near.clear.hidden = !state.nearKind;
+    els.panel.querySelectorAll('input[type="checkbox"][data-filter]').forEach(function (input) {
+      input.checked = (state.filters[input.getAttribute('data-filter')] || []).indexOf(input.value) >= 0;
+    });
+    var inView = $('in-view');
+    if (inView) inView.checked = state.inView;
+    updateBadges();
+    if (state.view) {
+      suppressMove = true;
+      map.setView([state.view.lat, state.view.lon], state.view.zoom, { animate: false });
+      suppressMove = false;
+    }
+    if (state.company && state.company !== previous.company) selectCompany(state.company, {});
+    else if (!state.company && previous.company) clearSelection(false);
+    if (state.nearKind !== previous.nearKind || state.nearValue !== previous.nearValue || state.radius !== previous.radius) {
+      resolvePlace(false);
+    } else {
+      runSearch();
+    }
+  });
+
+  // --- start ------------------------------------------------------------------------------------------
+
+  els.q.value = state.q;
+  saveUrl(false);
+  if (state.nearKind) resolvePlace(!state.view);
+  else runSearch();
+  if (state.company) selectCompany(state.company, {});
+
+  fetch(cfg.api.filters + '?lang=' + cfg.lang, { headers: { Accept: 'application/json' } })
+    .then(function (response) { return response.json(); })
+    .then(function (body) {
+      specs = body.filters || [];
+      specByKey = {};
+      specs.forEach(function (spec) { specByKey[spec.key] = spec; });
+      buildPanel();
+      if (lastResult) renderChips();
+      if (lastResult) renderList(lastResult);
+    })
+    .catch(function () {
+      els.panel.removeAttribute('aria-busy');
+      els.panel.replaceChildren(h('p', { className: 'result-message error', text: S.results_error }));
+    });
+})();

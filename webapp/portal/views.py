@@ -1,0 +1,518 @@
+"""The portal's pages: start page (filters, list, map), company profiles, watch list, legal pages.
+
+The start page is a shell: its script builds the filter panel from ``/api/v1/filters`` and asks
+``/api/v1/search`` for results, facet counts and map symbols, so plugin filters appear without
+a change here. Company profiles and the shared watch list are rendered on the server
+(indexable, usable without a script).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import attrs
+from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
+from markupsafe import Markup
+
+from core import classifications as vocab
+from core.errors import GeocodingError, NotFound, ValidationError
+from core.model import Company
+from core.persistence import companies as repo
+from core.platform import Platform
+from webapp.portal.i18n import LANGUAGES, STRINGS, translate
+from webapp.portal.outline import region_outline, town_points
+
+__all__ = ["blueprint", "init_portal"]
+
+STATIC = Path(__file__).parent / "static"
+EXTENSION_KEY = "regiokarte"
+#: Most companies a shared watch-list link may name.
+MAX_WATCHLIST = 200
+
+blueprint = Blueprint(
+    "portal",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/portal/static",
+)
+
+
+def _platform() -> Platform:
+    from flask import current_app
+
+    platform: Platform = current_app.extensions[EXTENSION_KEY]
+    return platform
+
+
+def _static_version() -> str:
+    """A hash of all static files: asset URLs and the service worker cache change with them."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(STATIC)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+# --- language and URLs -----------------------------------------------------------------------
+
+
+def languages() -> list[str]:
+    offered = [lang for lang in _platform().settings.portal.languages if lang in LANGUAGES]
+    return offered or ["de"]
+
+
+def page_lang() -> str:
+    """The page language: ``?lang=`` when offered, else the first configured language.
+
+    Only the URL decides (no cookie, no Accept-Language), so every URL shows one language and
+    can be shared, cached and indexed as it is.
+    """
+    wanted = request.args.get("lang", "")
+    offered = languages()
+    return wanted if wanted in offered else offered[0]
+
+
+def lang_args(lang: str) -> dict[str, str]:
+    return {} if lang == languages()[0] else {"lang": lang}
+
+
+def page_url(endpoint: str, lang: str, **values: Any) -> str:
+    return url_for(endpoint, **values, **lang_args(lang))
+
+
+def switch_language_url(lang: str) -> str:
+    """The current URL in ``lang`` (other query parameters kept)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args += list(lang_args(lang).items())
+    return request.path + (f"?{urlencode(args)}" if args else "")
+
+
+def asset(filename: str) -> str:
+    from flask import current_app
+
+    version = current_app.extensions["regiokarte.portal"]["version"]
+    return url_for("portal.static", filename=filename, v=version)
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+
+def _label(vocabulary: vocab.Vocabulary, code: str | None, lang: str) -> str:
+    if not code:
+        return ""
+    try:
+        return vocabulary.get(code).label(lang)
+    except ValidationError:
+        return code
+
+
+def group_labels(platform: Platform, lang: str) -> dict[str, dict[str, str]]:
+    """Per filter key: a label for each choice group (the API gives group codes only).
+
+    A group code that is a value of another filter (WZ divisions grouped by section) takes
+    that choice's label; KldB Berufsbereiche come from core's vocabulary; any other group
+    (town districts) is its own label.
+    """
+    by_value: dict[str, str] = {}
+    for spec in platform.filters:
+        for choice in spec.choices:
+            by_value.setdefault(choice.value, choice.label(lang))
+    areas = {t.code: t.label(lang) for t in vocab.profession_areas()}
+    out: dict[str, dict[str, str]] = {}
+    for spec in platform.filters:
+        groups = {c.group for c in spec.choices if c.group}
+        if not groups:
+            continue
+        lookup = areas if spec.key == "profession" else by_value
+        out[spec.key] = {g: lookup.get(g, g) for g in groups}
+    return out
+
+
+# --- company views -------------------------------------------------------------------------
+
+
+def company_view(company: Company, lang: str) -> dict[str, Any]:
+    """What the profile template shows, with codes turned into labels of ``lang``."""
+    contact = company.contact
+    return {
+        "company": company,
+        "industry": _label(vocab.industries(), company.industry, lang),
+        "division": _label(vocab.industry_divisions(), company.industry_division, lang),
+        "size": _label(vocab.size_classes(), company.size_class, lang),
+        "professions": [_label(vocab.professions(), c, lang) for c in company.professions],
+        "family": [_label(vocab.family_features(), c, lang) for c in company.family],
+        "certificates": [_label(vocab.certificates(), c, lang) for c in company.certificates],
+        "offers": [_label(vocab.offers(), c, lang) for c in company.offers],
+        "benefits": [_label(vocab.benefits(), c, lang) for c in company.benefits],
+        "contact": contact if contact is not None and not contact.is_empty() else None,
+    }
+
+
+def json_ld(company: Company, url: str, lang: str) -> Markup:
+    """schema.org Organization markup; safe inside a ``<script type="application/ld+json">``."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": company.name,
+        "url": url,
+        "description": company.description,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": company.address.street,
+            "postalCode": company.address.postcode,
+            "addressLocality": company.address.town,
+            "addressCountry": "DE",
+        },
+        "numberOfEmployees": {"@type": "QuantitativeValue", "value": company.employees},
+    }
+    if company.industry:
+        data["knowsAbout"] = _label(vocab.industries(), company.industry, lang)
+    if company.location is not None:
+        data["location"] = {
+            "@type": "Place",
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": company.location.lat,
+                "longitude": company.location.lon,
+            },
+        }
+    contact = company.contact
+    if contact is not None and contact.email:
+        data["email"] = contact.email
+    if contact is not None and contact.phone:
+        data["telephone"] = contact.phone
+    if company.website:
+        data["sameAs"] = [company.website]
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # "</script>" or "<!--" in a text must not end the element
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def _index_rows(slugs: list[str]) -> list[dict[str, Any]]:
+    """Public companies named by ``slugs`` (in that order) from the search index."""
+    index = _platform().engine.index
+    position = {s: i for i, s in enumerate(index.slugs)}
+    rows = []
+    for slug in slugs:
+        i = position.get(slug)
+        if i is None or not index.alive[i]:
+            continue
+        rows.append(
+            {
+                "slug": slug,
+                "name": index.names[i],
+                "town": index.towns[i],
+                "industry": index.industries[i],
+                "size": index.sizes[i],
+                "is_demo": bool(index.is_demo[i]),
+                "lat": float(index.lat[i]),
+                "lon": float(index.lon[i]),
+            }
+        )
+    return rows
+
+
+def _card(row: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    return {
+        **row,
+        "industry_label": _label(vocab.industries(), row["industry"], lang),
+        "size_label": _label(vocab.size_classes(), row["size"], lang),
+    }
+
+
+def _not_found(lang: str) -> tuple[str, int]:
+    return render_template("portal/not_found.html", lang=lang), 404
+
+
+# --- routes --------------------------------------------------------------------------------
+
+
+@blueprint.get("/")
+def index() -> str:
+    platform = _platform()
+    lang = page_lang()
+    settings = platform.settings
+    region = platform.region
+    center = settings.map.center or [region.center.lat, region.center.lon]
+    b = region.bounds
+    config = {
+        "lang": lang,
+        "defaultLang": languages()[0],
+        "version": _app_state()["version"],
+        "api": {"search": "/api/v1/search", "filters": "/api/v1/filters"},
+        "urls": {
+            "company": url_for("portal.company", slug="__slug__"),
+            "card": url_for("portal.company_card", slug="__slug__"),
+            "watchlist": url_for("portal.watchlist"),
+            "place": url_for("portal.place"),
+            "serviceWorker": url_for("portal.service_worker"),
+        },
+        "perPage": settings.search.per_page,
+        "map": {
+            "tileUrl": settings.map.tile_url,
+            "attribution": _attribution(settings.map.tile_url, settings.map.tile_attribution),
+            "center": center,
+            "zoom": settings.map.zoom or region.zoom,
+            "bounds": [[b.south, b.west], [b.north, b.east]],
+            "maxZoom": 18,
+        },
+        "region": {
+            "name": region.name,
+            "outline": _app_state()["outline"],
+            "towns": _app_state()["towns"],
+        },
+        "groupLabels": group_labels(platform, lang),
+    }
+    return render_template(
+        "portal/index.html",
+        lang=lang,
+        config=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"),
+        has_demo=bool(platform.engine.index.is_demo.any()),
+    )
+
+
+def _attribution(tile_url: str, text: str) -> str:
+    """The attribution as HTML: escaped text, linked to the OSM copyright page for OSM tiles."""
+    escaped = str(Markup.escape(text))
+    if "openstreetmap" in tile_url and "OpenStreetMap" in text:
+        link = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+        return escaped.replace("OpenStreetMap", link, 1)
+    return escaped
+
+
+@blueprint.get("/unternehmen/<slug>")
+def company(slug: str) -> Any:
+    platform = _platform()
+    lang = page_lang()
+    try:
+        with platform.session() as session:
+            found = repo.get_company_by_slug(session, slug, public_only=True, with_contact=True)
+    except NotFound:
+        return _not_found(lang)
+    public = attrs.evolve(found, contact=None)
+    sections = platform.profile_sections(public, lang)
+    canonical = url_for("portal.company", slug=slug, _external=True, **lang_args(lang))
+    map_state = ""
+    if found.location is not None:
+        map_state = f"16/{found.location.lat:.5f}/{found.location.lon:.5f}"
+    return render_template(
+        "portal/company.html",
+        lang=lang,
+        canonical=canonical,
+        json_ld=json_ld(found, canonical, lang),
+        sections=[(s, Markup(s.html)) for s in sections],
+        big_map_url=page_url("portal.index", lang, company=slug, map=map_state or None),
+        map_config=json.dumps(
+            {
+                "tileUrl": platform.settings.map.tile_url,
+                "attribution": _attribution(
+                    platform.settings.map.tile_url, platform.settings.map.tile_attribution
+                ),
+                "outline": _app_state()["outline"],
+                "name": found.name,
+            },
+            ensure_ascii=False,
+        ).replace("<", "\\u003c"),
+        **company_view(found, lang),
+    )
+
+
+@blueprint.get("/unternehmen/<slug>/kurz")
+def company_card(slug: str) -> Any:
+    """A short card of a company (HTML fragment) for the start page's selection panel."""
+    lang = page_lang()
+    rows = _index_rows([slug])
+    if not rows:
+        return Response("", status=404)
+    return render_template("portal/_card.html", lang=lang, card=_card(rows[0], lang))
+
+
+@blueprint.get("/portal/ort")
+def place() -> Response:
+    """Where the postcode or town ``?q=`` lies, to draw a search radius on the map."""
+    platform = _platform()
+    text = request.args.get("q", "").strip()
+    try:
+        if re.fullmatch(r"\d{5}", text):
+            location, label = platform.locate_postcode(text), text
+        else:
+            town = platform.region.find_town(text)
+            location, label = town.center, town.name
+    except (GeocodingError, NotFound):
+        return jsonify({"message": translate("near_unknown", page_lang())}), 404
+    return jsonify({"lat": location.lat, "lon": location.lon, "label": label})
+
+
+@blueprint.get("/merkliste")
+def watchlist() -> str:
+    """The watch list: shared companies from ``?u=slug,slug`` or (by script) the browser's own."""
+    lang = page_lang()
+    raw = ",".join(request.args.getlist("u"))
+    slugs = list(dict.fromkeys(s for s in raw.split(",") if s))[:MAX_WATCHLIST]
+    rows = [_card(r, lang) for r in _index_rows(slugs)]
+    return render_template(
+        "portal/watchlist.html",
+        lang=lang,
+        cards=rows,
+        shared=bool(slugs),
+        missing=len(slugs) - len(rows),
+    )
+
+
+@blueprint.get("/barrierefreiheit")
+def accessibility() -> str:
+    return render_template("portal/accessibility.html", lang=page_lang())
+
+
+@blueprint.get("/impressum")
+def imprint() -> str:
+    return render_template("portal/imprint.html", lang=page_lang())
+
+
+@blueprint.get("/datenschutz")
+def privacy() -> str:
+    return render_template("portal/privacy.html", lang=page_lang())
+
+
+@blueprint.get("/offline")
+def offline() -> str:
+    return render_template("portal/offline.html", lang=page_lang())
+
+
+@blueprint.get("/manifest.webmanifest")
+def manifest() -> Response:
+    platform = _platform()
+    lang = page_lang()
+    title = platform.settings.portal.title
+    data = {
+        "name": f"{title} {platform.region.name}",
+        "short_name": title[:12] if len(title) > 12 else title,
+        "description": translate("meta_description", lang, region=platform.region.name),
+        "lang": lang,
+        "start_url": url_for("portal.index", **lang_args(lang)),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5394",
+        "icons": [
+            {"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": asset("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": asset("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {"src": asset("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    return Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")
+
+
+SHELL_ASSETS = (
+    "css/portal.css",
+    "js/common.js",
+    "js/portal.js",
+    "js/profile.js",
+    "js/watchlist.js",
+    "vendor/leaflet/leaflet.js",
+    "vendor/leaflet/leaflet.css",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+)
+
+
+@blueprint.get("/sw.js")
+def service_worker() -> Response:
+    """The service worker, served from the root so its scope is the whole portal."""
+    state = _app_state()
+    shell = [url_for("portal.index"), url_for("portal.offline")]
+    shell += [asset(name) for name in SHELL_ASSETS]
+    head = (
+        f"const VERSION = {json.dumps(state['version'])};\n"
+        f"const SHELL = {json.dumps(shell)};\n"
+        f"const OFFLINE = {json.dumps(url_for('portal.offline'))};\n"
+    )
+    body = (STATIC / "js" / "sw.js").read_text("utf-8")
+    response = Response(head + body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+# --- set-up --------------------------------------------------------------------------------
+
+
+def _app_state() -> dict[str, Any]:
+    from flask import current_app
+
+    state: dict[str, Any] = current_app.extensions["regiokarte.portal"]
+    return state
+
+
+def content_security_policy(tile_url: str) -> str:
+    """A strict policy: only this origin, plus images from the tile server."""
+    parts = urlsplit(tile_url.replace("{s}", "a"))
+    tiles = ""
+    if parts.scheme in ("http", "https") and parts.netloc:
+        host = parts.netloc
+        if "{s}" in tile_url.split("/")[2]:
+            host = "*." + host.split(".", 1)[1]
+        if "{" not in host:
+            tiles = f" {parts.scheme}://{host}"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; "
+        "manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'self'"
+    )
+
+
+@blueprint.after_request
+def _headers(response: Response) -> Response:
+    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = _app_state()["csp"]
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+def init_portal(app: Flask) -> None:
+    """Register the portal's pages, static files and template helpers on ``app``."""
+    platform: Platform = app.extensions[EXTENSION_KEY]
+    app.extensions["regiokarte.portal"] = {
+        "version": _static_version(),
+        "outline": region_outline(platform.region),
+        "towns": town_points(platform.region),
+        "csp": content_security_policy(platform.settings.map.tile_url),
+    }
+    app.register_blueprint(blueprint)
+
+    @app.context_processor
+    def _helpers() -> dict[str, Any]:
+        # for every template, so plugin pages that extend portal/base.html have them too
+        lang = page_lang() if request else "de"
+
+        def t(key: str, **values: Any) -> str:
+            return translate(key, lang, **values)
+
+        return {
+            "t": t,
+            "asset": asset,
+            "page_url": lambda endpoint, **v: page_url(endpoint, lang, **v),
+            "switch_language_url": switch_language_url,
+            "portal": _platform().settings.portal,
+            "region": _platform().region,
+            "other_languages": [code for code in languages() if code != lang],
+            "strings_json": Markup(
+                json.dumps(STRINGS[lang], ensure_ascii=False).replace("<", "\\u003c")
+            ),
+        }
