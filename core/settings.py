@@ -336,4 +336,3 @@ def settings_markdown() -> str:
         shown = f"`{default!r}`".replace("|", "\\|")
         lines.append(f"| `{key}` | {type_name} | {shown} | {text} |")
     return "\n".join(lines) + "\n"
-
