@@ -1,0 +1,16 @@
+"""childcare: Kitas and company childcare as a search layer.
+
+Imports Kitas from GeoJSON, CSV (configurable column mapping) and OpenStreetMap extracts
+(``regiokarte childcare import FILE``), shows them as a map layer with a list and detail pages,
+adds the filters "Kita within N km of the employer" (by age group and opening hours) and
+"employer supports childcare", lists the nearest Kitas on company profiles and declares the
+company questionnaire section on childcare as data. Written only against core's hooks and
+public API; see README.md in this folder.
+"""
+
+from __future__ import annotations
+
+from plugins.childcare.hooks import *  # noqa: F403 - the hook implementations
+from plugins.childcare.hooks import MANIFEST
+
+__all__ = ["MANIFEST"]

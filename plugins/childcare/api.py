@@ -1,0 +1,245 @@
+"""The JSON API under ``/api/v1/childcare`` (a flask-smorest blueprint the web app mounts)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from core import InvalidQuery, NotFound
+from core.persistence.companies import get_company
+from plugins.childcare import repository as repo
+from plugins.childcare.hooks import service_for
+from plugins.childcare.model import AGE_CODES
+from plugins.childcare.profile import support_lines
+from plugins.childcare.questionnaire import EXTENSION, childcare_section, offers_of
+from plugins.childcare.settings import parse_clock
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["make_api_blueprint", "parse_box", "parse_point"]
+
+LANGS = ("de", "en")
+
+
+def parse_box(text: str | None) -> tuple[float, float, float, float] | None:
+    """``west,south,east,north`` in degrees, or None."""
+    if not text:
+        return None
+    try:
+        parts = [float(p) for p in text.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 4 or not (parts[0] <= parts[2] and parts[1] <= parts[3]):
+        raise InvalidQuery(
+            f"bbox={text!r} is malformed; use west,south,east,north in degrees.",
+            {"bbox": ["use west,south,east,north"]},
+        )
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def parse_point(text: str | None) -> tuple[float, float] | None:
+    """``lat,lon`` in degrees, or None."""
+    if not text:
+        return None
+    try:
+        lat, lon = (float(p) for p in text.split(","))
+    except ValueError:
+        lat = lon = float("nan")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidQuery(
+            f"near={text!r} is malformed; use lat,lon in degrees such as 51.61,7.19.",
+            {"near": ["use lat,lon"]},
+        )
+    return lat, lon
+
+
+def _clock(text: str | None) -> int | None:
+    if not text:
+        return None
+    try:
+        return parse_clock(text)
+    except ValueError:
+        raise InvalidQuery(
+            f"open_until={text!r} is no time of day; use HH:MM such as 17:00.",
+            {"open_until": ["use HH:MM"]},
+        ) from None
+
+
+class LangArgs(ma.Schema):
+    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
+
+
+class KitaListArgs(LangArgs):
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Words in name, operator, town, district or concept."},
+    )
+    age = fields.String(
+        validate=validate.OneOf(AGE_CODES),
+        metadata={"description": "Age group served: u3, 3to6 or school."},
+    )
+    open_until = fields.String(
+        metadata={"description": "Open until at least this time on working days (HH:MM)."}
+    )
+    town = fields.String(validate=validate.Length(max=100))
+    bbox = fields.String(metadata={"description": "west,south,east,north in degrees."})
+    near = fields.String(
+        metadata={"description": "lat,lon: sort by distance (and limit with radius_km)."}
+    )
+    radius_km = fields.Float(
+        validate=validate.Range(min=0.01, max=100),
+        metadata={"description": "With near: only Kitas within this distance."},
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class KitaSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    source = fields.String(required=True)
+    source_id = fields.String(required=True)
+    name = fields.String(required=True)
+    operator = fields.String(required=True)
+    address = fields.String(required=True)
+    street = fields.String(required=True)
+    postcode = fields.String(required=True)
+    town = fields.String(required=True)
+    district = fields.String(required=True)
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+    age_groups = fields.List(fields.String(), required=True)
+    places = fields.Integer(allow_none=True, required=True)
+    opening_hours = fields.String(required=True)
+    opens = fields.String(allow_none=True, required=True, metadata={"description": "HH:MM"})
+    closes = fields.String(allow_none=True, required=True, metadata={"description": "HH:MM"})
+    concept = fields.String(required=True)
+    languages = fields.List(fields.String(), required=True)
+    inclusion = fields.Boolean(allow_none=True, required=True)
+    lunch = fields.Boolean(allow_none=True, required=True)
+    phone = fields.String(required=True)
+    email = fields.String(required=True)
+    website = fields.String(required=True)
+    notes = fields.String(required=True)
+    extra = fields.Dict(required=True)
+    distance_m = fields.Float(metadata={"description": "From near (or the company)."})
+
+
+class KitaListSchema(ma.Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    items = fields.List(fields.Nested(KitaSchema), required=True)
+
+
+class CompanyChildcareSchema(ma.Schema):
+    company_id = fields.Integer(required=True)
+    offers = fields.List(fields.String(), required=True)
+    offer_labels = fields.List(fields.String(), required=True)
+    answers = fields.Dict(required=True)
+    radius_km = fields.Float(
+        required=True, metadata={"description": "Kitas are listed up to this distance."}
+    )
+    kitas = fields.List(fields.Nested(KitaSchema), required=True)
+
+
+def make_api_blueprint(platform: Platform) -> Blueprint:
+    """The childcare API blueprint, bound to ``platform``."""
+    blp = Blueprint(
+        "childcare",
+        __name__,
+        url_prefix="/api/v1/childcare",
+        description="Kinderbetreuung: Kitas, Kitas in der Nähe von Arbeitgebern (childcare).",
+    )
+    service = service_for(platform)
+
+    @blp.route("/kitas")
+    class Kitas(MethodView):
+        @blp.arguments(KitaListArgs, location="query")
+        @blp.response(200, KitaListSchema)
+        def get(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Kitas by age group, opening hours, place and text, by distance or name."""
+            near = parse_point(args.get("near"))
+            if args.get("radius_km") is not None and near is None:
+                raise InvalidQuery("radius_km needs near=lat,lon.", {"radius_km": ["needs near"]})
+            rows, distance = service.select(
+                q=args.get("q", ""),
+                age=args.get("age"),
+                open_until=_clock(args.get("open_until")),
+                town=args.get("town", ""),
+                bbox=parse_box(args.get("bbox")),
+                near=near,
+                radius_km=args.get("radius_km"),
+            )
+            page, per_page = args["page"], args["per_page"]
+            state = service.state()
+            items = []
+            for row in rows[(page - 1) * per_page : page * per_page]:
+                item = state.kitas[row].to_dict()
+                if distance is not None:
+                    item["distance_m"] = round(float(distance[row]), 1)
+                items.append(item)
+            return {"total": len(rows), "page": page, "per_page": per_page, "items": items}
+
+    @blp.route("/kitas/<int:kita_id>")
+    class KitaDetail(MethodView):
+        @blp.arguments(LangArgs, location="query")
+        @blp.response(200, KitaSchema)
+        def get(self, args: dict[str, Any], kita_id: int) -> dict[str, Any]:
+            """One Kita."""
+            kita = service.kita(kita_id)
+            if kita is None:
+                raise NotFound(f"There is no Kita with id {kita_id}.")
+            return kita.to_dict()
+
+    @blp.route("/companies/<int:company_id>")
+    class CompanyChildcare(MethodView):
+        @blp.arguments(LangArgs, location="query")
+        @blp.response(200, CompanyChildcareSchema)
+        def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
+            """A company's childcare offers and the Kitas near it."""
+            with platform.session() as session:
+                company = get_company(session, company_id, public_only=True)
+            answers = dict(company.extensions.get(EXTENSION) or {})
+            radius = service.settings.nearby_km
+            kitas = []
+            if company.location is not None:
+                near = service.nearest(
+                    company.location.lat,
+                    company.location.lon,
+                    limit=service.settings.profile_kitas,
+                    radius_km=radius,
+                )
+                kitas = [n.as_dict() for n in near]
+            return {
+                "company_id": company_id,
+                "offers": list(offers_of(answers)),
+                "offer_labels": support_lines(answers, args["lang"]),
+                "answers": answers,
+                "radius_km": radius,
+                "kitas": kitas,
+            }
+
+    @blp.route("/questionnaire")
+    class Questionnaire(MethodView):
+        @blp.response(200)
+        def get(self) -> dict[str, Any]:
+            """The childcare section of the company questionnaire (as data)."""
+            return childcare_section().as_dict()
+
+    @blp.route("/imports")
+    class Imports(MethodView):
+        @blp.response(200)
+        def get(self) -> dict[str, Any]:
+            """The Kita data sets and the last imports with their reports."""
+            with platform.session() as session:
+                return {
+                    "sources": repo.sources(session),
+                    "imports": repo.list_imports(session),
+                }
+
+    return blp

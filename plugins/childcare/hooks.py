@@ -1,0 +1,236 @@
+"""The childcare plugin's hook implementations: filters, layer, migrations, commands, web,
+profile section."""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core import (
+    BBox,
+    Choice,
+    Feature,
+    FilterKind,
+    FilterSpec,
+    Layer,
+    PluginError,
+    PluginManifest,
+    hookimpl,
+    point_feature,
+)
+from core import hookspecs as _hookspecs
+from plugins.childcare.model import format_clock
+from plugins.childcare.questionnaire import OFFERS, apply_answers, childcare_section
+from plugins.childcare.service import ChildcareService
+from plugins.childcare.settings import ChildcareSettings
+
+if TYPE_CHECKING:
+    from core import Company, Platform
+    from core.profile import ProfileSection
+
+__all__ = [
+    "LAYER_ID",
+    "MANIFEST",
+    "profile_sections",
+    "register_blueprints",
+    "register_commands",
+    "register_filters",
+    "register_layers",
+    "register_migrations",
+    "service_for",
+]
+
+MANIFEST = PluginManifest(
+    name="childcare",
+    title_de="Kinderbetreuung",
+    title_en="Childcare",
+    version="0.1.0",
+    settings=ChildcareSettings,
+    description=(
+        "Kitas as a map layer (GeoJSON, CSV and OpenStreetMap import), 'Kita within N km' and "
+        "company childcare filters, nearest Kitas on profiles, questionnaire section as data."
+    ),
+)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+LAYER_ID = "childcare_kitas"
+
+_services: weakref.WeakKeyDictionary[Any, ChildcareService] = weakref.WeakKeyDictionary()
+
+
+def service_for(platform: Platform) -> ChildcareService:
+    """The platform's childcare service (one per platform, made on first use); invalid
+    settings stop the start with one message naming each key."""
+    service = _services.get(platform)
+    if service is None:
+        settings = platform.plugin_settings("childcare") or ChildcareSettings()
+        problems = settings.problems()
+        if problems:
+            raise PluginError(
+                "The plugin configuration is invalid:\n- "
+                + "\n- ".join(f"plugin 'childcare': plugins.childcare.{p}" for p in problems),
+                {"plugins": [f"plugins.childcare.{p}" for p in problems]},
+            )
+        service = _services[platform] = ChildcareService(platform, settings)
+    return service
+
+
+@hookimpl
+def register_migrations(platform: Platform) -> list[str]:
+    return [str(MIGRATIONS)]
+
+
+@hookimpl
+def register_filters(platform: Platform) -> list[FilterSpec]:
+    service = service_for(platform)
+    offers = tuple(Choice(code, de, en) for code, de, en in OFFERS)
+    radii = ", ".join(f"{r:g}" for r in service.settings.radii_km)
+    return [
+        FilterSpec(
+            "childcare_kita",
+            "Kita in der Nähe des Arbeitgebers",
+            "Kita near the employer",
+            FilterKind.MULTICHOICE,
+            column=service.kita_column,
+            choices=service.kita_choices(),
+            match="all",
+            help_de=(
+                f"Eine Kita im Umkreis von {radii} km (Luftlinie), wahlweise für eine "
+                "Altersgruppe oder mit Öffnungszeit bis mindestens ... Uhr an allen Werktagen. "
+                "Alle gewählten Bedingungen müssen erfüllt sein (z. B. für zwei Kinder)."
+            ),
+            help_en=(
+                f"A Kita within {radii} km (straight line), optionally for an age group or "
+                "open until at least ... on every working day. Every chosen condition must hold "
+                "(e.g. for two children)."
+            ),
+            plugin="childcare",
+            group="childcare",
+        ),
+        FilterSpec(
+            "childcare_kita_km",
+            "Nächste Kita (km)",
+            "Nearest Kita (km)",
+            FilterKind.RANGE,
+            column=service.nearest_km_column,
+            facet=False,
+            single="max",
+            unit="km",
+            minimum=0,
+            maximum=100,
+            help_de="Luftlinie vom Arbeitgeber zur nächsten Kita, z. B. 1.5.",
+            help_en="Straight-line distance from the employer to the nearest Kita, e.g. 1.5.",
+            plugin="childcare",
+            group="childcare",
+        ),
+        FilterSpec(
+            "childcare_support",
+            "Arbeitgeber unterstützt bei der Kinderbetreuung",
+            "Employer supports childcare",
+            FilterKind.BOOL,
+            column=service.support_column,
+            help_de="Betriebskita, Belegplätze, Zuschuss, Ferien- oder Notfallbetreuung.",
+            help_en="Company Kita, reserved places, allowance, holiday or emergency care.",
+            plugin="childcare",
+            group="family",
+        ),
+        FilterSpec(
+            "childcare_offer",
+            "Kinderbetreuung durch den Arbeitgeber",
+            "Childcare offered by the employer",
+            FilterKind.MULTICHOICE,
+            column=service.offer_column,
+            choices=offers,
+            match="all",
+            help_de="Alle gewählten Angebote müssen vorhanden sein.",
+            help_en="Every chosen offer must be there.",
+            plugin="childcare",
+            group="family",
+        ),
+    ]
+
+
+def kita_feature(kita: Any, lang: str) -> Feature:
+    """A Kita as a GeoJSON feature for the map (popup data and the detail page URL)."""
+    return point_feature(
+        f"kita-{kita.id}",
+        kita.lat,
+        kita.lon,
+        {
+            "kita_id": kita.id,
+            "name": kita.name,
+            "operator": kita.operator,
+            "address": kita.address,
+            "age_groups": list(kita.age_groups),
+            "places": kita.places,
+            "opening_hours": kita.opening_hours,
+            "closes": format_clock(kita.closes) or None,
+            "url": f"/kitas/{kita.id}" + ("?lang=en" if lang == "en" else ""),
+        },
+    )
+
+
+@hookimpl
+def register_layers(platform: Platform) -> list[Layer]:
+    service = service_for(platform)
+
+    def features(bbox: BBox | None, lang: str) -> list[Feature]:
+        box = None if bbox is None else (bbox.west, bbox.south, bbox.east, bbox.north)
+        return [kita_feature(k, lang) for k in service.in_box(box)]
+
+    return [
+        Layer(
+            LAYER_ID,
+            "Kitas",
+            "Childcare (Kitas)",
+            features,
+            plugin="childcare",
+            marker=service.settings.marker,
+            attribution=service.settings.attribution,
+        )
+    ]
+
+
+@hookimpl
+def register_commands(platform: Platform) -> list[Any]:
+    from plugins.childcare.cli import childcare_group
+
+    return [childcare_group(platform)]
+
+
+@hookimpl
+def register_blueprints(platform: Platform) -> list[Any]:
+    from plugins.childcare.api import make_api_blueprint
+    from plugins.childcare.pages import make_pages_blueprint
+
+    return [make_api_blueprint(platform), make_pages_blueprint(platform)]
+
+
+@hookimpl
+def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
+    from plugins.childcare.profile import profile_section
+
+    section = profile_section(service_for(platform), company, lang)
+    return [section] if section is not None else []
+
+
+def questionnaire_sections() -> list[Any]:
+    """The plugin's questionnaire sections (for ``register_questionnaire_sections``)."""
+    return [childcare_section()]
+
+
+if hasattr(_hookspecs, "register_questionnaire_sections"):
+    # core's questionnaire framework takes the section as data; ``apply`` stores the answers
+    # through apply_answers, which also keeps core's work-family code in step
+
+    @hookimpl
+    def register_questionnaire_sections(platform: Platform) -> list[Any]:
+        from core.questionnaire import section_from_data
+
+        return [
+            section_from_data(section.as_dict(), plugin="childcare", apply=apply_answers, order=60)
+            for section in questionnaire_sections()
+        ]
+
+    __all__ += ["register_questionnaire_sections"]

@@ -1,0 +1,889 @@
+"""Kita import files: GeoJSON, CSV (with a configurable column mapping) and OpenStreetMap.
+
+Importing runs in three steps:
+
+1. read the file into records (one per GeoJSON feature, CSV row or OSM object), each with its
+   position (``feature 3``, ``line 14``, ``way/123``); problems of the file itself (not
+   UTF-8 or Windows-1252, not GeoJSON, a projected CRS, no name column) stop here;
+2. turn every record into a ``Kita`` (``kita_from_columns`` / ``kita_from_osm``); a record
+   that cannot be one (no name, no location, an id used twice) is rejected with its reason;
+   values that cannot be read (opening hours, places) are kept as text and reported;
+3. inside the caller's transaction, make the Kitas of the data set (the *source*) those of
+   the file: new ids are added, changed ones updated, missing ones removed (``prune``).
+
+By default any rejected record aborts the import and nothing changes (``ImportError_`` names
+every problem with its position); ``skip_invalid`` imports the rest and reports the rejects.
+The mapping of columns to fields and the OSM tags read are documented in the plugin's README.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrs import define, field, frozen
+
+from core import Address, GeocodingError, ImportError_, slugify
+from core.geocoding import postcode_places
+from plugins.childcare import repository as repo
+from plugins.childcare.model import (
+    Kita,
+    age_groups_from_range,
+    age_groups_from_text,
+    parse_bool,
+    parse_int,
+    parse_opening_hours,
+    split_list,
+)
+from plugins.childcare.settings import ColumnMapping
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core.geocoding import Geocoder
+
+__all__ = [
+    "FORMATS",
+    "ImportReport",
+    "Problem",
+    "Record",
+    "default_source",
+    "detect_format",
+    "fold_column",
+    "import_file",
+    "kita_from_columns",
+    "kita_from_osm",
+    "read_csv",
+    "read_geojson",
+    "read_osm",
+    "read_records",
+]
+
+FORMATS = ("geojson", "csv", "osm")
+_SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".osm": "osm",
+    ".pbf": "osm",
+    ".o5m": "osm",
+    ".opl": "osm",
+    ".bz2": "osm",
+    ".gz": "osm",
+}
+#: GeoJSON coordinate systems that are WGS84 longitude/latitude.
+_WGS84 = ("crs84", "4326", "wgs84", "wgs 84")
+#: OSM tags that make an object a Kita.
+OSM_TAGS = (("amenity", "kindergarten"), ("amenity", "childcare"))
+MAX_PROBLEMS_IN_MESSAGE = 50
+
+
+@frozen
+class Problem:
+    """A problem of one record (or the file), with where it is."""
+
+    position: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.message}"
+
+
+@frozen
+class Record:
+    """One Kita as read from a file, before checking.
+
+    ``values`` maps folded column names (CSV, GeoJSON properties) or OSM tags to raw values;
+    ``names`` keeps the original column names. ``lat``/``lon`` come from the geometry.
+    """
+
+    position: str
+    values: Mapping[str, Any]
+    lat: float | None = None
+    lon: float | None = None
+    native_id: str = ""
+    names: Mapping[str, str] = field(factory=dict)
+    problem: str = ""
+
+
+@define
+class ImportReport:
+    """What an import did: counts, and every rejected record and warning with its position."""
+
+    file_name: str
+    format: str
+    source: str
+    sha256: str = ""
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rejected: list[Problem] = field(factory=list)
+    warnings: list[Problem] = field(factory=list)
+    notes: list[str] = field(factory=list)
+    dry_run: bool = False
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file_name": self.file_name,
+            "format": self.format,
+            "source": self.source,
+            "sha256": self.sha256,
+            "total": self.total,
+            "imported": self.imported,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "rejected": [{"position": p.position, "reason": p.message} for p in self.rejected],
+            "warnings": [{"position": p.position, "message": p.message} for p in self.warnings],
+            "notes": list(self.notes),
+            "dry_run": self.dry_run,
+        }
+
+    def format_text(self) -> str:
+        """The report for the command line (German first, English second)."""
+        lines = [
+            f"{self.file_name} ({self.format}, Quelle/source {self.source!r}): "
+            f"{self.total} Einträge/records",
+            f"  neu/created {self.created}, geändert/updated {self.updated}, "
+            f"unverändert/unchanged {self.unchanged}, entfernt/removed {self.removed}, "
+            f"abgelehnt/rejected {len(self.rejected)}",
+        ]
+        if self.dry_run:
+            lines.append("  Probelauf, nichts gespeichert / dry run, nothing saved")
+        lines += [f"  Hinweis/note: {n}" for n in self.notes]
+        lines += [f"  abgelehnt/rejected {p}" for p in self.rejected]
+        lines += [f"  Warnung/warning {p}" for p in self.warnings]
+        return "\n".join(lines)
+
+
+# --- reading files -------------------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def fold_column(name: str) -> str:
+    """A column name as mapped: lower case, umlauts folded, other characters as ``_``."""
+    text = str(name).strip().casefold().translate(_UMLAUTS)
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def detect_format(path: Path) -> str:
+    """The format by the file name (``.geojson``, ``.csv``, ``.osm``, ``.osm.pbf``, ...)."""
+    suffix = path.suffix.lower()
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    raise ImportError_(
+        f"The format of {path.name!r} is unknown; name the file .geojson, .csv, .osm or "
+        f".osm.pbf, or give the format ({', '.join(FORMATS)}).",
+        {"file": ["unknown format"]},
+    )
+
+
+def _file_error(path: Path, message: str) -> ImportError_:
+    return ImportError_(f"{path.name}: {message}", {"file": [message]})
+
+
+def _folded(properties: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    for key, value in properties.items():
+        folded = fold_column(key)
+        if folded and folded not in values:
+            values[folded] = value
+            names[folded] = str(key)
+    return values, names
+
+
+def _centroid(geometry: Mapping[str, Any]) -> tuple[float, float] | None:
+    """(lon, lat) of a Point, or the mean of the outer rings' vertices of (Multi)Polygons."""
+    kind = geometry.get("type")
+    coords = geometry.get("coordinates")
+    try:
+        if kind == "Point":
+            return float(coords[0]), float(coords[1])  # type: ignore[index]
+        if kind == "MultiPoint" and len(coords) == 1:  # type: ignore[arg-type]
+            return float(coords[0][0]), float(coords[0][1])  # type: ignore[index]
+        rings: list[Any] = []
+        if kind == "Polygon":
+            rings = [coords[0]]  # type: ignore[index]
+        elif kind == "MultiPolygon":
+            rings = [polygon[0] for polygon in coords]  # type: ignore[union-attr]
+        points = [(float(p[0]), float(p[1])) for ring in rings for p in ring[:-1]]
+        if points:
+            return (
+                sum(p[0] for p in points) / len(points),
+                sum(p[1] for p in points) / len(points),
+            )
+    except (TypeError, ValueError, IndexError):
+        return None
+    return None
+
+
+def read_geojson(path: Path) -> tuple[list[Record], list[str]]:
+    """Records of a GeoJSON FeatureCollection (WGS84), one per feature."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise _file_error(path, f"the file is not UTF-8 (byte {exc.start}).") from None
+    except json.JSONDecodeError as exc:
+        raise _file_error(
+            path, f"the file is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise _file_error(path, "the file is no GeoJSON FeatureCollection.")
+    crs = data.get("crs")
+    if isinstance(crs, dict):
+        name = str((crs.get("properties") or {}).get("name", "")).casefold()
+        if name and not any(w in name for w in _WGS84):
+            raise _file_error(
+                path,
+                f"its coordinate system is {name!r}; convert it to WGS84 (EPSG:4326) first, "
+                "e.g. with ogr2ogr -t_srs EPSG:4326.",
+            )
+    features = data.get("features")
+    if not isinstance(features, list):
+        raise _file_error(path, "its 'features' member is not a list.")
+    records = []
+    for number, feature in enumerate(features, start=1):
+        position = f"feature {number}"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            records.append(Record(position, {}, problem="it is no GeoJSON Feature"))
+            continue
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            records.append(Record(position, {}, problem="its properties are no object"))
+            continue
+        values, names = _folded(properties)
+        lon = lat = None
+        geometry = feature.get("geometry")
+        if isinstance(geometry, dict):
+            point = _centroid(geometry)
+            if point is None:
+                records.append(
+                    Record(
+                        position,
+                        values,
+                        names=names,
+                        problem=f"its geometry ({geometry.get('type')}) has no usable point",
+                    )
+                )
+                continue
+            lon, lat = point
+        native = feature.get("id")
+        records.append(
+            Record(
+                position,
+                values,
+                lat,
+                lon,
+                native_id="" if native is None else str(native),
+                names=names,
+            )
+        )
+    return records, []
+
+
+def _decode(path: Path) -> tuple[str, list[str]]:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        # municipal exports from spreadsheets are often Windows-1252
+        return raw.decode("cp1252", errors="strict"), ["the file was read as Windows-1252"]
+
+
+def read_csv(path: Path) -> tuple[list[Record], list[str]]:
+    """Records of a CSV file (delimiter ',', ';', tab or '|', detected), one per row."""
+    try:
+        text, notes = _decode(path)
+    except UnicodeDecodeError as exc:
+        raise _file_error(
+            path, f"the file is neither UTF-8 nor Windows-1252 (byte {exc.start})."
+        ) from None
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+        first = sample.splitlines()[0] if sample else ""
+        if first.count(";") > first.count(","):
+            dialect = type("semicolon", (csv.excel,), {"delimiter": ";"})
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise _file_error(path, "the file is empty.") from None
+    except csv.Error as exc:
+        raise _file_error(path, f"line 1: {exc}.") from None
+    folded = [fold_column(h) for h in header]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(folded):
+        if name and name in seen:
+            raise _file_error(
+                path,
+                f"the columns {header[seen[name]]!r} and {header[i]!r} have the same name.",
+            )
+        seen[name] = i
+    records = []
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _file_error(path, f"line {start}: {exc}.") from None
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        position = f"line {start}"
+        if len(row) != len(header):
+            records.append(
+                Record(
+                    position,
+                    {},
+                    problem=f"it has {len(row)} fields, the header has {len(header)}",
+                )
+            )
+            continue
+        values = {f: v for f, v in zip(folded, row, strict=True) if f}
+        names = {f: h for f, h in zip(folded, header, strict=True) if f}
+        records.append(Record(position, values, names=names))
+    return records, notes
+
+
+def _osm_position(obj: Any) -> str:
+    kind = {"n": "node", "w": "way", "r": "relation", "a": "area"}[obj.type_str()]
+    return f"{kind}/{obj.id}"
+
+
+def read_osm(path: Path) -> tuple[list[Record], list[str]]:
+    """Records of an OSM extract (.osm XML, .osm.pbf, ...): every node, way and multipolygon
+    relation tagged amenity=kindergarten or amenity=childcare; ways and relations are placed at
+    the mean of their (outer) vertices."""
+    import osmium
+
+    records: list[Record] = []
+    relation_ids: set[int] = set()
+    try:
+        processor = (
+            osmium.FileProcessor(str(path))
+            .with_locations()
+            .with_areas(osmium.filter.TagFilter(*OSM_TAGS))
+            .with_filter(osmium.filter.TagFilter(*OSM_TAGS))
+        )
+        for obj in processor:
+            tags = {tag.k: tag.v for tag in obj.tags}
+            if obj.is_node():
+                location = obj.location
+                if not location.valid():
+                    records.append(
+                        Record(_osm_position(obj), tags, problem="it has no valid location")
+                    )
+                    continue
+                records.append(
+                    Record(_osm_position(obj), tags, location.lat, location.lon, f"node/{obj.id}")
+                )
+            elif obj.is_way():
+                points = [(n.location.lat, n.location.lon) for n in obj.nodes if n.location.valid()]
+                if obj.is_closed() and len(points) > 1:
+                    points = points[:-1]
+                position = _osm_position(obj)
+                if not points:
+                    records.append(
+                        Record(position, tags, problem="its nodes are missing from the extract")
+                    )
+                    continue
+                lat = sum(p[0] for p in points) / len(points)
+                lon = sum(p[1] for p in points) / len(points)
+                records.append(Record(position, tags, lat, lon, position))
+            elif obj.is_area() and not obj.from_way():
+                relation = obj.orig_id()
+                if relation in relation_ids:
+                    continue
+                relation_ids.add(relation)
+                points = [
+                    (n.lat, n.lon)
+                    for ring in obj.outer_rings()
+                    for n in list(ring)[:-1]
+                    if n.location.valid()
+                ]
+                position = f"relation/{relation}"
+                if not points:
+                    records.append(Record(position, tags, problem="its outline is incomplete"))
+                    continue
+                lat = sum(p[0] for p in points) / len(points)
+                lon = sum(p[1] for p in points) / len(points)
+                records.append(Record(position, tags, lat, lon, position))
+    except RuntimeError as exc:
+        raise _file_error(path, f"it is no readable OSM file: {exc}") from None
+    return records, []
+
+
+def read_records(path: Path, fmt: str) -> tuple[list[Record], list[str]]:
+    readers: dict[str, Callable[[Path], tuple[list[Record], list[str]]]] = {
+        "geojson": read_geojson,
+        "csv": read_csv,
+        "osm": read_osm,
+    }
+    if fmt not in readers:
+        raise ImportError_(
+            f"{fmt!r} is no import format; formats are: {', '.join(FORMATS)}.",
+            {"format": ["unknown format"]},
+        )
+    if not path.is_file():
+        raise ImportError_(f"The file {str(path)!r} does not exist.", {"file": ["not found"]})
+    return readers[fmt](path)
+
+
+# --- records to Kitas ------------------------------------------------------------------------
+
+
+class _Fields:
+    """Looks up Kita fields in a record through the column mapping."""
+
+    def __init__(self, mapping: ColumnMapping, columns: Iterable[str]) -> None:
+        present = set(columns)
+        self.columns: dict[str, list[str]] = {
+            name: [c for c in (fold_column(x) for x in candidates) if c in present]
+            for name, candidates in mapping.fields().items()
+        }
+
+    def column(self, name: str) -> str | None:
+        found = self.columns.get(name) or []
+        return found[0] if found else None
+
+    def used(self) -> set[str]:
+        return {c for columns in self.columns.values() for c in columns}
+
+    def value(self, record: Record, name: str) -> Any:
+        column = self.column(name)
+        if column is None:
+            return None
+        value = record.values.get(column)
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def text(self, record: Record, name: str) -> str:
+        value = self.value(record, name)
+        return "" if value is None else str(value).strip()
+
+    def any_yes(self, record: Record, name: str) -> bool | None:
+        """Whether any mapped column of ``name`` says yes (None if all are empty)."""
+        answers = [parse_bool(record.values.get(c)) for c in self.columns.get(name) or []]
+        known = [a for a in answers if a is not None]
+        return any(known) if known else None
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return json.loads(json.dumps(value, default=str))
+
+
+def _derived_id(name: str, street: str, postcode: str) -> str:
+    text = "|".join(fold_column(v) for v in (name, street, postcode))
+    return "derived:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]  # noqa: S324
+
+
+@define
+class _Context:
+    source: str
+    geocoder: Geocoder | None
+    warnings: list[Problem]
+
+
+def _complete(record: Record, values: dict[str, Any], context: _Context) -> dict[str, Any] | str:
+    """Town from the postcode, location from the geocoder; a str is the reason to reject."""
+    postcode = values.get("postcode", "")
+    if not values.get("town") and re.fullmatch(r"\d{5}", postcode or ""):
+        places = postcode_places().get(postcode)
+        if places:
+            values["town"] = places[0]
+        else:
+            context.warnings.append(
+                Problem(record.position, f"postcode {postcode} is unknown; no town")
+            )
+    if values.get("lat") is None or values.get("lon") is None:
+        if context.geocoder is None or not postcode:
+            return "it has no location (no geometry, no coordinates, no postcode)"
+        try:
+            where = context.geocoder.locate(
+                Address(street=values.get("street", ""), postcode=postcode)
+            )
+        except (GeocodingError, ValueError) as exc:
+            return f"it has no location and its postcode cannot be placed: {exc}"
+        values["lat"], values["lon"] = where.lat, where.lon
+        context.warnings.append(
+            Problem(record.position, "no coordinates; placed at its postcode's centre")
+        )
+    return values
+
+
+def _hours(record: Record, text: str, context: _Context) -> tuple[int | None, int | None]:
+    if not text:
+        return None, None
+    hours = parse_opening_hours(text)
+    if hours is None:
+        context.warnings.append(
+            Problem(record.position, f"opening hours {text!r} not understood; kept as text")
+        )
+        return None, None
+    return hours.opens, hours.closes
+
+
+def _build(record: Record, values: dict[str, Any]) -> Kita | str:
+    try:
+        kita = Kita(**values)
+    except (TypeError, ValueError) as exc:
+        return str(exc)
+    problems = kita.problems()
+    return "; ".join(problems) if problems else kita
+
+
+def kita_from_columns(record: Record, fields: _Fields, context: _Context) -> Kita | str:
+    """A Kita from a GeoJSON feature or CSV row through the column mapping; a str is the reason
+    to reject the record."""
+    if record.problem:
+        return record.problem
+    f = fields
+    street = f.text(record, "street")
+    number = f.text(record, "housenumber")
+    if number and number not in street:
+        street = f"{street} {number}".strip()
+    lat, lon = record.lat, record.lon
+    if lat is None or lon is None:
+        lat, lon = _number(f.value(record, "lat")), _number(f.value(record, "lon"))
+        if (f.value(record, "lat") is not None and lat is None) or (
+            f.value(record, "lon") is not None and lon is None
+        ):
+            return (
+                f"its coordinates {f.value(record, 'lat')!r}, {f.value(record, 'lon')!r} "
+                "are no numbers"
+            )
+    if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return f"its coordinates {lat}, {lon} are no WGS84 latitude and longitude"
+    name = f.text(record, "name")
+    postcode = f.text(record, "postcode")
+    if isinstance(f.value(record, "postcode"), int | float):
+        postcode = f"{int(f.value(record, 'postcode')):05d}"
+    source_id = (
+        f.text(record, "id")
+        or record.native_id
+        or (_derived_id(name, street, postcode) if name else "")
+    )
+    ages: set[str] = set()
+    for code, name_ in (("u3", "age_under3"), ("3to6", "age_3_6"), ("school", "age_school")):
+        if f.any_yes(record, name_):
+            ages.add(code)
+    text_ages = f.text(record, "age_groups")
+    if text_ages:
+        parsed = age_groups_from_text(text_ages)
+        if parsed is None:
+            context.warnings.append(
+                Problem(record.position, f"age groups {text_ages!r} not understood")
+            )
+        else:
+            ages.update(parsed)
+    places_raw = f.value(record, "places")
+    places = parse_int(places_raw)
+    if places_raw is not None and places is None:
+        context.warnings.append(
+            Problem(record.position, f"number of places {places_raw!r} is no number")
+        )
+    hours_text = f.text(record, "opening_hours")
+    opens, closes = _hours(record, hours_text, context)
+    used = f.used()
+    extra = {
+        record.names.get(k, k): _jsonable(v)
+        for k, v in record.values.items()
+        if k not in used and v not in (None, "")
+    }
+    values: dict[str, Any] = {
+        "source": context.source,
+        "source_id": source_id,
+        "name": name,
+        "lat": lat,
+        "lon": lon,
+        "operator": f.text(record, "operator"),
+        "street": street,
+        "postcode": postcode,
+        "town": f.text(record, "town"),
+        "district": f.text(record, "district"),
+        "age_groups": tuple(ages),
+        "places": places,
+        "opening_hours": hours_text,
+        "opens": opens,
+        "closes": closes,
+        "concept": f.text(record, "concept"),
+        "languages": split_list(f.value(record, "languages")),
+        "inclusion": f.any_yes(record, "inclusion"),
+        "lunch": f.any_yes(record, "lunch"),
+        "phone": f.text(record, "phone"),
+        "email": f.text(record, "email"),
+        "website": f.text(record, "website"),
+        "notes": f.text(record, "notes"),
+        "extra": extra,
+    }
+    if not name:
+        return (
+            "it has no name (mapped columns: "
+            + (", ".join(fields.columns.get("name") or []) or "none found")
+            + ")"
+        )
+    completed = _complete(record, values, context)
+    if isinstance(completed, str):
+        return completed
+    return _build(record, completed)
+
+
+#: OSM tags read into Kita fields (the rest is kept in ``extra``).
+OSM_FIELDS = {
+    "name": "name",
+    "operator": "operator",
+    "addr:street": "street",
+    "addr:housenumber": "street",
+    "addr:postcode": "postcode",
+    "addr:city": "town",
+    "addr:suburb": "district",
+    "capacity": "places",
+    "opening_hours": "opening_hours",
+    "min_age": "age_groups",
+    "max_age": "age_groups",
+    "description": "concept",
+    "pedagogy": "concept",
+    "language": "languages",
+    "phone": "phone",
+    "contact:phone": "phone",
+    "email": "email",
+    "contact:email": "email",
+    "website": "website",
+    "contact:website": "website",
+    "note": "notes",
+}
+
+
+def kita_from_osm(record: Record, context: _Context) -> Kita | str:
+    """A Kita from an OSM object's tags; a str is the reason to reject it."""
+    if record.problem:
+        return record.problem
+    tags = record.values
+    name = tags.get("name", "").strip()
+    if not name:
+        kind = "Kindergarten" if tags.get("amenity") == "kindergarten" else "Kinderbetreuung"
+        name = f"{kind} ({tags['operator']})" if tags.get("operator") else kind
+        context.warnings.append(Problem(record.position, f"no name; shown as {name!r}"))
+    low, high = _number(tags.get("min_age")), _number(tags.get("max_age"))
+    if low is not None or high is not None:
+        ages: tuple[str, ...] = age_groups_from_range(low, high)
+    elif tags.get("amenity") == "kindergarten":
+        # in Germany amenity=kindergarten without ages is a Kita for 3 to 6
+        ages = ("3to6",)
+    else:
+        ages = ()
+    languages = list(split_list(tags.get("language")))
+    languages += [
+        k.split(":", 1)[1] for k, v in tags.items() if k.startswith("language:") and v == "yes"
+    ]
+    places_raw = tags.get("capacity")
+    places = parse_int(places_raw)
+    if places_raw and places is None:
+        context.warnings.append(Problem(record.position, f"capacity {places_raw!r} is no number"))
+    hours_text = tags.get("opening_hours", "").strip()
+    opens, closes = _hours(record, hours_text, context)
+    street = " ".join(
+        p for p in (tags.get("addr:street", ""), tags.get("addr:housenumber", "")) if p
+    )
+    extra = {
+        k: v
+        for k, v in tags.items()
+        if k not in OSM_FIELDS and not k.startswith("language:") and k != "amenity"
+    }
+    extra["amenity"] = tags.get("amenity", "")
+    values: dict[str, Any] = {
+        "source": context.source,
+        "source_id": record.native_id,
+        "name": name,
+        "lat": record.lat,
+        "lon": record.lon,
+        "operator": tags.get("operator", ""),
+        "street": street,
+        "postcode": tags.get("addr:postcode", ""),
+        "town": tags.get("addr:city", ""),
+        "district": tags.get("addr:suburb", ""),
+        "age_groups": ages,
+        "places": places,
+        "opening_hours": hours_text,
+        "opens": opens,
+        "closes": closes,
+        "concept": tags.get("pedagogy", "") or tags.get("description", ""),
+        "languages": tuple(languages),
+        "inclusion": None,
+        "lunch": None,
+        "phone": tags.get("contact:phone", "") or tags.get("phone", ""),
+        "email": tags.get("contact:email", "") or tags.get("email", ""),
+        "website": tags.get("contact:website", "") or tags.get("website", ""),
+        "notes": tags.get("note", ""),
+        "extra": extra,
+    }
+    completed = _complete(record, values, context)
+    if isinstance(completed, str):
+        return completed
+    return _build(record, completed)
+
+
+# --- the whole import ------------------------------------------------------------------------
+
+
+def default_source(path: Path, fmt: str) -> str:
+    """The data set name used when none is given: ``osm`` for OSM (ids are global there),
+    else the file name without its suffixes."""
+    if fmt == "osm":
+        return "osm"
+    stem = path.name.split(".")[0]
+    return slugify(stem)[:100]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_file(
+    session: Session,
+    path: str | Path,
+    *,
+    mapping: ColumnMapping | None = None,
+    geocoder: Geocoder | None = None,
+    fmt: str | None = None,
+    source: str | None = None,
+    prune: bool = True,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a Kita file into the data set ``source`` inside the caller's transaction.
+
+    Raises ``ImportError_`` (and writes nothing) when the file cannot be read, holds no Kita,
+    or has a rejected record while ``skip_invalid`` is false.
+    """
+    path = Path(path)
+    fmt = fmt or detect_format(path)
+    source = (source or default_source(path, fmt)).strip()
+    if not source or len(source) > 100:
+        raise ImportError_(
+            f"The source name {source!r} must have 1 to 100 characters.",
+            {"source": ["1 to 100 characters"]},
+        )
+    records, notes = read_records(path, fmt)
+    report = ImportReport(
+        file_name=path.name,
+        format=fmt,
+        source=source,
+        sha256=_sha256(path),
+        total=len(records),
+        notes=notes,
+        dry_run=dry_run,
+    )
+    context = _Context(source, geocoder, report.warnings)
+    kitas: list[Kita] = []
+    first_position: dict[str, str] = {}
+    if fmt == "osm":
+        convert: Callable[[Record], Kita | str] = lambda r: kita_from_osm(r, context)  # noqa: E731
+    else:
+        columns = {c for r in records for c in r.values}
+        fields = _Fields(mapping or ColumnMapping(), columns)
+        if records and fields.column("name") is None:
+            shown = ", ".join(sorted({r.names.get(c, c) for r in records for c in r.values}))
+            raise _file_error(
+                path,
+                f"no column holds the Kita's name; columns are: {shown}. Name one in the "
+                "setting plugins.childcare.columns.name.",
+            )
+        if records and fields.column("id") is None:
+            report.notes.append(
+                "no id column found: ids are derived from name, street and postcode (set "
+                "plugins.childcare.columns.id to keep Kitas apart when these change)"
+            )
+        convert = lambda r: kita_from_columns(r, fields, context)  # noqa: E731
+    for record in records:
+        result = convert(record)
+        if isinstance(result, str):
+            report.rejected.append(Problem(record.position, result))
+            continue
+        if result.source_id in first_position:
+            report.rejected.append(
+                Problem(
+                    record.position,
+                    f"its id {result.source_id!r} is used by {first_position[result.source_id]} "
+                    "already",
+                )
+            )
+            continue
+        first_position[result.source_id] = record.position
+        kitas.append(result)
+    if report.rejected and not skip_invalid:
+        shown = report.rejected[:MAX_PROBLEMS_IN_MESSAGE]
+        more = len(report.rejected) - len(shown)
+        raise ImportError_(
+            f"{path.name}: {len(report.rejected)} of {len(records)} records are invalid, "
+            "nothing was imported: "
+            + "; ".join(str(p) for p in shown)
+            + (f"; and {more} more" if more else "")
+            + ". Fix them, or import the rest with --skip-invalid.",
+            {p.position: [p.message] for p in report.rejected},
+        )
+    if not kitas:
+        raise _file_error(path, "it holds no Kita; nothing was imported.")
+    counts = repo.sync_source(session, source, kitas, prune=prune, dry_run=dry_run)
+    report.created, report.updated = counts.created, counts.updated
+    report.unchanged, report.removed = counts.unchanged, counts.removed
+    if not dry_run:
+        data = report.as_dict()
+        repo.record_import(
+            session,
+            {
+                "source": source,
+                "file_name": path.name[:500],
+                "format": fmt,
+                "sha256": report.sha256,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "removed": report.removed,
+                "rejected": len(report.rejected),
+                "report": {k: data[k] for k in ("rejected", "warnings", "notes", "total")},
+            },
+        )
+    return report

@@ -1,0 +1,1 @@
+"""Alembic revisions of the childcare plugin (branch ``childcare``)."""

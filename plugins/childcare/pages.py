@@ -1,0 +1,368 @@
+"""HTML pages: the Kita map with a layer switcher, the Kita list and a page per Kita.
+
+Server-rendered (usable without a script: the list is a full alternative to the map); the map
+script is a static file, so the portal's strict content security policy holds. Templates extend
+the portal's base template by name (``portal/base.html``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from core import GeocodingError, InvalidQuery
+from plugins.childcare.hooks import LAYER_ID, service_for
+from plugins.childcare.model import AGE_GROUPS, format_clock
+from plugins.childcare.profile import distance_text
+from plugins.childcare.settings import parse_clock
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["PAGES_PREFIX", "TEXT", "make_pages_blueprint"]
+
+PAGES_PREFIX = "/kitas"
+PER_PAGE = 50
+
+TEXT: dict[str, dict[str, str]] = {
+    "de": {
+        "title": "Kitas",
+        "intro": "Kindertagesstätten und Horte: Wo Ihre Kinder betreut werden können.",
+        "search": "Suche",
+        "words": "Name, Träger, Ortsteil",
+        "age": "Altersgruppe",
+        "any_age": "alle",
+        "open_until": "Geöffnet bis mindestens",
+        "any_time": "egal",
+        "town": "Ort",
+        "any_town": "alle",
+        "near": "In der Nähe von (PLZ)",
+        "radius": "Umkreis (km)",
+        "show": "Anzeigen",
+        "found": "{n} Kitas gefunden",
+        "none": "Keine Kita passt zu dieser Suche.",
+        "map": "Karte der Kitas",
+        "map_hint": "Ebenen lassen sich oben rechts auf der Karte ein- und ausblenden.",
+        "operator": "Träger",
+        "address": "Adresse",
+        "ages": "Altersgruppen",
+        "places": "Plätze",
+        "hours": "Öffnungszeiten",
+        "concept": "Konzept / Profil",
+        "languages": "Sprachen",
+        "inclusion": "Inklusion / Integrationsplätze",
+        "lunch": "Mittagessen",
+        "phone": "Telefon",
+        "email": "E-Mail",
+        "website": "Website",
+        "notes": "Hinweise",
+        "more": "Weitere Angaben",
+        "source": "Quelle der Daten",
+        "yes": "ja",
+        "no": "nein",
+        "unknown": "keine Angabe",
+        "employers": "Arbeitgeber in der Nähe",
+        "no_employers": "Keine Arbeitgeber im Umkreis von {km} km.",
+        "all_kitas": "Alle Kitas",
+        "previous": "Zurück",
+        "next": "Weiter",
+        "page": "Seite {page} von {pages}",
+        "distance": "Entfernung",
+        "until": "bis {time} Uhr",
+        "not_found": "Diese Kita gibt es nicht (mehr).",
+        "bad_query": "Die Suche ist ungültig: {message}",
+        "straight": "Luftlinie",
+    },
+    "en": {
+        "title": "Kitas (childcare)",
+        "intro": "Day-care centres and after-school care: where your children can be looked after.",
+        "search": "Search",
+        "words": "Name, operator, district",
+        "age": "Age group",
+        "any_age": "all",
+        "open_until": "Open until at least",
+        "any_time": "any time",
+        "town": "Town",
+        "any_town": "all",
+        "near": "Near (postcode)",
+        "radius": "Radius (km)",
+        "show": "Show",
+        "found": "{n} Kitas found",
+        "none": "No Kita matches this search.",
+        "map": "Map of the Kitas",
+        "map_hint": "Switch layers on and off at the top right of the map.",
+        "operator": "Operator",
+        "address": "Address",
+        "ages": "Age groups",
+        "places": "Places",
+        "hours": "Opening hours",
+        "concept": "Concept / profile",
+        "languages": "Languages",
+        "inclusion": "Inclusion places",
+        "lunch": "Lunch",
+        "phone": "Phone",
+        "email": "E-mail",
+        "website": "Website",
+        "notes": "Notes",
+        "more": "More details",
+        "source": "Data source",
+        "yes": "yes",
+        "no": "no",
+        "unknown": "not given",
+        "employers": "Employers nearby",
+        "no_employers": "No employers within {km} km.",
+        "all_kitas": "All Kitas",
+        "previous": "Previous",
+        "next": "Next",
+        "page": "Page {page} of {pages}",
+        "distance": "Distance",
+        "until": "until {time}",
+        "not_found": "This Kita does not exist (any more).",
+        "bad_query": "The search is invalid: {message}",
+        "straight": "straight line",
+    },
+}
+
+MARKER_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="28" height="40" viewBox="0 0 28 40">
+<path d="M14 1C6.8 1 1 6.8 1 14c0 9.6 13 25 13 25s13-15.4 13-25C27 6.8 21.2 1 14 1z"
+ fill="{colour}" stroke="#ffffff" stroke-width="2"/>
+<circle cx="14" cy="10" r="3.4" fill="#ffffff"/>
+<path d="M8.5 22.5c0-3.6 2.5-6.5 5.5-6.5s5.5 2.9 5.5 6.5z" fill="#ffffff"/>
+</svg>
+"""
+
+
+def _csp(tile_url: str) -> str:
+    """The portal's policy: this origin only, plus images from the tile server."""
+    parts = urlsplit(tile_url.replace("{s}", "a"))
+    tiles = ""
+    if parts.scheme in ("http", "https") and parts.netloc and "{" not in parts.netloc:
+        host = parts.netloc
+        if "{s}" in tile_url.split("/")[2]:
+            host = "*." + host.split(".", 1)[1]
+        tiles = f" {parts.scheme}://{host}"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    )
+
+
+def make_pages_blueprint(platform: Platform) -> Blueprint:
+    """The Kita pages (``/kitas``), bound to ``platform``."""
+    blp = Blueprint(
+        "childcare_pages",
+        __name__,
+        url_prefix=PAGES_PREFIX,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/static",
+    )
+    service = service_for(platform)
+    settings = service.settings
+    policy = _csp(platform.settings.map.tile_url)
+
+    def lang() -> str:
+        offered = [x for x in platform.settings.portal.languages if x in TEXT] or ["de"]
+        wanted = request.args.get("lang", "")
+        return wanted if wanted in offered else offered[0]
+
+    def texts(code: str) -> dict[str, str]:
+        return TEXT[code]
+
+    def map_config(code: str, **extra: Any) -> str:
+        data = {
+            "lang": code,
+            "tileUrl": platform.settings.map.tile_url,
+            "attribution": platform.settings.map.tile_attribution,
+            "layers": url_for("layers.Layers", lang=code),
+            "kitaLayer": LAYER_ID,
+            "kitaApi": url_for("childcare.Kitas"),
+            "marker": url_for("childcare_pages.marker"),
+            "markerColor": settings.marker_color,
+            "center": platform.settings.map.center
+            or [platform.region.center.lat, platform.region.center.lon],
+            "zoom": platform.settings.map.zoom or platform.region.zoom,
+            **extra,
+        }
+        return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+    def kita_query(args: Any) -> str:
+        """The list's filters as parameters of /api/v1/childcare/kitas, so the map shows the
+        same Kitas as the list (empty: the map shows the whole layer)."""
+        keys = ("q", "age", "open_until", "town")
+        return urlencode([(k, args[k]) for k in keys if args.get(k)])
+
+    def age_labels(codes: tuple[str, ...], code: str) -> str:
+        return ", ".join(a.label(code) for a in AGE_GROUPS if a.code in codes)
+
+    @blp.after_request
+    def _headers(response: Response) -> Response:
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", policy)
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    @blp.get("/")
+    def kita_list() -> Any:
+        code = lang()
+        t = texts(code)
+        args = request.args
+        problem = ""
+        near = None
+        rows: list[int] = []
+        distance = None
+        radius = settings.default_radius_km
+        try:
+            open_until = parse_clock(args["open_until"]) if args.get("open_until") else None
+        except ValueError:
+            open_until, problem = None, f"open_until={args.get('open_until')!r}"
+        age = args.get("age") or None
+        if age is not None and age not in {a.code for a in AGE_GROUPS}:
+            age, problem = None, f"age={args.get('age')!r}"
+        postcode = args.get("near", "").strip()
+        if args.get("radius_km"):
+            try:
+                radius = min(100.0, max(0.1, float(args["radius_km"].replace(",", "."))))
+            except ValueError:
+                problem = f"radius_km={args.get('radius_km')!r}"
+            if not math.isfinite(radius):
+                radius = settings.default_radius_km
+        if postcode:
+            try:
+                where = platform.locate_postcode(postcode)
+                near = (where.lat, where.lon)
+            except (GeocodingError, InvalidQuery) as exc:
+                problem = exc.message
+        rows, distance = service.select(
+            q=args.get("q", "").strip()[:200],
+            age=age,
+            open_until=open_until,
+            town=args.get("town", "").strip(),
+            near=near,
+            radius_km=radius if near is not None else None,
+        )
+        pages = max(1, math.ceil(len(rows) / PER_PAGE))
+        try:
+            page = min(pages, max(1, int(args.get("page", "1"))))
+        except ValueError:
+            page = 1
+        state = service.state()
+        fit = None
+        if rows:
+            # the map opens on the Kitas found (they may lie outside the region's view)
+            lat, lon = state.lat[rows], state.lon[rows]
+            fit = [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
+        items = []
+        for row in rows[(page - 1) * PER_PAGE : page * PER_PAGE]:
+            kita = state.kitas[row]
+            items.append(
+                {
+                    "kita": kita,
+                    "ages": age_labels(kita.age_groups, code),
+                    "closes": format_clock(kita.closes),
+                    "distance": None
+                    if distance is None
+                    else distance_text(float(distance[row]), code),
+                }
+            )
+
+        def page_link(number: int) -> str:
+            query = [(k, v) for k, v in args.items(multi=True) if k != "page"]
+            query.append(("page", str(number)))
+            return f"{url_for('childcare_pages.kita_list')}?{urlencode(query)}"
+
+        return render_template(
+            "childcare/list.html",
+            lang=code,
+            ct=_translator(t),
+            items=items,
+            total=len(rows),
+            page=page,
+            pages=pages,
+            previous_url=page_link(page - 1) if page > 1 else None,
+            next_url=page_link(page + 1) if page < pages else None,
+            ages=[(a.code, a.label(code)) for a in AGE_GROUPS],
+            closing_times=settings.closing_times,
+            towns=service.towns(),
+            args=args,
+            radius=f"{radius:g}",
+            problem=problem,
+            map_config=map_config(code, fit=fit, kitaQuery=kita_query(args)),
+            lang_query="?lang=en" if code == "en" else "",
+        )
+
+    @blp.get("/<int:kita_id>")
+    def kita_detail(kita_id: int) -> Any:
+        code = lang()
+        t = texts(code)
+        kita = service.kita(kita_id)
+        if kita is None:
+            return (
+                render_template("childcare/not_found.html", lang=code, ct=_translator(t)),
+                404,
+            )
+        radius = settings.default_radius_km
+        query = platform.parse_query(
+            {
+                "near": [f"{kita.lat},{kita.lon}"],
+                "radius_km": [f"{radius:g}"],
+                "sort": ["distance"],
+                "per_page": ["10"],
+            }
+        )
+        result = platform.search(query)
+        employers = [
+            {
+                "name": hit.name,
+                "town": hit.town,
+                "url": f"/unternehmen/{hit.slug}" + ("?lang=en" if code == "en" else ""),
+                "distance": distance_text(hit.distance_m or 0.0, code),
+            }
+            for hit in result.items
+        ]
+
+        def yes_no(value: bool | None) -> str:
+            if value is None:
+                return t["unknown"]
+            return t["yes"] if value else t["no"]
+
+        return render_template(
+            "childcare/detail.html",
+            lang=code,
+            ct=_translator(t),
+            kita=kita,
+            ages=age_labels(kita.age_groups, code),
+            closes=format_clock(kita.closes),
+            inclusion=yes_no(kita.inclusion),
+            lunch=yes_no(kita.lunch),
+            employers=employers,
+            employer_total=result.total,
+            radius=f"{radius:g}",
+            map_config=map_config(code, focus=[kita.lat, kita.lon], focusId=kita.id),
+            lang_query="?lang=en" if code == "en" else "",
+        )
+
+    @blp.get("/marker.svg")
+    def marker() -> Response:
+        """The Kita marker in the configured colour (the map's own marker style)."""
+        body = MARKER_SVG.replace("{colour}", settings.marker_color)
+        response = Response(body, mimetype="image/svg+xml")
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return response
+
+    return blp
+
+
+def _translator(texts: dict[str, str]) -> Any:
+    """``ct(key, **values)`` for the templates (the portal's ``t`` stays the portal's)."""
+
+    def ct(key: str, **values: Any) -> str:
+        return texts[key].format(**values) if values else texts[key]
+
+    return ct

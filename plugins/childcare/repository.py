@@ -1,0 +1,202 @@
+"""Kita repository: functions that take a session and never commit.
+
+Every write raises the plugin's change counter and bumps core's index generation in the same
+transaction, so every process reloads its Kitas and rebuilds its search index (whose company
+columns hold the distances to the nearest Kitas).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from core import NotFound
+from core.persistence.companies import bump_generation
+from plugins.childcare import tables as t
+from plugins.childcare.model import Kita
+
+__all__ = [
+    "SyncCounts",
+    "add_kitas",
+    "count_kitas",
+    "current_version",
+    "delete_kitas",
+    "get_kita",
+    "list_imports",
+    "load_kitas",
+    "record_import",
+    "sources",
+    "sync_source",
+]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def kita_from_row(row: Row[Any] | Any) -> Kita:
+    values = dict(row._mapping)
+    values.pop("created_at", None)
+    values.pop("updated_at", None)
+    values["age_groups"] = tuple(values.get("age_groups") or ())
+    values["languages"] = tuple(values.get("languages") or ())
+    values["extra"] = dict(values.get("extra") or {})
+    return Kita(**values)
+
+
+def changed(session: Session) -> None:
+    """Record that Kitas changed: raise the counter and make every search index rebuild."""
+    moved = session.execute(
+        update(t.state).where(t.state.c.id == 1).values(version=t.state.c.version + 1)
+    )
+    if moved.rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(insert(t.state).values(id=1, version=1))
+    bump_generation(session)
+
+
+def current_version(session: Session) -> int:
+    """The change counter (0 before the first write)."""
+    return int(session.scalar(select(t.state.c.version).where(t.state.c.id == 1)) or 0)
+
+
+def load_kitas(session: Session) -> list[Kita]:
+    """Every Kita, by id."""
+    return [kita_from_row(r) for r in session.execute(select(t.kitas).order_by(t.kitas.c.id))]
+
+
+def get_kita(session: Session, kita_id: int) -> Kita:
+    row = session.execute(select(t.kitas).where(t.kitas.c.id == kita_id)).first()
+    if row is None:
+        raise NotFound(f"There is no Kita with id {kita_id}.")
+    return kita_from_row(row)
+
+
+def count_kitas(session: Session, source: str | None = None) -> int:
+    stmt = select(func.count()).select_from(t.kitas)
+    if source is not None:
+        stmt = stmt.where(t.kitas.c.source == source)
+    return int(session.scalar(stmt) or 0)
+
+
+def sources(session: Session) -> dict[str, int]:
+    """Number of Kitas per source."""
+    rows = session.execute(
+        select(t.kitas.c.source, func.count()).group_by(t.kitas.c.source).order_by(t.kitas.c.source)
+    )
+    return {str(s): int(n) for s, n in rows}
+
+
+def add_kitas(session: Session, kitas: Sequence[Kita]) -> list[Kita]:
+    """Insert new Kitas (their (source, source_id) must be free); returns them with ids."""
+    if not kitas:
+        return []
+    now = _now()
+    out = []
+    for kita in kitas:
+        result = session.execute(
+            insert(t.kitas).values(**kita.storable(), created_at=now, updated_at=now)
+        )
+        new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        out.append(get_kita(session, new_id))
+    changed(session)
+    return out
+
+
+def delete_kitas(session: Session, ids: Iterable[int]) -> int:
+    """Delete Kitas by id; returns how many there were."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return 0
+    result = session.execute(delete(t.kitas).where(t.kitas.c.id.in_(wanted)))
+    removed = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if removed:
+        changed(session)
+    return removed
+
+
+class SyncCounts:
+    """What ``sync_source`` did (or would do)."""
+
+    def __init__(self) -> None:
+        self.created = 0
+        self.updated = 0
+        self.unchanged = 0
+        self.removed = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+        }
+
+
+def sync_source(
+    session: Session,
+    source: str,
+    kitas: Sequence[Kita],
+    *,
+    prune: bool = True,
+    dry_run: bool = False,
+) -> SyncCounts:
+    """Make the Kitas of ``source`` those of ``kitas``: insert new ids, update changed rows and
+    (with ``prune``) delete rows whose id the data set no longer has."""
+    counts = SyncCounts()
+    existing = {
+        str(r.source_id): r
+        for r in session.execute(select(t.kitas).where(t.kitas.c.source == source))
+    }
+    now = _now()
+    inserts: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for kita in kitas:
+        values = kita.storable()
+        values["source"] = source
+        seen.add(kita.source_id)
+        row = existing.get(kita.source_id)
+        if row is None:
+            counts.created += 1
+            inserts.append({**values, "created_at": now, "updated_at": now})
+            continue
+        old = kita_from_row(row).storable()
+        if old == values:
+            counts.unchanged += 1
+            continue
+        counts.updated += 1
+        if not dry_run:
+            session.execute(
+                update(t.kitas).where(t.kitas.c.id == row.id).values(**values, updated_at=now)
+            )
+    gone = [int(r.id) for sid, r in existing.items() if sid not in seen] if prune else []
+    counts.removed = len(gone)
+    if dry_run:
+        return counts
+    if inserts:
+        session.execute(insert(t.kitas), inserts)
+    if gone:
+        session.execute(delete(t.kitas).where(t.kitas.c.id.in_(gone)))
+    if counts.created or counts.updated or counts.removed:
+        changed(session)
+    return counts
+
+
+def record_import(session: Session, values: dict[str, Any]) -> int:
+    """Store an import's report; returns its id."""
+    result = session.execute(insert(t.imports).values(imported_at=_now(), **values))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def list_imports(session: Session, limit: int = 50) -> list[dict[str, Any]]:
+    rows = session.execute(select(t.imports).order_by(t.imports.c.id.desc()).limit(limit))
+    out = []
+    for row in rows:
+        data = dict(row._mapping)
+        data["imported_at"] = data["imported_at"].isoformat()
+        out.append(data)
+    return out
