@@ -1,0 +1,15 @@
+"""housing: homes near the job.
+
+Housing offers (flats, houses, shared flats, rooms, company and apprentice housing) imported
+from CSV, JSON or an OpenImmo feed, or entered by operators; shown as a map layer and a list
+sortable by rent and by distance to an employer; a company filter "offers within N km under X
+EUR warm rent"; on each offer's page the nearest employers that match the user's filters.
+Written only against core's hooks and public API.
+"""
+
+from __future__ import annotations
+
+from plugins.housing.hooks import *  # noqa: F403 - the hook implementations
+from plugins.housing.hooks import MANIFEST
+
+__all__ = ["MANIFEST"]

@@ -1,0 +1,473 @@
+"""The JSON API under ``/api/v1/housing`` (a flask-smorest blueprint the web app mounts).
+
+Reading is public; writes (offers, imports) need the operator token, sent as
+``Authorization: Bearer <portal.operator_token>`` like core's API.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import TYPE_CHECKING, Any
+
+import marshmallow as ma
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+
+from core import ValidationError
+from plugins.housing import repository as repo
+from plugins.housing.hooks import PAGE_PREFIX, service_for
+from plugins.housing.importer import import_offers
+from plugins.housing.model import FIELDS, KINDS, OFFER_TYPES, PROVIDERS, FieldProblems, Offer
+from plugins.housing.model import offer_from_fields as _offer_from_fields
+from plugins.housing.questionnaire import housing_section
+from plugins.housing.service import LIST_FILTERS, SORTS, HousingService, OfferPage
+
+if TYPE_CHECKING:
+    from core import Platform, SearchResult
+
+__all__ = ["make_blueprint", "offer_document", "page_document", "require_operator"]
+
+LANGS = ("de", "en")
+SECURITY = "operatorToken"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LIST_PARAMS = (*LIST_FILTERS, "company", "near", "radius_km", "bbox", "available_by", "sort",
+               "page", "per_page", "lang")  # fmt: skip
+#: Parameters of the offer page that are not company filters.
+OFFER_PARAMS = ("lang", "employers")
+
+
+# --- schemas (for validation of bodies and for the OpenAPI document) ------------------------
+
+
+class HousingOfferInputSchema(ma.Schema):
+    """An offer as operators write it (the fields of the import formats)."""
+
+    external_id = fields.String(validate=validate.Length(max=200))
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    kind = fields.String(validate=validate.OneOf([c.value for c in KINDS]))
+    offer_type = fields.String(validate=validate.OneOf([c.value for c in OFFER_TYPES]))
+    rooms = fields.Float(allow_none=True)
+    area_m2 = fields.Float(allow_none=True)
+    cold_rent_eur = fields.Float(allow_none=True)
+    warm_rent_eur = fields.Float(allow_none=True)
+    additional_costs_eur = fields.Float(allow_none=True)
+    price_eur = fields.Float(allow_none=True)
+    available_from = fields.Date(allow_none=True)
+    street = fields.String(validate=validate.Length(max=200))
+    postcode = fields.String(validate=validate.Regexp(r"^\d{5}$"))
+    town = fields.String(validate=validate.Length(max=100))
+    address_public = fields.Boolean()
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    provider_type = fields.String(validate=validate.OneOf([c.value for c in PROVIDERS]))
+    provider_name = fields.String(validate=validate.Length(max=200))
+    contact_name = fields.String(validate=validate.Length(max=200))
+    contact_email = fields.String(validate=validate.Length(max=320))
+    contact_phone = fields.String(validate=validate.Length(max=50))
+    link = fields.String(validate=validate.Length(max=500))
+    description = fields.String(validate=validate.Length(max=5000))
+    expires_on = fields.Date(allow_none=True)
+    company_id = fields.Integer(allow_none=True)
+
+
+class HousingOfferPatchSchema(HousingOfferInputSchema):
+    """The fields of an offer to change (all optional)."""
+
+
+class HousingAddressSchema(ma.Schema):
+    street = fields.String(metadata={"description": "Empty when only the area is published."})
+    postcode = fields.String()
+    town = fields.String()
+    exact = fields.Boolean(metadata={"description": "false: lat/lon is the postcode's centre."})
+
+
+class HousingContactSchema(ma.Schema):
+    name = fields.String()
+    email = fields.String()
+    phone = fields.String()
+
+
+class HousingOfferSchema(ma.Schema):
+    id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    kind_label = fields.String()
+    offer_type = fields.String()
+    offer_type_label = fields.String()
+    rooms = fields.Float(allow_none=True)
+    area_m2 = fields.Float(allow_none=True)
+    cold_rent_eur = fields.Float(allow_none=True)
+    warm_rent_eur = fields.Float(allow_none=True)
+    additional_costs_eur = fields.Float(allow_none=True)
+    price_eur = fields.Float(allow_none=True)
+    price_label = fields.String()
+    available_from = fields.String(allow_none=True)
+    address = fields.Nested(HousingAddressSchema)
+    lat = fields.Float()
+    lon = fields.Float()
+    provider_type = fields.String()
+    provider_label = fields.String()
+    provider_name = fields.String()
+    contact = fields.Nested(HousingContactSchema)
+    link = fields.String()
+    description = fields.String()
+    expires_on = fields.String()
+    company_id = fields.Integer(allow_none=True)
+    distance_m = fields.Float(allow_none=True)
+    url = fields.String(metadata={"description": "The offer's HTML page."})
+
+
+class HousingFacetSchema(ma.Schema):
+    value = fields.String()
+    label = fields.String()
+    count = fields.Integer()
+    selected = fields.Boolean()
+
+
+class HousingOfferListSchema(ma.Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+    items = fields.List(fields.Nested(HousingOfferSchema))
+    facets = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.Nested(HousingFacetSchema))
+    )
+    lang = fields.String()
+
+
+def _range_field(description: str) -> fields.Field:
+    return fields.String(metadata={"description": description, "example": "..700"})
+
+
+class HousingOfferListArgs(ma.Schema):
+    """Query parameters of the offer list."""
+
+    rent = _range_field("Warm rent in EUR: low..high, or one number meaning at most.")
+    cold_rent = _range_field("Cold rent in EUR: low..high, or one number meaning at most.")
+    price = _range_field("Purchase price in EUR: low..high, or one number meaning at most.")
+    rooms = _range_field("Rooms: low..high, or one number meaning at least.")
+    area = _range_field("Living area in m²: low..high, or one number meaning at least.")
+    kind = fields.List(fields.String(validate=validate.OneOf([c.value for c in KINDS])))
+    provider = fields.List(fields.String(validate=validate.OneOf([c.value for c in PROVIDERS])))
+    offer_type = fields.List(fields.String(validate=validate.OneOf([c.value for c in OFFER_TYPES])))
+    company = fields.String(
+        metadata={"description": "Id or slug of a published company: the centre for distances."}
+    )
+    near = fields.String(metadata={"description": "Centre as lat,lon in degrees."})
+    radius_km = fields.Float(metadata={"description": "Only offers within this distance."})
+    bbox = fields.String(metadata={"description": "west,south,east,north in degrees."})
+    available_by = fields.Date(metadata={"description": "Available on or before this date."})
+    sort = fields.String(validate=validate.OneOf(SORTS))
+    page = fields.Integer(validate=validate.Range(1))
+    per_page = fields.Integer(validate=validate.Range(1))
+    lang = fields.String(validate=validate.OneOf(LANGS))
+
+
+class HousingOfferPageArgs(ma.Schema):
+    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
+    employers = fields.Integer(
+        validate=validate.Range(1, 50),
+        metadata={"description": "How many nearest employers to list (default from settings)."},
+    )
+
+
+class HousingImportArgs(ma.Schema):
+    format = fields.String(
+        validate=validate.OneOf(["csv", "json", "openimmo"]),
+        metadata={"description": "File format; default: from the file name or content."},
+    )
+    source = fields.String(
+        load_default="import",
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Who the offers come from (OpenImmo: openimmo_anid)."},
+    )
+    file_name = fields.String(load_default="upload", validate=validate.Length(max=200))
+    replace = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Delete the source's offers that are not in the file."},
+    )
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "Check only; write nothing."}
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _operator_token(platform: Platform) -> str:
+    return str(platform.settings.portal.operator_token or "")
+
+
+def _auth_error(status: int, message: str) -> None:
+    headers = {"WWW-Authenticate": 'Bearer realm="regiokarte"'} if status == 401 else {}
+    abort(status, message=message, headers=headers)
+
+
+def is_operator(platform: Platform) -> bool:
+    """Whether the request carries the operator token (a wrong one is an error)."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return False
+    expected = _operator_token(platform)
+    if not expected:
+        _auth_error(403, "Operator access through the API is disabled; set portal.operator_token.")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        _auth_error(401, "The Authorization header must be 'Bearer <operator token>'.")
+    if not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        _auth_error(401, "The operator token is wrong.")
+    return True
+
+
+def require_operator(platform: Platform) -> None:
+    if not _operator_token(platform):
+        _auth_error(403, "Operator access through the API is disabled; set portal.operator_token.")
+    if not is_operator(platform):
+        _auth_error(
+            401, "This operation is for operators: send 'Authorization: Bearer <operator token>'."
+        )
+
+
+def offer_document(offer: Offer, lang: str, distance_m: float | None = None) -> dict[str, Any]:
+    data = offer.public(lang)
+    data["distance_m"] = distance_m
+    data["url"] = f"{PAGE_PREFIX}/angebote/{offer.id}" + ("?lang=en" if lang == "en" else "")
+    return data
+
+
+def page_document(service: HousingService, page: OfferPage, lang: str) -> dict[str, Any]:
+    offers = {o.id: o for o in service.offers(page)}
+    return {
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": page.pages,
+        "items": [
+            offer_document(offers[i], lang, d)
+            for i, d in zip(page.ids, page.distances_m, strict=True)
+            if i in offers
+        ],
+        "facets": page.facets,
+        "lang": lang,
+    }
+
+
+def commute_document(result: SearchResult, params: dict[str, list[str]]) -> dict[str, Any]:
+    return {
+        "total": result.total,
+        "items": [
+            {
+                "id": hit.id,
+                "slug": hit.slug,
+                "name": hit.name,
+                "town": hit.town,
+                "industry": hit.industry,
+                "distance_m": hit.distance_m,
+                "url": f"/unternehmen/{hit.slug}",
+            }
+            for hit in result.items
+        ],
+        "search_params": {k: v for k, v in params.items() if k not in ("sort", "per_page")},
+    }
+
+
+def offer_from_body(service: HousingService, body: dict[str, Any], source: str) -> Offer:
+    try:
+        return _offer_from_fields(
+            body,
+            locate=service.locate,
+            today=service.today(),
+            lifetime_days=service.settings.default_lifetime_days,
+            source=source,
+        )
+    except FieldProblems as exc:
+        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.problems.items())
+        raise ValidationError(f"The offer is invalid: {details}.", exc.problems) from None
+
+
+def _list_params() -> dict[str, list[str]]:
+    params = request.args.to_dict(flat=False)
+    unknown = sorted(set(params) - set(LIST_PARAMS))
+    if unknown:
+        abort(
+            422,
+            message=f"Unknown parameter(s) {', '.join(unknown)}; the offer list takes "
+            f"{', '.join(LIST_PARAMS)}.",
+            errors={name: ["unknown parameter"] for name in unknown},
+        )
+    return params
+
+
+def make_blueprint(platform: Platform) -> Blueprint:
+    """The housing API blueprint, bound to ``platform``."""
+    blp = Blueprint(
+        "housing",
+        __name__,
+        url_prefix="/api/v1/housing",
+        description="Wohnen: Wohnungsangebote in der Nähe des Arbeitsplatzes (housing offers).",
+    )
+    service = service_for(platform)
+    public_or_operator = [{}, {SECURITY: []}]
+    operator = [{SECURITY: []}]
+
+    @blp.before_request
+    def _operators_write() -> None:
+        if request.method in WRITE_METHODS:
+            require_operator(platform)
+
+    def lang_of(args: dict[str, Any] | None = None) -> str:
+        lang = (args or {}).get("lang") or request.args.get("lang") or "de"
+        return lang if lang in LANGS else "de"
+
+    @blp.route("/offers")
+    class Offers(MethodView):
+        @blp.doc(parameters=[{"in": "query", "schema": HousingOfferListArgs}])
+        @blp.response(200, HousingOfferListSchema)
+        def get(self) -> dict[str, Any]:
+            """List housing offers
+
+            Active offers only (expired ones never show). Filters combine with AND; the
+            facets count each value of kind, provider and offer_type with all other filters
+            applied. Sort by rent (warm), price, area, rooms, distance (to company= or
+            near=), available or newest.
+            """
+            lang = lang_of()
+            query = service.parse_list(_list_params(), lang)
+            return page_document(service, service.search(query), lang)
+
+        @blp.arguments(HousingOfferInputSchema)
+        @blp.response(201, HousingOfferSchema)
+        @blp.doc(security=operator)
+        def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+            """Add an offer (operators)"""
+            offer = offer_from_body(service, body, "manual")
+            with platform.session(write=True) as session:
+                saved = repo.add_offer(session, offer)
+            location = url_for(".OfferById", offer_id=saved.id)
+            return offer_document(saved, lang_of()), 201, {"Location": location}
+
+    @blp.route("/offers/<int:offer_id>")
+    class OfferById(MethodView):
+        @blp.arguments(HousingOfferPageArgs, location="query", unknown=ma.EXCLUDE)
+        @blp.response(200)
+        @blp.doc(security=public_or_operator)
+        def get(self, args: dict[str, Any], offer_id: int) -> dict[str, Any]:
+            """Show an offer with the nearest matching employers
+
+            Every other query parameter is a company filter (as in /api/v1/search, e.g.
+            industry=C&profession=26): commute.items are the nearest employers matching
+            them, nearest first. Expired offers are 404 (operators see them).
+            """
+            lang = args["lang"]
+            if is_operator(platform):
+                with platform.session() as session:
+                    offer = repo.get_offer(session, offer_id)
+            else:
+                offer = service.get_public(offer_id)
+            company_params = {
+                k: v for k, v in request.args.to_dict(flat=False).items() if k not in OFFER_PARAMS
+            }
+            limit = args.get("employers") or service.settings.commute_employers
+            result, params = service.nearest_employers(offer, company_params, limit, lang)
+            return {
+                "offer": offer_document(offer, lang),
+                "commute": commute_document(result, params),
+            }
+
+        @blp.arguments(HousingOfferPatchSchema(partial=True))
+        @blp.response(200, HousingOfferSchema)
+        @blp.doc(security=operator)
+        def patch(self, body: dict[str, Any], offer_id: int) -> dict[str, Any]:
+            """Change an offer (operators): only the fields given change"""
+            with platform.session() as session:
+                existing = repo.get_offer(session, offer_id)
+            data = existing.fields()
+            moved = {"street", "postcode", "town", "address_public"} & set(body)
+            if moved and "lat" not in body:
+                data.pop("lat"), data.pop("lon")
+            if "postcode" in body and "town" not in body:
+                data.pop("town")
+            data.update(body)
+            offer = offer_from_body(service, data, existing.source)
+            offer.id = existing.id
+            with platform.session(write=True) as session:
+                return offer_document(repo.update_offer(session, offer), lang_of())
+
+        @blp.response(204)
+        @blp.doc(security=operator)
+        def delete(self, offer_id: int) -> Response:
+            """Delete an offer (operators)"""
+            with platform.session(write=True) as session:
+                repo.delete_offer(session, offer_id)
+            return Response(status=204)
+
+    @blp.route("/imports")
+    class Imports(MethodView):
+        @blp.arguments(HousingImportArgs, location="query")
+        @blp.response(200)
+        @blp.doc(
+            security=operator,
+            requestBody={
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "object"}},
+                    "application/xml": {"schema": {"type": "string"}},
+                }
+            },
+        )
+        def post(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Import a CSV, JSON or OpenImmo file (operators): all or nothing
+
+            The request body is the file. Problems come back as 422 with errors per position
+            (line, JSON index or XML element path); then nothing changed.
+            """
+            upload = request.files.get("file")
+            data = upload.read() if upload is not None else request.get_data()
+            name = (upload.filename if upload is not None else None) or args["file_name"]
+            kwargs: dict[str, Any] = {
+                "file_name": name,
+                "fmt": args.get("format"),
+                "source": args["source"],
+                "replace": args["replace"],
+                "today": service.today(),
+                "lifetime_days": service.settings.default_lifetime_days,
+                "locate": service.locate,
+                "max_bytes": service.settings.max_import_bytes,
+            }
+            if args["dry_run"]:
+                from plugins.housing.importer import check_file
+
+                return {"dry_run": True, **check_file(data, **kwargs).report.as_dict()}
+            with platform.session(write=True) as session:
+                report = import_offers(session, data, **kwargs)
+            return {"dry_run": False, **report.as_dict()}
+
+    @blp.route("/questionnaire")
+    class Questionnaire(MethodView):
+        @blp.response(200)
+        def get(self) -> dict[str, Any]:
+            """The housing section of the company questionnaire (as data)
+
+            Answers are stored in Company.extensions["housing"].
+            """
+            return housing_section().as_dict()
+
+    @blp.route("/fields")
+    class Fields(MethodView):
+        @blp.response(200)
+        def get(self) -> dict[str, Any]:
+            """The fields of an offer in imports and the API, and the list filters"""
+            return {
+                "fields": FIELDS,
+                "kinds": [{"value": c.value, "de": c.label_de, "en": c.label_en} for c in KINDS],
+                "providers": [
+                    {"value": c.value, "de": c.label_de, "en": c.label_en} for c in PROVIDERS
+                ],
+                "list_filters": list(LIST_FILTERS),
+                "sorts": list(SORTS),
+            }
+
+    return blp

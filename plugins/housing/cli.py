@@ -1,0 +1,107 @@
+"""``regiokarte housing ...``: import offer files, show what is stored, purge old offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from sqlalchemy import delete, func, select
+
+from core import ImportError_
+from plugins.housing import repository as repo
+from plugins.housing import tables as t
+from plugins.housing.formats import FORMATS
+from plugins.housing.importer import check_file, import_offers
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["housing_group"]
+
+
+def housing_group(platform: Platform) -> click.Group:
+    """The ``housing`` command group, bound to ``platform``."""
+
+    @click.group("housing")
+    def group() -> None:
+        """Wohnen (housing offers): import, overview, purge."""
+
+    @group.command("import")
+    @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file.")
+    @click.option("--source", default="", help="Who the offers come from (default: file name).")
+    @click.option("--replace", is_flag=True, help="Delete the source's offers not in the file.")
+    @click.option("--dry-run", is_flag=True, help="Check the file only; write nothing.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+    def import_command(
+        file: Path, fmt: str | None, source: str, replace: bool, dry_run: bool, as_json: bool
+    ) -> None:
+        """Import a CSV, JSON or OpenImmo XML file (all or nothing)."""
+        from plugins.housing.hooks import service_for
+
+        service = service_for(platform)
+        kwargs = {
+            "file_name": file.name,
+            "fmt": fmt,
+            "source": source or file.stem,
+            "replace": replace,
+            "today": service.today(),
+            "lifetime_days": service.settings.default_lifetime_days,
+            "locate": service.locate,
+            "max_bytes": service.settings.max_import_bytes,
+        }
+        data = file.read_bytes()
+        try:
+            if dry_run:
+                report = check_file(data, **kwargs).report  # type: ignore[arg-type]
+            else:
+                platform.upgrade_database()
+                with platform.session(write=True) as session:
+                    report = import_offers(session, data, **kwargs)  # type: ignore[arg-type]
+        except ImportError_ as exc:
+            lines = [f"{position}: {m}" for position, ms in exc.errors.items() for m in ms]
+            raise click.ClickException(
+                "Import abgebrochen, nichts geändert (import aborted, nothing changed):\n"
+                + "\n".join(lines or [exc.message])
+            ) from None
+        click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.format_text())
+
+    @group.command("info")
+    def info_command() -> None:
+        """Count the stored offers: shown now and expired."""
+        from plugins.housing.hooks import service_for
+
+        today = service_for(platform).today()
+        with platform.session() as session:
+            total = session.scalar(select(func.count()).select_from(t.offers)) or 0
+            active = (
+                session.scalar(
+                    select(func.count()).select_from(t.offers).where(t.offers.c.expires_on >= today)
+                )
+                or 0
+            )
+        click.echo(
+            f"{active} Angebote sichtbar (offers shown), {total - active} abgelaufen "
+            f"(expired), Stand (as of) {today.isoformat()}."
+        )
+
+    @group.command("purge")
+    @click.option(
+        "--days", default=90, show_default=True, help="Delete offers expired this long ago."
+    )
+    def purge_command(days: int) -> None:
+        """Delete offers that expired more than --days days ago."""
+        from plugins.housing.hooks import service_for
+
+        before = service_for(platform).today() - dt.timedelta(days=days)
+        with platform.session(write=True) as session:
+            removed = session.execute(delete(t.offers).where(t.offers.c.expires_on < before))
+            count = int(removed.rowcount or 0)  # type: ignore[attr-defined]
+            if count:
+                repo.touch(session)
+        click.echo(f"{count} abgelaufene Angebote gelöscht (expired offers deleted).")
+
+    return group

@@ -1,0 +1,320 @@
+"""The housing plugin's hook implementations: filters, layer, migrations, commands, web,
+profile sections."""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import escape
+
+from core import (
+    BBox,
+    DynamicColumn,
+    Feature,
+    FilterKind,
+    FilterSpec,
+    Layer,
+    PluginError,
+    PluginManifest,
+    hookimpl,
+    point_feature,
+)
+from core import hookspecs as _hookspecs
+from core.profile import ProfileSection
+from plugins.housing import repository as repo
+from plugins.housing.model import KINDS, choice_label
+from plugins.housing.questionnaire import STAFF_HOUSING_KINDS
+from plugins.housing.service import HousingService
+from plugins.housing.settings import HousingSettings
+
+if TYPE_CHECKING:
+    from core import Company, Platform
+
+__all__ = [
+    "MANIFEST",
+    "PAGE_PREFIX",
+    "profile_sections",
+    "register_blueprints",
+    "register_commands",
+    "register_filters",
+    "register_layers",
+    "register_migrations",
+    "service_for",
+]
+
+MANIFEST = PluginManifest(
+    name="housing",
+    title_de="Wohnen",
+    title_en="Housing",
+    version="0.1.0",
+    settings=HousingSettings,
+    description="Housing offers near the job: import (CSV, JSON, OpenImmo), map layer, list, "
+    "company filter 'offers within N km under X EUR warm rent'.",
+)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Where the offer pages live (the HTML blueprint).
+PAGE_PREFIX = "/wohnen"
+
+_services: weakref.WeakKeyDictionary[Any, HousingService] = weakref.WeakKeyDictionary()
+
+
+def service_for(platform: Platform) -> HousingService:
+    """The platform's housing service (one per platform, made on first use)."""
+    service = _services.get(platform)
+    if service is None:
+        settings = platform.plugin_settings("housing") or HousingSettings()
+        problems = settings.problems()
+        if problems:
+            raise PluginError(
+                "The plugin configuration is invalid:\n- "
+                + "\n- ".join(f"plugin 'housing': plugins.housing.{p}" for p in problems),
+                {"plugins": problems},
+            )
+        service = _services[platform] = HousingService(platform, settings)
+    return service
+
+
+@hookimpl
+def register_migrations(platform: Platform) -> list[str]:
+    return [str(MIGRATIONS)]
+
+
+@hookimpl
+def register_filters(platform: Platform) -> list[FilterSpec]:
+    service = service_for(platform)
+    return [
+        FilterSpec(
+            "housing_km",
+            "Wohnungsangebot in der Nähe (km)",
+            "Housing offer nearby (km)",
+            FilterKind.RANGE,
+            dynamic=DynamicColumn(
+                argument="housing_rent",
+                compute=service.distance_column,
+                parse=service.parse_rent_cap,
+            ),
+            facet=False,
+            single="max",
+            unit="km",
+            minimum=0,
+            maximum=service.settings.max_radius_km,
+            help_de=(
+                "Luftlinie zum nächsten Mietangebot mit höchstens housing_rent Euro Warmmiete, "
+                "z. B. housing_km=5 mit housing_rent=700."
+            ),
+            help_en=(
+                "Straight-line distance to the nearest offer for rent with a warm rent of at "
+                "most housing_rent euros, e.g. housing_km=5 with housing_rent=700."
+            ),
+            plugin="housing",
+            group="housing",
+        ),
+        FilterSpec(
+            "housing_staff",
+            "Wohnraum für Beschäftigte",
+            "Housing for staff",
+            FilterKind.BOOL,
+            column=service.staff_housing_column,
+            help_de="Der Betrieb bietet Beschäftigten oder Auszubildenden Wohnraum an.",
+            help_en="The employer offers housing to staff or apprentices.",
+            plugin="housing",
+            group="housing",
+        ),
+    ]
+
+
+@hookimpl
+def register_layers(platform: Platform) -> list[Layer]:
+    service = service_for(platform)
+
+    def features(bbox: BBox | None, lang: str) -> list[Feature]:
+        with platform.session() as session:
+            offers = repo.offers_in_box(
+                session, bbox, service.today(), service.settings.max_layer_features
+            )
+        return [
+            point_feature(
+                f"housing-{offer.id}",
+                offer.lat,
+                offer.lon,
+                {
+                    "title": offer.title,
+                    # the text a marker shows: its price
+                    "label": offer.price_label(lang),
+                    "kind": offer.kind,
+                    "kind_label": choice_label(KINDS, offer.kind, lang),
+                    "offer_type": offer.offer_type,
+                    "warm_rent_eur": offer.warm_rent_eur,
+                    "price_eur": offer.price_eur,
+                    "rooms": offer.rooms,
+                    "area_m2": offer.area_m2,
+                    "town": offer.town,
+                    "exact": offer.address_public,
+                    "url": f"{PAGE_PREFIX}/angebote/{offer.id}"
+                    + ("?lang=en" if lang == "en" else ""),
+                    "api_url": f"/api/v1/housing/offers/{offer.id}",
+                },
+            )
+            for offer in offers
+        ]
+
+    return [
+        Layer(
+            "housing_offers",
+            "Wohnungsangebote",
+            "Housing offers",
+            features,
+            plugin="housing",
+            marker="housing",
+        )
+    ]
+
+
+@hookimpl
+def register_commands(platform: Platform) -> list[Any]:
+    from plugins.housing.cli import housing_group
+
+    return [housing_group(platform)]
+
+
+@hookimpl
+def register_blueprints(platform: Platform) -> list[Any]:
+    from plugins.housing.api import make_blueprint
+    from plugins.housing.views import make_pages
+
+    return [make_blueprint(platform), make_pages(platform)]
+
+
+@hookimpl
+def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
+    service = service_for(platform)
+    en = lang == "en"
+    parts: list[str] = []
+    answers = company.extensions.get("housing") or {}
+    if answers.get("offers_housing") is True:
+        kinds = [
+            o.label_en if en else o.label_de
+            for o in STAFF_HOUSING_KINDS
+            if o.value in (answers.get("kinds") or ())
+        ]
+        heading = "Housing for staff" if en else "Wohnraum für Beschäftigte"
+        text = (
+            "This employer offers housing to staff or apprentices"
+            if en
+            else "Dieser Betrieb bietet Beschäftigten oder Auszubildenden Wohnraum an"
+        )
+        details = f": {escape(', '.join(kinds))}" if kinds else ""
+        rent = answers.get("rent_from_eur")
+        if isinstance(rent, int | float) and not isinstance(rent, bool):
+            details += f" ({'from' if en else 'ab'} {rent:g} € warm)"
+        parts.append(f"<h3>{heading}</h3><p>{text}{details}.</p>")
+        if answers.get("details"):
+            parts.append(f"<p>{escape(answers['details'])}</p>")
+    if company.location is not None:
+        radius = service.settings.profile_radius_km
+        near = service.offers_near(
+            company.location.lat, company.location.lon, radius, service.settings.profile_offers
+        )
+        heading = (
+            f"Housing offers within {radius:g} km"
+            if en
+            else (f"Wohnungsangebote im Umkreis von {radius:g} km")
+        )
+        if near:
+            items = []
+            for offer, metres in near:
+                suffix = "?lang=en" if en else ""
+                facts = [choice_label(KINDS, offer.kind, lang), offer.price_label(lang)]
+                if offer.rooms:
+                    facts.append(f"{offer.rooms:g} {'rooms' if en else 'Zi.'}")
+                facts.append(f"{metres / 1000:.1f} km")
+                items.append(
+                    f'<li><a href="{PAGE_PREFIX}/angebote/{offer.id}{suffix}">'
+                    f"{escape(offer.title)}</a> ({escape(', '.join(f for f in facts if f))})</li>"
+                )
+            parts.append(f"<h3>{heading}</h3><ul>{''.join(items)}</ul>")
+        else:
+            none = "No offers at the moment." if en else "Zurzeit keine Angebote."
+            parts.append(f"<h3>{heading}</h3><p>{none}</p>")
+        link = f"{PAGE_PREFIX}?company={company.id}" + ("&lang=en" if en else "")
+        more = "All offers by distance" if en else "Alle Angebote nach Entfernung"
+        parts.append(f'<p><a href="{escape(link)}">{more}</a></p>')
+    if not parts:
+        return []
+    return [
+        ProfileSection(
+            id="housing",
+            title="Housing nearby" if en else "Wohnen in der Nähe",
+            html="".join(parts),
+            plugin="housing",
+            order=60,
+        )
+    ]
+
+
+# Hooks that core is gaining (the questionnaire framework, GDPR export and erasure): they are
+# implemented where core declares them, so the plugin runs on cores with and without them.
+
+if hasattr(_hookspecs, "register_questionnaire_sections"):
+
+    @hookimpl
+    def register_questionnaire_sections(platform: Platform) -> list[Any]:
+        from plugins.housing.questionnaire import housing_section
+
+        return [housing_section().as_dict()]
+
+    __all__ += ["register_questionnaire_sections"]
+
+
+def _company_offers(platform: Platform, company_id: int) -> list[Any]:
+    from sqlalchemy import select
+
+    from plugins.housing import tables as t
+    from plugins.housing.model import Offer
+
+    with platform.session() as session:
+        rows = session.execute(select(t.offers).where(t.offers.c.company_id == company_id))
+        return [Offer.from_row(r) for r in rows]
+
+
+if hasattr(_hookspecs, "export_company_data"):
+
+    @hookimpl
+    def export_company_data(platform: Platform, company_id: int) -> dict[str, Any] | None:
+        offers = _company_offers(platform, company_id)
+        if not offers:
+            return None
+        return {
+            "housing_offers": [
+                {
+                    "id": o.id,
+                    "source": o.source,
+                    **{
+                        k: v.isoformat() if hasattr(v, "isoformat") else v
+                        for k, v in o.fields().items()
+                    },
+                }
+                for o in offers
+            ]
+        }
+
+    __all__ += ["export_company_data"]
+
+
+if hasattr(_hookspecs, "erase_company_data"):
+
+    @hookimpl
+    def erase_company_data(platform: Platform, company_id: int) -> None:
+        from sqlalchemy import delete
+
+        from plugins.housing import tables as t
+
+        with platform.session(write=True) as session:
+            removed = session.execute(delete(t.offers).where(t.offers.c.company_id == company_id))
+            if removed.rowcount:  # type: ignore[attr-defined]
+                repo.touch(session)
+
+    __all__ += ["erase_company_data"]

@@ -1,0 +1,578 @@
+"""Housing offers as attrs values, their vocabularies and the rules every offer obeys.
+
+Every source (CSV, JSON, OpenImmo, the operator API and form) turns its input into a plain
+mapping of the canonical field names (``FIELDS``) and hands it to ``offer_from_fields``, so one
+set of rules checks them all and every problem names its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import define, field, frozen
+
+from core import Choice
+
+__all__ = [
+    "FIELDS",
+    "KINDS",
+    "OFFER_TYPES",
+    "PROVIDERS",
+    "FieldProblems",
+    "Offer",
+    "choice_label",
+    "parse_bool",
+    "parse_date",
+    "parse_number",
+]
+
+KINDS: tuple[Choice, ...] = (
+    Choice("flat", "Wohnung", "Flat"),
+    Choice("house", "Haus", "House"),
+    Choice("shared_flat", "WG-Zimmer", "Shared flat"),
+    Choice("room", "Zimmer", "Room"),
+    Choice("company_housing", "Werkswohnung", "Company-provided housing"),
+    Choice("apprentice_housing", "Azubi-Wohnen", "Apprentice housing"),
+)
+PROVIDERS: tuple[Choice, ...] = (
+    Choice("municipal", "Kommunale Wohnungsgesellschaft", "Municipal housing company"),
+    Choice("cooperative", "Wohnungsgenossenschaft", "Housing cooperative"),
+    Choice("private", "Privat", "Private"),
+    Choice("employer", "Arbeitgeber", "Employer"),
+)
+OFFER_TYPES: tuple[Choice, ...] = (
+    Choice("rent", "Miete", "Rent"),
+    Choice("buy", "Kauf", "Purchase"),
+)
+
+#: Other spellings accepted in files (German words, OpenImmo-like codes); keys are folded.
+KIND_ALIASES = {
+    "wohnung": "flat",
+    "apartment": "flat",
+    "haus": "house",
+    "wg": "shared_flat",
+    "wg-zimmer": "shared_flat",
+    "wohngemeinschaft": "shared_flat",
+    "zimmer": "room",
+    "werkswohnung": "company_housing",
+    "mitarbeiterwohnung": "company_housing",
+    "azubi-wohnen": "apprentice_housing",
+    "azubiwohnen": "apprentice_housing",
+    "azubiwohnheim": "apprentice_housing",
+    "azubi": "apprentice_housing",
+}
+PROVIDER_ALIASES = {
+    "kommunal": "municipal",
+    "kommunale wohnungsgesellschaft": "municipal",
+    "genossenschaft": "cooperative",
+    "wohnungsgenossenschaft": "cooperative",
+    "privat": "private",
+    "makler": "private",
+    "arbeitgeber": "employer",
+    "unternehmen": "employer",
+}
+OFFER_TYPE_ALIASES = {"miete": "rent", "kauf": "buy", "purchase": "buy", "sale": "buy"}
+
+#: The canonical field names of an offer in files and the API, with what each holds.
+FIELDS: dict[str, str] = {
+    "external_id": "The provider's own id of the offer (keeps re-imports from duplicating it).",
+    "title": "Headline, e.g. '2-Zimmer-Wohnung nahe Marl Mitte' (required).",
+    "kind": "flat, house, shared_flat, room, company_housing or apprentice_housing.",
+    "offer_type": "rent or buy (default: buy when price_eur is given, else rent).",
+    "rooms": "Number of rooms (halves allowed).",
+    "area_m2": "Living area in square metres.",
+    "cold_rent_eur": "Monthly rent without running costs (Kaltmiete).",
+    "warm_rent_eur": "Monthly rent with running costs and heating (Warmmiete).",
+    "additional_costs_eur": "Monthly running costs; warm rent = cold rent + these when missing.",
+    "price_eur": "Purchase price (offers for sale).",
+    "available_from": "Date from which it is available (YYYY-MM-DD or DD.MM.YYYY); empty: now.",
+    "street": "Street and house number.",
+    "postcode": "Five-digit German postcode (required).",
+    "town": "Town; empty: taken from the postcode.",
+    "address_public": "true: show the exact address; false: only the postcode area.",
+    "lat": "Latitude (WGS84); empty: from the address.",
+    "lon": "Longitude (WGS84); empty: from the address.",
+    "provider_type": "municipal, cooperative, private or employer.",
+    "provider_name": "Name of the landlord or seller.",
+    "contact_name": "Contact person.",
+    "contact_email": "Contact e-mail address.",
+    "contact_phone": "Contact telephone number.",
+    "link": "Web page of the offer (http:// or https://).",
+    "description": "Free text.",
+    "expires_on": "Last day the offer is shown (YYYY-MM-DD); empty: default lifetime.",
+    "company_id": "Id of the employer offering it (employer housing), if any.",
+}
+
+MAX_TITLE = 200
+MAX_TEXT = 5000
+MONEY_FIELDS = ("cold_rent_eur", "warm_rent_eur", "additional_costs_eur", "price_eur")
+_POSTCODE = re.compile(r"\d{5}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def choice_label(choices: tuple[Choice, ...], value: str, lang: str) -> str:
+    for choice in choices:
+        if choice.value == value:
+            return choice.label(lang)
+    return value
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.strip().casefold().replace("_", "-").split())
+
+
+def _coded(value: Any, choices: tuple[Choice, ...], aliases: Mapping[str, str]) -> str | None:
+    text = _fold(str(value))
+    codes = {c.value.replace("_", "-"): c.value for c in choices}
+    labels = {_fold(c.label_de): c.value for c in choices} | {
+        _fold(c.label_en): c.value for c in choices
+    }
+    return codes.get(text) or labels.get(text) or aliases.get(text)
+
+
+def parse_number(value: Any, *, money: bool = False) -> float:
+    """A number from a file: ``650``, ``650,50``, ``1.250,00``, ``1250.5``; money may use a
+    dot for thousands (``189.000``). ValueError when it is none."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").removesuffix("€")
+        if "," in text and "." in text:
+            decimal = "," if text.rfind(",") > text.rfind(".") else "."
+            thousands = "." if decimal == "," else ","
+            text = text.replace(thousands, "").replace(decimal, ".")
+        elif "," in text:
+            text = text.replace(",", ".")
+        elif money and _THOUSANDS.fullmatch(text):
+            text = text.replace(".", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date ``YYYY-MM-DD`` or ``DD.MM.YYYY``; empty, 'sofort' or 'ab sofort' mean None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    if _fold(text) in ("", "sofort", "ab sofort", "now", "immediately"):
+        return None
+    try:
+        if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text):
+            day, month, year = (int(p) for p in text.split("."))
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date; use YYYY-MM-DD or DD.MM.YYYY (e.g. 2026-03-01)"
+        ) from None
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _fold(str(value))
+    if text in ("1", "true", "yes", "ja", "j", "y", "x", "wahr"):
+        return True
+    if text in ("0", "false", "no", "nein", "n", "falsch"):
+        return False
+    raise ValueError(f"{value!r} is not true or false (ja/nein)")
+
+
+class FieldProblems(Exception):
+    """The problems of one record, per field (raised by ``offer_from_fields``)."""
+
+    def __init__(self, problems: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items()))
+        self.problems = problems
+
+
+@frozen
+class Place:
+    """Where an offer is: the address as published and the point shown on the map."""
+
+    street: str
+    postcode: str
+    town: str
+    exact: bool
+    lat: float
+    lon: float
+
+
+@define(kw_only=True)
+class Offer:
+    """One housing offer."""
+
+    title: str
+    kind: str
+    offer_type: str
+    postcode: str
+    lat: float
+    lon: float
+    expires_on: dt.date
+    source: str = "manual"
+    external_id: str = ""
+    rooms: float | None = None
+    area_m2: float | None = None
+    cold_rent_eur: float | None = None
+    warm_rent_eur: float | None = None
+    additional_costs_eur: float | None = None
+    price_eur: float | None = None
+    available_from: dt.date | None = None
+    street: str = ""
+    town: str = ""
+    address_public: bool = True
+    provider_type: str = "private"
+    provider_name: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    link: str = ""
+    description: str = ""
+    company_id: int | None = None
+    id: int | None = None
+    created_at: dt.datetime | None = field(default=None, eq=False)
+    updated_at: dt.datetime | None = field(default=None, eq=False)
+
+    def is_active(self, today: dt.date) -> bool:
+        """Shown on ``today``: up to and including its expiry date."""
+        return today <= self.expires_on
+
+    def content_key(self) -> str:
+        """An id for offers without ``external_id``: the same offer gives the same key."""
+        parts = [
+            _fold(self.title),
+            self.kind,
+            self.offer_type,
+            self.postcode,
+            _fold(self.street),
+            *(f"{v:g}" if v is not None else "" for v in self._numbers()),
+        ]
+        return "auto-" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+    def _numbers(self) -> tuple[float | None, ...]:
+        return (
+            self.rooms,
+            self.area_m2,
+            self.cold_rent_eur,
+            self.warm_rent_eur,
+            self.price_eur,
+        )
+
+    def row(self) -> dict[str, Any]:
+        """The column values of ``housing_offers`` (without id and time stamps)."""
+        return {
+            "source": self.source,
+            "external_id": self.external_id,
+            "title": self.title,
+            "kind": self.kind,
+            "offer_type": self.offer_type,
+            "rooms": self.rooms,
+            "area_m2": self.area_m2,
+            "cold_rent": self.cold_rent_eur,
+            "warm_rent": self.warm_rent_eur,
+            "additional_costs": self.additional_costs_eur,
+            "price": self.price_eur,
+            "available_from": self.available_from,
+            "street": self.street,
+            "postcode": self.postcode,
+            "town": self.town,
+            "address_public": self.address_public,
+            "lat": self.lat,
+            "lon": self.lon,
+            "provider_type": self.provider_type,
+            "provider_name": self.provider_name,
+            "contact_name": self.contact_name,
+            "contact_email": self.contact_email,
+            "contact_phone": self.contact_phone,
+            "link": self.link,
+            "description": self.description,
+            "expires_on": self.expires_on,
+            "company_id": self.company_id,
+        }
+
+    @classmethod
+    def from_row(cls, row: Any) -> Offer:
+        m = row._mapping
+        return cls(
+            id=int(m["id"]),
+            source=m["source"],
+            external_id=m["external_id"],
+            title=m["title"],
+            kind=m["kind"],
+            offer_type=m["offer_type"],
+            rooms=m["rooms"],
+            area_m2=m["area_m2"],
+            cold_rent_eur=m["cold_rent"],
+            warm_rent_eur=m["warm_rent"],
+            additional_costs_eur=m["additional_costs"],
+            price_eur=m["price"],
+            available_from=m["available_from"],
+            street=m["street"],
+            postcode=m["postcode"],
+            town=m["town"],
+            address_public=bool(m["address_public"]),
+            lat=float(m["lat"]),
+            lon=float(m["lon"]),
+            provider_type=m["provider_type"],
+            provider_name=m["provider_name"],
+            contact_name=m["contact_name"],
+            contact_email=m["contact_email"],
+            contact_phone=m["contact_phone"],
+            link=m["link"],
+            description=m["description"],
+            expires_on=m["expires_on"],
+            company_id=m["company_id"],
+            created_at=m["created_at"],
+            updated_at=m["updated_at"],
+        )
+
+    def fields(self) -> dict[str, Any]:
+        """The canonical field mapping (the inverse of ``offer_from_fields``), for edits."""
+        data = {name: getattr(self, name) for name in FIELDS}
+        data["address_public"] = self.address_public
+        return data
+
+    def price_label(self, lang: str) -> str:
+        """Short price text for map labels: '650 € warm', '480 € kalt', 'Kauf 189.000 €'."""
+        if self.offer_type == "buy":
+            amount = _euro(self.price_eur, lang)
+            return f"{'Purchase' if lang == 'en' else 'Kauf'} {amount}" if amount else ""
+        if self.warm_rent_eur is not None:
+            return f"{_euro(self.warm_rent_eur, lang)} warm"
+        if self.cold_rent_eur is not None:
+            return f"{_euro(self.cold_rent_eur, lang)} {'cold' if lang == 'en' else 'kalt'}"
+        return ""
+
+    def public(self, lang: str) -> dict[str, Any]:
+        """What anyone may see: the street only when the provider published it."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "kind_label": choice_label(KINDS, self.kind, lang),
+            "offer_type": self.offer_type,
+            "offer_type_label": choice_label(OFFER_TYPES, self.offer_type, lang),
+            "rooms": self.rooms,
+            "area_m2": self.area_m2,
+            "cold_rent_eur": self.cold_rent_eur,
+            "warm_rent_eur": self.warm_rent_eur,
+            "additional_costs_eur": self.additional_costs_eur,
+            "price_eur": self.price_eur,
+            "price_label": self.price_label(lang),
+            "available_from": self.available_from.isoformat() if self.available_from else None,
+            "address": {
+                "street": self.street if self.address_public else "",
+                "postcode": self.postcode,
+                "town": self.town,
+                "exact": self.address_public,
+            },
+            "lat": self.lat,
+            "lon": self.lon,
+            "provider_type": self.provider_type,
+            "provider_label": choice_label(PROVIDERS, self.provider_type, lang),
+            "provider_name": self.provider_name,
+            "contact": {
+                "name": self.contact_name,
+                "email": self.contact_email,
+                "phone": self.contact_phone,
+            },
+            "link": self.link,
+            "description": self.description,
+            "expires_on": self.expires_on.isoformat(),
+            "company_id": self.company_id,
+        }
+
+
+def _euro(value: float | None, lang: str) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.0f}" if value == round(value) else f"{value:,.2f}"
+    if lang != "en":  # German: 1.250,50 €
+        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return f"{text} €"
+
+
+def _text(data: Mapping[str, Any], name: str, limit: int = 200) -> str:
+    value = data.get(name)
+    return "" if value is None else " ".join(str(value).split())[:limit]
+
+
+def offer_from_fields(
+    data: Mapping[str, Any],
+    *,
+    locate: Any,
+    today: dt.date,
+    lifetime_days: int,
+    source: str = "manual",
+) -> Offer:
+    """An Offer from canonical fields, or ``FieldProblems`` naming every bad field.
+
+    ``locate(street, postcode, town, exact)`` returns a ``Place`` (or raises ValueError with a
+    message): it decides where the offer is shown, from the coordinates given or the address.
+    """
+    problems: dict[str, list[str]] = {}
+
+    def bad(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    unknown = sorted(set(data) - set(FIELDS))
+    for name in unknown:
+        bad(name, f"unknown field; known fields are: {', '.join(FIELDS)}")
+
+    def number(name: str, low: float, high: float) -> float | None:
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            result = parse_number(value, money=name in MONEY_FIELDS)
+        except ValueError as exc:
+            bad(name, str(exc))
+            return None
+        if not low <= result <= high:
+            bad(name, f"{result:g} is out of range; use {low:g} to {high:g}")
+            return None
+        return result
+
+    def date(name: str) -> dt.date | None:
+        try:
+            return parse_date(data.get(name))
+        except ValueError as exc:
+            bad(name, str(exc))
+            return None
+
+    title = _text(data, "title", MAX_TITLE + 1)
+    if not title:
+        bad("title", "a title is required")
+    elif len(title) > MAX_TITLE:
+        bad("title", f"at most {MAX_TITLE} characters")
+    kind = _coded(data.get("kind") or "flat", KINDS, KIND_ALIASES)
+    if kind is None:
+        bad("kind", f"{data.get('kind')!r} is not a kind; use {', '.join(c.value for c in KINDS)}")
+    provider = _coded(data.get("provider_type") or "private", PROVIDERS, PROVIDER_ALIASES)
+    if provider is None:
+        bad(
+            "provider_type",
+            f"{data.get('provider_type')!r} is not a provider type; use "
+            f"{', '.join(c.value for c in PROVIDERS)}",
+        )
+    rooms = number("rooms", 0.5, 50)
+    area = number("area_m2", 5, 2000)
+    cold = number("cold_rent_eur", 0, 50_000)
+    warm = number("warm_rent_eur", 0, 50_000)
+    costs = number("additional_costs_eur", 0, 10_000)
+    price = number("price_eur", 1000, 100_000_000)
+    offer_type_raw = data.get("offer_type")
+    if offer_type_raw in (None, ""):
+        offer_type: str | None = "buy" if price is not None else "rent"
+    else:
+        offer_type = _coded(offer_type_raw, OFFER_TYPES, OFFER_TYPE_ALIASES)
+        if offer_type is None:
+            bad("offer_type", f"{offer_type_raw!r} is not rent or buy")
+    if warm is None and cold is not None and costs is not None:
+        warm = round(cold + costs, 2)
+    if offer_type == "rent":
+        if warm is None and cold is None and "warm_rent_eur" not in problems:
+            bad("warm_rent_eur", "a rent offer needs warm_rent_eur or cold_rent_eur")
+        if warm is not None and cold is not None and warm < cold:
+            bad("warm_rent_eur", f"the warm rent {warm:g} is below the cold rent {cold:g}")
+    elif offer_type == "buy" and price is None and "price_eur" not in problems:
+        bad("price_eur", "an offer for sale needs price_eur")
+    available = date("available_from")
+    expires = date("expires_on")
+    if expires is None and "expires_on" not in problems:
+        expires = today + dt.timedelta(days=lifetime_days)
+    postcode = _text(data, "postcode", 10)
+    if not _POSTCODE.fullmatch(postcode):
+        bad("postcode", f"{postcode!r} is not a German postcode; use five digits such as 45657")
+    try:
+        public = (
+            True
+            if data.get("address_public") in (None, "")
+            else parse_bool(data.get("address_public"))
+        )
+    except ValueError as exc:
+        bad("address_public", str(exc))
+        public = False
+    email = _text(data, "contact_email", 320)
+    if email and not _EMAIL.fullmatch(email):
+        bad("contact_email", f"{email!r} is not an e-mail address")
+    link = _text(data, "link", 501)
+    if link and not re.match(r"https?://\S+$", link):
+        bad("link", "a full address starting with http:// or https://")
+    elif len(link) > 500:
+        bad("link", "at most 500 characters")
+    company_id = None
+    if data.get("company_id") not in (None, ""):
+        try:
+            company_id = int(data["company_id"])
+        except (TypeError, ValueError):
+            bad("company_id", f"{data['company_id']!r} is not a whole number")
+    lat, lon = data.get("lat"), data.get("lon")
+    given: tuple[float, float] | None = None
+    if (lat in (None, "")) != (lon in (None, "")):
+        bad("lat", "give lat and lon together (or neither)")
+    elif lat not in (None, ""):
+        try:
+            given = (parse_number(lat), parse_number(lon))
+            if not (-90 <= given[0] <= 90 and -180 <= given[1] <= 180):
+                raise ValueError(f"{lat}, {lon} lies outside the world")
+        except ValueError as exc:
+            bad("lat", str(exc))
+    place: Place | None = None
+    if "postcode" not in problems and "lat" not in problems:
+        try:
+            place = locate(_text(data, "street"), postcode, _text(data, "town", 100), public, given)
+        except ValueError as exc:
+            bad("postcode", str(exc))
+    if problems:
+        raise FieldProblems(problems)
+    assert place is not None and kind and provider and offer_type and expires
+    offer = Offer(
+        source=source,
+        external_id=_text(data, "external_id"),
+        title=title,
+        kind=kind,
+        offer_type=offer_type,
+        rooms=rooms,
+        area_m2=area,
+        cold_rent_eur=cold,
+        warm_rent_eur=warm,
+        additional_costs_eur=costs,
+        price_eur=price,
+        available_from=available,
+        street=place.street,
+        postcode=place.postcode,
+        town=place.town,
+        address_public=place.exact,
+        lat=place.lat,
+        lon=place.lon,
+        provider_type=provider,
+        provider_name=_text(data, "provider_name"),
+        contact_name=_text(data, "contact_name"),
+        contact_email=email,
+        contact_phone=_text(data, "contact_phone", 50),
+        link=link,
+        description=str(data.get("description") or "").strip()[:MAX_TEXT],
+        expires_on=expires,
+        company_id=company_id,
+    )
+    if not offer.external_id:
+        offer.external_id = offer.content_key()
+    return offer
+
+
+__all__ += ["Place", "offer_from_fields"]

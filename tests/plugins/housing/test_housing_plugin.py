@@ -1,0 +1,147 @@
+"""The plugin as a whole: settings checked at start-up, questionnaire section, profile
+section, model rules, and the hooks core is gaining (used where core declares them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from housing_support import TODAY, make_platform
+
+from core import PluginError, ValidationError
+from core import hookspecs as core_hooks
+from plugins.housing.model import FieldProblems, Offer, offer_from_fields, parse_number
+from plugins.housing.questionnaire import ANSWER_TYPES, check_answers, housing_section
+
+
+@pytest.mark.parametrize(
+    ("bad", "key"),
+    [
+        ({"default_lifetime_days": 0}, "default_lifetime_days"),
+        ({"max_radius_km": 1000.0}, "max_radius_km"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"colour": "red"}, "colour"),
+        ({"profile_offers": "five"}, "profile_offers"),
+    ],
+)
+def test_settings_are_validated_at_start(tmp_path, bad, key):
+    with pytest.raises(PluginError, match=key):
+        make_platform(f"sqlite:///{tmp_path / 'x.db'}", **bad)
+
+
+def test_questionnaire_section_is_well_formed():
+    section = housing_section()
+    keys = [q.key for q in section.questions]
+    assert len(keys) == len(set(keys)) and section.extension == "housing"
+    for question in section.questions:
+        assert question.answer in ANSWER_TYPES and question.label_de and question.label_en
+        if question.show_if is not None:
+            assert question.show_if[0] in keys
+    assert check_answers({"offers_housing": True, "kinds": ("company_flat",), "places": 4}) == {
+        "offers_housing": True,
+        "kinds": ["company_flat"],
+        "places": 4,
+    }
+    with pytest.raises(ValidationError) as caught:
+        check_answers({"kinds": ["castle"], "places": -1, "colour": "red"})
+    assert set(caught.value.errors) == {"kinds", "places", "colour", "offers_housing"}
+
+
+def test_questionnaire_section_is_handed_to_core_where_it_has_the_hook(tmp_path):
+    if not hasattr(core_hooks, "register_questionnaire_sections"):
+        pytest.skip("core has no questionnaire hook yet")
+    platform = make_platform(f"sqlite:///{tmp_path / 'q.db'}")
+    sections = [s for s in platform.questionnaire.sections if s.plugin == "housing"]
+    assert [s.key for s in sections] == ["housing_staff"]
+    assert sections[0].extension == "housing"
+
+
+def test_profile_section(tmp_path):
+    from housing_support import EXAMPLES, add_companies, companies, import_file
+
+    platform = make_platform(f"sqlite:///{tmp_path / 'p.db'}")
+    items = companies(3, seed=4)
+    company = items[1]
+    company.location = type(company.location)(51.6571, 7.0896)  # Marl, next to two offers
+    company.extensions = {
+        "housing": {"offers_housing": True, "kinds": ["apprentice_housing"], "rent_from_eur": 290}
+    }
+    add_companies(platform, items)
+    import_file(platform, EXAMPLES / "openimmo_beispiel.xml")
+    (section,) = [s for s in platform.profile_sections(company, "de") if s.plugin == "housing"]
+    assert section.id == "housing" and "Wohnraum für Beschäftigte" in section.html
+    assert "Azubi-Wohnen / Wohnheimplatz (ab 290 € warm)" in section.html
+    assert "2-Zimmer-Wohnung nahe Marler Stern" in section.html and "<script" not in section.html
+    (english,) = [s for s in platform.profile_sections(company, "en") if s.plugin == "housing"]
+    assert "Housing offers within 5 km" in english.html
+    platform.db.dispose()
+
+
+def locate(street, postcode, town, public, given):
+    from plugins.housing.model import Place
+
+    lat, lon = given or (51.6, 7.1)
+    return Place(street if public else "", postcode, town or "Marl", public, lat, lon)
+
+
+@pytest.mark.parametrize(
+    ("text", "money", "value"),
+    [("650", True, 650), ("650,50", True, 650.5), ("1.250,00", True, 1250), ("189.000", True,
+     189000), ("1.5", False, 1.5), ("1,250.75", True, 1250.75), (" 720 € ", True, 720)],
+)  # fmt: skip
+def test_numbers_as_files_write_them(text, money, value):
+    assert parse_number(text, money=money) == value
+
+
+def test_offer_rules():
+    base = {"title": "Wohnung", "postcode": "45768", "warm_rent_eur": "500"}
+    offer = offer_from_fields(base, locate=locate, today=TODAY, lifetime_days=30)
+    assert isinstance(offer, Offer) and offer.expires_on == TODAY + dt.timedelta(days=30)
+    assert offer.external_id.startswith("auto-")
+    again = offer_from_fields(base, locate=locate, today=TODAY, lifetime_days=30)
+    assert again.external_id == offer.external_id  # same content, same key
+    offer = offer_from_fields(
+        {**base, "warm_rent_eur": "", "cold_rent_eur": "400", "additional_costs_eur": "90,5"},
+        locate=locate,
+        today=TODAY,
+        lifetime_days=30,
+    )
+    assert offer.warm_rent_eur == 490.5 and offer.offer_type == "rent"
+    with pytest.raises(FieldProblems) as caught:
+        offer_from_fields(
+            {**base, "cold_rent_eur": "600", "link": "ftp://x", "lat": "51"},
+            locate=locate,
+            today=TODAY,
+            lifetime_days=30,
+        )
+    assert set(caught.value.problems) == {"warm_rent_eur", "link", "lat"}
+    assert offer.price_label("de") == "490,50 € warm"
+    sale = offer_from_fields(
+        {"title": "Haus", "postcode": "45768", "price_eur": "329.000"},
+        locate=locate,
+        today=TODAY,
+        lifetime_days=30,
+    )
+    assert sale.offer_type == "buy" and sale.price_label("de") == "Kauf 329.000 €"
+    assert sale.price_label("en") == "Purchase 329,000 €"
+
+
+def test_gdpr_hooks_where_core_has_them(tmp_path):
+    if not hasattr(core_hooks, "export_company_data"):
+        pytest.skip("core has no export hook yet")
+    from plugins.housing.api import offer_from_body
+    from plugins.housing.hooks import erase_company_data, export_company_data, service_for
+    from plugins.housing.repository import add_offer
+
+    platform = make_platform(f"sqlite:///{tmp_path / 'g.db'}")
+    service = service_for(platform)
+    body = {"title": "Werkswohnung", "postcode": "45768", "warm_rent_eur": 450, "company_id": 7}
+    with platform.session(write=True) as session:
+        add_offer(session, offer_from_body(service, body, "manual"))
+    exported = export_company_data(platform=platform, company_id=7)
+    assert exported["housing_offers"][0]["title"] == "Werkswohnung"
+    assert export_company_data(platform=platform, company_id=8) is None
+    erase_company_data(platform=platform, company_id=7)
+    erase_company_data(platform=platform, company_id=7)  # idempotent
+    assert export_company_data(platform=platform, company_id=7) is None
+    platform.db.dispose()

@@ -1,0 +1,291 @@
+"""The housing API and pages in the real web app: list, layer, offer pages with the commute,
+operator writes, expiry everywhere, and switching the plugin off and on again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from housing_support import (
+    AUTH,
+    EXAMPLES,
+    TODAY,
+    add_companies,
+    companies,
+    haversine_km,
+    import_file,
+    make_platform,
+    set_today,
+    stored_offers,
+)
+
+from webapp.app import create_app
+
+
+def test_list_api_and_openapi(client, world):
+    answer = client.get("/api/v1/housing/offers?rent=..600&sort=rent&per_page=5").get_json()
+    assert answer["per_page"] == 5 and len(answer["items"]) == 5 and answer["total"] > 5
+    rents = [i["warm_rent_eur"] for i in answer["items"]]
+    assert rents == sorted(rents) and max(rents) <= 600
+    assert {f["value"] for f in answer["facets"]["kind"]} >= {"flat", "apprentice_housing"}
+    english = client.get("/api/v1/housing/offers?lang=en&kind=shared_flat").get_json()
+    assert all(i["kind_label"] == "Shared flat" for i in english["items"])
+    bad = client.get("/api/v1/housing/offers?rent=viel&colour=red")
+    assert bad.status_code == 422 and "colour" in bad.get_json()["errors"]
+    assert client.get("/api/v1/housing/offers?rent=viel").status_code == 422
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    assert {"/api/v1/housing/offers", "/api/v1/housing/offers/{offer_id}",
+            "/api/v1/housing/imports"} <= set(paths)  # fmt: skip
+    section = client.get("/api/v1/housing/questionnaire").get_json()
+    assert section["extension"] == "housing"
+    assert "offers_housing" in [q["key"] for q in section["questions"]]
+
+
+def test_filters_and_layer(client, world):
+    filters = client.get("/api/v1/filters").get_json()["filters"]
+    housing = {f["key"]: f for f in filters if f["plugin"] == "housing"}
+    assert housing["housing_km"]["argument"] == "housing_rent"
+    assert housing["housing_staff"]["kind"] == "bool"
+    layers = client.get("/api/v1/layers").get_json()["layers"]
+    assert "housing_offers" in [layer["id"] for layer in layers]
+    bbox = (7.0, 51.55, 7.2, 51.7)
+    answer = client.get("/api/v1/layers/housing_offers?bbox=" + ",".join(map(str, bbox)))
+    features = answer.get_json()["features"]
+    expected = {
+        f"housing-{o['id']}"
+        for o in stored_offers(world.platform)
+        if o["expires_on"] >= TODAY
+        and bbox[0] <= o["lon"] <= bbox[2]
+        and bbox[1] <= o["lat"] <= bbox[3]
+    }
+    assert {f["id"] for f in features} == expected and expected
+    labelled = [f["properties"]["label"] for f in features]
+    assert all(label.endswith(("warm", "kalt", "€")) for label in labelled)
+
+
+def test_offer_page_lists_the_nearest_matching_employers(client, world):
+    offer = client.get("/api/v1/housing/offers?kind=flat&per_page=1").get_json()["items"][0]
+    answer = client.get(f"/api/v1/housing/offers/{offer['id']}?industry=C&employers=4")
+    data = answer.get_json()
+    assert data["offer"]["id"] == offer["id"]
+    expected = sorted(
+        (haversine_km(offer["lat"], offer["lon"], c.location.lat, c.location.lon), c.id)
+        for c in world.companies
+        if c.industry == "C" and c.status.value == "published"
+    )[:4]
+    assert [i["id"] for i in data["commute"]["items"]] == [i for _, i in expected]
+    assert [i["distance_m"] / 1000 for i in data["commute"]["items"]] == pytest.approx(
+        [d for d, _ in expected], abs=1e-3
+    )
+    assert data["commute"]["search_params"]["industry"] == ["C"]
+    assert client.get(f"/api/v1/housing/offers/{offer['id']}?industry=Z").status_code == 422
+    html = client.get(f"/wohnen/angebote/{offer['id']}?industry=C")
+    text = html.get_data(as_text=True)
+    assert html.status_code == 200 and "Arbeitgeber in der Nähe" in text
+    first = next(c for c in world.companies if c.id == expected[0][1])
+    assert f'href="/unternehmen/{first.slug}"' in text
+    assert "<script>" not in text and "style=" not in text
+    listing = client.get("/wohnen?rent=..500&kind=flat").get_data(as_text=True)
+    assert "Wohnungsangebote" in listing and "/wohnen/angebote/" in listing
+
+
+def test_hidden_address_never_shows_the_street(client, world):
+    offers = stored_offers(world.platform)
+    hidden = next(o for o in offers if not o["address_public"] and o["street"])
+    data = client.get(f"/api/v1/housing/offers/{hidden['id']}").get_json()["offer"]
+    assert data["address"] == {"street": "", "postcode": hidden["postcode"],
+                               "town": hidden["town"], "exact": False}  # fmt: skip
+    page = client.get(f"/wohnen/angebote/{hidden['id']}").get_data(as_text=True)
+    assert hidden["street"] not in page and "Postleitzahlgebiet" in page
+
+
+def test_expired_offers_are_absent_everywhere(client, world):
+    platform = world.platform
+    offers = stored_offers(platform)
+    # an offer shown today that expires before the day we move the clock to
+    later = TODAY + dt.timedelta(days=45)
+    victim = next(
+        o for o in offers
+        if TODAY <= o["expires_on"] < later and o["offer_type"] == "rent" and o["warm_rent"]
+    )  # fmt: skip
+    company = min(
+        (c for c in world.companies if c.status.value == "published"),
+        key=lambda c: haversine_km(victim["lat"], victim["lon"], c.location.lat, c.location.lon),
+    )
+    url = f"/api/v1/housing/offers/{victim['id']}"
+
+    def everywhere():
+        listed = client.get("/api/v1/housing/offers?per_page=200&rent=..5000").get_json()
+        pages = [listed]
+        for page in range(2, listed["pages"] + 1):
+            pages.append(
+                client.get(
+                    f"/api/v1/housing/offers?per_page=200&rent=..5000&page={page}"
+                ).get_json()
+            )
+        layer = client.get("/api/v1/layers/housing_offers").get_json()
+        profile = client.get(f"/unternehmen/{company.slug}").get_data(as_text=True)
+        html_list = client.get("/wohnen?per_page=200&rent=..5000").get_data(as_text=True)
+        near = client.get(f"/api/v1/housing/offers?company={company.id}&radius_km=50"
+                          "&per_page=200").get_json()  # fmt: skip
+        return {
+            "list": any(i["id"] == victim["id"] for p in pages for i in p["items"]),
+            "near": any(i["id"] == victim["id"] for i in near["items"]),
+            "layer": any(f["id"] == f"housing-{victim['id']}" for f in layer["features"]),
+            "json": client.get(url).status_code == 200,
+            "html": client.get(f"/wohnen/angebote/{victim['id']}").status_code == 200,
+            "html_list": f'/wohnen/angebote/{victim["id"]}"' in html_list,
+            "profile": f'/wohnen/angebote/{victim["id"]}"' in profile,
+        }
+
+    try:
+        assert all(everywhere().values())
+        set_today(platform, later)
+        assert not any(everywhere().values()), everywhere()
+        # operators still see it (to renew or delete it)
+        assert client.get(url, headers=AUTH).status_code == 200
+        # the company filter no longer counts it: the distance grew or vanished
+        search = {"housing_rent": str(int(victim["warm_rent"])), "sort": "housing_km"}
+        hits = platform.search(platform.parse_query({k: [v] for k, v in search.items()}))
+        for hit in hits.items:
+            km = haversine_km(hit.lat, hit.lon, victim["lat"], victim["lon"])
+            assert hit.dynamic_values["housing_km"] is None or (
+                hit.dynamic_values["housing_km"] <= km + 1e-9
+            )
+    finally:
+        set_today(platform, TODAY)
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    platform = make_platform(f"sqlite:///{tmp_path / 'web.db'}")
+    add_companies(platform, companies(40, seed=1))
+    app = create_app(platform=platform)
+    yield platform, app.test_client()
+    platform.db.dispose()
+
+
+OFFER = {
+    "title": "Neue Wohnung in Herten",
+    "kind": "flat",
+    "rooms": 2,
+    "warm_rent_eur": 610,
+    "postcode": "45699",
+    "street": "Kaiserstraße 1",
+    "expires_on": "2026-05-01",
+}
+
+
+def test_operator_api(fresh):
+    platform, client = fresh
+    assert client.post("/api/v1/housing/offers", json=OFFER).status_code == 401
+    wrong = {"Authorization": "Bearer nope"}
+    assert client.post("/api/v1/housing/offers", json=OFFER, headers=wrong).status_code == 401
+    created = client.post("/api/v1/housing/offers", json=OFFER, headers=AUTH)
+    assert created.status_code == 201, created.get_json()
+    offer = created.get_json()
+    assert offer["town"] if "town" in offer else offer["address"]["town"] == "Herten"
+    location = created.headers["Location"]
+    assert client.get(location).get_json()["offer"]["warm_rent_eur"] == 610
+    bad = client.post("/api/v1/housing/offers", json={**OFFER, "warm_rent_eur": None},
+                      headers=AUTH)  # fmt: skip
+    assert bad.status_code == 422 and "warm_rent_eur" in bad.get_json()["errors"]
+    changed = client.patch(location, json={"warm_rent_eur": 580}, headers=AUTH)
+    assert changed.status_code == 200 and changed.get_json()["warm_rent_eur"] == 580
+    moved = client.patch(location, json={"postcode": "45768", "street": ""}, headers=AUTH)
+    assert moved.get_json()["address"]["town"] == "Marl"
+    assert client.delete(location).status_code == 401
+    assert client.delete(location, headers=AUTH).status_code == 204
+    assert client.get(location).status_code == 404
+
+
+def test_import_api_is_atomic(fresh):
+    platform, client = fresh
+    csv_data = (EXAMPLES / "angebote_beispiel.csv").read_bytes()
+    assert client.post("/api/v1/housing/imports", data=csv_data).status_code == 401
+    answer = client.post(
+        "/api/v1/housing/imports?format=csv&source=test", data=csv_data, headers=AUTH
+    )
+    assert answer.status_code == 200 and answer.get_json()["added"] == 7
+    before = stored_offers(platform)
+    broken = csv_data.replace(b";745;", b";teuer;")
+    answer = client.post(
+        "/api/v1/housing/imports?format=csv&source=test", data=broken, headers=AUTH
+    )
+    errors = answer.get_json()["errors"]
+    assert answer.status_code == 422 and set(errors) == {"line 4", "line 9"}
+    assert stored_offers(platform) == before
+    dry = client.post(
+        "/api/v1/housing/imports?source=x&dry_run=true&file_name=a.json",
+        data=(EXAMPLES / "angebote_beispiel.json").read_bytes(),
+        headers=AUTH,
+    )
+    assert dry.get_json()["read"] == 2 and stored_offers(platform) == before
+
+
+def test_operator_form(fresh):
+    platform, client = fresh
+    page = client.get("/wohnen/verwaltung")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    form = {k: str(v) for k, v in OFFER.items()} | {"address_public": "true"}
+    assert client.post("/wohnen/verwaltung", data={**form, "token": "x"}).status_code == 401
+    bad = client.post("/wohnen/verwaltung", data={**form, "postcode": "1", "token": TOKEN_})
+    assert bad.status_code == 422 and "postcode" in bad.get_data(as_text=True)
+    done = client.post("/wohnen/verwaltung", data={**form, "token": TOKEN_})
+    assert done.status_code == 303 and re.search(r"/wohnen/angebote/\d+$", done.location)
+    assert len(stored_offers(platform)) == 1
+
+
+TOKEN_ = AUTH["Authorization"].split()[1]
+
+
+def test_disabling_removes_every_trace_and_keeps_the_data(tmp_path):
+    url = f"sqlite:///{tmp_path / 'toggle.db'}"
+    platform = make_platform(url)
+    items = companies(60, seed=2)
+    items[1].extensions = {"housing": {"offers_housing": True, "details": "Wohnheim"}}
+    add_companies(platform, items)
+    for name in ("openimmo_beispiel.xml", "angebote_beispiel.csv"):
+        import_file(platform, EXAMPLES / name)
+    company = items[1]
+
+    def snapshot(client):
+        return (
+            client.get("/api/v1/housing/offers?per_page=200").get_json(),
+            client.get("/api/v1/layers/housing_offers").get_json()["features"],
+            client.get(f"/unternehmen/{company.slug}").get_data(as_text=True),
+        )
+
+    on = create_app(platform=platform).test_client()
+    before = snapshot(on)
+    assert before[0]["total"] == 12 and 'id="section-housing"' in before[2]
+    platform.db.dispose()
+
+    off_platform = make_platform(url, enabled=False)
+    off = create_app(platform=off_platform).test_client()
+    filters = off.get("/api/v1/filters").get_json()["filters"]
+    assert not [f for f in filters if "housing" in f["key"] or f["plugin"] == "housing"]
+    assert "housing" not in [
+        layer["id"] for layer in off.get("/api/v1/layers").get_json()["layers"]
+    ] and "housing_offers" not in str(off.get("/api/v1/layers").get_json())
+    assert off.get("/api/v1/layers/housing_offers").status_code == 404
+    for path in ("/api/v1/housing/offers", "/api/v1/housing/questionnaire", "/wohnen",
+                 "/wohnen/angebote/1", "/wohnen/verwaltung"):  # fmt: skip
+        assert off.get(path).status_code == 404, path
+    assert "/api/v1/housing" not in str(off.get("/api/openapi.json").get_json()["paths"])
+    # the operators' plugin list still names it: installed, but not enabled
+    plugins = off.get("/api/v1/plugins").get_json()["plugins"]
+    assert [p["status"] for p in plugins if p["name"] == "housing"] == ["available"]
+    words = ("housing", "Wohnungsangebot", "Wohnen in der Nähe", "Wohnraum", "/wohnen")
+    for page in (off.get("/").get_data(as_text=True),
+                 off.get(f"/unternehmen/{company.slug}").get_data(as_text=True)):  # fmt: skip
+        assert not [w for w in words if w in page]
+    search = off.get("/api/v1/search?housing_rent=700")
+    assert search.status_code == 422
+    off_platform.db.dispose()
+
+    again = make_platform(url)
+    after = snapshot(create_app(platform=again).test_client())
+    assert after == before
+    again.db.dispose()
