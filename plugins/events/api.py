@@ -1,0 +1,526 @@
+"""The JSON API under ``/api/v1/events`` (a flask-smorest blueprint the web app mounts).
+
+Reading is public. Writing needs ``Authorization: Bearer <token>``: the operator token
+(``portal.operator_token``) or the API token of a verified organisation, which may create
+events (it becomes their first organiser), change its own events and see their participants.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import marshmallow as ma
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+
+from plugins.events import vocab
+from plugins.events.hooks import service_for
+from plugins.events.model import REGISTRATION_MODES, Event, Organisation
+from plugins.events.service import NotAllowed, Principal
+from plugins.events.texts import format_when
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["event_json", "make_blueprint"]
+
+LANGS = ("de", "en")
+MAX_ID = 2**63 - 1
+T = TypeVar("T")
+
+
+class EventsLangArgs(ma.Schema):
+    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
+
+
+class EventsCalendarArgs(EventsLangArgs):
+    kind = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Kinds (repeat or comma-separate): "
+            + ", ".join(vocab.values(vocab.KINDS))
+        },
+    )
+    audience = fields.List(
+        fields.String(),
+        metadata={"description": f"Audiences: {', '.join(vocab.values(vocab.AUDIENCES))}."},
+    )
+    town = fields.List(
+        fields.String(), metadata={"description": "Towns of the region (name or AGS)."}
+    )
+    date_from = fields.Date(data_key="from", metadata={"description": "First day (local)."})
+    date_to = fields.Date(data_key="to", metadata={"description": "Last day (local)."})
+    organisation = fields.String(metadata={"description": "Organisation id or slug."})
+
+
+class EventsListArgs(EventsCalendarArgs):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class EventsPlaceSchema(ma.Schema):
+    name = fields.String()
+    street = fields.String()
+    postcode = fields.String()
+    town = fields.String()
+    ags = fields.String()
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class EventsOrganisationSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    type = fields.String(required=True)
+    type_label = fields.String(required=True)
+    description = fields.String()
+    place = fields.Nested(EventsPlaceSchema)
+    email = fields.String()
+    phone = fields.String()
+    website = fields.String()
+    company_id = fields.Integer(allow_none=True)
+    verified = fields.Boolean()
+
+
+class EventSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    uid = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    kind_label = fields.String(required=True)
+    start = fields.String(required=True, metadata={"description": "Local time with offset."})
+    end = fields.String(required=True)
+    timezone = fields.String(required=True)
+    when = fields.String(required=True, metadata={"description": "Human-readable, in lang."})
+    description = fields.String()
+    audiences = fields.List(fields.String())
+    place = fields.Nested(EventsPlaceSchema, allow_none=True)
+    online_url = fields.String()
+    organisers = fields.List(fields.Nested(EventsOrganisationSchema))
+    registration = fields.String(required=True)
+    registration_url = fields.String()
+    capacity = fields.Integer(allow_none=True)
+    seats_left = fields.Integer(allow_none=True)
+    waiting_list = fields.Boolean()
+    status = fields.String(required=True)
+    url = fields.String(required=True)
+    ics_url = fields.String(required=True)
+
+
+class EventListSchema(ma.Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    feed_url = fields.String(required=True, metadata={"description": "iCalendar feed of it."})
+    items = fields.List(fields.Nested(EventSchema), required=True)
+
+
+class EventInputSchema(ma.Schema):
+    uid = fields.String(validate=validate.Length(max=255))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(vocab.values(vocab.KINDS)))
+    start = fields.String(
+        required=True,
+        metadata={"description": "ISO date-time; without offset it is local (Europe/Berlin)."},
+    )
+    end = fields.String(metadata={"description": "ISO date-time; default start + 2 h."})
+    description = fields.String(validate=validate.Length(max=10_000))
+    audiences = fields.List(fields.String(validate=validate.OneOf(vocab.values(vocab.AUDIENCES))))
+    place_name = fields.String(validate=validate.Length(max=200))
+    street = fields.String(validate=validate.Length(max=200))
+    postcode = fields.String(validate=validate.Regexp(r"^\d{5}$"))
+    town = fields.String(validate=validate.Length(max=100))
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    online_url = fields.String(validate=validate.Length(max=500))
+    registration = fields.String(validate=validate.OneOf(REGISTRATION_MODES))
+    registration_url = fields.String(validate=validate.Length(max=500))
+    capacity = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    waiting_list = fields.Boolean()
+    organisers = fields.List(fields.String(), metadata={"description": "Ids or slugs."})
+    status = fields.String(validate=validate.OneOf(("scheduled", "cancelled")))
+
+
+class RegistrationInputSchema(ma.Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True)
+    phone = fields.String(validate=validate.Length(max=50))
+    audience = fields.String(validate=validate.OneOf(vocab.values(vocab.AUDIENCES)))
+    consent = fields.Boolean(
+        required=True,
+        metadata={"description": "Consent to the processing (see consent_text); must be true."},
+    )
+
+
+class RegistrationResultSchema(ma.Schema):
+    event_id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "confirmed or waiting"})
+    position = fields.Integer(allow_none=True, metadata={"description": "On the waiting list."})
+    message = fields.String(required=True)
+
+
+class EventsOrganisationInputSchema(ma.Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    type = fields.String(
+        required=True, validate=validate.OneOf(vocab.values(vocab.ORGANISATION_TYPES))
+    )
+    slug = fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,99}$"))
+    description = fields.String(validate=validate.Length(max=5000))
+    place_name = fields.String(validate=validate.Length(max=200))
+    street = fields.String(validate=validate.Length(max=200))
+    postcode = fields.String(validate=validate.Regexp(r"^\d{5}$"))
+    town = fields.String(validate=validate.Length(max=100))
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    email = fields.Email()
+    phone = fields.String(validate=validate.Length(max=50))
+    website = fields.Url()
+    company_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    verified = fields.Boolean()
+    show_on_map = fields.Boolean()
+
+
+class EventsParticipantsArgs(ma.Schema):
+    format = fields.String(validate=validate.OneOf(("json", "csv")), load_default="json")
+
+
+class EventsImportArgs(ma.Schema):
+    format = fields.String(validate=validate.OneOf(("ics", "csv")))
+    organiser = fields.List(
+        fields.String(), metadata={"description": "Organisers of records that name none."}
+    )
+
+
+def organisation_json(o: Organisation, lang: str) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "slug": o.slug,
+        "name": o.name,
+        "type": o.type,
+        "type_label": o.type_label(lang),
+        "description": o.description,
+        "place": _place(o.place),
+        "email": o.email,
+        "phone": o.phone,
+        "website": o.website,
+        "company_id": o.company_id,
+        "verified": o.verified,
+    }
+
+
+def _place(place: Any) -> dict[str, Any]:
+    return {
+        "name": place.name,
+        "street": place.street,
+        "postcode": place.postcode,
+        "town": place.town,
+        "ags": place.ags,
+        "lat": place.lat,
+        "lon": place.lon,
+    }
+
+
+def event_json(event: Event, lang: str, path: str) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "uid": event.uid,
+        "title": event.title,
+        "kind": event.kind,
+        "kind_label": event.kind_label(lang),
+        "start": event.local_start.isoformat(),
+        "end": event.local_end.isoformat(),
+        "timezone": event.timezone,
+        "when": format_when(event, lang),
+        "description": event.description,
+        "audiences": list(event.audiences),
+        "place": _place(event.place) if event.in_person else None,
+        "online_url": event.online_url,
+        "organisers": [organisation_json(o, lang) for o in event.organisers],
+        "registration": event.registration,
+        "registration_url": event.registration_url,
+        "capacity": event.capacity,
+        "seats_left": event.seats_left,
+        "waiting_list": event.waiting_list,
+        "status": event.status,
+        "url": path,
+        "ics_url": f"/api/v1/events/{event.id}/calendar.ics",
+    }
+
+
+def _query_args() -> dict[str, list[str]]:
+    return {key: request.args.getlist(key) for key in request.args}
+
+
+def make_blueprint(platform: Platform) -> Blueprint:
+    """The events API blueprint, bound to ``platform``."""
+    blp = Blueprint(
+        "events",
+        __name__,
+        url_prefix="/api/v1/events",
+        description="Veranstaltungen (events): calendar, iCalendar feeds, registration.",
+    )
+    service = service_for(platform)
+
+    def principal() -> Principal:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        challenge = {"WWW-Authenticate": 'Bearer realm="regiokarte"'}
+        if scheme.lower() != "bearer" or not token.strip():
+            abort(
+                401,
+                message=(
+                    "This operation needs 'Authorization: Bearer <token>': the operator token "
+                    "or the API token of a verified organisation."
+                ),
+                headers=challenge,
+            )
+        found = service.principal(token.strip())
+        if found is None:
+            abort(
+                401,
+                message="The token is wrong or belongs to no verified organisation.",
+                headers=challenge,
+            )
+        return found
+
+    def allowed(call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except NotAllowed as exc:
+            abort(403, message=exc.message)
+
+    def calendar_name(lang: str) -> str:
+        title = "Veranstaltungen" if lang == "de" else "Events"
+        return f"{title} – {platform.region.name}"
+
+    @blp.route("")
+    class Events(MethodView):
+        @blp.arguments(EventsListArgs, location="query")
+        @blp.response(200, EventListSchema)
+        def get(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Upcoming events (soonest first), filtered by kind, audience, town and dates"""
+            query = service.parse_query(_query_args())
+            events = service.upcoming(query)
+            start = (args["page"] - 1) * args["per_page"]
+            page = events[start : start + args["per_page"]]
+            params = "&".join(f"{k}={v}" for k, v in query.params())
+            return {
+                "total": len(events),
+                "page": args["page"],
+                "per_page": args["per_page"],
+                "feed_url": "/api/v1/events/calendar.ics" + (f"?{params}" if params else ""),
+                "items": [event_json(e, args["lang"], service.event_path(e)) for e in page],
+            }
+
+        @blp.arguments(EventInputSchema)
+        @blp.response(201, EventSchema)
+        @blp.doc(security=[{"operatorToken": []}])
+        def post(self, data: dict[str, Any]) -> dict[str, Any]:
+            """Create an event (operator or verified organisation)"""
+            who = principal()
+            event, _ = allowed(lambda: service.save_event(data, who))
+            return event_json(event, "de", service.event_path(event))
+
+    @blp.route("/<int:event_id>")
+    class OneEvent(MethodView):
+        @blp.arguments(EventsLangArgs, location="query")
+        @blp.response(200, EventSchema)
+        def get(self, args: dict[str, Any], event_id: int) -> dict[str, Any]:
+            """One event, with the places left"""
+            event = service.event(event_id)
+            return event_json(event, args["lang"], service.event_path(event))
+
+        @blp.arguments(EventInputSchema)
+        @blp.response(200, EventSchema)
+        @blp.doc(security=[{"operatorToken": []}])
+        def put(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
+            """Replace an event (operator or one of its organisers)"""
+            who = principal()
+            event, _ = allowed(lambda: service.save_event(data, who, event_id=event_id))
+            return event_json(event, "de", service.event_path(event))
+
+        @blp.response(204)
+        @blp.doc(security=[{"operatorToken": []}])
+        def delete(self, event_id: int) -> None:
+            """Delete an event and its registrations (operator only)"""
+            if not principal().operator:
+                abort(403, message="Only the operator deletes events; organisers cancel them.")
+            service.delete_event(event_id)
+
+    @blp.route("/<int:event_id>/calendar.ics")
+    class EventCalendar(MethodView):
+        @blp.arguments(EventsLangArgs, location="query")
+        @blp.doc(
+            responses={
+                "200": {
+                    "description": "iCalendar (RFC 5545) with the event and its VTIMEZONE.",
+                    "content": {"text/calendar": {"schema": {"type": "string"}}},
+                }
+            }
+        )
+        def get(self, args: dict[str, Any], event_id: int) -> Response:
+            """The event as an iCalendar file"""
+            event = service.event(event_id)
+            body = service.calendar(
+                [event], name=event.title, base_url=request.host_url, lang=args["lang"]
+            )
+            response = Response(body, mimetype="text/calendar")
+            response.headers["Content-Disposition"] = (
+                f'attachment; filename="veranstaltung-{event.id}.ics"'
+            )
+            return response
+
+    @blp.route("/calendar.ics")
+    class Feed(MethodView):
+        @blp.arguments(EventsCalendarArgs, location="query")
+        @blp.doc(
+            responses={
+                "200": {
+                    "description": "Subscribable iCalendar feed of the upcoming events.",
+                    "content": {"text/calendar": {"schema": {"type": "string"}}},
+                }
+            }
+        )
+        def get(self, args: dict[str, Any]) -> Response:
+            """A calendar feed of the upcoming events of a filter (e.g. job fairs in Marl)"""
+            query = service.parse_query(_query_args())
+            body = service.calendar(
+                service.upcoming(query),
+                name=calendar_name(args["lang"]),
+                base_url=request.host_url,
+                lang=args["lang"],
+            )
+            response = Response(body, mimetype="text/calendar")
+            response.headers["Content-Disposition"] = 'inline; filename="veranstaltungen.ics"'
+            return response
+
+    @blp.route("/<int:event_id>/registrations")
+    class Registrations(MethodView):
+        @blp.arguments(RegistrationInputSchema)
+        @blp.response(201, RegistrationResultSchema)
+        def post(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
+            """Register for an event (a place or the waiting list; a mail confirms it)"""
+            outcome = service.register(event_id, data, base_url=request.host_url)
+            status = outcome.registration.status
+            return {
+                "event_id": event_id,
+                "status": status,
+                "position": outcome.position,
+                "message": (
+                    "Registered; the confirmation mail has the link to cancel."
+                    if status == "confirmed"
+                    else f"On the waiting list at position {outcome.position}."
+                ),
+            }
+
+    @blp.route("/registrations/<token>")
+    class Cancellation(MethodView):
+        @blp.response(200)
+        def delete(self, token: str) -> dict[str, Any]:
+            """Withdraw a registration with the token from the confirmation mail"""
+            event, changed = service.cancel(token, base_url=request.host_url)
+            return {"event_id": event.id, "status": "cancelled", "changed": changed}
+
+    @blp.route("/<int:event_id>/participants")
+    class Participants(MethodView):
+        @blp.arguments(EventsParticipantsArgs, location="query")
+        @blp.response(200)
+        @blp.doc(security=[{"operatorToken": []}])
+        def get(self, args: dict[str, Any], event_id: int) -> Any:
+            """The participant list for the organiser (JSON or CSV)"""
+            who = principal()
+            people = allowed(lambda: service.participants(event_id, who))
+            if args["format"] == "csv":
+                out = io.StringIO()
+                writer = csv.writer(out, delimiter=";")
+                columns = ["status", "name", "email", "phone", "audience", "registered_at"]
+                writer.writerow(columns)
+                for p in people:
+                    writer.writerow(
+                        [p[c].isoformat() if hasattr(p[c], "isoformat") else p[c] for c in columns]
+                    )
+                response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+                response.headers["Content-Disposition"] = (
+                    f'attachment; filename="teilnehmende-{event_id}.csv"'
+                )
+                response.headers["Cache-Control"] = "no-store"
+                return response
+            return {
+                "event_id": event_id,
+                "participants": [
+                    {
+                        **p,
+                        "registered_at": p["registered_at"].isoformat(),
+                        "cancelled_at": p["cancelled_at"].isoformat()
+                        if p["cancelled_at"]
+                        else None,
+                    }
+                    for p in people
+                ],
+            }
+
+    @blp.route("/organisations")
+    class Organisations(MethodView):
+        @blp.arguments(EventsLangArgs, location="query")
+        @blp.response(200, EventsOrganisationSchema(many=True))
+        def get(self, args: dict[str, Any]) -> list[dict[str, Any]]:
+            """The region's actors: Jobcenter, Agentur für Arbeit, chambers, schools, ..."""
+            return [organisation_json(o, args["lang"]) for o in service.organisations()]
+
+        @blp.arguments(EventsOrganisationInputSchema)
+        @blp.response(201, EventsOrganisationSchema)
+        @blp.doc(security=[{"operatorToken": []}])
+        def post(self, data: dict[str, Any]) -> dict[str, Any]:
+            """Add an organisation (operator only)"""
+            if not principal().operator:
+                abort(403, message="Only the operator adds organisations.")
+            return organisation_json(service.add_organisation(data), "de")
+
+    @blp.route("/organisations/<int:organisation_id>/token")
+    class OrganisationToken(MethodView):
+        @blp.response(201)
+        @blp.doc(security=[{"operatorToken": []}])
+        def post(self, organisation_id: int) -> dict[str, Any]:
+            """Issue a new API token for an organisation (operator only; marks it verified)"""
+            if not principal().operator:
+                abort(403, message="Only the operator issues organisation tokens.")
+            return {
+                "organisation_id": organisation_id,
+                "token": service.issue_token(organisation_id),
+                "note": "Shown once; an earlier token of this organisation stops working.",
+            }
+
+    @blp.route("/import")
+    class Import(MethodView):
+        @blp.arguments(EventsImportArgs, location="query")
+        @blp.response(200)
+        @blp.doc(security=[{"operatorToken": []}])
+        def post(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Import events from an iCalendar or CSV body, all or nothing (operator only)"""
+            if not principal().operator:
+                abort(403, message="Only the operator imports events.")
+            fmt = args.get("format")
+            if fmt is None:
+                mimetype = request.mimetype
+                fmt = (
+                    "ics"
+                    if mimetype == "text/calendar"
+                    else "csv"
+                    if mimetype == "text/csv"
+                    else None
+                )
+            report = service.import_source(
+                "upload." + (fmt or "ics"),
+                fmt=fmt,
+                data=request.get_data(),
+                default_organisers=args.get("organiser", []),
+            )
+            return report.as_dict()
+
+    return blp

@@ -1,0 +1,206 @@
+"""The events plugin's hook implementations: filter, layers, migrations, commands, web, profile."""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core import (
+    BBox,
+    Feature,
+    FilterKind,
+    FilterSpec,
+    IndexSource,
+    Layer,
+    PluginError,
+    PluginManifest,
+    hookimpl,
+    point_feature,
+)
+from plugins.events import vocab
+from plugins.events.service import EventsService
+from plugins.events.settings import EventsSettings
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from core import Company, Platform
+    from core.profile import ProfileSection
+
+__all__ = [
+    "MANIFEST",
+    "company_changed",
+    "profile_sections",
+    "register_blueprints",
+    "register_commands",
+    "register_filters",
+    "register_layers",
+    "register_migrations",
+    "service_for",
+]
+
+MANIFEST = PluginManifest(
+    name="events",
+    title_de="Veranstaltungen",
+    title_en="Events",
+    version="0.1.0",
+    settings=EventsSettings,
+    description=(
+        "Events of the region's actors (job fairs, info events, open days, ...): calendar, "
+        "map layers, iCalendar feeds and import, registration with waiting list."
+    ),
+)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+_services: weakref.WeakKeyDictionary[Any, EventsService] = weakref.WeakKeyDictionary()
+
+
+def service_for(platform: Platform) -> EventsService:
+    """The platform's events service (one per platform, made on first use)."""
+    service = _services.get(platform)
+    if service is None:
+        settings = platform.plugin_settings("events") or EventsSettings()
+        problems = settings.problems()
+        if problems:
+            raise PluginError(
+                "The plugin configuration is invalid:\n- "
+                + "\n- ".join(f"plugin 'events': plugins.events.{p}" for p in problems),
+                {"plugins": problems},
+            )
+        service = _services[platform] = EventsService(platform, settings)
+    return service
+
+
+@hookimpl
+def register_migrations(platform: Platform) -> list[str]:
+    return [str(MIGRATIONS)]
+
+
+@hookimpl
+def register_filters(platform: Platform) -> list[FilterSpec]:
+    service = service_for(platform)
+
+    def column(source: IndexSource) -> np.ndarray:
+        return source.multichoice_column(service.company_kinds_column(source), vocab.KINDS)
+
+    return [
+        FilterSpec(
+            "events_kind",
+            "Bietet Veranstaltungen an",
+            "Offers events",
+            FilterKind.MULTICHOICE,
+            column=column,
+            choices=vocab.KINDS,
+            help_de=(
+                "Unternehmen mit kommenden Veranstaltungen dieser Art (z. B. Tag der offenen Tür)."
+            ),
+            help_en="Companies with upcoming events of this kind (e.g. an open day).",
+            plugin="events",
+            group="events",
+        )
+    ]
+
+
+@hookimpl
+def register_layers(platform: Platform) -> list[Layer]:
+    service = service_for(platform)
+
+    def inside(lat: float | None, lon: float | None, bbox: BBox | None) -> bool:
+        if lat is None or lon is None:
+            return False
+        return bbox is None or (bbox.south <= lat <= bbox.north and bbox.west <= lon <= bbox.east)
+
+    def event_features(bbox: BBox | None, lang: str) -> list[Feature]:
+        return [
+            point_feature(
+                f"event-{event.id}",
+                event.place.lat,  # type: ignore[arg-type]
+                event.place.lon,  # type: ignore[arg-type]
+                {
+                    "title": event.title,
+                    "kind": event.kind,
+                    "kind_label": event.kind_label(lang),
+                    "start": event.local_start.isoformat(),
+                    "end": event.local_end.isoformat(),
+                    "town": event.place.town,
+                    "place": event.place.one_line(),
+                    "cancelled": event.status == "cancelled",
+                    "url": service.event_path(event),
+                },
+            )
+            for event in service.upcoming()
+            if inside(event.place.lat, event.place.lon, bbox)
+        ]
+
+    def actor_features(bbox: BBox | None, lang: str) -> list[Feature]:
+        return [
+            point_feature(
+                f"organisation-{o.id}",
+                o.place.lat,  # type: ignore[arg-type]
+                o.place.lon,  # type: ignore[arg-type]
+                {
+                    "name": o.name,
+                    "type": o.type,
+                    "type_label": o.type_label(lang),
+                    "address": o.place.one_line(),
+                    "description": o.description,
+                    "email": o.email,
+                    "phone": o.phone,
+                    "website": o.website,
+                },
+            )
+            for o in service.organisations()
+            if o.show_on_map and o.type != "company" and inside(o.place.lat, o.place.lon, bbox)
+        ]
+
+    layers = [
+        Layer(
+            "events", "Veranstaltungen", "Events", event_features, plugin="events", marker="event"
+        )
+    ]
+    if service.settings.actors_layer:
+        layers.append(
+            Layer(
+                "events_actors",
+                "Beratung & Anlaufstellen",
+                "Advice & contact points",
+                actor_features,
+                plugin="events",
+                marker="actor",
+            )
+        )
+    return layers
+
+
+@hookimpl
+def register_commands(platform: Platform) -> list[Any]:
+    from plugins.events.cli import events_group
+
+    return [events_group(platform)]
+
+
+@hookimpl
+def register_blueprints(platform: Platform) -> list[Any]:
+    from plugins.events.api import make_blueprint
+    from plugins.events.views import make_pages
+
+    return [make_blueprint(platform), make_pages(platform)]
+
+
+@hookimpl
+def company_changed(platform: Platform, company_id: int, deleted: bool) -> None:
+    """A deleted company's organisation stays (its events too) but no longer points to it."""
+    if deleted:
+        service_for(platform).forget_company(company_id)
+
+
+@hookimpl
+def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
+    from plugins.events.profile import profile_section
+
+    if company.id is None:
+        return []
+    section = profile_section(service_for(platform), company.id, lang)
+    return [section] if section is not None else []

@@ -1,0 +1,306 @@
+"""Importing events from iCalendar files or feeds and from CSV: all or nothing, with a report
+line per record.
+
+``read_source`` fetches the bytes (a file, or an http(s) feed), ``read_records`` turns them
+into records, ``import_records`` checks every record and, only when all are valid, writes
+them in the caller's transaction (the caller commits). An event whose ``uid`` exists already
+is updated, so importing the same feed again changes only what changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrs import define, field, frozen
+
+from core import ImportError_, NotFound, ValidationError
+from plugins.events import ical
+from plugins.events.model import Event
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = [
+    "CSV_COLUMNS",
+    "EventImportError",
+    "ImportReport",
+    "Record",
+    "RecordReport",
+    "import_records",
+    "read_records",
+    "read_source",
+]
+
+CSV_COLUMNS = (
+    "uid",
+    "title",
+    "kind",
+    "start",
+    "end",
+    "description",
+    "audiences",
+    "place_name",
+    "street",
+    "postcode",
+    "town",
+    "lat",
+    "lon",
+    "online_url",
+    "registration",
+    "registration_url",
+    "capacity",
+    "waiting_list",
+    "organisers",
+    "status",
+)
+MAX_BYTES = 20 * 1024 * 1024
+FEED_TIMEOUT = 30
+
+
+@frozen
+class Record:
+    """One event as read from a file: where it was, its raw values, a reading problem."""
+
+    where: str
+    values: dict[str, Any]
+    problem: str = ""
+
+
+@define
+class RecordReport:
+    """What happened to one record: created, updated or invalid (with the reasons)."""
+
+    where: str
+    uid: str
+    title: str
+    outcome: str
+    errors: dict[str, list[str]] = field(factory=dict)
+    event_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "where": self.where,
+            "uid": self.uid,
+            "title": self.title,
+            "outcome": self.outcome,
+            "errors": self.errors,
+            "event_id": self.event_id,
+        }
+
+
+@define
+class ImportReport:
+    """The outcome of an import: one line per record; ``written`` is false when nothing was."""
+
+    source: str
+    format: str
+    records: list[RecordReport] = field(factory=list)
+    written: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.records if r.outcome == outcome)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "written": self.written,
+            "created": self.count("created"),
+            "updated": self.count("updated"),
+            "invalid": self.count("invalid"),
+            "records": [r.as_dict() for r in self.records],
+        }
+
+    def format_text(self) -> str:
+        """Plain text for the command line (German first, English in brackets)."""
+        lines = [
+            f"Import {self.source} ({self.format}): {self.count('created')} neu (created), "
+            f"{self.count('updated')} aktualisiert (updated), {self.count('invalid')} fehlerhaft "
+            f"(invalid)."
+        ]
+        for record in self.records:
+            line = f"  {record.outcome:<8} {record.where}: {record.title or '-'}"
+            if record.errors:
+                line += " -- " + "; ".join(f"{k}: {', '.join(v)}" for k, v in record.errors.items())
+            lines.append(line)
+        if not self.written:
+            lines.append("Nichts geändert (nothing changed).")
+        return "\n".join(lines)
+
+
+class EventImportError(ImportError_):
+    """An import with invalid records; nothing was written. ``report`` has every record."""
+
+    def __init__(self, report: ImportReport) -> None:
+        bad = [r for r in report.records if r.outcome == "invalid"]
+        message = (
+            f"{report.source}: {len(bad)} of {len(report.records)} records are invalid; nothing "
+            "was imported. "
+            + "; ".join(
+                f"{r.where}: " + ", ".join(f"{k} {', '.join(v)}" for k, v in r.errors.items())
+                for r in bad[:5]
+            )
+        )
+        super().__init__(message, {r.where: _flat(r.errors) for r in bad})
+        self.report = report
+
+
+def _flat(errors: dict[str, list[str]]) -> list[str]:
+    return [f"{k}: {m}" for k, v in errors.items() for m in v]
+
+
+def read_source(source: str) -> tuple[str, bytes]:
+    """The name and bytes of a file path or an http(s) feed address."""
+    if source.startswith(("http://", "https://")):
+        request = urllib.request.Request(source, headers={"User-Agent": "regiokarte-events"})
+        try:
+            with urllib.request.urlopen(request, timeout=FEED_TIMEOUT) as response:  # noqa: S310
+                data = response.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ImportError_(
+                f"The feed {source} cannot be fetched: {exc}. Nothing was imported.",
+                {"source": [str(exc)]},
+            ) from None
+        name = source
+    else:
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportError_(
+                f"{source} cannot be read ({exc.strerror}). Nothing was imported.",
+                {"source": [exc.strerror or "unreadable"]},
+            ) from None
+        name = path.name
+    if len(data) > MAX_BYTES:
+        raise ImportError_(
+            f"{name} is larger than {MAX_BYTES // 2**20} MB.", {"source": ["too large"]}
+        )
+    return name, data
+
+
+def detect_format(name: str, data: bytes, given: str | None = None) -> str:
+    if given:
+        if given not in ("ics", "csv"):
+            raise ImportError_(
+                f"The format {given!r} is unknown; use ics or csv.", {"format": ["ics or csv"]}
+            )
+        return given
+    if name.lower().endswith((".ics", ".ical", ".ifb")) or data.lstrip()[:15].upper().startswith(
+        b"BEGIN:VCALENDAR"
+    ):
+        return "ics"
+    if name.lower().endswith(".csv"):
+        return "csv"
+    raise ImportError_(
+        f"Cannot tell the format of {name}; name it .ics or .csv or give the format.",
+        {"format": ["ics or csv"]},
+    )
+
+
+def read_csv(text: str, name: str) -> list[Record]:
+    """Records of a CSV text (header first; ',' or ';' between fields)."""
+    lines = text.splitlines()
+    if not lines:
+        raise ImportError_(
+            f"{name} is empty; the first line must be the header.", {"file": ["empty"]}
+        )
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip() for h in reader.fieldnames or []]
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        raise ImportError_(
+            f"{name} has unknown column(s) {', '.join(unknown)}; valid columns are: "
+            f"{', '.join(CSV_COLUMNS)}. Nothing was imported.",
+            {"file": [f"unknown column {u}" for u in unknown]},
+        )
+    records = []
+    for row in reader:
+        where = f"line {reader.line_num}"
+        if None in row:
+            records.append(Record(where, {}, "more fields than the header has"))
+            continue
+        values = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        values["source"] = f"csv:{name}"[:200]
+        records.append(Record(where, values))
+    return records
+
+
+def read_records(
+    name: str, data: bytes, fmt: str, *, zone: Any, horizon: tuple[dt.datetime, dt.datetime]
+) -> list[Record]:
+    if fmt == "csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportError_(
+                f"{name} is not UTF-8 text; save it as UTF-8 and import again.",
+                {"file": ["not UTF-8"]},
+            ) from None
+        return read_csv(text, name)
+    try:
+        rows = ical.read_ics(data, name=name, zone=zone, horizon=horizon)
+    except ValueError as exc:
+        raise ImportError_(f"{exc}. Nothing was imported.", {"file": [str(exc)]}) from None
+    return [Record(where, values, problem) for where, values, problem in rows]
+
+
+def import_records(
+    session: Session,
+    records: list[Record],
+    *,
+    source: str,
+    fmt: str,
+    validate: Callable[[dict[str, Any]], Event],
+    save: Callable[[Event], tuple[Event, bool]],
+) -> ImportReport:
+    """Check every record; write them all (``save``) only when every one is valid.
+
+    Raises ``EventImportError`` (with the report) when any record is invalid or two records
+    share a uid; the caller's transaction then holds no change from here.
+    """
+    report = ImportReport(source=source, format=fmt)
+    checked: list[tuple[RecordReport, Event]] = []
+    seen: dict[str, str] = {}
+    for record in records:
+        values = record.values
+        line = RecordReport(
+            record.where, str(values.get("uid", "")), str(values.get("title", "")), "invalid"
+        )
+        report.records.append(line)
+        if record.problem:
+            line.errors = {"record": [record.problem]}
+            continue
+        try:
+            event = validate(values)
+        except (ValidationError, NotFound) as exc:
+            line.errors = exc.errors or {"record": [exc.message]}
+            continue
+        line.uid = event.uid
+        if event.uid in seen:
+            line.errors = {"uid": [f"the same uid as {seen[event.uid]}"]}
+            continue
+        seen[event.uid] = record.where
+        line.outcome = "valid"
+        checked.append((line, event))
+    if not records:
+        raise ImportError_(
+            f"{source} holds no events; nothing was imported.", {"file": ["no events"]}
+        )
+    if any(r.outcome == "invalid" for r in report.records):
+        for line, _ in checked:
+            line.outcome = "not imported"
+        raise EventImportError(report)
+    for line, event in checked:
+        saved, created = save(event)
+        line.outcome = "created" if created else "updated"
+        line.event_id = saved.id
+    report.written = True
+    return report

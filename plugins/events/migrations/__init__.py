@@ -1,0 +1,1 @@
+"""Alembic revisions of the events plugin (branch ``events``)."""

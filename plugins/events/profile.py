@@ -1,0 +1,47 @@
+"""The section a company profile shows: its upcoming events ("Tag der offenen Tür am ...")."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from core.profile import ProfileSection
+from plugins.events.service import EventsService
+from plugins.events.texts import format_date, text
+
+__all__ = ["profile_section"]
+
+#: Most events a profile lists.
+LIMIT = 5
+
+
+def profile_section(service: EventsService, company_id: int, lang: str) -> ProfileSection | None:
+    """None when the company has no upcoming event (the page then shows nothing of events)."""
+    events = service.company_events(company_id)
+    if not events:
+        return None
+    items = []
+    suffix = "" if lang == "de" else "?lang=en"
+    for event in events[:LIMIT]:
+        start = event.local_start
+        date = f"{format_date(start, lang)}, {start:%H:%M}{text('uhr', lang)}"
+        label = text("company_event_item", lang, kind=event.kind_label(lang), date=date)
+        cancelled = (
+            f" <strong>({escape(text('cancelled', lang))})</strong>"
+            if event.status == "cancelled"
+            else ""
+        )
+        items.append(
+            f'<li><a href="{escape(service.event_path(event) + suffix)}">{escape(label)}</a>: '
+            f"{escape(event.title)}{cancelled}</li>"
+        )
+    html = (
+        f'<ul class="events-list-compact">{"".join(items)}</ul>'
+        f'<p><a href="/veranstaltungen{suffix}">{escape(text("all_events", lang))}</a></p>'
+    )
+    return ProfileSection(
+        id="events",
+        title=text("company_events", lang),
+        html=str(Markup(html)),
+        plugin="events",
+        order=60,
+    )

@@ -1,0 +1,335 @@
+"""Reading and writing organisations and events; functions take a session and never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from core import Conflict, NotFound, slugify
+from plugins.events import tables as t
+from plugins.events.model import Event, Organisation, Place
+
+__all__ = [
+    "add_organisation",
+    "all_events",
+    "bump_generation",
+    "current_generation",
+    "event_by_uid",
+    "get_event",
+    "get_organisation",
+    "list_organisations",
+    "organisation_by_token",
+    "resolve_organisers",
+    "save_event",
+    "set_organisation_token",
+    "utcnow",
+]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite returns stored UTC times without a zone; every time here is aware UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _place_values(place: Place) -> dict[str, Any]:
+    return {
+        "place_name": place.name,
+        "street": place.street,
+        "postcode": place.postcode,
+        "town": place.town,
+        "ags": place.ags,
+        "lat": place.lat,
+        "lon": place.lon,
+    }
+
+
+def _place(row: Any) -> Place:
+    return Place(
+        name=row.place_name,
+        street=row.street,
+        postcode=row.postcode,
+        town=row.town,
+        ags=row.ags,
+        lat=row.lat,
+        lon=row.lon,
+    )
+
+
+# --- generation ---------------------------------------------------------------------------
+
+
+def bump_generation(session: Session) -> None:
+    """Tell every process that events or organisations changed (they reload their snapshot)."""
+    updated = session.execute(
+        update(t.state).where(t.state.c.id == 1).values(generation=t.state.c.generation + 1)
+    )
+    if updated.rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(insert(t.state).values(id=1, generation=1))
+
+
+def current_generation(session: Session) -> int:
+    return int(session.scalar(select(t.state.c.generation).where(t.state.c.id == 1)) or 0)
+
+
+# --- organisations --------------------------------------------------------------------------
+
+
+def organisation_from_row(row: Any) -> Organisation:
+    return Organisation(
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        type=row.type,
+        description=row.description,
+        place=_place(row),
+        email=row.email,
+        phone=row.phone,
+        website=row.website,
+        company_id=row.company_id,
+        verified=bool(row.verified),
+        show_on_map=bool(row.show_on_map),
+    )
+
+
+def _unique_slug(session: Session, wanted: str) -> str:
+    base = slugify(wanted)[:100] or "organisation"
+    taken = set(
+        session.scalars(
+            select(t.organisations.c.slug).where(t.organisations.c.slug.like(f"{base}%"))
+        )
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def add_organisation(session: Session, organisation: Organisation) -> Organisation:
+    slug = organisation.slug or _unique_slug(session, organisation.name)
+    if session.scalar(select(t.organisations.c.id).where(t.organisations.c.slug == slug)):
+        raise Conflict(f"An organisation with the slug {slug!r} exists already.", {"slug": [slug]})
+    values = {
+        "slug": slug,
+        "name": organisation.name,
+        "type": organisation.type,
+        "description": organisation.description,
+        **_place_values(organisation.place),
+        "email": organisation.email,
+        "phone": organisation.phone,
+        "website": organisation.website,
+        "company_id": organisation.company_id,
+        "verified": organisation.verified,
+        "show_on_map": organisation.show_on_map,
+        "created_at": utcnow(),
+    }
+    new_id = session.execute(insert(t.organisations).values(**values)).inserted_primary_key[0]
+    bump_generation(session)
+    organisation.id, organisation.slug = int(new_id), slug
+    return organisation
+
+
+def get_organisation(session: Session, ref: int | str) -> Organisation:
+    """An organisation by id or slug."""
+    column = t.organisations.c.id if isinstance(ref, int) else t.organisations.c.slug
+    row = session.execute(select(t.organisations).where(column == ref)).first()
+    if row is None:
+        raise NotFound(f"There is no organisation {ref!r}.")
+    return organisation_from_row(row)
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    rows = session.execute(select(t.organisations).order_by(t.organisations.c.name))
+    return [organisation_from_row(r) for r in rows]
+
+
+def organisation_by_token(session: Session, token_hash: str) -> Organisation | None:
+    row = session.execute(
+        select(t.organisations).where(t.organisations.c.token_hash == token_hash)
+    ).first()
+    return None if row is None else organisation_from_row(row)
+
+
+def set_organisation_token(session: Session, organisation_id: int, token_hash: str | None) -> None:
+    session.execute(
+        update(t.organisations)
+        .where(t.organisations.c.id == organisation_id)
+        .values(token_hash=token_hash)
+    )
+
+
+def resolve_organisers(session: Session, refs: Sequence[str]) -> tuple[list[int], list[str]]:
+    """Organisation ids for ids or slugs in ``refs``, and the refs that match none."""
+    rows = session.execute(select(t.organisations.c.id, t.organisations.c.slug)).all()
+    by_slug = {r.slug: int(r.id) for r in rows}
+    ids = set(by_slug.values())
+    found: list[int] = []
+    unknown: list[str] = []
+    for ref in refs:
+        if ref.isdigit() and int(ref) in ids:
+            found.append(int(ref))
+        elif ref in by_slug:
+            found.append(by_slug[ref])
+        else:
+            unknown.append(ref)
+    return found, unknown
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def _event_values(event: Event) -> dict[str, Any]:
+    return {
+        "uid": event.uid,
+        "slug": event.slug,
+        "title": event.title,
+        "kind": event.kind,
+        "description": event.description,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "timezone": event.timezone,
+        "audiences": list(event.audiences),
+        **_place_values(event.place),
+        "online_url": event.online_url,
+        "registration": event.registration,
+        "registration_url": event.registration_url,
+        "capacity": event.capacity,
+        "waiting_list": event.waiting_list,
+        "status": event.status,
+        "source": event.source,
+    }
+
+
+def event_from_row(row: Any, organisers: Sequence[Organisation] = (), waiting: int = 0) -> Event:
+    return Event(
+        id=row.id,
+        uid=row.uid,
+        slug=row.slug,
+        title=row.title,
+        kind=row.kind,
+        description=row.description,
+        starts_at=aware(row.starts_at),  # type: ignore[arg-type]
+        ends_at=aware(row.ends_at),  # type: ignore[arg-type]
+        timezone=row.timezone,
+        audiences=tuple(row.audiences or ()),
+        place=_place(row),
+        online_url=row.online_url,
+        registration=row.registration,
+        registration_url=row.registration_url,
+        capacity=row.capacity,
+        taken=row.taken,
+        waiting=waiting,
+        waiting_list=bool(row.waiting_list),
+        status=row.status,
+        organiser_ids=tuple(o.id for o in organisers if o.id is not None),
+        organisers=tuple(organisers),
+        source=row.source,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+    )
+
+
+def _organisers_of(session: Session, event_ids: Iterable[int]) -> dict[int, list[Organisation]]:
+    ids = list(event_ids)
+    out: dict[int, list[Organisation]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = session.execute(
+        select(t.organisers.c.event_id, t.organisations)
+        .join(t.organisations, t.organisations.c.id == t.organisers.c.organisation_id)
+        .where(t.organisers.c.event_id.in_(ids))
+        .order_by(t.organisers.c.event_id, t.organisers.c.position)
+    )
+    for row in rows:
+        out[int(row.event_id)].append(organisation_from_row(row))
+    return out
+
+
+def _waiting_counts(session: Session, event_ids: Iterable[int] | None = None) -> dict[int, int]:
+    r = t.registrations
+    query = select(r.c.event_id, func.count()).where(r.c.status == "waiting").group_by(r.c.event_id)
+    if event_ids is not None:
+        query = query.where(r.c.event_id.in_(list(event_ids)))
+    return {int(e): int(n) for e, n in session.execute(query)}
+
+
+def get_event(session: Session, event_id: int) -> Event:
+    row = session.execute(select(t.events).where(t.events.c.id == event_id)).first()
+    if row is None:
+        raise NotFound(f"There is no event {event_id}.")
+    organisers = _organisers_of(session, [event_id])[event_id]
+    return event_from_row(row, organisers, _waiting_counts(session, [event_id]).get(event_id, 0))
+
+
+def event_by_uid(session: Session, uid: str) -> Event | None:
+    event_id = session.scalar(select(t.events.c.id).where(t.events.c.uid == uid))
+    return None if event_id is None else get_event(session, int(event_id))
+
+
+def all_events(session: Session) -> list[Event]:
+    """Every event with its organisers (for the in-memory calendar snapshot)."""
+    rows = session.execute(select(t.events).order_by(t.events.c.starts_at, t.events.c.id)).all()
+    organisers = _organisers_of(session, [int(r.id) for r in rows])
+    waiting = _waiting_counts(session)
+    return [event_from_row(r, organisers[int(r.id)], waiting.get(int(r.id), 0)) for r in rows]
+
+
+def save_event(session: Session, event: Event) -> tuple[Event, bool]:
+    """Insert ``event``, or update the event with its id (or else its uid); (event, created).
+
+    Seats already taken are kept; a capacity below them is refused.
+    """
+    now = utcnow()
+    existing_id = event.id
+    if existing_id is None:
+        existing_id = session.scalar(select(t.events.c.id).where(t.events.c.uid == event.uid))
+    values = _event_values(event)
+    if existing_id is None:
+        new_id = session.execute(
+            insert(t.events).values(**values, taken=0, created_at=now, updated_at=now)
+        ).inserted_primary_key[0]
+        event_id, created = int(new_id), True
+    else:
+        row = session.execute(
+            select(t.events.c.taken, t.events.c.uid).where(t.events.c.id == existing_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"There is no event {existing_id}.")
+        if event.capacity is not None and event.capacity < row.taken:
+            raise Conflict(
+                f"The capacity {event.capacity} is below the {row.taken} seats already taken; "
+                f"give at least {row.taken}.",
+                {"capacity": [f"at least {row.taken}"]},
+            )
+        values["uid"] = row.uid
+        session.execute(
+            update(t.events).where(t.events.c.id == existing_id).values(**values, updated_at=now)
+        )
+        session.execute(delete(t.organisers).where(t.organisers.c.event_id == existing_id))
+        event_id, created = int(existing_id), False
+    if event.organiser_ids:
+        session.execute(
+            insert(t.organisers),
+            [
+                {"event_id": event_id, "organisation_id": o, "position": i}
+                for i, o in enumerate(event.organiser_ids)
+            ],
+        )
+    bump_generation(session)
+    return get_event(session, event_id), created
+
+
+def delete_event(session: Session, event_id: int) -> None:
+    deleted = session.execute(delete(t.events).where(t.events.c.id == event_id))
+    if deleted.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"There is no event {event_id}.")
+    bump_generation(session)

@@ -1,0 +1,107 @@
+"""The events plugin's settings (``[plugins.events]``), validated when the platform starts."""
+
+from __future__ import annotations
+
+import re
+from email.utils import parseaddr
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from attrs import define, field
+
+__all__ = ["EventsSettings"]
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+def _help(text: str) -> dict[str, Any]:
+    return {"help": text}
+
+
+@define
+class EventsSettings:
+    """Time zone, registration defaults, data retention and the mail sender.
+
+    Mails go out through core's outbox (``[mail]``: SMTP, or the folder outbox in
+    development), so the SMTP server is configured there, once for the whole portal.
+    """
+
+    timezone: str = field(
+        default="Europe/Berlin",
+        metadata=_help("IANA time zone of the region; event times are entered and shown in it."),
+    )
+    default_capacity: int = field(
+        default=30,
+        metadata=_help(
+            "Seats of an event with registration through the portal when its organiser gives no "
+            "capacity; 0: unlimited."
+        ),
+    )
+    waiting_list: bool = field(
+        default=True,
+        metadata=_help("Whether registrations beyond the capacity go onto a waiting list."),
+    )
+    max_capacity: int = field(
+        default=5000, metadata=_help("Largest capacity an organiser may set for one event.")
+    )
+    purge_after_days: int = field(
+        default=30,
+        metadata=_help(
+            "Days after an event's end when 'regiokarte events purge' deletes the participants' "
+            "personal data (and the mails sent to them)."
+        ),
+    )
+    mail_sender: str = field(
+        default="",
+        metadata=_help(
+            "From address of confirmation and cancellation mails (e.g. 'Veranstaltungen "
+            "<veranstaltungen@example.org>'); empty: the portal's mail.sender."
+        ),
+    )
+    base_url: str = field(
+        default="",
+        metadata=_help(
+            "Public address of the portal for links in mails (https://...); empty: "
+            "portal.base_url, else the address of the request that caused the mail."
+        ),
+    )
+    actors_layer: bool = field(
+        default=True,
+        metadata=_help("Offer the map layer 'Beratung & Anlaufstellen' (the organisations)."),
+    )
+    registrations_per_hour: int = field(
+        default=20,
+        metadata=_help(
+            "Most registrations one client address may send per hour through the web form "
+            "(per worker process); 0: no limit."
+        ),
+    )
+
+    def problems(self) -> list[str]:
+        """Every invalid setting as ``key: what is wrong`` (empty when all are valid)."""
+        out = []
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            out.append(
+                f"timezone: {self.timezone!r} is not an IANA time zone such as Europe/Berlin"
+            )
+        limits = {
+            "default_capacity": (0, self.max_capacity),
+            "max_capacity": (1, 1_000_000),
+            "purge_after_days": (0, 3650),
+            "registrations_per_hour": (0, 100_000),
+        }
+        for key, (low, high) in limits.items():
+            value = getattr(self, key)
+            if not low <= value <= high:
+                out.append(f"{key}: must lie between {low} and {high}, not {value!r}")
+        if self.mail_sender and not _EMAIL.fullmatch(parseaddr(self.mail_sender)[1]):
+            out.append(f"mail_sender: {self.mail_sender!r} is not an e-mail address")
+        if self.base_url and not self.base_url.startswith(("http://", "https://")):
+            out.append(f"base_url: must start with https:// (or http://), not {self.base_url!r}")
+        return out
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

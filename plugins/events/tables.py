@@ -1,0 +1,161 @@
+"""The events plugin's tables (``events_*``), as SQLAlchemy Core tables.
+
+Times are stored in UTC (``DateTime(timezone=True)``; SQLite hands them back naive, the
+repository makes them aware again). The migration in ``migrations/`` creates the same tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["events", "metadata", "organisations", "organisers", "outbox", "registrations", "state"]
+
+metadata = MetaData()
+
+organisations = Table(
+    "events_organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("place_name", String(200), nullable=False, default=""),
+    Column("street", String(200), nullable=False, default=""),
+    Column("postcode", String(5), nullable=False, default=""),
+    Column("town", String(100), nullable=False, default=""),
+    Column("ags", String(8), nullable=False, default=""),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("email", String(320), nullable=False, default=""),
+    Column("phone", String(50), nullable=False, default=""),
+    Column("website", String(500), nullable=False, default=""),
+    # the company profile this organisation is (type company); no foreign key: companies are
+    # core's table and may be deleted without asking this plugin
+    Column("company_id", Integer, index=True),
+    Column("verified", Boolean, nullable=False, default=False),
+    Column("show_on_map", Boolean, nullable=False, default=True),
+    # sha256 of the organisation's API token (verified organisations create events with it)
+    Column("token_hash", String(64), unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+events = Table(
+    "events_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid", String(255), nullable=False, unique=True),
+    Column("slug", String(80), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("starts_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("ends_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("timezone", String(64), nullable=False),
+    Column("audiences", JSON, nullable=False),
+    Column("place_name", String(200), nullable=False, default=""),
+    Column("street", String(200), nullable=False, default=""),
+    Column("postcode", String(5), nullable=False, default=""),
+    Column("town", String(100), nullable=False, default=""),
+    Column("ags", String(8), nullable=False, default=""),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("online_url", String(500), nullable=False, default=""),
+    Column("registration", String(20), nullable=False, default="none"),
+    Column("registration_url", String(500), nullable=False, default=""),
+    # seats for portal registration (NULL: unlimited) and seats taken: registrations change
+    # ``taken`` with one conditional UPDATE, so the capacity holds under concurrency
+    Column("capacity", Integer),
+    Column("taken", Integer, nullable=False, default=0),
+    Column("waiting_list", Boolean, nullable=False, default=True),
+    Column("status", String(20), nullable=False, default="scheduled"),
+    Column("source", String(200), nullable=False, default="api"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("capacity IS NULL OR taken <= capacity", name="ck_events_events_capacity"),
+)
+
+organisers = Table(
+    "events_organisers",
+    metadata,
+    Column(
+        "event_id", Integer, ForeignKey("events_events.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "organisation_id",
+        Integer,
+        ForeignKey("events_organisations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+registrations = Table(
+    "events_registrations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "event_id",
+        Integer,
+        ForeignKey("events_events.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # confirmed, waiting or cancelled
+    Column("status", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("phone", String(50), nullable=False, default=""),
+    Column("audience", String(40), nullable=False, default=""),
+    Column("consent_at", DateTime(timezone=True), nullable=False),
+    Column("consent_text", Text, nullable=False),
+    # sha256 of the cancellation token mailed to the participant
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("cancelled_at", DateTime(timezone=True)),
+)
+
+outbox = Table(
+    "events_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "registration_id",
+        Integer,
+        ForeignKey("events_registrations.id", ondelete="CASCADE"),
+        index=True,
+    ),
+    Column("sender", String(320), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=False, default=""),
+)
+
+# one row: a counter every change of events or organisations moves, so each process knows
+# when to reload its in-memory snapshot of the calendar
+state = Table(
+    "events_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("generation", Integer, nullable=False),
+)
+
+Index("ix_events_outbox_pending", outbox.c.sent_at, outbox.c.id)
