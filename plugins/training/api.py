@@ -1,0 +1,589 @@
+"""The JSON API under ``/api/v1/training`` (a flask-smorest blueprint the web app mounts).
+
+Reading is public; writing (courses, imports, companies' training answers) needs the
+operator token (``Authorization: Bearer <portal.operator_token>``), as the core API does.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import marshmallow as ma
+from flask import Response, jsonify, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+
+from core import NotFound
+from core import classifications as core_vocab
+from core.persistence.companies import get_company
+from plugins.training import repository as repo
+from plugins.training import vocabulary as tv
+from plugins.training.formats import FORMATS, decode
+from plugins.training.hooks import service_for
+from plugins.training.importer import CourseImportError, course_from_values, import_text
+from plugins.training.index import SORTS, CourseResult
+from plugins.training.model import Course
+from plugins.training.profile import course_url
+from plugins.training.questionnaire import EXTENSION, TrainingOffer, apply_answers, training_section
+
+if TYPE_CHECKING:
+    from core import Platform
+    from plugins.training.service import TrainingService
+
+__all__ = ["course_document", "make_blueprint", "offer_document", "result_document"]
+
+LANGS = ("de", "en")
+SECURITY = "operatorToken"
+OPERATOR = [{SECURITY: []}]
+PUBLIC_OR_OPERATOR = [{}, {SECURITY: []}]
+MAX_ID = 2**63 - 1
+#: Largest import body (a Weiterbildungssuche page of 100 offers is about 1 MB).
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON true or false in a body, not 0, 1 or "yes" (the document says boolean)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class JsonNumber(fields.Float):
+    """A JSON number in a body, not a string that looks like one."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class TrainingLangArgs(ma.Schema):
+    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
+
+
+class TrainingCourseDetailArgs(TrainingLangArgs):
+    past = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Show a past course too (operators only)."},
+    )
+
+
+def _many(description: str) -> fields.List:
+    return fields.List(fields.String(), metadata={"description": description})
+
+
+class TrainingCourseSearchArgs(ma.Schema):
+    """The course search; filters repeat (kind=a&kind=b) or take commas (kind=a,b)."""
+
+    q = fields.String(metadata={"description": "Words in title, description, provider, town."})
+    kind = _many(f"Kind of course: {', '.join(tv.KINDS.codes)}.")
+    profession = _many("KldB 2010 Berufshauptgruppe (two digits), any of them.")
+    format = _many(f"Format: {', '.join(tv.FORMATS.codes)}.")
+    funding = _many(f"Funding, any of: {', '.join(tv.FUNDING.codes)}.")
+    provider_type = _many(f"Provider type: {', '.join(tv.PROVIDER_TYPES.codes)}.")
+    town = _many("Municipality key (AGS) of a town of the region, or 'other'.")
+    near = fields.String(metadata={"description": "lat,lon of a centre."})
+    near_postcode = fields.String(metadata={"description": "A postcode as the centre."})
+    near_town = fields.String(metadata={"description": "A town of the region as the centre."})
+    radius_km = fields.Float(metadata={"description": "Radius around the centre (km)."})
+    bbox = fields.String(metadata={"description": "west,south,east,north in degrees."})
+    sort = fields.String(validate=validate.OneOf(SORTS), metadata={"description": "Order."})
+    page = fields.Integer(validate=validate.Range(min=1))
+    per_page = fields.Integer(validate=validate.Range(min=1, max=200))
+    lang = fields.String(validate=validate.OneOf(LANGS))
+    past = fields.Boolean(metadata={"description": "Include past courses (operators only)."})
+
+
+class TrainingCourseInputSchema(ma.Schema):
+    """A course as operators enter it (the fields of the plugin's file format)."""
+
+    external_id = fields.String(allow_none=True, validate=validate.Length(max=200))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(validate=validate.Length(max=5000))
+    provider = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    provider_type = fields.String(required=True, validate=validate.OneOf(tv.PROVIDER_TYPES.codes))
+    kind = fields.String(required=True, validate=validate.OneOf(tv.KINDS.codes))
+    professions = fields.List(
+        fields.String(validate=validate.OneOf(core_vocab.professions().codes))
+    )
+    format = fields.String(required=True, validate=validate.OneOf(tv.FORMATS.codes))
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    on_demand = JsonBoolean()
+    duration = fields.String(validate=validate.Length(max=200))
+    hours = JsonNumber(allow_none=True, validate=validate.Range(min=0))
+    cost_eur = JsonNumber(allow_none=True, validate=validate.Range(min=0))
+    cost_note = fields.String(validate=validate.Length(max=500))
+    funding = fields.List(fields.String(validate=validate.OneOf(tv.FUNDING.codes)))
+    street = fields.String(validate=validate.Length(max=200))
+    postcode = fields.String(validate=validate.Regexp(r"^(\d{5})?$"))
+    town = fields.String(validate=validate.Length(max=100))
+    lat = JsonNumber(allow_none=True, validate=validate.Range(min=-90, max=90))
+    lon = JsonNumber(allow_none=True, validate=validate.Range(min=-180, max=180))
+    link = fields.String(validate=validate.Length(max=500))
+
+
+class TrainingCoursePatchSchema(TrainingCourseInputSchema):
+    """The fields of a course to change (any of them)."""
+
+
+class TrainingCourseSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "The course's page."})
+    labels = fields.Dict(required=True, metadata={"description": "Labels of the codes."})
+    distance_m = fields.Float(allow_none=True)
+    current = fields.Boolean(required=True)
+    source = fields.String()
+    external_id = fields.String(allow_none=True)
+    description = fields.String()
+    provider = fields.String()
+    provider_type = fields.String()
+    kind = fields.String()
+    professions = fields.List(fields.String())
+    format = fields.String()
+    start_date = fields.String(allow_none=True)
+    end_date = fields.String(allow_none=True)
+    on_demand = fields.Boolean()
+    duration = fields.String()
+    hours = fields.Float(allow_none=True)
+    cost_eur = fields.Float(allow_none=True)
+    cost_note = fields.String()
+    funding = fields.List(fields.String())
+    street = fields.String()
+    postcode = fields.String()
+    town = fields.String()
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    link = fields.String()
+    is_demo = fields.Boolean()
+    created_at = fields.String(allow_none=True)
+    updated_at = fields.String(allow_none=True)
+
+
+class TrainingFacetValueSchema(ma.Schema):
+    value = fields.String(required=True)
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+    selected = fields.Boolean(required=True)
+
+
+class TrainingFacetSchema(ma.Schema):
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+    kind = fields.String(required=True)
+    values = fields.List(fields.Nested(TrainingFacetValueSchema), required=True)
+
+
+class TrainingCourseListSchema(ma.Schema):
+    today = fields.String(required=True, metadata={"description": "The day courses end by."})
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    items = fields.List(fields.Nested(TrainingCourseSchema), required=True)
+    facets = fields.List(fields.Nested(TrainingFacetSchema), required=True)
+
+
+class TrainingEmployerSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    town = fields.String(required=True)
+    distance_m = fields.Float(allow_none=True)
+    url = fields.String(required=True)
+
+
+class TrainingCourseDetailSchema(ma.Schema):
+    course = fields.Nested(TrainingCourseSchema, required=True)
+    employers = fields.List(fields.Nested(TrainingEmployerSchema), required=True)
+    employers_total = fields.Integer(required=True)
+    employer_search = fields.Dict(
+        required=True, metadata={"description": "The same search for /api/v1/search."}
+    )
+
+
+class TrainingImportArgs(ma.Schema):
+    format = fields.String(
+        validate=validate.OneOf(FORMATS),
+        metadata={"description": "csv, json (own format) or ba (Weiterbildungssuche)."},
+    )
+    source = fields.String(
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "Name of the data source (re-imports update its courses)."},
+    )
+    name = fields.String(
+        validate=validate.Length(min=1, max=200), metadata={"description": "File name."}
+    )
+
+
+class TrainingOfferSchema(ma.Schema):
+    company_id = fields.Integer(required=True)
+    answers = fields.Dict(required=True, metadata={"description": "extensions['training']."})
+    trains_apprentices = fields.Boolean(required=True)
+    professions = fields.List(fields.Dict(), required=True)
+    titles = fields.List(fields.String(), required=True)
+    places_per_year = fields.Integer(allow_none=True)
+    dual_study = fields.Boolean(required=True)
+    dual_study_partner = fields.String(required=True)
+    dual_study_programmes = fields.String(required=True)
+    further_training_budget_eur = fields.Float(allow_none=True)
+    further_training_days = fields.Float(allow_none=True)
+    supports_further_training = fields.Boolean(required=True)
+    courses = fields.List(fields.Nested(TrainingCourseSchema), required=True)
+
+
+def course_document(
+    platform: Platform,
+    service: TrainingService,
+    course: Course,
+    lang: str,
+    distance_m: float | None = None,
+) -> dict[str, Any]:
+    """A course as the API shows it: its fields, labels, page URL, distance, current or not."""
+    return {
+        **course.to_dict(),
+        "url": course_url(platform, course.id, lang),
+        "labels": course.labels(lang),
+        "distance_m": distance_m,
+        "current": course.is_current(service.today()),
+    }
+
+
+def offer_document(
+    platform: Platform, service: TrainingService, company: Any, lang: str
+) -> dict[str, Any]:
+    stored = (company.extensions or {}).get(EXTENSION) or {}
+    offer = TrainingOffer.from_extension(stored)
+    professions = tuple(dict.fromkeys((*company.professions, *offer.professions)))
+    nearby = service.nearby(company.location, professions) if professions else []
+    return {
+        "company_id": company.id,
+        "answers": stored if isinstance(stored, dict) else {},
+        "trains_apprentices": offer.trains_apprentices,
+        "professions": [
+            {"code": c, "label": core_vocab.professions().label(c, lang)}
+            for c in offer.professions
+            if c in core_vocab.professions()
+        ],
+        "titles": list(offer.titles),
+        "places_per_year": offer.places,
+        "dual_study": offer.dual_study,
+        "dual_study_partner": offer.dual_study_partner,
+        "dual_study_programmes": offer.dual_study_programmes,
+        "further_training_budget_eur": offer.budget_eur,
+        "further_training_days": offer.days,
+        "supports_further_training": offer.supports_further_training,
+        "courses": [
+            course_document(platform, service, n.course, lang, n.distance_m) for n in nearby
+        ],
+    }
+
+
+def result_document(
+    platform: Platform, service: TrainingService, result: CourseResult, lang: str
+) -> dict[str, Any]:
+    return {
+        "today": result.today.isoformat(),
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "items": [course_document(platform, service, c, lang, d) for c, d in result.items],
+        "facets": [
+            {
+                "key": spec.key,
+                "label": spec.label(lang),
+                "kind": spec.kind.value,
+                "values": [
+                    {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                    for v in result.facets[spec.key]
+                ],
+            }
+            for spec in service.registry
+        ],
+    }
+
+
+def _errors(blp: Blueprint, *codes: int) -> Callable[[Any], Any]:
+    """Document error answers (core's error shape) of an operation."""
+
+    def decorate(function: Any) -> Any:
+        for code in codes:
+            function = blp.alt_response(code, response=HTTPStatus(code).name)(function)
+        return function
+
+    return decorate
+
+
+def _check_id(value: int) -> int:
+    if value > MAX_ID:
+        raise NotFound(f"There is no course with id {value}.")
+    return value
+
+
+def make_blueprint(platform: Platform) -> Blueprint:
+    """The training API blueprint, bound to ``platform``."""
+    blp = Blueprint(
+        "training",
+        __name__,
+        url_prefix="/api/v1/training",
+        description=(
+            "Aus- und Weiterbildung: Kurse mit Facetten, Importe, Ausbildungsangebote der "
+            "Unternehmen (courses with facets, imports, companies' training offers)."
+        ),
+    )
+    service = service_for(platform)
+
+    def token() -> str:
+        return platform.settings.portal.operator_token
+
+    def is_operator() -> bool:
+        header = request.headers.get("Authorization")
+        if header is None:
+            return False
+        require_operator()
+        return True
+
+    def require_operator() -> None:
+        if not token():
+            abort(
+                403,
+                message=(
+                    "Operator access through the API is disabled. Set portal.operator_token "
+                    "and send it as 'Authorization: Bearer <token>'."
+                ),
+            )
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), token().encode()
+        ):
+            abort(
+                401,
+                message="This operation is for operators: send 'Authorization: Bearer <token>'.",
+                headers={"WWW-Authenticate": 'Bearer realm="regiokarte"'},
+            )
+
+    def lang_of(args: dict[str, Any]) -> str:
+        return str(args.get("lang") or "de")
+
+    @blp.before_request
+    def _operators_write() -> None:
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            require_operator()
+
+    @blp.route("/courses")
+    class Courses(MethodView):
+        @blp.arguments(TrainingCourseSearchArgs, location="query", unknown=ma.RAISE)
+        @blp.response(200, TrainingCourseListSchema)
+        @_errors(blp, 401, 403, 422)
+        @blp.doc(security=PUBLIC_OR_OPERATOR)
+        def get(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Search current courses
+
+            Filters, text, area (bbox or a centre with radius_km; online courses match any
+            area) and order; facet counts for every filter, each counted without its own
+            selection. Past courses are left out (operators may ask for past=true).
+            """
+            params = {k: request.args.getlist(k) for k in request.args if k != "past"}
+            include_past = bool(args.get("past")) and is_operator()
+            query = service.parse(params)
+            result = service.search(query, include_past=include_past)
+            return result_document(platform, service, result, query.lang)
+
+        @blp.arguments(TrainingCourseInputSchema)
+        @blp.response(201, TrainingCourseSchema)
+        @_errors(blp, 401, 403, 409, 422)
+        @blp.doc(security=OPERATOR)
+        def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+            """Add a course
+
+            Coordinates come from the postcode when left out; checked like an import record.
+            """
+            course = course_from_values(body, platform, source="manual")
+            with platform.session(write=True) as session:
+                saved = repo.add_course(session, course)
+            service.index(force=True)
+            location = url_for(".CourseById", course_id=saved.id)
+            return course_document(platform, service, saved, "de"), 201, {"Location": location}
+
+    @blp.route("/courses/<int:course_id>")
+    class CourseById(MethodView):
+        @blp.arguments(TrainingCourseDetailArgs, location="query", unknown=ma.RAISE)
+        @blp.response(200, TrainingCourseDetailSchema)
+        @_errors(blp, 401, 403, 404, 422)
+        @blp.doc(security=PUBLIC_OR_OPERATOR)
+        def get(self, args: dict[str, Any], course_id: int) -> dict[str, Any]:
+            """Show a course with employers nearby
+
+            Employers are companies that employ the course's professions, within
+            employer_radius_km of the course (nearest first). Past courses are gone (404).
+            """
+            lang = lang_of(args)
+            include_past = bool(args.get("past")) and is_operator()
+            course = service.course(_check_id(course_id), include_past=include_past)
+            found = service.employers(course, lang)
+            return {
+                "course": course_document(platform, service, course, lang),
+                "employers": [
+                    {
+                        "id": hit.id,
+                        "slug": hit.slug,
+                        "name": hit.name,
+                        "town": hit.town,
+                        "distance_m": hit.distance_m,
+                        "url": f"/unternehmen/{hit.slug}",
+                    }
+                    for hit in (found.items if found else ())
+                ],
+                "employers_total": found.total if found else 0,
+                "employer_search": {
+                    k: ",".join(v)
+                    for k, v in service.employer_params(course, lang).items()
+                    if k not in ("per_page", "lang")
+                },
+            }
+
+        @blp.arguments(TrainingCoursePatchSchema(partial=True))
+        @blp.response(200, TrainingCourseSchema)
+        @_errors(blp, 401, 403, 404, 409, 422)
+        @blp.doc(security=OPERATOR)
+        def patch(self, body: dict[str, Any], course_id: int) -> dict[str, Any]:
+            """Change a course
+
+            Only the fields given change; the course is checked again as a whole.
+            """
+            with platform.session() as session:
+                existing = repo.get_course(session, _check_id(course_id))
+            data = existing.to_dict()
+            if "postcode" in body and "lat" not in body:
+                data["lat"] = data["lon"] = None  # a new postcode means a new place
+            data.update(body)
+            course = course_from_values(data, platform, source=existing.source)
+            course.id, course.is_demo = existing.id, existing.is_demo
+            with platform.session(write=True) as session:
+                saved = repo.update_course(session, course)
+            service.index(force=True)
+            return course_document(platform, service, saved, "de")
+
+        @blp.response(204)
+        @_errors(blp, 401, 403, 404)
+        @blp.doc(security=OPERATOR)
+        def delete(self, course_id: int) -> Response:
+            """Delete a course"""
+            with platform.session(write=True) as session:
+                repo.delete_course(session, _check_id(course_id))
+            service.index(force=True)
+            return Response(status=204)
+
+    @blp.route("/imports")
+    class Imports(MethodView):
+        @blp.response(200)
+        @_errors(blp, 401, 403)
+        @blp.doc(security=OPERATOR)
+        def get(self) -> dict[str, Any]:
+            """List the latest course imports (operators only)"""
+            require_operator()
+            with platform.session() as session:
+                return {"imports": list(repo.list_imports(session))}
+
+        @blp.arguments(TrainingImportArgs, location="query", unknown=ma.RAISE)
+        @blp.response(200)
+        @_errors(blp, 401, 403, 413, 422)
+        @blp.doc(
+            security=OPERATOR,
+            requestBody={
+                "required": True,
+                "description": "The file itself (UTF-8): CSV, JSON or a Weiterbildungssuche "
+                "answer.",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "object"}},
+                },
+            },
+        )
+        def post(self, args: dict[str, Any]) -> Any:
+            """Import courses from a file (all or nothing)
+
+            The answer reports every record (created, updated, or invalid with reasons and
+            warnings). With any invalid record nothing is imported (422, with the report).
+            """
+            data = request.get_data(cache=False)
+            if not data:
+                abort(422, message="The request body is empty; send the file as the body.")
+            if len(data) > MAX_IMPORT_BYTES:
+                abort(413, message=f"The file is larger than {MAX_IMPORT_BYTES} bytes.")
+            name = args.get("name") or (
+                "upload.csv" if (request.mimetype or "").endswith("csv") else "upload.json"
+            )
+            try:
+                report = import_text(
+                    platform,
+                    decode(data, name),
+                    name=name,
+                    fmt=args.get("format"),
+                    source=args.get("source"),
+                )
+            except CourseImportError as exc:
+                response = jsonify(
+                    {
+                        "code": 422,
+                        "status": "Unprocessable Entity",
+                        "message": exc.message,
+                        "errors": exc.errors,
+                        "report": exc.report.as_dict(),
+                    }
+                )
+                response.status_code = 422
+                return response
+            service.index(force=True)
+            return report.as_dict()
+
+    @blp.route("/questionnaire")
+    class Questionnaire(MethodView):
+        @blp.response(200)
+        def get(self) -> dict[str, Any]:
+            """The training section of the company questionnaire (as data)"""
+            return training_section()
+
+    @blp.route("/companies/<int:company_id>")
+    class CompanyTraining(MethodView):
+        @blp.arguments(TrainingLangArgs, location="query", unknown=ma.RAISE)
+        @blp.response(200, TrainingOfferSchema)
+        @_errors(blp, 404, 422)
+        def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
+            """A company's training offers and current courses nearby for its professions"""
+            with platform.session() as session:
+                company = get_company(session, min(company_id, MAX_ID), public_only=True)
+            return offer_document(platform, service, company, lang_of(args))
+
+        @blp.arguments(TrainingLangArgs, location="query", unknown=ma.RAISE)
+        @blp.response(200, TrainingOfferSchema)
+        @_errors(blp, 401, 403, 404, 422)
+        @blp.doc(
+            security=OPERATOR,
+            requestBody={
+                "required": True,
+                "description": "Answers of the training section, keyed by question.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+        )
+        def put(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
+            """Save a company's answers of the training section
+
+            Replaces extensions['training'] and switches core's offers (ausbildung,
+            duales_studium) and benefit (further_training) on where the answers say so.
+            """
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                abort(422, message="Send the answers as a JSON object.")
+            with platform.session() as session:
+                company = get_company(session, min(company_id, MAX_ID), with_contact=True)
+            saved = platform.save_company(apply_answers(company, body))
+            return offer_document(platform, service, saved, lang_of(args))
+
+    return blp

@@ -1,0 +1,1 @@
+"""Data files of the training plugin (demo course kinds, sample import files)."""

@@ -1,0 +1,1 @@
+"""Sample files of the documented import formats (fictitious courses)."""

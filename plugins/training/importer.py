@@ -1,0 +1,401 @@
+"""Course imports: every record checked and reported, then all written or none.
+
+``import_text`` reads a file's text (own CSV or JSON format, or a Weiterbildungssuche answer),
+turns every record into a validated ``Course`` and reports each one (created, updated or
+invalid with its reasons, plus warnings about guessed values). If any record is invalid,
+nothing is written and ``CourseImportError`` carries the report. Otherwise all courses are
+written in one transaction: a course whose ``(source, external_id)`` exists is updated, the
+others are added, and the report is kept in ``training_imports``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrs import define, field
+
+from core import Address, GeocodingError, ImportError_, Location, ValidationError
+from plugins.training import repository as repo
+from plugins.training.formats import (
+    FORMATS,
+    Record,
+    decode,
+    detect_format,
+    read_records,
+)
+from plugins.training.model import Course, parse_date
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = [
+    "CourseImportError",
+    "ImportReport",
+    "RecordReport",
+    "course_from_values",
+    "import_file",
+    "import_text",
+]
+
+#: Digits in groups of three with dots, an optional decimal comma: a German amount.
+_GERMAN_NUMBER = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?")
+_TRUE = ("true", "1", "yes", "ja", "wahr", "x")
+_FALSE = ("false", "0", "no", "nein", "falsch", "")
+DEFAULT_SOURCE = {"csv": "import", "json": "import", "ba": "ba"}
+
+
+@define
+class RecordReport:
+    """What happened to one record."""
+
+    where: str
+    status: str  # created | updated | invalid
+    title: str = ""
+    external_id: str | None = None
+    course_id: int | None = None
+    problems: list[str] = field(factory=list)
+    warnings: list[str] = field(factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "where": self.where,
+            "status": self.status,
+            "title": self.title,
+            "external_id": self.external_id,
+            "course_id": self.course_id,
+            "problems": list(self.problems),
+            "warnings": list(self.warnings),
+        }
+
+
+@define
+class ImportReport:
+    """The outcome of an import, record by record."""
+
+    file_name: str
+    format: str
+    source: str
+    records: list[RecordReport] = field(factory=list)
+    imported: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.records if r.status == status)
+
+    @property
+    def created(self) -> int:
+        return self.count("created")
+
+    @property
+    def updated(self) -> int:
+        return self.count("updated")
+
+    @property
+    def invalid(self) -> int:
+        return self.count("invalid")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file_name": self.file_name,
+            "format": self.format,
+            "source": self.source,
+            "imported": self.imported,
+            "total": len(self.records),
+            "created": self.created,
+            "updated": self.updated,
+            "invalid": self.invalid,
+            "warnings": sum(len(r.warnings) for r in self.records),
+            "records": [r.as_dict() for r in self.records],
+        }
+
+    def format_text(self) -> str:
+        """A plain-text report for the command line (German first, English in brackets)."""
+        if self.imported:
+            head = (
+                f"Kursimport (course import) {self.file_name} [{self.format}, Quelle/source "
+                f"{self.source}]: {self.created} neu (created), {self.updated} aktualisiert "
+                f"(updated)."
+            )
+        else:
+            head = (
+                f"Kursimport (course import) {self.file_name} [{self.format}]: {self.invalid} von "
+                f"{len(self.records)} Datensätzen fehlerhaft (of the records are invalid); "
+                "nichts importiert (nothing imported)."
+            )
+        lines = [head]
+        for record in self.records:
+            label = {"created": "neu", "updated": "aktualisiert", "invalid": "FEHLER"}[
+                record.status
+            ]
+            title = f" {record.title!r}" if record.title else ""
+            lines.append(f"  {record.where}:{title} {label} ({record.status})")
+            lines.extend(f"      - {p}" for p in record.problems)
+            lines.extend(f"      ~ {w}" for w in record.warnings)
+        return "\n".join(lines)
+
+
+class CourseImportError(ImportError_):
+    """An import with invalid records; nothing was written. ``report`` lists every record."""
+
+    def __init__(self, report: ImportReport) -> None:
+        bad = [r for r in report.records if r.status == "invalid"]
+        details = "; ".join(f"{r.where}: {', '.join(r.problems)}" for r in bad[:5])
+        more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+        super().__init__(
+            f"{report.file_name}: {len(bad)} of {len(report.records)} records are invalid; "
+            f"nothing was imported. {details}{more}.",
+            {r.where: r.problems for r in bad},
+        )
+        self.report = report
+
+
+# --- values -> Course -------------------------------------------------------------------------
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.messages.append(f"{key}: {message}")
+
+
+def _text(values: Mapping[str, Any], key: str, problems: _Problems) -> str:
+    value = values.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        problems.add(key, f"{value!r} must be text")
+        return ""
+    return str(value).strip()
+
+
+def _number(values: Mapping[str, Any], key: str, problems: _Problems) -> float | None:
+    value = values.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        problems.add(key, f"{value!r} is not a number")
+        return None
+    text = value.strip().replace(" ", "") if isinstance(value, str) else value
+    if isinstance(text, str):
+        if _GERMAN_NUMBER.fullmatch(text):
+            text = text.replace(".", "")  # "1.190" and "1.190,50" as German files write them
+        text = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    try:
+        number = float(text)
+    except ValueError:
+        problems.add(key, f"{value!r} is not a number")
+        return None
+    if not math.isfinite(number):
+        problems.add(key, f"{value!r} is not a finite number")
+        return None
+    return number
+
+
+def _boolean(values: Mapping[str, Any], key: str, problems: _Problems) -> bool:
+    value = values.get(key)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    problems.add(key, f"{value!r} is not true or false")
+    return False
+
+
+def _codes(values: Mapping[str, Any], key: str, problems: _Problems) -> tuple[str, ...]:
+    value = values.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.split(";") if p.strip())
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return tuple(str(v).strip().zfill(2) if isinstance(v, int) else v.strip() for v in value)
+    problems.add(key, f"{value!r} must be codes separated by ';' (or a list of codes)")
+    return ()
+
+
+def _date(values: Mapping[str, Any], key: str, problems: _Problems) -> Any:
+    try:
+        return parse_date(values.get(key))
+    except (ValueError, TypeError):
+        problems.add(key, f"{values.get(key)!r} is not a date (use 2026-03-02 or 02.03.2026)")
+        return None
+
+
+def course_from_values(
+    values: Mapping[str, Any], platform: Platform, *, source: str = "manual"
+) -> Course:
+    """A validated course from raw values of the own format (text or typed).
+
+    Missing coordinates come from the postcode (the configured geocoder), a missing town from
+    the region's postcodes. Every problem is reported at once (``ValidationError.errors``).
+    """
+    problems = _Problems()
+    data: dict[str, Any] = {"source": source}
+    for key in (
+        "external_id",
+        "title",
+        "description",
+        "provider",
+        "provider_type",
+        "kind",
+        "format",
+        "duration",
+        "cost_note",
+        "street",
+        "postcode",
+        "town",
+        "link",
+    ):
+        data[key] = _text(values, key, problems)
+    data["external_id"] = data["external_id"] or None
+    for key in ("professions", "funding"):
+        data[key] = _codes(values, key, problems)
+    data["professions"] = tuple(p.zfill(2) if p.isdigit() else p for p in data["professions"])
+    for key in ("start_date", "end_date"):
+        data[key] = _date(values, key, problems)
+    data["on_demand"] = _boolean(values, "on_demand", problems)
+    for key in ("hours", "cost_eur", "lat", "lon"):
+        data[key] = _number(values, key, problems)
+    lat, lon = data.pop("lat"), data.pop("lon")
+    location = None
+    if (lat is None) != (lon is None):
+        problems.add("lat", "give lat and lon together (or neither)")
+    elif lat is not None and lon is not None:
+        try:
+            location = Location(lat, lon)
+        except ValidationError as exc:
+            problems.add("lat", exc.message)
+    postcode = data["postcode"]
+    if location is None and postcode and data["format"] != "online":
+        try:
+            location = platform.geocoder.locate(Address(data["street"], postcode, data["town"]))
+        except GeocodingError as exc:
+            problems.add("postcode", exc.message)
+    if postcode and not data["town"]:
+        town = platform.region.town_for_postcode(postcode)
+        data["town"] = town.name if town is not None else ""
+    course = Course.from_mapping(data)
+    course.location = location
+    messages = list(problems.messages)
+    try:
+        course.validate()
+    except ValidationError as exc:
+        messages += [f"{k}: {m}" for k, ms in exc.errors.items() for m in ms]
+    if messages:
+        raise ValidationError(
+            f"Course {course.title!r} is invalid: {'; '.join(messages)}.", {"course": messages}
+        )
+    return course
+
+
+# --- the import -------------------------------------------------------------------------------
+
+
+def _check(
+    records: list[Record], platform: Platform, report: ImportReport
+) -> list[tuple[Course, RecordReport]]:
+    checked: list[tuple[Course, RecordReport]] = []
+    ids = Counter(
+        str(r.values.get("external_id")).strip()
+        for r in records
+        if not r.problem and str(r.values.get("external_id") or "").strip()
+    )
+    for record in records:
+        title = str(record.values.get("title") or "")[:120]
+        entry = RecordReport(record.where, "created", title, warnings=list(record.warnings))
+        report.records.append(entry)
+        if record.problem:
+            entry.status, entry.problems = "invalid", [record.problem]
+            continue
+        try:
+            course = course_from_values(record.values, platform, source=report.source)
+        except ValidationError as exc:
+            entry.status = "invalid"
+            entry.problems = list(exc.errors.get("course") or [exc.message])
+            continue
+        entry.external_id = course.external_id
+        if course.external_id and ids[course.external_id] > 1:
+            entry.status = "invalid"
+            entry.problems = [
+                f"external_id: {course.external_id!r} occurs {ids[course.external_id]} times in "
+                "the file; each course needs its own"
+            ]
+            continue
+        checked.append((course, entry))
+    return checked
+
+
+def import_text(
+    platform: Platform,
+    text: str,
+    *,
+    name: str = "file",
+    fmt: str | None = None,
+    source: str | None = None,
+) -> ImportReport:
+    """Import a file's text; all or nothing (``CourseImportError`` lists the bad records)."""
+    fmt = detect_format(name, text, fmt)
+    source = (source or DEFAULT_SOURCE[fmt]).strip()
+    if not source or len(source) > 50:
+        raise ImportError_(
+            f"The source name {source!r} must have 1 to 50 characters.",
+            {"source": ["1 to 50 characters"]},
+        )
+    records = read_records(text, fmt, name)
+    if not records:
+        raise ImportError_(
+            f"{name}: contains no courses; nothing was imported.", {"file": ["no courses"]}
+        )
+    report = ImportReport(name, fmt, source)
+    checked = _check(records, platform, report)
+    if report.invalid:
+        raise CourseImportError(report)
+    with platform.session(write=True) as session:
+        existing = repo.ids_by_external_id(
+            session, source, [c.external_id for c, _ in checked if c.external_id]
+        )
+        for course, entry in checked:
+            known = existing.get(course.external_id or "")
+            if known is not None:
+                course.id = known
+                saved = repo.update_course(session, course, bump=False)
+                entry.status = "updated"
+            else:
+                saved = repo.add_course(session, course, bump=False)
+            entry.course_id = saved.id
+        report.imported = True
+        repo.bump_version(session)
+        repo.record_import(
+            session,
+            file_name=name,
+            fmt=fmt,
+            source=source,
+            created=report.created,
+            updated=report.updated,
+            report=report.as_dict(),
+        )
+    return report
+
+
+def import_file(
+    platform: Platform, path: str | Path, *, fmt: str | None = None, source: str | None = None
+) -> ImportReport:
+    """Import the file at ``path`` (format from ``fmt``, the extension or the content)."""
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ImportError_(
+            f"{file.name}: cannot be read ({exc.strerror}). Nothing was imported.",
+            {"file": ["cannot be read"]},
+        ) from None
+    return import_text(platform, decode(data, file.name), name=file.name, fmt=fmt, source=source)
+
+
+assert set(DEFAULT_SOURCE) == set(FORMATS)

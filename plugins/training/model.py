@@ -1,0 +1,296 @@
+"""A course (Kurs, Bildungsangebot) as a plain attrs value, with its rules.
+
+A course is *current* while it can still be attended: its last day (the end date, else the
+start date) is today or later, or it runs "on demand" (laufender Einstieg) without an end
+date. Past courses stay in the database (disabling or expiring never deletes data) but
+disappear from every public view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from attrs import define, field
+
+from core import Location, ValidationError
+from core import classifications as core_vocab
+from plugins.training import vocabulary as tv
+
+__all__ = ["FIELDS", "MULTI_VALUED", "Course", "parse_date"]
+
+MAX_TITLE = 300
+MAX_DESCRIPTION = 5000
+#: Longest text per field (the table's column sizes).
+MAX_LENGTH = {
+    "title": MAX_TITLE,
+    "provider": 200,
+    "duration": 200,
+    "cost_note": 500,
+    "street": 200,
+    "town": 100,
+    "link": 500,
+    "source": 50,
+    "external_id": 200,
+    "description": MAX_DESCRIPTION,
+}
+#: Every field of the documented file format, in the order CSV exports would write them.
+FIELDS = (
+    "external_id",
+    "title",
+    "description",
+    "provider",
+    "provider_type",
+    "kind",
+    "professions",
+    "format",
+    "start_date",
+    "end_date",
+    "on_demand",
+    "duration",
+    "hours",
+    "cost_eur",
+    "cost_note",
+    "funding",
+    "street",
+    "postcode",
+    "town",
+    "lat",
+    "lon",
+    "link",
+)
+MULTI_VALUED = ("professions", "funding")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from ISO text (2026-03-02), German text (02.03.2026), a date, or None/empty.
+
+    Raises ValueError for anything else.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date")
+    text = value.strip()
+    match = _GERMAN_DATE.fullmatch(text)
+    if match:
+        return dt.date(int(match[3]), int(match[2]), int(match[1]))
+    return dt.date.fromisoformat(text[:10])
+
+
+def _tuple(value: Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.split(";") if p.strip())
+    return tuple(value)
+
+
+@define(kw_only=True)
+class Course:
+    """One course: what, who, when, where, what it costs and how it can be funded."""
+
+    title: str
+    provider: str
+    provider_type: str
+    kind: str
+    format: str
+    id: int | None = None
+    source: str = "manual"
+    external_id: str | None = None
+    description: str = ""
+    professions: tuple[str, ...] = field(default=(), converter=_tuple)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    on_demand: bool = False
+    duration: str = ""
+    hours: float | None = None
+    cost_eur: float | None = None
+    cost_note: str = ""
+    funding: tuple[str, ...] = field(default=(), converter=_tuple)
+    street: str = ""
+    postcode: str = ""
+    town: str = ""
+    location: Location | None = None
+    link: str = ""
+    is_demo: bool = False
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day one can still join: the end date, else the start date; a course on
+        demand without an end date has none (it runs until it is taken out)."""
+        if self.end_date is not None:
+            return self.end_date
+        return None if self.on_demand else self.start_date
+
+    def is_current(self, today: dt.date) -> bool:
+        """Whether the course can still be attended on ``today``."""
+        last = self.last_day
+        if last is None:
+            return self.on_demand
+        return last >= today
+
+    def validate(self) -> Course:
+        """Check every field; all problems are reported at once (``errors`` per field)."""
+        problems: dict[str, list[str]] = {}
+
+        def check(name: str, ok: bool, message: str) -> None:
+            if not ok:
+                problems.setdefault(name, []).append(message)
+
+        self.title = self.title.strip()
+        self.provider = self.provider.strip()
+        check("title", bool(self.title), "a title is required")
+        check("provider", bool(self.provider), "the provider's name is required")
+        for name, limit in MAX_LENGTH.items():
+            value = getattr(self, name)
+            if isinstance(value, str):
+                check(name, len(value) <= limit, f"at most {limit} characters, not {len(value)}")
+        for name, vocabulary in (
+            ("provider_type", tv.PROVIDER_TYPES),
+            ("kind", tv.KINDS),
+            ("format", tv.FORMATS),
+        ):
+            value = getattr(self, name)
+            check(
+                name,
+                value in vocabulary,
+                f"{value!r} is not a {vocabulary.name}; use one of {', '.join(vocabulary.codes)}",
+            )
+        for name, vocabulary in (
+            ("professions", core_vocab.professions()),
+            ("funding", tv.FUNDING),
+        ):
+            bad = [v for v in getattr(self, name) if v not in vocabulary]
+            check(
+                name,
+                not bad,
+                f"{', '.join(map(repr, bad))} not valid; use codes such as "
+                f"{', '.join(vocabulary.codes[:6])} ({vocabulary.name})",
+            )
+        check(
+            "start_date",
+            self.start_date is not None or self.end_date is not None or self.on_demand,
+            "give a start date, an end date or on_demand = true (laufender Einstieg)",
+        )
+        if self.start_date and self.end_date:
+            check(
+                "end_date",
+                self.end_date >= self.start_date,
+                f"the end {self.end_date} lies before the start {self.start_date}",
+            )
+        for name in ("hours", "cost_eur"):
+            value = getattr(self, name)
+            if value is not None:
+                check(
+                    name,
+                    math.isfinite(value) and 0 <= value <= 1_000_000,
+                    f"must be a number from 0 to 1,000,000, not {value!r}",
+                )
+        check(
+            "postcode",
+            self.postcode == "" or bool(re.fullmatch(r"\d{5}", self.postcode)),
+            f"{self.postcode!r} is not a German postcode (five digits such as 45768)",
+        )
+        check(
+            "location",
+            self.format == "online" or self.location is not None,
+            "a course held in person needs a place: give a postcode or lat and lon",
+        )
+        check(
+            "link",
+            self.link == "" or bool(_URL.fullmatch(self.link)),
+            f"{self.link!r} is not a web address starting with http:// or https://",
+        )
+        self.professions = tuple(dict.fromkeys(self.professions))
+        self.funding = tuple(dict.fromkeys(self.funding))
+        if problems:
+            details = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
+            raise ValidationError(f"Course {self.title!r} is invalid: {details}.", problems)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape (dates as ISO text)."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "external_id": self.external_id,
+            "title": self.title,
+            "description": self.description,
+            "provider": self.provider,
+            "provider_type": self.provider_type,
+            "kind": self.kind,
+            "professions": list(self.professions),
+            "format": self.format,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "end_date": self.end_date.isoformat() if self.end_date else None,
+            "on_demand": self.on_demand,
+            "duration": self.duration,
+            "hours": self.hours,
+            "cost_eur": self.cost_eur,
+            "cost_note": self.cost_note,
+            "funding": list(self.funding),
+            "street": self.street,
+            "postcode": self.postcode,
+            "town": self.town,
+            "lat": self.location.lat if self.location else None,
+            "lon": self.location.lon if self.location else None,
+            "link": self.link,
+            "is_demo": self.is_demo,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+
+    def labels(self, lang: str) -> dict[str, Any]:
+        """Labels of the coded fields in ``lang``."""
+        return {
+            "provider_type": tv.PROVIDER_TYPES.label(self.provider_type, lang),
+            "kind": tv.KINDS.label(self.kind, lang),
+            "format": tv.FORMATS.label(self.format, lang),
+            "professions": [core_vocab.professions().label(p, lang) for p in self.professions],
+            "funding": [tv.FUNDING.label(f, lang) for f in self.funding],
+        }
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Course:
+        """A course from already typed values (dates as dates, numbers as numbers)."""
+        lat, lon = data.get("lat"), data.get("lon")
+        return cls(
+            id=data.get("id"),
+            source=data.get("source") or "manual",
+            external_id=data.get("external_id") or None,
+            title=data.get("title") or "",
+            description=data.get("description") or "",
+            provider=data.get("provider") or "",
+            provider_type=data.get("provider_type") or "",
+            kind=data.get("kind") or "",
+            professions=data.get("professions") or (),
+            format=data.get("format") or "",
+            start_date=data.get("start_date"),
+            end_date=data.get("end_date"),
+            on_demand=bool(data.get("on_demand")),
+            duration=data.get("duration") or "",
+            hours=data.get("hours"),
+            cost_eur=data.get("cost_eur"),
+            cost_note=data.get("cost_note") or "",
+            funding=data.get("funding") or (),
+            street=data.get("street") or "",
+            postcode=data.get("postcode") or "",
+            town=data.get("town") or "",
+            location=Location(lat, lon) if lat is not None and lon is not None else None,
+            link=data.get("link") or "",
+            is_demo=bool(data.get("is_demo")),
+            created_at=data.get("created_at"),
+            updated_at=data.get("updated_at"),
+        )

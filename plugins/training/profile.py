@@ -1,0 +1,222 @@
+"""What a company's profile shows about training: its own offers (apprenticeships, dual
+study, further training) and current courses nearby for the professions it employs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup, escape
+
+from core import classifications as core_vocab
+from core.profile import ProfileSection
+from plugins.training import vocabulary as tv
+from plugins.training.index import Nearby
+from plugins.training.questionnaire import EXTENSION, TrainingOffer
+
+if TYPE_CHECKING:
+    from core import Company, Platform
+    from plugins.training.model import Course
+    from plugins.training.service import TrainingService
+
+__all__ = [
+    "PAGES_PREFIX",
+    "course_url",
+    "format_date",
+    "format_money",
+    "lang_query",
+    "profile_section",
+    "when",
+]
+
+#: Where the course pages live (``pages.py`` mounts its blueprint there).
+PAGES_PREFIX = "/weiterbildung"
+
+TEXT = {
+    "de": {
+        "title": "Ausbildung und Weiterbildung",
+        "apprenticeship": "Ausbildung",
+        "trains": "Ausbildungsbetrieb",
+        "places": "{n} Ausbildungsplätze pro Jahr",
+        "place": "1 Ausbildungsplatz pro Jahr",
+        "fields": "Berufsfelder",
+        "occupations": "Ausbildungsberufe",
+        "dual": "Duales Studium",
+        "dual_with": "Duales Studium mit {partner}",
+        "dual_yes": "Duales Studium möglich",
+        "further": "Weiterbildung im Unternehmen",
+        "budget": "{amount} pro Person und Jahr",
+        "days": "{n} Weiterbildungstage pro Person und Jahr",
+        "courses": "Kurse in der Nähe für die Berufe dieses Unternehmens",
+        "all_courses": "Alle passenden Kurse",
+        "online": "online",
+        "from": "ab {date}",
+        "on_demand": "Einstieg jederzeit",
+        "demo": "Fiktiv",
+    },
+    "en": {
+        "title": "Apprenticeships and further training",
+        "apprenticeship": "Apprenticeships",
+        "trains": "Trains apprentices",
+        "places": "{n} apprenticeship places per year",
+        "place": "1 apprenticeship place per year",
+        "fields": "Occupational fields",
+        "occupations": "Apprenticeships",
+        "dual": "Dual study",
+        "dual_with": "Dual study with {partner}",
+        "dual_yes": "Dual study programme offered",
+        "further": "Further training at the company",
+        "budget": "{amount} per person and year",
+        "days": "{n} training days per person and year",
+        "courses": "Courses nearby for this company's professions",
+        "all_courses": "All matching courses",
+        "online": "online",
+        "from": "from {date}",
+        "on_demand": "start any time",
+        "demo": "Fictitious",
+    },
+}
+
+
+def _text(lang: str) -> dict[str, str]:
+    return TEXT["en" if lang == "en" else "de"]
+
+
+def format_date(day: dt.date | None, lang: str) -> str:
+    if day is None:
+        return ""
+    return day.isoformat() if lang == "en" else day.strftime("%d.%m.%Y")
+
+
+def format_money(amount: float, lang: str) -> str:
+    whole = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    if lang == "en":
+        return f"€{whole}"
+    return whole.replace(",", "_").replace(".", ",").replace("_", ".") + " €"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def lang_query(platform: Platform, lang: str) -> str:
+    default = platform.settings.portal.languages[0] if platform.settings.portal.languages else "de"
+    return "" if lang == default else f"?lang={lang}"
+
+
+def course_url(platform: Platform, course_id: int | None, lang: str) -> str:
+    return f"{PAGES_PREFIX}/{course_id}{lang_query(platform, lang)}"
+
+
+def when(course: Course, lang: str, today: dt.date) -> str:
+    """When one can start: "ab 02.03.2026" or "Einstieg jederzeit" (on demand, or running)."""
+    text = _text(lang)
+    start = course.start_date
+    if course.on_demand and (start is None or start <= today):
+        return text["on_demand"]
+    if start is not None:
+        return text["from"].format(date=format_date(start, lang))
+    return text["on_demand"]
+
+
+def _offer_html(offer: TrainingOffer, lang: str) -> str:
+    text = _text(lang)
+    parts: list[str] = []
+    if offer.trains_apprentices:
+        facts = [text["trains"]]
+        if offer.places:
+            facts.append(
+                text["place"] if offer.places == 1 else text["places"].format(n=offer.places)
+            )
+        parts.append(f"<h3>{text['apprenticeship']}</h3><p>{escape(' · '.join(facts))}</p>")
+        if offer.titles:
+            items = "".join(f"<li>{escape(t)}</li>" for t in offer.titles)
+            parts.append(
+                f'<p class="training-label">{text["occupations"]}:</p>'
+                f'<ul class="tags training-occupations">{items}</ul>'
+            )
+        labels = [
+            core_vocab.professions().label(c, lang)
+            for c in offer.professions
+            if c in core_vocab.professions()
+        ]
+        if labels:
+            items = "".join(f"<li>{escape(label)}</li>" for label in labels)
+            parts.append(
+                f'<p class="training-label">{text["fields"]}:</p>'
+                f'<ul class="tags training-fields">{items}</ul>'
+            )
+    if offer.dual_study:
+        line = (
+            text["dual_with"].format(partner=offer.dual_study_partner)
+            if offer.dual_study_partner
+            else text["dual_yes"]
+        )
+        if offer.dual_study_programmes:
+            line += f": {offer.dual_study_programmes}"
+        parts.append(f"<h3>{text['dual']}</h3><p>{escape(line)}</p>")
+    if offer.supports_further_training or offer.notes:
+        facts = []
+        if offer.budget_eur:
+            facts.append(text["budget"].format(amount=format_money(offer.budget_eur, lang)))
+        if offer.days:
+            facts.append(text["days"].format(n=_number(offer.days)))
+        body = f"<p>{escape(' · '.join(facts))}</p>" if facts else ""
+        if offer.notes:
+            body += f"<p>{escape(offer.notes)}</p>"
+        parts.append(f"<h3>{text['further']}</h3>{body}")
+    return "".join(parts)
+
+
+def _courses_html(
+    platform: Platform,
+    nearby: list[Nearby],
+    professions: tuple[str, ...],
+    lang: str,
+    today: dt.date,
+) -> str:
+    text = _text(lang)
+    items = []
+    for hit in nearby:
+        course = hit.course
+        if hit.distance_m is None:
+            where = text["online"]
+        else:
+            km = f"{hit.distance_m / 1000:.1f}"
+            where = f"{course.town}, {km if lang == 'en' else km.replace('.', ',')} km"
+        demo = f' <span class="badge demo">{text["demo"]}</span>' if course.is_demo else ""
+        items.append(
+            f'<li class="training-course" data-course="{course.id}">'
+            f'<a href="{escape(course_url(platform, course.id, lang))}">{escape(course.title)}</a>'
+            f"{demo}<br><small>{escape(course.provider)} · {escape(where)} · "
+            f"{escape(tv.KINDS.label(course.kind, lang))} · "
+            f"{escape(when(course, lang, today))}</small></li>"
+        )
+    query = "&".join(f"profession={p}" for p in professions)
+    link = f"{PAGES_PREFIX}?{query}" + (f"&lang={lang}" if lang_query(platform, lang) else "")
+    return (
+        f"<h3>{text['courses']}</h3>"
+        f'<ul class="training-courses">{"".join(items)}</ul>'
+        f'<p><a href="{escape(link)}">{text["all_courses"]}</a></p>'
+    )
+
+
+def profile_section(
+    platform: Platform, service: TrainingService, company: Company, lang: str
+) -> ProfileSection | None:
+    """The profile's training section; None when there is nothing to show."""
+    offer = TrainingOffer.from_extension((company.extensions or {}).get(EXTENSION))
+    professions = tuple(dict.fromkeys((*company.professions, *offer.professions)))
+    nearby = service.nearby(company.location, professions) if professions else []
+    parts = _offer_html(offer, lang)
+    if nearby:
+        parts += _courses_html(platform, nearby, professions, lang, service.today())
+    if not parts:
+        return None
+    return ProfileSection(
+        id="training",
+        title=_text(lang)["title"],
+        html=str(Markup(f'<div class="training-profile">{parts}</div>')),
+        plugin="training",
+        order=60,
+    )

@@ -1,0 +1,259 @@
+"""Course repository: functions that take a session and never commit.
+
+Every write raises the plugin's change counter (``training_state``), so the course index of
+every process follows, and bumps core's index generation, as core asks of plugins that change
+data after start-up (every search index then rebuilds once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from core import Conflict, Location, NotFound
+from core.persistence.companies import bump_generation
+from plugins.training import tables as t
+from plugins.training.model import Course
+
+__all__ = [
+    "add_course",
+    "bump_version",
+    "count_courses",
+    "current_version",
+    "delete_course",
+    "get_course",
+    "ids_by_external_id",
+    "list_imports",
+    "load_courses",
+    "record_import",
+    "update_course",
+]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands back naive datetimes; they were written as UTC
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _values(course: Course) -> dict[str, Any]:
+    return {
+        "source": course.source,
+        "external_id": course.external_id,
+        "title": course.title,
+        "description": course.description,
+        "provider": course.provider,
+        "provider_type": course.provider_type,
+        "kind": course.kind,
+        "professions": list(course.professions),
+        "format": course.format,
+        "start_date": course.start_date,
+        "end_date": course.end_date,
+        "on_demand": course.on_demand,
+        "duration": course.duration,
+        "hours": course.hours,
+        "cost_eur": course.cost_eur,
+        "cost_note": course.cost_note,
+        "funding": list(course.funding),
+        "street": course.street,
+        "postcode": course.postcode,
+        "town": course.town,
+        "lat": course.location.lat if course.location else None,
+        "lon": course.location.lon if course.location else None,
+        "link": course.link,
+        "is_demo": course.is_demo,
+    }
+
+
+def _course(row: Any) -> Course:
+    return Course(
+        id=row.id,
+        source=row.source,
+        external_id=row.external_id,
+        title=row.title,
+        description=row.description,
+        provider=row.provider,
+        provider_type=row.provider_type,
+        kind=row.kind,
+        professions=tuple(row.professions or ()),
+        format=row.format,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        on_demand=bool(row.on_demand),
+        duration=row.duration,
+        hours=row.hours,
+        cost_eur=row.cost_eur,
+        cost_note=row.cost_note,
+        funding=tuple(row.funding or ()),
+        street=row.street,
+        postcode=row.postcode,
+        town=row.town,
+        location=Location(row.lat, row.lon)
+        if row.lat is not None and row.lon is not None
+        else None,
+        link=row.link,
+        is_demo=bool(row.is_demo),
+        created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+    )
+
+
+def current_version(session: Session) -> int:
+    """The change counter (0 on a fresh database)."""
+    return int(session.scalar(select(t.state.c.version).where(t.state.c.id == 1)) or 0)
+
+
+def bump_version(session: Session) -> None:
+    """Tell every process that courses changed."""
+    done = session.execute(
+        update(t.state).where(t.state.c.id == 1).values(version=t.state.c.version + 1)
+    )
+    if not done.rowcount:
+        session.execute(insert(t.state).values(id=1, version=1))
+    bump_generation(session)
+
+
+def load_courses(session: Session) -> list[Course]:
+    """Every course, past ones included, by id."""
+    return [_course(r) for r in session.execute(select(t.courses).order_by(t.courses.c.id))]
+
+
+def count_courses(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(t.courses)) or 0)
+
+
+def get_course(session: Session, course_id: int) -> Course:
+    row = session.execute(select(t.courses).where(t.courses.c.id == course_id)).first()
+    if row is None:
+        raise NotFound(f"There is no course with id {course_id}.")
+    return _course(row)
+
+
+def ids_by_external_id(
+    session: Session, source: str, external_ids: Iterable[str]
+) -> dict[str, int]:
+    """Course ids of ``source`` by external id, for those of ``external_ids`` that exist."""
+    wanted = sorted(set(external_ids))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        rows = session.execute(
+            select(t.courses.c.external_id, t.courses.c.id).where(
+                t.courses.c.source == source, t.courses.c.external_id.in_(part)
+            )
+        )
+        found.update({str(e): int(i) for e, i in rows})
+    return found
+
+
+def _check_unique(session: Session, course: Course) -> None:
+    if course.external_id is None:
+        return
+    taken = ids_by_external_id(session, course.source, [course.external_id])
+    other = taken.get(course.external_id)
+    if other is not None and other != course.id:
+        raise Conflict(
+            f"Course {other} of source {course.source!r} has the external id "
+            f"{course.external_id!r} already; change that course or give another id.",
+            {"external_id": ["already taken"]},
+        )
+
+
+def add_course(session: Session, course: Course, *, bump: bool = True) -> Course:
+    """Insert a validated course; returns it with id and timestamps."""
+    course.validate()
+    _check_unique(session, course)
+    now = utcnow()
+    values = {**_values(course), "created_at": now, "updated_at": now}
+    new_id = session.execute(insert(t.courses).values(**values)).inserted_primary_key[0]
+    if bump:
+        bump_version(session)
+    return get_course(session, int(new_id))
+
+
+def update_course(session: Session, course: Course, *, bump: bool = True) -> Course:
+    """Write every field of an existing course."""
+    if course.id is None:
+        raise NotFound("A course without an id cannot be updated; add it first.")
+    course.validate()
+    _check_unique(session, course)
+    done = session.execute(
+        update(t.courses)
+        .where(t.courses.c.id == course.id)
+        .values(**_values(course), updated_at=utcnow())
+    )
+    if not done.rowcount:
+        raise NotFound(f"There is no course with id {course.id}.")
+    if bump:
+        bump_version(session)
+    return get_course(session, course.id)
+
+
+def delete_course(session: Session, course_id: int) -> None:
+    done = session.execute(delete(t.courses).where(t.courses.c.id == course_id))
+    if not done.rowcount:
+        raise NotFound(f"There is no course with id {course_id}.")
+    bump_version(session)
+
+
+def record_import(
+    session: Session,
+    *,
+    file_name: str,
+    fmt: str,
+    source: str,
+    created: int,
+    updated: int,
+    report: dict[str, Any],
+) -> int:
+    """Keep an import's report (the operator's audit trail); returns its id."""
+    result = session.execute(
+        insert(t.imports).values(
+            file_name=file_name[:500],
+            format=fmt,
+            source=source,
+            imported_at=utcnow(),
+            created=created,
+            updated=updated,
+            report=report,
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def list_imports(session: Session, limit: int = 20) -> Sequence[dict[str, Any]]:
+    """The latest imports, newest first (without their full reports)."""
+    rows = session.execute(
+        select(
+            t.imports.c.id,
+            t.imports.c.file_name,
+            t.imports.c.format,
+            t.imports.c.source,
+            t.imports.c.imported_at,
+            t.imports.c.created,
+            t.imports.c.updated,
+        )
+        .order_by(t.imports.c.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "id": r.id,
+            "file_name": r.file_name,
+            "format": r.format,
+            "source": r.source,
+            "imported_at": _aware(r.imported_at).isoformat() if r.imported_at else None,
+            "created": r.created,
+            "updated": r.updated,
+        }
+        for r in rows
+    ]

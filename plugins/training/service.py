@@ -1,0 +1,153 @@
+"""The training service of one process: a course index that follows the database, the clock
+that decides which courses are past, and the questions pages and hooks ask of both."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from core import FilterRegistry, Location, NotFound, SearchResult
+from plugins.training import repository as repo
+from plugins.training.index import (
+    CourseIndex,
+    CourseQuery,
+    CourseResult,
+    Nearby,
+    course_filters,
+    nearby_courses,
+    parse_course_params,
+    search_courses,
+)
+from plugins.training.model import Course
+from plugins.training.settings import TrainingSettings
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["TrainingService"]
+
+log = logging.getLogger(__name__)
+
+
+def _missing_table(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
+class TrainingService:
+    """Courses of one platform: index, clock, search, nearby courses and employers."""
+
+    def __init__(
+        self,
+        platform: Platform,
+        settings: TrainingSettings,
+        *,
+        clock: Callable[[], dt.date] | None = None,
+    ) -> None:
+        self.platform = platform
+        self.settings = settings
+        fixed = settings.fixed_today
+        #: Which day it is; tests and demos set it (or the setting ``today``).
+        self.clock: Callable[[], dt.date] = clock or (
+            (lambda: fixed) if fixed is not None else dt.date.today
+        )
+        self.registry = FilterRegistry(course_filters(platform.region))
+        self._index: CourseIndex | None = None
+        self._lock = threading.Lock()
+        self._checked = float("-inf")
+
+    def today(self) -> dt.date:
+        return self.clock()
+
+    # --- the index ------------------------------------------------------------------------
+
+    def index(self, *, force: bool = False) -> CourseIndex:
+        """The current snapshot; the database is asked for changes at most every
+        ``search.refresh_interval`` seconds (the same rhythm as the company index)."""
+        now = time.monotonic()
+        interval = self.platform.settings.search.refresh_interval
+        index = self._index
+        if index is not None and not force and now - self._checked < interval:
+            return index
+        with self._lock:
+            if self._index is not None and not force and now - self._checked < interval:
+                return self._index
+            self._checked = now
+            try:
+                with self.platform.session() as session:
+                    version = repo.current_version(session)
+                    if self._index is None or version != self._index.version or force:
+                        courses = repo.load_courses(session)
+                        self._index = CourseIndex(
+                            courses, self.registry, self.platform.region, version
+                        )
+            except (OperationalError, ProgrammingError) as exc:
+                if not _missing_table(exc) and self._index is not None:
+                    log.warning("course index not refreshed, database unavailable: %s", exc)
+                    return self._index
+                if not _missing_table(exc):
+                    raise
+                # the plugin was enabled but 'regiokarte init' has not run yet
+                log.warning("the training tables are missing; run 'regiokarte init'")
+                self._index = CourseIndex([], self.registry, self.platform.region, -1)
+            return self._index
+
+    # --- questions ----------------------------------------------------------------------------
+
+    def parse(self, params: Mapping[str, Sequence[str]]) -> CourseQuery:
+        return parse_course_params(
+            params,
+            self.registry,
+            self.platform,
+            default_per_page=self.settings.per_page,
+            max_per_page=self.platform.settings.search.max_per_page,
+        )
+
+    def search(self, query: CourseQuery, *, include_past: bool = False) -> CourseResult:
+        return search_courses(self.index(), query, self.today(), include_past=include_past)
+
+    def course(self, course_id: int, *, include_past: bool = False) -> Course:
+        """A course by id; past courses only when asked for (they have disappeared)."""
+        course = self.index().course(course_id)
+        if course is None or (not include_past and not course.is_current(self.today())):
+            raise NotFound(f"There is no current course with id {course_id}.")
+        return course
+
+    def nearby(self, location: Location | None, professions: Sequence[str]) -> list[Nearby]:
+        """Current courses for ``professions`` near a company (as its profile lists them)."""
+        return nearby_courses(
+            self.index(),
+            self.today(),
+            location,
+            professions,
+            radius_km=self.settings.profile_radius_km,
+            limit=self.settings.profile_max_courses,
+            include_online=self.settings.profile_online,
+        )
+
+    def employer_params(self, course: Course, lang: str = "de") -> dict[str, list[str]]:
+        """The company search (``/api/v1/search`` parameters) for employers that look for the
+        course's professions near it."""
+        params: dict[str, list[str]] = {
+            "profession": list(course.professions),
+            "per_page": [str(max(1, self.settings.employer_max))],
+            "lang": [lang],
+        }
+        if course.location is not None and course.format != "online":
+            params["near"] = [f"{course.location.lat:.5f},{course.location.lon:.5f}"]
+            params["radius_km"] = [f"{self.settings.employer_radius_km:g}"]
+            params["sort"] = ["distance"]
+        return params
+
+    def employers(self, course: Course, lang: str = "de") -> SearchResult | None:
+        """Employers with the course's professions near it (None: the course has none)."""
+        if not course.professions or self.settings.employer_max <= 0:
+            return None
+        params = self.employer_params(course, lang)
+        return self.platform.search(self.platform.parse_query(params))

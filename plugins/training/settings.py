@@ -1,0 +1,75 @@
+"""The training plugin's settings (``[plugins.training]``), validated when the platform starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from attrs import define, field
+
+__all__ = ["TrainingSettings"]
+
+
+def _help(text: str) -> dict[str, Any]:
+    return {"help": text}
+
+
+_LIMITS: dict[str, tuple[float, float]] = {
+    "profile_radius_km": (0.5, 200),
+    "profile_max_courses": (0, 50),
+    "employer_radius_km": (0.5, 200),
+    "employer_max": (0, 100),
+    "per_page": (1, 200),
+}
+
+
+@define
+class TrainingSettings:
+    """Where courses are looked for, how many are shown, and which day it is."""
+
+    profile_radius_km: float = field(
+        default=25.0,
+        metadata=_help("A company profile lists courses within this distance (km)."),
+    )
+    profile_max_courses: int = field(
+        default=5, metadata=_help("Most courses a company profile lists (0: none).")
+    )
+    profile_online: bool = field(
+        default=True,
+        metadata=_help("Whether a company profile also lists online courses for its professions."),
+    )
+    employer_radius_km: float = field(
+        default=20.0,
+        metadata=_help("A course page lists employers within this distance (km)."),
+    )
+    employer_max: int = field(
+        default=10, metadata=_help("Most employers a course page lists (0: none).")
+    )
+    per_page: int = field(default=20, metadata=_help("Courses per page of the course list."))
+    today: str = field(
+        default="",
+        metadata=_help(
+            "Fixed date (YYYY-MM-DD) that decides which courses are past, for demos and tests; "
+            "empty: the system clock."
+        ),
+    )
+
+    def problems(self) -> list[str]:
+        """Every invalid setting as ``key: what is wrong`` (empty when all are valid)."""
+        out = []
+        for key, (low, high) in _LIMITS.items():
+            value = getattr(self, key)
+            if not low <= value <= high:
+                out.append(f"{key}: must lie between {low:g} and {high:g}, not {value!r}")
+        if self.today:
+            try:
+                dt.date.fromisoformat(self.today)
+            except ValueError:
+                out.append(
+                    f"today: expected a date such as 2026-03-02 or nothing, not {self.today!r}"
+                )
+        return out
+
+    @property
+    def fixed_today(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.today) if self.today else None
