@@ -13,6 +13,7 @@ from core.errors import (
     InvalidQuery,
     NotFound,
     PluginError,
+    PluginFailure,
     RegiokarteError,
     ValidationError,
 )
@@ -26,13 +27,17 @@ from core.filters import (
     Range,
     choices_from,
 )
+from core.geo import haversine_m, nearest_m
+from core.geocoding import Geocoder
 from core.hookspecs import hookimpl
 from core.index import IndexSource, SearchIndex
 from core.layers import Feature, Layer, feature_collection, point_feature
 from core.model import Address, Company, Contact, Location, Status, slugify
 from core.platform import Platform
 from core.plugins import PLUGIN_API_VERSION, LoadedPlugin, PluginManifest
+from core.profile import ProfileSection
 from core.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
+from core.questionnaire import AnswerType, Option, Question, Section
 from core.region import Region, Town
 from core.settings import Settings, load_settings
 
@@ -41,6 +46,7 @@ __version__ = "0.1.0"
 __all__ = [
     "PLUGIN_API_VERSION",
     "Address",
+    "AnswerType",
     "BBox",
     "Choice",
     "Cluster",
@@ -55,6 +61,7 @@ __all__ = [
     "FilterKind",
     "FilterRegistry",
     "FilterSpec",
+    "Geocoder",
     "GeocodingError",
     "ImportError_",
     "IndexSource",
@@ -63,9 +70,13 @@ __all__ = [
     "LoadedPlugin",
     "Location",
     "NotFound",
+    "Option",
     "Platform",
     "PluginError",
+    "PluginFailure",
     "PluginManifest",
+    "ProfileSection",
+    "Question",
     "Range",
     "RegiokarteError",
     "Region",
@@ -73,6 +84,7 @@ __all__ = [
     "SearchIndex",
     "SearchQuery",
     "SearchResult",
+    "Section",
     "Settings",
     "Status",
     "Term",
@@ -81,8 +93,10 @@ __all__ = [
     "Vocabulary",
     "choices_from",
     "feature_collection",
+    "haversine_m",
     "hookimpl",
     "load_settings",
+    "nearest_m",
     "point_feature",
     "slugify",
 ]

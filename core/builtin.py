@@ -1,24 +1,30 @@
-"""The built-in ``core`` plugin: the company filters and the companies layer.
+"""The built-in ``core`` plugin: the company filters, the companies layer, the questionnaire's
+core sections and the profile sections they fill.
 
 It uses the same hooks as any plugin, so every hook has a real user.
 """
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core import classifications as vocab
+from core.core_sections import core_sections
 from core.filters import Choice, FilterKind, FilterSpec, choices_from
 from core.geocoding import Geocoder, PostcodeGeocoder
 from core.hookspecs import hookimpl
 from core.index import IndexSource
 from core.layers import Feature, Layer, point_feature
 from core.plugins import PluginManifest
+from core.profile import ProfileSection
 from core.query import BBox
+from core.questionnaire import Section
 
 if TYPE_CHECKING:
+    from core.model import Company
     from core.platform import Platform
 
 MANIFEST = PluginManifest(
@@ -211,3 +217,36 @@ def register_layers(platform: Platform) -> list[Layer]:
             marker="company",
         )
     ]
+
+
+@hookimpl
+def register_questionnaire_sections() -> list[Section]:
+    return core_sections()
+
+
+#: Profile sections drawn from the questionnaire's story questions (extensions["core"]).
+STORY = (
+    ("attractive", "Was uns als Arbeitgeber ausmacht", "What makes us a good employer"),
+    ("typical_day", "Ein typischer Arbeitstag", "A typical working day"),
+    ("learn", "Was man bei uns lernt", "What you learn with us"),
+)
+
+
+@hookimpl
+def profile_sections(company: Company, lang: str) -> list[ProfileSection]:
+    story = company.extensions.get("core") or {}
+    sections = []
+    for position, (key, title_de, title_en) in enumerate(STORY):
+        text = story.get(key)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
+        sections.append(
+            ProfileSection(
+                f"core-{key.replace('_', '-')}",
+                title_en if lang == "en" else title_de,
+                paragraphs,
+                order=position + 1,
+            )
+        )
+    return sections

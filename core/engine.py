@@ -56,6 +56,7 @@ class SearchEngine:
         refresh_interval: float = 0.5,
         context: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        strict: bool = False,
     ) -> None:
         self._session_factory = session_factory
         self.registry = registry
@@ -63,6 +64,8 @@ class SearchEngine:
         self.refresh_interval = refresh_interval
         self._context = context or {}
         self._clock = clock
+        #: re-raise errors of plugin column functions instead of marking filters unavailable
+        self.strict = strict
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
         self._last_check = float("-inf")
@@ -85,6 +88,12 @@ class SearchEngine:
 
     def search(self, query: SearchQuery) -> SearchResult:
         return search(self.index, query, self.options)
+
+    def unavailable_filters(self) -> dict[str, str]:
+        """Filters the current snapshot lacks because their plugin failed (key -> reason);
+        answers without touching the database (empty before the first build)."""
+        index = self._index
+        return dict(index.unavailable) if index is not None else {}
 
     def refresh(self, *, force: bool = False) -> None:
         """Follow the database: patch or rebuild the snapshot if anything changed."""
@@ -126,7 +135,7 @@ class SearchEngine:
         started = time.perf_counter()
         seq = int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
         source = repo.load_index_source(session, context=self._context)
-        self._index = SearchIndex(source, self.registry, version=seq)
+        self._index = SearchIndex(source, self.registry, version=seq, strict=self.strict)
         self._generation = generation
         self._seq = seq
         self._applied = set()

@@ -10,7 +10,8 @@
     │   └── ImportError_ (ValidationError) an import file has bad rows; nothing was written
     ├── NotFound (LookupError)             a company, layer or postcode does not exist
     ├── Conflict (ValueError)              a write clashes with existing data (duplicate slug)
-    └── GeocodingError (LookupError)       a place could not be resolved to coordinates
+    ├── GeocodingError (LookupError)       a place could not be resolved to coordinates
+    └── PluginFailure (RuntimeError)       a plugin's code failed while answering a request
 
 Every error carries a full-sentence message naming the bad value and what would be valid, and
 ``errors``: a mapping from field name (or row number) to a list of messages, for APIs that show
@@ -29,6 +30,7 @@ __all__ = [
     "InvalidQuery",
     "NotFound",
     "PluginError",
+    "PluginFailure",
     "RegiokarteError",
     "ValidationError",
 ]
@@ -73,3 +75,24 @@ class Conflict(RegiokarteError, ValueError):
 
 class GeocodingError(RegiokarteError, LookupError):
     """An address, postcode or town could not be turned into coordinates."""
+
+
+class PluginFailure(RegiokarteError, RuntimeError):
+    """A plugin's code raised while answering a request; only its filter or layer is down.
+
+    ``plugin`` names the plugin, ``part`` what is unavailable (``filter 'x'``, ``layer 'y'``).
+    The original exception is chained (``__cause__``) and logged; in strict mode
+    (``plugins.strict``) the original exception propagates instead.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        errors: Mapping[str, Sequence[str]] | None = None,
+        *,
+        plugin: str = "",
+        part: str = "",
+    ) -> None:
+        super().__init__(message, errors)
+        self.plugin = plugin
+        self.part = part

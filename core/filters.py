@@ -52,6 +52,8 @@ Column = Callable[["IndexSource"], np.ndarray]
 
 
 class FilterKind(enum.StrEnum):
+    """How a filter is set and counted (see the module docstring for its index column)."""
+
     CHOICE = "choice"
     MULTICHOICE = "multichoice"
     RANGE = "range"

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from core.model import Company
     from core.platform import Platform
     from core.profile import ProfileSection
+    from core.questionnaire import Section
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
@@ -122,4 +123,53 @@ def company_changed(platform: Platform, company_id: int, deleted: bool) -> None:
 
     ``deleted`` is true when the company is gone. Use it to refresh data derived from companies;
     the search index follows by itself. The return value is ignored.
+    """
+
+
+@hookspec
+def register_questionnaire_sections(platform: Platform) -> list[Section]:
+    """Return the sections this plugin adds to the company questionnaire (Leitfragebogen).
+
+    Called once at start-up. Return ``core.questionnaire.Section`` values (or the plugin's own
+    attrs values / mappings with the same fields, e.g. what a section's ``as_dict()`` gives;
+    core converts them with ``core.questionnaire.section_from_data``). Each section needs a key
+    unique across plugins (prefix it with the plugin's name), titles and an introduction in
+    German and English, and its questions: key, labels, answer type (``AnswerType``: text,
+    longtext, email, phone, url, integer, number, bool, choice, multichoice, postcode,
+    location, consent, image), options for choice questions, help and example texts,
+    ``required``, ``show_if=(other_key, value)``, ``minimum``/``maximum``/``max_length``.
+
+    Answers are checked by core (every problem gets a German and an English message naming the
+    question) and stored in the plugin's namespace of the profile:
+    ``Company.extensions[<plugin>][question.target or question.key]``; a section of another
+    plugin's namespace is refused. A section with ``apply=function`` stores its checked answers
+    itself: core calls ``function(company, answers)`` (answers keyed by question key) and uses
+    the company it returns. Sections are shown after core's, in ascending ``order``, then in
+    plugin order. Return an empty list (or nothing) to add none.
+    """
+
+
+@hookspec
+def export_company_data(platform: Platform, company_id: int) -> dict[str, Any] | None:
+    """Return everything this plugin stores about company ``company_id``, as JSON-ready data.
+
+    Called when a company downloads its data (GDPR Art. 15 and 20) and before it is erased.
+    Data inside ``Company.extensions[<plugin>]`` is exported by core already; return what the
+    plugin keeps in its own tables (rows that name the company, files), personal data above
+    all. The result appears under ``plugins.<plugin>`` in the export. Return None (or an empty
+    dict) when the plugin keeps nothing about the company.
+    """
+
+
+@hookspec
+def erase_company_data(platform: Platform, company_id: int) -> None:
+    """Delete everything this plugin stores about company ``company_id``.
+
+    Called when a company deletes its profile (GDPR Art. 17), before core deletes the company
+    row, in its own transaction: open one with ``platform.session(write=True)``. Remove every
+    row of the plugin's tables that names the company and whatever the plugin derived from
+    them (caches, files). ``Company.extensions[<plugin>]`` is removed by core. A test exports
+    the company afterwards and expects this plugin's part to be empty. The return value is
+    ignored; an exception stops the erasure before core deletes its own data, so make the
+    function idempotent: the company may ask again.
     """

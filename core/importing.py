@@ -32,6 +32,7 @@ from core import classifications as vocab
 from core.errors import ImportError_, RegiokarteError, ValidationError
 from core.model import Company, Status
 from core.persistence import companies as repo
+from core.persistence.db import MAX_INTEGER
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -324,8 +325,8 @@ def _integer(values: Mapping[str, Any], key: str, problems: _Problems) -> int | 
     if number < 0:
         problems.add(key, f"must be 0 or more, not {number}")
         return None
-    if number >= 2**63:
-        problems.add(key, f"{number} is too large")
+    if number > MAX_INTEGER:
+        problems.add(key, f"{number} is too large (at most {MAX_INTEGER})")
         return None
     return number
 

@@ -3,10 +3,16 @@
 The database is the source of truth. A ``SearchIndex`` is an immutable snapshot built from an
 ``IndexSource`` (the searchable fields of many companies, column by column); changes produce a
 new snapshot (``patched``) so a search never sees a half-applied change.
+
+A filter whose column function raises does not stop the index: the snapshot leaves its column
+out and records why in ``SearchIndex.unavailable`` (logged with the traceback); the filter is
+then unavailable until a later build succeeds. With ``strict=True`` (the setting
+``plugins.strict``, for tests and CI) the exception propagates instead.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -21,7 +27,17 @@ from core.geo import mercator_xy
 from core.model import Company
 from core.textindex import TextIndex, fold, fold_many, words
 
-__all__ = ["IndexSource", "SearchIndex"]
+__all__ = ["IndexSource", "SearchIndex", "failure_reason"]
+
+log = logging.getLogger(__name__)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """How a plugin's failure is shown to API clients: the exception's type and message."""
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:197] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @define
@@ -139,9 +155,19 @@ def _empty_like(column: np.ndarray, n: int) -> np.ndarray:
 class SearchIndex:
     """An immutable snapshot of the searchable data, as numpy columns."""
 
-    def __init__(self, source: IndexSource, registry: FilterRegistry, version: int = 0) -> None:
+    def __init__(
+        self,
+        source: IndexSource,
+        registry: FilterRegistry,
+        version: int = 0,
+        *,
+        strict: bool = False,
+    ) -> None:
         self.version = version
         self.registry = registry
+        self.strict = strict
+        #: filter key -> why its column is missing from this snapshot (a plugin's failure)
+        self.unavailable: dict[str, str] = {}
         n = len(source)
         self.ids = source.ids.astype(np.int64, copy=True)
         self.lat = source.lat.astype(np.float64, copy=True)
@@ -157,12 +183,28 @@ class SearchIndex:
         self.sort_names = fold_many(source.names)
         self.columns: dict[str, np.ndarray] = {}
         for spec in registry.indexed():
-            self.columns[spec.key] = _checked_column(spec, source, n)
+            try:
+                self.columns[spec.key] = _checked_column(spec, source, n)
+            except Exception as exc:
+                self._column_failed(spec, exc)
         self.text = TextIndex(source.documents())
         self.label_words = _label_words(registry)
         self.row_of = {int(i): r for r, i in enumerate(self.ids)}
         self._order_names()
         self._reset_dynamic_cache()
+
+    def _column_failed(self, spec: FilterSpec, exc: Exception) -> None:
+        """Take the filter out of this snapshot (or re-raise in strict mode)."""
+        if self.strict:
+            raise exc
+        log.error(
+            "filter %r of plugin %r is unavailable: its column function failed",
+            spec.key,
+            spec.plugin,
+            exc_info=exc,
+        )
+        self.unavailable[spec.key] = failure_reason(exc)
+        self.columns.pop(spec.key, None)
 
     def _reset_dynamic_cache(self) -> None:
         self._dynamic_cache: OrderedDict[tuple[str, Hashable], np.ndarray] = OrderedDict()
@@ -212,7 +254,7 @@ class SearchIndex:
             word_mask = self.text.match_word(word)
             for key, labels in self.label_words.items():
                 hits = [i for i, label in enumerate(labels) if word in label]
-                if hits:
+                if hits and key in self.columns:
                     spec, column = self.registry[key], self.columns[key]
                     if spec.kind is FilterKind.CHOICE:
                         wanted = np.zeros(len(spec.choices) + 1, dtype=bool)
@@ -262,6 +304,7 @@ class SearchIndex:
         for lst in (new.names, new.slugs, new.towns, new.industries, new.sizes, new.sort_names):
             lst.extend([""] * (n_new - n_old))
         new.columns = {key: grown(col) for key, col in self.columns.items()}
+        new.unavailable = dict(self.unavailable)
 
         for company_id in removed:
             row = new.row_of.get(int(company_id))
@@ -282,7 +325,12 @@ class SearchIndex:
                 new.sizes[row] = vocab.size_class_for(int(source.employees[pos]))
                 new.sort_names[row] = fold(source.names[pos])
             for spec in self.registry.indexed():
-                new.columns[spec.key][rows] = _checked_column(spec, source, len(source))
+                if spec.key not in new.columns:
+                    continue  # unavailable since the last full build
+                try:
+                    new.columns[spec.key][rows] = _checked_column(spec, source, len(source))
+                except Exception as exc:
+                    new._column_failed(spec, exc)
             documents = source.documents()
             new.text = self.text.with_documents(
                 n_new, {int(r): documents[p] for p, r in enumerate(rows)}

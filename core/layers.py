@@ -37,6 +37,7 @@ class Layer:
 
 
 def feature_collection(features: list[Feature]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of ``features``."""
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -17,17 +17,20 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.engine import SearchEngine
-from core.errors import ConfigError, GeocodingError, NotFound
+from core.errors import ConfigError, GeocodingError, NotFound, PluginFailure, RegiokarteError
 from core.filters import FilterRegistry
 from core.geocoding import Geocoder, PostcodeGeocoder
-from core.layers import Layer
+from core.index import failure_reason
+from core.layers import Feature, Layer
+from core.mail import FolderOutbox, SmtpOutbox, make_outbox
 from core.model import Address, Company, Location
 from core.persistence import companies as repo
 from core.persistence.db import begin_write, make_engine, make_session_factory
 from core.persistence.migrate import pending_heads, upgrade
-from core.plugins import LoadedPlugin, disabled_plugins, make_plugin_manager
+from core.plugins import LoadedPlugin, call_impl, disabled_plugins, make_plugin_manager
 from core.profile import ProfileSection
-from core.query import SearchQuery, SearchResult, parse_search_params
+from core.query import BBox, SearchQuery, SearchResult, parse_search_params
+from core.questionnaire import Questionnaire, Section, section_from_data
 from core.region import Region, default_region, load_region
 from core.search import MapOptions
 from core.settings import Settings
@@ -54,6 +57,8 @@ class Platform:
         engine: Engine | None = None,
     ) -> None:
         self.settings = settings
+        #: re-raise errors of plugin code at request time instead of isolating them
+        self.strict = settings.plugins.strict
         self._extra_plugins = dict(extra_plugins or {})
         self.region: Region = (
             load_region(settings.region.file) if settings.region.file else default_region()
@@ -71,6 +76,17 @@ class Platform:
                     f"{self.layers[layer.id].plugin} and {layer.plugin}."
                 )
             self.layers[layer.id] = layer
+        self.questionnaire = Questionnaire.build(self._sections())
+        mail = settings.mail
+        self.outbox: SmtpOutbox | FolderOutbox = make_outbox(
+            smtp_host=mail.smtp_host,
+            smtp_port=mail.smtp_port,
+            smtp_user=mail.smtp_user,
+            smtp_password=mail.smtp_password,
+            smtp_starttls=mail.smtp_starttls,
+            sender=mail.sender,
+            outbox_folder=mail.outbox_folder,
+        )
         search = settings.search
         self.engine = SearchEngine(
             self.session_factory,
@@ -84,12 +100,32 @@ class Platform:
             ),
             refresh_interval=search.refresh_interval,
             context={"platform": self, "session_factory": self.session_factory},
+            strict=self.strict,
         )
 
     def _collect(self, hook: str) -> list[Any]:
         # pluggy calls the last registered plugin first; reverse to get core, then config order
         results = getattr(self.pm.hook, hook)(platform=self)
         return list(chain.from_iterable(r for r in reversed(results) if r))
+
+    def _per_plugin(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """(plugin name, result) of every implementation of ``hook``, in plugin order."""
+        impls = getattr(self.pm.hook, hook).get_hookimpls()
+        return [(i.plugin_name, call_impl(self.pm, i, platform=self, **kwargs)) for i in impls]
+
+    def _sections(self) -> list[Section]:
+        sections: list[Section] = []
+        for plugin, found in self._per_plugin("register_questionnaire_sections"):
+            for item in found or ():
+                section = section_from_data(item, plugin=plugin)
+                if section.extension not in ("", plugin) and plugin != "core":
+                    raise ConfigError(
+                        f"Plugin {plugin!r}: questionnaire section {section.key!r} writes to "
+                        f"extensions[{section.extension!r}]; a plugin writes to its own "
+                        f"namespace extensions[{plugin!r}] only."
+                    )
+                sections.append(section)
+        return sections
 
     def _geocoder(self) -> Geocoder:
         name = self.settings.geocoding.provider
@@ -142,7 +178,8 @@ class Platform:
         """
         folders: dict[str, list[str]] = {}
         for impl in self.pm.hook.register_migrations.get_hookimpls():
-            folders[impl.plugin_name] = [str(f) for f in _call(impl.function, platform=self) or ()]
+            found = call_impl(self.pm, impl, platform=self)
+            folders[impl.plugin_name] = [str(f) for f in found or ()]
         for name, module in disabled_plugins(self.settings, self._extra_plugins).items():
             function = getattr(module, "register_migrations", None)
             if callable(function):
@@ -196,6 +233,19 @@ class Platform:
     def search(self, query: SearchQuery) -> SearchResult:
         return self.engine.search(query)
 
+    def reindex(self, session: Session | None = None) -> None:
+        """Make every process rebuild its search index, and so every filter column, soon.
+
+        Call it after a plugin changed data its column functions read (an import of places):
+        pass the import's session to make it part of that transaction (it takes effect with
+        the commit), or none to commit it on its own.
+        """
+        if session is not None:
+            repo.bump_generation(session)
+            return
+        with self.session(write=True) as own:
+            repo.bump_generation(own)
+
     # --- companies -------------------------------------------------------------------------
 
     def complete_company(self, company: Company) -> Company:
@@ -215,11 +265,70 @@ class Platform:
         return company
 
     def profile_sections(self, company: Company, lang: str) -> list[ProfileSection]:
-        """The sections plugins add to ``company``'s profile page, in display order."""
-        results = self.pm.hook.profile_sections(platform=self, company=company, lang=lang)
-        # pluggy answers last-registered first; reverse for core, then config order
-        sections = list(chain.from_iterable(r for r in reversed(results) if r))
+        """The sections plugins add to ``company``'s profile page, in display order.
+
+        A plugin whose hook raises loses its own sections on this page (logged), the page is
+        shown without them; in strict mode the error propagates.
+        """
+        sections: list[ProfileSection] = []
+        for impl in self.pm.hook.profile_sections.get_hookimpls():
+            try:
+                found = call_impl(self.pm, impl, platform=self, company=company, lang=lang)
+            except Exception as exc:
+                if self.strict:
+                    raise
+                log.error(
+                    "profile sections of plugin %r left out for company %r",
+                    impl.plugin_name,
+                    company.id,
+                    exc_info=exc,
+                )
+                continue
+            sections.extend(found or ())
         return sorted(sections, key=lambda s: s.order)
+
+    # --- layers ----------------------------------------------------------------------------
+
+    def layer(self, layer_id: str) -> Layer:
+        """The registered layer ``layer_id``; NotFound names the layers there are."""
+        try:
+            return self.layers[layer_id]
+        except KeyError:
+            raise NotFound(
+                f"There is no layer {layer_id!r}; layers are: {', '.join(self.layers)}."
+            ) from None
+
+    def layer_features(self, layer_id: str, bbox: BBox | None, lang: str) -> list[Feature]:
+        """The features of a layer within ``bbox`` (None: all), labelled in ``lang``.
+
+        A layer whose ``features`` function raises takes down only itself: the error is logged
+        and ``PluginFailure`` (HTTP 503) names the layer and its plugin; deliberate core errors
+        (``InvalidQuery``, ``NotFound``, ...) pass unchanged. Strict mode re-raises.
+        """
+        layer = self.layer(layer_id)
+        try:
+            return list(layer.features(bbox, lang))
+        except RegiokarteError:
+            raise
+        except Exception as exc:
+            if self.strict:
+                raise
+            log.error(
+                "layer %r of plugin %r failed for bbox %r",
+                layer.id,
+                layer.plugin,
+                bbox,
+                exc_info=exc,
+            )
+            reason = failure_reason(exc)
+            raise PluginFailure(
+                f"The layer {layer.id!r} of plugin {layer.plugin!r} is unavailable because "
+                f"the plugin failed ({reason}); the rest of the portal works, the details are "
+                "in the server log.",
+                {"layer": [f"unavailable: {reason}"]},
+                plugin=layer.plugin,
+                part=f"layer {layer.id!r}",
+            ) from exc
 
     def save_company(self, company: Company) -> Company:
         """Create or update a company (completed first), commit, and tell the plugins."""
@@ -233,6 +342,20 @@ class Platform:
         assert saved.id is not None
         self.pm.hook.company_changed(platform=self, company_id=saved.id, deleted=False)
         return saved
+
+    def export_plugin_data(self, company_id: int) -> dict[str, Any]:
+        """What each plugin keeps about a company in its own tables (hook
+        ``export_company_data``), by plugin name; plugins that keep nothing are left out."""
+        out: dict[str, Any] = {}
+        for plugin, data in self._per_plugin("export_company_data", company_id=company_id):
+            if data:
+                out[plugin] = data
+        return out
+
+    def erase_plugin_data(self, company_id: int) -> None:
+        """Let every plugin delete what it keeps about a company (hook
+        ``erase_company_data``)."""
+        self._per_plugin("erase_company_data", company_id=company_id)
 
     def delete_company(self, company_id: int) -> None:
         with self.session(write=True) as session:

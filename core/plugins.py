@@ -7,7 +7,13 @@ in ``plugins.enabled`` are registered, in that order, after the built-in ``core`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import inspect
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
@@ -22,14 +28,19 @@ from core.settings import Settings, structure_settings
 __all__ = [
     "ENTRY_POINT_GROUP",
     "PLUGIN_API_VERSION",
+    "TRACE_ENV",
     "LoadedPlugin",
     "PluginManifest",
     "available_plugins",
+    "call_impl",
     "disabled_plugins",
+    "enable_tracing",
     "make_plugin_manager",
 ]
 
 ENTRY_POINT_GROUP = "regiokarte.plugins"
+#: Set to 1 to log every hook call (logger ``regiokarte.hooks``; to stderr if logging is unset).
+TRACE_ENV = "REGIOKARTE_TRACE_HOOKS"
 #: The plugin API this core provides; a plugin names the major version it was written for.
 PLUGIN_API_VERSION = "1.0"
 
@@ -100,6 +111,84 @@ def disabled_plugins(settings: Settings, extra: Mapping[str, Any] | None = None)
     return loaded
 
 
+hook_log = logging.getLogger("regiokarte.hooks")
+_traced: weakref.WeakSet[pluggy.PluginManager] = weakref.WeakSet()
+_started = threading.local()
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _arguments(kwargs: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={_short(v)}" for k, v in kwargs.items() if k != "platform")
+
+
+def enable_tracing(pm: pluggy.PluginManager) -> None:
+    """Log every call of a hook of ``pm``: which plugins answer, the arguments, the result or
+    the exception, and the time taken (logger ``regiokarte.hooks``, level INFO).
+
+    Switched on by ``REGIOKARTE_TRACE_HOOKS=1``; when logging is not configured at all, the
+    lines go to standard error, so the variable alone is enough on the command line.
+    """
+    if pm in _traced:
+        return
+    _traced.add(pm)
+    if hook_log.level == logging.NOTSET or hook_log.level > logging.INFO:
+        hook_log.setLevel(logging.INFO)
+    if not logging.getLogger().handlers and not hook_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(name)s] %(message)s"))
+        hook_log.addHandler(handler)
+
+    def before(hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
+        stack = getattr(_started, "stack", None) or []
+        stack.append(time.perf_counter())
+        _started.stack = stack
+        plugins = ", ".join(i.plugin_name for i in reversed(impls)) or "-"
+        hook_log.info("call %s(%s) -> %s", hook_name, _arguments(kwargs), plugins)
+
+    def after(
+        outcome: pluggy.Result[Any],
+        hook_name: str,
+        impls: Sequence[pluggy.HookImpl],
+        kwargs: Mapping[str, Any],
+    ) -> None:
+        took = (time.perf_counter() - _started.stack.pop()) * 1000
+        if outcome.exception is not None:
+            hook_log.info(
+                "fail %s after %.1f ms: %s", hook_name, took, _short(outcome.exception, 200)
+            )
+        else:
+            hook_log.info("done %s in %.1f ms: %s", hook_name, took, _short(outcome.get_result()))
+
+    pm.add_hookcall_monitoring(before, after)
+
+
+def call_impl(pm: pluggy.PluginManager, impl: pluggy.HookImpl, **kwargs: Any) -> Any:
+    """Call one plugin's implementation with the keyword arguments it names (traced like a
+    hook call when tracing is on): for hooks whose results core keeps per plugin."""
+    names = inspect.signature(impl.function).parameters
+    arguments = {k: v for k, v in kwargs.items() if k in names}
+    if pm not in _traced:
+        return impl.function(**arguments)
+    hook = impl.opts.get("specname") or impl.function.__name__
+    started = time.perf_counter()
+    hook_log.info("call %s(%s) -> %s", hook, _arguments(kwargs), impl.plugin_name)
+    try:
+        result = impl.function(**arguments)
+    except BaseException as exc:
+        took = (time.perf_counter() - started) * 1000
+        hook_log.info(
+            "fail %s of %s after %.1f ms: %s", hook, impl.plugin_name, took, _short(exc, 200)
+        )
+        raise
+    took = (time.perf_counter() - started) * 1000
+    hook_log.info("done %s of %s in %.1f ms: %s", hook, impl.plugin_name, took, _short(result))
+    return result
+
+
 def _manifest_of(name: str, module: Any, problems: list[str]) -> PluginManifest | None:
     manifest = getattr(module, "MANIFEST", None)
     if not isinstance(manifest, PluginManifest):
@@ -124,15 +213,22 @@ def make_plugin_manager(
     *,
     builtin: Any = None,
     extra: Mapping[str, Any] | None = None,
+    trace: bool | None = None,
 ) -> tuple[pluggy.PluginManager, list[LoadedPlugin]]:
     """A fresh PluginManager with core and every enabled plugin, checked.
 
     ``extra`` maps plugin names to plugin objects available besides the installed entry points
     (tests use it for their fake plugins). Every problem (unknown plugin, import error, missing
     dependency, bad setting) is collected and raised at once as one ``PluginError``.
+    ``trace`` logs every hook call (``enable_tracing``); None: when ``REGIOKARTE_TRACE_HOOKS``
+    is set to something other than 0.
     """
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
+    if trace is None:
+        trace = os.environ.get(TRACE_ENV, "0").strip().lower() not in ("", "0", "false", "no")
+    if trace:
+        enable_tracing(pm)
     loaded: list[LoadedPlugin] = []
     if builtin is None:
         from core import builtin as builtin_module

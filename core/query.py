@@ -201,6 +201,8 @@ class SearchResult:
     page: int
     per_page: int
     index_version: int = 0
+    #: filter key -> why that plugin filter is unavailable (no facet for it in this answer)
+    unavailable: dict[str, str] = field(factory=dict)
 
     @property
     def pages(self) -> int:

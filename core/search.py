@@ -2,10 +2,16 @@
 
 Every step is numpy over whole columns; Python loops run only over filters, facet values and
 the rows of the page (or the map points) being returned.
+
+A plugin's filter that failed (its column function when the index was built, or its dynamic
+column for this request) takes only itself down: a query that uses it raises ``PluginFailure``
+(the API answers 503 naming the filter and plugin), every other query is answered without that
+filter's facet and lists it in ``SearchResult.unavailable``. ``index.strict`` re-raises instead.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
@@ -13,12 +19,15 @@ import numpy as np
 from attrs import frozen
 
 from core.clustering import grid_clusters
+from core.errors import PluginFailure, RegiokarteError
 from core.filters import DynamicValue, FilterKind, FilterSpec, Range
 from core.geo import haversine_m, radius_bbox
-from core.index import SearchIndex
+from core.index import SearchIndex, failure_reason
 from core.query import Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
 
 __all__ = ["MapOptions", "search"]
+
+log = logging.getLogger(__name__)
 
 
 @frozen
@@ -109,9 +118,11 @@ def search(
     dynamic: dict[str, np.ndarray] = {}
     for key, value in query.filters:
         spec = registry[key]
+        if key in index.unavailable:
+            raise _unavailable(spec, index.unavailable[key])
         if isinstance(value, DynamicValue):
             # a range filter whose column depends on the request (cached per snapshot)
-            dynamic[key] = index.dynamic_column(spec, value.argument)
+            dynamic[key] = _dynamic_column(index, spec, value)
             active.append((spec, filter_mask(spec, dynamic[key], value.range)))
         else:
             active.append((spec, filter_mask(spec, index.columns[key], value)))
@@ -134,7 +145,7 @@ def search(
     facets: dict[str, tuple[FacetValue, ...]] = {}
     selected_values = dict(query.filters)
     for spec in registry:
-        if not spec.is_faceted:
+        if not spec.is_faceted or spec.key in index.unavailable:
             continue
         column = index.columns[spec.key]
         use_result = spec.kind is FilterKind.MULTICHOICE and spec.match == "all"
@@ -165,7 +176,38 @@ def search(
         page=query.page,
         per_page=query.per_page,
         index_version=index.version,
+        unavailable=dict(index.unavailable),
     )
+
+
+def _unavailable(spec: FilterSpec, reason: str) -> PluginFailure:
+    return PluginFailure(
+        f"The filter {spec.key!r} of plugin {spec.plugin!r} is unavailable because the "
+        f"plugin failed ({reason}); search without it or try again later. The rest of the "
+        "portal works; the details are in the server log.",
+        {spec.key: [f"unavailable: {reason}"]},
+        plugin=spec.plugin,
+        part=f"filter {spec.key!r}",
+    )
+
+
+def _dynamic_column(index: SearchIndex, spec: FilterSpec, value: DynamicValue) -> np.ndarray:
+    """The dynamic filter's column; a failing provider takes down this filter, not the search."""
+    try:
+        return index.dynamic_column(spec, value.argument)
+    except RegiokarteError:
+        raise  # a deliberate answer of the plugin (InvalidQuery, NotFound, ...)
+    except Exception as exc:
+        if index.strict:
+            raise
+        log.error(
+            "filter %r of plugin %r failed for %r",
+            spec.key,
+            spec.plugin,
+            value.argument,
+            exc_info=exc,
+        )
+        raise _unavailable(spec, failure_reason(exc)) from exc
 
 
 def _page_rows(

@@ -21,10 +21,14 @@ from cattrs.cols import list_structure_factory
 from core.errors import ConfigError
 
 __all__ = [
+    "AccountSettings",
     "GeocodingSettings",
+    "LimitSettings",
+    "MailSettings",
     "MapSettings",
     "PluginsSettings",
     "PortalSettings",
+    "QuestionnaireSettings",
     "RegionSettings",
     "SearchSettings",
     "Settings",
@@ -74,6 +78,17 @@ class PortalSettings:
     )
     operator_token: str = field(
         default="", metadata=_help("Bearer token for operator API calls (empty: writes disabled).")
+    )
+    base_url: str = field(
+        default="",
+        metadata=_help(
+            "Public address of the portal (https://...), for links in e-mails sent outside a "
+            "web request (command line); empty: the address of the request."
+        ),
+    )
+    secure_cookies: bool = field(
+        default=False,
+        metadata=_help("Send the session cookie over HTTPS only; set true in production."),
     )
 
 
@@ -145,8 +160,85 @@ class GeocodingSettings:
 
 
 @define
+class MailSettings:
+    smtp_host: str = field(
+        default="",
+        metadata=_help(
+            "SMTP server for outgoing mail; empty: mails are written to outbox_folder instead "
+            "(development) and listed on the operator page /admin/postausgang."
+        ),
+    )
+    smtp_port: int = field(default=587, metadata=_help("SMTP port."))
+    smtp_user: str = field(default="", metadata=_help("SMTP user name; empty: no login."))
+    smtp_password: str = field(default="", metadata=_help("SMTP password."))
+    smtp_starttls: bool = field(default=True, metadata=_help("Use STARTTLS on the SMTP link."))
+    sender: str = field(
+        default="Arbeitgeberkarte <noreply@localhost>",
+        metadata=_help("From address of every mail the portal sends."),
+    )
+    outbox_folder: str = field(
+        default="instance/outbox",
+        metadata=_help("Folder the mails go to while smtp_host is empty."),
+    )
+    operator_address: str = field(
+        default="",
+        metadata=_help("Address told about every new submission; empty: nobody is told."),
+    )
+
+
+@define
+class AccountSettings:
+    editor_link_days: int = field(
+        default=30,
+        metadata=_help("Days a company's personal link (resume, edit) stays valid."),
+    )
+    min_password_length: int = field(
+        default=12, metadata=_help("Shortest password an operator may set.")
+    )
+    session_hours: int = field(
+        default=12, metadata=_help("Hours a login (operator or company editor) lasts.")
+    )
+
+
+@define
+class LimitSettings:
+    enabled: bool = field(default=True, metadata=_help("Apply the rate limits below."))
+    storage_uri: str = field(
+        default="memory://",
+        metadata=_help(
+            "Where request counts are kept (Flask-Limiter storage URI). memory:// counts per "
+            "worker process; with several workers use redis://host:6379."
+        ),
+    )
+    start_submission: str = field(
+        default="5 per hour;20 per day",
+        metadata=_help("New questionnaires one address (IP) may start."),
+    )
+    login: str = field(
+        default="10 per 15 minutes", metadata=_help("Operator login attempts per address (IP).")
+    )
+
+
+@define
+class QuestionnaireSettings:
+    logo_max_kb: int = field(
+        default=800, metadata=_help("Largest logo upload in kilobytes (PNG, JPEG or WebP).")
+    )
+    logo_max_px: int = field(
+        default=512, metadata=_help("Logos are shrunk to at most this many pixels per side.")
+    )
+
+
+@define
 class PluginsSettings:
     enabled: list[str] = field(factory=list, metadata=_help("Plugins to enable, in this order."))
+    strict: bool = field(
+        default=False,
+        metadata=_help(
+            "Re-raise errors of plugin code at request time (tests, CI) instead of taking only "
+            "the failing filter or layer down; env REGIOKARTE_PLUGINS__STRICT=true."
+        ),
+    )
     options: dict[str, dict[str, Any]] = field(
         factory=dict, metadata=_help("Per-plugin settings: the [plugins.<name>] tables.")
     )
@@ -154,11 +246,17 @@ class PluginsSettings:
 
 @define
 class Settings:
+    """Every setting of the portal, one attrs class per section (``settings.search.per_page``)."""
+
     portal: PortalSettings = field(factory=PortalSettings)
     map: MapSettings = field(factory=MapSettings)
     search: SearchSettings = field(factory=SearchSettings)
     region: RegionSettings = field(factory=RegionSettings)
     geocoding: GeocodingSettings = field(factory=GeocodingSettings)
+    mail: MailSettings = field(factory=MailSettings)
+    accounts: AccountSettings = field(factory=AccountSettings)
+    limits: LimitSettings = field(factory=LimitSettings)
+    questionnaire: QuestionnaireSettings = field(factory=QuestionnaireSettings)
     plugins: PluginsSettings = field(factory=PluginsSettings)
     source: str = field(
         default="defaults", metadata={"help": "Where the settings came from.", "internal": True}
@@ -292,6 +390,8 @@ def load_settings(
     plugins = dict(data.get("plugins") or {})
     enabled = plugins.pop("enabled", [])
     plugins_settings = {"enabled": enabled, "options": plugins}
+    if "strict" in plugins:  # a setting of the plugin system, not a plugin's table
+        plugins_settings["strict"] = plugins.pop("strict")
     data["plugins"] = plugins_settings
     data["source"] = source
     settings: Settings = structure_settings(data, Settings, "settings")

@@ -1,23 +1,24 @@
-"""Shared fixtures: settings, platforms on throwaway databases, the demo data set, PostgreSQL."""
+"""Shared fixtures: settings, platforms on throwaway databases, the demo data set, PostgreSQL.
+
+One switch picks the database engine of the whole suite: ``REGIOKARTE_TEST_ENGINE=postgresql``
+(default ``sqlite``). Every fixture that needs a database asks ``new_database`` (or the
+session's ``databases``) for one, so the same tests run on SQLite files or on PostgreSQL
+databases (one new database per platform or app, dropped afterwards). The PostgreSQL server is
+``REGIOKARTE_TEST_DATABASE_URL`` (its user needs CREATEDB) or a throwaway cluster started
+when ``initdb`` is installed; see tests/databases.py.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
-import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from reference import Reference
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from core import Company, Platform, Settings, load_settings
@@ -36,6 +37,17 @@ ROOT = TESTS.parent
 if sys.path[:1] != [str(ROOT)]:
     sys.path.insert(0, str(ROOT))
 
+from databases import (  # noqa: E402 - tests/databases.py, after ROOT is on sys.path
+    ENGINE,
+    SERVER_ENV,
+    Databases,
+    NewDatabase,
+    engine_databases,
+    postgres_databases,
+    postgres_server_url,
+)
+from databases import shutdown as shutdown_databases  # noqa: E402
+
 #: Size of the shared search data set: big enough for every facet value to occur, small
 #: enough that brute force over it stays fast.
 DEMO_COUNT = 3000
@@ -43,10 +55,6 @@ DEMO_SEED = 11
 
 
 # --- settings and platforms ------------------------------------------------------------------
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
 
 
 def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,11 +79,11 @@ def region() -> Region:
 
 
 class PlatformFactory:
-    """Builds platforms (each on a new SQLite file unless ``url`` is given) and disposes of
-    their connections afterwards."""
+    """Builds platforms (each on a new database of the engine under test unless ``url`` is
+    given) and disposes of their connections afterwards."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, new_url: Callable[[str], str]) -> None:
+        self.new_url = new_url
         self.platforms: list[Platform] = []
 
     def __call__(
@@ -88,7 +96,7 @@ class PlatformFactory:
         **sections: Any,
     ) -> Platform:
         if url is None:
-            url = sqlite_url(self.folder / f"regiokarte-{len(self.platforms)}.db")
+            url = self.new_url(f"platform{len(self.platforms)}")
         # every search looks for changes unless a test says otherwise
         sections["search"] = {"refresh_interval": 0.0, **sections.get("search", {})}
         platform = Platform(make_settings(url, **sections), extra_plugins=extra_plugins)
@@ -106,17 +114,17 @@ class PlatformFactory:
 
 
 @pytest.fixture
-def make_platform(tmp_path: Path) -> Iterator[PlatformFactory]:
+def make_platform(new_database: NewDatabase) -> Iterator[PlatformFactory]:
     """``make_platform(companies, url=..., extra_plugins=..., search={...})`` -> Platform."""
-    factory = PlatformFactory(tmp_path)
+    factory = PlatformFactory(new_database)
     yield factory
     factory.close()
 
 
 @pytest.fixture(scope="module")
-def make_module_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformFactory]:
+def make_module_platform(new_module_database: NewDatabase) -> Iterator[PlatformFactory]:
     """Like ``make_platform``, for data shared by the tests of one module (read only)."""
-    factory = PlatformFactory(tmp_path_factory.mktemp("module"))
+    factory = PlatformFactory(new_module_database)
     yield factory
     factory.close()
 
@@ -144,20 +152,18 @@ def dataset(region: Region) -> list[Company]:
 
 
 @pytest.fixture(scope="session")
-def dataset_url(tmp_path_factory: pytest.TempPathFactory, dataset: list[Company]) -> str:
-    """A SQLite database holding ``dataset``; tests must not write to it."""
-    factory = PlatformFactory(tmp_path_factory.mktemp("dataset"))
+def dataset_url(databases: Databases, dataset: list[Company]) -> str:
+    """A database holding ``dataset``; tests must not write to it."""
+    factory = PlatformFactory(databases.new)
     platform = factory(dataset)
     factory.close()
     return platform.settings.portal.database_url
 
 
 @pytest.fixture(scope="session")
-def search_platform(
-    tmp_path_factory: pytest.TempPathFactory, dataset_url: str
-) -> Iterator[Platform]:
+def search_platform(databases: Databases, dataset_url: str) -> Iterator[Platform]:
     """A platform with default settings over the shared data set (read only)."""
-    factory = PlatformFactory(tmp_path_factory.mktemp("search"))
+    factory = PlatformFactory(databases.new)
     yield factory(url=dataset_url, upgrade=False)
     factory.close()
 
@@ -167,148 +173,81 @@ def reference(dataset: list[Company], region: Region) -> Reference:
     return Reference(dataset, region)
 
 
-# --- PostgreSQL --------------------------------------------------------------------------------
+# --- databases: SQLite files or PostgreSQL databases (tests/databases.py) ---------------------
 
 
-def _find_pg_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
-    return str(candidates[0]) if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class _Cluster:
-    """A throwaway PostgreSQL cluster in a temporary folder."""
-
-    def __init__(self) -> None:
-        self.initdb = _find_pg_bin("initdb")
-        self.pg_ctl = _find_pg_bin("pg_ctl")
-        self.prefix: list[str] = []
-        self.folder = Path(tempfile.mkdtemp(prefix="regiokarte-pg-"))
-        self.data = self.folder / "data"
-        self.port = _free_port()
-        self.started = False
-
-    def _run(self, *args: str) -> None:
-        result = subprocess.run(
-            [*self.prefix, *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "LC_ALL": "C"},
+def _postgres_unavailable(reason: str) -> None:
+    if ENGINE == "postgresql":
+        pytest.fail(
+            f"REGIOKARTE_TEST_ENGINE=postgresql, but there is no PostgreSQL: {reason}; set "
+            "REGIOKARTE_TEST_DATABASE_URL or install PostgreSQL (initdb).",
+            pytrace=False,
         )
-        if result.returncode != 0:
-            log = self.folder / "log"
-            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise RuntimeError(f"{' '.join(args)} failed: {result.stderr}{result.stdout}{tail}")
-
-    def start(self) -> str:
-        if self.initdb is None or self.pg_ctl is None:
-            raise LookupError("initdb/pg_ctl are not installed")
-        if os.geteuid() == 0:
-            # initdb refuses to run as root: run the cluster as the postgres user
-            import pwd
-
-            try:
-                user = pwd.getpwnam("postgres")
-            except KeyError:
-                raise LookupError("running as root and there is no 'postgres' user") from None
-            os.chown(self.folder, user.pw_uid, user.pw_gid)
-            self.prefix = ["runuser", "-u", "postgres", "--"]
-        self._run(
-            self.initdb,
-            "-D",
-            str(self.data),
-            "-U",
-            "regiokarte",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-            "--no-sync",
-        )
-        options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        self._run(
-            self.pg_ctl,
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.folder / "log"),
-            "-o",
-            options,
-            "-w",
-            "-t",
-            "60",
-            "start",
-        )
-        self.started = True
-        return f"postgresql+psycopg://regiokarte@127.0.0.1:{self.port}/postgres"
-
-    def stop(self) -> None:
-        try:
-            if self.started:
-                self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
+    pytest.skip(
+        f"no PostgreSQL for the postgres tests: {reason}; install PostgreSQL (initdb) or set "
+        "REGIOKARTE_TEST_DATABASE_URL"
+    )
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """An admin URL of a PostgreSQL server: REGIOKARTE_TEST_DATABASE_URL or a throwaway cluster."""
-    given = os.environ.get("REGIOKARTE_TEST_DATABASE_URL")
-    if given:
-        yield given
-        return
-    cluster = _Cluster()
+def postgres_server() -> str:
+    """An admin URL of a PostgreSQL server: REGIOKARTE_TEST_DATABASE_URL or a throwaway
+    cluster (skips the test when neither is there, fails when the suite runs on PostgreSQL)."""
     try:
-        url = cluster.start()
+        return postgres_server_url()
     except LookupError as exc:
-        cluster.stop()
-        pytest.skip(
-            f"no PostgreSQL for the postgres tests: {exc}; set REGIOKARTE_TEST_DATABASE_URL"
-        )
-    except RuntimeError:
-        cluster.stop()
+        _postgres_unavailable(str(exc))
         raise
-    try:
-        yield url
-    finally:
-        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(postgres_server: str) -> Databases:
+    """New databases on the PostgreSQL server, whatever the engine under test."""
+    return postgres_databases()
+
+
+@pytest.fixture(scope="session")
+def databases(request: pytest.FixtureRequest) -> Databases:
+    """New databases of the engine under test (REGIOKARTE_TEST_ENGINE)."""
+    if ENGINE == "postgresql":
+        return request.getfixturevalue("pg_databases")  # type: ignore[no-any-return]
+    return engine_databases()
 
 
 @pytest.fixture
-def pg_url(postgres_server: str) -> Iterator[str]:
-    """An empty PostgreSQL database for one test."""
-    admin = create_engine(
-        make_url(postgres_server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    name = f"regiokarte_test_{uuid.uuid4().hex[:12]}"
-    created = False
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        created = True
-        url = make_url(postgres_server).set(drivername="postgresql+psycopg", database=name)
-    except Exception:  # noqa: BLE001 - no right to create databases: use the given one, emptied
-        url = make_url(postgres_server).set(drivername="postgresql+psycopg")
-        with admin.connect() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        if created:
-            with contextlib.suppress(Exception), admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def new_database(databases: Databases, tmp_path: Path) -> Iterator[NewDatabase]:
+    """``new_database(name="db")`` -> URL of an empty database of the engine under test (the
+    same name gives the same database within the test); dropped after the test."""
+    names = NewDatabase(databases, tmp_path)
+    yield names
+    names.close()
+
+
+@pytest.fixture(scope="module")
+def new_module_database(
+    databases: Databases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[NewDatabase]:
+    """Like ``new_database``, for data shared by the tests of one module."""
+    names = NewDatabase(databases, tmp_path_factory.mktemp("module"))
+    yield names
+    names.close()
+
+
+@pytest.fixture
+def pg_url(pg_databases: Databases) -> Iterator[str]:
+    """An empty PostgreSQL database for one test (the postgres tests, on either engine)."""
+    url = pg_databases.new("pg")
+    yield url
+    pg_databases.drop(url)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    server = os.environ.get(SERVER_ENV)
+    where = ""
+    if ENGINE == "postgresql":
+        where = f" on {make_url(server)!r}" if server else " on a throwaway cluster"
+    return f"regiokarte database engine: {ENGINE}{where} (REGIOKARTE_TEST_ENGINE)"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    shutdown_databases()

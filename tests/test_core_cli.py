@@ -50,15 +50,16 @@ Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def regiokarte(tmp_path: Path, plugin_site: Path) -> Runner:
-    """Run ``regiokarte ARGS`` with CONFIG as the configuration file and a fresh database."""
+def regiokarte(tmp_path: Path, plugin_site: Path, new_database: Callable[[str], str]) -> Runner:
+    """Run ``regiokarte ARGS`` with CONFIG as the configuration file and a fresh database
+    (``new_database("cli")``)."""
 
     def run(*args: str, config: str = "") -> subprocess.CompletedProcess[str]:
         config_file = tmp_path / "regiokarte.toml"
         config_file.write_text(textwrap.dedent(config), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith("REGIOKARTE_")}
         env["REGIOKARTE_CONFIG"] = str(config_file)
-        env["REGIOKARTE_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
+        env["REGIOKARTE_DATABASE_URL"] = new_database("cli")
         env["PYTHONPATH"] = str(plugin_site)
         return subprocess.run(
             [*_command(), *args], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
@@ -182,13 +183,13 @@ def test_plugin_command_is_added_to_the_cli(regiokarte: Runner) -> None:
     assert result.stdout.strip() == "Hallo Marl from Kitas (radius 500 m)"
 
 
-def test_init_and_demo_fill_the_database(regiokarte: Runner, tmp_path: Path) -> None:
+def test_init_and_demo_fill_the_database(
+    regiokarte: Runner, new_database: Callable[[str], str]
+) -> None:
     assert regiokarte("init").returncode == 0
     result = regiokarte("demo", "--companies", "40", "--seed", "3")
     assert result.returncode == 0, result.stderr
-    settings = load_settings(
-        env={}, overrides={"portal": {"database_url": f"sqlite:///{tmp_path / 'cli.db'}"}}
-    )
+    settings = load_settings(env={}, overrides={"portal": {"database_url": new_database("cli")}})
     platform = Platform(settings)
     try:
         total = platform.search(SearchQuery(per_page=1, clusters=False)).total

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import flask
@@ -11,12 +11,16 @@ from flask import Flask
 
 from core.errors import ConfigError
 from core.platform import Platform
+from core.plugins import call_impl
 from core.settings import load_settings
 from webapp import pages
+from webapp.admin import init_admin
 from webapp.api import Api, init_api
 from webapp.context import EXTENSION_KEY
 from webapp.errors import register_error_handlers
 from webapp.portal import init_portal
+from webapp.questionnaire import init_questionnaire
+from webapp.security import init_security
 
 __all__ = ["create_app"]
 
@@ -48,8 +52,11 @@ def create_app(
     app.extensions[EXTENSION_KEY] = platform
 
     register_error_handlers(app)
-    api = init_api(app, platform)
+    limiter = init_security(app, platform)
+    api = init_api(app, platform, limiter)
     init_portal(app)
+    init_questionnaire(app, limiter)
+    init_admin(app, limiter)
     app.register_blueprint(pages.blueprint())
     _register_plugin_blueprints(app, api, platform)
     _register_plugin_commands(app, platform)
@@ -69,9 +76,9 @@ def _hook_results(platform: Platform, hook: str) -> list[tuple[str, Any]]:
     """(plugin name, object) for each object the plugins return from ``hook``, in plugin order."""
     out: list[tuple[str, Any]] = []
     for impl in getattr(platform.pm.hook, hook).get_hookimpls():
-        function: Callable[..., Any] = impl.function
-        kwargs = {name: platform for name in impl.argnames if name == "platform"}
-        for item in function(**kwargs) or ():
+        # call_impl passes the arguments the function names and traces the call when
+        # REGIOKARTE_TRACE_HOOKS is set
+        for item in call_impl(platform.pm, impl, platform=platform) or ():
             out.append((impl.plugin_name, item))
     return out
 

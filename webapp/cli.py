@@ -15,7 +15,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from core import exporting, importing
+from core import accounts, audit, exporting, importing, submissions
 from core.demo import demo_rows
 from core.errors import ImportError_, RegiokarteError
 from core.model import Status
@@ -226,6 +226,78 @@ def _replacing(path: Path) -> Iterator[TextIO]:
         raise
 
 
+@cli.group("accounts")
+def accounts_group() -> None:
+    """Operator accounts (password login) and company editors' personal links."""
+
+
+@accounts_group.command("create")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in accounts.Role]),
+    default=accounts.Role.OPERATOR.value,
+    show_default=True,
+    help="admin for the first account.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input (scripts) instead of asking twice.",
+)
+def accounts_create_command(username: str, role: str, password_stdin: bool) -> None:
+    """Create an operator (or the first admin) who logs in at /admin/anmelden."""
+    platform = _platform()
+    platform.upgrade_database()
+    minimum = platform.settings.accounts.min_password_length
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt(
+            f"Password (at least {minimum} characters)", hide_input=True, confirmation_prompt=True
+        )
+    with platform.session(write=True) as session:
+        operator = accounts.create_operator(
+            session, username, password, accounts.Role(role), min_length=minimum
+        )
+        audit.log_action(session, "cli", "operator.create", operator.actor, {"role": role})
+    click.echo(f"Created {operator.role} {operator.username!r} (id {operator.id}).")
+
+
+@accounts_group.command("list")
+def accounts_list_command() -> None:
+    """List operators and admins."""
+    with _platform().session() as session:
+        for operator in accounts.list_operators(session):
+            state = "" if operator.active else " (inactive)"
+            click.echo(f"{operator.id:>4}  {operator.role:<8} {operator.username}{state}")
+
+
+@accounts_group.command("invite")
+@click.argument("company_id", type=int)
+@click.argument("email")
+def accounts_invite_command(company_id: int, email: str) -> None:
+    """Mail a company in the directory a personal link to complete its profile
+    (links point to portal.base_url)."""
+    platform = _platform()
+    base = platform.settings.portal.base_url.rstrip("/")
+    if not base:
+        raise click.UsageError("Set portal.base_url first: the mail needs the portal's address.")
+    links = submissions.Links(editor=lambda token: f"{base}/fragebogen/link/{token}")
+    submissions.invite(platform, company_id, email, links=links)
+    click.echo(f"Sent a personal link for company {company_id} to {email}.")
+
+
+@accounts_group.command("revoke-links")
+@click.argument("company_id", type=int)
+def accounts_revoke_command(company_id: int) -> None:
+    """Withdraw every personal link of a company (a new one can be sent with invite)."""
+    with _platform().session(write=True) as session:
+        count = accounts.revoke_tokens(session, company_id=company_id)
+        audit.log_action(session, "cli", "links.revoke", f"company:{company_id}", {"count": count})
+    click.echo(f"Revoked {count} link(s) of company {company_id}.")
+
+
 @cli.command("plugins")
 @click.option("--verbose", "-v", is_flag=True, help="Show hooks and settings too.")
 def plugins_command(verbose: bool) -> None:
@@ -236,8 +308,42 @@ def plugins_command(verbose: bool) -> None:
         click.echo(f"{m.name:<12} {m.version:<8} {m.title_de} / {m.title_en} ({plugin.origin})")
         if verbose:
             click.echo(f"    hooks: {', '.join(plugin.hook_names(platform.pm)) or '-'}")
+            # what the plugin added, so a missing filter or layer shows at a glance
+            parts = {
+                "filters": [f.key for f in platform.filters if f.plugin == m.name],
+                "layers": [a.id for a in platform.layers.values() if a.plugin == m.name],
+                "sections": [s.key for s in platform.questionnaire.sections if s.plugin == m.name],
+            }
+            for part, names in parts.items():
+                if names:
+                    click.echo(f"    {part}: {', '.join(names)}")
             for key, value in plugin.settings_dict().items():
                 click.echo(f"    {key} = {value!r}")
+
+
+@cli.command("new-plugin", with_appcontext=False)
+@click.argument("name")
+@click.option(
+    "--path",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder in which the plugin's project folder regiokarte-NAME is created.",
+)
+@click.option("--title", help="Human-readable name (default: from NAME).")
+def new_plugin_command(name: str, parent: Path, title: str | None) -> None:
+    """Create a pip-installable plugin package NAME (see docs/plugin-tutorial.md).
+
+    It has a manifest and settings, a map layer with a CSV importer, a filter, a questionnaire
+    section, a migration branch, tests and a README; its tests pass right away.
+    """
+    from core.scaffold import create_plugin
+
+    target = create_plugin(name, parent, title=title)
+    click.echo(f"Created the plugin {name!r} in {target}. Next:")
+    click.echo(f"  cd {target} && pip install -e . && pytest")
+    click.echo(f'  add "{name}" to plugins.enabled in the configuration, then: regiokarte init')
 
 
 @cli.command("serve")

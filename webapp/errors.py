@@ -24,6 +24,7 @@ from core.errors import (
     GeocodingError,
     InvalidQuery,
     NotFound,
+    PluginFailure,
     RegiokarteError,
     ValidationError,
 )
@@ -39,6 +40,7 @@ __all__ = [
 #: Core error class -> HTTP status; the first match in this order wins (subclasses first).
 STATUS_OF: tuple[tuple[type[RegiokarteError], int], ...] = (
     (NotFound, 404),
+    (PluginFailure, 503),
     (Conflict, 409),
     (InvalidQuery, 422),
     (ValidationError, 422),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.errors import Conflict, NotFound
 from core.index import IndexSource
 from core.model import Address, Company, Contact, Location, Status
+from core.persistence.db import MAX_INTEGER
 from core.persistence.tables import ChangeRow, CompanyRow, ContactRow, IndexStateRow, utcnow
 
 __all__ = [
@@ -231,12 +232,19 @@ def _contact_row(session: Session, company_id: int) -> ContactRow | None:
     return session.get(ContactRow, company_id)
 
 
+def _company_row(session: Session, company_id: int) -> CompanyRow | None:
+    # ids outside the INTEGER range exist nowhere; PostgreSQL would fail on the comparison
+    if not 0 < company_id <= MAX_INTEGER:
+        return None
+    return session.get(CompanyRow, company_id)
+
+
 def update_company(session: Session, company: Company) -> Company:
     """Write all profile fields of an existing company."""
     if company.id is None:
         raise NotFound("A company without an id cannot be updated; add it first.")
     company.validate()
-    row = session.get(CompanyRow, company.id)
+    row = _company_row(session, company.id)
     if row is None:
         raise NotFound(f"There is no company with id {company.id}.")
     values = _values(company)
@@ -263,7 +271,7 @@ def update_company(session: Session, company: Company) -> Company:
 
 def delete_company(session: Session, company_id: int) -> None:
     """Remove a company and its contact data."""
-    row = session.get(CompanyRow, company_id)
+    row = _company_row(session, company_id)
     if row is None:
         raise NotFound(f"There is no company with id {company_id}.")
     session.execute(delete(ContactRow).where(ContactRow.company_id == company_id))
@@ -275,7 +283,7 @@ def delete_company(session: Session, company_id: int) -> None:
 def get_company(
     session: Session, company_id: int, *, public_only: bool = False, with_contact: bool = False
 ) -> Company:
-    row = session.get(CompanyRow, company_id)
+    row = _company_row(session, company_id)
     if row is None or (public_only and row.status != Status.PUBLISHED.value):
         raise NotFound(f"There is no company with id {company_id}.")
     return _company(row, _contact_row(session, company_id) if with_contact else None)
@@ -329,7 +337,7 @@ def all_slugs(session: Session) -> set[str]:
 
 def existing_ids(session: Session, ids: Iterable[int], *, chunk: int = 500) -> set[int]:
     """Those of ``ids`` that a company has."""
-    wanted = sorted(set(ids))
+    wanted = sorted(i for i in set(ids) if 0 < i <= MAX_INTEGER)
     found: set[int] = set()
     for start in range(0, len(wanted), chunk):
         part = wanted[start : start + chunk]

@@ -12,9 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import ConfigError
 
-__all__ = ["begin_write", "make_engine", "make_session_factory"]
+__all__ = ["MAX_INTEGER", "begin_write", "make_engine", "make_session_factory"]
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: The largest value of an INTEGER column (ids, counts) on PostgreSQL, where it has 32 bits;
+#: SQLite would store more. An id above it exists in no database (and PostgreSQL refuses to
+#: compare an INTEGER column with it: "integer out of range"); a count above it cannot be stored.
+MAX_INTEGER = 2**31 - 1
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

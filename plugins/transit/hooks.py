@@ -36,6 +36,7 @@ __all__ = [
     "register_filters",
     "register_layers",
     "register_migrations",
+    "register_questionnaire_sections",
     "service_for",
 ]
 
@@ -231,6 +232,15 @@ def register_layers(platform: Platform) -> list[Layer]:
             attribution=rail.ATTRIBUTION,
         ),
     ]
+
+
+@hookimpl
+def register_questionnaire_sections() -> list[Any]:
+    # the section is plain data (questionnaire.py); core converts it to its own Section and
+    # stores the answers in Company.extensions["transit"]
+    from plugins.transit.questionnaire import commuting_section
+
+    return [commuting_section()]
 
 
 @hookimpl

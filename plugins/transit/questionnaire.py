@@ -1,7 +1,8 @@
 """The company questionnaire section on commuting: job ticket, shuttle, bike leasing.
 
-The questionnaire framework (``register_questionnaire_sections``) does not exist yet; the
-section is declared here as data, ready to be handed over by that hook once core has it.
+The section is declared here as plain data and handed to core's questionnaire by the
+``register_questionnaire_sections`` hook (``hooks.py``); core checks the answers and stores
+them in ``Company.extensions["transit"]``.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 import numpy as np
+import sqlalchemy as sa
 from attrs import define
 
 from core import (
@@ -31,6 +32,7 @@ from core import (
 )
 from core.persistence import companies as repo
 from core.profile import ProfileSection
+from core.questionnaire import AnswerType, Option, Question, Section
 
 
 @define
@@ -96,6 +98,8 @@ class FakePlugin:
     def __init__(self, blueprint: Any = None) -> None:
         #: (company_id, deleted, whether a fresh session sees the company) per event
         self.events: list[tuple[int, bool, bool]] = []
+        #: companies whose data the plugin was asked to erase
+        self.erased: list[int] = []
         # core passes blueprints on untouched (any object will do for core's tests); the web
         # app, which the command line builds too, wants a real one
         self.blueprint = blueprint if blueprint is not None else _flask_blueprint()
@@ -211,6 +215,57 @@ class FakePlugin:
     @hookimpl
     def register_blueprints(self, platform: Any) -> list[Any]:
         return [self.blueprint]
+
+    @hookimpl
+    def register_questionnaire_sections(self, platform: Any) -> list[Section]:
+        return [
+            Section(
+                key="fake_care",
+                title_de="Betreuung (Test)",
+                title_en="Care (test)",
+                questions=(
+                    Question(
+                        key="nearby",
+                        label_de="Kita in der Nähe?",
+                        label_en="Day care nearby?",
+                        answer=AnswerType.BOOL,
+                    ),
+                    Question(
+                        key="kind",
+                        label_de="Betreuungsart",
+                        label_en="Kind of care",
+                        answer=AnswerType.CHOICE,
+                        options=tuple(Option(k.value, k.label_de, k.label_en) for k in KINDS),
+                        show_if=("nearby", True),
+                    ),
+                    Question(
+                        key="note",
+                        label_de="Ansprechperson der Kita",
+                        label_en="Day care contact",
+                        answer=AnswerType.TEXT,
+                        max_length=100,
+                    ),
+                ),
+            )
+        ]
+
+    @hookimpl
+    def export_company_data(self, platform: Any, company_id: int) -> dict[str, Any]:
+        # personal data in the plugin's own table: the places a company named
+        with platform.db.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT name, lat, lon FROM fake_places WHERE company_id = :c"),
+                {"c": company_id},
+            ).all()
+        return {"places": [{"name": n, "lat": lat, "lon": lon} for n, lat, lon in rows]}
+
+    @hookimpl
+    def erase_company_data(self, platform: Any, company_id: int) -> None:
+        with platform.session(write=True) as session:
+            session.execute(
+                sa.text("DELETE FROM fake_places WHERE company_id = :c"), {"c": company_id}
+            )
+        self.erased.append(company_id)
 
     @hookimpl
     def company_changed(self, platform: Any, company_id: int, deleted: bool) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -34,14 +33,13 @@ class SectionPlugin:
 
 
 @pytest.fixture(scope="module")
-def portal_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def portal_app(new_module_database: Callable[[str], str]) -> Iterator[Any]:
     from webapp.app import create_app
 
-    db: Path = tmp_path_factory.mktemp("portal-views") / "portal.db"
     app = create_app(
         {
             "portal": {
-                "database_url": f"sqlite:///{db}",
+                "database_url": new_module_database("portal"),
                 "operator": "Regionalagentur Test",
                 "contact_email": "hilfe@example.org",
             },

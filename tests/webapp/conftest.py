@@ -1,4 +1,4 @@
-"""Fixtures of the web app tests: apps on throwaway SQLite files, demo data, a test plugin.
+"""Fixtures of the web app tests: apps on throwaway databases, demo data, a test plugin.
 
 The test plugin ``rating`` adds a choice filter and a bool filter read from
 ``Company.extensions["rating"]``, a map layer, an API blueprint, a command and records the
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import click
@@ -181,10 +180,11 @@ def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 class AppFactory:
-    """Builds apps on fresh SQLite files; the environment's REGIOKARTE_* settings are ignored."""
+    """Builds apps on new databases of the engine under test (the same ``name`` shares one);
+    the environment's REGIOKARTE_* settings are ignored."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, new_database: Callable[[str], str]) -> None:
+        self.new_database = new_database
         self.apps: list[Flask] = []
 
     def __call__(
@@ -196,10 +196,10 @@ class AppFactory:
         name: str | None = None,
         **sections: Any,
     ) -> Flask:
-        path = self.folder / f"{name or f'app{len(self.apps)}'}.db"
+        url = self.new_database(name or f"app{len(self.apps)}")
         config = _deep_merge(
             {
-                "portal": {"database_url": f"sqlite:///{path}", "operator_token": TOKEN},
+                "portal": {"database_url": url, "operator_token": TOKEN},
                 "search": {"refresh_interval": 0.0},
             },
             sections,
@@ -235,9 +235,9 @@ def platform_of(app: Flask) -> Platform:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path) -> Iterator[AppFactory]:
+def make_app(new_database: Callable[[str], str]) -> Iterator[AppFactory]:
     """``make_app(companies=N, plugin=RatingPlugin(), search={...})`` -> a Flask app."""
-    factory = AppFactory(tmp_path)
+    factory = AppFactory(new_database)
     yield factory
     factory.close()
 
@@ -248,9 +248,9 @@ def rating() -> RatingPlugin:
 
 
 @pytest.fixture(scope="module")
-def search_app(tmp_path_factory: pytest.TempPathFactory, rating: RatingPlugin) -> Iterator[Flask]:
+def search_app(new_module_database: Callable[[str], str], rating: RatingPlugin) -> Iterator[Flask]:
     """An app with 1,500 demo companies and the rating plugin; tests must not write to it."""
-    factory = AppFactory(tmp_path_factory.mktemp("search"))
+    factory = AppFactory(new_module_database)
     yield factory(companies=1500, seed=7, plugin=rating)
     factory.close()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,12 +29,15 @@ def apps() -> Iterator[list[Flask]]:
 
 
 def test_settings_layer_defaults_file_environment_then_overrides(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apps: list[Flask]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    apps: list[Flask],
+    new_database: Callable[[str], str],
 ) -> None:
     config = tmp_path / "portal.toml"
     config.write_text(
         '[portal]\ntitle = "From the file"\nlanguages = ["en", "de"]\n'
-        f'database_url = "sqlite:///{tmp_path / "a.db"}"\n',
+        f'database_url = "{new_database("a")}"\n',
         encoding="utf-8",
     )
     for key in [k for k in os.environ if k.startswith("REGIOKARTE_")]:
@@ -55,12 +58,12 @@ def test_settings_layer_defaults_file_environment_then_overrides(
 
 
 def test_example_configuration_of_the_region_loads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apps: list[Flask]
+    monkeypatch: pytest.MonkeyPatch, apps: list[Flask], new_database: Callable[[str], str]
 ) -> None:
     for key in [k for k in os.environ if k.startswith("REGIOKARTE_")]:
         monkeypatch.delenv(key)
     monkeypatch.setenv("REGIOKARTE_CONFIG", str(REPO / "config" / "emscher-lippe.toml"))
-    app = create_app({"portal": {"database_url": f"sqlite:///{tmp_path / 'el.db'}"}})
+    app = create_app({"portal": {"database_url": new_database("el")}})
     apps.append(app)
     platform = platform_of(app)
     assert platform.settings.portal.title == "Arbeitgeberkarte Emscher-Lippe"
@@ -108,7 +111,9 @@ def test_plugin_api_blueprint_is_mounted(make_app: AppFactory) -> None:
     assert client.get("/api/v1/rating/hello").get_json() == {"message": "Hallo from Bewertung"}
 
 
-def test_plugin_returning_no_blueprint_stops_the_start_naming_it(tmp_path: Path) -> None:
+def test_plugin_returning_no_blueprint_stops_the_start_naming_it(
+    new_database: Callable[[str], str],
+) -> None:
     class Broken:
         MANIFEST = PluginManifest(
             name="broken", title_de="Kaputt", title_en="Broken", version="0.0.1"
@@ -122,7 +127,7 @@ def test_plugin_returning_no_blueprint_stops_the_start_naming_it(tmp_path: Path)
         create_app(
             {
                 "plugins": {"enabled": ["broken"]},
-                "portal": {"database_url": f"sqlite:///{tmp_path / 'b.db'}"},
+                "portal": {"database_url": new_database("b")},
             },
             extra_plugins={"broken": Broken()},
         )

@@ -187,6 +187,27 @@ def test_every_bad_row_is_listed_with_its_line_and_reason(app: Flask, tmp_path: 
     assert count(app) == before
 
 
+def test_numbers_beyond_the_integer_columns_are_row_errors(app: Flask, tmp_path: Path) -> None:
+    """ids and head counts are INTEGER columns (32 bits on PostgreSQL): a larger number is
+    reported with its line on every engine instead of failing the insert."""
+    file = tmp_path / "big-numbers.csv"
+    file.write_text(
+        "id;name;industry;postcode;employees;status\n"
+        "2147483648;Riesen-ID GmbH;C;45768;5;published\n"
+        ";Riesenbetrieb AG;C;45768;3000000000;published\n"
+        "2147483647;Letzte ID GmbH;C;45768;2147483647;draft\n",
+        encoding="utf-8",
+    )
+    before = count(app)
+    result = run(app, "import", "companies", str(file))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("line ")]
+    assert [line.split(":")[0] for line in lines] == ["line 2", "line 3"]
+    assert "id: 2147483648 is too large" in lines[0]
+    assert "employees: 3000000000 is too large" in lines[1]
+    assert count(app) == before
+
+
 def test_rows_clashing_with_the_database_change_nothing(app: Flask, tmp_path: Path) -> None:
     file = tmp_path / "mine.csv"
     assert run(app, "export", "companies", "--output", str(file)).exit_code == 0

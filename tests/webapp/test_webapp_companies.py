@@ -164,3 +164,16 @@ def test_taken_slug_is_a_conflict(app: Flask) -> None:
     )
     assert response.status_code == 409
     assert response.get_json()["errors"] == {"slug": ["already taken"]}
+
+
+@pytest.mark.parametrize("company_id", [2**31 - 1, 2**31, 2**63 - 1, 2**64])
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_ids_beyond_the_integer_range_are_not_found(
+    app: Flask, method: str, company_id: int
+) -> None:
+    """PostgreSQL's INTEGER ids have 32 bits: a larger id is a 404 there too, never a 500."""
+    client = app.test_client()
+    kwargs: dict[str, Any] = {"json": {"employees": 3}} if method == "patch" else {}
+    response = getattr(client, method)(f"/api/v1/companies/{company_id}", headers=AUTH, **kwargs)
+    assert response.status_code == 404, response.get_json()
+    assert str(company_id) in response.get_json()["message"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import schemathesis
 from conftest import AUTH, AppFactory, RatingPlugin
+from databases import engine_databases
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -33,14 +34,30 @@ CROSS_FIELD_RULES = {
     ("POST", "/api/v1/companies"),
     ("PATCH", "/api/v1/companies/{company_id}"),
     ("GET", "/api/v1/layers/{layer_id}"),
+    # an e-mail address must be one, consent must be true; a section's answers and a
+    # submission are checked per question; a logo must be a picture; a reason must hold text
+    ("POST", "/api/v1/submissions"),
+    ("PUT", "/api/v1/submissions/{submission_id}/logo"),
+    ("POST", "/api/v1/submissions/{submission_id}/submit"),
+    ("POST", "/api/v1/submissions/{submission_id}/approve"),
+    ("POST", "/api/v1/submissions/{submission_id}/reject"),
+    ("POST", "/api/v1/submissions/{submission_id}/request-changes"),
 }
 
 # schemathesis needs the app when the module is collected (its pytest fixture loader does not
-# work with pytest 9), so the app and its database are made here, not in a fixture.
-_folder = Path(tempfile.mkdtemp(prefix="regiokarte-fuzz-"))
-atexit.register(shutil.rmtree, _folder, ignore_errors=True)
-_factory = AppFactory(_folder)
-fuzz_app = _factory(companies=300, seed=3, plugin=RatingPlugin())
+# work with pytest 9), so the app and its database (of the engine under test) are made here,
+# not in a fixture; tests/databases.py removes the database at the end.
+_factory = AppFactory(lambda name: engine_databases().new(name))
+_outbox = tempfile.mkdtemp(prefix="regiokarte-fuzz-outbox-")
+atexit.register(shutil.rmtree, _outbox, ignore_errors=True)
+# the questionnaire's starts are fuzzed many times: no rate limit, mails into a temporary folder
+fuzz_app = _factory(
+    companies=300,
+    seed=3,
+    plugin=RatingPlugin(),
+    limits={"enabled": False},
+    mail={"outbox_folder": _outbox},
+)
 atexit.register(_factory.close)
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app)
@@ -71,6 +88,13 @@ def test_document_lists_every_resource_and_plugin_api() -> None:
         "/api/v1/layers/{layer_id}",
         "/api/v1/plugins",
         "/api/v1/rating/hello",
+        "/api/v1/submissions",
+        "/api/v1/submissions/questionnaire",
+        "/api/v1/submissions/{submission_id}",
+        "/api/v1/submissions/{submission_id}/sections/{section_key}",
+        "/api/v1/submissions/{submission_id}/submit",
+        "/api/v1/submissions/{submission_id}/approve",
+        "/api/v1/submissions/{submission_id}/export",
     } <= paths
     parameters = {
         p["name"] for p in schema.raw_schema["paths"]["/api/v1/search"]["get"]["parameters"]

@@ -10,10 +10,11 @@ from typing import Any
 
 import flask_smorest
 from flask import Flask, Response
+from flask_limiter import Limiter
 from werkzeug.exceptions import HTTPException
 
 from core.platform import Platform
-from webapp.api import companies, filters, layers, plugins, search
+from webapp.api import companies, filters, layers, plugins, search, submissions
 from webapp.api.schemas import ErrorSchema
 from webapp.errors import error_response, http_error_payload
 
@@ -21,6 +22,7 @@ __all__ = ["API_PREFIX", "Api", "init_api"]
 
 API_PREFIX = "/api/v1"
 SECURITY_SCHEME = "operatorToken"
+EDITOR_SCHEME = "editorToken"
 
 
 class Api(flask_smorest.Api):
@@ -37,7 +39,7 @@ class Api(flask_smorest.Api):
         return error_response(error.code or 500, message, errors, headers)
 
 
-def init_api(app: Flask, platform: Platform) -> Api:
+def init_api(app: Flask, platform: Platform, limiter: Limiter) -> Api:
     """Create the Api on ``app`` and register the core resources."""
     app.config.update(
         API_TITLE=f"{platform.settings.portal.title} API",
@@ -60,8 +62,21 @@ def init_api(app: Flask, platform: Platform) -> Api:
             ),
         },
     )
+    api.spec.components.security_scheme(
+        EDITOR_SCHEME,
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Editor-Token",
+            "description": (
+                "A company editor's personal link secret (the token that POST "
+                "/api/v1/submissions returns and the mailed link ends with)."
+            ),
+        },
+    )
     for module in (search, filters, companies, layers, plugins):
         api.register_blueprint(module.blueprint(platform))
+    api.register_blueprint(submissions.blueprint(platform, limiter))
     return api
 
 

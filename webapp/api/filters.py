@@ -16,7 +16,8 @@ from webapp.context import current_platform, request_language
 __all__ = ["blueprint", "serialise_filter"]
 
 
-def serialise_filter(spec: FilterSpec, lang: str) -> dict[str, Any]:
+def serialise_filter(spec: FilterSpec, lang: str, problem: str | None = None) -> dict[str, Any]:
+    """The JSON form of a filter; ``problem`` says why its plugin made it unavailable."""
     return {
         "key": spec.key,
         "kind": spec.kind.value,
@@ -34,6 +35,8 @@ def serialise_filter(spec: FilterSpec, lang: str) -> dict[str, Any]:
         "choices": [
             {"value": c.value, "label": c.label(lang), "group": c.group} for c in spec.choices
         ],
+        "available": problem is None,
+        "problem": problem,
     }
 
 
@@ -56,9 +59,13 @@ def blueprint(platform: Platform) -> Blueprint:
             set through bbox, near, radius_km and q). Labels follow the request's language.
             """
             lang = request_language()
+            platform = current_platform()
+            problems = platform.engine.unavailable_filters()
             return {
                 "lang": lang,
-                "filters": [serialise_filter(s, lang) for s in current_platform().filters],
+                "filters": [
+                    serialise_filter(s, lang, problems.get(s.key)) for s in platform.filters
+                ],
             }
 
     return blp

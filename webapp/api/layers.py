@@ -9,8 +9,6 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from core.errors import NotFound
-from core.layers import Layer
 from core.platform import Platform
 from webapp.api.schemas import (
     ErrorSchema,
@@ -22,15 +20,6 @@ from webapp.api.schemas import (
 from webapp.context import current_platform, request_language
 
 __all__ = ["blueprint"]
-
-
-def _layer(platform: Platform, layer_id: str) -> Layer:
-    try:
-        return platform.layers[layer_id]
-    except KeyError:
-        raise NotFound(
-            f"There is no layer {layer_id!r}; layers are: {', '.join(platform.layers)}."
-        ) from None
 
 
 def blueprint(platform: Platform) -> Blueprint:
@@ -70,6 +59,9 @@ def blueprint(platform: Platform) -> Blueprint:
         @blp.response(200, LayerFeaturesSchema)
         @blp.alt_response(404, schema=ErrorSchema, description="No such layer.")
         @blp.alt_response(422, schema=ErrorSchema, description="bbox is invalid.")
+        @blp.alt_response(
+            503, schema=ErrorSchema, description="The layer's plugin failed (see message)."
+        )
         def get(self, args: dict[str, Any], layer_id: str) -> dict[str, Any]:
             """Features of a layer within a box
 
@@ -78,10 +70,11 @@ def blueprint(platform: Platform) -> Blueprint:
             """
             platform = current_platform()
             lang = request_language()
-            layer = _layer(platform, layer_id)
+            layer = platform.layer(layer_id)
             # core parses bbox, so its errors read like those of /api/v1/search
             bbox = platform.parse_query({"bbox": [args["bbox"]]} if "bbox" in args else {}).bbox
-            features = layer.features(bbox, lang)
+            # a failing plugin layer answers 503 (PluginFailure); the other layers keep working
+            features = platform.layer_features(layer.id, bbox, lang)
             cap = platform.settings.search.max_points
             return {
                 "type": "FeatureCollection",

@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 
 from core import classifications as vocab
 from core.model import MAX_DESCRIPTION, MAX_NAME
+from core.persistence.db import MAX_INTEGER
 
 __all__ = [
     "CompanyInputSchema",
@@ -32,8 +33,9 @@ __all__ = [
 ]
 
 LANGUAGES = ("de", "en")
-#: Largest id a path may name (SQLite and PostgreSQL BIGINT); larger ids exist nowhere.
-MAX_ID = 2**63 - 1
+#: Largest id a path may name: ids are INTEGER columns (32 bits on PostgreSQL); larger ids exist
+#: nowhere, and PostgreSQL would fail on comparing them.
+MAX_ID = MAX_INTEGER
 
 
 def _codes(vocabulary: vocab.Vocabulary) -> list[str]:
@@ -180,6 +182,15 @@ class SearchResultSchema(ma.Schema):
         metadata={"description": "Single results for the map."},
     )
     index_version = fields.Integer(required=True)
+    unavailable = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={
+            "description": "Filters whose plugin failed (key -> reason): they have no facet "
+            "here and cannot be searched with until the plugin works again."
+        },
+    )
     lang = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
 
 
@@ -226,6 +237,18 @@ class FilterSchema(ma.Schema):
         metadata={"description": "Dynamic filters: the parameter that carries their argument."},
     )
     choices = fields.List(fields.Nested(ChoiceSchema), required=True)
+    available = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "False while the filter's plugin failed: searching with it answers "
+            "503, and search results carry no facet for it (see problem)."
+        },
+    )
+    problem = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Why the filter is unavailable (null when it is available)."},
+    )
 
 
 class FilterListSchema(ma.Schema):

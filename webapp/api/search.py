@@ -182,6 +182,7 @@ def serialise_result(result: SearchResult, lang: str) -> dict[str, Any]:
         "clusters": [_cluster(c) for c in result.clusters],
         "points": [_hit(h) for h in result.points],
         "index_version": result.index_version,
+        "unavailable": dict(getattr(result, "unavailable", {})),
         "lang": lang,
     }
 
@@ -201,6 +202,9 @@ def blueprint(platform: Platform) -> Blueprint:
         @blp.response(200, SearchResultSchema)
         @blp.alt_response(
             422, schema=ErrorSchema, description="A parameter is invalid or names no filter."
+        )
+        @blp.alt_response(
+            503, schema=ErrorSchema, description="A filter in use is down: its plugin failed."
         )
         def get(self) -> Response:
             """Search companies

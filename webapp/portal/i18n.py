@@ -171,6 +171,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "data_sources": "Daten",
         "loading": "Wird geladen …",
         "group_other": "Weitere",
+        "logo_of": "Logo von {name}",
+        "nav_companies": "Für Unternehmen",
     },
     "en": {
         "skip_to_main": "Skip to content",
@@ -320,6 +322,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "data_sources": "Data",
         "loading": "Loading …",
         "group_other": "More",
+        "logo_of": "Logo of {name}",
+        "nav_companies": "For companies",
     },
 }
 

@@ -24,6 +24,7 @@ from core import classifications as vocab
 from core.errors import GeocodingError, NotFound, ValidationError
 from core.model import Company
 from core.persistence import companies as repo
+from core.persistence import submissions as submission_repo
 from core.platform import Platform
 from webapp.portal.i18n import LANGUAGES, STRINGS, translate
 from webapp.portal.outline import region_outline, town_points
@@ -296,8 +297,17 @@ def company(slug: str) -> Any:
     try:
         with platform.session() as session:
             found = repo.get_company_by_slug(session, slug, public_only=True, with_contact=True)
+            assert found.id is not None
+            # contact persons are public only with their consent (fictitious demo data has
+            # no real person behind it)
+            consented = found.is_demo or found.id in submission_repo.contact_consented(
+                session, [found.id]
+            )
+            has_logo = submission_repo.company_logo(session, found.id) is not None
     except NotFound:
         return _not_found(lang)
+    if not consented:
+        found = attrs.evolve(found, contact=None)
     public = attrs.evolve(found, contact=None)
     sections = platform.profile_sections(public, lang)
     canonical = url_for("portal.company", slug=slug, _external=True, **lang_args(lang))
@@ -311,6 +321,7 @@ def company(slug: str) -> Any:
         json_ld=json_ld(found, canonical, lang),
         sections=[(s, Markup(s.html)) for s in sections],
         big_map_url=page_url("portal.index", lang, company=slug, map=map_state or None),
+        logo_url=url_for("portal.company_logo", slug=slug) if has_logo else None,
         map_config=json.dumps(
             {
                 "tileUrl": platform.settings.map.tile_url,
@@ -324,6 +335,26 @@ def company(slug: str) -> Any:
         ).replace("<", "\\u003c"),
         **company_view(found, lang),
     )
+
+
+@blueprint.get("/unternehmen/<slug>/logo.png")
+def company_logo(slug: str) -> Response:
+    """The published logo of a published company (re-encoded PNG)."""
+    platform = _platform()
+    try:
+        with platform.session() as session:
+            found = repo.get_company_by_slug(session, slug, public_only=True)
+            assert found.id is not None
+            logo = submission_repo.company_logo(session, found.id)
+            data = bytes(logo.data) if logo is not None else None
+    except NotFound:
+        data = None
+    if data is None:
+        return Response("", status=404)
+    response = Response(data, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @blueprint.get("/unternehmen/<slug>/kurz")
@@ -477,7 +508,8 @@ def content_security_policy(tile_url: str) -> str:
 
 
 @blueprint.after_request
-def _headers(response: Response) -> Response:
+def security_headers(response: Response) -> Response:
+    """The portal's CSP and privacy headers on HTML pages (other HTML blueprints use it too)."""
     if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
         response.headers["Content-Security-Policy"] = _app_state()["csp"]
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -39,9 +39,11 @@ def flensburg_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Flask]]:
+def make_app(
+    new_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Flask]]:
     """``make_app(enabled, db="name", **childcare_settings)`` -> a Flask app from
-    ``webapp.create_app`` on a temporary SQLite file (the same ``db`` name shares a database);
+    ``webapp.create_app`` on a new database (the same ``db`` name shares a database);
     the environment's REGIOKARTE_* settings are ignored."""
     from webapp import create_app
 
@@ -52,7 +54,7 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callab
 
     def build(enabled: bool, db: str = "portal", **childcare: Any) -> Flask:
         config: dict[str, Any] = {
-            "portal": {"database_url": f"sqlite:///{tmp_path / db}.db"},
+            "portal": {"database_url": new_database(db)},
             "search": {"refresh_interval": 0.0},
             "plugins": {"enabled": ["childcare"] if enabled else []},
         }

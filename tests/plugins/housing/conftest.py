@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +32,19 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(
+    tmp_path_factory: pytest.TempPathFactory, new_module_database: Callable[[str], str]
+) -> Iterator[World]:
     """Read only: tests that change the clock set it back."""
     folder = tmp_path_factory.mktemp("housing")
-    platform = make_platform(f"sqlite:///{folder / 'housing.db'}")
+    platform = make_platform(new_module_database("housing"))
     items = companies(400, seed=3)
     add_companies(platform, items)
     for name in ("openimmo_beispiel.xml", "angebote_beispiel.csv", "angebote_beispiel.json"):
         import_file(platform, EXAMPLES / name)
     import_bytes(platform, generated_csv(300, seed=7), "generated.csv", source="generated")
     platform.engine.refresh(force=True)
-    yield World(platform, items, folder / "housing.db")
+    yield World(platform, items, folder)
     set_today(platform, TODAY)
     platform.db.dispose()
 

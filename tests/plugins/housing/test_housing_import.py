@@ -20,8 +20,8 @@ from plugins.housing.formats import detect_format
 
 
 @pytest.fixture
-def platform(tmp_path):
-    platform = make_platform(f"sqlite:///{tmp_path / 'import.db'}")
+def platform(new_database):
+    platform = make_platform(new_database("import"))
     yield platform
     platform.db.dispose()
 

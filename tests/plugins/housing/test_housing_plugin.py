@@ -24,9 +24,9 @@ from plugins.housing.questionnaire import ANSWER_TYPES, check_answers, housing_s
         ({"profile_offers": "five"}, "profile_offers"),
     ],
 )
-def test_settings_are_validated_at_start(tmp_path, bad, key):
+def test_settings_are_validated_at_start(new_database, bad, key):
     with pytest.raises(PluginError, match=key):
-        make_platform(f"sqlite:///{tmp_path / 'x.db'}", **bad)
+        make_platform(new_database("x"), **bad)
 
 
 def test_questionnaire_section_is_well_formed():
@@ -47,19 +47,19 @@ def test_questionnaire_section_is_well_formed():
     assert set(caught.value.errors) == {"kinds", "places", "colour", "offers_housing"}
 
 
-def test_questionnaire_section_is_handed_to_core_where_it_has_the_hook(tmp_path):
+def test_questionnaire_section_is_handed_to_core_where_it_has_the_hook(new_database):
     if not hasattr(core_hooks, "register_questionnaire_sections"):
         pytest.skip("core has no questionnaire hook yet")
-    platform = make_platform(f"sqlite:///{tmp_path / 'q.db'}")
+    platform = make_platform(new_database("q"))
     sections = [s for s in platform.questionnaire.sections if s.plugin == "housing"]
     assert [s.key for s in sections] == ["housing_staff"]
     assert sections[0].extension == "housing"
 
 
-def test_profile_section(tmp_path):
+def test_profile_section(new_database):
     from housing_support import EXAMPLES, add_companies, companies, import_file
 
-    platform = make_platform(f"sqlite:///{tmp_path / 'p.db'}")
+    platform = make_platform(new_database("p"))
     items = companies(3, seed=4)
     company = items[1]
     company.location = type(company.location)(51.6571, 7.0896)  # Marl, next to two offers
@@ -126,14 +126,14 @@ def test_offer_rules():
     assert sale.price_label("en") == "Purchase 329,000 €"
 
 
-def test_gdpr_hooks_where_core_has_them(tmp_path):
+def test_gdpr_hooks_where_core_has_them(new_database):
     if not hasattr(core_hooks, "export_company_data"):
         pytest.skip("core has no export hook yet")
     from plugins.housing.api import offer_from_body
     from plugins.housing.hooks import erase_company_data, export_company_data, service_for
     from plugins.housing.repository import add_offer
 
-    platform = make_platform(f"sqlite:///{tmp_path / 'g.db'}")
+    platform = make_platform(new_database("g"))
     service = service_for(platform)
     body = {"title": "Werkswohnung", "postcode": "45768", "warm_rent_eur": 450, "company_id": 7}
     with platform.session(write=True) as session:

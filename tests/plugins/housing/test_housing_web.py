@@ -158,8 +158,8 @@ def test_expired_offers_are_absent_everywhere(client, world):
 
 
 @pytest.fixture
-def fresh(tmp_path):
-    platform = make_platform(f"sqlite:///{tmp_path / 'web.db'}")
+def fresh(new_database):
+    platform = make_platform(new_database("web"))
     add_companies(platform, companies(40, seed=1))
     app = create_app(platform=platform)
     yield platform, app.test_client()
@@ -240,8 +240,8 @@ def test_operator_form(fresh):
 TOKEN_ = AUTH["Authorization"].split()[1]
 
 
-def test_disabling_removes_every_trace_and_keeps_the_data(tmp_path):
-    url = f"sqlite:///{tmp_path / 'toggle.db'}"
+def test_disabling_removes_every_trace_and_keeps_the_data(new_database):
+    url = new_database("toggle")
     platform = make_platform(url)
     items = companies(60, seed=2)
     items[1].extensions = {"housing": {"offers_housing": True, "details": "Wohnheim"}}

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from databases import Databases
 from transit_feeds import DATE, generate_feed, write_feed
 from transit_support import CAIRNS, CAIRNS_DATE, TransitWorld, build_world, companies_near
 
 
 @pytest.fixture(scope="session")
-def cairns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TransitWorld]:
+def cairns(databases: Databases) -> Iterator[TransitWorld]:
     """Cairns feed imported, 400 companies around its stops (read only)."""
-    folder = tmp_path_factory.mktemp("cairns")
+    url = databases.new("cairns")
     world = build_world(
-        folder,
+        url,
         CAIRNS,
         lambda stops: companies_near(stops, 400, seed=5),
         service_date=CAIRNS_DATE,
@@ -24,15 +25,19 @@ def cairns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TransitWorld]:
     )
     yield world
     world.platform.db.dispose()
+    databases.drop(url)
 
 
 @pytest.fixture(scope="session")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TransitWorld]:
+def generated(
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases
+) -> Iterator[TransitWorld]:
     """A generated feed (seed 1) with 300 companies (read only)."""
     folder = tmp_path_factory.mktemp("generated")
     feed = write_feed(folder / "feed.zip", generate_feed(1))
+    url = databases.new("generated")
     world = build_world(
-        folder,
+        url,
         feed,
         lambda stops: companies_near(stops, 300, seed=9),
         service_date=f"{DATE[:4]}-{DATE[4:6]}-{DATE[6:]}",
@@ -40,3 +45,4 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TransitWorld
     )
     yield world
     world.platform.db.dispose()
+    databases.drop(url)

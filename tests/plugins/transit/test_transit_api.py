@@ -90,11 +90,11 @@ def test_questionnaire_section_is_well_formed():
         ({"walk_speed": 5}, "walk_speed"),
     ],
 )
-def test_settings_are_validated_at_start(tmp_path, bad, key):
+def test_settings_are_validated_at_start(new_database, bad, key):
     from transit_support import make_transit_platform
 
     with pytest.raises(PluginError, match=key):
-        make_transit_platform(f"sqlite:///{tmp_path / 'x.db'}", **bad)
+        make_transit_platform(new_database("x"), **bad)
 
 
 def test_profile_section(cairns):

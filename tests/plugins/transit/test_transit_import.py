@@ -110,9 +110,9 @@ def quirky(tables):
         {"folder": "gtfs/"},
     ],
 )
-def test_real_world_quirks(tmp_path, options):
+def test_real_world_quirks(tmp_path, new_database, options):
     feed = write_feed(tmp_path / "feed.zip", quirky(generate_feed(3)), **options)
-    platform = make_transit_platform(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    platform = make_transit_platform(new_database("db"))
     progress = []
     with platform.session(write=True) as session:
         report = import_feed(session, feed, progress=progress.append)
@@ -144,22 +144,22 @@ def test_real_world_quirks(tmp_path, options):
     assert report.files["transfers.txt"].imported == 8
 
 
-def test_ungrouped_stop_times_and_duplicates(tmp_path):
+def test_ungrouped_stop_times_and_duplicates(tmp_path, new_database):
     tables = generate_feed(2)
     header, *rows = tables["stop_times.txt"]
     rows = rows[::2] + rows[1::2]  # interleave trips
     rows.append(list(rows[0]))  # (trip, sequence) twice
     tables["stop_times.txt"] = [header, *rows]
     feed = write_feed(tmp_path / "feed.zip", tables)
-    platform = make_transit_platform(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    platform = make_transit_platform(new_database("db"))
     with platform.session(write=True) as session:
         report = import_feed(session, feed)
     assert report.files["stop_times.txt"].reasons == {"stop_sequence appears twice in the trip": 1}
     assert table_count(platform, t.stop_times) == len(rows) - 1
 
 
-def test_a_bad_feed_changes_nothing(tmp_path):
-    platform = make_transit_platform(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def test_a_bad_feed_changes_nothing(tmp_path, new_database):
+    platform = make_transit_platform(new_database("db"))
     good = write_feed(tmp_path / "good.zip", generate_feed(1))
     with platform.session(write=True) as session:
         import_feed(session, good)
@@ -185,8 +185,8 @@ def test_a_bad_feed_changes_nothing(tmp_path):
         import_feed(session, tmp_path / "good.zip.missing")
 
 
-def test_cli_imports_and_reports(tmp_path):
-    platform = make_transit_platform(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def test_cli_imports_and_reports(tmp_path, new_database):
+    platform = make_transit_platform(new_database("db"))
     group = register_commands(platform=platform)[0]
     runner = CliRunner()
     result = runner.invoke(group, ["import", str(CAIRNS)])

@@ -90,12 +90,12 @@ def test_cairns_company_travel_times_equal_reference(cairns):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_generated_feeds_equal_reference(tmp_path, seed):
+def test_generated_feeds_equal_reference(tmp_path, new_database, seed):
     from transit_support import build_world, companies_near
 
     feed = write_feed(tmp_path / "feed.zip", generate_feed(seed))
     world = build_world(
-        tmp_path,
+        new_database("transit"),
         feed,
         lambda stops: companies_near(stops, 120, seed=seed),
         service_date="2026-03-11",

@@ -82,12 +82,12 @@ class TransitWorld:
 
 
 def build_world(
-    folder: Path,
+    url: str,
     feed: Path,
     companies: Callable[[list[tuple[float, float]]], list[Company]],
     **transit: Any,
 ) -> TransitWorld:
-    platform = make_transit_platform(f"sqlite:///{folder / 'transit.db'}", **transit)
+    platform = make_transit_platform(url, **transit)
     with platform.session(write=True) as session:
         report = import_feed(session, feed)
     stops = [(float(r["stop_lat"]), float(r["stop_lon"])) for r in zip_rows(feed, "stops.txt")]

@@ -1,0 +1,874 @@
+"""The Leitfragebogen as data: sections, questions, answer types, validation and mapping.
+
+A company answers the questionnaire section by section; each question says which profile
+field its answer fills (``Question.target``). Core's own sections come from the built-in
+plugin, plugins add theirs through the ``register_questionnaire_sections`` hook; a plugin's
+answers go into its namespace of the profile (``Company.extensions[plugin]``).
+
+Answers are kept per section as a plain JSON mapping (``{section: {question: value}}``); a value
+that failed validation is kept as it was entered, so a form shows it again. Validation returns
+one ``Message`` (German and English) per bad question, naming the question and how to fix it.
+Nothing here knows about HTTP or HTML.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import nh3
+from attrs import field, frozen
+
+from core import classifications as vocab
+from core.errors import ConfigError
+from core.geocoding import postcode_centroids
+from core.model import Address, Company, Contact, Location
+
+__all__ = [
+    "COMPANY_TARGETS",
+    "AnswerType",
+    "Message",
+    "Option",
+    "Question",
+    "Questionnaire",
+    "Section",
+    "check",
+    "clean_text",
+    "coerce",
+    "image_problem",
+    "options_from",
+    "section_from_data",
+]
+
+#: Profile fields a core question may fill (``contact.*`` is the contact person).
+COMPANY_TARGETS = (
+    "name",
+    "description",
+    "website",
+    "employees",
+    "industry",
+    "professions",
+    "family",
+    "certificates",
+    "offers",
+    "benefits",
+    "street",
+    "postcode",
+    "town",
+    "location",
+    "contact.name",
+    "contact.email",
+    "contact.phone",
+    "logo",
+)
+_LIST_TARGETS = {
+    "professions": vocab.professions,
+    "family": vocab.family_features,
+    "certificates": vocab.certificates,
+    "offers": vocab.offers,
+    "benefits": vocab.benefits,
+}
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
+#: Form field names the web forms use themselves; no question may take them.
+RESERVED_KEYS = frozenset({"csrf_token", "action", "lang", "homepage_url"})
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()/\-]{4,}")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_TAG = re.compile(r"<[a-zA-Z/!?]")
+_TRUE = {"true", "yes", "ja", "on", "1"}
+_FALSE = {"false", "no", "nein", "off", "0"}
+
+
+class AnswerType(enum.StrEnum):
+    """How a question is answered (and so shown and checked)."""
+
+    TEXT = "text"  # one line
+    LONGTEXT = "longtext"  # paragraphs
+    EMAIL = "email"
+    PHONE = "phone"
+    URL = "url"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOL = "bool"  # yes / no
+    CHOICE = "choice"  # one of the options
+    MULTICHOICE = "multichoice"  # any of the options
+    POSTCODE = "postcode"  # a German postcode that exists
+    LOCATION = "location"  # {"lat": .., "lon": ..}: the pin on the map
+    CONSENT = "consent"  # a versioned consent (``Question.consent`` names its kind)
+    IMAGE = "image"  # an uploaded picture (the logo); the answer says whether there is one
+
+
+#: Longest text per type unless a question sets ``max_length``.
+DEFAULT_MAX_LENGTH = {
+    AnswerType.TEXT: 200,
+    AnswerType.LONGTEXT: 2000,
+    AnswerType.EMAIL: 320,
+    AnswerType.PHONE: 50,
+    AnswerType.URL: 500,
+}
+_TEXTUAL = frozenset(DEFAULT_MAX_LENGTH) | {AnswerType.POSTCODE}
+
+
+@frozen
+class Message:
+    """A message for the user in German and English."""
+
+    de: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.de
+
+    def as_dict(self) -> dict[str, str]:
+        return {"de": self.de, "en": self.en}
+
+
+@frozen
+class Option:
+    """One possible answer of a choice question; ``group`` (a code) groups long lists."""
+
+    value: str
+    label_de: str
+    label_en: str
+    group: str | None = None
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_de
+
+
+def options_from(vocabulary: vocab.Vocabulary) -> tuple[Option, ...]:
+    """Options for every term of a core vocabulary (its parent code becomes the group)."""
+    return tuple(Option(t.code, t.label_de, t.label_en, t.parent) for t in vocabulary)
+
+
+def _options(value: Iterable[Any]) -> tuple[Option, ...]:
+    out = []
+    for item in value:
+        if isinstance(item, Option):
+            out.append(item)
+        elif isinstance(item, Mapping):
+            out.append(
+                Option(
+                    str(item["value"]),
+                    str(item["label_de"]),
+                    str(item["label_en"]),
+                    item.get("group"),
+                )
+            )
+        else:
+            out.append(Option(str(item.value), item.label_de, item.label_en))
+    return tuple(out)
+
+
+def _show_if(value: Any) -> tuple[str, Any] | None:
+    if value is None:
+        return None
+    key, wanted = value
+    return (str(key), wanted)
+
+
+@frozen(kw_only=True)
+class Question:
+    """One question: labels, help and example texts, answer type, rules and its target.
+
+    ``target`` names the profile field the answer fills: for core's sections one of
+    ``COMPANY_TARGETS``; for a plugin's section (and core questions left without a target) the
+    key in ``Company.extensions[section.extension]`` (default: the question's key).
+    """
+
+    key: str
+    label_de: str
+    label_en: str
+    answer: AnswerType = field(converter=AnswerType)
+    target: str = ""
+    options: tuple[Option, ...] = field(default=(), converter=_options)
+    help_de: str = ""
+    help_en: str = ""
+    example_de: str = ""
+    example_en: str = ""
+    required: bool = False
+    #: shown (and kept) only while the question ``show_if[0]`` has the answer ``show_if[1]``
+    show_if: tuple[str, Any] | None = field(default=None, converter=_show_if)
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    #: the consent kind a CONSENT question records (see ``core.privacy.CONSENTS``)
+    consent: str = ""
+    #: anything else the plugin declared (kept, not used by core)
+    extra: Mapping[str, Any] = field(factory=dict, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not _KEY.fullmatch(self.key) or self.key in RESERVED_KEYS:
+            raise ConfigError(
+                f"Question key {self.key!r} must be lower-case letters, digits and '_', "
+                f"starting with a letter, and none of {', '.join(sorted(RESERVED_KEYS))}."
+            )
+        if self.answer in (AnswerType.CHOICE, AnswerType.MULTICHOICE) and not self.options:
+            raise ConfigError(f"Question {self.key!r}: a {self.answer} question needs options.")
+        if self.answer is AnswerType.CONSENT and not self.consent:
+            raise ConfigError(f"Question {self.key!r}: a consent question names its consent.")
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_de
+
+    def help(self, lang: str) -> str:
+        return self.help_en if lang == "en" else self.help_de
+
+    def example(self, lang: str) -> str:
+        return self.example_en if lang == "en" else self.example_de
+
+    @property
+    def limit(self) -> int | None:
+        """The longest answer (texts) allowed."""
+        return self.max_length or DEFAULT_MAX_LENGTH.get(self.answer)
+
+    def option_label(self, value: Any, lang: str) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.label(lang)
+        return str(value)
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """A JSON-ready description (labels of ``lang`` only, when given)."""
+        data: dict[str, Any] = {
+            "key": self.key,
+            "answer": self.answer.value,
+            "target": self.target,
+            "required": self.required,
+            "show_if": list(self.show_if) if self.show_if else None,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "max_length": self.limit,
+            "consent": self.consent or None,
+        }
+        if lang is None:
+            data.update(
+                label_de=self.label_de,
+                label_en=self.label_en,
+                help_de=self.help_de,
+                help_en=self.help_en,
+                example_de=self.example_de,
+                example_en=self.example_en,
+                options=[attrs.asdict(o) for o in self.options],
+            )
+        else:
+            data.update(
+                label=self.label(lang),
+                help=self.help(lang),
+                example=self.example(lang),
+                options=[
+                    {"value": o.value, "label": o.label(lang), "group": o.group}
+                    for o in self.options
+                ],
+            )
+        return data
+
+
+def _questions(value: Iterable[Any]) -> tuple[Question, ...]:
+    return tuple(q if isinstance(q, Question) else _question_from(q) for q in value)
+
+
+@frozen(kw_only=True)
+class Section:
+    """One step of the questionnaire: titles, an introduction and questions, in order.
+
+    ``apply``, when given, is called as ``apply(company, answers)`` with the checked answers of
+    this section (keyed by question key) and stores them itself (to switch a core filter code
+    on, say); without it every answer goes to its target.
+    """
+
+    key: str
+    title_de: str
+    title_en: str
+    questions: tuple[Question, ...] = field(default=(), converter=_questions)
+    intro_de: str = ""
+    intro_en: str = ""
+    plugin: str = "core"
+    #: the ``Company.extensions`` key this section's untargeted answers go to
+    extension: str = ""
+    #: shown after sections with a lower order; core's sections use 10 to 60
+    order: int = 100
+    apply: Callable[[Company, Mapping[str, Any]], Company] | None = field(
+        default=None, eq=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z][a-z0-9_-]{0,59}", self.key):
+            raise ConfigError(
+                f"Section key {self.key!r} (plugin {self.plugin}) must be lower-case letters, "
+                "digits, '-' and '_', starting with a letter; it becomes part of URLs."
+            )
+        keys = [q.key for q in self.questions]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ConfigError(f"Section {self.key!r} repeats question(s) {', '.join(duplicates)}.")
+        for question in self.questions:
+            if question.show_if is not None and question.show_if[0] not in keys:
+                raise ConfigError(
+                    f"Question {question.key!r} of section {self.key!r} depends on "
+                    f"{question.show_if[0]!r}, which the section does not have."
+                )
+            if self.plugin == "core" and question.target and "." not in question.target:
+                if question.target not in COMPANY_TARGETS:
+                    raise ConfigError(
+                        f"Question {question.key!r}: target {question.target!r} is not a "
+                        f"profile field; valid are {', '.join(COMPANY_TARGETS)}."
+                    )
+
+    @property
+    def namespace(self) -> str:
+        """The key of ``Company.extensions`` that holds this section's own answers."""
+        return self.extension or self.plugin
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_de
+
+    def intro(self, lang: str) -> str:
+        return self.intro_en if lang == "en" else self.intro_de
+
+    def question(self, key: str) -> Question:
+        for question in self.questions:
+            if question.key == key:
+                return question
+        raise KeyError(key)
+
+    def visible(self, question: Question, answers: Mapping[str, Any]) -> bool:
+        """Whether ``question`` applies, given this section's (raw or checked) answers."""
+        if question.show_if is None:
+            return True
+        parent = self.question(question.show_if[0])
+        if not self.visible(parent, answers):
+            return False
+        value, problem = coerce(parent, answers.get(parent.key))
+        return problem is None and value == question.show_if[1]
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {"key": self.key, "plugin": self.plugin, "order": self.order}
+        if lang is None:
+            data.update(
+                title_de=self.title_de,
+                title_en=self.title_en,
+                intro_de=self.intro_de,
+                intro_en=self.intro_en,
+            )
+        else:
+            data.update(title=self.title(lang), intro=self.intro(lang))
+        data["questions"] = [q.as_dict(lang) for q in self.questions]
+        return data
+
+
+_QUESTION_FIELDS = {a.name for a in attrs.fields(Question)} - {"extra"}
+
+
+def _question_from(data: Any) -> Question:
+    values = dict(data) if isinstance(data, Mapping) else attrs.asdict(data, recurse=False)
+    known = {k: v for k, v in values.items() if k in _QUESTION_FIELDS}
+    extra = {k: v for k, v in values.items() if k not in _QUESTION_FIELDS}
+    return Question(**known, extra=extra)
+
+
+def section_from_data(data: Any, *, plugin: str | None = None, **changes: Any) -> Section:
+    """A ``Section`` from a plugin's own section value (an attrs object or a mapping of the
+    same fields, e.g. what its ``as_dict()`` returns); unknown question fields are kept in
+    ``Question.extra``, unknown section fields are an error."""
+    if isinstance(data, Section):
+        if plugin is not None and data.plugin != plugin:
+            changes["plugin"] = plugin  # a section belongs to the plugin that registers it
+        return attrs.evolve(data, **changes) if changes else data
+    values: dict[str, Any]
+    if isinstance(data, Mapping):
+        values = dict(data)
+    elif callable(getattr(data, "as_dict", None)):
+        values = dict(data.as_dict())
+    else:
+        values = attrs.asdict(data, recurse=False)
+    if plugin is not None:
+        values["plugin"] = plugin
+    values.update(changes)
+    known = {a.name for a in attrs.fields(Section)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(
+            f"Section {values.get('key')!r}: unknown field(s) {', '.join(unknown)}; "
+            f"valid are {', '.join(sorted(known))}."
+        )
+    values["questions"] = _questions(values.get("questions") or ())
+    return Section(**values)
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """User text as plain text: no HTML markup, no control characters, trimmed.
+
+    Text that looks like markup (``<`` followed by a letter, ``/``, ``!`` or ``?``) goes through
+    nh3 with no tags allowed (scripts and styles lose their content too); what remains is
+    turned back into plain text, which every page escapes when it shows it.
+    """
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    if _TAG.search(text):
+        text = html.unescape(nh3.clean(text, tags=set()))
+    keep = "\n" if multiline else ""
+    text = "".join(
+        c for c in text if c in keep or c == "\t" or unicodedata.category(c)[0] != "C"
+    ).replace("\t", " ")
+    if multiline:
+        lines = [line.strip() for line in text.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return " ".join(text.split())
+
+
+# --- checking one answer ----------------------------------------------------------------------
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _fmt(number: float | None) -> str:
+    if number is None:
+        return ""
+    return f"{number:g}"
+
+
+def _problem(question: Question, kind: str, **values: Any) -> Message:
+    de_label, en_label = f"„{question.label_de}“", f"“{question.label_en}”"
+    texts = _PROBLEMS[kind]
+    return Message(
+        f"{de_label}: {texts[0].format(**values)}", f"{en_label}: {texts[1].format(**values)}"
+    )
+
+
+_PROBLEMS: dict[str, tuple[str, str]] = {
+    "required": (
+        "Diese Angabe fehlt. Bitte füllen Sie das Feld aus.",
+        "this is missing. Please fill in the field.",
+    ),
+    "choose": (
+        "Bitte wählen Sie eine der angebotenen Möglichkeiten.",
+        "please choose one of the options offered.",
+    ),
+    "choose_many": (
+        "Bitte wählen Sie nur aus den angebotenen Möglichkeiten.",
+        "please choose only from the options offered.",
+    ),
+    "too_long": (
+        "Der Text ist {n} Zeichen lang. Bitte kürzen Sie ihn auf höchstens {limit} Zeichen.",
+        "the text is {n} characters long. Please shorten it to at most {limit} characters.",
+    ),
+    "integer": (
+        "Bitte geben Sie eine ganze Zahl ein, zum Beispiel 12.",
+        "please enter a whole number, for example 12.",
+    ),
+    "number": (
+        "Bitte geben Sie eine Zahl ein, zum Beispiel 25.",
+        "please enter a number, for example 25.",
+    ),
+    "range": (
+        "Bitte geben Sie eine Zahl von {low} bis {high} ein.",
+        "please enter a number from {low} to {high}.",
+    ),
+    "bool": ("Bitte wählen Sie Ja oder Nein.", "please choose yes or no."),
+    "email": (
+        "Das ist keine gültige E-Mail-Adresse. Bitte schreiben Sie sie in der Form "
+        "name@beispiel.de.",
+        "this is not a valid e-mail address. Please write it as name@example.com.",
+    ),
+    "phone": (
+        "Bitte verwenden Sie nur Ziffern, Leerzeichen und + ( ) / -, zum Beispiel 02361 12345.",
+        "please use digits, spaces and + ( ) / - only, for example 02361 12345.",
+    ),
+    "url": (
+        "Bitte geben Sie die vollständige Adresse an, die mit https:// beginnt, zum Beispiel "
+        "https://www.baeckerei-muster.de.",
+        "please give the full address starting with https://, for example https://www.example.com.",
+    ),
+    "postcode": (
+        "Bitte geben Sie eine fünfstellige Postleitzahl ein, zum Beispiel 45657.",
+        "please enter a five-digit postcode, for example 45657.",
+    ),
+    "postcode_unknown": (
+        "Die Postleitzahl {value} gibt es nicht. Bitte prüfen Sie die Ziffern.",
+        "the postcode {value} does not exist. Please check the digits.",
+    ),
+    "location": (
+        "Bitte geben Sie Breiten- und Längengrad als Zahlen an (zum Beispiel 51.61 und 7.19) "
+        "oder verschieben Sie die Markierung auf der Karte.",
+        "please give latitude and longitude as numbers (for example 51.61 and 7.19) or move "
+        "the pin on the map.",
+    ),
+    "consent": (
+        "Bitte stimmen Sie zu, sonst können wir Ihre Angaben nicht bearbeiten.",
+        "please agree, otherwise we cannot process your answers.",
+    ),
+    "image": (
+        "Bitte laden Sie ein Bild als PNG, JPEG oder WebP hoch (höchstens {kb} KB).",
+        "please upload a PNG, JPEG or WebP picture (at most {kb} KB).",
+    ),
+}
+
+
+def image_problem(question: Question, max_kb: int) -> Message:
+    """The message for an upload that is not a usable picture (the web layer checks files)."""
+    return _problem(question, "image", kb=max_kb)
+
+
+def coerce(question: Question, raw: Any) -> tuple[Any, Message | None]:
+    """The checked value of an answer (form text or JSON) and the problem with it, if any.
+
+    An empty answer is ``None`` (a problem only for required questions, see ``check``).
+    A problem comes with the value as entered, so it can be shown again.
+    """
+    kind = question.answer
+    if isinstance(raw, list | tuple) and kind is not AnswerType.MULTICHOICE:
+        raw = raw[-1] if raw else None
+    if isinstance(raw, str) and kind is not AnswerType.LONGTEXT:
+        raw = raw.strip()
+    if _empty(raw):
+        return None, None
+    if kind in _TEXTUAL:
+        if not isinstance(raw, str):
+            raw = str(raw)
+        text = clean_text(raw, multiline=kind is AnswerType.LONGTEXT)
+        if _empty(text):
+            return None, None
+        limit = question.limit
+        if limit is not None and len(text) > limit:
+            return text, _problem(question, "too_long", n=len(text), limit=limit)
+        if kind is AnswerType.EMAIL and not _EMAIL.fullmatch(text):
+            return text, _problem(question, "email")
+        if kind is AnswerType.PHONE and not _PHONE.fullmatch(text):
+            return text, _problem(question, "phone")
+        if kind is AnswerType.URL:
+            if not _URL.match(text) and "." in text and " " not in text:
+                text = "https://" + text  # "www.baeckerei.de" is what people write
+            if not _URL.fullmatch(text):
+                return text, _problem(question, "url")
+        if kind is AnswerType.POSTCODE:
+            if not re.fullmatch(r"\d{5}", text):
+                return text, _problem(question, "postcode")
+            if text not in postcode_centroids():
+                return text, _problem(question, "postcode_unknown", value=text)
+        return text, None
+    if kind in (AnswerType.INTEGER, AnswerType.NUMBER):
+        number = _number(raw)
+        if number is None or (kind is AnswerType.INTEGER and number != int(number)):
+            return _as_entered(raw), _problem(
+                question, "integer" if kind is AnswerType.INTEGER else "number"
+            )
+        low = question.minimum if question.minimum is not None else -math.inf
+        high = question.maximum if question.maximum is not None else math.inf
+        if not low <= number <= high:
+            return _as_entered(raw), _problem(
+                question, "range", low=_fmt(question.minimum), high=_fmt(question.maximum)
+            )
+        return (
+            int(number) if kind is AnswerType.INTEGER or number == int(number) else number
+        ), None
+    if kind in (AnswerType.BOOL, AnswerType.CONSENT, AnswerType.IMAGE):
+        flag = _flag(raw)
+        if flag is None:
+            return _as_entered(raw), _problem(question, "bool")
+        return flag, None
+    if kind is AnswerType.CHOICE:
+        valid = {o.value for o in question.options}
+        value = raw if isinstance(raw, str) else str(raw)
+        if value not in valid:
+            return _as_entered(raw), _problem(question, "choose")
+        return value, None
+    if kind is AnswerType.MULTICHOICE:
+        values = (
+            [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else None
+        )
+        order = [o.value for o in question.options]
+        if values is None or any(not isinstance(v, str) or v not in order for v in values):
+            return _as_entered(raw), _problem(question, "choose_many")
+        return [v for v in order if v in values], None
+    if kind is AnswerType.LOCATION:
+        if not isinstance(raw, Mapping):
+            return _as_entered(raw), _problem(question, "location")
+        lat, lon = _number(raw.get("lat")), _number(raw.get("lon"))
+        if lat is None and lon is None and _empty(raw.get("lat")) and _empty(raw.get("lon")):
+            return None, None
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return {"lat": _as_entered(raw.get("lat")), "lon": _as_entered(raw.get("lon"))}, (
+                _problem(question, "location")
+            )
+        return {"lat": lat, "lon": lon}, None
+    raise AssertionError(kind)  # pragma: no cover - every answer type is handled above
+
+
+def _as_entered(raw: Any) -> Any:
+    """A bad value as it may be stored and shown again: short text, never a structure."""
+    if isinstance(raw, bool | int | float) or raw is None:
+        return raw
+    return str(raw)[:200] if not isinstance(raw, list) else [str(v)[:200] for v in raw][:50]
+
+
+def _number(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        number = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().replace(" ", "")
+        # German decimal comma; "1.000" as a thousands separator is ambiguous and left alone
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _flag(raw: Any) -> bool | None:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip().casefold()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return None
+
+
+def check(question: Question, raw: Any) -> tuple[Any, Message | None]:
+    """``coerce`` plus the rules that need the whole answer: required, required consent."""
+    value, problem = coerce(question, raw)
+    if problem is not None:
+        return value, problem
+    if question.required:
+        if value is None or value == []:
+            return value, _problem(question, "required")
+        if question.answer is AnswerType.CONSENT and value is not True:
+            return value, _problem(question, "consent")
+    return value, None
+
+
+# --- the whole questionnaire -----------------------------------------------------------------
+
+
+Answers = dict[str, dict[str, Any]]
+Problems = dict[str, dict[str, Message]]
+
+
+@frozen
+class Questionnaire:
+    """Every section, core's first, then the plugins' (by ``order``, then plugin order)."""
+
+    sections: tuple[Section, ...]
+
+    @classmethod
+    def build(cls, sections: Sequence[Section]) -> Questionnaire:
+        """Check that section keys are unique and sort them by ``order`` (stable)."""
+        seen: dict[str, str] = {}
+        for section in sections:
+            if section.key in seen:
+                raise ConfigError(
+                    f"Questionnaire section {section.key!r} is registered by both "
+                    f"{seen[section.key]} and {section.plugin}."
+                )
+            seen[section.key] = section.plugin
+        return cls(tuple(sorted(sections, key=lambda s: s.order)))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.sections)
+
+    def section(self, key: str) -> Section:
+        for section in self.sections:
+            if section.key == key:
+                return section
+        raise KeyError(key)
+
+    def questions(self, answer: AnswerType | None = None) -> Iterable[tuple[Section, Question]]:
+        for section in self.sections:
+            for question in section.questions:
+                if answer is None or question.answer is answer:
+                    yield section, question
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        return {"sections": [s.as_dict(lang) for s in self.sections]}
+
+    # --- answers ---------------------------------------------------------------------------
+
+    def clean_section(
+        self, key: str, raw: Mapping[str, Any], *, partial: bool = False
+    ) -> tuple[dict[str, Any], dict[str, Message]]:
+        """Checked answers of one section (bad ones as entered) and the problems per question.
+
+        Unknown keys are dropped; answers of questions hidden by ``show_if`` are dropped too.
+        ``partial`` checks only the questions present in ``raw`` (an API client saving a few).
+        """
+        section = self.section(key)
+        values: dict[str, Any] = {}
+        problems: dict[str, Message] = {}
+        for question in section.questions:
+            if partial and question.key not in raw:
+                continue
+            value, problem = check(question, raw.get(question.key))
+            if value is not None:
+                values[question.key] = value
+            if problem is not None:
+                problems[question.key] = problem
+        for question in section.questions:
+            if not section.visible(question, values):
+                values.pop(question.key, None)
+                problems.pop(question.key, None)
+        return values, problems
+
+    def validate(self, answers: Mapping[str, Mapping[str, Any]]) -> Problems:
+        """Problems of every section (an empty dict when the answers are complete and valid)."""
+        problems: Problems = {}
+        for section in self.sections:
+            _, found = self.clean_section(section.key, answers.get(section.key) or {})
+            if found:
+                problems[section.key] = found
+        return problems
+
+    def checked(self, answers: Mapping[str, Mapping[str, Any]]) -> Answers:
+        """Only the valid, visible answers of every section (for previews and profiles)."""
+        out: Answers = {}
+        for section in self.sections:
+            values, problems = self.clean_section(section.key, answers.get(section.key) or {})
+            out[section.key] = {k: v for k, v in values.items() if k not in problems}
+        return out
+
+    def consents(self, answers: Mapping[str, Mapping[str, Any]]) -> dict[str, bool]:
+        """Consent kind -> given, for every consent question answered."""
+        out: dict[str, bool] = {}
+        checked = self.checked(answers)
+        for section, question in self.questions(AnswerType.CONSENT):
+            value = checked.get(section.key, {}).get(question.key)
+            if value is not None:
+                out[question.consent] = bool(value)
+        return out
+
+    # --- answers <-> profile ---------------------------------------------------------------
+
+    def apply(
+        self, answers: Mapping[str, Mapping[str, Any]], base: Company | None = None
+    ) -> Company:
+        """The profile the answers make: ``base`` (the published version) with every answered
+        target replaced. Invalid answers are skipped, so this also draws previews."""
+        checked = self.checked(answers)
+        company = attrs.evolve(base) if base is not None else Company(name="")
+        company.extensions = {k: dict(v) for k, v in (company.extensions or {}).items()}
+        contact = attrs.asdict(company.contact) if company.contact else {}
+        address = attrs.asdict(company.address)
+        for section in self.sections:
+            values = checked.get(section.key, {})
+            own: dict[str, Any] = {}
+            for question in section.questions:
+                if question.answer is AnswerType.CONSENT:
+                    continue
+                value = values.get(question.key)
+                target = question.target
+                if section.plugin == "core" and target in COMPANY_TARGETS:
+                    if target == "logo":
+                        continue
+                    _set_company(company, target, value, contact, address)
+                else:
+                    own[target or question.key] = value
+            if section.apply is not None:
+                company = section.apply(
+                    company, {k: v for k, v in values.items() if k in _keys(section)}
+                )
+                continue
+            own = {k: v for k, v in own.items() if v is not None}
+            if own or section.namespace in company.extensions:
+                merged = {**company.extensions.get(section.namespace, {})}
+                for question in section.questions:
+                    merged.pop(question.target or question.key, None)
+                merged.update(own)
+                if merged:
+                    company.extensions[section.namespace] = merged
+                else:
+                    company.extensions.pop(section.namespace, None)
+        company.address = Address(
+            street=address.get("street", ""),
+            postcode=address.get("postcode", ""),
+            town=address.get("town", ""),
+            # a new postcode means a new municipality key (Platform.complete_company finds it)
+            ags=address.get("ags", "")
+            if base and address.get("postcode") == base.address.postcode
+            else "",
+        )
+        company.contact = Contact(
+            contact.get("name", ""), contact.get("email", ""), contact.get("phone", "")
+        )
+        if base is None:
+            company.slug = ""  # made from the name the answers give
+        company.__attrs_post_init__()
+        return company
+
+    def answers_from(self, company: Company) -> Answers:
+        """Answers that reproduce ``company`` (to edit a published profile)."""
+        answers: Answers = {}
+        for section in self.sections:
+            values: dict[str, Any] = {}
+            stored = company.extensions.get(section.namespace) or {}
+            for question in section.questions:
+                if question.answer is AnswerType.CONSENT:
+                    continue
+                target = question.target
+                if section.plugin == "core" and target in COMPANY_TARGETS:
+                    value = _get_company(company, target)
+                else:
+                    value = stored.get(target or question.key)
+                if not _empty(value):
+                    values[question.key] = value
+            answers[section.key] = values
+        return answers
+
+
+def _keys(section: Section) -> set[str]:
+    return {q.key for q in section.questions}
+
+
+def _set_company(
+    company: Company,
+    target: str,
+    value: Any,
+    contact: dict[str, Any],
+    address: dict[str, Any],
+) -> None:
+    if target.startswith("contact."):
+        contact[target.split(".", 1)[1]] = value or ""
+    elif target in ("street", "postcode", "town"):
+        address[target] = value or ""
+    elif target == "location":
+        company.location = Location(value["lat"], value["lon"]) if value else None
+    elif target in _LIST_TARGETS:
+        setattr(company, target, tuple(value or ()))
+    elif target == "employees":
+        company.employees = int(value) if value is not None else 1
+    else:
+        setattr(company, target, value or "")
+
+
+def _get_company(company: Company, target: str) -> Any:
+    if target.startswith("contact."):
+        contact = company.contact
+        return getattr(contact, target.split(".", 1)[1]) if contact else None
+    if target in ("street", "postcode", "town"):
+        return getattr(company.address, target)
+    if target == "location":
+        location = company.location
+        return {"lat": location.lat, "lon": location.lon} if location else None
+    if target == "logo":
+        return None
+    if target in _LIST_TARGETS:
+        return list(getattr(company, target))
+    return getattr(company, target)

@@ -1,0 +1,255 @@
+"""Operator pages: login, the moderation queue with the diff, decisions, outbox, audit log.
+
+Operators log in with user name and password (``regiokarte accounts create``); the session
+remembers the operator's id. Every POST carries the CSRF token; logins are rate-limited.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Flask, Response, redirect, render_template, request, session
+from flask_limiter import Limiter
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
+from werkzeug.exceptions import TooManyRequests
+
+from core import accounts, audit
+from core import submissions as flow
+from core.errors import Conflict, NotFound, ValidationError
+from core.mail import FolderOutbox
+from webapp.portal.views import page_lang, page_url, security_headers
+from webapp.questionnaire import flow as helpers
+from webapp.questionnaire.i18n import translate
+from webapp.questionnaire.render import preview_view
+from webapp.security import csrf_protect, rate_limit
+
+__all__ = ["blueprint", "init_admin"]
+
+OPERATOR_KEY = "operator_id"
+
+
+def _t(key: str, **values: Any) -> str:
+    return translate(key, page_lang(), **values)
+
+
+def _go(endpoint: str, **values: Any) -> Any:
+    return redirect(page_url(endpoint, page_lang(), **values), code=303)
+
+
+def current_operator() -> accounts.Operator | None:
+    operator_id = session.get(OPERATOR_KEY)
+    if not isinstance(operator_id, int):
+        return None
+    try:
+        with helpers.platform().session() as db:
+            return accounts.get_operator(db, operator_id)
+    except NotFound:
+        session.pop(OPERATOR_KEY, None)
+        return None
+
+
+def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return (
+        render_template(
+            f"admin/{template}", lang=page_lang(), operator=current_operator(), **context
+        ),
+        status,
+    )
+
+
+def operator_required(view: Any) -> Any:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_operator() is None:
+            return _go("admin.login", next=request.path)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def linkify(text: str) -> Markup:
+    """Mail text as HTML: escaped, with its web addresses as links."""
+    escaped = str(escape(text))
+    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def blueprint(limiter: Limiter) -> Blueprint:
+    blp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+    blp.after_request(security_headers)
+
+    @blp.before_request
+    def _csrf() -> None:
+        if request.method == "POST":
+            csrf_protect()
+
+    @blp.errorhandler(CSRFError)
+    def _csrf_failed(error: CSRFError) -> Any:
+        return render_template(
+            "questionnaire/problem.html",
+            lang=page_lang(),
+            title=_t("csrf_title"),
+            text=_t("csrf_text"),
+        ), 400
+
+    @blp.errorhandler(TooManyRequests)
+    def _too_many(error: TooManyRequests) -> Any:
+        return render_template(
+            "questionnaire/problem.html",
+            lang=page_lang(),
+            title=_t("limit_title"),
+            text=_t("limit_text"),
+        ), 429
+
+    @blp.after_request
+    def _private(response: Response) -> Response:
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers.setdefault("X-Robots-Tag", "noindex")
+        return response
+
+    @blp.route("/anmelden", methods=["GET", "POST"])
+    @rate_limit(limiter, "login", lambda: helpers.platform().settings.limits.login)
+    def login() -> Any:
+        error = ""
+        username = ""
+        if request.method == "POST":
+            username = request.form.get("username", "")[:100]
+            password = request.form.get("password", "")[:1000]
+            with helpers.platform().session(write=True) as db:
+                operator = accounts.authenticate(db, username, password)
+                if operator is not None:
+                    audit.log_action(db, operator.actor, "operator.login", operator.actor)
+            if operator is not None:
+                editor = session.get(helpers.EDITOR_KEY)
+                session.clear()  # a new session id for the new privilege
+                if editor is not None:
+                    session[helpers.EDITOR_KEY] = editor
+                session[OPERATOR_KEY] = operator.id
+                session.permanent = True
+                target = request.args.get("next", "")
+                if target.startswith("/admin") and "//" not in target:
+                    return redirect(target, code=303)
+                return _go("admin.queue")
+            error = _t("login_failed")
+        return _page("login.html", 200 if not error else 401, error=error, username=username)
+
+    @blp.post("/abmelden")
+    def logout() -> Any:
+        session.pop(OPERATOR_KEY, None)
+        return _go("admin.login")
+
+    @blp.get("/")
+    @operator_required
+    def queue() -> Any:
+        platform = helpers.platform()
+        status = flow.SubmissionStatus
+        waiting = flow.queue(platform, (status.SUBMITTED,))
+        returned = flow.queue(platform, (status.CHANGES_REQUESTED,))
+        decided = flow.queue(platform, (status.APPROVED, status.REJECTED))[-20:][::-1]
+        names = {s.id: preview_name(s) for s in (*waiting, *returned, *decided)}
+        return _page(
+            "queue.html",
+            waiting=waiting,
+            returned=returned,
+            decided=decided,
+            names=names,
+            notice=session.pop("admin_notice", None),
+        )
+
+    def preview_name(submission: flow.Submission) -> str:
+        name = (submission.answers.get("unternehmen") or {}).get("name")
+        return str(name) if name else "–"
+
+    @blp.route("/einreichung/<int:submission_id>", methods=["GET", "POST"])
+    @operator_required
+    def submission(submission_id: int) -> Any:
+        platform = helpers.platform()
+        operator = current_operator()
+        assert operator is not None
+        try:
+            found = flow.get(platform, submission_id)
+        except NotFound:
+            return render_template("portal/not_found.html", lang=page_lang()), 404
+        error = ""
+        if request.method == "POST":
+            action = request.form.get("action", "")
+            text = request.form.get("text", "")[:4000]
+            links = helpers.editor_links(found.lang)
+            try:
+                if action == "approve":
+                    company = flow.approve(
+                        platform, submission_id, actor=operator.actor, links=links
+                    )
+                    session["admin_notice"] = _t("approved_notice", name=company.name)
+                    return _go("admin.queue")
+                if action == "reject":
+                    flow.reject(platform, submission_id, actor=operator.actor, reason=text)
+                    session["admin_notice"] = _t("decided_notice")
+                    return _go("admin.queue")
+                if action == "changes":
+                    flow.request_changes(
+                        platform, submission_id, actor=operator.actor, message=text, links=links
+                    )
+                    session["admin_notice"] = _t("decided_notice")
+                    return _go("admin.queue")
+            except flow.SubmissionInvalid as exc:
+                error = exc.message
+            except ValidationError:
+                error = _t("decision_missing_text")
+            except Conflict as exc:
+                error = exc.message
+        changes = flow.changes(platform, found)
+        return _page(
+            "submission.html",
+            400 if error else 200,
+            submission=found,
+            changes=changes,
+            shown=_shown,
+            error=error,
+            **preview_view(platform, found, page_lang()),
+        )
+
+    @blp.get("/einreichung/<int:submission_id>/logo")
+    @operator_required
+    def submission_logo(submission_id: int) -> Any:
+        data = flow.logo_of(helpers.platform(), submission_id=submission_id)
+        if data is None:
+            return Response("", status=404)
+        return Response(data, mimetype="image/png")
+
+    @blp.get("/postausgang")
+    @operator_required
+    def outbox() -> Any:
+        box = helpers.platform().outbox
+        mails = box.messages() if isinstance(box, FolderOutbox) else []
+        host = "" if isinstance(box, FolderOutbox) else helpers.platform().settings.mail.smtp_host
+        return _page("outbox.html", mails=mails, smtp_host=host, linkify=linkify)
+
+    @blp.get("/protokoll")
+    @operator_required
+    def audit_log() -> Any:
+        with helpers.platform().session() as db:
+            entries = audit.recent_entries(db, limit=300)
+        return _page("audit.html", entries=entries)
+
+    return blp
+
+
+def init_admin(app: Flask, limiter: Limiter) -> None:
+    app.register_blueprint(blueprint(limiter))

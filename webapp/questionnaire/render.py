@@ -1,0 +1,202 @@
+"""What the questionnaire templates show: one step's fields, the progress, the live preview."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from core import classifications as vocab
+from core import submissions as flow
+from core.builtin import STORY
+from core.errors import ValidationError
+from core.model import Company
+from core.persistence import submissions as submission_repo
+from core.platform import Platform
+from core.privacy import CONSENTS
+from core.questionnaire import AnswerType, Message, Question, Section
+from webapp.portal.views import _attribution, _label
+
+__all__ = ["AUTOCOMPLETE", "preview_view", "step_view"]
+
+#: autocomplete tokens (WCAG 1.3.5) for core's questions
+AUTOCOMPLETE = {
+    "name": "organization",
+    "website": "url",
+    "street": "street-address",
+    "postcode": "postal-code",
+    "town": "address-level2",
+    "contact_name": "name",
+    "contact_email": "email",
+    "contact_phone": "tel",
+}
+#: at most this many options are shown as radio buttons; more become a select list
+MAX_RADIOS = 6
+
+
+def _field(
+    section: Section, question: Question, values: dict[str, Any], problem: Message | None, lang: str
+) -> dict[str, Any]:
+    value = values.get(question.key)
+    kind = question.answer
+    field: dict[str, Any] = {
+        "q": question,
+        "id": f"q-{section.key}-{question.key}",
+        "name": question.key,
+        "kind": kind.value,
+        "label": question.label(lang),
+        "help": question.help(lang),
+        "example": question.example(lang),
+        "required": question.required,
+        "problem": problem.text(lang) if problem is not None else "",
+        "value": value,
+        "hidden": not section.visible(question, values),
+        "show_if": json.dumps(list(question.show_if)) if question.show_if else "",
+        "autocomplete": AUTOCOMPLETE.get(question.key, "off")
+        if section.plugin == "core"
+        else "off",
+        "limit": question.limit,
+    }
+    if kind in (AnswerType.CHOICE, AnswerType.MULTICHOICE):
+        field["options"] = [
+            {"value": o.value, "label": o.label(lang), "group": o.group} for o in question.options
+        ]
+        field["as_select"] = kind is AnswerType.CHOICE and len(question.options) > MAX_RADIOS
+        groups: list[tuple[str, list[dict[str, Any]]]] = []
+        for option in field["options"]:
+            label = _group_label(question, option["group"], lang)
+            if not groups or groups[-1][0] != label:
+                groups.append((label, []))
+            groups[-1][1].append(option)
+        field["groups"] = groups
+        field["selected"] = set(value if isinstance(value, list) else [value] if value else [])
+    if kind is AnswerType.LOCATION:
+        field["lat"] = value.get("lat", "") if isinstance(value, dict) else ""
+        field["lon"] = value.get("lon", "") if isinstance(value, dict) else ""
+    if kind is AnswerType.CONSENT:
+        text = CONSENTS.get(question.consent)
+        field["consent_text"] = text.text(lang) if text else ""
+        field["consent_version"] = text.version if text else ""
+    if kind is AnswerType.BOOL:
+        field["selected"] = {"yes"} if value is True else {"no"} if value is False else set()
+    return field
+
+
+def _group_label(question: Question, group: str | None, lang: str) -> str:
+    if not group:
+        return ""
+    if question.key == "professions":
+        return _label(vocab.profession_areas(), group, lang)
+    return ""
+
+
+def progress(
+    platform: Platform, submission: flow.Submission, current: str, lang: str
+) -> list[dict[str, Any]]:
+    answered = set(submission.answers)
+    return [
+        {
+            "key": s.key,
+            "title": s.title(lang),
+            "current": s.key == current,
+            "done": s.key in answered and s.key != current,
+        }
+        for s in platform.questionnaire.sections
+    ]
+
+
+def step_view(
+    platform: Platform,
+    submission: flow.Submission,
+    section: Section,
+    problems: dict[str, Message],
+    lang: str,
+) -> dict[str, Any]:
+    keys = platform.questionnaire.keys
+    position = keys.index(section.key)
+    values = dict(submission.answers.get(section.key) or {})
+    fields = [_field(section, q, values, problems.get(q.key), lang) for q in section.questions]
+    region = platform.region
+    map_config = {
+        "tileUrl": platform.settings.map.tile_url,
+        "attribution": _attribution(
+            platform.settings.map.tile_url, platform.settings.map.tile_attribution
+        ),
+        "center": [region.center.lat, region.center.lon],
+        "zoom": 15,
+        "placeUrl": "/portal/ort",
+    }
+    return {
+        "submission": submission,
+        "section": section,
+        "fields": fields,
+        "problems": [(f["id"] + "-wrap", f["problem"]) for f in fields if f["problem"]],
+        "position": position + 1,
+        "total": len(keys),
+        "steps": progress(platform, submission, section.key, lang),
+        "previous": keys[position - 1] if position > 0 else None,
+        "is_last": position + 1 == len(keys),
+        "map_config": Markup(json.dumps(map_config, ensure_ascii=False).replace("<", "\\u003c")),
+        "has_map": any(f["kind"] == "location" for f in fields),
+        "multipart": any(f["kind"] == "image" for f in fields),
+        **preview_view(platform, submission, lang),
+    }
+
+
+def preview_view(platform: Platform, submission: flow.Submission, lang: str) -> dict[str, Any]:
+    """The profile the answers make, with labels of ``lang``, for ``_preview.html``."""
+    try:
+        company = flow.preview(platform, submission)
+    except ValidationError:
+        company = platform.questionnaire.apply({})
+    consent = platform.questionnaire.consents(submission.answers).get("publish_contact", False)
+    contact = (
+        company.contact if consent and company.contact and not company.contact.is_empty() else None
+    )
+    story = company.extensions.get("core") or {}
+    plugin_parts = []
+    checked = platform.questionnaire.checked(submission.answers)
+    for section in platform.questionnaire.sections:
+        if section.plugin == "core":
+            continue
+        items = []
+        for question in section.questions:
+            value = checked.get(section.key, {}).get(question.key)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, bool):
+                shown = ("Yes" if value else "No") if lang == "en" else ("Ja" if value else "Nein")
+            elif isinstance(value, list):
+                shown = ", ".join(question.option_label(v, lang) for v in value)
+            elif question.options:
+                shown = question.option_label(value, lang)
+            else:
+                shown = str(value)
+            items.append((question.label(lang), shown))
+        if items:
+            plugin_parts.append((section.title(lang), items))
+    return {
+        "preview": company,
+        "preview_industry": _label(vocab.industries(), company.industry, lang),
+        "preview_size": _label(vocab.size_classes(), company.size_class, lang),
+        "preview_offers": [_label(vocab.offers(), c, lang) for c in company.offers],
+        "preview_benefits": [_label(vocab.benefits(), c, lang) for c in company.benefits],
+        "preview_family": [_label(vocab.family_features(), c, lang) for c in company.family],
+        "preview_professions": [_label(vocab.professions(), c, lang) for c in company.professions],
+        "preview_contact": contact,
+        "preview_story": [
+            (title_en if lang == "en" else title_de, story.get(key))
+            for key, title_de, title_en in STORY
+            if isinstance(story.get(key), str) and story.get(key)
+        ],
+        "preview_plugins": plugin_parts,
+        "preview_logo": submission.has_logo,
+    }
+
+
+def has_published_logo(platform: Platform, company: Company) -> bool:
+    if company.id is None:
+        return False
+    with platform.session() as session:
+        return submission_repo.company_logo(session, company.id) is not None

@@ -1,0 +1,442 @@
+"""The Leitfragebogen as HTML pages: start, one page per section, review, status, own data.
+
+German first (``?lang=en`` for English, as in the portal), usable without a script; the script
+adds the live preview, the map pin and conditional questions. Every POST carries the CSRF token;
+starting is rate-limited and has a honeypot field. Views are thin: ``core.submissions`` does
+the work.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter import Limiter
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import NotFound as HTTPNotFound
+from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
+
+from core import accounts
+from core import submissions as flow
+from core.errors import Conflict, NotFound, ValidationError
+from core.model import Company
+from core.privacy import CONSENTS
+from core.questionnaire import AnswerType, Message, Section, image_problem
+from webapp.portal.views import page_lang, page_url, security_headers
+from webapp.questionnaire import flow as helpers
+from webapp.questionnaire.i18n import translate
+from webapp.questionnaire.render import preview_view, step_view
+from webapp.security import csrf_protect, rate_limit
+
+__all__ = ["blueprint", "init_questionnaire"]
+
+HONEYPOT = "homepage_url"
+
+
+def _t(key: str, **values: Any) -> str:
+    return translate(key, page_lang(), **values)
+
+
+def _go(endpoint: str, **values: Any) -> Response:
+    return redirect(page_url(endpoint, page_lang(), **values), code=303)  # type: ignore[return-value]
+
+
+def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(f"questionnaire/{template}", lang=page_lang(), **context), status
+
+
+def _editor_or_start() -> tuple[accounts.EditorToken | None, Response | None]:
+    token = helpers.current_editor()
+    if token is None:
+        return None, _go("questionnaire.start")
+    return token, None
+
+
+def blueprint(limiter: Limiter) -> Blueprint:
+    blp = Blueprint(
+        "questionnaire",
+        __name__,
+        url_prefix="/fragebogen",
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/static",
+    )
+
+    blp.after_request(security_headers)
+
+    @blp.before_request
+    def _csrf() -> None:
+        if request.method == "POST":
+            csrf_protect()
+
+    @blp.errorhandler(CSRFError)
+    def _csrf_failed(error: CSRFError) -> tuple[str, int]:
+        return _page("problem.html", 400, title=_t("csrf_title"), text=_t("csrf_text"))
+
+    @blp.errorhandler(TooManyRequests)
+    def _too_many(error: TooManyRequests) -> tuple[str, int]:
+        return _page("problem.html", 429, title=_t("limit_title"), text=_t("limit_text"))
+
+    @blp.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        return _page("problem.html", 413, title=_t("too_large_title"), text=_t("too_large_text"))
+
+    @blp.errorhandler(HTTPNotFound)
+    def _not_found(error: HTTPNotFound) -> tuple[str, int]:
+        return render_template("portal/not_found.html", lang=page_lang()), 404
+
+    # --- start --------------------------------------------------------------------------
+
+    @blp.route("/", methods=["GET", "POST"])
+    @rate_limit(
+        limiter, "start_submission", lambda: helpers.platform().settings.limits.start_submission
+    )
+    def start() -> Any:
+        """Intro, e-mail address and consent; starting mails the personal link."""
+        platform = helpers.platform()
+        consent = CONSENTS["processing"]
+        context: dict[str, Any] = {
+            "consent": consent,
+            "sections": platform.questionnaire.sections,
+            "email": "",
+            "errors": {},
+            "editor": helpers.current_editor(),
+        }
+        if request.method == "GET":
+            return _page("start.html", **context)
+        email = request.form.get("email", "")[:400]
+        agreed = request.form.get("consent") == "yes"
+        context["email"] = email
+        if request.form.get(HONEYPOT):
+            # a bot filled the invisible field: answer as if it worked, store nothing
+            return _page("sent.html", email="")
+        errors: dict[str, str] = {}
+        try:
+            started = flow.start(
+                platform,
+                email=email,
+                lang=page_lang(),
+                consent=agreed,
+                links=helpers.editor_links(page_lang()),
+            )
+        except ValidationError as exc:
+            if "email" in exc.errors:
+                errors["email"] = _t("error_email")
+            if "consent" in exc.errors or not agreed:
+                errors["consent"] = _t("error_consent")
+            context["errors"] = errors
+            return _page("start.html", **context)
+        with platform.session(write=True) as db:
+            token = accounts.resolve_token(db, started.token)
+        helpers.log_in_editor(token)
+        session["notice"] = "link_sent"
+        return _go("questionnaire.step", key=platform.questionnaire.keys[0])
+
+    @blp.get("/link/<token>")
+    def link(token: str) -> Any:
+        """The personal link from the mail: log in as the company's editor."""
+        try:
+            with helpers.platform().session(write=True) as db:
+                found = accounts.resolve_token(db, token)
+        except NotFound:
+            return _page(
+                "problem.html", 404, title=_t("link_invalid_title"), text=_t("link_invalid_text")
+            )
+        helpers.log_in_editor(found)
+        return _go("questionnaire.resume")
+
+    @blp.get("/weiter")
+    def resume() -> Any:
+        token, away = _editor_or_start()
+        if away is not None:
+            return away
+        assert token is not None
+        state = flow.editor_state(helpers.platform(), token)
+        if state.submission is not None and state.submission.editable:
+            step = state.submission.step or helpers.platform().questionnaire.keys[0]
+            return _go("questionnaire.step", key=step)
+        return _go("questionnaire.status")
+
+    # --- the steps ------------------------------------------------------------------------
+
+    def _editable(token: accounts.EditorToken) -> flow.Submission | None:
+        state = flow.editor_state(helpers.platform(), token)
+        if state.submission is None or not state.submission.editable:
+            return None
+        return state.submission
+
+    @blp.route("/schritt/<key>", methods=["GET", "POST"])
+    def step(key: str) -> Any:
+        platform = helpers.platform()
+        token, away = _editor_or_start()
+        if away is not None:
+            return away
+        assert token is not None
+        try:
+            section = platform.questionnaire.section(key)
+        except KeyError:
+            return render_template("portal/not_found.html", lang=page_lang()), 404
+        submission = _editable(token)
+        if submission is None:
+            return _go("questionnaire.status")
+        problems: dict[str, Message] = {}
+        if request.method == "POST":
+            raw = helpers.form_answers(section)
+            logo_key, upload, remove = helpers.uploaded_logo(section)
+            logo_problem = None
+            try:
+                if upload is not None:
+                    flow.save_logo(platform, submission.id, upload, actor=token.actor)
+                elif remove:
+                    flow.remove_logo(platform, submission.id, actor=token.actor)
+            except ValidationError:
+                logo_problem = _logo_problem(section, logo_key)
+            problems = flow.save_section(platform, submission.id, key, raw, actor=token.actor)
+            if logo_problem is not None:
+                problems[logo_key] = logo_problem
+            action = request.form.get("action", "next")
+            keys = platform.questionnaire.keys
+            position = keys.index(key)
+            if action == "goto:review":
+                return _go("questionnaire.review")
+            if action == "back":
+                return _go("questionnaire.step", key=keys[max(0, position - 1)])
+            if action.startswith("goto:") and action[5:] in keys:
+                return _go("questionnaire.step", key=action[5:])
+            if not problems:
+                if action == "save":
+                    session["notice"] = "saved"
+                    return _go("questionnaire.step", key=key)
+                if position + 1 < len(keys):
+                    return _go("questionnaire.step", key=keys[position + 1])
+                return _go("questionnaire.review")
+            submission = flow.get(platform, submission.id)
+        elif request.args.get("pruefen"):
+            found = flow.problems(platform, submission)
+            problems = found.get(key, {})
+        return _page(
+            "step.html",
+            **step_view(platform, submission, section, problems, page_lang()),
+            notice=session.pop("notice", None),
+        )
+
+    def _logo_problem(section: Section, key: str) -> Message:
+        question = section.question(key)
+        kb = helpers.platform().settings.questionnaire.logo_max_kb
+        return image_problem(question, kb)
+
+    @blp.post("/vorschau/<key>")
+    def live_preview(key: str) -> Any:
+        """The preview with this step's unsaved answers (for the script; nothing is stored)."""
+        platform = helpers.platform()
+        token = helpers.current_editor()
+        if token is None:
+            return Response("", status=401)
+        submission = _editable(token)
+        if submission is None or key not in platform.questionnaire.keys:
+            return Response("", status=404)
+        section = platform.questionnaire.section(key)
+        answers = {k: dict(v) for k, v in submission.answers.items()}
+        answers[key] = helpers.form_answers(section)
+        draft = flow.Submission(**{**_fields(submission), "answers": answers})
+        return render_template(
+            "questionnaire/_preview.html",
+            lang=page_lang(),
+            **preview_view(platform, draft, page_lang()),
+        )
+
+    @blp.get("/logo")
+    def logo() -> Any:
+        """The draft logo of the editor's submission."""
+        token = helpers.current_editor()
+        if token is None:
+            return Response("", status=404)
+        state = flow.editor_state(helpers.platform(), token)
+        data = (
+            flow.logo_of(helpers.platform(), submission_id=state.submission.id)
+            if state.submission is not None
+            else None
+        )
+        if data is None:
+            return Response("", status=404)
+        response = Response(data, mimetype="image/png")
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    # --- review and submit ------------------------------------------------------------------
+
+    @blp.route("/pruefen", methods=["GET", "POST"])
+    def review() -> Any:
+        platform = helpers.platform()
+        token, away = _editor_or_start()
+        if away is not None:
+            return away
+        assert token is not None
+        submission = _editable(token)
+        if submission is None:
+            return _go("questionnaire.status")
+        tried = False
+        if request.method == "POST":
+            tried = True
+            try:
+                flow.submit(
+                    platform,
+                    submission.id,
+                    actor=token.actor,
+                    links=helpers.editor_links(page_lang()),
+                )
+            except flow.SubmissionInvalid:
+                submission = flow.get(platform, submission.id)
+            else:
+                session["notice"] = "submitted"
+                return _go("questionnaire.status")
+        found = flow.problems(platform, submission)
+        return _page(
+            "review.html",
+            submission=submission,
+            problems=found,
+            tried=tried,
+            sections=platform.questionnaire.sections,
+            answer_text=lambda s, q: _answer_text(s, q, submission, page_lang()),
+            **preview_view(platform, submission, page_lang()),
+        )
+
+    # --- after submitting -------------------------------------------------------------------
+
+    @blp.get("/status")
+    def status() -> Any:
+        token, away = _editor_or_start()
+        if away is not None:
+            return away
+        assert token is not None
+        state = flow.editor_state(helpers.platform(), token)
+        return _page("status.html", state=state, notice=session.pop("notice", None))
+
+    @blp.post("/bearbeiten")
+    def edit() -> Any:
+        """Start changing the published profile (or go back to an open submission)."""
+        token, away = _editor_or_start()
+        if away is not None:
+            return away
+        assert token is not None
+        platform = helpers.platform()
+        state = flow.editor_state(platform, token)
+        try:
+            if state.submission is not None and state.submission.status in (
+                flow.SubmissionStatus.SUBMITTED,
+                flow.SubmissionStatus.REJECTED,
+            ):
+                flow.reopen(platform, state.submission.id, actor=token.actor)
+            else:
+                flow.start_edit(platform, token)
+        except (NotFound, Conflict):
+            return _go("questionnaire.status")
+        return _go("questionnaire.step", key=platform.questionnaire.keys[0])
+
+    @blp.get("/daten.json")
+    def export() -> Any:
+        """Everything stored about the company, as a JSON download."""
+        token, away = _editor_or_start()
+        if away is not None:
+            return away
+        assert token is not None
+        data = _export(token)
+        response = Response(
+            json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json"
+        )
+        response.headers["Content-Disposition"] = 'attachment; filename="unternehmensdaten.json"'
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @blp.route("/loeschen", methods=["GET", "POST"])
+    def erase() -> Any:
+        token, away = _editor_or_start()
+        if away is not None:
+            return away
+        assert token is not None
+        if request.method == "GET":
+            return _page("erase.html")
+        if request.form.get("confirm") != "yes":
+            return _page("erase.html", error=_t("erase_confirm_missing"))
+        state = flow.editor_state(helpers.platform(), token)
+        flow.erase(
+            helpers.platform(),
+            company_id=state.company.id if state.company is not None else None,
+            submission_id=state.submission.id if state.submission is not None else None,
+            actor=token.actor,
+        )
+        session.clear()
+        return _page("erased.html")
+
+    @blp.post("/abmelden")
+    def logout() -> Any:
+        session.pop(helpers.EDITOR_KEY, None)
+        return _go("portal.index")
+
+    return blp
+
+
+def _export(token: accounts.EditorToken) -> dict[str, Any]:
+    state = flow.editor_state(helpers.platform(), token)
+    return flow.export_data(
+        helpers.platform(),
+        company_id=state.company.id if state.company is not None else None,
+        submission_id=state.submission.id if state.submission is not None else None,
+    )
+
+
+def _fields(submission: flow.Submission) -> dict[str, Any]:
+    import attrs
+
+    return attrs.asdict(submission, recurse=False)
+
+
+def _answer_text(section: Section, question: Any, submission: flow.Submission, lang: str) -> str:
+    """An answer as the review page shows it."""
+    value = (submission.answers.get(section.key) or {}).get(question.key)
+    if question.answer is AnswerType.IMAGE:
+        return translate("yes" if submission.has_logo else "none_given", lang)
+    if value in (None, "", []):
+        return translate("none_given", lang)
+    if question.answer in (AnswerType.BOOL, AnswerType.CONSENT):
+        return (
+            translate("yes" if value is True else "no", lang)
+            if isinstance(value, bool)
+            else str(value)
+        )
+    if question.answer is AnswerType.CHOICE:
+        return question.option_label(value, lang)
+    if question.answer is AnswerType.MULTICHOICE and isinstance(value, list):
+        return ", ".join(question.option_label(v, lang) for v in value)
+    if question.answer is AnswerType.LOCATION and isinstance(value, dict):
+        return f"{value.get('lat')}, {value.get('lon')}"
+    return str(value)
+
+
+def init_questionnaire(app: Flask, limiter: Limiter) -> None:
+    """Register the questionnaire pages and their template helpers on ``app``."""
+    app.register_blueprint(blueprint(limiter))
+
+    @app.context_processor
+    def _helpers() -> dict[str, Any]:
+        lang = page_lang() if request else "de"
+
+        def qt(key: str, **values: Any) -> str:
+            return translate(key, lang, **values)
+
+        def q_asset(filename: str) -> str:
+            version = current_app.extensions["regiokarte.portal"]["version"]
+            return url_for("questionnaire.static", filename=filename, v=version)
+
+        return {"qt": qt, "q_asset": q_asset, "Company": Company}
