@@ -1,0 +1,254 @@
+"""The hooks regiokarte calls; every name used from regiokarte comes from ``core`` (its
+public API, see docs/public-api.md)."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from core import (
+    AnswerType,
+    BBox,
+    Feature,
+    FilterKind,
+    FilterSpec,
+    ImportError_,
+    IndexSource,
+    Layer,
+    ProfileSection,
+    Question,
+    Section,
+    haversine_m,
+    hookimpl,
+    nearest_m,
+    point_feature,
+)
+
+from regiokarte_sportclubs import clubs as repo
+from regiokarte_sportclubs import sports
+from regiokarte_sportclubs.settings import SportclubsSettings
+
+if TYPE_CHECKING:
+    from core import Company, Platform
+
+__all__ = [
+    "FILTER_KEY",
+    "LAYER_ID",
+    "NAME",
+    "import_file",
+    "profile_sections",
+    "register_blueprints",
+    "register_commands",
+    "register_filters",
+    "register_layers",
+    "register_migrations",
+    "register_questionnaire_sections",
+]
+
+NAME = "sportclubs"
+LAYER_ID = "sportclubs_clubs"
+FILTER_KEY = "sportclubs_sport"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def settings_of(platform: Platform) -> SportclubsSettings:
+    settings: SportclubsSettings = platform.plugin_settings(NAME) or SportclubsSettings()
+    return settings
+
+
+def import_file(platform: Platform, path: Path) -> tuple[int, int]:
+    """Replace the clubs by those of an OSM extract (all or nothing): (clubs, unnamed)."""
+    from regiokarte_sportclubs.osm import read_clubs
+
+    found = read_clubs(path)
+    with platform.session(write=True) as session:
+        repo.replace_all(session, found.clubs)
+        platform.reindex(session)  # the filter's column depends on the clubs
+    return len(found.clubs), found.unnamed
+
+
+def club_feature(club: repo.Club, lang: str) -> Feature:
+    return point_feature(
+        f"sportclubs-{club.osm_id.replace('/', '-')}",
+        club.lat,
+        club.lon,
+        {
+            "name": club.name,
+            "sports": list(club.sports),
+            "sport_labels": [sports.label(s, lang) for s in club.sports],
+            "address": club.address,
+            "website": club.website,
+            "osm": f"https://www.openstreetmap.org/{club.osm_id}",
+        },
+    )
+
+
+@hookimpl
+def register_migrations(platform: Platform) -> list[str]:
+    return [str(MIGRATIONS)]
+
+
+@hookimpl
+def register_layers(platform: Platform) -> list[Layer]:
+    settings = settings_of(platform)
+
+    def features(bbox: BBox | None, lang: str) -> list[Feature]:
+        with platform.session() as session:
+            found = repo.in_box(session, bbox, limit=settings.max_features)
+        return [club_feature(club, lang) for club in found]
+
+    return [
+        Layer(
+            LAYER_ID,
+            "Sportvereine",
+            "Sports clubs",
+            features,
+            plugin=NAME,
+            marker="sport",
+            attribution=settings.attribution,
+        )
+    ]
+
+
+@hookimpl
+def register_filters(platform: Platform) -> list[FilterSpec]:
+    settings = settings_of(platform)
+    radius_m = settings.radius_km * 1000.0
+    choices = sports.choices()
+
+    def sport_near(source: IndexSource) -> np.ndarray:
+        """(companies x sports): a club of the sport lies within the radius."""
+        with platform.session() as session:
+            found = repo.all_clubs(session)
+        out = np.zeros((len(source), len(choices)), dtype=bool)
+        for j, choice in enumerate(choices):
+            near = [c for c in found if choice.value in c.sports]
+            lat = np.array([c.lat for c in near], dtype=np.float64)
+            lon = np.array([c.lon for c in near], dtype=np.float64)
+            out[:, j] = nearest_m(source.lat, source.lon, lat, lon) <= radius_m
+        return out
+
+    return [
+        FilterSpec(
+            FILTER_KEY,
+            f"Sportverein in der Nähe (bis {settings.radius_km:g} km)",
+            f"Sports club nearby (within {settings.radius_km:g} km)",
+            FilterKind.MULTICHOICE,
+            column=sport_near,
+            choices=choices,
+            match="any",
+            help_de="Ein Verein der gewählten Sportart in Luftlinie nahe beim Arbeitgeber.",
+            help_en="A club of the chosen sport within a straight-line distance of the employer.",
+            plugin=NAME,
+            group="leisure",
+        )
+    ]
+
+
+@hookimpl
+def register_questionnaire_sections(platform: Platform) -> list[Section]:
+    return [
+        Section(
+            key="sportclubs",
+            title_de="Betriebssport und Vereine",
+            title_en="Company sports and clubs",
+            intro_de="Sport verbindet: Was bietet Ihr Betrieb Beschäftigten, die Sport treiben?",
+            intro_en="What does your company offer staff who do sports?",
+            plugin=NAME,
+            order=110,
+            questions=(
+                Question(
+                    key="company_sports",
+                    label_de="Gibt es Betriebssport?",
+                    label_en="Is there a company sports group?",
+                    answer=AnswerType.BOOL,
+                ),
+                Question(
+                    key="sports",
+                    label_de="Welche Sportarten?",
+                    label_en="Which sports?",
+                    answer=AnswerType.MULTICHOICE,
+                    options=sports.options(),
+                    show_if=("company_sports", True),
+                ),
+                Question(
+                    key="membership_subsidy",
+                    label_de="Zahlen Sie einen Zuschuss zum Vereinsbeitrag?",
+                    label_en="Do you subsidise club memberships?",
+                    answer=AnswerType.BOOL,
+                ),
+            ),
+        )
+    ]
+
+
+@hookimpl
+def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
+    settings = settings_of(platform)
+    en = lang == "en"
+    parts: list[str] = []
+    answers = company.extensions.get(NAME) or {}
+    if answers.get("company_sports") is True:
+        chosen = ", ".join(sports.label(s, lang) for s in answers.get("sports") or ())
+        text = "Company sports" if en else "Betriebssport"
+        parts.append(f"<p>{text}{': ' + html.escape(chosen) if chosen else ''}.</p>")
+    if answers.get("membership_subsidy") is True:
+        text = "Club memberships are subsidised." if en else "Zuschuss zum Vereinsbeitrag."
+        parts.append(f"<p>{text}</p>")
+    if company.location is not None and settings.profile_clubs > 0:
+        lat, lon = company.location.lat, company.location.lon
+        radius = settings.radius_km
+        # a box a little larger than the circle (1° of latitude is 111 km, of longitude at
+        # least 60 km in Germany), then the exact distance
+        box = BBox(lon - radius / 60, lat - radius / 100, lon + radius / 60, lat + radius / 100)
+        with platform.session() as session:
+            near = repo.in_box(session, box)
+        if near:
+            lats = np.array([c.lat for c in near])
+            metres = haversine_m(lat, lon, lats, np.array([c.lon for c in near]))
+            ranked = sorted(zip(metres.tolist(), near, strict=True), key=lambda p: p[0])
+            items = "".join(
+                f"<li>{html.escape(club.name)} ({distance / 1000:.1f} km)</li>"
+                for distance, club in ranked[: settings.profile_clubs]
+                if distance <= radius * 1000
+            )
+            if items:
+                heading = "Clubs nearby" if en else "Vereine in der Nähe"
+                parts.append(f"<h3>{heading}</h3><ul>{items}</ul>")
+    if not parts:
+        return []
+    title = "Sports" if en else "Sport"
+    return [ProfileSection("sportclubs", title, "".join(parts), plugin=NAME, order=120)]
+
+
+@hookimpl
+def register_commands(platform: Platform) -> list[Any]:
+    import click
+
+    @click.group(NAME, help="Sports clubs from OpenStreetMap.")
+    def group() -> None:
+        pass
+
+    @group.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_command(file: Path) -> None:
+        """Replace the clubs by those of an OSM extract FILE (.osm or .osm.pbf)."""
+        platform.upgrade_database()
+        try:
+            count, unnamed = import_file(platform, file)
+        except ImportError_ as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            raise click.exceptions.Exit(1) from None
+        skipped = f" ({unnamed} without a name skipped)" if unnamed else ""
+        click.echo(f"Imported {count} clubs from {file.name}{skipped}.")
+
+    return [group]
+
+
+@hookimpl
+def register_blueprints(platform: Platform) -> list[Any]:
+    from regiokarte_sportclubs.api import make_blueprint
+
+    return [make_blueprint(platform)]

@@ -1,0 +1,113 @@
+"""Helpers of the plugin-kit tests (imported as ``kit_support``): installing plugins for
+subprocesses (and in-process) without touching the project's environment, and running the
+``regiokarte`` command.
+
+A plugin is "installed" by a folder holding a ``*.dist-info`` with its entry point; on
+``PYTHONPATH`` (subprocesses) or ``sys.path`` (this process) it is found exactly as a
+pip-installed plugin would be. Nothing is left behind: the folders are temporary and
+``sys.path`` is restored, so other tests never see these plugins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "regiokarte-sportclubs"
+
+
+def dist_info(
+    site: Path, name: str, entry_points: Mapping[str, str], version: str = "0.1.0"
+) -> Path:
+    """A minimal ``<name>-<version>.dist-info`` in ``site`` declaring ``regiokarte.plugins``
+    entry points (plugin name -> module)."""
+    folder = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    folder.mkdir(parents=True)
+    (folder / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8"
+    )
+    lines = "".join(f"{plugin} = {module}\n" for plugin, module in entry_points.items())
+    (folder / "entry_points.txt").write_text(f"[regiokarte.plugins]\n{lines}", encoding="utf-8")
+    return folder
+
+
+def clean_env(pythonpath: Sequence[Path | str] = (), **extra: str) -> dict[str, str]:
+    """The environment for a subprocess: no REGIOKARTE_* of the developer, the given path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGIOKARTE_")}
+    env.pop("PYTHONPATH", None)
+    if pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
+    env.update(extra)
+    return env
+
+
+def regiokarte_command() -> list[str]:
+    """The console script of this environment (or its entry point through python -c)."""
+    script = shutil.which("regiokarte", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-c", "from webapp.cli import main; main()"]
+
+
+def run(
+    args: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(args), cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=timeout
+    )
+
+
+@contextlib.contextmanager
+def on_sys_path(*folders: Path) -> Iterator[None]:
+    """Make ``folders`` importable (and their dist-infos visible) in this process only for
+    the block; ``sys.path`` is restored afterwards."""
+    saved = list(sys.path)
+    sys.path[:0] = [str(f) for f in folders]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+def plugin_entry_points() -> set[str]:
+    return {ep.name for ep in metadata.entry_points(group="regiokarte.plugins")}
+
+
+def non_public_core_imports(folder: Path) -> list[str]:
+    """Every import of ``core`` in the Python files under ``folder`` that is not a public
+    name (``from core import X`` with X in ``core.__all__``), as 'file: import'."""
+    import ast
+
+    import core
+
+    found: list[str] = []
+    for path in sorted(folder.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "core":
+                names = [a.name for a in node.names]
+                if node.module != "core" or any(n not in core.__all__ for n in names):
+                    found.append(f"{path.name}: from {node.module} import {', '.join(names)}")
+            elif isinstance(node, ast.Import):
+                found += [
+                    f"{path.name}: import {a.name}"
+                    for a in node.names
+                    if a.name.split(".")[0] == "core"
+                ]
+    return found
+
+
+def site_dir_hook(folder: Path, site: Path) -> Path:
+    """A folder with a ``sitecustomize`` that makes ``site`` a site directory: its ``.pth``
+    files are processed as in site-packages (an editable install's finder among them).
+    Put the returned folder on PYTHONPATH."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(
+        f"import site\nsite.addsitedir({str(site)!r})\n", encoding="utf-8"
+    )
+    return folder

@@ -1,0 +1,140 @@
+"""One test per hook, named ``test_hook_<hook>`` (test_meta.py insists): a plugin implements
+the hook, and the portal visibly uses what it returns. The plugin is ``probe.Probe``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from probe import POINTS, Probe, add_note
+from sqlalchemy import inspect
+
+from core import Address, Company, Location, Platform, Status
+from regiokarte_testing import check_filter, check_layer, check_section
+
+
+@pytest.fixture
+def probe() -> Probe:
+    return Probe()
+
+
+@pytest.fixture
+def regiokarte_plugins() -> list[str]:
+    return ["probe"]
+
+
+@pytest.fixture
+def regiokarte_extra_plugins(probe: Probe) -> dict[str, Any]:
+    return {"probe": probe}
+
+
+def _company(name: str = "Sondenbau GmbH (fiktiv)") -> Company:
+    return Company(
+        name=name,
+        address=Address(street="Markt 1", postcode="45657"),
+        location=Location(51.6141, 7.1979),
+        industry="C",
+        status=Status.PUBLISHED,
+    )
+
+
+def test_hook_register_filters(regiokarte_platform: Platform, regiokarte_demo: list[Company]):
+    assert regiokarte_platform.filters["probe_even"].plugin == "probe"
+    check_filter(regiokarte_platform, "probe_even")
+    found = regiokarte_platform.search(regiokarte_platform.parse_query({"probe_even": ["true"]}))
+    expected = [
+        c for c in regiokarte_demo if c.status is Status.PUBLISHED and c.id and c.id % 2 == 0
+    ]
+    assert found.total == len(expected)
+
+
+def test_hook_register_layers(regiokarte_platform: Platform) -> None:
+    check_layer(regiokarte_platform, "probe_points", min_features=len(POINTS))
+    english = regiokarte_platform.layer_features("probe_points", None, "en")
+    assert {f["properties"]["lang"] for f in english} == {"en"}
+
+
+@pytest.mark.regiokarte(config={"geocoding": {"provider": "probe"}})
+def test_hook_register_geocoders(regiokarte_platform: Platform) -> None:
+    company = _company()
+    company.location = None
+    company.address = Address(street="Sondenweg 1", postcode="45657")
+    assert regiokarte_platform.complete_company(company).location == Location(51.6, 7.2)
+
+
+def test_hook_register_migrations(regiokarte_platform: Platform) -> None:
+    assert "probe_notes" in inspect(regiokarte_platform.db).get_table_names()
+    assert regiokarte_platform.database_is_current()
+    assert "probe" in regiokarte_platform.migration_folders()
+
+
+@pytest.mark.regiokarte(config={"plugins": {"probe": {"greeting": "Moin"}}})
+def test_hook_register_commands(regiokarte_cli: Any) -> None:
+    result = regiokarte_cli.invoke(args=["probe"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Moin from the probe"
+
+
+def test_hook_register_blueprints(regiokarte_client: Any) -> None:
+    answer = regiokarte_client.get("/api/v1/probe/ping")
+    assert answer.status_code == 200
+    assert answer.get_json() == {"answer": "pong"}
+
+
+def test_hook_register_navigation(regiokarte_client: Any) -> None:
+    page = regiokarte_client.get("/").get_data(as_text=True)
+    nav = page.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/api/v1/probe/ping">Sonde</a>' in nav
+    english = regiokarte_client.get("/?lang=en").get_data(as_text=True)
+    assert '<a href="/api/v1/probe/ping?lang=en">Probe</a>' in english
+
+
+def test_hook_profile_sections(regiokarte_platform: Platform) -> None:
+    company = _company()
+    company.extensions = {"probe": {"level": 7}}
+    (section,) = [
+        s for s in regiokarte_platform.profile_sections(company, "en") if s.plugin == "probe"
+    ]
+    assert (section.title, section.html) == ("Probe", "<p>7</p>")
+    company.extensions = {}
+    assert not [
+        s for s in regiokarte_platform.profile_sections(company, "de") if s.plugin == "probe"
+    ]
+
+
+def test_hook_company_changed(regiokarte_platform: Platform, probe: Probe) -> None:
+    saved = regiokarte_platform.save_company(_company())
+    assert saved.id is not None
+    regiokarte_platform.delete_company(saved.id)
+    assert probe.changes == [(saved.id, False), (saved.id, True)]
+
+
+def test_hook_register_questionnaire_sections(regiokarte_platform: Platform) -> None:
+    check_section(regiokarte_platform, "probe")
+    section = regiokarte_platform.questionnaire.section("probe")
+    assert section.plugin == "probe" and section.namespace == "probe"
+    # core checks the plugin's questions like its own: 12 is above the maximum
+    _, problems = regiokarte_platform.questionnaire.clean_section("probe", {"level": "12"})
+    assert "level" in problems
+
+
+def test_hook_export_company_data(regiokarte_platform: Platform) -> None:
+    saved = regiokarte_platform.save_company(_company())
+    assert saved.id is not None
+    assert regiokarte_platform.export_plugin_data(saved.id) == {}
+    add_note(regiokarte_platform, saved.id, "Rückruf am Montag")
+    assert regiokarte_platform.export_plugin_data(saved.id) == {
+        "probe": {"notes": ["Rückruf am Montag"]}
+    }
+
+
+def test_hook_erase_company_data(regiokarte_platform: Platform) -> None:
+    kept = regiokarte_platform.save_company(_company("Bleibt GmbH (fiktiv)"))
+    gone = regiokarte_platform.save_company(_company("Geht GmbH (fiktiv)"))
+    assert kept.id is not None and gone.id is not None
+    add_note(regiokarte_platform, kept.id, "bleibt")
+    add_note(regiokarte_platform, gone.id, "geht")
+    regiokarte_platform.erase_plugin_data(gone.id)
+    regiokarte_platform.erase_plugin_data(gone.id)  # asking twice is fine
+    assert regiokarte_platform.export_plugin_data(gone.id) == {}
+    assert regiokarte_platform.export_plugin_data(kept.id) == {"probe": {"notes": ["bleibt"]}}
