@@ -33,6 +33,7 @@ from core.hookspecs import hookimpl
 from core.index import IndexSource, SearchIndex
 from core.layers import Feature, Layer, feature_collection, point_feature
 from core.model import Address, Company, Contact, Location, Status, slugify
+from core.navigation import NavLink
 from core.platform import Platform
 from core.plugins import PLUGIN_API_VERSION, LoadedPlugin, PluginManifest
 from core.profile import ProfileSection
@@ -69,6 +70,7 @@ __all__ = [
     "Layer",
     "LoadedPlugin",
     "Location",
+    "NavLink",
     "NotFound",
     "Option",
     "Platform",

@@ -98,12 +98,25 @@ class DynamicColumn:
     canonicalise generously (e.g. round coordinates). ``compute(index, argument)`` returns a
     float array with one value per index row (``index.ids`` order), NaN where unknown; it must
     be vectorised. The engine caches up to ``cache_size`` columns per index snapshot.
+    ``label_*`` and ``help_*`` describe the argument for forms (the portal's filter panel).
     """
 
     argument: str
     compute: Callable[[SearchIndex, Hashable], np.ndarray] = field(eq=False, repr=False)
     parse: Callable[[str], Hashable] = field(default=str.strip, eq=False, repr=False)
     cache_size: int = 32
+    #: what a form shows next to the argument's input (``Start: Ort, PLZ oder Haltestelle``)
+    label_de: str = ""
+    label_en: str = ""
+    help_de: str = ""
+    help_en: str = ""
+
+    def label(self, lang: str) -> str:
+        """The argument's label in ``lang``; its parameter name when the plugin gave none."""
+        return (self.label_en if lang == "en" else self.label_de) or self.argument
+
+    def help(self, lang: str) -> str:
+        return self.help_en if lang == "en" else self.help_de
 
 
 @frozen

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from core.geocoding import Geocoder
     from core.layers import Layer
     from core.model import Company
+    from core.navigation import NavLink
     from core.platform import Platform
     from core.profile import ProfileSection
     from core.questionnaire import Section
@@ -50,6 +51,8 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
     returns a float array, one value per index row (``index.ids``, ``index.lat``, ``index.lon``
     order), NaN where unknown; it must be vectorised. The engine filters on it like a range
     column, shows each hit's value in ``SearchHit.dynamic`` and accepts the key as ``sort``.
+    Give the argument ``label_de``/``label_en`` (and ``help_*``): the portal's filter panel
+    shows them at the argument's input field.
     """
 
 
@@ -172,4 +175,16 @@ def erase_company_data(platform: Platform, company_id: int) -> None:
     the company afterwards and expects this plugin's part to be empty. The return value is
     ignored; an exception stops the erasure before core deletes its own data, so make the
     function idempotent: the company may ask again.
+    """
+
+
+@hookspec
+def register_navigation(platform: Platform) -> list[NavLink]:
+    """Return links to this plugin's pages for the portal's main navigation.
+
+    Called once when the web app is created. Return ``core.navigation.NavLink`` values: an
+    ``href`` (a path on this site, such as ``/kitas``; the portal adds ``?lang=en`` for English
+    pages), labels in German and English, and an ``order`` (ascending; links of equal order
+    follow plugin order). The portal shows them in its header after its own links. Return an
+    empty list (or nothing) to add none; a plugin without pages needs no implementation.
     """

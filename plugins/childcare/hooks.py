@@ -14,6 +14,7 @@ from core import (
     FilterKind,
     FilterSpec,
     Layer,
+    NavLink,
     PluginError,
     PluginManifest,
     hookimpl,
@@ -38,6 +39,7 @@ __all__ = [
     "register_filters",
     "register_layers",
     "register_migrations",
+    "register_navigation",
     "service_for",
 ]
 
@@ -234,3 +236,8 @@ if hasattr(_hookspecs, "register_questionnaire_sections"):
         ]
 
     __all__ += ["register_questionnaire_sections"]
+
+
+@hookimpl
+def register_navigation(platform: Platform) -> list[NavLink]:
+    return [NavLink("/kitas/", "Kitas", "Childcare", order=20, plugin="childcare")]

@@ -13,6 +13,7 @@ from core import (
     FilterSpec,
     IndexSource,
     Layer,
+    NavLink,
     PluginError,
     PluginManifest,
     hookimpl,
@@ -37,6 +38,7 @@ __all__ = [
     "register_filters",
     "register_layers",
     "register_migrations",
+    "register_navigation",
     "service_for",
 ]
 
@@ -204,3 +206,8 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
         return []
     section = profile_section(service_for(platform), company.id, lang)
     return [section] if section is not None else []
+
+
+@hookimpl
+def register_navigation(platform: Platform) -> list[NavLink]:
+    return [NavLink("/veranstaltungen", "Veranstaltungen", "Events", order=10, plugin="events")]

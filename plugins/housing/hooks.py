@@ -16,6 +16,7 @@ from core import (
     FilterKind,
     FilterSpec,
     Layer,
+    NavLink,
     PluginError,
     PluginManifest,
     hookimpl,
@@ -41,6 +42,7 @@ __all__ = [
     "register_filters",
     "register_layers",
     "register_migrations",
+    "register_navigation",
     "service_for",
 ]
 
@@ -95,6 +97,10 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
                 argument="housing_rent",
                 compute=service.distance_column,
                 parse=service.parse_rent_cap,
+                label_de="Warmmiete bis (Euro)",
+                label_en="Warm rent up to (euros)",
+                help_de="Höchste Warmmiete im Monat, z. B. 700.",
+                help_en="Highest warm rent per month, e.g. 700.",
             ),
             facet=False,
             single="max",
@@ -318,3 +324,8 @@ if hasattr(_hookspecs, "erase_company_data"):
                 repo.touch(session)
 
     __all__ += ["erase_company_data"]
+
+
+@hookimpl
+def register_navigation(platform: Platform) -> list[NavLink]:
+    return [NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing")]

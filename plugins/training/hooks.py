@@ -16,6 +16,7 @@ from core import (
     FilterSpec,
     IndexSource,
     Layer,
+    NavLink,
     PluginError,
     PluginManifest,
     hookimpl,
@@ -40,6 +41,7 @@ __all__ = [
     "register_filters",
     "register_layers",
     "register_migrations",
+    "register_navigation",
     "register_questionnaire_sections",
     "service_for",
 ]
@@ -239,3 +241,8 @@ def register_questionnaire_sections(platform: Platform) -> list[Any]:
 
     # core turns the mapping into a core.questionnaire.Section (section_from_data)
     return [{**training_section(), "apply": store_answers}]
+
+
+@hookimpl
+def register_navigation(platform: Platform) -> list[NavLink]:
+    return [NavLink("/weiterbildung", "Weiterbildung", "Training", order=30, plugin="training")]

@@ -25,6 +25,7 @@ from core import (
     IndexSource,
     Layer,
     Location,
+    NavLink,
     NotFound,
     PluginManifest,
     hookimpl,
@@ -215,6 +216,10 @@ class FakePlugin:
     @hookimpl
     def register_blueprints(self, platform: Any) -> list[Any]:
         return [self.blueprint]
+
+    @hookimpl
+    def register_navigation(self, platform: Any) -> list[NavLink]:
+        return [NavLink("/fake", "Testseite", "Test page", order=5, plugin="fake")]
 
     @hookimpl
     def register_questionnaire_sections(self, platform: Any) -> list[Section]:

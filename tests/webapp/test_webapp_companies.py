@@ -177,3 +177,20 @@ def test_ids_beyond_the_integer_range_are_not_found(
     response = getattr(client, method)(f"/api/v1/companies/{company_id}", headers=AUTH, **kwargs)
     assert response.status_code == 404, response.get_json()
     assert str(company_id) in response.get_json()["message"]
+
+
+def test_the_public_sees_no_data_of_disabled_plugins(make_app: AppFactory) -> None:
+    # the same database, first with the rating plugin, then without it
+    with_plugin = make_app(plugin=RatingPlugin(), name="disabled")
+    company_id = _create(with_plugin)["id"]
+    without = make_app(name="disabled")
+    client = without.test_client()
+    public = client.get(f"/api/v1/companies/{company_id}").get_json()
+    assert public["extensions"] == {}
+    listed = client.get("/api/v1/companies").get_json()["items"]
+    assert [c["extensions"] for c in listed if c["id"] == company_id] == [{}]
+    # kept in the database: operators still see it, enabling the plugin brings it back
+    operator = client.get(f"/api/v1/companies/{company_id}", headers=AUTH).get_json()
+    assert operator["extensions"] == {"rating": {"badge": "gold"}}
+    again = with_plugin.test_client().get(f"/api/v1/companies/{company_id}").get_json()
+    assert again["extensions"] == {"rating": {"badge": "gold"}}

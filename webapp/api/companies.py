@@ -59,7 +59,15 @@ def _company(data: dict[str, Any]) -> Company:
 
 
 def _document(company: Company, operator: bool) -> dict[str, Any]:
-    return company.to_dict(with_contact=operator)
+    document = company.to_dict(with_contact=operator)
+    if not operator:
+        # data of a disabled plugin stays in the database (enabling it again brings it back),
+        # but the public sees only what enabled plugins (and core) stand behind
+        enabled = {plugin.name for plugin in current_platform().plugins}
+        document["extensions"] = {
+            name: data for name, data in document["extensions"].items() if name in enabled
+        }
+    return document
 
 
 def blueprint(platform: Platform) -> Blueprint:

@@ -32,6 +32,8 @@ def serialise_filter(spec: FilterSpec, lang: str, problem: str | None = None) ->
         "plugin": spec.plugin,
         "group": spec.group,
         "argument": dynamic.argument if (dynamic := getattr(spec, "dynamic", None)) else None,
+        "argument_label": dynamic.label(lang) if dynamic else None,
+        "argument_help": dynamic.help(lang) if dynamic else None,
         "choices": [
             {"value": c.value, "label": c.label(lang), "group": c.group} for c in spec.choices
         ],

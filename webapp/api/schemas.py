@@ -236,6 +236,16 @@ class FilterSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "Dynamic filters: the parameter that carries their argument."},
     )
+    argument_label = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Dynamic filters: a label for their argument's input field."},
+    )
+    argument_help = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Dynamic filters: what to enter as their argument."},
+    )
     choices = fields.List(fields.Nested(ChoiceSchema), required=True)
     available = fields.Boolean(
         required=True,

@@ -173,6 +173,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "group_other": "Weitere",
         "logo_of": "Logo von {name}",
         "nav_companies": "Für Unternehmen",
+        "layers_heading": "Karteninhalte",
+        "layers_legend": "Weitere Inhalte auf der Karte zeigen",
+        "layer_count": "{n} im Ausschnitt",
+        "layer_truncated": "Nur {shown} von {total} gezeigt: bitte hineinzoomen.",
+        "layer_error": "Konnte nicht geladen werden.",
+        "layer_marker_label": "{name} ({layer})",
+        "layer_open": "Mehr erfahren",
+        "dynamic_needs_argument": "Bitte „{argument}“ angeben, damit dieser Filter wirkt.",
+        "dynamic_bad_argument": (
+            "„{value}“ wurde nicht erkannt. Bitte eine andere Angabe versuchen."
+        ),
+        "dynamic_unknown": "keine Angabe",
     },
     "en": {
         "skip_to_main": "Skip to content",
@@ -324,6 +336,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "group_other": "More",
         "logo_of": "Logo of {name}",
         "nav_companies": "For companies",
+        "layers_heading": "Map layers",
+        "layers_legend": "Show more on the map",
+        "layer_count": "{n} in view",
+        "layer_truncated": "Only {shown} of {total} shown: please zoom in.",
+        "layer_error": "Could not be loaded.",
+        "layer_marker_label": "{name} ({layer})",
+        "layer_open": "Read more",
+        "dynamic_needs_argument": "Please enter “{argument}” for this filter to work.",
+        "dynamic_bad_argument": "“{value}” was not recognised. Please try something else.",
+        "dynamic_unknown": "not known",
     },
 }
 

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from core import classifications as vocab
 from core.errors import GeocodingError, NotFound, ValidationError
 from core.model import Company
+from core.navigation import NavLink
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
 from core.platform import Platform
@@ -35,6 +36,9 @@ STATIC = Path(__file__).parent / "static"
 EXTENSION_KEY = "regiokarte"
 #: Most companies a shared watch-list link may name.
 MAX_WATCHLIST = 200
+#: Most marker elements the start page's map holds (companies and plugin layers together):
+#: beyond some thousand DOM markers, panning lags.
+MAX_MARKERS = 2000
 
 blueprint = Blueprint(
     "portal",
@@ -249,7 +253,14 @@ def index() -> str:
         "lang": lang,
         "defaultLang": languages()[0],
         "version": _app_state()["version"],
-        "api": {"search": "/api/v1/search", "filters": "/api/v1/filters"},
+        "api": {
+            "search": "/api/v1/search",
+            "filters": "/api/v1/filters",
+            "layers": "/api/v1/layers",
+        },
+        # URL parameters that carry a dynamic filter's argument -> that filter's key
+        "arguments": {s.dynamic.argument: s.key for s in platform.filters if s.dynamic},
+        "maxMarkers": MAX_MARKERS,
         "urls": {
             "company": url_for("portal.company", slug="__slug__"),
             "card": url_for("portal.company_card", slug="__slug__"),
@@ -517,6 +528,23 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def navigation_links(platform: Platform) -> list[NavLink]:
+    """The enabled plugins' header links (``register_navigation``), in ascending order."""
+    links = [link for link in platform.collect("register_navigation") if link is not None]
+    return sorted(links, key=lambda link: link.order)  # stable: plugin order among equals
+
+
+def _nav_items(lang: str) -> list[dict[str, Any]]:
+    """Header links in ``lang``; the one whose pages are shown is marked as current."""
+    suffix = "" if lang == languages()[0] else f"?{urlencode(lang_args(lang))}"
+    items = []
+    for link in _app_state()["navigation"]:
+        base = link.href.rstrip("/") or "/"
+        current = request.path == base or request.path.startswith(base.rstrip("/") + "/")
+        items.append({"href": link.href + suffix, "label": link.label(lang), "current": current})
+    return items
+
+
 def init_portal(app: Flask) -> None:
     """Register the portal's pages, static files and template helpers on ``app``."""
     platform: Platform = app.extensions[EXTENSION_KEY]
@@ -525,6 +553,7 @@ def init_portal(app: Flask) -> None:
         "outline": region_outline(platform.region),
         "towns": town_points(platform.region),
         "csp": content_security_policy(platform.settings.map.tile_url),
+        "navigation": navigation_links(platform),
     }
     app.register_blueprint(blueprint)
 
@@ -544,6 +573,7 @@ def init_portal(app: Flask) -> None:
             "portal": _platform().settings.portal,
             "region": _platform().region,
             "other_languages": [code for code in languages() if code != lang],
+            "plugin_nav": _nav_items(lang) if request else [],
             "strings_json": Markup(
                 json.dumps(STRINGS[lang], ensure_ascii=False).replace("<", "\\u003c")
             ),

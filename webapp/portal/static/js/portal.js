@@ -22,7 +22,11 @@
 
   // URL parameters that are not filters of the registry
   var OWN = ['q', 'near', 'near_postcode', 'near_town', 'radius_km', 'sort', 'page', 'map', 'company',
-    'in_view', 'lang', 'per_page', 'zoom', 'bbox'];
+    'in_view', 'lang', 'per_page', 'zoom', 'bbox', 'layers'];
+  // dynamic filters: argument parameter -> filter key, and back
+  var ARGS = cfg.arguments || {};
+  var KEY_ARG = {};
+  Object.keys(ARGS).forEach(function (arg) { KEY_ARG[ARGS[arg]] = arg; });
   var RADII = [2, 5, 10, 20, 50];
 
   var specs = [];            // from /api/v1/filters
@@ -43,10 +47,10 @@
     var params = new URLSearchParams(search);
     var s = {
       filters: {}, q: '', nearKind: null, nearValue: '', radius: 10, sort: 'name', page: 1,
-      inView: true, company: null, view: null
+      inView: true, company: null, view: null, args: {}, layers: null
     };
     params.forEach(function (value, key) {
-      if (OWN.indexOf(key) >= 0 || value === '') return;
+      if (OWN.indexOf(key) >= 0 || ARGS[key] || value === '') return;
       var list = s.filters[key] || (s.filters[key] = []);
       value.split(',').forEach(function (v) { if (v && list.indexOf(v) < 0) list.push(v); });
     });
@@ -56,7 +60,14 @@
     });
     var radius = parseFloat(params.get('radius_km'));
     if (radius > 0) s.radius = radius;
-    s.sort = params.get('sort') === 'distance' && s.nearKind ? 'distance' : 'name';
+    Object.keys(ARGS).forEach(function (arg) {
+      var text = (params.get(arg) || '').trim();
+      if (text) s.args[arg] = text;  // one value, commas and all (lat,lon)
+    });
+    // no layers parameter: the layers shown by default; an empty one: none
+    if (params.has('layers')) s.layers = (params.get('layers') || '').split(',').filter(Boolean);
+    var sort = params.get('sort');
+    s.sort = sort === 'distance' && s.nearKind ? 'distance' : sortable(s, sort) ? sort : 'name';
     s.page = Math.max(1, parseInt(params.get('page'), 10) || 1);
     s.inView = params.get('in_view') !== '0';
     s.company = params.get('company') || null;
@@ -65,21 +76,32 @@
     return s;
   }
 
-  function filterParams(s, params) {
+  /** Whether results can be ordered by ``key``: a dynamic filter whose argument is given. */
+  function sortable(s, key) {
+    return !!(key && KEY_ARG[key] && s.args[KEY_ARG[key]]);
+  }
+
+  /** The state as URL parameters; for the API (``forUrl`` false) a dynamic filter's range is
+   * left out while its argument is missing (the panel asks for it instead of a 422). */
+  function filterParams(s, params, forUrl) {
     Object.keys(s.filters).forEach(function (key) {
+      if (!forUrl && KEY_ARG[key] && !s.args[KEY_ARG[key]]) return;
       s.filters[key].forEach(function (v) { params.append(key, v); });
     });
+    Object.keys(s.args).forEach(function (arg) { params.set(arg, s.args[arg]); });
     if (s.q) params.set('q', s.q);
     if (s.nearKind) {
       params.set(s.nearKind, s.nearValue);
       params.set('radius_km', String(s.radius));
     }
     if (s.sort === 'distance' && s.nearKind) params.set('sort', 'distance');
+    else if (sortable(s, s.sort)) params.set('sort', s.sort);
     return params;
   }
 
   function pageUrl(s) {
-    var params = filterParams(s, new URLSearchParams());
+    var params = filterParams(s, new URLSearchParams(), true);
+    if (s.layers !== null) params.set('layers', s.layers.join(','));
     if (s.page > 1) params.set('page', String(s.page));
     if (!s.inView) params.set('in_view', '0');
     if (s.company) params.set('company', s.company);
@@ -104,20 +126,23 @@
     params.set('page', String(state.page));
     params.set('per_page', String(cfg.perPage));
     params.set('zoom', String(Math.round(map.getZoom())));
-    if (state.inView) {
-      var b = map.getBounds();
-      var clamp = function (v, lo, hi) { return Math.min(hi, Math.max(lo, v)); };
-      params.set('bbox', [
-        clamp(b.getWest(), -180, 180).toFixed(5), clamp(b.getSouth(), -90, 90).toFixed(5),
-        clamp(b.getEast(), -180, 180).toFixed(5), clamp(b.getNorth(), -90, 90).toFixed(5)
-      ].join(','));
-    }
+    if (state.inView) params.set('bbox', bboxParam());
     params.set('lang', cfg.lang);
     return params;
   }
 
+  function bboxParam() {
+    var b = map.getBounds();
+    var clamp = function (v, lo, hi) { return Math.min(hi, Math.max(lo, v)); };
+    return [
+      clamp(b.getWest(), -180, 180).toFixed(5), clamp(b.getSouth(), -90, 90).toFixed(5),
+      clamp(b.getEast(), -180, 180).toFixed(5), clamp(b.getNorth(), -90, 90).toFixed(5)
+    ].join(',');
+  }
+
   function activeCount() {
     var n = Object.keys(state.filters).reduce(function (sum, key) { return sum + state.filters[key].length; }, 0);
+    Object.keys(state.args).forEach(function (arg) { if (!state.filters[ARGS[arg]]) n++; });
     return n + (state.q ? 1 : 0) + (state.nearKind ? 1 : 0);
   }
 
@@ -249,7 +274,206 @@
     saveUrl(pushNextMove);
     pushNextMove = false;
     scheduleSearch(150);
+    scheduleLayers(300);
   });
+
+
+  // --- plugin layers ----------------------------------------------------------------------------
+  // Every layer of /api/v1/layers but the companies (drawn from the search) can be ticked; a
+  // ticked layer is fetched for the map area after every move. Company symbols come first: the
+  // layers share what is left of MAX_MARKERS, so the page never holds more marker elements.
+
+  var MAX_MARKERS = cfg.maxMarkers || 2000;
+  var SHAPES = ['circle', 'square', 'diamond', 'ring'];
+  var COLOURS = 6;
+  var layerDefs = [];
+  var layerById = {};
+  var layerData = {};       // id -> answer of /api/v1/layers/<id> (or {error: true})
+  var layerRequests = {};   // id -> AbortController of its running request
+  var layerTimer = null;
+  var layerGroup = L.layerGroup().addTo(map);
+  var layerEls = { box: $('layer-switcher'), list: $('layer-list'), count: $('layer-count') };
+
+  function activeLayers() {
+    if (state.layers === null) {
+      return layerDefs.filter(function (d) { return d.default_visible; }).map(function (d) { return d.id; });
+    }
+    return state.layers.filter(function (id) { return layerById[id]; });
+  }
+
+  function buildLayerSwitcher(layers) {
+    var styles = {};  // Layer.marker -> style number: layers with one marker hint look alike
+    layerDefs = layers.filter(function (d) { return d.id !== 'companies'; });
+    layerById = {};
+    layerDefs.forEach(function (d) {
+      if (!(d.marker in styles)) styles[d.marker] = Object.keys(styles).length;
+      var n = styles[d.marker];
+      d.style = 'rk-lc' + (n % COLOURS) + ' rk-ls-' + SHAPES[n % SHAPES.length];
+      layerById[d.id] = d;
+    });
+    if (!layerDefs.length || !layerEls.box) return;
+    var active = activeLayers();
+    var items = layerDefs.map(function (d) {
+      var id = 'layer-' + d.id;
+      var input = h('input', {
+        type: 'checkbox', id: id, value: d.id, 'data-layer': d.id, 'aria-describedby': id + '-note',
+        checked: active.indexOf(d.id) >= 0
+      });
+      return h('li', { className: 'layer-item' }, [
+        input,
+        h('label', { for: id }, [
+          h('span', { className: 'rk-layer-swatch ' + d.style, 'aria-hidden': 'true' }, [h('span', { className: 'shape' })]),
+          ' ', h('span', { text: d.label }),
+          h('span', { className: 'layer-note', id: id + '-note', 'data-layer-note': d.id })
+        ])
+      ]);
+    });
+    layerEls.list.replaceChildren.apply(layerEls.list, items);
+    layerEls.box.hidden = false;
+    if (active.length) layerEls.box.open = true;
+    updateLayerCount();
+  }
+
+  if (layerEls.list) {
+    layerEls.list.addEventListener('change', function (event) {
+      var input = event.target;
+      if (!input.matches('input[data-layer]')) return;
+      var ids = activeLayers().filter(function (id) { return id !== input.value; });
+      if (input.checked) ids.push(input.value);
+      state.layers = layerDefs.map(function (d) { return d.id; }).filter(function (id) { return ids.indexOf(id) >= 0; });
+      if (!input.checked) {
+        delete layerData[input.value];
+        if (layerRequests[input.value]) layerRequests[input.value].abort();
+      }
+      saveUrl(true);
+      updateLayerCount();
+      drawLayers();
+      scheduleLayers(0);
+    });
+  }
+
+  function syncLayerSwitches() {
+    var active = activeLayers();
+    if (!layerEls.list) return;
+    layerEls.list.querySelectorAll('input[data-layer]').forEach(function (input) {
+      input.checked = active.indexOf(input.value) >= 0;
+    });
+    Object.keys(layerData).forEach(function (id) { if (active.indexOf(id) < 0) delete layerData[id]; });
+    updateLayerCount();
+    drawLayers();
+  }
+
+  function updateLayerCount() {
+    var n = activeLayers().length;
+    layerEls.count.hidden = n === 0;
+    layerEls.count.textContent = n ? String(n) : '';
+  }
+
+  function scheduleLayers(delay) {
+    window.clearTimeout(layerTimer);
+    layerTimer = window.setTimeout(fetchLayers, delay || 0);
+  }
+
+  function fetchLayers() {
+    var bbox = bboxParam();
+    activeLayers().forEach(function (id) {
+      var def = layerById[id];
+      if (layerRequests[id]) layerRequests[id].abort();
+      var controller = window.AbortController ? new AbortController() : null;
+      layerRequests[id] = controller;
+      fetch(def.url + '?bbox=' + encodeURIComponent(bbox) + '&lang=' + cfg.lang, {
+        headers: { Accept: 'application/geo+json, application/json' },
+        signal: controller ? controller.signal : undefined
+      }).then(function (response) {
+        if (!response.ok) throw new Error('layer ' + id + ': ' + response.status);
+        return response.json();
+      }).then(function (body) {
+        if (layerRequests[id] !== controller || activeLayers().indexOf(id) < 0) return;
+        layerData[id] = body;
+        drawLayers();
+      }).catch(function (err) {
+        if (err && err.name === 'AbortError') return;
+        if (activeLayers().indexOf(id) < 0) return;
+        layerData[id] = { error: true };
+        drawLayers();
+      });
+    });
+  }
+
+  function safeUrl(url) {
+    // the site's own pages and web pages only (no javascript: and the like)
+    return typeof url === 'string' && /^(https?:\/\/|\/(?!\/))/.test(url) ? url : null;
+  }
+
+  function featureName(feature, def) {
+    var p = feature.properties || {};
+    return String(p.name || p.title || p.label || def.label);
+  }
+
+  function layerPopup(feature, def) {
+    var p = feature.properties || {};
+    var name = featureName(feature, def);
+    var url = safeUrl(p.url) || safeUrl(p.href);
+    return h('div', { className: 'rk-layer-popup' }, [
+      h('p', { className: 'popup-title' }, [h('strong', { text: name })]),
+      h('p', { className: 'popup-layer', text: def.label }),
+      url ? h('p', null, [h('a', { href: url }, [S.layer_open, h('span', { className: 'sr-only', text: ': ' + name })])]) : null
+    ]);
+  }
+
+  function addLayerMarker(def, feature) {
+    var c = feature.geometry.coordinates;
+    var name = featureName(feature, def);
+    var label = fmt(S.layer_marker_label, { name: name, layer: def.label });
+    var icon = L.divIcon({
+      className: 'rk-layer-marker ' + def.style, html: '<span class="shape" aria-hidden="true"></span>',
+      iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -9]
+    });
+    // below the company symbols, which are the page's main content
+    var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: true, title: label, zIndexOffset: -1000 });
+    marker.bindPopup(function () { return layerPopup(feature, def); });
+    layerGroup.addLayer(marker);
+    var el = marker.getElement();
+    if (el) {
+      el.setAttribute('aria-label', label);
+      el.setAttribute('data-layer', def.id);
+      el.addEventListener('keydown', function (event) {
+        if (event.key === ' ') { event.preventDefault(); marker.openPopup(); }
+      });
+    }
+  }
+
+  function setLayerNote(id, text) {
+    var note = layerEls.list && layerEls.list.querySelector('[data-layer-note="' + id + '"]');
+    if (note) note.textContent = text ? ' – ' + text : '';
+  }
+
+  function drawLayers() {
+    layerGroup.clearLayers();
+    var budget = Math.max(0, MAX_MARKERS - symbols.getLayers().length);
+    var drawn = 0;
+    layerDefs.forEach(function (def) { if (activeLayers().indexOf(def.id) < 0) setLayerNote(def.id, ''); });
+    activeLayers().forEach(function (id) {
+      var def = layerById[id];
+      var data = layerData[id];
+      if (!data) return;
+      if (data.error) { setLayerNote(id, S.layer_error); return; }
+      var points = (data.features || []).filter(function (f) {
+        return f.geometry && f.geometry.type === 'Point' && f.geometry.coordinates;
+      });
+      var shown = Math.min(points.length, budget);
+      for (var i = 0; i < shown; i++) addLayerMarker(def, points[i]);
+      budget -= shown;
+      drawn += shown;
+      var total = Math.max(data.total || 0, points.length);
+      setLayerNote(id, shown < total
+        ? fmt(S.layer_truncated, { shown: RK.number(shown), total: RK.number(total) })
+        : fmt(S.layer_count, { n: RK.number(total) }));
+      var note = layerEls.list.querySelector('[data-layer-note="' + id + '"]');
+      if (note) note.setAttribute('data-truncated', String(shown < total));
+    });
+    els.map.setAttribute('data-layer-markers', String(drawn));
+  }
 
   // --- search ----------------------------------------------------------------------------------
 
@@ -285,6 +509,19 @@
   function showError(body) {
     var errors = (body && body.errors) || {};
     var nearError = errors.near_postcode || errors.near_town || errors.near;
+    var badArgs = Object.keys(errors).filter(function (key) { return ARGS[key] && state.args[key]; });
+    if (badArgs.length) {
+      // an origin or cap the plugin cannot read: say so at its field, search without it
+      badArgs.forEach(function (arg) {
+        setDynamicError(ARGS[arg], fmt(S.dynamic_bad_argument, { value: state.args[arg] }));
+        delete state.args[arg];
+        if (state.sort === ARGS[arg]) state.sort = 'name';
+      });
+      saveUrl(false);
+      updateBadges();
+      scheduleSearch(0);
+      return;
+    }
     if (nearError) {
       setNearError(S.near_unknown);
       state.nearKind = null;
@@ -330,8 +567,10 @@
     drawSymbols(result);
     updateFacets(result);
     renderChips();
+    updateSortOptions();
     els.sort.value = state.sort;
     els.sort.querySelector('option[value="distance"]').disabled = !state.nearKind;
+    drawLayers();
     document.body.setAttribute('data-search-done', String(searchSeq));
     if (pendingFocus) restoreFocus(result);
     else announce(fmt(S.results_announce, { n: RK.number(result.total) }));
@@ -354,6 +593,36 @@
     return fmt(S.distance, { km: text });
   }
 
+  /** A filter label without its unit in brackets ("Mit Bus und Bahn erreichbar (Minuten)"). */
+  function shortLabel(spec) {
+    return spec.label.replace(/\s*\([^)]*\)$/, '');
+  }
+
+  /** The hit's values of active dynamic filters: "Mit Bus und Bahn erreichbar: 23 min". */
+  function dynamicValues(hit) {
+    var keys = Object.keys(hit.dynamic || {}).filter(function (key) { return specByKey[key]; });
+    if (!keys.length) return null;
+    return h('p', { className: 'distance dynamic' }, keys.map(function (key, i) {
+      var spec = specByKey[key];
+      var value = hit.dynamic[key];
+      var text = value === null || value === undefined || !isFinite(value) ? S.dynamic_unknown
+        : new Intl.NumberFormat(cfg.lang === 'en' ? 'en-GB' : 'de-DE', {
+          maximumFractionDigits: value < 10 ? 1 : 0
+        }).format(value) + (spec.unit ? ' ' + spec.unit : '');
+      return h('span', { 'data-dynamic': key, text: (i ? ' · ' : '') + shortLabel(spec) + ': ' + text });
+    }));
+  }
+
+  /** Offer sorting by every dynamic filter whose argument is given. */
+  function updateSortOptions() {
+    els.sort.querySelectorAll('option[data-dynamic]').forEach(function (o) { o.remove(); });
+    Object.keys(KEY_ARG).forEach(function (key) {
+      if (!sortable(state, key) || !specByKey[key]) return;
+      els.sort.appendChild(h('option', { value: key, 'data-dynamic': '', text: shortLabel(specByKey[key]) }));
+    });
+    if (state.sort !== 'name' && state.sort !== 'distance' && !sortable(state, state.sort)) state.sort = 'name';
+  }
+
   function companyUrl(slug) {
     var url = cfg.urls.company.replace('__slug__', encodeURIComponent(slug));
     return cfg.lang !== cfg.defaultLang ? url + '?lang=' + cfg.lang : url;
@@ -371,6 +640,7 @@
           h('p', { className: 'meta industry', text: choiceLabel('industry', hit.industry) }),
           hit.distance_m !== null && hit.distance_m !== undefined
             ? h('p', { className: 'distance', text: distanceText(hit.distance_m) }) : null,
+          dynamicValues(hit),
           hit.is_demo ? h('p', { className: 'badge demo', text: S.demo_badge }) : null,
           h('div', { className: 'actions' }, [
             h('button', {
@@ -576,26 +846,66 @@
     var lo = h('input', { type: 'number', id: uid(spec.key, 'lo'), min: spec.minimum, max: spec.maximum, inputmode: 'numeric', value: current[0] || null });
     var hi = h('input', { type: 'number', id: uid(spec.key, 'hi'), min: spec.minimum, max: spec.maximum, inputmode: 'numeric', value: current[1] || null });
     var apply = h('button', { type: 'submit', className: 'button small', text: S.apply });
-    var form = h('form', { className: 'range-row', 'data-range': spec.key }, [
-      h('label', { for: lo.id }, [S.range_from + (spec.unit ? ' (' + spec.unit + ')' : ''), lo]),
-      h('label', { for: hi.id }, [S.range_to, hi]),
-      apply
+    var arg = spec.argument;
+    var argInput = null;
+    var argRow = null;
+    if (arg) {
+      // a dynamic filter: its argument (an origin, a rent cap) first, then the range
+      argInput = h('input', {
+        type: 'text', id: uid(spec.key, 'arg'), name: arg, autocomplete: 'off', 'data-argument': arg,
+        value: state.args[arg] || null,
+        'aria-describedby': (spec.argument_help ? 'help-' + spec.key + '-arg ' : '') + 'error-' + spec.key
+      });
+      argRow = h('div', { className: 'argument-row' }, [
+        h('label', { for: argInput.id }, [spec.argument_label || arg, argInput]),
+        spec.argument_help ? h('p', { className: 'filter-help', id: 'help-' + spec.key + '-arg', text: spec.argument_help }) : null
+      ]);
+    }
+    var form = h('form', { className: 'range-form', 'data-range': spec.key }, [
+      argRow,
+      h('div', { className: 'range-row' }, [
+        h('label', { for: lo.id }, [S.range_from + (spec.unit ? ' (' + spec.unit + ')' : ''), lo]),
+        h('label', { for: hi.id }, [S.range_to + (arg && spec.unit ? ' (' + spec.unit + ')' : ''), hi]),
+        apply
+      ]),
+      arg ? h('p', { id: 'error-' + spec.key, className: 'field-error', role: 'alert', hidden: true }) : null
     ]);
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       var value = (lo.value || '') + '..' + (hi.value || '');
       if (value === '..') delete state.filters[spec.key];
       else state.filters[spec.key] = [value];
+      if (arg) {
+        var text = argInput.value.trim();
+        if (text) state.args[arg] = text;
+        else delete state.args[arg];
+        if (!text && value !== '..') {
+          setDynamicError(spec.key, fmt(S.dynamic_needs_argument, { argument: spec.argument_label || arg }));
+          argInput.focus();
+        } else {
+          setDynamicError(spec.key, '');
+        }
+        if (state.sort === spec.key && !text) state.sort = 'name';
+        if (text && state.sort === 'name' && !state.nearKind) state.sort = spec.key;
+      }
       filtersChanged();
     });
     var helpId = 'help-' + spec.key;
-    return h('details', { className: 'filter', 'data-key': spec.key, open: current[0] || current[1] ? true : false }, [
+    var open = !!(current[0] || current[1] || (arg && state.args[arg]));
+    return h('details', { className: 'filter', 'data-key': spec.key, open: open }, [
       h('summary', null, [h('span', { text: spec.label }), summaryBadge(spec.key)]),
       h('div', { className: 'filter-body' }, [
-        spec.help ? h('p', { className: 'filter-help', id: helpId, text: spec.help }) : null,
+        spec.help && !arg ? h('p', { className: 'filter-help', id: helpId, text: spec.help }) : null,
         h('fieldset', null, [h('legend', { className: 'sr-only', text: spec.label }), form])
       ])
     ]);
+  }
+
+  function setDynamicError(key, text) {
+    var el = $('error-' + key);
+    if (!el) return;
+    el.textContent = text;
+    el.hidden = !text;
   }
 
   var near = {};
@@ -823,6 +1133,7 @@
       var badge = els.panel.querySelector('[data-badge="' + key + '"]');
       if (!badge) return;
       var n = key === 'near' ? (state.nearKind ? 1 : 0) : (state.filters[key] || []).length;
+      if (KEY_ARG[key] && state.args[KEY_ARG[key]]) n = 1;
       badge.hidden = n === 0;
       badge.textContent = n ? String(n) : '';
       if (n) badge.setAttribute('aria-label', fmt(S.selected_count, { n: n }));
@@ -855,8 +1166,20 @@
       var label = state.nearKind === 'near' ? S.near_my_location : (place ? place.label : state.nearValue);
       chip(fmt(S.near_chip, { radius: RK.number(state.radius), place: label }), clearNear);
     }
+    Object.keys(KEY_ARG).forEach(function (key) {
+      var arg = KEY_ARG[key];
+      var spec = specByKey[key];
+      if (!spec || (!state.args[arg] && !state.filters[key])) return;
+      var range = state.filters[key] ? state.filters[key][0].replace('..', '–') + (spec.unit ? ' ' + spec.unit : '') : '';
+      var argument = (spec.argument_label || arg).replace(/\s*\([^)]*\)$/, '') + ': ' + (state.args[arg] || '?');
+      chip(shortLabel(spec) + ': ' + [range, argument].filter(Boolean).join(' · '), function () {
+        clearDynamic(key);
+        filtersChanged();
+      });
+    });
     Object.keys(state.filters).forEach(function (key) {
       var spec = specByKey[key];
+      if (KEY_ARG[key]) return;  // a chip of its own above
       state.filters[key].forEach(function (value) {
         var text = spec ? spec.label + ': ' : key + ': ';
         if (spec && spec.kind === 'bool') text = spec.label;
@@ -882,6 +1205,14 @@
     els.chips.hidden = chips.length === 0;
   }
 
+  function clearDynamic(key) {
+    delete state.filters[key];
+    delete state.args[KEY_ARG[key]];
+    if (state.sort === key) state.sort = 'name';
+    [uid(key, 'lo'), uid(key, 'hi'), uid(key, 'arg')].forEach(function (id) { if ($(id)) $(id).value = ''; });
+    setDynamicError(key, '');
+  }
+
   function focusChipAfterRemoval(index) {
     window.setTimeout(function () {
       var items = els.chipList.querySelectorAll('.chip');
@@ -892,6 +1223,7 @@
   }
 
   function resetAll() {
+    Object.keys(KEY_ARG).forEach(clearDynamic);
     state.filters = {};
     state.q = '';
     els.q.value = '';
@@ -903,7 +1235,7 @@
     if (near.clear) near.clear.hidden = true;
     setNearError('');
     drawNear();
-    els.panel.querySelectorAll('input[type="number"]').forEach(function (i) { i.value = ''; });
+    els.panel.querySelectorAll('input[type="number"], input[data-argument]').forEach(function (i) { i.value = ''; });
     filtersChanged();
   }
 
@@ -918,7 +1250,8 @@
   });
 
   els.sort.addEventListener('change', function () {
-    state.sort = els.sort.value === 'distance' && state.nearKind ? 'distance' : 'name';
+    var wanted = els.sort.value;
+    state.sort = wanted === 'distance' && state.nearKind ? 'distance' : sortable(state, wanted) ? wanted : 'name';
     state.page = 1;
     saveUrl(true);
     runSearch();
@@ -948,6 +1281,11 @@
     });
     var inView = $('in-view');
     if (inView) inView.checked = state.inView;
+    els.panel.querySelectorAll('input[data-argument]').forEach(function (input) {
+      input.value = state.args[input.getAttribute('data-argument')] || '';
+    });
+    syncLayerSwitches();
+    scheduleLayers(0);
     updateBadges();
     if (state.view) {
       suppressMove = true;
@@ -971,6 +1309,14 @@
   else runSearch();
   if (state.company) selectCompany(state.company, {});
 
+  fetch(cfg.api.layers + '?lang=' + cfg.lang, { headers: { Accept: 'application/json' } })
+    .then(function (response) { return response.ok ? response.json() : { layers: [] }; })
+    .then(function (body) {
+      buildLayerSwitcher(body.layers || []);
+      if (activeLayers().length) scheduleLayers(0);
+    })
+    .catch(function () { /* the map works without plugin layers */ });
+
   fetch(cfg.api.filters + '?lang=' + cfg.lang, { headers: { Accept: 'application/json' } })
     .then(function (response) { return response.json(); })
     .then(function (body) {
@@ -978,6 +1324,8 @@
       specByKey = {};
       specs.forEach(function (spec) { specByKey[spec.key] = spec; });
       buildPanel();
+      updateSortOptions();
+      els.sort.value = state.sort;
       if (lastResult) renderChips();
       if (lastResult) renderList(lastResult);
     })

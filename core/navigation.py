@@ -1,0 +1,34 @@
+"""Navigation links that plugins add to the portal's header (``register_navigation``)."""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from core.errors import ConfigError
+
+__all__ = ["NavLink"]
+
+
+def _check_href(_instance: object, _attribute: object, value: str) -> None:
+    # a plugin's own page on this site: a path, never a script or another host
+    if not value.startswith("/") or value.startswith("//"):
+        raise ConfigError(
+            f"A navigation link's href must be a path on this site such as /kitas, not {value!r}."
+        )
+
+
+@frozen
+class NavLink:
+    """A link in the portal's main navigation: where it goes, its labels, its place.
+
+    Links are shown in ascending ``order`` (then in plugin order), after the portal's own.
+    """
+
+    href: str = field(validator=_check_href)
+    label_de: str
+    label_en: str
+    order: int = 100
+    plugin: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_de

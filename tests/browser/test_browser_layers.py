@@ -1,0 +1,191 @@
+"""Plugins on the start page: the layer switcher draws the childcare and housing layers, the
+housing filter (a dynamic one) works from the panel, the header links to the plugins' pages,
+and axe-core finds no WCAG 2.1 AA violation with layers on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from browser_support import (
+    LiveServer,
+    Outside,
+    describe,
+    new_page,
+    open_start,
+    run_axe,
+    searches,
+    shown_total,
+    wait_for_search,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+KITAS = ROOT / "tests" / "plugins" / "childcare" / "data" / "kitas_marl.osm"
+OFFERS = ROOT / "plugins" / "housing" / "examples" / "angebote_beispiel.csv"
+#: The sample offers expire from May 2026 on.
+TODAY = dt.date(2026, 3, 1)
+#: Marl, where the Kitas are: zoomed in enough for single markers.
+MARL = "map=13/51.6550/7.0900"
+
+
+@pytest.fixture(scope="module")
+def plugin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    from core.demo import demo_rows
+    from core.persistence import companies as repo
+    from plugins.housing.hooks import service_for
+    from plugins.housing.importer import import_offers
+    from webapp.app import create_app
+
+    folder = tmp_path_factory.mktemp("layers-portal")
+    app = create_app(
+        {
+            "portal": {"database_url": f"sqlite:///{folder / 'portal.db'}", "secret_key": "t"},
+            "search": {"refresh_interval": 5.0},
+            "plugins": {"enabled": ["childcare", "housing"]},
+        }
+    )
+    platform = app.extensions["regiokarte"]
+    platform.upgrade_database()
+    with platform.session(write=True) as session:
+        repo.bulk_insert_rows(session, demo_rows(platform.region, 300, 1))
+    result = app.test_cli_runner().invoke(args=["childcare", "import", str(KITAS)])
+    assert result.exit_code == 0, result.output
+    housing = service_for(platform)
+    housing.clock = lambda: TODAY
+    with platform.session(write=True) as session:
+        import_offers(
+            session,
+            OFFERS.read_bytes(),
+            file_name=OFFERS.name,
+            today=TODAY,
+            locate=housing.locate,
+            source="beispiel",
+        )
+    platform.engine.refresh(force=True)
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def plugin_page(browser: Any, plugin_server: LiveServer) -> Iterator[Any]:
+    errors: list[str] = []
+    outside = Outside()
+    page = new_page(browser, plugin_server, outside=outside, errors=errors, bypass_csp=True)
+    yield page
+    page.context.close()
+    assert errors == [], "\n".join(errors)
+    assert outside.hosts() <= {"tile.openstreetmap.org"}, sorted(outside.hosts())
+
+
+def _layer_markers(page: Any, layer: str) -> Any:
+    return page.locator(f'.rk-layer-marker[data-layer="{layer}"]')
+
+
+def test_layer_switcher_draws_plugin_layers_and_the_url_keeps_them(
+    plugin_page: Any, plugin_server: LiveServer
+) -> None:
+    page = plugin_page
+    open_start(page, plugin_server, "?" + MARL)
+    switcher = page.locator("#layer-switcher")
+    switcher.locator("summary").click()
+    labels = page.locator("#layer-list label").all_inner_texts()
+    assert any("Kitas" in text for text in labels), labels
+    assert any("Wohnungsangebote" in text for text in labels), labels
+    assert page.locator('#layer-list input[value="companies"]').count() == 0
+
+    kitas = page.get_by_role("checkbox", name="Kitas")
+    kitas.focus()
+    page.keyboard.press("Space")  # keyboard-operable
+    markers = _layer_markers(page, "childcare_kitas")
+    markers.first.wait_for(timeout=10_000)
+    count = markers.count()
+    assert count >= 3
+    names = markers.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert all(name and "(Kitas)" in name for name in names), names
+    assert "layers=childcare_kitas" in page.url
+    note = page.locator('[data-layer-note="childcare_kitas"]').inner_text()
+    assert "im Ausschnitt" in note
+    # never more marker elements than the budget, company symbols included
+    assert page.locator(".leaflet-marker-icon").count() <= 2000
+
+    # a marker opens its popup with the Kita's name and a link to its page
+    markers.first.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".rk-layer-popup")
+    popup.wait_for(timeout=5_000)
+    assert popup.locator("a").get_attribute("href").startswith("/kitas/")
+
+    # the URL restores the ticked layer
+    again = page.context.new_page()
+    again.goto(page.url)
+    _layer_markers(again, "childcare_kitas").first.wait_for(timeout=10_000)
+    assert again.get_by_role("checkbox", name="Kitas").is_checked()
+    again.close()
+
+    # unticking removes the markers and the parameter says "none"
+    kitas.uncheck()
+    page.wait_for_function(
+        "() => !document.querySelector('.rk-layer-marker[data-layer=\"childcare_kitas\"]')"
+    )
+    assert parse_qs(urlsplit(page.url).query, keep_blank_values=True)["layers"] == [""]
+
+
+def test_housing_filter_needs_its_rent_cap_and_shows_distances(
+    plugin_page: Any, plugin_server: LiveServer
+) -> None:
+    page = plugin_page
+    open_start(page, plugin_server, "?in_view=0")
+    everyone = shown_total(page)
+    page.locator('#filter-panel details[data-key="housing_km"] summary').click()
+    # a distance without a rent cap: a hint, no failing search
+    page.fill("#f-housing_km-hi", "5")
+    before = searches(page)
+    page.locator('#filter-panel [data-range="housing_km"] button[type="submit"]').click()
+    wait_for_search(page, before)
+    hint = page.locator("#error-housing_km")
+    assert hint.is_visible() and "Warmmiete" in hint.inner_text()
+    assert shown_total(page) == everyone
+    # with the cap: fewer results, each with its distance, sorted by it
+    page.get_by_label("Warmmiete bis (Euro)").fill("900")
+    before = searches(page)
+    page.locator('#filter-panel [data-range="housing_km"] button[type="submit"]').click()
+    wait_for_search(page, before)
+    assert hint.is_hidden()
+    assert 0 < shown_total(page) < everyone
+    values = page.locator('#result-list [data-dynamic="housing_km"]').all_inner_texts()
+    assert values and all(v.endswith(" km") for v in values), values
+    assert page.locator("#sort").input_value() == "housing_km"
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["housing_rent"] == ["900"] and query["housing_km"] == ["..5"]
+    api = page.request.get(f"{plugin_server.url}/api/v1/search?housing_km=..5&housing_rent=900")
+    assert api.json()["total"] == shown_total(page)
+
+
+def test_header_links_the_plugin_pages(plugin_page: Any, plugin_server: LiveServer) -> None:
+    page = plugin_page
+    page.goto(plugin_server.url + "/")
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    assert nav.get_by_role("link", name="Kitas").get_attribute("href") == "/kitas/"
+    assert nav.get_by_role("link", name="Wohnen").get_attribute("href") == "/wohnen"
+    page.goto(plugin_server.url + "/?lang=en")
+    nav = page.get_by_role("navigation", name="Main navigation")
+    assert nav.get_by_role("link", name="Childcare").get_attribute("href") == "/kitas/?lang=en"
+    page.goto(plugin_server.url + "/kitas/")
+    current = page.locator('.site-nav a[aria-current="page"]')
+    assert current.inner_text() == "Kitas"
+
+
+def test_no_accessibility_violations_with_layers_on(
+    plugin_page: Any, plugin_server: LiveServer
+) -> None:
+    page = plugin_page
+    open_start(page, plugin_server, f"?{MARL}&layers=childcare_kitas,housing_offers")
+    _layer_markers(page, "childcare_kitas").first.wait_for(timeout=10_000)
+    page.locator("#layer-switcher[open]").wait_for()
+    violations = run_axe(page)
+    assert violations == [], describe(violations)
