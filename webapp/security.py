@@ -8,25 +8,47 @@
 * Rate limits: Flask-Limiter, keyed by the client address; ``limits.storage_uri`` says where
   counts live (``memory://`` counts per worker process: use Redis with several workers, and
   put ``werkzeug.middleware.proxy_fix.ProxyFix`` in front when a proxy forwards requests).
+* Access: every route is declared with the role that may use it (``Role``): public, editor
+  (a company's personal link or an events organisation's token) or operator. Core routes are
+  declared in ``CORE_ACCESS``; a plugin's blueprint declares its own in an ``access``
+  attribute (see ``declare_access``). ``access_table(app)`` is the resulting matrix;
+  ``undeclared_routes(app)`` lists what nobody declared (a test fails on any).
+* Browser headers: ``browser_headers`` adds nosniff, a referrer policy, ``frame-ancestors
+  'none'`` (kept from framing unless the view is marked ``@embeddable``) and HSTS on HTTPS to
+  every response, error pages and the JSON API included.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import enum
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Blueprint, Flask, Response, abort, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from core.platform import Platform
 
-__all__ = ["csrf_protect", "init_security", "limiter_of", "rate_limit"]
+__all__ = [
+    "CORE_ACCESS",
+    "Role",
+    "access_table",
+    "csrf_protect",
+    "declare_access",
+    "embeddable",
+    "init_security",
+    "limiter_of",
+    "rate_limit",
+    "undeclared_routes",
+]
 
 LIMITER_KEY = "regiokarte.limiter"
 CSRF_KEY = "regiokarte.csrf"
+ACCESS_KEY = "regiokarte.access"
 
 
 def init_security(app: Flask, platform: Platform) -> Limiter:
@@ -55,6 +77,8 @@ def init_security(app: Flask, platform: Platform) -> Limiter:
         strategy="moving-window",
     )
     app.extensions[LIMITER_KEY] = limiter
+    app.after_request(browser_headers)
+    app.before_request(_credentials_first)
     return limiter
 
 
@@ -73,3 +97,200 @@ def rate_limit(limiter: Limiter, scope: str, setting: Callable[[], str]) -> Call
     """A POST-only limit whose value is read from the settings on each request; every route
     with the same ``scope`` (the HTML form and the API, say) counts against one budget."""
     return limiter.shared_limit(setting, scope=scope, methods=["POST"])
+
+
+# --- access control as data --------------------------------------------------------------------
+
+
+class Role(enum.StrEnum):
+    """Who may use a route; each role includes the ones before it (operators may do all)."""
+
+    PUBLIC = "public"
+    #: holder of a personal token: a company's editor link, an events organisation's API token
+    EDITOR = "editor"
+    OPERATOR = "operator"
+
+
+#: One view's declaration: a role for all its methods, or a role per HTTP method.
+ViewAccess = Role | str | Mapping[str, Role | str]
+
+#: The attribute a blueprint declares its routes' roles in: view name (the endpoint without
+#: the blueprint's name: the MethodView class or function name) -> ``ViewAccess``; the key
+#: ``"*"`` covers every view the mapping does not name.
+ACCESS_ATTRIBUTE = "access"
+
+_PUBLIC = Role.PUBLIC
+_EDITOR = Role.EDITOR
+_OPERATOR = Role.OPERATOR
+
+#: The core's routes, by blueprint name ("" for routes of the app itself).
+CORE_ACCESS: dict[str, dict[str, ViewAccess]] = {
+    "": {"static": _PUBLIC},
+    "api-docs": {"*": _PUBLIC},
+    "pages": {"*": _PUBLIC},
+    "portal": {"*": _PUBLIC},
+    "search": {"*": _PUBLIC},
+    "filters": {"*": _PUBLIC},
+    "layers": {"*": _PUBLIC},
+    "plugins": {"*": _PUBLIC},
+    "opendata": {"*": _PUBLIC},
+    "companies": {
+        "Companies": {"GET": _PUBLIC, "POST": _OPERATOR},
+        "CompanyById": {"GET": _PUBLIC, "PATCH": _OPERATOR, "DELETE": _OPERATOR},
+    },
+    "submissions": {
+        "*": _EDITOR,
+        "Submissions": {"GET": _OPERATOR, "POST": _PUBLIC},
+        "QuestionnaireView": _PUBLIC,
+        "Approve": _OPERATOR,
+        "Reject": _OPERATOR,
+        "RequestChanges": _OPERATOR,
+    },
+    "questionnaire": {
+        "*": _EDITOR,
+        "start": _PUBLIC,
+        "link": _PUBLIC,
+        "logout": _PUBLIC,
+        "static": _PUBLIC,
+    },
+    "admin": {"*": _OPERATOR, "login": _PUBLIC, "logout": _PUBLIC},
+}
+
+_IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
+
+
+def declare_access(blueprint: Blueprint, access: Mapping[str, ViewAccess]) -> Blueprint:
+    """Declare the roles of ``blueprint``'s routes (plugins call this on their blueprints).
+
+    ``access`` maps a view name to a role or to ``{method: role}``; ``"*"`` is the default::
+
+        declare_access(blp, {"*": "public", "Offers": {"GET": "public", "POST": "operator"}})
+    """
+    declared = dict(getattr(blueprint, ACCESS_ATTRIBUTE, None) or {})
+    declared.update(access)
+    setattr(blueprint, ACCESS_ATTRIBUTE, declared)
+    return blueprint
+
+
+def _role_of(spec: ViewAccess | None, method: str) -> Role | None:
+    if spec is None:
+        return None
+    if isinstance(spec, Mapping):
+        found = spec.get(method)
+        return None if found is None else Role(found)
+    return Role(spec)
+
+
+def access_table(app: Flask) -> dict[tuple[str, str, str], Role | None]:
+    """(URL rule, endpoint, method) -> the declared role, None where nobody declared one."""
+    out: dict[tuple[str, str, str], Role | None] = {}
+    for rule in app.url_map.iter_rules():
+        blueprint_name, _, view = rule.endpoint.rpartition(".")
+        declared: Mapping[str, ViewAccess] = CORE_ACCESS.get(blueprint_name) or {}
+        blueprint = app.blueprints.get(blueprint_name)
+        if blueprint is not None and getattr(blueprint, ACCESS_ATTRIBUTE, None):
+            declared = getattr(blueprint, ACCESS_ATTRIBUTE)
+        spec = declared.get(view, declared.get("*"))
+        if spec is None and view == "static":
+            spec = _PUBLIC  # a blueprint's static folder: Flask adds the route by itself
+        for method in sorted((rule.methods or set()) - _IGNORED_METHODS):
+            out[(rule.rule, rule.endpoint, method)] = _role_of(spec, method)
+    return out
+
+
+def undeclared_routes(app: Flask) -> list[tuple[str, str, str]]:
+    """(URL rule, endpoint, method) of every route whose role nobody declared."""
+    return sorted(key for key, role in access_table(app).items() if role is None)
+
+
+#: Headers that carry an API credential (the views check their value).
+CREDENTIAL_HEADERS = ("Authorization", "X-Editor-Token")
+
+
+def _credentials_first() -> None:
+    """An anonymous call of a non-public API route is 401 before any view parses its body.
+
+    Defence in depth from the declared roles: the views still check the credential itself;
+    this makes sure none answers an anonymous caller with a 422 about its body (or worse).
+    HTML pages keep their own handling (they redirect to their login page).
+    """
+    if not request.path.startswith("/api/") or request.endpoint is None:
+        return
+    if any(request.headers.get(name) for name in CREDENTIAL_HEADERS):
+        return
+    role = access_of(current_app).get((request.endpoint, request.method))
+    if role in (Role.EDITOR, Role.OPERATOR):
+        from webapp.errors import error_response
+
+        abort(
+            error_response(
+                401,
+                f"This operation is for the role {role.value!r}: send 'Authorization: Bearer "
+                "<token>' (or, for a company's submission, 'X-Editor-Token: <token>').",
+                headers={"WWW-Authenticate": 'Bearer realm="regiokarte"'},
+            )
+        )
+
+
+def access_of(app: Flask) -> dict[tuple[str, str], Role | None]:
+    """(endpoint, method) -> declared role, computed once per app."""
+    cached: dict[tuple[str, str], Role | None] | None = app.extensions.get(ACCESS_KEY)
+    if cached is None:
+        cached = {
+            (endpoint, method): role for (_, endpoint, method), role in access_table(app).items()
+        }
+        app.extensions[ACCESS_KEY] = cached
+    return cached
+
+
+# --- browser security headers --------------------------------------------------------------------
+
+EMBEDDABLE_ATTRIBUTE = "regiokarte_embeddable"
+#: HSTS: a year; subdomains are the operator's business, so they are left out
+HSTS = "max-age=31536000"
+_FRAME_ANCESTORS = re.compile(r"frame-ancestors[^;]*")
+
+
+def embeddable(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view whose pages other sites may show in a frame (a map widget, say)."""
+    setattr(view, EMBEDDABLE_ATTRIBUTE, True)
+    return view
+
+
+def _is_embeddable(policy: str | None) -> bool:
+    """Whether the view is marked ``@embeddable`` or its policy names the sites that may
+    frame it (``frame-ancestors https://...``: a deliberate allow-list, kept as it is)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if getattr(view, EMBEDDABLE_ATTRIBUTE, False) or getattr(
+        view_class, EMBEDDABLE_ATTRIBUTE, False
+    ):
+        return True
+    found = _FRAME_ANCESTORS.search(policy or "")
+    sources = found.group(0).split()[1:] if found else []
+    return bool(sources) and sources not in (["'self'"], ["'none'"])
+
+
+def browser_headers(response: Response) -> Response:
+    """The headers every response gets, whichever blueprint (or error handler) made it.
+
+    A page's own Content-Security-Policy is kept; only its ``frame-ancestors`` becomes
+    ``'none'`` (clickjacking) unless the view is ``@embeddable`` or names its framing sites.
+    """
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    policy = headers.get("Content-Security-Policy")
+    if not _is_embeddable(policy):
+        if policy is None:
+            headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        elif "frame-ancestors" in policy:
+            headers["Content-Security-Policy"] = _FRAME_ANCESTORS.sub(
+                "frame-ancestors 'none'", policy
+            )
+        else:
+            headers["Content-Security-Policy"] = f"{policy.rstrip('; ')}; frame-ancestors 'none'"
+        headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    return response

@@ -242,4 +242,6 @@ def make_api_blueprint(platform: Platform) -> Blueprint:
                     "imports": repo.list_imports(session),
                 }
 
+    # who may use each route (public, editor, operator); see webapp/security.py
+    blp.access = {"*": "public"}  # type: ignore[attr-defined]
     return blp

@@ -356,6 +356,8 @@ def make_pages_blueprint(platform: Platform) -> Blueprint:
         response.headers["Cache-Control"] = "public, max-age=3600"
         return response
 
+    # who may use each route (public, editor, operator); see webapp/security.py
+    blp.access = {"*": "public"}  # type: ignore[attr-defined]
     return blp
 
 

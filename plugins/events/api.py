@@ -523,4 +523,15 @@ def make_blueprint(platform: Platform) -> Blueprint:
             )
             return report.as_dict()
 
+    # who may use each route (public, editor, operator); see webapp/security.py
+    blp.access = {
+        "*": "public",
+        # "editor": a verified organisation's API token (or the operator token)
+        "Events": {"GET": "public", "POST": "editor"},
+        "OneEvent": {"GET": "public", "PUT": "editor", "DELETE": "editor"},
+        "Participants": "editor",
+        "Organisations": {"GET": "public", "POST": "operator"},
+        "OrganisationToken": "operator",
+        "Import": "operator",
+    }  # type: ignore[attr-defined]
     return blp

@@ -364,4 +364,6 @@ def make_pages(platform: Platform) -> Blueprint:
             action=with_lang(request.path),
         )
 
+    # who may use each route (public, editor, operator); see webapp/security.py
+    bp.access = {"*": "public"}  # type: ignore[attr-defined]
     return bp

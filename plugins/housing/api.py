@@ -470,4 +470,11 @@ def make_blueprint(platform: Platform) -> Blueprint:
                 "sorts": list(SORTS),
             }
 
+    # who may use each route (public, editor, operator); see webapp/security.py
+    blp.access = {
+        "*": "public",
+        "Offers": {"GET": "public", "POST": "operator"},
+        "OfferById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
+        "Imports": "operator",
+    }  # type: ignore[attr-defined]
     return blp

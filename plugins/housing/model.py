@@ -261,7 +261,9 @@ class Offer:
             _fold(self.street),
             *(f"{v:g}" if v is not None else "" for v in self._numbers()),
         ]
-        return "auto-" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+        # a content key, not a secret: SHA-1 keeps existing keys stable
+        digest = hashlib.sha1("|".join(parts).encode(), usedforsecurity=False)
+        return "auto-" + digest.hexdigest()[:16]
 
     def _numbers(self) -> tuple[float | None, ...]:
         return (

@@ -145,4 +145,10 @@ def make_pages(platform: Platform) -> Blueprint:
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
+    # who may use each route (public, editor, operator); see webapp/security.py
+    blp.access = {
+        "*": "public",
+        # GET shows the empty form; the POST carries the operator token
+        "admin_form": {"GET": "public", "POST": "operator"},
+    }  # type: ignore[attr-defined]
     return blp

@@ -586,4 +586,12 @@ def make_blueprint(platform: Platform) -> Blueprint:
             saved = platform.save_company(apply_answers(company, body))
             return offer_document(platform, service, saved, lang_of(args))
 
+    # who may use each route (public, editor, operator); see webapp/security.py
+    blp.access = {
+        "*": "public",
+        "Courses": {"GET": "public", "POST": "operator"},
+        "CourseById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
+        "CompanyTraining": {"GET": "public", "PUT": "operator"},
+        "Imports": "operator",
+    }  # type: ignore[attr-defined]
     return blp

@@ -459,4 +459,10 @@ def make_pages_blueprint(platform: Platform) -> Blueprint:
             url_for("training_pages.course_page", course_id=saved.id, **lang_args(code)), 303
         )
 
+    # who may use each route (public, editor, operator); see webapp/security.py
+    blp.access = {
+        "*": "public",
+        # GET shows the empty form; the POST carries the operator token
+        "admin_form": {"GET": "public", "POST": "operator"},
+    }  # type: ignore[attr-defined]
     return blp

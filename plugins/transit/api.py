@@ -187,4 +187,6 @@ def make_blueprint(platform: Platform) -> Blueprint:
             """The commuting section of the company questionnaire (as data)."""
             return commuting_section().as_dict()
 
+    # who may use each route (public, editor, operator); see webapp/security.py
+    blp.access = {"*": "public"}  # type: ignore[attr-defined]
     return blp
