@@ -22,10 +22,12 @@ from core.errors import ConfigError
 
 __all__ = [
     "AccountSettings",
+    "EmbedSettings",
     "GeocodingSettings",
     "LimitSettings",
     "MailSettings",
     "MapSettings",
+    "OpenDataSettings",
     "PluginsSettings",
     "PortalSettings",
     "QuestionnaireSettings",
@@ -89,6 +91,27 @@ class PortalSettings:
     secure_cookies: bool = field(
         default=False,
         metadata=_help("Send the session cookie over HTTPS only; set true in production."),
+    )
+    primary_color: str = field(
+        default="",
+        metadata=_help(
+            "Main colour of header, links and buttons as #rrggbb; empty: the built-in blue. "
+            "Pick one with at least 4.5:1 contrast to white text."
+        ),
+    )
+    logo: str = field(
+        default="",
+        metadata=_help(
+            "Logo in the header: an SVG, PNG or WebP file (relative to the configuration file); "
+            "empty: the built-in icon."
+        ),
+    )
+    demo_notice: str = field(
+        default="",
+        metadata=_help(
+            "Text of the banner shown while demo companies are listed; empty: the built-in "
+            "text in the page language."
+        ),
     )
 
 
@@ -230,6 +253,49 @@ class QuestionnaireSettings:
 
 
 @define
+class OpenDataSettings:
+    enabled: bool = field(
+        default=True,
+        metadata=_help(
+            "Publish the published companies (without contact data) as GeoJSON and CSV at "
+            "/api/v1/opendata/companies.geojson and .csv."
+        ),
+    )
+    licence: str = field(
+        default="dl-de/by-2-0",
+        metadata=_help(
+            "Licence of the open data files, ideally an identifier such as dl-de/by-2-0, "
+            "dl-de/zero-2-0 or CC-BY-4.0."
+        ),
+    )
+    licence_url: str = field(
+        default="https://www.govdata.de/dl-de/by-2-0",
+        metadata=_help("Where the licence text can be read."),
+    )
+    attribution: str = field(
+        default="",
+        metadata=_help(
+            "Attribution users of the data must show (e.g. the operator's name); empty: "
+            "portal.operator."
+        ),
+    )
+    cache_seconds: int = field(
+        default=300, metadata=_help("How long clients and proxies may cache the files.")
+    )
+
+
+@define
+class EmbedSettings:
+    allowed_origins: list[str] = field(
+        factory=list,
+        metadata=_help(
+            "Web sites (scheme://host[:port]) that may show the map widget /embed in an iframe; "
+            "empty: none but the portal itself."
+        ),
+    )
+
+
+@define
 class PluginsSettings:
     enabled: list[str] = field(factory=list, metadata=_help("Plugins to enable, in this order."))
     strict: bool = field(
@@ -257,6 +323,8 @@ class Settings:
     accounts: AccountSettings = field(factory=AccountSettings)
     limits: LimitSettings = field(factory=LimitSettings)
     questionnaire: QuestionnaireSettings = field(factory=QuestionnaireSettings)
+    opendata: OpenDataSettings = field(factory=OpenDataSettings)
+    embed: EmbedSettings = field(factory=EmbedSettings)
     plugins: PluginsSettings = field(factory=PluginsSettings)
     source: str = field(
         default="defaults", metadata={"help": "Where the settings came from.", "internal": True}
@@ -384,6 +452,10 @@ def load_settings(
         if isinstance(region, dict) and region.get("file"):
             # a region file named in a config file is relative to that file
             region["file"] = str((file.parent / str(region["file"])).resolve())
+        portal = data.get("portal")
+        if isinstance(portal, dict) and portal.get("logo"):
+            # so is a logo file
+            portal["logo"] = str((file.parent / str(portal["logo"])).resolve())
     data = _deep_merge(data, _env_layer(env))
     if overrides:
         data = _deep_merge(data, overrides)

@@ -168,6 +168,25 @@ STRINGS: dict[str, dict[str, str]] = {
             " Unternehmensgröße, Vereinbarkeit von Beruf und Familie."
         ),
         "operated_by": "Ein Angebot von {operator}.",
+        "embed_open_full": "Vollständige Karte öffnen",
+        "embed_snippet_title": "Karte einbinden",
+        "embed_snippet_intro": (
+            "Binden Sie die Karte in Ihre Website ein: Ort und Branche wählen, Code kopieren und"
+            " in Ihre Seite einfügen."
+        ),
+        "embed_town": "Ort",
+        "embed_industry": "Branche",
+        "embed_all": "alle",
+        "embed_width": "Breite (Pixel)",
+        "embed_height": "Höhe (Pixel)",
+        "embed_make": "Code erzeugen",
+        "embed_code": "Code zum Einfügen",
+        "embed_origins": "Freigegebene Websites",
+        "embed_no_origins": "Noch keine Website ist freigegeben.",
+        "embed_origins_hint": (
+            "Die Karte erscheint nur auf Websites, die der Betreiber in der Einstellung"
+            " embed.allowed_origins freigegeben hat."
+        ),
         "data_sources": "Daten",
         "loading": "Wird geladen …",
         "group_other": "Weitere",
@@ -331,6 +350,25 @@ STRINGS: dict[str, dict[str, str]] = {
             " work-family compatibility."
         ),
         "operated_by": "A service of {operator}.",
+        "embed_open_full": "Open the full map",
+        "embed_snippet_title": "Embed the map",
+        "embed_snippet_intro": (
+            "Show the map on your web site: choose town and industry, copy the code and paste it"
+            " into your page."
+        ),
+        "embed_town": "Town",
+        "embed_industry": "Industry",
+        "embed_all": "all",
+        "embed_width": "Width (pixels)",
+        "embed_height": "Height (pixels)",
+        "embed_make": "Make the code",
+        "embed_code": "Code to paste",
+        "embed_origins": "Allowed web sites",
+        "embed_no_origins": "No web site is allowed yet.",
+        "embed_origins_hint": (
+            "The map shows only on web sites the operator allowed in the setting"
+            " embed.allowed_origins."
+        ),
         "data_sources": "Data",
         "loading": "Loading …",
         "group_other": "More",

@@ -21,7 +21,7 @@ from flask import Blueprint, Flask, Response, jsonify, render_template, request,
 from markupsafe import Markup
 
 from core import classifications as vocab
-from core.errors import GeocodingError, NotFound, ValidationError
+from core.errors import ConfigError, GeocodingError, NotFound, ValidationError
 from core.model import Company
 from core.navigation import NavLink
 from core.persistence import companies as repo
@@ -30,7 +30,7 @@ from core.platform import Platform
 from webapp.portal.i18n import LANGUAGES, STRINGS, translate
 from webapp.portal.outline import region_outline, town_points
 
-__all__ = ["blueprint", "init_portal"]
+__all__ = ["blueprint", "init_portal", "start_config"]
 
 STATIC = Path(__file__).parent / "static"
 EXTENSION_KEY = "regiokarte"
@@ -39,6 +39,9 @@ MAX_WATCHLIST = 200
 #: Most marker elements the start page's map holds (companies and plugin layers together):
 #: beyond some thousand DOM markers, panning lags.
 MAX_MARKERS = 2000
+#: Header colour when ``portal.primary_color`` is empty (the style sheet's --blue).
+DEFAULT_COLOR = "#0b5394"
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".webp": "image/webp"}
 
 blueprint = Blueprint(
     "portal",
@@ -245,6 +248,17 @@ def _not_found(lang: str) -> tuple[str, int]:
 def index() -> str:
     platform = _platform()
     lang = page_lang()
+    return render_template(
+        "portal/index.html",
+        lang=lang,
+        config=start_config(platform, lang),
+        has_demo=bool(platform.engine.index.is_demo.any()),
+    )
+
+
+def start_config(platform: Platform, lang: str) -> str:
+    """The start page script's configuration as JSON, safe inside a ``<script>`` element
+    (the embeddable map widget uses it too)."""
     settings = platform.settings
     region = platform.region
     center = settings.map.center or [region.center.lat, region.center.lon]
@@ -284,12 +298,7 @@ def index() -> str:
         },
         "groupLabels": group_labels(platform, lang),
     }
-    return render_template(
-        "portal/index.html",
-        lang=lang,
-        config=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"),
-        has_demo=bool(platform.engine.index.is_demo.any()),
-    )
+    return json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def _attribution(tile_url: str, text: str) -> str:
@@ -410,6 +419,35 @@ def watchlist() -> str:
     )
 
 
+def theme_color(platform: Platform) -> str:
+    return platform.settings.portal.primary_color or DEFAULT_COLOR
+
+
+@blueprint.get("/portal/theme.css")
+def theme() -> Response:
+    """The operator's colour (``portal.primary_color``) as a style sheet: the CSP forbids
+    inline styles."""
+    color = theme_color(_platform())
+    css = f":root {{ --blue: {color}; --blue-dark: {color}; }}\n"
+    response = Response(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@blueprint.get("/portal/logo")
+def logo() -> Response:
+    """The operator's logo (``portal.logo``); 404 when none is configured."""
+    path = _app_state()["logo"]
+    if path is None:
+        return Response("", status=404)
+    response = Response(path.read_bytes(), mimetype=LOGO_TYPES[path.suffix.lower()])
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # an SVG opened on its own must not run scripts
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
 @blueprint.get("/barrierefreiheit")
 def accessibility() -> str:
     return render_template("portal/accessibility.html", lang=page_lang())
@@ -444,7 +482,7 @@ def manifest() -> Response:
         "scope": "/",
         "display": "standalone",
         "background_color": "#ffffff",
-        "theme_color": "#0b5394",
+        "theme_color": theme_color(platform),
         "icons": [
             {"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
             {"src": asset("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
@@ -545,10 +583,35 @@ def _nav_items(lang: str) -> list[dict[str, Any]]:
     return items
 
 
+def _checked_theme(platform: Platform) -> Path | None:
+    """Refuse a malformed colour or a missing logo at start-up; the logo file, if any."""
+    portal = platform.settings.portal
+    if portal.primary_color and not re.fullmatch(r"#[0-9a-fA-F]{6}", portal.primary_color):
+        raise ConfigError(
+            f"portal.primary_color must be a colour like #0b5394, not {portal.primary_color!r}."
+        )
+    if not portal.logo:
+        return None
+    path = Path(portal.logo)
+    if path.suffix.lower() not in LOGO_TYPES or not path.is_file():
+        raise ConfigError(
+            f"portal.logo {portal.logo!r} must name an existing file ending in "
+            f"{', '.join(LOGO_TYPES)}."
+        )
+    return path
+
+
+def _logo_url() -> str:
+    if _app_state()["logo"] is not None:
+        return url_for("portal.logo")
+    return asset("icons/icon.svg")
+
+
 def init_portal(app: Flask) -> None:
     """Register the portal's pages, static files and template helpers on ``app``."""
     platform: Platform = app.extensions[EXTENSION_KEY]
     app.extensions["regiokarte.portal"] = {
+        "logo": _checked_theme(platform),
         "version": _static_version(),
         "outline": region_outline(platform.region),
         "towns": town_points(platform.region),
@@ -556,6 +619,9 @@ def init_portal(app: Flask) -> None:
         "navigation": navigation_links(platform),
     }
     app.register_blueprint(blueprint)
+    from webapp.portal.embed import init_embed  # it builds on this module
+
+    init_embed(app)
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:
@@ -572,6 +638,8 @@ def init_portal(app: Flask) -> None:
             "switch_language_url": switch_language_url,
             "portal": _platform().settings.portal,
             "region": _platform().region,
+            "theme_color": theme_color(_platform()),
+            "brand_logo_url": _logo_url() if request else "",
             "other_languages": [code for code in languages() if code != lang],
             "plugin_nav": _nav_items(lang) if request else [],
             "strings_json": Markup(
