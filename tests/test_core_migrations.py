@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,10 @@ from core import (
     hookimpl,
     hookspecs,
 )
+from core.demo import demo_companies
+from core.persistence import companies as repo
+from core.persistence.migrate import current_heads, upgrade
+from core.region import Region
 
 CORE_TABLES = {"core_companies", "core_company_contacts", "core_changes", "core_index_state"}
 
@@ -190,3 +195,47 @@ def test_search_before_init_says_what_to_do(make_platform: Callable[..., Platfor
     with pytest.raises(ConfigError) as caught:
         platform.search(SearchQuery())
     assert "regiokarte init" in caught.value.message
+
+
+# --- every branch of the installed plugins, on the engine under test ----------------------------
+
+#: The installed plugins (entry points), so a new plugin's branch is tested without a change here.
+INSTALLED = sorted(e.name for e in entry_points(group="regiokarte.plugins"))
+
+
+def test_every_branch_upgrades_an_empty_database(make_platform: Callable[..., Platform]) -> None:
+    platform = make_platform(upgrade=False, plugins={"enabled": INSTALLED})
+    assert not platform.database_is_current()
+    platform.upgrade_database()
+    assert platform.database_is_current()
+    found = tables(platform)
+    assert CORE_TABLES <= found
+    for plugin in INSTALLED:
+        assert any(t.startswith(f"{plugin}_") for t in found), f"no table of {plugin}"
+    platform.upgrade_database()  # again: nothing to do
+    assert platform.database_is_current()
+
+
+def test_every_branch_upgrades_an_existing_database(
+    make_platform: Callable[..., Platform], region: Region
+) -> None:
+    """A database of the first release (core's first revision, no plugin) with companies in it
+    reaches every head; the companies stay and are found."""
+    old = make_platform(upgrade=False)
+    upgrade(old.db, targets=["core_0001"])
+    assert current_heads(old.db) == {"core_0001"}
+    companies = list(demo_companies(region, 120, 3))
+    with old.session(write=True) as session:
+        repo.bulk_insert_companies(session, companies)
+    before = old.search(SearchQuery(per_page=1)).total
+    assert before > 0
+
+    platform = make_platform(
+        url=old.settings.portal.database_url, upgrade=False, plugins={"enabled": INSTALLED}
+    )
+    assert not platform.database_is_current()
+    platform.upgrade_database()
+    assert platform.database_is_current()
+    with platform.session() as session:
+        assert repo.count_companies(session) == len(companies)
+    assert platform.search(SearchQuery(per_page=1)).total == before

@@ -1,0 +1,52 @@
+"""gunicorn settings for production: ``gunicorn -c python:webapp.gunicorn_conf 'webapp.wsgi:app'``.
+
+Flags on the command line win over these values (``--bind 0.0.0.0:8000 --workers 4``);
+``WEB_CONCURRENCY`` sets the number of workers (default: one per CPU core). The portal's own
+settings come from ``REGIOKARTE_CONFIG`` and ``REGIOKARTE_*`` as for the command line.
+
+Several workers and several servers share one database (PostgreSQL) and nothing else:
+
+* each worker keeps its own search index and follows the database's change log
+  (``search.refresh_interval``), so a write through any worker or server is found by every
+  worker within about that interval;
+* sessions are signed cookies: every worker and server needs the same ``portal.secret_key``;
+* rate limits are counted where ``limits.storage_uri`` says: ``memory://`` counts per worker
+  (fine for one worker), several workers or servers need ``redis://host:6379`` (the ``redis``
+  extra of the package). A warning is logged at start when several workers count in memory.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any
+
+bind = "127.0.0.1:8000"
+workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or multiprocessing.cpu_count()
+# Searches are short and CPU-bound (numpy): one request at a time per process uses the cores
+# best; a reverse proxy in front buffers slow clients.
+worker_class = "sync"
+# build the index once before forking: the workers share its memory until it changes
+preload_app = True
+timeout = 30
+graceful_timeout = 20
+# the proxy in front logs requests; errors still go to stderr
+accesslog = None
+errorlog = "-"
+loglevel = "info"
+
+
+def when_ready(server: Any) -> None:
+    """Warn when per-worker state would split across workers (rate limits in memory)."""
+    from core.settings import load_settings
+
+    settings = load_settings()
+    limits = getattr(settings, "limits", None)
+    uri = getattr(limits, "storage_uri", "memory://")
+    if server.cfg.workers > 1 and uri.startswith("memory://") and getattr(limits, "enabled", 1):
+        server.log.warning(
+            "limits.storage_uri is %s with %d workers: every worker counts rate limits on its "
+            "own; set REGIOKARTE_LIMITS__STORAGE_URI=redis://host:6379 to share them.",
+            uri,
+            server.cfg.workers,
+        )
