@@ -217,7 +217,11 @@ def test_every_step_review_and_error_state_pass_axe(
     page.fill("#q-unternehmen-employees", "viele")
     page.click('button[value="next"]')
     page.wait_for_selector("#error-summary")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # the script moves focus to the summary once it has run; wait for that, bounded
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'",
+        timeout=5000,
+    )
     assert "„Name des Unternehmens“" in page.locator("#error-summary").inner_text()
     assert page.input_value("#q-unternehmen-employees") == "viele"
     _axe(page, "step error state")
