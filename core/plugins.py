@@ -47,7 +47,12 @@ PLUGIN_API_VERSION = "1.0"
 
 @frozen
 class PluginManifest:
-    """What a plugin declares about itself."""
+    """What a plugin declares about itself.
+
+    ``settings`` is an attrs class; its values are checked by type at start-up, and if it has a
+    ``problems()`` method returning messages (``"<key>: <what is wrong>"``), those are reported
+    at start-up too, with every other configuration problem.
+    """
 
     name: str
     title_de: str
@@ -290,6 +295,12 @@ def make_plugin_manager(
                     f"plugin {name!r}: {m}"
                     for m in exc.errors.get(f"plugins.{name}", [exc.message])
                 )
+                continue
+            # rules across several settings: a settings class may list them in problems()
+            check = getattr(plugin_settings, "problems", None)
+            found = list(check()) if callable(check) else []
+            if found:
+                problems.extend(f"plugin {name!r}: plugins.{name}.{p}" for p in found)
                 continue
         elif options:
             problems.append(

@@ -353,6 +353,17 @@ def test_wrong_setting_type_names_plugin_and_key(tmp_path: Path) -> None:
     assert any("radius_m" in problem for problem in error.errors["plugins"])
 
 
+def test_rules_across_settings_are_reported_at_start_up_with_the_rest(tmp_path: Path) -> None:
+    """A settings class's problems() is checked when the platform starts, not on first use."""
+    error = plugin_error(
+        tmp_path, ["childcare", "kindergarten"], childcare={"radii_km": [5.0, 1.0]}
+    )
+    assert "plugin 'childcare': plugins.childcare.radii_km: distances must be ascending" in (
+        error.message
+    )
+    assert "'kindergarten'" in error.message  # reported together with the other problem
+
+
 def test_unknown_setting_is_named(tmp_path: Path) -> None:
     error = plugin_error(tmp_path, ["fake"], fake={"radius": 100})
     assert "'fake'" in error.message
