@@ -5,6 +5,7 @@ plugin. Import names from here (``from core import FilterSpec, hookimpl``).
 """
 
 from core.classifications import Term, Vocabulary
+from core.datasets import Dataset, DatasetField, DatasetImport, DatasetPage, ExportFile
 from core.errors import (
     ConfigError,
     Conflict,
@@ -55,9 +56,14 @@ __all__ = [
     "ConfigError",
     "Conflict",
     "Contact",
+    "Dataset",
+    "DatasetField",
+    "DatasetImport",
+    "DatasetPage",
     "DynamicColumn",
     "DynamicValue",
     "FacetValue",
+    "ExportFile",
     "Feature",
     "FilterKind",
     "FilterRegistry",

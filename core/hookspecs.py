@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from core.datasets import Dataset
     from core.filters import FilterSpec
     from core.geocoding import Geocoder
     from core.layers import Layer
@@ -187,4 +188,18 @@ def register_navigation(platform: Platform) -> list[NavLink]:
     pages), labels in German and English, and an ``order`` (ascending; links of equal order
     follow plugin order). The portal shows them in its header after its own links. Return an
     empty list (or nothing) to add none; a plugin without pages needs no implementation.
+    """
+
+
+@hookspec
+def register_datasets(platform: Platform) -> list[Dataset]:
+    """Return the datasets this plugin stores, for the operators' admin area.
+
+    Called once when the web app is created. Return ``core.datasets.Dataset`` values: an id
+    unique across plugins (prefix it with the plugin's name), labels in German and English,
+    the fields, and the functions that search, read, update, delete, import and export rows
+    inside the session the admin area passes (it commits, and calls ``changed()`` after).
+    The admin area lists every dataset with search, an edit form per record, a bulk import of
+    a file and an export; it shows only what the dataset offers (no ``update``: read-only).
+    Return an empty list (or nothing) for a plugin without records of its own.
     """

@@ -13,9 +13,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
+import attrs
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core.datasets import Dataset
 from core.engine import SearchEngine
 from core.errors import ConfigError, GeocodingError, NotFound, PluginFailure, RegiokarteError
 from core.filters import FilterRegistry
@@ -286,6 +288,41 @@ class Platform:
                 continue
             sections.extend(found or ())
         return sorted(sections, key=lambda s: s.order)
+
+    # --- datasets --------------------------------------------------------------------------
+
+    def datasets(self) -> dict[str, Dataset]:
+        """The datasets of the enabled plugins (``register_datasets``), by id, in plugin order.
+
+        Asked once and kept; a duplicate id is a ``ConfigError`` naming both plugins.
+        """
+        cached: dict[str, Dataset] | None = getattr(self, "_datasets", None)
+        if cached is not None:
+            return cached
+        found: dict[str, Dataset] = {}
+        for plugin, items in self._per_plugin("register_datasets"):
+            for item in items or ():
+                if item.id in found:
+                    raise ConfigError(
+                        f"Plugin {plugin!r} registers the dataset {item.id!r}, which plugin "
+                        f"{found[item.id].plugin!r} registers too; prefix dataset ids with "
+                        "the plugin's name."
+                    )
+                if item.plugin != plugin:
+                    item = attrs.evolve(item, plugin=plugin)
+                found[item.id] = item
+        self._datasets = found
+        return found
+
+    def dataset(self, dataset_id: str) -> Dataset:
+        """The dataset ``dataset_id``; NotFound names the datasets there are."""
+        try:
+            return self.datasets()[dataset_id]
+        except KeyError:
+            raise NotFound(
+                f"There is no dataset {dataset_id!r}; datasets are: "
+                f"{', '.join(self.datasets()) or 'none'}."
+            ) from None
 
     # --- layers ----------------------------------------------------------------------------
 

@@ -1,0 +1,152 @@
+"""Datasets that operators maintain: Kitas, housing offers, courses, events, stops.
+
+A plugin that stores records of its own (not companies) describes them as a ``Dataset`` in the
+``register_datasets`` hook. The admin area then lists, searches, edits, imports and exports
+them without knowing the plugin: the dataset names its fields, and its functions do the work
+inside the session the caller gives (the caller commits; an error rolls everything back).
+
+Rows are plain dicts from field name to a JSON-ready value; every row has the key ``id``
+(a string). Functions raise ``core.errors.NotFound`` for an unknown id,
+``core.errors.ValidationError`` (with a field -> messages dict) for bad values and
+``core.errors.ImportError_`` for a file that cannot be imported; all of them name the
+problem and the fix in plain words, because operators read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from attrs import field, frozen
+from sqlalchemy.orm import Session
+
+__all__ = [
+    "FIELD_KINDS",
+    "Dataset",
+    "DatasetField",
+    "DatasetImport",
+    "DatasetPage",
+    "ExportFile",
+]
+
+#: Kinds of a field; they choose the form control and how a submitted string is read.
+FIELD_KINDS = (
+    "text",
+    "textarea",
+    "number",
+    "integer",
+    "bool",
+    "date",
+    "datetime",
+    "choice",
+    "url",
+    "email",
+)
+
+
+@frozen
+class DatasetField:
+    """One field of a dataset's rows, as the admin area shows and edits it."""
+
+    name: str
+    label_de: str
+    label_en: str
+    kind: str = "text"
+    #: (value, label) pairs of a ``choice`` field
+    choices: tuple[tuple[str, str], ...] = ()
+    #: false: shown, never sent back in an edit (ids, sources, computed values)
+    editable: bool = True
+    required: bool = False
+    max_length: int = 500
+    #: shown as a column of the list page (the others only on the record's page)
+    listed: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind not in FIELD_KINDS:
+            raise ValueError(
+                f"DatasetField {self.name!r}: kind {self.kind!r} is not one of {FIELD_KINDS}"
+            )
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_de
+
+
+@frozen
+class DatasetPage:
+    """One page of a search: its rows and the number of all matching rows."""
+
+    rows: list[dict[str, Any]]
+    total: int
+
+
+@frozen
+class DatasetImport:
+    """What an import did: counts, and the problems of rejected or doubtful records."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    #: one line per problem, naming the record (row number or id) and the fix
+    messages: tuple[str, ...] = ()
+
+
+@frozen
+class ExportFile:
+    """A file to download: its bytes, media type and suggested file name."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
+@frozen
+class Dataset:
+    """A plugin's dataset as the admin area sees it.
+
+    ``search(session, text, offset, limit)`` returns a ``DatasetPage`` of the rows matching a
+    free text (empty: all), in a stable order. ``get(session, id)`` returns one row.
+    ``update(session, id, values)`` validates and stores the editable fields in ``values``
+    (strings as a form sends them, or JSON values) and returns the stored row; ``None`` makes
+    the dataset read-only. ``delete(session, id)`` removes a record; ``None``: not possible.
+    ``import_file(session, path, fmt)`` imports a file of one of ``import_formats`` atomically
+    (raise ``ImportError_`` and write nothing when it is rejected); ``None``: no import.
+    ``export(session, fmt)`` returns an ``ExportFile`` in one of ``export_formats``.
+    ``changed()`` is called after a write was committed so caches and indexes follow.
+    """
+
+    id: str
+    label_de: str
+    label_en: str
+    fields: tuple[DatasetField, ...]
+    search: Callable[[Session, str, int, int], DatasetPage] = field(eq=False, repr=False)
+    get: Callable[[Session, str], dict[str, Any]] = field(eq=False, repr=False)
+    update: Callable[[Session, str, Mapping[str, Any]], dict[str, Any]] | None = field(
+        default=None, eq=False, repr=False
+    )
+    delete: Callable[[Session, str], None] | None = field(default=None, eq=False, repr=False)
+    import_file: Callable[[Session, Path, str], DatasetImport] | None = field(
+        default=None, eq=False, repr=False
+    )
+    import_formats: tuple[str, ...] = ()
+    export: Callable[[Session, str], ExportFile] | None = field(default=None, eq=False, repr=False)
+    export_formats: tuple[str, ...] = ()
+    changed: Callable[[], None] | None = field(default=None, eq=False, repr=False)
+    plugin: str = "core"
+    #: a sentence for the operator: where the data comes from, what an import replaces
+    help_de: str = ""
+    help_en: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_de
+
+    def help(self, lang: str) -> str:
+        return self.help_en if lang == "en" else self.help_de
+
+    def field_named(self, name: str) -> DatasetField:
+        for item in self.fields:
+            if item.name == name:
+                return item
+        raise KeyError(name)
