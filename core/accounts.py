@@ -2,6 +2,15 @@
 
 * Operators and admins log in with a user name and a password, stored as an Argon2id hash
   (argon2-cffi). ``regiokarte accounts create NAME --role admin`` makes the first admin.
+  A password (``PasswordPolicy``, OWASP ASVS 2.1) has 12 to 128 characters, is not one of the
+  30,000 most common passwords (``core/data/common-passwords.txt``) and does not contain the
+  user name; nothing else is asked of it (no composition rules).
+* Failed logins are counted per user name in the database, so every worker and server sees
+  the same count (``LoginPolicy``): after ``max_failures`` in a row the name is locked for a
+  minute, then two, four, ... up to a maximum; while it is locked even the right password is
+  refused. Names that do not exist are counted and locked alike, so the answer never tells
+  whether an account exists. A successful login starts the count again. Every attempt is in
+  the audit log, without the password and without the name.
 * A company editor holds a personal link: a random token of which only a SHA-256 hash is
   stored, with an expiry; it can be revoked. It opens the company's draft or, after
   publication, lets the company edit its profile and download or delete its data.
@@ -12,28 +21,42 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
+import math
 import secrets
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from attrs import frozen
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.errors import Conflict, NotFound, ValidationError
+from core.audit import log_action
+from core.errors import ConfigError, Conflict, NotFound, ValidationError
 from core.persistence import accounts as repo
-from core.persistence.tables import EditorTokenRow, OperatorRow, utcnow
+from core.persistence.tables import EditorTokenRow, LoginFailureRow, OperatorRow, utcnow
+from core.settings import AccountSettings
 
 __all__ = [
+    "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
     "EditorToken",
+    "LoginPolicy",
+    "LoginResult",
     "Operator",
+    "PasswordPolicy",
     "Role",
     "authenticate",
+    "check_password",
+    "common_passwords",
     "create_operator",
     "get_operator",
     "issue_token",
     "list_operators",
+    "log_in",
     "resolve_token",
     "revoke_tokens",
     "set_password",
@@ -41,9 +64,17 @@ __all__ = [
 ]
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
 _hasher = PasswordHasher()
-# checked against when the user name is unknown, so both cases take the same time
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the user name is unknown, so both cases take the same time.
+
+    Made at the first login with an unknown name (that one answer takes a hash longer), not
+    at import: hashing takes a tenth of a second and 64 MB that every web start would pay."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class Role(enum.StrEnum):
@@ -82,12 +113,78 @@ def _operator(row: OperatorRow) -> Operator:
     return Operator(row.id, row.username, Role(row.role), row.active)
 
 
-def _check_password(password: str, min_length: int) -> None:
-    if len(password) < min_length:
-        raise ValidationError(
-            f"The password has {len(password)} characters; use at least {min_length}.",
-            {"password": [f"at least {min_length} characters"]},
-        )
+# --- passwords ----------------------------------------------------------------------------------
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The most common passwords (lower case), from ``core/data/common-passwords.txt``."""
+    text = resources.files("core.data").joinpath("common-passwords.txt").read_text("utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip())
+
+
+@frozen
+class PasswordPolicy:
+    """What a new operator password must be (OWASP ASVS 2.1): long enough, not too long for
+    the hash, not a common password and not the user name."""
+
+    min_length: int = MIN_PASSWORD_LENGTH
+    max_length: int = MAX_PASSWORD_LENGTH
+
+    def __attrs_post_init__(self) -> None:
+        if self.min_length < 8:
+            raise ConfigError(
+                f"accounts.min_password_length is {self.min_length}; use 8 or more (12 is "
+                "recommended)."
+            )
+        if self.max_length < max(64, self.min_length):
+            raise ConfigError(
+                f"accounts.max_password_length is {self.max_length}; use at least 64 and at "
+                "least accounts.min_password_length."
+            )
+
+    @classmethod
+    def from_settings(cls, settings: AccountSettings) -> PasswordPolicy:
+        return cls(settings.min_password_length, settings.max_password_length)
+
+    def problems(self, password: str, username: str = "") -> list[str]:
+        """Each rule the password breaks, as a sentence naming the rule (empty: it is fine)."""
+        found = []
+        length = len(password)
+        if length < self.min_length:
+            found.append(
+                f"The password has {length} characters; use at least {self.min_length} "
+                "(a few words in a row are easy to remember)."
+            )
+        if length > self.max_length:
+            found.append(f"The password has {length} characters; use at most {self.max_length}.")
+        folded = password.casefold()
+        if folded in common_passwords():
+            found.append(
+                "The password is one of the most common passwords, which are tried first; "
+                "choose another."
+            )
+        name = username.strip().casefold()
+        if len(name) >= 3 and name in folded:
+            found.append("The password contains the user name; choose one that does not.")
+        return found
+
+
+def check_password(password: str, username: str = "", policy: PasswordPolicy | None = None) -> None:
+    """Raise ValidationError naming every rule the password breaks (see ``PasswordPolicy``)."""
+    found = (policy or PasswordPolicy()).problems(password, username)
+    if found:
+        raise ValidationError(" ".join(found), {"password": found})
+
+
+def _policy(
+    policy: PasswordPolicy | None, min_length: int | None, max_length: int | None
+) -> PasswordPolicy:
+    base = policy or PasswordPolicy()
+    return PasswordPolicy(
+        min_length if min_length is not None else base.min_length,
+        max_length if max_length is not None else base.max_length,
+    )
 
 
 def create_operator(
@@ -96,16 +193,19 @@ def create_operator(
     password: str,
     role: Role = Role.OPERATOR,
     *,
-    min_length: int = MIN_PASSWORD_LENGTH,
+    policy: PasswordPolicy | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
 ) -> Operator:
-    """Add an operator (or admin); the password is stored as an Argon2id hash."""
+    """Add an operator (or admin); the password must pass ``policy`` and is stored as an
+    Argon2id hash."""
     username = username.strip()
     if not username or len(username) > 100:
         raise ValidationError(
             "A user name of 1 to 100 characters is required.",
             {"username": ["1 to 100 characters"]},
         )
-    _check_password(password, min_length)
+    check_password(password, username, _policy(policy, min_length, max_length))
     if repo.operator_by_name(session, username) is not None:
         raise Conflict(
             f"The user name {username!r} is taken; choose another.", {"username": ["taken"]}
@@ -114,20 +214,33 @@ def create_operator(
 
 
 def set_password(
-    session: Session, operator_id: int, password: str, *, min_length: int = MIN_PASSWORD_LENGTH
+    session: Session,
+    operator_id: int,
+    password: str,
+    *,
+    policy: PasswordPolicy | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
 ) -> None:
-    _check_password(password, min_length)
+    """Give an operator a new password (checked against ``policy`` and the user name)."""
     row = repo.operator_by_id(session, operator_id)
     if row is None:
         raise NotFound(f"There is no operator {operator_id}.")
+    check_password(password, row.username, _policy(policy, min_length, max_length))
     row.password_hash = _hasher.hash(password)
 
 
+# --- logging in --------------------------------------------------------------------------------
+
+
 def authenticate(session: Session, username: str, password: str) -> Operator | None:
-    """The operator whose name and password these are, or None (same time either way)."""
+    """The operator whose name and password these are, or None (same time either way).
+
+    It does not count failures: the login page calls ``log_in``, which does.
+    """
     row = repo.operator_by_name(session, username.strip())
     try:
-        _hasher.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+        _hasher.verify(row.password_hash if row is not None else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or not row.active:
@@ -136,6 +249,161 @@ def authenticate(session: Session, username: str, password: str) -> Operator | N
         row.password_hash = _hasher.hash(password)
     row.last_login_at = utcnow()
     return _operator(row)
+
+
+@frozen
+class LoginPolicy:
+    """When failed logins lock a user name, and for how long (OWASP ASVS 2.2.1)."""
+
+    max_failures: int = 5
+    lockout: dt.timedelta = dt.timedelta(minutes=1)
+    max_lockout: dt.timedelta = dt.timedelta(minutes=60)
+    forget_after: dt.timedelta = dt.timedelta(hours=24)
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_failures < 1:
+            raise ConfigError(
+                f"accounts.max_failed_logins is {self.max_failures}; use 1 or more (5 is usual)."
+            )
+        if not dt.timedelta(0) < self.lockout <= self.max_lockout:
+            raise ConfigError(
+                "accounts.lockout_minutes must be at least 1 and at most "
+                "accounts.max_lockout_minutes."
+            )
+        if self.forget_after <= dt.timedelta(0):
+            raise ConfigError("accounts.failed_logins_forgotten_hours must be at least 1.")
+
+    @classmethod
+    def from_settings(cls, settings: AccountSettings) -> LoginPolicy:
+        return cls(
+            max_failures=settings.max_failed_logins,
+            lockout=dt.timedelta(minutes=settings.lockout_minutes),
+            max_lockout=dt.timedelta(minutes=settings.max_lockout_minutes),
+            forget_after=dt.timedelta(hours=settings.failed_logins_forgotten_hours),
+        )
+
+    def lock_for(self, failures: int) -> dt.timedelta | None:
+        """How long ``failures`` failed logins in a row lock the name (None: not at all)."""
+        if failures < self.max_failures:
+            return None
+        # capped before doubling, so a long siege cannot overflow the timedelta
+        doublings = min(failures - self.max_failures, 40)
+        longer: dt.timedelta = self.lockout * (2**doublings)
+        return min(longer, self.max_lockout)
+
+
+@frozen
+class LoginResult:
+    """What a login attempt came to: the operator, or a refusal; ``locked_until`` says until
+    when the name is locked (None: it is not, the user name or password is wrong)."""
+
+    operator: Operator | None
+    locked_until: dt.datetime | None = None
+    #: from the attempt to the end of the lock
+    retry_after: dt.timedelta = dt.timedelta(0)
+
+    @property
+    def retry_after_seconds(self) -> int:
+        """Whole seconds to wait (rounded up; at least 1 while locked, else 0)."""
+        if self.locked_until is None:
+            return 0
+        return max(1, math.ceil(self.retry_after.total_seconds()))
+
+    @property
+    def retry_after_minutes(self) -> int:
+        """Whole minutes to wait (rounded up; at least 1 while locked, else 0)."""
+        return math.ceil(self.retry_after_seconds / 60)
+
+
+def _name_hash(username: str) -> str:
+    return hashlib.sha256(username.strip().casefold().encode("utf-8")).hexdigest()
+
+
+def _failures_row(session: Session, name_hash: str, now: dt.datetime) -> LoginFailureRow:
+    """The name's failure row, locked against other workers until the transaction ends
+    (a row for the name is made first, so two first attempts cannot both start at zero)."""
+    stmt = select(LoginFailureRow).where(LoginFailureRow.name_hash == name_hash)
+    row = session.scalar(stmt.with_for_update())
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(LoginFailureRow).values(
+                    name_hash=name_hash, failures=0, last_failure_at=now, locked_until=None
+                )
+            )
+    except IntegrityError:
+        pass  # another worker made it in the meantime: lock that one
+    row = session.scalar(stmt.with_for_update().execution_options(populate_existing=True))
+    assert row is not None
+    return row
+
+
+def log_in(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    now: dt.datetime | None = None,
+    policy: LoginPolicy | None = None,
+) -> LoginResult:
+    """Check a login and count it: the operator, or a refusal (with the lock, if any).
+
+    While the name is locked, the password is not even checked. Each attempt goes to the
+    audit log as ``operator.login``, ``operator.login_failed`` or ``operator.login_locked``,
+    with the operator as subject when the name exists (a hash of the name otherwise), never
+    with the password.
+    """
+    policy = policy or LoginPolicy()
+    now = now if now is not None else utcnow()
+    name_hash = _name_hash(username)
+    known = repo.operator_by_name(session, username.strip())
+    subject = f"operator:{known.id}" if known is not None else f"login:{name_hash[:16]}"
+    row = _failures_row(session, name_hash, now)
+    if row.locked_until is not None and _aware(row.locked_until) > now:
+        locked_until = _aware(row.locked_until)
+        log_action(
+            session,
+            "public",
+            "operator.login_locked",
+            subject,
+            {"failures": row.failures, "locked_until": locked_until.isoformat()},
+        )
+        return LoginResult(None, locked_until, locked_until - now)
+    operator = authenticate(session, username, password)
+    if operator is not None:
+        session.delete(row)
+        log_action(session, operator.actor, "operator.login", operator.actor)
+        return LoginResult(operator)
+    stale = row.failures > 0 and _aware(row.last_failure_at) <= now - policy.forget_after
+    row.failures = (0 if stale else row.failures) + 1
+    row.last_failure_at = now
+    lock = policy.lock_for(row.failures)
+    row.locked_until = now + lock if lock is not None else None
+    details: dict[str, object] = {"failures": row.failures}
+    if row.locked_until is not None:
+        details["locked_until"] = row.locked_until.isoformat()
+    log_action(session, "public", "operator.login_failed", subject, details)
+    # counts nobody added to for a long time go (names typed once, long ago)
+    session.execute(
+        delete(LoginFailureRow).where(
+            LoginFailureRow.last_failure_at < now - policy.forget_after - policy.max_lockout,
+            LoginFailureRow.name_hash != name_hash,
+        )
+    )
+    return LoginResult(None, row.locked_until, lock or dt.timedelta(0))
+
+
+def unlock(session: Session, username: str) -> bool:
+    """Forget the failed logins of ``username`` (an operator's help after a lockout).
+
+    Returns whether there was anything to forget.
+    """
+    found = session.execute(
+        delete(LoginFailureRow).where(LoginFailureRow.name_hash == _name_hash(username))
+    )
+    return bool(getattr(found, "rowcount", 0))
 
 
 def get_operator(session: Session, operator_id: int) -> Operator:

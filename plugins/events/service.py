@@ -346,7 +346,7 @@ class EventsService:
             uid_factory=lambda: f"{secrets.token_hex(12)}@regiokarte",
         )
 
-    def _companies_touched(self, session: Any, organiser_ids: Iterable[int]) -> None:
+    def companies_touched(self, session: Any, organiser_ids: Iterable[int]) -> None:
         ids = list(organiser_ids)
         if not ids:
             return
@@ -377,7 +377,10 @@ class EventsService:
             if principal.organisation is not None and not principal.operator:
                 own = principal.organisation.id
                 assert own is not None
-                event.organiser_ids = (own, *(i for i in event.organiser_ids if i != own))
+                # an organisation may add co-organisers, never drop the others of an event
+                others = dict.fromkeys((*before, *event.organiser_ids))
+                others.pop(own, None)
+                event.organiser_ids = (own, *others)
                 event.source = f"organisation:{principal.organisation.slug}"
             if event_id is not None:
                 event.id = event_id
@@ -387,7 +390,7 @@ class EventsService:
                     {"uid": ["exists already"]},
                 )
             saved, created = repo.save_event(session, event)
-            self._companies_touched(session, {*before, *saved.organiser_ids})
+            self.companies_touched(session, {*before, *saved.organiser_ids})
         self.snapshot(force=True)
         return saved, created
 
@@ -395,7 +398,7 @@ class EventsService:
         with self.platform.session(write=True) as session:
             old = repo.get_event(session, event_id)
             repo.delete_event(session, event_id)
-            self._companies_touched(session, old.organiser_ids)
+            self.companies_touched(session, old.organiser_ids)
         self.snapshot(force=True)
 
     def add_organisation(self, data: dict[str, Any]) -> Organisation:
@@ -515,7 +518,7 @@ class EventsService:
                 ),
                 save=save,
             )
-            self._companies_touched(session, touched)
+            self.companies_touched(session, touched)
         self.snapshot(force=True)
         return report
 
