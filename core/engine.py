@@ -124,6 +124,12 @@ class SearchEngine:
                         "The database has no regiokarte tables yet; run 'regiokarte init' first."
                     ) from None
                 if self._index is None:
+                    if force and isinstance(exc, OperationalError):
+                        # a warm-up (gunicorn --preload, serve) while the database is down: start
+                        # anyway; requests answer 503 until the first build succeeds
+                        log.warning("search index not built, database unavailable: %s", exc)
+                        self.stats["failed_refreshes"] += 1
+                        return
                     raise
                 # the database is away: keep answering from the last snapshot, try again later
                 log.warning("search index not refreshed, database unavailable: %s", exc)

@@ -7,6 +7,13 @@ has the same shape::
 
 ``errors`` maps a parameter or field (or an import line) to what is wrong with it; it is left
 out when there is nothing per field to say.
+
+When the database cannot be reached (it is down, restarting, or the connection broke), every
+page and API call answers 503 with a ``Retry-After`` header instead of a traceback: JSON in the
+shape above for the API, a short page (German, English with ``?lang=en``) for browsers. The
+engine's pool checks connections before use (``pool_pre_ping``), so the app recovers by itself
+when the database is back. A write the database refuses (a constraint, a trigger, a full disk)
+answers 500 (503 while the database is unreachable); its transaction was rolled back.
 """
 
 from __future__ import annotations
@@ -15,8 +22,12 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request, url_for
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError
 
 from core.errors import (
     ConfigError,
@@ -30,7 +41,10 @@ from core.errors import (
 )
 
 __all__ = [
+    "RETRY_AFTER_SECONDS",
     "STATUS_OF",
+    "database_error_response",
+    "database_unavailable",
     "error_response",
     "http_error_payload",
     "register_error_handlers",
@@ -47,6 +61,44 @@ STATUS_OF: tuple[tuple[type[RegiokarteError], int], ...] = (
     (GeocodingError, 422),
     (ConfigError, 500),
 )
+
+
+#: What a client is told to wait before it tries again while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+
+#: (title, text) of the error page per language: database unreachable, write refused.
+_PAGES: dict[tuple[str, bool], tuple[str, str]] = {
+    ("de", True): (
+        "Vorübergehend nicht erreichbar",
+        "Die Datenbank des Portals ist gerade nicht erreichbar. Bitte versuchen Sie es in "
+        "einigen Minuten noch einmal; Ihre bisher gespeicherten Angaben bleiben erhalten.",
+    ),
+    ("en", True): (
+        "Temporarily unavailable",
+        "The portal's database cannot be reached at the moment. Please try again in a few "
+        "minutes; what you saved before is kept.",
+    ),
+    ("de", False): (
+        "Nicht ausgeführt",
+        "Die Datenbank hat die Anfrage abgelehnt; es wurde nichts geändert. Bitte versuchen "
+        "Sie es später noch einmal.",
+    ),
+    ("en", False): (
+        "Not done",
+        "The database refused the request; nothing was changed. Please try again later.",
+    ),
+}
+_PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be reached (rather than refusing)."""
+    return isinstance(error, OperationalError | InterfaceError | PoolTimeout) or bool(
+        getattr(error, "connection_invalidated", False)
+    )
 
 
 def status_for(error: RegiokarteError) -> int:
@@ -124,7 +176,8 @@ def http_error_payload(error: HTTPException) -> tuple[str, dict[str, list[str]],
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Map every core error to its HTTP status (see ``STATUS_OF``)."""
+    """Map every core error to its HTTP status (see ``STATUS_OF``), and database errors to
+    503 (unreachable) or 500 (refused)."""
 
     @app.errorhandler(RegiokarteError)
     def _core_error(error: RegiokarteError) -> Response:
@@ -132,3 +185,56 @@ def register_error_handlers(app: Flask) -> None:
         if status >= 500:
             app.logger.error("%s: %s", type(error).__name__, error.message)
         return error_response(status, error.message, error.errors)
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError) -> Response:
+        unavailable = database_unavailable(error)
+        # one line, no traceback: the cause is outside the app, the details are in the DB log
+        app.logger.error(
+            "database %s: %s",
+            "unavailable" if unavailable else "refused the request",
+            str(error.orig or error).strip().splitlines()[0][:300],
+        )
+        return database_error_response(unavailable)
+
+    @app.errorhandler(PoolTimeout)
+    def _no_connection(error: PoolTimeout) -> Response:
+        # every pooled connection is busy for longer than the pool waits: overloaded
+        app.logger.error("database unavailable: %s", str(error).splitlines()[0][:300])
+        return database_error_response(True)
+
+
+def database_error_response(unavailable: bool) -> Response:
+    """503 (database unreachable, with Retry-After) or 500 (a write refused), as JSON for the
+    API and clients that ask for JSON, else as a short page."""
+    status = 503 if unavailable else 500
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if unavailable else {}
+    wants_json = request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    )
+    if wants_json:
+        message = (
+            "The database is unavailable at the moment; try again later."
+            if unavailable
+            else "The database refused the request; nothing was changed."
+        )
+        return error_response(status, message, headers=headers)
+    lang = "en" if request.args.get("lang") == "en" else "de"
+    title, text = _PAGES[(lang, unavailable)]
+    try:
+        href = url_for("portal.static", filename="css/portal.css")
+        stylesheet = f'<link rel="stylesheet" href="{escape(href)}">'
+    except BuildError:
+        stylesheet = ""
+    body = (
+        f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="robots" content="noindex">\n<title>{escape(title)}</title>\n{stylesheet}\n'
+        f'</head>\n<body class="page">\n<main id="main" class="content">\n'
+        f"<h1>{escape(title)}</h1>\n<p>{escape(text)}</p>\n</main>\n</body>\n</html>\n"
+    )
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers.update(headers)
+    response.headers["Content-Security-Policy"] = _PAGE_CSP
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -24,6 +24,7 @@ from flask import (
 )
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
@@ -33,6 +34,7 @@ from core.errors import Conflict, NotFound, ValidationError
 from core.model import Company
 from core.privacy import CONSENTS
 from core.questionnaire import AnswerType, Message, Section, image_problem
+from webapp.errors import RETRY_AFTER_SECONDS, database_unavailable
 from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers
 from webapp.questionnaire.i18n import translate
@@ -42,6 +44,15 @@ from webapp.security import csrf_protect, rate_limit
 __all__ = ["blueprint", "init_questionnaire"]
 
 HONEYPOT = "homepage_url"
+#: Shown above a step whose answers the database did not take.
+NOT_SAVED = Message(
+    "Ihre Angaben auf dieser Seite wurden nicht gespeichert: Die Datenbank hat sie gerade nicht "
+    "angenommen. Sie stehen unten noch im Formular; bitte senden Sie sie in einigen Minuten "
+    "noch einmal ab. Früher gespeicherte Schritte bleiben erhalten.",
+    "Your answers on this page were not saved: the database did not take them just now. They "
+    "are still in the form below; please send them again in a few minutes. Steps saved "
+    "before are kept.",
+)
 
 
 def _t(key: str, **values: Any) -> str:
@@ -196,13 +207,16 @@ def blueprint(limiter: Limiter) -> Blueprint:
             logo_key, upload, remove = helpers.uploaded_logo(section)
             logo_problem = None
             try:
-                if upload is not None:
-                    flow.save_logo(platform, submission.id, upload, actor=token.actor)
-                elif remove:
-                    flow.remove_logo(platform, submission.id, actor=token.actor)
-            except ValidationError:
-                logo_problem = _logo_problem(section, logo_key)
-            problems = flow.save_section(platform, submission.id, key, raw, actor=token.actor)
+                try:
+                    if upload is not None:
+                        flow.save_logo(platform, submission.id, upload, actor=token.actor)
+                    elif remove:
+                        flow.remove_logo(platform, submission.id, actor=token.actor)
+                except ValidationError:
+                    logo_problem = _logo_problem(section, logo_key)
+                problems = flow.save_section(platform, submission.id, key, raw, actor=token.actor)
+            except SQLAlchemyError as exc:
+                return _not_saved(submission, section, raw, exc)
             if logo_problem is not None:
                 problems[logo_key] = logo_problem
             action = request.form.get("action", "next")
@@ -230,6 +244,30 @@ def blueprint(limiter: Limiter) -> Blueprint:
             **step_view(platform, submission, section, problems, page_lang()),
             notice=session.pop("notice", None),
         )
+
+    def _not_saved(
+        submission: flow.Submission, section: Section, raw: dict[str, Any], exc: Exception
+    ) -> Response:
+        """The step again with what was typed, when the database did not take it (the
+        transaction was rolled back: the steps saved before are kept)."""
+        current_app.logger.error(
+            "questionnaire step %r of submission %s not saved: %s",
+            section.key,
+            submission.id,
+            str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300],
+        )
+        answers = {k: dict(v) for k, v in submission.answers.items()}
+        answers[section.key] = raw
+        draft = flow.Submission(**{**_fields(submission), "answers": answers})
+        view = step_view(helpers.platform(), draft, section, {}, page_lang())
+        target = f"{view['fields'][0]['id']}-wrap" if view["fields"] else "main"
+        view["problems"] = [(target, NOT_SAVED.text(page_lang())), *view["problems"]]
+        unavailable = database_unavailable(exc)
+        html, status = _page("step.html", 503 if unavailable else 500, **view, notice=None)
+        response = Response(html, status=status, mimetype="text/html")
+        if unavailable:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     def _logo_problem(section: Section, key: str) -> Message:
         question = section.question(key)
