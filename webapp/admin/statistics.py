@@ -1,0 +1,719 @@
+"""The operators' statistics: dashboard (/admin/statistik), CSV export and a printable report.
+
+The figures come from ``core.statistics``. Charts are drawn here as inline SVG: no script, no
+chart library, no style attribute (the CSP allows none of them; colours come from
+``static/statistics.css``). Every chart has a title, a description and a data table below it,
+for screen readers and for paper.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from attrs import frozen
+from flask import Blueprint, Flask, Response, current_app, request, url_for
+from markupsafe import Markup, escape
+
+from core import classifications as vocab
+from core import statistics as stats
+from core.errors import ValidationError
+from core.platform import Platform
+from webapp.admin.views import _page, operator_required
+from webapp.portal.views import lang_args, page_lang, security_headers
+from webapp.questionnaire import flow as helpers
+
+__all__ = ["STRINGS", "Figure", "Row", "blueprint", "figures", "init_statistics"]
+
+STRINGS: dict[str, dict[str, str]] = {
+    "de": {
+        "title": "Statistik",
+        "intro": (
+            "Was das Portal erreicht: Profile, Fragebogen und Nutzung. Die Zahlen zu Orten, "
+            "Branchen, Größen und Vollständigkeit zeigen den heutigen Stand; der Zeitraum gilt "
+            "für neue Profile, den Fragebogen und die Nutzung."
+        ),
+        "report_title": "Bericht für Fördergeber",
+        "period": "Zeitraum",
+        "start": "Von",
+        "end": "Bis",
+        "show": "Anzeigen",
+        "period_error": (
+            "Der Zeitraum ist ungültig: Geben Sie zwei Daten an (TT.MM.JJJJ), das Ende nicht "
+            "vor dem Anfang. Gezeigt werden die letzten zwölf Monate."
+        ),
+        "csv": "Alle Zahlen als CSV herunterladen",
+        "report_link": "Druckbarer Bericht",
+        "dashboard_link": "Zur Statistik",
+        "print_hint": (
+            "Drucken Sie den Bericht mit der Druckfunktion Ihres Browsers (Strg+P); dort "
+            "können Sie ihn auch als PDF speichern."
+        ),
+        "period_text": "Zeitraum: {start} bis {end}",
+        "region_text": "Region: {region}",
+        "generated": "Erstellt am {date}",
+        "summary": "Auf einen Blick",
+        "published": "Veröffentlichte Profile (heute)",
+        "new_profiles": "Neue Profile im Zeitraum",
+        "completeness_mean": "Mittlere Vollständigkeit der Profile",
+        "started": "Begonnene Fragebogen",
+        "submitted_total": "Eingereichte Fragebogen",
+        "approved_total": "Freigegebene Fragebogen",
+        "searches_total": "Suchanfragen im Zeitraum",
+        "views_total": "Profilaufrufe im Zeitraum",
+        "section_profiles": "Profile",
+        "section_questionnaire": "Fragebogen",
+        "section_usage": "Nutzung",
+        "usage_note": (
+            "Gezählt werden nur Summen pro Tag: keine IP-Adresse, kein Browser, keine Kennung, "
+            "kein Cookie, kein fremder Dienst."
+        ),
+        "counting_off": (
+            "Die Nutzungszählung ist ausgeschaltet (Einstellung statistics.usage_counting); "
+            "es kommen keine neuen Zahlen hinzu."
+        ),
+        "funnel_note": (
+            "Fragebogen für neue Profile, die im Zeitraum begonnen wurden; ein Schritt zählt, "
+            "sobald er gespeichert wurde. Änderungen bestehender Profile zählen nicht mit."
+        ),
+        "completeness_note": (
+            "Anteil der {count} Profilfelder, die ein Profil ausfüllt: Beschreibung, Adresse, "
+            "Kartenpunkt, Branche, Berufe, Familie, Zertifikate, Angebote, Leistungen, "
+            "Website, Kontakt und Logo."
+        ),
+        "fig_towns": "Profile nach Ort",
+        "fig_industries": "Profile nach Branche (WZ-Abschnitt)",
+        "fig_sizes": "Profile nach Unternehmensgröße",
+        "fig_months": "Neue Profile pro Monat",
+        "fig_completeness": "Profile nach Vollständigkeit",
+        "fig_fields": "Profile mit ausgefülltem Feld",
+        "fig_funnel": "Fragebogen: begonnen, Schritte, eingereicht, freigegeben",
+        "fig_searches_day": "Suchanfragen pro Tag",
+        "fig_searches_month": "Suchanfragen pro Monat",
+        "fig_filters": "Genutzte Filter",
+        "fig_filter_values": "Häufigste Filterwerte",
+        "fig_layers": "Abgerufene Kartenebenen",
+        "fig_profiles": "Meistaufgerufene Profile",
+        "col_item": "Eintrag",
+        "col_count": "Anzahl",
+        "col_share": "Anteil",
+        "empty": "Keine Daten für diesen Zeitraum.",
+        "describe": "{title}: {rows} Einträge, insgesamt {total}.",
+        "describe_top": " Am häufigsten: {label} mit {count}.",
+        "describe_series": (
+            "{title}: {rows} Zeitabschnitte von {first} bis {last}, insgesamt {total}."
+        ),
+        "describe_peak": " Höchster Wert: {count} ({label}).",
+        "no_town": "ohne Ort",
+        "no_industry": "ohne Branche",
+        "gone_profile": "Profil {id} (gelöscht)",
+        "free_text": "Freitext",
+        "near": "Umkreis",
+        "funnel_started": "Begonnen",
+        "funnel_step": "Schritt: {title}",
+        "funnel_submitted": "Eingereicht",
+        "funnel_approved": "Freigegeben",
+        "band": "{low} bis {high} %",
+        "field_description": "Beschreibung",
+        "field_street": "Straße",
+        "field_postcode": "Postleitzahl",
+        "field_location": "Kartenpunkt",
+        "field_industry": "Branche",
+        "field_industry_division": "Wirtschaftszweig",
+        "field_professions": "Berufe",
+        "field_family": "Familienfreundlichkeit",
+        "field_certificates": "Zertifikate",
+        "field_offers": "Angebote für junge Menschen",
+        "field_benefits": "Leistungen",
+        "field_website": "Website",
+        "field_contact": "Kontakt",
+        "field_logo": "Logo",
+    },
+    "en": {
+        "title": "Statistics",
+        "intro": (
+            "What the portal achieves: profiles, questionnaire and use. The figures on towns, "
+            "industries, sizes and completeness show today's state; the period applies to new "
+            "profiles, the questionnaire and use."
+        ),
+        "report_title": "Report for funders",
+        "period": "Period",
+        "start": "From",
+        "end": "To",
+        "show": "Show",
+        "period_error": (
+            "The period is invalid: give two dates, the end not before the start. The last "
+            "twelve months are shown."
+        ),
+        "csv": "Download all figures as CSV",
+        "report_link": "Printable report",
+        "dashboard_link": "Back to the statistics",
+        "print_hint": (
+            "Print the report with your browser's print function (Ctrl+P); you can save it as "
+            "a PDF there too."
+        ),
+        "period_text": "Period: {start} to {end}",
+        "region_text": "Region: {region}",
+        "generated": "Created on {date}",
+        "summary": "At a glance",
+        "published": "Published profiles (today)",
+        "new_profiles": "New profiles in the period",
+        "completeness_mean": "Mean completeness of the profiles",
+        "started": "Questionnaires started",
+        "submitted_total": "Questionnaires submitted",
+        "approved_total": "Questionnaires approved",
+        "searches_total": "Searches in the period",
+        "views_total": "Profile views in the period",
+        "section_profiles": "Profiles",
+        "section_questionnaire": "Questionnaire",
+        "section_usage": "Use",
+        "usage_note": (
+            "Only daily totals are counted: no IP address, no browser, no identifier, no "
+            "cookie, no third party."
+        ),
+        "counting_off": (
+            "Usage counting is switched off (setting statistics.usage_counting); no new "
+            "figures are added."
+        ),
+        "funnel_note": (
+            "Questionnaires for new profiles started in the period; a step counts once it "
+            "was saved. Changes to existing profiles are not included."
+        ),
+        "completeness_note": (
+            "Share of the {count} profile fields a profile fills: description, address, map "
+            "point, industry, professions, family, certificates, offers, benefits, website, "
+            "contact and logo."
+        ),
+        "fig_towns": "Profiles by town",
+        "fig_industries": "Profiles by industry (WZ section)",
+        "fig_sizes": "Profiles by company size",
+        "fig_months": "New profiles per month",
+        "fig_completeness": "Profiles by completeness",
+        "fig_fields": "Profiles with the field filled in",
+        "fig_funnel": "Questionnaire: started, steps, submitted, approved",
+        "fig_searches_day": "Searches per day",
+        "fig_searches_month": "Searches per month",
+        "fig_filters": "Filters used",
+        "fig_filter_values": "Most used filter values",
+        "fig_layers": "Map layers requested",
+        "fig_profiles": "Most viewed profiles",
+        "col_item": "Item",
+        "col_count": "Count",
+        "col_share": "Share",
+        "empty": "No data for this period.",
+        "describe": "{title}: {rows} items, {total} in all.",
+        "describe_top": " Most frequent: {label} with {count}.",
+        "describe_series": "{title}: {rows} intervals from {first} to {last}, {total} in all.",
+        "describe_peak": " Highest value: {count} ({label}).",
+        "no_town": "no town",
+        "no_industry": "no industry",
+        "gone_profile": "Profile {id} (deleted)",
+        "free_text": "Free text",
+        "near": "Radius",
+        "funnel_started": "Started",
+        "funnel_step": "Step: {title}",
+        "funnel_submitted": "Submitted",
+        "funnel_approved": "Approved",
+        "band": "{low} to {high} %",
+        "field_description": "Description",
+        "field_street": "Street",
+        "field_postcode": "Postcode",
+        "field_location": "Map point",
+        "field_industry": "Industry",
+        "field_industry_division": "Industry division",
+        "field_professions": "Professions",
+        "field_family": "Family friendliness",
+        "field_certificates": "Certificates",
+        "field_offers": "Offers for young people",
+        "field_benefits": "Benefits",
+        "field_website": "Website",
+        "field_contact": "Contact",
+        "field_logo": "Logo",
+    },
+}
+
+
+def st(key: str, lang: str, **values: Any) -> str:
+    """The text ``key`` in ``lang`` (German if ``lang`` has none), placeholders filled."""
+    text = STRINGS.get(lang, STRINGS["de"])[key]
+    return text.format(**values) if values else text
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@frozen
+class Row:
+    """One bar and one table row: the key (as in the CSV), its label and its value."""
+
+    key: str
+    label: str
+    value: int
+
+
+@frozen
+class Figure:
+    """A chart with its table: ``bars`` run left to right, ``columns`` show a time series."""
+
+    key: str
+    title: str
+    rows: tuple[Row, ...]
+    chart: str = "bars"
+    #: shares in the table are of this total (None: no share column)
+    total: int | None = None
+    note: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(r.value for r in self.rows)
+
+    def share(self, row: Row) -> float:
+        return row.value / self.total if self.total else 0.0
+
+
+def number(value: float, lang: str, digits: int = 0) -> str:
+    """A number as people of ``lang`` write it (1.234,5 or 1,234.5)."""
+    text = f"{value:,.{digits}f}"
+    if lang == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def percent(share: float, lang: str) -> str:
+    return f"{number(share * 100, lang, 1)} %"
+
+
+def day_label(day: dt.date, lang: str) -> str:
+    return day.strftime("%d.%m.%Y") if lang == "de" else day.isoformat()
+
+
+def _bucket_label(key: str, lang: str) -> str:
+    if len(key) == 7:  # YYYY-MM
+        year, month = key.split("-")
+        return f"{month}/{year}" if lang == "de" else key
+    return day_label(dt.date.fromisoformat(key), lang)
+
+
+def _rows(counts: Iterable[stats.Count], label: Any) -> tuple[Row, ...]:
+    return tuple(Row(c.key, label(c), c.count) for c in counts)
+
+
+def _term(vocabulary: vocab.Vocabulary, code: str, lang: str, missing: str) -> str:
+    if not code:
+        return missing
+    try:
+        return vocabulary.get(code).label(lang)
+    except ValidationError:
+        return code
+
+
+def _filter_label(platform: Platform, key: str, lang: str) -> str:
+    if key == "q":
+        return st("free_text", lang)
+    if key == "near":
+        return st("near", lang)
+    return platform.filters[key].label(lang) if key in platform.filters else key
+
+
+def _filter_value_label(platform: Platform, key: str, lang: str) -> str:
+    name, _, code = key.partition("=")
+    label = code
+    if name in platform.filters:
+        for choice in platform.filters[name].choices:
+            if choice.value == code:
+                label = choice.label(lang)
+                break
+    return f"{_filter_label(platform, name, lang)}: {label}"
+
+
+def _step_title(platform: Platform, key: str, lang: str) -> str:
+    try:
+        section = platform.questionnaire.section(key)
+    except KeyError:
+        return key
+    title = section.title_en if lang == "en" else section.title_de
+    return st("funnel_step", lang, title=title)
+
+
+def figures(platform: Platform, found: stats.Statistics, lang: str) -> list[Figure]:
+    """The dashboard's figures in ``lang``, in the order they are shown."""
+    published = found.published
+    funnel = found.funnel
+    completeness = found.completeness
+    searches_title = st(
+        "fig_searches_day" if found.period.grain == "day" else "fig_searches_month", lang
+    )
+    layers = platform.layers
+    return [
+        Figure(
+            "towns",
+            st("fig_towns", lang),
+            _rows(found.by_town, lambda c: c.key or st("no_town", lang)),
+            total=published,
+        ),
+        Figure(
+            "industries",
+            st("fig_industries", lang),
+            _rows(
+                found.by_industry,
+                lambda c: (
+                    f"{c.key} – {_term(vocab.industries(), c.key, lang, '')}"
+                    if c.key
+                    else st("no_industry", lang)
+                ),
+            ),
+            total=published,
+        ),
+        Figure(
+            "sizes",
+            st("fig_sizes", lang),
+            _rows(found.by_size, lambda c: _term(vocab.size_classes(), c.key, lang, c.key)),
+            total=published,
+        ),
+        Figure(
+            "months",
+            st("fig_months", lang),
+            _rows(found.by_month, lambda c: _bucket_label(c.key, lang)),
+            chart="columns",
+        ),
+        Figure(
+            "completeness",
+            st("fig_completeness", lang),
+            _rows(
+                completeness.bands,
+                lambda c: st("band", lang, low=c.key.split("-")[0], high=c.key.split("-")[1]),
+            ),
+            total=completeness.profiles,
+            note=st("completeness_note", lang, count=len(stats.PROFILE_FIELDS)),
+        ),
+        Figure(
+            "fields",
+            st("fig_fields", lang),
+            _rows(completeness.fields, lambda c: st(f"field_{c.key}", lang)),
+            total=completeness.profiles,
+        ),
+        Figure(
+            "funnel",
+            st("fig_funnel", lang),
+            (
+                Row("started", st("funnel_started", lang), funnel.started),
+                *(
+                    Row(f"step:{c.key}", _step_title(platform, c.key, lang), c.count)
+                    for c in funnel.steps
+                ),
+                Row("submitted", st("funnel_submitted", lang), funnel.submitted),
+                Row("approved", st("funnel_approved", lang), funnel.approved),
+            ),
+            total=funnel.started,
+            note=st("funnel_note", lang),
+        ),
+        Figure(
+            "searches",
+            searches_title,
+            _rows(found.searches, lambda c: _bucket_label(c.key, lang)),
+            chart="columns",
+        ),
+        Figure(
+            "filters",
+            st("fig_filters", lang),
+            _rows(found.filters, lambda c: _filter_label(platform, c.key, lang)),
+        ),
+        Figure(
+            "filter_values",
+            st("fig_filter_values", lang),
+            _rows(found.filter_values, lambda c: _filter_value_label(platform, c.key, lang)),
+        ),
+        Figure(
+            "layers",
+            st("fig_layers", lang),
+            _rows(
+                found.layers,
+                lambda c: layers[c.key].label(lang) if c.key in layers else c.key,
+            ),
+        ),
+        Figure(
+            "profiles",
+            st("fig_profiles", lang),
+            _rows(found.profiles, lambda c: c.label or st("gone_profile", lang, id=c.key)),
+        ),
+    ]
+
+
+def summary(found: stats.Statistics, lang: str) -> list[tuple[str, str, str]]:
+    """The key numbers: (CSV key, label, value as shown)."""
+    new_profiles = sum(c.count for c in found.by_month)
+    searches = sum(c.count for c in found.searches)
+    return [
+        ("published", st("published", lang), number(found.published, lang)),
+        ("new_profiles", st("new_profiles", lang), number(new_profiles, lang)),
+        (
+            "completeness_mean_percent",
+            st("completeness_mean", lang),
+            percent(found.completeness.mean, lang),
+        ),
+        ("started", st("started", lang), number(found.funnel.started, lang)),
+        ("submitted", st("submitted_total", lang), number(found.funnel.submitted, lang)),
+        ("approved", st("approved_total", lang), number(found.funnel.approved, lang)),
+        ("searches", st("searches_total", lang), number(searches, lang)),
+        ("profile_views", st("views_total", lang), number(found.profile_views, lang)),
+    ]
+
+
+# --- charts as SVG --------------------------------------------------------------------------
+
+WIDTH = 760
+LABEL_WIDTH = 300
+BAR_AREA = 380
+ROW_HEIGHT = 26
+BAR_HEIGHT = 18
+COLUMN_HEIGHT = 200
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _describe(figure: Figure, lang: str) -> str:
+    total = sum(r.value for r in figure.rows)
+    if figure.chart == "columns" and figure.rows:
+        text = st(
+            "describe_series",
+            lang,
+            title=figure.title,
+            rows=len(figure.rows),
+            first=figure.rows[0].label,
+            last=figure.rows[-1].label,
+            total=number(total, lang),
+        )
+        peak = max(figure.rows, key=lambda r: r.value)
+        if peak.value:
+            text += st("describe_peak", lang, count=number(peak.value, lang), label=peak.label)
+        return text
+    text = st(
+        "describe", lang, title=figure.title, rows=len(figure.rows), total=number(total, lang)
+    )
+    if figure.rows and figure.key != "funnel":
+        top = max(figure.rows, key=lambda r: r.value)
+        if top.value:
+            text += st("describe_top", lang, label=top.label, count=number(top.value, lang))
+    return text
+
+
+def _svg(figure: Figure, lang: str, height: int, body: Sequence[str]) -> Markup:
+    ident = f"chart-{figure.key}"
+    head = (
+        f'<svg class="chart chart-{figure.chart}" id="{ident}" role="img" '
+        f'aria-labelledby="{ident}-title {ident}-desc" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" preserveAspectRatio="xMinYMin meet" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{ident}-title">{escape(figure.title)}</title>'
+        f'<desc id="{ident}-desc">{escape(_describe(figure, lang))}</desc>'
+    )
+    # every text in head and body went through escape() (labels may be company names)
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def bar_chart(figure: Figure, lang: str) -> Markup:
+    """Horizontal bars, one per row, labelled on the left, the value at the bar's end."""
+    top = max((r.value for r in figure.rows), default=0) or 1
+    body = []
+    for i, row in enumerate(figure.rows):
+        y = 6 + i * ROW_HEIGHT
+        width = round(BAR_AREA * row.value / top, 1)
+        label = escape(_short(row.label, 40))
+        value = escape(number(row.value, lang))
+        body.append(
+            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 14}" '
+            f'text-anchor="end">{label}</text>'
+            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{width}" '
+            f'height="{BAR_HEIGHT}"><title>{escape(row.label)}: {value}</title></rect>'
+            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6}" y="{y + 14}">{value}</text>'
+        )
+    return _svg(figure, lang, 12 + len(figure.rows) * ROW_HEIGHT, body)
+
+
+def column_chart(figure: Figure, lang: str) -> Markup:
+    """Vertical bars over time with a baseline, the largest value and spaced-out labels."""
+    rows = figure.rows
+    top = max((r.value for r in rows), default=0) or 1
+    left, right, base = 60, WIDTH - 10, 20 + COLUMN_HEIGHT
+    slot = (right - left) / max(1, len(rows))
+    step = max(1, -(-len(rows) // 12))  # at most about 12 axis labels
+    body = [
+        f'<line class="chart-axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}"/>',
+        f'<text class="chart-value" x="{left - 6}" y="24" text-anchor="end">'
+        f"{escape(number(top, lang))}</text>",
+        f'<text class="chart-value" x="{left - 6}" y="{base}" text-anchor="end">0</text>',
+    ]
+    for i, row in enumerate(rows):
+        height = round(COLUMN_HEIGHT * row.value / top, 1)
+        x = round(left + i * slot + slot * 0.1, 1)
+        value = escape(number(row.value, lang))
+        body.append(
+            f'<rect class="chart-bar" x="{x}" y="{round(base - height, 1)}" '
+            f'width="{round(slot * 0.8, 1)}" height="{height}">'
+            f"<title>{escape(row.label)}: {value}</title></rect>"
+        )
+        if i % step == 0:
+            body.append(
+                f'<text class="chart-tick" x="{round(x + slot * 0.4, 1)}" y="{base + 18}" '
+                f'text-anchor="middle">{escape(_short(row.label, 10))}</text>'
+            )
+    return _svg(figure, lang, base + 28, body)
+
+
+def chart(figure: Figure, lang: str) -> Markup:
+    """The figure's SVG chart."""
+    return column_chart(figure, lang) if figure.chart == "columns" else bar_chart(figure, lang)
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _period() -> tuple[stats.Period, bool]:
+    """The period the request asks for (``von``, ``bis``), and whether it was valid."""
+    try:
+        return (
+            stats.Period.parse(request.args.get("von"), request.args.get("bis"), today=_today()),
+            True,
+        )
+    except ValidationError:
+        return stats.Period.last_months(_today()), False
+
+
+def _collect(platform: Platform, period: stats.Period) -> stats.Statistics:
+    with platform.session() as session:
+        return stats.collect(session, period, steps=platform.questionnaire.keys)
+
+
+def _period_args(period: stats.Period, lang: str) -> dict[str, str]:
+    return {"von": period.start.isoformat(), "bis": period.end.isoformat(), **lang_args(lang)}
+
+
+def csv_text(found: stats.Statistics, rows: list[Figure], lang: str) -> str:
+    """Every figure as one CSV: figure, key, label, value (one row per bar or number)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["figure", "key", "label", "value"])
+    writer.writerow(["period", "start", st("start", lang), found.period.start.isoformat()])
+    writer.writerow(["period", "end", st("end", lang), found.period.end.isoformat()])
+    for key, label, _ in summary(found, lang):
+        value: Any = {
+            "published": found.published,
+            "new_profiles": sum(c.count for c in found.by_month),
+            "completeness_mean_percent": round(found.completeness.mean * 100, 1),
+            "started": found.funnel.started,
+            "submitted": found.funnel.submitted,
+            "approved": found.funnel.approved,
+            "searches": sum(c.count for c in found.searches),
+            "profile_views": found.profile_views,
+        }[key]
+        writer.writerow(["summary", key, label, value])
+    for figure in rows:
+        for row in figure.rows:
+            writer.writerow([figure.key, row.key, row.label, row.value])
+    return out.getvalue()
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint(
+        "statistics",
+        __name__,
+        url_prefix="/admin/statistik",
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/static",
+    )
+    blp.after_request(security_headers)
+
+    @blp.context_processor
+    def _admin_helpers() -> dict[str, Any]:
+        # the operator pages' base template uses the helpers of the admin blueprint
+        helpers_of_admin: dict[str, Any] = {}
+        for processor in current_app.template_context_processors.get("admin", ()):
+            helpers_of_admin.update(processor())
+        return helpers_of_admin
+
+    @blp.after_request
+    def _private(response: Response) -> Response:
+        if request.endpoint != "statistics.static":
+            response.headers["Cache-Control"] = "private, no-store"
+            response.headers.setdefault("X-Robots-Tag", "noindex")
+        return response
+
+    def context(report: bool) -> tuple[dict[str, Any], int]:
+        platform = helpers.platform()
+        lang = page_lang()
+        period, valid = _period()
+        found = _collect(platform, period)
+        shown = figures(platform, found, lang)
+        by_key = {f.key: f for f in shown}
+        return {
+            "st": lambda key, **values: st(key, lang, **values),
+            "stats": found,
+            "figures": by_key,
+            "sections": [
+                ("profiles", ["towns", "industries", "sizes", "months", "completeness", "fields"]),
+                ("questionnaire", ["funnel"]),
+                ("usage", ["searches", "filters", "filter_values", "layers", "profiles"]),
+            ],
+            "summary": summary(found, lang),
+            "chart": lambda figure: chart(figure, lang),
+            "number": lambda value: number(value, lang),
+            "percent": lambda share: percent(share, lang),
+            "period_start": day_label(period.start, lang),
+            "period_end": day_label(period.end, lang),
+            "period_args": _period_args(period, lang),
+            "period_error": not valid,
+            "counting": platform.settings.statistics.usage_counting,
+            "generated": day_label(_today(), lang),
+            "stylesheet": url_for(
+                "statistics.static",
+                filename="statistics.css",
+                v=current_app.extensions["regiokarte.portal"]["version"],
+            ),
+            "report": report,
+        }, 200 if valid else 400
+
+    @blp.get("")
+    @operator_required
+    def dashboard() -> Any:
+        values, status = context(report=False)
+        return _page("statistics.html", status, **values)
+
+    @blp.get("/bericht")
+    @operator_required
+    def report() -> Any:
+        values, status = context(report=True)
+        return _page("statistics_report.html", status, **values)
+
+    @blp.get("/statistik.csv")
+    @operator_required
+    def export() -> Any:
+        platform = helpers.platform()
+        lang = page_lang()
+        period, valid = _period()
+        if not valid:
+            return Response(st("period_error", lang), status=400, mimetype="text/plain")
+        found = _collect(platform, period)
+        text = csv_text(found, figures(platform, found, lang), lang)
+        name = f"statistik-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+        return Response(
+            text,
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    return blp
+
+
+def init_statistics(app: Flask) -> None:
+    """Register the statistics pages (operators only, see ``webapp.security``)."""
+    app.register_blueprint(blueprint())
