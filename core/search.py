@@ -25,7 +25,7 @@ from core.geo import haversine_m, radius_bbox
 from core.index import SearchIndex, failure_reason
 from core.query import Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
 
-__all__ = ["MapOptions", "search"]
+__all__ = ["MapOptions", "matching_ids", "search"]
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +103,12 @@ def _geo_mask(index: SearchIndex, query: SearchQuery) -> tuple[np.ndarray, np.nd
     return mask, distance
 
 
-def search(
-    index: SearchIndex, query: SearchQuery, options: MapOptions | None = None
-) -> SearchResult:
-    """Answer ``query``: exact total, one page, facet counts for every facet, map output."""
-    options = options or MapOptions()
+def _masks(
+    index: SearchIndex, query: SearchQuery
+) -> tuple[
+    np.ndarray, np.ndarray | None, list[tuple[FilterSpec, np.ndarray]], dict[str, np.ndarray]
+]:
+    """The masks of ``query``: area and text (base), distances, one per filter, dynamic columns."""
     registry = index.registry
     base, distance = _geo_mask(index, query)
     text = index.text_mask(query.text) if query.text else None
@@ -126,6 +127,24 @@ def search(
             active.append((spec, filter_mask(spec, dynamic[key], value.range)))
         else:
             active.append((spec, filter_mask(spec, index.columns[key], value)))
+    return base, distance, active, dynamic
+
+
+def matching_ids(index: SearchIndex, query: SearchQuery) -> np.ndarray:
+    """The sorted ids of every company ``query`` finds in ``index`` (all pages at once)."""
+    mask, _, active, _ = _masks(index, query)
+    for _, filtered in active:
+        mask = mask & filtered
+    return np.sort(np.asarray(index.ids[mask], dtype=np.int64))
+
+
+def search(
+    index: SearchIndex, query: SearchQuery, options: MapOptions | None = None
+) -> SearchResult:
+    """Answer ``query``: exact total, one page, facet counts for every facet, map output."""
+    options = options or MapOptions()
+    registry = index.registry
+    base, distance, active, dynamic = _masks(index, query)
 
     # prefix[i] = base & masks[:i]; suffix[i] = masks[i:]; "all but i" = prefix[i] & suffix[i+1]
     prefix = [base]
