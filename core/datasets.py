@@ -14,12 +14,17 @@ problem and the fix in plain words, because operators read them.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from attrs import field, frozen
 from sqlalchemy.orm import Session
+
+from core.errors import ValidationError
 
 __all__ = [
     "FIELD_KINDS",
@@ -70,6 +75,99 @@ class DatasetField:
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_de
+
+    def parse(self, value: Any) -> Any:
+        """The JSON value of a submitted form string (or a JSON value) for this field's kind.
+
+        Empty means ``None`` (``False`` for ``bool``); ``ValueError`` says what is wrong and
+        what would be valid, in a sentence an operator can act on.
+        """
+        if isinstance(value, str):
+            value = value.strip()
+        if self.kind == "bool":
+            return _parse_bool(value)
+        if value is None or value == "":
+            if self.required:
+                raise ValueError("This field is required.")
+            return None
+        if isinstance(value, str) and len(value) > self.max_length:
+            raise ValueError(f"At most {self.max_length} characters, not {len(value)}.")
+        parse = _PARSERS.get(self.kind)
+        if parse is not None:
+            return parse(value)
+        if self.kind == "choice":
+            allowed = [code for code, _ in self.choices]
+            if str(value) not in allowed:
+                raise ValueError(f"{value!r} is not a choice; valid are: {', '.join(allowed)}.")
+            return str(value)
+        return str(value)
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in ("", "0", "false", "no", "off", "nein"):
+        return False
+    if text in ("1", "true", "yes", "on", "ja"):
+        return True
+    raise ValueError(f"{value!r} is not yes or no; use true or false.")
+
+
+def _parse_number(value: Any) -> float:
+    try:
+        number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a number; write it like 12.5.") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number.")
+    return number
+
+
+def _parse_integer(value: Any) -> int:
+    if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", str(value).strip()):
+        raise ValueError(f"{value!r} is not a whole number; write it like 42.")
+    return int(str(value).strip())
+
+
+def _parse_date(value: Any) -> str:
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD.") from None
+
+
+def _parse_datetime(value: Any) -> str:
+    try:
+        return dt.datetime.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not a date and time; write it as YYYY-MM-DDTHH:MM."
+        ) from None
+
+
+def _parse_url(value: Any) -> str:
+    text = str(value)
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", text):
+        raise ValueError(f"{text!r} is no web address; start it with https://.")
+    return text
+
+
+def _parse_email(value: Any) -> str:
+    text = str(value)
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        raise ValueError(f"{text!r} is no e-mail address; write it like name@example.org.")
+    return text
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "number": _parse_number,
+    "integer": _parse_integer,
+    "date": _parse_date,
+    "datetime": _parse_datetime,
+    "url": _parse_url,
+    "email": _parse_email,
+}
 
 
 @frozen
@@ -150,3 +248,32 @@ class Dataset:
             if item.name == name:
                 return item
         raise KeyError(name)
+
+    @property
+    def editable_fields(self) -> tuple[DatasetField, ...]:
+        """The fields an edit form shows as inputs (all of them are sent back)."""
+        return tuple(f for f in self.fields if f.editable)
+
+    def clean(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The editable fields of ``values`` read by their kinds (``DatasetField.parse``).
+
+        Fields missing from ``values`` are left out (``bool`` ones read as false: an unticked
+        checkbox sends nothing); ``ValidationError`` names every bad field. A dataset's
+        ``update`` may call it first and check its own rules on the result.
+        """
+        out: dict[str, Any] = {}
+        problems: dict[str, list[str]] = {}
+        for item in self.editable_fields:
+            if item.name not in values and item.kind != "bool":
+                continue
+            try:
+                out[item.name] = item.parse(values.get(item.name))
+            except ValueError as exc:
+                problems[item.name] = [str(exc)]
+        if problems:
+            raise ValidationError(
+                "Some values are invalid: "
+                + "; ".join(f"{name}: {' '.join(m)}" for name, m in problems.items()),
+                problems,
+            )
+        return out

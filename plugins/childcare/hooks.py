@@ -241,3 +241,13 @@ if hasattr(_hookspecs, "register_questionnaire_sections"):
 @hookimpl
 def register_navigation(platform: Platform) -> list[NavLink]:
     return [NavLink("/kitas/", "Kitas", "Childcare", order=20, plugin="childcare")]
+
+
+@hookimpl
+def register_datasets(platform: Platform) -> list[Any]:
+    from plugins.childcare.datasets import kita_dataset
+
+    return [kita_dataset(platform, service_for(platform))]
+
+
+__all__ += ["register_datasets"]

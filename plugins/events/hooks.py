@@ -24,17 +24,22 @@ from plugins.events.service import EventsService
 from plugins.events.settings import EventsSettings
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import numpy as np
 
-    from core import Company, Platform
+    from core import Company, Platform, SearchQuery
+    from core.alerts import AlertItem
     from core.profile import ProfileSection
 
 __all__ = [
     "MANIFEST",
+    "alert_matches",
     "company_changed",
     "profile_sections",
     "register_blueprints",
     "register_commands",
+    "register_datasets",
     "register_filters",
     "register_layers",
     "register_migrations",
@@ -192,6 +197,13 @@ def register_blueprints(platform: Platform) -> list[Any]:
 
 
 @hookimpl
+def register_datasets(platform: Platform) -> list[Any]:
+    from plugins.events.datasets import events_dataset
+
+    return [events_dataset(platform)]
+
+
+@hookimpl
 def company_changed(platform: Platform, company_id: int, deleted: bool) -> None:
     """A deleted company's organisation stays (its events too) but no longer points to it."""
     if deleted:
@@ -211,3 +223,10 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
 @hookimpl
 def register_navigation(platform: Platform) -> list[NavLink]:
     return [NavLink("/veranstaltungen", "Veranstaltungen", "Events", order=10, plugin="events")]
+
+
+@hookimpl
+def alert_matches(platform: Platform, query: SearchQuery, since: dt.datetime) -> list[AlertItem]:
+    from plugins.events.alerts import alert_matches as new_events
+
+    return new_events(service_for(platform), query, since)

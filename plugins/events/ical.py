@@ -218,7 +218,10 @@ def read_ics(
                 values["lat"], values["lon"] = geo.latitude, geo.longitude
             url = _text(component, "url")
             registration = _text(component, X_REGISTRATION)
-            if url and registration in ("", "external", "none"):
+            if registration in ("portal", "none"):
+                # written by this portal: URL is the event's page, not a registration link
+                values["registration"] = registration
+            elif url and registration in ("", "external"):
                 values["registration"], values["registration_url"] = "external", url
             if location.casefold() == "online" and url:
                 values["online_url"], values["registration"] = url, "none"

@@ -329,3 +329,13 @@ if hasattr(_hookspecs, "erase_company_data"):
 @hookimpl
 def register_navigation(platform: Platform) -> list[NavLink]:
     return [NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing")]
+
+
+@hookimpl
+def register_datasets(platform: Platform) -> list[Any]:
+    from plugins.housing.datasets import offer_dataset
+
+    return [offer_dataset(platform, service_for(platform))]
+
+
+__all__ += ["register_datasets"]

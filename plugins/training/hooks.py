@@ -38,6 +38,7 @@ __all__ = [
     "profile_sections",
     "register_blueprints",
     "register_commands",
+    "register_datasets",
     "register_filters",
     "register_layers",
     "register_migrations",
@@ -225,6 +226,13 @@ def register_blueprints(platform: Platform) -> list[Any]:
     from plugins.training.pages import make_pages_blueprint
 
     return [make_blueprint(platform), make_pages_blueprint(platform)]
+
+
+@hookimpl
+def register_datasets(platform: Platform) -> list[Any]:
+    from plugins.training.datasets import courses_dataset
+
+    return [courses_dataset(platform)]
 
 
 @hookimpl

@@ -297,7 +297,7 @@ def course_from_values(
 # --- the import -------------------------------------------------------------------------------
 
 
-def _check(
+def check_records(
     records: list[Record], platform: Platform, report: ImportReport
 ) -> list[tuple[Course, RecordReport]]:
     checked: list[tuple[Course, RecordReport]] = []
@@ -353,7 +353,7 @@ def import_text(
             f"{name}: contains no courses; nothing was imported.", {"file": ["no courses"]}
         )
     report = ImportReport(name, fmt, source)
-    checked = _check(records, platform, report)
+    checked = check_records(records, platform, report)
     if report.invalid:
         raise CourseImportError(report)
     with platform.session(write=True) as session:

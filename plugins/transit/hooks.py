@@ -33,6 +33,7 @@ __all__ = [
     "MANIFEST",
     "register_blueprints",
     "register_commands",
+    "register_datasets",
     "register_filters",
     "register_layers",
     "register_migrations",
@@ -259,6 +260,13 @@ def register_blueprints(platform: Platform) -> list[Any]:
     from plugins.transit.api import make_blueprint
 
     return [make_blueprint(platform)]
+
+
+@hookimpl
+def register_datasets(platform: Platform) -> list[Any]:
+    from plugins.transit.datasets import stops_dataset
+
+    return [stops_dataset(platform)]
 
 
 if hasattr(_hookspecs, "profile_sections"):

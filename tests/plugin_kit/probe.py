@@ -12,12 +12,26 @@ from typing import Any
 
 import numpy as np
 from attrs import define, field
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from core import (
     Address,
     AnswerType,
     BBox,
+    Dataset,
+    DatasetField,
+    DatasetPage,
     Feature,
     FilterKind,
     FilterSpec,
@@ -26,6 +40,7 @@ from core import (
     Layer,
     Location,
     NavLink,
+    NotFound,
     PluginManifest,
     ProfileSection,
     Question,
@@ -83,6 +98,8 @@ class Probe:
 
     def __init__(self) -> None:
         self.changes: list[tuple[int, bool]] = []
+        #: how often the admin area said that the notes changed
+        self.notes_changed = 0
 
     @hookimpl
     def register_filters(self, platform: Any) -> list[FilterSpec]:
@@ -189,6 +206,52 @@ class Probe:
                 select(notes.c.text).where(notes.c.company_id == company_id).order_by(notes.c.id)
             ).all()
         return {"notes": list(texts)} if texts else None
+
+    @hookimpl
+    def register_datasets(self) -> list[Dataset]:
+        def row(found: Any) -> dict[str, Any]:
+            return {"id": str(found.id), "company_id": found.company_id, "text": found.text}
+
+        def search(session: Any, text: str, offset: int, limit: int) -> DatasetPage:
+            where = notes.c.text.contains(text, autoescape=True)
+            total = session.scalar(select(func.count()).select_from(notes).where(where))
+            found = session.execute(
+                select(notes).where(where).order_by(notes.c.id).offset(offset).limit(limit)
+            )
+            return DatasetPage([row(r) for r in found], int(total or 0))
+
+        def get(session: Any, note_id: str) -> dict[str, Any]:
+            found = session.execute(
+                select(notes).where(notes.c.id == int(note_id) if note_id.isdigit() else False)
+            ).first()
+            if found is None:
+                raise NotFound(f"There is no probe note {note_id!r}.")
+            return row(found)
+
+        def change(session: Any, note_id: str, values: Any) -> dict[str, Any]:
+            get(session, note_id)
+            clean = dataset.clean(values)
+            session.execute(update(notes).where(notes.c.id == int(note_id)).values(**clean))
+            return get(session, note_id)
+
+        def changed() -> None:
+            self.notes_changed += 1
+
+        dataset = Dataset(
+            id="probe.notes",
+            label_de="Sondennotizen",
+            label_en="Probe notes",
+            fields=(
+                DatasetField("id", "Nr.", "No.", editable=False, listed=True),
+                DatasetField("company_id", "Firma", "Company", kind="integer", required=True),
+                DatasetField("text", "Text", "Text", required=True, max_length=200, listed=True),
+            ),
+            search=search,
+            get=get,
+            update=change,
+            changed=changed,
+        )
+        return [dataset]
 
     @hookimpl
     def erase_company_data(self, platform: Any, company_id: int) -> None:

@@ -1,4 +1,5 @@
-"""Operator pages: login, the moderation queue with the diff, decisions, outbox, audit log.
+"""Operator pages: login, the moderation queue with the diff, decisions, outbox, audit log;
+companies, the plugins' datasets and the configuration are in their own modules.
 
 Operators log in with user name and password (``regiokarte accounts create``); the session
 remembers the operator's id. Every POST carries the CSRF token; logins are rate-limited.
@@ -10,16 +11,26 @@ import re
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, Response, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from core import accounts, audit
 from core import submissions as flow
 from core.errors import Conflict, NotFound, ValidationError
 from core.mail import FolderOutbox
+from webapp.admin import i18n
 from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers
 from webapp.questionnaire.i18n import translate
@@ -94,6 +105,13 @@ def blueprint(limiter: Limiter) -> Blueprint:
 
     blp.after_request(security_headers)
 
+    @blp.context_processor
+    def _texts() -> dict[str, Any]:
+        return {
+            "at": lambda key, **values: i18n.translate(key, page_lang(), **values),
+            "admin_link": admin_link,
+        }
+
     @blp.before_request
     def _csrf() -> None:
         if request.method == "POST":
@@ -117,6 +135,18 @@ def blueprint(limiter: Limiter) -> Blueprint:
             text=_t("limit_text"),
         ), 429
 
+    @blp.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge) -> Any:
+        from webapp.admin.datasets import IMPORT_MAX_BYTES
+
+        limit = f"{IMPORT_MAX_BYTES / (1024 * 1024):g} MB"
+        return render_template(
+            "questionnaire/problem.html",
+            lang=page_lang(),
+            title=i18n.translate("import_failed", page_lang()),
+            text=i18n.translate("import_too_large", page_lang(), size=limit),
+        ), 413
+
     @blp.after_request
     def _private(response: Response) -> Response:
         response.headers["Cache-Control"] = "private, no-store"
@@ -128,13 +158,22 @@ def blueprint(limiter: Limiter) -> Blueprint:
     def login() -> Any:
         error = ""
         username = ""
+        status = 200
+        headers: dict[str, str] = {}
         if request.method == "POST":
             username = request.form.get("username", "")[:100]
             password = request.form.get("password", "")[:1000]
-            with helpers.platform().session(write=True) as db:
-                operator = accounts.authenticate(db, username, password)
-                if operator is not None:
-                    audit.log_action(db, operator.actor, "operator.login", operator.actor)
+            platform = helpers.platform()
+            with platform.session(write=True) as db:
+                # failed logins are counted per user name in the database (every worker and
+                # server sees them); the per-address rate limit above stays as well
+                result = accounts.log_in(
+                    db,
+                    username,
+                    password,
+                    policy=accounts.LoginPolicy.from_settings(platform.settings.accounts),
+                )
+            operator = result.operator
             if operator is not None:
                 editor = session.get(helpers.EDITOR_KEY)
                 session.clear()  # a new session id for the new privilege
@@ -146,8 +185,21 @@ def blueprint(limiter: Limiter) -> Blueprint:
                 if target.startswith("/admin") and "//" not in target:
                     return redirect(target, code=303)
                 return _go("admin.queue")
-            error = _t("login_failed")
-        return _page("login.html", 200 if not error else 401, error=error, username=username)
+            error, status = _t("login_failed"), 401
+            if result.locked_until is not None:
+                # the same answer for every name, existing or not, and whatever the password
+                minutes = result.retry_after_minutes
+                error = (
+                    f"Too many failed logins with this user name. Please try again in "
+                    f"{minutes} minute{'s' if minutes != 1 else ''}."
+                    if page_lang() == "en"
+                    else "Zu viele fehlgeschlagene Anmeldungen mit diesem Benutzernamen. Bitte "
+                    f"versuchen Sie es in {minutes} Minute{'n' if minutes != 1 else ''} wieder."
+                )
+                status = 429
+                headers["Retry-After"] = str(result.retry_after_seconds)
+        html, _ = _page("login.html", error=error, username=username)
+        return html, status, headers
 
     @blp.post("/abmelden")
     def logout() -> Any:
@@ -248,8 +300,24 @@ def blueprint(limiter: Limiter) -> Blueprint:
             entries = audit.recent_entries(db, limit=300)
         return _page("audit.html", entries=entries)
 
+    from webapp.admin import companies, configuration, datasets
+
+    companies.register(blp)
+    datasets.register(blp)
+    configuration.register(blp)
     return blp
+
+
+def admin_link(endpoint: str, **values: Any) -> str:
+    """The URL of an admin page in the page's language, empty when ``endpoint`` does not exist
+    (pages that other parts of the app add may be missing)."""
+    if endpoint not in current_app.view_functions:
+        return ""
+    return page_url(endpoint, page_lang(), **values)
 
 
 def init_admin(app: Flask, limiter: Limiter) -> None:
     app.register_blueprint(blueprint(limiter))
+    from webapp.admin.statistics import init_statistics  # it builds on this module
+
+    init_statistics(app)

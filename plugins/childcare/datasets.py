@@ -1,0 +1,354 @@
+"""The Kitas as a dataset of the operators' admin area: search, edit, delete, import, export.
+
+Edits go through the repository's change counter (``repository.changed``), like an import
+from the command line, so every process reloads its Kitas and rebuilds its search index (the
+distance filters) and the map layer follows. An import is the command line's
+``regiokarte childcare import FILE``: the file name (without suffix) names the data set, and
+the file replaces that data set's Kitas.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from sqlalchemy import func, or_, select, update
+
+from core import (
+    Dataset,
+    DatasetField,
+    DatasetImport,
+    DatasetPage,
+    ExportFile,
+    NotFound,
+    ValidationError,
+)
+from plugins.childcare import repository as repo
+from plugins.childcare import tables as t
+from plugins.childcare.importers import FORMATS, import_file
+from plugins.childcare.model import AGE_GROUPS, MAX_NAME, Kita, parse_opening_hours
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core import Platform
+    from plugins.childcare.service import ChildcareService
+
+__all__ = ["DATASET_ID", "EXPORT_COLUMNS", "kita_dataset", "kita_row"]
+
+DATASET_ID = "childcare.kitas"
+_YES_NO = (("yes", "ja / yes"), ("no", "nein / no"))
+#: form field of each age group: (field name, age group code)
+_AGE_FIELDS = (("age_under3", "u3"), ("age_3_6", "3to6"), ("age_school", "school"))
+
+FIELDS: tuple[DatasetField, ...] = (
+    DatasetField("id", "Nr.", "No.", kind="integer", editable=False, listed=True),
+    DatasetField("source", "Quelle", "Source", editable=False, listed=True),
+    DatasetField("source_id", "Kennung in der Quelle", "Id in the source", editable=False),
+    DatasetField("name", "Name", "Name", required=True, max_length=MAX_NAME, listed=True),
+    DatasetField("operator", "Träger", "Operator", max_length=300, listed=True),
+    DatasetField("street", "Straße und Hausnummer", "Street and number", max_length=200),
+    DatasetField("postcode", "PLZ", "Postcode", max_length=10, listed=True),
+    DatasetField("town", "Ort", "Town", max_length=100, listed=True),
+    DatasetField("district", "Ortsteil", "District", max_length=100),
+    DatasetField("lat", "Breitengrad", "Latitude", kind="number", required=True, max_length=30),
+    DatasetField("lon", "Längengrad", "Longitude", kind="number", required=True, max_length=30),
+    *(
+        DatasetField(name, group.label_de, group.label_en, kind="bool")
+        for (name, _), group in zip(_AGE_FIELDS, AGE_GROUPS, strict=True)
+    ),
+    DatasetField("places", "Plätze", "Places", kind="integer", max_length=10, listed=True),
+    DatasetField("opening_hours", "Öffnungszeiten", "Opening hours", max_length=500),
+    DatasetField("concept", "Konzept", "Concept", kind="textarea", max_length=5000),
+    DatasetField("languages", "Sprachen (mit ; getrennt)", "Languages (; separated)"),
+    DatasetField("inclusion", "Inklusion", "Inclusion", kind="choice", choices=_YES_NO),
+    DatasetField("lunch", "Mittagessen", "Lunch", kind="choice", choices=_YES_NO),
+    DatasetField("phone", "Telefon", "Phone", max_length=100),
+    DatasetField("email", "E-Mail", "E-mail", kind="email", max_length=320),
+    DatasetField("website", "Website", "Website", kind="url", max_length=500),
+    DatasetField("notes", "Hinweise", "Notes", kind="textarea", max_length=5000),
+)
+
+#: Columns of the CSV and GeoJSON exports: names the importer's default mapping reads back.
+EXPORT_COLUMNS = (
+    "id",
+    "name",
+    "operator",
+    "street",
+    "postcode",
+    "town",
+    "district",
+    "lat",
+    "lon",
+    "age_under3",
+    "age_3_6",
+    "age_school",
+    "places",
+    "opening_hours",
+    "concept",
+    "languages",
+    "inclusion",
+    "lunch",
+    "phone",
+    "email",
+    "website",
+    "notes",
+)
+
+
+_TEXT_FIELDS = (
+    *("name", "operator", "street", "postcode", "town", "district", "opening_hours"),
+    *("concept", "phone", "email", "website", "notes"),
+)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def kita_row(kita: Kita) -> dict[str, Any]:
+    """A Kita as a dataset row (JSON values, the ``id`` as a string)."""
+    row: dict[str, Any] = {
+        "id": str(kita.id),
+        "source": kita.source,
+        "source_id": kita.source_id,
+        "name": kita.name,
+        "operator": kita.operator,
+        "street": kita.street,
+        "postcode": kita.postcode,
+        "town": kita.town,
+        "district": kita.district,
+        "lat": kita.lat,
+        "lon": kita.lon,
+        "places": kita.places,
+        "opening_hours": kita.opening_hours,
+        "concept": kita.concept,
+        "languages": "; ".join(kita.languages),
+        "inclusion": _yes_no(kita.inclusion),
+        "lunch": _yes_no(kita.lunch),
+        "phone": kita.phone,
+        "email": kita.email,
+        "website": kita.website,
+        "notes": kita.notes,
+    }
+    for name, code in _AGE_FIELDS:
+        row[name] = kita.serves(code)
+    return row
+
+
+def _kita_id(record_id: str) -> int:
+    if not record_id.isdigit() or not 0 < int(record_id) < 2**31:
+        raise NotFound(f"There is no Kita with id {record_id!r}.")
+    return int(record_id)
+
+
+def _matching(text: str) -> Any:
+    words = text.strip().lower()
+    k = t.kitas.c
+    columns = (k.name, k.operator, k.town, k.postcode, k.street, k.district, k.source)
+    return or_(*(func.lower(c).contains(words, autoescape=True) for c in columns))
+
+
+def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
+    """Kitas whose name, operator, address or source contains ``text``, by id."""
+    query = select(t.kitas)
+    counting = select(func.count()).select_from(t.kitas)
+    if text.strip():
+        query, counting = query.where(_matching(text)), counting.where(_matching(text))
+    total = int(session.scalar(counting) or 0)
+    rows = session.execute(query.order_by(t.kitas.c.id).offset(offset).limit(limit))
+    return DatasetPage([kita_row(repo.kita_from_row(r)) for r in rows], total)
+
+
+def get(session: Session, record_id: str) -> dict[str, Any]:
+    return kita_row(repo.get_kita(session, _kita_id(record_id)))
+
+
+def _edited(dataset: Dataset, kita: Kita, values: Mapping[str, Any]) -> Kita:
+    """``kita`` with the submitted ``values``; ValidationError names each bad field."""
+    clean = dataset.clean(values)
+    changes: dict[str, Any] = {}
+    for name in _TEXT_FIELDS:
+        if name in clean:
+            changes[name] = clean[name] or ""
+    for name in ("lat", "lon", "places"):
+        if name in clean:
+            changes[name] = clean[name]
+    for name in ("inclusion", "lunch"):
+        if name in clean:
+            changes[name] = None if clean[name] is None else clean[name] == "yes"
+    if "languages" in clean:
+        text = clean["languages"] or ""
+        changes["languages"] = tuple(p for p in text.replace(",", ";").split(";") if p.strip())
+    changes["age_groups"] = tuple(code for name, code in _AGE_FIELDS if clean.get(name))
+    if "opening_hours" in changes:
+        hours = parse_opening_hours(changes["opening_hours"])
+        changes["opens"], changes["closes"] = (hours.opens, hours.closes) if hours else (None, None)
+    problems: dict[str, list[str]] = {}
+    if changes.get("lat") is None and "lat" in changes:
+        problems["lat"] = ["A Kita needs a latitude (WGS84, e.g. 51.61)."]
+    if changes.get("lon") is None and "lon" in changes:
+        problems["lon"] = ["A Kita needs a longitude (WGS84, e.g. 7.19)."]
+    if changes.get("places") is not None and not 0 <= changes["places"] <= 100_000:
+        problems["places"] = ["The number of places must lie between 0 and 100000."]
+    if problems:
+        raise ValidationError(_sentence(problems), problems)
+    edited = attrs.evolve(kita, **changes)
+    found = edited.problems()
+    if found:
+        field = "lat" if any("location" in p for p in found) else "name"
+        raise ValidationError(
+            f"The Kita cannot be stored: {'; '.join(found)}.", {field: [f"{p}." for p in found]}
+        )
+    return edited
+
+
+def _sentence(problems: Mapping[str, list[str]]) -> str:
+    return "The Kita cannot be stored: " + "; ".join(
+        f"{name}: {' '.join(messages)}" for name, messages in problems.items()
+    )
+
+
+def _export_values(kita: Kita) -> dict[str, Any]:
+    row = kita_row(kita)
+    values = {name: row[name] for name in EXPORT_COLUMNS if name != "id"}
+    values["id"] = kita.source_id
+    for name, _ in _AGE_FIELDS:
+        values[name] = "ja" if row[name] else "nein"
+    for name in ("inclusion", "lunch"):
+        values[name] = {"yes": "ja", "no": "nein"}.get(row[name] or "", "")
+    values["places"] = "" if kita.places is None else str(kita.places)
+    values["lat"], values["lon"] = repr(kita.lat), repr(kita.lon)
+    return values
+
+
+def _export_name(kitas: list[Kita], suffix: str) -> str:
+    # a re-import of the file updates the same data set: its name is the file name
+    sources = {k.source for k in kitas}
+    return f"{sources.pop() if len(sources) == 1 else 'kitas'}.{suffix}"
+
+
+def export(session: Session, fmt: str) -> ExportFile:
+    """Every Kita as CSV or GeoJSON, in the columns the importer reads back."""
+    kitas = repo.load_kitas(session)
+    extra_columns = sorted(
+        {key for k in kitas for key in k.extra if key not in EXPORT_COLUMNS},
+    )
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*EXPORT_COLUMNS, *extra_columns])
+        for kita in kitas:
+            values = _export_values(kita)
+            extra = [_cell(kita.extra.get(key)) for key in extra_columns]
+            writer.writerow([values[name] for name in EXPORT_COLUMNS] + extra)
+        return ExportFile(
+            out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", _export_name(kitas, "csv")
+        )
+    if fmt == "geojson":
+        features = []
+        for kita in kitas:
+            properties = {k: v for k, v in _export_values(kita).items() if k not in ("lat", "lon")}
+            properties.update({key: kita.extra[key] for key in extra_columns if key in kita.extra})
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [kita.lon, kita.lat]},
+                    "properties": properties,
+                }
+            )
+        document = {"type": "FeatureCollection", "features": features}
+        return ExportFile(
+            json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"),
+            "application/geo+json",
+            _export_name(kitas, "geojson"),
+        )
+    raise ValidationError(
+        f"{fmt!r} is no export format of the Kitas; formats are: csv, geojson.",
+        {"format": ["csv or geojson"]},
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
+    """The Kitas as the admin area's dataset ``childcare.kitas``."""
+
+    def update_kita(session: Session, record_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        kita = repo.get_kita(session, _kita_id(record_id))
+        edited = _edited(dataset, kita, values)
+        if edited != kita:
+            session.execute(
+                update(t.kitas)
+                .where(t.kitas.c.id == kita.id)
+                .values(**edited.storable(), updated_at=dt.datetime.now(dt.UTC))
+            )
+            repo.changed(session)
+        return kita_row(repo.get_kita(session, _kita_id(record_id)))
+
+    def delete_kita(session: Session, record_id: str) -> None:
+        if not repo.delete_kitas(session, [_kita_id(record_id)]):
+            raise NotFound(f"There is no Kita with id {record_id!r}.")
+
+    def import_kitas(session: Session, path: Path, fmt: str) -> DatasetImport:
+        report = import_file(
+            session,
+            path,
+            mapping=service.settings.columns,
+            geocoder=platform.geocoder,
+            fmt=fmt,
+        )
+        messages = [f"Quelle/source {report.source!r}: {report.total} records"]
+        messages += [f"note: {n}" for n in report.notes]
+        messages += [f"{p.position}: {p.message}" for p in report.warnings]
+        return DatasetImport(
+            created=report.created,
+            updated=report.updated,
+            deleted=report.removed,
+            unchanged=report.unchanged,
+            rejected=len(report.rejected),
+            messages=tuple(messages),
+        )
+
+    def changed() -> None:
+        service.state(force=True)
+
+    dataset = Dataset(
+        id=DATASET_ID,
+        label_de="Kitas",
+        label_en="Childcare (Kitas)",
+        fields=FIELDS,
+        search=search,
+        get=get,
+        update=update_kita,
+        delete=delete_kita,
+        import_file=import_kitas,
+        import_formats=FORMATS,
+        export=export,
+        export_formats=("csv", "geojson"),
+        changed=changed,
+        plugin="childcare",
+        help_de=(
+            "Kitas aus GeoJSON-, CSV- oder OpenStreetMap-Dateien. Der Dateiname (ohne Endung) "
+            "benennt die Quelle; eine Datei ersetzt alle Kitas ihrer Quelle (wie "
+            "„regiokarte childcare import“). Ein Export lässt sich wieder importieren."
+        ),
+        help_en=(
+            "Kitas from GeoJSON, CSV or OpenStreetMap files. The file name (without suffix) "
+            "names the source; a file replaces every Kita of its source (like 'regiokarte "
+            "childcare import'). An export can be imported again."
+        ),
+    )
+    return dataset

@@ -1,0 +1,526 @@
+"""Events as a dataset of the operators' admin area: search, edit, delete, import, export.
+
+Writes follow the plugin's own rules: an edit is checked like an API or import record
+(``EventsService.validate``), seats already taken bound the capacity, and the companies that
+organise a changed event get a change record so their search column follows. Registrations
+are personal data and stay out of the dataset: a row shows only how many seats are taken and
+how many people wait.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import (
+    Conflict,
+    Dataset,
+    DatasetField,
+    DatasetImport,
+    DatasetPage,
+    ExportFile,
+    ImportError_,
+    NotFound,
+    ValidationError,
+)
+from plugins.events import ical, importer, vocab
+from plugins.events import repository as repo
+from plugins.events import tables as t
+from plugins.events.model import MAX_DESCRIPTION, MAX_TITLE, Event
+
+if TYPE_CHECKING:
+    from core import Platform
+    from plugins.events.service import EventsService
+
+__all__ = ["EVENTS_DATASET", "events_dataset"]
+
+EVENTS_DATASET = "events.events"
+IMPORT_FORMATS = ("ics", "csv")
+EXPORT_FORMATS = ("csv", "ics")
+_TRUE = ("true", "on", "1", "yes", "ja", "wahr")
+_FALSE = ("false", "off", "0", "no", "nein", "falsch", "")
+#: How far ahead an import expands recurring events (as ``regiokarte events import`` does).
+HORIZON = dt.timedelta(days=366)
+
+
+def _choices(choices: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((c.value, c.label_de) for c in choices)
+
+
+FIELDS = (
+    DatasetField("id", "Nr.", "No.", editable=False, listed=True),
+    DatasetField("title", "Titel", "Title", required=True, listed=True, max_length=MAX_TITLE),
+    DatasetField(
+        "kind", "Art", "Kind", kind="choice", choices=_choices(vocab.KINDS), required=True
+    ),
+    DatasetField(
+        "start",
+        "Beginn (Ortszeit)",
+        "Start (local time)",
+        kind="datetime",
+        required=True,
+        listed=True,
+    ),
+    DatasetField("end", "Ende (Ortszeit)", "End (local time)", kind="datetime"),
+    DatasetField(
+        "status",
+        "Status",
+        "Status",
+        kind="choice",
+        choices=(("scheduled", "findet statt"), ("cancelled", "abgesagt")),
+        listed=True,
+    ),
+    DatasetField(
+        "description", "Beschreibung", "Description", kind="textarea", max_length=MAX_DESCRIPTION
+    ),
+    DatasetField(
+        "audiences",
+        f"Zielgruppen ({', '.join(vocab.values(vocab.AUDIENCES))})",
+        f"Audiences ({', '.join(vocab.values(vocab.AUDIENCES))})",
+        max_length=200,
+    ),
+    DatasetField("place_name", "Ort (Name)", "Place", max_length=200),
+    DatasetField("street", "Straße", "Street", max_length=200),
+    DatasetField("postcode", "PLZ", "Postcode", max_length=5),
+    DatasetField("town", "Ort", "Town", listed=True, max_length=100),
+    DatasetField("lat", "Breite", "Latitude", kind="number"),
+    DatasetField("lon", "Länge", "Longitude", kind="number"),
+    DatasetField("online_url", "Online-Adresse", "Online address", kind="url"),
+    DatasetField(
+        "registration",
+        "Anmeldung",
+        "Registration",
+        kind="choice",
+        choices=(
+            ("none", "keine"),
+            ("external", "beim Veranstalter (Link)"),
+            ("portal", "über das Portal"),
+        ),
+    ),
+    DatasetField("registration_url", "Link zur Anmeldung", "Registration link", kind="url"),
+    DatasetField("capacity", "Plätze", "Seats", kind="integer"),
+    DatasetField("waiting_list", "Warteliste", "Waiting list", kind="bool"),
+    DatasetField(
+        "organisers",
+        "Veranstalter (Kürzel, z. B. ihk-nord-westfalen)",
+        "Organisers (slugs, e.g. ihk-nord-westfalen)",
+        max_length=1000,
+    ),
+    DatasetField("taken", "Plätze belegt", "Seats taken", kind="integer", editable=False),
+    DatasetField("waiting", "Auf der Warteliste", "Waiting", kind="integer", editable=False),
+    DatasetField("uid", "UID", "UID", editable=False, max_length=255),
+    DatasetField("timezone", "Zeitzone", "Time zone", editable=False),
+    DatasetField("source", "Quelle", "Source", editable=False, max_length=200),
+    DatasetField("created_at", "Angelegt", "Created", kind="datetime", editable=False),
+    DatasetField("updated_at", "Geändert", "Changed", kind="datetime", editable=False),
+)
+_BY_NAME = {f.name: f for f in FIELDS}
+#: Columns of the plugin's CSV import, in its order: the CSV export writes exactly these.
+CSV_COLUMNS = importer.CSV_COLUMNS
+assert set(CSV_COLUMNS) <= set(_BY_NAME)
+
+
+def _local(value: dt.datetime, event: Event) -> str:
+    """Local time as a form shows it (2026-10-25T10:00), seconds only when there are any."""
+    local = value.astimezone(event.zone).replace(tzinfo=None)
+    return local.isoformat(timespec="seconds" if local.second else "minutes")
+
+
+def event_row(event: Event) -> dict[str, Any]:
+    """An event as a dataset row: lists as codes or slugs separated by "; "."""
+    return {
+        "id": str(event.id),
+        "title": event.title,
+        "kind": event.kind,
+        "start": _local(event.starts_at, event),
+        "end": _local(event.ends_at, event),
+        "status": event.status,
+        "description": event.description,
+        "audiences": "; ".join(event.audiences),
+        "place_name": event.place.name,
+        "street": event.place.street,
+        "postcode": event.place.postcode,
+        "town": event.place.town,
+        "lat": event.place.lat,
+        "lon": event.place.lon,
+        "online_url": event.online_url,
+        "registration": event.registration,
+        "registration_url": event.registration_url,
+        "capacity": event.capacity,
+        "waiting_list": event.waiting_list,
+        "organisers": "; ".join(o.slug for o in event.organisers),
+        "taken": event.taken,
+        "waiting": event.waiting,
+        "uid": event.uid,
+        "timezone": event.timezone,
+        "source": event.source,
+        "created_at": event.created_at.isoformat() if event.created_at else None,
+        "updated_at": event.updated_at.isoformat() if event.updated_at else None,
+    }
+
+
+def _values(event: Event) -> dict[str, Any]:
+    """The event as ``EventInput`` values (times aware, so nothing shifts on the way)."""
+    return {
+        "uid": event.uid,
+        "title": event.title,
+        "kind": event.kind,
+        "start": event.starts_at,
+        "end": event.ends_at,
+        "description": event.description,
+        "audiences": list(event.audiences),
+        "place_name": event.place.name,
+        "street": event.place.street,
+        "postcode": event.place.postcode,
+        "town": event.place.town,
+        "lat": event.place.lat,
+        "lon": event.place.lon,
+        "online_url": event.online_url,
+        "registration": event.registration,
+        "registration_url": event.registration_url,
+        "capacity": event.capacity,
+        "waiting_list": event.waiting_list,
+        "organisers": [o.slug for o in event.organisers],
+        "status": event.status,
+        "source": event.source,
+    }
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _matches(values: list[str], words: list[str]) -> bool:
+    folded = [v.casefold() for v in values]
+    return all(any(word in value for value in folded) for word in words)
+
+
+def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
+    """Events whose title, place, town or organisers' names contain every word of ``text``,
+    by start time."""
+    e = t.events
+    order = (e.c.starts_at, e.c.id)
+    words = text.casefold().split()
+    if words:
+        names: dict[int, list[str]] = {}
+        rows = session.execute(
+            select(t.organisers.c.event_id, t.organisations.c.name).join(
+                t.organisations, t.organisations.c.id == t.organisers.c.organisation_id
+            )
+        )
+        for event_id, name in rows:
+            names.setdefault(int(event_id), []).append(name)
+        # matched in Python: SQLite's lower() knows no umlauts ("BÖRSE" must find "Börse")
+        candidates = session.execute(
+            select(e.c.id, e.c.title, e.c.place_name, e.c.town).order_by(*order)
+        )
+        hits = [
+            int(r.id)
+            for r in candidates
+            if _matches([r.title, r.place_name, r.town, *names.get(int(r.id), ())], words)
+        ]
+        total, page = len(hits), hits[offset : offset + limit]
+    else:
+        total = int(session.scalar(select(func.count()).select_from(e)) or 0)
+        page = list(session.scalars(select(e.c.id).order_by(*order).offset(offset).limit(limit)))
+    return DatasetPage([event_row(repo.get_event(session, int(i))) for i in page], total)
+
+
+def _event_id(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(
+            f"There is no event {value!r}; events are numbered (the No. column of the list)."
+        ) from None
+
+
+def get(session: Session, event_id: str) -> dict[str, Any]:
+    return event_row(repo.get_event(session, _event_id(event_id)))
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _form_value(item: DatasetField, value: Any, problems: dict[str, list[str]]) -> Any:
+    """A submitted value as ``EventInput`` reads it (None: empty)."""
+    if isinstance(value, str):
+        value = value.strip()
+    if item.kind == "bool":
+        if isinstance(value, bool) or value is None:
+            return bool(value)
+        if str(value).lower() in _TRUE + _FALSE:
+            return str(value).lower() in _TRUE
+        problems.setdefault(item.name, []).append(
+            f"{value!r} is neither yes nor no; send true or false"
+        )
+        return None
+    if item.name in ("audiences", "organisers") and isinstance(value, str):
+        return [p for p in re.split(r"[;,\s]+", value) if p]
+    if isinstance(value, str):
+        if len(value) > item.max_length:
+            # the plugin would cut the text silently; an operator should decide what goes
+            problems.setdefault(item.name, []).append(
+                f"at most {item.max_length} characters, not {len(value)}; shorten it"
+            )
+        return value or None
+    return value
+
+
+def _unchanged(value: Any, shown: Any) -> bool:
+    """Whether a submitted value is the one shown (a form sends text: "false", "7")."""
+    if value == shown or (value in (None, "") and shown in (None, "")):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if isinstance(shown, bool):
+        return text.lower() in (_TRUE if shown else _FALSE)
+    return text == ("" if shown is None else str(shown))
+
+
+def _summary(what: str, errors: Mapping[str, list[str]]) -> str:
+    details = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
+    return f"{what} was not changed: {details}."
+
+
+def _explained(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The model's short messages ("required", "one of a, b") as problem and fix."""
+    out: dict[str, list[str]] = {}
+    for name, messages in errors.items():
+        key = "town" if name == "place" else name if name in _BY_NAME else "event"
+        for message in messages:
+            if message == "required":
+                message = "required; fill it in"
+            elif message.startswith("one of "):
+                message = f"use {message}"
+            out.setdefault(key, []).append(message)
+    return out
+
+
+def update(
+    service: EventsService, session: Session, event_id: str, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check and store the submitted fields; the event is checked again as a whole."""
+    existing = repo.get_event(session, _event_id(event_id))
+    shown = event_row(existing)
+    problems: dict[str, list[str]] = {}
+    data = _values(existing)
+    for name, value in values.items():
+        item = _BY_NAME.get(name)
+        if name == "id":
+            continue
+        if item is None:
+            problems.setdefault(name, []).append(
+                f"{name!r} is no field of an event; the fields are "
+                f"{', '.join(f.name for f in FIELDS if f.editable)}"
+            )
+            continue
+        if not item.editable:
+            # a form may send a shown value back; only a change is refused
+            if not _unchanged(value, shown[name]):
+                problems.setdefault(name, []).append(
+                    f"{name!r} cannot be changed here; leave it as it is ({shown[name]!r})"
+                )
+            continue
+        if name in ("start", "end") and value == shown[name]:
+            continue  # the aware time stays: a local time in the repeated autumn hour is ambiguous
+        data[name] = _form_value(item, value, problems)
+    old_point = (existing.place.lat, existing.place.lon)
+    moved = data["postcode"] and data["postcode"] != existing.place.postcode
+    if moved and (data["lat"], data["lon"]) == old_point:
+        data["lat"] = data["lon"] = None  # a new postcode means a new place
+    what = f"Event {existing.id} ({existing.title!r})"
+    try:
+        event = service.validate(session, data)
+    except ValidationError as exc:
+        for name, messages in _explained(exc.errors or {"event": [exc.message]}).items():
+            if name not in problems:
+                problems[name] = messages
+    if problems:
+        raise ValidationError(_summary(what, problems), problems)
+    event.id = existing.id
+    try:
+        saved, _ = repo.save_event(session, event)
+    except Conflict as exc:
+        raise ValidationError(_summary(what, exc.errors), exc.errors) from None
+    service.companies_touched(session, {*existing.organiser_ids, *saved.organiser_ids})
+    return event_row(saved)
+
+
+def delete(service: EventsService, session: Session, event_id: str) -> None:
+    """Delete an event with its registrations (as the API's DELETE does)."""
+    existing = repo.get_event(session, _event_id(event_id))
+    repo.delete_event(session, int(existing.id or 0))
+    service.companies_touched(session, existing.organiser_ids)
+
+
+def _stored(session: Session) -> dict[int, tuple[Any, ...]]:
+    e = t.events
+    # the source names the file last imported: a record a new file leaves as it was is unchanged
+    columns = [c for c in e.c if c.name not in ("created_at", "updated_at", "source")]
+    organisers: dict[int, list[int]] = {}
+    for event_id, organisation in session.execute(
+        select(t.organisers.c.event_id, t.organisers.c.organisation_id).order_by(
+            t.organisers.c.event_id, t.organisers.c.position
+        )
+    ):
+        organisers.setdefault(int(event_id), []).append(int(organisation))
+    return {
+        int(row.id): (*row, tuple(organisers.get(int(row.id), ())))
+        for row in session.execute(select(*columns))
+    }
+
+
+def import_events(service: EventsService, session: Session, path: Path, fmt: str) -> DatasetImport:
+    """Import an iCalendar or CSV file in the caller's session, as the CLI import does.
+
+    Every record is checked first; one invalid record rejects the file (``EventImportError``
+    names each) and nothing is written. Events are matched by uid; an event the file leaves
+    as it was is counted as unchanged.
+    """
+    # a path, never a feed address: the admin area uploads files
+    name, data = importer.read_source(str(path.resolve()))
+    fmt = importer.detect_format(name, data, fmt or None)
+    now = service.now()
+    records = importer.read_records(
+        name, data, fmt, zone=service.zone, horizon=(now, now + HORIZON)
+    )
+    before = _stored(session)
+    touched: set[int] = set()
+
+    def save(event: Event) -> tuple[Event, bool]:
+        try:
+            saved, created = repo.save_event(session, event)
+        except Conflict as exc:
+            raise ImportError_(
+                f"{name}: the event {event.uid!r} ({event.title!r}): {exc.message} Nothing "
+                "was imported.",
+                {event.uid: [exc.message]},
+            ) from None
+        touched.update(saved.organiser_ids)
+        return saved, created
+
+    # the importer's own checks and writes, in the admin area's session (the CLI's
+    # EventsService.import_source opens a session of its own)
+    report = importer.import_records(
+        session,
+        records,
+        source=name,
+        fmt=fmt,
+        validate=lambda values: service.validate(session, values),
+        save=save,
+    )
+    service.companies_touched(session, touched)
+    after = _stored(session)
+    updated = [
+        r.event_id for r in report.records if r.outcome == "updated" and r.event_id is not None
+    ]
+    changed = sum(1 for i in updated if before.get(i) != after.get(i))
+    return DatasetImport(
+        created=report.count("created"),
+        updated=changed,
+        unchanged=len(updated) - changed,
+    )
+
+
+def _number_text(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
+
+
+def export_events(
+    service: EventsService, platform: Platform, session: Session, fmt: str
+) -> ExportFile:
+    """Every event, past ones included, as CSV (the import's columns) or iCalendar."""
+    events = repo.all_events(session)
+    if fmt == "ics":
+        base = service.base("")
+
+        def url_of(event: Event) -> str:
+            # the URL is what the plugin's iCalendar import reads back: the online address of
+            # an online event, the organiser's registration link; else the event's page (only
+            # with a configured portal address: a calendar needs an absolute URL)
+            if event.online_url and not event.in_person:
+                return event.online_url
+            if event.registration == "external":
+                return event.registration_url
+            return service.event_url(base, event) if base else ""
+
+        content = ical.calendar_bytes(
+            events,
+            name=f"Veranstaltungen – {platform.region.name}",
+            url_of=url_of,
+            lang="de",
+            now=service.now(),
+        )
+        return ExportFile(content, "text/calendar; charset=utf-8", "events.ics")
+    if fmt != "csv":
+        raise ValidationError(
+            f"The format {fmt!r} is not offered for events; export them as "
+            f"{' or '.join(EXPORT_FORMATS)}.",
+            {"format": [f"use {' or '.join(EXPORT_FORMATS)}"]},
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for event in events:
+        values = _values(event)
+        # local time with its offset: exact whatever time zone the import assumes
+        values["start"] = event.local_start.isoformat()
+        values["end"] = event.local_end.isoformat()
+        values["audiences"] = ";".join(event.audiences)
+        values["organisers"] = ";".join(values["organisers"])
+        values["lat"], values["lon"] = _number_text(event.place.lat), _number_text(event.place.lon)
+        values["waiting_list"] = "true" if event.waiting_list else "false"
+        writer.writerow(["" if values[c] is None else values[c] for c in CSV_COLUMNS])
+    return ExportFile(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", "events.csv")
+
+
+def events_dataset(platform: Platform) -> Dataset:
+    """The plugin's events for the admin area (organisations and registrations stay out)."""
+    from plugins.events.hooks import service_for
+
+    service = service_for(platform)
+
+    def changed() -> None:
+        # what the service does after each of its writes: the calendar snapshot reloads now
+        # (pages, feeds, layers, profiles); other processes follow the generation counter
+        service.snapshot(force=True)
+
+    return Dataset(
+        id=EVENTS_DATASET,
+        label_de="Veranstaltungen",
+        label_en="Events",
+        fields=FIELDS,
+        search=search,
+        get=get,
+        update=lambda session, event_id, values: update(service, session, event_id, values),
+        delete=lambda session, event_id: delete(service, session, event_id),
+        import_file=lambda session, path, fmt: import_events(service, session, path, fmt),
+        import_formats=IMPORT_FORMATS,
+        export=lambda session, fmt: export_events(service, platform, session, fmt),
+        export_formats=EXPORT_FORMATS,
+        changed=changed,
+        plugin="events",
+        help_de=(
+            "Veranstaltungen aus der API, von Organisationen und aus Importen (iCalendar, CSV). "
+            "Ein Import prüft jeden Eintrag und schreibt nur, wenn alle gültig sind; "
+            "Veranstaltungen mit gleicher UID werden aktualisiert, ihre Anmeldungen bleiben. "
+            "Der CSV-Export lässt sich ohne Verlust wieder importieren; der iCalendar-Export "
+            "ist für Kalender gedacht. Anmeldungen (personenbezogen) sind hier nicht enthalten."
+        ),
+        help_en=(
+            "Events from the API, from organisations and from imports (iCalendar, CSV). An "
+            "import checks every record and writes only when all are valid; events with the "
+            "same UID are updated and keep their registrations. The CSV export imports again "
+            "without loss; the iCalendar export is meant for calendars. Registrations "
+            "(personal data) are not part of this dataset."
+        ),
+    )

@@ -1,0 +1,285 @@
+"""The housing offers as a dataset of the operators' admin area: search, edit, delete, import,
+export.
+
+Edits obey the rules of every other source (``offer_from_fields``: the operator API, files,
+the questionnaire), and writes go through the repository, whose version counter makes every
+process reload its offers (map layer, commute filters) and rebuild its search index. An import
+is the command line's ``regiokarte housing import FILE``: the file name (without suffix) is
+the source, offers are matched by their external id.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, or_, select
+
+from core import (
+    Dataset,
+    DatasetField,
+    DatasetImport,
+    DatasetPage,
+    ExportFile,
+    NotFound,
+    ValidationError,
+)
+from plugins.housing import repository as repo
+from plugins.housing import tables as t
+from plugins.housing.formats import FORMATS
+from plugins.housing.importer import import_offers
+from plugins.housing.model import (
+    FIELDS,
+    KINDS,
+    MAX_TEXT,
+    MAX_TITLE,
+    OFFER_TYPES,
+    PROVIDERS,
+    FieldProblems,
+    Offer,
+    offer_from_fields,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core import Choice, Platform
+    from plugins.housing.service import HousingService
+
+__all__ = ["DATASET_ID", "offer_dataset", "offer_row"]
+
+DATASET_ID = "housing.offers"
+
+
+def _choices(choices: tuple[Choice, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((c.value, f"{c.label_de} / {c.label_en}") for c in choices)
+
+
+def _number(name: str, de: str, en: str, *, listed: bool = False) -> DatasetField:
+    return DatasetField(name, de, en, kind="number", max_length=20, listed=listed)
+
+
+DATASET_FIELDS: tuple[DatasetField, ...] = (
+    DatasetField("id", "Nr.", "No.", kind="integer", editable=False, listed=True),
+    DatasetField("source", "Quelle", "Source", editable=False, listed=True),
+    DatasetField("external_id", "Kennung", "External id", editable=False),
+    DatasetField("title", "Titel", "Title", required=True, max_length=MAX_TITLE, listed=True),
+    DatasetField("kind", "Art", "Kind", kind="choice", choices=_choices(KINDS), listed=True),
+    DatasetField(
+        "offer_type", "Miete oder Kauf", "Rent or buy", kind="choice", choices=_choices(OFFER_TYPES)
+    ),
+    _number("rooms", "Zimmer", "Rooms"),
+    _number("area_m2", "Wohnfläche (m²)", "Living area (m²)"),
+    _number("cold_rent_eur", "Kaltmiete (€)", "Cold rent (€)"),
+    _number("warm_rent_eur", "Warmmiete (€)", "Warm rent (€)", listed=True),
+    _number("additional_costs_eur", "Nebenkosten (€)", "Running costs (€)"),
+    _number("price_eur", "Kaufpreis (€)", "Purchase price (€)"),
+    DatasetField("available_from", "Frei ab", "Available from", kind="date"),
+    DatasetField("street", "Straße und Hausnummer", "Street and number", max_length=200),
+    DatasetField("postcode", "PLZ", "Postcode", required=True, max_length=5, listed=True),
+    DatasetField("town", "Ort", "Town", max_length=100, listed=True),
+    DatasetField("address_public", "Adresse zeigen", "Show the address", kind="bool"),
+    _number("lat", "Breitengrad", "Latitude"),
+    _number("lon", "Längengrad", "Longitude"),
+    DatasetField(
+        "provider_type",
+        "Anbieter",
+        "Provider",
+        kind="choice",
+        choices=_choices(PROVIDERS),
+    ),
+    DatasetField("provider_name", "Name des Anbieters", "Provider's name", max_length=200),
+    DatasetField("contact_name", "Ansprechperson", "Contact person", max_length=200),
+    DatasetField("contact_email", "E-Mail", "E-mail", kind="email", max_length=320),
+    DatasetField("contact_phone", "Telefon", "Phone", max_length=50),
+    DatasetField("link", "Link zum Angebot", "Link to the offer", kind="url", max_length=500),
+    DatasetField(
+        "description", "Beschreibung", "Description", kind="textarea", max_length=MAX_TEXT
+    ),
+    DatasetField("expires_on", "Sichtbar bis", "Shown until", kind="date", listed=True),
+    DatasetField("company_id", "Unternehmen (Nr.)", "Company (no.)", kind="integer"),
+)
+
+#: Fields whose change moves the offer (its point is then found again from the address).
+_ADDRESS = ("street", "postcode", "town", "address_public")
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def offer_row(offer: Offer) -> dict[str, Any]:
+    """An offer as a dataset row (JSON values, the ``id`` as a string)."""
+    row = {name: _json(value) for name, value in offer.fields().items()}
+    row.update(id=str(offer.id), source=offer.source, lat=offer.lat, lon=offer.lon)
+    return row
+
+
+def _offer_id(record_id: str) -> int:
+    if not record_id.isdigit() or not 0 < int(record_id) <= repo.MAX_ID:
+        raise NotFound(f"There is no housing offer with id {record_id!r}.")
+    return int(record_id)
+
+
+def _matching(text: str) -> Any:
+    words = text.strip().lower()
+    o = t.offers.c
+    columns = (o.title, o.town, o.postcode, o.street, o.source, o.provider_name, o.external_id)
+    return or_(*(func.lower(c).contains(words, autoescape=True) for c in columns))
+
+
+def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
+    """Offers (expired ones too) whose title, address, source or provider contains ``text``."""
+    query = select(t.offers)
+    counting = select(func.count()).select_from(t.offers)
+    if text.strip():
+        query, counting = query.where(_matching(text)), counting.where(_matching(text))
+    total = int(session.scalar(counting) or 0)
+    rows = session.execute(query.order_by(t.offers.c.id).offset(offset).limit(limit))
+    return DatasetPage([offer_row(Offer.from_row(r)) for r in rows], total)
+
+
+def get(session: Session, record_id: str) -> dict[str, Any]:
+    return offer_row(repo.get_offer(session, _offer_id(record_id)))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        # no "1.250" that a money column would read as thousands
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(_json(value))
+
+
+def _export_name(offers: list[Offer], suffix: str) -> str:
+    # a re-import of the file updates the same offers: the source is the file name
+    sources = {o.source for o in offers}
+    return f"{sources.pop() if len(sources) == 1 else 'wohnungsangebote'}.{suffix}"
+
+
+def export(session: Session, fmt: str) -> ExportFile:
+    """Every offer (expired ones too) as CSV or GeoJSON, in the import's canonical columns."""
+    offers = [Offer.from_row(r) for r in session.execute(select(t.offers).order_by(t.offers.c.id))]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(list(FIELDS))
+        for offer in offers:
+            fields = offer.fields()
+            writer.writerow([_cell(fields[name]) for name in FIELDS])
+        return ExportFile(
+            out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", _export_name(offers, "csv")
+        )
+    if fmt == "geojson":
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [offer.lon, offer.lat]},
+                "properties": {"id": offer.id, **offer_row(offer)},
+            }
+            for offer in offers
+        ]
+        document = {"type": "FeatureCollection", "features": features}
+        return ExportFile(
+            json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"),
+            "application/geo+json",
+            _export_name(offers, "geojson"),
+        )
+    raise ValidationError(
+        f"{fmt!r} is no export format of the housing offers; formats are: csv, geojson.",
+        {"format": ["csv or geojson"]},
+    )
+
+
+def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
+    """The housing offers as the admin area's dataset ``housing.offers``."""
+
+    def update_offer(session: Session, record_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        existing = repo.get_offer(session, _offer_id(record_id))
+        clean = dataset.clean(values)
+        data = existing.fields()
+        before = offer_row(existing)
+        moved = any(name in clean and clean[name] != before.get(name) for name in _ADDRESS)
+        unchanged_point = all(clean.get(n, before[n]) == before[n] for n in ("lat", "lon"))
+        data.update({k: v for k, v in clean.items() if k in FIELDS})
+        if moved and unchanged_point:
+            data["lat"] = data["lon"] = None  # placed again from the new address
+        try:
+            offer = offer_from_fields(
+                data,
+                locate=service.locate,
+                today=service.today(),
+                lifetime_days=service.settings.default_lifetime_days,
+                source=existing.source,
+            )
+        except FieldProblems as exc:
+            details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.problems.items())
+            raise ValidationError(f"The offer is invalid: {details}.", exc.problems) from None
+        offer.id, offer.external_id = existing.id, existing.external_id
+        return offer_row(repo.update_offer(session, offer))
+
+    def delete_offer(session: Session, record_id: str) -> None:
+        repo.delete_offer(session, _offer_id(record_id))
+
+    def import_file(session: Session, path: Path, fmt: str) -> DatasetImport:
+        report = import_offers(
+            session,
+            path.read_bytes(),
+            file_name=path.name,
+            fmt=fmt,
+            source=path.name.split(".")[0],
+            today=service.today(),
+            lifetime_days=service.settings.default_lifetime_days,
+            locate=service.locate,
+            max_bytes=service.settings.max_import_bytes,
+        )
+        messages = [f"Quelle/source {', '.join(report.sources)}: {report.read} records"]
+        if report.expired:
+            messages.append(f"{report.expired} offer(s) expired already and are not shown.")
+        messages += [*report.duplicates, *report.warnings]
+        return DatasetImport(
+            created=report.added,
+            updated=report.updated,
+            deleted=report.deleted,
+            unchanged=report.unchanged,
+            messages=tuple(messages),
+        )
+
+    def changed() -> None:
+        service.state(force=True)
+
+    dataset = Dataset(
+        id=DATASET_ID,
+        label_de="Wohnungsangebote",
+        label_en="Housing offers",
+        fields=DATASET_FIELDS,
+        search=search,
+        get=get,
+        update=update_offer,
+        delete=delete_offer,
+        import_file=import_file,
+        import_formats=FORMATS,
+        export=export,
+        export_formats=("csv", "geojson"),
+        changed=changed,
+        plugin="housing",
+        help_de=(
+            "Wohnungsangebote aus CSV-, JSON- oder OpenImmo-Dateien (wie „regiokarte housing "
+            "import“). Der Dateiname (ohne Endung) ist die Quelle; Angebote mit derselben "
+            "Kennung werden aktualisiert. Ein CSV-Export lässt sich wieder importieren."
+        ),
+        help_en=(
+            "Housing offers from CSV, JSON or OpenImmo files (like 'regiokarte housing "
+            "import'). The file name (without suffix) is the source; offers with the same id "
+            "are updated. A CSV export can be imported again."
+        ),
+    )
+    return dataset

@@ -1,0 +1,452 @@
+"""Courses as a dataset of the operators' admin area: search, edit, delete, import, export.
+
+Every write goes through the plugin's own rules: an edit is checked like an import record
+(``importer.course_from_values``, coordinates from a new postcode), an import reads the
+plugin's formats and checks every record before anything is written, and the repository
+raises the change counter that every process's course index follows. Providers are not
+stored apart from their courses, so courses are the only dataset.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import (
+    Dataset,
+    DatasetField,
+    DatasetImport,
+    DatasetPage,
+    ExportFile,
+    ImportError_,
+    NotFound,
+    ValidationError,
+)
+from plugins.training import repository as repo
+from plugins.training import tables as t
+from plugins.training import vocabulary as tv
+from plugins.training.formats import FORMATS, decode, detect_format, read_records
+from plugins.training.importer import (
+    DEFAULT_SOURCE,
+    CourseImportError,
+    ImportReport,
+    check_records,
+    course_from_values,
+)
+from plugins.training.model import FIELDS as FILE_FIELDS
+from plugins.training.model import MAX_LENGTH, MULTI_VALUED, Course
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["COURSES_DATASET", "courses_dataset", "export_courses"]
+
+COURSES_DATASET = "training.courses"
+EXPORT_FORMATS = ("csv", "json")
+_TRUE = ("true", "on", "1", "yes", "ja", "wahr", "x")
+_FALSE = ("false", "off", "0", "no", "nein", "falsch", "")
+#: A number the importer would read as German thousands ("51.657" is 51657 there).
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def _choices(vocabulary: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((term.code, term.label("de")) for term in vocabulary)
+
+
+def _text(name: str, de: str, en: str, **options: Any) -> DatasetField:
+    return DatasetField(name, de, en, max_length=MAX_LENGTH.get(name, 500), **options)
+
+
+FIELDS = (
+    DatasetField("id", "Nr.", "No.", editable=False, listed=True),
+    _text("title", "Titel", "Title", required=True, listed=True),
+    _text("provider", "Anbieter", "Provider", required=True, listed=True),
+    _text("town", "Ort", "Town", listed=True),
+    DatasetField("start_date", "Beginn", "Start", kind="date", listed=True),
+    DatasetField("end_date", "Ende", "End", kind="date"),
+    DatasetField("on_demand", "Laufender Einstieg", "Entry any time", kind="bool"),
+    DatasetField("kind", "Art", "Kind", kind="choice", choices=_choices(tv.KINDS), required=True),
+    DatasetField(
+        "provider_type",
+        "Art des Anbieters",
+        "Provider type",
+        kind="choice",
+        choices=_choices(tv.PROVIDER_TYPES),
+        required=True,
+    ),
+    DatasetField(
+        "format",
+        "Form",
+        "Format",
+        kind="choice",
+        choices=_choices(tv.FORMATS),
+        required=True,
+    ),
+    DatasetField(
+        "professions",
+        "Berufsfelder (KldB-Codes, z. B. 26; 25)",
+        "Occupational fields (KldB codes, e.g. 26; 25)",
+        max_length=200,
+    ),
+    DatasetField(
+        "funding",
+        f"Förderung ({', '.join(tv.FUNDING.codes)})",
+        f"Funding ({', '.join(tv.FUNDING.codes)})",
+        max_length=200,
+    ),
+    _text("description", "Beschreibung", "Description", kind="textarea"),
+    _text("duration", "Dauer", "Duration"),
+    DatasetField("hours", "Unterrichtsstunden", "Hours", kind="number"),
+    DatasetField("cost_eur", "Kosten (EUR)", "Cost (EUR)", kind="number"),
+    _text("cost_note", "Hinweis zu Kosten", "Note on costs"),
+    _text("street", "Straße", "Street"),
+    DatasetField("postcode", "PLZ", "Postcode", max_length=5),
+    DatasetField("lat", "Breite", "Latitude", kind="number"),
+    DatasetField("lon", "Länge", "Longitude", kind="number"),
+    _text("link", "Link", "Link", kind="url"),
+    _text("external_id", "Kennung der Quelle", "Source's id", editable=False),
+    _text("source", "Quelle", "Source", editable=False),
+    DatasetField("is_demo", "Demodaten", "Demo data", kind="bool", editable=False),
+    DatasetField("created_at", "Angelegt", "Created", kind="datetime", editable=False),
+    DatasetField("updated_at", "Geändert", "Changed", kind="datetime", editable=False),
+)
+_BY_NAME = {f.name: f for f in FIELDS}
+_SEARCHED = ("title", "provider", "town")
+
+
+def course_row(course: Course) -> dict[str, Any]:
+    """A course as a dataset row: lists as codes separated by "; " (as a form shows them)."""
+    data = course.to_dict()
+    row = {name: data[name] for name in _BY_NAME}
+    row["id"] = str(course.id)
+    for name in MULTI_VALUED:
+        row[name] = "; ".join(data[name])
+    return row
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _matches(values: tuple[str, ...], words: list[str]) -> bool:
+    folded = [v.casefold() for v in values]
+    return all(any(word in value for value in folded) for word in words)
+
+
+def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
+    """Courses whose title, provider or town contain every word of ``text``, by title."""
+    c = t.courses
+    order = (c.c.title, c.c.id)
+    words = text.casefold().split()
+    if words:
+        # matched in Python: SQLite's lower() knows no umlauts ("ÜBUNG" must find "Übung")
+        candidates = session.execute(select(c.c.id, *(c.c[n] for n in _SEARCHED)).order_by(*order))
+        hits = [int(r[0]) for r in candidates if _matches(tuple(r[1:]), words)]
+        total, page = len(hits), hits[offset : offset + limit]
+    else:
+        total = int(session.scalar(select(func.count()).select_from(c)) or 0)
+        page = list(session.scalars(select(c.c.id).order_by(*order).offset(offset).limit(limit)))
+    return DatasetPage([course_row(repo.get_course(session, int(i))) for i in page], total)
+
+
+def _course_id(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(
+            f"There is no course {value!r}; courses are numbered (the No. column of the list)."
+        ) from None
+
+
+def get(session: Session, course_id: str) -> dict[str, Any]:
+    return course_row(repo.get_course(session, _course_id(course_id)))
+
+
+def delete(session: Session, course_id: str) -> None:
+    repo.delete_course(session, _course_id(course_id))
+
+
+# --- editing ---------------------------------------------------------------------------------
+
+
+def _form_value(item: DatasetField, value: Any, problems: dict[str, list[str]]) -> Any:
+    """A submitted value in the shape ``course_from_values`` reads (None: empty)."""
+    if isinstance(value, str):
+        value = value.strip()
+    if item.kind == "bool":
+        if isinstance(value, bool) or value is None:
+            return bool(value)
+        if str(value).lower() in _TRUE + _FALSE:
+            return str(value).lower() in _TRUE
+        problems.setdefault(item.name, []).append(
+            f"{value!r} is neither yes nor no; send true or false"
+        )
+        return None
+    if item.kind == "number" and isinstance(value, str) and value:
+        # a form's number is decimal ("51.657"); the file importer would read that as German
+        # thousands, so the text is read here: a comma makes it German ("1.190,50")
+        text = value.replace(" ", "")
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            problems.setdefault(item.name, []).append(
+                f"{value!r} is not a number; write it like 1190.50 or 1.190,50"
+            )
+            return None
+    if item.name in MULTI_VALUED:
+        parts = re.split(r"[;,\s]+", value) if isinstance(value, str) else value
+        return [str(p).strip() for p in parts or () if str(p).strip()]
+    if isinstance(value, str):
+        if len(value) > item.max_length:
+            problems.setdefault(item.name, []).append(
+                f"at most {item.max_length} characters, not {len(value)}; shorten it"
+            )
+        return value or None
+    return value
+
+
+def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """The importer's "field: message" lines as a field -> messages mapping."""
+    errors: dict[str, list[str]] = {}
+    if "course" not in exc.errors:
+        # raised by a value the importer hands on (an Address with a malformed postcode)
+        for name, messages in (exc.errors or {"course": [exc.message]}).items():
+            errors.setdefault(name if name in _BY_NAME else "course", []).extend(messages)
+        return errors
+    for message in exc.errors["course"]:
+        name, _, text = message.partition(": ")
+        if name == "location":
+            name = "postcode"  # "a course held in person needs a place: give a postcode ..."
+        if name in _BY_NAME and text:
+            errors.setdefault(name, []).append(text)
+        else:
+            errors.setdefault("course", []).append(message)
+    return errors
+
+
+def update(
+    platform: Platform, session: Session, course_id: str, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check and store the submitted fields; the course is checked again as a whole."""
+    existing = repo.get_course(session, _course_id(course_id))
+    shown = course_row(existing)
+    problems: dict[str, list[str]] = {}
+    data = existing.to_dict()
+    for name, value in values.items():
+        item = _BY_NAME.get(name)
+        if name == "id":
+            continue
+        if item is None:
+            problems.setdefault(name, []).append(
+                f"{name!r} is no field of a course; the fields are "
+                f"{', '.join(f.name for f in FIELDS if f.editable)}"
+            )
+            continue
+        if not item.editable:
+            # a form may send a shown value back; only a change is refused
+            if not _unchanged(value, shown[name]):
+                problems.setdefault(name, []).append(
+                    f"{name!r} cannot be changed here; leave it as it is ({shown[name]!r})"
+                )
+            continue
+        data[name] = _form_value(item, value, problems)
+    old_place = (existing.location.lat, existing.location.lon) if existing.location else None
+    if data["postcode"] and data["postcode"] != existing.postcode:
+        if (data["lat"], data["lon"]) == (old_place or (None, None)):
+            data["lat"] = data["lon"] = None  # a new postcode means a new place (as the API does)
+        if data["town"] == existing.town and platform.region.town_for_postcode(data["postcode"]):
+            data["town"] = None  # the town of the new postcode, from the region
+    try:
+        course = course_from_values(data, platform, source=existing.source)
+    except ValidationError as exc:
+        # every problem at once: the form's own and the course's (a value the form could not
+        # read is left out of the course check, so it is named once)
+        for name, messages in _field_errors(exc).items():
+            if name not in problems:
+                problems[name] = messages
+    if problems:
+        raise ValidationError(_summary(existing, problems), problems)
+    course.id, course.is_demo = existing.id, existing.is_demo
+    return course_row(repo.update_course(session, course))
+
+
+def _unchanged(value: Any, shown: Any) -> bool:
+    """Whether a submitted value is the one shown (a form sends text: "false", "7")."""
+    if value == shown or (value in (None, "") and shown in (None, "")):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if isinstance(shown, bool):
+        return text.lower() in (_TRUE if shown else _FALSE)
+    return text == ("" if shown is None else str(shown))
+
+
+def _summary(course: Course, errors: Mapping[str, list[str]]) -> str:
+    details = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
+    return f"Course {course.id} ({course.title!r}) was not changed: {details}."
+
+
+# --- import and export -----------------------------------------------------------------------
+
+
+def _same(old: Course, new: Course) -> bool:
+    skip = ("id", "is_demo", "created_at", "updated_at")
+    a, b = old.to_dict(), new.to_dict()
+    return all(a[k] == b[k] for k in a if k not in skip)
+
+
+def import_courses(platform: Platform, session: Session, path: Path, fmt: str) -> DatasetImport:
+    """Import a file in the caller's session, as ``regiokarte training import`` does.
+
+    Every record is checked first; one invalid record rejects the file (``CourseImportError``
+    names each) and nothing is written. A course whose (source, external_id) exists is
+    updated; an identical one is left alone and counted as unchanged.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportError_(
+            f"{path.name}: cannot be read ({exc.strerror}). Nothing was imported.",
+            {"file": ["cannot be read"]},
+        ) from None
+    text = decode(data, path.name)
+    fmt = detect_format(path.name, text, fmt or None)
+    source = DEFAULT_SOURCE[fmt]
+    records = read_records(text, fmt, path.name)
+    if not records:
+        raise ImportError_(
+            f"{path.name}: contains no courses; nothing was imported.", {"file": ["no courses"]}
+        )
+    report = ImportReport(path.name, fmt, source)
+    # the importer's checks, but not its write: that opens a session of its own, and the
+    # admin area needs the import inside the session it commits
+    checked = check_records(records, platform, report)
+    if report.invalid:
+        raise CourseImportError(report)
+    existing = repo.ids_by_external_id(
+        session, source, [c.external_id for c, _ in checked if c.external_id]
+    )
+    created = updated = unchanged = 0
+    for course, entry in checked:
+        known = existing.get(course.external_id or "")
+        if known is None:
+            entry.course_id = repo.add_course(session, course, bump=False).id
+            created += 1
+            continue
+        course.id = entry.course_id = known
+        entry.status = "updated"
+        if _same(repo.get_course(session, known), course):
+            unchanged += 1
+        else:
+            repo.update_course(session, course, bump=False)
+            updated += 1
+    report.imported = True
+    repo.bump_version(session)
+    repo.record_import(
+        session,
+        file_name=path.name,
+        fmt=fmt,
+        source=source,
+        created=created,
+        updated=updated,
+        report=report.as_dict(),
+    )
+    warnings = [
+        f"{r.where} ({r.title!r}): {w}; check the course after the import"
+        for r in report.records
+        for w in r.warnings
+    ]
+    return DatasetImport(
+        created=created, updated=updated, unchanged=unchanged, messages=tuple(warnings)
+    )
+
+
+def _number_text(value: float | None) -> str:
+    if value is None:
+        return ""
+    text = repr(float(value))
+    # the importer reads "51.657" as German thousands; "51.6570" is the same number to it
+    return text + "0" if _THOUSANDS.fullmatch(text) else text
+
+
+def _file_values(course: Course) -> dict[str, Any]:
+    data = course.to_dict()
+    return {name: data[name] for name in FILE_FIELDS}
+
+
+def export_courses(session: Session, fmt: str) -> ExportFile:
+    """Every course in the plugin's own file format (csv or json), by id."""
+    courses = repo.load_courses(session)
+    if fmt == "json":
+        document = {"courses": [_file_values(c) for c in courses]}
+        content = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+        return ExportFile(content, "application/json", "courses.json")
+    if fmt != "csv":
+        raise ValidationError(
+            f"The format {fmt!r} is not offered for courses; export them as "
+            f"{' or '.join(EXPORT_FORMATS)}.",
+            {"format": [f"use {' or '.join(EXPORT_FORMATS)}"]},
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FILE_FIELDS)
+    for course in courses:
+        values = _file_values(course)
+        for name in MULTI_VALUED:
+            values[name] = ";".join(values[name])
+        for name in ("hours", "cost_eur", "lat", "lon"):
+            values[name] = _number_text(values[name])
+        values["on_demand"] = "true" if values["on_demand"] else "false"
+        writer.writerow(["" if values[n] is None else values[n] for n in FILE_FIELDS])
+    return ExportFile(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", "courses.csv")
+
+
+def courses_dataset(platform: Platform) -> Dataset:
+    """The plugin's courses for the admin area."""
+    from plugins.training.hooks import service_for
+
+    def changed() -> None:
+        # what the API does after a write: this process's course index reloads now; others
+        # follow the change counter the write raised
+        service_for(platform).index(force=True)
+
+    return Dataset(
+        id=COURSES_DATASET,
+        label_de="Weiterbildungskurse",
+        label_en="Training courses",
+        fields=FIELDS,
+        search=search,
+        get=get,
+        update=lambda session, course_id, values: update(platform, session, course_id, values),
+        delete=delete,
+        import_file=lambda session, path, fmt: import_courses(platform, session, path, fmt),
+        import_formats=FORMATS,
+        export=export_courses,
+        export_formats=EXPORT_FORMATS,
+        changed=changed,
+        plugin="training",
+        help_de=(
+            "Kurse aus Importen (CSV, JSON, Weiterbildungssuche der BA) und von Hand "
+            "angelegte. Ein Import prüft jeden Datensatz und schreibt nur, wenn alle gültig "
+            "sind; Kurse mit gleicher Quelle und external_id werden aktualisiert (Quelle "
+            "'import' für CSV und JSON, 'ba' für die Weiterbildungssuche), Kurse ohne "
+            "external_id kommen neu hinzu. Der Export (CSV, JSON) lässt sich wieder importieren."
+        ),
+        help_en=(
+            "Courses from imports (CSV, JSON, the BA's Weiterbildungssuche) and entered by "
+            "hand. An import checks every record and writes only when all are valid; courses "
+            "with the same source and external_id are updated (source 'import' for CSV and "
+            "JSON, 'ba' for the Weiterbildungssuche), courses without an external_id are "
+            "added. The export (CSV, JSON) can be imported again."
+        ),
+    )

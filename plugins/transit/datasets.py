@@ -1,0 +1,231 @@
+"""The stops of the imported GTFS feed as a dataset of the operators' admin area.
+
+Stops are read-only here: a GTFS import replaces the whole feed, so a name changed by hand
+would be gone after the next import (the feed's publisher is where a name is corrected). The
+admin area searches and shows the stops, imports a new feed (the same import as
+``regiokarte transit import``) and exports the stops as a GTFS ``stops.txt`` (CSV).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import (
+    Dataset,
+    DatasetField,
+    DatasetImport,
+    DatasetPage,
+    ExportFile,
+    ImportError_,
+    NotFound,
+    ValidationError,
+)
+from plugins.transit import tables as t
+from plugins.transit.importer import import_feed
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["EXPORT_COLUMNS", "STOPS_DATASET", "stops_dataset"]
+
+STOPS_DATASET = "transit.stops"
+#: Columns of the export: the stops.txt fields of the GTFS reference that the plugin keeps.
+EXPORT_COLUMNS = (
+    "stop_id",
+    "stop_code",
+    "stop_name",
+    "stop_lat",
+    "stop_lon",
+    "location_type",
+    "parent_station",
+)
+LOCATION_TYPES = (
+    ("0", "Haltestelle / Bahnsteig (stop, platform)"),
+    ("1", "Bahnhof (station)"),
+    ("2", "Eingang (entrance)"),
+)
+_SEARCHED = ("name", "stop_id", "code")
+
+FIELDS = (
+    DatasetField("id", "Nr.", "No.", editable=False, listed=True),
+    DatasetField("name", "Name", "Name", editable=False, listed=True, max_length=500),
+    DatasetField(
+        "stop_id", "GTFS-Kennung (stop_id)", "GTFS id (stop_id)", editable=False, listed=True
+    ),
+    DatasetField("code", "Kurzzeichen", "Code", editable=False, max_length=100),
+    DatasetField(
+        "location_type",
+        "Art",
+        "Type",
+        kind="choice",
+        choices=LOCATION_TYPES,
+        editable=False,
+        listed=True,
+    ),
+    DatasetField(
+        "parent_station", "Gehört zu Station", "Parent station", editable=False, max_length=255
+    ),
+    DatasetField("lat", "Breite", "Latitude", kind="number", editable=False),
+    DatasetField("lon", "Länge", "Longitude", kind="number", editable=False),
+)
+
+
+def _row(row: Any) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "name": row.name,
+        "stop_id": row.stop_id,
+        "code": row.code,
+        "location_type": str(row.location_type),
+        "parent_station": row.parent_station,
+        "lat": float(row.lat),
+        "lon": float(row.lon),
+    }
+
+
+def _matches(values: tuple[str, ...], words: list[str]) -> bool:
+    folded = [v.casefold() for v in values]
+    return all(any(word in value for value in folded) for word in words)
+
+
+def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
+    """Stops whose name, stop_id or code contain every word of ``text``, by name."""
+    s = t.stops
+    order = (s.c.name, s.c.id)
+    words = text.casefold().split()
+    if not words:
+        total = int(session.scalar(select(func.count()).select_from(s)) or 0)
+        listed = session.execute(select(s).order_by(*order).offset(offset).limit(limit))
+        return DatasetPage([_row(r) for r in listed], total)
+    # matched in Python: SQLite's lower() knows no umlauts, and "Straße" must find "STRASSE"
+    # on every engine alike; for a region's stops (tens of thousands) that is three short
+    # columns to scan
+    candidates = session.execute(select(s.c.id, *(s.c[n] for n in _SEARCHED)).order_by(*order))
+    hits = [int(r[0]) for r in candidates if _matches(tuple(r[1:]), words)]
+    page = hits[offset : offset + limit]
+    by_id = {int(r.id): r for r in session.execute(select(s).where(s.c.id.in_(page)))}
+    return DatasetPage([_row(by_id[i]) for i in page], len(hits))
+
+
+def _stop_id(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(
+            f"There is no stop {value!r}; stops are numbered (the No. column of the list)."
+        ) from None
+
+
+def get(session: Session, stop: str) -> dict[str, Any]:
+    """One stop by its number."""
+    row = session.execute(select(t.stops).where(t.stops.c.id == _stop_id(stop))).first()
+    if row is None:
+        raise NotFound(
+            f"There is no stop {stop!r}; a new feed import renumbers the stops, so search "
+            "for it by name."
+        )
+    return _row(row)
+
+
+def _snapshot(session: Session) -> dict[str, tuple[Any, ...]]:
+    s = t.stops
+    rows = session.execute(
+        select(s.c.stop_id, s.c.name, s.c.code, s.c.lat, s.c.lon, s.c.location_type)
+    )
+    return {str(r[0]): tuple(r[1:]) for r in rows}
+
+
+def _import(session: Session, path: Path, fmt: str) -> DatasetImport:
+    if fmt != "gtfs":
+        raise ImportError_(
+            f"The format {fmt!r} is not supported for stops; import a GTFS feed (format "
+            "'gtfs', a zip file).",
+            {"format": ["use gtfs (a zip file)"]},
+        )
+    before = _snapshot(session)
+    report = import_feed(session, path)
+    after = _snapshot(session)
+    common = before.keys() & after.keys()
+    changed = sum(1 for key in common if before[key] != after[key])
+    messages = [
+        f"{report.file_name} {name}, {example}: the row was left out; correct it in the feed "
+        "and import it again."
+        for name, file_report in report.files.items()
+        for example in file_report.examples
+    ]
+    messages += [f"{report.file_name}: {warning}" for warning in report.warnings]
+    stops = report.files.get("stops.txt")
+    return DatasetImport(
+        created=len(after.keys() - before.keys()),
+        updated=changed,
+        deleted=len(before.keys() - after.keys()),
+        unchanged=len(common) - changed,
+        rejected=stops.rejected if stops is not None else 0,
+        messages=tuple(messages),
+    )
+
+
+def _export(session: Session, fmt: str) -> ExportFile:
+    if fmt != "csv":
+        raise ValidationError(
+            f"The format {fmt!r} is not offered for stops; export them as csv.",
+            {"format": ["use csv"]},
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    s = t.stops
+    for row in session.execute(select(s).order_by(s.c.id)):
+        writer.writerow(
+            [
+                row.stop_id,
+                row.code,
+                row.name,
+                repr(float(row.lat)),
+                repr(float(row.lon)),
+                row.location_type,
+                row.parent_station,
+            ]
+        )
+    return ExportFile(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", "stops.csv")
+
+
+def stops_dataset(platform: Platform) -> Dataset:
+    """The stops of the imported feed: search, import of a GTFS zip, export as CSV."""
+    from plugins.transit.hooks import service_for
+
+    def changed() -> None:
+        # the feed state (stops, timetable, routes per stop) reloads now rather than at the
+        # next check; core's indexes follow the generation import_feed bumped
+        service_for(platform).state(force=True)
+
+    return Dataset(
+        id=STOPS_DATASET,
+        label_de="Haltestellen (Bus und Bahn)",
+        label_en="Stops (public transport)",
+        fields=FIELDS,
+        search=search,
+        get=get,
+        import_file=_import,
+        import_formats=("gtfs",),
+        export=_export,
+        export_formats=("csv",),
+        changed=changed,
+        plugin="transit",
+        help_de=(
+            "Die Haltestellen stammen aus dem importierten GTFS-Fahrplan und sind hier nur "
+            "lesbar: ein Import (GTFS-Zip) ersetzt den ganzen Fahrplan, Namen korrigiert der "
+            "Herausgeber des Fahrplans. Der Export ist eine GTFS-Datei stops.txt."
+        ),
+        help_en=(
+            "Stops come from the imported GTFS timetable and are read-only here: an import "
+            "(GTFS zip) replaces the whole timetable; names are corrected by the feed's "
+            "publisher. The export is a GTFS stops.txt file."
+        ),
+    )

@@ -1,0 +1,329 @@
+"""Operator pages of the plugins' datasets (``register_datasets``): overview, list with search,
+edit form, delete, import and export, generated from each ``Dataset``'s fields.
+
+Every write runs in one write session together with its audit entry (an error rolls both
+back, so a rejected import writes nothing) and calls the dataset's ``changed()`` after the
+commit. Only what a dataset offers is shown: no ``update``, no form; no ``import_file``, no
+upload.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, request, session
+from werkzeug.utils import secure_filename
+
+from core import audit
+from core.datasets import Dataset, DatasetField, DatasetImport
+from core.errors import ImportError_, NotFound, ValidationError
+from webapp.admin.i18n import translate
+from webapp.admin.views import _go, _page, current_operator, operator_required
+from webapp.portal.views import page_lang
+from webapp.questionnaire import flow as helpers
+
+__all__ = ["IMPORT_MAX_BYTES", "PER_PAGE", "form_value", "register"]
+
+PER_PAGE = 50
+#: Largest file the import form takes (the app's other requests stay at 1 MiB).
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+NOTICE_KEY = "admin_notice"
+
+
+def _t(key: str, **values: Any) -> str:
+    return translate(key, page_lang(), **values)
+
+
+def _whole(text: str, default: int = 1) -> int:
+    return int(text) if text.isdigit() and len(text) < 7 else default
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MB"
+
+
+def form_value(item: DatasetField, value: Any) -> str:
+    """A stored value as the text of its form control."""
+    if value is None:
+        return ""
+    if item.kind == "bool":
+        return "on" if value else ""
+    if item.kind == "datetime" and isinstance(value, str):
+        return value[:16]  # what <input type="datetime-local"> shows
+    return str(value)
+
+
+def shown(item: DatasetField, value: Any, lang: str) -> str:
+    """A stored value as the list shows it."""
+    if value is None or value == "":
+        return "–"
+    if item.kind == "bool":
+        return translate("yes" if value else "no", lang)
+    if item.kind == "choice":
+        return dict(item.choices).get(str(value), str(value))
+    return str(value)
+
+
+def _actor() -> str:
+    operator = current_operator()
+    assert operator is not None
+    return operator.actor
+
+
+def _dataset(dataset_id: str) -> Dataset | None:
+    try:
+        return helpers.platform().dataset(dataset_id)
+    except NotFound:
+        return None
+
+
+def _changed(dataset: Dataset) -> None:
+    if dataset.changed is not None:
+        dataset.changed()
+
+
+def _title(dataset: Dataset, row: Mapping[str, Any]) -> str:
+    """The record's name for headings: its first required listed text field (else the first
+    listed text field), else its id."""
+    texts = [f for f in dataset.fields if f.listed and f.kind in ("text", "textarea")]
+    for item in sorted(texts, key=lambda f: not (f.required and f.editable)):
+        if row.get(item.name):
+            return str(row[item.name])
+    return str(row.get("id", ""))
+
+
+def _submitted(dataset: Dataset) -> dict[str, str]:
+    """The editable fields as the form sent them (an unticked checkbox sends nothing)."""
+    values: dict[str, str] = {}
+    for item in dataset.editable_fields:
+        if item.kind == "bool":
+            values[item.name] = "true" if request.form.get(item.name) else "false"
+        else:
+            # twice the limit: longer text is cut, yet still reported as too long
+            values[item.name] = request.form.get(item.name, "")[: item.max_length * 2 + 10]
+    return values
+
+
+def register(blp: Blueprint) -> None:
+    """Add the dataset pages to the admin blueprint."""
+
+    @blp.before_app_request
+    def _larger_uploads() -> None:
+        # runs before any form parsing (the CSRF check reads the form)
+        if request.endpoint == "admin.dataset_import" and request.method == "POST":
+            request.max_content_length = IMPORT_MAX_BYTES
+
+    @blp.get("/daten")
+    @operator_required
+    def datasets() -> Any:
+        platform = helpers.platform()
+        counts: dict[str, int] = {}
+        with platform.session() as db:
+            for dataset_id, dataset in platform.datasets().items():
+                counts[dataset_id] = dataset.search(db, "", 0, 1).total
+        return _page("datasets.html", datasets=platform.datasets(), counts=counts)
+
+    @blp.get("/daten/<dataset_id>")
+    @operator_required
+    def dataset_list(dataset_id: str) -> Any:
+        dataset = _dataset(dataset_id)
+        if dataset is None:
+            return _page("not_found.html", 404)
+        text = request.args.get("q", "").strip()[:200]
+        page = _whole(request.args.get("page", "1"))
+        with helpers.platform().session() as db:
+            found = dataset.search(db, text, (page - 1) * PER_PAGE, PER_PAGE)
+            pages = max(1, math.ceil(found.total / PER_PAGE))
+            if page > pages:
+                page = pages
+                found = dataset.search(db, text, (page - 1) * PER_PAGE, PER_PAGE)
+        return _page(
+            "dataset.html",
+            dataset=dataset,
+            rows=found.rows,
+            total=found.total,
+            page=page,
+            pages=pages,
+            args={"q": text} if text else {},
+            columns=[f for f in dataset.fields if f.listed],
+            shown=shown,
+            notice=session.pop(NOTICE_KEY, None),
+        )
+
+    @blp.route("/daten/<dataset_id>/eintrag/<record_id>", methods=["GET", "POST"])
+    @operator_required
+    def dataset_record(dataset_id: str, record_id: str) -> Any:
+        dataset = _dataset(dataset_id)
+        if dataset is None:
+            return _page("not_found.html", 404)
+        platform = helpers.platform()
+        try:
+            with platform.session() as db:
+                row = dataset.get(db, record_id)
+        except NotFound:
+            return _page("not_found.html", 404)
+        errors: dict[str, list[str]] = {}
+        general: list[str] = []
+        values = {f.name: form_value(f, row.get(f.name)) for f in dataset.fields}
+        if request.method == "POST" and dataset.update is not None:
+            submitted = _submitted(dataset)
+            try:
+                with platform.session(write=True) as db:
+                    stored = dataset.update(db, record_id, submitted)
+                    changed = sorted(
+                        f.name
+                        for f in dataset.editable_fields
+                        if stored.get(f.name) != row.get(f.name)
+                    )
+                    audit.log_action(
+                        db,
+                        _actor(),
+                        "dataset.update",
+                        f"{dataset.id}:{record_id}",
+                        {"fields": changed},
+                    )
+            except ValidationError as exc:
+                names = {f.name for f in dataset.editable_fields}
+                errors = {k: list(v) for k, v in exc.errors.items() if k in names}
+                general = [
+                    f"{k}: {' '.join(v)}" for k, v in exc.errors.items() if k not in names
+                ] or ([] if errors else [exc.message])
+                # what the operator typed stays in the form
+                values.update(
+                    {
+                        name: ("on" if text == "true" else "")
+                        if dataset.field_named(name).kind == "bool"
+                        else text
+                        for name, text in submitted.items()
+                    }
+                )
+            except NotFound:
+                return _page("not_found.html", 404)
+            else:
+                _changed(dataset)
+                session[NOTICE_KEY] = _t("saved")
+                return _go("admin.dataset_record", dataset_id=dataset.id, record_id=record_id)
+        return _page(
+            "dataset_record.html",
+            400 if errors or general else 200,
+            dataset=dataset,
+            record_id=record_id,
+            row=row,
+            values=values,
+            errors=errors,
+            general=general,
+            title=_title(dataset, row),
+            shown=shown,
+            notice=session.pop(NOTICE_KEY, None),
+        )
+
+    @blp.route("/daten/<dataset_id>/eintrag/<record_id>/loeschen", methods=["GET", "POST"])
+    @operator_required
+    def dataset_delete(dataset_id: str, record_id: str) -> Any:
+        dataset = _dataset(dataset_id)
+        if dataset is None or dataset.delete is None:
+            return _page("not_found.html", 404)
+        platform = helpers.platform()
+        try:
+            with platform.session() as db:
+                row = dataset.get(db, record_id)
+            if request.method == "POST":
+                with platform.session(write=True) as db:
+                    dataset.delete(db, record_id)
+                    audit.log_action(
+                        db, _actor(), "dataset.delete", f"{dataset.id}:{record_id}", {}
+                    )
+                _changed(dataset)
+                session[NOTICE_KEY] = _t("deleted", id=record_id)
+                return _go("admin.dataset_list", dataset_id=dataset.id)
+        except NotFound:
+            return _page("not_found.html", 404)
+        return _page(
+            "dataset_delete.html",
+            dataset=dataset,
+            record_id=record_id,
+            title=_title(dataset, row),
+        )
+
+    @blp.route("/daten/<dataset_id>/import", methods=["GET", "POST"])
+    @operator_required
+    def dataset_import(dataset_id: str) -> Any:
+        dataset = _dataset(dataset_id)
+        if dataset is None or dataset.import_file is None or not dataset.import_formats:
+            return _page("not_found.html", 404)
+        error = ""
+        report: DatasetImport | None = None
+        fmt = request.form.get("format", dataset.import_formats[0])
+        if request.method == "POST":
+            upload = request.files.get("file")
+            if fmt not in dataset.import_formats:
+                error = _t("import_bad_format")
+            elif upload is None or not upload.filename:
+                error = _t("import_no_file")
+            else:
+                try:
+                    report = _run_import(dataset, upload, fmt)
+                except ValidationError as exc:  # ImportError_ and bad values alike
+                    error = exc.message
+        return _page(
+            "dataset_import.html",
+            400 if error else 200,
+            dataset=dataset,
+            fmt=fmt,
+            error=error,
+            report=report,
+            limit=_size(IMPORT_MAX_BYTES),
+        )
+
+    @blp.get("/daten/<dataset_id>/export/<fmt>")
+    @operator_required
+    def dataset_export(dataset_id: str, fmt: str) -> Any:
+        dataset = _dataset(dataset_id)
+        if dataset is None or dataset.export is None or fmt not in dataset.export_formats:
+            return _page("not_found.html", 404)
+        # a write session: the audit log records who took the data (it may hold contacts)
+        with helpers.platform().session(write=True) as db:
+            exported = dataset.export(db, fmt)
+            audit.log_action(db, _actor(), "dataset.export", dataset.id, {"format": fmt})
+        name = secure_filename(exported.filename) or f"{dataset.id}.{fmt}"
+        return Response(
+            exported.content,
+            mimetype=exported.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+
+def _run_import(dataset: Dataset, upload: Any, fmt: str) -> DatasetImport:
+    """Save the upload under its own name (datasets name a source after it), import it in one
+    write session with its audit entry, then tell the dataset."""
+    assert dataset.import_file is not None
+    name = secure_filename(upload.filename) or f"upload.{fmt}"
+    with tempfile.TemporaryDirectory(prefix="regiokarte-import-") as folder:
+        path = Path(folder) / name
+        upload.save(path)
+        size = path.stat().st_size
+        if size > IMPORT_MAX_BYTES:
+            raise ImportError_(_t("import_too_large", size=_size(IMPORT_MAX_BYTES)))
+        with helpers.platform().session(write=True) as db:
+            report = dataset.import_file(db, path, fmt)
+            audit.log_action(
+                db,
+                _actor(),
+                "dataset.import",
+                dataset.id,
+                {
+                    "format": fmt,
+                    "bytes": size,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "deleted": report.deleted,
+                    "unchanged": report.unchanged,
+                    "rejected": report.rejected,
+                },
+            )
+    _changed(dataset)
+    return report
