@@ -4,6 +4,7 @@ This package is the public API for applications and plugins; it never imports Fl
 plugin. Import names from here (``from core import FilterSpec, hookimpl``).
 """
 
+from core.alerts import AlertItem
 from core.classifications import Term, Vocabulary
 from core.datasets import Dataset, DatasetField, DatasetImport, DatasetPage, ExportFile
 from core.errors import (
@@ -48,6 +49,7 @@ __version__ = "0.1.0"
 __all__ = [
     "PLUGIN_API_VERSION",
     "Address",
+    "AlertItem",
     "AnswerType",
     "BBox",
     "Choice",

@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from core.alerts import AlertItem
     from core.datasets import Dataset
     from core.filters import FilterSpec
     from core.geocoding import Geocoder
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from core.navigation import NavLink
     from core.platform import Platform
     from core.profile import ProfileSection
+    from core.query import SearchQuery
     from core.questionnaire import Section
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
@@ -202,4 +206,20 @@ def register_datasets(platform: Platform) -> list[Dataset]:
     The admin area lists every dataset with search, an edit form per record, a bulk import of
     a file and an export; it shows only what the dataset offers (no ``update``: read-only).
     Return an empty list (or nothing) for a plugin without records of its own.
+    """
+
+
+@hookspec
+def alert_matches(platform: Platform, query: SearchQuery, since: dt.datetime) -> list[AlertItem]:
+    """Return this plugin's new items for a subscribed search (``core.alerts``).
+
+    Called by ``regiokarte alerts run`` once per active subscription, with the subscribed
+    search as a ``SearchQuery`` (``query.lang`` is the subscriber's language) and ``since``,
+    the aware UTC time the subscription was confirmed: items from before are not new. Return
+    ``core.alerts.AlertItem`` values (a stable ``id`` unique within the plugin, a title in
+    ``query.lang``, an optional date and a URL, absolute or a path of the portal) for items
+    that match the search (its towns, area or filters) and appeared after ``since``; core
+    leaves out every item it mailed to this subscription before and lists the rest in the
+    mail under the plugin's title. Keep it fast (answer from data prepared in memory or one
+    query). Return an empty list (or nothing) for none.
     """

@@ -28,7 +28,6 @@ from core.mail import FolderOutbox, SmtpOutbox, make_outbox
 from core.model import Address, Company, Location
 from core.persistence import companies as repo
 from core.persistence.db import begin_write, make_engine, make_session_factory
-from core.persistence.migrate import pending_heads, upgrade
 from core.plugins import LoadedPlugin, call_impl, disabled_plugins, make_plugin_manager
 from core.profile import ProfileSection
 from core.query import BBox, SearchQuery, SearchResult, parse_search_params
@@ -201,11 +200,17 @@ class Platform:
         folders = self.migration_folders()
         locations = [f for name, fs in folders.items() for f in fs]
         targets = [f"{branch}@head" for branch in self._enabled_branches(folders)]
+        # Alembic is imported here, not at the top: a web worker never migrates, and Alembic
+        # with its templates is a sizeable part of the start-up time.
+        from core.persistence.migrate import upgrade
+
         upgrade(self.db, locations, targets)
 
     def database_is_current(self) -> bool:
         folders = self.migration_folders()
         locations = [f for fs in folders.values() for f in fs]
+        from core.persistence.migrate import pending_heads
+
         return not pending_heads(self.db, locations, self._enabled_branches(folders))
 
     # --- places ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from core.errors import ConfigError
 
 __all__ = [
     "AccountSettings",
+    "AlertSettings",
     "EmbedSettings",
     "GeocodingSettings",
     "LimitSettings",
@@ -34,6 +35,7 @@ __all__ = [
     "RegionSettings",
     "SearchSettings",
     "Settings",
+    "StatisticsSettings",
     "describe_settings",
     "settings_markdown",
     "load_settings",
@@ -216,10 +218,36 @@ class AccountSettings:
         metadata=_help("Days a company's personal link (resume, edit) stays valid."),
     )
     min_password_length: int = field(
-        default=12, metadata=_help("Shortest password an operator may set.")
+        default=12,
+        metadata=_help("Shortest password an operator may set (at least 8)."),
+    )
+    max_password_length: int = field(
+        default=128,
+        metadata=_help("Longest password an operator may set (at least 64)."),
     )
     session_hours: int = field(
         default=12, metadata=_help("Hours a login (operator or company editor) lasts.")
+    )
+    max_failed_logins: int = field(
+        default=5,
+        metadata=_help(
+            "Failed logins in a row after which a user name is locked (names that do not "
+            "exist too, so the answer does not tell whether an account exists)."
+        ),
+    )
+    lockout_minutes: int = field(
+        default=1,
+        metadata=_help("How long the first lock lasts; it doubles with each further failed login."),
+    )
+    max_lockout_minutes: int = field(
+        default=60,
+        metadata=_help("The longest lock, however many logins failed."),
+    )
+    failed_logins_forgotten_hours: int = field(
+        default=24,
+        metadata=_help(
+            "Hours after the last failed login of a user name when its count starts again."
+        ),
     )
 
 
@@ -296,6 +324,60 @@ class EmbedSettings:
 
 
 @define
+class StatisticsSettings:
+    usage_counting: bool = field(
+        default=True,
+        metadata=_help(
+            "Count searches, filters, map layers and profile views per day for the operators' "
+            "statistics (/admin/statistik): aggregated counters only, no address, user agent, "
+            "identifier or cookie."
+        ),
+    )
+    flush_seconds: float = field(
+        default=30.0,
+        metadata=_help(
+            "Each worker process keeps its counts in memory and writes them at most this many "
+            "seconds later (and when it stops)."
+        ),
+    )
+    flush_hits: int = field(
+        default=1000,
+        metadata=_help("A worker writes its counts early once it has counted this many hits."),
+    )
+
+
+@define
+class AlertSettings:
+    enabled: bool = field(
+        default=True,
+        metadata=_help(
+            "Let job seekers subscribe to a search (double opt-in) and mail them new matches; "
+            "'regiokarte alerts run' (cron, systemd timer) sends the mails."
+        ),
+    )
+    max_per_address: int = field(
+        default=10,
+        metadata=_help("Most subscriptions (pending or active) one e-mail address may hold."),
+    )
+    confirm_days: int = field(
+        default=7,
+        metadata=_help(
+            "Days a confirmation link stays valid; unconfirmed subscriptions are then deleted."
+        ),
+    )
+    max_listed: int = field(
+        default=30,
+        metadata=_help(
+            "Most new companies an alert mail lists by name; it links to the search for the rest."
+        ),
+    )
+    subscribe_limit: str = field(
+        default="5 per hour;20 per day",
+        metadata=_help("Subscriptions one address (IP) may request (rate limit)."),
+    )
+
+
+@define
 class PluginsSettings:
     enabled: list[str] = field(factory=list, metadata=_help("Plugins to enable, in this order."))
     strict: bool = field(
@@ -325,6 +407,8 @@ class Settings:
     questionnaire: QuestionnaireSettings = field(factory=QuestionnaireSettings)
     opendata: OpenDataSettings = field(factory=OpenDataSettings)
     embed: EmbedSettings = field(factory=EmbedSettings)
+    statistics: StatisticsSettings = field(factory=StatisticsSettings)
+    alerts: AlertSettings = field(factory=AlertSettings)
     plugins: PluginsSettings = field(factory=PluginsSettings)
     source: str = field(
         default="defaults", metadata={"help": "Where the settings came from.", "internal": True}

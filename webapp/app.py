@@ -19,6 +19,7 @@ from webapp.api import Api, init_api
 from webapp.context import EXTENSION_KEY
 from webapp.errors import register_error_handlers
 from webapp.portal import init_portal
+from webapp.portal.alerts import init_alerts
 from webapp.questionnaire import init_questionnaire
 from webapp.security import init_security
 
@@ -55,6 +56,7 @@ def create_app(
     limiter = init_security(app, platform)
     api = init_api(app, platform, limiter)
     init_portal(app)
+    init_alerts(app, limiter)
     init_questionnaire(app, limiter)
     init_admin(app, limiter)
     app.register_blueprint(pages.blueprint())

@@ -19,6 +19,7 @@ from core import accounts, audit, exporting, importing, submissions
 from core.demo import demo_rows
 from core.errors import ImportError_, RegiokarteError
 from core.model import Status
+from core.persistence import accounts as accounts_repo
 from core.persistence import companies as repo
 from core.platform import Platform
 
@@ -226,6 +227,34 @@ def _replacing(path: Path) -> Iterator[TextIO]:
         raise
 
 
+@cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write a consistent backup of the whole database to FILE (see docs/backup.md)."""
+    from core.backup import create_backup
+
+    manifest = create_backup(_platform(), file)
+    total = sum(manifest.row_counts.values())
+    click.echo(f"Backed up {total} rows in {len(manifest.tables)} tables to {file}.")
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--replace", is_flag=True, help="Drop everything in the database first (else it must be empty)."
+)
+def restore_command(file: Path, replace: bool) -> None:
+    """Restore a backup FILE into the database, all or nothing (see docs/backup.md)."""
+    from core.backup import restore_backup
+
+    manifest = restore_backup(_platform(), file, replace=replace)
+    total = sum(manifest.row_counts.values())
+    click.echo(
+        f"Restored {total} rows in {len(manifest.tables)} tables from {file} "
+        f"(made {manifest.created} on {manifest.engine})."
+    )
+
+
 @cli.group("accounts")
 def accounts_group() -> None:
     """Operator accounts (password login) and company editors' personal links."""
@@ -249,19 +278,55 @@ def accounts_create_command(username: str, role: str, password_stdin: bool) -> N
     """Create an operator (or the first admin) who logs in at /admin/anmelden."""
     platform = _platform()
     platform.upgrade_database()
-    minimum = platform.settings.accounts.min_password_length
+    policy = accounts.PasswordPolicy.from_settings(platform.settings.accounts)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt(
-            f"Password (at least {minimum} characters)", hide_input=True, confirmation_prompt=True
+            f"Password ({policy.min_length} to {policy.max_length} characters, not a common "
+            "password, not containing the user name)",
+            hide_input=True,
+            confirmation_prompt=True,
         )
     with platform.session(write=True) as session:
         operator = accounts.create_operator(
-            session, username, password, accounts.Role(role), min_length=minimum
+            session, username, password, accounts.Role(role), policy=policy
         )
         audit.log_action(session, "cli", "operator.create", operator.actor, {"role": role})
     click.echo(f"Created {operator.role} {operator.username!r} (id {operator.id}).")
+
+
+@accounts_group.command("set-password")
+@click.argument("username")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input (scripts) instead of asking twice.",
+)
+def accounts_set_password_command(username: str, password_stdin: bool) -> None:
+    """Give an operator a new password; a lockout after failed logins ends with it."""
+    platform = _platform()
+    policy = accounts.PasswordPolicy.from_settings(platform.settings.accounts)
+    with platform.session() as session:
+        row = accounts_repo.operator_by_name(session, username.strip())
+    if row is None:
+        raise click.ClickException(
+            f"There is no operator {username!r}; 'regiokarte accounts list' shows them."
+        )
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt(
+            f"New password ({policy.min_length} to {policy.max_length} characters, not a "
+            "common password, not containing the user name)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+    with platform.session(write=True) as session:
+        accounts.set_password(session, row.id, password, policy=policy)
+        accounts.unlock(session, username)
+        audit.log_action(session, "cli", "operator.password", f"operator:{row.id}")
+    click.echo(f"New password set for {username!r}; failed logins are forgotten.")
 
 
 @accounts_group.command("list")
@@ -296,6 +361,42 @@ def accounts_revoke_command(company_id: int) -> None:
         count = accounts.revoke_tokens(session, company_id=company_id)
         audit.log_action(session, "cli", "links.revoke", f"company:{company_id}", {"count": count})
     click.echo(f"Revoked {count} link(s) of company {company_id}.")
+
+
+@cli.group("alerts")
+def alerts_group() -> None:
+    """Search alerts: job seekers' subscribed searches (double opt-in)."""
+
+
+@alerts_group.command("run")
+@click.option("--dry-run", is_flag=True, help="Count the mails a run would send; change nothing.")
+def alerts_run_command(dry_run: bool) -> None:
+    """Mail every confirmed subscription what is new for its search (for cron or a timer)."""
+    from core import alerts
+
+    report = alerts.run(_platform(), dry_run=dry_run)
+    if dry_run:
+        click.echo(
+            f"Would send {report.mails} mails ({report.companies} companies, {report.items} "
+            f"other items) to {report.subscriptions} subscriptions."
+        )
+        return
+    click.echo(
+        f"Sent {report.sent} mails ({report.mails} new: {report.companies} companies, "
+        f"{report.items} other items; {report.subscriptions} subscriptions checked"
+        + (f"; {report.failed} failed, kept for the next run" if report.failed else "")
+        + (f"; {report.purged} unconfirmed deleted" if report.purged else "")
+        + ")."
+    )
+
+
+@alerts_group.command("list")
+def alerts_list_command() -> None:
+    """List subscriptions: id, state, language, address and search."""
+    from core import alerts
+
+    for item in alerts.list_subscriptions(_platform()):
+        click.echo(f"{item.id:>5}  {item.state:<12} {item.lang}  {item.email}  ?{item.query}")
 
 
 @cli.command("plugins")

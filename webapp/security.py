@@ -153,7 +153,26 @@ CORE_ACCESS: dict[str, dict[str, ViewAccess]] = {
         "logout": _PUBLIC,
         "static": _PUBLIC,
     },
-    "admin": {"*": _OPERATOR, "login": _PUBLIC, "logout": _PUBLIC},
+    "admin": {
+        "*": _OPERATOR,
+        "login": _PUBLIC,
+        "logout": _PUBLIC,
+        # the admin area's companies, datasets and configuration (named: never public)
+        "companies": _OPERATOR,
+        "company": _OPERATOR,
+        "company_status": _OPERATOR,
+        "datasets": _OPERATOR,
+        "dataset_list": _OPERATOR,
+        "dataset_record": _OPERATOR,
+        "dataset_delete": _OPERATOR,
+        "dataset_import": _OPERATOR,
+        "dataset_export": _OPERATOR,
+        "configuration": _OPERATOR,
+    },
+    # search alerts: subscribe, and the confirm / unsubscribe links mailed to the subscriber
+    "alerts": {"*": _PUBLIC},
+    # the statistics pages; their style sheet is public
+    "statistics": {"*": _OPERATOR, "static": _PUBLIC},
 }
 
 _IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -21,6 +22,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "AlertItemRow",
+    "AlertMailRow",
+    "AlertSubscriptionRow",
+    "AlertTokenRow",
     "AuditRow",
     "Base",
     "ChangeRow",
@@ -29,9 +34,11 @@ __all__ = [
     "ContactRow",
     "EditorTokenRow",
     "IndexStateRow",
+    "LoginFailureRow",
     "LogoRow",
     "OperatorRow",
     "SubmissionRow",
+    "UsageCountRow",
 ]
 
 
@@ -210,3 +217,125 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(60), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- usage counts for the statistics dashboard (revision core_0003) ---------------------------
+
+
+class UsageCountRow(Base):
+    """How often something was used on one day (a search, a filter, a layer, a profile view).
+
+    Aggregated counters only: no address, user agent, identifier or cookie is ever stored.
+    """
+
+    __tablename__ = "core_usage_counts"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# --- failed operator logins and lockout (revision core_0005) ----------------------------------
+
+
+class LoginFailureRow(Base):
+    """Failed logins in a row for one user name, and how long it is locked (``core.accounts``).
+
+    Keyed by a SHA-256 hash of the name as typed (case-folded): names that exist nowhere are
+    counted too, and a password typed into the name field is not stored readable.
+    """
+
+    __tablename__ = "core_login_failures"
+
+    name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+# --- search alerts with double opt-in (revision core_0004) -------------------------------------
+
+
+class AlertSubscriptionRow(Base):
+    """A subscribed search: address, language, canonical query string and state
+    (``core.alerts``). ``seen`` holds every company id mailed (or in the baseline) as a
+    zlib-compressed array of sorted 64-bit integers, so a run compares whole id sets."""
+
+    __tablename__ = "core_alert_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    lang: Mapped[str] = mapped_column(String(2), default="de")
+    query: Mapped[str] = mapped_column(Text, default="")
+    #: sha256 of ``query``: one subscription per address and search
+    query_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    #: the portal's address when it was subscribed (links, while portal.base_url is empty)
+    base_url: Mapped[str] = mapped_column(String(500), default="")
+    seen: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+
+
+Index(
+    "ix_core_alert_subscriptions_email_query",
+    AlertSubscriptionRow.email,
+    AlertSubscriptionRow.query_hash,
+    unique=True,
+)
+
+
+class AlertTokenRow(Base):
+    """A confirmation or unsubscribe link of a subscription: only a hash of the secret."""
+
+    __tablename__ = "core_alert_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("core_alert_subscriptions.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AlertItemRow(Base):
+    """A plugin's item (an event, say) mailed to a subscription, so it is mailed once."""
+
+    __tablename__ = "core_alert_items"
+
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("core_alert_subscriptions.id", ondelete="CASCADE"), primary_key=True
+    )
+    plugin: Mapped[str] = mapped_column(String(60), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    notified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AlertMailRow(Base):
+    """A mail of the alerts, queued in the transaction that decides it and delivered after."""
+
+    __tablename__ = "core_alert_mails"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("core_alert_subscriptions.id", ondelete="CASCADE"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+Index("ix_core_alert_mails_pending", AlertMailRow.sent_at, AlertMailRow.id)

@@ -19,6 +19,9 @@ from core import (
     Address,
     BBox,
     Choice,
+    Dataset,
+    DatasetField,
+    DatasetPage,
     FilterKind,
     FilterSpec,
     GeocodingError,
@@ -282,6 +285,42 @@ class FakePlugin:
             except NotFound:
                 visible = False
         self.events.append((company_id, deleted, visible))
+
+    @hookimpl
+    def alert_matches(self, platform: Any, query: Any, since: Any) -> list[Any]:
+        # nothing of its own is new; the hook is here so the plugin implements every hook
+        return []
+
+    @hookimpl
+    def register_datasets(self, platform: Any) -> list[Dataset]:
+        # read only: no update, delete, import or export, so the admin area offers none
+        rows = [{"id": pid, "name": de, "lat": lat, "lon": lon} for pid, lat, lon, de, _ in PLACES]
+
+        def search(session: Any, text: str, offset: int, limit: int) -> DatasetPage:
+            found = [r for r in rows if text.lower() in r["name"].lower()]
+            return DatasetPage(found[offset : offset + limit], len(found))
+
+        def get(session: Any, place_id: str) -> dict[str, Any]:
+            for row in rows:
+                if row["id"] == place_id:
+                    return row
+            raise NotFound(f"There is no fake place {place_id!r}.")
+
+        return [
+            Dataset(
+                id="fake.places",
+                label_de="Testorte",
+                label_en="Test places",
+                fields=(
+                    DatasetField("id", "Kennung", "Id", editable=False, listed=True),
+                    DatasetField("name", "Name", "Name", listed=True),
+                    DatasetField("lat", "Breite", "Latitude", kind="number"),
+                    DatasetField("lon", "Länge", "Longitude", kind="number"),
+                ),
+                search=search,
+                get=get,
+            )
+        ]
 
 
 #: What the temporary entry point of the CLI tests names (``fake_plugins.fake:plugin``).

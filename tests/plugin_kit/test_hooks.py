@@ -9,7 +9,8 @@ import pytest
 from probe import POINTS, Probe, add_note
 from sqlalchemy import inspect
 
-from core import Address, Company, Location, Platform, Status
+from core import Address, Company, Location, Platform, PluginManifest, Status, alerts, hookimpl
+from core.alerts import AlertItem
 from regiokarte_testing import check_filter, check_layer, check_section
 
 
@@ -138,3 +139,78 @@ def test_hook_erase_company_data(regiokarte_platform: Platform) -> None:
     regiokarte_platform.erase_plugin_data(gone.id)  # asking twice is fine
     assert regiokarte_platform.export_plugin_data(gone.id) == {}
     assert regiokarte_platform.export_plugin_data(kept.id) == {"probe": {"notes": ["bleibt"]}}
+
+
+class AlertProbe:
+    """Contributes one item per town of a subscribed search to alert mails."""
+
+    MANIFEST = PluginManifest(
+        name="alertprobe", title_de="Sondenfunde", title_en="Probe finds", version="1.0.0"
+    )
+
+    @hookimpl
+    def alert_matches(self, query: Any, since: Any) -> list[AlertItem]:
+        towns = query.filter_values.get("town") or ()
+        return [AlertItem(id=ags, title=f"Fund in {ags}", url=f"/funde/{ags}") for ags in towns]
+
+
+def test_hook_alert_matches(make_platform: Any, tmp_path: Any) -> None:
+    platform = make_platform(
+        extra_plugins={"alertprobe": AlertProbe()},
+        plugins={"enabled": ["alertprobe"]},
+        portal={"base_url": "http://portal.test"},
+        mail={"outbox_folder": str(tmp_path / "outbox")},
+    )
+    email, town = "probe@example.org", "05562024"
+    alerts.subscribe(platform, email=email, query=f"town={town}", lang="de", consent=True)
+    (body,) = [m.body for m in platform.outbox.messages()]
+    token = body.split("/suche/abonnieren/bestaetigen/", 1)[1].split()[0]
+    alerts.confirm(platform, token)
+    report = alerts.run(platform)
+    assert (report.mails, report.items) == (1, 1)
+    mail = platform.outbox.messages()[0]
+    assert "Sondenfunde (1):\n- Fund in 05562024\n  http://portal.test/funde/05562024" in mail.body
+    assert alerts.run(platform).mails == 0  # mailed once
+
+
+def test_hook_register_datasets(
+    regiokarte_platform: Platform, regiokarte_app: Any, probe: Probe
+) -> None:
+    import re
+
+    from core import accounts
+
+    saved = regiokarte_platform.save_company(_company())
+    assert saved.id is not None
+    add_note(regiokarte_platform, saved.id, "Rückruf am Montag")
+    with regiokarte_platform.session(write=True) as session:
+        accounts.create_operator(session, "sonde", "Kabel-und-Messgeraet-42")
+    client = regiokarte_app.test_client()
+
+    def token(html: str) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+    login = token(client.get("/admin/anmelden").get_data(as_text=True))
+    client.post(
+        "/admin/anmelden",
+        data={"csrf_token": login, "username": "sonde", "password": "Kabel-und-Messgeraet-42"},
+    )
+    overview = client.get("/admin/daten").get_data(as_text=True)
+    assert 'data-dataset="probe.notes"' in overview and "Sondennotizen" in overview
+    listing = client.get("/admin/daten/probe.notes?q=Montag").get_data(as_text=True)
+    assert "Rückruf am Montag" in listing
+    assert "/admin/daten/probe.notes/import" not in listing  # the probe offers no import
+    page = client.get("/admin/daten/probe.notes/eintrag/1").get_data(as_text=True)
+    answer = client.post(
+        "/admin/daten/probe.notes/eintrag/1",
+        data={
+            "csrf_token": token(page),
+            "company_id": str(saved.id),
+            "text": "Rückruf am Dienstag",
+        },
+    )
+    assert answer.status_code == 303
+    assert regiokarte_platform.export_plugin_data(saved.id) == {
+        "probe": {"notes": ["Rückruf am Dienstag"]}
+    }
+    assert probe.notes_changed == 1

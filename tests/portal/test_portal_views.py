@@ -129,3 +129,26 @@ def test_csp_allows_the_tile_server_only() -> None:
         "https://{s}.tile.example.org/{z}/{x}/{y}.png"
     )
     assert "img-src 'self' data:;" in content_security_policy("/tiles/{z}/{x}/{y}.png")
+
+
+def test_privacy_page_names_the_usage_figures_and_alerts_as_configured(
+    client: Any, new_module_database: Any
+) -> None:
+    from webapp.app import create_app
+
+    text = client.get("/datenschutz").get_data(as_text=True)
+    assert "Nutzungszahlen" in text and "Such-Benachrichtigungen" in text
+    english = client.get("/datenschutz?lang=en").get_data(as_text=True)
+    assert "Usage figures" in english and "Search alerts" in english
+    quiet = create_app(
+        {
+            "portal": {"database_url": new_module_database("privacy-off")},
+            "statistics": {"usage_counting": False},
+            "alerts": {"enabled": False},
+        }
+    )
+    quiet.extensions["regiokarte"].upgrade_database()
+    text = quiet.test_client().get("/datenschutz").get_data(as_text=True)
+    assert "Datenschutz" in text
+    assert "Nutzungszahlen" not in text and "Such-Benachrichtigungen" not in text
+    quiet.extensions["regiokarte"].db.dispose()

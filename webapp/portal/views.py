@@ -27,6 +27,7 @@ from core.navigation import NavLink
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
 from core.platform import Platform
+from core.statistics import record_profile_view
 from webapp.portal.i18n import LANGUAGES, STRINGS, translate
 from webapp.portal.outline import region_outline, town_points
 
@@ -326,6 +327,7 @@ def company(slug: str) -> Any:
             has_logo = submission_repo.company_logo(session, found.id) is not None
     except NotFound:
         return _not_found(lang)
+    record_profile_view(platform, found.id)  # aggregated counts only (core.statistics)
     if not consented:
         found = attrs.evolve(found, contact=None)
     public = attrs.evolve(found, contact=None)
@@ -460,7 +462,13 @@ def imprint() -> str:
 
 @blueprint.get("/datenschutz")
 def privacy() -> str:
-    return render_template("portal/privacy.html", lang=page_lang())
+    settings = _platform().settings
+    return render_template(
+        "portal/privacy.html",
+        lang=page_lang(),
+        usage_counting=settings.statistics.usage_counting,
+        alerts_enabled=settings.alerts.enabled,
+    )
 
 
 @blueprint.get("/offline")

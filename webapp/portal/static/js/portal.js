@@ -114,7 +114,19 @@
     return window.location.pathname + (text ? '?' + text : '');
   }
 
+  /** The subscribe link carries the current search (filters, text, place; not the map view). */
+  function updateSubscribeLink() {
+    var link = $('subscribe-link');
+    if (!link) return;
+    var params = filterParams(state, new URLSearchParams(), true);
+    params.delete('sort');
+    if (cfg.lang !== cfg.defaultLang) params.set('lang', cfg.lang);
+    var text = params.toString().replace(/%2C/g, ',');
+    link.href = link.dataset.base + (text ? '?' + text : '');
+  }
+
   function saveUrl(push) {
+    updateSubscribeLink();
     var url = pageUrl(state);
     if (url === window.location.pathname + window.location.search) return;
     if (push) window.history.pushState(null, '', url);
