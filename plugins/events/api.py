@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["event_json", "make_blueprint"]
 
 LANGS = ("de", "en")
-MAX_ID = 2**63 - 1
+#: Largest id there can be: ids are INTEGER columns (32 bits on PostgreSQL).
+MAX_ID = 2**31 - 1
 T = TypeVar("T")
 
 
@@ -266,6 +267,13 @@ def make_blueprint(platform: Platform) -> Blueprint:
         description="Veranstaltungen (events): calendar, iCalendar feeds, registration.",
     )
     service = service_for(platform)
+
+    @blp.before_request
+    def _ids_in_range() -> None:
+        # larger ids exist in no table; SQLite and PostgreSQL would fail on comparing them
+        for name, value in (request.view_args or {}).items():
+            if isinstance(value, int) and value > MAX_ID:
+                abort(404, message=f"There is no record with {name} {value}.")
 
     def principal() -> Principal:
         header = request.headers.get("Authorization", "")

@@ -298,6 +298,20 @@ def _list_params() -> dict[str, list[str]]:
             f"{', '.join(LIST_PARAMS)}.",
             errors={name: ["unknown parameter"] for name in unknown},
         )
+    # the HTML list reads empty form fields as left out; the API takes what it documents
+    empty = sorted(name for name, values in params.items() if not all(v.strip() for v in values))
+    if empty:
+        abort(
+            422,
+            message=f"Empty parameter(s) {', '.join(empty)}; leave a parameter out instead.",
+            errors={name: ["empty"] for name in empty},
+        )
+    if params.get("lang", ["de"])[0] not in LANGS:
+        abort(
+            422,
+            message=f"lang must be one of {', '.join(LANGS)}.",
+            errors={"lang": [f"one of {', '.join(LANGS)}"]},
+        )
     return params
 
 

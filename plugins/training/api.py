@@ -40,7 +40,8 @@ LANGS = ("de", "en")
 SECURITY = "operatorToken"
 OPERATOR = [{SECURITY: []}]
 PUBLIC_OR_OPERATOR = [{}, {SECURITY: []}]
-MAX_ID = 2**63 - 1
+#: Largest id there can be: ids are INTEGER columns (32 bits on PostgreSQL).
+MAX_ID = 2**31 - 1
 #: Largest import body (a Weiterbildungssuche page of 100 offers is about 1 MB).
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

@@ -26,6 +26,7 @@ from webapp.api.schemas import (
     CompanySchema,
     ErrorSchema,
     LanguageArgsSchema,
+    response_links,
 )
 from webapp.context import current_platform, is_operator, require_operator
 
@@ -37,6 +38,11 @@ OPERATOR = [{SECURITY: []}]
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Fields the API shows but nobody writes.
 DERIVED = ("id", "size", "created_at", "updated_at")
+#: A created company's id leads to reading, changing and deleting it.
+_ONE = "/api/v1/companies/{company_id}"
+ONE_COMPANY_LINKS = response_links(
+    201, [(_ONE, "get"), (_ONE, "patch"), (_ONE, "delete")], "company_id", "$response.body#/id"
+)
 
 
 def _checked_id(company_id: int) -> int:
@@ -136,6 +142,7 @@ def blueprint(platform: Platform) -> Blueprint:
         @blp.alt_response(403, schema=ErrorSchema, description="Writes are disabled.")
         @blp.alt_response(409, schema=ErrorSchema, description="The slug is taken.")
         @blp.doc(security=OPERATOR)
+        @blp.doc(**ONE_COMPANY_LINKS)
         def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Create a company
 

@@ -7,7 +7,7 @@ the document tells clients what is valid.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -30,6 +30,7 @@ __all__ = [
     "LayerListSchema",
     "PluginListSchema",
     "SearchResultSchema",
+    "response_links",
 ]
 
 LANGUAGES = ("de", "en")
@@ -94,6 +95,26 @@ class StrictSchema(ma.Schema):
                 message = f"unknown name; valid names are: {', '.join(valid)}"
                 raise ma.ValidationError({k: [message] for k in unknown})
         return data
+
+    @ma.pre_load
+    def _reject_nul(self, data: Any, **_: Any) -> Any:
+        # PostgreSQL text and JSON cannot hold U+0000: refuse it here, not as a 500 on write
+        if isinstance(data, Mapping):
+            bad = sorted(str(k) for k, v in data.items() if _holds_nul(v))
+            if bad:
+                message = "contains the character U+0000 (NUL), which no text may hold"
+                raise ma.ValidationError({k: [message] for k in bad})
+        return data
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 class LanguageArgsSchema(StrictSchema):
@@ -471,3 +492,20 @@ class PluginSchema(ma.Schema):
 class PluginListSchema(ma.Schema):
     plugin_api_version = fields.String(required=True)
     plugins = fields.List(fields.Nested(PluginSchema), required=True)
+
+
+def response_links(
+    status: int, targets: Iterable[tuple[str, str]], parameter: str, value: str
+) -> dict[str, Any]:
+    """``@blp.doc`` arguments declaring OpenAPI links from the ``status`` response to the
+    operations ``targets`` ((path, method) pairs), whose ``parameter`` is ``value`` (a runtime
+    expression such as ``$response.body#/id``); clients and the stateful API tests follow them."""
+    links = {}
+    for path, method in targets:
+        last = path.rstrip("/").rsplit("/", 1)[-1].strip("{}")
+        name = method.title() + last.replace("_", " ").title().replace(" ", "")
+        links[name] = {
+            "operationRef": "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method,
+            "parameters": {parameter: value},
+        }
+    return {"responses": {status: {"links": links}}}

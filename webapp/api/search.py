@@ -18,6 +18,7 @@ from marshmallow import fields, validate
 from core.filters import FilterKind, FilterSpec
 from core.platform import Platform
 from core.query import MAX_RADIUS_KM, SORTS, Cluster, SearchHit, SearchResult
+from core.statistics import record_search
 from webapp.api.schemas import LANGUAGES, ErrorSchema, SearchResultSchema
 from webapp.context import current_platform, request_language
 
@@ -217,7 +218,9 @@ def blueprint(platform: Platform) -> Blueprint:
             params = request.args.to_dict(flat=False)
             params["lang"] = [lang]
             platform = current_platform()
-            result = platform.search(platform.parse_query(params))
+            query = platform.parse_query(params)
+            record_search(platform, query)  # aggregated counts only (core.statistics)
+            result = platform.search(query)
             return jsonify(serialise_result(result, lang))
 
     return blp

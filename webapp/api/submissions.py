@@ -32,6 +32,7 @@ from webapp.api.schemas import (
     LanguageArgsSchema,
     StrictBoolean,
     StrictSchema,
+    response_links,
 )
 from webapp.context import current_platform, is_operator, request_language, require_operator
 from webapp.security import rate_limit
@@ -41,6 +42,20 @@ __all__ = ["blueprint"]
 OPERATOR = [{"operatorToken": []}]
 EDITOR_OR_OPERATOR = [{"editorToken": []}, {"operatorToken": []}]
 PUBLIC: list[dict[str, Any]] = [{}]
+#: A started submission's id leads to the operations on it (OpenAPI links).
+_ONE = "/api/v1/submissions/{submission_id}"
+STARTED_LINKS = response_links(
+    201,
+    [
+        (_ONE, "get"),
+        (_ONE + "/sections/{section_key}", "put"),
+        (_ONE + "/submit", "post"),
+        (_ONE + "/approve", "post"),
+        (_ONE + "/export", "get"),
+    ],
+    "submission_id",
+    "$response.body#/submission/id",
+)
 STATUSES = [s.value for s in flow.SubmissionStatus]
 #: (view, method) of the operations only operators may call (checked before the body is read)
 OPERATOR_ONLY = {
@@ -334,6 +349,7 @@ def blueprint(platform: Platform, limiter: Limiter) -> Blueprint:
         @blp.alt_response(422, schema=ErrorSchema, description="Invalid address or no consent.")
         @blp.alt_response(429, schema=ErrorSchema, description="Too many starts from here.")
         @blp.doc(security=PUBLIC)
+        @blp.doc(**STARTED_LINKS)
         def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Start a submission
 

@@ -227,11 +227,13 @@ def test_mails_go_through_core_outbox_and_failures_stay_queued(
     ("settings", "key"),
     [({"timezone": "Mars/Olympus"}, "timezone"), ({"mail_sender": "nobody"}, "mail_sender")],
 )
-def test_bad_settings_name_the_key(tmp_path: Path, settings: dict[str, Any], key: str) -> None:
+def test_bad_settings_name_the_key(
+    new_database: Callable[[str], str], tmp_path: Path, settings: dict[str, Any], key: str
+) -> None:
     from events_support import settings_overrides
 
     from core import Platform, PluginError, load_settings
 
-    overrides = settings_overrides(f"sqlite:///{tmp_path / 'x.db'}", **settings)
+    overrides = settings_overrides(new_database("x"), outbox=tmp_path / "outbox", **settings)
     with pytest.raises(PluginError, match=f"plugins.events.{key}"):
         Platform(load_settings(env={}, overrides=overrides))

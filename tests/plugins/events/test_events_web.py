@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,8 @@ def _company(platform: Any, name: str = "Muster Metallbau GmbH") -> Company:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Any]:
-    app = create_app(settings_overrides(f"sqlite:///{tmp_path / 'web.db'}"))
+def app(new_database: Callable[[str], str], tmp_path: Path) -> Iterator[Any]:
+    app = create_app(settings_overrides(new_database("web"), outbox=tmp_path / "outbox"))
     platform = app.extensions["regiokarte"]
     platform.upgrade_database()
     yield app
@@ -374,10 +374,12 @@ def test_deleting_the_company_keeps_its_organisation_and_events(
     assert svc.event(world["open_day"].id).organiser_ids == (world["firm"].id,)
 
 
-def test_openapi_with_other_plugins_has_no_warnings(tmp_path: Path) -> None:
+def test_openapi_with_other_plugins_has_no_warnings(
+    new_database: Callable[[str], str], tmp_path: Path
+) -> None:
     import warnings
 
-    overrides = settings_overrides(f"sqlite:///{tmp_path / 'all.db'}")
+    overrides = settings_overrides(new_database("all"), outbox=tmp_path / "outbox")
     overrides["plugins"]["enabled"] = ["transit", "events"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -390,9 +392,11 @@ def test_openapi_with_other_plugins_has_no_warnings(tmp_path: Path) -> None:
 # --- disabled ---------------------------------------------------------------------------------
 
 
-def test_disabling_the_plugin_removes_every_trace(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'toggle.db'}"
-    enabled = create_app(settings_overrides(url))
+def test_disabling_the_plugin_removes_every_trace(
+    new_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    url = new_database("toggle")
+    enabled = create_app(settings_overrides(url, outbox=tmp_path / "outbox"))
     platform = enabled.extensions["regiokarte"]
     platform.upgrade_database()
     svc = service(platform, Clock(NOW))
@@ -406,7 +410,7 @@ def test_disabling_the_plugin_removes_every_trace(tmp_path: Path) -> None:
     assert client.get("/api/v1/events").status_code == 200
     platform.db.dispose()
 
-    disabled = create_app(settings_overrides(url, enabled=False))
+    disabled = create_app(settings_overrides(url, enabled=False, outbox=tmp_path / "outbox"))
     client = disabled.test_client()
     filters = client.get("/api/v1/filters").get_json()["filters"]
     assert not [f for f in filters if f["key"].startswith("events") or f["plugin"] == "events"]
@@ -431,6 +435,6 @@ def test_disabling_the_plugin_removes_every_trace(tmp_path: Path) -> None:
             assert word not in html, (path, word)
     # the data is kept (disabling never deletes)
     disabled.extensions["regiokarte"].db.dispose()
-    again = create_app(settings_overrides(url))
+    again = create_app(settings_overrides(url, outbox=tmp_path / "outbox"))
     assert again.test_client().get("/api/v1/events").status_code == 200
     again.extensions["regiokarte"].db.dispose()

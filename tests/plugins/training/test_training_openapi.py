@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import schemathesis
+from databases import engine_databases
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from training_support import TOKEN, training_config
@@ -23,7 +24,11 @@ from webapp.app import create_app
 
 _folder = Path(tempfile.mkdtemp(prefix="regiokarte-training-fuzz-"))
 atexit.register(shutil.rmtree, _folder, ignore_errors=True)
-fuzz_app = create_app(training_config(f"sqlite:///{_folder / 'fuzz.db'}"))
+# built at collection, before any fixture: a database of the engine under test all the same
+_config = training_config(engine_databases().new("fuzz", _folder))
+# usage counts would be written at exit, after tests/databases.py removed the database
+_config["statistics"] = {"usage_counting": False}
+fuzz_app = create_app(_config)
 _platform = fuzz_app.extensions["regiokarte"]
 _platform.upgrade_database()
 with _platform.session(write=True) as _session:
@@ -38,7 +43,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app).include(
 
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=50,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

@@ -28,9 +28,9 @@ README = ROOT / "plugins" / "training" / "README.md"
         ({"colour": "blue"}, "colour"),
     ],
 )
-def test_bad_settings_stop_start_up_naming_the_key(tmp_path: Path, bad, key):
+def test_bad_settings_stop_start_up_naming_the_key(new_database, bad, key):
     with pytest.raises(PluginError, match=key):
-        Platform(settings_for(f"sqlite:///{tmp_path / 'x.db'}", **bad))
+        Platform(settings_for(new_database("x"), **bad))
 
 
 def test_the_readme_documents_every_setting_with_its_default():
@@ -109,10 +109,10 @@ def test_every_process_sees_courses_another_one_wrote(fresh, tmp_path: Path):
         reader.db.dispose()
 
 
-def test_a_database_without_the_tables_gives_an_empty_list(tmp_path: Path):
+def test_a_database_without_the_tables_gives_an_empty_list(new_database):
     from plugins.training.hooks import service_for
 
-    platform = Platform(settings_for(f"sqlite:///{tmp_path / 'empty.db'}"))
+    platform = Platform(settings_for(new_database("empty")))
     try:
         service = service_for(platform)
         assert service.search(service.parse({})).total == 0

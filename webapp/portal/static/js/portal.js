@@ -178,10 +178,13 @@
   map.createPane('rk-towns').style.zIndex = 550;
   var towns = L.layerGroup().addTo(map);
   cfg.region.towns.forEach(function (town) {
+    // a text node: Leaflet would read a string as HTML
+    var label = document.createElement('span');
+    label.textContent = town.name;
     L.circleMarker([town.lat, town.lon], {
       radius: 3, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 1, interactive: false,
       pane: 'rk-towns'
-    }).bindTooltip(town.name, {
+    }).bindTooltip(label, {
       permanent: true, direction: 'right', offset: [4, 0], className: 'rk-town-label', interactive: false,
       pane: 'rk-towns'
     }).addTo(towns);
