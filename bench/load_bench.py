@@ -2,6 +2,7 @@
 
     python bench/load_bench.py [--companies 50000] [--startup-sizes 50000 500000]
                                [--workers 2] [--rate 300] [--seconds 15] [--engine auto]
+                               [--startup-only] [--starts 1] [--no-precompile]
 
 1. Fills a database (a throwaway PostgreSQL cluster when PostgreSQL is installed, else SQLite)
    with demo companies and starts ``gunicorn -c python:webapp.gunicorn_conf webapp.wsgi:app``;
@@ -13,7 +14,12 @@
 4. Latency at a fixed rate (default 300 requests/s) from an open-loop generator: every request
    is timed from the moment it was due, so a slow server cannot slow the load down.
 5. RSS and PSS of each worker, after start and after the load; cold start and memory again at
-   the other sizes (default 500,000).
+   the other sizes (default 500,000). ``--startup-only`` skips steps 2-4; ``--starts 3`` starts
+   the server at ``--companies`` three times (cold start varies with the machine's load).
+
+The project's modules are byte-compiled first (``__pycache__``, as on a deployed server).
+``--no-precompile`` skips that: in a checkout without ``__pycache__`` and with
+PYTHONDONTWRITEBYTECODE set, every start then compiles the project's modules again.
 
 Prints Markdown; nothing is asserted. Wall-clock figures depend on the machine and on what else
 runs on it: the header says which machine and its load.
@@ -35,6 +41,7 @@ from loadkit import (
     fill,
     machine,
     open_loop,
+    precompile,
     search_path,
     settle,
     views,
@@ -91,6 +98,46 @@ def memory_line(memory: dict[str, list[tuple[float, float]]]) -> str:
     )
 
 
+def load_phases(
+    server: Gunicorn, slugs: list[str], args: argparse.Namespace, rows: list[tuple[str, str]]
+) -> None:
+    """Saturation with wrk (the mix, then filtered searches) and latency at a fixed rate."""
+    jobs = url_mix(slugs, args.seed)
+    paths = [p for _, p in jobs]
+    filtered = [p for k, p in jobs if k.endswith("+ filters")]
+    wrk(server.base, paths, connections=args.connections, seconds=3)  # warm-up
+    for name, chosen in (("mixed URLs", paths), ("filtered searches", filtered)):
+        settle(server.base)
+        sat = wrk(server.base, chosen, connections=args.connections, seconds=args.seconds)
+        rows.append(
+            (
+                f"saturation, {name} (wrk, {args.connections} connections)",
+                f"**{sat['rps']:,.0f} req/s**, p50 {sat['p50']:.1f} / p95 "
+                f"{sat['p95']:.1f} / p99 {sat['p99']:.1f} ms, {sat['errors']} errors",
+            )
+        )
+        print(f"- {rows[-1][0]}: {rows[-1][1]}", flush=True)
+
+    settle(server.base)
+    fixed = open_loop(server.base, jobs, rate=args.rate, seconds=args.seconds)
+    rows.append(
+        (
+            f"mixed URLs at {args.rate:g} req/s (open loop, {args.seconds:g} s)",
+            f"p50 {fixed['p50']:.1f} / **p95 {fixed['p95']:.1f}** / p99 "
+            f"{fixed['p99']:.1f} ms, sent {fixed['sent_rate']:.0f} req/s, "
+            f"{fixed['errors']} errors of {fixed['requests']:,}",
+        )
+    )
+    for kind, (p50, p95) in sorted(fixed["by_kind"].items()):
+        rows.append(
+            (
+                f"&nbsp;&nbsp;{kind} at {args.rate:g} req/s",
+                f"p50 {p50:.1f} / p95 {p95:.1f} ms",
+            )
+        )
+    rows.append((f"memory after the load at {args.companies:,}", memory_line(server.memory())))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=int, default=50_000)
@@ -101,16 +148,39 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--engine", choices=["auto", "postgresql", "sqlite"], default="auto")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--startup-only",
+        action="store_true",
+        help="only cold start and memory after start at every size (no load phases)",
+    )
+    parser.add_argument(
+        "--no-precompile",
+        action="store_true",
+        help="do not byte-compile the project's modules first",
+    )
+    parser.add_argument(
+        "--starts",
+        type=int,
+        default=1,
+        help="cold starts at --companies (the first is measured fully)",
+    )
     args = parser.parse_args()
     began = time.perf_counter()
+    if not args.no_precompile:
+        precompile()
+    bytecode = (
+        "project bytecode compiled beforehand"
+        if not args.no_precompile
+        else "project bytecode not compiled beforehand"
+    )
 
     rows: list[tuple[str, str]] = []
     with Databases(args.engine) as databases, tempfile.TemporaryDirectory() as tmp:
         print(
             f"# regiokarte load test ({time.strftime('%Y-%m-%d %H:%M')})\n\n"
             f"Machine: {machine()}. Database: {databases.engine}. gunicorn "
-            f"{args.workers} sync workers (webapp/gunicorn_conf.py), wrk and the load "
-            "generator on the same machine.\n",
+            f"{args.workers} sync workers (webapp/gunicorn_conf.py), {bytecode}, wrk and the "
+            "load generator on the same machine.\n",
             flush=True,
         )
         url = databases.new("load50k")
@@ -123,43 +193,13 @@ def main() -> None:
             )
             server.wait_workers(args.workers)
             rows.append((f"memory after start at {args.companies:,}", memory_line(server.memory())))
-
-            jobs = url_mix(slugs, args.seed)
-            paths = [p for _, p in jobs]
-            filtered = [p for k, p in jobs if k.endswith("+ filters")]
-            wrk(server.base, paths, connections=args.connections, seconds=3)  # warm-up
-            for name, chosen in (("mixed URLs", paths), ("filtered searches", filtered)):
-                settle(server.base)
-                sat = wrk(server.base, chosen, connections=args.connections, seconds=args.seconds)
-                rows.append(
-                    (
-                        f"saturation, {name} (wrk, {args.connections} connections)",
-                        f"**{sat['rps']:,.0f} req/s**, p50 {sat['p50']:.1f} / p95 "
-                        f"{sat['p95']:.1f} / p99 {sat['p99']:.1f} ms, {sat['errors']} errors",
-                    )
-                )
-                print(f"- {rows[-1][0]}: {rows[-1][1]}", flush=True)
-
-            settle(server.base)
-            fixed = open_loop(server.base, jobs, rate=args.rate, seconds=args.seconds)
-            rows.append(
-                (
-                    f"mixed URLs at {args.rate:g} req/s (open loop, {args.seconds:g} s)",
-                    f"p50 {fixed['p50']:.1f} / **p95 {fixed['p95']:.1f}** / p99 "
-                    f"{fixed['p99']:.1f} ms, sent {fixed['sent_rate']:.0f} req/s, "
-                    f"{fixed['errors']} errors of {fixed['requests']:,}",
-                )
-            )
-            for kind, (p50, p95) in sorted(fixed["by_kind"].items()):
-                rows.append(
-                    (
-                        f"&nbsp;&nbsp;{kind} at {args.rate:g} req/s",
-                        f"p50 {p50:.1f} / p95 {p95:.1f} ms",
-                    )
-                )
-            rows.append(
-                (f"memory after the load at {args.companies:,}", memory_line(server.memory()))
-            )
+            if not args.startup_only:
+                load_phases(server, slugs, args, rows)
+        for again in range(1, args.starts):
+            log = Path(tmp) / f"gunicorn-{again}.log"
+            with Gunicorn(url, args.workers, log) as server:
+                cold = server.start()
+                rows.append((f"cold start at {args.companies:,}, again", f"{cold:.2f} s"))
 
         for size in args.startup_sizes:
             url = databases.new(f"load{size}")

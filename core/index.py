@@ -12,6 +12,7 @@ then unavailable until a later build succeeds. With ``strict=True`` (the setting
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections import OrderedDict
@@ -107,11 +108,10 @@ class IndexSource:
     @staticmethod
     def choice_column(values: Sequence[str | None], choices: Sequence[Choice]) -> np.ndarray:
         """int16 codes: the position of each value among ``choices``, -1 when absent."""
-        position = {c.value: i for i, c in enumerate(choices)}
+        position: dict[str | None, int] = {c.value: i for i, c in enumerate(choices)}
+        position[None] = -1
         return np.fromiter(
-            (position.get(v, -1) if v is not None else -1 for v in values),
-            dtype=np.int16,
-            count=len(values),
+            map(position.get, values, itertools.repeat(-1)), dtype=np.int16, count=len(values)
         )
 
     @staticmethod
@@ -120,16 +120,18 @@ class IndexSource:
     ) -> np.ndarray:
         """bool matrix (n, k): whether row i has choice j."""
         position = {c.value: i for i, c in enumerate(choices)}
+        items = list(map(tuple, values))  # a tuple stays itself; other iterables are read once
+        lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+        # all items in one flat pass (C-level map), their rows by repeating each row number
+        cols = np.fromiter(
+            map(position.get, itertools.chain.from_iterable(items), itertools.repeat(-1)),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
+        rows = np.repeat(np.arange(len(items), dtype=np.int64), lengths)
+        known = cols >= 0
         out = np.zeros((len(values), len(choices)), dtype=bool)
-        rows: list[int] = []
-        cols: list[int] = []
-        for row, items in enumerate(values):
-            for item in items:
-                col = position.get(item)
-                if col is not None:
-                    rows.append(row)
-                    cols.append(col)
-        out[rows, cols] = True
+        out[rows[known], cols[known]] = True
         return out
 
     def extension(self, plugin: str, key: str, default: Any = None) -> list[Any]:
@@ -178,7 +180,7 @@ class SearchIndex:
         self.slugs = list(source.slugs)
         self.towns = list(source.towns)
         self.industries = list(source.industry)
-        self.sizes = [vocab.size_class_for(int(e)) for e in source.employees]
+        self.sizes = _size_classes(source.employees)
         self.is_demo = source.is_demo.astype(bool, copy=True)
         self.sort_names = fold_many(source.names)
         self.columns: dict[str, np.ndarray] = {}
@@ -340,6 +342,13 @@ class SearchIndex:
         new._order_names()
         new._reset_dynamic_cache()
         return new
+
+
+def _size_classes(employees: np.ndarray) -> list[str]:
+    """The size class code of each head count (classified once per distinct count)."""
+    counts, inverse = np.unique(np.asarray(employees, dtype=np.int64), return_inverse=True)
+    codes = [vocab.size_class_for(int(c)) for c in counts]
+    return list(map(codes.__getitem__, inverse.ravel().tolist()))
 
 
 def _label_words(registry: FilterRegistry) -> dict[str, list[str]]:

@@ -20,6 +20,16 @@ __all__ = ["TextIndex", "fold", "fold_many", "words"]
 _WORD = re.compile(r"[a-z0-9]+")
 _SEP = "\x00"
 _DOC_SEP = "\x01"
+# Runs are what is left between ASCII spaces and punctuation: ASCII letters and digits and any
+# non-ASCII character (in UTF-8: the bytes from 0x80). fold() leaves ASCII spaces and
+# punctuation as they are and never moves a letter across them (its replacements and NFKD act
+# inside a run), so the words of a folded document are the words of its folded runs, in order.
+# The table blanks every other byte except the document separator.
+_RUN_BYTES = bytes(
+    b if chr(b).isascii() and (chr(b).isalnum() or chr(b) == _DOC_SEP) or b >= 0x80 else 0x20
+    for b in range(256)
+)
+_DOC_SEP_BYTES = _DOC_SEP.encode("ascii")
 
 
 # letters that NFKD does not split into a base letter and a mark (Turkish, Polish, Nordic, ...)
@@ -64,18 +74,37 @@ class TextIndex:
         self.size = len(documents)
         self._overrides: dict[int, frozenset[str]] = {}
         self._cache: dict[str, np.ndarray] = {}
-        findall = _WORD.findall
-        tokens_per_doc = [findall(d) for d in fold_many(documents)]
-        lengths = np.fromiter(map(len, tokens_per_doc), dtype=np.int64, count=len(tokens_per_doc))
-        # C-level passes only: dict.fromkeys collects the vocabulary, map() numbers the tokens
         chain = itertools.chain.from_iterable
-        vocabulary = {w: i for i, w in enumerate(dict.fromkeys(chain(tokens_per_doc)))}
-        term_arr = np.fromiter(
-            map(vocabulary.__getitem__, chain(tokens_per_doc)),
-            dtype=np.int64,
-            count=int(lengths.sum()),
+        # One pass of C byte functions cuts all documents into runs (see _RUN_BYTES) and
+        # separators; each distinct run is folded once, so the per-character work of fold()
+        # covers the few distinct runs instead of the whole text.
+        runs = (
+            f" {_DOC_SEP} ".join(d.replace(_DOC_SEP, " ") for d in documents)
+            .encode("utf-8", "surrogatepass")
+            .translate(_RUN_BYTES)
+            .split()
         )
-        row_arr = np.repeat(np.arange(len(tokens_per_doc), dtype=np.int64), lengths)
+        run_ids = {r: i for i, r in enumerate(dict.fromkeys(runs))}
+        codes = np.fromiter(map(run_ids.__getitem__, runs), dtype=np.int64, count=len(runs))
+        del runs
+        # a run is in the row of the separators before it (a separator itself yields no word)
+        separator = run_ids.get(_DOC_SEP_BYTES, -1)
+        run_rows = np.cumsum(codes == separator)
+        run_words = [_WORD.findall(fold(r.decode("utf-8", "surrogatepass"))) for r in run_ids]
+        vocabulary = {w: i for i, w in enumerate(dict.fromkeys(chain(run_words)))}
+        word_counts = np.fromiter(map(len, run_words), dtype=np.int64, count=len(run_words))
+        run_terms = np.fromiter(
+            map(vocabulary.__getitem__, chain(run_words)),
+            dtype=np.int64,
+            count=int(word_counts.sum()),
+        )
+        # every run occurrence expands to the terms of its run (most runs are one word)
+        counts = word_counts[codes]
+        firsts = (np.cumsum(word_counts) - word_counts)[codes]
+        total = int(counts.sum())
+        shift = np.repeat(firsts - (np.cumsum(counts) - counts), counts)
+        term_arr = run_terms[shift + np.arange(total, dtype=np.int64)]
+        row_arr = np.repeat(run_rows, counts)
         # one posting per (term, row): unique over the combined key, which also sorts by term
         keys = term_arr * max(1, self.size) + row_arr
         keys.sort()

@@ -8,8 +8,20 @@ command line. The search index is built here, before the first request; with gun
 import ctypes
 import gc
 
-from webapp.app import create_app
-from webapp.context import EXTENSION_KEY
+# The start allocates millions of objects that all stay (modules, the index's lists and
+# strings): the cyclic collector would walk them again and again while they grow and find
+# nothing to free. It is off until the index is built and runs once then (_release_free_memory).
+gc.disable()
+try:
+    from flask import Flask
+
+    from webapp.app import create_app
+    from webapp.context import EXTENSION_KEY
+except BaseException:
+    gc.enable()
+    raise
+# what the imports made lives as long as the process: no collection needs to look at it again
+gc.freeze()
 
 
 def _release_free_memory() -> None:
@@ -24,9 +36,18 @@ def _release_free_memory() -> None:
     gc.freeze()
 
 
-app = create_app()
-_platform = app.extensions[EXTENSION_KEY]
-_platform.engine.refresh(force=True)
-# connections must not cross a fork (gunicorn --preload): each worker opens its own
-_platform.db.dispose()
+def _started_app() -> Flask:
+    """The app with its search index built, its database connections closed."""
+    try:
+        app = create_app()
+        platform = app.extensions[EXTENSION_KEY]
+        platform.engine.refresh(force=True)
+        # connections must not cross a fork (gunicorn --preload): each worker opens its own
+        platform.db.dispose()
+    finally:
+        gc.enable()
+    return app
+
+
+app = _started_app()
 _release_free_memory()

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 import numpy as np
-from sqlalchemy import Text, delete, func, insert, select, type_coerce, update
+from sqlalchemy import Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, NotFound
@@ -411,8 +411,9 @@ def bulk_insert_rows(session: Session, rows: Iterable[dict[str, Any]], *, chunk:
 
 def _raw(column: Any) -> Any:
     # JSON columns read as text: decoding them all in one json.loads call is much faster than
-    # SQLAlchemy's per-value decoding (drivers that decode JSON themselves hand back objects)
-    return type_coerce(column, Text)
+    # per-value decoding. A CAST in the SQL, not only in SQLAlchemy's typing: PostgreSQL's
+    # driver decodes every json value by itself unless the server sends text.
+    return cast(column, Text)
 
 
 _SOURCE_COLUMNS = (
