@@ -1,8 +1,8 @@
 """Fixtures of the operator-facing features: a second region, open data, the map widget.
 
 ``second_region_app`` is the portal started from ``config/muenster-bielefeld.toml`` on a
-throwaway SQLite database with demo companies of that region, the way an operator of another
-region would start it.
+throwaway database of the engine under test with demo companies of that region, the way an
+operator of another region would start it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ AppFactory = Callable[..., Any]
 
 
 @pytest.fixture
-def make_app(tmp_path: Path) -> Iterator[AppFactory]:
+def make_app(new_database: Callable[[str], str]) -> Iterator[AppFactory]:
     """Build an app from a config file (or none) plus overrides, with demo companies."""
     from webapp.app import create_app
 
@@ -34,7 +34,7 @@ def make_app(tmp_path: Path) -> Iterator[AppFactory]:
 
     def make(config: Path | None = None, companies: int = COMPANIES, **sections: Any) -> Any:
         overrides = {
-            "portal": {"database_url": f"sqlite:///{tmp_path / f'db{len(built)}.sqlite'}"},
+            "portal": {"database_url": new_database(f"db{len(built)}")},
             "search": {"refresh_interval": 60.0},
             **sections,
         }
@@ -52,9 +52,7 @@ def make_app(tmp_path: Path) -> Iterator[AppFactory]:
 
     yield make
     for platform in built:
-        close = getattr(platform, "close", None)
-        if close is not None:
-            close()
+        platform.db.dispose()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "regiokarte-sportclubs"
@@ -111,3 +112,14 @@ def site_dir_hook(folder: Path, site: Path) -> Path:
         f"import site\nsite.addsitedir({str(site)!r})\n", encoding="utf-8"
     )
     return folder
+
+
+def engine_settings(folder: Path, plugins: Sequence[str] = ()) -> Any:
+    """The kit's ``make_test_settings`` on a new database of the engine under test
+    (REGIOKARTE_TEST_ENGINE; with SQLite a file in ``folder``)."""
+    from databases import engine_databases
+
+    from regiokarte_testing import make_test_settings
+
+    database_url = engine_databases().new("kit", folder)
+    return make_test_settings(folder, plugins, database_url=database_url)

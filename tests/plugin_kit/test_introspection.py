@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kit_support import ROOT, clean_env, regiokarte_command, run
+from kit_support import ROOT, clean_env, engine_settings, regiokarte_command, run
 from probe import Probe
 
 from core import Layer, Platform, PluginManifest, hookimpl
 from core.plugins import TRACE_ENV, make_plugin_manager
-from regiokarte_testing import make_test_settings
 
 
 class Broken:
@@ -32,7 +31,7 @@ def test_tracing_logs_every_hook_call_with_its_plugins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv(TRACE_ENV, "1")
-    settings = make_test_settings(tmp_path, ["probe"])
+    settings = engine_settings(tmp_path, ["probe"])
     with caplog.at_level(logging.INFO, logger="regiokarte.hooks"):
         platform = Platform(settings, extra_plugins={"probe": Probe()})
         platform.upgrade_database()
@@ -46,10 +45,11 @@ def test_tracing_logs_every_hook_call_with_its_plugins(
     with caplog.at_level(logging.INFO, logger="regiokarte.hooks"):
         platform.pm.hook.company_changed(platform=platform, company_id=7, deleted=True)
     assert "call company_changed(company_id=7, deleted=True) -> probe" in _hook_lines(caplog)
+    platform.db.dispose()
 
 
 def test_tracing_reports_a_failing_hook(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    settings = make_test_settings(tmp_path, ["broken"])
+    settings = engine_settings(tmp_path, ["broken"])
     with caplog.at_level(logging.INFO, logger="regiokarte.hooks"):
         pm, _ = make_plugin_manager(settings, extra={"broken": Broken()}, trace=True)
         with pytest.raises(RuntimeError):
@@ -65,7 +65,7 @@ def test_without_the_variable_nothing_is_traced(
 ) -> None:
     monkeypatch.delenv(TRACE_ENV, raising=False)
     with caplog.at_level(logging.INFO, logger="regiokarte.hooks"):
-        Platform(make_test_settings(tmp_path), extra_plugins={})
+        Platform(engine_settings(tmp_path), extra_plugins={})
     assert _hook_lines(caplog) == []
 
 

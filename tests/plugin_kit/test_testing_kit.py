@@ -4,12 +4,14 @@ catch the mistakes plugin authors make."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from kit_support import engine_settings
 from probe import Probe
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -51,7 +53,9 @@ def test_the_kit_is_a_registered_pytest_plugin(pytestconfig: pytest.Config) -> N
 # --- fixtures ------------------------------------------------------------------------------------
 
 
-def test_each_test_gets_a_fresh_database(regiokarte_platform: Platform, tmp_path: Path) -> None:
+def test_each_test_gets_a_fresh_database(
+    regiokarte_platform: Platform, tmp_path: Path, kit_defaults: None
+) -> None:
     assert str(tmp_path) in regiokarte_platform.settings.portal.database_url
     assert regiokarte_platform.strict
     assert [p.name for p in regiokarte_platform.plugins] == ["core"]
@@ -149,25 +153,36 @@ class Sloppy:
         return [str(Path(__file__).resolve().parent / "sloppy_migrations")]
 
 
-def _sloppy(tmp_path: Path, **mistakes: bool) -> Platform:
-    from regiokarte_testing import make_test_settings
+@pytest.fixture
+def sloppy(tmp_path: Path) -> Iterator[Callable[..., Platform]]:
+    """``sloppy(**mistakes)`` -> a platform with the Sloppy plugin and one company."""
+    built: list[Platform] = []
 
-    platform = Platform(
-        make_test_settings(tmp_path, ["sloppy"]), extra_plugins={"sloppy": Sloppy(**mistakes)}
-    )
-    platform.upgrade_database()
-    with platform.session(write=True) as session:
-        repo.add_company(
-            session,
-            Company(
-                name="Prüf GmbH", location=Location(51.6, 7.1), employees=9, status=Status.PUBLISHED
-            ),
+    def build(**mistakes: bool) -> Platform:
+        platform = Platform(
+            engine_settings(tmp_path, ["sloppy"]), extra_plugins={"sloppy": Sloppy(**mistakes)}
         )
-    return platform
+        built.append(platform)
+        platform.upgrade_database()
+        with platform.session(write=True) as session:
+            repo.add_company(
+                session,
+                Company(
+                    name="Prüf GmbH",
+                    location=Location(51.6, 7.1),
+                    employees=9,
+                    status=Status.PUBLISHED,
+                ),
+            )
+        return platform
+
+    yield build
+    for platform in built:
+        platform.db.dispose()
 
 
-def test_a_careful_plugin_passes_every_check(tmp_path: Path) -> None:
-    platform = _sloppy(tmp_path)
+def test_a_careful_plugin_passes_every_check(sloppy: Callable[..., Platform]) -> None:
+    platform = sloppy()
     check_filter(platform, "sloppy_big")
     check_layer(platform, "sloppy_points")
     check_section(platform, "sloppy")
@@ -190,8 +205,10 @@ def test_a_careful_plugin_passes_every_check(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_the_checks_catch_the_mistake(tmp_path: Path, mistake: str, check: Any, message: str):
-    platform = _sloppy(tmp_path, **{mistake: True})
+def test_the_checks_catch_the_mistake(
+    sloppy: Callable[..., Platform], mistake: str, check: Any, message: str
+):
+    platform = sloppy(**{mistake: True})
     with pytest.raises((AssertionError, Exception), match=message):
         check(platform)
 

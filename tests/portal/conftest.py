@@ -6,30 +6,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from portal_support import SectionPlugin
 
-from core import PluginManifest, hookimpl
 from core.demo import demo_rows
 from core.persistence import companies as repo
-from core.profile import ProfileSection
-
-
-class SectionPlugin:
-    """Adds two profile sections, out of order, one with text that needs escaping."""
-
-    MANIFEST = PluginManifest(name="sections", title_de="S", title_en="S", version="1")
-
-    @hookimpl
-    def profile_sections(self, company: Any, lang: str) -> list[ProfileSection]:
-        return [
-            ProfileSection("late", "Später", "<p>zwei</p>", plugin="sections", order=200),
-            ProfileSection(
-                "early",
-                "Früher" if lang == "de" else "Earlier",
-                "<p>eins</p>",
-                plugin="sections",
-                order=10,
-            ),
-        ]
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Helpers of the questionnaire tests: apps on throwaway SQLite files, forms, answers."""
+"""Helpers of the questionnaire tests: apps on throwaway databases, forms, answers."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from databases import engine_databases
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
@@ -46,13 +47,14 @@ ANSWERS: dict[str, dict[str, Any]] = {
 
 
 def make_app(folder: Path, *, plugins: dict[str, Any] | None = None, **sections: Any) -> Flask:
-    """The real app on a new SQLite file with a folder outbox; REGIOKARTE_* env ignored."""
+    """The real app on a new database of the engine under test (tests/databases.py) with a
+    folder outbox; REGIOKARTE_* env ignored."""
     from webapp.app import create_app
 
     folder.mkdir(parents=True, exist_ok=True)
     config: dict[str, Any] = {
         "portal": {
-            "database_url": f"sqlite:///{folder / 'q.db'}",
+            "database_url": engine_databases().new("q", folder),
             "operator_token": OPERATOR_TOKEN,
             "secret_key": "test-secret",
         },

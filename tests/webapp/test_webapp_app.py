@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import AppFactory, RatingPlugin, platform_of
 from flask import Flask
 from flask.testing import FlaskClient
+from webapp_support import AppFactory, RatingPlugin, platform_of
 
 from core.errors import ConfigError
 from core.hookspecs import hookimpl

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import AppFactory, RatingPlugin, platform_of
 from flask import Flask
+from webapp_support import AppFactory, RatingPlugin, platform_of
 
 from core import exporting, importing
 from core.demo import demo_companies

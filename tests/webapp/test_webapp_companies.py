@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import AUTH, AppFactory, RatingPlugin
 from flask import Flask
+from webapp_support import AUTH, AppFactory, RatingPlugin
 
 NEW = {
     "name": "Bäckerei Sonnenschein GmbH",

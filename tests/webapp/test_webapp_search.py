@@ -8,9 +8,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from conftest import platform_of, rating_of
 from flask import Flask
 from flask.testing import FlaskClient
+from webapp_support import platform_of, rating_of
 
 from core.demo import demo_rows
 

@@ -1,10 +1,10 @@
-"""Fixtures of the events plugin tests: a platform with the plugin on a fresh SQLite file, a
-clock set to 1 October 2026 (before the events the tests create)."""
+"""Fixtures of the events plugin tests: a platform with the plugin on a fresh database of the
+engine under test, a clock set to 1 October 2026 (before the events the tests create)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def platform(tmp_path: Path) -> Iterator[Platform]:
-    built = make_events_platform(f"sqlite:///{tmp_path / 'events.db'}")
+def platform(new_database: Callable[[str], str], tmp_path: Path) -> Iterator[Platform]:
+    built = make_events_platform(new_database("events"), outbox=tmp_path / "outbox")
     yield built
     built.db.dispose()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from databases import Databases
 from training_support import (
     BA_SAMPLE,
     CSV_SAMPLE,
@@ -45,12 +45,12 @@ class World:
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     from plugins.training.demo import add_demo_training
     from plugins.training.importer import import_file
 
     folder = tmp_path_factory.mktemp("training-world")
-    platform = Platform(settings_for(f"sqlite:///{folder / 'world.db'}"))
+    platform = Platform(settings_for(databases.new("world", folder)))
     platform.upgrade_database()
     with platform.session(write=True) as session:
         company_repo.bulk_insert_rows(session, demo_rows(platform.region, WORLD_COMPANIES, 7))
@@ -63,14 +63,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Callable[..., Platform]]:
+def fresh(new_database: Callable[[str], str]) -> Iterator[Callable[..., Platform]]:
     """``fresh(**training_settings)`` -> a platform with the plugin on a new, empty database."""
     platforms: list[Platform] = []
 
     def build(**training: Any) -> Platform:
-        platform = Platform(
-            settings_for(f"sqlite:///{tmp_path / f'fresh-{len(platforms)}.db'}", **training)
-        )
+        platform = Platform(settings_for(new_database(f"fresh-{len(platforms)}"), **training))
         platform.upgrade_database()
         platforms.append(platform)
         return platform
@@ -81,9 +79,12 @@ def fresh(tmp_path: Path) -> Iterator[Callable[..., Platform]]:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
-    """``make_app(enabled, db="portal", **training)`` -> ``webapp.create_app`` on a temporary
-    SQLite file (the same ``db`` shares a database); REGIOKARTE_* variables are ignored."""
+def make_app(
+    new_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Any]]:
+    """``make_app(enabled, db="portal", **training)`` -> ``webapp.create_app`` on a new database
+    of the engine under test (the same ``db`` shares a database); REGIOKARTE_* variables are
+    ignored."""
     from webapp import create_app
 
     for key in list(os.environ):
@@ -92,9 +93,7 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callab
     apps: list[Any] = []
 
     def build(enabled: bool, db: str = "portal", **training: Any) -> Any:
-        app = create_app(
-            training_config(f"sqlite:///{tmp_path / db}.db", enabled=enabled, **training)
-        )
+        app = create_app(training_config(new_database(db), enabled=enabled, **training))
         app.extensions["regiokarte"].upgrade_database()
         apps.append(app)
         return app
