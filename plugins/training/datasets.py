@@ -156,9 +156,16 @@ def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
     return DatasetPage([course_row(repo.get_course(session, int(i))) for i in page], total)
 
 
+#: the largest id an INTEGER column holds on every engine
+MAX_ID = 2**31 - 1
+
+
 def _course_id(value: str) -> int:
     try:
-        return int(value)
+        number = int(value)
+        if not 0 < number <= MAX_ID:  # beyond the database's INTEGER: no such record
+            raise ValueError(value)
+        return number
     except (TypeError, ValueError):
         raise NotFound(
             f"There is no course {value!r}; courses are numbered (the No. column of the list)."

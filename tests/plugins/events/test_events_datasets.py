@@ -206,7 +206,7 @@ def test_rows_carry_no_personal_data(platform, svc, calendar):
     names = {f.name for f in dataset.fields}
     assert not names & {"name", "email", "phone", "participants", "registrations"}
     with platform.session() as session:
-        for bad in ("0", "abc", "4711"):
+        for bad in ("0", "abc", "4711", str(2**31), str(2**63)):
             with pytest.raises(NotFound, match="no event"):
                 dataset.get(session, bad)
 

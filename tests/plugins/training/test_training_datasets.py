@@ -120,7 +120,7 @@ def test_a_row_shows_the_course(filled):
     row = course_rows(filled)[5]
     with filled.session() as session:
         got = filled.dataset(COURSES_DATASET).get(session, str(row.id))
-        for bad in ("0", "x", "99999"):
+        for bad in ("0", "x", "99999", str(2**31), str(2**63)):
             with pytest.raises(NotFound, match="no course"):
                 filled.dataset(COURSES_DATASET).get(session, bad)
     assert got["id"] == str(row.id)
