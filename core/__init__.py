@@ -6,7 +6,14 @@ plugin. Import names from here (``from core import FilterSpec, hookimpl``).
 
 from core.alerts import AlertItem
 from core.classifications import Term, Vocabulary
-from core.datasets import Dataset, DatasetField, DatasetImport, DatasetPage, ExportFile
+from core.datasets import (
+    Dataset,
+    DatasetField,
+    DatasetImport,
+    DatasetPage,
+    ExportFile,
+    record_id,
+)
 from core.errors import (
     ConfigError,
     Conflict,
@@ -108,5 +115,6 @@ __all__ = [
     "load_settings",
     "nearest_m",
     "point_feature",
+    "record_id",
     "slugify",
 ]

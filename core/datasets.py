@@ -24,7 +24,7 @@ from typing import Any
 from attrs import field, frozen
 from sqlalchemy.orm import Session
 
-from core.errors import ValidationError
+from core.errors import NotFound, ValidationError
 
 __all__ = [
     "FIELD_KINDS",
@@ -33,6 +33,7 @@ __all__ = [
     "DatasetImport",
     "DatasetPage",
     "ExportFile",
+    "record_id",
 ]
 
 #: Kinds of a field; they choose the form control and how a submitted string is read.
@@ -277,3 +278,19 @@ class Dataset:
                 problems,
             )
         return out
+
+
+#: The largest id an INTEGER column holds on every engine (PostgreSQL's integer).
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(value: str, what: str) -> int:
+    """The numeric id of a dataset row from its string ``id``; ``NotFound`` for anything else.
+
+    ``what`` names the record for the message ("Kita", "course"). Ids beyond what an INTEGER
+    column holds are not found either (rather than a database error).
+    """
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_RECORD_ID:
+        return int(text)
+    raise NotFound(f"There is no {what} {value!r}; {what} ids are the numbers in the list.")

@@ -28,6 +28,7 @@ from core import (
     ExportFile,
     NotFound,
     ValidationError,
+    record_id,
 )
 from plugins.childcare import repository as repo
 from plugins.childcare import tables as t
@@ -142,10 +143,8 @@ def kita_row(kita: Kita) -> dict[str, Any]:
     return row
 
 
-def _kita_id(record_id: str) -> int:
-    if not record_id.isdigit() or not 0 < int(record_id) < 2**31:
-        raise NotFound(f"There is no Kita with id {record_id!r}.")
-    return int(record_id)
+def _kita_id(value: str) -> int:
+    return record_id(value, "Kita")
 
 
 def _matching(text: str) -> Any:

@@ -28,8 +28,8 @@ from core import (
     DatasetPage,
     ExportFile,
     ImportError_,
-    NotFound,
     ValidationError,
+    record_id,
 )
 from plugins.events import ical, importer, vocab
 from plugins.events import repository as repo
@@ -233,20 +233,8 @@ def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
     return DatasetPage([event_row(repo.get_event(session, int(i))) for i in page], total)
 
 
-#: the largest id an INTEGER column holds on every engine
-MAX_ID = 2**31 - 1
-
-
 def _event_id(value: str) -> int:
-    try:
-        number = int(value)
-        if not 0 < number <= MAX_ID:  # beyond the database's INTEGER: no such record
-            raise ValueError(value)
-        return number
-    except (TypeError, ValueError):
-        raise NotFound(
-            f"There is no event {value!r}; events are numbered (the No. column of the list)."
-        ) from None
+    return record_id(value, "event")
 
 
 def get(session: Session, event_id: str) -> dict[str, Any]:

@@ -26,8 +26,8 @@ from core import (
     DatasetImport,
     DatasetPage,
     ExportFile,
-    NotFound,
     ValidationError,
+    record_id,
 )
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
@@ -120,10 +120,8 @@ def offer_row(offer: Offer) -> dict[str, Any]:
     return row
 
 
-def _offer_id(record_id: str) -> int:
-    if not record_id.isdigit() or not 0 < int(record_id) <= repo.MAX_ID:
-        raise NotFound(f"There is no housing offer with id {record_id!r}.")
-    return int(record_id)
+def _offer_id(value: str) -> int:
+    return record_id(value, "housing offer")
 
 
 def _matching(text: str) -> Any:

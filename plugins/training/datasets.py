@@ -27,8 +27,8 @@ from core import (
     DatasetPage,
     ExportFile,
     ImportError_,
-    NotFound,
     ValidationError,
+    record_id,
 )
 from plugins.training import repository as repo
 from plugins.training import tables as t
@@ -156,20 +156,8 @@ def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
     return DatasetPage([course_row(repo.get_course(session, int(i))) for i in page], total)
 
 
-#: the largest id an INTEGER column holds on every engine
-MAX_ID = 2**31 - 1
-
-
 def _course_id(value: str) -> int:
-    try:
-        number = int(value)
-        if not 0 < number <= MAX_ID:  # beyond the database's INTEGER: no such record
-            raise ValueError(value)
-        return number
-    except (TypeError, ValueError):
-        raise NotFound(
-            f"There is no course {value!r}; courses are numbered (the No. column of the list)."
-        ) from None
+    return record_id(value, "course")
 
 
 def get(session: Session, course_id: str) -> dict[str, Any]:
