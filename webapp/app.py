@@ -9,6 +9,7 @@ import flask
 import flask_smorest
 from flask import Flask
 
+from core import accounts
 from core.errors import ConfigError
 from core.platform import Platform
 from core.plugins import call_impl
@@ -45,6 +46,9 @@ def create_app(
     elif config is not None or extra_plugins is not None:
         raise ValueError("Pass either a platform or config/extra_plugins, not both.")
     settings = platform.settings
+    # the login rules are settings too: impossible values stop the start, not the first login
+    accounts.LoginPolicy.from_settings(settings.accounts)
+    accounts.PasswordPolicy.from_settings(settings.accounts)
     app = Flask(__name__)
     app.config["SECRET_KEY"] = settings.portal.secret_key or "dev-only-not-secret"
     # bodies are profiles of a few kilobytes; refuse megabytes early (413, JSON like all errors)

@@ -217,3 +217,19 @@ def test_the_defaults_lock_after_five_failures_for_one_minute_up_to_an_hour() ->
     minutes = [policy.lock_for(n) for n in range(1, 13)]
     assert minutes == [None] * 4 + [dt.timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60, 60)]
     assert policy.lock_for(10_000) == dt.timedelta(minutes=60)
+
+
+def test_the_web_app_does_not_start_with_unusable_login_settings(tmp_path: Any) -> None:
+    from core.errors import ConfigError
+    from webapp.app import create_app
+
+    database = f"sqlite:///{tmp_path / 'start.db'}"
+    with pytest.raises(ConfigError, match="accounts.lockout_minutes"):
+        create_app(
+            {
+                "portal": {"database_url": database},
+                "accounts": {"lockout_minutes": 90, "max_lockout_minutes": 60},
+            }
+        )
+    with pytest.raises(ConfigError, match="accounts.min_password_length is 4; use 8 or more"):
+        create_app({"portal": {"database_url": database}, "accounts": {"min_password_length": 4}})
