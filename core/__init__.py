@@ -48,6 +48,7 @@ from core.plugins import PLUGIN_API_VERSION, LoadedPlugin, PluginManifest
 from core.profile import ProfileSection
 from core.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
 from core.questionnaire import AnswerType, Option, Question, Section
+from core.ratelimits import RateLimiter
 from core.region import Region, Town
 from core.settings import Settings, load_settings
 
@@ -95,6 +96,7 @@ __all__ = [
     "ProfileSection",
     "Question",
     "Range",
+    "RateLimiter",
     "RegiokarteError",
     "Region",
     "SearchHit",

@@ -32,6 +32,7 @@ from core.plugins import LoadedPlugin, call_impl, disabled_plugins, make_plugin_
 from core.profile import ProfileSection
 from core.query import BBox, SearchQuery, SearchResult, parse_search_params
 from core.questionnaire import Questionnaire, Section, section_from_data
+from core.ratelimits import RateLimiter
 from core.region import Region, default_region, load_region
 from core.search import MapOptions
 from core.settings import Settings
@@ -293,6 +294,17 @@ class Platform:
                 continue
             sections.extend(found or ())
         return sorted(sections, key=lambda s: s.order)
+
+    # --- rate limits -----------------------------------------------------------------------
+
+    def rate_limiter(self) -> RateLimiter:
+        """The rate limiter plugins count with (settings ``limits``), made on first use."""
+        found: RateLimiter | None = self.__dict__.get("_rate_limiter")
+        if found is None:
+            # setdefault is atomic: threads racing here all get the limiter stored first
+            made = RateLimiter.from_settings(self.settings.limits)
+            found = self.__dict__.setdefault("_rate_limiter", made)
+        return found
 
     # --- datasets --------------------------------------------------------------------------
 

@@ -257,8 +257,9 @@ class LimitSettings:
     storage_uri: str = field(
         default="memory://",
         metadata=_help(
-            "Where request counts are kept (Flask-Limiter storage URI). memory:// counts per "
-            "worker process; with several workers use redis://host:6379."
+            "Where request counts of the web app's and the plugins' rate limits are kept "
+            "(storage URI of the limits library). memory:// counts per worker process; with "
+            "several workers or servers use redis://host:6379."
         ),
     )
     start_submission: str = field(

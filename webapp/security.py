@@ -75,6 +75,8 @@ def init_security(app: Flask, platform: Platform) -> Limiter:
         enabled=limits.enabled,
         headers_enabled=True,
         strategy="moving-window",
+        # the store unreachable (Redis restarting): serve without limits and log, never 500
+        swallow_errors=True,
     )
     app.extensions[LIMITER_KEY] = limiter
     app.after_request(browser_headers)

@@ -23,6 +23,7 @@ from plugins.events.hooks import service_for
 from plugins.events.model import REGISTRATION_MODES, Event, Organisation
 from plugins.events.service import NotAllowed, Principal
 from plugins.events.texts import format_when
+from plugins.events.views import RATE_LIMIT_SCOPE
 
 if TYPE_CHECKING:
     from core import Platform
@@ -267,6 +268,7 @@ def make_blueprint(platform: Platform) -> Blueprint:
         description="Veranstaltungen (events): calendar, iCalendar feeds, registration.",
     )
     service = service_for(platform)
+    limiter = platform.rate_limiter()
 
     @blp.before_request
     def _ids_in_range() -> None:
@@ -413,7 +415,20 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.arguments(RegistrationInputSchema)
         @blp.response(201, RegistrationResultSchema)
         def post(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
-            """Register for an event (a place or the waiting list; a mail confirms it)"""
+            """Register for an event (a place or the waiting list; a mail confirms it)
+
+            Counts against the same per-address budget as the web form
+            (``registrations_per_hour``); beyond it the answer is 429.
+            """
+            per_hour = service.settings.registrations_per_hour
+            client = request.remote_addr or "-"
+            budget = f"{per_hour}/hour"
+            if per_hour > 0 and not limiter.hit(RATE_LIMIT_SCOPE, client, budget):
+                abort(
+                    429,
+                    message=f"Too many registrations from this address (at most {per_hour} "
+                    "an hour); try again later.",
+                )
             outcome = service.register(event_id, data, base_url=request.host_url)
             status = outcome.registration.status
             return {

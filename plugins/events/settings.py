@@ -73,7 +73,7 @@ class EventsSettings:
         default=20,
         metadata=_help(
             "Most registrations one client address may send per hour through the web form "
-            "(per worker process); 0: no limit."
+            "and the API together (counted where limits.storage_uri says); 0: no limit."
         ),
     )
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-import time
-from collections import defaultdict, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
@@ -35,6 +32,8 @@ __all__ = ["content_security_policy", "event_json_ld", "make_pages"]
 
 #: Seconds a registration form stays valid.
 FORM_MAX_AGE = 4 * 3600
+#: What the registration form's rate limit counts (``Platform.rate_limiter``), per address.
+RATE_LIMIT_SCOPE = "events_registration"
 ATTENDANCE = {
     "offline": "https://schema.org/OfflineEventAttendanceMode",
     "online": "https://schema.org/OnlineEventAttendanceMode",
@@ -126,28 +125,6 @@ def event_json_ld(event: Event, url: str, lang: str) -> Markup:
     return Markup(text_)
 
 
-class _RateLimit:
-    """Sliding-window count of submissions per client address (per worker process)."""
-
-    def __init__(self, per_hour: int) -> None:
-        self.per_hour = per_hour
-        self._seen: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def allow(self, key: str) -> bool:
-        if self.per_hour <= 0:
-            return True
-        now = time.monotonic()
-        with self._lock:
-            window = self._seen[key]
-            while window and now - window[0] > 3600:
-                window.popleft()
-            if len(window) >= self.per_hour:
-                return False
-            window.append(now)
-            return True
-
-
 def make_pages(platform: Platform) -> Blueprint:
     """The HTML pages of the events plugin, bound to ``platform``."""
     service = service_for(platform)
@@ -158,7 +135,10 @@ def make_pages(platform: Platform) -> Blueprint:
         static_folder="static",
         static_url_path="/veranstaltungen/static",
     )
-    limiter = _RateLimit(service.settings.registrations_per_hour)
+    # counted where the portal's own limits are (settings ``limits``: one process or Redis)
+    limiter = platform.rate_limiter()
+    per_hour = service.settings.registrations_per_hour
+    registration_limit = f"{per_hour}/hour"
     css = Path(__file__).parent / "static" / "events.css"
     platform_version = hashlib.sha256(css.read_bytes()).hexdigest()[:10]
 
@@ -307,8 +287,13 @@ def make_pages(platform: Platform) -> Blueprint:
             return event_page(
                 found, message=text("form_expired", lang()), values=values, status=400
             )
-        if not limiter.allow(request.remote_addr or "-"):
-            return event_page(found, message=text("too_many", lang()), values=values, status=429)
+        client = request.remote_addr or "-"
+        if per_hour > 0 and not limiter.hit(RATE_LIMIT_SCOPE, client, registration_limit):
+            page, status = event_page(
+                found, message=text("too_many", lang()), values=values, status=429
+            )
+            wait = limiter.retry_after(RATE_LIMIT_SCOPE, client, registration_limit)
+            return page, status, {"Retry-After": str(wait)} if wait else {}
         data = {**values, "consent": form.get("consent") == "yes"}
         try:
             outcome = service.register(event_id, data, base_url=request.host_url, lang=lang())

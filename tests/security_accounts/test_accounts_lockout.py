@@ -233,3 +233,15 @@ def test_the_web_app_does_not_start_with_unusable_login_settings(tmp_path: Any) 
         )
     with pytest.raises(ConfigError, match="accounts.min_password_length is 4; use 8 or more"):
         create_app({"portal": {"database_url": database}, "accounts": {"min_password_length": 4}})
+
+
+def test_login_works_while_the_rate_limit_store_is_unreachable(make_app: AppMaker) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = make_app(limits={"enabled": True, "storage_uri": f"redis://127.0.0.1:{port}"})
+    client = app.test_client()
+    assert post_login(client, ADMIN[0], "falsch-falsch-falsch").status_code == 401
+    assert post_login(client, ADMIN[0], ADMIN[1]).status_code == 303

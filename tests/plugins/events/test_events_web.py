@@ -245,6 +245,7 @@ def test_capacity_holds_for_50_concurrent_requests(app: Any, world: dict[str, An
 
     def post(i: int) -> None:
         client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{i + 1}"  # 50 people, 50 addresses
         barrier.wait()
         codes.append(
             client.post(f"/api/v1/events/{event.id}/registrations", json=person(i)).status_code
