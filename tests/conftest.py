@@ -11,6 +11,7 @@ when ``initdb`` is installed; see tests/databases.py.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -251,3 +252,6 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     shutdown_databases()
+    # the test databases are gone now: usage counts their platforms still hold cannot be
+    # written at exit, and saying so for every throwaway app is noise
+    logging.getLogger("core.statistics").setLevel(logging.ERROR)
