@@ -4,8 +4,9 @@ re-imports update instead of duplicating; a bad file changes nothing."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
-from pathlib import Path
+import re
 
 import pytest
 from childcare_files import FLENSBURG, FLENSBURG_COLUMNS, MARL_OSM
@@ -365,8 +366,8 @@ def test_opening_hours(text, expected):
     assert (None if hours is None else (hours.opens, hours.closes)) == expected
 
 
-def test_flensburg_test_copy_is_the_shared_file():
-    shared = Path("/work/shared/data/kitas-flensburg/kitas_flensburg.geojson")
-    if not shared.exists():
-        pytest.skip("shared data not on this machine")
-    assert shared.read_bytes() == FLENSBURG.read_bytes()
+def test_flensburg_test_copy_is_the_documented_file():
+    # the copy must stay the file SOURCE.md describes (only the director names removed)
+    source = (FLENSBURG.parent / "SOURCE.md").read_text(encoding="utf-8")
+    documented = re.search(r"SHA-256 of the copy here: `([0-9a-f]{64})`", source)[1]
+    assert hashlib.sha256(FLENSBURG.read_bytes()).hexdigest() == documented
