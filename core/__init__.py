@@ -13,6 +13,7 @@ from core.datasets import (
     DatasetPage,
     ExportFile,
     record_id,
+    submitted_values,
 )
 from core.errors import (
     ConfigError,
@@ -119,4 +120,5 @@ __all__ = [
     "point_feature",
     "record_id",
     "slugify",
+    "submitted_values",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "DatasetPage",
     "ExportFile",
     "record_id",
+    "submitted_values",
 ]
 
 #: Kinds of a field; they choose the form control and how a submitted string is read.
@@ -294,3 +295,51 @@ def record_id(value: str, what: str) -> int:
     if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_RECORD_ID:
         return int(text)
     raise NotFound(f"There is no {what} {value!r}; {what} ids are the numbers in the list.")
+
+
+def _unchanged(value: Any, shown: Any) -> bool:
+    """Whether a submitted value is the one shown (a form sends text: "false", "7")."""
+    if value == shown or (value in (None, "") and shown in (None, "")):
+        return True
+    if not isinstance(value, str):
+        return False
+    if isinstance(shown, bool):
+        try:
+            return _parse_bool(value) is shown
+        except ValueError:
+            return False
+    return value.strip() == ("" if shown is None else str(shown))
+
+
+def submitted_values(
+    fields: tuple[DatasetField, ...],
+    shown: Mapping[str, Any],
+    values: Mapping[str, Any],
+    what: str,
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The submitted values of editable fields, and the problems of the others.
+
+    For an ``update`` that reads values its own way: ``id`` is ignored, a name that is no
+    field is a problem, a read-only field may come back as ``shown`` (a form sends what it
+    showed) but not changed. ``what`` names the record ("a course") in the messages.
+    """
+    by_name = {item.name: item for item in fields}
+    editable = ", ".join(item.name for item in fields if item.editable)
+    out: dict[str, Any] = {}
+    problems: dict[str, list[str]] = {}
+    for name, value in values.items():
+        item = by_name.get(name)
+        if name == "id":
+            continue
+        if item is None:
+            problems.setdefault(name, []).append(
+                f"{name!r} is no field of {what}; the fields are {editable}"
+            )
+        elif not item.editable:
+            if not _unchanged(value, shown.get(name)):
+                problems.setdefault(name, []).append(
+                    f"{name!r} cannot be changed here; leave it as it is ({shown.get(name)!r})"
+                )
+        else:
+            out[name] = value
+    return out, problems

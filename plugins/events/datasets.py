@@ -30,6 +30,7 @@ from core import (
     ImportError_,
     ValidationError,
     record_id,
+    submitted_values,
 )
 from plugins.events import ical, importer, vocab
 from plugins.events import repository as repo
@@ -269,18 +270,6 @@ def _form_value(item: DatasetField, value: Any, problems: dict[str, list[str]]) 
     return value
 
 
-def _unchanged(value: Any, shown: Any) -> bool:
-    """Whether a submitted value is the one shown (a form sends text: "false", "7")."""
-    if value == shown or (value in (None, "") and shown in (None, "")):
-        return True
-    if not isinstance(value, str):
-        return False
-    text = value.strip()
-    if isinstance(shown, bool):
-        return text.lower() in (_TRUE if shown else _FALSE)
-    return text == ("" if shown is None else str(shown))
-
-
 def _summary(what: str, errors: Mapping[str, list[str]]) -> str:
     details = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
     return f"{what} was not changed: {details}."
@@ -306,28 +295,12 @@ def update(
     """Check and store the submitted fields; the event is checked again as a whole."""
     existing = repo.get_event(session, _event_id(event_id))
     shown = event_row(existing)
-    problems: dict[str, list[str]] = {}
+    submitted, problems = submitted_values(FIELDS, shown, values, "an event")
     data = _values(existing)
-    for name, value in values.items():
-        item = _BY_NAME.get(name)
-        if name == "id":
-            continue
-        if item is None:
-            problems.setdefault(name, []).append(
-                f"{name!r} is no field of an event; the fields are "
-                f"{', '.join(f.name for f in FIELDS if f.editable)}"
-            )
-            continue
-        if not item.editable:
-            # a form may send a shown value back; only a change is refused
-            if not _unchanged(value, shown[name]):
-                problems.setdefault(name, []).append(
-                    f"{name!r} cannot be changed here; leave it as it is ({shown[name]!r})"
-                )
-            continue
+    for name, value in submitted.items():
         if name in ("start", "end") and value == shown[name]:
             continue  # the aware time stays: a local time in the repeated autumn hour is ambiguous
-        data[name] = _form_value(item, value, problems)
+        data[name] = _form_value(_BY_NAME[name], value, problems)
     old_point = (existing.place.lat, existing.place.lon)
     moved = data["postcode"] and data["postcode"] != existing.place.postcode
     if moved and (data["lat"], data["lon"]) == old_point:

@@ -29,6 +29,7 @@ from core import (
     ImportError_,
     ValidationError,
     record_id,
+    submitted_values,
 )
 from plugins.training import repository as repo
 from plugins.training import tables as t
@@ -234,26 +235,10 @@ def update(
     """Check and store the submitted fields; the course is checked again as a whole."""
     existing = repo.get_course(session, _course_id(course_id))
     shown = course_row(existing)
-    problems: dict[str, list[str]] = {}
+    submitted, problems = submitted_values(FIELDS, shown, values, "a course")
     data = existing.to_dict()
-    for name, value in values.items():
-        item = _BY_NAME.get(name)
-        if name == "id":
-            continue
-        if item is None:
-            problems.setdefault(name, []).append(
-                f"{name!r} is no field of a course; the fields are "
-                f"{', '.join(f.name for f in FIELDS if f.editable)}"
-            )
-            continue
-        if not item.editable:
-            # a form may send a shown value back; only a change is refused
-            if not _unchanged(value, shown[name]):
-                problems.setdefault(name, []).append(
-                    f"{name!r} cannot be changed here; leave it as it is ({shown[name]!r})"
-                )
-            continue
-        data[name] = _form_value(item, value, problems)
+    for name, value in submitted.items():
+        data[name] = _form_value(_BY_NAME[name], value, problems)
     old_place = (existing.location.lat, existing.location.lon) if existing.location else None
     if data["postcode"] and data["postcode"] != existing.postcode:
         if (data["lat"], data["lon"]) == (old_place or (None, None)):
@@ -272,18 +257,6 @@ def update(
         raise ValidationError(_summary(existing, problems), problems)
     course.id, course.is_demo = existing.id, existing.is_demo
     return course_row(repo.update_course(session, course))
-
-
-def _unchanged(value: Any, shown: Any) -> bool:
-    """Whether a submitted value is the one shown (a form sends text: "false", "7")."""
-    if value == shown or (value in (None, "") and shown in (None, "")):
-        return True
-    if not isinstance(value, str):
-        return False
-    text = value.strip()
-    if isinstance(shown, bool):
-        return text.lower() in (_TRUE if shown else _FALSE)
-    return text == ("" if shown is None else str(shown))
 
 
 def _summary(course: Course, errors: Mapping[str, list[str]]) -> str:

@@ -89,3 +89,34 @@ def test_clean_reads_editable_fields_and_names_every_problem() -> None:
         dataset.clean({"name": "", "places": "drei"})
     assert set(caught.value.errors) == {"name", "places"}
     assert "places" in caught.value.message
+
+
+def test_submitted_values_keeps_editable_fields_and_names_the_rest() -> None:
+    from core import submitted_values
+
+    fields = (
+        DatasetField("id", "Nr.", "No.", editable=False),
+        DatasetField("name", "Name", "Name"),
+        DatasetField("source", "Quelle", "Source", editable=False),
+        DatasetField("open", "Offen", "Open", kind="bool", editable=False),
+        DatasetField("places", "Plätze", "Places", kind="integer", editable=False),
+    )
+    shown = {"id": "7", "name": "Alt", "source": "kitas.csv", "open": True, "places": 40}
+    # a form sends back what it showed, as text: that is no change
+    kept, problems = submitted_values(
+        fields,
+        shown,
+        {"id": "7", "name": " Neu ", "source": "kitas.csv", "open": "on", "places": "40"},
+        "a Kita",
+    )
+    assert kept == {"name": " Neu "} and problems == {}
+    kept, problems = submitted_values(
+        fields,
+        shown,
+        {"name": "Neu", "source": "andere.csv", "open": "false", "colour": "rot", "places": None},
+        "a Kita",
+    )
+    assert kept == {"name": "Neu"}
+    assert sorted(problems) == ["colour", "open", "places", "source"]
+    assert problems["colour"] == ["'colour' is no field of a Kita; the fields are name"]
+    assert "leave it as it is ('kitas.csv')" in problems["source"][0]
