@@ -22,6 +22,7 @@ from core.errors import (
     ImportError_,
     InvalidQuery,
     NotFound,
+    OutsideRegionError,
     PluginError,
     PluginFailure,
     RegiokarteError,
@@ -51,6 +52,7 @@ from core.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, Search
 from core.questionnaire import AnswerType, Option, Question, Section
 from core.ratelimits import RateLimiter
 from core.region import Region, Town
+from core.regioncheck import RegionCheck, check_in_region
 from core.settings import Settings, load_settings
 
 __version__ = "0.1.0"
@@ -90,6 +92,7 @@ __all__ = [
     "NavLink",
     "NotFound",
     "Option",
+    "OutsideRegionError",
     "Platform",
     "PluginError",
     "PluginFailure",
@@ -100,6 +103,7 @@ __all__ = [
     "RateLimiter",
     "RegiokarteError",
     "Region",
+    "RegionCheck",
     "SearchHit",
     "SearchIndex",
     "SearchQuery",
@@ -111,6 +115,7 @@ __all__ = [
     "Town",
     "ValidationError",
     "Vocabulary",
+    "check_in_region",
     "choices_from",
     "feature_collection",
     "haversine_m",

@@ -8,6 +8,7 @@
     ├── InvalidQuery (ValueError)          a search parameter is malformed or unknown
     ├── ValidationError (ValueError)       a record (company, import row) is invalid
     │   └── ImportError_ (ValidationError) an import file has bad rows; nothing was written
+    │       └── OutsideRegionError         the data lies mostly outside the configured region
     ├── NotFound (LookupError)             a company, layer or postcode does not exist
     ├── Conflict (ValueError)              a write clashes with existing data (duplicate slug)
     ├── GeocodingError (LookupError)       a place could not be resolved to coordinates
@@ -29,6 +30,7 @@ __all__ = [
     "ImportError_",
     "InvalidQuery",
     "NotFound",
+    "OutsideRegionError",
     "PluginError",
     "PluginFailure",
     "RegiokarteError",
@@ -63,6 +65,19 @@ class ValidationError(RegiokarteError, ValueError):
 
 class ImportError_(ValidationError):  # noqa: N801 - "ImportError" is a builtin with another meaning
     """An import file has bad rows; the import was rolled back and nothing changed."""
+
+
+class OutsideRegionError(ImportError_):
+    """Imported data lies mostly outside the configured region; nothing was imported.
+
+    ``median_km`` is the median distance of the data from the region's area; ``check`` the
+    whole ``core.RegionCheck`` (counts, farthest distance, the first outliers).
+    """
+
+    def __init__(self, message: str, *, median_km: float, check: object = None) -> None:
+        super().__init__(message, {"region": [message]})
+        self.median_km = median_km
+        self.check = check
 
 
 class NotFound(RegiokarteError, LookupError):
