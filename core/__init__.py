@@ -38,6 +38,15 @@ from core.filters import (
     Range,
     choices_from,
 )
+from core.formatting import (
+    format_amount,
+    format_km,
+    format_metres,
+    format_minutes,
+    format_number,
+    format_quantity,
+    unit_label,
+)
 from core.geo import haversine_m, nearest_m
 from core.geocoding import Geocoder
 from core.hookspecs import hookimpl
@@ -118,6 +127,12 @@ __all__ = [
     "check_in_region",
     "choices_from",
     "feature_collection",
+    "format_amount",
+    "format_km",
+    "format_metres",
+    "format_minutes",
+    "format_number",
+    "format_quantity",
     "haversine_m",
     "hookimpl",
     "load_settings",
@@ -126,4 +141,5 @@ __all__ = [
     "record_id",
     "slugify",
     "submitted_values",
+    "unit_label",
 ]

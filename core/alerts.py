@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ConfigError, Conflict, InvalidQuery, NotFound, ValidationError
 from core.filters import DynamicValue, FilterKind, Range
+from core.formatting import format_km, format_quantity
 from core.mail import Mail
 from core.persistence.tables import (
     AlertItemRow,
@@ -252,12 +253,14 @@ def search_query(platform: Platform, query: str, lang: str = "de") -> SearchQuer
 
 
 def _range_text(low: float | None, high: float | None, unit: str, lang: str) -> str:
-    unit = f" {unit}" if unit else ""
+    def q(value: float) -> str:
+        return format_quantity(value, unit, lang)
+
     if low is not None and high is not None:
-        return f"{low:g}{unit}" if low == high else f"{low:g} – {high:g}{unit}"
+        return q(low) if low == high else f"{q(low)} – {q(high)}"
     if low is not None:
-        return (f"at least {low:g}" if lang == "en" else f"mindestens {low:g}") + unit
-    return (f"at most {high:g}" if lang == "en" else f"höchstens {high:g}") + unit
+        return f"at least {q(low)}" if lang == "en" else f"mindestens {q(low)}"
+    return f"at most {q(high or 0)}" if lang == "en" else f"höchstens {q(high or 0)}"
 
 
 def describe_query(platform: Platform, query: str, lang: str) -> list[str]:
@@ -288,7 +291,7 @@ def describe_query(platform: Platform, query: str, lang: str) -> list[str]:
             (_raw(params, n) for n in ("near_town", "near_postcode", "near") if _raw(params, n)),
             "",
         )
-        radius = f"{parsed.radius_km:g} km" if parsed.radius_km is not None else ""
+        radius = format_km(parsed.radius_km, lang) if parsed.radius_km is not None else ""
         if radius:
             out.append(f"Within {radius} of {centre}" if en else f"Umkreis: {radius} um {centre}")
         else:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from core import format_km, format_metres
 from core.profile import ProfileSection
 from plugins.childcare.model import AGE_GROUPS, format_clock
 from plugins.childcare.questionnaire import EXTENSION, OFFERS, offers_of
@@ -19,11 +20,8 @@ __all__ = ["distance_text", "profile_section", "support_lines"]
 
 
 def distance_text(metres: float, lang: str) -> str:
-    """``850 m`` below a kilometre, else ``1,4 km`` (German) or ``1.4 km``."""
-    if metres < 1000:
-        return f"{metres:.0f} m"
-    km = f"{metres / 1000:.1f}"
-    return f"{km.replace('.', ',') if lang != 'en' else km} km"
+    """``0,8 km``, ``1,4 km`` (German) or ``1.4 km``: the portal's one distance format."""
+    return format_metres(metres, lang)
 
 
 def support_lines(extension: dict[str, Any] | None, lang: str) -> list[str]:
@@ -80,9 +78,9 @@ def profile_section(
         heading = "Nearest Kitas" if en else "Kitas in der Nähe"
         if not near:
             none = (
-                f"No Kita known within {radius:g} km."
+                f"No Kita known within {format_km(radius, lang)}."
                 if en
-                else f"Keine Kita im Umkreis von {radius:g} km bekannt."
+                else f"Keine Kita im Umkreis von {format_km(radius, lang)} bekannt."
             )
             parts.append(f"<h3>{heading}</h3><p>{none}</p>")
         else:

@@ -20,7 +20,7 @@ from attrs import define, field
 from scipy.spatial import cKDTree
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core import Choice
+from core import Choice, format_km
 from core.geo import EARTH_RADIUS_M, haversine_m
 from plugins.childcare import repository as repo
 from plugins.childcare.model import AGE_CODES, AGE_GROUPS, Kita, format_clock
@@ -237,11 +237,12 @@ class ChildcareService:
             group = f"{radius:g}km"
             for kita_class in self.classes:
                 value = group if kita_class == ANY else f"{group}-{kita_class.code}"
+                km_de, km_en = format_km(radius, "de"), format_km(radius, "en")
                 if kita_class == ANY:
-                    de, en = f"Kita bis {radius:g} km", f"Kita within {radius:g} km"
+                    de, en = f"Kita bis {km_de}", f"Kita within {km_en}"
                 else:
-                    de = f"Kita bis {radius:g} km: {kita_class.label('de')}"
-                    en = f"Kita within {radius:g} km: {kita_class.label('en')}"
+                    de = f"Kita bis {km_de}: {kita_class.label('de')}"
+                    en = f"Kita within {km_en}: {kita_class.label('en')}"
                 out.append(Choice(value, de, en, group))
         return tuple(out)
 

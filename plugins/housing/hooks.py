@@ -19,6 +19,8 @@ from core import (
     NavLink,
     PluginError,
     PluginManifest,
+    format_km,
+    format_metres,
     hookimpl,
     point_feature,
 )
@@ -225,9 +227,9 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
             company.location.lat, company.location.lon, radius, service.settings.profile_offers
         )
         heading = (
-            f"Housing offers within {radius:g} km"
+            f"Housing offers within {format_km(radius, lang)}"
             if en
-            else (f"Wohnungsangebote im Umkreis von {radius:g} km")
+            else (f"Wohnungsangebote im Umkreis von {format_km(radius, lang)}")
         )
         if near:
             items = []
@@ -236,7 +238,7 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
                 facts = [choice_label(KINDS, offer.kind, lang), offer.price_label(lang)]
                 if offer.rooms:
                     facts.append(f"{offer.rooms:g} {'rooms' if en else 'Zi.'}")
-                facts.append(f"{metres / 1000:.1f} km")
+                facts.append(format_metres(metres, lang))
                 items.append(
                     f'<li><a href="{PAGE_PREFIX}/angebote/{offer.id}{suffix}">'
                     f"{escape(offer.title)}</a> ({escape(', '.join(f for f in facts if f))})</li>"

@@ -16,6 +16,56 @@
 
   var numberFormat = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'de-DE');
 
+  // --- numbers and units: the same rules as core/formatting.py (a browser test compares) -----
+  var UNITS = {
+    de: { min: 'Min.', h: 'Std.', km: 'km', m: 'm', m2: 'm²', 'm²': 'm²' },
+    en: { min: 'min', h: 'h', km: 'km', m: 'm', m2: 'm²', 'm²': 'm²' }
+  };
+  var units = lang === 'en' ? UNITS.en : UNITS.de;
+  var decimalFormats = {};
+
+  /** ``value`` with up to ``digits`` decimals and the page language's separators. */
+  function formatNumber(value, digits) {
+    value = Number(value);
+    if (!isFinite(value)) return '–';
+    digits = digits || 0;
+    var f = decimalFormats[digits] || (decimalFormats[digits] = new Intl.NumberFormat(
+      lang === 'en' ? 'en-GB' : 'de-DE', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
+    var factor = Math.pow(10, digits);
+    // round half away from zero on the decimal value, as Python's round() on these inputs
+    var rounded = Math.round(Math.abs(value) * factor + 1e-9) / factor * (value < 0 ? -1 : 1);
+    return f.format(rounded === 0 ? 0 : rounded);
+  }
+
+  function unitLabel(unit) { return units[unit] || unit; }
+
+  function formatKm(km) { return formatNumber(km, Math.abs(km) < 10 ? 1 : 0) + ' km'; }
+
+  function formatMinutes(minutes) {
+    var total = Math.max(0, Math.round(Number(minutes)));
+    if (total < 60) return total + ' ' + units.min;
+    var hours = Math.floor(total / 60);
+    var rest = total % 60;
+    var text = formatNumber(hours) + ' ' + units.h;
+    return rest ? text + ' ' + rest + ' ' + units.min : text;
+  }
+
+  function formatAmount(amount) {
+    var cents = Number(amount) % 1 !== 0;
+    var text = formatNumber(amount, cents ? 2 : 0);
+    var sep = lang === 'en' ? '.' : ',';
+    if (cents && text.split(sep).pop().length === 1) text += '0';  // 12,50 € rather than 12,5 €
+    return lang === 'en' ? '€' + text : text + ' €';
+  }
+
+  function formatQuantity(value, unit) {
+    if (unit === 'km') return formatKm(value);
+    if (unit === 'min') return formatMinutes(value);
+    if (unit === '€' || unit === 'EUR' || unit === 'eur') return formatAmount(value);
+    var text = formatNumber(value, Number(value) % 1 === 0 ? 0 : 1);
+    return unit ? text + ' ' + unitLabel(unit) : text;
+  }
+
   /** Create an element: h('a', {href: '/'}, ['text', otherNode]). Text is never parsed as HTML. */
   function h(tag, attrs, children) {
     var el = document.createElement(tag);
@@ -146,6 +196,11 @@
     fmt: fmt,
     h: h,
     number: function (n) { return numberFormat.format(n); },
+    format: {
+      number: formatNumber, km: formatKm,
+      metres: function (m) { return Math.abs(m) < 999.5 ? formatNumber(m) + ' m' : formatKm(m / 1000); },
+      minutes: formatMinutes, amount: formatAmount, quantity: formatQuantity, unit: unitLabel
+    },
     announce: announce,
     watchlist: {
       read: read, has: has, add: add, remove: remove, clear: clear, toggle: toggle,

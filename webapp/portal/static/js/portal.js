@@ -601,11 +601,7 @@
   }
 
   function distanceText(m) {
-    var km = m / 1000;
-    var text = new Intl.NumberFormat(cfg.lang === 'en' ? 'en-GB' : 'de-DE', {
-      maximumFractionDigits: km < 10 ? 1 : 0
-    }).format(km);
-    return fmt(S.distance, { km: text });
+    return fmt(S.distance, { km: RK.format.metres(m) });
   }
 
   /** A filter label without its unit in brackets ("Mit Bus und Bahn erreichbar (Minuten)"). */
@@ -621,9 +617,7 @@
       var spec = specByKey[key];
       var value = hit.dynamic[key];
       var text = value === null || value === undefined || !isFinite(value) ? S.dynamic_unknown
-        : new Intl.NumberFormat(cfg.lang === 'en' ? 'en-GB' : 'de-DE', {
-          maximumFractionDigits: value < 10 ? 1 : 0
-        }).format(value) + (spec.unit ? ' ' + spec.unit : '');
+        : RK.format.quantity(value, spec.unit);
       return h('span', { 'data-dynamic': key, text: (i ? ' · ' : '') + shortLabel(spec) + ': ' + text });
     }));
   }
@@ -930,7 +924,7 @@
       'aria-describedby': 'near-hint near-error', value: state.nearKind && state.nearKind !== 'near' ? state.nearValue : ''
     });
     near.radius = h('select', { id: 'near-radius' }, RADII.map(function (r) {
-      return h('option', { value: String(r), text: r + ' km', selected: r === state.radius });
+      return h('option', { value: String(r), text: RK.format.km(r), selected: r === state.radius });
     }));
     near.error = h('p', { id: 'near-error', className: 'field-error', role: 'alert', hidden: true });
     near.me = h('button', { type: 'button', className: 'button small', id: 'near-me', text: S.near_me });
@@ -1179,13 +1173,13 @@
     if (state.q) chip('„' + state.q + '“', function () { state.q = ''; els.q.value = ''; filtersChanged(); });
     if (state.nearKind) {
       var label = state.nearKind === 'near' ? S.near_my_location : (place ? place.label : state.nearValue);
-      chip(fmt(S.near_chip, { radius: RK.number(state.radius), place: label }), clearNear);
+      chip(fmt(S.near_chip, { radius: RK.format.km(state.radius), place: label }), clearNear);
     }
     Object.keys(KEY_ARG).forEach(function (key) {
       var arg = KEY_ARG[key];
       var spec = specByKey[key];
       if (!spec || (!state.args[arg] && !state.filters[key])) return;
-      var range = state.filters[key] ? state.filters[key][0].replace('..', '–') + (spec.unit ? ' ' + spec.unit : '') : '';
+      var range = state.filters[key] ? rangeText(spec, state.filters[key][0]) : '';
       var argument = (spec.argument_label || arg).replace(/\s*\([^)]*\)$/, '') + ': ' + (state.args[arg] || '?');
       chip(shortLabel(spec) + ': ' + [range, argument].filter(Boolean).join(' · '), function () {
         clearDynamic(key);
@@ -1198,7 +1192,7 @@
       state.filters[key].forEach(function (value) {
         var text = spec ? spec.label + ': ' : key + ': ';
         if (spec && spec.kind === 'bool') text = spec.label;
-        else if (spec && spec.kind === 'range') text += value.replace('..', '–');
+        else if (spec && spec.kind === 'range') text += rangeText(spec, value);
         else text += choiceLabel(key, value);
         chip(text, function () {
           state.filters[key] = state.filters[key].filter(function (v) { return v !== value; });
@@ -1218,6 +1212,18 @@
     }
     els.chipList.replaceChildren.apply(els.chipList, chips);
     els.chips.hidden = chips.length === 0;
+  }
+
+  /** A range value ("10..49", "..30", "1.5..") in words: "10 bis 49", "bis 30 Min.", "ab 1,5 km". */
+  function rangeText(spec, value) {
+    var parts = String(value).split('..');
+    var q = function (v) { return RK.format.quantity(parseFloat(v), spec.unit || ''); };
+    var lo = parts[0] !== '' && isFinite(parseFloat(parts[0]));
+    var hi = parts.length > 1 && parts[1] !== '' && isFinite(parseFloat(parts[1]));
+    if (lo && hi) return fmt(S.range_between, { low: q(parts[0]), high: q(parts[1]) });
+    if (lo) return fmt(S.range_at_least, { value: q(parts[0]) });
+    if (hi) return fmt(S.range_at_most, { value: q(parts[1]) });
+    return value;
   }
 
   function clearDynamic(key) {

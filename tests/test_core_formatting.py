@@ -1,0 +1,90 @@
+"""Numbers and units as people read them: the one helper per language (core.formatting)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import (
+    format_amount,
+    format_km,
+    format_metres,
+    format_minutes,
+    format_number,
+    format_quantity,
+    unit_label,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "de", "en"),
+    [
+        (0, 0, "0", "0"),
+        (1234567, 0, "1.234.567", "1,234,567"),
+        (1234.5, 1, "1.234,5", "1,234.5"),
+        (2.0, 1, "2", "2"),
+        (2.45, 1, "2,5", "2.5"),  # half away from zero, as written
+        (-0.01, 1, "0", "0"),  # never "-0"
+        (-3.25, 1, "-3,3", "-3.3"),
+        (float("nan"), 0, "–", "–"),
+    ],
+)
+def test_number_uses_the_languages_separators(value, digits, de, en):
+    assert format_number(value, "de", digits) == de
+    assert format_number(value, "en", digits) == en
+
+
+@pytest.mark.parametrize(
+    ("km", "de", "en"),
+    [
+        (2.4, "2,4 km", "2.4 km"),
+        (2, "2 km", "2 km"),
+        (0.8, "0,8 km", "0.8 km"),
+        (12.6, "13 km", "13 km"),
+    ],
+)
+def test_distances_in_km(km, de, en):
+    assert format_km(km, "de") == de
+    assert format_km(km, "en") == en
+
+
+def test_short_distances_in_metres():
+    assert format_metres(153.4, "de") == "153 m"
+    assert format_metres(999.4, "en") == "999 m"
+    assert format_metres(999.6, "de") == "1 km"
+    assert format_metres(2400, "de") == "2,4 km"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "de", "en"),
+    [
+        (4.4, "4 Min.", "4 min"),
+        (4.5, "5 Min.", "5 min"),
+        (0, "0 Min.", "0 min"),
+        (60, "1 Std.", "1 h"),
+        (65.2, "1 Std. 5 Min.", "1 h 5 min"),
+    ],
+)
+def test_durations_in_whole_minutes(minutes, de, en):
+    assert format_minutes(minutes, "de") == de
+    assert format_minutes(minutes, "en") == en
+
+
+def test_amounts_and_other_units():
+    assert format_amount(1250, "de") == "1.250 €"
+    assert format_amount(1250, "en") == "€1,250"
+    assert format_amount(12.5, "de") == "12,50 €"
+    assert format_quantity(750, "€", "de") == "750 €"
+    assert format_quantity(1.5, "km", "de") == "1,5 km"
+    assert format_quantity(30, "min", "de") == "30 Min."
+    assert format_quantity(75.5, "m²", "de") == "75,5 m²"
+    assert format_quantity(3, "", "en") == "3"
+    assert unit_label("min", "de") == "Min."
+    assert unit_label("min", "en") == "min"
+
+
+def test_no_language_writes_a_raw_float():
+    # the strings a person reads never carry Python's float spelling
+    for lang in ("de", "en"):
+        for value in (0.1 + 0.2, 1 / 3, 2.675, 1e6 + 0.5):
+            text = format_km(value, lang)
+            assert "e+" not in text and "000000" not in text, text
