@@ -141,11 +141,12 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             maximum=settings.max_travel_min,
             help_de=(
                 "Fahrzeit ab transit_from (Adresse mit PLZ, PLZ, Ort, Haltestelle oder lat,lon), "
-                f"werktags ab {settings.departure} Uhr, mit Fußwegen, z. B. transit_time=30."
+                f"werktags, Abfahrt {settings.window_label} Uhr, mit Fußwegen, "
+                "z. B. transit_time=30."
             ),
             help_en=(
                 "Travel time from transit_from (address with postcode, postcode, town, stop or "
-                f"lat,lon), weekdays from {settings.departure}, walks included; "
+                f"lat,lon), weekdays leaving {settings.window_label}, walks included; "
                 "e.g. transit_time=30."
             ),
             plugin="transit",

@@ -12,8 +12,14 @@ a round is a handful of numpy operations over all (pattern, position) columns at
 3. its arrival there, reduced per stop (``np.minimum.reduceat``);
 4. one footpath from every stop reached by a vehicle (also reduced per target stop).
 
-Only patterns that serve a stop improved in the previous round are scanned (RAPTOR's
-marking). Several departure times are routed together, one row each.
+Two labels per stop: the earliest time one can *board* there (reached on foot from the origin,
+by a footpath after a ride, or by a vehicle plus the stop's change time) and the earliest
+*arrival by vehicle* (after at least one ride, possibly followed by one footpath). Only the
+second may be followed by the walk to a destination: a journey that never rides is a walk,
+and walks are limited by ``max_walk_m`` as a whole, not per leg.
+
+Only patterns that serve a stop whose boarding label improved in the previous round are
+scanned (RAPTOR's marking). Several departure times are routed together, one row each.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from attrs import define
 
-from plugins.transit.timetable import BIG, INF, Timetable
+from plugins.transit.timetable import BIG, INF, OFFSET, Timetable
 
 __all__ = ["Labels", "earliest_arrival"]
 
@@ -31,12 +37,14 @@ _SEGMENT = np.int64(1 << 32)
 
 @define
 class Labels:
-    """Earliest arrival (seconds, ``INF`` when unreached) per departure and stop, and the
-    number of vehicles used to get there."""
+    """Per departure and stop (seconds, ``INF`` when unreached): the earliest arrival having
+    ridden at least one vehicle, the number of vehicles used for it, and the earliest time
+    one can board a vehicle there."""
 
     departures: np.ndarray  # (K,)
-    arrival: np.ndarray  # (K, S) int64
-    rides: np.ndarray  # (K, S) int8
+    arrival: np.ndarray  # (K, S) int64: by vehicle (and at most one footpath after it)
+    rides: np.ndarray  # (K, S) int8: vehicles used for ``arrival`` (-1 unreached)
+    board: np.ndarray  # (K, S) int64: ready to board (on foot from the origin, or changing)
     rounds: int = 0
 
 
@@ -68,16 +76,17 @@ def earliest_arrival(
     """
     departures = np.asarray(departures, dtype=np.int64)
     k, s = len(departures), tt.n_stops
-    tau = np.full((k, s), INF, dtype=np.int64)
+    board = np.full((k, s), INF, dtype=np.int64)
+    arrival = np.full((k, s), INF, dtype=np.int64)
     rides = np.full((k, s), -1, dtype=np.int8)
     limit = departures[:, None] + (horizon if horizon is not None else INF)
     if len(access_stops):
         start = departures[:, None] + np.asarray(access_seconds, dtype=np.int64)[None, :]
-        np.minimum.at(tau, (np.arange(k)[:, None], np.asarray(access_stops)[None, :]), start)
-        tau[tau > limit] = INF
-        rides[tau < INF] = 0
+        np.minimum.at(board, (np.arange(k)[:, None], np.asarray(access_stops)[None, :]), start)
+        board[board > limit] = INF
     marked = np.zeros(s, dtype=bool)
     marked[np.asarray(access_stops, dtype=np.int64)] = True
+    change = tt.change
     rounds = 0
     for round_no in range(1, max_rides + 1):
         marked_stops = np.flatnonzero(marked)
@@ -95,8 +104,8 @@ def earliest_arrival(
         rounds = round_no
 
         # 1. earliest boardable run per column
-        label = tau[:, tt.col_stop[cols]]
-        query = cols[None, :] * BIG + np.minimum(label, BIG - 1)
+        label = board[:, tt.col_stop[cols]]
+        query = cols[None, :] * BIG + np.minimum(label + OFFSET, BIG - 1)
         pos = np.searchsorted(tt.dep_key, query.ravel()).reshape(k, len(cols))
         earliest = pos - tt.col_start[cols][None, :]
         ok = (earliest < tt.col_runs[cols][None, :]) & (label < INF) & tt.col_board[cols][None, :]
@@ -118,8 +127,13 @@ def earliest_arrival(
         targets = stops_sorted[seg_starts]
         ride_at = np.minimum.reduceat(arrive[:, order], seg_starts, axis=1)
         ride_at[ride_at > limit] = INF
-        new_tau = tau.copy()
-        new_tau[:, targets] = np.minimum(tau[:, targets], ride_at)
+        new_arrival = arrival.copy()
+        new_arrival[:, targets] = np.minimum(arrival[:, targets], ride_at)
+        new_board = board.copy()
+        # staying at the stop: the next vehicle leaves after the change time at the earliest
+        changed = np.minimum(ride_at + change[targets][None, :], INF)
+        changed[changed > limit] = INF
+        new_board[:, targets] = np.minimum(board[:, targets], changed)
         # 4. one footpath from each stop reached by a vehicle in this round
         if len(tt.fp_from):
             ride_full = np.full((k, s), INF, dtype=np.int64)
@@ -127,10 +141,10 @@ def earliest_arrival(
             walk = ride_full[:, tt.fp_from] + tt.fp_time[None, :]
             walk_at = np.minimum.reduceat(walk, tt.fp_starts, axis=1)
             walk_at[walk_at > limit] = INF
-            current = new_tau[:, tt.fp_targets]
-            new_tau[:, tt.fp_targets] = np.minimum(current, walk_at)
-        improved = new_tau < tau
-        rides[improved] = round_no
-        tau = new_tau
-        marked = improved.any(axis=0)
-    return Labels(departures, tau, rides, rounds)
+            new_arrival[:, tt.fp_targets] = np.minimum(new_arrival[:, tt.fp_targets], walk_at)
+            new_board[:, tt.fp_targets] = np.minimum(new_board[:, tt.fp_targets], walk_at)
+        rides[new_arrival < arrival] = round_no
+        arrival = new_arrival
+        marked = (new_board < board).any(axis=0)
+        board = new_board
+    return Labels(departures, arrival, rides, board, rounds)

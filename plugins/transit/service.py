@@ -80,6 +80,8 @@ class FeedState:
     station_per_hour: np.ndarray
     timetable: tt.Timetable | None
     route_names: dict[int, tuple[str, int, str]] = field(factory=dict)
+    #: vehicles leaving a stop between the first departure tried and the search's end
+    search_runs: int = 0
     _stop_routes: list[tuple[int, ...]] | None = None
 
 
@@ -161,12 +163,10 @@ class TransitService:
             ) or tt.busiest_weekday(session)
             stops = tt.load_stops(session)
             morning = (parse_clock(s.morning_from), parse_clock(s.morning_to))
-            deps = self.departures
-            window = (
-                min(morning[0], int(deps.min())),
-                max(morning[1], int(deps.max()) + self.horizon),
-            )
+            first, last = s.window
+            window = (min(morning[0], first), max(morning[1], last + self.horizon))
             timetable = None
+            search_runs = 0
             stop_per_hour = np.zeros(len(stops))
             if date is not None and len(stops):
                 events = tt.load_events(session, date, window[0], window[1], stops)
@@ -174,9 +174,17 @@ class TransitService:
                 counts = tt.stop_departures(events, morning[0], morning[1], len(stops))
                 stop_per_hour = counts / hours
                 paths = tt.footpaths(session, stops, self.walking)
+                change = tt.change_times(session, stops, s.min_transfer_s)
                 timetable = tt.Timetable.build(
-                    events, len(stops), paths, date=date, start=window[0], end=window[1]
+                    events,
+                    len(stops),
+                    paths,
+                    change=change,
+                    date=date,
+                    start=window[0],
+                    end=window[1],
                 )
+                search_runs = tt.runs_departing(events, first, last + self.horizon)
             route_names = {
                 int(r.id): (r.short_name, int(r.route_type), r.long_name)
                 for r in session.execute(
@@ -202,6 +210,7 @@ class TransitService:
             station_per_hour=station_per_hour,
             timetable=timetable,
             route_names=route_names,
+            search_runs=search_runs,
         )
 
     def stop_routes(self, state: FeedState) -> list[tuple[int, ...]]:

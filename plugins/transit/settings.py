@@ -8,9 +8,12 @@ from typing import Any
 
 from attrs import define, field
 
-__all__ = ["TransitSettings", "parse_clock"]
+__all__ = ["TransitSettings", "format_clock", "parse_clock", "parse_window"]
 
 _CLOCK = re.compile(r"(\d{1,2}):([0-5]\d)")
+DAY = 86_400
+#: Longest departure window (minutes): each departure tried costs one router row.
+MAX_WINDOW_MIN = 120
 
 
 def parse_clock(text: str) -> int:
@@ -19,6 +22,37 @@ def parse_clock(text: str) -> int:
     if match is None:
         raise ValueError(f"expected a time of day such as 07:00, got {text!r}")
     return int(match[1]) * 3600 + int(match[2]) * 60
+
+
+def format_clock(seconds: int) -> str:
+    """``HH:MM`` of seconds after midnight (past 24:00 shown as the next day's time)."""
+    seconds %= DAY
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def parse_window(text: str, window_min: int = 0) -> tuple[int, int]:
+    """(first, last) departure in seconds after midnight of the service day, from ``HH:MM``
+    (the window then lasts ``window_min`` minutes) or a range ``HH:MM-HH:MM``; a range whose
+    end is earlier than its start ends on the next day (``23:30-00:30``)."""
+    first_text, dash, last_text = text.partition("-")
+    first = parse_clock(first_text)
+    if first >= DAY:
+        raise ValueError(
+            "a departure starts within the service day (00:00 to 23:59), "
+            f"not at {first_text.strip()!r}"
+        )
+    if not dash:
+        return first, first + window_min * 60
+    last = parse_clock(last_text)
+    if last >= DAY:
+        raise ValueError(f"expected a time of day such as 07:30 after '-', got {last_text!r}")
+    if last < first:
+        last += DAY
+    if last - first > MAX_WINDOW_MIN * 60:
+        raise ValueError(
+            f"the departure window {text.strip()!r} is longer than {MAX_WINDOW_MIN} minutes"
+        )
+    return first, last
 
 
 def _help(text: str) -> dict[str, Any]:
@@ -30,7 +64,8 @@ _LIMITS: dict[str, tuple[float, float]] = {
     "transfer_walk_m": (0, 1500),
     "walk_speed_kmh": (1, 20),
     "walk_detour": (1.0, 3.0),
-    "departure_window_min": (0, 120),
+    "departure_window_min": (0, MAX_WINDOW_MIN),
+    "min_transfer_min": (0, 30),
     "departure_step_min": (1, 60),
     "max_travel_min": (5, 240),
     "max_rides": (1, 20),
@@ -64,18 +99,31 @@ class TransitSettings:
     )
     departure: str = field(
         default="07:00",
-        metadata=_help("Departure time of the travel-time search (HH:MM)."),
+        metadata=_help(
+            "Departure of the travel-time search: a time (HH:MM, the window then lasts "
+            "departure_window_min) or a range (HH:MM-HH:MM, e.g. 06:30-07:30 or 23:30-00:30)."
+        ),
     )
     departure_window_min: int = field(
         default=20,
         metadata=_help(
-            "Departures from 'departure' to 'departure' + this many minutes are tried; each "
-            "company gets the shortest travel time among them."
+            "With a single departure time: departures from 'departure' to 'departure' + this "
+            "many minutes are tried; each company gets the shortest travel time among them."
         ),
     )
     departure_step_min: int = field(
         default=10,
-        metadata=_help("Step between the departures tried within the window, in minutes."),
+        metadata=_help(
+            "Step between the departures tried within the window, in minutes (the window's "
+            "end is always tried)."
+        ),
+    )
+    min_transfer_min: float = field(
+        default=2.0,
+        metadata=_help(
+            "Minutes a change between two vehicles at the same stop takes at least; a "
+            "transfers.txt rule from a stop to itself wins for that stop."
+        ),
     )
     max_travel_min: int = field(
         default=90,
@@ -120,11 +168,15 @@ class TransitSettings:
             value = getattr(self, key)
             if not low <= value <= high:
                 out.append(f"{key}: must lie between {low:g} and {high:g}, not {value!r}")
-        for key in ("departure", "morning_from", "morning_to"):
+        for key in ("morning_from", "morning_to"):
             try:
                 parse_clock(getattr(self, key))
             except ValueError as exc:
                 out.append(f"{key}: {exc}")
+        try:
+            parse_window(self.departure, 0)
+        except ValueError as exc:
+            out.append(f"departure: {exc}")
         if not out and parse_clock(self.morning_to) <= parse_clock(self.morning_from):
             out.append("morning_to: must be later than morning_from")
         if self.service_date:
@@ -142,8 +194,28 @@ class TransitSettings:
         return self.walk_speed_kmh / 3.6
 
     @property
+    def window(self) -> tuple[int, int]:
+        """First and last departure tried, seconds after midnight of the service day."""
+        return parse_window(self.departure, self.departure_window_min)
+
+    @property
     def departures(self) -> list[int]:
-        """The departure times tried, in seconds after midnight."""
-        start = parse_clock(self.departure)
-        step = self.departure_step_min * 60
-        return list(range(start, start + self.departure_window_min * 60 + 1, step))
+        """The departure times tried, in seconds after midnight of the service day: from
+        the window's start every ``departure_step_min`` minutes, and its end."""
+        first, last = self.window
+        out = list(range(first, last + 1, self.departure_step_min * 60))
+        if out[-1] != last:
+            out.append(last)
+        return out
+
+    @property
+    def window_label(self) -> str:
+        """The departure window as people read it, e.g. ``07:00-07:20``."""
+        first, last = self.window
+        return (
+            format_clock(first) if first == last else f"{format_clock(first)}-{format_clock(last)}"
+        )
+
+    @property
+    def min_transfer_s(self) -> int:
+        return round(self.min_transfer_min * 60)

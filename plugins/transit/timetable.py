@@ -3,15 +3,18 @@
 Built from the ``transit_*`` tables for a date and a time window:
 
 * the trips running that day: services active on the date (calendar weekdays and range, plus
-  and minus calendar_dates exceptions), and yesterday's trips still running after midnight
-  (their times minus 24 h); frequency-based trips expanded into single runs; missing times at
-  untimed stops interpolated;
+  and minus calendar_dates exceptions), yesterday's trips still running after midnight (their
+  times minus 24 h) and, when the window reaches past midnight, tomorrow's early trips (their
+  times plus 24 h); frequency-based trips expanded into single runs; missing times at untimed
+  stops interpolated. Times are seconds after midnight of the service date, so they can be
+  negative (yesterday evening) or pass 24 h;
 * *patterns*: runs with the same stop sequence (and the same boarding/alighting rules),
   split further so that no run overtakes another (RAPTOR's FIFO condition);
 * one *column* per (pattern, position): the departure and arrival times of the pattern's runs
   there, sorted, stored back to back in flat arrays with a global sort key, so that one
   ``searchsorted`` finds the earliest catchable run at every column at once;
-* footpaths between stops within the transfer walk (plus ``transfers.txt``).
+* footpaths between stops within the transfer walk (plus ``transfers.txt``), and the time a
+  change of vehicles at the same stop needs (a setting, or ``transfers.txt`` per stop).
 """
 
 from __future__ import annotations
@@ -31,23 +34,29 @@ __all__ = [
     "BIG",
     "DAY",
     "INF",
+    "OFFSET",
     "Events",
     "Stops",
     "Timetable",
     "active_services",
     "busiest_weekday",
+    "change_times",
     "feed_dates",
     "footpaths",
     "load_events",
     "load_stops",
+    "runs_departing",
     "stop_departures",
 ]
 
 DAY = 86_400
 #: "Never": later than any time a timetable holds.
 INF = np.int64(1 << 40)
-#: Column stride of the global departure key (col * BIG + time); times stay below it.
+#: Column stride of the global departure key (col * BIG + OFFSET + time); times stay below it.
 BIG = np.int64(1 << 23)
+#: Added to every time in the departure key, so that yesterday's evening (times down to
+#: -24 h) keeps the key non-negative.
+OFFSET = np.int64(DAY)
 
 
 def _date(value: int) -> dt.date:
@@ -187,9 +196,14 @@ def _interpolate(arrival: np.ndarray, departure: np.ndarray) -> tuple[np.ndarray
 
 
 def load_events(session: Session, date: int, start: int, end: int, stops: Stops) -> Events:
-    """Runs of ``date`` with at least one event in [start, end] (seconds after midnight)."""
+    """Runs with at least one event in [start, end] (seconds after midnight of ``date``):
+    the day's own trips, yesterday's still running after midnight and, when the window
+    reaches into the next day, tomorrow's."""
     today = active_services(session, date)
     yesterday = active_services(session, _int_date(_date(date) - dt.timedelta(days=1)))
+    days = [(today, 0), (yesterday, DAY)]
+    if end >= DAY:
+        days.append((active_services(session, _int_date(_date(date) + dt.timedelta(days=1))), -DAY))
     tr, st, fr = t.trips, t.stop_times, t.frequencies
     has_frequency = select(fr.c.trip).distinct()
     frequency_trips = {int(x) for x in session.scalars(has_frequency)}
@@ -197,7 +211,7 @@ def load_events(session: Session, date: int, start: int, end: int, stops: Stops)
     stop_index[stops.ids] = np.arange(len(stops.ids))
 
     chunks: list[np.ndarray] = []
-    for services, shift in ((today, 0), (yesterday, DAY)):
+    for services, shift in days:
         if not services:
             continue
         overlapping = and_(
@@ -236,7 +250,7 @@ def load_events(session: Session, date: int, start: int, end: int, stops: Stops)
             empty, empty, empty, empty, empty.astype(bool), empty.astype(bool), empty, empty
         )
     data = np.concatenate(chunks)
-    # one run per (trip, day it started); yesterday's runs get their own run numbers
+    # one run per (trip, day it started); yesterday's and tomorrow's runs get their own numbers
     trip, shift = data[:, 0], data[:, 8]
     first = np.ones(len(data), dtype=bool)
     first[1:] = (trip[1:] != trip[:-1]) | (shift[1:] != shift[:-1])
@@ -370,6 +384,8 @@ class Timetable:
     fp_time: np.ndarray
     fp_starts: np.ndarray
     fp_targets: np.ndarray
+    # per stop: seconds a change of vehicles there needs (arrival + this = earliest boarding)
+    change: np.ndarray
     n_events: int = 0
     n_runs: int = 0
 
@@ -388,6 +404,7 @@ class Timetable:
         n_stops: int,
         footpaths: tuple[np.ndarray, np.ndarray, np.ndarray],
         *,
+        change: np.ndarray | None = None,
         date: int = 0,
         start: int = 0,
         end: int = 2 * DAY,
@@ -440,9 +457,10 @@ class Timetable:
         arr_flat = np.concatenate(arr_blocks) if n_patterns else np.zeros(0, np.int64)
         run_flat = np.concatenate(run_blocks) if n_patterns else np.zeros(0, np.int64)
         col_of_entry = np.repeat(np.arange(n_cols), col_runs)
-        if len(dep_flat) and (dep_flat.min() < 0 or dep_flat.max() >= BIG):
+        if len(dep_flat) and (dep_flat.min() + OFFSET < 0 or dep_flat.max() + OFFSET >= BIG):
+            # cannot happen for times read from a feed (0 .. 999 h, shifted by one day at most)
             raise ValueError("timetable times out of range")
-        dep_key = col_of_entry * BIG + dep_flat
+        dep_key = col_of_entry * BIG + OFFSET + dep_flat
         assert np.all(np.diff(dep_key) >= 0), "columns must be sorted (FIFO)"
         order = np.argsort(stops_c, kind="stable")
         sorted_stops = stops_c[order]
@@ -484,6 +502,9 @@ class Timetable:
             fp_time=fp_time.astype(np.int64),
             fp_starts=fp_starts.astype(np.int64),
             fp_targets=fp_to[fp_starts].astype(np.int64) if len(fp_to) else fp_to,
+            change=(
+                np.zeros(n_stops, np.int64) if change is None else np.asarray(change, np.int64)
+            ),
             n_events=len(events.run),
             n_runs=n_runs,
         )
@@ -521,6 +542,8 @@ def footpaths(
         for x, y, s in zip(a.tolist(), b.tolist(), times.tolist(), strict=True)
     }
     index = {int(db_id): i for i, db_id in enumerate(stops.ids)}
+    # a rule between parent stations holds for every pair of their platforms
+    children = _children(stops)
     for from_stop, to_stop, kind, minimum in session.execute(
         select(
             t.transfers.c.from_stop,
@@ -529,20 +552,66 @@ def footpaths(
             t.transfers.c.min_transfer_time,
         )
     ):
-        x, y = index.get(int(from_stop)), index.get(int(to_stop))
-        if x is None or y is None or x == y:
+        a, b = index.get(int(from_stop)), index.get(int(to_stop))
+        if a is None or b is None or a == b:
             continue
-        if kind == 3:
-            table.pop((x, y), None)
-        elif kind == 2 and minimum is not None:
-            table[(x, y)] = int(minimum)
-        elif (x, y) not in table:
-            table[(x, y)] = int(walking.seconds(_distance(stops, x, y)))
+        for x in children.get(a, [a]):
+            for y in children.get(b, [b]):
+                if x == y:
+                    continue
+                if kind == 3:
+                    table.pop((x, y), None)
+                elif kind == 2 and minimum is not None:
+                    table[(x, y)] = int(minimum)
+                elif (x, y) not in table:
+                    table[(x, y)] = int(walking.seconds(_distance(stops, x, y)))
     if not table:
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
     keys = np.asarray(list(table.keys()), dtype=np.int64)
     return keys[:, 0], keys[:, 1], np.asarray(list(table.values()), dtype=np.int64)
+
+
+def change_times(session: Session, stops: Stops, default_s: int) -> np.ndarray:
+    """Per stop: seconds needed to change vehicles there: ``default_s``, unless
+    ``transfers.txt`` has a rule from the stop to itself (type 1 timed: 0, type 2: its
+    ``min_transfer_time``, type 3: no change possible there). A rule on a parent station
+    applies to each of its platforms."""
+    out = np.full(len(stops), int(default_s), dtype=np.int64)
+    index = {int(db_id): i for i, db_id in enumerate(stops.ids)}
+    children = _children(stops)
+    for from_stop, kind, minimum in session.execute(
+        select(
+            t.transfers.c.from_stop,
+            t.transfers.c.transfer_type,
+            t.transfers.c.min_transfer_time,
+        ).where(t.transfers.c.from_stop == t.transfers.c.to_stop)
+    ):
+        x = index.get(int(from_stop))
+        if x is None:
+            continue
+        if kind == 1:
+            value = 0
+        elif kind == 2:
+            value = int(default_s) if minimum is None else int(minimum)
+        elif kind == 3:
+            value = int(INF)
+        else:
+            continue
+        for stop in children.get(x, [x]):
+            out[stop] = value
+    return out
+
+
+def _children(stops: Stops) -> dict[int, list[int]]:
+    """Station index -> indexes of its platforms (only stations that have some)."""
+    position = {s: i for i, s in enumerate(stops.stop_ids)}
+    out: dict[int, list[int]] = {}
+    for i, parent in enumerate(stops.parent_station):
+        p = position.get(parent) if parent else None
+        if p is not None and stops.location_type[p] == 1:
+            out.setdefault(p, []).append(i)
+    return out
 
 
 def _distance(stops: Stops, x: int, y: int) -> float:
@@ -554,3 +623,12 @@ def stop_departures(events: Events, start: int, end: int, n_stops: int) -> np.nd
     last = np.r_[events.run[1:] != events.run[:-1], True] if len(events.run) else events.pickup
     ok = events.pickup & ~last & (events.departure >= start) & (events.departure < end)
     return np.bincount(events.stop[ok], minlength=n_stops)
+
+
+def runs_departing(events: Events, start: int, end: int) -> int:
+    """Runs that someone can board between ``start`` and ``end`` (seconds of the day)."""
+    if len(events.run) == 0:
+        return 0
+    last = np.r_[events.run[1:] != events.run[:-1], True]
+    ok = events.pickup & ~last & (events.departure >= start) & (events.departure <= end)
+    return len(np.unique(events.run[ok]))

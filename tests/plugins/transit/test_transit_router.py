@@ -17,7 +17,9 @@ from plugins.transit.service import Origin
 
 def reference_for(world, date: dt.date) -> ReferenceFeed:
     s = world.service.settings
-    walk = Walk(s.max_walk_m, s.transfer_walk_m, s.walk_speed_kmh, s.walk_detour)
+    walk = Walk(
+        s.max_walk_m, s.transfer_walk_m, s.walk_speed_kmh, s.walk_detour, s.min_transfer_min
+    )
     return ReferenceFeed(world.feed, date, walk)
 
 
@@ -51,12 +53,17 @@ def check_stop_labels(world, reference: ReferenceFeed, origin, departure: int) -
         max_rides=20,
         horizon=service.horizon,
     )
-    expected = reference.earliest(origin[0], origin[1], departure, service.horizon)
+    board, ridden = reference.labels(origin[0], origin[1], departure, service.horizon)
     got = {
         state.stops.stop_ids[i]: int(labels.arrival[0, i])
         for i in np.flatnonzero(labels.arrival[0] < tt.INF)
     }
-    assert got == expected
+    assert got == ridden
+    got_board = {
+        state.stops.stop_ids[i]: int(labels.board[0, i])
+        for i in np.flatnonzero(labels.board[0] < tt.INF)
+    }
+    assert got_board == board
     return len(got)
 
 

@@ -20,7 +20,7 @@ def reference(cairns) -> ReferenceFeed:
     return ReferenceFeed(
         cairns.feed,
         dt.date(2014, 6, 10),
-        Walk(s.max_walk_m, s.transfer_walk_m, s.walk_speed_kmh, s.walk_detour),
+        Walk(s.max_walk_m, s.transfer_walk_m, s.walk_speed_kmh, s.walk_detour, s.min_transfer_min),
     )
 
 

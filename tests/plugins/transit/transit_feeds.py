@@ -215,3 +215,69 @@ def write_feed(
                 data = b"\xef\xbb\xbf" + data
             z.writestr(folder + name, data)
     return path
+
+
+def read_member(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name)
+
+
+def derive_feed(source: Path, target: Path, changes: dict[str, bytes | None]) -> Path:
+    """A copy of the zip ``source`` with some members replaced (bytes) or left out (None)."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            if info.filename in changes:
+                continue
+            z.writestr(info.filename, src.read(info.filename))
+        for name, data in changes.items():
+            if data is not None:
+                z.writestr(name, data)
+    return target
+
+
+def overnight_copy(source: Path, target: Path) -> tuple[Path, set[str], set[str]]:
+    """A copy of a real feed whose weekday trips partly run at night: every 5th short trip
+    moved to 24:30-25:40 (after midnight, on the service day before), every 5th+2 to
+    00:05-00:55 (early morning of its own day). Returns the path and the two sets of trip ids."""
+    rows = list(csv.reader(io.StringIO(read_member(source, "stop_times.txt").decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    col = {name: i for i, name in enumerate(header)}
+    by_trip: dict[str, list[list[str]]] = {}
+    for row in body:
+        by_trip.setdefault(row[col["trip_id"]], []).append(row)
+
+    def seconds(text: str) -> int:
+        h, m, s = text.split(":")
+        return int(h) * 3600 + int(m) * 60 + int(s)
+
+    late, early = set(), set()
+    short = [
+        trip
+        for trip, events in by_trip.items()
+        if "Weekday-00-" in trip
+        and seconds(events[-1][col["arrival_time"]]) - seconds(events[0][col["departure_time"]])
+        <= 40 * 60
+    ]
+    for n, trip in enumerate(short):
+        events = by_trip[trip]
+        first = seconds(events[0][col["departure_time"]])
+        duration = seconds(events[-1][col["arrival_time"]]) - first
+        if n % 5 == 0:
+            begin = 24 * 3600 + 1800 + (n * 420) % max(60, 70 * 60 - duration)
+            late.add(trip)
+        elif n % 5 == 2:
+            begin = 300 + (n * 300) % max(60, 50 * 60 - duration)
+            early.add(trip)
+        else:
+            continue
+        for row in events:
+            for name in ("arrival_time", "departure_time"):
+                if row[col[name]]:
+                    row[col[name]] = hms(seconds(row[col[name]]) - first + begin)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for events in by_trip.values():
+        writer.writerows(events)
+    derive_feed(source, target, {"stop_times.txt": buffer.getvalue().encode()})
+    return target, late, early

@@ -5,10 +5,15 @@ trips itself (calendar, calendar_dates, yesterday's trips after midnight, freque
 searches with a binary heap. The journey model is the one the plugin documents:
 
 * walk from the origin to any stop within ``max_walk_m`` (distance x detour), no further walk;
-* ride vehicles; between two rides, change at the stop or take one footpath (stops within
-  ``transfer_walk_m``, corrected by transfers.txt: type 3 removes, type 2 sets the time);
+* ride vehicles; between two rides, change at the stop (taking at least the change time:
+  ``min_transfer_min``, or a transfers.txt rule from the stop to itself) or take one footpath
+  (stops within ``transfer_walk_m``, corrected by transfers.txt: type 3 removes, type 2 sets
+  the time; a rule on a parent station holds for its platforms);
 * after the last ride, walk at most one footpath, then to the destination within
-  ``max_walk_m``; or walk straight from the origin when that is within ``max_walk_m``.
+  ``max_walk_m``; or walk straight from the origin when that is within ``max_walk_m``. A
+  journey without a ride is only that straight walk (never origin -> stop -> destination).
+
+The day's runs: the date's trips, yesterday's (times - 24 h) and tomorrow's (times + 24 h).
 
 Walking time = round(great-circle metres x detour / speed) seconds.
 """
@@ -60,9 +65,17 @@ def seconds(text: str) -> int | None:
 
 
 class Walk:
-    def __init__(self, max_walk_m=800.0, transfer_walk_m=300.0, speed_kmh=4.5, detour=1.3):
+    def __init__(
+        self,
+        max_walk_m=800.0,
+        transfer_walk_m=300.0,
+        speed_kmh=4.5,
+        detour=1.3,
+        min_transfer_min=0.0,
+    ):
         self.max_walk_m, self.transfer_walk_m = max_walk_m, transfer_walk_m
         self.speed, self.detour = speed_kmh / 3.6, detour
+        self.change = round(min_transfer_min * 60)
 
     def length(self, metres: float) -> float:
         return metres * self.detour
@@ -77,11 +90,24 @@ class ReferenceFeed:
     def __init__(self, path: Path, date: dt.date, walk: Walk) -> None:
         self.walk = walk
         self.stops: dict[str, tuple[float, float]] = {}
+        kinds: dict[str, int] = {}
+        platforms: dict[str, list[str]] = defaultdict(list)
         for row in read_table(path, "stops.txt"):
             kind = int(row.get("location_type") or 0)
             if kind in (0, 1, 2) and row.get("stop_lat") and row.get("stop_lon"):
                 self.stops[row["stop_id"]] = (float(row["stop_lat"]), float(row["stop_lon"]))
-        today, yesterday = self._services(path, date), self._services(path, date - dt.timedelta(1))
+                kinds[row["stop_id"]] = kind
+                if row.get("parent_station"):
+                    platforms[row["parent_station"]].append(row["stop_id"])
+
+        def members(stop: str) -> list[str]:
+            return platforms[stop] if kinds.get(stop) == 1 and platforms.get(stop) else [stop]
+
+        day_services = [
+            (0, self._services(path, date)),
+            (DAY, self._services(path, date - dt.timedelta(1))),
+            (-DAY, self._services(path, date + dt.timedelta(1))),
+        ]
         trips = {r["trip_id"]: r for r in read_table(path, "trips.txt")}
         times: dict[str, list[tuple[int, str, int | None, int | None, bool, bool]]] = defaultdict(
             list
@@ -109,7 +135,7 @@ class ReferenceFeed:
             if len(events) < 2:
                 continue
             events = self._interpolated(events)
-            for shift, services in ((0, today), (DAY, yesterday)):
+            for shift, services in day_services:
                 if trip["service_id"] not in services:
                     continue
                 starts = [0]
@@ -131,17 +157,29 @@ class ReferenceFeed:
                 d = haversine(*self.stops[a], *self.stops[b])
                 if walk.length(d) <= walk.transfer_walk_m:
                     table[(a, b)] = table[(b, a)] = walk.time(d)
+        self.change: dict[str, int] = {}
         for row in read_table(path, "transfers.txt"):
-            a, b = row["from_stop_id"], row["to_stop_id"]
-            if a == b or a not in self.stops or b not in self.stops:
+            a0, b0 = row["from_stop_id"], row["to_stop_id"]
+            if a0 not in self.stops or b0 not in self.stops:
                 continue
             kind = int(row.get("transfer_type") or 0)
-            if kind == 3:
-                table.pop((a, b), None)
-            elif kind == 2 and row.get("min_transfer_time"):
-                table[(a, b)] = int(row["min_transfer_time"])
-            elif kind in (0, 1) and (a, b) not in table:
-                table[(a, b)] = walk.time(haversine(*self.stops[a], *self.stops[b]))
+            if a0 == b0:
+                if kind in (1, 2, 3):
+                    minimum = row.get("min_transfer_time")
+                    value = {1: 0, 2: int(minimum) if minimum else walk.change, 3: None}[kind]
+                    for a in members(a0):
+                        self.change[a] = value
+                continue
+            for a in members(a0):
+                for b in members(b0):
+                    if a == b:
+                        continue
+                    if kind == 3:
+                        table.pop((a, b), None)
+                    elif kind == 2 and row.get("min_transfer_time"):
+                        table[(a, b)] = int(row["min_transfer_time"])
+                    elif kind in (0, 1, 2) and (a, b) not in table:
+                        table[(a, b)] = walk.time(haversine(*self.stops[a], *self.stops[b]))
         for (a, b), w in table.items():
             self.footpaths[a].append((b, w))
         self.departures_at: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
@@ -180,15 +218,19 @@ class ReferenceFeed:
                     active.discard(row["service_id"])
         return active
 
-    def earliest(self, lat: float, lon: float, departure: int, horizon: int) -> dict[str, int]:
-        """Earliest arrival at every stop (Dijkstra over stop, run-position and alighting
-        states; times are the keys)."""
+    def labels(
+        self, lat: float, lon: float, departure: int, horizon: int
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """(earliest time one can board at each stop, earliest arrival at each stop having
+        ridden a vehicle): Dijkstra over stop, run-position and alighting states, times as
+        keys."""
         heap: list[tuple[int, int, str | tuple[int, int]]] = []
         for stop, (a, b) in self.stops.items():
             d = haversine(lat, lon, a, b)
             if self.walk.length(d) <= self.walk.max_walk_m:
                 heapq.heappush(heap, (departure + self.walk.time(d), 0, stop))
-        best: dict[str, int] = {}
+        board: dict[str, int] = {}
+        ridden: dict[str, int] = {}
         on_board: set[tuple[int, int]] = set()
         alighted: set[str] = set()
         limit = departure + horizon
@@ -197,9 +239,9 @@ class ReferenceFeed:
             if time > limit:
                 break
             if kind == 0:  # at a stop, free to board
-                if what in best:
+                if what in board:
                     continue
-                best[what] = time
+                board[what] = time
                 events = self.departures_at.get(what, [])
                 for dep, r, pos in events[bisect_left(events, (time, -1, -1)) :]:
                     if (r, pos) not in on_board:
@@ -214,14 +256,24 @@ class ReferenceFeed:
                     heapq.heappush(heap, (arr, 2, stop))
                 if pos + 2 < len(self.runs[r]) and (r, pos + 1) not in on_board:
                     heapq.heappush(heap, (dep, 1, (r, pos + 1)))
-            else:  # got off a vehicle: stay, or take one footpath
+            elif kind == 2:  # got off a vehicle: change here, or take one footpath
                 if what in alighted:
                     continue
                 alighted.add(what)
-                heapq.heappush(heap, (time, 0, what))
+                ridden.setdefault(what, time)
+                change = self.change.get(what, self.walk.change)
+                if change is not None:
+                    heapq.heappush(heap, (time + change, 0, what))
                 for other, walk_time in self.footpaths.get(what, []):
-                    heapq.heappush(heap, (time + walk_time, 0, other))
-        return best
+                    heapq.heappush(heap, (time + walk_time, 3, other))
+            else:  # walked a footpath after a ride: here by vehicle and on foot
+                ridden.setdefault(what, time)
+                heapq.heappush(heap, (time, 0, what))
+        return board, ridden
+
+    def earliest(self, lat: float, lon: float, departure: int, horizon: int) -> dict[str, int]:
+        """Earliest arrival at every stop having ridden at least one vehicle."""
+        return self.labels(lat, lon, departure, horizon)[1]
 
     def travel_seconds(
         self,
