@@ -20,6 +20,8 @@ from core.errors import (
     Conflict,
     GeocodingError,
     ImportError_,
+    InputRejected,
+    InputTooLarge,
     InvalidQuery,
     NotFound,
     OutsideRegionError,
@@ -63,10 +65,29 @@ from core.ratelimits import RateLimiter
 from core.region import Region, Town
 from core.regioncheck import RegionCheck, check_in_region
 from core.settings import Settings, load_settings
+from core.untrusted import (
+    MAX_COMPRESSION_RATIO,
+    MAX_JSON_DEPTH,
+    MAX_LINE_BYTES,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    check_json,
+    check_lines,
+    limit_lines,
+    limit_rows,
+    open_zip_member,
+    parse_json,
+    read_bounded,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MAX_COMPRESSION_RATIO",
+    "MAX_JSON_DEPTH",
+    "MAX_LINE_BYTES",
+    "MAX_ROWS",
+    "MAX_UNPACKED_BYTES",
     "PLUGIN_API_VERSION",
     "Address",
     "AlertItem",
@@ -94,6 +115,8 @@ __all__ = [
     "GeocodingError",
     "ImportError_",
     "IndexSource",
+    "InputRejected",
+    "InputTooLarge",
     "InvalidQuery",
     "Layer",
     "LoadedPlugin",
@@ -125,6 +148,8 @@ __all__ = [
     "ValidationError",
     "Vocabulary",
     "check_in_region",
+    "check_json",
+    "check_lines",
     "choices_from",
     "feature_collection",
     "format_amount",
@@ -135,9 +160,14 @@ __all__ = [
     "format_quantity",
     "haversine_m",
     "hookimpl",
+    "limit_lines",
+    "limit_rows",
     "load_settings",
     "nearest_m",
+    "open_zip_member",
+    "parse_json",
     "point_feature",
+    "read_bounded",
     "record_id",
     "slugify",
     "submitted_values",

@@ -8,7 +8,9 @@
     ├── InvalidQuery (ValueError)          a search parameter is malformed or unknown
     ├── ValidationError (ValueError)       a record (company, import row) is invalid
     │   └── ImportError_ (ValidationError) an import file has bad rows; nothing was written
-    │       └── OutsideRegionError         the data lies mostly outside the configured region
+    │       ├── OutsideRegionError         the data lies mostly outside the configured region
+    │       └── InputRejected              input refused before parsing (JSON depth, bad text)
+    │           └── InputTooLarge          input beyond a size limit (bytes, line, zip, rows)
     ├── NotFound (LookupError)             a company, layer or postcode does not exist
     ├── Conflict (ValueError)              a write clashes with existing data (duplicate slug)
     ├── GeocodingError (LookupError)       a place could not be resolved to coordinates
@@ -28,6 +30,8 @@ __all__ = [
     "ConfigError",
     "GeocodingError",
     "ImportError_",
+    "InputRejected",
+    "InputTooLarge",
     "InvalidQuery",
     "NotFound",
     "OutsideRegionError",
@@ -78,6 +82,16 @@ class OutsideRegionError(ImportError_):
         super().__init__(message, {"region": [message]})
         self.median_km = median_km
         self.check = check
+
+
+class InputRejected(ImportError_):
+    """Input was refused as a whole before it was parsed into records: JSON nested too deeply
+    or holding text that is not valid Unicode, a file that cannot be read. Nothing changed."""
+
+
+class InputTooLarge(InputRejected):
+    """Input is beyond a resource limit (file or body size, line length, unpacked size or
+    compression ratio of a zip member, number of records); it was not read further."""
 
 
 class NotFound(RegiokarteError, LookupError):

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from core import classifications as vocab
-from core.errors import ImportError_, RegiokarteError, ValidationError
+from core.errors import ImportError_, InputRejected, RegiokarteError, ValidationError
 from core.model import Company, Status
 from core.persistence import companies as repo
 from core.persistence.db import MAX_INTEGER
+from core.untrusted import parse_json
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -232,9 +233,9 @@ def _chain(first: list[str], rest: Iterable[str]) -> Iterable[str]:
 def read_geojson(text: str, *, name: str = "file") -> list[Record]:
     """Records of a GeoJSON FeatureCollection of Point features (properties: the fields)."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _file_error(name, f"is not valid JSON (line {exc.lineno}): {exc.msg}.") from None
+        data = parse_json(text, source=name)
+    except InputRejected as exc:
+        raise type(exc)(f"{exc.message} Nothing was imported.", exc.errors) from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise _file_error(
             name,

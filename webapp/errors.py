@@ -33,6 +33,7 @@ from core.errors import (
     ConfigError,
     Conflict,
     GeocodingError,
+    InputTooLarge,
     InvalidQuery,
     NotFound,
     PluginFailure,
@@ -54,6 +55,7 @@ __all__ = [
 #: Core error class -> HTTP status; the first match in this order wins (subclasses first).
 STATUS_OF: tuple[tuple[type[RegiokarteError], int], ...] = (
     (NotFound, 404),
+    (InputTooLarge, 413),
     (PluginFailure, 503),
     (Conflict, 409),
     (InvalidQuery, 422),

@@ -22,19 +22,24 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask import Blueprint, Flask, Request, Response, abort, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
+from core.errors import InputRejected
 from core.platform import Platform
+from core.untrusted import check_json, parse_json
 
 __all__ = [
     "CORE_ACCESS",
+    "JSON_MAX_DEPTH",
+    "CheckedRequest",
     "Role",
     "access_table",
     "csrf_protect",
@@ -81,6 +86,7 @@ def init_security(app: Flask, platform: Platform) -> Limiter:
     app.extensions[LIMITER_KEY] = limiter
     app.after_request(browser_headers)
     app.before_request(_credentials_first)
+    app.request_class = CheckedRequest
     return limiter
 
 
@@ -251,6 +257,49 @@ def _credentials_first() -> None:
                 headers={"WWW-Authenticate": 'Bearer realm="regiokarte"'},
             )
         )
+
+
+class CheckedRequest(Request):
+    """Flask's request, whose body is checked the moment anything reads it.
+
+    A JSON body nested too deeply or holding unpaired surrogates (``"\\ud800"``) is answered
+    400 when a view (or its schema, via ``get_data``/``get_json``) first reads it: once, here,
+    for every route of core and the plugins. Checking on reading rather than before every
+    request keeps the order of checks: a view authenticates the caller first and reads the
+    body after, so a caller without valid credentials gets 401 however bad the body is.
+    Syntax errors are left to the reader, which answers them in its own words.
+    """
+
+    _body_checked = False
+
+    def get_data(  # type: ignore[override]
+        self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False
+    ) -> bytes | str:
+        if not self._body_checked and self.is_json:
+            self._body_checked = True
+            _check_json_body(super().get_data(cache=True, parse_form_data=parse_form_data))
+        return super().get_data(cache=cache, as_text=as_text, parse_form_data=parse_form_data)
+
+
+def _check_json_body(data: bytes | str) -> None:
+    from webapp.errors import error_response
+
+    try:
+        try:
+            value = json.loads(data)
+        except RecursionError:
+            # parse_json reports the nesting in its own words
+            parse_json(data, source="The request body", max_depth=JSON_MAX_DEPTH)
+        except ValueError:  # not JSON (or not UTF-8): the view's parser says what is wrong
+            return
+        else:
+            check_json(value, source="The request body", max_depth=JSON_MAX_DEPTH)
+    except InputRejected as exc:
+        abort(error_response(400, exc.message, exc.errors))
+
+
+#: How deep a JSON request body may nest (profiles and registrations need four levels).
+JSON_MAX_DEPTH = 32
 
 
 def access_of(app: Flask) -> dict[tuple[str, str], Role | None]:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
 
-from core import Address, GeocodingError, ImportError_, slugify
+from core import Address, GeocodingError, ImportError_, parse_json, slugify
 from core.geocoding import postcode_places
 from plugins.childcare import repository as repo
 from plugins.childcare.model import (
@@ -237,14 +237,8 @@ def _centroid(geometry: Mapping[str, Any]) -> tuple[float, float] | None:
 
 def read_geojson(path: Path) -> tuple[list[Record], list[str]]:
     """Records of a GeoJSON FeatureCollection (WGS84), one per feature."""
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise _file_error(path, f"the file is not UTF-8 (byte {exc.start}).") from None
-    except json.JSONDecodeError as exc:
-        raise _file_error(
-            path, f"the file is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from None
+    # parse_json refuses deep nesting and unpaired surrogates with a message naming the file
+    data = parse_json(path.read_bytes(), source=path.name)
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise _file_error(path, "the file is no GeoJSON FeatureCollection.")
     crs = data.get("crs")
