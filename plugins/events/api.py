@@ -188,6 +188,32 @@ class EventsOrganisationInputSchema(ma.Schema):
     show_on_map = fields.Boolean()
 
 
+class EventsInviteSchema(ma.Schema):
+    organisation = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=120),
+        metadata={"description": "Id or slug of the organisation to invite."},
+    )
+
+
+class EventsInvitationSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    event_id = fields.Integer(required=True)
+    event_title = fields.String(required=True)
+    organisation_id = fields.Integer(required=True)
+    organisation_name = fields.String(required=True)
+    invited_by = fields.Integer(
+        allow_none=True, metadata={"description": "Inviting organisation; null: the operator."}
+    )
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(("pending", "declined")),
+        metadata={"description": "pending (not answered yet) or declined."},
+    )
+    created_at = fields.String(required=True)
+    answered_at = fields.String(allow_none=True)
+
+
 class EventsParticipantsArgs(ma.Schema):
     format = fields.String(validate=validate.OneOf(("json", "csv")), load_default="json")
 
@@ -332,9 +358,14 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.response(201, EventSchema)
         @blp.doc(security=[{"operatorToken": []}])
         def post(self, data: dict[str, Any]) -> dict[str, Any]:
-            """Create an event (operator or verified organisation)"""
+            """Create an event (operator or verified organisation)
+
+            An organisation becomes the event's first organiser; other organisations it
+            names in `organisers` are invited and organise only after accepting (see
+            `/api/v1/events/invitations`). The operator names organisers directly.
+            """
             who = principal()
-            event, _ = allowed(lambda: service.save_event(data, who))
+            event, _ = allowed(lambda: service.save_event(data, who, base_url=request.host_url))
             return event_json(event, "de", service.event_path(event))
 
     @blp.route("/<int:event_id>")
@@ -350,9 +381,16 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.response(200, EventSchema)
         @blp.doc(security=[{"operatorToken": []}])
         def put(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
-            """Replace an event (operator or one of its organisers)"""
+            """Replace an event (operator or one of its organisers)
+
+            An organisation keeps the event's organisers as they are (they leave through
+            `DELETE /api/v1/events/{event_id}/organisers/{organisation_id}`) and invites the
+            others it names in `organisers`; a declined invitation is not repeated.
+            """
             who = principal()
-            event, _ = allowed(lambda: service.save_event(data, who, event_id=event_id))
+            event, _ = allowed(
+                lambda: service.save_event(data, who, event_id=event_id, base_url=request.host_url)
+            )
             return event_json(event, "de", service.event_path(event))
 
         @blp.response(204)
@@ -449,6 +487,81 @@ def make_blueprint(platform: Platform) -> Blueprint:
             """Withdraw a registration with the token from the confirmation mail"""
             event, changed = service.cancel(token, base_url=request.host_url)
             return {"event_id": event.id, "status": "cancelled", "changed": changed}
+
+    @blp.route("/<int:event_id>/invitations")
+    class EventInvitations(MethodView):
+        @blp.response(200, EventsInvitationSchema(many=True))
+        @blp.doc(security=[{"operatorToken": []}])
+        def get(self, event_id: int) -> list[dict[str, Any]]:
+            """Co-organiser invitations of an event (its organisers and the operator)"""
+            who = principal()
+            found = allowed(lambda: service.invitations_of_event(event_id, who))
+            return [invitation.as_dict() for invitation in found]
+
+        @blp.arguments(EventsInviteSchema)
+        @blp.response(201, EventsInvitationSchema)
+        @blp.doc(security=[{"operatorToken": []}])
+        def post(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
+            """Invite an organisation to co-organise (it organises once it accepted)
+
+            The invited organisation gets a mail when it has an address; inviting a
+            declined organisation again opens its invitation again. 409 when it organises
+            the event already.
+            """
+            who = principal()
+            invitation = allowed(
+                lambda: service.invite(
+                    event_id, data["organisation"], who, base_url=request.host_url
+                )
+            )
+            return invitation.as_dict()
+
+    @blp.route("/<int:event_id>/organisers/<int:organisation_id>")
+    class EventOrganiser(MethodView):
+        @blp.response(204)
+        @blp.doc(security=[{"operatorToken": []}])
+        def delete(self, event_id: int, organisation_id: int) -> None:
+            """Leave an event (the organisation itself) or remove a co-organiser (the first
+            organiser or the operator); 409 for the last organiser"""
+            who = principal()
+            allowed(lambda: service.remove_organiser(event_id, organisation_id, who))
+
+    @blp.route("/invitations")
+    class Invitations(MethodView):
+        @blp.response(200, EventsInvitationSchema(many=True))
+        @blp.doc(security=[{"operatorToken": []}])
+        def get(self) -> list[dict[str, Any]]:
+            """Invitations the calling organisation received (pending and declined)"""
+            return [i.as_dict() for i in service.invitations_received(principal())]
+
+    @blp.route("/invitations/<int:invitation_id>")
+    class OneInvitation(MethodView):
+        @blp.response(204)
+        @blp.doc(security=[{"operatorToken": []}])
+        def delete(self, invitation_id: int) -> None:
+            """Withdraw an invitation (an organiser of the event or the operator)"""
+            who = principal()
+            allowed(lambda: service.withdraw_invitation(invitation_id, who))
+
+    @blp.route("/invitations/<int:invitation_id>/accept")
+    class AcceptInvitation(MethodView):
+        @blp.response(200, EventSchema)
+        @blp.doc(security=[{"operatorToken": []}])
+        def post(self, invitation_id: int) -> dict[str, Any]:
+            """Accept an invitation: the organisation co-organises the event from now on"""
+            who = principal()
+            event = allowed(lambda: service.answer_invitation(invitation_id, who, accept=True))
+            return event_json(event, "de", service.event_path(event))
+
+    @blp.route("/invitations/<int:invitation_id>/decline")
+    class DeclineInvitation(MethodView):
+        @blp.response(200, EventsInvitationSchema)
+        @blp.doc(security=[{"operatorToken": []}])
+        def post(self, invitation_id: int) -> dict[str, Any]:
+            """Decline an invitation (the invited organisation)"""
+            who = principal()
+            allowed(lambda: service.answer_invitation(invitation_id, who, accept=False))
+            return service.invitation(invitation_id).as_dict()
 
     @blp.route("/<int:event_id>/participants")
     class Participants(MethodView):
@@ -553,6 +666,12 @@ def make_blueprint(platform: Platform) -> Blueprint:
         "Events": {"GET": "public", "POST": "editor"},
         "OneEvent": {"GET": "public", "PUT": "editor", "DELETE": "editor"},
         "Participants": "editor",
+        "EventInvitations": "editor",
+        "EventOrganiser": "editor",
+        "Invitations": "editor",
+        "OneInvitation": "editor",
+        "AcceptInvitation": "editor",
+        "DeclineInvitation": "editor",
         "Organisations": {"GET": "public", "POST": "operator"},
         "OrganisationToken": "operator",
         "Import": "operator",

@@ -33,7 +33,7 @@ from core import (
     ValidationError,
 )
 from core.persistence.companies import record_change
-from plugins.events import ical, importer, outbox, registrations, texts, vocab
+from plugins.events import ical, importer, invitations, outbox, registrations, texts, vocab
 from plugins.events import repository as repo
 from plugins.events import tables as t
 from plugins.events.model import Event, EventInput, Organisation, check_email, place_from
@@ -360,9 +360,15 @@ class EventsService:
             record_change(session, int(company_id))
 
     def save_event(
-        self, data: dict[str, Any], principal: Principal, *, event_id: int | None = None
+        self,
+        data: dict[str, Any],
+        principal: Principal,
+        *,
+        event_id: int | None = None,
+        base_url: str = "",
     ) -> tuple[Event, bool]:
-        """Create (or with ``event_id`` replace) an event; organisations organise their own."""
+        """Create (or with ``event_id`` replace) an event; organisations organise their own
+        and invite the other organisations they name (the operator names organisers)."""
         with self.platform.session(write=True) as session:
             before: tuple[int, ...] = ()
             if event_id is not None:
@@ -374,13 +380,16 @@ class EventsService:
                     )
                 before = old.organiser_ids
             event = self.validate(session, data)
+            invited: list[int] = []
             if principal.organisation is not None and not principal.operator:
                 own = principal.organisation.id
                 assert own is not None
-                # an organisation may add co-organisers, never drop the others of an event
-                others = dict.fromkeys((*before, *event.organiser_ids))
-                others.pop(own, None)
-                event.organiser_ids = (own, *others)
+                # an organisation keeps the organisers an event has (they leave, or the first
+                # organiser removes them, on their own route) and only invites others: they
+                # organise once they accepted
+                kept = before or (own,)
+                invited = [o for o in dict.fromkeys(event.organiser_ids) if o not in kept]
+                event.organiser_ids = kept
                 event.source = f"organisation:{principal.organisation.slug}"
             if event_id is not None:
                 event.id = event_id
@@ -390,9 +399,146 @@ class EventsService:
                     {"uid": ["exists already"]},
                 )
             saved, created = repo.save_event(session, event)
+            for organisation_id in invited:
+                self._invite(session, saved, organisation_id, principal, base_url, again=False)
             self.companies_touched(session, {*before, *saved.organiser_ids})
+        self.deliver_if(invited)
         self.snapshot(force=True)
         return saved, created
+
+    # --- co-organisers -------------------------------------------------------------------
+
+    def _invite(
+        self,
+        session: Any,
+        event: Event,
+        organisation_id: int,
+        principal: Principal,
+        base_url: str,
+        *,
+        again: bool,
+    ) -> invitations.Invitation | None:
+        """Invite one organisation (and mail it, when it has an address)."""
+        assert event.id is not None
+        inviter = principal.organisation
+        invitation, new = invitations.invite(
+            session,
+            event.id,
+            organisation_id,
+            invited_by=None if inviter is None else inviter.id,
+            now=self.now(),
+            again=again,
+        )
+        if invitation is None or not new:
+            return invitation
+        invited = repo.get_organisation(session, organisation_id)
+        if invited.email:
+            subject, body = texts.invitation_mail(
+                event,
+                inviter=inviter.name if inviter is not None else self.platform.region.name,
+                event_url=self.event_url(self.base(base_url), event),
+            )
+            outbox.queue_mail(session, outbox.Mail(self.sender, invited.email, subject, body))
+        return invitation
+
+    def deliver_if(self, queued: Sequence[Any]) -> None:
+        if queued:
+            self.deliver()
+
+    def invite(
+        self, event_id: int, ref: str, principal: Principal, *, base_url: str = ""
+    ) -> invitations.Invitation:
+        """Invite the organisation ``ref`` (id or slug) to co-organise (an organiser asks)."""
+        with self.platform.session(write=True) as session:
+            event = repo.get_event(session, event_id)
+            if not principal.may_edit(event):
+                raise NotAllowed(
+                    f"Event {event_id} is not organised by your organisation; only its "
+                    "organisers and the operator invite co-organisers."
+                )
+            found, unknown = repo.resolve_organisers(session, [ref])
+            if unknown:
+                raise NotFound(f"There is no organisation {ref!r}; give its id or slug.")
+            invitation = self._invite(session, event, found[0], principal, base_url, again=True)
+            if invitation is None:
+                raise Conflict(
+                    f"Organisation {ref!r} organises event {event_id} already.",
+                    {"organisation": ["organises already"]},
+                )
+        self.deliver()
+        return invitation
+
+    def invitations_of_event(
+        self, event_id: int, principal: Principal
+    ) -> list[invitations.Invitation]:
+        with self.platform.session() as session:
+            event = repo.get_event(session, event_id)
+            if not principal.may_edit(event):
+                raise NotAllowed(
+                    f"Event {event_id} is not organised by your organisation; only its "
+                    "organisers and the operator see its invitations."
+                )
+            return invitations.for_event(session, event_id)
+
+    def invitations_received(self, principal: Principal) -> list[invitations.Invitation]:
+        """The calling organisation's invitations (the operator's: none of its own)."""
+        if principal.organisation is None or principal.organisation.id is None:
+            return []
+        with self.platform.session() as session:
+            return invitations.for_organisation(session, principal.organisation.id)
+
+    def answer_invitation(self, invitation_id: int, principal: Principal, *, accept: bool) -> Event:
+        """The invited organisation accepts (and organises from now on) or declines."""
+        with self.platform.session(write=True) as session:
+            invitation = invitations.get(session, invitation_id)
+            own = principal.organisation.id if principal.organisation is not None else None
+            if own != invitation.organisation_id:
+                raise NotAllowed(
+                    f"Invitation {invitation_id} is addressed to another organisation; only "
+                    "the invited organisation accepts or declines it."
+                )
+            if accept:
+                invitations.accept(session, invitation)
+                self.companies_touched(session, [invitation.organisation_id])
+            else:
+                invitations.decline(session, invitation, now=self.now())
+            event = repo.get_event(session, invitation.event_id)
+        self.snapshot(force=True)
+        return event
+
+    def invitation(self, invitation_id: int) -> invitations.Invitation:
+        with self.platform.session() as session:
+            return invitations.get(session, invitation_id)
+
+    def withdraw_invitation(self, invitation_id: int, principal: Principal) -> None:
+        """An organiser of the event (or the operator) takes an invitation back."""
+        with self.platform.session(write=True) as session:
+            invitation = invitations.get(session, invitation_id)
+            event = repo.get_event(session, invitation.event_id)
+            if not principal.may_edit(event):
+                raise NotAllowed(
+                    f"Invitation {invitation_id} belongs to an event your organisation does "
+                    "not organise; the invited organisation declines it instead."
+                )
+            invitations.withdraw(session, invitation_id)
+
+    def remove_organiser(self, event_id: int, organisation_id: int, principal: Principal) -> Event:
+        """An organisation leaves an event, or its first organiser (or the operator) removes
+        a co-organiser; the last organiser cannot leave."""
+        with self.platform.session(write=True) as session:
+            event = repo.get_event(session, event_id)
+            own = principal.organisation.id if principal.organisation is not None else None
+            lead = event.organiser_ids[0] if event.organiser_ids else None
+            if not (principal.operator or own == organisation_id or (own and own == lead)):
+                raise NotAllowed(
+                    f"Only organisation {organisation_id} itself, the first organiser of event "
+                    f"{event_id} and the operator take it off the event."
+                )
+            invitations.remove_organiser(session, event_id, organisation_id)
+            self.companies_touched(session, [organisation_id])
+            event = repo.get_event(session, event_id)
+        self.snapshot(force=True)
+        return event
 
     def delete_event(self, event_id: int) -> None:
         with self.platform.session(write=True) as session:

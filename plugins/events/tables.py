@@ -20,9 +20,19 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
-__all__ = ["events", "metadata", "organisations", "organisers", "outbox", "registrations", "state"]
+__all__ = [
+    "events",
+    "invitations",
+    "metadata",
+    "organisations",
+    "organisers",
+    "outbox",
+    "registrations",
+    "state",
+]
 
 metadata = MetaData()
 
@@ -102,6 +112,36 @@ organisers = Table(
         primary_key=True,
     ),
     Column("position", Integer, nullable=False, default=0),
+)
+
+# An organisation named as co-organiser by another organisation organises the event only once
+# it accepted: until then the invitation sits here and grants nothing (``events_organisers``
+# holds the organisers that agreed, or that the operator named).
+invitations = Table(
+    "events_invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "event_id",
+        Integer,
+        ForeignKey("events_events.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "organisation_id",
+        Integer,
+        ForeignKey("events_organisations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # the organiser who invited (NULL: the operator, or an organisation deleted since)
+    Column("invited_by", Integer, ForeignKey("events_organisations.id", ondelete="SET NULL")),
+    # pending or declined (a declined invitation is not repeated by an organiser's next PUT)
+    Column("status", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("answered_at", DateTime(timezone=True)),
+    UniqueConstraint("event_id", "organisation_id", name="uq_events_invitations_event_org"),
 )
 
 registrations = Table(

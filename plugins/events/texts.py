@@ -297,3 +297,30 @@ Hello {name}, your registration for “{event.title}” ({format_when(event, "en
 withdrawn.
 """
     return subject, body
+
+
+def invitation_mail(event: Event, *, inviter: str, event_url: str) -> tuple[str, str]:
+    """Subject and body of the mail to an organisation invited to co-organise an event."""
+    subject = f"Einladung als Mitveranstalter (invitation to co-organise): {event.title}"
+    body = f"""Guten Tag,
+
+{inviter} lädt Ihre Organisation ein, diese Veranstaltung mit zu veranstalten:
+
+{event.title}
+{format_when(event, "de")}
+{_where(event, "de")}
+{event_url}
+
+Ihre Organisation wird erst Mitveranstalter, wenn Sie die Einladung annehmen (API:
+GET /api/v1/events/invitations, dann POST /api/v1/events/invitations/<id>/accept oder
+/decline mit dem API-Schlüssel Ihrer Organisation). Bis dahin erscheint sie nicht bei der
+Veranstaltung. Sie können später jederzeit wieder austreten.
+
+---- English ----
+
+{inviter} invites your organisation to co-organise “{event.title}”
+({format_when(event, "en")}). Your organisation becomes a co-organiser only when you accept
+(GET /api/v1/events/invitations, then POST /api/v1/events/invitations/<id>/accept or /decline
+with your organisation's API token); you can leave again at any time.
+"""
+    return subject, body
