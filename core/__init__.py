@@ -62,6 +62,7 @@ from core.profile import ProfileSection
 from core.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
 from core.questionnaire import AnswerType, Option, Question, Section
 from core.ratelimits import RateLimiter
+from core.records import RecordFilter, SourceRecord, ValueConversion, read_json_records
 from core.region import Region, Town
 from core.regioncheck import RegionCheck, check_in_region
 from core.settings import Settings, load_settings
@@ -133,6 +134,7 @@ __all__ = [
     "Question",
     "Range",
     "RateLimiter",
+    "RecordFilter",
     "RegiokarteError",
     "Region",
     "RegionCheck",
@@ -142,10 +144,12 @@ __all__ = [
     "SearchResult",
     "Section",
     "Settings",
+    "SourceRecord",
     "Status",
     "Term",
     "Town",
     "ValidationError",
+    "ValueConversion",
     "Vocabulary",
     "check_in_region",
     "check_json",
@@ -168,6 +172,7 @@ __all__ = [
     "parse_json",
     "point_feature",
     "read_bounded",
+    "read_json_records",
     "record_id",
     "slugify",
     "submitted_values",

@@ -18,7 +18,6 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from attrs import field, frozen
@@ -213,6 +212,9 @@ class Dataset:
     the dataset read-only. ``delete(session, id)`` removes a record; ``None``: not possible.
     ``import_file(session, path, fmt)`` imports a file of one of ``import_formats`` atomically
     (raise ``ImportError_`` and write nothing when it is rejected); ``None``: no import.
+    With ``import_region_checked`` the import checks the region (``core.check_in_region``) and
+    takes the keyword ``allow_outside_region`` (the admin form's option "Daten außerhalb der
+    Region zulassen").
     ``export(session, fmt)`` returns an ``ExportFile`` in one of ``export_formats``.
     ``changed()`` is called after a write was committed so caches and indexes follow.
     """
@@ -227,10 +229,9 @@ class Dataset:
         default=None, eq=False, repr=False
     )
     delete: Callable[[Session, str], None] | None = field(default=None, eq=False, repr=False)
-    import_file: Callable[[Session, Path, str], DatasetImport] | None = field(
-        default=None, eq=False, repr=False
-    )
+    import_file: Callable[..., DatasetImport] | None = field(default=None, eq=False, repr=False)
     import_formats: tuple[str, ...] = ()
+    import_region_checked: bool = False
     export: Callable[[Session, str], ExportFile] | None = field(default=None, eq=False, repr=False)
     export_formats: tuple[str, ...] = ()
     changed: Callable[[], None] | None = field(default=None, eq=False, repr=False)

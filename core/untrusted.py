@@ -105,6 +105,13 @@ def parse_json(
     except RecursionError:
         raise _too_deep(source, max_depth) from None
     except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            # a half-copied file: say so rather than name the missing bracket
+            raise InputRejected(
+                f"{source} ends in the middle of a record (line {exc.lineno}): it looks cut "
+                "off; copy or export it again completely.",
+                {"file": ["cut off in the middle of a record"]},
+            ) from None
         raise InputRejected(
             f"{source} is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
             {"file": [f"invalid JSON: {exc.msg}"]},

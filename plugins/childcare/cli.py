@@ -49,6 +49,20 @@ def childcare_group(platform: Platform) -> click.Group:
         help="Import the valid records and report the rest (default: any invalid record "
         "aborts the import).",
     )
+    @click.option(
+        "--where",
+        "where",
+        multiple=True,
+        metavar="FIELD=VALUE",
+        help="Import only records whose FIELD (a column or dotted path) has VALUE, e.g. "
+        "--where type=KITA; FIELD!=VALUE excludes; repeat to combine. Adds to the setting "
+        "plugins.childcare.where.",
+    )
+    @click.option(
+        "--allow-outside-region",
+        is_flag=True,
+        help="Import Kitas that lie mostly outside the configured region (default: refused).",
+    )
     @click.option("--dry-run", is_flag=True, help="Check and count, change nothing.")
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
     def import_command(
@@ -57,10 +71,13 @@ def childcare_group(platform: Platform) -> click.Group:
         source: str | None,
         keep_missing: bool,
         skip_invalid: bool,
+        where: tuple[str, ...],
+        allow_outside_region: bool,
         dry_run: bool,
         as_json: bool,
     ) -> None:
-        """Import Kitas from GeoJSON, CSV or an OpenStreetMap extract (all or nothing)."""
+        """Import Kitas from GeoJSON, JSON records, CSV or an OpenStreetMap extract (all or
+        nothing)."""
         from plugins.childcare.hooks import service_for
 
         service = service_for(platform)
@@ -77,8 +94,13 @@ def childcare_group(platform: Platform) -> click.Group:
                     prune=not keep_missing,
                     skip_invalid=skip_invalid,
                     dry_run=dry_run,
+                    region=platform.region,
+                    allow_outside_region=allow_outside_region,
+                    conversions=service.settings.conversions(),
+                    where=[*service.settings.where, *where],
                 )
         except ImportError_ as exc:
+            # exit status 1, the message on stderr
             raise click.ClickException(
                 f"{exc.message} (Import abgebrochen, nichts geändert / import aborted, "
                 "nothing changed)"

@@ -301,13 +301,19 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
         if not repo.delete_kitas(session, [_kita_id(record_id)]):
             raise NotFound(f"There is no Kita with id {record_id!r}.")
 
-    def import_kitas(session: Session, path: Path, fmt: str) -> DatasetImport:
+    def import_kitas(
+        session: Session, path: Path, fmt: str, *, allow_outside_region: bool = False
+    ) -> DatasetImport:
         report = import_file(
             session,
             path,
             mapping=service.settings.columns,
             geocoder=platform.geocoder,
             fmt=fmt,
+            region=platform.region,
+            allow_outside_region=allow_outside_region,
+            conversions=service.settings.conversions(),
+            where=service.settings.where,
         )
         messages = [f"Quelle/source {report.source!r}: {report.total} records"]
         messages += [f"note: {n}" for n in report.notes]
@@ -335,6 +341,7 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
         delete=delete_kita,
         import_file=import_kitas,
         import_formats=FORMATS,
+        import_region_checked=True,
         export=export,
         export_formats=("csv", "geojson"),
         changed=changed,

@@ -30,13 +30,24 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
 
-from core import Address, GeocodingError, ImportError_, parse_json, slugify
+from core import (
+    Address,
+    GeocodingError,
+    ImportError_,
+    RecordFilter,
+    ValueConversion,
+    check_in_region,
+    parse_json,
+    read_json_records,
+    slugify,
+)
 from core.geocoding import postcode_places
 from plugins.childcare import repository as repo
 from plugins.childcare.model import (
     Kita,
     age_groups_from_range,
     age_groups_from_text,
+    format_clock,
     parse_bool,
     parse_int,
     parse_opening_hours,
@@ -47,6 +58,7 @@ from plugins.childcare.settings import ColumnMapping
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from core import Region
     from core.geocoding import Geocoder
 
 __all__ = [
@@ -62,14 +74,15 @@ __all__ = [
     "kita_from_osm",
     "read_csv",
     "read_geojson",
+    "read_json",
     "read_osm",
     "read_records",
 ]
 
-FORMATS = ("geojson", "csv", "osm")
+FORMATS = ("geojson", "json", "csv", "osm")
 _SUFFIXES = {
     ".geojson": "geojson",
-    ".json": "geojson",
+    ".json": "json",
     ".csv": "csv",
     ".tsv": "csv",
     ".txt": "csv",
@@ -184,12 +197,17 @@ def fold_column(name: str) -> str:
 
 
 def detect_format(path: Path) -> str:
-    """The format by the file name (``.geojson``, ``.csv``, ``.osm``, ``.osm.pbf``, ...)."""
+    """The format by the file name (``.geojson``, ``.csv``, ``.osm``, ``.osm.pbf``, ...);
+    a ``.json`` file holding a FeatureCollection is GeoJSON, any other JSON records."""
     suffix = path.suffix.lower()
+    if suffix == ".json":
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+        return "geojson" if re.search(rb'"FeatureCollection"', head) else "json"
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix]
     raise ImportError_(
-        f"The format of {path.name!r} is unknown; name the file .geojson, .csv, .osm or "
+        f"The format of {path.name!r} is unknown; name the file .geojson, .json, .csv, .osm or "
         f".osm.pbf, or give the format ({', '.join(FORMATS)}).",
         {"file": ["unknown format"]},
     )
@@ -239,8 +257,26 @@ def read_geojson(path: Path) -> tuple[list[Record], list[str]]:
     """Records of a GeoJSON FeatureCollection (WGS84), one per feature."""
     # parse_json refuses deep nesting and unpaired surrogates with a message naming the file
     data = parse_json(path.read_bytes(), source=path.name)
+    if isinstance(data, list):
+        raise _file_error(
+            path,
+            "this is a JSON array, not a GeoJSON FeatureCollection: import it with the format "
+            "json (--format json) and a column mapping that names its fields, e.g. "
+            "plugins.childcare.columns.lat = ['address.latitude'] (see docs/mapping-records.md).",
+        )
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise _file_error(path, "the file is no GeoJSON FeatureCollection.")
+        shape = (
+            f"a GeoJSON {data.get('type')}"
+            if isinstance(data, dict) and isinstance(data.get("type"), str)
+            else "a JSON object"
+            if isinstance(data, dict)
+            else "no JSON object"
+        )
+        raise _file_error(
+            path,
+            f"the file is {shape}, no GeoJSON FeatureCollection; for JSON records (an array or "
+            "object of records) use the format json (--format json) with a column mapping.",
+        )
     crs = data.get("crs")
     if isinstance(crs, dict):
         name = str((crs.get("properties") or {}).get("name", "")).casefold()
@@ -293,6 +329,24 @@ def read_geojson(path: Path) -> tuple[list[Record], list[str]]:
     return records, []
 
 
+def read_json(path: Path) -> tuple[list[Record], list[str]]:
+    """Records of a JSON file: an array or object of records, nested fields as dotted paths."""
+    records = []
+    for found in read_json_records(path.read_bytes(), name=path.name):
+        values, names = _folded(found.values)
+        key = found.values.get("record_key")
+        records.append(
+            Record(
+                found.position,
+                values,
+                native_id="" if key is None else str(key),
+                names=names,
+                problem=found.problem,
+            )
+        )
+    return records, []
+
+
 def _decode(path: Path) -> tuple[str, list[str]]:
     raw = path.read_bytes()
     try:
@@ -318,6 +372,9 @@ def read_csv(path: Path) -> tuple[list[Record], list[str]]:
         first = sample.splitlines()[0] if sample else ""
         if first.count(";") > first.count(","):
             dialect = type("semicolon", (csv.excel,), {"delimiter": ";"})
+    if dialect.delimiter != ",":
+        shown = {"\t": "tabs"}.get(dialect.delimiter, repr(dialect.delimiter))
+        notes.append(f"fields separated by {shown}")
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         header = next(reader)
@@ -349,13 +406,14 @@ def read_csv(path: Path) -> tuple[list[Record], list[str]]:
             continue
         position = f"line {start}"
         if len(row) != len(header):
-            records.append(
-                Record(
-                    position,
-                    {},
-                    problem=f"it has {len(row)} fields, the header has {len(header)}",
+            problem = f"it has {len(row)} fields, the header has {len(header)}"
+            last = reader.line_num > text.count("\n")
+            if len(row) < len(header) and last and not text.endswith(("\n", "\r")):
+                problem += (
+                    ": the file ends in the middle of this record (cut off?); copy or "
+                    "export it again completely"
                 )
-            )
+            records.append(Record(position, {}, problem=problem))
             continue
         values = {f: v for f, v in zip(folded, row, strict=True) if f}
         names = {f: h for f, h in zip(folded, header, strict=True) if f}
@@ -434,6 +492,7 @@ def read_osm(path: Path) -> tuple[list[Record], list[str]]:
 def read_records(path: Path, fmt: str) -> tuple[list[Record], list[str]]:
     readers: dict[str, Callable[[Path], tuple[list[Record], list[str]]]] = {
         "geojson": read_geojson,
+        "json": read_json,
         "csv": read_csv,
         "osm": read_osm,
     }
@@ -453,12 +512,44 @@ def read_records(path: Path, fmt: str) -> tuple[list[Record], list[str]]:
 class _Fields:
     """Looks up Kita fields in a record through the column mapping."""
 
-    def __init__(self, mapping: ColumnMapping, columns: Iterable[str]) -> None:
+    def __init__(
+        self,
+        mapping: ColumnMapping,
+        columns: Iterable[str],
+        conversions: Mapping[str, ValueConversion] | None = None,
+    ) -> None:
         present = set(columns)
+        self.candidates = mapping.fields()
         self.columns: dict[str, list[str]] = {
             name: [c for c in (fold_column(x) for x in candidates) if c in present]
-            for name, candidates in mapping.fields().items()
+            for name, candidates in self.candidates.items()
         }
+        self.conversions = dict(conversions or {})
+        self.names: dict[str, str] = {}
+
+    def looked_at(self, name: str) -> str:
+        """The columns mapped to ``name`` that the file has, or the candidates looked for."""
+        found = self.columns.get(name) or []
+        if found:
+            return ", ".join(self.names.get(c, c) for c in found)
+        return "none of " + ", ".join(self.candidates.get(name) or []) + " is in the file"
+
+    def converted(self, record: Record, name: str, context: _Context) -> Any:
+        """The value of ``name`` through its declared conversion (a warning when it fails)."""
+        value = self.value(record, name)
+        conversion = self.conversions.get(name)
+        if conversion is None or value is None:
+            return value
+        try:
+            return conversion.apply(value)
+        except ValueError as exc:
+            context.warnings.append(
+                Problem(
+                    record.position,
+                    f"{name}: {exc}; ignored (conversion plugins.childcare.convert.{name})",
+                )
+            )
+            return None
 
     def column(self, name: str) -> str | None:
         found = self.columns.get(name) or []
@@ -511,6 +602,11 @@ def _derived_id(name: str, street: str, postcode: str) -> str:
     return "derived:" + digest.hexdigest()[:16]
 
 
+_NO_LOCATION = "it has no location (no geometry, no coordinates, no postcode)"
+#: Kinds of childcare a mapped ``kind`` may give (kept in a Kita's ``extra``).
+KINDS = ("kita", "childminder")
+
+
 @define
 class _Context:
     source: str
@@ -531,7 +627,7 @@ def _complete(record: Record, values: dict[str, Any], context: _Context) -> dict
             )
     if values.get("lat") is None or values.get("lon") is None:
         if context.geocoder is None or not postcode:
-            return "it has no location (no geometry, no coordinates, no postcode)"
+            return _NO_LOCATION
         try:
             where = context.geocoder.locate(
                 Address(street=values.get("street", ""), postcode=postcode)
@@ -601,6 +697,10 @@ def kita_from_columns(record: Record, fields: _Fields, context: _Context) -> Kit
     for code, name_ in (("u3", "age_under3"), ("3to6", "age_3_6"), ("school", "age_school")):
         if f.any_yes(record, name_):
             ages.add(code)
+    low, high = f.converted(record, "age_from", context), f.converted(record, "age_to", context)
+    low, high = _age(record, "age_from", low, context), _age(record, "age_to", high, context)
+    if low is not None or high is not None:
+        ages.update(age_groups_from_range(low, high))
     text_ages = f.text(record, "age_groups")
     if text_ages:
         parsed = age_groups_from_text(text_ages)
@@ -618,12 +718,31 @@ def kita_from_columns(record: Record, fields: _Fields, context: _Context) -> Kit
         )
     hours_text = f.text(record, "opening_hours")
     opens, closes = _hours(record, hours_text, context)
+    own_opens = _clock(record, f, "opens", context)
+    own_closes = _clock(record, f, "closes", context)
+    if own_opens is not None or own_closes is not None:
+        opens = own_opens if own_opens is not None else opens
+        closes = own_closes if own_closes is not None else closes
+        if not hours_text and opens is not None and closes is not None:
+            hours_text = f"{format_clock(opens)}-{format_clock(closes)}"
+    kind = f.converted(record, "kind", context)
+    if kind is not None and kind not in KINDS:
+        context.warnings.append(
+            Problem(
+                record.position,
+                f"kind {kind!r} is neither {' nor '.join(KINDS)}; map the file's codes with "
+                "plugins.childcare.convert.kind",
+            )
+        )
+        kind = None
     used = f.used()
     extra = {
         record.names.get(k, k): _jsonable(v)
         for k, v in record.values.items()
         if k not in used and v not in (None, "")
     }
+    if kind is not None:
+        extra["kind"] = kind
     values: dict[str, Any] = {
         "source": context.source,
         "source_id": source_id,
@@ -657,9 +776,66 @@ def kita_from_columns(record: Record, fields: _Fields, context: _Context) -> Kit
             + ")"
         )
     completed = _complete(record, values, context)
+    if completed == _NO_LOCATION:
+        return (
+            "it has no location: no geometry and no value in the columns looked at for lat ("
+            + f.looked_at("lat")
+            + "), lon ("
+            + f.looked_at("lon")
+            + ") or postcode ("
+            + f.looked_at("postcode")
+            + "); name the file's columns in plugins.childcare.columns.lat, .lon or .postcode "
+            "(nested JSON fields as dotted paths such as address.postalcode)"
+        )
     if isinstance(completed, str):
         return completed
     return _build(record, completed)
+
+
+def _age(record: Record, name: str, value: Any, context: _Context) -> float | None:
+    if value is None:
+        return None
+    number = _number(value)
+    if number is None or not 0 <= number <= 18:
+        context.warnings.append(
+            Problem(
+                record.position,
+                f"{name}: {value!r} is no age in years from 0 to 18 (for months declare "
+                f"plugins.childcare.convert.{name} = 'months')",
+            )
+        )
+        return None
+    return number
+
+
+def _clock(record: Record, fields: _Fields, name: str, context: _Context) -> int | None:
+    value = fields.converted(record, name, context)
+    if value is None:
+        return None
+    if name not in fields.conversions:
+        try:
+            return int(ValueConversion("clock").apply(value))
+        except ValueError:
+            context.warnings.append(
+                Problem(
+                    record.position,
+                    f"{name}: {value!r} is no time of day such as 07:00 (for numbers after "
+                    f"midnight declare plugins.childcare.convert.{name} = 'milliseconds', "
+                    "'seconds' or 'minutes')",
+                )
+            )
+            return None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        context.warnings.append(
+            Problem(
+                record.position,
+                f"{name}: the conversion gives {value!r}, no time of day; declare "
+                f"plugins.childcare.convert.{name} as 'clock', 'milliseconds', 'seconds' or "
+                "'minutes'",
+            )
+        )
+        return None
+    return int(value)
 
 
 #: OSM tags read into Kita fields (the rest is kept in ``extra``).
@@ -769,6 +945,32 @@ def default_source(path: Path, fmt: str) -> str:
     return slugify(stem)[:100]
 
 
+def _filtered(
+    path: Path, records: list[Record], where: Iterable[str], notes: list[str]
+) -> list[Record]:
+    """The records matching every filter (paths folded like column names)."""
+    filters = [RecordFilter.parse(text) for text in where]
+    if not filters:
+        return records
+    columns = {c for r in records for c in r.values}
+    kept = records
+    for raw in filters:
+        rule = RecordFilter(fold_column(raw.path), raw.values, raw.negated)
+        if rule.path not in columns:
+            shown = ", ".join(sorted({r.names.get(c, c) for r in records for c in r.values}))
+            raise _file_error(
+                path,
+                f"the record filter {str(raw)!r} names the field {raw.path!r}, which no record "
+                f"has; fields are: {shown}.",
+            )
+        kept = [r for r in kept if r.problem or rule.matches(r.values)]
+    notes.append(
+        f"record filter {' and '.join(str(f) for f in filters)}: {len(kept)} of "
+        f"{len(records)} records kept"
+    )
+    return kept
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -788,11 +990,18 @@ def import_file(
     prune: bool = True,
     skip_invalid: bool = False,
     dry_run: bool = False,
+    region: Region | None = None,
+    allow_outside_region: bool = False,
+    conversions: Mapping[str, ValueConversion] | None = None,
+    where: Iterable[str] = (),
 ) -> ImportReport:
     """Import a Kita file into the data set ``source`` inside the caller's transaction.
 
     Raises ``ImportError_`` (and writes nothing) when the file cannot be read, holds no Kita,
-    or has a rejected record while ``skip_invalid`` is false.
+    or has a rejected record while ``skip_invalid`` is false. ``conversions`` apply to mapped
+    fields (``core.ValueConversion``), ``where`` keeps only the records matching every filter
+    (``type=KITA``). With a ``region`` the Kitas must lie in it (``core.check_in_region``)
+    unless ``allow_outside_region``.
     """
     path = Path(path)
     fmt = fmt or detect_format(path)
@@ -803,6 +1012,8 @@ def import_file(
             {"source": ["1 to 100 characters"]},
         )
     records, notes = read_records(path, fmt)
+    read = len(records)
+    records = _filtered(path, records, where, notes)
     report = ImportReport(
         file_name=path.name,
         format=fmt,
@@ -819,7 +1030,9 @@ def import_file(
         convert: Callable[[Record], Kita | str] = lambda r: kita_from_osm(r, context)  # noqa: E731
     else:
         columns = {c for r in records for c in r.values}
-        fields = _Fields(mapping or ColumnMapping(), columns)
+        fields = _Fields(mapping or ColumnMapping(), columns, conversions)
+        for r in records:
+            fields.names.update(r.names)
         if records and fields.column("name") is None:
             shown = ", ".join(sorted({r.names.get(c, c) for r in records for c in r.values}))
             raise _file_error(
@@ -862,6 +1075,22 @@ def import_file(
         )
     if not kitas:
         raise _file_error(path, "it holds no Kita; nothing was imported.")
+    if region is not None:
+        check = check_in_region(
+            region,
+            [k.lat for k in kitas],
+            [k.lon for k in kitas],
+            what="Kitas",
+            name=path.name,
+            labels=[first_position[k.source_id] for k in kitas],
+            allow_outside=allow_outside_region,
+        )
+        report.warnings.extend(Problem("region", w) for w in check.warnings)
+    if report.rejected:
+        report.notes.append(
+            f"{len(report.rejected)} of {read} records were left out (--skip-invalid); they "
+            "are listed as rejected"
+        )
     counts = repo.sync_source(session, source, kitas, prune=prune, dry_run=dry_run)
     report.created, report.updated = counts.created, counts.updated
     report.unchanged, report.removed = counts.unchanged, counts.removed

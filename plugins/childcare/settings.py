@@ -11,6 +11,8 @@ from typing import Any
 
 from attrs import define, field
 
+from core import ConfigError, ImportError_, RecordFilter, ValueConversion
+
 __all__ = ["ChildcareSettings", "ColumnMapping", "parse_clock"]
 
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
@@ -41,7 +43,8 @@ class ColumnMapping:
     Each field lists candidate column names; the first one present in the file is used (for
     the age-group fields every present one counts: a Kita serves the group when any of them
     is "yes" or a number above 0). Names are compared case-insensitively, with umlauts folded
-    (``Träger`` matches ``traeger``) and spaces, dots and hyphens read as ``_``.
+    (``Träger`` matches ``traeger``) and spaces, dots and hyphens read as ``_``. Fields nested
+    in JSON records are named by dotted paths (``address.postalcode``).
     """
 
     id: list[str] = _columns(
@@ -122,6 +125,20 @@ class ColumnMapping:
     age_school: list[str] = _columns(
         "age_school", "hort", "schulkinder", "plaetze_hort", text="Serves school children."
     )
+    age_from: list[str] = _columns(
+        "age_from",
+        "alter_von",
+        "aufnahmealter",
+        "min_age",
+        text="Youngest age cared for, in years (declare the conversion 'months' for months).",
+    )
+    age_to: list[str] = _columns(
+        "age_to",
+        "alter_bis",
+        "hoechstalter",
+        "max_age",
+        text="Oldest age cared for, in years (declare the conversion 'months' for months).",
+    )
     age_groups: list[str] = _columns(
         "age_groups",
         "altersgruppen",
@@ -144,6 +161,28 @@ class ColumnMapping:
         "oeffnungszeit",
         "betreuungszeiten",
         text="Opening hours (e.g. '07:00-16:30' or OSM syntax 'Mo-Fr 07:00-17:00').",
+    )
+    opens: list[str] = _columns(
+        "opens",
+        "oeffnet",
+        "oeffnet_um",
+        "opening_time",
+        text="Opening time of day in its own column (HH:MM; declare 'milliseconds', "
+        "'seconds' or 'minutes' for numbers after midnight).",
+    )
+    closes: list[str] = _columns(
+        "closes",
+        "schliesst",
+        "schliesst_um",
+        "closing_time",
+        text="Closing time of day in its own column (as opens).",
+    )
+    kind: list[str] = _columns(
+        "kind",
+        "art",
+        "betreuungsart",
+        text="Kind of childcare: kita or childminder (Kindertagespflege); map the file's "
+        'codes with a value map, e.g. convert.kind = {KITA = "kita", TPP = "childminder"}.',
     )
     concept: list[str] = _columns(
         "concept",
@@ -197,9 +236,14 @@ _MAPPING_FIELDS = (
     "age_under3",
     "age_3_6",
     "age_school",
+    "age_from",
+    "age_to",
     "age_groups",
     "places",
     "opening_hours",
+    "opens",
+    "closes",
+    "kind",
     "concept",
     "languages",
     "inclusion",
@@ -257,8 +301,23 @@ class ChildcareSettings:
     columns: ColumnMapping = field(
         factory=ColumnMapping,
         metadata=_help(
-            "Column mapping of the GeoJSON and CSV importers: [plugins.childcare.columns], "
-            "field = [candidate column names]."
+            "Column mapping of the GeoJSON, CSV and JSON importers: "
+            "[plugins.childcare.columns], field = [candidate column names or dotted paths]."
+        ),
+    )
+    convert: dict[str, Any] = field(
+        factory=dict,
+        metadata=_help(
+            "Value conversions of mapped fields: [plugins.childcare.convert], field = "
+            "'milliseconds', 'seconds', 'minutes' or 'clock' (times of day), 'months' "
+            '(ages), \'number\', or a value map such as {KITA = "kita", TPP = "childminder"}.'
+        ),
+    )
+    where: list[str] = field(
+        factory=list,
+        metadata=_help(
+            "Record filters every import applies, e.g. ['type=KITA'] (field=value or "
+            "field!=value, values separated by ','); --where adds more."
         ),
     )
 
@@ -297,12 +356,35 @@ class ChildcareSettings:
             )
         if not _COLOUR.fullmatch(self.marker_color):
             out.append(f"marker_color: a colour such as #b8336a, not {self.marker_color!r}")
+        mapped = self.columns.fields()
+        for name, spec in self.convert.items():
+            if name not in mapped:
+                out.append(
+                    f"convert.{name}: {name!r} is no mapped field; fields: {', '.join(mapped)}"
+                )
+                continue
+            try:
+                ValueConversion.parse(spec, f"convert.{name}")
+            except ConfigError as exc:
+                out.append(exc.message)
+        for text in self.where:
+            try:
+                RecordFilter.parse(text)
+            except ImportError_ as exc:
+                out.append(f"where: {exc.message}")
         for name, candidates in self.columns.fields().items():
             if not candidates and name in ("name",):
                 out.append(f"columns.{name}: name at least one column")
             if any(not c.strip() for c in candidates):
                 out.append(f"columns.{name}: column names must not be empty")
         return out
+
+    def conversions(self) -> dict[str, ValueConversion]:
+        """The declared conversions by field (settings are checked at start-up)."""
+        return {
+            name: ValueConversion.parse(spec, f"plugins.childcare.convert.{name}")
+            for name, spec in self.convert.items()
+        }
 
     @property
     def nearby_km(self) -> float:

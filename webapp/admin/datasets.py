@@ -258,6 +258,7 @@ def register(blp: Blueprint) -> None:
         error = ""
         report: DatasetImport | None = None
         fmt = request.form.get("format", dataset.import_formats[0])
+        allow_outside = request.form.get("allow_outside_region") == "yes"
         if request.method == "POST":
             upload = request.files.get("file")
             if fmt not in dataset.import_formats:
@@ -266,7 +267,7 @@ def register(blp: Blueprint) -> None:
                 error = _t("import_no_file")
             else:
                 try:
-                    report = _run_import(dataset, upload, fmt)
+                    report = _run_import(dataset, upload, fmt, allow_outside)
                 except ValidationError as exc:  # ImportError_ and bad values alike
                     error = exc.message
         return _page(
@@ -274,6 +275,7 @@ def register(blp: Blueprint) -> None:
             400 if error else 200,
             dataset=dataset,
             fmt=fmt,
+            allow_outside=allow_outside,
             error=error,
             report=report,
             limit=_size(IMPORT_MAX_BYTES),
@@ -297,7 +299,9 @@ def register(blp: Blueprint) -> None:
         )
 
 
-def _run_import(dataset: Dataset, upload: Any, fmt: str) -> DatasetImport:
+def _run_import(
+    dataset: Dataset, upload: Any, fmt: str, allow_outside_region: bool = False
+) -> DatasetImport:
     """Save the upload under its own name (datasets name a source after it), import it in one
     write session with its audit entry, then tell the dataset."""
     assert dataset.import_file is not None
@@ -309,7 +313,12 @@ def _run_import(dataset: Dataset, upload: Any, fmt: str) -> DatasetImport:
         if size > IMPORT_MAX_BYTES:
             raise ImportError_(_t("import_too_large", size=_size(IMPORT_MAX_BYTES)))
         with helpers.platform().session(write=True) as db:
-            report = dataset.import_file(db, path, fmt)
+            if dataset.import_region_checked:
+                report = dataset.import_file(
+                    db, path, fmt, allow_outside_region=allow_outside_region
+                )
+            else:
+                report = dataset.import_file(db, path, fmt)
             audit.log_action(
                 db,
                 _actor(),
@@ -318,6 +327,7 @@ def _run_import(dataset: Dataset, upload: Any, fmt: str) -> DatasetImport:
                 {
                     "format": fmt,
                     "bytes": size,
+                    "allow_outside_region": allow_outside_region,
                     "created": report.created,
                     "updated": report.updated,
                     "deleted": report.deleted,

@@ -100,6 +100,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_no_file": "Bitte wählen Sie eine Datei aus.",
         "import_bad_format": "Bitte wählen Sie eines der angebotenen Formate.",
         "import_too_large": "Die Datei ist zu groß: höchstens {size}.",
+        "import_allow_outside": "Daten außerhalb der Region zulassen",
+        "import_allow_outside_hint": "Ohne diese Option wird eine Datei abgelehnt, deren "
+        "Einträge überwiegend mehr als 25 km außerhalb der Region liegen.",
         "report_created": "neu",
         "report_updated": "geändert",
         "report_unchanged": "unverändert",
@@ -216,6 +219,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_no_file": "Please choose a file.",
         "import_bad_format": "Please choose one of the formats offered.",
         "import_too_large": "The file is too large: at most {size}.",
+        "import_allow_outside": "Allow data outside the region",
+        "import_allow_outside_hint": "Without this option a file is refused whose records lie "
+        "mostly more than 25 km outside the region.",
         "report_created": "created",
         "report_updated": "updated",
         "report_unchanged": "unchanged",

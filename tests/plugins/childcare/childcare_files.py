@@ -7,6 +7,8 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 FLENSBURG = DATA / "kitas_flensburg.geojson"
 MARL_OSM = DATA / "kitas_marl.osm"
+#: The region setting of a Flensburg portal (the Flensburg Kitas lie in it).
+FLENSBURG_REGION = {"file": str(DATA / "flensburg_region.toml")}
 
 #: The column mapping for the Flensburg file (OK Lab Flensburg's property names), as an
 #: operator would write it in [plugins.childcare.columns].

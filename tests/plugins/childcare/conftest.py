@@ -15,9 +15,13 @@ from flask import Flask
 from core import Platform
 
 
-def childcare_sections(**childcare: Any) -> dict[str, Any]:
-    """Settings sections that enable the plugin with the given ``[plugins.childcare]`` values."""
-    return {"plugins": {"enabled": ["childcare"], "childcare": childcare}}
+def childcare_sections(region: Any = None, **childcare: Any) -> dict[str, Any]:
+    """Settings sections that enable the plugin with the given ``[plugins.childcare]`` values
+    (and the ``[region]`` section, when given)."""
+    sections: dict[str, Any] = {"plugins": {"enabled": ["childcare"], "childcare": childcare}}
+    if region is not None:
+        sections["region"] = region
+    return sections
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from childcare_files import FLENSBURG, FLENSBURG_COLUMNS, MARL_OSM
+from childcare_files import FLENSBURG, FLENSBURG_COLUMNS, FLENSBURG_REGION, MARL_OSM
 
 from core import ImportError_
 from plugins.childcare import repository as repo
@@ -20,12 +20,15 @@ from plugins.childcare.model import parse_opening_hours
 
 def run_import(platform, path, **options):
     service = service_for(platform)
+    options.setdefault("where", service.settings.where)
     with platform.session(write=True) as session:
         return import_file(
             session,
             path,
             mapping=service.settings.columns,
             geocoder=platform.geocoder,
+            region=platform.region,
+            conversions=service.settings.conversions(),
             **options,
         )
 
@@ -37,7 +40,8 @@ def all_kitas(platform):
 
 @pytest.fixture
 def flensburg_platform(childcare_platform):
-    return childcare_platform(columns=FLENSBURG_COLUMNS)
+    """A portal of the region Flensburg, mapping the Flensburg file's columns."""
+    return childcare_platform(columns=FLENSBURG_COLUMNS, region=FLENSBURG_REGION)
 
 
 def test_flensburg_imports_completely(flensburg_platform):

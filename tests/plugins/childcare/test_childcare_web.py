@@ -35,9 +35,12 @@ FAR = Company(
 
 
 def fill(app) -> dict[str, int]:
-    """Import the Flensburg Kitas (through the CLI) and add the two companies."""
+    """Import the Flensburg Kitas (through the CLI) and add the two companies; the portal is
+    one of Emscher-Lippe, so the Kitas are allowed in explicitly."""
     platform = app.extensions["regiokarte"]
-    result = app.test_cli_runner().invoke(args=["childcare", "import", str(FLENSBURG)])
+    result = app.test_cli_runner().invoke(
+        args=["childcare", "import", str(FLENSBURG), "--allow-outside-region"]
+    )
     assert result.exit_code == 0, result.output
     near = Company.from_dict(NEAR.to_dict())
     apply_answers(near, {"allowance": True, "allowance_eur_month": 100, "holiday_care": True})
