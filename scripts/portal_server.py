@@ -22,7 +22,7 @@ class _QuietHandler(WSGIRequestHandler):
 class DemoServer:
     """The real app on 127.0.0.1 (a thread), on a temporary SQLite file of ``companies``."""
 
-    def __init__(self, companies: int, *, seed: int = 1) -> None:
+    def __init__(self, companies: int, *, seed: int = 1, plugins: tuple[str, ...] = ()) -> None:
         from core.demo import demo_rows
         from core.persistence import companies as repo
         from webapp.app import create_app
@@ -30,7 +30,9 @@ class DemoServer:
         self._folder = tempfile.TemporaryDirectory(prefix="regiokarte-")
         db = Path(self._folder.name) / "demo.db"
         started = time.perf_counter()
-        self.app: Any = create_app({"portal": {"database_url": f"sqlite:///{db}"}})
+        self.app: Any = create_app(
+            {"portal": {"database_url": f"sqlite:///{db}"}, "plugins": {"enabled": list(plugins)}}
+        )
         platform = self.app.extensions["regiokarte"]
         platform.upgrade_database()
         with platform.session(write=True) as session:

@@ -34,6 +34,7 @@ def test_list_view_on_a_phone_with_filters_and_selection(browser: Any, live_serv
     try:
         open_start(page, live_server, "?industry=F&size=small")
         page.click("#filter-toggle")
+        page.click("#show-results")  # closes the sheet, shows the list
         page.locator("#result-list .show-on-map").first.click()
         page.wait_for_selector("#selection .card")
         violations = run_axe(page)

@@ -189,7 +189,9 @@ def test_radius_search_sorts_by_distance(
     assert query["sort"] == ["distance"]
     distances = page.eval_on_selector_all(
         "#result-list .distance",
-        "els => els.map(e => parseFloat(e.textContent.replace(',', '.')))",
+        # "850 m entfernt", "1,4 km entfernt": back to km
+        "els => els.map(e => parseFloat(e.textContent.replace(',', '.'))"
+        " / (/\\d m\\b/.test(e.textContent) ? 1000 : 1))",
     )
     assert len(distances) == 20 and distances == sorted(distances) and distances[-1] <= 5
     assert sum(map_symbols(page)) == shown_total(page)
@@ -203,7 +205,9 @@ def test_radius_search_sorts_by_distance(
     assert "nicht gefunden" in page.locator("#near-error").inner_text()
 
 
-def test_phone_layout_stacks_without_horizontal_scrolling(browser: Any, live_server: Any) -> None:
+def test_phone_shows_map_or_list_without_horizontal_scrolling(
+    browser: Any, live_server: Any
+) -> None:
     for width in (360, 390):
         page = new_page(
             browser, live_server, width=width, height=800, is_mobile=True, has_touch=True
@@ -212,11 +216,12 @@ def test_phone_layout_stacks_without_horizontal_scrolling(browser: Any, live_ser
             open_start(page, live_server)
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             map_box = page.locator("#map").bounding_box()
-            list_box = page.locator("#result-list").bounding_box()
-            assert (
-                map_box["width"] >= width - 2
-                and list_box["y"] > map_box["y"] + map_box["height"] - 1
-            )
+            assert map_box["width"] >= width - 2
+            assert not page.locator("#result-list").is_visible()
+            page.click("#view-list")
+            assert page.locator("#result-list").is_visible()
+            assert not page.locator("#map").is_visible()
+            assert page.get_attribute("#view-list", "aria-pressed") == "true"
             assert not page.locator("#filters").is_visible()
             page.click("#filter-toggle")
             assert page.locator("#filters").is_visible()

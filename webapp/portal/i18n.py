@@ -30,11 +30,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "accessibility": "Barrierefreiheit",
         "imprint": "Impressum",
         "privacy": "Datenschutz",
-        "demo_notice": (
-            "Alle hier gezeigten Unternehmen sind fiktive Demo-Daten: Namen, Angaben und Kontakte"
-            " sind frei erfunden."
-        ),
+        "demo_notice": "Demo: alle Unternehmen und Angaben sind frei erfunden.",
+        "demo_dismiss": "Hinweis auf Demo-Daten ausblenden",
+        "menu": "Menü",
+        "close_filters": "Filter schließen",
+        "close_layers": "Karteninhalte schließen",
+        "list": "Liste",
+        "list_detailed": "Ausführlich",
+        "view_switch": "Ansicht",
+        "more_filters": "Weitere Filter",
+        "show_results": "{n} Ergebnisse anzeigen",
+        "show_results_one": "1 Ergebnis anzeigen",
+        "show_results_none": "Keine Ergebnisse",
         "demo_badge": "Demo (fiktiv)",
+        "demo_tag": "Demo",
         "demo_profile": (
             "Fiktives Demo-Unternehmen: Name, Angaben und Kontakt sind frei erfunden. Bitte nicht"
             " kontaktieren."
@@ -224,11 +233,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "accessibility": "Accessibility",
         "imprint": "Legal notice",
         "privacy": "Privacy",
-        "demo_notice": (
-            "Every company shown here is fictitious demo data: names, details and contacts are"
-            " made up."
-        ),
+        "demo_notice": "Demo: every company and detail shown is made up.",
+        "demo_dismiss": "Hide the demo data notice",
+        "menu": "Menu",
+        "close_filters": "Close filters",
+        "close_layers": "Close map contents",
+        "list": "List",
+        "list_detailed": "Detailed",
+        "view_switch": "View",
+        "more_filters": "More filters",
+        "show_results": "Show {n} results",
+        "show_results_one": "Show 1 result",
+        "show_results_none": "No results",
         "demo_badge": "Demo (fictitious)",
+        "demo_tag": "Demo",
         "demo_profile": (
             "Fictitious demo company: name, details and contact are made up. Please do not contact."
         ),

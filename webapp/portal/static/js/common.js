@@ -190,6 +190,74 @@
     if (event.key === KEY) changed();
   });
 
+  // --- what is open: Escape closes what opened last (menu, sheet, card, layer switcher) ---------
+  var openStack = [];
+
+  /** Register an opened overlay; ``close(viaKey)`` closes it. ``opts.outside``: a tap outside
+   * ``el`` (and outside ``opts.opener``) closes it too. */
+  function opened(el, close, opts) {
+    closed(el);
+    openStack.push({ el: el, close: close, opener: (opts && opts.opener) || null, outside: !!(opts && opts.outside) });
+  }
+
+  function closed(el) {
+    openStack = openStack.filter(function (entry) { return entry.el !== el; });
+  }
+
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape' || !openStack.length || event.defaultPrevented) return;
+    var top = openStack[openStack.length - 1];
+    event.preventDefault();
+    closed(top.el);
+    top.close(true);
+  });
+
+  document.addEventListener('pointerdown', function (event) {
+    if (!openStack.length) return;
+    var top = openStack[openStack.length - 1];
+    if (!top.outside || top.el.contains(event.target) || (top.opener && top.opener.contains(event.target))) return;
+    closed(top.el);
+    top.close(false);
+  }, true);
+
+  // --- header: the menu on phones ----------------------------------------------------------
+  function setupMenu() {
+    var toggle = document.getElementById('menu-toggle');
+    var nav = document.querySelector('.site-nav');
+    if (!toggle || !nav) return;
+    function setOpen(open, viaKey) {
+      nav.classList.toggle('open', open);
+      toggle.setAttribute('aria-expanded', String(open));
+      if (open) opened(nav, function (key) { setOpen(false, key); }, { opener: toggle, outside: true });
+      else {
+        closed(nav);
+        if (viaKey) toggle.focus();
+      }
+    }
+    toggle.addEventListener('click', function () { setOpen(!nav.classList.contains('open'), false); });
+  }
+
+  // --- the demo notice: dismissed once, remembered on this device ---------------------------
+  var DEMO_KEY = 'regiokarte.demo-notice-hidden.v1';
+  function setupDemoNotice() {
+    var notice = document.getElementById('demo-notice');
+    if (!notice) return;
+    var hidden = false;
+    try { hidden = window.localStorage.getItem(DEMO_KEY) === '1'; } catch (err) { /* no storage */ }
+    if (hidden) { notice.hidden = true; return; }
+    var button = notice.querySelector('[data-dismiss-demo]');
+    if (!button) return;
+    button.addEventListener('click', function () {
+      try { window.localStorage.setItem(DEMO_KEY, '1'); } catch (err) { /* this page only */ }
+      notice.hidden = true;
+      var main = document.getElementById('main');
+      if (main) main.focus({ preventScroll: true });
+      window.dispatchEvent(new Event('resize'));
+    });
+  }
+  setupMenu();
+  setupDemoNotice();
+
   window.RK = {
     strings: strings,
     lang: lang,
@@ -202,6 +270,8 @@
       minutes: formatMinutes, amount: formatAmount, quantity: formatQuantity, unit: unitLabel
     },
     announce: announce,
+    opened: opened,
+    closed: closed,
     watchlist: {
       read: read, has: has, add: add, remove: remove, clear: clear, toggle: toggle,
       shareUrl: shareUrl, syncButtons: syncButtons,

@@ -17,8 +17,11 @@
     reset: $('reset-all'), count: $('result-count'), heading: $('results-heading'), live: $('live'),
     list: $('result-list'), pager: $('pager'), chips: $('chips'), chipList: $('chip-list'),
     message: $('result-message'), sort: $('sort'), selection: $('selection'), results: $('results'),
-    map: $('map')
+    map: $('map'), showResults: $('show-results'), filtersClose: $('filters-close'),
+    viewMap: $('view-map'), viewList: $('view-list'), viewListCount: $('view-list-count'),
+    listMode: $('list-mode')
   };
+  var PHONE = window.matchMedia('(max-width: 1023.98px)');
 
   // URL parameters that are not filters of the registry
   var OWN = ['q', 'near', 'near_postcode', 'near_town', 'radius_km', 'sort', 'page', 'map', 'company',
@@ -283,6 +286,10 @@
     announce(fmt(S.zoomed_in, { n: RK.number(result.total) }), true);
   }
 
+  map.on('click', function () {
+    if (state.company) clearSelection(true, false);
+  });
+
   map.on('moveend', function () {
     if (suppressMove) return;
     state.page = 1;
@@ -345,8 +352,26 @@
     });
     layerEls.list.replaceChildren.apply(layerEls.list, items);
     layerEls.box.hidden = false;
-    if (active.length) layerEls.box.open = true;
+    if (active.length && !PHONE.matches) layerEls.box.open = true;
     updateLayerCount();
+  }
+
+  if (layerEls.box) {
+    // open: Escape, the close button or a tap outside closes it (a bottom sheet on phones)
+    layerEls.box.addEventListener('toggle', function () {
+      if (layerEls.box.open) {
+        RK.opened(layerEls.box, function (viaKey) {
+          layerEls.box.open = false;
+          if (viaKey) layerEls.box.querySelector('summary').focus();
+        }, { outside: true });
+      } else {
+        RK.closed(layerEls.box);
+      }
+    });
+    $('layers-close').addEventListener('click', function () {
+      layerEls.box.open = false;
+      layerEls.box.querySelector('summary').focus();
+    });
   }
 
   if (layerEls.list) {
@@ -554,6 +579,16 @@
     symbols.clearLayers();
     els.count.textContent = S.results_count_none;
     els.count.setAttribute('data-total', '0');
+    updateResultButtons(0);
+  }
+
+  /** The sheet's "N Ergebnisse anzeigen" and the list tab carry the live count. */
+  function updateResultButtons(total) {
+    els.showResults.textContent = total === 0 ? S.show_results_none
+      : total === 1 ? S.show_results_one : fmt(S.show_results, { n: RK.number(total) });
+    els.showResults.setAttribute('data-total', String(total));
+    els.viewListCount.textContent = RK.number(total);
+    els.viewListCount.hidden = false;
   }
 
   function countText(n) {
@@ -573,6 +608,7 @@
     lastResult = result;
     els.count.textContent = countText(result.total);
     els.count.setAttribute('data-total', String(result.total));
+    updateResultButtons(result.total);
     els.list.setAttribute('data-total', String(result.total));
     els.message.hidden = result.total !== 0;
     els.message.className = 'result-message';
@@ -641,23 +677,32 @@
     var items = result.items.map(function (hit) {
       var id = 'hit-' + hit.id;
       // size labels explain themselves in brackets ("Kleinstunternehmen (unter 10 ...)"); the list keeps the name
-      var meta = [hit.town, choiceLabel('size', hit.size).replace(/\s*\(.*\)$/, '')].filter(Boolean).join(' · ');
+      var size = choiceLabel('size', hit.size).replace(/\s*\(.*\)$/, '');
+      var industry = choiceLabel('industry', hit.industry);
+      var compactMeta = [hit.town, size, industry].filter(Boolean).join(' · ');
+      var meta = [hit.town, size].filter(Boolean).join(' · ');
       return h('li', { className: 'hit' + (hit.slug === state.company ? ' selected' : ''), 'data-slug': hit.slug }, [
         h('article', { 'aria-labelledby': id }, [
-          h('h3', { id: id }, [h('a', { href: companyUrl(hit.slug), text: hit.name })]),
-          h('p', { className: 'meta', text: meta }),
-          h('p', { className: 'meta industry', text: choiceLabel('industry', hit.industry) }),
-          hit.distance_m !== null && hit.distance_m !== undefined
-            ? h('p', { className: 'distance', text: distanceText(hit.distance_m) }) : null,
-          dynamicValues(hit),
-          hit.is_demo ? h('p', { className: 'badge demo', text: S.demo_badge }) : null,
+          h('div', { className: 'hit-text' }, [
+            h('h3', { id: id }, [h('a', { href: companyUrl(hit.slug), text: hit.name })]),
+            h('p', { className: 'meta meta-compact', title: compactMeta }, [
+              hit.is_demo ? h('span', { className: 'tag-demo', title: S.demo_badge, text: S.demo_tag }) : null,
+              compactMeta
+            ]),
+            h('p', { className: 'meta meta-detailed', text: meta }),
+            h('p', { className: 'meta industry', text: industry }),
+            hit.distance_m !== null && hit.distance_m !== undefined
+              ? h('p', { className: 'distance', text: distanceText(hit.distance_m) }) : null,
+            dynamicValues(hit),
+            hit.is_demo ? h('p', { className: 'badge demo', text: S.demo_badge }) : null
+          ]),
           h('div', { className: 'actions' }, [
             h('button', {
               type: 'button', className: 'button small watch', 'data-watch': hit.slug, 'data-name': hit.name,
-              'data-town': hit.town, 'aria-pressed': RK.watchlist.has(hit.slug) ? 'true' : 'false'
-            }, [S.watch, h('span', { className: 'sr-only', text: ': ' + hit.name })]),
-            h('button', { type: 'button', className: 'button small show-on-map', 'data-show': hit.slug }, [
-              S.show_on_map, h('span', { className: 'sr-only', text: ': ' + hit.name })
+              'data-town': hit.town, 'aria-pressed': RK.watchlist.has(hit.slug) ? 'true' : 'false', title: S.watch
+            }, [h('span', { className: 'label', text: S.watch }), h('span', { className: 'sr-only', text: ': ' + hit.name })]),
+            h('button', { type: 'button', className: 'button small show-on-map', 'data-show': hit.slug, title: S.show_on_map }, [
+              h('span', { className: 'label', text: S.show_on_map }), h('span', { className: 'sr-only', text: ': ' + hit.name })
             ])
           ])
         ])
@@ -692,6 +737,7 @@
     if (!button) return;
     var slug = button.getAttribute('data-show');
     var hit = (els.list._hits || []).filter(function (x) { return x.slug === slug; })[0];
+    if (PHONE.matches) setView('map');
     selectCompany(slug, { hit: hit, focus: true, push: true, pan: true });
   });
 
@@ -713,9 +759,10 @@
       var close = h('button', { type: 'button', className: 'close', 'aria-label': S.close_selection }, [
         h('span', { 'aria-hidden': 'true', text: '×' })
       ]);
-      close.addEventListener('click', function () { clearSelection(true); });
+      close.addEventListener('click', function () { clearSelection(true, true); });
       els.selection.replaceChildren(h('h2', { className: 'sr-only', text: S.selected }), document.adoptNode(card), close);
       els.selection.hidden = false;
+      RK.opened(els.selection, function () { clearSelection(true, true); });
       RK.watchlist.syncButtons(els.selection);
       var lat = parseFloat(card.getAttribute('data-lat'));
       var lon = parseFloat(card.getAttribute('data-lon'));
@@ -733,16 +780,20 @@
     });
   }
 
-  function clearSelection(push) {
+  /** Close the card; ``focus``: move focus to the symbol of the company (else the map). */
+  function clearSelection(push, focus) {
+    var slug = state.company;
     state.company = null;
+    var hadFocus = els.selection.contains(document.activeElement);
     els.selection.hidden = true;
     els.selection.replaceChildren();
+    RK.closed(els.selection);
     selectionLayer.clearLayers();
     markSelected();
-    if (push) {
-      saveUrl(true);
-      els.heading.setAttribute('tabindex', '-1');
-      els.heading.focus();
+    if (push) saveUrl(true);
+    if (focus || hadFocus) {
+      var symbol = slug && els.map.querySelector('.rk-symbol[data-slug="' + (window.CSS ? CSS.escape(slug) : slug) + '"]');
+      (symbol || els.map).focus({ preventScroll: true });
     }
   }
 
@@ -1278,18 +1329,90 @@
     runSearch();
   });
 
-  els.toggle.addEventListener('click', function () {
-    var open = !els.filters.classList.contains('open');
+  // --- phones: the filter sheet, map or list ------------------------------------------------------
+
+  // while the sheet is open the rest of the page is inert: focus and taps stay in the sheet
+  var OUTSIDE_SHEET = ['.skip-links', '.site-header', '.demo-notice', '.toolbar', '#map-section', '#results', '.view-switch'];
+
+  function setSheet(open, viaKey) {
+    if (!PHONE.matches) open = false;
+    var wasOpen = els.filters.classList.contains('open');
     els.filters.classList.toggle('open', open);
     els.toggle.setAttribute('aria-expanded', String(open));
-    els.toggleText.textContent = open ? S.hide_filters : S.show_filters;
+    document.body.classList.toggle('sheet-open', open);
+    if (open) {
+      els.filters.setAttribute('role', 'dialog');
+      els.filters.setAttribute('aria-modal', 'true');
+    } else {
+      els.filters.removeAttribute('role');
+      els.filters.removeAttribute('aria-modal');
+    }
+    OUTSIDE_SHEET.forEach(function (selector) {
+      document.querySelectorAll(selector).forEach(function (el) {
+        if (open) el.setAttribute('inert', '');
+        else el.removeAttribute('inert');
+      });
+    });
+    if (open && !wasOpen) {
+      RK.opened(els.filters, function (key) { setSheet(false, key); });
+      $('filters-heading').setAttribute('tabindex', '-1');
+      $('filters-heading').focus();
+    } else if (!open && wasOpen) {
+      RK.closed(els.filters);
+      if (viaKey !== null) els.toggle.focus();
+    }
+  }
+
+  function setView(view) {
+    var list = view === 'list';
+    document.body.classList.toggle('view-list', list);
+    document.body.classList.toggle('view-map', !list);
+    els.viewMap.setAttribute('aria-pressed', String(!list));
+    els.viewList.setAttribute('aria-pressed', String(list));
+    if (!list) map.invalidateSize();
+  }
+
+  els.toggle.addEventListener('click', function () {
+    setSheet(!els.filters.classList.contains('open'), false);
+  });
+  els.filtersClose.addEventListener('click', function () { setSheet(false, false); });
+  els.showResults.addEventListener('click', function () {
+    setSheet(false, null);
+    setView('list');
+    els.heading.setAttribute('tabindex', '-1');
+    els.heading.focus();
+  });
+  els.viewMap.addEventListener('click', function () { setView('map'); });
+  els.viewList.addEventListener('click', function () { setView('list'); });
+  PHONE.addEventListener('change', function () {
+    setSheet(false, null);
+    if (!PHONE.matches) setView('map');
+    map.invalidateSize();
   });
 
   document.querySelectorAll('a[href="#filters"]').forEach(function (link) {
-    link.addEventListener('click', function () {
-      if (!els.filters.classList.contains('open')) els.toggle.click();
+    link.addEventListener('click', function (event) {
+      if (!PHONE.matches) return;
+      event.preventDefault();
+      setSheet(true, false);
     });
   });
+  document.querySelectorAll('a[href="#results"]').forEach(function (link) {
+    link.addEventListener('click', function () { if (PHONE.matches) setView('list'); });
+  });
+
+  // --- list: compact (default) or detailed, remembered on this device --------------------------------
+  var LIST_KEY = 'regiokarte.list-detailed.v1';
+  function setListMode(detailed) {
+    els.list.classList.toggle('compact', !detailed);
+    els.list.classList.toggle('detailed', detailed);
+    els.listMode.setAttribute('aria-pressed', String(detailed));
+    try { window.localStorage.setItem(LIST_KEY, detailed ? '1' : '0'); } catch (err) { /* page only */ }
+  }
+  els.listMode.addEventListener('click', function () {
+    setListMode(els.listMode.getAttribute('aria-pressed') !== 'true');
+  });
+  try { setListMode(window.localStorage.getItem(LIST_KEY) === '1'); } catch (err) { setListMode(false); }
 
   window.addEventListener('popstate', function () {
     var previous = state;
