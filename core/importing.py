@@ -33,6 +33,7 @@ from core.errors import ImportError_, InputRejected, RegiokarteError, Validation
 from core.model import Company, Status
 from core.persistence import companies as repo
 from core.persistence.db import MAX_INTEGER
+from core.regioncheck import check_in_region
 from core.untrusted import parse_json
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ CSV_COLUMNS = (
     "updated_at",
 )
 REQUIRED_COLUMNS = ("name",)
+#: Separators between CSV fields, told apart by the header line.
+DELIMITERS = (",", ";", "\t", "|")
 #: Fields holding several codes: ';'-separated in CSV, arrays (or the same text) in GeoJSON.
 MULTI_VALUED = ("professions", "family", "certificates", "offers", "benefits")
 SEPARATOR = ";"
@@ -168,9 +171,32 @@ def read_records(path: str | Path, fmt: str | None = None) -> list[Record]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        hint = ""
+        try:
+            data.decode("cp1252")
+            hint = (
+                " It looks like Windows-1252 (a spreadsheet's plain 'CSV' format): save it as "
+                "'CSV UTF-8'."
+            )
+        except UnicodeDecodeError:
+            pass
         raise _file_error(
-            file.name, f"is not UTF-8 text (line {line}); save it as UTF-8 and import again."
+            file.name,
+            f"is not UTF-8 text (line {line}); save it as UTF-8 and import again.{hint}",
         ) from None
+    head = text.lstrip()[:1]
+    if fmt == "csv" and head in ("{", "["):
+        raise _file_error(
+            file.name,
+            "looks like JSON, not CSV: name it .geojson or give the format geojson "
+            "(--format geojson).",
+        )
+    if fmt == "geojson" and head not in ("{", "[", ""):
+        raise _file_error(
+            file.name,
+            "looks like CSV or text, not GeoJSON: name it .csv or give the format csv "
+            "(--format csv).",
+        )
     if fmt == "csv":
         return read_csv(io.StringIO(text, newline=""), name=file.name)
     return read_geojson(text, name=file.name)
@@ -178,13 +204,13 @@ def read_records(path: str | Path, fmt: str | None = None) -> list[Record]:
 
 def read_csv(stream: Iterable[str], *, name: str = "file") -> list[Record]:
     """Records of a CSV text (header line first; ',' or ';' between fields)."""
-    lines = iter(stream)
+    lines = _Lines(stream)
     try:
         first = next(lines)
     except StopIteration:
         raise _file_error(name, "is empty; the first line must be the header.") from None
     # German spreadsheets often save with ';' between fields; the header tells which
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
     reader = csv.reader(_chain([first], lines), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
@@ -212,6 +238,14 @@ def read_csv(stream: Iterable[str], *, name: str = "file") -> list[Record]:
         except StopIteration:
             break
         except csv.Error as exc:
+            if lines.done:
+                # a quoted field still open at the end: the last record was cut off
+                problem = (
+                    "the file ends in the middle of this record, inside a quoted field (cut "
+                    "off?); copy or export it again completely"
+                )
+                records.append(Record(f"line {start}", start, {}, problem))
+                break
             raise _file_error(name, f"line {start} is malformed CSV: {exc}.") from None
         previous = reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
@@ -219,10 +253,35 @@ def read_csv(stream: Iterable[str], *, name: str = "file") -> list[Record]:
         where = f"line {start}"
         if len(row) != len(header):
             problem = f"it has {len(row)} fields, the header has {len(header)}"
+            if len(row) < len(header) and lines.done and not lines.last.endswith("\n"):
+                problem += (
+                    ": the file ends in the middle of this record (cut off?); copy or export "
+                    "it again completely"
+                )
             records.append(Record(where, start, {}, problem))
             continue
         records.append(Record(where, start, dict(zip(header, row, strict=True))))
     return records
+
+
+class _Lines:
+    """The lines of a CSV text, remembering the last one and whether there are more."""
+
+    def __init__(self, stream: Iterable[str]) -> None:
+        self._lines = iter(stream)
+        self.last = ""
+        self.done = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            self.last = next(self._lines)
+        except StopIteration:
+            self.done = True
+            raise
+        return self.last
 
 
 def _chain(first: list[str], rest: Iterable[str]) -> Iterable[str]:
@@ -236,6 +295,13 @@ def read_geojson(text: str, *, name: str = "file") -> list[Record]:
         data = parse_json(text, source=name)
     except InputRejected as exc:
         raise type(exc)(f"{exc.message} Nothing was imported.", exc.errors) from None
+    if isinstance(data, list):
+        raise _file_error(
+            name,
+            "is a JSON array, not a GeoJSON FeatureCollection: a company file is a "
+            'FeatureCollection of Point features ({"type": "FeatureCollection", "features": '
+            "[...]}) or a CSV with the columns of docs/import-format.md.",
+        )
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise _file_error(
             name,
@@ -613,12 +679,18 @@ def import_records(
     default_status: Status = Status.PUBLISHED,
     geocode: bool = False,
     progress: Callable[[int], None] | None = None,
+    allow_outside_region: bool = False,
+    skip_invalid: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> list[int]:
     """Check and insert ``records`` in one transaction, then tell the plugins; the new ids.
 
     ``geocode`` fills missing locations (and town, municipality key) from postcodes with the
     platform's geocoder. ``progress`` is called with the number of records done, twice per
-    record (checked, then inserted): a bar of ``2 * len(records)`` steps fits.
+    record (checked, then inserted): a bar of ``2 * len(records)`` steps fits. The companies
+    must lie in the platform's region (``core.check_in_region``) unless
+    ``allow_outside_region``. ``skip_invalid`` leaves bad records out instead of refusing the
+    file; ``warn`` receives a sentence per record left out and per warning.
     """
 
     def checked() -> Iterable[Record]:
@@ -627,12 +699,46 @@ def import_records(
             if progress is not None:
                 progress(1)
 
-    rows = validate_records(
-        checked(),
-        default_status=default_status,
+    def tell(message: str) -> None:
+        if warn is not None:
+            warn(message)
+
+    complete = platform.complete_company if geocode else None
+    if skip_invalid:
+        rows = []
+        for record in checked():
+            try:
+                company = company_from_record(
+                    record, default_status=default_status, complete=complete
+                )
+            except ValidationError as exc:
+                tell(f"{record.where}: {exc.message} (left out)")
+                continue
+            rows.append((record, company))
+        if len(rows) < len(records):
+            tell(
+                f"{len(records) - len(rows)} of {len(records)} records were left out "
+                "(--skip-invalid)."
+            )
+        if not rows:
+            raise ImportError_(
+                f"{name}: no record is valid; nothing was imported.", {"file": ["no companies"]}
+            )
+    else:
+        rows = validate_records(
+            checked(), default_status=default_status, name=name, complete=complete
+        )
+    check = check_in_region(
+        platform.region,
+        [c.location.lat if c.location else None for _, c in rows],
+        [c.location.lon if c.location else None for _, c in rows],
+        what="companies",
         name=name,
-        complete=platform.complete_company if geocode else None,
+        labels=[r.where for r, _ in rows],
+        allow_outside=allow_outside_region,
     )
+    for message in check.warnings:
+        tell(message)
     with platform.session(write=True) as session:
         ids = insert_companies(session, rows, keep_ids=keep_ids, name=name, progress=progress)
     for company_id in ids:

@@ -119,17 +119,36 @@ def import_group() -> None:
     is_flag=True,
     help="Fill missing coordinates, town and municipality key from the postcode.",
 )
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the valid rows and list the others as left out (default: any bad row aborts "
+    "the import).",
+)
+@click.option(
+    "--allow-outside-region",
+    is_flag=True,
+    help="Import companies lying mostly outside the configured region (default: refused).",
+)
 def import_companies_command(
-    file: Path, fmt: str | None, new_ids: bool, default_status: str, geocode: bool
+    file: Path,
+    fmt: str | None,
+    new_ids: bool,
+    default_status: str,
+    geocode: bool,
+    skip_invalid: bool,
+    allow_outside_region: bool,
 ) -> None:
     """Import companies from a CSV or GeoJSON FILE (see docs/import-format.md).
 
     Every row is checked first; if any is bad, nothing is imported and every bad row is listed
-    with its line number and the reason (exit status 1).
+    with its line number and the reason (exit status 1). Companies lying mostly outside the
+    configured region are refused the same way, naming their distance.
     """
     platform = _platform()
     platform.upgrade_database()
     started = time.perf_counter()
+    warnings: list[str] = []
     try:
         records = importing.read_records(file, fmt)
         with click.progressbar(
@@ -143,17 +162,22 @@ def import_companies_command(
                 default_status=Status(default_status),
                 geocode=geocode,
                 progress=bar.update,
+                allow_outside_region=allow_outside_region,
+                skip_invalid=skip_invalid,
+                warn=warnings.append,
             )
     except ImportError_ as exc:
         _report_bad_rows(exc)
         raise click.exceptions.Exit(1) from None
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(
         f"Imported {len(ids)} companies from {file.name} in {time.perf_counter() - started:.1f} s."
     )
 
 
 def _report_bad_rows(exc: ImportError_) -> None:
-    rows = {k: v for k, v in exc.errors.items() if k != "file" and k != "format"}
+    rows = {k: v for k, v in exc.errors.items() if k not in ("file", "format", "region")}
     if not rows:
         click.echo(f"Error: {exc.message}", err=True)
         return
@@ -161,7 +185,9 @@ def _report_bad_rows(exc: ImportError_) -> None:
         click.echo(f"{where}: {'; '.join(messages)}", err=True)
     count = len(rows)
     click.echo(
-        f"Error: {count} bad row{'s' if count != 1 else ''}; nothing was imported.", err=True
+        f"Error: {count} bad row{'s' if count != 1 else ''}; nothing was imported. Fix them, "
+        "or import the rest with --skip-invalid.",
+        err=True,
     )
 
 
