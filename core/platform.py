@@ -95,9 +95,6 @@ class Platform:
             self.filters,
             options=MapOptions(
                 max_points=search.max_points,
-                point_zoom=search.point_zoom,
-                point_threshold=search.point_threshold,
-                cell_px=search.cluster_cell_px,
                 default_zoom=settings.map.zoom or self.region.zoom,
             ),
             refresh_interval=search.refresh_interval,

@@ -156,7 +156,12 @@ class FacetValue:
 
 @frozen
 class Cluster:
-    """Several hits drawn as one map symbol: their count, centre and bounds."""
+    """Several hits drawn as one map symbol: their count, centre and bounds.
+
+    A *stack* is a group that zooming cannot pull apart (one address, or a few metres apart,
+    or the deepest zoom reached): the map lists its ``members`` instead of zooming in. Only
+    stacks carry members, sorted by name.
+    """
 
     lat: float
     lon: float
@@ -165,6 +170,8 @@ class Cluster:
     west: float
     north: float
     east: float
+    stack: bool = False
+    members: tuple[SearchHit, ...] = ()
 
 
 @frozen
@@ -201,6 +208,9 @@ class SearchResult:
     page: int
     per_page: int
     index_version: int = 0
+    #: (south, west, north, east) around every hit, for zooming the map to the results;
+    #: None without map output
+    bounds: tuple[float, float, float, float] | None = None
     #: filter key -> why that plugin filter is unavailable (no facet for it in this answer)
     unavailable: dict[str, str] = field(factory=dict)
 

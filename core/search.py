@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from attrs import frozen
 
-from core.clustering import grid_clusters
+from core.clustering import SymbolGeometry, Symbols, place_symbols
 from core.errors import PluginFailure, RegiokarteError
 from core.filters import DynamicValue, FilterKind, FilterSpec, Range
 from core.geo import haversine_m, radius_bbox
@@ -35,10 +35,10 @@ class MapOptions:
     """How map output is shaped (from SearchSettings)."""
 
     max_points: int = 2000
-    point_zoom: int = 15
-    point_threshold: int = 300
-    cell_px: int = 64
     default_zoom: int = 10
+    #: the deepest zoom of the map: groups left there are stacks, listed instead of zoomed
+    max_zoom: int = 18
+    geometry: SymbolGeometry = SymbolGeometry()
 
 
 def filter_mask(spec: FilterSpec, column: np.ndarray, value: Any) -> np.ndarray:
@@ -185,7 +185,9 @@ def search(
     order_by = dynamic.get(query.sort) if query.sorts_by_dynamic else distance
     rows = _page_rows(index, query, result_mask, order_by)
     items = tuple(_hit(index, int(r), distance, dynamic) for r in rows)
-    clusters, points = _map_output(index, query, result_mask, total, distance, options, dynamic)
+    clusters, points, bounds = _map_output(
+        index, query, result_mask, total, distance, options, dynamic
+    )
     return SearchResult(
         total=total,
         items=items,
@@ -195,6 +197,7 @@ def search(
         page=query.page,
         per_page=query.per_page,
         index_version=index.version,
+        bounds=bounds,
         unavailable=dict(index.unavailable),
     )
 
@@ -284,44 +287,87 @@ def _map_output(
     distance: np.ndarray | None,
     options: MapOptions,
     dynamic: dict[str, np.ndarray] | None = None,
-) -> tuple[tuple[Cluster, ...], tuple[SearchHit, ...]]:
+) -> tuple[tuple[Cluster, ...], tuple[SearchHit, ...], tuple[float, float, float, float] | None]:
+    """Symbols that do not overlap at the zoom shown: single hits as points, groups as
+    clusters (stacks with their members); and the bounds of every hit."""
     if not query.clusters or total == 0:
-        return (), ()
+        return (), (), None
     zoom = query.zoom if query.zoom is not None else _fitting_zoom(query, options)
+    zoom = min(zoom, options.max_zoom)
     rows = np.flatnonzero(mask)
-    if total <= min(options.point_threshold, options.max_points) or (
-        zoom >= options.point_zoom and total <= options.max_points
-    ):
-        return (), tuple(
-            _hit(index, int(r), distance, dynamic) for r in rows[index.name_rank[rows].argsort()]
-        )
-    # coarsen until the number of map symbols stays within max_points
+    lat, lon = index.lat[rows], index.lon[rows]
+    bounds = (float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max()))
+    mx, my = index.mx[rows], index.my[rows]
+    # a coarser zoom only moves symbols closer together, so its symbols never overlap at
+    # the zoom shown either: coarsen until the number of symbols stays within max_points
     while True:
-        count, mlat, mlon, south, west, north, east, first = grid_clusters(
-            index.mx[rows], index.my[rows], index.lat[rows], index.lon[rows], zoom, options.cell_px
-        )
-        if count.size <= options.max_points or zoom == 0:
+        symbols = place_symbols(mx, my, lat, lon, zoom, options.max_zoom, options.geometry)
+        if symbols.size <= options.max_points or zoom == 0:
             break
         zoom -= 1
-    single = count == 1
-    points = tuple(_hit(index, int(rows[f]), distance, dynamic) for f in first[single])
-    many = ~single
+    single = symbols.count == 1
+    by_name = np.argsort(index.name_rank[rows[symbols.first[single]]], kind="stable")
+    points = tuple(
+        _hit(index, int(rows[f]), distance, dynamic) for f in symbols.first[single][by_name]
+    )
+    members = _stack_members(index, rows, symbols, options.max_points, distance, dynamic)
+    many = np.flatnonzero(~single)
     clusters = tuple(
         Cluster(
-            round(a, 6), round(b, 6), int(n), round(s, 6), round(w, 6), round(no, 6), round(e, 6)
+            round(a, 6),
+            round(b, 6),
+            int(n),
+            round(s, 6),
+            round(w, 6),
+            round(no, 6),
+            round(e, 6),
+            stack=bool(st),
+            members=members.get(int(k), ()),
         )
-        for a, b, n, s, w, no, e in zip(
-            mlat[many].tolist(),
-            mlon[many].tolist(),
-            count[many].tolist(),
-            south[many].tolist(),
-            west[many].tolist(),
-            north[many].tolist(),
-            east[many].tolist(),
+        for k, a, b, n, s, w, no, e, st in zip(
+            many.tolist(),
+            symbols.lat[many].tolist(),
+            symbols.lon[many].tolist(),
+            symbols.count[many].tolist(),
+            symbols.south[many].tolist(),
+            symbols.west[many].tolist(),
+            symbols.north[many].tolist(),
+            symbols.east[many].tolist(),
+            symbols.stack[many].tolist(),
             strict=True,
         )
     )
-    return clusters, points
+    return clusters, points, bounds
+
+
+def _stack_members(
+    index: SearchIndex,
+    rows: np.ndarray,
+    symbols: Symbols,
+    budget: int,
+    distance: np.ndarray | None,
+    dynamic: dict[str, np.ndarray] | None,
+) -> dict[int, tuple[SearchHit, ...]]:
+    """The hits of each stack by name, while the answer holds at most ``budget`` of them (a
+    stack left without members is zoomed into, like any group)."""
+    in_stack = symbols.stack[symbols.label]
+    if not in_stack.any():
+        return {}
+    positions = np.flatnonzero(in_stack)
+    labels = symbols.label[positions]
+    order = np.lexsort((index.name_rank[rows[positions]], labels))
+    positions, labels = positions[order], labels[order]
+    # whole stacks only, smallest first, until the budget is spent
+    stack_ids, sizes = np.unique(labels, return_counts=True)
+    by_size = np.argsort(sizes, kind="stable")
+    fits = np.cumsum(sizes[by_size]) <= budget
+    keep = np.zeros(symbols.size, dtype=bool)
+    keep[stack_ids[by_size][fits]] = True
+    chosen = keep[labels]
+    members: dict[int, list[SearchHit]] = {}
+    for position, label in zip(positions[chosen].tolist(), labels[chosen].tolist(), strict=True):
+        members.setdefault(label, []).append(_hit(index, int(rows[position]), distance, dynamic))
+    return {k: tuple(v) for k, v in members.items()}
 
 
 def _fitting_zoom(query: SearchQuery, options: MapOptions) -> int:

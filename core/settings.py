@@ -141,23 +141,8 @@ class SearchSettings:
     max_points: int = field(
         default=2000,
         metadata=_help(
-            "Most single markers sent for one map view; more hits are sent as clusters."
+            "Most map symbols (markers and groups) sent for one map view; groups never overlap."
         ),
-    )
-    point_zoom: int = field(
-        default=15,
-        metadata=_help(
-            "From this zoom on, hits are sent as points when there are at most max_points of them."
-        ),
-    )
-    point_threshold: int = field(
-        default=300,
-        metadata=_help(
-            "At any zoom, up to this many hits are sent as single points instead of clusters."
-        ),
-    )
-    cluster_cell_px: int = field(
-        default=64, metadata=_help("Grid cell size for clusters, in pixels.")
     )
     refresh_interval: float = field(
         default=0.5, metadata=_help("Seconds between checks for changes made by other processes.")

@@ -1,16 +1,18 @@
-"""Map output: never more symbols than max_points; clusters and points add up to the total."""
+"""Map output: never more symbols than max_points, no two symbols overlapping on screen, and
+clusters and points adding up to the total."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pytest
 from reference import Reference, RefQuery
 
-from core import Platform, SearchQuery, SearchResult
+from core import Location, Platform, Region, SearchQuery, SearchResult
+from core.demo import demo_companies
 
-#: (max_points, point_threshold, point_zoom)
-SETTINGS = [(2000, 300, 15), (50, 30, 15), (10, 5, 12), (500, 300, 14), (50, 300, 15)]
+MAX_POINTS = [2000, 50, 10]
 QUERIES = [
     {},
     {"zoom": ["8"]},
@@ -24,22 +26,61 @@ QUERIES = [
     {"q": ["pflege"]},
 ]
 
+#: what the start page draws (webapp/portal/static/js/portal.js): a 28 x 30 pin hanging from
+#: its tip, and circles of 34, 40, 48, 56 and 64 pixels for groups of up to 9, 99, 999, 9,999
+#: and more; symbols keep 2 pixels apart
+PIN = (28, 30, 14, 28)
+STEPS = [(9, 34), (99, 40), (999, 48), (9999, 56), (math.inf, 64)]
+GAP = 2
+
+
+def screen_boxes(result: SearchResult, zoom: float) -> list[tuple[float, float, float, float]]:
+    """(left, top, right, bottom) of every symbol in pixels of the world map at ``zoom``."""
+
+    def pixel(lat: float, lon: float) -> tuple[float, float]:
+        scale = 256 * 2**zoom
+        s = math.sin(math.radians(lat))
+        return (lon + 180) / 360 * scale, (
+            0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)
+        ) * scale
+
+    boxes = []
+    for p in result.points:
+        x, y = pixel(p.lat, p.lon)
+        w, h, ax, ay = PIN
+        boxes.append((x - ax, y - ay, x - ax + w, y - ay + h))
+    for c in result.clusters:
+        x, y = pixel(c.lat, c.lon)
+        d = next(size for limit, size in STEPS if c.count <= limit)
+        boxes.append((x - d / 2, y - d / 2, x + d / 2, y + d / 2))
+    return boxes
+
+
+def overlapping(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int]]:
+    """Every pair of boxes closer than GAP pixels (brute force)."""
+    found = []
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            if (
+                a[0] < b[2] + GAP - 1e-6
+                and b[0] < a[2] + GAP - 1e-6
+                and a[1] < b[3] + GAP - 1e-6
+                and b[1] < a[3] + GAP - 1e-6
+            ):
+                found.append((i, j))
+    return found
+
 
 @pytest.fixture(scope="module")
 def map_platforms(
     make_module_platform: Callable[..., Platform], dataset_url: str
-) -> dict[tuple[int, int, int], Platform]:
+) -> dict[int, Platform]:
     return {
-        (max_points, threshold, point_zoom): make_module_platform(
-            url=dataset_url,
-            upgrade=False,
-            search={
-                "max_points": max_points,
-                "point_threshold": threshold,
-                "point_zoom": point_zoom,
-            },
+        max_points: make_module_platform(
+            url=dataset_url, upgrade=False, search={"max_points": max_points}
         )
-        for max_points, threshold, point_zoom in SETTINGS
+        for max_points in MAX_POINTS
     }
 
 
@@ -47,41 +88,83 @@ def check_map(result: SearchResult, max_points: int) -> None:
     symbols = len(result.clusters) + len(result.points)
     assert symbols <= max_points, f"{symbols} map symbols, at most {max_points} allowed"
     assert sum(c.count for c in result.clusters) + len(result.points) == result.total
-    assert len({p.id for p in result.points}) == len(result.points)
+    listed = [p.id for p in result.points] + [m.id for c in result.clusters for m in c.members]
+    assert len(set(listed)) == len(listed)
     for cluster in result.clusters:
         assert cluster.count >= 2
         assert cluster.south <= cluster.lat <= cluster.north
         assert cluster.west <= cluster.lon <= cluster.east
+        if cluster.members:
+            assert cluster.stack and len(cluster.members) == cluster.count
+            names = [m.name for m in cluster.members]
+            assert names == sorted(names, key=str.casefold) or len(set(names)) < len(names)
 
 
-@pytest.mark.parametrize("settings", SETTINGS, ids=str)
+@pytest.mark.parametrize("max_points", MAX_POINTS, ids=str)
 @pytest.mark.parametrize("params", QUERIES, ids=str)
-def test_map_output_is_bounded_and_complete(
-    map_platforms: dict[tuple[int, int, int], Platform],
+def test_map_output_is_bounded_complete_and_never_overlaps(
+    map_platforms: dict[int, Platform],
     reference: Reference,
-    settings: tuple[int, int, int],
+    max_points: int,
     params: dict[str, list[str]],
 ) -> None:
-    platform = map_platforms[settings]
-    result = platform.search(platform.parse_query(params))
-    check_map(result, settings[0])
-    # the points are hits of this search
+    platform = map_platforms[max_points]
+    query = platform.parse_query(params)
+    result = platform.search(query)
+    check_map(result, max_points)
     hits = {c.id for c in reference.companies}
     assert {p.id for p in result.points} <= hits
+    if query.zoom is not None:
+        # at the zoom asked for and any deeper one, symbols only move apart
+        for zoom in (query.zoom, query.zoom + 0.5, query.zoom + 3):
+            assert overlapping(screen_boxes(result, zoom)) == [], zoom
 
 
-def test_few_hits_at_high_zoom_are_single_points(
+@pytest.mark.parametrize("zoom", range(8, 19))
+def test_no_two_symbols_overlap_at_any_zoom_over_the_region(
+    search_platform: Platform, zoom: int
+) -> None:
+    b = search_platform.region.bounds
+    bbox = f"{b.west},{b.south},{b.east},{b.north}"
+    result = search_platform.search(
+        search_platform.parse_query({"bbox": [bbox], "zoom": [str(zoom)], "per_page": ["1"]})
+    )
+    check_map(result, 2000)
+    boxes = screen_boxes(result, zoom)
+    assert overlapping(boxes) == []
+    assert result.bounds is not None
+
+
+def test_far_apart_hits_are_single_points_and_close_ones_a_listed_stack(
     search_platform: Platform, reference: Reference
 ) -> None:
-    params = {"zoom": ["16"], "near_town": ["Datteln"], "radius_km": ["2"]}
+    params = {"zoom": ["18"], "near_town": ["Datteln"], "radius_km": ["2"]}
     query = search_platform.parse_query(params)
     result = search_platform.search(query)
     assert 0 < result.total <= 2000
-    assert result.clusters == ()
     point = query.near
     assert point is not None
     expected = reference.result(RefQuery(near=(point.lat, point.lon), radius_km=2.0))
-    assert {p.id for p in result.points} == {c.id for c in expected}
+    # at the deepest zoom every group is a stack listing its companies: together with the
+    # points, every hit can be reached
+    assert all(c.stack and c.members for c in result.clusters)
+    shown = {p.id for p in result.points} | {m.id for c in result.clusters for m in c.members}
+    assert shown == {c.id for c in expected}
+
+
+def test_companies_at_one_address_form_a_stack_at_every_zoom(
+    make_platform: Callable[..., Platform], region: Region
+) -> None:
+    companies = list(demo_companies(region, 40, 3))
+    for company in companies[:5]:  # five companies in one building
+        company.location = Location(51.6123, 7.1987)
+    platform = make_platform(companies)
+    for zoom in (12, 15, 18):
+        result = platform.search(SearchQuery(zoom=zoom, per_page=1))
+        building = {c.name for c in companies[:5]}
+        together = [c for c in result.clusters if {m.name for m in c.members} >= building]
+        assert len(together) == 1 and together[0].stack, zoom
+        assert overlapping(screen_boxes(result, zoom)) == []
 
 
 def test_many_hits_at_low_zoom_are_clustered(search_platform: Platform) -> None:
@@ -89,6 +172,17 @@ def test_many_hits_at_low_zoom_are_clustered(search_platform: Platform) -> None:
     assert result.total > 2000
     assert result.clusters
     assert len(result.clusters) + len(result.points) < result.total
+
+
+def test_result_bounds_hold_every_hit(search_platform: Platform, reference: Reference) -> None:
+    result = search_platform.search(search_platform.parse_query({"q": ["pflege"], "zoom": ["12"]}))
+    expected = reference.result(RefQuery(text="pflege"))
+    assert result.bounds == (
+        min(c.location.lat for c in expected),
+        min(c.location.lon for c in expected),
+        max(c.location.lat for c in expected),
+        max(c.location.lon for c in expected),
+    )
 
 
 def test_no_map_output_when_not_asked_for(search_platform: Platform) -> None:

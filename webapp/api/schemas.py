@@ -174,6 +174,18 @@ class ClusterSchema(ma.Schema):
     west = fields.Float(required=True)
     north = fields.Float(required=True)
     east = fields.Float(required=True)
+    stack = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when zooming cannot pull the group apart (one address, or "
+            "the deepest zoom): the map lists its members instead."
+        },
+    )
+    members = fields.List(
+        fields.Nested(HitSchema),
+        required=True,
+        metadata={"description": "The companies of a stack by name; empty for other groups."},
+    )
 
 
 class SearchResultSchema(ma.Schema):
@@ -203,6 +215,14 @@ class SearchResultSchema(ma.Schema):
         metadata={"description": "Single results for the map."},
     )
     index_version = fields.Integer(required=True)
+    bounds = fields.List(
+        fields.Float(),
+        allow_none=True,
+        metadata={
+            "description": "[south, west, north, east] around every result, to zoom the map "
+            "to them; null without map output."
+        },
+    )
     unavailable = fields.Dict(
         keys=fields.String(),
         values=fields.String(),

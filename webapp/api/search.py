@@ -162,6 +162,9 @@ def _cluster(c: Cluster) -> dict[str, Any]:
         "west": c.west,
         "north": c.north,
         "east": c.east,
+        # a stack cannot be zoomed apart: the map lists its members instead
+        "stack": c.stack,
+        "members": [_hit(m) for m in c.members],
     }
 
 
@@ -183,6 +186,7 @@ def serialise_result(result: SearchResult, lang: str) -> dict[str, Any]:
         "clusters": [_cluster(c) for c in result.clusters],
         "points": [_hit(h) for h in result.points],
         "index_version": result.index_version,
+        "bounds": list(result.bounds) if result.bounds is not None else None,
         "unavailable": dict(getattr(result, "unavailable", {})),
         "lang": lang,
     }

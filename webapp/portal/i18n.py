@@ -119,6 +119,8 @@ STRINGS: dict[str, dict[str, str]] = {
             " sind mit der Tabulatortaste erreichbar."
         ),
         "cluster_label": "{n} Unternehmen, vergrößern",
+        "stack_label": "{n} Unternehmen an einer Stelle, Liste öffnen",
+        "stack_heading": "{n} Unternehmen an dieser Stelle",
         "marker_label": "{name}, {town}",
         "zoomed_in": "Karte vergrößert: {n} Unternehmen im Ausschnitt.",
         "zoom_in": "Vergrößern",
@@ -317,6 +319,8 @@ STRINGS: dict[str, dict[str, str]] = {
             " with the Tab key."
         ),
         "cluster_label": "{n} companies, zoom in",
+        "stack_label": "{n} companies at one place, open the list",
+        "stack_heading": "{n} companies at this place",
         "marker_label": "{name}, {town}",
         "zoomed_in": "Map zoomed in: {n} companies in view.",
         "zoom_in": "Zoom in",

@@ -290,7 +290,9 @@ def start_config(platform: Platform, lang: str) -> str:
             "center": center,
             "zoom": settings.map.zoom or region.zoom,
             "bounds": [[b.south, b.west], [b.north, b.east]],
-            "maxZoom": 18,
+            "maxZoom": platform.engine.options.max_zoom,
+            # symbol sizes the server places clusters with, so none overlap on screen
+            "symbols": platform.engine.options.geometry.as_json(),
         },
         "region": {
             "name": region.name,

@@ -140,7 +140,9 @@
     var params = filterParams(state, new URLSearchParams());
     params.set('page', String(state.page));
     params.set('per_page', String(cfg.perPage));
-    params.set('zoom', String(Math.round(map.getZoom())));
+    // the server places symbols so they do not overlap at this zoom; at a fractional zoom the
+    // map is larger than at its whole zoom below, so symbols only move further apart
+    params.set('zoom', String(Math.floor(map.getZoom())));
     if (state.inView) params.set('bbox', bboxParam());
     params.set('lang', cfg.lang);
     return params;
@@ -202,13 +204,12 @@
     map.fitBounds(cfg.map.bounds, { animate: false });
   }
 
+  // the sizes the server places symbols with (core.clustering.SymbolGeometry)
+  var GEOMETRY = cfg.map.symbols;
   function clusterSize(n) {
-    return n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 48 : 56;
-  }
-
-  function shortCount(n) {
-    if (n < 10000) return String(n);
-    return Math.round(n / 1000) + 'k';
+    var steps = GEOMETRY.clusterSteps;
+    for (var i = 0; i < steps.length; i++) if (n <= steps[i][0]) return steps[i][1];
+    return GEOMETRY.clusterLargest;
   }
 
   function addSymbol(latlng, icon, label, count, onActivate) {
@@ -233,23 +234,36 @@
 
   function drawSymbols(result) {
     symbols.clearLayers();
+    // an open stack list stays while its stack is still drawn (e.g. after the popup panned)
+    if (openStackAt && !result.clusters.some(function (c) { return c.stack && c.lat === openStackAt[0] && c.lon === openStackAt[1]; })) {
+      map.closePopup();
+    }
     result.clusters.forEach(function (c) {
       var size = clusterSize(c.count);
-      var cls = c.count < 100 ? 's' : c.count < 1000 ? 'm' : 'l';
+      var cls = c.count < 100 ? 's' : c.count < 1000 ? 'm' : c.count < 10000 ? 'l' : 'xl';
+      var stack = c.stack && c.members && c.members.length === c.count;
+      // the visible number is the start of the accessible name (WCAG 2.5.3 Label in Name)
+      var shown = RK.number(c.count);
       var icon = L.divIcon({
-        className: 'rk-cluster ' + cls,
-        html: '<span aria-hidden="true">' + shortCount(c.count) + '</span>',
+        className: 'rk-cluster ' + cls + (stack ? ' stack' : ''),
+        html: '<span>' + shown + '</span>',
         iconSize: [size, size]
       });
-      var marker = addSymbol([c.lat, c.lon], icon, fmt(S.cluster_label, { n: RK.number(c.count) }), c.count,
-        function () { zoomToCluster(c, marker); });
-      marker.getElement().classList.add('rk-symbol');
+      var label = fmt(stack ? S.stack_label : S.cluster_label, { n: shown });
+      var marker = addSymbol([c.lat, c.lon], icon, label, c.count, function () {
+        if (stack) openStack(c, marker);
+        else zoomToCluster(c, marker);
+      });
+      var el = marker.getElement();
+      el.classList.add('rk-symbol');
+      if (stack) el.setAttribute('aria-haspopup', 'dialog');
     });
+    var pin = GEOMETRY.marker;
     result.points.forEach(function (p) {
       var icon = L.divIcon({
         className: 'rk-marker' + (p.slug === state.company ? ' selected' : ''),
         html: '<span class="pin" aria-hidden="true"></span>',
-        iconSize: [28, 30], iconAnchor: [14, 28]
+        iconSize: [pin[0], pin[1]], iconAnchor: [pin[2], pin[3]]
       });
       var label = fmt(S.marker_label, { name: p.name, town: p.town }) + (p.is_demo ? ' (' + S.demo_badge + ')' : '');
       var marker = addSymbol([p.lat, p.lon], icon, label, 1, function () {
@@ -259,6 +273,75 @@
       el.classList.add('rk-symbol');
       el.setAttribute('data-slug', p.slug);
     });
+    townLabelsGiveWay();
+  }
+
+  /** Town names that a result symbol would cover are hidden until the symbols move away. */
+  function townLabelsGiveWay() {
+    var boxes = [];
+    symbols.eachLayer(function (layer) {
+      var el = layer.getElement();
+      if (el) boxes.push(el.getBoundingClientRect());
+    });
+    towns.eachLayer(function (town) {
+      var tip = town.getTooltip && town.getTooltip();
+      var el = tip && tip.getElement();
+      if (!el) return;
+      el.classList.remove('rk-give-way');
+      var r = el.getBoundingClientRect();
+      var covered = boxes.some(function (b) {
+        return b.left < r.right && r.left < b.right && b.top < r.bottom && r.top < b.bottom;
+      });
+      if (covered) el.classList.add('rk-give-way');
+    });
+  }
+
+  var openStackAt = null;  // [lat, lon] of the stack whose list is open
+
+  /** A stack (one address, or too close to tell apart) opens as a list of its companies. */
+  function openStack(c, marker) {
+    var opener = marker.getElement();
+    var heading = h('h2', { className: 'rk-stack-heading', id: 'rk-stack-heading', text: fmt(S.stack_heading, { n: RK.number(c.count) }) });
+    var items = c.members.map(function (m) {
+      var button = h('button', { type: 'button', className: 'rk-stack-item' }, [
+        h('span', { className: 'name', text: m.name }),
+        h('span', { className: 'meta', text: [m.town, m.is_demo ? S.demo_badge : ''].filter(Boolean).join(' · ') })
+      ]);
+      button.addEventListener('click', function () {
+        map.closePopup();
+        selectCompany(m.slug, { hit: m, focus: true, push: true });
+      });
+      return h('li', null, [button]);
+    });
+    var box = h('div', { className: 'rk-stack', role: 'dialog', 'aria-labelledby': 'rk-stack-heading' }, [
+      heading, h('ul', { className: 'rk-stack-list' }, items)
+    ]);
+    box.addEventListener('keydown', function (event) {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      event.stopPropagation();  // Escape closes what opened last: this list only
+      map.closePopup();
+    });
+    var popup = L.popup({ maxWidth: 320, minWidth: 220, maxHeight: 320, autoPanPadding: [16, 16], closeButton: true })
+      .setLatLng([c.lat, c.lon]).setContent(box);
+    popup.once('remove', function () {
+      openStackAt = null;
+      if (document.activeElement === document.body || box.contains(document.activeElement)) {
+        // the symbol may have been drawn anew meanwhile: focus the one at the same place
+        var target = opener && opener.isConnected ? opener : null;
+        symbols.eachLayer(function (layer) {
+          var at = layer.getLatLng();
+          if (!target && at.lat === c.lat && at.lng === c.lon) target = layer.getElement();
+        });
+        if (target) target.focus({ preventScroll: true });
+      }
+    });
+    popup.openOn(map);
+    openStackAt = [c.lat, c.lon];
+    var close = popup.getElement() && popup.getElement().querySelector('.leaflet-popup-close-button');
+    if (close) { close.setAttribute('aria-label', S.close); close.setAttribute('role', 'button'); }
+    var first = box.querySelector('button');
+    if (first) first.focus({ preventScroll: true });
   }
 
   function zoomToCluster(c, marker) {
@@ -269,6 +352,20 @@
     if (zoom <= map.getZoom()) zoom = Math.min(map.getZoom() + 2, cfg.map.maxZoom);
     pushNextMove = true;
     map.setView(bounds.getCenter(), zoom);
+  }
+
+  var fitNext = false;  // the next answer moves the map to its results
+
+  /** Move the map to the results. With "search only in the map area" on, the results lie in
+   * the view already: the map only zooms in to them, so the area searched never grows. */
+  function fitToResults(result) {
+    if (!result.bounds || !result.total) return;
+    var b = result.bounds;
+    var bounds = L.latLngBounds([b[0], b[1]], [b[2], b[3]]);
+    var padding = L.point(32, 32);
+    var zoom = Math.min(map.getBoundsZoom(bounds, false, padding), 15);
+    if (state.inView && zoom <= map.getZoom()) return;
+    map.fitBounds(bounds, { padding: padding, maxZoom: 15 });
   }
 
   function restoreFocus(result) {
@@ -616,6 +713,7 @@
     renderList(result);
     renderPager(result);
     drawSymbols(result);
+    if (fitNext) { fitNext = false; fitToResults(result); }
     updateFacets(result);
     renderChips();
     updateSortOptions();
@@ -1156,6 +1254,8 @@
     }
     if (values.length) state.filters[key] = values;
     else delete state.filters[key];
+    // choosing a town moves the map to its results
+    if (key === 'town' && input.checked) fitNext = true;
     filtersChanged();
   });
 
