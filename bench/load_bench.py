@@ -3,6 +3,8 @@
     python bench/load_bench.py [--companies 50000] [--startup-sizes 50000 500000]
                                [--workers 2] [--rate 300] [--seconds 15] [--engine auto]
                                [--startup-only] [--starts 1] [--no-precompile]
+                               [--overload-rate 300] [--overload-seconds 20] [--overload-only]
+                               [--no-shedding]
 
 1. Fills a database (a throwaway PostgreSQL cluster when PostgreSQL is installed, else SQLite)
    with demo companies and starts ``gunicorn -c python:webapp.gunicorn_conf webapp.wsgi:app``;
@@ -13,7 +15,13 @@
    the mix, and filtered searches alone.
 4. Latency at a fixed rate (default 300 requests/s) from an open-loop generator: every request
    is timed from the moment it was due, so a slow server cannot slow the load down.
-5. RSS and PSS of each worker, after start and after the load; cold start and memory again at
+5. Overload: the mix offered at ``--overload-rate`` (default 300 requests/s, more than two
+   workers serve) for ``--overload-seconds``, clients giving up after 10 s: how many requests
+   were served, refused at once with 503 + Retry-After, or got nothing; then the recovery
+   (how long until a search is answered fast again, and the mix at a tenth of the rate).
+   ``--overload-only`` runs this phase alone (no wrk phases, no other sizes); ``--no-shedding``
+   turns the overload protection off (``overload.enabled = false``) to compare.
+6. RSS and PSS of each worker, after start and after the load; cold start and memory again at
    the other sizes (default 500,000). ``--startup-only`` skips steps 2-4; ``--starts 3`` starts
    the server at ``--companies`` three times (cold start varies with the machine's load).
 
@@ -41,6 +49,7 @@ from loadkit import (
     fill,
     machine,
     open_loop,
+    overload,
     precompile,
     search_path,
     settle,
@@ -138,6 +147,43 @@ def load_phases(
     rows.append((f"memory after the load at {args.companies:,}", memory_line(server.memory())))
 
 
+def overload_phase(
+    server: Gunicorn, slugs: list[str], args: argparse.Namespace, rows: list[tuple[str, str]]
+) -> None:
+    """More load than the workers serve, then the recovery."""
+    paths = [p for _, p in url_mix(slugs, args.seed + 1)]
+    settle(server.base)
+    rate, seconds = args.overload_rate, args.overload_seconds
+    burst = overload(server.base, paths, rate=rate, seconds=seconds)
+    recovery_started = time.perf_counter()
+    settle(server.base)
+    recovered_s = time.perf_counter() - recovery_started
+    after = open_loop(server.base, [("mix", p) for p in paths], rate=rate / 10, seconds=5)
+    ok_p50, ok_p95 = burst["ok_ms"]
+    shed_p50, shed_p95 = burst["shed_ms"]
+    rows += [
+        (
+            f"overload: mixed URLs offered at {rate:g} req/s for {seconds:g} s "
+            f"(sent {burst['sent_rate']:.0f} req/s, {burst['offered']:,} requests)",
+            f"**{burst['ok']:,} served** (p50 {ok_p50:.0f} / p95 {ok_p95:.0f} ms), "
+            f"**{burst['shed']:,} refused 503** ({burst['shed_with_retry_after']:,} with "
+            f"Retry-After; p50 {shed_p50:.0f} / p95 {shed_p95:.0f} ms), "
+            f"{burst['no_answer']:,} no answer within 10 s, {burst['other']:,} other",
+        ),
+        (
+            "overload: last answers after the last request was sent",
+            f"{burst['drained_s']:.1f} s",
+        ),
+        (
+            f"after the overload: a search fast again after; the mix at {rate / 10:g} req/s",
+            f"{recovered_s:.1f} s; p50 {after['p50']:.1f} / p95 {after['p95']:.1f} ms, "
+            f"{after['errors']} errors of {after['requests']:,}",
+        ),
+    ]
+    for name, value in rows[-3:]:
+        print(f"- {name}: {value}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=int, default=50_000)
@@ -157,6 +203,18 @@ def main() -> None:
         "--no-precompile",
         action="store_true",
         help="do not byte-compile the project's modules first",
+    )
+    parser.add_argument("--overload-rate", type=float, default=300.0)
+    parser.add_argument("--overload-seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--overload-only",
+        action="store_true",
+        help="only the overload phase and the recovery (no wrk phases, no other sizes)",
+    )
+    parser.add_argument(
+        "--no-shedding",
+        action="store_true",
+        help="run the server with overload.enabled = false (for comparison)",
     )
     parser.add_argument(
         "--starts",
@@ -179,29 +237,33 @@ def main() -> None:
         print(
             f"# regiokarte load test ({time.strftime('%Y-%m-%d %H:%M')})\n\n"
             f"Machine: {machine()}. Database: {databases.engine}. gunicorn "
-            f"{args.workers} sync workers (webapp/gunicorn_conf.py), {bytecode}, wrk and the "
+            f"{args.workers} sync workers (webapp/gunicorn_conf.py"
+            f"{', overload protection off' if args.no_shedding else ''}), {bytecode}, wrk and the "
             "load generator on the same machine.\n",
             flush=True,
         )
         url = databases.new("load50k")
         insert_s, slugs = fill(url, args.companies, args.seed)
         rows.append((f"demo data insert, {args.companies:,} companies", f"{insert_s:.1f} s"))
-        with Gunicorn(url, args.workers, Path(tmp) / "gunicorn.log") as server:
+        shedding = {"REGIOKARTE_OVERLOAD__ENABLED": "false"} if args.no_shedding else {}
+        with Gunicorn(url, args.workers, Path(tmp) / "gunicorn.log", shedding) as server:
             cold = server.start()
             rows.append(
                 (f"cold start at {args.companies:,} (spawn to first answer)", f"{cold:.2f} s")
             )
             server.wait_workers(args.workers)
             rows.append((f"memory after start at {args.companies:,}", memory_line(server.memory())))
-            if not args.startup_only:
+            if not args.startup_only and not args.overload_only:
                 load_phases(server, slugs, args, rows)
+            if not args.startup_only:
+                overload_phase(server, slugs, args, rows)
         for again in range(1, args.starts):
             log = Path(tmp) / f"gunicorn-{again}.log"
             with Gunicorn(url, args.workers, log) as server:
                 cold = server.start()
                 rows.append((f"cold start at {args.companies:,}, again", f"{cold:.2f} s"))
 
-        for size in args.startup_sizes:
+        for size in [] if args.overload_only else args.startup_sizes:
             url = databases.new(f"load{size}")
             insert_s, _ = fill(url, size, args.seed)
             rows.append((f"demo data insert, {size:,} companies", f"{insert_s:.1f} s"))

@@ -261,9 +261,12 @@ class Gunicorn(Server):
 
     ready_path = "/api/v1/search?per_page=1"
 
-    def __init__(self, database_url: str, workers: int, log: Path) -> None:
+    def __init__(
+        self, database_url: str, workers: int, log: Path, settings: dict[str, str] | None = None
+    ) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("REGIOKARTE_")}
         env |= {"REGIOKARTE_DATABASE_URL": database_url, "REGIOKARTE_LIMITS__ENABLED": "false"}
+        env |= settings or {}
         command = [sys.executable, "-m", "gunicorn", "-c", "python:webapp.gunicorn_conf"]
         command += ["--bind", "127.0.0.1:{port}", "--workers", str(workers), "webapp.wsgi:app"]
         super().__init__(command, env, log)
@@ -398,6 +401,82 @@ def open_loop(
             kind: (float(np.percentile(v, 50)), float(np.percentile(v, 95)))
             for kind, v in by_kind.items()
         },
+    }
+
+
+async def _outcome(host: str, port: int, path: str, timeout: float) -> tuple[int, bool]:
+    """Status of GET ``path`` (0: reset, refused or no answer within ``timeout``) and whether
+    the answer carries Retry-After."""
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+        try:
+            writer.write(
+                f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode()
+            )
+            await writer.drain()
+            data = await asyncio.wait_for(reader.read(), timeout)
+        finally:
+            writer.close()
+    except (OSError, TimeoutError):
+        return 0, False
+    head = data.partition(b"\r\n\r\n")[0].lower()
+    status = int(data[9:12]) if data[:5] == b"HTTP/" else 0
+    return status, b"\r\nretry-after:" in head
+
+
+async def _burst(
+    host: str, port: int, paths: Sequence[str], rate: float, timeout: float
+) -> tuple[list[tuple[float, int, bool]], float]:
+    loop = asyncio.get_running_loop()
+    results: list[tuple[float, int, bool]] = []
+
+    async def one(path: str, due: float) -> None:
+        status, retry_after = await _outcome(host, port, path, timeout)
+        results.append(((loop.time() - due) * 1000, status, retry_after))
+
+    tasks = []
+    start = loop.time() + 0.1
+    for number, path in enumerate(paths):
+        delay = start + number / rate - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(path, start + number / rate)))
+    last_sent = loop.time()
+    await asyncio.gather(*tasks)
+    return results, loop.time() - last_sent
+
+
+def overload(
+    base: str, paths: Sequence[str], *, rate: float, seconds: float, timeout: float = 10.0
+) -> dict[str, Any]:
+    """Offer ``rate`` requests a second for ``seconds`` (open loop, clients give up after
+    ``timeout``): how many were served, refused with 503 (+ Retry-After), or got nothing; the
+    times of each kind from the moment a request was due; how long the last answers took after
+    the last request was sent."""
+    host, port = base.removeprefix("http://").split(":")
+    count = int(rate * seconds)
+    schedule = [paths[i % len(paths)] for i in range(count)]
+    started = time.perf_counter()
+    results, drained = asyncio.run(_burst(host, int(port), schedule, rate, timeout))
+    elapsed = time.perf_counter() - started
+
+    def percentiles(status: int) -> tuple[float, float]:
+        ms = [m for m, s, _ in results if s == status]
+        if not ms:
+            return (float("nan"), float("nan"))
+        return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
+
+    return {
+        "offered": count,
+        "sent_rate": count / max(elapsed - drained, 1e-9),
+        "ok": sum(1 for _, s, _ in results if s == 200),
+        "shed": sum(1 for _, s, _ in results if s == 503),
+        "shed_with_retry_after": sum(1 for _, s, r in results if s == 503 and r),
+        "no_answer": sum(1 for _, s, _ in results if s == 0),
+        "other": sum(1 for _, s, _ in results if s not in (0, 200, 503)),
+        "ok_ms": percentiles(200),
+        "shed_ms": percentiles(503),
+        "drained_s": drained,
     }
 
 

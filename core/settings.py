@@ -29,6 +29,7 @@ __all__ = [
     "MailSettings",
     "MapSettings",
     "OpenDataSettings",
+    "OverloadSettings",
     "PluginsSettings",
     "PortalSettings",
     "QuestionnaireSettings",
@@ -257,6 +258,61 @@ class LimitSettings:
 
 
 @define
+class OverloadSettings:
+    """When more requests come than the workers can serve, the ones that waited too long for a
+    worker are answered 503 with Retry-After at once, instead of queueing until clients give
+    up (webapp/overload.py)."""
+
+    enabled: bool = field(
+        default=True,
+        metadata=_help(
+            "Answer 503 with Retry-After, without doing the work, to requests that waited too "
+            "long for a worker (the time is read from the connection; see request_start_header)."
+        ),
+    )
+    target_wait: float = field(
+        default=0.05,
+        metadata=_help(
+            "Seconds a request may wait for a worker in a queue that does not empty: when every "
+            "request of the last interval waited longer, requests that waited more than twice "
+            "this are answered 503 until the queue is short again."
+        ),
+    )
+    interval: float = field(
+        default=0.5,
+        metadata=_help("Seconds over which a worker looks at the shortest wait (see target_wait)."),
+    )
+    max_wait: float = field(
+        default=10.0,
+        metadata=_help(
+            "Seconds after which a waiting request is answered 503 in any case (its client has "
+            "likely given up)."
+        ),
+    )
+    retry_after: int = field(
+        default=5, metadata=_help("Seconds a refused client is told to wait (Retry-After).")
+    )
+    request_start_header: str = field(
+        default="",
+        metadata=_help(
+            "Header in which a trusted front proxy sends when it received the request, e.g. "
+            'X-Request-Start (nginx: proxy_set_header X-Request-Start "t=${msec}";). Needed '
+            "when the proxy talks to gunicorn over a Unix socket or queues requests itself; "
+            "empty: the wait is read from the TCP connection (Linux)."
+        ),
+    )
+
+    def problems(self) -> list[str]:
+        out = []
+        for key in ("target_wait", "interval", "max_wait"):
+            if getattr(self, key) <= 0:
+                out.append(f"overload.{key} must be more than 0, not {getattr(self, key)!r}.")
+        if self.retry_after < 1:
+            out.append(f"overload.retry_after must be at least 1, not {self.retry_after!r}.")
+        return out
+
+
+@define
 class QuestionnaireSettings:
     logo_max_kb: int = field(
         default=800, metadata=_help("Largest logo upload in kilobytes (PNG, JPEG or WebP).")
@@ -390,6 +446,7 @@ class Settings:
     mail: MailSettings = field(factory=MailSettings)
     accounts: AccountSettings = field(factory=AccountSettings)
     limits: LimitSettings = field(factory=LimitSettings)
+    overload: OverloadSettings = field(factory=OverloadSettings)
     questionnaire: QuestionnaireSettings = field(factory=QuestionnaireSettings)
     opendata: OpenDataSettings = field(factory=OpenDataSettings)
     embed: EmbedSettings = field(factory=EmbedSettings)

@@ -19,6 +19,7 @@ from webapp.admin import init_admin
 from webapp.api import Api, init_api
 from webapp.context import EXTENSION_KEY
 from webapp.errors import register_error_handlers
+from webapp.overload import init_overload
 from webapp.portal import init_portal
 from webapp.portal.alerts import init_alerts
 from webapp.questionnaire import init_questionnaire
@@ -75,6 +76,8 @@ def create_app(
                 response.headers["Content-Language"] = flask.g.lang
         return response
 
+    # last, so that its check runs before every other one
+    init_overload(app, settings.overload)
     return app
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "database_unavailable",
     "error_response",
     "http_error_payload",
+    "overloaded_response",
     "register_error_handlers",
     "status_for",
 ]
@@ -223,6 +224,48 @@ def database_error_response(unavailable: bool) -> Response:
         return error_response(status, message, headers=headers)
     lang = "en" if request.args.get("lang") == "en" else "de"
     title, text = _PAGES[(lang, unavailable)]
+    return _short_page(lang, title, text, status, headers)
+
+
+#: (title, text) of the page answered while the server is overloaded, per language.
+_BUSY_PAGES = {
+    "de": (
+        "Gerade überlastet",
+        "Das Portal bekommt gerade mehr Anfragen, als es beantworten kann. Bitte versuchen Sie "
+        "es in ein paar Sekunden noch einmal.",
+    ),
+    "en": (
+        "Busy right now",
+        "The portal is getting more requests than it can answer at the moment. Please try "
+        "again in a few seconds.",
+    ),
+}
+
+
+def overloaded_response(retry_after: int) -> Response:
+    """503 with Retry-After for a request the server has no time for (webapp/overload.py):
+    JSON for the API and clients that ask for JSON, else a short page; cheap to make."""
+    headers = {"Retry-After": str(retry_after)}
+    wants_json = request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    )
+    if wants_json:
+        message = (
+            "The server is overloaded at the moment and did not handle the request; "
+            f"try again in {retry_after} seconds."
+        )
+        response = error_response(503, message, headers=headers)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    lang = "en" if request.args.get("lang") == "en" else "de"
+    title, text = _BUSY_PAGES[lang]
+    return _short_page(lang, title, text, 503, headers)
+
+
+def _short_page(
+    lang: str, title: str, text: str, status: int, headers: Mapping[str, str]
+) -> Response:
+    """A minimal page of its own (no template, no database) for answers in bad times."""
     try:
         href = url_for("portal.static", filename="css/portal.css")
         stylesheet = f'<link rel="stylesheet" href="{escape(href)}">'

@@ -13,6 +13,12 @@ Several workers and several servers share one database (PostgreSQL) and nothing 
 * rate limits are counted where ``limits.storage_uri`` says: ``memory://`` counts per worker
   (fine for one worker), several workers or servers need ``redis://host:6379`` (the ``redis``
   extra of the package). A warning is logged at start when several workers count in memory.
+
+Overload: connections wait in the listen backlog until a worker is free; gunicorn itself never
+gives up on one. The app measures how long each request waited there and answers those that
+waited too long 503 with ``Retry-After`` at once (``webapp/overload.py``, settings
+``[overload]``), so under more load than the workers can serve the queue stays short and the
+server recovers as soon as the load drops.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or multiprocessing.cpu_cou
 worker_class = "sync"
 # build the index once before forking: the workers share its memory until it changes
 preload_app = True
+# Connections the kernel holds while every worker is busy (gunicorn's default, said here since
+# the overload protection depends on it): a refusal costs a worker about a millisecond, so even
+# a full backlog is answered within a few seconds; beyond it, connections are refused.
+backlog = 2048
 timeout = 30
 graceful_timeout = 20
 # the proxy in front logs requests; errors still go to stderr
