@@ -6,6 +6,14 @@ plugin. Import names from here (``from core import FilterSpec, hookimpl``).
 
 from core.alerts import AlertItem
 from core.classifications import Term, Vocabulary
+from core.csvfiles import (
+    CsvReader,
+    CsvWriter,
+    csv_reader,
+    csv_writer,
+    neutralise_cell,
+    restore_cell,
+)
 from core.datasets import (
     Dataset,
     DatasetField,
@@ -100,6 +108,8 @@ __all__ = [
     "ConfigError",
     "Conflict",
     "Contact",
+    "CsvReader",
+    "CsvWriter",
     "Dataset",
     "DatasetField",
     "DatasetImport",
@@ -155,6 +165,8 @@ __all__ = [
     "check_json",
     "check_lines",
     "choices_from",
+    "csv_reader",
+    "csv_writer",
     "feature_collection",
     "format_amount",
     "format_km",
@@ -168,12 +180,14 @@ __all__ = [
     "limit_rows",
     "load_settings",
     "nearest_m",
+    "neutralise_cell",
     "open_zip_member",
     "parse_json",
     "point_feature",
     "read_bounded",
     "read_json_records",
     "record_id",
+    "restore_cell",
     "slugify",
     "submitted_values",
     "unit_label",

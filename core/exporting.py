@@ -7,11 +7,11 @@ contact data, so exporting and importing again loses nothing. The format is docu
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
+from core.csvfiles import csv_writer
 from core.errors import ValidationError
 from core.importing import CSV_COLUMNS, FORMATS, SEPARATOR
 from core.model import Company, Status
@@ -100,7 +100,7 @@ def write_csv(
     companies: Iterable[Company], stream: TextIO, progress: Callable[[int], None] | None = None
 ) -> int:
     """Write the header and one row per company; the number of companies written."""
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csv_writer(stream, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for company in companies:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from core import classifications as vocab
+from core.csvfiles import csv_reader
 from core.errors import ImportError_, InputRejected, RegiokarteError, ValidationError
 from core.model import Company, Status
 from core.persistence import companies as repo
@@ -211,7 +212,8 @@ def read_csv(stream: Iterable[str], *, name: str = "file") -> list[Record]:
         raise _file_error(name, "is empty; the first line must be the header.") from None
     # German spreadsheets often save with ';' between fields; the header tells which
     delimiter = max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
-    reader = csv.reader(_chain([first], lines), delimiter=delimiter, strict=True)
+    # csv_reader undoes the formula guard of our own exports, so they import again as written
+    reader = csv_reader(_chain([first], lines), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:

@@ -8,7 +8,6 @@ extensions (a plugin may keep anything there), only published profiles.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from core.csvfiles import csv_writer
 from core.exporting import iter_companies
 from core.importing import SEPARATOR
 from core.model import Company, Status
@@ -100,7 +100,7 @@ def iter_geojson(companies: Iterable[Company], licence: Licence) -> Iterator[str
 
 def _csv_line(values: Iterable[Any]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
+    csv_writer(buffer, lineterminator="\n").writerow(values)
     return buffer.getvalue()
 
 

@@ -9,7 +9,6 @@ the file replaces that data set's Kitas.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -28,6 +27,7 @@ from core import (
     ExportFile,
     NotFound,
     ValidationError,
+    csv_writer,
     record_id,
 )
 from plugins.childcare import repository as repo
@@ -241,7 +241,7 @@ def export(session: Session, fmt: str) -> ExportFile:
     )
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, lineterminator="\n")
         writer.writerow([*EXPORT_COLUMNS, *extra_columns])
         for kita in kitas:
             values = _export_values(kita)

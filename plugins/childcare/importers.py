@@ -37,6 +37,7 @@ from core import (
     RecordFilter,
     ValueConversion,
     check_in_region,
+    csv_reader,
     parse_json,
     read_json_records,
     slugify,
@@ -375,7 +376,7 @@ def read_csv(path: Path) -> tuple[list[Record], list[str]]:
     if dialect.delimiter != ",":
         shown = {"\t": "tabs"}.get(dialect.delimiter, repr(dialect.delimiter))
         notes.append(f"fields separated by {shown}")
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv_reader(io.StringIO(text, newline=""), dialect)
     try:
         header = next(reader)
     except StopIteration:

@@ -7,7 +7,6 @@ events (it becomes their first organiser), change its own events and see their p
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,6 +17,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
+from core import csv_writer
 from plugins.events import vocab
 from plugins.events.hooks import service_for
 from plugins.events.model import REGISTRATION_MODES, Event, Organisation
@@ -574,7 +574,7 @@ def make_blueprint(platform: Platform) -> Blueprint:
             people = allowed(lambda: service.participants(event_id, who))
             if args["format"] == "csv":
                 out = io.StringIO()
-                writer = csv.writer(out, delimiter=";")
+                writer = csv_writer(out, delimiter=";")
                 columns = ["status", "name", "email", "phone", "audience", "registered_at"]
                 writer.writerow(columns)
                 for p in people:

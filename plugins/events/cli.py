@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
-from core import ImportError_, RegiokarteError
+from core import ImportError_, RegiokarteError, csv_writer
 
 if TYPE_CHECKING:
     from core import Platform
@@ -133,7 +132,7 @@ def events_group(platform: Platform) -> click.Group:
             people = service_for(platform).participants(event_id, Principal(operator=True))
         except RegiokarteError as exc:
             raise click.ClickException(exc.message) from None
-        writer = csv.writer(sys.stdout, delimiter=";")
+        writer = csv_writer(sys.stdout, delimiter=";")
         writer.writerow(["status", "name", "email", "phone", "audience", "registered_at"])
         for p in people:
             writer.writerow(

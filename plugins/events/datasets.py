@@ -9,7 +9,6 @@ how many people wait.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -29,6 +28,7 @@ from core import (
     ExportFile,
     ImportError_,
     ValidationError,
+    csv_writer,
     record_id,
     submitted_values,
 )
@@ -436,7 +436,7 @@ def export_events(
             {"format": [f"use {' or '.join(EXPORT_FORMATS)}"]},
         )
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for event in events:
         values = _values(event)

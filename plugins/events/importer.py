@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
 
-from core import ImportError_, NotFound, ValidationError
+from core import ImportError_, NotFound, ValidationError, restore_cell
 from plugins.events import ical
 from plugins.events.model import Event
 
@@ -227,7 +227,8 @@ def read_csv(text: str, name: str) -> list[Record]:
         if None in row:
             records.append(Record(where, {}, "more fields than the header has"))
             continue
-        values = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        # restore_cell undoes the formula guard of our own exports (core.csv_writer)
+        values = {k.strip(): restore_cell((v or "").strip()) for k, v in row.items() if k}
         values["source"] = f"csv:{name}"[:200]
         records.append(Record(where, values))
     return records

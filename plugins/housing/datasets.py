@@ -10,7 +10,6 @@ the source, offers are matched by their external id.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -27,6 +26,7 @@ from core import (
     DatasetPage,
     ExportFile,
     ValidationError,
+    csv_writer,
     record_id,
 )
 from plugins.housing import repository as repo
@@ -168,7 +168,7 @@ def export(session: Session, fmt: str) -> ExportFile:
     offers = [Offer.from_row(r) for r in session.execute(select(t.offers).order_by(t.offers.c.id))]
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, lineterminator="\n")
         writer.writerow(list(FIELDS))
         for offer in offers:
             fields = offer.fields()

@@ -16,7 +16,7 @@ from typing import Any
 from attrs import define, field
 from lxml import etree
 
-from core import ImportError_
+from core import ImportError_, csv_reader
 from plugins.housing.model import FIELDS, parse_bool
 
 __all__ = ["FORMATS", "Group", "ParsedFile", "Record", "detect_format", "read_file"]
@@ -163,7 +163,7 @@ def _read_csv(data: bytes, source: str, replace: bool) -> ParsedFile:
     text = _decode(data, warnings)
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv_reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: dict[str, list[str]] = {}
     try:
         header = next(reader, None)

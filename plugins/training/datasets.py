@@ -9,7 +9,6 @@ stored apart from their courses, so courses are the only dataset.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -28,6 +27,7 @@ from core import (
     ExportFile,
     ImportError_,
     ValidationError,
+    csv_writer,
     record_id,
     submitted_values,
 )
@@ -366,7 +366,7 @@ def export_courses(session: Session, fmt: str) -> ExportFile:
             {"format": [f"use {' or '.join(EXPORT_FORMATS)}"]},
         )
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(FILE_FIELDS)
     for course in courses:
         values = _file_values(course)

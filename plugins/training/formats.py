@@ -18,7 +18,7 @@ from typing import Any
 
 from attrs import define, field
 
-from core import ImportError_
+from core import ImportError_, csv_reader
 from plugins.training.model import FIELDS
 from plugins.training.vocabulary import professions_in_text
 
@@ -104,7 +104,7 @@ def read_csv(text: str, name: str = "file") -> list[Record]:
     first = lines[0]
     # German spreadsheets save with ';' between fields; lists then use ',' (see README)
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv_reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:

@@ -8,7 +8,6 @@ admin area searches and shows the stops, imports a new feed (the same import as
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,7 @@ from core import (
     ImportError_,
     NotFound,
     ValidationError,
+    csv_writer,
 )
 from plugins.transit import tables as t
 from plugins.transit.importer import import_feed
@@ -178,7 +178,7 @@ def _export(session: Session, fmt: str) -> ExportFile:
             {"format": ["use csv"]},
         )
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     s = t.stops
     for row in session.execute(select(s).order_by(s.c.id)):

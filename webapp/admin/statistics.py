@@ -8,7 +8,6 @@ for screen readers and for paper.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -20,6 +19,7 @@ from markupsafe import Markup, escape
 
 from core import classifications as vocab
 from core import statistics as stats
+from core.csvfiles import csv_writer
 from core.errors import ValidationError
 from core.platform import Platform
 from webapp.admin.views import _page, operator_required
@@ -600,7 +600,7 @@ def _period_args(period: stats.Period, lang: str) -> dict[str, str]:
 def csv_text(found: stats.Statistics, rows: list[Figure], lang: str) -> str:
     """Every figure as one CSV: figure, key, label, value (one row per bar or number)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["figure", "key", "label", "value"])
     writer.writerow(["period", "start", st("start", lang), found.period.start.isoformat()])
     writer.writerow(["period", "end", st("end", lang), found.period.end.isoformat()])
