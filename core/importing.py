@@ -35,7 +35,7 @@ from core.model import Company, Status
 from core.persistence import companies as repo
 from core.persistence.db import MAX_INTEGER
 from core.regioncheck import check_in_region
-from core.untrusted import parse_json
+from core.untrusted import MAX_JSON_DEPTH, check_json, parse_json
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -461,8 +461,15 @@ def _extensions(values: Mapping[str, Any], problems: _Problems) -> dict[str, dic
     if isinstance(value, str):
         try:
             value = json.loads(value)
+            check_json(value, source="extensions")
         except json.JSONDecodeError as exc:
             problems.add("extensions", f"is not valid JSON: {exc.msg}")
+            return {}
+        except RecursionError:
+            problems.add("extensions", f"nests more than {MAX_JSON_DEPTH} levels deep")
+            return {}
+        except InputRejected as exc:
+            problems.add("extensions", exc.message.removeprefix("extensions ").rstrip("."))
             return {}
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, dict) for k, v in value.items()

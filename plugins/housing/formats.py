@@ -16,7 +16,7 @@ from typing import Any
 from attrs import define, field
 from lxml import etree
 
-from core import ImportError_, csv_reader
+from core import ImportError_, check_json, csv_reader, parse_json
 from plugins.housing.model import FIELDS, parse_bool
 
 __all__ = ["FORMATS", "Group", "ParsedFile", "Record", "detect_format", "read_file"]
@@ -224,6 +224,9 @@ def _read_json(data: bytes, source: str, replace: bool) -> ParsedFile:
     text = _decode(data, warnings)
     try:
         document = json.loads(text)
+        check_json(document, source="The JSON file")
+    except RecursionError:
+        document = parse_json(text, source="The JSON file")  # raises: nested too deeply
     except json.JSONDecodeError as exc:
         position = f"line {exc.lineno}, column {exc.colno}"
         raise ImportError_(

@@ -18,7 +18,7 @@ from typing import Any
 
 from attrs import define, field
 
-from core import ImportError_, csv_reader
+from core import ImportError_, check_json, csv_reader, parse_json
 from plugins.training.model import FIELDS
 from plugins.training.vocabulary import professions_in_text
 
@@ -152,9 +152,13 @@ def read_csv(text: str, name: str = "file") -> list[Record]:
 
 def _load_json(text: str, name: str) -> Any:
     try:
-        return json.loads(text)
+        value = json.loads(text)
+    except RecursionError:
+        return parse_json(text, source=name)  # raises: nested too deeply
     except json.JSONDecodeError as exc:
         raise _file_error(name, f"is not valid JSON (line {exc.lineno}): {exc.msg}.") from None
+    check_json(value, source=name)
+    return value
 
 
 def read_json(text: str, name: str = "file") -> list[Record]:

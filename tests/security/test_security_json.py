@@ -172,3 +172,26 @@ def test_the_import_command_exits_1_on_hostile_json(app: Flask, tmp_path: Path) 
     result = app.test_cli_runner().invoke(cli, ["import", "companies", str(path)])
     assert result.exit_code == 1, result.output
     assert "levels deep" in result.output
+
+
+@pytest.mark.parametrize("body", ["abyss", "deep", "surrogate"])
+def test_every_dataset_json_import_refuses_hostile_json(
+    app: Flask, tmp_path: Path, body: str
+) -> None:
+    platform = app.extensions["regiokarte"]
+    formats = {
+        dataset_id: [f for f in dataset.import_formats if "json" in f]
+        for dataset_id, dataset in platform.datasets().items()
+    }
+    tried = 0
+    for dataset_id, json_formats in sorted(formats.items()):
+        for fmt in json_formats:
+            path = tmp_path / f"{dataset_id}.{fmt}"
+            # the hostile value where records are expected and at the top
+            path.write_text(BODIES[body], encoding="utf-8")
+            with platform.session(write=True) as session:
+                with pytest.raises(InputRejected) as caught:
+                    platform.dataset(dataset_id).import_file(session, path, fmt)
+            assert ("levels deep" in caught.value.message) != ("surrogate" in body)
+            tried += 1
+    assert tried >= 3  # Kitas (GeoJSON), housing offers and courses (JSON) at least
