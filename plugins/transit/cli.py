@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from core import ImportError_
-from plugins.transit.importer import feed_size, import_feed
+from plugins.transit.importer import feed_size, identify, import_feed
 
 if TYPE_CHECKING:
     from core import Platform
@@ -28,8 +28,21 @@ def transit_group(platform: Platform) -> click.Group:
 
     @group.command("import")
     @click.argument("feed", required=False, type=click.Path(dir_okay=False, path_type=Path))
+    @click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Import the valid rows and report the rest (default: any row that would be left "
+        "out aborts the import).",
+    )
+    @click.option(
+        "--allow-outside-region",
+        is_flag=True,
+        help="Import a feed whose stops lie mostly outside the configured region.",
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-    def import_command(feed: Path | None, as_json: bool) -> None:
+    def import_command(
+        feed: Path | None, skip_invalid: bool, allow_outside_region: bool, as_json: bool
+    ) -> None:
         """Import a GTFS zip (replaces the imported feed; all or nothing)."""
         from plugins.transit.hooks import service_for
 
@@ -42,6 +55,11 @@ def transit_group(platform: Platform) -> click.Group:
             feed = Path(configured)
         if not feed.is_file():
             raise click.BadParameter(f"{feed} does not exist.", param_hint="FEED")
+        problem = identify(feed)
+        if problem:
+            raise click.ClickException(
+                f"{problem} (Import abgebrochen, nichts geändert / import aborted, nothing changed)"
+            )
         platform.upgrade_database()
         try:
             total = feed_size(feed)
@@ -54,12 +72,22 @@ def transit_group(platform: Platform) -> click.Group:
                 ) as bar,
                 platform.session(write=True) as session,
             ):
-                report = import_feed(session, feed, progress=bar.update)
+                report = import_feed(
+                    session,
+                    feed,
+                    region=platform.region,
+                    skip_invalid=skip_invalid,
+                    allow_outside_region=allow_outside_region,
+                    progress=bar.update,
+                )
         except ImportError_ as exc:
             raise click.ClickException(
                 f"{exc.message} (Import abgebrochen, nichts geändert / import aborted, "
                 "nothing changed)"
             ) from None
+        window = service_for(platform).window_warning(force=True)
+        if window:
+            report.warnings.append(window)
         click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.format())
 
     @group.command("info")
@@ -75,6 +103,9 @@ def transit_group(platform: Platform) -> click.Group:
             return
         table = state.timetable
         click.echo(f"Stichtag (service date): {state.date}; stops: {len(state.stops)}")
+        warning = service.window_warning()
+        if warning:
+            click.echo(f"Warnung (warning): {warning}")
         if table is not None:
             click.echo(
                 f"Zeitfenster (window) {table.start // 3600:02d}:{table.start % 3600 // 60:02d}-"

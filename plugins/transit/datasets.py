@@ -23,6 +23,7 @@ from core import (
     ExportFile,
     ImportError_,
     NotFound,
+    Region,
     ValidationError,
     csv_writer,
 )
@@ -141,7 +142,7 @@ def _snapshot(session: Session) -> dict[str, tuple[Any, ...]]:
     return {str(r[0]): tuple(r[1:]) for r in rows}
 
 
-def _import(session: Session, path: Path, fmt: str) -> DatasetImport:
+def _import(session: Session, path: Path, fmt: str, region: Region | None = None) -> DatasetImport:
     if fmt != "gtfs":
         raise ImportError_(
             f"The format {fmt!r} is not supported for stops; import a GTFS feed (format "
@@ -149,7 +150,7 @@ def _import(session: Session, path: Path, fmt: str) -> DatasetImport:
             {"format": ["use gtfs (a zip file)"]},
         )
     before = _snapshot(session)
-    report = import_feed(session, path)
+    report = import_feed(session, path, region=region)
     after = _snapshot(session)
     common = before.keys() & after.keys()
     changed = sum(1 for key in common if before[key] != after[key])
@@ -212,7 +213,7 @@ def stops_dataset(platform: Platform) -> Dataset:
         fields=FIELDS,
         search=search,
         get=get,
-        import_file=_import,
+        import_file=lambda session, path, fmt: _import(session, path, fmt, platform.region),
         import_formats=("gtfs",),
         export=_export,
         export_formats=("csv",),

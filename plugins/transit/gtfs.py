@@ -17,6 +17,7 @@ from pathlib import Path
 
 __all__ = [
     "GtfsZip",
+    "TruncatedRecord",
     "parse_date",
     "parse_time",
 ]
@@ -48,20 +49,41 @@ def parse_date(text: str) -> int:
     return int(text.strip())
 
 
+class TruncatedRecord(ValueError):
+    """The file's last record has fewer fields than the header and no line end: the file was
+    cut off in the middle of a line (a half-copied or half-downloaded file)."""
+
+    def __init__(self, line: int, fields: int, width: int) -> None:
+        super().__init__(
+            f"the file ends in the middle of a record (line {line} has {fields} of {width} "
+            "fields and no line end): it looks cut off; copy or download it again"
+        )
+        self.line = line
+
+
 class _Counting(io.RawIOBase):
-    """A binary stream that reports how many (uncompressed) bytes were read."""
+    """A binary stream that reports how many (uncompressed) bytes were read, and keeps the
+    last byte (does the file end with a line end?)."""
 
     def __init__(self, raw: io.BufferedIOBase, progress: Callable[[int], None] | None) -> None:
         self._raw = raw
         self._progress = progress
+        self.last_byte = b""
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        # the zip member holds the zip file open until it is closed itself
+        self._raw.close()
+        super().close()
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self._raw.read(len(buffer))
         n = len(data)
         buffer[:n] = data
+        if n:
+            self.last_byte = data[-1:]
         if self._progress is not None and n:
             self._progress(n)
         return n
@@ -77,6 +99,7 @@ class GtfsZip:
         except (OSError, zipfile.BadZipFile) as exc:
             raise ValueError(f"{self.path} is not a readable zip file: {exc}") from None
         self.members: dict[str, zipfile.ZipInfo] = {}
+        self._streams: list[io.TextIOWrapper] = []
         for info in self._zip.infolist():
             if info.is_dir():
                 continue
@@ -85,6 +108,10 @@ class GtfsZip:
                 self.members[name] = info
 
     def close(self) -> None:
+        # members whose rows were never read to the end (an import refused early)
+        for stream in self._streams:
+            stream.close()
+        self._streams.clear()
         self._zip.close()
 
     def __enter__(self) -> GtfsZip:
@@ -93,6 +120,10 @@ class GtfsZip:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    def all_names(self) -> list[str]:
+        """Every file name in the zip (to tell what a zip that is no feed holds)."""
+        return [info.filename for info in self._zip.infolist() if not info.is_dir()]
+
     def has(self, name: str) -> bool:
         return name in self.members
 
@@ -100,6 +131,11 @@ class GtfsZip:
         """Uncompressed size in bytes (0 when the file is missing)."""
         info = self.members.get(name)
         return info.file_size if info else 0
+
+    def head(self, name: str, size: int = 4096) -> bytes:
+        """The first ``size`` bytes of a member (to tell what a file is)."""
+        with self._zip.open(self.members[name]) as raw:
+            return raw.read(size)
 
     def encoding(self, name: str) -> str:
         """``utf-8-sig`` when the whole file decodes as UTF-8, else ``latin-1``.
@@ -128,8 +164,10 @@ class GtfsZip:
         Blank lines are skipped; short rows are padded with empty strings; values are trimmed.
         """
         raw = self._zip.open(self.members[name])
-        stream = io.BufferedReader(_Counting(raw, progress), buffer_size=_CHUNK)  # type: ignore[arg-type]
+        counting = _Counting(raw, progress)  # type: ignore[arg-type]
+        stream = io.BufferedReader(counting, buffer_size=_CHUNK)
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        self._streams.append(text)
         reader = csv.reader(text)
         try:
             header = next(reader)
@@ -142,17 +180,29 @@ class GtfsZip:
 
         def iterate() -> Iterator[tuple[int, dict[str, str]]]:
             width = len(columns)
+            # one record of look-ahead: only the last one can be a cut-off record
+            pending: tuple[int, list[str]] | None = None
             try:
                 for values in reader:
                     if not values or (len(values) == 1 and not values[0].strip()):
                         continue
-                    if len(values) < width:
-                        values = values + [""] * (width - len(values))
-                    yield (
-                        reader.line_num,
-                        {c: v.strip() for c, v in zip(columns, values, strict=False)},
-                    )
+                    if pending is not None:
+                        yield _record(columns, width, *pending)
+                    pending = (reader.line_num, values)
+                if pending is not None:
+                    line, values = pending
+                    if len(values) < width and counting.last_byte not in (b"\n", b"\r"):
+                        raise TruncatedRecord(line, len(values), width)
+                    yield _record(columns, width, line, values)
             finally:
                 text.close()
 
         return columns, iterate()
+
+
+def _record(
+    columns: list[str], width: int, line: int, values: list[str]
+) -> tuple[int, dict[str, str]]:
+    if len(values) < width:
+        values = values + [""] * (width - len(values))
+    return line, {c: v.strip() for c, v in zip(columns, values, strict=False)}

@@ -3,9 +3,15 @@
 ``import_feed(session, path)`` replaces the imported feed by the one in ``path`` inside the
 caller's transaction (the caller commits; an exception leaves the database as it was). Rows
 are read one at a time and inserted in chunks, so memory stays bounded by the number of stops,
-routes and trips (their id look-ups), never by the number of stop times. Bad rows are skipped
-and counted with the reason; a feed without usable stops, routes, trips, stop times or
-calendar is refused as a whole (``ImportError_``).
+routes and trips (their id look-ups), never by the number of stop times.
+
+Strict by default: a feed in which any row would be left out (a row referring to an unknown
+id, a bad value, a file cut off in the middle of a record, a trip that cannot be ridden) is
+refused as a whole (``ImportError_`` naming the first problems and the counts), and so is a
+feed lying mostly outside the configured region (``OutsideRegionError``). ``skip_invalid``
+imports the valid rows and reports what was left out; ``allow_outside_region`` imports data
+of another region. Files that are not what they should be (a ``;``-separated table, UTF-16
+text, an Excel workbook, a zip inside the zip) are named with the fix.
 """
 
 from __future__ import annotations
@@ -21,17 +27,19 @@ from attrs import define, field
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import ImportError_
+from core import ImportError_, Region, check_in_region
 from core.persistence.companies import bump_generation
 from plugins.transit import tables as t
-from plugins.transit.gtfs import GtfsZip, parse_date, parse_time
+from plugins.transit.gtfs import GtfsZip, TruncatedRecord, parse_date, parse_time
 
-__all__ = ["FileReport", "ImportReport", "clear_feed", "feed_size", "import_feed"]
+__all__ = ["FileReport", "ImportReport", "clear_feed", "feed_size", "identify", "import_feed"]
 
 #: Rows per INSERT batch.
 CHUNK = 10_000
 #: Examples of rejected rows kept per file.
 EXAMPLES = 10
+#: Problems a refused import names (the counts cover all of them).
+NAMED_PROBLEMS = 5
 REQUIRED = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 USED = (
     "agency.txt",
@@ -65,10 +73,12 @@ class FileReport:
     def rejected(self) -> int:
         return int(sum(self.reasons.values()))
 
-    def reject(self, line: int, reason: str) -> None:
+    def reject(self, line: int, reason: str, value: str = "") -> None:
+        """Count a row left out; ``value`` (the offending value) goes into the example."""
         self.reasons[reason] += 1
         if len(self.examples) < EXAMPLES:
-            self.examples.append(f"line {line}: {reason}")
+            shown = f" ({value[:60]!r})" if value else ""
+            self.examples.append(f"line {line}: {reason}{shown}")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +105,32 @@ class ImportReport:
     end_date: int | None = None
     agencies: list[str] = field(factory=list)
     seconds: float = 0.0
+    #: trips kept with fewer stop times than the file lists (rows of theirs were left out)
+    partial_trips: int = 0
+    partial_examples: list[str] = field(factory=list)
+    skip_invalid: bool = False
+
+    @property
+    def dropped(self) -> int:
+        """Rows left out (all files), trips dropped after reading included."""
+        return sum(f.rejected for f in self.files.values())
+
+    def problems(self, limit: int = NAMED_PROBLEMS) -> list[str]:
+        """The first problems, ``file line N: reason``, then counts per reason."""
+        named = [
+            f"{report.name} {example}"
+            for report in self.files.values()
+            for example in report.examples
+        ]
+        # a cut-off file explains the rest (trips without stop times): name it first
+        named.sort(key=lambda text: "ends in the middle of a record" not in text)
+        named = named[:limit]
+        counts = [
+            f"{report.name}: {n} x {reason}"
+            for report in self.files.values()
+            for reason, n in report.reasons.most_common()
+        ]
+        return named + counts
 
     def count(self, name: str) -> int:
         report = self.files.get(name)
@@ -126,6 +162,10 @@ class ImportReport:
             "end_date": self.end_date,
             "agencies": list(self.agencies),
             "seconds": round(self.seconds, 2),
+            "dropped": self.dropped,
+            "partial_trips": self.partial_trips,
+            "partial_examples": list(self.partial_examples),
+            "skip_invalid": self.skip_invalid,
         }
 
     def format(self) -> str:
@@ -155,6 +195,19 @@ class ImportReport:
                 if report.skipped:
                     lines.append(f"  {report.skipped:>7} x nicht benötigt (not used)")
                 lines.extend(f"    {e}" for e in report.examples)
+        if self.partial_trips:
+            lines.append("")
+            lines.append(
+                f"Fahrten mit fehlenden Halten (trips kept with fewer stop times than the file "
+                f"lists): {self.partial_trips}"
+            )
+            lines.extend(f"    {e}" for e in self.partial_examples)
+        if self.dropped:
+            lines.append("")
+            lines.append(
+                f"Ausgelassen (left out, --skip-invalid): {self.dropped} Zeilen/Fahrten (rows "
+                "and trips); die Daten sind unvollständig (the timetable is incomplete)."
+            )
         if self.ignored_files:
             lines.append("")
             lines.append("Nicht verwendet (not used): " + ", ".join(self.ignored_files))
@@ -202,10 +255,16 @@ class _Importer:
         self.route_ids: dict[str, int] = {}
         self.service_ids: dict[str, int] = {}
         self.trip_ids: dict[str, int] = {}
+        self.stop_lat: list[float] = []
+        self.stop_lon: list[float] = []
+        #: trips with stop time rows left out: trip -> rows left out
+        self.partial: Counter[int] = Counter()
+        self.cut_trip = -1
 
     # --- helpers ---------------------------------------------------------------------------
 
     def rows(self, name: str) -> tuple[FileReport, list[str], Iterator[tuple[int, dict[str, str]]]]:
+        _check_text(name, self.feed.head(name))
         encoding = self.feed.encoding(name)
         file_report = FileReport(name, "utf-8" if encoding == "utf-8-sig" else encoding)
         self.report.files[name] = file_report
@@ -214,15 +273,27 @@ class _Importer:
                 f"{name} is not valid UTF-8 (as GTFS requires); it was read as Latin-1."
             )
         columns, rows = self.feed.rows(name, encoding, self.progress)
-        return file_report, columns, rows
+        return file_report, columns, _guarded(file_report, rows)
 
     def require(self, name: str, columns: list[str], needed: Iterable[str]) -> None:
         missing = [c for c in needed if c not in columns]
-        if missing:
-            raise ImportError_(
-                f"{name} lacks the required column(s) {', '.join(missing)}; nothing was imported.",
-                {name: [f"missing column {c}" for c in missing]},
-            )
+        if not missing:
+            return
+        header = ",".join(columns)
+        for delimiter, label in ((";", "semicolons (;)"), ("\t", "tabs"), ("|", "bars (|)")):
+            if delimiter in header and header.count(delimiter) >= header.count(",") + 1:
+                raise ImportError_(
+                    f"{name} is separated by {label}, not by commas as GTFS requires (its "
+                    f"header reads {header[:80]!r}); nothing was imported. Save the file as "
+                    "CSV with commas as separators (e.g. LibreOffice: 'Save as', 'Text CSV', "
+                    "field delimiter ','), zip the feed again and import it.",
+                    {name: [f"separated by {label}, not commas"]},
+                )
+        raise ImportError_(
+            f"{name} lacks the required column(s) {', '.join(missing)} (its header reads "
+            f"{header[:80]!r}); nothing was imported.",
+            {name: [f"missing column {c}" for c in missing]},
+        )
 
     def insert(self, table: Any, batch: list[dict[str, Any]]) -> None:
         if batch:
@@ -256,7 +327,7 @@ class _Importer:
                 file_report.reject(line, "stop_id is empty")
                 continue
             if stop_id in self.stop_ids:
-                file_report.reject(line, "stop_id appears twice")
+                file_report.reject(line, "stop_id appears twice", stop_id)
                 continue
             try:
                 location_type = _int(row.get("location_type", ""), 0) or 0
@@ -280,6 +351,8 @@ class _Importer:
                 continue
             number = len(self.stop_ids) + 1
             self.stop_ids[stop_id] = number
+            self.stop_lat.append(lat)
+            self.stop_lon.append(lon)
             batch.append(
                 {
                     "id": number,
@@ -424,15 +497,19 @@ class _Importer:
                 file_report.reject(line, "trip_id is empty")
                 continue
             if trip_id in self.trip_ids:
-                file_report.reject(line, "trip_id appears twice")
+                file_report.reject(line, "trip_id appears twice", trip_id)
                 continue
             route = self.route_ids.get(row["route_id"])
             if route is None:
-                file_report.reject(line, "route_id is not in routes.txt")
+                file_report.reject(line, "route_id is not in routes.txt", row["route_id"])
                 continue
             service = self.service_ids.get(row["service_id"])
             if service is None:
-                file_report.reject(line, "service_id is not in calendar.txt or calendar_dates.txt")
+                file_report.reject(
+                    line,
+                    "service_id is not in calendar.txt or calendar_dates.txt",
+                    row["service_id"],
+                )
                 continue
             try:
                 direction = _int(row.get("direction_id", ""))
@@ -472,11 +549,12 @@ class _Importer:
             file_report.read += 1
             trip = trip_ids.get(row["trip_id"])
             if trip is None:
-                file_report.reject(line, "trip_id is not an imported trip")
+                file_report.reject(line, "trip_id is not an imported trip", row["trip_id"])
                 continue
             stop = stop_ids.get(row["stop_id"])
             if stop is None:
-                file_report.reject(line, "stop_id is not an imported stop")
+                self.partial[trip] += 1
+                file_report.reject(line, "stop_id is not an imported stop", row["stop_id"])
                 continue
             try:
                 seq = _int(row["stop_sequence"])
@@ -485,9 +563,11 @@ class _Importer:
                 pickup = _int(row.get("pickup_type", ""), 0)
                 drop_off = _int(row.get("drop_off_type", ""), 0)
             except ValueError as exc:
+                self.partial[trip] += 1
                 file_report.reject(line, f"bad value: {exc}")
                 continue
             if seq is None or seq < 0:
+                self.partial[trip] += 1
                 file_report.reject(line, "stop_sequence is empty or negative")
                 continue
             if arrival is None:
@@ -495,6 +575,7 @@ class _Importer:
             elif departure is None:
                 departure = arrival
             if arrival is not None and departure is not None and departure < arrival:
+                self.partial[trip] += 1
                 file_report.reject(line, "departure_time is before arrival_time")
                 continue
             if trip != current_trip:
@@ -506,7 +587,8 @@ class _Importer:
                 current_trip = trip
                 current_seqs = revisited.get(trip, set())
             if seq in current_seqs:
-                file_report.reject(line, "stop_sequence appears twice in the trip")
+                self.partial[trip] += 1
+                file_report.reject(line, "stop_sequence appears twice in the trip", str(seq))
                 continue
             current_seqs.add(seq)
             batch.append(
@@ -524,6 +606,9 @@ class _Importer:
             if len(batch) >= CHUNK:
                 self.insert(t.stop_times, batch)
         self.insert(t.stop_times, batch)
+        if any("ends in the middle of a record" in r for r in file_report.reasons):
+            # the trip read last lost its remaining stops with the cut: never ride half a trip
+            self.cut_trip = current_trip
         self._check_trips(file_report)
 
     def _check_trips(self, file_report: FileReport) -> None:
@@ -546,15 +631,20 @@ class _Importer:
                 untimed.add(int(trip))
         trips_report = self.report.files["trips.txt"]
         bad = too_short | untimed
+        names = {number: trip_id for trip_id, number in self.trip_ids.items()}
+        without = set(self.trip_ids.values()) - set(counts)
+        cut = {self.cut_trip} - too_short - untimed - without if self.cut_trip in counts else set()
+        bad |= cut
         for reason, group in (
+            ("its stop times are cut off at the end of stop_times.txt", cut),
             ("fewer than two stop times", too_short),
             ("first or last stop has no time", untimed),
+            ("no stop times", without),
         ):
-            for _ in group:
+            for trip in sorted(group):
                 trips_report.reasons[f"trip dropped: {reason}"] += 1
-        without = set(self.trip_ids.values()) - set(counts)
-        if without:
-            trips_report.reasons["trip dropped: no stop times"] += len(without)
+                if len(trips_report.examples) < EXAMPLES:
+                    trips_report.examples.append(f"trip {names[trip]!r} dropped: {reason}")
         bad |= without
         if bad:
             ids = sorted(bad)
@@ -564,6 +654,13 @@ class _Importer:
                 file_report.imported -= int(removed or 0)
                 s.execute(delete(t.trips).where(t.trips.c.id.in_(part)))
             trips_report.imported -= len(bad)
+        kept_partial = [trip for trip in self.partial if trip not in bad]
+        self.report.partial_trips = len(kept_partial)
+        for trip in kept_partial[:EXAMPLES]:
+            n = counts[trip][0]
+            self.report.partial_examples.append(
+                f"trip {names[trip]!r}: {n} of {n + self.partial[trip]} stop times kept"
+            )
         first = select(func.min(func.coalesce(st.c.departure, st.c.arrival))).where(
             st.c.trip == t.trips.c.id
         )
@@ -651,6 +748,104 @@ class _Importer:
         self.insert(t.transfers, batch)
 
 
+def _guarded(
+    file_report: FileReport, rows: Iterator[tuple[int, dict[str, str]]]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows; a record cut off at the end of the file is counted as left out."""
+    try:
+        yield from rows
+    except TruncatedRecord as exc:
+        file_report.read += 1
+        reason = "the file ends in the middle of a record (it looks cut off)"
+        file_report.reasons[reason] += 1
+        file_report.examples.insert(0, f"line {exc.line}: {exc}")
+        del file_report.examples[EXAMPLES:]
+
+
+def _check_text(name: str, head: bytes) -> None:
+    """Refuse text that is not UTF-8/Latin-1 CSV (UTF-16, a spreadsheet, HTML) by name."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        head and head.count(b"\x00") > len(head) // 4
+    ):
+        raise ImportError_(
+            f"{name} is UTF-16 text, not UTF-8 as GTFS requires; nothing was imported. Save it "
+            "as 'CSV UTF-8' (e.g. LibreOffice: character set Unicode (UTF-8)) and zip the "
+            "feed again.",
+            {name: ["UTF-16, not UTF-8"]},
+        )
+    looks = _looks_like(head)
+    if looks:
+        raise ImportError_(
+            f"{name} looks like {looks}, not a CSV table as GTFS requires; nothing was "
+            "imported. Export the table as CSV (UTF-8, commas) and zip the feed again.",
+            {name: [f"looks like {looks}"]},
+        )
+
+
+def _looks_like(head: bytes) -> str:
+    """What a file is, from its first bytes, when it is clearly not CSV text ('' otherwise)."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
+    if head.startswith(b"PK\x03\x04"):
+        return "a zip file (an Excel workbook or another zip)"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel (.xls) workbook"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if text.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page (a download that returned a web page)"
+    if text.startswith(b"<?xml") or text.startswith(b"<"):
+        return "an XML document (NeTEx or another XML format)"
+    if text.startswith((b"{", b"[")):
+        return "a JSON document"
+    return ""
+
+
+def identify(path: str | Path) -> str:
+    """Why a file is not a GTFS zip, with the fix ('' when it is a zip)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        return f"{path.name} cannot be read: {exc.strerror or exc}."
+    if head.startswith(b"PK"):
+        return ""
+    looks = _looks_like(head)
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+    if not looks and any(c in first for c in ("stop_id", "trip_id", "route_id", "service_id")):
+        looks = "a single GTFS table (CSV), not the feed"
+        return (
+            f"{path.name} looks like {looks}: a GTFS feed is a zip holding stops.txt, "
+            "routes.txt, trips.txt, stop_times.txt and a calendar; zip the files together "
+            "and import the zip."
+        )
+    return (
+        f"{path.name} is not a zip file{f' (it looks like {looks})' if looks else ''}; a GTFS "
+        "feed is a zip of CSV tables (stops.txt, routes.txt, trips.txt, stop_times.txt, "
+        "calendar.txt). Import the feed's zip as published."
+    )
+
+
+def _not_a_feed(path: Path, feed: GtfsZip, missing: list[str]) -> str:
+    """Why a zip is not a (complete) GTFS feed, with the fix."""
+    names = [n.lower() for n in feed.all_names()]
+    inner = [n for n in names if n.endswith(".zip")]
+    base = (
+        f"{path.name} is not a complete GTFS feed: {', '.join(missing)} missing; nothing was "
+        "imported."
+    )
+    if inner:
+        return f"{base} It holds another zip ({inner[0]}): unpack it and import that zip instead."
+    if "[content_types].xml" in names:
+        return f"{base} It looks like an Office document (Excel workbook), not a GTFS feed."
+    if any(n.endswith(".shp") for n in names):
+        return f"{base} It looks like a shapefile, not a GTFS feed."
+    if any(n.endswith(".xml") for n in names):
+        return f"{base} It looks like XML data (NeTEx or similar), not a GTFS feed."
+    shown = ", ".join(sorted(names)[:8]) or "nothing"
+    return f"{base} It holds: {shown}."
+
+
 def clear_feed(session: Session) -> None:
     """Delete the imported feed (every ``transit_*`` row)."""
     for table in reversed(t.metadata.sorted_tables):
@@ -661,19 +856,28 @@ def import_feed(
     session: Session,
     path: str | Path,
     *,
+    region: Region | None = None,
+    skip_invalid: bool = False,
+    allow_outside_region: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Replace the imported feed by the GTFS zip at ``path``; the caller commits.
 
     ``progress`` is called with the number of (uncompressed) bytes read since its last call;
-    ``feed_size(path)`` gives the total. Raises ``ImportError_`` (nothing written) when a
-    required file or column is missing or a required table ends up empty.
+    ``feed_size(path)`` gives the total. Raises ``ImportError_`` (the caller's rollback leaves
+    everything as it was) when a required file or column is missing, a required table ends up
+    empty, or (unless ``skip_invalid``) any row would be left out; ``OutsideRegionError``
+    when ``region`` is given and the stops lie mostly outside it (unless
+    ``allow_outside_region``).
     """
     import time
 
     started = time.perf_counter()
     path = Path(path)
-    report = ImportReport(path.name)
+    report = ImportReport(path.name, skip_invalid=skip_invalid)
+    problem = identify(path)
+    if problem:
+        raise ImportError_(problem, {"file": [problem]})
     try:
         feed = GtfsZip(path)
     except ValueError as exc:
@@ -682,15 +886,23 @@ def import_feed(
         missing = [name for name in REQUIRED if not feed.has(name)]
         if missing:
             raise ImportError_(
-                f"{path.name} is not a complete GTFS feed: {', '.join(missing)} missing; "
-                "nothing was imported.",
-                {name: ["missing"] for name in missing},
+                _not_a_feed(path, feed, missing), {name: ["missing"] for name in missing}
             )
         report.ignored_files = sorted(n for n in feed.members if n not in USED)
         clear_feed(session)
         importer = _Importer(session, feed, report, progress)
         importer.agencies()
         importer.stops()
+        if region is not None:
+            check = check_in_region(
+                region,
+                importer.stop_lat,
+                importer.stop_lon,
+                what="stops",
+                name=f"{path.name} (stops.txt)",
+                allow_outside=allow_outside_region,
+            )
+            report.warnings.extend(check.warnings)
         importer.routes()
         importer.calendar()
         importer.trips()
@@ -708,9 +920,27 @@ def import_feed(
         ):
             if report.count(name) == 0:
                 raise ImportError_(
-                    f"{path.name}: no usable {what} ({name}); nothing was imported.",
+                    f"{path.name}: no usable {what} ({name}); nothing was imported."
+                    + (
+                        f" First problems: {'; '.join(report.problems(3))}."
+                        if report.dropped
+                        else ""
+                    ),
                     {name: [f"no usable {what}"] + report.files[name].examples},
                 )
+        if report.dropped and not skip_invalid:
+            problems = report.problems()
+            raise ImportError_(
+                f"{path.name}: {report.dropped} rows or trips would be left out, so nothing was "
+                f"imported. First problems: {'; '.join(problems[:NAMED_PROBLEMS])}. Correct "
+                "the feed (or get a complete copy), or import the valid rows with "
+                "--skip-invalid (the report then lists what was left out).",
+                {
+                    name: [f"{n} x {reason}" for reason, n in r.reasons.most_common()] + r.examples
+                    for name, r in report.files.items()
+                    if r.rejected
+                },
+            )
     report.seconds = time.perf_counter() - started
     session.execute(
         insert(t.feeds).values(

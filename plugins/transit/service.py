@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from attrs import define, field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core import Address, GeocodingError, InvalidQuery, NotFound
@@ -27,7 +27,7 @@ from plugins.transit import stations as rail
 from plugins.transit import tables as t
 from plugins.transit import timetable as tt
 from plugins.transit.raptor import earliest_arrival
-from plugins.transit.settings import TransitSettings, parse_clock
+from plugins.transit.settings import TransitSettings, format_clock, parse_clock
 from plugins.transit.walking import PointTree, Walking
 
 if TYPE_CHECKING:
@@ -211,6 +211,41 @@ class TransitService:
             timetable=timetable,
             route_names=route_names,
             search_runs=search_runs,
+        )
+
+    def window_warning(self, *, force: bool = False) -> str | None:
+        """A sentence when the travel-time search cannot find anything: no service day, or
+        no vehicle leaving in the search window on it (None when all is well)."""
+        state = self.state(force=force)
+        if state is None:
+            return None
+        if state.date is None:
+            return (
+                "The feed has no Tuesday to Thursday with service and no service_date is set: "
+                "every travel-time filter stays empty. Set plugins.transit.service_date to a "
+                "day the feed covers."
+            )
+        if state.timetable is None or state.search_runs > 0:
+            return None
+        first, last = self.settings.window
+        with self.platform.session_factory() as session:
+            services = tt.active_services(session, state.date)
+            span = session.execute(
+                select(func.min(t.trips.c.first_departure), func.max(t.trips.c.last_arrival)).where(
+                    t.trips.c.service.in_(services)
+                )
+            ).one()
+        runs = (
+            f"its trips on that day run {format_clock(int(span[0]))}-{format_clock(int(span[1]))}"
+            if span[0] is not None
+            else "no trip runs on that day"
+        )
+        return (
+            f"No vehicle leaves between {format_clock(first)} and "
+            f"{format_clock(last + self.horizon)} on the service day {state.date} "
+            f"(departure {self.settings.window_label} plus max_travel_min), so every "
+            f"travel-time filter stays empty; {runs}. Set plugins.transit.departure (or "
+            "service_date) to a time the feed covers."
         )
 
     def stop_routes(self, state: FeedState) -> list[tuple[int, ...]]:

@@ -67,6 +67,14 @@ def renamed_feed(tables):
     return changed, removed
 
 
+def without_stop(tables, stop_id):
+    """The feed without the stop times and transfers at ``stop_id`` (a consistent feed)."""
+    changed = copy.deepcopy(tables)
+    changed["stop_times.txt"] = [r for r in changed["stop_times.txt"] if r[3] != stop_id]
+    changed["transfers.txt"] = [r for r in changed["transfers.txt"] if stop_id not in r[:2]]
+    return changed
+
+
 @pytest.mark.parametrize(
     "text", ["", "cairns", "STATION", "st 1", "  Stop  ", "kein-treffer-hier", "9"]
 )
@@ -117,11 +125,14 @@ def test_import_counts_and_the_layer_follows(platform, tmp_path):
     assert len(service.state().stops.ids) == in_file
 
     changed, removed = renamed_feed(tables)
-    second = run_import(platform, write_feed(tmp_path / "two.zip", changed))
+    # stop times still at the removed stop: refused, naming the problem, nothing changed
+    before = stop_rows(platform)
+    with pytest.raises(ImportError_, match=f"stop_id is not an imported stop \\('{removed}'\\)"):
+        run_import(platform, write_feed(tmp_path / "stale.zip", changed))
+    assert stop_rows(platform) == before
+    second = run_import(platform, write_feed(tmp_path / "two.zip", without_stop(changed, removed)))
     assert (second.created, second.updated, second.deleted) == (1, 1, 1)
     assert second.unchanged == in_file - 2
-    # stop times at the removed stop are left out, and the report says where and what to do
-    assert any("stop_times.txt" in m and "correct it" in m for m in second.messages)
     names = {r.stop_id: r.name for r in stop_rows(platform)}
     assert names["S0"] == "Straße am Müller-Platz" and removed not in names and "NEU" in names
     # the public layer shows the new feed with its lines at once (changed() reloaded it)
