@@ -35,19 +35,38 @@ class StopArgs(LangArgs):
     )
 
 
-class TravelArgs(LangArgs):
-    origin = fields.String(
-        required=True,
-        data_key="from",
-        validate=validate.Length(min=1, max=200),
-        metadata={
-            "description": "Address with postcode, postcode, town, stop name, stop:<id> or lat,lon."
-        },
-    )
-    max_minutes = fields.Integer(
-        load_default=30, validate=validate.Range(min=1, max=240), metadata={"description": "Limit."}
-    )
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+def travel_args(max_travel_min: int) -> type[ma.Schema]:
+    """The query of /travel-times; ``max_minutes`` is limited (and documented) by the
+    portal's ``max_travel_min``, the longest travel time the router searches."""
+
+    class TravelArgs(LangArgs):
+        origin = fields.String(
+            required=True,
+            data_key="from",
+            validate=validate.Length(min=1, max=200),
+            metadata={
+                "description": (
+                    "Address with postcode, postcode, town, stop name, stop:<id> or lat,lon."
+                )
+            },
+        )
+        max_minutes = fields.Integer(
+            load_default=min(30, max_travel_min),
+            validate=validate.Range(min=1, max=max_travel_min),
+            metadata={
+                "description": (
+                    "Longest travel time in minutes (at most this portal's max_travel_min, "
+                    f"{max_travel_min})."
+                )
+            },
+        )
+        limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+    return TravelArgs
+
+
+#: Names of the search parameters in the /travel-times query (errors name what was sent).
+_SENT_AS = {"transit_from": "from", "transit_time": "max_minutes", "per_page": "limit"}
 
 
 class GeoJSONSchema(ma.Schema):
@@ -123,26 +142,38 @@ def make_blueprint(platform: Platform) -> Blueprint:
             )
             return {"company_id": company_id, **info}
 
+    travel_schema = travel_args(service.settings.max_travel_min)
+
     @blp.route("/travel-times")
     class TravelTimes(MethodView):
-        @blp.arguments(TravelArgs, location="query")
+        @blp.arguments(travel_schema, location="query")
         @blp.response(200, TravelSchema)
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
             """Employers reachable from a place within N minutes, fastest first."""
-            origin = service.resolve_origin(args["origin"])
-            params = {
-                "transit_from": [origin.key],
-                "transit_time": [f"..{args['max_minutes']}"],
-                "sort": ["transit_time"],
-                "per_page": [str(args["limit"])],
-                "lang": [args["lang"]],
-            }
-            result = platform.search(platform.parse_query(params))
+            try:
+                origin = service.resolve_origin(args["origin"])
+                params = {
+                    "transit_from": [origin.key],
+                    "transit_time": [f"..{args['max_minutes']}"],
+                    "sort": ["transit_time"],
+                    "per_page": [str(args["limit"])],
+                    "lang": [args["lang"]],
+                }
+                query = platform.parse_query(params)
+            except InvalidQuery as exc:
+                # the search's own names (transit_from, ...) mean nothing to this caller
+                message = exc.message
+                for ours, theirs in _SENT_AS.items():
+                    message = message.replace(f"{ours}=", f"{theirs}=")
+                raise InvalidQuery(
+                    message, {_SENT_AS.get(k, k): v for k, v in exc.errors.items()}
+                ) from None
+            result = platform.search(query)
             state = service.state()
             return {
                 "origin": {"label": origin.label, "lat": origin.lat, "lon": origin.lon},
                 "service_date": state.date if state is not None else None,
-                "departure": service.settings.departure,
+                "departure": service.settings.window_label,
                 "total": result.total,
                 "items": [
                     {
