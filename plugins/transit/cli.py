@@ -106,6 +106,8 @@ def transit_group(platform: Platform) -> click.Group:
         warning = service.window_warning()
         if warning:
             click.echo(f"Warnung (warning): {warning}")
+        found, _ = service.stations()
+        click.echo(f"Bahnhöfe (railway stations): {len(found.stations)} ({found.source})")
         if table is not None:
             click.echo(
                 f"Zeitfenster (window) {table.start // 3600:02d}:{table.start % 3600 // 60:02d}-"

@@ -21,7 +21,6 @@ from core import (
     point_feature,
 )
 from core import hookspecs as _hookspecs
-from plugins.transit import stations as rail
 from plugins.transit import tables as t
 from plugins.transit.service import TransitService
 from plugins.transit.settings import TransitSettings
@@ -204,7 +203,8 @@ def register_layers(platform: Platform) -> list[Layer]:
 
     def station_features(bbox: BBox | None, lang: str) -> list[Feature]:
         out = []
-        for station in rail.stations():
+        found, _ = service.stations()
+        for station in found.stations:
             if bbox is not None and not (
                 bbox.south <= station.lat <= bbox.north and bbox.west <= station.lon <= bbox.east
             ):
@@ -235,7 +235,7 @@ def register_layers(platform: Platform) -> list[Layer]:
             station_features,
             plugin="transit",
             marker="station",
-            attribution=rail.ATTRIBUTION,
+            attribution=service.station_attribution(),
         ),
     ]
 

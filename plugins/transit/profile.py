@@ -9,7 +9,6 @@ import numpy as np
 from markupsafe import Markup, escape
 
 from core.geo import haversine_m
-from plugins.transit import stations as rail
 from plugins.transit import timetable as tt
 from plugins.transit.service import Origin, TransitService
 
@@ -62,14 +61,26 @@ def company_connection(
             nearest, distance = state.tree.nearest(np.array([lat]), np.array([lon]))
             stops, metres = nearest, distance
         routes = service.stop_routes(state)
-        for stop, straight in list(zip(stops.tolist(), metres.tolist(), strict=True))[
-            : service.settings.nearest_stops
-        ]:
-            lines = sorted({state.route_names.get(r, ("?", 3, ""))[:2] for r in routes[stop]})
+        # platforms, entrances and the station node are one place: listed once, under the
+        # station's name, with the lines and departures of all its platforms
+        members: dict[int, list[int]] = {}
+        for i, key in enumerate(state.station_of.tolist()):
+            if key != i:
+                members.setdefault(key, []).append(i)
+        seen: set[int] = set()
+        for stop, straight in zip(stops.tolist(), metres.tolist(), strict=True):
+            place = int(state.station_of[stop])
+            if place in seen:
+                continue
+            if len(out["stops"]) >= service.settings.nearest_stops:
+                break
+            seen.add(place)
+            served = {r for member in [place, *members.get(place, [])] for r in routes[member]}
+            lines = sorted({state.route_names.get(r, ("?", 3, ""))[:2] for r in served})
             out["stops"].append(
                 {
-                    "stop_id": state.stops.stop_ids[stop],
-                    "name": state.stops.names[stop],
+                    "stop_id": state.stops.stop_ids[place],
+                    "name": state.stops.names[place],
                     "lat": float(state.stops.lat[stop]),
                     "lon": float(state.stops.lon[stop]),
                     "distance_m": round(float(straight), 0),
@@ -79,12 +90,13 @@ def company_connection(
                     "lines": [
                         {"name": name, "kind": _route_kind(kind, lang)} for name, kind in lines
                     ],
-                    "departures_per_hour": round(float(state.stop_per_hour[stop]), 1),
+                    "departures_per_hour": round(float(state.station_per_hour[place]), 1),
                 }
             )
-    if len(service.station_tree):
-        index, metres = service.station_tree.nearest(np.array([lat]), np.array([lon]))
-        station = service.stations[int(index[0])]
+    found, tree = service.stations()
+    index, metres = tree.nearest(np.array([lat]), np.array([lon]))
+    if len(tree) and metres[0] <= service.settings.station_max_km * 1000:
+        station = found.stations[int(index[0])]
         seconds = service.travel_seconds(
             Origin(lat, lon, "company"), np.array([station.lat]), np.array([station.lon])
         )[0]
@@ -99,7 +111,7 @@ def company_connection(
             if not np.isfinite(seconds) or seconds > service.horizon
             else round(float(seconds) / 60, 1),
             "vehicles": rides,
-            "attribution": rail.ATTRIBUTION,
+            "attribution": found.attribution,
         }
     return out
 

@@ -107,9 +107,7 @@ class TransitService:
         self._pending_egress: tuple[Any, np.ndarray, np.ndarray, tuple[np.ndarray, ...]] | None = (
             None
         )
-        rail_lat, rail_lon = rail.station_arrays()
-        self.stations = rail.stations()
-        self.station_tree = PointTree(rail_lat, rail_lon)
+        self._stations: tuple[Any, rail.StationSet, PointTree] | None = None
         self.stats: dict[str, float] = {"routes": 0, "route_cache_hits": 0, "loads": 0}
 
     # --- feed state ------------------------------------------------------------------------
@@ -265,6 +263,67 @@ class TransitService:
                         pairs[position].add(int(route))
             state._stop_routes = [tuple(sorted(p)) for p in pairs]
         return state._stop_routes
+
+    # --- railway stations -------------------------------------------------------------------
+
+    def _listed_stations(self) -> rail.StationSet | None:
+        """The DB list (shipped or a file) filtered to the region; None for gtfs/none."""
+        source = self.settings.stations
+        if source in ("gtfs", "none"):
+            return None
+        if source in ("auto", "db"):
+            found = rail.in_region(rail.packaged_stations(), self.platform.region)
+            if not found and source == "auto":
+                return None
+            return rail.StationSet(found, "db", rail.ATTRIBUTION)
+        found = rail.in_region(rail.read_station_file(source), self.platform.region)
+        return rail.StationSet(found, "file", rail.ATTRIBUTION)
+
+    def station_attribution(self) -> str:
+        """What the stations layer credits (the DB list's licence, or the feed)."""
+        listed = self._listed_stations()
+        return listed.attribution if listed is not None else ""
+
+    def stations(self) -> tuple[rail.StationSet, PointTree]:
+        """The railway stations in use and their KD-tree (the feed's follow each import)."""
+        source = self.settings.stations
+        listed = None if source == "gtfs" else self._listed_stations()
+        needs_feed = listed is None and source != "none"
+        state = self.state() if needs_feed else None
+        key = (source, state.version if state is not None else None)
+        cached = self._stations
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        if listed is not None:
+            chosen = listed
+        elif state is not None:
+            chosen = rail.StationSet(self._feed_stations(state), "gtfs", "")
+        else:
+            chosen = rail.StationSet((), source, "")
+        tree = PointTree(chosen.lat, chosen.lon)
+        self._stations = (key, chosen, tree)
+        return chosen, tree
+
+    def _feed_stations(self, state: FeedState) -> tuple[rail.Station, ...]:
+        """Stops served by rail routes, each platform folded into its parent station."""
+        with self.platform.session_factory() as session:
+            query = (
+                select(t.stop_times.c.stop)
+                .join(t.trips, t.trips.c.id == t.stop_times.c.trip)
+                .join(t.routes, t.routes.c.id == t.trips.c.route)
+                .where(t.routes.c.route_type.in_(rail.RAIL_ROUTE_TYPES))
+                .distinct()
+            )
+            served = {int(x) for x in session.scalars(query)}
+        index = {int(db_id): i for i, db_id in enumerate(state.stops.ids)}
+        stops = state.stops
+        chosen = sorted({int(state.station_of[index[s]]) for s in served if s in index})
+        return tuple(
+            rail.Station(
+                stops.stop_ids[i], stops.names[i], float(stops.lat[i]), float(stops.lon[i])
+            )
+            for i in chosen
+        )
 
     # --- company columns (index build time) ------------------------------------------------
 

@@ -70,6 +70,7 @@ _LIMITS: dict[str, tuple[float, float]] = {
     "max_travel_min": (5, 240),
     "max_rides": (1, 20),
     "nearest_stops": (1, 20),
+    "station_max_km": (1, 200),
     "cache_size": (1, 10_000),
 }
 
@@ -152,6 +153,19 @@ class TransitSettings:
         default=5,
         metadata=_help("How many nearby stops a company profile lists."),
     )
+    stations: str = field(
+        default="auto",
+        metadata=_help(
+            "Railway stations: 'db' (the DB station list shipped with the plugin, filtered "
+            "to the region), 'gtfs' (the feed's stops served by rail routes), 'auto' (db, or "
+            "gtfs where the DB list has no station in the region), 'none', or the path of a "
+            "file in the DB station list format (NDJSON, .gz or CSV), filtered to the region."
+        ),
+    )
+    station_max_km: float = field(
+        default=30.0,
+        metadata=_help("A company's nearest railway station is shown only within this many km."),
+    )
     cache_size: int = field(
         default=64,
         metadata=_help("Travel-time answers (per origin) kept in memory per process."),
@@ -179,6 +193,13 @@ class TransitSettings:
             out.append(f"departure: {exc}")
         if not out and parse_clock(self.morning_to) <= parse_clock(self.morning_from):
             out.append("morning_to: must be later than morning_from")
+        if self.stations not in ("auto", "db", "gtfs", "none"):
+            from plugins.transit.stations import read_station_file
+
+            try:
+                read_station_file(self.stations)
+            except ValueError as exc:
+                out.append(f"stations: expected auto, db, gtfs, none or a station file; {exc}")
         if self.service_date:
             try:
                 dt.date.fromisoformat(self.service_date)

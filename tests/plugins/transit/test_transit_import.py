@@ -73,7 +73,8 @@ def test_stops_layer_matches_the_zip(cairns):
 def test_stations_layer_has_attribution(cairns):
     layer = cairns.platform.layers["transit_stations"]
     assert "Deutsche Bahn" in layer.attribution
-    assert len(layer.features(None, "de")) == 26
+    names = {f["properties"]["name"] for f in layer.features(None, "de")}
+    assert {"Marl Mitte", "Gelsenkirchen Hbf", "Recklinghausen Hbf"} <= names
 
 
 def quirky(tables):
