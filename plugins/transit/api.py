@@ -208,6 +208,7 @@ def make_blueprint(platform: Platform) -> Blueprint:
                 "end_date": row.end_date,
                 "agencies": row.agencies,
                 "service_date": state.date if state is not None else None,
+                "warning": service.window_warning(),
                 "report": row.report,
             }
 

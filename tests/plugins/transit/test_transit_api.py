@@ -64,6 +64,7 @@ def test_travel_times(client, cairns):
 def test_feed_questionnaire_and_openapi(client):
     feed = client.get("/api/v1/transit/feed").get_json()
     assert feed["file_name"] == "cairns_gtfs.zip" and feed["service_date"] == 20140610
+    assert feed["warning"] is None  # buses leave at 07:00 on that day
     section = client.get("/api/v1/transit/questionnaire").get_json()
     keys = [q["key"] for q in section["questions"]]
     assert {"job_ticket", "shuttle", "bike_leasing"} <= set(keys)

@@ -246,6 +246,9 @@ def test_a_feed_outside_the_search_window_warns(new_database, tmp_path):
     assert "every travel-time filter stays empty" in text and "05:" in text
     info = " ".join(run(platform, "info").output.split())
     assert "No vehicle leaves between 07:00 and 08:50" in info
+    from plugins.transit.hooks import service_for
+
+    assert "No vehicle leaves" in service_for(platform).window_warning()  # also /feed
     # with a departure the feed covers, no warning
     early = make_transit_platform(
         platform.settings.portal.database_url, service_date="2014-06-10", departure="05:30"
