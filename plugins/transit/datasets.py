@@ -142,7 +142,14 @@ def _snapshot(session: Session) -> dict[str, tuple[Any, ...]]:
     return {str(r[0]): tuple(r[1:]) for r in rows}
 
 
-def _import(session: Session, path: Path, fmt: str, region: Region | None = None) -> DatasetImport:
+def _import(
+    session: Session,
+    path: Path,
+    fmt: str,
+    region: Region | None = None,
+    *,
+    allow_outside_region: bool = False,
+) -> DatasetImport:
     if fmt != "gtfs":
         raise ImportError_(
             f"The format {fmt!r} is not supported for stops; import a GTFS feed (format "
@@ -150,7 +157,7 @@ def _import(session: Session, path: Path, fmt: str, region: Region | None = None
             {"format": ["use gtfs (a zip file)"]},
         )
     before = _snapshot(session)
-    report = import_feed(session, path, region=region)
+    report = import_feed(session, path, region=region, allow_outside_region=allow_outside_region)
     after = _snapshot(session)
     common = before.keys() & after.keys()
     changed = sum(1 for key in common if before[key] != after[key])
@@ -213,7 +220,10 @@ def stops_dataset(platform: Platform) -> Dataset:
         fields=FIELDS,
         search=search,
         get=get,
-        import_file=lambda session, path, fmt: _import(session, path, fmt, platform.region),
+        import_file=lambda session, path, fmt, allow_outside_region=False: _import(
+            session, path, fmt, platform.region, allow_outside_region=allow_outside_region
+        ),
+        import_region_checked=True,
         import_formats=("gtfs",),
         export=_export,
         export_formats=("csv",),

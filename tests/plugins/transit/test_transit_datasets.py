@@ -190,3 +190,23 @@ def test_export_is_a_stops_file_that_imports_unchanged(platform, tmp_path):
     assert result.unchanged == len(before)
     after = stop_rows(platform)
     assert [tuple(r)[1:] for r in after] == [tuple(r)[1:] for r in before]
+
+
+def test_the_admin_import_checks_the_region(platform):
+    """The stops dataset takes the admin form's "allow data outside the region" option."""
+    from transit_support import CAIRNS
+
+    from core import OutsideRegionError
+
+    dataset = platform.dataset(STOPS_DATASET)
+    assert dataset.import_region_checked
+    before = stop_rows(platform)
+    with pytest.raises(OutsideRegionError, match="--allow-outside-region"):
+        with platform.session(write=True) as session:
+            dataset.import_file(session, CAIRNS, "gtfs")
+    assert stop_rows(platform) == before
+    with platform.session(write=True) as session:
+        result = dataset.import_file(session, CAIRNS, "gtfs", allow_outside_region=True)
+    dataset.changed()
+    assert result.created == 416
+    assert any("outside" in m for m in result.messages)
