@@ -40,6 +40,7 @@ from core.errors import (
 )
 from core.filters import (
     Choice,
+    Dimension,
     DynamicColumn,
     DynamicValue,
     FilterKind,
@@ -114,6 +115,7 @@ __all__ = [
     "DatasetField",
     "DatasetImport",
     "DatasetPage",
+    "Dimension",
     "DynamicColumn",
     "DynamicValue",
     "ExportFile",

@@ -98,8 +98,8 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             column=lambda s: s.choice_column(s.industry, industries),
             choices=industries,
             searchable=True,
-            help_de="Wirtschaftszweig nach WZ 2008.",
-            help_en="Industry (WZ 2008 section).",
+            help_de="Der Wirtschaftszweig, in dem das Unternehmen tätig ist.",
+            help_en="The line of business the company works in.",
         ),
         FilterSpec(
             "industry_division",
@@ -109,8 +109,8 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             choices=divisions,
             column=lambda s: s.choice_column(s.industry_division, divisions),
             searchable=True,
-            help_de="Abteilung nach WZ 2008.",
-            help_en="WZ 2008 division.",
+            help_de="Eine genauere Wahl innerhalb der Branchen.",
+            help_en="A finer choice within the industries.",
         ),
         FilterSpec(
             "profession",
@@ -120,8 +120,8 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             column=lambda s: s.multichoice_column(s.professions, professions),
             choices=professions,
             searchable=True,
-            help_de="Berufe, die im Unternehmen arbeiten oder ausgebildet werden (KldB 2010).",
-            help_en="Professions the company employs or trains (KldB 2010).",
+            help_de="Berufe, die im Unternehmen arbeiten oder ausgebildet werden.",
+            help_en="Professions the company employs or trains.",
         ),
         FilterSpec("town", "Ort", "Town", FilterKind.CHOICE, column=town_column, choices=towns),
         FilterSpec(
@@ -141,8 +141,8 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             column=lambda s: s.employees.astype(np.float64),
             single="min",
             minimum=0,
-            help_de="Zahl der Beschäftigten, z. B. 10..49.",
-            help_en="Head count, e.g. 10..49.",
+            help_de="Wie viele Menschen im Unternehmen arbeiten.",
+            help_en="How many people work for the company.",
         ),
         FilterSpec(
             "family",

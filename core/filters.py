@@ -70,6 +70,28 @@ class Choice:
     label_de: str
     label_en: str
     group: str | None = None
+    # a composite filter's choice: (dimension key, option value) pairs; see Dimension
+    parts: tuple[tuple[str, str], ...] = ()
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_de
+
+
+@frozen
+class Dimension:
+    """One part of a composite choice filter, shown as one control (a distance, an age group).
+
+    A filter with dimensions is still one URL parameter with one value per choice: the user
+    picks an option per dimension and the page sends the choice whose ``parts`` name exactly
+    those options (a dimension left out of ``parts`` means "any"). ``required``: no choice
+    leaves it out, so "any" there means "filter off".
+    """
+
+    key: str
+    label_de: str
+    label_en: str
+    options: tuple[Choice, ...]
+    required: bool = False
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_de
@@ -152,6 +174,7 @@ class FilterSpec:
     help_en: str = ""
     plugin: str = "core"
     group: str = "company"
+    dimensions: tuple[Dimension, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if not _KEY.fullmatch(self.key):
@@ -182,6 +205,28 @@ class FilterSpec:
             raise ConfigError(
                 f"Filter {self.key!r} (plugin {self.plugin}) needs a column function."
             )
+        self._check_dimensions()
+
+    def _check_dimensions(self) -> None:
+        if not self.dimensions:
+            return
+        options = {d.key: {o.value for o in d.options} for d in self.dimensions}
+        for choice in self.choices:
+            for key, value in choice.parts:
+                if value not in options.get(key, ()):
+                    raise ConfigError(
+                        f"Filter {self.key!r} (plugin {self.plugin}): choice {choice.value!r} "
+                        f"names {key}={value!r}, which is no option of its dimensions "
+                        f"({', '.join(options)})."
+                    )
+            missing = [
+                d.key for d in self.dimensions if d.required and d.key not in dict(choice.parts)
+            ]
+            if missing:
+                raise ConfigError(
+                    f"Filter {self.key!r} (plugin {self.plugin}): choice {choice.value!r} "
+                    f"leaves out the required dimension {missing[0]!r}."
+                )
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_de

@@ -23,8 +23,8 @@ __all__ = [
 
 # units as written after a number; the key is the unit a FilterSpec declares
 _UNITS = {
-    "de": {"min": "Min.", "h": "Std.", "km": "km", "m": "m", "m2": "m²", "m²": "m²"},
-    "en": {"min": "min", "h": "h", "km": "km", "m": "m", "m2": "m²", "m²": "m²"},
+    "de": {"min": "Min.", "h": "Std.", "/h": "pro Stunde", "km": "km", "m": "m", "m2": "m²"},
+    "en": {"min": "min", "h": "h", "/h": "per hour", "km": "km", "m": "m", "m2": "m²"},
 }
 _CURRENCIES = {"€", "EUR", "eur"}
 

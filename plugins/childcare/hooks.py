@@ -87,7 +87,6 @@ def register_migrations(platform: Platform) -> list[str]:
 def register_filters(platform: Platform) -> list[FilterSpec]:
     service = service_for(platform)
     offers = tuple(Choice(code, de, en) for code, de, en in OFFERS)
-    radii = ", ".join(f"{r:g}" for r in service.settings.radii_km)
     return [
         FilterSpec(
             "childcare_kita",
@@ -96,16 +95,15 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             FilterKind.MULTICHOICE,
             column=service.kita_column,
             choices=service.kita_choices(),
+            dimensions=service.kita_dimensions(),
             match="all",
             help_de=(
-                f"Eine Kita im Umkreis von {radii} km (Luftlinie), wahlweise für eine "
-                "Altersgruppe oder mit Öffnungszeit bis mindestens ... Uhr an allen Werktagen. "
-                "Alle gewählten Bedingungen müssen erfüllt sein (z. B. für zwei Kinder)."
+                "Eine Kita nahe beim Arbeitgeber (Luftlinie), auf Wunsch für eine Altersgruppe "
+                "und an allen Werktagen mindestens bis zur gewählten Uhrzeit geöffnet."
             ),
             help_en=(
-                f"A Kita within {radii} km (straight line), optionally for an age group or "
-                "open until at least ... on every working day. Every chosen condition must hold "
-                "(e.g. for two children)."
+                "A Kita close to the employer (straight line), optionally for an age group and "
+                "open on every working day until at least the chosen time."
             ),
             plugin="childcare",
             group="childcare",
@@ -121,8 +119,8 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             unit="km",
             minimum=0,
             maximum=100,
-            help_de="Luftlinie vom Arbeitgeber zur nächsten Kita, z. B. 1.5.",
-            help_en="Straight-line distance from the employer to the nearest Kita, e.g. 1.5.",
+            help_de="Luftlinie vom Arbeitgeber zur nächsten Kita.",
+            help_en="Straight-line distance from the employer to the nearest Kita.",
             plugin="childcare",
             group="childcare",
         ),

@@ -20,7 +20,7 @@ from attrs import define, field
 from scipy.spatial import cKDTree
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core import Choice, format_km
+from core import Choice, Dimension, format_km
 from core.geo import EARTH_RADIUS_M, haversine_m
 from plugins.childcare import repository as repo
 from plugins.childcare.model import AGE_CODES, AGE_GROUPS, Kita, format_clock
@@ -243,8 +243,30 @@ class ChildcareService:
                 else:
                     de = f"Kita bis {km_de}: {kita_class.label('de')}"
                     en = f"Kita within {km_en}: {kita_class.label('en')}"
-                out.append(Choice(value, de, en, group))
+                parts = [("radius", f"{radius:g}")]
+                if kita_class.age is not None:
+                    parts.append(("age", kita_class.age))
+                if kita_class.closes is not None:
+                    parts.append(("closes", str(kita_class.closes)))
+                out.append(Choice(value, de, en, group, tuple(parts)))
         return tuple(out)
+
+    def kita_dimensions(self) -> tuple[Dimension, ...]:
+        """The Kita filter as one control: distance, age group, open until."""
+        radii = tuple(
+            Choice(f"{r:g}", f"bis {format_km(r, 'de')}", f"within {format_km(r, 'en')}")
+            for r in self.settings.radii_km
+        )
+        ages = tuple(Choice(a.code, a.label("de"), a.label("en")) for a in AGE_GROUPS)
+        closes = tuple(
+            Choice(str(m), f"{format_clock(m)} Uhr", format_clock(m))
+            for m in self.settings.closing_minutes
+        )
+        return (
+            Dimension("radius", "Entfernung zur Kita", "Distance to the Kita", radii, True),
+            Dimension("age", "Altersgruppe", "Age group", ages),
+            Dimension("closes", "Geöffnet bis mindestens", "Open until at least", closes),
+        )
 
     def kita_column(self, source: IndexSource) -> np.ndarray:
         """bool (n, radii x classes): a Kita of the class lies within the radius."""

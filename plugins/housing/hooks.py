@@ -101,21 +101,17 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
                 parse=service.parse_rent_cap,
                 label_de="Warmmiete bis (Euro)",
                 label_en="Warm rent up to (euros)",
-                help_de="Höchste Warmmiete im Monat, z. B. 700.",
-                help_en="Highest warm rent per month, e.g. 700.",
+                help_de="Höchste Warmmiete im Monat in Euro.",
+                help_en="Highest warm rent per month in euros.",
             ),
             facet=False,
             single="max",
             unit="km",
             minimum=0,
             maximum=service.settings.max_radius_km,
-            help_de=(
-                "Luftlinie zum nächsten Mietangebot mit höchstens housing_rent Euro Warmmiete, "
-                "z. B. housing_km=5 mit housing_rent=700."
-            ),
+            help_de=("Luftlinie zum nächsten Mietangebot bis zur angegebenen Warmmiete."),
             help_en=(
-                "Straight-line distance to the nearest offer for rent with a warm rent of at "
-                "most housing_rent euros, e.g. housing_km=5 with housing_rent=700."
+                "Straight-line distance to the nearest offer for rent up to the given warm rent."
             ),
             plugin="housing",
             group="housing",

@@ -133,12 +133,12 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             column=apprenticeship,
             choices=choices,
             help_de=(
-                "Ausbildungsbetriebe nach Berufsfeld (KldB 2010), wie die Unternehmen es "
-                "angeben; mindestens eines der gewählten."
+                "Ausbildungsbetriebe nach Berufsfeld, wie die Unternehmen es angeben; "
+                "mindestens eines der gewählten."
             ),
             help_en=(
-                "Companies that train apprentices, by occupational field (KldB 2010) as they "
-                "state it; at least one of the chosen."
+                "Companies that train apprentices, by occupational field as they state it; "
+                "at least one of the chosen."
             ),
             plugin="training",
             group="training",

@@ -92,8 +92,8 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             single="max",
             unit="m",
             minimum=0,
-            help_de="Luftlinie zur nächsten Haltestelle von Bus oder Bahn, z. B. 500.",
-            help_en="Straight-line distance to the nearest bus or rail stop, e.g. 500.",
+            help_de="Luftlinie zur nächsten Haltestelle von Bus oder Bahn.",
+            help_en="Straight-line distance to the nearest bus or rail stop.",
             plugin="transit",
             group="transit",
         ),
@@ -108,12 +108,12 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             unit="/h",
             minimum=0,
             help_de=(
-                f"Abfahrten pro Stunde ({settings.morning_from}-{settings.morning_to} Uhr) an der "
-                "besten Haltestelle in Gehweite, z. B. 4."
+                f"Abfahrten pro Stunde werktags von {settings.morning_from} bis "
+                f"{settings.morning_to} Uhr an der besten Haltestelle in Gehweite."
             ),
             help_en=(
-                f"Departures per hour ({settings.morning_from}-{settings.morning_to}) at the "
-                "best stop within walking distance, e.g. 4."
+                f"Departures per hour on weekdays from {settings.morning_from} to "
+                f"{settings.morning_to} at the best stop within walking distance."
             ),
             plugin="transit",
             group="transit",
@@ -139,14 +139,12 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             minimum=0,
             maximum=settings.max_travel_min,
             help_de=(
-                "Fahrzeit ab transit_from (Adresse mit PLZ, PLZ, Ort, Haltestelle oder lat,lon), "
-                f"werktags, Abfahrt {settings.window_label} Uhr, mit Fußwegen, "
-                "z. B. transit_time=30."
+                "Fahrzeit mit Bus und Bahn ab dem Start (Adresse mit PLZ, PLZ, Ort oder "
+                f"Haltestelle), werktags bei Abfahrt {settings.window_label} Uhr, mit Fußwegen."
             ),
             help_en=(
-                "Travel time from transit_from (address with postcode, postcode, town, stop or "
-                f"lat,lon), weekdays leaving {settings.window_label}, walks included; "
-                "e.g. transit_time=30."
+                "Travel time by bus and rail from the start (address with postcode, postcode, "
+                f"town or stop), weekdays leaving {settings.window_label}, walks included."
             ),
             plugin="transit",
             group="transit",

@@ -35,7 +35,17 @@ def serialise_filter(spec: FilterSpec, lang: str, problem: str | None = None) ->
         "argument_label": dynamic.label(lang) if dynamic else None,
         "argument_help": dynamic.help(lang) if dynamic else None,
         "choices": [
-            {"value": c.value, "label": c.label(lang), "group": c.group} for c in spec.choices
+            {"value": c.value, "label": c.label(lang), "group": c.group, "parts": dict(c.parts)}
+            for c in spec.choices
+        ],
+        "dimensions": [
+            {
+                "key": d.key,
+                "label": d.label(lang),
+                "required": d.required,
+                "options": [{"value": o.value, "label": o.label(lang)} for o in d.options],
+            }
+            for d in spec.dimensions
         ],
         "available": problem is None,
         "problem": problem,

@@ -246,6 +246,29 @@ class ChoiceSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "Code of the group the choice belongs to."},
     )
+    parts = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={
+            "description": "Composite filters: the option of each dimension this choice stands "
+            "for (a dimension left out means any)."
+        },
+    )
+
+
+class DimensionOptionSchema(ma.Schema):
+    value = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class DimensionSchema(ma.Schema):
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+    required = fields.Boolean(
+        required=True, metadata={"description": "Every choice names an option of it."}
+    )
+    options = fields.List(fields.Nested(DimensionOptionSchema), required=True)
 
 
 class FilterSchema(ma.Schema):
@@ -288,6 +311,14 @@ class FilterSchema(ma.Schema):
         metadata={"description": "Dynamic filters: what to enter as their argument."},
     )
     choices = fields.List(fields.Nested(ChoiceSchema), required=True)
+    dimensions = fields.List(
+        fields.Nested(DimensionSchema),
+        required=True,
+        metadata={
+            "description": "Composite filters: one control per dimension; the chosen options "
+            "select the choice whose parts match."
+        },
+    )
     available = fields.Boolean(
         required=True,
         metadata={

@@ -18,8 +18,8 @@
 
   // --- numbers and units: the same rules as core/formatting.py (a browser test compares) -----
   var UNITS = {
-    de: { min: 'Min.', h: 'Std.', km: 'km', m: 'm', m2: 'm²', 'm²': 'm²' },
-    en: { min: 'min', h: 'h', km: 'km', m: 'm', m2: 'm²', 'm²': 'm²' }
+    de: { min: 'Min.', h: 'Std.', '/h': 'pro Stunde', km: 'km', m: 'm', m2: 'm²' },
+    en: { min: 'min', h: 'h', '/h': 'per hour', km: 'km', m: 'm', m2: 'm²' }
   };
   var units = lang === 'en' ? UNITS.en : UNITS.de;
   var decimalFormats = {};

@@ -989,6 +989,86 @@
     ]);
   }
 
+  /** A composite filter (Kita: distance + age group + open until) as one control: a select per
+   * dimension; the chosen options pick the one choice whose parts match (one URL value). */
+  function compositeParts(spec) {
+    var value = (state.filters[spec.key] || [])[0];
+    for (var i = 0; i < spec.choices.length; i++) {
+      if (spec.choices[i].value === value) return Object.assign({}, spec.choices[i].parts);
+    }
+    return {};
+  }
+
+  function compositeChoice(spec, parts) {
+    var missing = spec.dimensions.some(function (d) { return d.required && !parts[d.key]; });
+    if (missing) return null;
+    var keys = Object.keys(parts).filter(function (k) { return parts[k]; });
+    for (var i = 0; i < spec.choices.length; i++) {
+      var p = spec.choices[i].parts || {};
+      if (Object.keys(p).length === keys.length && keys.every(function (k) { return p[k] === parts[k]; })) {
+        return spec.choices[i];
+      }
+    }
+    return null;
+  }
+
+  function buildCompositeFilter(spec) {
+    var parts = compositeParts(spec);
+    var helpId = 'help-' + spec.key;
+    var rows = spec.dimensions.map(function (dim) {
+      var id = uid(spec.key, 'd-' + dim.key);
+      var select = h('select', { id: id, 'data-dimension': dim.key, 'data-composite': spec.key },
+        [h('option', { value: '', text: dim.required ? S.composite_off : S.composite_any, 'data-label': dim.required ? S.composite_off : S.composite_any })]
+          .concat(dim.options.map(function (o) {
+            return h('option', { value: o.value, text: o.label, 'data-label': o.label, selected: parts[dim.key] === o.value });
+          })));
+      select.addEventListener('change', function () {
+        var wanted = {};
+        spec.dimensions.forEach(function (d) {
+          var v = $(uid(spec.key, 'd-' + d.key)).value;
+          if (v) wanted[d.key] = v;
+        });
+        var choice = compositeChoice(spec, wanted);
+        var rest = (state.filters[spec.key] || []).slice(1);
+        if (choice) state.filters[spec.key] = [choice.value].concat(rest.filter(function (v) { return v !== choice.value; }));
+        else if (rest.length) state.filters[spec.key] = rest;
+        else delete state.filters[spec.key];
+        filtersChanged();
+      });
+      return h('div', { className: 'composite-row' }, [h('label', { for: id, text: dim.label }), select]);
+    });
+    var result = h('p', { className: 'composite-count', 'data-composite-count': spec.key, 'aria-live': 'polite' });
+    return h('details', { className: 'filter', 'data-key': spec.key, 'data-composite': '', open: !!(state.filters[spec.key] || []).length }, [
+      h('summary', null, [h('span', { text: spec.label }), summaryBadge(spec.key)]),
+      h('div', { className: 'filter-body' }, [
+        spec.help ? h('p', { className: 'filter-help', id: helpId, text: spec.help }) : null,
+        h('fieldset', spec.help ? { 'aria-describedby': helpId } : null, [h('legend', { className: 'sr-only', text: spec.label })].concat(rows)),
+        result
+      ])
+    ]);
+  }
+
+  /** Facet counts on a composite control: each option says what choosing it would give. */
+  function updateComposite(spec, byValue) {
+    var parts = compositeParts(spec);
+    spec.dimensions.forEach(function (dim) {
+      var select = $(uid(spec.key, 'd-' + dim.key));
+      if (!select) return;
+      select.value = parts[dim.key] || '';
+      Array.prototype.forEach.call(select.options, function (option) {
+        var wanted = Object.assign({}, parts);
+        if (option.value) wanted[dim.key] = option.value; else delete wanted[dim.key];
+        var choice = compositeChoice(spec, wanted);
+        var facet = choice && byValue[choice.value];
+        var label = option.getAttribute('data-label');
+        option.textContent = facet ? label + ' (' + RK.number(facet.count) + ')' : label;
+      });
+    });
+    var current = compositeChoice(spec, parts);
+    var count = els.panel.querySelector('[data-composite-count="' + spec.key + '"]');
+    if (count) count.textContent = current && byValue[current.value] ? fmt(S.composite_count, { n: RK.number(byValue[current.value].count) }) : '';
+  }
+
   function buildBoolFilter(spec) {
     var id = uid(spec.key, 0);
     return h('div', { className: 'switch-row filter-bool', 'data-key': spec.key }, [
@@ -1001,8 +1081,14 @@
 
   function buildRangeFilter(spec) {
     var current = ((state.filters[spec.key] || [])[0] || '').split('..');
-    var lo = h('input', { type: 'number', id: uid(spec.key, 'lo'), min: spec.minimum, max: spec.maximum, inputmode: 'numeric', value: current[0] || null });
-    var hi = h('input', { type: 'number', id: uid(spec.key, 'hi'), min: spec.minimum, max: spec.maximum, inputmode: 'numeric', value: current[1] || null });
+    var decimals = spec.unit === 'km';
+    var numberAttrs = function (id, value) {
+      return { type: 'number', id: uid(spec.key, id), min: spec.minimum, max: spec.maximum, step: 'any',
+        inputmode: decimals ? 'decimal' : 'numeric', value: value || null };
+    };
+    var lo = h('input', numberAttrs('lo', current[0]));
+    var hi = h('input', numberAttrs('hi', current[1]));
+    var unit = spec.unit ? ' (' + RK.format.unit(spec.unit) + ')' : '';
     var apply = h('button', { type: 'submit', className: 'button small', text: S.apply });
     var arg = spec.argument;
     var argInput = null;
@@ -1022,8 +1108,8 @@
     var form = h('form', { className: 'range-form', 'data-range': spec.key }, [
       argRow,
       h('div', { className: 'range-row' }, [
-        h('label', { for: lo.id }, [S.range_from + (spec.unit ? ' (' + spec.unit + ')' : ''), lo]),
-        h('label', { for: hi.id }, [S.range_to + (arg && spec.unit ? ' (' + spec.unit + ')' : ''), hi]),
+        h('label', { for: lo.id }, [S.range_from + unit, lo]),
+        h('label', { for: hi.id }, [S.range_to + unit, hi]),
         apply
       ]),
       arg ? h('p', { id: 'error-' + spec.key, className: 'field-error', role: 'alert', hidden: true }) : null
@@ -1223,19 +1309,48 @@
     return h('div', { className: 'switch-row' }, [input, h('label', { for: 'in-view', text: S.in_view })]);
   }
 
+  // the filters people look for first; the others wait behind "Weitere Filter"
+  var PRIMARY = ['profession', 'industry', 'near', 'town', 'family'];
+
+  function buildFilter(spec) {
+    if (spec.kind === 'geo') return spec.key === 'near' ? buildNearFilter(spec) : null;
+    if ((spec.kind === 'choice' || spec.kind === 'multichoice') && spec.dimensions && spec.dimensions.length) {
+      return buildCompositeFilter(spec);
+    }
+    if (spec.kind === 'choice' || spec.kind === 'multichoice') return buildChoiceFilter(spec);
+    if (spec.kind === 'bool') return buildBoolFilter(spec);
+    if (spec.kind === 'range') return buildRangeFilter(spec);
+    return null;
+  }
+
+  function isActive(key) {
+    return !!((state.filters[key] || []).length || (KEY_ARG[key] && state.args[KEY_ARG[key]]) ||
+      (key === 'near' && state.nearKind));
+  }
+
   function buildPanel() {
-    var nodes = [];
+    var primary = [];
+    var more = [];
+    var hasBbox = false;
     specs.forEach(function (spec) {
-      if (spec.kind === 'text') return;  // the search field above the results
-      if (spec.kind === 'geo') {
-        if (spec.key === 'near') nodes.push(buildNearFilter(spec));
-        else if (spec.key === 'bbox') nodes.unshift(buildInViewSwitch());
-        return;
-      }
-      if (spec.kind === 'choice' || spec.kind === 'multichoice') nodes.push(buildChoiceFilter(spec));
-      else if (spec.kind === 'bool') nodes.push(buildBoolFilter(spec));
-      else if (spec.kind === 'range') nodes.push(buildRangeFilter(spec));
+      if (spec.kind === 'text') return;  // the search field above the map
+      if (spec.key === 'bbox') { hasBbox = true; return; }
+      if (PRIMARY.indexOf(spec.key) < 0) { var node = buildFilter(spec); if (node) more.push(node); }
     });
+    PRIMARY.forEach(function (key) {
+      var spec = specByKey[key];
+      var node = spec && buildFilter(spec);
+      if (node) primary.push(node);
+    });
+    var nodes = hasBbox ? [buildInViewSwitch()] : [];
+    nodes = nodes.concat(primary);
+    if (more.length) {
+      var moreOpen = specs.some(function (spec) { return PRIMARY.indexOf(spec.key) < 0 && isActive(spec.key); });
+      nodes.push(h('details', { className: 'more-filters', id: 'more-filters', open: moreOpen }, [
+        h('summary', null, [h('span', { text: S.more_filters }), summaryBadge('__more')]),
+        h('div', { className: 'more-body' }, more)
+      ]));
+    }
     els.panel.replaceChildren.apply(els.panel, nodes);
     els.panel.removeAttribute('aria-busy');
     if (lastResult) updateFacets(lastResult);
@@ -1273,6 +1388,7 @@
       result.facets[key].forEach(function (f) { byValue[f.value] = f; });
       var container = els.panel.querySelector('[data-key="' + key + '"]');
       if (!container) return;
+      if (container.hasAttribute('data-composite')) { updateComposite(specByKey[key], byValue); return; }
       container.querySelectorAll('.option').forEach(function (li) {
         var facet = byValue[li.getAttribute('data-value')];
         if (!facet) return;
@@ -1298,6 +1414,15 @@
       badge.textContent = n ? String(n) : '';
       if (n) badge.setAttribute('aria-label', fmt(S.selected_count, { n: n }));
     });
+    var moreBadge = els.panel.querySelector('[data-badge="__more"]');
+    if (moreBadge) {
+      var inside = specs.filter(function (spec) {
+        return spec.key !== 'bbox' && spec.kind !== 'text' && PRIMARY.indexOf(spec.key) < 0 && isActive(spec.key);
+      }).length;
+      moreBadge.hidden = inside === 0;
+      moreBadge.textContent = inside ? String(inside) : '';
+      if (inside) moreBadge.setAttribute('aria-label', fmt(S.selected_count, { n: inside }));
+    }
     var n = activeCount();
     els.filterCount.hidden = n === 0;
     els.filterCount.textContent = n ? String(n) : '';
