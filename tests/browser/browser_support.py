@@ -157,6 +157,13 @@ def open_start(page: Any, server: LiveServer, query: str = "") -> None:
     page.wait_for_selector("#filter-panel .filter", state="attached", timeout=10_000)
 
 
+def open_more_filters(page: Any) -> None:
+    """Open "Weitere Filter" (the filters after the primary ones) if it is closed."""
+    more = page.locator("#more-filters")
+    if more.count() and more.get_attribute("open") is None:
+        more.locator("> summary").click()
+
+
 def map_symbols(page: Any) -> list[int]:
     """The count of every map symbol (clusters and single markers) in the page."""
     return page.eval_on_selector_all(

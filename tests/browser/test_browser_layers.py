@@ -16,6 +16,7 @@ from browser_support import (
     Outside,
     describe,
     new_page,
+    open_more_filters,
     open_start,
     run_axe,
     searches,
@@ -141,6 +142,7 @@ def test_housing_filter_needs_its_rent_cap_and_shows_distances(
     page = plugin_page
     open_start(page, plugin_server, "?in_view=0")
     everyone = shown_total(page)
+    open_more_filters(page)
     page.locator('#filter-panel details[data-key="housing_km"] summary').click()
     # a distance without a rent cap: a hint, no failing search
     page.fill("#f-housing_km-hi", "5")

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from browser_support import (
     map_symbols,
     new_page,
+    open_more_filters,
     open_start,
     searches,
     shown_total,
@@ -22,6 +23,7 @@ def _option(page: Any, key: str, value: str) -> Any:
 
 
 def _open_filter(page: Any, key: str) -> None:
+    open_more_filters(page)
     details = page.locator(f'#filter-panel details[data-key="{key}"]')
     if details.get_attribute("open") is None:
         details.locator("summary").click()
@@ -104,6 +106,7 @@ def test_ticking_a_filter_updates_map_list_and_counts_consistently(
 
 def test_plugin_filter_appears_without_portal_change(page: Any, live_server: Any) -> None:
     open_start(page, live_server)
+    open_more_filters(page)
     row = page.locator('#filter-panel .filter-bool[data-key="portaltest_kita"]')
     assert row.count() == 1
     assert "Kita in der Nähe (Test)" in row.inner_text()

@@ -14,6 +14,7 @@ from browser_support import (
     Outside,
     describe,
     new_page,
+    open_more_filters,
     open_start,
     run_axe,
     searches,
@@ -72,6 +73,7 @@ def _trainers(platform: Any) -> dict[str, set[str]]:
 
 
 def _open_filter(page: Any, key: str) -> None:
+    open_more_filters(page)
     details = page.locator(f'#filter-panel details[data-key="{key}"]')
     if details.get_attribute("open") is None:
         details.locator("summary").click()
