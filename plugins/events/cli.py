@@ -35,15 +35,29 @@ def events_group(platform: Platform) -> click.Group:
         multiple=True,
         help="Organisation (slug or id) of records that name none; repeatable.",
     )
+    @click.option(
+        "--allow-outside-region",
+        is_flag=True,
+        help="Import events lying mostly outside the configured region (default: refused).",
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
     def import_command(
-        source: str, fmt: str | None, organisers: tuple[str, ...], as_json: bool
+        source: str,
+        fmt: str | None,
+        organisers: tuple[str, ...],
+        allow_outside_region: bool,
+        as_json: bool,
     ) -> None:
         """Import events from an iCalendar/CSV file or an http(s) feed (all or nothing)."""
         platform.upgrade_database()
         service = service_for(platform)
         try:
-            report = service.import_source(source, fmt=fmt, default_organisers=organisers)
+            report = service.import_source(
+                source,
+                fmt=fmt,
+                default_organisers=organisers,
+                allow_outside_region=allow_outside_region,
+            )
         except EventImportError as exc:
             click.echo(
                 json.dumps(exc.report.as_dict(), indent=2, default=str)

@@ -347,7 +347,14 @@ def _stored(session: Session) -> dict[int, tuple[Any, ...]]:
     }
 
 
-def import_events(service: EventsService, session: Session, path: Path, fmt: str) -> DatasetImport:
+def import_events(
+    service: EventsService,
+    session: Session,
+    path: Path,
+    fmt: str,
+    *,
+    allow_outside_region: bool = False,
+) -> DatasetImport:
     """Import an iCalendar or CSV file in the caller's session, as the CLI import does.
 
     Every record is checked first; one invalid record rejects the file (``EventImportError``
@@ -385,6 +392,8 @@ def import_events(service: EventsService, session: Session, path: Path, fmt: str
         fmt=fmt,
         validate=lambda values: service.validate(session, values),
         save=save,
+        region=service.platform.region,
+        allow_outside_region=allow_outside_region,
     )
     service.companies_touched(session, touched)
     after = _stored(session)
@@ -396,6 +405,7 @@ def import_events(service: EventsService, session: Session, path: Path, fmt: str
         created=report.count("created"),
         updated=changed,
         unchanged=len(updated) - changed,
+        messages=tuple(report.notes),
     )
 
 
@@ -471,7 +481,10 @@ def events_dataset(platform: Platform) -> Dataset:
         get=get,
         update=lambda session, event_id, values: update(service, session, event_id, values),
         delete=lambda session, event_id: delete(service, session, event_id),
-        import_file=lambda session, path, fmt: import_events(service, session, path, fmt),
+        import_file=lambda session, path, fmt, **options: import_events(
+            service, session, path, fmt, **options
+        ),
+        import_region_checked=True,
         import_formats=IMPORT_FORMATS,
         export=lambda session, fmt: export_events(service, platform, session, fmt),
         export_formats=EXPORT_FORMATS,

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
 
-from core import ImportError_, NotFound, ValidationError, restore_cell
+from core import (
+    ImportError_,
+    NotFound,
+    Region,
+    ValidationError,
+    check_in_region,
+    restore_cell,
+)
 from plugins.events import ical
 from plugins.events.model import Event
 
@@ -102,6 +109,8 @@ class ImportReport:
     format: str
     records: list[RecordReport] = field(factory=list)
     written: bool = False
+    #: warnings about the file as a whole (events outside the region)
+    notes: list[str] = field(factory=list)
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.records if r.outcome == outcome)
@@ -114,6 +123,7 @@ class ImportReport:
             "created": self.count("created"),
             "updated": self.count("updated"),
             "invalid": self.count("invalid"),
+            "notes": list(self.notes),
             "records": [r.as_dict() for r in self.records],
         }
 
@@ -124,6 +134,7 @@ class ImportReport:
             f"{self.count('updated')} aktualisiert (updated), {self.count('invalid')} fehlerhaft "
             f"(invalid)."
         ]
+        lines += [f"  Hinweis (note): {n}" for n in self.notes]
         for record in self.records:
             line = f"  {record.outcome:<8} {record.where}: {record.title or '-'}"
             if record.errors:
@@ -204,6 +215,10 @@ def detect_format(name: str, data: bytes, given: str | None = None) -> str:
     )
 
 
+#: What a CSV row too short for the header holds in its missing fields.
+_MISSING: Any = object()
+
+
 def read_csv(text: str, name: str) -> list[Record]:
     """Records of a CSV text (header first; ',' or ';' between fields)."""
     lines = text.splitlines()
@@ -212,7 +227,7 @@ def read_csv(text: str, name: str) -> list[Record]:
             f"{name} is empty; the first line must be the header.", {"file": ["empty"]}
         )
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restval=_MISSING)
     header = [h.strip() for h in reader.fieldnames or []]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
@@ -226,6 +241,15 @@ def read_csv(text: str, name: str) -> list[Record]:
         where = f"line {reader.line_num}"
         if None in row:
             records.append(Record(where, {}, "more fields than the header has"))
+            continue
+        if any(v is _MISSING for v in row.values()):
+            problem = "fewer fields than the header has"
+            if reader.line_num >= len(lines) and not text.endswith(("\n", "\r")):
+                problem += (
+                    ": the file ends in the middle of this record (cut off?); copy or export "
+                    "it again completely"
+                )
+            records.append(Record(where, {}, problem))
             continue
         # restore_cell undoes the formula guard of our own exports (core.csv_writer)
         values = {k.strip(): restore_cell((v or "").strip()) for k, v in row.items() if k}
@@ -261,11 +285,15 @@ def import_records(
     fmt: str,
     validate: Callable[[dict[str, Any]], Event],
     save: Callable[[Event], tuple[Event, bool]],
+    region: Region | None = None,
+    allow_outside_region: bool = False,
 ) -> ImportReport:
     """Check every record; write them all (``save``) only when every one is valid.
 
     Raises ``EventImportError`` (with the report) when any record is invalid or two records
-    share a uid; the caller's transaction then holds no change from here.
+    share a uid; the caller's transaction then holds no change from here. With a ``region``
+    the events with a place must lie in it (``core.check_in_region``) unless
+    ``allow_outside_region``; online events are not judged.
     """
     report = ImportReport(source=source, format=fmt)
     checked: list[tuple[RecordReport, Event]] = []
@@ -299,6 +327,17 @@ def import_records(
         for line, _ in checked:
             line.outcome = "not imported"
         raise EventImportError(report)
+    if region is not None:
+        check = check_in_region(
+            region,
+            [e.place.lat for _, e in checked],
+            [e.place.lon for _, e in checked],
+            what="events",
+            name=source,
+            labels=[line.where for line, _ in checked],
+            allow_outside=allow_outside_region,
+        )
+        report.notes.extend(check.warnings)
     for line, event in checked:
         saved, created = save(event)
         line.outcome = "created" if created else "updated"

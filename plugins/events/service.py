@@ -635,8 +635,10 @@ class EventsService:
         fmt: str | None = None,
         data: bytes | None = None,
         default_organisers: Sequence[str] = (),
+        allow_outside_region: bool = False,
     ) -> importer.ImportReport:
-        """Import an iCalendar or CSV file or feed, all or nothing (``EventImportError``)."""
+        """Import an iCalendar or CSV file or feed, all or nothing (``EventImportError``);
+        events lying mostly outside the region are refused unless ``allow_outside_region``."""
         if data is None:
             name, data = importer.read_source(source)
         else:
@@ -663,6 +665,8 @@ class EventsService:
                     session, values, default_organisers=default_organisers
                 ),
                 save=save,
+                region=self.platform.region,
+                allow_outside_region=allow_outside_region,
             )
             self.companies_touched(session, touched)
         self.snapshot(force=True)

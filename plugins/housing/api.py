@@ -192,6 +192,13 @@ class HousingImportArgs(ma.Schema):
     dry_run = fields.Boolean(
         load_default=False, metadata={"description": "Check only; write nothing."}
     )
+    allow_outside_region = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Import offers lying mostly outside the configured region "
+            "(default: such a file is refused with 422, naming the distance)."
+        },
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -450,6 +457,8 @@ def make_blueprint(platform: Platform) -> Blueprint:
                 "lifetime_days": service.settings.default_lifetime_days,
                 "locate": service.locate,
                 "max_bytes": service.settings.max_import_bytes,
+                "region": platform.region,
+                "allow_outside_region": args["allow_outside_region"],
             }
             if args["dry_run"]:
                 from plugins.housing.importer import check_file

@@ -34,10 +34,21 @@ def housing_group(platform: Platform) -> click.Group:
     @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file.")
     @click.option("--source", default="", help="Who the offers come from (default: file name).")
     @click.option("--replace", is_flag=True, help="Delete the source's offers not in the file.")
+    @click.option(
+        "--allow-outside-region",
+        is_flag=True,
+        help="Import offers lying mostly outside the configured region (default: refused).",
+    )
     @click.option("--dry-run", is_flag=True, help="Check the file only; write nothing.")
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
     def import_command(
-        file: Path, fmt: str | None, source: str, replace: bool, dry_run: bool, as_json: bool
+        file: Path,
+        fmt: str | None,
+        source: str,
+        replace: bool,
+        allow_outside_region: bool,
+        dry_run: bool,
+        as_json: bool,
     ) -> None:
         """Import a CSV, JSON or OpenImmo XML file (all or nothing)."""
         from plugins.housing.hooks import service_for
@@ -52,6 +63,8 @@ def housing_group(platform: Platform) -> click.Group:
             "lifetime_days": service.settings.default_lifetime_days,
             "locate": service.locate,
             "max_bytes": service.settings.max_import_bytes,
+            "region": platform.region,
+            "allow_outside_region": allow_outside_region,
         }
         data = file.read_bytes()
         try:

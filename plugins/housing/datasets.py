@@ -227,7 +227,9 @@ def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
     def delete_offer(session: Session, record_id: str) -> None:
         repo.delete_offer(session, _offer_id(record_id))
 
-    def import_file(session: Session, path: Path, fmt: str) -> DatasetImport:
+    def import_file(
+        session: Session, path: Path, fmt: str, *, allow_outside_region: bool = False
+    ) -> DatasetImport:
         report = import_offers(
             session,
             path.read_bytes(),
@@ -238,6 +240,8 @@ def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
             lifetime_days=service.settings.default_lifetime_days,
             locate=service.locate,
             max_bytes=service.settings.max_import_bytes,
+            region=platform.region,
+            allow_outside_region=allow_outside_region,
         )
         messages = [f"Quelle/source {', '.join(report.sources)}: {report.read} records"]
         if report.expired:
@@ -265,6 +269,7 @@ def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
         delete=delete_offer,
         import_file=import_file,
         import_formats=FORMATS,
+        import_region_checked=True,
         export=export,
         export_formats=("csv", "geojson"),
         changed=changed,

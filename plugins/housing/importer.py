@@ -18,7 +18,7 @@ from attrs import define, field
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from core import ImportError_
+from core import ImportError_, Region, check_in_region
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
 from plugins.housing.formats import ParsedFile, detect_format, read_file
@@ -100,8 +100,12 @@ def check_file(
     lifetime_days: int,
     locate: Locate,
     max_bytes: int,
+    region: Region | None = None,
+    allow_outside_region: bool = False,
 ) -> _Checked:
-    """Read and check a file without writing; ``ImportError_`` lists every problem."""
+    """Read and check a file without writing; ``ImportError_`` lists every problem. With a
+    ``region`` the offers must lie in it (``core.check_in_region``) unless
+    ``allow_outside_region``."""
     if len(data) > max_bytes:
         raise ImportError_(
             f"{file_name} has {len(data)} bytes; at most {max_bytes} are accepted "
@@ -114,6 +118,7 @@ def check_file(
     problems: dict[str, list[str]] = {k: list(v) for k, v in parsed.problems.items()}
     offers: dict[str, dict[str, Offer]] = {}
     deletes: dict[str, set[str]] = {}
+    positions: dict[tuple[str, str], str] = {}
     for group in parsed.groups:
         report.sources.append(group.source)
         kept: dict[str, Offer] = offers.setdefault(group.source, {})
@@ -150,6 +155,15 @@ def check_file(
                 del kept[key]  # re-inserted below, so the order follows the file
             kept[key] = offer
             seen_at[key] = record.position
+        positions.update({(group.source, k): p for k, p in seen_at.items()})
+    if not problems and report.read == 0:
+        # an empty file would import "successfully" and, with --replace, delete every offer
+        raise ImportError_(
+            f"{file_name} holds no offers; nothing was imported. Check that it is the right "
+            "file (a CSV with a header line and rows, a JSON array of offers or an OpenImmo "
+            "feed); to remove a source's offers, delete them in the admin area.",
+            {"file": ["no offers"]},
+        )
     if problems:
         count = sum(len(v) for v in problems.values())
         shown = "; ".join(f"{p}: {m}" for p, ms in problems.items() for m in ms)
@@ -161,6 +175,22 @@ def check_file(
         raise ImportError_(
             f"{file_name}: {count} problem(s), nothing was imported. {shown}", problems
         )
+    if region is not None:
+        located = [
+            (positions.get((source, key), key), offer)
+            for source, group_offers in offers.items()
+            for key, offer in group_offers.items()
+        ]
+        check = check_in_region(
+            region,
+            [o.lat for _, o in located],
+            [o.lon for _, o in located],
+            what="offers",
+            name=file_name,
+            labels=[p for p, _ in located],
+            allow_outside=allow_outside_region,
+        )
+        report.warnings.extend(check.warnings)
     report.expired = sum(
         1 for group in offers.values() for offer in group.values() if not offer.is_active(today)
     )
@@ -179,6 +209,8 @@ def import_offers(
     lifetime_days: int = 60,
     locate: Locate,
     max_bytes: int = 20_000_000,
+    region: Region | None = None,
+    allow_outside_region: bool = False,
 ) -> ImportReport:
     """Import ``data`` (the file's bytes) inside the caller's transaction; see the module."""
     started = time.perf_counter()
@@ -192,6 +224,8 @@ def import_offers(
         lifetime_days=lifetime_days,
         locate=locate,
         max_bytes=max_bytes,
+        region=region,
+        allow_outside_region=allow_outside_region,
     )
     report = checked.report
     for group in checked.parsed.groups:

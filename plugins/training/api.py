@@ -221,6 +221,13 @@ class TrainingImportArgs(ma.Schema):
     name = fields.String(
         validate=validate.Length(min=1, max=200), metadata={"description": "File name."}
     )
+    allow_outside_region = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Import courses lying mostly outside the configured region "
+            "(default: such a file is refused with 422, naming the distance)."
+        },
+    )
 
 
 class TrainingOfferSchema(ma.Schema):
@@ -528,6 +535,7 @@ def make_blueprint(platform: Platform) -> Blueprint:
                     name=name,
                     fmt=args.get("format"),
                     source=args.get("source"),
+                    allow_outside_region=args["allow_outside_region"],
                 )
             except CourseImportError as exc:
                 response = jsonify(

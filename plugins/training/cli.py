@@ -37,14 +37,23 @@ def training_group(platform: Platform) -> click.Group:
         help="Name of the data source; importing again with it updates its courses "
         "(default: 'import', or 'ba').",
     )
+    @click.option(
+        "--allow-outside-region",
+        is_flag=True,
+        help="Import courses lying mostly outside the configured region (default: refused).",
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-    def import_command(file: Path, fmt: str | None, source: str | None, as_json: bool) -> None:
+    def import_command(
+        file: Path, fmt: str | None, source: str | None, allow_outside_region: bool, as_json: bool
+    ) -> None:
         """Import courses from FILE: every record is reported; all or nothing."""
         from plugins.training.importer import CourseImportError, import_file
 
         platform.upgrade_database()
         try:
-            report = import_file(platform, file, fmt=fmt, source=source)
+            report = import_file(
+                platform, file, fmt=fmt, source=source, allow_outside_region=allow_outside_region
+            )
         except CourseImportError as exc:
             text = (
                 json.dumps(exc.report.as_dict(), indent=2, ensure_ascii=False)

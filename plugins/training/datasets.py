@@ -40,6 +40,7 @@ from plugins.training.importer import (
     CourseImportError,
     ImportReport,
     check_records,
+    check_region,
     course_from_values,
 )
 from plugins.training.model import FIELDS as FILE_FIELDS
@@ -273,7 +274,14 @@ def _same(old: Course, new: Course) -> bool:
     return all(a[k] == b[k] for k in a if k not in skip)
 
 
-def import_courses(platform: Platform, session: Session, path: Path, fmt: str) -> DatasetImport:
+def import_courses(
+    platform: Platform,
+    session: Session,
+    path: Path,
+    fmt: str,
+    *,
+    allow_outside_region: bool = False,
+) -> DatasetImport:
     """Import a file in the caller's session, as ``regiokarte training import`` does.
 
     Every record is checked first; one invalid record rejects the file (``CourseImportError``
@@ -301,6 +309,7 @@ def import_courses(platform: Platform, session: Session, path: Path, fmt: str) -
     checked = check_records(records, platform, report)
     if report.invalid:
         raise CourseImportError(report)
+    check_region(platform, checked, report, allow_outside_region=allow_outside_region)
     existing = repo.ids_by_external_id(
         session, source, [c.external_id for c, _ in checked if c.external_id]
     )
@@ -335,7 +344,10 @@ def import_courses(platform: Platform, session: Session, path: Path, fmt: str) -
         for w in r.warnings
     ]
     return DatasetImport(
-        created=created, updated=updated, unchanged=unchanged, messages=tuple(warnings)
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        messages=(*report.notes, *warnings),
     )
 
 
@@ -397,7 +409,10 @@ def courses_dataset(platform: Platform) -> Dataset:
         get=get,
         update=lambda session, course_id, values: update(platform, session, course_id, values),
         delete=delete,
-        import_file=lambda session, path, fmt: import_courses(platform, session, path, fmt),
+        import_file=lambda session, path, fmt, **options: import_courses(
+            platform, session, path, fmt, **options
+        ),
+        import_region_checked=True,
         import_formats=FORMATS,
         export=export_courses,
         export_formats=EXPORT_FORMATS,

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define, field
 
-from core import Address, GeocodingError, ImportError_, Location, ValidationError
+from core import (
+    Address,
+    GeocodingError,
+    ImportError_,
+    Location,
+    ValidationError,
+    check_in_region,
+)
 from plugins.training import repository as repo
 from plugins.training.formats import (
     FORMATS,
@@ -82,6 +89,8 @@ class ImportReport:
     source: str
     records: list[RecordReport] = field(factory=list)
     imported: bool = False
+    #: warnings about the file as a whole (courses outside the region)
+    notes: list[str] = field(factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.records if r.status == status)
@@ -109,6 +118,7 @@ class ImportReport:
             "updated": self.updated,
             "invalid": self.invalid,
             "warnings": sum(len(r.warnings) for r in self.records),
+            "notes": list(self.notes),
             "records": [r.as_dict() for r in self.records],
         }
 
@@ -126,7 +136,7 @@ class ImportReport:
                 f"{len(self.records)} Datensätzen fehlerhaft (of the records are invalid); "
                 "nichts importiert (nothing imported)."
             )
-        lines = [head]
+        lines = [head, *(f"  Hinweis (note): {n}" for n in self.notes)]
         for record in self.records:
             label = {"created": "neu", "updated": "aktualisiert", "invalid": "FEHLER"}[
                 record.status
@@ -297,6 +307,29 @@ def course_from_values(
 # --- the import -------------------------------------------------------------------------------
 
 
+def check_region(
+    platform: Platform,
+    checked: list[tuple[Course, RecordReport]],
+    report: ImportReport,
+    *,
+    allow_outside_region: bool = False,
+) -> None:
+    """Refuse courses lying mostly outside the platform's region (``core.check_in_region``);
+    a few outliers become notes of the report. Online courses have no place and are not
+    judged."""
+    located = [(c, e) for c, e in checked if c.location is not None]
+    check = check_in_region(
+        platform.region,
+        [c.location.lat for c, _ in located if c.location],
+        [c.location.lon for c, _ in located if c.location],
+        what="courses",
+        name=report.file_name,
+        labels=[e.where for _, e in located],
+        allow_outside=allow_outside_region,
+    )
+    report.notes.extend(check.warnings)
+
+
 def check_records(
     records: list[Record], platform: Platform, report: ImportReport
 ) -> list[tuple[Course, RecordReport]]:
@@ -338,8 +371,10 @@ def import_text(
     name: str = "file",
     fmt: str | None = None,
     source: str | None = None,
+    allow_outside_region: bool = False,
 ) -> ImportReport:
-    """Import a file's text; all or nothing (``CourseImportError`` lists the bad records)."""
+    """Import a file's text; all or nothing (``CourseImportError`` lists the bad records).
+    Courses lying mostly outside the region are refused unless ``allow_outside_region``."""
     fmt = detect_format(name, text, fmt)
     source = (source or DEFAULT_SOURCE[fmt]).strip()
     if not source or len(source) > 50:
@@ -356,6 +391,7 @@ def import_text(
     checked = check_records(records, platform, report)
     if report.invalid:
         raise CourseImportError(report)
+    check_region(platform, checked, report, allow_outside_region=allow_outside_region)
     with platform.session(write=True) as session:
         existing = repo.ids_by_external_id(
             session, source, [c.external_id for c, _ in checked if c.external_id]
@@ -384,7 +420,12 @@ def import_text(
 
 
 def import_file(
-    platform: Platform, path: str | Path, *, fmt: str | None = None, source: str | None = None
+    platform: Platform,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    source: str | None = None,
+    allow_outside_region: bool = False,
 ) -> ImportReport:
     """Import the file at ``path`` (format from ``fmt``, the extension or the content)."""
     file = Path(path)
@@ -395,7 +436,14 @@ def import_file(
             f"{file.name}: cannot be read ({exc.strerror}). Nothing was imported.",
             {"file": ["cannot be read"]},
         ) from None
-    return import_text(platform, decode(data, file.name), name=file.name, fmt=fmt, source=source)
+    return import_text(
+        platform,
+        decode(data, file.name),
+        name=file.name,
+        fmt=fmt,
+        source=source,
+        allow_outside_region=allow_outside_region,
+    )
 
 
 assert set(DEFAULT_SOURCE) == set(FORMATS)

@@ -1,0 +1,82 @@
+"""The admin import form's region check: the real Flensburg Kitas (and housing offers at their
+addresses) are refused in the Emscher-Lippe portal, naming the distance, and imported when the
+operator ticks "Daten außerhalb der Region zulassen"."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from admin_support import report_counts
+from dumps import database_dump
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+TESTS = Path(__file__).resolve().parents[1]
+FLENSBURG = TESTS / "plugins" / "childcare" / "data" / "kitas_flensburg.geojson"
+
+
+def offers_at_flensburg_kitas() -> bytes:
+    """Housing offers with the public addresses and coordinates of the Flensburg Kitas."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(
+        ["external_id", "title", "kind", "offer_type", "cold_rent_eur", "street", "postcode"]
+        + ["address_public", "lat", "lon", "provider_type", "provider_name"]
+    )
+    for number, feature in enumerate(json.loads(FLENSBURG.read_text("utf-8"))["features"][:12]):
+        p = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"]
+        writer.writerow(
+            [f"FL-{number}", f"Wohnung {p['address']}", "flat", "rent", "500", p["address"]]
+            + [p["postal_code"], "ja", lat, lon, "private", "Vermieter (fiktiv)"]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+CASES = {
+    "childcare.kitas": ("kitas-flensburg.geojson", FLENSBURG.read_bytes(), "geojson", 70),
+    "housing.offers": ("wohnungen-flensburg.csv", offers_at_flensburg_kitas(), "csv", 12),
+}
+
+
+def post(client: Any, token: str, dataset: str, *, allow: bool) -> tuple[int, str]:
+    name, data, fmt, _ = CASES[dataset]
+    fields: dict[str, Any] = {
+        "csrf_token": token,
+        "format": fmt,
+        "file": FileStorage(io.BytesIO(data), filename=name),
+    }
+    if allow:
+        fields["allow_outside_region"] = "yes"
+    boundary, body = encode_multipart(fields)
+    answer = client.post(
+        f"/admin/daten/{dataset}/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    return answer.status_code, answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("dataset", sorted(CASES))
+def test_the_form_refuses_another_region_unless_allowed(client, token, platform, dataset):
+    page = client.get(f"/admin/daten/{dataset}/import").get_data(as_text=True)
+    assert 'name="allow_outside_region"' in page
+    assert "Daten außerhalb der Region zulassen" in page
+    before = database_dump(platform)
+    status, html = post(client, token, dataset, allow=False)
+    assert status == 400
+    error = " ".join(html.split('id="import-error">', 1)[1].split("</p>", 1)[0].split())
+    count = CASES[dataset][3]
+    assert f"{count} of {count} " in error and "lie outside Emscher-Lippe" in error
+    assert "median distance from the region is 35" in error  # about 355 km
+    assert "--allow-outside-region" in error
+    assert database_dump(platform) == before
+    status, html = post(client, token, dataset, allow=True)
+    assert status == 200, html[-2000:]
+    assert report_counts(html)["created"] == count
+    assert "imported because data outside the region was allowed" in html

@@ -1,0 +1,84 @@
+"""Housing offers in the wrong region: offers at the public addresses of real Flensburg Kitas
+(from the Flensburg open data) are refused in the Emscher-Lippe portal, naming the distance,
+and imported with --allow-outside-region; a single outlier is a warning."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from dumps import database_dump
+from housing_support import import_bytes, make_platform
+
+FLENSBURG = Path(__file__).parents[1] / "childcare" / "data" / "kitas_flensburg.geojson"
+
+
+def offers(count: int, *, in_region: int = 0) -> bytes:
+    """``count`` offers at Flensburg Kitas' addresses after ``in_region`` sample offers."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(
+        ["external_id", "title", "kind", "offer_type", "cold_rent_eur", "street", "postcode"]
+        + ["address_public", "lat", "lon", "provider_type", "provider_name"]
+    )
+    for number in range(in_region):
+        writer.writerow(
+            [f"RE-{number}", f"Wohnung {number}", "flat", "rent", "500", "Herzogswall 17"]
+            + ["45657", "ja", 51.6139, 7.1963, "private", "Vermieter (fiktiv)"]
+        )
+    features = json.loads(FLENSBURG.read_text("utf-8"))["features"][:count]
+    for number, feature in enumerate(features):
+        p = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"]
+        writer.writerow(
+            [f"FL-{number}", f"Wohnung {p['address']}", "flat", "rent", "500", p["address"]]
+            + [p["postal_code"], "ja", lat, lon, "private", "Vermieter (fiktiv)"]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def test_offers_in_another_region_are_refused_unless_allowed(new_database, tmp_path):
+    from webapp import create_app
+
+    platform = make_platform(new_database("housing-region"))
+    path = tmp_path / "wohnungen.csv"
+    path.write_bytes(offers(10))
+    runner = create_app(platform=platform).test_cli_runner()
+    before = database_dump(platform)
+    result = runner.invoke(args=["housing", "import", str(path)])
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "10 of 10 offers lie outside Emscher-Lippe" in text
+    assert "median distance from the region is 35" in text and "--allow-outside-region" in text
+    assert database_dump(platform) == before
+    result = runner.invoke(args=["housing", "import", str(path), "--allow-outside-region"])
+    assert result.exit_code == 0, result.output
+    assert "10 neu (added)" in result.output
+    platform.db.dispose()
+
+
+def test_one_offer_far_away_is_a_warning(new_database):
+    platform = make_platform(new_database("housing-outlier"))
+    report = import_bytes(platform, offers(1, in_region=5), "wohnungen.csv", region=platform.region)
+    assert report.added == 6
+    [warning] = report.warnings
+    assert "1 of 6 offers lie more than 25 km outside Emscher-Lippe: line 7 (35" in warning
+    platform.db.dispose()
+
+
+def test_a_file_without_offers_is_refused(new_database):
+    from housing_support import EXAMPLES, import_file
+
+    from core import ImportError_
+
+    platform = make_platform(new_database("housing-empty"))
+    import_file(platform, EXAMPLES / "angebote_beispiel.csv", source="beispiel")
+    before = database_dump(platform)
+    for data, name in ((b"[]", "leer.json"), (b"external_id;title;postcode\n", "leer.csv")):
+        with pytest.raises(ImportError_, match="holds no offers; nothing was imported"):
+            import_bytes(platform, data, name, source="beispiel", replace=True)
+        assert database_dump(platform) == before
+    platform.db.dispose()
