@@ -108,6 +108,7 @@ class TransitService:
             None
         )
         self._stations: tuple[Any, rail.StationSet, PointTree] | None = None
+        self._listed: tuple[rail.StationSet | None] | None = None
         self.stats: dict[str, float] = {"routes": 0, "route_cache_hits": 0, "loads": 0}
 
     # --- feed state ------------------------------------------------------------------------
@@ -267,7 +268,13 @@ class TransitService:
     # --- railway stations -------------------------------------------------------------------
 
     def _listed_stations(self) -> rail.StationSet | None:
-        """The DB list (shipped or a file) filtered to the region; None for gtfs/none."""
+        """The DB list (shipped or a file) filtered to the region; None for gtfs/none (read
+        once: the settings and the region do not change while the process runs)."""
+        if self._listed is None:
+            self._listed = (self._read_listed_stations(),)
+        return self._listed[0]
+
+    def _read_listed_stations(self) -> rail.StationSet | None:
         source = self.settings.stations
         if source in ("gtfs", "none"):
             return None
