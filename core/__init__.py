@@ -71,7 +71,13 @@ from core.profile import ProfileSection
 from core.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
 from core.questionnaire import AnswerType, Option, Question, Section
 from core.ratelimits import RateLimiter
-from core.records import RecordFilter, SourceRecord, ValueConversion, read_json_records
+from core.records import (
+    RecordFilter,
+    SourceRecord,
+    ValueConversion,
+    cut_off_note,
+    read_json_records,
+)
 from core.region import Region, Town
 from core.regioncheck import RegionCheck, check_in_region
 from core.settings import Settings, load_settings
@@ -169,6 +175,7 @@ __all__ = [
     "choices_from",
     "csv_reader",
     "csv_writer",
+    "cut_off_note",
     "feature_collection",
     "format_amount",
     "format_km",

@@ -29,6 +29,7 @@ from core.untrusted import parse_json
 
 __all__ = [
     "CONVERSIONS",
+    "cut_off_note",
     "RecordFilter",
     "SourceRecord",
     "ValueConversion",
@@ -57,6 +58,18 @@ class SourceRecord:
     position: str
     values: Mapping[str, Any]
     problem: str = ""
+
+
+def cut_off_note(text: str, line: int) -> str:
+    """For a CSV record too short for the header that ends on ``line`` (1-based): a note that
+    the file ends in the middle of it when it is the file's last line and no line break ends
+    the file (a half-copied file), else empty."""
+    if text.endswith(("\n", "\r")) or line <= text.count("\n"):
+        return ""
+    return (
+        ": the file ends in the middle of this record (cut off?); copy or export it again "
+        "completely"
+    )
 
 
 def flatten_record(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -7,7 +7,14 @@ import json
 
 import pytest
 
-from core import ConfigError, ImportError_, RecordFilter, ValueConversion, read_json_records
+from core import (
+    ConfigError,
+    ImportError_,
+    RecordFilter,
+    ValueConversion,
+    cut_off_note,
+    read_json_records,
+)
 
 
 def test_an_array_of_nested_records_is_flattened() -> None:
@@ -112,3 +119,10 @@ def test_record_filters() -> None:
     for bad in ("type", "=KITA", "type="):
         with pytest.raises(ImportError_, match="field=value"):
             RecordFilter.parse(bad)
+
+
+def test_a_short_last_line_without_a_line_break_is_named_cut_off() -> None:
+    cut = "a,b,c\n1,2,3\n4,5"
+    assert "ends in the middle of this record" in cut_off_note(cut, 3)
+    assert cut_off_note(cut + "\n", 3) == ""  # complete line, just short
+    assert cut_off_note("a,b,c\n1,2\n4,5,6", 2) == ""  # not the last line

@@ -38,6 +38,7 @@ from core import (
     ValueConversion,
     check_in_region,
     csv_reader,
+    cut_off_note,
     parse_json,
     read_json_records,
     slugify,
@@ -408,12 +409,8 @@ def read_csv(path: Path) -> tuple[list[Record], list[str]]:
         position = f"line {start}"
         if len(row) != len(header):
             problem = f"it has {len(row)} fields, the header has {len(header)}"
-            last = reader.line_num > text.count("\n")
-            if len(row) < len(header) and last and not text.endswith(("\n", "\r")):
-                problem += (
-                    ": the file ends in the middle of this record (cut off?); copy or "
-                    "export it again completely"
-                )
+            if len(row) < len(header):
+                problem += cut_off_note(text, reader.line_num)
             records.append(Record(position, {}, problem=problem))
             continue
         values = {f: v for f, v in zip(folded, row, strict=True) if f}

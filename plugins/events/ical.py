@@ -176,6 +176,15 @@ def read_ics(
     ``problem`` is empty when the component could be read; values use the field names of
     ``EventInput``. Raises ``ValueError`` when the data is no iCalendar at all.
     """
+    opened = len(re.findall(rb"(?im)^BEGIN:VCALENDAR\s*$", data))
+    closed = len(re.findall(rb"(?im)^END:VCALENDAR\s*$", data))
+    if opened > closed:
+        # the parser drops an unfinished calendar without a word: a half-copied file would
+        # read as "no events"
+        raise ValueError(
+            f"{name} ends in the middle of a calendar (BEGIN:VCALENDAR without END:VCALENDAR): "
+            "it looks cut off; copy or download it again completely"
+        )
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except ValueError as exc:

@@ -25,6 +25,7 @@ from core import (
     Region,
     ValidationError,
     check_in_region,
+    cut_off_note,
     restore_cell,
 )
 from plugins.events import ical
@@ -243,12 +244,7 @@ def read_csv(text: str, name: str) -> list[Record]:
             records.append(Record(where, {}, "more fields than the header has"))
             continue
         if any(v is _MISSING for v in row.values()):
-            problem = "fewer fields than the header has"
-            if reader.line_num >= len(lines) and not text.endswith(("\n", "\r")):
-                problem += (
-                    ": the file ends in the middle of this record (cut off?); copy or export "
-                    "it again completely"
-                )
+            problem = "fewer fields than the header has" + cut_off_note(text, reader.line_num)
             records.append(Record(where, {}, problem))
             continue
         # restore_cell undoes the formula guard of our own exports (core.csv_writer)

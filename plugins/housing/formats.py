@@ -16,7 +16,7 @@ from typing import Any
 from attrs import define, field
 from lxml import etree
 
-from core import ImportError_, check_json, csv_reader, parse_json
+from core import ImportError_, check_json, csv_reader, cut_off_note, parse_json
 from plugins.housing.model import FIELDS, parse_bool
 
 __all__ = ["FORMATS", "Group", "ParsedFile", "Record", "detect_format", "read_file"]
@@ -202,9 +202,10 @@ def _read_csv(data: bytes, source: str, replace: bool) -> ParsedFile:
             continue
         position = f"line {start}"
         if len(row) != len(columns):
+            note = cut_off_note(text, reader.line_num) if len(row) < len(columns) else ""
             problems.setdefault(position, []).append(
                 f"{len(row)} values, but the header has {len(columns)} columns "
-                f"(separator {delimiter!r})"
+                f"(separator {delimiter!r}){note}"
             )
             continue
         values = {

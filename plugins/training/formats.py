@@ -18,7 +18,7 @@ from typing import Any
 
 from attrs import define, field
 
-from core import ImportError_, check_json, csv_reader, parse_json
+from core import ImportError_, check_json, csv_reader, cut_off_note, parse_json
 from plugins.training.model import FIELDS
 from plugins.training.vocabulary import professions_in_text
 
@@ -138,6 +138,8 @@ def read_csv(text: str, name: str = "file") -> list[Record]:
         where = f"line {start}"
         if len(row) != len(header):
             problem = f"it has {len(row)} fields, the header has {len(header)}"
+            if len(row) < len(header):
+                problem += cut_off_note(text, reader.line_num)
             records.append(Record(where, {}, problem))
             continue
         values: dict[str, Any] = dict(zip(header, row, strict=True))

@@ -76,3 +76,44 @@ def test_a_csv_cut_mid_record_changes_nothing(svc: EventsService, tmp_path):
     assert last.where == "line 4"
     assert "the file ends in the middle of this record" in last.errors["record"][0]
     assert database_dump(svc.platform) == before
+
+
+CALENDAR = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//test//DE\r
+BEGIN:VEVENT\r
+UID:one@test\r
+DTSTAMP:20260901T000000Z\r
+SUMMARY:Jobmesse Gelsenkirchen\r
+CATEGORIES:Jobmesse\r
+DTSTART;TZID=Europe/Berlin:20261025T100000\r
+DTEND;TZID=Europe/Berlin:20261025T160000\r
+LOCATION:Emscher-Lippe-Halle, Kurt-Schumacher-Str. 1, 45881 Gelsenkirchen\r
+ORGANIZER;CN=Jobcenter Kreis Recklinghausen:mailto:jc@example.org\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:two@test\r
+DTSTAMP:20260901T000000Z\r
+SUMMARY:Infoabend Wiedereinstieg\r
+CATEGORIES:Infoveranstaltung\r
+DTSTART;TZID=Europe/Berlin:20261027T180000\r
+DTEND;TZID=Europe/Berlin:20261027T200000\r
+LOCATION:Rathaus, Creiler Platz 1, 45768 Marl\r
+ORGANIZER;CN=Jobcenter Kreis Recklinghausen:mailto:jc@example.org\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_a_calendar_cut_mid_event_changes_nothing(svc: EventsService, tmp_path):
+    from core import ImportError_
+
+    add_organisation(svc, name="Jobcenter Kreis Recklinghausen", type="jobcenter")
+    path = tmp_path / "termine.ics"
+    path.write_bytes(CALENDAR)
+    assert svc.import_source(str(path)).count("created") == 2
+    before = database_dump(svc.platform)
+    path.write_bytes(CALENDAR[: CALENDAR.index(b"DTEND", CALENDAR.index(b"two@test"))])
+    with pytest.raises(ImportError_, match="ends in the middle of a calendar .* looks cut off"):
+        svc.import_source(str(path))
+    assert database_dump(svc.platform) == before

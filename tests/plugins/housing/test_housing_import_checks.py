@@ -82,3 +82,20 @@ def test_a_file_without_offers_is_refused(new_database):
             import_bytes(platform, data, name, source="beispiel", replace=True)
         assert database_dump(platform) == before
     platform.db.dispose()
+
+
+def test_a_csv_cut_mid_record_changes_nothing(new_database):
+    from housing_support import EXAMPLES
+
+    from core import ImportError_
+
+    platform = make_platform(new_database("housing-cut"))
+    data = (EXAMPLES / "angebote_beispiel.csv").read_bytes().rstrip(b"\n")
+    import_bytes(platform, data, "angebote.csv", source="beispiel")
+    before = database_dump(platform)
+    cut = data[: data.rindex(b";", 0, data.rindex(b";")) - 2]
+    with pytest.raises(ImportError_) as caught:
+        import_bytes(platform, cut, "angebote.csv", source="beispiel")
+    assert "the file ends in the middle of this record" in caught.value.message
+    assert database_dump(platform) == before
+    platform.db.dispose()

@@ -67,3 +67,20 @@ def test_one_course_far_away_is_a_note(fresh, tmp_path):
     [note] = report.notes
     assert note.startswith("1 of ") and "more than 25 km outside Emscher-Lippe" in note
     assert "line 2 (35" in note
+
+
+def test_a_csv_cut_mid_record_changes_nothing(fresh, tmp_path):
+    from plugins.training.importer import CourseImportError
+
+    platform = fresh()
+    import_file(platform, CSV_SAMPLE)
+    before = database_dump(platform)
+    text = CSV_SAMPLE.read_text("utf-8").rstrip("\n")
+    cut = tmp_path / "courses.csv"
+    cut.write_text(text[: text.rindex(",", 0, text.rindex(",")) - 2], "utf-8")
+    with pytest.raises(CourseImportError) as caught:
+        import_file(platform, cut)
+    last = caught.value.report.records[-1]
+    assert last.status == "invalid"
+    assert "the file ends in the middle of this record" in last.problems[0]
+    assert database_dump(platform) == before
