@@ -77,7 +77,7 @@ bench-peer: $(VENV)/.installed-bench
 bench-browser: install
 	$(PY) bench/browser_bench.py
 
-# Start page (desktop, 390 px phone), a profile and the accessibility page into screenshots/
+# The README's pictures (1280x900 desktop, 390x844 phone) into docs/screenshots/
 screenshots: install
 	$(PY) scripts/screenshots.py
 

@@ -1,7 +1,9 @@
-"""Screenshots of the portal (desktop and a 390 px phone) into screenshots/ (ignored by git).
+"""Screenshots of the portal at 1280x900 and on a 390x844 phone, with every bundled plugin.
 
-``make screenshots``; ``--companies N`` for another data size. Tiles are not reachable here,
-so the pictures show the map as it looks without a tile server: outline, towns, results.
+``make screenshots`` regenerates the README's pictures in ``docs/screenshots/`` (committed,
+palette PNGs to keep them small) and, with ``--all``, more pages and states into
+``screenshots/`` (ignored by git). Tiles are not reachable here, so the pictures show the map
+as it looks without a tile server: outline, towns and results.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -16,59 +19,95 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from portal_server import DemoServer, launch_chromium, local_only  # noqa: E402
 
-SHOTS = [
-    # name, width, height, path, full page
-    ("start-desktop", 1440, 900, "/", False),
-    ("start-phone-390", 390, 844, "/", False),
-    ("start-phone-390-full", 390, 844, "/", True),
+PLUGINS = ("childcare", "housing", "transit", "training", "events")
+DESKTOP = (1280, 900)
+PHONE = (390, 844)
+
+# name, size, path, steps (clicks before the picture)
+README_SHOTS: list[tuple[str, tuple[int, int], str, list[str]]] = [
+    ("start-desktop", DESKTOP, "/", []),
+    ("start-phone", PHONE, "/", []),
+    ("filters-phone", PHONE, "/?family=flexible_hours", ["#filter-toggle"]),
+    ("list-phone", PHONE, "/?industry=F", ["#view-list"]),
+]
+MORE_SHOTS: list[tuple[str, tuple[int, int], str, list[str]]] = [
     (
         "start-desktop-filtered",
-        1440,
-        900,
+        DESKTOP,
         "/?industry=F&family=flexible_hours&near_town=Marl&radius_km=10&sort=distance",
-        False,
+        [],
     ),
-    ("start-desktop-en", 1440, 900, "/?lang=en", False),
-    ("profile-desktop", 1440, 900, "PROFILE", True),
-    ("profile-phone-390", 390, 844, "PROFILE", True),
-    ("accessibility-phone-390", 390, 844, "/barrierefreiheit", False),
+    ("start-desktop-en", DESKTOP, "/?lang=en", []),
+    ("more-filters-phone", PHONE, "/", ["#filter-toggle", "#more-filters > summary"]),
+    ("layers-phone", PHONE, "/", ["#layer-switcher > summary"]),
+    ("menu-phone", PHONE, "/", ["#menu-toggle"]),
+    ("embed-desktop", DESKTOP, "/embed", []),
+    ("embed-phone", PHONE, "/embed", []),
+    ("profile-desktop", DESKTOP, "PROFILE", []),
+    ("profile-phone", PHONE, "PROFILE", []),
+    ("kitas-phone", PHONE, "/kitas", []),
+    ("accessibility-phone", PHONE, "/barrierefreiheit", []),
 ]
+
+
+def shrink(path: Path) -> None:
+    """Rewrite a screenshot as a palette PNG (a third of the bytes, no visible loss)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
+def take(browser: Any, server: DemoServer, shot: tuple[Any, ...], target: Path) -> None:
+    name, (width, height), path, steps = shot
+    mobile = width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        is_mobile=mobile,
+        has_touch=mobile,
+        locale="de-DE",
+        service_workers="block",
+    )
+    local_only(context, server.url)
+    page = context.new_page()
+    if path == "PROFILE":
+        index = server.platform.engine.index
+        path = "/unternehmen/" + index.slugs[int(index.name_order[0])]
+    page.goto(server.url + path)
+    if page.locator("#rk-config").count():
+        page.wait_for_selector("body[data-search-done]")
+        if page.locator("#filter-panel").count():
+            page.wait_for_selector("#filter-panel .filter", state="attached")
+    page.wait_for_load_state("networkidle")
+    for selector in steps:
+        page.click(selector)
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(target))
+    context.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--companies", type=int, default=3000)
-    parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--companies", type=int, default=5000)
+    parser.add_argument("--all", action="store_true", help="also the other pages and states")
     args = parser.parse_args()
-    args.out.mkdir(exist_ok=True)
     from playwright.sync_api import sync_playwright
 
-    with DemoServer(args.companies) as server, sync_playwright() as playwright:
-        index = server.platform.engine.index
-        profile = "/unternehmen/" + index.slugs[int(index.name_order[0])]
+    readme = ROOT / "docs" / "screenshots"
+    readme.mkdir(parents=True, exist_ok=True)
+    jobs = [(shot, readme / f"{shot[0]}.png") for shot in README_SHOTS]
+    if args.all:
+        extra = ROOT / "screenshots"
+        extra.mkdir(exist_ok=True)
+        jobs += [(shot, extra / f"{shot[0]}.png") for shot in MORE_SHOTS]
+    with DemoServer(args.companies, plugins=PLUGINS) as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        for name, width, height, path, full in SHOTS:
-            mobile = width < 600
-            context = browser.new_context(
-                viewport={"width": width, "height": height},
-                device_scale_factor=2 if mobile else 1,
-                is_mobile=mobile,
-                has_touch=mobile,
-                locale="de-DE",
-                service_workers="block",
-            )
-            local_only(context, server.url)
-            page = context.new_page()
-            page.goto(server.url + (profile if path == "PROFILE" else path))
-            if path != "PROFILE" and path.startswith("/") and "barrierefreiheit" not in path:
-                page.wait_for_selector("body[data-search-done]")
-                page.wait_for_selector("#filter-panel .filter", state="attached")
-                page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(300)
-            target = args.out / f"{name}.png"
-            page.screenshot(path=str(target), full_page=full)
-            print(target.relative_to(ROOT))
-            context.close()
+        for shot, target in jobs:
+            take(browser, server, shot, target)
+            shrink(target)
+            print(f"{target.relative_to(ROOT)} ({target.stat().st_size // 1024} KiB)")
         browser.close()
 
 
