@@ -13,8 +13,9 @@ import numpy as np
 
 from core import classifications as vocab
 from core.core_sections import core_sections
+from core.errors import ConfigError
 from core.filters import Choice, FilterKind, FilterSpec, choices_from
-from core.geocoding import Geocoder, PostcodeGeocoder
+from core.geocoding import Geocoder, PostcodeGeocoder, WebGeocoder
 from core.hookspecs import hookimpl
 from core.index import IndexSource
 from core.layers import Feature, Layer, point_feature
@@ -178,8 +179,25 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
 
 
 @hookimpl
-def register_geocoders() -> list[Geocoder]:
-    return [PostcodeGeocoder()]
+def register_geocoders(platform: Platform) -> list[Geocoder]:
+    settings = platform.settings.geocoding
+    geocoders: list[Geocoder] = [PostcodeGeocoder()]
+    if settings.provider in ("nominatim", "photon"):
+        if not settings.url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"geocoding.provider {settings.provider!r} needs geocoding.url, the http(s) "
+                f"address of the service; it is {settings.url!r}."
+            )
+        title = platform.settings.portal.title
+        geocoders.append(
+            WebGeocoder(
+                settings.provider,
+                settings.url,
+                timeout=settings.timeout,
+                user_agent=f"regiokarte ({title})",
+            )
+        )
+    return geocoders
 
 
 @hookimpl

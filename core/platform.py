@@ -7,6 +7,7 @@ public entry point of the core API for applications and plugins.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import logging
 from collections.abc import Iterator, Mapping, Sequence
@@ -28,6 +29,7 @@ from core.mail import FolderOutbox, SmtpOutbox, make_outbox
 from core.model import Address, Company, Location
 from core.persistence import companies as repo
 from core.persistence.db import begin_write, make_engine, make_session_factory
+from core.places import Gazetteer, Place, PlaceNotFound
 from core.plugins import LoadedPlugin, call_impl, disabled_plugins, make_plugin_manager
 from core.profile import ProfileSection
 from core.query import BBox, SearchQuery, SearchResult, parse_search_params
@@ -213,13 +215,35 @@ class Platform:
 
     # --- places ----------------------------------------------------------------------------
 
+    @functools.cached_property
+    def places(self) -> Gazetteer:
+        """Every town, district, place and postcode the place search knows (built on first
+        use: it reads the shipped open data)."""
+        return Gazetteer(self.region)
+
+    def find_place(self, text: str) -> Place:
+        """The place ``text`` names (town, district, postcode, or with a web geocoder also a
+        street address); PlaceNotFound with suggestions otherwise."""
+        try:
+            return self.places.resolve(text)
+        except PlaceNotFound:
+            search = getattr(self.geocoder, "search", None)
+            if search is None or not text.strip():
+                raise
+            found = search(text.strip()[:200], 1)
+            if not found:
+                raise
+            label, location = found[0]
+            return Place(label, "address", location.lat, location.lon)
+
     def locate_postcode(self, postcode: str) -> Location:
         # a postcode as a search centre means its centroid, whatever geocoder is configured
         return PostcodeGeocoder().locate_postcode(postcode)
 
     def locate_town(self, name: str) -> Location:
+        """Any place people name (``near_town``): a town, district, village or postcode."""
         try:
-            return self.region.find_town(name).center
+            return self.find_place(name).location
         except NotFound as exc:
             raise GeocodingError(exc.message) from None
 

@@ -17,7 +17,15 @@ from core.errors import ConfigError, NotFound
 from core.model import Location, slugify
 from core.settings import structure_settings
 
-__all__ = ["Region", "Town", "default_region", "load_region"]
+__all__ = ["District", "Region", "Town", "default_region", "load_region"]
+
+
+@frozen
+class District:
+    """A part of a town people search by (Stadtteil, Ortsteil), listed in the region file."""
+
+    name: str
+    center: Location
 
 
 @frozen
@@ -29,6 +37,8 @@ class Town:
     center: Location
     postcodes: tuple[str, ...] = ()
     district: str = ""
+    #: the town's parts an operator lists (``[[towns.districts]]``) for the place search
+    districts: tuple[District, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -81,12 +91,19 @@ class Region:
 
 
 @frozen
+class _DistrictFile:
+    name: str
+    center: list[float]
+
+
+@frozen
 class _TownFile:
     name: str
     ags: str
     center: list[float]
     postcodes: list[str] = []  # noqa: RUF012 - attrs copies defaults
     district: str = ""
+    districts: list[_DistrictFile] = []  # noqa: RUF012 - attrs copies defaults
 
 
 @frozen
@@ -108,6 +125,13 @@ def _parse(data: dict[str, Any], where: str) -> Region:
     agss = [t.ags for t in raw.towns]
     if len(set(agss)) != len(agss):
         raise ConfigError(f"{where} lists a municipality key twice: {sorted(agss)}.")
+    for t in raw.towns:
+        for d in t.districts:
+            if len(d.center) != 2 or not (-90 <= d.center[0] <= 90 and -180 <= d.center[1] <= 180):
+                raise ConfigError(
+                    f"{where}: district {d.name!r} of {t.name} needs center = [lat, lon] in "
+                    f"degrees, not {d.center}."
+                )
     return Region(
         name=raw.name,
         slug=raw.slug,
@@ -115,7 +139,14 @@ def _parse(data: dict[str, Any], where: str) -> Region:
         zoom=raw.zoom,
         bounds=Bounds(*raw.bounds),
         towns=tuple(
-            Town(t.name, t.ags, Location(*t.center), tuple(t.postcodes), t.district)
+            Town(
+                t.name,
+                t.ags,
+                Location(*t.center),
+                tuple(t.postcodes),
+                t.district,
+                tuple(District(d.name, Location(*d.center)) for d in t.districts),
+            )
             for t in raw.towns
         ),
     )

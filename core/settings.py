@@ -165,8 +165,20 @@ class GeocodingSettings:
     provider: str = field(
         default="postcode",
         metadata=_help(
-            "Geocoder: 'postcode' (offline postcode centroids) or one a plugin registers."
+            "Geocoder: 'postcode' (offline postcode centroids), 'nominatim' or 'photon' (a web "
+            "service at geocoding.url, asked for street addresses the offline place search "
+            "does not know), or one a plugin registers."
         ),
+    )
+    url: str = field(
+        default="",
+        metadata=_help(
+            "Base URL of the Nominatim or Photon service, e.g. https://nominatim.example.org "
+            "(needed by those providers; never set by default: no address leaves the server)."
+        ),
+    )
+    timeout: float = field(
+        default=5.0, metadata=_help("Seconds to wait for the geocoding service.")
     )
 
 

@@ -299,10 +299,10 @@ def test_plugin_geocoder_is_chosen_by_the_setting(tmp_path: Path) -> None:
 
 def test_unknown_geocoder_lists_the_available_ones(tmp_path: Path) -> None:
     settings = plugin_settings(tmp_path, ["fake"])
-    settings.geocoding.provider = "nominatim"
+    settings.geocoding.provider = "mapbox"
     with pytest.raises(ConfigError) as caught:
         Platform(settings, extra_plugins=fakes())
-    assert "'nominatim'" in caught.value.message
+    assert "'mapbox'" in caught.value.message
     assert "fake_geo" in caught.value.message and "postcode" in caught.value.message
 
 

@@ -35,7 +35,7 @@ def parse(platform: Platform, **params: str | list[str]) -> SearchQuery:
         ({"near": "51.6"}, "near"),
         ({"near": "95,7.1"}, "near"),
         ({"near_postcode": "00000"}, "near_postcode"),
-        ({"near_town": "Dortmund"}, "near_town"),
+        ({"near_town": "Atlantis"}, "near_town"),
         ({"per_page": "201"}, "per_page"),
         ({"per_page": "0"}, "per_page"),
         ({"page": "0"}, "page"),

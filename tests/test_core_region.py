@@ -103,8 +103,11 @@ def test_platform_locates_towns_and_postcodes(tmp_path: Path) -> None:
     )
     platform = Platform(settings)
     assert platform.locate_town("Waltrop") == default_region().find_town("Waltrop").center
+    # a neighbouring city is a search centre too (the place search knows it)
+    essen = platform.locate_town("Essen")
+    assert 51.4 < essen.lat < 51.5 and 6.9 < essen.lon < 7.1
     with pytest.raises(GeocodingError):
-        platform.locate_town("Essen")
+        platform.locate_town("Atlantis")
     with pytest.raises(GeocodingError) as caught:
         platform.locate_postcode("00000")
     assert "00000" in caught.value.message

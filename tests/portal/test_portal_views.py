@@ -79,8 +79,14 @@ def test_card_fragment_and_place_lookup(client: Any, slug: str) -> None:
     assert client.get("/unternehmen/nope/kurz").status_code == 404
     marl = client.get("/portal/ort?q=Marl").get_json()
     assert marl["label"] == "Marl" and 51.6 < marl["lat"] < 51.7
-    assert client.get("/portal/ort?q=45657").get_json()["label"] == "45657"
+    assert client.get("/portal/ort?q=45657").get_json()["label"] == "45657 Recklinghausen"
     assert client.get("/portal/ort?q=Atlantis").status_code == 404
+    buer = client.get("/portal/ort?q=Gelsenkirchen-Buer").get_json()
+    assert buer["label"] == "Buer (Gelsenkirchen)"
+    missing = client.get("/portal/ort?q=Gelsenkirchn")
+    assert missing.status_code == 404
+    assert missing.get_json()["suggestions"][0] == "Gelsenkirchen"
+    assert "nicht gefunden" in missing.get_json()["message"]
 
 
 def test_manifest_and_service_worker(client: Any) -> None:

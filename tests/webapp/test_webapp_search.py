@@ -138,7 +138,7 @@ def test_language_from_parameter_or_accept_language(client: FlaskClient, get_jso
         ("page=0", "page", "1 to"),
         ("radius_km=5", "radius_km", "needs a centre"),
         ("bbox=7,51,6,52", "bbox", "inverted"),
-        ("near_town=Atlantis", "near_town", "Marl"),
+        ("near_town=Atlantis", "near_town", "postcode such as 45657"),
         ("sort=random", "sort", "name, distance"),
         ("employees=many", "employees", "such as 10..49"),
         ("lang=fr", "lang", "de, en"),

@@ -14,7 +14,16 @@ from flask_limiter import Limiter
 from werkzeug.exceptions import HTTPException
 
 from core.platform import Platform
-from webapp.api import companies, filters, layers, opendata, plugins, search, submissions
+from webapp.api import (
+    companies,
+    filters,
+    layers,
+    opendata,
+    places,
+    plugins,
+    search,
+    submissions,
+)
 from webapp.api.schemas import ErrorSchema
 from webapp.errors import error_response, http_error_payload
 
@@ -74,7 +83,7 @@ def init_api(app: Flask, platform: Platform, limiter: Limiter) -> Api:
             ),
         },
     )
-    for module in (search, filters, companies, layers, plugins, opendata):
+    for module in (search, filters, places, companies, layers, plugins, opendata):
         api.register_blueprint(module.blueprint(platform))
     api.register_blueprint(submissions.blueprint(platform, limiter))
     return api

@@ -70,16 +70,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "range_to": "bis",
         "apply": "Anwenden",
         "near_heading": "Umkreis",
-        "near_place": "Postleitzahl oder Ort",
-        "near_place_hint": "z. B. 45657 oder Marl",
+        "near_place": "Ort, Stadtteil oder Postleitzahl",
+        "near_place_hint": "z. B. Marl, Gelsenkirchen-Buer oder 45657",
+        "near_suggestions": "{n} Vorschläge, mit Pfeiltasten auswählen",
+        "near_no_suggestions": "Kein passender Ort",
+        "near_did_you_mean": "Meinten Sie:",
         "near_radius": "Umkreis",
         "near_me": "Meinen Standort verwenden",
         "near_me_busy": "Standort wird ermittelt …",
         "near_me_failed": "Der Standort konnte nicht ermittelt werden.",
         "near_clear": "Ort entfernen",
         "near_unknown": (
-            "Dieser Ort wurde nicht gefunden. Bitte eine fünfstellige Postleitzahl oder einen Ort"
-            " der Region eingeben."
+            "Dieser Ort wurde nicht gefunden. Bitte einen Ort, einen Stadtteil oder eine"
+            " fünfstellige Postleitzahl eingeben."
         ),
         "near_my_location": "Mein Standort",
         "near_chip": "{radius} um {place}",
@@ -277,15 +280,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "range_to": "to",
         "apply": "Apply",
         "near_heading": "Distance",
-        "near_place": "Postcode or town",
-        "near_place_hint": "e.g. 45657 or Marl",
+        "near_place": "Town, district or postcode",
+        "near_place_hint": "e.g. Marl, Gelsenkirchen-Buer or 45657",
+        "near_suggestions": "{n} suggestions, choose with the arrow keys",
+        "near_no_suggestions": "No matching place",
+        "near_did_you_mean": "Did you mean:",
         "near_radius": "Radius",
         "near_me": "Use my location",
         "near_me_busy": "Finding your location …",
         "near_me_failed": "Your location could not be found.",
         "near_clear": "Remove place",
         "near_unknown": (
-            "This place was not found. Please enter a five-digit postcode or a town of the region."
+            "This place was not found. Please enter a town, a district or a five-digit postcode."
         ),
         "near_my_location": "My location",
         "near_chip": "{radius} around {place}",

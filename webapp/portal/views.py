@@ -21,11 +21,12 @@ from flask import Blueprint, Flask, Response, jsonify, render_template, request,
 from markupsafe import Markup
 
 from core import classifications as vocab
-from core.errors import ConfigError, GeocodingError, NotFound, ValidationError
+from core.errors import ConfigError, NotFound, ValidationError
 from core.model import Company
 from core.navigation import NavLink
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
+from core.places import PlaceNotFound
 from core.platform import Platform
 from core.statistics import record_profile_view
 from webapp.portal.i18n import LANGUAGES, STRINGS, translate
@@ -272,6 +273,7 @@ def start_config(platform: Platform, lang: str) -> str:
             "search": "/api/v1/search",
             "filters": "/api/v1/filters",
             "layers": "/api/v1/layers",
+            "places": "/api/v1/places",
         },
         # URL parameters that carry a dynamic filter's argument -> that filter's key
         "arguments": {s.dynamic.argument: s.key for s in platform.filters if s.dynamic},
@@ -393,18 +395,20 @@ def company_card(slug: str) -> Any:
 
 @blueprint.get("/portal/ort")
 def place() -> Response:
-    """Where the postcode or town ``?q=`` lies, to draw a search radius on the map."""
+    """Where the place ``?q=`` lies (town, district, postcode, or with a web geocoder a street
+    address), to centre a radius search; a 404 lists the closest names as suggestions."""
     platform = _platform()
-    text = request.args.get("q", "").strip()
+    text = request.args.get("q", "").strip()[:200]
     try:
-        if re.fullmatch(r"\d{5}", text):
-            location, label = platform.locate_postcode(text), text
-        else:
-            town = platform.region.find_town(text)
-            location, label = town.center, town.name
-    except (GeocodingError, NotFound):
-        return jsonify({"message": translate("near_unknown", page_lang())}), 404
-    return jsonify({"lat": location.lat, "lon": location.lon, "label": label})
+        found = platform.find_place(text)
+    except PlaceNotFound as exc:
+        return jsonify(
+            {
+                "message": translate("near_unknown", page_lang()),
+                "suggestions": [s.label for s in exc.suggestions],
+            }
+        ), 404
+    return jsonify({"lat": found.lat, "lon": found.lon, "label": found.label})
 
 
 @blueprint.get("/merkliste")

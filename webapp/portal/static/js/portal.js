@@ -233,6 +233,11 @@
   }
 
   function drawSymbols(result) {
+    // a keyboard user on a symbol keeps the focus on the symbol drawn at the same place
+    var focused = null;
+    symbols.eachLayer(function (layer) {
+      if (layer.getElement() === document.activeElement) focused = layer.getLatLng();
+    });
     symbols.clearLayers();
     // an open stack list stays while its stack is still drawn (e.g. after the popup panned)
     if (openStackAt && !result.clusters.some(function (c) { return c.stack && c.lat === openStackAt[0] && c.lon === openStackAt[1]; })) {
@@ -274,6 +279,19 @@
       el.setAttribute('data-slug', p.slug);
     });
     townLabelsGiveWay();
+    if (focused && !pendingFocus) focusSymbolAt(focused.lat, focused.lng);
+  }
+
+  /** Focus the symbol nearest to a place (the one that stands for it after a redraw). */
+  function focusSymbolAt(lat, lon) {
+    var best = null;
+    var bestDistance = Infinity;
+    symbols.eachLayer(function (layer) {
+      var d = map.distance(layer.getLatLng(), [lat, lon]);
+      if (d < bestDistance) { bestDistance = d; best = layer; }
+    });
+    var el = best && best.getElement();
+    if (el) el.focus({ preventScroll: true });
   }
 
   /** Town names that a result symbol would cover are hidden until the symbols move away. */
@@ -297,11 +315,13 @@
   }
 
   var openStackAt = null;  // [lat, lon] of the stack whose list is open
+  var stackLists = 0;      // for unique ids (a closing list fades out while the next opens)
 
   /** A stack (one address, or too close to tell apart) opens as a list of its companies. */
   function openStack(c, marker) {
     var opener = marker.getElement();
-    var heading = h('h2', { className: 'rk-stack-heading', id: 'rk-stack-heading', text: fmt(S.stack_heading, { n: RK.number(c.count) }) });
+    var headingId = 'rk-stack-heading-' + (++stackLists);
+    var heading = h('h2', { className: 'rk-stack-heading', id: headingId, text: fmt(S.stack_heading, { n: RK.number(c.count) }) });
     var items = c.members.map(function (m) {
       var button = h('button', { type: 'button', className: 'rk-stack-item' }, [
         h('span', { className: 'name', text: m.name }),
@@ -313,31 +333,23 @@
       });
       return h('li', null, [button]);
     });
-    var box = h('div', { className: 'rk-stack', role: 'dialog', 'aria-labelledby': 'rk-stack-heading' }, [
+    var box = h('div', { className: 'rk-stack', role: 'dialog', 'aria-labelledby': headingId }, [
       heading, h('ul', { className: 'rk-stack-list' }, items)
     ]);
-    box.addEventListener('keydown', function (event) {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      event.stopPropagation();  // Escape closes what opened last: this list only
-      map.closePopup();
-    });
     var popup = L.popup({ maxWidth: 320, minWidth: 220, maxHeight: 320, autoPanPadding: [16, 16], closeButton: true })
       .setLatLng([c.lat, c.lon]).setContent(box);
     popup.once('remove', function () {
       openStackAt = null;
+      RK.closed(box);
+      // closed by its button or by Escape: back to the stack
       if (document.activeElement === document.body || box.contains(document.activeElement)) {
-        // the symbol may have been drawn anew meanwhile: focus the one at the same place
-        var target = opener && opener.isConnected ? opener : null;
-        symbols.eachLayer(function (layer) {
-          var at = layer.getLatLng();
-          if (!target && at.lat === c.lat && at.lng === c.lon) target = layer.getElement();
-        });
-        if (target) target.focus({ preventScroll: true });
+        focusSymbolAt(c.lat, c.lon);
       }
     });
     popup.openOn(map);
     openStackAt = [c.lat, c.lon];
+    // Escape closes what opened last (this list); so does a tap outside it
+    RK.opened(box, function () { map.closePopup(popup); }, { opener: opener, outside: true });
     var close = popup.getElement() && popup.getElement().querySelector('.leaflet-popup-close-button');
     if (close) { close.setAttribute('aria-label', S.close); close.setAttribute('role', 'button'); }
     var first = box.querySelector('button');
@@ -1154,28 +1166,36 @@
 
   var near = {};
   function buildNearFilter(spec) {
+    // ARIA 1.2 combobox with a list of suggestions from /api/v1/places
     near.input = h('input', {
-      type: 'text', id: 'near-place', list: 'town-list', autocomplete: 'off',
+      type: 'text', id: 'near-place', autocomplete: 'off', role: 'combobox',
+      'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'near-options',
       'aria-describedby': 'near-hint near-error', value: state.nearKind && state.nearKind !== 'near' ? state.nearValue : ''
     });
+    near.options = h('ul', { id: 'near-options', className: 'combo-options', role: 'listbox', 'aria-label': S.near_place, hidden: true });
+    near.status = h('p', { id: 'near-status', className: 'sr-only', 'aria-live': 'polite' });
+    near.didYouMean = h('div', { className: 'did-you-mean', hidden: true });
     near.radius = h('select', { id: 'near-radius' }, RADII.map(function (r) {
       return h('option', { value: String(r), text: RK.format.km(r), selected: r === state.radius });
     }));
     near.error = h('p', { id: 'near-error', className: 'field-error', role: 'alert', hidden: true });
     near.me = h('button', { type: 'button', className: 'button small', id: 'near-me', text: S.near_me });
     near.clear = h('button', { type: 'button', className: 'button small', id: 'near-clear', text: S.near_clear, hidden: !state.nearKind });
-    var datalist = h('datalist', { id: 'town-list' }, cfg.region.towns.map(function (t) { return h('option', { value: t.name }); }));
     var form = h('form', { className: 'near-form', 'data-near': '' }, [
       h('div', { className: 'near-row' }, [
-        h('label', { for: 'near-place', className: 'place' }, [S.near_place, near.input]),
+        h('div', { className: 'place combo' }, [
+          h('label', { for: 'near-place' }, [S.near_place, near.input]), near.options
+        ]),
         h('label', { for: 'near-radius' }, [S.near_radius, near.radius]),
         h('button', { type: 'submit', className: 'button small', text: S.apply })
       ]),
       h('p', { id: 'near-hint', className: 'filter-help', text: S.near_place_hint }),
       near.error,
-      h('div', { className: 'near-actions' }, [near.me, near.clear]),
-      datalist
+      near.didYouMean,
+      near.status,
+      h('div', { className: 'near-actions' }, [near.me, near.clear])
     ]);
+    setUpPlaceCombobox();
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       var text = near.input.value.trim();
@@ -1184,6 +1204,7 @@
         if (state.nearKind) { state.radius = parseFloat(near.radius.value); nearChanged(); }
         return;
       }
+      closeOptions();
       state.nearKind = /^\d{5}$/.test(text) ? 'near_postcode' : 'near_town';
       state.nearValue = text;
       state.radius = parseFloat(near.radius.value);
@@ -1223,10 +1244,114 @@
     ]);
   }
 
-  function setNearError(text) {
+  function setNearError(text, suggestions) {
     if (!near.error) return;
     near.error.textContent = text;
     near.error.hidden = !text;
+    // a misspelt place: the closest names as buttons that search there
+    var list = text && suggestions && suggestions.length ? suggestions : [];
+    near.didYouMean.replaceChildren.apply(near.didYouMean, list.length ? [
+      h('span', { text: S.near_did_you_mean + ' ' })
+    ].concat(list.map(function (label) {
+      var b = h('button', { type: 'button', className: 'button small link', text: label });
+      b.addEventListener('click', function () { choosePlace(label); });
+      return b;
+    })) : []);
+    near.didYouMean.hidden = !list.length;
+  }
+
+  var suggestTimer = null;
+  var suggestSeq = 0;
+  var optionIndex = -1;
+
+  function setUpPlaceCombobox() {
+    near.input.addEventListener('input', function () {
+      window.clearTimeout(suggestTimer);
+      suggestTimer = window.setTimeout(fetchSuggestions, 150);
+    });
+    near.input.addEventListener('keydown', function (event) {
+      var items = near.options.querySelectorAll('[role="option"]');
+      var open = !near.options.hidden;
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        if (!open) { fetchSuggestions(); return; }
+        if (!items.length) return;
+        var step = event.key === 'ArrowDown' ? 1 : -1;
+        highlight((optionIndex + step + items.length) % items.length);
+      } else if (event.key === 'Enter' && open && optionIndex >= 0) {
+        event.preventDefault();
+        choosePlace(items[optionIndex].textContent);
+      } else if (event.key === 'Escape' && open) {
+        event.preventDefault();
+        event.stopPropagation();  // closes the list only, not the panel around it
+        closeOptions();
+      }
+    });
+    near.input.addEventListener('blur', function () {
+      // a click on an option lands first (mousedown keeps the focus, see below)
+      window.setTimeout(closeOptions, 150);
+    });
+    near.options.addEventListener('mousedown', function (event) { event.preventDefault(); });
+    near.options.addEventListener('click', function (event) {
+      var option = event.target.closest('[role="option"]');
+      if (option) choosePlace(option.textContent);
+    });
+  }
+
+  function fetchSuggestions() {
+    var text = near.input.value.trim();
+    var seq = ++suggestSeq;
+    if (!text) { closeOptions(); return; }
+    fetch(cfg.api.places + '?limit=8&q=' + encodeURIComponent(text), { headers: { Accept: 'application/json' } })
+      .then(function (response) { return response.ok ? response.json() : { places: [] }; })
+      .then(function (body) {
+        if (seq !== suggestSeq || near.input.value.trim() !== text) return;
+        showOptions(body.places || []);
+      }).catch(function () { closeOptions(); });
+  }
+
+  function showOptions(places) {
+    optionIndex = -1;
+    near.input.removeAttribute('aria-activedescendant');
+    var items = places.map(function (p, i) {
+      return h('li', { id: 'near-option-' + i, role: 'option', 'aria-selected': 'false', className: 'combo-option', text: p.label });
+    });
+    near.options.replaceChildren.apply(near.options, items);
+    var open = items.length > 0 && document.activeElement === near.input;
+    near.options.hidden = !open;
+    near.input.setAttribute('aria-expanded', String(open));
+    near.status.textContent = items.length ? fmt(S.near_suggestions, { n: RK.number(items.length) }) : S.near_no_suggestions;
+  }
+
+  function highlight(index) {
+    var items = near.options.querySelectorAll('[role="option"]');
+    items.forEach(function (item, i) { item.setAttribute('aria-selected', String(i === index)); });
+    optionIndex = index;
+    near.input.setAttribute('aria-activedescendant', items[index].id);
+    items[index].scrollIntoView({ block: 'nearest' });
+  }
+
+  function closeOptions() {
+    if (!near.options) return;
+    window.clearTimeout(suggestTimer);
+    suggestSeq++;  // an answer still on its way opens nothing
+    near.options.hidden = true;
+    near.input.setAttribute('aria-expanded', 'false');
+    near.input.removeAttribute('aria-activedescendant');
+    optionIndex = -1;
+  }
+
+  /** Search around a place chosen from the suggestions. */
+  function choosePlace(label) {
+    near.input.value = label;
+    closeOptions();
+    setNearError('');
+    near.input.focus();
+    state.nearKind = /^\d{5}$/.test(label) ? 'near_postcode' : 'near_town';
+    state.nearValue = label;
+    state.radius = parseFloat(near.radius.value);
+    state.sort = 'distance';
+    nearChanged();
   }
 
   function clearNear() {
@@ -1255,10 +1380,12 @@
       return;
     }
     fetch(cfg.urls.place + '?q=' + encodeURIComponent(state.nearValue) + '&lang=' + cfg.lang)
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        return response.json().then(function (body) { return response.ok ? body : { missing: body }; });
+      })
       .then(function (found) {
-        if (!found) {
-          setNearError(S.near_unknown);
+        if (!found || found.missing) {
+          setNearError(S.near_unknown, found && found.missing && found.missing.suggestions);
           state.nearKind = null;
           state.nearValue = '';
           state.sort = 'name';
