@@ -61,6 +61,7 @@ lint: install
 bench: install
 	$(PY) bench/search_bench.py
 	$(PY) bench/transit_bench.py
+	$(PY) bench/hostile_bench.py
 
 $(VENV)/.installed-bench: $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet -e '.[bench]'

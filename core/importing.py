@@ -30,12 +30,25 @@ from attrs import frozen
 
 from core import classifications as vocab
 from core.csvfiles import csv_reader
-from core.errors import ImportError_, InputRejected, RegiokarteError, ValidationError
+from core.errors import (
+    ImportError_,
+    InputRejected,
+    InputTooLarge,
+    RegiokarteError,
+    ValidationError,
+)
 from core.model import Company, Status
 from core.persistence import companies as repo
 from core.persistence.db import MAX_INTEGER
 from core.regioncheck import check_in_region
-from core.untrusted import MAX_JSON_DEPTH, check_json, parse_json
+from core.untrusted import (
+    MAX_JSON_DEPTH,
+    MAX_ROWS,
+    check_json,
+    check_lines,
+    parse_json,
+    read_bounded,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -109,6 +122,9 @@ MAX_LENGTH = {
     "contact_phone": 50,
 }
 INSERT_CHUNK = 2000
+#: Largest company file read (a million companies with long descriptions); the web app's
+#: uploads stop far earlier, at their request size.
+MAX_FILE_BYTES = 1024 * 1024 * 1024
 _TRUE = ("true", "1", "yes", "ja", "wahr")
 _FALSE = ("false", "0", "no", "nein", "falsch", "")
 
@@ -160,14 +176,21 @@ def _file_error(name: str, message: str) -> ImportError_:
     return ImportError_(f"{name}: {message} Nothing was imported.", {"file": [message]})
 
 
-def read_records(path: str | Path, fmt: str | None = None) -> list[Record]:
-    """Every record of the file at ``path`` (format from ``fmt`` or the extension)."""
+def read_records(
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> list[Record]:
+    """Every record of the file at ``path`` (format from ``fmt`` or the extension).
+
+    Files larger than ``max_bytes``, CSV lines longer than ``MAX_LINE_BYTES`` and more than
+    ``max_rows`` records are refused (``InputTooLarge``) before they fill the memory.
+    """
     file = Path(path)
     fmt = detect_format(file, fmt)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise _file_error(file.name, f"cannot be read ({exc.strerror}).") from None
+    data = read_bounded(file, max_bytes=max_bytes)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -199,11 +222,14 @@ def read_records(path: str | Path, fmt: str | None = None) -> list[Record]:
             "(--format csv).",
         )
     if fmt == "csv":
-        return read_csv(io.StringIO(text, newline=""), name=file.name)
-    return read_geojson(text, name=file.name)
+        check_lines(data, source=file.name)
+        return read_csv(io.StringIO(text, newline=""), name=file.name, max_rows=max_rows)
+    return read_geojson(text, name=file.name, max_rows=max_rows)
 
 
-def read_csv(stream: Iterable[str], *, name: str = "file") -> list[Record]:
+def read_csv(
+    stream: Iterable[str], *, name: str = "file", max_rows: int = MAX_ROWS
+) -> list[Record]:
     """Records of a CSV text (header line first; ',' or ';' between fields)."""
     lines = _Lines(stream)
     try:
@@ -252,6 +278,8 @@ def read_csv(stream: Iterable[str], *, name: str = "file") -> list[Record]:
         previous = reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # blank line
+        if len(records) >= max_rows:
+            raise _too_many(name, max_rows)
         where = f"line {start}"
         if len(row) != len(header):
             problem = f"it has {len(row)} fields, the header has {len(header)}"
@@ -291,7 +319,15 @@ def _chain(first: list[str], rest: Iterable[str]) -> Iterable[str]:
     yield from rest
 
 
-def read_geojson(text: str, *, name: str = "file") -> list[Record]:
+def _too_many(name: str, max_rows: int) -> InputTooLarge:
+    return InputTooLarge(
+        f"{name} holds more than {max_rows:,} companies, the most one import takes; split it "
+        "into smaller files. Nothing was imported.",
+        {"file": [f"more than {max_rows} records"]},
+    )
+
+
+def read_geojson(text: str, *, name: str = "file", max_rows: int = MAX_ROWS) -> list[Record]:
     """Records of a GeoJSON FeatureCollection of Point features (properties: the fields)."""
     try:
         data = parse_json(text, source=name)
@@ -313,6 +349,8 @@ def read_geojson(text: str, *, name: str = "file") -> list[Record]:
     features = data.get("features")
     if not isinstance(features, list):
         raise _file_error(name, "has no list of features.")
+    if len(features) > max_rows:
+        raise _too_many(name, max_rows)
     records = []
     for number, feature in enumerate(features, start=1):
         where = f"feature {number}"

@@ -69,13 +69,11 @@ _BREAK = re.compile(rb"\r\n?|\n")
 
 
 def _size(count: int) -> str:
-    if count >= 1024 * 1024 * 1024:
-        return f"{count / (1024 * 1024 * 1024):g} GiB"
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):g} MiB"
-    if count >= 1024:
-        return f"{count / 1024:g} KiB"
-    return f"{count} bytes"
+    """``2 GiB``, ``1 MiB``, ``8.3 MiB``, ``128 KiB`` or ``1,999 bytes``."""
+    for unit, name in ((1024**3, "GiB"), (1024**2, "MiB"), (1024, "KiB")):
+        if count >= unit and (count % unit == 0 or unit > 1024):
+            return f"{count / unit:.1f}".removesuffix(".0") + f" {name}"
+    return f"{count:,} bytes"
 
 
 # --- JSON --------------------------------------------------------------------------------
@@ -190,13 +188,13 @@ def read_bounded(path: str | Path, *, max_bytes: int, source: str | None = None)
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputRejected(
-            f"{name} cannot be read ({exc.strerror}); nothing was imported.",
+            f"{name} cannot be read ({exc.strerror}). Nothing was imported.",
             {"file": ["cannot be read"]},
         ) from None
     if len(data) > max_bytes:
         raise InputTooLarge(
             f"{name} is larger than {_size(max_bytes)}, the most an import takes; split it "
-            "into smaller files.",
+            "into smaller files. Nothing was imported.",
             {"file": [f"larger than {_size(max_bytes)}"]},
         )
     return data
@@ -248,12 +246,6 @@ def open_zip_member(
     with ``InputTooLarge`` when the member unpacks to more than it declared."""
     info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
     source = f"{info.filename} in the zip file"
-    if info.file_size > max_bytes:
-        raise InputTooLarge(
-            f"{source} unpacks to {_size(info.file_size)}, more than the "
-            f"{_size(max_bytes)} an import takes.",
-            {"file": [f"{info.filename}: larger than {_size(max_bytes)} unpacked"]},
-        )
     # tiny members compress badly or absurdly well without harm: judge the ratio from 1 MiB on
     if info.file_size > 1024 * 1024 and info.file_size > max_ratio * max(info.compress_size, 1):
         ratio = info.file_size / max(info.compress_size, 1)
@@ -261,6 +253,12 @@ def open_zip_member(
             f"{source} is compressed {ratio:,.0f} to 1 ({_size(info.compress_size)} unpack to "
             f"{_size(info.file_size)}); more than {max_ratio:g} to 1 is refused as a zip bomb.",
             {"file": [f"{info.filename}: compression ratio above {max_ratio:g}"]},
+        )
+    if info.file_size > max_bytes:
+        raise InputTooLarge(
+            f"{source} unpacks to {_size(info.file_size)}, more than the "
+            f"{_size(max_bytes)} an import takes.",
+            {"file": [f"{info.filename}: larger than {_size(max_bytes)} unpacked"]},
         )
     raw = archive.open(info)
     return io.BufferedReader(_Capped(raw, info.file_size, source), buffer_size=_CHUNK)
@@ -295,7 +293,7 @@ class _LineLimited(io.RawIOBase):
             if self._run + first.start() > limit:
                 raise _line_too_long(self._source, self._line, limit)
             if limit < n:  # lines inside one chunk can only be too long with tiny limits
-                check_lines(data[first.end() :], max_line_bytes=limit, source=self._source)
+                _check_lines(data[first.end() :], limit, self._source, self._line + 1)
             self._line += data.count(b"\n") or data.count(b"\r")
             self._run = n - max(data.rfind(b"\n"), data.rfind(b"\r")) - 1
         if self._run > limit:
@@ -330,13 +328,17 @@ def check_lines(
 ) -> None:
     """Refuse (``InputTooLarge``) bytes or text already read whose longest line is longer
     than ``max_line_bytes`` (text: characters)."""
+    _check_lines(data, max_line_bytes, source, 1)
+
+
+def _check_lines(data: bytes | str, limit: int, source: str, line: int) -> None:
     newline: Any = b"\n" if isinstance(data, bytes) else "\n"
-    start, line = 0, 1
+    start = 0
     while True:
         end = data.find(newline, start)
         stop = len(data) if end < 0 else end
-        if stop - start > max_line_bytes:
-            raise _line_too_long(source, line, max_line_bytes)
+        if stop - start > limit:
+            raise _line_too_long(source, line, limit)
         if end < 0:
             return
         start, line = end + 1, line + 1

@@ -37,9 +37,11 @@ from core import (
     RecordFilter,
     ValueConversion,
     check_in_region,
+    check_lines,
     csv_reader,
     cut_off_note,
     parse_json,
+    read_bounded,
     read_json_records,
     slugify,
 )
@@ -100,6 +102,8 @@ _WGS84 = ("crs84", "4326", "wgs84", "wgs 84")
 #: OSM tags that make an object a Kita.
 OSM_TAGS = (("amenity", "kindergarten"), ("amenity", "childcare"))
 MAX_PROBLEMS_IN_MESSAGE = 50
+#: Largest file read: every Kita of Germany (about 60,000) as GeoJSON fits.
+MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 @frozen
@@ -258,7 +262,7 @@ def _centroid(geometry: Mapping[str, Any]) -> tuple[float, float] | None:
 def read_geojson(path: Path) -> tuple[list[Record], list[str]]:
     """Records of a GeoJSON FeatureCollection (WGS84), one per feature."""
     # parse_json refuses deep nesting and unpaired surrogates with a message naming the file
-    data = parse_json(path.read_bytes(), source=path.name)
+    data = parse_json(read_bounded(path, max_bytes=MAX_FILE_BYTES), source=path.name)
     if isinstance(data, list):
         raise _file_error(
             path,
@@ -334,7 +338,7 @@ def read_geojson(path: Path) -> tuple[list[Record], list[str]]:
 def read_json(path: Path) -> tuple[list[Record], list[str]]:
     """Records of a JSON file: an array or object of records, nested fields as dotted paths."""
     records = []
-    for found in read_json_records(path.read_bytes(), name=path.name):
+    for found in read_json_records(read_bounded(path, max_bytes=MAX_FILE_BYTES), name=path.name):
         values, names = _folded(found.values)
         key = found.values.get("record_key")
         records.append(
@@ -350,7 +354,8 @@ def read_json(path: Path) -> tuple[list[Record], list[str]]:
 
 
 def _decode(path: Path) -> tuple[str, list[str]]:
-    raw = path.read_bytes()
+    raw = read_bounded(path, max_bytes=MAX_FILE_BYTES)
+    check_lines(raw, source=path.name)
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError:

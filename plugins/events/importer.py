@@ -21,11 +21,14 @@ from attrs import define, field, frozen
 
 from core import (
     ImportError_,
+    InputTooLarge,
     NotFound,
     Region,
     ValidationError,
     check_in_region,
+    check_lines,
     cut_off_note,
+    read_bounded,
     restore_cell,
 )
 from plugins.events import ical
@@ -182,18 +185,13 @@ def read_source(source: str) -> tuple[str, bytes]:
         name = source
     else:
         path = Path(source)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ImportError_(
-                f"{source} cannot be read ({exc.strerror}). Nothing was imported.",
-                {"source": [exc.strerror or "unreadable"]},
-            ) from None
+        data = read_bounded(path, max_bytes=MAX_BYTES)
         name = path.name
     if len(data) > MAX_BYTES:
-        raise ImportError_(
+        raise InputTooLarge(
             f"{name} is larger than {MAX_BYTES // 2**20} MB.", {"source": ["too large"]}
         )
+    check_lines(data, source=name)
     return name, data
 
 

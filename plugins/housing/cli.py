@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 from sqlalchemy import delete, func, select
 
-from core import ImportError_
+from core import ImportError_, read_bounded
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
 from plugins.housing.formats import FORMATS
@@ -66,7 +66,8 @@ def housing_group(platform: Platform) -> click.Group:
             "region": platform.region,
             "allow_outside_region": allow_outside_region,
         }
-        data = file.read_bytes()
+        # one byte more than the limit tells that it is too large, without reading it all
+        data = read_bounded(file, max_bytes=service.settings.max_import_bytes + 1)
         try:
             if dry_run:
                 report = check_file(data, **kwargs).report  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ from core import (
     ExportFile,
     ValidationError,
     csv_writer,
+    read_bounded,
     record_id,
 )
 from plugins.housing import repository as repo
@@ -232,7 +233,7 @@ def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
     ) -> DatasetImport:
         report = import_offers(
             session,
-            path.read_bytes(),
+            read_bounded(path, max_bytes=service.settings.max_import_bytes),
             file_name=path.name,
             fmt=fmt,
             source=path.name.split(".")[0],

@@ -18,7 +18,13 @@ from attrs import define, field
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from core import ImportError_, Region, check_in_region
+from core import (
+    ImportError_,
+    InputTooLarge,
+    Region,
+    check_in_region,
+    check_lines,
+)
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
 from plugins.housing.formats import ParsedFile, detect_format, read_file
@@ -107,11 +113,12 @@ def check_file(
     ``region`` the offers must lie in it (``core.check_in_region``) unless
     ``allow_outside_region``."""
     if len(data) > max_bytes:
-        raise ImportError_(
+        raise InputTooLarge(
             f"{file_name} has {len(data)} bytes; at most {max_bytes} are accepted "
             "(setting plugins.housing.max_import_bytes).",
             {"file": ["too large"]},
         )
+    check_lines(data, source=file_name)
     fmt = fmt or detect_format(file_name, data)
     parsed = read_file(data, fmt, source or "import", replace=replace)
     report = ImportReport(file_name, fmt, warnings=list(parsed.warnings))

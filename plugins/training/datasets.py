@@ -28,13 +28,14 @@ from core import (
     ImportError_,
     ValidationError,
     csv_writer,
+    read_bounded,
     record_id,
     submitted_values,
 )
 from plugins.training import repository as repo
 from plugins.training import tables as t
 from plugins.training import vocabulary as tv
-from plugins.training.formats import FORMATS, decode, detect_format, read_records
+from plugins.training.formats import FORMATS, MAX_FILE_BYTES, decode, detect_format, read_records
 from plugins.training.importer import (
     DEFAULT_SOURCE,
     CourseImportError,
@@ -289,7 +290,7 @@ def import_courses(
     updated; an identical one is left alone and counted as unchanged.
     """
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, max_bytes=MAX_FILE_BYTES)
     except OSError as exc:
         raise ImportError_(
             f"{path.name}: cannot be read ({exc.strerror}). Nothing was imported.",

@@ -18,7 +18,14 @@ from typing import Any
 
 from attrs import define, field
 
-from core import ImportError_, check_json, csv_reader, cut_off_note, parse_json
+from core import (
+    ImportError_,
+    check_json,
+    check_lines,
+    csv_reader,
+    cut_off_note,
+    parse_json,
+)
 from plugins.training.model import FIELDS
 from plugins.training.vocabulary import professions_in_text
 
@@ -52,8 +59,14 @@ def _file_error(name: str, message: str) -> ImportError_:
     return ImportError_(f"{name}: {message} Nothing was imported.", {"file": [message]})
 
 
+#: Largest course file read (20,000 courses with long descriptions fit many times over).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+
+
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 text of a file (with or without byte order mark)."""
+    """UTF-8 text of a file (with or without byte order mark); lines longer than
+    ``core.MAX_LINE_BYTES`` are refused."""
+    check_lines(data, source=name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -26,10 +26,12 @@ from core import (
     Location,
     ValidationError,
     check_in_region,
+    read_bounded,
 )
 from plugins.training import repository as repo
 from plugins.training.formats import (
     FORMATS,
+    MAX_FILE_BYTES,
     Record,
     decode,
     detect_format,
@@ -430,7 +432,7 @@ def import_file(
     """Import the file at ``path`` (format from ``fmt``, the extension or the content)."""
     file = Path(path)
     try:
-        data = file.read_bytes()
+        data = read_bounded(file, max_bytes=MAX_FILE_BYTES)
     except OSError as exc:
         raise ImportError_(
             f"{file.name}: cannot be read ({exc.strerror}). Nothing was imported.",

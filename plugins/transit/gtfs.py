@@ -14,6 +14,9 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
+
+from core import limit_lines, open_zip_member
 
 __all__ = [
     "GtfsZip",
@@ -124,6 +127,14 @@ class GtfsZip:
         """Every file name in the zip (to tell what a zip that is no feed holds)."""
         return [info.filename for info in self._zip.infolist() if not info.is_dir()]
 
+    def _open(self, name: str) -> IO[bytes]:
+        """The member's bytes within the limits for untrusted files: declared size and
+        compression ratio checked before reading, no line longer than ``MAX_LINE_BYTES``
+        (a zip of a few megabytes holding one line of gigabytes is refused after reading
+        about a megabyte of it, instead of filling the memory)."""
+        member = open_zip_member(self._zip, self.members[name])
+        return limit_lines(member, source=f"{name} in {self.path.name}")
+
     def has(self, name: str) -> bool:
         return name in self.members
 
@@ -144,7 +155,7 @@ class GtfsZip:
         cannot leave a half-imported file behind.
         """
         decoder = codecs.getincrementaldecoder("utf-8")()
-        with self._zip.open(self.members[name]) as raw:
+        with self._open(name) as raw:
             try:
                 while chunk := raw.read(_CHUNK):
                     decoder.decode(chunk)
@@ -163,7 +174,7 @@ class GtfsZip:
 
         Blank lines are skipped; short rows are padded with empty strings; values are trimmed.
         """
-        raw = self._zip.open(self.members[name])
+        raw = self._open(name)
         counting = _Counting(raw, progress)  # type: ignore[arg-type]
         stream = io.BufferedReader(counting, buffer_size=_CHUNK)
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
