@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from core import InvalidQuery, NotFound, ValidationError
+from core import InvalidQuery, NotFound, ValidationError, format_metres
 from core import classifications as core_vocab
 from plugins.training import repository as repo
 from plugins.training import vocabulary as tv
@@ -69,7 +69,7 @@ TEXT: dict[str, dict[str, str]] = {
         "professions": "Für diese Berufe",
         "about": "Beschreibung",
         "employers": "Arbeitgeber in der Nähe, die diese Berufe beschäftigen",
-        "employers_none": "Keine Arbeitgeber mit diesen Berufen im Umkreis von {km} km.",
+        "employers_none": "Keine Arbeitgeber mit diesen Berufen im Umkreis von {km}.",
         "employers_all": "Alle {n} auf der Karte zeigen",
         "employers_online": "Arbeitgeber mit diesen Berufen",
         "back": "Zurück zur Kursliste",
@@ -77,7 +77,7 @@ TEXT: dict[str, dict[str, str]] = {
         "demo": "Fiktives Demo-Angebot",
         "from_to": "{start} bis {end}",
         "until": "bis {end}",
-        "distance": "{km} km entfernt",
+        "distance": "{km} entfernt",
         "admin": "Kurs eintragen",
         "admin_intro": (
             "Für Betreiber des Portals: Kurse von Anbietern ohne eigene Datei eintragen. "
@@ -155,7 +155,7 @@ TEXT: dict[str, dict[str, str]] = {
         "professions": "For these professions",
         "about": "Description",
         "employers": "Employers nearby who employ these professions",
-        "employers_none": "No employers with these professions within {km} km.",
+        "employers_none": "No employers with these professions within {km}.",
         "employers_all": "Show all {n} on the map",
         "employers_online": "Employers with these professions",
         "back": "Back to the course list",
@@ -163,7 +163,7 @@ TEXT: dict[str, dict[str, str]] = {
         "demo": "Fictitious demo offer",
         "from_to": "{start} to {end}",
         "until": "until {end}",
-        "distance": "{km} km away",
+        "distance": "{km} away",
         "admin": "Enter a course",
         "admin_intro": (
             "For the portal's operators: enter courses of providers without a file of their "
@@ -221,9 +221,8 @@ def _csp(tile_url: str) -> str:
 
 
 def km_text(metres: float, lang: str) -> str:
-    """Kilometres with one decimal, German decimal comma unless English."""
-    text = f"{metres / 1000:.1f}"
-    return text if lang == "en" else text.replace(".", ",")
+    """A distance as the portal writes every distance (``850 m``, ``2,4 km``)."""
+    return format_metres(metres, lang)
 
 
 def make_pages_blueprint(platform: Platform) -> Blueprint:

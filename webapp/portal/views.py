@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from core import classifications as vocab
 from core.errors import ConfigError, NotFound, ValidationError
+from core.formatting import format_amount, format_km, format_metres, format_minutes, format_number
 from core.model import Company
 from core.navigation import NavLink
 from core.persistence import companies as repo
@@ -636,6 +637,16 @@ def init_portal(app: Flask) -> None:
     from webapp.portal.embed import init_embed  # it builds on this module
 
     init_embed(app)
+
+    # numbers and units in every template (plugin pages too), in the page's language
+    def _unit_filter(format_value: Any) -> Any:
+        return lambda value: format_value(float(value), page_lang() if request else "de")
+
+    app.add_template_filter(_unit_filter(format_km), "km")
+    app.add_template_filter(_unit_filter(format_metres), "metres")
+    app.add_template_filter(_unit_filter(format_minutes), "minutes")
+    app.add_template_filter(_unit_filter(format_amount), "amount")
+    app.add_template_filter(_unit_filter(format_number), "number")
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:
