@@ -347,12 +347,12 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
         changed=changed,
         plugin="childcare",
         help_de=(
-            "Kitas aus GeoJSON-, CSV- oder OpenStreetMap-Dateien. Der Dateiname (ohne Endung) "
-            "benennt die Quelle; eine Datei ersetzt alle Kitas ihrer Quelle (wie "
+            "Kitas aus GeoJSON-, JSON-, CSV- oder OpenStreetMap-Dateien. Der Dateiname (ohne "
+            "Endung) benennt die Quelle; eine Datei ersetzt alle Kitas ihrer Quelle (wie "
             "„regiokarte childcare import“). Ein Export lässt sich wieder importieren."
         ),
         help_en=(
-            "Kitas from GeoJSON, CSV or OpenStreetMap files. The file name (without suffix) "
+            "Kitas from GeoJSON, JSON, CSV or OpenStreetMap files. The file name (without suffix) "
             "names the source; a file replaces every Kita of its source (like 'regiokarte "
             "childcare import'). An export can be imported again."
         ),

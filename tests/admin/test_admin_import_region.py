@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +73,10 @@ def test_the_form_refuses_another_region_unless_allowed(client, token, platform,
     assert status == 400
     error = " ".join(html.split('id="import-error">', 1)[1].split("</p>", 1)[0].split())
     count = CASES[dataset][3]
-    assert f"{count} of {count} " in error and "lie outside Emscher-Lippe" in error
-    assert "median distance from the region is 35" in error  # about 355 km
-    assert "--allow-outside-region" in error
+    # in the page's language, naming the tick box as the fix
+    assert f"{count} von {count} Einträgen liegen außerhalb von Emscher-Lippe" in error
+    assert re.search(r"im Median 35\d km von der Region entfernt", error)  # about 355 km
+    assert "„Daten außerhalb der Region zulassen“" in error
     assert database_dump(platform) == before
     status, html = post(client, token, dataset, allow=True)
     assert status == 200, html[-2000:]

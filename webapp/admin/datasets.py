@@ -18,9 +18,9 @@ from typing import Any
 from flask import Blueprint, Response, request, session
 from werkzeug.utils import secure_filename
 
-from core import audit
+from core import audit, format_km
 from core.datasets import Dataset, DatasetField, DatasetImport
-from core.errors import ImportError_, NotFound, ValidationError
+from core.errors import ImportError_, NotFound, OutsideRegionError, ValidationError
 from webapp.admin.i18n import translate
 from webapp.admin.views import _go, _page, current_operator, operator_required
 from webapp.portal.views import page_lang
@@ -268,6 +268,15 @@ def register(blp: Blueprint) -> None:
             else:
                 try:
                     report = _run_import(dataset, upload, fmt, allow_outside)
+                except OutsideRegionError as exc:
+                    # the form's own words: the fix here is the tick box, not a flag
+                    error = _t(
+                        "import_outside_region",
+                        outside=exc.check.outside if exc.check else "",
+                        located=exc.check.located if exc.check else "",
+                        region=helpers.platform().region.name,
+                        median=format_km(exc.median_km, page_lang()),
+                    )
                 except ValidationError as exc:  # ImportError_ and bad values alike
                     error = exc.message
         return _page(

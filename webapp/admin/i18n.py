@@ -101,6 +101,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_bad_format": "Bitte wählen Sie eines der angebotenen Formate.",
         "import_too_large": "Die Datei ist zu groß: höchstens {size}.",
         "import_allow_outside": "Daten außerhalb der Region zulassen",
+        "import_outside_region": "{outside} von {located} Einträgen liegen außerhalb von "
+        "{region}, im Median {median} von der Region entfernt. Das sieht nach Daten einer "
+        "anderen Region aus; nichts wurde geändert. Prüfen Sie die Datei, oder wählen Sie "
+        "„Daten außerhalb der Region zulassen“ und laden Sie sie erneut hoch.",
         "import_allow_outside_hint": "Ohne diese Option wird eine Datei abgelehnt, deren "
         "Einträge überwiegend mehr als 25 km außerhalb der Region liegen.",
         "report_created": "neu",
@@ -220,6 +224,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_bad_format": "Please choose one of the formats offered.",
         "import_too_large": "The file is too large: at most {size}.",
         "import_allow_outside": "Allow data outside the region",
+        "import_outside_region": "{outside} of {located} records lie outside {region}, their "
+        "median distance from the region is {median}. This looks like data of another region; "
+        "nothing was changed. Check the file, or tick 'Allow data outside the region' and "
+        "upload it again.",
         "import_allow_outside_hint": "Without this option a file is refused whose records lie "
         "mostly more than 25 km outside the region.",
         "report_created": "created",
