@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -266,6 +267,8 @@ class Gunicorn(Server):
     ) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("REGIOKARTE_")}
         env |= {"REGIOKARTE_DATABASE_URL": database_url, "REGIOKARTE_LIMITS__ENABLED": "false"}
+        # a production server starts only with a strong session key
+        env["REGIOKARTE_PORTAL__SECRET_KEY"] = secrets.token_urlsafe(48)
         env |= settings or {}
         command = [sys.executable, "-m", "gunicorn", "-c", "python:webapp.gunicorn_conf"]
         command += ["--bind", "127.0.0.1:{port}", "--workers", str(workers), "webapp.wsgi:app"]

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from core.errors import ConfigError, Conflict, InvalidQuery, NotFound, ValidationError
 from core.filters import DynamicValue, FilterKind, Range
 from core.formatting import format_km, format_quantity
-from core.mail import Mail
+from core.mail import Mail, link_base
 from core.persistence.tables import (
     AlertItemRow,
     AlertMailRow,
@@ -346,13 +346,8 @@ def _issue(
 
 
 def _base_url(platform: Platform, fallback: str) -> str:
-    base = (platform.settings.portal.base_url or fallback).rstrip("/")
-    if not base:
-        raise ConfigError(
-            "Alert mails need the portal's address for their links; set portal.base_url "
-            "(https://...)."
-        )
-    return base
+    """portal.base_url, else ``fallback`` when it is this computer (``core.mail.link_base``)."""
+    return link_base(platform.settings.portal.base_url, fallback)
 
 
 def _url(base: str, path: str, lang: str, query: str = "") -> str:

@@ -3,12 +3,19 @@
 ``make_outbox(settings.mail)`` picks the kind: with ``mail.smtp_host`` set, mails go to that
 server; without it they are written as ``.eml`` files into ``mail.outbox_folder``, where an
 operator page lists them. Mails are plain text (no HTML, no tracking).
+
+Links in mails point to ``portal.base_url`` (``link_base``), never to the address a request
+named in its ``Host`` header: anyone can send any header, and a mail with a link to a foreign
+host, sent to an address of the sender's choosing, is a phishing tool. Without the setting,
+links are made only for requests to this computer (``localhost``, loopback addresses: a
+development server); any other request gets a ``ConfigError`` naming the setting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.policy
+import ipaddress
 import os
 import re
 import smtplib
@@ -19,12 +26,53 @@ from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from attrs import frozen
 
-from core.errors import NotFound
+from core.errors import ConfigError, NotFound
 
-__all__ = ["FolderOutbox", "Mail", "Outbox", "SentMail", "SmtpOutbox", "make_outbox"]
+__all__ = [
+    "FolderOutbox",
+    "Mail",
+    "Outbox",
+    "SentMail",
+    "SmtpOutbox",
+    "is_loopback_host",
+    "link_base",
+    "make_outbox",
+]
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` (a name or address, without port) means this computer."""
+    host = host.strip().strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def link_base(configured: str, request_base: str = "") -> str:
+    """The address links in mails start with (no trailing slash).
+
+    ``configured`` (``portal.base_url``, or a plugin's own setting) when set; otherwise
+    ``request_base`` (the address of the request that causes the mail) only when it names
+    this computer. Anything else raises ConfigError: the Host header is chosen by the client.
+    """
+    if configured.strip():
+        return configured.strip().rstrip("/")
+    parts = urlsplit(request_base)
+    if parts.scheme in ("http", "https") and is_loopback_host(parts.hostname or ""):
+        return f"{parts.scheme}://{parts.netloc}".rstrip("/")
+    raise ConfigError(
+        "No mail with links is sent: portal.base_url is empty, and links are never made from "
+        "the address a request names (its Host header) unless that is this computer "
+        "(localhost). Set the portal's public address, e.g. "
+        "REGIOKARTE_PORTAL__BASE_URL=https://karte.example.org."
+    )
 
 
 @frozen

@@ -316,6 +316,16 @@ class Platform:
             sections.extend(found or ())
         return sorted(sections, key=lambda s: s.order)
 
+    # --- links in mails ----------------------------------------------------------------------
+
+    def link_base(self, request_base: str = "", configured: str = "") -> str:
+        """The address links in mails start with: ``configured`` (a plugin's own setting),
+        else ``portal.base_url``, else ``request_base`` only when it names this computer;
+        ConfigError otherwise (a request's Host header is never trusted for mail links)."""
+        from core.mail import link_base
+
+        return link_base(configured or self.settings.portal.base_url, request_base)
+
     # --- rate limits -----------------------------------------------------------------------
 
     def rate_limiter(self) -> RateLimiter:

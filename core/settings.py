@@ -68,7 +68,12 @@ class PortalSettings:
         metadata=_help("User interface languages, the first is the default."),
     )
     secret_key: str = field(
-        default="", metadata=_help("Key that signs sessions; set it in production.")
+        default="",
+        metadata=_help(
+            "Key that signs session cookies: at least 32 random characters, the same on every "
+            "server; production servers refuse to start without it. Empty (development only): "
+            "a random key kept in the instance folder."
+        ),
     )
     operator: str = field(
         default="",
@@ -87,8 +92,9 @@ class PortalSettings:
     base_url: str = field(
         default="",
         metadata=_help(
-            "Public address of the portal (https://...), for links in e-mails sent outside a "
-            "web request (command line); empty: the address of the request."
+            "Public address of the portal (https://...), for links in e-mails; required in "
+            "production when mail.smtp_host is set. Empty (development): links only for "
+            "requests to this computer (localhost), never from a request's Host header."
         ),
     )
     secure_cookies: bool = field(

@@ -14,7 +14,7 @@ from core.errors import ConfigError
 from core.platform import Platform
 from core.plugins import call_impl
 from core.settings import load_settings
-from webapp import pages
+from webapp import pages, startup
 from webapp.admin import init_admin
 from webapp.api import Api, init_api
 from webapp.context import EXTENSION_KEY
@@ -35,12 +35,16 @@ def create_app(
     *,
     extra_plugins: Mapping[str, Any] | None = None,
     platform: Platform | None = None,
+    production: bool = False,
 ) -> Flask:
     """Build the app: defaults -> REGIOKARTE_CONFIG file -> REGIOKARTE_* env -> ``config``.
 
     ``config`` holds test overrides in the shape of the TOML file (``{"portal": {...}}``);
     ``extra_plugins`` maps plugin names to plugin objects besides the installed ones (tests);
-    ``platform`` reuses an already built platform (then ``config`` must be None).
+    ``platform`` reuses an already built platform (then ``config`` must be None);
+    ``production`` (the WSGI entry point) refuses to start without a strong
+    ``portal.secret_key`` (and ``portal.base_url`` when mail goes out), see
+    ``webapp.startup``; otherwise an empty key means a random development key.
     """
     if platform is None:
         platform = Platform(load_settings(overrides=config), extra_plugins=extra_plugins)
@@ -51,7 +55,7 @@ def create_app(
     accounts.LoginPolicy.from_settings(settings.accounts)
     accounts.PasswordPolicy.from_settings(settings.accounts)
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = settings.portal.secret_key or "dev-only-not-secret"
+    app.config["SECRET_KEY"] = startup.secret_key(settings, production=production)
     # bodies are profiles of a few kilobytes; refuse megabytes early (413, JSON like all errors)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -9,7 +9,10 @@ Several workers and several servers share one database (PostgreSQL) and nothing 
 * each worker keeps its own search index and follows the database's change log
   (``search.refresh_interval``), so a write through any worker or server is found by every
   worker within about that interval;
-* sessions are signed cookies: every worker and server needs the same ``portal.secret_key``;
+* sessions are signed cookies checked against session records in the database: every worker
+  and server needs the same ``portal.secret_key``. The server refuses to start without a
+  strong one (and without ``portal.base_url`` when mail goes out through SMTP): reading this
+  file checks the settings first and names what is missing (``webapp.startup``);
 * rate limits are counted where ``limits.storage_uri`` says: ``memory://`` counts per worker
   (fine for one worker), several workers or servers need ``redis://host:6379`` (the ``redis``
   extra of the package). A warning is logged at start when several workers count in memory.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from typing import Any
 
 bind = "127.0.0.1:8000"
@@ -60,3 +64,20 @@ def when_ready(server: Any) -> None:
             uri,
             server.cfg.workers,
         )
+
+
+def _refuse_insecure_start() -> None:
+    """Stop gunicorn before it loads the app when the settings are unfit for production."""
+    from core.errors import RegiokarteError
+    from core.settings import load_settings
+    from webapp.startup import check_production
+
+    try:
+        check_production(load_settings())
+    except RegiokarteError as exc:
+        print(f"regiokarte: {exc.message}", file=sys.stderr, flush=True)
+        # SystemExit passes gunicorn's handler of broken configuration files untouched
+        raise SystemExit(2) from None
+
+
+_refuse_insecure_start()

@@ -1,12 +1,16 @@
 """WSGI entry point for production servers: ``gunicorn 'webapp.wsgi:app'``.
 
 Configuration comes from ``REGIOKARTE_CONFIG`` and ``REGIOKARTE_*`` variables, as for the
-command line. The search index is built here, before the first request; with gunicorn's
-``--preload`` (``webapp/gunicorn_conf.py``) it is built once and shared by the forked workers.
+command line. A production server needs a strong ``portal.secret_key`` (and
+``portal.base_url`` when mail goes out through SMTP): without them this module refuses to
+load with a message that names the setting (``webapp.startup``). The search index is built
+here, before the first request; with gunicorn's ``--preload`` (``webapp/gunicorn_conf.py``)
+it is built once and shared by the forked workers.
 """
 
 import ctypes
 import gc
+import sys
 
 # The start allocates millions of objects that all stay (modules, the index's lists and
 # strings): the cyclic collector would walk them again and again while they grow and find
@@ -15,6 +19,7 @@ gc.disable()
 try:
     from flask import Flask
 
+    from core.errors import ConfigError
     from webapp.app import create_app
     from webapp.context import EXTENSION_KEY
 except BaseException:
@@ -39,7 +44,12 @@ def _release_free_memory() -> None:
 def _started_app() -> Flask:
     """The app with its search index built, its database connections closed."""
     try:
-        app = create_app()
+        try:
+            app = create_app(production=True)
+        except ConfigError as exc:
+            # a plain sentence on stderr and a failed start, not a traceback to dig through
+            print(f"regiokarte: {exc.message}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
         platform = app.extensions[EXTENSION_KEY]
         platform.engine.refresh(force=True)
         # connections must not cross a fork (gunicorn --preload): each worker opens its own

@@ -39,6 +39,7 @@ __all__ = [
     "OperatorRow",
     "SubmissionRow",
     "UsageCountRow",
+    "WebSessionRow",
 ]
 
 
@@ -252,6 +253,31 @@ class LoginFailureRow(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+# --- server-side records of web logins (revision core_0006) -----------------------------------
+
+
+class WebSessionRow(Base):
+    """One login of a browser: an operator's or a company editor's (``core.web_sessions``).
+
+    The browser's cookie holds a random secret; only its SHA-256 hash is stored, so the table
+    gives nobody a way in. Deleting the row ends the login (logout, new password,
+    deactivation), whatever the cookie still says.
+    """
+
+    __tablename__ = "core_web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("core_operators.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    editor_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("core_editor_tokens.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 # --- search alerts with double opt-in (revision core_0004) -------------------------------------

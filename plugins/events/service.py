@@ -164,6 +164,12 @@ class EventsService:
         )
         return (configured or request_base).rstrip("/")
 
+    def mail_base(self, request_base: str) -> str:
+        """The portal address for links in mails: the setting or core's portal.base_url; the
+        request's only when it is this computer (ConfigError otherwise: the Host header is the
+        client's choice, and a mail could carry a link to any host to any address)."""
+        return self.platform.link_base(request_base, configured=self.settings.base_url)
+
     # --- snapshot ------------------------------------------------------------------------
 
     def _generation(self) -> int | None:
@@ -705,7 +711,7 @@ class EventsService:
         if errors:
             summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
             raise ValidationError(f"The registration is invalid: {summary}.", errors)
-        base = self.base(base_url)
+        base = self.mail_base(base_url)
         with self.platform.session(write=True) as session:
             outcome = registrations.register(
                 session,
@@ -737,7 +743,7 @@ class EventsService:
 
     def cancel(self, token: str, *, base_url: str) -> tuple[Event, bool]:
         """Withdraw the registration of a cancellation token; (event, whether it was active)."""
-        base = self.base(base_url)
+        base = self.mail_base(base_url)
         with self.platform.session(write=True) as session:
             before, event_id = registrations.find(session, token)
             cancelled, promoted = registrations.cancel(session, token, now=self.now())

@@ -62,7 +62,7 @@ class EventsSettings:
         default="",
         metadata=_help(
             "Public address of the portal for links in mails (https://...); empty: "
-            "portal.base_url, else the address of the request that caused the mail."
+            "portal.base_url, else (development) the address of a request to this computer."
         ),
     )
     actors_layer: bool = field(

@@ -108,7 +108,10 @@ def make_app(
     from webapp.app import create_app
 
     config: dict[str, Any] = {
-        "portal": {"database_url": database_url, "secret_key": "admin-test-secret"},
+        "portal": {
+            "database_url": database_url,
+            "secret_key": "admin-test-secret-Qw7rT2yU9iO4pA6sD1fG",
+        },
         "search": {"refresh_interval": 0.0},
         "mail": {"outbox_folder": str(folder / "outbox")},
         "limits": {"enabled": False},

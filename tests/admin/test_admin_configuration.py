@@ -14,7 +14,7 @@ from core import load_settings
 from webapp.admin.configuration import MASK, mask_url, setting_rows
 
 SECRETS = {
-    "portal.secret_key": "admin-test-secret",
+    "portal.secret_key": "admin-test-secret-Qw7rT2yU9iO4pA6sD1fG",
     "portal.operator_token": "operator-token-geheim",
     "mail.smtp_password": "smtp-geheim-123",
 }

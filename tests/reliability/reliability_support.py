@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -323,6 +324,8 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("REGIOKARTE_")}
         env |= {"REGIOKARTE_DATABASE_URL": database_url, "REGIOKARTE_LIMITS__ENABLED": "false"}
+        # a production server starts only with a strong session key
+        env["REGIOKARTE_PORTAL__SECRET_KEY"] = secrets.token_urlsafe(48)
         self.log = log
         self._out = log.open("wb")
         self.process = subprocess.Popen(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -56,6 +57,8 @@ class Server:
         env |= {
             "REGIOKARTE_DATABASE_URL": database_url,
             "REGIOKARTE_PORTAL__OPERATOR_TOKEN": TOKEN,
+            # a production server starts only with a strong session key
+            "REGIOKARTE_PORTAL__SECRET_KEY": secrets.token_urlsafe(48),
             "REGIOKARTE_LIMITS__ENABLED": "false",
         }
         command = [sys.executable, "-m", "gunicorn", "-c", "python:webapp.gunicorn_conf"]

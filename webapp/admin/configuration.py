@@ -18,6 +18,7 @@ from core.platform import Platform
 from core.settings import CONFIG_ENV, ENV_PREFIX, describe_settings, load_settings
 from webapp.admin.views import _page, operator_required
 from webapp.questionnaire import flow as helpers
+from webapp.startup import production_problems
 
 __all__ = ["MASK", "SECRET_WORDS", "is_secret", "mask_url", "problems", "register", "setting_rows"]
 
@@ -143,11 +144,8 @@ def problems(platform: Platform) -> list[str]:
             found.append(
                 "The database schema is older than the code: run 'regiokarte init' to upgrade it."
             )
-    if not settings.portal.secret_key:
-        found.append(
-            "portal.secret_key is empty: sessions are signed with a development key that "
-            "everybody knows; set a long random value."
-        )
+    # what would keep a production server from starting (webapp.startup)
+    found.extend(production_problems(settings))
     return found
 
 

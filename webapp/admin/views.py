@@ -2,7 +2,9 @@
 companies, the plugins' datasets and the configuration are in their own modules.
 
 Operators log in with user name and password (``regiokarte accounts create``); the session
-remembers the operator's id. Every POST carries the CSRF token; logins are rate-limited.
+cookie holds the secret of a server-side login record (``core.web_sessions``), so logout, a
+new password and deactivation end the login everywhere. Every POST carries the CSRF token;
+logins are throttled.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
-from core import accounts, audit
+from core import accounts, audit, web_sessions
 from core import submissions as flow
 from core.errors import Conflict, NotFound, ValidationError
 from core.mail import FolderOutbox
@@ -39,7 +41,7 @@ from webapp.security import csrf_protect, rate_limit
 
 __all__ = ["blueprint", "init_admin"]
 
-OPERATOR_KEY = "operator_id"
+OPERATOR_KEY = helpers.OPERATOR_KEY
 
 
 def _t(key: str, **values: Any) -> str:
@@ -51,15 +53,15 @@ def _go(endpoint: str, **values: Any) -> Any:
 
 
 def current_operator() -> accounts.Operator | None:
-    operator_id = session.get(OPERATOR_KEY)
-    if not isinstance(operator_id, int):
+    """The operator this browser is logged in as (None: nobody, or the login has ended)."""
+    secret = session.get(OPERATOR_KEY)
+    if secret is None:
         return None
-    try:
-        with helpers.platform().session() as db:
-            return accounts.get_operator(db, operator_id)
-    except NotFound:
+    with helpers.platform().session() as db:
+        found = web_sessions.operator_of(db, secret)
+    if found is None:
         session.pop(OPERATOR_KEY, None)
-        return None
+    return found
 
 
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -173,13 +175,17 @@ def blueprint(limiter: Limiter) -> Blueprint:
                     password,
                     policy=accounts.LoginPolicy.from_settings(platform.settings.accounts),
                 )
-            operator = result.operator
+                operator = result.operator
+                if operator is not None:
+                    secret = web_sessions.start_operator_session(
+                        db, operator.id, helpers.session_lifetime()
+                    )
             if operator is not None:
                 editor = session.get(helpers.EDITOR_KEY)
-                session.clear()  # a new session id for the new privilege
+                session.clear()  # a new session for the new privilege
                 if editor is not None:
                     session[helpers.EDITOR_KEY] = editor
-                session[OPERATOR_KEY] = operator.id
+                session[OPERATOR_KEY] = secret
                 session.permanent = True
                 target = request.args.get("next", "")
                 if target.startswith("/admin") and "//" not in target:
@@ -203,7 +209,18 @@ def blueprint(limiter: Limiter) -> Blueprint:
 
     @blp.post("/abmelden")
     def logout() -> Any:
-        session.pop(OPERATOR_KEY, None)
+        """End every login of this operator, in every browser (a stolen cookie too)."""
+        secret = session.pop(OPERATOR_KEY, None)
+        if secret is not None:
+            with helpers.platform().session(write=True) as db:
+                operator = web_sessions.operator_of(db, secret)
+                if operator is None:
+                    web_sessions.end_session(db, secret)
+                else:
+                    ended = web_sessions.end_operator_sessions(db, operator.id)
+                    audit.log_action(
+                        db, operator.actor, "operator.logout", operator.actor, {"ended": ended}
+                    )
         return _go("admin.login")
 
     @blp.get("/")

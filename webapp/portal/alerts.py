@@ -248,7 +248,7 @@ def blueprint(limiter: Limiter) -> Blueprint:
                 query=query,
                 lang=page_lang(),
                 consent=agreed,
-                base_url=request.host_url,
+                base_url=platform.link_base(request.host_url),
             )
         except ValidationError as exc:
             if "email" in exc.errors:

@@ -6,14 +6,14 @@ calls ``core.submissions`` and renders a template.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import abort, current_app, request, session, url_for
 from werkzeug.datastructures import FileStorage
 
-from core import accounts
+from core import accounts, web_sessions
 from core import submissions as flow
-from core.errors import NotFound
 from core.platform import Platform
 from core.questionnaire import AnswerType, Section
 from webapp.portal.views import lang_args
@@ -24,11 +24,17 @@ __all__ = [
     "editor_links",
     "form_answers",
     "log_in_editor",
+    "log_out_editor",
+    "session_lifetime",
     "platform",
     "uploaded_logo",
 ]
 
-EDITOR_KEY = "editor_token"
+#: The session cookie's entry for a company editor's login: the secret of a server-side
+#: record (``core.web_sessions``), never the link's id or its secret.
+EDITOR_KEY = "editor_session"
+#: The operator's entry (see ``webapp.admin.views``): kept when an operator opens an editor link.
+OPERATOR_KEY = "operator_session"
 
 
 def platform() -> Platform:
@@ -36,36 +42,53 @@ def platform() -> Platform:
     return found
 
 
+def session_lifetime() -> dt.timedelta:
+    """How long a login lasts (``accounts.session_hours``)."""
+    return dt.timedelta(hours=platform().settings.accounts.session_hours)
+
+
 def log_in_editor(token: accounts.EditorToken) -> None:
-    """Remember the editor in the session (the token's id, never its secret)."""
-    operator = session.get("operator_id")
-    session.clear()
+    """Start a login through the editor link ``token``: a server-side record whose random
+    secret goes into the session cookie (the link's own secret never does)."""
+    operator = session.get(OPERATOR_KEY)
+    with platform().session(write=True) as db:
+        web_sessions.end_session(db, session.get(EDITOR_KEY))
+        secret = web_sessions.start_editor_session(db, token.id, session_lifetime())
+    session.clear()  # a new session for the new privilege
     if operator is not None:  # an operator testing the flow stays logged in
-        session["operator_id"] = operator
-    session[EDITOR_KEY] = token.id
+        session[OPERATOR_KEY] = operator
+    session[EDITOR_KEY] = secret
     session.permanent = True
 
 
 def current_editor() -> accounts.EditorToken | None:
-    token_id = session.get(EDITOR_KEY)
-    if not isinstance(token_id, int):
+    """The editor link this browser is logged in with (None: none, ended, revoked, expired)."""
+    secret = session.get(EDITOR_KEY)
+    if secret is None:
         return None
-    try:
-        with platform().session() as db:
-            return accounts.token_by_id(db, token_id)
-    except NotFound:
+    with platform().session() as db:
+        found = web_sessions.editor_of(db, secret)
+    if found is None:
         session.pop(EDITOR_KEY, None)
-        return None
+    return found
+
+
+def log_out_editor() -> None:
+    """End this browser's editor login (its record too, so a copied cookie is worthless)."""
+    secret = session.pop(EDITOR_KEY, None)
+    if secret is not None:
+        with platform().session(write=True) as db:
+            web_sessions.end_session(db, secret)
 
 
 def editor_links(lang: str) -> flow.Links:
-    """Addresses for mails, absolute, in the page language."""
-    base = platform().settings.portal.base_url.rstrip("/")
+    """Addresses for mails, absolute, in the page language: under ``portal.base_url``, never
+    under the request's Host header (ConfigError when neither the setting nor a request to
+    this computer gives a trustworthy address, before anything is stored or sent)."""
+    base = platform().link_base(request.host_url)
 
     def external(endpoint: str, **values: Any) -> str:
-        if base:
-            return base + url_for(endpoint, **values, **lang_args(lang))
-        return url_for(endpoint, _external=True, **values, **lang_args(lang))
+        return base + url_for(endpoint, **values, **lang_args(lang))
 
     return flow.Links(
         editor=lambda token: external("questionnaire.link", token=token),

@@ -414,12 +414,13 @@ def blueprint(limiter: Limiter) -> Blueprint:
             submission_id=state.submission.id if state.submission is not None else None,
             actor=token.actor,
         )
+        helpers.log_out_editor()
         session.clear()
         return _page("erased.html")
 
     @blp.post("/abmelden")
     def logout() -> Any:
-        session.pop(helpers.EDITOR_KEY, None)
+        helpers.log_out_editor()
         return _go("portal.index")
 
     return blp

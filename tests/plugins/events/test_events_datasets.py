@@ -192,8 +192,8 @@ def test_search_equals_a_scan_of_the_tables(platform, calendar, text):
 
 def test_rows_carry_no_personal_data(platform, svc, calendar):
     event = calendar[0]
-    svc.register(event.id, person(1), base_url="http://t")
-    svc.register(event.id, {**person(2), "phone": "0171 5550123"}, base_url="http://t")
+    svc.register(event.id, person(1), base_url="http://localhost")
+    svc.register(event.id, {**person(2), "phone": "0171 5550123"}, base_url="http://localhost")
     dataset = platform.dataset(EVENTS_DATASET)
     with platform.session() as session:
         row = dataset.get(session, str(event.id))
@@ -269,7 +269,7 @@ def test_edit_reads_back_and_the_calendar_follows(app, platform, calendar):
 def test_a_rejected_edit_writes_nothing(platform, svc, calendar):
     event = calendar[0]  # portal registration, 20 seats
     for n in range(3):
-        svc.register(event.id, person(n), base_url="http://t")
+        svc.register(event.id, person(n), base_url="http://localhost")
     dataset = platform.dataset(EVENTS_DATASET)
     before = table_state(platform)
     cases = [
@@ -301,7 +301,7 @@ def test_a_rejected_edit_writes_nothing(platform, svc, calendar):
 def test_delete_removes_the_event_and_its_registrations(app, platform, svc, calendar):
     client = app.test_client()
     event = calendar[0]
-    svc.register(event.id, person(1), base_url="http://t")
+    svc.register(event.id, person(1), base_url="http://localhost")
     assert event.id in {i["id"] for i in client.get("/api/v1/events").get_json()["items"]}
     dataset = platform.dataset(EVENTS_DATASET)
     with platform.session(write=True) as session:
@@ -362,7 +362,7 @@ def test_a_bad_file_writes_nothing(platform, svc, tmp_path):
 
 
 def test_csv_export_imports_again_without_loss(platform, svc, calendar, new_database, tmp_path):
-    svc.register(calendar[0].id, person(1), base_url="http://t")
+    svc.register(calendar[0].id, person(1), base_url="http://localhost")
     dataset = platform.dataset(EVENTS_DATASET)
     with platform.session() as session:
         exported = dataset.export(session, "csv")

@@ -57,7 +57,9 @@ def test_reimport_updates_by_uid_and_keeps_seats(svc: EventsService, tmp_path: P
     svc.import_source(str(DATA / "events.csv"))
     marl = next(e for e in svc.upcoming() if e.uid == "csv-1@test")
     svc.register(
-        marl.id, {"name": "A", "email": "a@example.org", "consent": True}, base_url="http://t"
+        marl.id,
+        {"name": "A", "email": "a@example.org", "consent": True},
+        base_url="http://localhost",
     )
     changed = tmp_path / "changed.csv"
     changed.write_text(
@@ -106,7 +108,7 @@ def test_a_feed_is_fetched_over_http(svc: EventsService) -> None:
     import http.server
     import threading
 
-    body = svc.calendar([], name="leer", base_url="http://t", lang="de")
+    body = svc.calendar([], name="leer", base_url="http://localhost", lang="de")
     add = b"BEGIN:VEVENT\r\nUID:http@test\r\nDTSTAMP:20260901T000000Z\r\nSUMMARY:Infoabend\r\n"
     add += (
         b"CATEGORIES:info\r\nDTSTART;TZID=Europe/Berlin:20261110T180000\r\nLOCATION:45768 Marl\r\n"

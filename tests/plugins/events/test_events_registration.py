@@ -44,7 +44,7 @@ def _concurrently(count: int, call: Callable[[int], Any]) -> list[Any]:
 def _check_capacity_under_load(svc: EventsService, capacity: int, waiting_list: bool) -> None:
     event = add_event(svc, capacity=capacity, waiting_list=waiting_list)
     results = _concurrently(
-        CONCURRENT, lambda i: svc.register(event.id, person(i), base_url="http://t")
+        CONCURRENT, lambda i: svc.register(event.id, person(i), base_url="http://localhost")
     )
     statuses = Counter(
         r.registration.status if not isinstance(r, Exception) else type(r).__name__ for r in results
@@ -106,7 +106,9 @@ def test_registration_needs_consent_and_a_mail_address(svc: EventsService) -> No
     event = add_event(svc)
     with pytest.raises(ValidationError) as caught:
         svc.register(
-            event.id, {"name": "", "email": "kein-mail", "consent": False}, base_url="http://t"
+            event.id,
+            {"name": "", "email": "kein-mail", "consent": False},
+            base_url="http://localhost",
         )
     assert set(caught.value.errors) == {"name", "email", "consent"}
     assert svc.outbox() == []
@@ -114,25 +116,25 @@ def test_registration_needs_consent_and_a_mail_address(svc: EventsService) -> No
 
 def test_confirmation_mail_and_cancellation_link(svc: EventsService) -> None:
     event = add_event(svc, capacity=1)
-    first = svc.register(event.id, person(1), base_url="https://portal.example/")
-    second = svc.register(event.id, person(2), base_url="https://portal.example/")
+    first = svc.register(event.id, person(1), base_url="http://localhost/")
+    second = svc.register(event.id, person(2), base_url="http://localhost/")
     assert (first.registration.status, second.registration.status) == ("confirmed", "waiting")
     assert second.position == 1
     mail = svc.outbox("person1@example.org")[0]
     assert mail["sender"] == "Arbeitgeberkarte <noreply@localhost>"  # core's mail.sender
     assert "Anmeldung bestätigt" in mail["subject"]
     assert "Sonntag, 25.10.2026, 10:00–14:00 Uhr" in mail["body"]
-    assert f"https://portal.example/veranstaltungen/abmelden/{first.token}" in mail["body"]
+    assert f"http://localhost/veranstaltungen/abmelden/{first.token}" in mail["body"]
     assert "Warteliste" in svc.outbox("person2@example.org")[0]["subject"]
     with pytest.raises(Conflict):  # the same address twice
-        svc.register(event.id, person(1), base_url="https://portal.example/")
+        svc.register(event.id, person(1), base_url="http://localhost/")
 
-    cancelled_event, changed = svc.cancel(first.token, base_url="https://portal.example/")
+    cancelled_event, changed = svc.cancel(first.token, base_url="http://localhost/")
     assert changed and cancelled_event.taken == 1  # the waiting person moved up
     subjects = [m["subject"] for m in svc.outbox("person2@example.org")]
     assert any("Platz frei" in s for s in subjects)
     # cancelling twice changes nothing
-    _, changed = svc.cancel(first.token, base_url="https://portal.example/")
+    _, changed = svc.cancel(first.token, base_url="http://localhost/")
     assert not changed
     people = svc.participants(event.id, Principal(operator=True))
     assert [(p["email"], p["status"]) for p in people] == [
@@ -145,14 +147,14 @@ def test_no_registration_after_the_start(svc: EventsService, clock: Clock) -> No
     event = add_event(svc)
     clock.set(event.starts_at + dt.timedelta(minutes=1))
     with pytest.raises(Conflict, match="begun"):
-        svc.register(event.id, person(1), base_url="http://t")
+        svc.register(event.id, person(1), base_url="http://localhost")
 
 
 def test_participants_only_for_the_organisers(svc: EventsService) -> None:
     ihk = add_organisation(svc)
     school = add_organisation(svc, name="Berufskolleg Marl", type="school")
     event = add_event(svc, organisers=[ihk.slug])
-    svc.register(event.id, person(1), base_url="http://t")
+    svc.register(event.id, person(1), base_url="http://localhost")
     assert len(svc.participants(event.id, Principal(organisation=ihk))) == 1
     with pytest.raises(NotAllowed):
         svc.participants(event.id, Principal(organisation=school))
@@ -162,7 +164,7 @@ def test_purge_deletes_personal_data_after_the_delay(svc: EventsService, clock: 
     early = add_event(svc, start="2026-10-10T10:00", end="2026-10-10T12:00", title="Früh")
     late = add_event(svc, start="2026-12-10T10:00", end="2026-12-10T12:00", title="Spät")
     for n, event in enumerate((early, late)):
-        svc.register(event.id, person(n), base_url="http://t")
+        svc.register(event.id, person(n), base_url="http://localhost")
     clock.set(early.ends_at + dt.timedelta(days=29))
     assert svc.purge()["registrations"] == 0  # 30 days have not passed
     clock.set(early.ends_at + dt.timedelta(days=31))
@@ -181,7 +183,7 @@ def test_purge_command(svc: EventsService, clock: Clock) -> None:
     from plugins.events.cli import events_group
 
     event = add_event(svc)
-    svc.register(event.id, person(1), base_url="http://t")
+    svc.register(event.id, person(1), base_url="http://localhost")
     clock.set(event.ends_at + dt.timedelta(days=40))
     result = CliRunner().invoke(events_group(svc.platform), ["purge"])
     assert result.exit_code == 0, result.output
@@ -197,7 +199,7 @@ def test_mails_go_through_core_outbox_and_failures_stay_queued(
     from plugins.events.outbox import Mail
 
     event = add_event(svc)
-    svc.register(event.id, person(1), base_url="http://t")
+    svc.register(event.id, person(1), base_url="http://localhost")
     # development: core's folder outbox keeps the delivered mail
     kept = svc.platform.outbox.messages()
     assert [m.to for m in kept] == ["person1@example.org"]
@@ -210,7 +212,7 @@ def test_mails_go_through_core_outbox_and_failures_stay_queued(
 
     working = svc.transport
     svc.transport = Down()
-    svc.register(event.id, person(2), base_url="http://t")  # the registration stands
+    svc.register(event.id, person(2), base_url="http://localhost")  # the registration stands
     queued = svc.outbox("person2@example.org")[0]
     assert queued["sent_at"] is None and "connection refused" in queued["last_error"]
     svc.transport = working
