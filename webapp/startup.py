@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 #: gives 64 characters).
 MIN_SECRET_KEY_LENGTH = 32
 #: Fewest different characters in it: a long run of one letter is no secret.
-MIN_DISTINCT_CHARACTERS = 12
+MIN_DISTINCT_CHARACTERS = 8
 #: The file of the development key in the instance folder.
 KEY_FILE = "secret_key"
 #: Keys that are public: the fixed development key of older versions and placeholders from

@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core import (
     Address,
+    ConfigError,
     Conflict,
     InvalidQuery,
     Location,
@@ -163,6 +164,14 @@ class EventsService:
             self.platform.settings.portal, "base_url", ""
         )
         return (configured or request_base).rstrip("/")
+
+    def _invitation_base(self, request_base: str) -> str:
+        """The address for the link in an invitation: as ``mail_base``, but without a
+        trustworthy address the link is left as a path (the event is saved all the same)."""
+        try:
+            return self.mail_base(request_base)
+        except ConfigError:
+            return ""
 
     def mail_base(self, request_base: str) -> str:
         """The portal address for links in mails: the setting or core's portal.base_url; the
@@ -442,7 +451,7 @@ class EventsService:
             subject, body = texts.invitation_mail(
                 event,
                 inviter=inviter.name if inviter is not None else self.platform.region.name,
-                event_url=self.event_url(self.base(base_url), event),
+                event_url=self.event_url(self._invitation_base(base_url), event),
             )
             outbox.queue_mail(session, outbox.Mail(self.sender, invited.email, subject, body))
         return invitation
