@@ -102,7 +102,10 @@ def transit_group(platform: Platform) -> click.Group:
             click.echo("Kein Fahrplan importiert (no timetable imported).")
             return
         table = state.timetable
-        click.echo(f"Stichtag (service date): {state.date}; stops: {len(state.stops)}")
+        click.echo(
+            f"Stichtag (service date): {state.date}; stops: {len(state.stops)}; "
+            f"Abfahrt (departure): {service.settings.window_label}"
+        )
         warning = service.window_warning()
         if warning:
             click.echo(f"Warnung (warning): {warning}")

@@ -108,6 +108,12 @@ def test_runs_of_three_days_are_used(overnight):
         from plugins.transit import tables as t
 
         names = dict(session.execute(select(t.trips.c.id, t.trips.c.trip_id)).all())
+    # a window from midnight keeps yesterday's runs that left before it (negative times)
+    world = world_with(base, departure="00:00-00:40")
+    try:
+        assert world.service.state().timetable.arrival.min() < 0
+    finally:
+        world.platform.db.dispose()
     for departure, wanted in (("00:30", late), ("23:40-00:40", early | late)):
         world = world_with(base, departure=departure)
         try:

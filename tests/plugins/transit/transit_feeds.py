@@ -237,8 +237,9 @@ def derive_feed(source: Path, target: Path, changes: dict[str, bytes | None]) ->
 
 def overnight_copy(source: Path, target: Path) -> tuple[Path, set[str], set[str]]:
     """A copy of a real feed whose weekday trips partly run at night: every 5th short trip
-    moved to 24:30-25:40 (after midnight, on the service day before), every 5th+2 to
-    00:05-00:55 (early morning of its own day). Returns the path and the two sets of trip ids."""
+    moved to 24:30-25:40 (after midnight, on the service day before), every 5th+4 across
+    midnight (leaving 23:40-23:59, arriving past 24:00), every 5th+2 to 00:05-00:55 (early
+    morning of its own day). Returns the path, the late trips and the early trips."""
     rows = list(csv.reader(io.StringIO(read_member(source, "stop_times.txt").decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]
     col = {name: i for i, name in enumerate(header)}
@@ -268,6 +269,12 @@ def overnight_copy(source: Path, target: Path) -> tuple[Path, set[str], set[str]
         elif n % 5 == 2:
             begin = 300 + (n * 300) % max(60, 50 * 60 - duration)
             early.add(trip)
+        elif n % 5 == 4:
+            # across midnight: leaves at 23:40-23:59, arrives after 24:00
+            begin = 24 * 3600 - 20 * 60 + (n * 60) % (19 * 60)
+            if begin + duration <= 24 * 3600:
+                begin = 24 * 3600 - duration // 2
+            late.add(trip)
         else:
             continue
         for row in events:
