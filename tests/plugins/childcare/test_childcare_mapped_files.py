@@ -67,7 +67,7 @@ def milliseconds(clock: str) -> int:
     return (int(hours) * 60 + int(minutes)) * 60_000
 
 
-def nested_records() -> list[dict[str, Any]]:
+def nested_records(without_coordinates: range = WITHOUT_COORDINATES) -> list[dict[str, Any]]:
     """The Flensburg file as a publisher's JSON array: nested address, months, milliseconds,
     a type, and childminders (copies of the first five, placed at their addresses)."""
     records = []
@@ -77,7 +77,7 @@ def nested_records() -> list[dict[str, Any]]:
         start, end = p["opening_hours"].split("-")
         care_from, care_to = care_months(p)
         address: dict[str, Any] = {"street": p["address"], "postalcode": p["postal_code"]}
-        if number not in WITHOUT_COORDINATES:
+        if number not in without_coordinates:
             address |= {"latitude": lat, "longitude": lon}
         records.append(
             {
@@ -342,3 +342,35 @@ def test_the_command_line_refuses_another_region_unless_allowed(childcare_platfo
     result = runner.invoke(args=[*args, "--allow-outside-region"])
     assert result.exit_code == 0, result.output
     assert len(all_kitas(platform)) == 70
+
+
+def test_the_age_and_closing_time_filters_count_as_with_the_geojson(childcare_platform, tmp_path):
+    from core import Company, Location, Status
+
+    # an employer 300 m north of every Flensburg Kita
+    companies = [
+        Company(
+            name=f"Betrieb {n}",
+            location=Location(
+                f["geometry"]["coordinates"][1] + 0.0027, f["geometry"]["coordinates"][0]
+            ),
+            status=Status.PUBLISHED,
+        )
+        for n, f in enumerate(features())
+    ]
+    original = childcare_platform(companies, columns=FLENSBURG_COLUMNS, region=FLENSBURG_REGION)
+    run_import(original, FLENSBURG)
+    nested = childcare_platform(
+        companies, columns=NESTED_COLUMNS, convert=NESTED_CONVERT, region=FLENSBURG_REGION
+    )
+    path = tmp_path / "kitas.json"
+    path.write_text(json.dumps(nested_records(without_coordinates=range(0))), encoding="utf-8")
+    run_import(nested, path, where=["type=KITA"])
+    counts = []
+    for platform in (original, nested):
+        result = platform.search(platform.parse_query({}))
+        counts.append({f.value: f.count for f in result.facets["childcare_kita"]})
+    assert counts[0] == counts[1]
+    # the age-group and closing-time choices find employers, as they do with the GeoJSON
+    assert any("u3" in value and count > 0 for value, count in counts[1].items())
+    assert any("until" in value and count > 0 for value, count in counts[1].items())
