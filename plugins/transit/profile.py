@@ -49,7 +49,7 @@ def company_connection(
     out: dict[str, Any] = {
         "feed": state is not None,
         "service_date": state.date if state is not None else None,
-        "departure": service.settings.departure,
+        "departure": service.settings.window_label,
         "stops": [],
         "station": None,
     }
@@ -181,9 +181,9 @@ def profile_section(
                 else f"{station['travel_min']:.0f} min mit Bus/Bahn und zu Fuß"
             )
         when = (
-            f"(weekdays from {escape(info['departure'])})"
+            f"(weekdays, leaving {escape(info['departure'])})"
             if en
-            else f"(werktags ab {escape(info['departure'])} Uhr)"
+            else f"(werktags, Abfahrt {escape(info['departure'])} Uhr)"
         )
         title = "Nearest railway station" if en else "Nächster Bahnhof"
         parts.append(
