@@ -113,7 +113,9 @@
       entry.group.on('add', function () { load(entry); });
     });
     // on the small map of a Kita page the switcher folds away and opens on demand
-    L.control.layers(null, control, { collapsed: Boolean(cfg.focus) }).addTo(map);
+    // on a phone the open list would cover most of the small map: a button that opens it
+    var narrow = window.matchMedia('(max-width: 640px)').matches;
+    L.control.layers(null, control, { collapsed: Boolean(cfg.focus) || narrow }).addTo(map);
     overlays.forEach(load);
   });
 
