@@ -113,8 +113,14 @@ def register(blp: Blueprint) -> None:
 
     @blp.before_app_request
     def _larger_uploads() -> None:
-        # runs before any form parsing (the CSRF check reads the form)
-        if request.endpoint == "admin.dataset_import" and request.method == "POST":
+        # runs before any form parsing (the CSRF check reads the form); only for a logged-in
+        # operator (the session cookie, no body read): anyone else keeps the 1 MiB limit, so
+        # an anonymous 19 MB upload is refused (413) from its Content-Length, unread
+        if (
+            request.endpoint == "admin.dataset_import"
+            and request.method == "POST"
+            and current_operator() is not None
+        ):
             request.max_content_length = IMPORT_MAX_BYTES
 
     @blp.get("/daten")
