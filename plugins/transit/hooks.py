@@ -175,14 +175,23 @@ def register_layers(platform: Platform) -> list[Layer]:
         position = (
             {int(db_id): i for i, db_id in enumerate(state.stops.ids)} if state is not None else {}
         )
+        # a station node has no departures of its own: it shows those of its platforms
+        members: dict[int, list[int]] = {}
+        if state is not None:
+            for member, key in enumerate(state.station_of.tolist()):
+                members.setdefault(key, []).append(member)
         features = []
         for row in rows:
             lines: list[str] = []
             per_hour = None
             i = position.get(int(row.id))
             if state is not None and routes is not None and i is not None:
-                lines = sorted({_route_label(state.route_names, r) for r in routes[i]})
-                per_hour = round(float(state.stop_per_hour[i]), 1)
+                group = members.get(i, [i]) if row.location_type == 1 else [i]
+                lines = sorted(
+                    {_route_label(state.route_names, r) for m in group for r in routes[m]}
+                )
+                hourly = state.station_per_hour[i] if row.location_type == 1 else None
+                per_hour = round(float(state.stop_per_hour[i] if hourly is None else hourly), 1)
             features.append(
                 point_feature(
                     f"stop-{row.stop_id}",

@@ -240,5 +240,11 @@ def test_parent_stations_are_one_nearby_stop(tmp_path, new_database):
         routes = service.stop_routes(state)
         expected_lines = {state.route_names[r][0] for p in platforms for r in routes[p]}
         assert {x["name"] for x in station["lines"]} == expected_lines
+        # on the map, the station node shows the lines and departures of its platforms too
+        layer = world.platform.layers["transit_stops"].features(None, "de")
+        node = next(f["properties"] for f in layer if f["properties"]["stop_id"] == "ST")
+        assert node["station"] is True
+        assert node["departures_per_hour"] == station["departures_per_hour"]
+        assert set(node["lines"]) == expected_lines
     finally:
         world.platform.db.dispose()
