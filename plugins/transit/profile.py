@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from markupsafe import Markup, escape
 
+from core import format_metres, format_minutes, format_number
 from core.geo import haversine_m
 from plugins.transit import timetable as tt
 from plugins.transit.service import Origin, TransitService
@@ -154,12 +155,11 @@ def profile_section(
         items = []
         for stop in info["stops"]:
             lines = ", ".join(f"{escape(x['kind'])} {escape(x['name'])}" for x in stop["lines"])
-            walk = f"{stop['walk_m']:.0f} m, {stop['walk_min']:.0f} min"
-            per_hour = (
-                f"{stop['departures_per_hour']:g} departures/h"
-                if en
-                else f"{stop['departures_per_hour']:g} Abfahrten/Std."
+            walk = (
+                f"{format_metres(stop['walk_m'], lang)}, {format_minutes(stop['walk_min'], lang)}"
             )
+            rate = format_number(stop["departures_per_hour"], lang, 1)
+            per_hour = f"{rate} departures/h" if en else f"{rate} Abfahrten/Std."
             items.append(
                 f"<li><strong>{escape(stop['name'])}</strong> ({walk}): {lines or '-'}; "
                 f"{per_hour}</li>"
@@ -169,16 +169,16 @@ def profile_section(
     station = info["station"]
     if station is not None:
         name = escape(station["name"])
-        km = station["distance_m"] / 1000
+        distance = format_metres(station["distance_m"], lang)
         if station["travel_min"] is None:
             how = (
                 "not reachable within the search time" if en else "im Suchzeitraum nicht erreichbar"
             )
         else:
             how = (
-                f"{station['travel_min']:.0f} min by public transport and on foot"
+                f"{format_minutes(station['travel_min'], lang)} by public transport and on foot"
                 if en
-                else f"{station['travel_min']:.0f} min mit Bus/Bahn und zu Fuß"
+                else f"{format_minutes(station['travel_min'], lang)} mit Bus/Bahn und zu Fuß"
             )
         when = (
             f"(weekdays, leaving {escape(info['departure'])})"
@@ -187,7 +187,7 @@ def profile_section(
         )
         title = "Nearest railway station" if en else "Nächster Bahnhof"
         parts.append(
-            f"<h3>{title}</h3><p>{name}, {km:.1f} km: {how} {when}. "
+            f"<h3>{title}</h3><p>{name}, {distance}: {how} {when}. "
             f"<small>{escape(station['attribution'])}</small></p>"
         )
     return ProfileSection(
