@@ -279,7 +279,7 @@ def test_escape_closes_what_opened_last(browser: Any, server: Any) -> None:
 # the focused control's centre must show the control itself (or a part of it)
 COVERED = """() => {
   const el = document.activeElement;
-  if (!el || el === document.body || el.closest('.leaflet-marker-pane')) return null;
+  if (!el || el === document.body) return null;
   const r = el.getBoundingClientRect();
   if (r.width < 3 || r.height < 3) return null;
   const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
@@ -292,13 +292,15 @@ COVERED = """() => {
 }"""
 
 
-def _tab_through(page: Any, steps: int) -> list[Any]:
+def _tab_through(page: Any, steps: int, seen: set[str] | None = None) -> list[Any]:
     problems = []
     for _ in range(steps):
         page.keyboard.press("Tab")
         found = page.evaluate(COVERED)
         if found:
             problems.append(found)
+        if seen is not None:
+            seen.add(page.evaluate("document.activeElement.className || ''"))
     return problems
 
 
@@ -307,7 +309,9 @@ def test_no_element_covers_a_focused_control(browser: Any, server: Any, size: An
     page = _page(browser, server, size)
     try:
         _open(page, server)
-        problems = _tab_through(page, 60)
+        seen: set[str] = set()
+        problems = _tab_through(page, 90, seen)
+        assert any("rk-symbol" in c for c in seen), "the walk reached the map's symbols"
         if size is PHONE:
             page.click("#filter-toggle")
             open_more_filters(page)
