@@ -144,6 +144,23 @@ def _components(k: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return np.asarray(labels, dtype=np.int64)
 
 
+def _extents(
+    label: np.ndarray, k: int, mx: np.ndarray, my: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x_min, x_max, y_min, y_max) of each group's hits in Web Mercator units."""
+    x_min = _group_min(label, k, mx)
+    y_min = _group_min(label, k, my)
+    x_max = -_group_min(label, k, -mx)
+    y_max = -_group_min(label, k, -my)
+    return x_min, x_max, y_min, y_max
+
+
+def _group_min(label: np.ndarray, k: int, values: np.ndarray) -> np.ndarray:
+    out = np.full(k, np.inf)
+    np.minimum.at(out, label, values)
+    return out
+
+
 def _inverse_mercator(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lon = x * 360.0 - 180.0
     lat = np.degrees(np.arctan(np.sinh(math.pi * (1.0 - 2.0 * y))))
@@ -209,6 +226,11 @@ def place_symbols(
     n = np.bincount(label, minlength=k)
     sx = np.bincount(label, weights=px, minlength=k)
     sy = np.bincount(label, weights=py, minlength=k)
+    # extents and one member per first group: the only passes over every hit; merged groups
+    # take them from their first groups
+    x_min, x_max, y_min, y_max = _extents(label, k, mx, my)
+    first = np.full(k, rows, dtype=np.int64)
+    first[label[::-1]] = np.arange(rows - 1, -1, -1)  # the last write wins: the lowest row
     # merge rounds work on groups; ``chain`` maps each first group to its group now
     chain = np.arange(k, dtype=np.int64)
     rounds = 0
@@ -226,33 +248,28 @@ def place_symbols(
         n = np.bincount(renumber, weights=n, minlength=k).astype(np.int64)
         sx = np.bincount(renumber, weights=sx, minlength=k)
         sy = np.bincount(renumber, weights=sy, minlength=k)
+    if chain.size != k:
+        groups = chain
+        x_min, x_max = _group_min(groups, k, x_min), -_group_min(groups, k, -x_max)
+        y_min, y_max = _group_min(groups, k, y_min), -_group_min(groups, k, -y_max)
+        first = _group_min(groups, k, first.astype(np.float64)).astype(np.int64)
     label = chain[label]
 
     mean_lat, mean_lon = _inverse_mercator(sx / n / scale, sy / n / scale)
-    south = np.full(k, np.inf)
-    west = np.full(k, np.inf)
-    north = np.full(k, -np.inf)
-    east = np.full(k, -np.inf)
-    np.minimum.at(south, label, lat)
-    np.minimum.at(west, label, lon)
-    np.maximum.at(north, label, lat)
-    np.maximum.at(east, label, lon)
-    first = np.full(k, rows, dtype=np.int64)
-    np.minimum.at(first, label, np.arange(rows))
+    # Web Mercator keeps the order of latitudes and longitudes: the bounds of the hits are
+    # the corners of their extent (north is the smallest y)
+    north, west = _inverse_mercator(x_min, y_min)
+    south, east = _inverse_mercator(x_max, y_max)
     single = n == 1
-    # a single hit is drawn exactly where it is
+    # a single hit is drawn exactly where it is; the bounds hold the exact coordinates too
     mean_lat = np.where(single, lat[first], mean_lat)
     mean_lon = np.where(single, lon[first], mean_lon)
+    south = np.minimum(south, mean_lat)
+    north = np.maximum(north, mean_lat)
+    west = np.minimum(west, mean_lon)
+    east = np.maximum(east, mean_lon)
     # a group whose hits stay within one pin's box at the deepest zoom cannot be zoomed apart
     deep = (2.0**max_zoom) * 256.0
-    x_min = np.full(k, np.inf)
-    x_max = np.full(k, -np.inf)
-    y_min = np.full(k, np.inf)
-    y_max = np.full(k, -np.inf)
-    np.minimum.at(x_min, label, mx)
-    np.maximum.at(x_max, label, mx)
-    np.minimum.at(y_min, label, my)
-    np.maximum.at(y_max, label, my)
     tight = ((x_max - x_min) * deep < geometry.marker_width + geometry.gap) & (
         (y_max - y_min) * deep < geometry.marker_height + geometry.gap
     )

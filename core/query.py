@@ -36,6 +36,7 @@ __all__ = [
 
 RESERVED_PARAMS = (
     "bbox",
+    "view",
     "near",
     "near_postcode",
     "near_town",
@@ -105,6 +106,9 @@ class SearchQuery:
     zoom: int | None = None
     lang: str = "de"
     clusters: bool = True
+    #: the map's visible area when it is no filter (bbox off): map symbols are made for the
+    #: hits in it only, total, list and facets still count every hit
+    view: BBox | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.sort not in SORTS and not self.sorts_by_dynamic:
@@ -295,6 +299,13 @@ def parse_search_params(
             kwargs["bbox"] = BBox(*_floats(bbox, "bbox", 4, "west,south,east,north in degrees"))
     except InvalidQuery as exc:
         fail(exc)
+    try:
+        view = _one(params, "view")
+        if view is not None:
+            kwargs["view"] = BBox(*_floats(view, "view", 4, "west,south,east,north in degrees"))
+    except InvalidQuery as exc:
+        # the box checks speak of a bbox; this one is the view
+        fail(InvalidQuery(exc.message.replace("bbox ", "view ", 1), {"view": ["invalid box"]}))
 
     near_sources = [n for n in ("near", "near_postcode", "near_town") if _safe_one(params, n)]
     if len(near_sources) > 1:

@@ -27,6 +27,9 @@ from core.query import Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
 
 __all__ = ["MapOptions", "matching_ids", "search"]
 
+#: the widest map any client shows, in CSS pixels
+MAX_SCREEN_PX = 4096
+
 log = logging.getLogger(__name__)
 
 
@@ -297,7 +300,20 @@ def _map_output(
     rows = np.flatnonzero(mask)
     lat, lon = index.lat[rows], index.lon[rows]
     bounds = (float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max()))
+    if query.view is not None:
+        # symbols for the hits on screen (and a margin, so groups at the edge stay whole)
+        v = query.view
+        dlat, dlon = (v.north - v.south) * 0.25, (v.east - v.west) * 0.25
+        seen = (lat >= v.south - dlat) & (lat <= v.north + dlat)
+        seen &= (lon >= v.west - dlon) & (lon <= v.east + dlon)
+        rows, lat, lon = rows[seen], lat[seen], lon[seen]
+        if rows.size == 0:
+            return (), (), bounds
     mx, my = index.mx[rows], index.my[rows]
+    # no screen is wider than MAX_SCREEN_PX: an area larger than that at the zoom asked for
+    # (an API call without a view) is grouped at the zoom that shows it on such a screen
+    extent = max(float(mx.max() - mx.min()), float(my.max() - my.min()), 1e-12)
+    zoom = max(0, min(zoom, math.floor(math.log2(MAX_SCREEN_PX / (256.0 * extent)))))
     # a coarser zoom only moves symbols closer together, so its symbols never overlap at
     # the zoom shown either: coarsen until the number of symbols stays within max_points
     while True:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from reference import Reference, RefQuery
 
-from core import Location, Platform, Region, SearchQuery, SearchResult
+from core import InvalidQuery, Location, Platform, Region, SearchQuery, SearchResult
 from core.demo import demo_companies
 
 MAX_POINTS = [2000, 50, 10]
@@ -138,13 +138,14 @@ def test_no_two_symbols_overlap_at_any_zoom_over_the_region(
 def test_far_apart_hits_are_single_points_and_close_ones_a_listed_stack(
     search_platform: Platform, reference: Reference
 ) -> None:
-    params = {"zoom": ["18"], "near_town": ["Datteln"], "radius_km": ["2"]}
+    # 1 km across: 2,700 pixels at zoom 18, one large screen
+    params = {"zoom": ["18"], "near_town": ["Datteln"], "radius_km": ["0.5"]}
     query = search_platform.parse_query(params)
     result = search_platform.search(query)
     assert 0 < result.total <= 2000
     point = query.near
     assert point is not None
-    expected = reference.result(RefQuery(near=(point.lat, point.lon), radius_km=2.0))
+    expected = reference.result(RefQuery(near=(point.lat, point.lon), radius_km=0.5))
     # at the deepest zoom every group is a stack listing its companies: together with the
     # points, every hit can be reached
     assert all(c.stack and c.members for c in result.clusters)
@@ -194,3 +195,34 @@ def test_no_map_output_when_not_asked_for(search_platform: Platform) -> None:
 def test_an_empty_result_has_no_map_output(search_platform: Platform) -> None:
     result = search_platform.search(SearchQuery(text="gibtesnichtxyz"))
     assert (result.total, result.clusters, result.points) == (0, (), ())
+
+
+def test_a_view_limits_the_symbols_not_the_results(
+    search_platform: Platform, reference: Reference
+) -> None:
+    view = "7.10,51.58,7.16,51.62"
+    result = search_platform.search(
+        search_platform.parse_query({"view": [view], "zoom": ["15"], "per_page": ["1"]})
+    )
+    assert result.total == len(reference.companies)
+    in_view = reference.result(RefQuery(bbox=(7.10, 51.58, 7.16, 51.62)))
+    drawn = sum(c.count for c in result.clusters) + len(result.points)
+    # every hit in the view is drawn, and only hits near it (a quarter of the view around it)
+    assert len(in_view) <= drawn < result.total
+    assert overlapping(screen_boxes(result, 15)) == []
+
+
+def test_a_huge_area_at_a_deep_zoom_is_grouped_for_a_real_screen(
+    search_platform: Platform,
+) -> None:
+    # an API call without a view at zoom 18: the region would be 150,000 pixels wide
+    result = search_platform.search(SearchQuery(zoom=18, per_page=1))
+    check_map(result, 2000)
+    assert len(result.clusters) + len(result.points) < result.total
+    assert overlapping(screen_boxes(result, 18)) == []
+
+
+def test_a_bad_view_is_named(search_platform: Platform) -> None:
+    with pytest.raises(InvalidQuery) as caught:
+        search_platform.parse_query({"view": ["7.2,51.6,7.1,51.5"]})
+    assert "view" in caught.value.errors and "view 7.2" in caught.value.message

@@ -77,6 +77,12 @@ def test_no_symbols_overlap_at_any_zoom_with_50000_companies(
             assert n > 0, zoom
             # every company in the view is in one symbol
             assert sum(map_symbols(page)) == shown_total(page), zoom
+        # the map area switched off as a filter: symbols for the view, the list counts all
+        for zoom in (12, 15, 18):
+            page.goto(f"{big_server.url}/?map={zoom}/{lat}/{lon}&in_view=0")
+            wait_for_search(page)
+            assert check_symbols(page, f"zoom {zoom}, whole region listed") > 0
+            assert shown_total(page) == index.size
     finally:
         page.context.close()
 

@@ -82,6 +82,14 @@ def search_args_schema(platform: Platform) -> type[ma.Schema]:
                 "example": "6.9,51.5,7.3,51.7",
             }
         ),
+        "view": fields.String(
+            metadata={
+                "description": "The map's visible area when bbox is not given (the area is no "
+                "filter): map symbols are made for the results in it only; total, items and "
+                "facets still count every result. west,south,east,north in degrees.",
+                "example": "6.9,51.5,7.3,51.7",
+            }
+        ),
         "near": fields.String(
             metadata={
                 "description": "Centre for radius search and distance sort: lat,lon in degrees.",
@@ -93,7 +101,9 @@ def search_args_schema(platform: Platform) -> type[ma.Schema]:
         ),
         "near_town": fields.String(
             metadata={
-                "description": f"Centre given as a town of the region: {towns}.",
+                "description": "Centre given as a place: a town of the region "
+                f"({towns}), a district, village or postcode around it as people write it "
+                "(Gelsenkirchen-Buer, buer, 45894); /api/v1/places suggests names.",
                 "example": platform.region.towns[0].name,
             }
         ),

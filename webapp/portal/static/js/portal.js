@@ -143,7 +143,8 @@
     // the server places symbols so they do not overlap at this zoom; at a fractional zoom the
     // map is larger than at its whole zoom below, so symbols only move further apart
     params.set('zoom', String(Math.floor(map.getZoom())));
-    if (state.inView) params.set('bbox', bboxParam());
+    // the map area is a filter, or (switched off) only where the map needs symbols
+    params.set(state.inView ? 'bbox' : 'view', bboxParam());
     params.set('lang', cfg.lang);
     return params;
   }
