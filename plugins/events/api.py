@@ -19,6 +19,7 @@ from marshmallow import fields, validate
 
 from core import csv_writer
 from plugins.events import vocab
+from plugins.events.feedcache import FEED_MAX_EVENTS, SLOT_SECONDS, FeedCache
 from plugins.events.hooks import service_for
 from plugins.events.model import REGISTRATION_MODES, Event, Organisation
 from plugins.events.service import NotAllowed, Principal
@@ -299,6 +300,8 @@ def make_blueprint(platform: Platform) -> Blueprint:
     )
     service = service_for(platform)
     limiter = platform.rate_limiter()
+    feeds = FeedCache()
+    blp.feed_cache = feeds  # type: ignore[attr-defined]
 
     @blp.before_request
     def _ids_in_range() -> None:
@@ -452,21 +455,34 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.doc(
             responses={
                 "200": {
-                    "description": "Subscribable iCalendar feed of the upcoming events.",
+                    "description": (
+                        "Subscribable iCalendar feed of the upcoming events: at most "
+                        f"{FEED_MAX_EVENTS}, the soonest first (narrow it with a filter or "
+                        "from/to for later ones); with an ETag (If-None-Match gives 304)."
+                    ),
                     "content": {"text/calendar": {"schema": {"type": "string"}}},
-                }
+                },
+                "304": {"description": "Not modified: the ETag sent in If-None-Match holds."},
             }
         )
         def get(self, args: dict[str, Any]) -> Response:
             """A calendar feed of the upcoming events of a filter (e.g. job fairs in Marl)"""
             query = service.parse_query(_query_args())
-            body = service.calendar(
-                service.upcoming(query),
-                name=calendar_name(args["lang"]),
-                base_url=request.host_url,
-                lang=args["lang"],
+            lang = args["lang"]
+            etag = feeds.etag(service.snapshot().generation, query, lang, request.host_url)
+            headers = {"ETag": f'"{etag}"', "Cache-Control": f"public, max-age={SLOT_SECONDS}"}
+            if request.if_none_match.contains(etag):
+                return Response(status=304, headers=headers)
+            body = feeds.get(
+                etag,
+                lambda: service.calendar(
+                    service.upcoming(query)[:FEED_MAX_EVENTS],
+                    name=calendar_name(lang),
+                    base_url=request.host_url,
+                    lang=lang,
+                ),
             )
-            response = Response(body, mimetype="text/calendar")
+            response = Response(body, mimetype="text/calendar", headers=headers)
             response.headers["Content-Disposition"] = 'inline; filename="veranstaltungen.ics"'
             return response
 
