@@ -337,7 +337,12 @@
     var box = h('div', { className: 'rk-stack', role: 'dialog', 'aria-labelledby': headingId }, [
       heading, h('ul', { className: 'rk-stack-list' }, items)
     ]);
-    var popup = L.popup({ maxWidth: 320, minWidth: 220, maxHeight: 320, autoPanPadding: [16, 16], closeButton: true })
+    // kept clear of the zoom buttons in the top left corner
+    var room = map.getSize().x - 60 - 16 - 60;  // the popup's padding and frame included
+    var popup = L.popup({
+      className: 'rk-stack-popup', maxWidth: Math.min(320, room), minWidth: Math.min(220, room), maxHeight: 320,
+      autoPanPadding: [16, 16], autoPanPaddingTopLeft: [60, 16], closeButton: true
+    })
       .setLatLng([c.lat, c.lon]).setContent(box);
     popup.once('remove', function () {
       openStackAt = null;
