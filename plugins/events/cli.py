@@ -40,12 +40,19 @@ def events_group(platform: Platform) -> click.Group:
         is_flag=True,
         help="Import events lying mostly outside the configured region (default: refused).",
     )
+    @click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Import the valid events and report the others (default: any invalid record "
+        "aborts the import).",
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
     def import_command(
         source: str,
         fmt: str | None,
         organisers: tuple[str, ...],
         allow_outside_region: bool,
+        skip_invalid: bool,
         as_json: bool,
     ) -> None:
         """Import events from an iCalendar/CSV file or an http(s) feed (all or nothing)."""
@@ -57,6 +64,7 @@ def events_group(platform: Platform) -> click.Group:
                 fmt=fmt,
                 default_organisers=organisers,
                 allow_outside_region=allow_outside_region,
+                skip_invalid=skip_invalid,
             )
         except EventImportError as exc:
             click.echo(

@@ -176,6 +176,10 @@ def read_ics(
     ``problem`` is empty when the component could be read; values use the field names of
     ``EventInput``. Raises ``ValueError`` when the data is no iCalendar at all.
     """
+    try:
+        calendars = icalendar.Calendar.from_ical(data, multiple=True)
+    except ValueError as exc:
+        raise ValueError(f"{name} is not an iCalendar file: {exc}") from None
     opened = len(re.findall(rb"(?im)^BEGIN:VCALENDAR\s*$", data))
     closed = len(re.findall(rb"(?im)^END:VCALENDAR\s*$", data))
     if opened > closed:
@@ -185,10 +189,6 @@ def read_ics(
             f"{name} ends in the middle of a calendar (BEGIN:VCALENDAR without END:VCALENDAR): "
             "it looks cut off; copy or download it again completely"
         )
-    try:
-        calendars = icalendar.Calendar.from_ical(data, multiple=True)
-    except ValueError as exc:
-        raise ValueError(f"{name} is not an iCalendar file: {exc}") from None
     out: list[tuple[str, dict[str, Any], str]] = []
     number = 0
     for calendar in calendars:

@@ -281,13 +281,15 @@ def import_records(
     save: Callable[[Event], tuple[Event, bool]],
     region: Region | None = None,
     allow_outside_region: bool = False,
+    skip_invalid: bool = False,
 ) -> ImportReport:
     """Check every record; write them all (``save``) only when every one is valid.
 
     Raises ``EventImportError`` (with the report) when any record is invalid or two records
     share a uid; the caller's transaction then holds no change from here. With a ``region``
     the events with a place must lie in it (``core.check_in_region``) unless
-    ``allow_outside_region``; online events are not judged.
+    ``allow_outside_region``; online events are not judged. ``skip_invalid`` writes the valid
+    records and reports the others as invalid.
     """
     report = ImportReport(source=source, format=fmt)
     checked: list[tuple[RecordReport, Event]] = []
@@ -317,10 +319,16 @@ def import_records(
         raise ImportError_(
             f"{source} holds no events; nothing was imported.", {"file": ["no events"]}
         )
-    if any(r.outcome == "invalid" for r in report.records):
+    invalid = report.count("invalid")
+    if invalid and (not skip_invalid or not checked):
         for line, _ in checked:
             line.outcome = "not imported"
         raise EventImportError(report)
+    if invalid:
+        report.notes.append(
+            f"{invalid} of {len(report.records)} records were left out (--skip-invalid); they "
+            "are listed as invalid"
+        )
     if region is not None:
         check = check_in_region(
             region,

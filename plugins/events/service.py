@@ -651,6 +651,7 @@ class EventsService:
         data: bytes | None = None,
         default_organisers: Sequence[str] = (),
         allow_outside_region: bool = False,
+        skip_invalid: bool = False,
     ) -> importer.ImportReport:
         """Import an iCalendar or CSV file or feed, all or nothing (``EventImportError``);
         events lying mostly outside the region are refused unless ``allow_outside_region``."""
@@ -682,6 +683,7 @@ class EventsService:
                 save=save,
                 region=self.platform.region,
                 allow_outside_region=allow_outside_region,
+                skip_invalid=skip_invalid,
             )
             self.companies_touched(session, touched)
         self.snapshot(force=True)

@@ -42,9 +42,20 @@ def training_group(platform: Platform) -> click.Group:
         is_flag=True,
         help="Import courses lying mostly outside the configured region (default: refused).",
     )
+    @click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Import the valid courses and report the others (default: any invalid record "
+        "aborts the import).",
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
     def import_command(
-        file: Path, fmt: str | None, source: str | None, allow_outside_region: bool, as_json: bool
+        file: Path,
+        fmt: str | None,
+        source: str | None,
+        allow_outside_region: bool,
+        skip_invalid: bool,
+        as_json: bool,
     ) -> None:
         """Import courses from FILE: every record is reported; all or nothing."""
         from plugins.training.importer import CourseImportError, import_file
@@ -52,7 +63,12 @@ def training_group(platform: Platform) -> click.Group:
         platform.upgrade_database()
         try:
             report = import_file(
-                platform, file, fmt=fmt, source=source, allow_outside_region=allow_outside_region
+                platform,
+                file,
+                fmt=fmt,
+                source=source,
+                allow_outside_region=allow_outside_region,
+                skip_invalid=skip_invalid,
             )
         except CourseImportError as exc:
             text = (

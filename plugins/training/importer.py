@@ -374,9 +374,11 @@ def import_text(
     fmt: str | None = None,
     source: str | None = None,
     allow_outside_region: bool = False,
+    skip_invalid: bool = False,
 ) -> ImportReport:
-    """Import a file's text; all or nothing (``CourseImportError`` lists the bad records).
-    Courses lying mostly outside the region are refused unless ``allow_outside_region``."""
+    """Import a file's text; all or nothing (``CourseImportError`` lists the bad records)
+    unless ``skip_invalid``, which imports the valid courses and reports the others. Courses
+    lying mostly outside the region are refused unless ``allow_outside_region``."""
     fmt = detect_format(name, text, fmt)
     source = (source or DEFAULT_SOURCE[fmt]).strip()
     if not source or len(source) > 50:
@@ -391,8 +393,13 @@ def import_text(
         )
     report = ImportReport(name, fmt, source)
     checked = check_records(records, platform, report)
-    if report.invalid:
+    if report.invalid and (not skip_invalid or not checked):
         raise CourseImportError(report)
+    if report.invalid:
+        report.notes.append(
+            f"{report.invalid} of {len(report.records)} records were left out (--skip-invalid); "
+            "they are listed as invalid"
+        )
     check_region(platform, checked, report, allow_outside_region=allow_outside_region)
     with platform.session(write=True) as session:
         existing = repo.ids_by_external_id(
@@ -428,6 +435,7 @@ def import_file(
     fmt: str | None = None,
     source: str | None = None,
     allow_outside_region: bool = False,
+    skip_invalid: bool = False,
 ) -> ImportReport:
     """Import the file at ``path`` (format from ``fmt``, the extension or the content)."""
     file = Path(path)
@@ -445,6 +453,7 @@ def import_file(
         fmt=fmt,
         source=source,
         allow_outside_region=allow_outside_region,
+        skip_invalid=skip_invalid,
     )
 
 

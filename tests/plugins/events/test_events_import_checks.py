@@ -76,6 +76,11 @@ def test_a_csv_cut_mid_record_changes_nothing(svc: EventsService, tmp_path):
     assert last.where == "line 4"
     assert "the file ends in the middle of this record" in last.errors["record"][0]
     assert database_dump(svc.platform) == before
+    # the explicit partial import: the cut record is reported, the others are written
+    result = CliRunner().invoke(events_group(svc.platform), ["import", str(cut), "--skip-invalid"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 3 records were left out (--skip-invalid)" in " ".join(result.output.split())
+    assert "2 neu (created)" in result.output and "line 4" in result.output
 
 
 CALENDAR = b"""BEGIN:VCALENDAR\r

@@ -84,3 +84,8 @@ def test_a_csv_cut_mid_record_changes_nothing(fresh, tmp_path):
     assert last.status == "invalid"
     assert "the file ends in the middle of this record" in last.problems[0]
     assert database_dump(platform) == before
+    # the explicit partial import: the cut course is reported as left out
+    report = import_file(platform, cut, skip_invalid=True)
+    assert report.imported and report.invalid == 1
+    assert report.updated == len(report.records) - 1
+    assert f"1 of {len(report.records)} records were left out (--skip-invalid)" in report.notes[0]
