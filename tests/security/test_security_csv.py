@@ -16,6 +16,7 @@ from flask import Flask
 
 from core import csv_reader, csv_writer, neutralise_cell, restore_cell
 from core.model import Company, Status
+from tests.admin.admin_support import KITA_COLUMNS, KITAS, OFFER_COLUMNS, OFFERS
 from tests.plugins.transit.transit_feeds import generate_feed, write_feed
 from tests.security.conftest import OPERATOR_TOKEN
 from webapp.cli import cli
@@ -173,59 +174,15 @@ def _csv(rows: list[list[str]], delimiter: str = ",") -> bytes:
 
 def _seed_files(tmp_path: Path) -> dict[str, tuple[Path, str, tuple[str, ...]]]:
     """dataset id -> (a file with formulas in its text fields, its format, the formulas)."""
-    kitas = _csv(
-        [
-            ["id", "name", "operator", "street", "postcode", "town", "lat", "lon", "plaetze"],
-            [
-                "k1",
-                FORMULAS[0],
-                FORMULAS[1],
-                "Breite Straße 1",
-                "45768",
-                "Marl",
-                "51.656",
-                "7.09",
-                "40",
-            ],
-            ["k2", FORMULAS[3], "AWO", FORMULAS[2], "45770", "Marl", "51.671", "7.12", "55"],
-        ]
-    )
-    offers = _csv(
-        [
-            [
-                "external_id",
-                "title",
-                "kind",
-                "offer_type",
-                "rooms",
-                "area_m2",
-                "warm_rent_eur",
-                "street",
-                "postcode",
-                "town",
-                "address_public",
-                "lat",
-                "lon",
-                "expires_on",
-            ],
-            [
-                "W-1",
-                FORMULAS[0],
-                "flat",
-                "rent",
-                "2",
-                "55",
-                "620",
-                FORMULAS[3],
-                "45657",
-                "Recklinghausen",
-                "ja",
-                "51.6141",
-                "7.1979",
-                "2099-12-31",
-            ],
-        ]
-    )
+    kita, other = list(KITAS[0]), list(KITAS[1])
+    kita[1:3] = FORMULAS[0], FORMULAS[1]
+    other[1], other[3] = FORMULAS[3], FORMULAS[2]
+    kitas = _csv([KITA_COLUMNS, kita, other])
+    # the admin tests' offers, with formulas in the title and the street
+    offer = list(OFFERS[0])
+    offer[OFFER_COLUMNS.index("title")] = FORMULAS[0]
+    offer[OFFER_COLUMNS.index("street")] = FORMULAS[3]
+    offers = _csv([OFFER_COLUMNS, offer])
     courses = (ROOT / "plugins/training/data/samples/courses.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(courses)))
     title = rows[0].index("title")
