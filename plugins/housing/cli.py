@@ -39,6 +39,12 @@ def housing_group(platform: Platform) -> click.Group:
         is_flag=True,
         help="Import offers lying mostly outside the configured region (default: refused).",
     )
+    @click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Import the valid offers and list the records left out (default: any problem "
+        "aborts the import); not with --replace.",
+    )
     @click.option("--dry-run", is_flag=True, help="Check the file only; write nothing.")
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
     def import_command(
@@ -47,6 +53,7 @@ def housing_group(platform: Platform) -> click.Group:
         source: str,
         replace: bool,
         allow_outside_region: bool,
+        skip_invalid: bool,
         dry_run: bool,
         as_json: bool,
     ) -> None:
@@ -65,6 +72,7 @@ def housing_group(platform: Platform) -> click.Group:
             "max_bytes": service.settings.max_import_bytes,
             "region": platform.region,
             "allow_outside_region": allow_outside_region,
+            "skip_invalid": skip_invalid,
         }
         # one byte more than the limit tells that it is too large, without reading it all
         data = read_bounded(file, max_bytes=service.settings.max_import_bytes + 1)

@@ -108,10 +108,18 @@ def check_file(
     max_bytes: int,
     region: Region | None = None,
     allow_outside_region: bool = False,
+    skip_invalid: bool = False,
 ) -> _Checked:
     """Read and check a file without writing; ``ImportError_`` lists every problem. With a
     ``region`` the offers must lie in it (``core.check_in_region``) unless
-    ``allow_outside_region``."""
+    ``allow_outside_region``. ``skip_invalid`` leaves bad records out (listed as warnings);
+    it cannot be combined with ``replace``, which would delete the offers left out."""
+    if skip_invalid and replace:
+        raise ImportError_(
+            f"{file_name}: --skip-invalid and --replace cannot be combined: the offers of the "
+            "records left out would be deleted. Fix the file, or import without --replace.",
+            {"file": ["--skip-invalid with --replace"]},
+        )
     if len(data) > max_bytes:
         raise InputTooLarge(
             f"{file_name} has {len(data)} bytes; at most {max_bytes} are accepted "
@@ -171,8 +179,15 @@ def check_file(
             "feed); to remove a source's offers, delete them in the admin area.",
             {"file": ["no offers"]},
         )
-    if problems:
-        count = sum(len(v) for v in problems.values())
+    count = sum(len(v) for v in problems.values())
+    # a bad header spoils every row; only problems of single records can be left out
+    if problems and skip_invalid and "line 1" not in problems and any(offers.values()):
+        report.warnings.extend(f"{p}: {m} (left out)" for p, ms in problems.items() for m in ms)
+        report.warnings.append(
+            f"{count} problem(s) in {len(problems)} place(s) of the file; those records were "
+            "left out (--skip-invalid)"
+        )
+    elif problems:
         shown = "; ".join(f"{p}: {m}" for p, ms in problems.items() for m in ms)
         if count > SHOWN:
             shown = (
@@ -180,7 +195,9 @@ def check_file(
                 + f"; ... ({count - SHOWN} more)"
             )
         raise ImportError_(
-            f"{file_name}: {count} problem(s), nothing was imported. {shown}", problems
+            f"{file_name}: {count} problem(s), nothing was imported. {shown} Fix them, or "
+            "import the rest with --skip-invalid.",
+            problems,
         )
     if region is not None:
         located = [
@@ -218,6 +235,7 @@ def import_offers(
     max_bytes: int = 20_000_000,
     region: Region | None = None,
     allow_outside_region: bool = False,
+    skip_invalid: bool = False,
 ) -> ImportReport:
     """Import ``data`` (the file's bytes) inside the caller's transaction; see the module."""
     started = time.perf_counter()
@@ -233,6 +251,7 @@ def import_offers(
         max_bytes=max_bytes,
         region=region,
         allow_outside_region=allow_outside_region,
+        skip_invalid=skip_invalid,
     )
     report = checked.report
     for group in checked.parsed.groups:

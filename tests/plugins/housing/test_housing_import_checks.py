@@ -97,5 +97,17 @@ def test_a_csv_cut_mid_record_changes_nothing(new_database):
     with pytest.raises(ImportError_) as caught:
         import_bytes(platform, cut, "angebote.csv", source="beispiel")
     assert "the file ends in the middle of this record" in caught.value.message
+    assert "--skip-invalid" in caught.value.message
     assert database_dump(platform) == before
+    # the explicit partial import lists what was left out; never together with --replace
+    with pytest.raises(ImportError_, match="cannot be combined"):
+        import_bytes(
+            platform, cut, "angebote.csv", source="beispiel", replace=True, skip_invalid=True
+        )
+    assert database_dump(platform) == before
+    report = import_bytes(platform, cut, "angebote.csv", source="beispiel", skip_invalid=True)
+    # 8 rows in the sample; the cut one is left out, the rest is in the database already
+    assert report.read == 7 and report.added + report.unchanged + report.updated == 7
+    assert any("the file ends in the middle of this record" in w for w in report.warnings)
+    assert "those records were left out (--skip-invalid)" in report.warnings[-1]
     platform.db.dispose()
