@@ -36,6 +36,7 @@ from core.errors import (
     PluginError,
     PluginFailure,
     RegiokarteError,
+    TooManyAttempts,
     ValidationError,
 )
 from core.filters import (
@@ -165,6 +166,7 @@ __all__ = [
     "SourceRecord",
     "Status",
     "Term",
+    "TooManyAttempts",
     "Town",
     "ValidationError",
     "ValueConversion",

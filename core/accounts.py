@@ -5,12 +5,18 @@
   A password (``PasswordPolicy``, OWASP ASVS 2.1) has 12 to 128 characters, is not one of the
   30,000 most common passwords (``core/data/common-passwords.txt``) and does not contain the
   user name; nothing else is asked of it (no composition rules).
-* Failed logins are counted per user name in the database, so every worker and server sees
-  the same count (``LoginPolicy``): after ``max_failures`` in a row the name is locked for a
-  minute, then two, four, ... up to a maximum; while it is locked even the right password is
-  refused. Names that do not exist are counted and locked alike, so the answer never tells
-  whether an account exists. A successful login starts the count again. Every attempt is in
-  the audit log, without the password and without the name.
+* Failed logins are throttled per (user name, address), in the database, so every worker
+  and server counts together (``LoginPolicy``, after OWASP's Authentication and Credential
+  Stuffing cheat sheets): after ``max_failures`` in a row from one address, that address is
+  locked for that name for a minute, then two, four, ... up to a maximum; while locked even
+  the right password from that address is refused. Other addresses are not locked by it.
+  A ceiling per user name counts failures from all addresses: above ``account_ceiling``,
+  addresses that never logged in to that account successfully may try only once per
+  ``slowdown`` (all together), which slows a distributed attack; addresses from which the
+  operator logged in before (kept as hashes) are exempt, so a correct password from a known
+  address always gets in. Names that do not exist are counted alike (they have no known
+  addresses), so the answer never tells whether an account exists. Every attempt is in the
+  audit log, without the password and without the name.
 * A company editor holds a personal link: a random token of which only a SHA-256 hash is
   stored, with an expiry; it can be revoked. It opens the company's draft or, after
   publication, lets the company edit its profile and download or delete its data.
@@ -34,10 +40,17 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import attempts
 from core.audit import log_action
 from core.errors import ConfigError, Conflict, NotFound, ValidationError
 from core.persistence import accounts as repo
-from core.persistence.tables import EditorTokenRow, LoginFailureRow, OperatorRow, utcnow
+from core.persistence.tables import (
+    EditorTokenRow,
+    KnownAddressRow,
+    LoginFailureRow,
+    OperatorRow,
+    utcnow,
+)
 from core.settings import AccountSettings
 
 __all__ = [
@@ -59,6 +72,7 @@ __all__ = [
     "log_in",
     "resolve_token",
     "revoke_tokens",
+    "set_active",
     "set_password",
     "token_by_id",
 ]
@@ -228,6 +242,25 @@ def set_password(
         raise NotFound(f"There is no operator {operator_id}.")
     check_password(password, row.username, _policy(policy, min_length, max_length))
     row.password_hash = _hasher.hash(password)
+    # whoever is logged in with the old password is logged out everywhere
+    from core.web_sessions import end_operator_sessions
+
+    end_operator_sessions(session, operator_id)
+
+
+def set_active(session: Session, username: str, active: bool) -> tuple[Operator, int]:
+    """Deactivate an operator (no login, every current login ended) or allow logins again;
+    the operator and how many logins were ended."""
+    row = repo.operator_by_name(session, username.strip())
+    if row is None:
+        raise NotFound(f"There is no operator {username.strip()!r}.")
+    row.active = active
+    ended = 0
+    if not active:
+        from core.web_sessions import end_operator_sessions
+
+        ended = end_operator_sessions(session, row.id)
+    return _operator(row), ended
 
 
 # --- logging in --------------------------------------------------------------------------------
@@ -259,6 +292,10 @@ class LoginPolicy:
     lockout: dt.timedelta = dt.timedelta(minutes=1)
     max_lockout: dt.timedelta = dt.timedelta(minutes=60)
     forget_after: dt.timedelta = dt.timedelta(hours=24)
+    #: failures of one name from all addresses after which unknown addresses are slowed
+    account_ceiling: int = 20
+    #: then: one attempt per this long from all addresses the account does not know
+    slowdown: dt.timedelta = dt.timedelta(seconds=30)
 
     def __attrs_post_init__(self) -> None:
         if self.max_failures < 1:
@@ -272,6 +309,13 @@ class LoginPolicy:
             )
         if self.forget_after <= dt.timedelta(0):
             raise ConfigError("accounts.failed_logins_forgotten_hours must be at least 1.")
+        if self.account_ceiling < 1:
+            raise ConfigError(
+                f"accounts.account_failure_ceiling is {self.account_ceiling}; use 1 or more "
+                "(20 is usual)."
+            )
+        if self.slowdown < dt.timedelta(seconds=1):
+            raise ConfigError("accounts.slow_login_seconds must be at least 1.")
 
     @classmethod
     def from_settings(cls, settings: AccountSettings) -> LoginPolicy:
@@ -280,6 +324,15 @@ class LoginPolicy:
             lockout=dt.timedelta(minutes=settings.lockout_minutes),
             max_lockout=dt.timedelta(minutes=settings.max_lockout_minutes),
             forget_after=dt.timedelta(hours=settings.failed_logins_forgotten_hours),
+            account_ceiling=settings.account_failure_ceiling,
+            slowdown=dt.timedelta(seconds=settings.slow_login_seconds),
+        )
+
+    @property
+    def per_address(self) -> attempts.AttemptPolicy:
+        """The lock of one (user name, address)."""
+        return attempts.AttemptPolicy(
+            self.max_failures, self.lockout, self.max_lockout, self.forget_after
         )
 
     def lock_for(self, failures: int) -> dt.timedelta | None:
@@ -340,50 +393,104 @@ def _failures_row(session: Session, name_hash: str, now: dt.datetime) -> LoginFa
     return row
 
 
+def _login_scope(name_hash: str) -> str:
+    """The scope of a name's (name, address) counts in ``core.attempts``."""
+    return f"login:{name_hash[:32]}"
+
+
+def _address_hash(address: str) -> str:
+    return hashlib.sha256(f"login-address\x00{address}".encode()).hexdigest()
+
+
+def _familiar(session: Session, operator_id: int, address_hash: str) -> bool:
+    return session.get(KnownAddressRow, (operator_id, address_hash)) is not None
+
+
+def _remember_address(
+    session: Session, operator_id: int, address_hash: str, now: dt.datetime
+) -> None:
+    row = session.get(KnownAddressRow, (operator_id, address_hash))
+    if row is not None:
+        row.last_login_at = now
+        return
+    try:
+        with session.begin_nested():
+            session.add(
+                KnownAddressRow(
+                    operator_id=operator_id, address_hash=address_hash, last_login_at=now
+                )
+            )
+    except IntegrityError:
+        pass  # the same address logged in twice at once: one row is enough
+
+
 def log_in(
     session: Session,
     username: str,
     password: str,
     *,
+    address: str = "",
     now: dt.datetime | None = None,
     policy: LoginPolicy | None = None,
 ) -> LoginResult:
-    """Check a login and count it: the operator, or a refusal (with the lock, if any).
+    """Check a login from ``address`` (the client's IP address) and count it: the operator,
+    or a refusal (with the wait, if any).
 
-    While the name is locked, the password is not even checked. Each attempt goes to the
-    audit log as ``operator.login``, ``operator.login_failed`` or ``operator.login_locked``,
-    with the operator as subject when the name exists (a hash of the name otherwise), never
-    with the password.
+    While the (name, address) is locked, or while the name is above its ceiling and this
+    unknown address must wait, the password is not even checked. Each attempt goes to the
+    audit log as ``operator.login``, ``operator.login_failed``, ``operator.login_locked`` or
+    ``operator.login_slowed``, with the operator as subject when the name exists (a hash of
+    the name otherwise), never with the password or the address.
     """
     policy = policy or LoginPolicy()
     now = now if now is not None else utcnow()
     name_hash = _name_hash(username)
+    scope = _login_scope(name_hash)
+    place = attempts.address_key(address)
+    place_hash = _address_hash(place)
     known = repo.operator_by_name(session, username.strip())
     subject = f"operator:{known.id}" if known is not None else f"login:{name_hash[:16]}"
-    row = _failures_row(session, name_hash, now)
-    if row.locked_until is not None and _aware(row.locked_until) > now:
-        locked_until = _aware(row.locked_until)
+    # the name's own row first: it serialises the attempts of one name across workers
+    account = _failures_row(session, name_hash, now)
+    if account.failures > 0 and _aware(account.last_failure_at) <= now - policy.forget_after:
+        account.failures, account.locked_until = 0, None
+    locked = attempts.locked_until(session, scope, place, now=now)
+    if locked is not None:
         log_action(
             session,
             "public",
             "operator.login_locked",
             subject,
-            {"failures": row.failures, "locked_until": locked_until.isoformat()},
+            {"locked_until": locked.isoformat()},
         )
-        return LoginResult(None, locked_until, locked_until - now)
+        return LoginResult(None, locked, locked - now)
+    familiar = known is not None and _familiar(session, known.id, place_hash)
+    if not familiar and account.failures >= policy.account_ceiling:
+        waiting = account.locked_until
+        if waiting is not None and _aware(waiting) > now:
+            until = _aware(waiting)
+            log_action(
+                session,
+                "public",
+                "operator.login_slowed",
+                subject,
+                {"failures": account.failures, "until": until.isoformat()},
+            )
+            return LoginResult(None, until, until - now)
+        # this attempt takes the slot: the next unknown address waits
+        account.locked_until = now + policy.slowdown
     operator = authenticate(session, username, password)
     if operator is not None:
-        session.delete(row)
+        attempts.clear(session, scope, place)
+        _remember_address(session, operator.id, place_hash, now)
         log_action(session, operator.actor, "operator.login", operator.actor)
         return LoginResult(operator)
-    stale = row.failures > 0 and _aware(row.last_failure_at) <= now - policy.forget_after
-    row.failures = (0 if stale else row.failures) + 1
-    row.last_failure_at = now
-    lock = policy.lock_for(row.failures)
-    row.locked_until = now + lock if lock is not None else None
-    details: dict[str, object] = {"failures": row.failures}
-    if row.locked_until is not None:
-        details["locked_until"] = row.locked_until.isoformat()
+    failures, lock = attempts.count_failure(session, scope, place, policy.per_address, now=now)
+    account.failures += 1
+    account.last_failure_at = now
+    details: dict[str, object] = {"failures": failures, "account_failures": account.failures}
+    if lock is not None:
+        details["locked_until"] = lock.isoformat()
     log_action(session, "public", "operator.login_failed", subject, details)
     # counts nobody added to for a long time go (names typed once, long ago)
     session.execute(
@@ -392,18 +499,16 @@ def log_in(
             LoginFailureRow.name_hash != name_hash,
         )
     )
-    return LoginResult(None, row.locked_until, lock or dt.timedelta(0))
+    return LoginResult(None, lock, (lock - now) if lock is not None else dt.timedelta(0))
 
 
 def unlock(session: Session, username: str) -> bool:
-    """Forget the failed logins of ``username`` (an operator's help after a lockout).
-
-    Returns whether there was anything to forget.
-    """
-    found = session.execute(
-        delete(LoginFailureRow).where(LoginFailureRow.name_hash == _name_hash(username))
-    )
-    return bool(getattr(found, "rowcount", 0))
+    """Forget the failed logins of ``username`` from every address (an operator's help after
+    a lockout). Returns whether there was anything to forget."""
+    name_hash = _name_hash(username)
+    found = session.execute(delete(LoginFailureRow).where(LoginFailureRow.name_hash == name_hash))
+    pairs = attempts.clear(session, _login_scope(name_hash))
+    return bool(getattr(found, "rowcount", 0)) or pairs > 0
 
 
 def get_operator(session: Session, operator_id: int) -> Operator:

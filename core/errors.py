@@ -14,6 +14,7 @@
     ├── NotFound (LookupError)             a company, layer or postcode does not exist
     ├── Conflict (ValueError)              a write clashes with existing data (duplicate slug)
     ├── GeocodingError (LookupError)       a place could not be resolved to coordinates
+    ├── TooManyAttempts (PermissionError)  too many wrong secrets from one address: wait
     └── PluginFailure (RuntimeError)       a plugin's code failed while answering a request
 
 Every error carries a full-sentence message naming the bad value and what would be valid, and
@@ -38,6 +39,7 @@ __all__ = [
     "PluginError",
     "PluginFailure",
     "RegiokarteError",
+    "TooManyAttempts",
     "ValidationError",
 ]
 
@@ -104,6 +106,15 @@ class Conflict(RegiokarteError, ValueError):
 
 class GeocodingError(RegiokarteError, LookupError):
     """An address, postcode or town could not be turned into coordinates."""
+
+
+class TooManyAttempts(RegiokarteError, PermissionError):
+    """Too many wrong tokens (or passwords) came from one address; ``retry_after_seconds``
+    says how long it must wait (HTTP 429 with ``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class PluginFailure(RegiokarteError, RuntimeError):

@@ -10,9 +10,9 @@ import contextlib
 import functools
 import inspect
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from sqlalchemy import Engine
@@ -29,6 +29,7 @@ from core.mail import FolderOutbox, SmtpOutbox, make_outbox
 from core.model import Address, Company, Location
 from core.persistence import companies as repo
 from core.persistence.db import begin_write, make_engine, make_session_factory
+from core.persistence.tables import utcnow
 from core.places import Gazetteer, Place, PlaceNotFound
 from core.plugins import LoadedPlugin, call_impl, disabled_plugins, make_plugin_manager
 from core.profile import ProfileSection
@@ -38,6 +39,8 @@ from core.ratelimits import RateLimiter
 from core.region import Region, default_region, load_region
 from core.search import MapOptions
 from core.settings import Settings
+
+_T = TypeVar("_T")
 
 __all__ = ["Platform"]
 
@@ -325,6 +328,44 @@ class Platform:
         from core.mail import link_base
 
         return link_base(configured or self.settings.portal.base_url, request_base)
+
+    def check_secret(self, scope: str, address: str | None, given: str, expected: str) -> bool:
+        """Whether ``given`` is the shared secret ``expected`` (an operator token), with an
+        attempt limit per client ``address`` (see ``guard_secret``); constant-time compare."""
+        import hmac
+
+        def matches() -> bool | None:
+            ok = bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+            return True if ok else None
+
+        return self.guard_secret(scope, address, matches) is not None
+
+    def guard_secret(
+        self, scope: str, address: str | None, check: Callable[[], _T | None]
+    ) -> _T | None:
+        """Run ``check`` (a token lookup: the holder, or None for a wrong token) with an
+        attempt limit: wrong tokens are counted per client ``address`` in ``scope`` in the
+        database (every worker counts together); ten in a row lock the address for a minute,
+        then two, four, ... up to an hour. While locked, TooManyAttempts (HTTP 429) is raised
+        and ``check`` is not called; a right token clears the count."""
+        from core import attempts
+
+        key = attempts.address_key(address)
+        with self.session() as session:
+            failures, until = attempts.status(session, scope, key)
+        if until is not None and until > utcnow():
+            raise attempts.refusal(until)
+        found = check()
+        if found is not None and failures == 0:
+            return found  # the common case: no write at all
+        with self.session(write=True) as session:
+            if found is not None:
+                attempts.clear(session, scope, key)
+                return found
+            _, until = attempts.count_failure(session, scope, key, attempts.TOKEN_POLICY)
+        if until is not None:  # raised after the commit, so the failure stays counted
+            raise attempts.refusal(until)
+        return None
 
     # --- rate limits -----------------------------------------------------------------------
 

@@ -235,8 +235,9 @@ class AccountSettings:
     max_failed_logins: int = field(
         default=5,
         metadata=_help(
-            "Failed logins in a row after which a user name is locked (names that do not "
-            "exist too, so the answer does not tell whether an account exists)."
+            "Failed logins in a row from one address after which that address is locked for "
+            "the user name (names that do not exist too, so the answer does not tell whether "
+            "an account exists)."
         ),
     )
     lockout_minutes: int = field(
@@ -252,6 +253,18 @@ class AccountSettings:
         metadata=_help(
             "Hours after the last failed login of a user name when its count starts again."
         ),
+    )
+    account_failure_ceiling: int = field(
+        default=20,
+        metadata=_help(
+            "Failed logins of one user name from all addresses after which addresses that "
+            "never logged in to it successfully may try only once per slow_login_seconds "
+            "(together); known addresses are not slowed."
+        ),
+    )
+    slow_login_seconds: int = field(
+        default=30,
+        metadata=_help("Seconds between two logins from unknown addresses above the ceiling."),
     )
 
 

@@ -17,7 +17,7 @@ from flask.cli import FlaskGroup
 
 from core import accounts, audit, exporting, importing, submissions
 from core.demo import demo_rows
-from core.errors import ImportError_, RegiokarteError
+from core.errors import ImportError_, NotFound, RegiokarteError
 from core.model import Status
 from core.persistence import accounts as accounts_repo
 from core.persistence import companies as repo
@@ -349,10 +349,47 @@ def accounts_set_password_command(username: str, password_stdin: bool) -> None:
             confirmation_prompt=True,
         )
     with platform.session(write=True) as session:
+        # ends every login of the operator too (core.web_sessions)
         accounts.set_password(session, row.id, password, policy=policy)
         accounts.unlock(session, username)
         audit.log_action(session, "cli", "operator.password", f"operator:{row.id}")
-    click.echo(f"New password set for {username!r}; failed logins are forgotten.")
+    click.echo(
+        f"New password set for {username!r}; failed logins are forgotten and every login "
+        "with the old password has ended."
+    )
+
+
+@accounts_group.command("deactivate")
+@click.argument("username")
+def accounts_deactivate_command(username: str) -> None:
+    """Stop an operator from logging in and end all their logins at once."""
+    with _platform().session(write=True) as session:
+        try:
+            operator, ended = accounts.set_active(session, username, False)
+        except NotFound:
+            raise click.ClickException(
+                f"There is no operator {username!r}; 'regiokarte accounts list' shows them."
+            ) from None
+        audit.log_action(session, "cli", "operator.deactivate", operator.actor, {"ended": ended})
+    click.echo(
+        f"Deactivated {operator.username!r}: {ended} login(s) ended. "
+        f"'regiokarte accounts activate {operator.username}' allows logins again."
+    )
+
+
+@accounts_group.command("activate")
+@click.argument("username")
+def accounts_activate_command(username: str) -> None:
+    """Allow a deactivated operator to log in again (with their password)."""
+    with _platform().session(write=True) as session:
+        try:
+            operator, _ = accounts.set_active(session, username, True)
+        except NotFound:
+            raise click.ClickException(
+                f"There is no operator {username!r}; 'regiokarte accounts list' shows them."
+            ) from None
+        audit.log_action(session, "cli", "operator.activate", operator.actor)
+    click.echo(f"Activated {operator.username!r}: they can log in again.")
 
 
 @accounts_group.command("list")

@@ -38,6 +38,7 @@ from core.errors import (
     NotFound,
     PluginFailure,
     RegiokarteError,
+    TooManyAttempts,
     ValidationError,
 )
 
@@ -57,6 +58,7 @@ __all__ = [
 STATUS_OF: tuple[tuple[type[RegiokarteError], int], ...] = (
     (NotFound, 404),
     (InputTooLarge, 413),
+    (TooManyAttempts, 429),
     (PluginFailure, 503),
     (Conflict, 409),
     (InvalidQuery, 422),
@@ -187,7 +189,10 @@ def register_error_handlers(app: Flask) -> None:
         status = status_for(error)
         if status >= 500:
             app.logger.error("%s: %s", type(error).__name__, error.message)
-        return error_response(status, error.message, error.errors)
+        headers = {}
+        if isinstance(error, TooManyAttempts):
+            headers["Retry-After"] = str(error.retry_after_seconds)
+        return error_response(status, error.message, error.errors, headers=headers)
 
     @app.errorhandler(DBAPIError)
     def _database_error(error: DBAPIError) -> Response:

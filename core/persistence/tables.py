@@ -33,6 +33,8 @@ __all__ = [
     "ConsentRow",
     "ContactRow",
     "EditorTokenRow",
+    "FailedAttemptRow",
+    "KnownAddressRow",
     "IndexStateRow",
     "LoginFailureRow",
     "LogoRow",
@@ -278,6 +280,35 @@ class WebSessionRow(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+# --- login throttling per address, token attempt limits (revision core_0007) ----------------
+
+
+class FailedAttemptRow(Base):
+    """Failed attempts in a row of one key in one scope, and its lock (``core.attempts``):
+    a login per (user name, address), a token check per address. Keyed by a hash."""
+
+    __tablename__ = "core_failed_attempts"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class KnownAddressRow(Base):
+    """An address (hashed) from which an operator logged in successfully: failures from
+    other addresses never keep a correct password from it (``core.accounts.log_in``)."""
+
+    __tablename__ = "core_login_addresses"
+
+    operator_id: Mapped[int] = mapped_column(
+        ForeignKey("core_operators.id", ondelete="CASCADE"), primary_key=True
+    )
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_login_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 # --- search alerts with double opt-in (revision core_0004) -------------------------------------

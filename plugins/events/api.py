@@ -326,7 +326,10 @@ def make_blueprint(platform: Platform) -> Blueprint:
                 ),
                 headers=challenge,
             )
-        found = service.principal(token.strip())
+        # wrong tokens are counted per address; many give 429 (TooManyAttempts)
+        found = platform.guard_secret(
+            "operator_token", request.remote_addr, lambda: service.principal(token.strip())
+        )
         if found is None:
             abort(
                 401,

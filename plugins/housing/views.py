@@ -5,7 +5,6 @@ inline scripts or styles)."""
 
 from __future__ import annotations
 
-import hmac
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +112,8 @@ def make_pages(platform: Platform) -> Blueprint:
             expected = str(platform.settings.portal.operator_token or "")
             if not expected:
                 message, status = "operator_disabled", 403
-            elif not hmac.compare_digest(token.encode(), expected.encode()):
+            elif not platform.check_secret("operator_token", request.remote_addr, token, expected):
+                # wrong tokens are counted per address; many give 429 (TooManyAttempts)
                 message, status = "wrong_token", 401
             else:
                 body = {k: v for k, v in values.items() if v != ""}

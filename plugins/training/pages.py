@@ -7,7 +7,6 @@ holds: no inline scripts or styles). Templates extend the portal's base template
 
 from __future__ import annotations
 
-import hmac
 import math
 import re
 from typing import TYPE_CHECKING, Any
@@ -438,7 +437,8 @@ def make_pages_blueprint(platform: Platform) -> Blueprint:
         # the operator's key in the form is also what keeps other sites from posting it
         if not expected:
             errors["token"] = tt("token_disabled")
-        elif not hmac.compare_digest(given.encode(), expected.encode()):
+        elif not platform.check_secret("operator_token", request.remote_addr, given, expected):
+            # wrong tokens are counted per address; many give 429 (TooManyAttempts)
             errors["token"] = tt("token_wrong")
         if errors:
             return render_template("training/admin.html", **form_context(code, values, errors)), 403

@@ -167,12 +167,14 @@ def blueprint(limiter: Limiter) -> Blueprint:
             password = request.form.get("password", "")[:1000]
             platform = helpers.platform()
             with platform.session(write=True) as db:
-                # failed logins are counted per user name in the database (every worker and
-                # server sees them); the per-address rate limit above stays as well
+                # failed logins are counted per (user name, address) in the database, with a
+                # ceiling per name (every worker and server sees them); the per-address rate
+                # limit above stays as well
                 result = accounts.log_in(
                     db,
                     username,
                     password,
+                    address=request.remote_addr or "",
                     policy=accounts.LoginPolicy.from_settings(platform.settings.accounts),
                 )
                 operator = result.operator
