@@ -4,44 +4,20 @@ operator ticks "Daten außerhalb der Region zulassen"."""
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from admin_support import report_counts
 from dumps import database_dump
+from flensburg_data import FLENSBURG, offers_csv
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-TESTS = Path(__file__).resolve().parents[1]
-FLENSBURG = TESTS / "plugins" / "childcare" / "data" / "kitas_flensburg.geojson"
-
-
-def offers_at_flensburg_kitas() -> bytes:
-    """Housing offers with the public addresses and coordinates of the Flensburg Kitas."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(
-        ["external_id", "title", "kind", "offer_type", "cold_rent_eur", "street", "postcode"]
-        + ["address_public", "lat", "lon", "provider_type", "provider_name"]
-    )
-    for number, feature in enumerate(json.loads(FLENSBURG.read_text("utf-8"))["features"][:12]):
-        p = feature["properties"]
-        lon, lat = feature["geometry"]["coordinates"]
-        writer.writerow(
-            [f"FL-{number}", f"Wohnung {p['address']}", "flat", "rent", "500", p["address"]]
-            + [p["postal_code"], "ja", lat, lon, "private", "Vermieter (fiktiv)"]
-        )
-    return out.getvalue().encode("utf-8")
-
-
 CASES = {
     "childcare.kitas": ("kitas-flensburg.geojson", FLENSBURG.read_bytes(), "geojson", 70),
-    "housing.offers": ("wohnungen-flensburg.csv", offers_at_flensburg_kitas(), "csv", 12),
+    "housing.offers": ("wohnungen-flensburg.csv", offers_csv(12), "csv", 12),
 }
 
 

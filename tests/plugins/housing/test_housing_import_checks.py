@@ -4,40 +4,10 @@ and imported with --allow-outside-region; a single outlier is a warning."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from pathlib import Path
-
 import pytest
 from dumps import database_dump
+from flensburg_data import offers_csv
 from housing_support import import_bytes, make_platform
-
-FLENSBURG = Path(__file__).parents[1] / "childcare" / "data" / "kitas_flensburg.geojson"
-
-
-def offers(count: int, *, in_region: int = 0) -> bytes:
-    """``count`` offers at Flensburg Kitas' addresses after ``in_region`` sample offers."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(
-        ["external_id", "title", "kind", "offer_type", "cold_rent_eur", "street", "postcode"]
-        + ["address_public", "lat", "lon", "provider_type", "provider_name"]
-    )
-    for number in range(in_region):
-        writer.writerow(
-            [f"RE-{number}", f"Wohnung {number}", "flat", "rent", "500", "Herzogswall 17"]
-            + ["45657", "ja", 51.6139, 7.1963, "private", "Vermieter (fiktiv)"]
-        )
-    features = json.loads(FLENSBURG.read_text("utf-8"))["features"][:count]
-    for number, feature in enumerate(features):
-        p = feature["properties"]
-        lon, lat = feature["geometry"]["coordinates"]
-        writer.writerow(
-            [f"FL-{number}", f"Wohnung {p['address']}", "flat", "rent", "500", p["address"]]
-            + [p["postal_code"], "ja", lat, lon, "private", "Vermieter (fiktiv)"]
-        )
-    return out.getvalue().encode("utf-8")
 
 
 def test_offers_in_another_region_are_refused_unless_allowed(new_database, tmp_path):
@@ -45,7 +15,7 @@ def test_offers_in_another_region_are_refused_unless_allowed(new_database, tmp_p
 
     platform = make_platform(new_database("housing-region"))
     path = tmp_path / "wohnungen.csv"
-    path.write_bytes(offers(10))
+    path.write_bytes(offers_csv(10))
     runner = create_app(platform=platform).test_cli_runner()
     before = database_dump(platform)
     result = runner.invoke(args=["housing", "import", str(path)])
@@ -62,7 +32,9 @@ def test_offers_in_another_region_are_refused_unless_allowed(new_database, tmp_p
 
 def test_one_offer_far_away_is_a_warning(new_database):
     platform = make_platform(new_database("housing-outlier"))
-    report = import_bytes(platform, offers(1, in_region=5), "wohnungen.csv", region=platform.region)
+    report = import_bytes(
+        platform, offers_csv(1, in_region=5), "wohnungen.csv", region=platform.region
+    )
     assert report.added == 6
     [warning] = report.warnings
     assert "1 of 6 offers lie more than 25 km outside Emscher-Lippe: line 7 (35" in warning
