@@ -192,6 +192,12 @@ def register_error_handlers(app: Flask) -> None:
         headers = {}
         if isinstance(error, TooManyAttempts):
             headers["Retry-After"] = str(error.retry_after_seconds)
+            if not _wants_json():
+                # a token typed into a form of a page: the answer is a page in its language
+                lang = "en" if request.args.get("lang") == "en" else "de"
+                minutes = -(-error.retry_after_seconds // 60)
+                title, text = _LOCKED_PAGES[lang]
+                return _short_page(lang, title, text.format(minutes=minutes), status, headers)
         return error_response(status, error.message, error.errors, headers=headers)
 
     @app.errorhandler(DBAPIError)
@@ -212,15 +218,33 @@ def register_error_handlers(app: Flask) -> None:
         return database_error_response(True)
 
 
+#: (title, text) of the page answered while an address is locked after wrong tokens.
+_LOCKED_PAGES = {
+    "de": (
+        "Zu viele falsche Schlüssel",
+        "Von Ihrer Adresse kamen zu viele falsche Schlüssel. Bitte versuchen Sie es in "
+        "{minutes} Minute(n) noch einmal.",
+    ),
+    "en": (
+        "Too many wrong keys",
+        "Too many wrong keys came from your address. Please try again in {minutes} minute(s).",
+    ),
+}
+
+
+def _wants_json() -> bool:
+    """Whether the answer to this request is JSON (the API, or a client asking for JSON)."""
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    )
+
+
 def database_error_response(unavailable: bool) -> Response:
     """503 (database unreachable, with Retry-After) or 500 (a write refused), as JSON for the
     API and clients that ask for JSON, else as a short page."""
     status = 503 if unavailable else 500
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if unavailable else {}
-    wants_json = request.path.startswith("/api/") or (
-        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
-    )
-    if wants_json:
+    if _wants_json():
         message = (
             "The database is unavailable at the moment; try again later."
             if unavailable

@@ -120,3 +120,29 @@ def test_the_lock_doubles_and_a_right_token_afterwards_clears_the_count(
     assert send(client, OPERATOR_TOKEN, GUESSER).status_code == right
     # counted from zero again: nine wrong ones are answered 401, not 429
     assert {send(client, WRONG, GUESSER).status_code for _ in range(9)} == {401}
+
+
+@pytest.mark.parametrize(("check", "lang"), [("housing form", "de"), ("training form", "en")])
+def test_a_locked_form_answers_with_a_page_in_its_language(
+    plugin_app: Flask, check: str, lang: str
+) -> None:
+    send, _ = CHECKS[check]
+    client = plugin_app.test_client()
+    for _ in range(10):
+        send(client, WRONG, GUESSER)
+    path = "/wohnen/verwaltung" if check == "housing form" else "/weiterbildung/verwaltung/neu"
+    locked = client.post(
+        f"{path}?lang={lang}",
+        data={"token": OPERATOR_TOKEN},
+        environ_base={"REMOTE_ADDR": GUESSER},
+        headers={"Accept": "text/html"},
+    )
+    assert locked.status_code == 429 and locked.mimetype == "text/html"
+    page = locked.get_data(as_text=True)
+    expected = (
+        "Von Ihrer Adresse kamen zu viele falsche Schlüssel. Bitte versuchen Sie es in 1 "
+        "Minute(n) noch einmal."
+        if lang == "de"
+        else "Too many wrong keys came from your address. Please try again in 1 minute(s)."
+    )
+    assert expected in page
