@@ -809,9 +809,15 @@ def run(platform: Platform, now: dt.datetime | None = None, *, dry_run: bool = F
             # a filter of a plugin that was switched off since, say: try again next time
             log.warning("search alert %s skipped: %s", subscription_id, exc)
             continue
-        new_count, new_items = _record(
-            platform, subscription_id, index, matches[query_text], items, now, dry_run=dry_run
-        )
+        try:
+            new_count, new_items = _record(
+                platform, subscription_id, index, matches[query_text], items, now, dry_run=dry_run
+            )
+        except ConfigError as exc:
+            # no trustworthy address for its links (portal.base_url empty and the address
+            # stored at subscription not this computer): this one waits, the others go out
+            log.warning("search alert %s skipped: %s", subscription_id, exc)
+            continue
         if new_count or new_items:
             mails += 1
             companies += new_count

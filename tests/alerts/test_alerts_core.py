@@ -280,3 +280,38 @@ def test_dry_run_counts_and_changes_nothing(platform: Platform) -> None:
     assert (dry.mails, dry.companies, dry.sent) == (1, 1, 0) and len(mails(platform)) == count
     real = alerts.run(platform)
     assert (real.mails, real.companies, real.sent) == (1, 1, 1)
+
+
+def test_a_subscription_without_a_trustworthy_link_address_waits_alone(
+    platform: Platform, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Links in alert mails never take a host from a request: a subscription that stored a
+    foreign address while portal.base_url was empty is skipped (and logged); the others of
+    the run are mailed."""
+    from sqlalchemy import update
+
+    from core.persistence.tables import AlertSubscriptionRow
+
+    active(platform, "industry=F&town=" + MARL[0])
+    active(platform, "industry=F&town=" + MARL[0], email="bert@example.org")
+    with platform.session(write=True) as session:
+        stored = ((EMAIL, "http://localhost:5000"), ("bert@example.org", "http://evil.example"))
+        for email, base in stored:
+            session.execute(
+                update(AlertSubscriptionRow)
+                .where(AlertSubscriptionRow.email == email)
+                .values(base_url=base)
+            )
+    platform.settings.portal.base_url = ""
+    new_company(platform, "Fremdlink GmbH", industry="F")
+    report = alerts.run(platform)
+    assert report.mails == 1
+    bodies = [m.body for m in mails(platform) if "Fremdlink" in m.body]
+    assert len(bodies) == 1 and "http://localhost:5000/" in bodies[0]
+    assert not any("evil.example" in m.body for m in mails(platform))
+    assert any(
+        "skipped" in r.getMessage() and "portal.base_url" in r.getMessage() for r in caplog.records
+    )
+
+
+FOREIGN = "http://evil.example"
