@@ -428,6 +428,27 @@ def watchlist() -> str:
     )
 
 
+def _place_examples(region: Any) -> dict[str, str]:
+    """Examples for the place field from the region itself: its two largest towns (by the
+    number of postcodes) and a postcode, so no other region's names show."""
+    towns = sorted(region.towns, key=lambda t: (-len(t.postcodes), t.name))
+    names = [t.name for t in towns] or [region.name]
+    postcode = next((p for t in towns for p in t.postcodes), "")
+    return {
+        "town": names[0],
+        "other": names[1] if len(names) > 1 else names[0],
+        "postcode": postcode,
+    }
+
+
+def _page_strings(lang: str) -> dict[str, str]:
+    strings = dict(STRINGS.get(lang, STRINGS["de"]))
+    strings["near_place_hint"] = translate(
+        "near_place_hint", lang, **_place_examples(_platform().region)
+    )
+    return strings
+
+
 def theme_color(platform: Platform) -> str:
     return platform.settings.portal.primary_color or DEFAULT_COLOR
 
@@ -668,6 +689,6 @@ def init_portal(app: Flask) -> None:
             "other_languages": [code for code in languages() if code != lang],
             "plugin_nav": _nav_items(lang) if request else [],
             "strings_json": Markup(
-                json.dumps(STRINGS[lang], ensure_ascii=False).replace("<", "\\u003c")
+                json.dumps(_page_strings(lang), ensure_ascii=False).replace("<", "\\u003c")
             ),
         }
