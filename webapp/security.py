@@ -139,6 +139,7 @@ CORE_ACCESS: dict[str, dict[str, ViewAccess]] = {
     "portal": {"*": _PUBLIC},
     "search": {"*": _PUBLIC},
     "filters": {"*": _PUBLIC},
+    "places": {"*": _PUBLIC},
     "layers": {"*": _PUBLIC},
     "plugins": {"*": _PUBLIC},
     "opendata": {"*": _PUBLIC},
