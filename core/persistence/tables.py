@@ -396,3 +396,23 @@ class AlertMailRow(Base):
 
 
 Index("ix_core_alert_mails_pending", AlertMailRow.sent_at, AlertMailRow.id)
+
+
+# --- background jobs: long imports outside the request (revision core_0008) -------------------
+
+
+class JobRow(Base):
+    """A long piece of work (an import) running outside the request that started it
+    (``core.jobs``); every worker reads its state from here."""
+
+    __tablename__ = "core_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(60))
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -10,15 +10,16 @@ upload.
 from __future__ import annotations
 
 import math
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, request, session
+from flask import Blueprint, Response, make_response, request, session, url_for
 from werkzeug.utils import secure_filename
 
-from core import audit, format_km
+from core import audit, format_km, jobs
 from core.datasets import Dataset, DatasetField, DatasetImport
 from core.errors import ImportError_, NotFound, OutsideRegionError, ValidationError
 from webapp.admin.i18n import translate
@@ -26,11 +27,14 @@ from webapp.admin.views import _go, _page, current_operator, operator_required
 from webapp.portal.views import page_lang
 from webapp.questionnaire import flow as helpers
 
-__all__ = ["IMPORT_MAX_BYTES", "PER_PAGE", "form_value", "register"]
+__all__ = ["BACKGROUND_BYTES", "IMPORT_MAX_BYTES", "PER_PAGE", "form_value", "register"]
 
 PER_PAGE = 50
 #: Largest file the import form takes (the app's other requests stay at 1 MiB).
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
+#: Larger files are imported by a background job (``core.jobs``), not in the request: a
+#: file of 100,000 events takes longer than a worker may answer.
+BACKGROUND_BYTES = 2 * 1024 * 1024
 NOTICE_KEY = "admin_notice"
 
 
@@ -273,7 +277,11 @@ def register(blp: Blueprint) -> None:
                 error = _t("import_no_file")
             else:
                 try:
-                    report = _run_import(dataset, upload, fmt, allow_outside)
+                    done = _run_import(dataset, upload, fmt, allow_outside)
+                    if isinstance(done, int):
+                        # a large file: imported in the background; the job page follows it
+                        return _go_job(done)
+                    report = done
                 except OutsideRegionError as exc:
                     # the form's own words: the fix here is the tick box, not a flag
                     error = _t(
@@ -296,6 +304,16 @@ def register(blp: Blueprint) -> None:
             limit=_size(IMPORT_MAX_BYTES),
         )
 
+    @blp.get("/auftraege/<int:job_id>")
+    @operator_required
+    def job(job_id: int) -> Any:
+        try:
+            with helpers.platform().session() as db:
+                found = jobs.get_job(db, job_id)
+        except NotFound:
+            return _page("not_found.html", 404)
+        return _page("job.html", job=found, counts=REPORT_COUNTS)
+
     @blp.get("/daten/<dataset_id>/export/<fmt>")
     @operator_required
     def dataset_export(dataset_id: str, fmt: str) -> Any:
@@ -314,41 +332,76 @@ def register(blp: Blueprint) -> None:
         )
 
 
+def _go_job(job_id: int) -> Any:
+    """202 Accepted: the job page, and where it stays (``Location``)."""
+    with helpers.platform().session() as db:
+        found = jobs.get_job(db, job_id)
+    response = make_response(_page("job.html", 202, job=found, counts=REPORT_COUNTS))
+    response.headers["Location"] = url_for("admin.job", job_id=job_id)
+    return response
+
+
 def _run_import(
     dataset: Dataset, upload: Any, fmt: str, allow_outside_region: bool = False
-) -> DatasetImport:
-    """Save the upload under its own name (datasets name a source after it), import it in one
-    write session with its audit entry, then tell the dataset."""
+) -> DatasetImport | int:
+    """Save the upload under its own name (datasets name a source after it) and import it in
+    one write session with its audit entry, then tell the dataset. A file larger than
+    ``BACKGROUND_BYTES`` is imported by a background job instead: its id is returned."""
     assert dataset.import_file is not None
     name = secure_filename(upload.filename) or f"upload.{fmt}"
-    with tempfile.TemporaryDirectory(prefix="regiokarte-import-") as folder:
-        path = Path(folder) / name
+    folder = Path(tempfile.mkdtemp(prefix="regiokarte-import-"))
+    try:
+        path = folder / name
         upload.save(path)
         size = path.stat().st_size
         if size > IMPORT_MAX_BYTES:
             raise ImportError_(_t("import_too_large", size=_size(IMPORT_MAX_BYTES)))
-        with helpers.platform().session(write=True) as db:
-            if dataset.import_region_checked:
-                report = dataset.import_file(
-                    db, path, fmt, allow_outside_region=allow_outside_region
-                )
-            else:
-                report = dataset.import_file(db, path, fmt)
-            audit.log_action(
-                db,
-                _actor(),
-                "dataset.import",
-                dataset.id,
-                {
-                    "format": fmt,
-                    "bytes": size,
-                    "allow_outside_region": allow_outside_region,
-                    "created": report.created,
-                    "updated": report.updated,
-                    "deleted": report.deleted,
-                    "unchanged": report.unchanged,
-                    "rejected": report.rejected,
-                },
-            )
+        platform, actor = helpers.platform(), _actor()
+        if size <= BACKGROUND_BYTES:
+            return _import_saved(platform, dataset, path, fmt, allow_outside_region, actor)
+        with platform.session(write=True) as db:
+            job_id = jobs.create_job(db, "dataset.import", f"{dataset.id}: {name}", actor)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+    def work() -> dict[str, Any]:
+        report = _import_saved(platform, dataset, path, fmt, allow_outside_region, actor)
+        return {
+            "dataset": dataset.id,
+            **{k: getattr(report, k) for k in REPORT_COUNTS},
+            "messages": list(report.messages),
+        }
+
+    jobs.start_job(platform, job_id, work, done=lambda: shutil.rmtree(folder, ignore_errors=True))
+    return job_id
+
+
+#: The counts of an import report, in the order pages show them.
+REPORT_COUNTS = ("created", "updated", "unchanged", "deleted", "rejected")
+
+
+def _import_saved(
+    platform: Any, dataset: Dataset, path: Path, fmt: str, allow_outside_region: bool, actor: str
+) -> DatasetImport:
+    """Import a saved file with its audit entry (in a request or a background job)."""
+    assert dataset.import_file is not None
+    with platform.session(write=True) as db:
+        if dataset.import_region_checked:
+            report = dataset.import_file(db, path, fmt, allow_outside_region=allow_outside_region)
+        else:
+            report = dataset.import_file(db, path, fmt)
+        audit.log_action(
+            db,
+            actor,
+            "dataset.import",
+            dataset.id,
+            {
+                "format": fmt,
+                "bytes": path.stat().st_size,
+                "allow_outside_region": allow_outside_region,
+                **{k: getattr(report, k) for k in REPORT_COUNTS},
+            },
+        )
     _changed(dataset)
     return report
