@@ -84,16 +84,34 @@ class KitaListArgs(LangArgs):
         metadata={"description": "Age group served: u3, 3to6 or school."},
     )
     open_until = fields.String(
-        metadata={"description": "Open until at least this time on working days (HH:MM)."}
+        metadata={
+            "description": "Open until at least this time on working days (HH:MM).",
+            "example": "17:00",
+            "x-value-rule": "A time of day HH:MM (00:00 to 23:59).",
+            "allowEmptyValue": True,
+        }
     )
     town = fields.String(validate=validate.Length(max=100))
-    bbox = fields.String(metadata={"description": "west,south,east,north in degrees."})
+    bbox = fields.String(
+        metadata={
+            "description": "west,south,east,north in degrees, west <= east, south <= north.",
+            "example": "6.9,51.5,7.3,51.7",
+            "x-value-rule": "Four numbers west,south,east,north with west <= east and "
+            "south <= north.",
+            "allowEmptyValue": True,
+        }
+    )
     near = fields.String(
-        metadata={"description": "lat,lon: sort by distance (and limit with radius_km)."}
+        metadata={
+            "description": "lat,lon: sort by distance (and limit with radius_km).",
+            "example": "51.61,7.19",
+            "x-value-rule": "lat,lon inside the world (-90..90, -180..180).",
+            "allowEmptyValue": True,
+        }
     )
     radius_km = fields.Float(
         validate=validate.Range(min=0.01, max=100),
-        metadata={"description": "With near: only Kitas within this distance."},
+        metadata={"description": "With near (it needs near): only Kitas within this distance."},
     )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
@@ -161,8 +179,13 @@ def make_api_blueprint(platform: Platform) -> Blueprint:
     class Kitas(MethodView):
         @blp.arguments(KitaListArgs, location="query")
         @blp.response(200, KitaListSchema)
+        # rules between parameters, as JSON Schema (OpenAPI 3.0 cannot state them)
+        @blp.doc(**{"x-dependencies": {"query": {"dependentRequired": {"radius_km": ["near"]}}}})
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
-            """Kitas by age group, opening hours, place and text, by distance or name."""
+            """Kitas by age group, opening hours, place and text, by distance or name.
+
+            radius_km needs near (`x-dependencies`); empty parameters count as left out.
+            """
             near = parse_point(args.get("near"))
             if args.get("radius_km") is not None and near is None:
                 raise InvalidQuery("radius_km needs near=lat,lon.", {"radius_km": ["needs near"]})

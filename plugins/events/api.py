@@ -31,34 +31,70 @@ if TYPE_CHECKING:
 
 __all__ = ["event_json", "make_blueprint"]
 
+#: A character Python does not count as white space (its \S), written so that the document's
+#: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
+#: U+0000, which no text may hold, is left out.
+VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
 LANGS = ("de", "en")
 #: Largest id there can be: ids are INTEGER columns (32 bits on PostgreSQL).
 MAX_ID = 2**31 - 1
 T = TypeVar("T")
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false, not 0, 1 or "yes" (the document says boolean)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class EventsLangArgs(ma.Schema):
     lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
 
 
+def _one_or_more(codes: list[str]) -> str:
+    """A pattern for one code or several separated by commas."""
+    one = "|".join(codes)
+    return f"^({one})(,({one}))*$"
+
+
 class EventsCalendarArgs(EventsLangArgs):
     kind = fields.List(
-        fields.String(),
+        fields.String(metadata={"pattern": _one_or_more(vocab.values(vocab.KINDS))}),
         metadata={
             "description": "Kinds (repeat or comma-separate): "
-            + ", ".join(vocab.values(vocab.KINDS))
+            + ", ".join(vocab.values(vocab.KINDS)),
+            "allowEmptyValue": True,
         },
     )
     audience = fields.List(
-        fields.String(),
-        metadata={"description": f"Audiences: {', '.join(vocab.values(vocab.AUDIENCES))}."},
+        fields.String(metadata={"pattern": _one_or_more(vocab.values(vocab.AUDIENCES))}),
+        metadata={
+            "description": f"Audiences: {', '.join(vocab.values(vocab.AUDIENCES))}.",
+            "allowEmptyValue": True,
+        },
     )
     town = fields.List(
-        fields.String(), metadata={"description": "Towns of the region (name or AGS)."}
+        fields.String(),
+        metadata={
+            "description": "Towns of the region (name or AGS).",
+            "allowEmptyValue": True,
+            "example": ["Marl"],
+            "x-value-rule": "Names or official keys (AGS) of towns of the region.",
+        },
     )
     date_from = fields.Date(data_key="from", metadata={"description": "First day (local)."})
     date_to = fields.Date(data_key="to", metadata={"description": "Last day (local)."})
-    organisation = fields.String(metadata={"description": "Organisation id or slug."})
+    organisation = fields.String(
+        metadata={
+            "description": "Organisation id or slug (GET /api/v1/events/organisations).",
+            "allowEmptyValue": True,
+            "example": "ihk-nord-westfalen",
+            "x-value-rule": "The id or slug of an organisation.",
+        }
+    )
 
 
 class EventsListArgs(EventsCalendarArgs):
@@ -126,28 +162,105 @@ class EventListSchema(ma.Schema):
 
 class EventInputSchema(ma.Schema):
     uid = fields.String(validate=validate.Length(max=255))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(
+        required=True, validate=validate.Length(min=1, max=200), metadata={"pattern": VISIBLE}
+    )
     kind = fields.String(required=True, validate=validate.OneOf(vocab.values(vocab.KINDS)))
     start = fields.String(
         required=True,
-        metadata={"description": "ISO date-time; without offset it is local (Europe/Berlin)."},
+        metadata={
+            "description": "ISO date-time; without offset it is local (Europe/Berlin).",
+            "minLength": 1,
+            "example": "2027-05-20T10:00",
+            "x-value-rule": "An ISO date-time (a local time in the spring gap is refused).",
+        },
     )
-    end = fields.String(metadata={"description": "ISO date-time; default start + 2 h."})
+    end = fields.String(
+        metadata={
+            "description": "ISO date-time after start; default start + 2 h.",
+            "example": "2027-05-20T12:00",
+            "x-value-rule": "An ISO date-time after start.",
+        }
+    )
     description = fields.String(validate=validate.Length(max=10_000))
     audiences = fields.List(fields.String(validate=validate.OneOf(vocab.values(vocab.AUDIENCES))))
     place_name = fields.String(validate=validate.Length(max=200))
     street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(validate=validate.Regexp(r"^\d{5}$"))
-    town = fields.String(validate=validate.Length(max=100))
-    lat = fields.Float(allow_none=True)
-    lon = fields.Float(allow_none=True)
-    online_url = fields.String(validate=validate.Length(max=500))
+    postcode = fields.String(
+        validate=validate.Regexp(r"^\d{5}$"),
+        metadata={"example": "45768", "x-value-rule": "A postcode of the region."},
+    )
+    town = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"example": "Marl", "x-value-rule": "A town of the region."},
+    )
+    lat = fields.Float(
+        allow_none=True,
+        metadata={"example": 51.65, "x-value-rule": "A latitude in the region (with lon)."},
+    )
+    lon = fields.Float(
+        allow_none=True,
+        metadata={"example": 7.09, "x-value-rule": "A longitude in the region (with lat)."},
+    )
+    online_url = fields.String(
+        validate=validate.Length(max=500), metadata={"pattern": rf"^(https?://{VISIBLE}+)?$"}
+    )
     registration = fields.String(validate=validate.OneOf(REGISTRATION_MODES))
-    registration_url = fields.String(validate=validate.Length(max=500))
-    capacity = fields.Integer(allow_none=True, validate=validate.Range(min=1))
-    waiting_list = fields.Boolean()
-    organisers = fields.List(fields.String(), metadata={"description": "Ids or slugs."})
+    registration_url = fields.String(
+        validate=validate.Length(max=500),
+        metadata={
+            "pattern": rf"^(https?://{VISIBLE}+)?$",
+            "description": "Needed with registration 'external' (implies it when given).",
+        },
+    )
+    capacity = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1),
+        metadata={"maximum": 5000, "description": "At most the setting max_capacity (5000)."},
+    )
+    waiting_list = StrictBoolean()
+    organisers = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Ids or slugs of organisations (an organisation invites others).",
+            "example": ["ihk-nord-westfalen"],
+            "x-value-rule": "Ids or slugs of organisations.",
+        },
+    )
     status = fields.String(validate=validate.OneOf(("scheduled", "cancelled")))
+
+
+_NUMBER = {"type": "number"}
+_LAT_LON = {
+    "anyOf": [
+        {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]},
+        {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}},
+    ]
+}
+#: lat and lon of an organisation come together (JSON Schema; OpenAPI 3.0 cannot state it).
+ORGANISATION_RULES = {"body": {"dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON}}}
+#: The rules between an event's fields, as JSON Schema (OpenAPI 3.0 cannot state them).
+EVENT_RULES = {
+    "body": {
+        "anyOf": [
+            {"properties": {"online_url": {"minLength": 1}}, "required": ["online_url"]},
+            {"properties": {"town": {"pattern": VISIBLE}}, "required": ["town"]},
+            {"properties": {"postcode": {"minLength": 5}}, "required": ["postcode"]},
+            {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]},
+        ],
+        "dependentSchemas": {
+            "lat": _LAT_LON,
+            "lon": _LAT_LON,
+            "registration": {
+                "if": {"properties": {"registration": {"const": "external"}}},
+                "then": {
+                    "properties": {"registration_url": {"minLength": 1}},
+                    "required": ["registration_url"],
+                },
+            },
+        },
+    }
+}
 
 
 class RegistrationInputSchema(ma.Schema):
@@ -155,9 +268,12 @@ class RegistrationInputSchema(ma.Schema):
     email = fields.Email(required=True)
     phone = fields.String(validate=validate.Length(max=50))
     audience = fields.String(validate=validate.OneOf(vocab.values(vocab.AUDIENCES)))
-    consent = fields.Boolean(
+    consent = StrictBoolean(
         required=True,
-        metadata={"description": "Consent to the processing (see consent_text); must be true."},
+        metadata={
+            "description": "Consent to the processing (see consent_text); must be true.",
+            "enum": [True],
+        },
     )
 
 
@@ -177,16 +293,36 @@ class EventsOrganisationInputSchema(ma.Schema):
     description = fields.String(validate=validate.Length(max=5000))
     place_name = fields.String(validate=validate.Length(max=200))
     street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(validate=validate.Regexp(r"^\d{5}$"))
-    town = fields.String(validate=validate.Length(max=100))
-    lat = fields.Float(allow_none=True)
-    lon = fields.Float(allow_none=True)
+    postcode = fields.String(
+        validate=validate.Regexp(r"^\d{5}$"),
+        metadata={"example": "45768", "x-value-rule": "A postcode of the region."},
+    )
+    town = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"example": "Marl", "x-value-rule": "A town of the region."},
+    )
+    lat = fields.Float(
+        allow_none=True,
+        metadata={"example": 51.65, "x-value-rule": "A latitude in the region (with lon)."},
+    )
+    lon = fields.Float(
+        allow_none=True,
+        metadata={"example": 7.09, "x-value-rule": "A longitude in the region (with lat)."},
+    )
     email = fields.Email()
     phone = fields.String(validate=validate.Length(max=50))
-    website = fields.Url()
-    company_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
-    verified = fields.Boolean()
-    show_on_map = fields.Boolean()
+    website = fields.Url(
+        metadata={
+            "minLength": 1,
+            "example": "https://www.ihk.de/nordwestfalen",
+            "x-value-rule": "A full http(s) address with a host name.",
+        }
+    )
+    company_id = fields.Integer(
+        allow_none=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
+    verified = StrictBoolean()
+    show_on_map = StrictBoolean()
 
 
 class EventsInviteSchema(ma.Schema):
@@ -384,13 +520,16 @@ def make_blueprint(platform: Platform) -> Blueprint:
 
         @blp.arguments(EventInputSchema)
         @blp.response(201, EventSchema)
-        @blp.doc(security=[{"operatorToken": []}])
+        @blp.doc(security=[{"operatorToken": []}], **{"x-dependencies": EVENT_RULES})
         def post(self, data: dict[str, Any]) -> dict[str, Any]:
             """Create an event (operator or verified organisation)
 
             An organisation becomes the event's first organiser; other organisations it
             names in `organisers` are invited and organise only after accepting (see
             `/api/v1/events/invitations`). The operator names organisers directly.
+            An event has a place (postcode, town or lat/lon of the region) or an online_url;
+            lat and lon come together; registration 'external' needs registration_url; end
+            lies after start (also in `x-dependencies`).
             """
             who = principal()
             event, _ = allowed(lambda: service.save_event(data, who, base_url=request.host_url))
@@ -407,13 +546,14 @@ def make_blueprint(platform: Platform) -> Blueprint:
 
         @blp.arguments(EventInputSchema)
         @blp.response(200, EventSchema)
-        @blp.doc(security=[{"operatorToken": []}])
+        @blp.doc(security=[{"operatorToken": []}], **{"x-dependencies": EVENT_RULES})
         def put(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
             """Replace an event (operator or one of its organisers)
 
             An organisation keeps the event's organisers as they are (they leave through
             `DELETE /api/v1/events/{event_id}/organisers/{organisation_id}`) and invites the
-            others it names in `organisers`; a declined invitation is not repeated.
+            others it names in `organisers`; a declined invitation is not repeated. The rules
+            of POST hold (`x-dependencies`).
             """
             who = principal()
             event, _ = allowed(
@@ -652,7 +792,12 @@ def make_blueprint(platform: Platform) -> Blueprint:
 
         @blp.arguments(EventsOrganisationInputSchema)
         @blp.response(201, EventsOrganisationSchema)
-        @blp.doc(security=[{"operatorToken": []}])
+        @blp.doc(
+            security=[{"operatorToken": []}],
+            **{
+                "x-dependencies": {"body": {"dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON}}}
+            },
+        )
         def post(self, data: dict[str, Any]) -> dict[str, Any]:
             """Add an organisation (operator only)"""
             if not principal().operator:

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = ["make_blueprint", "offer_document", "page_document", "require_operator"]
 
+#: A character Python does not count as white space (its \S), written so that the document's
+#: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
+#: U+0000, which no text may hold, is left out.
+VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
 LANGS = ("de", "en")
 SECURITY = "operatorToken"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -40,35 +44,124 @@ OFFER_PARAMS = ("lang", "employers")
 # --- schemas (for validation of bodies and for the OpenAPI document) ------------------------
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false, not 0, 1 or "yes" (the document says boolean)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class HousingOfferInputSchema(ma.Schema):
     """An offer as operators write it (the fields of the import formats)."""
 
     external_id = fields.String(validate=validate.Length(max=200))
-    title = fields.String(validate=validate.Length(min=1, max=200))
+    title = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"pattern": VISIBLE, "description": "Required for a new offer."},
+    )
     kind = fields.String(validate=validate.OneOf([c.value for c in KINDS]))
-    offer_type = fields.String(validate=validate.OneOf([c.value for c in OFFER_TYPES]))
-    rooms = fields.Float(allow_none=True)
-    area_m2 = fields.Float(allow_none=True)
-    cold_rent_eur = fields.Float(allow_none=True)
-    warm_rent_eur = fields.Float(allow_none=True)
-    additional_costs_eur = fields.Float(allow_none=True)
-    price_eur = fields.Float(allow_none=True)
+    offer_type = fields.String(
+        validate=validate.OneOf([c.value for c in OFFER_TYPES]),
+        metadata={"description": "Default: buy when price_eur is given, else rent."},
+    )
+    rooms = fields.Float(allow_none=True, validate=validate.Range(0.5, 50))
+    area_m2 = fields.Float(allow_none=True, validate=validate.Range(5, 2000))
+    cold_rent_eur = fields.Float(
+        allow_none=True,
+        validate=validate.Range(0, 50_000),
+        metadata={"example": 700, "x-value-rule": "At most warm_rent_eur."},
+    )
+    warm_rent_eur = fields.Float(
+        allow_none=True,
+        validate=validate.Range(0, 50_000),
+        metadata={
+            "description": "At least cold_rent_eur; default cold rent + additional costs.",
+            "example": 900,
+            "x-value-rule": "At least cold_rent_eur (the example is more than any cold rent "
+            "of the examples).",
+        },
+    )
+    additional_costs_eur = fields.Float(allow_none=True, validate=validate.Range(0, 10_000))
+    price_eur = fields.Float(allow_none=True, validate=validate.Range(1000, 100_000_000))
     available_from = fields.Date(allow_none=True)
     street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(validate=validate.Regexp(r"^\d{5}$"))
+    postcode = fields.String(
+        validate=validate.Regexp(r"^\d{5}$"),
+        metadata={
+            "description": "Required for a new offer; a postcode of the postcode table.",
+            "example": "45657",
+            "x-value-rule": "A German postcode the postcode table holds.",
+        },
+    )
     town = fields.String(validate=validate.Length(max=100))
-    address_public = fields.Boolean()
+    address_public = StrictBoolean()
     lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
     provider_type = fields.String(validate=validate.OneOf([c.value for c in PROVIDERS]))
     provider_name = fields.String(validate=validate.Length(max=200))
     contact_name = fields.String(validate=validate.Length(max=200))
-    contact_email = fields.String(validate=validate.Length(max=320))
+    contact_email = fields.String(
+        validate=validate.Length(max=320),
+        metadata={
+            "example": "vermietung@example.org",
+            "x-value-rule": "Empty, or an e-mail address.",
+        },
+    )
     contact_phone = fields.String(validate=validate.Length(max=50))
-    link = fields.String(validate=validate.Length(max=500))
+    link = fields.String(
+        validate=validate.Length(max=500), metadata={"pattern": rf"^(https?://{VISIBLE}+)?$"}
+    )
     description = fields.String(validate=validate.Length(max=5000))
     expires_on = fields.Date(allow_none=True)
-    company_id = fields.Integer(allow_none=True)
+    company_id = fields.Integer(
+        allow_none=True,
+        strict=True,
+        metadata={"example": 1, "x-value-rule": "The id of a company, or null."},
+    )
+
+
+_NUMBER = {"type": "number"}
+_LAT_LON = {
+    "anyOf": [
+        {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]},
+        {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}},
+    ]
+}
+_RENT = {"properties": {"offer_type": {"const": "rent"}}, "required": ["offer_type"]}
+_BUY = {"properties": {"offer_type": {"const": "buy"}}, "required": ["offer_type"]}
+_PRICED = {"properties": {"price_eur": _NUMBER}, "required": ["price_eur"]}
+_A_RENT = {
+    "anyOf": [
+        {"properties": {"warm_rent_eur": _NUMBER}, "required": ["warm_rent_eur"]},
+        {"properties": {"cold_rent_eur": _NUMBER}, "required": ["cold_rent_eur"]},
+    ]
+}
+#: The rules between an offer's fields, as JSON Schema (OpenAPI 3.0 cannot state them).
+OFFER_RULES = {
+    "body": {
+        "required": ["title", "postcode"],
+        "allOf": [
+            # a rent (said, or implied by no offer_type and no price) needs a rent
+            {
+                "if": {"anyOf": [_RENT, {"not": {"anyOf": [_BUY, _RENT, _PRICED]}}]},
+                "then": _A_RENT,
+            },
+            {"if": _BUY, "then": _PRICED},
+        ],
+        "dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON},
+    }
+}
+#: A change keeps the offer whole: an offer type given brings its rent or price along (the
+#: stored one may be missing), lat and lon come together.
+OFFER_PATCH_RULES = {
+    "body": {
+        "allOf": [{"if": _RENT, "then": _A_RENT}, {"if": _BUY, "then": _PRICED}],
+        "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
+        "dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON},
+    }
+}
 
 
 class HousingOfferPatchSchema(HousingOfferInputSchema):
@@ -138,7 +231,28 @@ class HousingOfferListSchema(ma.Schema):
 
 
 def _range_field(description: str) -> fields.Field:
-    return fields.String(metadata={"description": description, "example": "..700"})
+    return fields.String(
+        metadata={
+            "description": description,
+            "example": "..700",
+            "x-value-rule": "low..high (either side may be left out) or one number; low <= high.",
+        }
+    )
+
+
+#: The rules between the list's parameters, as JSON Schema (OpenAPI 3.0 cannot state them).
+LIST_RULES = {
+    "query": {
+        "dependentSchemas": {
+            "radius_km": {"anyOf": [{"required": ["company"]}, {"required": ["near"]}]},
+            "sort": {
+                "if": {"properties": {"sort": {"const": "distance"}}},
+                "then": {"anyOf": [{"required": ["company"]}, {"required": ["near"]}]},
+            },
+            "company": {"not": {"required": ["near"]}},
+        }
+    }
+}
 
 
 class HousingOfferListArgs(ma.Schema):
@@ -153,15 +267,44 @@ class HousingOfferListArgs(ma.Schema):
     provider = fields.List(fields.String(validate=validate.OneOf([c.value for c in PROVIDERS])))
     offer_type = fields.List(fields.String(validate=validate.OneOf([c.value for c in OFFER_TYPES])))
     company = fields.String(
-        metadata={"description": "Id or slug of a published company: the centre for distances."}
+        metadata={
+            "description": "Id or slug of a published company: the centre for distances "
+            "(not together with near).",
+            "example": "1",
+            "x-value-rule": "The id or slug of a published company.",
+        }
     )
-    near = fields.String(metadata={"description": "Centre as lat,lon in degrees."})
-    radius_km = fields.Float(metadata={"description": "Only offers within this distance."})
-    bbox = fields.String(metadata={"description": "west,south,east,north in degrees."})
+    near = fields.String(
+        metadata={
+            "description": "Centre as lat,lon in degrees (not together with company).",
+            "example": "51.61,7.19",
+            "x-value-rule": "lat,lon inside the world (-90..90, -180..180).",
+        }
+    )
+    radius_km = fields.Float(
+        metadata={
+            "description": "Only offers within this distance (needs company or near); at "
+            "most the setting max_radius_km (default 50).",
+            "exclusiveMinimum": True,
+            "minimum": 0,
+            "maximum": 50,
+        }
+    )
+    bbox = fields.String(
+        metadata={
+            "description": "west,south,east,north in degrees.",
+            "example": "6.9,51.5,7.3,51.7",
+            "x-value-rule": "Four numbers west,south,east,north with west <= east and "
+            "south <= north, inside the world.",
+        }
+    )
     available_by = fields.Date(metadata={"description": "Available on or before this date."})
     sort = fields.String(validate=validate.OneOf(SORTS))
-    page = fields.Integer(validate=validate.Range(1))
-    per_page = fields.Integer(validate=validate.Range(1))
+    page = fields.Integer(validate=validate.Range(1, 10**6))
+    per_page = fields.Integer(
+        validate=validate.Range(1, 200),
+        metadata={"description": "At most the setting search.max_per_page (default 200)."},
+    )
     lang = fields.String(validate=validate.OneOf(LANGS))
 
 
@@ -345,7 +488,10 @@ def make_blueprint(platform: Platform) -> Blueprint:
 
     @blp.route("/offers")
     class Offers(MethodView):
-        @blp.doc(parameters=[{"in": "query", "schema": HousingOfferListArgs}])
+        @blp.doc(
+            parameters=[{"in": "query", "schema": HousingOfferListArgs}],
+            **{"x-dependencies": LIST_RULES},
+        )
         @blp.response(200, HousingOfferListSchema)
         def get(self) -> dict[str, Any]:
             """List housing offers
@@ -361,9 +507,14 @@ def make_blueprint(platform: Platform) -> Blueprint:
 
         @blp.arguments(HousingOfferInputSchema)
         @blp.response(201, HousingOfferSchema)
-        @blp.doc(security=operator)
+        @blp.doc(security=operator, **{"x-dependencies": OFFER_RULES})
         def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-            """Add an offer (operators)"""
+            """Add an offer (operators)
+
+            Rules between fields (also in `x-dependencies`): title and postcode are required;
+            a rent offer needs warm_rent_eur or cold_rent_eur (the warm rent at least the cold
+            one), an offer for sale price_eur; lat and lon come together.
+            """
             offer = offer_from_body(service, body, "manual")
             with platform.session(write=True) as session:
                 saved = repo.add_offer(session, offer)
@@ -400,9 +551,13 @@ def make_blueprint(platform: Platform) -> Blueprint:
 
         @blp.arguments(HousingOfferPatchSchema(partial=True))
         @blp.response(200, HousingOfferSchema)
-        @blp.doc(security=operator)
+        @blp.doc(security=operator, **{"x-dependencies": OFFER_PATCH_RULES})
         def patch(self, body: dict[str, Any], offer_id: int) -> dict[str, Any]:
-            """Change an offer (operators): only the fields given change"""
+            """Change an offer (operators): only the fields given change
+
+            The changed offer keeps the rules of POST; lat and lon are given together
+            (`x-dependencies`).
+            """
             with platform.session() as session:
                 existing = repo.get_offer(session, offer_id)
             data = existing.fields()

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import BBox, NotFound
+from core import BBox, Conflict, NotFound
 from core.persistence.companies import bump_generation
 from plugins.housing import tables as t
 from plugins.housing.model import Offer
@@ -92,7 +92,27 @@ def offers_in_box(session: Session, bbox: BBox | None, today: dt.date, limit: in
     return [Offer.from_row(r) for r in session.execute(query)]
 
 
+def _refuse_twin(session: Session, offer: Offer) -> None:
+    """Offers are told apart by (source, external_id); an offer without its own id gets one
+    from its content, so the same offer entered twice meets itself here (409, not a 500)."""
+    twin = session.scalar(
+        select(t.offers.c.id).where(
+            t.offers.c.source == offer.source,
+            t.offers.c.external_id == offer.external_id,
+            t.offers.c.id != (offer.id or 0),
+        )
+    )
+    if twin is not None:
+        raise Conflict(
+            f"Offer {twin} of source {offer.source!r} has the external_id "
+            f"{offer.external_id!r} already (the same offer, or the same id); change offer "
+            f"{twin} with PATCH or give another external_id.",
+            {"external_id": [f"taken by offer {twin}"]},
+        )
+
+
 def add_offer(session: Session, offer: Offer) -> Offer:
+    _refuse_twin(session, offer)
     now = _now()
     offer_id = session.execute(
         insert(t.offers).values(**offer.row(), created_at=now, updated_at=now)
@@ -103,6 +123,7 @@ def add_offer(session: Session, offer: Offer) -> Offer:
 
 def update_offer(session: Session, offer: Offer) -> Offer:
     assert offer.id is not None
+    _refuse_twin(session, offer)
     done = session.execute(
         update(t.offers)
         .where(t.offers.c.id == _checked(offer.id))

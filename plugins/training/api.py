@@ -6,6 +6,7 @@ operator token (``Authorization: Bearer <portal.operator_token>``), as the core 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = ["course_document", "make_blueprint", "offer_document", "result_document"]
 
+#: A character Python does not count as white space (its \S), written so that the document's
+#: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
+#: U+0000, which no text may hold, is left out.
+VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
 LANGS = ("de", "en")
 SECURITY = "operatorToken"
 OPERATOR = [{SECURITY: []}]
@@ -74,59 +79,199 @@ class TrainingCourseDetailArgs(TrainingLangArgs):
     )
 
 
-def _many(description: str) -> fields.List:
-    return fields.List(fields.String(), metadata={"description": description})
+def _many(description: str, codes: tuple[str, ...] | list[str] = ()) -> fields.List:
+    """A filter parameter: codes, repeated or separated by commas."""
+    item = fields.String()
+    if codes:
+        one = "|".join(re.escape(c) for c in codes)
+        item = fields.String(metadata={"pattern": f"^({one})(,({one}))*$"})
+    return fields.List(item, metadata={"description": description})
 
 
 class TrainingCourseSearchArgs(ma.Schema):
     """The course search; filters repeat (kind=a&kind=b) or take commas (kind=a,b)."""
 
     q = fields.String(metadata={"description": "Words in title, description, provider, town."})
-    kind = _many(f"Kind of course: {', '.join(tv.KINDS.codes)}.")
-    profession = _many("KldB 2010 Berufshauptgruppe (two digits), any of them.")
-    format = _many(f"Format: {', '.join(tv.FORMATS.codes)}.")
-    funding = _many(f"Funding, any of: {', '.join(tv.FUNDING.codes)}.")
-    provider_type = _many(f"Provider type: {', '.join(tv.PROVIDER_TYPES.codes)}.")
-    town = _many("Municipality key (AGS) of a town of the region, or 'other'.")
-    near = fields.String(metadata={"description": "lat,lon of a centre."})
-    near_postcode = fields.String(metadata={"description": "A postcode as the centre."})
-    near_town = fields.String(metadata={"description": "A town of the region as the centre."})
-    radius_km = fields.Float(metadata={"description": "Radius around the centre (km)."})
-    bbox = fields.String(metadata={"description": "west,south,east,north in degrees."})
+    kind = _many(f"Kind of course: {', '.join(tv.KINDS.codes)}.", tv.KINDS.codes)
+    profession = _many(
+        "KldB 2010 Berufshauptgruppe (two digits), any of them.",
+        core_vocab.professions().codes,
+    )
+    format = _many(f"Format: {', '.join(tv.FORMATS.codes)}.", tv.FORMATS.codes)
+    funding = _many(f"Funding, any of: {', '.join(tv.FUNDING.codes)}.", tv.FUNDING.codes)
+    provider_type = _many(
+        f"Provider type: {', '.join(tv.PROVIDER_TYPES.codes)}.", tv.PROVIDER_TYPES.codes
+    )
+    town = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Municipality key (AGS) of a town of the region, or 'other'.",
+            "example": ["other"],
+            "x-value-rule": "Official keys (AGS) of towns of the region, or 'other'.",
+        },
+    )
+    near = fields.String(
+        metadata={
+            "description": "lat,lon of a centre (only one of near, near_postcode, near_town).",
+            "example": "51.61,7.19",
+            "x-value-rule": "lat,lon inside the world (-90..90, -180..180).",
+        }
+    )
+    near_postcode = fields.String(
+        metadata={
+            "description": "A postcode as the centre (one of the postcode table).",
+            "example": "45657",
+            "x-value-rule": "A German postcode the postcode table holds.",
+        }
+    )
+    near_town = fields.String(
+        metadata={
+            "description": "A town of the region as the centre.",
+            "example": "Marl",
+            "x-value-rule": "A town of the region (name).",
+        }
+    )
+    radius_km = fields.Float(
+        metadata={
+            "description": "Radius around the centre (km; needs a centre).",
+            "minimum": 0,
+            "exclusiveMinimum": True,
+            "maximum": 200,
+        }
+    )
+    bbox = fields.String(
+        metadata={
+            "description": "west,south,east,north in degrees, west <= east, south <= north.",
+            "example": "6.9,51.5,7.3,51.7",
+            "x-value-rule": "Four numbers west,south,east,north inside the world with "
+            "west <= east and south <= north.",
+        }
+    )
     sort = fields.String(validate=validate.OneOf(SORTS), metadata={"description": "Order."})
-    page = fields.Integer(validate=validate.Range(min=1))
+    page = fields.Integer(validate=validate.Range(min=1, max=10**9))
     per_page = fields.Integer(validate=validate.Range(min=1, max=200))
     lang = fields.String(validate=validate.OneOf(LANGS))
     past = fields.Boolean(metadata={"description": "Include past courses (operators only)."})
+
+
+# text parameters may be empty (an HTML form sends them so): empty means left out
+for _field in TrainingCourseSearchArgs._declared_fields.values():
+    if isinstance(_field, fields.String | fields.List) and not _field.validators:
+        _field.metadata = {**_field.metadata, "allowEmptyValue": True}
+
+_A_CENTRE = {"anyOf": [{"required": [c]} for c in ("near", "near_postcode", "near_town")]}
+#: The rules between the course search's parameters, as JSON Schema (OpenAPI 3.0 cannot
+#: state them).
+COURSE_SEARCH_RULES = {
+    "query": {
+        "dependentSchemas": {
+            "radius_km": _A_CENTRE,
+            "sort": {"if": {"properties": {"sort": {"const": "distance"}}}, "then": _A_CENTRE},
+            "near": {
+                "not": {"anyOf": [{"required": ["near_postcode"]}, {"required": ["near_town"]}]}
+            },
+            "near_postcode": {"not": {"required": ["near_town"]}},
+        }
+    }
+}
 
 
 class TrainingCourseInputSchema(ma.Schema):
     """A course as operators enter it (the fields of the plugin's file format)."""
 
     external_id = fields.String(allow_none=True, validate=validate.Length(max=200))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    title = fields.String(
+        required=True, validate=validate.Length(min=1, max=300), metadata={"pattern": VISIBLE}
+    )
     description = fields.String(validate=validate.Length(max=5000))
-    provider = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    provider = fields.String(
+        required=True, validate=validate.Length(min=1, max=200), metadata={"pattern": VISIBLE}
+    )
     provider_type = fields.String(required=True, validate=validate.OneOf(tv.PROVIDER_TYPES.codes))
     kind = fields.String(required=True, validate=validate.OneOf(tv.KINDS.codes))
     professions = fields.List(
         fields.String(validate=validate.OneOf(core_vocab.professions().codes))
     )
     format = fields.String(required=True, validate=validate.OneOf(tv.FORMATS.codes))
-    start_date = fields.Date(allow_none=True)
-    end_date = fields.Date(allow_none=True)
+    start_date = fields.Date(
+        allow_none=True,
+        metadata={"example": "2027-03-01", "x-value-rule": "On or before end_date."},
+    )
+    end_date = fields.Date(
+        allow_none=True,
+        metadata={"example": "2027-06-30", "x-value-rule": "On or after start_date."},
+    )
     on_demand = JsonBoolean()
     duration = fields.String(validate=validate.Length(max=200))
-    hours = JsonNumber(allow_none=True, validate=validate.Range(min=0))
-    cost_eur = JsonNumber(allow_none=True, validate=validate.Range(min=0))
+    hours = JsonNumber(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
+    cost_eur = JsonNumber(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
     cost_note = fields.String(validate=validate.Length(max=500))
     funding = fields.List(fields.String(validate=validate.OneOf(tv.FUNDING.codes)))
     street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(validate=validate.Regexp(r"^(\d{5})?$"))
+    postcode = fields.String(
+        validate=validate.Regexp(r"^(\d{5})?$"),
+        metadata={"example": "45768", "x-value-rule": "Empty, or a postcode of the table."},
+    )
     town = fields.String(validate=validate.Length(max=100))
     lat = JsonNumber(allow_none=True, validate=validate.Range(min=-90, max=90))
     lon = JsonNumber(allow_none=True, validate=validate.Range(min=-180, max=180))
-    link = fields.String(validate=validate.Length(max=500))
+    link = fields.String(
+        validate=validate.Length(max=500), metadata={"pattern": rf"^(https?://{VISIBLE}+)?$"}
+    )
+
+
+_NUMBER = {"type": "number"}
+_LAT_LON = {
+    "anyOf": [
+        {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]},
+        {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}},
+    ]
+}
+#: The rules between a course's fields, as JSON Schema (OpenAPI 3.0 cannot state them).
+COURSE_RULES = {
+    "body": {
+        "allOf": [
+            {
+                "anyOf": [
+                    {"properties": {"start_date": {"type": "string"}}, "required": ["start_date"]},
+                    {"properties": {"end_date": {"type": "string"}}, "required": ["end_date"]},
+                    {"properties": {"on_demand": {"const": True}}, "required": ["on_demand"]},
+                ]
+            },
+            {
+                "anyOf": [
+                    {"properties": {"format": {"const": "online"}}},
+                    {"properties": {"postcode": {"minLength": 5}}, "required": ["postcode"]},
+                    {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]},
+                ]
+            },
+        ],
+        "dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON},
+    }
+}
+#: A change gives lat and lon together (the course is checked again as a whole).
+_NULL = {"type": "null"}
+_STARTS = {
+    "anyOf": [
+        {"properties": {"start_date": {"type": "string"}}, "required": ["start_date"]},
+        {"properties": {"end_date": {"type": "string"}}, "required": ["end_date"]},
+        {"properties": {"on_demand": {"const": True}}, "required": ["on_demand"]},
+    ]
+}
+COURSE_PATCH_RULES = {
+    "body": {
+        "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
+        "dependentSchemas": {
+            "lat": _LAT_LON,
+            "lon": _LAT_LON,
+            # taking a date or on_demand away gives another way in (the stored ones may be
+            # missing)
+            "start_date": {"if": {"properties": {"start_date": _NULL}}, "then": _STARTS},
+            "end_date": {"if": {"properties": {"end_date": _NULL}}, "then": _STARTS},
+            "on_demand": {"if": {"properties": {"on_demand": {"const": False}}}, "then": _STARTS},
+        },
+    }
+}
 
 
 class TrainingCoursePatchSchema(TrainingCourseInputSchema):
@@ -389,13 +534,15 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.arguments(TrainingCourseSearchArgs, location="query", unknown=ma.RAISE)
         @blp.response(200, TrainingCourseListSchema)
         @_errors(blp, 401, 403, 422)
-        @blp.doc(security=PUBLIC_OR_OPERATOR)
+        @blp.doc(security=PUBLIC_OR_OPERATOR, **{"x-dependencies": COURSE_SEARCH_RULES})
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
             """Search current courses
 
             Filters, text, area (bbox or a centre with radius_km; online courses match any
             area) and order; facet counts for every filter, each counted without its own
             selection. Past courses are left out (operators may ask for past=true).
+            radius_km and sort=distance need a centre (near, near_postcode or near_town, only
+            one of them; `x-dependencies`); empty parameters count as left out.
             """
             params = {k: request.args.getlist(k) for k in request.args if k != "past"}
             include_past = bool(args.get("past")) and is_operator()
@@ -406,11 +553,14 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.arguments(TrainingCourseInputSchema)
         @blp.response(201, TrainingCourseSchema)
         @_errors(blp, 401, 403, 409, 422)
-        @blp.doc(security=OPERATOR)
+        @blp.doc(security=OPERATOR, **{"x-dependencies": COURSE_RULES})
         def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Add a course
 
             Coordinates come from the postcode when left out; checked like an import record.
+            Rules between fields (also in `x-dependencies`): a start date, an end date (on or
+            after the start) or on_demand true; a course not online needs a postcode or lat
+            and lon; lat and lon come together.
             """
             course = course_from_values(body, platform, source="manual")
             with platform.session(write=True) as session:
@@ -459,11 +609,12 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.arguments(TrainingCoursePatchSchema(partial=True))
         @blp.response(200, TrainingCourseSchema)
         @_errors(blp, 401, 403, 404, 409, 422)
-        @blp.doc(security=OPERATOR)
+        @blp.doc(security=OPERATOR, **{"x-dependencies": COURSE_PATCH_RULES})
         def patch(self, body: dict[str, Any], course_id: int) -> dict[str, Any]:
             """Change a course
 
-            Only the fields given change; the course is checked again as a whole.
+            Only the fields given change; the course is checked again as a whole (the rules
+            of POST); lat and lon are given together (`x-dependencies`).
             """
             with platform.session() as session:
                 existing = repo.get_course(session, _check_id(course_id))

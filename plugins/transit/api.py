@@ -31,7 +31,12 @@ class LangArgs(ma.Schema):
 
 class StopArgs(LangArgs):
     bbox = fields.String(
-        metadata={"description": "west,south,east,north in degrees; without it: all stops."}
+        metadata={
+            "description": "west,south,east,north in degrees; without it: all stops.",
+            "example": "6.9,51.5,7.3,51.7",
+            "x-value-rule": "Four numbers west,south,east,north inside the world with "
+            "west <= east and south <= north.",
+        }
     )
 
 
@@ -47,7 +52,10 @@ def travel_args(max_travel_min: int) -> type[ma.Schema]:
             metadata={
                 "description": (
                     "Address with postcode, postcode, town, stop name, stop:<id> or lat,lon."
-                )
+                ),
+                "example": "Marl",
+                "x-value-rule": "A place the plugin finds: an address with its postcode, a "
+                "postcode, a town of the region, a stop name or stop:<id>, or lat,lon.",
             },
         )
         max_minutes = fields.Integer(

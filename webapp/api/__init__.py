@@ -60,6 +60,8 @@ def init_api(app: Flask, platform: Platform, limiter: Limiter) -> Api:
     )
     api = Api(app)
     api.ma_plugin.converter.add_parameter_attribute_function(_allow_empty_value)
+    api.ma_plugin.converter.add_attribute_function(_only_null)
+    api.ma_plugin.converter.add_attribute_function(_no_nul)
     api.spec.components.security_scheme(
         SECURITY_SCHEME,
         {
@@ -92,6 +94,31 @@ def init_api(app: Flask, platform: Platform, limiter: Limiter) -> Api:
 def _allow_empty_value(self: Any, field: Any, **kwargs: Any) -> dict[str, Any]:
     """OpenAPI's allowEmptyValue for query parameters whose field metadata asks for it."""
     return {"allowEmptyValue": True} if field.metadata.get("allowEmptyValue") else {}
+
+
+def _only_null(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A nested object that may be null: the object or null. apispec writes the null branch
+    as ``{"type": "object", "nullable": true}``, which any object matches."""
+    branches = ret.get("anyOf")
+    loose = {"type": "object", "nullable": True}
+    if not isinstance(branches, list) or loose not in branches:
+        return {}
+    return {"anyOf": [b if b != loose else {"nullable": True, "enum": [None]} for b in branches]}
+
+
+#: Text without U+0000, which PostgreSQL cannot store: core refuses it in every body field.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _no_nul(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Core's text fields say that they hold no U+0000 (a field with a pattern of its own
+    names the characters it takes already)."""
+    owner = type(getattr(field, "parent", None) or field).__module__
+    if not owner.startswith("webapp.api") or ret.get("type") != "string":
+        return {}
+    if "pattern" in ret or "format" in ret or "enum" in ret:
+        return {}
+    return {"pattern": NO_NUL}
 
 
 def _spec_options(platform: Platform) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from core.model import Company, Status
 from core.persistence import companies as repo
 from core.platform import Platform
 from webapp.api.schemas import (
+    DEPENDENCIES,
     MAX_ID,
     CompanyInputSchema,
     CompanyListArgsSchema,
@@ -26,6 +27,7 @@ from webapp.api.schemas import (
     CompanySchema,
     ErrorSchema,
     LanguageArgsSchema,
+    company_rules,
     response_links,
 )
 from webapp.context import current_platform, is_operator, require_operator
@@ -143,10 +145,13 @@ def blueprint(platform: Platform) -> Blueprint:
         @blp.alt_response(409, schema=ErrorSchema, description="The slug is taken.")
         @blp.doc(security=OPERATOR)
         @blp.doc(**ONE_COMPANY_LINKS)
+        @blp.doc(**{DEPENDENCIES: company_rules()})
         def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Create a company
 
             The slug is made from the name when left out. Plugins are told of the new company.
+            Rules between fields (also in `x-dependencies`): lat and lon are given together
+            (or both null); an industry_division belongs to the section in industry.
             """
             platform = current_platform()
             if body.get("slug"):
@@ -196,11 +201,14 @@ def blueprint(platform: Platform) -> Blueprint:
         @blp.alt_response(404, schema=ErrorSchema, description="No such company.")
         @blp.alt_response(409, schema=ErrorSchema, description="The slug is taken.")
         @blp.doc(security=OPERATOR)
+        @blp.doc(**{DEPENDENCIES: company_rules(patch=True)})
         def patch(self, body: dict[str, Any], company_id: int) -> dict[str, Any]:
             """Change a company
 
             Only the fields given change (within contact too); "contact": null removes the
-            contact data.
+            contact data. The changed company keeps the rules of POST (`x-dependencies`): lat
+            and lon together, an industry_division of the section in industry; a change of
+            either gives the other along (the stored one may not fit).
             """
             platform = current_platform()
             with platform.session() as session:

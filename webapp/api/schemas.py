@@ -18,6 +18,8 @@ from core.model import MAX_DESCRIPTION, MAX_NAME
 from core.persistence.db import MAX_INTEGER
 
 __all__ = [
+    "DEPENDENCIES",
+    "VALUE_RULE",
     "CompanyInputSchema",
     "CompanyListSchema",
     "CompanyPatchSchema",
@@ -30,10 +32,22 @@ __all__ = [
     "LayerListSchema",
     "PluginListSchema",
     "SearchResultSchema",
+    "company_rules",
     "response_links",
 ]
 
+#: A character Python does not count as white space (its \S), written so that the document's
+#: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
+#: U+0000, which no text may hold, is left out.
+VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
 LANGUAGES = ("de", "en")
+#: OpenAPI 3.0 cannot state that one parameter needs another: an operation states such rules
+#: in this extension as JSON Schema ``dependentRequired`` / ``dependentSchemas`` over its query
+#: parameters (``"query"``) or its JSON body (``"body"``), besides saying them in words.
+DEPENDENCIES = "x-dependencies"
+#: A rule on a value that a schema cannot state (a postcode that exists, a bbox that is not
+#: inverted), in words; the ``example`` next to it keeps it.
+VALUE_RULE = "x-value-rule"
 #: Largest id a path may name: ids are INTEGER columns (32 bits on PostgreSQL); larger ids exist
 #: nowhere, and PostgreSQL would fail on comparing them.
 MAX_ID = MAX_INTEGER
@@ -358,7 +372,11 @@ class CompanyInputSchema(StrictSchema):
     """A company as operators write it (POST: name required; PATCH: any subset)."""
 
     name = fields.String(
-        required=True, validate=[validate.Length(min=1, max=MAX_NAME), validate.Regexp(r"^\s*\S")]
+        required=True,
+        validate=[
+            validate.Length(min=1, max=MAX_NAME),
+            validate.Regexp(rf"^\s*{VISIBLE}[^\x00]*$"),
+        ],
     )
     slug = fields.String(
         validate=validate.Regexp(r"^([a-z0-9]+(-[a-z0-9]+)*)?$"),
@@ -366,7 +384,14 @@ class CompanyInputSchema(StrictSchema):
     )
     description = fields.String(validate=validate.Length(max=MAX_DESCRIPTION))
     street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(validate=validate.Regexp(r"^([0-9]{5})?$"))
+    postcode = fields.String(
+        validate=validate.Regexp(r"^([0-9]{5})?$"),
+        metadata={
+            "description": "German postcode (one the postcode table holds), or empty.",
+            "example": "45657",
+            VALUE_RULE: "Empty, or a German postcode the postcode table holds.",
+        },
+    )
     town = fields.String(validate=validate.Length(max=100))
     ags = fields.String(
         validate=validate.Regexp(r"^([0-9]{8})?$"),
@@ -394,20 +419,73 @@ class CompanyInputSchema(StrictSchema):
     offers = _code_list(vocab.offers(), "Offers for starters.")
     benefits = _code_list(vocab.benefits(), "Benefits.")
     website = fields.String(
-        validate=[validate.Length(max=500), validate.Regexp(r"^(https?://\S+)?$")]
+        validate=[validate.Length(max=500), validate.Regexp(rf"^(https?://{VISIBLE}+)?$")]
     )
     status = fields.String(validate=validate.OneOf(_codes(vocab.statuses())))
     is_demo = StrictBoolean()
     extensions = fields.Dict(
         keys=fields.String(),
         values=fields.Dict(),
-        metadata={"description": "Plugin data: one object per plugin name."},
+        metadata={
+            "description": "Plugin data: one object per plugin name; no text in it may hold "
+            "U+0000.",
+            "example": {},
+            VALUE_RULE: "No text anywhere in it holds the character U+0000 (NUL).",
+        },
     )
     contact = fields.Nested(
         ContactSchema,
         allow_none=True,
         metadata={"description": "Personal contact data, visible to operators only."},
     )
+
+
+def company_rules(patch: bool = False) -> dict[str, Any]:
+    """The rules between a company's fields (``x-dependencies`` of POST and PATCH: a change
+    gives lat and lon together, since the other one is kept from before)."""
+    number = {"type": "number"}
+    sections: dict[str, list[str]] = {}
+    for term in vocab.industry_divisions():
+        sections.setdefault(str(term.parent), []).append(term.code)
+    division_fits = {
+        "anyOf": [
+            {"properties": {"industry_division": {"type": "null"}}},
+            # a change cannot know the stored section: it gives the section along
+            *([] if patch else [{"not": {"required": ["industry"]}}]),
+            {"properties": {"industry": {"const": ""}}, "required": ["industry"]},
+            *(
+                {
+                    "properties": {
+                        "industry": {"const": section},
+                        "industry_division": {"enum": divisions},
+                    },
+                    "required": ["industry"],
+                }
+                for section, divisions in sorted(sections.items())
+            ),
+        ]
+    }
+    both = {"properties": {"lat": number, "lon": number}, "required": ["lat", "lon"]}
+    neither = {
+        "properties": {"lat": {"type": "null"}, "lon": {"type": "null"}},
+    }
+    rules: dict[str, Any] = {
+        "dependentSchemas": {
+            "lat": {"anyOf": [both, neither]},
+            "lon": {"anyOf": [both, neither]},
+            "industry_division": division_fits,
+        }
+    }
+    if patch:
+        rules["dependentRequired"] = {"lat": ["lon"], "lon": ["lat"]}
+        # a new section gives its division along (or null): the stored one may not fit
+        rules["dependentSchemas"]["industry"] = {
+            "anyOf": [
+                {"properties": {"industry": {"const": ""}}},
+                {"required": ["industry_division"]},
+            ]
+        }
+    return {"body": rules}
 
 
 class CompanyPatchSchema(CompanyInputSchema):

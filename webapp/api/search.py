@@ -19,7 +19,13 @@ from core.filters import FilterKind, FilterSpec
 from core.platform import Platform
 from core.query import MAX_RADIUS_KM, SORTS, Cluster, SearchHit, SearchResult
 from core.statistics import record_search
-from webapp.api.schemas import LANGUAGES, ErrorSchema, SearchResultSchema
+from webapp.api.schemas import (
+    DEPENDENCIES,
+    LANGUAGES,
+    VALUE_RULE,
+    ErrorSchema,
+    SearchResultSchema,
+)
 from webapp.context import current_platform, request_language
 
 __all__ = ["blueprint", "search_args_schema", "serialise_result"]
@@ -55,14 +61,22 @@ def _filter_field(spec: FilterSpec) -> ma.fields.Field:
     if spec.kind is FilterKind.RANGE:
         unit = f" ({spec.unit})" if spec.unit else ""
         single = {"min": "at least", "max": "at most", "exact": "exactly"}[spec.single]
+        low = spec.minimum if spec.minimum is not None else 0
+        high = spec.maximum if spec.maximum is not None else low + 10
+        bounds = (
+            f" Values from {spec.minimum:g} to {spec.maximum:g}."
+            if spec.minimum is not None and spec.maximum is not None
+            else ""
+        )
         return fields.String(
             validate=validate.Regexp(
                 rf"^\s*({_NUMBER})?\s*\.\.\s*({_NUMBER})?\s*$|^\s*{_NUMBER}\s*$"
             ),
             metadata={
                 "description": f"{label}{unit} A range low..high (either side may be "
-                f"left out) or one number, meaning {single} that value.",
-                "example": "10..49",
+                f"left out) or one number, meaning {single} that value.{bounds}",
+                "example": f"{low:g}..{high:g}",
+                VALUE_RULE: f"low <= high, each a finite number{bounds.rstrip('.').lower()}.",
             },
         )
     raise AssertionError(f"filter {spec.key!r} of kind {spec.kind} has no parameter")
@@ -78,8 +92,11 @@ def search_args_schema(platform: Platform) -> type[ma.Schema]:
         ),
         "bbox": fields.String(
             metadata={
-                "description": "Map area: west,south,east,north in degrees (WGS84).",
+                "description": "Map area: west,south,east,north in degrees (WGS84), with "
+                "west <= east and south <= north.",
                 "example": "6.9,51.5,7.3,51.7",
+                VALUE_RULE: "Four numbers west,south,east,north inside the world "
+                "(-180..180, -90..90) with west <= east and south <= north.",
             }
         ),
         "view": fields.String(
@@ -88,29 +105,43 @@ def search_args_schema(platform: Platform) -> type[ma.Schema]:
                 "filter): map symbols are made for the results in it only; total, items and "
                 "facets still count every result. west,south,east,north in degrees.",
                 "example": "6.9,51.5,7.3,51.7",
+                VALUE_RULE: "Four numbers west,south,east,north inside the world "
+                "(-180..180, -90..90) with west <= east and south <= north.",
             }
         ),
         "near": fields.String(
             metadata={
-                "description": "Centre for radius search and distance sort: lat,lon in degrees.",
+                "description": "Centre for radius search and distance sort: lat,lon in degrees. "
+                "Give only one of near, near_postcode and near_town.",
                 "example": "51.61,7.19",
+                VALUE_RULE: "lat,lon inside the world (-90..90, -180..180).",
             }
         ),
         "near_postcode": fields.String(
-            metadata={"description": "Centre given as a German postcode.", "example": "45657"}
+            metadata={
+                "description": "Centre given as a German postcode (one of the postcode table); "
+                "not together with near or near_town.",
+                "example": "45657",
+                VALUE_RULE: "A German postcode the postcode table holds.",
+            }
         ),
         "near_town": fields.String(
             metadata={
                 "description": "Centre given as a place: a town of the region "
                 f"({towns}), a district, village or postcode around it as people write it "
-                "(Gelsenkirchen-Buer, buer, 45894); /api/v1/places suggests names.",
+                "(Gelsenkirchen-Buer, buer, 45894); /api/v1/places suggests names. Not "
+                "together with near or near_postcode.",
                 "example": platform.region.towns[0].name,
+                VALUE_RULE: "A place the region knows: a town, a district, village or "
+                "postcode around it (/api/v1/places suggests names).",
             }
         ),
         "radius_km": fields.Float(
             validate=validate.Range(0, MAX_RADIUS_KM, min_inclusive=False),
             metadata={
-                "description": "Radius around the centre (needs near, near_postcode or near_town)."
+                "description": "Radius around the centre (needs near, near_postcode or near_town).",
+                # apispec drops min_inclusive=False (OpenAPI 3.0: a boolean next to minimum)
+                "exclusiveMinimum": True,
             },
         ),
         "zoom": fields.Integer(
@@ -137,13 +168,54 @@ def search_args_schema(platform: Platform) -> type[ma.Schema]:
         if spec.column is not None or spec in dynamic:
             args[spec.key] = _filter_field(spec)
         if spec in dynamic:
-            args[spec.dynamic.argument] = fields.String(  # type: ignore[attr-defined]
-                metadata={"description": f"The argument of filter {spec.key} ({spec.label_en})."}
+            argument = spec.dynamic.argument  # type: ignore[attr-defined]
+            args[argument] = fields.String(
+                metadata={
+                    "description": f"The argument of filter {spec.key} ({spec.label_en}); "
+                    f"{spec.key} needs it, and it is given only with {spec.key}. "
+                    f"{spec.dynamic.help_en}".strip()  # type: ignore[attr-defined]
+                }
             )
-    for field in args.values():
-        # core reads an empty parameter (q=&industry=) as one not given, as HTML forms send them
-        field.metadata = {**field.metadata, "allowEmptyValue": True}
+    for name, field in args.items():
+        # core reads an empty parameter (q=&industry=) as one not given, as HTML forms send
+        # them; lang is read before (and must name a language)
+        if name != "lang":
+            field.metadata = {**field.metadata, "allowEmptyValue": True}
     return ma.Schema.from_dict(args, name="SearchArgs")
+
+
+CENTRES = ("near", "near_postcode", "near_town")
+
+
+def search_rules(platform: Platform) -> dict[str, Any]:
+    """The rules between the search parameters (``x-dependencies``, see the module text)."""
+    dynamic = [s for s in platform.filters if getattr(s, "dynamic", None) is not None]
+    a_centre = {"anyOf": [{"required": [c]} for c in CENTRES]}
+    dependent: dict[str, Any] = {
+        "radius_km": a_centre,
+        "sort": {
+            "allOf": [
+                {"if": {"properties": {"sort": {"const": "distance"}}}, "then": a_centre},
+                *(
+                    {
+                        "if": {"properties": {"sort": {"const": s.key}}},
+                        "then": {"required": [s.key]},
+                    }
+                    for s in dynamic
+                ),
+            ]
+        },
+    }
+    for number, centre in enumerate(CENTRES):
+        later = CENTRES[number + 1 :]
+        if later:
+            dependent[centre] = {"not": {"anyOf": [{"required": [c]} for c in later]}}
+    required = {}
+    for spec in dynamic:
+        argument = spec.dynamic.argument  # type: ignore[attr-defined]
+        required[spec.key] = [argument]
+        required[argument] = [spec.key]
+    return {"query": {"dependentRequired": required, "dependentSchemas": dependent}}
 
 
 def _hit(hit: SearchHit) -> dict[str, Any]:
@@ -213,7 +285,10 @@ def blueprint(platform: Platform) -> Blueprint:
 
     @blp.route("/search")
     class Search(MethodView):
-        @blp.doc(parameters=[{"in": "query", "schema": args_schema}])
+        @blp.doc(
+            parameters=[{"in": "query", "schema": args_schema}],
+            **{DEPENDENCIES: search_rules(platform)},
+        )
         @blp.response(200, SearchResultSchema)
         @blp.alt_response(
             422, schema=ErrorSchema, description="A parameter is invalid or names no filter."
@@ -227,6 +302,11 @@ def blueprint(platform: Platform) -> Blueprint:
             Filters combine with AND; values of one multi-choice filter with OR (match any) or
             AND (match all, see /api/v1/filters). Facets count every value of every faceted
             filter with all *other* active filters applied. Unknown parameters are an error.
+
+            Rules between parameters (also in `x-dependencies`): radius_km and sort=distance
+            need a centre (near, near_postcode or near_town; only one of them); a travel-time
+            filter (such as transit_time) needs its argument (transit_from) and the other way
+            round; sorting by such a filter needs the filter. Empty parameters count as left out.
             """
             lang = request_language()
             params = request.args.to_dict(flat=False)

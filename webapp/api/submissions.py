@@ -27,6 +27,7 @@ from core.platform import Platform
 from core.questionnaire import Message
 from webapp.api.schemas import (
     MAX_ID,
+    VALUE_RULE,
     CompanySchema,
     ErrorSchema,
     LanguageArgsSchema,
@@ -126,19 +127,26 @@ class StartSchema(StrictSchema):
     email = fields.String(
         required=True,
         validate=validate.Length(min=1, max=320),
-        metadata={"description": "Where the personal link is mailed to; never published."},
+        metadata={
+            "description": "Where the personal link is mailed to; never published.",
+            "format": "email",
+            "example": "personal@example.org",
+            VALUE_RULE: "An e-mail address: name@domain with a dot in the domain.",
+        },
     )
     consent = StrictBoolean(
         required=True,
         metadata={
             "description": "Consent to processing (text and version: GET "
-            "/api/v1/submissions/questionnaire, consents.processing); must be true."
+            "/api/v1/submissions/questionnaire, consents.processing); must be true.",
+            "enum": [True],
         },
     )
     lang = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]))
     homepage_url = fields.String(
         validate=validate.Length(max=500),
-        metadata={"description": "Leave this out or empty (a trap for bots)."},
+        # the document says empty; a bot that fills it in gets the trap's own message
+        metadata={"description": "Leave this out or empty (a trap for bots).", "maxLength": 0},
     )
 
 
@@ -171,11 +179,27 @@ class SavedSchema(ma.Schema):
 
 
 class ReasonSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={
+            "example": "Bitte ergänzen Sie die Öffnungszeiten.",
+            VALUE_RULE: "1 to 2000 characters of text once control and private-use characters "
+            "are removed.",
+        },
+    )
 
 
 class ChangeRequestSchema(StrictSchema):
-    message = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    message = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={
+            "example": "Bitte ergänzen Sie die Öffnungszeiten.",
+            VALUE_RULE: "1 to 2000 characters of text once control and private-use characters "
+            "are removed.",
+        },
+    )
 
 
 class ChangeSchema(ma.Schema):

@@ -289,3 +289,27 @@ def test_disabling_removes_every_trace_and_keeps_the_data(new_database):
     after = snapshot(create_app(platform=again).test_client())
     assert after == before
     again.db.dispose()
+
+
+def test_the_same_offer_twice_is_a_conflict_not_a_server_error(fresh):
+    # found by fuzzing the API: an offer without external_id gets one from its content, so the
+    # same offer entered twice met the unique (source, external_id) key and answered 500
+    platform, client = fresh
+    first = client.post("/api/v1/housing/offers", json=OFFER, headers=AUTH)
+    assert first.status_code == 201
+    again = client.post("/api/v1/housing/offers", json=OFFER, headers=AUTH)
+    assert again.status_code == 409, again.get_json()
+    assert f"Offer {first.get_json()['id']}" in again.get_json()["message"]
+    listed = client.get("/api/v1/housing/offers?per_page=200").get_json()
+    assert [o["title"] for o in listed["items"]].count(OFFER["title"]) == 1
+    # an offer changed to another one's external_id is refused the same way
+    named = {**OFFER, "title": "Zweite Wohnung", "external_id": "W-1"}
+    assert client.post("/api/v1/housing/offers", json=named, headers=AUTH).status_code == 201
+    other = client.post(
+        "/api/v1/housing/offers",
+        json={**named, "title": "Dritte", "external_id": "W-2"},
+        headers=AUTH,
+    )
+    assert other.status_code == 201
+    taken = client.patch(other.headers["Location"], json={"external_id": "W-1"}, headers=AUTH)
+    assert taken.status_code == 409 and "W-1" in taken.get_json()["message"]
