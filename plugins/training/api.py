@@ -461,6 +461,16 @@ def result_document(
     }
 
 
+class TrainingImportRefusedSchema(ma.Schema):
+    """The error shape of the API, with the import's report when records were checked."""
+
+    code = fields.Integer(required=True)
+    status = fields.String(required=True)
+    message = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    report = fields.Dict(metadata={"description": "Every record with its outcome."})
+
+
 def _errors(blp: Blueprint, *codes: int) -> Callable[[Any], Any]:
     """Document error answers (core's error shape) of an operation."""
 
@@ -652,7 +662,13 @@ def make_blueprint(platform: Platform) -> Blueprint:
 
         @blp.arguments(TrainingImportArgs, location="query", unknown=ma.RAISE)
         @blp.response(200)
-        @_errors(blp, 401, 403, 413, 422)
+        @_errors(blp, 401, 403, 413)
+        @blp.alt_response(
+            422,
+            schema=TrainingImportRefusedSchema,
+            description="Nothing imported: the file is empty or unreadable, or a record is "
+            "invalid (then with the report of every record).",
+        )
         @blp.doc(
             security=OPERATOR,
             requestBody={

@@ -111,10 +111,14 @@ NO_NUL = "^[^\\u0000]*$"
 
 
 def _no_nul(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Core's text fields say that they hold no U+0000 (a field with a pattern of its own
-    names the characters it takes already)."""
-    owner = type(getattr(field, "parent", None) or field).__module__
-    if not owner.startswith("webapp.api") or ret.get("type") != "string":
+    """The text fields of core's request bodies say that they hold no U+0000 (a field with a
+    pattern of its own names the characters it takes already). Query parameters and answers
+    are left as they are."""
+    from webapp.api.schemas import LanguageArgsSchema, StrictSchema
+
+    owner = type(getattr(field, "parent", None) or field)
+    body = issubclass(owner, StrictSchema) and not issubclass(owner, LanguageArgsSchema)
+    if not body or not owner.__module__.startswith("webapp.api") or ret.get("type") != "string":
         return {}
     if "pattern" in ret or "format" in ret or "enum" in ret:
         return {}
