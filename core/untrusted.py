@@ -145,6 +145,8 @@ def check_json(value: Any, *, source: str = "The file", max_depth: int = MAX_JSO
         if isinstance(item, str):
             if _has_surrogate(item):
                 raise _bad_text(source, path)
+            if "\x00" in item:
+                raise _nul_text(source, path)
             continue
         if not isinstance(item, dict | list):
             continue
@@ -157,6 +159,15 @@ def check_json(value: Any, *, source: str = "The file", max_depth: int = MAX_JSO
                 stack.append((child, depth + 1, (*path, str(key))))
         else:
             stack.extend((child, depth + 1, (*path, n)) for n, child in enumerate(item))
+
+
+def _nul_text(source: str, path: tuple[str | int, ...]) -> InputRejected:
+    # PostgreSQL text and JSON cannot hold U+0000: refused here instead of failing on write
+    return InputRejected(
+        f"{source} holds the character U+0000 (NUL) at {_where(path)}, which no text may hold; "
+        "remove it.",
+        {_where(path): ["contains the character U+0000 (NUL), which no text may hold"]},
+    )
 
 
 def _where(path: tuple[str | int, ...]) -> str:
