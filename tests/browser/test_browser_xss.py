@@ -161,7 +161,11 @@ def test_plugin_layer_popups(visit: Visit) -> None:
     page = visit.page
     layers = "childcare_kitas,housing_offers,training_courses,events,events_actors,transit_stops"
     visit.open(f"/?layers={layers}&map=13/51.6/7.14")
-    page.wait_for_selector(".rk-layer-marker", timeout=10_000)
+    # the layers load one request each: wait until all of them have drawn
+    page.wait_for_function(
+        "document.querySelectorAll('.leaflet-marker-icon.rk-layer-marker').length >= 8",
+        timeout=15_000,
+    )
     markers = page.query_selector_all(".leaflet-marker-icon.rk-layer-marker")
     assert len(markers) >= 8
     with_payload = 0
