@@ -162,9 +162,9 @@ def test_plugin_layer_popups(visit: Visit) -> None:
     layers = "childcare_kitas,housing_offers,training_courses,events,events_actors,transit_stops"
     visit.open(f"/?layers={layers}&map=13/51.6/7.14")
     # the layers load one request each: wait until all of them have drawn
-    page.wait_for_function(
-        "document.querySelectorAll('.leaflet-marker-icon.rk-layer-marker').length >= 8",
-        timeout=15_000,
+    # (a locator, not wait_for_function: the page's CSP forbids evaluating strings)
+    page.locator(".leaflet-marker-icon.rk-layer-marker").nth(7).wait_for(
+        state="attached", timeout=15_000
     )
     markers = page.query_selector_all(".leaflet-marker-icon.rk-layer-marker")
     assert len(markers) >= 8
