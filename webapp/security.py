@@ -10,8 +10,8 @@
   put ``werkzeug.middleware.proxy_fix.ProxyFix`` in front when a proxy forwards requests).
 * Access: every route is declared with the role that may use it (``Role``): public, editor
   (a company's personal link or an events organisation's token) or operator. Core routes are
-  declared in ``CORE_ACCESS``; a plugin's blueprint declares its own in an ``access``
-  attribute (see ``declare_access``). ``access_table(app)`` is the resulting matrix;
+  declared in ``CORE_ACCESS``; a plugin's blueprint declares its own with
+  ``webapp.kit.declare_access``. ``access_table(app)`` is the resulting matrix;
   ``undeclared_routes(app)`` lists what nobody declared (a test fails on any).
 * Browser headers: ``browser_headers`` adds nosniff, a referrer policy, ``frame-ancestors
   'none'`` (kept from framing unless the view is marked ``@embeddable``) and HSTS on HTTPS to
@@ -24,6 +24,7 @@ import datetime as dt
 import enum
 import json
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -122,10 +123,11 @@ class Role(enum.StrEnum):
 #: One view's declaration: a role for all its methods, or a role per HTTP method.
 ViewAccess = Role | str | Mapping[str, Role | str]
 
-#: The attribute a blueprint declares its routes' roles in: view name (the endpoint without
-#: the blueprint's name: the MethodView class or function name) -> ``ViewAccess``; the key
-#: ``"*"`` covers every view the mapping does not name.
-ACCESS_ATTRIBUTE = "access"
+#: What blueprints declared (``declare_access``): view name (the endpoint without the
+#: blueprint's name: the MethodView class or function name) -> ``ViewAccess``; the key
+#: ``"*"`` covers every view the mapping does not name. Kept beside the blueprint, not on
+#: it, so a blueprint registered on several apps (tests) declares once.
+_DECLARED: weakref.WeakKeyDictionary[Any, dict[str, ViewAccess]] = weakref.WeakKeyDictionary()
 
 _PUBLIC = Role.PUBLIC
 _EDITOR = Role.EDITOR
@@ -194,9 +196,10 @@ def declare_access(blueprint: Blueprint, access: Mapping[str, ViewAccess]) -> Bl
 
         declare_access(blp, {"*": "public", "Offers": {"GET": "public", "POST": "operator"}})
     """
-    declared = dict(getattr(blueprint, ACCESS_ATTRIBUTE, None) or {})
-    declared.update(access)
-    setattr(blueprint, ACCESS_ATTRIBUTE, declared)
+    for spec in access.values():
+        for role in spec.values() if isinstance(spec, Mapping) else (spec,):
+            Role(role)  # a misspelt role fails where it is declared, not at the first request
+    _DECLARED.setdefault(blueprint, {}).update(access)
     return blueprint
 
 
@@ -216,8 +219,8 @@ def access_table(app: Flask) -> dict[tuple[str, str, str], Role | None]:
         blueprint_name, _, view = rule.endpoint.rpartition(".")
         declared: Mapping[str, ViewAccess] = CORE_ACCESS.get(blueprint_name) or {}
         blueprint = app.blueprints.get(blueprint_name)
-        if blueprint is not None and getattr(blueprint, ACCESS_ATTRIBUTE, None):
-            declared = getattr(blueprint, ACCESS_ATTRIBUTE)
+        if blueprint is not None and _DECLARED.get(blueprint):
+            declared = _DECLARED[blueprint]
         spec = declared.get(view, declared.get("*"))
         if spec is None and view == "static":
             spec = _PUBLIC  # a blueprint's static folder: Flask adds the route by itself

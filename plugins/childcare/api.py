@@ -17,6 +17,7 @@ from plugins.childcare.model import AGE_CODES
 from plugins.childcare.profile import support_lines
 from plugins.childcare.questionnaire import EXTENSION, childcare_section, offers_of
 from plugins.childcare.settings import parse_clock
+from webapp.kit import declare_access
 
 if TYPE_CHECKING:
     from core import Platform
@@ -266,5 +267,5 @@ def make_api_blueprint(platform: Platform) -> Blueprint:
                 }
 
     # who may use each route (public, editor, operator); see webapp/security.py
-    blp.access = {"*": "public"}  # type: ignore[attr-defined]
+    declare_access(blp, {"*": "public"})
     return blp

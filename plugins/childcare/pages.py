@@ -19,6 +19,7 @@ from plugins.childcare.hooks import LAYER_ID, service_for
 from plugins.childcare.model import AGE_GROUPS, format_clock
 from plugins.childcare.profile import distance_text
 from plugins.childcare.settings import parse_clock
+from webapp.kit import declare_access
 
 if TYPE_CHECKING:
     from core import Platform
@@ -357,7 +358,7 @@ def make_pages_blueprint(platform: Platform) -> Blueprint:
         return response
 
     # who may use each route (public, editor, operator); see webapp/security.py
-    blp.access = {"*": "public"}  # type: ignore[attr-defined]
+    declare_access(blp, {"*": "public"})
     return blp
 
 

@@ -25,6 +25,7 @@ from plugins.events.model import REGISTRATION_MODES, Event, Organisation
 from plugins.events.service import NotAllowed, Principal
 from plugins.events.texts import format_when
 from plugins.events.views import RATE_LIMIT_SCOPE
+from webapp.kit import declare_access, declared_role
 
 if TYPE_CHECKING:
     from core import Platform
@@ -478,11 +479,8 @@ def make_blueprint(platform: Platform) -> Blueprint:
     def _caller_first() -> None:
         # the caller before the body (flask-smorest parses it before the view runs): a wrong
         # token is 401, an organisation on an operator route 403, whatever the body holds
-        view = (request.endpoint or "").rpartition(".")[2]
-        access = getattr(blp, "access", {})
-        declared = access.get(view, access.get("*"))
-        role = declared.get(request.method) if isinstance(declared, dict) else declared
-        if role in (None, "public"):
+        role = declared_role()
+        if role == "public":
             return
         who = principal()
         if role == "operator" and not who.operator:
@@ -846,20 +844,23 @@ def make_blueprint(platform: Platform) -> Blueprint:
             return report.as_dict()
 
     # who may use each route (public, editor, operator); see webapp/security.py
-    blp.access = {
-        "*": "public",
-        # "editor": a verified organisation's API token (or the operator token)
-        "Events": {"GET": "public", "POST": "editor"},
-        "OneEvent": {"GET": "public", "PUT": "editor", "DELETE": "editor"},
-        "Participants": "editor",
-        "EventInvitations": "editor",
-        "EventOrganiser": "editor",
-        "Invitations": "editor",
-        "OneInvitation": "editor",
-        "AcceptInvitation": "editor",
-        "DeclineInvitation": "editor",
-        "Organisations": {"GET": "public", "POST": "operator"},
-        "OrganisationToken": "operator",
-        "Import": "operator",
-    }  # type: ignore[attr-defined]
+    declare_access(
+        blp,
+        {
+            "*": "public",
+            # "editor": a verified organisation's API token (or the operator token)
+            "Events": {"GET": "public", "POST": "editor"},
+            "OneEvent": {"GET": "public", "PUT": "editor", "DELETE": "editor"},
+            "Participants": "editor",
+            "EventInvitations": "editor",
+            "EventOrganiser": "editor",
+            "Invitations": "editor",
+            "OneInvitation": "editor",
+            "AcceptInvitation": "editor",
+            "DeclineInvitation": "editor",
+            "Organisations": {"GET": "public", "POST": "operator"},
+            "OrganisationToken": "operator",
+            "Import": "operator",
+        },
+    )
     return blp

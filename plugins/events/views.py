@@ -24,6 +24,7 @@ from plugins.events import vocab
 from plugins.events.hooks import service_for
 from plugins.events.model import Event
 from plugins.events.texts import format_when, text
+from webapp.kit import declare_access
 
 if TYPE_CHECKING:
     from core import Platform
@@ -350,5 +351,5 @@ def make_pages(platform: Platform) -> Blueprint:
         )
 
     # who may use each route (public, editor, operator); see webapp/security.py
-    bp.access = {"*": "public"}  # type: ignore[attr-defined]
+    declare_access(bp, {"*": "public"})
     return bp

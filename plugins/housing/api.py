@@ -22,6 +22,7 @@ from plugins.housing.model import FIELDS, KINDS, OFFER_TYPES, PROVIDERS, FieldPr
 from plugins.housing.model import offer_from_fields as _offer_from_fields
 from plugins.housing.questionnaire import housing_section
 from plugins.housing.service import LIST_FILTERS, SORTS, HousingService, OfferPage
+from webapp.kit import declare_access
 
 if TYPE_CHECKING:
     from core import Platform, SearchResult
@@ -649,10 +650,13 @@ def make_blueprint(platform: Platform) -> Blueprint:
             }
 
     # who may use each route (public, editor, operator); see webapp/security.py
-    blp.access = {
-        "*": "public",
-        "Offers": {"GET": "public", "POST": "operator"},
-        "OfferById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
-        "Imports": "operator",
-    }  # type: ignore[attr-defined]
+    declare_access(
+        blp,
+        {
+            "*": "public",
+            "Offers": {"GET": "public", "POST": "operator"},
+            "OfferById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
+            "Imports": "operator",
+        },
+    )
     return blp

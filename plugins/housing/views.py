@@ -18,6 +18,7 @@ from plugins.housing.api import offer_from_body as _offer_from_body
 from plugins.housing.hooks import PAGE_PREFIX, service_for
 from plugins.housing.model import FIELDS, KINDS, OFFER_TYPES, PROVIDERS
 from plugins.housing.service import SORTS
+from webapp.kit import declare_access
 
 if TYPE_CHECKING:
     from core import Platform
@@ -146,9 +147,12 @@ def make_pages(platform: Platform) -> Blueprint:
         return response
 
     # who may use each route (public, editor, operator); see webapp/security.py
-    blp.access = {
-        "*": "public",
-        # GET shows the empty form; the POST carries the operator token
-        "admin_form": {"GET": "public", "POST": "operator"},
-    }  # type: ignore[attr-defined]
+    declare_access(
+        blp,
+        {
+            "*": "public",
+            # GET shows the empty form; the POST carries the operator token
+            "admin_form": {"GET": "public", "POST": "operator"},
+        },
+    )
     return blp

@@ -29,6 +29,7 @@ from plugins.training.index import SORTS, CourseResult
 from plugins.training.model import Course
 from plugins.training.profile import course_url
 from plugins.training.questionnaire import EXTENSION, TrainingOffer, apply_answers, training_section
+from webapp.kit import declare_access
 
 if TYPE_CHECKING:
     from core import Platform
@@ -763,11 +764,14 @@ def make_blueprint(platform: Platform) -> Blueprint:
             return offer_document(platform, service, saved, lang_of(args))
 
     # who may use each route (public, editor, operator); see webapp/security.py
-    blp.access = {
-        "*": "public",
-        "Courses": {"GET": "public", "POST": "operator"},
-        "CourseById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
-        "CompanyTraining": {"GET": "public", "PUT": "operator"},
-        "Imports": "operator",
-    }  # type: ignore[attr-defined]
+    declare_access(
+        blp,
+        {
+            "*": "public",
+            "Courses": {"GET": "public", "POST": "operator"},
+            "CourseById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
+            "CompanyTraining": {"GET": "public", "PUT": "operator"},
+            "Imports": "operator",
+        },
+    )
     return blp

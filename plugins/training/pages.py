@@ -21,6 +21,7 @@ from plugins.training import vocabulary as tv
 from plugins.training.hooks import service_for
 from plugins.training.importer import course_from_values
 from plugins.training.profile import PAGES_PREFIX, format_date, format_money, when
+from webapp.kit import declare_access
 
 if TYPE_CHECKING:
     from core import Platform
@@ -459,9 +460,12 @@ def make_pages_blueprint(platform: Platform) -> Blueprint:
         )
 
     # who may use each route (public, editor, operator); see webapp/security.py
-    blp.access = {
-        "*": "public",
-        # GET shows the empty form; the POST carries the operator token
-        "admin_form": {"GET": "public", "POST": "operator"},
-    }  # type: ignore[attr-defined]
+    declare_access(
+        blp,
+        {
+            "*": "public",
+            # GET shows the empty form; the POST carries the operator token
+            "admin_form": {"GET": "public", "POST": "operator"},
+        },
+    )
     return blp

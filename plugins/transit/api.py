@@ -16,6 +16,7 @@ from plugins.transit import tables as t
 from plugins.transit.hooks import service_for
 from plugins.transit.profile import company_connection
 from plugins.transit.questionnaire import commuting_section
+from webapp.kit import declare_access
 
 if TYPE_CHECKING:
     from core import Platform
@@ -228,5 +229,5 @@ def make_blueprint(platform: Platform) -> Blueprint:
             return commuting_section().as_dict()
 
     # who may use each route (public, editor, operator); see webapp/security.py
-    blp.access = {"*": "public"}  # type: ignore[attr-defined]
+    declare_access(blp, {"*": "public"})
     return blp

@@ -14,6 +14,7 @@ from typing import Any
 import flask
 
 from core import PluginManifest, hookimpl
+from webapp.kit import declare_access
 
 SLOW_SECONDS = float(os.environ.get("REGIOKARTE_TEST_SLOW_S") or 0.1)
 
@@ -37,5 +38,5 @@ class SlowPlugin:
             time.sleep(SLOW_SECONDS)
             return {"slept": SLOW_SECONDS}
 
-        blueprint.access = {"*": "public"}  # type: ignore[attr-defined]
+        declare_access(blueprint, {"*": "public"})
         return [blueprint]

@@ -1,0 +1,265 @@
+"""The public web kit (``webapp.kit``), used the way an outside plugin uses it: a test plugin
+hands over a page blueprint and an API blueprint built only from the kit, and the real app
+serves them."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import flask
+import pytest
+from flask import Flask
+from flask.views import MethodView
+from flask_smorest import Blueprint as ApiBlueprint
+
+from core import PluginManifest, accounts, hookimpl
+from webapp import kit
+from webapp.security import Role, access_table, undeclared_routes
+
+TOKEN = "kit-operator-token"
+ADMIN = ("verwalterin", "ein-sehr-langes-passwort")
+OPERATOR = ("betrieb", "noch-ein-langes-passwort")
+TEXTS = {
+    "de": {"hello": "Hallo {name}", "title": "Vereine"},
+    "en": {"hello": "Hello {name}", "title": "Clubs"},
+}
+
+pages = flask.Blueprint("kittest_pages", __name__, url_prefix="/kittest")
+kit.declare_access(pages, {"*": "public", "secret": "operator", "board": "operator"})
+kit.protect_forms(pages)
+
+
+@pages.get("/hello")
+def hello() -> dict[str, Any]:
+    t = kit.translator(TEXTS)
+    return {
+        "lang": kit.page_language(),
+        "args": kit.language_args(),
+        "text": t("hello", name="Mia"),
+        "title": t("title"),
+        "platform": kit.current_platform().region.name,
+        "operator": kit.is_operator(),
+    }
+
+
+@pages.get("/secret")
+@kit.require_role("operator")
+def secret() -> str:
+    operator = kit.current_operator()
+    assert operator is not None
+    return f"for {operator.username}"
+
+
+@pages.get("/board")
+@kit.require_role("admin")
+def board() -> str:
+    return "admins only"
+
+
+@pages.route("/form", methods=["GET", "POST"])
+def form() -> Any:
+    if flask.request.method == "POST":
+        return "saved " + flask.request.form.get("name", "")
+    return flask.render_template_string(
+        '{% from "kit/macros.html" import csrf_field, tr with context %}'
+        '<form method="post">{{ csrf_field() }}{{ tr("Speichern", "Save") }}</form>',
+        lang=kit.page_language(),
+    )
+
+
+api = ApiBlueprint("kittest", __name__, url_prefix="/api/v1/kittest")
+kit.declare_access(api, {"*": "public", "Things": {"GET": "public", "POST": "operator"}})
+
+
+@api.route("/things")
+class Things(MethodView):
+    @api.response(200)
+    def get(self) -> dict[str, Any]:
+        """Things, with whether an operator asked"""
+        return {"operator": kit.is_operator(), "role": kit.declared_role().value}
+
+    @api.response(201)
+    @kit.require_role("operator")
+    def post(self) -> dict[str, Any]:
+        """Add a thing (operators)"""
+        return {"role": kit.declared_role().value}
+
+
+class KitTestPlugin:
+    MANIFEST = PluginManifest(name="kittest", title_de="Kit", title_en="Kit", version="1.0")
+
+    @hookimpl
+    def register_blueprints(self, platform: Any) -> list[Any]:
+        return [pages, api]
+
+
+def _make_app(url: str, folder: Path) -> Flask:
+    from webapp.app import create_app
+
+    config = {
+        "portal": {
+            "database_url": url,
+            "operator_token": TOKEN,
+            "secret_key": "kit-test-secret-Qw7rT2yU9iO4pA6sD1fG",
+            "languages": ["de", "en"],
+        },
+        "limits": {"enabled": False},
+        "mail": {"outbox_folder": str(folder / "outbox")},
+        "plugins": {"enabled": ["kittest"]},
+    }
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("REGIOKARTE_")}
+    try:
+        app = create_app(config, extra_plugins={"kittest": KitTestPlugin()})
+    finally:
+        os.environ.update(saved)
+    app.config["TESTING"] = True
+    platform = kit_platform(app)
+    platform.upgrade_database()
+    with platform.session(write=True) as session:
+        accounts.create_operator(session, *ADMIN, accounts.Role.ADMIN)
+        accounts.create_operator(session, *OPERATOR, accounts.Role.OPERATOR)
+    return app
+
+
+def kit_platform(app: Flask) -> Any:
+    with app.app_context():
+        return kit.current_platform()
+
+
+@pytest.fixture
+def app(new_database: Any, tmp_path: Path) -> Iterator[Flask]:
+    app = _make_app(new_database("kit"), tmp_path)
+    yield app
+    kit_platform(app).db.dispose()
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html[:300]
+    return found.group(1)
+
+
+def _log_in(client: Any, who: tuple[str, str]) -> None:
+    token = _csrf(client.get("/admin/anmelden").get_data(as_text=True))
+    answer = client.post(
+        "/admin/anmelden", data={"csrf_token": token, "username": who[0], "password": who[1]}
+    )
+    assert answer.status_code == 303
+
+
+def test_language_translation_and_platform(app: Flask) -> None:
+    client = app.test_client()
+    german = client.get("/kittest/hello").get_json()
+    assert german == {
+        "lang": "de",
+        "args": {},
+        "text": "Hallo Mia",
+        "title": "Vereine",
+        "platform": kit_platform(app).region.name,
+        "operator": False,
+    }
+    english = client.get("/kittest/hello?lang=en").get_json()
+    assert (english["lang"], english["args"], english["text"]) == (
+        "en",
+        {"lang": "en"},
+        "Hello Mia",
+    )
+    # a language the portal does not offer shows the first one, not an error page
+    assert client.get("/kittest/hello?lang=fr").get_json()["lang"] == "de"
+
+
+def test_translator_falls_back_and_names_missing_keys(app: Flask) -> None:
+    with app.test_request_context("/kittest/hello?lang=en"):
+        assert kit.translator({"de": {"a": "A-de"}})("a") == "A-de"
+        with pytest.raises(KeyError):
+            kit.translator(TEXTS)("missing")
+
+
+def test_declared_access_is_the_matrix(app: Flask) -> None:
+    table = access_table(app)
+    assert table[("/kittest/hello", "kittest_pages.hello", "GET")] is Role.PUBLIC
+    assert table[("/kittest/secret", "kittest_pages.secret", "GET")] is Role.OPERATOR
+    assert table[("/api/v1/kittest/things", "kittest.Things", "POST")] is Role.OPERATOR
+    assert table[("/api/v1/kittest/things", "kittest.Things", "GET")] is Role.PUBLIC
+    assert undeclared_routes(app) == []
+
+
+def test_a_misspelt_role_fails_where_it_is_declared() -> None:
+    with pytest.raises(ValueError, match="operater"):
+        kit.declare_access(flask.Blueprint("typo", __name__), {"*": "operater"})
+    with pytest.raises(ValueError, match="editor"):
+        kit.require_role("editor")
+
+
+def test_api_operator_is_the_token(app: Flask) -> None:
+    client = app.test_client()
+    assert client.get("/api/v1/kittest/things").get_json() == {"operator": False, "role": "public"}
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert client.get("/api/v1/kittest/things", headers=auth).get_json()["operator"] is True
+    wrong = client.get("/api/v1/kittest/things", headers={"Authorization": "Bearer nope"})
+    assert (
+        wrong.status_code == 401 and wrong.get_json()["message"] == "The operator token is wrong."
+    )
+    anonymous = client.post("/api/v1/kittest/things")
+    assert anonymous.status_code == 401 and "WWW-Authenticate" in anonymous.headers
+    created = client.post("/api/v1/kittest/things", headers=auth)
+    assert created.status_code == 201 and created.get_json() == {"role": "operator"}
+    # a logged-in browser is no operator on the API: cookies never authenticate it
+    _log_in(client, ADMIN)
+    assert client.get("/api/v1/kittest/things").get_json()["operator"] is False
+    assert client.post("/api/v1/kittest/things").status_code == 401
+
+
+def test_pages_use_the_admin_login(app: Flask) -> None:
+    client = app.test_client()
+    away = client.get("/kittest/secret?lang=en")
+    assert away.status_code == 303
+    assert away.headers["Location"].startswith("/admin/anmelden?next=")
+    assert "/kittest/secret" in away.headers["Location"]
+    # the token header means nothing on pages
+    assert (
+        client.get("/kittest/secret", headers={"Authorization": f"Bearer {TOKEN}"}).status_code
+        == 303
+    )
+    _log_in(client, OPERATOR)
+    assert client.get("/kittest/secret").get_data(as_text=True) == f"for {OPERATOR[0]}"
+    assert client.get("/kittest/hello").get_json()["operator"] is True
+    assert client.get("/kittest/board").status_code == 403
+    admin = app.test_client()
+    _log_in(admin, ADMIN)
+    assert admin.get("/kittest/board").get_data(as_text=True) == "admins only"
+
+
+def test_forms_need_the_csrf_token_and_this_site(app: Flask) -> None:
+    client = app.test_client()
+    page = client.get("/kittest/form?lang=en").get_data(as_text=True)
+    assert "Save" in page
+    token = _csrf(page)
+    missing = client.post("/kittest/form", data={"name": "x"})
+    assert missing.status_code == 400 and "Formular abgelaufen" in missing.get_data(as_text=True)
+    other_site = client.post(
+        "/kittest/form",
+        data={"name": "x", "csrf_token": token},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert other_site.status_code == 403 and "Anfrage abgelehnt" in other_site.get_data(
+        as_text=True
+    )
+    fetched = client.post(
+        "/kittest/form",
+        data={"name": "x", "csrf_token": token},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    assert fetched.status_code == 403
+    done = client.post("/kittest/form", data={"name": "Mia", "csrf_token": token})
+    assert done.status_code == 200 and done.get_data(as_text=True) == "saved Mia"
+
+
+def test_kit_names_are_documented() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "web-kit.md").read_text("utf-8")
+    for name in kit.__all__:
+        assert f"### `{name}`" in doc, name

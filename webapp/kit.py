@@ -1,0 +1,286 @@
+"""The public web kit for plugin blueprints: what a plugin's pages and API use of the web app.
+
+A plugin hands its blueprints over through ``register_blueprints``; this module is the one
+part of ``webapp`` it imports (next to ``from core import Name``). Its names are public and
+kept stable like ``core.__all__`` (docs/web-kit.md)::
+
+    from flask import Blueprint
+    from webapp.kit import current_platform, declare_access, page_language, protect_forms
+
+    blp = Blueprint("sportclubs_pages", __name__, url_prefix="/sportvereine")
+    declare_access(blp, {"*": "public"})
+
+* ``current_platform()``: the platform serving the request (blueprints live at module level
+  and find their platform here, not in a closure).
+* ``page_language()``, ``language_args()``, ``translator()``: the page's language (``?lang=``
+  when the portal offers it, else its first language) and a lookup in a plugin's text table.
+* ``declare_access(blueprint, roles)``: who may use each route (``webapp.security`` builds
+  the access matrix from it; a route nobody declared fails the security tests).
+* ``current_operator()``, ``is_operator()``, ``require_role()``: operators as core knows
+  them: on pages the login of the admin area (accounts and web sessions), on the JSON API
+  the operator token (``Authorization: Bearer <portal.operator_token>``).
+* ``protect_forms(blueprint)``: CSRF protection of a blueprint's forms through Flask-WTF
+  (templates add ``{{ csrf_field() }}`` from ``kit/macros.html``).
+* Templates: ``kit/macros.html`` (``tr``, ``csrf_field``, ``field_problems``) and
+  ``kit/problem.html`` (a page that states a problem, in the portal's frame).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Forbidden
+
+from core import accounts, web_sessions
+from webapp import context
+from webapp.context import current_platform
+from webapp.security import Role, ViewAccess, access_of, csrf_protect
+from webapp.security import declare_access as _declare_access
+
+__all__ = [
+    "Role",
+    "current_operator",
+    "current_platform",
+    "declare_access",
+    "declared_role",
+    "is_operator",
+    "language_args",
+    "page_language",
+    "protect_forms",
+    "require_role",
+    "translator",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The session key of an operator's login (the admin area sets it).
+OPERATOR_SESSION_KEY = "operator_session"
+_OPERATOR_CACHE = "regiokarte_kit_operator"
+#: Fetch-metadata values of a request a page of this site sent.
+_SAME_SITE_FETCH = ("same-origin", "none")
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+# --- language ------------------------------------------------------------------------------------
+
+
+def page_language() -> str:
+    """The page's language: ``?lang=`` when the portal offers it, else its first language.
+
+    Only the URL decides (no cookie, no Accept-Language), so every URL shows one language;
+    an unknown ``lang`` shows the first language rather than an error page.
+    """
+    offered = context.languages(current_platform())
+    wanted = request.args.get("lang", "")
+    return wanted if wanted in offered else offered[0]
+
+
+def language_args(lang: str | None = None) -> dict[str, str]:
+    """The query arguments that keep ``lang`` in a link (none for the first language)::
+
+    url_for("training_pages.course_list", **language_args())
+    """
+    lang = lang or page_language()
+    return {} if lang == context.languages(current_platform())[0] else {"lang": lang}
+
+
+def translator(
+    table: Mapping[str, Mapping[str, str]], lang: str | None = None
+) -> Callable[..., str]:
+    """``t(key, **values)``: the text ``key`` of ``table[lang]`` with ``{values}`` filled in.
+
+    ``table`` maps a language to its texts; a language the table lacks falls back to the
+    first one it has (German in the in-tree plugins). A missing key is a ``KeyError``: a
+    typo shows up in the plugin's tests, not as an empty label.
+    """
+    lang = lang or page_language()
+    texts = table.get(lang) or next(iter(table.values()))
+
+    def t(key: str, **values: Any) -> str:
+        text = texts[key]
+        return text.format(**values) if values else text
+
+    return t
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+def declare_access(blueprint: Blueprint, roles: Mapping[str, ViewAccess]) -> Blueprint:
+    """Declare who may use each route of ``blueprint``; returns the blueprint.
+
+    ``roles`` maps a view name (a MethodView class or view function name) to a role
+    (``"public"``, ``"editor"``, ``"operator"``) or to ``{method: role}``; ``"*"`` covers
+    the views the mapping does not name::
+
+        declare_access(blp, {"*": "public", "Offers": {"GET": "public", "POST": "operator"}})
+
+    Call it where the blueprint is made, before the app registers it. The declaration is
+    data: the web app lists every route with its role (``webapp.security.access_table``),
+    refuses anonymous calls of non-public API routes with 401 before a view reads the body,
+    and a test fails on any route nobody declared. Views still check the caller themselves
+    (``require_role``).
+    """
+    return _declare_access(blueprint, roles)
+
+
+def declared_role() -> Role:
+    """The role declared for the current request's route and method (``declare_access``).
+
+    For checks that must run before flask-smorest reads the body (a ``before_request`` of
+    the blueprint), so a caller without the right credential gets 401/403 whatever the
+    body holds.
+    """
+    found = access_of(current_app).get((request.endpoint or "", request.method))
+    return found or Role.PUBLIC
+
+
+def current_operator() -> accounts.Operator | None:
+    """The operator this browser is logged in as (the admin area's login), or None.
+
+    A login that has ended (logout elsewhere, new password, account deactivated) is None.
+    """
+    if _OPERATOR_CACHE in g:
+        found: accounts.Operator | None = g.get(_OPERATOR_CACHE)
+        return found
+    secret = session.get(OPERATOR_SESSION_KEY)
+    found = None
+    if secret is not None:
+        with current_platform().session() as db:
+            found = web_sessions.operator_of(db, secret)
+    setattr(g, _OPERATOR_CACHE, found)
+    return found
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def is_operator() -> bool:
+    """Whether the caller is an operator.
+
+    On the JSON API (paths under ``/api/``) by the operator token in the Authorization
+    header: no header is the public; a wrong token is 401 and an unset token setting 403
+    (the caller meant to be an operator and is told so). Cookies never count there, so the
+    API needs no CSRF token. On pages by the operator's login in the admin area.
+    """
+    if _is_api():
+        return context.is_operator()
+    return current_operator() is not None
+
+
+def require_role(role: str | Role = "operator") -> Callable[[F], F]:
+    """A view decorator: only callers in ``role`` get through.
+
+    ``"operator"``: on the API the operator token (else 401/403 in the API's error shape),
+    on pages an operator's login (else a redirect to the login page, which comes back
+    here). ``"admin"``: pages only, an operator account with the admin role (else 403).
+    ``"public"`` lets everyone through (for symmetry with ``declare_access``).
+    """
+    wanted = str(role)
+    if wanted not in ("public", "operator", "admin"):
+        raise ValueError(f"require_role({role!r}): use 'public', 'operator' or 'admin'.")
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            _check_role(wanted)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def _check_role(role: str) -> None:
+    if role == "public":
+        return
+    if _is_api():
+        if role == "admin":
+            raise Forbidden("This operation is for the portal's administrators.")
+        context.require_operator()
+        return
+    operator = current_operator()
+    if operator is None:
+        abort(redirect(url_for("admin.login", next=request.full_path.rstrip("?")), code=303))
+    if role == "admin" and operator.role != accounts.Role.ADMIN:
+        raise Forbidden("This page is for the portal's administrators.")
+
+
+# --- forms ---------------------------------------------------------------------------------------
+
+
+def protect_forms(blueprint: Blueprint) -> Blueprint:
+    """Protect every form of ``blueprint`` against cross-site requests; returns it.
+
+    Each POST (PUT, PATCH, DELETE) must carry the session's CSRF token (Flask-WTF; put
+    ``{{ csrf_field() }}`` from ``kit/macros.html`` into the form) and must not come from
+    another site (``Sec-Fetch-Site``/``Origin``, where the browser sends them). A refused
+    request gets ``kit/problem.html`` with status 400 (no token) or 403 (another site).
+    """
+
+    @blueprint.before_request
+    def _protect() -> None:
+        if request.method in _WRITE_METHODS:
+            if not _same_site():
+                abort(make_response(_problem("cross_site", 403)))
+            csrf_protect()
+
+    @blueprint.errorhandler(CSRFError)
+    def _refused(error: CSRFError) -> Any:
+        return _problem("csrf", 400)
+
+    return blueprint
+
+
+def _same_site() -> bool:
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in _SAME_SITE_FETCH:
+        return False
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return origin.rstrip("/") == request.host_url.rstrip("/")
+    return True
+
+
+_PROBLEMS = {
+    "csrf": {
+        "de": (
+            "Formular abgelaufen",
+            "Das Formular ist abgelaufen oder wurde nicht von dieser Seite gesendet. Bitte "
+            "laden Sie die Seite neu und senden Sie es noch einmal.",
+        ),
+        "en": (
+            "Form expired",
+            "The form has expired or was not sent from this site. Please reload the page and "
+            "send it again.",
+        ),
+    },
+    "cross_site": {
+        "de": (
+            "Anfrage abgelehnt",
+            "Dieses Formular nimmt nur Eingaben von den Seiten dieses Portals an.",
+        ),
+        "en": ("Request refused", "This form only takes input from this portal's pages."),
+    },
+}
+
+
+def _problem(kind: str, status: int) -> Any:
+    lang = page_language()
+    title, text = _PROBLEMS[kind].get(lang) or _PROBLEMS[kind]["de"]
+    return render_template("kit/problem.html", lang=lang, title=title, text=text), status
