@@ -82,6 +82,7 @@ from core.records import (
 from core.region import Region, Town
 from core.regioncheck import RegionCheck, check_in_region
 from core.settings import Settings, load_settings
+from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.untrusted import (
     MAX_COMPRESSION_RATIO,
     MAX_JSON_DEPTH,
@@ -149,6 +150,7 @@ __all__ = [
     "PluginError",
     "PluginFailure",
     "PluginManifest",
+    "PluginService",
     "ProfileSection",
     "Question",
     "Range",
@@ -189,7 +191,9 @@ __all__ = [
     "hookimpl",
     "limit_lines",
     "limit_rows",
+    "list_hook",
     "load_settings",
+    "migrations_hook",
     "nearest_m",
     "neutralise_cell",
     "open_zip_member",

@@ -3,8 +3,6 @@ profile section."""
 
 from __future__ import annotations
 
-import weakref
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core import (
@@ -15,12 +13,14 @@ from core import (
     FilterSpec,
     Layer,
     NavLink,
-    PluginError,
     PluginManifest,
+    PluginService,
     hookimpl,
+    list_hook,
+    migrations_hook,
     point_feature,
 )
-from core import hookspecs as _hookspecs
+from plugins.childcare.datasets import kita_dataset
 from plugins.childcare.model import format_clock
 from plugins.childcare.questionnaire import OFFERS, apply_answers, childcare_section
 from plugins.childcare.service import ChildcareService
@@ -36,10 +36,12 @@ __all__ = [
     "profile_sections",
     "register_blueprints",
     "register_commands",
+    "register_datasets",
     "register_filters",
     "register_layers",
     "register_migrations",
     "register_navigation",
+    "register_questionnaire_sections",
     "service_for",
 ]
 
@@ -55,32 +57,18 @@ MANIFEST = PluginManifest(
     ),
 )
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LAYER_ID = "childcare_kitas"
 
-_services: weakref.WeakKeyDictionary[Any, ChildcareService] = weakref.WeakKeyDictionary()
-
-
-def service_for(platform: Platform) -> ChildcareService:
-    """The platform's childcare service (one per platform, made on first use); invalid
-    settings stop the start with one message naming each key."""
-    service = _services.get(platform)
-    if service is None:
-        settings = platform.plugin_settings("childcare") or ChildcareSettings()
-        problems = settings.problems()
-        if problems:
-            raise PluginError(
-                "The plugin configuration is invalid:\n- "
-                + "\n- ".join(f"plugin 'childcare': plugins.childcare.{p}" for p in problems),
-                {"plugins": [f"plugins.childcare.{p}" for p in problems]},
-            )
-        service = _services[platform] = ChildcareService(platform, settings)
-    return service
-
-
-@hookimpl
-def register_migrations(platform: Platform) -> list[str]:
-    return [str(MIGRATIONS)]
+service_for = PluginService("childcare", ChildcareService)
+register_migrations = migrations_hook(__file__)
+register_commands = list_hook("plugins.childcare.cli:childcare_group")
+register_blueprints = list_hook(
+    "plugins.childcare.api:make_api_blueprint", "plugins.childcare.pages:make_pages_blueprint"
+)
+register_navigation = list_hook(
+    NavLink("/kitas/", "Kitas", "Childcare", order=20, plugin="childcare")
+)
+register_datasets = list_hook(lambda platform: kita_dataset(platform, service_for(platform)))
 
 
 @hookimpl
@@ -193,21 +181,6 @@ def register_layers(platform: Platform) -> list[Layer]:
 
 
 @hookimpl
-def register_commands(platform: Platform) -> list[Any]:
-    from plugins.childcare.cli import childcare_group
-
-    return [childcare_group(platform)]
-
-
-@hookimpl
-def register_blueprints(platform: Platform) -> list[Any]:
-    from plugins.childcare.api import make_api_blueprint
-    from plugins.childcare.pages import make_pages_blueprint
-
-    return [make_api_blueprint(platform), make_pages_blueprint(platform)]
-
-
-@hookimpl
 def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
     from plugins.childcare.profile import profile_section
 
@@ -220,32 +193,13 @@ def questionnaire_sections() -> list[Any]:
     return [childcare_section()]
 
 
-if hasattr(_hookspecs, "register_questionnaire_sections"):
-    # core's questionnaire framework takes the section as data; ``apply`` stores the answers
-    # through apply_answers, which also keeps core's work-family code in step
-
-    @hookimpl
-    def register_questionnaire_sections(platform: Platform) -> list[Any]:
-        from core.questionnaire import section_from_data
-
-        return [
-            section_from_data(section.as_dict(), plugin="childcare", apply=apply_answers, order=60)
-            for section in questionnaire_sections()
-        ]
-
-    __all__ += ["register_questionnaire_sections"]
-
-
+# core's questionnaire framework takes the section as data; ``apply`` stores the answers
+# through apply_answers, which also keeps core's work-family code in step
 @hookimpl
-def register_navigation(platform: Platform) -> list[NavLink]:
-    return [NavLink("/kitas/", "Kitas", "Childcare", order=20, plugin="childcare")]
+def register_questionnaire_sections(platform: Platform) -> list[Any]:
+    from core.questionnaire import section_from_data
 
-
-@hookimpl
-def register_datasets(platform: Platform) -> list[Any]:
-    from plugins.childcare.datasets import kita_dataset
-
-    return [kita_dataset(platform, service_for(platform))]
-
-
-__all__ += ["register_datasets"]
+    return [
+        section_from_data(section.as_dict(), plugin="childcare", apply=apply_answers, order=60)
+        for section in questionnaire_sections()
+    ]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import weakref
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core import (
     BBox,
@@ -14,9 +12,11 @@ from core import (
     IndexSource,
     Layer,
     NavLink,
-    PluginError,
     PluginManifest,
+    PluginService,
     hookimpl,
+    list_hook,
+    migrations_hook,
     point_feature,
 )
 from plugins.events import vocab
@@ -59,30 +59,16 @@ MANIFEST = PluginManifest(
     ),
 )
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-_services: weakref.WeakKeyDictionary[Any, EventsService] = weakref.WeakKeyDictionary()
-
-
-def service_for(platform: Platform) -> EventsService:
-    """The platform's events service (one per platform, made on first use)."""
-    service = _services.get(platform)
-    if service is None:
-        settings = platform.plugin_settings("events") or EventsSettings()
-        problems = settings.problems()
-        if problems:
-            raise PluginError(
-                "The plugin configuration is invalid:\n- "
-                + "\n- ".join(f"plugin 'events': plugins.events.{p}" for p in problems),
-                {"plugins": problems},
-            )
-        service = _services[platform] = EventsService(platform, settings)
-    return service
-
-
-@hookimpl
-def register_migrations(platform: Platform) -> list[str]:
-    return [str(MIGRATIONS)]
+service_for = PluginService("events", EventsService)
+register_migrations = migrations_hook(__file__)
+register_commands = list_hook("plugins.events.cli:events_group")
+register_blueprints = list_hook(
+    "plugins.events.api:make_blueprint", "plugins.events.views:make_pages"
+)
+register_navigation = list_hook(
+    NavLink("/veranstaltungen", "Veranstaltungen", "Events", order=10, plugin="events")
+)
+register_datasets = list_hook("plugins.events.datasets:events_dataset")
 
 
 @hookimpl
@@ -182,28 +168,6 @@ def register_layers(platform: Platform) -> list[Layer]:
 
 
 @hookimpl
-def register_commands(platform: Platform) -> list[Any]:
-    from plugins.events.cli import events_group
-
-    return [events_group(platform)]
-
-
-@hookimpl
-def register_blueprints(platform: Platform) -> list[Any]:
-    from plugins.events.api import make_blueprint
-    from plugins.events.views import make_pages
-
-    return [make_blueprint(platform), make_pages(platform)]
-
-
-@hookimpl
-def register_datasets(platform: Platform) -> list[Any]:
-    from plugins.events.datasets import events_dataset
-
-    return [events_dataset(platform)]
-
-
-@hookimpl
 def company_changed(platform: Platform, company_id: int, deleted: bool) -> None:
     """A deleted company's organisation stays (its events too) but no longer points to it."""
     if deleted:
@@ -218,11 +182,6 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
         return []
     section = profile_section(service_for(platform), company.id, lang)
     return [section] if section is not None else []
-
-
-@hookimpl
-def register_navigation(platform: Platform) -> list[NavLink]:
-    return [NavLink("/veranstaltungen", "Veranstaltungen", "Events", order=10, plugin="events")]
 
 
 @hookimpl

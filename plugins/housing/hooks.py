@@ -3,8 +3,6 @@ profile sections."""
 
 from __future__ import annotations
 
-import weakref
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
@@ -17,16 +15,18 @@ from core import (
     FilterSpec,
     Layer,
     NavLink,
-    PluginError,
     PluginManifest,
+    PluginService,
     format_km,
     format_metres,
     hookimpl,
+    list_hook,
+    migrations_hook,
     point_feature,
 )
-from core import hookspecs as _hookspecs
 from core.profile import ProfileSection
 from plugins.housing import repository as repo
+from plugins.housing.datasets import offer_dataset
 from plugins.housing.model import KINDS, choice_label
 from plugins.housing.questionnaire import STAFF_HOUSING_KINDS
 from plugins.housing.service import HousingService
@@ -38,13 +38,17 @@ if TYPE_CHECKING:
 __all__ = [
     "MANIFEST",
     "PAGE_PREFIX",
+    "erase_company_data",
+    "export_company_data",
     "profile_sections",
     "register_blueprints",
     "register_commands",
+    "register_datasets",
     "register_filters",
     "register_layers",
     "register_migrations",
     "register_navigation",
+    "register_questionnaire_sections",
     "service_for",
 ]
 
@@ -58,32 +62,19 @@ MANIFEST = PluginManifest(
     "company filter 'offers within N km under X EUR warm rent'.",
 )
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Where the offer pages live (the HTML blueprint).
 PAGE_PREFIX = "/wohnen"
 
-_services: weakref.WeakKeyDictionary[Any, HousingService] = weakref.WeakKeyDictionary()
-
-
-def service_for(platform: Platform) -> HousingService:
-    """The platform's housing service (one per platform, made on first use)."""
-    service = _services.get(platform)
-    if service is None:
-        settings = platform.plugin_settings("housing") or HousingSettings()
-        problems = settings.problems()
-        if problems:
-            raise PluginError(
-                "The plugin configuration is invalid:\n- "
-                + "\n- ".join(f"plugin 'housing': plugins.housing.{p}" for p in problems),
-                {"plugins": problems},
-            )
-        service = _services[platform] = HousingService(platform, settings)
-    return service
-
-
-@hookimpl
-def register_migrations(platform: Platform) -> list[str]:
-    return [str(MIGRATIONS)]
+service_for = PluginService("housing", HousingService)
+register_migrations = migrations_hook(__file__)
+register_commands = list_hook("plugins.housing.cli:housing_group")
+register_blueprints = list_hook(
+    "plugins.housing.api:make_blueprint", "plugins.housing.views:make_pages"
+)
+register_navigation = list_hook(
+    NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing")
+)
+register_datasets = list_hook(lambda platform: offer_dataset(platform, service_for(platform)))
 
 
 @hookimpl
@@ -178,21 +169,6 @@ def register_layers(platform: Platform) -> list[Layer]:
 
 
 @hookimpl
-def register_commands(platform: Platform) -> list[Any]:
-    from plugins.housing.cli import housing_group
-
-    return [housing_group(platform)]
-
-
-@hookimpl
-def register_blueprints(platform: Platform) -> list[Any]:
-    from plugins.housing.api import make_blueprint
-    from plugins.housing.views import make_pages
-
-    return [make_blueprint(platform), make_pages(platform)]
-
-
-@hookimpl
 def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
     service = service_for(platform)
     en = lang == "en"
@@ -259,18 +235,11 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
     ]
 
 
-# Hooks that core is gaining (the questionnaire framework, GDPR export and erasure): they are
-# implemented where core declares them, so the plugin runs on cores with and without them.
+@hookimpl
+def register_questionnaire_sections(platform: Platform) -> list[Any]:
+    from plugins.housing.questionnaire import housing_section
 
-if hasattr(_hookspecs, "register_questionnaire_sections"):
-
-    @hookimpl
-    def register_questionnaire_sections(platform: Platform) -> list[Any]:
-        from plugins.housing.questionnaire import housing_section
-
-        return [housing_section().as_dict()]
-
-    __all__ += ["register_questionnaire_sections"]
+    return [housing_section().as_dict()]
 
 
 def _company_offers(platform: Platform, company_id: int) -> list[Any]:
@@ -284,56 +253,33 @@ def _company_offers(platform: Platform, company_id: int) -> list[Any]:
         return [Offer.from_row(r) for r in rows]
 
 
-if hasattr(_hookspecs, "export_company_data"):
-
-    @hookimpl
-    def export_company_data(platform: Platform, company_id: int) -> dict[str, Any] | None:
-        offers = _company_offers(platform, company_id)
-        if not offers:
-            return None
-        return {
-            "housing_offers": [
-                {
-                    "id": o.id,
-                    "source": o.source,
-                    **{
-                        k: v.isoformat() if hasattr(v, "isoformat") else v
-                        for k, v in o.fields().items()
-                    },
-                }
-                for o in offers
-            ]
-        }
-
-    __all__ += ["export_company_data"]
-
-
-if hasattr(_hookspecs, "erase_company_data"):
-
-    @hookimpl
-    def erase_company_data(platform: Platform, company_id: int) -> None:
-        from sqlalchemy import delete
-
-        from plugins.housing import tables as t
-
-        with platform.session(write=True) as session:
-            removed = session.execute(delete(t.offers).where(t.offers.c.company_id == company_id))
-            if removed.rowcount:  # type: ignore[attr-defined]
-                repo.touch(session)
-
-    __all__ += ["erase_company_data"]
+@hookimpl
+def export_company_data(platform: Platform, company_id: int) -> dict[str, Any] | None:
+    offers = _company_offers(platform, company_id)
+    if not offers:
+        return None
+    return {
+        "housing_offers": [
+            {
+                "id": o.id,
+                "source": o.source,
+                **{
+                    k: v.isoformat() if hasattr(v, "isoformat") else v
+                    for k, v in o.fields().items()
+                },
+            }
+            for o in offers
+        ]
+    }
 
 
 @hookimpl
-def register_navigation(platform: Platform) -> list[NavLink]:
-    return [NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing")]
+def erase_company_data(platform: Platform, company_id: int) -> None:
+    from sqlalchemy import delete
 
+    from plugins.housing import tables as t
 
-@hookimpl
-def register_datasets(platform: Platform) -> list[Any]:
-    from plugins.housing.datasets import offer_dataset
-
-    return [offer_dataset(platform, service_for(platform))]
-
-
-__all__ += ["register_datasets"]
+    with platform.session(write=True) as session:
+        removed = session.execute(delete(t.offers).where(t.offers.c.company_id == company_id))
+        if removed.rowcount:  # type: ignore[attr-defined]
+            repo.touch(session)

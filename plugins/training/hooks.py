@@ -4,7 +4,6 @@ sections, migrations, commands and web blueprints."""
 from __future__ import annotations
 
 import weakref
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,9 +16,11 @@ from core import (
     IndexSource,
     Layer,
     NavLink,
-    PluginError,
     PluginManifest,
+    PluginService,
     hookimpl,
+    list_hook,
+    migrations_hook,
     point_feature,
 )
 from plugins.training import vocabulary as tv
@@ -59,26 +60,18 @@ MANIFEST = PluginManifest(
     ),
 )
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LAYER_ID = "training_courses"
 
-_services: weakref.WeakKeyDictionary[Any, TrainingService] = weakref.WeakKeyDictionary()
-
-
-def service_for(platform: Platform) -> TrainingService:
-    """The platform's training service (one per platform, made on first use)."""
-    service = _services.get(platform)
-    if service is None:
-        settings = platform.plugin_settings("training") or TrainingSettings()
-        problems = settings.problems()
-        if problems:
-            raise PluginError(
-                "The plugin configuration is invalid:\n- "
-                + "\n- ".join(f"plugin 'training': plugins.training.{p}" for p in problems),
-                {"plugins": problems},
-            )
-        service = _services[platform] = TrainingService(platform, settings)
-    return service
+service_for = PluginService("training", TrainingService)
+register_migrations = migrations_hook(__file__)
+register_commands = list_hook("plugins.training.cli:training_group")
+register_blueprints = list_hook(
+    "plugins.training.api:make_blueprint", "plugins.training.pages:make_pages_blueprint"
+)
+register_navigation = list_hook(
+    NavLink("/weiterbildung", "Weiterbildung", "Training", order=30, plugin="training")
+)
+register_datasets = list_hook("plugins.training.datasets:courses_dataset")
 
 
 #: (weak reference to the last source, its offers)
@@ -99,11 +92,6 @@ def offers_of(source: IndexSource) -> list[TrainingOffer]:
         ]
         _last_offers[:] = [weakref.ref(source), offers]
     return list(_last_offers[1])
-
-
-@hookimpl
-def register_migrations(platform: Platform) -> list[str]:
-    return [str(MIGRATIONS)]
 
 
 @hookimpl
@@ -214,28 +202,6 @@ def register_layers(platform: Platform) -> list[Layer]:
 
 
 @hookimpl
-def register_commands(platform: Platform) -> list[Any]:
-    from plugins.training.cli import training_group
-
-    return [training_group(platform)]
-
-
-@hookimpl
-def register_blueprints(platform: Platform) -> list[Any]:
-    from plugins.training.api import make_blueprint
-    from plugins.training.pages import make_pages_blueprint
-
-    return [make_blueprint(platform), make_pages_blueprint(platform)]
-
-
-@hookimpl
-def register_datasets(platform: Platform) -> list[Any]:
-    from plugins.training.datasets import courses_dataset
-
-    return [courses_dataset(platform)]
-
-
-@hookimpl
 def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
     from plugins.training.profile import profile_section
 
@@ -249,8 +215,3 @@ def register_questionnaire_sections(platform: Platform) -> list[Any]:
 
     # core turns the mapping into a core.questionnaire.Section (section_from_data)
     return [{**training_section(), "apply": store_answers}]
-
-
-@hookimpl
-def register_navigation(platform: Platform) -> list[NavLink]:
-    return [NavLink("/weiterbildung", "Weiterbildung", "Training", order=30, plugin="training")]

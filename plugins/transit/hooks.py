@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -15,12 +13,13 @@ from core import (
     FilterKind,
     FilterSpec,
     Layer,
-    PluginError,
     PluginManifest,
+    PluginService,
     hookimpl,
+    list_hook,
+    migrations_hook,
     point_feature,
 )
-from core import hookspecs as _hookspecs
 from plugins.transit import tables as t
 from plugins.transit.service import TransitService
 from plugins.transit.settings import TransitSettings
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MANIFEST",
+    "profile_sections",
     "register_blueprints",
     "register_commands",
     "register_datasets",
@@ -49,32 +49,14 @@ MANIFEST = PluginManifest(
     description="GTFS timetable import, stops near companies, travel-time search by transit.",
 )
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Most stops one layer request returns (the map asks per view; a region has ~30,000).
 MAX_LAYER_FEATURES = 5000
 
-_services: weakref.WeakKeyDictionary[Any, TransitService] = weakref.WeakKeyDictionary()
-
-
-def service_for(platform: Platform) -> TransitService:
-    """The platform's transit service (one per platform, made on first use)."""
-    service = _services.get(platform)
-    if service is None:
-        settings = platform.plugin_settings("transit") or TransitSettings()
-        problems = settings.problems()
-        if problems:
-            raise PluginError(
-                "The plugin configuration is invalid:\n- "
-                + "\n- ".join(f"plugin 'transit': plugins.transit.{p}" for p in problems),
-                {"plugins": problems},
-            )
-        service = _services[platform] = TransitService(platform, settings)
-    return service
-
-
-@hookimpl
-def register_migrations(platform: Platform) -> list[str]:
-    return [str(MIGRATIONS)]
+service_for = PluginService("transit", TransitService)
+register_migrations = migrations_hook(__file__)
+register_commands = list_hook("plugins.transit.cli:transit_group")
+register_blueprints = list_hook("plugins.transit.api:make_blueprint")
+register_datasets = list_hook("plugins.transit.datasets:stops_dataset")
 
 
 @hookimpl
@@ -257,34 +239,8 @@ def register_questionnaire_sections() -> list[Any]:
 
 
 @hookimpl
-def register_commands(platform: Platform) -> list[Any]:
-    from plugins.transit.cli import transit_group
+def profile_sections(platform: Platform, company: Company, lang: str) -> list[Any]:
+    from plugins.transit.profile import profile_section
 
-    return [transit_group(platform)]
-
-
-@hookimpl
-def register_blueprints(platform: Platform) -> list[Any]:
-    from plugins.transit.api import make_blueprint
-
-    return [make_blueprint(platform)]
-
-
-@hookimpl
-def register_datasets(platform: Platform) -> list[Any]:
-    from plugins.transit.datasets import stops_dataset
-
-    return [stops_dataset(platform)]
-
-
-if hasattr(_hookspecs, "profile_sections"):
-    # the profile page hook is being added to core; implement it where it exists
-
-    @hookimpl
-    def profile_sections(platform: Platform, company: Company, lang: str) -> list[Any]:
-        from plugins.transit.profile import profile_section
-
-        section = profile_section(platform, service_for(platform), company, lang)
-        return [section] if section is not None else []
-
-    __all__ += ["profile_sections"]
+    section = profile_section(platform, service_for(platform), company, lang)
+    return [section] if section is not None else []

@@ -1,0 +1,1 @@
+"""Helpers for plugin authors; their public names are exported from ``core``."""
