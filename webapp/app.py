@@ -101,7 +101,8 @@ def _register_plugin_blueprints(app: Flask, api: Api, platform: Platform) -> Non
     for plugin, blp in _hook_results(platform, "register_blueprints"):
         try:
             if isinstance(blp, flask_smorest.Blueprint):
-                api.register_blueprint(blp)
+                with api.schema_names.for_plugin(plugin):
+                    api.register_blueprint(blp)
             elif isinstance(blp, flask.Blueprint):
                 app.register_blueprint(blp)
             else:

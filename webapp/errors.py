@@ -5,8 +5,9 @@ has the same shape::
 
     {"code": 422, "status": "Unprocessable Entity", "message": "...", "errors": {"bbox": [...]}}
 
-``errors`` maps a parameter or field (or an import line) to what is wrong with it; it is left
-out when there is nothing per field to say.
+``errors`` maps a parameter or field (or an import line) to what is wrong with it; it is always
+there, empty (``{}``) when there is nothing per field to say (an unknown URL, a missing record),
+so clients read it without checking for it first.
 
 When the database cannot be reached (it is down, restarting, or the connection broke), every
 page and API call answers 503 with a ``Retry-After`` header instead of a traceback: JSON in the
@@ -124,9 +125,8 @@ def error_response(
         "code": status,
         "status": HTTPStatus(status).phrase,
         "message": message,
+        "errors": dict(errors or {}),
     }
-    if errors:
-        payload["errors"] = dict(errors)
     response = jsonify(payload)
     response.status_code = status
     for key, value in (headers or {}).items():

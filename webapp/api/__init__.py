@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import flask_smorest
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, Response
 from flask_limiter import Limiter
 from werkzeug.exceptions import HTTPException
@@ -24,6 +25,7 @@ from webapp.api import (
     search,
     submissions,
 )
+from webapp.api.schema_names import SchemaNames
 from webapp.api.schemas import ErrorSchema
 from webapp.errors import error_response, http_error_payload
 
@@ -39,9 +41,12 @@ class Api(flask_smorest.Api):
 
     flask-smorest 0.47 builds error responses without werkzeug's headers, so a 405 lost its
     ``Allow`` header; this handler keeps them and fills in a message for every error.
+    ``schema_names`` names the schemas of the document (plugins' under their names, see
+    ``webapp.api.schema_names``).
     """
 
     ERROR_SCHEMA = ErrorSchema
+    schema_names: SchemaNames
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         message, errors, headers = http_error_payload(error)
@@ -58,7 +63,12 @@ def init_api(app: Flask, platform: Platform, limiter: Limiter) -> Api:
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS=_spec_options(platform),
     )
-    api = Api(app)
+    names = SchemaNames()
+    api = Api(
+        app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=names)}
+    )
+    names.spec = api.spec
+    api.schema_names = names
     api.ma_plugin.converter.add_parameter_attribute_function(_allow_empty_value)
     api.ma_plugin.converter.add_attribute_function(_only_null)
     api.ma_plugin.converter.add_attribute_function(_no_nul)

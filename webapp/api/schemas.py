@@ -90,7 +90,13 @@ class ErrorSchema(ma.Schema):
     errors = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.String()),
-        metadata={"description": "Problems per parameter, field or import line."},
+        required=True,
+        metadata={
+            "description": (
+                "Problems per parameter, field or import line; empty when there is nothing "
+                "per field to say (an unknown URL, a missing record)."
+            )
+        },
     )
 
 
