@@ -63,7 +63,7 @@ from core.geo import haversine_m, nearest_m
 from core.geocoding import Geocoder
 from core.hookspecs import hookimpl
 from core.index import IndexSource, SearchIndex
-from core.layers import Feature, Layer, feature_collection, point_feature
+from core.layers import MAX_POPUP_LINES, Feature, Layer, feature_collection, point_feature
 from core.model import Address, Company, Contact, Location, Status, slugify
 from core.navigation import NavLink
 from core.platform import Platform
@@ -104,6 +104,7 @@ __all__ = [
     "MAX_COMPRESSION_RATIO",
     "MAX_JSON_DEPTH",
     "MAX_LINE_BYTES",
+    "MAX_POPUP_LINES",
     "MAX_ROWS",
     "MAX_UNPACKED_BYTES",
     "PLUGIN_API_VERSION",

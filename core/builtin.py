@@ -221,6 +221,9 @@ def register_layers(platform: Platform) -> list[Layer]:
                     "size": index.sizes[r],
                     "is_demo": bool(index.is_demo[r]),
                 },
+                title=index.names[r],
+                lines=[index.towns[r]],
+                link=f"/unternehmen/{index.slugs[r]}",
             )
             for r in np.flatnonzero(rows)
         ]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from attrs import field, frozen
 
 from core.query import BBox
 
-__all__ = ["Feature", "Layer", "feature_collection", "point_feature"]
+__all__ = ["MAX_POPUP_LINES", "Feature", "Layer", "feature_collection", "point_feature"]
 
 #: A GeoJSON Feature as a plain dict.
 Feature = dict[str, Any]
@@ -20,7 +20,9 @@ class Layer:
     """A map layer: id, labels, and a function returning its features within a box.
 
     ``features(bbox, lang)`` returns GeoJSON Feature dicts (Point geometries in WGS84); the
-    platform passes ``bbox=None`` for "everything".
+    platform passes ``bbox=None`` for "everything". ``marker`` is a hint for the symbol, not
+    a picture: layers with the same hint share one symbol on the start page, layers with
+    different hints get different ones (colour and shape).
     """
 
     id: str
@@ -41,10 +43,37 @@ def feature_collection(features: list[Feature]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+#: The most popup lines the start page shows; the rest are left out.
+MAX_POPUP_LINES = 6
+
+
 def point_feature(
-    feature_id: str | int, lat: float, lon: float, properties: dict[str, Any]
+    feature_id: str | int,
+    lat: float,
+    lon: float,
+    properties: dict[str, Any],
+    *,
+    title: str | None = None,
+    lines: Iterable[str | None] = (),
+    link: str | None = None,
 ) -> Feature:
-    """A GeoJSON Point feature (coordinates in lon, lat order, as GeoJSON wants)."""
+    """A GeoJSON Point feature (coordinates in lon, lat order, as GeoJSON wants).
+
+    ``title``, ``lines`` and ``link`` are what the start page's popup shows for the feature,
+    kept under ``properties["popup"]`` (apart from the plugin's own properties, so neither
+    overwrites the other): a title, a few short lines of text in the layer's language (empty
+    ones are left out, at most ``MAX_POPUP_LINES``), and a link to a page about it.
+    """
+    if isinstance(lines, str):
+        raise TypeError(f"lines of feature {feature_id!r} must be a list of texts, not one text.")
+    kept = [line for line in lines if line]
+    if title is not None or kept or link is not None:
+        if len(kept) > MAX_POPUP_LINES:
+            raise ValueError(
+                f"A popup shows at most {MAX_POPUP_LINES} lines; feature {feature_id!r} has "
+                f"{len(kept)}. Keep the most useful ones."
+            )
+        properties = {**properties, "popup": {"title": title, "lines": kept, "link": link}}
     return {
         "type": "Feature",
         "id": feature_id,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
-from core import BBox, FilterKind, FilterSpec, Platform, SearchResult
+from core import MAX_POPUP_LINES, BBox, FilterKind, FilterSpec, Platform, SearchResult
 
 __all__ = [
     "check_disable_leaves_no_trace",
@@ -54,10 +55,33 @@ def valid_feature(feature: Any) -> str | None:
         return f"coordinates {coordinates!r} are not a WGS84 [lon, lat] pair"
     if not isinstance(feature.get("properties"), Mapping):
         return "'properties' must be a JSON object"
+    if "popup" in feature["properties"]:
+        problem = _popup_problem(feature["properties"]["popup"])
+        if problem:
+            return problem
     try:
         json.dumps(feature, allow_nan=False)
     except (TypeError, ValueError) as exc:
         return f"the feature is not JSON-serialisable: {exc}"
+    return None
+
+
+def _popup_problem(popup: Any) -> str | None:
+    """What is wrong with ``properties["popup"]`` (see ``core.point_feature``; None: nothing)."""
+    if not isinstance(popup, Mapping):
+        return "properties 'popup' must be a JSON object with title, lines and link"
+    title, lines, link = popup.get("title"), popup.get("lines", []), popup.get("link")
+    if title is not None and not isinstance(title, str):
+        return f"popup 'title' must be a text or null, not {title!r}"
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        return f"popup 'lines' must be a list of texts, not {lines!r}"
+    if len(lines) > MAX_POPUP_LINES:
+        return f"a popup shows at most {MAX_POPUP_LINES} lines, not {len(lines)}"
+    if link is not None and not (
+        isinstance(link, str)
+        and (link.startswith(("http://", "https://")) or re.match(r"/(?!/)", link))
+    ):
+        return f"popup 'link' must be a path on this site or an http(s) URL, not {link!r}"
     return None
 
 

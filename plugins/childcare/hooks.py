@@ -141,6 +141,11 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
 
 def kita_feature(kita: Any, lang: str) -> Feature:
     """A Kita as a GeoJSON feature for the map (popup data and the detail page URL)."""
+    from plugins.childcare.model import AGE_GROUPS
+
+    ages = ", ".join(a.label(lang) for a in AGE_GROUPS if a.code in kita.age_groups)
+    places = f"{kita.places} {'places' if lang == 'en' else 'Plätze'}" if kita.places else None
+    url = f"/kitas/{kita.id}" + ("?lang=en" if lang == "en" else "")
     return point_feature(
         f"kita-{kita.id}",
         kita.lat,
@@ -154,8 +159,11 @@ def kita_feature(kita: Any, lang: str) -> Feature:
             "places": kita.places,
             "opening_hours": kita.opening_hours,
             "closes": format_clock(kita.closes) or None,
-            "url": f"/kitas/{kita.id}" + ("?lang=en" if lang == "en" else ""),
+            "url": url,
         },
+        title=kita.name,
+        lines=[kita.operator, kita.address, ages, places, kita.opening_hours],
+        link=url,
     )
 
 

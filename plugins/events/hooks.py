@@ -106,6 +106,8 @@ def register_layers(platform: Platform) -> list[Layer]:
         return bbox is None or (bbox.south <= lat <= bbox.north and bbox.west <= lon <= bbox.east)
 
     def event_features(bbox: BBox | None, lang: str) -> list[Feature]:
+        from plugins.events.texts import format_when, text
+
         return [
             point_feature(
                 f"event-{event.id}",
@@ -122,6 +124,14 @@ def register_layers(platform: Platform) -> list[Layer]:
                     "cancelled": event.status == "cancelled",
                     "url": service.event_path(event),
                 },
+                title=event.title,
+                lines=[
+                    text("cancelled", lang) if event.status == "cancelled" else None,
+                    event.kind_label(lang),
+                    format_when(event, lang),
+                    event.place.one_line(),
+                ],
+                link=service.event_path(event),
             )
             for event in service.upcoming()
             if inside(event.place.lat, event.place.lon, bbox)
@@ -143,6 +153,9 @@ def register_layers(platform: Platform) -> list[Layer]:
                     "phone": o.phone,
                     "website": o.website,
                 },
+                title=o.name,
+                lines=[o.type_label(lang), o.place.one_line(), o.phone],
+                link=o.website or None,
             )
             for o in service.organisations()
             if o.show_on_map and o.type != "company" and inside(o.place.lat, o.place.lon, bbox)

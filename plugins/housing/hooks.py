@@ -125,6 +125,19 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
 def register_layers(platform: Platform) -> list[Layer]:
     service = service_for(platform)
 
+    def size(offer: Any, lang: str) -> str:
+        """``3 Zimmer, 72 m²`` (what is known of it)."""
+        from core import format_number, format_quantity
+
+        parts = []
+        if offer.rooms:
+            digits = 0 if float(offer.rooms).is_integer() else 1
+            rooms = format_number(offer.rooms, lang, digits)
+            parts.append(f"{rooms} {'rooms' if lang == 'en' else 'Zimmer'}")
+        if offer.area_m2:
+            parts.append(format_quantity(offer.area_m2, "m2", lang))
+        return ", ".join(parts)
+
     def features(bbox: BBox | None, lang: str) -> list[Feature]:
         with platform.session() as session:
             offers = repo.offers_in_box(
@@ -152,6 +165,14 @@ def register_layers(platform: Platform) -> list[Layer]:
                     + ("?lang=en" if lang == "en" else ""),
                     "api_url": f"/api/v1/housing/offers/{offer.id}",
                 },
+                title=offer.title,
+                lines=[
+                    choice_label(KINDS, offer.kind, lang),
+                    offer.price_label(lang),
+                    size(offer, lang),
+                    offer.town,
+                ],
+                link=f"{PAGE_PREFIX}/angebote/{offer.id}" + ("?lang=en" if lang == "en" else ""),
             )
             for offer in offers
         ]

@@ -159,8 +159,11 @@ def register_layers(platform: Platform) -> list[Layer]:
     service = service_for(platform)
 
     def features(bbox: BBox | None, lang: str) -> list[Feature]:
+        from plugins.training.profile import course_url, when
+
         index = service.index()
-        rows = index.current(service.today()) & index.placebound
+        today = service.today()
+        rows = index.current(today) & index.placebound
         if bbox is not None:
             rows &= index.in_box(bbox)
         out = []
@@ -185,6 +188,14 @@ def register_layers(platform: Platform) -> list[Layer]:
                         "url": f"/weiterbildung/{course.id}",
                         "is_demo": course.is_demo,
                     },
+                    title=course.title,
+                    lines=[
+                        course.provider,
+                        tv.KINDS.label(course.kind, lang),
+                        when(course, lang, today),
+                        course.town,
+                    ],
+                    link=course_url(platform, course.id, lang),
                 )
             )
         return out

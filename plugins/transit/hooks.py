@@ -142,6 +142,21 @@ def _route_label(names: dict[int, tuple[str, int, str]], route: int) -> str:
 def register_layers(platform: Platform) -> list[Layer]:
     service = service_for(platform)
 
+    def stop_lines(routes: list[str], per_hour: float | None, lang: str) -> list[str | None]:
+        """``Linien: SB 20, 211`` and ``6 Abfahrten pro Stunde (werktags morgens)`` for a
+        stop's popup (no departures line for a stop where the morning has none, a terminus)."""
+        from core import format_number
+
+        served = f"{'Lines' if lang == 'en' else 'Linien'}: {', '.join(routes)}" if routes else None
+        if not per_hour:
+            return [served]
+        hourly = format_number(per_hour, lang, 0 if float(per_hour).is_integer() else 1)
+        if lang == "en":
+            text = "departure" if per_hour == 1 else "departures"
+            return [served, f"{hourly} {text} per hour (weekday morning)"]
+        text = "Abfahrt" if per_hour == 1 else "Abfahrten"
+        return [served, f"{hourly} {text} pro Stunde (werktags morgens)"]
+
     def stop_features(bbox: BBox | None, lang: str) -> list[Feature]:
         s = t.stops
         query = select(s.c.id, s.c.stop_id, s.c.name, s.c.lat, s.c.lon, s.c.location_type)
@@ -186,6 +201,8 @@ def register_layers(platform: Platform) -> list[Layer]:
                         "lines": lines,
                         "departures_per_hour": per_hour,
                     },
+                    title=row.name,
+                    lines=stop_lines(lines, per_hour, lang),
                 )
             )
         return features
@@ -204,6 +221,11 @@ def register_layers(platform: Platform) -> list[Layer]:
                     station.lat,
                     station.lon,
                     {"name": station.name, "eva_id": station.eva_id, "city": station.city},
+                    title=station.name,
+                    lines=[
+                        "Railway station" if lang == "en" else "Bahnhof",
+                        station.city if station.city not in station.name else None,
+                    ],
                 )
             )
         return out

@@ -114,12 +114,19 @@ def test_layer_switcher_draws_plugin_layers_and_the_url_keeps_them(
     # never more marker elements than the budget, company symbols included
     assert page.locator(".leaflet-marker-icon").count() <= 2000
 
-    # a marker opens its popup with the Kita's name and a link to its page
+    # a marker opens its popup: the Kita's name, its lines (age groups, hours ...) as the
+    # layer's answer has them, and a link to its page
     markers.first.focus()
     page.keyboard.press("Enter")
     popup = page.locator(".rk-layer-popup")
     popup.wait_for(timeout=5_000)
     assert popup.locator("a").get_attribute("href").startswith("/kitas/")
+    title = popup.locator(".popup-title").inner_text()
+    answer = page.request.get(f"{plugin_server.url}/api/v1/layers/childcare_kitas").json()
+    popups = [f["properties"]["popup"] for f in answer["features"]]
+    lines = popup.locator(".popup-lines li").all_inner_texts()
+    assert lines, "a Kita's popup says more than its name"
+    assert lines in [p["lines"] for p in popups if p["title"] == title]
 
     # the URL restores the ticked layer
     again = page.context.new_page()

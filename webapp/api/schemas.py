@@ -585,7 +585,17 @@ class FeatureSchema(ma.Schema):
     type = fields.String(required=True, validate=validate.Equal("Feature"))
     id = fields.Raw()
     geometry = fields.Nested(GeometrySchema, required=True, allow_none=True)
-    properties = fields.Dict(required=True, allow_none=True)
+    properties = fields.Dict(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": (
+                "The layer's own properties, and popup: {title, lines, link}, what the map's "
+                "popup shows (a title, up to six short lines in the answer's language, a link "
+                "to a page about the feature or null)."
+            )
+        },
+    )
 
 
 class LayerFeaturesSchema(ma.Schema):

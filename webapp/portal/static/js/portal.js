@@ -560,17 +560,29 @@
     return typeof url === 'string' && /^(https?:\/\/|\/(?!\/))/.test(url) ? url : null;
   }
 
+  // properties.popup = {title, lines, link} (core's point_feature, docs/hooks.md); features
+  // without one show their name and url
+  function featurePopup(feature) {
+    var p = feature.properties || {};
+    return p.popup && typeof p.popup === 'object' ? p.popup : {};
+  }
+
   function featureName(feature, def) {
     var p = feature.properties || {};
-    return String(p.name || p.title || p.label || def.label);
+    return String(featurePopup(feature).title || p.name || p.title || p.label || def.label);
   }
 
   function layerPopup(feature, def) {
     var p = feature.properties || {};
+    var popup = featurePopup(feature);
     var name = featureName(feature, def);
-    var url = safeUrl(p.url) || safeUrl(p.href);
+    var url = safeUrl(popup.link) || safeUrl(p.url) || safeUrl(p.href);
+    var lines = Array.isArray(popup.lines) ? popup.lines.slice(0, 6) : [];
     return h('div', { className: 'rk-layer-popup' }, [
       h('p', { className: 'popup-title' }, [h('strong', { text: name })]),
+      lines.length ? h('ul', { className: 'popup-lines' }, lines.map(function (line) {
+        return h('li', { text: String(line) });
+      })) : null,
       h('p', { className: 'popup-layer', text: def.label }),
       url ? h('p', null, [h('a', { href: url }, [S.layer_open, h('span', { className: 'sr-only', text: ': ' + name })])]) : null
     ]);
