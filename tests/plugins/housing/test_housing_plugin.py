@@ -1,5 +1,5 @@
 """The plugin as a whole: settings checked at start-up, questionnaire section, profile
-section, model rules, and the hooks core is gaining (used where core declares them)."""
+section, model rules, and the privacy hooks (export and erase a company's data)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from housing_support import TODAY, make_platform
 
 from core import PluginError, ValidationError
-from core import hookspecs as core_hooks
 from plugins.housing.model import FieldProblems, Offer, offer_from_fields, parse_number
 from plugins.housing.questionnaire import ANSWER_TYPES, check_answers, housing_section
 
@@ -47,9 +46,7 @@ def test_questionnaire_section_is_well_formed():
     assert set(caught.value.errors) == {"kinds", "places", "colour", "offers_housing"}
 
 
-def test_questionnaire_section_is_handed_to_core_where_it_has_the_hook(new_database):
-    if not hasattr(core_hooks, "register_questionnaire_sections"):
-        pytest.skip("core has no questionnaire hook yet")
+def test_questionnaire_section_is_handed_to_core(new_database):
     platform = make_platform(new_database("q"))
     sections = [s for s in platform.questionnaire.sections if s.plugin == "housing"]
     assert [s.key for s in sections] == ["housing_staff"]
@@ -126,9 +123,7 @@ def test_offer_rules():
     assert sale.price_label("en") == "Purchase 329,000 €"
 
 
-def test_gdpr_hooks_where_core_has_them(new_database):
-    if not hasattr(core_hooks, "export_company_data"):
-        pytest.skip("core has no export hook yet")
+def test_gdpr_hooks(new_database):
     from plugins.housing.api import offer_from_body
     from plugins.housing.hooks import erase_company_data, export_company_data, service_for
     from plugins.housing.repository import add_offer

@@ -101,8 +101,6 @@ def test_settings_are_validated_at_start(new_database, bad, key):
 
 def test_profile_section(cairns):
     platform = cairns.platform
-    if not hasattr(platform, "profile_sections"):
-        pytest.skip("core has no profile_sections hook yet")
     company = cairns.companies[0]
     sections = [s for s in platform.profile_sections(company, "de") if s.plugin == "transit"]
     assert len(sections) == 1
