@@ -22,7 +22,7 @@ from core import (
 )
 from plugins.childcare.datasets import kita_dataset
 from plugins.childcare.model import format_clock
-from plugins.childcare.questionnaire import OFFERS, apply_answers, childcare_section
+from plugins.childcare.questionnaire import CHILDCARE_SECTION, OFFERS
 from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import ChildcareSettings
 
@@ -69,6 +69,9 @@ register_navigation = list_hook(
     NavLink("/kitas/", "Kitas", "Childcare", order=20, plugin="childcare")
 )
 register_datasets = list_hook(lambda platform: kita_dataset(platform, service_for(platform)))
+# core shows and checks the section; its ``apply`` stores the answers and keeps core's
+# work-family code in step
+register_questionnaire_sections = list_hook(CHILDCARE_SECTION)
 
 
 @hookimpl
@@ -194,20 +197,3 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
 
     section = profile_section(service_for(platform), company, lang)
     return [section] if section is not None else []
-
-
-def questionnaire_sections() -> list[Any]:
-    """The plugin's questionnaire sections (for ``register_questionnaire_sections``)."""
-    return [childcare_section()]
-
-
-# core's questionnaire framework takes the section as data; ``apply`` stores the answers
-# through apply_answers, which also keeps core's work-family code in step
-@hookimpl
-def register_questionnaire_sections(platform: Platform) -> list[Any]:
-    from core.questionnaire import section_from_data
-
-    return [
-        section_from_data(section.as_dict(), plugin="childcare", apply=apply_answers, order=60)
-        for section in questionnaire_sections()
-    ]

@@ -632,7 +632,8 @@ def make_blueprint(platform: Platform) -> Blueprint:
 
             Answers are stored in Company.extensions["housing"].
             """
-            return housing_section().as_dict()
+            section = housing_section()
+            return {**section.as_dict(), "extension": section.namespace}
 
     @blp.route("/fields")
     class Fields(MethodView):

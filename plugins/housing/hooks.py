@@ -28,7 +28,7 @@ from core.profile import ProfileSection
 from plugins.housing import repository as repo
 from plugins.housing.datasets import offer_dataset
 from plugins.housing.model import KINDS, choice_label
-from plugins.housing.questionnaire import STAFF_HOUSING_KINDS
+from plugins.housing.questionnaire import STAFF_HOUSING_KINDS, housing_section
 from plugins.housing.service import HousingService
 from plugins.housing.settings import HousingSettings
 
@@ -75,6 +75,7 @@ register_navigation = list_hook(
     NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing")
 )
 register_datasets = list_hook(lambda platform: offer_dataset(platform, service_for(platform)))
+register_questionnaire_sections = list_hook(housing_section())
 
 
 @hookimpl
@@ -254,13 +255,6 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
             order=60,
         )
     ]
-
-
-@hookimpl
-def register_questionnaire_sections(platform: Platform) -> list[Any]:
-    from plugins.housing.questionnaire import housing_section
-
-    return [housing_section().as_dict()]
 
 
 def _company_offers(platform: Platform, company_id: int) -> list[Any]:

@@ -1,72 +1,16 @@
-"""The company questionnaire section on housing for staff, declared as data.
+"""The company questionnaire section on housing for staff, declared with core's classes.
 
-The questionnaire framework (a ``register_questionnaire_sections`` hook) does not exist yet;
-the section is declared here, served at ``/api/v1/housing/questionnaire``, and the answers
-live in ``Company.extensions["housing"]`` (checked by ``check_answers``). The company filter
-``housing_staff`` and the profile section read them.
+Core's questionnaire shows and checks the section (``register_questionnaire_sections``) and
+stores the answers in ``Company.extensions["housing"]``; the section is also served at
+``/api/v1/housing/questionnaire``. The company filter ``housing_staff`` and the profile section
+read the answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from core import AnswerType, Option, Question, Section
 
-from attrs import asdict, field, frozen
-
-from core import ValidationError
-
-__all__ = ["ANSWER_TYPES", "Option", "Question", "Section", "check_answers", "housing_section"]
-
-ANSWER_TYPES = ("bool", "choice", "multichoice", "number", "text")
-
-
-@frozen
-class Option:
-    value: str
-    label_de: str
-    label_en: str
-
-
-@frozen
-class Question:
-    """One question: key (the key in the answers), labels, answer type, options, help."""
-
-    key: str
-    label_de: str
-    label_en: str
-    answer: str
-    options: tuple[Option, ...] = ()
-    help_de: str = ""
-    help_en: str = ""
-    required: bool = False
-    #: shown only when the question ``show_if[0]`` has the answer ``show_if[1]``
-    show_if: tuple[str, Any] | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    max_length: int = 1000
-
-    def __attrs_post_init__(self) -> None:
-        if self.answer not in ANSWER_TYPES:
-            raise ValueError(f"question {self.key!r}: unknown answer type {self.answer!r}")
-        if self.answer in ("choice", "multichoice") and not self.options:
-            raise ValueError(f"question {self.key!r}: a {self.answer} question needs options")
-
-
-@frozen
-class Section:
-    key: str
-    title_de: str
-    title_en: str
-    questions: tuple[Question, ...] = field(default=())
-    intro_de: str = ""
-    intro_en: str = ""
-    plugin: str = "housing"
-    #: where the answers are stored: Company.extensions[<extension>]
-    extension: str = "housing"
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
+__all__ = ["STAFF_HOUSING_KINDS", "housing_section"]
 
 STAFF_HOUSING_KINDS = (
     Option("company_flat", "Werkswohnung / Mitarbeiterwohnung", "Company flat"),
@@ -81,6 +25,8 @@ def housing_section() -> Section:
     """Wohnen: what the employer offers staff and apprentices who need a home nearby."""
     return Section(
         key="housing_staff",
+        plugin="housing",
+        extension="housing",
         title_de="Wohnen für Beschäftigte und Auszubildende",
         title_en="Housing for staff and apprentices",
         intro_de=(
@@ -93,96 +39,52 @@ def housing_section() -> Section:
         ),
         questions=(
             Question(
-                "offers_housing",
-                "Bieten Sie Beschäftigten oder Auszubildenden Wohnraum an?",
-                "Do you offer housing to staff or apprentices?",
-                "bool",
+                key="offers_housing",
+                label_de="Bieten Sie Beschäftigten oder Auszubildenden Wohnraum an?",
+                label_en="Do you offer housing to staff or apprentices?",
+                answer=AnswerType.BOOL,
                 required=True,
             ),
             Question(
-                "kinds",
-                "Welche Art von Wohnraum?",
-                "What kind of housing?",
-                "multichoice",
-                STAFF_HOUSING_KINDS,
+                key="kinds",
+                label_de="Welche Art von Wohnraum?",
+                label_en="What kind of housing?",
+                answer=AnswerType.MULTICHOICE,
+                options=STAFF_HOUSING_KINDS,
                 show_if=("offers_housing", True),
             ),
             Question(
-                "places",
-                "Wie viele Plätze oder Wohnungen gibt es etwa?",
-                "About how many places or flats are there?",
-                "number",
+                key="places",
+                label_de="Wie viele Plätze oder Wohnungen gibt es etwa?",
+                label_en="About how many places or flats are there?",
+                answer=AnswerType.NUMBER,
                 minimum=0,
                 maximum=10_000,
                 show_if=("offers_housing", True),
             ),
             Question(
-                "rent_from_eur",
-                "Miete ab (Euro pro Monat, warm)",
-                "Rent from (euros per month, including running costs)",
-                "number",
+                key="rent_from_eur",
+                label_de="Miete ab (Euro pro Monat, warm)",
+                label_en="Rent from (euros per month, including running costs)",
+                answer=AnswerType.NUMBER,
                 minimum=0,
                 maximum=5000,
                 show_if=("offers_housing", True),
             ),
             Question(
-                "for_apprentices",
-                "Auch für Auszubildende unter 18 Jahren?",
-                "Also for apprentices under 18?",
-                "bool",
+                key="for_apprentices",
+                label_de="Auch für Auszubildende unter 18 Jahren?",
+                label_en="Also for apprentices under 18?",
+                answer=AnswerType.BOOL,
                 show_if=("offers_housing", True),
             ),
             Question(
-                "details",
-                "Was sollten Bewerberinnen und Bewerber noch wissen?",
-                "What else should applicants know?",
-                "text",
+                key="details",
+                label_de="Was sollten Bewerberinnen und Bewerber noch wissen?",
+                label_en="What else should applicants know?",
+                answer=AnswerType.TEXT,
                 max_length=1000,
                 show_if=("offers_housing", True),
             ),
         ),
     )
-
-
-def _valid(question: Question, value: Any) -> bool:
-    options = {o.value for o in question.options}
-    if question.answer == "bool":
-        return isinstance(value, bool)
-    if question.answer == "choice":
-        return value in options
-    if question.answer == "multichoice":
-        return isinstance(value, list | tuple) and set(value) <= options
-    if question.answer == "number":
-        return (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and (question.minimum is None or value >= question.minimum)
-            and (question.maximum is None or value <= question.maximum)
-        )
-    return isinstance(value, str) and len(value) <= question.max_length
-
-
-def check_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers of the section, checked; ``ValidationError`` names every bad one."""
-    section = housing_section()
-    by_key = {q.key: q for q in section.questions}
-    problems: dict[str, list[str]] = {}
-    out: dict[str, Any] = {}
-    for key, value in answers.items():
-        question = by_key.get(key)
-        if question is None:
-            problems.setdefault(key, []).append(
-                f"not a question of this section; questions are: {', '.join(by_key)}"
-            )
-            continue
-        if not _valid(question, value):
-            problems.setdefault(key, []).append(f"not a valid {question.answer} answer")
-            continue
-        out[key] = list(value) if question.answer == "multichoice" else value
-    for question in section.questions:
-        if question.required and question.key not in answers:
-            problems.setdefault(question.key, []).append("an answer is required")
-    if problems:
-        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
-        raise ValidationError(f"The housing answers are invalid: {details}.", problems)
-    return out

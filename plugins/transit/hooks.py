@@ -21,6 +21,7 @@ from core import (
     point_feature,
 )
 from plugins.transit import tables as t
+from plugins.transit.questionnaire import COMMUTING_SECTION
 from plugins.transit.service import TransitService
 from plugins.transit.settings import TransitSettings
 
@@ -57,6 +58,8 @@ register_migrations = migrations_hook(__file__)
 register_commands = list_hook("plugins.transit.cli:transit_group")
 register_blueprints = list_hook("plugins.transit.api:make_blueprint")
 register_datasets = list_hook("plugins.transit.datasets:stops_dataset")
+# core shows and checks the section and stores the answers in Company.extensions["transit"]
+register_questionnaire_sections = list_hook(COMMUTING_SECTION)
 
 
 @hookimpl
@@ -249,15 +252,6 @@ def register_layers(platform: Platform) -> list[Layer]:
             attribution=service.station_attribution(),
         ),
     ]
-
-
-@hookimpl
-def register_questionnaire_sections() -> list[Any]:
-    # the section is plain data (questionnaire.py); core converts it to its own Section and
-    # stores the answers in Company.extensions["transit"]
-    from plugins.transit.questionnaire import commuting_section
-
-    return [commuting_section()]
 
 
 @hookimpl

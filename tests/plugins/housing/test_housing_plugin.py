@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from housing_support import TODAY, make_platform
 
-from core import PluginError, ValidationError
+from core import AnswerType, PluginError
+from core.questionnaire import Questionnaire
 from plugins.housing.model import FieldProblems, Offer, offer_from_fields, parse_number
-from plugins.housing.questionnaire import ANSWER_TYPES, check_answers, housing_section
+from plugins.housing.questionnaire import housing_section
 
 
 @pytest.mark.parametrize(
@@ -31,19 +32,24 @@ def test_settings_are_validated_at_start(new_database, bad, key):
 def test_questionnaire_section_is_well_formed():
     section = housing_section()
     keys = [q.key for q in section.questions]
-    assert len(keys) == len(set(keys)) and section.extension == "housing"
+    assert len(keys) == len(set(keys)) and section.namespace == "housing"
     for question in section.questions:
-        assert question.answer in ANSWER_TYPES and question.label_de and question.label_en
+        assert question.answer in AnswerType and question.label_de and question.label_en
         if question.show_if is not None:
             assert question.show_if[0] in keys
-    assert check_answers({"offers_housing": True, "kinds": ("company_flat",), "places": 4}) == {
-        "offers_housing": True,
-        "kinds": ["company_flat"],
-        "places": 4,
-    }
-    with pytest.raises(ValidationError) as caught:
-        check_answers({"kinds": ["castle"], "places": -1, "colour": "red"})
-    assert set(caught.value.errors) == {"kinds", "places", "colour", "offers_housing"}
+    # core checks the answers: hidden questions and unknown keys are dropped
+    questionnaire = Questionnaire.build([section])
+    values, problems = questionnaire.clean_section(
+        "housing_staff", {"offers_housing": True, "kinds": ["company_flat"], "places": 4}
+    )
+    assert problems == {}
+    assert values == {"offers_housing": True, "kinds": ["company_flat"], "places": 4}
+    _, problems = questionnaire.clean_section(
+        "housing_staff", {"offers_housing": True, "kinds": ["castle"], "places": -1, "x": 1}
+    )
+    assert set(problems) == {"kinds", "places"}
+    values, problems = questionnaire.clean_section("housing_staff", {"kinds": ["castle"]})
+    assert set(problems) == {"offers_housing"} and values == {}
 
 
 def test_questionnaire_section_is_handed_to_core(new_database):

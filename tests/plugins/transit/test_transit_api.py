@@ -6,9 +6,9 @@ import pytest
 from flask import Flask
 from flask_smorest import Api
 
-from core import PluginError, RegiokarteError
+from core import AnswerType, PluginError, RegiokarteError
 from plugins.transit.hooks import register_blueprints
-from plugins.transit.questionnaire import ANSWER_TYPES, commuting_section
+from plugins.transit.questionnaire import commuting_section
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_questionnaire_section_is_well_formed():
     keys = [q.key for q in section.questions]
     assert len(keys) == len(set(keys))
     for question in section.questions:
-        assert question.answer in ANSWER_TYPES and question.label_de and question.label_en
+        assert question.answer in AnswerType and question.label_de and question.label_en
         if question.show_if is not None:
             assert question.show_if[0] in keys
 
