@@ -47,6 +47,7 @@ __all__ = [
     "declare_access",
     "embeddable",
     "init_security",
+    "limit_view",
     "limiter_of",
     "rate_limit",
     "undeclared_routes",
@@ -106,6 +107,17 @@ def rate_limit(limiter: Limiter, scope: str, setting: Callable[[], str]) -> Call
     """A POST-only limit whose value is read from the settings on each request; every route
     with the same ``scope`` (the HTML form and the API, say) counts against one budget."""
     return limiter.shared_limit(setting, scope=scope, methods=["POST"])
+
+
+def limit_view(
+    app: Flask, limiter: Limiter, endpoint: str, scope: str, setting: Callable[[], str]
+) -> None:
+    """Put ``rate_limit(limiter, scope, setting)`` on the registered view ``endpoint``.
+
+    Views live at module level while each app has its own limiter (its store, its settings),
+    so the limit goes on when the app registers the blueprint, not when the module is read.
+    """
+    app.view_functions[endpoint] = rate_limit(limiter, scope, setting)(app.view_functions[endpoint])
 
 
 # --- access control as data --------------------------------------------------------------------

@@ -97,7 +97,7 @@ def init_api(app: Flask, platform: Platform, limiter: Limiter) -> Api:
     )
     for module in (search, filters, places, companies, layers, plugins, opendata):
         api.register_blueprint(module.blueprint(platform))
-    api.register_blueprint(submissions.blueprint(platform, limiter))
+    submissions.init_submissions(app, api, limiter)
     return api
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import flask_smorest
 import marshmallow as ma
-from flask import Response, g, request, url_for
+from flask import Flask, Response, g, request, url_for
 from flask.views import MethodView
 from flask_limiter import Limiter
 from flask_smorest import Blueprint
@@ -36,9 +37,9 @@ from webapp.api.schemas import (
     response_links,
 )
 from webapp.context import current_platform, is_operator, request_language, require_operator
-from webapp.security import rate_limit
+from webapp.security import limit_view
 
-__all__ = ["blueprint"]
+__all__ = ["blp", "init_submissions"]
 
 OPERATOR = [{"operatorToken": []}]
 EDITOR_OR_OPERATOR = [{"editorToken": []}, {"operatorToken": []}]
@@ -300,320 +301,334 @@ def _links() -> flow.Links:
     return editor_links(request_language())
 
 
-def blueprint(platform: Platform, limiter: Limiter) -> Blueprint:
-    blp = Blueprint(
-        "submissions",
-        __name__,
-        url_prefix="/api/v1/submissions",
-        description=(
-            "The company questionnaire (Leitfragebogen): start, save sections, submit; "
-            "operators moderate. Companies authenticate with X-Editor-Token."
-        ),
-    )
+blp = Blueprint(
+    "submissions",
+    __name__,
+    url_prefix="/api/v1/submissions",
+    description=(
+        "The company questionnaire (Leitfragebogen): start, save sections, submit; "
+        "operators moderate. Companies authenticate with X-Editor-Token."
+    ),
+)
 
-    @blp.before_request
-    def _authenticate() -> None:
-        # before the body is parsed: an unauthorised call is 401/403, not a 422 about its body
-        endpoint = (request.endpoint or "").split(".")[-1]
-        submission_id = (request.view_args or {}).get("submission_id")
-        if (endpoint, request.method) in OPERATOR_ONLY:
-            require_operator()
-        elif submission_id is not None:
-            g.actor = _authorise(int(submission_id))
-        if submission_id is not None:
-            _checked_id(int(submission_id))
 
-    @blp.route("/questionnaire")
-    class QuestionnaireView(MethodView):
-        @blp.arguments(LanguageArgsSchema, location="query", unknown=ma.RAISE)
-        @blp.response(200, QuestionnaireSchema)
-        @blp.doc(security=PUBLIC)
-        def get(self, _args: dict[str, Any]) -> dict[str, Any]:
-            """The questionnaire
+@blp.before_request
+def _authenticate() -> None:
+    # before the body is parsed: an unauthorised call is 401/403, not a 422 about its body
+    endpoint = (request.endpoint or "").split(".")[-1]
+    submission_id = (request.view_args or {}).get("submission_id")
+    if (endpoint, request.method) in OPERATOR_ONLY:
+        require_operator()
+    elif submission_id is not None:
+        g.actor = _authorise(int(submission_id))
+    if submission_id is not None:
+        _checked_id(int(submission_id))
 
-            Every section (core's and the plugins') with its questions: key, answer type,
-            options, rules, labels, help and examples in the requested language, and the
-            consent texts with their versions.
-            """
-            lang = request_language()
-            from core.privacy import CONSENTS
 
-            return {
-                **current_platform().questionnaire.as_dict(lang),
-                "lang": lang,
-                "consents": {k: c.as_dict() for k, c in CONSENTS.items()},
-            }
+@blp.route("/questionnaire")
+class QuestionnaireView(MethodView):
+    @blp.arguments(LanguageArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, QuestionnaireSchema)
+    @blp.doc(security=PUBLIC)
+    def get(self, _args: dict[str, Any]) -> dict[str, Any]:
+        """The questionnaire
 
-    @blp.route("")
-    class Submissions(MethodView):
-        decorators = [
-            rate_limit(
-                limiter,
-                "start_submission",
-                lambda: current_platform().settings.limits.start_submission,
+        Every section (core's and the plugins') with its questions: key, answer type,
+        options, rules, labels, help and examples in the requested language, and the
+        consent texts with their versions.
+        """
+        lang = request_language()
+        from core.privacy import CONSENTS
+
+        return {
+            **current_platform().questionnaire.as_dict(lang),
+            "lang": lang,
+            "consents": {k: c.as_dict() for k, c in CONSENTS.items()},
+        }
+
+
+@blp.route("")
+class Submissions(MethodView):
+    # POST is rate-limited per address (limits.start_submission, see init_submissions)
+
+    @blp.arguments(SubmissionListArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, SubmissionListSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
+    @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
+    @blp.doc(security=OPERATOR)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List submissions (operators)
+
+        Oldest first; by default those waiting for review.
+        """
+        platform = current_platform()
+        status = flow.SubmissionStatus(args.get("status") or "submitted")
+        return {"items": [_document(platform, s) for s in flow.queue(platform, (status,))]}
+
+    @blp.arguments(StartSchema)
+    @blp.response(201, StartedSchema)
+    @blp.alt_response(422, schema=ErrorSchema, description="Invalid address or no consent.")
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many starts from here.")
+    @blp.doc(security=PUBLIC)
+    @blp.doc(**STARTED_LINKS)
+    def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Start a submission
+
+        Creates a draft for a new company and mails the personal link to ``email``; the
+        answer holds the same token. Rate-limited per address.
+        """
+        if body.get("homepage_url"):
+            raise ValidationError(
+                "Leave homepage_url out: it is a trap for bots.",
+                {"homepage_url": ["must be empty"]},
             )
-        ]
+        platform = current_platform()
+        started = flow.start(
+            platform,
+            email=body["email"],
+            lang=body["lang"],
+            consent=body["consent"],
+            links=_links(),
+            actor="api",
+        )
+        location = url_for(".SubmissionById", submission_id=started.submission.id)
+        return (
+            {
+                "submission": _document(platform, started.submission),
+                "token": started.token,
+            },
+            201,
+            {"Location": location},
+        )
 
-        @blp.arguments(SubmissionListArgsSchema, location="query", unknown=ma.RAISE)
-        @blp.response(200, SubmissionListSchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
-        @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
-        @blp.doc(security=OPERATOR)
-        def get(self, args: dict[str, Any]) -> dict[str, Any]:
-            """List submissions (operators)
 
-            Oldest first; by default those waiting for review.
-            """
-            platform = current_platform()
-            status = flow.SubmissionStatus(args.get("status") or "submitted")
-            return {"items": [_document(platform, s) for s in flow.queue(platform, (status,))]}
+@blp.route("/<int:submission_id>")
+class SubmissionById(MethodView):
+    @blp.response(200, SubmissionSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission (for you).")
+    @blp.doc(security=EDITOR_OR_OPERATOR)
+    def get(self, submission_id: int) -> dict[str, Any]:
+        """Show a submission
 
-        @blp.arguments(StartSchema)
-        @blp.response(201, StartedSchema)
-        @blp.alt_response(422, schema=ErrorSchema, description="Invalid address or no consent.")
-        @blp.alt_response(429, schema=ErrorSchema, description="Too many starts from here.")
-        @blp.doc(security=PUBLIC)
-        @blp.doc(**STARTED_LINKS)
-        def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-            """Start a submission
+        Its answers, status and the problems that still keep it from being submitted.
+        """
+        platform = current_platform()
+        return _document(platform, flow.get(platform, submission_id))
 
-            Creates a draft for a new company and mails the personal link to ``email``; the
-            answer holds the same token. Rate-limited per address.
-            """
-            if body.get("homepage_url"):
-                raise ValidationError(
-                    "Leave homepage_url out: it is a trap for bots.",
-                    {"homepage_url": ["must be empty"]},
-                )
-            platform = current_platform()
-            started = flow.start(
-                platform,
-                email=body["email"],
-                lang=body["lang"],
-                consent=body["consent"],
-                links=_links(),
-                actor="api",
-            )
-            location = url_for(".SubmissionById", submission_id=started.submission.id)
-            return (
-                {
-                    "submission": _document(platform, started.submission),
-                    "token": started.token,
-                },
-                201,
-                {"Location": location},
-            )
+    @blp.response(204)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission (for you).")
+    @blp.doc(security=EDITOR_OR_OPERATOR)
+    def delete(self, submission_id: int) -> Response:
+        """Erase the company's data
 
-    @blp.route("/<int:submission_id>")
-    class SubmissionById(MethodView):
-        @blp.response(200, SubmissionSchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission (for you).")
-        @blp.doc(security=EDITOR_OR_OPERATOR)
-        def get(self, submission_id: int) -> dict[str, Any]:
-            """Show a submission
+        Deletes the published profile (if any), every submission, consent, link and logo
+        of the company, and the plugins' data about it (GDPR Art. 17). It leaves the map
+        and the search at once.
+        """
+        flow.erase(current_platform(), submission_id=submission_id, actor=g.actor)
+        return Response(status=204)
 
-            Its answers, status and the problems that still keep it from being submitted.
-            """
-            platform = current_platform()
-            return _document(platform, flow.get(platform, submission_id))
 
-        @blp.response(204)
-        @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission (for you).")
-        @blp.doc(security=EDITOR_OR_OPERATOR)
-        def delete(self, submission_id: int) -> Response:
-            """Erase the company's data
+@blp.route("/<int:submission_id>/sections/<section_key>")
+class SectionAnswers(MethodView):
+    @blp.arguments(SectionAnswersSchema)
+    @blp.response(200, SavedSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission or section.")
+    @blp.alt_response(409, schema=ErrorSchema, description="Submitted or decided already.")
+    @blp.doc(security=EDITOR_OR_OPERATOR)
+    def put(self, body: dict[str, Any], submission_id: int, section_key: str) -> dict[str, Any]:
+        """Save a section
 
-            Deletes the published profile (if any), every submission, consent, link and logo
-            of the company, and the plugins' data about it (GDPR Art. 17). It leaves the map
-            and the search at once.
-            """
-            flow.erase(current_platform(), submission_id=submission_id, actor=g.actor)
-            return Response(status=204)
+        Stores the answers (bad ones as given, so nothing is lost) and answers with the
+        section's problems in German and English.
+        """
+        platform = current_platform()
+        problems = flow.save_section(
+            platform, submission_id, section_key, body["answers"], actor=g.actor
+        )
+        return {
+            "submission": _document(platform, flow.get(platform, submission_id)),
+            "problems": _messages(problems),
+        }
 
-    @blp.route("/<int:submission_id>/sections/<section_key>")
-    class SectionAnswers(MethodView):
-        @blp.arguments(SectionAnswersSchema)
-        @blp.response(200, SavedSchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission or section.")
-        @blp.alt_response(409, schema=ErrorSchema, description="Submitted or decided already.")
-        @blp.doc(security=EDITOR_OR_OPERATOR)
-        def put(self, body: dict[str, Any], submission_id: int, section_key: str) -> dict[str, Any]:
-            """Save a section
 
-            Stores the answers (bad ones as given, so nothing is lost) and answers with the
-            section's problems in German and English.
-            """
-            platform = current_platform()
-            problems = flow.save_section(
-                platform, submission_id, section_key, body["answers"], actor=g.actor
-            )
-            return {
-                "submission": _document(platform, flow.get(platform, submission_id)),
-                "problems": _messages(problems),
-            }
+@blp.route("/<int:submission_id>/logo")
+class LogoView(MethodView):
+    @blp.arguments(LogoSchema, location="files")
+    @blp.response(204)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
+    @blp.alt_response(409, schema=ErrorSchema, description="Submitted or decided already.")
+    @blp.alt_response(413, schema=ErrorSchema, description="The upload is too large.")
+    @blp.alt_response(422, schema=ErrorSchema, description="Not a PNG, JPEG or WebP picture.")
+    @blp.doc(security=EDITOR_OR_OPERATOR)
+    def put(self, files: dict[str, Any], submission_id: int) -> Response:
+        """Upload the logo
 
-    @blp.route("/<int:submission_id>/logo")
-    class LogoView(MethodView):
-        @blp.arguments(LogoSchema, location="files")
-        @blp.response(204)
-        @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-        @blp.alt_response(409, schema=ErrorSchema, description="Submitted or decided already.")
-        @blp.alt_response(413, schema=ErrorSchema, description="The upload is too large.")
-        @blp.alt_response(422, schema=ErrorSchema, description="Not a PNG, JPEG or WebP picture.")
-        @blp.doc(security=EDITOR_OR_OPERATOR)
-        def put(self, files: dict[str, Any], submission_id: int) -> Response:
-            """Upload the logo
+        PNG, JPEG or WebP up to questionnaire.logo_max_kb; it is shrunk and re-encoded
+        as PNG.
+        """
+        data = files["logo"].read()
+        flow.save_logo(current_platform(), submission_id, data, actor=g.actor)
+        return Response(status=204)
 
-            PNG, JPEG or WebP up to questionnaire.logo_max_kb; it is shrunk and re-encoded
-            as PNG.
-            """
-            data = files["logo"].read()
-            flow.save_logo(current_platform(), submission_id, data, actor=g.actor)
-            return Response(status=204)
+    @blp.response(204)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
+    @blp.alt_response(409, schema=ErrorSchema, description="Submitted or decided already.")
+    @blp.doc(security=EDITOR_OR_OPERATOR)
+    def delete(self, submission_id: int) -> Response:
+        """Remove the logo"""
+        flow.remove_logo(current_platform(), submission_id, actor=g.actor)
+        return Response(status=204)
 
-        @blp.response(204)
-        @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-        @blp.alt_response(409, schema=ErrorSchema, description="Submitted or decided already.")
-        @blp.doc(security=EDITOR_OR_OPERATOR)
-        def delete(self, submission_id: int) -> Response:
-            """Remove the logo"""
-            flow.remove_logo(current_platform(), submission_id, actor=g.actor)
-            return Response(status=204)
 
-    @blp.route("/<int:submission_id>/submit")
-    class Submit(MethodView):
-        @blp.response(200, SubmissionSchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-        @blp.alt_response(409, schema=ErrorSchema, description="Submitted or decided already.")
-        @blp.alt_response(422, schema=ErrorSchema, description="Answers missing or invalid.")
-        @blp.doc(security=EDITOR_OR_OPERATOR)
-        def post(self, submission_id: int) -> dict[str, Any]:
-            """Submit for review
+@blp.route("/<int:submission_id>/submit")
+class Submit(MethodView):
+    @blp.response(200, SubmissionSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
+    @blp.alt_response(409, schema=ErrorSchema, description="Submitted or decided already.")
+    @blp.alt_response(422, schema=ErrorSchema, description="Answers missing or invalid.")
+    @blp.doc(security=EDITOR_OR_OPERATOR)
+    def post(self, submission_id: int) -> dict[str, Any]:
+        """Submit for review
 
-            Every section must be complete and valid (422 lists each problem as
-            ``section.question``); afterwards operators review it.
-            """
-            platform = current_platform()
-            submission = flow.submit(platform, submission_id, actor=g.actor, links=_links())
-            return _document(platform, submission)
+        Every section must be complete and valid (422 lists each problem as
+        ``section.question``); afterwards operators review it.
+        """
+        platform = current_platform()
+        submission = flow.submit(platform, submission_id, actor=g.actor, links=_links())
+        return _document(platform, submission)
 
-    @blp.route("/<int:submission_id>/reopen")
-    class Reopen(MethodView):
-        @blp.response(200, SubmissionSchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-        @blp.alt_response(409, schema=ErrorSchema, description="It cannot be reopened.")
-        @blp.doc(security=EDITOR_OR_OPERATOR)
-        def post(self, submission_id: int) -> dict[str, Any]:
-            """Reopen a submitted or rejected submission as a draft"""
-            platform = current_platform()
-            return _document(platform, flow.reopen(platform, submission_id, actor=g.actor))
 
-    @blp.route("/<int:submission_id>/changes")
-    class Changes(MethodView):
-        @blp.arguments(LanguageArgsSchema, location="query", unknown=ma.RAISE)
-        @blp.response(200, ChangeListSchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-        @blp.doc(security=EDITOR_OR_OPERATOR)
-        def get(self, _args: dict[str, Any], submission_id: int) -> dict[str, Any]:
-            """What approval would change
+@blp.route("/<int:submission_id>/reopen")
+class Reopen(MethodView):
+    @blp.response(200, SubmissionSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
+    @blp.alt_response(409, schema=ErrorSchema, description="It cannot be reopened.")
+    @blp.doc(security=EDITOR_OR_OPERATOR)
+    def post(self, submission_id: int) -> dict[str, Any]:
+        """Reopen a submitted or rejected submission as a draft"""
+        platform = current_platform()
+        return _document(platform, flow.reopen(platform, submission_id, actor=g.actor))
 
-            Field by field, the published value and the submitted one.
-            """
-            platform = current_platform()
-            lang = request_language()
-            changes = flow.changes(platform, flow.get(platform, submission_id))
-            return {
-                "changes": [
-                    {"field": c.field, "label": c.label(lang), "old": c.old, "new": c.new}
-                    for c in changes
-                ]
-            }
 
-    @blp.route("/<int:submission_id>/export")
-    class Export(MethodView):
-        @blp.response(200, ExportSchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-        @blp.doc(security=EDITOR_OR_OPERATOR)
-        def get(self, submission_id: int) -> dict[str, Any]:
-            """Download all data of the company
+@blp.route("/<int:submission_id>/changes")
+class Changes(MethodView):
+    @blp.arguments(LanguageArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, ChangeListSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
+    @blp.doc(security=EDITOR_OR_OPERATOR)
+    def get(self, _args: dict[str, Any], submission_id: int) -> dict[str, Any]:
+        """What approval would change
 
-            The published profile with its contact, every submission, consent, link, logo
-            and what each plugin keeps (GDPR Art. 15 and 20).
-            """
-            return flow.export_data(current_platform(), submission_id=submission_id)
+        Field by field, the published value and the submitted one.
+        """
+        platform = current_platform()
+        lang = request_language()
+        changes = flow.changes(platform, flow.get(platform, submission_id))
+        return {
+            "changes": [
+                {"field": c.field, "label": c.label(lang), "old": c.old, "new": c.new}
+                for c in changes
+            ]
+        }
 
-    @blp.route("/<int:submission_id>/approve")
-    class Approve(MethodView):
-        @blp.response(200, CompanySchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
-        @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-        @blp.alt_response(409, schema=ErrorSchema, description="Not waiting for review.")
-        @blp.alt_response(422, schema=ErrorSchema, description="Answers missing or invalid.")
-        @blp.doc(security=OPERATOR)
-        def post(self, submission_id: int) -> dict[str, Any]:
-            """Approve (operators)
 
-            Publishes the profile (a new company, or the new version of a published one);
-            it is findable within seconds.
-            """
-            platform = current_platform()
-            company = flow.approve(
-                platform, _checked_id(submission_id), actor="operator:api", links=_links()
-            )
-            return company.to_dict(with_contact=True)
+@blp.route("/<int:submission_id>/export")
+class Export(MethodView):
+    @blp.response(200, ExportSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
+    @blp.doc(security=EDITOR_OR_OPERATOR)
+    def get(self, submission_id: int) -> dict[str, Any]:
+        """Download all data of the company
 
-    @blp.route("/<int:submission_id>/reject")
-    class Reject(MethodView):
-        @blp.arguments(ReasonSchema)
-        @blp.response(200, SubmissionSchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
-        @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-        @blp.alt_response(409, schema=ErrorSchema, description="Not waiting for review.")
-        @blp.doc(security=OPERATOR)
-        def post(self, body: dict[str, Any], submission_id: int) -> dict[str, Any]:
-            """Reject (operators)
+        The published profile with its contact, every submission, consent, link, logo
+        and what each plugin keeps (GDPR Art. 15 and 20).
+        """
+        return flow.export_data(current_platform(), submission_id=submission_id)
 
-            The reason is mailed to the company.
-            """
-            platform = current_platform()
-            submission = flow.reject(
-                platform, _checked_id(submission_id), actor="operator:api", reason=body["reason"]
-            )
-            return _document(platform, submission)
 
-    @blp.route("/<int:submission_id>/request-changes")
-    class RequestChanges(MethodView):
-        @blp.arguments(ChangeRequestSchema)
-        @blp.response(200, SubmissionSchema)
-        @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
-        @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
-        @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-        @blp.alt_response(409, schema=ErrorSchema, description="Not waiting for review.")
-        @blp.doc(security=OPERATOR)
-        def post(self, body: dict[str, Any], submission_id: int) -> dict[str, Any]:
-            """Ask for changes (operators)
+@blp.route("/<int:submission_id>/approve")
+class Approve(MethodView):
+    @blp.response(200, CompanySchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
+    @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
+    @blp.alt_response(409, schema=ErrorSchema, description="Not waiting for review.")
+    @blp.alt_response(422, schema=ErrorSchema, description="Answers missing or invalid.")
+    @blp.doc(security=OPERATOR)
+    def post(self, submission_id: int) -> dict[str, Any]:
+        """Approve (operators)
 
-            The message is mailed to the company with a link to go on.
-            """
-            platform = current_platform()
-            submission = flow.request_changes(
-                platform,
-                _checked_id(submission_id),
-                actor="operator:api",
-                message=body["message"],
-                links=_links(),
-            )
-            return _document(platform, submission)
+        Publishes the profile (a new company, or the new version of a published one);
+        it is findable within seconds.
+        """
+        platform = current_platform()
+        company = flow.approve(
+            platform, _checked_id(submission_id), actor="operator:api", links=_links()
+        )
+        return company.to_dict(with_contact=True)
 
-    return blp
+
+@blp.route("/<int:submission_id>/reject")
+class Reject(MethodView):
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, SubmissionSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
+    @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
+    @blp.alt_response(409, schema=ErrorSchema, description="Not waiting for review.")
+    @blp.doc(security=OPERATOR)
+    def post(self, body: dict[str, Any], submission_id: int) -> dict[str, Any]:
+        """Reject (operators)
+
+        The reason is mailed to the company.
+        """
+        platform = current_platform()
+        submission = flow.reject(
+            platform, _checked_id(submission_id), actor="operator:api", reason=body["reason"]
+        )
+        return _document(platform, submission)
+
+
+@blp.route("/<int:submission_id>/request-changes")
+class RequestChanges(MethodView):
+    @blp.arguments(ChangeRequestSchema)
+    @blp.response(200, SubmissionSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
+    @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
+    @blp.alt_response(409, schema=ErrorSchema, description="Not waiting for review.")
+    @blp.doc(security=OPERATOR)
+    def post(self, body: dict[str, Any], submission_id: int) -> dict[str, Any]:
+        """Ask for changes (operators)
+
+        The message is mailed to the company with a link to go on.
+        """
+        platform = current_platform()
+        submission = flow.request_changes(
+            platform,
+            _checked_id(submission_id),
+            actor="operator:api",
+            message=body["message"],
+            links=_links(),
+        )
+        return _document(platform, submission)
+
+
+def _start_limit() -> str:
+    return current_platform().settings.limits.start_submission
+
+
+def init_submissions(app: Flask, api: flask_smorest.Api, limiter: Limiter) -> None:
+    """Register the resource in ``api``, with the rate limit of starting (POST)."""
+    api.register_blueprint(blp)
+    limit_view(app, limiter, "submissions.Submissions", "start_submission", _start_limit)

@@ -9,6 +9,8 @@ the work.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import (
@@ -39,9 +41,9 @@ from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers
 from webapp.questionnaire.i18n import translate
 from webapp.questionnaire.render import preview_view, step_view
-from webapp.security import csrf_protect, rate_limit
+from webapp.security import csrf_protect, limit_view
 
-__all__ = ["blueprint", "init_questionnaire"]
+__all__ = ["blp", "editor_required", "init_questionnaire"]
 
 HONEYPOT = "homepage_url"
 #: Shown above a step whose answers the database did not take.
@@ -67,363 +69,407 @@ def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(f"questionnaire/{template}", lang=page_lang(), **context), status
 
 
-def _editor_or_start() -> tuple[accounts.EditorToken | None, Response | None]:
+def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Call ``view`` with the logged-in editor's token; without a login go to the start."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        token = helpers.current_editor()
+        if token is None:
+            return _go("questionnaire.start")
+        return view(token, *args, **kwargs)
+
+    return wrapped
+
+
+blp = Blueprint(
+    "questionnaire",
+    __name__,
+    url_prefix="/fragebogen",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+blp.after_request(security_headers)
+
+
+@blp.before_request
+def _csrf() -> None:
+    if request.method == "POST":
+        csrf_protect()
+
+
+@blp.errorhandler(CSRFError)
+def _csrf_failed(error: CSRFError) -> tuple[str, int]:
+    return _page("problem.html", 400, title=_t("csrf_title"), text=_t("csrf_text"))
+
+
+@blp.errorhandler(TooManyRequests)
+def _too_many(error: TooManyRequests) -> tuple[str, int]:
+    return _page("problem.html", 429, title=_t("limit_title"), text=_t("limit_text"))
+
+
+@blp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    return _page("problem.html", 413, title=_t("too_large_title"), text=_t("too_large_text"))
+
+
+@blp.errorhandler(HTTPNotFound)
+def _not_found(error: HTTPNotFound) -> tuple[str, int]:
+    return render_template("portal/not_found.html", lang=page_lang()), 404
+
+
+@blp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    lang = page_lang() if request else "de"
+
+    def qt(key: str, **values: Any) -> str:
+        return translate(key, lang, **values)
+
+    def q_asset(filename: str) -> str:
+        version = current_app.extensions["regiokarte.portal"]["version"]
+        return url_for("questionnaire.static", filename=filename, v=version)
+
+    return {"qt": qt, "q_asset": q_asset, "Company": Company}
+
+
+# --- start ------------------------------------------------------------------------------------
+
+
+def _start_limit() -> str:
+    return helpers.platform().settings.limits.start_submission
+
+
+@blp.route("/", methods=["GET", "POST"])
+def start() -> Any:
+    """Intro, e-mail address and consent; starting mails the personal link.
+
+    Rate-limited per address (``limits.start_submission``, see ``init_questionnaire``).
+    """
+    platform = helpers.platform()
+    context: dict[str, Any] = {
+        "consent": CONSENTS["processing"],
+        "sections": platform.questionnaire.sections,
+        "email": "",
+        "errors": {},
+        "editor": helpers.current_editor(),
+    }
+    if request.method == "GET":
+        return _page("start.html", **context)
+    email = request.form.get("email", "")[:400]
+    agreed = request.form.get("consent") == "yes"
+    context["email"] = email
+    if request.form.get(HONEYPOT):
+        # a bot filled the invisible field: answer as if it worked, store nothing
+        return _page("sent.html", email="")
+    try:
+        started = flow.start(
+            platform,
+            email=email,
+            lang=page_lang(),
+            consent=agreed,
+            links=helpers.editor_links(page_lang()),
+        )
+    except ValidationError as exc:
+        context["errors"] = _start_errors(exc, agreed)
+        return _page("start.html", **context)
+    with platform.session(write=True) as db:
+        token = accounts.resolve_token(db, started.token)
+    helpers.log_in_editor(token)
+    session["notice"] = "link_sent"
+    return _go("questionnaire.step", key=platform.questionnaire.keys[0])
+
+
+def _start_errors(exc: ValidationError, agreed: bool) -> dict[str, str]:
+    """The start form's messages by field for what ``flow.start`` refused."""
+    errors: dict[str, str] = {}
+    if "email" in exc.errors:
+        errors["email"] = _t("error_email")
+    if "consent" in exc.errors or not agreed:
+        errors["consent"] = _t("error_consent")
+    return errors
+
+
+@blp.get("/link/<token>")
+def link(token: str) -> Any:
+    """The personal link from the mail: log in as the company's editor."""
+    try:
+        with helpers.platform().session(write=True) as db:
+            found = accounts.resolve_token(db, token)
+    except NotFound:
+        return _page(
+            "problem.html", 404, title=_t("link_invalid_title"), text=_t("link_invalid_text")
+        )
+    helpers.log_in_editor(found)
+    return _go("questionnaire.resume")
+
+
+@blp.get("/weiter")
+@editor_required
+def resume(token: accounts.EditorToken) -> Any:
+    state = flow.editor_state(helpers.platform(), token)
+    if state.submission is not None and state.submission.editable:
+        step = state.submission.step or helpers.platform().questionnaire.keys[0]
+        return _go("questionnaire.step", key=step)
+    return _go("questionnaire.status")
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+def _editable(token: accounts.EditorToken) -> flow.Submission | None:
+    state = flow.editor_state(helpers.platform(), token)
+    if state.submission is None or not state.submission.editable:
+        return None
+    return state.submission
+
+
+@blp.route("/schritt/<key>", methods=["GET", "POST"])
+@editor_required
+def step(token: accounts.EditorToken, key: str) -> Any:
+    platform = helpers.platform()
+    try:
+        section = platform.questionnaire.section(key)
+    except KeyError:
+        return render_template("portal/not_found.html", lang=page_lang()), 404
+    submission = _editable(token)
+    if submission is None:
+        return _go("questionnaire.status")
+    problems: dict[str, Message] = {}
+    if request.method == "POST":
+        raw = helpers.form_answers(section)
+        try:
+            problems = _save_step(token, submission, section, raw)
+        except SQLAlchemyError as exc:
+            return _not_saved(submission, section, raw, exc)
+        away = _after_saving(key, problems)
+        if away is not None:
+            return away
+        submission = flow.get(platform, submission.id)
+    elif request.args.get("pruefen"):
+        problems = flow.problems(platform, submission).get(key, {})
+    return _page(
+        "step.html",
+        **step_view(platform, submission, section, problems, page_lang()),
+        notice=session.pop("notice", None),
+    )
+
+
+def _save_step(
+    token: accounts.EditorToken,
+    submission: flow.Submission,
+    section: Section,
+    raw: dict[str, Any],
+) -> dict[str, Message]:
+    """Store a step's answers and its logo; the problems found, by question key."""
+    platform = helpers.platform()
+    logo_key, upload, remove = helpers.uploaded_logo(section)
+    logo_problem = None
+    try:
+        if upload is not None:
+            flow.save_logo(platform, submission.id, upload, actor=token.actor)
+        elif remove:
+            flow.remove_logo(platform, submission.id, actor=token.actor)
+    except ValidationError:
+        logo_problem = _logo_problem(section, logo_key)
+    problems = flow.save_section(platform, submission.id, section.key, raw, actor=token.actor)
+    if logo_problem is not None:
+        problems[logo_key] = logo_problem
+    return problems
+
+
+def _after_saving(key: str, problems: dict[str, Message]) -> Response | None:
+    """Where the form's button leads after saving step ``key``; None: show the step again."""
+    action = request.form.get("action", "next")
+    keys = helpers.platform().questionnaire.keys
+    position = keys.index(key)
+    if action == "goto:review":
+        return _go("questionnaire.review")
+    if action == "back":
+        return _go("questionnaire.step", key=keys[max(0, position - 1)])
+    if action.startswith("goto:") and action[5:] in keys:
+        return _go("questionnaire.step", key=action[5:])
+    if problems:
+        return None
+    if action == "save":
+        session["notice"] = "saved"
+        return _go("questionnaire.step", key=key)
+    if position + 1 < len(keys):
+        return _go("questionnaire.step", key=keys[position + 1])
+    return _go("questionnaire.review")
+
+
+def _not_saved(
+    submission: flow.Submission, section: Section, raw: dict[str, Any], exc: Exception
+) -> Response:
+    """The step again with what was typed, when the database did not take it (the
+    transaction was rolled back: the steps saved before are kept)."""
+    current_app.logger.error(
+        "questionnaire step %r of submission %s not saved: %s",
+        section.key,
+        submission.id,
+        str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300],
+    )
+    answers = {k: dict(v) for k, v in submission.answers.items()}
+    answers[section.key] = raw
+    draft = flow.Submission(**{**_fields(submission), "answers": answers})
+    view = step_view(helpers.platform(), draft, section, {}, page_lang())
+    target = f"{view['fields'][0]['id']}-wrap" if view["fields"] else "main"
+    view["problems"] = [(target, NOT_SAVED.text(page_lang())), *view["problems"]]
+    unavailable = database_unavailable(exc)
+    html, status = _page("step.html", 503 if unavailable else 500, **view, notice=None)
+    response = Response(html, status=status, mimetype="text/html")
+    if unavailable:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _logo_problem(section: Section, key: str) -> Message:
+    question = section.question(key)
+    kb = helpers.platform().settings.questionnaire.logo_max_kb
+    return image_problem(question, kb)
+
+
+@blp.post("/vorschau/<key>")
+def live_preview(key: str) -> Any:
+    """The preview with this step's unsaved answers (for the script; nothing is stored)."""
+    platform = helpers.platform()
     token = helpers.current_editor()
     if token is None:
-        return None, _go("questionnaire.start")
-    return token, None
-
-
-def blueprint(limiter: Limiter) -> Blueprint:
-    blp = Blueprint(
-        "questionnaire",
-        __name__,
-        url_prefix="/fragebogen",
-        template_folder="templates",
-        static_folder="static",
-        static_url_path="/static",
+        return Response("", status=401)
+    submission = _editable(token)
+    if submission is None or key not in platform.questionnaire.keys:
+        return Response("", status=404)
+    section = platform.questionnaire.section(key)
+    answers = {k: dict(v) for k, v in submission.answers.items()}
+    answers[key] = helpers.form_answers(section)
+    draft = flow.Submission(**{**_fields(submission), "answers": answers})
+    return render_template(
+        "questionnaire/_preview.html",
+        lang=page_lang(),
+        **preview_view(platform, draft, page_lang()),
     )
 
-    blp.after_request(security_headers)
 
-    @blp.before_request
-    def _csrf() -> None:
-        if request.method == "POST":
-            csrf_protect()
-
-    @blp.errorhandler(CSRFError)
-    def _csrf_failed(error: CSRFError) -> tuple[str, int]:
-        return _page("problem.html", 400, title=_t("csrf_title"), text=_t("csrf_text"))
-
-    @blp.errorhandler(TooManyRequests)
-    def _too_many(error: TooManyRequests) -> tuple[str, int]:
-        return _page("problem.html", 429, title=_t("limit_title"), text=_t("limit_text"))
-
-    @blp.errorhandler(RequestEntityTooLarge)
-    def _too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
-        return _page("problem.html", 413, title=_t("too_large_title"), text=_t("too_large_text"))
-
-    @blp.errorhandler(HTTPNotFound)
-    def _not_found(error: HTTPNotFound) -> tuple[str, int]:
-        return render_template("portal/not_found.html", lang=page_lang()), 404
-
-    # --- start --------------------------------------------------------------------------
-
-    @blp.route("/", methods=["GET", "POST"])
-    @rate_limit(
-        limiter, "start_submission", lambda: helpers.platform().settings.limits.start_submission
+@blp.get("/logo")
+def logo() -> Any:
+    """The draft logo of the editor's submission."""
+    token = helpers.current_editor()
+    if token is None:
+        return Response("", status=404)
+    state = flow.editor_state(helpers.platform(), token)
+    data = (
+        flow.logo_of(helpers.platform(), submission_id=state.submission.id)
+        if state.submission is not None
+        else None
     )
-    def start() -> Any:
-        """Intro, e-mail address and consent; starting mails the personal link."""
-        platform = helpers.platform()
-        consent = CONSENTS["processing"]
-        context: dict[str, Any] = {
-            "consent": consent,
-            "sections": platform.questionnaire.sections,
-            "email": "",
-            "errors": {},
-            "editor": helpers.current_editor(),
-        }
-        if request.method == "GET":
-            return _page("start.html", **context)
-        email = request.form.get("email", "")[:400]
-        agreed = request.form.get("consent") == "yes"
-        context["email"] = email
-        if request.form.get(HONEYPOT):
-            # a bot filled the invisible field: answer as if it worked, store nothing
-            return _page("sent.html", email="")
-        errors: dict[str, str] = {}
+    if data is None:
+        return Response("", status=404)
+    response = Response(data, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- review and submit ------------------------------------------------------------------------
+
+
+@blp.route("/pruefen", methods=["GET", "POST"])
+@editor_required
+def review(token: accounts.EditorToken) -> Any:
+    platform = helpers.platform()
+    submission = _editable(token)
+    if submission is None:
+        return _go("questionnaire.status")
+    tried = False
+    if request.method == "POST":
+        tried = True
         try:
-            started = flow.start(
+            flow.submit(
                 platform,
-                email=email,
-                lang=page_lang(),
-                consent=agreed,
+                submission.id,
+                actor=token.actor,
                 links=helpers.editor_links(page_lang()),
             )
-        except ValidationError as exc:
-            if "email" in exc.errors:
-                errors["email"] = _t("error_email")
-            if "consent" in exc.errors or not agreed:
-                errors["consent"] = _t("error_consent")
-            context["errors"] = errors
-            return _page("start.html", **context)
-        with platform.session(write=True) as db:
-            token = accounts.resolve_token(db, started.token)
-        helpers.log_in_editor(token)
-        session["notice"] = "link_sent"
-        return _go("questionnaire.step", key=platform.questionnaire.keys[0])
-
-    @blp.get("/link/<token>")
-    def link(token: str) -> Any:
-        """The personal link from the mail: log in as the company's editor."""
-        try:
-            with helpers.platform().session(write=True) as db:
-                found = accounts.resolve_token(db, token)
-        except NotFound:
-            return _page(
-                "problem.html", 404, title=_t("link_invalid_title"), text=_t("link_invalid_text")
-            )
-        helpers.log_in_editor(found)
-        return _go("questionnaire.resume")
-
-    @blp.get("/weiter")
-    def resume() -> Any:
-        token, away = _editor_or_start()
-        if away is not None:
-            return away
-        assert token is not None
-        state = flow.editor_state(helpers.platform(), token)
-        if state.submission is not None and state.submission.editable:
-            step = state.submission.step or helpers.platform().questionnaire.keys[0]
-            return _go("questionnaire.step", key=step)
-        return _go("questionnaire.status")
-
-    # --- the steps ------------------------------------------------------------------------
-
-    def _editable(token: accounts.EditorToken) -> flow.Submission | None:
-        state = flow.editor_state(helpers.platform(), token)
-        if state.submission is None or not state.submission.editable:
-            return None
-        return state.submission
-
-    @blp.route("/schritt/<key>", methods=["GET", "POST"])
-    def step(key: str) -> Any:
-        platform = helpers.platform()
-        token, away = _editor_or_start()
-        if away is not None:
-            return away
-        assert token is not None
-        try:
-            section = platform.questionnaire.section(key)
-        except KeyError:
-            return render_template("portal/not_found.html", lang=page_lang()), 404
-        submission = _editable(token)
-        if submission is None:
-            return _go("questionnaire.status")
-        problems: dict[str, Message] = {}
-        if request.method == "POST":
-            raw = helpers.form_answers(section)
-            logo_key, upload, remove = helpers.uploaded_logo(section)
-            logo_problem = None
-            try:
-                try:
-                    if upload is not None:
-                        flow.save_logo(platform, submission.id, upload, actor=token.actor)
-                    elif remove:
-                        flow.remove_logo(platform, submission.id, actor=token.actor)
-                except ValidationError:
-                    logo_problem = _logo_problem(section, logo_key)
-                problems = flow.save_section(platform, submission.id, key, raw, actor=token.actor)
-            except SQLAlchemyError as exc:
-                return _not_saved(submission, section, raw, exc)
-            if logo_problem is not None:
-                problems[logo_key] = logo_problem
-            action = request.form.get("action", "next")
-            keys = platform.questionnaire.keys
-            position = keys.index(key)
-            if action == "goto:review":
-                return _go("questionnaire.review")
-            if action == "back":
-                return _go("questionnaire.step", key=keys[max(0, position - 1)])
-            if action.startswith("goto:") and action[5:] in keys:
-                return _go("questionnaire.step", key=action[5:])
-            if not problems:
-                if action == "save":
-                    session["notice"] = "saved"
-                    return _go("questionnaire.step", key=key)
-                if position + 1 < len(keys):
-                    return _go("questionnaire.step", key=keys[position + 1])
-                return _go("questionnaire.review")
+        except flow.SubmissionInvalid:
             submission = flow.get(platform, submission.id)
-        elif request.args.get("pruefen"):
-            found = flow.problems(platform, submission)
-            problems = found.get(key, {})
-        return _page(
-            "step.html",
-            **step_view(platform, submission, section, problems, page_lang()),
-            notice=session.pop("notice", None),
-        )
-
-    def _not_saved(
-        submission: flow.Submission, section: Section, raw: dict[str, Any], exc: Exception
-    ) -> Response:
-        """The step again with what was typed, when the database did not take it (the
-        transaction was rolled back: the steps saved before are kept)."""
-        current_app.logger.error(
-            "questionnaire step %r of submission %s not saved: %s",
-            section.key,
-            submission.id,
-            str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300],
-        )
-        answers = {k: dict(v) for k, v in submission.answers.items()}
-        answers[section.key] = raw
-        draft = flow.Submission(**{**_fields(submission), "answers": answers})
-        view = step_view(helpers.platform(), draft, section, {}, page_lang())
-        target = f"{view['fields'][0]['id']}-wrap" if view["fields"] else "main"
-        view["problems"] = [(target, NOT_SAVED.text(page_lang())), *view["problems"]]
-        unavailable = database_unavailable(exc)
-        html, status = _page("step.html", 503 if unavailable else 500, **view, notice=None)
-        response = Response(html, status=status, mimetype="text/html")
-        if unavailable:
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-
-    def _logo_problem(section: Section, key: str) -> Message:
-        question = section.question(key)
-        kb = helpers.platform().settings.questionnaire.logo_max_kb
-        return image_problem(question, kb)
-
-    @blp.post("/vorschau/<key>")
-    def live_preview(key: str) -> Any:
-        """The preview with this step's unsaved answers (for the script; nothing is stored)."""
-        platform = helpers.platform()
-        token = helpers.current_editor()
-        if token is None:
-            return Response("", status=401)
-        submission = _editable(token)
-        if submission is None or key not in platform.questionnaire.keys:
-            return Response("", status=404)
-        section = platform.questionnaire.section(key)
-        answers = {k: dict(v) for k, v in submission.answers.items()}
-        answers[key] = helpers.form_answers(section)
-        draft = flow.Submission(**{**_fields(submission), "answers": answers})
-        return render_template(
-            "questionnaire/_preview.html",
-            lang=page_lang(),
-            **preview_view(platform, draft, page_lang()),
-        )
-
-    @blp.get("/logo")
-    def logo() -> Any:
-        """The draft logo of the editor's submission."""
-        token = helpers.current_editor()
-        if token is None:
-            return Response("", status=404)
-        state = flow.editor_state(helpers.platform(), token)
-        data = (
-            flow.logo_of(helpers.platform(), submission_id=state.submission.id)
-            if state.submission is not None
-            else None
-        )
-        if data is None:
-            return Response("", status=404)
-        response = Response(data, mimetype="image/png")
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
-
-    # --- review and submit ------------------------------------------------------------------
-
-    @blp.route("/pruefen", methods=["GET", "POST"])
-    def review() -> Any:
-        platform = helpers.platform()
-        token, away = _editor_or_start()
-        if away is not None:
-            return away
-        assert token is not None
-        submission = _editable(token)
-        if submission is None:
+        else:
+            session["notice"] = "submitted"
             return _go("questionnaire.status")
-        tried = False
-        if request.method == "POST":
-            tried = True
-            try:
-                flow.submit(
-                    platform,
-                    submission.id,
-                    actor=token.actor,
-                    links=helpers.editor_links(page_lang()),
-                )
-            except flow.SubmissionInvalid:
-                submission = flow.get(platform, submission.id)
-            else:
-                session["notice"] = "submitted"
-                return _go("questionnaire.status")
-        found = flow.problems(platform, submission)
-        return _page(
-            "review.html",
-            submission=submission,
-            problems=found,
-            tried=tried,
-            sections=platform.questionnaire.sections,
-            answer_text=lambda s, q: _answer_text(s, q, submission, page_lang()),
-            **preview_view(platform, submission, page_lang()),
-        )
+    found = flow.problems(platform, submission)
+    return _page(
+        "review.html",
+        submission=submission,
+        problems=found,
+        tried=tried,
+        sections=platform.questionnaire.sections,
+        answer_text=lambda s, q: _answer_text(s, q, submission, page_lang()),
+        **preview_view(platform, submission, page_lang()),
+    )
 
-    # --- after submitting -------------------------------------------------------------------
 
-    @blp.get("/status")
-    def status() -> Any:
-        token, away = _editor_or_start()
-        if away is not None:
-            return away
-        assert token is not None
-        state = flow.editor_state(helpers.platform(), token)
-        return _page("status.html", state=state, notice=session.pop("notice", None))
+# --- after submitting -------------------------------------------------------------------------
 
-    @blp.post("/bearbeiten")
-    def edit() -> Any:
-        """Start changing the published profile (or go back to an open submission)."""
-        token, away = _editor_or_start()
-        if away is not None:
-            return away
-        assert token is not None
-        platform = helpers.platform()
-        state = flow.editor_state(platform, token)
-        try:
-            if state.submission is not None and state.submission.status in (
-                flow.SubmissionStatus.SUBMITTED,
-                flow.SubmissionStatus.REJECTED,
-            ):
-                flow.reopen(platform, state.submission.id, actor=token.actor)
-            else:
-                flow.start_edit(platform, token)
-        except (NotFound, Conflict):
-            return _go("questionnaire.status")
-        return _go("questionnaire.step", key=platform.questionnaire.keys[0])
 
-    @blp.get("/daten.json")
-    def export() -> Any:
-        """Everything stored about the company, as a JSON download."""
-        token, away = _editor_or_start()
-        if away is not None:
-            return away
-        assert token is not None
-        data = _export(token)
-        response = Response(
-            json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json"
-        )
-        response.headers["Content-Disposition"] = 'attachment; filename="unternehmensdaten.json"'
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+@blp.get("/status")
+@editor_required
+def status(token: accounts.EditorToken) -> Any:
+    state = flow.editor_state(helpers.platform(), token)
+    return _page("status.html", state=state, notice=session.pop("notice", None))
 
-    @blp.route("/loeschen", methods=["GET", "POST"])
-    def erase() -> Any:
-        token, away = _editor_or_start()
-        if away is not None:
-            return away
-        assert token is not None
-        if request.method == "GET":
-            return _page("erase.html")
-        if request.form.get("confirm") != "yes":
-            return _page("erase.html", error=_t("erase_confirm_missing"))
-        state = flow.editor_state(helpers.platform(), token)
-        flow.erase(
-            helpers.platform(),
-            company_id=state.company.id if state.company is not None else None,
-            submission_id=state.submission.id if state.submission is not None else None,
-            actor=token.actor,
-        )
-        helpers.log_out_editor()
-        session.clear()
-        return _page("erased.html")
 
-    @blp.post("/abmelden")
-    def logout() -> Any:
-        helpers.log_out_editor()
-        return _go("portal.index")
+@blp.post("/bearbeiten")
+@editor_required
+def edit(token: accounts.EditorToken) -> Any:
+    """Start changing the published profile (or go back to an open submission)."""
+    platform = helpers.platform()
+    state = flow.editor_state(platform, token)
+    try:
+        if state.submission is not None and state.submission.status in (
+            flow.SubmissionStatus.SUBMITTED,
+            flow.SubmissionStatus.REJECTED,
+        ):
+            flow.reopen(platform, state.submission.id, actor=token.actor)
+        else:
+            flow.start_edit(platform, token)
+    except (NotFound, Conflict):
+        return _go("questionnaire.status")
+    return _go("questionnaire.step", key=platform.questionnaire.keys[0])
 
-    return blp
+
+@blp.get("/daten.json")
+@editor_required
+def export(token: accounts.EditorToken) -> Any:
+    """Everything stored about the company, as a JSON download."""
+    data = _export(token)
+    response = Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="unternehmensdaten.json"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/loeschen", methods=["GET", "POST"])
+@editor_required
+def erase(token: accounts.EditorToken) -> Any:
+    if request.method == "GET":
+        return _page("erase.html")
+    if request.form.get("confirm") != "yes":
+        return _page("erase.html", error=_t("erase_confirm_missing"))
+    state = flow.editor_state(helpers.platform(), token)
+    flow.erase(
+        helpers.platform(),
+        company_id=state.company.id if state.company is not None else None,
+        submission_id=state.submission.id if state.submission is not None else None,
+        actor=token.actor,
+    )
+    helpers.log_out_editor()
+    session.clear()
+    return _page("erased.html")
+
+
+@blp.post("/abmelden")
+def logout() -> Any:
+    helpers.log_out_editor()
+    return _go("portal.index")
 
 
 def _export(token: accounts.EditorToken) -> dict[str, Any]:
@@ -464,18 +510,6 @@ def _answer_text(section: Section, question: Any, submission: flow.Submission, l
 
 
 def init_questionnaire(app: Flask, limiter: Limiter) -> None:
-    """Register the questionnaire pages and their template helpers on ``app``."""
-    app.register_blueprint(blueprint(limiter))
-
-    @app.context_processor
-    def _helpers() -> dict[str, Any]:
-        lang = page_lang() if request else "de"
-
-        def qt(key: str, **values: Any) -> str:
-            return translate(key, lang, **values)
-
-        def q_asset(filename: str) -> str:
-            version = current_app.extensions["regiokarte.portal"]["version"]
-            return url_for("questionnaire.static", filename=filename, v=version)
-
-        return {"qt": qt, "q_asset": q_asset, "Company": Company}
+    """Register the questionnaire pages on ``app``, with the start's rate limit."""
+    app.register_blueprint(blp)
+    limit_view(app, limiter, "questionnaire.start", "start_submission", _start_limit)
