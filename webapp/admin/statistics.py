@@ -26,7 +26,7 @@ from webapp.admin.views import _page, operator_required
 from webapp.portal.views import lang_args, page_lang, security_headers
 from webapp.questionnaire import flow as helpers
 
-__all__ = ["STRINGS", "Figure", "Row", "blueprint", "figures", "init_statistics"]
+__all__ = ["STRINGS", "Figure", "Row", "blp", "figures", "init_statistics"]
 
 STRINGS: dict[str, dict[str, str]] = {
     "de": {
@@ -340,13 +340,17 @@ def _step_title(platform: Platform, key: str, lang: str) -> str:
 
 def figures(platform: Platform, found: stats.Statistics, lang: str) -> list[Figure]:
     """The dashboard's figures in ``lang``, in the order they are shown."""
+    return [
+        *_profile_figures(found, lang),
+        _funnel_figure(platform, found.funnel, lang),
+        *_usage_figures(platform, found, lang),
+    ]
+
+
+def _profile_figures(found: stats.Statistics, lang: str) -> list[Figure]:
+    """Towns, industries, sizes, new profiles by month, completeness and its fields."""
     published = found.published
-    funnel = found.funnel
     completeness = found.completeness
-    searches_title = st(
-        "fig_searches_day" if found.period.grain == "day" else "fig_searches_month", lang
-    )
-    layers = platform.layers
     return [
         Figure(
             "towns",
@@ -395,21 +399,35 @@ def figures(platform: Platform, found: stats.Statistics, lang: str) -> list[Figu
             _rows(completeness.fields, lambda c: st(f"field_{c.key}", lang)),
             total=completeness.profiles,
         ),
-        Figure(
-            "funnel",
-            st("fig_funnel", lang),
-            (
-                Row("started", st("funnel_started", lang), funnel.started),
-                *(
-                    Row(f"step:{c.key}", _step_title(platform, c.key, lang), c.count)
-                    for c in funnel.steps
-                ),
-                Row("submitted", st("funnel_submitted", lang), funnel.submitted),
-                Row("approved", st("funnel_approved", lang), funnel.approved),
+    ]
+
+
+def _funnel_figure(platform: Platform, funnel: stats.Funnel, lang: str) -> Figure:
+    """The questionnaire: started, each step saved, submitted, approved."""
+    return Figure(
+        "funnel",
+        st("fig_funnel", lang),
+        (
+            Row("started", st("funnel_started", lang), funnel.started),
+            *(
+                Row(f"step:{c.key}", _step_title(platform, c.key, lang), c.count)
+                for c in funnel.steps
             ),
-            total=funnel.started,
-            note=st("funnel_note", lang),
+            Row("submitted", st("funnel_submitted", lang), funnel.submitted),
+            Row("approved", st("funnel_approved", lang), funnel.approved),
         ),
+        total=funnel.started,
+        note=st("funnel_note", lang),
+    )
+
+
+def _usage_figures(platform: Platform, found: stats.Statistics, lang: str) -> list[Figure]:
+    """Searches over time, the filters and values used, layers shown, profiles viewed."""
+    searches_title = st(
+        "fig_searches_day" if found.period.grain == "day" else "fig_searches_month", lang
+    )
+    layers = platform.layers
+    return [
         Figure(
             "searches",
             searches_title,
@@ -622,98 +640,105 @@ def csv_text(found: stats.Statistics, rows: list[Figure], lang: str) -> str:
     return out.getvalue()
 
 
-def blueprint() -> Blueprint:
-    blp = Blueprint(
-        "statistics",
-        __name__,
-        url_prefix="/admin/statistik",
-        template_folder="templates",
-        static_folder="static",
-        static_url_path="/static",
+blp = Blueprint(
+    "statistics",
+    __name__,
+    url_prefix="/admin/statistik",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+blp.after_request(security_headers)
+
+
+@blp.context_processor
+def _admin_helpers() -> dict[str, Any]:
+    # the operator pages' base template uses the helpers of the admin blueprint
+    helpers_of_admin: dict[str, Any] = {}
+    for processor in current_app.template_context_processors.get("admin", ()):
+        helpers_of_admin.update(processor())
+    return helpers_of_admin
+
+
+@blp.after_request
+def _private(response: Response) -> Response:
+    if request.endpoint != "statistics.static":
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers.setdefault("X-Robots-Tag", "noindex")
+    return response
+
+
+#: The dashboard's sections and the figures each shows, in order.
+SECTIONS = [
+    ("profiles", ["towns", "industries", "sizes", "months", "completeness", "fields"]),
+    ("questionnaire", ["funnel"]),
+    ("usage", ["searches", "filters", "filter_values", "layers", "profiles"]),
+]
+
+
+def _context(report: bool) -> tuple[dict[str, Any], int]:
+    """The template values of the dashboard or the report, and the status (400: the period
+    asked for was invalid, the last twelve months are shown)."""
+    platform = helpers.platform()
+    lang = page_lang()
+    period, valid = _period()
+    found = _collect(platform, period)
+    return {
+        "st": lambda key, **values: st(key, lang, **values),
+        "stats": found,
+        "figures": {f.key: f for f in figures(platform, found, lang)},
+        "sections": SECTIONS,
+        "summary": summary(found, lang),
+        "chart": lambda figure: chart(figure, lang),
+        "number": lambda value: number(value, lang),
+        "percent": lambda share: percent(share, lang),
+        "period_start": day_label(period.start, lang),
+        "period_end": day_label(period.end, lang),
+        "period_args": _period_args(period, lang),
+        "period_error": not valid,
+        "counting": platform.settings.statistics.usage_counting,
+        "generated": day_label(_today(), lang),
+        "stylesheet": url_for(
+            "statistics.static",
+            filename="statistics.css",
+            v=current_app.extensions["regiokarte.portal"]["version"],
+        ),
+        "report": report,
+    }, 200 if valid else 400
+
+
+@blp.get("")
+@operator_required
+def dashboard() -> Any:
+    values, status = _context(report=False)
+    return _page("statistics.html", status, **values)
+
+
+@blp.get("/bericht")
+@operator_required
+def report() -> Any:
+    values, status = _context(report=True)
+    return _page("statistics_report.html", status, **values)
+
+
+@blp.get("/statistik.csv")
+@operator_required
+def export() -> Any:
+    platform = helpers.platform()
+    lang = page_lang()
+    period, valid = _period()
+    if not valid:
+        return Response(st("period_error", lang), status=400, mimetype="text/plain")
+    found = _collect(platform, period)
+    text = csv_text(found, figures(platform, found, lang), lang)
+    name = f"statistik-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-    blp.after_request(security_headers)
-
-    @blp.context_processor
-    def _admin_helpers() -> dict[str, Any]:
-        # the operator pages' base template uses the helpers of the admin blueprint
-        helpers_of_admin: dict[str, Any] = {}
-        for processor in current_app.template_context_processors.get("admin", ()):
-            helpers_of_admin.update(processor())
-        return helpers_of_admin
-
-    @blp.after_request
-    def _private(response: Response) -> Response:
-        if request.endpoint != "statistics.static":
-            response.headers["Cache-Control"] = "private, no-store"
-            response.headers.setdefault("X-Robots-Tag", "noindex")
-        return response
-
-    def context(report: bool) -> tuple[dict[str, Any], int]:
-        platform = helpers.platform()
-        lang = page_lang()
-        period, valid = _period()
-        found = _collect(platform, period)
-        shown = figures(platform, found, lang)
-        by_key = {f.key: f for f in shown}
-        return {
-            "st": lambda key, **values: st(key, lang, **values),
-            "stats": found,
-            "figures": by_key,
-            "sections": [
-                ("profiles", ["towns", "industries", "sizes", "months", "completeness", "fields"]),
-                ("questionnaire", ["funnel"]),
-                ("usage", ["searches", "filters", "filter_values", "layers", "profiles"]),
-            ],
-            "summary": summary(found, lang),
-            "chart": lambda figure: chart(figure, lang),
-            "number": lambda value: number(value, lang),
-            "percent": lambda share: percent(share, lang),
-            "period_start": day_label(period.start, lang),
-            "period_end": day_label(period.end, lang),
-            "period_args": _period_args(period, lang),
-            "period_error": not valid,
-            "counting": platform.settings.statistics.usage_counting,
-            "generated": day_label(_today(), lang),
-            "stylesheet": url_for(
-                "statistics.static",
-                filename="statistics.css",
-                v=current_app.extensions["regiokarte.portal"]["version"],
-            ),
-            "report": report,
-        }, 200 if valid else 400
-
-    @blp.get("")
-    @operator_required
-    def dashboard() -> Any:
-        values, status = context(report=False)
-        return _page("statistics.html", status, **values)
-
-    @blp.get("/bericht")
-    @operator_required
-    def report() -> Any:
-        values, status = context(report=True)
-        return _page("statistics_report.html", status, **values)
-
-    @blp.get("/statistik.csv")
-    @operator_required
-    def export() -> Any:
-        platform = helpers.platform()
-        lang = page_lang()
-        period, valid = _period()
-        if not valid:
-            return Response(st("period_error", lang), status=400, mimetype="text/plain")
-        found = _collect(platform, period)
-        text = csv_text(found, figures(platform, found, lang), lang)
-        name = f"statistik-{period.start.isoformat()}-{period.end.isoformat()}.csv"
-        return Response(
-            text,
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
-
-    return blp
 
 
 def init_statistics(app: Flask) -> None:
     """Register the statistics pages (operators only, see ``webapp.security``)."""
-    app.register_blueprint(blueprint())
+    app.register_blueprint(blp)

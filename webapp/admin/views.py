@@ -37,9 +37,9 @@ from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers
 from webapp.questionnaire.i18n import translate
 from webapp.questionnaire.render import preview_view
-from webapp.security import csrf_protect, rate_limit
+from webapp.security import csrf_protect, limit_view
 
-__all__ = ["blueprint", "init_admin"]
+__all__ = ["blp", "init_admin"]
 
 OPERATOR_KEY = helpers.OPERATOR_KEY
 
@@ -102,229 +102,262 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def blueprint(limiter: Limiter) -> Blueprint:
-    blp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+blp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+blp.after_request(security_headers)
 
-    blp.after_request(security_headers)
 
-    @blp.context_processor
-    def _texts() -> dict[str, Any]:
-        return {
-            "at": lambda key, **values: i18n.translate(key, page_lang(), **values),
-            "admin_link": admin_link,
-        }
+@blp.context_processor
+def _texts() -> dict[str, Any]:
+    return {
+        "at": lambda key, **values: i18n.translate(key, page_lang(), **values),
+        "admin_link": admin_link,
+    }
 
-    @blp.before_request
-    def _csrf() -> None:
-        if request.method == "POST":
-            csrf_protect()
 
-    @blp.errorhandler(CSRFError)
-    def _csrf_failed(error: CSRFError) -> Any:
-        return render_template(
-            "questionnaire/problem.html",
-            lang=page_lang(),
-            title=_t("csrf_title"),
-            text=_t("csrf_text"),
-        ), 400
+@blp.before_request
+def _csrf() -> None:
+    if request.method == "POST":
+        csrf_protect()
 
-    @blp.errorhandler(TooManyRequests)
-    def _too_many(error: TooManyRequests) -> Any:
-        return render_template(
-            "questionnaire/problem.html",
-            lang=page_lang(),
-            title=_t("limit_title"),
-            text=_t("limit_text"),
-        ), 429
 
-    @blp.errorhandler(RequestEntityTooLarge)
-    def _too_large(error: RequestEntityTooLarge) -> Any:
-        from webapp.admin.datasets import IMPORT_MAX_BYTES
+def _problem(title: str, text: str, status: int) -> tuple[str, int]:
+    return render_template(
+        "questionnaire/problem.html", lang=page_lang(), title=title, text=text
+    ), status
 
-        limit = f"{IMPORT_MAX_BYTES / (1024 * 1024):g} MB"
-        return render_template(
-            "questionnaire/problem.html",
-            lang=page_lang(),
-            title=i18n.translate("import_failed", page_lang()),
-            text=i18n.translate("import_too_large", page_lang(), size=limit),
-        ), 413
 
-    @blp.after_request
-    def _private(response: Response) -> Response:
-        response.headers["Cache-Control"] = "private, no-store"
-        response.headers.setdefault("X-Robots-Tag", "noindex")
-        return response
+@blp.errorhandler(CSRFError)
+def _csrf_failed(error: CSRFError) -> Any:
+    return _problem(_t("csrf_title"), _t("csrf_text"), 400)
 
-    @blp.route("/anmelden", methods=["GET", "POST"])
-    @rate_limit(limiter, "login", lambda: helpers.platform().settings.limits.login)
-    def login() -> Any:
-        error = ""
-        username = ""
-        status = 200
-        headers: dict[str, str] = {}
-        if request.method == "POST":
-            username = request.form.get("username", "")[:100]
-            password = request.form.get("password", "")[:1000]
-            platform = helpers.platform()
-            with platform.session(write=True) as db:
-                # failed logins are counted per (user name, address) in the database, with a
-                # ceiling per name (every worker and server sees them); the per-address rate
-                # limit above stays as well
-                result = accounts.log_in(
-                    db,
-                    username,
-                    password,
-                    address=request.remote_addr or "",
-                    policy=accounts.LoginPolicy.from_settings(platform.settings.accounts),
-                )
-                operator = result.operator
-                if operator is not None:
-                    secret = web_sessions.start_operator_session(
-                        db, operator.id, helpers.session_lifetime()
-                    )
-            if operator is not None:
-                editor = session.get(helpers.EDITOR_KEY)
-                session.clear()  # a new session for the new privilege
-                if editor is not None:
-                    session[helpers.EDITOR_KEY] = editor
-                session[OPERATOR_KEY] = secret
-                session.permanent = True
-                target = request.args.get("next", "")
-                if target.startswith("/admin") and "//" not in target:
-                    return redirect(target, code=303)
-                return _go("admin.queue")
-            error, status = _t("login_failed"), 401
-            if result.locked_until is not None:
-                # the same answer for every name, existing or not, and whatever the password
-                minutes = result.retry_after_minutes
-                error = (
-                    f"Too many failed logins with this user name. Please try again in "
-                    f"{minutes} minute{'s' if minutes != 1 else ''}."
-                    if page_lang() == "en"
-                    else "Zu viele fehlgeschlagene Anmeldungen mit diesem Benutzernamen. Bitte "
-                    f"versuchen Sie es in {minutes} Minute{'n' if minutes != 1 else ''} wieder."
-                )
-                status = 429
-                headers["Retry-After"] = str(result.retry_after_seconds)
-        html, _ = _page("login.html", error=error, username=username)
-        return html, status, headers
 
-    @blp.post("/abmelden")
-    def logout() -> Any:
-        """End every login of this operator, in every browser (a stolen cookie too)."""
-        secret = session.pop(OPERATOR_KEY, None)
+@blp.errorhandler(TooManyRequests)
+def _too_many(error: TooManyRequests) -> Any:
+    return _problem(_t("limit_title"), _t("limit_text"), 429)
+
+
+@blp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> Any:
+    from webapp.admin.datasets import IMPORT_MAX_BYTES
+
+    limit = f"{IMPORT_MAX_BYTES / (1024 * 1024):g} MB"
+    return _problem(
+        i18n.translate("import_failed", page_lang()),
+        i18n.translate("import_too_large", page_lang(), size=limit),
+        413,
+    )
+
+
+@blp.after_request
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.setdefault("X-Robots-Tag", "noindex")
+    return response
+
+
+# --- login and logout ---------------------------------------------------------------------------
+
+
+def _login_limit() -> str:
+    return helpers.platform().settings.limits.login
+
+
+@blp.route("/anmelden", methods=["GET", "POST"])
+def login() -> Any:
+    """The login form; rate-limited per address (``limits.login``, see ``init_admin``)."""
+    error = ""
+    username = ""
+    status = 200
+    headers: dict[str, str] = {}
+    if request.method == "POST":
+        username = request.form.get("username", "")[:100]
+        password = request.form.get("password", "")[:1000]
+        result, secret = _log_in(username, password)
         if secret is not None:
-            with helpers.platform().session(write=True) as db:
-                operator = web_sessions.operator_of(db, secret)
-                if operator is None:
-                    web_sessions.end_session(db, secret)
-                else:
-                    ended = web_sessions.end_operator_sessions(db, operator.id)
-                    audit.log_action(
-                        db, operator.actor, "operator.logout", operator.actor, {"ended": ended}
-                    )
-        return _go("admin.login")
+            _start_session(secret)
+            target = request.args.get("next", "")
+            if target.startswith("/admin") and "//" not in target:
+                return redirect(target, code=303)
+            return _go("admin.queue")
+        error, status = _t("login_failed"), 401
+        if result.locked_until is not None:
+            # the same answer for every name, existing or not, and whatever the password
+            error, status = _locked_text(result.retry_after_minutes), 429
+            headers["Retry-After"] = str(result.retry_after_seconds)
+    html, _ = _page("login.html", error=error, username=username)
+    return html, status, headers
 
-    @blp.get("/")
-    @operator_required
-    def queue() -> Any:
-        platform = helpers.platform()
-        status = flow.SubmissionStatus
-        waiting = flow.queue(platform, (status.SUBMITTED,))
-        returned = flow.queue(platform, (status.CHANGES_REQUESTED,))
-        decided = flow.queue(platform, (status.APPROVED, status.REJECTED))[-20:][::-1]
-        names = {s.id: preview_name(s) for s in (*waiting, *returned, *decided)}
-        return _page(
-            "queue.html",
-            waiting=waiting,
-            returned=returned,
-            decided=decided,
-            names=names,
-            notice=session.pop("admin_notice", None),
+
+def _log_in(username: str, password: str) -> tuple[accounts.LoginResult, str | None]:
+    """The login attempt's result and, when it succeeded, the new server-side login's secret."""
+    platform = helpers.platform()
+    with platform.session(write=True) as db:
+        # failed logins are counted per (user name, address) in the database, with a
+        # ceiling per name (every worker and server sees them); the per-address rate
+        # limit stays as well
+        result = accounts.log_in(
+            db,
+            username,
+            password,
+            address=request.remote_addr or "",
+            policy=accounts.LoginPolicy.from_settings(platform.settings.accounts),
         )
+        if result.operator is None:
+            return result, None
+        secret = web_sessions.start_operator_session(
+            db, result.operator.id, helpers.session_lifetime()
+        )
+    return result, secret
 
-    def preview_name(submission: flow.Submission) -> str:
-        name = (submission.answers.get("unternehmen") or {}).get("name")
-        return str(name) if name else "–"
 
-    @blp.route("/einreichung/<int:submission_id>", methods=["GET", "POST"])
-    @operator_required
-    def submission(submission_id: int) -> Any:
-        platform = helpers.platform()
-        operator = current_operator()
-        assert operator is not None
+def _start_session(secret: str) -> None:
+    """A new session cookie for the operator's login (an editor's login in it is kept)."""
+    editor = session.get(helpers.EDITOR_KEY)
+    session.clear()  # a new session for the new privilege
+    if editor is not None:
+        session[helpers.EDITOR_KEY] = editor
+    session[OPERATOR_KEY] = secret
+    session.permanent = True
+
+
+def _locked_text(minutes: int) -> str:
+    if page_lang() == "en":
+        return (
+            f"Too many failed logins with this user name. Please try again in "
+            f"{minutes} minute{'s' if minutes != 1 else ''}."
+        )
+    return (
+        "Zu viele fehlgeschlagene Anmeldungen mit diesem Benutzernamen. Bitte "
+        f"versuchen Sie es in {minutes} Minute{'n' if minutes != 1 else ''} wieder."
+    )
+
+
+@blp.post("/abmelden")
+def logout() -> Any:
+    """End every login of this operator, in every browser (a stolen cookie too)."""
+    secret = session.pop(OPERATOR_KEY, None)
+    if secret is not None:
+        with helpers.platform().session(write=True) as db:
+            operator = web_sessions.operator_of(db, secret)
+            if operator is None:
+                web_sessions.end_session(db, secret)
+            else:
+                ended = web_sessions.end_operator_sessions(db, operator.id)
+                audit.log_action(
+                    db, operator.actor, "operator.logout", operator.actor, {"ended": ended}
+                )
+    return _go("admin.login")
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+
+@blp.get("/")
+@operator_required
+def queue() -> Any:
+    platform = helpers.platform()
+    status = flow.SubmissionStatus
+    waiting = flow.queue(platform, (status.SUBMITTED,))
+    returned = flow.queue(platform, (status.CHANGES_REQUESTED,))
+    decided = flow.queue(platform, (status.APPROVED, status.REJECTED))[-20:][::-1]
+    names = {s.id: preview_name(s) for s in (*waiting, *returned, *decided)}
+    return _page(
+        "queue.html",
+        waiting=waiting,
+        returned=returned,
+        decided=decided,
+        names=names,
+        notice=session.pop("admin_notice", None),
+    )
+
+
+def preview_name(submission: flow.Submission) -> str:
+    name = (submission.answers.get("unternehmen") or {}).get("name")
+    return str(name) if name else "–"
+
+
+@blp.route("/einreichung/<int:submission_id>", methods=["GET", "POST"])
+@operator_required
+def submission(submission_id: int) -> Any:
+    platform = helpers.platform()
+    try:
+        found = flow.get(platform, submission_id)
+    except NotFound:
+        return render_template("portal/not_found.html", lang=page_lang()), 404
+    error = ""
+    if request.method == "POST":
         try:
-            found = flow.get(platform, submission_id)
-        except NotFound:
-            return render_template("portal/not_found.html", lang=page_lang()), 404
-        error = ""
-        if request.method == "POST":
-            action = request.form.get("action", "")
-            text = request.form.get("text", "")[:4000]
-            links = helpers.editor_links(found.lang)
-            try:
-                if action == "approve":
-                    company = flow.approve(
-                        platform, submission_id, actor=operator.actor, links=links
-                    )
-                    session["admin_notice"] = _t("approved_notice", name=company.name)
-                    return _go("admin.queue")
-                if action == "reject":
-                    flow.reject(platform, submission_id, actor=operator.actor, reason=text)
-                    session["admin_notice"] = _t("decided_notice")
-                    return _go("admin.queue")
-                if action == "changes":
-                    flow.request_changes(
-                        platform, submission_id, actor=operator.actor, message=text, links=links
-                    )
-                    session["admin_notice"] = _t("decided_notice")
-                    return _go("admin.queue")
-            except flow.SubmissionInvalid as exc:
-                error = exc.message
-            except ValidationError:
-                error = _t("decision_missing_text")
-            except Conflict as exc:
-                error = exc.message
-        changes = flow.changes(platform, found)
-        return _page(
-            "submission.html",
-            400 if error else 200,
-            submission=found,
-            changes=changes,
-            shown=_shown,
-            error=error,
-            **preview_view(platform, found, page_lang()),
-        )
+            notice = _decide(found)
+        except flow.SubmissionInvalid as exc:
+            error = exc.message
+        except ValidationError:
+            error = _t("decision_missing_text")
+        except Conflict as exc:
+            error = exc.message
+        else:
+            if notice is not None:
+                session["admin_notice"] = notice
+                return _go("admin.queue")
+    changes = flow.changes(platform, found)
+    return _page(
+        "submission.html",
+        400 if error else 200,
+        submission=found,
+        changes=changes,
+        shown=_shown,
+        error=error,
+        **preview_view(platform, found, page_lang()),
+    )
 
-    @blp.get("/einreichung/<int:submission_id>/logo")
-    @operator_required
-    def submission_logo(submission_id: int) -> Any:
-        data = flow.logo_of(helpers.platform(), submission_id=submission_id)
-        if data is None:
-            return Response("", status=404)
-        return Response(data, mimetype="image/png")
 
-    @blp.get("/postausgang")
-    @operator_required
-    def outbox() -> Any:
-        box = helpers.platform().outbox
-        mails = box.messages() if isinstance(box, FolderOutbox) else []
-        host = "" if isinstance(box, FolderOutbox) else helpers.platform().settings.mail.smtp_host
-        return _page("outbox.html", mails=mails, smtp_host=host, linkify=linkify)
+def _decide(found: flow.Submission) -> str | None:
+    """Carry out the form's decision on ``found``: the notice for the queue page (None: the
+    form named no decision)."""
+    platform = helpers.platform()
+    operator = current_operator()
+    assert operator is not None
+    action = request.form.get("action", "")
+    text = request.form.get("text", "")[:4000]
+    links = helpers.editor_links(found.lang)
+    if action == "approve":
+        company = flow.approve(platform, found.id, actor=operator.actor, links=links)
+        return _t("approved_notice", name=company.name)
+    if action == "reject":
+        flow.reject(platform, found.id, actor=operator.actor, reason=text)
+        return _t("decided_notice")
+    if action == "changes":
+        flow.request_changes(platform, found.id, actor=operator.actor, message=text, links=links)
+        return _t("decided_notice")
+    return None
 
-    @blp.get("/protokoll")
-    @operator_required
-    def audit_log() -> Any:
-        with helpers.platform().session() as db:
-            entries = audit.recent_entries(db, limit=300)
-        return _page("audit.html", entries=entries)
 
-    from webapp.admin import companies, configuration, datasets
+@blp.get("/einreichung/<int:submission_id>/logo")
+@operator_required
+def submission_logo(submission_id: int) -> Any:
+    data = flow.logo_of(helpers.platform(), submission_id=submission_id)
+    if data is None:
+        return Response("", status=404)
+    return Response(data, mimetype="image/png")
 
-    companies.register(blp)
-    datasets.register(blp)
-    configuration.register(blp)
-    return blp
+
+# --- mail and audit log -------------------------------------------------------------------------
+
+
+@blp.get("/postausgang")
+@operator_required
+def outbox() -> Any:
+    box = helpers.platform().outbox
+    mails = box.messages() if isinstance(box, FolderOutbox) else []
+    host = "" if isinstance(box, FolderOutbox) else helpers.platform().settings.mail.smtp_host
+    return _page("outbox.html", mails=mails, smtp_host=host, linkify=linkify)
+
+
+@blp.get("/protokoll")
+@operator_required
+def audit_log() -> Any:
+    with helpers.platform().session() as db:
+        entries = audit.recent_entries(db, limit=300)
+    return _page("audit.html", entries=entries)
 
 
 def admin_link(endpoint: str, **values: Any) -> str:
@@ -336,7 +369,9 @@ def admin_link(endpoint: str, **values: Any) -> str:
 
 
 def init_admin(app: Flask, limiter: Limiter) -> None:
-    app.register_blueprint(blueprint(limiter))
+    """Register the operator pages on ``app``, with the login's rate limit."""
+    app.register_blueprint(blp)
+    limit_view(app, limiter, "admin.login", "login", _login_limit)
     from webapp.admin.statistics import init_statistics  # it builds on this module
 
     init_statistics(app)
