@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from pg_cluster import Cluster, find_pg_bin, free_port  # noqa: E402
 
-from core.demo import demo_rows  # noqa: E402
+from core.io.demo import demo_rows  # noqa: E402
 from core.persistence import companies as repo  # noqa: E402
 from core.platform import Platform  # noqa: E402
 from core.settings import load_settings  # noqa: E402

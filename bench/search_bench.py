@@ -23,7 +23,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as repo
 from core.platform import Platform
 from core.settings import load_settings
@@ -135,7 +135,7 @@ def run_size(count: int, repeat: int, seed: int) -> list[tuple[str, str]]:
             )
 
         # collision-free clustering of the whole region alone, at the start view and deeper
-        from core.clustering import place_symbols
+        from core.search.clustering import place_symbols
 
         for zoom in (10, 11, 12):
             times = []

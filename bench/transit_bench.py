@@ -28,7 +28,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from core import Platform, load_settings
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as repo
 from core.region import default_region
 from plugins.transit.hooks import service_for

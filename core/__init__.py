@@ -4,9 +4,9 @@ This package is the public API for applications and plugins; it never imports Fl
 plugin. Import names from here (``from core import FilterSpec, hookimpl``).
 """
 
-from core.alerts import AlertItem
+from core.portal.alerts import AlertItem
 from core.classifications import Term, Vocabulary
-from core.csvfiles import (
+from core.io.csvfiles import (
     CsvReader,
     CsvWriter,
     csv_reader,
@@ -14,7 +14,7 @@ from core.csvfiles import (
     neutralise_cell,
     restore_cell,
 )
-from core.datasets import (
+from core.io.datasets import (
     Dataset,
     DatasetField,
     DatasetImport,
@@ -39,7 +39,7 @@ from core.errors import (
     TooManyAttempts,
     ValidationError,
 )
-from core.filters import (
+from core.search.filters import (
     Choice,
     Dimension,
     DynamicColumn,
@@ -59,20 +59,20 @@ from core.formatting import (
     format_quantity,
     unit_label,
 )
-from core.geo import haversine_m, nearest_m
-from core.geocoding import Geocoder
-from core.hookspecs import hookimpl
-from core.index import IndexSource, SearchIndex
-from core.layers import MAX_POPUP_LINES, Feature, Layer, feature_collection, point_feature
+from core.search.geo import haversine_m, nearest_m
+from core.search.geocoding import Geocoder
+from core.plugins.hookspecs import hookimpl
+from core.search.index import IndexSource, SearchIndex
+from core.search.layers import MAX_POPUP_LINES, Feature, Layer, feature_collection, point_feature
 from core.model import Address, Company, Contact, Location, Status, slugify
-from core.navigation import NavLink
+from core.plugins.navigation import NavLink
 from core.platform import Platform
-from core.plugins import PLUGIN_API_VERSION, LoadedPlugin, PluginManifest
-from core.profile import ProfileSection
-from core.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
-from core.questionnaire import AnswerType, Option, Question, Section
-from core.ratelimits import RateLimiter
-from core.records import (
+from core.plugins.manager import PLUGIN_API_VERSION, LoadedPlugin, PluginManifest
+from core.plugins.profile import ProfileSection
+from core.search.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
+from core.portal.questionnaire import AnswerType, Option, Question, Section
+from core.portal.ratelimits import RateLimiter
+from core.io.records import (
     RecordFilter,
     SourceRecord,
     ValueConversion,
@@ -80,10 +80,10 @@ from core.records import (
     read_json_records,
 )
 from core.region import Region, Town
-from core.regioncheck import RegionCheck, check_in_region
+from core.search.regioncheck import RegionCheck, check_in_region
 from core.settings import Settings, load_settings
 from core.toolkit.services import PluginService, list_hook, migrations_hook
-from core.untrusted import (
+from core.io.untrusted import (
     MAX_COMPRESSION_RATIO,
     MAX_JSON_DEPTH,
     MAX_LINE_BYTES,

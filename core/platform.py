@@ -18,26 +18,26 @@ import attrs
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from core.datasets import Dataset
-from core.engine import SearchEngine
 from core.errors import ConfigError, GeocodingError, NotFound, PluginFailure, RegiokarteError
-from core.filters import FilterRegistry
-from core.geocoding import Geocoder, PostcodeGeocoder
-from core.index import failure_reason
-from core.layers import Feature, Layer
-from core.mail import FolderOutbox, SmtpOutbox, make_outbox
+from core.io.datasets import Dataset
 from core.model import Address, Company, Location
 from core.persistence import companies as repo
 from core.persistence.db import begin_write, make_engine, make_session_factory
 from core.persistence.tables import utcnow
-from core.places import Gazetteer, Place, PlaceNotFound
-from core.plugins import LoadedPlugin, call_impl, disabled_plugins, make_plugin_manager
-from core.profile import ProfileSection
-from core.query import BBox, SearchQuery, SearchResult, parse_search_params
-from core.questionnaire import Questionnaire, Section, section_from_data
-from core.ratelimits import RateLimiter
+from core.plugins.manager import LoadedPlugin, call_impl, disabled_plugins, make_plugin_manager
+from core.plugins.profile import ProfileSection
+from core.portal.mail import FolderOutbox, SmtpOutbox, make_outbox
+from core.portal.questionnaire import Questionnaire, Section, section_from_data
+from core.portal.ratelimits import RateLimiter
 from core.region import Region, default_region, load_region
-from core.search import MapOptions
+from core.search.engine import SearchEngine
+from core.search.filters import FilterRegistry
+from core.search.geocoding import Geocoder, PostcodeGeocoder
+from core.search.index import failure_reason
+from core.search.layers import Feature, Layer
+from core.search.places import Gazetteer, Place, PlaceNotFound
+from core.search.query import BBox, SearchQuery, SearchResult, parse_search_params
+from core.search.search import MapOptions
 from core.settings import Settings
 
 _T = TypeVar("_T")
@@ -325,7 +325,7 @@ class Platform:
         """The address links in mails start with: ``configured`` (a plugin's own setting),
         else ``portal.base_url``, else ``request_base`` only when it names this computer;
         ConfigError otherwise (a request's Host header is never trusted for mail links)."""
-        from core.mail import link_base
+        from core.portal.mail import link_base
 
         return link_base(configured or self.settings.portal.base_url, request_base)
 
@@ -348,7 +348,7 @@ class Platform:
         database (every worker counts together); ten in a row lock the address for a minute,
         then two, four, ... up to an hour. While locked, TooManyAttempts (HTTP 429) is raised
         and ``check`` is not called; a right token clears the count."""
-        from core import attempts
+        from core.portal import attempts
 
         key = attempts.address_key(address)
         with self.session() as session:

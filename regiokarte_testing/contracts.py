@@ -87,7 +87,7 @@ def _popup_problem(popup: Any) -> str | None:
 
 def _registered_by(platform: Platform, hook: str, wanted: Any) -> str | None:
     """The plugin whose ``hook`` returns an item equal to ``wanted`` (asked again)."""
-    from core.plugins import call_impl
+    from core.plugins.manager import call_impl
 
     for impl in getattr(platform.pm.hook, hook).get_hookimpls():
         if any(item == wanted for item in call_impl(platform.pm, impl, platform=platform) or ()):

@@ -164,7 +164,7 @@ def regiokarte_session(regiokarte_platform: Platform) -> Iterator[Session]:
 def regiokarte_demo(request: pytest.FixtureRequest, regiokarte_platform: Platform) -> list[Company]:
     """Deterministic, fictitious demo companies of the region, saved and published (ids from
     1). How many: the marker's ``demo=`` or ``DEMO_COUNT``."""
-    from core.demo import demo_companies
+    from core.io.demo import demo_companies
     from core.persistence import companies as repo
 
     count = int(_marker(request).get("demo", DEMO_COUNT))

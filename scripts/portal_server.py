@@ -23,7 +23,7 @@ class DemoServer:
     """The real app on 127.0.0.1 (a thread), on a temporary SQLite file of ``companies``."""
 
     def __init__(self, companies: int, *, seed: int = 1, plugins: tuple[str, ...] = ()) -> None:
-        from core.demo import demo_rows
+        from core.io.demo import demo_rows
         from core.persistence import companies as repo
         from webapp.app import create_app
 

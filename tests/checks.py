@@ -110,7 +110,7 @@ def wait_for(condition: Callable[[], Any], *, timeout: float = 5.0, what: str = 
 WRITER = r"""
 import json, sys
 from core import Company, Platform, Status, load_settings
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as repo
 from core.persistence.db import begin_write
 

@@ -23,7 +23,7 @@ from reference import Reference
 from sqlalchemy.engine import make_url
 
 from core import Company, Platform, Settings, load_settings
-from core.demo import demo_companies
+from core.io.demo import demo_companies
 from core.persistence import companies as repo
 from core.region import Region, default_region
 
@@ -254,4 +254,4 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     shutdown_databases()
     # the test databases are gone now: usage counts their platforms still hold cannot be
     # written at exit, and saying so for every throwaway app is noise
-    logging.getLogger("core.statistics").setLevel(logging.ERROR)
+    logging.getLogger("core.portal.statistics").setLevel(logging.ERROR)

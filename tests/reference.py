@@ -1,12 +1,12 @@
 """Independent reference answers: brute force in plain Python over ``Company`` values.
 
-Nothing here uses the search engine, the index or ``core.geo``. Filter semantics are written
+Nothing here uses the search engine, the index or ``core.search.geo``. Filter semantics are written
 down from the documentation (README, ARCHITECTURE.md, the filter help texts), not read from
 the engine: choice filters and "any" multichoice filters match when the company has one of the
 chosen values, "all" filters (family, benefit) when it has every chosen value, ranges are
 inclusive, bbox edges are inclusive, a radius is a great-circle distance on a sphere.
 
-The only core helpers used are the vocabularies (data) and ``core.textindex.words``, the
+The only core helpers used are the vocabularies (data) and ``core.search.textindex.words``, the
 documented definition of how text is folded ("Bäcker", "Baecker" and "BACKER" meet); tests
 in test_search.py pin that folding to user-visible examples.
 """
@@ -23,7 +23,7 @@ from typing import Any
 from core import classifications as vocab
 from core.model import Company, Status
 from core.region import Region
-from core.textindex import fold, words
+from core.search.textindex import fold, words
 
 #: The sphere the product measures on (IUGG mean radius), written down independently.
 EARTH_RADIUS_M = 6_371_008.8

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from core import Platform, SearchQuery, hookspecs, load_settings
+from core import Platform, SearchQuery, load_settings
+from core.plugins import hookspecs
 
 TESTS = Path(__file__).resolve().parent
 

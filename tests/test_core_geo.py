@@ -1,7 +1,7 @@
 """Radius and bbox edges are exact: 10 m inside is found, 10 m outside is not, edges count.
 
 Companies are placed with the destination-point formula on the sphere (tests/reference.py),
-independently of core.geo; centres come from the data files themselves (postcode centroids,
+independently of core.search.geo; centres come from the data files themselves (postcode centroids,
 the region file), so near_postcode / near_town resolution is checked too.
 """
 

@@ -16,7 +16,7 @@ from checks import assert_search_matches, run_writer, wait_for
 from reference import Reference, RefQuery
 
 from core import Company, Location, Platform, SearchQuery, SearchResult, Status
-from core.demo import demo_companies
+from core.io.demo import demo_companies
 from core.persistence import companies as repo
 from core.region import Region
 

@@ -10,7 +10,7 @@ import pytest
 from reference import Reference, RefQuery
 
 from core import InvalidQuery, Location, Platform, Region, SearchQuery, SearchResult
-from core.demo import demo_companies
+from core.io.demo import demo_companies
 
 MAX_POINTS = [2000, 50, 10]
 QUERIES = [

@@ -22,11 +22,11 @@ from core import (
     SearchQuery,
     Status,
     hookimpl,
-    hookspecs,
 )
-from core.demo import demo_companies
+from core.io.demo import demo_companies
 from core.persistence import companies as repo
 from core.persistence.migrate import current_heads, upgrade
+from core.plugins import hookspecs
 from core.region import Region
 
 CORE_TABLES = {"core_companies", "core_company_contacts", "core_changes", "core_index_state"}

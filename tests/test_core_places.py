@@ -18,8 +18,8 @@ import pytest
 
 from core import Platform, Region
 from core.errors import ConfigError, GeocodingError
-from core.places import Gazetteer, PlaceNotFound, place_key
 from core.region import load_region
+from core.search.places import Gazetteer, PlaceNotFound, place_key
 
 ROOT = Path(__file__).resolve().parents[1]
 

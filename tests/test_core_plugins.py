@@ -36,13 +36,13 @@ from core import (
     Settings,
     Status,
     ValidationError,
-    hookspecs,
     load_settings,
 )
-from core.demo import demo_companies
-from core.geocoding import PostcodeGeocoder
-from core.plugins import make_plugin_manager
+from core.io.demo import demo_companies
+from core.plugins import hookspecs
+from core.plugins.manager import make_plugin_manager
 from core.region import Region
+from core.search.geocoding import PostcodeGeocoder
 
 
 def fakes() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from fake_plugins.fake import FakePlugin
 from reference import Reference, RefQuery, random_query
 
 from core import Company, Location, Platform, SearchQuery, Status
-from core.demo import demo_companies
+from core.io.demo import demo_companies
 from core.persistence import companies as repo
 from core.region import Region
 

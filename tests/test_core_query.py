@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from core import BBox, InvalidQuery, Location, Platform, SearchQuery
-from core.filters import Range
+from core.search.filters import Range
 
 
 @pytest.fixture(scope="module")

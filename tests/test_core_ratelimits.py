@@ -1,4 +1,4 @@
-"""Rate limits for plugins (core/ratelimits.py): counts per scope and key, the switch
+"""Rate limits for plugins (core/portal/ratelimits.py): counts per scope and key, the switch
 ``limits.enabled``, counts per process with memory://, one budget for all processes with a real
 Redis, and failing open (with a warning a minute) while Redis is away."""
 
@@ -15,9 +15,9 @@ from pg_cluster import free_port
 from redis_support import RedisServer, redis_server
 
 from core import ConfigError, RateLimiter
-from core.ratelimits import RETRY_STORAGE_AFTER_S, WARN_EVERY_S
+from core.portal.ratelimits import RETRY_STORAGE_AFTER_S, WARN_EVERY_S
 
-LOGGER = "core.ratelimits"
+LOGGER = "core.portal.ratelimits"
 
 
 class Clock:

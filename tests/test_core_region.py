@@ -10,8 +10,8 @@ import pytest
 
 import core
 from core import ConfigError, GeocodingError, NotFound, Platform, Region, load_settings
-from core.geocoding import PostcodeGeocoder
 from core.region import default_region, load_region
+from core.search.geocoding import PostcodeGeocoder
 
 TESTS = Path(__file__).resolve().parent
 

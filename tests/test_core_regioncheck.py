@@ -12,8 +12,8 @@ import pytest
 
 import core
 from core import OutsideRegionError, Region, check_in_region, haversine_m
-from core.geocoding import postcode_centroids
-from core.regioncheck import MAX_OUTSIDE_SHARE, TOLERANCE_KM, distance_from_region_km
+from core.search.geocoding import postcode_centroids
+from core.search.regioncheck import MAX_OUTSIDE_SHARE, TOLERANCE_KM, distance_from_region_km
 
 TESTS = Path(__file__).resolve().parent
 FLENSBURG = TESTS / "plugins" / "childcare" / "data" / "kitas_flensburg.geojson"
@@ -119,7 +119,7 @@ def test_a_minority_of_outliers_is_named_not_refused(region: Region) -> None:
 def test_the_tolerance_beyond_the_border(region: Region, kilometres: float, refused: bool) -> None:
     # points due north of the region's bounds, so the distance is along a meridian
     b = region.bounds
-    lat = b.north + math.degrees(kilometres * 1000 / core.geo.EARTH_RADIUS_M)
+    lat = b.north + math.degrees(kilometres * 1000 / core.search.geo.EARTH_RADIUS_M)
     lon = (b.west + b.east) / 2
     assert distance_from_region_km(region, np.array([lat]), np.array([lon]))[0] == (
         pytest.approx(kilometres, abs=0.01)

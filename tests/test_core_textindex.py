@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.textindex import TextIndex, words
+from core.search.textindex import TextIndex, words
 
 TRICKY = [
     "Bäckerei Müller",

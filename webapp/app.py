@@ -9,10 +9,10 @@ import flask
 import flask_smorest
 from flask import Flask
 
-from core import accounts
 from core.errors import ConfigError
 from core.platform import Platform
-from core.plugins import call_impl
+from core.plugins.manager import call_impl
+from core.portal import accounts
 from core.settings import load_settings
 from webapp import pages, startup
 from webapp.admin import init_admin

@@ -15,13 +15,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from core import accounts, audit, exporting, importing, submissions
-from core.demo import demo_rows
 from core.errors import ImportError_, NotFound, RegiokarteError
+from core.io import exporting, importing
+from core.io.demo import demo_rows
 from core.model import Status
 from core.persistence import accounts as accounts_repo
 from core.persistence import companies as repo
 from core.platform import Platform
+from core.portal import accounts, audit, submissions
 
 STATUSES = [s.value for s in Status]
 
@@ -257,7 +258,7 @@ def _replacing(path: Path) -> Iterator[TextIO]:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(file: Path) -> None:
     """Write a consistent backup of the whole database to FILE (see docs/backup.md)."""
-    from core.backup import create_backup
+    from core.io.backup import create_backup
 
     manifest = create_backup(_platform(), file)
     total = sum(manifest.row_counts.values())
@@ -271,7 +272,7 @@ def backup_command(file: Path) -> None:
 )
 def restore_command(file: Path, replace: bool) -> None:
     """Restore a backup FILE into the database, all or nothing (see docs/backup.md)."""
-    from core.backup import restore_backup
+    from core.io.backup import restore_backup
 
     manifest = restore_backup(_platform(), file, replace=replace)
     total = sum(manifest.row_counts.values())
@@ -349,7 +350,7 @@ def accounts_set_password_command(username: str, password_stdin: bool) -> None:
             confirmation_prompt=True,
         )
     with platform.session(write=True) as session:
-        # ends every login of the operator too (core.web_sessions)
+        # ends every login of the operator too (core.portal.web_sessions)
         accounts.set_password(session, row.id, password, policy=policy)
         accounts.unlock(session, username)
         audit.log_action(session, "cli", "operator.password", f"operator:{row.id}")
@@ -435,7 +436,7 @@ def alerts_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Count the mails a run would send; change nothing.")
 def alerts_run_command(dry_run: bool) -> None:
     """Mail every confirmed subscription what is new for its search (for cron or a timer)."""
-    from core import alerts
+    from core.portal import alerts
 
     report = alerts.run(_platform(), dry_run=dry_run)
     if dry_run:
@@ -456,7 +457,7 @@ def alerts_run_command(dry_run: bool) -> None:
 @alerts_group.command("list")
 def alerts_list_command() -> None:
     """List subscriptions: id, state, language, address and search."""
-    from core import alerts
+    from core.portal import alerts
 
     for item in alerts.list_subscriptions(_platform()):
         click.echo(f"{item.id:>5}  {item.state:<12} {item.lang}  {item.email}  ?{item.query}")
@@ -502,7 +503,7 @@ def new_plugin_command(name: str, parent: Path, title: str | None) -> None:
     It has a manifest and settings, a map layer with a CSV importer, a filter, a questionnaire
     section, a migration branch, tests and a README; its tests pass right away.
     """
-    from core.scaffold import create_plugin
+    from core.plugins.scaffold import create_plugin
 
     target = create_plugin(name, parent, title=title)
     click.echo(f"Created the plugin {name!r} in {target}. Next:")

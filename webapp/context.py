@@ -84,7 +84,7 @@ def is_operator() -> bool:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("The Authorization header must be 'Bearer <operator token>'.")
-    # wrong tokens are counted per address; many lock it for a while (429, core.attempts)
+    # wrong tokens are counted per address; many lock it for a while (429, core.portal.attempts)
     if not current_platform().check_secret(
         "operator_token", request.remote_addr, token.strip(), expected
     ):

@@ -46,7 +46,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden
 
-from core import accounts, web_sessions
+from core.portal import accounts, web_sessions
 from webapp import context
 from webapp.context import current_platform
 from webapp.security import Role, ViewAccess, access_of, csrf_protect

@@ -34,8 +34,8 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from core.errors import InputRejected
+from core.io.untrusted import check_json, parse_json
 from core.platform import Platform
-from core.untrusted import check_json, parse_json
 
 __all__ = [
     "CORE_ACCESS",

@@ -1,5 +1,5 @@
 """Operator and editor-link rows (``core_operators``, ``core_editor_tokens``); see
-``core.accounts`` for the rules. Functions take a session and never commit."""
+``core.portal.accounts`` for the rules. Functions take a session and never commit."""
 
 from __future__ import annotations
 

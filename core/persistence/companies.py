@@ -18,10 +18,10 @@ from sqlalchemy import Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, NotFound
-from core.index import IndexSource
 from core.model import Address, Company, Contact, Location, Status
 from core.persistence.db import MAX_INTEGER
 from core.persistence.tables import ChangeRow, CompanyRow, ContactRow, IndexStateRow, utcnow
+from core.search.index import IndexSource
 
 __all__ = [
     "add_company",

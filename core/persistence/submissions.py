@@ -1,5 +1,5 @@
 """Rows of the questionnaire: submissions, consents and logos. Functions take a session and
-never commit; ``core.submissions`` holds the rules."""
+never commit; ``core.portal.submissions`` holds the rules."""
 
 from __future__ import annotations
 

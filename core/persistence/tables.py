@@ -208,7 +208,7 @@ class LogoRow(Base):
 
 
 class AuditRow(Base):
-    """Who changed what, without personal data (see ``core.audit``)."""
+    """Who changed what, without personal data (see ``core.portal.audit``)."""
 
     __tablename__ = "core_audit"
 
@@ -243,7 +243,7 @@ class UsageCountRow(Base):
 
 
 class LoginFailureRow(Base):
-    """Failed logins in a row for one user name, and how long it is locked (``core.accounts``).
+    """Failed logins in a row for one user name, how long it is locked (``core.portal.accounts``).
 
     Keyed by a SHA-256 hash of the name as typed (case-folded): names that exist nowhere are
     counted too, and a password typed into the name field is not stored readable.
@@ -261,7 +261,7 @@ class LoginFailureRow(Base):
 
 
 class WebSessionRow(Base):
-    """One login of a browser: an operator's or a company editor's (``core.web_sessions``).
+    """One login of a browser: an operator's or a company editor's (``core.portal.web_sessions``).
 
     The browser's cookie holds a random secret; only its SHA-256 hash is stored, so the table
     gives nobody a way in. Deleting the row ends the login (logout, new password,
@@ -286,7 +286,7 @@ class WebSessionRow(Base):
 
 
 class FailedAttemptRow(Base):
-    """Failed attempts in a row of one key in one scope, and its lock (``core.attempts``):
+    """Failed attempts in a row of one key in one scope, and its lock (``core.portal.attempts``):
     a login per (user name, address), a token check per address. Keyed by a hash."""
 
     __tablename__ = "core_failed_attempts"
@@ -300,7 +300,7 @@ class FailedAttemptRow(Base):
 
 class KnownAddressRow(Base):
     """An address (hashed) from which an operator logged in successfully: failures from
-    other addresses never keep a correct password from it (``core.accounts.log_in``)."""
+    other addresses never keep a correct password from it (``core.portal.accounts.log_in``)."""
 
     __tablename__ = "core_login_addresses"
 
@@ -316,7 +316,7 @@ class KnownAddressRow(Base):
 
 class AlertSubscriptionRow(Base):
     """A subscribed search: address, language, canonical query string and state
-    (``core.alerts``). ``seen`` holds every company id mailed (or in the baseline) as a
+    (``core.portal.alerts``). ``seen`` holds every company id mailed (or in the baseline) as a
     zlib-compressed array of sorted 64-bit integers, so a run compares whole id sets."""
 
     __tablename__ = "core_alert_subscriptions"
@@ -403,7 +403,7 @@ Index("ix_core_alert_mails_pending", AlertMailRow.sent_at, AlertMailRow.id)
 
 class JobRow(Base):
     """A long piece of work (an import) running outside the request that started it
-    (``core.jobs``); every worker reads its state from here."""
+    (``core.io.jobs``); every worker reads its state from here."""
 
     __tablename__ = "core_jobs"
 

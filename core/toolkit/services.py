@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from core.hookspecs import hookimpl
+from core.plugins.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from core.platform import Platform

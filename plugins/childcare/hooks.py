@@ -28,7 +28,7 @@ from plugins.childcare.settings import ChildcareSettings
 
 if TYPE_CHECKING:
     from core import Company, Platform
-    from core.profile import ProfileSection
+    from core.plugins.profile import ProfileSection
 
 __all__ = [
     "LAYER_ID",

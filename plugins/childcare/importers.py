@@ -45,7 +45,7 @@ from core import (
     read_json_records,
     slugify,
 )
-from core.geocoding import postcode_places
+from core.search.geocoding import postcode_places
 from plugins.childcare import repository as repo
 from plugins.childcare.model import (
     Kita,
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from core import Region
-    from core.geocoding import Geocoder
+    from core.search.geocoding import Geocoder
 
 __all__ = [
     "FORMATS",

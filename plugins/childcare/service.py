@@ -21,7 +21,7 @@ from scipy.spatial import cKDTree
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core import Choice, Dimension, format_km
-from core.geo import EARTH_RADIUS_M, haversine_m
+from core.search.geo import EARTH_RADIUS_M, haversine_m
 from plugins.childcare import repository as repo
 from plugins.childcare.model import AGE_CODES, AGE_GROUPS, Kita, format_clock
 from plugins.childcare.questionnaire import FAMILY_CODE, OFFER_CODES, offers_of

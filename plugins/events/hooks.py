@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from core import Company, Platform, SearchQuery
-    from core.alerts import AlertItem
-    from core.profile import ProfileSection
+    from core.plugins.profile import ProfileSection
+    from core.portal.alerts import AlertItem
 
 __all__ = [
     "MANIFEST",

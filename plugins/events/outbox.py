@@ -2,10 +2,11 @@
 causes them (a registration and its confirmation are written together or not at all), and
 delivered after the commit through a ``MailTransport``.
 
-The transport is core's outbox (``platform.outbox``, ``core.mail``): SMTP when ``mail.smtp_host``
-is set, else the folder outbox of development and tests. A mail that could not be delivered
-stays queued; ``regiokarte events send-mail`` tries again, ``regiokarte events outbox`` lists
-the queue. Queued mails about a registration are deleted with it (purge).
+The transport is core's outbox (``platform.outbox``, ``core.portal.mail``): SMTP when
+``mail.smtp_host`` is set, else the folder outbox of development and tests. A mail that could
+not be delivered stays queued; ``regiokarte events send-mail`` tries again,
+``regiokarte events outbox`` lists the queue. Queued mails about a registration are deleted
+with it (purge).
 """
 
 from __future__ import annotations
@@ -54,13 +55,13 @@ class MailTransport(Protocol):
 
 
 class CoreOutbox:
-    """Delivery through core's outbox (``core.mail``: SMTP or the development folder)."""
+    """Delivery through core's outbox (``core.portal.mail``: SMTP or the development folder)."""
 
     def __init__(self, outbox: Any) -> None:
         self.outbox = outbox
 
     def send(self, mail: Mail) -> None:
-        from core.mail import Mail as CoreMail
+        from core.portal.mail import Mail as CoreMail
 
         self.outbox.send(CoreMail(to=mail.recipient, subject=mail.subject, body=mail.body))
 

@@ -137,7 +137,7 @@ class EventsService:
         if core_outbox is None:
             return None
         if self.settings.mail_sender:
-            from core.mail import make_outbox
+            from core.portal.mail import make_outbox
 
             mail = self.platform.settings.mail
             core_outbox = make_outbox(

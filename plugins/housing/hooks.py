@@ -24,7 +24,7 @@ from core import (
     migrations_hook,
     point_feature,
 )
-from core.profile import ProfileSection
+from core.plugins.profile import ProfileSection
 from plugins.housing import repository as repo
 from plugins.housing.datasets import offer_dataset
 from plugins.housing.model import KINDS, choice_label

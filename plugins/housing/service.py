@@ -35,8 +35,8 @@ from core import (
     Range,
     SearchResult,
 )
-from core.geo import EARTH_RADIUS_M, haversine_m
-from core.geocoding import postcode_places
+from core.search.geo import EARTH_RADIUS_M, haversine_m
+from core.search.geocoding import postcode_places
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
 from plugins.housing.model import KINDS, OFFER_TYPES, PROVIDERS, Offer, Place

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from core import Location, Status
-from core.geocoding import postcode_centroids
 from core.persistence import companies as company_repo
+from core.search.geocoding import postcode_centroids
 from plugins.training import repository as repo
 from plugins.training.model import Course
 from plugins.training.questionnaire import EXTENSION, apply_answers

@@ -30,7 +30,7 @@ from plugins.training.settings import TrainingSettings
 
 if TYPE_CHECKING:
     from core import Company, Platform
-    from core.profile import ProfileSection
+    from core.plugins.profile import ProfileSection
 
 __all__ = [
     "LAYER_ID",
@@ -224,5 +224,5 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
 def register_questionnaire_sections(platform: Platform) -> list[Any]:
     from plugins.training.questionnaire import store_answers
 
-    # core turns the mapping into a core.questionnaire.Section (section_from_data)
+    # core turns the mapping into a core.portal.questionnaire.Section (section_from_data)
     return [{**training_section(), "apply": store_answers}]

@@ -34,9 +34,9 @@ from core import (
     Region,
     choices_from,
 )
-from core.geo import haversine_m
-from core.query import PlaceResolver, parse_search_params
-from core.textindex import TextIndex, fold
+from core.search.geo import haversine_m
+from core.search.query import PlaceResolver, parse_search_params
+from core.search.textindex import TextIndex, fold
 from plugins.training import vocabulary as tv
 from plugins.training.model import Course
 

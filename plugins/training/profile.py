@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from core import classifications as core_vocab
-from core.profile import ProfileSection
+from core.plugins.profile import ProfileSection
 from plugins.training import vocabulary as tv
 from plugins.training.index import Nearby
 from plugins.training.questionnaire import EXTENSION, TrainingOffer

@@ -1,8 +1,8 @@
 """The company questionnaire section on training (Ausbildung, duales Studium, Weiterbildung).
 
-The section is declared as plain data in the shape of ``core.questionnaire.Section`` and handed
-to core's Leitfragebogen through ``register_questionnaire_sections`` (``hooks.py``); core checks
-the answers and calls ``store_answers`` with them. The answers live in
+The section is declared as plain data in the shape of ``Section`` (``from core import Section``)
+and handed to core's Leitfragebogen through ``register_questionnaire_sections`` (``hooks.py``);
+core checks the answers and calls ``store_answers`` with them. The answers live in
 ``Company.extensions["training"]``, one key per question; the plugin's company filters and the
 profile section read them (``TrainingOffer``). Operators can also save a company's answers
 through ``PUT /api/v1/training/companies/<id>`` (checked here by ``normalise_answers``).
@@ -49,7 +49,7 @@ def _question(
 
 
 def training_section() -> dict[str, Any]:
-    """The section as data (JSON-ready; the fields of ``core.questionnaire.Section``)."""
+    """The section as data (JSON-ready; the fields of ``core.portal.questionnaire.Section``)."""
     options = [
         {"value": c.value, "label_de": c.label_de, "label_en": c.label_en, "group": None}
         for c in apprenticeship_choices()

@@ -11,7 +11,7 @@ import re
 
 from core import Choice, Term, Vocabulary
 from core import classifications as core_vocab
-from core.textindex import fold
+from core.search.textindex import fold
 
 __all__ = [
     "APPRENTICESHIP_EXAMPLES",

@@ -9,7 +9,7 @@ import numpy as np
 from markupsafe import Markup, escape
 
 from core import format_metres, format_minutes, format_number
-from core.geo import haversine_m
+from core.search.geo import haversine_m
 from plugins.transit import timetable as tt
 from plugins.transit.service import Origin, TransitService
 
@@ -141,10 +141,10 @@ def _rides_to(service: TransitService, origin: Origin, lat: float, lon: float) -
 def profile_section(
     platform: Platform, service: TransitService, company: Company, lang: str
 ) -> Any:
-    """The profile page section (``core.profile.ProfileSection``), None without a location."""
+    """The profile page section (``ProfileSection``), None without a location."""
     if company.location is None:
         return None
-    from core.profile import ProfileSection
+    from core.plugins.profile import ProfileSection
 
     info = company_connection(service, company.location.lat, company.location.lon, lang)
     en = lang == "en"

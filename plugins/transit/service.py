@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core import Address, GeocodingError, InvalidQuery, NotFound
-from core.geo import haversine_m
+from core.search.geo import haversine_m
 from plugins.transit import stations as rail
 from plugins.transit import tables as t
 from plugins.transit import timetable as tt

@@ -11,7 +11,7 @@ import numpy as np
 from attrs import frozen
 from scipy.spatial import cKDTree
 
-from core.geo import EARTH_RADIUS_M, haversine_m
+from core.search.geo import EARTH_RADIUS_M, haversine_m
 
 __all__ = ["PointTree", "Walking"]
 

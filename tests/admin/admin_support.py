@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from core import accounts
+from core.portal import accounts
 
 OPERATOR = ("betrieb", "ein-sehr-langes-passwort")
 PLUGINS = ["childcare", "housing"]

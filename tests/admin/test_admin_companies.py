@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from core import Address, Company, Location, Status, audit
+from core import Address, Company, Location, Status
 from core.persistence import companies as repo
+from core.portal import audit
 from webapp.admin.companies import PER_PAGE
 
 TOWNS = ("Marl", "Herten", "Dorsten")

@@ -21,7 +21,7 @@ from admin_support import (
 from attrs import frozen
 from sqlalchemy import text
 
-from core import audit
+from core.portal import audit
 
 
 @frozen

@@ -1,5 +1,5 @@
 """How the edit forms read what an operator typed: ``DatasetField.parse`` per kind and
-``Dataset.clean`` over a form (core.datasets, the admin area's contract with the plugins)."""
+``Dataset.clean`` over a form (core.io.datasets, the admin area's contract with the plugins)."""
 
 from __future__ import annotations
 

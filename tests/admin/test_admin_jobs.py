@@ -11,7 +11,7 @@ from typing import Any
 from admin_support import OFFER_COLUMNS, OFFERS, PLUGINS, csv_bytes, report_counts, upload
 from sqlalchemy import text
 
-from core import jobs
+from core.io import jobs
 from webapp.admin.datasets import BACKGROUND_BYTES
 
 #: Offers with a long description each, so the file is larger than BACKGROUND_BYTES.

@@ -11,10 +11,10 @@ from typing import Any
 from flask import Flask
 
 from core import Company, Location, Platform, Status
-from core.demo import demo_rows
-from core.mail import SentMail
+from core.io.demo import demo_rows
 from core.model import Address
 from core.persistence import companies as repo
+from core.portal.mail import SentMail
 
 BASE_URL = "http://portal.test"
 #: the towns of the default region the tests use: (AGS, name, a postcode of the town)

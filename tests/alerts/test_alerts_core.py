@@ -23,9 +23,10 @@ from alerts_support import (
     token_of,
 )
 
-from core import Company, Platform, Status, alerts
+from core import Company, Platform, Status
 from core.errors import Conflict, InvalidQuery, NotFound, ValidationError
 from core.persistence import companies as repo
+from core.portal import alerts
 
 EMAIL = "anna@example.org"
 

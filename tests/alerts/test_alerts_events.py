@@ -19,7 +19,8 @@ from alerts_support import (
     token_of,
 )
 
-from core import Platform, alerts
+from core import Platform
+from core.portal import alerts
 from plugins.events.hooks import service_for
 from plugins.events.service import Principal
 

@@ -23,7 +23,8 @@ from alerts_support import (
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core import Platform, alerts
+from core import Platform
+from core.portal import alerts
 from webapp.cli import cli
 
 EMAIL = "ben@example.org"

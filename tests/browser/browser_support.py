@@ -58,7 +58,7 @@ def build_app(db: Path, companies: int, *, with_test_plugin: bool = True) -> Any
     """The real app on a fresh SQLite database with ``companies`` demo companies (seed 1)."""
     import portal_plugin
 
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from webapp.app import create_app
 

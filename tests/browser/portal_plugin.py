@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from core import FilterKind, FilterSpec, IndexSource, PluginManifest, hookimpl
-from core.profile import ProfileSection
+from core.plugins.profile import ProfileSection
 
 NAME = "portaltest"
 MANIFEST = PluginManifest(

@@ -13,8 +13,8 @@ import pytest
 from browser_support import LiveServer, describe, new_page, run_axe
 from sqlalchemy import text
 
-from core import accounts
-from core import submissions as flow
+from core.portal import accounts
+from core.portal import submissions as flow
 
 ADMIN = ("leitstelle", "ein-sehr-langes-passwort")
 NAME = "Schlosserei Funkenflug"
@@ -38,7 +38,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
 
 
 def _build(folder: Path) -> Any:
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from webapp.app import create_app
 

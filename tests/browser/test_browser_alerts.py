@@ -22,13 +22,13 @@ from browser_support import (
     wait_for_search,
 )
 
-from core import alerts
+from core.portal import alerts
 
 EMAIL = "dora@example.org"
 
 
 def _build(folder: Path) -> Any:
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from webapp.app import create_app
 

@@ -44,7 +44,7 @@ class HostSite:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HostSite, HostSite, Any]]:
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from webapp.app import create_app
 

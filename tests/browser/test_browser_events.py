@@ -16,7 +16,7 @@ NOW = dt.datetime(2026, 10, 1, 8, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def events_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from plugins.events.hooks import service_for
     from plugins.events.service import Principal

@@ -35,7 +35,7 @@ MARL = "map=13/51.6550/7.0900"
 
 @pytest.fixture(scope="module")
 def plugin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from plugins.housing.hooks import service_for
     from plugins.housing.importer import import_offers

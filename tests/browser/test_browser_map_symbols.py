@@ -118,7 +118,7 @@ BUILDING = (51.6123, 7.1987)
 @pytest.fixture(scope="module")
 def building_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """300 demo companies, five of them at one address."""
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
 
     app = build_app(tmp_path_factory.mktemp("building") / "portal.db", 0, with_test_plugin=False)

@@ -16,8 +16,8 @@ import pytest
 from browser_support import LiveServer, describe, new_page, run_axe
 from fake_plugins.fake import FakePlugin
 
-from core import accounts
-from core import submissions as flow
+from core.portal import accounts
+from core.portal import submissions as flow
 
 ADMIN = ("moderatorin", "ein-sehr-langes-passwort")
 NAME = "Bäckerei Tastatur"
@@ -26,7 +26,7 @@ LINKS = flow.Links(lambda t: f"http://x/fragebogen/link/{t}", lambda s: f"http:/
 
 
 def _build(folder: Path) -> Any:
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from webapp.app import create_app
 

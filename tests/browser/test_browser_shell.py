@@ -32,7 +32,7 @@ PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The portal with all bundled plugins and the real Kitas of Marl (OpenStreetMap)."""
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from plugins.childcare.hooks import service_for
     from plugins.childcare.importers import import_file

@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 from browser_support import LiveServer, describe, new_page, run_axe
 
-from core import accounts
-from core import submissions as flow
-from core.statistics import counter_for
+from core.portal import accounts
+from core.portal import submissions as flow
+from core.portal.statistics import counter_for
 
 OPERATOR = ("statistik", "ein-sehr-langes-passwort")
 
 
 def _build(folder: Path) -> Any:
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from webapp.app import create_app
 

@@ -30,7 +30,7 @@ COMPANIES = 800
 def training_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real app with the training plugin, demo companies with training answers and
     demo courses (``regiokarte training demo``)."""
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
     from plugins.training.demo import add_demo_training
     from webapp.app import create_app

@@ -1,4 +1,4 @@
-"""A plugin that implements every hook of core/hookspecs.py, the way a real plugin would.
+"""A plugin that implements every hook of core/plugins/hookspecs.py, the way a real plugin would.
 
 Its data lives in ``Company.extensions["fake"]`` (``nearby``: bool, ``kind``: a choice,
 ``walk_min``: minutes on foot) and in its own table ``fake_places`` (its migration branch).
@@ -35,8 +35,8 @@ from core import (
     point_feature,
 )
 from core.persistence import companies as repo
-from core.profile import ProfileSection
-from core.questionnaire import AnswerType, Option, Question, Section
+from core.plugins.profile import ProfileSection
+from core.portal.questionnaire import AnswerType, Option, Question, Section
 
 
 @define

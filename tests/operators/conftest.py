@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as repo
 from core.platform import Platform
 from core.settings import load_settings

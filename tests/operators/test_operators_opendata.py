@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import update
 
+from core.io.opendata import FIELDS
 from core.model import Status
-from core.opendata import FIELDS
 from core.persistence import companies as repo
 from core.persistence.tables import CompanyRow
 

@@ -23,7 +23,7 @@ from kit_support import (
 )
 
 from core import Platform
-from core.plugins import available_plugins
+from core.plugins.manager import available_plugins
 
 SAMPLE = EXAMPLE / "regiokarte_sportclubs" / "data" / "sportvereine_beispiel.osm"
 

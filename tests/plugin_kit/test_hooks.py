@@ -9,8 +9,9 @@ import pytest
 from probe import POINTS, Probe, add_note
 from sqlalchemy import inspect
 
-from core import Address, Company, Location, Platform, PluginManifest, Status, alerts, hookimpl
-from core.alerts import AlertItem
+from core import Address, Company, Location, Platform, PluginManifest, Status, hookimpl
+from core.portal import alerts
+from core.portal.alerts import AlertItem
 from regiokarte_testing import check_filter, check_layer, check_section
 
 
@@ -178,7 +179,7 @@ def test_hook_register_datasets(
 ) -> None:
     import re
 
-    from core import accounts
+    from core.portal import accounts
 
     saved = regiokarte_platform.save_company(_company())
     assert saved.id is not None

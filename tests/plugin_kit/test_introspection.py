@@ -12,7 +12,7 @@ from kit_support import ROOT, clean_env, engine_settings, regiokarte_command, ru
 from probe import Probe
 
 from core import Layer, Platform, PluginManifest, hookimpl
-from core.plugins import TRACE_ENV, make_plugin_manager
+from core.plugins.manager import TRACE_ENV, make_plugin_manager
 
 
 class Broken:

@@ -1,6 +1,6 @@
 """Meta-tests: the plugin API is documented and tested, or the build fails.
 
-- every hookspec of ``core/hookspecs.py`` has a ``## <hook>`` section in docs/hooks.md with
+- every hookspec of ``core/plugins/hookspecs.py`` has a ``## <hook>`` section in docs/hooks.md with
   When / Arguments (each argument named) / Returns / Example, and a test named
   ``test_hook_<hook>`` somewhere under tests/;
 - docs/hooks.md documents no hook that does not exist;
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import core
-from core import hookspecs as specs
+from core.plugins import hookspecs as specs
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS_DOC = ROOT / "docs" / "hooks.md"

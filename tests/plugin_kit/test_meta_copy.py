@@ -51,7 +51,7 @@ def test_a_hookspec_without_docs_and_test_fails_the_build(tmp_path: Path, packag
     status, output = _meta_tests(project)
     assert status == 0, output
 
-    hookspecs = project / "core" / "hookspecs.py"
+    hookspecs = project / "core" / "plugins" / "hookspecs.py"
     hookspecs.write_text(hookspecs.read_text(encoding="utf-8") + NEW_HOOK, encoding="utf-8")
     status, output = _meta_tests(project)
     assert status == 1, output

@@ -21,7 +21,7 @@ from kit_support import (
 )
 
 from core import ConfigError
-from core.scaffold import create_plugin, render_plugin, template_values
+from core.plugins.scaffold import create_plugin, render_plugin, template_values
 
 # --- the templates ---------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from portal_support import SectionPlugin
 
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as repo
 
 

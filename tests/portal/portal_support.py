@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import PluginManifest, hookimpl
-from core.profile import ProfileSection
+from core.plugins.profile import ProfileSection
 
 
 class SectionPlugin:

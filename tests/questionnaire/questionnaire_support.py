@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
-from core import accounts
+from core.portal import accounts
 
 OPERATOR_TOKEN = "q-operator-token"
 ADMIN = ("chefin", "ein-langes-passwort")

@@ -15,10 +15,10 @@ from fake_plugins.fake import FakePlugin
 from PIL import Image
 from questionnaire_support import ANSWERS, make_app, png
 
-from core import accounts, audit
-from core import submissions as flow
 from core.errors import Conflict, NotFound, ValidationError
 from core.persistence.tables import EditorTokenRow
+from core.portal import accounts, audit
+from core.portal import submissions as flow
 
 LINKS = flow.Links(
     lambda token: f"http://test/fragebogen/link/{token}", lambda s: f"http://test/u/{s}"
@@ -218,7 +218,7 @@ def test_export_holds_every_personal_field_of_core_and_plugins(fake_app: Any) ->
     assert data["company"]["extensions"]["fake"]["note"] == "Frau Kita-Leitung Sommer"
     assert data["logos"] and data["editor_links"] and data["history"]
     # every column core declares personal is in the export
-    from core.privacy import PERSONAL_FIELDS
+    from core.portal.privacy import PERSONAL_FIELDS
 
     assert set(PERSONAL_FIELDS) == {"core_company_contacts", "core_submissions"}
 

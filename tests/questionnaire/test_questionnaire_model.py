@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from core import Company
-from core.core_sections import core_sections
 from core.errors import ConfigError
-from core.questionnaire import (
+from core.plugins.core_sections import core_sections
+from core.portal.questionnaire import (
     AnswerType,
     Option,
     Question,

@@ -23,7 +23,7 @@ from questionnaire_support import (
     submit,
 )
 
-from core import submissions as flow
+from core.portal import submissions as flow
 
 POST_FORMS = [
     "/fragebogen/",

@@ -33,8 +33,9 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import MetaData, func, select
 
-from core import accounts, exporting, submissions
+from core.io import exporting
 from core.platform import Platform
+from core.portal import accounts, submissions
 from webapp.app import create_app
 from webapp.cli import cli
 

@@ -29,8 +29,8 @@ from reliability_support import (
 )
 from sqlalchemy import text
 
-from core.backup import BackupError, create_backup, read_manifest, restore_backup
 from core.errors import ConfigError, Conflict
+from core.io.backup import BackupError, create_backup, read_manifest, restore_backup
 from core.model import Company, Status
 
 ENGINE_PAIRS = [

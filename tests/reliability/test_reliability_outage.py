@@ -31,8 +31,8 @@ from reliability_support import (
 )
 from sqlalchemy import create_engine, text
 
-from core import accounts
 from core.model import Address, Company, Status
+from core.portal import accounts
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -16,7 +16,7 @@ import pytest
 from reliability_support import ANSWERS, build_app, platform_of, save_step, start_questionnaire
 from sqlalchemy import text
 
-from core import submissions
+from core.portal import submissions
 
 TRIGGERS = {
     "sqlite": (

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from core import InputRejected, check_json, parse_json
-from core.importing import read_records
+from core.io.importing import read_records
 from tests.security.conftest import OPERATOR_TOKEN
 from webapp.cli import cli
 from webapp.security import JSON_MAX_DEPTH, Role, access_table

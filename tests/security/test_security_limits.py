@@ -26,7 +26,7 @@ from core import (
     open_zip_member,
     read_bounded,
 )
-from core.importing import read_records
+from core.io.importing import read_records
 from tests.security.hostile_files import MIB, long_line_feed, one_line_feed
 from webapp.cli import cli
 

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import MetaData, select
 from werkzeug.routing import Rule
 
-from core import accounts
+from core.portal import accounts
 
 #: Tables a GET may write to, with the reason.
 COUNTERS = {"core_usage_counts"}  # anonymous daily totals of searches, layers, profile views

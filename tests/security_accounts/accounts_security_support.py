@@ -14,9 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
-from core import accounts
-from core import submissions as flow
 from core.platform import Platform
+from core.portal import accounts
+from core.portal import submissions as flow
 
 OPERATOR_TOKEN = "accounts-security-operator-token"
 #: The admin every app gets: a password that passes the policy

@@ -12,8 +12,8 @@ import pytest
 from accounts_security_support import ADMIN, AppMaker, page_error, platform_of, post_login
 from sqlalchemy import select, update
 
-from core import accounts, audit
 from core.persistence.tables import FailedAttemptRow, LoginFailureRow
+from core.portal import accounts, audit
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 POLICY = accounts.LoginPolicy(

@@ -17,7 +17,7 @@ from accounts_security_support import AppMaker, csrf, platform_of
 from flask import Flask
 
 from core.errors import ConfigError
-from core.mail import is_loopback_host, link_base
+from core.portal.mail import is_loopback_host, link_base
 
 FOREIGN = "http://evil.example"
 PORTAL = "https://karte.example.org"

@@ -32,9 +32,9 @@ from databases import NewDatabase
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core import accounts
-from core import submissions as flow
 from core.persistence import companies as company_repo
+from core.portal import accounts
+from core.portal import submissions as flow
 
 ROLES = ("anonymous", "editor_a", "editor_b", "revoked", "expired", "operator")
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from accounts_security_support import ADMIN, AppMaker, platform_of, post_login
 
-from core import accounts
 from core.errors import ValidationError
+from core.portal import accounts
 from webapp.cli import cli
 
 LIST = Path(__file__).resolve().parents[2] / "core" / "data" / "common-passwords.txt"

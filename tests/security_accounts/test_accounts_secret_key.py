@@ -27,8 +27,8 @@ from accounts_security_support import (
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from core import accounts
 from core.errors import ConfigError
+from core.portal import accounts
 from core.settings import load_settings
 from webapp.app import create_app
 from webapp.startup import KEY_FILE, check_production, production_problems

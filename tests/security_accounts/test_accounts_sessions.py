@@ -22,7 +22,7 @@ from accounts_security_support import (
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core import accounts, audit, web_sessions
+from core.portal import accounts, audit, web_sessions
 from webapp.cli import cli
 
 COOKIE = "regiokarte_session"

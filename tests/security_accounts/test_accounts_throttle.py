@@ -16,8 +16,8 @@ from accounts_security_support import ADMIN, AppMaker, csrf, platform_of
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core import accounts, audit
-from core.attempts import address_key
+from core.portal import accounts, audit
+from core.portal.attempts import address_key
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 POLICY = accounts.LoginPolicy(

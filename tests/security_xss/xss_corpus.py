@@ -88,7 +88,7 @@ class Spread:
 def build_app(folder: Path, url: str | None = None) -> Flask:
     """The real app with every in-tree plugin on database ``url`` (default: a new SQLite file
     in ``folder``), an operator account."""
-    from core import accounts
+    from core.portal import accounts
     from webapp.app import create_app
 
     folder.mkdir(parents=True, exist_ok=True)

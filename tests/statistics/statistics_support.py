@@ -1,6 +1,6 @@
 """Helpers of the statistics tests: apps on throwaway databases of the engine under test, an
 operator login, crafted companies and submissions, and SQL written here, apart from
-``core.statistics``, to check its figures against."""
+``core.portal.statistics``, to check its figures against."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core import accounts
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as repo
 from core.persistence.tables import ContactRow, LogoRow, SubmissionRow
 from core.platform import Platform
+from core.portal import accounts
 
 OPERATOR = ("statistikerin", "ein-langes-passwort")
 UTC = dt.UTC

@@ -27,8 +27,8 @@ from statistics_support import (
     sql,
 )
 
-from core import submissions as flow
 from core.platform import Platform
+from core.portal import submissions as flow
 
 LINKS = flow.Links(
     lambda token: f"http://x/fragebogen/link/{token}", lambda slug: f"http://x/{slug}"

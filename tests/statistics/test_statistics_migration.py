@@ -11,7 +11,7 @@ from alembic import command
 
 from core.persistence.migrate import alembic_config, current_heads, upgrade
 from core.platform import Platform
-from core.statistics import write_counts
+from core.portal.statistics import write_counts
 
 
 def test_core_0003_adds_and_removes_the_usage_counts(

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from core.errors import ValidationError
-from core.statistics import Period
+from core.portal.statistics import Period
 
 TODAY = dt.date(2026, 2, 14)
 

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from statistics_support import csv_figures, ints, login, platform_of, sql, usage_rows, wait_for
 
-from core.statistics import UsageCounter, counter_for, write_counts
+from core.portal.statistics import UsageCounter, counter_for, write_counts
 
 #: (URL, what it counts): searches with filters, a free text, a radius, a failing one
 SEARCHES = [

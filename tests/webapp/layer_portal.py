@@ -115,7 +115,7 @@ def build_layer_app(url: str, **sections: Any) -> Flask:
 def seed_layers(app: Flask, folder: Path, companies: int = 200) -> None:
     """Demo companies, Kitas, housing offers, training courses, an event, an advice point and
     a bus feed, through the plugins' commands."""
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as repo
 
     platform = app.extensions["regiokarte"]

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from webapp_support import AppFactory, RatingPlugin, platform_of
 
 from core.errors import ConfigError
-from core.hookspecs import hookimpl
-from core.plugins import PluginManifest
+from core.plugins.hookspecs import hookimpl
+from core.plugins.manager import PluginManifest
 from webapp import create_app
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,9 +13,9 @@ from click.testing import Result
 from flask import Flask
 from webapp_support import AppFactory, RatingPlugin, platform_of
 
-from core import exporting, importing
-from core.demo import demo_companies
 from core.errors import ImportError_
+from core.io import exporting, importing
+from core.io.demo import demo_companies
 from core.model import Company, Contact, Status
 from core.persistence import companies as repo
 from webapp.cli import cli

@@ -17,8 +17,8 @@ from dumps import database_dump
 from flask import Flask
 from webapp_support import AppFactory, platform_of
 
-from core import exporting, importing
-from core.demo import demo_companies
+from core.io import exporting, importing
+from core.io.demo import demo_companies
 from core.persistence import companies as repo
 from webapp.cli import cli
 

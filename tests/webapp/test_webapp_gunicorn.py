@@ -32,7 +32,7 @@ from flask import Flask
 from pg_cluster import free_port
 
 from core import Platform, load_settings
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as repo
 from webapp.security import limiter_of
 

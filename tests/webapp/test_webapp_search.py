@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from webapp_support import platform_of, rating_of
 
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 
 Get = Callable[..., Any]
 

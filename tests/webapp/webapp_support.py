@@ -31,7 +31,7 @@ from core import (
     hookimpl,
     point_feature,
 )
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as repo
 from core.platform import Platform
 from webapp import create_app

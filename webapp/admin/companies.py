@@ -15,12 +15,12 @@ from flask import Blueprint, request, session
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit
 from core.errors import NotFound, RegiokarteError
 from core.model import Status
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
 from core.persistence.tables import CompanyRow
+from core.portal import audit
 from webapp.admin.i18n import translate
 from webapp.admin.views import _go, _page, current_operator, operator_required
 from webapp.portal.views import page_lang

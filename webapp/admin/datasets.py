@@ -19,9 +19,11 @@ from typing import Any
 from flask import Blueprint, Response, make_response, request, session, url_for
 from werkzeug.utils import secure_filename
 
-from core import audit, format_km, jobs
-from core.datasets import Dataset, DatasetField, DatasetImport
+from core import format_km
 from core.errors import ImportError_, NotFound, OutsideRegionError, ValidationError
+from core.io import jobs
+from core.io.datasets import Dataset, DatasetField, DatasetImport
+from core.portal import audit
 from webapp.admin.i18n import translate
 from webapp.admin.views import _go, _page, current_operator, operator_required
 from webapp.portal.views import page_lang
@@ -32,7 +34,7 @@ __all__ = ["BACKGROUND_BYTES", "IMPORT_MAX_BYTES", "PER_PAGE", "form_value", "re
 PER_PAGE = 50
 #: Largest file the import form takes (the app's other requests stay at 1 MiB).
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
-#: Larger files are imported by a background job (``core.jobs``), not in the request: a
+#: Larger files are imported by a background job (``core.io.jobs``), not in the request: a
 #: file of 100,000 events takes longer than a worker may answer.
 BACKGROUND_BYTES = 2 * 1024 * 1024
 NOTICE_KEY = "admin_notice"

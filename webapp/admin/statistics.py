@@ -1,6 +1,6 @@
 """The operators' statistics: dashboard (/admin/statistik), CSV export and a printable report.
 
-The figures come from ``core.statistics``. Charts are drawn here as inline SVG: no script, no
+The figures come from ``core.portal.statistics``. Charts are drawn here as inline SVG: no script, no
 chart library, no style attribute (the CSP allows none of them; colours come from
 ``static/statistics.css``). Every chart has a title, a description and a data table below it,
 for screen readers and for paper.
@@ -18,10 +18,10 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 from markupsafe import Markup, escape
 
 from core import classifications as vocab
-from core import statistics as stats
-from core.csvfiles import csv_writer
 from core.errors import ValidationError
+from core.io.csvfiles import csv_writer
 from core.platform import Platform
+from core.portal import statistics as stats
 from webapp.admin.views import _page, operator_required
 from webapp.portal.views import lang_args, page_lang, security_headers
 from webapp.questionnaire import flow as helpers

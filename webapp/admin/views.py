@@ -2,7 +2,7 @@
 companies, the plugins' datasets and the configuration are in their own modules.
 
 Operators log in with user name and password (``regiokarte accounts create``); the session
-cookie holds the secret of a server-side login record (``core.web_sessions``), so logout, a
+cookie holds the secret of a server-side login record (``core.portal.web_sessions``), so logout, a
 new password and deactivation end the login everywhere. Every POST carries the CSRF token;
 logins are throttled.
 """
@@ -28,10 +28,10 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
-from core import accounts, audit, web_sessions
-from core import submissions as flow
 from core.errors import Conflict, NotFound, ValidationError
-from core.mail import FolderOutbox
+from core.portal import accounts, audit, web_sessions
+from core.portal import submissions as flow
+from core.portal.mail import FolderOutbox
 from webapp.admin import i18n
 from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers

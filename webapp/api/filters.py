@@ -8,8 +8,8 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from core.filters import FilterKind, FilterSpec
 from core.platform import Platform
+from core.search.filters import FilterKind, FilterSpec
 from webapp.api.schemas import FilterListSchema, LanguageArgsSchema
 from webapp.context import current_platform, request_language
 

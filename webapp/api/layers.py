@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.platform import Platform
-from core.statistics import record_layer
+from core.portal.statistics import record_layer
 from webapp.api.schemas import (
     ErrorSchema,
     LanguageArgsSchema,
@@ -76,7 +76,7 @@ def blueprint(platform: Platform) -> Blueprint:
             bbox = platform.parse_query({"bbox": [args["bbox"]]} if "bbox" in args else {}).bbox
             # a failing plugin layer answers 503 (PluginFailure); the other layers keep working
             features = platform.layer_features(layer.id, bbox, lang)
-            record_layer(platform, layer.id)  # aggregated counts only (core.statistics)
+            record_layer(platform, layer.id)  # aggregated counts only (core.portal.statistics)
             cap = platform.settings.search.max_points
             return {
                 "type": "FeatureCollection",

@@ -16,8 +16,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
 
+from core.io.opendata import Licence, iter_csv, iter_geojson, published
 from core.model import Company, Status
-from core.opendata import Licence, iter_csv, iter_geojson, published
 from core.persistence.tables import CompanyRow
 from core.platform import Platform
 from webapp.context import current_platform

@@ -9,8 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from core.places import Place
 from core.platform import Platform
+from core.search.places import Place
 from webapp.context import current_platform
 
 __all__ = ["blueprint", "serialise_place"]

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.platform import Platform
-from core.plugins import PLUGIN_API_VERSION, LoadedPlugin, available_plugins
+from core.plugins.manager import PLUGIN_API_VERSION, LoadedPlugin, available_plugins
 from webapp.api.schemas import LanguageArgsSchema, PluginListSchema
 from webapp.context import current_platform, request_language
 

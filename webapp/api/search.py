@@ -15,10 +15,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from core.filters import FilterKind, FilterSpec
 from core.platform import Platform
-from core.query import MAX_RADIUS_KM, SORTS, Cluster, SearchHit, SearchResult
-from core.statistics import record_search
+from core.portal.statistics import record_search
+from core.search.filters import FilterKind, FilterSpec
+from core.search.query import MAX_RADIUS_KM, SORTS, Cluster, SearchHit, SearchResult
 from webapp.api.schemas import (
     DEPENDENCIES,
     LANGUAGES,
@@ -313,7 +313,7 @@ def blueprint(platform: Platform) -> Blueprint:
             params["lang"] = [lang]
             platform = current_platform()
             query = platform.parse_query(params)
-            record_search(platform, query)  # aggregated counts only (core.statistics)
+            record_search(platform, query)  # aggregated counts only (core.portal.statistics)
             result = platform.search(query)
             return jsonify(serialise_result(result, lang))
 

@@ -21,11 +21,11 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from werkzeug.exceptions import Unauthorized
 
-from core import accounts
-from core import submissions as flow
+from core.portal import accounts
+from core.portal import submissions as flow
 from core.errors import NotFound, ValidationError
 from core.platform import Platform
-from core.questionnaire import Message
+from core.portal.questionnaire import Message
 from webapp.api.schemas import (
     MAX_ID,
     VALUE_RULE,
@@ -338,7 +338,7 @@ class QuestionnaireView(MethodView):
         consent texts with their versions.
         """
         lang = request_language()
-        from core.privacy import CONSENTS
+        from core.portal.privacy import CONSENTS
 
         return {
             **current_platform().questionnaire.as_dict(lang),

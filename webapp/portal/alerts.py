@@ -3,7 +3,7 @@
 German first (``?lang=en`` for English), usable without a script. Every state change is a
 POST carrying the CSRF token: the links in mails open a page with a button, so a mail
 scanner that follows links changes nothing. Subscribing is rate-limited and has a honeypot
-field. ``core.alerts`` does the work.
+field. ``core.portal.alerts`` does the work.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
-from core import alerts
 from core.errors import Conflict, InvalidQuery, NotFound, ValidationError
 from core.platform import Platform
+from core.portal import alerts
 from webapp.portal.views import EXTENSION_KEY, lang_args, page_lang, security_headers
 from webapp.security import csrf_protect, rate_limit
 

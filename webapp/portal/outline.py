@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from core.geocoding import postcode_centroids
 from core.region import Region
+from core.search.geocoding import postcode_centroids
 
 __all__ = ["region_outline", "town_points"]
 

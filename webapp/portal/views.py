@@ -24,12 +24,12 @@ from core import classifications as vocab
 from core.errors import ConfigError, NotFound, ValidationError
 from core.formatting import format_amount, format_km, format_metres, format_minutes, format_number
 from core.model import Company
-from core.navigation import NavLink
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
-from core.places import PlaceNotFound
 from core.platform import Platform
-from core.statistics import record_profile_view
+from core.plugins.navigation import NavLink
+from core.portal.statistics import record_profile_view
+from core.search.places import PlaceNotFound
 from webapp.portal.i18n import LANGUAGES, STRINGS, translate
 from webapp.portal.outline import region_outline, town_points
 
@@ -332,7 +332,7 @@ def company(slug: str) -> Any:
             has_logo = submission_repo.company_logo(session, found.id) is not None
     except NotFound:
         return _not_found(lang)
-    record_profile_view(platform, found.id)  # aggregated counts only (core.statistics)
+    record_profile_view(platform, found.id)  # aggregated counts only (core.portal.statistics)
     if not consented:
         found = attrs.evolve(found, contact=None)
     public = attrs.evolve(found, contact=None)

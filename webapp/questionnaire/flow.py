@@ -1,7 +1,7 @@
 """What the questionnaire pages share: who the editor is, reading a step's form, links.
 
 Kept apart from the views so they stay thin: a view reads the request with these helpers,
-calls ``core.submissions`` and renders a template.
+calls ``core.portal.submissions`` and renders a template.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 from flask import abort, current_app, request, session, url_for
 from werkzeug.datastructures import FileStorage
 
-from core import accounts, web_sessions
-from core import submissions as flow
 from core.platform import Platform
-from core.questionnaire import AnswerType, Section
+from core.portal import accounts, web_sessions
+from core.portal import submissions as flow
+from core.portal.questionnaire import AnswerType, Section
 from webapp.portal.views import lang_args
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: The session cookie's entry for a company editor's login: the secret of a server-side
-#: record (``core.web_sessions``), never the link's id or its secret.
+#: record (``core.portal.web_sessions``), never the link's id or its secret.
 EDITOR_KEY = "editor_session"
 #: The operator's entry (see ``webapp.admin.views``): kept when an operator opens an editor link.
 OPERATOR_KEY = "operator_session"

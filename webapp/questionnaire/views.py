@@ -2,7 +2,7 @@
 
 German first (``?lang=en`` for English, as in the portal), usable without a script; the script
 adds the live preview, the map pin and conditional questions. Every POST carries the CSRF token;
-starting is rate-limited and has a honeypot field. Views are thin: ``core.submissions`` does
+starting is rate-limited and has a honeypot field. Views are thin: ``core.portal.submissions`` does
 the work.
 """
 
@@ -30,12 +30,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
-from core import accounts
-from core import submissions as flow
 from core.errors import Conflict, NotFound, ValidationError
 from core.model import Company
-from core.privacy import CONSENTS
-from core.questionnaire import AnswerType, Message, Section, image_problem
+from core.portal import accounts
+from core.portal import submissions as flow
+from core.portal.privacy import CONSENTS
+from core.portal.questionnaire import AnswerType, Message, Section, image_problem
 from webapp.errors import RETRY_AFTER_SECONDS, database_unavailable
 from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers

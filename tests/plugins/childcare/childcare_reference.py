@@ -16,7 +16,7 @@ EARTH_RADIUS_M = 6_371_008.8
 
 
 def great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance in metres, written out in plain Python (not core.geo's numpy)."""
+    """Haversine distance in metres, written out in plain Python (not core.search.geo's numpy)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2

@@ -17,7 +17,7 @@ from dumps import database_dump
 from test_childcare_import import all_kitas, run_import
 
 from core import ImportError_, OutsideRegionError
-from core.geocoding import postcode_centroids
+from core.search.geocoding import postcode_centroids
 
 #: The mapping an operator writes for the nested file (TOML: [plugins.childcare.columns] and
 #: [plugins.childcare.convert]), as in the plugin's README.

@@ -146,9 +146,9 @@ def test_the_form_works_while_redis_is_down(
     app = portal.app(per_hour=1, storage_uri=redis.url)
     assert codes(app, portal.event_id, range(2)) == [303, 429]
     redis.stop()
-    with caplog.at_level(logging.WARNING, logger="core.ratelimits"):
+    with caplog.at_level(logging.WARNING, logger="core.portal.ratelimits"):
         assert codes(app, portal.event_id, range(2, 5)) == [303, 303, 303]
-    warnings = [r.getMessage() for r in caplog.records if r.name == "core.ratelimits"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "core.portal.ratelimits"]
     assert len(warnings) == 1 and "unreachable" in warnings[0]
     assert portal.taken() == 4
 

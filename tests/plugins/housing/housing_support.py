@@ -149,7 +149,7 @@ def generated_csv(count: int, seed: int, today: dt.date = TODAY) -> bytes:
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Plain-Python great-circle distance (independent of core.geo)."""
+    """Plain-Python great-circle distance (independent of core.search.geo)."""
     r = 6371.0088
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = (

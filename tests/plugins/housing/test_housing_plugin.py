@@ -9,7 +9,7 @@ import pytest
 from housing_support import TODAY, make_platform
 
 from core import AnswerType, PluginError
-from core.questionnaire import Questionnaire
+from core.portal.questionnaire import Questionnaire
 from plugins.housing.model import FieldProblems, Offer, offer_from_fields, parse_number
 from plugins.housing.questionnaire import housing_section
 

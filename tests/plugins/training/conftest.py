@@ -18,7 +18,7 @@ from training_support import (
 )
 
 from core import Company, Platform
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as company_repo
 
 #: Demo companies in the shared world: enough for every filter value to occur in most towns.

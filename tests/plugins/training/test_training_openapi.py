@@ -18,7 +18,7 @@ from openapi_rules import follow_documented_rules, keeps_documented_rules
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from training_support import TOKEN, training_config
 
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as company_repo
 from plugins.training.demo import add_demo_training
 from webapp.app import create_app

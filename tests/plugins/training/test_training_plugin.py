@@ -51,7 +51,7 @@ def test_the_readme_documents_every_setting_with_its_default():
 
 
 def test_demo_data_is_deterministic_and_idempotent(fresh):
-    from core.demo import demo_rows
+    from core.io.demo import demo_rows
     from core.persistence import companies as company_repo
 
     results = []

@@ -17,7 +17,7 @@ from training_support import (
     trains_in,
 )
 
-from core.demo import demo_rows
+from core.io.demo import demo_rows
 from core.persistence import companies as company_repo
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

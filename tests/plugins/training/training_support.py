@@ -11,7 +11,7 @@ from typing import Any
 
 from core import Company, NotFound, Region, load_settings
 from core import classifications as core_vocab
-from core.textindex import fold, words
+from core.search.textindex import fold, words
 from plugins.training.model import Course
 
 ROOT = Path(__file__).resolve().parents[3]

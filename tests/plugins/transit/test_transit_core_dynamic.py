@@ -25,9 +25,9 @@ from core import (
     SearchQuery,
     Status,
 )
-from core.geo import haversine_m
-from core.query import parse_search_params
-from core.search import search
+from core.search.geo import haversine_m
+from core.search.query import parse_search_params
+from core.search.search import search
 
 
 class Places:

@@ -205,7 +205,7 @@
     map.fitBounds(cfg.map.bounds, { animate: false });
   }
 
-  // the sizes the server places symbols with (core.clustering.SymbolGeometry)
+  // the sizes the server places symbols with (core.search.clustering.SymbolGeometry)
   var GEOMETRY = cfg.map.symbols;
   function clusterSize(n) {
     var steps = GEOMETRY.clusterSteps;

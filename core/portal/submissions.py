@@ -24,17 +24,17 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from core import accounts, audit
 from core.errors import Conflict, NotFound, ValidationError
-from core.logos import process_logo
-from core.mail import FolderOutbox, Mail
 from core.model import Company, Status
 from core.persistence import accounts as token_repo
 from core.persistence import companies as company_repo
 from core.persistence import submissions as repo
 from core.persistence.tables import SubmissionRow, utcnow
-from core.privacy import CONSENTS, consent_text
-from core.questionnaire import AnswerType, Message
+from core.portal import accounts, audit
+from core.portal.logos import process_logo
+from core.portal.mail import FolderOutbox, Mail
+from core.portal.privacy import CONSENTS, consent_text
+from core.portal.questionnaire import AnswerType, Message
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -250,7 +250,7 @@ def get(platform: Platform, submission_id: int) -> Submission:
 
 
 def _check_email(email: str) -> str:
-    from core.questionnaire import Question, check
+    from core.portal.questionnaire import Question, check
 
     question = Question(
         key="email",
@@ -696,7 +696,7 @@ def _decide(
     text: str,
     links: Links | None,
 ) -> Submission:
-    from core.questionnaire import clean_text
+    from core.portal.questionnaire import clean_text
 
     text = clean_text(text or "", multiline=True)
     if not text or len(text) > 2000:
@@ -803,7 +803,7 @@ def _blank(value: Any) -> bool:
 
 
 def _labels(platform: Platform) -> dict[str, tuple[str, str]]:
-    from core.questionnaire import COMPANY_TARGETS
+    from core.portal.questionnaire import COMPANY_TARGETS
 
     out: dict[str, tuple[str, str]] = {}
     for section, question in platform.questionnaire.questions():

@@ -35,7 +35,7 @@ from core.classifications import Vocabulary
 from core.errors import ConfigError, InvalidQuery
 
 if TYPE_CHECKING:
-    from core.index import IndexSource, SearchIndex
+    from core.search.index import IndexSource, SearchIndex
 
 __all__ = [
     "Choice",

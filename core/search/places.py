@@ -25,11 +25,11 @@ import numpy as np
 from attrs import frozen
 
 from core.errors import NotFound
-from core.geo import EARTH_RADIUS_M
-from core.geocoding import postcode_centroids, postcode_places
 from core.model import Location
 from core.region import Region
-from core.textindex import fold
+from core.search.geo import EARTH_RADIUS_M
+from core.search.geocoding import postcode_centroids, postcode_places
+from core.search.textindex import fold
 
 __all__ = ["Gazetteer", "Place", "PlaceNotFound", "place_key"]
 
@@ -159,7 +159,7 @@ class Gazetteer:
         return spots
 
     def _add_geonames(self, spots: dict[str, list[Location]]) -> None:
-        from scipy.spatial import cKDTree  # imported on first use, as in core.geo
+        from scipy.spatial import cKDTree  # imported on first use, as in core.search.geo
 
         own = {place_key(name): locs for name, locs in spots.items()}
         codes = sorted(self._centroids)
@@ -274,7 +274,7 @@ class Gazetteer:
 
 
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle metres for one pair (``core.geo.haversine_m`` is for arrays)."""
+    """Great-circle metres for one pair (``core.search.geo.haversine_m`` is for arrays)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = (
         math.sin((p2 - p1) / 2) ** 2

@@ -22,9 +22,9 @@ import secrets
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.accounts import EditorToken, Operator, get_operator, token_by_id
 from core.errors import NotFound
 from core.persistence.tables import WebSessionRow, utcnow
+from core.portal.accounts import EditorToken, Operator, get_operator, token_by_id
 
 __all__ = [
     "MAX_SECRET_LENGTH",

@@ -13,7 +13,7 @@ in Redis, shared by every worker and server; ``enabled = false`` allows everythi
 is made, and connects, on first use, so a platform starts without reaching Redis.
 
 Failing open: when the storage cannot be reached (Redis down or too slow), ``hit`` allows the
-attempt, logs a warning (at most one a minute, logger ``core.ratelimits``) and leaves the
+attempt, logs a warning (at most one a minute, logger ``core.portal.ratelimits``) and leaves the
 storage alone for a few seconds before it asks again. A rate limit guards a form against
 floods; while the store is away the forms keep working unthrottled rather than answering
 every visitor with an error page, and the log tells the operator. A storage URI that cannot

@@ -21,8 +21,8 @@ import attrs
 import pluggy
 from attrs import define, field, frozen
 
-from core import hookspecs
 from core.errors import ConfigError, PluginError
+from core.plugins import hookspecs
 from core.settings import Settings, structure_settings
 
 __all__ = [
@@ -197,7 +197,9 @@ def call_impl(pm: pluggy.PluginManager, impl: pluggy.HookImpl, **kwargs: Any) ->
 def _manifest_of(name: str, module: Any, problems: list[str]) -> PluginManifest | None:
     manifest = getattr(module, "MANIFEST", None)
     if not isinstance(manifest, PluginManifest):
-        problems.append(f"plugin {name!r}: it has no MANIFEST (a core.plugins.PluginManifest).")
+        problems.append(
+            f"plugin {name!r}: it has no MANIFEST (a core.plugins.manager.PluginManifest)."
+        )
         return None
     if manifest.name != name:
         problems.append(
@@ -236,7 +238,7 @@ def make_plugin_manager(
         enable_tracing(pm)
     loaded: list[LoadedPlugin] = []
     if builtin is None:
-        from core import builtin as builtin_module
+        from core.plugins import builtin as builtin_module
 
         builtin = builtin_module
     core_manifest = builtin.MANIFEST
@@ -339,6 +341,6 @@ def make_plugin_manager(
     except pluggy.PluginValidationError as exc:
         raise PluginError(
             f"A plugin implements a hook that does not exist: {exc}. "
-            "Check the spelling against core/hookspecs.py."
+            "Check the spelling against core/plugins/hookspecs.py."
         ) from None
     return pm, loaded

@@ -35,7 +35,6 @@ from sqlalchemy.orm import Session
 
 from core import classifications as vocab
 from core.errors import ConfigError, ValidationError
-from core.filters import FilterKind
 from core.model import Status
 from core.persistence.db import begin_write
 from core.persistence.tables import (
@@ -45,10 +44,11 @@ from core.persistence.tables import (
     SubmissionRow,
     UsageCountRow,
 )
+from core.search.filters import FilterKind
 
 if TYPE_CHECKING:
     from core.platform import Platform
-    from core.query import SearchQuery
+    from core.search.query import SearchQuery
 
 __all__ = [
     "COMPLETENESS_BANDS",

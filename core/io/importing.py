@@ -1,6 +1,6 @@
 """Company import files (CSV and GeoJSON) read, checked and inserted all or nothing.
 
-The file format is documented in ``docs/import-format.md``; ``core.exporting`` writes the same
+The file format is documented in ``docs/import-format.md``; ``core.io.exporting`` writes the same
 format, so an export imports again without loss. Importing runs in three steps, each usable on
 its own (the command line shows a progress bar over them):
 
@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from core import classifications as vocab
-from core.csvfiles import csv_reader
 from core.errors import (
     ImportError_,
     InputRejected,
@@ -37,11 +36,8 @@ from core.errors import (
     RegiokarteError,
     ValidationError,
 )
-from core.model import Company, Status
-from core.persistence import companies as repo
-from core.persistence.db import MAX_INTEGER
-from core.regioncheck import check_in_region
-from core.untrusted import (
+from core.io.csvfiles import csv_reader
+from core.io.untrusted import (
     MAX_JSON_DEPTH,
     MAX_ROWS,
     check_json,
@@ -49,6 +45,10 @@ from core.untrusted import (
     parse_json,
     read_bounded,
 )
+from core.model import Company, Status
+from core.persistence import companies as repo
+from core.persistence.db import MAX_INTEGER
+from core.search.regioncheck import check_in_region
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

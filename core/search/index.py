@@ -23,10 +23,10 @@ import numpy as np
 from attrs import define, field
 
 from core import classifications as vocab
-from core.filters import Choice, FilterKind, FilterRegistry, FilterSpec
-from core.geo import mercator_xy
 from core.model import Company
-from core.textindex import TextIndex, fold, fold_many, words
+from core.search.filters import Choice, FilterKind, FilterRegistry, FilterSpec
+from core.search.geo import mercator_xy
+from core.search.textindex import TextIndex, fold, fold_many, words
 
 __all__ = ["IndexSource", "SearchIndex", "failure_reason"]
 

@@ -1,6 +1,6 @@
 """Open data: the published companies without personal data, as GeoJSON and CSV.
 
-Unlike ``core.exporting`` (a lossless backup for operators) these files are public. They hold
+Unlike ``core.io.exporting`` (a lossless backup for operators) these files are public. They hold
 an explicit allow-list of profile fields, so a field added to the model later stays private
 until someone adds it here: no contact person, no editor e-mail, no consents, no plugin
 extensions (a plugin may keep anything there), only published profiles.
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from core.csvfiles import csv_writer
-from core.exporting import iter_companies
-from core.importing import SEPARATOR
+from core.io.csvfiles import csv_writer
+from core.io.exporting import iter_companies
+from core.io.importing import SEPARATOR
 from core.model import Company, Status
 
 if TYPE_CHECKING:

@@ -20,12 +20,12 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from core.errors import ConfigError
-from core.filters import FilterRegistry
-from core.index import SearchIndex
 from core.persistence import companies as repo
 from core.persistence.tables import ChangeRow
-from core.query import SearchQuery, SearchResult
-from core.search import MapOptions, search
+from core.search.filters import FilterRegistry
+from core.search.index import SearchIndex
+from core.search.query import SearchQuery, SearchResult
+from core.search.search import MapOptions, search
 
 __all__ = ["SearchEngine"]
 

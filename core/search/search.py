@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 from attrs import frozen
 
-from core.clustering import SymbolGeometry, Symbols, place_symbols
 from core.errors import PluginFailure, RegiokarteError
-from core.filters import DynamicValue, FilterKind, FilterSpec, Range
-from core.geo import haversine_m, radius_bbox
-from core.index import SearchIndex, failure_reason
-from core.query import Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
+from core.search.clustering import SymbolGeometry, Symbols, place_symbols
+from core.search.filters import DynamicValue, FilterKind, FilterSpec, Range
+from core.search.geo import haversine_m, radius_bbox
+from core.search.index import SearchIndex, failure_reason
+from core.search.query import Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
 
 __all__ = ["MapOptions", "matching_ids", "search"]
 

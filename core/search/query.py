@@ -19,8 +19,8 @@ from typing import Any, Protocol
 from attrs import field, frozen
 
 from core.errors import GeocodingError, InvalidQuery, NotFound
-from core.filters import DynamicValue, FilterRegistry
 from core.model import Location
+from core.search.filters import DynamicValue, FilterRegistry
 
 __all__ = [
     "BBox",

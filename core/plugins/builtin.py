@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core import classifications as vocab
-from core.core_sections import core_sections
 from core.errors import ConfigError
-from core.filters import Choice, FilterKind, FilterSpec, choices_from
-from core.geocoding import Geocoder, PostcodeGeocoder, WebGeocoder
-from core.hookspecs import hookimpl
-from core.index import IndexSource
-from core.layers import Feature, Layer, point_feature
-from core.plugins import PluginManifest
-from core.profile import ProfileSection
-from core.query import BBox
-from core.questionnaire import Section
+from core.plugins.core_sections import core_sections
+from core.plugins.hookspecs import hookimpl
+from core.plugins.manager import PluginManifest
+from core.plugins.profile import ProfileSection
+from core.portal.questionnaire import Section
+from core.search.filters import Choice, FilterKind, FilterSpec, choices_from
+from core.search.geocoding import Geocoder, PostcodeGeocoder, WebGeocoder
+from core.search.index import IndexSource
+from core.search.layers import Feature, Layer, point_feature
+from core.search.query import BBox
 
 if TYPE_CHECKING:
     from core.model import Company

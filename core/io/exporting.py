@@ -1,4 +1,4 @@
-"""Company export files (CSV and GeoJSON) in the format ``core.importing`` reads.
+"""Company export files (CSV and GeoJSON) in the format ``core.io.importing`` reads.
 
 Every profile field is written, with status, plugin extensions, timestamps and (on request)
 contact data, so exporting and importing again loses nothing. The format is documented in
@@ -11,9 +11,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
-from core.csvfiles import csv_writer
 from core.errors import ValidationError
-from core.importing import CSV_COLUMNS, FORMATS, SEPARATOR
+from core.io.csvfiles import csv_writer
+from core.io.importing import CSV_COLUMNS, FORMATS, SEPARATOR
 from core.model import Company, Status
 from core.persistence import companies as repo
 

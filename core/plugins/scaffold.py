@@ -5,8 +5,8 @@ manifest and a settings class, one map layer with a CSV importer, one filter, on
 section, its own migration branch, tests that use ``regiokarte_testing`` and a README. Its tests
 pass right after generation; ``pip install -e`` and ``plugins.enabled`` make the portal use it.
 
-Templates are the files under ``core/scaffold_templates/plugin`` (``*.tmpl``); ``{{key}}`` in
-their text and paths is replaced by the values of ``template_values``.
+Templates are the files under ``core/plugins/scaffold_templates/plugin`` (``*.tmpl``);
+``{{key}}`` in their text and paths is replaced by the values of ``template_values``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from core.errors import ConfigError
-from core.plugins import PLUGIN_API_VERSION
+from core.plugins.manager import PLUGIN_API_VERSION
 
 __all__ = ["NAME_PATTERN", "create_plugin", "render_plugin", "template_values"]
 
@@ -76,7 +76,7 @@ def _walk(folder: Traversable, prefix: str = "") -> list[tuple[str, Traversable]
 def render_plugin(name: str, *, title: str | None = None) -> dict[str, str]:
     """Every file of the new plugin's project: relative path -> text."""
     values = template_values(name, title)
-    root = resources.files("core") / "scaffold_templates" / "plugin"
+    root = resources.files("core.plugins") / "scaffold_templates" / "plugin"
     return {
         _fill(path, values, path): _fill(item.read_text(encoding="utf-8"), values, path)
         for path, item in _walk(root)

@@ -26,8 +26,8 @@ import numpy as np
 from attrs import evolve, frozen
 
 from core.errors import OutsideRegionError
-from core.geo import haversine_m
 from core.region import Region
+from core.search.geo import haversine_m
 
 __all__ = [
     "ALLOW_FLAG",

@@ -1,6 +1,6 @@
 """Every hook regiokarte calls, with when it is called, its arguments and what to return.
 
-Plugins implement hooks with ``@hookimpl`` (``from core.hookspecs import hookimpl``), as module
+Plugins implement hooks with ``@hookimpl`` (``from core import hookimpl``), as module
 functions or methods, taking only the arguments they need; hooks are always called with keyword
 arguments, so later versions can add arguments without breaking a plugin.
 
@@ -18,17 +18,17 @@ import pluggy
 if TYPE_CHECKING:
     import datetime as dt
 
-    from core.alerts import AlertItem
-    from core.datasets import Dataset
-    from core.filters import FilterSpec
-    from core.geocoding import Geocoder
-    from core.layers import Layer
+    from core.io.datasets import Dataset
     from core.model import Company
-    from core.navigation import NavLink
     from core.platform import Platform
-    from core.profile import ProfileSection
-    from core.query import SearchQuery
-    from core.questionnaire import Section
+    from core.plugins.navigation import NavLink
+    from core.plugins.profile import ProfileSection
+    from core.portal.alerts import AlertItem
+    from core.portal.questionnaire import Section
+    from core.search.filters import FilterSpec
+    from core.search.geocoding import Geocoder
+    from core.search.layers import Layer
+    from core.search.query import SearchQuery
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
@@ -63,7 +63,7 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
 
 @hookspec
 def register_layers(platform: Platform) -> list[Layer]:
-    """Return the map layers this plugin adds (``core.layers.Layer``).
+    """Return the map layers this plugin adds (``core.search.layers.Layer``).
 
     Called once at start-up. A layer's ``features(bbox, lang)`` function is called per request
     and must answer from data it prepared (an index or a query with a bounding box), never by
@@ -73,7 +73,7 @@ def register_layers(platform: Platform) -> list[Layer]:
 
 @hookspec
 def register_geocoders(platform: Platform) -> list[Geocoder]:
-    """Return geocoders (``core.geocoding.Geocoder``) this plugin provides.
+    """Return geocoders (``core.search.geocoding.Geocoder``) this plugin provides.
 
     Called once at start-up. The setting ``geocoding.provider`` picks one by its ``name``; core
     provides ``postcode`` (offline postcode centroids). A geocoder must answer without network
@@ -117,9 +117,9 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
 
     Called on every request for a profile page (so keep it fast: answer from an index or data
     prepared at start-up), with the published ``company`` (without contact data) and the page
-    language ``lang`` (``"de"`` or ``"en"``). Return ``core.profile.ProfileSection`` values: an
-    id (becomes the HTML id ``section-<id>``), a title in ``lang`` and an HTML fragment that the
-    plugin rendered and escaped itself (no scripts, no inline event handlers; the portal runs
+    language ``lang`` (``"de"`` or ``"en"``). Return ``ProfileSection`` values: an id (becomes
+    the HTML id ``section-<id>``), a title in ``lang`` and an HTML fragment that the plugin
+    rendered and escaped itself (no scripts, no inline event handlers; the portal runs
     under a strict content security policy). Core stays free of any web framework: the web app
     only places the returned strings. Return an empty list (or nothing) to add none.
     """
@@ -138,13 +138,13 @@ def company_changed(platform: Platform, company_id: int, deleted: bool) -> None:
 def register_questionnaire_sections(platform: Platform) -> list[Section]:
     """Return the sections this plugin adds to the company questionnaire (Leitfragebogen).
 
-    Called once at start-up. Return ``core.questionnaire.Section`` values (or the plugin's own
-    attrs values / mappings with the same fields, e.g. what a section's ``as_dict()`` gives;
-    core converts them with ``core.questionnaire.section_from_data``). Each section needs a key
-    unique across plugins (prefix it with the plugin's name), titles and an introduction in
-    German and English, and its questions: key, labels, answer type (``AnswerType``: text,
-    longtext, email, phone, url, integer, number, bool, choice, multichoice, postcode,
-    location, consent, image), options for choice questions, help and example texts,
+    Called once at start-up. Return ``Section`` values (or the plugin's own attrs values /
+    mappings with the same fields, e.g. what a section's ``as_dict()`` gives; core converts them
+    with ``core.portal.questionnaire.section_from_data``). Each section needs a key unique
+    across plugins (prefix it with the plugin's name), titles and an introduction in German
+    and English, and its questions: key, labels, answer type (``AnswerType``: text, longtext,
+    email, phone, url, integer, number, bool, choice, multichoice, postcode, location,
+    consent, image), options for choice questions, help and example texts,
     ``required``, ``show_if=(other_key, value)``, ``minimum``/``maximum``/``max_length``.
 
     Answers are checked by core (every problem gets a German and an English message naming the
@@ -187,7 +187,7 @@ def erase_company_data(platform: Platform, company_id: int) -> None:
 def register_navigation(platform: Platform) -> list[NavLink]:
     """Return links to this plugin's pages for the portal's main navigation.
 
-    Called once when the web app is created. Return ``core.navigation.NavLink`` values: an
+    Called once when the web app is created. Return ``core.plugins.navigation.NavLink`` values: an
     ``href`` (a path on this site, such as ``/kitas``; the portal adds ``?lang=en`` for English
     pages), labels in German and English, and an ``order`` (ascending; links of equal order
     follow plugin order). The portal shows them in its header after its own links. Return an
@@ -199,7 +199,7 @@ def register_navigation(platform: Platform) -> list[NavLink]:
 def register_datasets(platform: Platform) -> list[Dataset]:
     """Return the datasets this plugin stores, for the operators' admin area.
 
-    Called once when the web app is created. Return ``core.datasets.Dataset`` values: an id
+    Called once when the web app is created. Return ``core.io.datasets.Dataset`` values: an id
     unique across plugins (prefix it with the plugin's name), labels in German and English,
     the fields, and the functions that search, read, update, delete, import and export rows
     inside the session the admin area passes (it commits, and calls ``changed()`` after).
@@ -211,12 +211,12 @@ def register_datasets(platform: Platform) -> list[Dataset]:
 
 @hookspec
 def alert_matches(platform: Platform, query: SearchQuery, since: dt.datetime) -> list[AlertItem]:
-    """Return this plugin's new items for a subscribed search (``core.alerts``).
+    """Return this plugin's new items for a subscribed search (``core.portal.alerts``).
 
     Called by ``regiokarte alerts run`` once per active subscription, with the subscribed
     search as a ``SearchQuery`` (``query.lang`` is the subscriber's language) and ``since``,
     the aware UTC time the subscription was confirmed: items from before are not new. Return
-    ``core.alerts.AlertItem`` values (a stable ``id`` unique within the plugin, a title in
+    ``core.portal.alerts.AlertItem`` values (a stable ``id`` unique within the plugin, a title in
     ``query.lang``, an optional date and a URL, absolute or a path of the portal) for items
     that match the search (its towns, area or filters) and appeared after ``since``; core
     leaves out every item it mailed to this subscription before and lists the rest in the

@@ -7,7 +7,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from core.query import BBox
+from core.search.query import BBox
 
 __all__ = ["MAX_POPUP_LINES", "Feature", "Layer", "feature_collection", "point_feature"]
 

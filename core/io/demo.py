@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from core import classifications as vocab
-from core.geocoding import postcode_centroids
 from core.model import Company, Contact, slugify
 from core.region import Region
+from core.search.geocoding import postcode_centroids
 
 __all__ = ["DEMO_NOTICE", "demo_companies", "demo_rows"]
 

@@ -27,8 +27,8 @@ from attrs import field, frozen
 
 from core import classifications as vocab
 from core.errors import ConfigError
-from core.geocoding import postcode_centroids
 from core.model import Address, Company, Contact, Location
+from core.search.geocoding import postcode_centroids
 
 __all__ = [
     "COMPANY_TARGETS",
@@ -198,7 +198,7 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
     max_length: int | None = None
-    #: the consent kind a CONSENT question records (see ``core.privacy.CONSENTS``)
+    #: the consent kind a CONSENT question records (see ``core.portal.privacy.CONSENTS``)
     consent: str = ""
     #: anything else the plugin declared (kept, not used by core)
     extra: Mapping[str, Any] = field(factory=dict, eq=False, hash=False)

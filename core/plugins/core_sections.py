@@ -7,8 +7,8 @@ quarter of an hour: few required questions, a help text and an example for every
 from __future__ import annotations
 
 from core import classifications as vocab
-from core.questionnaire import AnswerType as A
-from core.questionnaire import Question, Section, options_from
+from core.portal.questionnaire import AnswerType as A
+from core.portal.questionnaire import Question, Section, options_from
 
 __all__ = ["core_sections"]
 

@@ -25,7 +25,7 @@ from typing import Any
 from attrs import frozen
 
 from core.errors import ConfigError, ImportError_
-from core.untrusted import parse_json
+from core.io.untrusted import parse_json
 
 __all__ = [
     "CONVERSIONS",

@@ -40,8 +40,6 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import attempts
-from core.audit import log_action
 from core.errors import ConfigError, Conflict, NotFound, ValidationError
 from core.persistence import accounts as repo
 from core.persistence.tables import (
@@ -51,6 +49,8 @@ from core.persistence.tables import (
     OperatorRow,
     utcnow,
 )
+from core.portal import attempts
+from core.portal.audit import log_action
 from core.settings import AccountSettings
 
 __all__ = [
@@ -243,7 +243,7 @@ def set_password(
     check_password(password, row.username, _policy(policy, min_length, max_length))
     row.password_hash = _hasher.hash(password)
     # whoever is logged in with the old password is logged out everywhere
-    from core.web_sessions import end_operator_sessions
+    from core.portal.web_sessions import end_operator_sessions
 
     end_operator_sessions(session, operator_id)
 
@@ -257,7 +257,7 @@ def set_active(session: Session, username: str, active: bool) -> tuple[Operator,
     row.active = active
     ended = 0
     if not active:
-        from core.web_sessions import end_operator_sessions
+        from core.portal.web_sessions import end_operator_sessions
 
         ended = end_operator_sessions(session, row.id)
     return _operator(row), ended
@@ -394,7 +394,7 @@ def _failures_row(session: Session, name_hash: str, now: dt.datetime) -> LoginFa
 
 
 def _login_scope(name_hash: str) -> str:
-    """The scope of a name's (name, address) counts in ``core.attempts``."""
+    """The scope of a name's (name, address) counts in ``core.portal.attempts``."""
     return f"login:{name_hash[:32]}"
 
 

@@ -42,9 +42,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ConfigError, Conflict, InvalidQuery, NotFound, ValidationError
-from core.filters import DynamicValue, FilterKind, Range
 from core.formatting import format_km, format_quantity
-from core.mail import Mail, link_base
 from core.persistence.tables import (
     AlertItemRow,
     AlertMailRow,
@@ -52,14 +50,16 @@ from core.persistence.tables import (
     AlertTokenRow,
     utcnow,
 )
-from core.plugins import call_impl
-from core.query import SearchQuery
-from core.search import matching_ids
-from core.submissions import _check_email
+from core.plugins.manager import call_impl
+from core.portal.mail import Mail, link_base
+from core.portal.submissions import _check_email
+from core.search.filters import DynamicValue, FilterKind, Range
+from core.search.query import SearchQuery
+from core.search.search import matching_ids
 
 if TYPE_CHECKING:
-    from core.index import SearchIndex
     from core.platform import Platform
+    from core.search.index import SearchIndex
 
 __all__ = [
     "CONFIRM",
@@ -346,7 +346,7 @@ def _issue(
 
 
 def _base_url(platform: Platform, fallback: str) -> str:
-    """portal.base_url, else ``fallback`` when it is this computer (``core.mail.link_base``)."""
+    """portal.base_url, else ``fallback`` on this computer (``core.portal.mail.link_base``)."""
     return link_base(platform.settings.portal.base_url, fallback)
 
 

@@ -1,0 +1,1 @@
+"""The plugin system: hook specifications, plugin manager, built-in plugin and scaffold."""

@@ -1,0 +1,1 @@
+"""The portal workflows: questionnaire, submissions, accounts, sessions, alerts, mail."""

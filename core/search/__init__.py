@@ -1,0 +1,1 @@
+"""The search engine: filters, queries, the index, text matching, clustering and places."""
