@@ -4,8 +4,32 @@ This package is the public API for applications and plugins; it never imports Fl
 plugin. Import names from here (``from core import FilterSpec, hookimpl``).
 """
 
-from core.portal.alerts import AlertItem
 from core.classifications import Term, Vocabulary
+from core.errors import (
+    ConfigError,
+    Conflict,
+    GeocodingError,
+    ImportError_,
+    InputRejected,
+    InputTooLarge,
+    InvalidQuery,
+    NotFound,
+    OutsideRegionError,
+    PluginError,
+    PluginFailure,
+    RegiokarteError,
+    TooManyAttempts,
+    ValidationError,
+)
+from core.formatting import (
+    format_amount,
+    format_km,
+    format_metres,
+    format_minutes,
+    format_number,
+    format_quantity,
+    unit_label,
+)
 from core.io.csvfiles import (
     CsvReader,
     CsvWriter,
@@ -23,55 +47,6 @@ from core.io.datasets import (
     record_id,
     submitted_values,
 )
-from core.errors import (
-    ConfigError,
-    Conflict,
-    GeocodingError,
-    ImportError_,
-    InputRejected,
-    InputTooLarge,
-    InvalidQuery,
-    NotFound,
-    OutsideRegionError,
-    PluginError,
-    PluginFailure,
-    RegiokarteError,
-    TooManyAttempts,
-    ValidationError,
-)
-from core.search.filters import (
-    Choice,
-    Dimension,
-    DynamicColumn,
-    DynamicValue,
-    FilterKind,
-    FilterRegistry,
-    FilterSpec,
-    Range,
-    choices_from,
-)
-from core.formatting import (
-    format_amount,
-    format_km,
-    format_metres,
-    format_minutes,
-    format_number,
-    format_quantity,
-    unit_label,
-)
-from core.search.geo import haversine_m, nearest_m
-from core.search.geocoding import Geocoder
-from core.plugins.hookspecs import hookimpl
-from core.search.index import IndexSource, SearchIndex
-from core.search.layers import MAX_POPUP_LINES, Feature, Layer, feature_collection, point_feature
-from core.model import Address, Company, Contact, Location, Status, slugify
-from core.plugins.navigation import NavLink
-from core.platform import Platform
-from core.plugins.manager import PLUGIN_API_VERSION, LoadedPlugin, PluginManifest
-from core.plugins.profile import ProfileSection
-from core.search.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
-from core.portal.questionnaire import AnswerType, Option, Question, Section
-from core.portal.ratelimits import RateLimiter
 from core.io.records import (
     RecordFilter,
     SourceRecord,
@@ -79,10 +54,6 @@ from core.io.records import (
     cut_off_note,
     read_json_records,
 )
-from core.region import Region, Town
-from core.search.regioncheck import RegionCheck, check_in_region
-from core.settings import Settings, load_settings
-from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.io.untrusted import (
     MAX_COMPRESSION_RATIO,
     MAX_JSON_DEPTH,
@@ -97,6 +68,35 @@ from core.io.untrusted import (
     parse_json,
     read_bounded,
 )
+from core.model import Address, Company, Contact, Location, Status, slugify
+from core.platform import Platform
+from core.plugins.hookspecs import hookimpl
+from core.plugins.manager import PLUGIN_API_VERSION, LoadedPlugin, PluginManifest
+from core.plugins.navigation import NavLink
+from core.plugins.profile import ProfileSection
+from core.portal.alerts import AlertItem
+from core.portal.questionnaire import AnswerType, Option, Question, Section
+from core.portal.ratelimits import RateLimiter
+from core.region import Region, Town
+from core.search.filters import (
+    Choice,
+    Dimension,
+    DynamicColumn,
+    DynamicValue,
+    FilterKind,
+    FilterRegistry,
+    FilterSpec,
+    Range,
+    choices_from,
+)
+from core.search.geo import haversine_m, nearest_m
+from core.search.geocoding import Geocoder
+from core.search.index import IndexSource, SearchIndex
+from core.search.layers import MAX_POPUP_LINES, Feature, Layer, feature_collection, point_feature
+from core.search.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
+from core.search.regioncheck import RegionCheck, check_in_region
+from core.settings import Settings, load_settings
+from core.toolkit.services import PluginService, list_hook, migrations_hook
 
 __version__ = "0.1.0"
 

@@ -17,7 +17,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint as ApiBlueprint
 
 from core import PluginManifest, hookimpl
-
 from core.portal import accounts
 from webapp import kit
 from webapp.security import Role, access_table, undeclared_routes
