@@ -21,10 +21,10 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from werkzeug.exceptions import Unauthorized
 
-from core.portal import accounts
-from core.portal import submissions as flow
 from core.errors import NotFound, ValidationError
 from core.platform import Platform
+from core.portal import accounts
+from core.portal import submissions as flow
 from core.portal.questionnaire import Message
 from webapp.api.schemas import (
     MAX_ID,
