@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from core import Company, Platform, SearchQuery
     from core.plugins.profile import ProfileSection
     from core.portal.alerts import AlertItem
+    from plugins.events.model import Event
 
 __all__ = [
     "MANIFEST",
@@ -96,6 +97,14 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
     ]
 
 
+def _event_lines(event: Event, lang: str) -> list[str | None]:
+    """What an event's popup on the map says: cancelled?, kind, when, where."""
+    from plugins.events.texts import format_when, text
+
+    cancelled = text("cancelled", lang) if event.status == "cancelled" else None
+    return [cancelled, event.kind_label(lang), format_when(event, lang), event.place.one_line()]
+
+
 @hookimpl
 def register_layers(platform: Platform) -> list[Layer]:
     service = service_for(platform)
@@ -106,8 +115,6 @@ def register_layers(platform: Platform) -> list[Layer]:
         return bbox is None or (bbox.south <= lat <= bbox.north and bbox.west <= lon <= bbox.east)
 
     def event_features(bbox: BBox | None, lang: str) -> list[Feature]:
-        from plugins.events.texts import format_when, text
-
         return [
             point_feature(
                 f"event-{event.id}",
@@ -125,12 +132,7 @@ def register_layers(platform: Platform) -> list[Layer]:
                     "url": service.event_path(event),
                 },
                 title=event.title,
-                lines=[
-                    text("cancelled", lang) if event.status == "cancelled" else None,
-                    event.kind_label(lang),
-                    format_when(event, lang),
-                    event.place.one_line(),
-                ],
+                lines=_event_lines(event, lang),
                 link=service.event_path(event),
             )
             for event in service.upcoming()

@@ -141,24 +141,56 @@ def _route_label(names: dict[int, tuple[str, int, str]], route: int) -> str:
     return names.get(route, ("?", 3, ""))[0]
 
 
+def _stop_popup_lines(routes: list[str], per_hour: float | None, lang: str) -> list[str | None]:
+    """``Linien: SB 20, 211`` and ``6 Abfahrten pro Stunde (werktags morgens)`` for a stop's
+    popup (no departures line for a stop where the morning has none, a terminus)."""
+    from core import format_number
+
+    served = f"{'Lines' if lang == 'en' else 'Linien'}: {', '.join(routes)}" if routes else None
+    if not per_hour:
+        return [served]
+    hourly = format_number(per_hour, lang, 0 if float(per_hour).is_integer() else 1)
+    if lang == "en":
+        text = "departure" if per_hour == 1 else "departures"
+        return [served, f"{hourly} {text} per hour (weekday morning)"]
+    text = "Abfahrt" if per_hour == 1 else "Abfahrten"
+    return [served, f"{hourly} {text} pro Stunde (werktags morgens)"]
+
+
+def _stop_feature(row: Any, lines: list[str], per_hour: float | None, lang: str) -> Feature:
+    return point_feature(
+        f"stop-{row.stop_id}",
+        float(row.lat),
+        float(row.lon),
+        {
+            "stop_id": row.stop_id,
+            "name": row.name,
+            "station": row.location_type == 1,
+            "lines": lines,
+            "departures_per_hour": per_hour,
+        },
+        title=row.name,
+        lines=_stop_popup_lines(lines, per_hour, lang),
+    )
+
+
+def _station_feature(station: Any, lang: str) -> Feature:
+    return point_feature(
+        f"station-{station.eva_id}",
+        station.lat,
+        station.lon,
+        {"name": station.name, "eva_id": station.eva_id, "city": station.city},
+        title=station.name,
+        lines=[
+            "Railway station" if lang == "en" else "Bahnhof",
+            station.city if station.city not in station.name else None,
+        ],
+    )
+
+
 @hookimpl
 def register_layers(platform: Platform) -> list[Layer]:
     service = service_for(platform)
-
-    def stop_lines(routes: list[str], per_hour: float | None, lang: str) -> list[str | None]:
-        """``Linien: SB 20, 211`` and ``6 Abfahrten pro Stunde (werktags morgens)`` for a
-        stop's popup (no departures line for a stop where the morning has none, a terminus)."""
-        from core import format_number
-
-        served = f"{'Lines' if lang == 'en' else 'Linien'}: {', '.join(routes)}" if routes else None
-        if not per_hour:
-            return [served]
-        hourly = format_number(per_hour, lang, 0 if float(per_hour).is_integer() else 1)
-        if lang == "en":
-            text = "departure" if per_hour == 1 else "departures"
-            return [served, f"{hourly} {text} per hour (weekday morning)"]
-        text = "Abfahrt" if per_hour == 1 else "Abfahrten"
-        return [served, f"{hourly} {text} pro Stunde (werktags morgens)"]
 
     def stop_features(bbox: BBox | None, lang: str) -> list[Feature]:
         s = t.stops
@@ -192,22 +224,7 @@ def register_layers(platform: Platform) -> list[Layer]:
                 )
                 hourly = state.station_per_hour[i] if row.location_type == 1 else None
                 per_hour = round(float(state.stop_per_hour[i] if hourly is None else hourly), 1)
-            features.append(
-                point_feature(
-                    f"stop-{row.stop_id}",
-                    float(row.lat),
-                    float(row.lon),
-                    {
-                        "stop_id": row.stop_id,
-                        "name": row.name,
-                        "station": row.location_type == 1,
-                        "lines": lines,
-                        "departures_per_hour": per_hour,
-                    },
-                    title=row.name,
-                    lines=stop_lines(lines, per_hour, lang),
-                )
-            )
+            features.append(_stop_feature(row, lines, per_hour, lang))
         return features
 
     def station_features(bbox: BBox | None, lang: str) -> list[Feature]:
@@ -218,19 +235,7 @@ def register_layers(platform: Platform) -> list[Layer]:
                 bbox.south <= station.lat <= bbox.north and bbox.west <= station.lon <= bbox.east
             ):
                 continue
-            out.append(
-                point_feature(
-                    f"station-{station.eva_id}",
-                    station.lat,
-                    station.lon,
-                    {"name": station.name, "eva_id": station.eva_id, "city": station.city},
-                    title=station.name,
-                    lines=[
-                        "Railway station" if lang == "en" else "Bahnhof",
-                        station.city if station.city not in station.name else None,
-                    ],
-                )
-            )
+            out.append(_station_feature(station, lang))
         return out
 
     return [
