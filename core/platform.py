@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain
@@ -24,7 +23,14 @@ from core.model import Address, Company, Location
 from core.persistence import companies as repo
 from core.persistence.db import begin_write, make_engine, make_session_factory
 from core.persistence.tables import utcnow
-from core.plugins.manager import LoadedPlugin, call_impl, disabled_plugins, make_plugin_manager
+from core.plugins.manager import (
+    LoadedPlugin,
+    callers_by_plugin,
+    disabled_plugins,
+    make_plugin_manager,
+    new_plugin_manager,
+    results_by_plugin,
+)
 from core.plugins.profile import ProfileSection
 from core.portal.mail import FolderOutbox, SmtpOutbox, make_outbox
 from core.portal.questionnaire import Questionnaire, Section, section_from_data
@@ -45,12 +51,6 @@ _T = TypeVar("_T")
 __all__ = ["Platform"]
 
 log = logging.getLogger(__name__)
-
-
-def _call(function: Any, **kwargs: Any) -> Any:
-    """Call a hook implementation directly with the keyword arguments it names."""
-    names = inspect.signature(function).parameters
-    return function(**{k: v for k, v in kwargs.items() if k in names})
 
 
 class Platform:
@@ -113,9 +113,8 @@ class Platform:
         return list(chain.from_iterable(r for r in reversed(results) if r))
 
     def _per_plugin(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """(plugin name, result) of every implementation of ``hook``, in plugin order."""
-        impls = getattr(self.pm.hook, hook).get_hookimpls()
-        return [(i.plugin_name, call_impl(self.pm, i, platform=self, **kwargs)) for i in impls]
+        """(plugin name, result) of every plugin implementing ``hook``, in plugin order."""
+        return results_by_plugin(self.pm, hook, platform=self, **kwargs)
 
     def _sections(self) -> list[Section]:
         sections: list[Section] = []
@@ -157,6 +156,11 @@ class Platform:
         """The concatenated list results of a registry hook, in plugin order."""
         return self._collect(hook)
 
+    def collect_by_plugin(self, hook: str) -> list[tuple[str, Any]]:
+        """(plugin name, what it returned) for a registry hook, in plugin order: for errors
+        that name the plugin whose item is wrong."""
+        return self._per_plugin(hook)
+
     # --- database --------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -181,16 +185,20 @@ class Platform:
         plugin keeps its data) and Alembic must be able to find them.
         """
         folders: dict[str, list[str]] = {}
-        for impl in self.pm.hook.register_migrations.get_hookimpls():
-            found = call_impl(self.pm, impl, platform=self)
-            folders[impl.plugin_name] = [str(f) for f in found or ()]
+        for name, found in self._per_plugin("register_migrations"):
+            folders[name] = [str(f) for f in found or ()]
+        # disabled plugins answer on a plugin manager of their own, never asked for anything else
+        disabled = new_plugin_manager()
         for name, module in disabled_plugins(self.settings, self._extra_plugins).items():
-            function = getattr(module, "register_migrations", None)
-            if callable(function):
-                try:
-                    folders[name] = [str(f) for f in _call(function, platform=self) or ()]
-                except Exception:  # noqa: BLE001 - a disabled plugin must not stop start-up
-                    log.warning("migrations of the disabled plugin %r are unknown", name)
+            try:
+                disabled.register(module, name=name)
+            except Exception:  # noqa: BLE001 - a disabled plugin must not stop start-up
+                log.warning("migrations of the disabled plugin %r are unknown", name)
+        for name, caller in callers_by_plugin(disabled, "register_migrations"):
+            try:
+                folders[name] = [str(f) for found in caller(platform=self) for f in found or ()]
+            except Exception:  # noqa: BLE001 - a disabled plugin must not stop start-up
+                log.warning("migrations of the disabled plugin %r are unknown", name)
         return folders
 
     def _enabled_branches(self, folders: Mapping[str, list[str]]) -> list[str]:
@@ -303,20 +311,20 @@ class Platform:
         shown without them; in strict mode the error propagates.
         """
         sections: list[ProfileSection] = []
-        for impl in self.pm.hook.profile_sections.get_hookimpls():
+        for plugin, caller in callers_by_plugin(self.pm, "profile_sections"):
             try:
-                found = call_impl(self.pm, impl, platform=self, company=company, lang=lang)
+                found = caller(platform=self, company=company, lang=lang)
             except Exception as exc:
                 if self.strict:
                     raise
                 log.error(
                     "profile sections of plugin %r left out for company %r",
-                    impl.plugin_name,
+                    plugin,
                     company.id,
                     exc_info=exc,
                 )
                 continue
-            sections.extend(found or ())
+            sections.extend(item for result in found for item in result or ())
         return sorted(sections, key=lambda s: s.order)
 
     # --- links in mails ----------------------------------------------------------------------

@@ -87,11 +87,9 @@ def _popup_problem(popup: Any) -> str | None:
 
 def _registered_by(platform: Platform, hook: str, wanted: Any) -> str | None:
     """The plugin whose ``hook`` returns an item equal to ``wanted`` (asked again)."""
-    from core.plugins.manager import call_impl
-
-    for impl in getattr(platform.pm.hook, hook).get_hookimpls():
-        if any(item == wanted for item in call_impl(platform.pm, impl, platform=platform) or ()):
-            return str(impl.plugin_name)
+    for plugin, found in platform.collect_by_plugin(hook):
+        if any(item == wanted for item in found or ()):
+            return plugin
     return None
 
 

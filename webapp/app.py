@@ -11,7 +11,6 @@ from flask import Flask
 
 from core.errors import ConfigError
 from core.platform import Platform
-from core.plugins.manager import call_impl
 from core.portal import accounts
 from core.settings import load_settings
 from webapp import pages, startup
@@ -87,13 +86,9 @@ def create_app(
 
 def _hook_results(platform: Platform, hook: str) -> list[tuple[str, Any]]:
     """(plugin name, object) for each object the plugins return from ``hook``, in plugin order."""
-    out: list[tuple[str, Any]] = []
-    for impl in getattr(platform.pm.hook, hook).get_hookimpls():
-        # call_impl passes the arguments the function names and traces the call when
-        # REGIOKARTE_TRACE_HOOKS is set
-        for item in call_impl(platform.pm, impl, platform=platform) or ():
-            out.append((impl.plugin_name, item))
-    return out
+    return [
+        (plugin, item) for plugin, found in platform.collect_by_plugin(hook) for item in found or ()
+    ]
 
 
 def _register_plugin_blueprints(app: Flask, api: Api, platform: Platform) -> None:

@@ -7,7 +7,6 @@ in ``plugins.enabled`` are registered, in that order, after the built-in ``core`
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import threading
@@ -32,10 +31,12 @@ __all__ = [
     "LoadedPlugin",
     "PluginManifest",
     "available_plugins",
-    "call_impl",
+    "callers_by_plugin",
     "disabled_plugins",
     "enable_tracing",
     "make_plugin_manager",
+    "new_plugin_manager",
+    "results_by_plugin",
 ]
 
 ENTRY_POINT_GROUP = "regiokarte.plugins"
@@ -161,37 +162,60 @@ def enable_tracing(pm: pluggy.PluginManager) -> None:
         kwargs: Mapping[str, Any],
     ) -> None:
         took = (time.perf_counter() - _started.stack.pop()) * 1000
+        # a call of one plugin's implementations (callers_by_plugin) says whose it was
+        whole = len(impls) == len(getattr(pm.hook, hook_name).get_hookimpls())
+        name = hook_name if whole else f"{hook_name} of {_plugins(impls)}"
         if outcome.exception is not None:
-            hook_log.info(
-                "fail %s after %.1f ms: %s", hook_name, took, _short(outcome.exception, 200)
-            )
+            hook_log.info("fail %s after %.1f ms: %s", name, took, _short(outcome.exception, 200))
         else:
-            hook_log.info("done %s in %.1f ms: %s", hook_name, took, _short(outcome.get_result()))
+            hook_log.info("done %s in %.1f ms: %s", name, took, _short(outcome.get_result()))
 
     pm.add_hookcall_monitoring(before, after)
 
 
-def call_impl(pm: pluggy.PluginManager, impl: pluggy.HookImpl, **kwargs: Any) -> Any:
-    """Call one plugin's implementation with the keyword arguments it names (traced like a
-    hook call when tracing is on): for hooks whose results core keeps per plugin."""
-    names = inspect.signature(impl.function).parameters
-    arguments = {k: v for k, v in kwargs.items() if k in names}
-    if pm not in _traced:
-        return impl.function(**arguments)
-    hook = impl.opts.get("specname") or impl.function.__name__
-    started = time.perf_counter()
-    hook_log.info("call %s(%s) -> %s", hook, _arguments(kwargs), impl.plugin_name)
-    try:
-        result = impl.function(**arguments)
-    except BaseException as exc:
-        took = (time.perf_counter() - started) * 1000
-        hook_log.info(
-            "fail %s of %s after %.1f ms: %s", hook, impl.plugin_name, took, _short(exc, 200)
-        )
-        raise
-    took = (time.perf_counter() - started) * 1000
-    hook_log.info("done %s of %s in %.1f ms: %s", hook, impl.plugin_name, took, _short(result))
-    return result
+def _plugins(impls: Sequence[pluggy.HookImpl]) -> str:
+    names = dict.fromkeys(i.plugin_name for i in impls if not (i.wrapper or i.hookwrapper))
+    return ", ".join(names) or "-"
+
+
+def callers_by_plugin(pm: pluggy.PluginManager, hook: str) -> list[tuple[str, pluggy.HookCaller]]:
+    """One pluggy hook caller per plugin that implements ``hook``, core first, then in the
+    order of ``plugins.enabled``: for hooks whose results or failures core keeps per plugin.
+
+    Each caller runs through pluggy (``pm.subset_hook_caller``) like a call of the whole
+    hook, only without the other plugins' implementations: the keyword arguments are checked
+    against the hookspec, each implementation gets the ones it names, hook wrappers
+    (``wrapper=True``) wrap the plugin's call, and tracing (``enable_tracing``) logs it.
+    """
+    impls = getattr(pm.hook, hook).get_hookimpls()
+    # wrappers are not answers of a plugin: they stay in every plugin's call
+    answering = [i for i in impls if not (i.wrapper or i.hookwrapper)]
+    plugins = {i.plugin for i in answering}
+    order: dict[str, Any] = {}
+    for impl in answering:
+        order.setdefault(impl.plugin_name, impl.plugin)
+    return [
+        (name, pm.subset_hook_caller(hook, remove_plugins=plugins - {plugin}))
+        for name, plugin in order.items()
+    ]
+
+
+def results_by_plugin(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    """(plugin name, what its implementation returned) for every plugin implementing
+    ``hook``, in plugin order (see ``callers_by_plugin``); an error propagates. A plugin with
+    several implementations of the hook gives the list of their (non-None) results."""
+    out: list[tuple[str, Any]] = []
+    for name, caller in callers_by_plugin(pm, hook):
+        results = caller(**kwargs)
+        out.append((name, results[0] if len(results) == 1 else (results or None)))
+    return out
+
+
+def new_plugin_manager() -> pluggy.PluginManager:
+    """A PluginManager with core's hookspecs and nothing registered."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
 
 
 def _manifest_of(name: str, module: Any, problems: list[str]) -> PluginManifest | None:
@@ -230,8 +254,7 @@ def make_plugin_manager(
     ``trace`` logs every hook call (``enable_tracing``); None: when ``REGIOKARTE_TRACE_HOOKS``
     is set to something other than 0.
     """
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
+    pm = new_plugin_manager()
     if trace is None:
         trace = os.environ.get(TRACE_ENV, "0").strip().lower() not in ("", "0", "false", "no")
     if trace:

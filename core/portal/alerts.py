@@ -50,7 +50,7 @@ from core.persistence.tables import (
     AlertTokenRow,
     utcnow,
 )
-from core.plugins.manager import call_impl
+from core.plugins.manager import callers_by_plugin
 from core.portal.mail import Mail, link_base
 from core.portal.submissions import _check_email
 from core.search.filters import DynamicValue, FilterKind, Range
@@ -746,14 +746,14 @@ def _plugin_items(platform: Platform, query: SearchQuery, since: dt.datetime) ->
     """The items plugins contribute (hook ``alert_matches``); a plugin that fails is left out
     of this run (logged) and asked again the next time."""
     items: list[AlertItem] = []
-    for impl in platform.pm.hook.alert_matches.get_hookimpls():
+    for plugin, caller in callers_by_plugin(platform.pm, "alert_matches"):
         try:
-            found = call_impl(platform.pm, impl, platform=platform, query=query, since=since)
-            items.extend(attrs.evolve(i, plugin=impl.plugin_name) for i in found or ())
+            found = caller(platform=platform, query=query, since=since)
+            items.extend(attrs.evolve(i, plugin=plugin) for result in found for i in result or ())
         except Exception as exc:
             if platform.strict:
                 raise
-            log.error("alert items of plugin %r left out", impl.plugin_name, exc_info=exc)
+            log.error("alert items of plugin %r left out", plugin, exc_info=exc)
     return items
 
 
