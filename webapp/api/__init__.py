@@ -95,8 +95,16 @@ def init_api(app: Flask, platform: Platform, limiter: Limiter) -> Api:
             ),
         },
     )
-    for module in (search, filters, places, companies, layers, plugins, opendata):
-        api.register_blueprint(module.blueprint(platform))
+    for blueprint in (
+        search.blueprint(platform),
+        filters.blueprint(platform),
+        places.blueprint(platform),
+        companies.blp,
+        layers.blueprint(platform),
+        plugins.blueprint(platform),
+        opendata.blueprint(platform),
+    ):
+        api.register_blueprint(blueprint)
     submissions.init_submissions(app, api, limiter)
     return api
 

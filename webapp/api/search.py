@@ -84,12 +84,27 @@ def _filter_field(spec: FilterSpec) -> ma.fields.Field:
 
 def search_args_schema(platform: Platform) -> type[ma.Schema]:
     """The documented query parameters: the fixed ones and one per registered filter."""
-    towns = ", ".join(t.name for t in platform.region.towns)
     dynamic = [s for s in platform.filters if getattr(s, "dynamic", None) is not None]
     args: dict[str, ma.fields.Field] = {
         "q": fields.String(
             metadata={"description": "Free text (name, description, town, industry, professions)."}
         ),
+        **_area_args(platform),
+        **_listing_args(platform, dynamic),
+        **_filter_args(platform, dynamic),
+    }
+    for name, field in args.items():
+        # core reads an empty parameter (q=&industry=) as one not given, as HTML forms send
+        # them; lang is read before (and must name a language)
+        if name != "lang":
+            field.metadata = {**field.metadata, "allowEmptyValue": True}
+    return ma.Schema.from_dict(args, name="SearchArgs")
+
+
+def _area_args(platform: Platform) -> dict[str, ma.fields.Field]:
+    """Where to search: a map area, or a centre (point, postcode or place) and a radius."""
+    towns = ", ".join(t.name for t in platform.region.towns)
+    return {
         "bbox": fields.String(
             metadata={
                 "description": "Map area: west,south,east,north in degrees (WGS84), with "
@@ -144,6 +159,12 @@ def search_args_schema(platform: Platform) -> type[ma.Schema]:
                 "exclusiveMinimum": True,
             },
         ),
+    }
+
+
+def _listing_args(platform: Platform, dynamic: list[FilterSpec]) -> dict[str, ma.fields.Field]:
+    """How to show the results: map zoom, order, page, language."""
+    return {
         "zoom": fields.Integer(
             validate=validate.Range(0, 22),
             metadata={"description": "Map zoom; shapes clusters and points."},
@@ -164,6 +185,12 @@ def search_args_schema(platform: Platform) -> type[ma.Schema]:
             metadata={"description": "Language of labels (de, en)."},
         ),
     }
+
+
+def _filter_args(platform: Platform, dynamic: list[FilterSpec]) -> dict[str, ma.fields.Field]:
+    """One parameter per filter with a column or a dynamic one, and each dynamic filter's
+    argument."""
+    args: dict[str, ma.fields.Field] = {}
     for spec in platform.filters:
         if spec.column is not None or spec in dynamic:
             args[spec.key] = _filter_field(spec)
@@ -176,12 +203,7 @@ def search_args_schema(platform: Platform) -> type[ma.Schema]:
                     f"{spec.dynamic.help_en}".strip()  # type: ignore[attr-defined]
                 }
             )
-    for name, field in args.items():
-        # core reads an empty parameter (q=&industry=) as one not given, as HTML forms send
-        # them; lang is read before (and must name a language)
-        if name != "lang":
-            field.metadata = {**field.metadata, "allowEmptyValue": True}
-    return ma.Schema.from_dict(args, name="SearchArgs")
+    return args
 
 
 CENTRES = ("near", "near_postcode", "near_town")

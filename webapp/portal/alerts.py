@@ -21,9 +21,9 @@ from core.errors import Conflict, InvalidQuery, NotFound, ValidationError
 from core.platform import Platform
 from core.portal import alerts
 from webapp.portal.views import EXTENSION_KEY, lang_args, page_lang, security_headers
-from webapp.security import csrf_protect, rate_limit
+from webapp.security import csrf_protect, limit_view
 
-__all__ = ["STRINGS", "blueprint", "init_alerts", "subscribe_url"]
+__all__ = ["STRINGS", "blp", "init_alerts", "subscribe_url"]
 
 HONEYPOT = "homepage_url"
 #: Parameters of the start page's URL that are its view, not its search.
@@ -185,141 +185,162 @@ def _route(path: str) -> str:
     return path.replace("{token}", "<token>")
 
 
-def blueprint(limiter: Limiter) -> Blueprint:
-    blp = Blueprint("alerts", __name__, template_folder="templates")
-    blp.after_request(security_headers)
+blp = Blueprint("alerts", __name__, template_folder="templates")
+blp.after_request(security_headers)
 
-    @blp.before_request
-    def _checks() -> Any:
-        if not _platform().settings.alerts.enabled:
-            return _problem("off_title", "off_text", 404)
-        if request.method == "POST":
-            csrf_protect()
-        return None
 
-    @blp.errorhandler(CSRFError)
-    def _csrf_failed(error: CSRFError) -> tuple[str, int]:
-        return _problem("csrf_title", "csrf_text", 400)
+@blp.before_request
+def _checks() -> Any:
+    if not _platform().settings.alerts.enabled:
+        return _problem("off_title", "off_text", 404)
+    if request.method == "POST":
+        csrf_protect()
+    return None
 
-    @blp.errorhandler(TooManyRequests)
-    def _too_many(error: TooManyRequests) -> tuple[str, int]:
-        return _problem("limit_title", "limit_text", 429)
 
-    def _summary(query: str) -> list[str]:
-        return alerts.describe_query(_platform(), query, page_lang())
+@blp.errorhandler(CSRFError)
+def _csrf_failed(error: CSRFError) -> tuple[str, int]:
+    return _problem("csrf_title", "csrf_text", 400)
 
-    @blp.route("/suche/abonnieren", methods=["GET", "POST"])
-    @rate_limit(limiter, "subscribe_alert", lambda: _platform().settings.alerts.subscribe_limit)
-    def subscribe() -> Any:
-        """The subscribe form: the search in words, an address, the consent."""
-        platform = _platform()
-        if request.method == "GET":
-            raw: Any = {k: request.args.getlist(k) for k in request.args if k not in VIEW_PARAMS}
-        else:
-            raw = request.form.get("query", "")[: alerts.MAX_QUERY_LENGTH + 1]
-        try:
-            query = alerts.canonical_query(platform, raw)
-        except InvalidQuery as exc:
-            details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items())
-            return _page(
-                "subscribe.html", 422, query=None, query_error=details or exc.message, errors={}
-            )
-        context: dict[str, Any] = {
-            "query": query,
-            "summary": _summary(query),
-            "search_url": _search_url(query),
-            "email": "",
-            "errors": {},
-            "days": platform.settings.alerts.confirm_days,
-        }
-        if request.method == "GET":
-            return _page("subscribe.html", **context)
-        email = request.form.get("email", "")[:400]
-        agreed = request.form.get("consent") == "yes"
-        context["email"] = email
-        if request.form.get(HONEYPOT):
-            # a bot filled the invisible field: answer as if it worked, store nothing
-            return _page("sent.html", email=email, search_url=context["search_url"])
-        errors: dict[str, str] = {}
-        try:
-            alerts.subscribe(
-                platform,
-                email=email,
-                query=query,
-                lang=page_lang(),
-                consent=agreed,
-                base_url=platform.link_base(request.host_url),
-            )
-        except ValidationError as exc:
-            if "email" in exc.errors:
-                errors["email"] = _t("error_email")
-            if not agreed:
-                errors["consent"] = _t("error_consent")
-        except Conflict:
-            errors["email"] = _t("error_limit")
-        if errors:
-            context["errors"] = errors
-            return _page("subscribe.html", 422, **context)
-        return _page("sent.html", email=email, search_url=context["search_url"])
 
-    def _token_page(
-        token: str,
-        purpose: str,
-        template: str,
-        act: Callable[[Platform, str], alerts.StateChange],
-    ) -> Any:
-        platform = _platform()
-        try:
-            if request.method == "GET":
-                found = alerts.subscription_for(platform, token, purpose)
-                return _page(
-                    template,
-                    subscription=found,
-                    summary=_summary(found.query),
-                    search_url=_search_url(found.query),
-                    done=None,
-                )
-            change = act(platform, token)
-        except NotFound:
-            return _problem("invalid_title", "invalid_text", 404)
-        except Conflict:
-            return _problem("cancelled_title", "cancelled_text", 409)
-        found = change.subscription
+@blp.errorhandler(TooManyRequests)
+def _too_many(error: TooManyRequests) -> tuple[str, int]:
+    return _problem("limit_title", "limit_text", 429)
+
+
+@blp.app_context_processor
+def _alert_helpers() -> dict[str, Any]:
+    """The start page's link to subscribe to its search (every template may show it)."""
+    enabled = _platform().settings.alerts.enabled
+    lang = page_lang() if request else "de"
+    strings = STRINGS.get(lang, STRINGS["de"])
+    return {
+        "alerts_enabled": enabled,
+        "alerts_link_text": strings["link"],
+        "alerts_link_hint": strings["link_hint"],
+        "alerts_subscribe_url": (subscribe_url(request.args, lang) if request and enabled else ""),
+    }
+
+
+def _summary(query: str) -> list[str]:
+    return alerts.describe_query(_platform(), query, page_lang())
+
+
+def _subscribe_limit() -> str:
+    return _platform().settings.alerts.subscribe_limit
+
+
+@blp.route("/suche/abonnieren", methods=["GET", "POST"])
+def subscribe() -> Any:
+    """The subscribe form: the search in words, an address, the consent.
+
+    Rate-limited per address (``alerts.subscribe_limit``, see ``init_alerts``).
+    """
+    platform = _platform()
+    if request.method == "GET":
+        raw: Any = {k: request.args.getlist(k) for k in request.args if k not in VIEW_PARAMS}
+    else:
+        raw = request.form.get("query", "")[: alerts.MAX_QUERY_LENGTH + 1]
+    try:
+        query = alerts.canonical_query(platform, raw)
+    except InvalidQuery as exc:
+        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items())
         return _page(
-            template,
-            subscription=found,
-            summary=_summary(found.query),
-            search_url=_search_url(found.query),
-            done=change,
+            "subscribe.html", 422, query=None, query_error=details or exc.message, errors={}
         )
+    context: dict[str, Any] = {
+        "query": query,
+        "summary": _summary(query),
+        "search_url": _search_url(query),
+        "email": "",
+        "errors": {},
+        "days": platform.settings.alerts.confirm_days,
+    }
+    if request.method == "GET":
+        return _page("subscribe.html", **context)
+    email = request.form.get("email", "")[:400]
+    context["email"] = email
+    if request.form.get(HONEYPOT):
+        # a bot filled the invisible field: answer as if it worked, store nothing
+        return _page("sent.html", email=email, search_url=context["search_url"])
+    errors = _subscribe(query, email, agreed=request.form.get("consent") == "yes")
+    if errors:
+        context["errors"] = errors
+        return _page("subscribe.html", 422, **context)
+    return _page("sent.html", email=email, search_url=context["search_url"])
 
-    @blp.route(_route(alerts.CONFIRM_PATH), methods=["GET", "POST"])
-    def confirm(token: str) -> Any:
-        """The confirmation link: a button; the POST activates the alert."""
-        return _token_page(token, alerts.CONFIRM, "confirm.html", alerts.confirm)
 
-    @blp.route(_route(alerts.UNSUBSCRIBE_PATH), methods=["GET", "POST"])
-    def unsubscribe(token: str) -> Any:
-        """The unsubscribe link: a button; the POST ends the alert."""
-        return _token_page(token, alerts.UNSUBSCRIBE, "unsubscribe.html", alerts.unsubscribe)
+def _subscribe(query: str, email: str, agreed: bool) -> dict[str, str]:
+    """Subscribe ``email`` to ``query`` (the confirmation mail goes out); the form's
+    messages by field when that was refused (empty: it worked)."""
+    platform = _platform()
+    errors: dict[str, str] = {}
+    try:
+        alerts.subscribe(
+            platform,
+            email=email,
+            query=query,
+            lang=page_lang(),
+            consent=agreed,
+            base_url=platform.link_base(request.host_url),
+        )
+    except ValidationError as exc:
+        if "email" in exc.errors:
+            errors["email"] = _t("error_email")
+        if not agreed:
+            errors["consent"] = _t("error_consent")
+    except Conflict:
+        errors["email"] = _t("error_limit")
+    return errors
 
-    return blp
+
+def _token_page(
+    token: str,
+    purpose: str,
+    template: str,
+    act: Callable[[Platform, str], alerts.StateChange],
+) -> Any:
+    """A mailed link's page: GET shows the subscription and a button, POST does ``act``."""
+    platform = _platform()
+    try:
+        if request.method == "GET":
+            found = alerts.subscription_for(platform, token, purpose)
+            return _page(
+                template,
+                subscription=found,
+                summary=_summary(found.query),
+                search_url=_search_url(found.query),
+                done=None,
+            )
+        change = act(platform, token)
+    except NotFound:
+        return _problem("invalid_title", "invalid_text", 404)
+    except Conflict:
+        return _problem("cancelled_title", "cancelled_text", 409)
+    found = change.subscription
+    return _page(
+        template,
+        subscription=found,
+        summary=_summary(found.query),
+        search_url=_search_url(found.query),
+        done=change,
+    )
+
+
+@blp.route(_route(alerts.CONFIRM_PATH), methods=["GET", "POST"])
+def confirm(token: str) -> Any:
+    """The confirmation link: a button; the POST activates the alert."""
+    return _token_page(token, alerts.CONFIRM, "confirm.html", alerts.confirm)
+
+
+@blp.route(_route(alerts.UNSUBSCRIBE_PATH), methods=["GET", "POST"])
+def unsubscribe(token: str) -> Any:
+    """The unsubscribe link: a button; the POST ends the alert."""
+    return _token_page(token, alerts.UNSUBSCRIBE, "unsubscribe.html", alerts.unsubscribe)
 
 
 def init_alerts(app: Flask, limiter: Limiter) -> None:
-    """Register the alert pages, and the start page's link helper for every template."""
-    app.register_blueprint(blueprint(limiter))
-
-    @app.context_processor
-    def _alert_helpers() -> dict[str, Any]:
-        enabled = _platform().settings.alerts.enabled
-        lang = page_lang() if request else "de"
-        strings = STRINGS.get(lang, STRINGS["de"])
-        return {
-            "alerts_enabled": enabled,
-            "alerts_link_text": strings["link"],
-            "alerts_link_hint": strings["link_hint"],
-            "alerts_subscribe_url": (
-                subscribe_url(request.args, lang) if request and enabled else ""
-            ),
-        }
+    """Register the alert pages (with the subscribe form's rate limit) and the start page's
+    link helper for every template."""
+    app.register_blueprint(blp)
+    limit_view(app, limiter, "alerts.subscribe", "subscribe_alert", _subscribe_limit)
