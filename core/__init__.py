@@ -4,7 +4,7 @@ This package is the public API for applications and plugins; it never imports Fl
 plugin. Import names from here (``from core import FilterSpec, hookimpl``).
 """
 
-from core.classifications import Term, Vocabulary
+from core.classifications import Term, Vocabulary, vocabulary
 from core.errors import (
     ConfigError,
     Conflict,
@@ -75,7 +75,7 @@ from core.plugins.manager import PLUGIN_API_VERSION, LoadedPlugin, PluginManifes
 from core.plugins.navigation import NavLink
 from core.plugins.profile import ProfileSection
 from core.portal.alerts import AlertItem
-from core.portal.questionnaire import AnswerType, Option, Question, Section
+from core.portal.questionnaire import AnswerType, Option, Question, Section, section_from_data
 from core.portal.ratelimits import RateLimiter
 from core.region import Region, Town
 from core.search.filters import (
@@ -89,18 +89,30 @@ from core.search.filters import (
     Range,
     choices_from,
 )
-from core.search.geo import haversine_m, nearest_m
-from core.search.geocoding import Geocoder
+from core.search.geo import EARTH_RADIUS_M, haversine_m, nearest_m, sphere_xyz
+from core.search.geocoding import Geocoder, postcode_towns
 from core.search.index import IndexSource, SearchIndex
 from core.search.layers import MAX_POPUP_LINES, Feature, Layer, feature_collection, point_feature
-from core.search.query import BBox, Cluster, FacetValue, SearchHit, SearchQuery, SearchResult
+from core.search.query import (
+    BBox,
+    Cluster,
+    FacetValue,
+    PlaceResolver,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    parse_search_params,
+)
 from core.search.regioncheck import RegionCheck, check_in_region
+from core.search.textindex import TextIndex, fold
 from core.settings import Settings, load_settings
+from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.services import PluginService, list_hook, migrations_hook
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "EARTH_RADIUS_M",
     "MAX_COMPRESSION_RATIO",
     "MAX_JSON_DEPTH",
     "MAX_LINE_BYTES",
@@ -147,6 +159,7 @@ __all__ = [
     "NotFound",
     "Option",
     "OutsideRegionError",
+    "PlaceResolver",
     "Platform",
     "PluginError",
     "PluginFailure",
@@ -169,6 +182,7 @@ __all__ = [
     "SourceRecord",
     "Status",
     "Term",
+    "TextIndex",
     "TooManyAttempts",
     "Town",
     "ValidationError",
@@ -182,6 +196,7 @@ __all__ = [
     "csv_writer",
     "cut_off_note",
     "feature_collection",
+    "fold",
     "format_amount",
     "format_km",
     "format_metres",
@@ -199,12 +214,19 @@ __all__ = [
     "neutralise_cell",
     "open_zip_member",
     "parse_json",
+    "parse_search_params",
     "point_feature",
+    "postcode_towns",
     "read_bounded",
     "read_json_records",
     "record_id",
+    "reindex_all",
+    "reindex_company",
     "restore_cell",
+    "section_from_data",
     "slugify",
+    "sphere_xyz",
     "submitted_values",
     "unit_label",
+    "vocabulary",
 ]

@@ -14,7 +14,7 @@ from importlib import resources
 
 from attrs import frozen
 
-from core.errors import ValidationError
+from core.errors import NotFound, ValidationError
 
 __all__ = [
     "Term",
@@ -30,6 +30,7 @@ __all__ = [
     "size_class_for",
     "size_classes",
     "statuses",
+    "vocabulary",
 ]
 
 
@@ -189,3 +190,28 @@ def size_class_for(employees: int) -> str:
         if employees <= limit:
             return code
     raise AssertionError("the last size class has no upper limit")
+
+
+def vocabulary(name: str) -> Vocabulary:
+    """One of core's code lists by name: ``industries`` (WZ 2008 sections),
+    ``industry_divisions``, ``profession_areas`` and ``professions`` (KldB 2010),
+    ``size_classes``, ``family_features``, ``certificates``, ``offers``, ``benefits``,
+    ``statuses``. NotFound names the lists there are."""
+    lists = {
+        "industries": industries,
+        "industry_divisions": industry_divisions,
+        "profession_areas": profession_areas,
+        "professions": professions,
+        "size_classes": size_classes,
+        "family_features": family_features,
+        "certificates": certificates,
+        "offers": offers,
+        "benefits": benefits,
+        "statuses": statuses,
+    }
+    try:
+        return lists[name]()
+    except KeyError:
+        raise NotFound(
+            f"There is no vocabulary {name!r}; vocabularies are: {', '.join(lists)}."
+        ) from None

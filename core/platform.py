@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any, TypeVar
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ConfigError, GeocodingError, NotFound, PluginFailure, RegiokarteError
 from core.io.datasets import Dataset
-from core.model import Address, Company, Location
+from core.model import Address, Company, Location, Status
 from core.persistence import companies as repo
 from core.persistence.db import begin_write, make_engine, make_session_factory
 from core.persistence.tables import utcnow
@@ -32,25 +33,29 @@ from core.plugins.manager import (
     results_by_plugin,
 )
 from core.plugins.profile import ProfileSection
-from core.portal.mail import FolderOutbox, SmtpOutbox, make_outbox
+from core.portal.mail import FolderOutbox, Mail, SmtpOutbox, make_outbox
 from core.portal.questionnaire import Questionnaire, Section, section_from_data
 from core.portal.ratelimits import RateLimiter
 from core.region import Region, default_region, load_region
 from core.search.engine import SearchEngine
 from core.search.filters import FilterRegistry
 from core.search.geocoding import Geocoder, PostcodeGeocoder
-from core.search.index import failure_reason
+from core.search.index import SearchIndex, failure_reason
 from core.search.layers import Feature, Layer
 from core.search.places import Gazetteer, Place, PlaceNotFound
 from core.search.query import BBox, SearchQuery, SearchResult, parse_search_params
 from core.search.search import MapOptions
 from core.settings import Settings
+from core.toolkit.reindex import reindex_all
 
 _T = TypeVar("_T")
 
 __all__ = ["Platform"]
 
 log = logging.getLogger(__name__)
+
+# a German postcode inside a one-line address: five digits standing alone
+_POSTCODE_IN_LINE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 
 
 class Platform:
@@ -248,8 +253,29 @@ class Platform:
             return Place(label, "address", location.lat, location.lon)
 
     def locate_postcode(self, postcode: str) -> Location:
-        # a postcode as a search centre means its centroid, whatever geocoder is configured
+        """The centre of a German postcode's area, whatever geocoder is configured (a postcode
+        as a search centre means its centroid); GeocodingError for an unknown postcode."""
         return PostcodeGeocoder().locate_postcode(postcode)
+
+    def locate(self, address: Address | str) -> Location:
+        """Where an address is, through the configured geocoder (``geocoding.provider``).
+
+        ``address`` is an ``Address`` or one line as people write it ("Kirchplatz 1, 45657
+        Recklinghausen"): a line with a five-digit postcode is split into street, postcode and
+        town; a line without one is looked up as a place (town, district, or with a web
+        geocoder an address). GeocodingError names what could not be placed.
+        """
+        if isinstance(address, str):
+            text = " ".join(address.split())
+            found = _POSTCODE_IN_LINE.search(text)
+            if found is None:
+                return self.locate_town(text)
+            address = Address(
+                street=text[: found.start()].strip(" ,"),
+                postcode=found[1],
+                town=text[found.end() :].strip(" ,"),
+            )
+        return self.geocoder.locate(address)
 
     def locate_town(self, name: str) -> Location:
         """Any place people name (``near_town``): a town, district, village or postcode."""
@@ -281,12 +307,51 @@ class Platform:
         the commit), or none to commit it on its own.
         """
         if session is not None:
-            repo.bump_generation(session)
+            reindex_all(session)
             return
         with self.session(write=True) as own:
-            repo.bump_generation(own)
+            reindex_all(own)
+
+    def search_index(self, *, refresh: bool = False) -> SearchIndex:
+        """The search index this process answers from (the published, located companies and
+        every filter column); ``refresh=True`` follows the database first, so writes just
+        committed are in it (otherwise it follows every ``search.refresh_interval``)."""
+        if refresh:
+            self.engine.refresh(force=True)
+        return self.engine.index
 
     # --- companies -------------------------------------------------------------------------
+
+    def company(
+        self, company_id: int, *, public_only: bool = False, with_contact: bool = False
+    ) -> Company:
+        """The company ``company_id``; NotFound when there is none (or, with ``public_only``,
+        when it is not published). Contact data only with ``with_contact``: it is personal
+        data that public pages must not show."""
+        if not 0 < company_id < 2**63:  # beyond any database's integer: no such company
+            raise NotFound(f"There is no company with id {company_id}.")
+        with self.session() as session:
+            return repo.get_company(
+                session, company_id, public_only=public_only, with_contact=with_contact
+            )
+
+    def companies(self, *, status: Status | None = None) -> list[Company]:
+        """Every company (with ``status`` only those), by id; without contact data."""
+        with self.session() as session:
+            return repo.list_companies(session, status=status)
+
+    def save_companies(self, companies: Sequence[Company]) -> list[Company]:
+        """Update existing companies (each completed first) in one transaction, then tell the
+        plugins (``company_changed``) about each; the saved companies, in order."""
+        done = [self.complete_company(c) for c in companies]
+        if any(c.id is None for c in done):
+            raise ValueError("save_companies updates existing companies; use save_company.")
+        with self.session(write=True) as session:
+            saved = [repo.update_company(session, c) for c in done]
+        for company in saved:
+            assert company.id is not None
+            self.pm.hook.company_changed(platform=self, company_id=company.id, deleted=False)
+        return saved
 
     def complete_company(self, company: Company) -> Company:
         """Fill what can be derived: the location from the address (configured geocoder), and
@@ -336,6 +401,31 @@ class Platform:
         from core.portal.mail import link_base
 
         return link_base(configured or self.settings.portal.base_url, request_base)
+
+    def send_mail(self, to: str, subject: str, body: str, *, sender: str = "") -> None:
+        """Send a plain-text mail through the configured outbox (settings ``mail``: SMTP, or
+        the folder outbox of development); ``sender`` replaces ``mail.sender`` (a plugin's own
+        sender address). Raises ``OSError`` or ``smtplib.SMTPException`` when it fails."""
+        outbox: SmtpOutbox | FolderOutbox = self.outbox
+        if sender and sender != self.settings.mail.sender:
+            mail = self.settings.mail
+            outbox = make_outbox(
+                smtp_host=mail.smtp_host,
+                smtp_port=mail.smtp_port,
+                smtp_user=mail.smtp_user,
+                smtp_password=mail.smtp_password,
+                smtp_starttls=mail.smtp_starttls,
+                sender=sender,
+                outbox_folder=mail.outbox_folder,
+            )
+        outbox.send(Mail(to=to, subject=subject, body=body))
+
+    def forget_mail(self, address: str) -> int:
+        """Delete the copies the folder outbox keeps of mails to ``address`` (erasure of a
+        person's data); how many. An SMTP outbox keeps nothing: 0."""
+        if isinstance(self.outbox, FolderOutbox):
+            return int(self.outbox.forget(address))
+        return 0
 
     def check_secret(self, scope: str, address: str | None, given: str, expected: str) -> bool:
         """Whether ``given`` is the shared secret ``expected`` (an operator token), with an

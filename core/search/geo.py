@@ -12,6 +12,7 @@ __all__ = [
     "mercator_xy",
     "nearest_m",
     "radius_bbox",
+    "sphere_xyz",
 ]
 
 #: IUGG mean Earth radius, the usual choice for haversine distances.
@@ -50,8 +51,12 @@ def mercator_xy(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return x, y
 
 
-def _sphere_xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    la, lo = np.radians(lat), np.radians(lon)
+def sphere_xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Points (degrees) as 3-D coordinates in metres on a sphere of the Earth's radius, one
+    row per point: the straight-line (chord) distance between two rows grows with the
+    great-circle one, so a KD-tree on them finds the nearest points on the globe."""
+    la = np.radians(np.asarray(lat, dtype=np.float64))
+    lo = np.radians(np.asarray(lon, dtype=np.float64))
     c = np.cos(la)
     return np.column_stack((c * np.cos(lo), c * np.sin(lo), np.sin(la))) * EARTH_RADIUS_M
 
@@ -75,7 +80,7 @@ def nearest_m(
     from scipy.spatial import cKDTree  # imported on first use: most processes never need it
 
     # the nearest by chord is the nearest by arc; the exact distance is haversine's
-    tree = cKDTree(_sphere_xyz(place_lat, place_lon))
-    _, nearest = tree.query(_sphere_xyz(lat, lon))
+    tree = cKDTree(sphere_xyz(place_lat, place_lon))
+    _, nearest = tree.query(sphere_xyz(lat, lon))
     nearest = np.asarray(nearest, dtype=np.int64)
     return haversine_m(lat, lon, place_lat[nearest], place_lon[nearest])

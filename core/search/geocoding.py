@@ -27,6 +27,7 @@ __all__ = [
     "WebGeocoder",
     "postcode_centroids",
     "postcode_places",
+    "postcode_towns",
 ]
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,12 @@ def postcode_places() -> dict[str, tuple[str, ...]]:
     for row in csv.DictReader(io.StringIO(text)):
         places.setdefault(row["plz"], []).append(row["ort"])
     return {k: tuple(v) for k, v in places.items()}
+
+
+def postcode_towns(postcode: str) -> tuple[str, ...]:
+    """The names of the places a German postcode covers, as the postal directory lists them
+    (several places can share one postcode); empty for an unknown postcode."""
+    return postcode_places().get(postcode.strip(), ())
 
 
 class PostcodeGeocoder:

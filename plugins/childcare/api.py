@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from core import InvalidQuery, NotFound
-from core.persistence.companies import get_company
 from plugins.childcare import repository as repo
 from plugins.childcare.hooks import service_for
 from plugins.childcare.model import AGE_CODES
@@ -226,8 +225,7 @@ def make_api_blueprint(platform: Platform) -> Blueprint:
         @blp.response(200, CompanyChildcareSchema)
         def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
             """A company's childcare offers and the Kitas near it."""
-            with platform.session() as session:
-                company = get_company(session, company_id, public_only=True)
+            company = platform.company(company_id, public_only=True)
             answers = dict(company.extensions.get(EXTENSION) or {})
             radius = service.settings.nearby_km
             kitas = []

@@ -88,7 +88,7 @@ def childcare_group(platform: Platform) -> click.Group:
                     session,
                     file,
                     mapping=service.settings.columns,
-                    geocoder=platform.geocoder,
+                    locate=platform.locate,
                     fmt=fmt,
                     source=source,
                     prune=not keep_missing,

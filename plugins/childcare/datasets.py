@@ -308,7 +308,7 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
             session,
             path,
             mapping=service.settings.columns,
-            geocoder=platform.geocoder,
+            locate=platform.locate,
             fmt=fmt,
             region=platform.region,
             allow_outside_region=allow_outside_region,

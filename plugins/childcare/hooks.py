@@ -27,8 +27,7 @@ from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import ChildcareSettings
 
 if TYPE_CHECKING:
-    from core import Company, Platform
-    from core.plugins.profile import ProfileSection
+    from core import Company, Platform, ProfileSection
 
 __all__ = [
     "LAYER_ID",

@@ -34,6 +34,7 @@ from core import (
     Address,
     GeocodingError,
     ImportError_,
+    Location,
     RecordFilter,
     ValueConversion,
     check_in_region,
@@ -41,11 +42,11 @@ from core import (
     csv_reader,
     cut_off_note,
     parse_json,
+    postcode_towns,
     read_bounded,
     read_json_records,
     slugify,
 )
-from core.search.geocoding import postcode_places
 from plugins.childcare import repository as repo
 from plugins.childcare.model import (
     Kita,
@@ -63,7 +64,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from core import Region
-    from core.search.geocoding import Geocoder
 
 __all__ = [
     "FORMATS",
@@ -613,7 +613,7 @@ KINDS = ("kita", "childminder")
 @define
 class _Context:
     source: str
-    geocoder: Geocoder | None
+    locate: Callable[[Address], Location] | None
     warnings: list[Problem]
 
 
@@ -621,7 +621,7 @@ def _complete(record: Record, values: dict[str, Any], context: _Context) -> dict
     """Town from the postcode, location from the geocoder; a str is the reason to reject."""
     postcode = values.get("postcode", "")
     if not values.get("town") and re.fullmatch(r"\d{5}", postcode or ""):
-        places = postcode_places().get(postcode)
+        places = postcode_towns(postcode)
         if places:
             values["town"] = places[0]
         else:
@@ -629,12 +629,10 @@ def _complete(record: Record, values: dict[str, Any], context: _Context) -> dict
                 Problem(record.position, f"postcode {postcode} is unknown; no town")
             )
     if values.get("lat") is None or values.get("lon") is None:
-        if context.geocoder is None or not postcode:
+        if context.locate is None or not postcode:
             return _NO_LOCATION
         try:
-            where = context.geocoder.locate(
-                Address(street=values.get("street", ""), postcode=postcode)
-            )
+            where = context.locate(Address(street=values.get("street", ""), postcode=postcode))
         except (GeocodingError, ValueError) as exc:
             return f"it has no location and its postcode cannot be placed: {exc}"
         values["lat"], values["lon"] = where.lat, where.lon
@@ -987,7 +985,7 @@ def import_file(
     path: str | Path,
     *,
     mapping: ColumnMapping | None = None,
-    geocoder: Geocoder | None = None,
+    locate: Callable[[Address], Location] | None = None,
     fmt: str | None = None,
     source: str | None = None,
     prune: bool = True,
@@ -1004,7 +1002,8 @@ def import_file(
     or has a rejected record while ``skip_invalid`` is false. ``conversions`` apply to mapped
     fields (``core.ValueConversion``), ``where`` keeps only the records matching every filter
     (``type=KITA``). With a ``region`` the Kitas must lie in it (``core.check_in_region``)
-    unless ``allow_outside_region``.
+    unless ``allow_outside_region``. ``locate`` (``platform.locate``) places a Kita without
+    coordinates from its address; without it such a Kita is rejected.
     """
     path = Path(path)
     fmt = fmt or detect_format(path)
@@ -1026,7 +1025,7 @@ def import_file(
         notes=notes,
         dry_run=dry_run,
     )
-    context = _Context(source, geocoder, report.warnings)
+    context = _Context(source, locate, report.warnings)
     kitas: list[Kita] = []
     first_position: dict[str, str] = {}
     if fmt == "osm":

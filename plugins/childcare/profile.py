@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from core import format_km, format_metres
-from core.plugins.profile import ProfileSection
+from core import ProfileSection, format_km, format_metres
 from plugins.childcare.model import AGE_GROUPS, format_clock
 from plugins.childcare.questionnaire import EXTENSION, OFFERS, offers_of
 

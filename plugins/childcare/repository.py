@@ -15,8 +15,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from core import NotFound
-from core.persistence.companies import bump_generation
+from core import NotFound, reindex_all
 from plugins.childcare import tables as t
 from plugins.childcare.model import Kita
 
@@ -56,7 +55,7 @@ def changed(session: Session) -> None:
     )
     if moved.rowcount == 0:  # type: ignore[attr-defined]
         session.execute(insert(t.state).values(id=1, version=1))
-    bump_generation(session)
+    reindex_all(session)
 
 
 def current_version(session: Session) -> int:

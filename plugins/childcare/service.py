@@ -20,8 +20,7 @@ from attrs import define, field
 from scipy.spatial import cKDTree
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core import Choice, Dimension, format_km
-from core.search.geo import EARTH_RADIUS_M, haversine_m
+from core import Choice, Dimension, format_km, haversine_m, sphere_xyz
 from plugins.childcare import repository as repo
 from plugins.childcare.model import AGE_CODES, AGE_GROUPS, Kita, format_clock
 from plugins.childcare.questionnaire import FAMILY_CODE, OFFER_CODES, offers_of
@@ -31,14 +30,6 @@ if TYPE_CHECKING:
     from core import IndexSource, Platform
 
 __all__ = ["ChildcareService", "KitaClass", "KitaState", "NearKita"]
-
-
-def _xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Points on a sphere of the Earth's radius: the nearest by chord is the nearest by arc."""
-    la = np.radians(np.asarray(lat, dtype=np.float64))
-    lo = np.radians(np.asarray(lon, dtype=np.float64))
-    c = np.cos(la)
-    return np.column_stack((c * np.cos(lo), c * np.sin(lo), np.sin(la))) * EARTH_RADIUS_M
 
 
 @define(frozen=True)
@@ -85,13 +76,13 @@ class _Tree:
     def __init__(self, rows: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> None:
         self.rows = rows
         self.lat, self.lon = lat[rows], lon[rows]
-        self.tree = cKDTree(_xyz(self.lat, self.lon)) if len(rows) else None
+        self.tree = cKDTree(sphere_xyz(self.lat, self.lon)) if len(rows) else None
 
     def nearest_m(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """Great-circle metres from each point to its nearest Kita of this tree (inf: none)."""
         if self.tree is None or len(lat) == 0:
             return np.full(len(lat), np.inf)
-        _, index = self.tree.query(_xyz(lat, lon))
+        _, index = self.tree.query(sphere_xyz(lat, lon))
         index = np.asarray(index, dtype=np.int64)
         return np.asarray(haversine_m(lat, lon, self.lat[index], self.lon[index]), dtype=float)
 
@@ -173,7 +164,7 @@ class ChildcareService:
 
     def _version(self) -> int | None:
         try:
-            with self.platform.session_factory() as session:
+            with self.platform.session() as session:
                 return repo.current_version(session)
         except (OperationalError, ProgrammingError):
             return None  # tables not created yet: no Kitas
@@ -195,7 +186,7 @@ class ChildcareService:
                 self._state = KitaState.build(0, [], self.classes)
             elif current is None or current.version != version:
                 started = time.perf_counter()
-                with self.platform.session_factory() as session:
+                with self.platform.session() as session:
                     # read the version again inside the snapshot the Kitas come from
                     version = repo.current_version(session)
                     kitas = repo.load_kitas(session)

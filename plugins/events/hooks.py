@@ -28,9 +28,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-    from core import Company, Platform, SearchQuery
-    from core.plugins.profile import ProfileSection
-    from core.portal.alerts import AlertItem
+    from core import AlertItem, Company, Platform, ProfileSection, SearchQuery
     from plugins.events.model import Event
 
 __all__ = [

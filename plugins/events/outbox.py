@@ -2,28 +2,27 @@
 causes them (a registration and its confirmation are written together or not at all), and
 delivered after the commit through a ``MailTransport``.
 
-The transport is core's outbox (``platform.outbox``, ``core.portal.mail``): SMTP when
-``mail.smtp_host`` is set, else the folder outbox of development and tests. A mail that could
-not be delivered stays queued; ``regiokarte events send-mail`` tries again,
-``regiokarte events outbox`` lists the queue. Queued mails about a registration are deleted
-with it (purge).
+The transport is core's outbox (``platform.send_mail``): SMTP when ``mail.smtp_host``
+is set, else the folder outbox of development and tests. A mail that could not be delivered
+stays queued; ``regiokarte events send-mail`` tries again, ``regiokarte events outbox`` lists
+the queue. Queued mails about a registration are deleted with it (purge).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import smtplib
-from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from attrs import frozen
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from core.persistence.db import begin_write
 from plugins.events import tables as t
 from plugins.events.repository import aware, utcnow
+
+if TYPE_CHECKING:
+    from core import Platform
 
 __all__ = [
     "CoreOutbox",
@@ -55,27 +54,19 @@ class MailTransport(Protocol):
 
 
 class CoreOutbox:
-    """Delivery through core's outbox (``core.portal.mail``: SMTP or the development folder)."""
+    """Delivery through core's outbox (``platform.send_mail``: SMTP or the development
+    folder), from ``sender`` when given (else ``mail.sender``)."""
 
-    def __init__(self, outbox: Any) -> None:
-        self.outbox = outbox
+    def __init__(self, platform: Platform, sender: str = "") -> None:
+        self.platform = platform
+        self.sender = sender
 
     def send(self, mail: Mail) -> None:
-        from core.portal.mail import Mail as CoreMail
-
-        self.outbox.send(CoreMail(to=mail.recipient, subject=mail.subject, body=mail.body))
+        self.platform.send_mail(mail.recipient, mail.subject, mail.body, sender=self.sender)
 
     def forget(self, address: str) -> int:
         """Delete kept copies of mails to ``address`` (the folder outbox keeps them)."""
-        forget = getattr(self.outbox, "forget", None)
-        return int(forget(address)) if callable(forget) else 0
-
-
-@contextlib.contextmanager
-def _writing(factory: sessionmaker[Session]) -> Iterator[Session]:
-    with factory() as session, session.begin():
-        begin_write(session)
-        yield session
+        return self.platform.forget_mail(address)
 
 
 def queue_mail(session: Session, mail: Mail, *, registration_id: int | None = None) -> int:
@@ -96,14 +87,14 @@ def queue_mail(session: Session, mail: Mail, *, registration_id: int | None = No
 
 
 def deliver_pending(
-    factory: sessionmaker[Session], transport: MailTransport, *, limit: int = 200
+    platform: Platform, transport: MailTransport, *, limit: int = 200
 ) -> tuple[int, int]:
     """Send queued mails through ``transport``; (sent, failed).
 
     Each mail is claimed with a conditional UPDATE before it is sent, so two processes
     delivering at once do not send it twice.
     """
-    with factory() as session:
+    with platform.session() as session:
         rows = session.execute(
             select(t.outbox)
             .where(t.outbox.c.sent_at.is_(None), t.outbox.c.attempts < MAX_ATTEMPTS)
@@ -112,7 +103,7 @@ def deliver_pending(
         ).all()
     sent = failed = 0
     for row in rows:
-        with _writing(factory) as session:
+        with platform.session(write=True) as session:
             claimed = session.execute(
                 update(t.outbox)
                 .where(
@@ -129,7 +120,7 @@ def deliver_pending(
             transport.send(mail)
         except (OSError, smtplib.SMTPException) as exc:
             failed += 1
-            with _writing(factory) as session:
+            with platform.session(write=True) as session:
                 session.execute(
                     update(t.outbox)
                     .where(t.outbox.c.id == row.id)
@@ -137,7 +128,7 @@ def deliver_pending(
                 )
             continue
         sent += 1
-        with _writing(factory) as session:
+        with platform.session(write=True) as session:
             session.execute(
                 update(t.outbox).where(t.outbox.c.id == row.id).values(sent_at=utcnow())
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from core.plugins.profile import ProfileSection
+from core import ProfileSection
 from plugins.events.service import EventsService
 from plugins.events.texts import format_date, text
 

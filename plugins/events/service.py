@@ -32,8 +32,8 @@ from core import (
     NotFound,
     RegiokarteError,
     ValidationError,
+    reindex_company,
 )
-from core.persistence.companies import record_change
 from plugins.events import ical, importer, invitations, outbox, registrations, texts, vocab
 from plugins.events import repository as repo
 from plugins.events import tables as t
@@ -130,26 +130,9 @@ class EventsService:
     def transport(self, value: outbox.MailTransport | None) -> None:
         self._transport_override = value
 
-    def _from_core(self) -> outbox.MailTransport | None:
-        """Core's outbox, with this plugin's sender if one is set; None without one (then
-        mails stay queued)."""
-        core_outbox = getattr(self.platform, "outbox", None)
-        if core_outbox is None:
-            return None
-        if self.settings.mail_sender:
-            from core.portal.mail import make_outbox
-
-            mail = self.platform.settings.mail
-            core_outbox = make_outbox(
-                smtp_host=mail.smtp_host,
-                smtp_port=mail.smtp_port,
-                smtp_user=mail.smtp_user,
-                smtp_password=mail.smtp_password,
-                smtp_starttls=mail.smtp_starttls,
-                sender=self.settings.mail_sender,
-                outbox_folder=mail.outbox_folder,
-            )
-        return outbox.CoreOutbox(core_outbox)
+    def _from_core(self) -> outbox.MailTransport:
+        """Core's outbox (``platform.send_mail``), with this plugin's sender if one is set."""
+        return outbox.CoreOutbox(self.platform, self.settings.mail_sender)
 
     @property
     def sender(self) -> str:
@@ -183,7 +166,7 @@ class EventsService:
 
     def _generation(self) -> int | None:
         try:
-            with self.platform.session_factory() as session:
+            with self.platform.session() as session:
                 return repo.current_generation(session)
         except (OperationalError, ProgrammingError):
             return None  # tables not created yet
@@ -203,7 +186,7 @@ class EventsService:
                 return self._snapshot
             if self._snapshot is not None and self._snapshot.generation == generation:
                 return self._snapshot
-            with self.platform.session_factory() as session:
+            with self.platform.session() as session:
                 events = repo.all_events(session)
                 organisations = repo.list_organisations(session)
             by_company: dict[int, list[int]] = {}
@@ -332,7 +315,7 @@ class EventsService:
 
     def _locate(self, address: Address) -> Location | None:
         try:
-            return self.platform.geocoder.locate(address)
+            return self.platform.locate(address)
         except LookupError:
             return None
 
@@ -372,7 +355,7 @@ class EventsService:
         )
         for (company_id,) in rows:
             # the company's search column (kinds of its events) follows through the change log
-            record_change(session, int(company_id))
+            reindex_company(session, int(company_id))
 
     def save_event(
         self,
@@ -819,7 +802,7 @@ class EventsService:
                 )
             )
             for (company_id,) in rows:
-                record_change(session, int(company_id))
+                reindex_company(session, int(company_id))
         forget = getattr(self.transport, "forget", None)
         if callable(forget):
             # copies kept by the development folder outbox go too
@@ -831,7 +814,7 @@ class EventsService:
         if self.transport is None:
             return 0, 0
         try:
-            return outbox.deliver_pending(self.platform.session_factory, self.transport)
+            return outbox.deliver_pending(self.platform, self.transport)
         except Exception:  # noqa: BLE001 - a mail problem must not undo a registration
             log.exception("mail delivery failed; the mails stay in the outbox")
             return 0, 0

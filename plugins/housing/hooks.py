@@ -17,6 +17,7 @@ from core import (
     NavLink,
     PluginManifest,
     PluginService,
+    ProfileSection,
     format_km,
     format_metres,
     hookimpl,
@@ -24,7 +25,6 @@ from core import (
     migrations_hook,
     point_feature,
 )
-from core.plugins.profile import ProfileSection
 from plugins.housing import repository as repo
 from plugins.housing.datasets import offer_dataset
 from plugins.housing.model import KINDS, choice_label

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import BBox, Conflict, NotFound
-from core.persistence.companies import bump_generation
+from core import BBox, Conflict, NotFound, reindex_all
 from plugins.housing import tables as t
 from plugins.housing.model import Offer
 
@@ -53,7 +52,7 @@ def touch(session: Session) -> None:
     )
     if updated.rowcount == 0:  # type: ignore[attr-defined]
         session.execute(insert(t.state).values(id=1, version=1))
-    bump_generation(session)
+    reindex_all(session)
 
 
 def current_version(session: Session) -> int:

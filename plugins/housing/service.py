@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core import (
+    EARTH_RADIUS_M,
     Address,
     BBox,
     Choice,
@@ -34,9 +35,9 @@ from core import (
     InvalidQuery,
     Range,
     SearchResult,
+    haversine_m,
+    postcode_towns,
 )
-from core.search.geo import EARTH_RADIUS_M, haversine_m
-from core.search.geocoding import postcode_places
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
 from plugins.housing.model import KINDS, OFFER_TYPES, PROVIDERS, Offer, Place
@@ -205,7 +206,7 @@ class HousingService:
 
     def _version(self) -> int | None:
         try:
-            with self.platform.session_factory() as session:
+            with self.platform.session() as session:
                 return repo.current_version(session)
         except (OperationalError, ProgrammingError):
             return None  # tables not created yet
@@ -223,7 +224,7 @@ class HousingService:
             if version is None:
                 self._state = _load(None, -1)
             elif self._state is None or self._state.version != version:
-                with self.platform.session_factory() as session:
+                with self.platform.session() as session:
                     self._state = _load(session, version)
             return self._state
 
@@ -248,7 +249,7 @@ class HousingService:
             elif given is not None:
                 return Place(street, postcode, town, True, given[0], given[1])
             else:
-                point = self.platform.geocoder.locate(Address(street, postcode, town))
+                point = self.platform.locate(Address(street, postcode, town))
         except GeocodingError as exc:
             raise ValueError(exc.message) from None
         return Place(street, postcode, town, exact, point.lat, point.lon)
@@ -257,7 +258,7 @@ class HousingService:
         town = self.platform.region.town_for_postcode(postcode)
         if town is not None:
             return town.name
-        places = postcode_places().get(postcode, ())
+        places = postcode_towns(postcode)
         return places[0] if places else ""
 
     # --- the company filter -----------------------------------------------------------------
@@ -423,7 +424,7 @@ class HousingService:
                 )
             return float(match[1]), float(match[2])
         if company is not None:
-            index = self.platform.engine.index
+            index = self.platform.search_index()
             row = None
             if company.isdigit():
                 row = index.row_of.get(int(company))

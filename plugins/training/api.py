@@ -17,9 +17,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from core import NotFound
-from core import classifications as core_vocab
-from core.persistence.companies import get_company
+from core import NotFound, vocabulary
 from plugins.training import repository as repo
 from plugins.training import vocabulary as tv
 from plugins.training.formats import FORMATS, decode
@@ -96,7 +94,7 @@ class TrainingCourseSearchArgs(ma.Schema):
     kind = _many(f"Kind of course: {', '.join(tv.KINDS.codes)}.", tv.KINDS.codes)
     profession = _many(
         "KldB 2010 Berufshauptgruppe (two digits), any of them.",
-        core_vocab.professions().codes,
+        vocabulary("professions").codes,
     )
     format = _many(f"Format: {', '.join(tv.FORMATS.codes)}.", tv.FORMATS.codes)
     funding = _many(f"Funding, any of: {', '.join(tv.FUNDING.codes)}.", tv.FUNDING.codes)
@@ -191,7 +189,7 @@ class TrainingCourseInputSchema(ma.Schema):
     provider_type = fields.String(required=True, validate=validate.OneOf(tv.PROVIDER_TYPES.codes))
     kind = fields.String(required=True, validate=validate.OneOf(tv.KINDS.codes))
     professions = fields.List(
-        fields.String(validate=validate.OneOf(core_vocab.professions().codes))
+        fields.String(validate=validate.OneOf(vocabulary("professions").codes))
     )
     format = fields.String(required=True, validate=validate.OneOf(tv.FORMATS.codes))
     start_date = fields.Date(
@@ -420,9 +418,9 @@ def offer_document(
         "answers": stored if isinstance(stored, dict) else {},
         "trains_apprentices": offer.trains_apprentices,
         "professions": [
-            {"code": c, "label": core_vocab.professions().label(c, lang)}
+            {"code": c, "label": vocabulary("professions").label(c, lang)}
             for c in offer.professions
-            if c in core_vocab.professions()
+            if c in vocabulary("professions")
         ],
         "titles": list(offer.titles),
         "places_per_year": offer.places,
@@ -734,8 +732,7 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @_errors(blp, 404, 422)
         def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
             """A company's training offers and current courses nearby for its professions"""
-            with platform.session() as session:
-                company = get_company(session, min(company_id, MAX_ID), public_only=True)
+            company = platform.company(min(company_id, MAX_ID), public_only=True)
             return offer_document(platform, service, company, lang_of(args))
 
         @blp.arguments(TrainingLangArgs, location="query", unknown=ma.RAISE)
@@ -758,8 +755,7 @@ def make_blueprint(platform: Platform) -> Blueprint:
             body = request.get_json(silent=True)
             if not isinstance(body, dict):
                 abort(422, message="Send the answers as a JSON object.")
-            with platform.session() as session:
-                company = get_company(session, min(company_id, MAX_ID), with_contact=True)
+            company = platform.company(min(company_id, MAX_ID), with_contact=True)
             saved = platform.save_company(apply_answers(company, body))
             return offer_document(platform, service, saved, lang_of(args))
 

@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from core import Location, Status
-from core.persistence import companies as company_repo
-from core.search.geocoding import postcode_centroids
+from core import GeocodingError, Location, Status
 from plugins.training import repository as repo
 from plugins.training.model import Course
 from plugins.training.questionnaire import EXTENSION, apply_answers
@@ -151,10 +149,22 @@ PROVIDERS = {
 }
 
 
+def _postcode_centres(platform: Platform) -> dict[str, Location]:
+    """The centre of every postcode of the region's towns that has one."""
+    centres = {}
+    for town in platform.region.towns:
+        for postcode in town.postcodes:
+            try:
+                centres[postcode] = platform.locate_postcode(postcode)
+            except GeocodingError:
+                continue  # a postcode without a known centre gets no demo course
+    return centres
+
+
 def demo_courses(platform: Platform, seed: int, count: int, today: dt.date) -> list[Course]:
     """``count`` fictitious courses in the region's towns, dated from ``today``."""
     rng = random.Random(f"training-courses:{seed}")
-    centroids = postcode_centroids()
+    centroids = _postcode_centres(platform)
     towns = list(platform.region.towns)
     out = []
     for number in range(count):
@@ -207,21 +217,21 @@ def add_demo_training(platform: Platform, *, seed: int = 1, courses: int = 60) -
     from plugins.training.hooks import service_for
 
     service = service_for(platform)
-    changed = 0
+    changes = []
+    for company in platform.companies(status=Status.PUBLISHED):
+        if not company.is_demo:
+            continue
+        answers = demo_answers(company, seed)
+        updated = apply_answers(company, answers)
+        if (
+            updated.extensions.get(EXTENSION) == company.extensions.get(EXTENSION)
+            and updated.offers == company.offers
+            and updated.benefits == company.benefits
+        ):
+            continue
+        changes.append(updated)
+    platform.save_companies(changes)
     with platform.session(write=True) as session:
-        for company in company_repo.list_companies(session):
-            if not company.is_demo or company.status is not Status.PUBLISHED:
-                continue
-            answers = demo_answers(company, seed)
-            updated = apply_answers(company, answers)
-            if (
-                updated.extensions.get(EXTENSION) == company.extensions.get(EXTENSION)
-                and updated.offers == company.offers
-                and updated.benefits == company.benefits
-            ):
-                continue
-            company_repo.update_company(session, updated)
-            changed += 1
         made = demo_courses(platform, seed, courses, service.today())
         existing = repo.ids_by_external_id(
             session, DEMO_SOURCE, [c.external_id for c in made if c.external_id]
@@ -234,5 +244,5 @@ def add_demo_training(platform: Platform, *, seed: int = 1, courses: int = 60) -
                 repo.update_course(session, course, bump=False)
         repo.bump_version(session)
     service.index(force=True)
-    platform.engine.refresh(force=True)
-    return DemoResult(changed, len(made))
+    platform.search_index(refresh=True)
+    return DemoResult(len(changes), len(made))

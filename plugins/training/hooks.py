@@ -29,8 +29,7 @@ from plugins.training.service import TrainingService
 from plugins.training.settings import TrainingSettings
 
 if TYPE_CHECKING:
-    from core import Company, Platform
-    from core.plugins.profile import ProfileSection
+    from core import Company, Platform, ProfileSection
 
 __all__ = [
     "LAYER_ID",

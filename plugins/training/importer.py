@@ -286,7 +286,7 @@ def course_from_values(
     postcode = data["postcode"]
     if location is None and postcode and data["format"] != "online":
         try:
-            location = platform.geocoder.locate(Address(data["street"], postcode, data["town"]))
+            location = platform.locate(Address(data["street"], postcode, data["town"]))
         except GeocodingError as exc:
             problems.add("postcode", exc.message)
     if postcode and not data["town"]:

@@ -31,12 +31,14 @@ from core import (
     InvalidQuery,
     Location,
     NotFound,
+    PlaceResolver,
     Region,
+    TextIndex,
     choices_from,
+    fold,
+    haversine_m,
+    parse_search_params,
 )
-from core.search.geo import haversine_m
-from core.search.query import PlaceResolver, parse_search_params
-from core.search.textindex import TextIndex, fold
 from plugins.training import vocabulary as tv
 from plugins.training.model import Course
 

@@ -16,8 +16,7 @@ from typing import Any
 
 from attrs import define, field
 
-from core import Location, ValidationError
-from core import classifications as core_vocab
+from core import Location, ValidationError, vocabulary
 from plugins.training import vocabulary as tv
 
 __all__ = ["FIELDS", "MULTI_VALUED", "Course", "parse_date"]
@@ -157,7 +156,7 @@ class Course:
             value = getattr(self, name)
             if isinstance(value, str):
                 check(name, len(value) <= limit, f"at most {limit} characters, not {len(value)}")
-        for name, vocabulary in (
+        for name, codes in (
             ("provider_type", tv.PROVIDER_TYPES),
             ("kind", tv.KINDS),
             ("format", tv.FORMATS),
@@ -165,19 +164,19 @@ class Course:
             value = getattr(self, name)
             check(
                 name,
-                value in vocabulary,
-                f"{value!r} is not a {vocabulary.name}; use one of {', '.join(vocabulary.codes)}",
+                value in codes,
+                f"{value!r} is not a {codes.name}; use one of {', '.join(codes.codes)}",
             )
-        for name, vocabulary in (
-            ("professions", core_vocab.professions()),
+        for name, codes in (
+            ("professions", vocabulary("professions")),
             ("funding", tv.FUNDING),
         ):
-            bad = [v for v in getattr(self, name) if v not in vocabulary]
+            bad = [v for v in getattr(self, name) if v not in codes]
             check(
                 name,
                 not bad,
                 f"{', '.join(map(repr, bad))} not valid; use codes such as "
-                f"{', '.join(vocabulary.codes[:6])} ({vocabulary.name})",
+                f"{', '.join(codes.codes[:6])} ({codes.name})",
             )
         check(
             "start_date",
@@ -258,7 +257,7 @@ class Course:
             "provider_type": tv.PROVIDER_TYPES.label(self.provider_type, lang),
             "kind": tv.KINDS.label(self.kind, lang),
             "format": tv.FORMATS.label(self.format, lang),
-            "professions": [core_vocab.professions().label(p, lang) for p in self.professions],
+            "professions": [vocabulary("professions").label(p, lang) for p in self.professions],
             "funding": [tv.FUNDING.label(f, lang) for f in self.funding],
         }
 

@@ -14,8 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from core import InvalidQuery, NotFound, ValidationError, format_metres
-from core import classifications as core_vocab
+from core import InvalidQuery, NotFound, ValidationError, format_metres, vocabulary
 from plugins.training import repository as repo
 from plugins.training import vocabulary as tv
 from plugins.training.hooks import service_for
@@ -376,7 +375,7 @@ def make_pages_blueprint(platform: Platform) -> Blueprint:
             lang=code,
             tt=tt,
             facts=course_facts(course, code),
-            professions=[core_vocab.professions().label(p, code) for p in course.professions],
+            professions=[vocabulary("professions").label(p, code) for p in course.professions],
             employers=employers,
             employers_total=found.total if found else 0,
             employers_url=url_for("portal.index") + "?" + urlencode(map_args),
@@ -416,7 +415,7 @@ def make_pages_blueprint(platform: Platform) -> Blueprint:
             "provider_types": [(t.code, t.label(code)) for t in tv.PROVIDER_TYPES],
             "formats": [(t.code, t.label(code)) for t in tv.FORMATS],
             "fundings": [(t.code, t.label(code)) for t in tv.FUNDING],
-            "professions": [(t.code, t.label(code)) for t in core_vocab.professions()],
+            "professions": [(t.code, t.label(code)) for t in vocabulary("professions")],
             "enabled": bool(platform.settings.portal.operator_token),
             "action": url_for("training_pages.admin_form", **lang_args(code)),
         }

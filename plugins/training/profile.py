@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from core import classifications as core_vocab
-from core.plugins.profile import ProfileSection
+from core import ProfileSection, vocabulary
 from plugins.training import vocabulary as tv
 from plugins.training.index import Nearby
 from plugins.training.questionnaire import EXTENSION, TrainingOffer
@@ -136,9 +135,9 @@ def _offer_html(offer: TrainingOffer, lang: str) -> str:
                 f'<ul class="tags training-occupations">{items}</ul>'
             )
         labels = [
-            core_vocab.professions().label(c, lang)
+            vocabulary("professions").label(c, lang)
             for c in offer.professions
-            if c in core_vocab.professions()
+            if c in vocabulary("professions")
         ]
         if labels:
             items = "".join(f"<li>{escape(label)}</li>" for label in labels)

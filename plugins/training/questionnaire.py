@@ -17,8 +17,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from core import Company, ValidationError
-from core import classifications as core_vocab
+from core import Company, ValidationError, vocabulary
 from plugins.training.vocabulary import apprenticeship_choices
 
 __all__ = [
@@ -353,8 +352,8 @@ def store_answers(company: Company, answers: Mapping[str, Any]) -> Company:
     ):
         if flag and code not in codes:
             codes.append(code)
-    order = {v: i for i, v in enumerate(core_vocab.offers().codes)}
-    benefit_order = {v: i for i, v in enumerate(core_vocab.benefits().codes)}
+    order = {v: i for i, v in enumerate(vocabulary("offers").codes)}
+    benefit_order = {v: i for i, v in enumerate(vocabulary("benefits").codes)}
     return attrs.evolve(
         company,
         extensions=extensions,

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import Conflict, Location, NotFound
-from core.persistence.companies import bump_generation
+from core import Conflict, Location, NotFound, reindex_all
 from plugins.training import tables as t
 from plugins.training.model import Course
 
@@ -119,7 +118,7 @@ def bump_version(session: Session) -> None:
     )
     if not done.rowcount:
         session.execute(insert(t.state).values(id=1, version=1))
-    bump_generation(session)
+    reindex_all(session)
 
 
 def load_courses(session: Session) -> list[Course]:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
-from core import Choice, Term, Vocabulary
-from core import classifications as core_vocab
-from core.search.textindex import fold
+from core import Choice, Term, Vocabulary, fold, vocabulary
 
 __all__ = [
     "APPRENTICESHIP_EXAMPLES",
@@ -230,7 +228,9 @@ def professions_in_text(*texts: str) -> tuple[str, ...]:
 @functools.cache
 def profession_choices() -> tuple[Choice, ...]:
     """Every KldB Berufshauptgruppe as a filter choice (grouped by Berufsbereich)."""
-    return tuple(Choice(t.code, t.label_de, t.label_en, t.parent) for t in core_vocab.professions())
+    return tuple(
+        Choice(t.code, t.label_de, t.label_en, t.parent) for t in vocabulary("professions")
+    )
 
 
 @functools.cache
@@ -242,7 +242,7 @@ def apprenticeship_choices() -> tuple[Choice, ...]:
     profession filter.
     """
     out = []
-    for term in core_vocab.professions():
+    for term in vocabulary("professions"):
         examples = APPRENTICESHIP_EXAMPLES.get(term.code, ())
         de, en = term.label_de, term.label_en
         if examples:

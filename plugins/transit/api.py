@@ -11,7 +11,6 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from core import BBox, InvalidQuery, NotFound, feature_collection
-from core.persistence.companies import get_company
 from plugins.transit import tables as t
 from plugins.transit.hooks import service_for
 from plugins.transit.profile import company_connection
@@ -142,8 +141,7 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.response(200)
         def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
             """Nearby stops, lines, departures and the connection to the nearest station."""
-            with platform.session() as session:
-                company = get_company(session, company_id, public_only=True)
+            company = platform.company(company_id, public_only=True)
             if company.location is None:
                 raise NotFound(f"The company {company_id} has no location.")
             info = company_connection(

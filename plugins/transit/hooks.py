@@ -200,7 +200,7 @@ def register_layers(platform: Platform) -> list[Layer]:
                 s.c.lat.between(bbox.south, bbox.north), s.c.lon.between(bbox.west, bbox.east)
             )
         query = query.order_by(s.c.id).limit(MAX_LAYER_FEATURES)
-        with platform.session_factory() as session:
+        with platform.session() as session:
             rows = session.execute(query).all()
         state = service.state()
         routes = service.stop_routes(state) if state is not None else None

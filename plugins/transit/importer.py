@@ -27,8 +27,7 @@ from attrs import define, field
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import ImportError_, Region, check_in_region
-from core.persistence.companies import bump_generation
+from core import ImportError_, Region, check_in_region, reindex_all
 from plugins.transit import tables as t
 from plugins.transit.gtfs import GtfsZip, TruncatedRecord, parse_date, parse_time
 
@@ -954,7 +953,7 @@ def import_feed(
         )
     )
     # company columns (nearest stop, departures) come from these tables: rebuild every index
-    bump_generation(session)
+    reindex_all(session)
     return report
 
 

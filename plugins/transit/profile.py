@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from markupsafe import Markup, escape
 
-from core import format_metres, format_minutes, format_number
-from core.search.geo import haversine_m
+from core import format_metres, format_minutes, format_number, haversine_m
 from plugins.transit import timetable as tt
 from plugins.transit.service import Origin, TransitService
 
@@ -144,7 +143,7 @@ def profile_section(
     """The profile page section (``ProfileSection``), None without a location."""
     if company.location is None:
         return None
-    from core.plugins.profile import ProfileSection
+    from core import ProfileSection
 
     info = company_connection(service, company.location.lat, company.location.lon, lang)
     en = lang == "en"

@@ -21,8 +21,7 @@ from attrs import define, field
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core import Address, GeocodingError, InvalidQuery, NotFound
-from core.search.geo import haversine_m
+from core import Address, GeocodingError, InvalidQuery, NotFound, haversine_m
 from plugins.transit import stations as rail
 from plugins.transit import tables as t
 from plugins.transit import timetable as tt
@@ -123,7 +122,7 @@ class TransitService:
 
     def _feed_version(self) -> tuple[Any, ...] | None:
         try:
-            with self.platform.session_factory() as session:
+            with self.platform.session() as session:
                 row = session.execute(
                     select(t.feeds.c.id, t.feeds.c.sha256, t.feeds.c.imported_at)
                     .order_by(t.feeds.c.id.desc())
@@ -156,7 +155,7 @@ class TransitService:
     def _load(self, version: tuple[Any, ...]) -> FeedState:
         started = time.perf_counter()
         s = self.settings
-        with self.platform.session_factory() as session:
+        with self.platform.session() as session:
             date = (
                 int(s.service_date.replace("-", "")) if s.service_date else None
             ) or tt.busiest_weekday(session)
@@ -227,7 +226,7 @@ class TransitService:
         if state.timetable is None or state.search_runs > 0:
             return None
         first, last = self.settings.window
-        with self.platform.session_factory() as session:
+        with self.platform.session() as session:
             services = tt.active_services(session, state.date)
             span = session.execute(
                 select(func.min(t.trips.c.first_departure), func.max(t.trips.c.last_arrival)).where(
@@ -252,7 +251,7 @@ class TransitService:
         if state._stop_routes is None:
             pairs: list[set[int]] = [set() for _ in range(len(state.stops))]
             index = {int(db_id): i for i, db_id in enumerate(state.stops.ids)}
-            with self.platform.session_factory() as session:
+            with self.platform.session() as session:
                 query = (
                     select(t.stop_times.c.stop, t.trips.c.route)
                     .join(t.trips, t.trips.c.id == t.stop_times.c.trip)
@@ -313,7 +312,7 @@ class TransitService:
 
     def _feed_stations(self, state: FeedState) -> tuple[rail.Station, ...]:
         """Stops served by rail routes, each platform folded into its parent station."""
-        with self.platform.session_factory() as session:
+        with self.platform.session() as session:
             query = (
                 select(t.stop_times.c.stop)
                 .join(t.trips, t.trips.c.id == t.stop_times.c.trip)
@@ -408,7 +407,7 @@ class TransitService:
             street = text[: postcode.start()].strip(" ,")
             town = text[postcode.end() :].strip(" ,")
             try:
-                where = self.platform.geocoder.locate(Address(street, postcode[1], town))
+                where = self.platform.locate(Address(street, postcode[1], town))
                 return Origin(where.lat, where.lon, text)
             except GeocodingError:
                 pass

@@ -26,7 +26,7 @@ from attrs import define
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.search.geo import haversine_m
+from core import haversine_m
 from plugins.transit import tables as t
 from plugins.transit.walking import PointTree, Walking
 

@@ -11,16 +11,9 @@ import numpy as np
 from attrs import frozen
 from scipy.spatial import cKDTree
 
-from core.search.geo import EARTH_RADIUS_M, haversine_m
+from core import haversine_m, sphere_xyz
 
 __all__ = ["PointTree", "Walking"]
-
-
-def _xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Points on a sphere of the Earth's radius (metres): chord lengths ~ great-circle ones."""
-    la, lo = np.radians(np.asarray(lat, dtype=np.float64)), np.radians(np.asarray(lon, float))
-    c = np.cos(la)
-    return np.column_stack((c * np.cos(lo), c * np.sin(lo), np.sin(la))) * EARTH_RADIUS_M
 
 
 @frozen
@@ -54,7 +47,7 @@ class PointTree:
     def __init__(self, lat: np.ndarray, lon: np.ndarray) -> None:
         self.lat = np.asarray(lat, dtype=np.float64)
         self.lon = np.asarray(lon, dtype=np.float64)
-        self.tree = cKDTree(_xyz(self.lat, self.lon)) if len(self.lat) else None
+        self.tree = cKDTree(sphere_xyz(self.lat, self.lon)) if len(self.lat) else None
 
     def __len__(self) -> int:
         return len(self.lat)
@@ -69,7 +62,7 @@ class PointTree:
         if self.tree is None or len(lat) == 0 or radius_m <= 0:
             return empty
         # the chord is shorter than the arc: search a little wider, then cut exactly
-        other = cKDTree(_xyz(lat, lon))
+        other = cKDTree(sphere_xyz(lat, lon))
         matrix = other.sparse_distance_matrix(
             self.tree, radius_m * 1.000001 + 1e-6, output_type="ndarray"
         )
@@ -87,7 +80,7 @@ class PointTree:
         lat, lon = np.atleast_1d(lat).astype(float), np.atleast_1d(lon).astype(float)
         if self.tree is None:
             return np.full(len(lat), -1, np.int64), np.full(len(lat), np.nan)
-        _, index = self.tree.query(_xyz(lat, lon))
+        _, index = self.tree.query(sphere_xyz(lat, lon))
         index = np.asarray(index, dtype=np.int64)
         return index, haversine_m(lat, lon, self.lat[index], self.lon[index])
 

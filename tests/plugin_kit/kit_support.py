@@ -103,6 +103,42 @@ def non_public_core_imports(folder: Path) -> list[str]:
     return found
 
 
+def documented_platform_members() -> set[str]:
+    """The members of ``Platform`` that docs/public-api.md lists as public (its table)."""
+    import re
+
+    text = (ROOT / "docs" / "public-api.md").read_text(encoding="utf-8")
+    table = text.split("### `Platform`", 1)[1].split("\n### ", 1)[0]
+    members: set[str] = set()
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            first_cell = line.split("|")[1]
+            members |= set(re.findall(r"`(\w+)", first_cell))
+    return members
+
+
+def undocumented_platform_members(folder: Path) -> list[str]:
+    """Every use of a ``Platform`` member in the Python files under ``folder`` that
+    docs/public-api.md does not list, as 'file:line: platform.member'. A platform is what a
+    name ``platform`` or an attribute ``.platform`` holds (hooks receive it under that name)."""
+    import ast
+
+    documented = documented_platform_members()
+    found: list[tuple[str, int, str]] = []
+    for path in sorted(folder.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute):
+                continue
+            holder = node.value
+            is_platform = (isinstance(holder, ast.Name) and holder.id == "platform") or (
+                isinstance(holder, ast.Attribute) and holder.attr == "platform"
+            )
+            if is_platform and node.attr not in documented:
+                found.append((str(path.relative_to(folder)), node.lineno, node.attr))
+    return [f"{name}:{line}: platform.{member}" for name, line, member in sorted(found)]
+
+
 def site_dir_hook(folder: Path, site: Path) -> Path:
     """A folder with a ``sitecustomize`` that makes ``site`` a site directory: its ``.pth``
     files are processed as in site-packages (an editable install's finder among them).

@@ -26,7 +26,7 @@ def run_import(platform, path, **options):
             session,
             path,
             mapping=service.settings.columns,
-            geocoder=platform.geocoder,
+            locate=platform.locate,
             region=platform.region,
             conversions=service.settings.conversions(),
             **options,
