@@ -56,6 +56,7 @@ lint: install
 	$(VENV)/bin/ruff check core plugins webapp tests bench scripts regiokarte_testing examples
 	$(VENV)/bin/ruff format --check core plugins webapp tests bench scripts regiokarte_testing examples
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -r core plugins webapp -lll -q
 
 bench: install
