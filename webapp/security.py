@@ -187,6 +187,7 @@ CORE_ACCESS: dict[str, dict[str, ViewAccess]] = {
         "datasets": _OPERATOR,
         "dataset_list": _OPERATOR,
         "dataset_record": _OPERATOR,
+        "dataset_new": _OPERATOR,
         "dataset_delete": _OPERATOR,
         "dataset_import": _OPERATOR,
         "dataset_export": _OPERATOR,

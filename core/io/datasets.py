@@ -209,7 +209,10 @@ class Dataset:
     free text (empty: all), in a stable order. ``get(session, id)`` returns one row.
     ``update(session, id, values)`` validates and stores the editable fields in ``values``
     (strings as a form sends them, or JSON values) and returns the stored row; ``None`` makes
-    the dataset read-only. ``delete(session, id)`` removes a record; ``None``: not possible.
+    the dataset read-only. ``create(session, values)`` checks the editable fields of a new
+    record the same way and stores it, returning the stored row with its ``id``; ``None``: the
+    admin area offers no "new record" form. ``delete(session, id)`` removes a record; ``None``:
+    not possible.
     ``import_file(session, path, fmt)`` imports a file of one of ``import_formats`` atomically
     (raise ``ImportError_`` and write nothing when it is rejected); ``None``: no import.
     With ``import_region_checked`` the import checks the region (``core.check_in_region``) and
@@ -229,6 +232,9 @@ class Dataset:
         default=None, eq=False, repr=False
     )
     delete: Callable[[Session, str], None] | None = field(default=None, eq=False, repr=False)
+    create: Callable[[Session, Mapping[str, Any]], dict[str, Any]] | None = field(
+        default=None, eq=False, repr=False
+    )
     import_file: Callable[..., DatasetImport] | None = field(default=None, eq=False, repr=False)
     import_formats: tuple[str, ...] = ()
     import_region_checked: bool = False

@@ -14,20 +14,26 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from core import ValidationError
 from plugins.housing import repository as repo
+from plugins.housing.datasets import checked_offer
 from plugins.housing.hooks import PAGE_PREFIX, service_for
-from plugins.housing.importer import import_offers
-from plugins.housing.model import FIELDS, KINDS, OFFER_TYPES, PROVIDERS, FieldProblems, Offer
-from plugins.housing.model import offer_from_fields as _offer_from_fields
+from plugins.housing.importer import check_file, import_offers
+from plugins.housing.model import FIELDS, KINDS, OFFER_TYPES, PROVIDERS, Offer
 from plugins.housing.questionnaire import housing_section
 from plugins.housing.service import LIST_FILTERS, SORTS, HousingService, OfferPage
-from webapp.kit import declare_access
+from webapp.kit import (
+    current_platform,
+    declare_access,
+    enforce_access,
+    import_body_doc,
+    is_operator,
+    uploaded_file,
+)
 
 if TYPE_CHECKING:
-    from core import Platform, SearchResult
+    from core import SearchResult
 
-__all__ = ["make_blueprint", "offer_document", "page_document", "require_operator"]
+__all__ = ["blp", "commute_document", "offer_document", "page_document"]
 
 #: A character Python does not count as white space (its \S), written so that the document's
 #: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
@@ -35,7 +41,6 @@ __all__ = ["make_blueprint", "offer_document", "page_document", "require_operato
 VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
 LANGS = ("de", "en")
 SECURITY = "operatorToken"
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LIST_PARAMS = (*LIST_FILTERS, "company", "near", "radius_km", "bbox", "available_by", "sort",
                "page", "per_page", "lang")  # fmt: skip
 #: Parameters of the offer page that are not company filters.
@@ -347,39 +352,8 @@ class HousingImportArgs(ma.Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _operator_token(platform: Platform) -> str:
-    return str(platform.settings.portal.operator_token or "")
-
-
-def _auth_error(status: int, message: str) -> None:
-    headers = {"WWW-Authenticate": 'Bearer realm="regiokarte"'} if status == 401 else {}
-    abort(status, message=message, headers=headers)
-
-
-def is_operator(platform: Platform) -> bool:
-    """Whether the request carries the operator token (a wrong one is an error)."""
-    header = request.headers.get("Authorization")
-    if header is None:
-        return False
-    expected = _operator_token(platform)
-    if not expected:
-        _auth_error(403, "Operator access through the API is disabled; set portal.operator_token.")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        _auth_error(401, "The Authorization header must be 'Bearer <operator token>'.")
-    # wrong tokens are counted per address (shared with every operator-token check)
-    if not platform.check_secret("operator_token", request.remote_addr, token.strip(), expected):
-        _auth_error(401, "The operator token is wrong.")
-    return True
-
-
-def require_operator(platform: Platform) -> None:
-    if not _operator_token(platform):
-        _auth_error(403, "Operator access through the API is disabled; set portal.operator_token.")
-    if not is_operator(platform):
-        _auth_error(
-            401, "This operation is for operators: send 'Authorization: Bearer <operator token>'."
-        )
+def _service() -> HousingService:
+    return service_for(current_platform())
 
 
 def offer_document(offer: Offer, lang: str, distance_m: float | None = None) -> dict[str, Any]:
@@ -425,20 +399,6 @@ def commute_document(result: SearchResult, params: dict[str, list[str]]) -> dict
     }
 
 
-def offer_from_body(service: HousingService, body: dict[str, Any], source: str) -> Offer:
-    try:
-        return _offer_from_fields(
-            body,
-            locate=service.locate,
-            today=service.today(),
-            lifetime_days=service.settings.default_lifetime_days,
-            source=source,
-        )
-    except FieldProblems as exc:
-        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.problems.items())
-        raise ValidationError(f"The offer is invalid: {details}.", exc.problems) from None
-
-
 def _list_params() -> dict[str, list[str]]:
     params = request.args.to_dict(flat=False)
     unknown = sorted(set(params) - set(LIST_PARAMS))
@@ -466,198 +426,181 @@ def _list_params() -> dict[str, list[str]]:
     return params
 
 
-def make_blueprint(platform: Platform) -> Blueprint:
-    """The housing API blueprint, bound to ``platform``."""
-    blp = Blueprint(
-        "housing",
-        __name__,
-        url_prefix="/api/v1/housing",
-        description="Wohnen: Wohnungsangebote in der Nähe des Arbeitsplatzes (housing offers).",
+def _lang(args: dict[str, Any] | None = None) -> str:
+    lang = (args or {}).get("lang") or request.args.get("lang") or "de"
+    return lang if lang in LANGS else "de"
+
+
+blp = Blueprint(
+    "housing",
+    __name__,
+    url_prefix="/api/v1/housing",
+    description="Wohnen: Wohnungsangebote in der Nähe des Arbeitsplatzes (housing offers).",
+)
+# who may use each route (public, editor, operator); see webapp/kit.py
+declare_access(
+    blp,
+    {
+        "*": "public",
+        "Offers": {"GET": "public", "POST": "operator"},
+        "OfferById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
+        "Imports": "operator",
+    },
+)
+enforce_access(blp)
+PUBLIC_OR_OPERATOR = [{}, {SECURITY: []}]
+OPERATOR = [{SECURITY: []}]
+
+
+@blp.route("/offers")
+class Offers(MethodView):
+    @blp.doc(
+        parameters=[{"in": "query", "schema": HousingOfferListArgs}],
+        **{"x-dependencies": LIST_RULES},
     )
-    service = service_for(platform)
-    public_or_operator = [{}, {SECURITY: []}]
-    operator = [{SECURITY: []}]
+    @blp.response(200, HousingOfferListSchema)
+    def get(self) -> dict[str, Any]:
+        """List housing offers
 
-    @blp.before_request
-    def _operators_write() -> None:
-        if request.method in WRITE_METHODS:
-            require_operator(platform)
+        Active offers only (expired ones never show). Filters combine with AND; the
+        facets count each value of kind, provider and offer_type with all other filters
+        applied. Sort by rent (warm), price, area, rooms, distance (to company= or
+        near=), available or newest.
+        """
+        lang, service = _lang(), _service()
+        query = service.parse_list(_list_params(), lang)
+        return page_document(service, service.search(query), lang)
 
-    def lang_of(args: dict[str, Any] | None = None) -> str:
-        lang = (args or {}).get("lang") or request.args.get("lang") or "de"
-        return lang if lang in LANGS else "de"
+    @blp.arguments(HousingOfferInputSchema)
+    @blp.response(201, HousingOfferSchema)
+    @blp.doc(security=OPERATOR, **{"x-dependencies": OFFER_RULES})
+    def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Add an offer (operators)
 
-    @blp.route("/offers")
-    class Offers(MethodView):
-        @blp.doc(
-            parameters=[{"in": "query", "schema": HousingOfferListArgs}],
-            **{"x-dependencies": LIST_RULES},
-        )
-        @blp.response(200, HousingOfferListSchema)
-        def get(self) -> dict[str, Any]:
-            """List housing offers
+        Rules between fields (also in `x-dependencies`): title and postcode are required;
+        a rent offer needs warm_rent_eur or cold_rent_eur (the warm rent at least the cold
+        one), an offer for sale price_eur; lat and lon come together.
+        """
+        offer = checked_offer(_service(), body, "manual")
+        with current_platform().session(write=True) as session:
+            saved = repo.add_offer(session, offer)
+        location = url_for(".OfferById", offer_id=saved.id)
+        return offer_document(saved, _lang()), 201, {"Location": location}
 
-            Active offers only (expired ones never show). Filters combine with AND; the
-            facets count each value of kind, provider and offer_type with all other filters
-            applied. Sort by rent (warm), price, area, rooms, distance (to company= or
-            near=), available or newest.
-            """
-            lang = lang_of()
-            query = service.parse_list(_list_params(), lang)
-            return page_document(service, service.search(query), lang)
 
-        @blp.arguments(HousingOfferInputSchema)
-        @blp.response(201, HousingOfferSchema)
-        @blp.doc(security=operator, **{"x-dependencies": OFFER_RULES})
-        def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-            """Add an offer (operators)
+@blp.route("/offers/<int:offer_id>")
+class OfferById(MethodView):
+    @blp.arguments(HousingOfferPageArgs, location="query", unknown=ma.EXCLUDE)
+    @blp.response(200)
+    @blp.doc(security=PUBLIC_OR_OPERATOR)
+    def get(self, args: dict[str, Any], offer_id: int) -> dict[str, Any]:
+        """Show an offer with the nearest matching employers
 
-            Rules between fields (also in `x-dependencies`): title and postcode are required;
-            a rent offer needs warm_rent_eur or cold_rent_eur (the warm rent at least the cold
-            one), an offer for sale price_eur; lat and lon come together.
-            """
-            offer = offer_from_body(service, body, "manual")
-            with platform.session(write=True) as session:
-                saved = repo.add_offer(session, offer)
-            location = url_for(".OfferById", offer_id=saved.id)
-            return offer_document(saved, lang_of()), 201, {"Location": location}
+        Every other query parameter is a company filter (as in /api/v1/search, e.g.
+        industry=C&profession=26): commute.items are the nearest employers matching
+        them, nearest first. Expired offers are 404 (operators see them).
+        """
+        lang, service = args["lang"], _service()
+        if is_operator():
+            with current_platform().session() as session:
+                offer = repo.get_offer(session, offer_id)
+        else:
+            offer = service.get_public(offer_id)
+        company_params = {
+            k: v for k, v in request.args.to_dict(flat=False).items() if k not in OFFER_PARAMS
+        }
+        limit = args.get("employers") or service.settings.commute_employers
+        result, params = service.nearest_employers(offer, company_params, limit, lang)
+        return {"offer": offer_document(offer, lang), "commute": commute_document(result, params)}
 
-    @blp.route("/offers/<int:offer_id>")
-    class OfferById(MethodView):
-        @blp.arguments(HousingOfferPageArgs, location="query", unknown=ma.EXCLUDE)
-        @blp.response(200)
-        @blp.doc(security=public_or_operator)
-        def get(self, args: dict[str, Any], offer_id: int) -> dict[str, Any]:
-            """Show an offer with the nearest matching employers
+    @blp.arguments(HousingOfferPatchSchema(partial=True))
+    @blp.response(200, HousingOfferSchema)
+    @blp.doc(security=OPERATOR, **{"x-dependencies": OFFER_PATCH_RULES})
+    def patch(self, body: dict[str, Any], offer_id: int) -> dict[str, Any]:
+        """Change an offer (operators): only the fields given change
 
-            Every other query parameter is a company filter (as in /api/v1/search, e.g.
-            industry=C&profession=26): commute.items are the nearest employers matching
-            them, nearest first. Expired offers are 404 (operators see them).
-            """
-            lang = args["lang"]
-            if is_operator(platform):
-                with platform.session() as session:
-                    offer = repo.get_offer(session, offer_id)
-            else:
-                offer = service.get_public(offer_id)
-            company_params = {
-                k: v for k, v in request.args.to_dict(flat=False).items() if k not in OFFER_PARAMS
-            }
-            limit = args.get("employers") or service.settings.commute_employers
-            result, params = service.nearest_employers(offer, company_params, limit, lang)
-            return {
-                "offer": offer_document(offer, lang),
-                "commute": commute_document(result, params),
-            }
+        The changed offer keeps the rules of POST; lat and lon are given together
+        (`x-dependencies`).
+        """
+        platform = current_platform()
+        with platform.session() as session:
+            existing = repo.get_offer(session, offer_id)
+        data = existing.fields()
+        moved = {"street", "postcode", "town", "address_public"} & set(body)
+        if moved and "lat" not in body:
+            data.pop("lat"), data.pop("lon")
+        if "postcode" in body and "town" not in body:
+            data.pop("town")
+        data.update(body)
+        offer = checked_offer(_service(), data, existing.source)
+        offer.id = existing.id
+        with platform.session(write=True) as session:
+            return offer_document(repo.update_offer(session, offer), _lang())
 
-        @blp.arguments(HousingOfferPatchSchema(partial=True))
-        @blp.response(200, HousingOfferSchema)
-        @blp.doc(security=operator, **{"x-dependencies": OFFER_PATCH_RULES})
-        def patch(self, body: dict[str, Any], offer_id: int) -> dict[str, Any]:
-            """Change an offer (operators): only the fields given change
+    @blp.response(204)
+    @blp.doc(security=OPERATOR)
+    def delete(self, offer_id: int) -> Response:
+        """Delete an offer (operators)"""
+        with current_platform().session(write=True) as session:
+            repo.delete_offer(session, offer_id)
+        return Response(status=204)
 
-            The changed offer keeps the rules of POST; lat and lon are given together
-            (`x-dependencies`).
-            """
-            with platform.session() as session:
-                existing = repo.get_offer(session, offer_id)
-            data = existing.fields()
-            moved = {"street", "postcode", "town", "address_public"} & set(body)
-            if moved and "lat" not in body:
-                data.pop("lat"), data.pop("lon")
-            if "postcode" in body and "town" not in body:
-                data.pop("town")
-            data.update(body)
-            offer = offer_from_body(service, data, existing.source)
-            offer.id = existing.id
-            with platform.session(write=True) as session:
-                return offer_document(repo.update_offer(session, offer), lang_of())
 
-        @blp.response(204)
-        @blp.doc(security=operator)
-        def delete(self, offer_id: int) -> Response:
-            """Delete an offer (operators)"""
-            with platform.session(write=True) as session:
-                repo.delete_offer(session, offer_id)
-            return Response(status=204)
+@blp.route("/imports")
+class Imports(MethodView):
+    @blp.arguments(HousingImportArgs, location="query")
+    @blp.response(200)
+    @blp.doc(security=OPERATOR, requestBody=import_body_doc("csv", "json", "xml"))
+    def post(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Import a CSV, JSON or OpenImmo file (operators): all or nothing
 
-    @blp.route("/imports")
-    class Imports(MethodView):
-        @blp.arguments(HousingImportArgs, location="query")
-        @blp.response(200)
-        @blp.doc(
-            security=operator,
-            requestBody={
-                "content": {
-                    "text/csv": {"schema": {"type": "string"}},
-                    "application/json": {"schema": {"type": "object"}},
-                    "application/xml": {"schema": {"type": "string"}},
-                }
-            },
-        )
-        def post(self, args: dict[str, Any]) -> dict[str, Any]:
-            """Import a CSV, JSON or OpenImmo file (operators): all or nothing
+        The request body is the file. Problems come back as 422 with errors per position
+        (line, JSON index or XML element path); then nothing changed.
+        """
+        platform, service = current_platform(), _service()
+        upload = uploaded_file(args["file_name"])
+        kwargs: dict[str, Any] = {
+            "file_name": upload.name,
+            "fmt": args.get("format"),
+            "source": args["source"],
+            "replace": args["replace"],
+            "today": service.today(),
+            "lifetime_days": service.settings.default_lifetime_days,
+            "locate": service.locate,
+            "max_bytes": service.settings.max_import_bytes,
+            "region": platform.region,
+            "allow_outside_region": args["allow_outside_region"],
+        }
+        if args["dry_run"]:
+            return {"dry_run": True, **check_file(upload.data, **kwargs).report.as_dict()}
+        with platform.session(write=True) as session:
+            report = import_offers(session, upload.data, **kwargs)
+        return {"dry_run": False, **report.as_dict()}
 
-            The request body is the file. Problems come back as 422 with errors per position
-            (line, JSON index or XML element path); then nothing changed.
-            """
-            upload = request.files.get("file")
-            data = upload.read() if upload is not None else request.get_data()
-            name = (upload.filename if upload is not None else None) or args["file_name"]
-            kwargs: dict[str, Any] = {
-                "file_name": name,
-                "fmt": args.get("format"),
-                "source": args["source"],
-                "replace": args["replace"],
-                "today": service.today(),
-                "lifetime_days": service.settings.default_lifetime_days,
-                "locate": service.locate,
-                "max_bytes": service.settings.max_import_bytes,
-                "region": platform.region,
-                "allow_outside_region": args["allow_outside_region"],
-            }
-            if args["dry_run"]:
-                from plugins.housing.importer import check_file
 
-                return {"dry_run": True, **check_file(data, **kwargs).report.as_dict()}
-            with platform.session(write=True) as session:
-                report = import_offers(session, data, **kwargs)
-            return {"dry_run": False, **report.as_dict()}
+@blp.route("/questionnaire")
+class Questionnaire(MethodView):
+    @blp.response(200)
+    def get(self) -> dict[str, Any]:
+        """The housing section of the company questionnaire (as data)
 
-    @blp.route("/questionnaire")
-    class Questionnaire(MethodView):
-        @blp.response(200)
-        def get(self) -> dict[str, Any]:
-            """The housing section of the company questionnaire (as data)
+        Answers are stored in Company.extensions["housing"].
+        """
+        section = housing_section()
+        return {**section.as_dict(), "extension": section.namespace}
 
-            Answers are stored in Company.extensions["housing"].
-            """
-            section = housing_section()
-            return {**section.as_dict(), "extension": section.namespace}
 
-    @blp.route("/fields")
-    class Fields(MethodView):
-        @blp.response(200)
-        def get(self) -> dict[str, Any]:
-            """The fields of an offer in imports and the API, and the list filters"""
-            return {
-                "fields": FIELDS,
-                "kinds": [{"value": c.value, "de": c.label_de, "en": c.label_en} for c in KINDS],
-                "providers": [
-                    {"value": c.value, "de": c.label_de, "en": c.label_en} for c in PROVIDERS
-                ],
-                "list_filters": list(LIST_FILTERS),
-                "sorts": list(SORTS),
-            }
-
-    # who may use each route (public, editor, operator); see webapp/security.py
-    declare_access(
-        blp,
-        {
-            "*": "public",
-            "Offers": {"GET": "public", "POST": "operator"},
-            "OfferById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
-            "Imports": "operator",
-        },
-    )
-    return blp
+@blp.route("/fields")
+class Fields(MethodView):
+    @blp.response(200)
+    def get(self) -> dict[str, Any]:
+        """The fields of an offer in imports and the API, and the list filters"""
+        return {
+            "fields": FIELDS,
+            "kinds": [{"value": c.value, "de": c.label_de, "en": c.label_en} for c in KINDS],
+            "providers": [
+                {"value": c.value, "de": c.label_de, "en": c.label_en} for c in PROVIDERS
+            ],
+            "list_filters": list(LIST_FILTERS),
+            "sorts": list(SORTS),
+        }

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from core import Choice, Platform
     from plugins.housing.service import HousingService
 
-__all__ = ["DATASET_ID", "offer_dataset", "offer_row"]
+__all__ = ["DATASET_ID", "checked_offer", "offer_dataset", "offer_row"]
 
 DATASET_ID = "housing.offers"
 
@@ -198,6 +198,22 @@ def export(session: Session, fmt: str) -> ExportFile:
     )
 
 
+def checked_offer(service: HousingService, data: Mapping[str, Any], source: str) -> Offer:
+    """An offer from its fields by the rules of every source; ``ValidationError`` names every
+    bad field."""
+    try:
+        return offer_from_fields(
+            dict(data),
+            locate=service.locate,
+            today=service.today(),
+            lifetime_days=service.settings.default_lifetime_days,
+            source=source,
+        )
+    except FieldProblems as exc:
+        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.problems.items())
+        raise ValidationError(f"The offer is invalid: {details}.", exc.problems) from None
+
+
 def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
     """The housing offers as the admin area's dataset ``housing.offers``."""
 
@@ -211,19 +227,13 @@ def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
         data.update({k: v for k, v in clean.items() if k in FIELDS})
         if moved and unchanged_point:
             data["lat"] = data["lon"] = None  # placed again from the new address
-        try:
-            offer = offer_from_fields(
-                data,
-                locate=service.locate,
-                today=service.today(),
-                lifetime_days=service.settings.default_lifetime_days,
-                source=existing.source,
-            )
-        except FieldProblems as exc:
-            details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.problems.items())
-            raise ValidationError(f"The offer is invalid: {details}.", exc.problems) from None
+        offer = checked_offer(service, data, existing.source)
         offer.id, offer.external_id = existing.id, existing.external_id
         return offer_row(repo.update_offer(session, offer))
+
+    def create_offer(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+        given = {k: v for k, v in dataset.clean(values).items() if v not in (None, "")}
+        return offer_row(repo.add_offer(session, checked_offer(service, given, "manual")))
 
     def delete_offer(session: Session, record_id: str) -> None:
         repo.delete_offer(session, _offer_id(record_id))
@@ -268,6 +278,7 @@ def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
         get=get,
         update=update_offer,
         delete=delete_offer,
+        create=create_offer,
         import_file=import_file,
         import_formats=FORMATS,
         import_region_checked=True,

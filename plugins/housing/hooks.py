@@ -68,14 +68,20 @@ PAGE_PREFIX = "/wohnen"
 service_for = PluginService("housing", HousingService)
 register_migrations = migrations_hook(__file__)
 register_commands = list_hook("plugins.housing.cli:housing_group")
-register_blueprints = list_hook(
-    "plugins.housing.api:make_blueprint", "plugins.housing.views:make_pages"
-)
 register_navigation = list_hook(
     NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing")
 )
 register_datasets = list_hook(lambda platform: offer_dataset(platform, service_for(platform)))
 register_questionnaire_sections = list_hook(housing_section())
+
+
+@hookimpl
+def register_blueprints(platform: Platform) -> list[Any]:
+    # the web modules import this module (service_for): imported when the app asks
+    from plugins.housing.api import blp
+    from plugins.housing.views import blp as pages
+
+    return [blp, pages]
 
 
 @hookimpl

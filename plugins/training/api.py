@@ -27,13 +27,20 @@ from plugins.training.index import SORTS, CourseResult
 from plugins.training.model import Course
 from plugins.training.profile import course_url
 from plugins.training.questionnaire import EXTENSION, TrainingOffer, apply_answers, training_section
-from webapp.kit import declare_access
+from plugins.training.service import TrainingService
+from webapp.kit import (
+    current_platform,
+    declare_access,
+    enforce_access,
+    import_body_doc,
+    is_operator,
+    uploaded_file,
+)
 
 if TYPE_CHECKING:
     from core import Platform
-    from plugins.training.service import TrainingService
 
-__all__ = ["course_document", "make_blueprint", "offer_document", "result_document"]
+__all__ = ["blp", "course_document", "offer_document", "result_document"]
 
 #: A character Python does not count as white space (its \S), written so that the document's
 #: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
@@ -487,287 +494,260 @@ def _check_id(value: int) -> int:
     return value
 
 
-def make_blueprint(platform: Platform) -> Blueprint:
-    """The training API blueprint, bound to ``platform``."""
-    blp = Blueprint(
-        "training",
-        __name__,
-        url_prefix="/api/v1/training",
-        description=(
-            "Aus- und Weiterbildung: Kurse mit Facetten, Importe, Ausbildungsangebote der "
-            "Unternehmen (courses with facets, imports, companies' training offers)."
+def _service() -> TrainingService:
+    return service_for(current_platform())
+
+
+def _lang(args: dict[str, Any]) -> str:
+    return str(args.get("lang") or "de")
+
+
+blp = Blueprint(
+    "training",
+    __name__,
+    url_prefix="/api/v1/training",
+    description=(
+        "Aus- und Weiterbildung: Kurse mit Facetten, Importe, Ausbildungsangebote der "
+        "Unternehmen (courses with facets, imports, companies' training offers)."
+    ),
+)
+# who may use each route (public, editor, operator); see webapp/kit.py
+declare_access(
+    blp,
+    {
+        "*": "public",
+        "Courses": {"GET": "public", "POST": "operator"},
+        "CourseById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
+        "CompanyTraining": {"GET": "public", "PUT": "operator"},
+        "Imports": "operator",
+    },
+)
+enforce_access(blp)
+
+
+@blp.route("/courses")
+class Courses(MethodView):
+    @blp.arguments(TrainingCourseSearchArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, TrainingCourseListSchema)
+    @_errors(blp, 401, 403, 422)
+    @blp.doc(security=PUBLIC_OR_OPERATOR, **{"x-dependencies": COURSE_SEARCH_RULES})
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Search current courses
+
+        Filters, text, area (bbox or a centre with radius_km; online courses match any
+        area) and order; facet counts for every filter, each counted without its own
+        selection. Past courses are left out (operators may ask for past=true).
+        radius_km and sort=distance need a centre (near, near_postcode or near_town, only
+        one of them; `x-dependencies`); empty parameters count as left out.
+        """
+        service = _service()
+        params = {k: request.args.getlist(k) for k in request.args if k != "past"}
+        include_past = bool(args.get("past")) and is_operator()
+        query = service.parse(params)
+        result = service.search(query, include_past=include_past)
+        return result_document(current_platform(), service, result, query.lang)
+
+    @blp.arguments(TrainingCourseInputSchema)
+    @blp.response(201, TrainingCourseSchema)
+    @_errors(blp, 401, 403, 409, 422)
+    @blp.doc(security=OPERATOR, **{"x-dependencies": COURSE_RULES})
+    def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Add a course
+
+        Coordinates come from the postcode when left out; checked like an import record.
+        Rules between fields (also in `x-dependencies`): a start date, an end date (on or
+        after the start) or on_demand true; a course not online needs a postcode or lat
+        and lon; lat and lon come together.
+        """
+        platform, service = current_platform(), _service()
+        course = course_from_values(body, platform, source="manual")
+        with platform.session(write=True) as session:
+            saved = repo.add_course(session, course)
+        service.index(force=True)
+        location = url_for(".CourseById", course_id=saved.id)
+        return course_document(platform, service, saved, "de"), 201, {"Location": location}
+
+
+def _employers_document(service: TrainingService, course: Course, lang: str) -> dict[str, Any]:
+    found = service.employers(course, lang)
+    return {
+        "employers": [
+            {
+                "id": hit.id,
+                "slug": hit.slug,
+                "name": hit.name,
+                "town": hit.town,
+                "distance_m": hit.distance_m,
+                "url": f"/unternehmen/{hit.slug}",
+            }
+            for hit in (found.items if found else ())
+        ],
+        "employers_total": found.total if found else 0,
+        "employer_search": {
+            k: ",".join(v)
+            for k, v in service.employer_params(course, lang).items()
+            if k not in ("per_page", "lang")
+        },
+    }
+
+
+@blp.route("/courses/<int:course_id>")
+class CourseById(MethodView):
+    @blp.arguments(TrainingCourseDetailArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, TrainingCourseDetailSchema)
+    @_errors(blp, 401, 403, 404, 422)
+    @blp.doc(security=PUBLIC_OR_OPERATOR)
+    def get(self, args: dict[str, Any], course_id: int) -> dict[str, Any]:
+        """Show a course with employers nearby
+
+        Employers are companies that employ the course's professions, within
+        employer_radius_km of the course (nearest first). Past courses are gone (404).
+        """
+        lang, service = _lang(args), _service()
+        include_past = bool(args.get("past")) and is_operator()
+        course = service.course(_check_id(course_id), include_past=include_past)
+        return {
+            "course": course_document(current_platform(), service, course, lang),
+            **_employers_document(service, course, lang),
+        }
+
+    @blp.arguments(TrainingCoursePatchSchema(partial=True))
+    @blp.response(200, TrainingCourseSchema)
+    @_errors(blp, 401, 403, 404, 409, 422)
+    @blp.doc(security=OPERATOR, **{"x-dependencies": COURSE_PATCH_RULES})
+    def patch(self, body: dict[str, Any], course_id: int) -> dict[str, Any]:
+        """Change a course
+
+        Only the fields given change; the course is checked again as a whole (the rules
+        of POST); lat and lon are given together (`x-dependencies`).
+        """
+        platform, service = current_platform(), _service()
+        with platform.session() as session:
+            existing = repo.get_course(session, _check_id(course_id))
+        data = existing.to_dict()
+        if "postcode" in body and "lat" not in body:
+            data["lat"] = data["lon"] = None  # a new postcode means a new place
+        data.update(body)
+        course = course_from_values(data, platform, source=existing.source)
+        course.id, course.is_demo = existing.id, existing.is_demo
+        with platform.session(write=True) as session:
+            saved = repo.update_course(session, course)
+        service.index(force=True)
+        return course_document(platform, service, saved, "de")
+
+    @blp.response(204)
+    @_errors(blp, 401, 403, 404)
+    @blp.doc(security=OPERATOR)
+    def delete(self, course_id: int) -> Response:
+        """Delete a course"""
+        with current_platform().session(write=True) as session:
+            repo.delete_course(session, _check_id(course_id))
+        _service().index(force=True)
+        return Response(status=204)
+
+
+@blp.route("/imports")
+class Imports(MethodView):
+    @blp.response(200)
+    @_errors(blp, 401, 403)
+    @blp.doc(security=OPERATOR)
+    def get(self) -> dict[str, Any]:
+        """List the latest course imports (operators only)"""
+        with current_platform().session() as session:
+            return {"imports": list(repo.list_imports(session))}
+
+    @blp.arguments(TrainingImportArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200)
+    @_errors(blp, 401, 403, 413)
+    @blp.alt_response(
+        422,
+        schema=TrainingImportRefusedSchema,
+        description="Nothing imported: the file is empty or unreadable, or a record is "
+        "invalid (then with the report of every record).",
+    )
+    @blp.doc(
+        security=OPERATOR,
+        requestBody=import_body_doc(
+            "csv",
+            "json",
+            description="The file itself (UTF-8): CSV, JSON or a Weiterbildungssuche answer.",
         ),
     )
-    service = service_for(platform)
+    def post(self, args: dict[str, Any]) -> Any:
+        """Import courses from a file (all or nothing)
 
-    def token() -> str:
-        return platform.settings.portal.operator_token
-
-    def is_operator() -> bool:
-        header = request.headers.get("Authorization")
-        if header is None:
-            return False
-        require_operator()
-        return True
-
-    def require_operator() -> None:
-        if not token():
-            abort(
-                403,
-                message=(
-                    "Operator access through the API is disabled. Set portal.operator_token "
-                    "and send it as 'Authorization: Bearer <token>'."
-                ),
-            )
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        # wrong tokens are counted per address; many give 429 (TooManyAttempts)
-        if scheme.lower() != "bearer" or not platform.check_secret(
-            "operator_token", request.remote_addr, given.strip(), token()
-        ):
-            abort(
-                401,
-                message="This operation is for operators: send 'Authorization: Bearer <token>'.",
-                headers={"WWW-Authenticate": 'Bearer realm="regiokarte"'},
-            )
-
-    def lang_of(args: dict[str, Any]) -> str:
-        return str(args.get("lang") or "de")
-
-    @blp.before_request
-    def _operators_write() -> None:
-        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-            require_operator()
-
-    @blp.route("/courses")
-    class Courses(MethodView):
-        @blp.arguments(TrainingCourseSearchArgs, location="query", unknown=ma.RAISE)
-        @blp.response(200, TrainingCourseListSchema)
-        @_errors(blp, 401, 403, 422)
-        @blp.doc(security=PUBLIC_OR_OPERATOR, **{"x-dependencies": COURSE_SEARCH_RULES})
-        def get(self, args: dict[str, Any]) -> dict[str, Any]:
-            """Search current courses
-
-            Filters, text, area (bbox or a centre with radius_km; online courses match any
-            area) and order; facet counts for every filter, each counted without its own
-            selection. Past courses are left out (operators may ask for past=true).
-            radius_km and sort=distance need a centre (near, near_postcode or near_town, only
-            one of them; `x-dependencies`); empty parameters count as left out.
-            """
-            params = {k: request.args.getlist(k) for k in request.args if k != "past"}
-            include_past = bool(args.get("past")) and is_operator()
-            query = service.parse(params)
-            result = service.search(query, include_past=include_past)
-            return result_document(platform, service, result, query.lang)
-
-        @blp.arguments(TrainingCourseInputSchema)
-        @blp.response(201, TrainingCourseSchema)
-        @_errors(blp, 401, 403, 409, 422)
-        @blp.doc(security=OPERATOR, **{"x-dependencies": COURSE_RULES})
-        def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-            """Add a course
-
-            Coordinates come from the postcode when left out; checked like an import record.
-            Rules between fields (also in `x-dependencies`): a start date, an end date (on or
-            after the start) or on_demand true; a course not online needs a postcode or lat
-            and lon; lat and lon come together.
-            """
-            course = course_from_values(body, platform, source="manual")
-            with platform.session(write=True) as session:
-                saved = repo.add_course(session, course)
-            service.index(force=True)
-            location = url_for(".CourseById", course_id=saved.id)
-            return course_document(platform, service, saved, "de"), 201, {"Location": location}
-
-    @blp.route("/courses/<int:course_id>")
-    class CourseById(MethodView):
-        @blp.arguments(TrainingCourseDetailArgs, location="query", unknown=ma.RAISE)
-        @blp.response(200, TrainingCourseDetailSchema)
-        @_errors(blp, 401, 403, 404, 422)
-        @blp.doc(security=PUBLIC_OR_OPERATOR)
-        def get(self, args: dict[str, Any], course_id: int) -> dict[str, Any]:
-            """Show a course with employers nearby
-
-            Employers are companies that employ the course's professions, within
-            employer_radius_km of the course (nearest first). Past courses are gone (404).
-            """
-            lang = lang_of(args)
-            include_past = bool(args.get("past")) and is_operator()
-            course = service.course(_check_id(course_id), include_past=include_past)
-            found = service.employers(course, lang)
-            return {
-                "course": course_document(platform, service, course, lang),
-                "employers": [
-                    {
-                        "id": hit.id,
-                        "slug": hit.slug,
-                        "name": hit.name,
-                        "town": hit.town,
-                        "distance_m": hit.distance_m,
-                        "url": f"/unternehmen/{hit.slug}",
-                    }
-                    for hit in (found.items if found else ())
-                ],
-                "employers_total": found.total if found else 0,
-                "employer_search": {
-                    k: ",".join(v)
-                    for k, v in service.employer_params(course, lang).items()
-                    if k not in ("per_page", "lang")
-                },
-            }
-
-        @blp.arguments(TrainingCoursePatchSchema(partial=True))
-        @blp.response(200, TrainingCourseSchema)
-        @_errors(blp, 401, 403, 404, 409, 422)
-        @blp.doc(security=OPERATOR, **{"x-dependencies": COURSE_PATCH_RULES})
-        def patch(self, body: dict[str, Any], course_id: int) -> dict[str, Any]:
-            """Change a course
-
-            Only the fields given change; the course is checked again as a whole (the rules
-            of POST); lat and lon are given together (`x-dependencies`).
-            """
-            with platform.session() as session:
-                existing = repo.get_course(session, _check_id(course_id))
-            data = existing.to_dict()
-            if "postcode" in body and "lat" not in body:
-                data["lat"] = data["lon"] = None  # a new postcode means a new place
-            data.update(body)
-            course = course_from_values(data, platform, source=existing.source)
-            course.id, course.is_demo = existing.id, existing.is_demo
-            with platform.session(write=True) as session:
-                saved = repo.update_course(session, course)
-            service.index(force=True)
-            return course_document(platform, service, saved, "de")
-
-        @blp.response(204)
-        @_errors(blp, 401, 403, 404)
-        @blp.doc(security=OPERATOR)
-        def delete(self, course_id: int) -> Response:
-            """Delete a course"""
-            with platform.session(write=True) as session:
-                repo.delete_course(session, _check_id(course_id))
-            service.index(force=True)
-            return Response(status=204)
-
-    @blp.route("/imports")
-    class Imports(MethodView):
-        @blp.response(200)
-        @_errors(blp, 401, 403)
-        @blp.doc(security=OPERATOR)
-        def get(self) -> dict[str, Any]:
-            """List the latest course imports (operators only)"""
-            require_operator()
-            with platform.session() as session:
-                return {"imports": list(repo.list_imports(session))}
-
-        @blp.arguments(TrainingImportArgs, location="query", unknown=ma.RAISE)
-        @blp.response(200)
-        @_errors(blp, 401, 403, 413)
-        @blp.alt_response(
-            422,
-            schema=TrainingImportRefusedSchema,
-            description="Nothing imported: the file is empty or unreadable, or a record is "
-            "invalid (then with the report of every record).",
+        The answer reports every record (created, updated, or invalid with reasons and
+        warnings). With any invalid record nothing is imported (422, with the report).
+        """
+        default = "upload.csv" if (request.mimetype or "").endswith("csv") else "upload.json"
+        upload = uploaded_file(
+            args.get("name") or default, max_bytes=MAX_IMPORT_BYTES, required=True
         )
-        @blp.doc(
-            security=OPERATOR,
-            requestBody={
-                "required": True,
-                "description": "The file itself (UTF-8): CSV, JSON or a Weiterbildungssuche "
-                "answer.",
-                "content": {
-                    "text/csv": {"schema": {"type": "string"}},
-                    "application/json": {"schema": {"type": "object"}},
-                },
-            },
-        )
-        def post(self, args: dict[str, Any]) -> Any:
-            """Import courses from a file (all or nothing)
-
-            The answer reports every record (created, updated, or invalid with reasons and
-            warnings). With any invalid record nothing is imported (422, with the report).
-            """
-            data = request.get_data(cache=False)
-            if not data:
-                abort(422, message="The request body is empty; send the file as the body.")
-            if len(data) > MAX_IMPORT_BYTES:
-                abort(413, message=f"The file is larger than {MAX_IMPORT_BYTES} bytes.")
-            name = args.get("name") or (
-                "upload.csv" if (request.mimetype or "").endswith("csv") else "upload.json"
+        try:
+            report = import_text(
+                current_platform(),
+                decode(upload.data, upload.name),
+                name=upload.name,
+                fmt=args.get("format"),
+                source=args.get("source"),
+                allow_outside_region=args["allow_outside_region"],
             )
-            try:
-                report = import_text(
-                    platform,
-                    decode(data, name),
-                    name=name,
-                    fmt=args.get("format"),
-                    source=args.get("source"),
-                    allow_outside_region=args["allow_outside_region"],
-                )
-            except CourseImportError as exc:
-                response = jsonify(
-                    {
-                        "code": 422,
-                        "status": "Unprocessable Entity",
-                        "message": exc.message,
-                        "errors": exc.errors,
-                        "report": exc.report.as_dict(),
-                    }
-                )
-                response.status_code = 422
-                return response
-            service.index(force=True)
-            return report.as_dict()
+        except CourseImportError as exc:
+            response = jsonify(
+                {
+                    "code": 422,
+                    "status": "Unprocessable Entity",
+                    "message": exc.message,
+                    "errors": exc.errors,
+                    "report": exc.report.as_dict(),
+                }
+            )
+            response.status_code = 422
+            return response
+        _service().index(force=True)
+        return report.as_dict()
 
-    @blp.route("/questionnaire")
-    class Questionnaire(MethodView):
-        @blp.response(200)
-        def get(self) -> dict[str, Any]:
-            """The training section of the company questionnaire (as data)"""
-            return training_section()
 
-    @blp.route("/companies/<int:company_id>")
-    class CompanyTraining(MethodView):
-        @blp.arguments(TrainingLangArgs, location="query", unknown=ma.RAISE)
-        @blp.response(200, TrainingOfferSchema)
-        @_errors(blp, 404, 422)
-        def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
-            """A company's training offers and current courses nearby for its professions"""
-            company = platform.company(min(company_id, MAX_ID), public_only=True)
-            return offer_document(platform, service, company, lang_of(args))
+@blp.route("/questionnaire")
+class Questionnaire(MethodView):
+    @blp.response(200)
+    def get(self) -> dict[str, Any]:
+        """The training section of the company questionnaire (as data)"""
+        return training_section()
 
-        @blp.arguments(TrainingLangArgs, location="query", unknown=ma.RAISE)
-        @blp.response(200, TrainingOfferSchema)
-        @_errors(blp, 401, 403, 404, 422)
-        @blp.doc(
-            security=OPERATOR,
-            requestBody={
-                "required": True,
-                "description": "Answers of the training section, keyed by question.",
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            },
-        )
-        def put(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
-            """Save a company's answers of the training section
 
-            Replaces extensions['training'] and switches core's offers (ausbildung,
-            duales_studium) and benefit (further_training) on where the answers say so.
-            """
-            body = request.get_json(silent=True)
-            if not isinstance(body, dict):
-                abort(422, message="Send the answers as a JSON object.")
-            company = platform.company(min(company_id, MAX_ID), with_contact=True)
-            saved = platform.save_company(apply_answers(company, body))
-            return offer_document(platform, service, saved, lang_of(args))
+@blp.route("/companies/<int:company_id>")
+class CompanyTraining(MethodView):
+    @blp.arguments(TrainingLangArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, TrainingOfferSchema)
+    @_errors(blp, 404, 422)
+    def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
+        """A company's training offers and current courses nearby for its professions"""
+        platform = current_platform()
+        company = platform.company(min(company_id, MAX_ID), public_only=True)
+        return offer_document(platform, _service(), company, _lang(args))
 
-    # who may use each route (public, editor, operator); see webapp/security.py
-    declare_access(
-        blp,
-        {
-            "*": "public",
-            "Courses": {"GET": "public", "POST": "operator"},
-            "CourseById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
-            "CompanyTraining": {"GET": "public", "PUT": "operator"},
-            "Imports": "operator",
+    @blp.arguments(TrainingLangArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, TrainingOfferSchema)
+    @_errors(blp, 401, 403, 404, 422)
+    @blp.doc(
+        security=OPERATOR,
+        requestBody={
+            "required": True,
+            "description": "Answers of the training section, keyed by question.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
         },
     )
-    return blp
+    def put(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
+        """Save a company's answers of the training section
+
+        Replaces extensions['training'] and switches core's offers (ausbildung,
+        duales_studium) and benefit (further_training) on where the answers say so.
+        """
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            abort(422, message="Send the answers as a JSON object.")
+        platform = current_platform()
+        company = platform.company(min(company_id, MAX_ID), with_contact=True)
+        saved = platform.save_company(apply_answers(company, body))
+        return offer_document(platform, _service(), saved, _lang(args))

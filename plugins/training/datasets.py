@@ -261,6 +261,23 @@ def update(
     return course_row(repo.update_course(session, course))
 
 
+def create(platform: Platform, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and store a new course entered by hand (source ``manual``)."""
+    submitted, problems = submitted_values(FIELDS, {}, values, "a course")
+    data = {name: _form_value(_BY_NAME[name], value, problems) for name, value in submitted.items()}
+    try:
+        course = course_from_values(
+            {k: v for k, v in data.items() if v not in (None, "", [])}, platform, source="manual"
+        )
+    except ValidationError as exc:
+        for name, messages in _field_errors(exc).items():
+            problems.setdefault(name, messages)
+    if problems:
+        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
+        raise ValidationError(f"The course is invalid: {details}.", problems)
+    return course_row(repo.add_course(session, course))
+
+
 def _summary(course: Course, errors: Mapping[str, list[str]]) -> str:
     details = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
     return f"Course {course.id} ({course.title!r}) was not changed: {details}."
@@ -410,6 +427,7 @@ def courses_dataset(platform: Platform) -> Dataset:
         get=get,
         update=lambda session, course_id, values: update(platform, session, course_id, values),
         delete=delete,
+        create=lambda session, values: create(platform, session, values),
         import_file=lambda session, path, fmt, **options: import_courses(
             platform, session, path, fmt, **options
         ),

@@ -64,13 +64,19 @@ LAYER_ID = "training_courses"
 service_for = PluginService("training", TrainingService)
 register_migrations = migrations_hook(__file__)
 register_commands = list_hook("plugins.training.cli:training_group")
-register_blueprints = list_hook(
-    "plugins.training.api:make_blueprint", "plugins.training.pages:make_pages_blueprint"
-)
 register_navigation = list_hook(
     NavLink("/weiterbildung", "Weiterbildung", "Training", order=30, plugin="training")
 )
 register_datasets = list_hook("plugins.training.datasets:courses_dataset")
+
+
+@hookimpl
+def register_blueprints(platform: Platform) -> list[Any]:
+    # the web modules import this module (service_for): imported when the app asks
+    from plugins.training.api import blp
+    from plugins.training.pages import blp as pages
+
+    return [blp, pages]
 
 
 #: (weak reference to the last source, its offers)

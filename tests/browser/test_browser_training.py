@@ -153,7 +153,6 @@ def test_course_pages_have_no_accessibility_violations(
         for path in (
             "/weiterbildung?profession=26&place=Marl&sort=distance",
             f"/weiterbildung/{course.id}",
-            "/weiterbildung/verwaltung/neu",
             "/weiterbildung?lang=en",
         ):
             page.goto(training_server.url + path)

@@ -387,10 +387,9 @@ def _housing(app: Flask, spread: Spread, seeded: Seeded) -> None:
         "description": spread.take(800),
         "expires_on": expires,
         "address_public": "true",
-        "token": OPERATOR_TOKEN,
     }
-    done = _ok(client.post("/wohnen/verwaltung", data=form), 303)
-    seeded.pages["housing_offer_form"] = done.headers["Location"].removeprefix("http://localhost")
+    page = _operator_form(client, "housing.offers", form, "/wohnen/angebote")
+    seeded.pages["housing_offer_form"] = page
     seeded.shown["housing_offer_form"] = form["description"]
     # the same fields through the importer (CSV, as an operator uploads it)
     out = io.StringIO()
@@ -419,14 +418,24 @@ def _housing(app: Flask, spread: Spread, seeded: Seeded) -> None:
         if f"/wohnen/angebote/{i}" != seeded.pages["housing_offer_form"]
     )
     seeded.shown["housing_list"] = imported_title
-    seeded.operator_pages["housing_form_errors"] = "/wohnen/verwaltung"
+    seeded.operator_pages["housing_form_errors"] = "/admin/daten/housing.offers/neu"
+
+
+def _operator_form(client: FlaskClient, dataset: str, form: dict[str, Any], pages: str) -> str:
+    """Enter a record through the admin area's form; the public page of the new record."""
+    login(client)
+    new = f"/admin/daten/{dataset}/neu"
+    token = _csrf(_get(client, new))
+    done = _ok(client.post(new, data={**form, "csrf_token": token}), 303)
+    record = done.headers["Location"].rsplit("/", 1)[1]
+    client.post("/admin/abmelden", data={"csrf_token": _csrf(_get(client, "/admin/"))})
+    return f"{pages}/{record}"
 
 
 def _training(app: Flask, spread: Spread, seeded: Seeded) -> None:
     client = app.test_client()
     start = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     form = {
-        "token": OPERATOR_TOKEN,
         "title": spread.take(150, prefix="Kurs"),
         "provider": spread.take(150),
         "provider_type": "vhs",
@@ -439,10 +448,9 @@ def _training(app: Flask, spread: Spread, seeded: Seeded) -> None:
         "postcode": "45699",
         "link": spread.url(),
         "description": spread.take(800),
-        "professions": ["26"],
+        "professions": "26",
     }
-    saved = _ok(client.post("/weiterbildung/verwaltung/neu", data=form), 303)
-    seeded.pages["course_form"] = saved.headers["Location"].removeprefix("http://localhost")
+    seeded.pages["course_form"] = _operator_form(client, "training.courses", form, "/weiterbildung")
     seeded.shown["course_form"] = form["description"]
     out = io.StringIO()
     writer = csv.writer(out)
@@ -469,7 +477,7 @@ def _training(app: Flask, spread: Spread, seeded: Seeded) -> None:
         if f"/weiterbildung/{i}" != seeded.pages["course_form"].split("?")[0]
     )
     seeded.shown["course_list"] = imported_title
-    seeded.operator_pages["course_form_errors"] = "/weiterbildung/verwaltung/neu"
+    seeded.operator_pages["course_form_errors"] = "/admin/daten/training.courses/neu"
 
 
 def _events(app: Flask, spread: Spread, seeded: Seeded) -> None:

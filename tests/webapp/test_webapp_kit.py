@@ -4,6 +4,7 @@ serves them."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -73,7 +74,10 @@ def form() -> Any:
 
 
 api = ApiBlueprint("kittest", __name__, url_prefix="/api/v1/kittest")
-kit.declare_access(api, {"*": "public", "Things": {"GET": "public", "POST": "operator"}})
+kit.declare_access(
+    api, {"*": "public", "Things": {"GET": "public", "POST": "operator"}, "Import": "operator"}
+)
+kit.enforce_access(api)
 
 
 @api.route("/things")
@@ -88,6 +92,16 @@ class Things(MethodView):
     def post(self) -> dict[str, Any]:
         """Add a thing (operators)"""
         return {"role": kit.declared_role().value}
+
+
+@api.route("/import")
+class Import(MethodView):
+    @api.response(200)
+    @api.doc(requestBody=kit.import_body_doc("csv", "ics"))
+    def post(self) -> dict[str, Any]:
+        """Import a file (operators)"""
+        upload = kit.uploaded_file("upload.txt", max_bytes=10, required=True)
+        return {"name": upload.name, "data": upload.data.decode(), "format": upload.format}
 
 
 class KitTestPlugin:
@@ -258,6 +272,25 @@ def test_forms_need_the_csrf_token_and_this_site(app: Flask) -> None:
     assert fetched.status_code == 403
     done = client.post("/kittest/form", data={"name": "Mia", "csrf_token": token})
     assert done.status_code == 200 and done.get_data(as_text=True) == "saved Mia"
+
+
+def test_import_routes_take_a_body_or_a_file(app: Flask) -> None:
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    # the declared role is checked before the view: no token, no look at the body
+    assert client.post("/api/v1/kittest/import", data="a;b").status_code == 401
+    body = client.post("/api/v1/kittest/import", data="a;b", content_type="text/csv", headers=auth)
+    assert body.get_json() == {"name": "upload.txt", "data": "a;b", "format": "csv"}
+    sent = {"file": (io.BytesIO(b"BEGIN"), "termine.ics", "text/calendar")}
+    upload = client.post("/api/v1/kittest/import", data=sent, headers=auth)
+    assert upload.get_json() == {"name": "termine.ics", "data": "BEGIN", "format": "ics"}
+    empty = client.post("/api/v1/kittest/import", data=b"", headers=auth)
+    assert empty.status_code == 422 and "empty" in empty.get_json()["message"]
+    large = client.post("/api/v1/kittest/import", data=b"x" * 11, headers=auth)
+    assert large.status_code == 413 and "10 bytes" in large.get_json()["message"]
+    document = client.get("/api/openapi.json").get_json()
+    request_body = document["paths"]["/api/v1/kittest/import"]["post"]["requestBody"]
+    assert set(request_body["content"]) == {"text/csv", "text/calendar"}
 
 
 def test_kit_names_are_documented() -> None:

@@ -116,222 +116,258 @@ def _submitted(dataset: Dataset) -> dict[str, str]:
 
 def register(blp: Blueprint) -> None:
     """Add the dataset pages to the admin blueprint."""
+    blp.before_app_request(_larger_uploads)
+    for rule, view, methods in _ROUTES:
+        blp.add_url_rule(rule, view.__name__, operator_required(view), methods=methods)
 
-    @blp.before_app_request
-    def _larger_uploads() -> None:
-        # runs before any form parsing (the CSRF check reads the form); only for a logged-in
-        # operator (the session cookie, no body read): anyone else keeps the 1 MiB limit, so
-        # an anonymous 19 MB upload is refused (413) from its Content-Length, unread
-        if (
-            request.endpoint == "admin.dataset_import"
-            and request.method == "POST"
-            and current_operator() is not None
-        ):
-            request.max_content_length = IMPORT_MAX_BYTES
 
-    @blp.get("/daten")
-    @operator_required
-    def datasets() -> Any:
-        platform = helpers.platform()
-        counts: dict[str, int] = {}
-        with platform.session() as db:
-            for dataset_id, dataset in platform.datasets().items():
-                counts[dataset_id] = dataset.search(db, "", 0, 1).total
-        return _page("datasets.html", datasets=platform.datasets(), counts=counts)
+def _larger_uploads() -> None:
+    # runs before any form parsing (the CSRF check reads the form); only for a logged-in
+    # operator (the session cookie, no body read): anyone else keeps the 1 MiB limit, so an
+    # anonymous 19 MB upload is refused (413) from its Content-Length, unread
+    if (
+        request.endpoint == "admin.dataset_import"
+        and request.method == "POST"
+        and current_operator() is not None
+    ):
+        request.max_content_length = IMPORT_MAX_BYTES
 
-    @blp.get("/daten/<dataset_id>")
-    @operator_required
-    def dataset_list(dataset_id: str) -> Any:
-        dataset = _dataset(dataset_id)
-        if dataset is None:
-            return _page("not_found.html", 404)
-        text = request.args.get("q", "").strip()[:200]
-        page = _whole(request.args.get("page", "1"))
-        with helpers.platform().session() as db:
+
+def datasets() -> Any:
+    platform = helpers.platform()
+    counts: dict[str, int] = {}
+    with platform.session() as db:
+        for dataset_id, dataset in platform.datasets().items():
+            counts[dataset_id] = dataset.search(db, "", 0, 1).total
+    return _page("datasets.html", datasets=platform.datasets(), counts=counts)
+
+
+def dataset_list(dataset_id: str) -> Any:
+    dataset = _dataset(dataset_id)
+    if dataset is None:
+        return _page("not_found.html", 404)
+    text = request.args.get("q", "").strip()[:200]
+    page = _whole(request.args.get("page", "1"))
+    with helpers.platform().session() as db:
+        found = dataset.search(db, text, (page - 1) * PER_PAGE, PER_PAGE)
+        pages = max(1, math.ceil(found.total / PER_PAGE))
+        if page > pages:
+            page = pages
             found = dataset.search(db, text, (page - 1) * PER_PAGE, PER_PAGE)
-            pages = max(1, math.ceil(found.total / PER_PAGE))
-            if page > pages:
-                page = pages
-                found = dataset.search(db, text, (page - 1) * PER_PAGE, PER_PAGE)
-        return _page(
-            "dataset.html",
-            dataset=dataset,
-            rows=found.rows,
-            total=found.total,
-            page=page,
-            pages=pages,
-            args={"q": text} if text else {},
-            columns=[f for f in dataset.fields if f.listed],
-            shown=shown,
-            notice=session.pop(NOTICE_KEY, None),
-        )
+    return _page(
+        "dataset.html",
+        dataset=dataset,
+        rows=found.rows,
+        total=found.total,
+        page=page,
+        pages=pages,
+        args={"q": text} if text else {},
+        columns=[f for f in dataset.fields if f.listed],
+        shown=shown,
+        notice=session.pop(NOTICE_KEY, None),
+    )
 
-    @blp.route("/daten/<dataset_id>/eintrag/<record_id>", methods=["GET", "POST"])
-    @operator_required
-    def dataset_record(dataset_id: str, record_id: str) -> Any:
-        dataset = _dataset(dataset_id)
-        if dataset is None:
-            return _page("not_found.html", 404)
-        platform = helpers.platform()
+
+def _form_problems(
+    dataset: Dataset, exc: ValidationError
+) -> tuple[dict[str, list[str]], list[str]]:
+    """A rejected record's problems: per form field, and the others as sentences."""
+    names = {f.name for f in dataset.editable_fields}
+    errors = {k: list(v) for k, v in exc.errors.items() if k in names}
+    general = [f"{k}: {' '.join(v)}" for k, v in exc.errors.items() if k not in names] or (
+        [] if errors else [exc.message]
+    )
+    return errors, general
+
+
+def _typed(dataset: Dataset, submitted: Mapping[str, str]) -> dict[str, str]:
+    """What the operator typed, as the form shows it again (a ticked box is "on")."""
+    return {
+        name: ("on" if text == "true" else "") if dataset.field_named(name).kind == "bool" else text
+        for name, text in submitted.items()
+    }
+
+
+def _record_page(dataset: Dataset, status: int = 200, **context: Any) -> Any:
+    context.setdefault("errors", {})
+    context.setdefault("general", [])
+    return _page(
+        "dataset_record.html",
+        status,
+        dataset=dataset,
+        shown=shown,
+        notice=session.pop(NOTICE_KEY, None),
+        **context,
+    )
+
+
+def dataset_record(dataset_id: str, record_id: str) -> Any:
+    dataset = _dataset(dataset_id)
+    if dataset is None:
+        return _page("not_found.html", 404)
+    platform = helpers.platform()
+    try:
+        with platform.session() as db:
+            row = dataset.get(db, record_id)
+    except NotFound:
+        return _page("not_found.html", 404)
+    values = {f.name: form_value(f, row.get(f.name)) for f in dataset.fields}
+    page = {"record_id": record_id, "row": row, "title": _title(dataset, row), "values": values}
+    if request.method == "POST" and dataset.update is not None:
+        submitted = _submitted(dataset)
         try:
-            with platform.session() as db:
-                row = dataset.get(db, record_id)
-        except NotFound:
-            return _page("not_found.html", 404)
-        errors: dict[str, list[str]] = {}
-        general: list[str] = []
-        values = {f.name: form_value(f, row.get(f.name)) for f in dataset.fields}
-        if request.method == "POST" and dataset.update is not None:
-            submitted = _submitted(dataset)
-            try:
-                with platform.session(write=True) as db:
-                    stored = dataset.update(db, record_id, submitted)
-                    changed = sorted(
-                        f.name
-                        for f in dataset.editable_fields
-                        if stored.get(f.name) != row.get(f.name)
-                    )
-                    audit.log_action(
-                        db,
-                        _actor(),
-                        "dataset.update",
-                        f"{dataset.id}:{record_id}",
-                        {"fields": changed},
-                    )
-            except ValidationError as exc:
-                names = {f.name for f in dataset.editable_fields}
-                errors = {k: list(v) for k, v in exc.errors.items() if k in names}
-                general = [
-                    f"{k}: {' '.join(v)}" for k, v in exc.errors.items() if k not in names
-                ] or ([] if errors else [exc.message])
-                # what the operator typed stays in the form
-                values.update(
-                    {
-                        name: ("on" if text == "true" else "")
-                        if dataset.field_named(name).kind == "bool"
-                        else text
-                        for name, text in submitted.items()
-                    }
+            with platform.session(write=True) as db:
+                stored = dataset.update(db, record_id, submitted)
+                changed = sorted(
+                    f.name for f in dataset.editable_fields if stored.get(f.name) != row.get(f.name)
                 )
-            except NotFound:
-                return _page("not_found.html", 404)
-            else:
-                _changed(dataset)
-                session[NOTICE_KEY] = _t("saved")
-                return _go("admin.dataset_record", dataset_id=dataset.id, record_id=record_id)
-        return _page(
-            "dataset_record.html",
-            400 if errors or general else 200,
-            dataset=dataset,
-            record_id=record_id,
-            row=row,
-            values=values,
-            errors=errors,
-            general=general,
-            title=_title(dataset, row),
-            shown=shown,
-            notice=session.pop(NOTICE_KEY, None),
-        )
-
-    @blp.route("/daten/<dataset_id>/eintrag/<record_id>/loeschen", methods=["GET", "POST"])
-    @operator_required
-    def dataset_delete(dataset_id: str, record_id: str) -> Any:
-        dataset = _dataset(dataset_id)
-        if dataset is None or dataset.delete is None:
-            return _page("not_found.html", 404)
-        platform = helpers.platform()
-        try:
-            with platform.session() as db:
-                row = dataset.get(db, record_id)
-            if request.method == "POST":
-                with platform.session(write=True) as db:
-                    dataset.delete(db, record_id)
-                    audit.log_action(
-                        db, _actor(), "dataset.delete", f"{dataset.id}:{record_id}", {}
-                    )
-                _changed(dataset)
-                session[NOTICE_KEY] = _t("deleted", id=record_id)
-                return _go("admin.dataset_list", dataset_id=dataset.id)
+                audit.log_action(
+                    db, _actor(), "dataset.update", f"{dataset.id}:{record_id}", {"fields": changed}
+                )
+        except ValidationError as exc:
+            errors, general = _form_problems(dataset, exc)
+            values.update(_typed(dataset, submitted))  # what the operator typed stays
+            return _record_page(dataset, 400, errors=errors, general=general, **page)
         except NotFound:
             return _page("not_found.html", 404)
-        return _page(
-            "dataset_delete.html",
-            dataset=dataset,
-            record_id=record_id,
-            title=_title(dataset, row),
-        )
+        _changed(dataset)
+        session[NOTICE_KEY] = _t("saved")
+        return _go("admin.dataset_record", dataset_id=dataset.id, record_id=record_id)
+    return _record_page(dataset, **page)
 
-    @blp.route("/daten/<dataset_id>/import", methods=["GET", "POST"])
-    @operator_required
-    def dataset_import(dataset_id: str) -> Any:
-        dataset = _dataset(dataset_id)
-        if dataset is None or dataset.import_file is None or not dataset.import_formats:
-            return _page("not_found.html", 404)
-        error = ""
-        report: DatasetImport | None = None
-        fmt = request.form.get("format", dataset.import_formats[0])
-        allow_outside = request.form.get("allow_outside_region") == "yes"
+
+def dataset_new(dataset_id: str) -> Any:
+    """A new record, checked and stored by the dataset's ``create``."""
+    dataset = _dataset(dataset_id)
+    if dataset is None or dataset.create is None:
+        return _page("not_found.html", 404)
+    values: dict[str, str] = {}
+    page = {"record_id": None, "row": {}, "title": "", "new": True}
+    if request.method == "POST":
+        submitted = _submitted(dataset)
+        values = _typed(dataset, submitted)
+        try:
+            with helpers.platform().session(write=True) as db:
+                stored = dataset.create(db, submitted)
+                audit.log_action(
+                    db, _actor(), "dataset.create", f"{dataset.id}:{stored.get('id')}", {}
+                )
+        except ValidationError as exc:
+            errors, general = _form_problems(dataset, exc)
+            return _record_page(dataset, 400, errors=errors, general=general, values=values, **page)
+        _changed(dataset)
+        session[NOTICE_KEY] = _t("created", id=stored.get("id"))
+        return _go("admin.dataset_record", dataset_id=dataset.id, record_id=str(stored.get("id")))
+    return _record_page(dataset, values=values, **page)
+
+
+def dataset_delete(dataset_id: str, record_id: str) -> Any:
+    dataset = _dataset(dataset_id)
+    if dataset is None or dataset.delete is None:
+        return _page("not_found.html", 404)
+    platform = helpers.platform()
+    try:
+        with platform.session() as db:
+            row = dataset.get(db, record_id)
         if request.method == "POST":
-            upload = request.files.get("file")
-            if fmt not in dataset.import_formats:
-                error = _t("import_bad_format")
-            elif upload is None or not upload.filename:
-                error = _t("import_no_file")
-            else:
-                try:
-                    done = _run_import(dataset, upload, fmt, allow_outside)
-                    if isinstance(done, int):
-                        # a large file: imported in the background; the job page follows it
-                        return _go_job(done)
-                    report = done
-                except OutsideRegionError as exc:
-                    # the form's own words: the fix here is the tick box, not a flag
-                    error = _t(
-                        "import_outside_region",
-                        outside=exc.check.outside if exc.check else "",
-                        located=exc.check.located if exc.check else "",
-                        region=helpers.platform().region.name,
-                        median=format_km(exc.median_km, page_lang()),
-                    )
-                except ValidationError as exc:  # ImportError_ and bad values alike
-                    error = exc.message
-        return _page(
-            "dataset_import.html",
-            400 if error else 200,
-            dataset=dataset,
-            fmt=fmt,
-            allow_outside=allow_outside,
-            error=error,
-            report=report,
-            limit=_size(IMPORT_MAX_BYTES),
-        )
+            with platform.session(write=True) as db:
+                dataset.delete(db, record_id)
+                audit.log_action(db, _actor(), "dataset.delete", f"{dataset.id}:{record_id}", {})
+            _changed(dataset)
+            session[NOTICE_KEY] = _t("deleted", id=record_id)
+            return _go("admin.dataset_list", dataset_id=dataset.id)
+    except NotFound:
+        return _page("not_found.html", 404)
+    return _page(
+        "dataset_delete.html", dataset=dataset, record_id=record_id, title=_title(dataset, row)
+    )
 
-    @blp.get("/auftraege/<int:job_id>")
-    @operator_required
-    def job(job_id: int) -> Any:
-        try:
-            with helpers.platform().session() as db:
-                found = jobs.get_job(db, job_id)
-        except NotFound:
-            return _page("not_found.html", 404)
-        return _page("job.html", job=found, counts=REPORT_COUNTS)
 
-    @blp.get("/daten/<dataset_id>/export/<fmt>")
-    @operator_required
-    def dataset_export(dataset_id: str, fmt: str) -> Any:
-        dataset = _dataset(dataset_id)
-        if dataset is None or dataset.export is None or fmt not in dataset.export_formats:
-            return _page("not_found.html", 404)
-        # a write session: the audit log records who took the data (it may hold contacts)
-        with helpers.platform().session(write=True) as db:
-            exported = dataset.export(db, fmt)
-            audit.log_action(db, _actor(), "dataset.export", dataset.id, {"format": fmt})
-        name = secure_filename(exported.filename) or f"{dataset.id}.{fmt}"
-        return Response(
-            exported.content,
-            mimetype=exported.media_type,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+def dataset_import(dataset_id: str) -> Any:
+    dataset = _dataset(dataset_id)
+    if dataset is None or dataset.import_file is None or not dataset.import_formats:
+        return _page("not_found.html", 404)
+    error = ""
+    report: DatasetImport | None = None
+    fmt = request.form.get("format", dataset.import_formats[0])
+    allow_outside = request.form.get("allow_outside_region") == "yes"
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if fmt not in dataset.import_formats:
+            error = _t("import_bad_format")
+        elif upload is None or not upload.filename:
+            error = _t("import_no_file")
+        else:
+            try:
+                done = _run_import(dataset, upload, fmt, allow_outside)
+                if isinstance(done, int):
+                    # a large file: imported in the background; the job page follows it
+                    return _go_job(done)
+                report = done
+            except OutsideRegionError as exc:
+                error = _outside_region(exc)
+            except ValidationError as exc:  # ImportError_ and bad values alike
+                error = exc.message
+    return _page(
+        "dataset_import.html",
+        400 if error else 200,
+        dataset=dataset,
+        fmt=fmt,
+        allow_outside=allow_outside,
+        error=error,
+        report=report,
+        limit=_size(IMPORT_MAX_BYTES),
+    )
+
+
+def _outside_region(exc: OutsideRegionError) -> str:
+    # the form's own words: the fix here is the tick box, not a flag
+    return _t(
+        "import_outside_region",
+        outside=exc.check.outside if exc.check else "",
+        located=exc.check.located if exc.check else "",
+        region=helpers.platform().region.name,
+        median=format_km(exc.median_km, page_lang()),
+    )
+
+
+def job(job_id: int) -> Any:
+    try:
+        with helpers.platform().session() as db:
+            found = jobs.get_job(db, job_id)
+    except NotFound:
+        return _page("not_found.html", 404)
+    return _page("job.html", job=found, counts=REPORT_COUNTS)
+
+
+def dataset_export(dataset_id: str, fmt: str) -> Any:
+    dataset = _dataset(dataset_id)
+    if dataset is None or dataset.export is None or fmt not in dataset.export_formats:
+        return _page("not_found.html", 404)
+    # a write session: the audit log records who took the data (it may hold contacts)
+    with helpers.platform().session(write=True) as db:
+        exported = dataset.export(db, fmt)
+        audit.log_action(db, _actor(), "dataset.export", dataset.id, {"format": fmt})
+    name = secure_filename(exported.filename) or f"{dataset.id}.{fmt}"
+    return Response(
+        exported.content,
+        mimetype=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+_GET, _GET_POST = ["GET"], ["GET", "POST"]
+#: The dataset pages under the admin area: (URL rule, view, methods).
+_ROUTES: tuple[tuple[str, Any, list[str]], ...] = (
+    ("/daten", datasets, _GET),
+    ("/daten/<dataset_id>", dataset_list, _GET),
+    ("/daten/<dataset_id>/neu", dataset_new, _GET_POST),
+    ("/daten/<dataset_id>/eintrag/<record_id>", dataset_record, _GET_POST),
+    ("/daten/<dataset_id>/eintrag/<record_id>/loeschen", dataset_delete, _GET_POST),
+    ("/daten/<dataset_id>/import", dataset_import, _GET_POST),
+    ("/auftraege/<int:job_id>", job, _GET),
+    ("/daten/<dataset_id>/export/<fmt>", dataset_export, _GET),
+)
 
 
 def _go_job(job_id: int) -> Any:

@@ -130,7 +130,7 @@ def test_offer_rules():
 
 
 def test_gdpr_hooks(new_database):
-    from plugins.housing.api import offer_from_body
+    from plugins.housing.datasets import checked_offer
     from plugins.housing.hooks import erase_company_data, export_company_data, service_for
     from plugins.housing.repository import add_offer
 
@@ -138,7 +138,7 @@ def test_gdpr_hooks(new_database):
     service = service_for(platform)
     body = {"title": "Werkswohnung", "postcode": "45768", "warm_rent_eur": 450, "company_id": 7}
     with platform.session(write=True) as session:
-        add_offer(session, offer_from_body(service, body, "manual"))
+        add_offer(session, checked_offer(service, body, "manual"))
     exported = export_company_data(platform=platform, company_id=7)
     assert exported["housing_offers"][0]["title"] == "Werkswohnung"
     assert export_company_data(platform=platform, company_id=8) is None

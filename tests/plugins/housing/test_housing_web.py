@@ -20,6 +20,7 @@ from housing_support import (
     stored_offers,
 )
 
+from core.portal import accounts
 from webapp.app import create_app
 
 
@@ -224,20 +225,36 @@ def test_import_api_is_atomic(fresh):
     assert dry.get_json()["read"] == 2 and stored_offers(platform) == before
 
 
-def test_operator_form(fresh):
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+def test_operators_add_offers_in_the_admin_area(fresh):
     platform, client = fresh
-    page = client.get("/wohnen/verwaltung")
-    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    form = {k: str(v) for k, v in OFFER.items()} | {"address_public": "true"}
-    assert client.post("/wohnen/verwaltung", data={**form, "token": "x"}).status_code == 401
-    bad = client.post("/wohnen/verwaltung", data={**form, "postcode": "1", "token": TOKEN_})
-    assert bad.status_code == 422 and "postcode" in bad.get_data(as_text=True)
-    done = client.post("/wohnen/verwaltung", data={**form, "token": TOKEN_})
-    assert done.status_code == 303 and re.search(r"/wohnen/angebote/\d+$", done.location)
-    assert len(stored_offers(platform)) == 1
-
-
-TOKEN_ = AUTH["Authorization"].split()[1]
+    # the former token form sends operators to the admin area's new-offer page
+    moved = client.get("/wohnen/verwaltung?lang=en")
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == "/admin/daten/housing.offers/neu?lang=en"
+    new = "/admin/daten/housing.offers/neu"
+    assert client.get(new).status_code == 303, "only a logged-in operator gets the form"
+    with platform.session(write=True) as session:
+        accounts.create_operator(session, "betrieb", "ein-sehr-langes-passwort")
+    token = _csrf(client.get("/admin/anmelden").get_data(as_text=True))
+    login = {"csrf_token": token, "username": "betrieb", "password": "ein-sehr-langes-passwort"}
+    assert client.post("/admin/anmelden", data=login).status_code == 303
+    token = _csrf(client.get(new).get_data(as_text=True))
+    form = {k: str(v) for k, v in OFFER.items()} | {"address_public": "on", "csrf_token": token}
+    assert client.post(new, data={**form, "csrf_token": "x"}).status_code == 400
+    bad = client.post(new, data={**form, "postcode": "1"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    assert "Neue Wohnung in Herten" in bad.get_data(as_text=True), "typed values are kept"
+    assert stored_offers(platform) == []
+    done = client.post(new, data=form)
+    assert done.status_code == 303
+    assert re.search(r"/admin/daten/housing.offers/eintrag/\d+$", done.location)
+    [offer] = stored_offers(platform)
+    assert offer["title"] == "Neue Wohnung in Herten" and offer["source"] == "manual"
+    assert client.get(f"/wohnen/angebote/{offer['id']}").status_code == 200
 
 
 def test_disabling_removes_every_trace_and_keeps_the_data(new_database):

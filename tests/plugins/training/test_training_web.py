@@ -19,6 +19,7 @@ from training_support import (
 
 from core.io.demo import demo_rows
 from core.persistence import companies as company_repo
+from core.portal import accounts
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 #: Words only the plugin puts on pages (German and English).
@@ -299,12 +300,25 @@ def test_operators_import_through_the_api(make_app):
     assert ba.get_json()["format"] == "ba" and ba.get_json()["created"] == 4
 
 
-def test_the_admin_form_needs_the_operator_key_and_checks_every_field(make_app):
-    client = make_app(True).test_client()
-    form = client.get("/weiterbildung/verwaltung/neu")
-    assert form.status_code == 200 and 'name="token"' in form.get_data(as_text=True)
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+def test_operators_enter_courses_in_the_admin_area(make_app):
+    app = make_app(True)
+    client = app.test_client()
+    moved = client.get("/weiterbildung/verwaltung/neu")
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == "/admin/daten/training.courses/neu"
+    new = "/admin/daten/training.courses/neu"
+    assert client.get(new).status_code == 303, "only a logged-in operator gets the form"
+    with app.extensions["regiokarte"].session(write=True) as session:
+        accounts.create_operator(session, "betrieb", "ein-sehr-langes-passwort")
+    login = {"username": "betrieb", "password": "ein-sehr-langes-passwort"}
+    login["csrf_token"] = _csrf(client.get("/admin/anmelden").get_data(as_text=True))
+    assert client.post("/admin/anmelden", data=login).status_code == 303
     data = {
-        "token": "falsch",
+        "csrf_token": _csrf(client.get(new).get_data(as_text=True)),
         "title": "Bewerbungstraining",
         "provider": "VHS Beispiel",
         "provider_type": "vhs",
@@ -312,18 +326,17 @@ def test_the_admin_form_needs_the_operator_key_and_checks_every_field(make_app):
         "format": "praesenz",
         "start_date": "2027-03-01",
         "postcode": "45657",
-        "professions": ["71"],
+        "professions": "71",
     }
-    assert client.post("/weiterbildung/verwaltung/neu", data=data).status_code == 403
-    missing = client.post(
-        "/weiterbildung/verwaltung/neu", data={**data, "token": TOKEN, "postcode": "", "kind": ""}
-    )
+    assert client.post(new, data={**data, "csrf_token": "falsch"}).status_code == 400
+    missing = client.post(new, data={**data, "postcode": "", "kind": ""})
     html = missing.get_data(as_text=True)
-    assert missing.status_code == 422 and 'aria-invalid="true"' in html
-    assert 'id="err-kind"' in html and "Bewerbungstraining" in html, "entered values are kept"
-    saved = client.post("/weiterbildung/verwaltung/neu", data={**data, "token": TOKEN})
+    assert missing.status_code == 400 and 'aria-invalid="true"' in html
+    assert 'id="field-kind-error"' in html and "Bewerbungstraining" in html, "values are kept"
+    saved = client.post(new, data=data)
     assert saved.status_code == 303
-    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    course_id = saved.headers["Location"].rsplit("/", 1)[1]
+    page = client.get(f"/weiterbildung/{course_id}").get_data(as_text=True)
     assert "Bewerbungstraining" in page and "Recklinghausen" in page
 
 
