@@ -108,6 +108,7 @@ from core.search.textindex import TextIndex, fold
 from core.settings import Settings, load_settings
 from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.services import PluginService, list_hook, migrations_hook
+from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
 
 __version__ = "0.1.0"
 
@@ -165,6 +166,7 @@ __all__ = [
     "PluginFailure",
     "PluginManifest",
     "PluginService",
+    "PluginSnapshot",
     "ProfileSection",
     "Question",
     "Range",
@@ -188,6 +190,7 @@ __all__ = [
     "ValidationError",
     "ValueConversion",
     "Vocabulary",
+    "bump_plugin_version",
     "check_in_region",
     "check_json",
     "check_lines",
@@ -215,6 +218,7 @@ __all__ = [
     "open_zip_member",
     "parse_json",
     "parse_search_params",
+    "plugin_version",
     "point_feature",
     "postcode_towns",
     "read_bounded",

@@ -36,6 +36,7 @@ __all__ = [
     "FailedAttemptRow",
     "KnownAddressRow",
     "IndexStateRow",
+    "PluginStateRow",
     "LoginFailureRow",
     "LogoRow",
     "OperatorRow",
@@ -114,6 +115,16 @@ class IndexStateRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PluginStateRow(Base):
+    """One change counter per plugin: bumped by every write of the plugin's data, so each
+    process reloads its snapshot of that data (``core.toolkit.snapshot``)."""
+
+    __tablename__ = "core_plugin_state"
+
+    plugin: Mapped[str] = mapped_column(String(60), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 Index("ix_core_companies_status_id", CompanyRow.status, CompanyRow.id)

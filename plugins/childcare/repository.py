@@ -1,8 +1,8 @@
 """Kita repository: functions that take a session and never commit.
 
-Every write raises the plugin's change counter and bumps core's index generation in the same
-transaction, so every process reloads its Kitas and rebuilds its search index (whose company
-columns hold the distances to the nearest Kitas).
+Every write raises the plugin's change counter (``bump_plugin_version``, which also bumps
+core's index generation) in the same transaction, so every process reloads its Kitas and
+rebuilds its search index (whose company columns hold the distances to the nearest Kitas).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from core import NotFound, reindex_all
+from core import NotFound, bump_plugin_version
 from plugins.childcare import tables as t
 from plugins.childcare.model import Kita
 
@@ -23,7 +23,6 @@ __all__ = [
     "SyncCounts",
     "add_kitas",
     "count_kitas",
-    "current_version",
     "delete_kitas",
     "get_kita",
     "list_imports",
@@ -49,18 +48,8 @@ def kita_from_row(row: Row[Any] | Any) -> Kita:
 
 
 def changed(session: Session) -> None:
-    """Record that Kitas changed: raise the counter and make every search index rebuild."""
-    moved = session.execute(
-        update(t.state).where(t.state.c.id == 1).values(version=t.state.c.version + 1)
-    )
-    if moved.rowcount == 0:  # type: ignore[attr-defined]
-        session.execute(insert(t.state).values(id=1, version=1))
-    reindex_all(session)
-
-
-def current_version(session: Session) -> int:
-    """The change counter (0 before the first write)."""
-    return int(session.scalar(select(t.state.c.version).where(t.state.c.id == 1)) or 0)
+    """Record that Kitas changed: every process reloads them, every search index rebuilds."""
+    bump_plugin_version(session, "childcare")
 
 
 def load_kitas(session: Session) -> list[Kita]:

@@ -10,23 +10,22 @@ process rebuilds its index (and these columns) after an import.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from attrs import define, field
 from scipy.spatial import cKDTree
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core import Choice, Dimension, format_km, haversine_m, sphere_xyz
+from core import Choice, Dimension, PluginSnapshot, format_km, haversine_m, sphere_xyz
 from plugins.childcare import repository as repo
 from plugins.childcare.model import AGE_CODES, AGE_GROUPS, Kita, format_clock
 from plugins.childcare.questionnaire import FAMILY_CODE, OFFER_CODES, offers_of
 from plugins.childcare.settings import ChildcareSettings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core import IndexSource, Platform
 
 __all__ = ["ChildcareService", "KitaClass", "KitaState", "NearKita"]
@@ -153,48 +152,21 @@ class ChildcareService:
             for closes in (None, *settings.closing_minutes)
             for age in (None, *AGE_CODES)
         )
-        self._lock = threading.Lock()
-        self._state: KitaState | None = None
-        self._checked = float("-inf")
+        self._snapshot = PluginSnapshot(
+            platform, "childcare", self._load, lambda: KitaState.build(0, [], self.classes)
+        )
         # the distance matrix of the last index source, shared by the two Kita columns
         self._matrix: tuple[Any, int, np.ndarray] | None = None
-        self.stats: dict[str, float] = {"loads": 0, "matrices": 0}
+        self.stats: dict[str, float] = {"matrices": 0}
 
     # --- state -----------------------------------------------------------------------------
 
-    def _version(self) -> int | None:
-        try:
-            with self.platform.session() as session:
-                return repo.current_version(session)
-        except (OperationalError, ProgrammingError):
-            return None  # tables not created yet: no Kitas
+    def _load(self, session: Session, version: int) -> KitaState:
+        return KitaState.build(version, repo.load_kitas(session), self.classes)
 
     def state(self, *, force: bool = False) -> KitaState:
         """The Kitas, reloaded when another process (or this one) changed them."""
-        now = time.monotonic()
-        interval = self.platform.settings.search.refresh_interval
-        current = self._state
-        if not force and current is not None and now - self._checked < interval:
-            return current
-        with self._lock:
-            current = self._state
-            if not force and current is not None and now - self._checked < interval:
-                return current
-            self._checked = now
-            version = self._version()
-            if version is None:
-                self._state = KitaState.build(0, [], self.classes)
-            elif current is None or current.version != version:
-                started = time.perf_counter()
-                with self.platform.session() as session:
-                    # read the version again inside the snapshot the Kitas come from
-                    version = repo.current_version(session)
-                    kitas = repo.load_kitas(session)
-                self._state = KitaState.build(version, kitas, self.classes)
-                self.stats["loads"] += 1
-                self.stats["last_load_seconds"] = time.perf_counter() - started
-            assert self._state is not None
-            return self._state
+        return self._snapshot.get(force=force)
 
     # --- company columns (index build time) ------------------------------------------------
 

@@ -2,15 +2,15 @@
 ``migrations/``.
 
 A Kita is identified by its source (the data set it came from) and its id there, so a re-import
-of the same data set updates its rows instead of adding new ones. ``childcare_state`` holds a
-counter that every write raises: each process reloads its Kitas when it moves.
+of the same data set updates its rows instead of adding new ones. Every write raises the
+plugin's change counter (core's ``core_plugin_state``): each process reloads its Kitas when it
+moves.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["imports", "kitas", "metadata", "state"]
+__all__ = ["imports", "kitas", "metadata"]
 
 metadata = MetaData()
 
@@ -77,13 +77,6 @@ imports = Table(
     Column("removed", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
     Column("report", JSON, nullable=False),
-)
-
-state = Table(
-    "childcare_state",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", BigInteger, nullable=False),
 )
 
 Index("ix_childcare_kitas_lat_lon", kitas.c.lat, kitas.c.lon)

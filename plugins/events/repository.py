@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import Conflict, NotFound, slugify
+from core import Conflict, NotFound, bump_plugin_version, slugify
 from plugins.events import tables as t
 from plugins.events.model import Event, Organisation, Place
 
@@ -17,7 +17,6 @@ __all__ = [
     "add_organisation",
     "all_events",
     "bump_generation",
-    "current_generation",
     "event_by_uid",
     "get_event",
     "get_organisation",
@@ -70,15 +69,7 @@ def _place(row: Any) -> Place:
 
 def bump_generation(session: Session) -> None:
     """Tell every process that events or organisations changed (they reload their snapshot)."""
-    updated = session.execute(
-        update(t.state).where(t.state.c.id == 1).values(generation=t.state.c.generation + 1)
-    )
-    if updated.rowcount == 0:  # type: ignore[attr-defined]
-        session.execute(insert(t.state).values(id=1, generation=1))
-
-
-def current_generation(session: Session) -> int:
-    return int(session.scalar(select(t.state.c.generation).where(t.state.c.id == 1)) or 0)
+    bump_plugin_version(session, "events", reindex=False)
 
 
 # --- organisations --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 cases (create, list, register, cancel, export, purge) that the API, pages and commands share.
 
 Reads of the public calendar answer from an in-memory snapshot of all events, reloaded when
-the ``events_state`` counter moves (checked at most every ``search.refresh_interval``
+the plugin's change counter moves (checked at most every ``search.refresh_interval``
 seconds), like the search index follows the companies. Seat counts on an event page come from
 the database.
 """
@@ -13,8 +13,6 @@ import datetime as dt
 import hmac
 import logging
 import secrets
-import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -30,6 +28,7 @@ from core import (
     InvalidQuery,
     Location,
     NotFound,
+    PluginSnapshot,
     RegiokarteError,
     ValidationError,
     reindex_company,
@@ -41,6 +40,8 @@ from plugins.events.model import Event, EventInput, Organisation, check_email, p
 from plugins.events.settings import EventsSettings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core import IndexSource, Platform
 
 __all__ = ["CalendarQuery", "EventsService", "NotAllowed", "Principal"]
@@ -109,9 +110,9 @@ class EventsService:
         self.clock: Callable[[], dt.datetime] = repo.utcnow
         self._transport_override: outbox.MailTransport | None = None
         self._core_transport: outbox.MailTransport | None = None
-        self._lock = threading.Lock()
-        self._snapshot: _Snapshot | None = None
-        self._checked = float("-inf")
+        self._snapshot = PluginSnapshot(
+            platform, "events", self._load, lambda: _Snapshot(-1, [], [])
+        )
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(dt.UTC)
@@ -164,38 +165,19 @@ class EventsService:
 
     # --- snapshot ------------------------------------------------------------------------
 
-    def _generation(self) -> int | None:
-        try:
-            with self.platform.session() as session:
-                return repo.current_generation(session)
-        except (OperationalError, ProgrammingError):
-            return None  # tables not created yet
+    def _load(self, session: Session, generation: int) -> _Snapshot:
+        events = repo.all_events(session)
+        organisations = repo.list_organisations(session)
+        by_company: dict[int, list[int]] = {}
+        for event in events:
+            for organisation in event.organisers:
+                if organisation.company_id is not None:
+                    by_company.setdefault(organisation.company_id, []).append(event.id or 0)
+        return _Snapshot(generation, events, organisations, by_company)
 
     def snapshot(self, *, force: bool = False) -> _Snapshot:
         """All events and organisations, reloaded when they changed (checked at intervals)."""
-        interval = self.platform.settings.search.refresh_interval
-        now = time.monotonic()
-        current = self._snapshot
-        if not force and current is not None and now - self._checked < interval:
-            return current
-        with self._lock:
-            self._checked = now
-            generation = self._generation()
-            if generation is None:
-                self._snapshot = _Snapshot(-1, [], [])
-                return self._snapshot
-            if self._snapshot is not None and self._snapshot.generation == generation:
-                return self._snapshot
-            with self.platform.session() as session:
-                events = repo.all_events(session)
-                organisations = repo.list_organisations(session)
-            by_company: dict[int, list[int]] = {}
-            for event in events:
-                for organisation in event.organisers:
-                    if organisation.company_id is not None:
-                        by_company.setdefault(organisation.company_id, []).append(event.id or 0)
-            self._snapshot = _Snapshot(generation, events, organisations, by_company)
-            return self._snapshot
+        return self._snapshot.get(force=force)
 
     # --- reading -------------------------------------------------------------------------
 

@@ -31,7 +31,6 @@ __all__ = [
     "organisers",
     "outbox",
     "registrations",
-    "state",
 ]
 
 metadata = MetaData()
@@ -187,15 +186,6 @@ outbox = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text, nullable=False, default=""),
-)
-
-# one row: a counter every change of events or organisations moves, so each process knows
-# when to reload its in-memory snapshot of the calendar
-state = Table(
-    "events_state",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("generation", Integer, nullable=False),
 )
 
 Index("ix_events_outbox_pending", outbox.c.sent_at, outbox.c.id)

@@ -14,13 +14,12 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import BBox, Conflict, NotFound, reindex_all
+from core import BBox, Conflict, NotFound, bump_plugin_version
 from plugins.housing import tables as t
 from plugins.housing.model import Offer
 
 __all__ = [
     "add_offer",
-    "current_version",
     "delete_offer",
     "get_offer",
     "offers_by_id",
@@ -47,16 +46,7 @@ def _now() -> dt.datetime:
 
 def touch(session: Session) -> None:
     """Record that offers changed: the plugin's version and core's index generation move."""
-    updated = session.execute(
-        update(t.state).where(t.state.c.id == 1).values(version=t.state.c.version + 1)
-    )
-    if updated.rowcount == 0:  # type: ignore[attr-defined]
-        session.execute(insert(t.state).values(id=1, version=1))
-    reindex_all(session)
-
-
-def current_version(session: Session) -> int:
-    return int(session.scalar(select(t.state.c.version).where(t.state.c.id == 1)) or 0)
+    bump_plugin_version(session, "housing")
 
 
 def get_offer(session: Session, offer_id: int, *, active_on: dt.date | None = None) -> Offer:

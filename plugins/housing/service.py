@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import threading
-import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -22,7 +20,6 @@ import numpy as np
 from attrs import define, field, frozen
 from scipy.spatial import cKDTree
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core import (
     EARTH_RADIUS_M,
@@ -33,6 +30,7 @@ from core import (
     FilterSpec,
     GeocodingError,
     InvalidQuery,
+    PluginSnapshot,
     Range,
     SearchResult,
     haversine_m,
@@ -194,9 +192,7 @@ class HousingService:
         self._zone = ZoneInfo(settings.timezone)
         #: today's date in the configured time zone; tests replace it with a fixed clock
         self.clock: Callable[[], dt.date] = lambda: dt.datetime.now(self._zone).date()
-        self._lock = threading.Lock()
-        self._state: OfferArrays | None = None
-        self._checked = float("-inf")
+        self._snapshot = PluginSnapshot(platform, "housing", _load, lambda: _load(None, -1))
         self._slugs: tuple[int, dict[str, int]] | None = None
 
     def today(self) -> dt.date:
@@ -204,29 +200,9 @@ class HousingService:
 
     # --- offers in memory -------------------------------------------------------------------
 
-    def _version(self) -> int | None:
-        try:
-            with self.platform.session() as session:
-                return repo.current_version(session)
-        except (OperationalError, ProgrammingError):
-            return None  # tables not created yet
-
     def state(self, *, force: bool = False) -> OfferArrays:
         """The offers, reloaded when another write happened (checked at intervals)."""
-        now = time.monotonic()
-        interval = self.platform.settings.search.refresh_interval
-        current = self._state
-        if not force and current is not None and now - self._checked < interval:
-            return current
-        with self._lock:
-            self._checked = now
-            version = self._version()
-            if version is None:
-                self._state = _load(None, -1)
-            elif self._state is None or self._state.version != version:
-                with self.platform.session() as session:
-                    self._state = _load(session, version)
-            return self._state
+        return self._snapshot.get(force=force)
 
     # --- places ------------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     Date,
@@ -20,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["imports", "metadata", "offers", "state"]
+__all__ = ["imports", "metadata", "offers"]
 
 metadata = MetaData()
 
@@ -61,14 +60,6 @@ offers = Table(
 )
 Index("ix_housing_offers_lat_lon", offers.c.lat, offers.c.lon)
 Index("ix_housing_offers_expires_on", offers.c.expires_on)
-
-#: One row (id 1): a counter bumped by every write, so every process reloads its offers.
-state = Table(
-    "housing_state",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", BigInteger, nullable=False),
-)
 
 imports = Table(
     "housing_imports",

@@ -1,8 +1,8 @@
 """Course repository: functions that take a session and never commit.
 
-Every write raises the plugin's change counter (``training_state``), so the course index of
-every process follows, and bumps core's index generation, as core asks of plugins that change
-data after start-up (every search index then rebuilds once).
+Every write raises the plugin's change counter (``bump_plugin_version``), so the course index
+of every process follows, and bumps core's index generation, as core asks of plugins that
+change data after start-up (every search index then rebuilds once).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import Conflict, Location, NotFound, reindex_all
+from core import Conflict, Location, NotFound, bump_plugin_version
 from plugins.training import tables as t
 from plugins.training.model import Course
 
@@ -22,7 +22,6 @@ __all__ = [
     "add_course",
     "bump_version",
     "count_courses",
-    "current_version",
     "delete_course",
     "get_course",
     "ids_by_external_id",
@@ -106,19 +105,9 @@ def _course(row: Any) -> Course:
     )
 
 
-def current_version(session: Session) -> int:
-    """The change counter (0 on a fresh database)."""
-    return int(session.scalar(select(t.state.c.version).where(t.state.c.id == 1)) or 0)
-
-
 def bump_version(session: Session) -> None:
     """Tell every process that courses changed."""
-    done = session.execute(
-        update(t.state).where(t.state.c.id == 1).values(version=t.state.c.version + 1)
-    )
-    if not done.rowcount:
-        session.execute(insert(t.state).values(id=1, version=1))
-    reindex_all(session)
+    bump_plugin_version(session, "training")
 
 
 def load_courses(session: Session) -> list[Course]:

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
-
-from core import FilterRegistry, Location, NotFound, SearchResult
+from core import FilterRegistry, Location, NotFound, PluginSnapshot, SearchResult
 from plugins.training import repository as repo
 from plugins.training.index import (
     CourseIndex,
@@ -28,16 +24,13 @@ from plugins.training.model import Course
 from plugins.training.settings import TrainingSettings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core import Platform
 
 __all__ = ["TrainingService"]
 
 log = logging.getLogger(__name__)
-
-
-def _missing_table(exc: Exception) -> bool:
-    text = str(getattr(exc, "orig", exc)).lower()
-    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 class TrainingService:
@@ -58,45 +51,26 @@ class TrainingService:
             (lambda: fixed) if fixed is not None else dt.date.today
         )
         self.registry = FilterRegistry(course_filters(platform.region))
-        self._index: CourseIndex | None = None
-        self._lock = threading.Lock()
-        self._checked = float("-inf")
+        self._snapshot = PluginSnapshot(
+            platform,
+            "training",
+            self._load,
+            lambda: CourseIndex([], self.registry, self.platform.region, -1),
+        )
 
     def today(self) -> dt.date:
         return self.clock()
 
     # --- the index ------------------------------------------------------------------------
 
+    def _load(self, session: Session, version: int) -> CourseIndex:
+        courses = repo.load_courses(session)
+        return CourseIndex(courses, self.registry, self.platform.region, version)
+
     def index(self, *, force: bool = False) -> CourseIndex:
         """The current snapshot; the database is asked for changes at most every
         ``search.refresh_interval`` seconds (the same rhythm as the company index)."""
-        now = time.monotonic()
-        interval = self.platform.settings.search.refresh_interval
-        index = self._index
-        if index is not None and not force and now - self._checked < interval:
-            return index
-        with self._lock:
-            if self._index is not None and not force and now - self._checked < interval:
-                return self._index
-            self._checked = now
-            try:
-                with self.platform.session() as session:
-                    version = repo.current_version(session)
-                    if self._index is None or version != self._index.version or force:
-                        courses = repo.load_courses(session)
-                        self._index = CourseIndex(
-                            courses, self.registry, self.platform.region, version
-                        )
-            except (OperationalError, ProgrammingError) as exc:
-                if not _missing_table(exc) and self._index is not None:
-                    log.warning("course index not refreshed, database unavailable: %s", exc)
-                    return self._index
-                if not _missing_table(exc):
-                    raise
-                # the plugin was enabled but 'regiokarte init' has not run yet
-                log.warning("the training tables are missing; run 'regiokarte init'")
-                self._index = CourseIndex([], self.registry, self.platform.region, -1)
-            return self._index
+        return self._snapshot.get(force=force)
 
     # --- questions ----------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 ``training_courses`` holds every course ever imported or entered, past ones included;
 ``(source, external_id)`` identifies a course of an import source, so importing a file again
-updates its courses instead of adding them twice. ``training_state`` holds one change counter
-that every write raises, so each process's course index follows the database.
+updates its courses instead of adding them twice. Every write raises the plugin's change
+counter (core's ``core_plugin_state``), so each process's course index follows the database.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["courses", "imports", "metadata", "state"]
+__all__ = ["courses", "imports", "metadata"]
 
 metadata = MetaData()
 
@@ -72,13 +72,6 @@ imports = Table(
     Column("created", Integer, nullable=False),
     Column("updated", Integer, nullable=False),
     Column("report", JSON, nullable=False),
-)
-
-state = Table(
-    "training_state",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", Integer, nullable=False),
 )
 
 Index("ix_training_courses_end_date", courses.c.end_date)

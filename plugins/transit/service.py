@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import define, field
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core import Address, GeocodingError, InvalidQuery, NotFound, haversine_m
+from core import Address, GeocodingError, InvalidQuery, NotFound, PluginSnapshot, haversine_m
 from plugins.transit import stations as rail
 from plugins.transit import tables as t
 from plugins.transit import timetable as tt
@@ -30,6 +29,8 @@ from plugins.transit.settings import TransitSettings, format_clock, parse_clock
 from plugins.transit.walking import PointTree, Walking
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core import IndexSource, Platform, SearchIndex
 
 __all__ = ["Origin", "TransitService", "TravelTimes"]
@@ -97,8 +98,9 @@ class TransitService:
             transfer_walk_m=settings.transfer_walk_m,
         )
         self._lock = threading.Lock()
-        self._state: FeedState | None = None
-        self._checked = float("-inf")
+        self._snapshot: PluginSnapshot[FeedState | None] = PluginSnapshot(
+            platform, "transit", self._load_feed, self._no_feed, version=_feed_version
+        )
         self._routes: OrderedDict[tuple[Any, str], TravelTimes] = OrderedDict()
         self._egress: weakref.WeakKeyDictionary[Any, tuple[Any, tuple[np.ndarray, ...]]] = (
             weakref.WeakKeyDictionary()
@@ -120,80 +122,58 @@ class TransitService:
     def horizon(self) -> int:
         return self.settings.max_travel_min * 60
 
-    def _feed_version(self) -> tuple[Any, ...] | None:
-        try:
-            with self.platform.session() as session:
-                row = session.execute(
-                    select(t.feeds.c.id, t.feeds.c.sha256, t.feeds.c.imported_at)
-                    .order_by(t.feeds.c.id.desc())
-                    .limit(1)
-                ).first()
-        except (OperationalError, ProgrammingError):
-            return None  # tables not created yet: no feed
-        return None if row is None else tuple(row)
-
     def state(self, *, force: bool = False) -> FeedState | None:
         """The loaded feed, reloaded when another import happened (checked at intervals)."""
-        now = time.monotonic()
-        interval = self.platform.settings.search.refresh_interval
-        if not force and self._state is not None and now - self._checked < interval:
-            return self._state
-        with self._lock:
-            if not force and self._state is not None and now - self._checked < interval:
-                return self._state
-            self._checked = now
-            version = self._feed_version()
-            if version is None:
-                self._state = None
-                self._routes.clear()
-                return None
-            if self._state is None or self._state.version != version:
-                self._state = self._load(version)
-                self._routes.clear()
-            return self._state
+        return self._snapshot.get(force=force)
 
-    def _load(self, version: tuple[Any, ...]) -> FeedState:
+    def _no_feed(self) -> None:
+        self._routes.clear()
+
+    def _load_feed(self, session: Session, version: tuple[Any, ...] | None) -> FeedState | None:
+        self._routes.clear()
+        return None if version is None else self._load(session, version)
+
+    def _load(self, session: Session, version: tuple[Any, ...]) -> FeedState:
         started = time.perf_counter()
         s = self.settings
-        with self.platform.session() as session:
-            date = (
-                int(s.service_date.replace("-", "")) if s.service_date else None
-            ) or tt.busiest_weekday(session)
-            stops = tt.load_stops(session)
-            morning = (parse_clock(s.morning_from), parse_clock(s.morning_to))
-            first, last = s.window
-            window = (min(morning[0], first), max(morning[1], last + self.horizon))
-            timetable = None
-            search_runs = 0
-            stop_per_hour = np.zeros(len(stops))
-            if date is not None and len(stops):
-                events = tt.load_events(session, date, window[0], window[1], stops)
-                hours = (morning[1] - morning[0]) / 3600
-                counts = tt.stop_departures(events, morning[0], morning[1], len(stops))
-                stop_per_hour = counts / hours
-                paths = tt.footpaths(session, stops, self.walking)
-                change = tt.change_times(session, stops, s.min_transfer_s)
-                timetable = tt.Timetable.build(
-                    events,
-                    len(stops),
-                    paths,
-                    change=change,
-                    date=date,
-                    start=window[0],
-                    end=window[1],
+        date = (
+            int(s.service_date.replace("-", "")) if s.service_date else None
+        ) or tt.busiest_weekday(session)
+        stops = tt.load_stops(session)
+        morning = (parse_clock(s.morning_from), parse_clock(s.morning_to))
+        first, last = s.window
+        window = (min(morning[0], first), max(morning[1], last + self.horizon))
+        timetable = None
+        search_runs = 0
+        stop_per_hour = np.zeros(len(stops))
+        if date is not None and len(stops):
+            events = tt.load_events(session, date, window[0], window[1], stops)
+            hours = (morning[1] - morning[0]) / 3600
+            counts = tt.stop_departures(events, morning[0], morning[1], len(stops))
+            stop_per_hour = counts / hours
+            paths = tt.footpaths(session, stops, self.walking)
+            change = tt.change_times(session, stops, s.min_transfer_s)
+            timetable = tt.Timetable.build(
+                events,
+                len(stops),
+                paths,
+                change=change,
+                date=date,
+                start=window[0],
+                end=window[1],
+            )
+            search_runs = tt.runs_departing(events, first, last + self.horizon)
+        route_names = {
+            int(r.id): (r.short_name, int(r.route_type), r.long_name)
+            for r in session.execute(
+                select(
+                    t.routes.c.id,
+                    t.routes.c.short_name,
+                    t.routes.c.route_type,
+                    t.routes.c.long_name,
                 )
-                search_runs = tt.runs_departing(events, first, last + self.horizon)
-            route_names = {
-                int(r.id): (r.short_name, int(r.route_type), r.long_name)
-                for r in session.execute(
-                    select(
-                        t.routes.c.id,
-                        t.routes.c.short_name,
-                        t.routes.c.route_type,
-                        t.routes.c.long_name,
-                    )
-                )
-            }
+            )
+        }
         station_of = stops.station_of()
         station_per_hour = np.bincount(station_of, weights=stop_per_hour, minlength=len(stops))
         self.stats["loads"] += 1
@@ -522,3 +502,14 @@ class TransitService:
 
 
 __all__ += ["FeedState"]
+
+
+def _feed_version(session: Session) -> tuple[Any, ...] | None:
+    """The newest import (id, checksum, time): a feed is replaced as a whole, so it marks the
+    version of the loaded timetable; None without a feed."""
+    row = session.execute(
+        select(t.feeds.c.id, t.feeds.c.sha256, t.feeds.c.imported_at)
+        .order_by(t.feeds.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else tuple(row)

@@ -27,7 +27,7 @@ from events_support import (
 )
 from sqlalchemy import func, select
 
-from core import ImportError_, NotFound, ValidationError
+from core import ImportError_, NotFound, ValidationError, plugin_version
 from plugins.events import repository as repo
 from plugins.events import tables as t
 from plugins.events.datasets import EVENTS_DATASET
@@ -53,7 +53,7 @@ def table_state(platform) -> tuple[Any, ...]:
                 select(t.organisers).order_by(t.organisers.c.event_id, t.organisers.c.position)
             ).all(),
             session.execute(select(t.registrations).order_by(t.registrations.c.id)).all(),
-            repo.current_generation(session),
+            plugin_version(session, "events"),
         )
 
 

@@ -15,8 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from training_support import BA_SAMPLE, CSV_SAMPLE, JSON_SAMPLE, TOKEN, training_config
 
-from core import ImportError_, NotFound, ValidationError
-from plugins.training import repository as repo
+from core import ImportError_, NotFound, ValidationError, plugin_version
 from plugins.training import tables as t
 from plugins.training.datasets import COURSES_DATASET
 from plugins.training.importer import import_file
@@ -37,7 +36,7 @@ def counts(platform) -> tuple[int, int, int]:
         return (
             int(session.scalar(select(func.count()).select_from(t.courses))),
             int(session.scalar(select(func.count()).select_from(t.imports))),
-            repo.current_version(session),
+            plugin_version(session, "training"),
         )
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from training_support import BA_SAMPLE, CSV_SAMPLE, JSON_SAMPLE, TODAY
 
-from core import ImportError_
+from core import ImportError_, plugin_version
 from plugins.training import repository as repo
 from plugins.training.formats import ba_values, detect_format
 from plugins.training.importer import CourseImportError, import_file, import_text
@@ -21,7 +21,7 @@ def _courses(platform):
 
 def _state(platform):
     with platform.session() as session:
-        return repo.count_courses(session), repo.current_version(session)
+        return repo.count_courses(session), plugin_version(session, "training")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,36 @@
+"""housing: the change counter moves to core's table of plugin counters
+
+Revision ID: housing_0002
+Revises: housing_0001
+Create Date: 2026-12-07
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "housing_0002"
+down_revision = "housing_0001"
+branch_labels = None
+depends_on = "core_0009"
+
+
+def upgrade() -> None:
+    # the counter carries over: no process takes a fresh counter for the one it loaded
+    op.execute(
+        "INSERT INTO core_plugin_state (plugin, version) "
+        "SELECT 'housing', version FROM housing_state WHERE id = 1"
+    )
+    op.drop_table("housing_state")
+
+
+def downgrade() -> None:
+    op.create_table(
+        "housing_state",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+    )
+    op.execute(
+        "INSERT INTO housing_state (id, version) "
+        "SELECT 1, version FROM core_plugin_state WHERE plugin = 'housing'"
+    )
+    op.execute("DELETE FROM core_plugin_state WHERE plugin = 'housing'")
