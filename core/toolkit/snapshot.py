@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core.toolkit.reindex import reindex_all
 from core.persistence.tables import PluginStateRow
+from core.toolkit.reindex import reindex_all
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
