@@ -5,7 +5,9 @@ plugin's own tests get, without a conftest import:
 
 * fixtures ``regiokarte_platform``, ``regiokarte_app``, ``regiokarte_client``,
   ``regiokarte_cli``, ``regiokarte_session`` (rolled back at teardown) and
-  ``regiokarte_demo`` (fictitious demo companies), each on a fresh temporary SQLite database;
+  ``regiokarte_demo`` (fictitious demo companies), each on a fresh database of its own: a
+  SQLite file, or with ``REGIOKARTE_TEST_ENGINE=postgresql`` a new database on the server
+  ``REGIOKARTE_TEST_DATABASE_URL`` (``regiokarte_database_url``);
 * the knobs ``regiokarte_plugins``, ``regiokarte_config`` and ``regiokarte_extra_plugins``
   (override them as fixtures, or per test with
   ``@pytest.mark.regiokarte(plugins=[...], config={...}, demo=200)``);

@@ -1,6 +1,8 @@
 """The pytest plugin (entry point ``pytest11``): fixtures for testing regiokarte plugins.
 
-Every fixture starts from a fresh temporary SQLite database, so tests never share state.
+Every fixture starts from a fresh database of its own, so tests never share state: a SQLite
+file, or with ``REGIOKARTE_TEST_ENGINE=postgresql`` a new database on the server
+``REGIOKARTE_TEST_DATABASE_URL`` (dropped after the test).
 Choose plugins and settings by overriding the knob fixtures in the plugin's ``conftest.py``::
 
     @pytest.fixture
@@ -70,20 +72,39 @@ def regiokarte_extra_plugins() -> dict[str, Any]:
 
 
 @pytest.fixture
+def regiokarte_database_url(tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database for this test, of the engine ``REGIOKARTE_TEST_ENGINE``
+    names: a SQLite file in ``tmp_path`` (default), or a new PostgreSQL database on
+    ``REGIOKARTE_TEST_DATABASE_URL``'s server, dropped after the test."""
+    from regiokarte_testing.databases import TestDatabase
+
+    try:
+        database = TestDatabase(tmp_path)
+    except (RuntimeError, ValueError) as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield database.url
+    finally:
+        database.drop()
+
+
+@pytest.fixture
 def regiokarte_settings(
     request: pytest.FixtureRequest,
     tmp_path: Path,
     regiokarte_plugins: list[str],
     regiokarte_config: dict[str, Any],
+    regiokarte_database_url: str,
 ) -> Settings:
-    """Test settings: the knobs (or the ``regiokarte`` marker), a fresh database in
-    ``tmp_path``, strict plugin errors (``plugins.strict``)."""
+    """Test settings: the knobs (or the ``regiokarte`` marker), the test's own database
+    (``regiokarte_database_url``, unless the config names one), strict plugin errors
+    (``plugins.strict``)."""
     from regiokarte_testing.settings import deep_merge, make_test_settings
 
     marker = _marker(request)
     plugins = marker.get("plugins", regiokarte_plugins)
     config: Mapping[str, Any] = deep_merge(regiokarte_config, marker.get("config") or {})
-    return make_test_settings(tmp_path, plugins, config)
+    return make_test_settings(tmp_path, plugins, config, database_url=regiokarte_database_url)
 
 
 @pytest.fixture

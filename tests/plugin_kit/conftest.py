@@ -1,15 +1,16 @@
 """Fixtures of the plugin-kit tests; helpers live in kit_support.py.
 
-The kit's fixtures (``regiokarte_platform``, ...) put each test on a SQLite file of its own.
-In the PostgreSQL pass (REGIOKARTE_TEST_ENGINE=postgresql) the ``regiokarte_config`` knob
-hands them a new database of the engine under test instead, as a plugin author's conftest.py
-would; the tests of the kit's own defaults then skip (``kit_defaults``).
+The kit's fixtures (``regiokarte_platform``, ...) put each test on a database of its own of
+the engine under test (REGIOKARTE_TEST_ENGINE), as they do for any plugin author. The kit takes
+the PostgreSQL server from REGIOKARTE_TEST_DATABASE_URL; when the suite runs on a throwaway
+cluster instead (tests/databases.py), ``kit_server`` names that cluster to the kit, and
+subprocesses get both variables through ``kit_support.clean_env``.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
@@ -24,25 +25,17 @@ def _engine() -> str:
     return ENGINE
 
 
-@pytest.fixture
-def packaging_test() -> None:
-    """Packaging and documentation do not depend on the database engine: run them once."""
-    if os.environ.get("REGIOKARTE_TEST_ENGINE", "sqlite").strip().lower() == "postgresql":
-        pytest.skip("engine-independent; it ran in the SQLite pass")
+@pytest.fixture(scope="session", autouse=True)
+def kit_server() -> Iterator[None]:
+    """On PostgreSQL, the server the kit creates its databases on: REGIOKARTE_TEST_DATABASE_URL,
+    or the suite's throwaway cluster (set for the session, then restored)."""
+    if _engine() != "postgresql" or os.environ.get("REGIOKARTE_TEST_DATABASE_URL"):
+        yield
+        return
+    from databases import SERVER_ENV, postgres_server_url
 
-
-@pytest.fixture
-def kit_defaults() -> None:
-    """For tests of the kit's default database (a SQLite file in ``tmp_path``), which the
-    PostgreSQL pass replaces through ``regiokarte_config``."""
-    if _engine() == "postgresql":
-        pytest.skip("tests the kit's default SQLite file; it ran in the SQLite pass")
-
-
-@pytest.fixture
-def regiokarte_config(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The kit's default database on SQLite; a database of the engine under test otherwise."""
-    if _engine() == "sqlite":
-        return {}
-    new_database = request.getfixturevalue("new_database")  # tests/conftest.py
-    return {"portal": {"database_url": new_database("kit")}}
+    os.environ[SERVER_ENV] = postgres_server_url()
+    try:
+        yield
+    finally:
+        os.environ.pop(SERVER_ENV, None)

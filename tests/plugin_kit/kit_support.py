@@ -39,9 +39,31 @@ def dist_info(
     return folder
 
 
+def engine_env() -> dict[str, str]:
+    """The variables that put a subprocess's tests on the engine under test (none on SQLite;
+    on PostgreSQL the engine and the server, a throwaway cluster's too)."""
+    try:
+        from databases import ENGINE, SERVER_ENV, postgres_server_url
+    except ImportError:  # a copy of this folder without tests/databases.py (test_meta_copy)
+        return {}
+    if ENGINE != "postgresql":
+        return {}
+    return {"REGIOKARTE_TEST_ENGINE": ENGINE, SERVER_ENV: postgres_server_url()}
+
+
+def engine_url(folder: Path, name: str = "portal") -> str:
+    """The URL of a new, empty database of the engine under test (a file in ``folder`` on
+    SQLite); dropped when the test process ends."""
+    from databases import engine_databases
+
+    return engine_databases().new(name, folder)
+
+
 def clean_env(pythonpath: Sequence[Path | str] = (), **extra: str) -> dict[str, str]:
-    """The environment for a subprocess: no REGIOKARTE_* of the developer, the given path."""
+    """The environment for a subprocess: no REGIOKARTE_* of the developer, the engine under
+    test (``engine_env``), the given path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGIOKARTE_")}
+    env.update(engine_env())
     env.pop("PYTHONPATH", None)
     if pythonpath:
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)

@@ -15,6 +15,7 @@ from kit_support import (
     EXAMPLE,
     clean_env,
     dist_info,
+    engine_url,
     non_public_core_imports,
     on_sys_path,
     plugin_entry_points,
@@ -95,7 +96,7 @@ def test_disabling_it_leaves_no_trace(imported: Platform, regiokarte_app: Any) -
     check_disable_leaves_no_trace(imported, "sportclubs", regiokarte_app)
 
 
-def test_its_own_tests_pass(example_site: Path, packaging_test: None) -> None:
+def test_its_own_tests_pass(example_site: Path) -> None:
     result = run(
         [
             sys.executable,
@@ -116,14 +117,14 @@ def test_its_own_tests_pass(example_site: Path, packaging_test: None) -> None:
 
 
 def test_the_command_line_initialises_imports_and_lists_it(
-    example_site: Path, tmp_path: Path, packaging_test: None
+    example_site: Path, tmp_path: Path
 ) -> None:
     config = tmp_path / "regiokarte.toml"
     config.write_text(
         textwrap.dedent(
             f"""
             [portal]
-            database_url = "sqlite:///{tmp_path / "portal.db"}"
+            database_url = "{engine_url(tmp_path)}"
             [plugins]
             enabled = ["sportclubs"]
             [plugins.sportclubs]

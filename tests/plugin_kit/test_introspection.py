@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kit_support import ROOT, clean_env, engine_settings, regiokarte_command, run
+from kit_support import ROOT, clean_env, engine_settings, engine_url, regiokarte_command, run
 from probe import Probe
 
 from core import Layer, Platform, PluginManifest, hookimpl
@@ -69,9 +69,9 @@ def test_without_the_variable_nothing_is_traced(
     assert _hook_lines(caplog) == []
 
 
-def test_the_command_line_traces_to_stderr(tmp_path: Path, packaging_test: None) -> None:
+def test_the_command_line_traces_to_stderr(tmp_path: Path) -> None:
     config = tmp_path / "regiokarte.toml"
-    config.write_text(f'[portal]\ndatabase_url = "sqlite:///{tmp_path / "t.db"}"\n', "utf-8")
+    config.write_text(f'[portal]\ndatabase_url = "{engine_url(tmp_path)}"\n', "utf-8")
     env = clean_env(REGIOKARTE_CONFIG=str(config))
     quiet = run([*regiokarte_command(), "plugins"], cwd=tmp_path, env=env)
     assert quiet.returncode == 0, quiet.stderr

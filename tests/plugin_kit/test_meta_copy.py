@@ -46,7 +46,7 @@ def _meta_tests(project: Path) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
-def test_a_hookspec_without_docs_and_test_fails_the_build(tmp_path: Path, packaging_test) -> None:
+def test_a_hookspec_without_docs_and_test_fails_the_build(tmp_path: Path) -> None:
     project = _copy_project(tmp_path / "project")
     status, output = _meta_tests(project)
     assert status == 0, output

@@ -4,7 +4,6 @@ and which the portal picks up once installed and enabled."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 import textwrap
 from importlib import metadata
@@ -13,12 +12,15 @@ from pathlib import Path
 import pytest
 from kit_support import (
     clean_env,
+    engine_url,
     non_public_core_imports,
     plugin_entry_points,
     regiokarte_command,
     run,
     site_dir_hook,
 )
+from sqlalchemy import create_engine, inspect
+from sqlalchemy import text as sql
 
 from core import ConfigError
 from core.plugins.scaffold import create_plugin, render_plugin, template_values
@@ -44,7 +46,7 @@ def test_names_follow_the_plugin_name() -> None:
     )
 
 
-def test_every_file_is_filled_in_and_valid(packaging_test: None) -> None:
+def test_every_file_is_filled_in_and_valid() -> None:
     files = render_plugin("doctors", title="Arztpraxen")
     assert {
         "pyproject.toml",
@@ -114,9 +116,7 @@ WEB_CHECK = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_new_plugin_installed_and_enabled_works_in_the_portal(
-    tmp_path: Path, packaging_test: None
-) -> None:
+def test_new_plugin_installed_and_enabled_works_in_the_portal(tmp_path: Path) -> None:
     # 1. generate it with the real command, in a folder of its own
     work = tmp_path / "work"
     work.mkdir()
@@ -176,13 +176,13 @@ def test_new_plugin_installed_and_enabled_works_in_the_portal(
     assert tests.returncode == 0, tests.stdout + tests.stderr
 
     # 4. the portal: add it to the configuration, init (its migration runs), import, use
-    database = tmp_path / "portal.db"
+    database = engine_url(tmp_path)
     config = tmp_path / "regiokarte.toml"
     config.write_text(
         textwrap.dedent(
             f"""
             [portal]
-            database_url = "sqlite:///{database}"
+            database_url = "{database}"
             [plugins]
             enabled = ["demo_layer"]
             [plugins.demo_layer]
@@ -195,9 +195,13 @@ def test_new_plugin_installed_and_enabled_works_in_the_portal(
     rk = regiokarte_command()
     init = run([*rk, "init"], cwd=tmp_path, env=env)
     assert init.returncode == 0, init.stderr
-    with sqlite3.connect(database) as db:
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-        versions = {row[0] for row in db.execute("SELECT version_num FROM alembic_version")}
+    engine = create_engine(database)
+    try:
+        tables = set(inspect(engine).get_table_names())
+        with engine.connect() as db:
+            versions = set(db.scalars(sql("SELECT version_num FROM alembic_version")))
+    finally:
+        engine.dispose()
     assert "demo_layer_places" in tables
     assert "demo_layer_0001" in versions
 

@@ -4,6 +4,7 @@ catch the mistakes plugin authors make."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
@@ -13,7 +14,9 @@ import numpy as np
 import pytest
 from kit_support import engine_settings
 from probe import Probe
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
+from sqlalchemy import text as sql
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from core import (
@@ -42,6 +45,7 @@ from regiokarte_testing import (
     check_section,
     valid_feature,
 )
+from regiokarte_testing.databases import TestDatabase, test_engine
 
 
 def test_the_kit_is_a_registered_pytest_plugin(pytestconfig: pytest.Config) -> None:
@@ -54,13 +58,40 @@ def test_the_kit_is_a_registered_pytest_plugin(pytestconfig: pytest.Config) -> N
 
 
 def test_each_test_gets_a_fresh_database(
-    regiokarte_platform: Platform, tmp_path: Path, kit_defaults: None
+    regiokarte_platform: Platform, regiokarte_database_url: str, tmp_path: Path
 ) -> None:
-    assert str(tmp_path) in regiokarte_platform.settings.portal.database_url
+    url = regiokarte_platform.settings.portal.database_url
+    assert url == regiokarte_database_url
+    if test_engine() == "sqlite":
+        assert url == f"sqlite:///{tmp_path / 'regiokarte.db'}"
+    else:
+        assert make_url(url).get_backend_name() == "postgresql"
+        assert (make_url(url).database or "").startswith("rk_test_")
     assert regiokarte_platform.strict
     assert [p.name for p in regiokarte_platform.plugins] == ["core"]
     with regiokarte_platform.session() as session:
         assert repo.count_companies(session) == 0
+
+
+def test_a_test_database_starts_empty_and_is_dropped(tmp_path: Path) -> None:
+    database = TestDatabase(tmp_path, "kit")
+    engine = create_engine(database.url)
+    try:
+        assert engine.dialect.name == test_engine()
+        with engine.connect() as connection:
+            assert engine.dialect.get_table_names(connection) == []
+    finally:
+        engine.dispose()
+    database.drop()
+    if test_engine() == "postgresql":
+        server = create_engine(os.environ["REGIOKARTE_TEST_DATABASE_URL"])
+        try:
+            with server.connect() as connection:
+                names = set(connection.scalars(sql("SELECT datname FROM pg_database")))
+        finally:
+            server.dispose()
+        assert make_url(database.url).database not in names
+    database.drop()  # a second drop does nothing
 
 
 def test_the_session_fixture_commits_nothing(

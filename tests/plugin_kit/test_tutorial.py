@@ -18,7 +18,7 @@ def tutorial_files() -> dict[str, str]:
     return {path: body for _, path, body in BLOCK.findall(TUTORIAL.read_text(encoding="utf-8"))}
 
 
-def test_the_tutorial_builds_a_working_plugin(tmp_path: Path, packaging_test: None) -> None:
+def test_the_tutorial_builds_a_working_plugin(tmp_path: Path) -> None:
     files = tutorial_files()
     assert {"pyproject.toml", "regiokarte_coworking/hooks.py", "tests/test_coworking.py"} <= set(
         files
@@ -48,4 +48,4 @@ def test_the_tutorial_builds_a_working_plugin(tmp_path: Path, packaging_test: No
         env=clean_env([site, project], PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
+    assert "2 passed" in result.stdout
