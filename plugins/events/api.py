@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import marshmallow as ma
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
@@ -22,15 +22,21 @@ from plugins.events import vocab
 from plugins.events.feedcache import FEED_MAX_EVENTS, SLOT_SECONDS, FeedCache
 from plugins.events.hooks import service_for
 from plugins.events.model import REGISTRATION_MODES, Event, Organisation
-from plugins.events.service import NotAllowed, Principal
+from plugins.events.service import EventsService, NotAllowed, Principal
 from plugins.events.texts import format_when
 from plugins.events.views import RATE_LIMIT_SCOPE
-from webapp.kit import declare_access, declared_role
+from webapp.kit import (
+    current_platform,
+    declare_access,
+    declared_role,
+    import_body_doc,
+    uploaded_file,
+)
 
 if TYPE_CHECKING:
-    from core import Platform
+    pass
 
-__all__ = ["event_json", "make_blueprint"]
+__all__ = ["FEED_CACHE_KEY", "blp", "event_json"]
 
 #: A character Python does not count as white space (its \S), written so that the document's
 #: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
@@ -427,440 +433,458 @@ def _query_args() -> dict[str, list[str]]:
 PRINCIPAL_KEY = "events_principal"
 
 
-def make_blueprint(platform: Platform) -> Blueprint:
-    """The events API blueprint, bound to ``platform``."""
-    blp = Blueprint(
-        "events",
-        __name__,
-        url_prefix="/api/v1/events",
-        description="Veranstaltungen (events): calendar, iCalendar feeds, registration.",
-    )
-    service = service_for(platform)
-    limiter = platform.rate_limiter()
-    feeds = FeedCache()
-    blp.feed_cache = feeds  # type: ignore[attr-defined]
+def _service() -> EventsService:
+    return service_for(current_platform())
 
-    @blp.before_request
-    def _ids_in_range() -> None:
-        # larger ids exist in no table; SQLite and PostgreSQL would fail on comparing them
-        for name, value in (request.view_args or {}).items():
-            if isinstance(value, int) and value > MAX_ID:
-                abort(404, message=f"There is no record with {name} {value}.")
 
-    def principal() -> Principal:
-        known = g.get(PRINCIPAL_KEY)
-        if known is not None:
-            return known  # type: ignore[no-any-return]
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        challenge = {"WWW-Authenticate": 'Bearer realm="regiokarte"'}
-        if scheme.lower() != "bearer" or not token.strip():
-            abort(
-                401,
-                message=(
-                    "This operation needs 'Authorization: Bearer <token>': the operator token "
-                    "or the API token of a verified organisation."
-                ),
-                headers=challenge,
-            )
-        # wrong tokens are counted per address; many give 429 (TooManyAttempts)
-        found = platform.guard_secret(
-            "operator_token", request.remote_addr, lambda: service.principal(token.strip())
+blp = Blueprint(
+    "events",
+    __name__,
+    url_prefix="/api/v1/events",
+    description="Veranstaltungen (events): calendar, iCalendar feeds, registration.",
+)
+# who may use each route (public, editor, operator); see webapp/kit.py
+declare_access(
+    blp,
+    {
+        "*": "public",
+        # "editor": a verified organisation's API token (or the operator token)
+        "Events": {"GET": "public", "POST": "editor"},
+        "OneEvent": {"GET": "public", "PUT": "editor", "DELETE": "editor"},
+        "Participants": "editor",
+        "EventInvitations": "editor",
+        "EventOrganiser": "editor",
+        "Invitations": "editor",
+        "OneInvitation": "editor",
+        "AcceptInvitation": "editor",
+        "DeclineInvitation": "editor",
+        "Organisations": {"GET": "public", "POST": "operator"},
+        "OrganisationToken": "operator",
+        "Import": "operator",
+    },
+)
+#: Where each app keeps the rendered feeds (``current_app.extensions``).
+FEED_CACHE_KEY = "events.feed_cache"
+
+
+@blp.record_once
+def _feed_cache(state: Any) -> None:
+    state.app.extensions[FEED_CACHE_KEY] = FeedCache()
+
+
+@blp.before_request
+def _ids_in_range() -> None:
+    # larger ids exist in no table; SQLite and PostgreSQL would fail on comparing them
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and value > MAX_ID:
+            abort(404, message=f"There is no record with {name} {value}.")
+
+
+def principal() -> Principal:
+    """Who calls: the operator or a verified organisation (by the bearer token), else 401."""
+    known = g.get(PRINCIPAL_KEY)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    challenge = {"WWW-Authenticate": 'Bearer realm="regiokarte"'}
+    if scheme.lower() != "bearer" or not token.strip():
+        abort(
+            401,
+            message=(
+                "This operation needs 'Authorization: Bearer <token>': the operator token "
+                "or the API token of a verified organisation."
+            ),
+            headers=challenge,
         )
-        if found is None:
-            abort(
-                401,
-                message="The token is wrong or belongs to no verified organisation.",
-                headers=challenge,
-            )
-        return found
+    # wrong tokens are counted per address; many give 429 (TooManyAttempts)
+    service = _service()
+    found = current_platform().guard_secret(
+        "operator_token", request.remote_addr, lambda: service.principal(token.strip())
+    )
+    if found is None:
+        abort(
+            401,
+            message="The token is wrong or belongs to no verified organisation.",
+            headers=challenge,
+        )
+    return found
 
-    @blp.before_request
-    def _caller_first() -> None:
-        # the caller before the body (flask-smorest parses it before the view runs): a wrong
-        # token is 401, an organisation on an operator route 403, whatever the body holds
-        role = declared_role()
-        if role == "public":
-            return
+
+@blp.before_request
+def _caller_first() -> None:
+    # the caller before the body (flask-smorest parses it before the view runs): a wrong
+    # token is 401, an organisation on an operator route 403, whatever the body holds
+    role = declared_role()
+    if role == "public":
+        return
+    who = principal()
+    if role == "operator" and not who.operator:
+        abort(403, message="This operation is for the portal's operators.")
+    g.setdefault(PRINCIPAL_KEY, who)
+
+
+def allowed(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except NotAllowed as exc:
+        abort(403, message=exc.message)
+
+
+def calendar_name(lang: str) -> str:
+    title = "Veranstaltungen" if lang == "de" else "Events"
+    return f"{title} – {current_platform().region.name}"
+
+
+@blp.route("")
+class Events(MethodView):
+    @blp.arguments(EventsListArgs, location="query")
+    @blp.response(200, EventListSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Upcoming events (soonest first), filtered by kind, audience, town and dates"""
+        query = _service().parse_query(_query_args())
+        events = _service().upcoming(query)
+        start = (args["page"] - 1) * args["per_page"]
+        page = events[start : start + args["per_page"]]
+        params = "&".join(f"{k}={v}" for k, v in query.params())
+        return {
+            "total": len(events),
+            "page": args["page"],
+            "per_page": args["per_page"],
+            "feed_url": "/api/v1/events/calendar.ics" + (f"?{params}" if params else ""),
+            "items": [event_json(e, args["lang"], _service().event_path(e)) for e in page],
+        }
+
+    @blp.arguments(EventInputSchema)
+    @blp.response(201, EventSchema)
+    @blp.doc(security=[{"operatorToken": []}], **{"x-dependencies": EVENT_RULES})
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Create an event (operator or verified organisation)
+
+        An organisation becomes the event's first organiser; other organisations it
+        names in `organisers` are invited and organise only after accepting (see
+        `/api/v1/events/invitations`). The operator names organisers directly.
+        An event has a place (postcode, town or lat/lon of the region) or an online_url;
+        lat and lon come together; registration 'external' needs registration_url; end
+        lies after start (also in `x-dependencies`).
+        """
         who = principal()
-        if role == "operator" and not who.operator:
-            abort(403, message="This operation is for the portal's operators.")
-        g.setdefault(PRINCIPAL_KEY, who)
+        event, _ = allowed(lambda: _service().save_event(data, who, base_url=request.host_url))
+        return event_json(event, "de", _service().event_path(event))
 
-    def allowed(call: Callable[[], T]) -> T:
-        try:
-            return call()
-        except NotAllowed as exc:
-            abort(403, message=exc.message)
 
-    def calendar_name(lang: str) -> str:
-        title = "Veranstaltungen" if lang == "de" else "Events"
-        return f"{title} – {platform.region.name}"
+@blp.route("/<int:event_id>")
+class OneEvent(MethodView):
+    @blp.arguments(EventsLangArgs, location="query")
+    @blp.response(200, EventSchema)
+    def get(self, args: dict[str, Any], event_id: int) -> dict[str, Any]:
+        """One event, with the places left"""
+        event = _service().event(event_id)
+        return event_json(event, args["lang"], _service().event_path(event))
 
-    @blp.route("")
-    class Events(MethodView):
-        @blp.arguments(EventsListArgs, location="query")
-        @blp.response(200, EventListSchema)
-        def get(self, args: dict[str, Any]) -> dict[str, Any]:
-            """Upcoming events (soonest first), filtered by kind, audience, town and dates"""
-            query = service.parse_query(_query_args())
-            events = service.upcoming(query)
-            start = (args["page"] - 1) * args["per_page"]
-            page = events[start : start + args["per_page"]]
-            params = "&".join(f"{k}={v}" for k, v in query.params())
-            return {
-                "total": len(events),
-                "page": args["page"],
-                "per_page": args["per_page"],
-                "feed_url": "/api/v1/events/calendar.ics" + (f"?{params}" if params else ""),
-                "items": [event_json(e, args["lang"], service.event_path(e)) for e in page],
-            }
+    @blp.arguments(EventInputSchema)
+    @blp.response(200, EventSchema)
+    @blp.doc(security=[{"operatorToken": []}], **{"x-dependencies": EVENT_RULES})
+    def put(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
+        """Replace an event (operator or one of its organisers)
 
-        @blp.arguments(EventInputSchema)
-        @blp.response(201, EventSchema)
-        @blp.doc(security=[{"operatorToken": []}], **{"x-dependencies": EVENT_RULES})
-        def post(self, data: dict[str, Any]) -> dict[str, Any]:
-            """Create an event (operator or verified organisation)
-
-            An organisation becomes the event's first organiser; other organisations it
-            names in `organisers` are invited and organise only after accepting (see
-            `/api/v1/events/invitations`). The operator names organisers directly.
-            An event has a place (postcode, town or lat/lon of the region) or an online_url;
-            lat and lon come together; registration 'external' needs registration_url; end
-            lies after start (also in `x-dependencies`).
-            """
-            who = principal()
-            event, _ = allowed(lambda: service.save_event(data, who, base_url=request.host_url))
-            return event_json(event, "de", service.event_path(event))
-
-    @blp.route("/<int:event_id>")
-    class OneEvent(MethodView):
-        @blp.arguments(EventsLangArgs, location="query")
-        @blp.response(200, EventSchema)
-        def get(self, args: dict[str, Any], event_id: int) -> dict[str, Any]:
-            """One event, with the places left"""
-            event = service.event(event_id)
-            return event_json(event, args["lang"], service.event_path(event))
-
-        @blp.arguments(EventInputSchema)
-        @blp.response(200, EventSchema)
-        @blp.doc(security=[{"operatorToken": []}], **{"x-dependencies": EVENT_RULES})
-        def put(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
-            """Replace an event (operator or one of its organisers)
-
-            An organisation keeps the event's organisers as they are (they leave through
-            `DELETE /api/v1/events/{event_id}/organisers/{organisation_id}`) and invites the
-            others it names in `organisers`; a declined invitation is not repeated. The rules
-            of POST hold (`x-dependencies`).
-            """
-            who = principal()
-            event, _ = allowed(
-                lambda: service.save_event(data, who, event_id=event_id, base_url=request.host_url)
-            )
-            return event_json(event, "de", service.event_path(event))
-
-        @blp.response(204)
-        @blp.doc(security=[{"operatorToken": []}])
-        def delete(self, event_id: int) -> None:
-            """Delete an event and its registrations (operator only)"""
-            if not principal().operator:
-                abort(403, message="Only the operator deletes events; organisers cancel them.")
-            service.delete_event(event_id)
-
-    @blp.route("/<int:event_id>/calendar.ics")
-    class EventCalendar(MethodView):
-        @blp.arguments(EventsLangArgs, location="query")
-        @blp.doc(
-            responses={
-                "200": {
-                    "description": "iCalendar (RFC 5545) with the event and its VTIMEZONE.",
-                    "content": {"text/calendar": {"schema": {"type": "string"}}},
-                }
-            }
+        An organisation keeps the event's organisers as they are (they leave through
+        `DELETE /api/v1/events/{event_id}/organisers/{organisation_id}`) and invites the
+        others it names in `organisers`; a declined invitation is not repeated. The rules
+        of POST hold (`x-dependencies`).
+        """
+        who = principal()
+        event, _ = allowed(
+            lambda: _service().save_event(data, who, event_id=event_id, base_url=request.host_url)
         )
-        def get(self, args: dict[str, Any], event_id: int) -> Response:
-            """The event as an iCalendar file"""
-            event = service.event(event_id)
-            body = service.calendar(
-                [event], name=event.title, base_url=request.host_url, lang=args["lang"]
-            )
-            response = Response(body, mimetype="text/calendar")
-            response.headers["Content-Disposition"] = (
-                f'attachment; filename="veranstaltung-{event.id}.ics"'
-            )
-            return response
+        return event_json(event, "de", _service().event_path(event))
 
-    @blp.route("/calendar.ics")
-    class Feed(MethodView):
-        @blp.arguments(EventsCalendarArgs, location="query")
-        @blp.doc(
-            responses={
-                "200": {
-                    "description": (
-                        "Subscribable iCalendar feed of the upcoming events: at most "
-                        f"{FEED_MAX_EVENTS}, the soonest first (narrow it with a filter or "
-                        "from/to for later ones); with an ETag (If-None-Match gives 304)."
-                    ),
-                    "content": {"text/calendar": {"schema": {"type": "string"}}},
-                },
-                "304": {"description": "Not modified: the ETag sent in If-None-Match holds."},
+    @blp.response(204)
+    @blp.doc(security=[{"operatorToken": []}])
+    def delete(self, event_id: int) -> None:
+        """Delete an event and its registrations (operator only)"""
+        if not principal().operator:
+            abort(403, message="Only the operator deletes events; organisers cancel them.")
+        _service().delete_event(event_id)
+
+
+@blp.route("/<int:event_id>/calendar.ics")
+class EventCalendar(MethodView):
+    @blp.arguments(EventsLangArgs, location="query")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "iCalendar (RFC 5545) with the event and its VTIMEZONE.",
+                "content": {"text/calendar": {"schema": {"type": "string"}}},
             }
-        )
-        def get(self, args: dict[str, Any]) -> Response:
-            """A calendar feed of the upcoming events of a filter (e.g. job fairs in Marl)"""
-            query = service.parse_query(_query_args())
-            lang = args["lang"]
-            etag = feeds.etag(service.snapshot().generation, query, lang, request.host_url)
-            headers = {"ETag": f'"{etag}"', "Cache-Control": f"public, max-age={SLOT_SECONDS}"}
-            if request.if_none_match.contains(etag):
-                return Response(status=304, headers=headers)
-            body = feeds.get(
-                etag,
-                lambda: service.calendar(
-                    service.upcoming(query)[:FEED_MAX_EVENTS],
-                    name=calendar_name(lang),
-                    base_url=request.host_url,
-                    lang=lang,
-                ),
-            )
-            response = Response(body, mimetype="text/calendar", headers=headers)
-            response.headers["Content-Disposition"] = 'inline; filename="veranstaltungen.ics"'
-            return response
-
-    @blp.route("/<int:event_id>/registrations")
-    class Registrations(MethodView):
-        @blp.arguments(RegistrationInputSchema)
-        @blp.response(201, RegistrationResultSchema)
-        def post(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
-            """Register for an event (a place or the waiting list; a mail confirms it)
-
-            Counts against the same per-address budget as the web form
-            (``registrations_per_hour``); beyond it the answer is 429.
-            """
-            per_hour = service.settings.registrations_per_hour
-            client = request.remote_addr or "-"
-            budget = f"{per_hour}/hour"
-            if per_hour > 0 and not limiter.hit(RATE_LIMIT_SCOPE, client, budget):
-                abort(
-                    429,
-                    message=f"Too many registrations from this address (at most {per_hour} "
-                    "an hour); try again later.",
-                )
-            outcome = service.register(event_id, data, base_url=request.host_url)
-            status = outcome.registration.status
-            return {
-                "event_id": event_id,
-                "status": status,
-                "position": outcome.position,
-                "message": (
-                    "Registered; the confirmation mail has the link to cancel."
-                    if status == "confirmed"
-                    else f"On the waiting list at position {outcome.position}."
-                ),
-            }
-
-    @blp.route("/registrations/<token>")
-    class Cancellation(MethodView):
-        @blp.response(200)
-        def delete(self, token: str) -> dict[str, Any]:
-            """Withdraw a registration with the token from the confirmation mail"""
-            event, changed = service.cancel(token, base_url=request.host_url)
-            return {"event_id": event.id, "status": "cancelled", "changed": changed}
-
-    @blp.route("/<int:event_id>/invitations")
-    class EventInvitations(MethodView):
-        @blp.response(200, EventsInvitationSchema(many=True))
-        @blp.doc(security=[{"operatorToken": []}])
-        def get(self, event_id: int) -> list[dict[str, Any]]:
-            """Co-organiser invitations of an event (its organisers and the operator)"""
-            who = principal()
-            found = allowed(lambda: service.invitations_of_event(event_id, who))
-            return [invitation.as_dict() for invitation in found]
-
-        @blp.arguments(EventsInviteSchema)
-        @blp.response(201, EventsInvitationSchema)
-        @blp.doc(security=[{"operatorToken": []}])
-        def post(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
-            """Invite an organisation to co-organise (it organises once it accepted)
-
-            The invited organisation gets a mail when it has an address; inviting a
-            declined organisation again opens its invitation again. 409 when it organises
-            the event already.
-            """
-            who = principal()
-            invitation = allowed(
-                lambda: service.invite(
-                    event_id, data["organisation"], who, base_url=request.host_url
-                )
-            )
-            return invitation.as_dict()
-
-    @blp.route("/<int:event_id>/organisers/<int:organisation_id>")
-    class EventOrganiser(MethodView):
-        @blp.response(204)
-        @blp.doc(security=[{"operatorToken": []}])
-        def delete(self, event_id: int, organisation_id: int) -> None:
-            """Leave an event (the organisation itself) or remove a co-organiser (the first
-            organiser or the operator); 409 for the last organiser"""
-            who = principal()
-            allowed(lambda: service.remove_organiser(event_id, organisation_id, who))
-
-    @blp.route("/invitations")
-    class Invitations(MethodView):
-        @blp.response(200, EventsInvitationSchema(many=True))
-        @blp.doc(security=[{"operatorToken": []}])
-        def get(self) -> list[dict[str, Any]]:
-            """Invitations the calling organisation received (pending and declined)"""
-            return [i.as_dict() for i in service.invitations_received(principal())]
-
-    @blp.route("/invitations/<int:invitation_id>")
-    class OneInvitation(MethodView):
-        @blp.response(204)
-        @blp.doc(security=[{"operatorToken": []}])
-        def delete(self, invitation_id: int) -> None:
-            """Withdraw an invitation (an organiser of the event or the operator)"""
-            who = principal()
-            allowed(lambda: service.withdraw_invitation(invitation_id, who))
-
-    @blp.route("/invitations/<int:invitation_id>/accept")
-    class AcceptInvitation(MethodView):
-        @blp.response(200, EventSchema)
-        @blp.doc(security=[{"operatorToken": []}])
-        def post(self, invitation_id: int) -> dict[str, Any]:
-            """Accept an invitation: the organisation co-organises the event from now on"""
-            who = principal()
-            event = allowed(lambda: service.answer_invitation(invitation_id, who, accept=True))
-            return event_json(event, "de", service.event_path(event))
-
-    @blp.route("/invitations/<int:invitation_id>/decline")
-    class DeclineInvitation(MethodView):
-        @blp.response(200, EventsInvitationSchema)
-        @blp.doc(security=[{"operatorToken": []}])
-        def post(self, invitation_id: int) -> dict[str, Any]:
-            """Decline an invitation (the invited organisation)"""
-            who = principal()
-            allowed(lambda: service.answer_invitation(invitation_id, who, accept=False))
-            return service.invitation(invitation_id).as_dict()
-
-    @blp.route("/<int:event_id>/participants")
-    class Participants(MethodView):
-        @blp.arguments(EventsParticipantsArgs, location="query")
-        @blp.response(200)
-        @blp.doc(security=[{"operatorToken": []}])
-        def get(self, args: dict[str, Any], event_id: int) -> Any:
-            """The participant list for the organiser (JSON or CSV)"""
-            who = principal()
-            people = allowed(lambda: service.participants(event_id, who))
-            if args["format"] == "csv":
-                out = io.StringIO()
-                writer = csv_writer(out, delimiter=";")
-                columns = ["status", "name", "email", "phone", "audience", "registered_at"]
-                writer.writerow(columns)
-                for p in people:
-                    writer.writerow(
-                        [p[c].isoformat() if hasattr(p[c], "isoformat") else p[c] for c in columns]
-                    )
-                response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-                response.headers["Content-Disposition"] = (
-                    f'attachment; filename="teilnehmende-{event_id}.csv"'
-                )
-                response.headers["Cache-Control"] = "no-store"
-                return response
-            return {
-                "event_id": event_id,
-                "participants": [
-                    {
-                        **p,
-                        "registered_at": p["registered_at"].isoformat(),
-                        "cancelled_at": p["cancelled_at"].isoformat()
-                        if p["cancelled_at"]
-                        else None,
-                    }
-                    for p in people
-                ],
-            }
-
-    @blp.route("/organisations")
-    class Organisations(MethodView):
-        @blp.arguments(EventsLangArgs, location="query")
-        @blp.response(200, EventsOrganisationSchema(many=True))
-        def get(self, args: dict[str, Any]) -> list[dict[str, Any]]:
-            """The region's actors: Jobcenter, Agentur für Arbeit, chambers, schools, ..."""
-            return [organisation_json(o, args["lang"]) for o in service.organisations()]
-
-        @blp.arguments(EventsOrganisationInputSchema)
-        @blp.response(201, EventsOrganisationSchema)
-        @blp.doc(
-            security=[{"operatorToken": []}],
-            **{
-                "x-dependencies": {"body": {"dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON}}}
-            },
-        )
-        def post(self, data: dict[str, Any]) -> dict[str, Any]:
-            """Add an organisation (operator only)"""
-            if not principal().operator:
-                abort(403, message="Only the operator adds organisations.")
-            return organisation_json(service.add_organisation(data), "de")
-
-    @blp.route("/organisations/<int:organisation_id>/token")
-    class OrganisationToken(MethodView):
-        @blp.response(201)
-        @blp.doc(security=[{"operatorToken": []}])
-        def post(self, organisation_id: int) -> dict[str, Any]:
-            """Issue a new API token for an organisation (operator only; marks it verified)"""
-            if not principal().operator:
-                abort(403, message="Only the operator issues organisation tokens.")
-            return {
-                "organisation_id": organisation_id,
-                "token": service.issue_token(organisation_id),
-                "note": "Shown once; an earlier token of this organisation stops working.",
-            }
-
-    @blp.route("/import")
-    class Import(MethodView):
-        @blp.arguments(EventsImportArgs, location="query")
-        @blp.response(200)
-        @blp.doc(security=[{"operatorToken": []}])
-        def post(self, args: dict[str, Any]) -> dict[str, Any]:
-            """Import events from an iCalendar or CSV body, all or nothing (operator only)"""
-            if not principal().operator:
-                abort(403, message="Only the operator imports events.")
-            fmt = args.get("format")
-            if fmt is None:
-                mimetype = request.mimetype
-                fmt = (
-                    "ics"
-                    if mimetype == "text/calendar"
-                    else "csv"
-                    if mimetype == "text/csv"
-                    else None
-                )
-            report = service.import_source(
-                "upload." + (fmt or "ics"),
-                fmt=fmt,
-                data=request.get_data(),
-                default_organisers=args.get("organiser", []),
-            )
-            return report.as_dict()
-
-    # who may use each route (public, editor, operator); see webapp/security.py
-    declare_access(
-        blp,
-        {
-            "*": "public",
-            # "editor": a verified organisation's API token (or the operator token)
-            "Events": {"GET": "public", "POST": "editor"},
-            "OneEvent": {"GET": "public", "PUT": "editor", "DELETE": "editor"},
-            "Participants": "editor",
-            "EventInvitations": "editor",
-            "EventOrganiser": "editor",
-            "Invitations": "editor",
-            "OneInvitation": "editor",
-            "AcceptInvitation": "editor",
-            "DeclineInvitation": "editor",
-            "Organisations": {"GET": "public", "POST": "operator"},
-            "OrganisationToken": "operator",
-            "Import": "operator",
-        },
+        }
     )
-    return blp
+    def get(self, args: dict[str, Any], event_id: int) -> Response:
+        """The event as an iCalendar file"""
+        event = _service().event(event_id)
+        body = _service().calendar(
+            [event], name=event.title, base_url=request.host_url, lang=args["lang"]
+        )
+        response = Response(body, mimetype="text/calendar")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="veranstaltung-{event.id}.ics"'
+        )
+        return response
+
+
+@blp.route("/calendar.ics")
+class Feed(MethodView):
+    @blp.arguments(EventsCalendarArgs, location="query")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": (
+                    "Subscribable iCalendar feed of the upcoming events: at most "
+                    f"{FEED_MAX_EVENTS}, the soonest first (narrow it with a filter or "
+                    "from/to for later ones); with an ETag (If-None-Match gives 304)."
+                ),
+                "content": {"text/calendar": {"schema": {"type": "string"}}},
+            },
+            "304": {"description": "Not modified: the ETag sent in If-None-Match holds."},
+        }
+    )
+    def get(self, args: dict[str, Any]) -> Response:
+        """A calendar feed of the upcoming events of a filter (e.g. job fairs in Marl)"""
+        service, feeds = _service(), current_app.extensions[FEED_CACHE_KEY]
+        query = service.parse_query(_query_args())
+        lang = args["lang"]
+        etag = feeds.etag(service.snapshot().generation, query, lang, request.host_url)
+        headers = {"ETag": f'"{etag}"', "Cache-Control": f"public, max-age={SLOT_SECONDS}"}
+        if request.if_none_match.contains(etag):
+            return Response(status=304, headers=headers)
+        body = feeds.get(
+            etag,
+            lambda: service.calendar(
+                service.upcoming(query)[:FEED_MAX_EVENTS],
+                name=calendar_name(lang),
+                base_url=request.host_url,
+                lang=lang,
+            ),
+        )
+        response = Response(body, mimetype="text/calendar", headers=headers)
+        response.headers["Content-Disposition"] = 'inline; filename="veranstaltungen.ics"'
+        return response
+
+
+@blp.route("/<int:event_id>/registrations")
+class Registrations(MethodView):
+    @blp.arguments(RegistrationInputSchema)
+    @blp.response(201, RegistrationResultSchema)
+    def post(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
+        """Register for an event (a place or the waiting list; a mail confirms it)
+
+        Counts against the same per-address budget as the web form
+        (``registrations_per_hour``); beyond it the answer is 429.
+        """
+        service = _service()
+        per_hour = service.settings.registrations_per_hour
+        client = request.remote_addr or "-"
+        budget = f"{per_hour}/hour"
+        limiter = current_platform().rate_limiter()
+        if per_hour > 0 and not limiter.hit(RATE_LIMIT_SCOPE, client, budget):
+            abort(
+                429,
+                message=f"Too many registrations from this address (at most {per_hour} "
+                "an hour); try again later.",
+            )
+        outcome = service.register(event_id, data, base_url=request.host_url)
+        status = outcome.registration.status
+        return {
+            "event_id": event_id,
+            "status": status,
+            "position": outcome.position,
+            "message": (
+                "Registered; the confirmation mail has the link to cancel."
+                if status == "confirmed"
+                else f"On the waiting list at position {outcome.position}."
+            ),
+        }
+
+
+@blp.route("/registrations/<token>")
+class Cancellation(MethodView):
+    @blp.response(200)
+    def delete(self, token: str) -> dict[str, Any]:
+        """Withdraw a registration with the token from the confirmation mail"""
+        event, changed = _service().cancel(token, base_url=request.host_url)
+        return {"event_id": event.id, "status": "cancelled", "changed": changed}
+
+
+@blp.route("/<int:event_id>/invitations")
+class EventInvitations(MethodView):
+    @blp.response(200, EventsInvitationSchema(many=True))
+    @blp.doc(security=[{"operatorToken": []}])
+    def get(self, event_id: int) -> list[dict[str, Any]]:
+        """Co-organiser invitations of an event (its organisers and the operator)"""
+        who = principal()
+        found = allowed(lambda: _service().invitations_of_event(event_id, who))
+        return [invitation.as_dict() for invitation in found]
+
+    @blp.arguments(EventsInviteSchema)
+    @blp.response(201, EventsInvitationSchema)
+    @blp.doc(security=[{"operatorToken": []}])
+    def post(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
+        """Invite an organisation to co-organise (it organises once it accepted)
+
+        The invited organisation gets a mail when it has an address; inviting a
+        declined organisation again opens its invitation again. 409 when it organises
+        the event already.
+        """
+        who = principal()
+        invitation = allowed(
+            lambda: _service().invite(
+                event_id, data["organisation"], who, base_url=request.host_url
+            )
+        )
+        return invitation.as_dict()
+
+
+@blp.route("/<int:event_id>/organisers/<int:organisation_id>")
+class EventOrganiser(MethodView):
+    @blp.response(204)
+    @blp.doc(security=[{"operatorToken": []}])
+    def delete(self, event_id: int, organisation_id: int) -> None:
+        """Leave an event (the organisation itself) or remove a co-organiser (the first
+        organiser or the operator); 409 for the last organiser"""
+        who = principal()
+        allowed(lambda: _service().remove_organiser(event_id, organisation_id, who))
+
+
+@blp.route("/invitations")
+class Invitations(MethodView):
+    @blp.response(200, EventsInvitationSchema(many=True))
+    @blp.doc(security=[{"operatorToken": []}])
+    def get(self) -> list[dict[str, Any]]:
+        """Invitations the calling organisation received (pending and declined)"""
+        return [i.as_dict() for i in _service().invitations_received(principal())]
+
+
+@blp.route("/invitations/<int:invitation_id>")
+class OneInvitation(MethodView):
+    @blp.response(204)
+    @blp.doc(security=[{"operatorToken": []}])
+    def delete(self, invitation_id: int) -> None:
+        """Withdraw an invitation (an organiser of the event or the operator)"""
+        who = principal()
+        allowed(lambda: _service().withdraw_invitation(invitation_id, who))
+
+
+@blp.route("/invitations/<int:invitation_id>/accept")
+class AcceptInvitation(MethodView):
+    @blp.response(200, EventSchema)
+    @blp.doc(security=[{"operatorToken": []}])
+    def post(self, invitation_id: int) -> dict[str, Any]:
+        """Accept an invitation: the organisation co-organises the event from now on"""
+        who = principal()
+        event = allowed(lambda: _service().answer_invitation(invitation_id, who, accept=True))
+        return event_json(event, "de", _service().event_path(event))
+
+
+@blp.route("/invitations/<int:invitation_id>/decline")
+class DeclineInvitation(MethodView):
+    @blp.response(200, EventsInvitationSchema)
+    @blp.doc(security=[{"operatorToken": []}])
+    def post(self, invitation_id: int) -> dict[str, Any]:
+        """Decline an invitation (the invited organisation)"""
+        who = principal()
+        allowed(lambda: _service().answer_invitation(invitation_id, who, accept=False))
+        return _service().invitation(invitation_id).as_dict()
+
+
+@blp.route("/<int:event_id>/participants")
+class Participants(MethodView):
+    @blp.arguments(EventsParticipantsArgs, location="query")
+    @blp.response(200)
+    @blp.doc(security=[{"operatorToken": []}])
+    def get(self, args: dict[str, Any], event_id: int) -> Any:
+        """The participant list for the organiser (JSON or CSV)"""
+        who = principal()
+        people = allowed(lambda: _service().participants(event_id, who))
+        if args["format"] == "csv":
+            out = io.StringIO()
+            writer = csv_writer(out, delimiter=";")
+            columns = ["status", "name", "email", "phone", "audience", "registered_at"]
+            writer.writerow(columns)
+            for p in people:
+                writer.writerow(
+                    [p[c].isoformat() if hasattr(p[c], "isoformat") else p[c] for c in columns]
+                )
+            response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+            response.headers["Content-Disposition"] = (
+                f'attachment; filename="teilnehmende-{event_id}.csv"'
+            )
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        return {
+            "event_id": event_id,
+            "participants": [
+                {
+                    **p,
+                    "registered_at": p["registered_at"].isoformat(),
+                    "cancelled_at": p["cancelled_at"].isoformat() if p["cancelled_at"] else None,
+                }
+                for p in people
+            ],
+        }
+
+
+@blp.route("/organisations")
+class Organisations(MethodView):
+    @blp.arguments(EventsLangArgs, location="query")
+    @blp.response(200, EventsOrganisationSchema(many=True))
+    def get(self, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """The region's actors: Jobcenter, Agentur für Arbeit, chambers, schools, ..."""
+        return [organisation_json(o, args["lang"]) for o in _service().organisations()]
+
+    @blp.arguments(EventsOrganisationInputSchema)
+    @blp.response(201, EventsOrganisationSchema)
+    @blp.doc(
+        security=[{"operatorToken": []}],
+        **{"x-dependencies": {"body": {"dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON}}}},
+    )
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Add an organisation (operator only)"""
+        if not principal().operator:
+            abort(403, message="Only the operator adds organisations.")
+        return organisation_json(_service().add_organisation(data), "de")
+
+
+@blp.route("/organisations/<int:organisation_id>/token")
+class OrganisationToken(MethodView):
+    @blp.response(201)
+    @blp.doc(security=[{"operatorToken": []}])
+    def post(self, organisation_id: int) -> dict[str, Any]:
+        """Issue a new API token for an organisation (operator only; marks it verified)"""
+        if not principal().operator:
+            abort(403, message="Only the operator issues organisation tokens.")
+        return {
+            "organisation_id": organisation_id,
+            "token": _service().issue_token(organisation_id),
+            "note": "Shown once; an earlier token of this organisation stops working.",
+        }
+
+
+@blp.route("/import")
+class Import(MethodView):
+    @blp.arguments(EventsImportArgs, location="query")
+    @blp.response(200)
+    @blp.doc(security=[{"operatorToken": []}], requestBody=import_body_doc("ics", "csv"))
+    def post(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Import events from an iCalendar or CSV body, all or nothing (operator only)"""
+        if not principal().operator:
+            abort(403, message="Only the operator imports events.")
+        upload = uploaded_file("upload")
+        # the media type names the format when the query does not (text/calendar, text/csv)
+        fmt = args.get("format") or (upload.format if upload.format in ("ics", "csv") else None)
+        report = _service().import_source(
+            "upload." + (fmt or "ics"),
+            fmt=fmt,
+            data=upload.data,
+            default_organisers=args.get("organiser", []),
+        )
+        return report.as_dict()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core import (
     BBox,
@@ -61,13 +61,19 @@ MANIFEST = PluginManifest(
 service_for = PluginService("events", EventsService)
 register_migrations = migrations_hook(__file__)
 register_commands = list_hook("plugins.events.cli:events_group")
-register_blueprints = list_hook(
-    "plugins.events.api:make_blueprint", "plugins.events.views:make_pages"
-)
 register_navigation = list_hook(
     NavLink("/veranstaltungen", "Veranstaltungen", "Events", order=10, plugin="events")
 )
 register_datasets = list_hook("plugins.events.datasets:events_dataset")
+
+
+@hookimpl
+def register_blueprints(platform: Platform) -> list[Any]:
+    # the web modules import this module (service_for): imported when the app asks
+    from plugins.events.api import blp
+    from plugins.events.views import bp as pages
+
+    return [blp, pages]
 
 
 @hookimpl

@@ -3,8 +3,9 @@ registration form, the confirmation and the cancellation pages.
 
 Templates extend the portal's ``portal/base.html`` by name. The pages carry the same strict
 content security policy as the portal (no inline script; JSON-LD is a data block) and need no
-script at all. Forms are protected against cross-site requests by a signed, expiring form
-token and a same-origin check (``Origin`` / ``Sec-Fetch-Site``), so no cookie is needed.
+script at all. Forms are protected against cross-site requests by the web kit
+(``protect_forms``): the session's CSRF token (Flask-WTF, as every form of the portal) and a
+same-site check (``Origin`` / ``Sec-Fetch-Site``).
 """
 
 from __future__ import annotations
@@ -12,27 +13,28 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from markupsafe import Markup
 
 from core import Conflict, InvalidQuery, NotFound, ValidationError
 from plugins.events import vocab
 from plugins.events.hooks import service_for
 from plugins.events.model import Event
+from plugins.events.service import EventsService
 from plugins.events.texts import format_when, text
-from webapp.kit import declare_access
+from webapp.kit import (
+    current_platform,
+    declare_access,
+    language_args,
+    page_language,
+    protect_forms,
+)
 
-if TYPE_CHECKING:
-    from core import Platform
+__all__ = ["bp", "content_security_policy", "event_json_ld"]
 
-__all__ = ["content_security_policy", "event_json_ld", "make_pages"]
-
-#: Seconds a registration form stays valid.
-FORM_MAX_AGE = 4 * 3600
 #: What the registration form's rate limit counts (``Platform.rate_limiter``), per address.
 RATE_LIMIT_SCOPE = "events_registration"
 ATTENDANCE = {
@@ -126,230 +128,211 @@ def event_json_ld(event: Event, url: str, lang: str) -> Markup:
     return Markup(text_)
 
 
-def make_pages(platform: Platform) -> Blueprint:
-    """The HTML pages of the events plugin, bound to ``platform``."""
-    service = service_for(platform)
-    bp = Blueprint(
-        "events_pages",
-        __name__,
-        template_folder="templates",
-        static_folder="static",
-        static_url_path="/veranstaltungen/static",
+bp = Blueprint(
+    "events_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/veranstaltungen/static",
+)
+# who may use each route (public, editor, operator); see webapp/kit.py
+declare_access(bp, {"*": "public"})
+# the registration and cancellation forms carry the session's CSRF token (Flask-WTF)
+protect_forms(bp)
+#: The style sheet's version in its URL: a new file is fetched at once, an old one cached.
+CSS_VERSION = hashlib.sha256((Path(__file__).parent / "static" / "events.css").read_bytes())
+CSS_URL = f"/veranstaltungen/static/events.css?v={CSS_VERSION.hexdigest()[:10]}"
+
+
+def _service() -> EventsService:
+    return service_for(current_platform())
+
+
+def with_lang(path: str, params: list[tuple[str, str]] | None = None) -> str:
+    """``path`` with its query, keeping the page's language."""
+    params = [*(params or []), *language_args().items()]
+    return path + (f"?{urlencode(params)}" if params else "")
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    current = page_language()
+    return {
+        "et": lambda key, **values: text(key, current, **values),
+        "lang": current,
+        "with_lang": with_lang,
+        "events_css": CSS_URL,
+    }
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = content_security_policy()
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+def card(event: Event) -> dict[str, Any]:
+    """What the calendar and the event's pages show of an event."""
+    current = page_language()
+    return {
+        "event": event,
+        "url": with_lang(_service().event_path(event)),
+        "when": format_when(event, current),
+        "kind": event.kind_label(current),
+        "audiences": event.audience_labels(current),
+        "where": event.place.one_line() if event.in_person else "",
+    }
+
+
+@bp.get("/veranstaltungen")
+def calendar() -> Any:
+    current, service = page_language(), _service()
+    status = 200
+    error = ""
+    try:
+        query = service.parse_query({k: request.args.getlist(k) for k in request.args})
+    except InvalidQuery as exc:
+        query, error, status = service.parse_query({}), exc.message, 400
+    events = service.upcoming(query)
+    params = query.params()
+    feed = "/api/v1/events/calendar.ics" + (f"?{urlencode(params)}" if params else "")
+    choices = {
+        "kind": [(c.value, c.label(current)) for c in vocab.KINDS],
+        "audience": [(c.value, c.label(current)) for c in vocab.AUDIENCES],
+        "town": [(t.ags, t.name) for t in current_platform().region.towns],
+    }
+    return render_template(
+        "events/calendar.html",
+        cards=[card(e) for e in events],
+        query=query,
+        choices=choices,
+        feed_url=feed,
+        feed_absolute=request.host_url.rstrip("/") + feed,
+        error=error,
+        active=bool(params),
+    ), status
+
+
+def event_page(
+    event: Event,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    message: str = "",
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Any:
+    current, service = page_language(), _service()
+    canonical = request.host_url.rstrip("/") + with_lang(service.event_path(event))
+    now = service.now()
+    open_ = (
+        event.registration == "portal"
+        and event.status == "scheduled"
+        and event.starts_at > now
+        and (event.seats_left is None or event.seats_left > 0 or event.waiting_list)
     )
+    return render_template(
+        "events/event.html",
+        c=card(event),
+        event=event,
+        canonical=canonical,
+        json_ld=event_json_ld(event, canonical, current),
+        registration_open=open_,
+        begun=event.starts_at <= now,
+        action=with_lang(f"/veranstaltungen/{event.id}/anmeldung"),
+        ics_url=f"/api/v1/events/{event.id}/calendar.ics",
+        audiences=[(c.value, c.label(current)) for c in vocab.AUDIENCES],
+        errors=errors or {},
+        message=message,
+        values=values or {},
+        purge_days=service.settings.purge_after_days,
+    ), status
+
+
+def load(event_id: int) -> Event:
+    try:
+        return _service().event(event_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/veranstaltungen/<int:event_id>")
+@bp.get("/veranstaltungen/<int:event_id>-<slug>")
+def event(event_id: int, slug: str = "") -> Any:
+    found = load(event_id)
+    if slug != found.slug:
+        return redirect(with_lang(_service().event_path(found)), 301)
+    return event_page(found)
+
+
+@bp.post("/veranstaltungen/<int:event_id>/anmeldung")
+def register(event_id: int) -> Any:
+    found, service = load(event_id), _service()
+    form = request.form
+    values = {k: form.get(k, "") for k in ("name", "email", "phone", "audience")}
+    client = request.remote_addr or "-"
     # counted where the portal's own limits are (settings ``limits``: one process or Redis)
-    limiter = platform.rate_limiter()
+    limiter = current_platform().rate_limiter()
     per_hour = service.settings.registrations_per_hour
-    registration_limit = f"{per_hour}/hour"
-    css = Path(__file__).parent / "static" / "events.css"
-    platform_version = hashlib.sha256(css.read_bytes()).hexdigest()[:10]
-
-    def lang() -> str:
-        offered = [x for x in platform.settings.portal.languages if x in ("de", "en")] or ["de"]
-        wanted = request.args.get("lang", "")
-        return wanted if wanted in offered else offered[0]
-
-    def with_lang(path: str, params: list[tuple[str, str]] | None = None) -> str:
-        params = list(params or [])
-        if lang() != "de":
-            params.append(("lang", lang()))
-        return path + (f"?{urlencode(params)}" if params else "")
-
-    def serializer() -> URLSafeTimedSerializer:
-        return URLSafeTimedSerializer(current_app.secret_key or "", salt="events-form")
-
-    def same_origin() -> bool:
-        if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-            return False
-        origin = request.headers.get("Origin")
-        if origin and origin != "null":
-            here = urlsplit(request.host_url)
-            there = urlsplit(origin)
-            return (there.scheme, there.netloc) == (here.scheme, here.netloc)
-        return True
-
-    @bp.context_processor
-    def _helpers() -> dict[str, Any]:
-        current = lang()
-        return {
-            "et": lambda key, **values: text(key, current, **values),
-            "lang": current,
-            "with_lang": with_lang,
-            "events_css": f"/veranstaltungen/static/events.css?v={platform_version}",
-        }
-
-    @bp.after_request
-    def _headers(response: Response) -> Response:
-        if response.mimetype == "text/html":
-            response.headers["Content-Security-Policy"] = content_security_policy()
-            response.headers.setdefault("Referrer-Policy", "same-origin")
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
-
-    def card(event: Event) -> dict[str, Any]:
-        current = lang()
-        return {
-            "event": event,
-            "url": with_lang(service.event_path(event)),
-            "when": format_when(event, current),
-            "kind": event.kind_label(current),
-            "audiences": event.audience_labels(current),
-            "where": event.place.one_line() if event.in_person else "",
-        }
-
-    @bp.get("/veranstaltungen")
-    def calendar() -> Any:
-        current = lang()
-        status = 200
-        error = ""
-        try:
-            query = service.parse_query({k: request.args.getlist(k) for k in request.args})
-        except InvalidQuery as exc:
-            query, error, status = service.parse_query({}), exc.message, 400
-        events = service.upcoming(query)
-        params = query.params()
-        feed = "/api/v1/events/calendar.ics" + (f"?{urlencode(params)}" if params else "")
-        choices = {
-            "kind": [(c.value, c.label(current)) for c in vocab.KINDS],
-            "audience": [(c.value, c.label(current)) for c in vocab.AUDIENCES],
-            "town": [(t.ags, t.name) for t in platform.region.towns],
-        }
-        return render_template(
-            "events/calendar.html",
-            cards=[card(e) for e in events],
-            query=query,
-            choices=choices,
-            feed_url=feed,
-            feed_absolute=request.host_url.rstrip("/") + feed,
-            error=error,
-            active=bool(params),
-        ), status
-
-    def event_page(
-        event: Event,
-        *,
-        errors: dict[str, list[str]] | None = None,
-        message: str = "",
-        values: dict[str, str] | None = None,
-        status: int = 200,
-    ) -> Any:
-        current = lang()
-        canonical = request.host_url.rstrip("/") + with_lang(service.event_path(event))
-        now = service.now()
-        open_ = (
-            event.registration == "portal"
-            and event.status == "scheduled"
-            and event.starts_at > now
-            and (event.seats_left is None or event.seats_left > 0 or event.waiting_list)
+    budget = f"{per_hour}/hour"
+    if per_hour > 0 and not limiter.hit(RATE_LIMIT_SCOPE, client, budget):
+        page, status = event_page(
+            found, message=text("too_many", page_language()), values=values, status=429
         )
-        return render_template(
-            "events/event.html",
-            c=card(event),
-            event=event,
-            canonical=canonical,
-            json_ld=event_json_ld(event, canonical, current),
-            registration_open=open_,
-            begun=event.starts_at <= now,
-            form_token=serializer().dumps(event.id),
-            action=with_lang(f"/veranstaltungen/{event.id}/anmeldung"),
-            ics_url=f"/api/v1/events/{event.id}/calendar.ics",
-            audiences=[(c.value, c.label(current)) for c in vocab.AUDIENCES],
-            errors=errors or {},
-            message=message,
-            values=values or {},
-            purge_days=service.settings.purge_after_days,
-        ), status
+        wait = limiter.retry_after(RATE_LIMIT_SCOPE, client, budget)
+        return page, status, {"Retry-After": str(wait)} if wait else {}
+    data = {**values, "consent": form.get("consent") == "yes"}
+    try:
+        outcome = service.register(event_id, data, base_url=request.host_url, lang=page_language())
+    except ValidationError as exc:
+        return event_page(found, errors=exc.errors, values=values, status=422)
+    except Conflict as exc:
+        return event_page(service.event(event_id), message=exc.message, values=values, status=409)
+    params = [("status", outcome.registration.status)]
+    if outcome.position:
+        params.append(("position", str(outcome.position)))
+    return redirect(with_lang(f"/veranstaltungen/{event_id}/angemeldet", params), 303)
 
-    def load(event_id: int) -> Event:
-        try:
-            return service.event(event_id)
-        except NotFound:
-            abort(404)
 
-    @bp.get("/veranstaltungen/<int:event_id>")
-    @bp.get("/veranstaltungen/<int:event_id>-<slug>")
-    def event(event_id: int, slug: str = "") -> Any:
-        found = load(event_id)
-        if slug != found.slug:
-            return redirect(with_lang(service.event_path(found)), 301)
-        return event_page(found)
+@bp.get("/veranstaltungen/<int:event_id>/angemeldet")
+def registered(event_id: int) -> Any:
+    found = load(event_id)
+    status = request.args.get("status", "confirmed")
+    position = request.args.get("position", "")
+    return render_template(
+        "events/registered.html",
+        c=card(found),
+        waiting=status == "waiting",
+        position=position if position.isdigit() else "?",
+    )
 
-    @bp.post("/veranstaltungen/<int:event_id>/anmeldung")
-    def register(event_id: int) -> Any:
-        found = load(event_id)
-        form = request.form
-        values = {k: form.get(k, "") for k in ("name", "email", "phone", "audience")}
-        if not same_origin():
-            abort(403)
+
+@bp.route("/veranstaltungen/abmelden/<token>", methods=["GET", "POST"])
+def cancel(token: str) -> Any:
+    service = _service()
+    try:
+        found, status = service.registration_for(token)
+    except NotFound:
+        return render_template("events/cancel.html", invalid=True, done=False), 404
+    if request.method == "POST":
         try:
-            signed = serializer().loads(form.get("form_token", ""), max_age=FORM_MAX_AGE)
-        except BadSignature:
-            signed = None
-        if signed != event_id:
-            return event_page(
-                found, message=text("form_expired", lang()), values=values, status=400
-            )
-        client = request.remote_addr or "-"
-        if per_hour > 0 and not limiter.hit(RATE_LIMIT_SCOPE, client, registration_limit):
-            page, status = event_page(
-                found, message=text("too_many", lang()), values=values, status=429
-            )
-            wait = limiter.retry_after(RATE_LIMIT_SCOPE, client, registration_limit)
-            return page, status, {"Retry-After": str(wait)} if wait else {}
-        data = {**values, "consent": form.get("consent") == "yes"}
-        try:
-            outcome = service.register(event_id, data, base_url=request.host_url, lang=lang())
-        except ValidationError as exc:
-            return event_page(found, errors=exc.errors, values=values, status=422)
+            found, _ = service.cancel(token, base_url=request.host_url)
         except Conflict as exc:
-            return event_page(
-                service.event(event_id), message=exc.message, values=values, status=409
-            )
-        params = [("status", outcome.registration.status)]
-        if outcome.position:
-            params.append(("position", str(outcome.position)))
-        return redirect(with_lang(f"/veranstaltungen/{event_id}/angemeldet", params), 303)
-
-    @bp.get("/veranstaltungen/<int:event_id>/angemeldet")
-    def registered(event_id: int) -> Any:
-        found = load(event_id)
-        status = request.args.get("status", "confirmed")
-        position = request.args.get("position", "")
-        return render_template(
-            "events/registered.html",
-            c=card(found),
-            waiting=status == "waiting",
-            position=position if position.isdigit() else "?",
-        )
-
-    @bp.route("/veranstaltungen/abmelden/<token>", methods=["GET", "POST"])
-    def cancel(token: str) -> Any:
-        try:
-            found, status = service.registration_for(token)
-        except NotFound:
-            return render_template("events/cancel.html", invalid=True, done=False), 404
-        if request.method == "POST":
-            if not same_origin():
-                abort(403)
-            try:
-                found, _ = service.cancel(token, base_url=request.host_url)
-            except Conflict as exc:
-                return render_template(
-                    "events/cancel.html",
-                    c=card(found),
-                    invalid=False,
-                    done=False,
-                    message=exc.message,
-                    action=with_lang(request.path),
-                ), 409
-            return render_template("events/cancel.html", c=card(found), invalid=False, done=True)
-        return render_template(
-            "events/cancel.html",
-            c=card(found),
-            invalid=False,
-            done=status == "cancelled",
-            action=with_lang(request.path),
-        )
-
-    # who may use each route (public, editor, operator); see webapp/security.py
-    declare_access(bp, {"*": "public"})
-    return bp
+            return render_template(
+                "events/cancel.html",
+                c=card(found),
+                invalid=False,
+                done=False,
+                message=exc.message,
+                action=with_lang(request.path),
+            ), 409
+        return render_template("events/cancel.html", c=card(found), invalid=False, done=True)
+    return render_template(
+        "events/cancel.html",
+        c=card(found),
+        invalid=False,
+        done=status == "cancelled",
+        action=with_lang(request.path),
+    )

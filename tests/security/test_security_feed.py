@@ -9,6 +9,7 @@ import icalendar
 import pytest
 from flask import Flask
 
+from plugins.events.api import FEED_CACHE_KEY
 from plugins.events.feedcache import FEED_MAX_EVENTS
 from tests.security.conftest import OPERATOR_TOKEN
 
@@ -44,7 +45,7 @@ def _uids(body: bytes) -> list[str]:
 
 
 def _feed_cache(app: Flask):  # noqa: ANN202 - the plugin's cache object
-    cache = app.blueprints["events"].feed_cache
+    cache = app.extensions[FEED_CACHE_KEY]
     cache.clock = lambda: 4_000_000_000.0  # one time slot for the whole test
     return cache
 

@@ -528,10 +528,10 @@ def _events(app: Flask, spread: Spread, seeded: Seeded) -> None:
     seeded.shown["event"] = event["description"]
     # a registration through the page's form: the name appears on the confirmation
     page = _get(client, event_path)
-    form_token = re.search(r'name="form_token" value="([^"]+)"', page)
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert form_token, "the event page has the registration form"
     registration = {
-        "form_token": form_token[1],
+        "csrf_token": form_token[1],
         "name": spread.take(150),
         "email": "teilnehmerin@example.org",
         "phone": "0209 12345",

@@ -75,9 +75,9 @@ def register(
     client.environ_base["REMOTE_ADDR"] = address
     query = f"?lang={lang}" if lang else ""
     page = client.get(f"/veranstaltungen/{event_id}{query}", follow_redirects=True)
-    token = re.search(r'name="form_token" value="([^"]+)"', page.get_data(as_text=True))[1]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))[1]
     form = {
-        "form_token": token,
+        "csrf_token": token,
         "name": f"Person {n}",
         "email": f"person{n}@example.org",
         "phone": "02365 1234",

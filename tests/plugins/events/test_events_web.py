@@ -303,14 +303,14 @@ def test_event_page_has_schema_org_event_markup(client: Any, world: dict[str, An
 
 
 def _form_token(html: str) -> str:
-    return re.search(r'name="form_token" value="([^"]+)"', html)[1]
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
 
 
 def test_registration_form_and_cancellation_pages(client: Any, world: dict[str, Any]) -> None:
     event = world["fair"]
     page = client.get(f"/veranstaltungen/{event.id}-{event.slug}").get_data(as_text=True)
     form = {
-        "form_token": _form_token(page),
+        "csrf_token": _form_token(page),
         "name": "Mia",
         "email": "mia@example.org",
         "audience": "pupils",
@@ -324,7 +324,7 @@ def test_registration_form_and_cancellation_pages(client: Any, world: dict[str, 
     )
     assert cross.status_code == 403
     forged = client.post(
-        f"/veranstaltungen/{event.id}/anmeldung", data={**form, "consent": "yes", "form_token": "x"}
+        f"/veranstaltungen/{event.id}/anmeldung", data={**form, "consent": "yes", "csrf_token": "x"}
     )
     assert forged.status_code == 400
     done = client.post(f"/veranstaltungen/{event.id}/anmeldung", data={**form, "consent": "yes"})
@@ -336,7 +336,10 @@ def test_registration_form_and_cancellation_pages(client: Any, world: dict[str, 
     ask = client.get(link)
     assert ask.status_code == 200 and "Anmeldung zurückziehen" in ask.get_data(as_text=True)
     assert world["svc"].event(event.id).taken == 1  # a GET (a mail scanner) cancels nothing
-    assert "Ihre Anmeldung ist zurückgezogen" in client.post(link).get_data(as_text=True)
+    forged = client.post(link, data={"csrf_token": "x"})
+    assert forged.status_code == 400 and world["svc"].event(event.id).taken == 1
+    confirmed = client.post(link, data={"csrf_token": _form_token(ask.get_data(as_text=True))})
+    assert "Ihre Anmeldung ist zurückgezogen" in confirmed.get_data(as_text=True)
     assert world["svc"].event(event.id).taken == 0
 
 
