@@ -1,4 +1,5 @@
-"""Operator and editor-link rows (``core_operators``, ``core_editor_tokens``); see
+"""Operator and editor-link rows (``core_operators``, ``core_editor_tokens``) and ending their
+logins (``core_web_sessions``, which the account rules and the login records both need); see
 ``core.portal.accounts`` for the rules. Functions take a session and never commit."""
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from collections.abc import Iterable
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from core.persistence.tables import EditorTokenRow, OperatorRow, utcnow
+from core.persistence.tables import EditorTokenRow, OperatorRow, WebSessionRow, utcnow
 
 __all__ = [
     "add_operator",
     "add_token",
     "delete_tokens",
+    "end_editor_sessions",
+    "end_operator_sessions",
     "list_operator_rows",
     "operator_by_id",
     "operator_by_name",
@@ -133,3 +136,15 @@ def delete_tokens(session: Session, submission_ids: Iterable[int], company_id: i
         return 0
     result = session.execute(delete(EditorTokenRow).where(or_(*conditions)))  # type: ignore[arg-type]
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def end_operator_sessions(session: Session, operator_id: int) -> int:
+    """End every login of the operator (all browsers); how many there were."""
+    found = session.execute(delete(WebSessionRow).where(WebSessionRow.operator_id == operator_id))
+    return int(getattr(found, "rowcount", 0) or 0)
+
+
+def end_editor_sessions(session: Session, token_id: int) -> int:
+    """End every login made with the editor link ``token_id``; how many there were."""
+    found = session.execute(delete(WebSessionRow).where(WebSessionRow.editor_token_id == token_id))
+    return int(getattr(found, "rowcount", 0) or 0)

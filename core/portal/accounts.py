@@ -243,9 +243,7 @@ def set_password(
     check_password(password, row.username, _policy(policy, min_length, max_length))
     row.password_hash = _hasher.hash(password)
     # whoever is logged in with the old password is logged out everywhere
-    from core.portal.web_sessions import end_operator_sessions
-
-    end_operator_sessions(session, operator_id)
+    repo.end_operator_sessions(session, operator_id)
 
 
 def set_active(session: Session, username: str, active: bool) -> tuple[Operator, int]:
@@ -257,9 +255,7 @@ def set_active(session: Session, username: str, active: bool) -> tuple[Operator,
     row.active = active
     ended = 0
     if not active:
-        from core.portal.web_sessions import end_operator_sessions
-
-        ended = end_operator_sessions(session, row.id)
+        ended = repo.end_operator_sessions(session, row.id)
     return _operator(row), ended
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound
+from core.persistence.accounts import end_editor_sessions, end_operator_sessions
 from core.persistence.tables import WebSessionRow, utcnow
 from core.portal.accounts import EditorToken, Operator, get_operator, token_by_id
 
@@ -132,15 +133,3 @@ def end_session(session: Session, secret: object) -> bool:
         return False
     found = session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == _hash(secret)))
     return bool(getattr(found, "rowcount", 0))
-
-
-def end_operator_sessions(session: Session, operator_id: int) -> int:
-    """End every login of the operator (all browsers); how many there were."""
-    found = session.execute(delete(WebSessionRow).where(WebSessionRow.operator_id == operator_id))
-    return int(getattr(found, "rowcount", 0) or 0)
-
-
-def end_editor_sessions(session: Session, token_id: int) -> int:
-    """End every login made with the editor link ``token_id``; how many there were."""
-    found = session.execute(delete(WebSessionRow).where(WebSessionRow.editor_token_id == token_id))
-    return int(getattr(found, "rowcount", 0) or 0)
