@@ -18,6 +18,7 @@ import attrs
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core import builtin
 from core.errors import ConfigError, GeocodingError, NotFound, PluginFailure, RegiokarteError
 from core.io.datasets import Dataset
 from core.model import Address, Company, Location, Status
@@ -75,7 +76,7 @@ class Platform:
         self.region: Region = (
             load_region(settings.region.file) if settings.region.file else default_region()
         )
-        self.pm, self.plugins = make_plugin_manager(settings, extra=extra_plugins)
+        self.pm, self.plugins = make_plugin_manager(settings, builtin=builtin, extra=extra_plugins)
         self.db = engine or make_engine(settings.portal.database_url)
         self.session_factory = make_session_factory(self.db)
         self.geocoder = self._geocoder()

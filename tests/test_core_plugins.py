@@ -36,6 +36,7 @@ from core import (
     Settings,
     Status,
     ValidationError,
+    builtin,
     load_settings,
 )
 from core.io.demo import demo_companies
@@ -453,8 +454,10 @@ def test_layer_id_clash_names_both_plugins(tmp_path: Path) -> None:
 
 
 def test_plugin_manager_is_fresh_per_platform(tmp_path: Path) -> None:
-    first, _ = make_plugin_manager(plugin_settings(tmp_path, ["fake"]), extra=fakes())
-    second, _ = make_plugin_manager(plugin_settings(tmp_path, []), extra=fakes())
+    first, _ = make_plugin_manager(
+        plugin_settings(tmp_path, ["fake"]), builtin=builtin, extra=fakes()
+    )
+    second, _ = make_plugin_manager(plugin_settings(tmp_path, []), builtin=builtin, extra=fakes())
     assert first is not second
     assert second.get_plugin("fake") is None
     assert first.get_plugin("fake") is not None

@@ -242,15 +242,18 @@ def _manifest_of(name: str, module: Any, problems: list[str]) -> PluginManifest 
 def make_plugin_manager(
     settings: Settings,
     *,
-    builtin: Any = None,
+    builtin: Any,
     extra: Mapping[str, Any] | None = None,
     trace: bool | None = None,
 ) -> tuple[pluggy.PluginManager, list[LoadedPlugin]]:
     """A fresh PluginManager with core and every enabled plugin, checked.
 
-    ``extra`` maps plugin names to plugin objects available besides the installed entry points
-    (tests use it for their fake plugins). Every problem (unknown plugin, import error, missing
-    dependency, bad setting) is collected and raised at once as one ``PluginError``.
+    ``builtin`` is core's own plugin (``core.builtin``), registered first under the name
+    ``core``; the caller hands it in, so that the plugin system stays below the parts the
+    built-in plugin uses. ``extra`` maps plugin names to plugin objects available besides the
+    installed entry points (tests use it for their fake plugins). Every problem (unknown plugin,
+    import error, missing dependency, bad setting) is collected and raised at once as one
+    ``PluginError``.
     ``trace`` logs every hook call (``enable_tracing``); None: when ``REGIOKARTE_TRACE_HOOKS``
     is set to something other than 0.
     """
@@ -260,10 +263,6 @@ def make_plugin_manager(
     if trace:
         enable_tracing(pm)
     loaded: list[LoadedPlugin] = []
-    if builtin is None:
-        from core.plugins import builtin as builtin_module
-
-        builtin = builtin_module
     core_manifest = builtin.MANIFEST
     pm.register(builtin, name="core")
     loaded.append(LoadedPlugin(core_manifest, builtin, None, "built in"))

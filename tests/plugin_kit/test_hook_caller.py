@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from kit_support import engine_settings
 
-from core import Company, Platform, PluginManifest, ProfileSection, hookimpl
+from core import Company, Platform, PluginManifest, ProfileSection, builtin, hookimpl
 from core.plugins.manager import callers_by_plugin, make_plugin_manager, results_by_plugin
 
 LENIENT = pytest.mark.regiokarte(config={"plugins": {"strict": False}}, demo=20)
@@ -141,7 +141,9 @@ def test_per_plugin_calls_are_traced_with_the_plugin_and_the_wrapper(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings = engine_settings(tmp_path, ["alpha", "reviewer"])
-    pm, _ = make_plugin_manager(settings, extra={"alpha": alpha, "reviewer": reviewer}, trace=True)
+    pm, _ = make_plugin_manager(
+        settings, builtin=builtin, extra={"alpha": alpha, "reviewer": reviewer}, trace=True
+    )
     company = Company(id=5, name="Bäckerei Stern")
     with caplog.at_level(logging.INFO, logger="regiokarte.hooks"):
         for _, caller in callers_by_plugin(pm, "profile_sections"):

@@ -11,7 +11,7 @@ import pytest
 from kit_support import ROOT, clean_env, engine_settings, engine_url, regiokarte_command, run
 from probe import Probe
 
-from core import Layer, Platform, PluginManifest, hookimpl
+from core import Layer, Platform, PluginManifest, builtin, hookimpl
 from core.plugins.manager import TRACE_ENV, make_plugin_manager
 
 
@@ -51,7 +51,9 @@ def test_tracing_logs_every_hook_call_with_its_plugins(
 def test_tracing_reports_a_failing_hook(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     settings = engine_settings(tmp_path, ["broken"])
     with caplog.at_level(logging.INFO, logger="regiokarte.hooks"):
-        pm, _ = make_plugin_manager(settings, extra={"broken": Broken()}, trace=True)
+        pm, _ = make_plugin_manager(
+            settings, builtin=builtin, extra={"broken": Broken()}, trace=True
+        )
         with pytest.raises(RuntimeError):
             pm.hook.register_layers(platform=None)
     assert any(

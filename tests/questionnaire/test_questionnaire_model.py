@@ -9,7 +9,7 @@ import pytest
 
 from core import Company
 from core.errors import ConfigError
-from core.plugins.core_sections import core_sections
+from core.portal.core_sections import core_sections
 from core.portal.questionnaire import (
     AnswerType,
     Option,

@@ -8,11 +8,11 @@ from typing import Any
 from markupsafe import Markup
 
 from core import classifications as vocab
+from core.builtin import STORY
 from core.errors import ValidationError
 from core.model import Company
 from core.persistence import submissions as submission_repo
 from core.platform import Platform
-from core.plugins.builtin import STORY
 from core.portal import submissions as flow
 from core.portal.privacy import CONSENTS
 from core.portal.questionnaire import AnswerType, Message, Question, Section

@@ -13,10 +13,10 @@ import numpy as np
 
 from core import classifications as vocab
 from core.errors import ConfigError
-from core.plugins.core_sections import core_sections
 from core.plugins.hookspecs import hookimpl
 from core.plugins.manager import PluginManifest
 from core.plugins.profile import ProfileSection
+from core.portal.core_sections import core_sections
 from core.portal.questionnaire import Section
 from core.search.filters import Choice, FilterKind, FilterSpec, choices_from
 from core.search.geocoding import Geocoder, PostcodeGeocoder, WebGeocoder
