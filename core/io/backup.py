@@ -39,7 +39,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 from alembic import command
@@ -52,7 +52,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.errors import ConfigError, Conflict, ValidationError
 from core.persistence.migrate import alembic_config
-from core.platform import Platform
+
+if TYPE_CHECKING:
+    from core.platform import Platform
 
 __all__ = [
     "FORMAT",
