@@ -26,6 +26,7 @@ from core.search.filters import FilterRegistry
 from core.search.index import SearchIndex
 from core.search.query import SearchQuery, SearchResult
 from core.search.search import MapOptions, search
+from core.search.source import load_index_source
 
 __all__ = ["SearchEngine"]
 
@@ -140,7 +141,7 @@ class SearchEngine:
     def _rebuild(self, session: Session, generation: int) -> None:
         started = time.perf_counter()
         seq = int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
-        source = repo.load_index_source(session, context=self._context)
+        source = load_index_source(session, context=self._context)
         self._index = SearchIndex(source, self.registry, version=seq, strict=self.strict)
         self._generation = generation
         self._seq = seq
@@ -158,7 +159,7 @@ class SearchEngine:
         if not changes:
             return
         ids = {c for _, c in changes}
-        source = repo.load_index_source(session, ids, context=self._context)
+        source = load_index_source(session, ids, context=self._context)
         removed = ids - {int(i) for i in source.ids}
         patched = self._index.patched(
             source, removed, version=max(self._seq, *(s for s, _ in changes))
