@@ -76,14 +76,10 @@ def earliest_arrival(
     """
     departures = np.asarray(departures, dtype=np.int64)
     k, s = len(departures), tt.n_stops
-    board = np.full((k, s), INF, dtype=np.int64)
     arrival = np.full((k, s), INF, dtype=np.int64)
     rides = np.full((k, s), -1, dtype=np.int8)
     limit = departures[:, None] + (horizon if horizon is not None else INF)
-    if len(access_stops):
-        start = departures[:, None] + np.asarray(access_seconds, dtype=np.int64)[None, :]
-        np.minimum.at(board, (np.arange(k)[:, None], np.asarray(access_stops)[None, :]), start)
-        board[board > limit] = INF
+    board = _access_labels(tt, access_stops, access_seconds, departures, limit)
     marked = np.zeros(s, dtype=bool)
     marked[np.asarray(access_stops, dtype=np.int64)] = True
     change = tt.change
@@ -92,41 +88,12 @@ def earliest_arrival(
         marked_stops = np.flatnonzero(marked)
         if len(marked_stops) == 0 or tt.n_columns == 0:
             break
-        # patterns serving a marked stop
-        starts, ends = tt.stop_cols_start[marked_stops], tt.stop_cols_start[marked_stops + 1]
-        n = ends - starts
-        if n.sum() == 0:
+        patterns = _patterns_serving(tt, marked_stops)
+        if patterns is None:
             break
-        flat = np.repeat(starts - np.r_[0, np.cumsum(n)[:-1]], n) + np.arange(n.sum())
-        cols_at = tt.stop_cols[flat]
-        patterns = np.unique(tt.col_pattern[cols_at])
         cols = _pattern_columns(tt, patterns)
         rounds = round_no
-
-        # 1. earliest boardable run per column
-        label = board[:, tt.col_stop[cols]]
-        query = cols[None, :] * BIG + np.minimum(label + OFFSET, BIG - 1)
-        pos = np.searchsorted(tt.dep_key, query.ravel()).reshape(k, len(cols))
-        earliest = pos - tt.col_start[cols][None, :]
-        ok = (earliest < tt.col_runs[cols][None, :]) & (label < INF) & tt.col_board[cols][None, :]
-        earliest = np.where(ok, earliest, _SENTINEL)
-        # 2. run ridden: minimum over earlier positions of the pattern (segmented, exclusive)
-        segment = np.cumsum(tt.col_first[cols]).astype(np.int64) * _SEGMENT
-        running = segment[None, :] - np.maximum.accumulate(segment[None, :] - earliest, axis=1)
-        ridden = np.empty_like(running)
-        ridden[:, 1:] = running[:, :-1]
-        ridden[:, tt.col_first[cols]] = _SENTINEL
-        ridden[:, 0] = _SENTINEL
-        valid = (ridden < _SENTINEL) & tt.col_alight[cols][None, :]
-        index = tt.col_start[cols][None, :] + np.where(valid, ridden, 0)
-        arrive = np.where(valid, tt.arrival[index], INF)
-        # 3. per stop
-        order = np.argsort(tt.col_stop[cols], kind="stable")
-        stops_sorted = tt.col_stop[cols][order]
-        seg_starts = np.flatnonzero(np.r_[True, stops_sorted[1:] != stops_sorted[:-1]])
-        targets = stops_sorted[seg_starts]
-        ride_at = np.minimum.reduceat(arrive[:, order], seg_starts, axis=1)
-        ride_at[ride_at > limit] = INF
+        targets, ride_at = _ride(tt, cols, board, limit)
         new_arrival = arrival.copy()
         new_arrival[:, targets] = np.minimum(arrival[:, targets], ride_at)
         new_board = board.copy()
@@ -136,11 +103,7 @@ def earliest_arrival(
         new_board[:, targets] = np.minimum(board[:, targets], changed)
         # 4. one footpath from each stop reached by a vehicle in this round
         if len(tt.fp_from):
-            ride_full = np.full((k, s), INF, dtype=np.int64)
-            ride_full[:, targets] = ride_at
-            walk = ride_full[:, tt.fp_from] + tt.fp_time[None, :]
-            walk_at = np.minimum.reduceat(walk, tt.fp_starts, axis=1)
-            walk_at[walk_at > limit] = INF
+            walk_at = _walk(tt, targets, ride_at, limit)
             new_arrival[:, tt.fp_targets] = np.minimum(new_arrival[:, tt.fp_targets], walk_at)
             new_board[:, tt.fp_targets] = np.minimum(new_board[:, tt.fp_targets], walk_at)
         rides[new_arrival < arrival] = round_no
@@ -148,3 +111,76 @@ def earliest_arrival(
         marked = (new_board < board).any(axis=0)
         board = new_board
     return Labels(departures, arrival, rides, board, rounds)
+
+
+def _access_labels(
+    tt: Timetable,
+    access_stops: np.ndarray,
+    access_seconds: np.ndarray,
+    departures: np.ndarray,
+    limit: np.ndarray,
+) -> np.ndarray:
+    """The boarding labels before any ride: the stops reached on foot from the origin."""
+    k = len(departures)
+    board = np.full((k, tt.n_stops), INF, dtype=np.int64)
+    if len(access_stops):
+        start = departures[:, None] + np.asarray(access_seconds, dtype=np.int64)[None, :]
+        np.minimum.at(board, (np.arange(k)[:, None], np.asarray(access_stops)[None, :]), start)
+        board[board > limit] = INF
+    return board
+
+
+def _patterns_serving(tt: Timetable, stops: np.ndarray) -> np.ndarray | None:
+    """The patterns (sorted, unique) serving any of ``stops``; None when no pattern does."""
+    starts, ends = tt.stop_cols_start[stops], tt.stop_cols_start[stops + 1]
+    n = ends - starts
+    if n.sum() == 0:
+        return None
+    flat = np.repeat(starts - np.r_[0, np.cumsum(n)[:-1]], n) + np.arange(n.sum())
+    cols_at = tt.stop_cols[flat]
+    patterns: np.ndarray = np.unique(tt.col_pattern[cols_at])
+    return patterns
+
+
+def _ride(
+    tt: Timetable, cols: np.ndarray, board: np.ndarray, limit: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """One round's rides over the columns ``cols``: the stops reached and, per departure
+    and such stop, the earliest arrival by vehicle (``INF`` past the limit)."""
+    k = board.shape[0]
+    # 1. earliest boardable run per column
+    label = board[:, tt.col_stop[cols]]
+    query = cols[None, :] * BIG + np.minimum(label + OFFSET, BIG - 1)
+    pos = np.searchsorted(tt.dep_key, query.ravel()).reshape(k, len(cols))
+    earliest = pos - tt.col_start[cols][None, :]
+    ok = (earliest < tt.col_runs[cols][None, :]) & (label < INF) & tt.col_board[cols][None, :]
+    earliest = np.where(ok, earliest, _SENTINEL)
+    # 2. run ridden: minimum over earlier positions of the pattern (segmented, exclusive)
+    segment = np.cumsum(tt.col_first[cols]).astype(np.int64) * _SEGMENT
+    running = segment[None, :] - np.maximum.accumulate(segment[None, :] - earliest, axis=1)
+    ridden = np.empty_like(running)
+    ridden[:, 1:] = running[:, :-1]
+    ridden[:, tt.col_first[cols]] = _SENTINEL
+    ridden[:, 0] = _SENTINEL
+    valid = (ridden < _SENTINEL) & tt.col_alight[cols][None, :]
+    index = tt.col_start[cols][None, :] + np.where(valid, ridden, 0)
+    arrive = np.where(valid, tt.arrival[index], INF)
+    # 3. per stop
+    order = np.argsort(tt.col_stop[cols], kind="stable")
+    stops_sorted = tt.col_stop[cols][order]
+    seg_starts = np.flatnonzero(np.r_[True, stops_sorted[1:] != stops_sorted[:-1]])
+    targets = stops_sorted[seg_starts]
+    ride_at = np.minimum.reduceat(arrive[:, order], seg_starts, axis=1)
+    ride_at[ride_at > limit] = INF
+    return targets, ride_at
+
+
+def _walk(tt: Timetable, targets: np.ndarray, ride_at: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Arrival at each footpath target (``tt.fp_targets``) by one footpath from a stop
+    reached by vehicle (``ride_at`` at ``targets``)."""
+    ride_full = np.full((ride_at.shape[0], tt.n_stops), INF, dtype=np.int64)
+    ride_full[:, targets] = ride_at
+    walk = ride_full[:, tt.fp_from] + tt.fp_time[None, :]
+    walk_at = np.minimum.reduceat(walk, tt.fp_starts, axis=1)
+    walk_at[walk_at > limit] = INF
+    return walk_at

@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from attrs import define
-from sqlalchemy import and_, func, or_, select
+from attrs import Factory, define
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import haversine_m
@@ -199,17 +199,63 @@ def load_events(session: Session, date: int, start: int, end: int, stops: Stops)
     """Runs with at least one event in [start, end] (seconds after midnight of ``date``):
     the day's own trips, yesterday's still running after midnight and, when the window
     reaches into the next day, tomorrow's."""
+    has_frequency = select(t.frequencies.c.trip).distinct()
+    days = _service_days(session, date, end)
+    frequency_trips = {int(x) for x in session.scalars(has_frequency)}
+    data = _stop_time_rows(session, days, start, end, has_frequency)
+    if data is None:
+        empty = np.zeros(0, np.int64)
+        return Events(
+            empty, empty, empty, empty, empty.astype(bool), empty.astype(bool), empty, empty
+        )
+    # one run per (trip, day it started); yesterday's and tomorrow's runs get their own numbers
+    trip, shift = data[:, 0], data[:, 8]
+    first = np.ones(len(data), dtype=bool)
+    first[1:] = (trip[1:] != trip[:-1]) | (shift[1:] != shift[:-1])
+    run = np.cumsum(first) - 1
+    arrival, departure = _interpolate(data[:, 3], data[:, 4])
+    arrival, departure = arrival - shift, departure - shift
+    starts = np.flatnonzero(first)
+    run_trip, run_route, run_shift = trip[starts], data[starts, 7], shift[starts]
+    stop_index = np.full(int(stops.ids.max(initial=0)) + 1, -1, dtype=np.int64)
+    stop_index[stops.ids] = np.arange(len(stops.ids))
+    stop = stop_index[data[:, 2]]
+    pickup, drop_off = data[:, 5] != 1, data[:, 6] != 1
+    if frequency_trips:
+        run, stop, arrival, departure, pickup, drop_off, run_trip, run_route = _expand_frequencies(
+            session,
+            (run, stop, arrival, departure, pickup, drop_off),
+            run_trip,
+            run_route,
+            run_shift,
+            frequency_trips,
+        )
+    events = Events(run, stop, arrival, departure, pickup, drop_off, run_trip, run_route)
+    return _in_window(events, start, end)
+
+
+def _service_days(session: Session, date: int, end: int) -> list[tuple[list[int], int]]:
+    """(services running, seconds to add to their times) of the day, the day before and,
+    when the window ``end`` passes midnight, the day after."""
     today = active_services(session, date)
     yesterday = active_services(session, _int_date(_date(date) - dt.timedelta(days=1)))
     days = [(today, 0), (yesterday, DAY)]
     if end >= DAY:
         days.append((active_services(session, _int_date(_date(date) + dt.timedelta(days=1))), -DAY))
-    tr, st, fr = t.trips, t.stop_times, t.frequencies
-    has_frequency = select(fr.c.trip).distinct()
-    frequency_trips = {int(x) for x in session.scalars(has_frequency)}
-    stop_index = np.full(int(stops.ids.max(initial=0)) + 1, -1, dtype=np.int64)
-    stop_index[stops.ids] = np.arange(len(stops.ids))
+    return days
 
+
+def _stop_time_rows(
+    session: Session,
+    days: list[tuple[list[int], int]],
+    start: int,
+    end: int,
+    has_frequency: Select[tuple[int]],
+) -> np.ndarray | None:
+    """The stop times of the trips that may run in the window, one row each: trip, seq,
+    stop, arrival, departure (-1 untimed), pickup and drop-off type, route, shift (the
+    seconds added for the day the trip started); None when there are none."""
+    tr, st = t.trips, t.stop_times
     chunks: list[np.ndarray] = []
     for services, shift in days:
         if not services:
@@ -244,34 +290,12 @@ def load_events(session: Session, date: int, start: int, end: int, stops: Stops)
         ).reshape(-1, 8)
         array = np.column_stack([array, np.full(len(array), shift, dtype=np.int64)])
         chunks.append(array)
-    if not chunks:
-        empty = np.zeros(0, np.int64)
-        return Events(
-            empty, empty, empty, empty, empty.astype(bool), empty.astype(bool), empty, empty
-        )
-    data = np.concatenate(chunks)
-    # one run per (trip, day it started); yesterday's and tomorrow's runs get their own numbers
-    trip, shift = data[:, 0], data[:, 8]
-    first = np.ones(len(data), dtype=bool)
-    first[1:] = (trip[1:] != trip[:-1]) | (shift[1:] != shift[:-1])
-    run = np.cumsum(first) - 1
-    arrival, departure = _interpolate(data[:, 3], data[:, 4])
-    arrival, departure = arrival - shift, departure - shift
-    starts = np.flatnonzero(first)
-    run_trip, run_route, run_shift = trip[starts], data[starts, 7], shift[starts]
-    stop = stop_index[data[:, 2]]
-    pickup, drop_off = data[:, 5] != 1, data[:, 6] != 1
+    return np.concatenate(chunks) if chunks else None
 
-    if frequency_trips:
-        run, stop, arrival, departure, pickup, drop_off, run_trip, run_route = _expand_frequencies(
-            session,
-            (run, stop, arrival, departure, pickup, drop_off),
-            run_trip,
-            run_route,
-            run_shift,
-            frequency_trips,
-        )
-    # keep runs that have an event in the window
+
+def _in_window(events: Events, start: int, end: int) -> Events:
+    """The runs of ``events`` with an event in [start, end], numbered again from 0."""
+    run, arrival, departure = events.run, events.arrival, events.departure
     run_first = np.full(int(run.max(initial=-1)) + 1, INF, dtype=np.int64)
     run_last = np.full(len(run_first), -INF, dtype=np.int64)
     np.minimum.at(run_first, run, departure)
@@ -281,13 +305,13 @@ def load_events(session: Session, date: int, start: int, end: int, stops: Stops)
     renumber = np.cumsum(keep_run) - 1
     return Events(
         run=renumber[run[keep]],
-        stop=stop[keep],
+        stop=events.stop[keep],
         arrival=arrival[keep],
         departure=departure[keep],
-        pickup=pickup[keep],
-        drop_off=drop_off[keep],
-        run_trip=run_trip[keep_run],
-        run_route=run_route[keep_run],
+        pickup=events.pickup[keep],
+        drop_off=events.drop_off[keep],
+        run_trip=events.run_trip[keep_run],
+        run_route=events.run_route[keep_run],
     )
 
 
@@ -409,58 +433,23 @@ class Timetable:
         start: int = 0,
         end: int = 2 * DAY,
     ) -> Timetable:
-        run = events.run
-        n_runs = len(events.run_trip)
-        bounds = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True]) if len(run) else [0]
-        # group runs by their stop sequence and boarding rules
-        signature = events.stop * 4 + events.pickup * 2 + events.drop_off
-        groups: dict[bytes, list[int]] = {}
-        for r in range(len(bounds) - 1):
-            a, b = bounds[r], bounds[r + 1]
-            if b - a >= 2:
-                groups.setdefault(signature[a:b].tobytes(), []).append(r)
-        col_stop: list[np.ndarray] = []
-        col_board: list[np.ndarray] = []
-        col_alight: list[np.ndarray] = []
-        dep_blocks: list[np.ndarray] = []
-        arr_blocks: list[np.ndarray] = []
-        run_blocks: list[np.ndarray] = []
-        pattern_route: list[int] = []
-        pattern_runs: list[int] = []
-        for runs in groups.values():
-            a0 = bounds[runs[0]]
-            width = bounds[runs[0] + 1] - a0
-            offsets = np.asarray([bounds[r] for r in runs])
-            idx = offsets[:, None] + np.arange(width)[None, :]
-            dep, arr = events.departure[idx], events.arrival[idx]
-            for part in _fifo_parts(dep, arr):
-                rows = np.asarray(part)
-                pattern_route.append(int(events.run_route[runs[rows[0]]]))
-                pattern_runs.append(len(rows))
-                col_stop.append(events.stop[a0 : a0 + width])
-                col_board.append(events.pickup[a0 : a0 + width])
-                col_alight.append(events.drop_off[a0 : a0 + width])
-                dep_blocks.append(dep[rows].T.ravel())
-                arr_blocks.append(arr[rows].T.ravel())
-                run_blocks.append(np.tile(np.asarray(runs)[rows], width))
-        n_patterns = len(pattern_route)
-        widths = np.asarray([len(c) for c in col_stop], dtype=np.int64)
+        blocks = _Blocks.of(events)
+        n_patterns = len(blocks.pattern_route)
+        widths = np.asarray([len(c) for c in blocks.col_stop], dtype=np.int64)
         pattern_cols = np.r_[0, np.cumsum(widths)].astype(np.int64)
         n_cols = int(pattern_cols[-1])
-        stops_c = np.concatenate(col_stop) if n_patterns else np.zeros(0, np.int64)
-        col_pattern = np.repeat(np.arange(n_patterns), widths)
-        col_runs = np.repeat(np.asarray(pattern_runs, dtype=np.int64), widths)
-        col_start = np.r_[0, np.cumsum(col_runs)[:-1]].astype(np.int64) if n_cols else col_runs
+        stops_c = np.concatenate(blocks.col_stop) if n_patterns else np.zeros(0, np.int64)
+        col_runs = np.repeat(np.asarray(blocks.pattern_runs, dtype=np.int64), widths)
         col_first = np.zeros(n_cols, dtype=bool)
         col_first[pattern_cols[:-1]] = True
-        dep_flat = np.concatenate(dep_blocks) if n_patterns else np.zeros(0, np.int64)
-        arr_flat = np.concatenate(arr_blocks) if n_patterns else np.zeros(0, np.int64)
-        run_flat = np.concatenate(run_blocks) if n_patterns else np.zeros(0, np.int64)
-        col_of_entry = np.repeat(np.arange(n_cols), col_runs)
+        dep_flat, arr_flat, run_flat = (
+            np.concatenate(b) if n_patterns else np.zeros(0, np.int64)
+            for b in (blocks.dep, blocks.arr, blocks.run)
+        )
         if len(dep_flat) and (dep_flat.min() + OFFSET < 0 or dep_flat.max() + OFFSET >= BIG):
             # cannot happen for times read from a feed (0 .. 999 h, shifted by one day at most)
             raise ValueError("timetable times out of range")
-        dep_key = col_of_entry * BIG + OFFSET + dep_flat
+        dep_key = np.repeat(np.arange(n_cols), col_runs) * BIG + OFFSET + dep_flat
         assert np.all(np.diff(dep_key) >= 0), "columns must be sorted (FIFO)"
         order = np.argsort(stops_c, kind="stable")
         sorted_stops = stops_c[order]
@@ -469,25 +458,21 @@ class Timetable:
             if n_cols
             else (np.zeros(0, np.int64))
         )
-        stop_cols_start = np.searchsorted(sorted_stops, np.arange(n_stops + 1))
-        fp_from, fp_to, fp_time = footpaths
-        fp_order = np.lexsort((fp_from, fp_to))
-        fp_from, fp_to, fp_time = fp_from[fp_order], fp_to[fp_order], fp_time[fp_order]
-        fp_starts = np.flatnonzero(np.r_[True, fp_to[1:] != fp_to[:-1]]) if len(fp_to) else fp_to
+        fp_from, fp_to, fp_time, fp_starts = _grouped_footpaths(footpaths)
         return cls(
             date=date,
             start=start,
             end=end,
             n_stops=n_stops,
             col_stop=stops_c.astype(np.int64),
-            col_start=col_start,
+            col_start=np.r_[0, np.cumsum(col_runs)[:-1]].astype(np.int64) if n_cols else col_runs,
             col_runs=col_runs,
             col_first=col_first,
-            col_board=np.concatenate(col_board) if n_patterns else np.zeros(0, bool),
-            col_alight=np.concatenate(col_alight) if n_patterns else np.zeros(0, bool),
-            col_pattern=col_pattern,
+            col_board=np.concatenate(blocks.col_board) if n_patterns else np.zeros(0, bool),
+            col_alight=np.concatenate(blocks.col_alight) if n_patterns else np.zeros(0, bool),
+            col_pattern=np.repeat(np.arange(n_patterns), widths),
             pattern_cols=pattern_cols,
-            pattern_route=np.asarray(pattern_route, dtype=np.int64),
+            pattern_route=np.asarray(blocks.pattern_route, dtype=np.int64),
             dep_key=dep_key.astype(np.int64),
             arrival=arr_flat.astype(np.int64),
             run_of=run_flat.astype(np.int64),
@@ -496,7 +481,7 @@ class Timetable:
             by_stop_starts=starts,
             by_stop_stops=sorted_stops[starts] if n_cols else np.zeros(0, np.int64),
             stop_cols=order,
-            stop_cols_start=stop_cols_start,
+            stop_cols_start=np.searchsorted(sorted_stops, np.arange(n_stops + 1)),
             fp_from=fp_from.astype(np.int64),
             fp_to=fp_to.astype(np.int64),
             fp_time=fp_time.astype(np.int64),
@@ -506,8 +491,66 @@ class Timetable:
                 np.zeros(n_stops, np.int64) if change is None else np.asarray(change, np.int64)
             ),
             n_events=len(events.run),
-            n_runs=n_runs,
+            n_runs=len(events.run_trip),
         )
+
+
+@define
+class _Blocks:
+    """The patterns of a day's runs, as blocks to be joined into the timetable's arrays: per
+    pattern its stops and boarding rules (one entry per position), its runs' times and run
+    numbers (position after position, runs in FIFO order), its route and number of runs."""
+
+    col_stop: list[np.ndarray] = Factory(list)
+    col_board: list[np.ndarray] = Factory(list)
+    col_alight: list[np.ndarray] = Factory(list)
+    dep: list[np.ndarray] = Factory(list)
+    arr: list[np.ndarray] = Factory(list)
+    run: list[np.ndarray] = Factory(list)
+    pattern_route: list[int] = Factory(list)
+    pattern_runs: list[int] = Factory(list)
+
+    @classmethod
+    def of(cls, events: Events) -> _Blocks:
+        """Group runs by stop sequence and boarding rules, split so that none overtakes."""
+        run = events.run
+        bounds = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True]) if len(run) else [0]
+        signature = events.stop * 4 + events.pickup * 2 + events.drop_off
+        groups: dict[bytes, list[int]] = {}
+        for r in range(len(bounds) - 1):
+            a, b = bounds[r], bounds[r + 1]
+            if b - a >= 2:
+                groups.setdefault(signature[a:b].tobytes(), []).append(r)
+        blocks = cls()
+        for runs in groups.values():
+            a0 = bounds[runs[0]]
+            width = bounds[runs[0] + 1] - a0
+            offsets = np.asarray([bounds[r] for r in runs])
+            idx = offsets[:, None] + np.arange(width)[None, :]
+            dep, arr = events.departure[idx], events.arrival[idx]
+            for part in _fifo_parts(dep, arr):
+                rows = np.asarray(part)
+                blocks.pattern_route.append(int(events.run_route[runs[rows[0]]]))
+                blocks.pattern_runs.append(len(rows))
+                blocks.col_stop.append(events.stop[a0 : a0 + width])
+                blocks.col_board.append(events.pickup[a0 : a0 + width])
+                blocks.col_alight.append(events.drop_off[a0 : a0 + width])
+                blocks.dep.append(dep[rows].T.ravel())
+                blocks.arr.append(arr[rows].T.ravel())
+                blocks.run.append(np.tile(np.asarray(runs)[rows], width))
+        return blocks
+
+
+def _grouped_footpaths(
+    footpaths: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(from, to, seconds) sorted by target stop, then origin, and where each target's
+    footpaths start."""
+    fp_from, fp_to, fp_time = footpaths
+    fp_order = np.lexsort((fp_from, fp_to))
+    fp_from, fp_to, fp_time = fp_from[fp_order], fp_to[fp_order], fp_time[fp_order]
+    fp_starts = np.flatnonzero(np.r_[True, fp_to[1:] != fp_to[:-1]]) if len(fp_to) else fp_to
+    return fp_from, fp_to, fp_time, fp_starts
 
 
 def _fifo_parts(dep: np.ndarray, arr: np.ndarray) -> list[list[int]]:
