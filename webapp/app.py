@@ -67,7 +67,7 @@ def create_app(
     init_alerts(app, limiter)
     init_questionnaire(app, limiter)
     init_admin(app, limiter)
-    app.register_blueprint(pages.blueprint())
+    app.register_blueprint(pages.blp)
     _register_plugin_blueprints(app, api, platform)
     _register_plugin_commands(app, platform)
 

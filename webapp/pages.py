@@ -6,29 +6,28 @@ from flask import Blueprint, render_template, url_for
 
 from webapp.context import current_platform
 
-__all__ = ["blueprint"]
+__all__ = ["blp"]
 
 
-def blueprint() -> Blueprint:
-    blp = Blueprint("pages", __name__)
+blp = Blueprint("pages", __name__)
 
-    @blp.get("/")
-    def index() -> str:
-        platform = current_platform()
-        return render_template(
-            "index.html",
-            title=platform.settings.portal.title,
-            region=platform.region.name,
-            total=platform.engine.index.size,
-        )
 
-    @blp.get("/api/docs")
-    def api_docs() -> str:
-        # no inline script: the initializer is a static file, so a strict CSP can allow it
-        return render_template(
-            "api_docs.html",
-            title=current_platform().settings.portal.title,
-            spec_url=url_for("api-docs.openapi_json"),
-        )
+@blp.get("/")
+def index() -> str:
+    platform = current_platform()
+    return render_template(
+        "index.html",
+        title=platform.settings.portal.title,
+        region=platform.region.name,
+        total=platform.engine.index.size,
+    )
 
-    return blp
+
+@blp.get("/api/docs")
+def api_docs() -> str:
+    # no inline script: the initializer is a static file, so a strict CSP can allow it
+    return render_template(
+        "api_docs.html",
+        title=current_platform().settings.portal.title,
+        spec_url=url_for("api-docs.openapi_json"),
+    )

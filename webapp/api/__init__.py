@@ -97,11 +97,11 @@ def init_api(app: Flask, platform: Platform, limiter: Limiter) -> Api:
     )
     for blueprint in (
         search.blueprint(platform),
-        filters.blueprint(platform),
-        places.blueprint(platform),
+        filters.blp,
+        places.blp,
         companies.blp,
-        layers.blueprint(platform),
-        plugins.blueprint(platform),
+        layers.blp,
+        plugins.blp,
         opendata.blueprint(platform),
     ):
         api.register_blueprint(blueprint)

@@ -8,12 +8,11 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from core.platform import Platform
 from core.search.filters import FilterKind, FilterSpec
 from webapp.api.schemas import FilterListSchema, LanguageArgsSchema
 from webapp.context import current_platform, request_language
 
-__all__ = ["blueprint", "serialise_filter"]
+__all__ = ["blp", "serialise_filter"]
 
 
 def serialise_filter(spec: FilterSpec, lang: str, problem: str | None = None) -> dict[str, Any]:
@@ -52,32 +51,28 @@ def serialise_filter(spec: FilterSpec, lang: str, problem: str | None = None) ->
     }
 
 
-def blueprint(platform: Platform) -> Blueprint:
-    blp = Blueprint(
-        "filters",
-        __name__,
-        url_prefix="/api/v1",
-        description="The search filters in force (core and plugins).",
-    )
+blp = Blueprint(
+    "filters",
+    __name__,
+    url_prefix="/api/v1",
+    description="The search filters in force (core and plugins).",
+)
 
-    @blp.route("/filters")
-    class Filters(MethodView):
-        @blp.arguments(LanguageArgsSchema, location="query", unknown=ma.RAISE)
-        @blp.response(200, FilterListSchema)
-        def get(self, _args: dict[str, Any]) -> dict[str, Any]:
-            """List the search filters
 
-            Every filter key is a query parameter of /api/v1/search (geo and text filters are
-            set through bbox, near, radius_km and q). Labels follow the request's language.
-            """
-            lang = request_language()
-            platform = current_platform()
-            problems = platform.engine.unavailable_filters()
-            return {
-                "lang": lang,
-                "filters": [
-                    serialise_filter(s, lang, problems.get(s.key)) for s in platform.filters
-                ],
-            }
+@blp.route("/filters")
+class Filters(MethodView):
+    @blp.arguments(LanguageArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, FilterListSchema)
+    def get(self, _args: dict[str, Any]) -> dict[str, Any]:
+        """List the search filters
 
-    return blp
+        Every filter key is a query parameter of /api/v1/search (geo and text filters are
+        set through bbox, near, radius_km and q). Labels follow the request's language.
+        """
+        lang = request_language()
+        platform = current_platform()
+        problems = platform.engine.unavailable_filters()
+        return {
+            "lang": lang,
+            "filters": [serialise_filter(s, lang, problems.get(s.key)) for s in platform.filters],
+        }

@@ -9,11 +9,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from core.platform import Platform
 from core.search.places import Place
 from webapp.context import current_platform
 
-__all__ = ["blueprint", "serialise_place"]
+__all__ = ["blp", "serialise_place"]
 
 
 class PlaceArgsSchema(ma.Schema):
@@ -74,25 +73,23 @@ def serialise_place(place: Place) -> dict[str, Any]:
     }
 
 
-def blueprint(platform: Platform) -> Blueprint:
-    blp = Blueprint(
-        "places",
-        __name__,
-        url_prefix="/api/v1",
-        description="Place suggestions for a search centre (offline open data, no geocoder).",
-    )
+blp = Blueprint(
+    "places",
+    __name__,
+    url_prefix="/api/v1",
+    description="Place suggestions for a search centre (offline open data, no geocoder).",
+)
 
-    @blp.route("/places")
-    class Places(MethodView):
-        @blp.arguments(PlaceArgsSchema, location="query", unknown=ma.RAISE)
-        @blp.response(200, PlaceListSchema)
-        def get(self, args: dict[str, Any]) -> dict[str, Any]:
-            """Suggest places
 
-            Towns, districts and postcodes of the region and its neighbours for what was typed
-            so far; case, umlauts, hyphens and small misspellings do not matter.
-            """
-            found = current_platform().places.suggest(args["q"], args["limit"])
-            return {"query": args["q"], "places": [serialise_place(p) for p in found]}
+@blp.route("/places")
+class Places(MethodView):
+    @blp.arguments(PlaceArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, PlaceListSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Suggest places
 
-    return blp
+        Towns, districts and postcodes of the region and its neighbours for what was typed
+        so far; case, umlauts, hyphens and small misspellings do not matter.
+        """
+        found = current_platform().places.suggest(args["q"], args["limit"])
+        return {"query": args["q"], "places": [serialise_place(p) for p in found]}

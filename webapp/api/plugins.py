@@ -13,7 +13,7 @@ from core.plugins.manager import PLUGIN_API_VERSION, LoadedPlugin, available_plu
 from webapp.api.schemas import LanguageArgsSchema, PluginListSchema
 from webapp.context import current_platform, request_language
 
-__all__ = ["blueprint", "describe_plugins"]
+__all__ = ["blp", "describe_plugins"]
 
 
 def _enabled(platform: Platform, plugin: LoadedPlugin, lang: str) -> dict[str, Any]:
@@ -58,28 +58,26 @@ def describe_plugins(platform: Platform, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-def blueprint(platform: Platform) -> Blueprint:
-    blp = Blueprint(
-        "plugins",
-        __name__,
-        url_prefix="/api/v1",
-        description="Plugins: versions, hooks and settings.",
-    )
+blp = Blueprint(
+    "plugins",
+    __name__,
+    url_prefix="/api/v1",
+    description="Plugins: versions, hooks and settings.",
+)
 
-    @blp.route("/plugins")
-    class Plugins(MethodView):
-        @blp.arguments(LanguageArgsSchema, location="query", unknown=ma.RAISE)
-        @blp.response(200, PluginListSchema)
-        def get(self, _args: dict[str, Any]) -> dict[str, Any]:
-            """List the plugins
 
-            Enabled plugins (core first, then in configuration order) with their hooks and
-            settings, secrets shown as ***; then installed plugins that are not enabled.
-            """
-            lang = request_language()
-            return {
-                "plugin_api_version": PLUGIN_API_VERSION,
-                "plugins": describe_plugins(current_platform(), lang),
-            }
+@blp.route("/plugins")
+class Plugins(MethodView):
+    @blp.arguments(LanguageArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, PluginListSchema)
+    def get(self, _args: dict[str, Any]) -> dict[str, Any]:
+        """List the plugins
 
-    return blp
+        Enabled plugins (core first, then in configuration order) with their hooks and
+        settings, secrets shown as ***; then installed plugins that are not enabled.
+        """
+        lang = request_language()
+        return {
+            "plugin_api_version": PLUGIN_API_VERSION,
+            "plugins": describe_plugins(current_platform(), lang),
+        }
