@@ -20,10 +20,19 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
+# make run: the demo, config/demo.toml (every in-tree plugin, fictitious data for the region in
+# instance/demo.db, an admin "demo" whose password the first start prints); make run DEMO=0:
+# no demo data, the configuration REGIOKARTE_CONFIG names (or the built-in defaults)
+DEMO ?= 1
+ifeq ($(DEMO),1)
+RUN_ENV := REGIOKARTE_CONFIG=config/demo.toml
+endif
+
 run: install
-	$(RK) init
-	$(RK) demo --companies $(DEMO_COMPANIES) --seed 1 --if-empty
-	$(RK) serve --host $(HOST) --port $(PORT)
+	$(RUN_ENV) $(RK) init
+	$(if $(filter 1,$(DEMO)),$(RUN_ENV) $(RK) demo --companies $(DEMO_COMPANIES) --seed 1 \
+	  --if-empty --operator demo)
+	$(RUN_ENV) $(RK) serve --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL when it is there (the server of
 # REGIOKARTE_TEST_DATABASE_URL, or throwaway clusters the tests start with initdb); browser

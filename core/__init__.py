@@ -106,6 +106,7 @@ from core.search.query import (
 from core.search.regioncheck import RegionCheck, check_in_region
 from core.search.textindex import TextIndex, fold
 from core.settings import Settings, load_settings
+from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_places
 from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
@@ -113,6 +114,7 @@ from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_ve
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEMO_SOURCE",
     "EARTH_RADIUS_M",
     "MAX_COMPRESSION_RATIO",
     "MAX_JSON_DEPTH",
@@ -137,6 +139,7 @@ __all__ = [
     "DatasetField",
     "DatasetImport",
     "DatasetPage",
+    "DemoPlace",
     "Dimension",
     "DynamicColumn",
     "DynamicValue",
@@ -194,6 +197,7 @@ __all__ = [
     "check_in_region",
     "check_json",
     "check_lines",
+    "demo_places",
     "choices_from",
     "csv_reader",
     "csv_writer",

@@ -137,6 +137,13 @@ class MapSettings:
         factory=list, metadata=_help("Map centre [lat, lon]; empty: the region's centre.")
     )
     zoom: int = field(default=0, metadata=_help("Start zoom; 0: the region's zoom."))
+    layers: list[str] = field(
+        factory=list,
+        metadata=_help(
+            "Map layers ticked when the start page opens (ids as in /api/v1/layers, e.g. "
+            '"childcare_kitas"); empty: each layer\'s own default.'
+        ),
+    )
 
 
 @define

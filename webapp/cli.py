@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -22,6 +24,7 @@ from core.model import Status
 from core.persistence import accounts as accounts_repo
 from core.persistence import companies as repo
 from core.platform import Platform
+from core.plugins.manager import results_by_plugin
 from core.portal import accounts, audit, submissions
 
 STATUSES = [s.value for s in Status]
@@ -66,16 +69,39 @@ def init_command() -> None:
     "--seed", type=int, default=1, show_default=True, help="Random seed (same seed, same data)."
 )
 @click.option(
-    "--if-empty", is_flag=True, help="Do nothing when the database already has companies."
+    "--if-empty",
+    is_flag=True,
+    help="Add no companies when the database already has some (the plugins' demo data is "
+    "refreshed all the same).",
 )
-def demo_command(count: int, seed: int, if_empty: bool) -> None:
-    """Fill the database with deterministic, clearly fictitious demo companies."""
+@click.option(
+    "--operator",
+    "operator_name",
+    default="",
+    help="Also create this admin account with a generated password, printed once (only when "
+    "the account does not exist yet).",
+)
+def demo_command(count: int, seed: int, if_empty: bool, operator_name: str) -> None:
+    """Fill the database with deterministic, clearly fictitious demo data: companies, and
+    each enabled plugin's records (Kitas, homes, courses, events, a timetable)."""
     platform = _platform()
     platform.upgrade_database()
+    _demo_companies(platform, count, seed, if_empty)
+    today = dt.date.today()
+    for plugin, line in results_by_plugin(
+        platform.pm, "create_demo_data", platform=platform, seed=seed, today=today
+    ):
+        if line:
+            click.echo(f"Demo {plugin}: {line}")
+    if operator_name:
+        _demo_operator(platform, operator_name)
+
+
+def _demo_companies(platform: Platform, count: int, seed: int, if_empty: bool) -> None:
     with platform.session(write=True) as session:
         existing = repo.count_companies(session)
         if if_empty and existing:
-            click.echo(f"The database already holds {existing} companies; no demo data added.")
+            click.echo(f"The database already holds {existing} companies; no demo companies added.")
             return
         started = time.perf_counter()
         with click.progressbar(
@@ -87,6 +113,28 @@ def demo_command(count: int, seed: int, if_empty: bool) -> None:
             inserted = repo.bulk_insert_rows(session, rows)
     click.echo(
         f"Added {inserted} demo companies (seed {seed}) in {time.perf_counter() - started:.1f} s."
+    )
+
+
+def _demo_operator(platform: Platform, username: str) -> None:
+    """Create the demo's admin once; its generated password is shown this one time only."""
+    with platform.session(write=True) as session:
+        if accounts_repo.operator_by_name(session, username) is not None:
+            click.echo(
+                f"Demo login: the account {username!r} exists (password shown when it was made; "
+                f"set a new one with: regiokarte accounts set-password {username})."
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        policy = accounts.PasswordPolicy.from_settings(platform.settings.accounts)
+        operator = accounts.create_operator(
+            session, username, password, accounts.Role.ADMIN, policy=policy
+        )
+        audit.log_action(
+            session, "cli", "operator.create", operator.actor, {"role": "admin", "demo": True}
+        )
+    click.echo(
+        f"Demo login (shown only now): /admin/anmelden, user {username!r}, password {password}"
     )
 
 

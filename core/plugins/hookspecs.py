@@ -223,3 +223,18 @@ def alert_matches(platform: Platform, query: SearchQuery, since: dt.datetime) ->
     mail under the plugin's title. Keep it fast (answer from data prepared in memory or one
     query). Return an empty list (or nothing) for none.
     """
+
+
+@hookspec
+def create_demo_data(platform: Platform, seed: int, today: dt.date) -> str | None:
+    """Create or refresh this plugin's fictitious demo data for the configured region.
+
+    Called by ``regiokarte demo`` (which ``make run`` runs on every start) after core made its
+    demo companies (``Company.is_demo``), in plugin order, outside any transaction: open one
+    with ``platform.session(write=True)``. Everything made must be fictitious and say so
+    wherever a person sees it (name or notes, and the source ``DEMO_SOURCE``), lie at real
+    places of ``platform.region`` (``demo_places``) and be dated from ``today`` (events
+    ahead, offers valid). The same seed gives the same data, and a second call adds nothing:
+    key the records by ``DEMO_SOURCE`` and a stable id, and leave data that is not demo data
+    alone. Return a short line saying what the demo holds now (``"40 Kitas"``), or None.
+    """

@@ -10,6 +10,7 @@ public API; see README.md in this folder.
 
 from __future__ import annotations
 
+from plugins.childcare.demo import create_demo_data  # noqa: F401 - the demo data hook
 from plugins.childcare.hooks import *  # noqa: F403 - the hook implementations
 from plugins.childcare.hooks import MANIFEST
 

@@ -10,6 +10,7 @@ public API.
 
 from __future__ import annotations
 
+from plugins.events.demo import create_demo_data  # noqa: F401 - the demo data hook
 from plugins.events.hooks import *  # noqa: F403 - the hook implementations
 from plugins.events.hooks import MANIFEST
 

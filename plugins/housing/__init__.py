@@ -9,6 +9,7 @@ Written only against core's hooks and public API.
 
 from __future__ import annotations
 
+from plugins.housing.demo import create_demo_data  # noqa: F401 - the demo data hook
 from plugins.housing.hooks import *  # noqa: F403 - the hook implementations
 from plugins.housing.hooks import MANIFEST
 

@@ -10,6 +10,7 @@ company filters. Written only against core's hooks and public API.
 
 from __future__ import annotations
 
+from plugins.training.demo import create_demo_data  # noqa: F401 - the demo data hook
 from plugins.training.hooks import *  # noqa: F403 - the hook implementations
 from plugins.training.hooks import MANIFEST
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from core import GeocodingError, Location, Status
+from core import GeocodingError, Location, Status, hookimpl
 from plugins.training import repository as repo
 from plugins.training.model import Course
 from plugins.training.questionnaire import EXTENSION, apply_answers
@@ -33,6 +33,7 @@ __all__ = [
     "DemoResult",
     "Template",
     "add_demo_training",
+    "create_demo_data",
     "demo_answers",
     "demo_courses",
     "templates",
@@ -246,3 +247,14 @@ def add_demo_training(platform: Platform, *, seed: int = 1, courses: int = 60) -
     service.index(force=True)
     platform.search_index(refresh=True)
     return DemoResult(len(changes), len(made))
+
+
+@hookimpl
+def create_demo_data(platform: Platform, seed: int, today: dt.date) -> str:
+    """Training answers for the demo companies and the demo courses (dated from the plugin's
+    clock, so they lie ahead)."""
+    result = add_demo_training(platform, seed=seed)
+    return (
+        f"{result.courses} fiktive Kurse (fictitious courses), {result.companies} "
+        "Demo-Unternehmen mit Ausbildungsangaben (companies with training answers)"
+    )

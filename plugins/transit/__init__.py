@@ -8,6 +8,7 @@ Written only against core's hooks and public API.
 
 from __future__ import annotations
 
+from plugins.transit.demo import create_demo_data  # noqa: F401 - the demo data hook
 from plugins.transit.hooks import *  # noqa: F403 - the hook implementations
 from plugins.transit.hooks import MANIFEST
 

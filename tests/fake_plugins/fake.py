@@ -104,6 +104,8 @@ class FakePlugin:
         self.events: list[tuple[int, bool, bool]] = []
         #: companies whose data the plugin was asked to erase
         self.erased: list[int] = []
+        #: (seed, today) of every demo run
+        self.demo_runs: list[tuple[int, Any]] = []
         # core passes blueprints on untouched (any object will do for core's tests); the web
         # app, which the command line builds too, wants a real one
         self.blueprint = blueprint if blueprint is not None else _flask_blueprint()
@@ -285,6 +287,12 @@ class FakePlugin:
             except NotFound:
                 visible = False
         self.events.append((company_id, deleted, visible))
+
+    @hookimpl
+    def create_demo_data(self, platform: Any, seed: int, today: Any) -> str:
+        # its places are fixed test data, not demo data: it only says what it holds
+        self.demo_runs.append((seed, today))
+        return f"{len(PLACES)} places"
 
     @hookimpl
     def alert_matches(self, platform: Any, query: Any, since: Any) -> list[Any]:

@@ -37,6 +37,9 @@ class Layers(MethodView):
     def get(self, _args: dict[str, Any]) -> dict[str, Any]:
         """List the map layers"""
         lang = request_language()
+        platform = current_platform()
+        # the operator's choice ([map] layers) wins over each layer's own default
+        ticked = platform.settings.map.layers
         return {
             "lang": lang,
             "layers": [
@@ -44,12 +47,12 @@ class Layers(MethodView):
                     "id": layer.id,
                     "label": layer.label(lang),
                     "plugin": layer.plugin,
-                    "default_visible": layer.default_visible,
+                    "default_visible": layer.id in ticked if ticked else layer.default_visible,
                     "marker": layer.marker,
                     "attribution": layer.attribution,
                     "url": url_for(".LayerFeatures", layer_id=layer.id),
                 }
-                for layer in current_platform().layers.values()
+                for layer in platform.layers.values()
             ],
         }
 
