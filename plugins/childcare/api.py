@@ -15,13 +15,14 @@ from plugins.childcare.hooks import service_for
 from plugins.childcare.model import AGE_CODES
 from plugins.childcare.profile import support_lines
 from plugins.childcare.questionnaire import EXTENSION, childcare_section, offers_of
+from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
-from webapp.kit import declare_access
+from webapp.kit import current_platform, declare_access
 
 if TYPE_CHECKING:
-    from core import Platform
+    pass
 
-__all__ = ["make_api_blueprint", "parse_box", "parse_point"]
+__all__ = ["blp", "parse_box", "parse_point"]
 
 LANGS = ("de", "en")
 
@@ -165,105 +166,114 @@ class CompanyChildcareSchema(ma.Schema):
     kitas = fields.List(fields.Nested(KitaSchema), required=True)
 
 
-def make_api_blueprint(platform: Platform) -> Blueprint:
-    """The childcare API blueprint, bound to ``platform``."""
-    blp = Blueprint(
-        "childcare",
-        __name__,
-        url_prefix="/api/v1/childcare",
-        description="Kinderbetreuung: Kitas, Kitas in der Nähe von Arbeitgebern (childcare).",
-    )
-    service = service_for(platform)
+def _service() -> ChildcareService:
+    return service_for(current_platform())
 
-    @blp.route("/kitas")
-    class Kitas(MethodView):
-        @blp.arguments(KitaListArgs, location="query")
-        @blp.response(200, KitaListSchema)
-        # rules between parameters, as JSON Schema (OpenAPI 3.0 cannot state them)
-        @blp.doc(**{"x-dependencies": {"query": {"dependentRequired": {"radius_km": ["near"]}}}})
-        def get(self, args: dict[str, Any]) -> dict[str, Any]:
-            """Kitas by age group, opening hours, place and text, by distance or name.
 
-            radius_km needs near (`x-dependencies`); empty parameters count as left out.
-            """
-            near = parse_point(args.get("near"))
-            if args.get("radius_km") is not None and near is None:
-                raise InvalidQuery("radius_km needs near=lat,lon.", {"radius_km": ["needs near"]})
-            rows, distance = service.select(
-                q=args.get("q", ""),
-                age=args.get("age"),
-                open_until=_clock(args.get("open_until")),
-                town=args.get("town", ""),
-                bbox=parse_box(args.get("bbox")),
-                near=near,
-                radius_km=args.get("radius_km"),
+blp = Blueprint(
+    "childcare",
+    __name__,
+    url_prefix="/api/v1/childcare",
+    description="Kinderbetreuung: Kitas, Kitas in der Nähe von Arbeitgebern (childcare).",
+)
+# who may use each route (public, editor, operator); see webapp/kit.py
+declare_access(blp, {"*": "public"})
+
+
+@blp.route("/kitas")
+class Kitas(MethodView):
+    @blp.arguments(KitaListArgs, location="query")
+    @blp.response(200, KitaListSchema)
+    # rules between parameters, as JSON Schema (OpenAPI 3.0 cannot state them)
+    @blp.doc(**{"x-dependencies": {"query": {"dependentRequired": {"radius_km": ["near"]}}}})
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Kitas by age group, opening hours, place and text, by distance or name.
+
+        radius_km needs near (`x-dependencies`); empty parameters count as left out.
+        """
+        service = _service()
+        near = parse_point(args.get("near"))
+        if args.get("radius_km") is not None and near is None:
+            raise InvalidQuery("radius_km needs near=lat,lon.", {"radius_km": ["needs near"]})
+        rows, distance = service.select(
+            q=args.get("q", ""),
+            age=args.get("age"),
+            open_until=_clock(args.get("open_until")),
+            town=args.get("town", ""),
+            bbox=parse_box(args.get("bbox")),
+            near=near,
+            radius_km=args.get("radius_km"),
+        )
+        page, per_page = args["page"], args["per_page"]
+        state = service.state()
+        items = []
+        for row in rows[(page - 1) * per_page : page * per_page]:
+            item = state.kitas[row].to_dict()
+            if distance is not None:
+                item["distance_m"] = round(float(distance[row]), 1)
+            items.append(item)
+        return {"total": len(rows), "page": page, "per_page": per_page, "items": items}
+
+
+@blp.route("/kitas/<int:kita_id>")
+class KitaDetail(MethodView):
+    @blp.arguments(LangArgs, location="query")
+    @blp.response(200, KitaSchema)
+    def get(self, args: dict[str, Any], kita_id: int) -> dict[str, Any]:
+        """One Kita."""
+        service = _service()
+        kita = service.kita(kita_id)
+        if kita is None:
+            raise NotFound(f"There is no Kita with id {kita_id}.")
+        return kita.to_dict()
+
+
+@blp.route("/companies/<int:company_id>")
+class CompanyChildcare(MethodView):
+    @blp.arguments(LangArgs, location="query")
+    @blp.response(200, CompanyChildcareSchema)
+    def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
+        """A company's childcare offers and the Kitas near it."""
+        platform = current_platform()
+        service = _service()
+        company = platform.company(company_id, public_only=True)
+        answers = dict(company.extensions.get(EXTENSION) or {})
+        radius = service.settings.nearby_km
+        kitas = []
+        if company.location is not None:
+            near = service.nearest(
+                company.location.lat,
+                company.location.lon,
+                limit=service.settings.profile_kitas,
+                radius_km=radius,
             )
-            page, per_page = args["page"], args["per_page"]
-            state = service.state()
-            items = []
-            for row in rows[(page - 1) * per_page : page * per_page]:
-                item = state.kitas[row].to_dict()
-                if distance is not None:
-                    item["distance_m"] = round(float(distance[row]), 1)
-                items.append(item)
-            return {"total": len(rows), "page": page, "per_page": per_page, "items": items}
+            kitas = [n.as_dict() for n in near]
+        return {
+            "company_id": company_id,
+            "offers": list(offers_of(answers)),
+            "offer_labels": support_lines(answers, args["lang"]),
+            "answers": answers,
+            "radius_km": radius,
+            "kitas": kitas,
+        }
 
-    @blp.route("/kitas/<int:kita_id>")
-    class KitaDetail(MethodView):
-        @blp.arguments(LangArgs, location="query")
-        @blp.response(200, KitaSchema)
-        def get(self, args: dict[str, Any], kita_id: int) -> dict[str, Any]:
-            """One Kita."""
-            kita = service.kita(kita_id)
-            if kita is None:
-                raise NotFound(f"There is no Kita with id {kita_id}.")
-            return kita.to_dict()
 
-    @blp.route("/companies/<int:company_id>")
-    class CompanyChildcare(MethodView):
-        @blp.arguments(LangArgs, location="query")
-        @blp.response(200, CompanyChildcareSchema)
-        def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
-            """A company's childcare offers and the Kitas near it."""
-            company = platform.company(company_id, public_only=True)
-            answers = dict(company.extensions.get(EXTENSION) or {})
-            radius = service.settings.nearby_km
-            kitas = []
-            if company.location is not None:
-                near = service.nearest(
-                    company.location.lat,
-                    company.location.lon,
-                    limit=service.settings.profile_kitas,
-                    radius_km=radius,
-                )
-                kitas = [n.as_dict() for n in near]
+@blp.route("/questionnaire")
+class Questionnaire(MethodView):
+    @blp.response(200)
+    def get(self) -> dict[str, Any]:
+        """The childcare section of the company questionnaire (as data)."""
+        return childcare_section().as_dict()
+
+
+@blp.route("/imports")
+class Imports(MethodView):
+    @blp.response(200)
+    def get(self) -> dict[str, Any]:
+        """The Kita data sets and the last imports with their reports."""
+        platform = current_platform()
+        with platform.session() as session:
             return {
-                "company_id": company_id,
-                "offers": list(offers_of(answers)),
-                "offer_labels": support_lines(answers, args["lang"]),
-                "answers": answers,
-                "radius_km": radius,
-                "kitas": kitas,
+                "sources": repo.sources(session),
+                "imports": repo.list_imports(session),
             }
-
-    @blp.route("/questionnaire")
-    class Questionnaire(MethodView):
-        @blp.response(200)
-        def get(self) -> dict[str, Any]:
-            """The childcare section of the company questionnaire (as data)."""
-            return childcare_section().as_dict()
-
-    @blp.route("/imports")
-    class Imports(MethodView):
-        @blp.response(200)
-        def get(self) -> dict[str, Any]:
-            """The Kita data sets and the last imports with their reports."""
-            with platform.session() as session:
-                return {
-                    "sources": repo.sources(session),
-                    "imports": repo.list_imports(session),
-                }
-
-    # who may use each route (public, editor, operator); see webapp/security.py
-    declare_access(blp, {"*": "public"})
-    return blp

@@ -61,9 +61,6 @@ LAYER_ID = "childcare_kitas"
 service_for = PluginService("childcare", ChildcareService)
 register_migrations = migrations_hook(__file__)
 register_commands = list_hook("plugins.childcare.cli:childcare_group")
-register_blueprints = list_hook(
-    "plugins.childcare.api:make_api_blueprint", "plugins.childcare.pages:make_pages_blueprint"
-)
 register_navigation = list_hook(
     NavLink("/kitas/", "Kitas", "Childcare", order=20, plugin="childcare")
 )
@@ -71,6 +68,15 @@ register_datasets = list_hook(lambda platform: kita_dataset(platform, service_fo
 # core shows and checks the section; its ``apply`` stores the answers and keeps core's
 # work-family code in step
 register_questionnaire_sections = list_hook(CHILDCARE_SECTION)
+
+
+@hookimpl
+def register_blueprints(platform: Platform) -> list[Any]:
+    # the web modules import this module (service_for): imported when the app asks
+    from plugins.childcare.api import blp
+    from plugins.childcare.pages import blp as pages
+
+    return [blp, pages]
 
 
 @hookimpl

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -18,13 +18,11 @@ from core import GeocodingError, InvalidQuery
 from plugins.childcare.hooks import LAYER_ID, service_for
 from plugins.childcare.model import AGE_GROUPS, format_clock
 from plugins.childcare.profile import distance_text
+from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
-from webapp.kit import declare_access
+from webapp.kit import current_platform, declare_access, page_language, translator
 
-if TYPE_CHECKING:
-    from core import Platform
-
-__all__ = ["PAGES_PREFIX", "TEXT", "make_pages_blueprint"]
+__all__ = ["PAGES_PREFIX", "TEXT", "blp"]
 
 PAGES_PREFIX = "/kitas"
 PER_PAGE = 50
@@ -153,219 +151,218 @@ def _csp(tile_url: str) -> str:
     )
 
 
-def make_pages_blueprint(platform: Platform) -> Blueprint:
-    """The Kita pages (``/kitas``), bound to ``platform``."""
-    blp = Blueprint(
-        "childcare_pages",
-        __name__,
-        url_prefix=PAGES_PREFIX,
-        template_folder="templates",
-        static_folder="static",
-        static_url_path="/static",
-    )
-    service = service_for(platform)
-    settings = service.settings
-    policy = _csp(platform.settings.map.tile_url)
+blp = Blueprint(
+    "childcare_pages",
+    __name__,
+    url_prefix=PAGES_PREFIX,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+# who may use each route (public, editor, operator); see webapp/kit.py
+declare_access(blp, {"*": "public"})
 
-    def lang() -> str:
-        offered = [x for x in platform.settings.portal.languages if x in TEXT] or ["de"]
-        wanted = request.args.get("lang", "")
-        return wanted if wanted in offered else offered[0]
 
-    def texts(code: str) -> dict[str, str]:
-        return TEXT[code]
+def _service() -> ChildcareService:
+    return service_for(current_platform())
 
-    def map_config(code: str, **extra: Any) -> str:
-        data = {
-            "lang": code,
-            "tileUrl": platform.settings.map.tile_url,
-            "attribution": platform.settings.map.tile_attribution,
-            "layers": url_for("layers.Layers", lang=code),
-            "kitaLayer": LAYER_ID,
-            "kitaApi": url_for("childcare.Kitas"),
-            "marker": url_for("childcare_pages.marker"),
-            "markerColor": settings.marker_color,
-            "center": platform.settings.map.center
-            or [platform.region.center.lat, platform.region.center.lon],
-            "zoom": platform.settings.map.zoom or platform.region.zoom,
-            **extra,
-        }
-        return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
-    def kita_query(args: Any) -> str:
-        """The list's filters as parameters of /api/v1/childcare/kitas, so the map shows the
-        same Kitas as the list (empty: the map shows the whole layer)."""
-        keys = ("q", "age", "open_until", "town")
-        return urlencode([(k, args[k]) for k in keys if args.get(k)])
+def map_config(code: str, **extra: Any) -> str:
+    """The Kita map's configuration as JSON, safe inside the page."""
+    platform = current_platform()
+    settings = platform.settings.map
+    data = {
+        "lang": code,
+        "tileUrl": settings.tile_url,
+        "attribution": settings.tile_attribution,
+        "layers": url_for("layers.Layers", lang=code),
+        "kitaLayer": LAYER_ID,
+        "kitaApi": url_for("childcare.Kitas"),
+        "marker": url_for("childcare_pages.marker"),
+        "markerColor": _service().settings.marker_color,
+        "center": settings.center or [platform.region.center.lat, platform.region.center.lon],
+        "zoom": settings.zoom or platform.region.zoom,
+        **extra,
+    }
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
-    def age_labels(codes: tuple[str, ...], code: str) -> str:
-        return ", ".join(a.label(code) for a in AGE_GROUPS if a.code in codes)
 
-    @blp.after_request
-    def _headers(response: Response) -> Response:
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", policy)
-            response.headers.setdefault("Referrer-Policy", "same-origin")
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+def kita_query(args: Any) -> str:
+    """The list's filters as parameters of /api/v1/childcare/kitas, so the map shows the
+    same Kitas as the list (empty: the map shows the whole layer)."""
+    keys = ("q", "age", "open_until", "town")
+    return urlencode([(k, args[k]) for k in keys if args.get(k)])
 
-    @blp.get("/")
-    def kita_list() -> Any:
-        code = lang()
-        t = texts(code)
-        args = request.args
-        problem = ""
-        near = None
-        rows: list[int] = []
-        distance = None
-        radius = settings.default_radius_km
+
+def age_labels(codes: tuple[str, ...], code: str) -> str:
+    return ", ".join(a.label(code) for a in AGE_GROUPS if a.code in codes)
+
+
+@blp.after_request
+def _headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        policy = _csp(current_platform().settings.map.tile_url)
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+def _list_filters(args: Any) -> tuple[dict[str, Any], float, str]:
+    """The list's filters from the form (keyword arguments of ``select``), the radius and the
+    last problem with them (a bad value is left out and named, the list still shows)."""
+    settings = _service().settings
+    problem = ""
+    near = None
+    radius = settings.default_radius_km
+    try:
+        open_until = parse_clock(args["open_until"]) if args.get("open_until") else None
+    except ValueError:
+        open_until, problem = None, f"open_until={args.get('open_until')!r}"
+    age = args.get("age") or None
+    if age is not None and age not in {a.code for a in AGE_GROUPS}:
+        age, problem = None, f"age={args.get('age')!r}"
+    postcode = args.get("near", "").strip()
+    if args.get("radius_km"):
         try:
-            open_until = parse_clock(args["open_until"]) if args.get("open_until") else None
+            radius = min(100.0, max(0.1, float(args["radius_km"].replace(",", "."))))
         except ValueError:
-            open_until, problem = None, f"open_until={args.get('open_until')!r}"
-        age = args.get("age") or None
-        if age is not None and age not in {a.code for a in AGE_GROUPS}:
-            age, problem = None, f"age={args.get('age')!r}"
-        postcode = args.get("near", "").strip()
-        if args.get("radius_km"):
-            try:
-                radius = min(100.0, max(0.1, float(args["radius_km"].replace(",", "."))))
-            except ValueError:
-                problem = f"radius_km={args.get('radius_km')!r}"
-            if not math.isfinite(radius):
-                radius = settings.default_radius_km
-        if postcode:
-            try:
-                where = platform.locate_postcode(postcode)
-                near = (where.lat, where.lon)
-            except (GeocodingError, InvalidQuery) as exc:
-                problem = exc.message
-        rows, distance = service.select(
-            q=args.get("q", "").strip()[:200],
-            age=age,
-            open_until=open_until,
-            town=args.get("town", "").strip(),
-            near=near,
-            radius_km=radius if near is not None else None,
+            problem = f"radius_km={args.get('radius_km')!r}"
+        if not math.isfinite(radius):
+            radius = settings.default_radius_km
+    if postcode:
+        try:
+            where = current_platform().locate_postcode(postcode)
+            near = (where.lat, where.lon)
+        except (GeocodingError, InvalidQuery) as exc:
+            problem = exc.message
+    filters = {
+        "q": args.get("q", "").strip()[:200],
+        "age": age,
+        "open_until": open_until,
+        "town": args.get("town", "").strip(),
+        "near": near,
+        "radius_km": radius if near is not None else None,
+    }
+    return filters, radius, problem
+
+
+def _list_items(rows: list[int], distance: Any, page: int, code: str) -> list[dict[str, Any]]:
+    state = _service().state()
+    items = []
+    for row in rows[(page - 1) * PER_PAGE : page * PER_PAGE]:
+        kita = state.kitas[row]
+        items.append(
+            {
+                "kita": kita,
+                "ages": age_labels(kita.age_groups, code),
+                "closes": format_clock(kita.closes),
+                "distance": None if distance is None else distance_text(float(distance[row]), code),
+            }
         )
-        pages = max(1, math.ceil(len(rows) / PER_PAGE))
-        try:
-            page = min(pages, max(1, int(args.get("page", "1"))))
-        except ValueError:
-            page = 1
+    return items
+
+
+def _page_number(text: str, pages: int) -> int:
+    try:
+        return min(pages, max(1, int(text)))
+    except ValueError:
+        return 1
+
+
+@blp.get("/")
+def kita_list() -> Any:
+    code, service, args = page_language(), _service(), request.args
+    filters, radius, problem = _list_filters(args)
+    rows, distance = service.select(**filters)
+    pages = max(1, math.ceil(len(rows) / PER_PAGE))
+    page = _page_number(args.get("page", "1"), pages)
+    fit = None
+    if rows:
+        # the map opens on the Kitas found (they may lie outside the region's view)
         state = service.state()
-        fit = None
-        if rows:
-            # the map opens on the Kitas found (they may lie outside the region's view)
-            lat, lon = state.lat[rows], state.lon[rows]
-            fit = [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
-        items = []
-        for row in rows[(page - 1) * PER_PAGE : page * PER_PAGE]:
-            kita = state.kitas[row]
-            items.append(
-                {
-                    "kita": kita,
-                    "ages": age_labels(kita.age_groups, code),
-                    "closes": format_clock(kita.closes),
-                    "distance": None
-                    if distance is None
-                    else distance_text(float(distance[row]), code),
-                }
-            )
+        lat, lon = state.lat[rows], state.lon[rows]
+        fit = [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
 
-        def page_link(number: int) -> str:
-            query = [(k, v) for k, v in args.items(multi=True) if k != "page"]
-            query.append(("page", str(number)))
-            return f"{url_for('childcare_pages.kita_list')}?{urlencode(query)}"
+    def page_link(number: int) -> str:
+        query = [(k, v) for k, v in args.items(multi=True) if k != "page"]
+        query.append(("page", str(number)))
+        return f"{url_for('childcare_pages.kita_list')}?{urlencode(query)}"
 
-        return render_template(
-            "childcare/list.html",
-            lang=code,
-            ct=_translator(t),
-            items=items,
-            total=len(rows),
-            page=page,
-            pages=pages,
-            previous_url=page_link(page - 1) if page > 1 else None,
-            next_url=page_link(page + 1) if page < pages else None,
-            ages=[(a.code, a.label(code)) for a in AGE_GROUPS],
-            closing_times=settings.closing_times,
-            towns=service.towns(),
-            args=args,
-            radius=f"{radius:g}",
-            problem=problem,
-            map_config=map_config(code, fit=fit, kitaQuery=kita_query(args)),
-            lang_query="?lang=en" if code == "en" else "",
-        )
-
-    @blp.get("/<int:kita_id>")
-    def kita_detail(kita_id: int) -> Any:
-        code = lang()
-        t = texts(code)
-        kita = service.kita(kita_id)
-        if kita is None:
-            return (
-                render_template("childcare/not_found.html", lang=code, ct=_translator(t)),
-                404,
-            )
-        radius = settings.default_radius_km
-        query = platform.parse_query(
-            {
-                "near": [f"{kita.lat},{kita.lon}"],
-                "radius_km": [f"{radius:g}"],
-                "sort": ["distance"],
-                "per_page": ["10"],
-            }
-        )
-        result = platform.search(query)
-        employers = [
-            {
-                "name": hit.name,
-                "town": hit.town,
-                "url": f"/unternehmen/{hit.slug}" + ("?lang=en" if code == "en" else ""),
-                "distance": distance_text(hit.distance_m or 0.0, code),
-            }
-            for hit in result.items
-        ]
-
-        def yes_no(value: bool | None) -> str:
-            if value is None:
-                return t["unknown"]
-            return t["yes"] if value else t["no"]
-
-        return render_template(
-            "childcare/detail.html",
-            lang=code,
-            ct=_translator(t),
-            kita=kita,
-            ages=age_labels(kita.age_groups, code),
-            closes=format_clock(kita.closes),
-            inclusion=yes_no(kita.inclusion),
-            lunch=yes_no(kita.lunch),
-            employers=employers,
-            employer_total=result.total,
-            radius=f"{radius:g}",
-            map_config=map_config(code, focus=[kita.lat, kita.lon], focusId=kita.id),
-            lang_query="?lang=en" if code == "en" else "",
-        )
-
-    @blp.get("/marker.svg")
-    def marker() -> Response:
-        """The Kita marker in the configured colour (the map's own marker style)."""
-        body = MARKER_SVG.replace("{colour}", settings.marker_color)
-        response = Response(body, mimetype="image/svg+xml")
-        response.headers["Cache-Control"] = "public, max-age=3600"
-        return response
-
-    # who may use each route (public, editor, operator); see webapp/security.py
-    declare_access(blp, {"*": "public"})
-    return blp
+    return render_template(
+        "childcare/list.html",
+        lang=code,
+        ct=translator(TEXT, code),
+        items=_list_items(rows, distance, page, code),
+        total=len(rows),
+        page=page,
+        pages=pages,
+        previous_url=page_link(page - 1) if page > 1 else None,
+        next_url=page_link(page + 1) if page < pages else None,
+        ages=[(a.code, a.label(code)) for a in AGE_GROUPS],
+        closing_times=service.settings.closing_times,
+        towns=service.towns(),
+        args=args,
+        radius=f"{radius:g}",
+        problem=problem,
+        map_config=map_config(code, fit=fit, kitaQuery=kita_query(args)),
+        lang_query="?lang=en" if code == "en" else "",
+    )
 
 
-def _translator(texts: dict[str, str]) -> Any:
-    """``ct(key, **values)`` for the templates (the portal's ``t`` stays the portal's)."""
+@blp.get("/<int:kita_id>")
+def kita_detail(kita_id: int) -> Any:
+    code, service, platform = page_language(), _service(), current_platform()
+    t, ct = TEXT[code], translator(TEXT, code)
+    kita = service.kita(kita_id)
+    if kita is None:
+        return render_template("childcare/not_found.html", lang=code, ct=ct), 404
+    radius = service.settings.default_radius_km
+    query = platform.parse_query(
+        {
+            "near": [f"{kita.lat},{kita.lon}"],
+            "radius_km": [f"{radius:g}"],
+            "sort": ["distance"],
+            "per_page": ["10"],
+        }
+    )
+    result = platform.search(query)
+    employers = [
+        {
+            "name": hit.name,
+            "town": hit.town,
+            "url": f"/unternehmen/{hit.slug}" + ("?lang=en" if code == "en" else ""),
+            "distance": distance_text(hit.distance_m or 0.0, code),
+        }
+        for hit in result.items
+    ]
 
-    def ct(key: str, **values: Any) -> str:
-        return texts[key].format(**values) if values else texts[key]
+    def yes_no(value: bool | None) -> str:
+        if value is None:
+            return t["unknown"]
+        return t["yes"] if value else t["no"]
 
-    return ct
+    return render_template(
+        "childcare/detail.html",
+        lang=code,
+        ct=ct,
+        kita=kita,
+        ages=age_labels(kita.age_groups, code),
+        closes=format_clock(kita.closes),
+        inclusion=yes_no(kita.inclusion),
+        lunch=yes_no(kita.lunch),
+        employers=employers,
+        employer_total=result.total,
+        radius=f"{radius:g}",
+        map_config=map_config(code, focus=[kita.lat, kita.lon], focusId=kita.id),
+        lang_query="?lang=en" if code == "en" else "",
+    )
+
+
+@blp.get("/marker.svg")
+def marker() -> Response:
+    """The Kita marker in the configured colour (the map's own marker style)."""
+    body = MARKER_SVG.replace("{colour}", _service().settings.marker_color)
+    response = Response(body, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -15,7 +15,8 @@ from plugins.transit import tables as t
 from plugins.transit.hooks import service_for
 from plugins.transit.profile import company_connection
 from plugins.transit.questionnaire import commuting_section
-from webapp.kit import declare_access
+from plugins.transit.service import TransitService
+from webapp.kit import current_platform, declare_access
 
 if TYPE_CHECKING:
     from core import Platform
@@ -116,15 +117,105 @@ def _bbox(text: str | None) -> BBox | None:
     return BBox(*parts)
 
 
+def _service() -> TransitService:
+    return service_for(current_platform())
+
+
+def stops(args: dict[str, Any]) -> dict[str, Any]:
+    layer = current_platform().layers["transit_stops"]
+    return feature_collection(layer.features(_bbox(args.get("bbox")), args["lang"]))
+
+
+def connection(args: dict[str, Any], company_id: int) -> dict[str, Any]:
+    company = current_platform().company(company_id, public_only=True)
+    if company.location is None:
+        raise NotFound(f"The company {company_id} has no location.")
+    info = company_connection(_service(), company.location.lat, company.location.lon, args["lang"])
+    return {"company_id": company_id, **info}
+
+
+def _travel_query(args: dict[str, Any]) -> tuple[Any, Any, dict[str, list[str]]]:
+    """The origin, the company search for /travel-times and its parameters."""
+    try:
+        origin = _service().resolve_origin(args["origin"])
+        params = {
+            "transit_from": [origin.key],
+            "transit_time": [f"..{args['max_minutes']}"],
+            "sort": ["transit_time"],
+            "per_page": [str(args["limit"])],
+            "lang": [args["lang"]],
+        }
+        return origin, current_platform().parse_query(params), params
+    except InvalidQuery as exc:
+        # the search's own names (transit_from, ...) mean nothing to this caller
+        message = exc.message
+        for ours, theirs in _SENT_AS.items():
+            message = message.replace(f"{ours}=", f"{theirs}=")
+        raise InvalidQuery(
+            message, {_SENT_AS.get(k, k): v for k, v in exc.errors.items()}
+        ) from None
+
+
+def travel_times(args: dict[str, Any]) -> dict[str, Any]:
+    service = _service()
+    origin, query, params = _travel_query(args)
+    result = current_platform().search(query)
+    state = service.state()
+    return {
+        "origin": {"label": origin.label, "lat": origin.lat, "lon": origin.lon},
+        "service_date": state.date if state is not None else None,
+        "departure": service.settings.window_label,
+        "total": result.total,
+        "items": [
+            {
+                "id": hit.id,
+                "slug": hit.slug,
+                "name": hit.name,
+                "town": hit.town,
+                "minutes": round(hit.dynamic_values["transit_time"] or 0.0, 1),
+            }
+            for hit in result.items
+        ],
+        "search_params": {k: v[0] for k, v in params.items() if k.startswith("transit")},
+    }
+
+
+def feed() -> dict[str, Any]:
+    with current_platform().session() as session:
+        row = session.execute(select(t.feeds).order_by(t.feeds.c.id.desc()).limit(1)).first()
+    if row is None:
+        raise NotFound("No timetable has been imported; run 'regiokarte transit import'.")
+    service = _service()
+    state = service.state()
+    return {
+        "file_name": row.file_name,
+        "sha256": row.sha256,
+        "imported_at": row.imported_at.isoformat(),
+        "start_date": row.start_date,
+        "end_date": row.end_date,
+        "agencies": row.agencies,
+        "service_date": state.date if state is not None else None,
+        "warning": service.window_warning(),
+        "report": row.report,
+    }
+
+
 def make_blueprint(platform: Platform) -> Blueprint:
-    """The transit API blueprint, bound to ``platform``."""
+    """The transit API blueprint for ``platform``.
+
+    A factory rather than a module-level blueprint: /travel-times validates and documents
+    ``max_minutes`` up to this portal's ``max_travel_min``, so its schema is made per platform.
+    The views are the module's functions.
+    """
     blp = Blueprint(
         "transit",
         __name__,
         url_prefix="/api/v1/transit",
         description="Bus und Bahn: Haltestellen, Anbindung, Fahrzeiten (public transport).",
     )
-    service = service_for(platform)
+    # who may use each route (public, editor, operator); see webapp/kit.py
+    declare_access(blp, {"*": "public"})
+    travel_schema = travel_args(service_for(platform).settings.max_travel_min)
 
     @blp.route("/stops")
     class Stops(MethodView):
@@ -132,8 +223,7 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.response(200, GeoJSONSchema)
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
             """Stops in a map area (GeoJSON), with their lines and departures per hour."""
-            layer = platform.layers["transit_stops"]
-            return feature_collection(layer.features(_bbox(args.get("bbox")), args["lang"]))
+            return stops(args)
 
     @blp.route("/companies/<int:company_id>")
     class CompanyConnection(MethodView):
@@ -141,15 +231,7 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.response(200)
         def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
             """Nearby stops, lines, departures and the connection to the nearest station."""
-            company = platform.company(company_id, public_only=True)
-            if company.location is None:
-                raise NotFound(f"The company {company_id} has no location.")
-            info = company_connection(
-                service, company.location.lat, company.location.lon, args["lang"]
-            )
-            return {"company_id": company_id, **info}
-
-    travel_schema = travel_args(service.settings.max_travel_min)
+            return connection(args, company_id)
 
     @blp.route("/travel-times")
     class TravelTimes(MethodView):
@@ -157,67 +239,14 @@ def make_blueprint(platform: Platform) -> Blueprint:
         @blp.response(200, TravelSchema)
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
             """Employers reachable from a place within N minutes, fastest first."""
-            try:
-                origin = service.resolve_origin(args["origin"])
-                params = {
-                    "transit_from": [origin.key],
-                    "transit_time": [f"..{args['max_minutes']}"],
-                    "sort": ["transit_time"],
-                    "per_page": [str(args["limit"])],
-                    "lang": [args["lang"]],
-                }
-                query = platform.parse_query(params)
-            except InvalidQuery as exc:
-                # the search's own names (transit_from, ...) mean nothing to this caller
-                message = exc.message
-                for ours, theirs in _SENT_AS.items():
-                    message = message.replace(f"{ours}=", f"{theirs}=")
-                raise InvalidQuery(
-                    message, {_SENT_AS.get(k, k): v for k, v in exc.errors.items()}
-                ) from None
-            result = platform.search(query)
-            state = service.state()
-            return {
-                "origin": {"label": origin.label, "lat": origin.lat, "lon": origin.lon},
-                "service_date": state.date if state is not None else None,
-                "departure": service.settings.window_label,
-                "total": result.total,
-                "items": [
-                    {
-                        "id": hit.id,
-                        "slug": hit.slug,
-                        "name": hit.name,
-                        "town": hit.town,
-                        "minutes": round(hit.dynamic_values["transit_time"] or 0.0, 1),
-                    }
-                    for hit in result.items
-                ],
-                "search_params": {k: v[0] for k, v in params.items() if k.startswith("transit")},
-            }
+            return travel_times(args)
 
     @blp.route("/feed")
     class Feed(MethodView):
         @blp.response(200)
         def get(self) -> dict[str, Any]:
             """The imported timetable: file, validity, import report."""
-            with platform.session() as session:
-                row = session.execute(
-                    select(t.feeds).order_by(t.feeds.c.id.desc()).limit(1)
-                ).first()
-            if row is None:
-                raise NotFound("No timetable has been imported; run 'regiokarte transit import'.")
-            state = service.state()
-            return {
-                "file_name": row.file_name,
-                "sha256": row.sha256,
-                "imported_at": row.imported_at.isoformat(),
-                "start_date": row.start_date,
-                "end_date": row.end_date,
-                "agencies": row.agencies,
-                "service_date": state.date if state is not None else None,
-                "warning": service.window_warning(),
-                "report": row.report,
-            }
+            return feed()
 
     @blp.route("/questionnaire")
     class Questionnaire(MethodView):
@@ -226,6 +255,4 @@ def make_blueprint(platform: Platform) -> Blueprint:
             """The commuting section of the company questionnaire (as data)."""
             return commuting_section().as_dict()
 
-    # who may use each route (public, editor, operator); see webapp/security.py
-    declare_access(blp, {"*": "public"})
     return blp

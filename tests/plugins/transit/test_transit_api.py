@@ -9,6 +9,7 @@ from flask_smorest import Api
 from core import AnswerType, PluginError, RegiokarteError
 from plugins.transit.hooks import register_blueprints
 from plugins.transit.questionnaire import commuting_section
+from webapp.context import EXTENSION_KEY
 
 
 @pytest.fixture(scope="module")
@@ -17,6 +18,8 @@ def client(cairns):
     app.config.update(
         API_TITLE="test", API_VERSION="1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api"
     )
+    # where the web kit's current_platform() finds the platform (create_app puts it there)
+    app.extensions[EXTENSION_KEY] = cairns.platform
     api = Api(app)
     for blueprint in register_blueprints(platform=cairns.platform):
         api.register_blueprint(blueprint)
