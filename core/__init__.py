@@ -101,6 +101,8 @@ from core.search.query import (
     SearchHit,
     SearchQuery,
     SearchResult,
+    parse_bbox,
+    parse_point,
     parse_search_params,
 )
 from core.search.regioncheck import RegionCheck, check_in_region
@@ -220,7 +222,9 @@ __all__ = [
     "nearest_m",
     "neutralise_cell",
     "open_zip_member",
+    "parse_bbox",
     "parse_json",
+    "parse_point",
     "parse_search_params",
     "plugin_version",
     "point_feature",

@@ -32,6 +32,8 @@ from core import (
     Status,
     TextIndex,
     fold,
+    parse_bbox,
+    parse_point,
     parse_search_params,
     postcode_towns,
     reindex_all,
@@ -306,3 +308,52 @@ def test_vocabulary_names_cores_code_lists() -> None:
     assert [t.code for t in vocabulary("offers")] == [t["code"] for t in toml["offers"]["terms"]]
     with pytest.raises(NotFound, match="professions"):
         vocabulary("berufe")
+
+
+@pytest.mark.parametrize(
+    ("text", "box"),
+    [
+        ("7.0,51.5,7.3,51.7", (7.0, 51.5, 7.3, 51.7)),
+        (" 7 , 51.5,7.3 ,51.7", (7.0, 51.5, 7.3, 51.7)),
+        ("-180,-90,180,90", (-180.0, -90.0, 180.0, 90.0)),
+        ("7,51,7,51", (7.0, 51.0, 7.0, 51.0)),
+    ],
+)
+def test_parse_bbox_reads_west_south_east_north(text: str, box: tuple[float, ...]) -> None:
+    parsed = parse_bbox(text)
+    assert (parsed.west, parsed.south, parsed.east, parsed.north) == box
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("7,51,7.3", "malformed"),
+        ("7,51,x,52", "malformed"),
+        ("7,51,nan,52", "malformed"),
+        ("7,51,190,52", "outside the world"),
+        ("7.3,51,7,52", "inverted"),
+        ("", "malformed"),
+    ],
+)
+def test_parse_bbox_refuses_bad_boxes_naming_the_parameter(text: str, problem: str) -> None:
+    with pytest.raises(InvalidQuery, match=problem) as raised:
+        parse_bbox(text, "area")
+    assert raised.value.message.startswith("area")
+    assert list(raised.value.errors) == ["area"]
+    with pytest.raises(InvalidQuery) as core_way:
+        parse_bbox(text)
+    assert list(core_way.value.errors) == ["bbox"]
+
+
+def test_parse_point_reads_lat_lon_and_refuses_the_rest() -> None:
+    assert parse_point("51.61,7.19") == Location(51.61, 7.19)
+    assert parse_point(" -90 , 180 ") == Location(-90.0, 180.0)
+    for text, problem in [
+        ("51.61", "malformed"),
+        ("51.6;7.2", "malformed"),
+        ("inf,7", "malformed"),
+        ("91,7", "outside the world"),
+    ]:
+        with pytest.raises(InvalidQuery, match=problem) as raised:
+            parse_point(text, "from")
+        assert list(raised.value.errors) == ["from"]

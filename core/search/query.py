@@ -31,6 +31,8 @@ __all__ = [
     "SearchHit",
     "SearchQuery",
     "SearchResult",
+    "parse_bbox",
+    "parse_point",
     "parse_search_params",
 ]
 
@@ -251,6 +253,29 @@ def _floats(text: str, name: str, count: int, shape: str) -> list[float]:
     return numbers
 
 
+def parse_bbox(text: str, name: str = "bbox") -> BBox:
+    """A ``BBox`` from ``west,south,east,north`` in degrees, as a URL parameter gives it;
+    InvalidQuery naming the parameter ``name`` when it is malformed, outside the world or
+    inverted."""
+    west, south, east, north = _floats(text, name, 4, "west,south,east,north in degrees")
+    try:
+        return BBox(west, south, east, north)
+    except InvalidQuery as exc:
+        if name == "bbox":
+            raise
+        message = exc.message.replace("bbox ", f"{name} ", 1)
+        raise InvalidQuery(message, {name: exc.errors.get("bbox", [])}) from None
+
+
+def parse_point(text: str, name: str = "near") -> Location:
+    """A ``Location`` from ``lat,lon`` in degrees, as a URL parameter gives it; InvalidQuery
+    naming the parameter ``name`` when it is malformed or outside the world."""
+    lat, lon = _floats(text, name, 2, "lat,lon in degrees such as 51.61,7.19")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidQuery(f"{name}={text!r} lies outside the world.", {name: ["out of range"]})
+    return Location(lat, lon)
+
+
 def _int(text: str | None, name: str, default: int, low: int, high: int) -> int:
     if text is None:
         return default
@@ -296,7 +321,7 @@ def parse_search_params(
     try:
         bbox = _one(params, "bbox")
         if bbox is not None:
-            kwargs["bbox"] = BBox(*_floats(bbox, "bbox", 4, "west,south,east,north in degrees"))
+            kwargs["bbox"] = parse_bbox(bbox)
     except InvalidQuery as exc:
         fail(exc)
     try:
@@ -358,10 +383,7 @@ def _safe_one(params: Mapping[str, Sequence[str]], name: str) -> bool:
 def _near(params: Mapping[str, Sequence[str]], places: PlaceResolver) -> Location | None:
     near = _one(params, "near")
     if near is not None:
-        lat, lon = _floats(near, "near", 2, "lat,lon in degrees such as 51.61,7.19")
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise InvalidQuery(f"near={near!r} lies outside the world.", {"near": ["out of range"]})
-        return Location(lat, lon)
+        return parse_point(near)
     postcode = _one(params, "near_postcode")
     if postcode is not None:
         try:

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from core import InvalidQuery, NotFound
+from core import InvalidQuery, NotFound, parse_bbox, parse_point
 from plugins.childcare import repository as repo
 from plugins.childcare.hooks import service_for
 from plugins.childcare.model import AGE_CODES
@@ -22,41 +22,9 @@ from webapp.kit import current_platform, declare_access
 if TYPE_CHECKING:
     pass
 
-__all__ = ["blp", "parse_box", "parse_point"]
+__all__ = ["blp"]
 
 LANGS = ("de", "en")
-
-
-def parse_box(text: str | None) -> tuple[float, float, float, float] | None:
-    """``west,south,east,north`` in degrees, or None."""
-    if not text:
-        return None
-    try:
-        parts = [float(p) for p in text.split(",")]
-    except ValueError:
-        parts = []
-    if len(parts) != 4 or not (parts[0] <= parts[2] and parts[1] <= parts[3]):
-        raise InvalidQuery(
-            f"bbox={text!r} is malformed; use west,south,east,north in degrees.",
-            {"bbox": ["use west,south,east,north"]},
-        )
-    return parts[0], parts[1], parts[2], parts[3]
-
-
-def parse_point(text: str | None) -> tuple[float, float] | None:
-    """``lat,lon`` in degrees, or None."""
-    if not text:
-        return None
-    try:
-        lat, lon = (float(p) for p in text.split(","))
-    except ValueError:
-        lat = lon = float("nan")
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InvalidQuery(
-            f"near={text!r} is malformed; use lat,lon in degrees such as 51.61,7.19.",
-            {"near": ["use lat,lon"]},
-        )
-    return lat, lon
 
 
 def _clock(text: str | None) -> int | None:
@@ -192,7 +160,9 @@ class Kitas(MethodView):
         radius_km needs near (`x-dependencies`); empty parameters count as left out.
         """
         service = _service()
-        near = parse_point(args.get("near"))
+        where = parse_point(args["near"]) if args.get("near") else None
+        near = (where.lat, where.lon) if where is not None else None
+        box = parse_bbox(args["bbox"]) if args.get("bbox") else None
         if args.get("radius_km") is not None and near is None:
             raise InvalidQuery("radius_km needs near=lat,lon.", {"radius_km": ["needs near"]})
         rows, distance = service.select(
@@ -200,7 +170,7 @@ class Kitas(MethodView):
             age=args.get("age"),
             open_until=_clock(args.get("open_until")),
             town=args.get("town", ""),
-            bbox=parse_box(args.get("bbox")),
+            bbox=(box.west, box.south, box.east, box.north) if box is not None else None,
             near=near,
             radius_km=args.get("radius_km"),
         )

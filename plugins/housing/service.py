@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -34,6 +33,7 @@ from core import (
     Range,
     SearchResult,
     haversine_m,
+    parse_point,
     postcode_towns,
 )
 from plugins.housing import repository as repo
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 
 __all__ = ["HousingService", "OfferArrays", "OfferPage", "OfferQuery", "RentCap"]
 
-_LATLON = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*")
 SORTS = (
     "rent",
     "-rent",
@@ -392,13 +391,8 @@ class HousingService:
                 "Give company or near, not both.", {"company": ["only one of company, near"]}
             )
         if near is not None:
-            match = _LATLON.fullmatch(near)
-            if not match or not (-90 <= float(match[1]) <= 90 and -180 <= float(match[2]) <= 180):
-                raise InvalidQuery(
-                    f"near={near!r} is malformed; use lat,lon in degrees.",
-                    {"near": ["use lat,lon"]},
-                )
-            return float(match[1]), float(match[2])
+            where = parse_point(near)
+            return where.lat, where.lon
         if company is not None:
             index = self.platform.search_index()
             row = None

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from core import BBox, InvalidQuery, NotFound, feature_collection
+from core import InvalidQuery, NotFound, feature_collection, parse_bbox
 from plugins.transit import tables as t
 from plugins.transit.hooks import service_for
 from plugins.transit.profile import company_connection
@@ -102,28 +102,15 @@ class TravelSchema(ma.Schema):
     )
 
 
-def _bbox(text: str | None) -> BBox | None:
-    if not text:
-        return None
-    try:
-        parts = [float(p) for p in text.split(",")]
-    except ValueError:
-        parts = []
-    if len(parts) != 4:
-        raise InvalidQuery(
-            f"bbox={text!r} is malformed; use west,south,east,north in degrees.",
-            {"bbox": ["use west,south,east,north"]},
-        )
-    return BBox(*parts)
-
-
 def _service() -> TransitService:
     return service_for(current_platform())
 
 
 def stops(args: dict[str, Any]) -> dict[str, Any]:
     layer = current_platform().layers["transit_stops"]
-    return feature_collection(layer.features(_bbox(args.get("bbox")), args["lang"]))
+    return feature_collection(
+        layer.features(parse_bbox(args["bbox"]) if args.get("bbox") else None, args["lang"])
+    )
 
 
 def connection(args: dict[str, Any], company_id: int) -> dict[str, Any]:
