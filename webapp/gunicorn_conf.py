@@ -44,6 +44,9 @@ preload_app = True
 backlog = 2048
 timeout = 30
 graceful_timeout = 20
+# gunicorn's control socket (gunicornc) is one path per user by default: several servers on a
+# host would take it from each other, and the portal does not use it
+control_socket_disable = True
 # the proxy in front logs requests; errors still go to stderr
 accesslog = None
 errorlog = "-"
