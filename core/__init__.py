@@ -108,6 +108,13 @@ from core.search.query import (
 from core.search.regioncheck import RegionCheck, check_in_region
 from core.search.textindex import TextIndex, fold
 from core.settings import Settings, load_settings
+from core.toolkit.commands import (
+    command_group,
+    echo_report,
+    import_aborted,
+    import_options,
+    pass_platform,
+)
 from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_places
 from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.services import PluginService, list_hook, migrations_hook
@@ -200,10 +207,12 @@ __all__ = [
     "check_json",
     "check_lines",
     "choices_from",
+    "command_group",
     "csv_reader",
     "csv_writer",
     "cut_off_note",
     "demo_places",
+    "echo_report",
     "feature_collection",
     "fold",
     "format_amount",
@@ -214,6 +223,8 @@ __all__ = [
     "format_quantity",
     "haversine_m",
     "hookimpl",
+    "import_aborted",
+    "import_options",
     "limit_lines",
     "limit_rows",
     "list_hook",
@@ -226,6 +237,7 @@ __all__ = [
     "parse_json",
     "parse_point",
     "parse_search_params",
+    "pass_platform",
     "plugin_version",
     "point_feature",
     "postcode_towns",

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from core import ImportError_
+from core import (
+    ImportError_,
+    command_group,
+    echo_report,
+    import_aborted,
+    import_options,
+    pass_platform,
+)
 from plugins.childcare import repository as repo
 from plugins.childcare.importers import FORMATS, import_file
 
@@ -18,114 +24,105 @@ if TYPE_CHECKING:
 __all__ = ["childcare_group"]
 
 
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="File format; default: from the file name (.geojson, .csv, .osm, .osm.pbf).",
+)
+@click.option(
+    "--source",
+    help="Name of the data set the file holds (re-imports of the same set update it); "
+    "default: 'osm' for OSM files, else the file name without suffix.",
+)
+@click.option(
+    "--keep-missing",
+    is_flag=True,
+    help="Keep Kitas of the data set that the file no longer has (default: remove them).",
+)
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Import only records whose FIELD (a column or dotted path) has VALUE, e.g. "
+    "--where type=KITA; FIELD!=VALUE excludes; repeat to combine. Adds to the setting "
+    "plugins.childcare.where.",
+)
+@import_options("Kitas", dry_run=True)
+@pass_platform
+def import_command(
+    platform: Platform,
+    file: Path,
+    fmt: str | None,
+    source: str | None,
+    keep_missing: bool,
+    skip_invalid: bool,
+    where: tuple[str, ...],
+    allow_outside_region: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Import Kitas from GeoJSON, JSON records, CSV or an OpenStreetMap extract (all or
+    nothing)."""
+    from plugins.childcare.hooks import service_for
+
+    service = service_for(platform)
+    platform.upgrade_database()
+    try:
+        with platform.session(write=True) as session:
+            report = import_file(
+                session,
+                file,
+                mapping=service.settings.columns,
+                locate=platform.locate,
+                fmt=fmt,
+                source=source,
+                prune=not keep_missing,
+                skip_invalid=skip_invalid,
+                dry_run=dry_run,
+                region=platform.region,
+                allow_outside_region=allow_outside_region,
+                conversions=service.settings.conversions(),
+                where=[*service.settings.where, *where],
+            )
+    except ImportError_ as exc:
+        raise import_aborted(exc.message) from None
+    echo_report(report, as_json)
+
+
+@click.command("sources")
+@pass_platform
+def sources_command(platform: Platform) -> None:
+    """List the Kita data sets and how many Kitas each holds."""
+    platform.upgrade_database()
+    with platform.session() as session:
+        found = repo.sources(session)
+    if not found:
+        click.echo("Keine Kitas importiert (no Kitas imported).")
+    for name, count in found.items():
+        click.echo(f"{name}\t{count}")
+
+
+@click.command("remove")
+@click.argument("source")
+@pass_platform
+def remove_command(platform: Platform, source: str) -> None:
+    """Remove every Kita of a data set."""
+    platform.upgrade_database()
+    with platform.session(write=True) as session:
+        ids = [k.id for k in repo.load_kitas(session) if k.source == source and k.id]
+        removed = repo.delete_kitas(session, ids)
+    click.echo(f"{removed} Kitas entfernt / removed ({source}).")
+
+
 def childcare_group(platform: Platform) -> click.Group:
     """The ``childcare`` command group, bound to ``platform``."""
-
-    @click.group("childcare")
-    def group() -> None:
-        """Kinderbetreuung (childcare): import Kitas, list the data sets."""
-
-    @group.command("import")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        help="File format; default: from the file name (.geojson, .csv, .osm, .osm.pbf).",
+    return command_group(
+        "childcare",
+        "Kinderbetreuung (childcare): import Kitas, list the data sets.",
+        platform,
+        [import_command, sources_command, remove_command],
     )
-    @click.option(
-        "--source",
-        help="Name of the data set the file holds (re-imports of the same set update it); "
-        "default: 'osm' for OSM files, else the file name without suffix.",
-    )
-    @click.option(
-        "--keep-missing",
-        is_flag=True,
-        help="Keep Kitas of the data set that the file no longer has (default: remove them).",
-    )
-    @click.option(
-        "--skip-invalid",
-        is_flag=True,
-        help="Import the valid records and report the rest (default: any invalid record "
-        "aborts the import).",
-    )
-    @click.option(
-        "--where",
-        "where",
-        multiple=True,
-        metavar="FIELD=VALUE",
-        help="Import only records whose FIELD (a column or dotted path) has VALUE, e.g. "
-        "--where type=KITA; FIELD!=VALUE excludes; repeat to combine. Adds to the setting "
-        "plugins.childcare.where.",
-    )
-    @click.option(
-        "--allow-outside-region",
-        is_flag=True,
-        help="Import Kitas that lie mostly outside the configured region (default: refused).",
-    )
-    @click.option("--dry-run", is_flag=True, help="Check and count, change nothing.")
-    @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-    def import_command(
-        file: Path,
-        fmt: str | None,
-        source: str | None,
-        keep_missing: bool,
-        skip_invalid: bool,
-        where: tuple[str, ...],
-        allow_outside_region: bool,
-        dry_run: bool,
-        as_json: bool,
-    ) -> None:
-        """Import Kitas from GeoJSON, JSON records, CSV or an OpenStreetMap extract (all or
-        nothing)."""
-        from plugins.childcare.hooks import service_for
-
-        service = service_for(platform)
-        platform.upgrade_database()
-        try:
-            with platform.session(write=True) as session:
-                report = import_file(
-                    session,
-                    file,
-                    mapping=service.settings.columns,
-                    locate=platform.locate,
-                    fmt=fmt,
-                    source=source,
-                    prune=not keep_missing,
-                    skip_invalid=skip_invalid,
-                    dry_run=dry_run,
-                    region=platform.region,
-                    allow_outside_region=allow_outside_region,
-                    conversions=service.settings.conversions(),
-                    where=[*service.settings.where, *where],
-                )
-        except ImportError_ as exc:
-            # exit status 1, the message on stderr
-            raise click.ClickException(
-                f"{exc.message} (Import abgebrochen, nichts geändert / import aborted, "
-                "nothing changed)"
-            ) from None
-        click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.format_text())
-
-    @group.command("sources")
-    def sources_command() -> None:
-        """List the Kita data sets and how many Kitas each holds."""
-        platform.upgrade_database()
-        with platform.session() as session:
-            found = repo.sources(session)
-        if not found:
-            click.echo("Keine Kitas importiert (no Kitas imported).")
-        for name, count in found.items():
-            click.echo(f"{name}\t{count}")
-
-    @group.command("remove")
-    @click.argument("source")
-    def remove_command(source: str) -> None:
-        """Remove every Kita of a data set."""
-        platform.upgrade_database()
-        with platform.session(write=True) as session:
-            ids = [k.id for k in repo.load_kitas(session) if k.source == source and k.id]
-            removed = repo.delete_kitas(session, ids)
-        click.echo(f"{removed} Kitas entfernt / removed ({source}).")
-
-    return group

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from core import ImportError_
+from core import (
+    ImportError_,
+    command_group,
+    echo_report,
+    import_aborted,
+    import_options,
+    pass_platform,
+)
 from plugins.training.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -17,116 +23,101 @@ if TYPE_CHECKING:
 __all__ = ["training_group"]
 
 
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="csv or json (own format), ba (Weiterbildungssuche); default: from the file.",
+)
+@click.option(
+    "--source",
+    help="Name of the data source; importing again with it updates its courses "
+    "(default: 'import', or 'ba').",
+)
+@import_options("courses")
+@pass_platform
+def import_command(
+    platform: Platform,
+    file: Path,
+    fmt: str | None,
+    source: str | None,
+    allow_outside_region: bool,
+    skip_invalid: bool,
+    as_json: bool,
+) -> None:
+    """Import courses from FILE: every record is reported; all or nothing."""
+    from plugins.training.importer import CourseImportError, import_file
+
+    platform.upgrade_database()
+    try:
+        report = import_file(
+            platform,
+            file,
+            fmt=fmt,
+            source=source,
+            allow_outside_region=allow_outside_region,
+            skip_invalid=skip_invalid,
+        )
+    except CourseImportError as exc:
+        echo_report(exc.report, as_json)
+        raise import_aborted() from None
+    except ImportError_ as exc:
+        raise click.ClickException(exc.message) from None
+    echo_report(report, as_json)
+
+
+@click.command("demo")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option(
+    "--courses",
+    type=click.IntRange(0, 5000),
+    default=60,
+    show_default=True,
+    help="How many fictitious courses to add (or update).",
+)
+@pass_platform
+def demo_command(platform: Platform, seed: int, courses: int) -> None:
+    """Add training answers to the demo companies and fictitious courses (deterministic)."""
+    from plugins.training.demo import add_demo_training
+
+    platform.upgrade_database()
+    result = add_demo_training(platform, seed=seed, courses=courses)
+    click.echo(
+        f"Demo: {result.companies} Demo-Unternehmen mit Ausbildungsangaben (companies with "
+        f"training answers), {result.courses} fiktive Kurse (fictitious courses), "
+        f"seed {seed}."
+    )
+
+
+@click.command("info")
+@pass_platform
+def info_command(platform: Platform) -> None:
+    """Show how many courses are loaded and current, and the latest imports."""
+    from plugins.training import repository as repo
+    from plugins.training.hooks import service_for
+
+    service = service_for(platform)
+    index = service.index(force=True)
+    today = service.today()
+    current = int(index.current(today).sum())
+    click.echo(
+        f"Kurse (courses): {len(index)}, aktuell am (current on) {today.isoformat()}: {current}"
+    )
+    with platform.session() as session:
+        for entry in repo.list_imports(session, limit=5):
+            click.echo(
+                f"  {entry['imported_at']}  {entry['file_name']} [{entry['format']}, "
+                f"{entry['source']}]: {entry['created']} neu, {entry['updated']} aktualisiert"
+            )
+
+
 def training_group(platform: Platform) -> click.Group:
     """The ``training`` command group, bound to ``platform``."""
-
-    @click.group("training")
-    def group() -> None:
-        """Aus- und Weiterbildung (apprenticeships and further training): courses."""
-
-    @group.command("import")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        help="csv or json (own format), ba (Weiterbildungssuche); default: from the file.",
+    return command_group(
+        "training",
+        "Aus- und Weiterbildung (apprenticeships and further training): courses.",
+        platform,
+        [import_command, demo_command, info_command],
     )
-    @click.option(
-        "--source",
-        help="Name of the data source; importing again with it updates its courses "
-        "(default: 'import', or 'ba').",
-    )
-    @click.option(
-        "--allow-outside-region",
-        is_flag=True,
-        help="Import courses lying mostly outside the configured region (default: refused).",
-    )
-    @click.option(
-        "--skip-invalid",
-        is_flag=True,
-        help="Import the valid courses and report the others (default: any invalid record "
-        "aborts the import).",
-    )
-    @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-    def import_command(
-        file: Path,
-        fmt: str | None,
-        source: str | None,
-        allow_outside_region: bool,
-        skip_invalid: bool,
-        as_json: bool,
-    ) -> None:
-        """Import courses from FILE: every record is reported; all or nothing."""
-        from plugins.training.importer import CourseImportError, import_file
-
-        platform.upgrade_database()
-        try:
-            report = import_file(
-                platform,
-                file,
-                fmt=fmt,
-                source=source,
-                allow_outside_region=allow_outside_region,
-                skip_invalid=skip_invalid,
-            )
-        except CourseImportError as exc:
-            text = (
-                json.dumps(exc.report.as_dict(), indent=2, ensure_ascii=False)
-                if as_json
-                else exc.report.format_text()
-            )
-            click.echo(text)
-            raise click.ClickException(
-                "Import abgebrochen, nichts geändert (import aborted, nothing changed)."
-            ) from None
-        except ImportError_ as exc:
-            raise click.ClickException(exc.message) from None
-        click.echo(
-            json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
-            if as_json
-            else report.format_text()
-        )
-
-    @group.command("demo")
-    @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
-    @click.option(
-        "--courses",
-        type=click.IntRange(0, 5000),
-        default=60,
-        show_default=True,
-        help="How many fictitious courses to add (or update).",
-    )
-    def demo_command(seed: int, courses: int) -> None:
-        """Add training answers to the demo companies and fictitious courses (deterministic)."""
-        from plugins.training.demo import add_demo_training
-
-        platform.upgrade_database()
-        result = add_demo_training(platform, seed=seed, courses=courses)
-        click.echo(
-            f"Demo: {result.companies} Demo-Unternehmen mit Ausbildungsangaben (companies with "
-            f"training answers), {result.courses} fiktive Kurse (fictitious courses), "
-            f"seed {seed}."
-        )
-
-    @group.command("info")
-    def info_command() -> None:
-        """Show how many courses are loaded and current, and the latest imports."""
-        from plugins.training import repository as repo
-        from plugins.training.hooks import service_for
-
-        service = service_for(platform)
-        index = service.index(force=True)
-        today = service.today()
-        current = int(index.current(today).sum())
-        click.echo(
-            f"Kurse (courses): {len(index)}, aktuell am (current on) {today.isoformat()}: {current}"
-        )
-        with platform.session() as session:
-            for entry in repo.list_imports(session, limit=5):
-                click.echo(
-                    f"  {entry['imported_at']}  {entry['file_name']} [{entry['format']}, "
-                    f"{entry['source']}]: {entry['created']} neu, {entry['updated']} aktualisiert"
-                )
-
-    return group

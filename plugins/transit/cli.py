@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -10,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from core import ImportError_
+from core import (
+    ImportError_,
+    command_group,
+    echo_report,
+    import_aborted,
+    import_options,
+    pass_platform,
+)
 from plugins.transit.importer import feed_size, identify, import_feed
 
 if TYPE_CHECKING:
@@ -19,110 +25,100 @@ if TYPE_CHECKING:
 __all__ = ["transit_group"]
 
 
+@click.command("import")
+@click.argument("feed", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@import_options("rows")
+@pass_platform
+def import_command(
+    platform: Platform,
+    feed: Path | None,
+    allow_outside_region: bool,
+    skip_invalid: bool,
+    as_json: bool,
+) -> None:
+    """Import a GTFS zip (replaces the imported feed; all or nothing)."""
+    from plugins.transit.hooks import service_for
+
+    if feed is None:
+        configured = service_for(platform).settings.gtfs
+        if not configured:
+            raise click.UsageError(
+                "Name a GTFS zip, or set plugins.transit.gtfs in the configuration."
+            )
+        feed = Path(configured)
+    if not feed.is_file():
+        raise click.BadParameter(f"{feed} does not exist.", param_hint="FEED")
+    problem = identify(feed)
+    if problem:
+        raise import_aborted(problem)
+    platform.upgrade_database()
+    try:
+        total = feed_size(feed)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        with (
+            click.progressbar(
+                length=total, label="GTFS-Import", file=sys.stderr, show_percent=True
+            ) as bar,
+            platform.session(write=True) as session,
+        ):
+            report = import_feed(
+                session,
+                feed,
+                region=platform.region,
+                skip_invalid=skip_invalid,
+                allow_outside_region=allow_outside_region,
+                progress=bar.update,
+            )
+    except ImportError_ as exc:
+        raise import_aborted(exc.message) from None
+    window = service_for(platform).window_warning(force=True)
+    if window:
+        report.warnings.append(window)
+    echo_report(report, as_json, text=report.format())
+
+
+@click.command("info")
+@pass_platform
+def info_command(platform: Platform) -> None:
+    """Show the loaded feed: service day, stops, timetable size, router time."""
+    from plugins.transit.hooks import service_for
+    from plugins.transit.service import Origin
+
+    service = service_for(platform)
+    state = service.state(force=True)
+    if state is None:
+        click.echo("Kein Fahrplan importiert (no timetable imported).")
+        return
+    table = state.timetable
+    click.echo(
+        f"Stichtag (service date): {state.date}; stops: {len(state.stops)}; "
+        f"Abfahrt (departure): {service.settings.window_label}"
+    )
+    warning = service.window_warning()
+    if warning:
+        click.echo(f"Warnung (warning): {warning}")
+    found, _ = service.stations()
+    click.echo(f"Bahnhöfe (railway stations): {len(found.stations)} ({found.source})")
+    if table is not None:
+        click.echo(
+            f"Zeitfenster (window) {table.start // 3600:02d}:{table.start % 3600 // 60:02d}-"
+            f"{table.end // 3600:02d}:{table.end % 3600 // 60:02d}: {table.n_runs} runs, "
+            f"{table.n_events} stop events, {table.n_patterns} patterns, "
+            f"{len(table.fp_from)} footpaths"
+        )
+        lat, lon = float(state.stops.lat.mean()), float(state.stops.lon.mean())
+        started = time.perf_counter()
+        service.route_from(Origin(lat, lon, "centre"))
+        click.echo(f"Router (centre of the stops): {(time.perf_counter() - started) * 1000:.0f} ms")
+
+
 def transit_group(platform: Platform) -> click.Group:
     """The ``transit`` command group, bound to ``platform``."""
-
-    @click.group("transit")
-    def group() -> None:
-        """Bus und Bahn (public transport): GTFS timetable and travel times."""
-
-    @group.command("import")
-    @click.argument("feed", required=False, type=click.Path(dir_okay=False, path_type=Path))
-    @click.option(
-        "--skip-invalid",
-        is_flag=True,
-        help="Import the valid rows and report the rest (default: any row that would be left "
-        "out aborts the import).",
+    return command_group(
+        "transit",
+        "Bus und Bahn (public transport): GTFS timetable and travel times.",
+        platform,
+        [import_command, info_command],
     )
-    @click.option(
-        "--allow-outside-region",
-        is_flag=True,
-        help="Import a feed whose stops lie mostly outside the configured region.",
-    )
-    @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-    def import_command(
-        feed: Path | None, skip_invalid: bool, allow_outside_region: bool, as_json: bool
-    ) -> None:
-        """Import a GTFS zip (replaces the imported feed; all or nothing)."""
-        from plugins.transit.hooks import service_for
-
-        if feed is None:
-            configured = service_for(platform).settings.gtfs
-            if not configured:
-                raise click.UsageError(
-                    "Name a GTFS zip, or set plugins.transit.gtfs in the configuration."
-                )
-            feed = Path(configured)
-        if not feed.is_file():
-            raise click.BadParameter(f"{feed} does not exist.", param_hint="FEED")
-        problem = identify(feed)
-        if problem:
-            raise click.ClickException(
-                f"{problem} (Import abgebrochen, nichts geändert / import aborted, nothing changed)"
-            )
-        platform.upgrade_database()
-        try:
-            total = feed_size(feed)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
-        try:
-            with (
-                click.progressbar(
-                    length=total, label="GTFS-Import", file=sys.stderr, show_percent=True
-                ) as bar,
-                platform.session(write=True) as session,
-            ):
-                report = import_feed(
-                    session,
-                    feed,
-                    region=platform.region,
-                    skip_invalid=skip_invalid,
-                    allow_outside_region=allow_outside_region,
-                    progress=bar.update,
-                )
-        except ImportError_ as exc:
-            raise click.ClickException(
-                f"{exc.message} (Import abgebrochen, nichts geändert / import aborted, "
-                "nothing changed)"
-            ) from None
-        window = service_for(platform).window_warning(force=True)
-        if window:
-            report.warnings.append(window)
-        click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.format())
-
-    @group.command("info")
-    def info_command() -> None:
-        """Show the loaded feed: service day, stops, timetable size, router time."""
-        from plugins.transit.hooks import service_for
-        from plugins.transit.service import Origin
-
-        service = service_for(platform)
-        state = service.state(force=True)
-        if state is None:
-            click.echo("Kein Fahrplan importiert (no timetable imported).")
-            return
-        table = state.timetable
-        click.echo(
-            f"Stichtag (service date): {state.date}; stops: {len(state.stops)}; "
-            f"Abfahrt (departure): {service.settings.window_label}"
-        )
-        warning = service.window_warning()
-        if warning:
-            click.echo(f"Warnung (warning): {warning}")
-        found, _ = service.stations()
-        click.echo(f"Bahnhöfe (railway stations): {len(found.stations)} ({found.source})")
-        if table is not None:
-            click.echo(
-                f"Zeitfenster (window) {table.start // 3600:02d}:{table.start % 3600 // 60:02d}-"
-                f"{table.end // 3600:02d}:{table.end % 3600 // 60:02d}: {table.n_runs} runs, "
-                f"{table.n_events} stop events, {table.n_patterns} patterns, "
-                f"{len(table.fp_from)} footpaths"
-            )
-            lat, lon = float(state.stops.lat.mean()), float(state.stops.lon.mean())
-            started = time.perf_counter()
-            service.route_from(Origin(lat, lon, "centre"))
-            click.echo(
-                f"Router (centre of the stops): {(time.perf_counter() - started) * 1000:.0f} ms"
-            )
-
-    return group
