@@ -19,8 +19,13 @@ __all__ = ["command_group", "echo_report", "import_aborted", "import_options", "
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Passes the platform of the command's group as the command function's first argument.
-pass_platform = click.make_pass_decorator(Platform)
+_pass_platform = click.make_pass_decorator(Platform)
+
+
+def pass_platform(function: F) -> F:
+    """Pass the platform of the command's group as the command function's first argument
+    (put it innermost, just above the function)."""
+    return _pass_platform(function)  # type: ignore[return-value]
 
 
 def command_group(
