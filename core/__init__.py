@@ -115,7 +115,7 @@ from core.toolkit.commands import (
     import_options,
     pass_platform,
 )
-from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_places
+from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_apprenticeships, demo_places
 from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
@@ -211,6 +211,7 @@ __all__ = [
     "csv_reader",
     "csv_writer",
     "cut_off_note",
+    "demo_apprenticeships",
     "demo_places",
     "echo_report",
     "feature_collection",

@@ -53,6 +53,7 @@ def test_company_type_table_agrees_with_the_classifications():
             assert kldb[code]["level"] == "hauptgruppe", (kind.key, code)
         for title, code in kind.apprenticeships:
             assert code in kind.professions, (kind.key, title)
+            assert "," not in title, "profiles keep Ausbildung titles as a comma-separated list"
         assert sum(kind.sizes) == pytest.approx(1), kind.key
 
 

@@ -6,10 +6,12 @@ import random
 
 from attrs import frozen
 
+from core.io.company_types import company_type_of
+from core.model import Company
 from core.region import Region
 from core.search.geocoding import postcode_centroids
 
-__all__ = ["DEMO_SOURCE", "DemoPlace", "demo_places"]
+__all__ = ["DEMO_SOURCE", "DemoPlace", "demo_apprenticeships", "demo_places"]
 
 #: The ``source`` that marks a plugin's demo records (so a second run finds and keeps them).
 DEMO_SOURCE = "demo"
@@ -70,3 +72,13 @@ def demo_places(region: Region, count: int, seed: int, salt: str = "") -> list[D
             )
         )
     return places
+
+
+def demo_apprenticeships(company: Company) -> tuple[tuple[str, str], ...]:
+    """The Ausbildung occupations (title, KldB Berufshauptgruppe) a demo company's type trains.
+
+    Empty for a company that is not a demo company, or whose name names no known type: then
+    a plugin falls back on what it knows itself.
+    """
+    kind = company_type_of(company) if company.is_demo else None
+    return kind.apprenticeships if kind is not None else ()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from core import GeocodingError, Location, Status, hookimpl
+from core import GeocodingError, Location, Status, demo_apprenticeships, hookimpl
 from plugins.training import repository as repo
 from plugins.training.model import Course
 from plugins.training.questionnaire import EXTENSION, apply_answers
@@ -55,22 +55,37 @@ class DemoResult:
     courses: int
 
 
+def _apprenticeships(company: Company, rng: random.Random) -> tuple[list[str], list[str]] | None:
+    """(KldB codes, titles) of the Ausbildung a demo company offers: one or two of those its
+    company type trains, or else the best known ones of its professions."""
+    trained = demo_apprenticeships(company)
+    if trained:
+        count = 1 if len(trained) == 1 or rng.random() < 0.6 else 2
+        picked = rng.sample(list(trained), count)
+        return sorted({code for _, code in picked}), [title for title, _ in picked]
+    if not company.professions:
+        return None
+    fitting = [p for p in company.professions if p in APPRENTICESHIP_EXAMPLES]
+    chosen = fitting or list(company.professions)
+    count = 1 if len(chosen) == 1 or rng.random() < 0.6 else 2
+    codes = sorted(rng.sample(chosen, count))
+    titles: list[str] = []
+    for code in codes:
+        examples = APPRENTICESHIP_EXAMPLES.get(code, ())
+        # the first (best known) apprenticeship always, a second one sometimes
+        titles += examples[: 2 if len(examples) > 1 and rng.random() < 0.4 else 1]
+    return codes, titles
+
+
 def demo_answers(company: Company, seed: int) -> dict[str, Any]:
     """Training answers that fit a demo company's offers, professions and size."""
     # one random stream per topic: an answer never depends on what another topic drew
     rng = random.Random(f"{seed}:{company.slug}:ausbildung")
     size = min(1.0, company.employees / 100)
     answers: dict[str, Any] = {}
-    if "ausbildung" in company.offers and company.professions:
-        fitting = [p for p in company.professions if p in APPRENTICESHIP_EXAMPLES]
-        chosen = fitting or list(company.professions)
-        count = 1 if len(chosen) == 1 or rng.random() < 0.6 else 2
-        codes = sorted(rng.sample(chosen, count))
-        titles: list[str] = []
-        for code in codes:
-            examples = APPRENTICESHIP_EXAMPLES.get(code, ())
-            # the first (best known) apprenticeship always, a second one sometimes
-            titles += examples[: 2 if len(examples) > 1 and rng.random() < 0.4 else 1]
+    apprenticeships = _apprenticeships(company, rng) if "ausbildung" in company.offers else None
+    if apprenticeships is not None:
+        codes, titles = apprenticeships
         answers.update(
             trains_apprentices=True,
             apprenticeship_professions=codes,

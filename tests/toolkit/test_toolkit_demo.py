@@ -40,3 +40,14 @@ def test_same_arguments_same_places_another_salt_other_places():
     assert demo_places(region, 30, 4, salt="kitas") == demo_places(region, 30, 4, salt="kitas")
     assert demo_places(region, 30, 4, salt="kitas") != demo_places(region, 30, 4, salt="homes")
     assert DEMO_SOURCE == "demo"
+
+
+def test_demo_apprenticeships_are_those_of_the_company_type():
+    from core import Company, demo_apprenticeships
+
+    bakery = Company(name="Bäckerei Schulte e.K.", is_demo=True)
+    assert ("Bäcker/in", "29") in demo_apprenticeships(bakery)
+    assert all(code in ("29", "62") for _, code in demo_apprenticeships(bakery))
+    # a real company's name says nothing about what it trains
+    assert demo_apprenticeships(Company(name="Bäckerei Schulte e.K.")) == ()
+    assert demo_apprenticeships(Company(name="Schulte und Partner", is_demo=True)) == ()

@@ -118,3 +118,21 @@ def test_a_database_without_the_tables_gives_an_empty_list(new_database):
         assert service.search(service.parse({})).total == 0
     finally:
         platform.db.dispose()
+
+
+def test_demo_companies_train_what_their_company_type_trains():
+    from core import demo_apprenticeships
+    from core.io.demo import demo_companies
+    from core.region import default_region
+
+    trainers = 0
+    for company in demo_companies(default_region(), 400, 2):
+        answers = demo_answers(company, seed=1)
+        if not answers.get("trains_apprentices"):
+            continue
+        trainers += 1
+        allowed = dict(demo_apprenticeships(company))
+        titles = answers["apprenticeship_titles"].split(", ")
+        assert set(titles) <= set(allowed), (company.name, titles)
+        assert answers["apprenticeship_professions"] == sorted({allowed[t] for t in titles})
+    assert trainers > 50
