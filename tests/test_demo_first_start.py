@@ -71,7 +71,7 @@ def _features(app: Flask, layer_id: str) -> dict[str, Any]:
     return dict(answer.get_json())
 
 
-def test_hook_create_demo_data(started: str) -> None:
+def test_every_plugin_makes_its_demo_data(started: str) -> None:
     out = started
     for plugin in ("childcare", "housing", "transit", "training", "events"):
         assert re.search(rf"^Demo {plugin}: .*fiktiv", out, re.MULTILINE), out

@@ -9,7 +9,16 @@ import pytest
 from probe import POINTS, Probe, add_note
 from sqlalchemy import inspect
 
-from core import Address, Company, Location, Platform, PluginManifest, Status, hookimpl
+from core import (
+    Address,
+    Company,
+    Location,
+    Platform,
+    PluginManifest,
+    Status,
+    demo_places,
+    hookimpl,
+)
 from core.portal import alerts
 from core.portal.alerts import AlertItem
 from regiokarte_testing import check_filter, check_layer, check_section
@@ -215,3 +224,36 @@ def test_hook_register_datasets(
         "probe": {"notes": ["Rückruf am Dienstag"]}
     }
     assert probe.notes_changed == 1
+
+
+class DemoProbe:
+    """Keeps fictitious finds at demo places, keyed by a stable id (a second run adds none)."""
+
+    MANIFEST = PluginManifest(
+        name="demoprobe", title_de="Sondenfunde", title_en="Probe finds", version="1.0.0"
+    )
+
+    def __init__(self) -> None:
+        self.finds: dict[str, tuple[str, Any]] = {}
+
+    @hookimpl
+    def create_demo_data(self, platform: Platform, seed: int, today: Any) -> str:
+        for i, place in enumerate(demo_places(platform.region, 4, seed, salt="demoprobe")):
+            self.finds[f"demo-{i}"] = (place.postcode, today)
+        return f"{len(self.finds)} Sondenfunde (fiktiv)"
+
+
+@pytest.mark.parametrize("regiokarte_plugins", [["demoprobe"]])
+@pytest.mark.parametrize("regiokarte_extra_plugins", [{"demoprobe": DemoProbe()}])
+def test_hook_create_demo_data(regiokarte_cli: Any, regiokarte_platform: Platform) -> None:
+    import datetime as dt
+
+    plugin = regiokarte_platform.plugin("demoprobe").module
+    result = regiokarte_cli.invoke(["demo", "--companies", "20", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Demo demoprobe: 4 Sondenfunde (fiktiv)" in result.output
+    towns = {p for t in regiokarte_platform.region.towns for p in t.postcodes}
+    assert all(postcode in towns for postcode, _ in plugin.finds.values())
+    assert {day for _, day in plugin.finds.values()} == {dt.date.today()}
+    again = regiokarte_cli.invoke(["demo", "--companies", "20", "--seed", "3", "--if-empty"])
+    assert "no demo companies added" in again.output and len(plugin.finds) == 4
