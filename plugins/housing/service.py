@@ -314,76 +314,78 @@ class HousingService:
         except InvalidQuery as exc:
             fail(exc)
         try:
-            bbox = one("bbox")
-            if bbox is not None:
-                parts = [float(p) for p in bbox.split(",")] if _is_numbers(bbox, 4) else []
-                if len(parts) != 4:
-                    raise InvalidQuery(
-                        f"bbox={bbox!r} is malformed; use west,south,east,north in degrees.",
-                        {"bbox": ["use west,south,east,north"]},
-                    )
-                kwargs["bbox"] = BBox(*parts)
-            radius = one("radius_km")
-            if radius is not None:
-                value = float(radius) if _is_numbers(radius, 1) else -1.0
-                if not 0 < value <= self.settings.max_radius_km:
-                    raise InvalidQuery(
-                        f"radius_km={radius!r} is out of range; use more than 0 and at most "
-                        f"{self.settings.max_radius_km:g}.",
-                        {"radius_km": ["out of range"]},
-                    )
-                kwargs["radius_km"] = value
-            available = one("available_by")
-            if available is not None:
-                try:
-                    kwargs["available_by"] = dt.date.fromisoformat(available)
-                except ValueError:
-                    raise InvalidQuery(
-                        f"available_by={available!r} is not a date; use YYYY-MM-DD.",
-                        {"available_by": ["YYYY-MM-DD"]},
-                    ) from None
-            sort = one("sort") or ("distance" if kwargs.get("center") else "rent")
-            if sort not in SORTS:
-                raise InvalidQuery(
-                    f"sort={sort!r} is not supported; use one of {', '.join(SORTS)}.",
-                    {"sort": ["unknown sort order"]},
-                )
-            kwargs["sort"] = sort
-            for name, default, high in (
-                ("page", 1, 10**6),
-                (
-                    "per_page",
-                    self.platform.settings.search.per_page,
-                    self.platform.settings.search.max_per_page,
-                ),
-            ):
-                text = one(name)
-                number = int(text) if text is not None and text.isdigit() else default
-                if text is not None and (not text.isdigit() or not 1 <= number <= high):
-                    raise InvalidQuery(
-                        f"{name}={text!r} must be a whole number from 1 to {high}.",
-                        {name: [f"1 to {high}"]},
-                    )
-                kwargs[name] = number
+            self._list_options(one, kwargs)
         except InvalidQuery as exc:
             fail(exc)
-        if kwargs.get("radius_km") is not None and kwargs.get("center") is None:
-            fail(
-                InvalidQuery(
-                    "radius_km needs a centre: give company=<id or slug> or near=lat,lon.",
-                    {"radius_km": ["needs company or near"]},
+        for key, label, needed in (
+            ("radius_km", "radius_km", kwargs.get("radius_km") is not None),
+            ("sort", "sort=distance", kwargs.get("sort") == "distance"),
+        ):
+            if needed and kwargs.get("center") is None:
+                fail(
+                    InvalidQuery(
+                        f"{label} needs a centre: give company=<id or slug> or near=lat,lon.",
+                        {key: ["needs company or near"]},
+                    )
                 )
-            )
-        if kwargs.get("sort") == "distance" and kwargs.get("center") is None:
-            fail(
-                InvalidQuery(
-                    "sort=distance needs a centre: give company=<id or slug> or near=lat,lon.",
-                    {"sort": ["needs company or near"]},
-                )
-            )
         if messages:
             raise InvalidQuery(" ".join(messages), problems)
         return OfferQuery(filters=tuple(sorted(filters.items())), **kwargs)
+
+    def _list_options(self, one: Callable[[str], str | None], kwargs: dict[str, Any]) -> None:
+        """bbox, radius_km, available_by, sort, page and per_page into ``kwargs``;
+        InvalidQuery names the first bad one."""
+        bbox = one("bbox")
+        if bbox is not None:
+            parts = [float(p) for p in bbox.split(",")] if _is_numbers(bbox, 4) else []
+            if len(parts) != 4:
+                raise InvalidQuery(
+                    f"bbox={bbox!r} is malformed; use west,south,east,north in degrees.",
+                    {"bbox": ["use west,south,east,north"]},
+                )
+            kwargs["bbox"] = BBox(*parts)
+        radius = one("radius_km")
+        if radius is not None:
+            value = float(radius) if _is_numbers(radius, 1) else -1.0
+            if not 0 < value <= self.settings.max_radius_km:
+                raise InvalidQuery(
+                    f"radius_km={radius!r} is out of range; use more than 0 and at most "
+                    f"{self.settings.max_radius_km:g}.",
+                    {"radius_km": ["out of range"]},
+                )
+            kwargs["radius_km"] = value
+        available = one("available_by")
+        if available is not None:
+            try:
+                kwargs["available_by"] = dt.date.fromisoformat(available)
+            except ValueError:
+                raise InvalidQuery(
+                    f"available_by={available!r} is not a date; use YYYY-MM-DD.",
+                    {"available_by": ["YYYY-MM-DD"]},
+                ) from None
+        sort = one("sort") or ("distance" if kwargs.get("center") else "rent")
+        if sort not in SORTS:
+            raise InvalidQuery(
+                f"sort={sort!r} is not supported; use one of {', '.join(SORTS)}.",
+                {"sort": ["unknown sort order"]},
+            )
+        kwargs["sort"] = sort
+        for name, default, high in (
+            ("page", 1, 10**6),
+            (
+                "per_page",
+                self.platform.settings.search.per_page,
+                self.platform.settings.search.max_per_page,
+            ),
+        ):
+            text = one(name)
+            number = int(text) if text is not None and text.isdigit() else default
+            if text is not None and (not text.isdigit() or not 1 <= number <= high):
+                raise InvalidQuery(
+                    f"{name}={text!r} must be a whole number from 1 to {high}.",
+                    {name: [f"1 to {high}"]},
+                )
+            kwargs[name] = number
 
     def _center(self, company: str | None, near: str | None) -> tuple[float, float] | None:
         if company is not None and near is not None:

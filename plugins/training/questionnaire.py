@@ -47,6 +47,64 @@ def _question(
     return {"key": key, "label_de": label_de, "label_en": label_en, "answer": answer, **extra}
 
 
+#: The questions on dual study and further training (declarative data, in the form's order).
+DUAL_AND_FURTHER_TRAINING = (
+    _question(
+        "dual_study",
+        "Bieten Sie ein duales Studium an?",
+        "Do you offer a dual study programme?",
+        "bool",
+    ),
+    _question(
+        "dual_study_partner",
+        "Mit welcher Hochschule?",
+        "With which university?",
+        "text",
+        example_de="Westfälische Hochschule, Campus Gelsenkirchen",
+        example_en="Westfälische Hochschule, Gelsenkirchen campus",
+        show_if=["dual_study", True],
+        max_length=MAX_TEXT,
+    ),
+    _question(
+        "dual_study_programmes",
+        "Welche Studiengänge?",
+        "Which study programmes?",
+        "text",
+        example_de="Elektrotechnik (B.Eng.)",
+        example_en="Electrical engineering (B.Eng.)",
+        show_if=["dual_study", True],
+        max_length=MAX_TEXT,
+    ),
+    _question(
+        "further_training_budget_eur",
+        "Weiterbildungsbudget pro Beschäftigtem und Jahr (Euro)",
+        "Further training budget per employee and year (euros)",
+        "number",
+        minimum=0,
+        maximum=100_000,
+    ),
+    _question(
+        "further_training_days",
+        "Weiterbildungstage pro Beschäftigtem und Jahr",
+        "Further training days per employee and year",
+        "number",
+        minimum=0,
+        maximum=60,
+        help_de="Freistellung für Kurse, zusätzlich zum Bildungsurlaub nach AWbG NRW.",
+        help_en="Time off for courses, on top of educational leave (AWbG NRW).",
+    ),
+    _question(
+        "further_training_notes",
+        "Was bieten Sie sonst für Weiterbildung?",
+        "What else do you offer for further training?",
+        "longtext",
+        example_de="Interne Akademie, Meisterkurs wird bezahlt, Mentoring",
+        example_en="In-house academy, master craftsperson course paid, mentoring",
+        max_length=MAX_LONGTEXT,
+    ),
+)
+
+
 def training_section() -> dict[str, Any]:
     """The section as data (JSON-ready; the fields of ``core.portal.questionnaire.Section``)."""
     options = [
@@ -108,59 +166,7 @@ def training_section() -> dict[str, Any]:
                 maximum=500,
                 show_if=["trains_apprentices", True],
             ),
-            _question(
-                "dual_study",
-                "Bieten Sie ein duales Studium an?",
-                "Do you offer a dual study programme?",
-                "bool",
-            ),
-            _question(
-                "dual_study_partner",
-                "Mit welcher Hochschule?",
-                "With which university?",
-                "text",
-                example_de="Westfälische Hochschule, Campus Gelsenkirchen",
-                example_en="Westfälische Hochschule, Gelsenkirchen campus",
-                show_if=["dual_study", True],
-                max_length=MAX_TEXT,
-            ),
-            _question(
-                "dual_study_programmes",
-                "Welche Studiengänge?",
-                "Which study programmes?",
-                "text",
-                example_de="Elektrotechnik (B.Eng.)",
-                example_en="Electrical engineering (B.Eng.)",
-                show_if=["dual_study", True],
-                max_length=MAX_TEXT,
-            ),
-            _question(
-                "further_training_budget_eur",
-                "Weiterbildungsbudget pro Beschäftigtem und Jahr (Euro)",
-                "Further training budget per employee and year (euros)",
-                "number",
-                minimum=0,
-                maximum=100_000,
-            ),
-            _question(
-                "further_training_days",
-                "Weiterbildungstage pro Beschäftigtem und Jahr",
-                "Further training days per employee and year",
-                "number",
-                minimum=0,
-                maximum=60,
-                help_de="Freistellung für Kurse, zusätzlich zum Bildungsurlaub nach AWbG NRW.",
-                help_en="Time off for courses, on top of educational leave (AWbG NRW).",
-            ),
-            _question(
-                "further_training_notes",
-                "Was bieten Sie sonst für Weiterbildung?",
-                "What else do you offer for further training?",
-                "longtext",
-                example_de="Interne Akademie, Meisterkurs wird bezahlt, Mentoring",
-                example_en="In-house academy, master craftsperson course paid, mentoring",
-                max_length=MAX_LONGTEXT,
-            ),
+            *(dict(question) for question in DUAL_AND_FURTHER_TRAINING),
         ],
     }
 
