@@ -98,6 +98,9 @@ def test_the_start_page_shows_companies_and_the_fictitious_notice(app: Flask, st
     client = app.test_client()
     page = client.get("/").get_data(as_text=True)
     assert "Demo" in page
+    imprint = client.get("/impressum").get_data(as_text=True)
+    assert "Demo-Betreiber Arbeitgeberkarte (fiktiv)" in imprint
+    assert "noch nicht eingetragen" not in imprint
     hits = client.get("/api/v1/search?per_page=5").get_json()
     assert hits["total"] > 200  # a few demo companies are drafts
 
