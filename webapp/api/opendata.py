@@ -80,6 +80,8 @@ _NOT_MODIFIED = {"description": "Not modified since the ETag sent in If-None-Mat
 
 
 def blueprint(platform: Platform) -> Blueprint:
+    """The open data resource of ``platform``'s app (made per app: its description names the
+    licence configured there)."""
     blp = Blueprint(
         "opendata",
         __name__,

@@ -297,6 +297,12 @@ def serialise_result(result: SearchResult, lang: str) -> dict[str, Any]:
 
 
 def blueprint(platform: Platform) -> Blueprint:
+    """The search resource of ``platform``'s app.
+
+    Made per app, unlike the other resources: its documented parameters are the filters of
+    that platform (each plugin adds its own), and flask-smorest keeps a view's documentation
+    on its blueprint.
+    """
     blp = Blueprint(
         "search",
         __name__,
