@@ -136,3 +136,18 @@ def test_a_second_start_adds_nothing_and_shows_no_password(app: Flask, started: 
     assert not re.search(r"user 'demo', password \S+", out), out
     after = {layer: _features(app, layer)["total"] for layer in PLUGIN_LAYERS}
     assert after == before
+
+
+def test_demo_is_dated_from_today_events_ahead_and_offers_valid(app: Flask, started: str) -> None:
+    import datetime as dt
+
+    from plugins.events.demo import DEMO_EVENTS
+    from plugins.housing.demo import DEMO_OFFERS
+
+    now = dt.datetime.now(dt.UTC)
+    events = _features(app, "events")["features"]
+    assert len(events) == DEMO_EVENTS
+    starts = [dt.datetime.fromisoformat(e["properties"]["start"]) for e in events]
+    assert all(now < s < now + dt.timedelta(weeks=9) for s in starts)
+    # the layer shows only offers valid today: every demo offer is
+    assert _features(app, "housing_offers")["total"] == DEMO_OFFERS

@@ -44,7 +44,10 @@ def _offer(rng: random.Random, i: int, place: DemoPlace, today: dt.date) -> Offe
     rooms = rng.choice(rooms_choices)
     area = round(18 + rooms * rng.uniform(17, 24)) if kind != "shared_flat" else rng.randint(12, 20)
     rent = price = costs = None
-    if offer_type == "rent":
+    if kind == "shared_flat":  # a room's rent includes its share of kitchen and bath
+        rent = round(rng.uniform(190, 290), -1)
+        costs = round(rng.uniform(60, 100), -1)
+    elif offer_type == "rent":  # Kaltmiete around 6 to 9.50 euros per square metre in the region
         rent = round(area * rng.uniform(6.2, 9.4), -1)
         costs = round(area * rng.uniform(2.2, 3.0), -1)
     else:
