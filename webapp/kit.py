@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
+import marshmallow as ma
 from attrs import frozen
 from flask import (
     Blueprint,
@@ -45,6 +46,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
+from marshmallow import fields
 from werkzeug.exceptions import Forbidden
 
 from core.portal import accounts, web_sessions
@@ -54,7 +56,17 @@ from webapp.security import Role, ViewAccess, access_of, csrf_protect
 from webapp.security import declare_access as _declare_access
 
 __all__ = [
+    "LAT_LON",
+    "LINK",
+    "OPERATOR_SECURITY",
+    "PUBLIC_OR_OPERATOR",
+    "VISIBLE",
+    "FacetCountSchema",
+    "JsonBoolean",
+    "JsonNumber",
+    "PageSchema",
     "Role",
+    "company_item",
     "current_operator",
     "current_platform",
     "declare_access",
@@ -242,6 +254,75 @@ def _check_role(role: str) -> None:
         abort(redirect(url_for("admin.login", next=request.full_path.rstrip("?")), code=303))
     if role == "admin" and operator.role != accounts.Role.ADMIN:
         raise Forbidden("This page is for the portal's administrators.")
+
+
+# --- API schemas --------------------------------------------------------------------------------
+
+#: A character Python does not count as white space (its \S), written so that the OpenAPI
+#: document's (ECMAScript) regular expressions read it the same way (they differ on
+#: \x1c-\x1f, \x85, \ufeff); U+0000, which no text may hold, is left out. For
+#: ``metadata={"pattern": VISIBLE}`` of a text that must not be blank.
+VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
+#: A link: empty, or http(s) with a host (``metadata={"pattern": LINK}``).
+LINK = rf"^(https?://{VISIBLE}+)?$"
+#: The OpenAPI security of operator routes (``@blp.doc(security=OPERATOR_SECURITY)``) and
+#: of routes that show operators more (``PUBLIC_OR_OPERATOR``); the scheme is core's.
+OPERATOR_SECURITY: list[dict[str, list[str]]] = [{"operatorToken": []}]
+PUBLIC_OR_OPERATOR: list[dict[str, list[str]]] = [{}, {"operatorToken": []}]
+_NUMBER = {"type": "number"}
+_POINT = {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]}
+_NO_POINT = {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}}
+#: JSON Schema (for ``x-dependencies``): lat and lon of a body come together, as numbers or
+#: both null: ``"dependentSchemas": {"lat": LAT_LON, "lon": LAT_LON}``.
+LAT_LON: dict[str, Any] = {"anyOf": [_POINT, _NO_POINT]}
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON true or false in a body, not 0, 1 or "yes" (the document says boolean)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class JsonNumber(fields.Float):
+    """A JSON number in a body, not a string that looks like one."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class PageSchema(ma.Schema):
+    """The paging of a list answer; a list schema adds its ``items``."""
+
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+
+
+class FacetCountSchema(ma.Schema):
+    """One value of a facet: its code, label, count and whether it is selected."""
+
+    value = fields.String(required=True)
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+    selected = fields.Boolean(required=True)
+
+
+def company_item(hit: Any, **extra: Any) -> dict[str, Any]:
+    """A company of a search result as plugins list it (id, slug, name, town, page URL),
+    with ``extra`` fields such as ``distance_m``."""
+    return {
+        "id": hit.id,
+        "slug": hit.slug,
+        "name": hit.name,
+        "town": hit.town,
+        **extra,
+        "url": f"/unternehmen/{hit.slug}",
+    }
 
 
 # --- imports -------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from plugins.childcare.profile import support_lines
 from plugins.childcare.questionnaire import EXTENSION, childcare_section, offers_of
 from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
-from webapp.kit import current_platform, declare_access
+from webapp.kit import PageSchema, current_platform, declare_access
 
 if TYPE_CHECKING:
     pass
@@ -116,10 +116,7 @@ class KitaSchema(ma.Schema):
     distance_m = fields.Float(metadata={"description": "From near (or the company)."})
 
 
-class KitaListSchema(ma.Schema):
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
+class KitaListSchema(PageSchema):
     items = fields.List(fields.Nested(KitaSchema), required=True)
 
 
@@ -144,7 +141,6 @@ blp = Blueprint(
     url_prefix="/api/v1/childcare",
     description="Kinderbetreuung: Kitas, Kitas in der Nähe von Arbeitgebern (childcare).",
 )
-# who may use each route (public, editor, operator); see webapp/kit.py
 declare_access(blp, {"*": "public"})
 
 

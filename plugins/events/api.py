@@ -26,6 +26,12 @@ from plugins.events.service import EventsService, NotAllowed, Principal
 from plugins.events.texts import format_when
 from plugins.events.views import RATE_LIMIT_SCOPE
 from webapp.kit import (
+    LAT_LON,
+    LINK,
+    OPERATOR_SECURITY,
+    VISIBLE,
+    JsonBoolean,
+    PageSchema,
     current_platform,
     declare_access,
     declared_role,
@@ -38,23 +44,10 @@ if TYPE_CHECKING:
 
 __all__ = ["FEED_CACHE_KEY", "blp", "event_json"]
 
-#: A character Python does not count as white space (its \S), written so that the document's
-#: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
-#: U+0000, which no text may hold, is left out.
-VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
 LANGS = ("de", "en")
 #: Largest id there can be: ids are INTEGER columns (32 bits on PostgreSQL).
 MAX_ID = 2**31 - 1
 T = TypeVar("T")
-
-
-class StrictBoolean(fields.Boolean):
-    """JSON true or false, not 0, 1 or "yes" (the document says boolean)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class EventsLangArgs(ma.Schema):
@@ -159,15 +152,35 @@ class EventSchema(ma.Schema):
     ics_url = fields.String(required=True)
 
 
-class EventListSchema(ma.Schema):
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
+class EventListSchema(PageSchema):
     feed_url = fields.String(required=True, metadata={"description": "iCalendar feed of it."})
     items = fields.List(fields.Nested(EventSchema), required=True)
 
 
-class EventInputSchema(ma.Schema):
+class EventsPlaceInputSchema(ma.Schema):
+    """Where an event takes place or an organisation sits (a place of the region)."""
+
+    place_name = fields.String(validate=validate.Length(max=200))
+    street = fields.String(validate=validate.Length(max=200))
+    postcode = fields.String(
+        validate=validate.Regexp(r"^\d{5}$"),
+        metadata={"example": "45768", "x-value-rule": "A postcode of the region."},
+    )
+    town = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"example": "Marl", "x-value-rule": "A town of the region."},
+    )
+    lat = fields.Float(
+        allow_none=True,
+        metadata={"example": 51.65, "x-value-rule": "A latitude in the region (with lon)."},
+    )
+    lon = fields.Float(
+        allow_none=True,
+        metadata={"example": 7.09, "x-value-rule": "A longitude in the region (with lat)."},
+    )
+
+
+class EventInputSchema(EventsPlaceInputSchema):
     uid = fields.String(validate=validate.Length(max=255))
     title = fields.String(
         required=True, validate=validate.Length(min=1, max=200), metadata={"pattern": VISIBLE}
@@ -191,32 +204,12 @@ class EventInputSchema(ma.Schema):
     )
     description = fields.String(validate=validate.Length(max=10_000))
     audiences = fields.List(fields.String(validate=validate.OneOf(vocab.values(vocab.AUDIENCES))))
-    place_name = fields.String(validate=validate.Length(max=200))
-    street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(
-        validate=validate.Regexp(r"^\d{5}$"),
-        metadata={"example": "45768", "x-value-rule": "A postcode of the region."},
-    )
-    town = fields.String(
-        validate=validate.Length(max=100),
-        metadata={"example": "Marl", "x-value-rule": "A town of the region."},
-    )
-    lat = fields.Float(
-        allow_none=True,
-        metadata={"example": 51.65, "x-value-rule": "A latitude in the region (with lon)."},
-    )
-    lon = fields.Float(
-        allow_none=True,
-        metadata={"example": 7.09, "x-value-rule": "A longitude in the region (with lat)."},
-    )
-    online_url = fields.String(
-        validate=validate.Length(max=500), metadata={"pattern": rf"^(https?://{VISIBLE}+)?$"}
-    )
+    online_url = fields.String(validate=validate.Length(max=500), metadata={"pattern": LINK})
     registration = fields.String(validate=validate.OneOf(REGISTRATION_MODES))
     registration_url = fields.String(
         validate=validate.Length(max=500),
         metadata={
-            "pattern": rf"^(https?://{VISIBLE}+)?$",
+            "pattern": LINK,
             "description": "Needed with registration 'external' (implies it when given).",
         },
     )
@@ -225,7 +218,7 @@ class EventInputSchema(ma.Schema):
         validate=validate.Range(min=1),
         metadata={"maximum": 5000, "description": "At most the setting max_capacity (5000)."},
     )
-    waiting_list = StrictBoolean()
+    waiting_list = JsonBoolean()
     organisers = fields.List(
         fields.String(),
         metadata={
@@ -238,14 +231,8 @@ class EventInputSchema(ma.Schema):
 
 
 _NUMBER = {"type": "number"}
-_LAT_LON = {
-    "anyOf": [
-        {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]},
-        {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}},
-    ]
-}
 #: lat and lon of an organisation come together (JSON Schema; OpenAPI 3.0 cannot state it).
-ORGANISATION_RULES = {"body": {"dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON}}}
+ORGANISATION_RULES = {"body": {"dependentSchemas": {"lat": LAT_LON, "lon": LAT_LON}}}
 #: The rules between an event's fields, as JSON Schema (OpenAPI 3.0 cannot state them).
 EVENT_RULES = {
     "body": {
@@ -256,8 +243,8 @@ EVENT_RULES = {
             {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]},
         ],
         "dependentSchemas": {
-            "lat": _LAT_LON,
-            "lon": _LAT_LON,
+            "lat": LAT_LON,
+            "lon": LAT_LON,
             "registration": {
                 "if": {"properties": {"registration": {"const": "external"}}},
                 "then": {
@@ -275,7 +262,7 @@ class RegistrationInputSchema(ma.Schema):
     email = fields.Email(required=True)
     phone = fields.String(validate=validate.Length(max=50))
     audience = fields.String(validate=validate.OneOf(vocab.values(vocab.AUDIENCES)))
-    consent = StrictBoolean(
+    consent = JsonBoolean(
         required=True,
         metadata={
             "description": "Consent to the processing (see consent_text); must be true.",
@@ -291,31 +278,13 @@ class RegistrationResultSchema(ma.Schema):
     message = fields.String(required=True)
 
 
-class EventsOrganisationInputSchema(ma.Schema):
+class EventsOrganisationInputSchema(EventsPlaceInputSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     type = fields.String(
         required=True, validate=validate.OneOf(vocab.values(vocab.ORGANISATION_TYPES))
     )
     slug = fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,99}$"))
     description = fields.String(validate=validate.Length(max=5000))
-    place_name = fields.String(validate=validate.Length(max=200))
-    street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(
-        validate=validate.Regexp(r"^\d{5}$"),
-        metadata={"example": "45768", "x-value-rule": "A postcode of the region."},
-    )
-    town = fields.String(
-        validate=validate.Length(max=100),
-        metadata={"example": "Marl", "x-value-rule": "A town of the region."},
-    )
-    lat = fields.Float(
-        allow_none=True,
-        metadata={"example": 51.65, "x-value-rule": "A latitude in the region (with lon)."},
-    )
-    lon = fields.Float(
-        allow_none=True,
-        metadata={"example": 7.09, "x-value-rule": "A longitude in the region (with lat)."},
-    )
     email = fields.Email()
     phone = fields.String(validate=validate.Length(max=50))
     website = fields.Url(
@@ -328,8 +297,8 @@ class EventsOrganisationInputSchema(ma.Schema):
     company_id = fields.Integer(
         allow_none=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
     )
-    verified = StrictBoolean()
-    show_on_map = StrictBoolean()
+    verified = JsonBoolean()
+    show_on_map = JsonBoolean()
 
 
 class EventsInviteSchema(ma.Schema):
@@ -443,7 +412,6 @@ blp = Blueprint(
     url_prefix="/api/v1/events",
     description="Veranstaltungen (events): calendar, iCalendar feeds, registration.",
 )
-# who may use each route (public, editor, operator); see webapp/kit.py
 declare_access(
     blp,
     {
@@ -557,7 +525,7 @@ class Events(MethodView):
 
     @blp.arguments(EventInputSchema)
     @blp.response(201, EventSchema)
-    @blp.doc(security=[{"operatorToken": []}], **{"x-dependencies": EVENT_RULES})
+    @blp.doc(security=OPERATOR_SECURITY, **{"x-dependencies": EVENT_RULES})
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Create an event (operator or verified organisation)
 
@@ -584,7 +552,7 @@ class OneEvent(MethodView):
 
     @blp.arguments(EventInputSchema)
     @blp.response(200, EventSchema)
-    @blp.doc(security=[{"operatorToken": []}], **{"x-dependencies": EVENT_RULES})
+    @blp.doc(security=OPERATOR_SECURITY, **{"x-dependencies": EVENT_RULES})
     def put(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
         """Replace an event (operator or one of its organisers)
 
@@ -600,7 +568,7 @@ class OneEvent(MethodView):
         return event_json(event, "de", _service().event_path(event))
 
     @blp.response(204)
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def delete(self, event_id: int) -> None:
         """Delete an event and its registrations (operator only)"""
         if not principal().operator:
@@ -718,7 +686,7 @@ class Cancellation(MethodView):
 @blp.route("/<int:event_id>/invitations")
 class EventInvitations(MethodView):
     @blp.response(200, EventsInvitationSchema(many=True))
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def get(self, event_id: int) -> list[dict[str, Any]]:
         """Co-organiser invitations of an event (its organisers and the operator)"""
         who = principal()
@@ -727,7 +695,7 @@ class EventInvitations(MethodView):
 
     @blp.arguments(EventsInviteSchema)
     @blp.response(201, EventsInvitationSchema)
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def post(self, data: dict[str, Any], event_id: int) -> dict[str, Any]:
         """Invite an organisation to co-organise (it organises once it accepted)
 
@@ -747,7 +715,7 @@ class EventInvitations(MethodView):
 @blp.route("/<int:event_id>/organisers/<int:organisation_id>")
 class EventOrganiser(MethodView):
     @blp.response(204)
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def delete(self, event_id: int, organisation_id: int) -> None:
         """Leave an event (the organisation itself) or remove a co-organiser (the first
         organiser or the operator); 409 for the last organiser"""
@@ -758,7 +726,7 @@ class EventOrganiser(MethodView):
 @blp.route("/invitations")
 class Invitations(MethodView):
     @blp.response(200, EventsInvitationSchema(many=True))
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def get(self) -> list[dict[str, Any]]:
         """Invitations the calling organisation received (pending and declined)"""
         return [i.as_dict() for i in _service().invitations_received(principal())]
@@ -767,7 +735,7 @@ class Invitations(MethodView):
 @blp.route("/invitations/<int:invitation_id>")
 class OneInvitation(MethodView):
     @blp.response(204)
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def delete(self, invitation_id: int) -> None:
         """Withdraw an invitation (an organiser of the event or the operator)"""
         who = principal()
@@ -777,7 +745,7 @@ class OneInvitation(MethodView):
 @blp.route("/invitations/<int:invitation_id>/accept")
 class AcceptInvitation(MethodView):
     @blp.response(200, EventSchema)
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def post(self, invitation_id: int) -> dict[str, Any]:
         """Accept an invitation: the organisation co-organises the event from now on"""
         who = principal()
@@ -788,7 +756,7 @@ class AcceptInvitation(MethodView):
 @blp.route("/invitations/<int:invitation_id>/decline")
 class DeclineInvitation(MethodView):
     @blp.response(200, EventsInvitationSchema)
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def post(self, invitation_id: int) -> dict[str, Any]:
         """Decline an invitation (the invited organisation)"""
         who = principal()
@@ -800,7 +768,7 @@ class DeclineInvitation(MethodView):
 class Participants(MethodView):
     @blp.arguments(EventsParticipantsArgs, location="query")
     @blp.response(200)
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def get(self, args: dict[str, Any], event_id: int) -> Any:
         """The participant list for the organiser (JSON or CSV)"""
         who = principal()
@@ -844,8 +812,8 @@ class Organisations(MethodView):
     @blp.arguments(EventsOrganisationInputSchema)
     @blp.response(201, EventsOrganisationSchema)
     @blp.doc(
-        security=[{"operatorToken": []}],
-        **{"x-dependencies": {"body": {"dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON}}}},
+        security=OPERATOR_SECURITY,
+        **{"x-dependencies": {"body": {"dependentSchemas": {"lat": LAT_LON, "lon": LAT_LON}}}},
     )
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Add an organisation (operator only)"""
@@ -857,7 +825,7 @@ class Organisations(MethodView):
 @blp.route("/organisations/<int:organisation_id>/token")
 class OrganisationToken(MethodView):
     @blp.response(201)
-    @blp.doc(security=[{"operatorToken": []}])
+    @blp.doc(security=OPERATOR_SECURITY)
     def post(self, organisation_id: int) -> dict[str, Any]:
         """Issue a new API token for an organisation (operator only; marks it verified)"""
         if not principal().operator:
@@ -873,7 +841,7 @@ class OrganisationToken(MethodView):
 class Import(MethodView):
     @blp.arguments(EventsImportArgs, location="query")
     @blp.response(200)
-    @blp.doc(security=[{"operatorToken": []}], requestBody=import_body_doc("ics", "csv"))
+    @blp.doc(security=OPERATOR_SECURITY, requestBody=import_body_doc("ics", "csv"))
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
         """Import events from an iCalendar or CSV body, all or nothing (operator only)"""
         if not principal().operator:

@@ -135,7 +135,6 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/veranstaltungen/static",
 )
-# who may use each route (public, editor, operator); see webapp/kit.py
 declare_access(bp, {"*": "public"})
 # the registration and cancellation forms carry the session's CSRF token (Flask-WTF)
 protect_forms(bp)

@@ -22,6 +22,15 @@ from plugins.housing.model import FIELDS, KINDS, OFFER_TYPES, PROVIDERS, Offer
 from plugins.housing.questionnaire import housing_section
 from plugins.housing.service import LIST_FILTERS, SORTS, HousingService, OfferPage
 from webapp.kit import (
+    LAT_LON,
+    LINK,
+    OPERATOR_SECURITY,
+    PUBLIC_OR_OPERATOR,
+    VISIBLE,
+    FacetCountSchema,
+    JsonBoolean,
+    PageSchema,
+    company_item,
     current_platform,
     declare_access,
     enforce_access,
@@ -35,12 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["blp", "commute_document", "offer_document", "page_document"]
 
-#: A character Python does not count as white space (its \S), written so that the document's
-#: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
-#: U+0000, which no text may hold, is left out.
-VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
 LANGS = ("de", "en")
-SECURITY = "operatorToken"
 LIST_PARAMS = (*LIST_FILTERS, "company", "near", "radius_km", "bbox", "available_by", "sort",
                "page", "per_page", "lang")  # fmt: skip
 #: Parameters of the offer page that are not company filters.
@@ -48,15 +52,6 @@ OFFER_PARAMS = ("lang", "employers")
 
 
 # --- schemas (for validation of bodies and for the OpenAPI document) ------------------------
-
-
-class StrictBoolean(fields.Boolean):
-    """JSON true or false, not 0, 1 or "yes" (the document says boolean)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class HousingOfferInputSchema(ma.Schema):
@@ -102,7 +97,7 @@ class HousingOfferInputSchema(ma.Schema):
         },
     )
     town = fields.String(validate=validate.Length(max=100))
-    address_public = StrictBoolean()
+    address_public = JsonBoolean()
     lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
     provider_type = fields.String(validate=validate.OneOf([c.value for c in PROVIDERS]))
@@ -116,9 +111,7 @@ class HousingOfferInputSchema(ma.Schema):
         },
     )
     contact_phone = fields.String(validate=validate.Length(max=50))
-    link = fields.String(
-        validate=validate.Length(max=500), metadata={"pattern": rf"^(https?://{VISIBLE}+)?$"}
-    )
+    link = fields.String(validate=validate.Length(max=500), metadata={"pattern": LINK})
     description = fields.String(validate=validate.Length(max=5000))
     expires_on = fields.Date(allow_none=True)
     company_id = fields.Integer(
@@ -129,12 +122,6 @@ class HousingOfferInputSchema(ma.Schema):
 
 
 _NUMBER = {"type": "number"}
-_LAT_LON = {
-    "anyOf": [
-        {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]},
-        {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}},
-    ]
-}
 _RENT = {"properties": {"offer_type": {"const": "rent"}}, "required": ["offer_type"]}
 _BUY = {"properties": {"offer_type": {"const": "buy"}}, "required": ["offer_type"]}
 _PRICED = {"properties": {"price_eur": _NUMBER}, "required": ["price_eur"]}
@@ -156,7 +143,7 @@ OFFER_RULES = {
             },
             {"if": _BUY, "then": _PRICED},
         ],
-        "dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON},
+        "dependentSchemas": {"lat": LAT_LON, "lon": LAT_LON},
     }
 }
 #: A change keeps the offer whole: an offer type given brings its rent or price along (the
@@ -165,7 +152,7 @@ OFFER_PATCH_RULES = {
     "body": {
         "allOf": [{"if": _RENT, "then": _A_RENT}, {"if": _BUY, "then": _PRICED}],
         "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
-        "dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON},
+        "dependentSchemas": {"lat": LAT_LON, "lon": LAT_LON},
     }
 }
 
@@ -217,22 +204,10 @@ class HousingOfferSchema(ma.Schema):
     url = fields.String(metadata={"description": "The offer's HTML page."})
 
 
-class HousingFacetSchema(ma.Schema):
-    value = fields.String()
-    label = fields.String()
-    count = fields.Integer()
-    selected = fields.Boolean()
-
-
-class HousingOfferListSchema(ma.Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+class HousingOfferListSchema(PageSchema):
     pages = fields.Integer()
     items = fields.List(fields.Nested(HousingOfferSchema))
-    facets = fields.Dict(
-        keys=fields.String(), values=fields.List(fields.Nested(HousingFacetSchema))
-    )
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetCountSchema)))
     lang = fields.String()
 
 
@@ -384,15 +359,7 @@ def commute_document(result: SearchResult, params: dict[str, list[str]]) -> dict
     return {
         "total": result.total,
         "items": [
-            {
-                "id": hit.id,
-                "slug": hit.slug,
-                "name": hit.name,
-                "town": hit.town,
-                "industry": hit.industry,
-                "distance_m": hit.distance_m,
-                "url": f"/unternehmen/{hit.slug}",
-            }
+            company_item(hit, industry=hit.industry, distance_m=hit.distance_m)
             for hit in result.items
         ],
         "search_params": {k: v for k, v in params.items() if k not in ("sort", "per_page")},
@@ -437,7 +404,6 @@ blp = Blueprint(
     url_prefix="/api/v1/housing",
     description="Wohnen: Wohnungsangebote in der Nähe des Arbeitsplatzes (housing offers).",
 )
-# who may use each route (public, editor, operator); see webapp/kit.py
 declare_access(
     blp,
     {
@@ -448,8 +414,6 @@ declare_access(
     },
 )
 enforce_access(blp)
-PUBLIC_OR_OPERATOR = [{}, {SECURITY: []}]
-OPERATOR = [{SECURITY: []}]
 
 
 @blp.route("/offers")
@@ -473,7 +437,7 @@ class Offers(MethodView):
 
     @blp.arguments(HousingOfferInputSchema)
     @blp.response(201, HousingOfferSchema)
-    @blp.doc(security=OPERATOR, **{"x-dependencies": OFFER_RULES})
+    @blp.doc(security=OPERATOR_SECURITY, **{"x-dependencies": OFFER_RULES})
     def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Add an offer (operators)
 
@@ -515,7 +479,7 @@ class OfferById(MethodView):
 
     @blp.arguments(HousingOfferPatchSchema(partial=True))
     @blp.response(200, HousingOfferSchema)
-    @blp.doc(security=OPERATOR, **{"x-dependencies": OFFER_PATCH_RULES})
+    @blp.doc(security=OPERATOR_SECURITY, **{"x-dependencies": OFFER_PATCH_RULES})
     def patch(self, body: dict[str, Any], offer_id: int) -> dict[str, Any]:
         """Change an offer (operators): only the fields given change
 
@@ -538,7 +502,7 @@ class OfferById(MethodView):
             return offer_document(repo.update_offer(session, offer), _lang())
 
     @blp.response(204)
-    @blp.doc(security=OPERATOR)
+    @blp.doc(security=OPERATOR_SECURITY)
     def delete(self, offer_id: int) -> Response:
         """Delete an offer (operators)"""
         with current_platform().session(write=True) as session:
@@ -550,7 +514,7 @@ class OfferById(MethodView):
 class Imports(MethodView):
     @blp.arguments(HousingImportArgs, location="query")
     @blp.response(200)
-    @blp.doc(security=OPERATOR, requestBody=import_body_doc("csv", "json", "xml"))
+    @blp.doc(security=OPERATOR_SECURITY, requestBody=import_body_doc("csv", "json", "xml"))
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
         """Import a CSV, JSON or OpenImmo file (operators): all or nothing
 

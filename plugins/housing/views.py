@@ -25,7 +25,6 @@ LANGS = ("de", "en")
 CHOICES = {"kind": KINDS, "provider": PROVIDERS, "offer_type": OFFER_TYPES}
 
 blp = Blueprint("housing_pages", __name__, url_prefix=PAGE_PREFIX, template_folder=str(TEMPLATES))
-# who may use each route (public, editor, operator); see webapp/kit.py
 declare_access(blp, {"*": "public"})
 
 

@@ -29,6 +29,16 @@ from plugins.training.profile import course_url
 from plugins.training.questionnaire import EXTENSION, TrainingOffer, apply_answers, training_section
 from plugins.training.service import TrainingService
 from webapp.kit import (
+    LAT_LON,
+    LINK,
+    OPERATOR_SECURITY,
+    PUBLIC_OR_OPERATOR,
+    VISIBLE,
+    FacetCountSchema,
+    JsonBoolean,
+    JsonNumber,
+    PageSchema,
+    company_item,
     current_platform,
     declare_access,
     enforce_access,
@@ -42,36 +52,11 @@ if TYPE_CHECKING:
 
 __all__ = ["blp", "course_document", "offer_document", "result_document"]
 
-#: A character Python does not count as white space (its \S), written so that the document's
-#: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
-#: U+0000, which no text may hold, is left out.
-VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
 LANGS = ("de", "en")
-SECURITY = "operatorToken"
-OPERATOR = [{SECURITY: []}]
-PUBLIC_OR_OPERATOR = [{}, {SECURITY: []}]
 #: Largest id there can be: ids are INTEGER columns (32 bits on PostgreSQL).
 MAX_ID = 2**31 - 1
 #: Largest import body (a Weiterbildungssuche page of 100 offers is about 1 MB).
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
-class JsonBoolean(fields.Boolean):
-    """A JSON true or false in a body, not 0, 1 or "yes" (the document says boolean)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
-
-
-class JsonNumber(fields.Float):
-    """A JSON number in a body, not a string that looks like one."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class TrainingLangArgs(ma.Schema):
@@ -221,18 +206,10 @@ class TrainingCourseInputSchema(ma.Schema):
     town = fields.String(validate=validate.Length(max=100))
     lat = JsonNumber(allow_none=True, validate=validate.Range(min=-90, max=90))
     lon = JsonNumber(allow_none=True, validate=validate.Range(min=-180, max=180))
-    link = fields.String(
-        validate=validate.Length(max=500), metadata={"pattern": rf"^(https?://{VISIBLE}+)?$"}
-    )
+    link = fields.String(validate=validate.Length(max=500), metadata={"pattern": LINK})
 
 
 _NUMBER = {"type": "number"}
-_LAT_LON = {
-    "anyOf": [
-        {"properties": {"lat": _NUMBER, "lon": _NUMBER}, "required": ["lat", "lon"]},
-        {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}},
-    ]
-}
 #: The rules between a course's fields, as JSON Schema (OpenAPI 3.0 cannot state them).
 COURSE_RULES = {
     "body": {
@@ -252,7 +229,7 @@ COURSE_RULES = {
                 ]
             },
         ],
-        "dependentSchemas": {"lat": _LAT_LON, "lon": _LAT_LON},
+        "dependentSchemas": {"lat": LAT_LON, "lon": LAT_LON},
     }
 }
 #: A change gives lat and lon together (the course is checked again as a whole).
@@ -268,8 +245,8 @@ COURSE_PATCH_RULES = {
     "body": {
         "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
         "dependentSchemas": {
-            "lat": _LAT_LON,
-            "lon": _LAT_LON,
+            "lat": LAT_LON,
+            "lon": LAT_LON,
             # taking a date or on_demand away gives another way in (the stored ones may be
             # missing)
             "start_date": {"if": {"properties": {"start_date": _NULL}}, "then": _STARTS},
@@ -318,25 +295,15 @@ class TrainingCourseSchema(ma.Schema):
     updated_at = fields.String(allow_none=True)
 
 
-class TrainingFacetValueSchema(ma.Schema):
-    value = fields.String(required=True)
-    label = fields.String(required=True)
-    count = fields.Integer(required=True)
-    selected = fields.Boolean(required=True)
-
-
 class TrainingFacetSchema(ma.Schema):
     key = fields.String(required=True)
     label = fields.String(required=True)
     kind = fields.String(required=True)
-    values = fields.List(fields.Nested(TrainingFacetValueSchema), required=True)
+    values = fields.List(fields.Nested(FacetCountSchema), required=True)
 
 
-class TrainingCourseListSchema(ma.Schema):
+class TrainingCourseListSchema(PageSchema):
     today = fields.String(required=True, metadata={"description": "The day courses end by."})
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
     items = fields.List(fields.Nested(TrainingCourseSchema), required=True)
     facets = fields.List(fields.Nested(TrainingFacetSchema), required=True)
 
@@ -511,7 +478,6 @@ blp = Blueprint(
         "Unternehmen (courses with facets, imports, companies' training offers)."
     ),
 )
-# who may use each route (public, editor, operator); see webapp/kit.py
 declare_access(
     blp,
     {
@@ -550,7 +516,7 @@ class Courses(MethodView):
     @blp.arguments(TrainingCourseInputSchema)
     @blp.response(201, TrainingCourseSchema)
     @_errors(blp, 401, 403, 409, 422)
-    @blp.doc(security=OPERATOR, **{"x-dependencies": COURSE_RULES})
+    @blp.doc(security=OPERATOR_SECURITY, **{"x-dependencies": COURSE_RULES})
     def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Add a course
 
@@ -572,15 +538,7 @@ def _employers_document(service: TrainingService, course: Course, lang: str) -> 
     found = service.employers(course, lang)
     return {
         "employers": [
-            {
-                "id": hit.id,
-                "slug": hit.slug,
-                "name": hit.name,
-                "town": hit.town,
-                "distance_m": hit.distance_m,
-                "url": f"/unternehmen/{hit.slug}",
-            }
-            for hit in (found.items if found else ())
+            company_item(hit, distance_m=hit.distance_m) for hit in (found.items if found else ())
         ],
         "employers_total": found.total if found else 0,
         "employer_search": {
@@ -614,7 +572,7 @@ class CourseById(MethodView):
     @blp.arguments(TrainingCoursePatchSchema(partial=True))
     @blp.response(200, TrainingCourseSchema)
     @_errors(blp, 401, 403, 404, 409, 422)
-    @blp.doc(security=OPERATOR, **{"x-dependencies": COURSE_PATCH_RULES})
+    @blp.doc(security=OPERATOR_SECURITY, **{"x-dependencies": COURSE_PATCH_RULES})
     def patch(self, body: dict[str, Any], course_id: int) -> dict[str, Any]:
         """Change a course
 
@@ -637,7 +595,7 @@ class CourseById(MethodView):
 
     @blp.response(204)
     @_errors(blp, 401, 403, 404)
-    @blp.doc(security=OPERATOR)
+    @blp.doc(security=OPERATOR_SECURITY)
     def delete(self, course_id: int) -> Response:
         """Delete a course"""
         with current_platform().session(write=True) as session:
@@ -650,7 +608,7 @@ class CourseById(MethodView):
 class Imports(MethodView):
     @blp.response(200)
     @_errors(blp, 401, 403)
-    @blp.doc(security=OPERATOR)
+    @blp.doc(security=OPERATOR_SECURITY)
     def get(self) -> dict[str, Any]:
         """List the latest course imports (operators only)"""
         with current_platform().session() as session:
@@ -666,7 +624,7 @@ class Imports(MethodView):
         "invalid (then with the report of every record).",
     )
     @blp.doc(
-        security=OPERATOR,
+        security=OPERATOR_SECURITY,
         requestBody=import_body_doc(
             "csv",
             "json",
@@ -731,7 +689,7 @@ class CompanyTraining(MethodView):
     @blp.response(200, TrainingOfferSchema)
     @_errors(blp, 401, 403, 404, 422)
     @blp.doc(
-        security=OPERATOR,
+        security=OPERATOR_SECURITY,
         requestBody={
             "required": True,
             "description": "Answers of the training section, keyed by question.",

@@ -165,7 +165,6 @@ blp = Blueprint(
     static_folder="static",
     static_url_path="/static",
 )
-# who may use each route (public, editor, operator); see webapp/kit.py
 declare_access(blp, {"*": "public"})
 
 

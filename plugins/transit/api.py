@@ -16,7 +16,7 @@ from plugins.transit.hooks import service_for
 from plugins.transit.profile import company_connection
 from plugins.transit.questionnaire import commuting_section
 from plugins.transit.service import TransitService
-from webapp.kit import current_platform, declare_access
+from webapp.kit import company_item, current_platform, declare_access
 
 if TYPE_CHECKING:
     from core import Platform
@@ -154,13 +154,7 @@ def travel_times(args: dict[str, Any]) -> dict[str, Any]:
         "departure": service.settings.window_label,
         "total": result.total,
         "items": [
-            {
-                "id": hit.id,
-                "slug": hit.slug,
-                "name": hit.name,
-                "town": hit.town,
-                "minutes": round(hit.dynamic_values["transit_time"] or 0.0, 1),
-            }
+            company_item(hit, minutes=round(hit.dynamic_values["transit_time"] or 0.0, 1))
             for hit in result.items
         ],
         "search_params": {k: v[0] for k, v in params.items() if k.startswith("transit")},
@@ -200,7 +194,6 @@ def make_blueprint(platform: Platform) -> Blueprint:
         url_prefix="/api/v1/transit",
         description="Bus und Bahn: Haltestellen, Anbindung, Fahrzeiten (public transport).",
     )
-    # who may use each route (public, editor, operator); see webapp/kit.py
     declare_access(blp, {"*": "public"})
     travel_schema = travel_args(service_for(platform).settings.max_travel_min)
 

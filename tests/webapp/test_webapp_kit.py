@@ -297,3 +297,52 @@ def test_kit_names_are_documented() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "web-kit.md").read_text("utf-8")
     for name in kit.__all__:
         assert f"### `{name}`" in doc, name
+
+
+def test_api_schema_pieces() -> None:
+    import marshmallow as ma
+    from marshmallow import fields
+
+    class Body(ma.Schema):
+        flag = kit.JsonBoolean()
+        amount = kit.JsonNumber()
+        title = fields.String(metadata={"pattern": kit.VISIBLE})
+        link = fields.String(metadata={"pattern": kit.LINK})
+
+    assert Body().load({"flag": True, "amount": 2}) == {"flag": True, "amount": 2.0}
+    for bad in ({"flag": 1}, {"flag": "yes"}, {"amount": "2"}, {"amount": True}):
+        with pytest.raises(ma.ValidationError):
+            Body().load(bad)
+    assert re.search(kit.VISIBLE, " x ") and not re.search(kit.VISIBLE, " \t\u00a0")
+    assert re.fullmatch(kit.LINK, "") and re.fullmatch(kit.LINK, "https://example.org/a")
+    assert not re.fullmatch(kit.LINK, "javascript:alert(1)")
+
+    class Things(kit.PageSchema):
+        items = fields.List(fields.Nested(kit.FacetCountSchema))
+
+    data = {
+        "total": 1,
+        "page": 1,
+        "per_page": 5,
+        "items": [{"value": "a", "label": "A", "count": 1, "selected": False}],
+    }
+    assert Things().load(data) == data
+    with pytest.raises(ma.ValidationError, match="per_page"):
+        Things().load({"total": 1, "page": 1, "items": []})
+    point = {"lat": 51.6, "lon": 7.1}
+    # LAT_LON's two shapes: both numbers, or both null
+    assert [set(shape["properties"]) for shape in kit.LAT_LON["anyOf"]] == [set(point)] * 2
+
+
+def test_company_item() -> None:
+    class Hit:
+        id, slug, name, town = 7, "baeckerei-kamp", "Bäckerei Kamp", "Marl"
+
+    assert kit.company_item(Hit(), distance_m=12.5) == {
+        "id": 7,
+        "slug": "baeckerei-kamp",
+        "name": "Bäckerei Kamp",
+        "town": "Marl",
+        "distance_m": 12.5,
+        "url": "/unternehmen/baeckerei-kamp",
+    }
