@@ -6,7 +6,6 @@ Kitas from real imports are never touched. Each says in its name and notes that 
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
@@ -15,12 +14,15 @@ from plugins.childcare import repository as repo
 from plugins.childcare.model import Kita
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from core import Platform
 
 __all__ = ["DEMO_KITAS", "create_demo_data", "demo_kitas"]
 
-DEMO_KITAS = 60
+#: the name and operator say "Demo"/"fiktiv"; the notes say what is made up
 NOTE = "Fiktive Demo-Kita: Name, Träger, Plätze und Kontakt sind frei erfunden."
+DEMO_KITAS = 60
 NAMES = (
     "Sonnenblume", "Regenbogen", "Pusteblume", "Zechenzwerge", "Kleine Strolche",
     "Löwenzahn", "Wirbelwind", "Sternschnuppe", "Haldenhüpfer", "Kunterbunt",
