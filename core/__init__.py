@@ -118,6 +118,7 @@ from core.toolkit.commands import (
 from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_apprenticeships, demo_places
 from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.services import PluginService, list_hook, migrations_hook
+from core.toolkit.settings import range_problems, setting_help
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
 
 __version__ = "0.1.0"
@@ -242,6 +243,7 @@ __all__ = [
     "plugin_version",
     "point_feature",
     "postcode_towns",
+    "range_problems",
     "read_bounded",
     "read_json_records",
     "record_id",
@@ -249,6 +251,7 @@ __all__ = [
     "reindex_company",
     "restore_cell",
     "section_from_data",
+    "setting_help",
     "slugify",
     "sphere_xyz",
     "submitted_values",

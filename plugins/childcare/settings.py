@@ -11,7 +11,7 @@ from typing import Any
 
 from attrs import define, field
 
-from core import ConfigError, ImportError_, RecordFilter, ValueConversion
+from core import ConfigError, ImportError_, RecordFilter, ValueConversion, setting_help
 
 __all__ = ["ChildcareSettings", "ColumnMapping", "parse_clock"]
 
@@ -28,12 +28,8 @@ def parse_clock(text: str) -> int:
     return int(match[1]) * 60 + int(match[2])
 
 
-def _help(text: str) -> dict[str, Any]:
-    return {"help": text}
-
-
 def _columns(*names: str, text: str) -> Any:
-    return field(factory=lambda: list(names), metadata=_help(text))
+    return field(factory=lambda: list(names), metadata=setting_help(text))
 
 
 @define
@@ -261,53 +257,57 @@ class ChildcareSettings:
 
     default_radius_km: float = field(
         default=2.0,
-        metadata=_help(
+        metadata=setting_help(
             "Default search radius in km: the Kita list around a place and the profile section "
             "('Kitas within ... km')."
         ),
     )
     radii_km: list[float] = field(
         factory=lambda: [1.0, 2.0, 5.0],
-        metadata=_help(
+        metadata=setting_help(
             "Distances (km) offered by the faceted filter 'Kita nearby' (childcare_kita), "
             "ascending, at most 6."
         ),
     )
     closing_times: list[str] = field(
         factory=lambda: ["17:00", "18:00"],
-        metadata=_help(
+        metadata=setting_help(
             "Closing times (HH:MM) offered as 'open until at least ...' in the filter "
             "childcare_kita, ascending, at most 4."
         ),
     )
     profile_kitas: int = field(
-        default=5, metadata=_help("How many nearby Kitas a company profile lists (1-20).")
+        default=5, metadata=setting_help("How many nearby Kitas a company profile lists (1-20).")
     )
     marker: str = field(
         default="kita",
-        metadata=_help("Marker symbol name of the Kita layer (Layer.marker; the map's hint)."),
+        metadata=setting_help(
+            "Marker symbol name of the Kita layer (Layer.marker; the map's hint)."
+        ),
     )
     marker_color: str = field(
         default="#b8336a",
-        metadata=_help("Colour of the Kita marker (#rrggbb); the symbol is /kitas/marker.svg."),
+        metadata=setting_help(
+            "Colour of the Kita marker (#rrggbb); the symbol is /kitas/marker.svg."
+        ),
     )
     attribution: str = field(
         default="",
-        metadata=_help(
+        metadata=setting_help(
             "Attribution shown with the Kita layer, e.g. '© OpenStreetMap-Mitwirkende' after "
             "an OSM import or the data's publisher."
         ),
     )
     columns: ColumnMapping = field(
         factory=ColumnMapping,
-        metadata=_help(
+        metadata=setting_help(
             "Column mapping of the GeoJSON, CSV and JSON importers: "
             "[plugins.childcare.columns], field = [candidate column names or dotted paths]."
         ),
     )
     convert: dict[str, Any] = field(
         factory=dict,
-        metadata=_help(
+        metadata=setting_help(
             "Value conversions of mapped fields: [plugins.childcare.convert], field = "
             "'milliseconds', 'seconds', 'minutes' or 'clock' (times of day), 'months' "
             '(ages), \'number\', or a value map such as {KITA = "kita", TPP = "childminder"}.'
@@ -315,7 +315,7 @@ class ChildcareSettings:
     )
     where: list[str] = field(
         factory=list,
-        metadata=_help(
+        metadata=setting_help(
             "Record filters every import applies, e.g. ['type=KITA'] (field=value or "
             "field!=value, values separated by ','); --where adds more."
         ),

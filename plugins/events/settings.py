@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import re
 from email.utils import parseaddr
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import define, field
 
+from core import range_problems, setting_help
+
 __all__ = ["EventsSettings"]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
-
-
-def _help(text: str) -> dict[str, Any]:
-    return {"help": text}
 
 
 @define
@@ -28,50 +25,54 @@ class EventsSettings:
 
     timezone: str = field(
         default="Europe/Berlin",
-        metadata=_help("IANA time zone of the region; event times are entered and shown in it."),
+        metadata=setting_help(
+            "IANA time zone of the region; event times are entered and shown in it."
+        ),
     )
     default_capacity: int = field(
         default=30,
-        metadata=_help(
+        metadata=setting_help(
             "Seats of an event with registration through the portal when its organiser gives no "
             "capacity; 0: unlimited."
         ),
     )
     waiting_list: bool = field(
         default=True,
-        metadata=_help("Whether registrations beyond the capacity go onto a waiting list."),
+        metadata=setting_help("Whether registrations beyond the capacity go onto a waiting list."),
     )
     max_capacity: int = field(
-        default=5000, metadata=_help("Largest capacity an organiser may set for one event.")
+        default=5000, metadata=setting_help("Largest capacity an organiser may set for one event.")
     )
     purge_after_days: int = field(
         default=30,
-        metadata=_help(
+        metadata=setting_help(
             "Days after an event's end when 'regiokarte events purge' deletes the participants' "
             "personal data (and the mails sent to them)."
         ),
     )
     mail_sender: str = field(
         default="",
-        metadata=_help(
+        metadata=setting_help(
             "From address of confirmation and cancellation mails (e.g. 'Veranstaltungen "
             "<veranstaltungen@example.org>'); empty: the portal's mail.sender."
         ),
     )
     base_url: str = field(
         default="",
-        metadata=_help(
+        metadata=setting_help(
             "Public address of the portal for links in mails (https://...); empty: "
             "portal.base_url, else (development) the address of a request to this computer."
         ),
     )
     actors_layer: bool = field(
         default=True,
-        metadata=_help("Offer the map layer 'Beratung & Anlaufstellen' (the organisations)."),
+        metadata=setting_help(
+            "Offer the map layer 'Beratung & Anlaufstellen' (the organisations)."
+        ),
     )
     registrations_per_hour: int = field(
         default=20,
-        metadata=_help(
+        metadata=setting_help(
             "Most registrations one client address may send per hour through the web form "
             "and the API together (counted where limits.storage_uri says); 0: no limit."
         ),
@@ -92,10 +93,7 @@ class EventsSettings:
             "purge_after_days": (0, 3650),
             "registrations_per_hour": (0, 100_000),
         }
-        for key, (low, high) in limits.items():
-            value = getattr(self, key)
-            if not low <= value <= high:
-                out.append(f"{key}: must lie between {low} and {high}, not {value!r}")
+        out.extend(range_problems(self, limits))
         if self.mail_sender and not _EMAIL.fullmatch(parseaddr(self.mail_sender)[1]):
             out.append(f"mail_sender: {self.mail_sender!r} is not an e-mail address")
         if self.base_url and not self.base_url.startswith(("http://", "https://")):

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from attrs import define, field
 
+from core import range_problems, setting_help
+
 __all__ = ["HousingSettings"]
-
-
-def _help(text: str) -> dict[str, Any]:
-    return {"help": text}
 
 
 _LIMITS: dict[str, tuple[float, float]] = {
@@ -30,41 +26,44 @@ class HousingSettings:
 
     default_lifetime_days: int = field(
         default=60,
-        metadata=_help("Days an offer is shown when its source gives no expiry date."),
+        metadata=setting_help("Days an offer is shown when its source gives no expiry date."),
     )
     max_radius_km: float = field(
         default=50.0,
-        metadata=_help("Largest distance accepted by the filter housing_km and the offer list."),
+        metadata=setting_help(
+            "Largest distance accepted by the filter housing_km and the offer list."
+        ),
     )
     profile_radius_km: float = field(
         default=5.0,
-        metadata=_help("Offers within this distance are listed on a company's profile page."),
+        metadata=setting_help(
+            "Offers within this distance are listed on a company's profile page."
+        ),
     )
     profile_offers: int = field(
-        default=5, metadata=_help("Most offers listed on a company's profile page.")
+        default=5, metadata=setting_help("Most offers listed on a company's profile page.")
     )
     commute_employers: int = field(
         default=5,
-        metadata=_help("Nearest employers shown on an offer's page (the 'commute from home')."),
+        metadata=setting_help(
+            "Nearest employers shown on an offer's page (the 'commute from home')."
+        ),
     )
     max_layer_features: int = field(
-        default=2000, metadata=_help("Most offers one request of the map layer returns.")
+        default=2000, metadata=setting_help("Most offers one request of the map layer returns.")
     )
     max_import_bytes: int = field(
-        default=20_000_000, metadata=_help("Largest file accepted by an import, in bytes.")
+        default=20_000_000, metadata=setting_help("Largest file accepted by an import, in bytes.")
     )
     timezone: str = field(
         default="Europe/Berlin",
-        metadata=_help("Time zone whose calendar day decides when an offer has expired."),
+        metadata=setting_help("Time zone whose calendar day decides when an offer has expired."),
     )
 
     def problems(self) -> list[str]:
         """Every invalid setting, as ``key: what is wrong`` (empty when all are valid)."""
         out = []
-        for key, (low, high) in _LIMITS.items():
-            value = getattr(self, key)
-            if not low <= value <= high:
-                out.append(f"{key}: must lie between {low:g} and {high:g}, not {value!r}")
+        out.extend(range_problems(self, _LIMITS))
         try:
             from zoneinfo import ZoneInfo
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from attrs import define, field
 
+from core import range_problems, setting_help
+
 __all__ = ["TrainingSettings"]
-
-
-def _help(text: str) -> dict[str, Any]:
-    return {"help": text}
 
 
 _LIMITS: dict[str, tuple[float, float]] = {
@@ -29,26 +26,28 @@ class TrainingSettings:
 
     profile_radius_km: float = field(
         default=25.0,
-        metadata=_help("A company profile lists courses within this distance (km)."),
+        metadata=setting_help("A company profile lists courses within this distance (km)."),
     )
     profile_max_courses: int = field(
-        default=5, metadata=_help("Most courses a company profile lists (0: none).")
+        default=5, metadata=setting_help("Most courses a company profile lists (0: none).")
     )
     profile_online: bool = field(
         default=True,
-        metadata=_help("Whether a company profile also lists online courses for its professions."),
+        metadata=setting_help(
+            "Whether a company profile also lists online courses for its professions."
+        ),
     )
     employer_radius_km: float = field(
         default=20.0,
-        metadata=_help("A course page lists employers within this distance (km)."),
+        metadata=setting_help("A course page lists employers within this distance (km)."),
     )
     employer_max: int = field(
-        default=10, metadata=_help("Most employers a course page lists (0: none).")
+        default=10, metadata=setting_help("Most employers a course page lists (0: none).")
     )
-    per_page: int = field(default=20, metadata=_help("Courses per page of the course list."))
+    per_page: int = field(default=20, metadata=setting_help("Courses per page of the course list."))
     today: str = field(
         default="",
-        metadata=_help(
+        metadata=setting_help(
             "Fixed date (YYYY-MM-DD) that decides which courses are past, for demos and tests; "
             "empty: the system clock."
         ),
@@ -57,10 +56,7 @@ class TrainingSettings:
     def problems(self) -> list[str]:
         """Every invalid setting as ``key: what is wrong`` (empty when all are valid)."""
         out = []
-        for key, (low, high) in _LIMITS.items():
-            value = getattr(self, key)
-            if not low <= value <= high:
-                out.append(f"{key}: must lie between {low:g} and {high:g}, not {value!r}")
+        out.extend(range_problems(self, _LIMITS))
         if self.today:
             try:
                 dt.date.fromisoformat(self.today)

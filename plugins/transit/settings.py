@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from attrs import define, field
+
+from core import range_problems, setting_help
 
 __all__ = ["TransitSettings", "format_clock", "parse_clock", "parse_window"]
 
@@ -55,10 +56,6 @@ def parse_window(text: str, window_min: int = 0) -> tuple[int, int]:
     return first, last
 
 
-def _help(text: str) -> dict[str, Any]:
-    return {"help": text}
-
-
 _LIMITS: dict[str, tuple[float, float]] = {
     "max_walk_m": (50, 3000),
     "transfer_walk_m": (0, 1500),
@@ -81,81 +78,85 @@ class TransitSettings:
 
     gtfs: str = field(
         default="",
-        metadata=_help(
+        metadata=setting_help(
             "GTFS zip imported by 'regiokarte transit import' when no file is named; empty: none."
         ),
     )
     max_walk_m: float = field(
         default=800.0,
-        metadata=_help("Longest walk to or from a stop, in metres (straight line x detour)."),
+        metadata=setting_help(
+            "Longest walk to or from a stop, in metres (straight line x detour)."
+        ),
     )
     transfer_walk_m: float = field(
         default=300.0,
-        metadata=_help("Longest walk between two stops when changing, in metres."),
+        metadata=setting_help("Longest walk between two stops when changing, in metres."),
     )
-    walk_speed_kmh: float = field(default=4.5, metadata=_help("Walking speed in km/h."))
+    walk_speed_kmh: float = field(default=4.5, metadata=setting_help("Walking speed in km/h."))
     walk_detour: float = field(
         default=1.3,
-        metadata=_help("Factor from straight-line distance to walking distance."),
+        metadata=setting_help("Factor from straight-line distance to walking distance."),
     )
     departure: str = field(
         default="07:00",
-        metadata=_help(
+        metadata=setting_help(
             "Departure of the travel-time search: a time (HH:MM, the window then lasts "
             "departure_window_min) or a range (HH:MM-HH:MM, e.g. 06:30-07:30 or 23:30-00:30)."
         ),
     )
     departure_window_min: int = field(
         default=20,
-        metadata=_help(
+        metadata=setting_help(
             "With a single departure time: departures from 'departure' to 'departure' + this "
             "many minutes are tried; each company gets the shortest travel time among them."
         ),
     )
     departure_step_min: int = field(
         default=10,
-        metadata=_help(
+        metadata=setting_help(
             "Step between the departures tried within the window, in minutes (the window's "
             "end is always tried)."
         ),
     )
     min_transfer_min: float = field(
         default=2.0,
-        metadata=_help(
+        metadata=setting_help(
             "Minutes a change between two vehicles at the same stop takes at least; a "
             "transfers.txt rule from a stop to itself wins for that stop."
         ),
     )
     max_travel_min: int = field(
         default=90,
-        metadata=_help("Longest travel time searched; companies further away count as unreached."),
+        metadata=setting_help(
+            "Longest travel time searched; companies further away count as unreached."
+        ),
     )
     max_rides: int = field(
         default=6,
-        metadata=_help("Most vehicles used in one journey (transfers + 1)."),
+        metadata=setting_help("Most vehicles used in one journey (transfers + 1)."),
     )
     service_date: str = field(
         default="",
-        metadata=_help(
+        metadata=setting_help(
             "Date whose timetable is used (YYYY-MM-DD); empty: the busiest Tuesday to "
             "Thursday of the feed."
         ),
     )
     morning_from: str = field(
         default="06:00",
-        metadata=_help("Start of the weekday morning counted for departures per hour."),
+        metadata=setting_help("Start of the weekday morning counted for departures per hour."),
     )
     morning_to: str = field(
         default="09:00",
-        metadata=_help("End of the weekday morning counted for departures per hour."),
+        metadata=setting_help("End of the weekday morning counted for departures per hour."),
     )
     nearest_stops: int = field(
         default=5,
-        metadata=_help("How many nearby stops a company profile lists."),
+        metadata=setting_help("How many nearby stops a company profile lists."),
     )
     stations: str = field(
         default="auto",
-        metadata=_help(
+        metadata=setting_help(
             "Railway stations: 'db' (the DB station list shipped with the plugin, filtered "
             "to the region), 'gtfs' (the feed's stops served by rail routes), 'auto' (db, or "
             "gtfs where the DB list has no station in the region), 'none', or the path of a "
@@ -164,11 +165,13 @@ class TransitSettings:
     )
     station_max_km: float = field(
         default=30.0,
-        metadata=_help("A company's nearest railway station is shown only within this many km."),
+        metadata=setting_help(
+            "A company's nearest railway station is shown only within this many km."
+        ),
     )
     cache_size: int = field(
         default=64,
-        metadata=_help("Travel-time answers (per origin) kept in memory per process."),
+        metadata=setting_help("Travel-time answers (per origin) kept in memory per process."),
     )
 
     def problems(self) -> list[str]:
@@ -178,10 +181,7 @@ class TransitSettings:
         validators so that each message names its key.
         """
         out = []
-        for key, (low, high) in _LIMITS.items():
-            value = getattr(self, key)
-            if not low <= value <= high:
-                out.append(f"{key}: must lie between {low:g} and {high:g}, not {value!r}")
+        out.extend(range_problems(self, _LIMITS))
         for key in ("morning_from", "morning_to"):
             try:
                 parse_clock(getattr(self, key))
