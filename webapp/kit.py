@@ -30,11 +30,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import marshmallow as ma
 from attrs import frozen
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     g,
@@ -75,6 +77,8 @@ __all__ = [
     "import_body_doc",
     "is_operator",
     "language_args",
+    "map_page_policy",
+    "map_pages",
     "page_language",
     "protect_forms",
     "require_role",
@@ -254,6 +258,42 @@ def _check_role(role: str) -> None:
         abort(redirect(url_for("admin.login", next=request.full_path.rstrip("?")), code=303))
     if role == "admin" and operator.role != accounts.Role.ADMIN:
         raise Forbidden("This page is for the portal's administrators.")
+
+
+# --- page headers --------------------------------------------------------------------------------
+
+
+def map_page_policy(tile_url: str) -> str:
+    """The portal's strict content security policy, plus images from the tile server of
+    ``tile_url`` (a ``{s}`` subdomain becomes ``*.``): for pages that draw a map."""
+    parts = urlsplit(tile_url.replace("{s}", "a"))
+    tiles = ""
+    if parts.scheme in ("http", "https") and parts.netloc and "{" not in parts.netloc:
+        host = parts.netloc
+        if "{s}" in tile_url.split("/")[2]:
+            host = "*." + host.split(".", 1)[1]
+        tiles = f" {parts.scheme}://{host}"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    )
+
+
+def map_pages(blueprint: Blueprint) -> Blueprint:
+    """Give the blueprint's HTML pages ``map_page_policy`` for the portal's tile server and
+    the portal's privacy headers (a page's own policy is kept); returns the blueprint."""
+
+    @blueprint.after_request
+    def _map_page_headers(response: Response) -> Response:
+        if response.mimetype == "text/html":
+            policy = map_page_policy(current_platform().settings.map.tile_url)
+            response.headers.setdefault("Content-Security-Policy", policy)
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return blueprint
 
 
 # --- API schemas --------------------------------------------------------------------------------

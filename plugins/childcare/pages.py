@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
@@ -20,7 +20,7 @@ from plugins.childcare.model import AGE_GROUPS, format_clock
 from plugins.childcare.profile import distance_text
 from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
-from webapp.kit import current_platform, declare_access, page_language, translator
+from webapp.kit import current_platform, declare_access, map_pages, page_language, translator
 
 __all__ = ["PAGES_PREFIX", "TEXT", "blp"]
 
@@ -135,22 +135,6 @@ MARKER_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="28" height="40" v
 """
 
 
-def _csp(tile_url: str) -> str:
-    """The portal's policy: this origin only, plus images from the tile server."""
-    parts = urlsplit(tile_url.replace("{s}", "a"))
-    tiles = ""
-    if parts.scheme in ("http", "https") and parts.netloc and "{" not in parts.netloc:
-        host = parts.netloc
-        if "{s}" in tile_url.split("/")[2]:
-            host = "*." + host.split(".", 1)[1]
-        tiles = f" {parts.scheme}://{host}"
-    return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; "
-        f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
-    )
-
-
 blp = Blueprint(
     "childcare_pages",
     __name__,
@@ -160,6 +144,7 @@ blp = Blueprint(
     static_url_path="/static",
 )
 declare_access(blp, {"*": "public"})
+map_pages(blp)
 
 
 def _service() -> ChildcareService:
@@ -195,16 +180,6 @@ def kita_query(args: Any) -> str:
 
 def age_labels(codes: tuple[str, ...], code: str) -> str:
     return ", ".join(a.label(code) for a in AGE_GROUPS if a.code in codes)
-
-
-@blp.after_request
-def _headers(response: Response) -> Response:
-    if response.mimetype == "text/html":
-        policy = _csp(current_platform().settings.map.tile_url)
-        response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
 
 
 def _list_filters(args: Any) -> tuple[dict[str, Any], float, str]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from core import InvalidQuery, NotFound, format_metres, vocabulary
 from plugins.training.datasets import COURSES_DATASET
@@ -23,6 +23,7 @@ from webapp.kit import (
     current_platform,
     declare_access,
     language_args,
+    map_pages,
     page_language,
     translator,
 )
@@ -139,19 +140,6 @@ FACETS = ("kind", "profession", "format", "funding", "provider_type", "town")
 _POSTCODE = re.compile(r"\d{5}")
 
 
-def _csp(tile_url: str) -> str:
-    """The portal's policy: this origin only, plus images from the tile server."""
-    parts = urlsplit(tile_url.replace("{s}", "a"))
-    tiles = ""
-    if parts.scheme in ("http", "https") and parts.netloc and "{" not in parts.netloc:
-        tiles = f" {parts.scheme}://{parts.netloc}"
-    return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; "
-        f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
-    )
-
-
 def km_text(metres: float, lang: str) -> str:
     """A distance as the portal writes every distance (``850 m``, ``2,4 km``)."""
     return format_metres(metres, lang)
@@ -166,6 +154,7 @@ blp = Blueprint(
     static_url_path="/static",
 )
 declare_access(blp, {"*": "public"})
+map_pages(blp)
 
 
 def _texts(code: str) -> Any:
@@ -202,16 +191,6 @@ def course_facts(course: Course, code: str, distance: float | None = None) -> di
         "distance": tt("distance", km=km) if km is not None else "",
         "url": url_for("training_pages.course_page", course_id=course.id, **language_args(code)),
     }
-
-
-@blp.after_request
-def _headers(response: Response) -> Response:
-    if response.mimetype == "text/html":
-        policy = _csp(current_platform().settings.map.tile_url)
-        response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
 
 
 def _list_params(code: str, place: str) -> dict[str, list[str]]:

@@ -346,3 +346,10 @@ def test_company_item() -> None:
         "distance_m": 12.5,
         "url": "/unternehmen/baeckerei-kamp",
     }
+
+
+def test_map_page_policy_allows_the_tile_server_only() -> None:
+    policy = kit.map_page_policy("https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: https://*.tile.example.org;" in policy
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+    assert "img-src 'self' data:;" in kit.map_page_policy("/tiles/{z}/{x}/{y}.png")
