@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from core import classifications as vocab
 from core.errors import (
@@ -258,6 +258,7 @@ def read_csv(
     if missing:
         raise _file_error(name, f"has no column {', '.join(missing)}; it is required.")
     records: list[Record] = []
+    short = 0  # the number of records up to the last one with too few fields
     previous = reader.line_num
     while True:
         start = previous + 1
@@ -283,14 +284,19 @@ def read_csv(
         where = f"line {start}"
         if len(row) != len(header):
             problem = f"it has {len(row)} fields, the header has {len(header)}"
-            if len(row) < len(header) and lines.done and not lines.last.endswith("\n"):
-                problem += (
-                    ": the file ends in the middle of this record (cut off?); copy or export "
-                    "it again completely"
-                )
             records.append(Record(where, start, {}, problem))
+            short = len(records) if len(row) < len(header) else 0
             continue
         records.append(Record(where, start, dict(zip(header, row, strict=True))))
+    # the reader hands over an unquoted last line before it learns that the file ends there:
+    # a short last record with no line break after it was cut off
+    if short and short == len(records) and not lines.last.endswith("\n"):
+        cut = records[-1]
+        records[-1] = evolve(
+            cut,
+            problem=cut.problem + ": the file ends in the middle of this record (cut off?); "
+            "copy or export it again completely",
+        )
     return records
 
 

@@ -161,3 +161,23 @@ def test_files_of_another_shape_name_the_fix(app, tmp_path):
     assert result.exit_code == 1
     assert "looks like Windows-1252" in one_line(result) and "'CSV UTF-8'" in one_line(result)
     assert database_dump(platform_of(app)) == before
+
+
+@pytest.mark.parametrize(
+    "last_line",
+    [
+        "Cut GmbH,45768,Ma",  # cut in an unquoted field
+        'Cut GmbH,45768,Marl,"Eine Beschr',  # cut inside a quoted field
+    ],
+)
+def test_a_record_cut_without_a_line_break_is_named_cut(last_line: str) -> None:
+    from core.io.importing import read_csv
+
+    text = "name,postcode,town,description\nWhole GmbH,45657,Recklinghausen,ok\n" + last_line
+    records = read_csv(io.StringIO(text))
+    assert [r.problem for r in records][0] == ""
+    assert "the file ends in the middle of this record" in records[-1].problem
+    assert records[-1].line == 3
+    # the same short record followed by a line break is a short record, not a cut one
+    records = read_csv(io.StringIO(text.replace(last_line, "Short GmbH,45768\n")))
+    assert records[-1].problem == "it has 2 fields, the header has 4"
