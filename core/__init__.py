@@ -120,6 +120,7 @@ from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.toolkit.settings import range_problems, setting_help
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
+from core.toolkit.times import as_utc, utcnow
 
 __version__ = "0.1.0"
 
@@ -203,6 +204,7 @@ __all__ = [
     "ValidationError",
     "ValueConversion",
     "Vocabulary",
+    "as_utc",
     "bump_plugin_version",
     "check_in_region",
     "check_json",
@@ -256,5 +258,6 @@ __all__ = [
     "sphere_xyz",
     "submitted_values",
     "unit_label",
+    "utcnow",
     "vocabulary",
 ]

@@ -7,7 +7,6 @@ rebuilds its search index (whose company columns hold the distances to the neare
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from core import NotFound, bump_plugin_version
+from core import NotFound, bump_plugin_version, utcnow
 from plugins.childcare import tables as t
 from plugins.childcare.model import Kita
 
@@ -31,10 +30,6 @@ __all__ = [
     "sources",
     "sync_source",
 ]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def kita_from_row(row: Row[Any] | Any) -> Kita:
@@ -83,7 +78,7 @@ def add_kitas(session: Session, kitas: Sequence[Kita]) -> list[Kita]:
     """Insert new Kitas (their (source, source_id) must be free); returns them with ids."""
     if not kitas:
         return []
-    now = _now()
+    now = utcnow()
     out = []
     for kita in kitas:
         result = session.execute(
@@ -140,7 +135,7 @@ def sync_source(
         str(r.source_id): r
         for r in session.execute(select(t.kitas).where(t.kitas.c.source == source))
     }
-    now = _now()
+    now = utcnow()
     inserts: list[dict[str, Any]] = []
     seen: set[str] = set()
     for kita in kitas:
@@ -176,7 +171,7 @@ def sync_source(
 
 def record_import(session: Session, values: dict[str, Any]) -> int:
     """Store an import's report; returns its id."""
-    result = session.execute(insert(t.imports).values(imported_at=_now(), **values))
+    result = session.execute(insert(t.imports).values(imported_at=utcnow(), **values))
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import Conflict, NotFound, bump_plugin_version, slugify
+from core import Conflict, NotFound, as_utc, bump_plugin_version, slugify, utcnow
 from plugins.events import tables as t
 from plugins.events.model import Event, Organisation, Place
 
@@ -29,15 +28,8 @@ __all__ = [
 ]
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite returns stored UTC times without a zone; every time here is aware UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+#: stored times as aware UTC (SQLite hands them back without a zone)
+aware = as_utc
 
 
 def _place_values(place: Place) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import BBox, Conflict, NotFound, bump_plugin_version
+from core import BBox, Conflict, NotFound, bump_plugin_version, utcnow
 from plugins.housing import tables as t
 from plugins.housing.model import Offer
 
@@ -38,10 +38,6 @@ def _checked(offer_id: int) -> int:
     if not 0 < offer_id <= MAX_ID:
         raise NotFound(f"There is no housing offer with id {offer_id}.")
     return offer_id
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def touch(session: Session) -> None:
@@ -102,7 +98,7 @@ def _refuse_twin(session: Session, offer: Offer) -> None:
 
 def add_offer(session: Session, offer: Offer) -> Offer:
     _refuse_twin(session, offer)
-    now = _now()
+    now = utcnow()
     offer_id = session.execute(
         insert(t.offers).values(**offer.row(), created_at=now, updated_at=now)
     ).inserted_primary_key[0]
@@ -116,7 +112,7 @@ def update_offer(session: Session, offer: Offer) -> Offer:
     done = session.execute(
         update(t.offers)
         .where(t.offers.c.id == _checked(offer.id))
-        .values(**offer.row(), updated_at=_now())
+        .values(**offer.row(), updated_at=utcnow())
     )
     if done.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound(f"There is no housing offer with id {offer.id}.")
@@ -147,7 +143,7 @@ def save_offers(
     for row in session.execute(select(o).where(o.c.source == source)):
         existing[row.external_id] = (int(row.id), Offer.from_row(row).row())
     counts = {"added": 0, "updated": 0, "unchanged": 0, "deleted": 0}
-    now = _now()
+    now = utcnow()
     new_rows = []
     for external_id, offer in wanted.items():
         values = offer.row()

@@ -7,14 +7,13 @@ change data after start-up (every search index then rebuilds once).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import Conflict, Location, NotFound, bump_plugin_version
+from core import Conflict, Location, NotFound, as_utc, bump_plugin_version, utcnow
 from plugins.training import tables as t
 from plugins.training.model import Course
 
@@ -30,17 +29,6 @@ __all__ = [
     "record_import",
     "update_course",
 ]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes; they were written as UTC
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 def _values(course: Course) -> dict[str, Any]:
@@ -100,8 +88,8 @@ def _course(row: Any) -> Course:
         else None,
         link=row.link,
         is_demo=bool(row.is_demo),
-        created_at=_aware(row.created_at),
-        updated_at=_aware(row.updated_at),
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
     )
 
 
@@ -239,7 +227,7 @@ def list_imports(session: Session, limit: int = 20) -> Sequence[dict[str, Any]]:
             "file_name": r.file_name,
             "format": r.format,
             "source": r.source,
-            "imported_at": _aware(r.imported_at).isoformat() if r.imported_at else None,
+            "imported_at": as_utc(r.imported_at).isoformat() if r.imported_at else None,
             "created": r.created,
             "updated": r.updated,
         }
