@@ -109,10 +109,11 @@ def test_a_few_outliers_are_named_as_warnings(app, tmp_path):
 
 
 def cut_mid_line(path: Path) -> int:
-    """Cut the file in the middle of its last but two lines; the number of that line."""
+    """Cut the file inside a quoted field of its last but two lines; the number of that line."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     kept = lines[:-3]
-    half = lines[-3][: len(lines[-3]) // 2]
+    # the description holds commas, so it is quoted: cut a few characters after its quote
+    half = lines[-3][: lines[-3].index('"') + 5]
     path.write_text("".join(kept) + half, encoding="utf-8")
     return len(kept) + 1
 
