@@ -222,8 +222,9 @@ def main() -> None:
             cached.append(run(params)[0])
         combined.append(run({**params, "industry": ["C", "G"], "size": ["small"]})[0])
     print("| feed | value |\n|---|---|")
-    print(f"| stops | {report.stops:,} |\n| routes | {report.routes:,} |")
-    print(f"| trips | {report.trips:,} |\n| stop times | {report.stop_times:,} |")
+    imported = {name: f["imported"] for name, f in report.details["files"].items()}
+    print(f"| stops | {imported['stops.txt']:,} |\n| routes | {imported['routes.txt']:,} |")
+    print(f"| trips | {imported['trips.txt']:,} |\n| stop times | {imported['stop_times.txt']:,} |")
     print(
         f"| service day window | {table.start // 3600}:00-{table.end // 3600}:"
         f"{table.end % 3600 // 60:02d}: {table.n_runs:,} runs, {table.n_events:,} stop events, "

@@ -44,6 +44,7 @@ from core.io.datasets import (
     DatasetImport,
     DatasetPage,
     ExportFile,
+    parse_values,
     record_id,
     submitted_values,
 )
@@ -115,25 +116,45 @@ from core.toolkit.commands import (
     import_options,
     pass_platform,
 )
+from core.toolkit.csvrecords import CSV_DELIMITERS, CsvRow, CsvTable, read_csv_table
 from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_apprenticeships, demo_places
+from core.toolkit.exports import EXPORT_FORMATS, export_cell, export_file
+from core.toolkit.folding import folded, folded_match, folded_search
+from core.toolkit.imports import OUTCOMES, ImportProblem, ImportRecord, ImportReport
 from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.toolkit.settings import range_problems, setting_help
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
 from core.toolkit.times import as_utc, utcnow
+from core.toolkit.values import (
+    NO_WORDS,
+    YES_WORDS,
+    check_email,
+    check_postcode,
+    check_web_address,
+    is_email,
+    is_postcode,
+    is_web_address,
+    parse_yes_no,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CSV_DELIMITERS",
     "DEMO_SOURCE",
     "EARTH_RADIUS_M",
+    "EXPORT_FORMATS",
     "MAX_COMPRESSION_RATIO",
     "MAX_JSON_DEPTH",
     "MAX_LINE_BYTES",
     "MAX_POPUP_LINES",
     "MAX_ROWS",
     "MAX_UNPACKED_BYTES",
+    "NO_WORDS",
+    "OUTCOMES",
     "PLUGIN_API_VERSION",
+    "YES_WORDS",
     "Address",
     "AlertItem",
     "AnswerType",
@@ -145,6 +166,8 @@ __all__ = [
     "Conflict",
     "Contact",
     "CsvReader",
+    "CsvRow",
+    "CsvTable",
     "CsvWriter",
     "Dataset",
     "DatasetField",
@@ -163,6 +186,9 @@ __all__ = [
     "Geocoder",
     "GeocodingError",
     "ImportError_",
+    "ImportProblem",
+    "ImportRecord",
+    "ImportReport",
     "IndexSource",
     "InputRejected",
     "InputTooLarge",
@@ -206,9 +232,12 @@ __all__ = [
     "Vocabulary",
     "as_utc",
     "bump_plugin_version",
+    "check_email",
     "check_in_region",
     "check_json",
     "check_lines",
+    "check_postcode",
+    "check_web_address",
     "choices_from",
     "command_group",
     "csv_reader",
@@ -217,8 +246,13 @@ __all__ = [
     "demo_apprenticeships",
     "demo_places",
     "echo_report",
+    "export_cell",
+    "export_file",
     "feature_collection",
     "fold",
+    "folded",
+    "folded_match",
+    "folded_search",
     "format_amount",
     "format_km",
     "format_metres",
@@ -229,6 +263,9 @@ __all__ = [
     "hookimpl",
     "import_aborted",
     "import_options",
+    "is_email",
+    "is_postcode",
+    "is_web_address",
     "limit_lines",
     "limit_rows",
     "list_hook",
@@ -241,12 +278,15 @@ __all__ = [
     "parse_json",
     "parse_point",
     "parse_search_params",
+    "parse_values",
+    "parse_yes_no",
     "pass_platform",
     "plugin_version",
     "point_feature",
     "postcode_towns",
     "range_problems",
     "read_bounded",
+    "read_csv_table",
     "read_json_records",
     "record_id",
     "reindex_all",

@@ -24,6 +24,7 @@ from attrs import field, frozen
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, ValidationError
+from core.toolkit.values import check_email, check_web_address, parse_yes_no
 
 __all__ = [
     "FIELD_KINDS",
@@ -32,6 +33,7 @@ __all__ = [
     "DatasetImport",
     "DatasetPage",
     "ExportFile",
+    "parse_values",
     "record_id",
     "submitted_values",
 ]
@@ -81,15 +83,18 @@ class DatasetField:
         """The JSON value of a submitted form string (or a JSON value) for this field's kind.
 
         Empty means ``None`` (``False`` for ``bool``); ``ValueError`` says what is wrong and
-        what would be valid, in a sentence an operator can act on.
+        what would be valid, in a sentence an operator can act on. A list (JSON) for a text
+        field reads as its items separated by "; ", as a form shows codes.
         """
+        if isinstance(value, list | tuple) and self.kind in ("text", "textarea"):
+            value = "; ".join(str(item).strip() for item in value if str(item).strip())
         if isinstance(value, str):
             value = value.strip()
         if self.kind == "bool":
             return _parse_bool(value)
         if value is None or value == "":
             if self.required:
-                raise ValueError("This field is required.")
+                raise ValueError("This field is required; fill it in.")
             return None
         if isinstance(value, str) and len(value) > self.max_length:
             raise ValueError(f"At most {self.max_length} characters, not {len(value)}.")
@@ -99,27 +104,23 @@ class DatasetField:
         if self.kind == "choice":
             allowed = [code for code, _ in self.choices]
             if str(value) not in allowed:
-                raise ValueError(f"{value!r} is not a choice; valid are: {', '.join(allowed)}.")
+                raise ValueError(f"{value!r} is not a choice; use one of: {', '.join(allowed)}.")
             return str(value)
         return str(value)
 
 
 def _parse_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = "" if value is None else str(value).strip().lower()
-    if text in ("", "0", "false", "no", "off", "nein"):
-        return False
-    if text in ("1", "true", "yes", "on", "ja"):
-        return True
-    raise ValueError(f"{value!r} is not yes or no; use true or false.")
+    return parse_yes_no(value) is True
 
 
 def _parse_number(value: Any) -> float:
+    text = value.replace(" ", "") if isinstance(value, str) else value
+    if isinstance(text, str) and "," in text:
+        text = text.replace(".", "").replace(",", ".")  # German: 1.190,50
     try:
-        number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+        number = float(text)
     except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a number; write it like 12.5.") from None
+        raise ValueError(f"{value!r} is not a number; write it like 1190.50 or 1.190,50.") from None
     if not math.isfinite(number):
         raise ValueError(f"{value!r} is not a finite number.")
     return number
@@ -147,27 +148,13 @@ def _parse_datetime(value: Any) -> str:
         ) from None
 
 
-def _parse_url(value: Any) -> str:
-    text = str(value)
-    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", text):
-        raise ValueError(f"{text!r} is no web address; start it with https://.")
-    return text
-
-
-def _parse_email(value: Any) -> str:
-    text = str(value)
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-        raise ValueError(f"{text!r} is no e-mail address; write it like name@example.org.")
-    return text
-
-
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "number": _parse_number,
     "integer": _parse_integer,
     "date": _parse_date,
     "datetime": _parse_datetime,
-    "url": _parse_url,
-    "email": _parse_email,
+    "url": lambda value: check_web_address(str(value)),
+    "email": lambda value: check_email(str(value)),
 }
 
 
@@ -349,4 +336,24 @@ def submitted_values(
                 )
         else:
             out[name] = value
+    return out, problems
+
+
+def parse_values(
+    fields: tuple[DatasetField, ...], values: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Each of ``values`` read by its field's kind (``DatasetField.parse``), and the problems.
+
+    Unlike ``Dataset.clean`` only the names in ``values`` are read (an absent checkbox stays
+    as it was), so an ``update`` can read what ``submitted_values`` returned. A problem's
+    value is left out of the result.
+    """
+    by_name = {item.name: item for item in fields}
+    out: dict[str, Any] = {}
+    problems: dict[str, list[str]] = {}
+    for name, value in values.items():
+        try:
+            out[name] = by_name[name].parse(value)
+        except ValueError as exc:
+            problems.setdefault(name, []).append(str(exc))
     return out, problems

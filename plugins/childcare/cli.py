@@ -90,7 +90,7 @@ def import_command(
             )
     except ImportError_ as exc:
         raise import_aborted(exc.message) from None
-    echo_report(report, as_json)
+    echo_report(report, as_json, text=report.format_text("Kitas", "Kitas"))
 
 
 @click.command("sources")

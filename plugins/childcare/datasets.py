@@ -10,14 +10,13 @@ the file replaces that data set's Kitas.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import select, update
 
 from core import (
     Dataset,
@@ -27,7 +26,8 @@ from core import (
     ExportFile,
     NotFound,
     ValidationError,
-    csv_writer,
+    export_file,
+    folded_search,
     record_id,
 )
 from plugins.childcare import repository as repo
@@ -147,22 +147,19 @@ def _kita_id(value: str) -> int:
     return record_id(value, "Kita")
 
 
-def _matching(text: str) -> Any:
-    words = text.strip().lower()
+def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
+    """Kitas whose name, operator, address or source contain every word of ``text``, by id."""
     k = t.kitas.c
     columns = (k.name, k.operator, k.town, k.postcode, k.street, k.district, k.source)
-    return or_(*(func.lower(c).contains(words, autoescape=True) for c in columns))
-
-
-def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
-    """Kitas whose name, operator, address or source contains ``text``, by id."""
-    query = select(t.kitas)
-    counting = select(func.count()).select_from(t.kitas)
-    if text.strip():
-        query, counting = query.where(_matching(text)), counting.where(_matching(text))
-    total = int(session.scalar(counting) or 0)
-    rows = session.execute(query.order_by(t.kitas.c.id).offset(offset).limit(limit))
-    return DatasetPage([kita_row(repo.kita_from_row(r)) for r in rows], total)
+    return folded_search(
+        session,
+        select(t.kitas),
+        text,
+        columns,
+        (k.id,),
+        (offset, limit),
+        lambda r: kita_row(repo.kita_from_row(r)),
+    )
 
 
 def get(session: Session, record_id: str) -> dict[str, Any]:
@@ -214,72 +211,32 @@ def _sentence(problems: Mapping[str, list[str]]) -> str:
     )
 
 
-def _export_values(kita: Kita) -> dict[str, Any]:
-    row = kita_row(kita)
-    values = {name: row[name] for name in EXPORT_COLUMNS if name != "id"}
-    values["id"] = kita.source_id
-    for name, _ in _AGE_FIELDS:
-        values[name] = "ja" if row[name] else "nein"
+def _export_row(kita: Kita, extra_columns: list[str], as_text: bool) -> dict[str, Any]:
+    row = {**kita_row(kita), "id": kita.source_id}
     for name in ("inclusion", "lunch"):
-        values[name] = {"yes": "ja", "no": "nein"}.get(row[name] or "", "")
-    values["places"] = "" if kita.places is None else str(kita.places)
-    values["lat"], values["lon"] = repr(kita.lat), repr(kita.lon)
-    return values
-
-
-def _export_name(kitas: list[Kita], suffix: str) -> str:
-    # a re-import of the file updates the same data set: its name is the file name
-    sources = {k.source for k in kitas}
-    return f"{sources.pop() if len(sources) == 1 else 'kitas'}.{suffix}"
+        row[name] = None if row[name] is None else row[name] == "yes"
+    for key in extra_columns:
+        value = kita.extra.get(key)
+        # a CSV cell holds the source's structured values as the JSON they were
+        text = as_text and value is not None and not isinstance(value, str)
+        row[key] = json.dumps(value, ensure_ascii=False) if text else value
+    return row
 
 
 def export(session: Session, fmt: str) -> ExportFile:
     """Every Kita as CSV or GeoJSON, in the columns the importer reads back."""
     kitas = repo.load_kitas(session)
-    extra_columns = sorted(
-        {key for k in kitas for key in k.extra if key not in EXPORT_COLUMNS},
+    extra_columns = sorted({key for k in kitas for key in k.extra if key not in EXPORT_COLUMNS})
+    # a re-import of the file updates the same data set: its name is the file name
+    sources = {k.source for k in kitas}
+    rows = [_export_row(k, extra_columns, as_text=fmt == "csv") for k in kitas]
+    return export_file(
+        fmt,
+        rows,
+        [*EXPORT_COLUMNS, *extra_columns],
+        name=sources.pop() if len(sources) == 1 else "kitas",
+        what="Kitas",
     )
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv_writer(out, lineterminator="\n")
-        writer.writerow([*EXPORT_COLUMNS, *extra_columns])
-        for kita in kitas:
-            values = _export_values(kita)
-            extra = [_cell(kita.extra.get(key)) for key in extra_columns]
-            writer.writerow([values[name] for name in EXPORT_COLUMNS] + extra)
-        return ExportFile(
-            out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", _export_name(kitas, "csv")
-        )
-    if fmt == "geojson":
-        features = []
-        for kita in kitas:
-            properties = {k: v for k, v in _export_values(kita).items() if k not in ("lat", "lon")}
-            properties.update({key: kita.extra[key] for key in extra_columns if key in kita.extra})
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [kita.lon, kita.lat]},
-                    "properties": properties,
-                }
-            )
-        document = {"type": "FeatureCollection", "features": features}
-        return ExportFile(
-            json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"),
-            "application/geo+json",
-            _export_name(kitas, "geojson"),
-        )
-    raise ValidationError(
-        f"{fmt!r} is no export format of the Kitas; formats are: csv, geojson.",
-        {"format": ["csv or geojson"]},
-    )
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
@@ -315,9 +272,9 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
             conversions=service.settings.conversions(),
             where=service.settings.where,
         )
-        messages = [f"Quelle/source {report.source!r}: {report.total} records"]
+        messages = [f"Quelle/source {report.source!r}: {report.read} records"]
         messages += [f"note: {n}" for n in report.notes]
-        messages += [f"{p.position}: {p.message}" for p in report.warnings]
+        messages += [str(p) for p in report.warnings]
         return DatasetImport(
             created=report.created,
             updated=report.updated,

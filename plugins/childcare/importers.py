@@ -18,9 +18,7 @@ The mapping of columns to fields and the OSM tags read are documented in the plu
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import math
 import re
@@ -34,16 +32,18 @@ from core import (
     Address,
     GeocodingError,
     ImportError_,
+    ImportProblem,
+    ImportReport,
     Location,
     RecordFilter,
     ValueConversion,
     check_in_region,
     check_lines,
-    csv_reader,
-    cut_off_note,
+    is_postcode,
     parse_json,
     postcode_towns,
     read_bounded,
+    read_csv_table,
     read_json_records,
     slugify,
 )
@@ -67,8 +67,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
-    "ImportReport",
-    "Problem",
     "Record",
     "default_source",
     "detect_format",
@@ -107,17 +105,6 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 @frozen
-class Problem:
-    """A problem of one record (or the file), with where it is."""
-
-    position: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.position}: {self.message}"
-
-
-@frozen
 class Record:
     """One Kita as read from a file, before checking.
 
@@ -132,63 +119,6 @@ class Record:
     native_id: str = ""
     names: Mapping[str, str] = field(factory=dict)
     problem: str = ""
-
-
-@define
-class ImportReport:
-    """What an import did: counts, and every rejected record and warning with its position."""
-
-    file_name: str
-    format: str
-    source: str
-    sha256: str = ""
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    rejected: list[Problem] = field(factory=list)
-    warnings: list[Problem] = field(factory=list)
-    notes: list[str] = field(factory=list)
-    dry_run: bool = False
-
-    @property
-    def imported(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file_name": self.file_name,
-            "format": self.format,
-            "source": self.source,
-            "sha256": self.sha256,
-            "total": self.total,
-            "imported": self.imported,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-            "rejected": [{"position": p.position, "reason": p.message} for p in self.rejected],
-            "warnings": [{"position": p.position, "message": p.message} for p in self.warnings],
-            "notes": list(self.notes),
-            "dry_run": self.dry_run,
-        }
-
-    def format_text(self) -> str:
-        """The report for the command line (German first, English second)."""
-        lines = [
-            f"{self.file_name} ({self.format}, Quelle/source {self.source!r}): "
-            f"{self.total} Einträge/records",
-            f"  neu/created {self.created}, geändert/updated {self.updated}, "
-            f"unverändert/unchanged {self.unchanged}, entfernt/removed {self.removed}, "
-            f"abgelehnt/rejected {len(self.rejected)}",
-        ]
-        if self.dry_run:
-            lines.append("  Probelauf, nichts gespeichert / dry run, nothing saved")
-        lines += [f"  Hinweis/note: {n}" for n in self.notes]
-        lines += [f"  abgelehnt/rejected {p}" for p in self.rejected]
-        lines += [f"  Warnung/warning {p}" for p in self.warnings]
-        return "\n".join(lines)
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -371,57 +301,28 @@ def read_csv(path: Path) -> tuple[list[Record], list[str]]:
         raise _file_error(
             path, f"the file is neither UTF-8 nor Windows-1252 (byte {exc.start})."
         ) from None
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-        first = sample.splitlines()[0] if sample else ""
-        if first.count(";") > first.count(","):
-            dialect = type("semicolon", (csv.excel,), {"delimiter": ";"})
-    if dialect.delimiter != ",":
-        shown = {"\t": "tabs"}.get(dialect.delimiter, repr(dialect.delimiter))
+    table = read_csv_table(text, name=path.name)
+    if table.delimiter != ",":
+        shown = {"\t": "tabs"}.get(table.delimiter, repr(table.delimiter))
         notes.append(f"fields separated by {shown}")
-    reader = csv_reader(io.StringIO(text, newline=""), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise _file_error(path, "the file is empty.") from None
-    except csv.Error as exc:
-        raise _file_error(path, f"line 1: {exc}.") from None
-    folded = [fold_column(h) for h in header]
+    folded = [fold_column(h) for h in table.header]
     seen: dict[str, int] = {}
     for i, name in enumerate(folded):
         if name and name in seen:
-            raise _file_error(
-                path,
-                f"the columns {header[seen[name]]!r} and {header[i]!r} have the same name.",
-            )
+            first, second = table.header[seen[name]], table.header[i]
+            raise _file_error(path, f"the columns {first!r} and {second!r} have the same name.")
         seen[name] = i
-    records = []
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise _file_error(path, f"line {start}: {exc}.") from None
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        position = f"line {start}"
-        if len(row) != len(header):
-            problem = f"it has {len(row)} fields, the header has {len(header)}"
-            if len(row) < len(header):
-                problem += cut_off_note(text, reader.line_num)
-            records.append(Record(position, {}, problem=problem))
-            continue
-        values = {f: v for f, v in zip(folded, row, strict=True) if f}
-        names = {f: h for f, h in zip(folded, header, strict=True) if f}
-        records.append(Record(position, values, names=names))
-    return records, notes
+    names = {f: h for f, h in zip(folded, table.header, strict=True) if f}
+    return [
+        Record(
+            row.where,
+            {fold_column(h): v for h, v in row.values.items() if fold_column(h)},
+            names=names,
+        )
+        if not row.problem
+        else Record(row.where, {}, problem=row.problem)
+        for row in table.rows
+    ], notes
 
 
 def _osm_position(obj: Any) -> str:
@@ -547,7 +448,7 @@ class _Fields:
             return conversion.apply(value)
         except ValueError as exc:
             context.warnings.append(
-                Problem(
+                ImportProblem(
                     record.position,
                     f"{name}: {exc}; ignored (conversion plugins.childcare.convert.{name})",
                 )
@@ -614,19 +515,19 @@ KINDS = ("kita", "childminder")
 class _Context:
     source: str
     locate: Callable[[Address], Location] | None
-    warnings: list[Problem]
+    warnings: list[ImportProblem]
 
 
 def _complete(record: Record, values: dict[str, Any], context: _Context) -> dict[str, Any] | str:
     """Town from the postcode, location from the geocoder; a str is the reason to reject."""
     postcode = values.get("postcode", "")
-    if not values.get("town") and re.fullmatch(r"\d{5}", postcode or ""):
+    if not values.get("town") and is_postcode(postcode or ""):
         places = postcode_towns(postcode)
         if places:
             values["town"] = places[0]
         else:
             context.warnings.append(
-                Problem(record.position, f"postcode {postcode} is unknown; no town")
+                ImportProblem(record.position, f"postcode {postcode} is unknown; no town")
             )
     if values.get("lat") is None or values.get("lon") is None:
         if context.locate is None or not postcode:
@@ -637,7 +538,7 @@ def _complete(record: Record, values: dict[str, Any], context: _Context) -> dict
             return f"it has no location and its postcode cannot be placed: {exc}"
         values["lat"], values["lon"] = where.lat, where.lon
         context.warnings.append(
-            Problem(record.position, "no coordinates; placed at its postcode's centre")
+            ImportProblem(record.position, "no coordinates; placed at its postcode's centre")
         )
     return values
 
@@ -648,7 +549,7 @@ def _hours(record: Record, text: str, context: _Context) -> tuple[int | None, in
     hours = parse_opening_hours(text)
     if hours is None:
         context.warnings.append(
-            Problem(record.position, f"opening hours {text!r} not understood; kept as text")
+            ImportProblem(record.position, f"opening hours {text!r} not understood; kept as text")
         )
         return None, None
     return hours.opens, hours.closes
@@ -673,18 +574,10 @@ def kita_from_columns(record: Record, fields: _Fields, context: _Context) -> Kit
     number = f.text(record, "housenumber")
     if number and number not in street:
         street = f"{street} {number}".strip()
-    lat, lon = record.lat, record.lon
-    if lat is None or lon is None:
-        lat, lon = _number(f.value(record, "lat")), _number(f.value(record, "lon"))
-        if (f.value(record, "lat") is not None and lat is None) or (
-            f.value(record, "lon") is not None and lon is None
-        ):
-            return (
-                f"its coordinates {f.value(record, 'lat')!r}, {f.value(record, 'lon')!r} "
-                "are no numbers"
-            )
-    if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return f"its coordinates {lat}, {lon} are no WGS84 latitude and longitude"
+    point = _coordinates(record, f)
+    if isinstance(point, str):
+        return point
+    lat, lon = point
     name = f.text(record, "name")
     postcode = f.text(record, "postcode")
     if isinstance(f.value(record, "postcode"), int | float):
@@ -694,56 +587,14 @@ def kita_from_columns(record: Record, fields: _Fields, context: _Context) -> Kit
         or record.native_id
         or (_derived_id(name, street, postcode) if name else "")
     )
-    ages: set[str] = set()
-    for code, name_ in (("u3", "age_under3"), ("3to6", "age_3_6"), ("school", "age_school")):
-        if f.any_yes(record, name_):
-            ages.add(code)
-    low, high = f.converted(record, "age_from", context), f.converted(record, "age_to", context)
-    low, high = _age(record, "age_from", low, context), _age(record, "age_to", high, context)
-    if low is not None or high is not None:
-        ages.update(age_groups_from_range(low, high))
-    text_ages = f.text(record, "age_groups")
-    if text_ages:
-        parsed = age_groups_from_text(text_ages)
-        if parsed is None:
-            context.warnings.append(
-                Problem(record.position, f"age groups {text_ages!r} not understood")
-            )
-        else:
-            ages.update(parsed)
+    ages = _ages(record, f, context)
     places_raw = f.value(record, "places")
     places = parse_int(places_raw)
     if places_raw is not None and places is None:
         context.warnings.append(
-            Problem(record.position, f"number of places {places_raw!r} is no number")
+            ImportProblem(record.position, f"number of places {places_raw!r} is no number")
         )
-    hours_text = f.text(record, "opening_hours")
-    opens, closes = _hours(record, hours_text, context)
-    own_opens = _clock(record, f, "opens", context)
-    own_closes = _clock(record, f, "closes", context)
-    if own_opens is not None or own_closes is not None:
-        opens = own_opens if own_opens is not None else opens
-        closes = own_closes if own_closes is not None else closes
-        if not hours_text and opens is not None and closes is not None:
-            hours_text = f"{format_clock(opens)}-{format_clock(closes)}"
-    kind = f.converted(record, "kind", context)
-    if kind is not None and kind not in KINDS:
-        context.warnings.append(
-            Problem(
-                record.position,
-                f"kind {kind!r} is neither {' nor '.join(KINDS)}; map the file's codes with "
-                "plugins.childcare.convert.kind",
-            )
-        )
-        kind = None
-    used = f.used()
-    extra = {
-        record.names.get(k, k): _jsonable(v)
-        for k, v in record.values.items()
-        if k not in used and v not in (None, "")
-    }
-    if kind is not None:
-        extra["kind"] = kind
+    hours_text, opens, closes = _opening(record, f, context)
     values: dict[str, Any] = {
         "source": context.source,
         "source_id": source_id,
@@ -768,7 +619,7 @@ def kita_from_columns(record: Record, fields: _Fields, context: _Context) -> Kit
         "email": f.text(record, "email"),
         "website": f.text(record, "website"),
         "notes": f.text(record, "notes"),
-        "extra": extra,
+        "extra": _extra(record, f, context),
     }
     if not name:
         return (
@@ -793,13 +644,89 @@ def kita_from_columns(record: Record, fields: _Fields, context: _Context) -> Kit
     return _build(record, completed)
 
 
+def _coordinates(record: Record, f: _Fields) -> tuple[float | None, float | None] | str:
+    """The point from the geometry or the mapped columns; a str is the reason to reject."""
+    lat, lon = record.lat, record.lon
+    if lat is None or lon is None:
+        lat, lon = _number(f.value(record, "lat")), _number(f.value(record, "lon"))
+        if (f.value(record, "lat") is not None and lat is None) or (
+            f.value(record, "lon") is not None and lon is None
+        ):
+            return (
+                f"its coordinates {f.value(record, 'lat')!r}, {f.value(record, 'lon')!r} "
+                "are no numbers"
+            )
+    if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return f"its coordinates {lat}, {lon} are no WGS84 latitude and longitude"
+    return lat, lon
+
+
+def _ages(record: Record, f: _Fields, context: _Context) -> set[str]:
+    """Age groups from yes/no columns, an age range and a text naming groups."""
+    ages: set[str] = set()
+    for code, name in (("u3", "age_under3"), ("3to6", "age_3_6"), ("school", "age_school")):
+        if f.any_yes(record, name):
+            ages.add(code)
+    low, high = f.converted(record, "age_from", context), f.converted(record, "age_to", context)
+    low, high = _age(record, "age_from", low, context), _age(record, "age_to", high, context)
+    if low is not None or high is not None:
+        ages.update(age_groups_from_range(low, high))
+    text_ages = f.text(record, "age_groups")
+    if text_ages:
+        parsed = age_groups_from_text(text_ages)
+        if parsed is None:
+            context.warnings.append(
+                ImportProblem(record.position, f"age groups {text_ages!r} not understood")
+            )
+        else:
+            ages.update(parsed)
+    return ages
+
+
+def _opening(record: Record, f: _Fields, context: _Context) -> tuple[str, int | None, int | None]:
+    """Opening hours as text, opening and closing minute (own columns win over the text)."""
+    hours_text = f.text(record, "opening_hours")
+    opens, closes = _hours(record, hours_text, context)
+    own_opens = _clock(record, f, "opens", context)
+    own_closes = _clock(record, f, "closes", context)
+    if own_opens is not None or own_closes is not None:
+        opens = own_opens if own_opens is not None else opens
+        closes = own_closes if own_closes is not None else closes
+        if not hours_text and opens is not None and closes is not None:
+            hours_text = f"{format_clock(opens)}-{format_clock(closes)}"
+    return hours_text, opens, closes
+
+
+def _extra(record: Record, f: _Fields, context: _Context) -> dict[str, Any]:
+    """The values no field took, under the file's names, and the kind (Kita or day care)."""
+    kind = f.converted(record, "kind", context)
+    if kind is not None and kind not in KINDS:
+        context.warnings.append(
+            ImportProblem(
+                record.position,
+                f"kind {kind!r} is neither {' nor '.join(KINDS)}; map the file's codes with "
+                "plugins.childcare.convert.kind",
+            )
+        )
+        kind = None
+    used = f.used()
+    extra = {
+        record.names.get(k, k): _jsonable(v)
+        for k, v in record.values.items()
+        if k not in used and v not in (None, "")
+    }
+    if kind is not None:
+        extra["kind"] = kind
+    return extra
+
+
 def _age(record: Record, name: str, value: Any, context: _Context) -> float | None:
     if value is None:
         return None
     number = _number(value)
     if number is None or not 0 <= number <= 18:
         context.warnings.append(
-            Problem(
+            ImportProblem(
                 record.position,
                 f"{name}: {value!r} is no age in years from 0 to 18 (for months declare "
                 f"plugins.childcare.convert.{name} = 'months')",
@@ -818,7 +745,7 @@ def _clock(record: Record, fields: _Fields, name: str, context: _Context) -> int
             return int(ValueConversion("clock").apply(value))
         except ValueError:
             context.warnings.append(
-                Problem(
+                ImportProblem(
                     record.position,
                     f"{name}: {value!r} is no time of day such as 07:00 (for numbers after "
                     f"midnight declare plugins.childcare.convert.{name} = 'milliseconds', "
@@ -828,7 +755,7 @@ def _clock(record: Record, fields: _Fields, name: str, context: _Context) -> int
             return None
     if not isinstance(value, int | float) or isinstance(value, bool):
         context.warnings.append(
-            Problem(
+            ImportProblem(
                 record.position,
                 f"{name}: the conversion gives {value!r}, no time of day; declare "
                 f"plugins.childcare.convert.{name} as 'clock', 'milliseconds', 'seconds' or "
@@ -874,7 +801,7 @@ def kita_from_osm(record: Record, context: _Context) -> Kita | str:
     if not name:
         kind = "Kindergarten" if tags.get("amenity") == "kindergarten" else "Kinderbetreuung"
         name = f"{kind} ({tags['operator']})" if tags.get("operator") else kind
-        context.warnings.append(Problem(record.position, f"no name; shown as {name!r}"))
+        context.warnings.append(ImportProblem(record.position, f"no name; shown as {name!r}"))
     low, high = _number(tags.get("min_age")), _number(tags.get("max_age"))
     if low is not None or high is not None:
         ages: tuple[str, ...] = age_groups_from_range(low, high)
@@ -890,7 +817,9 @@ def kita_from_osm(record: Record, context: _Context) -> Kita | str:
     places_raw = tags.get("capacity")
     places = parse_int(places_raw)
     if places_raw and places is None:
-        context.warnings.append(Problem(record.position, f"capacity {places_raw!r} is no number"))
+        context.warnings.append(
+            ImportProblem(record.position, f"capacity {places_raw!r} is no number")
+        )
     hours_text = tags.get("opening_hours", "").strip()
     opens, closes = _hours(record, hours_text, context)
     street = " ".join(
@@ -1020,61 +949,16 @@ def import_file(
         file_name=path.name,
         format=fmt,
         source=source,
-        sha256=_sha256(path),
-        total=len(records),
+        read=len(records),
         notes=notes,
         dry_run=dry_run,
+        details={"sha256": _sha256(path)},
     )
     context = _Context(source, locate, report.warnings)
-    kitas: list[Kita] = []
-    first_position: dict[str, str] = {}
-    if fmt == "osm":
-        convert: Callable[[Record], Kita | str] = lambda r: kita_from_osm(r, context)  # noqa: E731
-    else:
-        columns = {c for r in records for c in r.values}
-        fields = _Fields(mapping or ColumnMapping(), columns, conversions)
-        for r in records:
-            fields.names.update(r.names)
-        if records and fields.column("name") is None:
-            shown = ", ".join(sorted({r.names.get(c, c) for r in records for c in r.values}))
-            raise _file_error(
-                path,
-                f"no column holds the Kita's name; columns are: {shown}. Name one in the "
-                "setting plugins.childcare.columns.name.",
-            )
-        if records and fields.column("id") is None:
-            report.notes.append(
-                "no id column found: ids are derived from name, street and postcode (set "
-                "plugins.childcare.columns.id to keep Kitas apart when these change)"
-            )
-        convert = lambda r: kita_from_columns(r, fields, context)  # noqa: E731
-    for record in records:
-        result = convert(record)
-        if isinstance(result, str):
-            report.rejected.append(Problem(record.position, result))
-            continue
-        if result.source_id in first_position:
-            report.rejected.append(
-                Problem(
-                    record.position,
-                    f"its id {result.source_id!r} is used by {first_position[result.source_id]} "
-                    "already",
-                )
-            )
-            continue
-        first_position[result.source_id] = record.position
-        kitas.append(result)
+    convert = _converter(path, fmt, records, mapping, conversions, context, report.notes)
+    kitas, first_position = _converted(records, convert, report.rejected)
     if report.rejected and not skip_invalid:
-        shown = report.rejected[:MAX_PROBLEMS_IN_MESSAGE]
-        more = len(report.rejected) - len(shown)
-        raise ImportError_(
-            f"{path.name}: {len(report.rejected)} of {len(records)} records are invalid, "
-            "nothing was imported: "
-            + "; ".join(str(p) for p in shown)
-            + (f"; and {more} more" if more else "")
-            + ". Fix them, or import the rest with --skip-invalid.",
-            {p.position: [p.message] for p in report.rejected},
-        )
+        raise _rejected_error(path, report.rejected, len(records))
     if not kitas:
         raise _file_error(path, "it holds no Kita; nothing was imported.")
     if region is not None:
@@ -1087,7 +971,7 @@ def import_file(
             labels=[first_position[k.source_id] for k in kitas],
             allow_outside=allow_outside_region,
         )
-        report.warnings.extend(Problem("region", w) for w in check.warnings)
+        report.warnings.extend(ImportProblem("region", w) for w in check.warnings)
     if report.rejected:
         report.notes.append(
             f"{len(report.rejected)} of {read} records were left out (--skip-invalid); they "
@@ -1097,20 +981,93 @@ def import_file(
     report.created, report.updated = counts.created, counts.updated
     report.unchanged, report.removed = counts.unchanged, counts.removed
     if not dry_run:
-        data = report.as_dict()
-        repo.record_import(
-            session,
-            {
-                "source": source,
-                "file_name": path.name[:500],
-                "format": fmt,
-                "sha256": report.sha256,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "removed": report.removed,
-                "rejected": len(report.rejected),
-                "report": {k: data[k] for k in ("rejected", "warnings", "notes", "total")},
-            },
-        )
+        _record_import(session, report)
+        report.written = True
     return report
+
+
+def _converter(
+    path: Path,
+    fmt: str,
+    records: list[Record],
+    mapping: ColumnMapping | None,
+    conversions: Mapping[str, ValueConversion] | None,
+    context: _Context,
+    notes: list[str],
+) -> Callable[[Record], Kita | str]:
+    """What turns a record into a Kita: the OSM tags, or the column mapping of the file."""
+    if fmt == "osm":
+        return lambda r: kita_from_osm(r, context)
+    columns = {c for r in records for c in r.values}
+    fields = _Fields(mapping or ColumnMapping(), columns, conversions)
+    for r in records:
+        fields.names.update(r.names)
+    if records and fields.column("name") is None:
+        shown = ", ".join(sorted({r.names.get(c, c) for r in records for c in r.values}))
+        raise _file_error(
+            path,
+            f"no column holds the Kita's name; columns are: {shown}. Name one in the "
+            "setting plugins.childcare.columns.name.",
+        )
+    if records and fields.column("id") is None:
+        notes.append(
+            "no id column found: ids are derived from name, street and postcode (set "
+            "plugins.childcare.columns.id to keep Kitas apart when these change)"
+        )
+    return lambda r: kita_from_columns(r, fields, context)
+
+
+def _converted(
+    records: list[Record], convert: Callable[[Record], Kita | str], rejected: list[ImportProblem]
+) -> tuple[list[Kita], dict[str, str]]:
+    """The Kitas of the records and where each id first was; the rest go to ``rejected``."""
+    kitas: list[Kita] = []
+    first_position: dict[str, str] = {}
+    for record in records:
+        result = convert(record)
+        if isinstance(result, str):
+            rejected.append(ImportProblem(record.position, result))
+            continue
+        if result.source_id in first_position:
+            used_at = first_position[result.source_id]
+            rejected.append(
+                ImportProblem(
+                    record.position, f"its id {result.source_id!r} is used by {used_at} already"
+                )
+            )
+            continue
+        first_position[result.source_id] = record.position
+        kitas.append(result)
+    return kitas, first_position
+
+
+def _rejected_error(path: Path, rejected: list[ImportProblem], total: int) -> ImportError_:
+    shown = rejected[:MAX_PROBLEMS_IN_MESSAGE]
+    more = len(rejected) - len(shown)
+    return ImportError_(
+        f"{path.name}: {len(rejected)} of {total} records are invalid, nothing was imported: "
+        + "; ".join(str(p) for p in shown)
+        + (f"; and {more} more" if more else "")
+        + ". Fix them, or import the rest with --skip-invalid.",
+        {p.where: [p.message] for p in rejected},
+    )
+
+
+def _record_import(session: Session, report: ImportReport) -> None:
+    """The import's figures and problems in the plugin's import log."""
+    data = report.as_dict()
+    repo.record_import(
+        session,
+        {
+            "source": report.source,
+            "file_name": report.file_name[:500],
+            "format": report.format,
+            "sha256": report.details["sha256"],
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "removed": report.removed,
+            "rejected": len(report.rejected),
+            "report": {k: data[k] for k in ("rejected", "warnings", "notes", "read")},
+        },
+    )

@@ -13,6 +13,8 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
+from core import parse_yes_no
+
 __all__ = [
     "AGE_GROUPS",
     "AgeGroup",
@@ -275,17 +277,13 @@ def parse_bool(value: Any) -> bool | None:
         return value
     if isinstance(value, int | float):
         return value > 0
-    text = str(value).strip().casefold()
-    if text in ("", "-", "k. a.", "k.a.", "unbekannt", "unknown", "n/a"):
-        return None
-    if text in ("ja", "yes", "y", "j", "x", "true", "wahr", "vorhanden", "1"):
-        return True
-    if text in ("nein", "no", "n", "false", "falsch", "0", "keine", "none", "kein"):
-        return False
-    number = re.fullmatch(r"\d+(?:[.,]\d+)?", text)
-    if number:
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", text):
         return float(text.replace(",", ".")) > 0
-    return None
+    try:
+        return parse_yes_no(text)
+    except ValueError:
+        return None  # a word no file means as yes or no (a note, a name): unknown
 
 
 def parse_int(value: Any) -> int | None:

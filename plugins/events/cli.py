@@ -59,11 +59,11 @@ def import_command(
             skip_invalid=skip_invalid,
         )
     except EventImportError as exc:
-        echo_report(exc.report, as_json)
+        echo_report(exc.report, as_json, text=exc.report.format_text("Veranstaltungen", "events"))
         raise import_aborted() from None
     except ImportError_ as exc:
         raise click.ClickException(exc.message) from None
-    echo_report(report, as_json)
+    echo_report(report, as_json, text=report.format_text("Veranstaltungen", "events"))
 
 
 @click.command("purge")

@@ -10,7 +10,6 @@ how many people wait.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,7 +27,9 @@ from core import (
     ExportFile,
     ImportError_,
     ValidationError,
-    csv_writer,
+    export_file,
+    folded_search,
+    parse_values,
     record_id,
     submitted_values,
 )
@@ -46,8 +47,6 @@ __all__ = ["EVENTS_DATASET", "events_dataset"]
 EVENTS_DATASET = "events.events"
 IMPORT_FORMATS = ("ics", "csv")
 EXPORT_FORMATS = ("csv", "ics")
-_TRUE = ("true", "on", "1", "yes", "ja", "wahr")
-_FALSE = ("false", "off", "0", "no", "nein", "falsch", "")
 #: How far ahead an import expands recurring events (as ``regiokarte events import`` does).
 HORIZON = dt.timedelta(days=366)
 
@@ -136,33 +135,17 @@ def _local(value: dt.datetime, event: Event) -> str:
 
 
 def event_row(event: Event) -> dict[str, Any]:
-    """An event as a dataset row: lists as codes or slugs separated by "; "."""
+    """An event as a dataset row: local times, lists as codes or slugs separated by "; "."""
     return {
+        **_values(event),
         "id": str(event.id),
-        "title": event.title,
-        "kind": event.kind,
         "start": _local(event.starts_at, event),
         "end": _local(event.ends_at, event),
-        "status": event.status,
-        "description": event.description,
         "audiences": "; ".join(event.audiences),
-        "place_name": event.place.name,
-        "street": event.place.street,
-        "postcode": event.place.postcode,
-        "town": event.place.town,
-        "lat": event.place.lat,
-        "lon": event.place.lon,
-        "online_url": event.online_url,
-        "registration": event.registration,
-        "registration_url": event.registration_url,
-        "capacity": event.capacity,
-        "waiting_list": event.waiting_list,
         "organisers": "; ".join(o.slug for o in event.organisers),
         "taken": event.taken,
         "waiting": event.waiting,
-        "uid": event.uid,
         "timezone": event.timezone,
-        "source": event.source,
         "created_at": event.created_at.isoformat() if event.created_at else None,
         "updated_at": event.updated_at.isoformat() if event.updated_at else None,
     }
@@ -198,76 +181,32 @@ def _values(event: Event) -> dict[str, Any]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _matches(values: list[str], words: list[str]) -> bool:
-    folded = [v.casefold() for v in values]
-    return all(any(word in value for value in folded) for word in words)
-
-
 def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
     """Events whose title, place, town or organisers' names contain every word of ``text``,
     by start time."""
     e = t.events
-    order = (e.c.starts_at, e.c.id)
-    words = text.casefold().split()
-    if words:
-        names: dict[int, list[str]] = {}
-        rows = session.execute(
-            select(t.organisers.c.event_id, t.organisations.c.name).join(
-                t.organisations, t.organisations.c.id == t.organisers.c.organisation_id
-            )
-        )
-        for event_id, name in rows:
-            names.setdefault(int(event_id), []).append(name)
-        # matched in Python: SQLite's lower() knows no umlauts ("BÖRSE" must find "Börse")
-        candidates = session.execute(
-            select(e.c.id, e.c.title, e.c.place_name, e.c.town).order_by(*order)
-        )
-        hits = [
-            int(r.id)
-            for r in candidates
-            if _matches([r.title, r.place_name, r.town, *names.get(int(r.id), ())], words)
-        ]
-        total, page = len(hits), hits[offset : offset + limit]
-    else:
-        total = int(session.scalar(select(func.count()).select_from(e)) or 0)
-        page = list(session.scalars(select(e.c.id).order_by(*order).offset(offset).limit(limit)))
-    return DatasetPage([event_row(repo.get_event(session, int(i))) for i in page], total)
-
-
-def _event_id(value: str) -> int:
-    return record_id(value, "event")
+    organisers = (
+        select(func.aggregate_strings(t.organisations.c.name, " "))
+        .join(t.organisers, t.organisations.c.id == t.organisers.c.organisation_id)
+        .where(t.organisers.c.event_id == e.c.id)
+        .scalar_subquery()
+    )
+    return folded_search(
+        session,
+        select(e.c.id),
+        text,
+        (e.c.title, e.c.place_name, e.c.town, organisers),
+        (e.c.starts_at, e.c.id),
+        (offset, limit),
+        lambda r: event_row(repo.get_event(session, r.id)),
+    )
 
 
 def get(session: Session, event_id: str) -> dict[str, Any]:
-    return event_row(repo.get_event(session, _event_id(event_id)))
+    return event_row(repo.get_event(session, record_id(event_id, "event")))
 
 
 # --- writing ---------------------------------------------------------------------------------
-
-
-def _form_value(item: DatasetField, value: Any, problems: dict[str, list[str]]) -> Any:
-    """A submitted value as ``EventInput`` reads it (None: empty)."""
-    if isinstance(value, str):
-        value = value.strip()
-    if item.kind == "bool":
-        if isinstance(value, bool) or value is None:
-            return bool(value)
-        if str(value).lower() in _TRUE + _FALSE:
-            return str(value).lower() in _TRUE
-        problems.setdefault(item.name, []).append(
-            f"{value!r} is neither yes nor no; send true or false"
-        )
-        return None
-    if item.name in ("audiences", "organisers") and isinstance(value, str):
-        return [p for p in re.split(r"[;,\s]+", value) if p]
-    if isinstance(value, str):
-        if len(value) > item.max_length:
-            # the plugin would cut the text silently; an operator should decide what goes
-            problems.setdefault(item.name, []).append(
-                f"at most {item.max_length} characters, not {len(value)}; shorten it"
-            )
-        return value or None
-    return value
 
 
 def _summary(what: str, errors: Mapping[str, list[str]]) -> str:
@@ -293,14 +232,20 @@ def update(
     service: EventsService, session: Session, event_id: str, values: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Check and store the submitted fields; the event is checked again as a whole."""
-    existing = repo.get_event(session, _event_id(event_id))
+    existing = repo.get_event(session, record_id(event_id, "event"))
     shown = event_row(existing)
     submitted, problems = submitted_values(FIELDS, shown, values, "an event")
-    data = _values(existing)
-    for name, value in submitted.items():
-        if name in ("start", "end") and value == shown[name]:
-            continue  # the aware time stays: a local time in the repeated autumn hour is ambiguous
-        data[name] = _form_value(_BY_NAME[name], value, problems)
+    for name in ("start", "end"):
+        # the aware time stays: a local time in the repeated autumn hour is ambiguous
+        if submitted.get(name) == shown[name]:
+            del submitted[name]
+    # texts longer than a field takes are refused here: the plugin would cut them silently
+    parsed, bad = parse_values(FIELDS, submitted)
+    for name in ("audiences", "organisers"):
+        if isinstance(parsed.get(name), str):
+            parsed[name] = [p for p in re.split(r"[;,\s]+", parsed[name]) if p]
+    data = {**_values(existing), **{name: None for name in bad}, **parsed}
+    problems.update(bad)
     old_point = (existing.place.lat, existing.place.lon)
     moved = data["postcode"] and data["postcode"] != existing.place.postcode
     if moved and (data["lat"], data["lon"]) == old_point:
@@ -325,7 +270,7 @@ def update(
 
 def delete(service: EventsService, session: Session, event_id: str) -> None:
     """Delete an event with its registrations (as the API's DELETE does)."""
-    existing = repo.get_event(session, _event_id(event_id))
+    existing = repo.get_event(session, record_id(event_id, "event"))
     repo.delete_event(session, int(existing.id or 0))
     service.companies_touched(session, existing.organiser_ids)
 
@@ -398,19 +343,15 @@ def import_events(
     service.companies_touched(session, touched)
     after = _stored(session)
     updated = [
-        r.event_id for r in report.records if r.outcome == "updated" and r.event_id is not None
+        r.record_id for r in report.records if r.outcome == "updated" and r.record_id is not None
     ]
     changed = sum(1 for i in updated if before.get(i) != after.get(i))
     return DatasetImport(
-        created=report.count("created"),
+        created=report.created,
         updated=changed,
         unchanged=len(updated) - changed,
         messages=tuple(report.notes),
     )
-
-
-def _number_text(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
 
 
 def export_events(
@@ -439,26 +380,12 @@ def export_events(
             now=service.now(),
         )
         return ExportFile(content, "text/calendar; charset=utf-8", "events.ics")
-    if fmt != "csv":
-        raise ValidationError(
-            f"The format {fmt!r} is not offered for events; export them as "
-            f"{' or '.join(EXPORT_FORMATS)}.",
-            {"format": [f"use {' or '.join(EXPORT_FORMATS)}"]},
-        )
-    buffer = io.StringIO()
-    writer = csv_writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in events:
-        values = _values(event)
-        # local time with its offset: exact whatever time zone the import assumes
-        values["start"] = event.local_start.isoformat()
-        values["end"] = event.local_end.isoformat()
-        values["audiences"] = ";".join(event.audiences)
-        values["organisers"] = ";".join(values["organisers"])
-        values["lat"], values["lon"] = _number_text(event.place.lat), _number_text(event.place.lon)
-        values["waiting_list"] = "true" if event.waiting_list else "false"
-        writer.writerow(["" if values[c] is None else values[c] for c in CSV_COLUMNS])
-    return ExportFile(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", "events.csv")
+    # local times with their offset: exact whatever time zone the import assumes
+    rows = [
+        {**_values(e), "start": e.local_start.isoformat(), "end": e.local_end.isoformat()}
+        for e in events
+    ]
+    return export_file(fmt, rows, CSV_COLUMNS, name="events", what="events", formats=EXPORT_FORMATS)
 
 
 def events_dataset(platform: Platform) -> Dataset:

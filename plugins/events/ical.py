@@ -194,65 +194,85 @@ def read_ics(
     for calendar in calendars:
         for component in calendar.walk("VEVENT"):
             number += 1
-            uid = _text(component, "uid")
-            where = f"VEVENT {number}" + (f" ({uid})" if uid else "")
-            start_prop = component.get("dtstart")
-            if start_prop is None:
-                out.append((where, {}, "DTSTART is missing"))
-                continue
-            start = start_prop.dt
-            end_prop = component.get("dtend")
-            if end_prop is not None:
-                end = end_prop.dt
-            elif component.get("duration") is not None:
-                end = start + component.get("duration").dt
-            else:
-                end = start + dt.timedelta(days=1) if not isinstance(start, dt.datetime) else None
-            location = _text(component, "location")
-            values: dict[str, Any] = {
-                "uid": uid,
-                "title": _text(component, "summary"),
-                "kind": _kind(component),
-                "description": _text(component, "description"),
-                "place_name": location,
-                "status": "cancelled" if _text(component, "status").upper() == "CANCELLED" else "",
-                "audiences": _text(component, X_AUDIENCES),
-                "source": f"ics:{name}"[:200],
-            }
-            match = _POSTCODE_TOWN.search(location)
-            if match:
-                values["postcode"], values["town"] = match[1], match[2].strip()
-            geo = component.get("geo")
-            if geo is not None:
-                values["lat"], values["lon"] = geo.latitude, geo.longitude
-            url = _text(component, "url")
-            registration = _text(component, X_REGISTRATION)
-            if registration in ("portal", "none"):
-                # written by this portal: URL is the event's page, not a registration link
-                values["registration"] = registration
-            elif url and registration in ("", "external"):
-                values["registration"], values["registration_url"] = "external", url
-            if location.casefold() == "online" and url:
-                values["online_url"], values["registration"] = url, "none"
-                values.pop("registration_url", None)
-            organizer = component.get("organizer")
-            if organizer is not None and organizer.params.get("CN"):
-                values["organiser_name"] = str(organizer.params["CN"])
-            duration = (end - start) if end is not None else None
-            try:
-                starts = _occurrences(component, start, horizon)
-            except (ValueError, TypeError) as exc:
-                out.append((where, values, f"RRULE cannot be read: {exc}"))
-                continue
-            if starts is None:
-                values["start"] = _local_iso(start, zone)
-                values["end"] = _local_iso(end, zone) if end is not None else ""
-                out.append((where, values, ""))
-                continue
-            for occurrence in starts:
-                one = dict(values)
-                one["uid"] = f"{uid}/{occurrence:%Y%m%dT%H%M}"
-                one["start"] = _local_iso(occurrence, zone)
-                one["end"] = _local_iso(occurrence + duration, zone) if duration else ""
-                out.append((f"{where} {occurrence:%Y-%m-%d}", one, ""))
+            out += _component_records(component, number, name, zone, horizon)
+    return out
+
+
+def _end(component: Any, start: Any) -> Any:
+    """DTEND, or DTSTART plus DURATION; a whole day for an all-day event without either."""
+    end_prop = component.get("dtend")
+    if end_prop is not None:
+        return end_prop.dt
+    if component.get("duration") is not None:
+        return start + component.get("duration").dt
+    return start + dt.timedelta(days=1) if not isinstance(start, dt.datetime) else None
+
+
+def _component_values(component: Any, name: str) -> dict[str, Any]:
+    """The ``EventInput`` values of a VEVENT, times aside."""
+    location = _text(component, "location")
+    values: dict[str, Any] = {
+        "uid": _text(component, "uid"),
+        "title": _text(component, "summary"),
+        "kind": _kind(component),
+        "description": _text(component, "description"),
+        "place_name": location,
+        "status": "cancelled" if _text(component, "status").upper() == "CANCELLED" else "",
+        "audiences": _text(component, X_AUDIENCES),
+        "source": f"ics:{name}"[:200],
+    }
+    match = _POSTCODE_TOWN.search(location)
+    if match:
+        values["postcode"], values["town"] = match[1], match[2].strip()
+    geo = component.get("geo")
+    if geo is not None:
+        values["lat"], values["lon"] = geo.latitude, geo.longitude
+    url = _text(component, "url")
+    registration = _text(component, X_REGISTRATION)
+    if registration in ("portal", "none"):
+        # written by this portal: URL is the event's page, not a registration link
+        values["registration"] = registration
+    elif url and registration in ("", "external"):
+        values["registration"], values["registration_url"] = "external", url
+    if location.casefold() == "online" and url:
+        values["online_url"], values["registration"] = url, "none"
+        values.pop("registration_url", None)
+    organizer = component.get("organizer")
+    if organizer is not None and organizer.params.get("CN"):
+        values["organiser_name"] = str(organizer.params["CN"])
+    return values
+
+
+def _component_records(
+    component: Any,
+    number: int,
+    name: str,
+    zone: ZoneInfo,
+    horizon: tuple[dt.datetime, dt.datetime],
+) -> list[tuple[str, dict[str, Any], str]]:
+    """(where, values, problem) of one VEVENT: one record, or one per occurrence."""
+    uid = _text(component, "uid")
+    where = f"VEVENT {number}" + (f" ({uid})" if uid else "")
+    start_prop = component.get("dtstart")
+    if start_prop is None:
+        return [(where, {}, "DTSTART is missing")]
+    start = start_prop.dt
+    end = _end(component, start)
+    values = _component_values(component, name)
+    duration = (end - start) if end is not None else None
+    try:
+        starts = _occurrences(component, start, horizon)
+    except (ValueError, TypeError) as exc:
+        return [(where, values, f"RRULE cannot be read: {exc}")]
+    if starts is None:
+        values["start"] = _local_iso(start, zone)
+        values["end"] = _local_iso(end, zone) if end is not None else ""
+        return [(where, values, "")]
+    out = []
+    for occurrence in starts:
+        one = dict(values)
+        one["uid"] = f"{uid}/{occurrence:%Y%m%dT%H%M}"
+        one["start"] = _local_iso(occurrence, zone)
+        one["end"] = _local_iso(occurrence + duration, zone) if duration else ""
+        out.append((f"{where} {occurrence:%Y-%m-%d}", one, ""))
     return out

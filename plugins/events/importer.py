@@ -9,27 +9,26 @@ is updated, so importing the same feed again changes only what changed.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attrs import define, field, frozen
+from attrs import frozen
 
 from core import (
     ImportError_,
+    ImportRecord,
+    ImportReport,
     InputTooLarge,
     NotFound,
     Region,
     ValidationError,
     check_in_region,
     check_lines,
-    cut_off_note,
     read_bounded,
-    restore_cell,
+    read_csv_table,
 )
 from plugins.events import ical
 from plugins.events.model import Event
@@ -40,9 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CSV_COLUMNS",
     "EventImportError",
-    "ImportReport",
     "Record",
-    "RecordReport",
     "import_records",
     "read_records",
     "read_source",
@@ -83,72 +80,6 @@ class Record:
     problem: str = ""
 
 
-@define
-class RecordReport:
-    """What happened to one record: created, updated or invalid (with the reasons)."""
-
-    where: str
-    uid: str
-    title: str
-    outcome: str
-    errors: dict[str, list[str]] = field(factory=dict)
-    event_id: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "where": self.where,
-            "uid": self.uid,
-            "title": self.title,
-            "outcome": self.outcome,
-            "errors": self.errors,
-            "event_id": self.event_id,
-        }
-
-
-@define
-class ImportReport:
-    """The outcome of an import: one line per record; ``written`` is false when nothing was."""
-
-    source: str
-    format: str
-    records: list[RecordReport] = field(factory=list)
-    written: bool = False
-    #: warnings about the file as a whole (events outside the region)
-    notes: list[str] = field(factory=list)
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for r in self.records if r.outcome == outcome)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "format": self.format,
-            "written": self.written,
-            "created": self.count("created"),
-            "updated": self.count("updated"),
-            "invalid": self.count("invalid"),
-            "notes": list(self.notes),
-            "records": [r.as_dict() for r in self.records],
-        }
-
-    def format_text(self) -> str:
-        """Plain text for the command line (German first, English in brackets)."""
-        lines = [
-            f"Import {self.source} ({self.format}): {self.count('created')} neu (created), "
-            f"{self.count('updated')} aktualisiert (updated), {self.count('invalid')} fehlerhaft "
-            f"(invalid)."
-        ]
-        lines += [f"  Hinweis (note): {n}" for n in self.notes]
-        for record in self.records:
-            line = f"  {record.outcome:<8} {record.where}: {record.title or '-'}"
-            if record.errors:
-                line += " -- " + "; ".join(f"{k}: {', '.join(v)}" for k, v in record.errors.items())
-            lines.append(line)
-        if not self.written:
-            lines.append("Nichts geändert (nothing changed).")
-        return "\n".join(lines)
-
-
 class EventImportError(ImportError_):
     """An import with invalid records; nothing was written. ``report`` has every record."""
 
@@ -156,17 +87,13 @@ class EventImportError(ImportError_):
         bad = [r for r in report.records if r.outcome == "invalid"]
         message = (
             f"{report.source}: {len(bad)} of {len(report.records)} records are invalid; nothing "
-            "was imported. "
-            + "; ".join(
-                f"{r.where}: " + ", ".join(f"{k} {', '.join(v)}" for k, v in r.errors.items())
-                for r in bad[:5]
-            )
+            "was imported. " + "; ".join(f"{r.where}: " + ", ".join(r.problems) for r in bad[:5])
         )
-        super().__init__(message, {r.where: _flat(r.errors) for r in bad})
+        super().__init__(message, {r.where: list(r.problems) for r in bad})
         self.report = report
 
 
-def _flat(errors: dict[str, list[str]]) -> list[str]:
+def _problems(errors: dict[str, list[str]]) -> list[str]:
     return [f"{k}: {m}" for k, v in errors.items() for m in v]
 
 
@@ -214,42 +141,16 @@ def detect_format(name: str, data: bytes, given: str | None = None) -> str:
     )
 
 
-#: What a CSV row too short for the header holds in its missing fields.
-_MISSING: Any = object()
-
-
 def read_csv(text: str, name: str) -> list[Record]:
     """Records of a CSV text (header first; ',' or ';' between fields)."""
-    lines = text.splitlines()
-    if not lines:
-        raise ImportError_(
-            f"{name} is empty; the first line must be the header.", {"file": ["empty"]}
-        )
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restval=_MISSING)
-    header = [h.strip() for h in reader.fieldnames or []]
-    unknown = [h for h in header if h not in CSV_COLUMNS]
-    if unknown:
-        raise ImportError_(
-            f"{name} has unknown column(s) {', '.join(unknown)}; valid columns are: "
-            f"{', '.join(CSV_COLUMNS)}. Nothing was imported.",
-            {"file": [f"unknown column {u}" for u in unknown]},
-        )
-    records = []
-    for row in reader:
-        where = f"line {reader.line_num}"
-        if None in row:
-            records.append(Record(where, {}, "more fields than the header has"))
-            continue
-        if any(v is _MISSING for v in row.values()):
-            problem = "fewer fields than the header has" + cut_off_note(text, reader.line_num)
-            records.append(Record(where, {}, problem))
-            continue
-        # restore_cell undoes the formula guard of our own exports (core.csv_writer)
-        values = {k.strip(): restore_cell((v or "").strip()) for k, v in row.items() if k}
-        values["source"] = f"csv:{name}"[:200]
-        records.append(Record(where, values))
-    return records
+    table = read_csv_table(text, name=name, columns=CSV_COLUMNS, delimiters=",;")
+    source = f"csv:{name}"[:200]
+    return [
+        Record(row.where, {k: v.strip() for k, v in row.values.items()} | {"source": source})
+        if not row.problem
+        else Record(row.where, {}, row.problem)
+        for row in table.rows
+    ]
 
 
 def read_records(
@@ -291,38 +192,37 @@ def import_records(
     ``allow_outside_region``; online events are not judged. ``skip_invalid`` writes the valid
     records and reports the others as invalid.
     """
-    report = ImportReport(source=source, format=fmt)
-    checked: list[tuple[RecordReport, Event]] = []
+    report = ImportReport(source, fmt, source=source, read=len(records))
+    checked: list[tuple[ImportRecord, Event]] = []
     seen: dict[str, str] = {}
     for record in records:
         values = record.values
-        line = RecordReport(
-            record.where, str(values.get("uid", "")), str(values.get("title", "")), "invalid"
+        line = ImportRecord(
+            record.where, "invalid", str(values.get("title", "")), str(values.get("uid", ""))
         )
         report.records.append(line)
         if record.problem:
-            line.errors = {"record": [record.problem]}
+            line.problems = [f"record: {record.problem}"]
             continue
         try:
             event = validate(values)
         except (ValidationError, NotFound) as exc:
-            line.errors = exc.errors or {"record": [exc.message]}
+            line.problems = _problems(exc.errors or {"record": [exc.message]})
             continue
-        line.uid = event.uid
+        line.key = event.uid
         if event.uid in seen:
-            line.errors = {"uid": [f"the same uid as {seen[event.uid]}"]}
+            line.problems = [f"uid: the same uid as {seen[event.uid]}"]
             continue
         seen[event.uid] = record.where
-        line.outcome = "valid"
+        line.outcome = "skipped"  # until it is written
         checked.append((line, event))
+    report.recount()
     if not records:
         raise ImportError_(
             f"{source} holds no events; nothing was imported.", {"file": ["no events"]}
         )
-    invalid = report.count("invalid")
+    invalid = report.invalid
     if invalid and (not skip_invalid or not checked):
-        for line, _ in checked:
-            line.outcome = "not imported"
         raise EventImportError(report)
     if invalid:
         report.notes.append(
@@ -343,6 +243,7 @@ def import_records(
     for line, event in checked:
         saved, created = save(event)
         line.outcome = "created" if created else "updated"
-        line.event_id = saved.id
+        line.record_id = saved.id
+    report.recount()
     report.written = True
     return report

@@ -15,7 +15,17 @@ from zoneinfo import ZoneInfo
 
 from attrs import define, frozen
 
-from core import Address, Location, Region, ValidationError, slugify
+from core import (
+    Address,
+    Location,
+    Region,
+    ValidationError,
+    is_email,
+    is_postcode,
+    is_web_address,
+    parse_yes_no,
+    slugify,
+)
 from plugins.events import vocab
 
 __all__ = [
@@ -35,8 +45,6 @@ STATUSES = ("scheduled", "cancelled")
 MAX_TITLE = 200
 MAX_DESCRIPTION = 10_000
 DEFAULT_DURATION = dt.timedelta(hours=2)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_URL = re.compile(r"https?://[^\s<>\"']+")
 
 
 @frozen
@@ -210,16 +218,79 @@ def _list(value: Any) -> list[str]:
 
 
 def _bool(value: Any, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "ja", "on", "wahr"):
-        return True
-    if text in ("0", "false", "no", "nein", "off", "falsch"):
-        return False
-    raise ValueError(text)
+    answer = parse_yes_no(value)
+    return default if answer is None else answer
+
+
+def _described(
+    data: Mapping[str, Any], fail: Callable[[str, str], None]
+) -> tuple[str, str, list[str]]:
+    """Title, kind and audiences, checked against the vocabularies."""
+    title = _text(data, "title", MAX_TITLE + 1)
+    if not title:
+        fail("title", "required")
+    elif len(title) > MAX_TITLE:
+        fail("title", f"at most {MAX_TITLE} characters")
+    kind = _text(data, "kind")
+    if kind not in vocab.values(vocab.KINDS):
+        fail("kind", f"one of {', '.join(vocab.values(vocab.KINDS))}")
+    audiences = _list(data.get("audiences"))
+    bad = [a for a in audiences if a not in vocab.values(vocab.AUDIENCES)]
+    if bad:
+        fail("audiences", f"unknown {bad}; use {', '.join(vocab.values(vocab.AUDIENCES))}")
+    return title, kind, audiences
+
+
+def _times(
+    data: Mapping[str, Any], zone: ZoneInfo, errors: dict[str, list[str]]
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Start and end (aware); the end defaults to ``DEFAULT_DURATION`` after the start."""
+    times: dict[str, dt.datetime] = {}
+    for key in ("start", "end"):
+        if key == "end" and not data.get("end"):
+            continue
+        try:
+            times[key] = parse_local(data.get(key), zone, key)
+        except ValidationError as exc:
+            for k, messages in exc.errors.items():
+                errors.setdefault(k, []).extend(messages)
+    starts_at, ends_at = times.get("start"), times.get("end")
+    if starts_at is not None and ends_at is None and "end" not in errors:
+        ends_at = starts_at + DEFAULT_DURATION
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        errors.setdefault("end", []).append("must be after start")
+    return starts_at, ends_at
+
+
+def _registration(
+    data: Mapping[str, Any],
+    default_capacity: int,
+    max_capacity: int,
+    fail: Callable[[str, str], None],
+) -> tuple[str, str, int | None]:
+    """How people register (mode, the organiser's link, the portal's seats)."""
+    registration = _text(data, "registration") or (
+        "external" if data.get("registration_url") else "none"
+    )
+    registration_url = _text(data, "registration_url")
+    capacity: int | None = None
+    if registration not in REGISTRATION_MODES:
+        fail("registration", f"one of {', '.join(REGISTRATION_MODES)}")
+    elif registration == "external" and not is_web_address(registration_url):
+        fail("registration_url", "an http(s) address is needed for external registration")
+    elif registration == "portal":
+        raw = data.get("capacity")
+        if raw in (None, ""):
+            capacity = default_capacity or None
+        else:
+            try:
+                capacity = int(raw)
+            except (TypeError, ValueError):
+                fail("capacity", "a whole number expected")
+            else:
+                if not 1 <= capacity <= max_capacity:
+                    fail("capacity", f"between 1 and {max_capacity}")
+    return registration, registration_url, capacity
 
 
 @frozen
@@ -248,67 +319,20 @@ class EventInput:
         def fail(key: str, message: str) -> None:
             errors.setdefault(key, []).append(message)
 
-        title = _text(data, "title", MAX_TITLE + 1)
-        if not title:
-            fail("title", "required")
-        elif len(title) > MAX_TITLE:
-            fail("title", f"at most {MAX_TITLE} characters")
-        kind = _text(data, "kind")
-        if kind not in vocab.values(vocab.KINDS):
-            fail("kind", f"one of {', '.join(vocab.values(vocab.KINDS))}")
-        description = _text(data, "description", MAX_DESCRIPTION)
-        audiences = _list(data.get("audiences"))
-        bad = [a for a in audiences if a not in vocab.values(vocab.AUDIENCES)]
-        if bad:
-            fail("audiences", f"unknown {bad}; use {', '.join(vocab.values(vocab.AUDIENCES))}")
+        title, kind, audiences = _described(data, fail)
 
-        starts_at = ends_at = None
-        for key in ("start", "end"):
-            if key == "end" and not data.get("end"):
-                continue
-            try:
-                value = parse_local(data.get(key), zone, key)
-            except ValidationError as exc:
-                for k, messages in exc.errors.items():
-                    errors.setdefault(k, []).extend(messages)
-                continue
-            if key == "start":
-                starts_at = value
-            else:
-                ends_at = value
-        if starts_at is not None and ends_at is None and "end" not in errors:
-            ends_at = starts_at + DEFAULT_DURATION
-        if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-            fail("end", "must be after start")
+        starts_at, ends_at = _times(data, zone, errors)
 
         online_url = _text(data, "online_url")
-        if online_url and not _URL.fullmatch(online_url):
+        if online_url and not is_web_address(online_url):
             fail("online_url", "an http(s) address expected")
         place = place_from(data, region, locate, fail)
         if not online_url and not (place.town or place.has_point):
             fail("place", "give a postcode, a town or lat/lon of the region, or an online_url")
 
-        registration = _text(data, "registration") or (
-            "external" if data.get("registration_url") else "none"
+        registration, registration_url, capacity = _registration(
+            data, default_capacity, max_capacity, fail
         )
-        registration_url = _text(data, "registration_url")
-        capacity: int | None = None
-        if registration not in REGISTRATION_MODES:
-            fail("registration", f"one of {', '.join(REGISTRATION_MODES)}")
-        elif registration == "external" and not _URL.fullmatch(registration_url):
-            fail("registration_url", "an http(s) address is needed for external registration")
-        elif registration == "portal":
-            raw = data.get("capacity")
-            if raw in (None, ""):
-                capacity = default_capacity or None
-            else:
-                try:
-                    capacity = int(raw)
-                except (TypeError, ValueError):
-                    fail("capacity", "a whole number expected")
-                else:
-                    if not 1 <= capacity <= max_capacity:
-                        fail("capacity", f"between 1 and {max_capacity}")
         try:
             waiting = _bool(data.get("waiting_list"), waiting_list)
         except ValueError:
@@ -334,7 +358,7 @@ class EventInput:
             ends_at=ends_at,
             timezone=zone.key,
             slug=slugify(title)[:80],
-            description=description,
+            description=_text(data, "description", MAX_DESCRIPTION),
             audiences=tuple(dict.fromkeys(audiences)),
             place=place,
             online_url=online_url,
@@ -357,7 +381,7 @@ def place_from(
     """A ``Place`` from ``place_name``, ``street``, ``postcode``, ``town``, ``lat``, ``lon``:
     the town and its key from the region, a point from the address when none is given."""
     postcode = _text(data, "postcode", 5)
-    if postcode and not re.fullmatch(r"\d{5}", postcode):
+    if postcode and not is_postcode(postcode):
         fail("postcode", "five digits expected")
         postcode = ""
     town_name = _text(data, "town", 100)
@@ -399,4 +423,4 @@ def place_from(
 
 
 def check_email(value: str) -> bool:
-    return bool(_EMAIL.fullmatch(value)) and len(value) <= 320
+    return is_email(value) and len(value) <= 320

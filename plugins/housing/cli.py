@@ -80,7 +80,7 @@ def import_command(
     except ImportError_ as exc:
         lines = [f"{position}: {m}" for position, ms in exc.errors.items() for m in ms]
         raise import_aborted("\n".join(lines or [exc.message])) from None
-    echo_report(report, as_json)
+    echo_report(report, as_json, text=report.format_text("Wohnungsangebote", "housing offers"))
 
 
 @click.command("info")

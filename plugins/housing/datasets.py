@@ -11,13 +11,12 @@ the source, offers are matched by their external id.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
+import attrs
+from sqlalchemy import select
 
 from core import (
     Dataset,
@@ -26,7 +25,8 @@ from core import (
     DatasetPage,
     ExportFile,
     ValidationError,
-    csv_writer,
+    export_file,
+    folded_search,
     read_bounded,
     record_id,
 )
@@ -125,77 +125,124 @@ def _offer_id(value: str) -> int:
     return record_id(value, "housing offer")
 
 
-def _matching(text: str) -> Any:
-    words = text.strip().lower()
+def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
+    """Offers (expired ones too) whose title, address, source or provider contain every word
+    of ``text``, by id."""
     o = t.offers.c
     columns = (o.title, o.town, o.postcode, o.street, o.source, o.provider_name, o.external_id)
-    return or_(*(func.lower(c).contains(words, autoescape=True) for c in columns))
-
-
-def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
-    """Offers (expired ones too) whose title, address, source or provider contains ``text``."""
-    query = select(t.offers)
-    counting = select(func.count()).select_from(t.offers)
-    if text.strip():
-        query, counting = query.where(_matching(text)), counting.where(_matching(text))
-    total = int(session.scalar(counting) or 0)
-    rows = session.execute(query.order_by(t.offers.c.id).offset(offset).limit(limit))
-    return DatasetPage([offer_row(Offer.from_row(r)) for r in rows], total)
+    return folded_search(
+        session,
+        select(t.offers),
+        text,
+        columns,
+        (o.id,),
+        (offset, limit),
+        lambda r: offer_row(Offer.from_row(r)),
+    )
 
 
 def get(session: Session, record_id: str) -> dict[str, Any]:
     return offer_row(repo.get_offer(session, _offer_id(record_id)))
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        # no "1.250" that a money column would read as thousands
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(_json(value))
-
-
-def _export_name(offers: list[Offer], suffix: str) -> str:
+def export(session: Session, fmt: str) -> ExportFile:
+    """Every offer (expired ones too) as CSV or GeoJSON, in the import's canonical columns
+    (GeoJSON: with the offer's number and source)."""
+    offers = [Offer.from_row(r) for r in session.execute(select(t.offers).order_by(t.offers.c.id))]
     # a re-import of the file updates the same offers: the source is the file name
     sources = {o.source for o in offers}
-    return f"{sources.pop() if len(sources) == 1 else 'wohnungsangebote'}.{suffix}"
+    name = sources.pop() if len(sources) == 1 else "wohnungsangebote"
+    columns = list(FIELDS) if fmt == "csv" else ["id", "source", *FIELDS]
+    rows = [{**o.fields(), "id": o.id, "source": o.source} for o in offers]
+    return export_file(fmt, rows, columns, name=name, what="housing offers")
 
 
-def export(session: Session, fmt: str) -> ExportFile:
-    """Every offer (expired ones too) as CSV or GeoJSON, in the import's canonical columns."""
-    offers = [Offer.from_row(r) for r in session.execute(select(t.offers).order_by(t.offers.c.id))]
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv_writer(out, lineterminator="\n")
-        writer.writerow(list(FIELDS))
-        for offer in offers:
-            fields = offer.fields()
-            writer.writerow([_cell(fields[name]) for name in FIELDS])
-        return ExportFile(
-            out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", _export_name(offers, "csv")
-        )
-    if fmt == "geojson":
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [offer.lon, offer.lat]},
-                "properties": {"id": offer.id, **offer_row(offer)},
-            }
-            for offer in offers
-        ]
-        document = {"type": "FeatureCollection", "features": features}
-        return ExportFile(
-            json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"),
-            "application/geo+json",
-            _export_name(offers, "geojson"),
-        )
-    raise ValidationError(
-        f"{fmt!r} is no export format of the housing offers; formats are: csv, geojson.",
-        {"format": ["csv or geojson"]},
+def _update(
+    service: HousingService, session: Session, record_id: str, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check and store an edit by the rules of every other source (``offer_from_fields``)."""
+    existing = repo.get_offer(session, _offer_id(record_id))
+    clean = DATASET.clean(values)
+    data = existing.fields()
+    before = offer_row(existing)
+    moved = any(name in clean and clean[name] != before.get(name) for name in _ADDRESS)
+    unchanged_point = all(clean.get(n, before[n]) == before[n] for n in ("lat", "lon"))
+    data.update({k: v for k, v in clean.items() if k in FIELDS})
+    if moved and unchanged_point:
+        data["lat"] = data["lon"] = None  # placed again from the new address
+    offer = checked_offer(service, data, existing.source)
+    offer.id, offer.external_id = existing.id, existing.external_id
+    return offer_row(repo.update_offer(session, offer))
+
+
+def _create(service: HousingService, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A new offer entered by an operator, checked like every other."""
+    given = {k: v for k, v in DATASET.clean(values).items() if v not in (None, "")}
+    return offer_row(repo.add_offer(session, checked_offer(service, given, "manual")))
+
+
+def _delete(session: Session, record_id: str) -> None:
+    repo.delete_offer(session, _offer_id(record_id))
+
+
+def _import(
+    platform: Platform,
+    service: HousingService,
+    session: Session,
+    path: Path,
+    fmt: str,
+    *,
+    allow_outside_region: bool = False,
+) -> DatasetImport:
+    """The command line's import of a file; its name (without suffix) is the source."""
+    report = import_offers(
+        session,
+        read_bounded(path, max_bytes=service.settings.max_import_bytes),
+        file_name=path.name,
+        fmt=fmt,
+        source=path.name.split(".")[0],
+        today=service.today(),
+        lifetime_days=service.settings.default_lifetime_days,
+        locate=service.locate,
+        max_bytes=service.settings.max_import_bytes,
+        region=platform.region,
+        allow_outside_region=allow_outside_region,
     )
+    messages = [f"Quelle/source {report.source}: {report.read} records", *report.notes]
+    messages += [str(w) for w in report.warnings]
+    return DatasetImport(
+        created=report.created,
+        updated=report.updated,
+        deleted=report.removed,
+        unchanged=report.unchanged,
+        messages=tuple(messages),
+    )
+
+
+#: The dataset without the functions that need the running plugin (``offer_dataset``).
+DATASET = Dataset(
+    id=DATASET_ID,
+    label_de="Wohnungsangebote",
+    label_en="Housing offers",
+    fields=DATASET_FIELDS,
+    search=search,
+    get=get,
+    import_formats=FORMATS,
+    import_region_checked=True,
+    export=export,
+    export_formats=("csv", "geojson"),
+    plugin="housing",
+    help_de=(
+        "Wohnungsangebote aus CSV-, JSON- oder OpenImmo-Dateien (wie „regiokarte housing "
+        "import“). Der Dateiname (ohne Endung) ist die Quelle; Angebote mit derselben "
+        "Kennung werden aktualisiert. Ein CSV-Export lässt sich wieder importieren."
+    ),
+    help_en=(
+        "Housing offers from CSV, JSON or OpenImmo files (like 'regiokarte housing "
+        "import'). The file name (without suffix) is the source; offers with the same id "
+        "are updated. A CSV export can be imported again."
+    ),
+)
 
 
 def checked_offer(service: HousingService, data: Mapping[str, Any], source: str) -> Offer:
@@ -217,84 +264,16 @@ def checked_offer(service: HousingService, data: Mapping[str, Any], source: str)
 def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
     """The housing offers as the admin area's dataset ``housing.offers``."""
 
-    def update_offer(session: Session, record_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
-        existing = repo.get_offer(session, _offer_id(record_id))
-        clean = dataset.clean(values)
-        data = existing.fields()
-        before = offer_row(existing)
-        moved = any(name in clean and clean[name] != before.get(name) for name in _ADDRESS)
-        unchanged_point = all(clean.get(n, before[n]) == before[n] for n in ("lat", "lon"))
-        data.update({k: v for k, v in clean.items() if k in FIELDS})
-        if moved and unchanged_point:
-            data["lat"] = data["lon"] = None  # placed again from the new address
-        offer = checked_offer(service, data, existing.source)
-        offer.id, offer.external_id = existing.id, existing.external_id
-        return offer_row(repo.update_offer(session, offer))
-
-    def create_offer(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
-        given = {k: v for k, v in dataset.clean(values).items() if v not in (None, "")}
-        return offer_row(repo.add_offer(session, checked_offer(service, given, "manual")))
-
-    def delete_offer(session: Session, record_id: str) -> None:
-        repo.delete_offer(session, _offer_id(record_id))
-
-    def import_file(
-        session: Session, path: Path, fmt: str, *, allow_outside_region: bool = False
-    ) -> DatasetImport:
-        report = import_offers(
-            session,
-            read_bounded(path, max_bytes=service.settings.max_import_bytes),
-            file_name=path.name,
-            fmt=fmt,
-            source=path.name.split(".")[0],
-            today=service.today(),
-            lifetime_days=service.settings.default_lifetime_days,
-            locate=service.locate,
-            max_bytes=service.settings.max_import_bytes,
-            region=platform.region,
-            allow_outside_region=allow_outside_region,
-        )
-        messages = [f"Quelle/source {', '.join(report.sources)}: {report.read} records"]
-        if report.expired:
-            messages.append(f"{report.expired} offer(s) expired already and are not shown.")
-        messages += [*report.duplicates, *report.warnings]
-        return DatasetImport(
-            created=report.added,
-            updated=report.updated,
-            deleted=report.deleted,
-            unchanged=report.unchanged,
-            messages=tuple(messages),
-        )
-
     def changed() -> None:
         service.state(force=True)
 
-    dataset = Dataset(
-        id=DATASET_ID,
-        label_de="Wohnungsangebote",
-        label_en="Housing offers",
-        fields=DATASET_FIELDS,
-        search=search,
-        get=get,
-        update=update_offer,
-        delete=delete_offer,
-        create=create_offer,
-        import_file=import_file,
-        import_formats=FORMATS,
-        import_region_checked=True,
-        export=export,
-        export_formats=("csv", "geojson"),
+    return attrs.evolve(
+        DATASET,
+        update=lambda session, record_id, values: _update(service, session, record_id, values),
+        delete=_delete,
+        create=lambda session, values: _create(service, session, values),
+        import_file=lambda session, path, fmt, **options: _import(
+            platform, service, session, path, fmt, **options
+        ),
         changed=changed,
-        plugin="housing",
-        help_de=(
-            "Wohnungsangebote aus CSV-, JSON- oder OpenImmo-Dateien (wie „regiokarte housing "
-            "import“). Der Dateiname (ohne Endung) ist die Quelle; Angebote mit derselben "
-            "Kennung werden aktualisiert. Ein CSV-Export lässt sich wieder importieren."
-        ),
-        help_en=(
-            "Housing offers from CSV, JSON or OpenImmo files (like 'regiokarte housing "
-            "import'). The file name (without suffix) is the source; offers with the same id "
-            "are updated. A CSV export can be imported again."
-        ),
     )
-    return dataset

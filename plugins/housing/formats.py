@@ -7,8 +7,6 @@ line), and fail with ``ImportError_`` when the file itself cannot be read.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from typing import Any
@@ -16,8 +14,8 @@ from typing import Any
 from attrs import define, field
 from lxml import etree
 
-from core import ImportError_, check_json, csv_reader, cut_off_note, parse_json
-from plugins.housing.model import FIELDS, parse_bool
+from core import ImportError_, check_json, parse_json, parse_yes_no, read_csv_table
+from plugins.housing.model import FIELDS
 
 __all__ = ["FORMATS", "Group", "ParsedFile", "Record", "detect_format", "read_file"]
 
@@ -161,25 +159,19 @@ def _decode(data: bytes, warnings: list[str]) -> str:
 def _read_csv(data: bytes, source: str, replace: bool) -> ParsedFile:
     warnings: list[str] = []
     text = _decode(data, warnings)
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv_reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    problems: dict[str, list[str]] = {}
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise ImportError_(f"line 1: {exc}", {"line 1": [str(exc)]}) from None
-    if not header or not any(h.strip() for h in header):
+    if not text.strip():
         raise ImportError_(
             "The CSV file is empty or has no header line; nothing was imported.",
             {"line 1": ["header line expected"]},
         )
-    columns = [_column(h) for h in header]
+    table = read_csv_table(text, name="The CSV file", delimiters=(";", ",", "\t"))
+    columns = [_column(h) for h in table.header]
+    problems: dict[str, list[str]] = {}
     for number, name in enumerate(columns, start=1):
         if name not in FIELDS:
             problems.setdefault("line 1", []).append(
-                f"column {number} {header[number - 1]!r} is not a known column; known columns "
-                f"are: {', '.join(FIELDS)}"
+                f"column {number} {table.header[number - 1]!r} is not a known column; known "
+                f"columns are: {', '.join(FIELDS)}"
             )
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     for name in duplicated:
@@ -187,33 +179,17 @@ def _read_csv(data: bytes, source: str, replace: bool) -> ParsedFile:
     if "title" not in columns or "postcode" not in columns:
         problems.setdefault("line 1", []).append("the columns title and postcode are required")
     group = Group(source, replace=replace)
-    last_line = reader.line_num
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            position = f"line {last_line + 1}"
-            problems.setdefault(position, []).append(f"unreadable CSV: {exc}")
-            break
-        start, last_line = last_line + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        position = f"line {start}"
-        if len(row) != len(columns):
-            note = cut_off_note(text, reader.line_num) if len(row) < len(columns) else ""
-            problems.setdefault(position, []).append(
-                f"{len(row)} values, but the header has {len(columns)} columns "
-                f"(separator {delimiter!r}){note}"
-            )
+    for row in table.rows:
+        if row.problem:
+            separator = f" (separator {table.delimiter!r})"
+            problems.setdefault(row.where, []).append(row.problem + separator)
             continue
         values = {
             name: cell.strip()
-            for name, cell in zip(columns, row, strict=True)
+            for name, cell in zip(columns, row.values.values(), strict=True)
             if name in FIELDS and cell.strip() != ""
         }
-        group.records.append(Record(position, values))
+        group.records.append(Record(row.where, values))
     return ParsedFile("csv", [group], warnings, problems)
 
 
@@ -239,7 +215,7 @@ def _read_json(data: bytes, source: str, replace: bool) -> ParsedFile:
         source = str(document.get("source") or source)
         if "replace" in document:
             try:
-                replace = parse_bool(document["replace"])
+                replace = parse_yes_no(document["replace"]) is True
             except ValueError as exc:
                 raise ImportError_(f"replace: {exc}", {"replace": [str(exc)]}) from None
         items = document.get("offers")
@@ -288,7 +264,6 @@ OBJEKTART = {"wohnung": "flat", "haus": "house", "zimmer": "room"}
 #: user_defined_simplefield names read (regiokarte's additions to OpenImmo)
 KIND_FIELDS = ("regiokarte_art", "wohnform")
 PROVIDER_FIELDS = ("regiokarte_anbietertyp", "anbietertyp")
-TRUE = ("1", "true")
 
 
 def _parser() -> etree.XMLParser:
@@ -330,8 +305,15 @@ def _text(el: Any, *names: str) -> str:
     return " ".join(node.text.split())
 
 
+def _yes(text: str) -> bool:
+    try:
+        return parse_yes_no(text) is True
+    except ValueError:
+        return False
+
+
 def _flag(el: Any, attribute: str) -> bool:
-    return el is not None and str(el.get(attribute, "")).strip().lower() in TRUE
+    return el is not None and _yes(str(el.get(attribute, "")))
 
 
 def _user_fields(el: Any) -> dict[str, Any]:
@@ -389,132 +371,169 @@ def _read_openimmo(data: bytes, source: str, replace: bool) -> ParsedFile:
     return ParsedFile("openimmo", groups, warnings)
 
 
-def _immobilie(
-    el: Any, paths: _Element, warnings: list[str], provider_type: str, firma: str
-) -> Record | None:
-    position = paths.path(el)
-    values: dict[str, Any] = {}
-    where: dict[str, str] = {}
+class _Values:
+    """The canonical values read from one <immobilie>, with the path each came from."""
 
-    def put(name: str, node: Any, value: Any = None) -> None:
+    def __init__(self, paths: _Element) -> None:
+        self.paths = paths
+        self.values: dict[str, Any] = {}
+        self.where: dict[str, str] = {}
+
+    def put(self, name: str, node: Any, value: Any = None) -> None:
         if node is None:
             return
         value = _text(node) if value is None else value
         if value not in ("", None):
-            values[name] = value
-            where[name] = paths.path(node)
+            self.values[name] = value
+            self.where[name] = self.paths.path(node)
 
+
+def _action(el: Any, out: _Values, warnings: list[str], position: str) -> str | None:
+    """ "change" or "delete" (verwaltung_techn/aktion); None for a reference object."""
     techn = el.find("verwaltung_techn")
-    action = "change"
-    if techn is not None:
-        put("external_id", _child(techn, "objektnr_extern", "openimmo_obid"))
-        aktion = techn.find("aktion")
-        kind_of_action = (aktion.get("aktionart") or "").upper() if aktion is not None else ""
-        if kind_of_action == "DELETE":
-            action = "delete"
-        elif kind_of_action == "REFERENZ":
-            warnings.append(f"{position}: a reference object (REFERENZ), not imported.")
-            return None
-        put("expires_on", techn.find("aktiv_bis"))
+    if techn is None:
+        return "change"
+    out.put("external_id", _child(techn, "objektnr_extern", "openimmo_obid"))
+    out.put("expires_on", techn.find("aktiv_bis"))
+    aktion = techn.find("aktion")
+    kind_of_action = (aktion.get("aktionart") or "").upper() if aktion is not None else ""
+    if kind_of_action == "REFERENZ":
+        warnings.append(f"{position}: a reference object (REFERENZ), not imported.")
+        return None
+    return "delete" if kind_of_action == "DELETE" else "change"
+
+
+def _category(el: Any, out: _Values, warnings: list[str], position: str, action: str) -> bool:
+    """Offer type and kind (objektkategorie); False for an object that is not housing."""
     category = el.find("objektkategorie")
-    user = _user_fields(el)
-    if category is not None:
-        usage = category.find("nutzungsart")
-        if usage is not None and not _flag(usage, "WOHNEN") and action != "delete":
-            warnings.append(f"{position}: not residential (nutzungsart), not imported.")
-            return None
-        marketing = category.find("vermarktungsart")
-        if marketing is not None:
-            if _flag(marketing, "KAUF"):
-                put("offer_type", marketing, "buy")
-            elif _flag(marketing, "MIETE_PACHT"):
-                put("offer_type", marketing, "rent")
-        art = category.find("objektart")
-        if art is not None and len(art):
-            first = art[0]
-            kind = OBJEKTART.get(str(first.tag))
-            if kind is None and action != "delete":
-                warnings.append(
-                    f"{position}: objektart <{first.tag}> is not housing, not imported."
-                )
-                return None
-            put("kind", first, kind)
-    for name in KIND_FIELDS:
-        if name in user:
-            put("kind", user[name])
-    for name in PROVIDER_FIELDS:
-        if name in user:
-            put("provider_type", user[name])
-    if "provider_type" not in values and provider_type:
-        values["provider_type"] = provider_type
+    if category is None:
+        return True
+    usage = category.find("nutzungsart")
+    if usage is not None and not _flag(usage, "WOHNEN") and action != "delete":
+        warnings.append(f"{position}: not residential (nutzungsart), not imported.")
+        return False
+    marketing = category.find("vermarktungsart")
+    if marketing is not None:
+        if _flag(marketing, "KAUF"):
+            out.put("offer_type", marketing, "buy")
+        elif _flag(marketing, "MIETE_PACHT"):
+            out.put("offer_type", marketing, "rent")
+    art = category.find("objektart")
+    if art is not None and len(art):
+        first = art[0]
+        kind = OBJEKTART.get(str(first.tag))
+        if kind is None and action != "delete":
+            warnings.append(f"{position}: objektart <{first.tag}> is not housing, not imported.")
+            return False
+        out.put("kind", first, kind)
+    return True
+
+
+def _place_and_size(el: Any, out: _Values) -> None:
     geo = el.find("geo")
     if geo is not None:
-        put("postcode", geo.find("plz"))
-        put("town", geo.find("ort"))
+        out.put("postcode", geo.find("plz"))
+        out.put("town", geo.find("ort"))
         street = _text(geo, "strasse")
         number = _text(geo, "hausnummer")
         if street:
-            put("street", geo.find("strasse"), f"{street} {number}".strip())
+            out.put("street", geo.find("strasse"), f"{street} {number}".strip())
         point = geo.find("geokoordinaten")
         if point is not None and point.get("breitengrad") and point.get("laengengrad"):
-            put("lat", point, point.get("breitengrad"))
-            put("lon", point, point.get("laengengrad"))
-    prices = el.find("preise")
-    if prices is not None:
-        put("cold_rent_eur", _child(prices, "kaltmiete", "nettokaltmiete"))
-        put("warm_rent_eur", prices.find("warmmiete"))
-        put("price_eur", prices.find("kaufpreis"))
-        costs = prices.find("nebenkosten")
-        heating = prices.find("heizkosten")
-        included = _text(prices, "heizkosten_enthalten").lower() in TRUE
-        if costs is not None and heating is not None and not included:
-            try:
-                total = float(_text(costs).replace(",", ".")) + float(
-                    _text(heating).replace(",", ".")
-                )
-                put("additional_costs_eur", costs, f"{total:.2f}")
-            except ValueError:
-                put("additional_costs_eur", costs)
-        else:
-            put("additional_costs_eur", costs)
+            out.put("lat", point, point.get("breitengrad"))
+            out.put("lon", point, point.get("laengengrad"))
     areas = el.find("flaechen")
     if areas is not None:
-        put("area_m2", areas.find("wohnflaeche"))
-        put("rooms", areas.find("anzahl_zimmer"))
+        out.put("area_m2", areas.find("wohnflaeche"))
+        out.put("rooms", areas.find("anzahl_zimmer"))
+
+
+def _prices(el: Any, out: _Values) -> None:
+    prices = el.find("preise")
+    if prices is None:
+        return
+    out.put("cold_rent_eur", _child(prices, "kaltmiete", "nettokaltmiete"))
+    out.put("warm_rent_eur", prices.find("warmmiete"))
+    out.put("price_eur", prices.find("kaufpreis"))
+    costs = prices.find("nebenkosten")
+    heating = prices.find("heizkosten")
+    if (
+        costs is not None
+        and heating is not None
+        and not _yes(_text(prices, "heizkosten_enthalten"))
+    ):
+        # heating listed apart from the running costs belongs to them
+        try:
+            total = float(_text(costs).replace(",", ".")) + float(_text(heating).replace(",", "."))
+            out.put("additional_costs_eur", costs, f"{total:.2f}")
+            return
+        except ValueError:
+            pass
+    out.put("additional_costs_eur", costs)
+
+
+def _availability(el: Any, out: _Values, warnings: list[str]) -> None:
     admin = el.find("verwaltung_objekt")
-    if admin is not None:
-        public = admin.find("objektadresse_freigeben")
-        if public is not None:
-            put("address_public", public)
-        start = _child(admin, "abdatum", "verfuegbar_ab")
-        if start is not None:
-            text = _text(start)
-            found = re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}", text)
-            if found:
-                put("available_from", start, found.group(0))
-            elif text and text.lower() not in ("sofort", "ab sofort"):
-                warnings.append(f"{paths.path(start)}: {text!r} is no date; read as available now.")
+    if admin is None:
+        return
+    out.put("address_public", admin.find("objektadresse_freigeben"))
+    start = _child(admin, "abdatum", "verfuegbar_ab")
+    if start is not None:
+        text = _text(start)
+        found = re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}", text)
+        if found:
+            out.put("available_from", start, found.group(0))
+        elif text and text.lower() not in ("sofort", "ab sofort"):
+            path = out.paths.path(start)
+            warnings.append(f"{path}: {text!r} is no date; read as available now.")
+
+
+def _contact(el: Any, out: _Values) -> None:
     contact = el.find("kontaktperson")
     if contact is not None:
         name = " ".join(p for p in (_text(contact, "vorname"), _text(contact, "name")) if p)
         if name:
-            put("contact_name", contact.find("name"), name)
-        put("contact_email", _child(contact, "email_direkt", "email_zentrale"))
-        put("contact_phone", _child(contact, "tel_durchw", "tel_zentrale", "tel_handy"))
-        put("provider_name", contact.find("firma"))
-        put("link", contact.find("url"))
-    if "provider_name" not in values and firma:
-        values["provider_name"] = firma
+            out.put("contact_name", contact.find("name"), name)
+        out.put("contact_email", _child(contact, "email_direkt", "email_zentrale"))
+        out.put("contact_phone", _child(contact, "tel_durchw", "tel_zentrale", "tel_handy"))
+        out.put("provider_name", contact.find("firma"))
+        out.put("link", contact.find("url"))
     texts = el.find("freitexte")
     if texts is not None:
-        put("title", texts.find("objekttitel"))
-        put("description", texts.find("objektbeschreibung"))
+        out.put("title", texts.find("objekttitel"))
+        out.put("description", texts.find("objektbeschreibung"))
     for attachment in el.iterfind("anhaenge/anhang"):
         if (attachment.get("gruppe") or "").upper() == "LINKS":
-            put("link", attachment.find("daten/pfad"))
+            out.put("link", attachment.find("daten/pfad"))
             break
+
+
+def _immobilie(
+    el: Any, paths: _Element, warnings: list[str], provider_type: str, firma: str
+) -> Record | None:
+    position = paths.path(el)
+    out = _Values(paths)
+    action = _action(el, out, warnings, position)
+    if action is None or not _category(el, out, warnings, position, action):
+        return None
+    user = _user_fields(el)
+    for name in KIND_FIELDS:
+        if name in user:
+            out.put("kind", user[name])
+    for name in PROVIDER_FIELDS:
+        if name in user:
+            out.put("provider_type", user[name])
+    _place_and_size(el, out)
+    _prices(el, out)
+    _availability(el, out, warnings)
+    _contact(el, out)
+    values = out.values
+    if "provider_type" not in values and provider_type:
+        values["provider_type"] = provider_type
+    if "provider_name" not in values and firma:
+        values["provider_name"] = firma
     if "link" in values and not str(values["link"]).startswith(("http://", "https://")):
         values["link"] = "https://" + str(values["link"])
     if "address_public" in values:
-        values["address_public"] = str(values["address_public"]).lower() in TRUE
-    return Record(position, values, action, where)
+        values["address_public"] = _yes(str(values["address_public"]))
+    return Record(position, values, action, out.where)

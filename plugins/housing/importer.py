@@ -14,12 +14,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from core import (
     ImportError_,
+    ImportProblem,
+    ImportReport,
     InputTooLarge,
     Region,
     check_in_region,
@@ -30,58 +32,10 @@ from plugins.housing import tables as t
 from plugins.housing.formats import ParsedFile, detect_format, read_file
 from plugins.housing.model import FieldProblems, Offer, offer_from_fields
 
-__all__ = ["ImportReport", "check_file", "import_offers"]
+__all__ = ["check_file", "import_offers"]
 
 #: Problems listed in the message of an ImportError_ (all of them are in ``errors``).
 SHOWN = 8
-
-
-@define
-class ImportReport:
-    """What an import did."""
-
-    file_name: str
-    format: str
-    sources: list[str] = field(factory=list)
-    read: int = 0
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    expired: int = 0
-    duplicates: list[str] = field(factory=list)
-    warnings: list[str] = field(factory=list)
-    seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file_name": self.file_name,
-            "format": self.format,
-            "sources": list(self.sources),
-            "read": self.read,
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "deleted": self.deleted,
-            "expired": self.expired,
-            "duplicates": list(self.duplicates),
-            "warnings": list(self.warnings),
-            "seconds": round(self.seconds, 3),
-        }
-
-    def format_text(self) -> str:
-        """A plain-text report (German first, English in brackets)."""
-        lines = [
-            f"Wohnungsangebote importiert (housing offers imported) aus {self.file_name} "
-            f"({self.format}, Quelle/source {', '.join(self.sources)}): {self.read} gelesen "
-            f"(read), {self.added} neu (added), {self.updated} geändert (updated), "
-            f"{self.unchanged} unverändert (unchanged), {self.deleted} gelöscht (deleted).",
-        ]
-        if self.expired:
-            lines.append(f"{self.expired} bereits abgelaufen (already expired, not shown).")
-        lines += [f"Doppelt (duplicate): {d}" for d in self.duplicates]
-        lines += [f"Hinweis (warning): {w}" for w in self.warnings]
-        return "\n".join(lines)
 
 
 @define
@@ -93,6 +47,12 @@ class _Checked:
 
 
 Locate = Callable[..., Any]
+
+
+def _problem(text: str) -> ImportProblem:
+    """A reader's warning "position: message" as a problem."""
+    where, _, message = text.partition(": ")
+    return ImportProblem(where, message) if message else ImportProblem("", text)
 
 
 def check_file(
@@ -129,13 +89,64 @@ def check_file(
     check_lines(data, source=file_name)
     fmt = fmt or detect_format(file_name, data)
     parsed = read_file(data, fmt, source or "import", replace=replace)
-    report = ImportReport(file_name, fmt, warnings=list(parsed.warnings))
+    # a dry run until import_offers writes the checked offers
+    report = ImportReport(file_name, fmt, dry_run=True, details={"sources": [], "expired": 0})
+    report.warnings += [_problem(w) for w in parsed.warnings]
     problems: dict[str, list[str]] = {k: list(v) for k, v in parsed.problems.items()}
+    offers, deletes, positions = _offers(
+        parsed, report, problems, locate=locate, today=today, lifetime_days=lifetime_days
+    )
+    if not problems and report.read == 0:
+        # an empty file would import "successfully" and, with --replace, delete every offer
+        raise ImportError_(
+            f"{file_name} holds no offers; nothing was imported. Check that it is the right "
+            "file (a CSV with a header line and rows, a JSON array of offers or an OpenImmo "
+            "feed); to remove a source's offers, delete them in the admin area.",
+            {"file": ["no offers"]},
+        )
+    _refuse_or_leave_out(file_name, problems, report, skip_invalid, bool(any(offers.values())))
+    if region is not None:
+        located = [
+            (positions.get((source, key), key), offer)
+            for source, group_offers in offers.items()
+            for key, offer in group_offers.items()
+        ]
+        check = check_in_region(
+            region,
+            [o.lat for _, o in located],
+            [o.lon for _, o in located],
+            what="offers",
+            name=file_name,
+            labels=[p for p, _ in located],
+            allow_outside=allow_outside_region,
+        )
+        report.warnings += [ImportProblem("region", w) for w in check.warnings]
+    report.source = ", ".join(report.details["sources"])
+    expired = sum(
+        1 for group in offers.values() for offer in group.values() if not offer.is_active(today)
+    )
+    report.details["expired"] = expired
+    if expired:
+        report.notes.append(f"{expired} offer(s) expired already and are not shown.")
+    return _Checked(parsed, offers, deletes, report)
+
+
+def _offers(
+    parsed: ParsedFile,
+    report: ImportReport,
+    problems: dict[str, list[str]],
+    *,
+    locate: Locate,
+    today: dt.date,
+    lifetime_days: int,
+) -> tuple[dict[str, dict[str, Offer]], dict[str, set[str]], dict[tuple[str, str], str]]:
+    """The checked offers and deletions per source, and where each offer was in the file;
+    every bad record goes to ``problems``, every repeated one to the report's duplicates."""
     offers: dict[str, dict[str, Offer]] = {}
     deletes: dict[str, set[str]] = {}
     positions: dict[tuple[str, str], str] = {}
     for group in parsed.groups:
-        report.sources.append(group.source)
+        report.details["sources"].append(group.source)
         kept: dict[str, Offer] = offers.setdefault(group.source, {})
         seen_at: dict[str, str] = {}
         for record in group.records:
@@ -164,61 +175,49 @@ def check_file(
                 continue
             key = offer.external_id
             if key in kept:
-                report.duplicates.append(
-                    f"{record.position} repeats {seen_at[key]} (id {key}); the later one is kept"
+                report.warnings.append(
+                    ImportProblem(
+                        record.position, f"repeats {seen_at[key]} (id {key}); the later one is kept"
+                    )
                 )
                 del kept[key]  # re-inserted below, so the order follows the file
             kept[key] = offer
             seen_at[key] = record.position
         positions.update({(group.source, k): p for k, p in seen_at.items()})
-    if not problems and report.read == 0:
-        # an empty file would import "successfully" and, with --replace, delete every offer
-        raise ImportError_(
-            f"{file_name} holds no offers; nothing was imported. Check that it is the right "
-            "file (a CSV with a header line and rows, a JSON array of offers or an OpenImmo "
-            "feed); to remove a source's offers, delete them in the admin area.",
-            {"file": ["no offers"]},
-        )
+    return offers, deletes, positions
+
+
+def _refuse_or_leave_out(
+    file_name: str,
+    problems: dict[str, list[str]],
+    report: ImportReport,
+    skip_invalid: bool,
+    any_offer: bool,
+) -> None:
+    """Refuse the file for its problems (``ImportError_``), or with ``skip_invalid`` list
+    the records left out as warnings."""
+    if not problems:
+        return
     count = sum(len(v) for v in problems.values())
     # a bad header spoils every row; only problems of single records can be left out
-    if problems and skip_invalid and "line 1" not in problems and any(offers.values()):
-        report.warnings.extend(f"{p}: {m} (left out)" for p, ms in problems.items() for m in ms)
-        report.warnings.append(
+    if skip_invalid and "line 1" not in problems and any_offer:
+        report.rejected += [ImportProblem(p, m) for p, ms in problems.items() for m in ms]
+        report.notes.append(
             f"{count} problem(s) in {len(problems)} place(s) of the file; those records were "
             "left out (--skip-invalid)"
         )
-    elif problems:
-        shown = "; ".join(f"{p}: {m}" for p, ms in problems.items() for m in ms)
-        if count > SHOWN:
-            shown = (
-                "; ".join(f"{p}: {m}" for p, ms in list(problems.items())[:SHOWN] for m in ms[:1])
-                + f"; ... ({count - SHOWN} more)"
-            )
-        raise ImportError_(
-            f"{file_name}: {count} problem(s), nothing was imported. {shown} Fix them, or "
-            "import the rest with --skip-invalid.",
-            problems,
+        return
+    shown = "; ".join(f"{p}: {m}" for p, ms in problems.items() for m in ms)
+    if count > SHOWN:
+        shown = (
+            "; ".join(f"{p}: {m}" for p, ms in list(problems.items())[:SHOWN] for m in ms[:1])
+            + f"; ... ({count - SHOWN} more)"
         )
-    if region is not None:
-        located = [
-            (positions.get((source, key), key), offer)
-            for source, group_offers in offers.items()
-            for key, offer in group_offers.items()
-        ]
-        check = check_in_region(
-            region,
-            [o.lat for _, o in located],
-            [o.lon for _, o in located],
-            what="offers",
-            name=file_name,
-            labels=[p for p, _ in located],
-            allow_outside=allow_outside_region,
-        )
-        report.warnings.extend(check.warnings)
-    report.expired = sum(
-        1 for group in offers.values() for offer in group.values() if not offer.is_active(today)
+    raise ImportError_(
+        f"{file_name}: {count} problem(s), nothing was imported. {shown} Fix them, or "
+        "import the rest with --skip-invalid.",
+        problems,
     )
-    return _Checked(parsed, offers, deletes, report)
 
 
 def import_offers(
@@ -254,6 +253,7 @@ def import_offers(
         skip_invalid=skip_invalid,
     )
     report = checked.report
+    report.dry_run = False
     for group in checked.parsed.groups:
         counts = repo.save_offers(
             session,
@@ -262,17 +262,18 @@ def import_offers(
             deleted=checked.deletes.get(group.source, ()),
             replace=group.replace,
         )
-        report.added += counts["added"]
+        report.created += counts["added"]
         report.updated += counts["updated"]
         report.unchanged += counts["unchanged"]
-        report.deleted += counts["deleted"]
+        report.removed += counts["deleted"]
     report.seconds = time.perf_counter() - started
+    report.written = True
     session.execute(
         insert(t.imports).values(
             imported_at=dt.datetime.now(dt.UTC),
             file_name=file_name[:500],
             format=report.format,
-            source=",".join(report.sources)[:100],
+            source=",".join(report.details["sources"])[:100],
             report=report.as_dict(),
         )
     )

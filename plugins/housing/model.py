@@ -15,7 +15,7 @@ from typing import Any
 
 from attrs import define, field, frozen
 
-from core import Choice
+from core import Choice, is_email, is_postcode, is_web_address, parse_yes_no
 
 __all__ = [
     "FIELDS",
@@ -25,7 +25,6 @@ __all__ = [
     "FieldProblems",
     "Offer",
     "choice_label",
-    "parse_bool",
     "parse_date",
     "parse_number",
 ]
@@ -110,8 +109,6 @@ FIELDS: dict[str, str] = {
 MAX_TITLE = 200
 MAX_TEXT = 5000
 MONEY_FIELDS = ("cold_rent_eur", "warm_rent_eur", "additional_costs_eur", "price_eur")
-_POSTCODE = re.compile(r"\d{5}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
@@ -179,17 +176,6 @@ def parse_date(value: Any) -> dt.date | None:
         raise ValueError(
             f"{text!r} is not a date; use YYYY-MM-DD or DD.MM.YYYY (e.g. 2026-03-01)"
         ) from None
-
-
-def parse_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _fold(str(value))
-    if text in ("1", "true", "yes", "ja", "j", "y", "x", "wahr"):
-        return True
-    if text in ("0", "false", "no", "nein", "n", "falsch"):
-        return False
-    raise ValueError(f"{value!r} is not true or false (ja/nein)")
 
 
 class FieldProblems(Exception):
@@ -413,6 +399,143 @@ def _text(data: Mapping[str, Any], name: str, limit: int = 200) -> str:
     return "" if value is None else " ".join(str(value).split())[:limit]
 
 
+@define
+class _Fields:
+    """The canonical fields of one offer being read, and the problems found so far."""
+
+    data: Mapping[str, Any]
+    problems: dict[str, list[str]] = field(factory=dict)
+
+    def bad(self, name: str, message: str) -> None:
+        self.problems.setdefault(name, []).append(message)
+
+    def text(self, name: str, limit: int = 200) -> str:
+        return _text(self.data, name, limit)
+
+    def number(self, name: str, low: float, high: float) -> float | None:
+        value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            result = parse_number(value, money=name in MONEY_FIELDS)
+        except ValueError as exc:
+            self.bad(name, str(exc))
+            return None
+        if not low <= result <= high:
+            self.bad(name, f"{result:g} is out of range; use {low:g} to {high:g}")
+            return None
+        return result
+
+    def date(self, name: str) -> dt.date | None:
+        try:
+            return parse_date(self.data.get(name))
+        except ValueError as exc:
+            self.bad(name, str(exc))
+            return None
+
+
+def _described(f: _Fields) -> tuple[str, str | None, str | None]:
+    """Title, kind and provider type."""
+    title = f.text("title", MAX_TITLE + 1)
+    if not title:
+        f.bad("title", "a title is required")
+    elif len(title) > MAX_TITLE:
+        f.bad("title", f"at most {MAX_TITLE} characters")
+    kind = _coded(f.data.get("kind") or "flat", KINDS, KIND_ALIASES)
+    if kind is None:
+        kinds = ", ".join(c.value for c in KINDS)
+        f.bad("kind", f"{f.data.get('kind')!r} is not a kind; use {kinds}")
+    provider = _coded(f.data.get("provider_type") or "private", PROVIDERS, PROVIDER_ALIASES)
+    if provider is None:
+        f.bad(
+            "provider_type",
+            f"{f.data.get('provider_type')!r} is not a provider type; use "
+            f"{', '.join(c.value for c in PROVIDERS)}",
+        )
+    return title, kind, provider
+
+
+def _prices(f: _Fields) -> dict[str, Any]:
+    """Rent or buy and the amounts (a missing warm rent is cold rent plus running costs)."""
+    cold = f.number("cold_rent_eur", 0, 50_000)
+    warm = f.number("warm_rent_eur", 0, 50_000)
+    costs = f.number("additional_costs_eur", 0, 10_000)
+    price = f.number("price_eur", 1000, 100_000_000)
+    offer_type_raw = f.data.get("offer_type")
+    if offer_type_raw in (None, ""):
+        offer_type: str | None = "buy" if price is not None else "rent"
+    else:
+        offer_type = _coded(offer_type_raw, OFFER_TYPES, OFFER_TYPE_ALIASES)
+        if offer_type is None:
+            f.bad("offer_type", f"{offer_type_raw!r} is not rent or buy")
+    if warm is None and cold is not None and costs is not None:
+        warm = round(cold + costs, 2)
+    if offer_type == "rent":
+        if warm is None and cold is None and "warm_rent_eur" not in f.problems:
+            f.bad("warm_rent_eur", "a rent offer needs warm_rent_eur or cold_rent_eur")
+        if warm is not None and cold is not None and warm < cold:
+            f.bad("warm_rent_eur", f"the warm rent {warm:g} is below the cold rent {cold:g}")
+    elif offer_type == "buy" and price is None and "price_eur" not in f.problems:
+        f.bad("price_eur", "an offer for sale needs price_eur")
+    return {
+        "offer_type": offer_type,
+        "cold_rent_eur": cold,
+        "warm_rent_eur": warm,
+        "additional_costs_eur": costs,
+        "price_eur": price,
+    }
+
+
+def _contact(f: _Fields) -> dict[str, Any]:
+    """E-mail, link and the employer's company id."""
+    email = f.text("contact_email", 320)
+    if email and not is_email(email):
+        f.bad("contact_email", f"{email!r} is not an e-mail address")
+    link = f.text("link", 501)
+    if link and not is_web_address(link):
+        f.bad("link", "a full address starting with http:// or https://")
+    elif len(link) > 500:
+        f.bad("link", "at most 500 characters")
+    company_id = None
+    if f.data.get("company_id") not in (None, ""):
+        try:
+            company_id = int(f.data["company_id"])
+        except (TypeError, ValueError):
+            f.bad("company_id", f"{f.data['company_id']!r} is not a whole number")
+    return {"contact_email": email, "link": link, "company_id": company_id}
+
+
+def _place(f: _Fields, locate: Any) -> Place | None:
+    """Where the offer is shown: from the coordinates given or the address (``locate``)."""
+    postcode = f.text("postcode", 10)
+    if not is_postcode(postcode):
+        f.bad("postcode", f"{postcode!r} is not a German postcode; use five digits such as 45657")
+    try:
+        answer = parse_yes_no(f.data.get("address_public"))
+        public = True if answer is None else answer
+    except ValueError as exc:
+        f.bad("address_public", str(exc))
+        public = False
+    lat, lon = f.data.get("lat"), f.data.get("lon")
+    given: tuple[float, float] | None = None
+    if (lat in (None, "")) != (lon in (None, "")):
+        f.bad("lat", "give lat and lon together (or neither)")
+    elif lat not in (None, ""):
+        try:
+            given = (parse_number(lat), parse_number(lon))
+            if not (-90 <= given[0] <= 90 and -180 <= given[1] <= 180):
+                raise ValueError(f"{lat}, {lon} lies outside the world")
+        except ValueError as exc:
+            f.bad("lat", str(exc))
+    if "postcode" in f.problems or "lat" in f.problems:
+        return None
+    try:
+        return locate(f.text("street"), postcode, f.text("town", 100), public, given)  # type: ignore[no-any-return]
+    except ValueError as exc:
+        f.bad("postcode", str(exc))
+        return None
+
+
 def offer_from_fields(
     data: Mapping[str, Any],
     *,
@@ -423,138 +546,33 @@ def offer_from_fields(
 ) -> Offer:
     """An Offer from canonical fields, or ``FieldProblems`` naming every bad field.
 
-    ``locate(street, postcode, town, exact)`` returns a ``Place`` (or raises ValueError with a
-    message): it decides where the offer is shown, from the coordinates given or the address.
+    ``locate(street, postcode, town, exact, given)`` returns a ``Place`` (or raises
+    ValueError with a message): it decides where the offer is shown, from the coordinates
+    given or the address.
     """
-    problems: dict[str, list[str]] = {}
-
-    def bad(name: str, message: str) -> None:
-        problems.setdefault(name, []).append(message)
-
-    unknown = sorted(set(data) - set(FIELDS))
-    for name in unknown:
-        bad(name, f"unknown field; known fields are: {', '.join(FIELDS)}")
-
-    def number(name: str, low: float, high: float) -> float | None:
-        value = data.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        try:
-            result = parse_number(value, money=name in MONEY_FIELDS)
-        except ValueError as exc:
-            bad(name, str(exc))
-            return None
-        if not low <= result <= high:
-            bad(name, f"{result:g} is out of range; use {low:g} to {high:g}")
-            return None
-        return result
-
-    def date(name: str) -> dt.date | None:
-        try:
-            return parse_date(data.get(name))
-        except ValueError as exc:
-            bad(name, str(exc))
-            return None
-
-    title = _text(data, "title", MAX_TITLE + 1)
-    if not title:
-        bad("title", "a title is required")
-    elif len(title) > MAX_TITLE:
-        bad("title", f"at most {MAX_TITLE} characters")
-    kind = _coded(data.get("kind") or "flat", KINDS, KIND_ALIASES)
-    if kind is None:
-        bad("kind", f"{data.get('kind')!r} is not a kind; use {', '.join(c.value for c in KINDS)}")
-    provider = _coded(data.get("provider_type") or "private", PROVIDERS, PROVIDER_ALIASES)
-    if provider is None:
-        bad(
-            "provider_type",
-            f"{data.get('provider_type')!r} is not a provider type; use "
-            f"{', '.join(c.value for c in PROVIDERS)}",
-        )
-    rooms = number("rooms", 0.5, 50)
-    area = number("area_m2", 5, 2000)
-    cold = number("cold_rent_eur", 0, 50_000)
-    warm = number("warm_rent_eur", 0, 50_000)
-    costs = number("additional_costs_eur", 0, 10_000)
-    price = number("price_eur", 1000, 100_000_000)
-    offer_type_raw = data.get("offer_type")
-    if offer_type_raw in (None, ""):
-        offer_type: str | None = "buy" if price is not None else "rent"
-    else:
-        offer_type = _coded(offer_type_raw, OFFER_TYPES, OFFER_TYPE_ALIASES)
-        if offer_type is None:
-            bad("offer_type", f"{offer_type_raw!r} is not rent or buy")
-    if warm is None and cold is not None and costs is not None:
-        warm = round(cold + costs, 2)
-    if offer_type == "rent":
-        if warm is None and cold is None and "warm_rent_eur" not in problems:
-            bad("warm_rent_eur", "a rent offer needs warm_rent_eur or cold_rent_eur")
-        if warm is not None and cold is not None and warm < cold:
-            bad("warm_rent_eur", f"the warm rent {warm:g} is below the cold rent {cold:g}")
-    elif offer_type == "buy" and price is None and "price_eur" not in problems:
-        bad("price_eur", "an offer for sale needs price_eur")
-    available = date("available_from")
-    expires = date("expires_on")
-    if expires is None and "expires_on" not in problems:
+    f = _Fields(data)
+    for name in sorted(set(data) - set(FIELDS)):
+        f.bad(name, f"unknown field; known fields are: {', '.join(FIELDS)}")
+    title, kind, provider = _described(f)
+    rooms = f.number("rooms", 0.5, 50)
+    area = f.number("area_m2", 5, 2000)
+    prices = _prices(f)
+    available = f.date("available_from")
+    expires = f.date("expires_on")
+    if expires is None and "expires_on" not in f.problems:
         expires = today + dt.timedelta(days=lifetime_days)
-    postcode = _text(data, "postcode", 10)
-    if not _POSTCODE.fullmatch(postcode):
-        bad("postcode", f"{postcode!r} is not a German postcode; use five digits such as 45657")
-    try:
-        public = (
-            True
-            if data.get("address_public") in (None, "")
-            else parse_bool(data.get("address_public"))
-        )
-    except ValueError as exc:
-        bad("address_public", str(exc))
-        public = False
-    email = _text(data, "contact_email", 320)
-    if email and not _EMAIL.fullmatch(email):
-        bad("contact_email", f"{email!r} is not an e-mail address")
-    link = _text(data, "link", 501)
-    if link and not re.match(r"https?://\S+$", link):
-        bad("link", "a full address starting with http:// or https://")
-    elif len(link) > 500:
-        bad("link", "at most 500 characters")
-    company_id = None
-    if data.get("company_id") not in (None, ""):
-        try:
-            company_id = int(data["company_id"])
-        except (TypeError, ValueError):
-            bad("company_id", f"{data['company_id']!r} is not a whole number")
-    lat, lon = data.get("lat"), data.get("lon")
-    given: tuple[float, float] | None = None
-    if (lat in (None, "")) != (lon in (None, "")):
-        bad("lat", "give lat and lon together (or neither)")
-    elif lat not in (None, ""):
-        try:
-            given = (parse_number(lat), parse_number(lon))
-            if not (-90 <= given[0] <= 90 and -180 <= given[1] <= 180):
-                raise ValueError(f"{lat}, {lon} lies outside the world")
-        except ValueError as exc:
-            bad("lat", str(exc))
-    place: Place | None = None
-    if "postcode" not in problems and "lat" not in problems:
-        try:
-            place = locate(_text(data, "street"), postcode, _text(data, "town", 100), public, given)
-        except ValueError as exc:
-            bad("postcode", str(exc))
-    if problems:
-        raise FieldProblems(problems)
-    assert place is not None and kind and provider and offer_type and expires
+    contact = _contact(f)
+    place = _place(f, locate)
+    if f.problems:
+        raise FieldProblems(f.problems)
+    assert place is not None and kind and provider and prices["offer_type"] and expires
     offer = Offer(
         source=source,
-        external_id=_text(data, "external_id"),
+        external_id=f.text("external_id"),
         title=title,
         kind=kind,
-        offer_type=offer_type,
         rooms=rooms,
         area_m2=area,
-        cold_rent_eur=cold,
-        warm_rent_eur=warm,
-        additional_costs_eur=costs,
-        price_eur=price,
         available_from=available,
         street=place.street,
         postcode=place.postcode,
@@ -563,14 +581,13 @@ def offer_from_fields(
         lat=place.lat,
         lon=place.lon,
         provider_type=provider,
-        provider_name=_text(data, "provider_name"),
-        contact_name=_text(data, "contact_name"),
-        contact_email=email,
-        contact_phone=_text(data, "contact_phone", 50),
-        link=link,
+        provider_name=f.text("provider_name"),
+        contact_name=f.text("contact_name"),
+        contact_phone=f.text("contact_phone", 50),
         description=str(data.get("description") or "").strip()[:MAX_TEXT],
         expires_on=expires,
-        company_id=company_id,
+        **prices,
+        **contact,
     )
     if not offer.external_id:
         offer.external_id = offer.content_key()

@@ -61,11 +61,11 @@ def import_command(
             skip_invalid=skip_invalid,
         )
     except CourseImportError as exc:
-        echo_report(exc.report, as_json)
+        echo_report(exc.report, as_json, text=exc.report.format_text("Kurse", "courses"))
         raise import_aborted() from None
     except ImportError_ as exc:
         raise click.ClickException(exc.message) from None
-    echo_report(report, as_json)
+    echo_report(report, as_json, text=report.format_text("Kurse", "courses"))
 
 
 @click.command("demo")

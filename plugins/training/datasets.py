@@ -9,14 +9,13 @@ stored apart from their courses, so courses are the only dataset.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import (
@@ -25,25 +24,18 @@ from core import (
     DatasetImport,
     DatasetPage,
     ExportFile,
-    ImportError_,
     ValidationError,
-    csv_writer,
-    read_bounded,
+    export_file,
+    folded_search,
+    parse_values,
     record_id,
     submitted_values,
 )
 from plugins.training import repository as repo
 from plugins.training import tables as t
 from plugins.training import vocabulary as tv
-from plugins.training.formats import FORMATS, MAX_FILE_BYTES, decode, detect_format, read_records
-from plugins.training.importer import (
-    DEFAULT_SOURCE,
-    CourseImportError,
-    ImportReport,
-    check_records,
-    check_region,
-    course_from_values,
-)
+from plugins.training.formats import FORMATS
+from plugins.training.importer import check_text, course_from_values, read_text, write_checked
 from plugins.training.model import FIELDS as FILE_FIELDS
 from plugins.training.model import MAX_LENGTH, MULTI_VALUED, Course
 
@@ -54,10 +46,6 @@ __all__ = ["COURSES_DATASET", "courses_dataset", "export_courses"]
 
 COURSES_DATASET = "training.courses"
 EXPORT_FORMATS = ("csv", "json")
-_TRUE = ("true", "on", "1", "yes", "ja", "wahr", "x")
-_FALSE = ("false", "off", "0", "no", "nein", "falsch", "")
-#: A number the importer would read as German thousands ("51.657" is 51657 there).
-_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 def _choices(vocabulary: Any) -> tuple[tuple[str, str], ...]:
@@ -122,7 +110,6 @@ FIELDS = (
     DatasetField("updated_at", "Geändert", "Changed", kind="datetime", editable=False),
 )
 _BY_NAME = {f.name: f for f in FIELDS}
-_SEARCHED = ("title", "provider", "town")
 
 
 def course_row(course: Course) -> dict[str, Any]:
@@ -138,78 +125,37 @@ def course_row(course: Course) -> dict[str, Any]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _matches(values: tuple[str, ...], words: list[str]) -> bool:
-    folded = [v.casefold() for v in values]
-    return all(any(word in value for value in folded) for word in words)
-
-
 def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
     """Courses whose title, provider or town contain every word of ``text``, by title."""
-    c = t.courses
-    order = (c.c.title, c.c.id)
-    words = text.casefold().split()
-    if words:
-        # matched in Python: SQLite's lower() knows no umlauts ("ÜBUNG" must find "Übung")
-        candidates = session.execute(select(c.c.id, *(c.c[n] for n in _SEARCHED)).order_by(*order))
-        hits = [int(r[0]) for r in candidates if _matches(tuple(r[1:]), words)]
-        total, page = len(hits), hits[offset : offset + limit]
-    else:
-        total = int(session.scalar(select(func.count()).select_from(c)) or 0)
-        page = list(session.scalars(select(c.c.id).order_by(*order).offset(offset).limit(limit)))
-    return DatasetPage([course_row(repo.get_course(session, int(i))) for i in page], total)
-
-
-def _course_id(value: str) -> int:
-    return record_id(value, "course")
+    c = t.courses.c
+    return folded_search(
+        session,
+        select(c.id),
+        text,
+        (c.title, c.provider, c.town),
+        (c.title, c.id),
+        (offset, limit),
+        lambda r: course_row(repo.get_course(session, r.id)),
+    )
 
 
 def get(session: Session, course_id: str) -> dict[str, Any]:
-    return course_row(repo.get_course(session, _course_id(course_id)))
+    return course_row(repo.get_course(session, record_id(course_id, "course")))
 
 
 def delete(session: Session, course_id: str) -> None:
-    repo.delete_course(session, _course_id(course_id))
+    repo.delete_course(session, record_id(course_id, "course"))
 
 
 # --- editing ---------------------------------------------------------------------------------
 
 
-def _form_value(item: DatasetField, value: Any, problems: dict[str, list[str]]) -> Any:
-    """A submitted value in the shape ``course_from_values`` reads (None: empty)."""
-    if isinstance(value, str):
-        value = value.strip()
-    if item.kind == "bool":
-        if isinstance(value, bool) or value is None:
-            return bool(value)
-        if str(value).lower() in _TRUE + _FALSE:
-            return str(value).lower() in _TRUE
-        problems.setdefault(item.name, []).append(
-            f"{value!r} is neither yes nor no; send true or false"
-        )
-        return None
-    if item.kind == "number" and isinstance(value, str) and value:
-        # a form's number is decimal ("51.657"); the file importer would read that as German
-        # thousands, so the text is read here: a comma makes it German ("1.190,50")
-        text = value.replace(" ", "")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            return float(text)
-        except ValueError:
-            problems.setdefault(item.name, []).append(
-                f"{value!r} is not a number; write it like 1190.50 or 1.190,50"
-            )
-            return None
-    if item.name in MULTI_VALUED:
-        parts = re.split(r"[;,\s]+", value) if isinstance(value, str) else value
-        return [str(p).strip() for p in parts or () if str(p).strip()]
-    if isinstance(value, str):
-        if len(value) > item.max_length:
-            problems.setdefault(item.name, []).append(
-                f"at most {item.max_length} characters, not {len(value)}; shorten it"
-            )
-        return value or None
-    return value
+def _lists(values: dict[str, Any]) -> dict[str, Any]:
+    """Codes a form sends as one text ("26; 25") as lists, as ``course_from_values`` reads."""
+    for name in MULTI_VALUED:
+        if name in values:
+            values[name] = [p for p in re.split(r"[;,\s]+", values[name] or "") if p]
+    return values
 
 
 def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -235,12 +181,14 @@ def update(
     platform: Platform, session: Session, course_id: str, values: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Check and store the submitted fields; the course is checked again as a whole."""
-    existing = repo.get_course(session, _course_id(course_id))
+    existing = repo.get_course(session, record_id(course_id, "course"))
     shown = course_row(existing)
     submitted, problems = submitted_values(FIELDS, shown, values, "a course")
-    data = existing.to_dict()
-    for name, value in submitted.items():
-        data[name] = _form_value(_BY_NAME[name], value, problems)
+    # a form's number is decimal ("51.657") or German ("1.190,50"): read here, as the file
+    # importer would take the first for German thousands
+    parsed, bad = parse_values(FIELDS, submitted)
+    data = {**existing.to_dict(), **{name: None for name in bad}, **_lists(parsed)}
+    problems.update(bad)
     old_place = (existing.location.lat, existing.location.lon) if existing.location else None
     if data["postcode"] and data["postcode"] != existing.postcode:
         if (data["lat"], data["lon"]) == (old_place or (None, None)):
@@ -264,7 +212,9 @@ def update(
 def create(platform: Platform, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     """Check and store a new course entered by hand (source ``manual``)."""
     submitted, problems = submitted_values(FIELDS, {}, values, "a course")
-    data = {name: _form_value(_BY_NAME[name], value, problems) for name, value in submitted.items()}
+    data, bad = parse_values(FIELDS, submitted)
+    data = _lists(data)
+    problems.update(bad)
     try:
         course = course_from_values(
             {k: v for k, v in data.items() if v not in (None, "", [])}, platform, source="manual"
@@ -286,12 +236,6 @@ def _summary(course: Course, errors: Mapping[str, list[str]]) -> str:
 # --- import and export -----------------------------------------------------------------------
 
 
-def _same(old: Course, new: Course) -> bool:
-    skip = ("id", "is_demo", "created_at", "updated_at")
-    a, b = old.to_dict(), new.to_dict()
-    return all(a[k] == b[k] for k in a if k not in skip)
-
-
 def import_courses(
     platform: Platform,
     session: Session,
@@ -300,113 +244,40 @@ def import_courses(
     *,
     allow_outside_region: bool = False,
 ) -> DatasetImport:
-    """Import a file in the caller's session, as ``regiokarte training import`` does.
-
-    Every record is checked first; one invalid record rejects the file (``CourseImportError``
-    names each) and nothing is written. A course whose (source, external_id) exists is
-    updated; an identical one is left alone and counted as unchanged.
-    """
-    try:
-        data = read_bounded(path, max_bytes=MAX_FILE_BYTES)
-    except OSError as exc:
-        raise ImportError_(
-            f"{path.name}: cannot be read ({exc.strerror}). Nothing was imported.",
-            {"file": ["cannot be read"]},
-        ) from None
-    text = decode(data, path.name)
-    fmt = detect_format(path.name, text, fmt or None)
-    source = DEFAULT_SOURCE[fmt]
-    records = read_records(text, fmt, path.name)
-    if not records:
-        raise ImportError_(
-            f"{path.name}: contains no courses; nothing was imported.", {"file": ["no courses"]}
-        )
-    report = ImportReport(path.name, fmt, source)
-    # the importer's checks, but not its write: that opens a session of its own, and the
-    # admin area needs the import inside the session it commits
-    checked = check_records(records, platform, report)
-    if report.invalid:
-        raise CourseImportError(report)
-    check_region(platform, checked, report, allow_outside_region=allow_outside_region)
-    existing = repo.ids_by_external_id(
-        session, source, [c.external_id for c, _ in checked if c.external_id]
+    """Import a file in the caller's session, as ``regiokarte training import`` does: every
+    record is checked first; one invalid record rejects the file (``CourseImportError``
+    names each) and nothing is written."""
+    report, checked = check_text(
+        platform,
+        read_text(path),
+        name=path.name,
+        fmt=fmt or None,
+        allow_outside_region=allow_outside_region,
     )
-    created = updated = unchanged = 0
-    for course, entry in checked:
-        known = existing.get(course.external_id or "")
-        if known is None:
-            entry.course_id = repo.add_course(session, course, bump=False).id
-            created += 1
-            continue
-        course.id = entry.course_id = known
-        entry.status = "updated"
-        if _same(repo.get_course(session, known), course):
-            unchanged += 1
-        else:
-            repo.update_course(session, course, bump=False)
-            updated += 1
-    report.imported = True
-    repo.bump_version(session)
-    repo.record_import(
-        session,
-        file_name=path.name,
-        fmt=fmt,
-        source=source,
-        created=created,
-        updated=updated,
-        report=report.as_dict(),
-    )
+    write_checked(session, report, checked)
     warnings = [
         f"{r.where} ({r.title!r}): {w}; check the course after the import"
         for r in report.records
         for w in r.warnings
     ]
     return DatasetImport(
-        created=created,
-        updated=updated,
-        unchanged=unchanged,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
         messages=(*report.notes, *warnings),
     )
 
 
-def _number_text(value: float | None) -> str:
-    if value is None:
-        return ""
-    text = repr(float(value))
-    # the importer reads "51.657" as German thousands; "51.6570" is the same number to it
-    return text + "0" if _THOUSANDS.fullmatch(text) else text
-
-
-def _file_values(course: Course) -> dict[str, Any]:
-    data = course.to_dict()
-    return {name: data[name] for name in FILE_FIELDS}
-
-
 def export_courses(session: Session, fmt: str) -> ExportFile:
     """Every course in the plugin's own file format (csv or json), by id."""
-    courses = repo.load_courses(session)
+    courses = [c.to_dict() for c in repo.load_courses(session)]
     if fmt == "json":
-        document = {"courses": [_file_values(c) for c in courses]}
+        document = {"courses": [{name: c[name] for name in FILE_FIELDS} for c in courses]}
         content = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
         return ExportFile(content, "application/json", "courses.json")
-    if fmt != "csv":
-        raise ValidationError(
-            f"The format {fmt!r} is not offered for courses; export them as "
-            f"{' or '.join(EXPORT_FORMATS)}.",
-            {"format": [f"use {' or '.join(EXPORT_FORMATS)}"]},
-        )
-    buffer = io.StringIO()
-    writer = csv_writer(buffer, lineterminator="\r\n")
-    writer.writerow(FILE_FIELDS)
-    for course in courses:
-        values = _file_values(course)
-        for name in MULTI_VALUED:
-            values[name] = ";".join(values[name])
-        for name in ("hours", "cost_eur", "lat", "lon"):
-            values[name] = _number_text(values[name])
-        values["on_demand"] = "true" if values["on_demand"] else "false"
-        writer.writerow(["" if values[n] is None else values[n] for n in FILE_FIELDS])
-    return ExportFile(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", "courses.csv")
+    return export_file(
+        fmt, courses, FILE_FIELDS, name="courses", what="courses", formats=EXPORT_FORMATS
+    )  # json is written above
 
 
 def courses_dataset(platform: Platform) -> Dataset:

@@ -8,9 +8,7 @@ raise ``ImportError_`` at once. The formats are documented in the plugin's READM
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,9 +20,8 @@ from core import (
     ImportError_,
     check_json,
     check_lines,
-    csv_reader,
-    cut_off_note,
     parse_json,
+    read_csv_table,
 )
 from plugins.training.model import FIELDS
 from plugins.training.vocabulary import professions_in_text
@@ -111,57 +108,16 @@ def read_records(text: str, fmt: str, name: str = "file") -> list[Record]:
 
 def read_csv(text: str, name: str = "file") -> list[Record]:
     """Records of a CSV text: header line first, ',' or ';' between fields."""
-    lines = text.splitlines(keepends=True)
-    if not lines or not lines[0].strip():
-        raise _file_error(name, "is empty; the first line must be the header.")
-    first = lines[0]
-    # German spreadsheets save with ';' between fields; lists then use ',' (see README)
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv_reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except csv.Error as exc:
-        raise _file_error(name, f"has a malformed header line: {exc}.") from None
-    known = FIELDS
-    unknown = [h for h in header if h not in known]
-    if unknown:
-        raise _file_error(
-            name,
-            f"has unknown column(s) {', '.join(map(repr, unknown))}; valid columns are: "
-            f"{', '.join(known)}.",
-        )
-    doubled = sorted({h for h in header if header.count(h) > 1})
-    if doubled:
-        raise _file_error(name, f"names the column(s) {', '.join(doubled)} twice.")
-    if "title" not in header:
-        raise _file_error(name, "has no column title; it is required.")
+    table = read_csv_table(text, name=name, columns=FIELDS, required=("title",), delimiters=",;")
     records: list[Record] = []
-    previous = reader.line_num
-    while True:
-        start = previous + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise _file_error(name, f"line {start} is malformed CSV: {exc}.") from None
-        previous = reader.line_num
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        where = f"line {start}"
-        if len(row) != len(header):
-            problem = f"it has {len(row)} fields, the header has {len(header)}"
-            if len(row) < len(header):
-                problem += cut_off_note(text, reader.line_num)
-            records.append(Record(where, {}, problem))
-            continue
-        values: dict[str, Any] = dict(zip(header, row, strict=True))
-        if delimiter == ";":
-            # with ';' between fields, lists are separated by ','
+    for row in table.rows:
+        values: dict[str, Any] = dict(row.values)
+        if table.delimiter == ";":
+            # with ';' between fields, lists are separated by ',' (see README)
             for key in ("professions", "funding"):
                 if key in values:
                     values[key] = values[key].replace(",", ";")
-        records.append(Record(where, values))
+        records.append(Record(row.where, values, row.problem))
     return records
 
 

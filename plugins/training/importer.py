@@ -17,15 +17,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attrs import define, field
-
 from core import (
     Address,
     GeocodingError,
     ImportError_,
+    ImportRecord,
+    ImportReport,
     Location,
     ValidationError,
     check_in_region,
+    parse_yes_no,
     read_bounded,
 )
 from plugins.training import repository as repo
@@ -40,121 +41,30 @@ from plugins.training.formats import (
 from plugins.training.model import Course, parse_date
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core import Platform
 
 __all__ = [
     "CourseImportError",
-    "ImportReport",
-    "RecordReport",
+    "check_text",
     "course_from_values",
     "import_file",
     "import_text",
+    "read_text",
+    "write_checked",
 ]
 
 #: Digits in groups of three with dots, an optional decimal comma: a German amount.
 _GERMAN_NUMBER = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?")
-_TRUE = ("true", "1", "yes", "ja", "wahr", "x")
-_FALSE = ("false", "0", "no", "nein", "falsch", "")
 DEFAULT_SOURCE = {"csv": "import", "json": "import", "ba": "ba"}
-
-
-@define
-class RecordReport:
-    """What happened to one record."""
-
-    where: str
-    status: str  # created | updated | invalid
-    title: str = ""
-    external_id: str | None = None
-    course_id: int | None = None
-    problems: list[str] = field(factory=list)
-    warnings: list[str] = field(factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "where": self.where,
-            "status": self.status,
-            "title": self.title,
-            "external_id": self.external_id,
-            "course_id": self.course_id,
-            "problems": list(self.problems),
-            "warnings": list(self.warnings),
-        }
-
-
-@define
-class ImportReport:
-    """The outcome of an import, record by record."""
-
-    file_name: str
-    format: str
-    source: str
-    records: list[RecordReport] = field(factory=list)
-    imported: bool = False
-    #: warnings about the file as a whole (courses outside the region)
-    notes: list[str] = field(factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.records if r.status == status)
-
-    @property
-    def created(self) -> int:
-        return self.count("created")
-
-    @property
-    def updated(self) -> int:
-        return self.count("updated")
-
-    @property
-    def invalid(self) -> int:
-        return self.count("invalid")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file_name": self.file_name,
-            "format": self.format,
-            "source": self.source,
-            "imported": self.imported,
-            "total": len(self.records),
-            "created": self.created,
-            "updated": self.updated,
-            "invalid": self.invalid,
-            "warnings": sum(len(r.warnings) for r in self.records),
-            "notes": list(self.notes),
-            "records": [r.as_dict() for r in self.records],
-        }
-
-    def format_text(self) -> str:
-        """A plain-text report for the command line (German first, English in brackets)."""
-        if self.imported:
-            head = (
-                f"Kursimport (course import) {self.file_name} [{self.format}, Quelle/source "
-                f"{self.source}]: {self.created} neu (created), {self.updated} aktualisiert "
-                f"(updated)."
-            )
-        else:
-            head = (
-                f"Kursimport (course import) {self.file_name} [{self.format}]: {self.invalid} von "
-                f"{len(self.records)} Datensätzen fehlerhaft (of the records are invalid); "
-                "nichts importiert (nothing imported)."
-            )
-        lines = [head, *(f"  Hinweis (note): {n}" for n in self.notes)]
-        for record in self.records:
-            label = {"created": "neu", "updated": "aktualisiert", "invalid": "FEHLER"}[
-                record.status
-            ]
-            title = f" {record.title!r}" if record.title else ""
-            lines.append(f"  {record.where}:{title} {label} ({record.status})")
-            lines.extend(f"      - {p}" for p in record.problems)
-            lines.extend(f"      ~ {w}" for w in record.warnings)
-        return "\n".join(lines)
 
 
 class CourseImportError(ImportError_):
     """An import with invalid records; nothing was written. ``report`` lists every record."""
 
     def __init__(self, report: ImportReport) -> None:
-        bad = [r for r in report.records if r.status == "invalid"]
+        bad = [r for r in report.records if r.outcome == "invalid"]
         details = "; ".join(f"{r.where}: {', '.join(r.problems)}" for r in bad[:5])
         more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
         super().__init__(
@@ -211,10 +121,11 @@ def _number(values: Mapping[str, Any], key: str, problems: _Problems) -> float |
 
 def _boolean(values: Mapping[str, Any], key: str, problems: _Problems) -> bool:
     value = values.get(key)
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
-        return value.strip().lower() in _TRUE
+    try:
+        if isinstance(value, str | bool | None):  # a number or a list is no yes/no word
+            return parse_yes_no(value) is True
+    except ValueError:
+        pass
     problems.add(key, f"{value!r} is not true or false")
     return False
 
@@ -311,7 +222,7 @@ def course_from_values(
 
 def check_region(
     platform: Platform,
-    checked: list[tuple[Course, RecordReport]],
+    checked: list[tuple[Course, ImportRecord]],
     report: ImportReport,
     *,
     allow_outside_region: bool = False,
@@ -334,8 +245,10 @@ def check_region(
 
 def check_records(
     records: list[Record], platform: Platform, report: ImportReport
-) -> list[tuple[Course, RecordReport]]:
-    checked: list[tuple[Course, RecordReport]] = []
+) -> list[tuple[Course, ImportRecord]]:
+    """Each record as a checked course with its line of the report (``created`` until it is
+    written); invalid ones are reported with their problems."""
+    checked: list[tuple[Course, ImportRecord]] = []
     ids = Counter(
         str(r.values.get("external_id")).strip()
         for r in records
@@ -343,30 +256,32 @@ def check_records(
     )
     for record in records:
         title = str(record.values.get("title") or "")[:120]
-        entry = RecordReport(record.where, "created", title, warnings=list(record.warnings))
+        entry = ImportRecord(record.where, "created", title, warnings=list(record.warnings))
         report.records.append(entry)
         if record.problem:
-            entry.status, entry.problems = "invalid", [record.problem]
+            entry.outcome, entry.problems = "invalid", [record.problem]
             continue
         try:
             course = course_from_values(record.values, platform, source=report.source)
         except ValidationError as exc:
-            entry.status = "invalid"
+            entry.outcome = "invalid"
             entry.problems = list(exc.errors.get("course") or [exc.message])
             continue
-        entry.external_id = course.external_id
+        entry.key = course.external_id or ""
         if course.external_id and ids[course.external_id] > 1:
-            entry.status = "invalid"
+            entry.outcome = "invalid"
             entry.problems = [
                 f"external_id: {course.external_id!r} occurs {ids[course.external_id]} times in "
                 "the file; each course needs its own"
             ]
             continue
         checked.append((course, entry))
+    report.read = len(records)
+    report.recount()
     return checked
 
 
-def import_text(
+def check_text(
     platform: Platform,
     text: str,
     *,
@@ -375,10 +290,12 @@ def import_text(
     source: str | None = None,
     allow_outside_region: bool = False,
     skip_invalid: bool = False,
-) -> ImportReport:
-    """Import a file's text; all or nothing (``CourseImportError`` lists the bad records)
-    unless ``skip_invalid``, which imports the valid courses and reports the others. Courses
-    lying mostly outside the region are refused unless ``allow_outside_region``."""
+) -> tuple[ImportReport, list[tuple[Course, ImportRecord]]]:
+    """Read and check a file's text without writing: the report and the valid courses.
+
+    ``CourseImportError`` lists the bad records unless ``skip_invalid`` (then they are
+    reported and left out); courses lying mostly outside the region are refused unless
+    ``allow_outside_region``."""
     fmt = detect_format(name, text, fmt)
     source = (source or DEFAULT_SOURCE[fmt]).strip()
     if not source or len(source) > 50:
@@ -401,60 +318,72 @@ def import_text(
             "they are listed as invalid"
         )
     check_region(platform, checked, report, allow_outside_region=allow_outside_region)
+    return report, checked
+
+
+def _same(old: Course, new: Course) -> bool:
+    skip = ("id", "is_demo", "created_at", "updated_at")
+    a, b = old.to_dict(), new.to_dict()
+    return all(a[k] == b[k] for k in a if k not in skip)
+
+
+def write_checked(
+    session: Session, report: ImportReport, checked: list[tuple[Course, ImportRecord]]
+) -> None:
+    """Write checked courses in the caller's session: a course whose (source, external_id)
+    exists is updated (unchanged when it is the same), the others are added; the report is
+    kept in the import log."""
+    existing = repo.ids_by_external_id(
+        session, report.source, [c.external_id for c, _ in checked if c.external_id]
+    )
+    for course, entry in checked:
+        known = existing.get(course.external_id or "")
+        if known is None:
+            entry.record_id = repo.add_course(session, course, bump=False).id
+            continue
+        course.id = entry.record_id = known
+        entry.outcome = "unchanged" if _same(repo.get_course(session, known), course) else "updated"
+        if entry.outcome == "updated":
+            repo.update_course(session, course, bump=False)
+    report.recount()
+    report.written = True
+    repo.bump_version(session)
+    repo.record_import(
+        session,
+        file_name=report.file_name,
+        fmt=report.format,
+        source=report.source,
+        created=report.created,
+        updated=report.updated,
+        report=report.as_dict(),
+    )
+
+
+def import_text(platform: Platform, text: str, **options: Any) -> ImportReport:
+    """Import a file's text (options as for ``check_text``); all or nothing."""
+    report, checked = check_text(platform, text, **options)
     with platform.session(write=True) as session:
-        existing = repo.ids_by_external_id(
-            session, source, [c.external_id for c, _ in checked if c.external_id]
-        )
-        for course, entry in checked:
-            known = existing.get(course.external_id or "")
-            if known is not None:
-                course.id = known
-                saved = repo.update_course(session, course, bump=False)
-                entry.status = "updated"
-            else:
-                saved = repo.add_course(session, course, bump=False)
-            entry.course_id = saved.id
-        report.imported = True
-        repo.bump_version(session)
-        repo.record_import(
-            session,
-            file_name=name,
-            fmt=fmt,
-            source=source,
-            created=report.created,
-            updated=report.updated,
-            report=report.as_dict(),
-        )
+        write_checked(session, report, checked)
     return report
 
 
-def import_file(
-    platform: Platform,
-    path: str | Path,
-    *,
-    fmt: str | None = None,
-    source: str | None = None,
-    allow_outside_region: bool = False,
-    skip_invalid: bool = False,
-) -> ImportReport:
-    """Import the file at ``path`` (format from ``fmt``, the extension or the content)."""
-    file = Path(path)
+def read_text(path: Path) -> str:
+    """The text of a course file (bounded, decoded); ``ImportError_`` when it cannot be read."""
     try:
-        data = read_bounded(file, max_bytes=MAX_FILE_BYTES)
+        data = read_bounded(path, max_bytes=MAX_FILE_BYTES)
     except OSError as exc:
         raise ImportError_(
-            f"{file.name}: cannot be read ({exc.strerror}). Nothing was imported.",
+            f"{path.name}: cannot be read ({exc.strerror}). Nothing was imported.",
             {"file": ["cannot be read"]},
         ) from None
-    return import_text(
-        platform,
-        decode(data, file.name),
-        name=file.name,
-        fmt=fmt,
-        source=source,
-        allow_outside_region=allow_outside_region,
-        skip_invalid=skip_invalid,
-    )
+    return decode(data, path.name)
+
+
+def import_file(platform: Platform, path: str | Path, **options: Any) -> ImportReport:
+    """Import the file at ``path`` (format from ``fmt``, the extension or the content;
+    options as for ``check_text``)."""
+    file = Path(path)
+    return import_text(platform, read_text(file), name=file.name, **options)
 
 
 assert set(DEFAULT_SOURCE) == set(FORMATS)

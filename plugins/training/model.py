@@ -16,7 +16,7 @@ from typing import Any
 
 from attrs import define, field
 
-from core import Location, ValidationError, vocabulary
+from core import Location, ValidationError, is_postcode, is_web_address, vocabulary
 from plugins.training import vocabulary as tv
 
 __all__ = ["FIELDS", "MULTI_VALUED", "Course", "parse_date"]
@@ -62,7 +62,6 @@ FIELDS = (
     "link",
 )
 MULTI_VALUED = ("professions", "funding")
-_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
@@ -199,7 +198,7 @@ class Course:
                 )
         check(
             "postcode",
-            self.postcode == "" or bool(re.fullmatch(r"\d{5}", self.postcode)),
+            self.postcode == "" or is_postcode(self.postcode),
             f"{self.postcode!r} is not a German postcode (five digits such as 45768)",
         )
         check(
@@ -209,7 +208,7 @@ class Course:
         )
         check(
             "link",
-            self.link == "" or bool(_URL.fullmatch(self.link)),
+            self.link == "" or is_web_address(self.link),
             f"{self.link!r} is not a web address starting with http:// or https://",
         )
         self.professions = tuple(dict.fromkeys(self.professions))

@@ -11,6 +11,7 @@ import click
 
 from core import (
     ImportError_,
+    ImportProblem,
     command_group,
     echo_report,
     import_aborted,
@@ -75,8 +76,8 @@ def import_command(
         raise import_aborted(exc.message) from None
     window = service_for(platform).window_warning(force=True)
     if window:
-        report.warnings.append(window)
-    echo_report(report, as_json, text=report.format())
+        report.warnings.append(ImportProblem("", window))
+    echo_report(report, as_json, text=report.format_text("GTFS-Fahrplan", "GTFS feed"))
 
 
 @click.command("info")

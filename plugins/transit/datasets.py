@@ -8,11 +8,10 @@ admin area searches and shows the stops, imports a new feed (the same import as
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import (
@@ -24,8 +23,8 @@ from core import (
     ImportError_,
     NotFound,
     Region,
-    ValidationError,
-    csv_writer,
+    export_file,
+    folded_search,
 )
 from plugins.transit import tables as t
 from plugins.transit.importer import import_feed
@@ -51,7 +50,6 @@ LOCATION_TYPES = (
     ("1", "Bahnhof (station)"),
     ("2", "Eingang (entrance)"),
 )
-_SEARCHED = ("name", "stop_id", "code")
 
 FIELDS = (
     DatasetField("id", "Nr.", "No.", editable=False, listed=True),
@@ -90,28 +88,13 @@ def _row(row: Any) -> dict[str, Any]:
     }
 
 
-def _matches(values: tuple[str, ...], words: list[str]) -> bool:
-    folded = [v.casefold() for v in values]
-    return all(any(word in value for value in folded) for word in words)
-
-
 def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
     """Stops whose name, stop_id or code contain every word of ``text``, by name."""
-    s = t.stops
-    order = (s.c.name, s.c.id)
-    words = text.casefold().split()
-    if not words:
-        total = int(session.scalar(select(func.count()).select_from(s)) or 0)
-        listed = session.execute(select(s).order_by(*order).offset(offset).limit(limit))
-        return DatasetPage([_row(r) for r in listed], total)
-    # matched in Python: SQLite's lower() knows no umlauts, and "Straße" must find "STRASSE"
-    # on every engine alike; for a region's stops (tens of thousands) that is three short
-    # columns to scan
-    candidates = session.execute(select(s.c.id, *(s.c[n] for n in _SEARCHED)).order_by(*order))
-    hits = [int(r[0]) for r in candidates if _matches(tuple(r[1:]), words)]
-    page = hits[offset : offset + limit]
-    by_id = {int(r.id): r for r in session.execute(select(s).where(s.c.id.in_(page)))}
-    return DatasetPage([_row(by_id[i]) for i in page], len(hits))
+    s = t.stops.c
+    columns = (s.name, s.stop_id, s.code)
+    return folded_search(
+        session, select(t.stops), text, columns, (s.name, s.id), (offset, limit), _row
+    )
 
 
 def _stop_id(value: str) -> int:
@@ -162,46 +145,37 @@ def _import(
     common = before.keys() & after.keys()
     changed = sum(1 for key in common if before[key] != after[key])
     messages = [
-        f"{report.file_name} {name}, {example}: the row was left out; correct it in the feed "
-        "and import it again."
-        for name, file_report in report.files.items()
-        for example in file_report.examples
+        f"{report.file_name} {problem}: the row was left out; correct it in the feed and "
+        "import it again."
+        for problem in report.rejected
     ]
     messages += [f"{report.file_name}: {warning}" for warning in report.warnings]
-    stops = report.files.get("stops.txt")
+    stops = report.details["files"].get("stops.txt")
     return DatasetImport(
         created=len(after.keys() - before.keys()),
         updated=changed,
         deleted=len(before.keys() - after.keys()),
         unchanged=len(common) - changed,
-        rejected=stops.rejected if stops is not None else 0,
+        rejected=stops["rejected"] if stops is not None else 0,
         messages=tuple(messages),
     )
 
 
 def _export(session: Session, fmt: str) -> ExportFile:
-    if fmt != "csv":
-        raise ValidationError(
-            f"The format {fmt!r} is not offered for stops; export them as csv.",
-            {"format": ["use csv"]},
-        )
-    buffer = io.StringIO()
-    writer = csv_writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
     s = t.stops
-    for row in session.execute(select(s).order_by(s.c.id)):
-        writer.writerow(
-            [
-                row.stop_id,
-                row.code,
-                row.name,
-                repr(float(row.lat)),
-                repr(float(row.lon)),
-                row.location_type,
-                row.parent_station,
-            ]
-        )
-    return ExportFile(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", "stops.csv")
+    rows = (
+        {
+            "stop_id": row.stop_id,
+            "stop_code": row.code,
+            "stop_name": row.name,
+            "stop_lat": float(row.lat),
+            "stop_lon": float(row.lon),
+            "location_type": row.location_type,
+            "parent_station": row.parent_station,
+        }
+        for row in session.execute(select(s).order_by(s.c.id))
+    )
+    return export_file(fmt, rows, EXPORT_COLUMNS, name="stops", what="stops", formats=("csv",))
 
 
 def stops_dataset(platform: Platform) -> Dataset:

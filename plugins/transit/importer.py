@@ -23,15 +23,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 from attrs import define, field
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import ImportError_, Region, check_in_region, reindex_all
+from core import ImportError_, ImportProblem, ImportReport, Region, check_in_region, reindex_all
 from plugins.transit import tables as t
 from plugins.transit.gtfs import GtfsZip, TruncatedRecord, parse_date, parse_time
 
-__all__ = ["FileReport", "ImportReport", "clear_feed", "feed_size", "identify", "import_feed"]
+__all__ = ["FileReport", "clear_feed", "feed_size", "identify", "import_feed"]
 
 #: Rows per INSERT batch.
 CHUNK = 10_000
@@ -40,6 +41,7 @@ EXAMPLES = 10
 #: Problems a refused import names (the counts cover all of them).
 NAMED_PROBLEMS = 5
 REQUIRED = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
+_WHAT = ("stops", "routes", "trips", "stop times")
 USED = (
     "agency.txt",
     "stops.txt",
@@ -80,34 +82,21 @@ class FileReport:
             self.examples.append(f"line {line}: {reason}{shown}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.name,
-            "encoding": self.encoding,
-            "read": self.read,
-            "imported": self.imported,
-            "skipped": self.skipped,
-            "rejected": self.rejected,
-            "reasons": dict(self.reasons),
-            "examples": list(self.examples),
-        }
+        return {**attrs.asdict(self), "rejected": self.rejected}
 
 
 @define
-class ImportReport:
-    """The outcome of one import: per file counts, rejections and warnings."""
+class _Feed:
+    """What an import found in the feed: per file counts, warnings and the feed's facts."""
 
-    file_name: str
     files: dict[str, FileReport] = field(factory=dict)
     warnings: list[str] = field(factory=list)
-    ignored_files: list[str] = field(factory=list)
     start_date: int | None = None
     end_date: int | None = None
     agencies: list[str] = field(factory=list)
-    seconds: float = 0.0
     #: trips kept with fewer stop times than the file lists (rows of theirs were left out)
     partial_trips: int = 0
     partial_examples: list[str] = field(factory=list)
-    skip_invalid: bool = False
 
     @property
     def dropped(self) -> int:
@@ -135,85 +124,49 @@ class ImportReport:
         report = self.files.get(name)
         return report.imported if report else 0
 
-    @property
-    def stops(self) -> int:
-        return self.count("stops.txt")
 
-    @property
-    def routes(self) -> int:
-        return self.count("routes.txt")
-
-    @property
-    def trips(self) -> int:
-        return self.count("trips.txt")
-
-    @property
-    def stop_times(self) -> int:
-        return self.count("stop_times.txt")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file_name": self.file_name,
-            "files": [f.as_dict() for f in self.files.values()],
-            "warnings": list(self.warnings),
-            "ignored_files": list(self.ignored_files),
-            "start_date": self.start_date,
-            "end_date": self.end_date,
-            "agencies": list(self.agencies),
-            "seconds": round(self.seconds, 2),
-            "dropped": self.dropped,
-            "partial_trips": self.partial_trips,
-            "partial_examples": list(self.partial_examples),
-            "skip_invalid": self.skip_invalid,
-        }
-
-    def format(self) -> str:
-        """A plain-text report for the command line (German first, English in brackets)."""
-        lines = [
-            f"GTFS-Import (import) {self.file_name}: {self.stops} Haltestellen (stops), "
-            f"{self.routes} Linien (routes), {self.trips} Fahrten (trips), "
-            f"{self.stop_times} Halte (stop times) in {self.seconds:.1f} s.",
-        ]
-        if self.start_date and self.end_date:
-            lines.append(f"Gültig (valid) {self.start_date} .. {self.end_date}.")
-        if self.agencies:
-            lines.append("Verkehrsunternehmen (agencies): " + ", ".join(self.agencies))
-        header = f"{'Datei (file)':<20} {'gelesen':>9} {'importiert':>10} {'abgelehnt':>9}"
-        lines += ["", header, "-" * len(header)]
-        for report in self.files.values():
-            lines.append(
-                f"{report.name:<20} {report.read:>9} {report.imported:>10} {report.rejected:>9}"
-                + (f"  ({report.encoding})" if report.encoding != "utf-8" else "")
-            )
-        for report in self.files.values():
-            if report.rejected or report.skipped:
-                lines.append("")
-                lines.append(f"{report.name}: abgelehnt (rejected) {report.rejected}")
-                for reason, n in report.reasons.most_common():
-                    lines.append(f"  {n:>7} x {reason}")
-                if report.skipped:
-                    lines.append(f"  {report.skipped:>7} x nicht benötigt (not used)")
-                lines.extend(f"    {e}" for e in report.examples)
-        if self.partial_trips:
-            lines.append("")
-            lines.append(
-                f"Fahrten mit fehlenden Halten (trips kept with fewer stop times than the file "
-                f"lists): {self.partial_trips}"
-            )
-            lines.extend(f"    {e}" for e in self.partial_examples)
-        if self.dropped:
-            lines.append("")
-            lines.append(
-                f"Ausgelassen (left out, --skip-invalid): {self.dropped} Zeilen/Fahrten (rows "
-                "and trips); die Daten sind unvollständig (the timetable is incomplete)."
-            )
-        if self.ignored_files:
-            lines.append("")
-            lines.append("Nicht verwendet (not used): " + ", ".join(self.ignored_files))
-        if self.warnings:
-            lines.append("")
-            lines.extend(f"Warnung (warning): {w}" for w in self.warnings)
-        return "\n".join(lines)
+def _report(feed: _Feed, path: Path, ignored: list[str], skip_invalid: bool) -> ImportReport:
+    """The import's report: rows read and imported, those left out with their reasons, the
+    feed's facts as notes, the per-file figures in ``details``."""
+    report = ImportReport(path.name, "gtfs", read=sum(f.read for f in feed.files.values()))
+    report.created = sum(f.imported for f in feed.files.values())
+    report.invalid = feed.dropped
+    report.rejected = [
+        ImportProblem(f"{f.name} {where}", reason)
+        for f in feed.files.values()
+        for where, _, reason in (example.partition(": ") for example in f.examples)
+    ]
+    report.warnings = [ImportProblem("", w) for w in feed.warnings]
+    counts = ", ".join(
+        f"{feed.count(name)} {what}" for name, what in zip(REQUIRED, _WHAT, strict=True)
+    )
+    report.notes.append(f"Fahrplan (timetable): {counts}")
+    if feed.start_date and feed.end_date:
+        report.notes.append(f"Gültig (valid) {feed.start_date} .. {feed.end_date}")
+    if feed.agencies:
+        report.notes.append("Verkehrsunternehmen (agencies): " + ", ".join(feed.agencies))
+    if feed.partial_trips:
+        report.notes.append(
+            f"{feed.partial_trips} trip(s) kept with fewer stop times than the file lists: "
+            + "; ".join(feed.partial_examples)
+        )
+    if feed.dropped:
+        report.notes.append(
+            f"{feed.dropped} rows or trips left out (--skip-invalid): the timetable is incomplete"
+        )
+    if ignored:
+        report.notes.append("Nicht verwendet (not used): " + ", ".join(ignored))
+    report.details = {
+        "files": {name: f.as_dict() for name, f in feed.files.items()},
+        "start_date": feed.start_date,
+        "end_date": feed.end_date,
+        "agencies": list(feed.agencies),
+        "ignored_files": ignored,
+        "partial_trips": feed.partial_trips,
+        "partial_examples": list(feed.partial_examples),
+        "skip_invalid": skip_invalid,
+    }
+    return report
 
 
 def _sha256(path: Path) -> str:
@@ -243,12 +196,12 @@ class _Importer:
         self,
         session: Session,
         feed: GtfsZip,
-        report: ImportReport,
+        found: _Feed,
         progress: Callable[[int], None] | None,
     ) -> None:
         self.session = session
         self.feed = feed
-        self.report = report
+        self.found = found
         self.progress = progress
         self.stop_ids: dict[str, int] = {}
         self.route_ids: dict[str, int] = {}
@@ -266,9 +219,9 @@ class _Importer:
         _check_text(name, self.feed.head(name))
         encoding = self.feed.encoding(name)
         file_report = FileReport(name, "utf-8" if encoding == "utf-8-sig" else encoding)
-        self.report.files[name] = file_report
+        self.found.files[name] = file_report
         if encoding == "latin-1":
-            self.report.warnings.append(
+            self.found.warnings.append(
                 f"{name} is not valid UTF-8 (as GTFS requires); it was read as Latin-1."
             )
         columns, rows = self.feed.rows(name, encoding, self.progress)
@@ -303,14 +256,14 @@ class _Importer:
 
     def agencies(self) -> None:
         if not self.feed.has("agency.txt"):
-            self.report.warnings.append("agency.txt is missing (GTFS requires it); continuing.")
+            self.found.warnings.append("agency.txt is missing (GTFS requires it); continuing.")
             return
         file_report, _, rows = self.rows("agency.txt")
         for _, row in rows:
             file_report.read += 1
             name = row.get("agency_name", "")
             if name:
-                self.report.agencies.append(name)
+                self.found.agencies.append(name)
                 file_report.imported += 1
             else:
                 file_report.skipped += 1
@@ -441,7 +394,7 @@ class _Importer:
                 services[service_id] = {"weekdays": mask, "start_date": start, "end_date": end}
                 file_report.imported += 1
         else:
-            self.report.warnings.append(
+            self.found.warnings.append(
                 "calendar.txt is missing; service days come from calendar_dates.txt alone."
             )
         exceptions: dict[tuple[str, int], int] = {}
@@ -482,8 +435,8 @@ class _Importer:
         dates += [d for (_, d), k in exceptions.items() if k == 1]
         ends = [v["end_date"] for v in services.values() if v["end_date"]]
         ends += [d for (_, d), k in exceptions.items() if k == 1]
-        self.report.start_date = min(dates) if dates else None
-        self.report.end_date = max(ends) if ends else None
+        self.found.start_date = min(dates) if dates else None
+        self.found.end_date = max(ends) if ends else None
 
     def trips(self) -> None:
         file_report, columns, rows = self.rows("trips.txt")
@@ -628,7 +581,7 @@ class _Importer:
             info = counts.get(int(trip))
             if info is not None and int(seq) in (info[1], info[2]):
                 untimed.add(int(trip))
-        trips_report = self.report.files["trips.txt"]
+        trips_report = self.found.files["trips.txt"]
         bad = too_short | untimed
         names = {number: trip_id for trip_id, number in self.trip_ids.items()}
         without = set(self.trip_ids.values()) - set(counts)
@@ -654,10 +607,10 @@ class _Importer:
                 s.execute(delete(t.trips).where(t.trips.c.id.in_(part)))
             trips_report.imported -= len(bad)
         kept_partial = [trip for trip in self.partial if trip not in bad]
-        self.report.partial_trips = len(kept_partial)
+        self.found.partial_trips = len(kept_partial)
         for trip in kept_partial[:EXAMPLES]:
             n = counts[trip][0]
-            self.report.partial_examples.append(
+            self.found.partial_examples.append(
                 f"trip {names[trip]!r}: {n} of {n + self.partial[trip]} stop times kept"
             )
         first = select(func.min(func.coalesce(st.c.departure, st.c.arrival))).where(
@@ -873,7 +826,7 @@ def import_feed(
 
     started = time.perf_counter()
     path = Path(path)
-    report = ImportReport(path.name, skip_invalid=skip_invalid)
+    found = _Feed()
     problem = identify(path)
     if problem:
         raise ImportError_(problem, {"file": [problem]})
@@ -887,9 +840,9 @@ def import_feed(
             raise ImportError_(
                 _not_a_feed(path, feed, missing), {name: ["missing"] for name in missing}
             )
-        report.ignored_files = sorted(n for n in feed.members if n not in USED)
+        ignored = sorted(n for n in feed.members if n not in USED)
         clear_feed(session)
-        importer = _Importer(session, feed, report, progress)
+        importer = _Importer(session, feed, found, progress)
         importer.agencies()
         importer.stops()
         if region is not None:
@@ -901,7 +854,7 @@ def import_feed(
                 name=f"{path.name} (stops.txt)",
                 allow_outside=allow_outside_region,
             )
-            report.warnings.extend(check.warnings)
+            found.warnings.extend(check.warnings)
         importer.routes()
         importer.calendar()
         importer.trips()
@@ -910,51 +863,50 @@ def import_feed(
         importer.transfers()
         for name in ("frequencies.txt", "transfers.txt"):
             if not feed.has(name):
-                report.warnings.append(f"{name} is not in the feed (optional).")
-        for name, what in (
-            ("stops.txt", "stops"),
-            ("routes.txt", "routes"),
-            ("trips.txt", "trips"),
-            ("stop_times.txt", "stop times"),
-        ):
-            if report.count(name) == 0:
-                raise ImportError_(
-                    f"{path.name}: no usable {what} ({name}); nothing was imported."
-                    + (
-                        f" First problems: {'; '.join(report.problems(3))}."
-                        if report.dropped
-                        else ""
-                    ),
-                    {name: [f"no usable {what}"] + report.files[name].examples},
-                )
-        if report.dropped and not skip_invalid:
-            problems = report.problems()
-            raise ImportError_(
-                f"{path.name}: {report.dropped} rows or trips would be left out, so nothing was "
-                f"imported. First problems: {'; '.join(problems[:NAMED_PROBLEMS])}. Correct "
-                "the feed (or get a complete copy), or import the valid rows with "
-                "--skip-invalid (the report then lists what was left out).",
-                {
-                    name: [f"{n} x {reason}" for reason, n in r.reasons.most_common()] + r.examples
-                    for name, r in report.files.items()
-                    if r.rejected
-                },
-            )
+                found.warnings.append(f"{name} is not in the feed (optional).")
+        _refuse_incomplete(path, found, skip_invalid)
+    report = _report(found, path, ignored, skip_invalid)
+    report.written = True
     report.seconds = time.perf_counter() - started
     session.execute(
         insert(t.feeds).values(
             file_name=path.name[:500],
             sha256=_sha256(path),
             imported_at=dt.datetime.now(dt.UTC),
-            start_date=report.start_date,
-            end_date=report.end_date,
-            agencies=report.agencies,
+            start_date=found.start_date,
+            end_date=found.end_date,
+            agencies=found.agencies,
             report=report.as_dict(),
         )
     )
     # company columns (nearest stop, departures) come from these tables: rebuild every index
     reindex_all(session)
     return report
+
+
+def _refuse_incomplete(path: Path, found: _Feed, skip_invalid: bool) -> None:
+    """``ImportError_`` for a required table left empty, or (unless ``skip_invalid``) for
+    any row or trip that would be left out."""
+    for name, what in zip(REQUIRED, _WHAT, strict=True):
+        if found.count(name) == 0:
+            first = f" First problems: {'; '.join(found.problems(3))}." if found.dropped else ""
+            raise ImportError_(
+                f"{path.name}: no usable {what} ({name}); nothing was imported.{first}",
+                {name: [f"no usable {what}"] + found.files[name].examples},
+            )
+    if found.dropped and not skip_invalid:
+        problems = found.problems()
+        raise ImportError_(
+            f"{path.name}: {found.dropped} rows or trips would be left out, so nothing was "
+            f"imported. First problems: {'; '.join(problems[:NAMED_PROBLEMS])}. Correct "
+            "the feed (or get a complete copy), or import the valid rows with "
+            "--skip-invalid (the report then lists what was left out).",
+            {
+                name: [f"{n} x {reason}" for reason, n in r.reasons.most_common()] + r.examples
+                for name, r in found.files.items()
+                if r.rejected
+            },
+        )
 
 
 def feed_size(path: str | Path) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core import Dataset, DatasetField, DatasetPage, ValidationError
+from core import Dataset, DatasetField, DatasetPage, ValidationError, parse_values
 
 
 @pytest.mark.parametrize(
@@ -40,13 +40,13 @@ def test_parse_reads_each_kind(kind: str, typed: str, value: Any) -> None:
         ("number", "zwölf", "not a number"),
         ("number", "inf", "not a finite number"),
         ("integer", "4.5", "not a whole number"),
-        ("bool", "vielleicht", "not yes or no"),
+        ("bool", "vielleicht", "neither yes nor no"),
         ("date", "01.03.2026", "YYYY-MM-DD"),
         ("datetime", "morgen", "date and time"),
         ("url", "example.org", "https://"),
         ("url", "javascript:alert(1)", "https://"),
         ("email", "keine-adresse", "e-mail address"),
-        ("choice", "c", "valid are: a, b"),
+        ("choice", "c", "use one of: a, b"),
     ],
 )
 def test_parse_names_the_problem(kind: str, typed: str, words: str) -> None:
@@ -120,3 +120,17 @@ def test_submitted_values_keeps_editable_fields_and_names_the_rest() -> None:
     assert sorted(problems) == ["colour", "open", "places", "source"]
     assert problems["colour"] == ["'colour' is no field of a Kita; the fields are name"]
     assert "leave it as it is ('kitas.csv')" in problems["source"][0]
+
+
+def test_parse_values_reads_only_the_given_names_and_collects_problems() -> None:
+    fields = (
+        DatasetField("cost", "Kosten", "Cost", kind="number"),
+        DatasetField("open", "Offen", "Open", kind="bool"),
+        DatasetField("codes", "Codes", "Codes", max_length=10),
+        DatasetField("seats", "Plätze", "Seats", kind="integer"),
+    )
+    parsed, problems = parse_values(
+        fields, {"cost": "1.190,50", "codes": ["26", " 25 "], "seats": "viele"}
+    )
+    assert parsed == {"cost": 1190.5, "codes": "26; 25"}  # "open" absent: not read as false
+    assert list(problems) == ["seats"] and "not a whole number" in problems["seats"][0]

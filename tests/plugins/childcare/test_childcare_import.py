@@ -48,8 +48,8 @@ def test_flensburg_imports_completely(flensburg_platform):
     raw = json.loads(FLENSBURG.read_text(encoding="utf-8"))["features"]
     report = run_import(flensburg_platform, FLENSBURG)
     # every feature is either imported or reported with its reason
-    assert report.total == len(raw) == 70
-    assert report.imported + len(report.rejected) == report.total
+    assert report.read == len(raw) == 70
+    assert report.imported + len(report.rejected) == report.read
     assert report.rejected == [] and report.created == 70
     kitas = {k.source_id: k for k in all_kitas(flensburg_platform)}
     assert len(kitas) == 70
@@ -132,7 +132,7 @@ def test_a_bad_file_changes_nothing(flensburg_platform, flensburg_copy):
     assert all_kitas(flensburg_platform) == before
     # the valid rest goes in when asked to, and the rejects are reported
     report = run_import(flensburg_platform, flensburg_copy, source="flensburg", skip_invalid=True)
-    assert [p.position for p in report.rejected] == [
+    assert [p.where for p in report.rejected] == [
         "feature 3",
         "feature 5",
         "feature 7",
@@ -239,7 +239,7 @@ def test_csv_with_german_columns(childcare_platform, tmp_path):
     report = run_import(platform, path)
     assert report.created == 3 and report.rejected == []
     assert report.notes and "Windows-1252" in report.notes[0]
-    warnings = {(w.position, w.message.split(" ")[0]) for w in report.warnings}
+    warnings = {(w.where, w.message.split(" ")[0]) for w in report.warnings}
     assert ("line 3", "no") in warnings  # placed at the postcode's centre
     assert ("line 3", "opening") in warnings
     kitas = {k.source_id: k for k in all_kitas(platform)}
@@ -298,8 +298,8 @@ def test_osm_xml_and_pbf(childcare_platform, tmp_path):
 
     platform = childcare_platform()
     report = run_import(platform, MARL_OSM)
-    assert report.source == "osm" and report.created == 5 and report.total == 5
-    positions = {w.position for w in report.warnings}
+    assert report.source == "osm" and report.created == 5 and report.read == 5
+    positions = {w.where for w in report.warnings}
     assert positions == {"node/1002", "node/1004"}  # no name; capacity no number
     check_marl(all_kitas(platform))
     # the same extract as PBF, written by pyosmium: the same Kitas, nothing new

@@ -278,7 +278,7 @@ def test_a_csv_cut_mid_record_changes_nothing(childcare_platform, tmp_path, refe
     # the explicit partial import: the cut record and the Kitas after it are reported
     report = run_import(platform, path, source="flensburg", skip_invalid=True)
     assert report.imported == lines - 1 and report.removed == 70 - (lines - 1)
-    assert [p.position for p in report.rejected] == [f"line {lines + 1}"]
+    assert [p.where for p in report.rejected] == [f"line {lines + 1}"]
     assert f"1 of {lines} records were left out (--skip-invalid)" in " ".join(report.notes)
 
 

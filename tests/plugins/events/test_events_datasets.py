@@ -274,9 +274,9 @@ def test_a_rejected_edit_writes_nothing(platform, svc, calendar):
     before = table_state(platform)
     cases = [
         ({"title": "", "kind": "party"}, {"title": "fill it in", "kind": "use one of"}),
-        ({"title": "x" * 201}, {"title": "at most 200"}),
-        ({"place_name": "y" * 201}, {"place_name": "at most 200"}),
-        ({"start": "morgen"}, {"start": "2026-10-25T10:00"}),
+        ({"title": "x" * 201}, {"title": "At most 200"}),
+        ({"place_name": "y" * 201}, {"place_name": "At most 200"}),
+        ({"start": "morgen"}, {"start": "YYYY-MM-DDTHH:MM"}),
         ({"start": "2026-03-29T02:30"}, {"start": "does not exist"}),
         ({"end": "2026-10-25T09:00"}, {"end": "after start"}),
         ({"postcode": "123"}, {"postcode": "five digits"}),

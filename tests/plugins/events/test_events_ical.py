@@ -184,7 +184,7 @@ END:VEVENT\r
 END:VCALENDAR\r
 """
     report = svc.import_source("feed.ics", data=data)
-    assert report.written and report.count("created") == 4 + 3
+    assert report.written and report.created == 4 + 3
     events = {e.uid: e for e in svc.upcoming()}
     fair = events["tzid@test"]
     assert fair.kind == "job_fair" and fair.place.town == "Gelsenkirchen"

@@ -45,9 +45,9 @@ def test_a_bad_record_stops_the_whole_import(svc: EventsService, tmp_path: Path)
         svc.import_source(str(bad))
     report = caught.value.report
     assert not report.written
-    assert [r.outcome for r in report.records] == ["not imported"] * 3 + ["invalid"]
-    errors = report.records[-1].errors
-    assert {"kind", "start", "audiences", "organisers"} <= set(errors)
+    assert [r.outcome for r in report.records] == ["skipped"] * 3 + ["invalid"]
+    fields = {problem.split(":")[0] for problem in report.records[-1].problems}
+    assert {"kind", "start", "audiences", "organisers"} <= fields
     assert "line 5" in caught.value.errors
     assert svc.upcoming() == []  # nothing was written
 
@@ -134,5 +134,5 @@ def test_a_feed_is_fetched_over_http(svc: EventsService) -> None:
     finally:
         server.shutdown()
         server.server_close()
-    assert report.count("created") == 1
+    assert report.created == 1
     assert svc.upcoming()[0].title == "Infoabend"

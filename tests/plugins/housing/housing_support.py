@@ -10,10 +10,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from core import Company, Location, Platform, Status, load_settings
+from core import Company, ImportReport, Location, Platform, Status, load_settings
 from core.persistence import companies as company_repo
 from plugins.housing.hooks import service_for
-from plugins.housing.importer import ImportReport, import_offers
+from plugins.housing.importer import import_offers
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]

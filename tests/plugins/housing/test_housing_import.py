@@ -28,11 +28,12 @@ def platform(new_database):
 
 def test_openimmo_sample(platform):
     report = import_file(platform, EXAMPLES / "openimmo_beispiel.xml")
-    assert report.sources == ["wgm-marl-fiktiv", "bauverein-el-fiktiv"]
-    assert report.added == 5 and report.deleted == 0
+    assert report.details["sources"] == ["wgm-marl-fiktiv", "bauverein-el-fiktiv"]
+    assert report.created == 5 and report.removed == 0
     # the object sent twice is stored once, with the values of the later copy
-    assert len(report.duplicates) == 1 and "immobilie[3]" in report.duplicates[0]
-    assert any("not residential" in w for w in report.warnings)
+    duplicates = [w for w in report.warnings if "the later one is kept" in w.message]
+    assert len(duplicates) == 1 and "immobilie[3]" in duplicates[0].where
+    assert any("not residential" in str(w) for w in report.warnings)
     offers = {o["external_id"]: o for o in stored_offers(platform)}
     assert set(offers) == {"WGM-2026-014", "WGM-2026-021", "BV-RE-0107", "BV-GE-0311",
                            "BV-DO-0009"}  # fmt: skip
@@ -58,8 +59,10 @@ def test_openimmo_sample(platform):
 
 def test_csv_and_json_samples(platform):
     report = import_file(platform, EXAMPLES / "angebote_beispiel.csv")
-    assert (report.read, report.added) == (8, 7)
-    assert report.duplicates == ["line 9 repeats line 4 (id HS-003); the later one is kept"]
+    assert (report.read, report.created) == (8, 7)
+    assert [str(w) for w in report.warnings] == [
+        "line 9: repeats line 4 (id HS-003); the later one is kept"
+    ]
     offers = {o["external_id"]: o for o in stored_offers(platform)}
     assert offers["HS-003"]["description"] == "Doppelt exportiert."
     assert offers["HS-003"]["area_m2"] == 71.5 and offers["HS-003"]["warm_rent"] == 745
@@ -69,7 +72,7 @@ def test_csv_and_json_samples(platform):
     assert offers["HS-001"]["provider_type"] == "employer"
     assert offers["HS-005"]["town"] == "Gladbeck"
     report = import_file(platform, EXAMPLES / "angebote_beispiel.json")
-    assert report.sources == ["wohnen-waltrop-fiktiv"] and report.added == 2
+    assert report.details["sources"] == ["wohnen-waltrop-fiktiv"] and report.created == 2
     waltrop = {o["external_id"]: o for o in stored_offers(platform)}["WW-18"]
     assert waltrop["town"] == "Oer-Erkenschwick" and waltrop["warm_rent"] == 280
 
@@ -78,7 +81,7 @@ def test_import_again_updates_instead_of_adding(platform):
     import_file(platform, EXAMPLES / "openimmo_beispiel.xml")
     before = stored_offers(platform)
     again = import_file(platform, EXAMPLES / "openimmo_beispiel.xml")
-    assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
     assert stored_offers(platform) == before
     changed = (
         (EXAMPLES / "openimmo_beispiel.xml")
@@ -86,7 +89,7 @@ def test_import_again_updates_instead_of_adding(platform):
         .replace(b"<warmmiete>705</warmmiete>", b"<warmmiete>699</warmmiete>")
     )
     report = import_bytes(platform, changed, "openimmo_beispiel.xml")
-    assert (report.added, report.updated) == (0, 1)
+    assert (report.created, report.updated) == (0, 1)
     assert len(stored_offers(platform)) == 5
 
 
@@ -97,7 +100,7 @@ def test_delete_action_and_full_transfer(platform):
         <objektnr_extern>BV-RE-0107</objektnr_extern><aktion aktionart="DELETE"/>
       </verwaltung_techn></immobilie></anbieter></openimmo>"""
     report = import_bytes(platform, extra, "delete.xml")
-    assert report.deleted == 1
+    assert report.removed == 1
     assert "BV-RE-0107" not in {o["external_id"] for o in stored_offers(platform)}
     full = b"""<openimmo><uebertragung umfang="VOLL"/><anbieter>
       <openimmo_anid>bauverein-el-fiktiv</openimmo_anid>
@@ -108,7 +111,7 @@ def test_delete_action_and_full_transfer(platform):
         <verwaltung_techn><objektnr_extern>BV-NEU</objektnr_extern></verwaltung_techn>
       </immobilie></anbieter></openimmo>"""
     report = import_bytes(platform, full, "voll.xml")
-    assert (report.added, report.deleted) == (1, 2)  # the other two of this provider go
+    assert (report.created, report.removed) == (1, 2)  # the other two of this provider go
     remaining = {(o["source"], o["external_id"]) for o in stored_offers(platform)}
     assert ("bauverein-el-fiktiv", "BV-NEU") in remaining
     assert {s for s, _ in remaining} == {"wgm-marl-fiktiv", "bauverein-el-fiktiv"}

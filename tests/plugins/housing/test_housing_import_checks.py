@@ -35,9 +35,9 @@ def test_one_offer_far_away_is_a_warning(new_database):
     report = import_bytes(
         platform, offers_csv(1, in_region=5), "wohnungen.csv", region=platform.region
     )
-    assert report.added == 6
+    assert report.created == 6
     [warning] = report.warnings
-    assert "1 of 6 offers lie more than 25 km outside Emscher-Lippe: line 7 (35" in warning
+    assert "1 of 6 offers lie more than 25 km outside Emscher-Lippe: line 7 (35" in str(warning)
     platform.db.dispose()
 
 
@@ -79,7 +79,7 @@ def test_a_csv_cut_mid_record_changes_nothing(new_database):
     assert database_dump(platform) == before
     report = import_bytes(platform, cut, "angebote.csv", source="beispiel", skip_invalid=True)
     # 8 rows in the sample; the cut one is left out, the rest is in the database already
-    assert report.read == 7 and report.added + report.unchanged + report.updated == 7
-    assert any("the file ends in the middle of this record" in w for w in report.warnings)
-    assert "those records were left out (--skip-invalid)" in report.warnings[-1]
+    assert report.read == 7 and report.imported == 7
+    assert any("the file ends in the middle of this record" in str(p) for p in report.rejected)
+    assert "those records were left out (--skip-invalid)" in report.notes[-1]
     platform.db.dispose()

@@ -208,7 +208,7 @@ def test_import_api_is_atomic(fresh):
     answer = client.post(
         "/api/v1/housing/imports?format=csv&source=test", data=csv_data, headers=AUTH
     )
-    assert answer.status_code == 200 and answer.get_json()["added"] == 7
+    assert answer.status_code == 200 and answer.get_json()["created"] == 7
     before = stored_offers(platform)
     broken = csv_data.replace(b";745;", b";teuer;")
     answer = client.post(

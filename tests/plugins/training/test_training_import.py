@@ -35,20 +35,20 @@ def _state(platform):
 def test_each_sample_imports_with_a_report_per_record(fresh, sample, fmt, source, count):
     platform = fresh()
     report = import_file(platform, sample)
-    assert report.format == fmt and report.source == source and report.imported
-    assert [r.status for r in report.records] == ["created"] * count
-    assert all(r.course_id for r in report.records) and len(report.records) == count
+    assert report.format == fmt and report.source == source and report.written
+    assert [r.outcome for r in report.records] == ["created"] * count
+    assert all(r.record_id for r in report.records) and len(report.records) == count
     stored = _courses(platform)
     assert len(stored) == count
     for record in report.records:
-        assert stored[record.external_id].id == record.course_id
-        assert stored[record.external_id].title == record.title
+        assert stored[record.key].id == record.record_id
+        assert stored[record.key].title == record.title
     with platform.session() as session:
         (entry,) = repo.list_imports(session)
     assert (entry["created"], entry["format"], entry["source"]) == (count, fmt, source)
-    # importing the same file again updates every course instead of adding it twice
+    # importing the same file again matches every course instead of adding it twice
     again = import_file(platform, sample)
-    assert [r.status for r in again.records] == ["updated"] * count
+    assert [r.outcome for r in again.records] == ["unchanged"] * count
     assert len(_courses(platform)) == count
 
 
@@ -122,8 +122,8 @@ def test_a_bad_record_means_nothing_is_imported(fresh):
     with pytest.raises(CourseImportError) as caught:
         import_text(platform, "\n".join(lines), name="kaputt.csv")
     report = caught.value.report
-    assert not report.imported and len(report.records) == 6
-    assert [r.status for r in report.records] == [
+    assert not report.written and len(report.records) == 6
+    assert [r.outcome for r in report.records] == [
         "created",
         "invalid",
         "created",
@@ -138,7 +138,7 @@ def test_a_bad_record_means_nothing_is_imported(fresh):
     assert any(p.startswith("location:") for p in report.records[3].problems)
     assert set(caught.value.errors) == {"line 3", "line 5"}
     assert _state(platform) == before, "nothing changed, not even the change counter"
-    assert "FEHLER" in report.format_text()
+    assert "FEHLER" in report.format_text("Kurse", "courses")
 
 
 def test_duplicate_ids_in_one_file_are_invalid(fresh):
@@ -147,7 +147,7 @@ def test_duplicate_ids_in_one_file_are_invalid(fresh):
     data["courses"][2]["external_id"] = data["courses"][0]["external_id"]
     with pytest.raises(CourseImportError) as caught:
         import_text(platform, json.dumps(data), name="doppelt.json")
-    statuses = [r.status for r in caught.value.report.records]
+    statuses = [r.outcome for r in caught.value.report.records]
     assert statuses == ["invalid", "created", "invalid"]
     assert _state(platform)[0] == 0
 
@@ -188,6 +188,6 @@ def test_command_line_import_reports_and_aborts(make_app, tmp_path):
     result = runner.invoke(args=["training", "import", str(bad), "--json"])
     assert result.exit_code == 1
     report = json.loads(result.output[: result.output.rindex("}") + 1])
-    assert report["invalid"] == 1 and report["records"][0]["status"] == "invalid"
+    assert report["invalid"] == 1 and report["records"][0]["outcome"] == "invalid"
     result = runner.invoke(args=["training", "info"])
     assert f"aktuell am (current on) {TODAY.isoformat()}: 4" in result.output

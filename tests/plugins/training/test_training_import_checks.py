@@ -63,7 +63,7 @@ def test_courses_in_another_region_are_refused_unless_allowed(fresh, tmp_path):
 def test_one_course_far_away_is_a_note(fresh, tmp_path):
     platform = fresh()
     report = import_file(platform, moved(tmp_path / "kurse.csv", count=1))
-    assert report.imported
+    assert report.written
     [note] = report.notes
     assert note.startswith("1 of ") and "more than 25 km outside Emscher-Lippe" in note
     assert "line 2 (35" in note
@@ -81,11 +81,11 @@ def test_a_csv_cut_mid_record_changes_nothing(fresh, tmp_path):
     with pytest.raises(CourseImportError) as caught:
         import_file(platform, cut)
     last = caught.value.report.records[-1]
-    assert last.status == "invalid"
+    assert last.outcome == "invalid"
     assert "the file ends in the middle of this record" in last.problems[0]
     assert database_dump(platform) == before
     # the explicit partial import: the cut course is reported as left out
     report = import_file(platform, cut, skip_invalid=True)
-    assert report.imported and report.invalid == 1
-    assert report.updated == len(report.records) - 1
+    assert report.written and report.invalid == 1
+    assert report.unchanged == len(report.records) - 1  # the others were imported before
     assert f"1 of {len(report.records)} records were left out (--skip-invalid)" in report.notes[0]

@@ -36,18 +36,17 @@ def test_cairns_counts_equal_the_zip(cairns):
     }
     assert expected["stops.txt"] == 416 and expected["routes.txt"] == 22
     report = cairns.report
+    files = report.details["files"]
     for name, n in expected.items():
-        assert report.files[name].read == n
-        assert report.files[name].imported == n
-        assert report.files[name].rejected == 0
+        assert (files[name]["read"], files[name]["imported"], files[name]["rejected"]) == (n, n, 0)
     assert table_count(cairns.platform, t.stops) == expected["stops.txt"]
     assert table_count(cairns.platform, t.routes) == expected["routes.txt"]
     assert table_count(cairns.platform, t.trips) == expected["trips.txt"]
     assert table_count(cairns.platform, t.stop_times) == expected["stop_times.txt"]
-    text = report.format()
-    assert "416 Haltestellen (stops), 22 Linien (routes)" in text
-    assert "shapes.txt" in text  # named as not used
-    assert report.start_date == 20140526 and report.end_date == 20141228
+    text = report.format_text("GTFS-Fahrplan", "GTFS feed")
+    assert "Fahrplan (timetable): 416 stops, 22 routes" in text
+    assert "Nicht verwendet (not used): shapes.txt" in text
+    assert (report.details["start_date"], report.details["end_date"]) == (20140526, 20141228)
 
 
 def test_stops_layer_matches_the_zip(cairns):
@@ -121,19 +120,21 @@ def test_real_world_quirks(tmp_path, new_database, options):
     with platform.session(write=True) as session:
         report = import_feed(session, feed, progress=progress.append, skip_invalid=True)
     assert sum(progress) == feed_size(feed)
-    stops = report.files["stops.txt"]
-    assert stops.reasons == {
+    files = report.details["files"]
+    assert files["stops.txt"]["reasons"] == {
         "stop_lat/stop_lon missing or not numbers": 1,
         "stop_id appears twice": 1,
     }
-    assert stops.skipped == 1
-    times = report.files["stop_times.txt"]
-    assert times.reasons["stop_id is not an imported stop"] == 1
-    assert times.reasons["trip_id is not an imported trip"] == 1  # NO-TRIP
-    assert any("bad value" in r for r in times.reasons)
-    trips = report.files["trips.txt"]
-    assert trips.reasons["route_id is not in routes.txt"] == 1
-    assert trips.reasons["trip dropped: fewer than two stop times"] == 1
+    assert files["stops.txt"]["skipped"] == 1
+    times = files["stop_times.txt"]["reasons"]
+    assert times["stop_id is not an imported stop"] == 1
+    assert times["trip_id is not an imported trip"] == 1  # NO-TRIP
+    assert any("bad value" in r for r in times)
+    trips = files["trips.txt"]["reasons"]
+    assert trips["route_id is not in routes.txt"] == 1
+    assert trips["trip dropped: fewer than two stop times"] == 1
+    assert report.invalid == sum(f["rejected"] for f in files.values())
+    assert any(p.where.startswith("stops.txt line ") for p in report.rejected)
     with platform.session() as session:
         name = session.scalar(select(t.stops.c.name).where(t.stops.c.stop_id == "S0"))
         late = session.execute(
@@ -143,9 +144,10 @@ def test_real_world_quirks(tmp_path, new_database, options):
         ).one()
     assert name == "Straße am Müller-Platz"
     assert tuple(late) == (24 * 3600 + 50 * 60, 25 * 3600 + 10 * 60)
-    assert ("Latin-1" in " ".join(report.warnings)) == (options.get("encoding") == "latin-1")
-    assert report.files["frequencies.txt"].imported == 1
-    assert report.files["transfers.txt"].imported == 8
+    latin = "Latin-1" in " ".join(map(str, report.warnings))
+    assert latin == (options.get("encoding") == "latin-1")
+    assert files["frequencies.txt"]["imported"] == 1
+    assert files["transfers.txt"]["imported"] == 8
 
 
 def test_ungrouped_stop_times_and_duplicates(tmp_path, new_database):
@@ -158,8 +160,9 @@ def test_ungrouped_stop_times_and_duplicates(tmp_path, new_database):
     platform = make_transit_platform(new_database("db"))
     with platform.session(write=True) as session:
         report = import_feed(session, feed, skip_invalid=True)
-    assert report.files["stop_times.txt"].reasons == {"stop_sequence appears twice in the trip": 1}
-    assert report.partial_trips == 1
+    files = report.details["files"]
+    assert files["stop_times.txt"]["reasons"] == {"stop_sequence appears twice in the trip": 1}
+    assert report.details["partial_trips"] == 1
     assert table_count(platform, t.stop_times) == len(rows) - 1
 
 

@@ -72,7 +72,7 @@ def world_with(base: TransitWorld, **settings: Any) -> TransitWorld:
 def test_overnight_copy_has_night_trips(overnight):
     world, late, early = overnight
     assert len(late) > 20 and len(early) > 20
-    assert world.report.files["stop_times.txt"].rejected == 0
+    assert world.report.details["files"]["stop_times.txt"]["rejected"] == 0
 
 
 @pytest.mark.parametrize("departure, extra", WINDOWS, ids=[w for w, _ in WINDOWS])

@@ -88,8 +88,8 @@ def test_cairns_is_refused_in_emscher_lippe_naming_the_distance(new_database):
     result = run(platform, "import", str(CAIRNS), ALLOW, "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output[result.output.index("{") :])
-    assert any("outside" in w for w in report["warnings"])
-    assert report["dropped"] == 0
+    assert any("outside" in w["message"] for w in report["warnings"])
+    assert report["invalid"] == 0
 
 
 def test_a_feed_cut_in_the_middle_of_a_line_is_refused(loaded, tmp_path, new_database):
@@ -111,7 +111,7 @@ def test_a_feed_cut_in_the_middle_of_a_line_is_refused(loaded, tmp_path, new_dat
     result = run(other, "import", str(cut), ALLOW, "--skip-invalid", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output[result.output.index("{") :])
-    files = {f["file"]: f for f in report["files"]}
+    files = report["details"]["files"]
     assert files["trips.txt"]["imported"] == trips_before_cut - 1
     assert files["trips.txt"]["reasons"]["trip dropped: no stop times"] == (
         all_trips - trips_before_cut
@@ -122,10 +122,10 @@ def test_a_feed_cut_in_the_middle_of_a_line_is_refused(loaded, tmp_path, new_dat
         ]
         == 1
     )
-    assert report["dropped"] == count and report["skip_invalid"] is True
+    assert report["invalid"] == count and report["details"]["skip_invalid"] is True
     text = run(other, "import", str(cut), ALLOW, "--skip-invalid").output
     other.db.dispose()
-    assert "Ausgelassen (left out, --skip-invalid)" in text
+    assert f"{count} rows or trips left out (--skip-invalid)" in " ".join(text.split())
 
 
 def semicolons(data: bytes) -> bytes:
