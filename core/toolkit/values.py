@@ -33,8 +33,8 @@ _UNKNOWN_WORDS = frozenset({"-", "k. a.", "k.a.", "unbekannt", "unknown", "n/a"}
 
 # one address part before and after the @, a dot in the domain; no blanks anywhere
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-# http(s) only; no blanks, quotes or angle brackets, which end a link in text and HTML
-_WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#<>\"'][^\s<>\"']*", re.IGNORECASE)
+# http(s) and a host, no blanks; pages escape what they show, so quotes stay the publisher's
+_WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 # ASCII digits only: "\d" would accept Arabic-Indic digits no post office knows
 _POSTCODE = re.compile(r"[0-9]{5}")
 
@@ -70,7 +70,7 @@ def check_email(text: str) -> str:
 
 
 def is_web_address(text: str) -> bool:
-    """Whether ``text`` is an http(s) address (https://example.org/page)."""
+    """Whether ``text`` is an http(s) address without blanks (https://example.org/page)."""
     return bool(_WEB_ADDRESS.fullmatch(text))
 
 

@@ -140,7 +140,7 @@ def test_bad_csv_changes_nothing_and_names_every_line(platform):
     line4 = " ".join(errors["line 4"])
     for field in ("kind:", "warm_rent_eur:", "postcode:", "expires_on:", "contact_email:"):
         assert field in line4
-    assert "7 columns" in errors["line 5"][0]
+    assert "the header has 7" in errors["line 5"][0]
     assert "warm_rent_eur or cold_rent_eur" in errors["line 6"][0]
     assert stored_offers(platform) == before
     # the good first line was not written either
@@ -247,7 +247,7 @@ def test_cli_import(platform, tmp_path):
     runner = CliRunner()
     result = runner.invoke(group, ["import", str(EXAMPLES / "angebote_beispiel.csv")])
     assert result.exit_code == 0, result.output
-    assert "7 neu (added)" in result.output and "line 9 repeats line 4" in result.output
+    assert "7 neu (created)" in result.output and "line 9: repeats line 4" in result.output
     bad = tmp_path / "bad.csv"
     bad.write_text(BAD_CSV, "utf-8")
     result = runner.invoke(group, ["import", str(bad)])

@@ -26,7 +26,7 @@ def test_offers_in_another_region_are_refused_unless_allowed(new_database, tmp_p
     assert database_dump(platform) == before
     result = runner.invoke(args=["housing", "import", str(path), "--allow-outside-region"])
     assert result.exit_code == 0, result.output
-    assert "10 neu (added)" in result.output
+    assert "10 neu (created)" in result.output
     platform.db.dispose()
 
 

@@ -284,15 +284,15 @@ def test_operators_import_through_the_api(make_app):
     )
     report = done.get_json()
     assert done.status_code == 200 and report["created"] == 6 and report["format"] == "csv"
-    assert [r["status"] for r in report["records"]] == ["created"] * 6
+    assert [r["outcome"] for r in report["records"]] == ["created"] * 6
     broken = json.loads(JSON_SAMPLE.read_text("utf-8"))
     broken["courses"][1]["kind"] = "kaffee"
     refused = client.post(
         "/api/v1/training/imports?name=x.json", data=json.dumps(broken), headers=AUTH
     )
     answer = refused.get_json()
-    assert refused.status_code == 422 and answer["report"]["imported"] is False
-    assert [r["status"] for r in answer["report"]["records"]] == ["created", "invalid", "created"]
+    assert refused.status_code == 422 and answer["report"]["written"] is False
+    assert [r["outcome"] for r in answer["report"]["records"]] == ["created", "invalid", "created"]
     assert "course 2" in answer["errors"]
     listed = client.get("/api/v1/training/imports", headers=AUTH).get_json()["imports"]
     assert [(i["file_name"], i["created"]) for i in listed] == [("vhs.csv", 6)]

@@ -199,7 +199,7 @@ def test_cli_imports_and_reports(tmp_path, new_database):
     runner = CliRunner()
     result = runner.invoke(group, ["import", str(CAIRNS), "--allow-outside-region"])
     assert result.exit_code == 0, result.output
-    assert "416 Haltestellen (stops), 22 Linien (routes)" in result.output
+    assert "Fahrplan (timetable): 416 stops, 22 routes" in result.output
     info = runner.invoke(group, ["info"])
     assert info.exit_code == 0 and "stops: 416" in info.output
     bad = tmp_path / "bad.zip"
