@@ -69,6 +69,17 @@ from core.io.untrusted import (
     parse_json,
     read_bounded,
 )
+from core.io.values import (
+    NO_WORDS,
+    YES_WORDS,
+    check_email,
+    check_postcode,
+    check_web_address,
+    is_email,
+    is_postcode,
+    is_web_address,
+    parse_yes_no,
+)
 from core.model import Address, Company, Contact, Location, Status, slugify
 from core.platform import Platform
 from core.plugins.hookspecs import hookimpl
@@ -126,17 +137,6 @@ from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.toolkit.settings import range_problems, setting_help
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
 from core.toolkit.times import as_utc, utcnow
-from core.toolkit.values import (
-    NO_WORDS,
-    YES_WORDS,
-    check_email,
-    check_postcode,
-    check_web_address,
-    is_email,
-    is_postcode,
-    is_web_address,
-    parse_yes_no,
-)
 
 __version__ = "0.1.0"
 

@@ -24,7 +24,7 @@ from attrs import field, frozen
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, ValidationError
-from core.toolkit.values import check_email, check_web_address, parse_yes_no
+from core.io.values import check_email, check_web_address, parse_yes_no
 
 __all__ = [
     "FIELD_KINDS",
