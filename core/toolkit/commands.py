@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from core.platform import Platform
+if TYPE_CHECKING:
+    # only for annotations: the platform imports the toolkit, and core's parts import no circle
+    from core.platform import Platform
 
 __all__ = ["command_group", "echo_report", "import_aborted", "import_options", "pass_platform"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_pass_platform = click.make_pass_decorator(Platform)
-
 
 def pass_platform(function: F) -> F:
     """Pass the platform of the command's group as the command function's first argument
     (put it innermost, just above the function)."""
-    return _pass_platform(function)  # type: ignore[return-value]
+    # the group carries the platform as its context object, which its commands' contexts inherit
+    return click.pass_obj(function)  # type: ignore[return-value]
 
 
 def command_group(
