@@ -3,7 +3,8 @@
 A plugin that answers from memory (arrays, trees, an index of its rows) records each write with
 ``bump_plugin_version`` in the writing transaction; every process's ``PluginSnapshot`` compares
 the counter at most every ``search.refresh_interval`` seconds and reloads when it moved. The
-counters live in one table of core's (``core_plugin_state``).
+counters live in one table of core's (``core_plugin_state``). A write committed by this process
+(a command, a request of this worker) is seen at once: its snapshots reload on their next use.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.persistence.tables import PluginStateRow
@@ -32,6 +34,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 #: the version of the stand-in value used while the tables are missing
 _NONE: Any = object()
+#: writes of this process per (engine, plugin), counted when their transaction committed
+_committed_here: Counter[tuple[int, str]] = Counter()
+_PENDING = "regiokarte.plugins_changed"
 
 
 def bump_plugin_version(session: Session, plugin: str, *, reindex: bool = True) -> None:
@@ -47,6 +52,15 @@ def bump_plugin_version(session: Session, plugin: str, *, reindex: bool = True) 
         session.execute(insert(PluginStateRow).values(plugin=plugin, version=1))
     if reindex:
         reindex_all(session)
+    pending = session.info.setdefault(_PENDING, set())
+    if not pending:
+        event.listen(session, "after_commit", _count_committed, once=True)
+    pending.add((id(session.get_bind()), plugin))
+
+
+def _count_committed(session: Session) -> None:
+    for key in session.info.pop(_PENDING, ()):
+        _committed_here[key] += 1
 
 
 def plugin_version(session: Session, plugin: str) -> int:
@@ -84,6 +98,9 @@ class PluginSnapshot(Generic[T]):
         # (value, the version it was loaded at; _NONE while only the stand-in is there)
         self._current: tuple[T, Any] | None = None
         self._checked = float("-inf")
+        # this process's writes through the platform's engine are seen at once
+        self._here = (id(platform.db), plugin)
+        self._seen_here = -1  # _committed_here[_here] when the counter was last compared
         #: how often the value was loaded, and how long the last load took
         self.stats: dict[str, float] = {"loads": 0}
 
@@ -96,7 +113,10 @@ class PluginSnapshot(Generic[T]):
     def _fresh(self, force: bool) -> bool:
         interval = self.platform.settings.search.refresh_interval
         return (
-            not force and self._current is not None and time.monotonic() - self._checked < interval
+            not force
+            and self._current is not None
+            and self._seen_here == _committed_here[self._here]
+            and time.monotonic() - self._checked < interval
         )
 
     def get(self, *, force: bool = False) -> T:
@@ -108,6 +128,7 @@ class PluginSnapshot(Generic[T]):
             if self._current is not None and self._fresh(force):
                 return self._current[0]
             self._checked = time.monotonic()
+            self._seen_here = _committed_here[self._here]
             try:
                 self._current = self._refresh(self._current)
             except (OperationalError, ProgrammingError) as exc:

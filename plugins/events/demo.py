@@ -91,4 +91,5 @@ def create_demo_data(platform: Platform, seed: int, today: dt.date) -> str:
     with platform.session(write=True) as session:
         for event in events:
             repo.save_event(session, event)
+        repo.bump_generation(session)
     return f"{len(events)} fiktive Veranstaltungen (fictitious events)"

@@ -10,7 +10,6 @@ and again when its calendar runs out: a real feed is never replaced by the demo.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import math
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from core import hookimpl
+from core import csv_writer, hookimpl
 from plugins.transit import tables as t
 from plugins.transit.importer import import_feed
 from plugins.transit.stations import Station, in_region, packaged_stations
@@ -90,7 +89,7 @@ def _clock(minutes: float) -> str:
 
 def _table(rows: list[list[object]]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv_writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()
 
 
@@ -172,7 +171,8 @@ def create_demo_data(platform: Platform, seed: int, today: dt.date) -> str:
                 archive.writestr(name, text)
         with platform.session(write=True) as session:
             report = import_feed(session, path, region=platform.region)
+    files = report.details["files"]
     return (
-        f"fiktiver Fahrplan (fictitious timetable): {report.count('routes.txt')} lines between "
-        f"{report.count('stops.txt')} real stations"
+        f"fiktiver Fahrplan (fictitious timetable): {files['routes.txt']['imported']} lines "
+        f"between {files['stops.txt']['imported']} real stations"
     )

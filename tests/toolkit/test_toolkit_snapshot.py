@@ -130,3 +130,22 @@ def test_the_plugin_counters_move_to_core_with_their_values(
     assert not {f"{p}_state" for p in PLUGINS_WITH_COUNTERS} & names
     with platform.session() as session:
         assert {p: plugin_version(session, p) for p in values} == values
+
+
+def test_a_write_of_this_process_is_seen_at_once(make_platform: Callable[..., Platform]) -> None:
+    # a command or request of this worker that wrote waits for no interval; a rolled-back
+    # write changes nothing, so the snapshot is not loaded again for it
+    platform = make_platform(search={"refresh_interval": 3600})
+    create_items(platform)
+    shelf = Shelf(platform)
+    assert shelf.snapshot.get() == ()
+    add_item(platform, "Brot")
+    assert shelf.snapshot.get() == ("Brot",)
+    try:
+        with platform.session(write=True) as session:
+            bump_plugin_version(session, "shop", reindex=False)
+            raise RuntimeError("the write fails")
+    except RuntimeError:
+        pass
+    assert shelf.snapshot.get() == ("Brot",)
+    assert shelf.loads == [0, 1]
