@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
@@ -18,9 +18,6 @@ from plugins.childcare.questionnaire import EXTENSION, childcare_section, offers
 from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
 from webapp.kit import PageSchema, current_platform, declare_access
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["blp"]
 
