@@ -170,7 +170,11 @@ def test_plugin_layer_popups(visit: Visit) -> None:
     assert len(markers) >= 8
     with_payload = 0
     for index in range(len(markers)):
-        marker = page.query_selector_all(".leaflet-marker-icon.rk-layer-marker")[index]
+        # opening a popup may pan the map: the layers of the new view are drawn again
+        now = page.query_selector_all(".leaflet-marker-icon.rk-layer-marker")
+        if index >= len(now):
+            break
+        marker = now[index]
         marker.focus()
         page.keyboard.press("Enter")
         popup = page.wait_for_selector(".leaflet-popup-content", timeout=5_000)

@@ -599,6 +599,7 @@
     // below the company symbols, which are the page's main content
     var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: true, title: label, zIndexOffset: -1000 });
     marker.bindPopup(function () { return layerPopup(feature, def); });
+    marker.rkKey = def.id + '|' + (feature.id != null ? feature.id : c[0] + ',' + c[1] + ',' + name);
     layerGroup.addLayer(marker);
     var el = marker.getElement();
     if (el) {
@@ -616,6 +617,15 @@
   }
 
   function drawLayers() {
+    // a popup open while the layers are drawn again (its opening panned the map, which loads
+    // the layers of the new view) opens again on the same record, keeping the keyboard focus
+    var open = null, focused = false;
+    layerGroup.eachLayer(function (m) {
+      if (m.isPopupOpen()) {
+        open = m.rkKey;
+        focused = !!m.getElement() && m.getElement() === document.activeElement;
+      }
+    });
     layerGroup.clearLayers();
     var budget = Math.max(0, MAX_MARKERS - symbols.getLayers().length);
     var drawn = 0;
@@ -640,6 +650,13 @@
       if (note) note.setAttribute('data-truncated', String(shown < total));
     });
     els.map.setAttribute('data-layer-markers', String(drawn));
+    if (open) {
+      layerGroup.eachLayer(function (m) {
+        if (m.rkKey !== open) return;
+        m.openPopup();
+        if (focused && m.getElement()) m.getElement().focus({ preventScroll: true });
+      });
+    }
   }
 
   // --- search ----------------------------------------------------------------------------------
