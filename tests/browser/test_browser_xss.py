@@ -158,6 +158,8 @@ def test_map_list_and_company_card(visit: Visit, xss_server: tuple[LiveServer, A
 
 
 def test_plugin_layer_popups(visit: Visit) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page = visit.page
     layers = "childcare_kitas,housing_offers,training_courses,events,events_actors,transit_stops"
     visit.open(f"/?layers={layers}&map=13/51.6/7.14")
@@ -166,19 +168,27 @@ def test_plugin_layer_popups(visit: Visit) -> None:
     page.locator(".leaflet-marker-icon.rk-layer-marker").nth(7).wait_for(
         state="attached", timeout=15_000
     )
-    markers = page.query_selector_all(".leaflet-marker-icon.rk-layer-marker")
-    assert len(markers) >= 8
+    markers = page.locator(".leaflet-marker-icon.rk-layer-marker")
+    assert markers.count() >= 8
     with_payload = 0
-    for index in range(len(markers)):
-        # opening a popup may pan the map: the layers of the new view are drawn again
-        now = page.query_selector_all(".leaflet-marker-icon.rk-layer-marker")
-        if index >= len(now):
+    for index in range(markers.count()):
+        # opening a popup may pan the map, and the layers of the new view are drawn again:
+        # act only once no layer is loading, on the marker as it is then
+        popup = None
+        for _ in range(3):
+            page.wait_for_load_state("networkidle")
+            if index >= markers.count():
+                break
+            markers.nth(index).focus()
+            page.keyboard.press("Enter")
+            try:
+                popup = page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+                break
+            except PlaywrightTimeoutError:
+                continue  # the marker was drawn again between focus and key
+        if popup is None:
+            assert index >= markers.count(), f"marker {index} opened no popup"
             break
-        marker = now[index]
-        marker.focus()
-        page.keyboard.press("Enter")
-        popup = page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
-        assert popup is not None
         # the popup shows the record's name: a payload, as text
         with_payload += "alert(" in popup.inner_text()
         visit.check(f"layer popup {index}")
