@@ -598,7 +598,10 @@
     });
     // below the company symbols, which are the page's main content
     var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: true, title: label, zIndexOffset: -1000 });
-    marker.bindPopup(function () { return layerPopup(feature, def); });
+    // opened below the row of map controls (zoom, layer switcher), which would cover its title
+    marker.bindPopup(function () { return layerPopup(feature, def); }, {
+      autoPanPadding: [16, 16], autoPanPaddingTopLeft: [16, 60]
+    });
     marker.rkKey = def.id + '|' + (feature.id != null ? feature.id : c[0] + ',' + c[1] + ',' + name);
     layerGroup.addLayer(marker);
     var el = marker.getElement();
