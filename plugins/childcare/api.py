@@ -5,19 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from core import InvalidQuery
+from core import NotFound
+from core import parse_bbox
+from core import parse_point
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import fields
+from marshmallow import validate
+from webapp.kit import PageSchema
+from webapp.kit import current_platform
+from webapp.kit import declare_access
 
-from core import InvalidQuery, NotFound, parse_bbox, parse_point
 from plugins.childcare import repository as repo
 from plugins.childcare.hooks import service_for
 from plugins.childcare.model import AGE_CODES
 from plugins.childcare.profile import support_lines
-from plugins.childcare.questionnaire import EXTENSION, childcare_section, offers_of
+from plugins.childcare.questionnaire import EXTENSION
+from plugins.childcare.questionnaire import childcare_section
+from plugins.childcare.questionnaire import offers_of
 from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
-from webapp.kit import PageSchema, current_platform, declare_access
 
 __all__ = ["blp"]
 

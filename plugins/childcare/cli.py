@@ -6,17 +6,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from core import ImportError_
+from core import command_group
+from core import echo_report
+from core import import_aborted
+from core import import_options
+from core import pass_platform
 
-from core import (
-    ImportError_,
-    command_group,
-    echo_report,
-    import_aborted,
-    import_options,
-    pass_platform,
-)
 from plugins.childcare import repository as repo
-from plugins.childcare.importers import FORMATS, import_file
+from plugins.childcare.importers import FORMATS
+from plugins.childcare.importers import import_file
 
 if TYPE_CHECKING:
     from core import Platform

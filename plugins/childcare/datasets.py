@@ -13,32 +13,36 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import attrs
-from sqlalchemy import select, update
+from core import Dataset
+from core import DatasetField
+from core import DatasetImport
+from core import DatasetPage
+from core import ExportFile
+from core import NotFound
+from core import ValidationError
+from core import export_file
+from core import folded_search
+from core import record_id
+from sqlalchemy import select
+from sqlalchemy import update
 
-from core import (
-    Dataset,
-    DatasetField,
-    DatasetImport,
-    DatasetPage,
-    ExportFile,
-    NotFound,
-    ValidationError,
-    export_file,
-    folded_search,
-    record_id,
-)
 from plugins.childcare import repository as repo
 from plugins.childcare import tables as t
-from plugins.childcare.importers import FORMATS, import_file
-from plugins.childcare.model import AGE_GROUPS, MAX_NAME, Kita, parse_opening_hours
+from plugins.childcare.importers import FORMATS
+from plugins.childcare.importers import import_file
+from plugins.childcare.model import AGE_GROUPS
+from plugins.childcare.model import MAX_NAME
+from plugins.childcare.model import Kita
+from plugins.childcare.model import parse_opening_hours
 
 if TYPE_CHECKING:
+    from core import Platform
     from sqlalchemy.orm import Session
 
-    from core import Platform
     from plugins.childcare.service import ChildcareService
 
 __all__ = ["DATASET_ID", "EXPORT_COLUMNS", "kita_dataset", "kita_row"]

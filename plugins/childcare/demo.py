@@ -9,7 +9,10 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from core import DEMO_SOURCE, demo_places, hookimpl
+from core import DEMO_SOURCE
+from core import demo_places
+from core import hookimpl
+
 from plugins.childcare import repository as repo
 from plugins.childcare.model import Kita
 

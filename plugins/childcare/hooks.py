@@ -3,31 +3,34 @@ profile section."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from core import (
-    BBox,
-    Choice,
-    Feature,
-    FilterKind,
-    FilterSpec,
-    Layer,
-    NavLink,
-    PluginManifest,
-    PluginService,
-    hookimpl,
-    list_hook,
-    migrations_hook,
-    point_feature,
-)
+from core import BBox
+from core import Choice
+from core import Feature
+from core import FilterKind
+from core import FilterSpec
+from core import Layer
+from core import NavLink
+from core import PluginManifest
+from core import PluginService
+from core import hookimpl
+from core import list_hook
+from core import migrations_hook
+from core import point_feature
+
 from plugins.childcare.datasets import kita_dataset
 from plugins.childcare.model import format_clock
-from plugins.childcare.questionnaire import CHILDCARE_SECTION, OFFERS
+from plugins.childcare.questionnaire import CHILDCARE_SECTION
+from plugins.childcare.questionnaire import OFFERS
 from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import ChildcareSettings
 
 if TYPE_CHECKING:
-    from core import Company, Platform, ProfileSection
+    from core import Company
+    from core import Platform
+    from core import ProfileSection
 
 __all__ = [
     "LAYER_ID",

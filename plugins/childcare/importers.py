@@ -22,48 +22,48 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from attrs import define, field, frozen
+from attrs import define
+from attrs import field
+from attrs import frozen
+from core import Address
+from core import GeocodingError
+from core import ImportError_
+from core import ImportProblem
+from core import ImportReport
+from core import Location
+from core import RecordFilter
+from core import ValueConversion
+from core import check_in_region
+from core import check_lines
+from core import is_postcode
+from core import parse_json
+from core import postcode_towns
+from core import read_bounded
+from core import read_csv_table
+from core import read_json_records
+from core import slugify
 
-from core import (
-    Address,
-    GeocodingError,
-    ImportError_,
-    ImportProblem,
-    ImportReport,
-    Location,
-    RecordFilter,
-    ValueConversion,
-    check_in_region,
-    check_lines,
-    is_postcode,
-    parse_json,
-    postcode_towns,
-    read_bounded,
-    read_csv_table,
-    read_json_records,
-    slugify,
-)
 from plugins.childcare import repository as repo
-from plugins.childcare.model import (
-    Kita,
-    age_groups_from_range,
-    age_groups_from_text,
-    format_clock,
-    parse_bool,
-    parse_int,
-    parse_opening_hours,
-    split_list,
-)
+from plugins.childcare.model import Kita
+from plugins.childcare.model import age_groups_from_range
+from plugins.childcare.model import age_groups_from_text
+from plugins.childcare.model import format_clock
+from plugins.childcare.model import parse_bool
+from plugins.childcare.model import parse_int
+from plugins.childcare.model import parse_opening_hours
+from plugins.childcare.model import split_list
 from plugins.childcare.settings import ColumnMapping
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from core import Region
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "FORMATS",

@@ -7,12 +7,14 @@ repository stores them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
-from attrs import field, frozen
-
+from attrs import field
+from attrs import frozen
 from core import parse_yes_no
 
 __all__ = [

@@ -12,15 +12,26 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request, url_for
+from core import GeocodingError
+from core import InvalidQuery
+from flask import Blueprint
+from flask import Response
+from flask import render_template
+from flask import request
+from flask import url_for
+from webapp.kit import current_platform
+from webapp.kit import declare_access
+from webapp.kit import map_pages
+from webapp.kit import page_language
+from webapp.kit import translator
 
-from core import GeocodingError, InvalidQuery
-from plugins.childcare.hooks import LAYER_ID, service_for
-from plugins.childcare.model import AGE_GROUPS, format_clock
+from plugins.childcare.hooks import LAYER_ID
+from plugins.childcare.hooks import service_for
+from plugins.childcare.model import AGE_GROUPS
+from plugins.childcare.model import format_clock
 from plugins.childcare.profile import distance_text
 from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
-from webapp.kit import current_platform, declare_access, map_pages, page_language, translator
 
 __all__ = ["PAGES_PREFIX", "TEXT", "blp"]
 

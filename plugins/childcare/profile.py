@@ -3,16 +3,24 @@ the company's own childcare support (from the questionnaire answers)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from markupsafe import Markup, escape
+from core import ProfileSection
+from core import format_km
+from core import format_metres
+from markupsafe import Markup
+from markupsafe import escape
 
-from core import ProfileSection, format_km, format_metres
-from plugins.childcare.model import AGE_GROUPS, format_clock
-from plugins.childcare.questionnaire import EXTENSION, OFFERS, offers_of
+from plugins.childcare.model import AGE_GROUPS
+from plugins.childcare.model import format_clock
+from plugins.childcare.questionnaire import EXTENSION
+from plugins.childcare.questionnaire import OFFERS
+from plugins.childcare.questionnaire import offers_of
 
 if TYPE_CHECKING:
     from core import Company
+
     from plugins.childcare.service import ChildcareService
 
 __all__ = ["distance_text", "profile_section", "support_lines"]

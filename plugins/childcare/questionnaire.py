@@ -12,7 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core import AnswerType, Company, Option, Question, Section
+from core import AnswerType
+from core import Company
+from core import Option
+from core import Question
+from core import Section
 
 __all__ = [
     "AGES",

@@ -7,14 +7,21 @@ rebuilds its search index (whose company columns hold the distances to the neare
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from core import NotFound
+from core import bump_plugin_version
+from core import utcnow
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from core import NotFound, bump_plugin_version, utcnow
 from plugins.childcare import tables as t
 from plugins.childcare.model import Kita
 

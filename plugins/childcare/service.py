@@ -11,22 +11,34 @@ process rebuilds its index (and these columns) after an import.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
-from attrs import define, field
+from attrs import define
+from attrs import field
+from core import Choice
+from core import Dimension
+from core import PluginSnapshot
+from core import format_km
+from core import haversine_m
+from core import sphere_xyz
 from scipy.spatial import cKDTree
 
-from core import Choice, Dimension, PluginSnapshot, format_km, haversine_m, sphere_xyz
 from plugins.childcare import repository as repo
-from plugins.childcare.model import AGE_CODES, AGE_GROUPS, Kita, format_clock
-from plugins.childcare.questionnaire import FAMILY_CODE, OFFER_CODES, offers_of
+from plugins.childcare.model import AGE_CODES
+from plugins.childcare.model import AGE_GROUPS
+from plugins.childcare.model import Kita
+from plugins.childcare.model import format_clock
+from plugins.childcare.questionnaire import FAMILY_CODE
+from plugins.childcare.questionnaire import OFFER_CODES
+from plugins.childcare.questionnaire import offers_of
 from plugins.childcare.settings import ChildcareSettings
 
 if TYPE_CHECKING:
+    from core import IndexSource
+    from core import Platform
     from sqlalchemy.orm import Session
-
-    from core import IndexSource, Platform
 
 __all__ = ["ChildcareService", "KitaClass", "KitaState", "NearKita"]
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from attrs import define, field
-
-from core import ConfigError, ImportError_, RecordFilter, ValueConversion, setting_help
+from attrs import define
+from attrs import field
+from core import ConfigError
+from core import ImportError_
+from core import RecordFilter
+from core import ValueConversion
+from core import setting_help
 
 __all__ = ["ChildcareSettings", "ColumnMapping", "parse_clock"]
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from core import AlertItem, haversine_m
+from core import AlertItem
+from core import haversine_m
+
 from plugins.events.model import Event
 
 if TYPE_CHECKING:
     from core import SearchQuery
+
     from plugins.events.service import EventsService
 
 __all__ = ["alert_matches", "in_area"]

@@ -9,35 +9,46 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypeVar
 
 import marshmallow as ma
-from flask import Response, current_app, g, request
-from flask.views import MethodView
-from flask_smorest import Blueprint, abort
-from marshmallow import fields, validate
-
 from core import csv_writer
+from flask import Response
+from flask import current_app
+from flask import g
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest import abort
+from marshmallow import fields
+from marshmallow import validate
+from webapp.kit import LAT_LON
+from webapp.kit import LINK
+from webapp.kit import OPERATOR_SECURITY
+from webapp.kit import VISIBLE
+from webapp.kit import JsonBoolean
+from webapp.kit import PageSchema
+from webapp.kit import current_platform
+from webapp.kit import declare_access
+from webapp.kit import declared_role
+from webapp.kit import import_body_doc
+from webapp.kit import uploaded_file
+
 from plugins.events import vocab
-from plugins.events.feedcache import FEED_MAX_EVENTS, SLOT_SECONDS, FeedCache
+from plugins.events.feedcache import FEED_MAX_EVENTS
+from plugins.events.feedcache import SLOT_SECONDS
+from plugins.events.feedcache import FeedCache
 from plugins.events.hooks import service_for
-from plugins.events.model import REGISTRATION_MODES, Event, Organisation
-from plugins.events.service import EventsService, NotAllowed, Principal
+from plugins.events.model import REGISTRATION_MODES
+from plugins.events.model import Event
+from plugins.events.model import Organisation
+from plugins.events.service import EventsService
+from plugins.events.service import NotAllowed
+from plugins.events.service import Principal
 from plugins.events.texts import format_when
 from plugins.events.views import RATE_LIMIT_SCOPE
-from webapp.kit import (
-    LAT_LON,
-    LINK,
-    OPERATOR_SECURITY,
-    VISIBLE,
-    JsonBoolean,
-    PageSchema,
-    current_platform,
-    declare_access,
-    declared_role,
-    import_body_doc,
-    uploaded_file,
-)
 
 if TYPE_CHECKING:
     pass

@@ -6,17 +6,15 @@ import sys
 from typing import TYPE_CHECKING
 
 import click
+from core import ImportError_
+from core import RegiokarteError
+from core import command_group
+from core import csv_writer
+from core import echo_report
+from core import import_aborted
+from core import import_options
+from core import pass_platform
 
-from core import (
-    ImportError_,
-    RegiokarteError,
-    command_group,
-    csv_writer,
-    echo_report,
-    import_aborted,
-    import_options,
-    pass_platform,
-)
 from plugins.events.hooks import service_for
 from plugins.events.importer import EventImportError
 from plugins.events.service import Principal

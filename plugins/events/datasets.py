@@ -13,33 +13,38 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from sqlalchemy import func, select
+from core import Conflict
+from core import Dataset
+from core import DatasetField
+from core import DatasetImport
+from core import DatasetPage
+from core import ExportFile
+from core import ImportError_
+from core import ValidationError
+from core import export_file
+from core import folded_search
+from core import parse_values
+from core import record_id
+from core import submitted_values
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import (
-    Conflict,
-    Dataset,
-    DatasetField,
-    DatasetImport,
-    DatasetPage,
-    ExportFile,
-    ImportError_,
-    ValidationError,
-    export_file,
-    folded_search,
-    parse_values,
-    record_id,
-    submitted_values,
-)
-from plugins.events import ical, importer, vocab
+from plugins.events import ical
+from plugins.events import importer
 from plugins.events import repository as repo
 from plugins.events import tables as t
-from plugins.events.model import MAX_DESCRIPTION, MAX_TITLE, Event
+from plugins.events import vocab
+from plugins.events.model import MAX_DESCRIPTION
+from plugins.events.model import MAX_TITLE
+from plugins.events.model import Event
 
 if TYPE_CHECKING:
     from core import Platform
+
     from plugins.events.service import EventsService
 
 __all__ = ["EVENTS_DATASET", "events_dataset"]

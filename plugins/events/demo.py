@@ -13,9 +13,14 @@ import random
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from core import DEMO_SOURCE, demo_places, hookimpl, slugify
+from core import DEMO_SOURCE
+from core import demo_places
+from core import hookimpl
+from core import slugify
+
 from plugins.events import repository as repo
-from plugins.events.model import Event, Place
+from plugins.events.model import Event
+from plugins.events.model import Place
 
 if TYPE_CHECKING:
     from core import Platform

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from core import (
-    BBox,
-    Feature,
-    FilterKind,
-    FilterSpec,
-    IndexSource,
-    Layer,
-    NavLink,
-    PluginManifest,
-    PluginService,
-    hookimpl,
-    list_hook,
-    migrations_hook,
-    point_feature,
-)
+from core import BBox
+from core import Feature
+from core import FilterKind
+from core import FilterSpec
+from core import IndexSource
+from core import Layer
+from core import NavLink
+from core import PluginManifest
+from core import PluginService
+from core import hookimpl
+from core import list_hook
+from core import migrations_hook
+from core import point_feature
+
 from plugins.events import vocab
 from plugins.events.service import EventsService
 from plugins.events.settings import EventsSettings
@@ -27,8 +27,12 @@ if TYPE_CHECKING:
     import datetime as dt
 
     import numpy as np
+    from core import AlertItem
+    from core import Company
+    from core import Platform
+    from core import ProfileSection
+    from core import SearchQuery
 
-    from core import AlertItem, Company, Platform, ProfileSection, SearchQuery
     from plugins.events.model import Event
 
 __all__ = [
@@ -103,7 +107,8 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
 
 def _event_lines(event: Event, lang: str) -> list[str | None]:
     """What an event's popup on the map says: cancelled?, kind, when, where."""
-    from plugins.events.texts import format_when, text
+    from plugins.events.texts import format_when
+    from plugins.events.texts import text
 
     cancelled = text("cancelled", lang) if event.status == "cancelled" else None
     return [cancelled, event.kind_label(lang), format_when(event, lang), event.place.one_line()]

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
-from dateutil.rrule import rruleset, rrulestr
+from dateutil.rrule import rruleset
+from dateutil.rrule import rrulestr
 
 from plugins.events import vocab
 from plugins.events.model import Event

@@ -13,23 +13,22 @@ import datetime as dt
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from attrs import frozen
+from core import ImportError_
+from core import ImportRecord
+from core import ImportReport
+from core import InputTooLarge
+from core import NotFound
+from core import Region
+from core import ValidationError
+from core import check_in_region
+from core import check_lines
+from core import read_bounded
+from core import read_csv_table
 
-from core import (
-    ImportError_,
-    ImportRecord,
-    ImportReport,
-    InputTooLarge,
-    NotFound,
-    Region,
-    ValidationError,
-    check_in_region,
-    check_lines,
-    read_bounded,
-    read_csv_table,
-)
 from plugins.events import ical
 from plugins.events.model import Event
 

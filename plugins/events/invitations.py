@@ -12,12 +12,18 @@ import datetime as dt
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import delete, func, insert, select, update
+from core import Conflict
+from core import NotFound
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core import Conflict, NotFound
 from plugins.events import tables as t
-from plugins.events.repository import aware, bump_generation
+from plugins.events.repository import aware
+from plugins.events.repository import bump_generation
 
 __all__ = [
     "Invitation",

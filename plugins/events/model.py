@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from attrs import define, frozen
+from attrs import define
+from attrs import frozen
+from core import Address
+from core import Location
+from core import Region
+from core import ValidationError
+from core import is_email
+from core import is_postcode
+from core import is_web_address
+from core import parse_yes_no
+from core import slugify
 
-from core import (
-    Address,
-    Location,
-    Region,
-    ValidationError,
-    is_email,
-    is_postcode,
-    is_web_address,
-    parse_yes_no,
-    slugify,
-)
 from plugins.events import vocab
 
 __all__ = [

@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Protocol
 
 from attrs import frozen
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from plugins.events import tables as t
-from plugins.events.repository import aware, utcnow
+from plugins.events.repository import aware
+from plugins.events.repository import utcnow
 
 if TYPE_CHECKING:
     from core import Platform

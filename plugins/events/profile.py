@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
-
 from core import ProfileSection
+from markupsafe import Markup
+from markupsafe import escape
+
 from plugins.events.service import EventsService
-from plugins.events.texts import format_date, text
+from plugins.events.texts import format_date
+from plugins.events.texts import text
 
 __all__ = ["profile_section"]
 

@@ -16,10 +16,16 @@ import secrets
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import delete, func, insert, or_, select, update
+from core import Conflict
+from core import NotFound
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core import Conflict, NotFound
 from plugins.events import tables as t
 from plugins.events.model import Registration
 from plugins.events.repository import aware

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from core import Conflict
+from core import NotFound
+from core import as_utc
+from core import bump_plugin_version
+from core import slugify
+from core import utcnow
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core import Conflict, NotFound, as_utc, bump_plugin_version, slugify, utcnow
 from plugins.events import tables as t
-from plugins.events.model import Event, Organisation, Place
+from plugins.events.model import Event
+from plugins.events.model import Organisation
+from plugins.events.model import Place
 
 __all__ = [
     "add_organisation",

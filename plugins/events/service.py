@@ -13,36 +13,50 @@ import datetime as dt
 import hmac
 import logging
 import secrets
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from attrs import define, field, frozen
+from attrs import define
+from attrs import field
+from attrs import frozen
+from core import Address
+from core import ConfigError
+from core import Conflict
+from core import InvalidQuery
+from core import Location
+from core import NotFound
+from core import PluginSnapshot
+from core import RegiokarteError
+from core import ValidationError
+from core import reindex_company
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ProgrammingError
 
-from core import (
-    Address,
-    ConfigError,
-    Conflict,
-    InvalidQuery,
-    Location,
-    NotFound,
-    PluginSnapshot,
-    RegiokarteError,
-    ValidationError,
-    reindex_company,
-)
-from plugins.events import ical, importer, invitations, outbox, registrations, texts, vocab
+from plugins.events import ical
+from plugins.events import importer
+from plugins.events import invitations
+from plugins.events import outbox
+from plugins.events import registrations
 from plugins.events import repository as repo
 from plugins.events import tables as t
-from plugins.events.model import Event, EventInput, Organisation, check_email, place_from
+from plugins.events import texts
+from plugins.events import vocab
+from plugins.events.model import Event
+from plugins.events.model import EventInput
+from plugins.events.model import Organisation
+from plugins.events.model import check_email
+from plugins.events.model import place_from
 from plugins.events.settings import EventsSettings
 
 if TYPE_CHECKING:
+    from core import IndexSource
+    from core import Platform
     from sqlalchemy.orm import Session
-
-    from core import IndexSource, Platform
 
 __all__ = ["CalendarQuery", "EventsService", "NotAllowed", "Principal"]
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from email.utils import parseaddr
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
 
-from attrs import define, field
-
-from core import range_problems, setting_help
+from attrs import define
+from attrs import field
+from core import range_problems
+from core import setting_help
 
 __all__ = ["EventsSettings"]
 

@@ -16,22 +16,29 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from core import Conflict
+from core import InvalidQuery
+from core import NotFound
+from core import ValidationError
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import redirect
+from flask import render_template
+from flask import request
 from markupsafe import Markup
+from webapp.kit import current_platform
+from webapp.kit import declare_access
+from webapp.kit import language_args
+from webapp.kit import page_language
+from webapp.kit import protect_forms
 
-from core import Conflict, InvalidQuery, NotFound, ValidationError
 from plugins.events import vocab
 from plugins.events.hooks import service_for
 from plugins.events.model import Event
 from plugins.events.service import EventsService
-from plugins.events.texts import format_when, text
-from webapp.kit import (
-    current_platform,
-    declare_access,
-    language_args,
-    page_language,
-    protect_forms,
-)
+from plugins.events.texts import format_when
+from plugins.events.texts import text
 
 __all__ = ["bp", "content_security_policy", "event_json_ld"]
 

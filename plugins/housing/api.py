@@ -6,38 +6,50 @@ Reading is public; writes (offers, imports) need the operator token, sent as
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import marshmallow as ma
-from flask import Response, request, url_for
+from flask import Response
+from flask import request
+from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
-from marshmallow import fields, validate
+from flask_smorest import Blueprint
+from flask_smorest import abort
+from marshmallow import fields
+from marshmallow import validate
+from webapp.kit import LAT_LON
+from webapp.kit import LINK
+from webapp.kit import OPERATOR_SECURITY
+from webapp.kit import PUBLIC_OR_OPERATOR
+from webapp.kit import VISIBLE
+from webapp.kit import FacetCountSchema
+from webapp.kit import JsonBoolean
+from webapp.kit import PageSchema
+from webapp.kit import company_item
+from webapp.kit import current_platform
+from webapp.kit import declare_access
+from webapp.kit import enforce_access
+from webapp.kit import import_body_doc
+from webapp.kit import is_operator
+from webapp.kit import uploaded_file
 
 from plugins.housing import repository as repo
 from plugins.housing.datasets import checked_offer
-from plugins.housing.hooks import PAGE_PREFIX, service_for
-from plugins.housing.importer import check_file, import_offers
-from plugins.housing.model import FIELDS, KINDS, OFFER_TYPES, PROVIDERS, Offer
+from plugins.housing.hooks import PAGE_PREFIX
+from plugins.housing.hooks import service_for
+from plugins.housing.importer import check_file
+from plugins.housing.importer import import_offers
+from plugins.housing.model import FIELDS
+from plugins.housing.model import KINDS
+from plugins.housing.model import OFFER_TYPES
+from plugins.housing.model import PROVIDERS
+from plugins.housing.model import Offer
 from plugins.housing.questionnaire import housing_section
-from plugins.housing.service import LIST_FILTERS, SORTS, HousingService, OfferPage
-from webapp.kit import (
-    LAT_LON,
-    LINK,
-    OPERATOR_SECURITY,
-    PUBLIC_OR_OPERATOR,
-    VISIBLE,
-    FacetCountSchema,
-    JsonBoolean,
-    PageSchema,
-    company_item,
-    current_platform,
-    declare_access,
-    enforce_access,
-    import_body_doc,
-    is_operator,
-    uploaded_file,
-)
+from plugins.housing.service import LIST_FILTERS
+from plugins.housing.service import SORTS
+from plugins.housing.service import HousingService
+from plugins.housing.service import OfferPage
 
 if TYPE_CHECKING:
     from core import SearchResult

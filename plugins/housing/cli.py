@@ -7,21 +7,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import delete, func, select
+from core import ImportError_
+from core import command_group
+from core import echo_report
+from core import import_aborted
+from core import import_options
+from core import pass_platform
+from core import read_bounded
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
 
-from core import (
-    ImportError_,
-    command_group,
-    echo_report,
-    import_aborted,
-    import_options,
-    pass_platform,
-    read_bounded,
-)
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
 from plugins.housing.formats import FORMATS
-from plugins.housing.importer import check_file, import_offers
+from plugins.housing.importer import check_file
+from plugins.housing.importer import import_offers
 
 if TYPE_CHECKING:
     from core import Platform

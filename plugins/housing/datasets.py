@@ -13,43 +13,41 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import attrs
+from core import Dataset
+from core import DatasetField
+from core import DatasetImport
+from core import DatasetPage
+from core import ExportFile
+from core import ValidationError
+from core import export_file
+from core import folded_search
+from core import read_bounded
+from core import record_id
 from sqlalchemy import select
 
-from core import (
-    Dataset,
-    DatasetField,
-    DatasetImport,
-    DatasetPage,
-    ExportFile,
-    ValidationError,
-    export_file,
-    folded_search,
-    read_bounded,
-    record_id,
-)
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
 from plugins.housing.formats import FORMATS
 from plugins.housing.importer import import_offers
-from plugins.housing.model import (
-    FIELDS,
-    KINDS,
-    MAX_TEXT,
-    MAX_TITLE,
-    OFFER_TYPES,
-    PROVIDERS,
-    FieldProblems,
-    Offer,
-    offer_from_fields,
-)
+from plugins.housing.model import FIELDS
+from plugins.housing.model import KINDS
+from plugins.housing.model import MAX_TEXT
+from plugins.housing.model import MAX_TITLE
+from plugins.housing.model import OFFER_TYPES
+from plugins.housing.model import PROVIDERS
+from plugins.housing.model import FieldProblems
+from plugins.housing.model import Offer
+from plugins.housing.model import offer_from_fields
 
 if TYPE_CHECKING:
+    from core import Choice
+    from core import Platform
     from sqlalchemy.orm import Session
 
-    from core import Choice, Platform
     from plugins.housing.service import HousingService
 
 __all__ = ["DATASET_ID", "checked_offer", "offer_dataset", "offer_row"]

@@ -11,7 +11,11 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
-from core import DEMO_SOURCE, DemoPlace, demo_places, hookimpl
+from core import DEMO_SOURCE
+from core import DemoPlace
+from core import demo_places
+from core import hookimpl
+
 from plugins.housing import repository as repo
 from plugins.housing.model import Offer
 

@@ -11,10 +11,15 @@ import json
 import re
 from typing import Any
 
-from attrs import define, field
+from attrs import define
+from attrs import field
+from core import ImportError_
+from core import check_json
+from core import parse_json
+from core import parse_yes_no
+from core import read_csv_table
 from lxml import etree
 
-from core import ImportError_, check_json, parse_json, parse_yes_no, read_csv_table
 from plugins.housing.model import FIELDS
 
 __all__ = ["FORMATS", "Group", "ParsedFile", "Record", "detect_format", "read_file"]

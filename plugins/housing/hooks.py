@@ -3,37 +3,39 @@ profile sections."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
+from core import BBox
+from core import DynamicColumn
+from core import Feature
+from core import FilterKind
+from core import FilterSpec
+from core import Layer
+from core import NavLink
+from core import PluginManifest
+from core import PluginService
+from core import ProfileSection
+from core import format_km
+from core import format_metres
+from core import hookimpl
+from core import list_hook
+from core import migrations_hook
+from core import point_feature
 from markupsafe import escape
 
-from core import (
-    BBox,
-    DynamicColumn,
-    Feature,
-    FilterKind,
-    FilterSpec,
-    Layer,
-    NavLink,
-    PluginManifest,
-    PluginService,
-    ProfileSection,
-    format_km,
-    format_metres,
-    hookimpl,
-    list_hook,
-    migrations_hook,
-    point_feature,
-)
 from plugins.housing import repository as repo
 from plugins.housing.datasets import offer_dataset
-from plugins.housing.model import KINDS, choice_label
-from plugins.housing.questionnaire import STAFF_HOUSING_KINDS, housing_section
+from plugins.housing.model import KINDS
+from plugins.housing.model import choice_label
+from plugins.housing.questionnaire import STAFF_HOUSING_KINDS
+from plugins.housing.questionnaire import housing_section
 from plugins.housing.service import HousingService
 from plugins.housing.settings import HousingSettings
 
 if TYPE_CHECKING:
-    from core import Company, Platform
+    from core import Company
+    from core import Platform
 
 __all__ = [
     "MANIFEST",
@@ -134,7 +136,8 @@ def register_layers(platform: Platform) -> list[Layer]:
 
     def size(offer: Any, lang: str) -> str:
         """``3 Zimmer, 72 m²`` (what is known of it)."""
-        from core import format_number, format_quantity
+        from core import format_number
+        from core import format_quantity
 
         parts = []
         if offer.rooms:

@@ -15,22 +15,24 @@ from collections.abc import Callable
 from typing import Any
 
 from attrs import define
+from core import ImportError_
+from core import ImportProblem
+from core import ImportReport
+from core import InputTooLarge
+from core import Region
+from core import check_in_region
+from core import check_lines
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from core import (
-    ImportError_,
-    ImportProblem,
-    ImportReport,
-    InputTooLarge,
-    Region,
-    check_in_region,
-    check_lines,
-)
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
-from plugins.housing.formats import ParsedFile, detect_format, read_file
-from plugins.housing.model import FieldProblems, Offer, offer_from_fields
+from plugins.housing.formats import ParsedFile
+from plugins.housing.formats import detect_format
+from plugins.housing.formats import read_file
+from plugins.housing.model import FieldProblems
+from plugins.housing.model import Offer
+from plugins.housing.model import offer_from_fields
 
 __all__ = ["check_file", "import_offers"]
 

@@ -13,9 +13,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import define, field, frozen
-
-from core import Choice, is_email, is_postcode, is_web_address, parse_yes_no
+from attrs import define
+from attrs import field
+from attrs import frozen
+from core import Choice
+from core import is_email
+from core import is_postcode
+from core import is_web_address
+from core import parse_yes_no
 
 __all__ = [
     "FIELDS",

@@ -8,7 +8,10 @@ read the answers.
 
 from __future__ import annotations
 
-from core import AnswerType, Option, Question, Section
+from core import AnswerType
+from core import Option
+from core import Question
+from core import Section
 
 __all__ = ["STAFF_HOUSING_KINDS", "housing_section"]
 

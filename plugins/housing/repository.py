@@ -8,13 +8,21 @@ offers), in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from core import BBox
+from core import Conflict
+from core import NotFound
+from core import bump_plugin_version
+from core import utcnow
+from sqlalchemy import delete
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core import BBox, Conflict, NotFound, bump_plugin_version, utcnow
 from plugins.housing import tables as t
 from plugins.housing.model import Offer
 

@@ -11,38 +11,48 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from collections.abc import Hashable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from attrs import define, field, frozen
+from attrs import define
+from attrs import field
+from attrs import frozen
+from core import EARTH_RADIUS_M
+from core import Address
+from core import BBox
+from core import Choice
+from core import FilterKind
+from core import FilterSpec
+from core import GeocodingError
+from core import InvalidQuery
+from core import PluginSnapshot
+from core import Range
+from core import SearchResult
+from core import haversine_m
+from core import parse_point
+from core import postcode_towns
 from scipy.spatial import cKDTree
 from sqlalchemy import select
 
-from core import (
-    EARTH_RADIUS_M,
-    Address,
-    BBox,
-    Choice,
-    FilterKind,
-    FilterSpec,
-    GeocodingError,
-    InvalidQuery,
-    PluginSnapshot,
-    Range,
-    SearchResult,
-    haversine_m,
-    parse_point,
-    postcode_towns,
-)
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
-from plugins.housing.model import KINDS, OFFER_TYPES, PROVIDERS, Offer, Place
+from plugins.housing.model import KINDS
+from plugins.housing.model import OFFER_TYPES
+from plugins.housing.model import PROVIDERS
+from plugins.housing.model import Offer
+from plugins.housing.model import Place
 from plugins.housing.settings import HousingSettings
 
 if TYPE_CHECKING:
-    from core import IndexSource, Platform, SearchIndex
+    from core import IndexSource
+    from core import Platform
+    from core import SearchIndex
 
 __all__ = ["HousingService", "OfferArrays", "OfferPage", "OfferQuery", "RentCap"]
 

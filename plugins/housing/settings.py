@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from attrs import define, field
-
-from core import range_problems, setting_help
+from attrs import define
+from attrs import field
+from core import range_problems
+from core import setting_help
 
 __all__ = ["HousingSettings"]
 

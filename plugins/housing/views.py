@@ -8,15 +8,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from core import InvalidQuery
+from core import NotFound
+from flask import Blueprint
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from webapp.kit import current_platform
+from webapp.kit import declare_access
+from webapp.kit import language_args
 
-from core import InvalidQuery, NotFound
-from plugins.housing.api import LIST_PARAMS, OFFER_PARAMS, commute_document, page_document
+from plugins.housing.api import LIST_PARAMS
+from plugins.housing.api import OFFER_PARAMS
+from plugins.housing.api import commute_document
+from plugins.housing.api import page_document
 from plugins.housing.datasets import DATASET_ID
-from plugins.housing.hooks import PAGE_PREFIX, service_for
-from plugins.housing.model import KINDS, OFFER_TYPES, PROVIDERS
+from plugins.housing.hooks import PAGE_PREFIX
+from plugins.housing.hooks import service_for
+from plugins.housing.model import KINDS
+from plugins.housing.model import OFFER_TYPES
+from plugins.housing.model import PROVIDERS
 from plugins.housing.service import SORTS
-from webapp.kit import current_platform, declare_access, language_args
 
 __all__ = ["blp"]
 

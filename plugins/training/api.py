@@ -9,43 +9,55 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import marshmallow as ma
-from flask import Response, jsonify, request, url_for
+from core import NotFound
+from core import vocabulary
+from flask import Response
+from flask import jsonify
+from flask import request
+from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
-from marshmallow import fields, validate
+from flask_smorest import Blueprint
+from flask_smorest import abort
+from marshmallow import fields
+from marshmallow import validate
+from webapp.kit import LAT_LON
+from webapp.kit import LINK
+from webapp.kit import OPERATOR_SECURITY
+from webapp.kit import PUBLIC_OR_OPERATOR
+from webapp.kit import VISIBLE
+from webapp.kit import FacetCountSchema
+from webapp.kit import JsonBoolean
+from webapp.kit import JsonNumber
+from webapp.kit import PageSchema
+from webapp.kit import company_item
+from webapp.kit import current_platform
+from webapp.kit import declare_access
+from webapp.kit import enforce_access
+from webapp.kit import import_body_doc
+from webapp.kit import is_operator
+from webapp.kit import uploaded_file
 
-from core import NotFound, vocabulary
 from plugins.training import repository as repo
 from plugins.training import vocabulary as tv
-from plugins.training.formats import FORMATS, decode
+from plugins.training.formats import FORMATS
+from plugins.training.formats import decode
 from plugins.training.hooks import service_for
-from plugins.training.importer import CourseImportError, course_from_values, import_text
-from plugins.training.index import SORTS, CourseResult
+from plugins.training.importer import CourseImportError
+from plugins.training.importer import course_from_values
+from plugins.training.importer import import_text
+from plugins.training.index import SORTS
+from plugins.training.index import CourseResult
 from plugins.training.model import Course
 from plugins.training.profile import course_url
-from plugins.training.questionnaire import EXTENSION, TrainingOffer, apply_answers, training_section
+from plugins.training.questionnaire import EXTENSION
+from plugins.training.questionnaire import TrainingOffer
+from plugins.training.questionnaire import apply_answers
+from plugins.training.questionnaire import training_section
 from plugins.training.service import TrainingService
-from webapp.kit import (
-    LAT_LON,
-    LINK,
-    OPERATOR_SECURITY,
-    PUBLIC_OR_OPERATOR,
-    VISIBLE,
-    FacetCountSchema,
-    JsonBoolean,
-    JsonNumber,
-    PageSchema,
-    company_item,
-    current_platform,
-    declare_access,
-    enforce_access,
-    import_body_doc,
-    is_operator,
-    uploaded_file,
-)
 
 if TYPE_CHECKING:
     from core import Platform

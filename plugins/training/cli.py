@@ -6,15 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from core import ImportError_
+from core import command_group
+from core import echo_report
+from core import import_aborted
+from core import import_options
+from core import pass_platform
 
-from core import (
-    ImportError_,
-    command_group,
-    echo_report,
-    import_aborted,
-    import_options,
-    pass_platform,
-)
 from plugins.training.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -48,7 +46,8 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Import courses from FILE: every record is reported; all or nothing."""
-    from plugins.training.importer import CourseImportError, import_file
+    from plugins.training.importer import CourseImportError
+    from plugins.training.importer import import_file
 
     platform.upgrade_database()
     try:

@@ -13,31 +13,35 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
+from core import Dataset
+from core import DatasetField
+from core import DatasetImport
+from core import DatasetPage
+from core import ExportFile
+from core import ValidationError
+from core import export_file
+from core import folded_search
+from core import parse_values
+from core import record_id
+from core import submitted_values
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import (
-    Dataset,
-    DatasetField,
-    DatasetImport,
-    DatasetPage,
-    ExportFile,
-    ValidationError,
-    export_file,
-    folded_search,
-    parse_values,
-    record_id,
-    submitted_values,
-)
 from plugins.training import repository as repo
 from plugins.training import tables as t
 from plugins.training import vocabulary as tv
 from plugins.training.formats import FORMATS
-from plugins.training.importer import check_text, course_from_values, read_text, write_checked
+from plugins.training.importer import check_text
+from plugins.training.importer import course_from_values
+from plugins.training.importer import read_text
+from plugins.training.importer import write_checked
 from plugins.training.model import FIELDS as FILE_FIELDS
-from plugins.training.model import MAX_LENGTH, MULTI_VALUED, Course
+from plugins.training.model import MAX_LENGTH
+from plugins.training.model import MULTI_VALUED
+from plugins.training.model import Course
 
 if TYPE_CHECKING:
     from core import Platform

@@ -15,18 +15,26 @@ import functools
 import io
 import random
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from attrs import frozen
+from core import GeocodingError
+from core import Location
+from core import Status
+from core import demo_apprenticeships
+from core import hookimpl
 
-from core import GeocodingError, Location, Status, demo_apprenticeships, hookimpl
 from plugins.training import repository as repo
 from plugins.training.model import Course
-from plugins.training.questionnaire import EXTENSION, apply_answers
-from plugins.training.vocabulary import APPRENTICESHIP_EXAMPLES, DUAL_STUDY_PROGRAMMES
+from plugins.training.questionnaire import EXTENSION
+from plugins.training.questionnaire import apply_answers
+from plugins.training.vocabulary import APPRENTICESHIP_EXAMPLES
+from plugins.training.vocabulary import DUAL_STUDY_PROGRAMMES
 
 if TYPE_CHECKING:
-    from core import Company, Platform
+    from core import Company
+    from core import Platform
 
 __all__ = [
     "DEMO_SOURCE",

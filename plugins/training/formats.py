@@ -14,15 +14,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from attrs import define, field
+from attrs import define
+from attrs import field
+from core import ImportError_
+from core import check_json
+from core import check_lines
+from core import parse_json
+from core import read_csv_table
 
-from core import (
-    ImportError_,
-    check_json,
-    check_lines,
-    parse_json,
-    read_csv_table,
-)
 from plugins.training.model import FIELDS
 from plugins.training.vocabulary import professions_in_text
 

@@ -4,32 +4,35 @@ sections, migrations, commands and web blueprints."""
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
+from core import BBox
+from core import Feature
+from core import FilterKind
+from core import FilterSpec
+from core import IndexSource
+from core import Layer
+from core import NavLink
+from core import PluginManifest
+from core import PluginService
+from core import hookimpl
+from core import list_hook
+from core import migrations_hook
+from core import point_feature
 
-from core import (
-    BBox,
-    Feature,
-    FilterKind,
-    FilterSpec,
-    IndexSource,
-    Layer,
-    NavLink,
-    PluginManifest,
-    PluginService,
-    hookimpl,
-    list_hook,
-    migrations_hook,
-    point_feature,
-)
 from plugins.training import vocabulary as tv
-from plugins.training.questionnaire import EXTENSION, TrainingOffer, training_section
+from plugins.training.questionnaire import EXTENSION
+from plugins.training.questionnaire import TrainingOffer
+from plugins.training.questionnaire import training_section
 from plugins.training.service import TrainingService
 from plugins.training.settings import TrainingSettings
 
 if TYPE_CHECKING:
-    from core import Company, Platform, ProfileSection
+    from core import Company
+    from core import Platform
+    from core import ProfileSection
 
 __all__ = [
     "LAYER_ID",
@@ -164,7 +167,8 @@ def register_layers(platform: Platform) -> list[Layer]:
     service = service_for(platform)
 
     def features(bbox: BBox | None, lang: str) -> list[Feature]:
-        from plugins.training.profile import course_url, when
+        from plugins.training.profile import course_url
+        from plugins.training.profile import when
 
         index = service.index()
         today = service.today()

@@ -15,35 +15,33 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from core import (
-    Address,
-    GeocodingError,
-    ImportError_,
-    ImportRecord,
-    ImportReport,
-    Location,
-    ValidationError,
-    check_in_region,
-    parse_yes_no,
-    read_bounded,
-)
+from core import Address
+from core import GeocodingError
+from core import ImportError_
+from core import ImportRecord
+from core import ImportReport
+from core import Location
+from core import ValidationError
+from core import check_in_region
+from core import parse_yes_no
+from core import read_bounded
+
 from plugins.training import repository as repo
-from plugins.training.formats import (
-    FORMATS,
-    MAX_FILE_BYTES,
-    Record,
-    decode,
-    detect_format,
-    read_records,
-)
-from plugins.training.model import Course, parse_date
+from plugins.training.formats import FORMATS
+from plugins.training.formats import MAX_FILE_BYTES
+from plugins.training.formats import Record
+from plugins.training.formats import decode
+from plugins.training.formats import detect_format
+from plugins.training.formats import read_records
+from plugins.training.model import Course
+from plugins.training.model import parse_date
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from core import Platform
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "CourseImportError",

@@ -14,31 +14,31 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from attrs import define, frozen
+from attrs import define
+from attrs import frozen
+from core import BBox
+from core import Choice
+from core import FacetValue
+from core import FilterKind
+from core import FilterRegistry
+from core import FilterSpec
+from core import IndexSource
+from core import InvalidQuery
+from core import Location
+from core import NotFound
+from core import PlaceResolver
+from core import Region
+from core import TextIndex
+from core import choices_from
+from core import fold
+from core import haversine_m
+from core import parse_search_params
 
-from core import (
-    BBox,
-    Choice,
-    FacetValue,
-    FilterKind,
-    FilterRegistry,
-    FilterSpec,
-    IndexSource,
-    InvalidQuery,
-    Location,
-    NotFound,
-    PlaceResolver,
-    Region,
-    TextIndex,
-    choices_from,
-    fold,
-    haversine_m,
-    parse_search_params,
-)
 from plugins.training import vocabulary as tv
 from plugins.training.model import Course
 

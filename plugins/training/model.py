@@ -11,12 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
-from attrs import define, field
+from attrs import define
+from attrs import field
+from core import Location
+from core import ValidationError
+from core import is_postcode
+from core import is_web_address
+from core import vocabulary
 
-from core import Location, ValidationError, is_postcode, is_web_address, vocabulary
 from plugins.training import vocabulary as tv
 
 __all__ = ["FIELDS", "MULTI_VALUED", "Course", "parse_date"]

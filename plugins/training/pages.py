@@ -10,23 +10,32 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from core import InvalidQuery
+from core import NotFound
+from core import format_metres
+from core import vocabulary
+from flask import Blueprint
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from webapp.kit import current_platform
+from webapp.kit import declare_access
+from webapp.kit import language_args
+from webapp.kit import map_pages
+from webapp.kit import page_language
+from webapp.kit import translator
 
-from core import InvalidQuery, NotFound, format_metres, vocabulary
 from plugins.training.datasets import COURSES_DATASET
 from plugins.training.hooks import service_for
-from plugins.training.profile import PAGES_PREFIX, format_date, format_money, when
-from webapp.kit import (
-    current_platform,
-    declare_access,
-    language_args,
-    map_pages,
-    page_language,
-    translator,
-)
+from plugins.training.profile import PAGES_PREFIX
+from plugins.training.profile import format_date
+from plugins.training.profile import format_money
+from plugins.training.profile import when
 
 if TYPE_CHECKING:
     from plugins.training.model import Course

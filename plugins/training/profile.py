@@ -6,15 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup, escape
+from core import ProfileSection
+from core import vocabulary
+from markupsafe import Markup
+from markupsafe import escape
 
-from core import ProfileSection, vocabulary
 from plugins.training import vocabulary as tv
 from plugins.training.index import Nearby
-from plugins.training.questionnaire import EXTENSION, TrainingOffer
+from plugins.training.questionnaire import EXTENSION
+from plugins.training.questionnaire import TrainingOffer
 
 if TYPE_CHECKING:
-    from core import Company, Platform
+    from core import Company
+    from core import Platform
+
     from plugins.training.model import Course
     from plugins.training.service import TrainingService
 

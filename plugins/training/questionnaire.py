@@ -16,8 +16,10 @@ from typing import Any
 
 import attrs
 from attrs import frozen
+from core import Company
+from core import ValidationError
+from core import vocabulary
 
-from core import Company, ValidationError, vocabulary
 from plugins.training.vocabulary import apprenticeship_choices
 
 __all__ = [

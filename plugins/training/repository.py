@@ -7,13 +7,23 @@ change data after start-up (every search index then rebuilds once).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from core import Conflict
+from core import Location
+from core import NotFound
+from core import as_utc
+from core import bump_plugin_version
+from core import utcnow
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core import Conflict, Location, NotFound, as_utc, bump_plugin_version, utcnow
 from plugins.training import tables as t
 from plugins.training.model import Course
 

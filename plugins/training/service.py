@@ -5,28 +5,32 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from core import FilterRegistry, Location, NotFound, PluginSnapshot, SearchResult
+from core import FilterRegistry
+from core import Location
+from core import NotFound
+from core import PluginSnapshot
+from core import SearchResult
+
 from plugins.training import repository as repo
-from plugins.training.index import (
-    CourseIndex,
-    CourseQuery,
-    CourseResult,
-    Nearby,
-    course_filters,
-    nearby_courses,
-    parse_course_params,
-    search_courses,
-)
+from plugins.training.index import CourseIndex
+from plugins.training.index import CourseQuery
+from plugins.training.index import CourseResult
+from plugins.training.index import Nearby
+from plugins.training.index import course_filters
+from plugins.training.index import nearby_courses
+from plugins.training.index import parse_course_params
+from plugins.training.index import search_courses
 from plugins.training.model import Course
 from plugins.training.settings import TrainingSettings
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from core import Platform
+    from sqlalchemy.orm import Session
 
 __all__ = ["TrainingService"]
 

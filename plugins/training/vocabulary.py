@@ -9,7 +9,11 @@ from __future__ import annotations
 import functools
 import re
 
-from core import Choice, Term, Vocabulary, fold, vocabulary
+from core import Choice
+from core import Term
+from core import Vocabulary
+from core import fold
+from core import vocabulary
 
 __all__ = [
     "APPRENTICESHIP_EXAMPLES",

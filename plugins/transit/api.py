@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import marshmallow as ma
+from core import InvalidQuery
+from core import NotFound
+from core import feature_collection
+from core import parse_bbox
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import fields
+from marshmallow import validate
 from sqlalchemy import select
+from webapp.kit import company_item
+from webapp.kit import current_platform
+from webapp.kit import declare_access
 
-from core import InvalidQuery, NotFound, feature_collection, parse_bbox
 from plugins.transit import tables as t
 from plugins.transit.hooks import service_for
 from plugins.transit.profile import company_connection
 from plugins.transit.questionnaire import commuting_section
 from plugins.transit.service import TransitService
-from webapp.kit import company_item, current_platform, declare_access
 
 if TYPE_CHECKING:
     from core import Platform

@@ -8,17 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from core import ImportError_
+from core import ImportProblem
+from core import command_group
+from core import echo_report
+from core import import_aborted
+from core import import_options
+from core import pass_platform
 
-from core import (
-    ImportError_,
-    ImportProblem,
-    command_group,
-    echo_report,
-    import_aborted,
-    import_options,
-    pass_platform,
-)
-from plugins.transit.importer import feed_size, identify, import_feed
+from plugins.transit.importer import feed_size
+from plugins.transit.importer import identify
+from plugins.transit.importer import import_feed
 
 if TYPE_CHECKING:
     from core import Platform

@@ -9,23 +9,22 @@ admin area searches and shows the stops, imports a new feed (the same import as
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
+from core import Dataset
+from core import DatasetField
+from core import DatasetImport
+from core import DatasetPage
+from core import ExportFile
+from core import ImportError_
+from core import NotFound
+from core import Region
+from core import export_file
+from core import folded_search
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import (
-    Dataset,
-    DatasetField,
-    DatasetImport,
-    DatasetPage,
-    ExportFile,
-    ImportError_,
-    NotFound,
-    Region,
-    export_file,
-    folded_search,
-)
 from plugins.transit import tables as t
 from plugins.transit.importer import import_feed
 

@@ -18,15 +18,19 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core import csv_writer
+from core import hookimpl
 from sqlalchemy import select
 
-from core import csv_writer, hookimpl
 from plugins.transit import tables as t
 from plugins.transit.importer import import_feed
-from plugins.transit.stations import Station, in_region, packaged_stations
+from plugins.transit.stations import Station
+from plugins.transit.stations import in_region
+from plugins.transit.stations import packaged_stations
 
 if TYPE_CHECKING:
-    from core import Platform, Region
+    from core import Platform
+    from core import Region
 
 __all__ = ["DEMO_FEED", "create_demo_data", "demo_feed", "demo_lines", "demo_stations"]
 

@@ -12,11 +12,13 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from core import limit_lines, open_zip_member
+from core import limit_lines
+from core import open_zip_member
 
 __all__ = [
     "GtfsZip",

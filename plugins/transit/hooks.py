@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
+from core import BBox
+from core import DynamicColumn
+from core import Feature
+from core import FilterKind
+from core import FilterSpec
+from core import Layer
+from core import PluginManifest
+from core import PluginService
+from core import hookimpl
+from core import list_hook
+from core import migrations_hook
+from core import point_feature
 from sqlalchemy import select
 
-from core import (
-    BBox,
-    DynamicColumn,
-    Feature,
-    FilterKind,
-    FilterSpec,
-    Layer,
-    PluginManifest,
-    PluginService,
-    hookimpl,
-    list_hook,
-    migrations_hook,
-    point_feature,
-)
 from plugins.transit import tables as t
 from plugins.transit.questionnaire import COMMUTING_SECTION
 from plugins.transit.service import TransitService
 from plugins.transit.settings import TransitSettings
 
 if TYPE_CHECKING:
-    from core import Company, Platform
+    from core import Company
+    from core import Platform
 
 __all__ = [
     "MANIFEST",

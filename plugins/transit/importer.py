@@ -19,18 +19,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
-from attrs import define, field
-from sqlalchemy import delete, func, insert, select, update
+from attrs import define
+from attrs import field
+from core import ImportError_
+from core import ImportProblem
+from core import ImportReport
+from core import Region
+from core import check_in_region
+from core import reindex_all
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core import ImportError_, ImportProblem, ImportReport, Region, check_in_region, reindex_all
 from plugins.transit import tables as t
-from plugins.transit.gtfs import GtfsZip, TruncatedRecord, parse_date, parse_time
+from plugins.transit.gtfs import GtfsZip
+from plugins.transit.gtfs import TruncatedRecord
+from plugins.transit.gtfs import parse_date
+from plugins.transit.gtfs import parse_time
 
 __all__ = ["FileReport", "clear_feed", "feed_size", "identify", "import_feed"]
 

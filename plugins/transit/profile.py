@@ -3,17 +3,24 @@ and the connection to the nearest railway station."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
-from markupsafe import Markup, escape
+from core import format_metres
+from core import format_minutes
+from core import format_number
+from core import haversine_m
+from markupsafe import Markup
+from markupsafe import escape
 
-from core import format_metres, format_minutes, format_number, haversine_m
 from plugins.transit import timetable as tt
-from plugins.transit.service import Origin, TransitService
+from plugins.transit.service import Origin
+from plugins.transit.service import TransitService
 
 if TYPE_CHECKING:
-    from core import Company, Platform
+    from core import Company
+    from core import Platform
 
 __all__ = ["company_connection", "profile_section"]
 

@@ -7,7 +7,10 @@ them in ``Company.extensions["transit"]``.
 
 from __future__ import annotations
 
-from core import AnswerType, Option, Question, Section
+from core import AnswerType
+from core import Option
+from core import Question
+from core import Section
 
 __all__ = ["COMMUTING_SECTION", "YES_NO_PARTLY", "commuting_section"]
 

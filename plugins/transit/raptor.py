@@ -27,7 +27,10 @@ from __future__ import annotations
 import numpy as np
 from attrs import define
 
-from plugins.transit.timetable import BIG, INF, OFFSET, Timetable
+from plugins.transit.timetable import BIG
+from plugins.transit.timetable import INF
+from plugins.transit.timetable import OFFSET
+from plugins.transit.timetable import Timetable
 
 __all__ = ["Labels", "earliest_arrival"]
 

@@ -14,24 +14,36 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
-from attrs import define, field
-from sqlalchemy import func, select
+from attrs import define
+from attrs import field
+from core import Address
+from core import GeocodingError
+from core import InvalidQuery
+from core import NotFound
+from core import PluginSnapshot
+from core import haversine_m
+from sqlalchemy import func
+from sqlalchemy import select
 
-from core import Address, GeocodingError, InvalidQuery, NotFound, PluginSnapshot, haversine_m
 from plugins.transit import stations as rail
 from plugins.transit import tables as t
 from plugins.transit import timetable as tt
 from plugins.transit.raptor import earliest_arrival
-from plugins.transit.settings import TransitSettings, format_clock, parse_clock
-from plugins.transit.walking import PointTree, Walking
+from plugins.transit.settings import TransitSettings
+from plugins.transit.settings import format_clock
+from plugins.transit.settings import parse_clock
+from plugins.transit.walking import PointTree
+from plugins.transit.walking import Walking
 
 if TYPE_CHECKING:
+    from core import IndexSource
+    from core import Platform
+    from core import SearchIndex
     from sqlalchemy.orm import Session
-
-    from core import IndexSource, Platform, SearchIndex
 
 __all__ = ["Origin", "TransitService", "TravelTimes"]
 

@@ -32,7 +32,6 @@ from pathlib import Path
 
 import numpy as np
 from attrs import frozen
-
 from core import Region
 
 __all__ = [

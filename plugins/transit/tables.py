@@ -8,18 +8,16 @@ Dates are integers ``YYYYMMDD``. The schema is created by the migration in ``mig
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    Float,
-    Index,
-    Integer,
-    MetaData,
-    SmallInteger,
-    String,
-    Table,
-)
+from sqlalchemy import JSON
+from sqlalchemy import Column
+from sqlalchemy import DateTime
+from sqlalchemy import Float
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import MetaData
+from sqlalchemy import SmallInteger
+from sqlalchemy import String
+from sqlalchemy import Table
 
 __all__ = [
     "feeds",

@@ -22,13 +22,19 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from attrs import Factory, define
-from sqlalchemy import Select, and_, func, or_, select
+from attrs import Factory
+from attrs import define
+from core import haversine_m
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import haversine_m
 from plugins.transit import tables as t
-from plugins.transit.walking import PointTree, Walking
+from plugins.transit.walking import PointTree
+from plugins.transit.walking import Walking
 
 __all__ = [
     "BIG",

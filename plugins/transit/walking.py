@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 from attrs import frozen
+from core import haversine_m
+from core import sphere_xyz
 from scipy.spatial import cKDTree
-
-from core import haversine_m, sphere_xyz
 
 __all__ = ["PointTree", "Walking"]
 
