@@ -24,6 +24,7 @@ import datetime as dt
 import enum
 import json
 import re
+import time
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -50,6 +51,7 @@ __all__ = [
     "limit_view",
     "limiter_of",
     "rate_limit",
+    "retry_after_seconds",
     "undeclared_routes",
 ]
 
@@ -103,21 +105,50 @@ def csrf_protect() -> None:
     protect.protect()
 
 
-def rate_limit(limiter: Limiter, scope: str, setting: Callable[[], str]) -> Callable[[Any], Any]:
+def _not_invalid(response: Any) -> bool:
+    return bool(response.status_code != 422)
+
+
+def rate_limit(
+    limiter: Limiter, scope: str, setting: Callable[[], str], *, spare_invalid: bool = False
+) -> Callable[[Any], Any]:
     """A POST-only limit whose value is read from the settings on each request; every route
-    with the same ``scope`` (the HTML form and the API, say) counts against one budget."""
-    return limiter.shared_limit(setting, scope=scope, methods=["POST"])
+    with the same ``scope`` (the HTML form and the API, say) counts against one budget.
+
+    ``spare_invalid``: a request refused as invalid input (422: a mistyped e-mail address, a
+    consent not ticked) does not use up the budget; it did nothing (no mail, no record), and
+    a person correcting a typo must not be locked out. Never for logins, where every wrong
+    password has to count.
+    """
+    deduct_when = _not_invalid if spare_invalid else None
+    return limiter.shared_limit(setting, scope=scope, methods=["POST"], deduct_when=deduct_when)
 
 
 def limit_view(
-    app: Flask, limiter: Limiter, endpoint: str, scope: str, setting: Callable[[], str]
+    app: Flask,
+    limiter: Limiter,
+    endpoint: str,
+    scope: str,
+    setting: Callable[[], str],
+    *,
+    spare_invalid: bool = False,
 ) -> None:
     """Put ``rate_limit(limiter, scope, setting)`` on the registered view ``endpoint``.
 
     Views live at module level while each app has its own limiter (its store, its settings),
     so the limit goes on when the app registers the blueprint, not when the module is read.
     """
-    app.view_functions[endpoint] = rate_limit(limiter, scope, setting)(app.view_functions[endpoint])
+    limited = rate_limit(limiter, scope, setting, spare_invalid=spare_invalid)
+    app.view_functions[endpoint] = limited(app.view_functions[endpoint])
+
+
+def retry_after_seconds() -> int:
+    """Seconds until the rate limit the current request ran into lets the next one through
+    (at least 1; 60 when the limiter cannot tell)."""
+    limit = limiter_of(current_app).current_limit
+    if limit is None:
+        return 60
+    return max(1, int(limit.reset_at - time.time()))
 
 
 # --- access control as data --------------------------------------------------------------------

@@ -333,6 +333,35 @@ def test_operator_login_is_checked_and_rate_limited(tmp_path: Path) -> None:
     app.extensions["regiokarte"].db.dispose()
 
 
+def test_start_limit_spares_typos_and_keeps_what_was_typed(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "typos", limits={"enabled": True, "start_submission": "2 per hour"})
+    starter = app.test_client()
+
+    def post(email: str, consent: bool) -> Any:
+        token = csrf(starter.get("/fragebogen/").get_data(as_text=True))
+        data = {"csrf_token": token, "email": email} | ({"consent": "yes"} if consent else {})
+        return starter.post("/fragebogen/", data=data)
+
+    # five refused forms (a typo, no consent): 422 each, the budget of two stays whole
+    for email, consent in [("a@example", True), ("", True), ("a@example.org", False)] * 2:
+        refused = post(email, consent)
+        assert refused.status_code == 422
+        assert 'name="email"' in refused.get_data(as_text=True)
+    assert [post("a@example.org", True).status_code for _ in range(2)] == [303, 303]
+    limited = post("b.mueller@example.org", True)
+    page = limited.get_data(as_text=True)
+    assert limited.status_code == 429
+    wait = int(limited.headers["Retry-After"])
+    assert 0 < wait <= 3600
+    minutes = -(-wait // 60)
+    told = "einer Minute" if minutes == 1 else f"{minutes} Minuten"
+    assert f"versuchen Sie es in {told} noch einmal" in page
+    # the form again, with the address and the consent tick as they were sent
+    assert 'value="b.mueller@example.org"' in page
+    assert re.search(r'name="consent" value="yes" checked', page)
+    app.extensions["regiokarte"].db.dispose()
+
+
 def test_export_and_erase_through_the_pages(app: Any, client: Any) -> None:
     token = start(client)
     fill_all(client, token)

@@ -631,4 +631,11 @@ def _start_limit() -> str:
 def init_submissions(app: Flask, api: flask_smorest.Api, limiter: Limiter) -> None:
     """Register the resource in ``api``, with the rate limit of starting (POST)."""
     api.register_blueprint(blp)
-    limit_view(app, limiter, "submissions.Submissions", "start_submission", _start_limit)
+    limit_view(
+        app,
+        limiter,
+        "submissions.Submissions",
+        "start_submission",
+        _start_limit,
+        spare_invalid=True,
+    )

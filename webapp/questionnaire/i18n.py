@@ -130,6 +130,12 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "limit_title": "Zu viele Versuche",
         "limit_text": "Bitte warten Sie etwas und versuchen Sie es dann noch einmal.",
+        "limit_wait": (
+            "Von Ihrem Anschluss wurden in kurzer Zeit zu viele Fragebögen begonnen. Bitte "
+            "versuchen Sie es in {wait} noch einmal; Ihre Eingaben bleiben stehen."
+        ),
+        "wait_one": "einer Minute",
+        "wait_many": "{n} Minuten",
         "too_large_title": "Die Datei ist zu groß",
         "too_large_text": "Bitte laden Sie ein kleineres Bild hoch (höchstens 800 KB).",
         "back_to_start": "Zur Startseite",
@@ -298,6 +304,12 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "limit_title": "Too many attempts",
         "limit_text": "Please wait a while and try again.",
+        "limit_wait": (
+            "Too many questionnaires were started from your connection in a short time. Please "
+            "try again in {wait}; what you typed stays here."
+        ),
+        "wait_one": "one minute",
+        "wait_many": "{n} minutes",
         "too_large_title": "The file is too large",
         "too_large_text": "Please upload a smaller picture (at most 800 KB).",
         "back_to_start": "To the start page",

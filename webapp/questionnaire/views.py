@@ -41,7 +41,7 @@ from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers
 from webapp.questionnaire.i18n import translate
 from webapp.questionnaire.render import preview_view, step_view
-from webapp.security import csrf_protect, limit_view
+from webapp.security import csrf_protect, limit_view, retry_after_seconds
 
 __all__ = ["blp", "editor_required", "init_questionnaire"]
 
@@ -105,8 +105,21 @@ def _csrf_failed(error: CSRFError) -> tuple[str, int]:
 
 
 @blp.errorhandler(TooManyRequests)
-def _too_many(error: TooManyRequests) -> tuple[str, int]:
-    return _page("problem.html", 429, title=_t("limit_title"), text=_t("limit_text"))
+def _too_many(error: TooManyRequests) -> tuple[str, int, dict[str, str]]:
+    wait = retry_after_seconds()
+    headers = {"Retry-After": str(wait)}
+    if request.endpoint == "questionnaire.start":
+        # the start form again, with what was typed and when to try again: nothing is lost
+        context = _start_context(helpers.platform())
+        context["email"] = request.form.get("email", "")[:400]
+        context["agreed"] = request.form.get("consent") == "yes"
+        minutes = -(-wait // 60)
+        wait_text = _t("wait_one") if minutes == 1 else _t("wait_many", n=minutes)
+        context["limited"] = _t("limit_wait", wait=wait_text)
+        html, status = _page("start.html", 429, **context)
+    else:
+        html, status = _page("problem.html", 429, title=_t("limit_title"), text=_t("limit_text"))
+    return html, status, headers
 
 
 @blp.errorhandler(RequestEntityTooLarge)
@@ -147,18 +160,13 @@ def start() -> Any:
     Rate-limited per address (``limits.start_submission``, see ``init_questionnaire``).
     """
     platform = helpers.platform()
-    context: dict[str, Any] = {
-        "consent": CONSENTS["processing"],
-        "sections": platform.questionnaire.sections,
-        "email": "",
-        "errors": {},
-        "editor": helpers.current_editor(),
-    }
+    context = _start_context(platform)
     if request.method == "GET":
         return _page("start.html", **context)
     email = request.form.get("email", "")[:400]
     agreed = request.form.get("consent") == "yes"
     context["email"] = email
+    context["agreed"] = agreed
     if request.form.get(HONEYPOT):
         # a bot filled the invisible field: answer as if it worked, store nothing
         return _page("sent.html", email="")
@@ -171,13 +179,26 @@ def start() -> Any:
             links=helpers.editor_links(page_lang()),
         )
     except ValidationError as exc:
+        # 422: the start's rate limit spares a refused form (see init_questionnaire)
         context["errors"] = _start_errors(exc, agreed)
-        return _page("start.html", **context)
+        return _page("start.html", 422, **context)
     with platform.session(write=True) as db:
         token = accounts.resolve_token(db, started.token)
     helpers.log_in_editor(token)
     session["notice"] = "link_sent"
     return _go("questionnaire.step", key=platform.questionnaire.keys[0])
+
+
+def _start_context(platform: Any) -> dict[str, Any]:
+    return {
+        "consent": CONSENTS["processing"],
+        "sections": platform.questionnaire.sections,
+        "email": "",
+        "agreed": False,
+        "errors": {},
+        "limited": "",
+        "editor": helpers.current_editor(),
+    }
 
 
 def _start_errors(exc: ValidationError, agreed: bool) -> dict[str, str]:
@@ -512,4 +533,7 @@ def _answer_text(section: Section, question: Any, submission: flow.Submission, l
 def init_questionnaire(app: Flask, limiter: Limiter) -> None:
     """Register the questionnaire pages on ``app``, with the start's rate limit."""
     app.register_blueprint(blp)
-    limit_view(app, limiter, "questionnaire.start", "start_submission", _start_limit)
+    # a form refused for a typo (422) does not count against the limit
+    limit_view(
+        app, limiter, "questionnaire.start", "start_submission", _start_limit, spare_invalid=True
+    )
