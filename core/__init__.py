@@ -133,6 +133,7 @@ from core.toolkit.exports import EXPORT_FORMATS, export_cell, export_file
 from core.toolkit.folding import folded, folded_match, folded_search
 from core.toolkit.imports import OUTCOMES, ImportProblem, ImportRecord, ImportReport
 from core.toolkit.reindex import reindex_all, reindex_company
+from core.toolkit.rows import from_row, row_values
 from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.toolkit.settings import range_problems, setting_help
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
@@ -259,6 +260,7 @@ __all__ = [
     "format_minutes",
     "format_number",
     "format_quantity",
+    "from_row",
     "haversine_m",
     "hookimpl",
     "import_aborted",
@@ -292,6 +294,7 @@ __all__ = [
     "reindex_all",
     "reindex_company",
     "restore_cell",
+    "row_values",
     "section_from_data",
     "setting_help",
     "slugify",

@@ -18,6 +18,7 @@ from typing import Any
 from attrs import frozen
 from core import Conflict
 from core import NotFound
+from core import from_row
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import insert
@@ -61,19 +62,11 @@ class Outcome:
     position: int | None = None
 
 
+_TIMES = dict.fromkeys(("consent_at", "created_at", "cancelled_at"), aware)
+
+
 def _registration(row: Any) -> Registration:
-    return Registration(
-        id=row.id,
-        event_id=row.event_id,
-        status=row.status,
-        name=row.name,
-        email=row.email,
-        phone=row.phone,
-        audience=row.audience,
-        consent_at=aware(row.consent_at),
-        created_at=aware(row.created_at),
-        cancelled_at=aware(row.cancelled_at),
-    )
+    return from_row(Registration, row, convert=_TIMES)
 
 
 def _claim_seat(session: Session, event_id: int, now: dt.datetime) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
@@ -10,6 +11,8 @@ from core import Conflict
 from core import NotFound
 from core import as_utc
 from core import bump_plugin_version
+from core import from_row
+from core import row_values
 from core import slugify
 from core import utcnow
 from sqlalchemy import delete
@@ -44,28 +47,16 @@ __all__ = [
 aware = as_utc
 
 
+#: the place's name is stored as ``place_name`` (the rows have a ``name`` of their own)
+PLACE_COLUMNS = {"name": "place_name"}
+
+
 def _place_values(place: Place) -> dict[str, Any]:
-    return {
-        "place_name": place.name,
-        "street": place.street,
-        "postcode": place.postcode,
-        "town": place.town,
-        "ags": place.ags,
-        "lat": place.lat,
-        "lon": place.lon,
-    }
+    return row_values(place, columns=PLACE_COLUMNS)
 
 
 def _place(row: Any) -> Place:
-    return Place(
-        name=row.place_name,
-        street=row.street,
-        postcode=row.postcode,
-        town=row.town,
-        ags=row.ags,
-        lat=row.lat,
-        lon=row.lon,
-    )
+    return from_row(Place, row, columns=PLACE_COLUMNS)
 
 
 # --- generation ---------------------------------------------------------------------------
@@ -79,21 +70,11 @@ def bump_generation(session: Session) -> None:
 # --- organisations --------------------------------------------------------------------------
 
 
+_FLAGS = {"verified": bool, "show_on_map": bool}
+
+
 def organisation_from_row(row: Any) -> Organisation:
-    return Organisation(
-        id=row.id,
-        slug=row.slug,
-        name=row.name,
-        type=row.type,
-        description=row.description,
-        place=_place(row),
-        email=row.email,
-        phone=row.phone,
-        website=row.website,
-        company_id=row.company_id,
-        verified=bool(row.verified),
-        show_on_map=bool(row.show_on_map),
-    )
+    return from_row(Organisation, row, convert=_FLAGS, place=_place(row))
 
 
 def _unique_slug(session: Session, wanted: str) -> str:
@@ -114,17 +95,9 @@ def add_organisation(session: Session, organisation: Organisation) -> Organisati
     if session.scalar(select(t.organisations.c.id).where(t.organisations.c.slug == slug)):
         raise Conflict(f"An organisation with the slug {slug!r} exists already.", {"slug": [slug]})
     values = {
+        **row_values(organisation, exclude=("id", "slug", "place")),
         "slug": slug,
-        "name": organisation.name,
-        "type": organisation.type,
-        "description": organisation.description,
         **_place_values(organisation.place),
-        "email": organisation.email,
-        "phone": organisation.phone,
-        "website": organisation.website,
-        "company_id": organisation.company_id,
-        "verified": organisation.verified,
-        "show_on_map": organisation.show_on_map,
         "created_at": utcnow(),
     }
     new_id = session.execute(insert(t.organisations).values(**values)).inserted_primary_key[0]
@@ -182,54 +155,41 @@ def resolve_organisers(session: Session, refs: Sequence[str]) -> tuple[list[int]
 # --- events ---------------------------------------------------------------------------------
 
 
+#: fields kept elsewhere: the id, the place's columns, the seats (claimed by registrations),
+#: the organisers (their own table) and the time stamps (written by ``save_event``)
+_NOT_STORED = (
+    "id",
+    "place",
+    "taken",
+    "waiting",
+    "organiser_ids",
+    "organisers",
+    "created_at",
+    "updated_at",
+)
+_EVENT_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "audiences": lambda v: tuple(v or ()),
+    "waiting_list": bool,
+    **dict.fromkeys(("starts_at", "ends_at", "created_at", "updated_at"), aware),
+}
+
+
 def _event_values(event: Event) -> dict[str, Any]:
     return {
-        "uid": event.uid,
-        "slug": event.slug,
-        "title": event.title,
-        "kind": event.kind,
-        "description": event.description,
-        "starts_at": event.starts_at,
-        "ends_at": event.ends_at,
-        "timezone": event.timezone,
-        "audiences": list(event.audiences),
+        **row_values(event, exclude=_NOT_STORED, convert={"audiences": list}),
         **_place_values(event.place),
-        "online_url": event.online_url,
-        "registration": event.registration,
-        "registration_url": event.registration_url,
-        "capacity": event.capacity,
-        "waiting_list": event.waiting_list,
-        "status": event.status,
-        "source": event.source,
     }
 
 
 def event_from_row(row: Any, organisers: Sequence[Organisation] = (), waiting: int = 0) -> Event:
-    return Event(
-        id=row.id,
-        uid=row.uid,
-        slug=row.slug,
-        title=row.title,
-        kind=row.kind,
-        description=row.description,
-        starts_at=aware(row.starts_at),  # type: ignore[arg-type]
-        ends_at=aware(row.ends_at),  # type: ignore[arg-type]
-        timezone=row.timezone,
-        audiences=tuple(row.audiences or ()),
+    return from_row(
+        Event,
+        row,
+        convert=_EVENT_CONVERT,
         place=_place(row),
-        online_url=row.online_url,
-        registration=row.registration,
-        registration_url=row.registration_url,
-        capacity=row.capacity,
-        taken=row.taken,
         waiting=waiting,
-        waiting_list=bool(row.waiting_list),
-        status=row.status,
         organiser_ids=tuple(o.id for o in organisers if o.id is not None),
         organisers=tuple(organisers),
-        source=row.source,
-        created_at=aware(row.created_at),
-        updated_at=aware(row.updated_at),
     )
 
 

@@ -17,10 +17,12 @@ from attrs import define
 from attrs import field
 from attrs import frozen
 from core import Choice
+from core import from_row
 from core import is_email
 from core import is_postcode
 from core import is_web_address
 from core import parse_yes_no
+from core import row_values
 
 __all__ = [
     "FIELDS",
@@ -203,6 +205,16 @@ class Place:
     lon: float
 
 
+#: the money columns are named without the unit the fields carry
+_COLUMNS = {
+    "cold_rent_eur": "cold_rent",
+    "warm_rent_eur": "warm_rent",
+    "additional_costs_eur": "additional_costs",
+    "price_eur": "price",
+}
+_READ = {"id": int, "address_public": bool, "lat": float, "lon": float}
+
+
 @define(kw_only=True)
 class Offer:
     """One housing offer."""
@@ -267,71 +279,11 @@ class Offer:
 
     def row(self) -> dict[str, Any]:
         """The column values of ``housing_offers`` (without id and time stamps)."""
-        return {
-            "source": self.source,
-            "external_id": self.external_id,
-            "title": self.title,
-            "kind": self.kind,
-            "offer_type": self.offer_type,
-            "rooms": self.rooms,
-            "area_m2": self.area_m2,
-            "cold_rent": self.cold_rent_eur,
-            "warm_rent": self.warm_rent_eur,
-            "additional_costs": self.additional_costs_eur,
-            "price": self.price_eur,
-            "available_from": self.available_from,
-            "street": self.street,
-            "postcode": self.postcode,
-            "town": self.town,
-            "address_public": self.address_public,
-            "lat": self.lat,
-            "lon": self.lon,
-            "provider_type": self.provider_type,
-            "provider_name": self.provider_name,
-            "contact_name": self.contact_name,
-            "contact_email": self.contact_email,
-            "contact_phone": self.contact_phone,
-            "link": self.link,
-            "description": self.description,
-            "expires_on": self.expires_on,
-            "company_id": self.company_id,
-        }
+        return row_values(self, columns=_COLUMNS, exclude=("id", "created_at", "updated_at"))
 
     @classmethod
     def from_row(cls, row: Any) -> Offer:
-        m = row._mapping
-        return cls(
-            id=int(m["id"]),
-            source=m["source"],
-            external_id=m["external_id"],
-            title=m["title"],
-            kind=m["kind"],
-            offer_type=m["offer_type"],
-            rooms=m["rooms"],
-            area_m2=m["area_m2"],
-            cold_rent_eur=m["cold_rent"],
-            warm_rent_eur=m["warm_rent"],
-            additional_costs_eur=m["additional_costs"],
-            price_eur=m["price"],
-            available_from=m["available_from"],
-            street=m["street"],
-            postcode=m["postcode"],
-            town=m["town"],
-            address_public=bool(m["address_public"]),
-            lat=float(m["lat"]),
-            lon=float(m["lon"]),
-            provider_type=m["provider_type"],
-            provider_name=m["provider_name"],
-            contact_name=m["contact_name"],
-            contact_email=m["contact_email"],
-            contact_phone=m["contact_phone"],
-            link=m["link"],
-            description=m["description"],
-            expires_on=m["expires_on"],
-            company_id=m["company_id"],
-            created_at=m["created_at"],
-            updated_at=m["updated_at"],
-        )
+        return from_row(cls, row, columns=_COLUMNS, convert=_READ)
 
     def fields(self) -> dict[str, Any]:
         """The canonical field mapping (the inverse of ``offer_from_fields``), for edits."""
@@ -579,12 +531,7 @@ def offer_from_fields(
         rooms=rooms,
         area_m2=area,
         available_from=available,
-        street=place.street,
-        postcode=place.postcode,
-        town=place.town,
-        address_public=place.exact,
-        lat=place.lat,
-        lon=place.lon,
+        **row_values(place, columns={"exact": "address_public"}),
         provider_type=provider,
         provider_name=f.text("provider_name"),
         contact_name=f.text("contact_name"),

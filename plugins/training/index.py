@@ -36,6 +36,7 @@ from core import Region
 from core import TextIndex
 from core import choices_from
 from core import fold
+from core import from_row
 from core import haversine_m
 from core import parse_search_params
 
@@ -213,17 +214,8 @@ def parse_course_params(
         problems["sort"] = ["needs near"]
     if messages:
         raise InvalidQuery(" ".join(messages), problems)
-    return CourseQuery(
-        filters=query.filters,
-        text=query.text,
-        bbox=query.bbox,
-        near=query.near,
-        radius_km=query.radius_km,
-        sort=sort,
-        page=query.page,
-        per_page=query.per_page,
-        lang=query.lang,
-    )
+    # the same fields as core's query, but the course orders
+    return from_row(CourseQuery, query, sort=sort)
 
 
 def _town_of(course: Course, region: Region) -> str | None:

@@ -16,6 +16,8 @@ from core import Location
 from core import NotFound
 from core import as_utc
 from core import bump_plugin_version
+from core import from_row
+from core import row_values
 from core import utcnow
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -41,66 +43,25 @@ __all__ = [
 ]
 
 
+#: stored apart: the id and time stamps (written here), the point (as ``lat`` and ``lon``)
+_NOT_STORED = ("id", "location", "created_at", "updated_at")
+#: JSON columns hold lists; the model's converter makes tuples of them again
+_LISTS = {"professions": list, "funding": list}
+_READ = {"on_demand": bool, "is_demo": bool, "created_at": as_utc, "updated_at": as_utc}
+
+
 def _values(course: Course) -> dict[str, Any]:
+    point = course.location
     return {
-        "source": course.source,
-        "external_id": course.external_id,
-        "title": course.title,
-        "description": course.description,
-        "provider": course.provider,
-        "provider_type": course.provider_type,
-        "kind": course.kind,
-        "professions": list(course.professions),
-        "format": course.format,
-        "start_date": course.start_date,
-        "end_date": course.end_date,
-        "on_demand": course.on_demand,
-        "duration": course.duration,
-        "hours": course.hours,
-        "cost_eur": course.cost_eur,
-        "cost_note": course.cost_note,
-        "funding": list(course.funding),
-        "street": course.street,
-        "postcode": course.postcode,
-        "town": course.town,
-        "lat": course.location.lat if course.location else None,
-        "lon": course.location.lon if course.location else None,
-        "link": course.link,
-        "is_demo": course.is_demo,
+        **row_values(course, exclude=_NOT_STORED, convert=_LISTS),
+        "lat": point.lat if point else None,
+        "lon": point.lon if point else None,
     }
 
 
 def _course(row: Any) -> Course:
-    return Course(
-        id=row.id,
-        source=row.source,
-        external_id=row.external_id,
-        title=row.title,
-        description=row.description,
-        provider=row.provider,
-        provider_type=row.provider_type,
-        kind=row.kind,
-        professions=tuple(row.professions or ()),
-        format=row.format,
-        start_date=row.start_date,
-        end_date=row.end_date,
-        on_demand=bool(row.on_demand),
-        duration=row.duration,
-        hours=row.hours,
-        cost_eur=row.cost_eur,
-        cost_note=row.cost_note,
-        funding=tuple(row.funding or ()),
-        street=row.street,
-        postcode=row.postcode,
-        town=row.town,
-        location=Location(row.lat, row.lon)
-        if row.lat is not None and row.lon is not None
-        else None,
-        link=row.link,
-        is_demo=bool(row.is_demo),
-        created_at=as_utc(row.created_at),
-        updated_at=as_utc(row.updated_at),
-    )
+    point = Location(row.lat, row.lon) if row.lat is not None and row.lon is not None else None
+    return from_row(Course, row, convert=_READ, location=point)
 
 
 def bump_version(session: Session) -> None:
