@@ -128,6 +128,7 @@ from core.toolkit.commands import (
     pass_platform,
 )
 from core.toolkit.csvrecords import CSV_DELIMITERS, CsvRow, CsvTable, read_csv_table
+from core.toolkit.datafiles import DataFile, read_data_file
 from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_apprenticeships, demo_places
 from core.toolkit.exports import EXPORT_FORMATS, export_cell, export_file
 from core.toolkit.folding import folded, folded_match, folded_search
@@ -170,6 +171,7 @@ __all__ = [
     "CsvRow",
     "CsvTable",
     "CsvWriter",
+    "DataFile",
     "Dataset",
     "DatasetField",
     "DatasetImport",
@@ -289,6 +291,7 @@ __all__ = [
     "range_problems",
     "read_bounded",
     "read_csv_table",
+    "read_data_file",
     "read_json_records",
     "record_id",
     "reindex_all",

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from core import BBox
-from core import Choice
 from core import Feature
 from core import FilterKind
 from core import FilterSpec
@@ -85,7 +84,6 @@ def register_blueprints(platform: Platform) -> list[Any]:
 @hookimpl
 def register_filters(platform: Platform) -> list[FilterSpec]:
     service = service_for(platform)
-    offers = tuple(Choice(code, de, en) for code, de, en in OFFERS)
     return [
         FilterSpec(
             "childcare_kita",
@@ -140,7 +138,7 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             "Childcare offered by the employer",
             FilterKind.MULTICHOICE,
             column=service.offer_column,
-            choices=offers,
+            choices=OFFERS,
             match="all",
             help_de="Alle gewählten Angebote müssen vorhanden sein.",
             help_en="Every chosen offer must be there.",

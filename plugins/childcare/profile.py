@@ -35,7 +35,7 @@ def support_lines(extension: dict[str, Any] | None, lang: str) -> list[str]:
     """The company's childcare offers as sentences (plain text)."""
     en = lang == "en"
     data = extension or {}
-    labels = {code: (en_ if en else de) for code, de, en_ in OFFERS}
+    labels = {offer.value: offer.label(lang) for offer in OFFERS}
     lines = []
     for code in offers_of(data):
         line = labels[code]

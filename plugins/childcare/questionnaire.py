@@ -1,5 +1,5 @@
-"""The company questionnaire section on childcare, declared with core's classes, and how
-its answers are stored.
+"""The company questionnaire section on childcare, read from data (``questionnaire.toml``)
+into core's classes, and how its answers are stored.
 
 Core's questionnaire shows and checks the section; ``apply_answers`` stores the checked answers
 in ``Company.extensions["childcare"]`` (each under its question's key) and keeps core's
@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core import AnswerType
 from core import Company
-from core import Option
-from core import Question
 from core import Section
+from core import read_data_file
 
 __all__ = [
     "AGES",
@@ -35,15 +33,11 @@ EXTENSION = "childcare"
 #: Core's work-family code that the answers switch on and off.
 FAMILY_CODE = "childcare_support"
 
-#: The kinds of childcare support an employer can offer: (filter value, de, en).
-OFFERS: tuple[tuple[str, str, str], ...] = (
-    ("company_kita", "Betriebskita", "Company Kita"),
-    ("reserved_places", "Belegplätze in einer Kita", "Reserved places in a Kita"),
-    ("allowance", "Zuschuss zur Kinderbetreuung", "Childcare allowance"),
-    ("holiday_care", "Ferienbetreuung", "Holiday care"),
-    ("emergency_care", "Notfallbetreuung", "Emergency childcare"),
-)
-OFFER_CODES = tuple(code for code, _, _ in OFFERS)
+_DATA = read_data_file(__package__, "questionnaire.toml")
+#: The kinds of childcare support an employer can offer (value: the filter value and the key
+#: of the yes/no question that switches it on).
+OFFERS = _DATA.choices("offers")
+OFFER_CODES = tuple(offer.value for offer in OFFERS)
 
 
 def _is_yes(value: Any) -> bool:
@@ -77,110 +71,10 @@ def apply_answers(company: Company, answers: Mapping[str, Any]) -> Company:
 
 
 #: The age groups a company Kita takes.
-AGES = (
-    Option("u3", "Unter 3 Jahre", "Under 3"),
-    Option("3to6", "3 bis 6 Jahre", "3 to 6"),
-    Option("school", "Schulkinder", "School children"),
-)
-
-# Kinderbetreuung: what the company does so that parents can work. Declarative data (the
-# questions in the order the form shows them), kept as one value. The yes/no questions whose
-# key is one of OFFER_CODES switch the offer filter on.
-CHILDCARE_SECTION = Section(
-    key="childcare",
-    plugin="childcare",
-    extension=EXTENSION,
-    order=60,
-    apply=apply_answers,
-    title_de="Kinderbetreuung",
-    title_en="Childcare",
-    intro_de=(
-        "Eltern suchen Arbeitgeber, bei denen Beruf und Kinder zusammenpassen. Zeigen Sie, "
-        "wie Sie bei der Kinderbetreuung unterstützen."
-    ),
-    intro_en=(
-        "Parents look for employers where work and children fit together. Show how you "
-        "help with childcare."
-    ),
-    questions=(
-        Question(
-            key="company_kita",
-            label_de="Hat Ihr Unternehmen eine eigene Kita (Betriebskita)?",
-            label_en="Does your company run its own Kita (company Kita)?",
-            answer=AnswerType.BOOL,
-        ),
-        Question(
-            key="company_kita_places",
-            label_de="Wie viele Plätze hat die Betriebskita?",
-            label_en="How many places does the company Kita have?",
-            answer=AnswerType.NUMBER,
-            show_if=("company_kita", True),
-            minimum=0,
-            maximum=1000,
-        ),
-        Question(
-            key="company_kita_ages",
-            label_de="Für welches Alter?",
-            label_en="For which ages?",
-            answer=AnswerType.MULTICHOICE,
-            options=AGES,
-            show_if=("company_kita", True),
-        ),
-        Question(
-            key="reserved_places",
-            label_de="Haben Sie Belegplätze in einer Kita für Kinder Ihrer Beschäftigten?",
-            label_en="Do you hold reserved places in a Kita for your staff's children?",
-            answer=AnswerType.BOOL,
-        ),
-        Question(
-            key="reserved_places_count",
-            label_de="Wie viele Belegplätze?",
-            label_en="How many reserved places?",
-            answer=AnswerType.NUMBER,
-            show_if=("reserved_places", True),
-            minimum=0,
-            maximum=1000,
-        ),
-        Question(
-            key="allowance",
-            label_de="Zahlen Sie einen Zuschuss zu den Kinderbetreuungskosten?",
-            label_en="Do you pay an allowance towards childcare costs?",
-            answer=AnswerType.BOOL,
-            help_de=(
-                "Zuschüsse für nicht schulpflichtige Kinder sind steuerfrei (§ 3 Nr. 33 EStG)."
-            ),
-            help_en="Allowances for children below school age are tax-free in Germany.",
-        ),
-        Question(
-            key="allowance_eur_month",
-            label_de="Zuschuss pro Kind und Monat (Euro)",
-            label_en="Allowance per child and month (euros)",
-            answer=AnswerType.NUMBER,
-            show_if=("allowance", True),
-            minimum=0,
-            maximum=2000,
-        ),
-        Question(
-            key="holiday_care",
-            label_de="Bieten Sie Ferienbetreuung für Schulkinder an?",
-            label_en="Do you offer holiday care for school children?",
-            answer=AnswerType.BOOL,
-        ),
-        Question(
-            key="emergency_care",
-            label_de="Gibt es eine Notfallbetreuung (z. B. wenn die Kita ausfällt)?",
-            label_en="Is there emergency childcare (e.g. when the Kita is closed)?",
-            answer=AnswerType.BOOL,
-        ),
-        Question(
-            key="details",
-            label_de="Was sollten Eltern sonst noch wissen?",
-            label_en="What else should parents know?",
-            answer=AnswerType.TEXT,
-            max_length=1000,
-        ),
-    ),
-)
+AGES = _DATA.options("ages")
+#: Kinderbetreuung: what the company does so that parents can work. The yes/no questions
+#: whose key is one of OFFER_CODES switch the offer filter on.
+CHILDCARE_SECTION = _DATA.section(apply=apply_answers)
 
 
 def childcare_section() -> Section:

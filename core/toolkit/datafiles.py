@@ -1,0 +1,201 @@
+"""A plugin's declarative data (questionnaire sections, code lists) read from a TOML file.
+
+Questionnaire sections and code lists are data, not code: a plugin keeps them in a TOML file
+inside its package (shipped as package data) and reads it once, at import, through
+``read_data_file``. The accessors turn the file's tables into core's own objects (``Section``,
+``Question``, ``Option``, ``Choice``, ``Vocabulary``), in the file's order, and refuse a
+mistake with a ``ConfigError`` that names the file and the key, so a typo stops the start
+instead of showing a broken form.
+
+Every text a person reads is a table of languages, ``label = { de = "...", en = "..." }``
+(German first): the shape a translation catalogue can later fill for more languages.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from core.classifications import Term, Vocabulary
+from core.errors import ConfigError
+from core.portal.questionnaire import Option, Question, Section
+from core.search.filters import Choice
+
+__all__ = ["DataFile", "read_data_file"]
+
+#: The languages of every text table, in the order they are stored.
+LANGUAGES = ("de", "en")
+#: Text fields of a question and a section: each is one table of languages in the file.
+_QUESTION_TEXTS = ("label", "help", "example")
+_SECTION_TEXTS = ("title", "intro")
+_QUESTION_FIELDS = frozenset(
+    a.name for a in attrs.fields(Question) if not a.name.endswith(("_de", "_en"))
+) - {"extra"} | set(_QUESTION_TEXTS)
+_SECTION_FIELDS = frozenset(
+    a.name for a in attrs.fields(Section) if not a.name.endswith(("_de", "_en"))
+) - {"apply"} | set(_SECTION_TEXTS)
+_ENTRY_FIELDS = frozenset({"value", "label", "group"})
+
+
+def read_data_file(package: str | None, resource: str) -> DataFile:
+    """The TOML file ``resource`` of ``package`` (a plugin passes ``__package__``).
+
+    A missing file or one that is not TOML is a ``ConfigError`` naming the file.
+    """
+    if not package:
+        raise ConfigError(f"{resource}: read_data_file needs the package that holds the file.")
+    name = f"{package.replace('.', '/')}/{resource}"
+    try:
+        text = resources.files(package).joinpath(resource).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{name} does not exist; a plugin's data files ship inside its package "
+            "(package data in pyproject.toml)."
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{name} is not valid TOML: {exc}.") from None
+    return DataFile(name, data)
+
+
+@frozen
+class DataFile:
+    """A plugin's parsed data file; ``name`` (``plugins/housing/questionnaire.toml``) is
+    what error messages call it."""
+
+    name: str
+    data: Mapping[str, Any]
+
+    def section(self, key: str = "section", **changes: Any) -> Section:
+        """The questionnaire section in table ``key``; ``changes`` add what is code
+        (``apply=``) or override a field.
+
+        A question's ``options`` is a list of entries or the name of a list under
+        ``[options]`` of the same file.
+        """
+        table = self._table(self.data, key, key)
+        where = key
+        _refuse_unknown(self.name, where, table, _SECTION_FIELDS)
+        values = {k: v for k, v in table.items() if k not in _SECTION_TEXTS and k != "questions"}
+        for text in _SECTION_TEXTS:
+            values.update(self._texts(table, text, where))
+        questions = table.get("questions", [])
+        if not isinstance(questions, list) or not all(isinstance(q, dict) for q in questions):
+            raise ConfigError(
+                f"{self.name}: {key}.questions must be a list of [[{key}.questions]]."
+            )
+        values["questions"] = tuple(
+            self._question(q, f"{key}.questions[{i}]") for i, q in enumerate(questions)
+        )
+        values.update(changes)
+        try:
+            return Section(**values)
+        except (ConfigError, TypeError) as exc:
+            raise ConfigError(f"{self.name}, {where}: {exc}") from None
+
+    def options(self, key: str) -> tuple[Option, ...]:
+        """The answer options of the list ``key`` under ``[options]``."""
+        return tuple(Option(value, de, en, group) for value, de, en, group in self._entries(key))
+
+    def choices(self, key: str) -> tuple[Choice, ...]:
+        """The filter choices of the list ``key`` under ``[options]``."""
+        return tuple(Choice(value, de, en, group) for value, de, en, group in self._entries(key))
+
+    def vocabulary(self, key: str, name: str) -> Vocabulary:
+        """The list ``key`` under ``[options]`` as a vocabulary; ``name`` is what its error
+        messages call a code (``"course kind"``)."""
+        return Vocabulary(
+            name, tuple(Term(value, de, en, group) for value, de, en, group in self._entries(key))
+        )
+
+    def table(self, key: str) -> Mapping[str, Any]:
+        """The table ``key`` as it stands in the file (for data of the plugin's own shape)."""
+        return self._table(self.data, key, key)
+
+    def _table(self, parent: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+        value = parent.get(key)
+        if not isinstance(value, dict):
+            found = "nothing" if value is None else type(value).__name__
+            raise ConfigError(f"{self.name}: {where} must be a table, found {found}.")
+        return value
+
+    def _entries(self, key: str) -> list[tuple[str, str, str, str | None]]:
+        entries = self._table(self.data, "options", "options").get(key)
+        return self._entries_at(entries, f"options.{key}")
+
+    def _entries_at(self, entries: Any, where: str) -> list[tuple[str, str, str, str | None]]:
+        if not isinstance(entries, list) or not entries:
+            raise ConfigError(
+                f"{self.name}: {where} must be a non-empty list of "
+                '{ value = "...", label = { de = "...", en = "..." } }.'
+            )
+        out = []
+        seen: set[str] = set()
+        for i, entry in enumerate(entries):
+            at = f"{where}[{i}]"
+            if not isinstance(entry, dict):
+                raise ConfigError(f"{self.name}: {at} must be a table with value and label.")
+            _refuse_unknown(self.name, at, entry, _ENTRY_FIELDS)
+            value, group = entry.get("value"), entry.get("group")
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{self.name}: {at} needs a value (a non-empty string).")
+            if value in seen:
+                raise ConfigError(f"{self.name}: {at} repeats the value {value!r}.")
+            if group is not None and not isinstance(group, str):
+                raise ConfigError(f"{self.name}: {at}.group must be a string.")
+            seen.add(value)
+            de, en = self._language_table(entry.get("label"), f"{at}.label")
+            out.append((value, de, en, group))
+        return out
+
+    def _question(self, data: Mapping[str, Any], where: str) -> Question:
+        shown = f"{where} ({data['key']})" if isinstance(data.get("key"), str) else where
+        _refuse_unknown(self.name, shown, data, _QUESTION_FIELDS)
+        values = {k: v for k, v in data.items() if k not in _QUESTION_TEXTS}
+        for text in _QUESTION_TEXTS:
+            values.update(self._texts(data, text, shown))
+        if "options" in values:
+            named = values["options"]
+            entries = (
+                self._entries(named)
+                if isinstance(named, str)
+                else self._entries_at(named, f"{shown}.options")
+            )
+            values["options"] = tuple(Option(*entry) for entry in entries)
+        try:
+            return Question(**values)
+        except (ConfigError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{self.name}, {shown}: {exc}") from None
+
+    def _texts(self, data: Mapping[str, Any], field: str, where: str) -> dict[str, str]:
+        if field not in data:
+            return {}
+        de, en = self._language_table(data[field], f"{where}.{field}")
+        return {f"{field}_de": de, f"{field}_en": en}
+
+    def _language_table(self, value: Any, where: str) -> tuple[str, str]:
+        if not isinstance(value, dict):
+            raise ConfigError(f'{self.name}: {where} must be {{ de = "...", en = "..." }}.')
+        _refuse_unknown(self.name, where, value, frozenset(LANGUAGES))
+        missing = [lang for lang in LANGUAGES if not isinstance(value.get(lang), str)]
+        if missing:
+            raise ConfigError(
+                f"{self.name}: {where} lacks the text in {', '.join(missing)} "
+                "(every text is given in German and English)."
+            )
+        return value["de"], value["en"]
+
+
+def _refuse_unknown(name: str, where: str, table: Mapping[str, Any], known: frozenset[str]) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(
+            f"{name}: {where} has unknown key(s) {', '.join(unknown)}; "
+            f"valid are {', '.join(sorted(known))}."
+        )
