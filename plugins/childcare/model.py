@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-import attrs
 from attrs import field
 from attrs import frozen
 from core import parse_yes_no
+from core import row_values
 
 __all__ = [
     "AGE_GROUPS",
@@ -76,6 +76,10 @@ def _languages(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip().lower() for v in values if v and v.strip()))
 
 
+#: lists and a plain dict for JSON (columns and API alike)
+_PLAIN = {"age_groups": list, "languages": list, "extra": dict}
+
+
 @frozen(kw_only=True)
 class Kita:
     """A Kita (childcare facility): where it is, who runs it, whom and when it cares for."""
@@ -133,10 +137,7 @@ class Kita:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the API's shape)."""
-        data = attrs.asdict(self, recurse=False)
-        data["age_groups"] = list(self.age_groups)
-        data["languages"] = list(self.languages)
-        data["extra"] = dict(self.extra)
+        data = row_values(self, convert=_PLAIN)
         data["opens"] = format_clock(self.opens) or None
         data["closes"] = format_clock(self.closes) or None
         data["address"] = self.address
@@ -144,12 +145,7 @@ class Kita:
 
     def storable(self) -> dict[str, Any]:
         """The values the repository compares and writes (everything but the id)."""
-        data = attrs.asdict(self, recurse=False)
-        data.pop("id")
-        data["age_groups"] = list(self.age_groups)
-        data["languages"] = list(self.languages)
-        data["extra"] = dict(self.extra)
-        return data
+        return row_values(self, exclude=("id",), convert=_PLAIN)
 
 
 # --- age groups from the ways publishers write them -----------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 from core import NotFound
 from core import bump_plugin_version
+from core import from_row
 from core import utcnow
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -39,14 +40,16 @@ __all__ = [
 ]
 
 
+#: empty JSON values read as empty (the model's converters make tuples of the lists)
+_READ = {
+    "age_groups": lambda v: v or (),
+    "languages": lambda v: v or (),
+    "extra": lambda v: dict(v or {}),
+}
+
+
 def kita_from_row(row: Row[Any] | Any) -> Kita:
-    values = dict(row._mapping)
-    values.pop("created_at", None)
-    values.pop("updated_at", None)
-    values["age_groups"] = tuple(values.get("age_groups") or ())
-    values["languages"] = tuple(values.get("languages") or ())
-    values["extra"] = dict(values.get("extra") or {})
-    return Kita(**values)
+    return from_row(Kita, row, convert=_READ)
 
 
 def changed(session: Session) -> None:

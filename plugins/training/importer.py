@@ -26,6 +26,7 @@ from core import ImportReport
 from core import Location
 from core import ValidationError
 from core import check_in_region
+from core import from_row
 from core import parse_yes_no
 from core import read_bounded
 
@@ -201,8 +202,7 @@ def course_from_values(
     if postcode and not data["town"]:
         town = platform.region.town_for_postcode(postcode)
         data["town"] = town.name if town is not None else ""
-    course = Course.from_mapping(data)
-    course.location = location
+    course = from_row(Course, data, location=location)
     messages = list(problems.messages)
     try:
         course.validate()

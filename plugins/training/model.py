@@ -12,7 +12,6 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
-from collections.abc import Mapping
 from typing import Any
 
 from attrs import define
@@ -265,36 +264,3 @@ class Course:
             "professions": [vocabulary("professions").label(p, lang) for p in self.professions],
             "funding": [tv.FUNDING.label(f, lang) for f in self.funding],
         }
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> Course:
-        """A course from already typed values (dates as dates, numbers as numbers)."""
-        lat, lon = data.get("lat"), data.get("lon")
-        return cls(
-            id=data.get("id"),
-            source=data.get("source") or "manual",
-            external_id=data.get("external_id") or None,
-            title=data.get("title") or "",
-            description=data.get("description") or "",
-            provider=data.get("provider") or "",
-            provider_type=data.get("provider_type") or "",
-            kind=data.get("kind") or "",
-            professions=data.get("professions") or (),
-            format=data.get("format") or "",
-            start_date=data.get("start_date"),
-            end_date=data.get("end_date"),
-            on_demand=bool(data.get("on_demand")),
-            duration=data.get("duration") or "",
-            hours=data.get("hours"),
-            cost_eur=data.get("cost_eur"),
-            cost_note=data.get("cost_note") or "",
-            funding=data.get("funding") or (),
-            street=data.get("street") or "",
-            postcode=data.get("postcode") or "",
-            town=data.get("town") or "",
-            location=Location(lat, lon) if lat is not None and lon is not None else None,
-            link=data.get("link") or "",
-            is_demo=bool(data.get("is_demo")),
-            created_at=data.get("created_at"),
-            updated_at=data.get("updated_at"),
-        )
