@@ -44,6 +44,7 @@ from core.io.datasets import (
     DatasetImport,
     DatasetPage,
     ExportFile,
+    edited_values,
     parse_values,
     record_id,
     submitted_values,
@@ -129,6 +130,7 @@ from core.toolkit.commands import (
 )
 from core.toolkit.csvrecords import CSV_DELIMITERS, CsvRow, CsvTable, read_csv_table
 from core.toolkit.datafiles import DataFile, read_data_file
+from core.toolkit.datasets import table_dataset
 from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_apprenticeships, demo_places
 from core.toolkit.exports import EXPORT_FORMATS, export_cell, export_file
 from core.toolkit.folding import folded, folded_match, folded_search
@@ -249,6 +251,7 @@ __all__ = [
     "demo_apprenticeships",
     "demo_places",
     "echo_report",
+    "edited_values",
     "export_cell",
     "export_file",
     "feature_collection",
@@ -303,6 +306,7 @@ __all__ = [
     "slugify",
     "sphere_xyz",
     "submitted_values",
+    "table_dataset",
     "unit_label",
     "utcnow",
     "vocabulary",

@@ -33,6 +33,7 @@ __all__ = [
     "DatasetImport",
     "DatasetPage",
     "ExportFile",
+    "edited_values",
     "parse_values",
     "record_id",
     "submitted_values",
@@ -357,3 +358,29 @@ def parse_values(
         except ValueError as exc:
             problems.setdefault(name, []).append(str(exc))
     return out, problems
+
+
+def edited_values(
+    fields: tuple[DatasetField, ...],
+    shown: Mapping[str, Any],
+    values: Mapping[str, Any],
+    what: str,
+    *,
+    lists: tuple[str, ...] = (),
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """What an edit changes: ``submitted_values`` and ``parse_values`` in one.
+
+    Only the values that differ from ``shown`` are read (a form sends back every field as it
+    showed it; what stays as shown keeps the stored value, which a form's text may round). A
+    value that cannot be read is ``None`` in the result, so the record's own check that
+    follows leaves it out, and is named in the problems. The fields in ``lists`` hold codes a
+    form shows as one text ("26; 25"): they come back as lists.
+    """
+    submitted, problems = submitted_values(fields, shown, values, what)
+    edited = {k: v for k, v in submitted.items() if not _unchanged(v, shown.get(k))}
+    parsed, bad = parse_values(fields, edited)
+    problems.update(bad)
+    for name in lists:
+        if isinstance(parsed.get(name), str):
+            parsed[name] = [p for p in re.split(r"[;,\s]+", parsed[name]) if p]
+    return {**dict.fromkeys(bad), **parsed}, problems

@@ -20,14 +20,12 @@ import attrs
 from core import Dataset
 from core import DatasetField
 from core import DatasetImport
-from core import DatasetPage
 from core import ExportFile
 from core import NotFound
 from core import ValidationError
 from core import export_file
-from core import folded_search
 from core import record_id
-from sqlalchemy import select
+from core import table_dataset
 from sqlalchemy import update
 
 from plugins.childcare import repository as repo
@@ -151,25 +149,6 @@ def _kita_id(value: str) -> int:
     return record_id(value, "Kita")
 
 
-def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
-    """Kitas whose name, operator, address or source contain every word of ``text``, by id."""
-    k = t.kitas.c
-    columns = (k.name, k.operator, k.town, k.postcode, k.street, k.district, k.source)
-    return folded_search(
-        session,
-        select(t.kitas),
-        text,
-        columns,
-        (k.id,),
-        (offset, limit),
-        lambda r: kita_row(repo.kita_from_row(r)),
-    )
-
-
-def get(session: Session, record_id: str) -> dict[str, Any]:
-    return kita_row(repo.get_kita(session, _kita_id(record_id)))
-
-
 def _edited(dataset: Dataset, kita: Kita, values: Mapping[str, Any]) -> Kita:
     """``kita`` with the submitted ``values``; ValidationError names each bad field."""
     clean = dataset.clean(values)
@@ -288,16 +267,16 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
             messages=tuple(messages),
         )
 
-    def changed() -> None:
-        service.state(force=True)
-
-    dataset = Dataset(
-        id=DATASET_ID,
+    dataset = table_dataset(
+        DATASET_ID,
+        t.kitas,
+        record="Kita",
+        # Kitas by id, whose name, operator, address or source contain every word of the text
+        search_columns=("name", "operator", "town", "postcode", "street", "district", "source"),
+        row=lambda r: kita_row(repo.kita_from_row(r)),
         label_de="Kitas",
         label_en="Childcare (Kitas)",
         fields=FIELDS,
-        search=search,
-        get=get,
         update=update_kita,
         delete=delete_kita,
         import_file=import_kitas,
@@ -305,8 +284,7 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
         import_region_checked=True,
         export=export,
         export_formats=("csv", "geojson"),
-        changed=changed,
-        plugin="childcare",
+        changed=lambda: service.state(force=True),
         help_de=(
             "Kitas aus GeoJSON-, JSON-, CSV- oder OpenStreetMap-Dateien. Der Dateiname (ohne "
             "Endung) benennt die Quelle; eine Datei ersetzt alle Kitas ihrer Quelle (wie "

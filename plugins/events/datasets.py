@@ -10,8 +10,8 @@ how many people wait.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -20,15 +20,13 @@ from core import Conflict
 from core import Dataset
 from core import DatasetField
 from core import DatasetImport
-from core import DatasetPage
 from core import ExportFile
 from core import ImportError_
 from core import ValidationError
+from core import edited_values
 from core import export_file
-from core import folded_search
-from core import parse_values
 from core import record_id
-from core import submitted_values
+from core import table_dataset
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -186,29 +184,13 @@ def _values(event: Event) -> dict[str, Any]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
-    """Events whose title, place, town or organisers' names contain every word of ``text``,
-    by start time."""
-    e = t.events
-    organisers = (
-        select(func.aggregate_strings(t.organisations.c.name, " "))
-        .join(t.organisers, t.organisations.c.id == t.organisers.c.organisation_id)
-        .where(t.organisers.c.event_id == e.c.id)
-        .scalar_subquery()
-    )
-    return folded_search(
-        session,
-        select(e.c.id),
-        text,
-        (e.c.title, e.c.place_name, e.c.town, organisers),
-        (e.c.starts_at, e.c.id),
-        (offset, limit),
-        lambda r: event_row(repo.get_event(session, r.id)),
-    )
-
-
-def get(session: Session, event_id: str) -> dict[str, Any]:
-    return event_row(repo.get_event(session, record_id(event_id, "event")))
+#: The names of an event's organisers, searched with its title, place and town.
+_ORGANISER_NAMES = (
+    select(func.aggregate_strings(t.organisations.c.name, " "))
+    .join(t.organisers, t.organisations.c.id == t.organisers.c.organisation_id)
+    .where(t.organisers.c.event_id == t.events.c.id)
+    .scalar_subquery()
+)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -238,19 +220,13 @@ def update(
 ) -> dict[str, Any]:
     """Check and store the submitted fields; the event is checked again as a whole."""
     existing = repo.get_event(session, record_id(event_id, "event"))
-    shown = event_row(existing)
-    submitted, problems = submitted_values(FIELDS, shown, values, "an event")
-    for name in ("start", "end"):
-        # the aware time stays: a local time in the repeated autumn hour is ambiguous
-        if submitted.get(name) == shown[name]:
-            del submitted[name]
-    # texts longer than a field takes are refused here: the plugin would cut them silently
-    parsed, bad = parse_values(FIELDS, submitted)
-    for name in ("audiences", "organisers"):
-        if isinstance(parsed.get(name), str):
-            parsed[name] = [p for p in re.split(r"[;,\s]+", parsed[name]) if p]
-    data = {**_values(existing), **{name: None for name in bad}, **parsed}
-    problems.update(bad)
+    # a time sent back as shown keeps the aware one (a local time in the repeated autumn hour
+    # is ambiguous); texts longer than a field takes are refused here: the plugin would cut
+    # them silently
+    parsed, problems = edited_values(
+        FIELDS, event_row(existing), values, "an event", lists=("audiences", "organisers")
+    )
+    data = {**_values(existing), **parsed}
     old_point = (existing.place.lat, existing.place.lon)
     moved = data["postcode"] and data["postcode"] != existing.place.postcode
     if moved and (data["lat"], data["lon"]) == old_point:
@@ -398,30 +374,27 @@ def events_dataset(platform: Platform) -> Dataset:
     from plugins.events.hooks import service_for
 
     service = service_for(platform)
-
-    def changed() -> None:
-        # what the service does after each of its writes: the calendar snapshot reloads now
-        # (pages, feeds, layers, profiles); other processes follow the generation counter
-        service.snapshot(force=True)
-
-    return Dataset(
-        id=EVENTS_DATASET,
+    e = t.events.c
+    return table_dataset(
+        EVENTS_DATASET,
+        t.events,
+        record="event",
+        search_columns=(e.title, e.place_name, e.town, _ORGANISER_NAMES),
+        order_by=(e.starts_at, e.id),
+        load=lambda session, number: event_row(repo.get_event(session, number)),
         label_de="Veranstaltungen",
         label_en="Events",
         fields=FIELDS,
-        search=search,
-        get=get,
-        update=lambda session, event_id, values: update(service, session, event_id, values),
-        delete=lambda session, event_id: delete(service, session, event_id),
-        import_file=lambda session, path, fmt, **options: import_events(
-            service, session, path, fmt, **options
-        ),
+        update=partial(update, service),
+        delete=partial(delete, service),
+        import_file=partial(import_events, service),
         import_region_checked=True,
         import_formats=IMPORT_FORMATS,
-        export=lambda session, fmt: export_events(service, platform, session, fmt),
+        export=partial(export_events, service, platform),
         export_formats=EXPORT_FORMATS,
-        changed=changed,
-        plugin="events",
+        # what the service does after each of its writes: the calendar snapshot reloads now
+        # (pages, feeds, layers, profiles); other processes follow the generation counter
+        changed=lambda: service.snapshot(force=True),
         help_de=(
             "Veranstaltungen aus der API, von Organisationen und aus Importen (iCalendar, CSV). "
             "Ein Import prüft jeden Eintrag und schreibt nur, wenn alle gültig sind; "

@@ -20,13 +20,12 @@ import attrs
 from core import Dataset
 from core import DatasetField
 from core import DatasetImport
-from core import DatasetPage
 from core import ExportFile
 from core import ValidationError
 from core import export_file
-from core import folded_search
 from core import read_bounded
 from core import record_id
+from core import table_dataset
 from sqlalchemy import select
 
 from plugins.housing import repository as repo
@@ -108,6 +107,10 @@ DATASET_FIELDS: tuple[DatasetField, ...] = (
 _ADDRESS = ("street", "postcode", "town", "address_public")
 
 
+#: An offer (expired ones too) is found by its title, address, source, provider or id there.
+_SEARCHED = ("title", "town", "postcode", "street", "source", "provider_name", "external_id")
+
+
 def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -121,26 +124,6 @@ def offer_row(offer: Offer) -> dict[str, Any]:
 
 def _offer_id(value: str) -> int:
     return record_id(value, "housing offer")
-
-
-def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
-    """Offers (expired ones too) whose title, address, source or provider contain every word
-    of ``text``, by id."""
-    o = t.offers.c
-    columns = (o.title, o.town, o.postcode, o.street, o.source, o.provider_name, o.external_id)
-    return folded_search(
-        session,
-        select(t.offers),
-        text,
-        columns,
-        (o.id,),
-        (offset, limit),
-        lambda r: offer_row(Offer.from_row(r)),
-    )
-
-
-def get(session: Session, record_id: str) -> dict[str, Any]:
-    return offer_row(repo.get_offer(session, _offer_id(record_id)))
 
 
 def export(session: Session, fmt: str) -> ExportFile:
@@ -218,18 +201,19 @@ def _import(
 
 
 #: The dataset without the functions that need the running plugin (``offer_dataset``).
-DATASET = Dataset(
-    id=DATASET_ID,
+DATASET = table_dataset(
+    DATASET_ID,
+    t.offers,
+    record="housing offer",
+    search_columns=_SEARCHED,
+    row=lambda r: offer_row(Offer.from_row(r)),
     label_de="Wohnungsangebote",
     label_en="Housing offers",
     fields=DATASET_FIELDS,
-    search=search,
-    get=get,
     import_formats=FORMATS,
     import_region_checked=True,
     export=export,
     export_formats=("csv", "geojson"),
-    plugin="housing",
     help_de=(
         "Wohnungsangebote aus CSV-, JSON- oder OpenImmo-Dateien (wie „regiokarte housing "
         "import“). Der Dateiname (ohne Endung) ist die Quelle; Angebote mit derselben "
@@ -262,9 +246,6 @@ def checked_offer(service: HousingService, data: Mapping[str, Any], source: str)
 def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
     """The housing offers as the admin area's dataset ``housing.offers``."""
 
-    def changed() -> None:
-        service.state(force=True)
-
     return attrs.evolve(
         DATASET,
         update=lambda session, record_id, values: _update(service, session, record_id, values),
@@ -273,5 +254,5 @@ def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
         import_file=lambda session, path, fmt, **options: _import(
             platform, service, session, path, fmt, **options
         ),
-        changed=changed,
+        changed=lambda: service.state(force=True),
     )

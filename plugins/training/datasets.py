@@ -10,8 +10,8 @@ stored apart from their courses, so courses are the only dataset.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -19,15 +19,12 @@ from typing import Any
 from core import Dataset
 from core import DatasetField
 from core import DatasetImport
-from core import DatasetPage
 from core import ExportFile
 from core import ValidationError
+from core import edited_values
 from core import export_file
-from core import folded_search
-from core import parse_values
 from core import record_id
-from core import submitted_values
-from sqlalchemy import select
+from core import table_dataset
 from sqlalchemy.orm import Session
 
 from plugins.training import repository as repo
@@ -126,40 +123,11 @@ def course_row(course: Course) -> dict[str, Any]:
     return row
 
 
-# --- reading ---------------------------------------------------------------------------------
-
-
-def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
-    """Courses whose title, provider or town contain every word of ``text``, by title."""
-    c = t.courses.c
-    return folded_search(
-        session,
-        select(c.id),
-        text,
-        (c.title, c.provider, c.town),
-        (c.title, c.id),
-        (offset, limit),
-        lambda r: course_row(repo.get_course(session, r.id)),
-    )
-
-
-def get(session: Session, course_id: str) -> dict[str, Any]:
-    return course_row(repo.get_course(session, record_id(course_id, "course")))
-
-
 def delete(session: Session, course_id: str) -> None:
     repo.delete_course(session, record_id(course_id, "course"))
 
 
 # --- editing ---------------------------------------------------------------------------------
-
-
-def _lists(values: dict[str, Any]) -> dict[str, Any]:
-    """Codes a form sends as one text ("26; 25") as lists, as ``course_from_values`` reads."""
-    for name in MULTI_VALUED:
-        if name in values:
-            values[name] = [p for p in re.split(r"[;,\s]+", values[name] or "") if p]
-    return values
 
 
 def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -186,13 +154,12 @@ def update(
 ) -> dict[str, Any]:
     """Check and store the submitted fields; the course is checked again as a whole."""
     existing = repo.get_course(session, record_id(course_id, "course"))
-    shown = course_row(existing)
-    submitted, problems = submitted_values(FIELDS, shown, values, "a course")
     # a form's number is decimal ("51.657") or German ("1.190,50"): read here, as the file
     # importer would take the first for German thousands
-    parsed, bad = parse_values(FIELDS, submitted)
-    data = {**existing.to_dict(), **{name: None for name in bad}, **_lists(parsed)}
-    problems.update(bad)
+    parsed, problems = edited_values(
+        FIELDS, course_row(existing), values, "a course", lists=MULTI_VALUED
+    )
+    data = {**existing.to_dict(), **parsed}
     old_place = (existing.location.lat, existing.location.lon) if existing.location else None
     if data["postcode"] and data["postcode"] != existing.postcode:
         if (data["lat"], data["lon"]) == (old_place or (None, None)):
@@ -215,10 +182,7 @@ def update(
 
 def create(platform: Platform, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     """Check and store a new course entered by hand (source ``manual``)."""
-    submitted, problems = submitted_values(FIELDS, {}, values, "a course")
-    data, bad = parse_values(FIELDS, submitted)
-    data = _lists(data)
-    problems.update(bad)
+    data, problems = edited_values(FIELDS, {}, values, "a course", lists=MULTI_VALUED)
     try:
         course = course_from_values(
             {k: v for k, v in data.items() if v not in (None, "", [])}, platform, source="manual"
@@ -288,30 +252,28 @@ def courses_dataset(platform: Platform) -> Dataset:
     """The plugin's courses for the admin area."""
     from plugins.training.hooks import service_for
 
-    def changed() -> None:
-        # what the API does after a write: this process's course index reloads now; others
-        # follow the change counter the write raised
-        service_for(platform).index(force=True)
-
-    return Dataset(
-        id=COURSES_DATASET,
+    c = t.courses.c
+    return table_dataset(
+        COURSES_DATASET,
+        t.courses,
+        record="course",
+        search_columns=(c.title, c.provider, c.town),
+        order_by=(c.title, c.id),
+        load=lambda session, number: course_row(repo.get_course(session, number)),
         label_de="Weiterbildungskurse",
         label_en="Training courses",
         fields=FIELDS,
-        search=search,
-        get=get,
-        update=lambda session, course_id, values: update(platform, session, course_id, values),
+        update=partial(update, platform),
         delete=delete,
-        create=lambda session, values: create(platform, session, values),
-        import_file=lambda session, path, fmt, **options: import_courses(
-            platform, session, path, fmt, **options
-        ),
+        create=partial(create, platform),
+        import_file=partial(import_courses, platform),
         import_region_checked=True,
         import_formats=FORMATS,
         export=export_courses,
         export_formats=EXPORT_FORMATS,
-        changed=changed,
-        plugin="training",
+        # what the API does after a write: this process's course index reloads now; others
+        # follow the change counter the write raised
+        changed=lambda: service_for(platform).index(force=True),
         help_de=(
             "Kurse aus Importen (CSV, JSON, Weiterbildungssuche der BA) und von Hand "
             "angelegte. Ein Import prüft jeden Datensatz und schreibt nur, wenn alle gültig "

@@ -15,13 +15,11 @@ from typing import Any
 from core import Dataset
 from core import DatasetField
 from core import DatasetImport
-from core import DatasetPage
 from core import ExportFile
 from core import ImportError_
-from core import NotFound
 from core import Region
 from core import export_file
-from core import folded_search
+from core import table_dataset
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -85,35 +83,6 @@ def _row(row: Any) -> dict[str, Any]:
         "lat": float(row.lat),
         "lon": float(row.lon),
     }
-
-
-def search(session: Session, text: str, offset: int, limit: int) -> DatasetPage:
-    """Stops whose name, stop_id or code contain every word of ``text``, by name."""
-    s = t.stops.c
-    columns = (s.name, s.stop_id, s.code)
-    return folded_search(
-        session, select(t.stops), text, columns, (s.name, s.id), (offset, limit), _row
-    )
-
-
-def _stop_id(value: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound(
-            f"There is no stop {value!r}; stops are numbered (the No. column of the list)."
-        ) from None
-
-
-def get(session: Session, stop: str) -> dict[str, Any]:
-    """One stop by its number."""
-    row = session.execute(select(t.stops).where(t.stops.c.id == _stop_id(stop))).first()
-    if row is None:
-        raise NotFound(
-            f"There is no stop {stop!r}; a new feed import renumbers the stops, so search "
-            "for it by name."
-        )
-    return _row(row)
 
 
 def _snapshot(session: Session) -> dict[str, tuple[Any, ...]]:
@@ -181,18 +150,18 @@ def stops_dataset(platform: Platform) -> Dataset:
     """The stops of the imported feed: search, import of a GTFS zip, export as CSV."""
     from plugins.transit.hooks import service_for
 
-    def changed() -> None:
-        # the feed state (stops, timetable, routes per stop) reloads now rather than at the
-        # next check; core's indexes follow the generation import_feed bumped
-        service_for(platform).state(force=True)
-
-    return Dataset(
-        id=STOPS_DATASET,
+    return table_dataset(
+        STOPS_DATASET,
+        t.stops,
+        record="stop",
+        # stops by name, whose name, stop_id or code contain every word of the text
+        search_columns=("name", "stop_id", "code"),
+        order_by=("name", "id"),
+        row=_row,
+        not_found="A new feed import renumbers the stops: search for the stop by name.",
         label_de="Haltestellen (Bus und Bahn)",
         label_en="Stops (public transport)",
         fields=FIELDS,
-        search=search,
-        get=get,
         import_file=lambda session, path, fmt, allow_outside_region=False: _import(
             session, path, fmt, platform.region, allow_outside_region=allow_outside_region
         ),
@@ -200,8 +169,9 @@ def stops_dataset(platform: Platform) -> Dataset:
         import_formats=("gtfs",),
         export=_export,
         export_formats=("csv",),
-        changed=changed,
-        plugin="transit",
+        # the feed state (stops, timetable, routes per stop) reloads now rather than at the
+        # next check; core's indexes follow the generation import_feed bumped
+        changed=lambda: service_for(platform).state(force=True),
         help_de=(
             "Die Haltestellen stammen aus dem importierten GTFS-Fahrplan und sind hier nur "
             "lesbar: ein Import (GTFS-Zip) ersetzt den ganzen Fahrplan, Namen korrigiert der "
