@@ -128,50 +128,47 @@ def course_filters(region: Region) -> list[FilterSpec]:
     def spec(key: str, de: str, en: str, kind: FilterKind, **kwargs: Any) -> FilterSpec:
         return FilterSpec(key, de, en, kind, plugin="training", group="courses", **kwargs)
 
+    def on(name: str, key: str, de: str, en: str, kind: FilterKind, **kwargs: Any) -> FilterSpec:
+        """A filter on the course field ``name`` (a multichoice one on a field of codes)."""
+        choices = kwargs["choices"]
+
+        def column(s: CourseSource) -> Any:
+            multi = kind is FilterKind.MULTICHOICE
+            make = s.multichoice_column if multi else s.choice_column
+            return make([getattr(c, name) for c in s.courses], choices)
+
+        return spec(key, de, en, kind, column=column, **kwargs)
+
     return [
-        spec(
-            "kind",
-            "Art des Angebots",
-            "Kind of course",
-            FilterKind.CHOICE,
-            choices=kinds,
-            column=lambda s: s.choice_column([c.kind for c in s.courses], kinds),
-        ),
-        spec(
+        on("kind", "kind", "Art des Angebots", "Kind of course", FilterKind.CHOICE, choices=kinds),
+        on(
+            "professions",
             "profession",
             "Beruf",
             "Profession",
             FilterKind.MULTICHOICE,
             choices=professions,
-            column=lambda s: s.multichoice_column([c.professions for c in s.courses], professions),
             help_de="Berufe (KldB 2010), für die der Kurs qualifiziert.",
             help_en="Professions (KldB 2010) the course qualifies for.",
         ),
-        spec(
-            "format",
-            "Form",
-            "Format",
-            FilterKind.CHOICE,
-            choices=formats,
-            column=lambda s: s.choice_column([c.format for c in s.courses], formats),
-        ),
-        spec(
+        on("format", "format", "Form", "Format", FilterKind.CHOICE, choices=formats),
+        on(
+            "funding",
             "funding",
             "Förderung",
             "Funding",
             FilterKind.MULTICHOICE,
             choices=funding,
-            column=lambda s: s.multichoice_column([c.funding for c in s.courses], funding),
             help_de="Mindestens eine der gewählten Fördermöglichkeiten.",
             help_en="At least one of the chosen kinds of funding.",
         ),
-        spec(
+        on(
+            "provider_type",
             "provider_type",
             "Anbieter",
             "Provider",
             FilterKind.CHOICE,
             choices=providers,
-            column=lambda s: s.choice_column([c.provider_type for c in s.courses], providers),
         ),
         spec(
             "town",
