@@ -88,6 +88,7 @@ from core.plugins.manager import PLUGIN_API_VERSION, LoadedPlugin, PluginManifes
 from core.plugins.navigation import NavLink
 from core.plugins.profile import ProfileSection
 from core.portal.alerts import AlertItem
+from core.portal.mailqueue import QueuedMail
 from core.portal.questionnaire import AnswerType, Option, Question, Section, section_from_data
 from core.portal.ratelimits import RateLimiter
 from core.region import Region, Town
@@ -214,6 +215,7 @@ __all__ = [
     "PluginSnapshot",
     "ProfileSection",
     "Question",
+    "QueuedMail",
     "Range",
     "RateLimiter",
     "RecordFilter",

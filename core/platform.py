@@ -7,10 +7,11 @@ public entry point of the core API for applications and plugins.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -34,6 +35,7 @@ from core.plugins.manager import (
     results_by_plugin,
 )
 from core.plugins.profile import ProfileSection
+from core.portal import mailqueue
 from core.portal.mail import FolderOutbox, Mail, SmtpOutbox, make_outbox
 from core.portal.questionnaire import Questionnaire, Section, section_from_data
 from core.portal.ratelimits import RateLimiter
@@ -422,11 +424,63 @@ class Platform:
         outbox.send(Mail(to=to, subject=subject, body=body))
 
     def forget_mail(self, address: str) -> int:
-        """Delete the copies the folder outbox keeps of mails to ``address`` (erasure of a
-        person's data); how many. An SMTP outbox keeps nothing: 0."""
+        """Delete the mails to ``address`` in the mail queue and the copies the folder outbox
+        keeps of them (erasure of a person's data); how many. An SMTP outbox keeps nothing."""
+        with self.session(write=True) as session:
+            removed = mailqueue.forget(session, address)
         if isinstance(self.outbox, FolderOutbox):
-            return int(self.outbox.forget(address))
-        return 0
+            removed += int(self.outbox.forget(address))
+        return removed
+
+    # --- the mail queue ----------------------------------------------------------------------
+
+    def queue_mail(
+        self,
+        session: Session,
+        to: str,
+        subject: str,
+        body: str,
+        *,
+        sender: str = "",
+        plugin: str = "",
+        ref: str = "",
+    ) -> int:
+        """Queue a plain-text mail in the caller's write transaction (it goes out only if the
+        transaction commits); ``deliver_mail()`` after the commit sends it. ``plugin`` and
+        ``ref`` (what the mail is about, e.g. ``registration:12``) let the owner delete it with
+        its record (``drop_mail``); ``sender`` replaces ``mail.sender``. The queued mail's id."""
+        return mailqueue.queue(session, to, subject, body, sender=sender, plugin=plugin, ref=ref)
+
+    def deliver_mail(self, *, limit: int = 200) -> tuple[int, int]:
+        """Send the waiting mails of the queue through ``send_mail``; (sent, failed). A mail
+        that fails stays queued with its error and is tried again by the next delivery, up to
+        ``mailqueue.MAX_ATTEMPTS`` times."""
+
+        def send(to: str, subject: str, body: str, sender: str) -> None:
+            self.send_mail(to, subject, body, sender=sender)
+
+        return mailqueue.deliver(lambda write: self.session(write=write), send, limit=limit)
+
+    def queued_mail(
+        self, *, plugin: str | None = None, to: str | None = None
+    ) -> list[mailqueue.QueuedMail]:
+        """The mails in the queue, waiting or delivered (oldest first): of one ``plugin``
+        (``""``: core's own) and/or to one address."""
+        with self.session() as session:
+            return mailqueue.listed(session, plugin=plugin, to=to)
+
+    def drop_mail(
+        self,
+        session: Session,
+        plugin: str,
+        *,
+        refs: Collection[str] | None = None,
+        created_before: dt.datetime | None = None,
+    ) -> int:
+        """Delete ``plugin``'s queued mails (waiting or delivered) about ``refs`` (``""``:
+        about no record) and/or created before ``created_before``, in the caller's
+        transaction; how many."""
+        return mailqueue.drop(session, plugin, refs=refs, created_before=created_before)
 
     def check_secret(self, scope: str, address: str | None, given: str, expected: str) -> bool:
         """Whether ``given`` is the shared secret ``expected`` (an operator token), with an

@@ -217,6 +217,72 @@ def test_send_mail_and_forget_mail_through_the_folder_outbox(
     ]
 
 
+def test_the_mail_queue_sends_after_the_commit_and_tries_again(
+    make_platform: Callable[..., Platform], tmp_path: Path
+) -> None:
+    folder = tmp_path / "outbox"
+    platform = make_platform(mail={"outbox_folder": str(folder), "sender": "Karte <k@example.org>"})
+    with pytest.raises(RuntimeError), platform.session(write=True) as session:
+        platform.queue_mail(session, "ida@example.org", "Nie", "Die Buchung scheitert.")
+        raise RuntimeError("the write that causes the mail fails")
+    assert platform.queued_mail() == []  # rolled back with its write
+    with platform.session(write=True) as session:
+        first = platform.queue_mail(
+            session,
+            "ida@example.org",
+            "Anmeldung",
+            "Sie sind angemeldet.",
+            plugin="kurse",
+            ref="buchung:1",
+            sender="Kurse <kurse@example.org>",
+        )
+        platform.queue_mail(session, "otto@example.org", "Hallo", "Text", plugin="kurse")
+        platform.queue_mail(session, "ida@example.org", "Konto", "Ihr Konto.")
+    assert [m.sent_at for m in platform.queued_mail()] == [None, None, None]
+    assert not folder.exists()  # nothing goes out before the delivery
+
+    folder.write_text("a file where the outbox folder belongs: delivery fails")
+    assert platform.deliver_mail() == (0, 3)
+    waiting = platform.queued_mail(plugin="kurse", to="ida@example.org")
+    assert [(m.id, m.attempts, m.sent_at) for m in waiting] == [(first, 1, None)]
+    assert waiting[0].last_error.startswith("FileExistsError")
+    folder.unlink()
+    assert platform.deliver_mail() == (3, 0)
+    assert platform.deliver_mail() == (0, 0)  # each mail goes out once
+    sent = {m.subject: m for m in platform.queued_mail()}
+    assert all(m.sent_at is not None and m.attempts == 2 for m in sent.values())
+    kept = [email.message_from_bytes(p.read_bytes()) for p in folder.glob("*.eml")]
+    assert sorted((m["To"], m["From"], m["Subject"]) for m in kept) == [
+        ("ida@example.org", "Karte <k@example.org>", "Konto"),
+        ("ida@example.org", "Kurse <kurse@example.org>", "Anmeldung"),
+        ("otto@example.org", "Karte <k@example.org>", "Hallo"),
+    ]
+
+    with platform.session(write=True) as session:
+        assert platform.drop_mail(session, "kurse", refs=["buchung:1"]) == 1
+        assert platform.drop_mail(session, "kurse", refs=[]) == 0
+    assert {m.subject for m in platform.queued_mail()} == {"Hallo", "Konto"}
+    # erasure: the queued mail and the kept copies of both mails to the address
+    assert platform.forget_mail("IDA@example.org") == 3
+    assert [m.recipient for m in platform.queued_mail()] == ["otto@example.org"]
+
+
+def test_a_mail_is_given_up_after_the_last_attempt(
+    make_platform: Callable[..., Platform], tmp_path: Path
+) -> None:
+    from core.portal.mailqueue import MAX_ATTEMPTS
+
+    folder = tmp_path / "outbox"
+    platform = make_platform(mail={"outbox_folder": str(folder)})
+    with platform.session(write=True) as session:
+        platform.queue_mail(session, "ida@example.org", "Anmeldung", "Text")
+    folder.write_text("delivery fails")
+    results = [platform.deliver_mail() for _ in range(MAX_ATTEMPTS + 1)]
+    assert results == [(0, 1)] * MAX_ATTEMPTS + [(0, 0)]
+    (mail,) = platform.queued_mail()
+    assert (mail.attempts, mail.sent_at) == (MAX_ATTEMPTS, None)
+
+
 # --- distances, text, queries, sections ------------------------------------------------------
 
 

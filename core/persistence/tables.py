@@ -39,6 +39,7 @@ __all__ = [
     "PluginStateRow",
     "LoginFailureRow",
     "LogoRow",
+    "MailQueueRow",
     "OperatorRow",
     "SubmissionRow",
     "UsageCountRow",
@@ -427,3 +428,30 @@ class JobRow(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- the mail queue of core and the plugins (revision core_0010) ------------------------------
+
+
+class MailQueueRow(Base):
+    """A mail queued in the transaction that causes it and delivered after the commit
+    (``core.portal.mailqueue``); ``plugin`` and ``ref`` say whose it is and what it is about,
+    so the owner can delete it with the record (a registration, say)."""
+
+    __tablename__ = "core_mail_queue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plugin: Mapped[str] = mapped_column(String(60), default="")
+    ref: Mapped[str] = mapped_column(String(200), default="")
+    sender: Mapped[str] = mapped_column(String(320), default="")
+    recipient: Mapped[str] = mapped_column(String(320), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+Index("ix_core_mail_queue_pending", MailQueueRow.sent_at, MailQueueRow.id)
+Index("ix_core_mail_queue_owner", MailQueueRow.plugin, MailQueueRow.ref)

@@ -82,10 +82,7 @@ def purge_command(platform: Platform) -> None:
 @pass_platform
 def send_mail_command(platform: Platform) -> None:
     """Deliver mails still queued (after a failed attempt) through the portal's outbox."""
-    service = service_for(platform)
-    if service.transport is None:
-        raise click.ClickException("This core has no mail outbox; mails stay queued.")
-    sent, failed = service.deliver()
+    sent, failed = service_for(platform).deliver()
     click.echo(f"Gesendet (sent): {sent}; fehlgeschlagen (failed): {failed}.")
 
 
@@ -95,8 +92,8 @@ def send_mail_command(platform: Platform) -> None:
 def outbox_command(platform: Platform, recipient: str | None) -> None:
     """Show the mail outbox (in development: the mails that would have been sent)."""
     for mail in service_for(platform).outbox(recipient):
-        state = f"sent {mail['sent_at']:%Y-%m-%d %H:%M}" if mail["sent_at"] else "queued"
-        click.echo(f"#{mail['id']} [{state}] to {mail['recipient']}: {mail['subject']}")
+        state = f"sent {mail.sent_at:%Y-%m-%d %H:%M}" if mail.sent_at else "queued"
+        click.echo(f"#{mail.id} [{state}] to {mail.recipient}: {mail.subject}")
 
 
 @click.command("add-organisation")

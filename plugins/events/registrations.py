@@ -241,18 +241,23 @@ def addresses_to_purge(session: Session, ended_before: dt.datetime) -> set[str]:
     return old - current
 
 
-def purge(session: Session, ended_before: dt.datetime) -> dict[str, int]:
-    """Delete the personal data of events that ended before ``ended_before``: registrations
-    and the mails sent about them. Seat counts of the events stay."""
-    e, r, o = t.events, t.registrations, t.outbox
+def ids_to_purge(session: Session, ended_before: dt.datetime) -> list[int]:
+    """Ids of the registrations for events that ended before ``ended_before``."""
+    e, r = t.events, t.registrations
     ended = select(e.c.id).where(e.c.ends_at < ended_before)
-    doomed = select(r.c.id).where(r.c.event_id.in_(ended))
+    return list(session.scalars(select(r.c.id).where(r.c.event_id.in_(ended))))
+
+
+def purge(session: Session, ended_before: dt.datetime) -> dict[str, int]:
+    """Delete the registrations of events that ended before ``ended_before`` (the mails
+    about them are the caller's: core's mail queue). Seat counts of the events stay."""
+    e, r = t.events, t.registrations
+    ended = select(e.c.id).where(e.c.ends_at < ended_before)
     events = int(
         session.scalar(
             select(func.count(func.distinct(r.c.event_id))).where(r.c.event_id.in_(ended))
         )
         or 0
     )
-    mails = session.execute(delete(o).where(o.c.registration_id.in_(doomed))).rowcount  # type: ignore[attr-defined]
     people = session.execute(delete(r).where(r.c.event_id.in_(ended))).rowcount  # type: ignore[attr-defined]
-    return {"events": events, "registrations": int(people or 0), "mails": int(mails or 0)}
+    return {"events": events, "registrations": int(people or 0)}

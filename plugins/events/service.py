@@ -40,7 +40,6 @@ from sqlalchemy.exc import ProgrammingError
 from plugins.events import ical
 from plugins.events import importer
 from plugins.events import invitations
-from plugins.events import outbox
 from plugins.events import registrations
 from plugins.events import repository as repo
 from plugins.events import tables as t
@@ -56,11 +55,17 @@ from plugins.events.settings import EventsSettings
 if TYPE_CHECKING:
     from core import IndexSource
     from core import Platform
+    from core import QueuedMail
     from sqlalchemy.orm import Session
 
 __all__ = ["CalendarQuery", "EventsService", "NotAllowed", "Principal"]
 
 log = logging.getLogger(__name__)
+
+
+def _about(registration_id: int) -> str:
+    """What a mail about a registration is filed under in core's mail queue."""
+    return f"registration:{registration_id}"
 
 
 class NotAllowed(RegiokarteError, PermissionError):
@@ -122,32 +127,12 @@ class EventsService:
         self.zone = ZoneInfo(settings.timezone)
         #: The current time (aware); tests replace it to travel in time.
         self.clock: Callable[[], dt.datetime] = repo.utcnow
-        self._transport_override: outbox.MailTransport | None = None
-        self._core_transport: outbox.MailTransport | None = None
         self._snapshot = PluginSnapshot(
             platform, "events", self._load, lambda: _Snapshot(-1, [], [])
         )
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(dt.UTC)
-
-    @property
-    def transport(self) -> outbox.MailTransport | None:
-        """Delivers queued mails: core's outbox (made on first use, since the platform sets
-        it up after the plugins' registry hooks ran); tests may set another."""
-        if self._transport_override is not None:
-            return self._transport_override
-        if self._core_transport is None:
-            self._core_transport = self._from_core()
-        return self._core_transport
-
-    @transport.setter
-    def transport(self, value: outbox.MailTransport | None) -> None:
-        self._transport_override = value
-
-    def _from_core(self) -> outbox.MailTransport:
-        """Core's outbox (``platform.send_mail``), with this plugin's sender if one is set."""
-        return outbox.CoreOutbox(self.platform, self.settings.mail_sender)
 
     @property
     def sender(self) -> str:
@@ -432,7 +417,7 @@ class EventsService:
                 inviter=inviter.name if inviter is not None else self.platform.region.name,
                 event_url=self.event_url(self._invitation_base(base_url), event),
             )
-            outbox.queue_mail(session, outbox.Mail(self.sender, invited.email, subject, body))
+            self._queue(session, invited.email, subject, body)
         return invitation
 
     def deliver_if(self, queued: Sequence[Any]) -> None:
@@ -723,11 +708,7 @@ class EventsService:
                 event_url=self.event_url(base, event),
                 purge_days=self.settings.purge_after_days,
             )
-            outbox.queue_mail(
-                session,
-                outbox.Mail(self.sender, email, subject, body),
-                registration_id=outcome.registration.id,
-            )
+            self._queue(session, email, subject, body, outcome.registration.id)
         self.deliver()
         return outcome
 
@@ -743,11 +724,7 @@ class EventsService:
                 subject, body = texts.cancellation_mail(
                     event, name=cancelled.name, event_url=self.event_url(base, event)
                 )
-                outbox.queue_mail(
-                    session,
-                    outbox.Mail(self.sender, cancelled.email, subject, body),
-                    registration_id=cancelled.id,
-                )
+                self._queue(session, cancelled.email, subject, body, cancelled.id)
             if promoted is not None:
                 # the promoted person keeps the link from their first mail
                 subject, body = texts.promotion_mail(
@@ -760,11 +737,7 @@ class EventsService:
                     "\nAbmelden mit dem Link aus Ihrer ersten E-Mail "
                     "(withdraw with the link from your first mail).\n"
                 )
-                outbox.queue_mail(
-                    session,
-                    outbox.Mail(self.sender, promoted.email, subject, body),
-                    registration_id=promoted.id,
-                )
+                self._queue(session, promoted.email, subject, body, promoted.id)
         self.deliver()
         return event, changed
 
@@ -789,8 +762,12 @@ class EventsService:
         cutoff = self.now() - dt.timedelta(days=self.settings.purge_after_days)
         with self.platform.session(write=True) as session:
             addresses = registrations.addresses_to_purge(session, cutoff)
-            counts = registrations.purge(session, cutoff)
-            counts["other_mails"] = outbox.purge_unlinked(session, cutoff)
+            refs = [_about(i) for i in registrations.ids_to_purge(session, cutoff)]
+            mails = self.platform.drop_mail(session, "events", refs=refs)
+            counts = registrations.purge(session, cutoff) | {"mails": mails}
+            counts["other_mails"] = self.platform.drop_mail(
+                session, "events", refs=[""], created_before=cutoff
+            )
             # companies whose events are over leave the search filter
             rows = session.execute(
                 select(t.organisations.c.company_id).where(
@@ -799,25 +776,30 @@ class EventsService:
             )
             for (company_id,) in rows:
                 reindex_company(session, int(company_id))
-        forget = getattr(self.transport, "forget", None)
-        if callable(forget):
-            # copies kept by the development folder outbox go too
-            counts["kept_copies"] = sum(forget(a) for a in addresses)
+        # copies kept by the development folder outbox go too
+        counts["kept_copies"] = sum(self.platform.forget_mail(a) for a in addresses)
         return counts
 
+    def _queue(
+        self, session: Session, to: str, subject: str, body: str, registration: int | None = None
+    ) -> None:
+        """Queue a mail in core's mail queue, within the transaction that causes it."""
+        about = "" if registration is None else _about(registration)
+        self.platform.queue_mail(
+            session, to, subject, body, sender=self.sender, plugin="events", ref=about
+        )
+
     def deliver(self) -> tuple[int, int]:
-        """Send queued mails when an SMTP server is configured (else they stay queued)."""
-        if self.transport is None:
-            return 0, 0
+        """Send the queued mails through core's mail queue (a failed one stays queued)."""
         try:
-            return outbox.deliver_pending(self.platform, self.transport)
+            return self.platform.deliver_mail()
         except Exception:  # noqa: BLE001 - a mail problem must not undo a registration
-            log.exception("mail delivery failed; the mails stay in the outbox")
+            log.exception("mail delivery failed; the mails stay queued")
             return 0, 0
 
-    def outbox(self, recipient: str | None = None) -> list[dict[str, Any]]:
-        with self.platform.session() as session:
-            return outbox.messages(session, recipient)
+    def outbox(self, recipient: str | None = None) -> list[QueuedMail]:
+        """This plugin's mails in core's mail queue, optionally only those to ``recipient``."""
+        return self.platform.queued_mail(plugin="events", to=recipient)
 
     # --- links and calendars -------------------------------------------------------------
 

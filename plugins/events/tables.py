@@ -13,7 +13,6 @@ from sqlalchemy import Column
 from sqlalchemy import DateTime
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
-from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import MetaData
 from sqlalchemy import String
@@ -27,7 +26,6 @@ __all__ = [
     "metadata",
     "organisations",
     "organisers",
-    "outbox",
     "registrations",
 ]
 
@@ -165,25 +163,3 @@ registrations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("cancelled_at", DateTime(timezone=True)),
 )
-
-outbox = Table(
-    "events_outbox",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "registration_id",
-        Integer,
-        ForeignKey("events_registrations.id", ondelete="CASCADE"),
-        index=True,
-    ),
-    Column("sender", String(320), nullable=False),
-    Column("recipient", String(320), nullable=False),
-    Column("subject", String(300), nullable=False),
-    Column("body", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True)),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("last_error", Text, nullable=False, default=""),
-)
-
-Index("ix_events_outbox_pending", outbox.c.sent_at, outbox.c.id)

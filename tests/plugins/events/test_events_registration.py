@@ -62,13 +62,13 @@ def _check_capacity_under_load(svc: EventsService, capacity: int, waiting_list: 
                 t.registrations.c.event_id == event.id, t.registrations.c.status == "confirmed"
             )
         )
-        mails = session.scalar(
-            select(func.count(t.outbox.c.id))
-            .join(t.registrations, t.registrations.c.id == t.outbox.c.registration_id)
-            .where(t.registrations.c.event_id == event.id)
+        ids = session.scalars(
+            select(t.registrations.c.id).where(t.registrations.c.event_id == event.id)
         )
-    # every registration got its mail
-    assert mails == statuses["confirmed"] + statuses["waiting"]
+        about = {f"registration:{i}" for i in ids}
+    # every registration got its mail, in core's mail queue
+    mails = [m for m in svc.outbox() if m.ref in about]
+    assert len(mails) == len(about) == statuses["confirmed"] + statuses["waiting"]
     assert taken == confirmed == capacity
     assert svc.event(event.id).seats_left == 0
 
@@ -121,17 +121,17 @@ def test_confirmation_mail_and_cancellation_link(svc: EventsService) -> None:
     assert (first.registration.status, second.registration.status) == ("confirmed", "waiting")
     assert second.position == 1
     mail = svc.outbox("person1@example.org")[0]
-    assert mail["sender"] == "Arbeitgeberkarte <noreply@localhost>"  # core's mail.sender
-    assert "Anmeldung bestätigt" in mail["subject"]
-    assert "Sonntag, 25.10.2026, 10:00–14:00 Uhr" in mail["body"]
-    assert f"http://localhost/veranstaltungen/abmelden/{first.token}" in mail["body"]
-    assert "Warteliste" in svc.outbox("person2@example.org")[0]["subject"]
+    assert mail.sender == "Arbeitgeberkarte <noreply@localhost>"  # core's mail.sender
+    assert "Anmeldung bestätigt" in mail.subject
+    assert "Sonntag, 25.10.2026, 10:00–14:00 Uhr" in mail.body
+    assert f"http://localhost/veranstaltungen/abmelden/{first.token}" in mail.body
+    assert "Warteliste" in svc.outbox("person2@example.org")[0].subject
     with pytest.raises(Conflict):  # the same address twice
         svc.register(event.id, person(1), base_url="http://localhost/")
 
     cancelled_event, changed = svc.cancel(first.token, base_url="http://localhost/")
     assert changed and cancelled_event.taken == 1  # the waiting person moved up
-    subjects = [m["subject"] for m in svc.outbox("person2@example.org")]
+    subjects = [m.subject for m in svc.outbox("person2@example.org")]
     assert any("Platz frei" in s for s in subjects)
     # cancelling twice changes nothing
     _, changed = svc.cancel(first.token, base_url="http://localhost/")
@@ -172,7 +172,7 @@ def test_purge_deletes_personal_data_after_the_delay(svc: EventsService, clock: 
     assert counts["registrations"] == 1 and counts["mails"] == 1
     with svc.platform.session() as session:
         emails = list(session.scalars(select(t.registrations.c.email)))
-        mails = list(session.scalars(select(t.outbox.c.recipient)))
+    mails = [m.recipient for m in svc.platform.queued_mail()]
     assert emails == ["person1@example.org"] and mails == ["person1@example.org"]
     assert svc.event(early.id).taken == 1  # the count stays, the person is gone
 
@@ -190,13 +190,12 @@ def test_purge_command(svc: EventsService, clock: Clock) -> None:
     assert "1 Anmeldungen" in result.output
 
 
-def test_mails_go_through_core_outbox_and_failures_stay_queued(
+def test_mails_go_through_core_queue_and_failures_stay_queued(
     svc: EventsService, clock: Clock
 ) -> None:
     from click.testing import CliRunner
 
     from plugins.events.cli import events_group
-    from plugins.events.outbox import Mail
 
     event = add_event(svc)
     svc.register(event.id, person(1), base_url="http://localhost")
@@ -204,25 +203,36 @@ def test_mails_go_through_core_outbox_and_failures_stay_queued(
     kept = svc.platform.outbox.messages()
     assert [m.to for m in kept] == ["person1@example.org"]
     assert "Anmeldung bestätigt" in kept[0].subject
-    assert svc.outbox()[0]["sent_at"] is not None
+    (delivered,) = svc.outbox()
+    assert delivered.sent_at is not None and delivered.attempts == 1
+    assert delivered.plugin == "events" and delivered.ref.startswith("registration:")
 
-    class Down:
-        def send(self, mail: Mail) -> None:
-            raise OSError("connection refused")
-
-    working = svc.transport
-    svc.transport = Down()
+    # the outbox cannot be written (a file stands where its folder belongs): delivery fails
+    folder = Path(svc.platform.settings.mail.outbox_folder)
+    aside = folder.with_name("outbox-aside")
+    folder.rename(aside)
+    folder.write_text("not a folder")
     svc.register(event.id, person(2), base_url="http://localhost")  # the registration stands
-    queued = svc.outbox("person2@example.org")[0]
-    assert queued["sent_at"] is None and "connection refused" in queued["last_error"]
-    svc.transport = working
+    (queued,) = svc.outbox("person2@example.org")
+    assert queued.sent_at is None and queued.attempts == 1
+    assert "FileExistsError" in queued.last_error
+    listing = CliRunner().invoke(events_group(svc.platform), ["outbox"])
+    assert f"#{queued.id} [queued] to person2@example.org" in listing.output
+
+    folder.unlink()
+    aside.rename(folder)
     result = CliRunner().invoke(events_group(svc.platform), ["send-mail"])
     assert result.exit_code == 0 and "Gesendet (sent): 1" in result.output
-    assert svc.outbox("person2@example.org")[0]["sent_at"] is not None
+    (again,) = svc.outbox("person2@example.org")
+    assert again.sent_at is not None and again.attempts == 2
+    assert [m.to for m in svc.platform.outbox.messages()].count("person2@example.org") == 1
+    # nothing waits any more: a second run sends nothing twice
+    assert svc.deliver() == (0, 0)
     # the purge also deletes the copies the folder outbox kept
     clock.set(event.ends_at + dt.timedelta(days=31))
     assert svc.purge()["kept_copies"] == 2
     assert svc.platform.outbox.messages() == []
+    assert svc.outbox() == []
 
 
 @pytest.mark.parametrize(
