@@ -125,7 +125,7 @@ class KitaListSchema(PageSchema):
     items = fields.List(fields.Nested(KitaSchema), required=True)
 
 
-class CompanyChildcareSchema(ma.Schema):
+class CompanyOffersSchema(ma.Schema):
     company_id = fields.Integer(required=True)
     offers = fields.List(fields.String(), required=True)
     offer_labels = fields.List(fields.String(), required=True)
@@ -202,7 +202,7 @@ class KitaDetail(MethodView):
 @blp.route("/companies/<int:company_id>")
 class CompanyChildcare(MethodView):
     @blp.arguments(LangArgs, location="query")
-    @blp.response(200, CompanyChildcareSchema)
+    @blp.response(200, CompanyOffersSchema)
     def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
         """A company's childcare offers and the Kitas near it."""
         platform = current_platform()

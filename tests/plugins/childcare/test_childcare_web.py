@@ -184,6 +184,13 @@ def test_profile_lists_the_nearest_kitas_in_order(make_app):
     assert api["kitas"] == [] and api["offers"] == []
     html = client.get("/unternehmen/zechenbau-marl").get_data(as_text=True)
     assert "Keine Kita im Umkreis von 5 km bekannt." in html
+    # the OpenAPI document names the answer once after the plugin, not "ChildcareCompanyChildcare"
+    spec = client.get("/api/openapi.json").get_json()
+    answer = spec["paths"]["/api/v1/childcare/companies/{company_id}"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ChildcareCompanyOffers"
+    }
+    assert not [n for n in spec["components"]["schemas"] if n.count("Childcare") > 1]
 
 
 def test_kita_pages(make_app):
