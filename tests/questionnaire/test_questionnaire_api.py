@@ -63,3 +63,32 @@ def test_company_and_operator_through_the_api(client: Any) -> None:
     assert client.delete(base, headers=editor).status_code == 204
     assert client.get(f"/api/v1/companies/{company['id']}").status_code == 404
     assert client.get(base, headers=editor).status_code == 401
+
+
+#: The routes only operators may call, with a body they accept.
+OPERATOR_ROUTES = [
+    ("get", "/api/v1/submissions", None),
+    ("post", "/api/v1/submissions/{submission_id}/approve", None),
+    ("post", "/api/v1/submissions/{submission_id}/reject", {"reason": "Unvollständig."}),
+    ("post", "/api/v1/submissions/{submission_id}/request-changes", {"message": "Bitte Logo."}),
+]
+
+
+def test_operator_routes_document_the_answers_they_give(client: Any) -> None:
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    for method, path, body in OPERATOR_ROUTES:
+        operation = paths[path][method]
+        assert operation["security"] == [{"operatorToken": []}], path
+        documented = operation["responses"]
+        review = "{submission_id}" in path
+        expected = {"401", "403"} | ({"404", "409"} if review else set())
+        assert expected <= set(documented), path
+        for status in expected:
+            schema = documented[status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/Error"}, (path, status)
+        url = path.format(submission_id=987654)
+        anonymous = client.open(url, method=method.upper(), json=body)
+        assert anonymous.status_code == 401 and "401" in documented
+        if review:
+            missing = client.open(url, method=method.upper(), json=body, headers=OPERATOR)
+            assert missing.status_code == 404 and missing.get_json()["code"] == 404

@@ -10,7 +10,8 @@ ask for changes. Nothing here is public before approval: published profiles are 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import flask_smorest
 import marshmallow as ma
@@ -41,6 +42,8 @@ from webapp.security import limit_view
 
 __all__ = ["blp", "init_submissions"]
 
+_View = TypeVar("_View", bound=Callable[..., Any])
+
 OPERATOR = [{"operatorToken": []}]
 EDITOR_OR_OPERATOR = [{"editorToken": []}, {"operatorToken": []}]
 PUBLIC: list[dict[str, Any]] = [{}]
@@ -59,6 +62,13 @@ STARTED_LINKS = response_links(
     "$response.body#/submission/id",
 )
 STATUSES = [s.value for s in flow.SubmissionStatus]
+#: What a route only operators may call answers without the operator's login.
+OPERATOR_ERRORS = (
+    (401, "Missing or wrong operator token."),
+    (403, "Operator access is disabled."),
+)
+#: What the review routes answer when the submission is not theirs to decide (any more).
+REVIEW_ERRORS = ((404, "No such submission."), (409, "Not waiting for review."))
 #: (view, method) of the operations only operators may call (checked before the body is read)
 OPERATOR_ONLY = {
     ("Submissions", "GET"),
@@ -312,6 +322,19 @@ blp = Blueprint(
 )
 
 
+def _for_operators(*answers: tuple[int, str]) -> Callable[[_View], _View]:
+    """Document a route only operators may call: the operator token, its 401 and 403
+    answers, then ``answers`` ((status, description) pairs), each with the error schema."""
+
+    def document(view: _View) -> _View:
+        view = blp.doc(security=OPERATOR)(view)
+        for status, description in reversed((*OPERATOR_ERRORS, *answers)):
+            view = blp.alt_response(status, schema=ErrorSchema, description=description)(view)
+        return view
+
+    return document
+
+
 @blp.before_request
 def _authenticate() -> None:
     # before the body is parsed: an unauthorised call is 401/403, not a 422 about its body
@@ -353,9 +376,7 @@ class Submissions(MethodView):
 
     @blp.arguments(SubmissionListArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, SubmissionListSchema)
-    @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
-    @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
-    @blp.doc(security=OPERATOR)
+    @_for_operators()
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List submissions (operators)
 
@@ -559,12 +580,7 @@ class Export(MethodView):
 @blp.route("/<int:submission_id>/approve")
 class Approve(MethodView):
     @blp.response(200, CompanySchema)
-    @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
-    @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
-    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-    @blp.alt_response(409, schema=ErrorSchema, description="Not waiting for review.")
-    @blp.alt_response(422, schema=ErrorSchema, description="Answers missing or invalid.")
-    @blp.doc(security=OPERATOR)
+    @_for_operators(*REVIEW_ERRORS, (422, "Answers missing or invalid."))
     def post(self, submission_id: int) -> dict[str, Any]:
         """Approve (operators)
 
@@ -582,11 +598,7 @@ class Approve(MethodView):
 class Reject(MethodView):
     @blp.arguments(ReasonSchema)
     @blp.response(200, SubmissionSchema)
-    @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
-    @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
-    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-    @blp.alt_response(409, schema=ErrorSchema, description="Not waiting for review.")
-    @blp.doc(security=OPERATOR)
+    @_for_operators(*REVIEW_ERRORS)
     def post(self, body: dict[str, Any], submission_id: int) -> dict[str, Any]:
         """Reject (operators)
 
@@ -603,11 +615,7 @@ class Reject(MethodView):
 class RequestChanges(MethodView):
     @blp.arguments(ChangeRequestSchema)
     @blp.response(200, SubmissionSchema)
-    @blp.alt_response(401, schema=ErrorSchema, description="Missing or wrong operator token.")
-    @blp.alt_response(403, schema=ErrorSchema, description="Operator access is disabled.")
-    @blp.alt_response(404, schema=ErrorSchema, description="No such submission.")
-    @blp.alt_response(409, schema=ErrorSchema, description="Not waiting for review.")
-    @blp.doc(security=OPERATOR)
+    @_for_operators(*REVIEW_ERRORS)
     def post(self, body: dict[str, Any], submission_id: int) -> dict[str, Any]:
         """Ask for changes (operators)
 
