@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
+from attrs import define
 from core import NotFound
 from core import bump_plugin_version
 from core import from_row
@@ -112,22 +114,17 @@ def delete_kitas(session: Session, ids: Iterable[int]) -> int:
     return removed
 
 
+@define
 class SyncCounts:
     """What ``sync_source`` did (or would do)."""
 
-    def __init__(self) -> None:
-        self.created = 0
-        self.updated = 0
-        self.unchanged = 0
-        self.removed = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-        }
+        return attrs.asdict(self)
 
 
 def sync_source(

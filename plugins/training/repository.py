@@ -179,28 +179,9 @@ def record_import(
 
 def list_imports(session: Session, limit: int = 20) -> Sequence[dict[str, Any]]:
     """The latest imports, newest first (without their full reports)."""
-    rows = session.execute(
-        select(
-            t.imports.c.id,
-            t.imports.c.file_name,
-            t.imports.c.format,
-            t.imports.c.source,
-            t.imports.c.imported_at,
-            t.imports.c.created,
-            t.imports.c.updated,
-        )
-        .order_by(t.imports.c.id.desc())
-        .limit(limit)
-    )
+    columns = [c for c in t.imports.c if c.name != "report"]
+    rows = session.execute(select(*columns).order_by(t.imports.c.id.desc()).limit(limit))
     return [
-        {
-            "id": r.id,
-            "file_name": r.file_name,
-            "format": r.format,
-            "source": r.source,
-            "imported_at": as_utc(r.imported_at).isoformat() if r.imported_at else None,
-            "created": r.created,
-            "updated": r.updated,
-        }
+        {**r._mapping, "imported_at": as_utc(r.imported_at).isoformat() if r.imported_at else None}
         for r in rows
     ]
