@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify, request, url_for
+from flask import Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -50,6 +50,7 @@ __all__ = [
     "database_unavailable",
     "error_response",
     "http_error_payload",
+    "page_for_http_error",
     "overloaded_response",
     "register_error_handlers",
     "status_for",
@@ -230,6 +231,37 @@ _LOCKED_PAGES = {
         "Too many wrong keys came from your address. Please try again in {minutes} minute(s).",
     ),
 }
+
+
+def page_for_http_error(error: HTTPException) -> Response | None:
+    """The answer a person's browser gets for a page that is not there: the same address
+    without its trailing slash when that is a page (``/wohnen/`` -> ``/wohnen``, 308), else
+    the portal's "page not found" page in the page's language. ``None`` for the API and for
+    clients that ask for JSON: they get the JSON problem document."""
+    if error.code != 404 or _wants_json():
+        return None
+    path = request.path
+    if path.endswith("/") and len(path) > 1 and request.method in ("GET", "HEAD"):
+        adapter = current_app.url_map.bind("")
+        try:
+            adapter.match(path.rstrip("/"), method="GET")
+        except HTTPException:
+            pass
+        else:
+            query = request.query_string.decode("latin-1")
+            return redirect(path.rstrip("/") + (f"?{query}" if query else ""), 308)
+    try:
+        body = render_template("portal/not_found.html", lang=_page_lang())
+    except Exception:  # noqa: BLE001 - a broken template must not turn a 404 into a 500
+        current_app.logger.exception("the page-not-found template failed")
+        return None
+    return Response(body, status=404, mimetype="text/html")
+
+
+def _page_lang() -> str:
+    lang = request.args.get("lang", "")
+    offered = current_app.extensions["regiokarte"].settings.portal.languages
+    return lang if lang in offered else offered[0]
 
 
 def _wants_json() -> bool:

@@ -51,3 +51,30 @@ def test_error_answers_carry_code_status_message_and_errors(
         assert body["errors"] and all(isinstance(v, list) for v in body["errors"].values())
     else:
         assert body["errors"] == {}
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.mark.parametrize("url", ["/gibt-es-nicht", "/gibt-es-nicht/auch-nicht/", "/a/b/c"])
+def test_a_missing_page_is_a_page_in_the_portals_language(client: FlaskClient, url: str) -> None:
+    german = client.get(url, headers=BROWSER)
+    assert german.status_code == 404 and german.mimetype == "text/html"
+    assert "Seite nicht gefunden" in german.get_data(as_text=True)
+    assert '<html lang="de"' in german.get_data(as_text=True)
+    english = client.get(url + "?lang=en", headers=BROWSER)
+    assert english.status_code == 404 and '<html lang="en"' in english.get_data(as_text=True)
+    assert "Seite nicht gefunden" not in english.get_data(as_text=True)
+    # a client that asks for JSON keeps the problem document
+    asked = client.get(url, headers={"Accept": "application/json"})
+    assert asked.status_code == 404 and asked.get_json()["code"] == 404
+
+
+def test_a_page_address_with_a_trailing_slash_leads_to_the_page(client: FlaskClient) -> None:
+    moved = client.get("/barrierefreiheit/?lang=en", headers=BROWSER)
+    assert moved.status_code == 308
+    assert moved.headers["Location"].endswith("/barrierefreiheit?lang=en")
+    assert client.get(moved.headers["Location"], headers=BROWSER).status_code == 200
+    # under /api/ nothing is guessed: the API answers JSON
+    api = client.get("/api/v1/search/", headers=BROWSER)
+    assert api.status_code == 404 and api.is_json

@@ -27,7 +27,7 @@ from webapp.api import (
 )
 from webapp.api.schema_names import SchemaNames
 from webapp.api.schemas import ErrorSchema
-from webapp.errors import error_response, http_error_payload
+from webapp.errors import error_response, http_error_payload, page_for_http_error
 
 __all__ = ["API_PREFIX", "Api", "init_api"]
 
@@ -49,6 +49,9 @@ class Api(flask_smorest.Api):
     schema_names: SchemaNames
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+        page = page_for_http_error(error)
+        if page is not None:
+            return page
         message, errors, headers = http_error_payload(error)
         return error_response(error.code or 500, message, errors, headers)
 
