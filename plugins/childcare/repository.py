@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
 
-import attrs
-from attrs import define
 from core import NotFound
 from core import bump_plugin_version
 from core import from_row
@@ -114,17 +112,14 @@ def delete_kitas(session: Session, ids: Iterable[int]) -> int:
     return removed
 
 
-@define
 class SyncCounts:
     """What ``sync_source`` did (or would do)."""
 
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return attrs.asdict(self)
+    def __init__(self) -> None:
+        self.created = 0
+        self.updated = 0
+        self.unchanged = 0
+        self.removed = 0
 
 
 def sync_source(
