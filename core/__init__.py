@@ -123,11 +123,14 @@ from core.search.regioncheck import RegionCheck, check_in_region
 from core.search.textindex import TextIndex, fold
 from core.settings import Settings, load_settings
 from core.toolkit.commands import (
+    PluginCommands,
     command_group,
     echo_report,
+    file_import_options,
     import_aborted,
     import_options,
     pass_platform,
+    run_import,
 )
 from core.toolkit.csvrecords import CSV_DELIMITERS, CsvRow, CsvTable, read_csv_table
 from core.toolkit.datafiles import DataFile, read_data_file
@@ -139,7 +142,7 @@ from core.toolkit.imports import OUTCOMES, ImportProblem, ImportRecord, ImportRe
 from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.rows import from_row, row_values
 from core.toolkit.services import PluginService, list_hook, migrations_hook
-from core.toolkit.settings import range_problems, setting_help
+from core.toolkit.settings import range_problems, setting, setting_help
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
 from core.toolkit.times import as_utc, utcnow
 
@@ -210,6 +213,7 @@ __all__ = [
     "Platform",
     "PluginError",
     "PluginFailure",
+    "PluginCommands",
     "PluginManifest",
     "PluginService",
     "PluginSnapshot",
@@ -257,6 +261,7 @@ __all__ = [
     "export_cell",
     "export_file",
     "feature_collection",
+    "file_import_options",
     "fold",
     "folded",
     "folded_match",
@@ -303,7 +308,9 @@ __all__ = [
     "reindex_company",
     "restore_cell",
     "row_values",
+    "run_import",
     "section_from_data",
+    "setting",
     "setting_help",
     "slugify",
     "sphere_xyz",

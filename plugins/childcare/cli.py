@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from core import ImportError_
-from core import command_group
-from core import echo_report
-from core import import_aborted
+from core import ImportReport
+from core import PluginCommands
+from core import file_import_options
 from core import import_options
 from core import pass_platform
+from core import run_import
 
 from plugins.childcare import repository as repo
 from plugins.childcare.importers import FORMATS
@@ -22,18 +22,16 @@ if TYPE_CHECKING:
 
 __all__ = ["childcare_group"]
 
-
-@click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    help="File format; default: from the file name (.geojson, .csv, .osm, .osm.pbf).",
+childcare_group = PluginCommands(
+    "childcare", "Kinderbetreuung (childcare): import Kitas, list the data sets."
 )
-@click.option(
-    "--source",
-    help="Name of the data set the file holds (re-imports of the same set update it); "
+
+
+@childcare_group.command("import")
+@file_import_options(
+    FORMATS,
+    format_help="File format; default: from the file name (.geojson, .csv, .osm, .osm.pbf).",
+    source_help="Name of the data set the file holds (re-imports of the same set update it); "
     "default: 'osm' for OSM files, else the file name without suffix.",
 )
 @click.option(
@@ -70,9 +68,10 @@ def import_command(
 
     service = service_for(platform)
     platform.upgrade_database()
-    try:
+
+    def run() -> ImportReport:
         with platform.session(write=True) as session:
-            report = import_file(
+            return import_file(
                 session,
                 file,
                 mapping=service.settings.columns,
@@ -87,12 +86,11 @@ def import_command(
                 conversions=service.settings.conversions(),
                 where=[*service.settings.where, *where],
             )
-    except ImportError_ as exc:
-        raise import_aborted(exc.message) from None
-    echo_report(report, as_json, text=report.format_text("Kitas", "Kitas"))
+
+    run_import(run, as_json, "Kitas", "Kitas")
 
 
-@click.command("sources")
+@childcare_group.command("sources")
 @pass_platform
 def sources_command(platform: Platform) -> None:
     """List the Kita data sets and how many Kitas each holds."""
@@ -105,7 +103,7 @@ def sources_command(platform: Platform) -> None:
         click.echo(f"{name}\t{count}")
 
 
-@click.command("remove")
+@childcare_group.command("remove")
 @click.argument("source")
 @pass_platform
 def remove_command(platform: Platform, source: str) -> None:
@@ -115,13 +113,3 @@ def remove_command(platform: Platform, source: str) -> None:
         ids = [k.id for k in repo.load_kitas(session) if k.source == source and k.id]
         removed = repo.delete_kitas(session, ids)
     click.echo(f"{removed} Kitas entfernt / removed ({source}).")
-
-
-def childcare_group(platform: Platform) -> click.Group:
-    """The ``childcare`` command group, bound to ``platform``."""
-    return command_group(
-        "childcare",
-        "Kinderbetreuung (childcare): import Kitas, list the data sets.",
-        platform,
-        [import_command, sources_command, remove_command],
-    )

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import TYPE_CHECKING
 
 import click
-from core import ImportError_
+from core import PluginCommands
 from core import RegiokarteError
-from core import command_group
 from core import csv_writer
-from core import echo_report
-from core import import_aborted
 from core import import_options
 from core import pass_platform
+from core import run_import
 
 from plugins.events.hooks import service_for
-from plugins.events.importer import EventImportError
 from plugins.events.service import Principal
 
 if TYPE_CHECKING:
@@ -24,8 +22,12 @@ if TYPE_CHECKING:
 
 __all__ = ["events_group"]
 
+events_group = PluginCommands(
+    "events", "Veranstaltungen (events): import, purge, mail outbox, organisations."
+)
 
-@click.command("import")
+
+@events_group.command("import")
 @click.argument("source")
 @click.option("--format", "fmt", type=click.Choice(["ics", "csv"]), help="Default: by name.")
 @click.option(
@@ -48,23 +50,22 @@ def import_command(
     """Import events from an iCalendar/CSV file or an http(s) feed (all or nothing)."""
     platform.upgrade_database()
     service = service_for(platform)
-    try:
-        report = service.import_source(
+    run_import(
+        partial(
+            service.import_source,
             source,
             fmt=fmt,
             default_organisers=organisers,
             allow_outside_region=allow_outside_region,
             skip_invalid=skip_invalid,
-        )
-    except EventImportError as exc:
-        echo_report(exc.report, as_json, text=exc.report.format_text("Veranstaltungen", "events"))
-        raise import_aborted() from None
-    except ImportError_ as exc:
-        raise click.ClickException(exc.message) from None
-    echo_report(report, as_json, text=report.format_text("Veranstaltungen", "events"))
+        ),
+        as_json,
+        "Veranstaltungen",
+        "events",
+    )
 
 
-@click.command("purge")
+@events_group.command("purge")
 @pass_platform
 def purge_command(platform: Platform) -> None:
     """Delete participants' data of events that ended purge_after_days ago (run daily)."""
@@ -78,7 +79,7 @@ def purge_command(platform: Platform) -> None:
     )
 
 
-@click.command("send-mail")
+@events_group.command("send-mail")
 @pass_platform
 def send_mail_command(platform: Platform) -> None:
     """Deliver mails still queued (after a failed attempt) through the portal's outbox."""
@@ -86,7 +87,7 @@ def send_mail_command(platform: Platform) -> None:
     click.echo(f"Gesendet (sent): {sent}; fehlgeschlagen (failed): {failed}.")
 
 
-@click.command("outbox")
+@events_group.command("outbox")
 @click.option("--to", "recipient", help="Only mails to this address.")
 @pass_platform
 def outbox_command(platform: Platform, recipient: str | None) -> None:
@@ -96,7 +97,7 @@ def outbox_command(platform: Platform, recipient: str | None) -> None:
         click.echo(f"#{mail.id} [{state}] to {mail.recipient}: {mail.subject}")
 
 
-@click.command("add-organisation")
+@events_group.command("add-organisation")
 @click.option("--name", required=True)
 @click.option(
     "--type",
@@ -125,7 +126,7 @@ def add_organisation_command(platform: Platform, **values: object) -> None:
     click.echo(f"{organisation.id} {organisation.slug}")
 
 
-@click.command("token")
+@events_group.command("token")
 @click.argument("organisation_id", type=int)
 @pass_platform
 def token_command(platform: Platform, organisation_id: int) -> None:
@@ -136,7 +137,7 @@ def token_command(platform: Platform, organisation_id: int) -> None:
         raise click.ClickException(exc.message) from None
 
 
-@click.command("participants")
+@events_group.command("participants")
 @click.argument("event_id", type=int)
 @pass_platform
 def participants_command(platform: Platform, event_id: int) -> None:
@@ -158,21 +159,3 @@ def participants_command(platform: Platform, event_id: int) -> None:
                 p["registered_at"].isoformat(),
             ]
         )
-
-
-def events_group(platform: Platform) -> click.Group:
-    """The ``events`` command group, bound to ``platform``."""
-    return command_group(
-        "events",
-        "Veranstaltungen (events): import, purge, mail outbox, organisations.",
-        platform,
-        [
-            import_command,
-            purge_command,
-            send_mail_command,
-            outbox_command,
-            add_organisation_command,
-            token_command,
-            participants_command,
-        ],
-    )

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 from core import ImportError_
-from core import command_group
-from core import echo_report
-from core import import_aborted
+from core import ImportReport
+from core import PluginCommands
+from core import file_import_options
 from core import import_options
 from core import pass_platform
 from core import read_bounded
+from core import run_import
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -29,11 +30,16 @@ if TYPE_CHECKING:
 
 __all__ = ["housing_group"]
 
+housing_group = PluginCommands("housing", "Wohnen (housing offers): import, overview, purge.")
 
-@click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file.")
-@click.option("--source", default="", help="Who the offers come from (default: file name).")
+
+@housing_group.command("import")
+@file_import_options(
+    FORMATS,
+    format_help="Default: from the file.",
+    source_help="Who the offers come from (default: file name).",
+    source_default="",
+)
 @click.option(
     "--replace",
     is_flag=True,
@@ -71,20 +77,24 @@ def import_command(
     }
     # one byte more than the limit tells that it is too large, without reading it all
     data = read_bounded(file, max_bytes=service.settings.max_import_bytes + 1)
-    try:
+
+    def run() -> ImportReport:
         if dry_run:
-            report = check_file(data, **kwargs).report  # type: ignore[arg-type]
-        else:
-            platform.upgrade_database()
-            with platform.session(write=True) as session:
-                report = import_offers(session, data, **kwargs)  # type: ignore[arg-type]
-    except ImportError_ as exc:
-        lines = [f"{position}: {m}" for position, ms in exc.errors.items() for m in ms]
-        raise import_aborted("\n".join(lines or [exc.message])) from None
-    echo_report(report, as_json, text=report.format_text("Wohnungsangebote", "housing offers"))
+            return check_file(data, **kwargs).report  # type: ignore[arg-type]
+        platform.upgrade_database()
+        with platform.session(write=True) as session:
+            return import_offers(session, data, **kwargs)  # type: ignore[arg-type]
+
+    run_import(run, as_json, "Wohnungsangebote", "housing offers", describe=_error_lines)
 
 
-@click.command("info")
+def _error_lines(error: ImportError_) -> str:
+    """The refusal names each bad value where it is, one a line."""
+    lines = [f"{position}: {m}" for position, ms in error.errors.items() for m in ms]
+    return "\n".join(lines or [error.message])
+
+
+@housing_group.command("info")
 @pass_platform
 def info_command(platform: Platform) -> None:
     """Count the stored offers: shown now and expired."""
@@ -105,7 +115,7 @@ def info_command(platform: Platform) -> None:
     )
 
 
-@click.command("purge")
+@housing_group.command("purge")
 @click.option("--days", default=90, show_default=True, help="Delete offers expired this long ago.")
 @pass_platform
 def purge_command(platform: Platform, days: int) -> None:
@@ -119,13 +129,3 @@ def purge_command(platform: Platform, days: int) -> None:
         if count:
             repo.touch(session)
     click.echo(f"{count} abgelaufene Angebote gelöscht (expired offers deleted).")
-
-
-def housing_group(platform: Platform) -> click.Group:
-    """The ``housing`` command group, bound to ``platform``."""
-    return command_group(
-        "housing",
-        "Wohnen (housing offers): import, overview, purge.",
-        platform,
-        [import_command, info_command, purge_command],
-    )

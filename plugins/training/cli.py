@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from core import ImportError_
-from core import command_group
-from core import echo_report
-from core import import_aborted
+from core import PluginCommands
+from core import file_import_options
 from core import import_options
 from core import pass_platform
+from core import run_import
 
 from plugins.training.formats import FORMATS
 
@@ -20,18 +20,16 @@ if TYPE_CHECKING:
 
 __all__ = ["training_group"]
 
-
-@click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    help="csv or json (own format), ba (Weiterbildungssuche); default: from the file.",
+training_group = PluginCommands(
+    "training", "Aus- und Weiterbildung (apprenticeships and further training): courses."
 )
-@click.option(
-    "--source",
-    help="Name of the data source; importing again with it updates its courses "
+
+
+@training_group.command("import")
+@file_import_options(
+    FORMATS,
+    format_help="csv or json (own format), ba (Weiterbildungssuche); default: from the file.",
+    source_help="Name of the data source; importing again with it updates its courses "
     "(default: 'import', or 'ba').",
 )
 @import_options("courses")
@@ -46,28 +44,26 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Import courses from FILE: every record is reported; all or nothing."""
-    from plugins.training.importer import CourseImportError
     from plugins.training.importer import import_file
 
     platform.upgrade_database()
-    try:
-        report = import_file(
+    run_import(
+        partial(
+            import_file,
             platform,
             file,
             fmt=fmt,
             source=source,
             allow_outside_region=allow_outside_region,
             skip_invalid=skip_invalid,
-        )
-    except CourseImportError as exc:
-        echo_report(exc.report, as_json, text=exc.report.format_text("Kurse", "courses"))
-        raise import_aborted() from None
-    except ImportError_ as exc:
-        raise click.ClickException(exc.message) from None
-    echo_report(report, as_json, text=report.format_text("Kurse", "courses"))
+        ),
+        as_json,
+        "Kurse",
+        "courses",
+    )
 
 
-@click.command("demo")
+@training_group.command("demo")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 @click.option(
     "--courses",
@@ -90,7 +86,7 @@ def demo_command(platform: Platform, seed: int, courses: int) -> None:
     )
 
 
-@click.command("info")
+@training_group.command("info")
 @pass_platform
 def info_command(platform: Platform) -> None:
     """Show how many courses are loaded and current, and the latest imports."""
@@ -110,13 +106,3 @@ def info_command(platform: Platform) -> None:
                 f"  {entry['imported_at']}  {entry['file_name']} [{entry['format']}, "
                 f"{entry['source']}]: {entry['created']} neu, {entry['updated']} aktualisiert"
             )
-
-
-def training_group(platform: Platform) -> click.Group:
-    """The ``training`` command group, bound to ``platform``."""
-    return command_group(
-        "training",
-        "Aus- und Weiterbildung (apprenticeships and further training): courses.",
-        platform,
-        [import_command, demo_command, info_command],
-    )

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from core import ImportError_
 from core import ImportProblem
-from core import command_group
-from core import echo_report
+from core import ImportReport
+from core import PluginCommands
 from core import import_aborted
 from core import import_options
 from core import pass_platform
+from core import run_import
 
 from plugins.transit.importer import feed_size
 from plugins.transit.importer import identify
@@ -25,8 +25,12 @@ if TYPE_CHECKING:
 
 __all__ = ["transit_group"]
 
+transit_group = PluginCommands(
+    "transit", "Bus und Bahn (public transport): GTFS timetable and travel times."
+)
 
-@click.command("import")
+
+@transit_group.command("import")
 @click.argument("feed", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @import_options("rows")
 @pass_platform
@@ -57,7 +61,8 @@ def import_command(
         total = feed_size(feed)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    try:
+
+    def run() -> ImportReport:
         with (
             click.progressbar(
                 length=total, label="GTFS-Import", file=sys.stderr, show_percent=True
@@ -72,15 +77,16 @@ def import_command(
                 allow_outside_region=allow_outside_region,
                 progress=bar.update,
             )
-    except ImportError_ as exc:
-        raise import_aborted(exc.message) from None
-    window = service_for(platform).window_warning(force=True)
-    if window:
-        report.warnings.append(ImportProblem("", window))
-    echo_report(report, as_json, text=report.format_text("GTFS-Fahrplan", "GTFS feed"))
+        # the new feed's service days decide whether the departure window still fits
+        window = service_for(platform).window_warning(force=True)
+        if window:
+            report.warnings.append(ImportProblem("", window))
+        return report
+
+    run_import(run, as_json, "GTFS-Fahrplan", "GTFS feed")
 
 
-@click.command("info")
+@transit_group.command("info")
 @pass_platform
 def info_command(platform: Platform) -> None:
     """Show the loaded feed: service day, stops, timetable size, router time."""
@@ -113,13 +119,3 @@ def info_command(platform: Platform) -> None:
         started = time.perf_counter()
         service.route_from(Origin(lat, lon, "centre"))
         click.echo(f"Router (centre of the stops): {(time.perf_counter() - started) * 1000:.0f} ms")
-
-
-def transit_group(platform: Platform) -> click.Group:
-    """The ``transit`` command group, bound to ``platform``."""
-    return command_group(
-        "transit",
-        "Bus und Bahn (public transport): GTFS timetable and travel times.",
-        platform,
-        [import_command, info_command],
-    )
