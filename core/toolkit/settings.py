@@ -1,12 +1,29 @@
-"""Helpers for a plugin's settings class: the help text of a setting and the check of
-number ranges that ``problems()`` reports (see docs/plugin-settings.md)."""
+"""Helpers for a plugin's settings class: a setting with its default and help text, and the
+check of number ranges that ``problems()`` reports (see docs/plugin-settings.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["range_problems", "setting_help"]
+import attrs
+
+__all__ = ["range_problems", "setting", "setting_help"]
+
+_NO_DEFAULT: Any = object()
+
+
+def setting(
+    default: Any = _NO_DEFAULT, help_text: str = "", *, factory: Callable[[], Any] | None = None
+) -> Any:
+    """A setting of an attrs settings class: its ``default`` (or a ``factory`` for mutable
+    values such as lists) and its help text (``setting_help``), e.g. ``per_page: int =
+    setting(20, "Courses per page of the course list.")``."""
+    if factory is not None:
+        return attrs.field(factory=factory, metadata=setting_help(help_text))
+    if default is _NO_DEFAULT:
+        raise TypeError("A setting needs a default or a factory.")
+    return attrs.field(default=default, metadata=setting_help(help_text))
 
 
 def setting_help(text: str) -> dict[str, Any]:

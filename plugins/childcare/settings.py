@@ -15,6 +15,7 @@ from core import ConfigError
 from core import ImportError_
 from core import RecordFilter
 from core import ValueConversion
+from core import setting
 from core import setting_help
 
 __all__ = ["ChildcareSettings", "ColumnMapping", "parse_clock"]
@@ -259,70 +260,48 @@ _MAPPING_FIELDS = (
 class ChildcareSettings:
     """Search radius, facet classes, the importers' column mapping and the map marker."""
 
-    default_radius_km: float = field(
-        default=2.0,
-        metadata=setting_help(
-            "Default search radius in km: the Kita list around a place and the profile section "
-            "('Kitas within ... km')."
-        ),
+    default_radius_km: float = setting(
+        2.0,
+        "Default search radius in km: the Kita list around a place and the profile section "
+        "('Kitas within ... km').",
     )
-    radii_km: list[float] = field(
+    radii_km: list[float] = setting(
         factory=lambda: [1.0, 2.0, 5.0],
-        metadata=setting_help(
-            "Distances (km) offered by the faceted filter 'Kita nearby' (childcare_kita), "
-            "ascending, at most 6."
-        ),
+        help_text="Distances (km) offered by the faceted filter 'Kita nearby' (childcare_kita), "
+        "ascending, at most 6.",
     )
-    closing_times: list[str] = field(
+    closing_times: list[str] = setting(
         factory=lambda: ["17:00", "18:00"],
-        metadata=setting_help(
-            "Closing times (HH:MM) offered as 'open until at least ...' in the filter "
-            "childcare_kita, ascending, at most 4."
-        ),
+        help_text="Closing times (HH:MM) offered as 'open until at least ...' in the filter "
+        "childcare_kita, ascending, at most 4.",
     )
-    profile_kitas: int = field(
-        default=5, metadata=setting_help("How many nearby Kitas a company profile lists (1-20).")
+    profile_kitas: int = setting(5, "How many nearby Kitas a company profile lists (1-20).")
+    marker: str = setting(
+        "kita", "Marker symbol name of the Kita layer (Layer.marker; the map's hint)."
     )
-    marker: str = field(
-        default="kita",
-        metadata=setting_help(
-            "Marker symbol name of the Kita layer (Layer.marker; the map's hint)."
-        ),
+    marker_color: str = setting(
+        "#b8336a", "Colour of the Kita marker (#rrggbb); the symbol is /kitas/marker.svg."
     )
-    marker_color: str = field(
-        default="#b8336a",
-        metadata=setting_help(
-            "Colour of the Kita marker (#rrggbb); the symbol is /kitas/marker.svg."
-        ),
+    attribution: str = setting(
+        "",
+        "Attribution shown with the Kita layer, e.g. '© OpenStreetMap-Mitwirkende' after "
+        "an OSM import or the data's publisher.",
     )
-    attribution: str = field(
-        default="",
-        metadata=setting_help(
-            "Attribution shown with the Kita layer, e.g. '© OpenStreetMap-Mitwirkende' after "
-            "an OSM import or the data's publisher."
-        ),
-    )
-    columns: ColumnMapping = field(
+    columns: ColumnMapping = setting(
         factory=ColumnMapping,
-        metadata=setting_help(
-            "Column mapping of the GeoJSON, CSV and JSON importers: "
-            "[plugins.childcare.columns], field = [candidate column names or dotted paths]."
-        ),
+        help_text="Column mapping of the GeoJSON, CSV and JSON importers: "
+        "[plugins.childcare.columns], field = [candidate column names or dotted paths].",
     )
-    convert: dict[str, Any] = field(
+    convert: dict[str, Any] = setting(
         factory=dict,
-        metadata=setting_help(
-            "Value conversions of mapped fields: [plugins.childcare.convert], field = "
-            "'milliseconds', 'seconds', 'minutes' or 'clock' (times of day), 'months' "
-            '(ages), \'number\', or a value map such as {KITA = "kita", TPP = "childminder"}.'
-        ),
+        help_text="Value conversions of mapped fields: [plugins.childcare.convert], field = "
+        "'milliseconds', 'seconds', 'minutes' or 'clock' (times of day), 'months' "
+        '(ages), \'number\', or a value map such as {KITA = "kita", TPP = "childminder"}.',
     )
-    where: list[str] = field(
+    where: list[str] = setting(
         factory=list,
-        metadata=setting_help(
-            "Record filters every import applies, e.g. ['type=KITA'] (field=value or "
-            "field!=value, values separated by ','); --where adds more."
-        ),
+        help_text="Record filters every import applies, e.g. ['type=KITA'] (field=value or "
+        "field!=value, values separated by ','); --where adds more.",
     )
 
     def problems(self) -> list[str]:

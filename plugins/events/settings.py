@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 from zoneinfo import ZoneInfoNotFoundError
 
 from attrs import define
-from attrs import field
 from core import range_problems
-from core import setting_help
+from core import setting
 
 __all__ = ["EventsSettings"]
 
@@ -25,59 +24,40 @@ class EventsSettings:
     development), so the SMTP server is configured there, once for the whole portal.
     """
 
-    timezone: str = field(
-        default="Europe/Berlin",
-        metadata=setting_help(
-            "IANA time zone of the region; event times are entered and shown in it."
-        ),
+    timezone: str = setting(
+        "Europe/Berlin", "IANA time zone of the region; event times are entered and shown in it."
     )
-    default_capacity: int = field(
-        default=30,
-        metadata=setting_help(
-            "Seats of an event with registration through the portal when its organiser gives no "
-            "capacity; 0: unlimited."
-        ),
+    default_capacity: int = setting(
+        30,
+        "Seats of an event with registration through the portal when its organiser gives no "
+        "capacity; 0: unlimited.",
     )
-    waiting_list: bool = field(
-        default=True,
-        metadata=setting_help("Whether registrations beyond the capacity go onto a waiting list."),
+    waiting_list: bool = setting(
+        True, "Whether registrations beyond the capacity go onto a waiting list."
     )
-    max_capacity: int = field(
-        default=5000, metadata=setting_help("Largest capacity an organiser may set for one event.")
+    max_capacity: int = setting(5000, "Largest capacity an organiser may set for one event.")
+    purge_after_days: int = setting(
+        30,
+        "Days after an event's end when 'regiokarte events purge' deletes the participants' "
+        "personal data (and the mails sent to them).",
     )
-    purge_after_days: int = field(
-        default=30,
-        metadata=setting_help(
-            "Days after an event's end when 'regiokarte events purge' deletes the participants' "
-            "personal data (and the mails sent to them)."
-        ),
+    mail_sender: str = setting(
+        "",
+        "From address of confirmation and cancellation mails (e.g. 'Veranstaltungen "
+        "<veranstaltungen@example.org>'); empty: the portal's mail.sender.",
     )
-    mail_sender: str = field(
-        default="",
-        metadata=setting_help(
-            "From address of confirmation and cancellation mails (e.g. 'Veranstaltungen "
-            "<veranstaltungen@example.org>'); empty: the portal's mail.sender."
-        ),
+    base_url: str = setting(
+        "",
+        "Public address of the portal for links in mails (https://...); empty: "
+        "portal.base_url, else (development) the address of a request to this computer.",
     )
-    base_url: str = field(
-        default="",
-        metadata=setting_help(
-            "Public address of the portal for links in mails (https://...); empty: "
-            "portal.base_url, else (development) the address of a request to this computer."
-        ),
+    actors_layer: bool = setting(
+        True, "Offer the map layer 'Beratung & Anlaufstellen' (the organisations)."
     )
-    actors_layer: bool = field(
-        default=True,
-        metadata=setting_help(
-            "Offer the map layer 'Beratung & Anlaufstellen' (the organisations)."
-        ),
-    )
-    registrations_per_hour: int = field(
-        default=20,
-        metadata=setting_help(
-            "Most registrations one client address may send per hour through the web form "
-            "and the API together (counted where limits.storage_uri says); 0: no limit."
-        ),
+    registrations_per_hour: int = setting(
+        20,
+        "Most registrations one client address may send per hour through the web form "
+        "and the API together (counted where limits.storage_uri says); 0: no limit.",
     )
 
     def problems(self) -> list[str]:

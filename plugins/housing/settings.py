@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from attrs import define
-from attrs import field
 from core import range_problems
-from core import setting_help
+from core import setting
 
 __all__ = ["HousingSettings"]
 
@@ -25,40 +24,23 @@ _LIMITS: dict[str, tuple[float, float]] = {
 class HousingSettings:
     """Lifetimes, radii and limits of housing offers."""
 
-    default_lifetime_days: int = field(
-        default=60,
-        metadata=setting_help("Days an offer is shown when its source gives no expiry date."),
+    default_lifetime_days: int = setting(
+        60, "Days an offer is shown when its source gives no expiry date."
     )
-    max_radius_km: float = field(
-        default=50.0,
-        metadata=setting_help(
-            "Largest distance accepted by the filter housing_km and the offer list."
-        ),
+    max_radius_km: float = setting(
+        50.0, "Largest distance accepted by the filter housing_km and the offer list."
     )
-    profile_radius_km: float = field(
-        default=5.0,
-        metadata=setting_help(
-            "Offers within this distance are listed on a company's profile page."
-        ),
+    profile_radius_km: float = setting(
+        5.0, "Offers within this distance are listed on a company's profile page."
     )
-    profile_offers: int = field(
-        default=5, metadata=setting_help("Most offers listed on a company's profile page.")
+    profile_offers: int = setting(5, "Most offers listed on a company's profile page.")
+    commute_employers: int = setting(
+        5, "Nearest employers shown on an offer's page (the 'commute from home')."
     )
-    commute_employers: int = field(
-        default=5,
-        metadata=setting_help(
-            "Nearest employers shown on an offer's page (the 'commute from home')."
-        ),
-    )
-    max_layer_features: int = field(
-        default=2000, metadata=setting_help("Most offers one request of the map layer returns.")
-    )
-    max_import_bytes: int = field(
-        default=20_000_000, metadata=setting_help("Largest file accepted by an import, in bytes.")
-    )
-    timezone: str = field(
-        default="Europe/Berlin",
-        metadata=setting_help("Time zone whose calendar day decides when an offer has expired."),
+    max_layer_features: int = setting(2000, "Most offers one request of the map layer returns.")
+    max_import_bytes: int = setting(20_000_000, "Largest file accepted by an import, in bytes.")
+    timezone: str = setting(
+        "Europe/Berlin", "Time zone whose calendar day decides when an offer has expired."
     )
 
     def problems(self) -> list[str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from attrs import define
-from attrs import field
 from core import range_problems
-from core import setting_help
+from core import setting
 
 __all__ = ["TrainingSettings"]
 
@@ -25,33 +24,22 @@ _LIMITS: dict[str, tuple[float, float]] = {
 class TrainingSettings:
     """Where courses are looked for, how many are shown, and which day it is."""
 
-    profile_radius_km: float = field(
-        default=25.0,
-        metadata=setting_help("A company profile lists courses within this distance (km)."),
+    profile_radius_km: float = setting(
+        25.0, "A company profile lists courses within this distance (km)."
     )
-    profile_max_courses: int = field(
-        default=5, metadata=setting_help("Most courses a company profile lists (0: none).")
+    profile_max_courses: int = setting(5, "Most courses a company profile lists (0: none).")
+    profile_online: bool = setting(
+        True, "Whether a company profile also lists online courses for its professions."
     )
-    profile_online: bool = field(
-        default=True,
-        metadata=setting_help(
-            "Whether a company profile also lists online courses for its professions."
-        ),
+    employer_radius_km: float = setting(
+        20.0, "A course page lists employers within this distance (km)."
     )
-    employer_radius_km: float = field(
-        default=20.0,
-        metadata=setting_help("A course page lists employers within this distance (km)."),
-    )
-    employer_max: int = field(
-        default=10, metadata=setting_help("Most employers a course page lists (0: none).")
-    )
-    per_page: int = field(default=20, metadata=setting_help("Courses per page of the course list."))
-    today: str = field(
-        default="",
-        metadata=setting_help(
-            "Fixed date (YYYY-MM-DD) that decides which courses are past, for demos and tests; "
-            "empty: the system clock."
-        ),
+    employer_max: int = setting(10, "Most employers a course page lists (0: none).")
+    per_page: int = setting(20, "Courses per page of the course list.")
+    today: str = setting(
+        "",
+        "Fixed date (YYYY-MM-DD) that decides which courses are past, for demos and tests; "
+        "empty: the system clock.",
     )
 
     def problems(self) -> list[str]:

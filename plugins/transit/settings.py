@@ -6,9 +6,8 @@ import datetime as dt
 import re
 
 from attrs import define
-from attrs import field
 from core import range_problems
-from core import setting_help
+from core import setting
 
 __all__ = ["TransitSettings", "format_clock", "parse_clock", "parse_window"]
 
@@ -77,103 +76,64 @@ _LIMITS: dict[str, tuple[float, float]] = {
 class TransitSettings:
     """How far people walk, when they travel, and which timetable is used."""
 
-    gtfs: str = field(
-        default="",
-        metadata=setting_help(
-            "GTFS zip imported by 'regiokarte transit import' when no file is named; empty: none."
-        ),
+    gtfs: str = setting(
+        "", "GTFS zip imported by 'regiokarte transit import' when no file is named; empty: none."
     )
-    max_walk_m: float = field(
-        default=800.0,
-        metadata=setting_help(
-            "Longest walk to or from a stop, in metres (straight line x detour)."
-        ),
+    max_walk_m: float = setting(
+        800.0, "Longest walk to or from a stop, in metres (straight line x detour)."
     )
-    transfer_walk_m: float = field(
-        default=300.0,
-        metadata=setting_help("Longest walk between two stops when changing, in metres."),
+    transfer_walk_m: float = setting(
+        300.0, "Longest walk between two stops when changing, in metres."
     )
-    walk_speed_kmh: float = field(default=4.5, metadata=setting_help("Walking speed in km/h."))
-    walk_detour: float = field(
-        default=1.3,
-        metadata=setting_help("Factor from straight-line distance to walking distance."),
+    walk_speed_kmh: float = setting(4.5, "Walking speed in km/h.")
+    walk_detour: float = setting(1.3, "Factor from straight-line distance to walking distance.")
+    departure: str = setting(
+        "07:00",
+        "Departure of the travel-time search: a time (HH:MM, the window then lasts "
+        "departure_window_min) or a range (HH:MM-HH:MM, e.g. 06:30-07:30 or 23:30-00:30).",
     )
-    departure: str = field(
-        default="07:00",
-        metadata=setting_help(
-            "Departure of the travel-time search: a time (HH:MM, the window then lasts "
-            "departure_window_min) or a range (HH:MM-HH:MM, e.g. 06:30-07:30 or 23:30-00:30)."
-        ),
+    departure_window_min: int = setting(
+        20,
+        "With a single departure time: departures from 'departure' to 'departure' + this "
+        "many minutes are tried; each company gets the shortest travel time among them.",
     )
-    departure_window_min: int = field(
-        default=20,
-        metadata=setting_help(
-            "With a single departure time: departures from 'departure' to 'departure' + this "
-            "many minutes are tried; each company gets the shortest travel time among them."
-        ),
+    departure_step_min: int = setting(
+        10,
+        "Step between the departures tried within the window, in minutes (the window's "
+        "end is always tried).",
     )
-    departure_step_min: int = field(
-        default=10,
-        metadata=setting_help(
-            "Step between the departures tried within the window, in minutes (the window's "
-            "end is always tried)."
-        ),
+    min_transfer_min: float = setting(
+        2.0,
+        "Minutes a change between two vehicles at the same stop takes at least; a "
+        "transfers.txt rule from a stop to itself wins for that stop.",
     )
-    min_transfer_min: float = field(
-        default=2.0,
-        metadata=setting_help(
-            "Minutes a change between two vehicles at the same stop takes at least; a "
-            "transfers.txt rule from a stop to itself wins for that stop."
-        ),
+    max_travel_min: int = setting(
+        90, "Longest travel time searched; companies further away count as unreached."
     )
-    max_travel_min: int = field(
-        default=90,
-        metadata=setting_help(
-            "Longest travel time searched; companies further away count as unreached."
-        ),
+    max_rides: int = setting(6, "Most vehicles used in one journey (transfers + 1).")
+    service_date: str = setting(
+        "",
+        "Date whose timetable is used (YYYY-MM-DD); empty: the busiest Tuesday to "
+        "Thursday of the feed.",
     )
-    max_rides: int = field(
-        default=6,
-        metadata=setting_help("Most vehicles used in one journey (transfers + 1)."),
+    morning_from: str = setting(
+        "06:00", "Start of the weekday morning counted for departures per hour."
     )
-    service_date: str = field(
-        default="",
-        metadata=setting_help(
-            "Date whose timetable is used (YYYY-MM-DD); empty: the busiest Tuesday to "
-            "Thursday of the feed."
-        ),
+    morning_to: str = setting(
+        "09:00", "End of the weekday morning counted for departures per hour."
     )
-    morning_from: str = field(
-        default="06:00",
-        metadata=setting_help("Start of the weekday morning counted for departures per hour."),
+    nearest_stops: int = setting(5, "How many nearby stops a company profile lists.")
+    stations: str = setting(
+        "auto",
+        "Railway stations: 'db' (the DB station list shipped with the plugin, filtered "
+        "to the region), 'gtfs' (the feed's stops served by rail routes), 'auto' (db, or "
+        "gtfs where the DB list has no station in the region), 'none', or the path of a "
+        "file in the DB station list format (NDJSON, .gz or CSV), filtered to the region.",
     )
-    morning_to: str = field(
-        default="09:00",
-        metadata=setting_help("End of the weekday morning counted for departures per hour."),
+    station_max_km: float = setting(
+        30.0, "A company's nearest railway station is shown only within this many km."
     )
-    nearest_stops: int = field(
-        default=5,
-        metadata=setting_help("How many nearby stops a company profile lists."),
-    )
-    stations: str = field(
-        default="auto",
-        metadata=setting_help(
-            "Railway stations: 'db' (the DB station list shipped with the plugin, filtered "
-            "to the region), 'gtfs' (the feed's stops served by rail routes), 'auto' (db, or "
-            "gtfs where the DB list has no station in the region), 'none', or the path of a "
-            "file in the DB station list format (NDJSON, .gz or CSV), filtered to the region."
-        ),
-    )
-    station_max_km: float = field(
-        default=30.0,
-        metadata=setting_help(
-            "A company's nearest railway station is shown only within this many km."
-        ),
-    )
-    cache_size: int = field(
-        default=64,
-        metadata=setting_help("Travel-time answers (per origin) kept in memory per process."),
-    )
+    cache_size: int = setting(64, "Travel-time answers (per origin) kept in memory per process.")
 
     def problems(self) -> list[str]:
         """Every invalid setting, as ``key: what is wrong`` (empty when all are valid).

@@ -8,7 +8,15 @@ import attrs
 import pytest
 from attrs import define, field
 
-from core import Platform, PluginError, PluginManifest, load_settings, range_problems, setting_help
+from core import (
+    Platform,
+    PluginError,
+    PluginManifest,
+    load_settings,
+    range_problems,
+    setting,
+    setting_help,
+)
 
 
 @define
@@ -63,3 +71,25 @@ def test_core_reports_the_range_problems_at_start_up(tmp_path: Path) -> None:
     )
     with pytest.raises(PluginError, match=r"plugins\.shops\.max_shops: must lie between 1 and"):
         Platform(settings, extra_plugins={"shops": Shops()})
+
+
+@define
+class TownSettings:
+    radius_km: float = setting(2.0, "Search radius in km.")
+    towns: list[str] = setting(factory=lambda: ["Marl"], help_text="Towns shown first.")
+
+
+def test_setting_is_the_field_with_its_default_and_help() -> None:
+    made = {f.name: (f.default, f.metadata) for f in attrs.fields(TownSettings)}
+    by_hand = {f.name: (f.default, f.metadata) for f in attrs.fields(ShopSettings)}
+    assert made["radius_km"] == by_hand["radius_km"] == (2.0, {"help": "Search radius in km."})
+    towns = attrs.fields(TownSettings).towns
+    assert isinstance(towns.default, attrs.Factory) and towns.metadata == {
+        "help": "Towns shown first."
+    }
+    first, second = TownSettings(), TownSettings()
+    first.towns.append("Dorsten")
+    # each instance gets a list of its own
+    assert second.towns == ["Marl"] and TownSettings(towns=[]).towns == []
+    with pytest.raises(TypeError, match="needs a default or a factory"):
+        setting(help_text="No default.")
