@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode, urlsplit
 
 import pytest
-from admin_support import KITA_COLUMNS, KITAS, csrf, csv_bytes, login, make_app, upload
+from admin_support import (
+    KITA_COLUMNS,
+    KITAS,
+    OPERATOR,
+    csrf,
+    csv_bytes,
+    login,
+    make_app,
+    upload,
+)
 from flask import Blueprint
 
 from webapp.security import Role, access_table
@@ -129,3 +138,51 @@ def test_statistics_link_appears_with_the_page(new_database: Any, tmp_path: Any)
     nav = page.split('class="admin-nav"', 1)[1].split("</nav>", 1)[0]
     assert re.search(r'<a href="/admin/statistik/?">Statistik</a>', nav), nav
     app.extensions["regiokarte"].db.dispose()
+
+
+def _log_in_with_next(client: Any, target: str) -> str:
+    """Log in through the login page reached with ``next=target``; where the login sends."""
+    login_url = "/admin/anmelden?" + urlencode({"next": target})
+    token = csrf(client.get(login_url).get_data(as_text=True))
+    answer = client.post(
+        login_url, data={"csrf_token": token, "username": OPERATOR[0], "password": OPERATOR[1]}
+    )
+    assert answer.status_code == 303
+    return str(answer.headers["Location"])
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/admin/daten/childcare.kitas?q=Sonne",
+        "/kitas",
+        "/unternehmen?lang=en",
+        "/",
+        "/veranstaltungen/3-tag-der-offenen-tür",
+    ],
+)
+def test_the_login_returns_to_the_local_page_it_came_from(app: Any, target: str) -> None:
+    client = app.test_client()
+    location = _log_in_with_next(client, target)
+    assert unquote(location) == target
+    assert client.get("/admin/").status_code == 200  # and the login holds
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/admin",
+        "//evil.example/admin",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "javascript:alert(1)",
+        "evil.example/admin",
+        "",
+        "/admin/anmelden?next=/admin",
+    ],
+)
+def test_the_login_never_sends_to_another_site(app: Any, target: str) -> None:
+    location = _log_in_with_next(app.test_client(), target)
+    # the operator lands on the admin start page of this site instead
+    assert (urlsplit(location).netloc, urlsplit(location).path) == ("", "/admin/")

@@ -240,7 +240,15 @@ def test_pages_use_the_admin_login(app: Flask) -> None:
         client.get("/kittest/secret", headers={"Authorization": f"Bearer {TOKEN}"}).status_code
         == 303
     )
-    _log_in(client, OPERATOR)
+    # the login returns to the plugin's page it came from, language and all
+    login_page = away.headers["Location"]
+    token = _csrf(client.get(login_page).get_data(as_text=True))
+    back = client.post(
+        login_page,
+        data={"csrf_token": token, "username": OPERATOR[0], "password": OPERATOR[1]},
+    )
+    assert back.status_code == 303 and back.headers["Location"] == "/kittest/secret?lang=en"
+    assert client.get(back.headers["Location"]).get_data(as_text=True) == f"for {OPERATOR[0]}"
     assert client.get("/kittest/secret").get_data(as_text=True) == f"for {OPERATOR[0]}"
     assert client.get("/kittest/hello").get_json()["operator"] is True
     assert client.get("/kittest/board").status_code == 403

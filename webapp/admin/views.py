@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -22,6 +23,7 @@ from flask import (
     render_template,
     request,
     session,
+    url_for,
 )
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError
@@ -175,8 +177,8 @@ def login() -> Any:
         result, secret = _log_in(username, password)
         if secret is not None:
             _start_session(secret)
-            target = request.args.get("next", "")
-            if target.startswith("/admin") and "//" not in target:
+            target = _return_target(request.args.get("next", ""))
+            if target is not None:
                 return redirect(target, code=303)
             return _go("admin.queue")
         error, status = _t("login_failed"), 401
@@ -186,6 +188,25 @@ def login() -> Any:
             headers["Retry-After"] = str(result.retry_after_seconds)
     html, _ = _page("login.html", error=error, username=username)
     return html, status, headers
+
+
+#: Characters no path to return to holds: browsers drop tabs and line breaks from an address
+#: and read a backslash as a slash, so "/\t/evil.example" or "/\\evil.example" lead off-site.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def _return_target(target: str) -> str | None:
+    """The page of this site to return to after the login (``next``), or None: only a local
+    path (one leading "/", no scheme, no host: never another site), and never the login or
+    logout page itself."""
+    if not target.startswith("/") or target.startswith("//") or _UNSAFE.search(target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    if parts.path.rstrip("/") in (url_for("admin.login"), url_for("admin.logout")):
+        return None
+    return target
 
 
 def _log_in(username: str, password: str) -> tuple[accounts.LoginResult, str | None]:
