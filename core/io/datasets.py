@@ -18,7 +18,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from attrs import field, frozen
 from sqlalchemy.orm import Session
@@ -33,11 +33,14 @@ __all__ = [
     "DatasetImport",
     "DatasetPage",
     "ExportFile",
+    "checked_record",
     "edited_values",
     "parse_values",
     "record_id",
     "submitted_values",
 ]
+
+T = TypeVar("T")
 
 #: Kinds of a field; they choose the form control and how a submitted string is read.
 FIELD_KINDS = (
@@ -384,3 +387,37 @@ def edited_values(
         if isinstance(parsed.get(name), str):
             parsed[name] = [p for p in re.split(r"[;,\s]+", parsed[name]) if p]
     return {**dict.fromkeys(bad), **parsed}, problems
+
+
+def _errors(exc: ValidationError) -> Mapping[str, list[str]]:
+    return exc.errors or {"record": [exc.message]}
+
+
+def checked_record(
+    check: Callable[[], T],
+    problems: dict[str, list[str]],
+    what: str,
+    *,
+    explain: Callable[[ValidationError], Mapping[str, list[str]]] = _errors,
+) -> T:
+    """The record ``check()`` makes of an edit's values, or one ``ValidationError`` naming
+    every problem at once.
+
+    ``problems`` are the form's (``edited_values``); the record is checked all the same, and
+    ``explain`` turns the ``ValidationError`` of its check into field -> messages (a field the
+    form already named keeps the form's message, so a value is named once). ``what`` begins
+    the message: "Course 4 ('Pflege') was not changed" gives "Course 4 ('Pflege') was not
+    changed: title: required; fill it in.".
+    """
+    try:
+        record = check()
+    except ValidationError as exc:
+        for name, messages in explain(exc).items():
+            problems.setdefault(name, list(messages))
+        if not problems:
+            raise
+    else:
+        if not problems:
+            return record
+    details = "; ".join(f"{name}: {', '.join(m)}" for name, m in problems.items())
+    raise ValidationError(f"{what}: {details.rstrip('.')}.", problems)

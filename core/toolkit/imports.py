@@ -14,6 +14,8 @@ from typing import Any
 import attrs
 from attrs import define, field, frozen
 
+from core.io.datasets import DatasetImport
+
 __all__ = ["OUTCOMES", "ImportProblem", "ImportRecord", "ImportReport"]
 
 #: What can happen to a record, with the German word the text report uses.
@@ -106,6 +108,22 @@ class ImportReport:
         data = attrs.asdict(self)
         data["seconds"] = round(self.seconds, 3)
         return data
+
+    def dataset_import(self) -> DatasetImport:
+        """What the admin area shows of the import (the answer of a dataset's
+        ``import_file``): the counts, then the source and the records read, the notes, each
+        record left out and each warning, one line each."""
+        lines = [f"Quelle/source {self.source!r}: {self.read} records"] if self.source else []
+        lines += self.notes
+        lines += [str(problem) for problem in (*self.rejected, *self.warnings)]
+        return DatasetImport(
+            created=self.created,
+            updated=self.updated,
+            deleted=self.removed,
+            unchanged=self.unchanged,
+            rejected=len(self.rejected),
+            messages=tuple(lines),
+        )
 
     def format_text(self, what_de: str = "Datensätze", what_en: str = "records") -> str:
         """The report as the command line prints it, German first, English in brackets;

@@ -255,17 +255,7 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
             conversions=service.settings.conversions(),
             where=service.settings.where,
         )
-        messages = [f"Quelle/source {report.source!r}: {report.read} records"]
-        messages += [f"note: {n}" for n in report.notes]
-        messages += [str(p) for p in report.warnings]
-        return DatasetImport(
-            created=report.created,
-            updated=report.updated,
-            deleted=report.removed,
-            unchanged=report.unchanged,
-            rejected=len(report.rejected),
-            messages=tuple(messages),
-        )
+        return report.dataset_import()
 
     dataset = table_dataset(
         DATASET_ID,

@@ -23,6 +23,7 @@ from core import DatasetImport
 from core import ExportFile
 from core import ImportError_
 from core import ValidationError
+from core import checked_record
 from core import edited_values
 from core import export_file
 from core import record_id
@@ -196,15 +197,10 @@ _ORGANISER_NAMES = (
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _summary(what: str, errors: Mapping[str, list[str]]) -> str:
-    details = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
-    return f"{what} was not changed: {details}."
-
-
-def _explained(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+def _explained(exc: ValidationError) -> dict[str, list[str]]:
     """The model's short messages ("required", "one of a, b") as problem and fix."""
     out: dict[str, list[str]] = {}
-    for name, messages in errors.items():
+    for name, messages in (exc.errors or {"event": [exc.message]}).items():
         key = "town" if name == "place" else name if name in _BY_NAME else "event"
         for message in messages:
             if message == "required":
@@ -231,20 +227,15 @@ def update(
     moved = data["postcode"] and data["postcode"] != existing.place.postcode
     if moved and (data["lat"], data["lon"]) == old_point:
         data["lat"] = data["lon"] = None  # a new postcode means a new place
-    what = f"Event {existing.id} ({existing.title!r})"
-    try:
-        event = service.validate(session, data)
-    except ValidationError as exc:
-        for name, messages in _explained(exc.errors or {"event": [exc.message]}).items():
-            if name not in problems:
-                problems[name] = messages
-    if problems:
-        raise ValidationError(_summary(what, problems), problems)
+    what = f"Event {existing.id} ({existing.title!r}) was not changed"
+    event = checked_record(
+        lambda: service.validate(session, data), problems, what, explain=_explained
+    )
     event.id = existing.id
     try:
         saved, _ = repo.save_event(session, event)
     except Conflict as exc:
-        raise ValidationError(_summary(what, exc.errors), exc.errors) from None
+        raise ValidationError(f"{what}: {exc.message}", exc.errors) from None
     service.companies_touched(session, {*existing.organiser_ids, *saved.organiser_ids})
     return event_row(saved)
 

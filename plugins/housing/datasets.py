@@ -189,15 +189,7 @@ def _import(
         region=platform.region,
         allow_outside_region=allow_outside_region,
     )
-    messages = [f"Quelle/source {report.source}: {report.read} records", *report.notes]
-    messages += [str(w) for w in report.warnings]
-    return DatasetImport(
-        created=report.created,
-        updated=report.updated,
-        deleted=report.removed,
-        unchanged=report.unchanged,
-        messages=tuple(messages),
-    )
+    return report.dataset_import()
 
 
 #: The dataset without the functions that need the running plugin (``offer_dataset``).

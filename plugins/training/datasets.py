@@ -21,6 +21,7 @@ from core import DatasetField
 from core import DatasetImport
 from core import ExportFile
 from core import ValidationError
+from core import checked_record
 from core import edited_values
 from core import export_file
 from core import record_id
@@ -166,16 +167,14 @@ def update(
             data["lat"] = data["lon"] = None  # a new postcode means a new place (as the API does)
         if data["town"] == existing.town and platform.region.town_for_postcode(data["postcode"]):
             data["town"] = None  # the town of the new postcode, from the region
-    try:
-        course = course_from_values(data, platform, source=existing.source)
-    except ValidationError as exc:
-        # every problem at once: the form's own and the course's (a value the form could not
-        # read is left out of the course check, so it is named once)
-        for name, messages in _field_errors(exc).items():
-            if name not in problems:
-                problems[name] = messages
-    if problems:
-        raise ValidationError(_summary(existing, problems), problems)
+    # every problem at once: the form's own and the course's (a value the form could not read
+    # is left out of the course check, so it is named once)
+    course = checked_record(
+        lambda: course_from_values(data, platform, source=existing.source),
+        problems,
+        f"Course {existing.id} ({existing.title!r}) was not changed",
+        explain=_field_errors,
+    )
     course.id, course.is_demo = existing.id, existing.is_demo
     return course_row(repo.update_course(session, course))
 
@@ -183,22 +182,14 @@ def update(
 def create(platform: Platform, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     """Check and store a new course entered by hand (source ``manual``)."""
     data, problems = edited_values(FIELDS, {}, values, "a course", lists=MULTI_VALUED)
-    try:
-        course = course_from_values(
-            {k: v for k, v in data.items() if v not in (None, "", [])}, platform, source="manual"
-        )
-    except ValidationError as exc:
-        for name, messages in _field_errors(exc).items():
-            problems.setdefault(name, messages)
-    if problems:
-        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
-        raise ValidationError(f"The course is invalid: {details}.", problems)
+    given = {k: v for k, v in data.items() if v not in (None, "", [])}
+    course = checked_record(
+        lambda: course_from_values(given, platform, source="manual"),
+        problems,
+        "The course is invalid",
+        explain=_field_errors,
+    )
     return course_row(repo.add_course(session, course))
-
-
-def _summary(course: Course, errors: Mapping[str, list[str]]) -> str:
-    details = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
-    return f"Course {course.id} ({course.title!r}) was not changed: {details}."
 
 
 # --- import and export -----------------------------------------------------------------------

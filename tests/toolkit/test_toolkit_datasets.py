@@ -1,5 +1,6 @@
-"""``table_dataset`` (a dataset's search and get over one table) and ``edited_values`` (what an
-edit form changes), on a real table of the engine under test."""
+"""``table_dataset`` (a dataset's search and get over one table) on a real table of the engine
+under test; ``edited_values`` (what an edit form changes) and ``checked_record`` (the form's
+problems and the record's own check in one answer)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 from core import (
     DatasetField,
     NotFound,
+    ValidationError,
+    checked_record,
     edited_values,
     fold,
     submitted_values,
@@ -192,3 +195,49 @@ def test_edited_values_of_a_new_record_reads_everything_given() -> None:
     )
     assert parsed == {"name": "Neu", "places": None}
     assert problems.keys() == {"places"}
+
+
+def _course(values: dict[str, Any]) -> str:
+    """A record's own check, as a plugin writes it: the whole record, every problem."""
+    errors = {k: ["required"] for k in ("title", "town") if not values.get(k)}
+    if errors:
+        raise ValidationError("The course is invalid.", errors)
+    return f"{values['title']} in {values['town']}"
+
+
+def test_checked_record_is_the_record_when_nobody_objects() -> None:
+    values = {"title": "Pflege", "town": "Marl"}
+    assert checked_record(lambda: _course(values), {}, "Course 4 was not changed") == (
+        "Pflege in Marl"
+    )
+
+
+def test_checked_record_names_the_forms_problems_and_the_records_once() -> None:
+    form = {"places": ["'viele' is not a whole number; write it like 42."], "town": ["too long"]}
+    with pytest.raises(ValidationError) as caught:
+        checked_record(lambda: _course({"title": ""}), form, "Course 4 was not changed")
+    # the form's message for town stays; the record's check adds the title
+    assert caught.value.errors == {**form, "title": ["required"]}
+    assert caught.value.message == (
+        "Course 4 was not changed: places: 'viele' is not a whole number; write it like 42.; "
+        "town: too long; title: required."
+    )
+    # the form alone: the record's check passed
+    with pytest.raises(ValidationError, match=r"^New: town: too long\.$"):
+        checked_record(lambda: "ok", {"town": ["too long"]}, "New")
+
+
+def test_checked_record_explains_the_records_problems_its_own_way() -> None:
+    def explain(exc: ValidationError) -> dict[str, list[str]]:
+        return {name: [f"{m}; fill it in" for m in ms] for name, ms in exc.errors.items()}
+
+    with pytest.raises(ValidationError) as caught:
+        checked_record(lambda: _course({"town": "Marl"}), {}, "New", explain=explain)
+    assert caught.value.errors == {"title": ["required; fill it in"]}
+    # a check that names no field is one problem of the record
+    with pytest.raises(ValidationError, match=r"^New: record: Not now\.$"):
+        checked_record(lambda: _course_refused(), {}, "New")
+
+
+def _course_refused() -> str:
+    raise ValidationError("Not now.")

@@ -67,3 +67,19 @@ def test_text_is_german_first_and_names_every_problem() -> None:
 def test_outcomes_have_german_words() -> None:
     assert list(OUTCOMES) == ["created", "updated", "unchanged", "removed", "invalid", "skipped"]
     assert str(ImportProblem("", "the file is empty")) == "the file is empty"
+
+
+def test_the_admin_areas_answer_has_the_counts_and_a_line_per_problem() -> None:
+    report = _report()
+    report.removed, report.unchanged = 2, 3
+    answer = report.dataset_import()
+    assert (answer.created, answer.updated, answer.deleted, answer.unchanged) == (1, 1, 2, 3)
+    assert answer.rejected == 1
+    assert answer.messages == (
+        "Quelle/source 'import': 4 records",
+        "fields separated by ';'",
+        "line 5: it has no name",
+        "region: 2 courses lie outside the region",
+    )
+    # a report without a source (a whole feed) starts with its notes
+    assert ImportReport("feed.zip", "gtfs", notes=["n"]).dataset_import().messages == ("n",)
