@@ -150,46 +150,56 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
     return errors
 
 
+def _follow_postcode(platform: Platform, existing: Course, data: dict[str, Any]) -> None:
+    """A new postcode means a new place (as the API does): the point and the town of the
+    course follow it unless the edit changes them too."""
+    if not data["postcode"] or data["postcode"] == existing.postcode:
+        return
+    old = (existing.location.lat, existing.location.lon) if existing.location else (None, None)
+    if (data["lat"], data["lon"]) == old:
+        data["lat"] = data["lon"] = None
+    if data["town"] == existing.town and platform.region.town_for_postcode(data["postcode"]):
+        data["town"] = None  # the town of the new postcode, from the region
+
+
+def _checked(platform: Platform, existing: Course | None, values: Mapping[str, Any]) -> Course:
+    """The course of the submitted ``values``, checked like an import record: ``existing``
+    changed, or a new course entered by hand (source ``manual``) when it is ``None``."""
+    # a form's number is decimal ("51.657") or German ("1.190,50"): read here, as the file
+    # importer would take the first for German thousands
+    shown = course_row(existing) if existing else {}
+    parsed, problems = edited_values(FIELDS, shown, values, "a course", lists=MULTI_VALUED)
+    if existing is None:
+        data = {k: v for k, v in parsed.items() if v not in (None, "", [])}
+        what, source = "The course is invalid", "manual"
+    else:
+        data = {**existing.to_dict(), **parsed}
+        what = f"Course {existing.id} ({existing.title!r}) was not changed"
+        source = existing.source
+        _follow_postcode(platform, existing, data)
+    # every problem at once: the form's own and the course's (a value the form could not read
+    # is left out of the course check, so it is named once)
+    return checked_record(
+        lambda: course_from_values(data, platform, source=source),
+        problems,
+        what,
+        explain=_field_errors,
+    )
+
+
 def update(
     platform: Platform, session: Session, course_id: str, values: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Check and store the submitted fields; the course is checked again as a whole."""
     existing = repo.get_course(session, record_id(course_id, "course"))
-    # a form's number is decimal ("51.657") or German ("1.190,50"): read here, as the file
-    # importer would take the first for German thousands
-    parsed, problems = edited_values(
-        FIELDS, course_row(existing), values, "a course", lists=MULTI_VALUED
-    )
-    data = {**existing.to_dict(), **parsed}
-    old_place = (existing.location.lat, existing.location.lon) if existing.location else None
-    if data["postcode"] and data["postcode"] != existing.postcode:
-        if (data["lat"], data["lon"]) == (old_place or (None, None)):
-            data["lat"] = data["lon"] = None  # a new postcode means a new place (as the API does)
-        if data["town"] == existing.town and platform.region.town_for_postcode(data["postcode"]):
-            data["town"] = None  # the town of the new postcode, from the region
-    # every problem at once: the form's own and the course's (a value the form could not read
-    # is left out of the course check, so it is named once)
-    course = checked_record(
-        lambda: course_from_values(data, platform, source=existing.source),
-        problems,
-        f"Course {existing.id} ({existing.title!r}) was not changed",
-        explain=_field_errors,
-    )
+    course = _checked(platform, existing, values)
     course.id, course.is_demo = existing.id, existing.is_demo
     return course_row(repo.update_course(session, course))
 
 
 def create(platform: Platform, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     """Check and store a new course entered by hand (source ``manual``)."""
-    data, problems = edited_values(FIELDS, {}, values, "a course", lists=MULTI_VALUED)
-    given = {k: v for k, v in data.items() if v not in (None, "", [])}
-    course = checked_record(
-        lambda: course_from_values(given, platform, source="manual"),
-        problems,
-        "The course is invalid",
-        explain=_field_errors,
-    )
-    return course_row(repo.add_course(session, course))
+    return course_row(repo.add_course(session, _checked(platform, None, values)))
 
 
 # --- import and export -----------------------------------------------------------------------
