@@ -10,13 +10,12 @@ import re
 from typing import Any
 
 from attrs import define
-from attrs import field
 from core import ConfigError
 from core import ImportError_
 from core import RecordFilter
 from core import ValueConversion
+from core import range_problems
 from core import setting
-from core import setting_help
 
 __all__ = ["ChildcareSettings", "ColumnMapping", "parse_clock"]
 
@@ -34,7 +33,7 @@ def parse_clock(text: str) -> int:
 
 
 def _columns(*names: str, text: str) -> Any:
-    return field(factory=lambda: list(names), metadata=setting_help(text))
+    return setting(factory=lambda: list(names), help_text=text)
 
 
 @define
@@ -306,11 +305,7 @@ class ChildcareSettings:
 
     def problems(self) -> list[str]:
         """Every invalid setting as ``key: what is wrong`` (empty when all are valid)."""
-        out: list[str] = []
-        if not 0.1 <= self.default_radius_km <= 50:
-            out.append(
-                f"default_radius_km: must lie between 0.1 and 50, not {self.default_radius_km!r}"
-            )
+        out = range_problems(self, {"default_radius_km": (0.1, 50), "profile_kitas": (1, 20)})
         radii = list(self.radii_km)
         if not 1 <= len(radii) <= 6:
             out.append(f"radii_km: give 1 to 6 distances, not {len(radii)}")
@@ -330,8 +325,6 @@ class ChildcareSettings:
             out.append(
                 f"closing_times: times must be ascending and distinct, not {self.closing_times!r}"
             )
-        if not 1 <= self.profile_kitas <= 20:
-            out.append(f"profile_kitas: must lie between 1 and 20, not {self.profile_kitas!r}")
         if not _MARKER.fullmatch(self.marker):
             out.append(
                 f"marker: a symbol name of lower-case letters, digits, '-' and '_', "
