@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -240,11 +241,9 @@ def offer_dataset(platform: Platform, service: HousingService) -> Dataset:
 
     return attrs.evolve(
         DATASET,
-        update=lambda session, record_id, values: _update(service, session, record_id, values),
+        update=partial(_update, service),
         delete=_delete,
-        create=lambda session, values: _create(service, session, values),
-        import_file=lambda session, path, fmt, **options: _import(
-            platform, service, session, path, fmt, **options
-        ),
+        create=partial(_create, service),
+        import_file=partial(_import, platform, service),
         changed=lambda: service.state(force=True),
     )

@@ -8,6 +8,7 @@ admin area searches and shows the stops, imports a new feed (the same import as
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -94,10 +95,10 @@ def _snapshot(session: Session) -> dict[str, tuple[Any, ...]]:
 
 
 def _import(
+    region: Region | None,
     session: Session,
     path: Path,
     fmt: str,
-    region: Region | None = None,
     *,
     allow_outside_region: bool = False,
 ) -> DatasetImport:
@@ -162,9 +163,7 @@ def stops_dataset(platform: Platform) -> Dataset:
         label_de="Haltestellen (Bus und Bahn)",
         label_en="Stops (public transport)",
         fields=FIELDS,
-        import_file=lambda session, path, fmt, allow_outside_region=False: _import(
-            session, path, fmt, platform.region, allow_outside_region=allow_outside_region
-        ),
+        import_file=partial(_import, platform.region),
         import_region_checked=True,
         import_formats=("gtfs",),
         export=_export,
