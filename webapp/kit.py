@@ -19,6 +19,10 @@ kept stable like ``core.__all__`` (docs/web-kit.md)::
 * ``current_operator()``, ``is_operator()``, ``require_role()``: operators as core knows
   them: on pages the login of the admin area (accounts and web sessions), on the JSON API
   the operator token (``Authorization: Bearer <portal.operator_token>``).
+* ``api_blueprint(...)``, ``pages_blueprint(...)``: a plugin's API and page blueprints, made
+  with their declared access (and the map pages' headers) in one call.
+* API schema pieces: ``LangArgs``, ``CompanyItemSchema``, ``near_arg``, ``bbox_arg``,
+  ``radius_arg``, ``codes_pattern`` next to ``PageSchema`` and friends.
 * ``protect_forms(blueprint)``: CSRF protection of a blueprint's forms through Flask-WTF
   (templates add ``{{ csrf_field() }}`` from ``kit/macros.html``).
 * Templates: ``kit/macros.html`` (``tr``, ``csrf_field``, ``field_problems``) and
@@ -27,11 +31,13 @@ kept stable like ``core.__all__`` (docs/web-kit.md)::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import flask_smorest
 import marshmallow as ma
 from attrs import frozen
 from flask import (
@@ -48,7 +54,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
-from marshmallow import fields
+from marshmallow import fields, validate
 from werkzeug.exceptions import Forbidden
 
 from core.portal import accounts, web_sessions
@@ -58,16 +64,22 @@ from webapp.security import Role, ViewAccess, access_of, csrf_protect
 from webapp.security import declare_access as _declare_access
 
 __all__ = [
+    "LANGUAGES",
     "LAT_LON",
     "LINK",
     "OPERATOR_SECURITY",
     "PUBLIC_OR_OPERATOR",
     "VISIBLE",
+    "CompanyItemSchema",
     "FacetCountSchema",
     "JsonBoolean",
     "JsonNumber",
+    "LangArgs",
     "PageSchema",
     "Role",
+    "api_blueprint",
+    "bbox_arg",
+    "codes_pattern",
     "company_item",
     "current_operator",
     "current_platform",
@@ -79,8 +91,11 @@ __all__ = [
     "language_args",
     "map_page_policy",
     "map_pages",
+    "near_arg",
     "page_language",
+    "pages_blueprint",
     "protect_forms",
+    "radius_arg",
     "require_role",
     "translator",
     "uploaded_file",
@@ -296,6 +311,61 @@ def map_pages(blueprint: Blueprint) -> Blueprint:
     return blueprint
 
 
+# --- blueprints ----------------------------------------------------------------------------------
+
+#: The methods that change something (``api_blueprint``'s ``writes``).
+_WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def api_blueprint(
+    name: str,
+    import_name: str,
+    description: str,
+    *,
+    writes: str | Role = "operator",
+    access: Mapping[str, ViewAccess] | None = None,
+) -> flask_smorest.Blueprint:
+    """A plugin's JSON API blueprint ``name`` under ``/api/v1/<name>``, its access declared.
+
+    Reading (GET) is public and writing (POST, PUT, PATCH, DELETE) is for ``writes`` on every
+    route; ``access`` names the views that differ, as ``declare_access`` takes them. So a
+    write route nobody thought about is never public by mistake::
+
+        blp = api_blueprint("sportclubs", __name__, "Sportvereine (sports clubs).",
+                            access={"Imports": "operator"})  # its GET too
+    """
+    blueprint = flask_smorest.Blueprint(
+        name, import_name, url_prefix=f"/api/v1/{name}", description=description
+    )
+    default: dict[str, str] = {"GET": "public", **dict.fromkeys(_WRITES, str(writes))}
+    return declare_access(blueprint, {"*": default, **(access or {})})
+
+
+def pages_blueprint(
+    name: str,
+    import_name: str,
+    url_prefix: str,
+    *,
+    access: Mapping[str, ViewAccess] | None = None,
+) -> Blueprint:
+    """A plugin's HTML page blueprint with its ``templates`` and ``static`` folders (served
+    under ``<url_prefix>/static``), public unless ``access`` says otherwise, with the headers
+    of ``map_pages``::
+
+        pages = pages_blueprint("sportclubs_pages", __name__, "/sportvereine")
+    """
+    blueprint = Blueprint(
+        name,
+        import_name,
+        url_prefix=url_prefix,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/static",
+    )
+    declare_access(blueprint, {"*": "public", **(access or {})})
+    return map_pages(blueprint)
+
+
 # --- API schemas --------------------------------------------------------------------------------
 
 #: A character Python does not count as white space (its \S), written so that the OpenAPI
@@ -315,6 +385,70 @@ _NO_POINT = {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}}
 #: JSON Schema (for ``x-dependencies``): lat and lon of a body come together, as numbers or
 #: both null: ``"dependentSchemas": {"lat": LAT_LON, "lon": LAT_LON}``.
 LAT_LON: dict[str, Any] = {"anyOf": [_POINT, _NO_POINT]}
+
+
+#: The languages of the in-tree plugins' API answers (``LangArgs``).
+LANGUAGES = ("de", "en")
+#: What ``bbox_arg`` and ``near_arg`` document of their values (``x-value-rule``).
+_BBOX_RULE = (
+    "Four numbers west,south,east,north inside the world with west <= east and south <= north."
+)
+_POINT_RULE = "lat,lon inside the world (-90..90, -180..180)."
+
+
+def codes_pattern(codes: Iterable[str]) -> str:
+    """The ``pattern`` of a parameter that takes one of ``codes`` or several separated by
+    commas (``kind=a,b``): ``fields.String(metadata={"pattern": codes_pattern(KINDS)})``."""
+    one = "|".join(re.escape(code) for code in codes)
+    return f"^({one})(,({one}))*$"
+
+
+def near_arg(description: str, **metadata: Any) -> fields.String:
+    """A query parameter ``lat,lon`` (a centre), documented with an example and its rule;
+    ``metadata`` adds to the document. The view parses it (``core.parse_point``)."""
+    return fields.String(
+        metadata={
+            "description": description,
+            "example": "51.61,7.19",
+            "x-value-rule": _POINT_RULE,
+            **metadata,
+        }
+    )
+
+
+def bbox_arg(
+    description: str = "west,south,east,north in degrees, west <= east, south <= north.",
+    **metadata: Any,
+) -> fields.String:
+    """A query parameter ``west,south,east,north`` (a map area), documented with an example
+    and its rule; ``metadata`` adds to the document. The view parses it (``core.parse_bbox``)."""
+    return fields.String(
+        metadata={
+            "description": description,
+            "example": "6.9,51.5,7.3,51.7",
+            "x-value-rule": _BBOX_RULE,
+            **metadata,
+        }
+    )
+
+
+def radius_arg(description: str, maximum: float) -> fields.Float:
+    """A query parameter ``radius_km`` documented as more than 0 and at most ``maximum``
+    (the plugin checks it against its setting, which may be lower)."""
+    return fields.Float(
+        metadata={
+            "description": description,
+            "minimum": 0,
+            "exclusiveMinimum": True,
+            "maximum": maximum,
+        }
+    )
+
+
+class LangArgs(ma.Schema):
+    """The query of a route that answers in a language: ``lang``, de or en (default de)."""
+
+    lang = fields.String(validate=validate.OneOf(LANGUAGES), load_default="de")
 
 
 class JsonBoolean(fields.Boolean):
@@ -350,6 +484,16 @@ class FacetCountSchema(ma.Schema):
     label = fields.String(required=True)
     count = fields.Integer(required=True)
     selected = fields.Boolean(required=True)
+
+
+class CompanyItemSchema(ma.Schema):
+    """A company as plugins list it (``company_item``): id, slug, name and town. A plugin's
+    schema inherits it and adds its fields (``distance_m``, ``url``)."""
+
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    town = fields.String(required=True)
 
 
 def company_item(hit: Any, **extra: Any) -> dict[str, Any]:

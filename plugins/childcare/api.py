@@ -10,12 +10,14 @@ from core import NotFound
 from core import parse_bbox
 from core import parse_point
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 from marshmallow import validate
+from webapp.kit import LangArgs
 from webapp.kit import PageSchema
+from webapp.kit import api_blueprint
+from webapp.kit import bbox_arg
 from webapp.kit import current_platform
-from webapp.kit import declare_access
+from webapp.kit import near_arg
 
 from plugins.childcare import repository as repo
 from plugins.childcare.hooks import service_for
@@ -29,8 +31,6 @@ from plugins.childcare.settings import parse_clock
 
 __all__ = ["blp"]
 
-LANGS = ("de", "en")
-
 
 def _clock(text: str | None) -> int | None:
     if not text:
@@ -42,10 +42,6 @@ def _clock(text: str | None) -> int | None:
             f"open_until={text!r} is no time of day; use HH:MM such as 17:00.",
             {"open_until": ["use HH:MM"]},
         ) from None
-
-
-class LangArgs(ma.Schema):
-    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
 
 
 class KitaListArgs(LangArgs):
@@ -66,23 +62,8 @@ class KitaListArgs(LangArgs):
         }
     )
     town = fields.String(validate=validate.Length(max=100))
-    bbox = fields.String(
-        metadata={
-            "description": "west,south,east,north in degrees, west <= east, south <= north.",
-            "example": "6.9,51.5,7.3,51.7",
-            "x-value-rule": "Four numbers west,south,east,north with west <= east and "
-            "south <= north.",
-            "allowEmptyValue": True,
-        }
-    )
-    near = fields.String(
-        metadata={
-            "description": "lat,lon: sort by distance (and limit with radius_km).",
-            "example": "51.61,7.19",
-            "x-value-rule": "lat,lon inside the world (-90..90, -180..180).",
-            "allowEmptyValue": True,
-        }
-    )
+    bbox = bbox_arg(allowEmptyValue=True)
+    near = near_arg("lat,lon: sort by distance (and limit with radius_km).", allowEmptyValue=True)
     radius_km = fields.Float(
         validate=validate.Range(min=0.01, max=100),
         metadata={"description": "With near (it needs near): only Kitas within this distance."},
@@ -140,13 +121,11 @@ def _service() -> ChildcareService:
     return service_for(current_platform())
 
 
-blp = Blueprint(
+blp = api_blueprint(
     "childcare",
     __name__,
-    url_prefix="/api/v1/childcare",
-    description="Kinderbetreuung: Kitas, Kitas in der Nähe von Arbeitgebern (childcare).",
+    "Kinderbetreuung: Kitas, Kitas in der Nähe von Arbeitgebern (childcare).",
 )
-declare_access(blp, {"*": "public"})
 
 
 @blp.route("/kitas")

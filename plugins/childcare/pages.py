@@ -14,15 +14,13 @@ from urllib.parse import urlencode
 
 from core import GeocodingError
 from core import InvalidQuery
-from flask import Blueprint
 from flask import Response
 from flask import render_template
 from flask import request
 from flask import url_for
 from webapp.kit import current_platform
-from webapp.kit import declare_access
-from webapp.kit import map_pages
 from webapp.kit import page_language
+from webapp.kit import pages_blueprint
 from webapp.kit import translator
 
 from plugins.childcare.hooks import LAYER_ID
@@ -146,16 +144,7 @@ MARKER_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="28" height="40" v
 """
 
 
-blp = Blueprint(
-    "childcare_pages",
-    __name__,
-    url_prefix=PAGES_PREFIX,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
-declare_access(blp, {"*": "public"})
-map_pages(blp)
+blp = pages_blueprint("childcare_pages", __name__, PAGES_PREFIX)
 
 
 def _service() -> ChildcareService:

@@ -20,7 +20,6 @@ from flask import current_app
 from flask import g
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 from marshmallow import fields
 from marshmallow import validate
@@ -29,9 +28,11 @@ from webapp.kit import LINK
 from webapp.kit import OPERATOR_SECURITY
 from webapp.kit import VISIBLE
 from webapp.kit import JsonBoolean
+from webapp.kit import LangArgs
 from webapp.kit import PageSchema
+from webapp.kit import api_blueprint
+from webapp.kit import codes_pattern
 from webapp.kit import current_platform
-from webapp.kit import declare_access
 from webapp.kit import declared_role
 from webapp.kit import import_body_doc
 from webapp.kit import uploaded_file
@@ -55,25 +56,14 @@ if TYPE_CHECKING:
 
 __all__ = ["FEED_CACHE_KEY", "blp", "event_json"]
 
-LANGS = ("de", "en")
 #: Largest id there can be: ids are INTEGER columns (32 bits on PostgreSQL).
 MAX_ID = 2**31 - 1
 T = TypeVar("T")
 
 
-class EventsLangArgs(ma.Schema):
-    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
-
-
-def _one_or_more(codes: list[str]) -> str:
-    """A pattern for one code or several separated by commas."""
-    one = "|".join(codes)
-    return f"^({one})(,({one}))*$"
-
-
-class EventsCalendarArgs(EventsLangArgs):
+class EventsCalendarArgs(LangArgs):
     kind = fields.List(
-        fields.String(metadata={"pattern": _one_or_more(vocab.values(vocab.KINDS))}),
+        fields.String(metadata={"pattern": codes_pattern(vocab.values(vocab.KINDS))}),
         metadata={
             "description": "Kinds (repeat or comma-separate): "
             + ", ".join(vocab.values(vocab.KINDS)),
@@ -81,7 +71,7 @@ class EventsCalendarArgs(EventsLangArgs):
         },
     )
     audience = fields.List(
-        fields.String(metadata={"pattern": _one_or_more(vocab.values(vocab.AUDIENCES))}),
+        fields.String(metadata={"pattern": codes_pattern(vocab.values(vocab.AUDIENCES))}),
         metadata={
             "description": f"Audiences: {', '.join(vocab.values(vocab.AUDIENCES))}.",
             "allowEmptyValue": True,
@@ -417,26 +407,20 @@ def _service() -> EventsService:
     return service_for(current_platform())
 
 
-blp = Blueprint(
+# "editor": a verified organisation's API token (or the operator token); reading is public
+blp = api_blueprint(
     "events",
     __name__,
-    url_prefix="/api/v1/events",
-    description="Veranstaltungen (events): calendar, iCalendar feeds, registration.",
-)
-declare_access(
-    blp,
-    {
-        "*": "public",
-        # "editor": a verified organisation's API token (or the operator token)
-        "Events": {"GET": "public", "POST": "editor"},
-        "OneEvent": {"GET": "public", "PUT": "editor", "DELETE": "editor"},
+    "Veranstaltungen (events): calendar, iCalendar feeds, registration.",
+    writes="editor",
+    access={
+        # anyone registers for an event and withdraws with the mail's token
+        "Registrations": "public",
+        "Cancellation": "public",
+        # what organisers alone may read
         "Participants": "editor",
         "EventInvitations": "editor",
-        "EventOrganiser": "editor",
         "Invitations": "editor",
-        "OneInvitation": "editor",
-        "AcceptInvitation": "editor",
-        "DeclineInvitation": "editor",
         "Organisations": {"GET": "public", "POST": "operator"},
         "OrganisationToken": "operator",
         "Import": "operator",
@@ -554,7 +538,7 @@ class Events(MethodView):
 
 @blp.route("/<int:event_id>")
 class OneEvent(MethodView):
-    @blp.arguments(EventsLangArgs, location="query")
+    @blp.arguments(LangArgs, location="query")
     @blp.response(200, EventSchema)
     def get(self, args: dict[str, Any], event_id: int) -> dict[str, Any]:
         """One event, with the places left"""
@@ -589,7 +573,7 @@ class OneEvent(MethodView):
 
 @blp.route("/<int:event_id>/calendar.ics")
 class EventCalendar(MethodView):
-    @blp.arguments(EventsLangArgs, location="query")
+    @blp.arguments(LangArgs, location="query")
     @blp.doc(
         responses={
             "200": {
@@ -814,7 +798,7 @@ class Participants(MethodView):
 
 @blp.route("/organisations")
 class Organisations(MethodView):
-    @blp.arguments(EventsLangArgs, location="query")
+    @blp.arguments(LangArgs, location="query")
     @blp.response(200, EventsOrganisationSchema(many=True))
     def get(self, args: dict[str, Any]) -> list[dict[str, Any]]:
         """The region's actors: Jobcenter, Agentur für Arbeit, chambers, schools, ..."""

@@ -14,10 +14,10 @@ from flask import Response
 from flask import request
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 from marshmallow import fields
 from marshmallow import validate
+from webapp.kit import LANGUAGES
 from webapp.kit import LAT_LON
 from webapp.kit import LINK
 from webapp.kit import OPERATOR_SECURITY
@@ -25,13 +25,17 @@ from webapp.kit import PUBLIC_OR_OPERATOR
 from webapp.kit import VISIBLE
 from webapp.kit import FacetCountSchema
 from webapp.kit import JsonBoolean
+from webapp.kit import LangArgs
 from webapp.kit import PageSchema
+from webapp.kit import api_blueprint
+from webapp.kit import bbox_arg
 from webapp.kit import company_item
 from webapp.kit import current_platform
-from webapp.kit import declare_access
 from webapp.kit import enforce_access
 from webapp.kit import import_body_doc
 from webapp.kit import is_operator
+from webapp.kit import near_arg
+from webapp.kit import radius_arg
 from webapp.kit import uploaded_file
 
 from plugins.housing import repository as repo
@@ -56,7 +60,6 @@ if TYPE_CHECKING:
 
 __all__ = ["blp", "commute_document", "offer_document", "page_document"]
 
-LANGS = ("de", "en")
 LIST_PARAMS = (*LIST_FILTERS, "company", "near", "radius_km", "bbox", "available_by", "sort",
                "page", "per_page", "lang")  # fmt: skip
 #: Parameters of the offer page that are not company filters.
@@ -267,30 +270,13 @@ class HousingOfferListArgs(ma.Schema):
             "x-value-rule": "The id or slug of a published company.",
         }
     )
-    near = fields.String(
-        metadata={
-            "description": "Centre as lat,lon in degrees (not together with company).",
-            "example": "51.61,7.19",
-            "x-value-rule": "lat,lon inside the world (-90..90, -180..180).",
-        }
+    near = near_arg("Centre as lat,lon in degrees (not together with company).")
+    radius_km = radius_arg(
+        "Only offers within this distance (needs company or near); at most the setting "
+        "max_radius_km (default 50).",
+        50,
     )
-    radius_km = fields.Float(
-        metadata={
-            "description": "Only offers within this distance (needs company or near); at "
-            "most the setting max_radius_km (default 50).",
-            "exclusiveMinimum": True,
-            "minimum": 0,
-            "maximum": 50,
-        }
-    )
-    bbox = fields.String(
-        metadata={
-            "description": "west,south,east,north in degrees.",
-            "example": "6.9,51.5,7.3,51.7",
-            "x-value-rule": "Four numbers west,south,east,north with west <= east and "
-            "south <= north, inside the world.",
-        }
-    )
+    bbox = bbox_arg("west,south,east,north in degrees.")
     available_by = fields.Date(metadata={"description": "Available on or before this date."})
     sort = fields.String(validate=validate.OneOf(SORTS))
     page = fields.Integer(validate=validate.Range(1, 10**6))
@@ -298,11 +284,10 @@ class HousingOfferListArgs(ma.Schema):
         validate=validate.Range(1, 200),
         metadata={"description": "At most the setting search.max_per_page (default 200)."},
     )
-    lang = fields.String(validate=validate.OneOf(LANGS))
+    lang = fields.String(validate=validate.OneOf(LANGUAGES))
 
 
-class HousingOfferPageArgs(ma.Schema):
-    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
+class HousingOfferPageArgs(LangArgs):
     employers = fields.Integer(
         validate=validate.Range(1, 50),
         metadata={"description": "How many nearest employers to list (default from settings)."},
@@ -396,34 +381,23 @@ def _list_params() -> dict[str, list[str]]:
             message=f"Empty parameter(s) {', '.join(empty)}; leave a parameter out instead.",
             errors={name: ["empty"] for name in empty},
         )
-    if params.get("lang", ["de"])[0] not in LANGS:
+    if params.get("lang", ["de"])[0] not in LANGUAGES:
         abort(
             422,
-            message=f"lang must be one of {', '.join(LANGS)}.",
-            errors={"lang": [f"one of {', '.join(LANGS)}"]},
+            message=f"lang must be one of {', '.join(LANGUAGES)}.",
+            errors={"lang": [f"one of {', '.join(LANGUAGES)}"]},
         )
     return params
 
 
 def _lang(args: dict[str, Any] | None = None) -> str:
     lang = (args or {}).get("lang") or request.args.get("lang") or "de"
-    return lang if lang in LANGS else "de"
+    return lang if lang in LANGUAGES else "de"
 
 
-blp = Blueprint(
-    "housing",
-    __name__,
-    url_prefix="/api/v1/housing",
-    description="Wohnen: Wohnungsangebote in der Nähe des Arbeitsplatzes (housing offers).",
-)
-declare_access(
-    blp,
-    {
-        "*": "public",
-        "Offers": {"GET": "public", "POST": "operator"},
-        "OfferById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
-        "Imports": "operator",
-    },
+# reading is public, every write is the operators' (the offers, the imports)
+blp = api_blueprint(
+    "housing", __name__, "Wohnen: Wohnungsangebote in der Nähe des Arbeitsplatzes (housing offers)."
 )
 enforce_access(blp)
 

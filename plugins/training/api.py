@@ -6,7 +6,6 @@ operator token (``Authorization: Bearer <portal.operator_token>``), as the core 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING
@@ -24,21 +23,28 @@ from flask_smorest import Blueprint
 from flask_smorest import abort
 from marshmallow import fields
 from marshmallow import validate
+from webapp.kit import LANGUAGES
 from webapp.kit import LAT_LON
 from webapp.kit import LINK
 from webapp.kit import OPERATOR_SECURITY
 from webapp.kit import PUBLIC_OR_OPERATOR
 from webapp.kit import VISIBLE
+from webapp.kit import CompanyItemSchema
 from webapp.kit import FacetCountSchema
 from webapp.kit import JsonBoolean
 from webapp.kit import JsonNumber
+from webapp.kit import LangArgs
 from webapp.kit import PageSchema
+from webapp.kit import api_blueprint
+from webapp.kit import bbox_arg
+from webapp.kit import codes_pattern
 from webapp.kit import company_item
 from webapp.kit import current_platform
-from webapp.kit import declare_access
 from webapp.kit import enforce_access
 from webapp.kit import import_body_doc
 from webapp.kit import is_operator
+from webapp.kit import near_arg
+from webapp.kit import radius_arg
 from webapp.kit import uploaded_file
 
 from plugins.training import repository as repo
@@ -64,18 +70,13 @@ if TYPE_CHECKING:
 
 __all__ = ["blp", "course_document", "offer_document", "result_document"]
 
-LANGS = ("de", "en")
 #: Largest id there can be: ids are INTEGER columns (32 bits on PostgreSQL).
 MAX_ID = 2**31 - 1
 #: Largest import body (a Weiterbildungssuche page of 100 offers is about 1 MB).
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class TrainingLangArgs(ma.Schema):
-    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
-
-
-class TrainingCourseDetailArgs(TrainingLangArgs):
+class TrainingCourseDetailArgs(LangArgs):
     past = fields.Boolean(
         load_default=False,
         metadata={"description": "Show a past course too (operators only)."},
@@ -84,10 +85,7 @@ class TrainingCourseDetailArgs(TrainingLangArgs):
 
 def _many(description: str, codes: tuple[str, ...] | list[str] = ()) -> fields.List:
     """A filter parameter: codes, repeated or separated by commas."""
-    item = fields.String()
-    if codes:
-        one = "|".join(re.escape(c) for c in codes)
-        item = fields.String(metadata={"pattern": f"^({one})(,({one}))*$"})
+    item = fields.String(metadata={"pattern": codes_pattern(codes)} if codes else {})
     return fields.List(item, metadata={"description": description})
 
 
@@ -113,13 +111,7 @@ class TrainingCourseSearchArgs(ma.Schema):
             "x-value-rule": "Official keys (AGS) of towns of the region, or 'other'.",
         },
     )
-    near = fields.String(
-        metadata={
-            "description": "lat,lon of a centre (only one of near, near_postcode, near_town).",
-            "example": "51.61,7.19",
-            "x-value-rule": "lat,lon inside the world (-90..90, -180..180).",
-        }
-    )
+    near = near_arg("lat,lon of a centre (only one of near, near_postcode, near_town).")
     near_postcode = fields.String(
         metadata={
             "description": "A postcode as the centre (one of the postcode table).",
@@ -134,26 +126,12 @@ class TrainingCourseSearchArgs(ma.Schema):
             "x-value-rule": "A town of the region (name).",
         }
     )
-    radius_km = fields.Float(
-        metadata={
-            "description": "Radius around the centre (km; needs a centre).",
-            "minimum": 0,
-            "exclusiveMinimum": True,
-            "maximum": 200,
-        }
-    )
-    bbox = fields.String(
-        metadata={
-            "description": "west,south,east,north in degrees, west <= east, south <= north.",
-            "example": "6.9,51.5,7.3,51.7",
-            "x-value-rule": "Four numbers west,south,east,north inside the world with "
-            "west <= east and south <= north.",
-        }
-    )
+    radius_km = radius_arg("Radius around the centre (km; needs a centre).", 200)
+    bbox = bbox_arg()
     sort = fields.String(validate=validate.OneOf(SORTS), metadata={"description": "Order."})
     page = fields.Integer(validate=validate.Range(min=1, max=10**9))
     per_page = fields.Integer(validate=validate.Range(min=1, max=200))
-    lang = fields.String(validate=validate.OneOf(LANGS))
+    lang = fields.String(validate=validate.OneOf(LANGUAGES))
     past = fields.Boolean(metadata={"description": "Include past courses (operators only)."})
 
 
@@ -320,11 +298,7 @@ class TrainingCourseListSchema(PageSchema):
     facets = fields.List(fields.Nested(TrainingFacetSchema), required=True)
 
 
-class TrainingEmployerSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    town = fields.String(required=True)
+class TrainingEmployerSchema(CompanyItemSchema):
     distance_m = fields.Float(allow_none=True)
     url = fields.String(required=True)
 
@@ -481,24 +455,13 @@ def _lang(args: dict[str, Any]) -> str:
     return str(args.get("lang") or "de")
 
 
-blp = Blueprint(
+# reading is public but for the import list; every write is the operators'
+blp = api_blueprint(
     "training",
     __name__,
-    url_prefix="/api/v1/training",
-    description=(
-        "Aus- und Weiterbildung: Kurse mit Facetten, Importe, Ausbildungsangebote der "
-        "Unternehmen (courses with facets, imports, companies' training offers)."
-    ),
-)
-declare_access(
-    blp,
-    {
-        "*": "public",
-        "Courses": {"GET": "public", "POST": "operator"},
-        "CourseById": {"GET": "public", "PATCH": "operator", "DELETE": "operator"},
-        "CompanyTraining": {"GET": "public", "PUT": "operator"},
-        "Imports": "operator",
-    },
+    "Aus- und Weiterbildung: Kurse mit Facetten, Importe, Ausbildungsangebote der Unternehmen "
+    "(courses with facets, imports, companies' training offers).",
+    access={"Imports": "operator"},
 )
 enforce_access(blp)
 
@@ -688,7 +651,7 @@ class Questionnaire(MethodView):
 
 @blp.route("/companies/<int:company_id>")
 class CompanyTraining(MethodView):
-    @blp.arguments(TrainingLangArgs, location="query", unknown=ma.RAISE)
+    @blp.arguments(LangArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, TrainingOfferSchema)
     @_errors(blp, 404, 422)
     def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
@@ -697,7 +660,7 @@ class CompanyTraining(MethodView):
         company = platform.company(min(company_id, MAX_ID), public_only=True)
         return offer_document(platform, _service(), company, _lang(args))
 
-    @blp.arguments(TrainingLangArgs, location="query", unknown=ma.RAISE)
+    @blp.arguments(LangArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, TrainingOfferSchema)
     @_errors(blp, 401, 403, 404, 422)
     @blp.doc(

@@ -18,16 +18,14 @@ from core import InvalidQuery
 from core import NotFound
 from core import format_metres
 from core import vocabulary
-from flask import Blueprint
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
 from webapp.kit import current_platform
-from webapp.kit import declare_access
 from webapp.kit import language_args
-from webapp.kit import map_pages
 from webapp.kit import page_language
+from webapp.kit import pages_blueprint
 from webapp.kit import translator
 
 from plugins.training.datasets import COURSES_DATASET
@@ -154,16 +152,7 @@ def km_text(metres: float, lang: str) -> str:
     return format_metres(metres, lang)
 
 
-blp = Blueprint(
-    "training_pages",
-    __name__,
-    url_prefix=PAGES_PREFIX,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
-declare_access(blp, {"*": "public"})
-map_pages(blp)
+blp = pages_blueprint("training_pages", __name__, PAGES_PREFIX)
 
 
 def _texts(code: str) -> Any:

@@ -15,9 +15,12 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 from marshmallow import validate
 from sqlalchemy import select
+from webapp.kit import CompanyItemSchema
+from webapp.kit import LangArgs
+from webapp.kit import api_blueprint
+from webapp.kit import bbox_arg
 from webapp.kit import company_item
 from webapp.kit import current_platform
-from webapp.kit import declare_access
 
 from plugins.transit import tables as t
 from plugins.transit.hooks import service_for
@@ -30,22 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["make_blueprint"]
 
-LANGS = ("de", "en")
-
-
-class LangArgs(ma.Schema):
-    lang = fields.String(validate=validate.OneOf(LANGS), load_default="de")
-
 
 class StopArgs(LangArgs):
-    bbox = fields.String(
-        metadata={
-            "description": "west,south,east,north in degrees; without it: all stops.",
-            "example": "6.9,51.5,7.3,51.7",
-            "x-value-rule": "Four numbers west,south,east,north inside the world with "
-            "west <= east and south <= north.",
-        }
-    )
+    bbox = bbox_arg("west,south,east,north in degrees; without it: all stops.")
 
 
 def travel_args(max_travel_min: int) -> type[ma.Schema]:
@@ -90,11 +80,7 @@ class GeoJSONSchema(ma.Schema):
     features = fields.List(fields.Dict(), required=True)
 
 
-class ReachableSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    town = fields.String(required=True)
+class ReachableSchema(CompanyItemSchema):
     minutes = fields.Float(required=True)
 
 
@@ -195,13 +181,9 @@ def make_blueprint(platform: Platform) -> Blueprint:
     ``max_minutes`` up to this portal's ``max_travel_min``, so its schema is made per platform.
     The views are the module's functions.
     """
-    blp = Blueprint(
-        "transit",
-        __name__,
-        url_prefix="/api/v1/transit",
-        description="Bus und Bahn: Haltestellen, Anbindung, Fahrzeiten (public transport).",
+    blp = api_blueprint(
+        "transit", __name__, "Bus und Bahn: Haltestellen, Anbindung, Fahrzeiten (public transport)."
     )
-    declare_access(blp, {"*": "public"})
     travel_schema = travel_args(service_for(platform).settings.max_travel_min)
 
     @blp.route("/stops")

@@ -104,12 +104,61 @@ class Import(MethodView):
         return {"name": upload.name, "data": upload.data.decode(), "format": upload.format}
 
 
+# the same kind of blueprints in one call each: reads public, writes for editors
+made = kit.api_blueprint(
+    "kitmade",
+    __name__,
+    "Made by the kit (test).",
+    writes="editor",
+    access={"Board": "operator", "Signup": "public"},
+)
+made_pages = kit.pages_blueprint("kitmade_pages", __name__, "/kitmade")
+
+
+@made.route("/notes")
+class Notes(MethodView):
+    @made.response(200)
+    def get(self) -> dict[str, Any]:
+        """Notes"""
+        return {"role": kit.declared_role().value}
+
+    @made.response(201)
+    def post(self) -> dict[str, Any]:
+        """Add a note"""
+        return {}
+
+    @made.response(204)
+    def delete(self) -> None:
+        """Delete the notes"""
+
+
+@made.route("/board")
+class Board(MethodView):
+    @made.response(200)
+    def get(self) -> dict[str, Any]:
+        """The operators' board"""
+        return {}
+
+
+@made.route("/signup")
+class Signup(MethodView):
+    @made.response(201)
+    def post(self) -> dict[str, Any]:
+        """Sign up (anyone)"""
+        return {}
+
+
+@made_pages.get("/")
+def made_page() -> str:
+    return "<!doctype html><title>Karte</title><p>Karte</p>"
+
+
 class KitTestPlugin:
     MANIFEST = PluginManifest(name="kittest", title_de="Kit", title_en="Kit", version="1.0")
 
     @hookimpl
     def register_blueprints(self, platform: Any) -> list[Any]:
-        return [pages, api]
+        return [pages, api, made, made_pages]
 
 
 def _make_app(url: str, folder: Path) -> Flask:
@@ -201,6 +250,42 @@ def test_declared_access_is_the_matrix(app: Flask) -> None:
     assert table[("/api/v1/kittest/things", "kittest.Things", "POST")] is Role.OPERATOR
     assert table[("/api/v1/kittest/things", "kittest.Things", "GET")] is Role.PUBLIC
     assert undeclared_routes(app) == []
+
+
+def test_blueprints_made_by_the_kit(app: Flask) -> None:
+    table = access_table(app)
+    expected = {
+        ("/api/v1/kitmade/notes", "GET"): Role.PUBLIC,
+        ("/api/v1/kitmade/notes", "POST"): Role.EDITOR,
+        ("/api/v1/kitmade/notes", "DELETE"): Role.EDITOR,
+        ("/api/v1/kitmade/board", "GET"): Role.OPERATOR,
+        ("/api/v1/kitmade/signup", "POST"): Role.PUBLIC,
+        ("/kitmade/", "GET"): Role.PUBLIC,
+        ("/kitmade/static/<path:filename>", "GET"): Role.PUBLIC,
+    }
+    found = {(rule, method): role for (rule, _, method), role in table.items() if "kitmade" in rule}
+    assert found == expected
+    client = app.test_client()
+    assert client.get("/api/v1/kitmade/notes").get_json() == {"role": "public"}
+    # declared roles act before the view: an anonymous write is 401
+    assert client.post("/api/v1/kitmade/notes").status_code == 401
+    assert client.post("/api/v1/kitmade/signup").status_code == 201
+    document = client.get("/api/openapi.json").get_json()
+    tags = {tag["name"]: tag.get("description") for tag in document["tags"]}
+    assert tags["kitmade"] == "Made by the kit (test)."
+    page = client.get("/kitmade/")
+    assert page.status_code == 200 and page.get_data(as_text=True).endswith("<p>Karte</p>")
+    # the map pages' policy (the portal forbids framing on top of it)
+    policy = kit.map_page_policy(kit_platform(app).settings.map.tile_url)
+    assert page.headers["Content-Security-Policy"] == policy.replace(
+        "frame-ancestors 'self'", "frame-ancestors 'none'"
+    )
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    # a misspelt role in the writes or the exceptions fails where it is declared
+    with pytest.raises(ValueError, match="editr"):
+        kit.api_blueprint("typo1", __name__, "Typo.", writes="editr")
+    with pytest.raises(ValueError, match="publik"):
+        kit.pages_blueprint("typo2", __name__, "/typo", access={"x": "publik"})
 
 
 def test_a_misspelt_role_fails_where_it_is_declared() -> None:
@@ -340,6 +425,66 @@ def test_api_schema_pieces() -> None:
     point = {"lat": 51.6, "lon": 7.1}
     # LAT_LON's two shapes: both numbers, or both null
     assert [set(shape["properties"]) for shape in kit.LAT_LON["anyOf"]] == [set(point)] * 2
+
+
+def test_query_fields_and_language() -> None:
+    import marshmallow as ma
+
+    class Args(kit.LangArgs):
+        near = kit.near_arg("The centre.", allowEmptyValue=True)
+        bbox = kit.bbox_arg()
+        radius_km = kit.radius_arg("The radius.", 50)
+
+    assert Args().load({}) == {"lang": "de"}
+    assert Args().load({"lang": "en", "near": "51.6,7.1"}) == {"lang": "en", "near": "51.6,7.1"}
+    with pytest.raises(ma.ValidationError, match="lang"):
+        Args().load({"lang": "fr"})
+    assert kit.LANGUAGES == ("de", "en")
+    fields = Args().fields
+    assert fields["near"].metadata == {
+        "description": "The centre.",
+        "example": "51.61,7.19",
+        "x-value-rule": "lat,lon inside the world (-90..90, -180..180).",
+        "allowEmptyValue": True,
+    }
+    # each documented example is a value core's parsers take
+    from core import parse_bbox, parse_point
+
+    assert parse_point(fields["near"].metadata["example"]) is not None
+    box = parse_bbox(fields["bbox"].metadata["example"])
+    assert box is not None and box.west <= box.east and box.south <= box.north
+    assert fields["bbox"].metadata["description"].startswith("west,south,east,north")
+    radius = fields["radius_km"].metadata
+    assert (radius["minimum"], radius["exclusiveMinimum"], radius["maximum"]) == (0, True, 50)
+
+
+def test_codes_pattern_takes_codes_and_lists_of_them() -> None:
+    codes = ("a", "b.c", "job-fair")
+    pattern = re.compile(kit.codes_pattern(codes))
+    # against every list of up to three codes, and near misses
+    import itertools
+
+    for n in (1, 2, 3):
+        for combo in itertools.product(codes, repeat=n):
+            assert pattern.fullmatch(",".join(combo))
+    for bad in ("", "x", "a,", ",a", "a,,b", "bxc", "a b", "job-fairs"):
+        assert not pattern.fullmatch(bad), bad
+
+
+def test_company_item_schema_is_the_base_of_plugin_lists() -> None:
+    from marshmallow import fields
+
+    class Employer(kit.CompanyItemSchema):
+        distance_m = fields.Float(allow_none=True)
+        url = fields.String(required=True)
+
+    class Hit:
+        id, slug, name, town, distance_m = 7, "baeckerei-kamp", "Bäckerei Kamp", "Marl", 9.5
+
+    item = kit.company_item(Hit(), distance_m=Hit.distance_m)
+    assert Employer().load(item) == item
+    assert list(Employer().fields) == ["id", "slug", "name", "town", "distance_m", "url"]
+    assert all(Employer().fields[name].required for name in ("id", "slug", "name", "town"))
 
 
 def test_company_item() -> None:
