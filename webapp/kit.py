@@ -21,7 +21,8 @@ kept stable like ``core.__all__`` (docs/web-kit.md)::
   the operator token (``Authorization: Bearer <portal.operator_token>``).
 * ``api_blueprint(...)``, ``pages_blueprint(...)``: a plugin's API and page blueprints, made
   with their declared access (and the map pages' headers) in one call.
-* API schema pieces: ``LangArgs``, ``CompanyItemSchema``, ``near_arg``, ``bbox_arg``,
+* API schema pieces: ``LangArgs``, ``AddressSchema``, ``SlugRecordSchema``,
+  ``CompanyItemSchema``, ``value_rule``, ``near_arg``, ``bbox_arg``, ``postcode_arg``,
   ``radius_arg``, ``codes_pattern`` next to ``PageSchema`` and friends.
 * ``protect_forms(blueprint)``: CSRF protection of a blueprint's forms through Flask-WTF
   (templates add ``{{ csrf_field() }}`` from ``kit/macros.html``).
@@ -70,6 +71,7 @@ __all__ = [
     "OPERATOR_SECURITY",
     "PUBLIC_OR_OPERATOR",
     "VISIBLE",
+    "AddressSchema",
     "CompanyItemSchema",
     "FacetCountSchema",
     "JsonBoolean",
@@ -77,6 +79,7 @@ __all__ = [
     "LangArgs",
     "PageSchema",
     "Role",
+    "SlugRecordSchema",
     "api_blueprint",
     "bbox_arg",
     "codes_pattern",
@@ -94,15 +97,18 @@ __all__ = [
     "near_arg",
     "page_language",
     "pages_blueprint",
+    "postcode_arg",
     "protect_forms",
     "radius_arg",
     "require_role",
     "translator",
+    "value_rule",
     "uploaded_file",
     "Upload",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+FieldT = TypeVar("FieldT", bound=fields.Field)
 
 #: The session key of an operator's login (the admin area sets it).
 OPERATOR_SESSION_KEY = "operator_session"
@@ -396,6 +402,26 @@ _BBOX_RULE = (
 _POINT_RULE = "lat,lon inside the world (-90..90, -180..180)."
 
 
+def value_rule(field: FieldT, rule: str, example: Any) -> FieldT:
+    """``field`` documented with a rule on its value that a schema cannot state (the
+    ``x-value-rule`` of the OpenAPI document, see docs/web-kit.md) and an ``example`` that
+    keeps it; returns the field.
+
+    The API's tests send the example where the document states the rule, so the example is
+    loaded through the field here: an example the field itself refuses fails at import,
+    naming the rule, rather than in a test run of the whole document.
+    """
+    try:
+        field.deserialize(example)
+    except ma.ValidationError as exc:
+        raise ValueError(
+            f"The example {example!r} of the rule {rule!r} is refused by its own field "
+            f"({exc.messages}); give an example the field takes."
+        ) from None
+    field.metadata = {**field.metadata, "example": example, "x-value-rule": rule}
+    return field
+
+
 def codes_pattern(codes: Iterable[str]) -> str:
     """The ``pattern`` of a parameter that takes one of ``codes`` or several separated by
     commas (``kind=a,b``): ``fields.String(metadata={"pattern": codes_pattern(KINDS)})``."""
@@ -403,17 +429,19 @@ def codes_pattern(codes: Iterable[str]) -> str:
     return f"^({one})(,({one}))*$"
 
 
+def postcode_arg(description: str, **options: Any) -> fields.String:
+    """A query parameter or body field holding a postcode of the portal's postcode table
+    (the postcodes core locates places by), documented with an example and its rule;
+    ``options`` go to ``fields.String`` (a ``validate=``)."""
+    field = fields.String(metadata={"description": description}, **options)
+    return value_rule(field, "A German postcode the postcode table holds.", "45657")
+
+
 def near_arg(description: str, **metadata: Any) -> fields.String:
     """A query parameter ``lat,lon`` (a centre), documented with an example and its rule;
     ``metadata`` adds to the document. The view parses it (``core.parse_point``)."""
-    return fields.String(
-        metadata={
-            "description": description,
-            "example": "51.61,7.19",
-            "x-value-rule": _POINT_RULE,
-            **metadata,
-        }
-    )
+    field = fields.String(metadata={"description": description, **metadata})
+    return value_rule(field, _POINT_RULE, "51.61,7.19")
 
 
 def bbox_arg(
@@ -422,14 +450,8 @@ def bbox_arg(
 ) -> fields.String:
     """A query parameter ``west,south,east,north`` (a map area), documented with an example
     and its rule; ``metadata`` adds to the document. The view parses it (``core.parse_bbox``)."""
-    return fields.String(
-        metadata={
-            "description": description,
-            "example": "6.9,51.5,7.3,51.7",
-            "x-value-rule": _BBOX_RULE,
-            **metadata,
-        }
-    )
+    field = fields.String(metadata={"description": description, **metadata})
+    return value_rule(field, _BBOX_RULE, "6.9,51.5,7.3,51.7")
 
 
 def radius_arg(description: str, maximum: float) -> fields.Float:
@@ -486,13 +508,30 @@ class FacetCountSchema(ma.Schema):
     selected = fields.Boolean(required=True)
 
 
-class CompanyItemSchema(ma.Schema):
-    """A company as plugins list it (``company_item``): id, slug, name and town. A plugin's
-    schema inherits it and adds its fields (``distance_m``, ``url``)."""
+class AddressSchema(ma.Schema):
+    """Where a record lies as the plugins show it: street, postcode, town, and lat/lon (null
+    while unknown). A plugin's schema inherits it and adds its fields (a place's name)."""
+
+    street = fields.String()
+    postcode = fields.String()
+    town = fields.String()
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class SlugRecordSchema(ma.Schema):
+    """A record the API finds by its id or its slug (a company, an events organisation): id,
+    slug and name, all required. A plugin's schema inherits it and adds its fields."""
 
     id = fields.Integer(required=True)
     slug = fields.String(required=True)
     name = fields.String(required=True)
+
+
+class CompanyItemSchema(SlugRecordSchema):
+    """A company as plugins list it (``company_item``): id, slug, name and town. A plugin's
+    schema inherits it and adds its fields (``distance_m``, ``url``)."""
+
     town = fields.String(required=True)
 
 

@@ -18,6 +18,7 @@ from webapp.kit import api_blueprint
 from webapp.kit import bbox_arg
 from webapp.kit import current_platform
 from webapp.kit import near_arg
+from webapp.kit import value_rule
 
 from plugins.childcare import repository as repo
 from plugins.childcare.hooks import service_for
@@ -26,7 +27,6 @@ from plugins.childcare.profile import support_lines
 from plugins.childcare.questionnaire import EXTENSION
 from plugins.childcare.questionnaire import childcare_section
 from plugins.childcare.questionnaire import offers_of
-from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
 
 __all__ = ["blp"]
@@ -53,13 +53,15 @@ class KitaListArgs(LangArgs):
         validate=validate.OneOf(AGE_CODES),
         metadata={"description": "Age group served: u3, 3to6 or school."},
     )
-    open_until = fields.String(
-        metadata={
-            "description": "Open until at least this time on working days (HH:MM).",
-            "example": "17:00",
-            "x-value-rule": "A time of day HH:MM (00:00 to 23:59).",
-            "allowEmptyValue": True,
-        }
+    open_until = value_rule(
+        fields.String(
+            metadata={
+                "description": "Open until at least this time on working days (HH:MM).",
+                "allowEmptyValue": True,
+            }
+        ),
+        "A time of day HH:MM (00:00 to 23:59).",
+        "17:00",
     )
     town = fields.String(validate=validate.Length(max=100))
     bbox = bbox_arg(allowEmptyValue=True)
@@ -117,10 +119,6 @@ class CompanyOffersSchema(ma.Schema):
     kitas = fields.List(fields.Nested(KitaSchema), required=True)
 
 
-def _service() -> ChildcareService:
-    return service_for(current_platform())
-
-
 blp = api_blueprint(
     "childcare",
     __name__,
@@ -139,7 +137,7 @@ class Kitas(MethodView):
 
         radius_km needs near (`x-dependencies`); empty parameters count as left out.
         """
-        service = _service()
+        service = service_for(current_platform())
         where = parse_point(args["near"]) if args.get("near") else None
         near = (where.lat, where.lon) if where is not None else None
         box = parse_bbox(args["bbox"]) if args.get("bbox") else None
@@ -171,8 +169,7 @@ class KitaDetail(MethodView):
     @blp.response(200, KitaSchema)
     def get(self, args: dict[str, Any], kita_id: int) -> dict[str, Any]:
         """One Kita."""
-        service = _service()
-        kita = service.kita(kita_id)
+        kita = service_for(current_platform()).kita(kita_id)
         if kita is None:
             raise NotFound(f"There is no Kita with id {kita_id}.")
         return kita.to_dict()
@@ -185,7 +182,7 @@ class CompanyChildcare(MethodView):
     def get(self, args: dict[str, Any], company_id: int) -> dict[str, Any]:
         """A company's childcare offers and the Kitas near it."""
         platform = current_platform()
-        service = _service()
+        service = service_for(platform)
         company = platform.company(company_id, public_only=True)
         answers = dict(company.extensions.get(EXTENSION) or {})
         radius = service.settings.nearby_km

@@ -27,15 +27,18 @@ from webapp.kit import LAT_LON
 from webapp.kit import LINK
 from webapp.kit import OPERATOR_SECURITY
 from webapp.kit import VISIBLE
+from webapp.kit import AddressSchema
 from webapp.kit import JsonBoolean
 from webapp.kit import LangArgs
 from webapp.kit import PageSchema
+from webapp.kit import SlugRecordSchema
 from webapp.kit import api_blueprint
 from webapp.kit import codes_pattern
 from webapp.kit import current_platform
 from webapp.kit import declared_role
 from webapp.kit import import_body_doc
 from webapp.kit import uploaded_file
+from webapp.kit import value_rule
 
 from plugins.events import vocab
 from plugins.events.feedcache import FEED_MAX_EVENTS
@@ -77,24 +80,25 @@ class EventsCalendarArgs(LangArgs):
             "allowEmptyValue": True,
         },
     )
-    town = fields.List(
-        fields.String(),
-        metadata={
-            "description": "Towns of the region (name or AGS).",
-            "allowEmptyValue": True,
-            "example": ["Marl"],
-            "x-value-rule": "Names or official keys (AGS) of towns of the region.",
-        },
+    town = value_rule(
+        fields.List(
+            fields.String(),
+            metadata={"description": "Towns of the region (name or AGS).", "allowEmptyValue": True},
+        ),
+        "Names or official keys (AGS) of towns of the region.",
+        ["Marl"],
     )
     date_from = fields.Date(data_key="from", metadata={"description": "First day (local)."})
     date_to = fields.Date(data_key="to", metadata={"description": "Last day (local)."})
-    organisation = fields.String(
-        metadata={
-            "description": "Organisation id or slug (GET /api/v1/events/organisations).",
-            "allowEmptyValue": True,
-            "example": "ihk-nord-westfalen",
-            "x-value-rule": "The id or slug of an organisation.",
-        }
+    organisation = value_rule(
+        fields.String(
+            metadata={
+                "description": "Organisation id or slug (GET /api/v1/events/organisations).",
+                "allowEmptyValue": True,
+            }
+        ),
+        "The id or slug of an organisation.",
+        "ihk-nord-westfalen",
     )
 
 
@@ -103,20 +107,12 @@ class EventsListArgs(EventsCalendarArgs):
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
-class EventsPlaceSchema(ma.Schema):
+class EventsPlaceSchema(AddressSchema):
     name = fields.String()
-    street = fields.String()
-    postcode = fields.String()
-    town = fields.String()
     ags = fields.String()
-    lat = fields.Float(allow_none=True)
-    lon = fields.Float(allow_none=True)
 
 
-class EventsOrganisationSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
+class EventsOrganisationSchema(SlugRecordSchema):
     type = fields.String(required=True)
     type_label = fields.String(required=True)
     description = fields.String()
@@ -163,22 +159,14 @@ class EventsPlaceInputSchema(ma.Schema):
 
     place_name = fields.String(validate=validate.Length(max=200))
     street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(
-        validate=validate.Regexp(r"^\d{5}$"),
-        metadata={"example": "45768", "x-value-rule": "A postcode of the region."},
+    postcode = value_rule(
+        fields.String(validate=validate.Regexp(r"^\d{5}$")), "A postcode of the region.", "45768"
     )
-    town = fields.String(
-        validate=validate.Length(max=100),
-        metadata={"example": "Marl", "x-value-rule": "A town of the region."},
+    town = value_rule(
+        fields.String(validate=validate.Length(max=100)), "A town of the region.", "Marl"
     )
-    lat = fields.Float(
-        allow_none=True,
-        metadata={"example": 51.65, "x-value-rule": "A latitude in the region (with lon)."},
-    )
-    lon = fields.Float(
-        allow_none=True,
-        metadata={"example": 7.09, "x-value-rule": "A longitude in the region (with lat)."},
-    )
+    lat = value_rule(fields.Float(allow_none=True), "A latitude in the region (with lon).", 51.65)
+    lon = value_rule(fields.Float(allow_none=True), "A longitude in the region (with lat).", 7.09)
 
 
 class EventInputSchema(EventsPlaceInputSchema):
@@ -187,21 +175,21 @@ class EventInputSchema(EventsPlaceInputSchema):
         required=True, validate=validate.Length(min=1, max=200), metadata={"pattern": VISIBLE}
     )
     kind = fields.String(required=True, validate=validate.OneOf(vocab.values(vocab.KINDS)))
-    start = fields.String(
-        required=True,
-        metadata={
-            "description": "ISO date-time; without offset it is local (Europe/Berlin).",
-            "minLength": 1,
-            "example": "2027-05-20T10:00",
-            "x-value-rule": "An ISO date-time (a local time in the spring gap is refused).",
-        },
+    start = value_rule(
+        fields.String(
+            required=True,
+            metadata={
+                "description": "ISO date-time; without offset it is local (Europe/Berlin).",
+                "minLength": 1,
+            },
+        ),
+        "An ISO date-time (a local time in the spring gap is refused).",
+        "2027-05-20T10:00",
     )
-    end = fields.String(
-        metadata={
-            "description": "ISO date-time after start; default start + 2 h.",
-            "example": "2027-05-20T12:00",
-            "x-value-rule": "An ISO date-time after start.",
-        }
+    end = value_rule(
+        fields.String(metadata={"description": "ISO date-time after start; default start + 2 h."}),
+        "An ISO date-time after start.",
+        "2027-05-20T12:00",
     )
     description = fields.String(validate=validate.Length(max=10_000))
     audiences = fields.List(fields.String(validate=validate.OneOf(vocab.values(vocab.AUDIENCES))))
@@ -220,13 +208,15 @@ class EventInputSchema(EventsPlaceInputSchema):
         metadata={"maximum": 5000, "description": "At most the setting max_capacity (5000)."},
     )
     waiting_list = JsonBoolean()
-    organisers = fields.List(
-        fields.String(),
-        metadata={
-            "description": "Ids or slugs of organisations (an organisation invites others).",
-            "example": ["ihk-nord-westfalen"],
-            "x-value-rule": "Ids or slugs of organisations.",
-        },
+    organisers = value_rule(
+        fields.List(
+            fields.String(),
+            metadata={
+                "description": "Ids or slugs of organisations (an organisation invites others)."
+            },
+        ),
+        "Ids or slugs of organisations.",
+        ["ihk-nord-westfalen"],
     )
     status = fields.String(validate=validate.OneOf(("scheduled", "cancelled")))
 
@@ -288,12 +278,10 @@ class EventsOrganisationInputSchema(EventsPlaceInputSchema):
     description = fields.String(validate=validate.Length(max=5000))
     email = fields.Email()
     phone = fields.String(validate=validate.Length(max=50))
-    website = fields.Url(
-        metadata={
-            "minLength": 1,
-            "example": "https://www.ihk.de/nordwestfalen",
-            "x-value-rule": "A full http(s) address with a host name.",
-        }
+    website = value_rule(
+        fields.Url(metadata={"minLength": 1}),
+        "A full http(s) address with a host name.",
+        "https://www.ihk.de/nordwestfalen",
     )
     company_id = fields.Integer(
         allow_none=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)

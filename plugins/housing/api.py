@@ -35,8 +35,10 @@ from webapp.kit import enforce_access
 from webapp.kit import import_body_doc
 from webapp.kit import is_operator
 from webapp.kit import near_arg
+from webapp.kit import postcode_arg
 from webapp.kit import radius_arg
 from webapp.kit import uploaded_file
+from webapp.kit import value_rule
 
 from plugins.housing import repository as repo
 from plugins.housing.datasets import checked_offer
@@ -84,32 +86,29 @@ class HousingOfferInputSchema(ma.Schema):
     )
     rooms = fields.Float(allow_none=True, validate=validate.Range(0.5, 50))
     area_m2 = fields.Float(allow_none=True, validate=validate.Range(5, 2000))
-    cold_rent_eur = fields.Float(
-        allow_none=True,
-        validate=validate.Range(0, 50_000),
-        metadata={"example": 700, "x-value-rule": "At most warm_rent_eur."},
+    cold_rent_eur = value_rule(
+        fields.Float(allow_none=True, validate=validate.Range(0, 50_000)),
+        "At most warm_rent_eur.",
+        700,
     )
-    warm_rent_eur = fields.Float(
-        allow_none=True,
-        validate=validate.Range(0, 50_000),
-        metadata={
-            "description": "At least cold_rent_eur; default cold rent + additional costs.",
-            "example": 900,
-            "x-value-rule": "At least cold_rent_eur (the example is more than any cold rent "
-            "of the examples).",
-        },
+    warm_rent_eur = value_rule(
+        fields.Float(
+            allow_none=True,
+            validate=validate.Range(0, 50_000),
+            metadata={
+                "description": "At least cold_rent_eur; default cold rent + additional costs."
+            },
+        ),
+        "At least cold_rent_eur (the example is more than any cold rent of the examples).",
+        900,
     )
     additional_costs_eur = fields.Float(allow_none=True, validate=validate.Range(0, 10_000))
     price_eur = fields.Float(allow_none=True, validate=validate.Range(1000, 100_000_000))
     available_from = fields.Date(allow_none=True)
     street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(
+    postcode = postcode_arg(
+        "Required for a new offer; a postcode of the postcode table.",
         validate=validate.Regexp(r"^\d{5}$"),
-        metadata={
-            "description": "Required for a new offer; a postcode of the postcode table.",
-            "example": "45657",
-            "x-value-rule": "A German postcode the postcode table holds.",
-        },
     )
     town = fields.String(validate=validate.Length(max=100))
     address_public = JsonBoolean()
@@ -118,21 +117,17 @@ class HousingOfferInputSchema(ma.Schema):
     provider_type = fields.String(validate=validate.OneOf([c.value for c in PROVIDERS]))
     provider_name = fields.String(validate=validate.Length(max=200))
     contact_name = fields.String(validate=validate.Length(max=200))
-    contact_email = fields.String(
-        validate=validate.Length(max=320),
-        metadata={
-            "example": "vermietung@example.org",
-            "x-value-rule": "Empty, or an e-mail address.",
-        },
+    contact_email = value_rule(
+        fields.String(validate=validate.Length(max=320)),
+        "Empty, or an e-mail address.",
+        "vermietung@example.org",
     )
     contact_phone = fields.String(validate=validate.Length(max=50))
     link = fields.String(validate=validate.Length(max=500), metadata={"pattern": LINK})
     description = fields.String(validate=validate.Length(max=5000))
     expires_on = fields.Date(allow_none=True)
-    company_id = fields.Integer(
-        allow_none=True,
-        strict=True,
-        metadata={"example": 1, "x-value-rule": "The id of a company, or null."},
+    company_id = value_rule(
+        fields.Integer(allow_none=True, strict=True), "The id of a company, or null.", 1
     )
 
 
@@ -227,12 +222,10 @@ class HousingOfferListSchema(PageSchema):
 
 
 def _range_field(description: str) -> fields.Field:
-    return fields.String(
-        metadata={
-            "description": description,
-            "example": "..700",
-            "x-value-rule": "low..high (either side may be left out) or one number; low <= high.",
-        }
+    return value_rule(
+        fields.String(metadata={"description": description}),
+        "low..high (either side may be left out) or one number; low <= high.",
+        "..700",
     )
 
 
@@ -262,13 +255,15 @@ class HousingOfferListArgs(ma.Schema):
     kind = fields.List(fields.String(validate=validate.OneOf([c.value for c in KINDS])))
     provider = fields.List(fields.String(validate=validate.OneOf([c.value for c in PROVIDERS])))
     offer_type = fields.List(fields.String(validate=validate.OneOf([c.value for c in OFFER_TYPES])))
-    company = fields.String(
-        metadata={
-            "description": "Id or slug of a published company: the centre for distances "
-            "(not together with near).",
-            "example": "1",
-            "x-value-rule": "The id or slug of a published company.",
-        }
+    company = value_rule(
+        fields.String(
+            metadata={
+                "description": "Id or slug of a published company: the centre for distances "
+                "(not together with near)."
+            }
+        ),
+        "The id or slug of a published company.",
+        "1",
     )
     near = near_arg("Centre as lat,lon in degrees (not together with company).")
     radius_km = radius_arg(

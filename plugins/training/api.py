@@ -29,6 +29,7 @@ from webapp.kit import LINK
 from webapp.kit import OPERATOR_SECURITY
 from webapp.kit import PUBLIC_OR_OPERATOR
 from webapp.kit import VISIBLE
+from webapp.kit import AddressSchema
 from webapp.kit import CompanyItemSchema
 from webapp.kit import FacetCountSchema
 from webapp.kit import JsonBoolean
@@ -44,8 +45,10 @@ from webapp.kit import enforce_access
 from webapp.kit import import_body_doc
 from webapp.kit import is_operator
 from webapp.kit import near_arg
+from webapp.kit import postcode_arg
 from webapp.kit import radius_arg
 from webapp.kit import uploaded_file
+from webapp.kit import value_rule
 
 from plugins.training import repository as repo
 from plugins.training import vocabulary as tv
@@ -103,28 +106,20 @@ class TrainingCourseSearchArgs(ma.Schema):
     provider_type = _many(
         f"Provider type: {', '.join(tv.PROVIDER_TYPES.codes)}.", tv.PROVIDER_TYPES.codes
     )
-    town = fields.List(
-        fields.String(),
-        metadata={
-            "description": "Municipality key (AGS) of a town of the region, or 'other'.",
-            "example": ["other"],
-            "x-value-rule": "Official keys (AGS) of towns of the region, or 'other'.",
-        },
+    town = value_rule(
+        fields.List(
+            fields.String(),
+            metadata={"description": "Municipality key (AGS) of a town of the region, or 'other'."},
+        ),
+        "Official keys (AGS) of towns of the region, or 'other'.",
+        ["other"],
     )
     near = near_arg("lat,lon of a centre (only one of near, near_postcode, near_town).")
-    near_postcode = fields.String(
-        metadata={
-            "description": "A postcode as the centre (one of the postcode table).",
-            "example": "45657",
-            "x-value-rule": "A German postcode the postcode table holds.",
-        }
-    )
-    near_town = fields.String(
-        metadata={
-            "description": "A town of the region as the centre.",
-            "example": "Marl",
-            "x-value-rule": "A town of the region (name).",
-        }
+    near_postcode = postcode_arg("A postcode as the centre (one of the postcode table).")
+    near_town = value_rule(
+        fields.String(metadata={"description": "A town of the region as the centre."}),
+        "A town of the region (name).",
+        "Marl",
     )
     radius_km = radius_arg("Radius around the centre (km; needs a centre).", 200)
     bbox = bbox_arg()
@@ -174,14 +169,8 @@ class TrainingCourseInputSchema(ma.Schema):
         fields.String(validate=validate.OneOf(vocabulary("professions").codes))
     )
     format = fields.String(required=True, validate=validate.OneOf(tv.FORMATS.codes))
-    start_date = fields.Date(
-        allow_none=True,
-        metadata={"example": "2027-03-01", "x-value-rule": "On or before end_date."},
-    )
-    end_date = fields.Date(
-        allow_none=True,
-        metadata={"example": "2027-06-30", "x-value-rule": "On or after start_date."},
-    )
+    start_date = value_rule(fields.Date(allow_none=True), "On or before end_date.", "2027-03-01")
+    end_date = value_rule(fields.Date(allow_none=True), "On or after start_date.", "2027-06-30")
     on_demand = JsonBoolean()
     duration = fields.String(validate=validate.Length(max=200))
     hours = JsonNumber(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
@@ -189,9 +178,10 @@ class TrainingCourseInputSchema(ma.Schema):
     cost_note = fields.String(validate=validate.Length(max=500))
     funding = fields.List(fields.String(validate=validate.OneOf(tv.FUNDING.codes)))
     street = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(
-        validate=validate.Regexp(r"^(\d{5})?$"),
-        metadata={"example": "45768", "x-value-rule": "Empty, or a postcode of the table."},
+    postcode = value_rule(
+        fields.String(validate=validate.Regexp(r"^(\d{5})?$")),
+        "Empty, or a postcode of the table.",
+        "45768",
     )
     town = fields.String(validate=validate.Length(max=100))
     lat = JsonNumber(allow_none=True, validate=validate.Range(min=-90, max=90))
@@ -251,7 +241,7 @@ class TrainingCoursePatchSchema(TrainingCourseInputSchema):
     """The fields of a course to change (any of them)."""
 
 
-class TrainingCourseSchema(ma.Schema):
+class TrainingCourseSchema(AddressSchema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     url = fields.String(required=True, metadata={"description": "The course's page."})
@@ -274,11 +264,6 @@ class TrainingCourseSchema(ma.Schema):
     cost_eur = fields.Float(allow_none=True)
     cost_note = fields.String()
     funding = fields.List(fields.String())
-    street = fields.String()
-    postcode = fields.String()
-    town = fields.String()
-    lat = fields.Float(allow_none=True)
-    lon = fields.Float(allow_none=True)
     link = fields.String()
     is_demo = fields.Boolean()
     created_at = fields.String(allow_none=True)

@@ -21,6 +21,7 @@ from webapp.kit import api_blueprint
 from webapp.kit import bbox_arg
 from webapp.kit import company_item
 from webapp.kit import current_platform
+from webapp.kit import value_rule
 
 from plugins.transit import tables as t
 from plugins.transit.hooks import service_for
@@ -43,18 +44,20 @@ def travel_args(max_travel_min: int) -> type[ma.Schema]:
     portal's ``max_travel_min``, the longest travel time the router searches."""
 
     class TravelArgs(LangArgs):
-        origin = fields.String(
-            required=True,
-            data_key="from",
-            validate=validate.Length(min=1, max=200),
-            metadata={
-                "description": (
-                    "Address with postcode, postcode, town, stop name, stop:<id> or lat,lon."
-                ),
-                "example": "Marl",
-                "x-value-rule": "A place the plugin finds: an address with its postcode, a "
-                "postcode, a town of the region, a stop name or stop:<id>, or lat,lon.",
-            },
+        origin = value_rule(
+            fields.String(
+                required=True,
+                data_key="from",
+                validate=validate.Length(min=1, max=200),
+                metadata={
+                    "description": (
+                        "Address with postcode, postcode, town, stop name, stop:<id> or lat,lon."
+                    )
+                },
+            ),
+            "A place the plugin finds: an address with its postcode, a "
+            "postcode, a town of the region, a stop name or stop:<id>, or lat,lon.",
+            "Marl",
         )
         max_minutes = fields.Integer(
             load_default=min(30, max_travel_min),

@@ -458,6 +458,35 @@ def test_query_fields_and_language() -> None:
     assert (radius["minimum"], radius["exclusiveMinimum"], radius["maximum"]) == (0, True, 50)
 
 
+def test_value_rule_documents_the_rule_with_an_example_the_field_takes() -> None:
+    import marshmallow as ma
+    from marshmallow import fields, validate
+
+    field = kit.value_rule(
+        fields.Date(metadata={"description": "Last day."}), "On or after the start.", "2027-06-30"
+    )
+    assert field.metadata == {
+        "description": "Last day.",
+        "example": "2027-06-30",
+        "x-value-rule": "On or after the start.",
+    }
+
+    class Body(ma.Schema):
+        end = field
+        postcode = kit.postcode_arg("Where.", validate=validate.Regexp(r"^\d{5}$"))
+
+    assert Body().load({"end": "2027-07-01", "postcode": "45768"})["postcode"] == "45768"
+    with pytest.raises(ma.ValidationError, match="postcode"):
+        Body().load({"postcode": "4576"})
+    postcode = Body().fields["postcode"].metadata
+    assert postcode["description"] == "Where." and postcode["example"] == "45657"
+    # an example its own field refuses fails where it is written, naming the rule
+    with pytest.raises(ValueError, match="five digits"):
+        kit.value_rule(fields.String(validate=validate.Regexp(r"^\d{5}$")), "five digits", "x")
+    with pytest.raises(ValueError, match="a date"):
+        kit.value_rule(fields.Date(), "a date", "30.06.2027")
+
+
 def test_codes_pattern_takes_codes_and_lists_of_them() -> None:
     codes = ("a", "b.c", "job-fair")
     pattern = re.compile(kit.codes_pattern(codes))
@@ -469,6 +498,32 @@ def test_codes_pattern_takes_codes_and_lists_of_them() -> None:
             assert pattern.fullmatch(",".join(combo))
     for bad in ("", "x", "a,", ",a", "a,,b", "bxc", "a b", "job-fairs"):
         assert not pattern.fullmatch(bad), bad
+
+
+def test_address_and_slug_record_schemas() -> None:
+    from marshmallow import fields
+
+    class Place(kit.AddressSchema):
+        name = fields.String()
+
+    class Organisation(kit.SlugRecordSchema):
+        type = fields.String(required=True)
+
+    place = {"name": "Rathaus", "street": "Markt 1", "postcode": "45768", "town": "Marl"}
+    assert Place().load({**place, "lat": None, "lon": None}) == {**place, "lat": None, "lon": None}
+    assert Place().dump({**place, "lat": 51.65, "lon": 7.09, "secret": 1}) == {
+        **place,
+        "lat": 51.65,
+        "lon": 7.09,
+    }
+    assert list(Organisation().fields) == ["id", "slug", "name", "type"]
+    assert [n for n, f in Organisation().fields.items() if f.required] == [
+        "id",
+        "slug",
+        "name",
+        "type",
+    ]
+    assert issubclass(kit.CompanyItemSchema, kit.SlugRecordSchema)
 
 
 def test_company_item_schema_is_the_base_of_plugin_lists() -> None:
