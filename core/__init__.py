@@ -102,6 +102,7 @@ from core.search.filters import (
     FilterRegistry,
     FilterSpec,
     Range,
+    choice_label,
     choices_from,
 )
 from core.search.geo import EARTH_RADIUS_M, haversine_m, nearest_m, sphere_xyz
@@ -251,6 +252,7 @@ __all__ = [
     "check_postcode",
     "check_web_address",
     "checked_record",
+    "choice_label",
     "choices_from",
     "command_group",
     "csv_reader",

@@ -46,6 +46,7 @@ __all__ = [
     "FilterRegistry",
     "FilterSpec",
     "Range",
+    "choice_label",
     "choices_from",
 ]
 
@@ -96,6 +97,15 @@ class Dimension:
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_de
+
+
+def choice_label(choices: Iterable[Choice], value: str, lang: str) -> str:
+    """The label in ``lang`` of the choice ``value`` among ``choices`` (``value`` itself when
+    none has it: a code stored before it left the list still shows)."""
+    for choice in choices:
+        if choice.value == value:
+            return choice.label(lang)
+    return value
 
 
 def choices_from(vocabulary: Vocabulary) -> tuple[Choice, ...]:

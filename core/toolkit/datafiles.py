@@ -14,7 +14,7 @@ Every text a person reads is a table of languages, ``label = { de = "...", en = 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -72,14 +72,21 @@ class DataFile:
     name: str
     data: Mapping[str, Any]
 
-    def section(self, key: str = "section", **changes: Any) -> Section:
+    def section(
+        self,
+        key: str = "section",
+        *,
+        options: Mapping[str, Iterable[Option]] | None = None,
+        **changes: Any,
+    ) -> Section:
         """The questionnaire section in table ``key``; ``changes`` add what is code
         (``apply=``) or override a field.
 
-        A question's ``options`` is a list of entries or the name of a list under
-        ``[options]`` of the same file.
+        A question's ``options`` is a list of entries, the name of a list under ``[options]``
+        of the same file or the name of a list the plugin computes, given in ``options``.
         """
-        table = self._table(self.data, key, key)
+        computed = {name: tuple(entries) for name, entries in (options or {}).items()}
+        table = self._table(key)
         where = key
         _refuse_unknown(self.name, where, table, _SECTION_FIELDS)
         values = {k: v for k, v in table.items() if k not in _SECTION_TEXTS and k != "questions"}
@@ -91,7 +98,7 @@ class DataFile:
                 f"{self.name}: {key}.questions must be a list of [[{key}.questions]]."
             )
         values["questions"] = tuple(
-            self._question(q, f"{key}.questions[{i}]") for i, q in enumerate(questions)
+            self._question(q, f"{key}.questions[{i}]", computed) for i, q in enumerate(questions)
         )
         values.update(changes)
         try:
@@ -115,18 +122,39 @@ class DataFile:
         )
 
     def table(self, key: str) -> Mapping[str, Any]:
-        """The table ``key`` as it stands in the file (for data of the plugin's own shape)."""
-        return self._table(self.data, key, key)
+        """The table ``key`` (dotted for a nested one: ``aliases.kind``) as it stands in the
+        file, for data of the plugin's own shape."""
+        return self._table(key)
 
-    def _table(self, parent: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-        value = parent.get(key)
+    def strings(self, key: str) -> dict[str, str]:
+        """The table ``key`` (dotted for a nested one) whose every value is a string, in the
+        file's order: aliases, descriptions."""
+        table = self.table(key)
+        for name, value in table.items():
+            if not isinstance(value, str):
+                raise ConfigError(f"{self.name}: {key}.{name} must be a string.")
+        return dict(table)
+
+    def string_lists(self, key: str) -> dict[str, tuple[str, ...]]:
+        """The table ``key`` (dotted for a nested one) whose every value is a list of strings,
+        in the file's order: keywords, examples."""
+        table = self.table(key)
+        for name, value in table.items():
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{self.name}: {key}.{name} must be a list of strings.")
+        return {name: tuple(value) for name, value in table.items()}
+
+    def _table(self, key: str) -> Mapping[str, Any]:
+        value: Any = self.data
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
         if not isinstance(value, dict):
             found = "nothing" if value is None else type(value).__name__
-            raise ConfigError(f"{self.name}: {where} must be a table, found {found}.")
+            raise ConfigError(f"{self.name}: {key} must be a table, found {found}.")
         return value
 
     def _entries(self, key: str) -> list[tuple[str, str, str, str | None]]:
-        entries = self._table(self.data, "options", "options").get(key)
+        entries = self._table("options").get(key)
         return self._entries_at(entries, f"options.{key}")
 
     def _entries_at(self, entries: Any, where: str) -> list[tuple[str, str, str, str | None]]:
@@ -154,13 +182,17 @@ class DataFile:
             out.append((value, de, en, group))
         return out
 
-    def _question(self, data: Mapping[str, Any], where: str) -> Question:
+    def _question(
+        self, data: Mapping[str, Any], where: str, computed: Mapping[str, tuple[Option, ...]]
+    ) -> Question:
         shown = f"{where} ({data['key']})" if isinstance(data.get("key"), str) else where
         _refuse_unknown(self.name, shown, data, _QUESTION_FIELDS)
         values = {k: v for k, v in data.items() if k not in _QUESTION_TEXTS}
         for text in _QUESTION_TEXTS:
             values.update(self._texts(data, text, shown))
-        if "options" in values:
+        if isinstance(values.get("options"), str) and values["options"] in computed:
+            values["options"] = computed[values["options"]]
+        elif "options" in values:
             named = values["options"]
             entries = (
                 self._entries(named)

@@ -21,6 +21,7 @@ from core import Address
 from core import Location
 from core import Region
 from core import ValidationError
+from core import choice_label
 from core import is_email
 from core import is_postcode
 from core import is_web_address
@@ -87,7 +88,7 @@ class Organisation:
     show_on_map: bool = True
 
     def type_label(self, lang: str) -> str:
-        return vocab.label(vocab.ORGANISATION_TYPES, self.type, lang)
+        return choice_label(vocab.ORGANISATION_TYPES, self.type, lang)
 
 
 @define
@@ -147,10 +148,10 @@ class Event:
         return max(0, self.capacity - self.taken)
 
     def kind_label(self, lang: str) -> str:
-        return vocab.label(vocab.KINDS, self.kind, lang)
+        return choice_label(vocab.KINDS, self.kind, lang)
 
     def audience_labels(self, lang: str) -> list[str]:
-        return [vocab.label(vocab.AUDIENCES, a, lang) for a in self.audiences]
+        return [choice_label(vocab.AUDIENCES, a, lang) for a in self.audiences]
 
 
 @define

@@ -16,6 +16,7 @@ from core import NavLink
 from core import PluginManifest
 from core import PluginService
 from core import ProfileSection
+from core import choice_label
 from core import format_km
 from core import format_metres
 from core import hookimpl
@@ -27,7 +28,6 @@ from markupsafe import escape
 from plugins.housing import repository as repo
 from plugins.housing.datasets import offer_dataset
 from plugins.housing.model import KINDS
-from plugins.housing.model import choice_label
 from plugins.housing.questionnaire import STAFF_HOUSING_KINDS
 from plugins.housing.questionnaire import housing_section
 from plugins.housing.service import HousingService

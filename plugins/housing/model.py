@@ -17,11 +17,13 @@ from attrs import define
 from attrs import field
 from attrs import frozen
 from core import Choice
+from core import choice_label
 from core import from_row
 from core import is_email
 from core import is_postcode
 from core import is_web_address
 from core import parse_yes_no
+from core import read_data_file
 from core import row_values
 
 __all__ = [
@@ -31,99 +33,25 @@ __all__ = [
     "PROVIDERS",
     "FieldProblems",
     "Offer",
-    "choice_label",
     "parse_date",
     "parse_number",
 ]
 
-KINDS: tuple[Choice, ...] = (
-    Choice("flat", "Wohnung", "Flat"),
-    Choice("house", "Haus", "House"),
-    Choice("shared_flat", "WG-Zimmer", "Shared flat"),
-    Choice("room", "Zimmer", "Room"),
-    Choice("company_housing", "Werkswohnung", "Company-provided housing"),
-    Choice("apprentice_housing", "Azubi-Wohnen", "Apprentice housing"),
-)
-PROVIDERS: tuple[Choice, ...] = (
-    Choice("municipal", "Kommunale Wohnungsgesellschaft", "Municipal housing company"),
-    Choice("cooperative", "Wohnungsgenossenschaft", "Housing cooperative"),
-    Choice("private", "Privat", "Private"),
-    Choice("employer", "Arbeitgeber", "Employer"),
-)
-OFFER_TYPES: tuple[Choice, ...] = (
-    Choice("rent", "Miete", "Rent"),
-    Choice("buy", "Kauf", "Purchase"),
-)
-
+_DATA = read_data_file(__package__, "vocab.toml")
+KINDS = _DATA.choices("kinds")
+PROVIDERS = _DATA.choices("providers")
+OFFER_TYPES = _DATA.choices("offer_types")
 #: Other spellings accepted in files (German words, OpenImmo-like codes); keys are folded.
-KIND_ALIASES = {
-    "wohnung": "flat",
-    "apartment": "flat",
-    "haus": "house",
-    "wg": "shared_flat",
-    "wg-zimmer": "shared_flat",
-    "wohngemeinschaft": "shared_flat",
-    "zimmer": "room",
-    "werkswohnung": "company_housing",
-    "mitarbeiterwohnung": "company_housing",
-    "azubi-wohnen": "apprentice_housing",
-    "azubiwohnen": "apprentice_housing",
-    "azubiwohnheim": "apprentice_housing",
-    "azubi": "apprentice_housing",
-}
-PROVIDER_ALIASES = {
-    "kommunal": "municipal",
-    "kommunale wohnungsgesellschaft": "municipal",
-    "genossenschaft": "cooperative",
-    "wohnungsgenossenschaft": "cooperative",
-    "privat": "private",
-    "makler": "private",
-    "arbeitgeber": "employer",
-    "unternehmen": "employer",
-}
-OFFER_TYPE_ALIASES = {"miete": "rent", "kauf": "buy", "purchase": "buy", "sale": "buy"}
-
+KIND_ALIASES = _DATA.strings("aliases.kind")
+PROVIDER_ALIASES = _DATA.strings("aliases.provider")
+OFFER_TYPE_ALIASES = _DATA.strings("aliases.offer_type")
 #: The canonical field names of an offer in files and the API, with what each holds.
-FIELDS: dict[str, str] = {
-    "external_id": "The provider's own id of the offer (keeps re-imports from duplicating it).",
-    "title": "Headline, e.g. '2-Zimmer-Wohnung nahe Marl Mitte' (required).",
-    "kind": "flat, house, shared_flat, room, company_housing or apprentice_housing.",
-    "offer_type": "rent or buy (default: buy when price_eur is given, else rent).",
-    "rooms": "Number of rooms (halves allowed).",
-    "area_m2": "Living area in square metres.",
-    "cold_rent_eur": "Monthly rent without running costs (Kaltmiete).",
-    "warm_rent_eur": "Monthly rent with running costs and heating (Warmmiete).",
-    "additional_costs_eur": "Monthly running costs; warm rent = cold rent + these when missing.",
-    "price_eur": "Purchase price (offers for sale).",
-    "available_from": "Date from which it is available (YYYY-MM-DD or DD.MM.YYYY); empty: now.",
-    "street": "Street and house number.",
-    "postcode": "Five-digit German postcode (required).",
-    "town": "Town; empty: taken from the postcode.",
-    "address_public": "true: show the exact address; false: only the postcode area.",
-    "lat": "Latitude (WGS84); empty: from the address.",
-    "lon": "Longitude (WGS84); empty: from the address.",
-    "provider_type": "municipal, cooperative, private or employer.",
-    "provider_name": "Name of the landlord or seller.",
-    "contact_name": "Contact person.",
-    "contact_email": "Contact e-mail address.",
-    "contact_phone": "Contact telephone number.",
-    "link": "Web page of the offer (http:// or https://).",
-    "description": "Free text.",
-    "expires_on": "Last day the offer is shown (YYYY-MM-DD); empty: default lifetime.",
-    "company_id": "Id of the employer offering it (employer housing), if any.",
-}
+FIELDS = _DATA.strings("fields")
 
 MAX_TITLE = 200
 MAX_TEXT = 5000
 MONEY_FIELDS = ("cold_rent_eur", "warm_rent_eur", "additional_costs_eur", "price_eur")
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
-
-
-def choice_label(choices: tuple[Choice, ...], value: str, lang: str) -> str:
-    for choice in choices:
-        if choice.value == value:
-            return choice.label(lang)
-    return value
 
 
 def _fold(text: str) -> str:

@@ -21,6 +21,7 @@ from core import (
     Section,
     Term,
     Vocabulary,
+    choice_label,
     read_data_file,
 )
 
@@ -33,6 +34,14 @@ sizes = [
   { value = "small", label = { de = "Klein", en = "Small" } },
   { value = "large", label = { de = "Groß", en = "Large" }, group = "big" },
 ]
+
+[aliases.size]
+s = "small"
+"extra large" = "large"
+
+[keywords]
+small = ["kiosk", "späti"]
+large = []
 
 [section]
 key = "shops"
@@ -155,6 +164,16 @@ def test_a_section_becomes_cores_section(package: Callable[[str], str]) -> None:
     assert section.as_dict() == expected.as_dict()
 
 
+def test_options_the_plugin_computes_fill_a_named_list(package: Callable[[str], str]) -> None:
+    computed = (Option("1", "Eins", "One"), Option("2", "Zwei", "Two"))
+    name = package(GOOD.replace('options = "sizes"', 'options = "counted"'))
+    data = read_data_file(name, "data.toml")
+    assert data.section(options={"counted": iter(computed)}).question("size").options == computed
+    # without it the name is looked up in the file, and it is not there
+    with pytest.raises(ConfigError, match=r"options.counted must be a non-empty list"):
+        data.section()
+
+
 def test_code_lists_become_options_choices_and_vocabularies(
     package: Callable[[str], str],
 ) -> None:
@@ -173,6 +192,22 @@ def test_code_lists_become_options_choices_and_vocabularies(
     )
     assert sizes.label("large", "en") == "Large"
     assert data.table("section")["key"] == "shops"
+    assert data.strings("aliases.size") == {"s": "small", "extra large": "large"}
+    assert data.string_lists("keywords") == {"small": ("kiosk", "späti"), "large": ()}
+    assert [c.label("en") for c in data.choices("sizes")] == ["Small", "Large"]
+    assert choice_label(data.choices("sizes"), "large", "de") == "Groß"
+    # a code no longer in the list (stored before it left) still shows, as itself
+    assert choice_label(data.choices("sizes"), "medium", "de") == "medium"
+
+
+def test_tables_of_strings_are_checked(package: Callable[[str], str]) -> None:
+    data = read_data_file(package(GOOD.replace('s = "small"', "s = 1")), "data.toml")
+    with pytest.raises(ConfigError, match=r"data.toml: aliases.size.s must be a string"):
+        data.strings("aliases.size")
+    with pytest.raises(ConfigError, match=r"data.toml: aliases.size.s must be a list of strings"):
+        data.string_lists("aliases.size")
+    with pytest.raises(ConfigError, match=r"data.toml: aliases.colour must be a table"):
+        data.strings("aliases.colour")
 
 
 @pytest.mark.parametrize(
