@@ -33,6 +33,7 @@ from core import (
     Location,
     Platform,
     PluginError,
+    ProfileSection,
     Settings,
     Status,
     ValidationError,
@@ -319,6 +320,14 @@ def test_profile_sections_come_in_order_and_language(tmp_path: Path, lang: str, 
     assert "&lt;Spatz&gt; &amp; Co" in sections[0].html
     plain = Company(name="Ohne Kita", status=Status.PUBLISHED)
     assert [s.id for s in platform.profile_sections(plain, lang)] == ["fake-care"]
+
+
+def test_a_section_from_parts_is_named_after_its_plugin_and_empty_parts_show_nothing() -> None:
+    section = ProfileSection.from_parts("shops", "Läden", ["<h3>A</h3>", "<p>B</p>"], order=40)
+    assert section == ProfileSection("shops", "Läden", "<h3>A</h3><p>B</p>", "shops", 40)
+    assert ProfileSection.from_parts("shops", "Läden", []) is None
+    with pytest.raises(ConfigError, match="Profile section id 'Shops!'"):
+        ProfileSection.from_parts("Shops!", "Läden", ["<p>B</p>"])
 
 
 # --- order ---------------------------------------------------------------------------------------

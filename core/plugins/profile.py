@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from attrs import field, frozen
 
@@ -29,6 +30,15 @@ class ProfileSection:
     html: str
     plugin: str = "core"
     order: int = field(default=100)
+
+    @classmethod
+    def from_parts(
+        cls, plugin: str, title: str, parts: Iterable[str], *, order: int = 100
+    ) -> ProfileSection | None:
+        """A plugin's section named after the plugin, its HTML the ``parts`` (each escaped by
+        the plugin) joined; None without parts, so the page shows no empty heading."""
+        html = "".join(parts)
+        return cls(id=plugin, title=title, html=html, plugin=plugin, order=order) if html else None
 
     def __attrs_post_init__(self) -> None:
         if not _ID.fullmatch(self.id):

@@ -9,7 +9,6 @@ from typing import Any
 from core import ProfileSection
 from core import format_km
 from core import format_metres
-from markupsafe import Markup
 from markupsafe import escape
 
 from plugins.childcare.model import AGE_GROUPS
@@ -111,12 +110,5 @@ def profile_section(
                 f"<p><small>{straight}; "
                 f'<a href="/kitas{query}">{"all Kitas" if en else "alle Kitas"}</a></small></p>'
             )
-    if not parts:
-        return None
-    return ProfileSection(
-        id="childcare",
-        title="Childcare" if en else "Kinderbetreuung",
-        html=str(Markup("".join(parts))),
-        plugin="childcare",
-        order=40,
-    )
+    title = "Childcare" if en else "Kinderbetreuung"
+    return ProfileSection.from_parts("childcare", title, parts, order=40)

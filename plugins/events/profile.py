@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from core import ProfileSection
-from markupsafe import Markup
 from markupsafe import escape
 
 from plugins.events.service import EventsService
@@ -40,10 +39,4 @@ def profile_section(service: EventsService, company_id: int, lang: str) -> Profi
         f'<ul class="events-list-compact">{"".join(items)}</ul>'
         f'<p><a href="/veranstaltungen{suffix}">{escape(text("all_events", lang))}</a></p>'
     )
-    return ProfileSection(
-        id="events",
-        title=text("company_events", lang),
-        html=str(Markup(html)),
-        plugin="events",
-        order=60,
-    )
+    return ProfileSection.from_parts("events", text("company_events", lang), [html], order=60)

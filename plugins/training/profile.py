@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from core import ProfileSection
 from core import vocabulary
-from markupsafe import Markup
 from markupsafe import escape
 
 from plugins.training import vocabulary as tv
@@ -217,10 +216,5 @@ def profile_section(
         parts += _courses_html(platform, nearby, professions, lang, service.today())
     if not parts:
         return None
-    return ProfileSection(
-        id="training",
-        title=_text(lang)["title"],
-        html=str(Markup(f'<div class="training-profile">{parts}</div>')),
-        plugin="training",
-        order=60,
-    )
+    html = f'<div class="training-profile">{parts}</div>'
+    return ProfileSection.from_parts("training", _text(lang)["title"], [html], order=60)

@@ -1,7 +1,7 @@
 """The company questionnaire section on training (Ausbildung, duales Studium, Weiterbildung).
 
-The section is declared as plain data in the shape of ``Section`` (``from core import Section``)
-and handed to core's Leitfragebogen through ``register_questionnaire_sections`` (``hooks.py``);
+The section is data (``questionnaire.toml``) read into core's ``Section`` and handed to core's
+Leitfragebogen through ``register_questionnaire_sections`` (``hooks.py``);
 core checks the answers and calls ``store_answers`` with them. The answers live in
 ``Company.extensions["training"]``, one key per question; the plugin's company filters and the
 profile section read them (``TrainingOffer``). Operators can also save a company's answers
@@ -16,8 +16,11 @@ from typing import Any
 
 import attrs
 from attrs import frozen
+from core import AnswerType
 from core import Company
+from core import Option
 from core import ValidationError
+from core import read_data_file
 from core import vocabulary
 
 from plugins.training.vocabulary import apprenticeship_choices
@@ -36,141 +39,39 @@ __all__ = [
 EXTENSION = "training"
 SECTION_KEY = "training"
 MAX_TEXT = 200
-MAX_LONGTEXT = 2000
 
-
-def _question(
-    key: str,
-    label_de: str,
-    label_en: str,
-    answer: str,
-    **extra: Any,
-) -> dict[str, Any]:
-    return {"key": key, "label_de": label_de, "label_en": label_en, "answer": answer, **extra}
-
-
-#: The questions on dual study and further training (declarative data, in the form's order).
-DUAL_AND_FURTHER_TRAINING = (
-    _question(
-        "dual_study",
-        "Bieten Sie ein duales Studium an?",
-        "Do you offer a dual study programme?",
-        "bool",
-    ),
-    _question(
-        "dual_study_partner",
-        "Mit welcher Hochschule?",
-        "With which university?",
-        "text",
-        example_de="Westfälische Hochschule, Campus Gelsenkirchen",
-        example_en="Westfälische Hochschule, Gelsenkirchen campus",
-        show_if=["dual_study", True],
-        max_length=MAX_TEXT,
-    ),
-    _question(
-        "dual_study_programmes",
-        "Welche Studiengänge?",
-        "Which study programmes?",
-        "text",
-        example_de="Elektrotechnik (B.Eng.)",
-        example_en="Electrical engineering (B.Eng.)",
-        show_if=["dual_study", True],
-        max_length=MAX_TEXT,
-    ),
-    _question(
-        "further_training_budget_eur",
-        "Weiterbildungsbudget pro Beschäftigtem und Jahr (Euro)",
-        "Further training budget per employee and year (euros)",
-        "number",
-        minimum=0,
-        maximum=100_000,
-    ),
-    _question(
-        "further_training_days",
-        "Weiterbildungstage pro Beschäftigtem und Jahr",
-        "Further training days per employee and year",
-        "number",
-        minimum=0,
-        maximum=60,
-        help_de="Freistellung für Kurse, zusätzlich zum Bildungsurlaub nach AWbG NRW.",
-        help_en="Time off for courses, on top of educational leave (AWbG NRW).",
-    ),
-    _question(
-        "further_training_notes",
-        "Was bieten Sie sonst für Weiterbildung?",
-        "What else do you offer for further training?",
-        "longtext",
-        example_de="Interne Akademie, Meisterkurs wird bezahlt, Mentoring",
-        example_en="In-house academy, master craftsperson course paid, mentoring",
-        max_length=MAX_LONGTEXT,
-    ),
+_DATA = read_data_file(__package__, "questionnaire.toml")
+#: Ausbildung und Weiterbildung; ``apply`` is added where the section is registered (hooks.py).
+SECTION = _DATA.section(
+    options={
+        "apprenticeship_fields": (
+            Option(c.value, c.label_de, c.label_en) for c in apprenticeship_choices()
+        )
+    }
 )
 
 
+def _data(value: Any) -> Any:
+    """A section, question or option as JSON-ready data, leaving out every field at its
+    default (the shape ``/api/v1/training/questionnaire`` serves)."""
+    if isinstance(value, Option):
+        return attrs.asdict(value)
+    out: dict[str, Any] = {}
+    for item in attrs.fields(type(value)):
+        field = getattr(value, item.name)
+        if item.name in ("apply", "extra") or field == item.default:
+            continue
+        if isinstance(field, tuple):
+            field = [_data(v) if attrs.has(type(v)) else v for v in field]
+        out[item.name] = field.value if isinstance(field, AnswerType) else field
+    return out
+
+
 def training_section() -> dict[str, Any]:
-    """The section as data (JSON-ready; the fields of ``core.portal.questionnaire.Section``)."""
-    options = [
-        {"value": c.value, "label_de": c.label_de, "label_en": c.label_en, "group": None}
-        for c in apprenticeship_choices()
-    ]
-    return {
-        "key": SECTION_KEY,
-        "title_de": "Ausbildung und Weiterbildung",
-        "title_en": "Apprenticeships and further training",
-        "intro_de": (
-            "Wer bei Ihnen lernen und wachsen kann, bleibt. Zeigen Sie, in welchen Berufen Sie "
-            "ausbilden, ob Sie ein duales Studium ermöglichen und wie Sie Weiterbildung fördern."
-        ),
-        "intro_en": (
-            "People stay where they can learn and grow. Show which apprenticeships you offer, "
-            "whether you are a dual-study partner and how you support further training."
-        ),
-        "plugin": "training",
-        "extension": EXTENSION,
-        "order": 70,
-        "questions": [
-            _question(
-                "trains_apprentices",
-                "Sind Sie Ausbildungsbetrieb?",
-                "Do you train apprentices (Ausbildungsbetrieb)?",
-                "bool",
-                required=True,
-            ),
-            _question(
-                "apprenticeship_professions",
-                "In welchen Berufsfeldern bilden Sie aus?",
-                "In which occupational fields do you train apprentices?",
-                "multichoice",
-                options=options,
-                help_de="Berufshauptgruppen der Klassifikation der Berufe (KldB 2010).",
-                help_en="Main occupational groups of the German classification (KldB 2010).",
-                show_if=["trains_apprentices", True],
-                required=True,
-            ),
-            _question(
-                "apprenticeship_titles",
-                "Welche Ausbildungsberufe genau?",
-                "Which apprenticeships exactly?",
-                "text",
-                example_de="Mechatroniker/in, Elektroniker/in für Betriebstechnik",
-                example_en="Mechatroniker/in, Elektroniker/in für Betriebstechnik",
-                help_de="Durch Kommas getrennt, wie sie in der Ausbildungsordnung heißen.",
-                help_en="Separated by commas, as the training regulations name them.",
-                show_if=["trains_apprentices", True],
-                max_length=MAX_TEXT,
-            ),
-            _question(
-                "apprenticeship_places",
-                "Wie viele Ausbildungsplätze bieten Sie pro Jahr an?",
-                "How many apprenticeship places do you offer per year?",
-                "integer",
-                minimum=0,
-                maximum=500,
-                show_if=["trains_apprentices", True],
-            ),
-            *(dict(question) for question in DUAL_AND_FURTHER_TRAINING),
-        ],
-    }
+    """The section as data (JSON-ready; the fields of ``Section`` that are not defaults)."""
+    data = _data(SECTION)
+    questions = data.pop("questions")
+    return {**data, "questions": questions}  # the questions last, as always
 
 
 @frozen

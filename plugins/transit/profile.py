@@ -11,7 +11,6 @@ from core import format_metres
 from core import format_minutes
 from core import format_number
 from core import haversine_m
-from markupsafe import Markup
 from markupsafe import escape
 
 from plugins.transit import timetable as tt
@@ -196,10 +195,5 @@ def profile_section(
             f"<h3>{title}</h3><p>{name}, {distance}: {how} {when}. "
             f"<small>{escape(station['attribution'])}</small></p>"
         )
-    return ProfileSection(
-        id="transit",
-        title="Public transport" if en else "Bus und Bahn",
-        html=str(Markup("".join(parts))),
-        plugin="transit",
-        order=50,
-    )
+    title = "Public transport" if en else "Bus und Bahn"
+    return ProfileSection.from_parts("transit", title, parts, order=50)
