@@ -144,6 +144,17 @@ class DataFile:
                 raise ConfigError(f"{self.name}: {key}.{name} must be a list of strings.")
         return {name: tuple(value) for name, value in table.items()}
 
+    def texts(self, key: str) -> dict[str, dict[str, str]]:
+        """The table ``key`` of texts (``name = { de = "...", en = "..." }``) per language:
+        ``{"de": {name: text}, "en": {name: text}}``, for the texts of a page or a section."""
+        table = self.table(key)
+        out: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+        for name, value in table.items():
+            texts = self._language_table(value, f"{key}.{name}")
+            for lang, text in zip(LANGUAGES, texts, strict=True):
+                out[lang][name] = text
+        return out
+
     def _table(self, key: str) -> Mapping[str, Any]:
         value: Any = self.data
         for part in key.split("."):

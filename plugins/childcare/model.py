@@ -15,11 +15,11 @@ from typing import Any
 from attrs import field
 from attrs import frozen
 from core import parse_yes_no
+from core import read_data_file
 from core import row_values
 
 __all__ = [
     "AGE_GROUPS",
-    "AgeGroup",
     "Hours",
     "Kita",
     "age_groups_from_range",
@@ -29,24 +29,8 @@ __all__ = [
 ]
 
 
-@frozen
-class AgeGroup:
-    """An age group a Kita serves."""
-
-    code: str
-    label_de: str
-    label_en: str
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
-
-
-#: The age groups, youngest first (Krippe, Kindergarten, Hort).
-AGE_GROUPS: tuple[AgeGroup, ...] = (
-    AgeGroup("u3", "unter 3 Jahre (Krippe)", "under 3 (nursery)"),
-    AgeGroup("3to6", "3 bis 6 Jahre (Kindergarten)", "3 to 6 (kindergarten)"),
-    AgeGroup("school", "Schulkinder (Hort)", "school children (after-school care)"),
-)
+#: The age groups, youngest first (Krippe, Kindergarten, Hort): core ``Term``s, read from data.
+AGE_GROUPS = read_data_file(__package__, "vocab.toml").vocabulary("age_groups", "age group")
 AGE_CODES = tuple(a.code for a in AGE_GROUPS)
 MAX_NAME = 300
 

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from core import ProfileSection
+from core import read_data_file
 from core import vocabulary
 from markupsafe import escape
 
@@ -35,50 +36,8 @@ __all__ = [
 #: Where the course pages live (``pages.py`` mounts its blueprint there).
 PAGES_PREFIX = "/weiterbildung"
 
-TEXT = {
-    "de": {
-        "title": "Ausbildung und Weiterbildung",
-        "apprenticeship": "Ausbildung",
-        "trains": "Ausbildungsbetrieb",
-        "places": "{n} Ausbildungsplätze pro Jahr",
-        "place": "1 Ausbildungsplatz pro Jahr",
-        "fields": "Berufsfelder",
-        "occupations": "Ausbildungsberufe",
-        "dual": "Duales Studium",
-        "dual_with": "Duales Studium mit {partner}",
-        "dual_yes": "Duales Studium möglich",
-        "further": "Weiterbildung im Unternehmen",
-        "budget": "{amount} pro Person und Jahr",
-        "days": "{n} Weiterbildungstage pro Person und Jahr",
-        "courses": "Kurse in der Nähe für die Berufe dieses Unternehmens",
-        "all_courses": "Alle passenden Kurse",
-        "online": "online",
-        "from": "ab {date}",
-        "on_demand": "Einstieg jederzeit",
-        "demo": "Fiktiv",
-    },
-    "en": {
-        "title": "Apprenticeships and further training",
-        "apprenticeship": "Apprenticeships",
-        "trains": "Trains apprentices",
-        "places": "{n} apprenticeship places per year",
-        "place": "1 apprenticeship place per year",
-        "fields": "Occupational fields",
-        "occupations": "Apprenticeships",
-        "dual": "Dual study",
-        "dual_with": "Dual study with {partner}",
-        "dual_yes": "Dual study programme offered",
-        "further": "Further training at the company",
-        "budget": "{amount} per person and year",
-        "days": "{n} training days per person and year",
-        "courses": "Courses nearby for this company's professions",
-        "all_courses": "All matching courses",
-        "online": "online",
-        "from": "from {date}",
-        "on_demand": "start any time",
-        "demo": "Fictitious",
-    },
-}
+#: The section's texts per language (data: ``texts.toml``).
+TEXT = read_data_file(__package__, "texts.toml").texts("profile")
 
 
 def _text(lang: str) -> dict[str, str]:

@@ -43,6 +43,10 @@ s = "small"
 small = ["kiosk", "späti"]
 large = []
 
+[texts]
+title = { de = "Läden in der Nähe", en = "Shops nearby" }
+count = { de = "{n} Läden", en = "{n} shops" }
+
 [section]
 key = "shops"
 plugin = "shops"
@@ -194,6 +198,10 @@ def test_code_lists_become_options_choices_and_vocabularies(
     assert data.table("section")["key"] == "shops"
     assert data.strings("aliases.size") == {"s": "small", "extra large": "large"}
     assert data.string_lists("keywords") == {"small": ("kiosk", "späti"), "large": ()}
+    assert data.texts("texts") == {
+        "de": {"title": "Läden in der Nähe", "count": "{n} Läden"},
+        "en": {"title": "Shops nearby", "count": "{n} shops"},
+    }
     assert [c.label("en") for c in data.choices("sizes")] == ["Small", "Large"]
     assert choice_label(data.choices("sizes"), "large", "de") == "Groß"
     # a code no longer in the list (stored before it left) still shows, as itself
@@ -208,6 +216,8 @@ def test_tables_of_strings_are_checked(package: Callable[[str], str]) -> None:
         data.string_lists("aliases.size")
     with pytest.raises(ConfigError, match=r"data.toml: aliases.colour must be a table"):
         data.strings("aliases.colour")
+    with pytest.raises(ConfigError, match=r"data.toml: keywords.small must be \{ de = "):
+        data.texts("keywords")
 
 
 @pytest.mark.parametrize(
