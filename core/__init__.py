@@ -23,11 +23,14 @@ from core.errors import (
 )
 from core.formatting import (
     format_amount,
+    format_date,
+    format_date_input,
     format_km,
     format_metres,
     format_minutes,
     format_number,
     format_quantity,
+    parse_date,
     unit_label,
 )
 from core.io.csvfiles import (
@@ -271,6 +274,8 @@ __all__ = [
     "folded_match",
     "folded_search",
     "format_amount",
+    "format_date",
+    "format_date_input",
     "format_km",
     "format_metres",
     "format_minutes",
@@ -293,6 +298,7 @@ __all__ = [
     "neutralise_cell",
     "open_zip_member",
     "parse_bbox",
+    "parse_date",
     "parse_json",
     "parse_point",
     "parse_search_params",

@@ -8,16 +8,21 @@ implementations on the same values and compares.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "format_amount",
+    "format_date",
+    "format_date_input",
     "format_km",
     "format_metres",
     "format_minutes",
     "format_number",
     "format_quantity",
+    "parse_date",
     "unit_label",
 ]
 
@@ -102,3 +107,59 @@ def format_quantity(value: float, unit: str, lang: str) -> str:
         return format_amount(value, lang)
     text = format_number(value, lang, 0 if float(value).is_integer() else 1)
     return f"{text} {unit_label(unit, lang)}" if unit else text
+
+
+_MONTHS = {
+    "de": (
+        "Jan.",
+        "Feb.",
+        "März",
+        "Apr.",
+        "Mai",
+        "Juni",
+        "Juli",
+        "Aug.",
+        "Sept.",
+        "Okt.",
+        "Nov.",
+        "Dez.",
+    ),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+def format_date(value: dt.date, lang: str) -> str:
+    """A day as a person reads it: ``7. Dez. 2026`` / ``7 Dec 2026`` (never an ISO date)."""
+    month = _MONTHS[_lang(lang)][value.month - 1]
+    if _lang(lang) == "en":
+        return f"{value.day} {month} {value.year}"
+    return f"{value.day}. {month} {value.year}"
+
+
+def format_date_input(value: dt.date, lang: str) -> str:
+    """A day as a date field shows it for typing: ``07.12.2026`` in German, ``2026-12-07``
+    in English (ISO: unambiguous where day-month order differs); ``parse_date`` reads both."""
+    if _lang(lang) == "en":
+        return value.isoformat()
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+
+
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def parse_date(text: str) -> dt.date:
+    """A day typed into a form: ``7.12.2026``, ``07.12.2026`` or ``2026-12-07``.
+
+    Raises ``ValueError`` with a sentence naming the formats for anything else.
+    """
+    cleaned = text.strip()
+    found = _GERMAN_DATE.fullmatch(cleaned)
+    try:
+        if found:
+            day, month, year = (int(part) for part in found.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(cleaned)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is no date; write it as DD.MM.YYYY (7.12.2026) or YYYY-MM-DD."
+        ) from None

@@ -88,3 +88,25 @@ def test_no_language_writes_a_raw_float():
         for value in (0.1 + 0.2, 1 / 3, 2.675, 1e6 + 0.5):
             text = format_km(value, lang)
             assert "e+" not in text and "000000" not in text, text
+
+
+def test_days_read_and_typed_per_language():
+    import datetime as dt
+
+    from core import format_date, format_date_input, parse_date
+
+    # every day of a year round-trips through what a date field shows and reads back
+    day = dt.date(2024, 1, 1)
+    while day.year == 2024:
+        for lang in ("de", "en"):
+            assert parse_date(format_date_input(day, lang)) == day
+        day += dt.timedelta(days=1)
+    assert format_date(dt.date(2026, 12, 7), "de") == "7. Dez. 2026"
+    assert format_date(dt.date(2026, 3, 1), "de") == "1. März 2026"
+    assert format_date(dt.date(2026, 12, 7), "en") == "7 Dec 2026"
+    assert format_date_input(dt.date(2026, 3, 1), "de") == "01.03.2026"
+    assert format_date_input(dt.date(2026, 3, 1), "en") == "2026-03-01"
+    assert parse_date(" 7.12.2026 ") == dt.date(2026, 12, 7)
+    for wrong in ("31.02.2026", "12/07/2026", "gestern", "", "7.12.26"):
+        with pytest.raises(ValueError, match="DD.MM.YYYY"):
+            parse_date(wrong)

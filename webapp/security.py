@@ -29,7 +29,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, Flask, Request, Response, abort, current_app, request
+from flask import Blueprint, Flask, Request, Response, abort, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -52,6 +52,7 @@ __all__ = [
     "limiter_of",
     "rate_limit",
     "retry_after_seconds",
+    "spare_rate_limit",
     "undeclared_routes",
 ]
 
@@ -105,8 +106,14 @@ def csrf_protect() -> None:
     protect.protect()
 
 
+def spare_rate_limit() -> None:
+    """Tell the ``spare_invalid`` limit of this request that the input was refused (a form
+    shown again with its errors, answered 200 so that browsers log no failed load)."""
+    g.rate_limit_spared = True
+
+
 def _not_invalid(response: Any) -> bool:
-    return bool(response.status_code != 422)
+    return bool(response.status_code != 422 and not g.get("rate_limit_spared", False))
 
 
 def rate_limit(
@@ -115,8 +122,9 @@ def rate_limit(
     """A POST-only limit whose value is read from the settings on each request; every route
     with the same ``scope`` (the HTML form and the API, say) counts against one budget.
 
-    ``spare_invalid``: a request refused as invalid input (422: a mistyped e-mail address, a
-    consent not ticked) does not use up the budget; it did nothing (no mail, no record), and
+    ``spare_invalid``: a request refused as invalid input (422, or a form shown again after
+    ``spare_rate_limit()``: a mistyped e-mail address, a consent not ticked) does not use up
+    the budget; it did nothing (no mail, no record), and
     a person correcting a typo must not be locked out. Never for logins, where every wrong
     password has to count.
     """

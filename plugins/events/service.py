@@ -32,6 +32,7 @@ from core import NotFound
 from core import PluginSnapshot
 from core import RegiokarteError
 from core import ValidationError
+from core import parse_date
 from core import reindex_company
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -209,9 +210,9 @@ class EventsService:
             values = flat(key)
             if values:
                 try:
-                    dates[key] = dt.date.fromisoformat(values[0])
-                except ValueError:
-                    errors[key] = [f"{values[0]!r} is no date; use YYYY-MM-DD"]
+                    dates[key] = parse_date(values[0])
+                except ValueError as exc:
+                    errors[key] = [str(exc)]
         organisation = None
         if flat("organisation"):
             ref = flat("organisation")[0]

@@ -37,6 +37,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "count": "{n} Veranstaltungen",
         "count_one": "1 Veranstaltung",
         "none_found": "Keine kommenden Veranstaltungen für diese Auswahl.",
+        "bad_filter": "Bitte prüfen Sie diese Angaben: {fields}. Ein Datum schreiben Sie als "
+        "TT.MM.JJJJ, zum Beispiel 7.12.2026.",
         "subscribe": "Diese Auswahl als Kalender abonnieren (iCalendar)",
         "subscribe_hint": "Die Adresse in Ihrer Kalender-App als Abonnement eintragen.",
         "when": "Wann",
@@ -115,6 +117,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "count": "{n} events",
         "count_one": "1 event",
         "none_found": "No upcoming events for this selection.",
+        "bad_filter": "Please check: {fields}. Write a date as YYYY-MM-DD or DD.MM.YYYY, for "
+        "example 2026-12-07.",
         "subscribe": "Subscribe to this selection (iCalendar)",
         "subscribe_hint": "Add the address to your calendar app as a subscription.",
         "when": "When",

@@ -201,7 +201,14 @@ def calendar() -> Any:
     try:
         query = service.parse_query({k: request.args.getlist(k) for k in request.args})
     except InvalidQuery as exc:
-        query, error, status = service.parse_query({}), exc.message, 400
+        # the fields by their labels on the page, in its language (the query's own message
+        # is the API's)
+        labels = {"from": "date_from", "to": "date_to", "kind": "kind", "audience": "audience"}
+        labels["town"] = "town"
+        named = [text(labels[k], current) for k in exc.errors if k in labels]
+        fields = ", ".join(named) or text("filters", current)
+        query, status = service.parse_query({}), 400
+        error = text("bad_filter", current, fields=fields)
     events = service.upcoming(query)
     params = query.params()
     feed = "/api/v1/events/calendar.ics" + (f"?{urlencode(params)}" if params else "")

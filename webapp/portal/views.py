@@ -8,6 +8,7 @@ a change here. Company profiles and the shared watch list are rendered on the se
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -22,7 +23,15 @@ from markupsafe import Markup
 
 from core import classifications as vocab
 from core.errors import ConfigError, NotFound, ValidationError
-from core.formatting import format_amount, format_km, format_metres, format_minutes, format_number
+from core.formatting import (
+    format_amount,
+    format_date,
+    format_date_input,
+    format_km,
+    format_metres,
+    format_minutes,
+    format_number,
+)
 from core.model import Company
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
@@ -643,6 +652,13 @@ def _logo_url() -> str:
     return asset("icons/icon.svg")
 
 
+def _day(value: Any) -> dt.date:
+    # templates get days as dates or as the ISO text of an API document
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def init_portal(app: Flask) -> None:
     """Register the portal's pages, static files and template helpers on ``app``."""
     platform: Platform = app.extensions[EXTENSION_KEY]
@@ -668,6 +684,17 @@ def init_portal(app: Flask) -> None:
     app.add_template_filter(_unit_filter(format_minutes), "minutes")
     app.add_template_filter(_unit_filter(format_amount), "amount")
     app.add_template_filter(_unit_filter(format_number), "number")
+    # rooms, areas: one decimal where there is one (2,5 Zimmer), none where there is none
+    app.add_template_filter(
+        lambda value: format_number(float(value), page_lang() if request else "de", 1), "decimal"
+    )
+    app.add_template_filter(
+        lambda value: format_date(_day(value), page_lang() if request else "de"), "date"
+    )
+    app.add_template_filter(
+        lambda value: format_date_input(_day(value), page_lang() if request else "de"),
+        "local_date",
+    )
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:

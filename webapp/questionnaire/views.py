@@ -41,7 +41,7 @@ from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers
 from webapp.questionnaire.i18n import translate
 from webapp.questionnaire.render import preview_view, step_view
-from webapp.security import csrf_protect, limit_view, retry_after_seconds
+from webapp.security import csrf_protect, limit_view, retry_after_seconds, spare_rate_limit
 
 __all__ = ["blp", "editor_required", "init_questionnaire"]
 
@@ -179,9 +179,10 @@ def start() -> Any:
             links=helpers.editor_links(page_lang()),
         )
     except ValidationError as exc:
-        # 422: the start's rate limit spares a refused form (see init_questionnaire)
+        # the start's rate limit spares a refused form (see init_questionnaire)
+        spare_rate_limit()
         context["errors"] = _start_errors(exc, agreed)
-        return _page("start.html", 422, **context)
+        return _page("start.html", **context)
     with platform.session(write=True) as db:
         token = accounts.resolve_token(db, started.token)
     helpers.log_in_editor(token)
@@ -533,7 +534,7 @@ def _answer_text(section: Section, question: Any, submission: flow.Submission, l
 def init_questionnaire(app: Flask, limiter: Limiter) -> None:
     """Register the questionnaire pages on ``app``, with the start's rate limit."""
     app.register_blueprint(blp)
-    # a form refused for a typo (422) does not count against the limit
+    # a form refused for a typo does not count against the limit
     limit_view(
         app, limiter, "questionnaire.start", "start_submission", _start_limit, spare_invalid=True
     )

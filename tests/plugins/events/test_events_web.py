@@ -352,7 +352,26 @@ def test_calendar_page_filters_and_english(client: Any, world: dict[str, Any]) -
     english = client.get("/veranstaltungen?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in english and "Apprenticeship fair" in english
     assert "Sunday, 25 October 2026, 10:00–14:00" in english
-    assert client.get("/veranstaltungen?from=gestern").status_code == 400
+    refused = client.get("/veranstaltungen?from=gestern")
+    assert refused.status_code == 400
+    # the page names the field by its label and the format, in German, never the API's text
+    text = refused.get_data(as_text=True)
+    assert "Bitte prüfen Sie diese Angaben: von (Datum)" in text and "TT.MM.JJJJ" in text
+    assert "is no date" not in text and "invalid" not in text
+
+
+def test_calendar_dates_typed_the_german_way(client: Any, world: dict[str, Any]) -> None:
+    iso = client.get("/veranstaltungen?from=2026-10-26").get_data(as_text=True)
+    german = client.get("/veranstaltungen?from=26.10.2026").get_data(as_text=True)
+    count = re.compile(r'id="event-count" data-total="(\d+)"')
+    assert count.search(iso).group(1) == count.search(german).group(1)
+    everything = count.search(client.get("/veranstaltungen").get_data(as_text=True)).group(1)
+    assert int(count.search(german).group(1)) < int(everything)
+    # the field shows the day as it is typed on a German page, with the format next to it
+    assert 'name="from" inputmode="numeric"' in german and 'value="26.10.2026"' in german
+    assert "Format: TT.MM.JJJJ" in german
+    english = client.get("/veranstaltungen?from=26.10.2026&lang=en").get_data(as_text=True)
+    assert 'value="2026-10-26"' in english and "Format: YYYY-MM-DD" in english
 
 
 def test_company_profile_lists_its_upcoming_events(

@@ -89,6 +89,11 @@ def test_offer_page_lists_the_nearest_matching_employers(client, world):
     assert "<script>" not in text and "style=" not in text
     listing = client.get("/wohnen?rent=..500&kind=flat").get_data(as_text=True)
     assert "Wohnungsangebote" in listing and "/wohnen/angebote/" in listing
+    # the order choices by their meaning, never the API's sort keys; no raw float spelling
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', listing)
+    assert ("rent", "Miete: günstigste zuerst") in options
+    assert all(label != value for value, label in options)
+    assert not re.search(r"\d\.\d Zimmer", listing)
 
 
 def test_hidden_address_never_shows_the_street(client, world):

@@ -198,7 +198,7 @@ def test_list_page_shows_the_same_counts_as_the_api(client):
         "/api/v1/training/courses?kind=umschulung&near_town=Gelsenkirchen&radius_km=20"
     ).get_json()
     assert f'data-total="{api["total"]}"' in html
-    assert len(re.findall(r'class="training-item"', html)) == min(api["total"], 20)
+    assert len(re.findall(r'class="kit-card training-item"', html)) == min(api["total"], 20)
     for facet in api["facets"]:
         for value in facet["values"]:
             marker = f'data-value="{value["value"]}" data-count="{value["count"]}"'

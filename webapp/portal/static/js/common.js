@@ -255,8 +255,44 @@
       window.dispatchEvent(new Event('resize'));
     });
   }
+  // --- date fields of the page kit: typed in the page's format (TT.MM.JJJJ), or picked in the
+  // browser's calendar through the button; the server reads both and ISO dates ---------------
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function shownDate(iso) {
+    var p = String(iso || '').split('-');
+    if (p.length !== 3) return '';
+    return lang === 'en' ? iso : pad(Number(p[2])) + '.' + pad(Number(p[1])) + '.' + p[0];
+  }
+  function isoDate(text) {
+    var m = /^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$/.exec(text || '');
+    if (m) return m[3] + '-' + pad(Number(m[2])) + '-' + pad(Number(m[1]));
+    m = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/.exec(text || '');
+    return m ? m[1] + '-' + m[2] + '-' + m[3] : '';
+  }
+  function setupDateFields() {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-kit-date]'), function (box) {
+      var typed = box.querySelector('input[type="text"]');
+      var native = box.querySelector('.kit-date-native');
+      var button = box.querySelector('.kit-date-pick');
+      if (!typed || !native || !button) return;
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        native.value = isoDate(typed.value);
+        if (typeof native.showPicker === 'function') {
+          try { native.showPicker(); return; } catch (err) { /* not allowed here */ }
+        }
+        typed.focus();
+      });
+      native.addEventListener('change', function () {
+        if (native.value) typed.value = shownDate(native.value);
+        typed.focus();
+      });
+    });
+  }
+
   setupMenu();
   setupDemoNotice();
+  setupDateFields();
 
   window.RK = {
     strings: strings,
