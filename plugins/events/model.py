@@ -50,14 +50,11 @@ DEFAULT_DURATION = dt.timedelta(hours=2)
 
 
 @frozen
-class Place:
-    """Where something is: a name (``Berufskolleg Marl, Aula``), an address and a point."""
+class Place(Address):
+    """Where something is: core's ``Address`` (street, postcode, town, its key) with a name
+    (``Berufskolleg Marl, Aula``) and a point."""
 
     name: str = ""
-    street: str = ""
-    postcode: str = ""
-    town: str = ""
-    ags: str = ""
     lat: float | None = None
     lon: float | None = None
 
