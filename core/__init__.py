@@ -149,6 +149,17 @@ from core.toolkit.rows import from_row, row_values
 from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.toolkit.settings import range_problems, setting, setting_help
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
+from core.toolkit.tables import (
+    IMPORT_LOG_COLUMNS,
+    SourceKey,
+    address_columns,
+    id_column,
+    import_log_table,
+    natural_key_columns,
+    point_columns,
+    record_table,
+    timestamp_columns,
+)
 from core.toolkit.times import as_utc, utcnow
 
 __version__ = "0.1.0"
@@ -158,6 +169,7 @@ __all__ = [
     "DEMO_SOURCE",
     "EARTH_RADIUS_M",
     "EXPORT_FORMATS",
+    "IMPORT_LOG_COLUMNS",
     "MAX_COMPRESSION_RATIO",
     "MAX_JSON_DEPTH",
     "MAX_LINE_BYTES",
@@ -237,6 +249,7 @@ __all__ = [
     "SearchResult",
     "Section",
     "Settings",
+    "SourceKey",
     "SourceRecord",
     "Status",
     "Term",
@@ -246,6 +259,7 @@ __all__ = [
     "ValidationError",
     "ValueConversion",
     "Vocabulary",
+    "address_columns",
     "as_utc",
     "bump_plugin_version",
     "check_email",
@@ -284,7 +298,9 @@ __all__ = [
     "from_row",
     "haversine_m",
     "hookimpl",
+    "id_column",
     "import_aborted",
+    "import_log_table",
     "import_options",
     "is_email",
     "is_postcode",
@@ -294,6 +310,7 @@ __all__ = [
     "list_hook",
     "load_settings",
     "migrations_hook",
+    "natural_key_columns",
     "nearest_m",
     "neutralise_cell",
     "open_zip_member",
@@ -306,6 +323,7 @@ __all__ = [
     "parse_yes_no",
     "pass_platform",
     "plugin_version",
+    "point_columns",
     "point_feature",
     "postcode_towns",
     "range_problems",
@@ -314,6 +332,7 @@ __all__ = [
     "read_data_file",
     "read_json_records",
     "record_id",
+    "record_table",
     "reindex_all",
     "reindex_company",
     "restore_cell",
@@ -326,6 +345,7 @@ __all__ = [
     "sphere_xyz",
     "submitted_values",
     "table_dataset",
+    "timestamp_columns",
     "unit_label",
     "utcnow",
     "vocabulary",

@@ -9,37 +9,33 @@ moves.
 
 from __future__ import annotations
 
+from core import SourceKey
+from core import address_columns
+from core import import_log_table
+from core import point_columns
+from core import record_table
 from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import Column
-from sqlalchemy import DateTime
-from sqlalchemy import Float
 from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import MetaData
 from sqlalchemy import String
-from sqlalchemy import Table
 from sqlalchemy import Text
-from sqlalchemy import UniqueConstraint
 
 __all__ = ["imports", "kitas", "metadata"]
 
 metadata = MetaData()
 
-kitas = Table(
+kitas = record_table(
     "childcare_kitas",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("source", String(100), nullable=False),
-    Column("source_id", String(255), nullable=False),
+    SourceKey("source_id", length=255, constraint="uq_childcare_kitas_source"),
     Column("name", String(300), nullable=False),
     Column("operator", String(300), nullable=False),
-    Column("street", String(200), nullable=False),
-    Column("postcode", String(10), nullable=False),
-    Column("town", String(100), nullable=False),
+    *address_columns(postcode_length=10),
     Column("district", String(100), nullable=False),
-    Column("lat", Float, nullable=False),
-    Column("lon", Float, nullable=False),
+    *point_columns(required=True),
     Column("age_groups", JSON, nullable=False),
     Column("places", Integer),
     Column("opening_hours", String(500), nullable=False),
@@ -55,26 +51,24 @@ kitas = Table(
     Column("website", String(500), nullable=False),
     Column("notes", Text, nullable=False),
     Column("extra", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("source", "source_id", name="uq_childcare_kitas_source"),
 )
 
-imports = Table(
+imports = import_log_table(
     "childcare_imports",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("source", String(100), nullable=False),
-    Column("file_name", String(500), nullable=False),
-    Column("format", String(20), nullable=False),
-    Column("sha256", String(64), nullable=False),
-    Column("imported_at", DateTime(timezone=True), nullable=False),
-    Column("created", Integer, nullable=False),
-    Column("updated", Integer, nullable=False),
-    Column("unchanged", Integer, nullable=False),
-    Column("removed", Integer, nullable=False),
-    Column("rejected", Integer, nullable=False),
-    Column("report", JSON, nullable=False),
+    (
+        "source",
+        "file_name",
+        "format",
+        "sha256",
+        "imported_at",
+        "created",
+        "updated",
+        "unchanged",
+        "removed",
+        "rejected",
+        "report",
+    ),
 )
 
 Index("ix_childcare_kitas_lat_lon", kitas.c.lat, kitas.c.lon)

@@ -6,12 +6,16 @@ repository makes them aware again). The migration in ``migrations/`` creates the
 
 from __future__ import annotations
 
+from core import address_columns
+from core import id_column
+from core import natural_key_columns
+from core import point_columns
+from core import timestamp_columns
 from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Column
 from sqlalchemy import DateTime
-from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import MetaData
@@ -34,18 +38,14 @@ metadata = MetaData()
 organisations = Table(
     "events_organisations",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("slug", String(120), nullable=False, unique=True),
+    *natural_key_columns("slug", length=120),
     Column("name", String(200), nullable=False),
     Column("type", String(40), nullable=False),
     Column("description", Text, nullable=False, default=""),
     Column("place_name", String(200), nullable=False, default=""),
-    Column("street", String(200), nullable=False, default=""),
-    Column("postcode", String(5), nullable=False, default=""),
-    Column("town", String(100), nullable=False, default=""),
+    *address_columns(default=""),
     Column("ags", String(8), nullable=False, default=""),
-    Column("lat", Float),
-    Column("lon", Float),
+    *point_columns(required=False),
     Column("email", String(320), nullable=False, default=""),
     Column("phone", String(50), nullable=False, default=""),
     Column("website", String(500), nullable=False, default=""),
@@ -62,8 +62,7 @@ organisations = Table(
 events = Table(
     "events_events",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("uid", String(255), nullable=False, unique=True),
+    *natural_key_columns("uid"),
     Column("slug", String(80), nullable=False),
     Column("title", String(200), nullable=False),
     Column("kind", String(40), nullable=False),
@@ -73,12 +72,9 @@ events = Table(
     Column("timezone", String(64), nullable=False),
     Column("audiences", JSON, nullable=False),
     Column("place_name", String(200), nullable=False, default=""),
-    Column("street", String(200), nullable=False, default=""),
-    Column("postcode", String(5), nullable=False, default=""),
-    Column("town", String(100), nullable=False, default=""),
+    *address_columns(default=""),
     Column("ags", String(8), nullable=False, default=""),
-    Column("lat", Float),
-    Column("lon", Float),
+    *point_columns(required=False),
     Column("online_url", String(500), nullable=False, default=""),
     Column("registration", String(20), nullable=False, default="none"),
     Column("registration_url", String(500), nullable=False, default=""),
@@ -89,8 +85,7 @@ events = Table(
     Column("waiting_list", Boolean, nullable=False, default=True),
     Column("status", String(20), nullable=False, default="scheduled"),
     Column("source", String(200), nullable=False, default="api"),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    *timestamp_columns(),
     CheckConstraint("capacity IS NULL OR taken <= capacity", name="ck_events_events_capacity"),
 )
 
@@ -115,7 +110,7 @@ organisers = Table(
 invitations = Table(
     "events_invitations",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column(
         "event_id",
         Integer,
@@ -142,7 +137,7 @@ invitations = Table(
 registrations = Table(
     "events_registrations",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column(
         "event_id",
         Integer,

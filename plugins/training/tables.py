@@ -8,30 +8,29 @@ counter (core's ``core_plugin_state``), so each process's course index follows t
 
 from __future__ import annotations
 
+from core import SourceKey
+from core import address_columns
+from core import import_log_table
+from core import point_columns
+from core import record_table
 from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import Column
 from sqlalchemy import Date
-from sqlalchemy import DateTime
 from sqlalchemy import Float
 from sqlalchemy import Index
-from sqlalchemy import Integer
 from sqlalchemy import MetaData
 from sqlalchemy import String
-from sqlalchemy import Table
 from sqlalchemy import Text
-from sqlalchemy import UniqueConstraint
 
 __all__ = ["courses", "imports", "metadata"]
 
 metadata = MetaData()
 
-courses = Table(
+courses = record_table(
     "training_courses",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("source", String(50), nullable=False),
-    Column("external_id", String(200)),
+    SourceKey("external_id", source_length=50, required=False),
     Column("title", String(300), nullable=False),
     Column("description", Text, nullable=False),
     Column("provider", String(200), nullable=False),
@@ -47,29 +46,17 @@ courses = Table(
     Column("cost_eur", Float),
     Column("cost_note", String(500), nullable=False),
     Column("funding", JSON, nullable=False),
-    Column("street", String(200), nullable=False),
-    Column("postcode", String(5), nullable=False),
-    Column("town", String(100), nullable=False),
-    Column("lat", Float),
-    Column("lon", Float),
+    *address_columns(),
+    *point_columns(required=False),
     Column("link", String(500), nullable=False),
     Column("is_demo", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("source", "external_id", name="uq_training_courses_source_external_id"),
 )
 
-imports = Table(
+imports = import_log_table(
     "training_imports",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("file_name", String(500), nullable=False),
-    Column("format", String(20), nullable=False),
-    Column("source", String(50), nullable=False),
-    Column("imported_at", DateTime(timezone=True), nullable=False),
-    Column("created", Integer, nullable=False),
-    Column("updated", Integer, nullable=False),
-    Column("report", JSON, nullable=False),
+    ("file_name", "format", "source", "imported_at", "created", "updated", "report"),
+    source_length=50,
 )
 
 Index("ix_training_courses_end_date", courses.c.end_date)

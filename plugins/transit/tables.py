@@ -8,10 +8,12 @@ Dates are integers ``YYYYMMDD``. The schema is created by the migration in ``mig
 
 from __future__ import annotations
 
+from core import id_column
+from core import natural_key_columns
+from core import point_columns
 from sqlalchemy import JSON
 from sqlalchemy import Column
 from sqlalchemy import DateTime
-from sqlalchemy import Float
 from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import MetaData
@@ -37,7 +39,7 @@ metadata = MetaData()
 feeds = Table(
     "transit_feeds",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("file_name", String(500), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
@@ -50,12 +52,10 @@ feeds = Table(
 stops = Table(
     "transit_stops",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("stop_id", String(255), nullable=False, unique=True),
+    *natural_key_columns("stop_id"),
     Column("code", String(100), nullable=False),
     Column("name", String(500), nullable=False),
-    Column("lat", Float, nullable=False),
-    Column("lon", Float, nullable=False),
+    *point_columns(required=True),
     Column("location_type", SmallInteger, nullable=False),
     Column("parent_station", String(255), nullable=False),
 )
@@ -63,8 +63,7 @@ stops = Table(
 routes = Table(
     "transit_routes",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("route_id", String(255), nullable=False, unique=True),
+    *natural_key_columns("route_id"),
     Column("agency_id", String(255), nullable=False),
     Column("short_name", String(100), nullable=False),
     Column("long_name", String(500), nullable=False),
@@ -76,8 +75,7 @@ routes = Table(
 services = Table(
     "transit_services",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("service_id", String(255), nullable=False, unique=True),
+    *natural_key_columns("service_id"),
     # bit 0 = Monday ... bit 6 = Sunday (calendar.txt); 0 when only calendar_dates defines it
     Column("weekdays", SmallInteger, nullable=False),
     Column("start_date", Integer),
@@ -96,8 +94,7 @@ service_dates = Table(
 trips = Table(
     "transit_trips",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("trip_id", String(255), nullable=False, unique=True),
+    *natural_key_columns("trip_id"),
     Column("route", Integer, nullable=False, index=True),
     Column("service", Integer, nullable=False, index=True),
     Column("headsign", String(500), nullable=False),
