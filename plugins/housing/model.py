@@ -22,6 +22,7 @@ from core import from_row
 from core import is_email
 from core import is_postcode
 from core import is_web_address
+from core import parse_date as parse_day
 from core import parse_yes_no
 from core import read_data_file
 from core import row_values
@@ -102,15 +103,7 @@ def parse_date(value: Any) -> dt.date | None:
     text = str(value or "").strip()
     if _fold(text) in ("", "sofort", "ab sofort", "now", "immediately"):
         return None
-    try:
-        if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text):
-            day, month, year = (int(p) for p in text.split("."))
-            return dt.date(year, month, day)
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not a date; use YYYY-MM-DD or DD.MM.YYYY (e.g. 2026-03-01)"
-        ) from None
+    return parse_day(text[:10])
 
 
 class FieldProblems(Exception):

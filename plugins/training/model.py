@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +19,7 @@ from core import Location
 from core import ValidationError
 from core import is_postcode
 from core import is_web_address
+from core import parse_date as parse_day
 from core import vocabulary
 
 from plugins.training import vocabulary as tv
@@ -67,7 +67,6 @@ FIELDS = (
     "link",
 )
 MULTI_VALUED = ("professions", "funding")
-_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -83,11 +82,7 @@ def parse_date(value: Any) -> dt.date | None:
         return value
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a date")
-    text = value.strip()
-    match = _GERMAN_DATE.fullmatch(text)
-    if match:
-        return dt.date(int(match[3]), int(match[2]), int(match[1]))
-    return dt.date.fromisoformat(text[:10])
+    return parse_day(value.strip()[:10])
 
 
 def _tuple(value: Iterable[str] | None) -> tuple[str, ...]:
