@@ -18,6 +18,7 @@ from core.errors import (
     PluginError,
     PluginFailure,
     RegiokarteError,
+    Sentence,
     TooManyAttempts,
     ValidationError,
 )
@@ -248,6 +249,7 @@ __all__ = [
     "SearchQuery",
     "SearchResult",
     "Section",
+    "Sentence",
     "Settings",
     "SourceKey",
     "SourceRecord",

@@ -39,9 +39,35 @@ __all__ = [
     "PluginError",
     "PluginFailure",
     "RegiokarteError",
+    "Sentence",
     "TooManyAttempts",
     "ValidationError",
 ]
+
+
+class Sentence(str):
+    """A message for a person: the English sentence (the string itself, as the API, logs and
+    the command line show it) with its German text, which German pages show (``text(lang)``).
+
+    Messages are plain strings everywhere; a ``Sentence`` is one that also knows its German,
+    so a form can say in the page's language what is wrong with a value.
+    """
+
+    de: str
+
+    def __new__(cls, en: str, de: str) -> Sentence:
+        made = super().__new__(cls, en)
+        made.de = de
+        return made
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (German for every language but English)."""
+        return str.__str__(self) if lang == "en" else self.de
+
+    @staticmethod
+    def of(message: object, lang: str) -> str:
+        """``message`` in ``lang`` when it is a ``Sentence``, else as it is."""
+        return message.text(lang) if isinstance(message, Sentence) else str(message)
 
 
 class RegiokarteError(Exception):

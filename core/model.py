@@ -18,7 +18,7 @@ import attrs
 from attrs import define, field, frozen
 
 from core import classifications as vocab
-from core.errors import ValidationError
+from core.errors import Sentence, ValidationError
 
 __all__ = [
     "Address",
@@ -75,7 +75,7 @@ class Address:
         if value and not re.fullmatch(r"\d{5}", value):
             raise ValidationError(
                 f"Postcode {value!r} is not a German postcode; use five digits such as 45657.",
-                {"postcode": ["five digits expected"]},
+                {"postcode": [Sentence("five digits expected", "fünf Ziffern erwartet")]},
             )
 
     @ags.validator

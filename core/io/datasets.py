@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from attrs import field, frozen
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound, ValidationError
+from core.errors import NotFound, Sentence, ValidationError
 from core.io.values import check_email, check_web_address, parse_yes_no
 
 __all__ = [
@@ -55,6 +55,12 @@ FIELD_KINDS = (
     "url",
     "email",
 )
+
+
+def _said(exc: ValueError) -> str:
+    """What a reader's ``ValueError`` says, its German kept when it is a ``Sentence``."""
+    said = exc.args[0] if exc.args else ""
+    return said if isinstance(said, Sentence) else str(exc)
 
 
 @frozen
@@ -98,17 +104,32 @@ class DatasetField:
             return _parse_bool(value)
         if value is None or value == "":
             if self.required:
-                raise ValueError("This field is required; fill it in.")
+                raise ValueError(
+                    Sentence(
+                        "This field is required; fill it in.",
+                        "Dieses Feld ist eine Pflichtangabe; bitte ausfüllen.",
+                    )
+                )
             return None
         if isinstance(value, str) and len(value) > self.max_length:
-            raise ValueError(f"At most {self.max_length} characters, not {len(value)}.")
+            raise ValueError(
+                Sentence(
+                    f"At most {self.max_length} characters, not {len(value)}.",
+                    f"Höchstens {self.max_length} Zeichen, nicht {len(value)}.",
+                )
+            )
         parse = _PARSERS.get(self.kind)
         if parse is not None:
             return parse(value)
         if self.kind == "choice":
             allowed = [code for code, _ in self.choices]
             if str(value) not in allowed:
-                raise ValueError(f"{value!r} is not a choice; use one of: {', '.join(allowed)}.")
+                raise ValueError(
+                    Sentence(
+                        f"{value!r} is not a choice; use one of: {', '.join(allowed)}.",
+                        f"{value!r} steht nicht zur Wahl; möglich sind: {', '.join(allowed)}.",
+                    )
+                )
             return str(value)
         return str(value)
 
@@ -124,15 +145,27 @@ def _parse_number(value: Any) -> float:
     try:
         number = float(text)
     except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a number; write it like 1190.50 or 1.190,50.") from None
+        raise ValueError(
+            Sentence(
+                f"{value!r} is not a number; write it like 1190.50 or 1.190,50.",
+                f"{value!r} ist keine Zahl; schreiben Sie sie wie 1190.50 oder 1.190,50.",
+            )
+        ) from None
     if not math.isfinite(number):
-        raise ValueError(f"{value!r} is not a finite number.")
+        raise ValueError(
+            Sentence(f"{value!r} is not a finite number.", f"{value!r} ist keine endliche Zahl.")
+        )
     return number
 
 
 def _parse_integer(value: Any) -> int:
     if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", str(value).strip()):
-        raise ValueError(f"{value!r} is not a whole number; write it like 42.")
+        raise ValueError(
+            Sentence(
+                f"{value!r} is not a whole number; write it like 42.",
+                f"{value!r} ist keine ganze Zahl; schreiben Sie sie wie 42.",
+            )
+        )
     return int(str(value).strip())
 
 
@@ -140,7 +173,12 @@ def _parse_date(value: Any) -> str:
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD.") from None
+        raise ValueError(
+            Sentence(
+                f"{value!r} is not a date; write it as YYYY-MM-DD.",
+                f"{value!r} ist kein Datum; schreiben Sie es als JJJJ-MM-TT.",
+            )
+        ) from None
 
 
 def _parse_datetime(value: Any) -> str:
@@ -148,7 +186,10 @@ def _parse_datetime(value: Any) -> str:
         return dt.datetime.fromisoformat(str(value)).isoformat()
     except ValueError:
         raise ValueError(
-            f"{value!r} is not a date and time; write it as YYYY-MM-DDTHH:MM."
+            Sentence(
+                f"{value!r} is not a date and time; write it as YYYY-MM-DDTHH:MM.",
+                f"{value!r} ist kein Zeitpunkt; schreiben Sie ihn als JJJJ-MM-TTTHH:MM.",
+            )
         ) from None
 
 
@@ -269,7 +310,7 @@ class Dataset:
             try:
                 out[item.name] = item.parse(values.get(item.name))
             except ValueError as exc:
-                problems[item.name] = [str(exc)]
+                problems[item.name] = [_said(exc)]
         if problems:
             raise ValidationError(
                 "Some values are invalid: "
@@ -331,12 +372,19 @@ def submitted_values(
             continue
         if item is None:
             problems.setdefault(name, []).append(
-                f"{name!r} is no field of {what}; the fields are {editable}"
+                Sentence(
+                    f"{name!r} is no field of {what}; the fields are {editable}",
+                    f"{name!r} ist kein Feld dieses Datensatzes; die Felder sind {editable}",
+                )
             )
         elif not item.editable:
             if not _unchanged(value, shown.get(name)):
                 problems.setdefault(name, []).append(
-                    f"{name!r} cannot be changed here; leave it as it is ({shown.get(name)!r})"
+                    Sentence(
+                        f"{name!r} cannot be changed here; leave it as it is ({shown.get(name)!r})",
+                        f"{name!r} lässt sich hier nicht ändern; lassen Sie es, wie es ist "
+                        f"({shown.get(name)!r})",
+                    )
                 )
         else:
             out[name] = value
@@ -359,7 +407,7 @@ def parse_values(
         try:
             out[name] = by_name[name].parse(value)
         except ValueError as exc:
-            problems.setdefault(name, []).append(str(exc))
+            problems.setdefault(name, []).append(_said(exc))
     return out, problems
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.errors import Sentence
+
 __all__ = [
     "NO_WORDS",
     "YES_WORDS",
@@ -53,7 +55,12 @@ def parse_yes_no(value: Any) -> bool | None:
         return True
     if text in NO_WORDS:
         return False
-    raise ValueError(f"{value!r} is neither yes nor no; write ja or nein (true or false).")
+    raise ValueError(
+        Sentence(
+            f"{value!r} is neither yes nor no; write ja or nein (true or false).",
+            f"{value!r} ist weder ja noch nein; schreiben Sie ja oder nein.",
+        )
+    )
 
 
 def is_email(text: str) -> bool:
@@ -65,7 +72,12 @@ def check_email(text: str) -> str:
     """``text`` stripped when it is an e-mail address; ``ValueError`` with the fix otherwise."""
     text = text.strip()
     if not is_email(text):
-        raise ValueError(f"{text!r} is no e-mail address; write it like name@example.org.")
+        raise ValueError(
+            Sentence(
+                f"{text!r} is no e-mail address; write it like name@example.org.",
+                f"{text!r} ist keine E-Mail-Adresse; schreiben Sie sie wie name@example.org.",
+            )
+        )
     return text
 
 
@@ -79,8 +91,12 @@ def check_web_address(text: str) -> str:
     text = text.strip()
     if not is_web_address(text):
         raise ValueError(
-            f"{text!r} is no web address; write it with https:// in front "
-            "(https://example.org/page)."
+            Sentence(
+                f"{text!r} is no web address; write it with https:// in front "
+                "(https://example.org/page).",
+                f"{text!r} ist keine Webadresse; schreiben Sie sie mit https:// davor "
+                "(https://example.org/seite).",
+            )
         )
     return text
 
@@ -94,5 +110,10 @@ def check_postcode(text: str) -> str:
     """``text`` stripped when it is a German postcode; ``ValueError`` with the fix otherwise."""
     text = text.strip()
     if not is_postcode(text):
-        raise ValueError(f"{text!r} is no postcode; a German postcode has five digits (45657).")
+        raise ValueError(
+            Sentence(
+                f"{text!r} is no postcode; a German postcode has five digits (45657).",
+                f"{text!r} ist keine Postleitzahl; sie hat fünf Ziffern (45657).",
+            )
+        )
     return text

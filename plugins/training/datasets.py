@@ -20,6 +20,7 @@ from core import Dataset
 from core import DatasetField
 from core import DatasetImport
 from core import ExportFile
+from core import Sentence
 from core import ValidationError
 from core import checked_record
 from core import edited_values
@@ -141,6 +142,8 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
         return errors
     for message in exc.errors["course"]:
         name, _, text = message.partition(": ")
+        if isinstance(message, Sentence):  # the German goes with it to a German form
+            text = Sentence(text, message.de.partition(": ")[2])
         if name == "location":
             name = "postcode"  # "a course held in person needs a place: give a postcode ..."
         if name in _BY_NAME and text:

@@ -24,6 +24,7 @@ from core import ImportError_
 from core import ImportRecord
 from core import ImportReport
 from core import Location
+from core import Sentence
 from core import ValidationError
 from core import check_in_region
 from core import from_row
@@ -82,7 +83,14 @@ class _Problems:
         self.messages: list[str] = []
 
     def add(self, key: str, message: str) -> None:
-        self.messages.append(f"{key}: {message}")
+        self.messages.append(_line(key, message))
+
+
+def _line(key: str, message: str) -> str:
+    """``key: message``, its German kept when ``message`` is a ``Sentence``."""
+    if isinstance(message, Sentence):
+        return Sentence(f"{key}: {message}", f"{key}: {message.de}")
+    return f"{key}: {message}"
 
 
 def _text(values: Mapping[str, Any], key: str, problems: _Problems) -> str:
@@ -187,7 +195,13 @@ def course_from_values(
     lat, lon = data.pop("lat"), data.pop("lon")
     location = None
     if (lat is None) != (lon is None):
-        problems.add("lat", "give lat and lon together (or neither)")
+        problems.add(
+            "lat",
+            Sentence(
+                "give lat and lon together (or neither)",
+                "geben Sie Breite und Länge zusammen an (oder keins von beiden)",
+            ),
+        )
     elif lat is not None and lon is not None:
         try:
             location = Location(lat, lon)
@@ -207,7 +221,7 @@ def course_from_values(
     try:
         course.validate()
     except ValidationError as exc:
-        messages += [f"{k}: {m}" for k, ms in exc.errors.items() for m in ms]
+        messages += [_line(k, m) for k, ms in exc.errors.items() for m in ms]
     if messages:
         raise ValidationError(
             f"Course {course.title!r} is invalid: {'; '.join(messages)}.", {"course": messages}

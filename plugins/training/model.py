@@ -16,6 +16,7 @@ from typing import Any
 from attrs import define
 from attrs import field
 from core import Location
+from core import Sentence
 from core import ValidationError
 from core import is_postcode
 from core import is_web_address
@@ -144,17 +145,29 @@ class Course:
         problems: dict[str, list[str]] = {}
 
         def check(name: str, ok: bool, message: str) -> None:
+            # messages are Sentences (English, with the German a German form shows)
             if not ok:
                 problems.setdefault(name, []).append(message)
 
         self.title = self.title.strip()
         self.provider = self.provider.strip()
-        check("title", bool(self.title), "a title is required")
-        check("provider", bool(self.provider), "the provider's name is required")
+        check("title", bool(self.title), Sentence("a title is required", "ein Titel fehlt"))
+        check(
+            "provider",
+            bool(self.provider),
+            Sentence("the provider's name is required", "der Name des Anbieters fehlt"),
+        )
         for name, limit in MAX_LENGTH.items():
             value = getattr(self, name)
             if isinstance(value, str):
-                check(name, len(value) <= limit, f"at most {limit} characters, not {len(value)}")
+                check(
+                    name,
+                    len(value) <= limit,
+                    Sentence(
+                        f"at most {limit} characters, not {len(value)}",
+                        f"höchstens {limit} Zeichen, nicht {len(value)}",
+                    ),
+                )
         for name, codes in (
             ("provider_type", tv.PROVIDER_TYPES),
             ("kind", tv.KINDS),
@@ -164,7 +177,10 @@ class Course:
             check(
                 name,
                 value in codes,
-                f"{value!r} is not a {codes.name}; use one of {', '.join(codes.codes)}",
+                Sentence(
+                    f"{value!r} is not a {codes.name}; use one of {', '.join(codes.codes)}",
+                    f"{value!r} steht nicht zur Wahl; möglich sind {', '.join(codes.codes)}",
+                ),
             )
         for name, codes in (
             ("professions", vocabulary("professions")),
@@ -174,19 +190,29 @@ class Course:
             check(
                 name,
                 not bad,
-                f"{', '.join(map(repr, bad))} not valid; use codes such as "
-                f"{', '.join(codes.codes[:6])} ({codes.name})",
+                Sentence(
+                    f"{', '.join(map(repr, bad))} not valid; use codes such as "
+                    f"{', '.join(codes.codes[:6])} ({codes.name})",
+                    f"{', '.join(map(repr, bad))} ungültig; gültig sind Codes wie "
+                    f"{', '.join(codes.codes[:6])} ({codes.name})",
+                ),
             )
         check(
             "start_date",
             self.start_date is not None or self.end_date is not None or self.on_demand,
-            "give a start date, an end date or on_demand = true (laufender Einstieg)",
+            Sentence(
+                "give a start date, an end date or on_demand = true (laufender Einstieg)",
+                "geben Sie einen Beginn, ein Ende oder laufenden Einstieg an",
+            ),
         )
         if self.start_date and self.end_date:
             check(
                 "end_date",
                 self.end_date >= self.start_date,
-                f"the end {self.end_date} lies before the start {self.start_date}",
+                Sentence(
+                    f"the end {self.end_date} lies before the start {self.start_date}",
+                    f"das Ende {self.end_date} liegt vor dem Beginn {self.start_date}",
+                ),
             )
         for name in ("hours", "cost_eur"):
             value = getattr(self, name)
@@ -194,22 +220,34 @@ class Course:
                 check(
                     name,
                     math.isfinite(value) and 0 <= value <= 1_000_000,
-                    f"must be a number from 0 to 1,000,000, not {value!r}",
+                    Sentence(
+                        f"must be a number from 0 to 1,000,000, not {value!r}",
+                        f"muss eine Zahl von 0 bis 1.000.000 sein, nicht {value!r}",
+                    ),
                 )
         check(
             "postcode",
             self.postcode == "" or is_postcode(self.postcode),
-            f"{self.postcode!r} is not a German postcode (five digits such as 45768)",
+            Sentence(
+                f"{self.postcode!r} is not a German postcode (five digits such as 45768)",
+                f"{self.postcode!r} ist keine Postleitzahl (fünf Ziffern wie 45768)",
+            ),
         )
         check(
             "location",
             self.format == "online" or self.location is not None,
-            "a course held in person needs a place: give a postcode or lat and lon",
+            Sentence(
+                "a course held in person needs a place: give a postcode or lat and lon",
+                "ein Kurs vor Ort braucht einen Ort: geben Sie eine PLZ oder Breite und Länge an",
+            ),
         )
         check(
             "link",
             self.link == "" or is_web_address(self.link),
-            f"{self.link!r} is not a web address starting with http:// or https://",
+            Sentence(
+                f"{self.link!r} is not a web address starting with http:// or https://",
+                f"{self.link!r} ist keine Webadresse mit http:// oder https:// am Anfang",
+            ),
         )
         self.professions = tuple(dict.fromkeys(self.professions))
         self.funding = tuple(dict.fromkeys(self.funding))

@@ -259,7 +259,8 @@ def test_edit_enforces_max_length(client: Any, token: str, platform: Any, case: 
         url, data={**_form(client, url), case.name_column: long_name, "csrf_token": token}
     )
     assert answer.status_code == 400
-    assert "At most" in field_errors(answer.get_data(as_text=True))[case.name_column]
+    # the German page says it in German
+    assert "Höchstens" in field_errors(answer.get_data(as_text=True))[case.name_column]
     assert long_name not in {r[case.name_column] for r in _rows(platform, case.table)}
 
 

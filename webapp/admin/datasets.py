@@ -20,7 +20,7 @@ from flask import Blueprint, Response, make_response, request, session, url_for
 from werkzeug.utils import secure_filename
 
 from core import format_km
-from core.errors import ImportError_, NotFound, OutsideRegionError, ValidationError
+from core.errors import ImportError_, NotFound, OutsideRegionError, Sentence, ValidationError
 from core.io import jobs
 from core.io.datasets import Dataset, DatasetField, DatasetImport
 from core.portal import audit
@@ -171,11 +171,14 @@ def dataset_list(dataset_id: str) -> Any:
 def _form_problems(
     dataset: Dataset, exc: ValidationError
 ) -> tuple[dict[str, list[str]], list[str]]:
-    """A rejected record's problems: per form field, and the others as sentences."""
+    """A rejected record's problems: per form field, and the others as sentences; in the
+    page's language where a message knows it (a ``Sentence``)."""
+    lang = page_lang()
+    said = {k: [Sentence.of(m, lang) for m in v] for k, v in exc.errors.items()}
     names = {f.name for f in dataset.editable_fields}
-    errors = {k: list(v) for k, v in exc.errors.items() if k in names}
-    general = [f"{k}: {' '.join(v)}" for k, v in exc.errors.items() if k not in names] or (
-        [] if errors else [exc.message]
+    errors = {k: v for k, v in said.items() if k in names}
+    general = [f"{k}: {' '.join(v)}" for k, v in said.items() if k not in names] or (
+        [] if errors else [Sentence.of(exc.message, lang)]
     )
     return errors, general
 

@@ -17,6 +17,7 @@ from training_support import (
     trains_in,
 )
 
+from core import ValidationError
 from core.io.demo import demo_rows
 from core.persistence import companies as company_repo
 from core.portal import accounts
@@ -338,6 +339,59 @@ def test_operators_enter_courses_in_the_admin_area(make_app):
     course_id = saved.headers["Location"].rsplit("/", 1)[1]
     page = client.get(f"/weiterbildung/{course_id}").get_data(as_text=True)
     assert "Bewerbungstraining" in page and "Recklinghausen" in page
+
+
+#: Bad values of a new course -> what the form says at the field, in German and in English.
+FORM_PROBLEMS = {
+    "title": ("x" * 301, "Höchstens 300 Zeichen, nicht 301.", "At most 300 characters, not 301."),
+    "cost_eur": ("viel", "&#39;viel&#39; ist keine Zahl", "&#39;viel&#39; is not a number"),
+    "link": ("www.example.org", "ist keine Webadresse", "is no web address"),
+    "professions": ("71; 99", "&#39;99&#39; ungültig", "&#39;99&#39; not valid"),
+    "end_date": ("2027-02-01", "liegt vor dem Beginn 2027-03-01", "lies before the start"),
+    "postcode": ("", "ein Kurs vor Ort braucht einen Ort", "needs a place"),
+}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_course_form_says_what_is_wrong_in_the_page_language(make_app, lang):
+    app = make_app(True)
+    client = app.test_client()
+    with app.extensions["regiokarte"].session(write=True) as session:
+        accounts.create_operator(session, "betrieb", "ein-sehr-langes-passwort")
+    login = {"username": "betrieb", "password": "ein-sehr-langes-passwort"}
+    login["csrf_token"] = _csrf(client.get("/admin/anmelden").get_data(as_text=True))
+    assert client.post("/admin/anmelden", data=login).status_code == 303
+    new = "/admin/daten/training.courses/neu" + ("?lang=en" if lang == "en" else "")
+    data = {
+        "csrf_token": _csrf(client.get(new).get_data(as_text=True)),
+        "title": "Bewerbungstraining",
+        "provider": "VHS Beispiel",
+        "provider_type": "vhs",
+        "kind": "weiterbildung",
+        "format": "praesenz",
+        "start_date": "2027-03-01",
+        "postcode": "45657",
+        "professions": "71",
+    }
+    answer = client.post(new, data={**data, **{k: v[0] for k, v in FORM_PROBLEMS.items()}})
+    assert answer.status_code == 400
+    html = answer.get_data(as_text=True)
+    shown = dict(re.findall(r'<p class="field-error" id="field-(\w+)-error">(.*?)</p>', html))
+    assert set(shown) == set(FORM_PROBLEMS)
+    for name, (_, german, english) in FORM_PROBLEMS.items():
+        expected, other = (german, english) if lang == "de" else (english, german)
+        assert expected in shown[name] and other not in shown[name], (name, shown[name])
+    # the summary at the top says the same, before the form
+    summary = html.split('id="record-form"')[0]
+    assert all(text in summary for text in shown.values())
+    # elsewhere (API answers, logs, the command line) the messages stay English strings
+    platform = app.extensions["regiokarte"]
+    with pytest.raises(ValidationError) as caught, platform.session(write=True) as session:
+        course = {k: v for k, v in data.items() if k != "csrf_token"}
+        platform.dataset("training.courses").create(session, {**course, "cost_eur": "viel"})
+    assert json.loads(json.dumps(caught.value.errors)) == {
+        "cost_eur": ["'viel' is not a number; write it like 1190.50 or 1.190,50."]
+    }
 
 
 def test_questionnaire_answers_become_filters_and_profile(make_app):
