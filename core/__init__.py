@@ -146,7 +146,7 @@ from core.toolkit.exports import EXPORT_FORMATS, export_cell, export_file
 from core.toolkit.folding import folded, folded_match, folded_search
 from core.toolkit.imports import OUTCOMES, ImportProblem, ImportRecord, ImportReport
 from core.toolkit.reindex import reindex_all, reindex_company
-from core.toolkit.rows import from_row, row_values
+from core.toolkit.rows import first_row, from_row, row_values
 from core.toolkit.services import PluginService, list_hook, migrations_hook
 from core.toolkit.settings import range_problems, setting, setting_help
 from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
@@ -285,6 +285,7 @@ __all__ = [
     "export_file",
     "feature_collection",
     "file_import_options",
+    "first_row",
     "fold",
     "folded",
     "folded_match",

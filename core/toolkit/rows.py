@@ -5,7 +5,8 @@ name. Writing ``Course(id=row.id, source=row.source, ...)`` and ``{"source": cou
 ...}`` by hand for every class repeats each field twice more and lets a new field be forgotten
 in one direction; these two helpers walk the attrs fields instead. Names that differ are given
 once (``columns``, field name to column name), values that need a conversion once
-(``convert``, field name to a function of the value).
+(``convert``, field name to a function of the value). ``first_row`` reads the one row a look-up
+asks for, or raises ``NotFound`` saying what is missing.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from typing import Any, TypeVar
 
 import attrs
 from attrs import AttrsInstance
+from sqlalchemy import Executable, Row
+from sqlalchemy.orm import Session
 
-__all__ = ["from_row", "row_values"]
+from core.errors import NotFound
+
+__all__ = ["first_row", "from_row", "row_values"]
 
 T = TypeVar("T", bound=AttrsInstance)
 
@@ -107,3 +112,12 @@ def row_values(
         value = getattr(obj, f.name)
         out[columns.get(f.name, f.name)] = convert[f.name](value) if f.name in convert else value
     return out
+
+
+def first_row(session: Session, statement: Executable, missing: str) -> Row[Any]:
+    """The first row ``statement`` selects; ``NotFound(missing)`` when there is none (the
+    message names what was asked for, e.g. ``There is no course with id 7.``)."""
+    row = session.execute(statement).first()
+    if row is None:
+        raise NotFound(missing)
+    return row

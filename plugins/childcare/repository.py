@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
 
-from core import NotFound
 from core import bump_plugin_version
+from core import first_row
 from core import from_row
 from core import utcnow
 from sqlalchemy import delete
@@ -63,10 +63,8 @@ def load_kitas(session: Session) -> list[Kita]:
 
 
 def get_kita(session: Session, kita_id: int) -> Kita:
-    row = session.execute(select(t.kitas).where(t.kitas.c.id == kita_id)).first()
-    if row is None:
-        raise NotFound(f"There is no Kita with id {kita_id}.")
-    return kita_from_row(row)
+    query = select(t.kitas).where(t.kitas.c.id == kita_id)
+    return kita_from_row(first_row(session, query, f"There is no Kita with id {kita_id}."))
 
 
 def count_kitas(session: Session, source: str | None = None) -> int:

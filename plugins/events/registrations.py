@@ -18,6 +18,7 @@ from typing import Any
 from attrs import frozen
 from core import Conflict
 from core import NotFound
+from core import first_row
 from core import from_row
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -168,11 +169,10 @@ def register(
 
 def find(session: Session, token: str) -> tuple[Registration, int]:
     """The registration a cancellation token belongs to, and its event id."""
-    row = session.execute(
-        select(t.registrations).where(t.registrations.c.token_hash == token_hash(token))
-    ).first()
-    if row is None:
-        raise NotFound("This cancellation link is not valid (or the data was deleted).")
+    query = select(t.registrations).where(t.registrations.c.token_hash == token_hash(token))
+    row = first_row(
+        session, query, "This cancellation link is not valid (or the data was deleted)."
+    )
     return _registration(row), int(row.event_id)
 
 

@@ -11,6 +11,7 @@ from core import Conflict
 from core import NotFound
 from core import as_utc
 from core import bump_plugin_version
+from core import first_row
 from core import from_row
 from core import row_values
 from core import slugify
@@ -109,10 +110,8 @@ def add_organisation(session: Session, organisation: Organisation) -> Organisati
 def get_organisation(session: Session, ref: int | str) -> Organisation:
     """An organisation by id or slug."""
     column = t.organisations.c.id if isinstance(ref, int) else t.organisations.c.slug
-    row = session.execute(select(t.organisations).where(column == ref)).first()
-    if row is None:
-        raise NotFound(f"There is no organisation {ref!r}.")
-    return organisation_from_row(row)
+    query = select(t.organisations).where(column == ref)
+    return organisation_from_row(first_row(session, query, f"There is no organisation {ref!r}."))
 
 
 def list_organisations(session: Session) -> list[Organisation]:
@@ -218,9 +217,8 @@ def _waiting_counts(session: Session, event_ids: Iterable[int] | None = None) ->
 
 
 def get_event(session: Session, event_id: int) -> Event:
-    row = session.execute(select(t.events).where(t.events.c.id == event_id)).first()
-    if row is None:
-        raise NotFound(f"There is no event {event_id}.")
+    query = select(t.events).where(t.events.c.id == event_id)
+    row = first_row(session, query, f"There is no event {event_id}.")
     organisers = _organisers_of(session, [event_id])[event_id]
     return event_from_row(row, organisers, _waiting_counts(session, [event_id]).get(event_id, 0))
 
@@ -254,11 +252,8 @@ def save_event(session: Session, event: Event) -> tuple[Event, bool]:
         ).inserted_primary_key[0]
         event_id, created = int(new_id), True
     else:
-        row = session.execute(
-            select(t.events.c.taken, t.events.c.uid).where(t.events.c.id == existing_id)
-        ).first()
-        if row is None:
-            raise NotFound(f"There is no event {existing_id}.")
+        query = select(t.events.c.taken, t.events.c.uid).where(t.events.c.id == existing_id)
+        row = first_row(session, query, f"There is no event {existing_id}.")
         if event.capacity is not None and event.capacity < row.taken:
             raise Conflict(
                 f"The capacity {event.capacity} is below the {row.taken} seats already taken; "

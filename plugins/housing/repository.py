@@ -16,6 +16,7 @@ from core import BBox
 from core import Conflict
 from core import NotFound
 from core import bump_plugin_version
+from core import first_row
 from core import utcnow
 from sqlalchemy import delete
 from sqlalchemy import insert
@@ -58,10 +59,9 @@ def get_offer(session: Session, offer_id: int, *, active_on: dt.date | None = No
     query = select(t.offers).where(t.offers.c.id == _checked(offer_id))
     if active_on is not None:
         query = query.where(t.offers.c.expires_on >= active_on)
-    row = session.execute(query).first()
-    if row is None:
-        raise NotFound(f"There is no housing offer with id {offer_id}.")
-    return Offer.from_row(row)
+    return Offer.from_row(
+        first_row(session, query, f"There is no housing offer with id {offer_id}.")
+    )
 
 
 def offers_by_id(session: Session, ids: Sequence[int]) -> list[Offer]:

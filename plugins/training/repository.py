@@ -16,6 +16,7 @@ from core import Location
 from core import NotFound
 from core import as_utc
 from core import bump_plugin_version
+from core import first_row
 from core import from_row
 from core import row_values
 from core import utcnow
@@ -79,10 +80,8 @@ def count_courses(session: Session) -> int:
 
 
 def get_course(session: Session, course_id: int) -> Course:
-    row = session.execute(select(t.courses).where(t.courses.c.id == course_id)).first()
-    if row is None:
-        raise NotFound(f"There is no course with id {course_id}.")
-    return _course(row)
+    query = select(t.courses).where(t.courses.c.id == course_id)
+    return _course(first_row(session, query, f"There is no course with id {course_id}."))
 
 
 def ids_by_external_id(

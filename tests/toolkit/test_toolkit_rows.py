@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from attrs import define, frozen
 
-from core import Platform, SearchQuery, as_utc, from_row, row_values
+from core import NotFound, Platform, SearchQuery, as_utc, first_row, from_row, row_values
 
 
 @frozen
@@ -83,6 +83,13 @@ def test_an_object_written_as_row_values_reads_back_with_from_row(
     )
     assert read == Offer(offer.title, offer.tags, offer.spot, new_id, written)
     assert read.tags == ("balkon", "aufzug") and read.created_at == written
+    with platform.session() as session:
+        found = first_row(session, sa.select(table).where(table.c.id == new_id), "gone")
+        assert found.title == "Zweiraumwohnung"
+        other = new_id + 1
+        with pytest.raises(NotFound, match=f"^There is no offer with id {other}.$"):
+            query = sa.select(table).where(table.c.id == other)
+            first_row(session, query, f"There is no offer with id {other}.")
 
 
 def test_fields_the_row_lacks_keep_their_defaults_and_plain_mappings_work() -> None:
