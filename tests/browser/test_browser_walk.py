@@ -1,0 +1,195 @@
+"""A walk over every public page of the composed product, as ``make run`` starts it (the demo
+configuration: all five plugins, demo data), on a desktop and a phone, German and English.
+
+Each page must pass axe (WCAG 2.1 A/AA), fit the screen's width, style every form control it
+shows, and speak the page's language only: no text of the other language's catalogues (the
+portal's, the Leitfragebogen's and the plugins' own texts) and no raw code or key (``rent``,
+``u3``, ``None`` ...). The catalogues are read from the modules that hold them, so a new text
+is checked without touching this test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import LiveServer, describe, new_page, run_axe
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+
+from webapp.app import create_app
+from webapp.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+DESKTOP, PHONE = (1280, 900), (390, 844)
+
+#: codes and keys that must never stand alone in a page's text (values of the API, vocabulary
+#: codes, Python's and JavaScript's empty values, a date input's English pattern)
+RAW = {"-rent", "u3", "3to6", "None", "null", "undefined", "NaN", "True", "False",
+       "mm/dd/yyyy", "deutschlandticket_job", "job_fair", "open_day"}  # fmt: skip
+#: API values that are English words: raw only on a German page
+RAW_DE = {"rent", "price", "area", "rooms", "newest"}
+
+
+def _catalogue(lang: str) -> set[str]:
+    """The texts of every catalogue in ``lang`` that a page may show, placeholders cut out:
+    runs of at least three words, so that a shared word (``Name``, ``Jobcenter``) counts not."""
+    from plugins.childcare.pages import TEXT as childcare
+    from plugins.events.texts import STRINGS as events
+    from plugins.training.pages import TEXT as training
+    from webapp.portal.i18n import STRINGS as portal
+    from webapp.questionnaire.i18n import STRINGS as questionnaire
+
+    other = "de" if lang == "en" else "en"
+    texts: set[str] = set()
+    for catalogue in (portal, questionnaire, events, training, childcare):
+        mine = set(catalogue.get(lang, {}).values())
+        for text in catalogue.get(other, {}).values():
+            if text in mine:
+                continue  # the same in both languages (a brand, a unit)
+            for part in re.split(r"\{[^}]*\}|[.:;!?()\n]", text):
+                part = " ".join(part.split())
+                if len(part.split()) >= 3:
+                    texts.add(part)
+    return texts
+
+
+def _pages(server: LiveServer) -> list[str]:
+    """The public pages: core's and one page of each kind of every plugin."""
+    platform = server.app.extensions["regiokarte"]
+    index = platform.engine.index
+    company = "/unternehmen/" + index.slugs[int(index.name_order[0])]
+    first = {}
+    for path, pattern in (
+        ("/kitas/", r'href="(/kitas/\d+)'),
+        ("/wohnen", r'href="(/wohnen/angebote/\d+)'),
+        ("/weiterbildung", r'href="(/weiterbildung/\d+)'),
+        ("/veranstaltungen", r'href="(/veranstaltungen/\d+[^"?]*)"'),
+    ):
+        html = server.app.test_client().get(path).get_data(as_text=True)
+        found = re.search(pattern, html)
+        assert found, f"{path} links no detail page"
+        first[path] = found.group(1)
+    return [
+        "/",
+        company,
+        "/merkliste",
+        "/fragebogen/",
+        "/barrierefreiheit",
+        "/impressum",
+        "/datenschutz",
+        "/suche/abonnieren",
+        *[p for pair in first.items() for p in pair],
+    ]
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("REGIOKARTE_")}
+    os.environ["REGIOKARTE_CONFIG"] = str(ROOT / "config" / "demo.toml")
+    db = tmp_path_factory.mktemp("walk") / "demo.db"
+    try:
+        app = create_app({"portal": {"database_url": f"sqlite:///{db}"}})
+    finally:
+        os.environ.pop("REGIOKARTE_CONFIG")
+        os.environ.update(saved)
+    runner = CliRunner()
+    for args in (["init"], ["demo", "--companies", "300", "--seed", "1"]):
+        result = runner.invoke(cli, args, obj=ScriptInfo(create_app=lambda: app))
+        assert result.exit_code == 0, result.output
+    app.extensions["regiokarte"].engine.refresh(force=True)
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+def _look(page: Any) -> dict[str, Any]:
+    """What the test checks, read from the rendered page."""
+    return page.evaluate(
+        """() => {
+          const controls = [];
+          document.querySelectorAll('input, select, textarea').forEach(el => {
+            const type = (el.getAttribute('type') || '').toLowerCase();
+            if (['hidden', 'checkbox', 'radio', 'file', 'submit'].includes(type)) return;
+            const style = getComputedStyle(el);
+            const box = el.getBoundingClientRect();
+            if (!box.width || style.visibility === 'hidden' || style.opacity === '0') return;
+            if (el.closest('.hp')) return;  // the honeypot field people never see
+            controls.push({id: el.id || el.name, minHeight: parseFloat(style.minHeight) || 0,
+                           border: style.borderTopStyle});
+          });
+          // what people and companies wrote (names, titles, descriptions) is data, not the
+          // page's texts: titles of cards and pages, and parts marked in another language
+          const page = document.documentElement.lang;
+          const copy = document.body.cloneNode(true);
+          copy.querySelectorAll('h1, .kit-card h3, .hit h3, script, [lang]').forEach(el => {
+            if (el.matches('[lang]') && el.getAttribute('lang') === page) return;
+            el.remove();
+          });
+          document.body.appendChild(copy);
+          copy.style.position = 'absolute';
+          const text = copy.innerText;
+          copy.remove();
+          return {text: text, width: document.documentElement.scrollWidth,
+                  controls: controls};
+        }"""
+    )
+
+
+def _walk(browser: Any, server: LiveServer, lang: str, size: tuple[int, int]) -> list[str]:
+    problems: list[str] = []
+    other_language = _catalogue(lang)
+    for path in _pages(server):
+        url = path + ("&" if "?" in path else "?") + "lang=en" if lang == "en" else path
+        errors: list[str] = []
+        page = new_page(
+            browser, server, width=size[0], height=size[1], bypass_csp=True, errors=errors,
+            is_mobile=size == PHONE, has_touch=size == PHONE,
+        )  # fmt: skip
+        page.goto(server.url + url)
+        page.wait_for_load_state("networkidle")
+        look = _look(page)
+        where = f"{url} at {size[0]} px"
+        if look["width"] > size[0]:
+            problems.append(f"{where}: {look['width']} px wide")
+        for control in look["controls"]:
+            if control["minHeight"] < 36 or control["border"] in ("none", "inset"):
+                problems.append(f"{where}: control {control['id']!r} is not styled")
+        words = set(re.findall(r"[\w/.-]+", look["text"]))
+        raw_codes = RAW | RAW_DE if lang == "de" else RAW
+        problems += [f"{where}: raw {raw!r}" for raw in sorted(raw_codes & words)]
+        text = " ".join(look["text"].split())
+        problems += [f"{where}: other language {t!r}" for t in sorted(other_language) if t in text]
+        violations = run_axe(page)
+        if violations:
+            problems.append(f"{where}: axe {describe(violations)}")
+        problems += [f"{where}: {e}" for e in errors]
+        page.context.close()
+    return problems
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_public_page_is_whole_in_its_language(
+    browser: Any, demo_server: LiveServer, lang: str, size: tuple[int, int]
+) -> None:
+    problems = _walk(browser, demo_server, lang, size)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_walk_sees_a_planted_flaw(
+    browser: Any, demo_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the checks can fail: an English catalogue text and a raw code planted on a German page
+    from webapp.portal import i18n
+
+    german = dict(i18n.STRINGS["de"])
+    german["back_to_search"] = f"{i18n.STRINGS['en']['not_found_text']} rent"
+    monkeypatch.setitem(i18n.STRINGS, "de", german)
+    problems = _walk(browser, demo_server, "de", DESKTOP)
+    assert any("other language" in p for p in problems), problems
+    assert any("raw 'rent'" in p for p in problems), problems
