@@ -94,6 +94,50 @@ def _tuple(value: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(value)
 
 
+#: What ``Course.validate`` says about a bad value, in English and German (the English goes to
+#: the API and import reports, the German to a German form); ``str.format`` fills the values.
+_PROBLEMS = {
+    "title": ("a title is required", "ein Titel fehlt"),
+    "provider": ("the provider's name is required", "der Name des Anbieters fehlt"),
+    "length": (
+        "at most {limit} characters, not {length}",
+        "höchstens {limit} Zeichen, nicht {length}",
+    ),
+    "choice": (
+        "{value!r} is not a {what}; use one of {allowed}",
+        "{value!r} steht nicht zur Wahl; möglich sind {allowed}",
+    ),
+    "codes": (
+        "{bad} not valid; use codes such as {examples} ({what})",
+        "{bad} ungültig; gültig sind Codes wie {examples} ({what})",
+    ),
+    "dates": (
+        "give a start date, an end date or on_demand = true (laufender Einstieg)",
+        "geben Sie einen Beginn, ein Ende oder laufenden Einstieg an",
+    ),
+    "order": (
+        "the end {end} lies before the start {start}",
+        "das Ende {end} liegt vor dem Beginn {start}",
+    ),
+    "range": (
+        "must be a number from 0 to 1,000,000, not {value!r}",
+        "muss eine Zahl von 0 bis 1.000.000 sein, nicht {value!r}",
+    ),
+    "postcode": (
+        "{value!r} is not a German postcode (five digits such as 45768)",
+        "{value!r} ist keine Postleitzahl (fünf Ziffern wie 45768)",
+    ),
+    "place": (
+        "a course held in person needs a place: give a postcode or lat and lon",
+        "ein Kurs vor Ort braucht einen Ort: geben Sie eine PLZ oder Breite und Länge an",
+    ),
+    "link": (
+        "{value!r} is not a web address starting with http:// or https://",
+        "{value!r} ist keine Webadresse mit http:// oder https:// am Anfang",
+    ),
+}
+
+
 @define(kw_only=True)
 class Course:
     """One course: what, who, when, where, what it costs and how it can be funded."""
@@ -144,111 +188,53 @@ class Course:
         """Check every field; all problems are reported at once (``errors`` per field)."""
         problems: dict[str, list[str]] = {}
 
-        def check(name: str, ok: bool, message: str) -> None:
-            # messages are Sentences (English, with the German a German form shows)
+        def check(name: str, ok: bool, problem: str, **values: Any) -> None:
             if not ok:
-                problems.setdefault(name, []).append(message)
+                en, de = _PROBLEMS[problem]
+                said = Sentence(en.format(**values), de.format(**values))
+                problems.setdefault(name, []).append(said)
 
         self.title = self.title.strip()
         self.provider = self.provider.strip()
-        check("title", bool(self.title), Sentence("a title is required", "ein Titel fehlt"))
-        check(
-            "provider",
-            bool(self.provider),
-            Sentence("the provider's name is required", "der Name des Anbieters fehlt"),
-        )
+        check("title", bool(self.title), "title")
+        check("provider", bool(self.provider), "provider")
         for name, limit in MAX_LENGTH.items():
             value = getattr(self, name)
             if isinstance(value, str):
-                check(
-                    name,
-                    len(value) <= limit,
-                    Sentence(
-                        f"at most {limit} characters, not {len(value)}",
-                        f"höchstens {limit} Zeichen, nicht {len(value)}",
-                    ),
-                )
+                check(name, len(value) <= limit, "length", limit=limit, length=len(value))
         for name, codes in (
             ("provider_type", tv.PROVIDER_TYPES),
             ("kind", tv.KINDS),
             ("format", tv.FORMATS),
         ):
             value = getattr(self, name)
-            check(
-                name,
-                value in codes,
-                Sentence(
-                    f"{value!r} is not a {codes.name}; use one of {', '.join(codes.codes)}",
-                    f"{value!r} steht nicht zur Wahl; möglich sind {', '.join(codes.codes)}",
-                ),
-            )
+            allowed = ", ".join(codes.codes)
+            check(name, value in codes, "choice", value=value, what=codes.name, allowed=allowed)
         for name, codes in (
             ("professions", vocabulary("professions")),
             ("funding", tv.FUNDING),
         ):
-            bad = [v for v in getattr(self, name) if v not in codes]
-            check(
-                name,
-                not bad,
-                Sentence(
-                    f"{', '.join(map(repr, bad))} not valid; use codes such as "
-                    f"{', '.join(codes.codes[:6])} ({codes.name})",
-                    f"{', '.join(map(repr, bad))} ungültig; gültig sind Codes wie "
-                    f"{', '.join(codes.codes[:6])} ({codes.name})",
-                ),
-            )
-        check(
-            "start_date",
-            self.start_date is not None or self.end_date is not None or self.on_demand,
-            Sentence(
-                "give a start date, an end date or on_demand = true (laufender Einstieg)",
-                "geben Sie einen Beginn, ein Ende oder laufenden Einstieg an",
-            ),
-        )
+            bad = ", ".join(repr(v) for v in getattr(self, name) if v not in codes)
+            examples = ", ".join(codes.codes[:6])
+            check(name, not bad, "codes", bad=bad, examples=examples, what=codes.name)
+        dated = self.start_date is not None or self.end_date is not None or self.on_demand
+        check("start_date", dated, "dates")
         if self.start_date and self.end_date:
             check(
                 "end_date",
                 self.end_date >= self.start_date,
-                Sentence(
-                    f"the end {self.end_date} lies before the start {self.start_date}",
-                    f"das Ende {self.end_date} liegt vor dem Beginn {self.start_date}",
-                ),
+                "order",
+                start=self.start_date,
+                end=self.end_date,
             )
         for name in ("hours", "cost_eur"):
             value = getattr(self, name)
             if value is not None:
-                check(
-                    name,
-                    math.isfinite(value) and 0 <= value <= 1_000_000,
-                    Sentence(
-                        f"must be a number from 0 to 1,000,000, not {value!r}",
-                        f"muss eine Zahl von 0 bis 1.000.000 sein, nicht {value!r}",
-                    ),
-                )
-        check(
-            "postcode",
-            self.postcode == "" or is_postcode(self.postcode),
-            Sentence(
-                f"{self.postcode!r} is not a German postcode (five digits such as 45768)",
-                f"{self.postcode!r} ist keine Postleitzahl (fünf Ziffern wie 45768)",
-            ),
-        )
-        check(
-            "location",
-            self.format == "online" or self.location is not None,
-            Sentence(
-                "a course held in person needs a place: give a postcode or lat and lon",
-                "ein Kurs vor Ort braucht einen Ort: geben Sie eine PLZ oder Breite und Länge an",
-            ),
-        )
-        check(
-            "link",
-            self.link == "" or is_web_address(self.link),
-            Sentence(
-                f"{self.link!r} is not a web address starting with http:// or https://",
-                f"{self.link!r} ist keine Webadresse mit http:// oder https:// am Anfang",
-            ),
-        )
+                check(name, math.isfinite(value) and 0 <= value <= 1_000_000, "range", value=value)
+        postcode = self.postcode == "" or is_postcode(self.postcode)
+        check("postcode", postcode, "postcode", value=self.postcode)
+        check("location", self.format == "online" or self.location is not None, "place")
+        check("link", self.link == "" or is_web_address(self.link), "link", value=self.link)
         self.professions = tuple(dict.fromkeys(self.professions))
         self.funding = tuple(dict.fromkeys(self.funding))
         if problems:
