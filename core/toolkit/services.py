@@ -52,14 +52,16 @@ class PluginService(Generic[S]):
             return made
 
 
-def _resolve(reference: str) -> Callable[..., Any]:
+def resolve_reference(reference: str, values: bool = False) -> Any:
+    """What a ``"package.module:name"`` reference names, imported now; unless ``values``, it
+    must be callable."""
     module, _, name = reference.partition(":")
     if not module or not name:
         raise ValueError(f"{reference!r} is not a reference of the form 'package.module:name'.")
     found = getattr(importlib.import_module(module), name)
-    if not callable(found):
+    if not values and not callable(found):
         raise TypeError(f"{reference!r} is not callable.")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def list_hook(*parts: Any) -> Callable[..., list[Any]]:
@@ -78,7 +80,7 @@ def list_hook(*parts: Any) -> Callable[..., list[Any]]:
     def item(part: Any, platform: Platform) -> Any:
         if isinstance(part, str):
             if part not in resolved:
-                resolved[part] = _resolve(part)
+                resolved[part] = resolve_reference(part)
             return resolved[part](platform)
         return part(platform) if callable(part) else part
 

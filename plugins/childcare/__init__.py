@@ -11,7 +11,11 @@ public API; see README.md in this folder.
 from __future__ import annotations
 
 from plugins.childcare.demo import create_demo_data  # noqa: F401 - the demo data hook
-from plugins.childcare.hooks import *  # noqa: F403 - the hook implementations
+from plugins.childcare.hooks import *  # noqa: F403 - the plugin's own hook implementations
+from plugins.childcare.hooks import HOOKS
 from plugins.childcare.hooks import MANIFEST
+
+# the standard hook implementations, among the package's names where pluggy looks for them
+globals().update(HOOKS.implementations)
 
 __all__ = ["MANIFEST"]

@@ -11,7 +11,11 @@ public API.
 from __future__ import annotations
 
 from plugins.events.demo import create_demo_data  # noqa: F401 - the demo data hook
-from plugins.events.hooks import *  # noqa: F403 - the hook implementations
+from plugins.events.hooks import *  # noqa: F403 - the plugin's own hook implementations
+from plugins.events.hooks import HOOKS
 from plugins.events.hooks import MANIFEST
+
+# the standard hook implementations, among the package's names where pluggy looks for them
+globals().update(HOOKS.implementations)
 
 __all__ = ["MANIFEST"]

@@ -7,16 +7,9 @@ from typing import Any
 
 from core import BBox
 from core import Feature
-from core import FilterKind
-from core import FilterSpec
 from core import IndexSource
-from core import Layer
-from core import NavLink
-from core import PluginManifest
-from core import PluginService
+from core import PluginHooks
 from core import hookimpl
-from core import list_hook
-from core import migrations_hook
 from core import point_feature
 
 from plugins.events import vocab
@@ -28,81 +21,22 @@ if TYPE_CHECKING:
 
     import numpy as np
     from core import AlertItem
-    from core import Company
     from core import Platform
-    from core import ProfileSection
     from core import SearchQuery
 
     from plugins.events.model import Event
 
-__all__ = [
-    "MANIFEST",
-    "alert_matches",
-    "company_changed",
-    "profile_sections",
-    "register_blueprints",
-    "register_commands",
-    "register_datasets",
-    "register_filters",
-    "register_layers",
-    "register_migrations",
-    "register_navigation",
-    "service_for",
-]
 
-MANIFEST = PluginManifest(
-    name="events",
-    title_de="Veranstaltungen",
-    title_en="Events",
-    version="0.1.0",
-    settings=EventsSettings,
-    description=(
-        "Events of the region's actors (job fairs, info events, open days, ...): calendar, "
-        "map layers, iCalendar feeds and import, registration with waiting list."
-    ),
-)
-
-service_for = PluginService("events", EventsService)
-register_migrations = migrations_hook(__file__)
-register_commands = list_hook("plugins.events.cli:events_group")
-register_navigation = list_hook(
-    NavLink("/veranstaltungen", "Veranstaltungen", "Events", order=10, plugin="events")
-)
-register_datasets = list_hook("plugins.events.datasets:events_dataset")
+__all__ = ["HOOKS", "MANIFEST", "alert_matches", "company_changed", "service_for"]
 
 
-@hookimpl
-def register_blueprints(platform: Platform) -> list[Any]:
-    # the web modules import this module (service_for): imported when the app asks
-    from plugins.events.api import blp
-    from plugins.events.views import bp as pages
-
-    return [blp, pages]
-
-
-@hookimpl
-def register_filters(platform: Platform) -> list[FilterSpec]:
-    service = service_for(platform)
+def filters(service: EventsService) -> dict[str, dict[str, Any]]:
+    """The index column of the filter that plugin.toml declares."""
 
     def column(source: IndexSource) -> np.ndarray:
         return source.multichoice_column(service.company_kinds_column(source), vocab.KINDS)
 
-    return [
-        FilterSpec(
-            "events_kind",
-            "Bietet Veranstaltungen an",
-            "Offers events",
-            FilterKind.MULTICHOICE,
-            column=column,
-            choices=vocab.KINDS,
-            help_de=(
-                "Unternehmen mit kommenden Veranstaltungen dieser Art (z. B. Tag der offenen Tür)."
-            ),
-            help_en="Companies with upcoming events of this kind (e.g. an open day).",
-            plugin="events",
-            group="events",
-        )
-    ]
+    return {"events_kind": {"column": column, "choices": vocab.KINDS}}
 
 
 def _event_lines(event: Event, lang: str) -> list[str | None]:
@@ -114,9 +48,8 @@ def _event_lines(event: Event, lang: str) -> list[str | None]:
     return [cancelled, event.kind_label(lang), format_when(event, lang), event.place.one_line()]
 
 
-@hookimpl
-def register_layers(platform: Platform) -> list[Layer]:
-    service = service_for(platform)
+def layers(service: EventsService) -> dict[str, dict[str, Any] | None]:
+    """The events layer and, if the settings want it, the layer of advice and contact points."""
 
     def inside(lat: float | None, lon: float | None, bbox: BBox | None) -> bool:
         if lat is None or lon is None:
@@ -172,23 +105,10 @@ def register_layers(platform: Platform) -> list[Layer]:
             if o.show_on_map and o.type != "company" and inside(o.place.lat, o.place.lon, bbox)
         ]
 
-    layers = [
-        Layer(
-            "events", "Veranstaltungen", "Events", event_features, plugin="events", marker="event"
-        )
-    ]
-    if service.settings.actors_layer:
-        layers.append(
-            Layer(
-                "events_actors",
-                "Beratung & Anlaufstellen",
-                "Advice & contact points",
-                actor_features,
-                plugin="events",
-                marker="actor",
-            )
-        )
-    return layers
+    return {
+        "events": {"features": event_features},
+        "events_actors": {"features": actor_features} if service.settings.actors_layer else None,
+    }
 
 
 @hookimpl
@@ -199,17 +119,14 @@ def company_changed(platform: Platform, company_id: int, deleted: bool) -> None:
 
 
 @hookimpl
-def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
-    from plugins.events.profile import profile_section
-
-    if company.id is None:
-        return []
-    section = profile_section(service_for(platform), company.id, lang)
-    return [section] if section is not None else []
-
-
-@hookimpl
 def alert_matches(platform: Platform, query: SearchQuery, since: dt.datetime) -> list[AlertItem]:
     from plugins.events.alerts import alert_matches as new_events
 
     return new_events(service_for(platform), query, since)
+
+
+HOOKS = PluginHooks(
+    __file__, EventsService, settings=EventsSettings, filters=filters, layers=layers
+)
+MANIFEST = HOOKS.manifest
+service_for = HOOKS.service_for

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core import Company
 from core import ProfileSection
 from markupsafe import escape
 
@@ -15,9 +16,9 @@ __all__ = ["profile_section"]
 LIMIT = 5
 
 
-def profile_section(service: EventsService, company_id: int, lang: str) -> ProfileSection | None:
+def profile_section(service: EventsService, company: Company, lang: str) -> ProfileSection | None:
     """None when the company has no upcoming event (the page then shows nothing of events)."""
-    events = service.company_events(company_id)
+    events = service.company_events(company.id) if company.id is not None else []
     if not events:
         return None
     items = []

@@ -10,7 +10,11 @@ Written only against core's hooks and public API.
 from __future__ import annotations
 
 from plugins.housing.demo import create_demo_data  # noqa: F401 - the demo data hook
-from plugins.housing.hooks import *  # noqa: F403 - the hook implementations
+from plugins.housing.hooks import *  # noqa: F403 - the plugin's own hook implementations
+from plugins.housing.hooks import HOOKS
 from plugins.housing.hooks import MANIFEST
+
+# the standard hook implementations, among the package's names where pluggy looks for them
+globals().update(HOOKS.implementations)
 
 __all__ = ["MANIFEST"]

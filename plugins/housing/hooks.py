@@ -7,21 +7,14 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from core import BBox
-from core import DynamicColumn
 from core import Feature
-from core import FilterKind
-from core import FilterSpec
-from core import Layer
 from core import NavLink
-from core import PluginManifest
-from core import PluginService
+from core import PluginHooks
 from core import ProfileSection
 from core import choice_label
 from core import format_km
 from core import format_metres
 from core import hookimpl
-from core import list_hook
-from core import migrations_hook
 from core import point_feature
 from markupsafe import escape
 
@@ -38,101 +31,32 @@ if TYPE_CHECKING:
     from core import Platform
 
 __all__ = [
+    "HOOKS",
     "MANIFEST",
     "PAGE_PREFIX",
     "erase_company_data",
     "export_company_data",
-    "profile_sections",
-    "register_blueprints",
-    "register_commands",
-    "register_datasets",
-    "register_filters",
-    "register_layers",
-    "register_migrations",
-    "register_navigation",
-    "register_questionnaire_sections",
     "service_for",
 ]
-
-MANIFEST = PluginManifest(
-    name="housing",
-    title_de="Wohnen",
-    title_en="Housing",
-    version="0.1.0",
-    settings=HousingSettings,
-    description="Housing offers near the job: import (CSV, JSON, OpenImmo), map layer, list, "
-    "company filter 'offers within N km under X EUR warm rent'.",
-)
 
 #: Where the offer pages live (the HTML blueprint).
 PAGE_PREFIX = "/wohnen"
 
-service_for = PluginService("housing", HousingService)
-register_migrations = migrations_hook(__file__)
-register_commands = list_hook("plugins.housing.cli:housing_group")
-register_navigation = list_hook(
-    NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing")
-)
-register_datasets = list_hook(lambda platform: offer_dataset(platform, service_for(platform)))
-register_questionnaire_sections = list_hook(housing_section())
+
+def filters(service: HousingService) -> dict[str, dict[str, Any]]:
+    """The index columns of the filters that plugin.toml declares."""
+    return {
+        "housing_km": {
+            "dynamic": {"compute": service.distance_column, "parse": service.parse_rent_cap},
+            "maximum": service.settings.max_radius_km,
+        },
+        "housing_staff": {"column": service.staff_housing_column},
+    }
 
 
-@hookimpl
-def register_blueprints(platform: Platform) -> list[Any]:
-    # the web modules import this module (service_for): imported when the app asks
-    from plugins.housing.api import blp
-    from plugins.housing.views import blp as pages
-
-    return [blp, pages]
-
-
-@hookimpl
-def register_filters(platform: Platform) -> list[FilterSpec]:
-    service = service_for(platform)
-    return [
-        FilterSpec(
-            "housing_km",
-            "Wohnungsangebot in der Nähe (km)",
-            "Housing offer nearby (km)",
-            FilterKind.RANGE,
-            dynamic=DynamicColumn(
-                argument="housing_rent",
-                compute=service.distance_column,
-                parse=service.parse_rent_cap,
-                label_de="Warmmiete bis (Euro)",
-                label_en="Warm rent up to (euros)",
-                help_de="Höchste Warmmiete im Monat in Euro.",
-                help_en="Highest warm rent per month in euros.",
-            ),
-            facet=False,
-            single="max",
-            unit="km",
-            minimum=0,
-            maximum=service.settings.max_radius_km,
-            help_de=("Luftlinie zum nächsten Mietangebot bis zur angegebenen Warmmiete."),
-            help_en=(
-                "Straight-line distance to the nearest offer for rent up to the given warm rent."
-            ),
-            plugin="housing",
-            group="housing",
-        ),
-        FilterSpec(
-            "housing_staff",
-            "Wohnraum für Beschäftigte",
-            "Housing for staff",
-            FilterKind.BOOL,
-            column=service.staff_housing_column,
-            help_de="Der Betrieb bietet Beschäftigten oder Auszubildenden Wohnraum an.",
-            help_en="The employer offers housing to staff or apprentices.",
-            plugin="housing",
-            group="housing",
-        ),
-    ]
-
-
-@hookimpl
-def register_layers(platform: Platform) -> list[Layer]:
-    service = service_for(platform)
+def layers(service: HousingService) -> dict[str, dict[str, Any]]:
+    """The layer of current offers."""
+    platform = service.platform
 
     def size(offer: Any, lang: str) -> str:
         """``3 Zimmer, 72 m²`` (what is known of it)."""
@@ -187,21 +111,11 @@ def register_layers(platform: Platform) -> list[Layer]:
             for offer in offers
         ]
 
-    return [
-        Layer(
-            "housing_offers",
-            "Wohnungsangebote",
-            "Housing offers",
-            features,
-            plugin="housing",
-            marker="housing",
-        )
-    ]
+    return {"housing_offers": {"features": features}}
 
 
-@hookimpl
-def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
-    service = service_for(platform)
+def profile_section(service: HousingService, company: Company, lang: str) -> ProfileSection | None:
+    """Housing for staff as the company states it, and offers near the company."""
     en = lang == "en"
     parts: list[str] = []
     answers = company.extensions.get("housing") or {}
@@ -254,16 +168,14 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
         more = "All offers by distance" if en else "Alle Angebote nach Entfernung"
         parts.append(f'<p><a href="{escape(link)}">{more}</a></p>')
     if not parts:
-        return []
-    return [
-        ProfileSection(
-            id="housing",
-            title="Housing nearby" if en else "Wohnen in der Nähe",
-            html="".join(parts),
-            plugin="housing",
-            order=60,
-        )
-    ]
+        return None
+    return ProfileSection(
+        id="housing",
+        title="Housing nearby" if en else "Wohnen in der Nähe",
+        html="".join(parts),
+        plugin="housing",
+        order=60,
+    )
 
 
 def _company_offers(platform: Platform, company_id: int) -> list[Any]:
@@ -307,3 +219,18 @@ def erase_company_data(platform: Platform, company_id: int) -> None:
         removed = session.execute(delete(t.offers).where(t.offers.c.company_id == company_id))
         if removed.rowcount:  # type: ignore[attr-defined]
             repo.touch(session)
+
+
+HOOKS = PluginHooks(
+    __file__,
+    HousingService,
+    settings=HousingSettings,
+    navigation=NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing"),
+    datasets=lambda platform: offer_dataset(platform, service_for(platform)),
+    questionnaire_sections=housing_section(),
+    filters=filters,
+    layers=layers,
+    profile_section=profile_section,
+)
+MANIFEST = HOOKS.manifest
+service_for = HOOKS.service_for

@@ -10,16 +10,8 @@ from typing import Any
 import numpy as np
 from core import BBox
 from core import Feature
-from core import FilterKind
-from core import FilterSpec
 from core import IndexSource
-from core import Layer
-from core import NavLink
-from core import PluginManifest
-from core import PluginService
-from core import hookimpl
-from core import list_hook
-from core import migrations_hook
+from core import PluginHooks
 from core import point_feature
 
 from plugins.training import vocabulary as tv
@@ -30,57 +22,11 @@ from plugins.training.service import TrainingService
 from plugins.training.settings import TrainingSettings
 
 if TYPE_CHECKING:
-    from core import Company
     from core import Platform
-    from core import ProfileSection
 
-__all__ = [
-    "LAYER_ID",
-    "MANIFEST",
-    "offers_of",
-    "profile_sections",
-    "register_blueprints",
-    "register_commands",
-    "register_datasets",
-    "register_filters",
-    "register_layers",
-    "register_migrations",
-    "register_navigation",
-    "register_questionnaire_sections",
-    "service_for",
-]
-
-MANIFEST = PluginManifest(
-    name="training",
-    title_de="Aus- und Weiterbildung",
-    title_en="Apprenticeships and further training",
-    version="0.1.0",
-    settings=TrainingSettings,
-    description=(
-        "Courses (import, admin, search with facets, map layer) and the companies' training "
-        "offers (Ausbildung, duales Studium, Weiterbildung) as company filters."
-    ),
-)
+__all__ = ["HOOKS", "LAYER_ID", "MANIFEST", "offers_of", "service_for"]
 
 LAYER_ID = "training_courses"
-
-service_for = PluginService("training", TrainingService)
-register_migrations = migrations_hook(__file__)
-register_commands = list_hook("plugins.training.cli:training_group")
-register_navigation = list_hook(
-    NavLink("/weiterbildung", "Weiterbildung", "Training", order=30, plugin="training")
-)
-register_datasets = list_hook("plugins.training.datasets:courses_dataset")
-
-
-@hookimpl
-def register_blueprints(platform: Platform) -> list[Any]:
-    # the web modules import this module (service_for): imported when the app asks
-    from plugins.training.api import blp
-    from plugins.training.pages import blp as pages
-
-    return [blp, pages]
-
 
 #: (weak reference to the last source, its offers)
 _last_offers: list[Any] = [lambda: None, []]
@@ -102,9 +48,9 @@ def offers_of(source: IndexSource) -> list[TrainingOffer]:
     return list(_last_offers[1])
 
 
-@hookimpl
-def register_filters(platform: Platform) -> list[FilterSpec]:
-    service_for(platform)  # settings are checked at start-up, not on first use
+def filters(service: TrainingService) -> dict[str, dict[str, Any]]:
+    """The index columns of the filters that plugin.toml declares (the companies' training
+    offers)."""
     choices = tv.apprenticeship_choices()
 
     def apprenticeship(source: IndexSource) -> np.ndarray:
@@ -120,51 +66,16 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
             count=len(source),
         )
 
-    return [
-        FilterSpec(
-            "training_apprenticeship",
-            "Bildet aus im Beruf",
-            "Trains apprentices in",
-            FilterKind.MULTICHOICE,
-            column=apprenticeship,
-            choices=choices,
-            help_de=(
-                "Ausbildungsbetriebe nach Berufsfeld, wie die Unternehmen es angeben; "
-                "mindestens eines der gewählten."
-            ),
-            help_en=(
-                "Companies that train apprentices, by occupational field as they state it; "
-                "at least one of the chosen."
-            ),
-            plugin="training",
-            group="training",
-        ),
-        FilterSpec(
-            "training_dual_study",
-            "Duales Studium möglich",
-            "Offers a dual study programme",
-            FilterKind.BOOL,
-            column=dual_study,
-            plugin="training",
-            group="training",
-        ),
-        FilterSpec(
-            "training_further",
-            "Fördert Weiterbildung (Budget oder Tage)",
-            "Supports further training (budget or days)",
-            FilterKind.BOOL,
-            column=further,
-            help_de="Das Unternehmen nennt ein Weiterbildungsbudget oder Weiterbildungstage.",
-            help_en="The company states a further training budget or days for courses.",
-            plugin="training",
-            group="training",
-        ),
-    ]
+    return {
+        "training_apprenticeship": {"column": apprenticeship, "choices": choices},
+        "training_dual_study": {"column": dual_study},
+        "training_further": {"column": further},
+    }
 
 
-@hookimpl
-def register_layers(platform: Platform) -> list[Layer]:
-    service = service_for(platform)
+def layers(service: TrainingService) -> dict[str, dict[str, Any]]:
+    """The layer of current courses with a place."""
+    platform = service.platform
 
     def features(bbox: BBox | None, lang: str) -> list[Feature]:
         from plugins.training.profile import course_url
@@ -209,29 +120,19 @@ def register_layers(platform: Platform) -> list[Layer]:
             )
         return out
 
-    return [
-        Layer(
-            LAYER_ID,
-            "Weiterbildungskurse",
-            "Training courses",
-            features,
-            plugin="training",
-            marker="course",
-        )
-    ]
+    return {LAYER_ID: {"features": features}}
 
 
-@hookimpl
-def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
-    from plugins.training.profile import profile_section
-
-    section = profile_section(platform, service_for(platform), company, lang)
-    return [section] if section is not None else []
-
-
-@hookimpl
-def register_questionnaire_sections(platform: Platform) -> list[Any]:
+def questionnaire_section(platform: Platform) -> dict[str, Any]:
+    """The company questionnaire's section on training, with how its answers are stored."""
     from plugins.training.questionnaire import store_answers
 
     # core turns the mapping into a core.portal.questionnaire.Section (section_from_data)
-    return [{**training_section(), "apply": store_answers}]
+    return {**training_section(), "apply": store_answers}
+
+
+HOOKS = PluginHooks(
+    __file__, TrainingService, settings=TrainingSettings, filters=filters, layers=layers
+)
+MANIFEST = HOOKS.manifest
+service_for = HOOKS.service_for

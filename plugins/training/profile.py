@@ -163,16 +163,14 @@ def _courses_html(
     )
 
 
-def profile_section(
-    platform: Platform, service: TrainingService, company: Company, lang: str
-) -> ProfileSection | None:
+def profile_section(service: TrainingService, company: Company, lang: str) -> ProfileSection | None:
     """The profile's training section; None when there is nothing to show."""
     offer = TrainingOffer.from_extension((company.extensions or {}).get(EXTENSION))
     professions = tuple(dict.fromkeys((*company.professions, *offer.professions)))
     nearby = service.nearby(company.location, professions) if professions else []
     parts = _offer_html(offer, lang)
     if nearby:
-        parts += _courses_html(platform, nearby, professions, lang, service.today())
+        parts += _courses_html(service.platform, nearby, professions, lang, service.today())
     if not parts:
         return None
     html = f'<div class="training-profile">{parts}</div>'

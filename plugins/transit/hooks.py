@@ -2,139 +2,58 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from typing import Any
 
 from core import BBox
-from core import DynamicColumn
 from core import Feature
-from core import FilterKind
-from core import FilterSpec
-from core import Layer
-from core import PluginManifest
-from core import PluginService
-from core import hookimpl
-from core import list_hook
-from core import migrations_hook
+from core import PluginHooks
 from core import point_feature
 from sqlalchemy import select
 
 from plugins.transit import tables as t
-from plugins.transit.questionnaire import COMMUTING_SECTION
 from plugins.transit.service import TransitService
 from plugins.transit.settings import TransitSettings
 
-if TYPE_CHECKING:
-    from core import Company
-    from core import Platform
-
-__all__ = [
-    "MANIFEST",
-    "profile_sections",
-    "register_blueprints",
-    "register_commands",
-    "register_datasets",
-    "register_filters",
-    "register_layers",
-    "register_migrations",
-    "register_questionnaire_sections",
-    "service_for",
-]
-
-MANIFEST = PluginManifest(
-    name="transit",
-    title_de="Bus und Bahn",
-    title_en="Public transport",
-    version="0.1.0",
-    settings=TransitSettings,
-    description="GTFS timetable import, stops near companies, travel-time search by transit.",
-)
+__all__ = ["HOOKS", "MANIFEST", "service_for"]
 
 #: Most stops one layer request returns (the map asks per view; a region has ~30,000).
 MAX_LAYER_FEATURES = 5000
 
-service_for = PluginService("transit", TransitService)
-register_migrations = migrations_hook(__file__)
-register_commands = list_hook("plugins.transit.cli:transit_group")
-register_blueprints = list_hook("plugins.transit.api:make_blueprint")
-register_datasets = list_hook("plugins.transit.datasets:stops_dataset")
-# core shows and checks the section and stores the answers in Company.extensions["transit"]
-register_questionnaire_sections = list_hook(COMMUTING_SECTION)
 
-
-@hookimpl
-def register_filters(platform: Platform) -> list[FilterSpec]:
-    service = service_for(platform)
+def filters(service: TransitService) -> dict[str, dict[str, Any]]:
+    """The index columns of the filters that plugin.toml declares, and the texts and limits
+    that follow the settings."""
     settings = service.settings
-    return [
-        FilterSpec(
-            "transit_stop_m",
-            "Haltestelle in der Nähe (Meter)",
-            "Stop nearby (metres)",
-            FilterKind.RANGE,
-            column=service.nearest_stop_column,
-            facet=False,
-            single="max",
-            unit="m",
-            minimum=0,
-            help_de="Luftlinie zur nächsten Haltestelle von Bus oder Bahn.",
-            help_en="Straight-line distance to the nearest bus or rail stop.",
-            plugin="transit",
-            group="transit",
-        ),
-        FilterSpec(
-            "transit_departures",
-            "Abfahrten pro Stunde (werktags morgens)",
-            "Departures per hour (weekday morning)",
-            FilterKind.RANGE,
-            column=service.departures_column,
-            facet=False,
-            single="min",
-            unit="/h",
-            minimum=0,
-            help_de=(
+    return {
+        "transit_stop_m": {"column": service.nearest_stop_column},
+        "transit_departures": {
+            "column": service.departures_column,
+            "help_de": (
                 f"Abfahrten pro Stunde werktags von {settings.morning_from} bis "
                 f"{settings.morning_to} Uhr an der besten Haltestelle in Gehweite."
             ),
-            help_en=(
+            "help_en": (
                 f"Departures per hour on weekdays from {settings.morning_from} to "
                 f"{settings.morning_to} at the best stop within walking distance."
             ),
-            plugin="transit",
-            group="transit",
-        ),
-        FilterSpec(
-            "transit_time",
-            "Mit Bus und Bahn erreichbar (Minuten)",
-            "Reachable by public transport (minutes)",
-            FilterKind.RANGE,
-            dynamic=DynamicColumn(
-                argument="transit_from",
-                compute=service.travel_column,
-                parse=service.parse_origin,
-                cache_size=settings.cache_size,
-                label_de="Start: Ort, PLZ oder Haltestelle",
-                label_en="Start: town, postcode or stop",
-                help_de="Zum Beispiel Marl, 45768 oder Marl Mitte.",
-                help_en="For example Marl, 45768 or Marl Mitte.",
-            ),
-            facet=False,
-            single="max",
-            unit="min",
-            minimum=0,
-            maximum=settings.max_travel_min,
-            help_de=(
+        },
+        "transit_time": {
+            "dynamic": {
+                "compute": service.travel_column,
+                "parse": service.parse_origin,
+                "cache_size": settings.cache_size,
+            },
+            "maximum": settings.max_travel_min,
+            "help_de": (
                 "Fahrzeit mit Bus und Bahn ab dem Start (Adresse mit PLZ, PLZ, Ort oder "
                 f"Haltestelle), werktags bei Abfahrt {settings.window_label} Uhr, mit Fußwegen."
             ),
-            help_en=(
+            "help_en": (
                 "Travel time by bus and rail from the start (address with postcode, postcode, "
                 f"town or stop), weekdays leaving {settings.window_label}, walks included."
             ),
-            plugin="transit",
-            group="transit",
-        ),
-    ]
+        },
+    }
 
 
 def _route_label(names: dict[int, tuple[str, int, str]], route: int) -> str:
@@ -188,9 +107,9 @@ def _station_feature(station: Any, lang: str) -> Feature:
     )
 
 
-@hookimpl
-def register_layers(platform: Platform) -> list[Layer]:
-    service = service_for(platform)
+def layers(service: TransitService) -> dict[str, dict[str, Any]]:
+    """The layers of stops and of railway stations."""
+    platform = service.platform
 
     def stop_features(bbox: BBox | None, lang: str) -> list[Feature]:
         s = t.stops
@@ -238,30 +157,17 @@ def register_layers(platform: Platform) -> list[Layer]:
             out.append(_station_feature(station, lang))
         return out
 
-    return [
-        Layer(
-            "transit_stops",
-            "Haltestellen",
-            "Stops",
-            stop_features,
-            plugin="transit",
-            marker="stop",
-        ),
-        Layer(
-            "transit_stations",
-            "Bahnhöfe",
-            "Railway stations",
-            station_features,
-            plugin="transit",
-            marker="station",
-            attribution=service.station_attribution(),
-        ),
-    ]
+    return {
+        "transit_stops": {"features": stop_features},
+        "transit_stations": {
+            "features": station_features,
+            "attribution": service.station_attribution(),
+        },
+    }
 
 
-@hookimpl
-def profile_sections(platform: Platform, company: Company, lang: str) -> list[Any]:
-    from plugins.transit.profile import profile_section
-
-    section = profile_section(platform, service_for(platform), company, lang)
-    return [section] if section is not None else []
+HOOKS = PluginHooks(
+    __file__, TransitService, settings=TransitSettings, filters=filters, layers=layers
+)
+MANIFEST = HOOKS.manifest
+service_for = HOOKS.service_for

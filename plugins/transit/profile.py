@@ -19,7 +19,6 @@ from plugins.transit.service import TransitService
 
 if TYPE_CHECKING:
     from core import Company
-    from core import Platform
 
 __all__ = ["company_connection", "profile_section"]
 
@@ -143,9 +142,7 @@ def _rides_to(service: TransitService, origin: Origin, lat: float, lon: float) -
     return rides if best <= service.horizon else None
 
 
-def profile_section(
-    platform: Platform, service: TransitService, company: Company, lang: str
-) -> Any:
+def profile_section(service: TransitService, company: Company, lang: str) -> Any:
     """The profile page section (``ProfileSection``), None without a location."""
     if company.location is None:
         return None

@@ -172,7 +172,7 @@ def test_the_section_is_well_formed_data():
 
 
 def test_core_questionnaire_takes_the_section(childcare_platform):
-    from plugins.childcare.hooks import register_questionnaire_sections
+    from plugins.childcare import register_questionnaire_sections
 
     platform = childcare_platform()
     (section,) = register_questionnaire_sections(platform=platform)

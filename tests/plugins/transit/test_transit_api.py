@@ -7,7 +7,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from core import AnswerType, PluginError, RegiokarteError
-from plugins.transit.hooks import register_blueprints
+from plugins.transit import register_blueprints
 from plugins.transit.questionnaire import commuting_section
 from webapp.context import EXTENSION_KEY
 

@@ -12,8 +12,8 @@ from transit_feeds import generate_feed, write_feed
 from transit_support import CAIRNS, make_transit_platform, zip_rows
 
 from core import BBox, ImportError_
+from plugins.transit import register_commands
 from plugins.transit import tables as t
-from plugins.transit.hooks import register_commands
 from plugins.transit.importer import feed_size, import_feed
 
 

@@ -29,7 +29,7 @@ from transit_support import (
 )
 
 from core import Company, Location, Status
-from plugins.transit.hooks import register_commands
+from plugins.transit import register_commands
 from plugins.transit.service import Origin
 
 DAY = 86_400

@@ -22,7 +22,7 @@ from transit_feeds import derive_feed, read_member
 from transit_support import CAIRNS, make_transit_platform, zip_rows
 
 from core import Platform
-from plugins.transit.hooks import register_commands
+from plugins.transit import register_commands
 
 ALLOW = "--allow-outside-region"
 

@@ -1,0 +1,287 @@
+"""A plugin's standard hook implementations made from one declaration, with what is data in
+the file ``plugin.toml`` beside its hook module.
+
+Most plugins answer the listing hooks (migrations, commands, blueprints, navigation, data sets,
+questionnaire sections) and the hooks that build filters, layers and a profile section from the
+plugin's service in the same way; ``PluginHooks`` writes those implementations once, so a hook
+module keeps only what is its own. ``plugin.toml`` holds the manifest's fields, the wiring of
+the listing hooks (``[hooks]``) and the texts of the filters and layers (``[[filters]]``,
+``[[layers]]``); the code binds what is code (index columns, feature functions, choices).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from core.errors import PluginError
+from core.plugins.hookspecs import hookimpl
+from core.plugins.manager import PluginManifest
+from core.plugins.navigation import NavLink
+from core.search.filters import DynamicColumn, FilterSpec
+from core.search.layers import Layer
+from core.toolkit.services import PluginService, migrations_hook, resolve_reference
+
+if TYPE_CHECKING:
+    from core.model import Company
+    from core.platform import Platform
+
+__all__ = ["MANIFEST_FILE", "PluginHooks", "read_manifest"]
+
+#: The name of a plugin's declaration file, beside its hook module.
+MANIFEST_FILE = "plugin.toml"
+
+_MANIFEST_KEYS = {f.name: f for f in attrs.fields(PluginManifest) if f.name != "settings"}
+#: the tables of plugin.toml beside the manifest's keys
+_TABLES = ("hooks", "filters", "layers")
+#: what [hooks] may wire: the listing hooks and the profile section
+_LISTING = {
+    "commands": "register_commands",
+    "blueprints": "register_blueprints",
+    "navigation": "register_navigation",
+    "datasets": "register_datasets",
+    "questionnaire_sections": "register_questionnaire_sections",
+}
+
+
+def _declaration_path(module_file: str) -> Path:
+    return Path(module_file).resolve().parent / MANIFEST_FILE
+
+
+@functools.cache
+def _declaration(path: Path) -> dict[str, Any]:
+    """plugin.toml as read once per process (a plugin's declaration does not change while it
+    runs)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PluginError(
+            f"The plugin manifest {path} is missing; write the plugin's name, title_de, "
+            "title_en and version into it."
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PluginError(f"The plugin manifest {path} is not valid TOML: {exc}.") from None
+    unknown = sorted(set(data) - set(_MANIFEST_KEYS) - set(_TABLES))
+    if unknown:
+        raise PluginError(
+            f"The plugin manifest {path} has unknown keys {', '.join(unknown)}; known are "
+            f"{', '.join(sorted([*_MANIFEST_KEYS, *_TABLES]))}."
+        )
+    return data
+
+
+def read_manifest(module_file: str, settings: type | None = None) -> PluginManifest:
+    """The plugin's ``PluginManifest`` from ``plugin.toml`` beside ``module_file`` (pass
+    ``__file__``), with ``settings`` (the plugin's settings class, which is code, not data).
+
+    The file holds the manifest's fields as TOML keys: ``name``, ``title_de``, ``title_en``,
+    ``version`` and, if wanted, ``api_version``, ``requires`` (a list of plugin names) and
+    ``description``. A missing or unknown key stops the start with a message naming it.
+    """
+    path = _declaration_path(module_file)
+    data = {k: v for k, v in _declaration(path).items() if k not in _TABLES}
+    required = [name for name, f in _MANIFEST_KEYS.items() if f.default is attrs.NOTHING]
+    missing = [name for name in required if name not in data]
+    if missing:
+        raise PluginError(f"The plugin manifest {path} lacks the keys {', '.join(missing)}.")
+    if "requires" in data:
+        data["requires"] = tuple(data["requires"])
+    return PluginManifest(**data, settings=settings)
+
+
+def _parts(value: Any) -> tuple[Any, ...]:
+    """One part or several: a list or tuple is several, anything else one."""
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
+
+
+class _Lazy:
+    """A callable given as itself or as a ``"package.module:name"`` reference, imported on the
+    first call (modules that import the hook module themselves are imported once it is
+    complete)."""
+
+    def __init__(self, target: Callable[..., Any] | str) -> None:
+        self.reference = target if isinstance(target, str) else None
+        self.target = None if isinstance(target, str) else target
+
+    def __call__(self, *args: Any) -> Any:
+        if self.target is None:
+            self.target = resolve_reference(str(self.reference))
+        return self.target(*args)
+
+
+def _listing_hook(name: str, parts: tuple[Any, ...]) -> Callable[..., list[Any]]:
+    """A listing hook whose parts are items, functions of the platform, or references to
+    either (imported on the first call)."""
+    resolved: dict[str, Any] = {}
+
+    def item(part: Any, platform: Platform) -> Any:
+        if isinstance(part, str):
+            if part not in resolved:
+                resolved[part] = resolve_reference(part, values=True)
+            part = resolved[part]
+        # a function makes the item from the platform; a blueprint, a click group or a
+        # section is the item itself
+        return part(platform) if inspect.isfunction(part) else part
+
+    @hookimpl
+    def implementation(platform: Platform) -> list[Any]:
+        return [item(part, platform) for part in parts]
+
+    implementation.__name__ = implementation.__qualname__ = name
+    return implementation
+
+
+def _declared(
+    kind: str, entries: list[dict[str, Any]], bound: Any, make: Callable[..., Any], plugin: str
+) -> list[Any]:
+    """The filters or layers ``plugin.toml`` declares (``entries``), each completed with what
+    the plugin's code binds to its key (``bound``: key -> fields); a list from the code is
+    taken as it is."""
+    if not isinstance(bound, Mapping):
+        return list(bound)
+    key = "key" if kind == "filters" else "id"
+    declared = [entry[key] for entry in entries]
+    stray = sorted(set(bound) - set(declared))
+    if stray:
+        raise PluginError(
+            f"Plugin {plugin} binds {kind} {', '.join(stray)}, which its {MANIFEST_FILE} does "
+            f"not declare; declared are {', '.join(declared) or 'none'}."
+        )
+    out = []
+    for entry in entries:
+        code = bound.get(entry[key], {})
+        if code is None:  # the code leaves it out (a setting switched it off)
+            continue
+        fields = {**entry, **code}
+        dynamic = fields.get("dynamic")
+        if isinstance(entry.get("dynamic"), Mapping) and isinstance(dynamic, Mapping):
+            # the dynamic column's texts from the file, its functions from the code
+            fields["dynamic"] = DynamicColumn(**{**entry["dynamic"], **dynamic})
+        try:
+            out.append(make(**{**fields, "plugin": plugin}))
+        except TypeError as exc:
+            raise PluginError(
+                f"Plugin {plugin}: {kind} {entry[key]!r} of its {MANIFEST_FILE} cannot be made "
+                f"({exc}); check the names of its fields."
+            ) from None
+    return out
+
+
+class PluginHooks:
+    """The standard hook implementations of one plugin, from one declaration.
+
+    ``module_file`` (pass ``__file__``) places the file ``plugin.toml`` and the Alembic
+    folder ``migrations`` beside the hook module; ``manifest`` is the ``PluginManifest`` read
+    from the file (``read_manifest``) with the ``settings`` class. ``service`` is the class
+    (or function) that makes the plugin's service from the platform and the settings, or a
+    ``PluginService``; ``service_for`` is the ``PluginService`` that holds it.
+
+    The listing hooks (``commands``, ``blueprints``, ``navigation``, ``datasets``,
+    ``questionnaire_sections``) and ``profile_section`` are wired either in the file's
+    ``[hooks]`` table (``"package.module:name"`` references; navigation links as tables) or
+    by the keyword argument of the same name, not both. A listing part is an item, a function
+    making it from the platform, or a reference to either; ``profile_section`` (a function or
+    a reference) is called with the service, the company and the language and returns one
+    ``ProfileSection`` or None.
+
+    ``filters`` and ``layers`` are called with the plugin's service and return the filter
+    specs and layers, or, when the file declares them (``[[filters]]``, ``[[layers]]``), a
+    mapping from each declared key or id to the fields that are code (``column``, ``choices``,
+    the functions of a ``dynamic`` column, ``features``, ...), completed with the file's; a
+    key bound to None is left out.
+
+    ``implementations`` maps each hook name to its implementation; the hook module puts them
+    among its names (``globals().update(HOOKS.implementations)``), where pluggy looks for them.
+    A hook the declaration leaves out is not implemented.
+    """
+
+    def __init__(
+        self,
+        module_file: str,
+        service: PluginService[Any] | Callable[[Platform, Any], Any],
+        *,
+        settings: type | None = None,
+        filters: Callable[[Any], Any] | str | None = None,
+        layers: Callable[[Any], Any] | str | None = None,
+        **wiring: Any,
+    ) -> None:
+        self.manifest = read_manifest(module_file, settings)
+        self.plugin = self.manifest.name
+        self.service_for: PluginService[Any] = (
+            service if isinstance(service, PluginService) else PluginService(self.plugin, service)
+        )
+        path = _declaration_path(module_file)
+        data = _declaration(path)
+        self._wiring = self._merge_wiring(path, data.get("hooks", {}), wiring)
+        made: dict[str, Callable[..., Any]] = {"register_migrations": migrations_hook(module_file)}
+        for key, hook in _LISTING.items():
+            if key in self._wiring:
+                made[hook] = _listing_hook(hook, _parts(self._wiring[key]))
+        if filters is not None:
+            made["register_filters"] = self._service_list_hook(
+                "register_filters", filters, data.get("filters", []), FilterSpec
+            )
+        if layers is not None:
+            made["register_layers"] = self._service_list_hook(
+                "register_layers", layers, data.get("layers", []), Layer
+            )
+        if "profile_section" in self._wiring:
+            made["profile_sections"] = self._profile_hook(_Lazy(self._wiring["profile_section"]))
+        self.implementations = made
+
+    def _merge_wiring(
+        self, path: Path, declared: Mapping[str, Any], given: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        known = {*_LISTING, "profile_section"}
+        unknown = sorted((set(declared) | set(given)) - known)
+        if unknown:
+            raise PluginError(
+                f"Plugin {self.plugin}: unknown hook wiring {', '.join(unknown)} (in {path} "
+                f"[hooks] or PluginHooks); known are {', '.join(sorted(known))}."
+            )
+        twice = sorted(set(declared) & set(given))
+        if twice:
+            raise PluginError(
+                f"Plugin {self.plugin} wires {', '.join(twice)} both in {path} and in code; "
+                "keep one."
+            )
+        wiring = {**declared, **given}
+        if "navigation" in declared:
+            wiring["navigation"] = [
+                NavLink(**link, plugin=self.plugin) if isinstance(link, Mapping) else link
+                for link in _parts(declared["navigation"])
+            ]
+        return {key: value for key, value in wiring.items() if _parts(value)}
+
+    def _service_list_hook(
+        self,
+        name: str,
+        target: Callable[..., Any] | str,
+        entries: list[dict[str, Any]],
+        make: Callable[..., Any],
+    ) -> Callable[..., list[Any]]:
+        service_for, build, plugin = self.service_for, _Lazy(target), self.plugin
+        kind = name.removeprefix("register_")
+
+        @hookimpl
+        def implementation(platform: Platform) -> list[Any]:
+            return _declared(kind, entries, build(service_for(platform)), make, plugin)
+
+        implementation.__name__ = implementation.__qualname__ = name
+        return implementation
+
+    def _profile_hook(self, build: _Lazy) -> Callable[..., list[Any]]:
+        service_for = self.service_for
+
+        @hookimpl
+        def profile_sections(platform: Platform, company: Company, lang: str) -> list[Any]:
+            section = build(service_for(platform), company, lang)
+            return [] if section is None else [section]
+
+        return profile_sections

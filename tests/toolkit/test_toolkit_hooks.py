@@ -1,0 +1,342 @@
+"""The plugin toolkit's hook declaration (``PluginHooks``) and declaration file
+(``plugin.toml``, ``read_manifest``), on a plugin an outside author builds from them alone."""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from attrs import define
+
+from core import (
+    Address,
+    Company,
+    FilterKind,
+    FilterSpec,
+    Layer,
+    Location,
+    NavLink,
+    Platform,
+    PluginError,
+    PluginHooks,
+    ProfileSection,
+    load_settings,
+    point_feature,
+    read_manifest,
+)
+
+MANIFEST_TEXT = """\
+name = "shop"
+title_de = "Läden"
+title_en = "Shops"
+version = "1.2.0"
+requires = []
+description = "Shops near the employers."
+"""
+
+
+@define
+class ShopSettings:
+    radius_m: int = 500
+
+
+class ShopService:
+    def __init__(self, platform: Platform, settings: ShopSettings) -> None:
+        self.platform = platform
+        self.settings = settings
+
+
+class Blueprint:
+    """Stands for a Flask blueprint: an object the web app mounts, not a function to call."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+#: a blueprint object named by reference
+SHOP_PAGES = Blueprint("shop_pages")
+
+
+def shop_api(platform: Platform) -> Blueprint:
+    """A blueprint made from the platform."""
+    return Blueprint(f"shop_api_{len(platform.plugins)}")
+
+
+def shop_filters(service: ShopService) -> list[FilterSpec]:
+    return [
+        FilterSpec(
+            "shop_near",
+            f"Laden in {service.settings.radius_m} m",
+            f"Shop within {service.settings.radius_m} m",
+            FilterKind.BOOL,
+            column=lambda source: np.ones(len(source), dtype=bool),
+            plugin="shop",
+        )
+    ]
+
+
+def shop_layers(service: ShopService) -> list[Layer]:
+    def features(bbox: Any, lang: str) -> list[Any]:
+        name = "Bakery" if lang == "en" else "Bäckerei"
+        return [
+            point_feature("shop-1", 51.61, 7.19, {"radius": service.settings.radius_m}, title=name)
+        ]
+
+    return [Layer("shop_shops", "Läden", "Shops", features, plugin="shop")]
+
+
+def shop_section(service: ShopService, company: Company, lang: str) -> ProfileSection | None:
+    if company.location is None:
+        return None
+    title = "Shops nearby" if lang == "en" else "Läden in der Nähe"
+    html = f"<p>{service.settings.radius_m} m</p>"
+    return ProfileSection(id="shop", title=title, html=html, plugin="shop")
+
+
+def shop_plugin(folder: Path, tables: str = "", **declaration: Any) -> types.ModuleType:
+    """A plugin module whose hook module lies in ``folder`` beside its ``plugin.toml`` (the
+    manifest and ``tables``)."""
+    (folder / "plugin.toml").write_text(MANIFEST_TEXT + tables, encoding="utf-8")
+    hooks = PluginHooks(str(folder / "hooks.py"), ShopService, settings=ShopSettings, **declaration)
+    module = types.ModuleType("shop_plugin")
+    module.MANIFEST = hooks.manifest  # type: ignore[attr-defined]
+    module.service_for = hooks.service_for  # type: ignore[attr-defined]
+    module.__dict__.update(hooks.implementations)
+    return module
+
+
+def platform_with(tmp_path: Path, module: types.ModuleType, **options: Any) -> Platform:
+    settings = load_settings(
+        env={},
+        overrides={
+            "portal": {"database_url": f"sqlite:///{tmp_path / 'hooks.db'}"},
+            "plugins": {"enabled": ["shop"], "shop": options},
+        },
+    )
+    return Platform(settings, extra_plugins={"shop": module})
+
+
+def ours(platform: Platform, hook: str) -> list[Any]:
+    return [
+        item for name, items in platform.collect_by_plugin(hook) if name == "shop" for item in items
+    ]
+
+
+def test_manifest_comes_from_the_file_beside_the_module(tmp_path: Path) -> None:
+    module = shop_plugin(tmp_path)
+    manifest = module.MANIFEST
+    assert (manifest.name, manifest.title_de, manifest.title_en) == ("shop", "Läden", "Shops")
+    assert (manifest.version, manifest.requires) == ("1.2.0", ())
+    assert manifest.description == "Shops near the employers."
+    assert manifest.settings is ShopSettings
+    assert manifest.api_version == "1.0"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('name = "shop"\ntitle_de = "Läden"\nversion = "1"\n', "lacks the keys title_en"),
+        (MANIFEST_TEXT + 'colour = "red"\n', "unknown keys colour"),
+        ('name = "shop\n', "is not valid TOML"),
+    ],
+)
+def test_a_bad_manifest_file_is_refused_by_name(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "plugin.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(PluginError, match=message):
+        read_manifest(str(tmp_path / "hooks.py"))
+
+
+def test_a_missing_manifest_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(PluginError, match=r"plugin\.toml is missing"):
+        read_manifest(str(tmp_path / "hooks.py"))
+
+
+def test_listing_hooks_from_the_declaration(tmp_path: Path) -> None:
+    module = shop_plugin(
+        tmp_path,
+        commands=[],
+        navigation=NavLink("/laeden", "Läden", "Shops", order=50, plugin="shop"),
+        blueprints=[f"{__name__}:SHOP_PAGES", f"{__name__}:shop_api"],
+        questionnaire_sections=[
+            lambda platform: {
+                "key": "shop",
+                "title_de": f"Läden {len(platform.plugins)}",
+                "title_en": "Shops",
+            }
+        ],
+    )
+    platform = platform_with(tmp_path, module)
+    assert [link.href for link in ours(platform, "register_navigation")] == ["/laeden"]
+    blueprints = ours(platform, "register_blueprints")
+    assert blueprints[0] is SHOP_PAGES
+    assert blueprints[1].name == f"shop_api_{len(platform.plugins)}"
+    assert ours(platform, "register_questionnaire_sections") == [
+        {"key": "shop", "title_de": f"Läden {len(platform.plugins)}", "title_en": "Shops"}
+    ]
+    assert platform.migration_folders()["shop"] == [str(tmp_path.resolve() / "migrations")]
+    # what the declaration leaves out is not implemented at all
+    assert "register_commands" not in module.__dict__
+    assert "register_filters" not in module.__dict__
+
+
+def test_filters_layers_and_profile_section_get_the_service(tmp_path: Path) -> None:
+    module = shop_plugin(
+        tmp_path,
+        filters=shop_filters,
+        # a reference is imported on the first call
+        layers=f"{__name__}:shop_layers",
+        profile_section=shop_section,
+    )
+    platform = platform_with(tmp_path, module, radius_m=300)
+    assert platform.filters["shop_near"].label_en == "Shop within 300 m"
+    features = platform.layer_features("shop_shops", None, "en")
+    assert [f["properties"]["radius"] for f in features] == [300]
+    assert features[0]["properties"]["popup"]["title"] == "Bakery"
+    placed = Company(
+        name="Markt GmbH (fiktiv)",
+        address=Address(street="Markt 1", postcode="45657"),
+        location=Location(51.6141, 7.1979),
+    )
+    sections = [s for s in platform.profile_sections(placed, "de") if s.plugin == "shop"]
+    assert [(s.title, s.html) for s in sections] == [("Läden in der Nähe", "<p>300 m</p>")]
+    # None from profile_section: no section at all
+    unplaced = Company(name="Ohne Ort GmbH (fiktiv)", address=Address(postcode="45657"))
+    assert [s for s in platform.profile_sections(unplaced, "de") if s.plugin == "shop"] == []
+
+
+DECLARED = f"""
+[hooks]
+blueprints = ["{__name__}:SHOP_PAGES", "{__name__}:shop_api"]
+profile_section = "{__name__}:shop_section"
+
+[[hooks.navigation]]
+href = "/laeden"
+label_de = "Läden"
+label_en = "Shops"
+order = 50
+
+[[filters]]
+key = "shop_near"
+label_de = "Laden in der Nähe"
+label_en = "Shop nearby"
+kind = "bool"
+help_de = "Ein Laden in Gehweite."
+group = "shops"
+
+[[filters]]
+key = "shop_walk"
+label_de = "Fußweg zum Laden (Minuten)"
+label_en = "Walk to a shop (minutes)"
+kind = "range"
+facet = false
+unit = "min"
+minimum = 0
+
+[filters.dynamic]
+argument = "shop_kind"
+label_de = "Art des Ladens"
+label_en = "Kind of shop"
+
+[[layers]]
+id = "shop_shops"
+label_de = "Läden"
+label_en = "Shops"
+marker = "shop"
+
+[[layers]]
+id = "shop_markets"
+label_de = "Wochenmärkte"
+label_en = "Weekly markets"
+"""
+
+
+def declared_filters(service: ShopService) -> dict[str, Any]:
+    return {
+        "shop_near": {"column": lambda source: np.ones(len(source), dtype=bool)},
+        "shop_walk": {
+            "dynamic": {"compute": lambda index, kind: np.zeros(len(index)), "cache_size": 4},
+            "maximum": service.settings.radius_m / 80,
+        },
+    }
+
+
+def declared_layers(service: ShopService) -> dict[str, Any]:
+    def features(bbox: Any, lang: str) -> list[Any]:
+        return [point_feature("shop-1", 51.61, 7.19, {}, title="Bäckerei")]
+
+    markets = {"features": features} if service.settings.radius_m > 400 else None
+    return {"shop_shops": {"features": features, "attribution": "Stadt"}, "shop_markets": markets}
+
+
+def test_the_declaration_file_wires_hooks_and_holds_filter_and_layer_texts(
+    tmp_path: Path,
+) -> None:
+    module = shop_plugin(tmp_path, DECLARED, filters=declared_filters, layers=declared_layers)
+    platform = platform_with(tmp_path, module, radius_m=320)
+    assert [
+        (n.href, n.label_en, n.order, n.plugin) for n in ours(platform, "register_navigation")
+    ] == [("/laeden", "Shops", 50, "shop")]
+    assert ours(platform, "register_blueprints")[0] is SHOP_PAGES
+    near, walk = platform.filters["shop_near"], platform.filters["shop_walk"]
+    assert (near.label_de, near.kind, near.help_de, near.group, near.plugin) == (
+        "Laden in der Nähe",
+        "bool",
+        "Ein Laden in Gehweite.",
+        "shops",
+        "shop",
+    )
+    assert (walk.facet, walk.unit, walk.minimum, walk.maximum) == (False, "min", 0, 4.0)
+    assert walk.dynamic is not None
+    assert (walk.dynamic.argument, walk.dynamic.label_en, walk.dynamic.cache_size) == (
+        "shop_kind",
+        "Kind of shop",
+        4,
+    )
+    shops = platform.layer("shop_shops")
+    assert (shops.label_de, shops.marker, shops.attribution, shops.plugin) == (
+        "Läden",
+        "shop",
+        "Stadt",
+        "shop",
+    )
+    # a layer bound to None (here: switched off by a setting) is left out
+    assert "shop_markets" not in [layer.id for layer in platform.collect("register_layers")]
+    placed = Company(
+        name="Markt GmbH (fiktiv)",
+        address=Address(street="Markt 1", postcode="45657"),
+        location=Location(51.6141, 7.1979),
+    )
+    assert [s.html for s in platform.profile_sections(placed, "en") if s.plugin == "shop"] == [
+        "<p>320 m</p>"
+    ]
+
+
+def test_a_binding_without_a_declared_filter_is_named(tmp_path: Path) -> None:
+    module = shop_plugin(tmp_path, DECLARED, filters=lambda service: {"shop_far": {"column": None}})
+    with pytest.raises(PluginError, match="binds filters shop_far, which its plugin.toml"):
+        platform_with(tmp_path, module).collect("register_filters")
+
+
+def test_a_declared_field_of_a_wrong_name_is_named(tmp_path: Path) -> None:
+    tables = '[[layers]]\nid = "shop_x"\nlabel_de = "X"\nlabel_en = "X"\ncolour = "red"\n'
+    module = shop_plugin(tmp_path, tables, layers=lambda service: {"shop_x": {"features": len}})
+    with pytest.raises(PluginError, match="layers 'shop_x' of its plugin.toml cannot be made"):
+        platform_with(tmp_path, module).collect("register_layers")
+
+
+@pytest.mark.parametrize(
+    ("tables", "declaration", "message"),
+    [
+        ('[hooks]\ncommands = "os:getcwd"\n', {"commands": "os:getcwd"}, "both in"),
+        ('[hooks]\ncomands = "os:getcwd"\n', {}, "unknown hook wiring comands"),
+        ("", {"profile": "os:getcwd"}, "unknown hook wiring profile"),
+    ],
+)
+def test_wiring_twice_or_by_an_unknown_name_is_refused(
+    tmp_path: Path, tables: str, declaration: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(PluginError, match=message):
+        shop_plugin(tmp_path, tables, **declaration)
