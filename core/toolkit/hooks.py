@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-import tomllib
+import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -26,6 +26,7 @@ from core.plugins.manager import PluginManifest
 from core.plugins.navigation import NavLink
 from core.search.filters import DynamicColumn, FilterSpec
 from core.search.layers import Layer
+from core.toolkit.datafiles import read_data_file
 from core.toolkit.services import PluginService, migrations_hook, resolve_reference
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MANIFEST_FILE", "PluginHooks", "read_manifest"]
 
-#: The name of a plugin's declaration file, beside its hook module.
+#: The name of a plugin's declaration file, in its package beside its hook module.
 MANIFEST_FILE = "plugin.toml"
 
 _MANIFEST_KEYS = {f.name: f for f in attrs.fields(PluginManifest) if f.name != "settings"}
@@ -50,49 +51,49 @@ _LISTING = {
 }
 
 
-def _declaration_path(module_file: str) -> Path:
-    return Path(module_file).resolve().parent / MANIFEST_FILE
+def _hook_module(module_name: str) -> ModuleType:
+    module = sys.modules.get(module_name)
+    if module is None or not getattr(module, "__file__", None):
+        raise PluginError(
+            f"{module_name!r} is not an imported module; pass the hook module's __name__."
+        )
+    return module
 
 
 @functools.cache
-def _declaration(path: Path) -> dict[str, Any]:
-    """plugin.toml as read once per process (a plugin's declaration does not change while it
-    runs)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PluginError(
-            f"The plugin manifest {path} is missing; write the plugin's name, title_de, "
-            "title_en and version into it."
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PluginError(f"The plugin manifest {path} is not valid TOML: {exc}.") from None
-    unknown = sorted(set(data) - set(_MANIFEST_KEYS) - set(_TABLES))
+def _declaration(package: str) -> dict[str, Any]:
+    """The package's plugin.toml, read once per process (a plugin's declaration does not
+    change while it runs)."""
+    file = read_data_file(package, MANIFEST_FILE)
+    unknown = sorted(set(file.data) - set(_MANIFEST_KEYS) - set(_TABLES))
     if unknown:
         raise PluginError(
-            f"The plugin manifest {path} has unknown keys {', '.join(unknown)}; known are "
+            f"{file.name} has unknown keys {', '.join(unknown)}; known are "
             f"{', '.join(sorted([*_MANIFEST_KEYS, *_TABLES]))}."
         )
-    return data
-
-
-def read_manifest(module_file: str, settings: type | None = None) -> PluginManifest:
-    """The plugin's ``PluginManifest`` from ``plugin.toml`` beside ``module_file`` (pass
-    ``__file__``), with ``settings`` (the plugin's settings class, which is code, not data).
-
-    The file holds the manifest's fields as TOML keys: ``name``, ``title_de``, ``title_en``,
-    ``version`` and, if wanted, ``api_version``, ``requires`` (a list of plugin names) and
-    ``description``. A missing or unknown key stops the start with a message naming it.
-    """
-    path = _declaration_path(module_file)
-    data = {k: v for k, v in _declaration(path).items() if k not in _TABLES}
     required = [name for name, f in _MANIFEST_KEYS.items() if f.default is attrs.NOTHING]
-    missing = [name for name in required if name not in data]
+    missing = [name for name in required if name not in file.data]
     if missing:
-        raise PluginError(f"The plugin manifest {path} lacks the keys {', '.join(missing)}.")
-    if "requires" in data:
-        data["requires"] = tuple(data["requires"])
-    return PluginManifest(**data, settings=settings)
+        raise PluginError(f"{file.name} lacks the manifest keys {', '.join(missing)}.")
+    return dict(file.data)
+
+
+def read_manifest(module_name: str, settings: type | None = None) -> PluginManifest:
+    """The plugin's ``PluginManifest`` from ``plugin.toml`` in the package of the module
+    ``module_name`` (pass ``__name__``), with ``settings`` (the plugin's settings class, which
+    is code, not data).
+
+    The file (package data, read through ``read_data_file``) holds the manifest's fields as
+    TOML keys: ``name``, ``title_de``, ``title_en``, ``version`` and, if wanted,
+    ``api_version``, ``requires`` (a list of plugin names) and ``description``. A missing
+    file, a missing or an unknown key stops the start with a message naming it.
+    """
+    module = _hook_module(module_name)
+    data = _declaration(module.__package__ or module.__name__)
+    fields = {k: v for k, v in data.items() if k not in _TABLES}
+    if "requires" in fields:
+        fields["requires"] = tuple(fields["requires"])
+    return PluginManifest(**fields, settings=settings)
 
 
 def _parts(value: Any) -> tuple[Any, ...]:
@@ -176,11 +177,12 @@ def _declared(
 class PluginHooks:
     """The standard hook implementations of one plugin, from one declaration.
 
-    ``module_file`` (pass ``__file__``) places the file ``plugin.toml`` and the Alembic
-    folder ``migrations`` beside the hook module; ``manifest`` is the ``PluginManifest`` read
-    from the file (``read_manifest``) with the ``settings`` class. ``service`` is the class
-    (or function) that makes the plugin's service from the platform and the settings, or a
-    ``PluginService``; ``service_for`` is the ``PluginService`` that holds it.
+    ``module_name`` (pass ``__name__``) is the hook module: the file ``plugin.toml`` and the
+    Alembic folder ``migrations`` lie in its package beside it; ``manifest`` is the
+    ``PluginManifest`` read from the file (``read_manifest``) with the ``settings`` class.
+    ``service`` is the class (or function) that makes the plugin's service from the platform
+    and the settings, or a ``PluginService``; ``service_for`` is the ``PluginService`` that
+    holds it.
 
     The listing hooks (``commands``, ``blueprints``, ``navigation``, ``datasets``,
     ``questionnaire_sections``) and ``profile_section`` are wired either in the file's
@@ -203,7 +205,7 @@ class PluginHooks:
 
     def __init__(
         self,
-        module_file: str,
+        module_name: str,
         service: PluginService[Any] | Callable[[Platform, Any], Any],
         *,
         settings: type | None = None,
@@ -211,15 +213,17 @@ class PluginHooks:
         layers: Callable[[Any], Any] | str | None = None,
         **wiring: Any,
     ) -> None:
-        self.manifest = read_manifest(module_file, settings)
+        module = _hook_module(module_name)
+        self.manifest = read_manifest(module_name, settings)
         self.plugin = self.manifest.name
         self.service_for: PluginService[Any] = (
             service if isinstance(service, PluginService) else PluginService(self.plugin, service)
         )
-        path = _declaration_path(module_file)
-        data = _declaration(path)
-        self._wiring = self._merge_wiring(path, data.get("hooks", {}), wiring)
-        made: dict[str, Callable[..., Any]] = {"register_migrations": migrations_hook(module_file)}
+        data = _declaration(module.__package__ or module.__name__)
+        self._wiring = self._merge_wiring(data.get("hooks", {}), wiring)
+        made: dict[str, Callable[..., Any]] = {
+            "register_migrations": migrations_hook(str(module.__file__))
+        }
         for key, hook in _LISTING.items():
             if key in self._wiring:
                 made[hook] = _listing_hook(hook, _parts(self._wiring[key]))
@@ -236,20 +240,20 @@ class PluginHooks:
         self.implementations = made
 
     def _merge_wiring(
-        self, path: Path, declared: Mapping[str, Any], given: Mapping[str, Any]
+        self, declared: Mapping[str, Any], given: Mapping[str, Any]
     ) -> dict[str, Any]:
         known = {*_LISTING, "profile_section"}
         unknown = sorted((set(declared) | set(given)) - known)
         if unknown:
             raise PluginError(
-                f"Plugin {self.plugin}: unknown hook wiring {', '.join(unknown)} (in {path} "
-                f"[hooks] or PluginHooks); known are {', '.join(sorted(known))}."
+                f"Plugin {self.plugin}: unknown hook wiring {', '.join(unknown)} (in "
+                f"{MANIFEST_FILE} [hooks] or PluginHooks); known are {', '.join(sorted(known))}."
             )
         twice = sorted(set(declared) & set(given))
         if twice:
             raise PluginError(
-                f"Plugin {self.plugin} wires {', '.join(twice)} both in {path} and in code; "
-                "keep one."
+                f"Plugin {self.plugin} wires {', '.join(twice)} both in {MANIFEST_FILE} and in "
+                "code; keep one."
             )
         wiring = {**declared, **given}
         if "navigation" in declared:

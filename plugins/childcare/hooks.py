@@ -40,7 +40,9 @@ def filters(service: ChildcareService) -> dict[str, dict[str, Any]]:
     }
 
 
-from core import Dataset
+def kita_dataset(platform: Platform) -> Dataset:
+    """The data set of Kitas (admin area, export)."""
+    return datasets.kita_dataset(platform, service_for(platform))
 
 
 def kita_feature(kita: Any, lang: str) -> Feature:
@@ -89,7 +91,7 @@ def layers(service: ChildcareService) -> dict[str, dict[str, Any]]:
 
 
 HOOKS = PluginHooks(
-    __file__, ChildcareService, settings=ChildcareSettings, filters=filters, layers=layers
+    __name__, ChildcareService, settings=ChildcareSettings, filters=filters, layers=layers
 )
 MANIFEST = HOOKS.manifest
 service_for = HOOKS.service_for

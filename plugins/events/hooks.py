@@ -126,7 +126,7 @@ def alert_matches(platform: Platform, query: SearchQuery, since: dt.datetime) ->
 
 
 HOOKS = PluginHooks(
-    __file__, EventsService, settings=EventsSettings, filters=filters, layers=layers
+    __name__, EventsService, settings=EventsSettings, filters=filters, layers=layers
 )
 MANIFEST = HOOKS.manifest
 service_for = HOOKS.service_for

@@ -222,7 +222,7 @@ def erase_company_data(platform: Platform, company_id: int) -> None:
 
 
 HOOKS = PluginHooks(
-    __file__,
+    __name__,
     HousingService,
     settings=HousingSettings,
     navigation=NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing"),

@@ -132,7 +132,7 @@ def questionnaire_section(platform: Platform) -> dict[str, Any]:
 
 
 HOOKS = PluginHooks(
-    __file__, TrainingService, settings=TrainingSettings, filters=filters, layers=layers
+    __name__, TrainingService, settings=TrainingSettings, filters=filters, layers=layers
 )
 MANIFEST = HOOKS.manifest
 service_for = HOOKS.service_for

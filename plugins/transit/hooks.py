@@ -167,7 +167,7 @@ def layers(service: TransitService) -> dict[str, dict[str, Any]]:
 
 
 HOOKS = PluginHooks(
-    __file__, TransitService, settings=TransitSettings, filters=filters, layers=layers
+    __name__, TransitService, settings=TransitSettings, filters=filters, layers=layers
 )
 MANIFEST = HOOKS.manifest
 service_for = HOOKS.service_for

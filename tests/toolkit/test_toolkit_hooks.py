@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 import types
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from attrs import define
 from core import (
     Address,
     Company,
+    ConfigError,
     FilterKind,
     FilterSpec,
     Layer,
@@ -96,12 +100,30 @@ def shop_section(service: ShopService, company: Company, lang: str) -> ProfileSe
     return ProfileSection(id="shop", title=title, html=html, plugin="shop")
 
 
+@pytest.fixture(autouse=True)
+def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin packages the tests write into tmp_path are importable."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
+def shop_package(folder: Path, text: str | None) -> str:
+    """A plugin package in ``folder`` with ``text`` as its plugin.toml (None: none); its
+    imported name."""
+    name = f"shop_plugin_{uuid.uuid4().hex}"
+    (folder / name).mkdir()
+    (folder / name / "__init__.py").write_text("", encoding="utf-8")
+    if text is not None:
+        (folder / name / "plugin.toml").write_text(text, encoding="utf-8")
+    importlib.import_module(name)
+    return name
+
+
 def shop_plugin(folder: Path, tables: str = "", **declaration: Any) -> types.ModuleType:
-    """A plugin module whose hook module lies in ``folder`` beside its ``plugin.toml`` (the
-    manifest and ``tables``)."""
-    (folder / "plugin.toml").write_text(MANIFEST_TEXT + tables, encoding="utf-8")
-    hooks = PluginHooks(str(folder / "hooks.py"), ShopService, settings=ShopSettings, **declaration)
-    module = types.ModuleType("shop_plugin")
+    """A plugin package whose plugin.toml holds the manifest and ``tables``, built with
+    PluginHooks as an outside author does (the package is its own hook module here)."""
+    name = shop_package(folder, MANIFEST_TEXT + tables)
+    hooks = PluginHooks(name, ShopService, settings=ShopSettings, **declaration)
+    module = sys.modules[name]
     module.MANIFEST = hooks.manifest  # type: ignore[attr-defined]
     module.service_for = hooks.service_for  # type: ignore[attr-defined]
     module.__dict__.update(hooks.implementations)
@@ -138,20 +160,23 @@ def test_manifest_comes_from_the_file_beside_the_module(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('name = "shop"\ntitle_de = "Läden"\nversion = "1"\n', "lacks the keys title_en"),
+        ('name = "shop"\ntitle_de = "Läden"\nversion = "1"\n', "lacks the manifest keys title_en"),
         (MANIFEST_TEXT + 'colour = "red"\n', "unknown keys colour"),
         ('name = "shop\n', "is not valid TOML"),
+        (None, r"plugin\.toml does not exist"),
     ],
 )
-def test_a_bad_manifest_file_is_refused_by_name(tmp_path: Path, text: str, message: str) -> None:
-    (tmp_path / "plugin.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(PluginError, match=message):
-        read_manifest(str(tmp_path / "hooks.py"))
+def test_a_bad_manifest_file_is_refused_by_name(
+    tmp_path: Path, text: str | None, message: str
+) -> None:
+    name = shop_package(tmp_path, text)
+    with pytest.raises(ConfigError, match=message):
+        read_manifest(name)
 
 
-def test_a_missing_manifest_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(PluginError, match=r"plugin\.toml is missing"):
-        read_manifest(str(tmp_path / "hooks.py"))
+def test_a_module_that_is_not_imported_is_named() -> None:
+    with pytest.raises(PluginError, match="pass the hook module's __name__"):
+        read_manifest("no_such_plugin.hooks")
 
 
 def test_listing_hooks_from_the_declaration(tmp_path: Path) -> None:
@@ -176,7 +201,8 @@ def test_listing_hooks_from_the_declaration(tmp_path: Path) -> None:
     assert ours(platform, "register_questionnaire_sections") == [
         {"key": "shop", "title_de": f"Läden {len(platform.plugins)}", "title_en": "Shops"}
     ]
-    assert platform.migration_folders()["shop"] == [str(tmp_path.resolve() / "migrations")]
+    package = Path(str(module.__file__)).resolve().parent
+    assert platform.migration_folders()["shop"] == [str(package / "migrations")]
     # what the declaration leaves out is not implemented at all
     assert "register_commands" not in module.__dict__
     assert "register_filters" not in module.__dict__
