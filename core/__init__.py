@@ -144,7 +144,7 @@ from core.toolkit.datasets import table_dataset
 from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_apprenticeships, demo_places
 from core.toolkit.exports import EXPORT_FORMATS, export_cell, export_file
 from core.toolkit.folding import folded, folded_match, folded_search
-from core.toolkit.hooks import PluginHooks, read_manifest
+from core.toolkit.hooks import PluginHooks, read_plugin_manifest
 from core.toolkit.imports import OUTCOMES, ImportProblem, ImportRecord, ImportReport
 from core.toolkit.reindex import reindex_all, reindex_company
 from core.toolkit.rows import first_row, from_row, row_values
@@ -336,7 +336,7 @@ __all__ = [
     "read_csv_table",
     "read_data_file",
     "read_json_records",
-    "read_manifest",
+    "read_plugin_manifest",
     "record_id",
     "record_table",
     "reindex_all",

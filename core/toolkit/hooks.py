@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from core.model import Company
     from core.platform import Platform
 
-__all__ = ["MANIFEST_FILE", "PluginHooks", "read_manifest"]
+__all__ = ["MANIFEST_FILE", "PluginHooks", "read_plugin_manifest"]
 
 #: The name of a plugin's declaration file, in its package beside its hook module.
 MANIFEST_FILE = "plugin.toml"
@@ -78,7 +78,7 @@ def _declaration(package: str) -> dict[str, Any]:
     return dict(file.data)
 
 
-def read_manifest(module_name: str, settings: type | None = None) -> PluginManifest:
+def read_plugin_manifest(module_name: str, settings: type | None = None) -> PluginManifest:
     """The plugin's ``PluginManifest`` from ``plugin.toml`` in the package of the module
     ``module_name`` (pass ``__name__``), with ``settings`` (the plugin's settings class, which
     is code, not data).
@@ -179,7 +179,7 @@ class PluginHooks:
 
     ``module_name`` (pass ``__name__``) is the hook module: the file ``plugin.toml`` and the
     Alembic folder ``migrations`` lie in its package beside it; ``manifest`` is the
-    ``PluginManifest`` read from the file (``read_manifest``) with the ``settings`` class.
+    ``PluginManifest`` read from the file (``read_plugin_manifest``) with the ``settings`` class.
     ``service`` is the class (or function) that makes the plugin's service from the platform
     and the settings, or a ``PluginService``; ``service_for`` is the ``PluginService`` that
     holds it.
@@ -214,7 +214,7 @@ class PluginHooks:
         **wiring: Any,
     ) -> None:
         module = _hook_module(module_name)
-        self.manifest = read_manifest(module_name, settings)
+        self.manifest = read_plugin_manifest(module_name, settings)
         self.plugin = self.manifest.name
         self.service_for: PluginService[Any] = (
             service if isinstance(service, PluginService) else PluginService(self.plugin, service)

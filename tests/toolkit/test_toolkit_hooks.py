@@ -1,5 +1,6 @@
 """The plugin toolkit's hook declaration (``PluginHooks``) and declaration file
-(``plugin.toml``, ``read_manifest``), on a plugin an outside author builds from them alone."""
+(``plugin.toml``, ``read_plugin_manifest``), on a plugin an outside author builds from them
+alone."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from core import (
     ProfileSection,
     load_settings,
     point_feature,
-    read_manifest,
+    read_plugin_manifest,
 )
 
 MANIFEST_TEXT = """\
@@ -171,12 +172,12 @@ def test_a_bad_manifest_file_is_refused_by_name(
 ) -> None:
     name = shop_package(tmp_path, text)
     with pytest.raises(ConfigError, match=message):
-        read_manifest(name)
+        read_plugin_manifest(name)
 
 
 def test_a_module_that_is_not_imported_is_named() -> None:
     with pytest.raises(PluginError, match="pass the hook module's __name__"):
-        read_manifest("no_such_plugin.hooks")
+        read_plugin_manifest("no_such_plugin.hooks")
 
 
 def test_listing_hooks_from_the_declaration(tmp_path: Path) -> None:
