@@ -12,7 +12,6 @@ the listing hooks (``[hooks]``) and the texts of the filters and layers (``[[fil
 from __future__ import annotations
 
 import functools
-import inspect
 import sys
 from collections.abc import Callable, Mapping
 from types import ModuleType
@@ -126,9 +125,9 @@ def _listing_hook(name: str, parts: tuple[Any, ...]) -> Callable[..., list[Any]]
             if part not in resolved:
                 resolved[part] = resolve_reference(part, values=True)
             part = resolved[part]
-        # a function makes the item from the platform; a blueprint, a click group or a
-        # section is the item itself
-        return part(platform) if inspect.isfunction(part) else part
+        # as with list_hook, a callable makes the item from the platform (a function, a
+        # PluginCommands group); a blueprint or a section is the item itself
+        return part(platform) if callable(part) else part
 
     @hookimpl
     def implementation(platform: Platform) -> list[Any]:
@@ -187,8 +186,9 @@ class PluginHooks:
     The listing hooks (``commands``, ``blueprints``, ``navigation``, ``datasets``,
     ``questionnaire_sections``) and ``profile_section`` are wired either in the file's
     ``[hooks]`` table (``"package.module:name"`` references; navigation links as tables) or
-    by the keyword argument of the same name, not both. A listing part is an item, a function
-    making it from the platform, or a reference to either; ``profile_section`` (a function or
+    by the keyword argument of the same name, not both. A listing part is an item (a
+    blueprint, a section, a link), a callable making it from the platform (a function, a
+    ``PluginCommands`` group), or a reference to either; ``profile_section`` (a function or
     a reference) is called with the service, the company and the language and returns one
     ``ProfileSection`` or None.
 

@@ -25,6 +25,7 @@ from core import (
     Location,
     NavLink,
     Platform,
+    PluginCommands,
     PluginError,
     PluginHooks,
     ProfileSection,
@@ -183,7 +184,9 @@ def test_a_module_that_is_not_imported_is_named() -> None:
 def test_listing_hooks_from_the_declaration(tmp_path: Path) -> None:
     module = shop_plugin(
         tmp_path,
-        commands=[],
+        # a callable object (a command group made with the platform) is called
+        commands=PluginCommands("shop", "Läden verwalten."),
+        datasets=[],
         navigation=NavLink("/laeden", "Läden", "Shops", order=50, plugin="shop"),
         blueprints=[f"{__name__}:SHOP_PAGES", f"{__name__}:shop_api"],
         questionnaire_sections=[
@@ -204,8 +207,9 @@ def test_listing_hooks_from_the_declaration(tmp_path: Path) -> None:
     ]
     package = Path(str(module.__file__)).resolve().parent
     assert platform.migration_folders()["shop"] == [str(package / "migrations")]
+    assert [group.name for group in ours(platform, "register_commands")] == ["shop"]
     # what the declaration leaves out is not implemented at all
-    assert "register_commands" not in module.__dict__
+    assert "register_datasets" not in module.__dict__
     assert "register_filters" not in module.__dict__
 
 
