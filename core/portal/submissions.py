@@ -32,7 +32,7 @@ from core.persistence import submissions as repo
 from core.persistence.tables import SubmissionRow, utcnow
 from core.portal import accounts, audit
 from core.portal.logos import process_logo
-from core.portal.mail import FolderOutbox, Mail
+from core.portal.mail import Mail
 from core.portal.privacy import CONSENTS, consent_text
 from core.portal.questionnaire import AnswerType, Message
 
@@ -913,8 +913,9 @@ def erase(
 ) -> None:
     """Delete a company's profile and every personal datum about it (GDPR Art. 17): the
     published company with its contact, all its submissions, consents, links and logos, the
-    plugins' data (hook ``erase_company_data``), mails kept in the outbox folder; the search
-    index drops it at once. The audit log keeps a line without personal data."""
+    plugins' data (hook ``erase_company_data``), mails to it in the mail queue and the outbox
+    folder; the search index drops it at once. The audit log keeps a line without personal
+    data."""
     with platform.session() as session:
         company_id, ids = _scope(session, company_id, submission_id)
         emails = {r.email for r in (_row(session, i) for i in ids) if r.email}
@@ -932,9 +933,8 @@ def erase(
             company_repo.bump_generation(session)
         subject = f"company:{company_id}" if company_id is not None else _subject(ids[0])
         audit.log_action(session, actor, "company.erase", subject, counts)
-    if isinstance(platform.outbox, FolderOutbox):
-        for email in emails:
-            platform.outbox.forget(email)
+    for email in emails:  # mails still queued to the address, and the folder's copies
+        platform.forget_mail(email)
     if exists:
         assert company_id is not None
         platform.pm.hook.company_changed(platform=platform, company_id=company_id, deleted=True)

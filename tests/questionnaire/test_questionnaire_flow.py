@@ -243,6 +243,9 @@ def test_erasure_leaves_no_personal_data_in_any_table_or_index(fake_app: Any) ->
         "ueber-uns": {"description": "Wir bauen."},
     }
     other, _ = published(platform, neighbour, email="nachbar@example.org")
+    with platform.session(write=True) as session:  # a plugin's mail to the company, waiting
+        platform.queue_mail(session, "Chef@example.org", "Einladung", "Kommen Sie?", plugin="fake")
+        platform.queue_mail(session, "nachbar@example.org", "Einladung", "Auch Sie?", plugin="fake")
     before = _database_text(platform)
     assert all(value in before for value in personal)
     flow.erase(platform, submission_id=edit.id, actor="editor:1")
@@ -255,6 +258,7 @@ def test_erasure_leaves_no_personal_data_in_any_table_or_index(fake_app: Any) ->
     assert "Morgenrot" not in indexed and "Nachbar GmbH" in indexed
     assert found(platform, "Morgenrot") == []
     assert not any(m.to == "chef@example.org" for m in platform.outbox.messages())
+    assert [m.recipient for m in platform.queued_mail()] == ["nachbar@example.org"]
     # the audit log keeps the erasure, without anything personal
     with platform.session() as session:
         entries = audit.recent_entries(session, subject=f"company:{company.id}")
