@@ -5,6 +5,7 @@ Used by ``scripts/screenshots.py`` and ``bench/browser_bench.py``; not a product
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import threading
 import time
@@ -25,6 +26,7 @@ class DemoServer:
     def __init__(self, companies: int, *, seed: int = 1, plugins: tuple[str, ...] = ()) -> None:
         from core.io.demo import demo_rows
         from core.persistence import companies as repo
+        from core.plugins.manager import results_by_plugin
         from webapp.app import create_app
 
         self._folder = tempfile.TemporaryDirectory(prefix="regiokarte-")
@@ -37,6 +39,10 @@ class DemoServer:
         platform.upgrade_database()
         with platform.session(write=True) as session:
             repo.bulk_insert_rows(session, demo_rows(platform.region, companies, seed))
+        # each plugin's demo records (Kitas, homes, courses, events, a timetable), as make run
+        results_by_plugin(
+            platform.pm, "create_demo_data", platform=platform, seed=seed, today=dt.date.today()
+        )
         platform.engine.refresh(force=True)
         self.setup_seconds = time.perf_counter() - started
         self.platform = platform

@@ -29,6 +29,15 @@ README_SHOTS: list[tuple[str, tuple[int, int], str, list[str]]] = [
     ("start-phone", PHONE, "/", []),
     ("filters-phone", PHONE, "/?family=flexible_hours", ["#filter-toggle"]),
     ("list-phone", PHONE, "/?industry=F", ["#view-list"]),
+    # the plugins' pages, on the same page kit
+    ("kitas-desktop", DESKTOP, "/kitas/", []),
+    ("kitas-phone", PHONE, "/kitas/", []),
+    ("housing-desktop", DESKTOP, "/wohnen", []),
+    ("housing-phone", PHONE, "/wohnen", []),
+    ("training-desktop", DESKTOP, "/weiterbildung", []),
+    ("training-phone", PHONE, "/weiterbildung", []),
+    ("events-desktop", DESKTOP, "/veranstaltungen", []),
+    ("events-phone", PHONE, "/veranstaltungen", []),
 ]
 MORE_SHOTS: list[tuple[str, tuple[int, int], str, list[str]]] = [
     (
@@ -45,7 +54,6 @@ MORE_SHOTS: list[tuple[str, tuple[int, int], str, list[str]]] = [
     ("embed-phone", PHONE, "/embed", []),
     ("profile-desktop", DESKTOP, "PROFILE", []),
     ("profile-phone", PHONE, "PROFILE", []),
-    ("kitas-phone", PHONE, "/kitas", []),
     ("accessibility-phone", PHONE, "/barrierefreiheit", []),
 ]
 

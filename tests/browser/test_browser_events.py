@@ -105,6 +105,11 @@ def test_pupil_finds_an_apprenticeship_fair_in_her_town_and_registers(
     page, errors, outside = events_page
     response = page.goto(events_server.url + "/veranstaltungen")
     assert "script-src 'self'" in response.headers["content-security-policy"]
+    # on a phone the filters are folded under their heading: the results come first
+    fold = page.get_by_role("button", name="Veranstaltungen filtern")
+    assert fold.get_attribute("aria-expanded") == "false" and not page.is_visible("#f-kind")
+    fold.click()
+    assert fold.get_attribute("aria-expanded") == "true"
     page.select_option("#f-kind", label="Ausbildungsbörse")
     page.select_option("#f-audience", label="Schülerinnen und Schüler")
     page.select_option("#f-town", label="Marl")

@@ -290,9 +290,36 @@
     });
   }
 
+  // --- filter panels of the page kit: folded on a phone (the results come first), the
+  // heading a button that opens them; open when a field has an error ----------------------
+  function setupFilterPanels() {
+    var narrow = window.matchMedia('(max-width: 899px)');
+    Array.prototype.forEach.call(document.querySelectorAll('.kit-filters'), function (panel) {
+      var heading = panel.querySelector(':scope > h2');
+      if (!heading) return;
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'kit-filters-toggle';
+      button.textContent = heading.textContent;
+      heading.textContent = '';
+      heading.appendChild(button);
+      function show(open) {
+        button.setAttribute('aria-expanded', open ? 'true' : 'false');
+        button.tabIndex = narrow.matches ? 0 : -1;  // beside the results nothing to fold
+        panel.classList.toggle('kit-folded', !open);
+      }
+      function open() { return button.getAttribute('aria-expanded') === 'true'; }
+      button.addEventListener('click', function () { show(!open()); });
+      var problem = panel.querySelector('[aria-invalid="true"], .field-problem');
+      show(!narrow.matches || !!problem);
+      narrow.addEventListener('change', function () { show(!narrow.matches || open()); });
+    });
+  }
+
   setupMenu();
   setupDemoNotice();
   setupDateFields();
+  setupFilterPanels();
 
   window.RK = {
     strings: strings,
