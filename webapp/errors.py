@@ -42,6 +42,7 @@ from core.errors import (
     TooManyAttempts,
     ValidationError,
 )
+from webapp.context import current_platform, languages
 
 __all__ = [
     "RETRY_AFTER_SECONDS",
@@ -259,8 +260,9 @@ def page_for_http_error(error: HTTPException) -> Response | None:
 
 
 def _page_lang() -> str:
+    # the same rule as webapp.kit.page_language: ?lang= when the portal offers it
+    offered = languages(current_platform())
     lang = request.args.get("lang", "")
-    offered = current_app.extensions["regiokarte"].settings.portal.languages
     return lang if lang in offered else offered[0]
 
 

@@ -675,26 +675,22 @@ def init_portal(app: Flask) -> None:
 
     init_embed(app)
 
-    # numbers and units in every template (plugin pages too), in the page's language
-    def _unit_filter(format_value: Any) -> Any:
-        return lambda value: format_value(float(value), page_lang() if request else "de")
+    # numbers, units and days in every template (plugin pages too), in the page's language
+    def _in_page_language(write: Any) -> Any:
+        return lambda value: write(value, page_lang() if request else "de")
 
-    app.add_template_filter(_unit_filter(format_km), "km")
-    app.add_template_filter(_unit_filter(format_metres), "metres")
-    app.add_template_filter(_unit_filter(format_minutes), "minutes")
-    app.add_template_filter(_unit_filter(format_amount), "amount")
-    app.add_template_filter(_unit_filter(format_number), "number")
-    # rooms, areas: one decimal where there is one (2,5 Zimmer), none where there is none
-    app.add_template_filter(
-        lambda value: format_number(float(value), page_lang() if request else "de", 1), "decimal"
-    )
-    app.add_template_filter(
-        lambda value: format_date(_day(value), page_lang() if request else "de"), "date"
-    )
-    app.add_template_filter(
-        lambda value: format_date_input(_day(value), page_lang() if request else "de"),
-        "local_date",
-    )
+    for name, write in {
+        "km": lambda v, lang: format_km(float(v), lang),
+        "metres": lambda v, lang: format_metres(float(v), lang),
+        "minutes": lambda v, lang: format_minutes(float(v), lang),
+        "amount": lambda v, lang: format_amount(float(v), lang),
+        "number": lambda v, lang: format_number(float(v), lang),
+        # rooms, areas: one decimal where there is one (2,5 Zimmer), none where there is none
+        "decimal": lambda v, lang: format_number(float(v), lang, 1),
+        "date": lambda v, lang: format_date(_day(v), lang),
+        "local_date": lambda v, lang: format_date_input(_day(v), lang),
+    }.items():
+        app.add_template_filter(_in_page_language(write), name)
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:
