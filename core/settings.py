@@ -122,6 +122,16 @@ class PortalSettings:
             "text in the page language."
         ),
     )
+    easy_language: str = field(
+        default="",
+        metadata=_help(
+            "Text of the page Leichte Sprache (/leichte-sprache): a Markdown file (relative to "
+            "the configuration file) with '# Title', '## Heading', one sentence per line, "
+            "'- ' lists, **bold**, [links](https://...) and placeholders such as {portal}, "
+            "{region}, {search_url}, {questionnaire_url} and {contact} (docs/leichte-sprache.md); "
+            "empty: the built-in text."
+        ),
+    )
 
 
 @define
@@ -621,6 +631,9 @@ def load_settings(
         if isinstance(portal, dict) and portal.get("logo"):
             # so is a logo file
             portal["logo"] = str((file.parent / str(portal["logo"])).resolve())
+        if isinstance(portal, dict) and portal.get("easy_language"):
+            # and the Leichte Sprache text
+            portal["easy_language"] = str((file.parent / str(portal["easy_language"])).resolve())
     data = _deep_merge(data, _env_layer(env))
     if overrides:
         data = _deep_merge(data, overrides)

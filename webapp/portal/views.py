@@ -39,6 +39,7 @@ from core.platform import Platform
 from core.plugins.navigation import NavLink
 from core.portal.statistics import record_profile_view
 from core.search.places import PlaceNotFound
+from webapp.portal.easy_language import EasyText, load_easy_text
 from webapp.portal.i18n import LANGUAGES, STRINGS, translate
 from webapp.portal.outline import region_outline, town_points
 
@@ -492,6 +493,37 @@ def accessibility() -> str:
     return render_template("portal/accessibility.html", lang=page_lang())
 
 
+@blueprint.get("/leichte-sprache")
+def easy_language() -> str:
+    """The portal explained in Leichte Sprache: the operator's text (``portal.easy_language``)
+    or the built-in one, with the operator's contact from the settings."""
+    platform = _platform()
+    portal = platform.settings.portal
+    lang = page_lang()
+    text: EasyText = _app_state()["easy_text"]
+    values = {
+        "portal": portal.title,
+        "region": platform.region.name,
+        "operator": portal.operator,
+        "contact_email": portal.contact_email,
+        "search_url": page_url("portal.index", lang),
+        "questionnaire_url": page_url("questionnaire.start", lang),
+        "watchlist_url": page_url("portal.watchlist", lang),
+        "accessibility_url": page_url("portal.accessibility", lang),
+        "imprint_url": page_url("portal.imprint", lang),
+        "privacy_url": page_url("portal.privacy", lang),
+    }
+    contact = Markup(
+        render_template("portal/_easy_contact.html", imprint_url=values["imprint_url"])
+    )
+    return render_template(
+        "portal/easy_language.html",
+        lang=lang,
+        easy_title=text.render_title(values),
+        easy_body=text.render(values, contact),
+    )
+
+
 @blueprint.get("/impressum")
 def imprint() -> str:
     return render_template("portal/imprint.html", lang=page_lang())
@@ -664,6 +696,7 @@ def init_portal(app: Flask) -> None:
     platform: Platform = app.extensions[EXTENSION_KEY]
     app.extensions["regiokarte.portal"] = {
         "logo": _checked_theme(platform),
+        "easy_text": load_easy_text(platform.settings.portal.easy_language),
         "version": _static_version(),
         "outline": region_outline(platform.region),
         "towns": town_points(platform.region),

@@ -337,11 +337,13 @@
     var box = h('div', { className: 'rk-stack', role: 'dialog', 'aria-labelledby': headingId }, [
       heading, h('ul', { className: 'rk-stack-list' }, items)
     ]);
-    // kept clear of the zoom buttons in the top left corner
+    // kept clear of the zoom buttons in the top left corner (top right on right-to-left pages)
     var room = map.getSize().x - 60 - 16 - 60;  // the popup's padding and frame included
+    var rtl = getComputedStyle(els.map).direction === 'rtl';
     var popup = L.popup({
       className: 'rk-stack-popup', maxWidth: Math.min(320, room), minWidth: Math.min(220, room), maxHeight: 320,
-      autoPanPadding: [16, 16], autoPanPaddingTopLeft: [60, 16], closeButton: true
+      autoPanPadding: [16, 16], autoPanPaddingTopLeft: rtl ? [16, 16] : [60, 16],
+      autoPanPaddingBottomRight: rtl ? [60, 16] : [16, 16], closeButton: true
     })
       .setLatLng([c.lat, c.lon]).setContent(box);
     popup.once('remove', function () {
