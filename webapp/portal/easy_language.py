@@ -31,8 +31,7 @@ __all__ = ["DEFAULT_TEXT", "PLACEHOLDERS", "EasyText", "load_easy_text", "parse_
 #: The shipped text (German, Leichte Sprache); ``portal.easy_language`` replaces it.
 DEFAULT_TEXT = Path(__file__).parent / "leichte-sprache.md"
 
-#: Placeholders a text may use, with what they stand for (also listed in docs/configuration.md's
-#: setting help through the module docstring).
+#: Placeholders a text may use, with what they stand for (docs/leichte-sprache.md lists them too).
 PLACEHOLDERS = {
     "portal": "the portal's title (portal.title)",
     "region": "the region's name",
