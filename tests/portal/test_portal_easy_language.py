@@ -57,8 +57,12 @@ def test_page_explains_portal_search_joining_and_contact(client: Any) -> None:
     # the operator's contact comes from the settings
     assert "Regionalagentur Test" in main
     assert '<a href="mailto:hilfe@example.org">hilfe@example.org</a>' in main
-    # one sentence per line: the lines of a paragraph stay lines
-    assert "Sie suchen Arbeit?<br>\nOder Sie suchen eine Ausbildung?" in main
+    # one sentence per line: the lines of a paragraph stay lines, hyphenated words unbroken
+    assert (
+        '<p><span class="easy-line">Sie suchen Arbeit?</span>\n'
+        '<span class="easy-line">Oder Sie suchen eine Ausbildung?</span>' in main
+    )
+    assert '<span class="easy-word">Arbeit-Geber</span>' in main
 
 
 def test_links_of_the_page_lead_to_real_pages(client: Any) -> None:

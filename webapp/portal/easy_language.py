@@ -48,6 +48,7 @@ CONTACT = "{contact}"
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _INLINE = re.compile(r"\*\*(?P<strong>[^*]+)\*\*|\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]+)\)")
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 _SAFE_TARGET = re.compile(r"(https?://|mailto:|/)\S*|\{\w+_url\}")
 
 
@@ -77,7 +78,11 @@ class EasyText:
             if block.kind == "h2":
                 parts.append(f"<h2>{_inline(block.lines[0], values)}</h2>")
             elif block.kind == "p":
-                lines = Markup("<br>\n").join(_inline(line, values) for line in block.lines)
+                # a line of its own per sentence, set apart from a sentence that wraps
+                lines = "\n".join(
+                    f'<span class="easy-line">{_inline(line, values)}</span>'
+                    for line in block.lines
+                )
                 parts.append(f"<p>{lines}</p>")
             elif block.kind == "ul":
                 items = "".join(f"<li>{_inline(line, values)}</li>" for line in block.lines)
@@ -106,8 +111,22 @@ def _fill(text: str, values: Mapping[str, str]) -> Markup:
     pieces = _PLACEHOLDER.split(text)
     # split() alternates text and placeholder names: escape both, the values are settings
     return Markup("").join(
-        escape(values[piece]) if index % 2 else escape(piece) for index, piece in enumerate(pieces)
+        escape(values[piece]) if index % 2 else _unbroken(piece)
+        for index, piece in enumerate(pieces)
     )
+
+
+def _unbroken(text: str) -> Markup:
+    """``text`` escaped, its hyphenated words (Arbeit-Geber) kept on one line: Leichte Sprache
+    never splits a word at the end of a line."""
+    out: list[Markup] = []
+    position = 0
+    for match in _HYPHENATED.finditer(text):
+        out.append(escape(text[position : match.start()]))
+        out.append(Markup('<span class="easy-word">%s</span>') % match.group())
+        position = match.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
 
 
 def parse_easy_text(text: str, source: str) -> EasyText:
