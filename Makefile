@@ -9,7 +9,7 @@ DEMO_COMPANIES ?= 20000
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
-.PHONY: install run test test-sqlite test-postgres serve-prod lint bench load bench-peer \
+.PHONY: install translations run test test-sqlite test-postgres serve-prod lint bench load bench-peer \
 	bench-browser screenshots icons clean
 
 install: $(VENV)/.installed
@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/python scripts/translations.py compile
 	touch $@
 
 # make run: the demo, config/demo.toml (every in-tree plugin, fictitious data for the region in
@@ -60,6 +61,10 @@ serve-prod: install
 	$(RK) init
 	$(VENV)/bin/gunicorn -c python:webapp.gunicorn_conf --bind $(HOST):$(PORT) \
 	  $(if $(WORKERS),--workers $(WORKERS)) 'webapp.wsgi:app'
+
+# make translations: pybabel extract/update/compile for every catalog (docs/translations.md)
+translations: install
+	$(VENV)/bin/python scripts/translations.py update
 
 lint: install
 	$(VENV)/bin/ruff check core plugins webapp tests bench scripts regiokarte_testing examples

@@ -67,6 +67,14 @@ class PortalSettings:
         factory=lambda: ["de", "en"],
         metadata=_help("User interface languages, the first is the default."),
     )
+    translations: str = field(
+        default="",
+        metadata=_help(
+            "Folder of the operator's own translations (<lang>.po files, see "
+            "docs/translations.md): corrections of shipped texts and additional languages, "
+            "read at start without a code change. Empty: the shipped catalogs only."
+        ),
+    )
     secret_key: str = field(
         default="",
         metadata=_help(

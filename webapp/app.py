@@ -10,10 +10,11 @@ import flask_smorest
 from flask import Flask
 
 from core.errors import ConfigError
+from core.i18n import configure_languages, set_language
 from core.platform import Platform
 from core.portal import accounts
 from core.settings import load_settings
-from webapp import pages, startup
+from webapp import kit, pages, startup
 from webapp.admin import init_admin
 from webapp.api import Api, init_api
 from webapp.context import EXTENSION_KEY
@@ -59,6 +60,8 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION_KEY] = platform
+    # the catalogs' languages and the operator's corrections (docs/translations.md)
+    configure_languages(settings.portal.languages, settings.portal.translations or None)
 
     register_error_handlers(app)
     limiter = init_security(app, platform)
@@ -70,6 +73,11 @@ def create_app(
     app.register_blueprint(pages.blp)
     _register_plugin_blueprints(app, api, platform)
     _register_plugin_commands(app, platform)
+
+    @app.before_request
+    def _texts_in_page_language() -> None:
+        # core's Text labels resolve in the language of the request (core knows no Flask)
+        set_language(kit.page_language())
 
     @app.after_request
     def _language_headers(response: flask.Response) -> flask.Response:

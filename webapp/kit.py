@@ -58,6 +58,7 @@ from flask_wtf.csrf import CSRFError
 from marshmallow import fields, validate
 from werkzeug.exceptions import Forbidden
 
+from core.i18n import catalog
 from core.portal import accounts, web_sessions
 from webapp import context
 from webapp.context import current_platform
@@ -142,19 +143,33 @@ def language_args(lang: str | None = None) -> dict[str, str]:
 
 
 def translator(
-    table: Mapping[str, Mapping[str, str]], lang: str | None = None
+    table: str | Mapping[str, Mapping[str, str]], lang: str | None = None
 ) -> Callable[..., str]:
-    """``t(key, **values)``: the text ``key`` of ``table[lang]`` with ``{values}`` filled in.
+    """``t(key, **values)``: the text ``key`` in the page's language, ``{values}`` filled in.
 
-    ``table`` maps a language to its texts; a language the table lacks falls back to the
-    first one it has (German in the in-tree plugins). A missing key is a ``KeyError``: a
-    typo shows up in the plugin's tests, not as an empty label.
+    ``table`` is the name of a translation catalog (a plugin's is its own name, see
+    docs/plugin-guide.md "Translating a plugin"). A missing key is a ``KeyError``: a typo
+    shows up in the plugin's tests, not as an empty label. The older form, a dict mapping a
+    language to its texts, still works (deprecated; the first language is the fallback).
     """
     lang = lang or page_language()
-    texts = table.get(lang) or next(iter(table.values()))
+    if isinstance(table, str):
+        texts = catalog(table).texts(lang)
+
+        def from_catalog(key: str, **values: Any) -> str:
+            try:
+                text = texts[key]
+            except KeyError:
+                raise KeyError(
+                    f"The catalog {table!r} has no text {key!r}: add it to its messages.toml."
+                ) from None
+            return text.format(**values) if values else text
+
+        return from_catalog
+    known = table.get(lang) or next(iter(table.values()))
 
     def t(key: str, **values: Any) -> str:
-        text = texts[key]
+        text = known[key]
         return text.format(**values) if values else text
 
     return t

@@ -21,6 +21,7 @@ import pluggy
 from attrs import define, field, frozen
 
 from core.errors import ConfigError, PluginError
+from core.i18n import package_catalog
 from core.plugins import hookspecs
 from core.settings import Settings, structure_settings
 
@@ -358,6 +359,7 @@ def make_plugin_manager(
             pm.register(plugin.module, name=plugin.name)
         except ValueError as exc:
             raise PluginError(f"plugin {plugin.name!r} cannot be registered: {exc}.") from None
+        _register_translations(plugin.name, plugin.module)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -366,3 +368,16 @@ def make_plugin_manager(
             "Check the spelling against core/plugins/hookspecs.py."
         ) from None
     return pm, loaded
+
+
+def _register_translations(name: str, module: Any) -> None:
+    """A plugin's own catalog: ``locale/`` next to its package's ``__init__.py`` (domain = name)."""
+    where = getattr(module, "__file__", None)
+    if where is None:
+        return
+    try:
+        package_catalog(name, where)
+    except (ValueError, FileNotFoundError) as exc:
+        raise PluginError(
+            f"plugin {name!r} brings a translation catalog that cannot be used: {exc}"
+        ) from None
