@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
 import secrets
 import sys
@@ -557,6 +558,49 @@ def new_plugin_command(name: str, parent: Path, title: str | None) -> None:
     click.echo(f"Created the plugin {name!r} in {target}. Next:")
     click.echo(f"  cd {target} && pip install -e . && pytest")
     click.echo(f'  add "{name}" to plugins.enabled in the configuration, then: regiokarte init')
+
+
+@cli.group("translations")
+def translations_group() -> None:
+    """The operator's own translations (docs/translations.md)."""
+
+
+@translations_group.command("template")
+@click.option("--lang", "lang", required=True, help="Language code of the catalog, e.g. uk.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: the standard output).",
+)
+def translations_template_command(lang: str, output: Path | None) -> None:
+    """Write one .po catalog of every text of the portal and its enabled plugins.
+
+    Each entry: msgctxt ``domain:key``, msgid the German text, an empty msgstr to fill in, and
+    the English text (and the present translation, if any) as a note. Put the filled file into
+    the folder ``[portal] translations`` names and add the language to ``[portal] languages``.
+    """
+    from babel.messages.catalog import Catalog as PoCatalog
+    from babel.messages.pofile import write_po
+
+    from core.i18n import catalogs
+
+    _platform()  # the enabled plugins' catalogs are registered as they load
+    template = PoCatalog(locale=None, project="regiokarte", fuzzy=False)
+    template.header_comment = (
+        f"# regiokarte: the operator's catalog for the language {lang!r}.\n"
+        "# Fill in every msgstr; an empty one keeps the shipped text (or English)."
+    )
+    for domain, found in sorted(catalogs().items()):
+        english, present = found.texts("en"), found.translated(lang)
+        for key, german in sorted(found.source.items()):
+            notes = [f"en: {english[key]}"]
+            if key in present:
+                notes.append(f"{lang}: {present[key]}")
+            template.add(german, "", context=f"{domain}:{key}", user_comments=notes)
+    buffer = io.BytesIO()
+    write_po(buffer, template, width=100)
+    with _replacing(output) if output else contextlib.nullcontext(sys.stdout) as out:
+        out.write(buffer.getvalue().decode("utf-8"))
 
 
 @cli.command("serve")
