@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -122,13 +122,24 @@ def test_shipped_text_follows_the_rules_of_leichte_sprache() -> None:
     assert not re.search(r"\b(z\.|bzw\.|usw\.|ggf\.|d\. h\.)", "\n".join(lines))
 
 
+@pytest.fixture
+def platforms() -> Iterator[list[Any]]:
+    """Platforms a test builds; their database connections are closed after it."""
+    made: list[Any] = []
+    yield made
+    for platform in made:
+        platform.db.dispose()
+
+
 def _app_with_text(
     new_database: Callable[[str], str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    platforms: list[Any],
     text: str,
     **portal: str,
 ) -> Any:
+    from core.platform import Platform
     from webapp.app import create_app
 
     file = tmp_path / "leichte-sprache.md"
@@ -143,8 +154,10 @@ def _app_with_text(
     settings = load_settings(config)
     assert settings.portal.easy_language == str(file.resolve()), "relative to the config file"
     monkeypatch.setenv("REGIOKARTE_CONFIG", str(config))
-    app = create_app()
-    app.extensions["regiokarte"].upgrade_database()
+    platform = Platform(load_settings())
+    platforms.append(platform)
+    app = create_app(platform=platform)
+    platform.upgrade_database()
     return app
 
 
@@ -162,10 +175,13 @@ Fragen? Schreiben Sie an {contact_email}.
 
 
 def test_operator_replaces_the_text(
-    new_database: Callable[[str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_database: Callable[[str], str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    platforms: list[Any],
 ) -> None:
     app = _app_with_text(
-        new_database, tmp_path, monkeypatch, OPERATOR_TEXT, operator="Amt <für> Arbeit"
+        new_database, tmp_path, monkeypatch, platforms, OPERATOR_TEXT, operator="Amt <für> Arbeit"
     )
     html = app.test_client().get("/leichte-sprache").get_data(as_text=True)
     main = _main(html)
@@ -183,26 +199,31 @@ def test_operator_replaces_the_text(
 
 
 def test_without_operator_details_the_contact_points_to_the_imprint(
-    new_database: Callable[[str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_database: Callable[[str], str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    platforms: list[Any],
 ) -> None:
-    app = _app_with_text(new_database, tmp_path, monkeypatch, "# Titel\nText.\n{contact}\n")
+    text = "# Titel\nText.\n{contact}\n"
+    app = _app_with_text(new_database, tmp_path, monkeypatch, platforms, text)
     main = _main(app.test_client().get("/leichte-sprache").get_data(as_text=True))
     assert '<a href="/impressum">Impressum</a>' in main
 
 
-def test_missing_file_stops_start_up(new_database: Callable[[str], str], tmp_path: Path) -> None:
+def test_missing_file_stops_start_up(
+    new_database: Callable[[str], str], tmp_path: Path, platforms: list[Any]
+) -> None:
+    from core.platform import Platform
     from webapp.app import create_app
 
     missing = tmp_path / "fehlt.md"
+    overrides = {
+        "portal": {"database_url": new_database("easy-missing"), "easy_language": str(missing)}
+    }
+    platform = Platform(load_settings(overrides=overrides))
+    platforms.append(platform)
     with pytest.raises(ConfigError, match=r"portal.easy_language .*fehlt.md.* does not exist"):
-        create_app(
-            {
-                "portal": {
-                    "database_url": new_database("easy-missing"),
-                    "easy_language": str(missing),
-                }
-            }
-        )
+        create_app(platform=platform)
 
 
 @pytest.mark.parametrize(
