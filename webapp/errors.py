@@ -11,7 +11,7 @@ so clients read it without checking for it first.
 
 When the database cannot be reached (it is down, restarting, or the connection broke), every
 page and API call answers 503 with a ``Retry-After`` header instead of a traceback: JSON in the
-shape above for the API, a short page (German, English with ``?lang=en``) for browsers. The
+shape above for the API, a short page in the page's language for browsers. The
 engine's pool checks connections before use (``pool_pre_ping``), so the app recovers by itself
 when the database is back. A write the database refuses (a constraint, a trigger, a full disk)
 answers 500 (503 while the database is unreachable); its transaction was rolled back.
@@ -30,6 +30,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
+from core import language_direction
 from core.errors import (
     ConfigError,
     Conflict,
@@ -43,6 +44,7 @@ from core.errors import (
     ValidationError,
 )
 from webapp.context import current_platform, languages
+from webapp.portal.i18n import translate
 
 __all__ = [
     "RETRY_AFTER_SECONDS",
@@ -74,28 +76,6 @@ STATUS_OF: tuple[tuple[type[RegiokarteError], int], ...] = (
 #: What a client is told to wait before it tries again while the database is unreachable.
 RETRY_AFTER_SECONDS = 30
 
-#: (title, text) of the error page per language: database unreachable, write refused.
-_PAGES: dict[tuple[str, bool], tuple[str, str]] = {
-    ("de", True): (
-        "Vorübergehend nicht erreichbar",
-        "Die Datenbank des Portals ist gerade nicht erreichbar. Bitte versuchen Sie es in "
-        "einigen Minuten noch einmal; Ihre bisher gespeicherten Angaben bleiben erhalten.",
-    ),
-    ("en", True): (
-        "Temporarily unavailable",
-        "The portal's database cannot be reached at the moment. Please try again in a few "
-        "minutes; what you saved before is kept.",
-    ),
-    ("de", False): (
-        "Nicht ausgeführt",
-        "Die Datenbank hat die Anfrage abgelehnt; es wurde nichts geändert. Bitte versuchen "
-        "Sie es später noch einmal.",
-    ),
-    ("en", False): (
-        "Not done",
-        "The database refused the request; nothing was changed. Please try again later.",
-    ),
-}
 _PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
@@ -196,10 +176,8 @@ def register_error_handlers(app: Flask) -> None:
             headers["Retry-After"] = str(error.retry_after_seconds)
             if not _wants_json():
                 # a token typed into a form of a page: the answer is a page in its language
-                lang = "en" if request.args.get("lang") == "en" else "de"
                 minutes = -(-error.retry_after_seconds // 60)
-                title, text = _LOCKED_PAGES[lang]
-                return _short_page(lang, title, text.format(minutes=minutes), status, headers)
+                return _short_page("locked", status, headers, minutes=minutes)
         return error_response(status, error.message, error.errors, headers=headers)
 
     @app.errorhandler(DBAPIError)
@@ -218,20 +196,6 @@ def register_error_handlers(app: Flask) -> None:
         # every pooled connection is busy for longer than the pool waits: overloaded
         app.logger.error("database unavailable: %s", str(error).splitlines()[0][:300])
         return database_error_response(True)
-
-
-#: (title, text) of the page answered while an address is locked after wrong tokens.
-_LOCKED_PAGES = {
-    "de": (
-        "Zu viele falsche Schlüssel",
-        "Von Ihrer Adresse kamen zu viele falsche Schlüssel. Bitte versuchen Sie es in "
-        "{minutes} Minute(n) noch einmal.",
-    ),
-    "en": (
-        "Too many wrong keys",
-        "Too many wrong keys came from your address. Please try again in {minutes} minute(s).",
-    ),
-}
 
 
 def page_for_http_error(error: HTTPException) -> Response | None:
@@ -285,24 +249,7 @@ def database_error_response(unavailable: bool) -> Response:
             else "The database refused the request; nothing was changed."
         )
         return error_response(status, message, headers=headers)
-    lang = "en" if request.args.get("lang") == "en" else "de"
-    title, text = _PAGES[(lang, unavailable)]
-    return _short_page(lang, title, text, status, headers)
-
-
-#: (title, text) of the page answered while the server is overloaded, per language.
-_BUSY_PAGES = {
-    "de": (
-        "Gerade überlastet",
-        "Das Portal bekommt gerade mehr Anfragen, als es beantworten kann. Bitte versuchen Sie "
-        "es in ein paar Sekunden noch einmal.",
-    ),
-    "en": (
-        "Busy right now",
-        "The portal is getting more requests than it can answer at the moment. Please try "
-        "again in a few seconds.",
-    ),
-}
+    return _short_page("unavailable" if unavailable else "refused", status, headers)
 
 
 def overloaded_response(retry_after: int) -> Response:
@@ -320,22 +267,24 @@ def overloaded_response(retry_after: int) -> Response:
         response = error_response(503, message, headers=headers)
         response.headers["Cache-Control"] = "no-store"
         return response
-    lang = "en" if request.args.get("lang") == "en" else "de"
-    title, text = _BUSY_PAGES[lang]
-    return _short_page(lang, title, text, 503, headers)
+    return _short_page("busy", 503, headers)
 
 
-def _short_page(
-    lang: str, title: str, text: str, status: int, headers: Mapping[str, str]
-) -> Response:
-    """A minimal page of its own (no template, no database) for answers in bad times."""
+def _short_page(page: str, status: int, headers: Mapping[str, str], **values: Any) -> Response:
+    """A minimal page of its own (no template, no database) for answers in bad times: the
+    title and text ``errors.<page>_title`` and ``errors.<page>_text`` of the portal's catalog
+    in the page's language."""
+    lang = _page_lang()
+    title = translate(f"errors.{page}_title", lang)
+    text = translate(f"errors.{page}_text", lang, **values)
     try:
         href = url_for("portal.static", filename="css/portal.css")
         stylesheet = f'<link rel="stylesheet" href="{escape(href)}">'
     except BuildError:
         stylesheet = ""
     body = (
-        f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!doctype html>\n<html lang="{lang}" dir="{language_direction(lang)}">\n'
+        '<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="robots" content="noindex">\n<title>{escape(title)}</title>\n{stylesheet}\n'
         f'</head>\n<body class="page">\n<main id="main" class="content">\n'

@@ -38,11 +38,13 @@ RAW_DE = {"rent", "price", "area", "rooms", "newest"}
 def _catalogue(lang: str) -> set[str]:
     """The texts of every catalogue in ``lang`` that a page may show, placeholders cut out:
     runs of at least three words, so that a shared word (``Name``, ``Jobcenter``) counts not."""
+    from core import catalog
     from plugins.childcare.pages import TEXT as childcare
     from plugins.events.texts import STRINGS as events
     from plugins.training.pages import TEXT as training
-    from webapp.portal.i18n import STRINGS as portal
     from webapp.questionnaire.i18n import STRINGS as questionnaire
+
+    portal = {code: catalog("portal").texts(code) for code in ("de", "en")}
 
     other = "de" if lang == "en" else "en"
     texts: set[str] = set()
@@ -185,11 +187,17 @@ def test_the_walk_sees_a_planted_flaw(
     browser: Any, demo_server: LiveServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the checks can fail: an English catalogue text and a raw code planted on a German page
-    from webapp.portal import i18n
+    from webapp.portal import views
 
-    german = dict(i18n.STRINGS["de"])
-    german["back_to_search"] = f"{i18n.STRINGS['en']['not_found_text']} rent"
-    monkeypatch.setitem(i18n.STRINGS, "de", german)
+    translate = views.translate
+    planted = f"{translate('not_found_text', 'en')} rent"
+
+    def flawed(key: str, lang: str, **values: Any) -> str:
+        if key == "back_to_search" and lang == "de":
+            return planted
+        return translate(key, lang, **values)
+
+    monkeypatch.setattr(views, "translate", flawed)
     problems = _walk(browser, demo_server, "de", DESKTOP)
     assert any("other language" in p for p in problems), problems
     assert any("raw 'rent'" in p for p in problems), problems

@@ -8,14 +8,8 @@ from typing import Any
 
 import pytest
 
-from webapp.portal.i18n import STRINGS
 from webapp.portal.outline import convex_hull, region_outline
 from webapp.portal.views import content_security_policy, json_ld
-
-
-def test_both_languages_have_the_same_texts() -> None:
-    assert set(STRINGS["de"]) == set(STRINGS["en"])
-    assert all(text.strip() for lang in STRINGS.values() for text in lang.values())
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,8 @@ from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
 from core.persistence.tables import CompanyRow
 from core.portal import audit
-from webapp.admin.i18n import translate
+from webapp.admin.i18n import admin_language, translate
 from webapp.admin.views import _go, _page, current_operator, operator_required
-from webapp.portal.views import page_lang
 from webapp.questionnaire import flow as helpers
 
 __all__ = ["PER_PAGE", "SORTS", "register"]
@@ -50,7 +49,7 @@ LIST_COLUMNS = (
 
 
 def _t(key: str, **values: Any) -> str:
-    return translate(key, page_lang(), **values)
+    return translate(key, admin_language(), **values)
 
 
 def _whole(text: str, default: int = 1) -> int:
@@ -165,7 +164,7 @@ def company_status(company_id: int) -> Any:
     new = Status(wanted)
     old = found.status
     if new is old:
-        session[NOTICE_KEY] = _t("status_unchanged", status=status_label(old, page_lang()))
+        session[NOTICE_KEY] = _t("status_unchanged", status=status_label(old, admin_language()))
         return _go("admin.company", company_id=company_id)
     try:
         platform.save_company(attrs.evolve(found, status=new))
@@ -181,6 +180,6 @@ def company_status(company_id: int) -> Any:
             {"from": old.value, "to": new.value},
         )
     session[NOTICE_KEY] = _t(
-        "status_changed", name=found.name, status=status_label(new, page_lang())
+        "status_changed", name=found.name, status=status_label(new, admin_language())
     )
     return _go("admin.company", company_id=company_id)

@@ -24,9 +24,8 @@ from core.errors import ImportError_, NotFound, OutsideRegionError, Sentence, Va
 from core.io import jobs
 from core.io.datasets import Dataset, DatasetField, DatasetImport
 from core.portal import audit
-from webapp.admin.i18n import translate
+from webapp.admin.i18n import admin_language, translate
 from webapp.admin.views import _go, _page, current_operator, operator_required
-from webapp.portal.views import page_lang
 from webapp.questionnaire import flow as helpers
 
 __all__ = ["BACKGROUND_BYTES", "IMPORT_MAX_BYTES", "PER_PAGE", "form_value", "register"]
@@ -41,7 +40,7 @@ NOTICE_KEY = "admin_notice"
 
 
 def _t(key: str, **values: Any) -> str:
-    return translate(key, page_lang(), **values)
+    return translate(key, admin_language(), **values)
 
 
 def _whole(text: str, default: int = 1) -> int:
@@ -173,7 +172,7 @@ def _form_problems(
 ) -> tuple[dict[str, list[str]], list[str]]:
     """A rejected record's problems: per form field, and the others as sentences; in the
     page's language where a message knows it (a ``Sentence``)."""
-    lang = page_lang()
+    lang = admin_language()
     said = {k: [Sentence.of(m, lang) for m in v] for k, v in exc.errors.items()}
     names = {f.name for f in dataset.editable_fields}
     errors = {k: v for k, v in said.items() if k in names}
@@ -330,7 +329,7 @@ def _outside_region(exc: OutsideRegionError) -> str:
         outside=exc.check.outside if exc.check else "",
         located=exc.check.located if exc.check else "",
         region=helpers.platform().region.name,
-        median=format_km(exc.median_km, page_lang()),
+        median=format_km(exc.median_km, admin_language()),
     )
 
 

@@ -1,296 +1,37 @@
-"""Texts of the admin area's own pages (companies, datasets, configuration), German first.
+"""Texts of the admin area's own pages (companies, datasets, configuration, statistics): the
+``admin`` message catalog.
 
-Same shape as the other text tables: one dict per language with the same keys (a test checks
-it); templates call ``at("key")``. The moderation pages keep theirs in
-``webapp/questionnaire/i18n.py`` (``qt``).
+German is the source (``webapp/admin/locale/messages.toml``), English the one translation:
+the admin area speaks German and English only, so an admin page asked for in another of the
+portal's languages is German throughout (its texts, its ``lang`` attribute, the texts of the
+portal's header and footer around it). Templates call ``at("key")``; the statistics use the
+``statistics.`` keys. The moderation pages keep theirs in the questionnaire's catalog.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-__all__ = ["STRINGS", "translate"]
+from core import register_catalog
+from webapp.portal.views import page_lang
 
-STRINGS: dict[str, dict[str, str]] = {
-    "de": {
-        "nav_queue": "Warteschlange",
-        "nav_companies": "Unternehmen",
-        "nav_datasets": "Daten",
-        "nav_statistics": "Statistik",
-        "nav_config": "Konfiguration",
-        "nav_outbox": "Postausgang",
-        "nav_audit": "Protokoll",
-        "companies_title": "Unternehmen",
-        "search_label": "Suche",
-        "search_name_label": "Name enthält",
-        "search_button": "Anzeigen",
-        "all": "alle",
-        "col_name": "Name",
-        "col_status": "Status",
-        "col_town": "Ort",
-        "col_industry": "Branche",
-        "col_updated": "Letzte Änderung",
-        "col_no": "Nr.",
-        "sort_label": "Sortierung",
-        "sort_name": "Name",
-        "sort_town": "Ort",
-        "sort_status": "Status",
-        "sort_updated": "Letzte Änderung (neueste zuerst)",
-        "sort_id": "Nummer",
-        "results": "{total} Treffer",
-        "nothing_found": "Nichts gefunden.",
-        "pagination": "Seiten",
-        "page_of": "Seite {page} von {pages}",
-        "previous": "Zurück",
-        "next": "Weiter",
-        "status_draft": "Entwurf",
-        "status_submitted": "Eingereicht",
-        "status_published": "Veröffentlicht",
-        "status_rejected": "Abgelehnt",
-        "status_archived": "Archiviert (verborgen)",
-        "company_title": "Unternehmen: {name}",
-        "change_status": "Status ändern",
-        "new_status": "Neuer Status",
-        "save_status": "Status speichern",
-        "status_changed": "Der Status von „{name}“ ist jetzt: {status}.",
-        "status_unchanged": "Der Status war schon {status}; nichts geändert.",
-        "status_invalid": "Diesen Status gibt es nicht. Bitte wählen Sie einen aus der Liste.",
-        "public_profile": "Öffentliches Profil",
-        "public_only_published": "(nur sichtbar, solange es veröffentlicht ist)",
-        "submissions": "Einreichungen zu diesem Unternehmen",
-        "no_submissions": "Keine Einreichungen.",
-        "back_to_list": "Zurück zur Liste",
-        "datasets_title": "Daten",
-        "datasets_intro": "Datensätze, die die Erweiterungen (Plugins) pflegen.",
-        "datasets_none": "Keine Erweiterung stellt Datensätze bereit.",
-        "col_dataset": "Datensatz",
-        "col_plugin": "Erweiterung",
-        "col_count": "Einträge",
-        "col_actions": "Aktionen",
-        "read_only": "nur lesen",
-        "edit": "Bearbeiten",
-        "show": "Anzeigen",
-        "import": "Importieren",
-        "export_as": "Export als {fmt}",
-        "exports": "Export",
-        "record_title": "{dataset}: Eintrag {id}",
-        "save": "Speichern",
-        "saved": "Gespeichert.",
-        "created": "Eintrag {id} angelegt.",
-        "new_record": "Neuer Eintrag",
-        "new_title": "{dataset}: neuer Eintrag",
-        "errors_heading": "Bitte prüfen Sie {n} Angabe(n)",
-        "required": "Pflichtangabe",
-        "max_chars": "höchstens {n} Zeichen",
-        "empty_choice": "– keine Angabe –",
-        "yes": "ja",
-        "no": "nein",
-        "delete": "Löschen",
-        "delete_title": "Eintrag {id} löschen?",
-        "delete_question": (
-            "Soll „{name}“ wirklich gelöscht werden? Das lässt sich nicht rückgängig machen."
-        ),
-        "delete_confirm": "Ja, endgültig löschen",
-        "cancel": "Abbrechen",
-        "deleted": "Eintrag {id} gelöscht.",
-        "job_title": "Auftrag {id}",
-        "job_subject": "Was",
-        "job_state": "Stand",
-        "job_started": "Begonnen",
-        "job_state_queued": "wartet",
-        "job_state_running": "läuft",
-        "job_state_done": "fertig",
-        "job_state_failed": "abgebrochen",
-        "job_running": "Die Datei wird im Hintergrund importiert. Diese Seite aktualisiert "
-        "sich von selbst; Sie können sie auch schließen und später wieder aufrufen.",
-        "import_title": "{dataset} importieren",
-        "import_file": "Datei",
-        "import_format": "Format",
-        "import_limit": "Höchstens {size} groß.",
-        "import_button": "Hochladen und importieren",
-        "import_done": "Import abgeschlossen",
-        "import_failed": "Import abgebrochen, nichts geändert",
-        "import_no_file": "Bitte wählen Sie eine Datei aus.",
-        "import_bad_format": "Bitte wählen Sie eines der angebotenen Formate.",
-        "import_too_large": "Die Datei ist zu groß: höchstens {size}.",
-        "import_allow_outside": "Daten außerhalb der Region zulassen",
-        "import_outside_region": "{outside} von {located} Einträgen liegen außerhalb von "
-        "{region}, im Median {median} von der Region entfernt. Das sieht nach Daten einer "
-        "anderen Region aus; nichts wurde geändert. Prüfen Sie die Datei, oder wählen Sie "
-        "„Daten außerhalb der Region zulassen“ und laden Sie sie erneut hoch.",
-        "import_allow_outside_hint": "Ohne diese Option wird eine Datei abgelehnt, deren "
-        "Einträge überwiegend mehr als 25 km außerhalb der Region liegen.",
-        "report_created": "neu",
-        "report_updated": "geändert",
-        "report_unchanged": "unverändert",
-        "report_deleted": "entfernt",
-        "report_rejected": "abgelehnt",
-        "report_messages": "Hinweise",
-        "not_found": "Diesen Eintrag gibt es nicht (mehr).",
-        "config_title": "Konfiguration",
-        "config_intro": (
-            "Die Einstellungen, mit denen dieses Portal läuft. Geheimnisse sind verdeckt. "
-            "Änderungen an Datei oder Umgebung wirken nach einem Neustart."
-        ),
-        "config_source": "Gelesen aus: {source}",
-        "config_checks": "Prüfung",
-        "config_ok": "Keine Probleme gefunden.",
-        "config_problems": "{n} Problem(e) gefunden:",
-        "config_settings": "Einstellungen",
-        "config_plugins": "Aktivierte Erweiterungen",
-        "col_key": "Schlüssel",
-        "col_value": "Wert",
-        "col_origin": "Herkunft",
-        "col_version": "Version",
-        "col_title": "Titel",
-        "origin_default": "Voreinstellung",
-        "origin_file": "Konfigurationsdatei",
-        "origin_env": "Umgebungsvariable {name}",
-        "origin_override": "beim Start übergeben",
-        "masked": "verdeckt",
-        "plugin_settings": "Einstellungen der Erweiterung {name}",
-    },
-    "en": {
-        "nav_queue": "Queue",
-        "nav_companies": "Companies",
-        "nav_datasets": "Data",
-        "nav_statistics": "Statistics",
-        "nav_config": "Configuration",
-        "nav_outbox": "Outbox",
-        "nav_audit": "Audit log",
-        "companies_title": "Companies",
-        "search_label": "Search",
-        "search_name_label": "Name contains",
-        "search_button": "Show",
-        "all": "all",
-        "col_name": "Name",
-        "col_status": "Status",
-        "col_town": "Town",
-        "col_industry": "Industry",
-        "col_updated": "Last change",
-        "col_no": "No.",
-        "sort_label": "Order",
-        "sort_name": "Name",
-        "sort_town": "Town",
-        "sort_status": "Status",
-        "sort_updated": "Last change (newest first)",
-        "sort_id": "Number",
-        "results": "{total} results",
-        "nothing_found": "Nothing found.",
-        "pagination": "Pages",
-        "page_of": "Page {page} of {pages}",
-        "previous": "Previous",
-        "next": "Next",
-        "status_draft": "Draft",
-        "status_submitted": "Submitted",
-        "status_published": "Published",
-        "status_rejected": "Rejected",
-        "status_archived": "Archived (hidden)",
-        "company_title": "Company: {name}",
-        "change_status": "Change the status",
-        "new_status": "New status",
-        "save_status": "Save the status",
-        "status_changed": "The status of '{name}' is now: {status}.",
-        "status_unchanged": "The status was {status} already; nothing changed.",
-        "status_invalid": "There is no such status. Please choose one from the list.",
-        "public_profile": "Public profile",
-        "public_only_published": "(visible only while it is published)",
-        "submissions": "Submissions about this company",
-        "no_submissions": "No submissions.",
-        "back_to_list": "Back to the list",
-        "datasets_title": "Data",
-        "datasets_intro": "Datasets that the plugins maintain.",
-        "datasets_none": "No plugin offers datasets.",
-        "col_dataset": "Dataset",
-        "col_plugin": "Plugin",
-        "col_count": "Records",
-        "col_actions": "Actions",
-        "read_only": "read only",
-        "edit": "Edit",
-        "show": "Show",
-        "import": "Import",
-        "export_as": "Export as {fmt}",
-        "exports": "Export",
-        "record_title": "{dataset}: record {id}",
-        "save": "Save",
-        "saved": "Saved.",
-        "created": "Record {id} created.",
-        "new_record": "New record",
-        "new_title": "{dataset}: new record",
-        "errors_heading": "Please check {n} value(s)",
-        "required": "required",
-        "max_chars": "at most {n} characters",
-        "empty_choice": "– not given –",
-        "yes": "yes",
-        "no": "no",
-        "delete": "Delete",
-        "delete_title": "Delete record {id}?",
-        "delete_question": "Do you really want to delete '{name}'? This cannot be undone.",
-        "delete_confirm": "Yes, delete it for good",
-        "cancel": "Cancel",
-        "deleted": "Record {id} deleted.",
-        "job_title": "Job {id}",
-        "job_subject": "What",
-        "job_state": "State",
-        "job_started": "Started",
-        "job_state_queued": "waiting",
-        "job_state_running": "running",
-        "job_state_done": "done",
-        "job_state_failed": "aborted",
-        "job_running": "The file is being imported in the background. This page refreshes "
-        "itself; you may also close it and come back later.",
-        "import_title": "Import {dataset}",
-        "import_file": "File",
-        "import_format": "Format",
-        "import_limit": "At most {size}.",
-        "import_button": "Upload and import",
-        "import_done": "Import finished",
-        "import_failed": "Import aborted, nothing changed",
-        "import_no_file": "Please choose a file.",
-        "import_bad_format": "Please choose one of the formats offered.",
-        "import_too_large": "The file is too large: at most {size}.",
-        "import_allow_outside": "Allow data outside the region",
-        "import_outside_region": "{outside} of {located} records lie outside {region}, their "
-        "median distance from the region is {median}. This looks like data of another region; "
-        "nothing was changed. Check the file, or tick 'Allow data outside the region' and "
-        "upload it again.",
-        "import_allow_outside_hint": "Without this option a file is refused whose records lie "
-        "mostly more than 25 km outside the region.",
-        "report_created": "created",
-        "report_updated": "updated",
-        "report_unchanged": "unchanged",
-        "report_deleted": "removed",
-        "report_rejected": "rejected",
-        "report_messages": "Notes",
-        "not_found": "This record does not exist (any more).",
-        "config_title": "Configuration",
-        "config_intro": (
-            "The settings this portal runs with. Secrets are masked. Changes to the file or the "
-            "environment take effect after a restart."
-        ),
-        "config_source": "Read from: {source}",
-        "config_checks": "Check",
-        "config_ok": "No problems found.",
-        "config_problems": "{n} problem(s) found:",
-        "config_settings": "Settings",
-        "config_plugins": "Enabled plugins",
-        "col_key": "Key",
-        "col_value": "Value",
-        "col_origin": "Origin",
-        "col_version": "Version",
-        "col_title": "Title",
-        "origin_default": "default",
-        "origin_file": "configuration file",
-        "origin_env": "environment variable {name}",
-        "origin_override": "passed at start-up",
-        "masked": "masked",
-        "plugin_settings": "Settings of the plugin {name}",
-    },
-}
+__all__ = ["DOMAIN", "LANGUAGES", "admin_language", "translate"]
+
+DOMAIN = "admin"
+_CATALOG = register_catalog(DOMAIN, Path(__file__).resolve().parent / "locale")
+#: The languages of the admin area; the first is the one for every other language.
+LANGUAGES = ("de", "en")
+
+
+def admin_language() -> str:
+    """The admin page's language: the portal's page language if the admin area speaks it,
+    else German."""
+    lang = page_lang()
+    return lang if lang in LANGUAGES else LANGUAGES[0]
 
 
 def translate(key: str, lang: str, **values: Any) -> str:
-    """The text ``key`` in ``lang`` (German when the language has none), filled in."""
-    table = STRINGS.get(lang, STRINGS["de"])
-    text = table.get(key, STRINGS["de"][key])
-    return text.format(**values) if values else text
+    """The text ``key`` in ``lang`` (German when the admin area does not speak ``lang``),
+    placeholders filled in."""
+    return _CATALOG.text(key, lang if lang in LANGUAGES else LANGUAGES[0], **values)

@@ -19,227 +19,22 @@ from markupsafe import Markup, escape
 
 from core import classifications as vocab
 from core.errors import ValidationError
+from core.formatting import format_date_input, format_number
 from core.io.csvfiles import csv_writer
 from core.platform import Platform
 from core.portal import statistics as stats
+from webapp.admin.i18n import admin_language, translate
 from webapp.admin.views import _page, operator_required
-from webapp.portal.views import lang_args, page_lang, security_headers
+from webapp.portal.views import lang_args, security_headers
 from webapp.questionnaire import flow as helpers
 
-__all__ = ["STRINGS", "Figure", "Row", "blp", "figures", "init_statistics"]
-
-STRINGS: dict[str, dict[str, str]] = {
-    "de": {
-        "title": "Statistik",
-        "intro": (
-            "Was das Portal erreicht: Profile, Fragebogen und Nutzung. Die Zahlen zu Orten, "
-            "Branchen, Größen und Vollständigkeit zeigen den heutigen Stand; der Zeitraum gilt "
-            "für neue Profile, den Fragebogen und die Nutzung."
-        ),
-        "report_title": "Bericht für Fördergeber",
-        "period": "Zeitraum",
-        "start": "Von",
-        "end": "Bis",
-        "show": "Anzeigen",
-        "period_error": (
-            "Der Zeitraum ist ungültig: Geben Sie zwei Daten an (TT.MM.JJJJ), das Ende nicht "
-            "vor dem Anfang. Gezeigt werden die letzten zwölf Monate."
-        ),
-        "csv": "Alle Zahlen als CSV herunterladen",
-        "report_link": "Druckbarer Bericht",
-        "dashboard_link": "Zur Statistik",
-        "print_hint": (
-            "Drucken Sie den Bericht mit der Druckfunktion Ihres Browsers (Strg+P); dort "
-            "können Sie ihn auch als PDF speichern."
-        ),
-        "period_text": "Zeitraum: {start} bis {end}",
-        "region_text": "Region: {region}",
-        "generated": "Erstellt am {date}",
-        "summary": "Auf einen Blick",
-        "published": "Veröffentlichte Profile (heute)",
-        "new_profiles": "Neue Profile im Zeitraum",
-        "completeness_mean": "Mittlere Vollständigkeit der Profile",
-        "started": "Begonnene Fragebogen",
-        "submitted_total": "Eingereichte Fragebogen",
-        "approved_total": "Freigegebene Fragebogen",
-        "searches_total": "Suchanfragen im Zeitraum",
-        "views_total": "Profilaufrufe im Zeitraum",
-        "section_profiles": "Profile",
-        "section_questionnaire": "Fragebogen",
-        "section_usage": "Nutzung",
-        "usage_note": (
-            "Gezählt werden nur Summen pro Tag: keine IP-Adresse, kein Browser, keine Kennung, "
-            "kein Cookie, kein fremder Dienst."
-        ),
-        "counting_off": (
-            "Die Nutzungszählung ist ausgeschaltet (Einstellung statistics.usage_counting); "
-            "es kommen keine neuen Zahlen hinzu."
-        ),
-        "funnel_note": (
-            "Fragebogen für neue Profile, die im Zeitraum begonnen wurden; ein Schritt zählt, "
-            "sobald er gespeichert wurde. Änderungen bestehender Profile zählen nicht mit."
-        ),
-        "completeness_note": (
-            "Anteil der {count} Profilfelder, die ein Profil ausfüllt: Beschreibung, Adresse, "
-            "Kartenpunkt, Branche, Berufe, Familie, Zertifikate, Angebote, Leistungen, "
-            "Website, Kontakt und Logo."
-        ),
-        "fig_towns": "Profile nach Ort",
-        "fig_industries": "Profile nach Branche (WZ-Abschnitt)",
-        "fig_sizes": "Profile nach Unternehmensgröße",
-        "fig_months": "Neue Profile pro Monat",
-        "fig_completeness": "Profile nach Vollständigkeit",
-        "fig_fields": "Profile mit ausgefülltem Feld",
-        "fig_funnel": "Fragebogen: begonnen, Schritte, eingereicht, freigegeben",
-        "fig_searches_day": "Suchanfragen pro Tag",
-        "fig_searches_month": "Suchanfragen pro Monat",
-        "fig_filters": "Genutzte Filter",
-        "fig_filter_values": "Häufigste Filterwerte",
-        "fig_layers": "Abgerufene Kartenebenen",
-        "fig_profiles": "Meistaufgerufene Profile",
-        "col_item": "Eintrag",
-        "col_count": "Anzahl",
-        "col_share": "Anteil",
-        "empty": "Keine Daten für diesen Zeitraum.",
-        "describe": "{title}: {rows} Einträge, insgesamt {total}.",
-        "describe_top": " Am häufigsten: {label} mit {count}.",
-        "describe_series": (
-            "{title}: {rows} Zeitabschnitte von {first} bis {last}, insgesamt {total}."
-        ),
-        "describe_peak": " Höchster Wert: {count} ({label}).",
-        "no_town": "ohne Ort",
-        "no_industry": "ohne Branche",
-        "gone_profile": "Profil {id} (gelöscht)",
-        "free_text": "Freitext",
-        "near": "Umkreis",
-        "funnel_started": "Begonnen",
-        "funnel_step": "Schritt: {title}",
-        "funnel_submitted": "Eingereicht",
-        "funnel_approved": "Freigegeben",
-        "band": "{low} bis {high} %",
-        "field_description": "Beschreibung",
-        "field_street": "Straße",
-        "field_postcode": "Postleitzahl",
-        "field_location": "Kartenpunkt",
-        "field_industry": "Branche",
-        "field_industry_division": "Wirtschaftszweig",
-        "field_professions": "Berufe",
-        "field_family": "Familienfreundlichkeit",
-        "field_certificates": "Zertifikate",
-        "field_offers": "Angebote für junge Menschen",
-        "field_benefits": "Leistungen",
-        "field_website": "Website",
-        "field_contact": "Kontakt",
-        "field_logo": "Logo",
-    },
-    "en": {
-        "title": "Statistics",
-        "intro": (
-            "What the portal achieves: profiles, questionnaire and use. The figures on towns, "
-            "industries, sizes and completeness show today's state; the period applies to new "
-            "profiles, the questionnaire and use."
-        ),
-        "report_title": "Report for funders",
-        "period": "Period",
-        "start": "From",
-        "end": "To",
-        "show": "Show",
-        "period_error": (
-            "The period is invalid: give two dates, the end not before the start. The last "
-            "twelve months are shown."
-        ),
-        "csv": "Download all figures as CSV",
-        "report_link": "Printable report",
-        "dashboard_link": "Back to the statistics",
-        "print_hint": (
-            "Print the report with your browser's print function (Ctrl+P); you can save it as "
-            "a PDF there too."
-        ),
-        "period_text": "Period: {start} to {end}",
-        "region_text": "Region: {region}",
-        "generated": "Created on {date}",
-        "summary": "At a glance",
-        "published": "Published profiles (today)",
-        "new_profiles": "New profiles in the period",
-        "completeness_mean": "Mean completeness of the profiles",
-        "started": "Questionnaires started",
-        "submitted_total": "Questionnaires submitted",
-        "approved_total": "Questionnaires approved",
-        "searches_total": "Searches in the period",
-        "views_total": "Profile views in the period",
-        "section_profiles": "Profiles",
-        "section_questionnaire": "Questionnaire",
-        "section_usage": "Use",
-        "usage_note": (
-            "Only daily totals are counted: no IP address, no browser, no identifier, no "
-            "cookie, no third party."
-        ),
-        "counting_off": (
-            "Usage counting is switched off (setting statistics.usage_counting); no new "
-            "figures are added."
-        ),
-        "funnel_note": (
-            "Questionnaires for new profiles started in the period; a step counts once it "
-            "was saved. Changes to existing profiles are not included."
-        ),
-        "completeness_note": (
-            "Share of the {count} profile fields a profile fills: description, address, map "
-            "point, industry, professions, family, certificates, offers, benefits, website, "
-            "contact and logo."
-        ),
-        "fig_towns": "Profiles by town",
-        "fig_industries": "Profiles by industry (WZ section)",
-        "fig_sizes": "Profiles by company size",
-        "fig_months": "New profiles per month",
-        "fig_completeness": "Profiles by completeness",
-        "fig_fields": "Profiles with the field filled in",
-        "fig_funnel": "Questionnaire: started, steps, submitted, approved",
-        "fig_searches_day": "Searches per day",
-        "fig_searches_month": "Searches per month",
-        "fig_filters": "Filters used",
-        "fig_filter_values": "Most used filter values",
-        "fig_layers": "Map layers requested",
-        "fig_profiles": "Most viewed profiles",
-        "col_item": "Item",
-        "col_count": "Count",
-        "col_share": "Share",
-        "empty": "No data for this period.",
-        "describe": "{title}: {rows} items, {total} in all.",
-        "describe_top": " Most frequent: {label} with {count}.",
-        "describe_series": "{title}: {rows} intervals from {first} to {last}, {total} in all.",
-        "describe_peak": " Highest value: {count} ({label}).",
-        "no_town": "no town",
-        "no_industry": "no industry",
-        "gone_profile": "Profile {id} (deleted)",
-        "free_text": "Free text",
-        "near": "Radius",
-        "funnel_started": "Started",
-        "funnel_step": "Step: {title}",
-        "funnel_submitted": "Submitted",
-        "funnel_approved": "Approved",
-        "band": "{low} to {high} %",
-        "field_description": "Description",
-        "field_street": "Street",
-        "field_postcode": "Postcode",
-        "field_location": "Map point",
-        "field_industry": "Industry",
-        "field_industry_division": "Industry division",
-        "field_professions": "Professions",
-        "field_family": "Family friendliness",
-        "field_certificates": "Certificates",
-        "field_offers": "Offers for young people",
-        "field_benefits": "Benefits",
-        "field_website": "Website",
-        "field_contact": "Contact",
-        "field_logo": "Logo",
-    },
-}
+__all__ = ["Figure", "Row", "blp", "figures", "init_statistics"]
 
 
 def st(key: str, lang: str, **values: Any) -> str:
-    """The text ``key`` in ``lang`` (German if ``lang`` has none), placeholders filled."""
-    text = STRINGS.get(lang, STRINGS["de"])[key]
-    return text.format(**values) if values else text
+    """The statistics' text ``key`` in ``lang`` (the ``statistics.`` keys of the admin
+    catalog), placeholders filled."""
+    return translate(f"statistics.{key}", lang, **values)
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -276,10 +71,7 @@ class Figure:
 
 def number(value: float, lang: str, digits: int = 0) -> str:
     """A number as people of ``lang`` write it (1.234,5 or 1,234.5)."""
-    text = f"{value:,.{digits}f}"
-    if lang == "de":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    return format_number(value, lang, digits)
 
 
 def percent(share: float, lang: str) -> str:
@@ -287,7 +79,7 @@ def percent(share: float, lang: str) -> str:
 
 
 def day_label(day: dt.date, lang: str) -> str:
-    return day.strftime("%d.%m.%Y") if lang == "de" else day.isoformat()
+    return format_date_input(day, lang)
 
 
 def _bucket_label(key: str, lang: str) -> str:
@@ -680,7 +472,7 @@ def _context(report: bool) -> tuple[dict[str, Any], int]:
     """The template values of the dashboard or the report, and the status (400: the period
     asked for was invalid, the last twelve months are shown)."""
     platform = helpers.platform()
-    lang = page_lang()
+    lang = admin_language()
     period, valid = _period()
     found = _collect(platform, period)
     return {
@@ -725,7 +517,7 @@ def report() -> Any:
 @operator_required
 def export() -> Any:
     platform = helpers.platform()
-    lang = page_lang()
+    lang = admin_language()
     period, valid = _period()
     if not valid:
         return Response(st("period_error", lang), status=400, mimetype="text/plain")

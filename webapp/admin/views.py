@@ -35,7 +35,9 @@ from core.portal import accounts, audit, web_sessions
 from core.portal import submissions as flow
 from core.portal.mail import FolderOutbox
 from webapp.admin import i18n
-from webapp.portal.views import page_lang, page_url, security_headers
+from webapp.admin.i18n import admin_language
+from webapp.portal.i18n import translate as portal_translate
+from webapp.portal.views import page_url, security_headers
 from webapp.questionnaire import flow as helpers
 from webapp.questionnaire.i18n import translate
 from webapp.questionnaire.render import preview_view
@@ -47,11 +49,11 @@ OPERATOR_KEY = helpers.OPERATOR_KEY
 
 
 def _t(key: str, **values: Any) -> str:
-    return translate(key, page_lang(), **values)
+    return translate(key, admin_language(), **values)
 
 
 def _go(endpoint: str, **values: Any) -> Any:
-    return redirect(page_url(endpoint, page_lang(), **values), code=303)
+    return redirect(page_url(endpoint, admin_language(), **values), code=303)
 
 
 def current_operator() -> accounts.Operator | None:
@@ -69,7 +71,7 @@ def current_operator() -> accounts.Operator | None:
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return (
         render_template(
-            f"admin/{template}", lang=page_lang(), operator=current_operator(), **context
+            f"admin/{template}", lang=admin_language(), operator=current_operator(), **context
         ),
         status,
     )
@@ -110,8 +112,12 @@ blp.after_request(security_headers)
 
 @blp.context_processor
 def _texts() -> dict[str, Any]:
+    lang = admin_language()
     return {
-        "at": lambda key, **values: i18n.translate(key, page_lang(), **values),
+        "at": lambda key, **values: i18n.translate(key, lang, **values),
+        # the portal's header and footer around an admin page speak the admin page's language
+        "t": lambda key, **values: portal_translate(key, lang, **values),
+        "other_languages": [code for code in i18n.LANGUAGES if code != lang],
         "admin_link": admin_link,
     }
 
@@ -124,7 +130,7 @@ def _csrf() -> None:
 
 def _problem(title: str, text: str, status: int) -> tuple[str, int]:
     return render_template(
-        "questionnaire/problem.html", lang=page_lang(), title=title, text=text
+        "questionnaire/problem.html", lang=admin_language(), title=title, text=text
     ), status
 
 
@@ -144,8 +150,8 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
 
     limit = f"{IMPORT_MAX_BYTES / (1024 * 1024):g} MB"
     return _problem(
-        i18n.translate("import_failed", page_lang()),
-        i18n.translate("import_too_large", page_lang(), size=limit),
+        i18n.translate("import_failed", admin_language()),
+        i18n.translate("import_too_large", admin_language(), size=limit),
         413,
     )
 
@@ -242,15 +248,8 @@ def _start_session(secret: str) -> None:
 
 
 def _locked_text(minutes: int) -> str:
-    if page_lang() == "en":
-        return (
-            f"Too many failed logins with this user name. Please try again in "
-            f"{minutes} minute{'s' if minutes != 1 else ''}."
-        )
-    return (
-        "Zu viele fehlgeschlagene Anmeldungen mit diesem Benutzernamen. Bitte "
-        f"versuchen Sie es in {minutes} Minute{'n' if minutes != 1 else ''} wieder."
-    )
+    key = "login_locked_one" if minutes == 1 else "login_locked_many"
+    return i18n.translate(key, admin_language(), minutes=minutes)
 
 
 @blp.post("/abmelden")
@@ -304,7 +303,7 @@ def submission(submission_id: int) -> Any:
     try:
         found = flow.get(platform, submission_id)
     except NotFound:
-        return render_template("portal/not_found.html", lang=page_lang()), 404
+        return render_template("portal/not_found.html", lang=admin_language()), 404
     error = ""
     if request.method == "POST":
         try:
@@ -327,7 +326,7 @@ def submission(submission_id: int) -> Any:
         changes=changes,
         shown=_shown,
         error=error,
-        **preview_view(platform, found, page_lang()),
+        **preview_view(platform, found, admin_language()),
     )
 
 
@@ -386,7 +385,7 @@ def admin_link(endpoint: str, **values: Any) -> str:
     (pages that other parts of the app add may be missing)."""
     if endpoint not in current_app.view_functions:
         return ""
-    return page_url(endpoint, page_lang(), **values)
+    return page_url(endpoint, admin_language(), **values)
 
 
 def init_admin(app: Flask, limiter: Limiter) -> None:

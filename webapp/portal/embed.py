@@ -18,7 +18,13 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from core import classifications as vocab
 from core.errors import ConfigError
 from core.platform import Platform
-from webapp.portal.views import EXTENSION_KEY, page_lang, security_headers, start_config
+from webapp.portal.views import (
+    EXTENSION_KEY,
+    lang_args,
+    page_lang,
+    security_headers,
+    start_config,
+)
 from webapp.security import declare_access, embeddable
 
 __all__ = ["EMBED_ENDPOINTS", "blueprint", "frame_ancestors", "init_embed"]
@@ -80,8 +86,7 @@ def snippet() -> str:
     platform = _platform()
     lang = page_lang()
     preset = {k: request.args[k] for k in _PRESETS if request.args.get(k)}
-    if lang != "de":
-        preset["lang"] = lang
+    preset.update(lang_args(lang))
     src = url_for("embed.widget", _external=True) + (f"?{urlencode(preset)}" if preset else "")
     try:
         width = min(max(int(request.args.get("width", "600")), 280), 2000)

@@ -39,8 +39,9 @@ from core.platform import Platform
 from core.plugins.navigation import NavLink
 from core.portal.statistics import record_profile_view
 from core.search.places import PlaceNotFound
+from webapp import context
 from webapp.portal.easy_language import EasyText, load_easy_text
-from webapp.portal.i18n import LANGUAGES, STRINGS, translate
+from webapp.portal.i18n import page_texts, translate
 from webapp.portal.outline import region_outline, town_points
 
 __all__ = ["blueprint", "init_portal", "start_config"]
@@ -86,8 +87,7 @@ def _static_version() -> str:
 
 
 def languages() -> list[str]:
-    offered = [lang for lang in _platform().settings.portal.languages if lang in LANGUAGES]
-    return offered or ["de"]
+    return context.languages(_platform())
 
 
 def page_lang() -> str:
@@ -452,7 +452,7 @@ def _place_examples(region: Any) -> dict[str, str]:
 
 
 def _page_strings(lang: str) -> dict[str, str]:
-    strings = dict(STRINGS.get(lang, STRINGS["de"]))
+    strings = page_texts(lang)
     strings["near_place_hint"] = translate(
         "near_place_hint", lang, **_place_examples(_platform().region)
     )
