@@ -31,6 +31,7 @@ from core.i18n import placeholders, read_source  # noqa: E402
 IN_TREE = {
     "core": "core/locale",
     "questionnaire": "core/portal/locale",
+    "alerts": "core/portal/alerts/locale",
     "portal": "webapp/portal/locale",
     "admin": "webapp/admin/locale",
 }

@@ -4,7 +4,7 @@ over the database and with the search's own results, crash safety, unsubscribing
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,14 @@ from alerts_support import (
     later,
     links,
     mails,
+    make_alert_app,
     new_company,
+    platform_of,
     profile_slugs,
     token_of,
 )
 
-from core import Company, Platform, Status
+from core import Company, Platform, Status, catalog
 from core.errors import Conflict, InvalidQuery, NotFound, ValidationError
 from core.persistence import companies as repo
 from core.portal import alerts
@@ -271,6 +273,41 @@ def test_an_english_subscription_gets_english_mails(platform: Platform) -> None:
     mail = mails(platform, EMAIL)[-1]
     assert mail.subject.endswith("1 new match for your search")
     assert "New companies (1):" in mail.body and "Unsubscribe from these mails:" in mail.body
+
+
+@pytest.fixture
+def four_languages(new_database: Callable[[str], str], tmp_path: Path) -> Iterator[Platform]:
+    """A portal offering German, English, Turkish and Arabic."""
+    app = make_alert_app(
+        new_database("alerts"), tmp_path, portal={"languages": ["de", "en", "tr", "ar"]}
+    )
+    yield platform_of(app)
+    platform_of(app).db.dispose()
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar"])
+def test_a_subscription_in_another_language_gets_its_mails_in_it(
+    four_languages: Platform, lang: str
+) -> None:
+    platform = four_languages
+    texts = catalog("alerts")
+    title = platform.settings.portal.title
+    alerts.subscribe(platform, email=EMAIL, query="industry=F&q=Bau", lang=lang, consent=True)
+    mail = mails(platform, EMAIL)[-1]
+    assert mail.subject == texts.text("confirm.subject", lang, title=title)
+    assert f"- {texts.text('search.words', lang, text='Bau')}" in mail.body
+    (link,) = links(mail.body, "/suche/abonnieren/bestaetigen/")
+    assert link.endswith(f"?lang={lang}")
+    assert "Guten Tag" not in mail.body and "Suchwörter" not in mail.body
+    alerts.confirm(platform, token_of(link))
+    new_company(platform, "Bau Yılmaz GmbH", industry="F")
+    alerts.run(platform)
+    mail = mails(platform, EMAIL)[-1]
+    assert mail.subject == texts.text("news.subject_one", lang, title=title)
+    assert texts.text("news.companies", lang, count=1) in mail.body
+    assert texts.text("news.unsubscribe", lang) in mail.body
+    (unsubscribe,) = links(mail.body, "/suche/abbestellen/")
+    assert unsubscribe.endswith(f"?lang={lang}")
 
 
 def test_dry_run_counts_and_changes_nothing(platform: Platform) -> None:

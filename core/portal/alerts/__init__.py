@@ -32,6 +32,7 @@ import secrets
 import smtplib
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
@@ -42,7 +43,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ConfigError, Conflict, InvalidQuery, NotFound, ValidationError
-from core.formatting import format_km, format_quantity
+from core.formatting import format_date, format_km, format_quantity
+from core.i18n import register_catalog
 from core.persistence.tables import (
     AlertItemRow,
     AlertMailRow,
@@ -86,6 +88,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+#: The alerts' texts (the search in words, the mails) in every language: the catalog ``alerts``.
+_TEXTS = register_catalog("alerts", Path(__file__).resolve().parent / "locale")
 
 #: Where the links in mails point, below the portal's address (the web app serves these).
 CONFIRM_PATH = "/suche/abonnieren/bestaetigen/{token}"
@@ -259,15 +263,14 @@ def _range_text(low: float | None, high: float | None, unit: str, lang: str) -> 
     if low is not None and high is not None:
         return q(low) if low == high else f"{q(low)} – {q(high)}"
     if low is not None:
-        return f"at least {q(low)}" if lang == "en" else f"mindestens {q(low)}"
-    return f"at most {q(high or 0)}" if lang == "en" else f"höchstens {q(high or 0)}"
+        return _t("search.at_least", lang, value=q(low))
+    return _t("search.at_most", lang, value=q(high or 0))
 
 
 def describe_query(platform: Platform, query: str, lang: str) -> list[str]:
     """The search in words, one phrase per part (``Branche: Baugewerbe``), in ``lang``."""
     params = _params(query)
     parsed = platform.parse_query(params)
-    en = lang == "en"
     out: list[str] = []
     for key, value in parsed.filters:
         spec = platform.filters[key]
@@ -285,7 +288,7 @@ def describe_query(platform: Platform, query: str, lang: str) -> list[str]:
             labels = {c.value: c.label(lang) for c in spec.choices}
             out.append(f"{spec.label(lang)}: {', '.join(labels.get(v, v) for v in value)}")
     if parsed.text:
-        out.append(f'Search words: "{parsed.text}"' if en else f"Suchwörter: „{parsed.text}“")
+        out.append(_t("search.words", lang, text=parsed.text))
     if parsed.near is not None:
         centre = next(
             (_raw(params, n) for n in ("near_town", "near_postcode", "near") if _raw(params, n)),
@@ -293,14 +296,13 @@ def describe_query(platform: Platform, query: str, lang: str) -> list[str]:
         )
         radius = format_km(parsed.radius_km, lang) if parsed.radius_km is not None else ""
         if radius:
-            out.append(f"Within {radius} of {centre}" if en else f"Umkreis: {radius} um {centre}")
+            out.append(_t("search.radius", lang, radius=radius, centre=centre))
         else:
-            out.append(f"Near {centre}" if en else f"In der Nähe von {centre}")
+            out.append(_t("search.near", lang, centre=centre))
     if parsed.bbox is not None:
-        out.append(("Map area: " if en else "Kartenausschnitt: ") + parsed.bbox.as_text())
+        out.append(_t("search.map_area", lang, bbox=parsed.bbox.as_text()))
     if not out:
-        region = platform.region.name
-        out.append(f"All companies in {region}" if en else f"Alle Unternehmen in {region}")
+        out.append(_t("search.everything", lang, region=platform.region.name))
     return out
 
 
@@ -350,19 +352,26 @@ def _base_url(platform: Platform, fallback: str) -> str:
     return link_base(platform.settings.portal.base_url, fallback)
 
 
-def _url(base: str, path: str, lang: str, query: str = "") -> str:
-    extra = "lang=en" if lang == "en" else ""
+def _url(platform: Platform, base: str, path: str, lang: str, query: str = "") -> str:
+    # a mailed link names its language unless it is the portal's first one (what a browser
+    # without lang= gets when it asks for none of the portal's languages)
+    extra = "" if lang == _languages(platform)[0] else urlencode({"lang": lang})
     joined = "&".join(p for p in (query, extra) if p)
     return base + path + (f"?{joined}" if joined else "")
 
 
-def _text(lang: str, de: str, en: str) -> str:
-    return en if lang == "en" else de
+def _languages(platform: Platform) -> list[str]:
+    return list(platform.settings.portal.languages) or ["de"]
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    """The alerts' text ``key`` in ``lang`` (``locale/messages.toml`` beside this module)."""
+    return _TEXTS.text(key, lang, **values)
 
 
 def _summary(platform: Platform, row: AlertSubscriptionRow, base: str) -> str:
     lines = [f"- {p}" for p in describe_query(platform, row.query, row.lang)]
-    search = _url(base, SEARCH_PATH, row.lang, row.query)
+    search = _url(platform, base, SEARCH_PATH, row.lang, row.query)
     return "\n".join(lines) + f"\n\n{search}"
 
 
@@ -371,25 +380,10 @@ def _confirmation_mail(
 ) -> tuple[str, str]:
     title = platform.settings.portal.title
     days = platform.settings.alerts.confirm_days
-    link = _url(base, CONFIRM_PATH.format(token=token), row.lang)
+    link = _url(platform, base, CONFIRM_PATH.format(token=token), row.lang)
     summary = _summary(platform, row, base)
-    subject = _text(
-        row.lang,
-        f"{title}: Bitte bestätigen Sie Ihr Suchabo",
-        f"{title}: please confirm your search alert",
-    )
-    body = _text(
-        row.lang,
-        "Guten Tag,\n\nSie möchten per E-Mail erfahren, wenn diese Suche neue Treffer hat:\n\n"
-        f"{summary}\n\nBitte bestätigen Sie das mit diesem Link (gültig {days} Tage):\n\n"
-        f"{link}\n\nWaren Sie das nicht, tun Sie nichts: ohne Bestätigung bekommen Sie keine "
-        f"weitere E-Mail, und Ihre Adresse wird nach {days} Tagen gelöscht.\n\n"
-        f"Viele Grüße\n{title}\n",
-        "Hello,\n\nyou asked to be told by e-mail when this search finds something new:\n\n"
-        f"{summary}\n\nPlease confirm with this link (valid for {days} days):\n\n{link}\n\n"
-        "If this was not you, do nothing: without confirmation you get no further mail, and "
-        f"your address is deleted after {days} days.\n\nBest regards\n{title}\n",
-    )
+    subject = _t("confirm.subject", row.lang, title=title)
+    body = _t("confirm.body", row.lang, title=title, summary=summary, days=days, link=link)
     return subject, body
 
 
@@ -397,25 +391,17 @@ def _active_mail(
     platform: Platform, row: AlertSubscriptionRow, token: str, base: str
 ) -> tuple[str, str]:
     title = platform.settings.portal.title
-    link = _url(base, UNSUBSCRIBE_PATH.format(token=token), row.lang)
+    link = _url(platform, base, UNSUBSCRIBE_PATH.format(token=token), row.lang)
     summary = _summary(platform, row, base)
-    subject = _text(
-        row.lang, f"{title}: Ihr Suchabo besteht bereits", f"{title}: your search alert exists"
-    )
-    body = _text(
-        row.lang,
-        f"Guten Tag,\n\ndiese Suche haben Sie bereits abonniert:\n\n{summary}\n\n"
-        f"Abbestellen:\n{link}\n\nViele Grüße\n{title}\n",
-        f"Hello,\n\nyou have subscribed to this search already:\n\n{summary}\n\n"
-        f"Unsubscribe:\n{link}\n\nBest regards\n{title}\n",
-    )
+    subject = _t("active.subject", row.lang, title=title)
+    body = _t("active.body", row.lang, title=title, summary=summary, link=link)
     return subject, body
 
 
 def _date(value: dt.date | None, lang: str) -> str:
     if value is None:
         return ""
-    return f"{value:%Y-%m-%d}: " if lang == "en" else f"{value:%d.%m.%Y}: "
+    return f"{format_date(value, lang)}: "
 
 
 def _alert_mail(
@@ -433,36 +419,22 @@ def _alert_mail(
     rows = np.flatnonzero(np.isin(index.ids, new_ids) & index.alive)
     rows = rows[np.argsort(index.name_rank[rows], kind="stable")]
     count = len(new_ids) + len(items)
-    subject = _text(
-        lang,
-        f"{title}: {count} {'neuer Treffer' if count == 1 else 'neue Treffer'} für Ihre Suche",
-        f"{title}: {count} new {'match' if count == 1 else 'matches'} for your search",
+    subject = _t(
+        "news.subject_one" if count == 1 else "news.subject_many", lang, title=title, count=count
     )
     parts = [
-        _text(
-            lang,
-            "Guten Tag,\n\nzu Ihrer abonnierten Suche gibt es Neues.",
-            "Hello,\n\nthere is news for the search you subscribed to.",
-        ),
-        _text(lang, "Ihre Suche:\n", "Your search:\n") + _summary(platform, row, base),
+        _t("news.greeting", lang),
+        _t("news.your_search", lang) + "\n" + _summary(platform, row, base),
     ]
     if len(new_ids):
-        lines = [
-            _text(lang, f"Neue Unternehmen ({len(new_ids)}):", f"New companies ({len(new_ids)}):")
-        ]
+        lines = [_t("news.companies", lang, count=len(new_ids))]
         for r in rows[:listed]:
             town = f", {index.towns[r]}" if index.towns[r] else ""
-            profile = _url(base, PROFILE_PATH.format(slug=index.slugs[r]), lang)
+            profile = _url(platform, base, PROFILE_PATH.format(slug=index.slugs[r]), lang)
             lines.append(f"- {index.names[r]}{town}\n  {profile}")
         if len(new_ids) > listed:
             more = len(new_ids) - listed
-            lines.append(
-                _text(
-                    lang,
-                    f"… und {more} weitere: siehe Suche.",
-                    f"… and {more} more: see the search.",
-                )
-            )
+            lines.append(_t("news.more", lang, count=more))
         parts.append("\n".join(lines))
     by_plugin: dict[str, list[AlertItem]] = {}
     for item in items:
@@ -474,15 +446,13 @@ def _alert_mail(
             heading = plugin
         lines = [f"{heading} ({len(found)}):"]
         for item in found:
-            url = item.url if "://" in item.url or not item.url else _url(base, item.url, lang)
+            own = item.url and "://" not in item.url
+            url = _url(platform, base, item.url, lang) if own else item.url
             lines.append(f"- {_date(item.date, lang)}{item.title}" + (f"\n  {url}" if url else ""))
         parts.append("\n".join(lines))
-    unsubscribe_link = _url(base, UNSUBSCRIBE_PATH.format(token=token), lang)
-    parts.append(
-        _text(lang, "Diese E-Mails abbestellen:\n", "Unsubscribe from these mails:\n")
-        + unsubscribe_link
-    )
-    parts.append(_text(lang, f"Viele Grüße\n{title}", f"Best regards\n{title}"))
+    unsubscribe_link = _url(platform, base, UNSUBSCRIBE_PATH.format(token=token), lang)
+    parts.append(_t("news.unsubscribe", lang) + "\n" + unsubscribe_link)
+    parts.append(_t("news.regards", lang, title=title))
     return subject, "\n\n".join(parts) + "\n"
 
 
@@ -585,7 +555,7 @@ def subscribe(
             {"consent": ["consent required"]},
         )
     canonical = canonical_query(platform, query)
-    lang = lang if lang in ("de", "en") else "de"
+    lang = lang if lang in _languages(platform) else _languages(platform)[0]
     base = _base_url(platform, base_url)
     now = now or utcnow()
     expires = now + dt.timedelta(days=settings.confirm_days)
