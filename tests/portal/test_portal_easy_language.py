@@ -77,7 +77,12 @@ def test_links_of_the_page_lead_to_real_pages(client: Any) -> None:
 def test_in_another_language_the_text_is_marked_german(client: Any) -> None:
     html = client.get("/leichte-sprache?lang=en").get_data(as_text=True)
     assert '<html lang="en"' in html
-    assert re.search(r'<div class="content prose easy-language" lang="de" dir="ltr">', html)
+    main = _main(html)
+    # a note in the page's language says what the page is; the text itself is marked German
+    note = '<p class="notice easy-language-note">This page is written in Leichte Sprache'
+    assert note in main
+    assert main.index(note) < main.index('<div lang="de" dir="ltr">') < main.index("<h1>")
+    assert "easy-language-note" not in _main(client.get("/leichte-sprache").get_data(as_text=True))
     links = _Links()
     links.feed(_main(html))
     # links inside keep the reader's language for the rest of the portal
