@@ -10,9 +10,12 @@ from core import Dataset
 from core import Feature
 from core import Platform
 from core import PluginHooks
+from core import catalog
+from core import format_number
 from core import point_feature
 
 from plugins.childcare import datasets
+from plugins.childcare.model import DOMAIN
 from plugins.childcare.model import format_clock
 from plugins.childcare.questionnaire import OFFERS
 from plugins.childcare.service import ChildcareService
@@ -50,8 +53,9 @@ def kita_feature(kita: Any, lang: str) -> Feature:
     from plugins.childcare.model import AGE_GROUPS
 
     ages = ", ".join(a.label(lang) for a in AGE_GROUPS if a.code in kita.age_groups)
-    places = f"{kita.places} {'places' if lang == 'en' else 'Plätze'}" if kita.places else None
-    url = f"/kitas/{kita.id}" + ("?lang=en" if lang == "en" else "")
+    count = format_number(kita.places, lang) if kita.places else None
+    places = catalog(DOMAIN).text("places_count", lang, n=count) if count else None
+    url = f"/kitas/{kita.id}" + ("" if lang == "de" else f"?lang={lang}")
     return point_feature(
         f"kita-{kita.id}",
         kita.lat,

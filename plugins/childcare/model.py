@@ -20,6 +20,7 @@ from core import row_values
 
 __all__ = [
     "AGE_GROUPS",
+    "DOMAIN",
     "Hours",
     "Kita",
     "age_groups_from_range",
@@ -30,6 +31,8 @@ __all__ = [
 
 
 #: The age groups, youngest first (Krippe, Kindergarten, Hort): core ``Term``s, read from data.
+#: The catalog domain of the plugin's texts (``locale/messages.toml``).
+DOMAIN = "childcare"
 AGE_GROUPS = read_data_file(__package__, "vocab.toml").vocabulary("age_groups", "age group")
 AGE_CODES = tuple(a.code for a in AGE_GROUPS)
 MAX_NAME = 300

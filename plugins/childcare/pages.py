@@ -14,11 +14,13 @@ from urllib.parse import urlencode
 
 from core import GeocodingError
 from core import InvalidQuery
+from core import Sentence
 from flask import Response
 from flask import render_template
 from flask import request
 from flask import url_for
 from webapp.kit import current_platform
+from webapp.kit import language_args
 from webapp.kit import page_language
 from webapp.kit import pages_blueprint
 from webapp.kit import translator
@@ -26,114 +28,16 @@ from webapp.kit import translator
 from plugins.childcare.hooks import LAYER_ID
 from plugins.childcare.hooks import service_for
 from plugins.childcare.model import AGE_GROUPS
+from plugins.childcare.model import DOMAIN
 from plugins.childcare.model import format_clock
 from plugins.childcare.profile import distance_text
 from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
 
-__all__ = ["PAGES_PREFIX", "TEXT", "blp"]
+__all__ = ["PAGES_PREFIX", "blp"]
 
 PAGES_PREFIX = "/kitas"
 PER_PAGE = 50
-
-TEXT: dict[str, dict[str, str]] = {
-    "de": {
-        "title": "Kitas",
-        "intro": "Kindertagesstätten und Horte: Wo Ihre Kinder betreut werden können.",
-        "search": "Suche",
-        "words": "Name, Träger, Ortsteil",
-        "age": "Altersgruppe",
-        "any_age": "alle",
-        "open_until": "Geöffnet bis mindestens",
-        "any_time": "egal",
-        "town": "Ort",
-        "any_town": "alle",
-        "near": "In der Nähe von (PLZ)",
-        "radius": "Umkreis (km)",
-        "show": "Anzeigen",
-        "found": "{n} Kitas gefunden",
-        "none": "Keine Kita passt zu dieser Suche.",
-        "map": "Karte der Kitas",
-        "map_hint": "Ebenen lassen sich oben rechts auf der Karte ein- und ausblenden.",
-        "operator": "Träger",
-        "address": "Adresse",
-        "ages": "Altersgruppen",
-        "places": "Plätze",
-        "hours": "Öffnungszeiten",
-        "concept": "Konzept / Profil",
-        "languages": "Sprachen",
-        "inclusion": "Inklusion / Integrationsplätze",
-        "lunch": "Mittagessen",
-        "phone": "Telefon",
-        "email": "E-Mail",
-        "website": "Website",
-        "notes": "Hinweise",
-        "more": "Weitere Angaben",
-        "source": "Quelle der Daten",
-        "yes": "ja",
-        "no": "nein",
-        "unknown": "keine Angabe",
-        "employers": "Arbeitgeber in der Nähe",
-        "no_employers": "Keine Arbeitgeber im Umkreis von {km}.",
-        "all_kitas": "Alle Kitas",
-        "previous": "Zurück",
-        "next": "Weiter",
-        "page": "Seite {page} von {pages}",
-        "distance": "Entfernung",
-        "until": "bis {time} Uhr",
-        "not_found": "Diese Kita gibt es nicht (mehr).",
-        "bad_query": "Die Suche ist ungültig: {message}",
-        "straight": "Luftlinie",
-    },
-    "en": {
-        "title": "Kitas (childcare)",
-        "intro": "Day-care centres and after-school care: where your children can be looked after.",
-        "search": "Search",
-        "words": "Name, operator, district",
-        "age": "Age group",
-        "any_age": "all",
-        "open_until": "Open until at least",
-        "any_time": "any time",
-        "town": "Town",
-        "any_town": "all",
-        "near": "Near (postcode)",
-        "radius": "Radius (km)",
-        "show": "Show",
-        "found": "{n} Kitas found",
-        "none": "No Kita matches this search.",
-        "map": "Map of the Kitas",
-        "map_hint": "Switch layers on and off at the top right of the map.",
-        "operator": "Operator",
-        "address": "Address",
-        "ages": "Age groups",
-        "places": "Places",
-        "hours": "Opening hours",
-        "concept": "Concept / profile",
-        "languages": "Languages",
-        "inclusion": "Inclusion places",
-        "lunch": "Lunch",
-        "phone": "Phone",
-        "email": "E-mail",
-        "website": "Website",
-        "notes": "Notes",
-        "more": "More details",
-        "source": "Data source",
-        "yes": "yes",
-        "no": "no",
-        "unknown": "not given",
-        "employers": "Employers nearby",
-        "no_employers": "No employers within {km}.",
-        "all_kitas": "All Kitas",
-        "previous": "Previous",
-        "next": "Next",
-        "page": "Page {page} of {pages}",
-        "distance": "Distance",
-        "until": "until {time}",
-        "not_found": "This Kita does not exist (any more).",
-        "bad_query": "The search is invalid: {message}",
-        "straight": "straight line",
-    },
-}
 
 MARKER_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="28" height="40" viewBox="0 0 28 40">
 <path d="M14 1C6.8 1 1 6.8 1 14c0 9.6 13 25 13 25s13-15.4 13-25C27 6.8 21.2 1 14 1z"
@@ -151,12 +55,31 @@ def _service() -> ChildcareService:
     return service_for(current_platform())
 
 
+def _query(code: str) -> str:
+    """``?lang=..`` for a link that keeps the page's language (empty for the first one)."""
+    args = language_args(code)
+    return f"?{urlencode(args)}" if args else ""
+
+
+def map_texts(code: str) -> dict[str, Any]:
+    """The texts the map script shows in its popups, in the page's language."""
+    ct = translator(DOMAIN, code)
+    return {
+        "ages": {a.code: a.label(code) for a in AGE_GROUPS},
+        "places": ct("places_count", n="{n}"),
+        "until": ct("open_until_time", time="{time}"),
+        "details": ct("details"),
+    }
+
+
 def map_config(code: str, **extra: Any) -> str:
     """The Kita map's configuration as JSON, safe inside the page."""
     platform = current_platform()
     settings = platform.settings.map
     data = {
         "lang": code,
+        "langQuery": _query(code),
+        "texts": map_texts(code),
         "tileUrl": settings.tile_url,
         "attribution": settings.tile_attribution,
         "layers": url_for("layers.Layers", lang=code),
@@ -182,26 +105,31 @@ def age_labels(codes: tuple[str, ...], code: str) -> str:
     return ", ".join(a.label(code) for a in AGE_GROUPS if a.code in codes)
 
 
-def _list_filters(args: Any) -> tuple[dict[str, Any], float, str]:
+def _list_filters(args: Any, code: str) -> tuple[dict[str, Any], float, str]:
     """The list's filters from the form (keyword arguments of ``select``), the radius and the
     last problem with them (a bad value is left out and named, the list still shows)."""
     settings = _service().settings
+    ct = translator(DOMAIN, code)
     problem = ""
+
+    def bad(name: str, label: str) -> str:
+        return str(ct("bad_value", value=repr(args.get(name)), field=ct(label)))
+
     near = None
     radius = settings.default_radius_km
     try:
         open_until = parse_clock(args["open_until"]) if args.get("open_until") else None
     except ValueError:
-        open_until, problem = None, f"open_until={args.get('open_until')!r}"
+        open_until, problem = None, bad("open_until", "open_until")
     age = args.get("age") or None
     if age is not None and age not in {a.code for a in AGE_GROUPS}:
-        age, problem = None, f"age={args.get('age')!r}"
+        age, problem = None, bad("age", "age")
     postcode = args.get("near", "").strip()
     if args.get("radius_km"):
         try:
             radius = min(100.0, max(0.1, float(args["radius_km"].replace(",", "."))))
         except ValueError:
-            problem = f"radius_km={args.get('radius_km')!r}"
+            problem = bad("radius_km", "radius")
         if not math.isfinite(radius):
             radius = settings.default_radius_km
     if postcode:
@@ -209,7 +137,7 @@ def _list_filters(args: Any) -> tuple[dict[str, Any], float, str]:
             where = current_platform().locate_postcode(postcode)
             near = (where.lat, where.lon)
         except (GeocodingError, InvalidQuery) as exc:
-            problem = exc.message
+            problem = Sentence.of(exc.message, code)
     filters = {
         "q": args.get("q", "").strip()[:200],
         "age": age,
@@ -247,7 +175,7 @@ def _page_number(text: str, pages: int) -> int:
 @blp.get("/")
 def kita_list() -> Any:
     code, service, args = page_language(), _service(), request.args
-    filters, radius, problem = _list_filters(args)
+    filters, radius, problem = _list_filters(args, code)
     rows, distance = service.select(**filters)
     pages = max(1, math.ceil(len(rows) / PER_PAGE))
     page = _page_number(args.get("page", "1"), pages)
@@ -266,7 +194,8 @@ def kita_list() -> Any:
     return render_template(
         "childcare/list.html",
         lang=code,
-        ct=translator(TEXT, code),
+        ct=translator(DOMAIN, code),
+        lang_args=language_args(code),
         items=_list_items(rows, distance, page, code),
         total=len(rows),
         page=page,
@@ -280,17 +209,19 @@ def kita_list() -> Any:
         radius=f"{radius:g}",
         problem=problem,
         map_config=map_config(code, fit=fit, kitaQuery=kita_query(args)),
-        lang_query="?lang=en" if code == "en" else "",
+        lang_query=_query(code),
     )
 
 
 @blp.get("/<int:kita_id>")
 def kita_detail(kita_id: int) -> Any:
     code, service, platform = page_language(), _service(), current_platform()
-    t, ct = TEXT[code], translator(TEXT, code)
+    ct = translator(DOMAIN, code)
     kita = service.kita(kita_id)
     if kita is None:
-        return render_template("childcare/not_found.html", lang=code, ct=ct), 404
+        return render_template(
+            "childcare/not_found.html", lang=code, ct=ct, lang_query=_query(code)
+        ), 404
     radius = service.settings.default_radius_km
     query = platform.parse_query(
         {
@@ -305,7 +236,7 @@ def kita_detail(kita_id: int) -> Any:
         {
             "name": hit.name,
             "town": hit.town,
-            "url": f"/unternehmen/{hit.slug}" + ("?lang=en" if code == "en" else ""),
+            "url": f"/unternehmen/{hit.slug}{_query(code)}",
             "distance": distance_text(hit.distance_m or 0.0, code),
         }
         for hit in result.items
@@ -313,8 +244,8 @@ def kita_detail(kita_id: int) -> Any:
 
     def yes_no(value: bool | None) -> str:
         if value is None:
-            return t["unknown"]
-        return t["yes"] if value else t["no"]
+            return ct("unknown")
+        return ct("yes") if value else ct("no")
 
     return render_template(
         "childcare/detail.html",
@@ -329,7 +260,7 @@ def kita_detail(kita_id: int) -> Any:
         employer_total=result.total,
         radius=f"{radius:g}",
         map_config=map_config(code, focus=[kita.lat, kita.lon], focusId=kita.id),
-        lang_query="?lang=en" if code == "en" else "",
+        lang_query=_query(code),
     )
 
 

@@ -42,7 +42,7 @@ from webapp.kit import value_rule
 
 from plugins.housing import repository as repo
 from plugins.housing.datasets import checked_offer
-from plugins.housing.hooks import PAGE_PREFIX
+from plugins.housing.hooks import offer_url
 from plugins.housing.hooks import service_for
 from plugins.housing.importer import check_file
 from plugins.housing.importer import import_offers
@@ -326,7 +326,7 @@ def _service() -> HousingService:
 def offer_document(offer: Offer, lang: str, distance_m: float | None = None) -> dict[str, Any]:
     data = offer.public(lang)
     data["distance_m"] = distance_m
-    data["url"] = f"{PAGE_PREFIX}/angebote/{offer.id}" + ("?lang=en" if lang == "en" else "")
+    data["url"] = offer_url(offer, lang)
     return data
 
 
@@ -542,9 +542,9 @@ class Fields(MethodView):
         """The fields of an offer in imports and the API, and the list filters"""
         return {
             "fields": FIELDS,
-            "kinds": [{"value": c.value, "de": c.label_de, "en": c.label_en} for c in KINDS],
+            "kinds": [{"value": c.value, "de": c.label("de"), "en": c.label("en")} for c in KINDS],
             "providers": [
-                {"value": c.value, "de": c.label_de, "en": c.label_en} for c in PROVIDERS
+                {"value": c.value, "de": c.label("de"), "en": c.label("en")} for c in PROVIDERS
             ],
             "list_filters": list(LIST_FILTERS),
             "sorts": list(SORTS),

@@ -11,15 +11,20 @@ from core import Feature
 from core import NavLink
 from core import PluginHooks
 from core import ProfileSection
+from core import catalog
 from core import choice_label
+from core import format_amount
 from core import format_km
 from core import format_metres
+from core import format_number
+from core import format_quantity
 from core import hookimpl
 from core import point_feature
 from markupsafe import escape
 
 from plugins.housing import repository as repo
 from plugins.housing.datasets import offer_dataset
+from plugins.housing.model import DOMAIN
 from plugins.housing.model import KINDS
 from plugins.housing.questionnaire import STAFF_HOUSING_KINDS
 from plugins.housing.questionnaire import housing_section
@@ -36,11 +41,31 @@ __all__ = [
     "PAGE_PREFIX",
     "erase_company_data",
     "export_company_data",
+    "offer_url",
+    "rooms_text",
     "service_for",
 ]
 
 #: Where the offer pages live (the HTML blueprint).
 PAGE_PREFIX = "/wohnen"
+
+
+def _link_query(lang: str) -> str:
+    """``?lang=..`` for a link in ``lang`` (none for German, the portal's own language)."""
+    return "" if lang == "de" else f"?lang={lang}"
+
+
+def offer_url(offer: Any, lang: str) -> str:
+    """The offer's page in ``lang``."""
+    return f"{PAGE_PREFIX}/angebote/{offer.id}{_link_query(lang)}"
+
+
+def rooms_text(rooms: float, lang: str) -> str:
+    """``3 Zimmer``, ``2,5 Zimmer``, ``1 room``: rooms with their word."""
+    if rooms == 1:
+        return catalog(DOMAIN).text("facts.rooms_one", lang)
+    digits = 0 if float(rooms).is_integer() else 1
+    return catalog(DOMAIN).text("facts.rooms", lang, n=format_number(rooms, lang, digits))
 
 
 def filters(service: HousingService) -> dict[str, dict[str, Any]]:
@@ -60,14 +85,9 @@ def layers(service: HousingService) -> dict[str, dict[str, Any]]:
 
     def size(offer: Any, lang: str) -> str:
         """``3 Zimmer, 72 m²`` (what is known of it)."""
-        from core import format_number
-        from core import format_quantity
-
         parts = []
         if offer.rooms:
-            digits = 0 if float(offer.rooms).is_integer() else 1
-            rooms = format_number(offer.rooms, lang, digits)
-            parts.append(f"{rooms} {'rooms' if lang == 'en' else 'Zimmer'}")
+            parts.append(rooms_text(offer.rooms, lang))
         if offer.area_m2:
             parts.append(format_quantity(offer.area_m2, "m2", lang))
         return ", ".join(parts)
@@ -95,8 +115,7 @@ def layers(service: HousingService) -> dict[str, dict[str, Any]]:
                     "area_m2": offer.area_m2,
                     "town": offer.town,
                     "exact": offer.address_public,
-                    "url": f"{PAGE_PREFIX}/angebote/{offer.id}"
-                    + ("?lang=en" if lang == "en" else ""),
+                    "url": offer_url(offer, lang),
                     "api_url": f"/api/v1/housing/offers/{offer.id}",
                 },
                 title=offer.title,
@@ -106,7 +125,7 @@ def layers(service: HousingService) -> dict[str, dict[str, Any]]:
                     size(offer, lang),
                     offer.town,
                 ],
-                link=f"{PAGE_PREFIX}/angebote/{offer.id}" + ("?lang=en" if lang == "en" else ""),
+                link=offer_url(offer, lang),
             )
             for offer in offers
         ]
@@ -114,64 +133,62 @@ def layers(service: HousingService) -> dict[str, dict[str, Any]]:
     return {"housing_offers": {"features": features}}
 
 
+def _staff_housing(answers: dict[str, Any], lang: str) -> list[str]:
+    """What the company said about housing for its staff (empty when it offers none)."""
+    if answers.get("offers_housing") is not True:
+        return []
+    say = catalog(DOMAIN).text
+    kinds = [o.label(lang) for o in STAFF_HOUSING_KINDS if o.value in (answers.get("kinds") or ())]
+    details = f": {escape(', '.join(kinds))}" if kinds else ""
+    rent = answers.get("rent_from_eur")
+    if isinstance(rent, int | float) and not isinstance(rent, bool):
+        details += f" ({escape(say('profile.rent_from', lang, amount=format_amount(rent, lang)))})"
+    heading, text = escape(say("profile.staff", lang)), escape(say("profile.staff_text", lang))
+    parts = [f"<h3>{heading}</h3><p>{text}{details}.</p>"]
+    if answers.get("details"):
+        parts.append(f"<p>{escape(answers['details'])}</p>")
+    return parts
+
+
+def _offers_near(service: HousingService, company: Company, lang: str) -> list[str]:
+    """The offers near the company and the link to all of them by distance."""
+    assert company.location is not None
+    say = catalog(DOMAIN).text
+    radius = service.settings.profile_radius_km
+    near = service.offers_near(
+        company.location.lat, company.location.lon, radius, service.settings.profile_offers
+    )
+    heading = escape(say("profile.nearby", lang, km=format_km(radius, lang)))
+    if not near:
+        parts = [f"<h3>{heading}</h3><p>{escape(say('profile.none', lang))}</p>"]
+    else:
+        items = []
+        for offer, metres in near:
+            facts = [choice_label(KINDS, offer.kind, lang), offer.price_label(lang)]
+            if offer.rooms:
+                facts.append(rooms_text(offer.rooms, lang))
+            facts.append(format_metres(metres, lang))
+            items.append(
+                f'<li><a href="{offer_url(offer, lang)}">'
+                f"{escape(offer.title)}</a> ({escape(', '.join(f for f in facts if f))})</li>"
+            )
+        parts = [f"<h3>{heading}</h3><ul>{''.join(items)}</ul>"]
+    query = _link_query(lang).replace("?", "&")
+    link = f"{PAGE_PREFIX}?company={company.id}{query}"
+    parts.append(f'<p><a href="{escape(link)}">{escape(say("profile.by_distance", lang))}</a></p>')
+    return parts
+
+
 def profile_section(service: HousingService, company: Company, lang: str) -> ProfileSection | None:
     """Housing for staff as the company states it, and offers near the company."""
-    en = lang == "en"
-    parts: list[str] = []
-    answers = company.extensions.get("housing") or {}
-    if answers.get("offers_housing") is True:
-        kinds = [
-            o.label_en if en else o.label_de
-            for o in STAFF_HOUSING_KINDS
-            if o.value in (answers.get("kinds") or ())
-        ]
-        heading = "Housing for staff" if en else "Wohnraum für Beschäftigte"
-        text = (
-            "This employer offers housing to staff or apprentices"
-            if en
-            else "Dieser Betrieb bietet Beschäftigten oder Auszubildenden Wohnraum an"
-        )
-        details = f": {escape(', '.join(kinds))}" if kinds else ""
-        rent = answers.get("rent_from_eur")
-        if isinstance(rent, int | float) and not isinstance(rent, bool):
-            details += f" ({'from' if en else 'ab'} {rent:g} € warm)"
-        parts.append(f"<h3>{heading}</h3><p>{text}{details}.</p>")
-        if answers.get("details"):
-            parts.append(f"<p>{escape(answers['details'])}</p>")
+    parts = _staff_housing(company.extensions.get("housing") or {}, lang)
     if company.location is not None:
-        radius = service.settings.profile_radius_km
-        near = service.offers_near(
-            company.location.lat, company.location.lon, radius, service.settings.profile_offers
-        )
-        heading = (
-            f"Housing offers within {format_km(radius, lang)}"
-            if en
-            else (f"Wohnungsangebote im Umkreis von {format_km(radius, lang)}")
-        )
-        if near:
-            items = []
-            for offer, metres in near:
-                suffix = "?lang=en" if en else ""
-                facts = [choice_label(KINDS, offer.kind, lang), offer.price_label(lang)]
-                if offer.rooms:
-                    facts.append(f"{offer.rooms:g} {'rooms' if en else 'Zi.'}")
-                facts.append(format_metres(metres, lang))
-                items.append(
-                    f'<li><a href="{PAGE_PREFIX}/angebote/{offer.id}{suffix}">'
-                    f"{escape(offer.title)}</a> ({escape(', '.join(f for f in facts if f))})</li>"
-                )
-            parts.append(f"<h3>{heading}</h3><ul>{''.join(items)}</ul>")
-        else:
-            none = "No offers at the moment." if en else "Zurzeit keine Angebote."
-            parts.append(f"<h3>{heading}</h3><p>{none}</p>")
-        link = f"{PAGE_PREFIX}?company={company.id}" + ("&lang=en" if en else "")
-        more = "All offers by distance" if en else "Alle Angebote nach Entfernung"
-        parts.append(f'<p><a href="{escape(link)}">{more}</a></p>')
+        parts += _offers_near(service, company, lang)
     if not parts:
         return None
     return ProfileSection(
         id="housing",
-        title="Housing nearby" if en else "Wohnen in der Nähe",
+        title=catalog(DOMAIN).text("profile.title", lang),
         html="".join(parts),
         plugin="housing",
         order=60,

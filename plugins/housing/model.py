@@ -17,7 +17,9 @@ from attrs import define
 from attrs import field
 from attrs import frozen
 from core import Choice
+from core import catalog
 from core import choice_label
+from core import format_amount
 from core import from_row
 from core import is_email
 from core import is_postcode
@@ -28,6 +30,7 @@ from core import read_data_file
 from core import row_values
 
 __all__ = [
+    "DOMAIN",
     "FIELDS",
     "KINDS",
     "OFFER_TYPES",
@@ -38,6 +41,8 @@ __all__ = [
     "parse_number",
 ]
 
+#: The catalog domain of the plugin's texts (``locale/messages.toml``).
+DOMAIN = "housing"
 _DATA = read_data_file(__package__, "vocab.toml")
 KINDS = _DATA.choices("kinds")
 PROVIDERS = _DATA.choices("providers")
@@ -214,13 +219,15 @@ class Offer:
 
     def price_label(self, lang: str) -> str:
         """Short price text for map labels: '650 € warm', '480 € kalt', 'Kauf 189.000 €'."""
+        say = catalog(DOMAIN).text
         if self.offer_type == "buy":
-            amount = _euro(self.price_eur, lang)
-            return f"{'Purchase' if lang == 'en' else 'Kauf'} {amount}" if amount else ""
+            if self.price_eur is None:
+                return ""
+            return say("facts.purchase", lang, amount=format_amount(self.price_eur, lang))
         if self.warm_rent_eur is not None:
-            return f"{_euro(self.warm_rent_eur, lang)} warm"
+            return say("facts.warm", lang, amount=format_amount(self.warm_rent_eur, lang))
         if self.cold_rent_eur is not None:
-            return f"{_euro(self.cold_rent_eur, lang)} {'cold' if lang == 'en' else 'kalt'}"
+            return say("facts.cold", lang, amount=format_amount(self.cold_rent_eur, lang))
         return ""
 
     def public(self, lang: str) -> dict[str, Any]:
@@ -261,15 +268,6 @@ class Offer:
             "expires_on": self.expires_on.isoformat(),
             "company_id": self.company_id,
         }
-
-
-def _euro(value: float | None, lang: str) -> str:
-    if value is None:
-        return ""
-    text = f"{value:,.0f}" if value == round(value) else f"{value:,.2f}"
-    if lang != "en":  # German: 1.250,50 €
-        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    return f"{text} €"
 
 
 def _text(data: Mapping[str, Any], name: str, limit: int = 200) -> str:

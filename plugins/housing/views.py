@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from core import InvalidQuery
 from core import NotFound
@@ -18,6 +19,8 @@ from flask import url_for
 from webapp.kit import current_platform
 from webapp.kit import declare_access
 from webapp.kit import language_args
+from webapp.kit import page_language
+from webapp.kit import translator
 
 from plugins.housing.api import LIST_PARAMS
 from plugins.housing.api import OFFER_PARAMS
@@ -26,6 +29,7 @@ from plugins.housing.api import page_document
 from plugins.housing.datasets import DATASET_ID
 from plugins.housing.hooks import PAGE_PREFIX
 from plugins.housing.hooks import service_for
+from plugins.housing.model import DOMAIN
 from plugins.housing.model import KINDS
 from plugins.housing.model import OFFER_TYPES
 from plugins.housing.model import PROVIDERS
@@ -34,21 +38,26 @@ from plugins.housing.service import SORTS
 __all__ = ["blp"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LANGS = ("de", "en")
 CHOICES = {"kind": KINDS, "provider": PROVIDERS, "offer_type": OFFER_TYPES}
 
 blp = Blueprint("housing_pages", __name__, url_prefix=PAGE_PREFIX, template_folder=str(TEMPLATES))
 declare_access(blp, {"*": "public"})
 
 
-def _lang() -> str:
-    wanted = request.args.get("lang", "")
-    return wanted if wanted in LANGS else "de"
+def _page(lang: str) -> dict[str, Any]:
+    """What every housing template needs for its language: the texts and the links' query."""
+    args = language_args(lang)
+    return {
+        "lang": lang,
+        "ht": translator(DOMAIN, lang),
+        "lang_args": args,
+        "lang_query": f"?{urlencode(args)}" if args else "",
+    }
 
 
 @blp.get("")
 def offer_list() -> Any:
-    lang, service = _lang(), service_for(current_platform())
+    lang, service = page_language(), service_for(current_platform())
     params = {k: v for k, v in request.args.to_dict(flat=False).items() if k in LIST_PARAMS}
     params = {k: [x for x in v if x.strip()] for k, v in params.items()}
     params = {k: v for k, v in params.items() if v}
@@ -60,7 +69,7 @@ def offer_list() -> Any:
         error, result = exc.message, None
     return render_template(
         "housing/list.html",
-        lang=lang,
+        **_page(lang),
         result=result,
         error=error,
         args=params,
@@ -71,7 +80,7 @@ def offer_list() -> Any:
 
 @blp.get("/angebote/<int:offer_id>")
 def offer_page(offer_id: int) -> Any:
-    lang, service = _lang(), service_for(current_platform())
+    lang, service = page_language(), service_for(current_platform())
     try:
         offer = service.get_public(offer_id)
     except NotFound:
@@ -90,7 +99,7 @@ def offer_page(offer_id: int) -> Any:
         error = exc.message
     return render_template(
         "housing/offer.html",
-        lang=lang,
+        **_page(lang),
         offer=offer.public(lang),
         commute=commute,
         error=error,

@@ -7,10 +7,13 @@ from typing import Any
 from core import BBox
 from core import Feature
 from core import PluginHooks
+from core import catalog
+from core import format_number
 from core import point_feature
 from sqlalchemy import select
 
 from plugins.transit import tables as t
+from plugins.transit.service import DOMAIN
 from plugins.transit.service import TransitService
 from plugins.transit.settings import TransitSettings
 
@@ -63,17 +66,14 @@ def _route_label(names: dict[int, tuple[str, int, str]], route: int) -> str:
 def _stop_popup_lines(routes: list[str], per_hour: float | None, lang: str) -> list[str | None]:
     """``Linien: SB 20, 211`` and ``6 Abfahrten pro Stunde (werktags morgens)`` for a stop's
     popup (no departures line for a stop where the morning has none, a terminus)."""
-    from core import format_number
-
-    served = f"{'Lines' if lang == 'en' else 'Linien'}: {', '.join(routes)}" if routes else None
+    say = catalog(DOMAIN).text
+    served = say("stop.lines", lang, lines=", ".join(routes)) if routes else None
     if not per_hour:
         return [served]
+    if per_hour == 1:
+        return [served, say("stop.departures_one", lang)]
     hourly = format_number(per_hour, lang, 0 if float(per_hour).is_integer() else 1)
-    if lang == "en":
-        text = "departure" if per_hour == 1 else "departures"
-        return [served, f"{hourly} {text} per hour (weekday morning)"]
-    text = "Abfahrt" if per_hour == 1 else "Abfahrten"
-    return [served, f"{hourly} {text} pro Stunde (werktags morgens)"]
+    return [served, say("stop.departures", lang, n=hourly)]
 
 
 def _stop_feature(row: Any, lines: list[str], per_hour: float | None, lang: str) -> Feature:
@@ -101,7 +101,7 @@ def _station_feature(station: Any, lang: str) -> Feature:
         {"name": station.name, "eva_id": station.eva_id, "city": station.city},
         title=station.name,
         lines=[
-            "Railway station" if lang == "en" else "Bahnhof",
+            catalog(DOMAIN).text("stop.station", lang),
             station.city if station.city not in station.name else None,
         ],
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 import numpy as np
+from core import catalog
 from core import format_metres
 from core import format_minutes
 from core import format_number
@@ -14,6 +15,7 @@ from core import haversine_m
 from markupsafe import escape
 
 from plugins.transit import timetable as tt
+from plugins.transit.service import DOMAIN
 from plugins.transit.service import Origin
 from plugins.transit.service import TransitService
 
@@ -22,17 +24,18 @@ if TYPE_CHECKING:
 
 __all__ = ["company_connection", "profile_section"]
 
+#: The kinds of lines by GTFS route type (their texts: ``route_type.<kind>`` in the catalog).
 ROUTE_TYPES = {
-    0: ("Straßenbahn", "Tram"),
-    1: ("U-Bahn", "Subway"),
-    2: ("Zug", "Rail"),
-    3: ("Bus", "Bus"),
-    4: ("Fähre", "Ferry"),
-    5: ("Seilbahn", "Cable tram"),
-    6: ("Seilbahn", "Aerial lift"),
-    7: ("Standseilbahn", "Funicular"),
-    11: ("Oberleitungsbus", "Trolleybus"),
-    12: ("Einschienenbahn", "Monorail"),
+    0: "tram",
+    1: "subway",
+    2: "rail",
+    3: "bus",
+    4: "ferry",
+    5: "cable_tram",
+    6: "aerial_lift",
+    7: "funicular",
+    11: "trolleybus",
+    12: "monorail",
 }
 
 
@@ -41,8 +44,7 @@ def _route_kind(route_type: int, lang: str) -> str:
     # 8xx trolleybus, 9xx tram, 10xx water, 13xx aerial lift, 14xx funicular
     extended = {1: 2, 2: 3, 4: 1, 7: 3, 8: 11, 9: 0, 10: 4, 13: 6, 14: 7}
     base = route_type if route_type < 100 else extended.get(route_type // 100, 3)
-    de, en = ROUTE_TYPES.get(base, ("Linie", "Line"))
-    return en if lang == "en" else de
+    return catalog(DOMAIN).text(f"route_type.{ROUTE_TYPES.get(base, 'line')}", lang)
 
 
 def company_connection(
@@ -142,6 +144,39 @@ def _rides_to(service: TransitService, origin: Origin, lat: float, lon: float) -
     return rides if best <= service.horizon else None
 
 
+def _stops_html(info: dict[str, Any], lang: str) -> str:
+    """The nearby stops with their lines and departures (or that there is no timetable)."""
+    say = catalog(DOMAIN).text
+    if not info["feed"]:
+        return f"<p>{escape(say('profile.no_feed', lang))}</p>"
+    items = []
+    for stop in info["stops"]:
+        lines = ", ".join(f"{escape(x['kind'])} {escape(x['name'])}" for x in stop["lines"])
+        walk = f"{format_metres(stop['walk_m'], lang)}, {format_minutes(stop['walk_min'], lang)}"
+        rate = format_number(stop["departures_per_hour"], lang, 1)
+        per_hour = escape(say("profile.per_hour", lang, n=rate))
+        items.append(
+            f"<li><strong>{escape(stop['name'])}</strong> ({walk}): {lines or '-'}; {per_hour}</li>"
+        )
+    return f"<h3>{escape(say('profile.stops', lang))}</h3><ul>{''.join(items)}</ul>"
+
+
+def _station_html(station: dict[str, Any], departure: str, lang: str) -> str:
+    """The nearest railway station: distance and the way there by bus, train and on foot."""
+    say = catalog(DOMAIN).text
+    name = escape(station["name"])
+    distance = format_metres(station["distance_m"], lang)
+    if station["travel_min"] is None:
+        how = say("profile.unreachable", lang)
+    else:
+        how = say("profile.travel", lang, duration=format_minutes(station["travel_min"], lang))
+    when = say("profile.when", lang, time=departure)
+    return (
+        f"<h3>{escape(say('profile.station', lang))}</h3><p>{name}, {distance}: "
+        f"{escape(how)} {escape(when)}. <small>{escape(station['attribution'])}</small></p>"
+    )
+
+
 def profile_section(service: TransitService, company: Company, lang: str) -> Any:
     """The profile page section (``ProfileSection``), None without a location."""
     if company.location is None:
@@ -149,48 +184,8 @@ def profile_section(service: TransitService, company: Company, lang: str) -> Any
     from core import ProfileSection
 
     info = company_connection(service, company.location.lat, company.location.lon, lang)
-    en = lang == "en"
-    parts: list[str] = []
-    if not info["feed"]:
-        parts.append("<p>No timetable imported.</p>" if en else "<p>Kein Fahrplan importiert.</p>")
-    else:
-        items = []
-        for stop in info["stops"]:
-            lines = ", ".join(f"{escape(x['kind'])} {escape(x['name'])}" for x in stop["lines"])
-            walk = (
-                f"{format_metres(stop['walk_m'], lang)}, {format_minutes(stop['walk_min'], lang)}"
-            )
-            rate = format_number(stop["departures_per_hour"], lang, 1)
-            per_hour = f"{rate} departures/h" if en else f"{rate} Abfahrten/Std."
-            items.append(
-                f"<li><strong>{escape(stop['name'])}</strong> ({walk}): {lines or '-'}; "
-                f"{per_hour}</li>"
-            )
-        heading = "Stops nearby" if en else "Haltestellen in der Nähe"
-        parts.append(f"<h3>{heading}</h3><ul>{''.join(items)}</ul>")
-    station = info["station"]
-    if station is not None:
-        name = escape(station["name"])
-        distance = format_metres(station["distance_m"], lang)
-        if station["travel_min"] is None:
-            how = (
-                "not reachable within the search time" if en else "im Suchzeitraum nicht erreichbar"
-            )
-        else:
-            how = (
-                f"{format_minutes(station['travel_min'], lang)} by public transport and on foot"
-                if en
-                else f"{format_minutes(station['travel_min'], lang)} mit Bus/Bahn und zu Fuß"
-            )
-        when = (
-            f"(weekdays, leaving {escape(info['departure'])})"
-            if en
-            else f"(werktags, Abfahrt {escape(info['departure'])} Uhr)"
-        )
-        title = "Nearest railway station" if en else "Nächster Bahnhof"
-        parts.append(
-            f"<h3>{title}</h3><p>{name}, {distance}: {how} {when}. "
-            f"<small>{escape(station['attribution'])}</small></p>"
-        )
-    title = "Public transport" if en else "Bus und Bahn"
+    parts = [_stops_html(info, lang)]
+    if info["station"] is not None:
+        parts.append(_station_html(info["station"], info["departure"], lang))
+    title = catalog(DOMAIN).text("profile.title", lang)
     return ProfileSection.from_parts("transit", title, parts, order=50)

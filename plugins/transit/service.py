@@ -45,7 +45,10 @@ if TYPE_CHECKING:
     from core import SearchIndex
     from sqlalchemy.orm import Session
 
-__all__ = ["Origin", "TransitService", "TravelTimes"]
+__all__ = ["DOMAIN", "Origin", "TransitService", "TravelTimes"]
+
+#: The catalog domain of the plugin's texts (``locale/messages.toml``).
+DOMAIN = "transit"
 
 _LATLON = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*[,;]\s*(-?\d+(?:\.\d+)?)\s*")
 _POSTCODE = re.compile(r"\b(\d{5})\b")

@@ -7,13 +7,10 @@
   var source = document.getElementById('kita-map-config');
   if (!holder || !source || !window.L) return;
   var cfg = JSON.parse(source.textContent);
-  var en = cfg.lang === 'en';
-  var words = {
-    ages: { u3: en ? 'under 3' : 'unter 3', '3to6': en ? '3 to 6' : '3 bis 6', school: en ? 'school children' : 'Schulkinder' },
-    places: en ? 'places' : 'Plätze',
-    until: en ? 'open until ' : 'geöffnet bis ',
-    details: en ? 'Details' : 'Details'
-  };
+  // the popups' words come in the page's language from the catalog (map_texts in pages.py)
+  var words = cfg.texts;
+  var query = cfg.langQuery || '';
+  function fill(text, name, value) { return text.split('{' + name + '}').join(String(value)); }
 
   var map = L.map(holder, { keyboard: true });
   if (cfg.focus) map.setView(cfg.focus, 15);
@@ -36,8 +33,8 @@
     if (p.operator) box.appendChild(el('p', null, p.operator));
     if (p.address) box.appendChild(el('p', null, p.address));
     var facts = (p.age_groups || []).map(function (a) { return words.ages[a] || a; });
-    if (p.closes) facts.push(words.until + p.closes);
-    if (p.places) facts.push(p.places + ' ' + words.places);
+    if (p.closes) facts.push(fill(words.until, 'time', p.closes));
+    if (p.places) facts.push(fill(words.places, 'n', p.places));
     if (facts.length) box.appendChild(el('p', null, facts.join(' · ')));
     var link = el('a', null, words.details);
     link.href = p.url;
@@ -51,7 +48,7 @@
     if (p.town) box.appendChild(el('p', null, p.town));
     if (p.slug) {
       var link = el('a', null, words.details);
-      link.href = '/unternehmen/' + encodeURIComponent(p.slug) + (en ? '?lang=en' : '');
+      link.href = '/unternehmen/' + encodeURIComponent(p.slug) + query;
       box.appendChild(el('p')).appendChild(link);
     }
     return box;
@@ -67,7 +64,7 @@
         properties: {
           kita_id: k.id, name: k.name, operator: k.operator, address: k.address,
           age_groups: k.age_groups, closes: k.closes, places: k.places,
-          url: '/kitas/' + k.id + (en ? '?lang=en' : '')
+          url: '/kitas/' + k.id + query
         }
       };
     });

@@ -126,7 +126,7 @@ def test_offer_rules():
         lifetime_days=30,
     )
     assert sale.offer_type == "buy" and sale.price_label("de") == "Kauf 329.000 €"
-    assert sale.price_label("en") == "Purchase 329,000 €"
+    assert sale.price_label("en") == "Purchase €329,000"  # the English way to write euros
 
 
 def test_gdpr_hooks(new_database):
