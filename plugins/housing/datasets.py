@@ -22,7 +22,9 @@ from core import Dataset
 from core import DatasetField
 from core import DatasetImport
 from core import ExportFile
+from core import Sentence
 from core import ValidationError
+from core import catalog
 from core import export_file
 from core import read_bounded
 from core import record_id
@@ -33,6 +35,7 @@ from plugins.housing import repository as repo
 from plugins.housing import tables as t
 from plugins.housing.formats import FORMATS
 from plugins.housing.importer import import_offers
+from plugins.housing.model import DOMAIN
 from plugins.housing.model import FIELDS
 from plugins.housing.model import KINDS
 from plugins.housing.model import MAX_TEXT
@@ -50,7 +53,7 @@ if TYPE_CHECKING:
 
     from plugins.housing.service import HousingService
 
-__all__ = ["DATASET_ID", "checked_offer", "offer_dataset", "offer_row"]
+__all__ = ["DATASET_ID", "checked_offer", "invalid_offer", "offer_dataset", "offer_row"]
 
 DATASET_ID = "housing.offers"
 
@@ -220,6 +223,21 @@ DATASET = table_dataset(
 )
 
 
+def invalid_offer(problems: Mapping[str, list[str]]) -> str:
+    """'The offer is invalid: title: ...; postcode: ...' in the languages of its problems."""
+
+    def details(lang: str) -> str:
+        return "; ".join(
+            f"{k}: {', '.join(Sentence.of(m, lang) for m in v)}" for k, v in problems.items()
+        )
+
+    texts = catalog(DOMAIN)
+    return Sentence(
+        texts.text("check.invalid", "en", details=details("en")),
+        texts.text("check.invalid", "de", details=details("de")),
+    )
+
+
 def checked_offer(service: HousingService, data: Mapping[str, Any], source: str) -> Offer:
     """An offer from its fields by the rules of every source; ``ValidationError`` names every
     bad field."""
@@ -232,8 +250,7 @@ def checked_offer(service: HousingService, data: Mapping[str, Any], source: str)
             source=source,
         )
     except FieldProblems as exc:
-        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.problems.items())
-        raise ValidationError(f"The offer is invalid: {details}.", exc.problems) from None
+        raise ValidationError(invalid_offer(exc.problems), exc.problems) from None
 
 
 def offer_dataset(platform: Platform, service: HousingService) -> Dataset:

@@ -17,6 +17,7 @@ from attrs import define
 from attrs import field
 from attrs import frozen
 from core import Choice
+from core import Sentence
 from core import catalog
 from core import choice_label
 from core import format_amount
@@ -60,6 +61,13 @@ MONEY_FIELDS = ("cold_rent_eur", "warm_rent_eur", "additional_costs_eur", "price
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
+def said(key: str, **values: Any) -> Sentence:
+    """The catalog text ``key`` as a message: English where a string goes
+    (the API, import reports, logs), the page's language on a page."""
+    texts = catalog(DOMAIN)
+    return Sentence(texts.text(key, "en", **values), texts.text(key, "de", **values))
+
+
 def _fold(text: str) -> str:
     return " ".join(text.strip().casefold().replace("_", "-").split())
 
@@ -77,7 +85,7 @@ def parse_number(value: Any, *, money: bool = False) -> float:
     """A number from a file: ``650``, ``650,50``, ``1.250,00``, ``1250.5``; money may use a
     dot for thousands (``189.000``). ValueError when it is none."""
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(said("check.not_number", value=repr(value)))
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -93,9 +101,9 @@ def parse_number(value: Any, *, money: bool = False) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"{value!r} is not a number") from None
+            raise ValueError(said("check.not_number", value=repr(value))) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(said("check.not_finite", value=repr(value)))
     return number
 
 
@@ -270,6 +278,12 @@ class Offer:
         }
 
 
+def _message(exc: ValueError) -> str:
+    """The message of ``exc``, a ``Sentence`` when it was raised with one (its languages kept)."""
+    first = exc.args[0] if exc.args else ""
+    return first if isinstance(first, str) else str(exc)
+
+
 def _text(data: Mapping[str, Any], name: str, limit: int = 200) -> str:
     value = data.get(name)
     return "" if value is None else " ".join(str(value).split())[:limit]
@@ -283,6 +297,7 @@ class _Fields:
     problems: dict[str, list[str]] = field(factory=dict)
 
     def bad(self, name: str, message: str) -> None:
+        # a Sentence (str) keeps its other languages for the page that shows it
         self.problems.setdefault(name, []).append(message)
 
     def text(self, name: str, limit: int = 200) -> str:
@@ -295,10 +310,13 @@ class _Fields:
         try:
             result = parse_number(value, money=name in MONEY_FIELDS)
         except ValueError as exc:
-            self.bad(name, str(exc))
+            self.bad(name, _message(exc))
             return None
         if not low <= result <= high:
-            self.bad(name, f"{result:g} is out of range; use {low:g} to {high:g}")
+            self.bad(
+                name,
+                said("check.out_of_range", value=f"{result:g}", low=f"{low:g}", high=f"{high:g}"),
+            )
             return None
         return result
 
@@ -306,7 +324,7 @@ class _Fields:
         try:
             return parse_date(self.data.get(name))
         except ValueError as exc:
-            self.bad(name, str(exc))
+            self.bad(name, _message(exc))
             return None
 
 
@@ -314,20 +332,18 @@ def _described(f: _Fields) -> tuple[str, str | None, str | None]:
     """Title, kind and provider type."""
     title = f.text("title", MAX_TITLE + 1)
     if not title:
-        f.bad("title", "a title is required")
+        f.bad("title", said("check.title_required"))
     elif len(title) > MAX_TITLE:
-        f.bad("title", f"at most {MAX_TITLE} characters")
+        f.bad("title", said("check.too_long", limit=MAX_TITLE))
     kind = _coded(f.data.get("kind") or "flat", KINDS, KIND_ALIASES)
     if kind is None:
         kinds = ", ".join(c.value for c in KINDS)
-        f.bad("kind", f"{f.data.get('kind')!r} is not a kind; use {kinds}")
+        f.bad("kind", said("check.bad_kind", value=repr(f.data.get("kind")), choices=kinds))
     provider = _coded(f.data.get("provider_type") or "private", PROVIDERS, PROVIDER_ALIASES)
     if provider is None:
-        f.bad(
-            "provider_type",
-            f"{f.data.get('provider_type')!r} is not a provider type; use "
-            f"{', '.join(c.value for c in PROVIDERS)}",
-        )
+        providers = ", ".join(c.value for c in PROVIDERS)
+        value = repr(f.data.get("provider_type"))
+        f.bad("provider_type", said("check.bad_provider", value=value, choices=providers))
     return title, kind, provider
 
 
@@ -343,16 +359,18 @@ def _prices(f: _Fields) -> dict[str, Any]:
     else:
         offer_type = _coded(offer_type_raw, OFFER_TYPES, OFFER_TYPE_ALIASES)
         if offer_type is None:
-            f.bad("offer_type", f"{offer_type_raw!r} is not rent or buy")
+            f.bad("offer_type", said("check.bad_offer_type", value=repr(offer_type_raw)))
     if warm is None and cold is not None and costs is not None:
         warm = round(cold + costs, 2)
     if offer_type == "rent":
         if warm is None and cold is None and "warm_rent_eur" not in f.problems:
-            f.bad("warm_rent_eur", "a rent offer needs warm_rent_eur or cold_rent_eur")
+            f.bad("warm_rent_eur", said("check.rent_needed"))
         if warm is not None and cold is not None and warm < cold:
-            f.bad("warm_rent_eur", f"the warm rent {warm:g} is below the cold rent {cold:g}")
+            f.bad(
+                "warm_rent_eur", said("check.warm_below_cold", warm=f"{warm:g}", cold=f"{cold:g}")
+            )
     elif offer_type == "buy" and price is None and "price_eur" not in f.problems:
-        f.bad("price_eur", "an offer for sale needs price_eur")
+        f.bad("price_eur", said("check.price_needed"))
     return {
         "offer_type": offer_type,
         "cold_rent_eur": cold,
@@ -366,18 +384,18 @@ def _contact(f: _Fields) -> dict[str, Any]:
     """E-mail, link and the employer's company id."""
     email = f.text("contact_email", 320)
     if email and not is_email(email):
-        f.bad("contact_email", f"{email!r} is not an e-mail address")
+        f.bad("contact_email", said("check.bad_email", value=repr(email)))
     link = f.text("link", 501)
     if link and not is_web_address(link):
-        f.bad("link", "a full address starting with http:// or https://")
+        f.bad("link", said("check.bad_link"))
     elif len(link) > 500:
-        f.bad("link", "at most 500 characters")
+        f.bad("link", said("check.too_long", limit=500))
     company_id = None
     if f.data.get("company_id") not in (None, ""):
         try:
             company_id = int(f.data["company_id"])
         except (TypeError, ValueError):
-            f.bad("company_id", f"{f.data['company_id']!r} is not a whole number")
+            f.bad("company_id", said("check.not_whole", value=repr(f.data["company_id"])))
     return {"contact_email": email, "link": link, "company_id": company_id}
 
 
@@ -385,30 +403,30 @@ def _place(f: _Fields, locate: Any) -> Place | None:
     """Where the offer is shown: from the coordinates given or the address (``locate``)."""
     postcode = f.text("postcode", 10)
     if not is_postcode(postcode):
-        f.bad("postcode", f"{postcode!r} is not a German postcode; use five digits such as 45657")
+        f.bad("postcode", said("check.bad_postcode", value=repr(postcode)))
     try:
         answer = parse_yes_no(f.data.get("address_public"))
         public = True if answer is None else answer
     except ValueError as exc:
-        f.bad("address_public", str(exc))
+        f.bad("address_public", _message(exc))
         public = False
     lat, lon = f.data.get("lat"), f.data.get("lon")
     given: tuple[float, float] | None = None
     if (lat in (None, "")) != (lon in (None, "")):
-        f.bad("lat", "give lat and lon together (or neither)")
+        f.bad("lat", said("check.lat_lon_together"))
     elif lat not in (None, ""):
         try:
             given = (parse_number(lat), parse_number(lon))
             if not (-90 <= given[0] <= 90 and -180 <= given[1] <= 180):
-                raise ValueError(f"{lat}, {lon} lies outside the world")
+                raise ValueError(said("check.outside_world", lat=lat, lon=lon))
         except ValueError as exc:
-            f.bad("lat", str(exc))
+            f.bad("lat", _message(exc))
     if "postcode" in f.problems or "lat" in f.problems:
         return None
     try:
         return locate(f.text("street"), postcode, f.text("town", 100), public, given)  # type: ignore[no-any-return]
     except ValueError as exc:
-        f.bad("postcode", str(exc))
+        f.bad("postcode", _message(exc))
         return None
 
 
@@ -428,7 +446,7 @@ def offer_from_fields(
     """
     f = _Fields(data)
     for name in sorted(set(data) - set(FIELDS)):
-        f.bad(name, f"unknown field; known fields are: {', '.join(FIELDS)}")
+        f.bad(name, said("check.unknown_field", fields=", ".join(FIELDS)))
     title, kind, provider = _described(f)
     rooms = f.number("rooms", 0.5, 50)
     area = f.number("area_m2", 5, 2000)
@@ -465,4 +483,4 @@ def offer_from_fields(
     return offer
 
 
-__all__ += ["Place", "offer_from_fields"]
+__all__ += ["Place", "offer_from_fields", "said"]

@@ -47,6 +47,7 @@ from plugins.housing.model import OFFER_TYPES
 from plugins.housing.model import PROVIDERS
 from plugins.housing.model import Offer
 from plugins.housing.model import Place
+from plugins.housing.model import said
 from plugins.housing.settings import HousingSettings
 
 if TYPE_CHECKING:
@@ -256,8 +257,7 @@ class HousingService:
             value = float("nan")
         if not (0 < value <= 50_000):
             raise InvalidQuery(
-                f"housing_rent={text!r} is not a rent; give the highest warm rent in euros, "
-                "such as 700.",
+                said("query.rent_cap", value=repr(text)),
                 {"housing_rent": ["a number of euros between 1 and 50000"]},
             )
         return RentCap(int(round(value)), self.today().toordinal())
@@ -303,7 +303,7 @@ class HousingService:
             if len(values) > 1:
                 fail(
                     InvalidQuery(
-                        f"{name} was given {len(values)} times; give it once.",
+                        said("query.once", name=name, count=len(values)),
                         {name: ["given more than once"]},
                     )
                 )
@@ -334,7 +334,7 @@ class HousingService:
             if needed and kwargs.get("center") is None:
                 fail(
                     InvalidQuery(
-                        f"{label} needs a centre: give company=<id or slug> or near=lat,lon.",
+                        said("query.needs_centre", what=label),
                         {key: ["needs company or near"]},
                     )
                 )
@@ -350,7 +350,7 @@ class HousingService:
             parts = [float(p) for p in bbox.split(",")] if _is_numbers(bbox, 4) else []
             if len(parts) != 4:
                 raise InvalidQuery(
-                    f"bbox={bbox!r} is malformed; use west,south,east,north in degrees.",
+                    said("query.bbox", value=repr(bbox)),
                     {"bbox": ["use west,south,east,north"]},
                 )
             kwargs["bbox"] = BBox(*parts)
@@ -359,8 +359,9 @@ class HousingService:
             value = float(radius) if _is_numbers(radius, 1) else -1.0
             if not 0 < value <= self.settings.max_radius_km:
                 raise InvalidQuery(
-                    f"radius_km={radius!r} is out of range; use more than 0 and at most "
-                    f"{self.settings.max_radius_km:g}.",
+                    said(
+                        "query.radius", value=repr(radius), limit=f"{self.settings.max_radius_km:g}"
+                    ),
                     {"radius_km": ["out of range"]},
                 )
             kwargs["radius_km"] = value
@@ -370,13 +371,13 @@ class HousingService:
                 kwargs["available_by"] = dt.date.fromisoformat(available)
             except ValueError:
                 raise InvalidQuery(
-                    f"available_by={available!r} is not a date; use YYYY-MM-DD.",
+                    said("query.available_by", value=repr(available)),
                     {"available_by": ["YYYY-MM-DD"]},
                 ) from None
         sort = one("sort") or ("distance" if kwargs.get("center") else "rent")
         if sort not in SORTS:
             raise InvalidQuery(
-                f"sort={sort!r} is not supported; use one of {', '.join(SORTS)}.",
+                said("query.sort", value=repr(sort), choices=", ".join(SORTS)),
                 {"sort": ["unknown sort order"]},
             )
         kwargs["sort"] = sort
@@ -392,7 +393,7 @@ class HousingService:
             number = int(text) if text is not None and text.isdigit() else default
             if text is not None and (not text.isdigit() or not 1 <= number <= high):
                 raise InvalidQuery(
-                    f"{name}={text!r} must be a whole number from 1 to {high}.",
+                    said("query.whole_number", name=name, value=repr(text), limit=high),
                     {name: [f"1 to {high}"]},
                 )
             kwargs[name] = number
@@ -400,7 +401,7 @@ class HousingService:
     def _center(self, company: str | None, near: str | None) -> tuple[float, float] | None:
         if company is not None and near is not None:
             raise InvalidQuery(
-                "Give company or near, not both.", {"company": ["only one of company, near"]}
+                said("query.company_or_near"), {"company": ["only one of company, near"]}
             )
         if near is not None:
             where = parse_point(near)
@@ -416,7 +417,7 @@ class HousingService:
                 row = self._slugs[1].get(company)
             if row is None or not index.alive[row]:
                 raise InvalidQuery(
-                    f"company={company!r} is not a published company; give its id or slug.",
+                    said("query.unknown_company", company=repr(company)),
                     {"company": ["unknown company"]},
                 )
             return float(index.lat[row]), float(index.lon[row])

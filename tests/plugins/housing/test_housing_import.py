@@ -136,7 +136,7 @@ def test_bad_csv_changes_nothing_and_names_every_line(platform):
         import_bytes(platform, BAD_CSV.encode(), "bad.csv")
     errors = caught.value.errors
     assert set(errors) == {"line 3", "line 4", "line 5", "line 6"}
-    assert errors["line 3"] == ["title: a title is required"]
+    assert errors["line 3"] == ["title: A title is required."]
     line4 = " ".join(errors["line 4"])
     for field in ("kind:", "warm_rent_eur:", "postcode:", "expires_on:", "contact_email:"):
         assert field in line4
@@ -152,7 +152,7 @@ def test_bad_header_and_unknown_columns(platform):
         import_bytes(platform, b"titel;plz;farbe\nx;45768;rot\n", "s.csv")
     assert "'farbe' is not a known column" in caught.value.errors["line 1"][0]
     assert caught.value.errors["line 2"] == [
-        "warm_rent_eur: a rent offer needs warm_rent_eur or cold_rent_eur"
+        "warm_rent_eur: A rent offer needs warm_rent_eur or cold_rent_eur."
     ]
 
 
@@ -186,10 +186,10 @@ def test_invalid_xml_values_report_element_paths(platform):
 
     assert errors == {
         f"/openimmo/anbieter[2]/immobilie[1]/preise/warmmiete (line {line('>viel<')})": [
-            "warm_rent_eur: 'viel' is not a number"
+            "warm_rent_eur: 'viel' is not a number."
         ],
         f"/openimmo/anbieter[2]/immobilie[2]/geo/plz (line {line('>4587<')})": [
-            "postcode: '4587' is not a German postcode; use five digits such as 45657"
+            "postcode: '4587' is not a German postcode; use five digits such as 45657."
         ],
     }
     assert stored_offers(platform) == []
@@ -222,12 +222,12 @@ def test_bad_json_reports_positions(platform):
         import_bytes(platform, data, "bad.json")
     assert caught.value.errors == {
         "offers[1]": ["an object {...} expected"],
-        "offers[2].rooms": ["rooms: 'zwei' is not a number"],
+        "offers[2].rooms": ["rooms: 'zwei' is not a number."],
     }
     data = data.replace(b" 7,", b"")
     with pytest.raises(ImportError_) as caught:
         import_bytes(platform, data, "bad.json")
-    assert caught.value.errors == {"offers[1].rooms": ["rooms: 'zwei' is not a number"]}
+    assert caught.value.errors == {"offers[1].rooms": ["rooms: 'zwei' is not a number."]}
     assert stored_offers(platform) == []
 
 
