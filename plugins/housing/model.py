@@ -75,9 +75,8 @@ def _fold(text: str) -> str:
 def _coded(value: Any, choices: tuple[Choice, ...], aliases: Mapping[str, str]) -> str | None:
     text = _fold(str(value))
     codes = {c.value.replace("_", "-"): c.value for c in choices}
-    labels = {_fold(c.label_de): c.value for c in choices} | {
-        _fold(c.label_en): c.value for c in choices
-    }
+    # files are written in German or English: either label names the value
+    labels = {_fold(c.label(lang)): c.value for c in choices for lang in ("en", "de")}
     return codes.get(text) or labels.get(text) or aliases.get(text)
 
 
