@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 from core import GeocodingError
 from core import InvalidQuery
 from core import Sentence
+from core import catalog
 from flask import Response
 from flask import render_template
 from flask import request
@@ -34,10 +37,27 @@ from plugins.childcare.profile import distance_text
 from plugins.childcare.service import ChildcareService
 from plugins.childcare.settings import parse_clock
 
-__all__ = ["PAGES_PREFIX", "blp"]
+__all__ = ["PAGES_PREFIX", "TEXT", "blp"]
 
 PAGES_PREFIX = "/kitas"
 PER_PAGE = 50
+
+
+class _CatalogTexts(Mapping[str, Mapping[str, str]]):
+    """The former text table (language -> key -> text), now read from the catalog."""
+
+    def __getitem__(self, lang: str) -> Mapping[str, str]:
+        return catalog(DOMAIN).texts(lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("de", "en"))
+
+    def __len__(self) -> int:
+        return 2
+
+
+#: Deprecated: the page texts are the catalog ``childcare`` (``locale/messages.toml``).
+TEXT = _CatalogTexts()
 
 MARKER_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="28" height="40" viewBox="0 0 28 40">
 <path d="M14 1C6.8 1 1 6.8 1 14c0 9.6 13 25 13 25s13-15.4 13-25C27 6.8 21.2 1 14 1z"
