@@ -52,6 +52,7 @@ from plugins.events.service import EventsService
 from plugins.events.service import NotAllowed
 from plugins.events.service import Principal
 from plugins.events.texts import format_when
+from plugins.events.texts import text
 from plugins.events.views import RATE_LIMIT_SCOPE
 
 if TYPE_CHECKING:
@@ -483,8 +484,7 @@ def allowed(call: Callable[[], T]) -> T:
 
 
 def calendar_name(lang: str) -> str:
-    title = "Veranstaltungen" if lang == "de" else "Events"
-    return f"{title} – {current_platform().region.name}"
+    return text("feed_name", lang, region=current_platform().region.name)
 
 
 @blp.route("")

@@ -40,6 +40,7 @@ from plugins.events import vocab
 from plugins.events.model import MAX_DESCRIPTION
 from plugins.events.model import MAX_TITLE
 from plugins.events.model import Event
+from plugins.events.texts import text
 
 if TYPE_CHECKING:
     from core import Platform
@@ -346,7 +347,7 @@ def export_events(
 
         content = ical.calendar_bytes(
             events,
-            name=f"Veranstaltungen – {platform.region.name}",
+            name=text("feed_name", "de", region=platform.region.name),
             url_of=url_of,
             lang="de",
             now=service.now(),

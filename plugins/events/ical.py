@@ -20,11 +20,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
+from core import catalog
 from dateutil.rrule import rruleset
 from dateutil.rrule import rrulestr
 
 from plugins.events import vocab
 from plugins.events.model import Event
+from plugins.events.texts import DOMAIN
 
 __all__ = ["PRODID", "calendar_bytes", "read_ics"]
 
@@ -133,10 +135,12 @@ def _kind(component: Any) -> str:
     for item in categories if isinstance(categories, list) else [categories]:
         if item is not None:
             names.extend(str(c) for c in getattr(item, "cats", [item]))
+    languages = catalog(DOMAIN).languages()
     for name in names:
         wanted = name.strip().casefold()
         for choice in vocab.KINDS:
-            if wanted in (choice.value, choice.label_de.casefold(), choice.label_en.casefold()):
+            # a category names the kind by its code or its label in any language
+            if wanted == choice.value or wanted in {choice.label(c).casefold() for c in languages}:
                 return choice.value
     return ""
 

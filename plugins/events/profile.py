@@ -8,6 +8,7 @@ from markupsafe import escape
 
 from plugins.events.service import EventsService
 from plugins.events.texts import format_date
+from plugins.events.texts import format_time
 from plugins.events.texts import text
 
 __all__ = ["profile_section"]
@@ -22,10 +23,12 @@ def profile_section(service: EventsService, company: Company, lang: str) -> Prof
     if not events:
         return None
     items = []
-    suffix = "" if lang == "de" else "?lang=en"
+    # the portal's first language is the one a link without ``lang`` shows
+    languages = service.platform.settings.portal.languages
+    suffix = "" if languages and lang == languages[0] else f"?lang={lang}"
     for event in events[:LIMIT]:
         start = event.local_start
-        date = f"{format_date(start, lang)}, {start:%H:%M}{text('uhr', lang)}"
+        date = f"{format_date(start, lang)}, {format_time(start, lang)}"
         label = text("company_event_item", lang, kind=event.kind_label(lang), date=date)
         cancelled = (
             f" <strong>({escape(text('cancelled', lang))})</strong>"

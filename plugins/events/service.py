@@ -708,13 +708,15 @@ class EventsService:
                 cancel_url=self.cancel_url(base, outcome.token),
                 event_url=self.event_url(base, event),
                 purge_days=self.settings.purge_after_days,
+                lang=lang,
             )
             self._queue(session, email, subject, body, outcome.registration.id)
         self.deliver()
         return outcome
 
-    def cancel(self, token: str, *, base_url: str) -> tuple[Event, bool]:
-        """Withdraw the registration of a cancellation token; (event, whether it was active)."""
+    def cancel(self, token: str, *, base_url: str, lang: str = "de") -> tuple[Event, bool]:
+        """Withdraw the registration of a cancellation token; (event, whether it was active).
+        The confirmation mail is in ``lang`` (then German)."""
         base = self.mail_base(base_url)
         with self.platform.session(write=True) as session:
             before, event_id = registrations.find(session, token)
@@ -723,20 +725,13 @@ class EventsService:
             changed = before.status != "cancelled"
             if changed:
                 subject, body = texts.cancellation_mail(
-                    event, name=cancelled.name, event_url=self.event_url(base, event)
+                    event, name=cancelled.name, event_url=self.event_url(base, event), lang=lang
                 )
                 self._queue(session, cancelled.email, subject, body, cancelled.id)
             if promoted is not None:
                 # the promoted person keeps the link from their first mail
                 subject, body = texts.promotion_mail(
-                    event,
-                    name=promoted.name,
-                    cancel_url=self.event_url(base, event),
-                    event_url=self.event_url(base, event),
-                )
-                body += (
-                    "\nAbmelden mit dem Link aus Ihrer ersten E-Mail "
-                    "(withdraw with the link from your first mail).\n"
+                    event, name=promoted.name, event_url=self.event_url(base, event)
                 )
                 self._queue(session, promoted.email, subject, body, promoted.id)
         self.deliver()

@@ -10,6 +10,7 @@ same-site check (``Origin`` / ``Sec-Fetch-Site``).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -166,6 +167,7 @@ def _helpers() -> dict[str, Any]:
     return {
         "et": lambda key, **values: text(key, current, **values),
         "lang": current,
+        "lang_args": language_args(),
         "with_lang": with_lang,
         "events_css": CSS_URL,
     }
@@ -297,16 +299,34 @@ def register(event_id: int) -> Any:
         wait = limiter.retry_after(RATE_LIMIT_SCOPE, client, budget)
         return page, status, {"Retry-After": str(wait)} if wait else {}
     data = {**values, "consent": form.get("consent") == "yes"}
+    current = page_language()
     try:
-        outcome = service.register(event_id, data, base_url=request.host_url, lang=page_language())
+        outcome = service.register(event_id, data, base_url=request.host_url, lang=current)
     except ValidationError as exc:
-        return event_page(found, errors=exc.errors, values=values, status=422)
+        # the service's messages are the API's (English); the page says it in its language
+        errors = {k: [text(f"errors.{k}", current)] for k in exc.errors}
+        return event_page(found, errors=errors, values=values, status=422)
     except Conflict as exc:
-        return event_page(service.event(event_id), message=exc.message, values=values, status=409)
+        now = service.event(event_id)
+        message = text(conflict_key(now, exc, service.now()), current)
+        return event_page(now, message=message, values=values, status=409)
     params = [("status", outcome.registration.status)]
     if outcome.position:
         params.append(("position", str(outcome.position)))
     return redirect(with_lang(f"/veranstaltungen/{event_id}/angemeldet", params), 303)
+
+
+def conflict_key(event: Event, exc: Conflict, now: dt.datetime) -> str:
+    """The catalog key of why a registration was refused, read from the event's state."""
+    if "email" in exc.errors:
+        return "errors.registered_already"
+    if event.registration != "portal":
+        return "errors.no_portal_registration"
+    if event.status != "scheduled":
+        return "errors.event_cancelled"
+    if event.starts_at <= now:
+        return "errors.begun"
+    return "errors.fully_booked"
 
 
 @bp.get("/veranstaltungen/<int:event_id>/angemeldet")
@@ -331,14 +351,15 @@ def cancel(token: str) -> Any:
         return render_template("events/cancel.html", invalid=True, done=False), 404
     if request.method == "POST":
         try:
-            found, _ = service.cancel(token, base_url=request.host_url)
-        except Conflict as exc:
+            found, _ = service.cancel(token, base_url=request.host_url, lang=page_language())
+        except Conflict:
+            # the one reason a known registration cannot be withdrawn
             return render_template(
                 "events/cancel.html",
                 c=card(found),
                 invalid=False,
                 done=False,
-                message=exc.message,
+                message=text("errors.cancel_begun", page_language()),
                 action=with_lang(request.path),
             ), 409
         return render_template("events/cancel.html", c=card(found), invalid=False, done=True)

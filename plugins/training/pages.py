@@ -8,8 +8,10 @@ holds: no inline scripts or styles). Templates extend the portal's base template
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import urlencode
@@ -26,7 +28,6 @@ from webapp.kit import current_platform
 from webapp.kit import language_args
 from webapp.kit import page_language
 from webapp.kit import pages_blueprint
-from webapp.kit import translator
 
 from plugins.training.datasets import COURSES_DATASET
 from plugins.training.hooks import service_for
@@ -34,114 +35,16 @@ from plugins.training.profile import PAGES_PREFIX
 from plugins.training.profile import format_date
 from plugins.training.profile import format_money
 from plugins.training.profile import when
+from plugins.training.texts import text
 
 if TYPE_CHECKING:
     from plugins.training.model import Course
 
-__all__ = ["TEXT", "blp", "course_facts"]
-
-TEXT: dict[str, dict[str, str]] = {
-    "de": {
-        "title": "Aus- und Weiterbildung",
-        "intro": (
-            "Kurse in der Region: Weiterbildung, Umschulung, Meister- und Fachwirtkurse, "
-            "Sprachkurse und Kurse rund um die Ausbildung."
-        ),
-        "search": "Kurse suchen",
-        "words": "Suchbegriff",
-        "place": "Ort oder PLZ",
-        "radius": "Umkreis",
-        "sort": "Sortierung",
-        "sort_date": "Beginn",
-        "sort_title": "Titel",
-        "sort_distance": "Entfernung",
-        "show": "Anzeigen",
-        "reset": "Alle Filter zurücksetzen",
-        "found": "{n} Kurse gefunden",
-        "found_one": "1 Kurs gefunden",
-        "none": "Kein aktueller Kurs passt zu dieser Suche.",
-        "bad_query": "Die Suche ist ungültig: {message}",
-        "previous": "Zurück",
-        "next": "Weiter",
-        "page": "Seite {page} von {pages}",
-        "provider": "Anbieter",
-        "kind": "Art",
-        "format": "Form",
-        "dates": "Termine",
-        "duration": "Dauer",
-        "hours": "{n} Unterrichtsstunden",
-        "costs": "Kosten",
-        "free": "kostenlos",
-        "unknown": "keine Angabe",
-        "funding": "Förderung",
-        "where": "Ort",
-        "online": "Online",
-        "link": "Zum Angebot beim Anbieter",
-        "professions": "Für diese Berufe",
-        "about": "Beschreibung",
-        "employers": "Arbeitgeber in der Nähe, die diese Berufe beschäftigen",
-        "employers_none": "Keine Arbeitgeber mit diesen Berufen im Umkreis von {km}.",
-        "employers_all": "Alle {n} auf der Karte zeigen",
-        "employers_online": "Arbeitgeber mit diesen Berufen",
-        "back": "Zurück zur Kursliste",
-        "not_found": "Diesen Kurs gibt es nicht (mehr). Vergangene Kurse werden ausgeblendet.",
-        "demo": "Fiktives Demo-Angebot",
-        "from_to": "{start} bis {end}",
-        "until": "bis {end}",
-        "distance": "{km} entfernt",
-    },
-    "en": {
-        "title": "Apprenticeships and further training",
-        "intro": (
-            "Courses in the region: further training, retraining, master craftsperson and "
-            "Fachwirt courses, language courses and courses around the apprenticeship."
-        ),
-        "search": "Search courses",
-        "words": "Search words",
-        "place": "Town or postcode",
-        "radius": "Radius",
-        "sort": "Order",
-        "sort_date": "Start",
-        "sort_title": "Title",
-        "sort_distance": "Distance",
-        "show": "Show",
-        "reset": "Reset all filters",
-        "found": "{n} courses found",
-        "found_one": "1 course found",
-        "none": "No current course matches this search.",
-        "bad_query": "The search is invalid: {message}",
-        "previous": "Previous",
-        "next": "Next",
-        "page": "Page {page} of {pages}",
-        "provider": "Provider",
-        "kind": "Kind",
-        "format": "Format",
-        "dates": "Dates",
-        "duration": "Duration",
-        "hours": "{n} lessons",
-        "costs": "Costs",
-        "free": "free",
-        "unknown": "not given",
-        "funding": "Funding",
-        "where": "Place",
-        "online": "Online",
-        "link": "The offer at the provider's site",
-        "professions": "For these professions",
-        "about": "Description",
-        "employers": "Employers nearby who employ these professions",
-        "employers_none": "No employers with these professions within {km}.",
-        "employers_all": "Show all {n} on the map",
-        "employers_online": "Employers with these professions",
-        "back": "Back to the course list",
-        "not_found": "This course does not exist (any more). Past courses are hidden.",
-        "demo": "Fictitious demo offer",
-        "from_to": "{start} to {end}",
-        "until": "until {end}",
-        "distance": "{km} away",
-    },
-}
+__all__ = ["blp", "course_facts"]
 
 RADII = (2, 5, 10, 20, 50)
+#: The course search's problems with the order (``index.parse_course_params``) -> catalog key.
+SORT_PROBLEMS = {"unknown sort order": "sort_unknown", "needs near": "sort_needs_place"}
 #: Facets shown in the list page's form, in this order.
 FACETS = ("kind", "profession", "format", "funding", "provider_type", "town")
 _POSTCODE = re.compile(r"\d{5}")
@@ -155,8 +58,9 @@ def km_text(metres: float, lang: str) -> str:
 blp = pages_blueprint("training_pages", __name__, PAGES_PREFIX)
 
 
-def _texts(code: str) -> Any:
-    return translator(TEXT, code)
+def _texts(code: str) -> Callable[..., str]:
+    """``tt(key, **values)``: the plugin's catalog text in the page's language."""
+    return functools.partial(text, lang=code)
 
 
 def course_facts(course: Course, code: str, distance: float | None = None) -> dict[str, Any]:
@@ -213,6 +117,16 @@ def _facets(service: Any, query: Any, result: Any, code: str) -> list[dict[str, 
     return facets
 
 
+def _problem(exc: InvalidQuery, code: str) -> str:
+    """What is wrong with a search, in the page's language: the course order is this
+    plugin's to explain, the filters core's."""
+    sort = exc.errors.get("sort") or []
+    own = [SORT_PROBLEMS[p] for p in sort if p in SORT_PROBLEMS]
+    if own and set(exc.errors) == {"sort"}:
+        return " ".join(_texts(code)(key) for key in own)
+    return exc.message
+
+
 @blp.get("")
 def course_list() -> Any:
     code = page_language()
@@ -223,7 +137,7 @@ def course_list() -> Any:
     try:
         query = service.parse(params)
     except InvalidQuery as exc:
-        problem = exc.message
+        problem = _problem(exc, code)
         query = service.parse({"lang": [code]})
     result = service.search(query)
     pages = max(1, math.ceil(result.total / query.per_page))
@@ -254,6 +168,7 @@ def course_list() -> Any:
         previous_url=page_link(query.page - 1) if query.page > 1 else None,
         next_url=page_link(query.page + 1) if query.page < pages else None,
         reset_url=url_for("training_pages.course_list", **language_args(code)),
+        lang_args=language_args(code),
         q=query.text,
     )
 
@@ -265,7 +180,11 @@ def course_page(course_id: int) -> Any:
     try:
         course = service.course(course_id)
     except NotFound:
-        return render_template("training/not_found.html", lang=code, tt=_texts(code)), 404
+        list_url = url_for("training_pages.course_list", **language_args(code))
+        page = render_template(
+            "training/not_found.html", lang=code, tt=_texts(code), list_url=list_url
+        )
+        return page, 404
     found = service.employers(course, code)
     params = service.employer_params(course, code)
     map_args = [(k, ",".join(v)) for k, v in params.items() if k not in ("per_page", "lang")]

@@ -7,7 +7,10 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from core import ProfileSection
-from core import read_data_file
+from core import format_amount
+from core import format_date as format_day
+from core import format_km
+from core import format_number
 from core import vocabulary
 from markupsafe import escape
 
@@ -15,6 +18,7 @@ from plugins.training import vocabulary as tv
 from plugins.training.index import Nearby
 from plugins.training.questionnaire import EXTENSION
 from plugins.training.questionnaire import TrainingOffer
+from plugins.training.texts import text as catalog_text
 
 if TYPE_CHECKING:
     from core import Company
@@ -35,30 +39,25 @@ __all__ = [
 
 #: Where the course pages live (``pages.py`` mounts its blueprint there).
 PAGES_PREFIX = "/weiterbildung"
-
-#: The section's texts per language (data: ``texts.toml``).
-TEXT = read_data_file(__package__, "texts.toml").texts("profile")
-
-
-def _text(lang: str) -> dict[str, str]:
-    return TEXT["en" if lang == "en" else "de"]
+#: The section's texts: catalog keys ``profile.<key>`` (``{placeholders}`` filled in here).
+PROFILE_KEYS = (
+    "title", "apprenticeship", "trains", "places", "place", "fields", "occupations", "dual",
+    "dual_with", "dual_yes", "further", "budget", "days", "courses", "all_courses", "online",
+    "from", "on_demand", "demo",
+)  # fmt: skip
 
 
 def format_date(day: dt.date | None, lang: str) -> str:
-    if day is None:
-        return ""
-    return day.isoformat() if lang == "en" else day.strftime("%d.%m.%Y")
+    return "" if day is None else format_day(day, lang)
 
 
 def format_money(amount: float, lang: str) -> str:
-    whole = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
-    if lang == "en":
-        return f"€{whole}"
-    return whole.replace(",", "_").replace(".", ",").replace("_", ".") + " €"
+    return format_amount(amount, lang)
 
 
-def _number(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+def _texts(lang: str) -> dict[str, str]:
+    """The profile section's texts (catalog keys ``profile.*``) in ``lang``, by short key."""
+    return {key: catalog_text(f"profile.{key}", lang) for key in PROFILE_KEYS}
 
 
 def lang_query(platform: Platform, lang: str) -> str:
@@ -72,7 +71,7 @@ def course_url(platform: Platform, course_id: int | None, lang: str) -> str:
 
 def when(course: Course, lang: str, today: dt.date) -> str:
     """When one can start: "ab 02.03.2026" or "Einstieg jederzeit" (on demand, or running)."""
-    text = _text(lang)
+    text = _texts(lang)
     start = course.start_date
     if course.on_demand and (start is None or start <= today):
         return text["on_demand"]
@@ -82,7 +81,7 @@ def when(course: Course, lang: str, today: dt.date) -> str:
 
 
 def _offer_html(offer: TrainingOffer, lang: str) -> str:
-    text = _text(lang)
+    text = _texts(lang)
     parts: list[str] = []
     if offer.trains_apprentices:
         facts = [text["trains"]]
@@ -90,11 +89,11 @@ def _offer_html(offer: TrainingOffer, lang: str) -> str:
             facts.append(
                 text["place"] if offer.places == 1 else text["places"].format(n=offer.places)
             )
-        parts.append(f"<h3>{text['apprenticeship']}</h3><p>{escape(' · '.join(facts))}</p>")
+        parts.append(f"<h3>{escape(text['apprenticeship'])}</h3><p>{escape(' · '.join(facts))}</p>")
         if offer.titles:
             items = "".join(f"<li>{escape(t)}</li>" for t in offer.titles)
             parts.append(
-                f'<p class="training-label">{text["occupations"]}:</p>'
+                f'<p class="training-label">{escape(text["occupations"])}:</p>'
                 f'<ul class="tags training-occupations">{items}</ul>'
             )
         labels = [
@@ -105,7 +104,7 @@ def _offer_html(offer: TrainingOffer, lang: str) -> str:
         if labels:
             items = "".join(f"<li>{escape(label)}</li>" for label in labels)
             parts.append(
-                f'<p class="training-label">{text["fields"]}:</p>'
+                f'<p class="training-label">{escape(text["fields"])}:</p>'
                 f'<ul class="tags training-fields">{items}</ul>'
             )
     if offer.dual_study:
@@ -116,17 +115,17 @@ def _offer_html(offer: TrainingOffer, lang: str) -> str:
         )
         if offer.dual_study_programmes:
             line += f": {offer.dual_study_programmes}"
-        parts.append(f"<h3>{text['dual']}</h3><p>{escape(line)}</p>")
+        parts.append(f"<h3>{escape(text['dual'])}</h3><p>{escape(line)}</p>")
     if offer.supports_further_training or offer.notes:
         facts = []
         if offer.budget_eur:
             facts.append(text["budget"].format(amount=format_money(offer.budget_eur, lang)))
         if offer.days:
-            facts.append(text["days"].format(n=_number(offer.days)))
+            facts.append(text["days"].format(n=format_number(offer.days, lang, 1)))
         body = f"<p>{escape(' · '.join(facts))}</p>" if facts else ""
         if offer.notes:
             body += f"<p>{escape(offer.notes)}</p>"
-        parts.append(f"<h3>{text['further']}</h3>{body}")
+        parts.append(f"<h3>{escape(text['further'])}</h3>{body}")
     return "".join(parts)
 
 
@@ -137,16 +136,16 @@ def _courses_html(
     lang: str,
     today: dt.date,
 ) -> str:
-    text = _text(lang)
+    text = _texts(lang)
     items = []
     for hit in nearby:
         course = hit.course
         if hit.distance_m is None:
             where = text["online"]
         else:
-            km = f"{hit.distance_m / 1000:.1f}"
-            where = f"{course.town}, {km if lang == 'en' else km.replace('.', ',')} km"
-        demo = f' <span class="badge demo">{text["demo"]}</span>' if course.is_demo else ""
+            km = format_km(hit.distance_m / 1000, lang)
+            where = catalog_text("profile.where", lang, town=course.town, km=km)
+        demo = f' <span class="badge demo">{escape(text["demo"])}</span>' if course.is_demo else ""
         items.append(
             f'<li class="training-course" data-course="{course.id}">'
             f'<a href="{escape(course_url(platform, course.id, lang))}">{escape(course.title)}</a>'
@@ -157,9 +156,9 @@ def _courses_html(
     query = "&".join(f"profession={p}" for p in professions)
     link = f"{PAGES_PREFIX}?{query}" + (f"&lang={lang}" if lang_query(platform, lang) else "")
     return (
-        f"<h3>{text['courses']}</h3>"
+        f"<h3>{escape(text['courses'])}</h3>"
         f'<ul class="training-courses">{"".join(items)}</ul>'
-        f'<p><a href="{escape(link)}">{text["all_courses"]}</a></p>'
+        f'<p><a href="{escape(link)}">{escape(text["all_courses"])}</a></p>'
     )
 
 
@@ -174,4 +173,5 @@ def profile_section(service: TrainingService, company: Company, lang: str) -> Pr
     if not parts:
         return None
     html = f'<div class="training-profile">{parts}</div>'
-    return ProfileSection.from_parts("training", _text(lang)["title"], [html], order=60)
+    title = catalog_text("profile.title", lang)
+    return ProfileSection.from_parts("training", title, [html], order=60)

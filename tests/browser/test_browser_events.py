@@ -118,7 +118,7 @@ def test_pupil_finds_an_apprenticeship_fair_in_her_town_and_registers(
     titles = page.locator("#event-list h3 a").all_inner_texts()
     assert titles == ["Ausbildungsbörse Marl"]
     assert page.locator("#event-count").get_attribute("data-total") == "1"
-    assert "Samstag, 14.11.2026, 10:00–15:00 Uhr" in page.locator("#event-list").inner_text()
+    assert "Samstag, 14. Nov. 2026, 10:00–15:00 Uhr" in page.locator("#event-list").inner_text()
 
     page.get_by_role("link", name="Ausbildungsbörse Marl").click()
     page.wait_for_url("**/veranstaltungen/*-ausbildungsboerse-marl")

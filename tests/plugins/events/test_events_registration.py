@@ -123,7 +123,7 @@ def test_confirmation_mail_and_cancellation_link(svc: EventsService) -> None:
     mail = svc.outbox("person1@example.org")[0]
     assert mail.sender == "Arbeitgeberkarte <noreply@localhost>"  # core's mail.sender
     assert "Anmeldung bestätigt" in mail.subject
-    assert "Sonntag, 25.10.2026, 10:00–14:00 Uhr" in mail.body
+    assert "Sonntag, 25. Okt. 2026, 10:00–14:00 Uhr" in mail.body
     assert f"http://localhost/veranstaltungen/abmelden/{first.token}" in mail.body
     assert "Warteliste" in svc.outbox("person2@example.org")[0].subject
     with pytest.raises(Conflict):  # the same address twice

@@ -22,6 +22,7 @@ from events_support import (
     service,
     settings_overrides,
 )
+from markupsafe import escape
 
 from core import Address, Company, Status
 from webapp import create_app
@@ -351,7 +352,7 @@ def test_calendar_page_filters_and_english(client: Any, world: dict[str, Any]) -
     assert "/api/v1/events/calendar.ics?kind=open_day" in html
     english = client.get("/veranstaltungen?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in english and "Apprenticeship fair" in english
-    assert "Sunday, 25 October 2026, 10:00–14:00" in english
+    assert "Sunday, 25 Oct 2026, 10:00–14:00" in english
     refused = client.get("/veranstaltungen?from=gestern")
     assert refused.status_code == 400
     # the page names the field by its label and the format, in German, never the API's text
@@ -380,7 +381,7 @@ def test_company_profile_lists_its_upcoming_events(
     slug = world["company"].slug
     html = client.get(f"/unternehmen/{slug}").get_data(as_text=True)
     assert 'id="section-events"' in html
-    assert "Tag der offenen Tür / Betriebsbesichtigung am Samstag, 07.11.2026, 09:00 Uhr" in html
+    assert "Tag der offenen Tür / Betriebsbesichtigung am Samstag, 7. Nov. 2026, 09:00 Uhr" in html
     web_clock.set(dt.datetime(2026, 11, 8, tzinfo=dt.UTC))
     assert 'id="section-events"' not in client.get(f"/unternehmen/{slug}").get_data(as_text=True)
 
@@ -461,3 +462,46 @@ def test_disabling_the_plugin_removes_every_trace(
     again = create_app(settings_overrides(url, outbox=tmp_path / "outbox"))
     assert again.test_client().get("/api/v1/events").status_code == 200
     again.extensions["regiokarte"].db.dispose()
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "tr", "ar"])
+def test_registration_speaks_the_page_language(
+    client: Any, world: dict[str, Any], lang: str
+) -> None:
+    """The form, its field messages, a refusal and the confirmation mail (then German) in the
+    language of the page, never the API's English sentences."""
+    from core import catalog
+
+    texts = catalog("events").texts(lang)
+    event, svc = world["fair"], world["svc"]
+    query = "" if lang == "de" else f"?lang={lang}"
+    page = client.get(f"/veranstaltungen/{event.id}-{event.slug}{query}").get_data(as_text=True)
+    assert str(escape(texts["register"])) in page
+    assert str(escape(texts["consent"].format(days=svc.settings.purge_after_days))) in page
+    form = {"csrf_token": _form_token(page), "name": "", "email": "kein-mail"}
+    action = f"/veranstaltungen/{event.id}/anmeldung{query}"
+    refused = client.post(action, data=form)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    for key in ("errors.name", "errors.email", "errors.consent"):
+        assert str(escape(texts[key])) in html
+    assert "an e-mail address is required" not in html and "consent to the" not in html
+
+    address = f"mia-{lang}@example.org"
+    person = {**form, "name": "Mia", "email": address, "consent": "yes"}
+    assert client.post(action, data=person).status_code == 303
+    again = client.post(action, data=person)
+    assert again.status_code == 409
+    assert str(escape(texts["errors.registered_already"])) in again.get_data(as_text=True)
+
+    (mail,) = svc.outbox(address)
+    assert mail.subject == texts["mail.confirmed_subject"].format(title=event.title)
+    german = catalog("events").texts("de")
+    mine, _, copy = mail.body.partition("---- Deutsch ----")
+    assert texts["mail.greeting"].format(name="Mia") in mine
+    assert texts["mail.confirmed"] in mine
+    # a mail in another language carries the German text after it, for someone at hand
+    if lang == "de":
+        assert not copy
+    else:
+        assert german["mail.confirmed"] in copy and german["mail.confirmed"] not in mine
