@@ -40,11 +40,11 @@ def _catalogue(lang: str) -> set[str]:
     runs of at least three words, so that a shared word (``Name``, ``Jobcenter``) counts not."""
     from core import catalog
     from plugins.childcare.pages import TEXT as childcare
-    from plugins.events.texts import STRINGS as events
-    from plugins.training.pages import TEXT as training
     from webapp.questionnaire.i18n import STRINGS as questionnaire
 
     portal = {code: catalog("portal").texts(code) for code in ("de", "en")}
+    events = {code: catalog("events").texts(code) for code in ("de", "en")}
+    training = {code: catalog("training").texts(code) for code in ("de", "en")}
 
     other = "de" if lang == "en" else "en"
     texts: set[str] = set()

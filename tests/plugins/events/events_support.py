@@ -30,6 +30,10 @@ class Clock:
         self.now = now.astimezone(dt.UTC)
 
 
+#: Every language the plugin ships texts for (the pages and mails are tested in each).
+LANGUAGES = ["de", "en", "tr", "ar"]
+
+
 def settings_overrides(
     url: str, enabled: bool = True, *, outbox: Path | None = None, **events: Any
 ) -> dict[str, Any]:
@@ -46,7 +50,12 @@ def settings_overrides(
             else Path(tempfile.mkdtemp(prefix="events-outbox-"))
         )
     return {
-        "portal": {"database_url": url, "operator_token": OPERATOR_TOKEN, "secret_key": "test"},
+        "portal": {
+            "database_url": url,
+            "operator_token": OPERATOR_TOKEN,
+            "secret_key": "test",
+            "languages": LANGUAGES,
+        },
         "search": {"refresh_interval": 0.0},
         "mail": {"outbox_folder": str(outbox)},
         "plugins": plugins,
