@@ -55,6 +55,13 @@ MORE_SHOTS: list[tuple[str, tuple[int, int], str, list[str]]] = [
     ("profile-desktop", DESKTOP, "PROFILE", []),
     ("profile-phone", PHONE, "PROFILE", []),
     ("accessibility-phone", PHONE, "/barrierefreiheit", []),
+    ("leichte-sprache-phone", PHONE, "/leichte-sprache", []),
+    # right to left: the mirror image of the German pages
+    ("start-desktop-ar", DESKTOP, "/?lang=ar", []),
+    ("start-phone-ar", PHONE, "/?lang=ar", []),
+    ("filters-phone-ar", PHONE, "/?lang=ar", ["#filter-toggle"]),
+    ("profile-desktop-ar", DESKTOP, "PROFILE?lang=ar", []),
+    ("kitas-phone-ar", PHONE, "/kitas/?lang=ar", []),
 ]
 
 
@@ -79,9 +86,9 @@ def take(browser: Any, server: DemoServer, shot: tuple[Any, ...], target: Path) 
     )
     local_only(context, server.url)
     page = context.new_page()
-    if path == "PROFILE":
+    if path.startswith("PROFILE"):
         index = server.platform.engine.index
-        path = "/unternehmen/" + index.slugs[int(index.name_order[0])]
+        path = "/unternehmen/" + index.slugs[int(index.name_order[0])] + path[len("PROFILE") :]
     page.goto(server.url + path)
     if page.locator("#rk-config").count():
         page.wait_for_selector("body[data-search-done]")
