@@ -100,7 +100,7 @@ def _shown(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
-        return "ja" if value else "nein"
+        return i18n.translate("yes" if value else "no", admin_language())
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
