@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +11,7 @@ import flask_smorest
 from flask import Flask
 
 from core.errors import ConfigError
-from core.i18n import configure_languages, set_language
+from core.i18n import configure_languages, use_language
 from core.platform import Platform
 from core.portal import accounts
 from core.settings import load_settings
@@ -76,8 +77,18 @@ def create_app(
 
     @app.before_request
     def _texts_in_page_language() -> None:
-        # core's Text labels resolve in the language of the request (core knows no Flask)
-        set_language(kit.page_language())
+        # core's Text labels resolve in the language of the request (core knows no Flask);
+        # until the request ends only, so what runs next in this thread (a test, a command)
+        # does not inherit it
+        stack = contextlib.ExitStack()
+        stack.enter_context(use_language(kit.page_language()))
+        flask.g.regiokarte_text_language = stack
+
+    @app.teardown_request
+    def _texts_language_ends(error: BaseException | None) -> None:
+        stack = flask.g.pop("regiokarte_text_language", None)
+        if stack is not None:
+            stack.close()
 
     @app.after_request
     def _language_headers(response: flask.Response) -> flask.Response:

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from markupsafe import escape
 
-from core import catalog
+from core import catalog, current_language
 from webapp.errors import database_error_response, overloaded_response
 from webapp.portal.i18n import page_texts, translate
 
@@ -127,3 +127,10 @@ def test_pages_of_bad_times_speak_the_page_language(
 def _html(text: str) -> str:
     """``text`` as a template writes it (escaped)."""
     return str(escape(text))
+
+
+def test_a_request_leaves_the_language_of_its_thread_as_it_was(client: Any) -> None:
+    # core's labels follow the request's language only while the request runs
+    assert current_language() == "de"
+    assert client.get("/merkliste?lang=en").status_code == 200
+    assert current_language() == "de"
