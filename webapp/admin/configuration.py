@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError
 from core.errors import RegiokarteError
 from core.platform import Platform
 from core.settings import CONFIG_ENV, ENV_PREFIX, describe_settings, load_settings
+from webapp.admin.i18n import admin_language
 from webapp.admin.views import _page, operator_required
 from webapp.questionnaire import flow as helpers
 from webapp.startup import production_problems
@@ -149,7 +150,7 @@ def problems(platform: Platform) -> list[str]:
     return found
 
 
-def _plugin_rows(platform: Platform) -> list[dict[str, Any]]:
+def _plugin_rows(platform: Platform, lang: str) -> list[dict[str, Any]]:
     rows = []
     for plugin in platform.plugins:
         manifest = plugin.manifest
@@ -162,8 +163,7 @@ def _plugin_rows(platform: Platform) -> list[dict[str, Any]]:
             {
                 "name": plugin.name,
                 "version": getattr(manifest, "version", ""),
-                "title_de": getattr(manifest, "title_de", plugin.name),
-                "title_en": getattr(manifest, "title_en", plugin.name),
+                "title": manifest.title(lang),
                 "origin": plugin.origin,
                 "settings": shown,
             }
@@ -182,6 +182,6 @@ def register(blp: Blueprint) -> None:
             "configuration.html",
             source=platform.settings.source,
             rows=list(setting_rows(platform.settings)),
-            plugins=_plugin_rows(platform),
+            plugins=_plugin_rows(platform, admin_language()),
             problems=problems(platform),
         )

@@ -126,8 +126,7 @@ def _step_title(platform: Platform, key: str, lang: str) -> str:
         section = platform.questionnaire.section(key)
     except KeyError:
         return key
-    title = section.title_en if lang == "en" else section.title_de
-    return st("funnel_step", lang, title=title)
+    return st("funnel_step", lang, title=section.title(lang))
 
 
 def figures(platform: Platform, found: stats.Statistics, lang: str) -> list[Figure]:
