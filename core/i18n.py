@@ -443,8 +443,12 @@ class Text:
                 or (texts.get(FALLBACK_LANGUAGE) if lang != SOURCE_LANGUAGE else None)
                 or texts.get(SOURCE_LANGUAGE, "")
             )
-            return found.format(**dict(self.values)) if self.values else found
-        return catalog(self.domain).text(self.key, lang, **dict(self.values))
+            return found.format(**self._values(lang)) if self.values else found
+        return catalog(self.domain).text(self.key, lang, **self._values(lang))
+
+    def _values(self, lang: str) -> dict[str, Any]:
+        # a value that is a Text itself (a label inside a message) speaks the same language
+        return {k: v(lang) if isinstance(v, Text) else v for k, v in self.values}
 
     def in_language(self, lang: str) -> str:
         return self(lang)
