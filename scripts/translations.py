@@ -15,6 +15,7 @@ differ from the German, and clears the fuzzy mark of what it fills.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tomllib
@@ -62,7 +63,29 @@ def pybabel(*args: str) -> None:
     subprocess.run(command, check=True, cwd=ROOT)
 
 
+_DATES = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*$', re.M)
+
+
+def _undated(content: bytes) -> bytes:
+    return _DATES.sub(b"", content)
+
+
 def update() -> None:
+    """Extract, update, compile; a file whose only change would be a date is left as it was
+    (so running it changes no file unless a text changed, and branches do not collide)."""
+    before = {
+        path: path.read_bytes()
+        for folder in domains().values()
+        for path in [*folder.glob("messages.pot"), *folder.glob("*/LC_MESSAGES/*.po")]
+    }
+    _update()
+    for path, old in before.items():
+        if path.is_file() and _undated(path.read_bytes()) == _undated(old):
+            path.write_bytes(old)
+    compile_all()
+
+
+def _update() -> None:
     for domain, folder in domains().items():
         pot = folder / "messages.pot"
         pybabel(
@@ -76,7 +99,6 @@ def update() -> None:
             extra = ["--ignore-obsolete"] if verb == "update" else []
             pybabel(verb, "-i", str(pot), "-d", str(folder), "-D", domain, "-l", lang, *extra)
             _set_header(po, domain, lang)
-    compile_all()
 
 
 def compile_all() -> None:
