@@ -7,8 +7,10 @@ answers go into its namespace of the profile (``Company.extensions[plugin]``).
 
 Answers are kept per section as a plain JSON mapping (``{section: {question: value}}``); a value
 that failed validation is kept as it was entered, so a form shows it again. Validation returns
-one ``Message`` (German and English) per bad question, naming the question and how to fix it.
-Nothing here knows about HTTP or HTML.
+one ``Message`` per bad question, naming the question and how to fix it, in every language of
+the ``questionnaire`` catalog (core/portal/locale). Labels, help texts and examples are
+``Text`` values: core's from that catalog, a plugin's from its own. Nothing here knows about
+HTTP or HTML.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import html
 import math
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -27,11 +31,13 @@ from attrs import field, frozen
 
 from core import classifications as vocab
 from core.errors import ConfigError
+from core.i18n import Text, catalog, current_language, register_catalog, translatable
 from core.model import Address, Company, Contact, Location
 from core.search.geocoding import postcode_centroids
 
 __all__ = [
     "COMPANY_TARGETS",
+    "DOMAIN",
     "AnswerType",
     "Message",
     "Option",
@@ -46,6 +52,9 @@ __all__ = [
     "section_from_data",
 ]
 
+#: The catalog domain of the questionnaire's own texts (core/portal/locale).
+DOMAIN = "questionnaire"
+register_catalog(DOMAIN, Path(__file__).resolve().parent / "locale")
 #: Profile fields a core question may fill (``contact.*`` is the contact person).
 COMPANY_TARGETS = (
     "name",
@@ -115,36 +124,87 @@ DEFAULT_MAX_LENGTH = {
 _TEXTUAL = frozenset(DEFAULT_MAX_LENGTH) | {AnswerType.POSTCODE}
 
 
+def _as_text(value: Text | str | None) -> Text:
+    """A text field's value as a ``Text`` (a plain string reads the same in every language)."""
+    return Text.of(value)
+
+
 @frozen
 class Message:
-    """A message for the user in German and English."""
+    """A message for the user, in any language of the catalogs: ``text(lang)``.
 
-    de: str
-    en: str
+    A problem with an answer names its question: ``label`` is put in front of ``body`` the
+    way the language quotes it (``problem.format``), both in the same language.
+    """
 
-    def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.de
+    body: Text = field(converter=_as_text)
+    label: Text | None = None
+
+    def text(self, lang: str | None = None) -> str:
+        lang = lang or current_language()
+        body = self.body(lang)
+        if self.label is None:
+            return body
+        return catalog(DOMAIN).text("problem.format", lang, label=self.label(lang), text=body)
+
+    @property
+    def de(self) -> str:
+        return self.text("de")
+
+    @property
+    def en(self) -> str:
+        return self.text("en")
 
     def as_dict(self) -> dict[str, str]:
-        return {"de": self.de, "en": self.en}
+        """The message in each language of the questionnaire's catalog."""
+        return {lang: self.text(lang) for lang in catalog(DOMAIN).languages()}
 
 
+def _old_positional_option(init: Callable[..., None]) -> Callable[..., None]:
+    """Let ``Option(value, label_de, label_en[, group])`` (positional, the old form) work with
+    a DeprecationWarning: ``group`` is keyword-only now, so three or four positional
+    arguments can only mean the old form."""
+
+    def __init__(self: Option, *args: Any, **kwargs: Any) -> None:
+        if len(args) in (3, 4):
+            warnings.warn(
+                "Option(value, label_de, label_en, group) is deprecated: pass "
+                "Option(value, label, group=...) with label a Text (see docs/stability.md).",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            value, de, en, *group = args
+            args = (value, Text.literal(de=de, en=en))
+            if group:
+                kwargs["group"] = group[0]
+        init(self, *args, **kwargs)
+
+    return __init__
+
+
+@translatable("label")
 @frozen
 class Option:
     """One possible answer of a choice question; ``group`` (a code) groups long lists."""
 
     value: str
-    label_de: str
-    label_en: str
-    group: str | None = None
+    label: Text = field(converter=_as_text)
+    group: str | None = field(default=None, kw_only=True)
 
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
+
+Option.__init__ = _old_positional_option(Option.__init__)  # type: ignore[method-assign]
 
 
 def options_from(vocabulary: vocab.Vocabulary) -> tuple[Option, ...]:
     """Options for every term of a core vocabulary (its parent code becomes the group)."""
-    return tuple(Option(t.code, t.label_de, t.label_en, t.parent) for t in vocabulary)
+    return tuple(Option(t.code, _term_label(t), group=t.parent) for t in vocabulary)
+
+
+def _term_label(term: Any) -> Text:
+    # a term whose labels are still a German/English pair
+    if isinstance(term.label, Text):
+        return term.label
+    return Text.literal(de=term.label_de, en=term.label_en)
 
 
 def _options(value: Iterable[Any]) -> tuple[Option, ...]:
@@ -153,17 +213,14 @@ def _options(value: Iterable[Any]) -> tuple[Option, ...]:
         if isinstance(item, Option):
             out.append(item)
         elif isinstance(item, Mapping):
-            out.append(
-                Option(
-                    str(item["value"]),
-                    str(item["label_de"]),
-                    str(item["label_en"]),
-                    item.get("group"),
-                )
-            )
+            values = {k: v for k, v in item.items() if k in _OPTION_FIELDS}
+            out.append(Option(value=str(values.pop("value")), **values))
         else:
-            out.append(Option(str(item.value), item.label_de, item.label_en))
+            out.append(Option(str(item.value), item.label))
     return tuple(out)
+
+
+_OPTION_FIELDS = frozenset({"value", "label", "label_de", "label_en", "group"})
 
 
 def _show_if(value: Any) -> tuple[str, Any] | None:
@@ -173,6 +230,7 @@ def _show_if(value: Any) -> tuple[str, Any] | None:
     return (str(key), wanted)
 
 
+@translatable("label", "help", "example")
 @frozen(kw_only=True)
 class Question:
     """One question: labels, help and example texts, answer type, rules and its target.
@@ -183,15 +241,12 @@ class Question:
     """
 
     key: str
-    label_de: str
-    label_en: str
+    label: Text = field(converter=_as_text)
     answer: AnswerType = field(converter=AnswerType)
     target: str = ""
     options: tuple[Option, ...] = field(default=(), converter=_options)
-    help_de: str = ""
-    help_en: str = ""
-    example_de: str = ""
-    example_en: str = ""
+    help: Text = field(default=Text.plain(""), converter=_as_text)
+    example: Text = field(default=Text.plain(""), converter=_as_text)
     required: bool = False
     #: shown (and kept) only while the question ``show_if[0]`` has the answer ``show_if[1]``
     show_if: tuple[str, Any] | None = field(default=None, converter=_show_if)
@@ -214,21 +269,12 @@ class Question:
         if self.answer is AnswerType.CONSENT and not self.consent:
             raise ConfigError(f"Question {self.key!r}: a consent question names its consent.")
 
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
-
-    def help(self, lang: str) -> str:
-        return self.help_en if lang == "en" else self.help_de
-
-    def example(self, lang: str) -> str:
-        return self.example_en if lang == "en" else self.example_de
-
     @property
     def limit(self) -> int | None:
         """The longest answer (texts) allowed."""
         return self.max_length or DEFAULT_MAX_LENGTH.get(self.answer)
 
-    def option_label(self, value: Any, lang: str) -> str:
+    def option_label(self, value: Any, lang: str | None = None) -> str:
         for option in self.options:
             if option.value == value:
                 return option.label(lang)
@@ -248,15 +294,11 @@ class Question:
             "consent": self.consent or None,
         }
         if lang is None:
-            data.update(
-                label_de=self.label_de,
-                label_en=self.label_en,
-                help_de=self.help_de,
-                help_en=self.help_en,
-                example_de=self.example_de,
-                example_en=self.example_en,
-                options=[attrs.asdict(o) for o in self.options],
-            )
+            data.update(_in_every_language(label=self.label, help=self.help, example=self.example))
+            data["options"] = [
+                {"value": o.value, **_in_every_language(label=o.label), "group": o.group}
+                for o in self.options
+            ]
         else:
             data.update(
                 label=self.label(lang),
@@ -274,6 +316,7 @@ def _questions(value: Iterable[Any]) -> tuple[Question, ...]:
     return tuple(q if isinstance(q, Question) else _question_from(q) for q in value)
 
 
+@translatable("title", "intro")
 @frozen(kw_only=True)
 class Section:
     """One step of the questionnaire: titles, an introduction and questions, in order.
@@ -284,11 +327,9 @@ class Section:
     """
 
     key: str
-    title_de: str
-    title_en: str
+    title: Text = field(converter=_as_text)
     questions: tuple[Question, ...] = field(default=(), converter=_questions)
-    intro_de: str = ""
-    intro_en: str = ""
+    intro: Text = field(default=Text.plain(""), converter=_as_text)
     plugin: str = "core"
     #: the ``Company.extensions`` key this section's untargeted answers go to
     extension: str = ""
@@ -326,12 +367,6 @@ class Section:
         """The key of ``Company.extensions`` that holds this section's own answers."""
         return self.extension or self.plugin
 
-    def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_de
-
-    def intro(self, lang: str) -> str:
-        return self.intro_en if lang == "en" else self.intro_de
-
     def question(self, key: str) -> Question:
         for question in self.questions:
             if question.key == key:
@@ -351,19 +386,25 @@ class Section:
     def as_dict(self, lang: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {"key": self.key, "plugin": self.plugin, "order": self.order}
         if lang is None:
-            data.update(
-                title_de=self.title_de,
-                title_en=self.title_en,
-                intro_de=self.intro_de,
-                intro_en=self.intro_en,
-            )
+            data.update(_in_every_language(title=self.title, intro=self.intro))
         else:
             data.update(title=self.title(lang), intro=self.intro(lang))
         data["questions"] = [q.as_dict(lang) for q in self.questions]
         return data
 
 
-_QUESTION_FIELDS = {a.name for a in attrs.fields(Question)} - {"extra"}
+def _in_every_language(**texts: Text) -> dict[str, str]:
+    """``label_de``, ``label_en``, ``label_tr`` ... for each text, in each catalog language
+    (the JSON shape of ``as_dict()`` without a language)."""
+    languages = catalog(DOMAIN).languages()
+    return {f"{name}_{lang}": text(lang) for name, text in texts.items() for lang in languages}
+
+
+#: the deprecated language pairs (``label_de`` ...) a plugin's data may still give
+_PAIRS = frozenset(
+    f"{name}_{lang}" for name in ("label", "help", "example") for lang in ("de", "en")
+)
+_QUESTION_FIELDS = ({a.name for a in attrs.fields(Question)} - {"extra"}) | _PAIRS
 
 
 def _question_from(data: Any) -> Question:
@@ -391,7 +432,9 @@ def section_from_data(data: Any, *, plugin: str | None = None, **changes: Any) -
     if plugin is not None:
         values["plugin"] = plugin
     values.update(changes)
-    known = {a.name for a in attrs.fields(Section)}
+    known = {a.name for a in attrs.fields(Section)} | {
+        f"{name}_{lang}" for name in ("title", "intro") for lang in ("de", "en")
+    }
     unknown = sorted(set(values) - known)
     if unknown:
         raise ConfigError(
@@ -435,84 +478,13 @@ def _empty(value: Any) -> bool:
 def _fmt(number: float | None) -> str:
     if number is None:
         return ""
-    return f"{number:g}"
+    # a whole number in full ("1000000", never "1e+06")
+    return str(int(number)) if number == int(number) else repr(number)
 
 
 def _problem(question: Question, kind: str, **values: Any) -> Message:
-    de_label, en_label = f"„{question.label_de}“", f"“{question.label_en}”"
-    texts = _PROBLEMS[kind]
-    return Message(
-        f"{de_label}: {texts[0].format(**values)}", f"{en_label}: {texts[1].format(**values)}"
-    )
-
-
-_PROBLEMS: dict[str, tuple[str, str]] = {
-    "required": (
-        "Diese Angabe fehlt. Bitte füllen Sie das Feld aus.",
-        "this is missing. Please fill in the field.",
-    ),
-    "choose": (
-        "Bitte wählen Sie eine der angebotenen Möglichkeiten.",
-        "please choose one of the options offered.",
-    ),
-    "choose_many": (
-        "Bitte wählen Sie nur aus den angebotenen Möglichkeiten.",
-        "please choose only from the options offered.",
-    ),
-    "too_long": (
-        "Der Text ist {n} Zeichen lang. Bitte kürzen Sie ihn auf höchstens {limit} Zeichen.",
-        "the text is {n} characters long. Please shorten it to at most {limit} characters.",
-    ),
-    "integer": (
-        "Bitte geben Sie eine ganze Zahl ein, zum Beispiel 12.",
-        "please enter a whole number, for example 12.",
-    ),
-    "number": (
-        "Bitte geben Sie eine Zahl ein, zum Beispiel 25.",
-        "please enter a number, for example 25.",
-    ),
-    "range": (
-        "Bitte geben Sie eine Zahl von {low} bis {high} ein.",
-        "please enter a number from {low} to {high}.",
-    ),
-    "bool": ("Bitte wählen Sie Ja oder Nein.", "please choose yes or no."),
-    "email": (
-        "Das ist keine gültige E-Mail-Adresse. Bitte schreiben Sie sie in der Form "
-        "name@beispiel.de.",
-        "this is not a valid e-mail address. Please write it as name@example.com.",
-    ),
-    "phone": (
-        "Bitte verwenden Sie nur Ziffern, Leerzeichen und + ( ) / -, zum Beispiel 02361 12345.",
-        "please use digits, spaces and + ( ) / - only, for example 02361 12345.",
-    ),
-    "url": (
-        "Bitte geben Sie die vollständige Adresse an, die mit https:// beginnt, zum Beispiel "
-        "https://www.baeckerei-muster.de.",
-        "please give the full address starting with https://, for example https://www.example.com.",
-    ),
-    "postcode": (
-        "Bitte geben Sie eine fünfstellige Postleitzahl ein, zum Beispiel 45657.",
-        "please enter a five-digit postcode, for example 45657.",
-    ),
-    "postcode_unknown": (
-        "Die Postleitzahl {value} gibt es nicht. Bitte prüfen Sie die Ziffern.",
-        "the postcode {value} does not exist. Please check the digits.",
-    ),
-    "location": (
-        "Bitte geben Sie Breiten- und Längengrad als Zahlen an (zum Beispiel 51.61 und 7.19) "
-        "oder verschieben Sie die Markierung auf der Karte.",
-        "please give latitude and longitude as numbers (for example 51.61 and 7.19) or move "
-        "the pin on the map.",
-    ),
-    "consent": (
-        "Bitte stimmen Sie zu, sonst können wir Ihre Angaben nicht bearbeiten.",
-        "please agree, otherwise we cannot process your answers.",
-    ),
-    "image": (
-        "Bitte laden Sie ein Bild als PNG, JPEG oder WebP hoch (höchstens {kb} KB).",
-        "please upload a PNG, JPEG or WebP picture (at most {kb} KB).",
-    ),
-}
+    """The problem ``kind`` (``problem.<kind>`` of the catalog) with ``question``'s label."""
+    return Message(Text.message(DOMAIN, f"problem.{kind}", **values), question.label)
 
 
 def image_problem(question: Question, max_kb: int) -> Message:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from core.errors import Conflict, NotFound, ValidationError
+from core.i18n import Text, catalog
 from core.model import Company, Status
 from core.persistence import accounts as token_repo
 from core.persistence import companies as company_repo
@@ -34,7 +35,7 @@ from core.portal import accounts, audit
 from core.portal.logos import process_logo
 from core.portal.mail import Mail
 from core.portal.privacy import CONSENTS, consent_text
-from core.portal.questionnaire import AnswerType, Message
+from core.portal.questionnaire import DOMAIN, AnswerType, Message
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -92,7 +93,7 @@ class SubmissionInvalid(ValidationError):
 
     def __init__(self, problems: Mapping[str, Mapping[str, Message]]) -> None:
         self.problems = {s: dict(p) for s, p in problems.items()}
-        errors = {f"{s}.{q}": [m.en] for s, p in problems.items() for q, m in p.items()}
+        errors = {f"{s}.{q}": [m.text("en")] for s, p in problems.items() for q, m in p.items()}
         count = len(errors)
         super().__init__(
             f"{count} answer{'s' if count != 1 else ''} must be completed or corrected: "
@@ -178,13 +179,10 @@ class Change:
     """One difference between the published profile and a submission."""
 
     field: str
-    label_de: str
-    label_en: str
+    #: the question's label (``label(lang)`` in a language)
+    label: Text
     old: Any
     new: Any
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -237,8 +235,17 @@ def _send(platform: Platform, to: str, subject: str, body: str) -> None:
         platform.outbox.send(Mail(to=to, subject=subject, body=body))
 
 
-def _text(lang: str, de: str, en: str) -> str:
-    return en if lang == "en" else de
+def _mail(platform: Platform, submission: Submission, name: str, **values: Any) -> None:
+    """Send the company the mail ``name`` of the catalog (``mail.<name>.subject`` and
+    ``.body``) in the language it started in; ``{title}`` is the portal's title."""
+    texts = catalog(DOMAIN)
+    values["title"] = platform.settings.portal.title
+    _send(
+        platform,
+        submission.email,
+        texts.text(f"mail.{name}.subject", submission.lang, **values),
+        texts.text(f"mail.{name}.body", submission.lang, **values),
+    )
 
 
 def get(platform: Platform, submission_id: int) -> Submission:
@@ -254,14 +261,14 @@ def _check_email(email: str) -> str:
 
     question = Question(
         key="email",
-        label_de="Ihre E-Mail-Adresse",
-        label_en="Your e-mail address",
+        label=Text.message(DOMAIN, "email"),
         answer=AnswerType.EMAIL,
         required=True,
     )
     value, problem = check(question, email)
     if problem is not None:
-        raise ValidationError(problem.en, {"email": [problem.en]})
+        message = problem.text("en")
+        raise ValidationError(message, {"email": [message]})
     return str(value)
 
 
@@ -280,9 +287,11 @@ def start(
     if consent is not True:
         text = consent_text("processing")
         raise ValidationError(
-            f"Agree to “{text.title_en}” to start.", {"consent": ["consent required"]}
+            f"Agree to “{text.title('en')}” to start.", {"consent": ["consent required"]}
         )
-    lang = lang if lang in ("de", "en") else "de"
+    # the company's language: its mails are written in it
+    offered = platform.settings.portal.languages or ["de"]
+    lang = lang if lang in offered else offered[0]
     first = platform.questionnaire.keys[0]
     with platform.session(write=True) as session:
         row = repo.add_submission(session, email=email, lang=lang, answers={}, step=first)
@@ -303,23 +312,7 @@ def start(
 
 
 def _mail_link(platform: Platform, submission: Submission, link: str) -> None:
-    days = platform.settings.accounts.editor_link_days
-    title = platform.settings.portal.title
-    _send(
-        platform,
-        submission.email,
-        _text(submission.lang, f"{title}: Ihr persönlicher Link", f"{title}: your personal link"),
-        _text(
-            submission.lang,
-            "Guten Tag,\n\nmit diesem persönlichen Link können Sie Ihr Unternehmensprofil "
-            "jederzeit weiter ausfüllen und später ändern:\n\n"
-            f"{link}\n\nDer Link gilt {days} Tage. Bitte geben Sie ihn nicht weiter.\n\n"
-            f"Viele Grüße\n{title}\n",
-            "Hello,\n\nwith this personal link you can go on filling in your company profile "
-            f"at any time and change it later:\n\n{link}\n\nThe link is valid for {days} days. "
-            f"Please do not pass it on.\n\nBest regards\n{title}\n",
-        ),
-    )
+    _mail(platform, submission, "link", link=link, days=platform.settings.accounts.editor_link_days)
 
 
 def invite(
@@ -556,19 +549,8 @@ def submit(
         row.message = ""
         audit.log_action(session, actor, "submission.submit", _subject(row.id))
         submission = _submission(session, row)
+    _mail(platform, submission, "submitted")
     title = platform.settings.portal.title
-    _send(
-        platform,
-        submission.email,
-        _text(submission.lang, f"{title}: Danke, wir prüfen Ihr Profil", f"{title}: thank you"),
-        _text(
-            submission.lang,
-            "Guten Tag,\n\nvielen Dank! Wir prüfen Ihre Angaben und melden uns, sobald das "
-            f"Profil veröffentlicht ist.\n\nViele Grüße\n{title}\n",
-            "Hello,\n\nthank you! We are reviewing your answers and will let you know as soon "
-            f"as the profile is published.\n\nBest regards\n{title}\n",
-        ),
-    )
     operator = platform.settings.mail.operator_address
     if operator:
         _send(
@@ -654,22 +636,12 @@ def approve(platform: Platform, submission_id: int, *, actor: str, links: Links)
         )
     platform.pm.hook.company_changed(platform=platform, company_id=saved.id, deleted=False)
     platform.engine.refresh(force=True)
-    title = platform.settings.portal.title
-    _send(
+    _mail(
         platform,
-        submission.email,
-        _text(
-            submission.lang, f"{title}: Ihr Profil ist online", f"{title}: your profile is online"
-        ),
-        _text(
-            submission.lang,
-            f"Guten Tag,\n\nIhr Profil ist veröffentlicht: {links.profile(saved.slug)}\n\n"
-            f"Ändern, herunterladen oder löschen können Sie es mit Ihrem persönlichen Link:\n"
-            f"{links.editor(token)}\n\nViele Grüße\n{title}\n",
-            f"Hello,\n\nyour profile is published: {links.profile(saved.slug)}\n\n"
-            f"Change, download or delete it with your personal link:\n{links.editor(token)}\n\n"
-            f"Best regards\n{title}\n",
-        ),
+        submission,
+        "published",
+        profile=links.profile(saved.slug),
+        link=links.editor(token),
     )
     return saved
 
@@ -719,31 +691,11 @@ def _decide(
             )
         audit.log_action(session, actor, f"submission.{status.value}", _subject(row.id))
         submission = _submission(session, row)
-    title = platform.settings.portal.title
     if status is SubmissionStatus.REJECTED:
-        subject = _text(submission.lang, f"{title}: Ihr Profil", f"{title}: your profile")
-        body = _text(
-            submission.lang,
-            "Guten Tag,\n\nleider können wir Ihr Profil so nicht veröffentlichen. Der Grund:\n\n"
-            f"{text}\n\nViele Grüße\n{title}\n",
-            "Hello,\n\nwe are sorry, we cannot publish your profile as it is. The reason:\n\n"
-            f"{text}\n\nBest regards\n{title}\n",
-        )
+        _mail(platform, submission, "rejected", reason=text)
     else:
         assert links is not None and token is not None
-        subject = _text(
-            submission.lang, f"{title}: Bitte ergänzen Sie Ihr Profil", f"{title}: please revise"
-        )
-        body = _text(
-            submission.lang,
-            "Guten Tag,\n\nbevor wir Ihr Profil veröffentlichen, bitten wir Sie um Folgendes:\n\n"
-            f"{text}\n\nWeiter geht es mit Ihrem persönlichen Link:\n{links.editor(token)}\n\n"
-            f"Viele Grüße\n{title}\n",
-            "Hello,\n\nbefore we publish your profile, please do the following:\n\n"
-            f"{text}\n\nGo on with your personal link:\n{links.editor(token)}\n\n"
-            f"Best regards\n{title}\n",
-        )
-    _send(platform, submission.email, subject, body)
+        _mail(platform, submission, "changes", reason=text, link=links.editor(token))
     return submission
 
 
@@ -783,18 +735,17 @@ def changes(platform: Platform, submission: Submission) -> list[Change]:
             )
     labels = _labels(platform)
     out = []
-    for key in sorted(set(proposed) | set(published), key=lambda k: labels.get(k, ("~" + k,))[0]):
+    # in the order of the German labels, so every language lists the changes alike
+    order = {k: label("de") for k, label in labels.items()}
+    for key in sorted(set(proposed) | set(published), key=lambda k: order.get(k, "~" + k)):
         old, new = published.get(key), proposed.get(key)
         if _blank(old) and _blank(new) or old == new:
             continue
-        de, en = labels.get(key, (key, key))
-        out.append(Change(key, de, en, old, new))
+        out.append(Change(key, labels.get(key) or Text.plain(key), old, new))
     wanted = platform.questionnaire.consents(submission.answers).get("publish_contact")
     if wanted is not None and wanted != consented:
         text = CONSENTS["publish_contact"]
-        out.append(
-            Change("consent.publish_contact", text.title_de, text.title_en, consented, wanted)
-        )
+        out.append(Change("consent.publish_contact", text.title, consented, wanted))
     return out
 
 
@@ -802,17 +753,17 @@ def _blank(value: Any) -> bool:
     return value in (None, "", [], {})
 
 
-def _labels(platform: Platform) -> dict[str, tuple[str, str]]:
+def _labels(platform: Platform) -> dict[str, Text]:
     from core.portal.questionnaire import COMPANY_TARGETS
 
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, Text] = {}
     for section, question in platform.questionnaire.questions():
         target = question.target
         if section.plugin == "core" and target in COMPANY_TARGETS:
             key = "lat" if target == "location" else target
         else:
             key = f"extensions.{section.namespace}.{target or question.key}"
-        out[key] = (question.label_de, question.label_en)
+        out[key] = question.label
     if "lat" in out:
         out["lon"] = out["lat"]
     return out
@@ -849,6 +800,7 @@ def export_data(
                 company = None
         rows = [_row(session, i) for i in ids]
         submissions = [{**_submission(session, r).as_dict(), "email": r.email} for r in rows]
+        shown_in = {r.id: r.lang for r in rows}
         consents = [
             {
                 "kind": c.kind,
@@ -857,8 +809,12 @@ def export_data(
                 "at": _iso(_aware(c.at)),
                 "submission_id": c.submission_id,
                 "company_id": c.company_id,
-                "text_de": CONSENTS[c.kind].text_de if c.kind in CONSENTS else "",
-                "text_en": CONSENTS[c.kind].text_en if c.kind in CONSENTS else "",
+                "text_de": CONSENTS[c.kind].text("de") if c.kind in CONSENTS else "",
+                "text_en": CONSENTS[c.kind].text("en") if c.kind in CONSENTS else "",
+                # the translation the company read, when it used another language
+                "text_shown": CONSENTS[c.kind].text(shown_in.get(c.submission_id or 0, "de"))
+                if c.kind in CONSENTS
+                else "",
             }
             for c in repo.consent_rows(session, ids, company_id)
         ]

@@ -23,6 +23,7 @@ from attrs import frozen
 
 from core.classifications import Term, Vocabulary
 from core.errors import ConfigError
+from core.i18n import Text
 from core.portal.questionnaire import Option, Question, Section
 from core.search.filters import Choice
 
@@ -108,7 +109,10 @@ class DataFile:
 
     def options(self, key: str) -> tuple[Option, ...]:
         """The answer options of the list ``key`` under ``[options]``."""
-        return tuple(Option(value, de, en, group) for value, de, en, group in self._entries(key))
+        return tuple(
+            Option(value, Text.literal(de=de, en=en), group=group)
+            for value, de, en, group in self._entries(key)
+        )
 
     def choices(self, key: str) -> tuple[Choice, ...]:
         """The filter choices of the list ``key`` under ``[options]``."""
@@ -210,17 +214,20 @@ class DataFile:
                 if isinstance(named, str)
                 else self._entries_at(named, f"{shown}.options")
             )
-            values["options"] = tuple(Option(*entry) for entry in entries)
+            values["options"] = tuple(
+                Option(value, Text.literal(de=de, en=en), group=group)
+                for value, de, en, group in entries
+            )
         try:
             return Question(**values)
         except (ConfigError, TypeError, ValueError) as exc:
             raise ConfigError(f"{self.name}, {shown}: {exc}") from None
 
-    def _texts(self, data: Mapping[str, Any], field: str, where: str) -> dict[str, str]:
+    def _texts(self, data: Mapping[str, Any], field: str, where: str) -> dict[str, Text]:
         if field not in data:
             return {}
         de, en = self._language_table(data[field], f"{where}.{field}")
-        return {f"{field}_de": de, f"{field}_en": en}
+        return {field: Text.literal(de=de, en=en)}
 
     def _language_table(self, value: Any, where: str) -> tuple[str, str]:
         if not isinstance(value, dict):

@@ -33,6 +33,7 @@ from core import (
     Question,
     Section,
     Status,
+    Text,
     hookimpl,
     point_feature,
 )
@@ -169,13 +170,10 @@ class Sloppy:
 
     @hookimpl
     def register_questionnaire_sections(self) -> list[Section]:
-        english = "" if self.mistakes.get("untranslated") else "Size"
-        question = Question(key="size", label_de="Größe", label_en=english, answer="integer")
-        return [
-            Section(
-                key="sloppy", title_de="S", title_en="S", plugin="sloppy", questions=(question,)
-            )
-        ]
+        english = {} if self.mistakes.get("untranslated") else {"en": "Size"}
+        label = Text.literal(de="Größe", tr="Boyut", **english)
+        question = Question(key="size", label=label, answer="integer")
+        return [Section(key="sloppy", title="S", plugin="sloppy", questions=(question,))]
 
     @hookimpl
     def register_migrations(self, platform: Any) -> list[str]:

@@ -1,5 +1,5 @@
-"""The questionnaire as data: answer types, messages in German and English, mapping to the
-profile and back, plugin sections."""
+"""The questionnaire as data: answer types, messages in every catalog language, mapping to the
+profile and back, plugin sections, the deprecated language pairs."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import pytest
 
 from core import Company
 from core.errors import ConfigError
+from core.i18n import Text
 from core.portal.core_sections import core_sections
 from core.portal.questionnaire import (
+    DOMAIN,
     AnswerType,
     Option,
     Question,
@@ -22,9 +24,19 @@ from core.portal.questionnaire import (
 )
 from plugins.transit.questionnaire import commuting_section
 
+LANGUAGES = ("de", "en", "tr", "ar")
+#: the label of core's first question, as each language quotes it in front of a problem
+QUOTED = {
+    "de": "„Name des Unternehmens“: ",
+    "en": "“Company name”: ",
+    "tr": "“İşletmenin adı”: ",
+    "ar": "«اسم الشركة»: ",
+}
+
 
 def q(answer: AnswerType, **kwargs: Any) -> Question:
-    return Question(key="field", label_de="Feld", label_en="Field", answer=answer, **kwargs)
+    label = Text.message(DOMAIN, "questions.name.label")
+    return Question(key="field", label=label, answer=answer, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -45,7 +57,7 @@ def q(answer: AnswerType, **kwargs: Any) -> Question:
         (q(AnswerType.POSTCODE), "45657", "45657"),
         (q(AnswerType.LOCATION), {"lat": "51,6", "lon": "7.1"}, {"lat": 51.6, "lon": 7.1}),
         (
-            q(AnswerType.MULTICHOICE, options=(Option("a", "A", "A"), Option("b", "B", "B"))),
+            q(AnswerType.MULTICHOICE, options=(Option("a", "A"), Option("b", "B"))),
             ["b", "a"],
             ["a", "b"],
         ),
@@ -68,19 +80,24 @@ def test_answers_are_checked_and_normalised(question: Question, raw: Any, value:
         (q(AnswerType.URL), "mein laden", "https://", "https://"),
         (q(AnswerType.POSTCODE), "4565", "fünfstellige", "five-digit"),
         (q(AnswerType.POSTCODE), "00000", "gibt es nicht", "does not exist"),
-        (q(AnswerType.CHOICE, options=(Option("a", "A", "A"),)), "z", "angebotenen", "options"),
+        (q(AnswerType.CHOICE, options=(Option("a", "A"),)), "z", "angebotenen", "options"),
         (q(AnswerType.LOCATION), {"lat": "hier", "lon": "7"}, "Breiten", "latitude"),
         (q(AnswerType.CONSENT, consent="processing", required=True), "false", "zu", "agree"),
         (q(AnswerType.BOOL), "vielleicht", "Ja oder Nein", "yes or no"),
     ],
 )
-def test_every_problem_names_the_field_and_the_fix_in_both_languages(
+def test_every_problem_names_the_field_and_the_fix_in_every_language(
     question: Question, raw: Any, de: str, en: str
 ) -> None:
     value, problem = check(question, raw)
     assert problem is not None
-    assert problem.de.startswith("„Feld“: ") and de in problem.de
-    assert problem.en.startswith("“Field”: ") and en in problem.en
+    assert de in problem.text("de") and en in problem.text("en")
+    texts = problem.as_dict()
+    assert set(LANGUAGES) <= set(texts)
+    for lang in LANGUAGES:
+        assert texts[lang].startswith(QUOTED[lang]), texts[lang]
+        assert len(texts[lang]) > len(QUOTED[lang]) + 10, "the fix follows the label"
+    assert len({texts[lang].removeprefix(QUOTED[lang]) for lang in LANGUAGES}) == 4
     assert value not in (None, "") or raw in ("", "false"), "the entered value is kept"
 
 
@@ -99,10 +116,18 @@ def test_core_sections_cover_filters_story_and_contact() -> None:
     assert {"contact.name", "contact.email", "contact.phone", "location", "logo"} <= targets
     keys = {question.key for _, question in questionnaire.questions()}
     assert {"attractive", "typical_day", "learn"} <= keys
-    for _, question in questionnaire.questions():
-        assert question.label_de and question.label_en
     opened = [q for _, q in questionnaire.questions() if q.answer is AnswerType.LONGTEXT]
-    assert all(q.example_de and q.example_en for q in opened), "open questions have examples"
+    for lang in LANGUAGES:
+        for section in questionnaire.sections:
+            assert section.title(lang) and section.intro(lang)
+        for _, question in questionnaire.questions():
+            assert question.label(lang), (question.key, lang)
+        assert all(q.example(lang) for q in opened), "open questions have examples"
+    # every language has its own words (none is a copy of the German one)
+    for lang in ("en", "tr", "ar"):
+        labels = [question.label(lang) for _, question in questionnaire.questions()]
+        german = [question.label("de") for _, question in questionnaire.questions()]
+        assert sum(a == b for a, b in zip(labels, german, strict=True)) <= 2, lang
 
 
 def test_answers_make_the_profile_and_the_profile_gives_the_answers_back() -> None:
@@ -152,15 +177,13 @@ def test_an_edit_keeps_what_the_questionnaire_does_not_ask() -> None:
 def test_plugin_sections_in_their_own_shapes_are_converted() -> None:
     childcare_like = {
         "key": "childcare",
-        "title_de": "Kinderbetreuung",
-        "title_en": "Childcare",
+        "title": "Kinderbetreuung",
         "plugin": "childcare",
         "extension": "childcare",
         "questions": [
             {
                 "key": "company_kita",
-                "label_de": "Betriebskita?",
-                "label_en": "Company Kita?",
+                "label": Text.message(DOMAIN, "yes"),
                 "answer": "bool",
                 "target": "company_kita",
                 "offer": "company_kita",
@@ -172,6 +195,8 @@ def test_plugin_sections_in_their_own_shapes_are_converted() -> None:
     section = section_from_data(childcare_like, plugin="childcare")
     assert section.namespace == "childcare"
     assert section.questions[0].extra == {"offer": "company_kita"}
+    assert section.title("tr") == "Kinderbetreuung", "a plain string reads the same everywhere"
+    assert section.questions[0].label("tr") == "Evet"
     with pytest.raises(ConfigError, match="unknown field"):
         section_from_data({**childcare_like, "colour": "blue"})
 
@@ -179,15 +204,36 @@ def test_plugin_sections_in_their_own_shapes_are_converted() -> None:
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: Question(key="Bad Key", label_de="x", label_en="x", answer=AnswerType.TEXT),
-        lambda: Question(key="csrf_token", label_de="x", label_en="x", answer=AnswerType.TEXT),
-        lambda: Question(key="c", label_de="x", label_en="x", answer=AnswerType.CHOICE),
-        lambda: Section(
-            key="s", title_de="S", title_en="S", questions=(q(AnswerType.TEXT, target="nonsense"),)
-        ),
+        lambda: Question(key="Bad Key", label="x", answer=AnswerType.TEXT),
+        lambda: Question(key="csrf_token", label="x", answer=AnswerType.TEXT),
+        lambda: Question(key="c", label="x", answer=AnswerType.CHOICE),
+        lambda: Section(key="s", title="S", questions=(q(AnswerType.TEXT, target="nonsense"),)),
         lambda: Questionnaire.build(core_sections() + core_sections()[:1]),
     ],
 )
 def test_bad_definitions_are_refused(make: Any) -> None:
     with pytest.raises(ConfigError):
         make()
+
+
+def test_the_deprecated_language_pairs_still_work_and_warn() -> None:
+    with pytest.warns(DeprecationWarning):
+        option = Option("a", label_de="Ja", label_en="Yes")
+    with pytest.warns(DeprecationWarning):
+        question = Question(
+            key="kita",
+            label_de="Kita?",
+            label_en="Kita?",
+            help_de="Hilfe",
+            help_en="Help",
+            answer=AnswerType.BOOL,
+        )
+    with pytest.warns(DeprecationWarning):
+        section = section_from_data(
+            {"key": "s", "title_de": "Schritt", "title_en": "Step", "questions": [question]}
+        )
+    assert (option.label("de"), option.label("en")) == ("Ja", "Yes")
+    assert (question.help("de"), question.help("en")) == ("Hilfe", "Help")
+    assert (section.title("de"), section.title("en")) == ("Schritt", "Step")
+    with pytest.warns(DeprecationWarning):
+        assert section.title_en == "Step"

@@ -17,6 +17,7 @@ from core.portal import submissions as flow
 from core.portal.privacy import CONSENTS
 from core.portal.questionnaire import AnswerType, Message, Question, Section
 from webapp.portal.views import _attribution, _label
+from webapp.questionnaire.i18n import translate
 
 __all__ = ["AUTOCOMPLETE", "preview_view", "step_view"]
 
@@ -166,7 +167,7 @@ def preview_view(platform: Platform, submission: flow.Submission, lang: str) -> 
             if value in (None, "", []):
                 continue
             if isinstance(value, bool):
-                shown = ("Yes" if value else "No") if lang == "en" else ("Ja" if value else "Nein")
+                shown = translate("yes" if value else "no", lang)
             elif isinstance(value, list):
                 shown = ", ".join(question.option_label(v, lang) for v in value)
             elif question.options:

@@ -1,6 +1,7 @@
 """The Leitfragebogen as HTML pages: start, one page per section, review, status, own data.
 
-German first (``?lang=en`` for English, as in the portal), usable without a script; the script
+In the page's language (``?lang=``, as in the portal; texts from the ``questionnaire``
+catalog), usable without a script; the script
 adds the live preview, the map pin and conditional questions. Every POST carries the CSRF token;
 starting is rate-limited and has a honeypot field. Views are thin: ``core.portal.submissions`` does
 the work.
@@ -31,11 +32,12 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from core.errors import Conflict, NotFound, ValidationError
+from core.i18n import Text
 from core.model import Company
 from core.portal import accounts
 from core.portal import submissions as flow
 from core.portal.privacy import CONSENTS
-from core.portal.questionnaire import AnswerType, Message, Section, image_problem
+from core.portal.questionnaire import DOMAIN, AnswerType, Message, Section, image_problem
 from webapp.errors import RETRY_AFTER_SECONDS, database_unavailable
 from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers
@@ -47,14 +49,7 @@ __all__ = ["blp", "editor_required", "init_questionnaire"]
 
 HONEYPOT = "homepage_url"
 #: Shown above a step whose answers the database did not take.
-NOT_SAVED = Message(
-    "Ihre Angaben auf dieser Seite wurden nicht gespeichert: Die Datenbank hat sie gerade nicht "
-    "angenommen. Sie stehen unten noch im Formular; bitte senden Sie sie in einigen Minuten "
-    "noch einmal ab. Früher gespeicherte Schritte bleiben erhalten.",
-    "Your answers on this page were not saved: the database did not take them just now. They "
-    "are still in the form below; please send them again in a few minutes. Steps saved "
-    "before are kept.",
-)
+NOT_SAVED = Message(Text.message(DOMAIN, "not_saved"))
 
 
 def _t(key: str, **values: Any) -> str:

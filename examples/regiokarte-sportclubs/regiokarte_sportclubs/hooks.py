@@ -20,6 +20,7 @@ from core import (
     ProfileSection,
     Question,
     Section,
+    Text,
     haversine_m,
     hookimpl,
     nearest_m,
@@ -152,31 +153,34 @@ def register_questionnaire_sections(platform: Platform) -> list[Section]:
     return [
         Section(
             key="sportclubs",
-            title_de="Betriebssport und Vereine",
-            title_en="Company sports and clubs",
-            intro_de="Sport verbindet: Was bietet Ihr Betrieb Beschäftigten, die Sport treiben?",
-            intro_en="What does your company offer staff who do sports?",
+            title=Text.literal(de="Betriebssport und Vereine", en="Company sports and clubs"),
+            intro=Text.literal(
+                de="Sport verbindet: Was bietet Ihr Betrieb Beschäftigten, die Sport treiben?",
+                en="What does your company offer staff who do sports?",
+            ),
             plugin=NAME,
             order=110,
             questions=(
                 Question(
                     key="company_sports",
-                    label_de="Gibt es Betriebssport?",
-                    label_en="Is there a company sports group?",
+                    label=Text.literal(
+                        de="Gibt es Betriebssport?", en="Is there a company sports group?"
+                    ),
                     answer=AnswerType.BOOL,
                 ),
                 Question(
                     key="sports",
-                    label_de="Welche Sportarten?",
-                    label_en="Which sports?",
+                    label=Text.literal(de="Welche Sportarten?", en="Which sports?"),
                     answer=AnswerType.MULTICHOICE,
                     options=sports.options(),
                     show_if=("company_sports", True),
                 ),
                 Question(
                     key="membership_subsidy",
-                    label_de="Zahlen Sie einen Zuschuss zum Vereinsbeitrag?",
-                    label_en="Do you subsidise club memberships?",
+                    label=Text.literal(
+                        de="Zahlen Sie einen Zuschuss zum Vereinsbeitrag?",
+                        en="Do you subsidise club memberships?",
+                    ),
                     answer=AnswerType.BOOL,
                 ),
             ),

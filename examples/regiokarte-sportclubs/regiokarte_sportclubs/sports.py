@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import Choice, Option
+from core import Choice, Option, Text
 
 __all__ = ["SPORTS", "choices", "label", "options", "sports_of"]
 
@@ -34,7 +34,7 @@ def choices() -> tuple[Choice, ...]:
 
 def options() -> tuple[Option, ...]:
     """Questionnaire options, one per sport."""
-    return tuple(Option(code, de, en) for code, de, en, _ in SPORTS)
+    return tuple(Option(code, Text.literal(de=de, en=en)) for code, de, en, _ in SPORTS)
 
 
 def label(code: str, lang: str) -> str:
