@@ -117,6 +117,8 @@ def _texts() -> dict[str, Any]:
         "at": lambda key, **values: i18n.translate(key, lang, **values),
         # the portal's header and footer around an admin page speak the admin page's language
         "t": lambda key, **values: portal_translate(key, lang, **values),
+        # the moderation texts (questionnaire catalog) in the admin page's language too
+        "qt": lambda key, **values: translate(key, lang, **values),
         "other_languages": [code for code in i18n.LANGUAGES if code != lang],
         "admin_link": admin_link,
     }
