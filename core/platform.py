@@ -297,6 +297,7 @@ class Platform:
             self,
             default_per_page=self.settings.search.per_page,
             max_per_page=self.settings.search.max_per_page,
+            languages=self.settings.portal.languages or ["de"],
         )
 
     def search(self, query: SearchQuery) -> SearchResult:

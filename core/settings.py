@@ -64,8 +64,11 @@ class PortalSettings:
         ),
     )
     languages: list[str] = field(
-        factory=lambda: ["de", "en"],
-        metadata=_help("User interface languages, the first is the default."),
+        factory=lambda: ["de", "en", "tr", "ar"],
+        metadata=_help(
+            "Languages the language switcher offers (codes such as de, en, tr, ar), the first "
+            "is the default; a page shows ?lang=, else the browser's preferred one of them."
+        ),
     )
     translations: str = field(
         default="",

@@ -1,4 +1,9 @@
-"""Numbers and units as people read them: the one helper per language (core.formatting)."""
+"""Numbers and units as people read them: the one helper per language (core.formatting).
+
+The expected texts are CLDR's (Babel on the server, the browser's Intl in
+tests/browser/test_browser_formatting.py); amounts keep their number and sign together with a
+no-break space where the language puts a space between them.
+"""
 
 from __future__ import annotations
 
@@ -13,24 +18,31 @@ from core import (
     format_quantity,
     unit_label,
 )
+from core.formatting import locale_tag
+
+LANGUAGES = ("de", "en", "tr", "ar")
+NBSP, RLM = "\u00a0", "\u200f"
 
 
 @pytest.mark.parametrize(
-    ("value", "digits", "de", "en"),
+    ("value", "digits", "de", "en", "tr"),
     [
-        (0, 0, "0", "0"),
-        (1234567, 0, "1.234.567", "1,234,567"),
-        (1234.5, 1, "1.234,5", "1,234.5"),
-        (2.0, 1, "2", "2"),
-        (2.45, 1, "2,5", "2.5"),  # half away from zero, as written
-        (-0.01, 1, "0", "0"),  # never "-0"
-        (-3.25, 1, "-3,3", "-3.3"),
-        (float("nan"), 0, "–", "–"),
+        (0, 0, "0", "0", "0"),
+        (1234567, 0, "1.234.567", "1,234,567", "1.234.567"),
+        (1234.5, 1, "1.234,5", "1,234.5", "1.234,5"),
+        (2.0, 1, "2", "2", "2"),
+        (2.45, 1, "2,5", "2.5", "2,5"),  # half away from zero, as written
+        (-0.01, 1, "0", "0", "0"),  # never "-0"
+        (-3.25, 1, "-3,3", "-3.3", "-3,3"),
+        (float("nan"), 0, "–", "–", "–"),
     ],
 )
-def test_number_uses_the_languages_separators(value, digits, de, en):
+def test_number_uses_the_languages_separators(value, digits, de, en, tr):
     assert format_number(value, "de", digits) == de
     assert format_number(value, "en", digits) == en
+    assert format_number(value, "tr", digits) == tr
+    # Arabic pages write Latin digits, like the postcodes and phone numbers beside them
+    assert format_number(value, "ar", digits) == en
 
 
 @pytest.mark.parametrize(
@@ -45,6 +57,8 @@ def test_number_uses_the_languages_separators(value, digits, de, en):
 def test_distances_in_km(km, de, en):
     assert format_km(km, "de") == de
     assert format_km(km, "en") == en
+    assert format_km(km, "tr") == de
+    assert format_km(km, "ar") == en.replace("km", "كم")
 
 
 def test_short_distances_in_metres():
@@ -55,36 +69,54 @@ def test_short_distances_in_metres():
 
 
 @pytest.mark.parametrize(
-    ("minutes", "de", "en"),
+    ("minutes", "de", "en", "tr"),
     [
-        (4.4, "4 Min.", "4 min"),
-        (4.5, "5 Min.", "5 min"),
-        (0, "0 Min.", "0 min"),
-        (60, "1 Std.", "1 h"),
-        (65.2, "1 Std. 5 Min.", "1 h 5 min"),
+        (4.4, "4 Min.", "4 mins", "4 dk."),
+        (4.5, "5 Min.", "5 mins", "5 dk."),
+        (0, "0 Min.", "0 mins", "0 dk."),
+        (1, "1 Min.", "1 min", "1 dk."),
+        (60, "1 Std.", "1 hr", "1 sa."),
+        (65.2, "1 Std. 5 Min.", "1 hr 5 mins", "1 sa. 5 dk."),
+        (125, "2 Std. 5 Min.", "2 hrs 5 mins", "2 sa. 5 dk."),
     ],
 )
-def test_durations_in_whole_minutes(minutes, de, en):
+def test_durations_in_whole_minutes(minutes, de, en, tr):
     assert format_minutes(minutes, "de") == de
     assert format_minutes(minutes, "en") == en
+    assert format_minutes(minutes, "tr") == tr
 
 
 def test_amounts_and_other_units():
-    assert format_amount(1250, "de") == "1.250 €"
+    assert format_amount(1250, "de") == f"1.250{NBSP}€"
     assert format_amount(1250, "en") == "€1,250"
-    assert format_amount(12.5, "de") == "12,50 €"
-    assert format_quantity(750, "€", "de") == "750 €"
+    assert format_amount(1250, "tr") == "€1.250"
+    assert format_amount(1250, "ar") == f"{RLM}1,250{NBSP}€"
+    assert format_amount(12.5, "de") == f"12,50{NBSP}€"
+    assert format_amount(12.5, "en") == "€12.50"
+    assert format_quantity(750, "€", "de") == f"750{NBSP}€"
     assert format_quantity(1.5, "km", "de") == "1,5 km"
     assert format_quantity(30, "min", "de") == "30 Min."
     assert format_quantity(75.5, "m²", "de") == "75,5 m²"
     assert format_quantity(3, "", "en") == "3"
+    assert format_quantity(4, "/h", "de") == "4 pro Stunde"
+    assert format_quantity(4, "/h", "en") == "4 per hour"
     assert unit_label("min", "de") == "Min."
-    assert unit_label("min", "en") == "min"
+    assert unit_label("min", "en") == "mins"
+    assert unit_label("/h", "de") == "pro Stunde"
+    assert unit_label("Plätze", "de") == "Plätze"  # a unit CLDR does not know stays as it is
+
+
+def test_a_language_cldr_does_not_know_formats_as_english():
+    # an operator may configure a code of their own; its numbers still read well
+    assert format_km(2.4, "xx-test") == format_km(2.4, "en")
+    assert locale_tag("xx-test") == locale_tag("en") == "en-GB-u-nu-latn"
+    assert locale_tag("de") == "de-DE-u-nu-latn"
+    assert locale_tag("ar") == "ar-u-nu-latn"
 
 
 def test_no_language_writes_a_raw_float():
     # the strings a person reads never carry Python's float spelling
-    for lang in ("de", "en"):
+    for lang in LANGUAGES:
         for value in (0.1 + 0.2, 1 / 3, 2.675, 1e6 + 0.5):
             text = format_km(value, lang)
             assert "e+" not in text and "000000" not in text, text
@@ -98,12 +130,16 @@ def test_days_read_and_typed_per_language():
     # every day of a year round-trips through what a date field shows and reads back
     day = dt.date(2024, 1, 1)
     while day.year == 2024:
-        for lang in ("de", "en"):
+        for lang in LANGUAGES:
             assert parse_date(format_date_input(day, lang)) == day
         day += dt.timedelta(days=1)
     assert format_date(dt.date(2026, 12, 7), "de") == "7. Dez. 2026"
     assert format_date(dt.date(2026, 3, 1), "de") == "1. März 2026"
     assert format_date(dt.date(2026, 12, 7), "en") == "7 Dec 2026"
+    assert format_date(dt.date(2026, 12, 7), "tr") == "7 Ara 2026"
+    assert format_date(dt.date(2026, 12, 7), "ar") == "7 ديسمبر 2026"
+    assert format_date_input(dt.date(2026, 3, 1), "tr") == "01.03.2026"
+    assert format_date_input(dt.date(2026, 3, 1), "ar") == "2026-03-01"
     assert format_date_input(dt.date(2026, 3, 1), "de") == "01.03.2026"
     assert format_date_input(dt.date(2026, 3, 1), "en") == "2026-03-01"
     assert parse_date(" 7.12.2026 ") == dt.date(2026, 12, 7)

@@ -18,7 +18,7 @@ from core.settings import load_settings
 from webapp import kit, pages, startup
 from webapp.admin import init_admin
 from webapp.api import Api, init_api
-from webapp.context import EXTENSION_KEY
+from webapp.context import EXTENSION_KEY, init_languages
 from webapp.errors import register_error_handlers
 from webapp.overload import init_overload
 from webapp.portal import init_portal
@@ -65,14 +65,17 @@ def create_app(
     configure_languages(settings.portal.languages, settings.portal.translations or None)
 
     register_error_handlers(app)
+    init_languages(app)
     limiter = init_security(app, platform)
-    api = init_api(app, platform, limiter)
-    init_portal(app)
-    init_alerts(app, limiter)
-    init_questionnaire(app, limiter)
-    init_admin(app, limiter)
-    app.register_blueprint(pages.blp)
-    _register_plugin_blueprints(app, api, platform)
+    # in the app's context, so the OpenAPI document lists this portal's languages
+    with app.app_context():
+        api = init_api(app, platform, limiter)
+        init_portal(app)
+        init_alerts(app, limiter)
+        init_questionnaire(app, limiter)
+        init_admin(app, limiter)
+        app.register_blueprint(pages.blp)
+        _register_plugin_blueprints(app, api, platform)
     _register_plugin_commands(app, platform)
 
     @app.before_request
@@ -89,14 +92,6 @@ def create_app(
         stack = flask.g.pop("regiokarte_text_language", None)
         if stack is not None:
             stack.close()
-
-    @app.after_request
-    def _language_headers(response: flask.Response) -> flask.Response:
-        if flask.request.path.startswith("/api/"):
-            response.vary.add("Accept-Language")
-            if "lang" in flask.g:
-                response.headers["Content-Language"] = flask.g.lang
-        return response
 
     # last, so that its check runs before every other one
     init_overload(app, settings.overload)

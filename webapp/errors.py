@@ -43,7 +43,7 @@ from core.errors import (
     TooManyAttempts,
     ValidationError,
 )
-from webapp.context import current_platform, languages
+from webapp.context import page_language
 from webapp.portal.i18n import translate
 
 __all__ = [
@@ -224,10 +224,7 @@ def page_for_http_error(error: HTTPException) -> Response | None:
 
 
 def _page_lang() -> str:
-    # the same rule as webapp.kit.page_language: ?lang= when the portal offers it
-    offered = languages(current_platform())
-    lang = request.args.get("lang", "")
-    return lang if lang in offered else offered[0]
+    return page_language()
 
 
 def _wants_json() -> bool:

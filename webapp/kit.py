@@ -12,8 +12,10 @@ kept stable like ``core.__all__`` (docs/web-kit.md)::
 
 * ``current_platform()``: the platform serving the request (blueprints live at module level
   and find their platform here, not in a closure).
-* ``page_language()``, ``language_args()``, ``translator()``: the page's language (``?lang=``
-  when the portal offers it, else its first language) and a lookup in a plugin's text table.
+* ``page_language()``, ``language_args()``, ``lang_query()``, ``translator()``: the page's
+  language (``?lang=`` when the portal offers it, else the browser's Accept-Language among
+  the offered languages, else the first), the ``lang=`` its links keep, and a lookup in a
+  plugin's texts.
 * ``declare_access(blueprint, roles)``: who may use each route (``webapp.security`` builds
   the access matrix from it; a route nobody declared fails the security tests).
 * ``current_operator()``, ``is_operator()``, ``require_role()``: operators as core knows
@@ -33,7 +35,7 @@ kept stable like ``core.__all__`` (docs/web-kit.md)::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -47,6 +49,7 @@ from flask import (
     abort,
     current_app,
     g,
+    has_request_context,
     make_response,
     redirect,
     render_template,
@@ -55,7 +58,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
-from marshmallow import fields, validate
+from marshmallow import fields
 from werkzeug.exceptions import Forbidden
 
 from core.i18n import catalog
@@ -92,6 +95,7 @@ __all__ = [
     "enforce_access",
     "import_body_doc",
     "is_operator",
+    "lang_query",
     "language_args",
     "map_page_policy",
     "map_pages",
@@ -123,23 +127,28 @@ _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def page_language() -> str:
-    """The page's language: ``?lang=`` when the portal offers it, else its first language.
+    """The page's language: ``?lang=`` when the portal offers it, else the best match of the
+    browser's Accept-Language among the offered languages, else the first offered one.
 
-    Only the URL decides (no cookie, no Accept-Language), so every URL shows one language;
-    an unknown ``lang`` shows the first language rather than an error page.
+    An unknown ``lang`` shows that language rather than an error page. Links keep the
+    language with ``language_args()`` / ``lang_query()``.
     """
-    offered = context.languages(current_platform())
-    wanted = request.args.get("lang", "")
-    return wanted if wanted in offered else offered[0]
+    return context.page_language()
 
 
 def language_args(lang: str | None = None) -> dict[str, str]:
-    """The query arguments that keep ``lang`` in a link (none for the first language)::
+    """The query arguments that keep ``lang`` (default: the page's) in a link; none where a
+    link without them shows that language::
 
-    url_for("training_pages.course_list", **language_args())
+        url_for("training_pages.course_list", **language_args())
     """
-    lang = lang or page_language()
-    return {} if lang == context.languages(current_platform())[0] else {"lang": lang}
+    return context.language_args(lang)
+
+
+def lang_query(lang: str | None = None, *, join: str = "?") -> str:
+    """``language_args`` as the query part of a link: ``"?lang=tr"`` or ``""``; ``join="&"``
+    for a link that has a query already: ``f"/kitas/{id}{lang_query()}"``."""
+    return context.lang_query(lang, join=join)
 
 
 def translator(
@@ -408,8 +417,8 @@ _NO_POINT = {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}}
 LAT_LON: dict[str, Any] = {"anyOf": [_POINT, _NO_POINT]}
 
 
-#: The languages of the in-tree plugins' API answers (``LangArgs``).
-LANGUAGES = ("de", "en")
+#: The languages API answers come in (``LangArgs``): the portal's configured ones.
+LANGUAGES: Sequence[str] = context.OFFERED_LANGUAGES
 #: What ``bbox_arg`` and ``near_arg`` document of their values (``x-value-rule``).
 _BBOX_RULE = (
     "Four numbers west,south,east,north inside the world with west <= east and south <= north."
@@ -483,9 +492,18 @@ def radius_arg(description: str, maximum: float) -> fields.Float:
 
 
 class LangArgs(ma.Schema):
-    """The query of a route that answers in a language: ``lang``, de or en (default de)."""
+    """The query of a route that answers in a language: ``lang``, one of the portal's
+    languages (default: the browser's Accept-Language among them, else the first)."""
 
-    lang = fields.String(validate=validate.OneOf(LANGUAGES), load_default="de")
+    lang = fields.String(validate=context.OfferedLanguage())
+
+    @ma.post_load
+    def _negotiated(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        # a view reads params["lang"]: without lang= it is the page rule's language
+        if "lang" not in data:
+            offered = context.OFFERED_LANGUAGES
+            data["lang"] = context.page_language() if has_request_context() else offered[0]
+        return data
 
 
 class JsonBoolean(fields.Boolean):

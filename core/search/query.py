@@ -300,8 +300,13 @@ def parse_search_params(
     *,
     default_per_page: int = 20,
     max_per_page: int = 200,
+    languages: Sequence[str] | None = None,
 ) -> SearchQuery:
-    """Build a SearchQuery from URL parameters; unknown parameters are an error."""
+    """Build a SearchQuery from URL parameters; unknown parameters are an error.
+
+    ``languages``: the portal's (``lang=`` must be one of them; the first is the default);
+    None where the caller checked ``lang`` already (German when it is left out).
+    """
     problems: dict[str, list[str]] = {}
     messages: list[str] = []
 
@@ -364,10 +369,12 @@ def parse_search_params(
         )
         kwargs["sort"] = _one(params, "sort") or "name"
         kwargs["text"] = (_one(params, "q") or "")[:200]
-        kwargs["lang"] = _one(params, "lang") or "de"
-        if kwargs["lang"] not in ("de", "en"):
+        kwargs["lang"] = _one(params, "lang") or (languages[0] if languages else "de")
+        if languages is not None and kwargs["lang"] not in languages:
+            offered = ", ".join(languages)
             raise InvalidQuery(
-                f"lang={kwargs['lang']!r} is not supported; use de or en.", {"lang": ["de or en"]}
+                f"lang={kwargs['lang']!r} is not offered; use one of {offered}.",
+                {"lang": [f"one of {offered}"]},
             )
     except InvalidQuery as exc:
         fail(exc)

@@ -38,7 +38,7 @@ def test_pages_render_with_footer_links_and_csp(client: Any, path: str, marker: 
 
 def test_english_pages(client: Any) -> None:
     text = client.get("/barrierefreiheit?lang=en").get_data(as_text=True)
-    assert '<html lang="en">' in text and "Accessibility statement" in text
+    assert '<html lang="en" dir="ltr">' in text and "Accessibility statement" in text
     assert 'href="/impressum?lang=en"' in text
     assert "hilfe@example.org" in text
 

@@ -152,7 +152,8 @@ def _spec_options(platform: Platform) -> dict[str, Any]:
             "description": (
                 f"Employers of {platform.region.name} on a map: search with facet counts and map "
                 "clusters, the filter registry, company profiles, map layers and plugins. "
-                "Labels follow `lang=` or Accept-Language (de, en). Errors are JSON objects "
+                "Labels follow `lang=` or Accept-Language "
+                f"({', '.join(platform.settings.portal.languages)}). Errors are JSON objects "
                 "with code, status, message and errors per parameter. No text in a request body "
                 "may hold the character U+0000 (NUL)."
             ),

@@ -16,6 +16,7 @@ from marshmallow import fields, validate
 from core import classifications as vocab
 from core.model import MAX_DESCRIPTION, MAX_NAME
 from core.persistence.db import MAX_INTEGER
+from webapp.context import OFFERED_LANGUAGES, OfferedLanguage
 
 __all__ = [
     "DEPENDENCIES",
@@ -40,7 +41,8 @@ __all__ = [
 #: (ECMAScript) regular expressions read it the same way (they differ on \x1c-\x1f, \x85, \ufeff);
 #: U+0000, which no text may hold, is left out.
 VISIBLE = r"(?:[^\s\x00\x1c-\x1f\x85]|\ufeff)"
-LANGUAGES = ("de", "en")
+#: The portal's configured languages (read per request, webapp.context).
+LANGUAGES = OFFERED_LANGUAGES
 #: OpenAPI 3.0 cannot state that one parameter needs another: an operation states such rules
 #: in this extension as JSON Schema ``dependentRequired`` / ``dependentSchemas`` over its query
 #: parameters (``"query"``) or its JSON body (``"body"``), besides saying them in words.
@@ -141,9 +143,10 @@ class LanguageArgsSchema(StrictSchema):
     """Query parameters every API operation accepts."""
 
     lang = fields.String(
-        validate=validate.OneOf(LANGUAGES),
+        validate=OfferedLanguage(),
         metadata={
-            "description": "Language of labels (de or en); default from Accept-Language, else de."
+            "description": "Language of labels, one of the portal's languages "
+            "([portal] languages); default from Accept-Language, else the first of them."
         },
     )
 
@@ -252,7 +255,7 @@ class SearchResultSchema(ma.Schema):
             "here and cannot be searched with until the plugin works again."
         },
     )
-    lang = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    lang = fields.String(required=True, validate=OfferedLanguage())
 
 
 # --- filters -----------------------------------------------------------------------------
@@ -354,7 +357,7 @@ class FilterSchema(ma.Schema):
 
 
 class FilterListSchema(ma.Schema):
-    lang = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    lang = fields.String(required=True, validate=OfferedLanguage())
     filters = fields.List(fields.Nested(FilterSchema), required=True)
 
 
@@ -560,7 +563,7 @@ class LayerSchema(ma.Schema):
 
 
 class LayerListSchema(ma.Schema):
-    lang = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    lang = fields.String(required=True, validate=OfferedLanguage())
     layers = fields.List(fields.Nested(LayerSchema), required=True)
 
 

@@ -21,12 +21,11 @@ from core.search.filters import FilterKind, FilterSpec
 from core.search.query import MAX_RADIUS_KM, SORTS, Cluster, SearchHit, SearchResult
 from webapp.api.schemas import (
     DEPENDENCIES,
-    LANGUAGES,
     VALUE_RULE,
     ErrorSchema,
     SearchResultSchema,
 )
-from webapp.context import current_platform, request_language
+from webapp.context import current_platform, languages, request_language
 
 __all__ = ["blueprint", "search_args_schema", "serialise_result"]
 
@@ -181,8 +180,8 @@ def _listing_args(platform: Platform, dynamic: list[FilterSpec]) -> dict[str, ma
             validate=validate.Range(1, platform.settings.search.max_per_page)
         ),
         "lang": fields.String(
-            validate=validate.OneOf(list(LANGUAGES)),
-            metadata={"description": "Language of labels (de, en)."},
+            validate=validate.OneOf(languages(platform)),
+            metadata={"description": f"Language of labels ({', '.join(languages(platform))})."},
         ),
     }
 

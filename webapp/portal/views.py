@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import attrs
 from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
@@ -31,7 +31,9 @@ from core.formatting import (
     format_metres,
     format_minutes,
     format_number,
+    page_formats,
 )
+from core.i18n import language_direction
 from core.model import Company
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
@@ -86,34 +88,17 @@ def _static_version() -> str:
 # --- language and URLs -----------------------------------------------------------------------
 
 
-def languages() -> list[str]:
-    return context.languages(_platform())
-
-
-def page_lang() -> str:
-    """The page language: ``?lang=`` when offered, else the first configured language.
-
-    Only the URL decides (no cookie, no Accept-Language), so every URL shows one language and
-    can be shared, cached and indexed as it is.
-    """
-    wanted = request.args.get("lang", "")
-    offered = languages()
-    return wanted if wanted in offered else offered[0]
+# the one rule of webapp.context, under the names this package's modules use
+languages = context.languages
+page_lang = context.page_language
 
 
 def lang_args(lang: str) -> dict[str, str]:
-    return {} if lang == languages()[0] else {"lang": lang}
+    return context.language_args(lang)
 
 
 def page_url(endpoint: str, lang: str, **values: Any) -> str:
-    return url_for(endpoint, **values, **lang_args(lang))
-
-
-def switch_language_url(lang: str) -> str:
-    """The current URL in ``lang`` (other query parameters kept)."""
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    args += list(lang_args(lang).items())
-    return request.path + (f"?{urlencode(args)}" if args else "")
+    return url_for(endpoint, **values, **context.language_args(lang))
 
 
 def asset(filename: str) -> str:
@@ -278,7 +263,9 @@ def start_config(platform: Platform, lang: str) -> str:
     b = region.bounds
     config = {
         "lang": lang,
-        "defaultLang": languages()[0],
+        # the lang= its links keep (empty: links without it show this language)
+        "langArg": context.language_args(lang).get("lang", ""),
+        "format": page_formats(lang),
         "version": _app_state()["version"],
         "api": {
             "search": "/api/v1/search",
@@ -651,7 +638,7 @@ def navigation_links(platform: Platform) -> list[NavLink]:
 
 def _nav_items(lang: str) -> list[dict[str, Any]]:
     """Header links in ``lang``; the one whose pages are shown is marked as current."""
-    suffix = "" if lang == languages()[0] else f"?{urlencode(lang_args(lang))}"
+    suffix = context.lang_query(lang)
     items = []
     for link in _app_state()["navigation"]:
         base = link.href.rstrip("/") or "/"
@@ -737,12 +724,16 @@ def init_portal(app: Flask) -> None:
             "t": t,
             "asset": asset,
             "page_url": lambda endpoint, **v: page_url(endpoint, lang, **v),
-            "switch_language_url": switch_language_url,
+            "switch_language_url": context.switch_language_url,
+            "lang_query": context.lang_query if request else lambda *a, **k: "",
+            "lang_arg": context.language_args(lang).get("lang", "") if request else "",
+            "language_menu": context.language_menu() if request else [],
+            "text_direction": language_direction(lang),
+            "format_json": Markup(json.dumps(page_formats(lang), ensure_ascii=False)),
             "portal": _platform().settings.portal,
             "region": _platform().region,
             "theme_color": theme_color(_platform()),
             "brand_logo_url": _logo_url() if request else "",
-            "other_languages": [code for code in languages() if code != lang],
             "plugin_nav": _nav_items(lang) if request else [],
             "strings_json": Markup(
                 json.dumps(_page_strings(lang), ensure_ascii=False).replace("<", "\\u003c")

@@ -6,6 +6,9 @@
   var stringsNode = document.getElementById('rk-strings');
   var strings = stringsNode ? JSON.parse(stringsNode.textContent) : {};
   var lang = document.body.getAttribute('data-lang') || document.documentElement.lang || 'de';
+  // the lang= links keep (webapp.context.language_args): empty where the page's language is
+  // what a link without it would get
+  var langArg = document.body.getAttribute('data-lang-arg') || '';
 
   /** Fill {name} placeholders of a text. */
   function fmt(text, values) {
@@ -14,48 +17,66 @@
     });
   }
 
-  var numberFormat = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'de-DE');
+  // --- numbers, units, money and days: the rules of core/formatting.py (CLDR through the
+  // browser's Intl, with the locale tag and unit names the server gives; a browser test
+  // compares both in every language) ---------------------------------------------------------
+  var formatNode = document.getElementById('rk-format');
+  var formats = formatNode ? JSON.parse(formatNode.textContent) : {};
+  var locale = formats.locale || 'de-DE-u-nu-latn';
+  var units = formats.units || {};
+  var numberFormat = new Intl.NumberFormat(locale);
+  var cachedFormats = {};
 
-  // --- numbers and units: the same rules as core/formatting.py (a browser test compares) -----
-  var UNITS = {
-    de: { min: 'Min.', h: 'Std.', '/h': 'pro Stunde', km: 'km', m: 'm', m2: 'm²' },
-    en: { min: 'min', h: 'h', '/h': 'per hour', km: 'km', m: 'm', m2: 'm²' }
-  };
-  var units = lang === 'en' ? UNITS.en : UNITS.de;
-  var decimalFormats = {};
+  function intl(key, options) {
+    return cachedFormats[key] || (cachedFormats[key] = new Intl.NumberFormat(locale, options));
+  }
+
+  // round half away from zero on the decimal value, as the server does
+  function rounded(value, digits) {
+    var factor = Math.pow(10, digits);
+    var r = Math.round(Math.abs(value) * factor + 1e-9) / factor * (value < 0 ? -1 : 1);
+    return r === 0 ? 0 : r;
+  }
 
   /** ``value`` with up to ``digits`` decimals and the page language's separators. */
   function formatNumber(value, digits) {
     value = Number(value);
     if (!isFinite(value)) return '–';
     digits = digits || 0;
-    var f = decimalFormats[digits] || (decimalFormats[digits] = new Intl.NumberFormat(
-      lang === 'en' ? 'en-GB' : 'de-DE', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
-    var factor = Math.pow(10, digits);
-    // round half away from zero on the decimal value, as Python's round() on these inputs
-    var rounded = Math.round(Math.abs(value) * factor + 1e-9) / factor * (value < 0 ? -1 : 1);
-    return f.format(rounded === 0 ? 0 : rounded);
+    return intl('n' + digits, { maximumFractionDigits: digits, minimumFractionDigits: 0 })
+      .format(rounded(value, digits));
+  }
+
+  function formatUnit(value, unit, digits) {
+    return intl(unit + digits, {
+      style: 'unit', unit: unit, unitDisplay: 'short',
+      maximumFractionDigits: digits, minimumFractionDigits: 0
+    }).format(rounded(Number(value), digits));
   }
 
   function unitLabel(unit) { return units[unit] || unit; }
 
-  function formatKm(km) { return formatNumber(km, Math.abs(km) < 10 ? 1 : 0) + ' km'; }
+  function formatKm(km) { return formatUnit(km, 'kilometer', Math.abs(km) < 10 ? 1 : 0); }
+
+  function formatMetres(m) {
+    return Math.abs(m) < 999.5 ? formatUnit(m, 'meter', 0) : formatKm(m / 1000);
+  }
 
   function formatMinutes(minutes) {
     var total = Math.max(0, Math.round(Number(minutes)));
-    if (total < 60) return total + ' ' + units.min;
-    var hours = Math.floor(total / 60);
+    if (total < 60) return formatUnit(total, 'minute', 0);
     var rest = total % 60;
-    var text = formatNumber(hours) + ' ' + units.h;
-    return rest ? text + ' ' + rest + ' ' + units.min : text;
+    var text = formatUnit(Math.floor(total / 60), 'hour', 0);
+    return rest ? text + ' ' + formatUnit(rest, 'minute', 0) : text;
   }
 
   function formatAmount(amount) {
-    var cents = Number(amount) % 1 !== 0;
-    var text = formatNumber(amount, cents ? 2 : 0);
-    var sep = lang === 'en' ? '.' : ',';
-    if (cents && text.split(sep).pop().length === 1) text += '0';  // 12,50 € rather than 12,5 €
-    return lang === 'en' ? '€' + text : text + ' €';
+    var value = rounded(Number(amount), 2);
+    var cents = value % 1 !== 0;
+    return intl(cents ? 'eur2' : 'eur0', {
+      style: 'currency', currency: 'EUR',
+      minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: cents ? 2 : 0
+    }).format(value);
   }
 
   function formatQuantity(value, unit) {
@@ -63,7 +84,15 @@
     if (unit === 'min') return formatMinutes(value);
     if (unit === '€' || unit === 'EUR' || unit === 'eur') return formatAmount(value);
     var text = formatNumber(value, Number(value) % 1 === 0 ? 0 : 1);
+    if (unit === '/h') return String(formats.perHour || '{0}/h').replace('{0}', text);
     return unit ? text + ' ' + unitLabel(unit) : text;
+  }
+
+  /** A day (a Date or an ISO date) as people read it: 7. Dez. 2026, 7 Dec 2026. */
+  function formatDate(day) {
+    var date = typeof day === 'string' ? new Date(day.slice(0, 10) + 'T12:00:00') : day;
+    return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' })
+      .format(date);
   }
 
   /** Create an element: h('a', {href: '/'}, ['text', otherNode]). Text is never parsed as HTML. */
@@ -140,7 +169,7 @@
     var slugs = (list || read()).map(function (e) { return e.slug; });
     var url = new URL(document.body.getAttribute('data-watchlist') || '/merkliste', window.location.href);
     if (slugs.length) url.searchParams.set('u', slugs.join(','));
-    if (lang !== 'de') url.searchParams.set('lang', lang);
+    if (langArg) url.searchParams.set('lang', langArg);
     return url.href;
   }
 
@@ -237,6 +266,22 @@
     toggle.addEventListener('click', function () { setOpen(!nav.classList.contains('open'), false); });
   }
 
+  // --- header: the language switcher (a details element that works without a script; the
+  // script adds Escape and a tap outside to close it, as every other thing that opens) --------
+  function setupLanguageMenu() {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-lang-menu]'), function (menu) {
+      var summary = menu.querySelector('summary');
+      menu.addEventListener('toggle', function () {
+        if (menu.open) {
+          opened(menu, function (viaKey) {
+            menu.open = false;
+            if (viaKey && summary) summary.focus();
+          }, { opener: summary, outside: true });
+        } else closed(menu);
+      });
+    });
+  }
+
   // --- the demo notice: dismissed once, remembered on this device ---------------------------
   var DEMO_KEY = 'regiokarte.demo-notice-hidden.v1';
   function setupDemoNotice() {
@@ -261,7 +306,8 @@
   function shownDate(iso) {
     var p = String(iso || '').split('-');
     if (p.length !== 3) return '';
-    return lang === 'en' ? iso : pad(Number(p[2])) + '.' + pad(Number(p[1])) + '.' + p[0];
+    if (formats.dateInput !== 'dmy') return iso;  // as core.formatting.format_date_input
+    return pad(Number(p[2])) + '.' + pad(Number(p[1])) + '.' + p[0];
   }
   function isoDate(text) {
     var m = /^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$/.exec(text || '');
@@ -317,6 +363,7 @@
   }
 
   setupMenu();
+  setupLanguageMenu();
   setupDemoNotice();
   setupDateFields();
   setupFilterPanels();
@@ -324,13 +371,14 @@
   window.RK = {
     strings: strings,
     lang: lang,
+    langArg: langArg,
     fmt: fmt,
     h: h,
     number: function (n) { return numberFormat.format(n); },
     format: {
-      number: formatNumber, km: formatKm,
-      metres: function (m) { return Math.abs(m) < 999.5 ? formatNumber(m) + ' m' : formatKm(m / 1000); },
-      minutes: formatMinutes, amount: formatAmount, quantity: formatQuantity, unit: unitLabel
+      number: formatNumber, km: formatKm, metres: formatMetres, minutes: formatMinutes,
+      amount: formatAmount, quantity: formatQuantity, unit: unitLabel, date: formatDate,
+      locale: locale
     },
     announce: announce,
     opened: opened,

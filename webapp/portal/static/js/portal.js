@@ -112,7 +112,7 @@
       var c = map.getCenter();
       params.set('map', (+map.getZoom().toFixed(2)) + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5));
     }
-    if (cfg.lang !== cfg.defaultLang) params.set('lang', cfg.lang);
+    if (cfg.langArg) params.set('lang', cfg.langArg);
     var text = params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/');
     return window.location.pathname + (text ? '?' + text : '');
   }
@@ -123,7 +123,7 @@
     if (!link) return;
     var params = filterParams(state, new URLSearchParams(), true);
     params.delete('sort');
-    if (cfg.lang !== cfg.defaultLang) params.set('lang', cfg.lang);
+    if (cfg.langArg) params.set('lang', cfg.langArg);
     var text = params.toString().replace(/%2C/g, ',');
     link.href = link.dataset.base + (text ? '?' + text : '');
   }
@@ -820,7 +820,7 @@
 
   function companyUrl(slug) {
     var url = cfg.urls.company.replace('__slug__', encodeURIComponent(slug));
-    return cfg.lang !== cfg.defaultLang ? url + '?lang=' + cfg.lang : url;
+    return cfg.langArg ? url + '?lang=' + cfg.langArg : url;
   }
 
   function renderList(result) {
@@ -897,7 +897,7 @@
     opts = opts || {};
     state.company = slug;
     if (opts.push) saveUrl(true);
-    var url = cfg.urls.card.replace('__slug__', encodeURIComponent(slug)) + (cfg.lang !== cfg.defaultLang ? '?lang=' + cfg.lang : '');
+    var url = cfg.urls.card.replace('__slug__', encodeURIComponent(slug)) + (cfg.langArg ? '?lang=' + cfg.langArg : '');
     fetch(url).then(function (response) {
       if (!response.ok) throw new Error('gone');
       return response.text();

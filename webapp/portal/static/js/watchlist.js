@@ -49,7 +49,7 @@
 
   clearButton.addEventListener('click', function () {
     RK.watchlist.clear();
-    window.location.replace(window.location.pathname + (RK.lang !== 'de' ? '?lang=' + RK.lang : ''));
+    window.location.replace(window.location.pathname + (RK.langArg ? '?lang=' + RK.langArg : ''));
   });
 
   copy.addEventListener('click', function () {
