@@ -24,7 +24,12 @@ from typing import Literal, cast
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
-from babel.numbers import NumberPattern, format_currency, format_decimal
+from babel.numbers import (
+    NumberPattern,
+    format_currency,
+    format_decimal,
+    get_minus_sign_symbol,
+)
 from babel.units import format_unit, get_unit_name
 
 __all__ = [
@@ -96,19 +101,29 @@ def _pattern(lang: str, digits: int) -> NumberPattern:
     return pattern
 
 
+def _signed(text: str, exact: Decimal | int, lang: str) -> str:
+    # Babel writes the pattern's ASCII minus; CLDR's (and so the browser's) minus sign of a
+    # language may carry a direction mark (Arabic: LRM, so "-3" stays "-3" in a line of
+    # Arabic)
+    if exact < 0:
+        return text.replace("-", get_minus_sign_symbol(_locale(lang), numbering_system="latn"), 1)
+    return text
+
+
 def format_number(value: float, lang: str, digits: int = 0) -> str:
     """``value`` with up to ``digits`` decimals (trailing zeros dropped) and the language's
     separators: ``1.234,5`` in German, ``1,234.5`` in English."""
     if not math.isfinite(value):
         return "–"
-    return format_decimal(
-        _exact(value, digits), _pattern(lang, digits), _locale(lang), numbering_system="latn"
-    )
+    exact = _exact(value, digits)
+    text = format_decimal(exact, _pattern(lang, digits), _locale(lang), numbering_system="latn")
+    return _signed(text, exact, lang)
 
 
 def _unit(value: float, unit: str, lang: str, digits: int) -> str:
-    return format_unit(
-        _exact(value, digits),
+    exact = _exact(value, digits)
+    text = format_unit(
+        exact,
         _CLDR_UNITS[unit],
         _LENGTH,
         # Babel takes a NumberPattern here too, though its annotation says str
@@ -116,6 +131,7 @@ def _unit(value: float, unit: str, lang: str, digits: int) -> str:
         _locale(lang),
         numbering_system="latn",
     )
+    return _signed(text, exact, lang)
 
 
 def unit_label(unit: str, lang: str) -> str:
@@ -169,7 +185,7 @@ def format_amount(amount: float, lang: str) -> str:
     """Euros, whole euros unless there are cents: ``1.250 €`` / ``€1,250``, ``12,50 €``."""
     exact = _exact(amount, 2)
     if isinstance(exact, int):
-        return format_currency(
+        text = format_currency(
             exact,
             "EUR",
             _whole_currency(lang),
@@ -177,7 +193,9 @@ def format_amount(amount: float, lang: str) -> str:
             currency_digits=False,
             numbering_system="latn",
         )
-    return format_currency(exact, "EUR", locale=_locale(lang), numbering_system="latn")
+    else:
+        text = format_currency(exact, "EUR", locale=_locale(lang), numbering_system="latn")
+    return _signed(text, exact, lang)
 
 
 def format_quantity(value: float, unit: str, lang: str) -> str:

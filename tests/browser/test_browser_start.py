@@ -235,6 +235,14 @@ def test_phone_shows_map_or_list_without_horizontal_scrolling(
 
 def test_english_is_switchable(page: Any, live_server: Any) -> None:
     open_start(page, live_server)
+    # the switcher is closed; it opens, Escape closes it and gives focus back to it
+    assert not page.locator("a[hreflang=en]").is_visible()
+    page.click(".lang-menu > summary")
+    assert page.locator("a[hreflang=en]").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("a[hreflang=en]").is_visible()
+    assert page.evaluate("document.activeElement.matches('.lang-menu > summary')")
+    page.click(".lang-menu > summary")
     page.click("a[hreflang=en]")
     wait_for_search(page)
     page.wait_for_selector("#filter-panel .filter", state="attached")
