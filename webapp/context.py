@@ -19,7 +19,7 @@ from marshmallow import validate
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from core.errors import InvalidQuery
-from core.i18n import language_direction, language_name
+from core.i18n import language_direction, language_name, set_language
 from core.platform import Platform
 from core.settings import PortalSettings
 
@@ -34,6 +34,7 @@ __all__ = [
     "language_args",
     "language_menu",
     "languages",
+    "narrow_language",
     "page_language",
     "request_language",
     "require_operator",
@@ -85,6 +86,18 @@ def page_language() -> str:
         setattr(g, _NEGOTIATED, True)
         lang = request.accept_languages.best_match(offered) or offered[0]
     setattr(g, _LANG, lang)
+    return lang
+
+
+def narrow_language(spoken: Sequence[str]) -> str:
+    """The language of a page in an area that speaks only ``spoken`` (the admin area): the
+    page's language if the area speaks it, else the area's first; from now on the request's
+    language, so the whole page (the frame's texts, core's labels) is in it."""
+    lang = page_language()
+    if lang not in spoken:
+        lang = spoken[0]
+        setattr(g, _LANG, lang)
+        set_language(lang)
     return lang
 
 

@@ -310,13 +310,14 @@ def test_the_page_tables_and_charts_show_the_exported_numbers(app: Flask, lang: 
             assert body.count('<rect class="chart-bar"') == len(tables[key]), key
             assert f'aria-labelledby="chart-{key}-title chart-{key}-desc"' in body
             assert f'<desc id="chart-{key}-desc">' in body
-    assert f'<html lang="{lang}">' in text
+    assert f'<html lang="{lang}" dir="ltr">' in text
     assert ("Profiles by town" in text) == (lang == "en")
     assert ("Profile nach Ort" in text) == (lang == "de")
     # no inline style or script: the CSP forbids them
     assert "style=" not in text
-    assert "<script>" not in text and "<script " not in text.replace(
-        '<script type="application/json" id="rk-strings">', ""
+    data = ('<script type="application/json" id="rk-strings">', '<script type="application/json" id="rk-format">')  # fmt: skip
+    assert "<script>" not in text and "<script " not in text.replace(data[0], "").replace(
+        data[1], ""
     ).replace("<script src=", "")
 
 

@@ -76,7 +76,7 @@ def test_popup_lines_say_what_a_visitor_decides_by_in_the_page_language(
         for f in _features(layer_app, "housing_offers", "de")
     }
     apartment = offers["Azubi-Apartment am Marler Stern"]["popup"]["lines"]
-    assert "330 € warm" in apartment and "1 Zimmer, 24 m²" in apartment and "Marl" in apartment
+    assert "330\u00a0€ warm" in apartment and "1 Zimmer, 24 m²" in apartment and "Marl" in apartment
     assert "2,5 Zimmer, 61 m²" in offers["Zwei Zimmer für Pflegekräfte"]["popup"]["lines"]
 
     stops = lines("transit_stops", "de")

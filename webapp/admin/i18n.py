@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core import register_catalog
-from webapp.portal.views import page_lang
+from webapp.context import narrow_language
 
 __all__ = ["DOMAIN", "LANGUAGES", "admin_language", "translate"]
 
@@ -26,9 +26,8 @@ LANGUAGES = ("de", "en")
 
 def admin_language() -> str:
     """The admin page's language: the portal's page language if the admin area speaks it,
-    else German."""
-    lang = page_lang()
-    return lang if lang in LANGUAGES else LANGUAGES[0]
+    else German (for the whole page: its frame too)."""
+    return narrow_language(LANGUAGES)
 
 
 def translate(key: str, lang: str, **values: Any) -> str:

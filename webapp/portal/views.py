@@ -720,8 +720,14 @@ def init_portal(app: Flask) -> None:
         def t(key: str, **values: Any) -> str:
             return translate(key, lang, **values)
 
+        def t_html(key: str, **parts: Any) -> Markup:
+            # a text whose placeholders take HTML the template builds (a link, code): the
+            # text itself is escaped, the parts are Markup (or escaped like it)
+            return Markup.escape(translate(key, lang)).format(**parts)
+
         return {
             "t": t,
+            "t_html": t_html,
             "asset": asset,
             "page_url": lambda endpoint, **v: page_url(endpoint, lang, **v),
             "switch_language_url": context.switch_language_url,

@@ -108,7 +108,7 @@ def test_switching_the_plugin_on_and_off(make_app):
     assert "childcare_kita" in pages["start"] and "Kita bis 2 km" in pages["start"]
     assert "Kita within 2 km" in pages["start_en"]
     assert 'id="section-childcare"' in pages["profile"] and "Kitas in der Nähe" in pages["profile"]
-    assert "Zuschuss zur Kinderbetreuung (100 € pro Kind und Monat)" in pages["profile"]
+    assert "Zuschuss zur Kinderbetreuung (100\u00a0€ pro Kind und Monat)" in pages["profile"]
     assert "Nearest Kitas" in pages["profile_en"]
 
     # the same database without the plugin: no trace in UI or API, the data stays

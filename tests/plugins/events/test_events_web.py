@@ -351,7 +351,7 @@ def test_calendar_page_filters_and_english(client: Any, world: dict[str, Any]) -
     )
     assert "/api/v1/events/calendar.ics?kind=open_day" in html
     english = client.get("/veranstaltungen?lang=en").get_data(as_text=True)
-    assert '<html lang="en">' in english and "Apprenticeship fair" in english
+    assert '<html lang="en" dir="ltr">' in english and "Apprenticeship fair" in english
     assert "Sunday, 25 Oct 2026, 10:00–14:00" in english
     refused = client.get("/veranstaltungen?from=gestern")
     assert refused.status_code == 400

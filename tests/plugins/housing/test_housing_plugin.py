@@ -73,7 +73,7 @@ def test_profile_section(new_database):
     import_file(platform, EXAMPLES / "openimmo_beispiel.xml")
     (section,) = [s for s in platform.profile_sections(company, "de") if s.plugin == "housing"]
     assert section.id == "housing" and "Wohnraum für Beschäftigte" in section.html
-    assert "Azubi-Wohnen / Wohnheimplatz (ab 290 € warm)" in section.html
+    assert "Azubi-Wohnen / Wohnheimplatz (ab 290\u00a0€ warm)" in section.html
     assert "2-Zimmer-Wohnung nahe Marler Stern" in section.html and "<script" not in section.html
     (english,) = [s for s in platform.profile_sections(company, "en") if s.plugin == "housing"]
     assert "Housing offers within 5 km" in english.html
@@ -118,14 +118,16 @@ def test_offer_rules():
             lifetime_days=30,
         )
     assert set(caught.value.problems) == {"warm_rent_eur", "link", "lat"}
-    assert offer.price_label("de") == "490,50 € warm"
+    assert (
+        offer.price_label("de") == "490,50\u00a0€ warm"
+    )  # the amount and its sign stay on one line
     sale = offer_from_fields(
         {"title": "Haus", "postcode": "45768", "price_eur": "329.000"},
         locate=locate,
         today=TODAY,
         lifetime_days=30,
     )
-    assert sale.offer_type == "buy" and sale.price_label("de") == "Kauf 329.000 €"
+    assert sale.offer_type == "buy" and sale.price_label("de") == "Kauf 329.000\u00a0€"
     assert sale.price_label("en") == "Purchase €329,000"  # the English way to write euros
 
 
