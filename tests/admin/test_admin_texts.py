@@ -52,9 +52,11 @@ def test_an_admin_page_in_another_language_is_german(client: Any, token: str, la
     text = client.get(f"/admin/unternehmen?lang={lang}").get_data(as_text=True)
     assert '<html lang="de"' in text
     assert str(escape(translate("companies_title", "de"))) in text
-    # the portal's header around it too
+    # the portal's header around it too, and its language switcher offers German and English
     assert str(escape(portal_translate("skip_to_main", "de"))) in text
     assert str(escape(portal_translate("skip_to_main", lang))) not in text
+    assert 'hreflang="en"' in text
+    assert 'hreflang="tr"' not in text and 'hreflang="ar"' not in text
 
 
 def test_an_admin_page_in_english(client: Any, token: str) -> None:

@@ -20,7 +20,7 @@ from webapp.portal.i18n import page_texts, translate
 ROOT = Path(__file__).resolve().parents[2]
 PORTAL = ROOT / "webapp" / "portal"
 #: The languages a portal offers by default, German first.
-LANGUAGES = ["de", "en"]
+LANGUAGES = ["de", "en", "tr", "ar"]
 
 
 def _used(pattern: str, files: list[Path]) -> set[str]:

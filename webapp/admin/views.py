@@ -36,6 +36,7 @@ from core.portal import submissions as flow
 from core.portal.mail import FolderOutbox
 from webapp.admin import i18n
 from webapp.admin.i18n import admin_language
+from webapp.context import language_menu
 from webapp.portal.i18n import translate as portal_translate
 from webapp.portal.views import page_url, security_headers
 from webapp.questionnaire import flow as helpers
@@ -119,7 +120,8 @@ def _texts() -> dict[str, Any]:
         "t": lambda key, **values: portal_translate(key, lang, **values),
         # the moderation texts (questionnaire catalog) in the admin page's language too
         "qt": lambda key, **values: translate(key, lang, **values),
-        "other_languages": [code for code in i18n.LANGUAGES if code != lang],
+        # the switcher offers only the languages the admin area speaks
+        "language_menu": [e for e in language_menu() if e["code"] in i18n.LANGUAGES],
         "admin_link": admin_link,
     }
 
