@@ -464,7 +464,7 @@ def test_disabling_the_plugin_removes_every_trace(
     again.extensions["regiokarte"].db.dispose()
 
 
-@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("lang", ["de", "en", "tr", "ar"])
 def test_registration_speaks_the_page_language(
     client: Any, world: dict[str, Any], lang: str
 ) -> None:
