@@ -7,12 +7,13 @@ It uses the same hooks as any plugin, so every hook has a real user.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from core import classifications as vocab
 from core.errors import ConfigError
+from core.i18n import Text
 from core.plugins.hookspecs import hookimpl
 from core.plugins.manager import PluginManifest
 from core.plugins.profile import ProfileSection
@@ -30,8 +31,7 @@ if TYPE_CHECKING:
 
 MANIFEST = PluginManifest(
     name="core",
-    title_de="Unternehmen",
-    title_en="Companies",
+    title=Text.message("core", "plugin.title"),
     version="0.1.0",
     description="Company profiles, their filters and the companies map layer.",
 )
@@ -40,8 +40,20 @@ OUTSIDE = "other"
 
 
 def _town_choices(platform: Platform) -> tuple[Choice, ...]:
-    towns = tuple(Choice(t.ags, t.name, t.name, t.district or None) for t in platform.region.towns)
-    return (*towns, Choice(OUTSIDE, "Außerhalb der Region", "Outside the region"))
+    # a town's name is the same in every language
+    towns = tuple(Choice(t.ags, t.name, group=t.district or None) for t in platform.region.towns)
+    return (*towns, Choice(OUTSIDE, _text("town.other")))
+
+
+def _text(key: str) -> Text:
+    return Text.message("core", key)
+
+
+def _filter(key: str, kind: FilterKind, *, help: bool = True, **fields: Any) -> FilterSpec:
+    """A core filter with its label and help from core's catalog (``filter.<key>.label``)."""
+    if help:
+        fields["help"] = _text(f"filter.{key}.help")
+    return FilterSpec(key, _text(f"filter.{key}.label"), kind, **fields)
 
 
 @hookimpl
@@ -66,111 +78,57 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
         return s.choice_column([vocab.size_class_for(int(e)) for e in s.employees], sizes)
 
     return [
-        FilterSpec(
-            "q",
-            "Freitext",
-            "Free text",
-            FilterKind.TEXT,
-            help_de="Sucht in Name, Beschreibung, Ort, Branche und Berufen.",
-            help_en="Searches name, description, town, industry and professions.",
-        ),
-        FilterSpec(
-            "bbox",
-            "Kartenausschnitt",
-            "Map area",
-            FilterKind.GEO,
-            help_de="west,süd,ost,nord in Grad (WGS84).",
-            help_en="west,south,east,north in degrees (WGS84).",
-        ),
-        FilterSpec(
-            "near",
-            "Umkreis",
-            "Radius",
-            FilterKind.GEO,
-            unit="km",
-            help_de="Mittelpunkt (near=lat,lon, near_postcode oder near_town) und radius_km.",
-            help_en="Centre (near=lat,lon, near_postcode or near_town) and radius_km.",
-        ),
-        FilterSpec(
+        _filter("q", FilterKind.TEXT),
+        _filter("bbox", FilterKind.GEO),
+        _filter("near", FilterKind.GEO, unit="km"),
+        _filter(
             "industry",
-            "Branche",
-            "Industry",
             FilterKind.CHOICE,
             column=lambda s: s.choice_column(s.industry, industries),
             choices=industries,
             searchable=True,
-            help_de="Der Wirtschaftszweig, in dem das Unternehmen tätig ist.",
-            help_en="The line of business the company works in.",
         ),
-        FilterSpec(
+        _filter(
             "industry_division",
-            "Branche (genauer)",
-            "Industry (detailed)",
             FilterKind.CHOICE,
             choices=divisions,
             column=lambda s: s.choice_column(s.industry_division, divisions),
             searchable=True,
-            help_de="Eine genauere Wahl innerhalb der Branchen.",
-            help_en="A finer choice within the industries.",
         ),
-        FilterSpec(
+        _filter(
             "profession",
-            "Beruf",
-            "Profession",
             FilterKind.MULTICHOICE,
             column=lambda s: s.multichoice_column(s.professions, professions),
             choices=professions,
             searchable=True,
-            help_de="Berufe, die im Unternehmen arbeiten oder ausgebildet werden.",
-            help_en="Professions the company employs or trains.",
         ),
-        FilterSpec("town", "Ort", "Town", FilterKind.CHOICE, column=town_column, choices=towns),
-        FilterSpec(
-            "size",
-            "Unternehmensgröße",
-            "Company size",
-            FilterKind.CHOICE,
-            column=size_column,
-            choices=sizes,
-        ),
-        FilterSpec(
+        _filter("town", FilterKind.CHOICE, help=False, column=town_column, choices=towns),
+        _filter("size", FilterKind.CHOICE, help=False, column=size_column, choices=sizes),
+        _filter(
             "employees",
-            "Beschäftigte",
-            "Employees",
             FilterKind.RANGE,
             facet=False,
             column=lambda s: s.employees.astype(np.float64),
             single="min",
             minimum=0,
-            help_de="Wie viele Menschen im Unternehmen arbeiten.",
-            help_en="How many people work for the company.",
         ),
-        FilterSpec(
+        _filter(
             "family",
-            "Vereinbarkeit von Beruf und Familie",
-            "Work-family compatibility",
             FilterKind.MULTICHOICE,
             match="all",
             choices=family,
             column=lambda s: s.multichoice_column(s.family, family),
-            help_de="Alle gewählten Angebote müssen vorhanden sein.",
-            help_en="Every chosen feature must be offered.",
         ),
-        FilterSpec(
+        _filter(
             "offer",
-            "Angebote für Einsteiger",
-            "Offers for starters",
             FilterKind.MULTICHOICE,
             choices=offers,
             column=lambda s: s.multichoice_column(s.offers, offers),
-            help_de="Mindestens eines der gewählten Angebote.",
-            help_en="At least one of the chosen offers.",
         ),
-        FilterSpec(
+        _filter(
             "benefit",
-            "Zusatzleistungen",
-            "Benefits",
             FilterKind.MULTICHOICE,
+            help=False,
             match="all",
             choices=benefits,
             column=lambda s: s.multichoice_column(s.benefits, benefits),
@@ -231,8 +189,7 @@ def register_layers(platform: Platform) -> list[Layer]:
     return [
         Layer(
             "companies",
-            "Unternehmen",
-            "Companies",
+            _text("layer.companies"),
             features,
             default_visible=True,
             marker="company",
@@ -245,19 +202,16 @@ def register_questionnaire_sections() -> list[Section]:
     return core_sections()
 
 
-#: Profile sections drawn from the questionnaire's story questions (extensions["core"]).
-STORY = (
-    ("attractive", "Was uns als Arbeitgeber ausmacht", "What makes us a good employer"),
-    ("typical_day", "Ein typischer Arbeitstag", "A typical working day"),
-    ("learn", "Was man bei uns lernt", "What you learn with us"),
-)
+#: Profile sections drawn from the questionnaire's story questions (extensions["core"]);
+#: their titles are ``story.<key>`` in core's catalog.
+STORY = ("attractive", "typical_day", "learn")
 
 
 @hookimpl
 def profile_sections(company: Company, lang: str) -> list[ProfileSection]:
     story = company.extensions.get("core") or {}
     sections = []
-    for position, (key, title_de, title_en) in enumerate(STORY):
+    for position, key in enumerate(STORY):
         text = story.get(key)
         if not isinstance(text, str) or not text.strip():
             continue
@@ -265,7 +219,7 @@ def profile_sections(company: Company, lang: str) -> list[ProfileSection]:
         sections.append(
             ProfileSection(
                 f"core-{key.replace('_', '-')}",
-                title_en if lang == "en" else title_de,
+                _text(f"story.{key}")(lang),
                 paragraphs,
                 order=position + 1,
             )

@@ -1,6 +1,9 @@
 """Controlled vocabularies: WZ 2008 industries, KldB 2010 professions, size classes, features.
 
-They are data (``core/data``), loaded once and shared; code refers to terms by their code only.
+They are data, loaded once and shared; code refers to terms by their code only. The codes and
+their order lie in ``core/data`` (``wz2008.csv``, ``kldb2010.csv``, ``vocabularies.toml``); the
+labels are texts of core's message catalog (``core/locale``), keyed ``<list>.<code>``
+(``wz.C``, ``kldb.43``, ``size.micro``), so every language the catalog has names every term.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ import tomllib
 from collections.abc import Iterator
 from importlib import resources
 
-from attrs import frozen
+from attrs import field, frozen
 
 from core.errors import NotFound, ValidationError
+from core.i18n import Text, translatable
+from core.label_pairs import old_label_pair
 
 __all__ = [
     "Term",
@@ -34,18 +39,15 @@ __all__ = [
 ]
 
 
+@old_label_pair(1)
+@translatable("label")
 @frozen
 class Term:
-    """One entry of a vocabulary: a stable code and its labels."""
+    """One entry of a vocabulary: a stable code and its label (``label(lang)``)."""
 
     code: str
-    label_de: str
-    label_en: str
+    label: Text = field(converter=Text.of)
     parent: str | None = None
-
-    def label(self, lang: str = "de") -> str:
-        """The label in ``lang`` (German for any language without its own label)."""
-        return self.label_en if lang == "en" else self.label_de
 
 
 @frozen
@@ -82,7 +84,8 @@ class Vocabulary:
                 f"{code!r} is not a valid {self.name} code; valid codes are: {shown}."
             ) from None
 
-    def label(self, code: str, lang: str = "de") -> str:
+    def label(self, code: str, lang: str | None = None) -> str:
+        """The label of the term ``code`` in ``lang`` (the current language when None)."""
         return self.get(code).label(lang)
 
 
@@ -90,15 +93,15 @@ def _read_text(name: str) -> str:
     return resources.files("core.data").joinpath(name).read_text(encoding="utf-8")
 
 
+def _label(prefix: str, code: str) -> Text:
+    return Text.message("core", f"{prefix}.{code}")
+
+
 @functools.cache
-def _csv_terms(name: str) -> tuple[tuple[str, str, Term], ...]:
+def _csv_terms(name: str, prefix: str) -> tuple[tuple[str, Term], ...]:
     rows = csv.DictReader(io.StringIO(_read_text(name)))
     return tuple(
-        (
-            row["level"],
-            row["code"],
-            Term(row["code"], row["label_de"], row["label_en"], row["parent"] or None),
-        )
+        (row["level"], Term(row["code"], _label(prefix, row["code"]), parent=row["parent"] or None))
         for row in rows
     )
 
@@ -111,35 +114,35 @@ def _toml_vocabularies() -> dict[str, object]:
 def _toml_vocabulary(key: str, name: str) -> Vocabulary:
     table = _toml_vocabularies()[key]
     assert isinstance(table, dict)
-    return Vocabulary(name, tuple(Term(t["code"], t["de"], t["en"]) for t in table["terms"]))
+    return Vocabulary(name, tuple(Term(t["code"], _label(key, t["code"])) for t in table["terms"]))
 
 
-def _level(name: str, file: str, level: str) -> Vocabulary:
-    return Vocabulary(name, tuple(t for lvl, _, t in _csv_terms(file) if lvl == level))
+def _level(name: str, file: str, prefix: str, level: str) -> Vocabulary:
+    return Vocabulary(name, tuple(t for lvl, t in _csv_terms(file, prefix) if lvl == level))
 
 
 @functools.cache
 def industries() -> Vocabulary:
     """WZ 2008 sections A-U."""
-    return _level("WZ 2008 section", "wz2008.csv", "section")
+    return _level("WZ 2008 section", "wz2008.csv", "wz", "section")
 
 
 @functools.cache
 def industry_divisions() -> Vocabulary:
     """WZ 2008 divisions (two digits); ``parent`` is the section letter."""
-    return _level("WZ 2008 division", "wz2008.csv", "division")
+    return _level("WZ 2008 division", "wz2008.csv", "wz", "division")
 
 
 @functools.cache
 def profession_areas() -> Vocabulary:
     """KldB 2010 Berufsbereiche (one digit)."""
-    return _level("KldB 2010 Berufsbereich", "kldb2010.csv", "bereich")
+    return _level("KldB 2010 Berufsbereich", "kldb2010.csv", "kldb", "bereich")
 
 
 @functools.cache
 def professions() -> Vocabulary:
     """KldB 2010 Berufshauptgruppen (two digits); ``parent`` is the Berufsbereich."""
-    return _level("KldB 2010 Berufshauptgruppe", "kldb2010.csv", "hauptgruppe")
+    return _level("KldB 2010 Berufshauptgruppe", "kldb2010.csv", "kldb", "hauptgruppe")
 
 
 @functools.cache

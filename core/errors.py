@@ -25,6 +25,10 @@ problems per field.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.i18n import Text
 
 __all__ = [
     "Conflict",
@@ -47,22 +51,44 @@ __all__ = [
 
 class Sentence(str):
     """A message for a person: the English sentence (the string itself, as the API, logs and
-    the command line show it) with its German text, which German pages show (``text(lang)``).
+    the command line show it) that also gives its text in every language (``text(lang)``).
 
-    Messages are plain strings everywhere; a ``Sentence`` is one that also knows its German,
-    so a form can say in the page's language what is wrong with a value.
+    Messages are plain strings everywhere; a ``Sentence`` is one that also knows its
+    translations, so a form can say in the page's language what is wrong with a value.
+    ``Sentence.message(domain, key, **values)`` takes the text from a message catalog (every
+    language the catalog has); ``Sentence(en, de)`` is a sentence given in English and German
+    only (other languages show the English).
     """
 
-    de: str
+    said: Text
 
-    def __new__(cls, en: str, de: str) -> Sentence:
+    def __new__(cls, en: str, de: str | None = None) -> Sentence:
+        from core.i18n import Text  # core.i18n reports its own problems with core.errors
+
+        return cls._made(en, Text.literal(de=en if de is None else de, en=en))
+
+    @classmethod
+    def message(cls, domain: str, key: str, /, **values: object) -> Sentence:
+        """The message ``key`` of the catalog ``domain`` with its placeholders filled."""
+        from core.i18n import Text
+
+        said = Text.message(domain, key, **values)
+        return cls._made(said("en"), said)
+
+    @classmethod
+    def _made(cls, en: str, said: Text) -> Sentence:
         made = super().__new__(cls, en)
-        made.de = de
+        made.said = said
         return made
 
-    def text(self, lang: str) -> str:
-        """The message in ``lang`` (German for every language but English)."""
-        return str.__str__(self) if lang == "en" else self.de
+    @property
+    def de(self) -> str:
+        """The German text."""
+        return self.said("de")
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (the current language when None)."""
+        return self.said(lang)
 
     @staticmethod
     def of(message: object, lang: str) -> str:

@@ -75,7 +75,7 @@ class Address:
         if value and not re.fullmatch(r"\d{5}", value):
             raise ValidationError(
                 f"Postcode {value!r} is not a German postcode; use five digits such as 45657.",
-                {"postcode": [Sentence("five digits expected", "fünf Ziffern erwartet")]},
+                {"postcode": [Sentence.message("core", "error.postcode_digits")]},
             )
 
     @ags.validator

@@ -113,6 +113,7 @@ class Platform:
             refresh_interval=search.refresh_interval,
             context={"platform": self, "session_factory": self.session_factory},
             strict=self.strict,
+            languages=settings.portal.languages,
         )
 
     def _collect(self, hook: str) -> list[Any]:

@@ -368,7 +368,11 @@ def test_vocabulary_names_cores_code_lists() -> None:
     rows = _csv("kldb2010.csv")
     professions = vocabulary("professions")
     assert [t.code for t in professions] == [r["code"] for r in rows if r["level"] == "hauptgruppe"]
-    assert professions.get("43").label_de == next(r["label_de"] for r in rows if r["code"] == "43")
+    german = tomllib.loads((CORE_DATA.parent / "locale" / "messages.toml").read_text("utf-8"))
+    assert professions.get("43").label("de") == german["kldb"]["43"]
+    assert professions.get("43").label("en") == (
+        "Computer science, information and communication technology occupations"
+    )
     assert {t.code for t in vocabulary("industries")} == set("ABCDEFGHIJKLMNOPQRSTU")
     toml = tomllib.loads((CORE_DATA / "vocabularies.toml").read_text(encoding="utf-8"))
     assert [t.code for t in vocabulary("offers")] == [t["code"] for t in toml["offers"]["terms"]]

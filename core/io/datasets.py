@@ -24,6 +24,8 @@ from attrs import field, frozen
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, Sentence, ValidationError
+from core.i18n import Text, translatable
+from core.label_pairs import old_label_pair
 from core.io.values import check_email, check_web_address, parse_yes_no
 
 __all__ = [
@@ -63,13 +65,14 @@ def _said(exc: ValueError) -> str:
     return said if isinstance(said, Sentence) else str(exc)
 
 
+@old_label_pair(1, new_there=lambda kind: kind in FIELD_KINDS)
+@translatable("label")
 @frozen
 class DatasetField:
     """One field of a dataset's rows, as the admin area shows and edits it."""
 
     name: str
-    label_de: str
-    label_en: str
+    label: Text = field(converter=Text.of)
     kind: str = "text"
     #: (value, label) pairs of a ``choice`` field
     choices: tuple[tuple[str, str], ...] = ()
@@ -86,9 +89,6 @@ class DatasetField:
                 f"DatasetField {self.name!r}: kind {self.kind!r} is not one of {FIELD_KINDS}"
             )
 
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
-
     def parse(self, value: Any) -> Any:
         """The JSON value of a submitted form string (or a JSON value) for this field's kind.
 
@@ -104,19 +104,11 @@ class DatasetField:
             return _parse_bool(value)
         if value is None or value == "":
             if self.required:
-                raise ValueError(
-                    Sentence(
-                        "This field is required; fill it in.",
-                        "Dieses Feld ist eine Pflichtangabe; bitte ausfüllen.",
-                    )
-                )
+                raise ValueError(Sentence.message("core", "error.required"))
             return None
         if isinstance(value, str) and len(value) > self.max_length:
             raise ValueError(
-                Sentence(
-                    f"At most {self.max_length} characters, not {len(value)}.",
-                    f"Höchstens {self.max_length} Zeichen, nicht {len(value)}.",
-                )
+                Sentence.message("core", "error.too_long", limit=self.max_length, length=len(value))
             )
         parse = _PARSERS.get(self.kind)
         if parse is not None:
@@ -125,9 +117,8 @@ class DatasetField:
             allowed = [code for code, _ in self.choices]
             if str(value) not in allowed:
                 raise ValueError(
-                    Sentence(
-                        f"{value!r} is not a choice; use one of: {', '.join(allowed)}.",
-                        f"{value!r} steht nicht zur Wahl; möglich sind: {', '.join(allowed)}.",
+                    Sentence.message(
+                        "core", "error.not_a_choice", value=repr(value), choices=", ".join(allowed)
                     )
                 )
             return str(value)
@@ -145,27 +136,15 @@ def _parse_number(value: Any) -> float:
     try:
         number = float(text)
     except (TypeError, ValueError):
-        raise ValueError(
-            Sentence(
-                f"{value!r} is not a number; write it like 1190.50 or 1.190,50.",
-                f"{value!r} ist keine Zahl; schreiben Sie sie wie 1190.50 oder 1.190,50.",
-            )
-        ) from None
+        raise ValueError(Sentence.message("core", "error.not_a_number", value=repr(value))) from None
     if not math.isfinite(number):
-        raise ValueError(
-            Sentence(f"{value!r} is not a finite number.", f"{value!r} ist keine endliche Zahl.")
-        )
+        raise ValueError(Sentence.message("core", "error.not_finite", value=repr(value)))
     return number
 
 
 def _parse_integer(value: Any) -> int:
     if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", str(value).strip()):
-        raise ValueError(
-            Sentence(
-                f"{value!r} is not a whole number; write it like 42.",
-                f"{value!r} ist keine ganze Zahl; schreiben Sie sie wie 42.",
-            )
-        )
+        raise ValueError(Sentence.message("core", "error.not_a_whole_number", value=repr(value)))
     return int(str(value).strip())
 
 
@@ -173,12 +152,7 @@ def _parse_date(value: Any) -> str:
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise ValueError(
-            Sentence(
-                f"{value!r} is not a date; write it as YYYY-MM-DD.",
-                f"{value!r} ist kein Datum; schreiben Sie es als JJJJ-MM-TT.",
-            )
-        ) from None
+        raise ValueError(Sentence.message("core", "error.not_a_date", value=repr(value))) from None
 
 
 def _parse_datetime(value: Any) -> str:
@@ -186,10 +160,7 @@ def _parse_datetime(value: Any) -> str:
         return dt.datetime.fromisoformat(str(value)).isoformat()
     except ValueError:
         raise ValueError(
-            Sentence(
-                f"{value!r} is not a date and time; write it as YYYY-MM-DDTHH:MM.",
-                f"{value!r} ist kein Zeitpunkt; schreiben Sie ihn als JJJJ-MM-TTTHH:MM.",
-            )
+            Sentence.message("core", "error.not_a_datetime", value=repr(value))
         ) from None
 
 
@@ -233,6 +204,8 @@ class ExportFile:
     filename: str
 
 
+@old_label_pair(1)
+@translatable("label", "help")
 @frozen
 class Dataset:
     """A plugin's dataset as the admin area sees it.
@@ -255,8 +228,7 @@ class Dataset:
     """
 
     id: str
-    label_de: str
-    label_en: str
+    label: Text = field(converter=Text.of)
     fields: tuple[DatasetField, ...]
     search: Callable[[Session, str, int, int], DatasetPage] = field(eq=False, repr=False)
     get: Callable[[Session, str], dict[str, Any]] = field(eq=False, repr=False)
@@ -275,14 +247,7 @@ class Dataset:
     changed: Callable[[], None] | None = field(default=None, eq=False, repr=False)
     plugin: str = "core"
     #: a sentence for the operator: where the data comes from, what an import replaces
-    help_de: str = ""
-    help_en: str = ""
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
-
-    def help(self, lang: str) -> str:
-        return self.help_en if lang == "en" else self.help_de
+    help: Text = field(default="", converter=Text.of)
 
     def field_named(self, name: str) -> DatasetField:
         for item in self.fields:
@@ -360,7 +325,8 @@ def submitted_values(
 
     For an ``update`` that reads values its own way: ``id`` is ignored, a name that is no
     field is a problem, a read-only field may come back as ``shown`` (a form sends what it
-    showed) but not changed. ``what`` names the record ("a course") in the messages.
+    showed) but not changed. The messages speak of "this record" in every language;
+    ``what`` (the record's English name, "a course") stays an argument so callers keep working.
     """
     by_name = {item.name: item for item in fields}
     editable = ", ".join(item.name for item in fields if item.editable)
@@ -372,18 +338,13 @@ def submitted_values(
             continue
         if item is None:
             problems.setdefault(name, []).append(
-                Sentence(
-                    f"{name!r} is no field of {what}; the fields are {editable}",
-                    f"{name!r} ist kein Feld dieses Datensatzes; die Felder sind {editable}",
-                )
+                Sentence.message("core", "error.no_such_field", name=repr(name), fields=editable)
             )
         elif not item.editable:
             if not _unchanged(value, shown.get(name)):
                 problems.setdefault(name, []).append(
-                    Sentence(
-                        f"{name!r} cannot be changed here; leave it as it is ({shown.get(name)!r})",
-                        f"{name!r} lässt sich hier nicht ändern; lassen Sie es, wie es ist "
-                        f"({shown.get(name)!r})",
+                    Sentence.message(
+                        "core", "error.read_only", name=repr(name), shown=repr(shown.get(name))
                     )
                 )
         else:

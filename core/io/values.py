@@ -55,12 +55,7 @@ def parse_yes_no(value: Any) -> bool | None:
         return True
     if text in NO_WORDS:
         return False
-    raise ValueError(
-        Sentence(
-            f"{value!r} is neither yes nor no; write ja or nein (true or false).",
-            f"{value!r} ist weder ja noch nein; schreiben Sie ja oder nein.",
-        )
-    )
+    raise ValueError(Sentence.message("core", "error.not_yes_no", value=repr(value)))
 
 
 def is_email(text: str) -> bool:
@@ -72,12 +67,7 @@ def check_email(text: str) -> str:
     """``text`` stripped when it is an e-mail address; ``ValueError`` with the fix otherwise."""
     text = text.strip()
     if not is_email(text):
-        raise ValueError(
-            Sentence(
-                f"{text!r} is no e-mail address; write it like name@example.org.",
-                f"{text!r} ist keine E-Mail-Adresse; schreiben Sie sie wie name@example.org.",
-            )
-        )
+        raise ValueError(Sentence.message("core", "error.not_an_email", value=repr(text)))
     return text
 
 
@@ -90,14 +80,7 @@ def check_web_address(text: str) -> str:
     """``text`` stripped when it is a web address; ``ValueError`` with the fix otherwise."""
     text = text.strip()
     if not is_web_address(text):
-        raise ValueError(
-            Sentence(
-                f"{text!r} is no web address; write it with https:// in front "
-                "(https://example.org/page).",
-                f"{text!r} ist keine Webadresse; schreiben Sie sie mit https:// davor "
-                "(https://example.org/seite).",
-            )
-        )
+        raise ValueError(Sentence.message("core", "error.not_a_web_address", value=repr(text)))
     return text
 
 
@@ -110,10 +93,5 @@ def check_postcode(text: str) -> str:
     """``text`` stripped when it is a German postcode; ``ValueError`` with the fix otherwise."""
     text = text.strip()
     if not is_postcode(text):
-        raise ValueError(
-            Sentence(
-                f"{text!r} is no postcode; a German postcode has five digits (45657).",
-                f"{text!r} ist keine Postleitzahl; sie hat fünf Ziffern (45657).",
-            )
-        )
+        raise ValueError(Sentence.message("core", "error.not_a_postcode", value=repr(text)))
     return text

@@ -21,7 +21,8 @@ import pluggy
 from attrs import define, field, frozen
 
 from core.errors import ConfigError, PluginError
-from core.i18n import package_catalog
+from core.i18n import Text, package_catalog, translatable
+from core.label_pairs import old_label_pair
 from core.plugins import hookspecs
 from core.settings import Settings, structure_settings
 
@@ -47,6 +48,8 @@ TRACE_ENV = "REGIOKARTE_TRACE_HOOKS"
 PLUGIN_API_VERSION = "1.0"
 
 
+@old_label_pair(1, new_there=lambda version: version[:1].isdigit(), name="title")
+@translatable("title")
 @frozen
 class PluginManifest:
     """What a plugin declares about itself.
@@ -57,16 +60,12 @@ class PluginManifest:
     """
 
     name: str
-    title_de: str
-    title_en: str
+    title: Text = field(converter=Text.of)
     version: str
     api_version: str = "1.0"
     requires: tuple[str, ...] = ()
     settings: type | None = None
     description: str = ""
-
-    def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_de
 
 
 @define

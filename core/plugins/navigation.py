@@ -5,6 +5,8 @@ from __future__ import annotations
 from attrs import field, frozen
 
 from core.errors import ConfigError
+from core.i18n import Text, translatable
+from core.label_pairs import old_label_pair
 
 __all__ = ["NavLink"]
 
@@ -17,18 +19,16 @@ def _check_href(_instance: object, _attribute: object, value: str) -> None:
         )
 
 
+@old_label_pair(1)
+@translatable("label")
 @frozen
 class NavLink:
-    """A link in the portal's main navigation: where it goes, its labels, its place.
+    """A link in the portal's main navigation: where it goes, its label, its place.
 
     Links are shown in ascending ``order`` (then in plugin order), after the portal's own.
     """
 
     href: str = field(validator=_check_href)
-    label_de: str
-    label_en: str
+    label: Text = field(converter=Text.of)
     order: int = 100
     plugin: str = ""
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -58,8 +58,11 @@ class SearchEngine:
         context: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
         strict: bool = False,
+        languages: Sequence[str] = ("de", "en"),
     ) -> None:
         self._session_factory = session_factory
+        #: the languages whose choice labels the text search finds
+        self.languages = tuple(languages)
         self.registry = registry
         self.options = options or MapOptions()
         self.refresh_interval = refresh_interval
@@ -142,7 +145,9 @@ class SearchEngine:
         started = time.perf_counter()
         seq = int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
         source = load_index_source(session, context=self._context)
-        self._index = SearchIndex(source, self.registry, version=seq, strict=self.strict)
+        self._index = SearchIndex(
+            source, self.registry, version=seq, strict=self.strict, languages=self.languages
+        )
         self._generation = generation
         self._seq = seq
         self._applied = set()

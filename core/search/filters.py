@@ -33,6 +33,8 @@ from attrs import field, frozen
 
 from core.classifications import Vocabulary
 from core.errors import ConfigError, InvalidQuery
+from core.i18n import Text, translatable
+from core.label_pairs import old_label_pair
 
 if TYPE_CHECKING:
     from core.search.index import IndexSource, SearchIndex
@@ -64,21 +66,21 @@ class FilterKind(enum.StrEnum):
     TEXT = "text"
 
 
+@old_label_pair(1)
+@translatable("label")
 @frozen
 class Choice:
-    """One option of a choice filter."""
+    """One option of a choice filter; ``label(lang)`` is its text in a language."""
 
     value: str
-    label_de: str
-    label_en: str
+    label: Text = field(converter=Text.of)
     group: str | None = None
     # a composite filter's choice: (dimension key, option value) pairs; see Dimension
     parts: tuple[tuple[str, str], ...] = ()
 
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
 
-
+@old_label_pair(1)
+@translatable("label")
 @frozen
 class Dimension:
     """One part of a composite choice filter, shown as one control (a distance, an age group).
@@ -90,13 +92,9 @@ class Dimension:
     """
 
     key: str
-    label_de: str
-    label_en: str
+    label: Text = field(converter=Text.of)
     options: tuple[Choice, ...]
     required: bool = False
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
 
 
 def choice_label(choices: Iterable[Choice], value: str, lang: str) -> str:
@@ -110,7 +108,7 @@ def choice_label(choices: Iterable[Choice], value: str, lang: str) -> str:
 
 def choices_from(vocabulary: Vocabulary) -> tuple[Choice, ...]:
     """Choices for every term of a vocabulary, grouped by the term's parent."""
-    return tuple(Choice(t.code, t.label_de, t.label_en, t.parent) for t in vocabulary)
+    return tuple(Choice(t.code, t.label, group=t.parent) for t in vocabulary)
 
 
 @frozen
@@ -121,6 +119,7 @@ class Range:
     high: float | None = None
 
 
+@translatable("label", "help")
 @frozen
 class DynamicColumn:
     """The column provider of a dynamic range filter: a float column per request argument.
@@ -131,25 +130,21 @@ class DynamicColumn:
     canonicalise generously (e.g. round coordinates). ``compute(index, argument)`` returns a
     float array with one value per index row (``index.ids`` order), NaN where unknown; it must
     be vectorised. The engine caches up to ``cache_size`` columns per index snapshot.
-    ``label_*`` and ``help_*`` describe the argument for forms (the portal's filter panel).
+    ``label`` and ``help`` describe the argument for forms (the portal's filter panel).
     """
 
     argument: str
     compute: Callable[[SearchIndex, Hashable], np.ndarray] = field(eq=False, repr=False)
     parse: Callable[[str], Hashable] = field(default=str.strip, eq=False, repr=False)
     cache_size: int = 32
-    #: what a form shows next to the argument's input (``Start: Ort, PLZ oder Haltestelle``)
-    label_de: str = ""
-    label_en: str = ""
-    help_de: str = ""
-    help_en: str = ""
+    #: what a form shows next to the argument's input (``Start: Ort, PLZ oder Haltestelle``);
+    #: its parameter name when the plugin gave none
+    label: Text = field(default="", converter=Text.of)
+    help: Text = field(default="", converter=Text.of)
 
-    def label(self, lang: str) -> str:
-        """The argument's label in ``lang``; its parameter name when the plugin gave none."""
-        return (self.label_en if lang == "en" else self.label_de) or self.argument
-
-    def help(self, lang: str) -> str:
-        return self.help_en if lang == "en" else self.help_de
+    def __attrs_post_init__(self) -> None:
+        if self.label == Text.plain(""):
+            object.__setattr__(self, "label", Text.plain(self.argument))
 
 
 @frozen
@@ -163,13 +158,14 @@ class DynamicValue:
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
+@old_label_pair(1, new_there=lambda kind: kind in FilterKind._value2member_map_)
+@translatable("label", "help")
 @frozen
 class FilterSpec:
     """A search filter: its key in URLs, labels, kind, choices and index column."""
 
     key: str
-    label_de: str
-    label_en: str
+    label: Text = field(converter=Text.of)
     kind: FilterKind = field(converter=FilterKind)
     column: Column | None = field(default=None, eq=False, repr=False)
     dynamic: DynamicColumn | None = field(default=None, eq=False, repr=False)
@@ -181,8 +177,7 @@ class FilterSpec:
     unit: str = ""
     minimum: float | None = None
     maximum: float | None = None
-    help_de: str = ""
-    help_en: str = ""
+    help: Text = field(default="", converter=Text.of)
     plugin: str = "core"
     group: str = "company"
     dimensions: tuple[Dimension, ...] = ()
@@ -238,12 +233,6 @@ class FilterSpec:
                     f"Filter {self.key!r} (plugin {self.plugin}): choice {choice.value!r} "
                     f"leaves out the required dimension {missing[0]!r}."
                 )
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
-
-    def help(self, lang: str) -> str:
-        return self.help_en if lang == "en" else self.help_de
 
     @property
     def is_faceted(self) -> bool:
@@ -475,7 +464,7 @@ class FilterRegistry:
             if bounds is None:
                 return None
             raise InvalidQuery(
-                f"Filter {spec.key!r} needs {dynamic.argument}=...; {spec.help_en or 'give it'}",
+                f"Filter {spec.key!r} needs {dynamic.argument}=...; {spec.help('en') or 'give it'}",
                 {dynamic.argument: ["required with " + spec.key]},
             )
         if len(texts) > 1:

@@ -164,6 +164,7 @@ class SearchIndex:
         version: int = 0,
         *,
         strict: bool = False,
+        languages: Sequence[str] = ("de", "en"),
     ) -> None:
         self.version = version
         self.registry = registry
@@ -190,7 +191,7 @@ class SearchIndex:
             except Exception as exc:
                 self._column_failed(spec, exc)
         self.text = TextIndex(source.documents())
-        self.label_words = _label_words(registry)
+        self.label_words = _label_words(registry, languages)
         self.row_of = {int(i): r for r, i in enumerate(self.ids)}
         self._order_names()
         self._reset_dynamic_cache()
@@ -351,10 +352,14 @@ def _size_classes(employees: np.ndarray) -> list[str]:
     return list(map(codes.__getitem__, inverse.ravel().tolist()))
 
 
-def _label_words(registry: FilterRegistry) -> dict[str, list[str]]:
-    """Per searchable filter: the folded German and English label of each choice."""
+def _label_words(registry: FilterRegistry, languages: Sequence[str]) -> dict[str, list[str]]:
+    """Per searchable filter: the folded label of each choice in every language, so a word
+    of any language the portal offers finds the choice ("bäckerei", "bakery", "fırın")."""
     return {
-        spec.key: [" ".join(words(f"{c.label_de} {c.label_en}")) for c in spec.choices]
+        spec.key: [
+            " ".join(dict.fromkeys(words(" ".join(c.label(lang) for lang in languages))))
+            for c in spec.choices
+        ]
         for spec in registry.indexed()
         if spec.searchable and spec.kind in (FilterKind.CHOICE, FilterKind.MULTICHOICE)
     }

@@ -7,6 +7,8 @@ from typing import Any
 
 from attrs import field, frozen
 
+from core.i18n import Text, translatable
+from core.label_pairs import old_label_pair
 from core.search.query import BBox
 
 __all__ = ["MAX_POPUP_LINES", "Feature", "Layer", "feature_collection", "point_feature"]
@@ -15,9 +17,11 @@ __all__ = ["MAX_POPUP_LINES", "Feature", "Layer", "feature_collection", "point_f
 Feature = dict[str, Any]
 
 
+@old_label_pair(1)
+@translatable("label")
 @frozen
 class Layer:
-    """A map layer: id, labels, and a function returning its features within a box.
+    """A map layer: id, label, and a function returning its features within a box.
 
     ``features(bbox, lang)`` returns GeoJSON Feature dicts (Point geometries in WGS84); the
     platform passes ``bbox=None`` for "everything". ``marker`` is a hint for the symbol, not
@@ -26,16 +30,12 @@ class Layer:
     """
 
     id: str
-    label_de: str
-    label_en: str
+    label: Text = field(converter=Text.of)
     features: Callable[[BBox | None, str], list[Feature]] = field(eq=False, repr=False)
     plugin: str = "core"
     default_visible: bool = False
     marker: str = "default"
     attribution: str = ""
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_de
 
 
 def feature_collection(features: list[Feature]) -> dict[str, Any]:

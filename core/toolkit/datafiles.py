@@ -7,15 +7,21 @@ inside its package (shipped as package data) and reads it once, at import, throu
 mistake with a ``ConfigError`` that names the file and the key, so a typo stops the start
 instead of showing a broken form.
 
-Every text a person reads is a table of languages, ``label = { de = "...", en = "..." }``
-(German first): the shape a translation catalogue can later fill for more languages.
+Every text a person reads is the key of a text in the plugin's message catalog,
+``label = "kinds.krippe"`` (its German in ``locale/messages.toml`` beside the file, its
+translations in ``locale/<lang>/LC_MESSAGES/<plugin>.po``); the accessors make it a ``Text``
+of that catalog and refuse a key the catalog lacks. The table of languages of plugin API 1.0,
+``label = { de = "...", en = "..." }``, is still read (deprecated: ``DeprecationWarning``).
 """
 
 from __future__ import annotations
 
+import functools
 import tomllib
+import warnings
 from collections.abc import Iterable, Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -23,14 +29,16 @@ from attrs import frozen
 
 from core.classifications import Term, Vocabulary
 from core.errors import ConfigError
-from core.i18n import Text
+from core.i18n import Text, register_catalog
 from core.portal.questionnaire import Option, Question, Section
 from core.search.filters import Choice
 
 __all__ = ["DataFile", "read_data_file"]
 
-#: The languages of every text table, in the order they are stored.
+#: The languages of a (deprecated) text table, in the order they are stored.
 LANGUAGES = ("de", "en")
+#: A plugin's catalog of texts, in its package beside its data files.
+CATALOG_FILE = "locale/messages.toml"
 #: Text fields of a question and a section: each is one table of languages in the file.
 _QUESTION_TEXTS = ("label", "help", "example")
 _SECTION_TEXTS = ("title", "intro")
@@ -43,10 +51,13 @@ _SECTION_FIELDS = frozenset(
 _ENTRY_FIELDS = frozenset({"value", "label", "group"})
 
 
-def read_data_file(package: str | None, resource: str) -> DataFile:
+def read_data_file(package: str | None, resource: str, *, domain: str | None = None) -> DataFile:
     """The TOML file ``resource`` of ``package`` (a plugin passes ``__package__``).
 
-    A missing file or one that is not TOML is a ``ConfigError`` naming the file.
+    Its texts are keys of the catalog ``domain``: the plugin's name, which is the package's
+    last part without a ``regiokarte_`` prefix unless given (``plugins.housing``: housing,
+    ``regiokarte_sportclubs``: sportclubs). A missing file or one that is not TOML is a
+    ``ConfigError`` naming the file.
     """
     if not package:
         raise ConfigError(f"{resource}: read_data_file needs the package that holds the file.")
@@ -62,16 +73,42 @@ def read_data_file(package: str | None, resource: str) -> DataFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name} is not valid TOML: {exc}.") from None
-    return DataFile(name, data)
+    if domain is None:
+        domain = package.rpartition(".")[2].removeprefix("regiokarte_")
+    return DataFile(name, data, package=package, domain=domain)
 
 
 @frozen
 class DataFile:
     """A plugin's parsed data file; ``name`` (``plugins/housing/questionnaire.toml``) is
-    what error messages call it."""
+    what error messages call it, ``domain`` the catalog its text keys belong to, ``package``
+    the package holding that catalog (``locale/messages.toml``)."""
 
     name: str
     data: Mapping[str, Any]
+    package: str = ""
+    domain: str = ""
+
+    def text(self, value: Any, where: str) -> Text:
+        """The text a file gives at ``where``: a catalog key (or a deprecated language table)."""
+        if isinstance(value, str):
+            keys = _catalog_keys(self.package, self.domain)
+            if value not in keys:
+                raise ConfigError(
+                    f"{self.name}: {where} is {value!r}, which is no key of the catalog "
+                    f"{self.domain!r} ({self.package.replace('.', '/')}/{CATALOG_FILE}); add "
+                    f'it there as {value} = "<German text>".'
+                )
+            return Text.message(self.domain, value)
+        de, en = self._language_table(value, where)
+        warnings.warn(
+            f"{self.name}: {where} gives its text as a table of languages, which is "
+            "deprecated: give the key of a text of the plugin's catalog "
+            f"({CATALOG_FILE}) instead (see docs/stability.md).",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        return Text.literal(de=de, en=en)
 
     def section(
         self,
@@ -92,7 +129,7 @@ class DataFile:
         _refuse_unknown(self.name, where, table, _SECTION_FIELDS)
         values = {k: v for k, v in table.items() if k not in _SECTION_TEXTS and k != "questions"}
         for text in _SECTION_TEXTS:
-            values.update(self._texts(table, text, where))
+            values.update(_fields(Section, **self._texts(table, text, where)))
         questions = table.get("questions", [])
         if not isinstance(questions, list) or not all(isinstance(q, dict) for q in questions):
             raise ConfigError(
@@ -109,20 +146,20 @@ class DataFile:
 
     def options(self, key: str) -> tuple[Option, ...]:
         """The answer options of the list ``key`` under ``[options]``."""
-        return tuple(
-            Option(value, Text.literal(de=de, en=en), group=group)
-            for value, de, en, group in self._entries(key)
-        )
+        return tuple(_option(value, label, group) for value, label, group in self._entries(key))
 
     def choices(self, key: str) -> tuple[Choice, ...]:
         """The filter choices of the list ``key`` under ``[options]``."""
-        return tuple(Choice(value, de, en, group) for value, de, en, group in self._entries(key))
+        return tuple(
+            Choice(value, label, group=group) for value, label, group in self._entries(key)
+        )
 
     def vocabulary(self, key: str, name: str) -> Vocabulary:
         """The list ``key`` under ``[options]`` as a vocabulary; ``name`` is what its error
         messages call a code (``"course kind"``)."""
         return Vocabulary(
-            name, tuple(Term(value, de, en, group) for value, de, en, group in self._entries(key))
+            name,
+            tuple(Term(value, label, parent=group) for value, label, group in self._entries(key)),
         )
 
     def table(self, key: str) -> Mapping[str, Any]:
@@ -150,7 +187,10 @@ class DataFile:
 
     def texts(self, key: str) -> dict[str, dict[str, str]]:
         """The table ``key`` of texts (``name = { de = "...", en = "..." }``) per language:
-        ``{"de": {name: text}, "en": {name: text}}``, for the texts of a page or a section."""
+        ``{"de": {name: text}, "en": {name: text}}``, for the texts of a page or a section.
+
+        Plugin API 1.0's way to ship page texts in German and English only; a plugin's
+        message catalog (``locale/messages.toml``, every language) replaces it."""
         table = self.table(key)
         out: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
         for name, value in table.items():
@@ -168,15 +208,15 @@ class DataFile:
             raise ConfigError(f"{self.name}: {key} must be a table, found {found}.")
         return value
 
-    def _entries(self, key: str) -> list[tuple[str, str, str, str | None]]:
+    def _entries(self, key: str) -> list[tuple[str, Text, str | None]]:
         entries = self._table("options").get(key)
         return self._entries_at(entries, f"options.{key}")
 
-    def _entries_at(self, entries: Any, where: str) -> list[tuple[str, str, str, str | None]]:
+    def _entries_at(self, entries: Any, where: str) -> list[tuple[str, Text, str | None]]:
         if not isinstance(entries, list) or not entries:
             raise ConfigError(
                 f"{self.name}: {where} must be a non-empty list of "
-                '{ value = "...", label = { de = "...", en = "..." } }.'
+                '{ value = "...", label = "<key of the catalog>" }.'
             )
         out = []
         seen: set[str] = set()
@@ -193,8 +233,7 @@ class DataFile:
             if group is not None and not isinstance(group, str):
                 raise ConfigError(f"{self.name}: {at}.group must be a string.")
             seen.add(value)
-            de, en = self._language_table(entry.get("label"), f"{at}.label")
-            out.append((value, de, en, group))
+            out.append((value, self.text(entry.get("label"), f"{at}.label"), group))
         return out
 
     def _question(
@@ -204,7 +243,7 @@ class DataFile:
         _refuse_unknown(self.name, shown, data, _QUESTION_FIELDS)
         values = {k: v for k, v in data.items() if k not in _QUESTION_TEXTS}
         for text in _QUESTION_TEXTS:
-            values.update(self._texts(data, text, shown))
+            values.update(_fields(Question, **self._texts(data, text, shown)))
         if isinstance(values.get("options"), str) and values["options"] in computed:
             values["options"] = computed[values["options"]]
         elif "options" in values:
@@ -214,10 +253,7 @@ class DataFile:
                 if isinstance(named, str)
                 else self._entries_at(named, f"{shown}.options")
             )
-            values["options"] = tuple(
-                Option(value, Text.literal(de=de, en=en), group=group)
-                for value, de, en, group in entries
-            )
+            values["options"] = tuple(_option(*entry) for entry in entries)
         try:
             return Question(**values)
         except (ConfigError, TypeError, ValueError) as exc:
@@ -226,12 +262,15 @@ class DataFile:
     def _texts(self, data: Mapping[str, Any], field: str, where: str) -> dict[str, Text]:
         if field not in data:
             return {}
-        de, en = self._language_table(data[field], f"{where}.{field}")
-        return {field: Text.literal(de=de, en=en)}
+        return {field: self.text(data[field], f"{where}.{field}")}
 
     def _language_table(self, value: Any, where: str) -> tuple[str, str]:
         if not isinstance(value, dict):
-            raise ConfigError(f'{self.name}: {where} must be {{ de = "...", en = "..." }}.')
+            raise ConfigError(
+                f"{self.name}: {where} must be the key of a text of the plugin's catalog "
+                f'({CATALOG_FILE}), such as "kinds.krippe", or a table {{ de = "...", '
+                'en = "..." }.'
+            )
         _refuse_unknown(self.name, where, value, frozenset(LANGUAGES))
         missing = [lang for lang in LANGUAGES if not isinstance(value.get(lang), str)]
         if missing:
@@ -240,6 +279,36 @@ class DataFile:
                 "(every text is given in German and English)."
             )
         return value["de"], value["en"]
+
+
+@functools.cache
+def _catalog_keys(package: str, domain: str) -> frozenset[str]:
+    """The keys of the catalog in ``package``, registered as ``domain`` so its texts resolve
+    from the start (none when the package has no catalog)."""
+    folder = Path(str(resources.files(package).joinpath(CATALOG_FILE))).parent
+    if not (folder / "messages.toml").is_file():
+        return frozenset()
+    try:
+        return frozenset(register_catalog(domain, folder).keys())
+    except ValueError as exc:  # not TOML, a value that is no text, or the domain is taken
+        raise ConfigError(str(exc)) from None
+
+
+def _option(value: str, label: Text, group: str | None) -> Option:
+    return Option(value, **_fields(Option, label=label), group=group)
+
+
+def _fields(cls: type, **texts: Text) -> dict[str, Any]:
+    """``texts`` as ``cls`` takes them: one ``Text`` each, or (for a type still of plugin
+    API 1.0) its German and English."""
+    names = attrs.fields_dict(cls)
+    out: dict[str, Any] = {}
+    for field, text in texts.items():
+        if field in names:
+            out[field] = text
+        else:
+            out[f"{field}_de"], out[f"{field}_en"] = text("de"), text("en")
+    return out
 
 
 def _refuse_unknown(name: str, where: str, table: Mapping[str, Any], known: frozenset[str]) -> None:

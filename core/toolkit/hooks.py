@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from core.errors import PluginError
+from core.errors import ConfigError, PluginError
+from core.i18n import Text
 from core.plugins.hookspecs import hookimpl
 from core.plugins.manager import PluginManifest
 from core.plugins.navigation import NavLink
 from core.search.filters import DynamicColumn, FilterSpec
 from core.search.layers import Layer
-from core.toolkit.datafiles import read_data_file
+from core.toolkit.datafiles import DataFile, read_data_file
 from core.toolkit.services import PluginService, migrations_hook, resolve_reference
 
 if TYPE_CHECKING:
@@ -40,6 +42,10 @@ MANIFEST_FILE = "plugin.toml"
 _MANIFEST_KEYS = {f.name: f for f in attrs.fields(PluginManifest) if f.name != "settings"}
 #: the tables of plugin.toml beside the manifest's keys
 _TABLES = ("hooks", "filters", "layers")
+#: the manifest's text, given as a key of the plugin's catalog (or, deprecated, as a pair)
+_OLD_TITLE = ("title_de", "title_en")
+#: the texts of a declared filter, its dynamic argument, a layer and a navigation link
+_TEXTS = ("label", "help")
 #: what [hooks] may wire: the listing hooks and the profile section
 _LISTING = {
     "commands": "register_commands",
@@ -64,17 +70,72 @@ def _declaration(package: str) -> dict[str, Any]:
     """The package's plugin.toml, read once per process (a plugin's declaration does not
     change while it runs)."""
     file = read_data_file(package, MANIFEST_FILE)
-    unknown = sorted(set(file.data) - set(_MANIFEST_KEYS) - set(_TABLES))
+    unknown = sorted(set(file.data) - set(_MANIFEST_KEYS) - set(_TABLES) - set(_OLD_TITLE))
     if unknown:
         raise PluginError(
             f"{file.name} has unknown keys {', '.join(unknown)}; known are "
             f"{', '.join(sorted([*_MANIFEST_KEYS, *_TABLES]))}."
         )
+    try:
+        data = _with_texts(file, file.data, "", ("title",))
+        data["filters"] = [
+            _with_texts(file, entry, f"filters[{i}].", _TEXTS)
+            for i, entry in enumerate(_entries(file, "filters"))
+        ]
+        for i, entry in enumerate(data["filters"]):
+            if isinstance(entry.get("dynamic"), Mapping):
+                entry["dynamic"] = _with_texts(
+                    file, entry["dynamic"], f"filters[{i}].dynamic.", _TEXTS
+                )
+        data["layers"] = [
+            _with_texts(file, entry, f"layers[{i}].", _TEXTS)
+            for i, entry in enumerate(_entries(file, "layers"))
+        ]
+        hooks = dict(data.get("hooks", {}))
+        if "navigation" in hooks:
+            hooks["navigation"] = [
+                _with_texts(file, link, f"hooks.navigation[{i}].", _TEXTS)
+                if isinstance(link, Mapping)
+                else link
+                for i, link in enumerate(_parts(hooks["navigation"]))
+            ]
+            data["hooks"] = hooks
+    except ConfigError as exc:
+        raise PluginError(str(exc)) from None
     required = [name for name, f in _MANIFEST_KEYS.items() if f.default is attrs.NOTHING]
-    missing = [name for name in required if name not in file.data]
+    missing = [name for name in required if name not in data]
     if missing:
         raise PluginError(f"{file.name} lacks the manifest keys {', '.join(missing)}.")
-    return dict(file.data)
+    return data
+
+
+def _entries(file: DataFile, table: str) -> list[Mapping[str, Any]]:
+    entries = file.data.get(table, [])
+    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+        raise PluginError(f"{file.name}: {table} must be a list of [[{table}]] tables.")
+    return entries
+
+
+def _with_texts(
+    file: DataFile, table: Mapping[str, Any], where: str, names: tuple[str, ...]
+) -> dict[str, Any]:
+    """``table`` with its texts ``names`` made ``Text``s of the plugin's catalog; the
+    deprecated pairs ``<name>_de``/``<name>_en`` of plugin API 1.0 are read as well."""
+    out = dict(table)
+    for name in names:
+        if name in out:
+            out[name] = file.text(out[name], f"{where}{name}")
+        pair = (out.pop(f"{name}_de", None), out.pop(f"{name}_en", None))
+        if pair != (None, None) and name not in out:
+            warnings.warn(
+                f"{file.name}: {where}{name}_de and {name}_en are deprecated: give {name} = "
+                "the key of a text of the plugin's catalog (locale/messages.toml) instead "
+                "(see docs/stability.md).",
+                DeprecationWarning,
+                stacklevel=4,
+            )
+            out[name] = Text.literal(de=pair[0], en=pair[1])
+    return out
 
 
 def read_plugin_manifest(module_name: str, settings: type | None = None) -> PluginManifest:
@@ -83,7 +144,7 @@ def read_plugin_manifest(module_name: str, settings: type | None = None) -> Plug
     is code, not data).
 
     The file (package data, read through ``read_data_file``) holds the manifest's fields as
-    TOML keys: ``name``, ``title_de``, ``title_en``, ``version`` and, if wanted,
+    TOML keys: ``name``, ``title`` (a key of the plugin's catalog), ``version`` and, if wanted,
     ``api_version``, ``requires`` (a list of plugin names) and ``description``. A missing
     file, a missing or an unknown key stops the start with a message naming it.
     """

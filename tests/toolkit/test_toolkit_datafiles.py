@@ -16,10 +16,8 @@ from core import (
     AnswerType,
     Choice,
     ConfigError,
-    Option,
-    Question,
-    Section,
     Term,
+    Text,
     Vocabulary,
     choice_label,
     read_data_file,
@@ -31,8 +29,8 @@ _NAMES = itertools.count()
 GOOD = """
 [options]
 sizes = [
-  { value = "small", label = { de = "Klein", en = "Small" } },
-  { value = "large", label = { de = "Groß", en = "Large" }, group = "big" },
+  { value = "small", label = "sizes.small" },
+  { value = "large", label = "sizes.large", group = "big" },
 ]
 
 [aliases.size]
@@ -51,55 +49,89 @@ count = { de = "{n} Läden", en = "{n} shops" }
 key = "shops"
 plugin = "shops"
 order = 70
-title.de = "Läden"
-title.en = "Shops"
-intro.de = "Was Sie verkaufen."
-intro.en = "What you sell."
+title = "section.title"
+intro = "section.intro"
 
 [[section.questions]]
 key = "has_shop"
-label.de = "Haben Sie einen Laden?"
-label.en = "Do you have a shop?"
+label = "has_shop.label"
 answer = "bool"
 required = true
 
 [[section.questions]]
 key = "size"
-label = { de = "Wie groß?", en = "How big?" }
+label = "size.label"
 answer = "choice"
 options = "sizes"
 show_if = ["has_shop", true]
 
 [[section.questions]]
 key = "opening"
-label = { de = "Öffnung", en = "Opening" }
+label = "opening.label"
 answer = "choice"
 options = [
-  { value = "day", label = { de = "Tagsüber", en = "Daytime" } },
-  { value = "night", label = { de = "Nachts", en = "At night" } },
+  { value = "day", label = "opening.day" },
+  { value = "night", label = "opening.night" },
 ]
-help = { de = "Die üblichen Zeiten.", en = "The usual hours." }
-example = { de = "Mo-Fr", en = "Mon-Fri" }
+help = "opening.help"
+example = "opening.example"
 
 [[section.questions]]
 key = "area_m2"
-label = { de = "Fläche (m²)", en = "Area (m²)" }
+label = "area_m2.label"
 answer = "number"
 minimum = 0
 maximum = 10_000
 """
 
+#: the plugin's catalog (locale/messages.toml): the German of every key GOOD names
+CATALOG = """
+[sizes]
+small = "Klein"
+large = "Groß"
+
+[section]
+title = "Läden"
+intro = "Was Sie verkaufen."
+
+[has_shop]
+label = "Haben Sie einen Laden?"
+
+[size]
+label = "Wie groß?"
+
+[opening]
+label = "Öffnung"
+day = "Tagsüber"
+night = "Nachts"
+help = "Die üblichen Zeiten."
+example = "Mo-Fr"
+
+[area_m2]
+label = "Fläche (m²)"
+"""
+
+#: plugin API 1.0's form of the same texts: a table of languages in place of each key
+OLD_TEXTS = {
+    '"sizes.small"': '{ de = "Klein", en = "Small" }',
+    '"sizes.large"': '{ de = "Groß", en = "Large" }',
+    '"section.title"': '{ de = "Läden", en = "Shops" }',
+    '"has_shop.label"': '{ de = "Haben Sie einen Laden?", en = "Do you have a shop?" }',
+}
+
 
 @pytest.fixture
-def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], str]:
-    """A fresh importable package holding ``data.toml`` with the given text; returns its name."""
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """A fresh importable package holding ``data.toml`` with the given text and the catalog
+    ``locale/messages.toml``; returns its name (which is also the catalog's domain)."""
 
-    def make(text: str) -> str:
+    def make(text: str, catalog: str = CATALOG) -> str:
         name = f"datafile_sample_{next(_NAMES)}"
         folder = tmp_path / name
-        folder.mkdir()
+        (folder / "locale").mkdir(parents=True)
         (folder / "__init__.py").write_text("", encoding="utf-8")
         (folder / "data.toml").write_text(text, encoding="utf-8")
+        (folder / "locale" / "messages.toml").write_text(catalog, encoding="utf-8")
         monkeypatch.syspath_prepend(str(tmp_path))
         monkeypatch.delitem(sys.modules, name, raising=False)
         return name
@@ -107,94 +139,100 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], 
     return make
 
 
-def test_a_section_becomes_cores_section(package: Callable[[str], str]) -> None:
+def test_a_section_becomes_cores_section(package: Callable[..., str]) -> None:
     def apply(company: object, answers: object) -> object:
         return company
 
-    data = read_data_file(package(GOOD), "data.toml")
+    name = package(GOOD)
+    data = read_data_file(name, "data.toml")
     section = data.section(apply=apply)
-    sizes = (Option("small", "Klein", "Small"), Option("large", "Groß", "Large", "big"))
-    expected = Section(
-        key="shops",
-        plugin="shops",
-        order=70,
-        title_de="Läden",
-        title_en="Shops",
-        intro_de="Was Sie verkaufen.",
-        intro_en="What you sell.",
-        apply=apply,
-        questions=(
-            Question(
-                key="has_shop",
-                label_de="Haben Sie einen Laden?",
-                label_en="Do you have a shop?",
-                answer=AnswerType.BOOL,
-                required=True,
-            ),
-            Question(
-                key="size",
-                label_de="Wie groß?",
-                label_en="How big?",
-                answer=AnswerType.CHOICE,
-                options=sizes,
-                show_if=("has_shop", True),
-            ),
-            Question(
-                key="opening",
-                label_de="Öffnung",
-                label_en="Opening",
-                answer=AnswerType.CHOICE,
-                options=(
-                    Option("day", "Tagsüber", "Daytime"),
-                    Option("night", "Nachts", "At night"),
-                ),
-                help_de="Die üblichen Zeiten.",
-                help_en="The usual hours.",
-                example_de="Mo-Fr",
-                example_en="Mon-Fri",
-            ),
-            Question(
-                key="area_m2",
-                label_de="Fläche (m²)",
-                label_en="Area (m²)",
-                answer=AnswerType.NUMBER,
-                minimum=0,
-                maximum=10_000,
-            ),
-        ),
+    assert data.domain == name
+    assert (section.key, section.plugin, section.order, section.apply) == (
+        "shops",
+        "shops",
+        70,
+        apply,
     )
-    assert section == expected
-    assert section.apply is apply
-    assert section.as_dict() == expected.as_dict()
+    # every text is the catalog's text of its key (German here: the catalog has no .po yet)
+    assert (section.title("de"), section.intro("de")) == ("Läden", "Was Sie verkaufen.")
+    has_shop, size, opening, area = section.questions
+    assert (has_shop.key, has_shop.label("de"), has_shop.answer, has_shop.required) == (
+        "has_shop",
+        "Haben Sie einen Laden?",
+        AnswerType.BOOL,
+        True,
+    )
+    assert (size.label("de"), size.answer, size.show_if) == (
+        "Wie groß?",
+        AnswerType.CHOICE,
+        ("has_shop", True),
+    )
+    assert [(o.value, o.label("de"), o.group) for o in size.options] == [
+        ("small", "Klein", None),
+        ("large", "Groß", "big"),
+    ]
+    assert [(o.value, o.label("de")) for o in opening.options] == [
+        ("day", "Tagsüber"),
+        ("night", "Nachts"),
+    ]
+    assert (opening.help("de"), opening.example("de")) == ("Die üblichen Zeiten.", "Mo-Fr")
+    assert (area.label("de"), area.answer, area.minimum, area.maximum) == (
+        "Fläche (m²)",
+        AnswerType.NUMBER,
+        0,
+        10_000,
+    )
 
 
-def test_options_the_plugin_computes_fill_a_named_list(package: Callable[[str], str]) -> None:
-    computed = (Option("1", "Eins", "One"), Option("2", "Zwei", "Two"))
+def test_options_the_plugin_computes_fill_a_named_list(package: Callable[..., str]) -> None:
     name = package(GOOD.replace('options = "sizes"', 'options = "counted"'))
     data = read_data_file(name, "data.toml")
+    computed = tuple(reversed(data.options("sizes")))  # what the plugin's code made
     assert data.section(options={"counted": iter(computed)}).question("size").options == computed
     # without it the name is looked up in the file, and it is not there
     with pytest.raises(ConfigError, match=r"options.counted must be a non-empty list"):
         data.section()
 
 
+#: an English catalog of the sample plugin, as ``make translations`` and a translator make it
+ENGLISH = """
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\\n"
+
+msgctxt "sizes.small"
+msgid "Klein"
+msgstr "Small"
+
+msgctxt "sizes.large"
+msgid "Groß"
+msgstr "Large"
+"""
+
+
 def test_code_lists_become_options_choices_and_vocabularies(
-    package: Callable[[str], str],
+    package: Callable[..., str], tmp_path: Path
 ) -> None:
-    data = read_data_file(package(GOOD), "data.toml")
-    assert data.options("sizes") == (
-        Option("small", "Klein", "Small"),
-        Option("large", "Groß", "Large", "big"),
-    )
-    assert data.choices("sizes") == (
-        Choice("small", "Klein", "Small"),
-        Choice("large", "Groß", "Large", "big"),
-    )
+    name = package(GOOD)
+    english = tmp_path / name / "locale" / "en" / "LC_MESSAGES" / f"{name}.po"
+    english.parent.mkdir(parents=True)
+    english.write_text(ENGLISH, encoding="utf-8")
+    data = read_data_file(name, "data.toml")
+    small, large = Text.message(name, "sizes.small"), Text.message(name, "sizes.large")
+    assert data.choices("sizes") == (Choice("small", small), Choice("large", large, group="big"))
     sizes = data.vocabulary("sizes", "shop size")
-    assert sizes == Vocabulary(
-        "shop size", (Term("small", "Klein", "Small"), Term("large", "Groß", "Large", "big"))
-    )
-    assert sizes.label("large", "en") == "Large"
+    assert sizes == Vocabulary("shop size", (Term("small", small), Term("large", large, parent="big")))
+    assert [(o.value, o.label("de"), o.group) for o in data.options("sizes")] == [
+        ("small", "Klein", None),
+        ("large", "Groß", "big"),
+    ]
+    # the labels come from the plugin's catalog in every language it has; Turkish falls back
+    # to English while the catalog has no Turkish
+    assert [sizes.label("large", lang) for lang in ("de", "en", "tr")] == ["Groß", "Large", "Large"]
+    assert [c.label("en") for c in data.choices("sizes")] == ["Small", "Large"]
+    assert choice_label(data.choices("sizes"), "large", "de") == "Groß"
+    # a code no longer in the list (stored before it left) still shows, as itself
+    assert choice_label(data.choices("sizes"), "medium", "de") == "medium"
     assert data.table("section")["key"] == "shops"
     assert data.strings("aliases.size") == {"s": "small", "extra large": "large"}
     assert data.string_lists("keywords") == {"small": ("kiosk", "späti"), "large": ()}
@@ -202,13 +240,25 @@ def test_code_lists_become_options_choices_and_vocabularies(
         "de": {"title": "Läden in der Nähe", "count": "{n} Läden"},
         "en": {"title": "Shops nearby", "count": "{n} shops"},
     }
-    assert [c.label("en") for c in data.choices("sizes")] == ["Small", "Large"]
-    assert choice_label(data.choices("sizes"), "large", "de") == "Groß"
-    # a code no longer in the list (stored before it left) still shows, as itself
-    assert choice_label(data.choices("sizes"), "medium", "de") == "medium"
 
 
-def test_tables_of_strings_are_checked(package: Callable[[str], str]) -> None:
+def test_tables_of_languages_still_work_and_warn(package: Callable[..., str]) -> None:
+    """Plugin API 1.0's ``label = { de = "...", en = "..." }`` is read, deprecated."""
+    text = GOOD
+    for key, table in OLD_TEXTS.items():
+        text = text.replace(key, table)
+    data = read_data_file(package(text), "data.toml")
+    with pytest.warns(DeprecationWarning, match=r"options.sizes\[0\].label gives its text as a table"):
+        choices = data.choices("sizes")
+    assert [(c.label("de"), c.label("en")) for c in choices] == [("Klein", "Small"), ("Groß", "Large")]
+    with pytest.warns(DeprecationWarning, match=r"section.title gives its text as a table"):
+        section = data.section()
+    assert (section.title("de"), section.title("en")) == ("Läden", "Shops")
+    assert section.question("has_shop").label("en") == "Do you have a shop?"
+    assert section.question("size").label("de") == "Wie groß?"  # a key beside tables
+
+
+def test_tables_of_strings_are_checked(package: Callable[..., str]) -> None:
     data = read_data_file(package(GOOD.replace('s = "small"', "s = 1")), "data.toml")
     with pytest.raises(ConfigError, match=r"data.toml: aliases.size.s must be a string"):
         data.strings("aliases.size")
@@ -216,7 +266,7 @@ def test_tables_of_strings_are_checked(package: Callable[[str], str]) -> None:
         data.string_lists("aliases.size")
     with pytest.raises(ConfigError, match=r"data.toml: aliases.colour must be a table"):
         data.strings("aliases.colour")
-    with pytest.raises(ConfigError, match=r"data.toml: keywords.small must be \{ de = "):
+    with pytest.raises(ConfigError, match=r"data.toml: keywords.small must be the key of a text"):
         data.texts("keywords")
 
 
@@ -228,12 +278,16 @@ def test_tables_of_strings_are_checked(package: Callable[[str], str]) -> None:
             "section.questions[0] (has_shop) has unknown key(s) requird",
         ),
         (
-            ('label = { de = "Wie groß?", en = "How big?" }', 'label = { de = "Wie groß?" }'),
-            "section.questions[1] (size).label lacks the text in en",
+            ('label = "size.label"', 'label = "size.lable"'),
+            "section.questions[1] (size).label is 'size.lable', which is no key of the catalog",
         ),
         (
-            ('label = { de = "Wie groß?", en = "How big?" }', 'label = "Wie groß?"'),
-            'section.questions[1] (size).label must be { de = "...", en = "..." }',
+            ('label = "size.label"', "label = 3"),
+            "section.questions[1] (size).label must be the key of a text of the plugin's catalog",
+        ),
+        (
+            ('label = "size.label"', 'label = { de = "Wie groß?" }'),
+            "section.questions[1] (size).label lacks the text in en",
         ),
         (('options = "sizes"', 'options = "colours"'), "options.colours must be a non-empty list"),
         (
@@ -245,12 +299,15 @@ def test_tables_of_strings_are_checked(package: Callable[[str], str]) -> None:
             ('show_if = ["has_shop", true]', 'show_if = ["has_shops", true]'),
             "section: Question 'size' of section 'shops' depends on 'has_shops'",
         ),
-        (('title.en = "Shops"', 'title.fr = "Boutiques"'), "section.title has unknown key(s) fr"),
+        (
+            ('title = "section.title"', 'title = { de = "Läden", fr = "Boutiques" }'),
+            "section.title has unknown key(s) fr",
+        ),
         (('key = "shops"', 'key = "shops"\nkind = "x"'), "section has unknown key(s) kind"),
     ],
 )
 def test_a_mistake_names_the_file_and_the_key(
-    package: Callable[[str], str], change: tuple[str, str], message: str
+    package: Callable[..., str], change: tuple[str, str], message: str
 ) -> None:
     old, new = change
     assert old in GOOD
@@ -262,20 +319,20 @@ def test_a_mistake_names_the_file_and_the_key(
     assert message in str(caught.value)
 
 
-def test_a_file_that_is_not_toml_names_the_line(package: Callable[[str], str]) -> None:
+def test_a_file_that_is_not_toml_names_the_line(package: Callable[..., str]) -> None:
     name = package(GOOD.replace('key = "shops"', 'key = "shops'))
     line = GOOD.split("\n").index('key = "shops"') + 1
     with pytest.raises(ConfigError, match=rf"{name}/data.toml is not valid TOML: .*line {line},"):
         read_data_file(name, "data.toml")
 
 
-def test_a_missing_file_says_where_data_files_belong(package: Callable[[str], str]) -> None:
+def test_a_missing_file_says_where_data_files_belong(package: Callable[..., str]) -> None:
     name = package(GOOD)
     with pytest.raises(ConfigError, match=rf"{name}/other.toml does not exist.*package data"):
         read_data_file(name, "other.toml")
 
 
-def test_a_missing_table_is_named(package: Callable[[str], str]) -> None:
+def test_a_missing_table_is_named(package: Callable[..., str]) -> None:
     data = read_data_file(package(GOOD), "data.toml")
     with pytest.raises(ConfigError, match=r"data.toml: form must be a table, found nothing"):
         data.section("form")

@@ -29,6 +29,7 @@ from core import (
     PluginError,
     PluginHooks,
     ProfileSection,
+    Text,
     load_settings,
     point_feature,
     read_plugin_manifest,
@@ -36,11 +37,51 @@ from core import (
 
 MANIFEST_TEXT = """\
 name = "shop"
-title_de = "Läden"
-title_en = "Shops"
+title = "plugin.title"
 version = "1.2.0"
 requires = []
 description = "Shops near the employers."
+"""
+
+
+#: the plugin's catalog (locale/messages.toml): the German of every key its files name
+CATALOG = """\
+[plugin]
+title = "Läden"
+
+[nav]
+shops = "Läden"
+
+[filter.near]
+label = "Laden in der Nähe"
+help = "Ein Laden in Gehweite."
+
+[filter.walk]
+label = "Fußweg zum Laden (Minuten)"
+kind = "Art des Ladens"
+
+[layer]
+shops = "Läden"
+markets = "Wochenmärkte"
+"""
+
+#: its English catalog, as ``make translations`` and a translator leave it
+ENGLISH = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\\n"
+
+msgctxt "plugin.title"
+msgid "Läden"
+msgstr "Shops"
+
+msgctxt "nav.shops"
+msgid "Läden"
+msgstr "Shops"
+
+msgctxt "filter.walk.kind"
+msgid "Art des Ladens"
+msgstr "Kind of shop"
 """
 
 
@@ -75,8 +116,10 @@ def shop_filters(service: ShopService) -> list[FilterSpec]:
     return [
         FilterSpec(
             "shop_near",
-            f"Laden in {service.settings.radius_m} m",
-            f"Shop within {service.settings.radius_m} m",
+            Text.literal(
+                de=f"Laden in {service.settings.radius_m} m",
+                en=f"Shop within {service.settings.radius_m} m",
+            ),
             FilterKind.BOOL,
             column=lambda source: np.ones(len(source), dtype=bool),
             plugin="shop",
@@ -91,7 +134,7 @@ def shop_layers(service: ShopService) -> list[Layer]:
             point_feature("shop-1", 51.61, 7.19, {"radius": service.settings.radius_m}, title=name)
         ]
 
-    return [Layer("shop_shops", "Läden", "Shops", features, plugin="shop")]
+    return [Layer("shop_shops", "Läden", features, plugin="shop")]
 
 
 def shop_section(service: ShopService, company: Company, lang: str) -> ProfileSection | None:
@@ -112,8 +155,11 @@ def shop_package(folder: Path, text: str | None) -> str:
     """A plugin package in ``folder`` with ``text`` as its plugin.toml (None: none); its
     imported name."""
     name = f"shop_plugin_{uuid.uuid4().hex}"
-    (folder / name).mkdir()
+    (folder / name / "locale" / "en" / "LC_MESSAGES").mkdir(parents=True)
     (folder / name / "__init__.py").write_text("", encoding="utf-8")
+    (folder / name / "locale" / "messages.toml").write_text(CATALOG, encoding="utf-8")
+    english = folder / name / "locale" / "en" / "LC_MESSAGES" / f"{name}.po"
+    english.write_text(ENGLISH, encoding="utf-8")
     if text is not None:
         (folder / name / "plugin.toml").write_text(text, encoding="utf-8")
     importlib.import_module(name)
@@ -152,7 +198,7 @@ def ours(platform: Platform, hook: str) -> list[Any]:
 def test_manifest_comes_from_the_file_beside_the_module(tmp_path: Path) -> None:
     module = shop_plugin(tmp_path)
     manifest = module.MANIFEST
-    assert (manifest.name, manifest.title_de, manifest.title_en) == ("shop", "Läden", "Shops")
+    assert (manifest.name, manifest.title("de"), manifest.title("en")) == ("shop", "Läden", "Shops")
     assert (manifest.version, manifest.requires) == ("1.2.0", ())
     assert manifest.description == "Shops near the employers."
     assert manifest.settings is ShopSettings
@@ -162,7 +208,11 @@ def test_manifest_comes_from_the_file_beside_the_module(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('name = "shop"\ntitle_de = "Läden"\nversion = "1"\n', "lacks the manifest keys title_en"),
+        ('name = "shop"\nversion = "1"\n', "lacks the manifest keys title"),
+        (
+            MANIFEST_TEXT.replace("plugin.title", "plugin.titel"),
+            "title is 'plugin.titel', which is no key of the catalog",
+        ),
         (MANIFEST_TEXT + 'colour = "red"\n', "unknown keys colour"),
         ('name = "shop\n', "is not valid TOML"),
         (None, r"plugin\.toml does not exist"),
@@ -187,7 +237,7 @@ def test_listing_hooks_from_the_declaration(tmp_path: Path) -> None:
         # a callable object (a command group made with the platform) is called
         commands=PluginCommands("shop", "Läden verwalten."),
         datasets=[],
-        navigation=NavLink("/laeden", "Läden", "Shops", order=50, plugin="shop"),
+        navigation=NavLink("/laeden", "Läden", order=50, plugin="shop"),
         blueprints=[f"{__name__}:SHOP_PAGES", f"{__name__}:shop_api"],
         questionnaire_sections=[
             lambda platform: {
@@ -222,7 +272,7 @@ def test_filters_layers_and_profile_section_get_the_service(tmp_path: Path) -> N
         profile_section=shop_section,
     )
     platform = platform_with(tmp_path, module, radius_m=300)
-    assert platform.filters["shop_near"].label_en == "Shop within 300 m"
+    assert platform.filters["shop_near"].label("en") == "Shop within 300 m"
     features = platform.layer_features("shop_shops", None, "en")
     assert [f["properties"]["radius"] for f in features] == [300]
     assert features[0]["properties"]["popup"]["title"] == "Bakery"
@@ -245,22 +295,19 @@ profile_section = "{__name__}:shop_section"
 
 [[hooks.navigation]]
 href = "/laeden"
-label_de = "Läden"
-label_en = "Shops"
+label = "nav.shops"
 order = 50
 
 [[filters]]
 key = "shop_near"
-label_de = "Laden in der Nähe"
-label_en = "Shop nearby"
+label = "filter.near.label"
 kind = "bool"
-help_de = "Ein Laden in Gehweite."
+help = "filter.near.help"
 group = "shops"
 
 [[filters]]
 key = "shop_walk"
-label_de = "Fußweg zum Laden (Minuten)"
-label_en = "Walk to a shop (minutes)"
+label = "filter.walk.label"
 kind = "range"
 facet = false
 unit = "min"
@@ -268,19 +315,16 @@ minimum = 0
 
 [filters.dynamic]
 argument = "shop_kind"
-label_de = "Art des Ladens"
-label_en = "Kind of shop"
+label = "filter.walk.kind"
 
 [[layers]]
 id = "shop_shops"
-label_de = "Läden"
-label_en = "Shops"
+label = "layer.shops"
 marker = "shop"
 
 [[layers]]
 id = "shop_markets"
-label_de = "Wochenmärkte"
-label_en = "Weekly markets"
+label = "layer.markets"
 """
 
 
@@ -308,11 +352,11 @@ def test_the_declaration_file_wires_hooks_and_holds_filter_and_layer_texts(
     module = shop_plugin(tmp_path, DECLARED, filters=declared_filters, layers=declared_layers)
     platform = platform_with(tmp_path, module, radius_m=320)
     assert [
-        (n.href, n.label_en, n.order, n.plugin) for n in ours(platform, "register_navigation")
+        (n.href, n.label("en"), n.order, n.plugin) for n in ours(platform, "register_navigation")
     ] == [("/laeden", "Shops", 50, "shop")]
     assert ours(platform, "register_blueprints")[0] is SHOP_PAGES
     near, walk = platform.filters["shop_near"], platform.filters["shop_walk"]
-    assert (near.label_de, near.kind, near.help_de, near.group, near.plugin) == (
+    assert (near.label("de"), near.kind, near.help("de"), near.group, near.plugin) == (
         "Laden in der Nähe",
         "bool",
         "Ein Laden in Gehweite.",
@@ -321,13 +365,13 @@ def test_the_declaration_file_wires_hooks_and_holds_filter_and_layer_texts(
     )
     assert (walk.facet, walk.unit, walk.minimum, walk.maximum) == (False, "min", 0, 4.0)
     assert walk.dynamic is not None
-    assert (walk.dynamic.argument, walk.dynamic.label_en, walk.dynamic.cache_size) == (
+    assert (walk.dynamic.argument, walk.dynamic.label("en"), walk.dynamic.cache_size) == (
         "shop_kind",
         "Kind of shop",
         4,
     )
     shops = platform.layer("shop_shops")
-    assert (shops.label_de, shops.marker, shops.attribution, shops.plugin) == (
+    assert (shops.label("de"), shops.marker, shops.attribution, shops.plugin) == (
         "Läden",
         "shop",
         "Stadt",
@@ -352,7 +396,7 @@ def test_a_binding_without_a_declared_filter_is_named(tmp_path: Path) -> None:
 
 
 def test_a_declared_field_of_a_wrong_name_is_named(tmp_path: Path) -> None:
-    tables = '[[layers]]\nid = "shop_x"\nlabel_de = "X"\nlabel_en = "X"\ncolour = "red"\n'
+    tables = '[[layers]]\nid = "shop_x"\nlabel = "layer.shops"\ncolour = "red"\n'
     module = shop_plugin(tmp_path, tables, layers=lambda service: {"shop_x": {"features": len}})
     with pytest.raises(PluginError, match="layers 'shop_x' of its plugin.toml cannot be made"):
         platform_with(tmp_path, module).collect("register_layers")
@@ -371,3 +415,45 @@ def test_wiring_twice_or_by_an_unknown_name_is_refused(
 ) -> None:
     with pytest.raises(PluginError, match=message):
         shop_plugin(tmp_path, tables, **declaration)
+
+
+OLD_PAIRS = """
+[[filters]]
+key = "shop_near"
+label_de = "Laden in der Nähe"
+label_en = "Shop nearby"
+kind = "bool"
+help_de = "Ein Laden in Gehweite."
+help_en = "A shop within walking distance."
+
+[[layers]]
+id = "shop_shops"
+label_de = "Läden"
+label_en = "Shops"
+"""
+
+
+def test_the_label_pairs_of_plugin_api_1_0_still_work_and_warn(tmp_path: Path) -> None:
+    """A plugin.toml written for plugin API 1.0 (``title_de``, ``label_de`` ...) is read."""
+    text = MANIFEST_TEXT.replace('title = "plugin.title"', 'title_de = "Läden"\ntitle_en = "Shops"')
+    name = shop_package(tmp_path, text + OLD_PAIRS)
+    with pytest.warns(DeprecationWarning, match=r"title_de and title_en are deprecated"):
+        hooks = PluginHooks(
+            name,
+            ShopService,
+            settings=ShopSettings,
+            filters=lambda service: {"shop_near": declared_filters(service)["shop_near"]},
+            layers=lambda service: {"shop_shops": declared_layers(service)["shop_shops"]},
+        )
+    assert (hooks.manifest.title("de"), hooks.manifest.title("en")) == ("Läden", "Shops")
+    module = sys.modules[name]
+    module.MANIFEST = hooks.manifest  # type: ignore[attr-defined]
+    module.__dict__.update(hooks.implementations)
+    platform = platform_with(tmp_path, module, radius_m=320)
+    near = platform.filters["shop_near"]
+    assert (near.label("de"), near.label("en"), near.help("en")) == (
+        "Laden in der Nähe",
+        "Shop nearby",
+        "A shop within walking distance.",
+    )
+    assert platform.layer("shop_shops").label("en") == "Shops"

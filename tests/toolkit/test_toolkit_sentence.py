@@ -17,6 +17,7 @@ from core import (
     check_web_address,
     parse_values,
     parse_yes_no,
+    use_language,
 )
 
 
@@ -24,13 +25,28 @@ def test_a_sentence_is_its_english_string_and_knows_its_german() -> None:
     said = Sentence("At most 3 characters.", "Höchstens 3 Zeichen.")
     assert said == "At most 3 characters." and "most" in said
     assert json.dumps({"title": [said]}) == '{"title": ["At most 3 characters."]}'
-    assert (said.text("de"), said.text("en"), said.text("fr")) == (
+    # given in English and German only: another language reads the English
+    assert (said.text("de"), said.text("en"), said.text("fr"), said.de) == (
         "Höchstens 3 Zeichen.",
+        "At most 3 characters.",
         "At most 3 characters.",
         "Höchstens 3 Zeichen.",
     )
     assert Sentence.of(said, "de") == "Höchstens 3 Zeichen."
     assert Sentence.of("plain text", "de") == "plain text"  # a plain message stays as it is
+
+
+def test_a_sentence_from_the_catalog_speaks_every_language_of_it() -> None:
+    said = Sentence.message("core", "error.too_long", limit=5, length=7)
+    assert said == "At most 5 characters, not 7."
+    assert json.dumps([said]) == '["At most 5 characters, not 7."]'
+    assert [said.text(lang) for lang in ("de", "tr", "ar")] == [
+        "Höchstens 5 Zeichen, nicht 7.",
+        "En fazla 5 karakter olabilir, 7 değil.",
+        "الحد الأقصى 5 حرفًا، وليس 7.",
+    ]
+    with use_language("tr"):
+        assert said.text() == "En fazla 5 karakter olabilir, 7 değil."
 
 
 FIELDS = (
@@ -88,3 +104,22 @@ def test_core_checks_raise_sentences(
         check(value)
     (said,) = caught.value.args
     assert isinstance(said, Sentence) and german in said.de and str(caught.value) == said
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "turkish", "arabic"),
+    [
+        ("name", "", "Bu alanın doldurulması zorunludur", "هذا الحقل إلزامي"),
+        ("places", "drei", "bir tam sayı değil", "ليس عددًا صحيحًا"),
+        ("start", "bald", "bir tarih değil", "ليس تاريخًا"),
+        ("mail", "ida(at)example.org", "bir e-posta adresi değil", "ليس عنوان بريد إلكتروني"),
+    ],
+)
+def test_field_checks_say_what_is_wrong_in_turkish_and_arabic(
+    name: str, value: str, turkish: str, arabic: str
+) -> None:
+    _, problems = parse_values(FIELDS, {name: value})
+    (said,) = problems[name]
+    assert turkish in said.text("tr") and arabic in said.text("ar")
+    if value:  # the bad value is quoted as it was given, in every language
+        assert all(repr(value) in said.text(lang) for lang in ("de", "en", "tr", "ar"))
