@@ -24,6 +24,7 @@ from core.search.geocoding import Geocoder, PostcodeGeocoder, WebGeocoder
 from core.search.index import IndexSource
 from core.search.layers import Feature, Layer, point_feature
 from core.search.query import BBox
+from core.texts import text
 
 if TYPE_CHECKING:
     from core.model import Company
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 MANIFEST = PluginManifest(
     name="core",
-    title=Text.message("core", "plugin.title"),
+    title=text("plugin.title"),
     version="0.1.0",
     description="Company profiles, their filters and the companies map layer.",
 )
@@ -42,18 +43,14 @@ OUTSIDE = "other"
 def _town_choices(platform: Platform) -> tuple[Choice, ...]:
     # a town's name is the same in every language
     towns = tuple(Choice(t.ags, t.name, group=t.district or None) for t in platform.region.towns)
-    return (*towns, Choice(OUTSIDE, _text("town.other")))
-
-
-def _text(key: str) -> Text:
-    return Text.message("core", key)
+    return (*towns, Choice(OUTSIDE, text("town.other")))
 
 
 def _filter(key: str, kind: FilterKind, *, help: bool = True, **fields: Any) -> FilterSpec:
     """A core filter with its label and help from core's catalog (``filter.<key>.label``)."""
     if help:
-        fields["help"] = _text(f"filter.{key}.help")
-    return FilterSpec(key, _text(f"filter.{key}.label"), kind, **fields)
+        fields["help"] = text(f"filter.{key}.help")
+    return FilterSpec(key, text(f"filter.{key}.label"), kind, **fields)
 
 
 @hookimpl
@@ -189,7 +186,7 @@ def register_layers(platform: Platform) -> list[Layer]:
     return [
         Layer(
             "companies",
-            _text("layer.companies"),
+            text("layer.companies"),
             features,
             default_visible=True,
             marker="company",
@@ -202,9 +199,13 @@ def register_questionnaire_sections() -> list[Section]:
     return core_sections()
 
 
-#: Profile sections drawn from the questionnaire's story questions (extensions["core"]);
-#: their titles are ``story.<key>`` in core's catalog.
+#: Profile sections drawn from the questionnaire's story questions (extensions["core"]).
 STORY = ("attractive", "typical_day", "learn")
+
+
+def story_title(key: str) -> Text:
+    """The title of the story section ``key`` (``story.<key>`` in core's catalog)."""
+    return text(f"story.{key}")
 
 
 @hookimpl
@@ -212,14 +213,14 @@ def profile_sections(company: Company, lang: str) -> list[ProfileSection]:
     story = company.extensions.get("core") or {}
     sections = []
     for position, key in enumerate(STORY):
-        text = story.get(key)
-        if not isinstance(text, str) or not text.strip():
+        answer = story.get(key)
+        if not isinstance(answer, str) or not answer.strip():
             continue
-        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in answer.split("\n\n") if p.strip())
         sections.append(
             ProfileSection(
                 f"core-{key.replace('_', '-')}",
-                _text(f"story.{key}")(lang),
+                story_title(key)(lang),
                 paragraphs,
                 order=position + 1,
             )

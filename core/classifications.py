@@ -19,7 +19,8 @@ from attrs import field, frozen
 
 from core.errors import NotFound, ValidationError
 from core.i18n import Text, translatable
-from core.label_pairs import old_label_pair
+from core.labels import old_label_pair, to_text
+from core.texts import text
 
 __all__ = [
     "Term",
@@ -46,7 +47,7 @@ class Term:
     """One entry of a vocabulary: a stable code and its label (``label(lang)``)."""
 
     code: str
-    label: Text = field(converter=Text.of)
+    label: Text = field(converter=to_text)
     parent: str | None = None
 
 
@@ -94,7 +95,7 @@ def _read_text(name: str) -> str:
 
 
 def _label(prefix: str, code: str) -> Text:
-    return Text.message("core", f"{prefix}.{code}")
+    return text(f"{prefix}.{code}")
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from attrs import define, field, frozen
 
 from core import classifications as vocab
 from core.errors import Sentence, ValidationError
+from core.texts import DOMAIN
 
 __all__ = [
     "Address",
@@ -75,7 +76,7 @@ class Address:
         if value and not re.fullmatch(r"\d{5}", value):
             raise ValidationError(
                 f"Postcode {value!r} is not a German postcode; use five digits such as 45657.",
-                {"postcode": [Sentence.message("core", "error.postcode_digits")]},
+                {"postcode": [Sentence.message(DOMAIN, "error.postcode_digits")]},
             )
 
     @ags.validator

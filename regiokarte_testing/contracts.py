@@ -94,6 +94,17 @@ def _popup_problem(popup: Any) -> str | None:
     return None
 
 
+def _labelled(platform: Platform, label: Any, what: str) -> None:
+    """``label`` (a ``Text``, or a method of a type still of plugin API 1.0) reads as a
+    non-empty text in every language the portal offers (a catalog key it lacks fails here)."""
+    for lang in platform.settings.portal.languages:
+        try:
+            shown = label(lang)
+        except KeyError as exc:
+            raise AssertionError(f"{what}: its label has no text: {exc}") from None
+        assert isinstance(shown, str) and shown.strip(), f"{what} needs a label in {lang!r}"
+
+
 def _registered_by(platform: Platform, hook: str, wanted: Any) -> str | None:
     """The plugin whose ``hook`` returns an item equal to ``wanted`` (asked again)."""
     for plugin, found in platform.collect_by_plugin(hook):
@@ -123,7 +134,7 @@ def check_layer(
         f"layer {layer_id!r} is not registered; layers are {sorted(platform.layers)}"
     )
     layer = platform.layers[layer_id]
-    assert layer.label_de.strip() and layer.label_en.strip(), "the layer needs labels (de, en)"
+    _labelled(platform, layer.label, f"layer {layer_id!r}")
     owner = _registered_by(platform, "register_layers", layer)
     assert layer.plugin == owner, (
         f"layer {layer_id!r} comes from plugin {owner!r} but says plugin={layer.plugin!r}; "
@@ -220,7 +231,7 @@ def check_filter(platform: Platform, key: str, *, min_matches: int = 1) -> None:
     Range filters: totals grow with the upper bound and never exceed the unfiltered total.
     ``min_matches``: how many companies at least one value must match (the data is there)."""
     spec = platform.filters[key]
-    assert spec.label_de.strip() and spec.label_en.strip(), f"filter {key!r} needs labels"
+    _labelled(platform, spec.label, f"filter {key!r}")
     owner = _registered_by(platform, "register_filters", spec)
     assert spec.plugin == owner, (
         f"filter {key!r} comes from plugin {owner!r} but says plugin={spec.plugin!r}; set "

@@ -24,6 +24,7 @@ from core import classifications as vocab
 from core.model import Company, Status
 from core.region import Region
 from core.search.textindex import fold, words
+from core.settings import PortalSettings
 
 #: The sphere the product measures on (IUGG mean radius), written down independently.
 EARTH_RADIUS_M = 6_371_008.8
@@ -157,8 +158,8 @@ class RefQuery:
         return params
 
 
-def _label_words(vocabulary: vocab.Vocabulary) -> dict[str, list[str]]:
-    return {t.code: words(f"{t.label_de} {t.label_en}") for t in vocabulary}
+def _label_words(vocabulary: vocab.Vocabulary, languages: Sequence[str]) -> dict[str, list[str]]:
+    return {t.code: words(" ".join(t.label(lang) for lang in languages)) for t in vocabulary}
 
 
 class Reference:
@@ -169,15 +170,19 @@ class Reference:
         companies: Iterable[Company],
         region: Region,
         extra_filters: Mapping[str, RefFilter] | None = None,
+        languages: Sequence[str] | None = None,
     ) -> None:
+        # a choice is found by its label in every language the portal offers (by default
+        # those of the default settings, which the engine under test gets too)
+        languages = PortalSettings().languages if languages is None else languages
         # only published companies with a location are public and on the map
         self.companies = [
             c for c in companies if c.status is Status.PUBLISHED and c.location is not None
         ]
         self.filters = {**core_filters(region), **(extra_filters or {})}
-        industry = _label_words(vocab.industries())
-        division = _label_words(vocab.industry_divisions())
-        profession = _label_words(vocab.professions())
+        industry = _label_words(vocab.industries(), languages)
+        division = _label_words(vocab.industry_divisions(), languages)
+        profession = _label_words(vocab.professions(), languages)
         self._words: dict[int, list[str]] = {}
         for c in self.companies:
             own = words(f"{c.name} {c.description} {c.address.town}")

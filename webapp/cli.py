@@ -519,7 +519,9 @@ def plugins_command(verbose: bool) -> None:
     platform = _platform()
     for plugin in platform.plugins:
         m = plugin.manifest
-        click.echo(f"{m.name:<12} {m.version:<8} {m.title_de} / {m.title_en} ({plugin.origin})")
+        click.echo(
+            f"{m.name:<12} {m.version:<8} {m.title('de')} / {m.title('en')} ({plugin.origin})"
+        )
         if verbose:
             click.echo(f"    hooks: {', '.join(plugin.hook_names(platform.pm)) or '-'}")
             # what the plugin added, so a missing filter or layer shows at a glance

@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from core.errors import NotFound, Sentence, ValidationError
 from core.i18n import Text, translatable
-from core.label_pairs import old_label_pair
 from core.io.values import check_email, check_web_address, parse_yes_no
+from core.labels import old_label_pair, to_text
+from core.texts import DOMAIN
 
 __all__ = [
     "FIELD_KINDS",
@@ -72,7 +73,7 @@ class DatasetField:
     """One field of a dataset's rows, as the admin area shows and edits it."""
 
     name: str
-    label: Text = field(converter=Text.of)
+    label: Text = field(converter=to_text)
     kind: str = "text"
     #: (value, label) pairs of a ``choice`` field
     choices: tuple[tuple[str, str], ...] = ()
@@ -104,11 +105,11 @@ class DatasetField:
             return _parse_bool(value)
         if value is None or value == "":
             if self.required:
-                raise ValueError(Sentence.message("core", "error.required"))
+                raise ValueError(Sentence.message(DOMAIN, "error.required"))
             return None
         if isinstance(value, str) and len(value) > self.max_length:
             raise ValueError(
-                Sentence.message("core", "error.too_long", limit=self.max_length, length=len(value))
+                Sentence.message(DOMAIN, "error.too_long", limit=self.max_length, length=len(value))
             )
         parse = _PARSERS.get(self.kind)
         if parse is not None:
@@ -136,15 +137,17 @@ def _parse_number(value: Any) -> float:
     try:
         number = float(text)
     except (TypeError, ValueError):
-        raise ValueError(Sentence.message("core", "error.not_a_number", value=repr(value))) from None
+        raise ValueError(
+            Sentence.message(DOMAIN, "error.not_a_number", value=repr(value))
+        ) from None
     if not math.isfinite(number):
-        raise ValueError(Sentence.message("core", "error.not_finite", value=repr(value)))
+        raise ValueError(Sentence.message(DOMAIN, "error.not_finite", value=repr(value)))
     return number
 
 
 def _parse_integer(value: Any) -> int:
     if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", str(value).strip()):
-        raise ValueError(Sentence.message("core", "error.not_a_whole_number", value=repr(value)))
+        raise ValueError(Sentence.message(DOMAIN, "error.not_a_whole_number", value=repr(value)))
     return int(str(value).strip())
 
 
@@ -152,7 +155,7 @@ def _parse_date(value: Any) -> str:
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise ValueError(Sentence.message("core", "error.not_a_date", value=repr(value))) from None
+        raise ValueError(Sentence.message(DOMAIN, "error.not_a_date", value=repr(value))) from None
 
 
 def _parse_datetime(value: Any) -> str:
@@ -160,7 +163,7 @@ def _parse_datetime(value: Any) -> str:
         return dt.datetime.fromisoformat(str(value)).isoformat()
     except ValueError:
         raise ValueError(
-            Sentence.message("core", "error.not_a_datetime", value=repr(value))
+            Sentence.message(DOMAIN, "error.not_a_datetime", value=repr(value))
         ) from None
 
 
@@ -228,7 +231,7 @@ class Dataset:
     """
 
     id: str
-    label: Text = field(converter=Text.of)
+    label: Text = field(converter=to_text)
     fields: tuple[DatasetField, ...]
     search: Callable[[Session, str, int, int], DatasetPage] = field(eq=False, repr=False)
     get: Callable[[Session, str], dict[str, Any]] = field(eq=False, repr=False)
@@ -247,7 +250,7 @@ class Dataset:
     changed: Callable[[], None] | None = field(default=None, eq=False, repr=False)
     plugin: str = "core"
     #: a sentence for the operator: where the data comes from, what an import replaces
-    help: Text = field(default="", converter=Text.of)
+    help: Text = field(default=Text.plain(""), converter=to_text)
 
     def field_named(self, name: str) -> DatasetField:
         for item in self.fields:
@@ -338,7 +341,7 @@ def submitted_values(
             continue
         if item is None:
             problems.setdefault(name, []).append(
-                Sentence.message("core", "error.no_such_field", name=repr(name), fields=editable)
+                Sentence.message(DOMAIN, "error.no_such_field", name=repr(name), fields=editable)
             )
         elif not item.editable:
             if not _unchanged(value, shown.get(name)):

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from core.errors import Sentence
+from core.texts import DOMAIN
 
 __all__ = [
     "NO_WORDS",
@@ -55,7 +56,7 @@ def parse_yes_no(value: Any) -> bool | None:
         return True
     if text in NO_WORDS:
         return False
-    raise ValueError(Sentence.message("core", "error.not_yes_no", value=repr(value)))
+    raise ValueError(Sentence.message(DOMAIN, "error.not_yes_no", value=repr(value)))
 
 
 def is_email(text: str) -> bool:
@@ -67,7 +68,7 @@ def check_email(text: str) -> str:
     """``text`` stripped when it is an e-mail address; ``ValueError`` with the fix otherwise."""
     text = text.strip()
     if not is_email(text):
-        raise ValueError(Sentence.message("core", "error.not_an_email", value=repr(text)))
+        raise ValueError(Sentence.message(DOMAIN, "error.not_an_email", value=repr(text)))
     return text
 
 
@@ -80,7 +81,7 @@ def check_web_address(text: str) -> str:
     """``text`` stripped when it is a web address; ``ValueError`` with the fix otherwise."""
     text = text.strip()
     if not is_web_address(text):
-        raise ValueError(Sentence.message("core", "error.not_a_web_address", value=repr(text)))
+        raise ValueError(Sentence.message(DOMAIN, "error.not_a_web_address", value=repr(text)))
     return text
 
 
@@ -93,5 +94,5 @@ def check_postcode(text: str) -> str:
     """``text`` stripped when it is a German postcode; ``ValueError`` with the fix otherwise."""
     text = text.strip()
     if not is_postcode(text):
-        raise ValueError(Sentence.message("core", "error.not_a_postcode", value=repr(text)))
+        raise ValueError(Sentence.message(DOMAIN, "error.not_a_postcode", value=repr(text)))
     return text

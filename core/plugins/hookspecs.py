@@ -56,8 +56,8 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
     returns a float array, one value per index row (``index.ids``, ``index.lat``, ``index.lon``
     order), NaN where unknown; it must be vectorised. The engine filters on it like a range
     column, shows each hit's value in ``SearchHit.dynamic`` and accepts the key as ``sort``.
-    Give the argument ``label_de``/``label_en`` (and ``help_*``): the portal's filter panel
-    shows them at the argument's input field.
+    Give the argument a ``label`` (and a ``help``), texts of the plugin's catalog: the
+    portal's filter panel shows them at the argument's input field.
     """
 
 

@@ -22,7 +22,7 @@ from attrs import define, field, frozen
 
 from core.errors import ConfigError, PluginError
 from core.i18n import Text, package_catalog, translatable
-from core.label_pairs import old_label_pair
+from core.labels import old_label_pair, to_text
 from core.plugins import hookspecs
 from core.settings import Settings, structure_settings
 
@@ -45,7 +45,7 @@ ENTRY_POINT_GROUP = "regiokarte.plugins"
 #: Set to 1 to log every hook call (logger ``regiokarte.hooks``; to stderr if logging is unset).
 TRACE_ENV = "REGIOKARTE_TRACE_HOOKS"
 #: The plugin API this core provides; a plugin names the major version it was written for.
-PLUGIN_API_VERSION = "1.0"
+PLUGIN_API_VERSION = "1.1"
 
 
 @old_label_pair(1, new_there=lambda version: version[:1].isdigit(), name="title")
@@ -60,7 +60,7 @@ class PluginManifest:
     """
 
     name: str
-    title: Text = field(converter=Text.of)
+    title: Text = field(converter=to_text)
     version: str
     api_version: str = "1.0"
     requires: tuple[str, ...] = ()

@@ -6,7 +6,7 @@ from attrs import field, frozen
 
 from core.errors import ConfigError
 from core.i18n import Text, translatable
-from core.label_pairs import old_label_pair
+from core.labels import old_label_pair, to_text
 
 __all__ = ["NavLink"]
 
@@ -29,6 +29,6 @@ class NavLink:
     """
 
     href: str = field(validator=_check_href)
-    label: Text = field(converter=Text.of)
+    label: Text = field(converter=to_text)
     order: int = 100
     plugin: str = ""

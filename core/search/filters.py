@@ -34,7 +34,7 @@ from attrs import field, frozen
 from core.classifications import Vocabulary
 from core.errors import ConfigError, InvalidQuery
 from core.i18n import Text, translatable
-from core.label_pairs import old_label_pair
+from core.labels import old_label_pair, to_text
 
 if TYPE_CHECKING:
     from core.search.index import IndexSource, SearchIndex
@@ -73,7 +73,7 @@ class Choice:
     """One option of a choice filter; ``label(lang)`` is its text in a language."""
 
     value: str
-    label: Text = field(converter=Text.of)
+    label: Text = field(converter=to_text)
     group: str | None = None
     # a composite filter's choice: (dimension key, option value) pairs; see Dimension
     parts: tuple[tuple[str, str], ...] = ()
@@ -92,14 +92,15 @@ class Dimension:
     """
 
     key: str
-    label: Text = field(converter=Text.of)
+    label: Text = field(converter=to_text)
     options: tuple[Choice, ...]
     required: bool = False
 
 
-def choice_label(choices: Iterable[Choice], value: str, lang: str) -> str:
-    """The label in ``lang`` of the choice ``value`` among ``choices`` (``value`` itself when
-    none has it: a code stored before it left the list still shows)."""
+def choice_label(choices: Iterable[Choice], value: str, lang: str | None = None) -> str:
+    """The label in ``lang`` (the current language when None) of the choice ``value`` among
+    ``choices`` (``value`` itself when none has it: a code stored before it left the list
+    still shows)."""
     for choice in choices:
         if choice.value == value:
             return choice.label(lang)
@@ -139,8 +140,8 @@ class DynamicColumn:
     cache_size: int = 32
     #: what a form shows next to the argument's input (``Start: Ort, PLZ oder Haltestelle``);
     #: its parameter name when the plugin gave none
-    label: Text = field(default="", converter=Text.of)
-    help: Text = field(default="", converter=Text.of)
+    label: Text = field(default=Text.plain(""), converter=to_text)
+    help: Text = field(default=Text.plain(""), converter=to_text)
 
     def __attrs_post_init__(self) -> None:
         if self.label == Text.plain(""):
@@ -165,7 +166,7 @@ class FilterSpec:
     """A search filter: its key in URLs, labels, kind, choices and index column."""
 
     key: str
-    label: Text = field(converter=Text.of)
+    label: Text = field(converter=to_text)
     kind: FilterKind = field(converter=FilterKind)
     column: Column | None = field(default=None, eq=False, repr=False)
     dynamic: DynamicColumn | None = field(default=None, eq=False, repr=False)
@@ -177,7 +178,7 @@ class FilterSpec:
     unit: str = ""
     minimum: float | None = None
     maximum: float | None = None
-    help: Text = field(default="", converter=Text.of)
+    help: Text = field(default=Text.plain(""), converter=to_text)
     plugin: str = "core"
     group: str = "company"
     dimensions: tuple[Dimension, ...] = ()

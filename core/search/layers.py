@@ -8,7 +8,7 @@ from typing import Any
 from attrs import field, frozen
 
 from core.i18n import Text, translatable
-from core.label_pairs import old_label_pair
+from core.labels import old_label_pair, to_text
 from core.search.query import BBox
 
 __all__ = ["MAX_POPUP_LINES", "Feature", "Layer", "feature_collection", "point_feature"]
@@ -30,7 +30,7 @@ class Layer:
     """
 
     id: str
-    label: Text = field(converter=Text.of)
+    label: Text = field(converter=to_text)
     features: Callable[[BBox | None, str], list[Feature]] = field(eq=False, repr=False)
     plugin: str = "core"
     default_visible: bool = False

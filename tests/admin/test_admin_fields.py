@@ -118,7 +118,7 @@ def test_submitted_values_keeps_editable_fields_and_names_the_rest() -> None:
     )
     assert kept == {"name": "Neu"}
     assert sorted(problems) == ["colour", "open", "places", "source"]
-    assert problems["colour"] == ["'colour' is no field of a Kita; the fields are name"]
+    assert problems["colour"] == ["'colour' is no field of this record; the fields are name."]
     assert "leave it as it is ('kitas.csv')" in problems["source"][0]
 
 

@@ -221,7 +221,9 @@ def test_code_lists_become_options_choices_and_vocabularies(
     small, large = Text.message(name, "sizes.small"), Text.message(name, "sizes.large")
     assert data.choices("sizes") == (Choice("small", small), Choice("large", large, group="big"))
     sizes = data.vocabulary("sizes", "shop size")
-    assert sizes == Vocabulary("shop size", (Term("small", small), Term("large", large, parent="big")))
+    assert sizes == Vocabulary(
+        "shop size", (Term("small", small), Term("large", large, parent="big"))
+    )
     assert [(o.value, o.label("de"), o.group) for o in data.options("sizes")] == [
         ("small", "Klein", None),
         ("large", "Groß", "big"),
@@ -248,9 +250,14 @@ def test_tables_of_languages_still_work_and_warn(package: Callable[..., str]) ->
     for key, table in OLD_TEXTS.items():
         text = text.replace(key, table)
     data = read_data_file(package(text), "data.toml")
-    with pytest.warns(DeprecationWarning, match=r"options.sizes\[0\].label gives its text as a table"):
+    with pytest.warns(
+        DeprecationWarning, match=r"options.sizes\[0\].label gives its text as a table"
+    ):
         choices = data.choices("sizes")
-    assert [(c.label("de"), c.label("en")) for c in choices] == [("Klein", "Small"), ("Groß", "Large")]
+    assert [(c.label("de"), c.label("en")) for c in choices] == [
+        ("Klein", "Small"),
+        ("Groß", "Large"),
+    ]
     with pytest.warns(DeprecationWarning, match=r"section.title gives its text as a table"):
         section = data.section()
     assert (section.title("de"), section.title("en")) == ("Läden", "Shops")

@@ -36,7 +36,7 @@ BOOL_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off", "ja", "nein")
 
 
 def _filter_field(spec: FilterSpec) -> ma.fields.Field:
-    label = f"{spec.label_en}. {spec.help_en}".strip()
+    label = f"{spec.label('en')}. {spec.help('en')}".strip()
     if spec.kind in (FilterKind.CHOICE, FilterKind.MULTICHOICE):
         how = (
             "at least one of the values"
@@ -197,9 +197,9 @@ def _filter_args(platform: Platform, dynamic: list[FilterSpec]) -> dict[str, ma.
             argument = spec.dynamic.argument  # type: ignore[attr-defined]
             args[argument] = fields.String(
                 metadata={
-                    "description": f"The argument of filter {spec.key} ({spec.label_en}); "
+                    "description": f"The argument of filter {spec.key} ({spec.label('en')}); "
                     f"{spec.key} needs it, and it is given only with {spec.key}. "
-                    f"{spec.dynamic.help_en}".strip()  # type: ignore[attr-defined]
+                    f"{spec.dynamic.help('en')}".strip()  # type: ignore[attr-defined]
                 }
             )
     return args

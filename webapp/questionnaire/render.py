@@ -8,7 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from core import classifications as vocab
-from core.builtin import STORY
+from core.builtin import STORY, story_title
 from core.errors import ValidationError
 from core.model import Company
 from core.persistence import submissions as submission_repo
@@ -187,8 +187,8 @@ def preview_view(platform: Platform, submission: flow.Submission, lang: str) -> 
         "preview_professions": [_label(vocab.professions(), c, lang) for c in company.professions],
         "preview_contact": contact,
         "preview_story": [
-            (title_en if lang == "en" else title_de, story.get(key))
-            for key, title_de, title_en in STORY
+            (story_title(key)(lang), story.get(key))
+            for key in STORY
             if isinstance(story.get(key), str) and story.get(key)
         ],
         "preview_plugins": plugin_parts,

@@ -1,4 +1,6 @@
-"""The deprecated positional label pairs of plugin API 1.0: ``Choice("kita", "Kita", "Day care")``.
+"""Label fields of core's public types: one ``Text`` each (``to_text``), and the deprecated
+positional label pairs of plugin API 1.0 (``old_label_pair``): ``Choice("kita", "Kita",
+"Day care")``.
 
 Until plugin API 1.1 the label-carrying types took a German and an English label as two
 positional arguments (``Choice(value, label_de, label_en, group)``); now they take one
@@ -22,9 +24,15 @@ from typing import Any, TypeVar
 
 from core.i18n import Text
 
-__all__ = ["old_label_pair"]
+__all__ = ["old_label_pair", "to_text"]
 
 _C = TypeVar("_C", bound=type)
+
+
+def to_text(value: Text | str | None) -> Text:
+    """The converter of a label field: a ``Text``, or a plain string (the same text in every
+    language; None is the empty text)."""
+    return Text.of(value)
 
 
 def old_label_pair(
@@ -40,7 +48,7 @@ def old_label_pair(
     """
 
     def decorate(cls: _C) -> _C:
-        original = cls.__init__
+        original = cls.__dict__["__init__"]
 
         @functools.wraps(original)
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
