@@ -51,6 +51,9 @@ def domains() -> dict[str, Path]:
     found = {name: ROOT / path for name, path in IN_TREE.items()}
     for folder in sorted((ROOT / "plugins").glob("*/locale")):
         found[folder.parent.name] = folder
+    # the example plugins outside the tree's packages (examples/regiokarte-x/regiokarte_x/locale)
+    for folder in sorted((ROOT / "examples").glob("*/*/locale")):
+        found[folder.parent.name.removeprefix("regiokarte_")] = folder
     return {name: path for name, path in found.items() if (path / "messages.toml").is_file()}
 
 

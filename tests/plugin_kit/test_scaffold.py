@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -58,6 +59,9 @@ def test_every_file_is_filled_in_and_valid() -> None:
         "regiokarte_doctors/places.py",
         "regiokarte_doctors/migrations/doctors_0001_initial.py",
         "regiokarte_doctors/data/places.csv",
+        "regiokarte_doctors/questionnaire.toml",
+        "regiokarte_doctors/locale/messages.toml",
+        "regiokarte_doctors/locale/en/LC_MESSAGES/doctors.po",
         "tests/conftest.py",
         "tests/test_doctors.py",
     } <= set(files)
@@ -70,7 +74,12 @@ def test_every_file_is_filled_in_and_valid() -> None:
         'branch_labels = ("doctors",)'
         in files["regiokarte_doctors/migrations/doctors_0001_initial.py"]
     )
-    assert 'title_de="Arztpraxen"' in files["regiokarte_doctors/__init__.py"]
+    # the texts are the plugin's catalog: German source, English translation of each key
+    catalog = tomllib.loads(files["regiokarte_doctors/locale/messages.toml"])
+    assert (catalog["plugin"]["title"], catalog["layer"]["title"]) == ("Arztpraxen", "Arztpraxen")
+    english = files["regiokarte_doctors/locale/en/LC_MESSAGES/doctors.po"]
+    assert 'msgctxt "filter.label"\nmsgid "Arztpraxen im Umkreis von {km} km"' in english
+    assert 'msgstr "Arztpraxen within {km} km"' in english
 
 
 def test_the_generated_plugin_uses_only_the_public_api(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ and its own migration branch. See README.md.
 
 from __future__ import annotations
 
-from core import PluginManifest
+from core import PluginManifest, Text
 
 from regiokarte_sportclubs.hooks import (
     profile_sections,
@@ -23,8 +23,8 @@ from regiokarte_sportclubs.settings import SportclubsSettings
 
 MANIFEST = PluginManifest(
     name="sportclubs",
-    title_de="Sportvereine",
-    title_en="Sports clubs",
+    # every text a person reads is a key of the plugin's catalog (locale/messages.toml)
+    title=Text.message("sportclubs", "plugin.title"),
     version="0.1.0",
     api_version="1.0",
     settings=SportclubsSettings,

@@ -22,7 +22,11 @@ __all__ = ["make_blueprint"]
 class ClubArgs(ma.Schema):
     bbox = fields.String(metadata={"description": "west,south,east,north (WGS84)."})
     sport = fields.String(validate=validate.OneOf([c.value for c in sports.choices()]))
-    lang = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]))
+    lang = fields.String(
+        load_default="de",
+        validate=validate.Regexp(r"^[a-z]{2,3}$"),
+        metadata={"description": "Language of the labels (de, en, tr, ar, ...)."},
+    )
 
 
 class ClubSchema(ma.Schema):

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from core import (
-    AnswerType,
     BBox,
     Feature,
     FilterKind,
@@ -18,13 +17,13 @@ from core import (
     IndexSource,
     Layer,
     ProfileSection,
-    Question,
     Section,
     Text,
     haversine_m,
     hookimpl,
     nearest_m,
     point_feature,
+    read_data_file,
 )
 
 from regiokarte_sportclubs import clubs as repo
@@ -52,6 +51,13 @@ NAME = "sportclubs"
 LAYER_ID = "sportclubs_clubs"
 FILTER_KEY = "sportclubs_sport"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: the questionnaire section, as data: its texts are keys of the plugin's catalog
+QUESTIONNAIRE = read_data_file(__package__, "questionnaire.toml")
+
+
+def text(key: str, **values: Any) -> Text:
+    """A text of the plugin's catalog (``locale/messages.toml``), shown in the reader's language."""
+    return Text.message(NAME, key, **values)
 
 
 def settings_of(platform: Platform) -> SportclubsSettings:
@@ -103,8 +109,7 @@ def register_layers(platform: Platform) -> list[Layer]:
     return [
         Layer(
             LAYER_ID,
-            "Sportvereine",
-            "Sports clubs",
+            text("layer.clubs"),
             features,
             plugin=NAME,
             marker="sport",
@@ -134,14 +139,12 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
     return [
         FilterSpec(
             FILTER_KEY,
-            f"Sportverein in der Nähe (bis {settings.radius_km:g} km)",
-            f"Sports club nearby (within {settings.radius_km:g} km)",
+            text("filter.label", km=f"{settings.radius_km:g}"),
             FilterKind.MULTICHOICE,
             column=sport_near,
             choices=choices,
             match="any",
-            help_de="Ein Verein der gewählten Sportart in Luftlinie nahe beim Arbeitgeber.",
-            help_en="A club of the chosen sport within a straight-line distance of the employer.",
+            help=text("filter.help"),
             plugin=NAME,
             group="leisure",
         )
@@ -150,57 +153,20 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
 
 @hookimpl
 def register_questionnaire_sections(platform: Platform) -> list[Section]:
-    return [
-        Section(
-            key="sportclubs",
-            title=Text.literal(de="Betriebssport und Vereine", en="Company sports and clubs"),
-            intro=Text.literal(
-                de="Sport verbindet: Was bietet Ihr Betrieb Beschäftigten, die Sport treiben?",
-                en="What does your company offer staff who do sports?",
-            ),
-            plugin=NAME,
-            order=110,
-            questions=(
-                Question(
-                    key="company_sports",
-                    label=Text.literal(
-                        de="Gibt es Betriebssport?", en="Is there a company sports group?"
-                    ),
-                    answer=AnswerType.BOOL,
-                ),
-                Question(
-                    key="sports",
-                    label=Text.literal(de="Welche Sportarten?", en="Which sports?"),
-                    answer=AnswerType.MULTICHOICE,
-                    options=sports.options(),
-                    show_if=("company_sports", True),
-                ),
-                Question(
-                    key="membership_subsidy",
-                    label=Text.literal(
-                        de="Zahlen Sie einen Zuschuss zum Vereinsbeitrag?",
-                        en="Do you subsidise club memberships?",
-                    ),
-                    answer=AnswerType.BOOL,
-                ),
-            ),
-        )
-    ]
+    return [QUESTIONNAIRE.section(options={"sports": sports.options()})]
 
 
 @hookimpl
 def profile_sections(platform: Platform, company: Company, lang: str) -> list[ProfileSection]:
     settings = settings_of(platform)
-    en = lang == "en"
     parts: list[str] = []
     answers = company.extensions.get(NAME) or {}
     if answers.get("company_sports") is True:
         chosen = ", ".join(sports.label(s, lang) for s in answers.get("sports") or ())
-        text = "Company sports" if en else "Betriebssport"
-        parts.append(f"<p>{text}{': ' + html.escape(chosen) if chosen else ''}.</p>")
+        said = html.escape(text("profile.company_sports")(lang))
+        parts.append(f"<p>{said}{': ' + html.escape(chosen) if chosen else ''}.</p>")
     if answers.get("membership_subsidy") is True:
-        text = "Club memberships are subsidised." if en else "Zuschuss zum Vereinsbeitrag."
-        parts.append(f"<p>{text}</p>")
+        parts.append(f"<p>{html.escape(text('profile.subsidy')(lang))}</p>")
     if company.location is not None and settings.profile_clubs > 0:
         lat, lon = company.location.lat, company.location.lon
         radius = settings.radius_km
@@ -219,11 +185,11 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
                 if distance <= radius * 1000
             )
             if items:
-                heading = "Clubs nearby" if en else "Vereine in der Nähe"
+                heading = html.escape(text("profile.clubs_nearby")(lang))
                 parts.append(f"<h3>{heading}</h3><ul>{items}</ul>")
     if not parts:
         return []
-    title = "Sports" if en else "Sport"
+    title = text("profile.title")(lang)
     return [ProfileSection("sportclubs", title, "".join(parts), plugin=NAME, order=120)]
 
 

@@ -1,50 +1,42 @@
-"""The sports the plugin knows: filter choices, questionnaire options and OSM ``sport=*`` values."""
+"""The sports the plugin knows: filter choices, questionnaire options and OSM ``sport=*`` values.
+
+They are data (``sports.toml``): the codes and their OpenStreetMap values there, the labels in
+the plugin's catalog (``locale/``), so every language the catalog has names every sport.
+"""
 
 from __future__ import annotations
 
-from core import Choice, Option, Text
+import functools
 
-__all__ = ["SPORTS", "choices", "label", "options", "sports_of"]
+from core import Choice, Option, choice_label, read_data_file
 
-#: code, German label, English label, OSM values of ``sport=*`` that mean it
-SPORTS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("soccer", "Fußball", "Football", ("soccer", "football")),
-    ("handball", "Handball", "Handball", ("handball",)),
-    ("swimming", "Schwimmen", "Swimming", ("swimming", "water_polo", "diving")),
-    ("athletics", "Leichtathletik und Laufen", "Athletics and running", ("athletics", "running")),
-    ("gymnastics", "Turnen", "Gymnastics", ("gymnastics", "multi")),
-    ("tennis", "Tennis", "Tennis", ("tennis",)),
-    ("table_tennis", "Tischtennis", "Table tennis", ("table_tennis",)),
-    ("fitness", "Fitness", "Fitness", ("fitness", "yoga", "pilates")),
-    (
-        "martial_arts",
-        "Kampfsport",
-        "Martial arts",
-        ("judo", "karate", "taekwondo", "boxing", "martial_arts"),
-    ),
-    ("other", "Weitere Sportarten", "Other sports", ()),
-)
-_BY_OSM = {value: code for code, _, _, values in SPORTS for value in values}
+__all__ = ["choices", "label", "options", "sports_of"]
+
+_DATA = read_data_file(__package__, "sports.toml")
 
 
+@functools.cache
 def choices() -> tuple[Choice, ...]:
     """Filter choices, one per sport."""
-    return tuple(Choice(code, de, en) for code, de, en, _ in SPORTS)
+    return _DATA.choices("sports")
 
 
 def options() -> tuple[Option, ...]:
     """Questionnaire options, one per sport."""
-    return tuple(Option(code, Text.literal(de=de, en=en)) for code, de, en, _ in SPORTS)
+    return _DATA.options("sports")
 
 
-def label(code: str, lang: str) -> str:
-    for value, de, en, _ in SPORTS:
-        if value == code:
-            return en if lang == "en" else de
-    return code
+def label(code: str, lang: str | None = None) -> str:
+    """The sport's label in ``lang`` (the current language when None); an unknown code as is."""
+    return choice_label(choices(), code, lang)
+
+
+@functools.cache
+def _by_osm() -> dict[str, str]:
+    return {value: code for code, values in _DATA.string_lists("osm").items() for value in values}
 
 
 def sports_of(tag: str) -> tuple[str, ...]:
     """Sport codes of an OSM ``sport=*`` value (``soccer;tennis``); unknown ones are 'other'."""
-    codes = [_BY_OSM.get(v.strip().lower(), "other") for v in tag.split(";") if v.strip()]
+    codes = [_by_osm().get(v.strip().lower(), "other") for v in tag.split(";") if v.strip()]
     return tuple(dict.fromkeys(codes)) or ("other",)
