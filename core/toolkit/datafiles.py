@@ -129,7 +129,7 @@ class DataFile:
         _refuse_unknown(self.name, where, table, _SECTION_FIELDS)
         values = {k: v for k, v in table.items() if k not in _SECTION_TEXTS and k != "questions"}
         for text in _SECTION_TEXTS:
-            values.update(_fields(Section, **self._texts(table, text, where)))
+            values.update(self._texts(table, text, where))
         questions = table.get("questions", [])
         if not isinstance(questions, list) or not all(isinstance(q, dict) for q in questions):
             raise ConfigError(
@@ -146,7 +146,9 @@ class DataFile:
 
     def options(self, key: str) -> tuple[Option, ...]:
         """The answer options of the list ``key`` under ``[options]``."""
-        return tuple(_option(value, label, group) for value, label, group in self._entries(key))
+        return tuple(
+            Option(value, label, group=group) for value, label, group in self._entries(key)
+        )
 
     def choices(self, key: str) -> tuple[Choice, ...]:
         """The filter choices of the list ``key`` under ``[options]``."""
@@ -243,7 +245,7 @@ class DataFile:
         _refuse_unknown(self.name, shown, data, _QUESTION_FIELDS)
         values = {k: v for k, v in data.items() if k not in _QUESTION_TEXTS}
         for text in _QUESTION_TEXTS:
-            values.update(_fields(Question, **self._texts(data, text, shown)))
+            values.update(self._texts(data, text, shown))
         if isinstance(values.get("options"), str) and values["options"] in computed:
             values["options"] = computed[values["options"]]
         elif "options" in values:
@@ -253,7 +255,9 @@ class DataFile:
                 if isinstance(named, str)
                 else self._entries_at(named, f"{shown}.options")
             )
-            values["options"] = tuple(_option(*entry) for entry in entries)
+            values["options"] = tuple(
+                Option(value, label, group=group) for value, label, group in entries
+            )
         try:
             return Question(**values)
         except (ConfigError, TypeError, ValueError) as exc:
@@ -292,23 +296,6 @@ def _catalog_keys(package: str, domain: str) -> frozenset[str]:
         return frozenset(register_catalog(domain, folder).keys())
     except ValueError as exc:  # not TOML, a value that is no text, or the domain is taken
         raise ConfigError(str(exc)) from None
-
-
-def _option(value: str, label: Text, group: str | None) -> Option:
-    return Option(value, **_fields(Option, label=label), group=group)
-
-
-def _fields(cls: type, **texts: Text) -> dict[str, Any]:
-    """``texts`` as ``cls`` takes them: one ``Text`` each, or (for a type still of plugin
-    API 1.0) its German and English."""
-    names = attrs.fields_dict(cls)
-    out: dict[str, Any] = {}
-    for field, text in texts.items():
-        if field in names:
-            out[field] = text
-        else:
-            out[f"{field}_de"], out[f"{field}_en"] = text("de"), text("en")
-    return out
 
 
 def _refuse_unknown(name: str, where: str, table: Mapping[str, Any], known: frozenset[str]) -> None:

@@ -70,6 +70,8 @@ def _declaration(package: str) -> dict[str, Any]:
     """The package's plugin.toml, read once per process (a plugin's declaration does not
     change while it runs)."""
     file = read_data_file(package, MANIFEST_FILE)
+    if isinstance(file.data.get("name"), str):  # the catalog's domain is the plugin's name
+        file = attrs.evolve(file, domain=file.data["name"])
     unknown = sorted(set(file.data) - set(_MANIFEST_KEYS) - set(_TABLES) - set(_OLD_TITLE))
     if unknown:
         raise PluginError(

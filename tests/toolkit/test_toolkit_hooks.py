@@ -151,15 +151,32 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(tmp_path))
 
 
+@pytest.fixture(scope="module")
+def shop_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shop plugin's catalog folder. Every test's shop package links to this one folder:
+    a process registers one catalog per plugin name (the domain ``shop``)."""
+    folder = tmp_path_factory.mktemp("shop_catalog") / "locale"
+    (folder / "en" / "LC_MESSAGES").mkdir(parents=True)
+    (folder / "messages.toml").write_text(CATALOG, encoding="utf-8")
+    (folder / "en" / "LC_MESSAGES" / "shop.po").write_text(ENGLISH, encoding="utf-8")
+    return folder
+
+
+_CATALOG_FOLDER: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _shop_catalog_folder(shop_catalog: Path) -> None:
+    _CATALOG_FOLDER[:] = [shop_catalog]
+
+
 def shop_package(folder: Path, text: str | None) -> str:
-    """A plugin package in ``folder`` with ``text`` as its plugin.toml (None: none); its
-    imported name."""
+    """A plugin package in ``folder`` with ``text`` as its plugin.toml (None: none) and the
+    shop catalog as its ``locale``; its imported name."""
     name = f"shop_plugin_{uuid.uuid4().hex}"
-    (folder / name / "locale" / "en" / "LC_MESSAGES").mkdir(parents=True)
+    (folder / name).mkdir()
     (folder / name / "__init__.py").write_text("", encoding="utf-8")
-    (folder / name / "locale" / "messages.toml").write_text(CATALOG, encoding="utf-8")
-    english = folder / name / "locale" / "en" / "LC_MESSAGES" / f"{name}.po"
-    english.write_text(ENGLISH, encoding="utf-8")
+    (folder / name / "locale").symlink_to(_CATALOG_FOLDER[0], target_is_directory=True)
     if text is not None:
         (folder / name / "plugin.toml").write_text(text, encoding="utf-8")
     importlib.import_module(name)
