@@ -23,7 +23,7 @@ from typing import Any
 from core import classifications as vocab
 from core.model import Company, Status
 from core.region import Region
-from core.search.textindex import fold, words
+from core.search.textindex import fold, label_words, words
 from core.settings import PortalSettings
 
 #: The sphere the product measures on (IUGG mean radius), written down independently.
@@ -159,7 +159,7 @@ class RefQuery:
 
 
 def _label_words(vocabulary: vocab.Vocabulary, languages: Sequence[str]) -> dict[str, list[str]]:
-    return {t.code: words(" ".join(t.label(lang) for lang in languages)) for t in vocabulary}
+    return {t.code: label_words(" ".join(t.label(lang) for lang in languages)) for t in vocabulary}
 
 
 class Reference:
@@ -195,7 +195,7 @@ class Reference:
     # --- matching ----------------------------------------------------------------------
 
     def text_matches(self, company: Company, text: str) -> bool:
-        query = words(text)
+        query = label_words(text)
         doc = self._words[id(company)]
         return all(any(w in d for d in doc) for w in query)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Any
 
 import attrs
 import pytest
@@ -142,6 +143,33 @@ def test_text_search_matches_industry_labels(
     assert labelled.total == len(farms)
     anywhere = search_platform.search(SearchQuery(text="Forstwirtschaft", clusters=False))
     assert anywhere.total == len(reference.result(RefQuery(text="Forstwirtschaft")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tarım",  # Turkish: "Tarım, ormancılık ve balıkçılık"
+        "tarim",  # as typed without Turkish letters
+        "الزراعة",  # Arabic: "الزراعة والحراجة وصيد الأسماك"
+        "الزِّرَاعَة",  # the same word with its short vowels written
+        "زراعة",  # and without the article
+    ],
+)
+def test_text_search_matches_industry_labels_in_every_offered_language(
+    make_platform: Any, dataset_url: str, reference: Reference, region: Region, text: str
+) -> None:
+    """A word of an industry's Turkish or Arabic label finds that industry's companies on a
+    portal that offers those languages."""
+    platform = make_platform(
+        url=dataset_url, upgrade=False, portal={"languages": ["de", "en", "tr", "ar"]}
+    )
+    farms = [c for c in reference.companies if c.industry == "A"]
+    found = platform.search(SearchQuery(text=text, clusters=False))
+    assert found.total >= len(farms) > 0
+    within = platform.search(SearchQuery(text=text, filters={"industry": ("A",)}, clusters=False))
+    assert within.total == len(farms)
+    offered = Reference(reference.companies, region, languages=("de", "en", "tr", "ar"))
+    assert found.total == len(offered.result(RefQuery(text=text)))
 
 
 # --- order and paging ----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from core import classifications as vocab
 from core.model import Company
 from core.search.filters import Choice, FilterKind, FilterRegistry, FilterSpec
 from core.search.geo import mercator_xy
-from core.search.textindex import TextIndex, fold, fold_many, words
+from core.search.textindex import TextIndex, fold, fold_many, label_words
 
 __all__ = ["IndexSource", "SearchIndex", "failure_reason"]
 
@@ -249,7 +249,7 @@ class SearchIndex:
 
     def text_mask(self, text: str) -> np.ndarray | None:
         """Rows matching every word of ``text`` in their own text or a searchable label."""
-        query_words = list(dict.fromkeys(words(text)))
+        query_words = label_words(text)
         if not query_words:
             return None
         mask = self.alive.copy()
@@ -357,7 +357,7 @@ def _label_words(registry: FilterRegistry, languages: Sequence[str]) -> dict[str
     of any language the portal offers finds the choice ("bäckerei", "bakery", "fırın")."""
     return {
         spec.key: [
-            " ".join(dict.fromkeys(words(" ".join(c.label(lang) for lang in languages))))
+            " ".join(label_words(" ".join(c.label(lang) for lang in languages)))
             for c in spec.choices
         ]
         for spec in registry.indexed()

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["TextIndex", "fold", "fold_many", "words"]
+__all__ = ["TextIndex", "fold", "fold_many", "label_words", "script_words", "words"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SEP = "\x00"
@@ -59,6 +59,25 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def script_words(text: str) -> list[str]:
+    """The words of ``text`` in a script that ``fold`` leaves out (Arabic, Cyrillic, Greek ...):
+    lower case, without their marks (Arabic short vowels, the hamza on an alif), so a word
+    typed with or without them meets the same word. Latin words are ``words``' part."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+    )
+    return [w for w in _LETTERS.findall(plain) if not fold(w)]
+
+
+def label_words(text: str) -> list[str]:
+    """The words of a label or a query in every script: the folded Latin words, then the
+    words of other scripts (a choice's Arabic label is found by an Arabic query)."""
+    return list(dict.fromkeys(words(text) + script_words(text)))
 
 
 def fold_many(documents: Sequence[str]) -> list[str]:
