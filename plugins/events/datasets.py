@@ -22,6 +22,7 @@ from core import DatasetField
 from core import DatasetImport
 from core import ExportFile
 from core import ImportError_
+from core import Text
 from core import ValidationError
 from core import checked_record
 from core import edited_values
@@ -40,6 +41,7 @@ from plugins.events import vocab
 from plugins.events.model import MAX_DESCRIPTION
 from plugins.events.model import MAX_TITLE
 from plugins.events.model import Event
+from plugins.events.texts import DOMAIN
 from plugins.events.texts import text
 
 if TYPE_CHECKING:
@@ -57,52 +59,51 @@ HORIZON = dt.timedelta(days=366)
 
 
 def _choices(choices: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((c.value, c.label_de) for c in choices)
+    return tuple((c.value, c.label("de")) for c in choices)
+
+
+def _label(name: str, **values: Any) -> Text:
+    """The admin area's name of the field ``name`` (catalog ``admin.fields.<name>``)."""
+    return Text.message(DOMAIN, f"admin.fields.{name}", **values)
 
 
 FIELDS = (
-    DatasetField("id", "Nr.", "No.", editable=False, listed=True),
-    DatasetField("title", "Titel", "Title", required=True, listed=True, max_length=MAX_TITLE),
+    DatasetField("id", _label("id"), editable=False, listed=True),
+    DatasetField("title", _label("title"), required=True, listed=True, max_length=MAX_TITLE),
     DatasetField(
-        "kind", "Art", "Kind", kind="choice", choices=_choices(vocab.KINDS), required=True
+        "kind", _label("kind"), kind="choice", choices=_choices(vocab.KINDS), required=True
     ),
     DatasetField(
         "start",
-        "Beginn (Ortszeit)",
-        "Start (local time)",
+        _label("start"),
         kind="datetime",
         required=True,
         listed=True,
     ),
-    DatasetField("end", "Ende (Ortszeit)", "End (local time)", kind="datetime"),
+    DatasetField("end", _label("end"), kind="datetime"),
     DatasetField(
         "status",
-        "Status",
-        "Status",
+        _label("status"),
         kind="choice",
         choices=(("scheduled", "findet statt"), ("cancelled", "abgesagt")),
         listed=True,
     ),
-    DatasetField(
-        "description", "Beschreibung", "Description", kind="textarea", max_length=MAX_DESCRIPTION
-    ),
+    DatasetField("description", _label("description"), kind="textarea", max_length=MAX_DESCRIPTION),
     DatasetField(
         "audiences",
-        f"Zielgruppen ({', '.join(vocab.values(vocab.AUDIENCES))})",
-        f"Audiences ({', '.join(vocab.values(vocab.AUDIENCES))})",
+        _label("audiences", codes=", ".join(vocab.values(vocab.AUDIENCES))),
         max_length=200,
     ),
-    DatasetField("place_name", "Ort (Name)", "Place", max_length=200),
-    DatasetField("street", "Straße", "Street", max_length=200),
-    DatasetField("postcode", "PLZ", "Postcode", max_length=5),
-    DatasetField("town", "Ort", "Town", listed=True, max_length=100),
-    DatasetField("lat", "Breite", "Latitude", kind="number"),
-    DatasetField("lon", "Länge", "Longitude", kind="number"),
-    DatasetField("online_url", "Online-Adresse", "Online address", kind="url"),
+    DatasetField("place_name", _label("place_name"), max_length=200),
+    DatasetField("street", _label("street"), max_length=200),
+    DatasetField("postcode", _label("postcode"), max_length=5),
+    DatasetField("town", _label("town"), listed=True, max_length=100),
+    DatasetField("lat", _label("lat"), kind="number"),
+    DatasetField("lon", _label("lon"), kind="number"),
+    DatasetField("online_url", _label("online_url"), kind="url"),
     DatasetField(
         "registration",
-        "Anmeldung",
-        "Registration",
+        _label("registration"),
         kind="choice",
         choices=(
             ("none", "keine"),
@@ -110,22 +111,21 @@ FIELDS = (
             ("portal", "über das Portal"),
         ),
     ),
-    DatasetField("registration_url", "Link zur Anmeldung", "Registration link", kind="url"),
-    DatasetField("capacity", "Plätze", "Seats", kind="integer"),
-    DatasetField("waiting_list", "Warteliste", "Waiting list", kind="bool"),
+    DatasetField("registration_url", _label("registration_url"), kind="url"),
+    DatasetField("capacity", _label("capacity"), kind="integer"),
+    DatasetField("waiting_list", _label("waiting_list"), kind="bool"),
     DatasetField(
         "organisers",
-        "Veranstalter (Kürzel, z. B. ihk-nord-westfalen)",
-        "Organisers (slugs, e.g. ihk-nord-westfalen)",
+        _label("organisers"),
         max_length=1000,
     ),
-    DatasetField("taken", "Plätze belegt", "Seats taken", kind="integer", editable=False),
-    DatasetField("waiting", "Auf der Warteliste", "Waiting", kind="integer", editable=False),
-    DatasetField("uid", "UID", "UID", editable=False, max_length=255),
-    DatasetField("timezone", "Zeitzone", "Time zone", editable=False),
-    DatasetField("source", "Quelle", "Source", editable=False, max_length=200),
-    DatasetField("created_at", "Angelegt", "Created", kind="datetime", editable=False),
-    DatasetField("updated_at", "Geändert", "Changed", kind="datetime", editable=False),
+    DatasetField("taken", _label("taken"), kind="integer", editable=False),
+    DatasetField("waiting", _label("waiting"), kind="integer", editable=False),
+    DatasetField("uid", _label("uid"), editable=False, max_length=255),
+    DatasetField("timezone", _label("timezone"), editable=False),
+    DatasetField("source", _label("source"), editable=False, max_length=200),
+    DatasetField("created_at", _label("created_at"), kind="datetime", editable=False),
+    DatasetField("updated_at", _label("updated_at"), kind="datetime", editable=False),
 )
 _BY_NAME = {f.name: f for f in FIELDS}
 #: Columns of the plugin's CSV import, in its order: the CSV export writes exactly these.
@@ -374,8 +374,7 @@ def events_dataset(platform: Platform) -> Dataset:
         search_columns=(e.title, e.place_name, e.town, _ORGANISER_NAMES),
         order_by=(e.starts_at, e.id),
         load=lambda session, number: event_row(repo.get_event(session, number)),
-        label_de="Veranstaltungen",
-        label_en="Events",
+        label=Text.message(DOMAIN, "admin.dataset"),
         fields=FIELDS,
         update=partial(update, service),
         delete=partial(delete, service),
@@ -387,18 +386,5 @@ def events_dataset(platform: Platform) -> Dataset:
         # what the service does after each of its writes: the calendar snapshot reloads now
         # (pages, feeds, layers, profiles); other processes follow the generation counter
         changed=lambda: service.snapshot(force=True),
-        help_de=(
-            "Veranstaltungen aus der API, von Organisationen und aus Importen (iCalendar, CSV). "
-            "Ein Import prüft jeden Eintrag und schreibt nur, wenn alle gültig sind; "
-            "Veranstaltungen mit gleicher UID werden aktualisiert, ihre Anmeldungen bleiben. "
-            "Der CSV-Export lässt sich ohne Verlust wieder importieren; der iCalendar-Export "
-            "ist für Kalender gedacht. Anmeldungen (personenbezogen) sind hier nicht enthalten."
-        ),
-        help_en=(
-            "Events from the API, from organisations and from imports (iCalendar, CSV). An "
-            "import checks every record and writes only when all are valid; events with the "
-            "same UID are updated and keep their registrations. The CSV export imports again "
-            "without loss; the iCalendar export is meant for calendars. Registrations "
-            "(personal data) are not part of this dataset."
-        ),
+        help=Text.message(DOMAIN, "admin.help"),
     )

@@ -628,10 +628,11 @@ class Imports(MethodView):
 
 @blp.route("/questionnaire")
 class Questionnaire(MethodView):
+    @blp.arguments(LangArgs, location="query", unknown=ma.RAISE)
     @blp.response(200)
-    def get(self) -> dict[str, Any]:
-        """The training section of the company questionnaire (as data)"""
-        return training_section()
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The training section of the company questionnaire (as data, texts in lang)"""
+        return training_section(_lang(args))
 
 
 @blp.route("/companies/<int:company_id>")

@@ -21,6 +21,7 @@ from core import DatasetField
 from core import DatasetImport
 from core import ExportFile
 from core import Sentence
+from core import Text
 from core import ValidationError
 from core import checked_record
 from core import edited_values
@@ -41,6 +42,7 @@ from plugins.training.model import FIELDS as FILE_FIELDS
 from plugins.training.model import MAX_LENGTH
 from plugins.training.model import MULTI_VALUED
 from plugins.training.model import Course
+from plugins.training.texts import DOMAIN
 
 if TYPE_CHECKING:
     from core import Platform
@@ -55,62 +57,63 @@ def _choices(vocabulary: Any) -> tuple[tuple[str, str], ...]:
     return tuple((term.code, term.label("de")) for term in vocabulary)
 
 
-def _text(name: str, de: str, en: str, **options: Any) -> DatasetField:
-    return DatasetField(name, de, en, max_length=MAX_LENGTH.get(name, 500), **options)
+def _label(name: str, **values: Any) -> Text:
+    """The admin area's name of the field ``name`` (catalog ``admin.fields.<name>``)."""
+    return Text.message(DOMAIN, f"admin.fields.{name}", **values)
+
+
+def _text(name: str, **options: Any) -> DatasetField:
+    return DatasetField(name, _label(name), max_length=MAX_LENGTH.get(name, 500), **options)
 
 
 FIELDS = (
-    DatasetField("id", "Nr.", "No.", editable=False, listed=True),
-    _text("title", "Titel", "Title", required=True, listed=True),
-    _text("provider", "Anbieter", "Provider", required=True, listed=True),
-    _text("town", "Ort", "Town", listed=True),
-    DatasetField("start_date", "Beginn", "Start", kind="date", listed=True),
-    DatasetField("end_date", "Ende", "End", kind="date"),
-    DatasetField("on_demand", "Laufender Einstieg", "Entry any time", kind="bool"),
-    DatasetField("kind", "Art", "Kind", kind="choice", choices=_choices(tv.KINDS), required=True),
+    DatasetField("id", _label("id"), editable=False, listed=True),
+    _text("title", required=True, listed=True),
+    _text("provider", required=True, listed=True),
+    _text("town", listed=True),
+    DatasetField("start_date", _label("start_date"), kind="date", listed=True),
+    DatasetField("end_date", _label("end_date"), kind="date"),
+    DatasetField("on_demand", _label("on_demand"), kind="bool"),
+    DatasetField("kind", _label("kind"), kind="choice", choices=_choices(tv.KINDS), required=True),
     DatasetField(
         "provider_type",
-        "Art des Anbieters",
-        "Provider type",
+        _label("provider_type"),
         kind="choice",
         choices=_choices(tv.PROVIDER_TYPES),
         required=True,
     ),
     DatasetField(
         "format",
-        "Form",
-        "Format",
+        _label("format"),
         kind="choice",
         choices=_choices(tv.FORMATS),
         required=True,
     ),
     DatasetField(
         "professions",
-        "Berufsfelder (KldB-Codes, z. B. 26; 25)",
-        "Occupational fields (KldB codes, e.g. 26; 25)",
+        _label("professions"),
         max_length=200,
     ),
     DatasetField(
         "funding",
-        f"Förderung ({', '.join(tv.FUNDING.codes)})",
-        f"Funding ({', '.join(tv.FUNDING.codes)})",
+        _label("funding", codes=", ".join(tv.FUNDING.codes)),
         max_length=200,
     ),
-    _text("description", "Beschreibung", "Description", kind="textarea"),
-    _text("duration", "Dauer", "Duration"),
-    DatasetField("hours", "Unterrichtsstunden", "Hours", kind="number"),
-    DatasetField("cost_eur", "Kosten (EUR)", "Cost (EUR)", kind="number"),
-    _text("cost_note", "Hinweis zu Kosten", "Note on costs"),
-    _text("street", "Straße", "Street"),
-    DatasetField("postcode", "PLZ", "Postcode", max_length=5),
-    DatasetField("lat", "Breite", "Latitude", kind="number"),
-    DatasetField("lon", "Länge", "Longitude", kind="number"),
-    _text("link", "Link", "Link", kind="url"),
-    _text("external_id", "Kennung der Quelle", "Source's id", editable=False),
-    _text("source", "Quelle", "Source", editable=False),
-    DatasetField("is_demo", "Demodaten", "Demo data", kind="bool", editable=False),
-    DatasetField("created_at", "Angelegt", "Created", kind="datetime", editable=False),
-    DatasetField("updated_at", "Geändert", "Changed", kind="datetime", editable=False),
+    _text("description", kind="textarea"),
+    _text("duration"),
+    DatasetField("hours", _label("hours"), kind="number"),
+    DatasetField("cost_eur", _label("cost_eur"), kind="number"),
+    _text("cost_note"),
+    _text("street"),
+    DatasetField("postcode", _label("postcode"), max_length=5),
+    DatasetField("lat", _label("lat"), kind="number"),
+    DatasetField("lon", _label("lon"), kind="number"),
+    _text("link", kind="url"),
+    _text("external_id", editable=False),
+    _text("source", editable=False),
+    DatasetField("is_demo", _label("is_demo"), kind="bool", editable=False),
+    DatasetField("created_at", _label("created_at"), kind="datetime", editable=False),
+    DatasetField("updated_at", _label("updated_at"), kind="datetime", editable=False),
 )
 _BY_NAME = {f.name: f for f in FIELDS}
 
@@ -264,8 +267,7 @@ def courses_dataset(platform: Platform) -> Dataset:
         search_columns=(c.title, c.provider, c.town),
         order_by=(c.title, c.id),
         load=lambda session, number: course_row(repo.get_course(session, number)),
-        label_de="Weiterbildungskurse",
-        label_en="Training courses",
+        label=Text.message(DOMAIN, "admin.dataset"),
         fields=FIELDS,
         update=partial(update, platform),
         delete=delete,
@@ -278,18 +280,5 @@ def courses_dataset(platform: Platform) -> Dataset:
         # what the API does after a write: this process's course index reloads now; others
         # follow the change counter the write raised
         changed=lambda: service_for(platform).index(force=True),
-        help_de=(
-            "Kurse aus Importen (CSV, JSON, Weiterbildungssuche der BA) und von Hand "
-            "angelegte. Ein Import prüft jeden Datensatz und schreibt nur, wenn alle gültig "
-            "sind; Kurse mit gleicher Quelle und external_id werden aktualisiert (Quelle "
-            "'import' für CSV und JSON, 'ba' für die Weiterbildungssuche), Kurse ohne "
-            "external_id kommen neu hinzu. Der Export (CSV, JSON) lässt sich wieder importieren."
-        ),
-        help_en=(
-            "Courses from imports (CSV, JSON, the BA's Weiterbildungssuche) and entered by "
-            "hand. An import checks every record and writes only when all are valid; courses "
-            "with the same source and external_id are updated (source 'import' for CSV and "
-            "JSON, 'ba' for the Weiterbildungssuche), courses without an external_id are "
-            "added. The export (CSV, JSON) can be imported again."
-        ),
+        help=Text.message(DOMAIN, "admin.help"),
     )

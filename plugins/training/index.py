@@ -34,6 +34,7 @@ from core import NotFound
 from core import PlaceResolver
 from core import Region
 from core import TextIndex
+from core import catalog
 from core import choices_from
 from core import fold
 from core import from_row
@@ -42,6 +43,8 @@ from core import parse_search_params
 
 from plugins.training import vocabulary as tv
 from plugins.training.model import Course
+from plugins.training.texts import DOMAIN
+from plugins.training.texts import message
 
 __all__ = [
     "OTHER_TOWN",
@@ -112,23 +115,22 @@ class CourseSource:
 
 
 def _town_choices(region: Region) -> tuple[Choice, ...]:
-    towns = tuple(Choice(t.ags, t.name, t.name, t.district or None) for t in region.towns)
-    return (*towns, Choice(OTHER_TOWN, "Außerhalb der Region", "Outside the region"))
+    towns = tuple(Choice(t.ags, t.name, group=t.district or None) for t in region.towns)
+    return (*towns, Choice(OTHER_TOWN, message("facet.town.other")))
 
 
 def course_filters(region: Region) -> list[FilterSpec]:
-    """The course list's filters (they are not company filters: they live in this index)."""
-    kinds = choices_from(tv.KINDS)
-    providers = choices_from(tv.PROVIDER_TYPES)
-    formats = choices_from(tv.FORMATS)
-    professions = tv.profession_choices()
-    funding = choices_from(tv.FUNDING)
+    """The course list's filters (they are not company filters: they live in this index);
+    their texts are the catalog's ``facet.<key>.label`` and ``.help``."""
     towns = _town_choices(region)
 
-    def spec(key: str, de: str, en: str, kind: FilterKind, **kwargs: Any) -> FilterSpec:
-        return FilterSpec(key, de, en, kind, plugin="training", group="courses", **kwargs)
+    def spec(key: str, kind: FilterKind, *, helped: bool = False, **kwargs: Any) -> FilterSpec:
+        texts = {"label": message(f"facet.{key}.label")}
+        if helped:
+            texts["help"] = message(f"facet.{key}.help")
+        return FilterSpec(key, kind=kind, plugin="training", group="courses", **texts, **kwargs)
 
-    def on(name: str, key: str, de: str, en: str, kind: FilterKind, **kwargs: Any) -> FilterSpec:
+    def on(name: str, key: str, kind: FilterKind, **kwargs: Any) -> FilterSpec:
         """A filter on the course field ``name`` (a multichoice one on a field of codes)."""
         choices = kwargs["choices"]
 
@@ -137,44 +139,18 @@ def course_filters(region: Region) -> list[FilterSpec]:
             make = s.multichoice_column if multi else s.choice_column
             return make([getattr(c, name) for c in s.courses], choices)
 
-        return spec(key, de, en, kind, column=column, **kwargs)
+        return spec(key, kind, column=column, **kwargs)
 
+    multi, one = FilterKind.MULTICHOICE, FilterKind.CHOICE
     return [
-        on("kind", "kind", "Art des Angebots", "Kind of course", FilterKind.CHOICE, choices=kinds),
-        on(
-            "professions",
-            "profession",
-            "Beruf",
-            "Profession",
-            FilterKind.MULTICHOICE,
-            choices=professions,
-            help_de="Berufe (KldB 2010), für die der Kurs qualifiziert.",
-            help_en="Professions (KldB 2010) the course qualifies for.",
-        ),
-        on("format", "format", "Form", "Format", FilterKind.CHOICE, choices=formats),
-        on(
-            "funding",
-            "funding",
-            "Förderung",
-            "Funding",
-            FilterKind.MULTICHOICE,
-            choices=funding,
-            help_de="Mindestens eine der gewählten Fördermöglichkeiten.",
-            help_en="At least one of the chosen kinds of funding.",
-        ),
-        on(
-            "provider_type",
-            "provider_type",
-            "Anbieter",
-            "Provider",
-            FilterKind.CHOICE,
-            choices=providers,
-        ),
+        on("kind", "kind", one, choices=choices_from(tv.KINDS)),
+        on("professions", "profession", multi, choices=tv.profession_choices(), helped=True),
+        on("format", "format", one, choices=choices_from(tv.FORMATS)),
+        on("funding", "funding", multi, choices=choices_from(tv.FUNDING), helped=True),
+        on("provider_type", "provider_type", one, choices=choices_from(tv.PROVIDER_TYPES)),
         spec(
             "town",
-            "Ort",
-            "Town",
-            FilterKind.CHOICE,
+            one,
             choices=towns,
             column=lambda s: s.choice_column(list(s.towns), towns),
         ),
@@ -281,10 +257,14 @@ class CourseIndex:
 
     @staticmethod
     def _document(course: Course) -> str:
+        # the professions' names in every language the catalogs have: words in any of them
+        # find the course
+        languages = catalog(DOMAIN).languages()
         labels = " ".join(
-            f"{t.label_de} {t.label_en}"
-            for t in tv.profession_choices()
-            if t.value in course.professions
+            choice.label(lang)
+            for choice in tv.profession_choices()
+            if choice.value in course.professions
+            for lang in languages
         )
         return f"{course.title} {course.description} {course.provider} {course.town} {labels}"
 

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from core import ProfileSection
+from core import catalog
 from core import format_amount
 from core import format_date as format_day
 from core import format_km
@@ -18,6 +19,7 @@ from plugins.training import vocabulary as tv
 from plugins.training.index import Nearby
 from plugins.training.questionnaire import EXTENSION
 from plugins.training.questionnaire import TrainingOffer
+from plugins.training.texts import DOMAIN
 from plugins.training.texts import text as catalog_text
 
 if TYPE_CHECKING:
@@ -39,12 +41,6 @@ __all__ = [
 
 #: Where the course pages live (``pages.py`` mounts its blueprint there).
 PAGES_PREFIX = "/weiterbildung"
-#: The section's texts: catalog keys ``profile.<key>`` (``{placeholders}`` filled in here).
-PROFILE_KEYS = (
-    "title", "apprenticeship", "trains", "places", "place", "fields", "occupations", "dual",
-    "dual_with", "dual_yes", "further", "budget", "days", "courses", "all_courses", "online",
-    "from", "on_demand", "demo",
-)  # fmt: skip
 
 
 def format_date(day: dt.date | None, lang: str) -> str:
@@ -56,8 +52,9 @@ def format_money(amount: float, lang: str) -> str:
 
 
 def _texts(lang: str) -> dict[str, str]:
-    """The profile section's texts (catalog keys ``profile.*``) in ``lang``, by short key."""
-    return {key: catalog_text(f"profile.{key}", lang) for key in PROFILE_KEYS}
+    """The profile section's texts (catalog keys ``profile.<key>``) in ``lang``, by key."""
+    texts = catalog(DOMAIN).texts(lang)
+    return {k.removeprefix("profile."): v for k, v in texts.items() if k.startswith("profile.")}
 
 
 def lang_query(platform: Platform, lang: str) -> str:

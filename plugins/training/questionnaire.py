@@ -19,6 +19,7 @@ from attrs import frozen
 from core import AnswerType
 from core import Company
 from core import Option
+from core import Text
 from core import ValidationError
 from core import read_data_file
 from core import vocabulary
@@ -45,31 +46,38 @@ _DATA = read_data_file(__package__, "questionnaire.toml")
 SECTION = _DATA.section(
     options={
         "apprenticeship_fields": (
-            Option(c.value, c.label_de, c.label_en) for c in apprenticeship_choices()
+            Option(c.value, c.label) for c in apprenticeship_choices()
         )
     }
 )
 
 
-def _data(value: Any) -> Any:
-    """A section, question or option as JSON-ready data, leaving out every field at its
-    default (the shape ``/api/v1/training/questionnaire`` serves)."""
-    if isinstance(value, Option):
-        return attrs.asdict(value)
+def _data(value: Any, lang: str) -> Any:
+    """A section, question or option as JSON-ready data in ``lang``, leaving out every field
+    at its default (the shape ``/api/v1/training/questionnaire`` serves)."""
+    if isinstance(value, Text):
+        return value(lang)
+    if isinstance(value, Option):  # every field, as always
+        return {"value": value.value, "label": value.label(lang), "group": value.group}
+    if isinstance(value, AnswerType):
+        return value.value
+    if isinstance(value, tuple):
+        return [_data(v, lang) for v in value]
+    if not attrs.has(type(value)):
+        return value
     out: dict[str, Any] = {}
     for item in attrs.fields(type(value)):
         field = getattr(value, item.name)
         if item.name in ("apply", "extra") or field == item.default:
             continue
-        if isinstance(field, tuple):
-            field = [_data(v) if attrs.has(type(v)) else v for v in field]
-        out[item.name] = field.value if isinstance(field, AnswerType) else field
+        out[item.name] = _data(field, lang)
     return out
 
 
-def training_section() -> dict[str, Any]:
-    """The section as data (JSON-ready; the fields of ``Section`` that are not defaults)."""
-    data = _data(SECTION)
+def training_section(lang: str = "de") -> dict[str, Any]:
+    """The section as data in ``lang`` (JSON-ready; the fields of ``Section`` that are not
+    defaults, its texts in that language)."""
+    data = _data(SECTION, lang)
     questions = data.pop("questions")
     return {**data, "questions": questions}  # the questions last, as always
 

@@ -2,7 +2,7 @@
 ties courses and apprenticeships to KldB 2010 professions (Berufshauptgruppen).
 
 They are data (``vocabulary.toml``), read once at import. Codes are stable (they are stored and
-used in URLs); labels are German first, English second.
+used in URLs); labels are keys of the plugin's catalog (``locale/messages.toml``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from core import Choice
 from core import fold
 from core import read_data_file
 from core import vocabulary
+
+from plugins.training.texts import message
 
 __all__ = [
     "APPRENTICESHIP_EXAMPLES",
@@ -66,9 +68,7 @@ def professions_in_text(*texts: str) -> tuple[str, ...]:
 @functools.cache
 def profession_choices() -> tuple[Choice, ...]:
     """Every KldB Berufshauptgruppe as a filter choice (grouped by Berufsbereich)."""
-    return tuple(
-        Choice(t.code, t.label_de, t.label_en, t.parent) for t in vocabulary("professions")
-    )
+    return tuple(Choice(t.code, t.label, group=t.parent) for t in vocabulary("professions"))
 
 
 @functools.cache
@@ -82,9 +82,8 @@ def apprenticeship_choices() -> tuple[Choice, ...]:
     out = []
     for term in vocabulary("professions"):
         examples = APPRENTICESHIP_EXAMPLES.get(term.code, ())
-        de, en = term.label_de, term.label_en
+        label = term.label
         if examples:
-            shown = ", ".join(examples[:2])
-            de, en = f"{de} (z. B. {shown})", f"{en} (e.g. {shown})"
-        out.append(Choice(term.code, de, en))
+            label = message("field_examples", label=term.label, examples=", ".join(examples[:2]))
+        out.append(Choice(term.code, label))
     return tuple(out)

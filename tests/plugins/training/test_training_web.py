@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from markupsafe import escape
 from training_support import (
     BA_SAMPLE,
     CSV_SAMPLE,
@@ -436,3 +437,60 @@ def test_questionnaire_answers_become_filters_and_profile(make_app):
         "apprenticeship_places",
         "colour",
     }
+
+
+@pytest.mark.parametrize("lang", ["en", "tr", "ar"])
+def test_profile_section_speaks_every_language(world, lang):
+    """The section's headings, its course kinds and its money in the language asked for, and
+    none of the German texts of the section left (they differ from every translation)."""
+    from core import catalog, format_amount
+
+    platform = world.platform
+    company = next(
+        c
+        for c in world.searchable
+        if "26" in trains_in(c)
+        and c.extensions["training"].get("further_training_budget_eur")
+        and world.service.nearby(c.location, (*c.professions, *trains_in(c)))
+    )
+    texts, german = catalog("training").texts(lang), catalog("training").texts("de")
+    (section,) = [s for s in platform.profile_sections(company, lang) if s.plugin == "training"]
+    assert section.title == texts["profile.title"]
+    for key in ("profile.apprenticeship", "profile.courses", "profile.all_courses"):
+        assert str(escape(texts[key])) in section.html
+    budget = company.extensions["training"]["further_training_budget_eur"]
+    assert texts["profile.budget"].format(amount=format_amount(budget, lang)) in section.html
+    nearby = world.service.nearby(company.location, (*company.professions, *trains_in(company)))
+    kinds = {hit.course.kind for hit in nearby}
+    for kind in kinds:
+        assert str(escape(catalog("training").text(f"vocab.kinds.{kind}", lang))) in section.html
+    for key, text in german.items():
+        if key.startswith("profile.") and "{" not in text and text != texts[key]:
+            assert f">{escape(text)}<" not in section.html, key
+    assert f"?lang={lang}" in section.html
+
+
+@pytest.mark.parametrize("lang", ["en", "tr", "ar"])
+def test_course_list_and_course_page_speak_every_language(client, world, lang):
+    """Headings, filters, their choices and a course's facts in the page's language; no text
+    of the plugin's German catalog is left where the language has its own."""
+    from core import catalog
+
+    texts, german = catalog("training").texts(lang), catalog("training").texts("de")
+    listing = client.get(f"/weiterbildung?lang={lang}").get_data(as_text=True)
+    course = next(c for c, _ in world.service.search(world.service.parse({})).items)
+    page = client.get(f"/weiterbildung/{course.id}?lang={lang}").get_data(as_text=True)
+    for key in (
+        "title",
+        "search",
+        "facet.kind.label",
+        "facet.funding.label",
+        "vocab.formats.blended",
+    ):
+        assert str(escape(texts[key])) in listing, key
+    for key in ("back", "kind", "format", f"vocab.kinds.{course.kind}"):
+        assert str(escape(texts[key])) in page, key
+    for html in (listing, page):
+        for key, text in german.items():
+            if "{" not in text and text != texts[key] and not key.startswith("admin."):
+                assert f">{escape(text)}<" not in html, key

@@ -22,12 +22,14 @@ BA_SAMPLE = SAMPLES / "weiterbildungssuche.json"
 #: The day the tests live on (the samples' courses lie around it).
 TODAY = dt.date(2027, 1, 11)
 TOKEN = "test-operator-token"
+#: Every language the plugin ships texts for (its pages are tested in each).
+LANGUAGES = ["de", "en", "tr", "ar"]
 
 
 def training_config(url: str, enabled: bool = True, **training: Any) -> dict[str, Any]:
     """Settings overrides (the TOML shape) with or without the plugin."""
     config: dict[str, Any] = {
-        "portal": {"database_url": url, "operator_token": TOKEN},
+        "portal": {"database_url": url, "operator_token": TOKEN, "languages": LANGUAGES},
         "search": {"refresh_interval": 0.0},
         "plugins": {"enabled": ["training"] if enabled else []},
     }
