@@ -44,11 +44,7 @@ MAX_TEXT = 200
 _DATA = read_data_file(__package__, "questionnaire.toml")
 #: Ausbildung und Weiterbildung; ``apply`` is added where the section is registered (hooks.py).
 SECTION = _DATA.section(
-    options={
-        "apprenticeship_fields": (
-            Option(c.value, c.label) for c in apprenticeship_choices()
-        )
-    }
+    options={"apprenticeship_fields": (Option(c.value, c.label) for c in apprenticeship_choices())}
 )
 
 

@@ -77,9 +77,10 @@ def town_code(course: Course, region: Region) -> str | None:
 
 def _document_words(course: Course) -> set[str]:
     labels = " ".join(
-        f"{t.label_de} {t.label_en}"
+        t.label(lang)
         for t in core_vocab.professions()
         if t.code in course.professions
+        for lang in LANGUAGES
     )
     text = f"{course.title} {course.description} {course.provider} {course.town} {labels}"
     return set(words(text))
