@@ -247,3 +247,33 @@ def test_kita_pages(make_app):
 def test_invalid_settings_stop_the_start(childcare_platform, settings, key):
     with pytest.raises(PluginError, match=key):
         childcare_platform(**settings)
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar"])
+def test_profile_section_and_popups_in_turkish_and_arabic(make_app, lang):
+    """The profile section and the Kita layer's popups speak the page's language through the
+    catalog (offers, nearest Kitas, age groups, places), with no German text left."""
+    from plugin_languages import german_left
+
+    from core import catalog
+    from plugins.childcare.hooks import kita_feature
+
+    app = make_app(True, columns=FLENSBURG_COLUMNS, profile_kitas=4)
+    fill(app)
+    platform = app.extensions["regiokarte"]
+    texts = catalog("childcare").texts(lang)
+    with platform.session() as session:
+        company = core_repo.get_company_by_slug(session, "foerdewerft-flensburg")
+        kitas = repo.load_kitas(session)
+    (section,) = [s for s in platform.profile_sections(company, lang) if s.plugin == "childcare"]
+    assert section.title == texts["profile.title"]
+    for key in ("profile.offers", "profile.nearest", "questionnaire.offers.allowance"):
+        assert texts[key] in section.html
+    listed = re.findall(r'<a href="/kitas/(\d+)\?lang=([a-z]+)">', section.html)
+    assert len(listed) == 4 and {code for _, code in listed} == {lang}
+    assert german_left(section.html, "childcare", texts) == []
+    kita = next(k for k in kitas if k.places and k.age_groups)
+    popup = kita_feature(kita, lang)["properties"]["popup"]
+    assert texts["places_count"].replace("{n}", str(kita.places)) in popup["lines"]
+    assert popup["link"] == f"/kitas/{kita.id}?lang={lang}"
+    assert german_left(" ".join(popup["lines"]), "childcare", texts) == []

@@ -148,3 +148,57 @@ def test_gdpr_hooks(new_database):
     erase_company_data(platform=platform, company_id=7)  # idempotent
     assert export_company_data(platform=platform, company_id=7) is None
     platform.db.dispose()
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar"])
+def test_profile_section_in_turkish_and_arabic(new_database, lang):
+    """The section speaks the page's language through the catalog: its headings, the staff
+    housing kinds and the offers' facts, with no German text of the plugin left."""
+    from housing_support import EXAMPLES, add_companies, companies, import_file
+    from plugin_languages import german_left
+
+    from core import catalog
+
+    platform = make_platform(new_database("p"))
+    items = companies(3, seed=4)
+    company = items[1]
+    company.location = type(company.location)(51.6571, 7.0896)
+    company.extensions = {
+        "housing": {"offers_housing": True, "kinds": ["apprentice_housing"], "rent_from_eur": 290}
+    }
+    add_companies(platform, items)
+    import_file(platform, EXAMPLES / "openimmo_beispiel.xml")
+    (section,) = [s for s in platform.profile_sections(company, lang) if s.plugin == "housing"]
+    texts = catalog("housing").texts(lang)
+    assert section.title == texts["profile.title"]
+    kind = "questionnaire.kinds_options.apprentice_housing"
+    for key in ("profile.staff", "profile.staff_text", kind):
+        assert texts[key] in section.html
+    assert "2-Zimmer-Wohnung nahe Marler Stern" in section.html  # the provider's own title
+    assert german_left(section.html, "housing", texts) == []
+    platform.db.dispose()
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "tr", "ar"])
+def test_offer_checks_name_the_problem_in_the_page_language(lang):
+    """A check's message is English where a string goes (API, import report) and in the
+    page's language on a page."""
+    from core import Sentence, catalog
+
+    with pytest.raises(FieldProblems) as caught:
+        offer_from_fields(
+            {"title": "", "postcode": "4576", "warm_rent_eur": "viel"},
+            locate=locate,
+            today=TODAY,
+            lifetime_days=30,
+        )
+    problems = caught.value.problems
+    assert problems["title"] == ["A title is required."]  # the string itself: English
+    texts = catalog("housing")
+    assert Sentence.of(problems["title"][0], lang) == texts.text("check.title_required", lang)
+    assert Sentence.of(problems["postcode"][0], lang) == texts.text(
+        "check.bad_postcode", lang, value="'4576'"
+    )
+    assert Sentence.of(problems["warm_rent_eur"][0], lang) == texts.text(
+        "check.not_number", lang, value="'viel'"
+    )

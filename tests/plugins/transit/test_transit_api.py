@@ -112,3 +112,22 @@ def test_profile_section(cairns):
     assert "<script" not in html
     english = [s for s in platform.profile_sections(company, "en") if s.plugin == "transit"][0]
     assert "Stops nearby" in english.html
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar"])
+def test_profile_section_in_turkish_and_arabic(cairns, lang):
+    """Headings, line kinds and departures come from the catalog in the page's language;
+    no German text of the plugin is left."""
+    from plugin_languages import german_left
+
+    from core import catalog
+
+    platform = cairns.platform
+    texts = catalog("transit").texts(lang)
+    (section,) = [
+        s for s in platform.profile_sections(cairns.companies[0], lang) if s.plugin == "transit"
+    ]
+    assert section.title == texts["profile.title"] and texts["profile.stops"] in section.html
+    kinds = {texts[k] for k in texts if k.startswith("route_type.")}
+    assert any(kind in section.html for kind in kinds)
+    assert german_left(section.html, "transit", texts) == []

@@ -208,3 +208,22 @@ def test_cli_imports_and_reports(tmp_path, new_database):
     result = runner.invoke(group, ["import", str(bad)])
     assert result.exit_code == 1 and "nothing was imported" in result.output
     assert table_count(platform, t.stops) == 416
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar"])
+def test_stop_popups_speak_the_layer_language(cairns, lang):
+    """A stop's popup names its lines and departures with the catalog's words of ``lang``."""
+    from core import catalog
+
+    texts = catalog("transit")
+    features = cairns.platform.layers["transit_stops"].features(None, lang)
+    served = [f for f in features if f["properties"]["lines"]]
+    assert served
+    for feature in served:
+        lines = feature["properties"]["popup"]["lines"]
+        wanted = texts.text("stop.lines", lang, lines=", ".join(feature["properties"]["lines"]))
+        assert lines[0] == wanted
+    stations = cairns.platform.layers["transit_stations"].features(None, lang)
+    assert stations and all(
+        f["properties"]["popup"]["lines"][0] == texts.text("stop.station", lang) for f in stations
+    )
