@@ -22,6 +22,8 @@ from core import DatasetField
 from core import DatasetImport
 from core import ExportFile
 from core import NotFound
+from core import Sentence
+from core import Text
 from core import ValidationError
 from core import export_file
 from core import record_id
@@ -33,6 +35,7 @@ from plugins.childcare import tables as t
 from plugins.childcare.importers import FORMATS
 from plugins.childcare.importers import import_file
 from plugins.childcare.model import AGE_GROUPS
+from plugins.childcare.model import DOMAIN
 from plugins.childcare.model import MAX_NAME
 from plugins.childcare.model import Kita
 from plugins.childcare.model import parse_opening_hours
@@ -50,32 +53,38 @@ _YES_NO = (("yes", "ja / yes"), ("no", "nein / no"))
 #: form field of each age group: (field name, age group code)
 _AGE_FIELDS = (("age_under3", "u3"), ("age_3_6", "3to6"), ("age_school", "school"))
 
+
+def _field(name: str, **options: Any) -> DatasetField:
+    """A field of the Kita form, labelled by the catalog's ``dataset.field.<name>``."""
+    return DatasetField(name, Text.message(DOMAIN, f"dataset.field.{name}"), **options)
+
+
 FIELDS: tuple[DatasetField, ...] = (
-    DatasetField("id", "Nr.", "No.", kind="integer", editable=False, listed=True),
-    DatasetField("source", "Quelle", "Source", editable=False, listed=True),
-    DatasetField("source_id", "Kennung in der Quelle", "Id in the source", editable=False),
-    DatasetField("name", "Name", "Name", required=True, max_length=MAX_NAME, listed=True),
-    DatasetField("operator", "Träger", "Operator", max_length=300, listed=True),
-    DatasetField("street", "Straße und Hausnummer", "Street and number", max_length=200),
-    DatasetField("postcode", "PLZ", "Postcode", max_length=10, listed=True),
-    DatasetField("town", "Ort", "Town", max_length=100, listed=True),
-    DatasetField("district", "Ortsteil", "District", max_length=100),
-    DatasetField("lat", "Breitengrad", "Latitude", kind="number", required=True, max_length=30),
-    DatasetField("lon", "Längengrad", "Longitude", kind="number", required=True, max_length=30),
+    _field("id", kind="integer", editable=False, listed=True),
+    _field("source", editable=False, listed=True),
+    _field("source_id", editable=False),
+    _field("name", required=True, max_length=MAX_NAME, listed=True),
+    _field("operator", max_length=300, listed=True),
+    _field("street", max_length=200),
+    _field("postcode", max_length=10, listed=True),
+    _field("town", max_length=100, listed=True),
+    _field("district", max_length=100),
+    _field("lat", kind="number", required=True, max_length=30),
+    _field("lon", kind="number", required=True, max_length=30),
     *(
-        DatasetField(name, group.label_de, group.label_en, kind="bool")
+        DatasetField(name, group.label, kind="bool")
         for (name, _), group in zip(_AGE_FIELDS, AGE_GROUPS, strict=True)
     ),
-    DatasetField("places", "Plätze", "Places", kind="integer", max_length=10, listed=True),
-    DatasetField("opening_hours", "Öffnungszeiten", "Opening hours", max_length=500),
-    DatasetField("concept", "Konzept", "Concept", kind="textarea", max_length=5000),
-    DatasetField("languages", "Sprachen (mit ; getrennt)", "Languages (; separated)"),
-    DatasetField("inclusion", "Inklusion", "Inclusion", kind="choice", choices=_YES_NO),
-    DatasetField("lunch", "Mittagessen", "Lunch", kind="choice", choices=_YES_NO),
-    DatasetField("phone", "Telefon", "Phone", max_length=100),
-    DatasetField("email", "E-Mail", "E-mail", kind="email", max_length=320),
-    DatasetField("website", "Website", "Website", kind="url", max_length=500),
-    DatasetField("notes", "Hinweise", "Notes", kind="textarea", max_length=5000),
+    _field("places", kind="integer", max_length=10, listed=True),
+    _field("opening_hours", max_length=500),
+    _field("concept", kind="textarea", max_length=5000),
+    _field("languages"),
+    _field("inclusion", kind="choice", choices=_YES_NO),
+    _field("lunch", kind="choice", choices=_YES_NO),
+    _field("phone", max_length=100),
+    _field("email", kind="email", max_length=320),
+    _field("website", kind="url", max_length=500),
+    _field("notes", kind="textarea", max_length=5000),
 )
 
 #: Columns of the CSV and GeoJSON exports: names the importer's default mapping reads back.
@@ -171,27 +180,19 @@ def _edited(dataset: Dataset, kita: Kita, values: Mapping[str, Any]) -> Kita:
         changes["opens"], changes["closes"] = (hours.opens, hours.closes) if hours else (None, None)
     problems: dict[str, list[str]] = {}
     if changes.get("lat") is None and "lat" in changes:
-        problems["lat"] = ["A Kita needs a latitude (WGS84, e.g. 51.61)."]
+        problems["lat"] = [Sentence.message(DOMAIN, "check.no_lat")]
     if changes.get("lon") is None and "lon" in changes:
-        problems["lon"] = ["A Kita needs a longitude (WGS84, e.g. 7.19)."]
+        problems["lon"] = [Sentence.message(DOMAIN, "check.no_lon")]
     if changes.get("places") is not None and not 0 <= changes["places"] <= 100_000:
-        problems["places"] = ["The number of places must lie between 0 and 100000."]
-    if problems:
-        raise ValidationError(_sentence(problems), problems)
-    edited = attrs.evolve(kita, **changes)
-    found = edited.problems()
-    if found:
-        field = "lat" if any("location" in p for p in found) else "name"
-        raise ValidationError(
-            f"The Kita cannot be stored: {'; '.join(found)}.", {field: [f"{p}." for p in found]}
-        )
-    return edited
-
-
-def _sentence(problems: Mapping[str, list[str]]) -> str:
-    return "The Kita cannot be stored: " + "; ".join(
-        f"{name}: {' '.join(messages)}" for name, messages in problems.items()
-    )
+        problems["places"] = [Sentence.message(DOMAIN, "check.places_range")]
+    if not problems:
+        edited = attrs.evolve(kita, **changes)
+        for field, problem in edited.problems():
+            problems.setdefault(field, []).append(problem)
+        if not problems:
+            return edited
+    details = "; ".join(f"{name}: {' '.join(m)}" for name, m in problems.items())
+    raise ValidationError(f"The Kita cannot be stored: {details}", problems)
 
 
 def _export_row(kita: Kita, extra_columns: list[str], as_text: bool) -> dict[str, Any]:
@@ -264,8 +265,7 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
         # Kitas by id, whose name, operator, address or source contain every word of the text
         search_columns=("name", "operator", "town", "postcode", "street", "district", "source"),
         row=lambda r: kita_row(repo.kita_from_row(r)),
-        label_de="Kitas",
-        label_en="Childcare (Kitas)",
+        label=Text.message(DOMAIN, "dataset.label"),
         fields=FIELDS,
         update=update_kita,
         delete=delete_kita,
@@ -275,15 +275,6 @@ def kita_dataset(platform: Platform, service: ChildcareService) -> Dataset:
         export=export,
         export_formats=("csv", "geojson"),
         changed=lambda: service.state(force=True),
-        help_de=(
-            "Kitas aus GeoJSON-, JSON-, CSV- oder OpenStreetMap-Dateien. Der Dateiname (ohne "
-            "Endung) benennt die Quelle; eine Datei ersetzt alle Kitas ihrer Quelle (wie "
-            "„regiokarte childcare import“). Ein Export lässt sich wieder importieren."
-        ),
-        help_en=(
-            "Kitas from GeoJSON, JSON, CSV or OpenStreetMap files. The file name (without suffix) "
-            "names the source; a file replaces every Kita of its source (like 'regiokarte "
-            "childcare import'). An export can be imported again."
-        ),
+        help=Text.message(DOMAIN, "dataset.help"),
     )
     return dataset

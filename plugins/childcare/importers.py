@@ -561,7 +561,7 @@ def _build(record: Record, values: dict[str, Any]) -> Kita | str:
     except (TypeError, ValueError) as exc:
         return str(exc)
     problems = kita.problems()
-    return "; ".join(problems) if problems else kita
+    return "; ".join(message.rstrip(".") for _, message in problems) if problems else kita
 
 
 def kita_from_columns(record: Record, fields: _Fields, context: _Context) -> Kita | str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from attrs import field
 from attrs import frozen
+from core import Sentence
 from core import parse_yes_no
 from core import read_data_file
 from core import row_values
@@ -97,21 +98,23 @@ class Kita:
     notes: str = field(default="", converter=_text)
     extra: Mapping[str, Any] = field(factory=dict, eq=True)
 
-    def problems(self) -> list[str]:
-        """What is wrong with this Kita (empty when it can be stored)."""
+    def problems(self) -> list[tuple[str, Sentence]]:
+        """What is wrong with this Kita, by field (empty when it can be stored)."""
         out = []
         if not self.name:
-            out.append("it has no name")
+            out.append(("name", Sentence.message(DOMAIN, "check.no_name")))
         elif len(self.name) > MAX_NAME:
-            out.append(f"its name is longer than {MAX_NAME} characters")
+            out.append(("name", Sentence.message(DOMAIN, "check.long_name", limit=MAX_NAME)))
         if not self.source_id:
-            out.append("it has no id")
+            out.append(("source_id", Sentence.message(DOMAIN, "check.no_id")))
         if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180) or (
             self.lat != self.lat or self.lon != self.lon
         ):
-            out.append(f"its location {self.lat}, {self.lon} is not a WGS84 coordinate")
+            where = {"lat": self.lat, "lon": self.lon}
+            out.append(("lat", Sentence.message(DOMAIN, "check.bad_location", **where)))
         if self.places is not None and not 0 <= self.places <= 100_000:
-            out.append(f"its number of places {self.places} is out of range")
+            places = Sentence.message(DOMAIN, "check.bad_places", places=self.places)
+            out.append(("places", places))
         return out
 
     @property

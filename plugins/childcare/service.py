@@ -14,12 +14,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
+import attrs
 import numpy as np
 from attrs import define
 from attrs import field
 from core import Choice
 from core import Dimension
 from core import PluginSnapshot
+from core import Text
+from core import catalog
+from core import current_language
 from core import format_km
 from core import haversine_m
 from core import sphere_xyz
@@ -28,6 +32,7 @@ from scipy.spatial import cKDTree
 from plugins.childcare import repository as repo
 from plugins.childcare.model import AGE_CODES
 from plugins.childcare.model import AGE_GROUPS
+from plugins.childcare.model import DOMAIN
 from plugins.childcare.model import Kita
 from plugins.childcare.model import format_clock
 from plugins.childcare.questionnaire import FAMILY_CODE
@@ -40,7 +45,7 @@ if TYPE_CHECKING:
     from core import Platform
     from sqlalchemy.orm import Session
 
-__all__ = ["ChildcareService", "KitaClass", "KitaState", "NearKita"]
+__all__ = ["ChildcareService", "KitaClass", "KitaState", "KitaText", "NearKita"]
 
 
 @define(frozen=True)
@@ -65,9 +70,25 @@ class KitaClass:
             group = next(a for a in AGE_GROUPS if a.code == self.age)
             parts.append(group.label(lang))
         if self.closes is not None:
-            clock = format_clock(self.closes)
-            parts.append(f"open until {clock}" if lang == "en" else f"geöffnet bis {clock} Uhr")
+            time = format_clock(self.closes)
+            parts.append(catalog(DOMAIN).text("open_until_time", lang, time=time))
         return ", ".join(parts)
+
+
+@attrs.frozen
+class KitaText(Text):
+    """A text of the Kita filter whose distance (``{km}``) and Kita class (``{kind}``) are
+    written in the language it is shown in (``0,5 km`` / ``0.5 km``)."""
+
+    km: float = 0.0
+    kind: KitaClass | None = None
+
+    def __call__(self, lang: str | None = None) -> str:
+        lang = lang or current_language()
+        values = {"km": format_km(self.km, lang)}
+        if self.kind is not None:
+            values["kind"] = self.kind.label(lang)
+        return catalog(DOMAIN).text(self.key, lang, **values)
 
 
 @define
@@ -212,35 +233,35 @@ class ChildcareService:
             group = f"{radius:g}km"
             for kita_class in self.classes:
                 value = group if kita_class == ANY else f"{group}-{kita_class.code}"
-                km_de, km_en = format_km(radius, "de"), format_km(radius, "en")
                 if kita_class == ANY:
-                    de, en = f"Kita bis {km_de}", f"Kita within {km_en}"
+                    label = KitaText(DOMAIN, "filter.kita.choice", km=radius)
                 else:
-                    de = f"Kita bis {km_de}: {kita_class.label('de')}"
-                    en = f"Kita within {km_en}: {kita_class.label('en')}"
+                    key = "filter.kita.choice_class"
+                    label = KitaText(DOMAIN, key, km=radius, kind=kita_class)
                 parts = [("radius", f"{radius:g}")]
                 if kita_class.age is not None:
                     parts.append(("age", kita_class.age))
                 if kita_class.closes is not None:
                     parts.append(("closes", str(kita_class.closes)))
-                out.append(Choice(value, de, en, group, tuple(parts)))
+                out.append(Choice(value, label, group, tuple(parts)))
         return tuple(out)
 
     def kita_dimensions(self) -> tuple[Dimension, ...]:
         """The Kita filter as one control: distance, age group, open until."""
+        texts = catalog(DOMAIN)
         radii = tuple(
-            Choice(f"{r:g}", f"bis {format_km(r, 'de')}", f"within {format_km(r, 'en')}")
+            Choice(f"{r:g}", KitaText(DOMAIN, "filter.kita.within", km=r))
             for r in self.settings.radii_km
         )
-        ages = tuple(Choice(a.code, a.label("de"), a.label("en")) for a in AGE_GROUPS)
+        ages = tuple(Choice(a.code, a.label) for a in AGE_GROUPS)
         closes = tuple(
-            Choice(str(m), f"{format_clock(m)} Uhr", format_clock(m))
+            Choice(str(m), texts("filter.kita.closes_at", time=format_clock(m)))
             for m in self.settings.closing_minutes
         )
         return (
-            Dimension("radius", "Entfernung zur Kita", "Distance to the Kita", radii, True),
-            Dimension("age", "Altersgruppe", "Age group", ages),
-            Dimension("closes", "Geöffnet bis mindestens", "Open until at least", closes),
+            Dimension("radius", texts("filter.kita.radius"), radii, True),
+            Dimension("age", texts("filter.kita.age"), ages),
+            Dimension("closes", texts("filter.kita.closes"), closes),
         )
 
     def kita_column(self, source: IndexSource) -> np.ndarray:

@@ -22,9 +22,8 @@ from core import Dataset
 from core import DatasetField
 from core import DatasetImport
 from core import ExportFile
-from core import Sentence
+from core import Text
 from core import ValidationError
-from core import catalog
 from core import export_file
 from core import read_bounded
 from core import record_id
@@ -59,52 +58,48 @@ DATASET_ID = "housing.offers"
 
 
 def _choices(choices: tuple[Choice, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((c.value, f"{c.label_de} / {c.label_en}") for c in choices)
+    # the admin area speaks German and English: an option shows both
+    return tuple((c.value, f"{c.label('de')} / {c.label('en')}") for c in choices)
 
 
-def _number(name: str, de: str, en: str, *, listed: bool = False) -> DatasetField:
-    return DatasetField(name, de, en, kind="number", max_length=20, listed=listed)
+def _field(name: str, **options: Any) -> DatasetField:
+    """A field of the offer form, labelled by the catalog's ``dataset.field.<name>``."""
+    return DatasetField(name, Text.message(DOMAIN, f"dataset.field.{name}"), **options)
+
+
+def _number(name: str, *, listed: bool = False) -> DatasetField:
+    return _field(name, kind="number", max_length=20, listed=listed)
 
 
 DATASET_FIELDS: tuple[DatasetField, ...] = (
-    DatasetField("id", "Nr.", "No.", kind="integer", editable=False, listed=True),
-    DatasetField("source", "Quelle", "Source", editable=False, listed=True),
-    DatasetField("external_id", "Kennung", "External id", editable=False),
-    DatasetField("title", "Titel", "Title", required=True, max_length=MAX_TITLE, listed=True),
-    DatasetField("kind", "Art", "Kind", kind="choice", choices=_choices(KINDS), listed=True),
-    DatasetField(
-        "offer_type", "Miete oder Kauf", "Rent or buy", kind="choice", choices=_choices(OFFER_TYPES)
-    ),
-    _number("rooms", "Zimmer", "Rooms"),
-    _number("area_m2", "Wohnfläche (m²)", "Living area (m²)"),
-    _number("cold_rent_eur", "Kaltmiete (€)", "Cold rent (€)"),
-    _number("warm_rent_eur", "Warmmiete (€)", "Warm rent (€)", listed=True),
-    _number("additional_costs_eur", "Nebenkosten (€)", "Running costs (€)"),
-    _number("price_eur", "Kaufpreis (€)", "Purchase price (€)"),
-    DatasetField("available_from", "Frei ab", "Available from", kind="date"),
-    DatasetField("street", "Straße und Hausnummer", "Street and number", max_length=200),
-    DatasetField("postcode", "PLZ", "Postcode", required=True, max_length=5, listed=True),
-    DatasetField("town", "Ort", "Town", max_length=100, listed=True),
-    DatasetField("address_public", "Adresse zeigen", "Show the address", kind="bool"),
-    _number("lat", "Breitengrad", "Latitude"),
-    _number("lon", "Längengrad", "Longitude"),
-    DatasetField(
-        "provider_type",
-        "Anbieter",
-        "Provider",
-        kind="choice",
-        choices=_choices(PROVIDERS),
-    ),
-    DatasetField("provider_name", "Name des Anbieters", "Provider's name", max_length=200),
-    DatasetField("contact_name", "Ansprechperson", "Contact person", max_length=200),
-    DatasetField("contact_email", "E-Mail", "E-mail", kind="email", max_length=320),
-    DatasetField("contact_phone", "Telefon", "Phone", max_length=50),
-    DatasetField("link", "Link zum Angebot", "Link to the offer", kind="url", max_length=500),
-    DatasetField(
-        "description", "Beschreibung", "Description", kind="textarea", max_length=MAX_TEXT
-    ),
-    DatasetField("expires_on", "Sichtbar bis", "Shown until", kind="date", listed=True),
-    DatasetField("company_id", "Unternehmen (Nr.)", "Company (no.)", kind="integer"),
+    _field("id", kind="integer", editable=False, listed=True),
+    _field("source", editable=False, listed=True),
+    _field("external_id", editable=False),
+    _field("title", required=True, max_length=MAX_TITLE, listed=True),
+    _field("kind", kind="choice", choices=_choices(KINDS), listed=True),
+    _field("offer_type", kind="choice", choices=_choices(OFFER_TYPES)),
+    _number("rooms"),
+    _number("area_m2"),
+    _number("cold_rent_eur"),
+    _number("warm_rent_eur", listed=True),
+    _number("additional_costs_eur"),
+    _number("price_eur"),
+    _field("available_from", kind="date"),
+    _field("street", max_length=200),
+    _field("postcode", required=True, max_length=5, listed=True),
+    _field("town", max_length=100, listed=True),
+    _field("address_public", kind="bool"),
+    _number("lat"),
+    _number("lon"),
+    _field("provider_type", kind="choice", choices=_choices(PROVIDERS)),
+    _field("provider_name", max_length=200),
+    _field("contact_name", max_length=200),
+    _field("contact_email", kind="email", max_length=320),
+    _field("contact_phone", max_length=50),
+    _field("link", kind="url", max_length=500),
+    _field("description", kind="textarea", max_length=MAX_TEXT),
+    _field("expires_on", kind="date", listed=True),
+    _field("company_id", kind="integer"),
 )
 
 #: Fields whose change moves the offer (its point is then found again from the address).
@@ -203,39 +198,21 @@ DATASET = table_dataset(
     record="housing offer",
     search_columns=_SEARCHED,
     row=lambda r: offer_row(Offer.from_row(r)),
-    label_de="Wohnungsangebote",
-    label_en="Housing offers",
+    label=Text.message(DOMAIN, "dataset.label"),
     fields=DATASET_FIELDS,
     import_formats=FORMATS,
     import_region_checked=True,
     export=export,
     export_formats=("csv", "geojson"),
-    help_de=(
-        "Wohnungsangebote aus CSV-, JSON- oder OpenImmo-Dateien (wie „regiokarte housing "
-        "import“). Der Dateiname (ohne Endung) ist die Quelle; Angebote mit derselben "
-        "Kennung werden aktualisiert. Ein CSV-Export lässt sich wieder importieren."
-    ),
-    help_en=(
-        "Housing offers from CSV, JSON or OpenImmo files (like 'regiokarte housing "
-        "import'). The file name (without suffix) is the source; offers with the same id "
-        "are updated. A CSV export can be imported again."
-    ),
+    help=Text.message(DOMAIN, "dataset.help"),
 )
 
 
 def invalid_offer(problems: Mapping[str, list[str]]) -> str:
-    """'The offer is invalid: title: ...; postcode: ...' in the languages of its problems."""
-
-    def details(lang: str) -> str:
-        return "; ".join(
-            f"{k}: {', '.join(Sentence.of(m, lang) for m in v)}" for k, v in problems.items()
-        )
-
-    texts = catalog(DOMAIN)
-    return Sentence(
-        texts.text("check.invalid", "en", details=details("en")),
-        texts.text("check.invalid", "de", details=details("de")),
-    )
+    """'The offer is invalid: title: ...; postcode: ...' (the problems themselves say it in
+    the page's language, field by field)."""
+    details = "; ".join(f"{k}: {', '.join(m.rstrip('.') for m in v)}" for k, v in problems.items())
+    return f"The offer is invalid: {details}."
 
 
 def checked_offer(service: HousingService, data: Mapping[str, Any], source: str) -> Offer:

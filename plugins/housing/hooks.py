@@ -11,6 +11,7 @@ from core import Feature
 from core import NavLink
 from core import PluginHooks
 from core import ProfileSection
+from core import Text
 from core import catalog
 from core import choice_label
 from core import format_amount
@@ -242,7 +243,9 @@ HOOKS = PluginHooks(
     __name__,
     HousingService,
     settings=HousingSettings,
-    navigation=NavLink(PAGE_PREFIX, "Wohnen", "Housing", order=40, plugin="housing"),
+    navigation=NavLink(
+        PAGE_PREFIX, Text.message(DOMAIN, "navigation.housing"), order=40, plugin="housing"
+    ),
     datasets=lambda platform: offer_dataset(platform, service_for(platform)),
     questionnaire_sections=housing_section(),
     filters=filters,

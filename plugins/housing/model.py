@@ -62,10 +62,9 @@ _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 def said(key: str, **values: Any) -> Sentence:
-    """The catalog text ``key`` as a message: English where a string goes
-    (the API, import reports, logs), the page's language on a page."""
-    texts = catalog(DOMAIN)
-    return Sentence(texts.text(key, "en", **values), texts.text(key, "de", **values))
+    """The catalog text ``key`` as a message: English where a string goes (the API, import
+    reports, logs), the page's language on a page."""
+    return Sentence.message(DOMAIN, key, **values)
 
 
 def _fold(text: str) -> str:

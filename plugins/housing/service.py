@@ -34,6 +34,7 @@ from core import InvalidQuery
 from core import PluginSnapshot
 from core import Range
 from core import SearchResult
+from core import Text
 from core import haversine_m
 from core import parse_point
 from core import postcode_towns
@@ -42,6 +43,7 @@ from sqlalchemy import select
 
 from plugins.housing import repository as repo
 from plugins.housing import tables as t
+from plugins.housing.model import DOMAIN
 from plugins.housing.model import KINDS
 from plugins.housing.model import OFFER_TYPES
 from plugins.housing.model import PROVIDERS
@@ -137,25 +139,29 @@ def _never(_: Any) -> np.ndarray:  # the list filters are parsed by FilterSpec, 
     raise AssertionError("not an index column")
 
 
+def _label(key: str) -> Text:
+    return Text.message(DOMAIN, f"list_filter.{key}")
+
+
 #: The filters of the offer list (parsed and documented like core's filters).
 LIST_FILTERS: dict[str, FilterSpec] = {
     spec.key: spec
     for spec in (
-        FilterSpec("rent", "Warmmiete", "Warm rent", FilterKind.RANGE, column=_never,
+        FilterSpec("rent", _label("rent"), FilterKind.RANGE, column=_never,
                    single="max", unit="EUR", minimum=0, plugin="housing"),
-        FilterSpec("cold_rent", "Kaltmiete", "Cold rent", FilterKind.RANGE, column=_never,
+        FilterSpec("cold_rent", _label("cold_rent"), FilterKind.RANGE, column=_never,
                    single="max", unit="EUR", minimum=0, plugin="housing"),
-        FilterSpec("price", "Kaufpreis", "Purchase price", FilterKind.RANGE, column=_never,
+        FilterSpec("price", _label("price"), FilterKind.RANGE, column=_never,
                    single="max", unit="EUR", minimum=0, plugin="housing"),
-        FilterSpec("rooms", "Zimmer", "Rooms", FilterKind.RANGE, column=_never,
+        FilterSpec("rooms", _label("rooms"), FilterKind.RANGE, column=_never,
                    single="min", minimum=0, plugin="housing"),
-        FilterSpec("area", "Wohnfläche", "Living area", FilterKind.RANGE, column=_never,
+        FilterSpec("area", _label("area"), FilterKind.RANGE, column=_never,
                    single="min", unit="m²", minimum=0, plugin="housing"),
-        FilterSpec("kind", "Art", "Kind", FilterKind.CHOICE, column=_never, choices=KINDS,
+        FilterSpec("kind", _label("kind"), FilterKind.CHOICE, column=_never, choices=KINDS,
                    plugin="housing"),
-        FilterSpec("provider", "Anbieter", "Provider", FilterKind.CHOICE, column=_never,
+        FilterSpec("provider", _label("provider"), FilterKind.CHOICE, column=_never,
                    choices=PROVIDERS, plugin="housing"),
-        FilterSpec("offer_type", "Miete oder Kauf", "Rent or buy", FilterKind.CHOICE,
+        FilterSpec("offer_type", _label("offer_type"), FilterKind.CHOICE,
                    column=_never, choices=OFFER_TYPES, plugin="housing"),
     )
 }  # fmt: skip

@@ -19,6 +19,7 @@ from core import DatasetImport
 from core import ExportFile
 from core import ImportError_
 from core import Region
+from core import Text
 from core import export_file
 from core import table_dataset
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from plugins.transit import tables as t
 from plugins.transit.importer import import_feed
+from plugins.transit.service import DOMAIN
 
 if TYPE_CHECKING:
     from core import Platform
@@ -49,27 +51,23 @@ LOCATION_TYPES = (
     ("2", "Eingang (entrance)"),
 )
 
+
+def _field(name: str, **options: Any) -> DatasetField:
+    """A read-only field of a stop, labelled by the catalog's ``dataset.field.<name>``."""
+    return DatasetField(
+        name, Text.message(DOMAIN, f"dataset.field.{name}"), editable=False, **options
+    )
+
+
 FIELDS = (
-    DatasetField("id", "Nr.", "No.", editable=False, listed=True),
-    DatasetField("name", "Name", "Name", editable=False, listed=True, max_length=500),
-    DatasetField(
-        "stop_id", "GTFS-Kennung (stop_id)", "GTFS id (stop_id)", editable=False, listed=True
-    ),
-    DatasetField("code", "Kurzzeichen", "Code", editable=False, max_length=100),
-    DatasetField(
-        "location_type",
-        "Art",
-        "Type",
-        kind="choice",
-        choices=LOCATION_TYPES,
-        editable=False,
-        listed=True,
-    ),
-    DatasetField(
-        "parent_station", "Gehört zu Station", "Parent station", editable=False, max_length=255
-    ),
-    DatasetField("lat", "Breite", "Latitude", kind="number", editable=False),
-    DatasetField("lon", "Länge", "Longitude", kind="number", editable=False),
+    _field("id", listed=True),
+    _field("name", listed=True, max_length=500),
+    _field("stop_id", listed=True),
+    _field("code", max_length=100),
+    _field("location_type", kind="choice", choices=LOCATION_TYPES, listed=True),
+    _field("parent_station", max_length=255),
+    _field("lat", kind="number"),
+    _field("lon", kind="number"),
 )
 
 
@@ -160,8 +158,7 @@ def stops_dataset(platform: Platform) -> Dataset:
         order_by=("name", "id"),
         row=_row,
         not_found="A new feed import renumbers the stops: search for the stop by name.",
-        label_de="Haltestellen (Bus und Bahn)",
-        label_en="Stops (public transport)",
+        label=Text.message(DOMAIN, "dataset.label"),
         fields=FIELDS,
         import_file=partial(_import, platform.region),
         import_region_checked=True,
@@ -171,14 +168,5 @@ def stops_dataset(platform: Platform) -> Dataset:
         # the feed state (stops, timetable, routes per stop) reloads now rather than at the
         # next check; core's indexes follow the generation import_feed bumped
         changed=lambda: service_for(platform).state(force=True),
-        help_de=(
-            "Die Haltestellen stammen aus dem importierten GTFS-Fahrplan und sind hier nur "
-            "lesbar: ein Import (GTFS-Zip) ersetzt den ganzen Fahrplan, Namen korrigiert der "
-            "Herausgeber des Fahrplans. Der Export ist eine GTFS-Datei stops.txt."
-        ),
-        help_en=(
-            "Stops come from the imported GTFS timetable and are read-only here: an import "
-            "(GTFS zip) replaces the whole timetable; names are corrected by the feed's "
-            "publisher. The export is a GTFS stops.txt file."
-        ),
+        help=Text.message(DOMAIN, "dataset.help"),
     )

@@ -7,6 +7,7 @@ from typing import Any
 from core import BBox
 from core import Feature
 from core import PluginHooks
+from core import Text
 from core import catalog
 from core import format_number
 from core import point_feature
@@ -31,13 +32,11 @@ def filters(service: TransitService) -> dict[str, dict[str, Any]]:
         "transit_stop_m": {"column": service.nearest_stop_column},
         "transit_departures": {
             "column": service.departures_column,
-            "help_de": (
-                f"Abfahrten pro Stunde werktags von {settings.morning_from} bis "
-                f"{settings.morning_to} Uhr an der besten Haltestelle in Gehweite."
-            ),
-            "help_en": (
-                f"Departures per hour on weekdays from {settings.morning_from} to "
-                f"{settings.morning_to} at the best stop within walking distance."
+            "help": Text.message(
+                DOMAIN,
+                "filter.transit_departures.help",
+                start=settings.morning_from,
+                end=settings.morning_to,
             ),
         },
         "transit_time": {
@@ -47,14 +46,7 @@ def filters(service: TransitService) -> dict[str, dict[str, Any]]:
                 "cache_size": settings.cache_size,
             },
             "maximum": settings.max_travel_min,
-            "help_de": (
-                "Fahrzeit mit Bus und Bahn ab dem Start (Adresse mit PLZ, PLZ, Ort oder "
-                f"Haltestelle), werktags bei Abfahrt {settings.window_label} Uhr, mit Fußwegen."
-            ),
-            "help_en": (
-                "Travel time by bus and rail from the start (address with postcode, postcode, "
-                f"town or stop), weekdays leaving {settings.window_label}, walks included."
-            ),
+            "help": Text.message(DOMAIN, "filter.transit_time.help", window=settings.window_label),
         },
     }
 

@@ -25,6 +25,7 @@ from core import GeocodingError
 from core import InvalidQuery
 from core import NotFound
 from core import PluginSnapshot
+from core import Sentence
 from core import haversine_m
 from sqlalchemy import func
 from sqlalchemy import select
@@ -49,6 +50,13 @@ __all__ = ["DOMAIN", "Origin", "TransitService", "TravelTimes"]
 
 #: The catalog domain of the plugin's texts (``locale/messages.toml``).
 DOMAIN = "transit"
+
+
+def said(key: str, **values: Any) -> Sentence:
+    """The catalog text ``key`` as a message: English where a string goes (the API, logs),
+    the page's language on a page."""
+    return Sentence.message(DOMAIN, key, **values)
+
 
 _LATLON = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*[,;]\s*(-?\d+(?:\.\d+)?)\s*")
 _POSTCODE = re.compile(r"\b(\d{5})\b")
@@ -370,7 +378,7 @@ class TransitService:
         if match:
             lat, lon = float(match[1]), float(match[2])
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise InvalidQuery(f"transit_from={text!r} lies outside the world.", problem)
+                raise InvalidQuery(said("origin.outside_world", value=repr(text)), problem)
             return Origin(lat, lon, text)
         state = self.state()
         if text.lower().startswith("stop:"):
@@ -380,7 +388,7 @@ class TransitService:
                 return Origin(
                     float(state.stops.lat[i]), float(state.stops.lon[i]), state.stops.names[i]
                 )
-            raise InvalidQuery(f"There is no stop with the id {wanted!r}.", problem)
+            raise InvalidQuery(said("origin.no_stop", value=repr(wanted)), problem)
         if re.fullmatch(r"\d{5}", text):
             try:
                 where = self.platform.locate_postcode(text)
@@ -406,12 +414,7 @@ class TransitService:
                 return Origin(where.lat, where.lon, text)
             except GeocodingError:
                 pass
-        raise InvalidQuery(
-            f"transit_from={text!r} is not a place we know; give coordinates (51.61,7.19), a "
-            "postcode, a town of the region, a stop name or stop:<id>, or an address with "
-            "its postcode.",
-            problem,
-        )
+        raise InvalidQuery(said("origin.unknown", value=repr(text)), problem)
 
     def route_from(self, origin: Origin) -> TravelTimes | None:
         """Best travel time from ``origin`` to every stop (cached per origin and feed)."""
