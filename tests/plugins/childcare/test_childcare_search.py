@@ -166,7 +166,7 @@ def test_the_section_is_well_formed_data():
     offers = {q.key for q in section.questions if q.answer is AnswerType.BOOL}
     assert set(OFFER_CODES) <= offers
     for question in section.questions:
-        assert question.label_de and question.label_en
+        assert all(question.label(lang) for lang in ("de", "en", "tr", "ar"))
         if question.show_if is not None:
             assert question.show_if[0] in keys
 

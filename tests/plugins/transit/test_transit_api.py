@@ -80,7 +80,9 @@ def test_questionnaire_section_is_well_formed():
     keys = [q.key for q in section.questions]
     assert len(keys) == len(set(keys))
     for question in section.questions:
-        assert question.answer in AnswerType and question.label_de and question.label_en
+        assert question.answer in AnswerType and all(
+            question.label(lang) for lang in ("de", "en", "tr", "ar")
+        )
         if question.show_if is not None:
             assert question.show_if[0] in keys
 
