@@ -277,3 +277,29 @@ def test_profile_section_and_popups_in_turkish_and_arabic(make_app, lang):
     assert texts["places_count"].replace("{n}", str(kita.places)) in popup["lines"]
     assert popup["link"] == f"/kitas/{kita.id}?lang={lang}"
     assert german_left(" ".join(popup["lines"]), "childcare", texts) == []
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar"])
+def test_kita_pages_in_turkish_and_arabic(make_app, lang):
+    """The Kita list and a Kita's page in another language: the catalog's texts, the form and
+    every link keep the language, the map script gets its words, no German is left."""
+    from plugin_languages import german_left
+
+    from core import catalog
+
+    app = make_app(True, columns=FLENSBURG_COLUMNS)
+    fill(app)
+    client = app.test_client()
+    texts = catalog("childcare").texts(lang)
+    html = client.get(f"/kitas/?lang={lang}").get_data(as_text=True)
+    assert texts["intro"] in html and texts["search"] in html
+    assert f'<input type="hidden" name="lang" value="{lang}">' in html
+    links = re.findall(r'href="/kitas/(\d+)([^"]*)"', html)
+    assert links and {rest for _, rest in links} == {f"?lang={lang}"}
+    config = json.loads(html.split('id="kita-map-config">')[1].split("</script>")[0])
+    assert config["texts"]["details"] == texts["details"] and config["langQuery"] == f"?lang={lang}"
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert german_left(main, "childcare", texts) == []
+    page = client.get(f"/kitas/{links[0][0]}?lang={lang}").get_data(as_text=True)
+    assert texts["employers"] in page and texts["hours"] in page
+    assert german_left(page.split("<main", 1)[1].split("</main>", 1)[0], "childcare", texts) == []

@@ -335,3 +335,23 @@ def test_the_same_offer_twice_is_a_conflict_not_a_server_error(fresh):
     assert other.status_code == 201
     taken = client.patch(other.headers["Location"], json={"external_id": "W-1"}, headers=AUTH)
     assert taken.status_code == 409 and "W-1" in taken.get_json()["message"]
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar"])
+def test_offer_pages_in_turkish_and_arabic(client, world, lang):
+    """The offer list and an offer's page in another language: the catalog's texts, the sort
+    options, links that keep the language, no German text of the plugin left."""
+    from plugin_languages import german_left
+
+    from core import catalog
+
+    texts = catalog("housing").texts(lang)
+    html = client.get(f"/wohnen?lang={lang}").get_data(as_text=True)
+    assert texts["page.title"] in html and texts["sort.rent"] in html
+    assert f'<input type="hidden" name="lang" value="{lang}">' in html
+    offers = re.findall(r'href="/wohnen/angebote/(\d+)\?lang=([a-z]+)"', html)
+    assert offers and {code for _, code in offers} == {lang}
+    assert german_left(html.split("<main", 1)[1].split("</main>", 1)[0], "housing", texts) == []
+    page = client.get(f"/wohnen/angebote/{offers[0][0]}?lang={lang}").get_data(as_text=True)
+    assert texts["page.offer"] in page and texts["page.location"] in page
+    assert german_left(page.split("<main", 1)[1].split("</main>", 1)[0], "housing", texts) == []
