@@ -79,19 +79,17 @@ def setup():
     industries = ()
     from core import Choice
 
-    industries = (Choice("C", "C", "C"), Choice("G", "G", "G"))
+    industries = (Choice("C", "C"), Choice("G", "G"))
     registry = FilterRegistry(
         [
             FilterSpec(
                 "industry",
                 "Branche",
-                "Industry",
                 FilterKind.CHOICE,
                 column=lambda s: s.choice_column(s.industry, industries),
                 choices=industries,
             ),
             FilterSpec(
-                "km",
                 "km",
                 "km",
                 FilterKind.RANGE,
@@ -163,16 +161,14 @@ def test_errors(setup):
         FilterSpec(
             "x",
             "x",
-            "x",
             FilterKind.CHOICE,
             choices=(),
             dynamic=DynamicColumn("x_from", provider.compute),
         )
     with pytest.raises(ConfigError):
-        registry.add(FilterSpec("km_from", "k", "k", FilterKind.RANGE, column=lambda s: s.lat))
+        registry.add(FilterSpec("km_from", "k", FilterKind.RANGE, column=lambda s: s.lat))
     bad = FilterSpec(
         "bad",
-        "b",
         "b",
         FilterKind.RANGE,
         dynamic=DynamicColumn("bad_from", lambda index, arg: np.zeros(2)),
