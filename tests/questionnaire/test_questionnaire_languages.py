@@ -76,3 +76,26 @@ def test_a_language_the_portal_does_not_offer_gets_the_default(app: Any) -> None
     started = flow.start(platform, email="a@example.org", lang="fr", consent=True, links=links)
     assert started.submission.lang == "de"
     assert platform.outbox.messages()[0].subject.endswith(": Ihr persönlicher Link")
+
+
+def test_the_api_takes_the_company_language_and_answers_problems_in_every_one(app: Any) -> None:
+    client = app.test_client()
+    refused = client.post(
+        "/api/v1/submissions", json={"email": "api@example.org", "consent": True, "lang": "fr"}
+    )
+    assert refused.status_code == 422
+    assert "not a language of this portal" in refused.get_json()["message"]
+    started = client.post(
+        "/api/v1/submissions", json={"email": "api@example.org", "consent": True, "lang": "en"}
+    ).get_json()
+    assert started["submission"]["lang"] == "en"
+    bad = client.put(
+        f"/api/v1/submissions/{started['submission']['id']}/sections/unternehmen",
+        json={"answers": {"name": ""}},
+        headers={"X-Editor-Token": started["token"]},
+    ).get_json()
+    texts = {lang: po_texts(lang) for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        required = texts[lang]["problem.required"]
+        assert bad["problems"]["name"][lang].endswith(required), lang
+        assert texts[lang]["questions.name.label"] in bad["problems"]["name"][lang]

@@ -37,7 +37,13 @@ from webapp.api.schemas import (
     StrictSchema,
     response_links,
 )
-from webapp.context import current_platform, is_operator, request_language, require_operator
+from webapp.context import (
+    current_platform,
+    is_operator,
+    languages,
+    request_language,
+    require_operator,
+)
 from webapp.security import limit_view
 
 __all__ = ["blp", "init_submissions"]
@@ -81,9 +87,17 @@ OPERATOR_ONLY = {
 # --- schemas -----------------------------------------------------------------------------------
 
 
-class MessageSchema(ma.Schema):
-    de = fields.String(required=True)
-    en = fields.String(required=True)
+def _message_field() -> fields.Dict:
+    """A message for the company in every language of the questionnaire's catalog."""
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "The message by language code: de, en and every other language "
+            "the questionnaire is translated into (tr, ar ...).",
+            "example": {"de": "„Postleitzahl“: Diese Angabe fehlt. …", "en": "“Postcode”: …"},
+        },
+    )
 
 
 class SubmissionSchema(ma.Schema):
@@ -114,10 +128,10 @@ class SubmissionSchema(ma.Schema):
     decided_at = fields.String(required=True, allow_none=True)
     problems = fields.Dict(
         keys=fields.String(),
-        values=fields.Dict(keys=fields.String(), values=fields.Nested(MessageSchema)),
+        values=fields.Dict(keys=fields.String(), values=_message_field()),
         required=True,
         metadata={
-            "description": "Per section and question: what is missing or wrong (de and en); "
+            "description": "Per section and question: what is missing or wrong (per language); "
             "empty when the submission can be submitted."
         },
     )
@@ -153,7 +167,15 @@ class StartSchema(StrictSchema):
             "enum": [True],
         },
     )
-    lang = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]))
+    lang = fields.String(
+        load_default=None,
+        validate=validate.Length(min=2, max=2),
+        metadata={
+            "description": "The company's language (its mails are written in it): one of the "
+            "portal's languages; default: the portal's first.",
+            "example": "tr",
+        },
+    )
     homepage_url = fields.String(
         validate=validate.Length(max=500),
         # the document says empty; a bot that fills it in gets the trap's own message
@@ -183,9 +205,9 @@ class SavedSchema(ma.Schema):
     submission = fields.Nested(SubmissionSchema, required=True)
     problems = fields.Dict(
         keys=fields.String(),
-        values=fields.Nested(MessageSchema),
+        values=_message_field(),
         required=True,
-        metadata={"description": "This section's problems by question key (de and en)."},
+        metadata={"description": "This section's problems by question key (per language)."},
     )
 
 
@@ -404,10 +426,17 @@ class Submissions(MethodView):
                 {"homepage_url": ["must be empty"]},
             )
         platform = current_platform()
+        offered = languages(platform)
+        lang = body["lang"] or offered[0]
+        if lang not in offered:
+            raise ValidationError(
+                f"lang {lang!r} is not a language of this portal; use one of {', '.join(offered)}.",
+                {"lang": [f"one of {', '.join(offered)}"]},
+            )
         started = flow.start(
             platform,
             email=body["email"],
-            lang=body["lang"],
+            lang=lang,
             consent=body["consent"],
             links=_links(),
             actor="api",
@@ -464,7 +493,7 @@ class SectionAnswers(MethodView):
         """Save a section
 
         Stores the answers (bad ones as given, so nothing is lost) and answers with the
-        section's problems in German and English.
+        section's problems in every language of the questionnaire.
         """
         platform = current_platform()
         problems = flow.save_section(
