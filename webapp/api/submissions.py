@@ -38,6 +38,7 @@ from webapp.api.schemas import (
     response_links,
 )
 from webapp.context import (
+    SUPPORTED_LANGUAGES,
     current_platform,
     is_operator,
     languages,
@@ -169,11 +170,11 @@ class StartSchema(StrictSchema):
     )
     lang = fields.String(
         load_default=None,
-        validate=validate.Length(min=2, max=2),
+        validate=validate.OneOf(SUPPORTED_LANGUAGES),
         metadata={
             "description": "The company's language (its mails are written in it): one of the "
             "portal's languages; default: the portal's first.",
-            "example": "tr",
+            "example": "en",
         },
     )
     homepage_url = fields.String(
