@@ -8,12 +8,14 @@ started in, and no German text of the catalog is left on the page.
 
 from __future__ import annotations
 
+import html as htmlmod
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
-from questionnaire_support import ANSWERS, make_app
+from questionnaire_support import ANSWERS, csrf, errors, fill_all, make_app
 
 from core.portal import submissions as flow
 
@@ -30,11 +32,80 @@ def po_texts(lang: str) -> dict[str, str]:
     return {m.context: (m.id if lang == "de" else m.string) for m in catalog if m.id and m.context}
 
 
+def visible_text(page: str) -> str:
+    """The words a person reads: no tags, scripts or styles, entities decoded."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Any:
     app = make_app(tmp_path / "app", portal={"languages": list(LANGUAGES)})
     yield app
     app.extensions["regiokarte"].db.dispose()
+
+
+def start_in(client: Any, lang: str, email: str = "inhaberin@morgenrot.example") -> str:
+    query = "" if lang == "de" else f"?lang={lang}"
+    token = csrf(client.get(f"/fragebogen/{query}").get_data(as_text=True))
+    response = client.post(
+        f"/fragebogen/{query}", data={"csrf_token": token, "email": email, "consent": "yes"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(query or "/unternehmen")
+    return csrf(client.get(response.headers["Location"]).get_data(as_text=True))
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar"])
+def test_every_step_speaks_the_page_language(client: Any, lang: str) -> None:
+    texts, german = po_texts(lang), po_texts("de")
+    start_page = client.get(f"/fragebogen/?lang={lang}").get_data(as_text=True)
+    assert texts["title"] in visible_text(start_page)
+    assert texts["consents.processing.text"] in visible_text(start_page)
+    token = start_in(client, lang)
+    for key in ANSWERS:
+        page = visible_text(
+            client.get(f"/fragebogen/schritt/{key}?lang={lang}").get_data(as_text=True)
+        )
+        section_keys = [k for k in texts if k.startswith(f"sections.{key}.")]
+        assert section_keys
+        for name in section_keys:
+            assert texts[name] in page, (key, name)
+        shown = [k for k in texts if k.startswith("questions.") and texts[k] in page]
+        assert shown, key
+        # no German text of the catalog stays on the page (unless it reads the same)
+        for name, text in german.items():
+            if name.startswith(("sections.", "questions.")) and text != texts[name]:
+                assert text not in page, (key, name, text)
+    fill_all(client, token, {k: v for k, v in ANSWERS.items()})
+    review = visible_text(client.get(f"/fragebogen/pruefen?lang={lang}").get_data(as_text=True))
+    assert texts["review_title"] in review and texts["submit"] in review
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("tr", ["“İşletmenin adı”: Bu bilgi eksik.", "Lütfen bir tam sayı girin, örneğin 12."]),
+        ("ar", ["«اسم الشركة»: هذه المعلومة ناقصة.", "يرجى إدخال عدد صحيح، مثل 12."]),
+    ],
+)
+def test_problems_name_the_question_in_the_page_language(
+    client: Any, lang: str, expected: list[str]
+) -> None:
+    token = start_in(client, lang)
+    response = client.post(
+        f"/fragebogen/schritt/unternehmen?lang={lang}",
+        data={
+            "csrf_token": token,
+            "action": "next",
+            "name": "",
+            "industry": "C",
+            "employees": "zehn",
+        },
+    )
+    shown = errors(response.get_data(as_text=True))
+    for text in expected:
+        assert any(text in e for e in shown), (text, shown)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -38,7 +38,7 @@ from webapp.api.schemas import (
     response_links,
 )
 from webapp.context import (
-    SUPPORTED_LANGUAGES,
+    OfferedLanguage,
     current_platform,
     is_operator,
     languages,
@@ -170,7 +170,7 @@ class StartSchema(StrictSchema):
     )
     lang = fields.String(
         load_default=None,
-        validate=validate.OneOf(SUPPORTED_LANGUAGES),
+        validate=OfferedLanguage(),
         metadata={
             "description": "The company's language (its mails are written in it): one of the "
             "portal's languages; default: the portal's first.",
