@@ -1,11 +1,14 @@
 """A walk over every public page of the composed product, as ``make run`` starts it (the demo
-configuration: all five plugins, demo data), on a desktop and a phone, German and English.
+configuration: all five plugins, demo data), on a desktop and a phone, in every language the
+portal offers (German, English, Turkish, Arabic).
 
-Each page must pass axe (WCAG 2.1 A/AA), fit the screen's width, style every form control it
-shows, and speak the page's language only: no text of the other language's catalogues (the
-portal's, the Leitfragebogen's and the plugins' own texts) and no raw code or key (``rent``,
-``u3``, ``None`` ...). The catalogues are read from the modules that hold them, so a new text
-is checked without touching this test.
+Each page is opened in German and switched to the language with the header's language
+switcher. Then it must say its language (``lang``, and ``dir="rtl"`` for Arabic), pass axe
+(WCAG 2.1 A/AA), fit the screen's width, style every form control it shows, and speak the
+page's language only: no text of another language's catalogs (every registered catalog:
+core's, the portal's, the Leitfragebogen's, the alerts' and the plugins') and no raw code or
+key (``rent``, ``u3``, ``None`` ...). The catalogs are read through ``core.i18n``, so a new
+text or a new catalog is checked without touching this test.
 """
 
 from __future__ import annotations
@@ -21,11 +24,16 @@ from browser_support import LiveServer, describe, new_page, run_axe
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
+from core.i18n import catalogs, language_direction
+from core.settings import load_settings
 from webapp.app import create_app
 from webapp.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "config" / "demo.toml"
 DESKTOP, PHONE = (1280, 900), (390, 844)
+#: the languages of the demo configuration, the first the default
+LANGUAGES = list(load_settings(DEMO, env={}).portal.languages)
 
 #: codes and keys that must never stand alone in a page's text (values of the API, vocabulary
 #: codes, Python's and JavaScript's empty values, a date input's English pattern)
@@ -35,29 +43,35 @@ RAW = {"-rent", "u3", "3to6", "None", "null", "undefined", "NaN", "True", "False
 RAW_DE = {"rent", "price", "area", "rooms", "newest"}
 
 
-def _catalogue(lang: str) -> set[str]:
-    """The texts of every catalogue in ``lang`` that a page may show, placeholders cut out:
-    runs of at least three words, so that a shared word (``Name``, ``Jobcenter``) counts not."""
-    from core import catalog
-    from plugins.childcare.pages import TEXT as childcare
-    from webapp.questionnaire.i18n import STRINGS as questionnaire
+#: where a catalog text is cut into runs of words: placeholders and sentence punctuation (Latin
+#: and Arabic)
+_CUT = re.compile(r"\{[^}]*\}|[.:;!?()\n،؛؟«»„“”]")
 
-    portal = {code: catalog("portal").texts(code) for code in ("de", "en")}
-    events = {code: catalog("events").texts(code) for code in ("de", "en")}
-    training = {code: catalog("training").texts(code) for code in ("de", "en")}
 
-    other = "de" if lang == "en" else "en"
-    texts: set[str] = set()
-    for catalogue in (portal, questionnaire, events, training, childcare):
-        mine = set(catalogue.get(lang, {}).values())
-        for text in catalogue.get(other, {}).values():
-            if text in mine:
-                continue  # the same in both languages (a brand, a unit)
-            for part in re.split(r"\{[^}]*\}|[.:;!?()\n]", text):
-                part = " ".join(part.split())
-                if len(part.split()) >= 3:
-                    texts.add(part)
-    return texts
+def _runs(text: str) -> list[str]:
+    """The runs of at least three words in ``text``, placeholders cut out."""
+    runs = (" ".join(part.split()) for part in _CUT.split(text))
+    return [run for run in runs if len(run.split()) >= 3]
+
+
+def _other_languages(lang: str) -> set[str]:
+    """What a page in ``lang`` must not show: the texts of every catalog in every other
+    offered language, as runs of at least three words (so that a shared word, ``Name``,
+    ``Jobcenter``, counts not), leaving out runs that ``lang``'s own texts hold too (a name
+    such as "Bundesagentur für Arbeit" inside a Turkish sentence)."""
+    every = catalogs().values()
+    own = "\n".join(text for domain in every for text in domain.texts(lang).values())
+    foreign: set[str] = set()
+    for other in LANGUAGES:
+        if other == lang:
+            continue
+        for domain in every:
+            mine = domain.texts(lang)
+            for key, text in domain.texts(other).items():
+                if text == mine.get(key):
+                    continue  # the same in both languages (a brand, a unit)
+                foreign.update(run for run in _runs(text) if run not in own)
+    return foreign
 
 
 def _pages(server: LiveServer) -> list[str]:
@@ -137,25 +151,39 @@ def _look(page: Any) -> dict[str, Any]:
           const text = copy.innerText;
           copy.remove();
           return {text: text, width: document.documentElement.scrollWidth,
-                  controls: controls};
+                  controls: controls, lang: document.documentElement.lang,
+                  dir: document.documentElement.dir};
         }"""
     )
 
 
+def _switch(page: Any, lang: str) -> None:
+    """Change the page's language with the header's switcher, as a person does."""
+    page.click(".lang-menu > summary")
+    with page.expect_navigation():
+        page.click(f".lang-menu a[hreflang={lang}]")
+    page.wait_for_load_state("networkidle")
+
+
 def _walk(browser: Any, server: LiveServer, lang: str, size: tuple[int, int]) -> list[str]:
     problems: list[str] = []
-    other_language = _catalogue(lang)
+    other_language = _other_languages(lang)
+    direction = language_direction(lang)
     for path in _pages(server):
-        url = path + ("&" if "?" in path else "?") + "lang=en" if lang == "en" else path
         errors: list[str] = []
         page = new_page(
             browser, server, width=size[0], height=size[1], bypass_csp=True, errors=errors,
             is_mobile=size == PHONE, has_touch=size == PHONE,
         )  # fmt: skip
-        page.goto(server.url + url)
+        page.goto(server.url + path)
         page.wait_for_load_state("networkidle")
-        look = _look(page)
+        if lang != LANGUAGES[0]:
+            _switch(page, lang)
+        url = page.url.removeprefix(server.url)
         where = f"{url} at {size[0]} px"
+        look = _look(page)
+        if (look["lang"], look["dir"]) != (lang, direction):
+            problems.append(f"{where}: lang={look['lang']!r} dir={look['dir']!r}")
         if look["width"] > size[0]:
             problems.append(f"{where}: {look['width']} px wide")
         for control in look["controls"]:
@@ -175,7 +203,7 @@ def _walk(browser: Any, server: LiveServer, lang: str, size: tuple[int, int]) ->
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_public_page_is_whole_in_its_language(
     browser: Any, demo_server: LiveServer, lang: str, size: tuple[int, int]
 ) -> None:
@@ -183,21 +211,22 @@ def test_every_public_page_is_whole_in_its_language(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize(("lang", "other"), [("de", "en"), ("tr", "de")])
 def test_the_walk_sees_a_planted_flaw(
-    browser: Any, demo_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+    browser: Any, demo_server: LiveServer, monkeypatch: pytest.MonkeyPatch, lang: str, other: str
 ) -> None:
-    # the checks can fail: an English catalogue text and a raw code planted on a German page
+    # the checks can fail: another language's catalog text and a raw code planted on a page
     from webapp.portal import views
 
     translate = views.translate
-    planted = f"{translate('not_found_text', 'en')} rent"
+    planted = f"{translate('not_found_text', other)} rent"
 
-    def flawed(key: str, lang: str, **values: Any) -> str:
-        if key == "back_to_search" and lang == "de":
+    def flawed(key: str, page_lang: str, **values: Any) -> str:
+        if key == "back_to_search" and page_lang == lang:
             return planted
-        return translate(key, lang, **values)
+        return translate(key, page_lang, **values)
 
     monkeypatch.setattr(views, "translate", flawed)
-    problems = _walk(browser, demo_server, "de", DESKTOP)
+    problems = _walk(browser, demo_server, lang, DESKTOP)
     assert any("other language" in p for p in problems), problems
     assert any("raw 'rent'" in p for p in problems), problems
