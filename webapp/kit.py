@@ -676,30 +676,9 @@ def _same_site() -> bool:
     return True
 
 
-_PROBLEMS = {
-    "csrf": {
-        "de": (
-            "Formular abgelaufen",
-            "Das Formular ist abgelaufen oder wurde nicht von dieser Seite gesendet. Bitte "
-            "laden Sie die Seite neu und senden Sie es noch einmal.",
-        ),
-        "en": (
-            "Form expired",
-            "The form has expired or was not sent from this site. Please reload the page and "
-            "send it again.",
-        ),
-    },
-    "cross_site": {
-        "de": (
-            "Anfrage abgelehnt",
-            "Dieses Formular nimmt nur Eingaben von den Seiten dieses Portals an.",
-        ),
-        "en": ("Request refused", "This form only takes input from this portal's pages."),
-    },
-}
-
-
 def _problem(kind: str, status: int) -> Any:
+    from webapp.portal.i18n import translate  # the kit's texts live in the portal's catalog
+
     lang = page_language()
-    title, text = _PROBLEMS[kind].get(lang) or _PROBLEMS[kind]["de"]
+    title, text = translate(f"kit.{kind}_title", lang), translate(f"kit.{kind}_text", lang)
     return render_template("kit/problem.html", lang=lang, title=title, text=text), status

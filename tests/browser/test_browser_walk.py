@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -190,7 +190,7 @@ def _walk(browser: Any, server: LiveServer, lang: str, size: tuple[int, int]) ->
             if control["minHeight"] < 36 or control["border"] in ("none", "inset"):
                 problems.append(f"{where}: control {control['id']!r} is not styled")
         words = set(re.findall(r"[\w/.-]+", look["text"]))
-        raw_codes = RAW | RAW_DE if lang == "de" else RAW
+        raw_codes = RAW if lang == "en" else RAW | RAW_DE
         problems += [f"{where}: raw {raw!r}" for raw in sorted(raw_codes & words)]
         text = " ".join(look["text"].split())
         problems += [f"{where}: other language {t!r}" for t in sorted(other_language) if t in text]
@@ -202,12 +202,49 @@ def _walk(browser: Any, server: LiveServer, lang: str, size: tuple[int, int]) ->
     return problems
 
 
-@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.fixture(scope="module")
+def walks(browser: Any, demo_server: LiveServer) -> Callable[[str, tuple[int, int]], list[str]]:
+    """The problems of each walk (language, screen), walked once for both tests below."""
+    found: dict[tuple[str, tuple[int, int]], list[str]] = {}
+
+    def walk(lang: str, size: tuple[int, int]) -> list[str]:
+        if (lang, size) not in found:
+            found[lang, size] = _walk(browser, demo_server, lang, size)
+        return found[lang, size]
+
+    return walk
+
+
+#: Turkish and Arabic texts still missing in catalogs whose owners translate them: the core
+#: vocabularies (ages, professions, family features), the childcare, training and events
+#: vocabularies and the plugins' questionnaire sections. Strict: once they are translated the
+#: mark fails and goes.
+_TRANSLATIONS_PENDING = pytest.mark.xfail(
+    strict=True, reason="Turkish/Arabic vocabulary and plugin section texts not yet translated"
+)
+SIZES = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
+SPEAKING = [
+    pytest.param(lang, marks=_TRANSLATIONS_PENDING) if lang in ("tr", "ar") else lang
+    for lang in LANGUAGES
+]
+
+
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_public_page_is_whole_in_its_language(
-    browser: Any, demo_server: LiveServer, lang: str, size: tuple[int, int]
+def test_every_public_page_fits_and_passes_axe_in_every_language(
+    walks: Any, lang: str, size: tuple[int, int]
 ) -> None:
-    problems = _walk(browser, demo_server, lang, size)
+    # lang and dir, width, styled controls, raw codes, axe, script errors
+    problems = [p for p in walks(lang, size) if ": other language " not in p]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", SPEAKING)
+def test_every_public_page_is_whole_in_its_language(
+    walks: Any, lang: str, size: tuple[int, int]
+) -> None:
+    problems = [p for p in walks(lang, size) if ": other language " in p]
     assert not problems, "\n".join(problems)
 
 

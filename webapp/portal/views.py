@@ -33,7 +33,7 @@ from core.formatting import (
     format_number,
     page_formats,
 )
-from core.i18n import language_direction
+from core.i18n import Text, language_direction
 from core.model import Company
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
@@ -728,6 +728,9 @@ def init_portal(app: Flask) -> None:
         return {
             "t": t,
             "t_html": t_html,
+            # a deprecated German/English pair (kit/macros.html tr): English for the others
+            "literal": lambda **texts: Text.literal(**texts)(lang),
+            "date_input": page_formats(lang)["dateInput"],
             "asset": asset,
             "page_url": lambda endpoint, **v: page_url(endpoint, lang, **v),
             "switch_language_url": context.switch_language_url,
