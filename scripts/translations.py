@@ -37,12 +37,20 @@ IN_TREE = {
     "admin": "webapp/admin/locale",
 }
 LANGUAGES = ("en", "tr", "ar")
+PROJECT_VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
 # the admin area is German and English only
 ONLY = {"admin": ("en",)}
 HEADER = (
     "Translations of regiokarte ({domain}) into {language}.\n"
     "Machine-assisted translation: to be reviewed by the operator. Correct a text without a\n"
     "code change in the folder named by [portal] translations (docs/translations.md)."
+)
+
+
+HEADER_EN = (
+    "Translations of regiokarte ({domain}) into {language}, written with the German texts.\n"
+    "Correct a text without a code change in the folder named by [portal] translations\n"
+    "(docs/translations.md)."
 )
 
 
@@ -112,15 +120,28 @@ def compile_all() -> None:
 
 
 def _set_header(po: Path, domain: str, lang: str) -> None:
+    """The catalog's header says who translated it: machine-assisted, for the operator's review."""
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
     from babel import Locale
 
-    comment = "# " + HEADER.format(domain=domain, language=Locale.parse(lang).english_name).replace(
-        "\n", "\n# "
-    )
-    if catalog.header_comment != comment:
-        catalog.header_comment = comment
+    name = Locale.parse(lang).english_name
+    wanted = {
+        "header_comment": "# "
+        + (HEADER if lang != "en" else HEADER_EN)
+        .format(domain=domain, language=name)
+        .replace("\n", "\n# "),
+        "project": "regiokarte",
+        "version": PROJECT_VERSION,
+        "msgid_bugs_address": "",
+        "last_translator": (
+            "regiokarte maintainers" if lang == "en" else "machine-assisted, not yet reviewed"
+        ),
+        "language_team": name if lang == "en" else f"{name} (machine-assisted; review pending)",
+    }
+    if any(getattr(catalog, key) != value for key, value in wanted.items()):
+        for key, value in wanted.items():
+            setattr(catalog, key, value)
         with po.open("wb") as fh:
             write_po(fh, catalog, width=100, sort_output=True)
 
