@@ -7,17 +7,18 @@ import weakref
 from typing import TYPE_CHECKING
 from typing import Any
 
+import attrs
 import numpy as np
 from core import BBox
 from core import Feature
 from core import IndexSource
 from core import PluginHooks
+from core import Section
 from core import point_feature
 
 from plugins.training import vocabulary as tv
 from plugins.training.questionnaire import EXTENSION
 from plugins.training.questionnaire import TrainingOffer
-from plugins.training.questionnaire import training_section
 from plugins.training.service import TrainingService
 from plugins.training.settings import TrainingSettings
 
@@ -123,12 +124,13 @@ def layers(service: TrainingService) -> dict[str, dict[str, Any]]:
     return {LAYER_ID: {"features": features}}
 
 
-def questionnaire_section(platform: Platform) -> dict[str, Any]:
+def questionnaire_section(platform: Platform) -> Section:
     """The company questionnaire's section on training, with how its answers are stored."""
+    from plugins.training.questionnaire import SECTION
     from plugins.training.questionnaire import store_answers
 
-    # core turns the mapping into a core.portal.questionnaire.Section (section_from_data)
-    return {**training_section(), "apply": store_answers}
+    # the section itself, whose texts speak every language (its JSON form is one language)
+    return attrs.evolve(SECTION, apply=store_answers)
 
 
 HOOKS = PluginHooks(

@@ -143,9 +143,12 @@ def _courses_html(
             km = format_km(hit.distance_m / 1000, lang)
             where = catalog_text("profile.where", lang, town=course.town, km=km)
         demo = f' <span class="badge demo">{escape(text["demo"])}</span>' if course.is_demo else ""
+        # a course's title is the provider's German name of it: marked so on other pages
+        own = "" if lang == "de" else ' lang="de"'
         items.append(
             f'<li class="training-course" data-course="{course.id}">'
-            f'<a href="{escape(course_url(platform, course.id, lang))}">{escape(course.title)}</a>'
+            f'<a href="{escape(course_url(platform, course.id, lang))}"{own}>'
+            f"{escape(course.title)}</a>"
             f"{demo}<br><small>{escape(course.provider)} · {escape(where)} · "
             f"{escape(tv.KINDS.label(course.kind, lang))} · "
             f"{escape(when(course, lang, today))}</small></li>"

@@ -215,23 +215,7 @@ def walks(browser: Any, demo_server: LiveServer) -> Callable[[str, tuple[int, in
     return walk
 
 
-#: Turkish and Arabic texts still missing in catalogs whose owners translate them: the core
-#: vocabularies (ages, professions, family features), the childcare, training and events
-#: vocabularies and the plugins' questionnaire sections. Strict: once they are translated the
-#: mark fails and goes.
-_TRANSLATIONS_PENDING = pytest.mark.xfail(
-    strict=True, reason="Turkish/Arabic vocabulary and plugin section texts not yet translated"
-)
 SIZES = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
-#: An English company profile shows the German label "Gesundheits- und Sozialwesen" (core's
-#: industry vocabulary while it moves to its catalog). Strict, as above.
-_ENGLISH_PENDING = pytest.mark.xfail(
-    strict=True, reason="an English profile shows a German industry label (core vocabulary)"
-)
-_PENDING = {"tr": _TRANSLATIONS_PENDING, "ar": _TRANSLATIONS_PENDING, "en": _ENGLISH_PENDING}
-SPEAKING = [
-    pytest.param(lang, marks=_PENDING[lang]) if lang in _PENDING else lang for lang in LANGUAGES
-]
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -245,7 +229,7 @@ def test_every_public_page_fits_and_passes_axe_in_every_language(
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("lang", SPEAKING)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_public_page_is_whole_in_its_language(
     walks: Any, lang: str, size: tuple[int, int]
 ) -> None:
