@@ -4,8 +4,9 @@ One helper for everything the portal shows: templates, API labels and (through t
 ``Intl`` with the same CLDR rules, ``webapp/portal/static/js/common.js``) the page scripts.
 The rules are Babel's locale data (CLDR), so every configured language formats itself:
 German ``2,4 km``, ``4 Min.``, ``1.250 €``; English ``2.4 km``, ``4 mins``, ``€1,250``;
-Turkish ``€1.250``, ``4 dk.``; Arabic ``‏1,250 €``. A browser test runs both implementations
-on the same values in every configured language and compares.
+Turkish ``€1.250``, ``4 dk.``; Arabic ``1,250 €`` after a right-to-left mark (U+200F). A
+browser test runs both implementations on the same values in every configured language and
+compares.
 
 Digits are Western (Latin) in every language, Arabic too: the postcodes, house numbers and
 phone numbers on the same page are written that way, and one page should not mix two sets
