@@ -263,12 +263,14 @@ class Dataset:
         """The fields an edit form shows as inputs (all of them are sent back)."""
         return tuple(f for f in self.fields if f.editable)
 
-    def clean(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The editable fields of ``values`` read by their kinds (``DatasetField.parse``).
+    def read(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        """The editable fields of ``values`` read by their kinds (``DatasetField.parse``),
+        and the problems of those that cannot be read (left out of the first).
 
         Fields missing from ``values`` are left out (``bool`` ones read as false: an unticked
-        checkbox sends nothing); ``ValidationError`` names every bad field. A dataset's
-        ``update`` may call it first and check its own rules on the result.
+        checkbox sends nothing). An ``update`` that checks its own rules goes on with the
+        values that could be read and adds its problems to these (``checked_record``), so a
+        form names every problem at once.
         """
         out: dict[str, Any] = {}
         problems: dict[str, list[str]] = {}
@@ -279,6 +281,12 @@ class Dataset:
                 out[item.name] = item.parse(values.get(item.name))
             except ValueError as exc:
                 problems[item.name] = [_said(exc)]
+        return out, problems
+
+    def clean(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The editable fields of ``values`` read by their kinds (``read``); a
+        ``ValidationError`` names every field that cannot be read."""
+        out, problems = self.read(values)
         if problems:
             raise ValidationError(
                 "Some values are invalid: "

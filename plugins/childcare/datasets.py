@@ -25,6 +25,7 @@ from core import NotFound
 from core import Sentence
 from core import Text
 from core import ValidationError
+from core import checked_record
 from core import export_file
 from core import record_id
 from core import table_dataset
@@ -159,8 +160,9 @@ def _kita_id(value: str) -> int:
 
 
 def _edited(dataset: Dataset, kita: Kita, values: Mapping[str, Any]) -> Kita:
-    """``kita`` with the submitted ``values``; ValidationError names each bad field."""
-    clean = dataset.clean(values)
+    """``kita`` with the submitted ``values``; ValidationError names every bad field at once
+    (those the form cannot read and those the Kita's rules refuse)."""
+    clean, problems = dataset.read(values)
     changes: dict[str, Any] = {}
     for name in _TEXT_FIELDS:
         if name in clean:
@@ -178,21 +180,23 @@ def _edited(dataset: Dataset, kita: Kita, values: Mapping[str, Any]) -> Kita:
     if "opening_hours" in changes:
         hours = parse_opening_hours(changes["opening_hours"])
         changes["opens"], changes["closes"] = (hours.opens, hours.closes) if hours else (None, None)
-    problems: dict[str, list[str]] = {}
-    if changes.get("lat") is None and "lat" in changes:
-        problems["lat"] = [Sentence.message(DOMAIN, "check.no_lat")]
-    if changes.get("lon") is None and "lon" in changes:
-        problems["lon"] = [Sentence.message(DOMAIN, "check.no_lon")]
+    for name in ("lat", "lon"):
+        if name in changes and changes[name] is None:
+            problems.setdefault(name, [Sentence.message(DOMAIN, f"check.no_{name}")])
+            del changes[name]  # the Kita's other rules are checked at its stored point
     if changes.get("places") is not None and not 0 <= changes["places"] <= 100_000:
-        problems["places"] = [Sentence.message(DOMAIN, "check.places_range")]
-    if not problems:
+        problems.setdefault("places", [Sentence.message(DOMAIN, "check.places_range")])
+
+    def check() -> Kita:
         edited = attrs.evolve(kita, **changes)
+        found: dict[str, list[str]] = {}
         for field, problem in edited.problems():
-            problems.setdefault(field, []).append(problem)
-        if not problems:
-            return edited
-    details = "; ".join(f"{name}: {' '.join(m)}" for name, m in problems.items())
-    raise ValidationError(f"The Kita cannot be stored: {details}", problems)
+            found.setdefault(field, []).append(problem)
+        if found:
+            raise ValidationError("The Kita cannot be stored.", found)
+        return edited
+
+    return checked_record(check, problems, "The Kita cannot be stored")
 
 
 def _export_row(kita: Kita, extra_columns: list[str], as_text: bool) -> dict[str, Any]:

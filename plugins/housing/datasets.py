@@ -24,6 +24,7 @@ from core import DatasetImport
 from core import ExportFile
 from core import Text
 from core import ValidationError
+from core import checked_record
 from core import export_file
 from core import read_bounded
 from core import record_id
@@ -142,7 +143,9 @@ def _update(
 ) -> dict[str, Any]:
     """Check and store an edit by the rules of every other source (``offer_from_fields``)."""
     existing = repo.get_offer(session, _offer_id(record_id))
-    clean = DATASET.clean(values)
+    # every problem at once: those of the form and those of the offer's rules (a value the
+    # form cannot read keeps the stored one for the rules, so it is named once)
+    clean, problems = DATASET.read(values)
     data = existing.fields()
     before = offer_row(existing)
     moved = any(name in clean and clean[name] != before.get(name) for name in _ADDRESS)
@@ -150,15 +153,21 @@ def _update(
     data.update({k: v for k, v in clean.items() if k in FIELDS})
     if moved and unchanged_point:
         data["lat"] = data["lon"] = None  # placed again from the new address
-    offer = checked_offer(service, data, existing.source)
+    offer = checked_record(
+        lambda: checked_offer(service, data, existing.source), problems, "The offer is invalid"
+    )
     offer.id, offer.external_id = existing.id, existing.external_id
     return offer_row(repo.update_offer(session, offer))
 
 
 def _create(service: HousingService, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     """A new offer entered by an operator, checked like every other."""
-    given = {k: v for k, v in DATASET.clean(values).items() if v not in (None, "")}
-    return offer_row(repo.add_offer(session, checked_offer(service, given, "manual")))
+    clean, problems = DATASET.read(values)
+    given = {k: v for k, v in clean.items() if v not in (None, "")}
+    offer = checked_record(
+        lambda: checked_offer(service, given, "manual"), problems, "The offer is invalid"
+    )
+    return offer_row(repo.add_offer(session, offer))
 
 
 def _delete(session: Session, record_id: str) -> None:

@@ -19,6 +19,8 @@ from core.portal import accounts
 
 OPERATOR = ("betrieb", "ein-sehr-langes-passwort")
 PLUGINS = ["childcare", "housing"]
+#: Every in-tree plugin (the demo's set).
+ALL_PLUGINS = ["childcare", "housing", "transit", "training", "events"]
 
 #: Kitas of a CSV file in the columns the importer's default mapping reads.
 KITA_COLUMNS = ["id", "name", "operator", "street", "postcode", "town", "lat", "lon", "plaetze"]
@@ -101,10 +103,15 @@ OFFERS = [
 
 
 def make_app(
-    database_url: str, folder: Path, *, extra: dict[str, Any] | None = None, **sections: Any
+    database_url: str,
+    folder: Path,
+    *,
+    extra: dict[str, Any] | None = None,
+    plugins: list[str] = PLUGINS,
+    **sections: Any,
 ) -> Flask:
-    """The real app with the Kita and housing plugins (and ``extra`` test plugins, enabled
-    after them) and an operator account."""
+    """The real app with the Kita and housing plugins (or ``plugins``; and ``extra`` test
+    plugins, enabled after them) and an operator account."""
     from webapp.app import create_app
 
     config: dict[str, Any] = {
@@ -115,7 +122,7 @@ def make_app(
         "search": {"refresh_interval": 0.0},
         "mail": {"outbox_folder": str(folder / "outbox")},
         "limits": {"enabled": False},
-        "plugins": {"enabled": [*PLUGINS, *(extra or {})]},
+        "plugins": {"enabled": [*plugins, *(extra or {})]},
     }
     for key, value in sections.items():
         config[key] = {**config.get(key, {}), **value}
@@ -186,3 +193,26 @@ def field_errors(html: str) -> dict[str, str]:
 def input_value(html: str, name: str) -> str | None:
     found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
     return None if found is None else found.group(1)
+
+
+def form_values(client: FlaskClient, url: str) -> dict[str, str]:
+    """The edit form's current values, as a browser would send them back."""
+    html = client.get(url).get_data(as_text=True)
+    form = html.split('id="record-form"', 1)[1].split("</form>", 1)[0]
+    values: dict[str, str] = {}
+    for tag in re.findall(r"<input [^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if name is None or name.group(1) == "csrf_token":
+            continue
+        if 'type="checkbox"' in tag:
+            if " checked" in tag:
+                values[name.group(1)] = "on"
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        values[name.group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<textarea [^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form):
+        values[name] = body
+    for name, body in re.findall(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', body)
+        values[name] = chosen.group(1) if chosen else ""
+    return {k: v.replace("&#39;", "'").replace("&amp;", "&") for k, v in values.items()}

@@ -14,6 +14,7 @@ from admin_support import (
     OFFERS,
     csv_bytes,
     field_errors,
+    form_values,
     input_value,
     report_counts,
     upload,
@@ -103,29 +104,6 @@ def _first_id(platform: Any, table: str) -> int:
         return int(connection.execute(text(f"SELECT min(id) FROM {table}")).scalar_one())
 
 
-def _form(client: Any, url: str) -> dict[str, str]:
-    """The edit form's current values, as a browser would send them back."""
-    html = client.get(url).get_data(as_text=True)
-    form = html.split('id="record-form"', 1)[1].split("</form>", 1)[0]
-    values: dict[str, str] = {}
-    for tag in re.findall(r"<input [^>]*>", form):
-        name = re.search(r'name="([^"]+)"', tag)
-        if name is None or name.group(1) == "csrf_token":
-            continue
-        if 'type="checkbox"' in tag:
-            if " checked" in tag:
-                values[name.group(1)] = "on"
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        values[name.group(1)] = value.group(1) if value else ""
-    for name, body in re.findall(r'<textarea [^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form):
-        values[name] = body
-    for name, body in re.findall(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected', body)
-        values[name] = chosen.group(1) if chosen else ""
-    return {k: v.replace("&#39;", "'").replace("&amp;", "&") for k, v in values.items()}
-
-
 def test_overview_lists_both_datasets_with_counts(client: Any, token: str, platform: Any) -> None:
     for case in CASES:
         status, _ = upload(client, token, case.dataset, *case.good, fmt="csv")
@@ -213,7 +191,7 @@ def test_edit_stores_values_and_the_map_follows(
     upload(client, token, case.dataset, *case.good, fmt="csv")
     record = _first_id(platform, case.table)
     url = f"/admin/daten/{case.dataset}/eintrag/{record}"
-    values = _form(client, url)
+    values = form_values(client, url)
     changes, expected = case.edit
     answer = client.post(url, data={**values, **changes, "csrf_token": token})
     assert answer.status_code == 303, field_errors(answer.get_data(as_text=True))
@@ -240,7 +218,7 @@ def test_edit_with_invalid_values_shows_errors_and_keeps_the_input(
     url = f"/admin/daten/{case.dataset}/eintrag/{record}"
     before = _rows(platform, case.table)
     changes, bad_field = case.invalid
-    answer = client.post(url, data={**_form(client, url), **changes, "csrf_token": token})
+    answer = client.post(url, data={**form_values(client, url), **changes, "csrf_token": token})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400
     assert bad_field in field_errors(html)
@@ -256,7 +234,7 @@ def test_edit_enforces_max_length(client: Any, token: str, platform: Any, case: 
     url = f"/admin/daten/{case.dataset}/eintrag/{record}"
     long_name = "x" * 301
     answer = client.post(
-        url, data={**_form(client, url), case.name_column: long_name, "csrf_token": token}
+        url, data={**form_values(client, url), case.name_column: long_name, "csrf_token": token}
     )
     assert answer.status_code == 400
     # the German page says it in German
