@@ -28,7 +28,10 @@ kept stable like ``core.__all__`` (docs/web-kit.md)::
   ``radius_arg``, ``codes_pattern`` next to ``PageSchema`` and friends.
 * ``protect_forms(blueprint)``: CSRF protection of a blueprint's forms through Flask-WTF
   (templates add ``{{ csrf_field() }}`` from ``kit/macros.html``).
-* Templates: ``kit/macros.html`` (``tr``, ``csrf_field``, ``field_problems``) and
+* ``form_problems(errors)``: a form's problems by field in the page's language, for the
+  error summary and the inline messages of ``kit/macros.html``.
+* Templates: ``kit/macros.html`` (``tr``, ``csrf_field``, ``error_summary``, ``field_error``,
+  ``invalid``, the page kit's fields) and
   ``kit/problem.html`` (a page that states a problem, in the portal's frame).
 """
 
@@ -61,6 +64,7 @@ from flask_wtf.csrf import CSRFError
 from marshmallow import fields
 from werkzeug.exceptions import Forbidden
 
+from core.errors import Sentence
 from core.i18n import catalog
 from core.portal import accounts, web_sessions
 from webapp import context
@@ -93,6 +97,7 @@ __all__ = [
     "declare_access",
     "declared_role",
     "enforce_access",
+    "form_problems",
     "import_body_doc",
     "is_operator",
     "lang_query",
@@ -665,6 +670,25 @@ def protect_forms(blueprint: Blueprint) -> Blueprint:
         return _problem("csrf", 400)
 
     return blueprint
+
+
+def form_problems(
+    errors: Mapping[str, Sequence[object] | object], lang: str | None = None
+) -> dict[str, list[str]]:
+    """Every field's messages of ``errors`` in the page's language, for ``error_summary`` and
+    ``field_error`` of ``kit/macros.html``.
+
+    ``errors`` maps a field name to a message or a list of them, as ``ValidationError.errors``
+    holds them: a ``core.Sentence`` (a catalog message) is said in ``lang`` (default: the
+    page's language), any other message as it is. Fields keep their order, so the summary
+    lists the problems in the order of the form when the check ran in that order.
+    """
+    lang = lang or page_language()
+    said: dict[str, list[str]] = {}
+    for name, messages in errors.items():
+        many = messages if isinstance(messages, list | tuple) else [messages]
+        said[name] = [Sentence.of(m, lang) for m in many if m]
+    return {name: messages for name, messages in said.items() if messages}
 
 
 def _same_site() -> bool:

@@ -31,6 +31,7 @@ from core import Location
 from core import NotFound
 from core import PluginSnapshot
 from core import RegiokarteError
+from core import Sentence
 from core import ValidationError
 from core import parse_date
 from core import reindex_company
@@ -62,6 +63,12 @@ if TYPE_CHECKING:
 __all__ = ["CalendarQuery", "EventsService", "NotAllowed", "Principal"]
 
 log = logging.getLogger(__name__)
+
+
+def said(key: str, **values: Any) -> Sentence:
+    """The message ``key`` of the plugin's catalog in every language (the API shows the
+    English, a page its own language)."""
+    return Sentence.message(texts.DOMAIN, key, **values)
 
 
 def _about(registration_id: int) -> str:
@@ -674,19 +681,21 @@ class EventsService:
         email = str(data.get("email") or "").strip()
         phone = str(data.get("phone") or "").strip()
         audience = str(data.get("audience") or "").strip()
+        # every field is checked, so a form names all its problems at once; the messages are
+        # the catalog's (a Sentence: the API says the English, a page its own language)
         if not name or len(name) > 200:
-            errors["name"] = ["required, at most 200 characters"]
+            errors["name"] = [said("errors.name")]
         if not check_email(email):
-            errors["email"] = ["an e-mail address is required"]
+            errors["email"] = [said("errors.email")]
         if len(phone) > 50:
-            errors["phone"] = ["at most 50 characters"]
+            errors["phone"] = [said("errors.phone")]
         if audience and audience not in vocab.values(vocab.AUDIENCES):
-            errors["audience"] = [f"one of {', '.join(vocab.values(vocab.AUDIENCES))}"]
+            errors["audience"] = [said("errors.audience")]
         if data.get("consent") not in (True, "true", "on", "1", "yes", 1):
-            errors["consent"] = ["consent to the processing of your details is required"]
+            errors["consent"] = [said("errors.consent")]
         if errors:
-            summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
-            raise ValidationError(f"The registration is invalid: {summary}.", errors)
+            summary = " ".join(m for v in errors.values() for m in v)
+            raise ValidationError(f"The registration is invalid. {summary}", errors)
         base = self.mail_base(base_url)
         with self.platform.session(write=True) as session:
             outcome = registrations.register(

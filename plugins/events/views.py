@@ -30,6 +30,7 @@ from flask import request
 from markupsafe import Markup
 from webapp.kit import current_platform
 from webapp.kit import declare_access
+from webapp.kit import form_problems
 from webapp.kit import language_args
 from webapp.kit import page_language
 from webapp.kit import protect_forms
@@ -286,7 +287,7 @@ def event(event_id: int, slug: str = "") -> Any:
 def register(event_id: int) -> Any:
     found, service = load(event_id), _service()
     form = request.form
-    values = {k: form.get(k, "") for k in ("name", "email", "phone", "audience")}
+    values = {k: form.get(k, "") for k in ("name", "email", "phone", "audience", "consent")}
     client = request.remote_addr or "-"
     # counted where the portal's own limits are (settings ``limits``: one process or Redis)
     limiter = current_platform().rate_limiter()
@@ -303,9 +304,9 @@ def register(event_id: int) -> Any:
     try:
         outcome = service.register(event_id, data, base_url=request.host_url, lang=current)
     except ValidationError as exc:
-        # the service's messages are the API's (English); the page says it in its language
-        errors = {k: [text(f"errors.{k}", current)] for k in exc.errors}
-        return event_page(found, errors=errors, values=values, status=422)
+        # every problem at once, in the page's language (the service's messages are catalog
+        # sentences); what was typed and ticked stays in the form
+        return event_page(found, errors=form_problems(exc.errors), values=values, status=422)
     except Conflict as exc:
         now = service.event(event_id)
         message = text(conflict_key(now, exc, service.now()), current)

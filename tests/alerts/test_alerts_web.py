@@ -36,14 +36,16 @@ def _path(link: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _subscribe(client: FlaskClient, query: str = QUERY, **form: str) -> tuple[int, str]:
-    page = client.get(f"/suche/abonnieren?{query}")
+def _subscribe(
+    client: FlaskClient, query: str = QUERY, lang: str = "", **form: str
+) -> tuple[int, str]:
+    page = client.get(f"/suche/abonnieren?{query}" + (f"&lang={lang}" if lang else ""))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     hidden = re.search(r'name="query" value="([^"]*)"', html)
     assert hidden is not None
     data = {"csrf_token": csrf(html), "query": unescape(hidden.group(1)), **form}
-    answer = client.post("/suche/abonnieren", data=data)
+    answer = client.post("/suche/abonnieren" + (f"?lang={lang}" if lang else ""), data=data)
     return answer.status_code, answer.get_data(as_text=True)
 
 
@@ -182,6 +184,73 @@ def test_subscribing_is_rate_limited(new_database: Callable[[str], str], tmp_pat
             _subscribe(client, email=f"person{n}@example.org", consent="yes")[0] for n in range(3)
         ]
         assert answers == [200, 200, 429]
+        assert len(alerts.list_subscriptions(platform_of(app))) == 2
+    finally:
+        platform_of(app).db.dispose()
+
+
+def test_every_problem_at_once_in_the_page_language(client: FlaskClient) -> None:
+    """A mistyped address and no consent: both in the summary and at their fields, German on
+    the German page and English on the English one; the address stays, and a tick stays too."""
+    from form_errors import assert_reports
+
+    from core import catalog
+
+    for lang in ("de", "en"):
+        texts = catalog("portal").texts(lang)
+        status, html = _subscribe(client, lang=lang, email="ben(at)example.org")
+        assert status == 422
+        assert_reports(
+            html,
+            {
+                "alert-email": texts["alerts.error_email"],
+                "alert-consent": texts["alerts.error_consent"],
+            },
+            kept={"alert-email": "ben(at)example.org"},
+        )
+        status, html = _subscribe(client, lang=lang, email="ben@example", consent="yes")
+        assert_reports(
+            html,
+            {"alert-email": texts["alerts.error_email"]},
+            kept={"alert-email": "ben@example", "alert-consent": True},
+        )
+
+
+def test_refused_forms_spare_the_rate_limit_and_the_limit_keeps_the_form(
+    new_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    app = make_alert_app(
+        new_database("spared"),
+        tmp_path,
+        limits={"enabled": True},
+        alerts={"subscribe_limit": "2 per hour"},
+    )
+    try:
+        client = app.test_client()
+        # three mistakes use up nothing: two real subscriptions still go through
+        assert [_subscribe(client, email="kein-at")[0] for _ in range(3)] == [422] * 3
+        answers = [
+            _subscribe(client, email=f"person{n}@example.org", consent="yes")[0] for n in range(2)
+        ]
+        assert answers == [200, 200]
+        page = client.get(f"/suche/abonnieren?{QUERY}").get_data(as_text=True)
+        limited = client.post(
+            "/suche/abonnieren",
+            data={
+                "csrf_token": csrf(page),
+                "query": QUERY,
+                "email": "late@example.org",
+                "consent": "yes",
+            },
+        )
+        assert limited.status_code == 429
+        wait = int(limited.headers["Retry-After"])
+        assert 0 < wait <= 3600
+        html = unescape(limited.get_data(as_text=True))
+        minutes = -(-wait // 60)
+        assert f"in {minutes} Minuten noch einmal" in html or "in einer Minute" in html
+        assert 'value="late@example.org"' in html
+        assert re.search(r'id="alert-consent"[^>]* checked', html)
         assert len(alerts.list_subscriptions(platform_of(app))) == 2
     finally:
         platform_of(app).db.dispose()

@@ -382,3 +382,29 @@ def test_export_and_erase_through_the_pages(app: Any, client: Any) -> None:
         .get_json()["total"]
         == 0
     )
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_start_form_names_both_problems_in_the_page_language(client: Any, lang: str) -> None:
+    """A mistyped address and no consent: both in the summary and at their fields, in the
+    page's language (the Leitfragebogen's catalog); the address stays in the form."""
+    from form_errors import assert_reports
+
+    from core import catalog
+
+    texts = catalog("questionnaire").texts(lang)
+    query = "" if lang == "de" else f"?lang={lang}"
+    token = csrf(client.get(f"/fragebogen/{query}").get_data(as_text=True))
+    refused = client.post(f"/fragebogen/{query}", data={"csrf_token": token, "email": "a@b"})
+    assert_reports(
+        refused.get_data(as_text=True),
+        {"start-email": texts["error_email"], "start-consent": texts["error_consent"]},
+        kept={"start-email": "a@b"},
+    )
+    again = {"csrf_token": token, "email": "mia@example", "consent": "yes"}
+    refused = client.post(f"/fragebogen/{query}", data=again)
+    assert_reports(
+        refused.get_data(as_text=True),
+        {"start-email": texts["error_email"]},
+        kept={"start-email": "mia@example", "start-consent": True},
+    )

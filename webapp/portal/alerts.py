@@ -22,7 +22,7 @@ from core.platform import Platform
 from core.portal import alerts
 from webapp.portal.i18n import translate
 from webapp.portal.views import EXTENSION_KEY, lang_args, page_lang, security_headers
-from webapp.security import csrf_protect, limit_view
+from webapp.security import csrf_protect, limit_view, retry_after_seconds
 
 __all__ = ["blp", "init_alerts", "subscribe_url"]
 
@@ -85,8 +85,21 @@ def _csrf_failed(error: CSRFError) -> tuple[str, int]:
 
 
 @blp.errorhandler(TooManyRequests)
-def _too_many(error: TooManyRequests) -> tuple[str, int]:
-    return _problem("limit_title", "limit_text", 429)
+def _too_many(error: TooManyRequests) -> tuple[str, int, dict[str, str]]:
+    wait = retry_after_seconds()
+    headers = {"Retry-After": str(wait)}
+    context = _form_context(request.form.get("query", "")) if request.form else None
+    if context is None:
+        return (*_problem("limit_title", "limit_text", 429), headers)
+    # the form again with what was typed and when to try again: nothing is lost
+    minutes = -(-wait // 60)
+    when = _t("wait_one") if minutes == 1 else _t("wait_many", n=minutes)
+    context.update(
+        email=request.form.get("email", "")[:400],
+        agreed=request.form.get("consent") == "yes",
+        limited=_t("limit_wait", wait=when),
+    )
+    return (*_page("subscribe.html", 429, **context), headers)
 
 
 @blp.app_context_processor
@@ -128,26 +141,40 @@ def subscribe() -> Any:
         return _page(
             "subscribe.html", 422, query=None, query_error=details or exc.message, errors={}
         )
-    context: dict[str, Any] = {
+    context = _form_context(query)
+    if request.method == "GET" or context is None:
+        return _page("subscribe.html", **(context or {}))
+    email = request.form.get("email", "")[:400]
+    agreed = request.form.get("consent") == "yes"
+    context.update(email=email, agreed=agreed)
+    if request.form.get(HONEYPOT):
+        # a bot filled the invisible field: answer as if it worked, store nothing
+        return _page("sent.html", email=email, search_url=context["search_url"])
+    errors = _subscribe(query, email, agreed=agreed)
+    if errors:
+        # the form again with every problem and what was typed; the rate limit spares it
+        context["errors"] = errors
+        return _page("subscribe.html", 422, **context)
+    return _page("sent.html", email=email, search_url=context["search_url"])
+
+
+def _form_context(query: str) -> dict[str, Any] | None:
+    """What the subscribe form shows of the search ``query`` (None when it is not one)."""
+    platform = _platform()
+    try:
+        query = alerts.canonical_query(platform, query)
+    except InvalidQuery:
+        return None
+    return {
         "query": query,
         "summary": _summary(query),
         "search_url": _search_url(query),
         "email": "",
+        "agreed": False,
         "errors": {},
+        "limited": "",
         "days": platform.settings.alerts.confirm_days,
     }
-    if request.method == "GET":
-        return _page("subscribe.html", **context)
-    email = request.form.get("email", "")[:400]
-    context["email"] = email
-    if request.form.get(HONEYPOT):
-        # a bot filled the invisible field: answer as if it worked, store nothing
-        return _page("sent.html", email=email, search_url=context["search_url"])
-    errors = _subscribe(query, email, agreed=request.form.get("consent") == "yes")
-    if errors:
-        context["errors"] = errors
-        return _page("subscribe.html", 422, **context)
-    return _page("sent.html", email=email, search_url=context["search_url"])
 
 
 def _subscribe(query: str, email: str, agreed: bool) -> dict[str, str]:
@@ -155,6 +182,9 @@ def _subscribe(query: str, email: str, agreed: bool) -> dict[str, str]:
     messages by field when that was refused (empty: it worked)."""
     platform = _platform()
     errors: dict[str, str] = {}
+    # every problem at once: the address is checked before the consent, so name both
+    if not agreed:
+        errors["consent"] = _t("error_consent")
     try:
         alerts.subscribe(
             platform,
@@ -167,11 +197,10 @@ def _subscribe(query: str, email: str, agreed: bool) -> dict[str, str]:
     except ValidationError as exc:
         if "email" in exc.errors:
             errors["email"] = _t("error_email")
-        if not agreed:
-            errors["consent"] = _t("error_consent")
     except Conflict:
         errors["email"] = _t("error_limit")
-    return errors
+    # in the order of the form
+    return {k: errors[k] for k in ("email", "consent") if k in errors}
 
 
 def _token_page(
@@ -223,4 +252,7 @@ def init_alerts(app: Flask, limiter: Limiter) -> None:
     """Register the alert pages (with the subscribe form's rate limit) and the start page's
     link helper for every template."""
     app.register_blueprint(blp)
-    limit_view(app, limiter, "alerts.subscribe", "subscribe_alert", _subscribe_limit)
+    # a refused form (422: a mistyped address, no consent) does not use up the limit
+    limit_view(
+        app, limiter, "alerts.subscribe", "subscribe_alert", _subscribe_limit, spare_invalid=True
+    )

@@ -507,3 +507,58 @@ def test_registration_speaks_the_page_language(
         assert not copy
     else:
         assert german["mail.confirmed"] in copy and german["mail.confirmed"] not in mine
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_registration_reports_every_problem_at_once(
+    client: Any, world: dict[str, Any], lang: str
+) -> None:
+    """Two mistakes at once: both in the summary and at their fields, in the page's language
+    (the plugin's catalog), and everything typed or ticked stays in the form."""
+    from form_errors import assert_reports
+
+    from core import catalog
+
+    texts = catalog("events").texts(lang)
+    event = world["fair"]
+    query = "" if lang == "de" else f"?lang={lang}"
+    page = client.get(f"/veranstaltungen/{event.id}-{event.slug}{query}").get_data(as_text=True)
+    typed = {"name": "Mia Muster", "email": "mia(at)example.org", "phone": "0" * 51}
+    form = {"csrf_token": _form_token(page), **typed, "audience": "pupils", "consent": "yes"}
+    refused = client.post(f"/veranstaltungen/{event.id}/anmeldung{query}", data=form)
+    assert refused.status_code == 422
+    assert_reports(
+        refused.get_data(as_text=True),
+        {"r-email": texts["errors.email"], "r-phone": texts["errors.phone"]},
+        kept={"r-name": "Mia Muster", "r-email": typed["email"], "r-phone": typed["phone"]}
+        | {"r-audience": "pupils", "r-consent": True},
+    )
+    # the other two: no name, no consent (the e-mail address kept)
+    form = {"csrf_token": form["csrf_token"], "name": " ", "email": "mia@example.org"}
+    refused = client.post(f"/veranstaltungen/{event.id}/anmeldung{query}", data=form)
+    assert_reports(
+        refused.get_data(as_text=True),
+        {"r-name": texts["errors.name"], "r-consent": texts["errors.consent"]},
+        kept={"r-email": "mia@example.org"},
+    )
+    assert world["svc"].event(event.id).taken == 0
+
+
+def test_registration_check_names_every_problem_in_each_language(world: dict[str, Any]) -> None:
+    """The service's check names each bad field with the catalog's sentence, whose English
+    the API shows and whose other languages a page shows."""
+    from core import Sentence, ValidationError, catalog
+
+    event = world["fair"]
+    bad = {"name": "", "email": "x", "phone": "1" * 60, "audience": "aliens"}
+    with pytest.raises(ValidationError) as caught:
+        world["svc"].register(event.id, bad, base_url="http://localhost/")
+    errors = caught.value.errors
+    assert list(errors) == ["name", "email", "phone", "audience", "consent"]
+    for lang in ("de", "en"):
+        texts = catalog("events").texts(lang)
+        for key, (message,) in errors.items():
+            assert isinstance(message, Sentence)
+            assert message.text(lang) == texts[f"errors.{key}"]
+    english = catalog("events").texts("en")
+    assert all(english[f"errors.{k}"] in caught.value.message for k in errors)

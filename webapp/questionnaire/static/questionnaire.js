@@ -1,22 +1,9 @@
-/* Leitfragebogen: focus on errors, questions that depend on others, the live preview and the
+/* Leitfragebogen: questions that depend on others, the live preview and the
  * map pin. Everything works without this script too; it only makes the form friendlier. */
 (function () {
   'use strict';
 
-  // --- errors: focus the summary, and its links focus the field ----------------------------
-  var summary = document.getElementById('error-summary');
-  if (summary && summary.getAttribute('role') === 'alert') summary.focus();
-  document.addEventListener('click', function (event) {
-    var link = event.target.closest ? event.target.closest('.error-summary a') : null;
-    if (!link) return;
-    var hash = link.getAttribute('href').split('#')[1];
-    var target = hash ? document.getElementById(hash) : null;
-    if (!target) return;
-    event.preventDefault();
-    var control = target.matches('input, select, textarea') ? target : target.querySelector('input:not([type=hidden]), select, textarea');
-    target.scrollIntoView({ block: 'center' });
-    (control || target).focus();
-  });
+  // the error summary's focus and links: common.js, as on every form of the portal
 
   var form = document.getElementById('step-form');
   if (!form) return;

@@ -356,14 +356,35 @@
       }
       function open() { return button.getAttribute('aria-expanded') === 'true'; }
       button.addEventListener('click', function () { show(!open()); });
-      var problem = panel.querySelector('[aria-invalid="true"], .field-problem');
+      var problem = panel.querySelector('[aria-invalid="true"], .field-error');
       show(!narrow.matches || !!problem);
       narrow.addEventListener('change', function () { show(!narrow.matches || open()); });
     });
   }
 
+  // --- form errors of the web kit (kit/macros.html error_summary): the summary takes the
+  // focus when the page loads, so a screen reader reads every problem; its links move to the
+  // field's control, not just to its label --------------------------------------------------
+  function setupErrorSummary() {
+    var summary = document.getElementById('error-summary');
+    if (summary && summary.getAttribute('role') === 'alert') summary.focus();
+    document.addEventListener('click', function (event) {
+      var link = event.target.closest ? event.target.closest('.error-summary a') : null;
+      if (!link) return;
+      var hash = decodeURIComponent(link.getAttribute('href').split('#')[1] || '');
+      var target = hash ? document.getElementById(hash) : null;
+      if (!target) return;
+      event.preventDefault();
+      var control = target.matches('input, select, textarea') ? target
+        : target.querySelector('input:not([type=hidden]), select, textarea');
+      target.scrollIntoView({ block: 'center' });
+      (control || target).focus();
+    });
+  }
+
   setupMenu();
   setupLanguageMenu();
+  setupErrorSummary();
   setupDemoNotice();
   setupDateFields();
   setupFilterPanels();
