@@ -32,9 +32,10 @@ import numpy as np
 from attrs import field, frozen
 
 from core.classifications import Vocabulary
-from core.errors import ConfigError, InvalidQuery
+from core.errors import ConfigError, InvalidQuery, Sentence
 from core.i18n import Text, translatable
 from core.labels import old_label_pair, to_text
+from core.texts import DOMAIN
 
 if TYPE_CHECKING:
     from core.search.index import IndexSource, SearchIndex
@@ -263,14 +264,14 @@ class FilterSpec:
                 raise InvalidQuery(
                     f"{', '.join(map(repr, bad))} is not a valid value for filter {self.key!r}; "
                     f"valid values are: {shown}.",
-                    {self.key: [f"unknown value {b!r}" for b in bad]},
+                    {self.key: [self._problem("choice", value=b) for b in bad]},
                 )
             return tuple(dict.fromkeys(flat))
         if self.kind is FilterKind.BOOL:
             if len(values) > 1:
                 raise InvalidQuery(
                     f"Filter {self.key!r} takes one value (true or false).",
-                    {self.key: ["one value expected"]},
+                    {self.key: [self._problem("one_value")]},
                 )
             text = values[0].lower()
             if text in ("1", "true", "yes", "on", "ja"):
@@ -279,16 +280,32 @@ class FilterSpec:
                 return None
             raise InvalidQuery(
                 f"Filter {self.key!r} takes true or false, not {values[0]!r}.",
-                {self.key: ["true or false expected"]},
+                {self.key: [self._problem("yes_no", value=values[0])]},
             )
         if self.kind is FilterKind.RANGE:
             if len(values) > 1:
                 raise InvalidQuery(
                     f"Filter {self.key!r} takes one value such as 10..49.",
-                    {self.key: ["one value expected"]},
+                    {self.key: [self._problem("one_value")]},
                 )
             return self._parse_range(values[0])
         raise InvalidQuery(f"Filter {self.key!r} is not set through a filter parameter.")
+
+    def _problem(self, key: str, **values: object) -> Sentence:
+        """What is wrong with a value of this filter, named by its label, in every language
+        of core's catalog (a search form shows it at the field)."""
+        return Sentence.message(DOMAIN, f"filter_error.{key}", label=self.label, **values)
+
+    def _out_of_range(self) -> Sentence:
+        def shown(bound: float | None) -> str:
+            return f"{bound:g}" if bound is not None else ""
+
+        low, high = shown(self.minimum), shown(self.maximum)
+        if self.minimum is not None and self.maximum is not None:
+            return self._problem("between", minimum=low, maximum=high)
+        if self.minimum is not None:
+            return self._problem("at_least", minimum=low)
+        return self._problem("at_most", maximum=high)
 
     def _parse_range(self, text: str) -> Range:
         def number(part: str) -> float | None:
@@ -300,12 +317,12 @@ class FilterSpec:
                 raise InvalidQuery(
                     f"{text!r} is not a valid value for filter {self.key!r}; use a number or a "
                     "range such as 10..49, ..5 or 10..",
-                    {self.key: ["number or range expected"]},
+                    {self.key: [self._problem("number", value=text)]},
                 ) from None
             if not math.isfinite(value):
                 raise InvalidQuery(
                     f"Filter {self.key!r} needs a finite number, not {part!r}.",
-                    {self.key: ["finite number expected"]},
+                    {self.key: [self._problem("finite", value=part)]},
                 )
             for bound, ok in (
                 (self.minimum, value >= (self.minimum or 0)),
@@ -315,7 +332,7 @@ class FilterSpec:
                     raise InvalidQuery(
                         f"{part} is out of range for filter {self.key!r}; use a value between "
                         f"{self.minimum} and {self.maximum}.",
-                        {self.key: ["out of range"]},
+                        {self.key: [self._out_of_range()]},
                     )
             return value
 
@@ -330,7 +347,7 @@ class FilterSpec:
         if low is not None and high is not None and low > high:
             raise InvalidQuery(
                 f"Filter {self.key!r}: the lower bound {low:g} exceeds the upper bound {high:g}.",
-                {self.key: ["lower bound exceeds upper bound"]},
+                {self.key: [self._problem("order", low=f"{low:g}", high=f"{high:g}")]},
             )
         return Range(low, high)
 

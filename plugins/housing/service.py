@@ -34,6 +34,7 @@ from core import InvalidQuery
 from core import PluginSnapshot
 from core import Range
 from core import SearchResult
+from core import Sentence
 from core import Text
 from core import haversine_m
 from core import parse_point
@@ -302,7 +303,10 @@ class HousingService:
         def fail(exc: InvalidQuery) -> None:
             messages.append(exc.message)
             for key, value in exc.errors.items():
-                problems.setdefault(key, []).extend(value)
+                # a field's problem as a sentence in every language (the search form shows
+                # it at the field): the field's own when it is one, else the whole message
+                said_ = [v if isinstance(v, Sentence) else exc.message for v in value]
+                problems.setdefault(key, []).extend(dict.fromkeys(said_))
 
         def one(name: str) -> str | None:
             values = [v for v in params.get(name, ()) if v is not None and v.strip()]

@@ -18,6 +18,7 @@ from flask import request
 from flask import url_for
 from webapp.kit import current_platform
 from webapp.kit import declare_access
+from webapp.kit import form_problems
 from webapp.kit import language_args
 from webapp.kit import page_language
 from webapp.kit import translator
@@ -61,21 +62,23 @@ def offer_list() -> Any:
     params = {k: v for k, v in request.args.to_dict(flat=False).items() if k in LIST_PARAMS}
     params = {k: [x for x in v if x.strip()] for k, v in params.items()}
     params = {k: v for k, v in params.items() if v}
-    error = None
+    problems: dict[str, list[str]] = {}
     try:
         query = service.parse_list(params, lang)
         result = page_document(service, service.search(query), lang)
     except InvalidQuery as exc:
-        error, result = exc.message, None
+        # every bad filter at once, in the page's language, at its field and in the summary
+        problems = form_problems(exc.errors or {"query": [exc.message]}, lang)
+        result = None
     return render_template(
         "housing/list.html",
         **_page(lang),
         result=result,
-        error=error,
+        problems=problems,
         args=params,
         choices=CHOICES,
         sorts=SORTS,
-    ), (200 if error is None else 422)
+    ), (422 if problems else 200)
 
 
 @blp.get("/angebote/<int:offer_id>")

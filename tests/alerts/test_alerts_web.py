@@ -115,7 +115,10 @@ def test_unknown_links_and_bad_searches_get_a_page_that_says_so(client: FlaskCli
     assert client.get("/suche/abbestellen/erfunden").status_code == 404
     bad = client.get("/suche/abonnieren?industry=QQ")
     assert bad.status_code == 422
-    assert "industry: unknown value 'QQ'" in unescape(bad.get_data(as_text=True))
+    # the bad filter named by its label, in the page's language
+    assert "Branche: „QQ“ steht nicht zur Wahl" in unescape(bad.get_data(as_text=True))
+    english = client.get("/suche/abonnieren?industry=QQ&lang=en").get_data(as_text=True)
+    assert "Industry: “QQ” is not one of the choices" in unescape(english)
 
 
 def test_english_pages_with_lang_en(client: FlaskClient, platform: Platform) -> None:

@@ -17,7 +17,7 @@ from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
-from core.errors import Conflict, InvalidQuery, NotFound, ValidationError
+from core.errors import Conflict, InvalidQuery, NotFound, Sentence, ValidationError
 from core.platform import Platform
 from core.portal import alerts
 from webapp.portal.i18n import translate
@@ -137,10 +137,12 @@ def subscribe() -> Any:
     try:
         query = alerts.canonical_query(platform, raw)
     except InvalidQuery as exc:
-        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items())
-        return _page(
-            "subscribe.html", 422, query=None, query_error=details or exc.message, errors={}
-        )
+        # each bad parameter's sentence in the page's language (core's filter messages name
+        # the filter); the English summary where a check gave no sentence
+        said = [Sentence.of(m, page_lang()) for v in exc.errors.values() for m in v]
+        translated = all(isinstance(m, Sentence) for v in exc.errors.values() for m in v)
+        details = " ".join(said) if said and translated else Sentence.of(exc.message, page_lang())
+        return _page("subscribe.html", 422, query=None, query_error=details, errors={})
     context = _form_context(query)
     if request.method == "GET" or context is None:
         return _page("subscribe.html", **(context or {}))

@@ -355,3 +355,30 @@ def test_offer_pages_in_turkish_and_arabic(client, world, lang):
     page = client.get(f"/wohnen/angebote/{offers[0][0]}?lang={lang}").get_data(as_text=True)
     assert texts["page.offer"] in page and texts["page.location"] in page
     assert german_left(page.split("<main", 1)[1].split("</main>", 1)[0], "housing", texts) == []
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_list_form_names_every_bad_filter_at_its_field(client, world, lang):
+    """Three bad filters at once: each in the summary and at its field, in the page's
+    language (core's filter messages with the plugin's filter names); what was typed stays."""
+    from form_errors import assert_reports
+
+    from core import catalog
+    from plugins.housing.service import LIST_FILTERS
+
+    def said(key, name, **values):
+        label = LIST_FILTERS[name].label(lang)
+        return catalog("core").text(f"filter_error.{key}", lang, label=label, **values)
+
+    query = "" if lang == "de" else f"&lang={lang}"
+    answer = client.get(f"/wohnen?rent=viel&rooms=zwei&area=-3{query}")
+    assert answer.status_code == 422
+    assert_reports(
+        answer.get_data(as_text=True),
+        {
+            "f-rent": said("number", "rent", value="viel"),
+            "f-rooms": said("number", "rooms", value="zwei"),
+            "f-area": said("at_least", "area", minimum="0"),
+        },
+        kept={"f-rent": "viel", "f-rooms": "zwei", "f-area": "-3"},
+    )
