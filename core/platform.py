@@ -91,7 +91,7 @@ class Platform:
                     f"{self.layers[layer.id].plugin} and {layer.plugin}."
                 )
             self.layers[layer.id] = layer
-        self.questionnaire = Questionnaire.build(self._sections())
+        self.questionnaire = Questionnaire.build(self._sections(), self.region)
         mail = settings.mail
         self.outbox: SmtpOutbox | FolderOutbox = make_outbox(
             smtp_host=mail.smtp_host,

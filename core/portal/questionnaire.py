@@ -33,6 +33,8 @@ from core import classifications as vocab
 from core.errors import ConfigError
 from core.i18n import Text, catalog, current_language, register_catalog, translatable
 from core.model import Address, Company, Contact, Location
+from core.portal.placing import in_region, postcode_problem
+from core.region import Region
 from core.search.geocoding import postcode_centroids
 
 __all__ = [
@@ -637,12 +639,17 @@ Problems = dict[str, dict[str, Message]]
 
 @frozen
 class Questionnaire:
-    """Every section, core's first, then the plugins' (by ``order``, then plugin order)."""
+    """Every section, core's first, then the plugins' (by ``order``, then plugin order).
+
+    With a ``region``, a postcode must lie in it and a pin on the map within its bounds: the
+    portal shows the companies of its region only.
+    """
 
     sections: tuple[Section, ...]
+    region: Region | None = None
 
     @classmethod
-    def build(cls, sections: Sequence[Section]) -> Questionnaire:
+    def build(cls, sections: Sequence[Section], region: Region | None = None) -> Questionnaire:
         """Check that section keys are unique and sort them by ``order`` (stable)."""
         seen: dict[str, str] = {}
         for section in sections:
@@ -652,7 +659,7 @@ class Questionnaire:
                     f"{seen[section.key]} and {section.plugin}."
                 )
             seen[section.key] = section.plugin
-        return cls(tuple(sorted(sections, key=lambda s: s.order)))
+        return cls(tuple(sorted(sections, key=lambda s: s.order)), region)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -694,6 +701,8 @@ class Questionnaire:
                 values[question.key] = value
             if problem is not None:
                 problems[question.key] = problem
+        if self.region is not None:
+            _place_checks(self.region, section, values, problems)
         for question in section.questions:
             if not section.visible(question, values):
                 values.pop(question.key, None)
@@ -807,6 +816,23 @@ class Questionnaire:
 
 def _keys(section: Section) -> set[str]:
     return {q.key for q in section.questions}
+
+
+def _place_checks(
+    region: Region, section: Section, values: Mapping[str, Any], problems: dict[str, Message]
+) -> None:
+    """Add the problems of postcodes outside ``region`` and of pins outside its bounds."""
+    for question in section.questions:
+        value = values.get(question.key)
+        if value is None or question.key in problems:
+            continue
+        if question.answer is AnswerType.POSTCODE:
+            said = postcode_problem(region, str(value))
+            if said is not None:
+                problems[question.key] = Message(said, question.label)
+        elif question.answer is AnswerType.LOCATION and isinstance(value, Mapping):
+            if not in_region(region, Location(value["lat"], value["lon"])):
+                problems[question.key] = _problem(question, "location_outside", region=region.name)
 
 
 def _set_company(

@@ -34,6 +34,7 @@ from core.persistence.tables import SubmissionRow, utcnow
 from core.portal import accounts, audit
 from core.portal.logos import process_logo
 from core.portal.mail import Mail
+from core.portal.placing import PlacementError, place_address
 from core.portal.privacy import CONSENTS, consent_text
 from core.portal.questionnaire import DOMAIN, AnswerType, Message
 
@@ -58,6 +59,7 @@ __all__ = [
     "export_data",
     "get",
     "invite",
+    "locate",
     "logo_of",
     "preview",
     "problems",
@@ -510,6 +512,18 @@ def preview(platform: Platform, submission: Submission) -> Company:
             except NotFound:
                 base = None
     company = platform.questionnaire.apply(submission.answers, base)
+    return locate(platform, company)
+
+
+def locate(platform: Platform, company: Company) -> Company:
+    """``company`` placed by its address when its editor moved no pin (``place_address``:
+    the configured geocoder, the postcode's centre when that finds nothing), town and
+    municipality key filled in; a company whose address places nothing keeps no location."""
+    if company.location is None and company.address.postcode:
+        try:
+            company.location = place_address(platform, company.address).location
+        except PlacementError:
+            return company
     return platform.complete_company(company) if company.address.postcode else company
 
 

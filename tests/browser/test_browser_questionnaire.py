@@ -299,3 +299,109 @@ def test_script_payloads_never_run_on_the_profile_or_the_map(
         context.close()
     assert errors == [], "\n".join(errors)
     assert not re.search(r"<script>window", company.description)
+
+
+def _started(browser: Any, server: LiveServer, errors: list[str], email: str) -> Any:
+    page = _page(browser, server, errors)
+    page.goto(server.url + "/fragebogen/")
+    page.fill("#start-email", email)
+    page.check("#start-consent")
+    with page.expect_navigation():
+        page.click("form.q-form button[type=submit]")
+    return page
+
+
+def _pin_box(page: Any) -> Any:
+    return page.locator("#pin-map .leaflet-marker-icon.q-pin").bounding_box()
+
+
+def test_the_pin_follows_the_address_and_a_drag_corrects_it(
+    browser: Any, q_server: LiveServer, errors: list[str]
+) -> None:
+    from core.search.geocoding import postcode_centroids
+
+    page = _started(browser, q_server, errors, "pin@example.org")
+    page.goto(q_server.url + "/fragebogen/schritt/standort")
+    status = page.locator("#q-standort-location-status")
+    assert page.locator("#pin-map .leaflet-marker-icon").count() == 0, "no pin before an address"
+    page.fill("#q-standort-street", "Kirchstraße 3")
+    page.locator("#q-standort-postcode").type("45699")
+    page.locator("#pin-map .leaflet-marker-icon.q-pin").wait_for(state="visible")
+    page.wait_for_function(
+        "() => document.querySelector('#q-standort-location-status').textContent.includes('45699')"
+    )
+    assert "Ziehen Sie sie an die richtige Stelle." in status.inner_text()
+    # the map shows the postcode's centre: the pin sits where Leaflet projects that point
+    page.locator("#q-standort-location-area").scroll_into_view_if_needed()
+    centre = postcode_centroids()["45699"]
+    shown = page.evaluate(
+        "() => { const r = document.querySelector('#pin-map').getBoundingClientRect();"
+        " return [r.left + r.width / 2, r.top + r.height / 2]; }"
+    )
+    box = _pin_box(page)
+    assert abs(box["x"] + 14 - shown[0]) <= 2 and abs(box["y"] + 26 - shown[1]) <= 2, (box, centre)
+    assert page.input_value("#q-standort-location-lat") == "", "a pin only shown is not stored"
+    # drag the pin 80 px to the east and 40 px to the south: the hidden fields take it
+    page.mouse.move(box["x"] + 14, box["y"] + 14)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 54, box["y"] + 34, steps=5)
+    page.mouse.move(box["x"] + 94, box["y"] + 54, steps=5)
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('#q-standort-location-lat').value")
+    lat = float(page.input_value("#q-standort-location-lat"))
+    lon = float(page.input_value("#q-standort-location-lon"))
+    assert lat < centre.lat and lon > centre.lon, "moved south-east of the centre"
+    assert page.input_value("#q-standort-location-for") == "45699"
+    assert "selbst gesetzt" in status.inner_text()
+    with page.expect_navigation():
+        page.click('button[value="next"]')
+    page.goto(q_server.url + "/fragebogen/schritt/standort")
+    assert float(page.input_value("#q-standort-location-lat")) == pytest.approx(lat, abs=1e-6)
+    assert page.locator("#q-standort-location-reset").is_visible()
+    # a new postcode places the pin anew; the old correction goes
+    page.fill("#q-standort-postcode", "45657")
+    page.locator("#q-standort-postcode").press("Tab")
+    page.wait_for_function(
+        "() => document.querySelector('#q-standort-location-status').textContent.includes('45657')"
+    )
+    assert page.input_value("#q-standort-location-lat") == ""
+    # an unknown postcode: the message names the fix, no pin is left on the map
+    page.fill("#q-standort-postcode", "99999")
+    page.locator("#q-standort-postcode").press("Tab")
+    page.wait_for_function(
+        "() => document.querySelector('#q-standort-location-status').textContent.includes('99999')"
+    )
+    assert "Bitte prüfen Sie die Ziffern." in status.inner_text()
+    assert page.locator("#pin-map .leaflet-marker-icon").count() == 0
+    page.context.close()
+    assert errors == [], "\n".join(errors)
+
+
+COORDINATE_LABELS = {
+    "de": ("breitengrad", "längengrad", "koordinate"),
+    "en": ("latitude", "longitude", "coordinate"),
+    "tr": ("enlem", "boylam", "koordinat"),
+    "ar": ("خط العرض", "خط الطول", "إحداثي"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(COORDINATE_LABELS))
+def test_no_visible_input_asks_for_coordinates(
+    browser: Any, q_server: LiveServer, errors: list[str], lang: str
+) -> None:
+    page = _started(browser, q_server, errors, f"coords-{lang}@example.org")
+    page.goto(q_server.url + f"/fragebogen/schritt/standort?lang={lang}")
+    page.locator("#q-standort-location-area").wait_for(state="visible")
+    named = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+            .map(el => [el.name, [el.getAttribute('aria-label') || '',
+                ...[...(el.labels || [])].map(l => l.textContent)].join(' ').toLowerCase()])"""
+    )
+    assert {name for name, _ in named} == {"street", "postcode", "town"}
+    for name, label in named:
+        for word in COORDINATE_LABELS[lang]:
+            assert word not in label, (name, label)
+    assert page.locator("#q-standort-location-lat").get_attribute("type") == "hidden"
+    page.context.close()
+    assert errors == [], "\n".join(errors)

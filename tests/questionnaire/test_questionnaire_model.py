@@ -81,7 +81,7 @@ def test_answers_are_checked_and_normalised(question: Question, raw: Any, value:
         (q(AnswerType.POSTCODE), "4565", "fünfstellige", "five-digit"),
         (q(AnswerType.POSTCODE), "00000", "gibt es nicht", "does not exist"),
         (q(AnswerType.CHOICE, options=(Option("a", "A"),)), "z", "angebotenen", "options"),
-        (q(AnswerType.LOCATION), {"lat": "hier", "lon": "7"}, "Breiten", "latitude"),
+        (q(AnswerType.LOCATION), {"lat": "hier", "lon": "7"}, "Markierung", "pin"),
         (q(AnswerType.CONSENT, consent="processing", required=True), "false", "zu", "agree"),
         (q(AnswerType.BOOL), "vielleicht", "Ja oder Nein", "yes or no"),
     ],

@@ -101,7 +101,12 @@ MAX_FIELD = 20_000
 
 
 def form_answers(section: Section) -> dict[str, Any]:
-    """A step's answers as the form sent them (texts, lists, lat/lon pairs)."""
+    """A step's answers as the form sent them (texts, lists, the pin's lat/lon pair).
+
+    The pin's hidden fields carry the postcode it was set for (``<key>-for``); a pin set for
+    another postcode than the form's is dropped, so a changed address places the company anew
+    even in a browser without the script that would move the pin.
+    """
     form = request.form
     out: dict[str, Any] = {}
     for question in section.questions:
@@ -110,6 +115,10 @@ def form_answers(section: Section) -> dict[str, Any]:
             out[key] = [v[:200] for v in form.getlist(key)][:200]
         elif question.answer is AnswerType.LOCATION:
             lat, lon = form.get(f"{key}-lat", ""), form.get(f"{key}-lon", "")
+            pinned_for = form.get(f"{key}-for")
+            if pinned_for is not None and pinned_for.strip() != _postcode(section):
+                # a pin moved for another postcode: the new address places the company
+                lat = lon = ""
             out[key] = {"lat": lat[:50], "lon": lon[:50]} if (lat or lon) else None
         elif question.answer is AnswerType.IMAGE:
             continue
@@ -120,6 +129,14 @@ def form_answers(section: Section) -> dict[str, Any]:
             value = form.get(key)
             out[key] = value[:MAX_FIELD] if value is not None else None
     return out
+
+
+def _postcode(section: Section) -> str:
+    """The postcode the form sent for ``section`` ("" when it asks for none)."""
+    for question in section.questions:
+        if question.answer is AnswerType.POSTCODE:
+            return request.form.get(question.key, "").strip()[:20]
+    return ""
 
 
 def uploaded_logo(section: Section) -> tuple[str, bytes | None, bool]:

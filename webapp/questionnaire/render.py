@@ -16,10 +16,10 @@ from core.platform import Platform
 from core.portal import submissions as flow
 from core.portal.privacy import CONSENTS
 from core.portal.questionnaire import AnswerType, Message, Question, Section
-from webapp.portal.views import _attribution, _label
+from webapp.portal.views import _attribution, _label, page_url
 from webapp.questionnaire.i18n import translate
 
-__all__ = ["AUTOCOMPLETE", "preview_view", "step_view"]
+__all__ = ["AUTOCOMPLETE", "address_values", "preview_view", "step_view"]
 
 #: autocomplete tokens (WCAG 1.3.5) for core's questions
 AUTOCOMPLETE = {
@@ -73,8 +73,12 @@ def _field(
         field["groups"] = groups
         field["selected"] = set(value if isinstance(value, list) else [value] if value else [])
     if kind is AnswerType.LOCATION:
+        pinned = isinstance(value, dict)
         field["lat"] = value.get("lat", "") if isinstance(value, dict) else ""
         field["lon"] = value.get("lon", "") if isinstance(value, dict) else ""
+        # the postcode the stored pin belongs to (see webapp.questionnaire.flow.form_answers)
+        field["pinned_for"] = address_values(section, values)["postcode"] if pinned else ""
+        field["status"] = translate("location.moved" if pinned else "location.waiting", lang)
     if kind is AnswerType.CONSENT:
         text = CONSENTS.get(question.consent)
         field["consent_text"] = text.text(lang) if text else ""
@@ -82,6 +86,27 @@ def _field(
     if kind is AnswerType.BOOL:
         field["selected"] = {"yes"} if value is True else {"no"} if value is False else set()
     return field
+
+
+def address_values(section: Section, values: dict[str, Any]) -> dict[str, str]:
+    """The section's street, postcode and town answers (what places its pin)."""
+    out = {"street": "", "postcode": "", "town": ""}
+    for question in section.questions:
+        part = "postcode" if question.answer is AnswerType.POSTCODE else question.target
+        if part in out and isinstance(values.get(question.key), str):
+            out[part] = values[question.key].strip()
+    return out
+
+
+def _address_fields(section: Section) -> dict[str, str]:
+    """Form field names of the section's street, postcode and town questions, for the script
+    that moves the pin when the address changes."""
+    out: dict[str, str] = {}
+    for question in section.questions:
+        part = "postcode" if question.answer is AnswerType.POSTCODE else question.target
+        if part in ("street", "postcode", "town"):
+            out.setdefault(part, question.key)
+    return out
 
 
 def _group_label(question: Question, group: str | None, lang: str) -> str:
@@ -125,8 +150,13 @@ def step_view(
             platform.settings.map.tile_url, platform.settings.map.tile_attribution
         ),
         "center": [region.center.lat, region.center.lon],
-        "zoom": 15,
-        "placeUrl": "/portal/ort",
+        "regionZoom": region.zoom,
+        "placeUrl": page_url("questionnaire.place", lang),
+        "address": _address_fields(section),
+        "texts": {
+            key: translate(f"location.{key}", lang)
+            for key in ("waiting", "searching", "moved", "failed", "marker")
+        },
     }
     return {
         "submission": submission,

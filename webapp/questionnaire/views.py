@@ -19,6 +19,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -33,16 +34,17 @@ from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from core.errors import Conflict, NotFound, ValidationError
 from core.i18n import Text
-from core.model import Company
+from core.model import Address, Company
 from core.portal import accounts
 from core.portal import submissions as flow
+from core.portal.placing import PlacementError, place_address, postcode_problem
 from core.portal.privacy import CONSENTS
 from core.portal.questionnaire import DOMAIN, AnswerType, Message, Section, image_problem
 from webapp.errors import RETRY_AFTER_SECONDS, database_unavailable
 from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers
 from webapp.questionnaire.i18n import translate
-from webapp.questionnaire.render import preview_view, step_view
+from webapp.questionnaire.render import address_values, preview_view, step_view
 from webapp.security import csrf_protect, limit_view, retry_after_seconds, spare_rate_limit
 
 __all__ = ["blp", "editor_required", "init_questionnaire"]
@@ -368,6 +370,39 @@ def live_preview(key: str) -> Any:
     )
 
 
+@blp.get("/lage")
+def place() -> Any:
+    """Where the address ``?street=&postcode=&town=`` lies, for the pin of the location step:
+    the portal's geocoder, and in the page's language what the editor is told; for a postcode
+    that places nothing only a ``problem`` (a 200 all the same: a typo is an answer, not a
+    failed request). Only for a logged-in editor, so the portal is no open proxy to a
+    geocoding service."""
+    if helpers.current_editor() is None:
+        return jsonify({"problem": _t("location.failed")}), 401
+    platform = helpers.platform()
+    postcode = request.args.get("postcode", "").strip()[:20]
+    problem = postcode_problem(platform.region, postcode)
+    if problem is not None:
+        return jsonify({"problem": problem(page_lang())})
+    address = Address(
+        street=request.args.get("street", "").strip()[:200],
+        postcode=postcode,
+        town=request.args.get("town", "").strip()[:100],
+    )
+    try:
+        found = place_address(platform, address)
+    except PlacementError as exc:
+        return jsonify({"problem": exc.said(page_lang())})
+    return jsonify(
+        {
+            "lat": found.location.lat,
+            "lon": found.location.lon,
+            "precision": found.precision,
+            "note": found.note(postcode)(page_lang()),
+        }
+    )
+
+
 @blp.get("/logo")
 def logo() -> Any:
     """The draft logo of the editor's submission."""
@@ -509,6 +544,8 @@ def _answer_text(section: Section, question: Any, submission: flow.Submission, l
     value = (submission.answers.get(section.key) or {}).get(question.key)
     if question.answer is AnswerType.IMAGE:
         return translate("yes" if submission.has_logo else "none_given", lang)
+    if question.answer is AnswerType.LOCATION:
+        return _location_text(section, submission, value, lang)
     if value in (None, "", []):
         return translate("none_given", lang)
     if question.answer in (AnswerType.BOOL, AnswerType.CONSENT):
@@ -521,9 +558,28 @@ def _answer_text(section: Section, question: Any, submission: flow.Submission, l
         return question.option_label(value, lang)
     if question.answer is AnswerType.MULTICHOICE and isinstance(value, list):
         return ", ".join(question.option_label(v, lang) for v in value)
-    if question.answer is AnswerType.LOCATION and isinstance(value, dict):
-        return f"{value.get('lat')}, {value.get('lon')}"
     return str(value)
+
+
+def _location_text(section: Section, submission: flow.Submission, pin: Any, lang: str) -> str:
+    """Where the company will be on the map, in words: at its address, at its postcode's
+    centre, or where its editor moved the pin (near the address); never coordinates."""
+    platform = helpers.platform()
+    checked = platform.questionnaire.checked(submission.answers).get(section.key, {})
+    parts = address_values(section, checked)
+    street, postcode = parts["street"], parts["postcode"]
+    address = ", ".join(p for p in (street, f"{postcode} {parts['town']}".strip()) if p)
+    if isinstance(pin, dict) and pin:
+        return translate("location.review_pin", lang, address=address or "–")
+    if not postcode:
+        return translate("none_given", lang)
+    try:
+        found = place_address(platform, Address(street, postcode, parts["town"]))
+    except PlacementError as exc:
+        return exc.said(lang)
+    if found.precision == "address":
+        return translate("location.review_address", lang, address=address)
+    return translate("location.review_postcode", lang, postcode=postcode)
 
 
 def init_questionnaire(app: Flask, limiter: Limiter) -> None:
