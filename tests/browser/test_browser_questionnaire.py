@@ -365,6 +365,13 @@ def test_the_pin_follows_the_address_and_a_drag_corrects_it(
         "() => document.querySelector('#q-standort-location-status').textContent.includes('45657')"
     )
     assert page.input_value("#q-standort-location-lat") == ""
+    # without a mouse: the focused pin moves with the arrow keys
+    page.locator("#pin-map .leaflet-marker-icon.q-pin").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('#q-standort-location-lon').value")
+    assert float(page.input_value("#q-standort-location-lon")) > postcode_centroids()["45657"].lon
+    assert page.input_value("#q-standort-location-for") == "45657"
     # an unknown postcode: the message names the fix, no pin is left on the map
     page.fill("#q-standort-postcode", "99999")
     page.locator("#q-standort-postcode").press("Tab")
