@@ -372,6 +372,7 @@ def start_edit(platform: Platform, token: accounts.EditorToken) -> Submission:
     company = state.company
     assert company.id is not None
     answers = platform.questionnaire.answers_from(company)
+    _without_derived_pin(platform, company, answers)
     with platform.session(write=True) as session:
         consented = company.id in repo.contact_consented(session, [company.id])
         for section, question in platform.questionnaire.questions(AnswerType.CONSENT):
@@ -401,6 +402,25 @@ def start_edit(platform: Platform, token: accounts.EditorToken) -> Submission:
             session, token.actor, "submission.start_edit", _subject(row.id), {"company": company.id}
         )
         return _submission(session, row)
+
+
+def _without_derived_pin(
+    platform: Platform, company: Company, answers: dict[str, dict[str, Any]]
+) -> None:
+    """Leave out of ``answers`` a location that the address gives anyway: it is no pin the
+    company moved, so the edit's pages say the address places it, and a new address moves it."""
+    if company.location is None or not company.address.postcode:
+        return
+    try:
+        placed = place_address(platform, company.address).location
+    except PlacementError:
+        return
+    here = company.location
+    if abs(placed.lat - here.lat) > 1e-6 or abs(placed.lon - here.lon) > 1e-6:
+        return
+    for section, question in platform.questionnaire.questions(AnswerType.LOCATION):
+        if section.plugin == "core" and question.target == "location":
+            answers.get(section.key, {}).pop(question.key, None)
 
 
 # --- the steps ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fake_plugins.fake import FakePlugin
-from questionnaire_support import ANSWERS, errors, fill_all, make_app, start, submit
+from questionnaire_support import ANSWERS, csrf, errors, fill_all, make_app, start, submit
 
 from core.model import Location
 from core.portal import submissions as flow
@@ -235,3 +235,22 @@ def test_without_script_the_address_alone_is_enough(client: Any) -> None:
     assert response.status_code == 303, errors(response.get_data(as_text=True))
     review = client.get("/fragebogen/pruefen").get_data(as_text=True)
     assert "In der Mitte des Postleitzahlgebiets 45699" in review
+
+
+@pytest.mark.parametrize("moved", [False, True])
+def test_an_edit_keeps_a_moved_pin_and_lets_the_address_place_the_rest(
+    app: Any, client: Any, moved: bool
+) -> None:
+    pin = {"location-lat": "51.601234", "location-lon": "7.140321", "location-for": "45699"}
+    address = {"street": "Kirchstraße 3", "postcode": "45699", "town": ""}
+    standort = {**address, **(pin if moved else {})}
+    _publish(app, client, _answers(**standort))
+    token = csrf(client.get("/fragebogen/status").get_data(as_text=True))
+    client.post("/fragebogen/bearbeiten", data={"csrf_token": token})
+    step = client.get("/fragebogen/schritt/standort").get_data(as_text=True)
+    stored = re.search(r'name="location-lat" value="([^"]*)"', step)
+    assert stored is not None
+    assert stored.group(1) == ("51.601234" if moved else "")
+    review = client.get("/fragebogen/pruefen").get_data(as_text=True)
+    wording = "Von Ihnen auf der Karte gesetzt" if moved else "Mitte des Postleitzahlgebiets 45699"
+    assert wording in review
