@@ -144,6 +144,19 @@ def _rides_to(service: TransitService, origin: Origin, lat: float, lon: float) -
     return rides if best <= service.horizon else None
 
 
+def _stop_service(stop: dict[str, Any], lang: str) -> list[str]:
+    """A stop's lines and morning departures as escaped parts; a stop the timetable serves
+    with no line says so instead of showing a dash and zero departures."""
+    say = catalog(DOMAIN).text
+    if not stop["lines"]:
+        return [escape(say("profile.no_lines", lang))]
+    parts = [", ".join(f"{escape(x['kind'])} {escape(x['name'])}" for x in stop["lines"])]
+    if stop["departures_per_hour"]:
+        rate = format_number(stop["departures_per_hour"], lang, 1)
+        parts.append(escape(say("profile.per_hour", lang, n=rate)))
+    return parts
+
+
 def _stops_html(info: dict[str, Any], lang: str) -> str:
     """The nearby stops with their lines and departures (or that there is no timetable)."""
     say = catalog(DOMAIN).text
@@ -151,12 +164,10 @@ def _stops_html(info: dict[str, Any], lang: str) -> str:
         return f"<p>{escape(say('profile.no_feed', lang))}</p>"
     items = []
     for stop in info["stops"]:
-        lines = ", ".join(f"{escape(x['kind'])} {escape(x['name'])}" for x in stop["lines"])
         walk = f"{format_metres(stop['walk_m'], lang)}, {format_minutes(stop['walk_min'], lang)}"
-        rate = format_number(stop["departures_per_hour"], lang, 1)
-        per_hour = escape(say("profile.per_hour", lang, n=rate))
         items.append(
-            f"<li><strong>{escape(stop['name'])}</strong> ({walk}): {lines or '-'}; {per_hour}</li>"
+            f"<li><strong>{escape(stop['name'])}</strong> ({walk}): "
+            f"{'; '.join(_stop_service(stop, lang))}</li>"
         )
     return f"<h3>{escape(say('profile.stops', lang))}</h3><ul>{''.join(items)}</ul>"
 

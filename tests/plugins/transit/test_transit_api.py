@@ -133,3 +133,38 @@ def test_profile_section_in_turkish_and_arabic(cairns, lang):
     kinds = {texts[k] for k in texts if k.startswith("route_type.")}
     assert any(kind in section.html for kind in kinds)
     assert german_left(section.html, "transit", texts) == []
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_profile_names_stops_without_lines_in_words(generated, lang):
+    """A stop the timetable serves with no line reads "keine Linien im Fahrplan", not
+    "-; 0 Abfahrten/Std."; a stop with lines but no morning departure leaves the count out.
+    Checked for a company at every stop of the generated feed (some have no lines)."""
+    import re
+
+    import attrs
+
+    from core import Location, catalog
+    from plugins.transit.profile import company_connection, profile_section
+
+    say = catalog("transit").text
+    state = generated.service.state()
+    template = generated.companies[0]
+    seen = {"no lines": 0, "no departures": 0}
+    for lat, lon in zip(state.stops.lat.tolist(), state.stops.lon.tolist(), strict=True):
+        company = attrs.evolve(template, location=Location(lat, lon))
+        html = profile_section(generated.service, company, lang).html
+        stops = company_connection(generated.service, lat, lon, lang)["stops"]
+        items = re.findall(r"<li>(.*?)</li>", html)
+        assert len(items) == len(stops)
+        for item, stop in zip(items, stops, strict=True):
+            assert "-;" not in item and not re.search(r"\b0 (Abfahrten|departures)", item)
+            if not stop["lines"]:
+                seen["no lines"] += 1
+                assert item.endswith(f": {say('profile.no_lines', lang)}")
+            elif not stop["departures_per_hour"]:
+                seen["no departures"] += 1
+                assert say("profile.per_hour", lang, n="") not in item
+            else:
+                assert say("profile.per_hour", lang, n="").strip() in item
+    assert seen["no lines"] and seen["no departures"], seen
