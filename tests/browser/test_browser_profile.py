@@ -57,12 +57,22 @@ def test_watch_list_is_kept_in_the_browser_and_shareable(
     page.click("a.nav-watchlist")
     page.wait_for_url("**/merkliste?u=*")
     assert page.locator("#watchlist-cards .card h3").inner_text() == name
+    # the visitor's own list is theirs, not a shared one
+    assert page.locator("h1").inner_text() == "Merkliste"
+    assert page.locator("#watchlist-status").inner_text() == "Ihre Merkliste mit 1 Unternehmen."
+    assert "Geteilt" not in page.locator("main").inner_text()
     link = page.locator("#share-link").input_value()
-    assert "/merkliste?u=" in link
+    assert "/merkliste?u=" in link and "mine" not in link
+    own_url = page.url
 
     other = new_page(browser, live_server)
     try:
+        # the own list's address forwarded to someone else reads as shared there
+        other.goto(own_url)
+        assert other.locator("h1").inner_text() == "Geteilte Merkliste"
+        assert other.locator("#watchlist-status").inner_text().startswith("Geteilte Merkliste")
         other.goto(link)
+        assert other.locator("h1").inner_text() == "Geteilte Merkliste"
         assert other.locator("#watchlist-cards .card h3").inner_text() == name
         other.click("#take-over")
         assert other.locator("[data-watch-count]").inner_text().strip() == "1"

@@ -414,3 +414,38 @@ def test_axe_on_start_page_widget_and_kita_pages(
             assert page.locator("h1").count() == 1
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_desktop_header_is_one_row_in_every_language(browser: Any, server: Any, width: int) -> None:
+    """Brand, navigation and language switcher share one row (a second row took 50 px from
+    the map), in the longest of the four languages too; and no map credits Leaflet with a
+    flag (Leaflet 1.9 puts one before its name)."""
+    page = _page(browser, server, {"width": width, "height": 900})
+    try:
+        for lang in ("de", "en", "tr", "ar"):
+            page.goto(f"{server.url}/kitas?lang={lang}")
+            header = page.locator(".site-header").bounding_box()
+            parts = [
+                page.locator(f".site-header {part}").bounding_box()
+                for part in (".brand", ".site-nav", ".lang-menu > summary")
+            ]
+            assert header["height"] <= 64, (lang, header)
+            middles = [box["y"] + box["height"] / 2 for box in parts]
+            assert max(middles) - min(middles) <= 4, (lang, parts)
+            # nothing cut off at the row's end
+            assert all(box["x"] >= 0 and box["x"] + box["width"] <= width for box in parts)
+            links = page.locator(".site-nav a")
+            for i in range(links.count()):
+                assert links.nth(i).bounding_box()["height"] <= 48, links.nth(i).inner_text()
+        for path in ("/", "KITA"):
+            if path == "KITA":
+                page.goto(server.url + "/kitas")
+                path = page.locator("main a[href*='/kitas/']").first.get_attribute("href")
+            page.goto(server.url + path)
+            page.wait_for_selector(".leaflet-control-attribution a")
+            flags = page.locator(".leaflet-control-attribution .leaflet-attribution-flag")
+            assert all(not flags.nth(i).is_visible() for i in range(flags.count()))
+            assert page.locator(".leaflet-control-attribution").inner_text().startswith("Leaflet")
+    finally:
+        page.context.close()

@@ -33,13 +33,10 @@ def make_app(new_database: Callable[[str], str]) -> Iterator[AppFactory]:
     built: list[Platform] = []
 
     def make(config: Path | None = None, companies: int = COMPANIES, **sections: Any) -> Any:
-        overrides = {
-            "portal": {"database_url": new_database(f"db{len(built)}")},
-            "search": {"refresh_interval": 60.0},
-            **sections,
-        }
-        if "portal" in sections:
-            overrides["portal"] = {**sections["portal"], **overrides["portal"]}
+        database = {"database_url": new_database(f"db{len(built)}")}
+        overrides = {"search": {"refresh_interval": 60.0}, **sections}
+        # the test's own portal settings, always on the test's database
+        overrides["portal"] = {**sections.get("portal", {}), **database}
         settings = load_settings(config, env={}, overrides=overrides)
         platform = Platform(settings)
         app = create_app(platform=platform)

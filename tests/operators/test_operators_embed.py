@@ -65,3 +65,21 @@ def test_embed_routes_are_declared_public(client: Any) -> None:
     assert table[("/embed", "embed.widget", "GET")] == Role.PUBLIC
     assert table[("/embed/snippet", "embed.snippet", "GET")] == Role.PUBLIC
     assert table[("/api/v1/opendata/companies.csv", "opendata.CompaniesCSV", "GET")] == Role.PUBLIC
+
+
+def test_the_region_is_named_once_in_headers(make_app: Any) -> None:
+    """A title that names the region is not followed by the region again: not in the
+    widget's header, not in the iframe's title, not in the site header's brand."""
+    for title, name in [
+        ("Arbeitgeberkarte Emscher-Lippe (Demo)", "Arbeitgeberkarte Emscher-Lippe (Demo)"),
+        ("Arbeitgeberkarte", "Arbeitgeberkarte Emscher-Lippe"),
+    ]:
+        client = make_app(None, companies=1, portal={"title": title}).test_client()
+        widget = client.get("/embed").get_data(as_text=True)
+        header = widget.split('<header class="embed-header">')[1].split("</header>")[0]
+        assert html.unescape(header.split('rel="noopener">')[1].split("</a>")[0]) == name
+        snippet = html.unescape(client.get("/embed/snippet").get_data(as_text=True))
+        assert f'title="{name}"' in snippet.split('id="embed-code"')[1]
+        page = client.get("/impressum").get_data(as_text=True)
+        brand = page.split('class="brand"')[1].split("</a>")[0]
+        assert brand.count("Emscher-Lippe") == 1

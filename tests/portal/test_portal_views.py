@@ -67,6 +67,26 @@ def test_shared_watchlist_skips_unknown_slugs(client: Any, slug: str) -> None:
     assert "1 Unternehmen der Liste sind nicht mehr veröffentlicht" in text
 
 
+def test_a_shared_list_is_headed_shared_and_the_own_list_is_not(client: Any, slug: str) -> None:
+    shared = client.get(f"/merkliste?u={slug}").get_data(as_text=True)
+    assert '<h1 id="watchlist-heading">Geteilte Merkliste</h1>' in shared
+    assert "Geteilte Merkliste mit 1 Unternehmen." in shared
+    # the page's script loads the browser's own list with mine=1
+    own = _main(client.get(f"/merkliste?u={slug}&mine=1").get_data(as_text=True))
+    assert '<h1 id="watchlist-heading">Merkliste</h1>' in own
+    assert "Ihre Merkliste mit 1 Unternehmen." in own and "Geteilte" not in own
+    english = _main(client.get(f"/merkliste?u={slug}&mine=1&lang=en").get_data(as_text=True))
+    assert "Companies on your watch list: 1." in english and "Shared" not in english
+    # no list: nothing to call shared or own
+    empty = _main(client.get("/merkliste?mine=1").get_data(as_text=True))
+    assert '<h1 id="watchlist-heading">Merkliste</h1>' in empty and "Geteilte" not in empty
+
+
+def _main(page: str) -> str:
+    """What a page shows in its main part (the texts for its scripts lie outside)."""
+    return page[page.index("<main") : page.index("</main>")]
+
+
 def test_card_fragment_and_place_lookup(client: Any, slug: str) -> None:
     card = client.get(f"/unternehmen/{slug}/kurz")
     assert card.status_code == 200 and 'data-lat="' in card.get_data(as_text=True)

@@ -32,6 +32,7 @@ from core.formatting import (
     format_minutes,
     format_number,
     page_formats,
+    parse_date,
 )
 from core.i18n import Text, language_direction
 from core.model import Company
@@ -411,7 +412,10 @@ def place() -> Response:
 
 @blueprint.get("/merkliste")
 def watchlist() -> str:
-    """The watch list: shared companies from ``?u=slug,slug`` or (by script) the browser's own."""
+    """The watch list: shared companies from ``?u=slug,slug`` or (by script) the browser's own,
+    which the script loads as ``?u=...&mine=1`` so that it is not headed as a shared list (the
+    script checks the claim against the browser's list: a forwarded ``mine=1`` link reads as
+    shared again)."""
     lang = page_lang()
     raw = ",".join(request.args.getlist("u"))
     slugs = list(dict.fromkeys(s for s in raw.split(",") if s))[:MAX_WATCHLIST]
@@ -421,6 +425,7 @@ def watchlist() -> str:
         lang=lang,
         cards=rows,
         shared=bool(slugs),
+        own=bool(slugs) and request.args.get("mine") == "1",
         missing=len(slugs) - len(rows),
     )
 
@@ -444,6 +449,13 @@ def _page_strings(lang: str) -> dict[str, str]:
         "near_place_hint", lang, **_place_examples(_platform().region)
     )
     return strings
+
+
+def portal_name(platform: Platform) -> str:
+    """The portal's name with its region (``Arbeitgeberkarte Emscher-Lippe``), the region
+    named once: a title that names it already is not followed by it again."""
+    title, region = platform.settings.portal.title, platform.region.name
+    return title if region in title else f"{title} {region}"
 
 
 def theme_color(platform: Platform) -> str:
@@ -678,6 +690,17 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
+def _date_field_value(value: Any, lang: str) -> str:
+    """What a date field shows: a day in the page's typing format, and text a visitor typed
+    that is no day as it was typed (the page names the problem; the input is not lost)."""
+    if isinstance(value, dt.date):
+        return format_date_input(_day(value), lang)
+    try:
+        return format_date_input(parse_date(str(value)), lang)
+    except ValueError:
+        return str(value)
+
+
 def init_portal(app: Flask) -> None:
     """Register the portal's pages, static files and template helpers on ``app``."""
     platform: Platform = app.extensions[EXTENSION_KEY]
@@ -708,7 +731,7 @@ def init_portal(app: Flask) -> None:
         # rooms, areas: one decimal where there is one (2,5 Zimmer), none where there is none
         "decimal": lambda v, lang: format_number(float(v), lang, 1),
         "date": lambda v, lang: format_date(_day(v), lang),
-        "local_date": lambda v, lang: format_date_input(_day(v), lang),
+        "local_date": _date_field_value,
     }.items():
         app.add_template_filter(_in_page_language(write), name)
 
@@ -741,6 +764,8 @@ def init_portal(app: Flask) -> None:
             "format_json": Markup(json.dumps(page_formats(lang), ensure_ascii=False)),
             "portal": _platform().settings.portal,
             "region": _platform().region,
+            "portal_name": portal_name(_platform()),
+            "title_names_region": _platform().region.name in _platform().settings.portal.title,
             "theme_color": theme_color(_platform()),
             "brand_logo_url": _logo_url() if request else "",
             "plugin_nav": _nav_items(lang) if request else [],

@@ -8,13 +8,17 @@
   var root = document.getElementById('watchlist');
   if (!root) return;
   var shared = root.getAttribute('data-shared') === 'true';
+  var claimsOwn = root.getAttribute('data-own') === 'true';
   var slugs = (root.getAttribute('data-slugs') || '').split(',').filter(Boolean);
   var own = RK.watchlist.read();
   var ownSlugs = own.map(function (e) { return e.slug; });
 
   if (!shared && own.length) {
-    // the server renders a list from its link; the own list is shown the same way
-    window.location.replace(RK.watchlist.shareUrl(own));
+    // the server renders a list from its link; the own list is shown the same way, marked
+    // as the visitor's own so that it is not headed as a shared list
+    var mine = new URL(RK.watchlist.shareUrl(own));
+    mine.searchParams.set('mine', '1');
+    window.location.replace(mine.href);
     return;
   }
 
@@ -28,6 +32,15 @@
   function isOwn() {
     var mine = RK.watchlist.read().map(function (e) { return e.slug; });
     return slugs.length > 0 && slugs.every(function (s) { return mine.indexOf(s) >= 0; });
+  }
+
+  // a forwarded "mine" link is someone else's list: head it as shared
+  if (claimsOwn && !isOwn()) {
+    var heading = document.getElementById('watchlist-heading');
+    var status = document.getElementById('watchlist-status');
+    heading.textContent = S.watchlist_title_shared;
+    document.title = document.title.replace(S.watchlist_title, S.watchlist_title_shared);
+    status.textContent = S.watchlist_shared.replace('{n}', String(root.querySelectorAll('.card').length));
   }
 
   function update() {
