@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from core import DEMO_SOURCE
 from core import GeocodingError
 from core import InvalidQuery
 from core import Sentence
@@ -276,12 +277,24 @@ def kita_detail(kita_id: int) -> Any:
         closes=format_clock(kita.closes),
         inclusion=yes_no(kita.inclusion),
         lunch=yes_no(kita.lunch),
+        source=source_label(kita.source, ct),
+        demo=kita.source == DEMO_SOURCE,
         employers=employers,
         employer_total=result.total,
         radius=f"{radius:g}",
         map_config=map_config(code, focus=[kita.lat, kita.lon], focusId=kita.id),
         lang_query=_query(code),
     )
+
+
+def source_label(source: str, ct: Any) -> str:
+    """Where a Kita's data comes from, in words: the demo flagged as made up, OpenStreetMap by
+    name, another data set by the name the operator gave its import (never a record id)."""
+    if source == DEMO_SOURCE:
+        return str(ct("source_demo"))
+    if source == "osm":
+        return str(ct("source_osm"))
+    return source
 
 
 @blp.get("/marker.svg")

@@ -303,3 +303,34 @@ def test_kita_pages_in_turkish_and_arabic(make_app, lang):
     page = client.get(f"/kitas/{links[0][0]}?lang={lang}").get_data(as_text=True)
     assert texts["employers"] in page and texts["hours"] in page
     assert german_left(page.split("<main", 1)[1].split("</main>", 1)[0], "childcare", texts) == []
+
+
+def test_kita_page_names_its_source_in_words(make_app):
+    """The source line names the data set (the demo as made up, with a banner), never a
+    record's id: not "Quelle der Daten: demo (demo-1)"."""
+    import datetime as dt
+
+    from plugins.childcare.demo import create_demo_data
+
+    app = make_app(True, columns=FLENSBURG_COLUMNS)
+    fill(app)
+    platform = app.extensions["regiokarte"]
+    create_demo_data(platform, 1, dt.date(2026, 12, 7))
+    with platform.session() as session:
+        kitas = repo.load_kitas(session)
+    client = app.test_client()
+    imported = next(k for k in kitas if k.source != "demo")
+    demo = next(k for k in kitas if k.source == "demo")
+    for kita, lang, source in [
+        (imported, "de", f"Quelle der Daten: {imported.source}<"),
+        (demo, "de", "Quelle der Daten: Demodaten, frei erfunden<"),
+        (demo, "en", "Data source: demo data, made up<"),
+    ]:
+        html = client.get(f"/kitas/{kita.id}?lang={lang}").get_data(as_text=True)
+        assert source in html
+        assert f"({kita.source_id})" not in html
+        banner = 'class="demo-banner"' in html
+        assert banner == (kita is demo)
+    assert "Fiktive Demo-Kita: diese Kita gibt es nicht." in client.get(
+        f"/kitas/{demo.id}"
+    ).get_data(as_text=True)
