@@ -37,6 +37,7 @@ from core import SearchResult
 from core import Sentence
 from core import Text
 from core import haversine_m
+from core import parse_date
 from core import parse_point
 from core import postcode_towns
 from scipy.spatial import cKDTree
@@ -349,7 +350,8 @@ class HousingService:
                     )
                 )
         if messages:
-            raise InvalidQuery(" ".join(messages), problems)
+            # one problem keeps its Sentence, so a page can show it in its language
+            raise InvalidQuery(messages[0] if len(messages) == 1 else " ".join(messages), problems)
         return OfferQuery(filters=tuple(sorted(filters.items())), **kwargs)
 
     def _list_options(self, one: Callable[[str], str | None], kwargs: dict[str, Any]) -> None:
@@ -378,12 +380,11 @@ class HousingService:
         available = one("available_by")
         if available is not None:
             try:
-                kwargs["available_by"] = dt.date.fromisoformat(available)
+                # 07.12.2026 as the list page's date field shows it, or ISO as in the API
+                kwargs["available_by"] = parse_date(available)
             except ValueError:
-                raise InvalidQuery(
-                    said("query.available_by", value=repr(available)),
-                    {"available_by": ["YYYY-MM-DD"]},
-                ) from None
+                bad_day = said("query.available_by", value=available)
+                raise InvalidQuery(bad_day, {"available_by": [bad_day]}) from None
         sort = one("sort") or ("distance" if kwargs.get("center") else "rent")
         if sort not in SORTS:
             raise InvalidQuery(

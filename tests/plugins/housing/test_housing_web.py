@@ -382,3 +382,53 @@ def test_list_form_names_every_bad_filter_at_its_field(client, world, lang):
         },
         kept={"f-rent": "viel", "f-rooms": "zwei", "f-area": "-3"},
     )
+
+
+def _field(html: str, name: str) -> str:
+    """The value the text input ``name`` shows."""
+    found = re.search(rf'<input type="text" id="[^"]+" name="{name}"[^>]*value="([^"]*)"', html)
+    assert found, f"no text field {name}"
+    return found.group(1)
+
+
+def test_list_page_filters_by_a_day_typed_in_the_pages_format(client, world):
+    """ "Bezugsfrei spätestens am" is the web kit's date field: typed as 15.04.2026 on a German
+    page (ISO on an English one), the same offers as the brute force; a day that does not
+    exist is named and stays in the field; no browser date input shows its own format."""
+    day = dt.date(2026, 4, 15)
+    offers = [o for o in stored_offers(world.platform) if o["expires_on"] >= TODAY]
+    wanted = {
+        str(o["id"]) for o in offers if o["available_from"] is None or o["available_from"] <= day
+    }
+    assert wanted and len(wanted) < len(offers), "the day should keep some offers out"
+    for typed, lang, shown in [
+        ("15.04.2026", "de", "15.04.2026"),
+        ("2026-04-15", "de", "15.04.2026"),
+        ("2026-04-15", "en", "2026-04-15"),
+    ]:
+        page = client.get(f"/wohnen?available_by={typed}&per_page=200&lang={lang}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        listed = set(re.findall(r'href="/wohnen/angebote/(\d+)', html))
+        assert listed == wanted
+        assert _field(html, "available_by") == shown
+        assert 'type="date" id=' not in html
+    hint = client.get("/wohnen").get_data(as_text=True)
+    assert "Bezugsfrei spätestens am" in hint and "Format: TT.MM.JJJJ" in hint
+    from form_errors import assert_reports
+
+    for typed, lang, said in [
+        ("31.02.2026", "de", "„31.02.2026“ ist kein Datum; bitte den Tag als TT.MM.JJJJ"),
+        ("soon", "en", "“soon” is not a date; give the day as YYYY-MM-DD or DD.MM.YYYY."),
+    ]:
+        bad = client.get(f"/wohnen?available_by={typed}&rent=viel&lang={lang}")
+        assert bad.status_code == 422
+        html = bad.get_data(as_text=True)
+        message = re.search(r'id="f-available_by-error"[^>]*>([^<]*)<', html).group(1)
+        assert message.startswith(said)
+        rent = re.search(r'id="f-rent-error"[^>]*>([^<]*)<', html).group(1)
+        assert_reports(
+            html,
+            {"f-rent": rent, "f-available_by": message},
+            kept={"f-rent": "viel", "f-available_by": typed},
+        )
