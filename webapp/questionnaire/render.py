@@ -19,7 +19,7 @@ from core.portal.questionnaire import AnswerType, Message, Question, Section
 from webapp.portal.views import _attribution, _label, page_url
 from webapp.questionnaire.i18n import translate
 
-__all__ = ["AUTOCOMPLETE", "address_values", "preview_view", "step_view"]
+__all__ = ["AUTOCOMPLETE", "address_values", "preview_view", "step_view", "still_map_config"]
 
 #: autocomplete tokens (WCAG 1.3.5) for core's questions
 AUTOCOMPLETE = {
@@ -173,6 +173,17 @@ def step_view(
         "multipart": any(f["kind"] == "image" for f in fields),
         **preview_view(platform, submission, lang),
     }
+
+
+def still_map_config(platform: Platform) -> Markup:
+    """What the still map of the review page needs (the profile's script draws it)."""
+    config = {
+        "tileUrl": platform.settings.map.tile_url,
+        "attribution": _attribution(
+            platform.settings.map.tile_url, platform.settings.map.tile_attribution
+        ),
+    }
+    return Markup(json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"))
 
 
 def preview_view(platform: Platform, submission: flow.Submission, lang: str) -> dict[str, Any]:

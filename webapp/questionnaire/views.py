@@ -44,7 +44,12 @@ from webapp.errors import RETRY_AFTER_SECONDS, database_unavailable
 from webapp.portal.views import page_lang, page_url, security_headers
 from webapp.questionnaire import flow as helpers
 from webapp.questionnaire.i18n import translate
-from webapp.questionnaire.render import address_values, preview_view, step_view
+from webapp.questionnaire.render import (
+    address_values,
+    preview_view,
+    step_view,
+    still_map_config,
+)
 from webapp.security import csrf_protect, limit_view, retry_after_seconds, spare_rate_limit
 
 __all__ = ["blp", "editor_required", "init_questionnaire"]
@@ -455,6 +460,7 @@ def review(token: accounts.EditorToken) -> Any:
         tried=tried,
         sections=platform.questionnaire.sections,
         answer_text=lambda s, q: _answer_text(s, q, submission, page_lang()),
+        map_config=still_map_config(platform),
         **preview_view(platform, submission, page_lang()),
     )
 
