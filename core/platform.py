@@ -45,6 +45,7 @@ from core.search.filters import FilterRegistry
 from core.search.geocoding import Geocoder, PostcodeGeocoder
 from core.search.index import SearchIndex, failure_reason
 from core.search.layers import Feature, Layer
+from core.search.markers import MarkerStyle, layer_styles
 from core.search.places import Gazetteer, Place, PlaceNotFound
 from core.search.query import BBox, SearchQuery, SearchResult, parse_search_params
 from core.search.search import MapOptions
@@ -91,6 +92,8 @@ class Platform:
                     f"{self.layers[layer.id].plugin} and {layer.plugin}."
                 )
             self.layers[layer.id] = layer
+        # one symbol per layer, the same on every map (the API hands it to the maps)
+        self.layer_styles: dict[str, MarkerStyle] = layer_styles(self.layers.values())
         self.questionnaire = Questionnaire.build(self._sections(), self.region)
         mail = settings.mail
         self.outbox: SmtpOutbox | FolderOutbox = make_outbox(

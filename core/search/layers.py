@@ -9,12 +9,25 @@ from attrs import field, frozen
 
 from core.i18n import Text, translatable
 from core.labels import old_label_pair, to_text
+from core.search.markers import check_colour, check_glyph, check_shape
 from core.search.query import BBox
 
 __all__ = ["MAX_POPUP_LINES", "Feature", "Layer", "feature_collection", "point_feature"]
 
 #: A GeoJSON Feature as a plain dict.
 Feature = dict[str, Any]
+
+
+def _colour(value: object) -> str:
+    return check_colour(str(value), "Layer colour")
+
+
+def _shape(value: object) -> str:
+    return check_shape(str(value), "Layer shape")
+
+
+def _glyph(value: object) -> str:
+    return check_glyph(str(value), "Layer glyph")
 
 
 @old_label_pair(1)
@@ -25,8 +38,9 @@ class Layer:
 
     ``features(bbox, lang)`` returns GeoJSON Feature dicts (Point geometries in WGS84); the
     platform passes ``bbox=None`` for "everything". ``marker`` is a hint for the symbol, not
-    a picture: layers with the same hint share one symbol on the start page, layers with
-    different hints get different ones (colour and shape).
+    a picture: it names an entry of core's style table (``core.search.markers``); ``colour``
+    (#rrggbb), ``shape`` and ``glyph`` override that entry's parts. Every map draws the style
+    the portal resolves for the layer (``layer_styles``), and no two layers share one.
     """
 
     id: str
@@ -36,6 +50,9 @@ class Layer:
     default_visible: bool = False
     marker: str = "default"
     attribution: str = ""
+    colour: str = field(default="", converter=_colour)
+    shape: str = field(default="", converter=_shape)
+    glyph: str = field(default="", converter=_glyph)
 
 
 def feature_collection(features: list[Feature]) -> dict[str, Any]:

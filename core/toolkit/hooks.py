@@ -233,6 +233,10 @@ def _declared(
                 f"Plugin {plugin}: {kind} {entry[key]!r} of its {MANIFEST_FILE} cannot be made "
                 f"({exc}); check the names of its fields."
             ) from None
+        except ValueError as exc:  # a field's value (a layer's colour, a filter's kind)
+            raise PluginError(
+                f"Plugin {plugin}: {kind} {entry[key]!r} of its {MANIFEST_FILE}: {exc}"
+            ) from None
     return out
 
 

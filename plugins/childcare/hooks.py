@@ -89,6 +89,7 @@ def layers(service: ChildcareService) -> dict[str, dict[str, Any]]:
         LAYER_ID: {
             "features": features,
             "marker": settings.marker,
+            "colour": settings.marker_color,
             "attribution": settings.attribution,
         }
     }

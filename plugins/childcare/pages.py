@@ -19,7 +19,6 @@ from core import GeocodingError
 from core import InvalidQuery
 from core import Sentence
 from core import catalog
-from flask import Response
 from flask import render_template
 from flask import request
 from flask import url_for
@@ -60,15 +59,6 @@ class _CatalogTexts(Mapping[str, Mapping[str, str]]):
 #: Deprecated: the page texts are the catalog ``childcare`` (``locale/messages.toml``).
 TEXT = _CatalogTexts()
 
-MARKER_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="28" height="40" viewBox="0 0 28 40">
-<path d="M14 1C6.8 1 1 6.8 1 14c0 9.6 13 25 13 25s13-15.4 13-25C27 6.8 21.2 1 14 1z"
- fill="{colour}" stroke="#ffffff" stroke-width="2"/>
-<circle cx="14" cy="10" r="3.4" fill="#ffffff"/>
-<path d="M8.5 22.5c0-3.6 2.5-6.5 5.5-6.5s5.5 2.9 5.5 6.5z" fill="#ffffff"/>
-</svg>
-"""
-
-
 blp = pages_blueprint("childcare_pages", __name__, PAGES_PREFIX)
 
 
@@ -106,8 +96,6 @@ def map_config(code: str, **extra: Any) -> str:
         "layers": url_for("layers.Layers", lang=code),
         "kitaLayer": LAYER_ID,
         "kitaApi": url_for("childcare.Kitas"),
-        "marker": url_for("childcare_pages.marker"),
-        "markerColor": _service().settings.marker_color,
         "center": settings.center or [platform.region.center.lat, platform.region.center.lon],
         "zoom": settings.zoom or platform.region.zoom,
         **extra,
@@ -295,12 +283,3 @@ def source_label(source: str, ct: Any) -> str:
     if source == "osm":
         return str(ct("source_osm"))
     return source
-
-
-@blp.get("/marker.svg")
-def marker() -> Response:
-    """The Kita marker in the configured colour (the map's own marker style)."""
-    body = MARKER_SVG.replace("{colour}", _service().settings.marker_color)
-    response = Response(body, mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response

@@ -278,9 +278,7 @@ class ChildcareSettings:
     marker: str = setting(
         "kita", "Marker symbol name of the Kita layer (Layer.marker; the map's hint)."
     )
-    marker_color: str = setting(
-        "#b8336a", "Colour of the Kita marker (#rrggbb); the symbol is /kitas/marker.svg."
-    )
+    marker_color: str = setting("#b8336a", "Colour of the Kita symbol on every map (#rrggbb).")
     attribution: str = setting(
         "",
         "Attribution shown with the Kita layer, e.g. '© OpenStreetMap-Mitwirkende' after "

@@ -49,6 +49,7 @@ class Layers(MethodView):
                     "plugin": layer.plugin,
                     "default_visible": layer.id in ticked if ticked else layer.default_visible,
                     "marker": layer.marker,
+                    "style": platform.layer_styles[layer.id].as_dict(),
                     "attribution": layer.attribution,
                     "url": url_for(".LayerFeatures", layer_id=layer.id),
                 }

@@ -16,6 +16,7 @@ from marshmallow import fields, validate
 from core import classifications as vocab
 from core.model import MAX_DESCRIPTION, MAX_NAME
 from core.persistence.db import MAX_INTEGER
+from core.search.markers import MARKER_GLYPHS, MARKER_SHAPES
 from webapp.context import OFFERED_LANGUAGES, OfferedLanguage
 
 __all__ = [
@@ -552,12 +553,37 @@ class CompanyListSchema(ma.Schema):
 # --- layers ------------------------------------------------------------------------------
 
 
+class MarkerStyleSchema(ma.Schema):
+    key = fields.String(
+        required=True, metadata={"description": "The style's name: the layer's marker hint."}
+    )
+    colour = fields.String(
+        required=True,
+        metadata={"description": "Fill colour, #rrggbb.", "pattern": "^#[0-9a-f]{6}$"},
+    )
+    shape = fields.String(
+        required=True, validate=validate.OneOf(MARKER_SHAPES), metadata={"description": "Outline."}
+    )
+    glyph = fields.String(
+        required=True,
+        validate=validate.OneOf(MARKER_GLYPHS),
+        metadata={"description": "Pictogram inside the outline; empty: none."},
+    )
+
+
 class LayerSchema(ma.Schema):
     id = fields.String(required=True)
     label = fields.String(required=True)
     plugin = fields.String(required=True)
     default_visible = fields.Boolean(required=True)
     marker = fields.String(required=True)
+    style = fields.Nested(
+        MarkerStyleSchema,
+        required=True,
+        metadata={
+            "description": "How every map draws the layer's symbols; no two layers share one."
+        },
+    )
     attribution = fields.String(required=True)
     url = fields.String(required=True, metadata={"description": "Where its features are."})
 

@@ -218,8 +218,9 @@ def test_kita_pages(make_app):
     html = client.get(f"/kitas/{kita.id}").get_data(as_text=True)
     assert kita.name in html and "Arbeitgeber in der Nähe" in html and "Fördewerft" in html
     assert client.get("/kitas/99999").status_code == 404
-    svg = client.get("/kitas/marker.svg")
-    assert svg.mimetype == "image/svg+xml" and "#123abc" in svg.get_data(as_text=True)
+    # the configured colour is the Kita layer's symbol on every map
+    styles = {d["id"]: d["style"] for d in client.get("/api/v1/layers").get_json()["layers"]}
+    assert styles["childcare_kitas"]["colour"] == "#123abc"
     layer = client.get("/api/v1/layers/childcare_kitas?bbox=9.40,54.78,9.45,54.80").get_json()
     inside = [k for k in kitas if 54.78 <= k.lat <= 54.80 and 9.40 <= k.lon <= 9.45]
     assert {f["properties"]["kita_id"] for f in layer["features"]} == {k.id for k in inside}

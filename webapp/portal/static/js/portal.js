@@ -419,18 +419,15 @@
 
   // --- plugin layers ----------------------------------------------------------------------------
   // Every layer of /api/v1/layers but the companies (drawn from the search) can be ticked; a
-  // ticked layer is fetched for the map area after every move. Company symbols come first: the
-  // layers share what is left of MAX_MARKERS, so the page never holds more marker elements.
+  // ticked layer is fetched for the map area after every move and drawn by the web kit's layer
+  // script (maplayers.js: the symbol of each layer as the server styles it, groups, popups, the
+  // legend). Company symbols come first: the layers share what is left of MAX_MARKERS, so the
+  // page never holds more marker elements.
 
   var MAX_MARKERS = cfg.maxMarkers || 2000;
-  var SHAPES = ['circle', 'square', 'diamond', 'ring'];
-  var COLOURS = 6;
   var layerDefs = [];
   var layerById = {};
-  var layerData = {};       // id -> answer of /api/v1/layers/<id> (or {error: true})
-  var layerRequests = {};   // id -> AbortController of its running request
-  var layerTimer = null;
-  var layerGroup = L.layerGroup().addTo(map);
+  var overlay = null;       // RKMap.Layers once /api/v1/layers answered
   var layerEls = { box: $('layer-switcher'), list: $('layer-list'), count: $('layer-count') };
 
   function activeLayers() {
@@ -441,14 +438,17 @@
   }
 
   function buildLayerSwitcher(layers) {
-    var styles = {};  // Layer.marker -> style number: layers with one marker hint look alike
+    var companies = layers.filter(function (d) { return d.id === 'companies'; });
     layerDefs = layers.filter(function (d) { return d.id !== 'companies'; });
     layerById = {};
-    layerDefs.forEach(function (d) {
-      if (!(d.marker in styles)) styles[d.marker] = Object.keys(styles).length;
-      var n = styles[d.marker];
-      d.style = 'rk-lc' + (n % COLOURS) + ' rk-ls-' + SHAPES[n % SHAPES.length];
-      layerById[d.id] = d;
+    layerDefs.forEach(function (d) { layerById[d.id] = d; });
+    overlay = new RKMap.Layers(map, {
+      defs: layerDefs,
+      lang: cfg.lang,
+      active: activeLayers,
+      budget: function () { return MAX_MARKERS - symbols.getLayers().length; },
+      note: setLayerNote,
+      fixed: companies.map(function (d) { return { id: d.id, label: d.label, style: d.style }; })
     });
     if (!layerDefs.length || !layerEls.box) return;
     var active = activeLayers();
@@ -461,16 +461,17 @@
       return h('li', { className: 'layer-item' }, [
         input,
         h('label', { for: id }, [
-          h('span', { className: 'rk-layer-swatch ' + d.style, 'aria-hidden': 'true' }, [h('span', { className: 'shape' })]),
-          ' ', h('span', { text: d.label }),
+          RKMap.symbol(d.style), ' ', h('span', { text: d.label }),
           h('span', { className: 'layer-note', id: id + '-note', 'data-layer-note': d.id })
         ])
       ]);
     });
     layerEls.list.replaceChildren.apply(layerEls.list, items);
+    // closed at first, also with layers ticked: the legend on the map names them and the
+    // button counts them, so the open list would only cover the map
     layerEls.box.hidden = false;
-    if (active.length && !PHONE.matches) layerEls.box.open = true;
     updateLayerCount();
+    drawLayers();
   }
 
   if (layerEls.box) {
@@ -498,10 +499,7 @@
       var ids = activeLayers().filter(function (id) { return id !== input.value; });
       if (input.checked) ids.push(input.value);
       state.layers = layerDefs.map(function (d) { return d.id; }).filter(function (id) { return ids.indexOf(id) >= 0; });
-      if (!input.checked) {
-        delete layerData[input.value];
-        if (layerRequests[input.value]) layerRequests[input.value].abort();
-      }
+      if (!input.checked && overlay) overlay.drop(input.value);
       saveUrl(true);
       updateLayerCount();
       drawLayers();
@@ -515,7 +513,6 @@
     layerEls.list.querySelectorAll('input[data-layer]').forEach(function (input) {
       input.checked = active.indexOf(input.value) >= 0;
     });
-    Object.keys(layerData).forEach(function (id) { if (active.indexOf(id) < 0) delete layerData[id]; });
     updateLayerCount();
     drawLayers();
   }
@@ -523,145 +520,22 @@
   function updateLayerCount() {
     var n = activeLayers().length;
     layerEls.count.hidden = n === 0;
-    layerEls.count.textContent = n ? String(n) : '';
+    layerEls.count.textContent = n ? RK.number(n) : '';
   }
 
   function scheduleLayers(delay) {
-    window.clearTimeout(layerTimer);
-    layerTimer = window.setTimeout(fetchLayers, delay || 0);
-  }
-
-  function fetchLayers() {
-    var bbox = bboxParam();
-    activeLayers().forEach(function (id) {
-      var def = layerById[id];
-      if (layerRequests[id]) layerRequests[id].abort();
-      var controller = window.AbortController ? new AbortController() : null;
-      layerRequests[id] = controller;
-      fetch(def.url + '?bbox=' + encodeURIComponent(bbox) + '&lang=' + cfg.lang, {
-        headers: { Accept: 'application/geo+json, application/json' },
-        signal: controller ? controller.signal : undefined
-      }).then(function (response) {
-        if (!response.ok) throw new Error('layer ' + id + ': ' + response.status);
-        return response.json();
-      }).then(function (body) {
-        if (layerRequests[id] !== controller || activeLayers().indexOf(id) < 0) return;
-        layerData[id] = body;
-        drawLayers();
-      }).catch(function (err) {
-        if (err && err.name === 'AbortError') return;
-        if (activeLayers().indexOf(id) < 0) return;
-        layerData[id] = { error: true };
-        drawLayers();
-      });
-    });
-  }
-
-  function safeUrl(url) {
-    // the site's own pages and web pages only (no javascript: and the like)
-    return typeof url === 'string' && /^(https?:\/\/|\/(?!\/))/.test(url) ? url : null;
-  }
-
-  // properties.popup = {title, lines, link} (core's point_feature, docs/hooks.md); features
-  // without one show their name and url
-  function featurePopup(feature) {
-    var p = feature.properties || {};
-    return p.popup && typeof p.popup === 'object' ? p.popup : {};
-  }
-
-  function featureName(feature, def) {
-    var p = feature.properties || {};
-    return String(featurePopup(feature).title || p.name || p.title || p.label || def.label);
-  }
-
-  function layerPopup(feature, def) {
-    var p = feature.properties || {};
-    var popup = featurePopup(feature);
-    var name = featureName(feature, def);
-    var url = safeUrl(popup.link) || safeUrl(p.url) || safeUrl(p.href);
-    var lines = Array.isArray(popup.lines) ? popup.lines.slice(0, 6) : [];
-    return h('div', { className: 'rk-layer-popup' }, [
-      h('p', { className: 'popup-title' }, [h('strong', { text: name })]),
-      lines.length ? h('ul', { className: 'popup-lines' }, lines.map(function (line) {
-        return h('li', { text: String(line) });
-      })) : null,
-      h('p', { className: 'popup-layer', text: def.label }),
-      url ? h('p', null, [h('a', { href: url }, [S.layer_open, h('span', { className: 'sr-only', text: ': ' + name })])]) : null
-    ]);
-  }
-
-  function addLayerMarker(def, feature) {
-    var c = feature.geometry.coordinates;
-    var name = featureName(feature, def);
-    var label = fmt(S.layer_marker_label, { name: name, layer: def.label });
-    var icon = L.divIcon({
-      className: 'rk-layer-marker ' + def.style, html: '<span class="shape" aria-hidden="true"></span>',
-      iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -9]
-    });
-    // below the company symbols, which are the page's main content
-    var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: true, title: label, zIndexOffset: -1000 });
-    // opened below the row of map controls (zoom, layer switcher), which would cover its title
-    marker.bindPopup(function () { return layerPopup(feature, def); }, {
-      autoPanPadding: [16, 16], autoPanPaddingTopLeft: [16, 60]
-    });
-    marker.rkKey = def.id + '|' + (feature.id != null ? feature.id : c[0] + ',' + c[1] + ',' + name);
-    layerGroup.addLayer(marker);
-    var el = marker.getElement();
-    if (el) {
-      el.setAttribute('aria-label', label);
-      el.setAttribute('data-layer', def.id);
-      el.addEventListener('keydown', function (event) {
-        if (event.key === ' ') { event.preventDefault(); marker.openPopup(); }
-      });
-    }
-  }
-
-  function setLayerNote(id, text) {
-    var note = layerEls.list && layerEls.list.querySelector('[data-layer-note="' + id + '"]');
-    if (note) note.textContent = text ? ' – ' + text : '';
+    if (overlay) overlay.schedule(delay);
   }
 
   function drawLayers() {
-    // a popup open while the layers are drawn again (its opening panned the map, which loads
-    // the layers of the new view) opens again on the same record, keeping the keyboard focus
-    var open = null, focused = false;
-    layerGroup.eachLayer(function (m) {
-      if (m.isPopupOpen()) {
-        open = m.rkKey;
-        focused = !!m.getElement() && m.getElement() === document.activeElement;
-      }
-    });
-    layerGroup.clearLayers();
-    var budget = Math.max(0, MAX_MARKERS - symbols.getLayers().length);
-    var drawn = 0;
-    layerDefs.forEach(function (def) { if (activeLayers().indexOf(def.id) < 0) setLayerNote(def.id, ''); });
-    activeLayers().forEach(function (id) {
-      var def = layerById[id];
-      var data = layerData[id];
-      if (!data) return;
-      if (data.error) { setLayerNote(id, S.layer_error); return; }
-      var points = (data.features || []).filter(function (f) {
-        return f.geometry && f.geometry.type === 'Point' && f.geometry.coordinates;
-      });
-      var shown = Math.min(points.length, budget);
-      for (var i = 0; i < shown; i++) addLayerMarker(def, points[i]);
-      budget -= shown;
-      drawn += shown;
-      var total = Math.max(data.total || 0, points.length);
-      setLayerNote(id, shown < total
-        ? fmt(S.layer_truncated, { shown: RK.number(shown), total: RK.number(total) })
-        : fmt(S.layer_count, { n: RK.number(total) }));
-      var note = layerEls.list.querySelector('[data-layer-note="' + id + '"]');
-      if (note) note.setAttribute('data-truncated', String(shown < total));
-    });
-    els.map.setAttribute('data-layer-markers', String(drawn));
-    if (open) {
-      layerGroup.eachLayer(function (m) {
-        if (m.rkKey !== open) return;
-        m.openPopup();
-        if (focused && m.getElement()) m.getElement().focus({ preventScroll: true });
-      });
-    }
+    if (overlay) overlay.draw();
+  }
+
+  function setLayerNote(id, text, truncated) {
+    var note = layerEls.list && layerEls.list.querySelector('[data-layer-note="' + id + '"]');
+    if (!note) return;
+    note.textContent = text ? ' – ' + text : '';
+    note.setAttribute('data-truncated', String(Boolean(truncated)));
   }
 
   // --- search ----------------------------------------------------------------------------------
