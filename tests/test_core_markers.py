@@ -49,7 +49,10 @@ def test_a_layer_with_a_known_hint_gets_the_table_entry() -> None:
 
 def test_a_layer_sets_its_own_colour_shape_and_glyph() -> None:
     styles = layer_styles(
-        [layer("kitas", "kita", colour="#123ABC"), layer("clubs", "club", shape="shield", glyph="people")]
+        [
+            layer("kitas", "kita", colour="#123ABC"),
+            layer("clubs", "club", shape="shield", glyph="people"),
+        ]
     )
     assert (styles["kitas"].colour, styles["kitas"].shape) == ("#123abc", "circle")
     assert styles["kitas"].glyph == "child"

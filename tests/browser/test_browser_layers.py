@@ -5,6 +5,7 @@ and axe-core finds no WCAG 2.1 AA violation with layers on."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,11 @@ def test_layer_switcher_draws_plugin_layers_and_the_url_keeps_them(
     again = page.context.new_page()
     again.goto(page.url)
     _layer_markers(again, "childcare_kitas").first.wait_for(timeout=10_000)
+    # closed at first: the button counts the ticked layer, the legend names it
+    assert again.locator("#layer-switcher").get_attribute("open") is None
+    assert again.locator("#layer-count").inner_text() == "1"
+    assert again.locator('.rk-legend-item[data-layer="childcare_kitas"]').inner_text() == "Kitas"
+    again.locator("#layer-switcher > summary").click()
     assert again.get_by_role("checkbox", name="Kitas").is_checked()
     again.close()
 
@@ -200,3 +206,161 @@ def test_no_accessibility_violations_with_layers_on(
     page.locator("#layer-switcher[open]").wait_for()
     violations = run_axe(page)
     assert violations == [], describe(violations)
+
+
+# --- one symbol per layer on every map, with a legend ------------------------------------------
+
+#: What a drawn symbol is made of: its style entry, shape, colour (as given and as painted) and
+#: its outline's path.
+SYMBOL = """el => { const s = el.querySelector('.rk-sym');
+  const p = s.querySelector('.rk-sym-shape');
+  return {key: s.dataset.style, shape: s.dataset.shape, colour: s.dataset.colour,
+          fill: getComputedStyle(p).fill, d: p.getAttribute('d')}; }"""
+
+
+def _rgb(colour: str) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def _styles(page: Any, server: LiveServer) -> dict[str, dict[str, Any]]:
+    answer = page.request.get(f"{server.url}/api/v1/layers").json()
+    return {d["id"]: {**d["style"], "label": d["label"]} for d in answer["layers"]}
+
+
+def test_the_kita_symbol_is_the_same_on_the_start_page_and_the_kita_page(
+    plugin_page: Any, plugin_server: LiveServer
+) -> None:
+    page = plugin_page
+    style = _styles(page, plugin_server)["childcare_kitas"]
+    seen = {}
+    open_start(page, plugin_server, f"?{MARL}&layers=childcare_kitas")
+    start = page.locator('#map .rk-layer-marker[data-layer="childcare_kitas"]')
+    start.first.wait_for(timeout=10_000)
+    seen["start"] = start.first.evaluate(SYMBOL)
+    seen["start legend"] = page.locator(
+        '#map .rk-legend-item[data-layer="childcare_kitas"]'
+    ).evaluate(SYMBOL)
+    page.goto(plugin_server.url + "/kitas/")
+    kita = page.locator('#kita-map .rk-layer-marker[data-layer="childcare_kitas"]')
+    kita.first.wait_for(timeout=10_000)
+    seen["kita page"] = kita.first.evaluate(SYMBOL)
+    seen["kita legend"] = page.locator(
+        '#kita-map .rk-legend-item[data-layer="childcare_kitas"]'
+    ).evaluate(SYMBOL)
+    # the Kita page's switcher offers the same symbol next to the layer's name
+    page.locator("#kita-map .layer-switcher > summary").click()
+    seen["kita switcher"] = page.locator(
+        '#kita-map .layer-item:has(input[value="childcare_kitas"])'
+    ).evaluate(SYMBOL)
+    expected = {
+        "key": style["key"],
+        "shape": style["shape"],
+        "colour": style["colour"],
+        "fill": _rgb(style["colour"]),
+        "d": seen["start"]["d"],
+    }
+    assert seen == dict.fromkeys(seen, expected)
+    # and it is not the housing layer's
+    assert _styles(page, plugin_server)["housing_offers"]["colour"] != style["colour"]
+
+
+@pytest.fixture(scope="module")
+def all_layers_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    sys.path.insert(0, str(ROOT / "tests" / "webapp"))
+    from layer_portal import build_layer_app, seed_layers
+
+    folder = tmp_path_factory.mktemp("all-layers")
+    app = build_layer_app(f"sqlite:///{folder / 'portal.db'}")
+    seed_layers(app, folder, companies=400)
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+LAYERS = [
+    "childcare_kitas",
+    "housing_offers",
+    "transit_stops",
+    "training_courses",
+    "events",
+    "events_actors",
+]
+
+
+def _boxes(locator: Any) -> list[list[float]]:
+    return locator.evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom]; })"
+    )
+
+
+@pytest.mark.parametrize("size", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_the_legend_names_every_ticked_layer_and_no_two_layers_look_alike(
+    browser: Any, all_layers_server: LiveServer, size: tuple[int, int]
+) -> None:
+    server = all_layers_server
+    page = new_page(browser, server, width=size[0], height=size[1], bypass_csp=True)
+    try:
+        styles = _styles(page, server)
+        # the region: the layers' symbols would pile up here without their groups
+        open_start(page, server, f"?layers={','.join(LAYERS)}")
+        for layer in LAYERS:
+            page.locator(f'#map .rk-layer-marker[data-layer="{layer}"]').first.wait_for(
+                timeout=15_000
+            )
+        # the switcher stays closed over the map; its button counts the ticked layers
+        assert page.locator("#layer-switcher").get_attribute("open") is None
+        assert page.locator("#layer-count").inner_text() == str(len(LAYERS))
+
+        legend = page.locator("#map .rk-legend")
+        assert legend.is_visible()
+        items = legend.locator(".rk-legend-item")
+        # the companies first, then every ticked layer in the switcher's order
+        assert items.evaluate_all("els => els.map(e => e.dataset.layer)") == [
+            "companies",
+            *LAYERS,
+        ]
+        for index, layer in enumerate(["companies", *LAYERS]):
+            item = items.nth(index)
+            assert item.inner_text().strip() == styles[layer]["label"]
+            got = item.evaluate(SYMBOL)
+            assert (got["key"], got["shape"], got["fill"]) == (
+                styles[layer]["key"],
+                styles[layer]["shape"],
+                _rgb(styles[layer]["colour"]),
+            ), layer
+        # the legend lies inside the map
+        (map_box,) = _boxes(page.locator("#map"))
+        (legend_box,) = _boxes(legend)
+        assert map_box[0] <= legend_box[0] and legend_box[2] <= map_box[2]
+        assert map_box[1] <= legend_box[1] and legend_box[3] <= map_box[3]
+
+        # every drawn symbol of a layer has the layer's style, and no two layers share one
+        drawn: dict[str, set[tuple[str, str, str]]] = {}
+        for layer in LAYERS:
+            symbols = page.locator(f'#map .rk-layer-marker[data-layer="{layer}"]')
+            found = symbols.evaluate_all(
+                "els => els.map(e => { const s = e.querySelector('.rk-sym');"
+                " return [s.dataset.style, s.dataset.shape,"
+                " getComputedStyle(s.querySelector('.rk-sym-shape')).fill]; })"
+            )
+            drawn[layer] = {tuple(f) for f in found}
+            assert drawn[layer] == {
+                (styles[layer]["key"], styles[layer]["shape"], _rgb(styles[layer]["colour"]))
+            }, layer
+            # a layer's symbols (single ones and groups) never cover each other
+            boxes = _boxes(symbols)
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1 :]:
+                    covered = (
+                        a[0] < b[2] - 0.5
+                        and b[0] < a[2] - 0.5
+                        and a[1] < b[3] - 0.5
+                        and b[1] < a[3] - 0.5
+                    )
+                    assert not covered, (layer, a, b)
+        looks = [next(iter(v))[1:] for v in drawn.values()]
+        assert len(set(looks)) == len(looks), drawn
+    finally:
+        page.context.close()

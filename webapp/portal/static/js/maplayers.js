@@ -260,24 +260,34 @@
 
   Layers.prototype.addGroup = function (def, members) {
     var map = this.map;
+    var own = this.options.popup && this.options.popup[def.id];
     var bounds = L.latLngBounds([]);
     members.forEach(function (f) { bounds.extend([f.geometry.coordinates[1], f.geometry.coordinates[0]]); });
     // drawn where the group began (layers.groups keeps those apart), so groups never overlap
     var at = members[0].geometry.coordinates;
     var n = members.length;
-    var label = fmt(S.layer_group_label, { n: RK.number(n), layer: def.label });
+    var size = map.latLngToContainerPoint(bounds.getNorthEast()).distanceTo(map.latLngToContainerPoint(bounds.getSouthWest()));
+    // all at one place (one address): zooming would not part them, so they open as a list
+    var onePlace = size < 2;
+    var label = fmt(onePlace ? S.layer_place_label : S.layer_group_label, { n: RK.number(n), layer: def.label });
     var icon = L.divIcon({
       className: 'rk-layer-marker rk-layer-group', html: symbol(def.style, n),
-      iconSize: [30, 30], iconAnchor: [15, 15]
+      iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -12]
     });
     var marker = L.marker([at[1], at[0]], { icon: icon, keyboard: true, title: label, zIndexOffset: -900 });
     marker.rkKey = def.id + '|group|' + bounds.toBBoxString();
-    marker.on('click', function () {
-      var size = map.latLngToContainerPoint(bounds.getNorthEast()).distanceTo(map.latLngToContainerPoint(bounds.getSouthWest()));
-      // one place (or nearly): zoom in by steps; else show the group's area
-      if (size < 2) map.setView(bounds.getCenter(), Math.min(map.getZoom() + 3, map.getMaxZoom()));
-      else map.fitBounds(bounds, { padding: [48, 48], maxZoom: map.getMaxZoom() });
-    });
+    if (onePlace) {
+      marker.bindPopup(function () {
+        return h('div', { className: 'rk-layer-place' }, [
+          h('p', { className: 'rk-layer-place-title' }, [symbol(def.style), ' ', h('strong', { text: fmt(S.layer_place_heading, { n: RK.number(n), layer: def.label }) })]),
+          h('ul', { className: 'rk-layer-place-list' }, members.map(function (f) {
+            return h('li', null, [own ? own(f, def) : popup(f, def)]);
+          }))
+        ]);
+      }, { autoPanPadding: [16, 16], autoPanPaddingTopLeft: [16, 60], maxHeight: 320 });
+    } else {
+      marker.on('click', function () { map.fitBounds(bounds, { padding: [48, 48], maxZoom: map.getMaxZoom() }); });
+    }
     this.group.addLayer(marker);
     var el = marker.getElement();
     if (el) {
@@ -285,8 +295,11 @@
       el.setAttribute('data-layer', def.id);
       el.setAttribute('data-style', def.style.key);
       el.setAttribute('data-count', String(n));
+      if (onePlace) el.setAttribute('aria-haspopup', 'dialog');
       el.addEventListener('keydown', function (event) {
-        if (event.key === ' ') { event.preventDefault(); marker.fire('click'); }
+        if (event.key !== ' ') return;
+        event.preventDefault();
+        if (onePlace) marker.openPopup(); else marker.fire('click');
       });
     }
   };
