@@ -413,9 +413,32 @@ def test_a_binding_without_a_declared_filter_is_named(tmp_path: Path) -> None:
 
 
 def test_a_declared_field_of_a_wrong_name_is_named(tmp_path: Path) -> None:
-    tables = '[[layers]]\nid = "shop_x"\nlabel = "layer.shops"\ncolour = "red"\n'
+    tables = '[[layers]]\nid = "shop_x"\nlabel = "layer.shops"\ncolor = "red"\n'
     module = shop_plugin(tmp_path, tables, layers=lambda service: {"shop_x": {"features": len}})
     with pytest.raises(PluginError, match="layers 'shop_x' of its plugin.toml cannot be made"):
+        platform_with(tmp_path, module).collect("register_layers")
+
+
+def test_a_layers_symbol_declared_in_the_file_reaches_the_maps(tmp_path: Path) -> None:
+    tables = (
+        '[[layers]]\nid = "shop_x"\nlabel = "layer.shops"\nmarker = "shop"\n'
+        'colour = "#5D4037"\nshape = "shield"\nglyph = "briefcase"\n'
+    )
+    module = shop_plugin(tmp_path, tables, layers=lambda service: {"shop_x": {"features": len}})
+    platform = platform_with(tmp_path, module)
+    style = platform.layer_styles["shop_x"]
+    assert (style.colour, style.shape, style.glyph, style.key) == (
+        "#5d4037",
+        "shield",
+        "briefcase",
+        "shop",
+    )
+
+
+def test_a_bad_symbol_in_the_file_names_the_value_and_the_fix(tmp_path: Path) -> None:
+    tables = '[[layers]]\nid = "shop_x"\nlabel = "layer.shops"\ncolour = "red"\n'
+    module = shop_plugin(tmp_path, tables, layers=lambda service: {"shop_x": {"features": len}})
+    with pytest.raises(PluginError, match=r"layers 'shop_x' of its plugin.toml: .*#rrggbb"):
         platform_with(tmp_path, module).collect("register_layers")
 
 
