@@ -364,3 +364,20 @@ def test_the_legend_names_every_ticked_layer_and_no_two_layers_look_alike(
         assert len(set(looks)) == len(looks), drawn
     finally:
         page.context.close()
+
+
+def test_a_kitas_page_shows_its_own_symbol_larger_and_never_in_a_group(
+    plugin_page: Any, plugin_server: LiveServer
+) -> None:
+    page = plugin_page
+    kitas = page.request.get(f"{plugin_server.url}/api/v1/childcare/kitas?per_page=5").json()
+    kita = kitas["items"][0]
+    page.goto(f"{plugin_server.url}/kitas/{kita['id']}")
+    marked = page.locator('#kita-map .rk-layer-marker.selected[data-layer="childcare_kitas"]')
+    marked.wait_for(timeout=10_000)
+    assert marked.count() == 1
+    assert marked.get_attribute("aria-label") == f"{kita['name']} (Kitas)"
+    others = page.locator("#kita-map .rk-layer-marker:not(.selected) .rk-sym")
+    if others.count():
+        size = marked.locator(".rk-sym").bounding_box()
+        assert size["width"] > others.first.bounding_box()["width"]

@@ -70,6 +70,8 @@
     var note = function () {};
     var layers = new RKMap.Layers(map, {
       defs: defs, lang: cfg.lang, source: source, popup: popups,
+      // on a Kita's page its own symbol stands out
+      marked: function (f, def) { return def.id === cfg.kitaLayer && cfg.focusId != null && (f.properties || {}).kita_id === cfg.focusId; },
       active: function () { return shown; },
       note: function (id, text, truncated) { note(id, text, truncated); }
     });

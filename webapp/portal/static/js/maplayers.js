@@ -32,7 +32,9 @@
     people: ['M9 6.5a2 2 0 1 1 0 4a2 2 0 1 1 0-4zM15 6.5a2 2 0 1 1 0 4a2 2 0 1 1 0-4zM5.5 17c0-3 1.5-5.2 3.5-5.2s3.5 2.2 3.5 5.2zM11.5 17c0-3 1.5-5.2 3.5-5.2s3.5 2.2 3.5 5.2z', 'nonzero'],
     briefcase: ['M10 6h4a1.2 1.2 0 0 1 1.2 1.2V8.5H18v8.5H6V8.5h2.8V7.2A1.2 1.2 0 0 1 10 6zM10.2 7.3v1.2h3.6V7.3z', 'evenodd']
   };
-  var GROUP_GAP = 34;       // px: a group's symbol (30 px) and the next never overlap
+  // px: a group's symbol (30 px) and the next never overlap; at the region's zooms the groups
+  // are coarser, so a layer's symbols do not cover the company groups there
+  function groupGap(zoom) { return zoom < 12 ? 56 : 34; }
   var MAX_POPUP_LINES = 6;  // core.search.layers.MAX_POPUP_LINES
 
   function svgNode(tag, attrs) {
@@ -132,7 +134,8 @@
    * shown, in order), budget() (how many symbols may still be drawn), source[id](def, bbox)
    * (a promise of features instead of the layer's URL), popup[id](feature, def) (a popup
    * element), note(id, text, truncated) (what the switcher says about a layer), fixed (legend
-   * entries always shown before the layers: the companies of the start page).
+   * entries always shown before the layers: the companies of the start page), marked(feature,
+   * def) (true for the record the page is about: drawn larger, never in a group).
    */
   function Layers(map, options) {
     this.map = map;
@@ -201,12 +204,13 @@
   };
 
   /** Groups of a layer's points whose symbols would overlap at this zoom (none at the
-   * deepest zooms): each point joins the first group whose symbol lies within GROUP_GAP
+   * deepest zooms): each point joins the first group whose symbol lies within groupGap
    * pixels, else starts one there; so no two symbols of a layer cover each other. */
   Layers.prototype.groups = function (points) {
     var map = this.map;
     var zoom = map.getZoom();
     if (zoom >= map.getMaxZoom() - 1) return points.map(function (p) { return [p]; });
+    var GROUP_GAP = groupGap(zoom);
     var grid = {};  // cells of GROUP_GAP px -> groups whose symbol lies in them
     var groups = [];
     points.forEach(function (f) {
@@ -234,12 +238,15 @@
     var c = feature.geometry.coordinates;
     var name = featureName(feature, def);
     var label = fmt(S.layer_marker_label, { name: name, layer: def.label });
+    // the record the page is about (a Kita's own page) stands out
+    var marked = Boolean(this.options.marked && this.options.marked(feature, def));
+    var size = marked ? 34 : 24;
     var icon = L.divIcon({
-      className: 'rk-layer-marker', html: symbol(def.style),
-      iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]
+      className: 'rk-layer-marker' + (marked ? ' selected' : ''), html: symbol(def.style),
+      iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2 + 2]
     });
     // below the company symbols, which are the start page's main content
-    var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: true, title: label, zIndexOffset: -1000 });
+    var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: true, title: label, zIndexOffset: marked ? 1000 : -1000 });
     var own = this.options.popup && this.options.popup[def.id];
     // opened below the row of map controls (zoom, layer switcher), which would cover its title
     marker.bindPopup(function () { return own ? own(feature, def) : popup(feature, def); }, {
@@ -330,7 +337,10 @@
       var points = (data.features || []).filter(function (f) {
         return f.geometry && f.geometry.type === 'Point' && f.geometry.coordinates;
       });
-      var groups = self.groups(points);
+      var marked = self.options.marked;
+      var own = marked ? points.filter(function (f) { return marked(f, def); }) : [];
+      var groups = own.map(function (f) { return [f]; }).concat(
+        self.groups(own.length ? points.filter(function (f) { return own.indexOf(f) < 0; }) : points));
       var shown = 0, symbols = 0;
       for (var i = 0; i < groups.length && symbols < budget; i++) {
         if (groups[i].length === 1) self.addFeature(def, groups[i][0]);
