@@ -66,15 +66,14 @@ def _texts(code: str) -> Callable[..., str]:
 def course_facts(course: Course, code: str, distance: float | None = None) -> dict[str, Any]:
     """What a course card and the course page show of a course."""
     tt, service = _texts(code), service_for(current_platform())
-    # "ab 02.03.2027" says the start already; the brackets add the end
-    if course.start_date and course.end_date and course.end_date != course.start_date:
-        dates = tt(
-            "from_to",
-            start=format_date(course.start_date, code),
-            end=format_date(course.end_date, code),
-        )
-    elif course.end_date and not course.start_date:
-        dates = tt("until", end=format_date(course.end_date, code))
+    starts = when(course, code, service.today())
+    start, end = course.start_date, course.end_date
+    # "ab 2. März 2027" says the start already: the brackets add the end only; a course one
+    # may join any time ("Einstieg jederzeit") gives its whole run
+    if end and start and end != start and format_date(start, code) not in starts:
+        dates = tt("from_to", start=format_date(start, code), end=format_date(end, code))
+    elif end and end != start:
+        dates = tt("until", end=format_date(end, code))
     else:
         dates = ""
     if course.cost_eur is None:
@@ -87,7 +86,7 @@ def course_facts(course: Course, code: str, distance: float | None = None) -> di
     return {
         "course": course,
         "labels": course.labels(code),
-        "when": when(course, code, service.today()),
+        "when": starts,
         "dates": dates,
         "costs": costs,
         "distance": tt("distance", km=km) if km is not None else "",

@@ -494,3 +494,24 @@ def test_course_list_and_course_page_speak_every_language(client, world, lang):
         for key, text in german.items():
             if "{" not in text and text != texts[key] and not key.startswith("admin."):
                 assert f">{escape(text)}<" not in html, key
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_course_dates_name_each_day_once(client, world, lang):
+    """ "ab 11. Feb. 2027 (bis 26. Apr. 2027)", never "ab 11. Feb. 2027 (11. Feb. 2027 bis
+    26. Apr. 2027)"; a course one may join any time gives its whole run."""
+    from core import format_date
+
+    checked = 0
+    for course in world.courses:
+        if not is_current(course, TODAY):
+            continue
+        page = client.get(f"/weiterbildung/{course.id}?lang={lang}").get_data(as_text=True)
+        found = re.search(r"<dt>(Termine|Dates)</dt><dd>(.*?)</dd>", page)
+        assert found, course.title
+        dates = found.group(2)
+        for day in {course.start_date, course.end_date} - {None}:
+            shown = re.findall(rf"(?<!\d){re.escape(format_date(day, lang))}", dates)
+            assert len(shown) == 1, dates
+        checked += 1
+    assert checked >= 10
