@@ -70,10 +70,20 @@ def offer_list() -> Any:
         # every bad filter at once, in the page's language, at its field and in the summary
         problems = form_problems(exc.errors or {"query": [exc.message]}, lang)
         result = None
+
+    def page_link(number: int) -> str | None:
+        # the offers past the first page (20 a page) are reached by the kit's pager
+        if result is None or not 1 <= number <= result["pages"] or number == result["page"]:
+            return None
+        query = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+        return f"{url_for('housing_pages.offer_list')}?{urlencode([*query, ('page', number)])}"
+
     return render_template(
         "housing/list.html",
         **_page(lang),
         result=result,
+        previous_url=page_link(result["page"] - 1) if result else None,
+        next_url=page_link(result["page"] + 1) if result else None,
         problems=problems,
         args=params,
         choices=CHOICES,

@@ -432,3 +432,24 @@ def test_list_page_filters_by_a_day_typed_in_the_pages_format(client, world):
             {"f-rent": rent, "f-available_by": message},
             kept={"f-rent": "viel", "f-available_by": typed},
         )
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_list_pages_through_every_offer(client, world, lang):
+    """The list shows a page of offers and a pager: following "Weiter" from the first page
+    reaches every current offer exactly once, and the last page has no "Weiter"."""
+    import html as markup
+
+    wanted = {str(o["id"]) for o in stored_offers(world.platform) if o["expires_on"] >= TODAY}
+    url, seen, pages = f"/wohnen?lang={lang}", [], 0
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += re.findall(r'href="/wohnen/angebote/(\d+)', page)
+        pages += 1
+        after = re.search(r'<a href="([^"]+)" rel="next">', page)
+        url = markup.unescape(after.group(1)) if after else None
+        assert pages < 50
+    assert sorted(seen) == sorted(wanted) and pages > 1
+    assert ("Seite 2 von" if lang == "de" else "Page 2 of") in client.get(
+        f"/wohnen?page=2&lang={lang}"
+    ).get_data(as_text=True)
