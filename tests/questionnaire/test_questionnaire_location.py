@@ -30,6 +30,11 @@ def _centroid(postcode: str) -> Location:
     raise AssertionError(postcode)
 
 
+def _placed(answer: dict[str, Any]) -> tuple[Location, str]:
+    """Where the page's place answer puts the pin, and how exactly."""
+    return Location(answer["lat"], answer["lon"]), answer["precision"]
+
+
 def _visible(html: str) -> str:
     """The text a person reads on a page (no markup, no scripts, no attributes)."""
     return re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", html, flags=re.S))
@@ -111,6 +116,9 @@ def test_the_review_names_where_the_address_puts_the_company(app: Any, client: A
     assert f'data-lat="{centre.lat}" data-lon="{centre.lon}"' in review, "the still map's point"
     english = client.get("/fragebogen/pruefen?lang=en").get_data(as_text=True)
     assert "In the middle of the postcode area 45699" in english
+    # the town left empty is the one the postcode gives, and the page says so
+    assert "Herten (aus der Postleitzahl)" in text
+    assert "Herten (from the postcode)" in _visible(english)
 
 
 @pytest.mark.parametrize(
@@ -149,12 +157,7 @@ def test_the_place_answer_is_the_geocoders_and_only_for_editors(app: Any, client
     assert client.get("/fragebogen/lage?postcode=45699").status_code == 401
     start(client)
     answer = client.get("/fragebogen/lage?street=Kirchstra%C3%9Fe+3&postcode=45699").get_json()
-    centre = _centroid("45699")
-    assert (answer["lat"], answer["lon"], answer["precision"]) == (
-        centre.lat,
-        centre.lon,
-        "postcode",
-    )
+    assert _placed(answer) == (_centroid("45699"), "postcode")
     assert "Mitte des Postleitzahlgebiets 45699" in answer["note"]
     assert "Ziehen Sie sie an die richtige Stelle." in answer["note"]
     english = client.get("/fragebogen/lage?postcode=45699&lang=en").get_json()
@@ -169,15 +172,10 @@ def test_a_configured_geocoder_places_the_street(tmp_path: Path) -> None:
         client = app.test_client()
         start(client)
         known = client.get("/fragebogen/lage?street=Teststra%C3%9Fe+1&postcode=45657").get_json()
-        assert (known["lat"], known["lon"], known["precision"]) == (51.6, 7.2, "address")
+        assert _placed(known) == (Location(51.6, 7.2), "address")
         # a street the service does not know: the postcode's centre, said as such
         other = client.get("/fragebogen/lage?street=Nirgendwo+9&postcode=45657").get_json()
-        centre = _centroid("45657")
-        assert (other["lat"], other["lon"], other["precision"]) == (
-            centre.lat,
-            centre.lon,
-            "postcode",
-        )
+        assert _placed(other) == (_centroid("45657"), "postcode")
         answers = _answers(street="Teststraße 1", postcode="45657", town="")
         answers.pop("fake_care", None)
         company = _publish(app, app.test_client(), answers)

@@ -552,6 +552,13 @@ def _answer_text(section: Section, question: Any, submission: flow.Submission, l
         return translate("yes" if submission.has_logo else "none_given", lang)
     if question.answer is AnswerType.LOCATION:
         return _location_text(section, submission, value, lang)
+    if value in (None, "", []) and section.plugin == "core" and question.target == "town":
+        # "leave it empty: we take it from the postcode" - so say which town that gives
+        checked = helpers.platform().questionnaire.checked(submission.answers)
+        postcode = address_values(section, checked.get(section.key, {}))["postcode"]
+        town = helpers.platform().region.town_for_postcode(postcode) if postcode else None
+        if town is not None:
+            return translate("location.town_from_postcode", lang, town=town.name)
     if value in (None, "", []):
         return translate("none_given", lang)
     if question.answer in (AnswerType.BOOL, AnswerType.CONSENT):
