@@ -31,7 +31,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from core.errors import InputRejected, InputTooLarge
+from core.errors import InputRejected, InputTooLarge, Sentence
+from core.texts import DOMAIN
 
 __all__ = [
     "MAX_COMPRESSION_RATIO",
@@ -106,12 +107,18 @@ def parse_json(
         if exc.pos >= len(text.rstrip()):
             # a half-copied file: say so rather than name the missing bracket
             raise InputRejected(
-                f"{source} ends in the middle of a record (line {exc.lineno}): it looks cut "
-                "off; copy or export it again completely.",
+                Sentence.message(DOMAIN, "import.cut_off", source=source, line=exc.lineno),
                 {"file": ["cut off in the middle of a record"]},
             ) from None
         raise InputRejected(
-            f"{source} is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+            Sentence.message(
+                DOMAIN,
+                "import.not_json",
+                source=source,
+                line=exc.lineno,
+                column=exc.colno,
+                detail=exc.msg,
+            ),
             {"file": [f"invalid JSON: {exc.msg}"]},
         ) from None
     check_json(value, source=source, max_depth=max_depth)

@@ -15,9 +15,11 @@ from collections.abc import Mapping, Sequence
 
 from attrs import frozen
 
-from core.errors import ImportError_
+from core.errors import ImportError_, Sentence
+from core.i18n import Text
 from core.io.csvfiles import csv_reader
 from core.io.records import cut_off_note
+from core.texts import DOMAIN
 
 __all__ = ["CSV_DELIMITERS", "CsvRow", "CsvTable", "read_csv_table"]
 
@@ -44,8 +46,14 @@ class CsvTable:
     rows: tuple[CsvRow, ...]
 
 
-def _file_error(name: str, message: str) -> ImportError_:
-    return ImportError_(f"{name}: {message} Nothing was imported.", {"file": [message]})
+def _file_error(name: str, key: str, **values: object) -> ImportError_:
+    """The refusal of the file ``name`` for the problem ``import.<key>`` of core's catalog:
+    an operator reads it in the admin page's language (the command line shows English)."""
+    problem = Text.message(DOMAIN, f"import.{key}", **values)
+    return ImportError_(
+        Sentence.message(DOMAIN, "import.file_refused", name=name, problem=problem),
+        {"file": [Sentence.message(DOMAIN, f"import.{key}", **values)]},
+    )
 
 
 def _check_header(
@@ -56,15 +64,16 @@ def _check_header(
         if unknown:
             raise _file_error(
                 name,
-                f"has unknown column(s) {', '.join(map(repr, unknown))}; valid columns are: "
-                f"{', '.join(columns)}.",
+                "unknown_columns",
+                columns=", ".join(map(repr, unknown)),
+                valid=", ".join(columns),
             )
     doubled = sorted({h for h in header if h and header.count(h) > 1})
     if doubled:
-        raise _file_error(name, f"names the column(s) {', '.join(doubled)} twice.")
+        raise _file_error(name, "doubled_columns", columns=", ".join(doubled))
     missing = [c for c in required if c not in header]
     if missing:
-        raise _file_error(name, f"has no column {', '.join(missing)}; it is required.")
+        raise _file_error(name, "missing_columns", columns=", ".join(missing))
 
 
 def read_csv_table(
@@ -84,13 +93,13 @@ def read_csv_table(
     """
     first = text.splitlines()[0] if text.strip() else ""
     if not first.strip():
-        raise _file_error(name, "is empty; the first line must be the header.")
+        raise _file_error(name, "empty")
     delimiter = max(delimiters, key=lambda d: (first.count(d), d == ","))
     reader = csv_reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = tuple(h.strip() for h in next(reader))
     except csv.Error as exc:
-        raise _file_error(name, f"has a malformed header line: {exc}.") from None
+        raise _file_error(name, "malformed_header", detail=str(exc)) from None
     _check_header(name, header, columns, required)
     rows: list[CsvRow] = []
     previous = reader.line_num
@@ -101,7 +110,7 @@ def read_csv_table(
         except StopIteration:
             break
         except csv.Error as exc:
-            raise _file_error(name, f"line {start} is malformed CSV: {exc}.") from None
+            raise _file_error(name, "malformed_line", line=start, detail=str(exc)) from None
         previous = reader.line_num
         if not any(cell.strip() for cell in row):
             continue  # a blank line

@@ -39,6 +39,7 @@ from core import ImportProblem
 from core import ImportReport
 from core import Location
 from core import RecordFilter
+from core import Sentence
 from core import ValueConversion
 from core import check_in_region
 from core import check_lines
@@ -51,6 +52,7 @@ from core import read_json_records
 from core import slugify
 
 from plugins.childcare import repository as repo
+from plugins.childcare.model import DOMAIN
 from plugins.childcare.model import Kita
 from plugins.childcare.model import age_groups_from_range
 from plugins.childcare.model import age_groups_from_text
@@ -150,6 +152,11 @@ def detect_format(path: Path) -> str:
 
 
 def _file_error(path: Path, message: str) -> ImportError_:
+    if isinstance(message, Sentence):  # its languages go with it to the admin page
+        whole = Sentence.message(
+            DOMAIN, "import.file_problem", file=path.name, problem=message.said
+        )
+        return ImportError_(whole, {"file": [message]})
     return ImportError_(f"{path.name}: {message}", {"file": [message]})
 
 
@@ -1004,11 +1011,7 @@ def _converter(
         fields.names.update(r.names)
     if records and fields.column("name") is None:
         shown = ", ".join(sorted({r.names.get(c, c) for r in records for c in r.values}))
-        raise _file_error(
-            path,
-            f"no column holds the Kita's name; columns are: {shown}. Name one in the "
-            "setting plugins.childcare.columns.name.",
-        )
+        raise _file_error(path, Sentence.message(DOMAIN, "import.no_name_column", columns=shown))
     if records and fields.column("id") is None:
         notes.append(
             "no id column found: ids are derived from name, street and postcode (set "
@@ -1044,13 +1047,12 @@ def _converted(
 def _rejected_error(path: Path, rejected: list[ImportProblem], total: int) -> ImportError_:
     shown = rejected[:MAX_PROBLEMS_IN_MESSAGE]
     more = len(rejected) - len(shown)
-    return ImportError_(
-        f"{path.name}: {len(rejected)} of {total} records are invalid, nothing was imported: "
-        + "; ".join(str(p) for p in shown)
-        + (f"; and {more} more" if more else "")
-        + ". Fix them, or import the rest with --skip-invalid.",
-        {p.where: [p.message] for p in rejected},
+    problems = "; ".join(str(p) for p in shown)
+    key = "import.rejected_more" if more else "import.rejected"
+    said = Sentence.message(
+        DOMAIN, key, file=path.name, count=len(rejected), total=total, problems=problems, more=more
     )
+    return ImportError_(said, {p.where: [p.message] for p in rejected})
 
 
 def _record_import(session: Session, report: ImportReport) -> None:

@@ -165,15 +165,22 @@ def csv_bytes(columns: list[str], rows: list[list[str]], delimiter: str = ",") -
 
 
 def upload(
-    client: FlaskClient, token: str, dataset_id: str, name: str, data: bytes, fmt: str
+    client: FlaskClient,
+    token: str,
+    dataset_id: str,
+    name: str,
+    data: bytes,
+    fmt: str,
+    *,
+    lang: str = "de",
 ) -> tuple[int, str]:
-    """Send a file through the import form; (status, page)."""
+    """Send a file through the import form of the page in ``lang``; (status, page)."""
     # encoded in memory: the test client would spool a large body to a file it never closes
     boundary, body = encode_multipart(
         {"csrf_token": token, "format": fmt, "file": FileStorage(io.BytesIO(data), filename=name)}
     )
     answer = client.post(
-        f"/admin/daten/{dataset_id}/import",
+        f"/admin/daten/{dataset_id}/import" + ("" if lang == "de" else f"?lang={lang}"),
         data=body,
         content_type=f"multipart/form-data; boundary={boundary}",
     )

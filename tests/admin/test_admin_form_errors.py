@@ -20,6 +20,7 @@ from admin_support import (
     input_value,
     login,
     make_app,
+    upload,
 )
 from flask import Flask
 from sqlalchemy import text
@@ -234,3 +235,63 @@ def test_the_unchanged_checks_compare_every_plugin_table(demo_app: Flask) -> Non
     tables = _table_rows(demo_app)
     assert {"childcare_kitas", "housing_offers", "training_courses"} <= set(tables)
     assert all(tables[name] for name in ("childcare_kitas", "housing_offers"))
+
+
+#: Files refused as a whole for their structure, with the words the refusal must hold in
+#: German and in English (the file's own name and values stay as they are).
+STRUCTURE = [
+    ("leer.csv", b"", "csv", "ist leer", "is empty"),
+    (
+        "doppelt.csv",
+        b"name,name,lat,lon\nKita A,Kita A,51.6,7.1\n",
+        "csv",
+        "nennt die Spalte(n) name zweimal",
+        "names the column(s) name twice",
+    ),
+    (
+        "kaputt.geojson",
+        b'{"type": "FeatureCollection", "features": [',
+        "geojson",
+        "mitten in einem Datensatz",
+        "cut off",
+    ),
+    ("kein.geojson", b"{nope}", "geojson", "ist kein JSON", "is not JSON"),
+    (
+        "ohne-namen.csv",
+        b"kennung,ort\nk1,Marl\n",
+        "csv",
+        "Keine Spalte enthält den Namen der Kita",
+        "no column holds the Kita's name",
+    ),
+    (
+        "ungueltig.csv",
+        b"name,lat,lon\nKita A,51.6,7.1\n,51.6,7.1\n",
+        "csv",
+        "1 von 2 Datensätzen sind ungültig, es wurde nichts importiert",
+        "1 of 2 records are invalid, nothing was imported",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "fmt", "german", "english"), STRUCTURE)
+def test_an_import_refused_for_its_structure_says_why_in_the_page_language(
+    client: Any,
+    token: str,
+    platform: Any,
+    name: str,
+    data: bytes,
+    fmt: str,
+    german: str,
+    english: str,
+) -> None:
+    said = {}
+    for lang in ("de", "en"):
+        status, page = upload(client, token, "childcare.kitas", name, data, fmt, lang=lang)
+        assert status == 400, page[:300]
+        found = page.split('id="import-error">', 1)[1].split("</p>", 1)[0]
+        said[lang] = markup.unescape(found)
+        assert name in said[lang]
+    assert german in said["de"] and english not in said["de"], said["de"]
+    assert english in said["en"], said["en"]
+    with platform.db.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM childcare_kitas")).scalar_one() == 0

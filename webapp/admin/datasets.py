@@ -309,7 +309,7 @@ def dataset_import(dataset_id: str) -> Any:
             except OutsideRegionError as exc:
                 error = _outside_region(exc)
             except ValidationError as exc:  # ImportError_ and bad values alike
-                error = exc.message
+                error = Sentence.of(exc.message, admin_language())
     return _page(
         "dataset_import.html",
         400 if error else 200,
