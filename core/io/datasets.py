@@ -66,6 +66,10 @@ def _said(exc: ValueError) -> str:
     return said if isinstance(said, Sentence) else str(exc)
 
 
+def _choice_texts(choices: Any) -> tuple[tuple[str, Text], ...]:
+    return tuple((str(code), to_text(label)) for code, label in choices)
+
+
 @old_label_pair(1, new_there=lambda kind: kind in FIELD_KINDS)
 @translatable("label")
 @frozen
@@ -75,8 +79,9 @@ class DatasetField:
     name: str
     label: Text = field(converter=to_text)
     kind: str = "text"
-    #: (value, label) pairs of a ``choice`` field
-    choices: tuple[tuple[str, str], ...] = ()
+    #: (value, label) pairs of a ``choice`` field; a label is a ``Text`` (a catalog key, so
+    #: the admin page shows it in its language) or a plain string
+    choices: tuple[tuple[str, Text], ...] = field(default=(), converter=_choice_texts)
     #: false: shown, never sent back in an edit (ids, sources, computed values)
     editable: bool = True
     required: bool = False
@@ -89,6 +94,14 @@ class DatasetField:
             raise ValueError(
                 f"DatasetField {self.name!r}: kind {self.kind!r} is not one of {FIELD_KINDS}"
             )
+
+    def choice_label(self, value: Any, lang: str | None = None) -> str:
+        """The label of the choice ``value`` in ``lang`` (the value itself when no choice has
+        it: a value stored before the choices changed)."""
+        for code, label in self.choices:
+            if code == str(value):
+                return label(lang)
+        return str(value)
 
     def parse(self, value: Any) -> Any:
         """The JSON value of a submitted form string (or a JSON value) for this field's kind.

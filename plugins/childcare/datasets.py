@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["DATASET_ID", "EXPORT_COLUMNS", "kita_dataset", "kita_row"]
 
 DATASET_ID = "childcare.kitas"
-_YES_NO = (("yes", "ja / yes"), ("no", "nein / no"))
+_YES_NO = (("yes", Text.message(DOMAIN, "yes")), ("no", Text.message(DOMAIN, "no")))
 #: form field of each age group: (field name, age group code)
 _AGE_FIELDS = (("age_under3", "u3"), ("age_3_6", "3to6"), ("age_school", "school"))
 

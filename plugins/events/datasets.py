@@ -58,8 +58,9 @@ EXPORT_FORMATS = ("csv", "ics")
 HORIZON = dt.timedelta(days=366)
 
 
-def _choices(choices: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((c.value, c.label("de")) for c in choices)
+def _choices(choices: tuple[Any, ...]) -> tuple[tuple[str, Text], ...]:
+    # the labels stay Texts: the admin page shows them in its language
+    return tuple((c.value, c.label) for c in choices)
 
 
 def _label(name: str, **values: Any) -> Text:
@@ -85,7 +86,10 @@ FIELDS = (
         "status",
         _label("status"),
         kind="choice",
-        choices=(("scheduled", "findet statt"), ("cancelled", "abgesagt")),
+        choices=tuple(
+            (code, Text.message(DOMAIN, f"admin.choices.status_{code}"))
+            for code in ("scheduled", "cancelled")
+        ),
         listed=True,
     ),
     DatasetField("description", _label("description"), kind="textarea", max_length=MAX_DESCRIPTION),
@@ -105,10 +109,9 @@ FIELDS = (
         "registration",
         _label("registration"),
         kind="choice",
-        choices=(
-            ("none", "keine"),
-            ("external", "beim Veranstalter (Link)"),
-            ("portal", "über das Portal"),
+        choices=tuple(
+            (code, Text.message(DOMAIN, f"admin.choices.registration_{code}"))
+            for code in ("none", "external", "portal")
         ),
     ),
     DatasetField("registration_url", _label("registration_url"), kind="url"),

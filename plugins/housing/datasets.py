@@ -58,9 +58,9 @@ __all__ = ["DATASET_ID", "checked_offer", "invalid_offer", "offer_dataset", "off
 DATASET_ID = "housing.offers"
 
 
-def _choices(choices: tuple[Choice, ...]) -> tuple[tuple[str, str], ...]:
-    # the admin area speaks German and English: an option shows both
-    return tuple((c.value, f"{c.label('de')} / {c.label('en')}") for c in choices)
+def _choices(choices: tuple[Choice, ...]) -> tuple[tuple[str, Text], ...]:
+    # the labels stay Texts: the admin page shows them in its language
+    return tuple((c.value, c.label) for c in choices)
 
 
 def _field(name: str, **options: Any) -> DatasetField:

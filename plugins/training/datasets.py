@@ -53,8 +53,9 @@ COURSES_DATASET = "training.courses"
 EXPORT_FORMATS = ("csv", "json")
 
 
-def _choices(vocabulary: Any) -> tuple[tuple[str, str], ...]:
-    return tuple((term.code, term.label("de")) for term in vocabulary)
+def _choices(vocabulary: Any) -> tuple[tuple[str, Text], ...]:
+    # the labels stay Texts: the admin page shows them in its language
+    return tuple((term.code, term.label) for term in vocabulary)
 
 
 def _label(name: str, **values: Any) -> Text:

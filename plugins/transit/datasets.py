@@ -45,10 +45,8 @@ EXPORT_COLUMNS = (
     "location_type",
     "parent_station",
 )
-LOCATION_TYPES = (
-    ("0", "Haltestelle / Bahnsteig (stop, platform)"),
-    ("1", "Bahnhof (station)"),
-    ("2", "Eingang (entrance)"),
+LOCATION_TYPES = tuple(
+    (code, Text.message(DOMAIN, f"dataset.location_type.{code}")) for code in ("0", "1", "2")
 )
 
 

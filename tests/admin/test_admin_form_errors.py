@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as markup
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -295,3 +296,36 @@ def test_an_import_refused_for_its_structure_says_why_in_the_page_language(
     assert english in said["en"], said["en"]
     with platform.db.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM childcare_kitas")).scalar_one() == 0
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_choice_lists_show_labels_in_the_page_language(
+    demo_app: Flask, demo_client: Any, demo_token: str, lang: str
+) -> None:
+    """Every choice of every dataset form (event status, registration, kinds, yes/no ...) is
+    offered by its label in the page's language, never by its code or in both languages."""
+    other = "en" if lang == "de" else "de"
+    seen = 0
+    for dataset in _editable(demo_app):
+        url = f"/admin/daten/{dataset.id}/eintrag/{_first_record(demo_app, dataset)}?lang={lang}"
+        page = demo_client.get(url).get_data(as_text=True)
+        for item in dataset.editable_fields:
+            if item.kind != "choice":
+                continue
+            select = page.split(f'name="{item.name}"', 1)[1].split("</select>", 1)[0]
+            shown = [
+                markup.unescape(t)
+                for v, t in re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select)
+            ]
+            assert shown == [label(lang) for _, label in item.choices], (dataset.id, item.name)
+            for code, label in item.choices:
+                # a code shown as it is reads the same in both languages ("yes" is English)
+                assert (
+                    label(lang)
+                    and code not in (label("de"), label("en"))
+                    or (label("de") != label("en"))
+                ), (dataset.id, item.name, code)
+                if label(other) != label(lang):
+                    assert label(other) not in shown, (dataset.id, item.name, code)
+            seen += 1
+    assert seen >= 6  # kinds, yes/no, event status and registration, course kinds ...

@@ -69,7 +69,7 @@ def shown(item: DatasetField, value: Any, lang: str) -> str:
     if item.kind == "bool":
         return translate("yes" if value else "no", lang)
     if item.kind == "choice":
-        return dict(item.choices).get(str(value), str(value))
+        return item.choice_label(value, lang)
     return str(value)
 
 
