@@ -12,7 +12,7 @@ moved its pin.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
@@ -103,6 +103,37 @@ def postcode_problem(region: Region, postcode: str) -> Text | None:
     return None
 
 
+#: Addresses a geocoding service found, per geocoder: the live preview asks again at every
+#: pause in typing, and a public service allows about one request a second.
+_FOUND: dict[tuple[Any, Address], Location] = {}
+#: How many answers ``_FOUND`` keeps (it starts afresh when full).
+MAX_REMEMBERED = 4096
+
+
+def _remembered(platform: Platform, address: Address) -> Location | None:
+    """Where the configured geocoder puts ``address`` (None: nowhere); what it found is
+    remembered, what it did not is asked again (the service may just have been away)."""
+    geocoder = platform.geocoder
+    try:
+        # the geocoder itself is the key (an id could be reused by another one later)
+        key = (geocoder, address)
+        found = _FOUND.get(key)
+    except TypeError:  # a geocoder without a hash is asked every time
+        key, found = None, None
+    if found is not None:
+        return found
+    try:
+        found = platform.locate(address)
+    except GeocodingError:
+        return None
+    if key is None:
+        return found
+    if len(_FOUND) >= MAX_REMEMBERED:
+        _FOUND.clear()
+    _FOUND[key] = found
+    return found
+
+
 def place_address(platform: Platform, address: Address) -> Placement:
     """Where ``address`` lies, through the portal's geocoder; PlacementError when its postcode
     is malformed, unknown or outside the region."""
@@ -113,9 +144,8 @@ def place_address(platform: Platform, address: Address) -> Placement:
     centre = platform.locate_postcode(postcode)
     if platform.geocoder.name == "postcode":
         return Placement(centre, "postcode")
-    try:
-        found = platform.locate(address)
-    except GeocodingError:
+    found = _remembered(platform, address)
+    if found is None:
         return Placement(centre, "postcode")  # the service knows no such street
     if not in_region(platform.region, found):
         return Placement(centre, "postcode")  # a street of that name in another town

@@ -14,8 +14,10 @@ import pytest
 from fake_plugins.fake import FakePlugin
 from questionnaire_support import ANSWERS, csrf, errors, fill_all, make_app, start, submit
 
-from core.model import Location
+from core.errors import GeocodingError
+from core.model import Address, Location
 from core.portal import submissions as flow
+from core.portal.placing import Placement, place_address
 
 LINKS = flow.Links(lambda t: f"http://x/fragebogen/link/{t}", lambda s: f"http://x/{s}")
 CENTROIDS = Path(__file__).resolve().parents[2] / "core" / "data" / "plz_centroids_de.csv"
@@ -261,3 +263,30 @@ def test_an_edit_keeps_a_moved_pin_and_lets_the_address_place_the_rest(
     review = client.get("/fragebogen/pruefen").get_data(as_text=True)
     wording = "Von Ihnen auf der Karte gesetzt" if moved else "Mitte des Postleitzahlgebiets 45699"
     assert wording in review
+
+
+class _CountingGeocoder:
+    """A geocoding service that knows one street and counts how often it is asked."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def locate(self, address: Any) -> Location:
+        self.asked.append(address.street)
+        if address.street == "Marktplatz 1":
+            return Location(51.61, 7.18)
+        raise GeocodingError(f"No such street: {address.street!r}.")
+
+
+def test_a_geocoding_service_is_asked_once_per_address_it_found(platform: Any) -> None:
+    service = _CountingGeocoder()
+    platform.geocoder = service
+    known = Address(street="Marktplatz 1", postcode="45699")
+    unknown = Address(street="Nirgendwo 9", postcode="45699")
+    for _ in range(3):
+        assert place_address(platform, known) == Placement(Location(51.61, 7.18), "address")
+        assert place_address(platform, unknown) == Placement(_centroid("45699"), "postcode")
+    # what it found is remembered; what it did not is asked again (it may have been away)
+    assert service.asked == ["Marktplatz 1", "Nirgendwo 9", "Nirgendwo 9", "Nirgendwo 9"]
