@@ -110,7 +110,7 @@ class AnswerType(enum.StrEnum):
     CHOICE = "choice"  # one of the options
     MULTICHOICE = "multichoice"  # any of the options
     POSTCODE = "postcode"  # a German postcode that exists
-    LOCATION = "location"  # {"lat": .., "lon": ..}: the pin on the map
+    LOCATION = "location"  # {"lat": .., "lon": ..}: a pin the editor moved (none: the address)
     CONSENT = "consent"  # a versioned consent (``Question.consent`` names its kind)
     IMAGE = "image"  # an uploaded picture (the logo); the answer says whether there is one
 
