@@ -283,6 +283,14 @@ def event(event_id: int, slug: str = "") -> Any:
     return event_page(found)
 
 
+@bp.get("/veranstaltungen/<int:event_id>/anmeldung")
+def registration_form(event_id: int) -> Any:
+    """The form's own address opened, not sent (the language switcher on a refused
+    registration, a reload): the event's page with the form, in the asked language."""
+    found = load(event_id)
+    return redirect(with_lang(_service().event_path(found)) + "#anmeldung", 303)
+
+
 @bp.post("/veranstaltungen/<int:event_id>/anmeldung")
 def register(event_id: int) -> Any:
     found, service = load(event_id), _service()

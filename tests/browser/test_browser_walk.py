@@ -66,9 +66,6 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             {
                 "portal": {"database_url": f"sqlite:///{folder / 'demo.db'}"},
                 "mail": {"outbox_folder": str(folder / "outbox")},
-                # the walk sends every form empty in four languages on two screens from one
-                # address; the rate limits have tests of their own
-                "limits": {"enabled": False},
             }
         )
     finally:

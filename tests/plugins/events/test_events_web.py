@@ -344,6 +344,20 @@ def test_registration_form_and_cancellation_pages(client: Any, world: dict[str, 
     assert world["svc"].event(event.id).taken == 0
 
 
+def test_the_registration_address_opened_leads_to_the_form(
+    client: Any, world: dict[str, Any]
+) -> None:
+    # the language switcher on a refused registration links the form's address
+    event = world["fair"]
+    opened = client.get(f"/veranstaltungen/{event.id}/anmeldung?lang=en")
+    assert opened.status_code == 303
+    target = f"/veranstaltungen/{event.id}-{event.slug}?lang=en#anmeldung"
+    assert opened.headers["Location"] == target
+    page = client.get(target.split("#")[0]).get_data(as_text=True)
+    assert 'id="anmeldung"' in page and 'class="event-form"' in page
+    assert client.get("/veranstaltungen/999999/anmeldung").status_code == 404
+
+
 def test_calendar_page_filters_and_english(client: Any, world: dict[str, Any]) -> None:
     html = client.get("/veranstaltungen?kind=open_day").get_data(as_text=True)
     assert (
