@@ -14,9 +14,10 @@ so that its error messages are checked too.
 Each page is opened in German and switched to the other languages with the header's language
 switcher, as a person does. Then it must say its language (``lang``, and ``dir="rtl"`` for
 Arabic), fit the screen's width, style every form control it shows (by computed style: text
-fields, choice lists, text areas, check boxes, radio buttons, date, file and password fields,
-buttons), run without a script error and speak the page's language only: no text of another
-language's catalogs and no raw code or key (derived in walk_checks.py from the catalogs, the
+fields, choice lists, text areas, check boxes, radio buttons, file and password fields, buttons;
+the browser's own date field counts as unstyled, its format follows the browser's language),
+run without a script error and speak the page's language only: no text of another language's
+catalogs and no raw code or key (derived in walk_checks.py from the catalogs, the
 vocabularies, the questionnaire, the filters and the API). axe (WCAG 2.1 A/AA) checks each
 page once per screen size. Each check is its own test, so that one kind of flaw never hides
 another.
@@ -189,6 +190,7 @@ def _visits(server: LiveServer) -> list[Visit]:
         *[Visit(step) for step in steps],
         Visit(steps[0], submit='button[value="next"]'),
         Visit("/fragebogen/pruefen"),
+        Visit("/fragebogen/status"),
         Visit("/fragebogen/loeschen"),
         # the plugins
         Visit("/kitas/"),
@@ -319,10 +321,16 @@ def _walk(
 
 
 @pytest.fixture(scope="module")
-def walks(browser: Any, demo_server: LiveServer) -> Callable[[tuple[int, int]], list[Problem]]:
+def visits(demo_server: LiveServer) -> list[Visit]:
+    return _visits(demo_server)
+
+
+@pytest.fixture(scope="module")
+def walks(
+    browser: Any, demo_server: LiveServer, visits: list[Visit]
+) -> Callable[[tuple[int, int]], list[Problem]]:
     """The problems of the walk on each screen, walked once for every test below."""
     found: dict[tuple[int, int], list[Problem]] = {}
-    visits = _visits(demo_server)
 
     def walk(size: tuple[int, int]) -> list[Problem]:
         if size not in found:
@@ -333,6 +341,42 @@ def walks(browser: Any, demo_server: LiveServer) -> Callable[[tuple[int, int]], 
 
 
 SIZES = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
+
+
+#: The public addresses that are no page of their own, and why: the walk leaves them out.
+NOT_PAGES = {
+    "pages.index": "the start page's other registration (the portal's takes '/')",
+    "portal.company_card": "an HTML fragment for the start page's selection panel",
+    "portal.company_logo": "an image",
+    "portal.logo": "an image",
+    "portal.theme": "a style sheet",
+    "portal.manifest": "the web app manifest",
+    "portal.service_worker": "a script",
+    "portal.place": "JSON for the place search",
+    "childcare_pages.marker": "an image",
+    "questionnaire.logo": "an image",
+    "questionnaire.export": "the company's data as JSON",
+    "questionnaire.resume": "a redirect to the company's current step",
+    "events_pages.registration_form": "a redirect to the event's form",
+    "housing_pages.admin_form": "a redirect to the admin area",
+    "training_pages.admin_form": "a redirect to the admin area",
+}
+
+
+def test_the_walk_covers_every_public_page(demo_server: LiveServer, visits: list[Visit]) -> None:
+    # a new page of core or a plugin is walked or named above with its reason
+    app = demo_server.app
+    urls = app.url_map.bind("localhost")
+    walked = {urls.match(v.path.split("?")[0], "GET")[0] for v in visits if v.status == 200}
+    pages = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ())
+        and not rule.rule.startswith(("/api", "/admin"))
+        and not rule.endpoint.endswith("static")
+    }
+    assert pages - walked - set(NOT_PAGES) == set()
+    assert set(NOT_PAGES) <= pages, "a page named as none is gone"
 
 
 #: Flaws the walk finds that are known and being mended: (check, pattern of the problem,

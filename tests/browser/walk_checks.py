@@ -245,7 +245,7 @@ LOOK = """() => {
     const box = el.getBoundingClientRect();
     controls.push({
       name: (el.id ? '#' + el.id : el.name || el.className || type) + ' (' + type + ')',
-      kind: kind, type: type,
+      kind: kind, type: type, hidden: el.getAttribute('aria-hidden') === 'true',
       height: box.height, width: box.width,
       border: style.borderTopStyle, background: style.backgroundColor,
       fontSize: style.fontSize, accent: style.accentColor, appearance: style.appearance,
@@ -282,6 +282,9 @@ _BROWSER_FONT = "13.3333px"
 def unstyled(control: Mapping[str, Any]) -> str:
     """Why a control looks like the browser's default, "" when it is styled."""
     kind = control["kind"]
+    if control["type"] == "date" and not control["hidden"]:
+        # the web kit's date field is text in the page's format, the calendar behind a button
+        return "a browser date field, in the format of the browser's language, not the page's"
     if kind == "field":
         if control["border"] in ("none", "inset") or control["height"] < 36:
             return "no border or less than 36 px high"
