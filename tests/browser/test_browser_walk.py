@@ -353,7 +353,6 @@ NOT_PAGES = {
     "portal.manifest": "the web app manifest",
     "portal.service_worker": "a script",
     "portal.place": "JSON for the place search",
-    "childcare_pages.marker": "an image",
     "questionnaire.logo": "an image",
     "questionnaire.export": "the company's data as JSON",
     "questionnaire.resume": "a redirect to the company's current step",
