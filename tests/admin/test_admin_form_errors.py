@@ -329,3 +329,56 @@ def test_choice_lists_show_labels_in_the_page_language(
                     assert label(other) not in shown, (dataset.id, item.name, code)
             seen += 1
     assert seen >= 6  # kinds, yes/no, event status and registration, course kinds ...
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_login_with_both_fields_empty_names_both_and_counts_no_attempt(
+    client: Any, platform: Any, lang: str
+) -> None:
+    from admin_support import OPERATOR, csrf
+
+    url = f"/admin/anmelden?lang={lang}"
+    token = csrf(client.get(url).get_data(as_text=True))
+    answer = client.post(url, data={"csrf_token": token, "username": " ", "password": ""})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    summary = _summary(page)
+    for name, key in (("username", "login_no_username"), ("password", "login_no_password")):
+        message = translate(key, lang)
+        assert f'href="#login-{name}"' in summary and message in summary
+        assert f'<p class="field-error" id="login-{name}-error">{message}</p>' in page
+    # a name typed without a password is kept, and the slip is no failed login
+    answer = client.post(url, data={"csrf_token": token, "username": OPERATOR[0], "password": ""})
+    page = answer.get_data(as_text=True)
+    assert f'value="{OPERATOR[0]}"' in page and "login-username-error" not in page
+    assert _failed_logins(platform) == 0
+    answer = client.post(url, data={"csrf_token": token, "username": OPERATOR[0], "password": "x"})
+    assert answer.status_code == 401  # a wrong password is refused and counted as before
+    assert _failed_logins(platform) == 1
+
+
+def _failed_logins(platform: Any) -> int:
+    with platform.db.connect() as connection:
+        return int(
+            connection.execute(text("SELECT count(*) FROM core_login_failures")).scalar_one()
+        )
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_not_found_pages_say_what_is_missing_and_lead_back(
+    client: Any, token: str, lang: str
+) -> None:
+    answer = client.get(f"/admin/daten/keine.daten?lang={lang}")
+    page = markup.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 404
+    assert translate("dataset_not_found", lang, id="keine.daten") in page
+    back = page.split('id="not-found-back"', 1)[0].rsplit("<a", 1)[1]
+    assert 'href="/admin/daten' in back
+    answer = client.get(f"/admin/daten/childcare.kitas/eintrag/987654?lang={lang}")
+    page = markup.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 404
+    label = translate("not_found", lang)
+    assert label in page
+    assert "987654" in page.split('id="not-found-note">', 1)[1].split("</p>", 1)[0]
+    back = page.split('id="not-found-back"', 1)[0].rsplit("<a", 1)[1]
+    assert "/admin/daten/childcare.kitas" in back

@@ -26,6 +26,7 @@ from core.io.datasets import Dataset, DatasetField, DatasetImport
 from core.portal import audit
 from webapp.admin.i18n import admin_language, translate
 from webapp.admin.views import _go, _page, current_operator, operator_required
+from webapp.portal.views import page_url
 from webapp.questionnaire import flow as helpers
 
 __all__ = ["BACKGROUND_BYTES", "IMPORT_MAX_BYTES", "PER_PAGE", "form_value", "register"]
@@ -77,6 +78,19 @@ def _actor() -> str:
     operator = current_operator()
     assert operator is not None
     return operator.actor
+
+
+def _missing(dataset: Dataset | None, dataset_id: str, record_id: str | None = None) -> Any:
+    """The 404 page naming what is not there, with the way back to the list it was on."""
+    lang = admin_language()
+    if dataset is None:
+        note = _t("dataset_not_found", id=dataset_id)
+        back, back_text = page_url("admin.datasets", lang), _t("back_to_datasets")
+    else:
+        note = _t("record_not_found", id=record_id or "", dataset=dataset.label(lang))
+        back = page_url("admin.dataset_list", lang, dataset_id=dataset.id)
+        back_text = _t("back_to_list")
+    return _page("not_found.html", 404, note=note, back=back, back_text=back_text)
 
 
 def _dataset(dataset_id: str) -> Dataset | None:
@@ -144,7 +158,7 @@ def datasets() -> Any:
 def dataset_list(dataset_id: str) -> Any:
     dataset = _dataset(dataset_id)
     if dataset is None:
-        return _page("not_found.html", 404)
+        return _missing(None, dataset_id)
     text = request.args.get("q", "").strip()[:200]
     page = _whole(request.args.get("page", "1"))
     with helpers.platform().session() as db:
@@ -206,13 +220,13 @@ def _record_page(dataset: Dataset, status: int = 200, **context: Any) -> Any:
 def dataset_record(dataset_id: str, record_id: str) -> Any:
     dataset = _dataset(dataset_id)
     if dataset is None:
-        return _page("not_found.html", 404)
+        return _missing(None, dataset_id)
     platform = helpers.platform()
     try:
         with platform.session() as db:
             row = dataset.get(db, record_id)
     except NotFound:
-        return _page("not_found.html", 404)
+        return _missing(dataset, dataset_id, record_id)
     values = {f.name: form_value(f, row.get(f.name)) for f in dataset.fields}
     page = {"record_id": record_id, "row": row, "title": _title(dataset, row), "values": values}
     if request.method == "POST" and dataset.update is not None:
@@ -231,7 +245,7 @@ def dataset_record(dataset_id: str, record_id: str) -> Any:
             values.update(_typed(dataset, submitted))  # what the operator typed stays
             return _record_page(dataset, 400, errors=errors, general=general, **page)
         except NotFound:
-            return _page("not_found.html", 404)
+            return _missing(dataset, dataset_id, record_id)
         _changed(dataset)
         session[NOTICE_KEY] = _t("saved")
         return _go("admin.dataset_record", dataset_id=dataset.id, record_id=record_id)
@@ -279,7 +293,7 @@ def dataset_delete(dataset_id: str, record_id: str) -> Any:
             session[NOTICE_KEY] = _t("deleted", id=record_id)
             return _go("admin.dataset_list", dataset_id=dataset.id)
     except NotFound:
-        return _page("not_found.html", 404)
+        return _missing(dataset, dataset_id, record_id)
     return _page(
         "dataset_delete.html", dataset=dataset, record_id=record_id, title=_title(dataset, row)
     )

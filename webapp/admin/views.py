@@ -181,9 +181,19 @@ def login() -> Any:
     username = ""
     status = 200
     headers: dict[str, str] = {}
+    missing: dict[str, str] = {}
     if request.method == "POST":
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")[:1000]
+        # an empty field is a typing slip, not a wrong password: named at once, not counted
+        if not username.strip():
+            missing["username"] = i18n.translate("login_no_username", admin_language())
+        if not password:
+            missing["password"] = i18n.translate("login_no_password", admin_language())
+    if missing:
+        html, _ = _page("login.html", error="", username=username, missing=missing)
+        return html, 400
+    if request.method == "POST":
         result, secret = _log_in(username, password)
         if secret is not None:
             _start_session(secret)
@@ -196,7 +206,7 @@ def login() -> Any:
             # the same answer for every name, existing or not, and whatever the password
             error, status = _locked_text(result.retry_after_minutes), 429
             headers["Retry-After"] = str(result.retry_after_seconds)
-    html, _ = _page("login.html", error=error, username=username)
+    html, _ = _page("login.html", error=error, username=username, missing={})
     return html, status, headers
 
 
