@@ -148,6 +148,8 @@ def test_layer_switcher_draws_plugin_layers_and_the_url_keeps_them(
         "() => !document.querySelector('.rk-layer-marker[data-layer=\"childcare_kitas\"]')"
     )
     assert parse_qs(urlsplit(page.url).query, keep_blank_values=True)["layers"] == [""]
+    # no layer shown: no legend over the map
+    assert page.locator("#map .rk-legend").is_hidden()
 
 
 def test_housing_filter_needs_its_rent_cap_and_shows_distances(

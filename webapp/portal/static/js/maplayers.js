@@ -356,9 +356,10 @@
         : fmt(S.layer_count, { n: RK.number(total) }), shown < total);
     });
     this.map.getContainer().setAttribute('data-layer-markers', String(drawn));
-    this.legend.update((this.options.fixed || []).concat(active.map(function (id) {
+    // without a layer shown the map needs no legend (the companies' pin speaks for itself)
+    this.legend.update(active.length ? (this.options.fixed || []).concat(active.map(function (id) {
       return { id: id, label: self.byId[id].label, style: self.byId[id].style };
-    })));
+    })) : []);
     if (open) {
       this.group.eachLayer(function (m) {
         if (m.rkKey !== open) return;
