@@ -126,8 +126,10 @@ def test_suggestions_complete_a_prefix_nearest_first(gazetteer: Gazetteer) -> No
 def test_an_unknown_place_names_the_fix(gazetteer: Gazetteer) -> None:
     with pytest.raises(PlaceNotFound, match="postcode such as 45657"):
         gazetteer.resolve("Qqqxyz")
-    with pytest.raises(PlaceNotFound, match="postcode '99999' is unknown"):
+    with pytest.raises(PlaceNotFound, match="know the postcode “99999”") as caught:
         gazetteer.resolve("99999")
+    # a page shows it in its language (core's catalog)
+    assert caught.value.message.text("de").startswith("Die Postleitzahl „99999“ kennen wir nicht")
 
 
 def test_a_name_that_exists_twice_means_the_one_nearest_the_region(

@@ -673,7 +673,10 @@ def protect_forms(blueprint: Blueprint) -> Blueprint:
 
 
 def form_problems(
-    errors: Mapping[str, Sequence[object] | object], lang: str | None = None
+    errors: Mapping[str, Sequence[object] | object],
+    lang: str | None = None,
+    *,
+    fields: Mapping[str, str] | None = None,
 ) -> dict[str, list[str]]:
     """Every field's messages of ``errors`` in the page's language, for ``error_summary`` and
     ``field_error`` of ``kit/macros.html``.
@@ -682,13 +685,30 @@ def form_problems(
     holds them: a ``core.Sentence`` (a catalog message) is said in ``lang`` (default: the
     page's language), any other message as it is. Fields keep their order, so the summary
     lists the problems in the order of the form when the check ran in that order.
+
+    ``fields`` (a search form's) maps a query parameter to the form field that sets it
+    (``{"near_town": "place"}``); a message that is no ``Sentence`` then becomes one sentence
+    in the page's language saying that the address of the page holds a bad value.
     """
     lang = lang or page_language()
     said: dict[str, list[str]] = {}
     for name, messages in errors.items():
         many = messages if isinstance(messages, list | tuple) else [messages]
-        said[name] = [Sentence.of(m, lang) for m in many if m]
+        if fields is not None:
+            # a search form: the parameter's field on the form; a parameter only a hand-made
+            # address holds gets one sentence in the page's language instead of the API's
+            many = [m if isinstance(m, Sentence) else _bad_parameter(lang) for m in many]
+            name = fields.get(name, name)
+        for text in (Sentence.of(m, lang) for m in many if m):
+            if text not in said.setdefault(name, []):
+                said[name].append(text)
     return {name: messages for name, messages in said.items() if messages}
+
+
+def _bad_parameter(lang: str) -> str:
+    from webapp.portal.i18n import translate  # the kit's texts live in the portal's catalog
+
+    return translate("kit.bad_parameter", lang)
 
 
 def _same_site() -> bool:

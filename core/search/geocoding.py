@@ -18,8 +18,9 @@ import urllib.request
 from importlib import resources
 from typing import Any, Protocol
 
-from core.errors import GeocodingError
+from core.errors import GeocodingError, Sentence
 from core.model import Address, Location
+from core.texts import DOMAIN
 
 __all__ = [
     "Geocoder",
@@ -85,8 +86,7 @@ class PostcodeGeocoder:
             return postcode_centroids()[postcode.strip()]
         except KeyError:
             raise GeocodingError(
-                f"The postcode {postcode!r} is unknown; give a five-digit German postcode "
-                "such as 45657."
+                Sentence.message(DOMAIN, "place_error.postcode", postcode=postcode.strip())
             ) from None
 
 
@@ -139,7 +139,7 @@ class WebGeocoder:
         )
         found = self.search(text, 1)
         if not found:
-            raise GeocodingError(f"The geocoding service found no place for {text!r}.")
+            raise GeocodingError(Sentence.message(DOMAIN, "place_error.address", address=text))
         return found[0][1]
 
     def _get(self, url: str, query: dict[str, str]) -> Any:

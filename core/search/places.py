@@ -24,12 +24,13 @@ from importlib import resources
 import numpy as np
 from attrs import frozen
 
-from core.errors import NotFound
+from core.errors import NotFound, Sentence
 from core.model import Location
 from core.region import Region
 from core.search.geo import EARTH_RADIUS_M
 from core.search.geocoding import postcode_centroids, postcode_places
 from core.search.textindex import fold
+from core.texts import DOMAIN
 
 __all__ = ["Gazetteer", "Place", "PlaceNotFound", "place_key"]
 
@@ -203,10 +204,7 @@ class Gazetteer:
         """The place of a five-digit postcode (its centroid)."""
         location = self._centroids.get(code)
         if location is None:
-            raise PlaceNotFound(
-                f"The postcode {code!r} is unknown; give a five-digit German postcode such as "
-                "45657."
-            )
+            raise PlaceNotFound(Sentence.message(DOMAIN, "place_error.postcode", postcode=code))
         names = self._postcode_places.get(code, ())
         return Place(code, "postcode", location.lat, location.lon, names[0] if names else "", code)
 
@@ -227,14 +225,14 @@ class Gazetteer:
         ]
         if len(towns) == 1:
             return towns[0]
-        hint = (
-            f" Did you mean {', '.join(repr(s.label) for s in suggestions)}?" if suggestions else ""
-        )
-        raise PlaceNotFound(
-            f"No place called {wanted!r} is known; give a town, a district or a five-digit "
-            f"postcode such as 45657.{hint}",
-            suggestions,
-        )
+        if suggestions:
+            names = ", ".join(f"„{s.label}“" for s in suggestions)
+            said = Sentence.message(
+                DOMAIN, "place_error.did_you_mean", place=wanted, suggestions=names
+            )
+        else:
+            said = Sentence.message(DOMAIN, "place_error.unknown", place=wanted)
+        raise PlaceNotFound(said, suggestions)
 
     def suggest(self, text: str, limit: int = 8) -> list[Place]:
         """Places whose name starts like ``text`` (closest first); for a misspelt name the

@@ -396,11 +396,11 @@ def _near(params: Mapping[str, Sequence[str]], places: PlaceResolver) -> Locatio
         try:
             return places.locate_postcode(postcode)
         except GeocodingError as exc:
-            raise InvalidQuery(exc.message, {"near_postcode": ["unknown postcode"]}) from None
+            raise InvalidQuery(exc.message, {"near_postcode": [exc.message]}) from None
     town = _one(params, "near_town")
     if town is not None:
         try:
             return places.locate_town(town)
         except (NotFound, GeocodingError) as exc:
-            raise InvalidQuery(exc.message, {"near_town": ["unknown town"]}) from None
+            raise InvalidQuery(exc.message, {"near_town": [exc.message]}) from None
     return None

@@ -114,31 +114,33 @@ def age_labels(codes: tuple[str, ...], code: str) -> str:
     return ", ".join(a.label(code) for a in AGE_GROUPS if a.code in codes)
 
 
-def _list_filters(args: Any, code: str) -> tuple[dict[str, Any], float, str]:
-    """The list's filters from the form (keyword arguments of ``select``), the radius and the
-    last problem with them (a bad value is left out and named, the list still shows)."""
+def _list_filters(args: Any, code: str) -> tuple[dict[str, Any], float, dict[str, list[str]]]:
+    """The list's filters from the form (keyword arguments of ``select``), the radius and
+    every problem with them by field (a bad value is left out and named, the list still
+    shows)."""
     settings = _service().settings
     ct = translator(DOMAIN, code)
-    problem = ""
+    problems: dict[str, list[str]] = {}
 
-    def bad(name: str, label: str) -> str:
-        return str(ct("bad_value", value=repr(args.get(name)), field=ct(label)))
+    def bad(name: str, label: str) -> dict[str, list[str]]:
+        said = str(ct("bad_value", value=f"„{args.get(name)}“", field=ct(label)))
+        return {**problems, name: [said]}
 
     near = None
     radius = settings.default_radius_km
     try:
         open_until = parse_clock(args["open_until"]) if args.get("open_until") else None
     except ValueError:
-        open_until, problem = None, bad("open_until", "open_until")
+        open_until, problems = None, bad("open_until", "open_until")
     age = args.get("age") or None
     if age is not None and age not in {a.code for a in AGE_GROUPS}:
-        age, problem = None, bad("age", "age")
+        age, problems = None, bad("age", "age")
     postcode = args.get("near", "").strip()
     if args.get("radius_km"):
         try:
             radius = min(100.0, max(0.1, float(args["radius_km"].replace(",", "."))))
         except ValueError:
-            problem = bad("radius_km", "radius")
+            problems = bad("radius_km", "radius")
         if not math.isfinite(radius):
             radius = settings.default_radius_km
     if postcode:
@@ -146,7 +148,7 @@ def _list_filters(args: Any, code: str) -> tuple[dict[str, Any], float, str]:
             where = current_platform().locate_postcode(postcode)
             near = (where.lat, where.lon)
         except (GeocodingError, InvalidQuery) as exc:
-            problem = Sentence.of(exc.message, code)
+            problems["near"] = [Sentence.of(exc.message, code)]
     filters = {
         "q": args.get("q", "").strip()[:200],
         "age": age,
@@ -155,7 +157,9 @@ def _list_filters(args: Any, code: str) -> tuple[dict[str, Any], float, str]:
         "near": near,
         "radius_km": radius if near is not None else None,
     }
-    return filters, radius, problem
+    # in the order of the form
+    order = ("age", "open_until", "near", "radius_km")
+    return filters, radius, {k: problems[k] for k in order if k in problems}
 
 
 def _list_items(rows: list[int], distance: Any, page: int, code: str) -> list[dict[str, Any]]:
@@ -184,7 +188,7 @@ def _page_number(text: str, pages: int) -> int:
 @blp.get("/")
 def kita_list() -> Any:
     code, service, args = page_language(), _service(), request.args
-    filters, radius, problem = _list_filters(args, code)
+    filters, radius, problems = _list_filters(args, code)
     rows, distance = service.select(**filters)
     pages = max(1, math.ceil(len(rows) / PER_PAGE))
     page = _page_number(args.get("page", "1"), pages)
@@ -216,7 +220,7 @@ def kita_list() -> Any:
         towns=service.towns(),
         args=args,
         radius=f"{radius:g}",
-        problem=problem,
+        problems=problems,
         map_config=map_config(code, fit=fit, kitaQuery=kita_query(args)),
         lang_query=_query(code),
     )

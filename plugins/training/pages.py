@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from core import InvalidQuery
 from core import NotFound
+from core import Sentence
 from core import format_metres
 from core import vocabulary
 from flask import redirect
@@ -25,6 +26,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from webapp.kit import current_platform
+from webapp.kit import form_problems
 from webapp.kit import language_args
 from webapp.kit import page_language
 from webapp.kit import pages_blueprint
@@ -35,6 +37,7 @@ from plugins.training.profile import PAGES_PREFIX
 from plugins.training.profile import format_date
 from plugins.training.profile import format_money
 from plugins.training.profile import when
+from plugins.training.texts import DOMAIN
 from plugins.training.texts import text
 
 if TYPE_CHECKING:
@@ -45,6 +48,9 @@ __all__ = ["blp", "course_facts"]
 RADII = (2, 5, 10, 20, 50)
 #: The course search's problems with the order (``index.parse_course_params``) -> catalog key.
 SORT_PROBLEMS = {"unknown sort order": "sort_unknown", "needs near": "sort_needs_place"}
+#: The list form's field (``tr-<name>``) of each query parameter it sets differently.
+FORM_FIELDS = {"near_postcode": "place", "near_town": "place", "near": "place"}
+FORM_FIELDS["radius_km"] = "radius"
 #: Facets shown in the list page's form, in this order.
 FACETS = ("kind", "profession", "format", "funding", "provider_type", "town")
 _POSTCODE = re.compile(r"\d{5}")
@@ -116,14 +122,16 @@ def _facets(service: Any, query: Any, result: Any, code: str) -> list[dict[str, 
     return facets
 
 
-def _problem(exc: InvalidQuery, code: str) -> str:
-    """What is wrong with a search, in the page's language: the course order is this
-    plugin's to explain, the filters core's."""
-    sort = exc.errors.get("sort") or []
-    own = [SORT_PROBLEMS[p] for p in sort if p in SORT_PROBLEMS]
-    if own and set(exc.errors) == {"sort"}:
-        return " ".join(_texts(code)(key) for key in own)
-    return exc.message
+def _problems(exc: InvalidQuery, code: str) -> dict[str, list[str]]:
+    """Every problem of a search by the form field it belongs to, in the page's language:
+    the course order is this plugin's to explain, the filters and places core's."""
+    errors: dict[str, list[object]] = {k: list(v) for k, v in exc.errors.items()}
+    if "sort" in errors:
+        errors["sort"] = [
+            Sentence.message(DOMAIN, SORT_PROBLEMS[p]) if p in SORT_PROBLEMS else p
+            for p in errors["sort"]
+        ]
+    return form_problems(errors or {"q": [exc.message]}, code, fields=FORM_FIELDS)
 
 
 @blp.get("")
@@ -132,11 +140,12 @@ def course_list() -> Any:
     service = service_for(current_platform())
     place = request.args.get("place", "").strip()
     params = _list_params(code, place)
-    problem = ""
+    problems: dict[str, list[str]] = {}
     try:
         query = service.parse(params)
     except InvalidQuery as exc:
-        problem = _problem(exc, code)
+        # every problem at once, at its field; the list shows every course meanwhile
+        problems = _problems(exc, code)
         query = service.parse({"lang": [code]})
     result = service.search(query)
     pages = max(1, math.ceil(result.total / query.per_page))
@@ -157,7 +166,7 @@ def course_list() -> Any:
         result=result,
         items=[course_facts(c, code, d) for c, d in result.items],
         facets=_facets(service, query, result, code),
-        problem=problem,
+        problems=problems,
         place=place,
         radius=params.get("radius_km", ["20"])[0],
         radii=RADII,

@@ -335,3 +335,33 @@ def test_kita_page_names_its_source_in_words(make_app):
     assert "Fiktive Demo-Kita: diese Kita gibt es nicht." in client.get(
         f"/kitas/{demo.id}"
     ).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_kita_search_names_every_bad_field_at_once(make_app, lang):
+    """An unknown age group, an unknown postcode and a radius that is no number: each in the
+    summary and at its field, in the page's language; the typed postcode stays."""
+    from form_errors import assert_reports
+
+    from core import catalog
+
+    app = make_app(True, columns=FLENSBURG_COLUMNS)
+    fill(app)
+    client = app.test_client()
+    texts = catalog("childcare").texts(lang)
+
+    def bad(value, label):
+        quoted = f"„{value}“"
+        return texts["bad_value"].format(value=quoted, field=texts[label])
+
+    query = "" if lang == "de" else f"&lang={lang}"
+    page = client.get(f"/kitas/?age=greis&near=99999&radius_km=weit{query}")
+    assert_reports(
+        page.get_data(as_text=True),
+        {
+            "cc-age": bad("greis", "age"),
+            "cc-near": catalog("core").text("place_error.postcode", lang, postcode="99999"),
+            "cc-radius_km": bad("weit", "radius"),
+        },
+        kept={"cc-near": "99999"},
+    )

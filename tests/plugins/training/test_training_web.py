@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 from markupsafe import escape
@@ -515,3 +516,29 @@ def test_course_dates_name_each_day_once(client, world, lang):
             assert len(shown) == 1, dates
         checked += 1
     assert checked >= 10
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_list_form_names_the_unknown_place_and_the_order_at_their_fields(client, lang):
+    """An unknown place and an order by distance without a place: both in the summary and
+    at their fields in the page's language (core's place message, the plugin's order
+    message); the typed place stays in the form."""
+    from form_errors import assert_reports
+
+    from core import catalog
+
+    query = "" if lang == "de" else f"&lang={lang}"
+    unknown = client.get(f"/weiterbildung?place=Xyzquarkstadt&sort=kaffee{query}")
+    place = catalog("core").text("place_error.unknown", lang, place="Xyzquarkstadt")
+    order = catalog("training").text("sort_unknown", lang)
+    assert_reports(
+        unknown.get_data(as_text=True),
+        {"tr-place": place, "tr-sort": order},
+        kept={"tr-place": "Xyzquarkstadt"},
+    )
+    # a bad value only a hand-made address holds: one sentence in the page's language
+    crafted = client.get(f"/weiterbildung?kind=kaffee&page=x{query}").get_data(as_text=True)
+    summary = unescape(crafted.split('id="error-summary"')[1].split("</div>")[0])
+    assert catalog("portal").text("kit.bad_parameter", lang) in summary
+    assert "“kaffee”" in summary or "„kaffee“" in summary
+    assert "page=" not in summary and "is malformed" not in summary
