@@ -84,6 +84,13 @@ def test_subscribe_from_the_map_and_confirm_by_mail(browser: Any, alert_server: 
         page.click("form.alert-form button[type=submit]")
     assert page.locator("#error-summary a[href='#alert-consent']").count() == 1
     _no_violations(page, "subscribe page with an error")
+    # the web kit's summary (common.js): focused on load, its link moves to the control
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'"
+    )
+    page.click("#error-summary a[href='#alert-consent']")
+    assert page.evaluate("document.activeElement.id") == "alert-consent"
+    assert page.input_value("#alert-email") == EMAIL
 
     page.check("#alert-consent")
     with page.expect_navigation():
