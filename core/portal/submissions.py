@@ -584,16 +584,24 @@ def submit(
         audit.log_action(session, actor, "submission.submit", _subject(row.id))
         submission = _submission(session, row)
     _mail(platform, submission, "submitted")
-    title = platform.settings.portal.title
-    operator = platform.settings.mail.operator_address
-    if operator:
-        _send(
-            platform,
-            operator,
-            f"{title}: neue Einreichung {submission.id}",
-            f"Einreichung {submission.id} wartet auf Prüfung.\n",
-        )
+    _tell_operator(platform, submission)
     return submission
+
+
+def _tell_operator(platform: Platform, submission: Submission) -> None:
+    """The "new submission" mail to the operator's address, German then English (an
+    operator's language is not known; the admin area speaks both)."""
+    operator = platform.settings.mail.operator_address
+    if not operator:
+        return
+    texts = catalog(DOMAIN)
+    name = (submission.answers.get("unternehmen") or {}).get("name") or "–"
+    values = {"title": platform.settings.portal.title, "id": submission.id, "name": name}
+    subject, body = (
+        [texts.text(f"mail.operator_new.{part}", lang, **values) for lang in ("de", "en")]
+        for part in ("subject", "body")
+    )
+    _send(platform, operator, " / ".join(subject), "\n\n".join(b.strip() for b in body) + "\n")
 
 
 def reopen(platform: Platform, submission_id: int, *, actor: str) -> Submission:
