@@ -200,18 +200,21 @@ def card(event: Event) -> dict[str, Any]:
 def calendar() -> Any:
     current, service = page_language(), _service()
     status = 200
-    error = ""
+    problems: dict[str, list[str]] = {}
     try:
         query = service.parse_query({k: request.args.getlist(k) for k in request.args})
     except InvalidQuery as exc:
-        # the fields by their labels on the page, in its language (the query's own message
-        # is the API's)
-        labels = {"from": "date_from", "to": "date_to", "kind": "kind", "audience": "audience"}
-        labels["town"] = "town"
-        named = [text(labels[k], current) for k in exc.errors if k in labels]
-        fields = ", ".join(named) or text("filters", current)
+        # every bad filter at its field, named by its label in the page's language (the
+        # query's own message is the API's); the list shows every event meanwhile
+        labels = {"kind": "kind", "audience": "audience", "town": "town"}
+        labels |= {"from": "date_from", "to": "date_to"}
+        for key in labels:
+            if key in exc.errors:
+                said = text("bad_filter", current, fields=text(labels[key], current))
+                problems[key] = [said]
+        if not problems:
+            problems["filters"] = [text("bad_filter", current, fields=text("filters", current))]
         query, status = service.parse_query({}), 400
-        error = text("bad_filter", current, fields=fields)
     events = service.upcoming(query)
     params = query.params()
     feed = "/api/v1/events/calendar.ics" + (f"?{urlencode(params)}" if params else "")
@@ -227,7 +230,8 @@ def calendar() -> Any:
         choices=choices,
         feed_url=feed,
         feed_absolute=request.host_url.rstrip("/") + feed,
-        error=error,
+        problems=problems,
+        typed={k: request.args.get(k, "") for k in ("from", "to")},
         active=bool(params),
     ), status
 

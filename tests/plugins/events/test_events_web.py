@@ -372,7 +372,8 @@ def test_calendar_page_filters_and_english(client: Any, world: dict[str, Any]) -
     # the page names the field by its label and the format, in German, never the API's text
     text = refused.get_data(as_text=True)
     assert "Bitte prüfen Sie diese Angaben: von (Datum)" in text and "TT.MM.JJJJ" in text
-    assert "is no date" not in text and "invalid" not in text
+    shown = re.sub(r"<[^>]+>", " ", text)  # what a person reads, not aria-invalid
+    assert "is no date" not in shown and "invalid" not in shown
 
 
 def test_calendar_dates_typed_the_german_way(client: Any, world: dict[str, Any]) -> None:
@@ -576,3 +577,27 @@ def test_registration_check_names_every_problem_in_each_language(world: dict[str
             assert message.text(lang) == texts[f"errors.{key}"]
     english = catalog("events").texts("en")
     assert all(english[f"errors.{k}"] in caught.value.message for k in errors)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_calendar_names_every_bad_filter_at_its_field(
+    client: Any, world: dict[str, Any], lang: str
+) -> None:
+    """Two unreadable days: both in the summary and at their fields, in the page's
+    language, and the days stay as they were typed."""
+    from form_errors import assert_reports
+
+    from core import catalog
+
+    texts = catalog("events").texts(lang)
+    query = "" if lang == "de" else f"&lang={lang}"
+    refused = client.get(f"/veranstaltungen?from=gestern&to=31.02.2027{query}")
+    assert refused.status_code == 400
+    assert_reports(
+        refused.get_data(as_text=True),
+        {
+            "f-from": texts["bad_filter"].format(fields=texts["date_from"]),
+            "f-to": texts["bad_filter"].format(fields=texts["date_to"]),
+        },
+        kept={"f-from": "gestern", "f-to": "31.02.2027"},
+    )
