@@ -384,11 +384,6 @@ def test_the_walk_covers_every_public_page(demo_server: LiveServer, visits: list
 PENDING = [
     (
         "controls",
-        r"^/kitas/.*leaflet-control-layers-selector",
-        "the Kita map's layer switcher is Leaflet's own, with the browser's check boxes",
-    ),
-    (
-        "controls",
         r"^/veranstaltungen/.*#r-consent \(checkbox\)",
         "the event registration's consent box is the browser's check box",
     ),
