@@ -31,6 +31,7 @@ from core.formatting import (
     format_metres,
     format_minutes,
     format_number,
+    format_quantity,
     page_formats,
     parse_date,
 )
@@ -730,6 +731,8 @@ def init_portal(app: Flask) -> None:
         "number": lambda v, lang: format_number(float(v), lang),
         # rooms, areas: one decimal where there is one (2,5 Zimmer), none where there is none
         "decimal": lambda v, lang: format_number(float(v), lang, 1),
+        # living areas: 48,5 m² (Arabic: م²)
+        "area": lambda v, lang: format_quantity(float(v), "m²", lang),
         "date": lambda v, lang: format_date(_day(v), lang),
         "local_date": _date_field_value,
     }.items():

@@ -453,3 +453,31 @@ def test_list_pages_through_every_offer(client, world, lang):
     assert ("Seite 2 von" if lang == "de" else "Page 2 of") in client.get(
         f"/wohnen?page=2&lang={lang}"
     ).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "ar"])
+def test_living_areas_are_written_by_the_page_language(client, world, lang):
+    """Every living area on the list and an offer's page through core's formatting (48,5 m²
+    in German, 48.5 m² in English, م² in Arabic), never a hand-made number and unit."""
+    from core import format_quantity
+
+    offers = {
+        str(o["id"]): o
+        for o in stored_offers(world.platform)
+        if o["expires_on"] >= TODAY and o["area_m2"]
+    }
+    listing = client.get(f"/wohnen?per_page=200&lang={lang}").get_data(as_text=True)
+    cards = re.findall(
+        r'href="/wohnen/angebote/(\d+)[^"]*">.*?<p class="meta">(.*?)</p>', listing, re.S
+    )
+    checked = 0
+    for offer_id, meta in cards:
+        if offer_id in offers:
+            assert format_quantity(offers[offer_id]["area_m2"], "m²", lang) in meta, meta
+            checked += 1
+    shown = [o for i, o in offers.items() if i in dict(cards)]
+    assert checked == len(shown) >= 20
+    assert any(not float(o["area_m2"]).is_integer() for o in shown), "a decimal area"
+    some = shown[0]
+    page = client.get(f"/wohnen/angebote/{some['id']}?lang={lang}").get_data(as_text=True)
+    assert f"<dd>{format_quantity(some['area_m2'], 'm²', lang)}</dd>" in page
