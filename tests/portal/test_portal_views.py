@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -172,3 +173,21 @@ def test_privacy_page_names_the_usage_figures_and_alerts_as_configured(
     assert "Datenschutz" in text
     assert "Nutzungszahlen" not in text and "Such-Benachrichtigungen" not in text
     quiet.extensions["regiokarte"].db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("lang", "credit"),
+    [("de", "OpenStreetMap</a>-Mitwirkende"), ("en", "OpenStreetMap</a> contributors")],
+)
+def test_map_credit_in_the_page_language(client: Any, slug: str, lang: str, credit: str) -> None:
+    """The default OpenStreetMap credit on the start page's map, a profile's map and the
+    imprint speaks the page's language (not "contributors" on a German page)."""
+    start = client.get(f"/?lang={lang}").get_data(as_text=True)
+    config = json.loads(start.split('id="rk-config">')[1].split("</script>")[0])
+    assert credit in config["map"]["attribution"]
+    profile = client.get(f"/unternehmen/{slug}?lang={lang}").get_data(as_text=True)
+    assert credit.replace("</a>", "") in re.sub(r"<[^>]+>", "", html.unescape(profile))
+    imprint = client.get(f"/impressum?lang={lang}").get_data(as_text=True)
+    assert credit.split("</a>")[1].strip("-") in imprint
+    if lang == "de":
+        assert "contributors" not in start + profile + imprint

@@ -40,6 +40,7 @@ from core.model import Company
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
 from core.platform import Platform
+from core.settings import MapSettings
 from core.plugins.navigation import NavLink
 from core.portal.statistics import record_profile_view
 from core.search.places import PlaceNotFound
@@ -306,8 +307,15 @@ def start_config(platform: Platform, lang: str) -> str:
     return json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
 
 
+#: The tile credit of the default settings, which the catalog says in every language.
+_DEFAULT_ATTRIBUTION = attrs.fields(MapSettings).tile_attribution.default
+
+
 def _attribution(tile_url: str, text: str) -> str:
-    """The attribution as HTML: escaped text, linked to the OSM copyright page for OSM tiles."""
+    """The attribution as HTML: escaped text, linked to the OSM copyright page for OSM tiles;
+    the default OSM credit in the page's language (an operator's own text stays as written)."""
+    if text == _DEFAULT_ATTRIBUTION and request:
+        text = translate("osm_attribution", page_lang())
     escaped = str(Markup.escape(text))
     if "openstreetmap" in tile_url and "OpenStreetMap" in text:
         link = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
