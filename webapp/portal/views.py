@@ -40,10 +40,10 @@ from core.model import Company
 from core.persistence import companies as repo
 from core.persistence import submissions as submission_repo
 from core.platform import Platform
-from core.settings import MapSettings
 from core.plugins.navigation import NavLink
 from core.portal.statistics import record_profile_view
 from core.search.places import PlaceNotFound
+from core.settings import MapSettings
 from webapp import context
 from webapp.portal.easy_language import EasyText, load_easy_text
 from webapp.portal.i18n import page_texts, translate
