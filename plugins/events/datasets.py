@@ -22,6 +22,7 @@ from core import DatasetField
 from core import DatasetImport
 from core import ExportFile
 from core import ImportError_
+from core import Sentence
 from core import Text
 from core import ValidationError
 from core import checked_record
@@ -207,7 +208,9 @@ def _explained(exc: ValidationError) -> dict[str, list[str]]:
     for name, messages in (exc.errors or {"event": [exc.message]}).items():
         key = "town" if name == "place" else name if name in _BY_NAME else "event"
         for message in messages:
-            if message == "required":
+            if isinstance(message, Sentence):  # says it in the page's language already
+                pass
+            elif message == "required":
                 message = "required; fill it in"
             elif message.startswith("one of "):
                 message = f"use {message}"

@@ -20,6 +20,7 @@ from attrs import frozen
 from core import Address
 from core import Location
 from core import Region
+from core import Sentence
 from core import ValidationError
 from core import choice_label
 from core import is_email
@@ -199,6 +200,12 @@ def parse_local(value: Any, zone: ZoneInfo, name: str) -> dt.datetime:
     return parsed.astimezone(dt.UTC)
 
 
+def _check(key: str, **values: Any) -> Sentence:
+    """A rule's short message (``check.<key>`` of the events catalog): English for the API,
+    the admin page's language on its event form."""
+    return Sentence.message("events", f"check.{key}", **values)
+
+
 def _text(data: Mapping[str, Any], key: str, limit: int = 500) -> str:
     value = data.get(key)
     if value is None:
@@ -257,7 +264,7 @@ def _times(
     if starts_at is not None and ends_at is None and "end" not in errors:
         ends_at = starts_at + DEFAULT_DURATION
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        errors.setdefault("end", []).append("must be after start")
+        errors.setdefault("end", []).append(_check("end_after_start"))
     return starts_at, ends_at
 
 
@@ -276,7 +283,7 @@ def _registration(
     if registration not in REGISTRATION_MODES:
         fail("registration", f"one of {', '.join(REGISTRATION_MODES)}")
     elif registration == "external" and not is_web_address(registration_url):
-        fail("registration_url", "an http(s) address is needed for external registration")
+        fail("registration_url", _check("registration_url"))
     elif registration == "portal":
         raw = data.get("capacity")
         if raw in (None, ""):
@@ -285,10 +292,10 @@ def _registration(
             try:
                 capacity = int(raw)
             except (TypeError, ValueError):
-                fail("capacity", "a whole number expected")
+                fail("capacity", _check("capacity_whole"))
             else:
                 if not 1 <= capacity <= max_capacity:
-                    fail("capacity", f"between 1 and {max_capacity}")
+                    fail("capacity", _check("capacity_range", maximum=max_capacity))
     return registration, registration_url, capacity
 
 
@@ -324,10 +331,10 @@ class EventInput:
 
         online_url = _text(data, "online_url")
         if online_url and not is_web_address(online_url):
-            fail("online_url", "an http(s) address expected")
+            fail("online_url", _check("online_url"))
         place = place_from(data, region, locate, fail)
         if not online_url and not (place.town or place.has_point):
-            fail("place", "give a postcode, a town or lat/lon of the region, or an online_url")
+            fail("place", _check("place"))
 
         registration, registration_url, capacity = _registration(
             data, default_capacity, max_capacity, fail
@@ -344,7 +351,7 @@ class EventInput:
         refs = _list(data.get("organisers"))
         organiser_ids, unknown = organisers(refs)
         if unknown:
-            fail("organisers", f"unknown organisation(s): {', '.join(unknown)}")
+            fail("organisers", _check("organisers", names=", ".join(unknown)))
         if errors:
             summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
             raise ValidationError(f"The event is invalid: {summary}.", errors)
@@ -381,7 +388,7 @@ def place_from(
     the town and its key from the region, a point from the address when none is given."""
     postcode = _text(data, "postcode", 5)
     if postcode and not is_postcode(postcode):
-        fail("postcode", "five digits expected")
+        fail("postcode", _check("postcode"))
         postcode = ""
     town_name = _text(data, "town", 100)
     ags = ""
@@ -400,7 +407,7 @@ def place_from(
             point = Location(float(raw_lat), float(raw_lon))  # type: ignore[arg-type]
             lat, lon = point.lat, point.lon
         except (TypeError, ValueError):
-            fail("lat", "lat and lon must both be numbers in degrees")
+            fail("lat", _check("point"))
     street = _text(data, "street", 200)
     if lat is None and (postcode or town_name):
         found = None

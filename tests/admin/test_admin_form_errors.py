@@ -187,6 +187,7 @@ RULES = {
     "childcare.kitas": {"name": "", "places": "200000", "lat": "95"},
     "housing.offers": {"title": "", "rooms": "500", "postcode": "12", "lat": "95"},
     "training.courses": {"title": "", "postcode": "12"},
+    "events.events": {"title": "", "postcode": "12", "lat": "95"},
 }
 
 
