@@ -129,7 +129,10 @@ def test_pupil_finds_an_apprenticeship_fair_in_her_town_and_registers(
     page.get_by_label("Ich bin (freiwillig)").select_option("pupils")
     page.get_by_role("button", name="Verbindlich anmelden").click()
     # without consent the form comes back with the problem named
-    assert page.locator("#form-errors").is_visible()
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert summary.locator('a[href="#r-consent"]').count() == 1
+    assert page.locator("#r-consent-error").is_visible()
     assert page.get_by_label("Name").input_value() == "Aylin Demir"
     errors[:] = [e for e in errors if "422" not in e]  # the browser logs the expected 422
     page.locator("#r-consent").check()
