@@ -20,23 +20,27 @@ import base64
 import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import frozen
 
+from core.classifications import industry_divisions
 from core.errors import Conflict, NotFound, ValidationError
-from core.i18n import Text, catalog
+from core.i18n import Text, catalog, current_language
 from core.model import Company, Status
 from core.persistence import accounts as token_repo
 from core.persistence import companies as company_repo
 from core.persistence import submissions as repo
 from core.persistence.tables import SubmissionRow, utcnow
 from core.portal import accounts, audit
+from core.portal.answer_texts import answer_text, location_text, term_text, value_text
 from core.portal.logos import process_logo
 from core.portal.mail import Mail
 from core.portal.placing import PlacementError, place_address
 from core.portal.privacy import CONSENTS, consent_text
-from core.portal.questionnaire import DOMAIN, AnswerType, Message
+from core.portal.questionnaire import COMPANY_TARGETS, DOMAIN, AnswerType, Message, Question
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -185,6 +189,18 @@ class Change:
     label: Text
     old: Any
     new: Any
+    #: the title of the questionnaire section the field is asked in (empty: none)
+    section: Text = Text.plain("")
+    #: how a value of the field reads to a person: ``shown(value, lang)``
+    shown: Callable[[Any, str], str] = attrs.field(default=value_text, eq=False, repr=False)
+
+    def old_text(self, lang: str | None = None) -> str:
+        """The published value, labelled and formatted in ``lang``."""
+        return self.shown(self.old, lang or current_language())
+
+    def new_text(self, lang: str | None = None) -> str:
+        """The submitted value, labelled and formatted in ``lang``."""
+        return self.shown(self.new, lang or current_language())
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -741,12 +757,19 @@ def _decide(
     return submission
 
 
+#: profile fields that are part of the address, shown as one row with the position
+_ADDRESS = ("street", "postcode", "town", "lat", "lon")
+_ADDRESS_TARGETS = frozenset({"street", "postcode", "town", "location"})
+
+
 def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key in ("id", "slug", "status", "size", "created_at", "updated_at", "is_demo", "ags"):
             continue
-        if key == "extensions":
+        if key in _ADDRESS:
+            out.setdefault("location", {})[key] = value
+        elif key == "extensions":
             for namespace, values in (value or {}).items():
                 for name, item in (values or {}).items():
                     out[f"extensions.{namespace}.{name}"] = item
@@ -759,10 +782,11 @@ def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def changes(platform: Platform, submission: Submission) -> list[Change]:
-    """What approving the submission would change in the published profile, field by field."""
+    """What approving the submission would change in the published profile, field by field,
+    in the order the questionnaire asks (the address and position as one field ``location``)."""
     proposed = _flatten(preview(platform, submission).to_dict(with_contact=True))
     published: dict[str, Any] = {}
-    consented = False
+    consented: bool | None = None  # a new company has given or refused nothing yet
     if submission.company_id is not None:
         with platform.session() as session:
             try:
@@ -775,40 +799,81 @@ def changes(platform: Platform, submission: Submission) -> list[Change]:
             consented = submission.company_id in repo.contact_consented(
                 session, [submission.company_id]
             )
-    labels = _labels(platform)
-    out = []
-    # in the order of the German labels, so every language lists the changes alike
-    order = {k: label("de") for k, label in labels.items()}
-    for key in sorted(set(proposed) | set(published), key=lambda k: order.get(k, "~" + k)):
-        old, new = published.get(key), proposed.get(key)
-        if _blank(old) and _blank(new) or old == new:
-            continue
-        out.append(Change(key, labels.get(key) or Text.plain(key), old, new))
     wanted = platform.questionnaire.consents(submission.answers).get("publish_contact")
-    if wanted is not None and wanted != consented:
-        text = CONSENTS["publish_contact"]
-        out.append(Change("consent.publish_contact", text.title, consented, wanted))
+    if wanted is not None:
+        proposed["consent.publish_contact"] = wanted
+        published["consent.publish_contact"] = consented
+    fields = _fields(platform)
+    order = {key: i for i, key in enumerate(fields)}
+    out = []
+    for key in sorted(set(proposed) | set(published), key=lambda k: (order.get(k, len(order)), k)):
+        old, new = published.get(key), proposed.get(key)
+        old, new = (None if _blank(old) else old), (None if _blank(new) else new)
+        if old == new:
+            continue
+        found = fields.get(key) or _other_field(platform, key)
+        out.append(Change(key, found.label, old, new, found.section, found.shown))
     return out
 
 
 def _blank(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return all(_blank(v) for v in value.values())
     return value in (None, "", [], {})
 
 
-def _labels(platform: Platform) -> dict[str, Text]:
-    from core.portal.questionnaire import COMPANY_TARGETS
+@frozen
+class _Field:
+    """How the diff names a profile field and shows its values."""
 
-    out: dict[str, Text] = {}
+    label: Text
+    section: Text
+    shown: Callable[[Any, str], str]
+
+
+def _fields(platform: Platform) -> dict[str, _Field]:
+    """Every field a question fills, in the questionnaire's order, keyed as ``_flatten``
+    keys them; the address questions and the map pin make one field ``location``."""
+    out: dict[str, _Field] = {}
     for section, question in platform.questionnaire.questions():
         target = question.target
-        if section.plugin == "core" and target in COMPANY_TARGETS:
-            key = "lat" if target == "location" else target
+        if question.answer is AnswerType.IMAGE:
+            continue  # the logo is shown as a picture, not as a field
+        if question.answer is AnswerType.CONSENT:
+            key = f"consent.{question.consent}"
+        elif section.plugin == "core" and target in _ADDRESS_TARGETS:
+            label = Text.message(DOMAIN, "moderation.location")
+            out.setdefault("location", _Field(label, section.title, location_text))
+            continue
+        elif section.plugin == "core" and target in COMPANY_TARGETS:
+            key = target
         else:
             key = f"extensions.{section.namespace}.{target or question.key}"
-        out[key] = question.label
-    if "lat" in out:
-        out["lon"] = out["lat"]
+        out.setdefault(key, _Field(question.label, section.title, _answer_shown(question)))
+        if key == "industry":
+            # the finer WZ division an import or the demo may have set beside the section
+            out["industry_division"] = _Field(
+                Text.message("core", "filter.industry_division.label"),
+                section.title,
+                partial(term_text, industry_divisions()),
+            )
     return out
+
+
+def _answer_shown(question: Question) -> Callable[[Any, str], str]:
+    return partial(answer_text, question)
+
+
+def _other_field(platform: Platform, key: str) -> _Field:
+    """A field no question fills (data a plugin or an import stored): named by the
+    section of its plugin, its values shown as they are (yes/no, numbers formatted)."""
+    if key.startswith("consent.") and key[8:] in CONSENTS:
+        return _Field(CONSENTS[key[8:]].title, Text.plain(""), value_text)
+    namespace = key.split(".")[1] if key.startswith("extensions.") else ""
+    for section in platform.questionnaire.sections:
+        if namespace and section.namespace == namespace:
+            return _Field(Text.message(DOMAIN, "moderation.other_field"), section.title, value_text)
+    return _Field(Text.message(DOMAIN, "moderation.other_field"), Text.plain(""), value_text)
 
 
 # --- the company's own data: export and erasure -------------------------------------------------

@@ -46,9 +46,16 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def make_app(folder: Path, *, plugins: dict[str, Any] | None = None, **sections: Any) -> Flask:
+def make_app(
+    folder: Path,
+    *,
+    plugins: dict[str, Any] | None = None,
+    enabled: list[str] | None = None,
+    **sections: Any,
+) -> Flask:
     """The real app on a new database of the engine under test (tests/databases.py) with a
-    folder outbox; REGIOKARTE_* env ignored."""
+    folder outbox; REGIOKARTE_* env ignored. ``plugins`` are test plugins, ``enabled`` names
+    in-tree ones."""
     from webapp.app import create_app
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -66,8 +73,8 @@ def make_app(folder: Path, *, plugins: dict[str, Any] | None = None, **sections:
         config[key] = {**config.get(key, {}), **value}
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("REGIOKARTE_")}
     try:
-        if plugins:
-            config["plugins"] = {"enabled": list(plugins)}
+        if plugins or enabled:
+            config["plugins"] = {"enabled": [*(enabled or ()), *(plugins or ())]}
         app = create_app(config, extra_plugins=plugins)
     finally:
         os.environ.update(saved)

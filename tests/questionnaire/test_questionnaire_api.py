@@ -48,9 +48,14 @@ def test_company_and_operator_through_the_api(client: Any) -> None:
     assert {
         "field": "name",
         "label": "Name des Unternehmens",
+        "section": "Ihr Unternehmen",
         "old": None,
         "new": "Bäckerei Morgenrot",
+        "old_text": "–",
+        "new_text": "Bäckerei Morgenrot",
     } in changes
+    industry = next(c for c in changes if c["field"] == "industry")
+    assert (industry["new"], industry["new_text"]) == ("C", "Verarbeitendes Gewerbe")
     company = client.post(f"{base}/approve", headers=OPERATOR).get_json()
     assert company["status"] == "published"
     assert client.get(f"/api/v1/companies/{company['id']}").status_code == 200

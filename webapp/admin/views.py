@@ -97,16 +97,6 @@ def linkify(text: str) -> Markup:
     return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
 
 
-def _shown(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "–"
-    if isinstance(value, bool):
-        return i18n.translate("yes" if value else "no", admin_language())
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
 blp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 blp.after_request(security_headers)
 
@@ -318,16 +308,20 @@ def submission(submission_id: int) -> Any:
         found = flow.get(platform, submission_id)
     except NotFound:
         return render_template("portal/not_found.html", lang=admin_language()), 404
-    error = ""
+    error, problems = "", []
     if request.method == "POST":
         try:
             notice = _decide(found)
         except flow.SubmissionInvalid as exc:
-            error = exc.message
+            lang = admin_language()
+            problems = [m.text(lang) for section in exc.problems.values() for m in section.values()]
+            error = _t("approve_invalid", n=len(problems))
         except ValidationError:
             error = _t("decision_missing_text")
-        except Conflict as exc:
-            error = exc.message
+        except Conflict:
+            # decided meanwhile (another operator, another tab): say how it stands now
+            found = flow.get(platform, submission_id)
+            error = _t("decision_conflict", status=_t(f"status_label_{found.status.value}"))
         else:
             if notice is not None:
                 session["admin_notice"] = notice
@@ -338,8 +332,8 @@ def submission(submission_id: int) -> Any:
         400 if error else 200,
         submission=found,
         changes=changes,
-        shown=_shown,
         error=error,
+        problems=problems,
         **preview_view(platform, found, admin_language()),
     )
 

@@ -239,8 +239,17 @@ class ChangeRequestSchema(StrictSchema):
 class ChangeSchema(ma.Schema):
     field = fields.String(required=True)
     label = fields.String(required=True)
+    section = fields.String(
+        required=True, metadata={"description": "Title of the questionnaire step it is asked in."}
+    )
     old = fields.Raw(required=True, allow_none=True)
     new = fields.Raw(required=True, allow_none=True)
+    old_text = fields.String(
+        required=True, metadata={"description": "The published value as a person reads it."}
+    )
+    new_text = fields.String(
+        required=True, metadata={"description": "The submitted value as a person reads it."}
+    )
 
 
 class ChangeListSchema(ma.Schema):
@@ -579,14 +588,24 @@ class Changes(MethodView):
     def get(self, _args: dict[str, Any], submission_id: int) -> dict[str, Any]:
         """What approval would change
 
-        Field by field, the published value and the submitted one.
+        Field by field, in the questionnaire's order: the published value and the submitted
+        one, each also as a person reads it (labels instead of codes, numbers formatted,
+        the address with its position as one field ``location``).
         """
         platform = current_platform()
         lang = request_language()
         changes = flow.changes(platform, flow.get(platform, submission_id))
         return {
             "changes": [
-                {"field": c.field, "label": c.label(lang), "old": c.old, "new": c.new}
+                {
+                    "field": c.field,
+                    "label": c.label(lang),
+                    "section": c.section(lang),
+                    "old": c.old,
+                    "new": c.new,
+                    "old_text": c.old_text(lang),
+                    "new_text": c.new_text(lang),
+                }
                 for c in changes
             ]
         }

@@ -14,6 +14,7 @@ from core.model import Company
 from core.persistence import submissions as submission_repo
 from core.platform import Platform
 from core.portal import submissions as flow
+from core.portal.answer_texts import answer_text
 from core.portal.privacy import CONSENTS
 from core.portal.questionnaire import AnswerType, Message, Question, Section
 from webapp.portal.views import _attribution, _label, page_url
@@ -207,15 +208,7 @@ def preview_view(platform: Platform, submission: flow.Submission, lang: str) -> 
             value = checked.get(section.key, {}).get(question.key)
             if value in (None, "", []):
                 continue
-            if isinstance(value, bool):
-                shown = translate("yes" if value else "no", lang)
-            elif isinstance(value, list):
-                shown = ", ".join(question.option_label(v, lang) for v in value)
-            elif question.options:
-                shown = question.option_label(value, lang)
-            else:
-                shown = str(value)
-            items.append((question.label(lang), shown))
+            items.append((question.label(lang), answer_text(question, value, lang)))
         if items:
             plugin_parts.append((section.title(lang), items))
     return {
