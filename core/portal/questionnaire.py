@@ -852,6 +852,14 @@ def _set_company(
         setattr(company, target, tuple(value or ()))
     elif target == "employees":
         company.employees = int(value) if value is not None else 1
+    elif target == "industry":
+        company.industry = value or ""
+        division = company.industry_division
+        # the published profile's finer division belongs to its old section: an edit that
+        # changes the section drops it (the questionnaire does not ask for divisions)
+        if division and division in vocab.industry_divisions():
+            if vocab.industry_divisions().get(division).parent != company.industry:
+                company.industry_division = None
     else:
         setattr(company, target, value or "")
 

@@ -20,6 +20,7 @@ from questionnaire_support import csrf, fill_all, login, make_app, start, submit
 
 from core import classifications as vocab
 from core.model import Address
+from core.persistence import companies as company_repo
 
 PLUGINS = ["childcare", "housing", "transit", "training", "events"]
 
@@ -214,14 +215,14 @@ def test_moderation_page_shows_labels_and_no_code(app: Flask, lang: str) -> None
     assert not missing, missing
     # yes/no answers and numbers as the language writes them
     yes, no = ("Ja", "Nein") if lang == "de" else ("Yes", "No")
-    kita = diff.xpath(".//tr[@data-field='extensions.childcare.company_kita']/td")[1]
+    kita = diff.xpath(".//tr[@data-field='extensions.childcare.company_kita']/td")[-1]
     assert kita.text_content().strip() == yes
-    emergency = diff.xpath(".//tr[@data-field='extensions.childcare.emergency_care']/td")[1]
+    emergency = diff.xpath(".//tr[@data-field='extensions.childcare.emergency_care']/td")[-1]
     assert emergency.text_content().strip() == no
-    places = diff.xpath(".//tr[@data-field='extensions.childcare.company_kita_places']/td")[1]
+    places = diff.xpath(".//tr[@data-field='extensions.childcare.company_kita_places']/td")[-1]
     assert places.text_content().strip() == ("12,5" if lang == "de" else "12.5")
     budget = diff.xpath(".//tr[@data-field='extensions.training.further_training_budget_eur']")
-    assert budget[0].xpath("./td")[1].text_content().strip() == (
+    assert budget[0].xpath("./td")[-1].text_content().strip() == (
         "1.500" if lang == "de" else "1,500"
     )
     # one row for the address and its position on the map, each written once
@@ -232,7 +233,7 @@ def test_moderation_page_shows_labels_and_no_code(app: Flask, lang: str) -> None
     platform = app.extensions["regiokarte"]
     pin = platform.geocoder.locate(Address("Kirchstraße 3", "45699", "Herten"))
     assert pin is not None
-    assert location[0].xpath("./td")[1].text_content().strip().split("\n") == [
+    assert location[0].xpath("./td")[-1].text_content().strip().split("\n") == [
         "Kirchstraße 3, 45699 Herten",
         _position(pin.lat, pin.lon, lang),
     ]
@@ -323,3 +324,36 @@ def test_a_decision_on_a_decided_submission_is_explained_in_the_page_language(
         assert again.status_code == 400
         summary = lxml_html.fromstring(again.get_data(as_text=True)).find_class("error-summary")
         assert text in summary[0].text_content()
+
+
+def test_an_edit_to_another_industry_drops_the_old_division_and_can_be_approved(
+    app: Flask,
+) -> None:
+    company = _submitted(app)
+    operator = app.test_client()
+    admin_token = login(operator)
+    form = {"csrf_token": admin_token, "action": "approve"}
+    assert operator.post("/admin/einreichung/1", data=form).status_code == 303
+    platform = app.extensions["regiokarte"]
+    # an import gave the bakery its finer WZ division (10: food products, section C)
+    with platform.session(write=True) as session:
+        published = company_repo.get_company(session, 1, with_contact=True)
+        published.industry_division = "10"
+        company_repo.update_company(session, published)
+    token = csrf(company.get("/fragebogen/status").get_data(as_text=True))
+    company.post("/fragebogen/bearbeiten", data={"csrf_token": token})
+    token = csrf(company.get("/fragebogen/schritt/unternehmen").get_data(as_text=True))
+    fill_all(company, token, {"unternehmen": {**ANSWERS["unternehmen"], "industry": "G"}})
+    submit(company, token)
+    diff = _page(operator, 2, "de").get_element_by_id("diff")
+    row = diff.xpath(".//tr[@data-field='industry_division']")[0]
+    assert row.xpath("./th")[0].text_content() == "Branche (genauer)"
+    assert [e.text_content() for e in row.xpath(".//del")] == [
+        vocab.industry_divisions().get("10").label("de")
+    ]
+    assert row.xpath("./td")[-1].text_content() == "–"
+    form = {"csrf_token": admin_token, "action": "approve"}
+    assert operator.post("/admin/einreichung/2", data=form).status_code == 303
+    with platform.session() as session:
+        approved = company_repo.get_company(session, 1)
+    assert (approved.industry, approved.industry_division) == ("G", None)

@@ -317,7 +317,13 @@ def submission(submission_id: int) -> Any:
             problems = [m.text(lang) for section in exc.problems.values() for m in section.values()]
             error = _t("approve_invalid", n=len(problems))
         except ValidationError:
-            error = _t("decision_missing_text")
+            if request.form.get("action") == "approve":
+                # the profile the answers make does not pass core's checks (the company
+                # can correct it; the log has the details)
+                current_app.logger.exception("submission %s could not be published", found.id)
+                error = _t("approve_failed")
+            else:
+                error = _t("decision_missing_text")
         except Conflict:
             # decided meanwhile (another operator, another tab): say how it stands now
             found = flow.get(platform, submission_id)
