@@ -357,3 +357,23 @@ def test_an_edit_to_another_industry_drops_the_old_division_and_can_be_approved(
     with platform.session() as session:
         approved = company_repo.get_company(session, 1)
     assert (approved.industry, approved.industry_division) == ("G", None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "pattern"),
+    [
+        ("de", r"\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+\.? \d{4}, \d\d:\d\d Uhr \(UTC\)"),
+        ("en", r"\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC"),
+    ],
+)
+def test_queue_dates_read_as_the_admin_language_writes_them(
+    app: Flask, lang: str, pattern: str
+) -> None:
+    _submitted(app)
+    operator = app.test_client()
+    login(operator)
+    for path in ("/admin/", "/admin/protokoll"):
+        page = lxml_html.fromstring(operator.get(f"{path}?lang={lang}").get_data(as_text=True))
+        first = page.xpath("//main//table//tbody/tr[1]/td")
+        cell = first[-1] if path == "/admin/" else first[0]
+        assert re.fullmatch(pattern, cell.text_content().strip()), cell.text_content()

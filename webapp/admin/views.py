@@ -9,6 +9,7 @@ logins are throttled.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import wraps
 from typing import Any
@@ -31,6 +32,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from core.errors import Conflict, NotFound, ValidationError
+from core.formatting import format_date
 from core.portal import accounts, audit, web_sessions
 from core.portal import submissions as flow
 from core.portal.mail import FolderOutbox
@@ -97,6 +99,14 @@ def linkify(text: str) -> Markup:
     return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
 
 
+def when(at: dt.datetime, lang: str) -> str:
+    """A moment as the admin's language writes the day, with the time in UTC (the server's
+    clock; operators may sit in other time zones)."""
+    return translate(
+        "moment_utc", lang, day=format_date(at.date(), lang), time=at.strftime("%H:%M")
+    )
+
+
 blp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 blp.after_request(security_headers)
 
@@ -113,6 +123,7 @@ def _texts() -> dict[str, Any]:
         # the switcher offers only the languages the admin area speaks
         "language_menu": [e for e in language_menu() if e["code"] in i18n.LANGUAGES],
         "admin_link": admin_link,
+        "admin_time": lambda at: when(at, lang),
     }
 
 
