@@ -43,6 +43,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import attrs
 import flask_smorest
 import marshmallow as ma
 from attrs import frozen
@@ -61,12 +62,14 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from marshmallow import fields
 from werkzeug.exceptions import Forbidden
 
 from core.errors import Sentence
 from core.i18n import catalog
 from core.portal import accounts, web_sessions
+from core.settings import MapSettings
 from webapp import context
 from webapp.context import current_platform
 from webapp.security import Role, ViewAccess, access_of, csrf_protect
@@ -102,6 +105,7 @@ __all__ = [
     "is_operator",
     "lang_query",
     "language_args",
+    "map_attribution",
     "map_page_policy",
     "map_pages",
     "near_arg",
@@ -139,6 +143,26 @@ def page_language() -> str:
     language with ``language_args()`` / ``lang_query()``.
     """
     return context.page_language()
+
+
+#: The tile credit of the default settings, which the portal's catalog says in every language.
+_DEFAULT_ATTRIBUTION = attrs.fields(MapSettings).tile_attribution.default
+
+
+def map_attribution(lang: str | None = None) -> str:
+    """The credit of the portal's map tiles as HTML for Leaflet's ``attribution`` option:
+    escaped, "OpenStreetMap" linked to its copyright page for OSM tiles, and the default OSM
+    credit in ``lang`` (default: the page's language); an operator's own text stays as
+    written. Every map of the portal and of plugins shows the same credit this way."""
+    settings = context.current_platform().settings.map
+    text = settings.tile_attribution
+    if text == _DEFAULT_ATTRIBUTION:
+        text = catalog("portal").text("osm_attribution", lang or page_language())
+    escaped = str(Markup.escape(text))
+    if "openstreetmap" in settings.tile_url and "OpenStreetMap" in text:
+        link = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+        return escaped.replace("OpenStreetMap", link, 1)
+    return escaped
 
 
 def language_args(lang: str | None = None) -> dict[str, str]:

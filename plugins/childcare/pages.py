@@ -24,6 +24,7 @@ from flask import request
 from flask import url_for
 from webapp.kit import current_platform
 from webapp.kit import language_args
+from webapp.kit import map_attribution
 from webapp.kit import page_language
 from webapp.kit import pages_blueprint
 from webapp.kit import translator
@@ -92,7 +93,7 @@ def map_config(code: str, **extra: Any) -> str:
         "langQuery": _query(code),
         "texts": map_texts(code),
         "tileUrl": settings.tile_url,
-        "attribution": settings.tile_attribution,
+        "attribution": map_attribution(code),
         "layers": url_for("layers.Layers", lang=code),
         "kitaLayer": LAYER_ID,
         "kitaApi": url_for("childcare.Kitas"),

@@ -43,8 +43,8 @@ from core.platform import Platform
 from core.plugins.navigation import NavLink
 from core.portal.statistics import record_profile_view
 from core.search.places import PlaceNotFound
-from core.settings import MapSettings
 from webapp import context
+from webapp.kit import map_attribution
 from webapp.portal.easy_language import EasyText, load_easy_text
 from webapp.portal.i18n import page_texts, translate
 from webapp.portal.outline import region_outline, town_points
@@ -289,7 +289,7 @@ def start_config(platform: Platform, lang: str) -> str:
         "perPage": settings.search.per_page,
         "map": {
             "tileUrl": settings.map.tile_url,
-            "attribution": _attribution(settings.map.tile_url, settings.map.tile_attribution),
+            "attribution": map_attribution(lang),
             "center": center,
             "zoom": settings.map.zoom or region.zoom,
             "bounds": [[b.south, b.west], [b.north, b.east]],
@@ -305,22 +305,6 @@ def start_config(platform: Platform, lang: str) -> str:
         "groupLabels": group_labels(platform, lang),
     }
     return json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
-
-
-#: The tile credit of the default settings, which the catalog says in every language.
-_DEFAULT_ATTRIBUTION = attrs.fields(MapSettings).tile_attribution.default
-
-
-def _attribution(tile_url: str, text: str) -> str:
-    """The attribution as HTML: escaped text, linked to the OSM copyright page for OSM tiles;
-    the default OSM credit in the page's language (an operator's own text stays as written)."""
-    if text == _DEFAULT_ATTRIBUTION and request:
-        text = translate("osm_attribution", page_lang())
-    escaped = str(Markup.escape(text))
-    if "openstreetmap" in tile_url and "OpenStreetMap" in text:
-        link = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-        return escaped.replace("OpenStreetMap", link, 1)
-    return escaped
 
 
 @blueprint.get("/unternehmen/<slug>")
@@ -359,9 +343,7 @@ def company(slug: str) -> Any:
         map_config=json.dumps(
             {
                 "tileUrl": platform.settings.map.tile_url,
-                "attribution": _attribution(
-                    platform.settings.map.tile_url, platform.settings.map.tile_attribution
-                ),
+                "attribution": map_attribution(lang),
                 "outline": _app_state()["outline"],
                 "name": found.name,
             },

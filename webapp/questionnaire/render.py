@@ -17,7 +17,8 @@ from core.portal import submissions as flow
 from core.portal.answer_texts import answer_text
 from core.portal.privacy import CONSENTS
 from core.portal.questionnaire import AnswerType, Message, Question, Section
-from webapp.portal.views import _attribution, _label, page_url
+from webapp.kit import map_attribution
+from webapp.portal.views import _label, page_url
 from webapp.questionnaire.i18n import translate
 
 __all__ = ["AUTOCOMPLETE", "address_values", "preview_view", "step_view", "still_map_config"]
@@ -147,9 +148,7 @@ def step_view(
     region = platform.region
     map_config = {
         "tileUrl": platform.settings.map.tile_url,
-        "attribution": _attribution(
-            platform.settings.map.tile_url, platform.settings.map.tile_attribution
-        ),
+        "attribution": map_attribution(lang),
         "center": [region.center.lat, region.center.lon],
         "regionZoom": region.zoom,
         "placeUrl": page_url("questionnaire.place", lang),
@@ -180,9 +179,7 @@ def still_map_config(platform: Platform) -> Markup:
     """What the still map of the review page needs (the profile's script draws it)."""
     config = {
         "tileUrl": platform.settings.map.tile_url,
-        "attribution": _attribution(
-            platform.settings.map.tile_url, platform.settings.map.tile_attribution
-        ),
+        "attribution": map_attribution(),
     }
     return Markup(json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"))
 

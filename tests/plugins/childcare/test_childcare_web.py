@@ -208,6 +208,11 @@ def test_kita_pages(make_app):
     assert config["kitaLayer"] == "childcare_kitas" and config["layers"].startswith(
         "/api/v1/layers"
     )
+    # the map credits its tiles as the start page's map does, in the page's language
+    assert "OpenStreetMap</a>-Mitwirkende" in config["attribution"]
+    english = client.get("/kitas/?lang=en").get_data(as_text=True)
+    credit = json.loads(english.split('id="kita-map-config">')[1].split("</script>")[0])
+    assert "OpenStreetMap</a> contributors" in credit["attribution"]
     wanted = [k for k in kitas if "u3" in k.age_groups and (k.closes or 0) >= 17 * 60]
     html = client.get("/kitas/?age=u3&open_until=17:00&lang=en").get_data(as_text=True)
     assert f"{len(wanted)} Kitas found" in html
