@@ -381,23 +381,7 @@ def test_the_walk_covers_every_public_page(demo_server: LiveServer, visits: list
 
 #: Flaws the walk finds that are known and being mended: (check, pattern of the problem,
 #: the flaw). A check that finds only these is an expected failure; anything else fails it.
-PENDING = [
-    (
-        "controls",
-        r"^/veranstaltungen/.*#r-consent \(checkbox\)",
-        "the event registration's consent box is the browser's check box",
-    ),
-    (
-        "controls",
-        r"#in-view \(checkbox\): smaller",
-        "the start page's 'in view' switch shrinks beside its Arabic label",
-    ),
-    (
-        "other-language",
-        r"^/impressum.*'© OpenStreetMap contributors, ODbL'",
-        "the Impressum credits the postcodes' source in English on every page",
-    ),
-]
+PENDING: list[tuple[str, str, str]] = []
 
 
 @pytest.mark.parametrize("check", CHECKS)

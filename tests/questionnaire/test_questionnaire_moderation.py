@@ -377,3 +377,20 @@ def test_queue_dates_read_as_the_admin_language_writes_them(
         first = page.xpath("//main//table//tbody/tr[1]/td")
         cell = first[-1] if path == "/admin/" else first[0]
         assert re.fullmatch(pattern, cell.text_content().strip()), cell.text_content()
+
+
+@pytest.mark.parametrize(
+    ("lang", "places", "budget"), [("de", "12,5", "1.500"), ("en", "12.5", "1,500")]
+)
+def test_review_step_writes_plugin_numbers_the_language_way(
+    app: Flask, lang: str, places: str, budget: str
+) -> None:
+    # the company checks its answers before submitting: the same numbers the operator sees
+    client = app.test_client()
+    token = start(client)
+    fill_all(client, token, ANSWERS)
+    review = client.get(f"/fragebogen/pruefen?lang={lang}")
+    assert review.status_code == 200
+    page = lxml_html.fromstring(review.get_data(as_text=True))
+    answers = {e.text_content().strip() for e in page.find_class("q-pre")}
+    assert places in answers and budget in answers, sorted(answers)

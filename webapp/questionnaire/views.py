@@ -37,6 +37,7 @@ from core.i18n import Text
 from core.model import Address, Company
 from core.portal import accounts
 from core.portal import submissions as flow
+from core.portal.answer_texts import value_text
 from core.portal.placing import PlacementError, place_address, postcode_problem
 from core.portal.privacy import CONSENTS
 from core.portal.questionnaire import DOMAIN, AnswerType, Message, Section, image_problem
@@ -571,7 +572,7 @@ def _answer_text(section: Section, question: Any, submission: flow.Submission, l
         return question.option_label(value, lang)
     if question.answer is AnswerType.MULTICHOICE and isinstance(value, list):
         return ", ".join(question.option_label(v, lang) for v in value)
-    return str(value)
+    return value_text(value, lang)
 
 
 def _location_text(section: Section, submission: flow.Submission, pin: Any, lang: str) -> str:
