@@ -234,6 +234,17 @@
     return groups.map(function (g) { return g.members; });
   };
 
+  /** The drawn symbol of ``marker`` named for screen readers and marked with its layer and
+   *  style (what tests and styles find it by); its element, or null before it is drawn. */
+  function tagSymbol(marker, def, label) {
+    var el = marker.getElement();
+    if (!el) return null;
+    el.setAttribute('aria-label', label);
+    el.setAttribute('data-layer', def.id);
+    el.setAttribute('data-style', def.style.key);
+    return el;
+  }
+
   Layers.prototype.addFeature = function (def, feature) {
     var c = feature.geometry.coordinates;
     var name = featureName(feature, def);
@@ -254,11 +265,8 @@
     });
     marker.rkKey = def.id + '|' + (feature.id != null ? feature.id : c[0] + ',' + c[1] + ',' + name);
     this.group.addLayer(marker);
-    var el = marker.getElement();
+    var el = tagSymbol(marker, def, label);
     if (el) {
-      el.setAttribute('aria-label', label);
-      el.setAttribute('data-layer', def.id);
-      el.setAttribute('data-style', def.style.key);
       el.addEventListener('keydown', function (event) {
         if (event.key === ' ') { event.preventDefault(); marker.openPopup(); }
       });
@@ -296,11 +304,8 @@
       marker.on('click', function () { map.fitBounds(bounds, { padding: [48, 48], maxZoom: map.getMaxZoom() }); });
     }
     this.group.addLayer(marker);
-    var el = marker.getElement();
+    var el = tagSymbol(marker, def, label);
     if (el) {
-      el.setAttribute('aria-label', label);
-      el.setAttribute('data-layer', def.id);
-      el.setAttribute('data-style', def.style.key);
       el.setAttribute('data-count', String(n));
       if (onePlace) el.setAttribute('aria-haspopup', 'dialog');
       el.addEventListener('keydown', function (event) {
