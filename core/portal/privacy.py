@@ -10,9 +10,12 @@ given to an older version stay recorded as they were.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from attrs import frozen
 
 from core.errors import NotFound
+from core.formatting import format_date
 from core.i18n import Text, catalog
 
 #: The catalog domain of the consent texts (core/portal/locale).
@@ -40,6 +43,14 @@ class ConsentText:
     @property
     def text(self) -> Text:
         return Text.message(DOMAIN, f"consents.{self.kind}.text")
+
+    def version_text(self, lang: str) -> str:
+        """The version as a reader of ``lang`` writes it: a day in the language's way ("1. Nov.
+        2026"), any other version string as it is."""
+        try:
+            return format_date(dt.date.fromisoformat(self.version), lang)
+        except ValueError:
+            return self.version
 
     def as_dict(self) -> dict[str, str]:
         """Kind, version, and title and text in each language (``title_de``, ``text_tr`` ...)."""

@@ -8,6 +8,7 @@ started in, and no German text of the catalog is left on the page.
 
 from __future__ import annotations
 
+import datetime as dt
 import html as htmlmod
 import re
 from pathlib import Path
@@ -169,3 +170,23 @@ def test_the_api_takes_the_company_language_and_answers_problems_in_every_one(ap
         required = texts[lang]["problem.required"]
         assert bad["problems"]["name"][lang].endswith(required), lang
         assert texts[lang]["questions.name.label"] in bad["problems"]["name"][lang]
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "tr"])
+def test_consent_version_is_a_day_written_the_page_language_way(app: Any, lang: str) -> None:
+    # the version of the consent text a company agrees to, on the start form and on the
+    # contact step: a day as the language writes it, never the ISO text of the code
+    from babel.dates import format_skeleton
+
+    # the regions the portal writes its languages for: British English, Germany, Turkey
+    region = {"de": "de_DE", "en": "en_GB", "tr": "tr_TR"}[lang]
+
+    from core.portal.privacy import CONSENTS
+
+    version = CONSENTS.get("processing").version
+    day = format_skeleton("yMMMd", dt.date.fromisoformat(version), locale=region)
+    client = app.test_client()
+    query = "" if lang == "de" else f"?lang={lang}"
+    start = client.get(f"/fragebogen/{query}").get_data(as_text=True)
+    shown = re.findall(r'<span class="consent-version">\(([^)]*)\)</span>', htmlmod.unescape(start))
+    assert shown and all(day in text and version not in text for text in shown), shown

@@ -84,7 +84,7 @@ def _field(
     if kind is AnswerType.CONSENT:
         text = CONSENTS.get(question.consent)
         field["consent_text"] = text.text(lang) if text else ""
-        field["consent_version"] = text.version if text else ""
+        field["consent_version"] = text.version_text(lang) if text else ""
     if kind is AnswerType.BOOL:
         field["selected"] = {"yes"} if value is True else {"no"} if value is False else set()
     return field
