@@ -16,9 +16,6 @@ import math
 
 import numpy as np
 from attrs import frozen
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 __all__ = ["SymbolGeometry", "Symbols", "cluster_size", "place_symbols"]
 
@@ -107,6 +104,9 @@ def _overlaps(
     """Every pair (i, j) of overlapping symbols and how deeply (below 1: overlapping)."""
     cx, cy, hw, hh = _boxes(n, x, y, geometry)
     reach = 2.0 * float(max(hw.max(), hh.max())) + geometry.gap
+    # imported on first use: scipy takes longer to import than the rest of the search
+    from scipy.spatial import cKDTree
+
     tree = cKDTree(np.column_stack((cx, cy)))
     pairs = tree.query_pairs(reach, p=np.inf, output_type="ndarray")
     if pairs.size == 0:
@@ -139,6 +139,9 @@ def _closest_pairs(k: int, i: np.ndarray, j: np.ndarray, depth: np.ndarray) -> n
 
 
 def _components(k: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(i.size), (i, j)), shape=(k, k))
     _, labels = connected_components(graph, directed=False)
     return np.asarray(labels, dtype=np.int64)

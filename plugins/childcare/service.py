@@ -27,7 +27,6 @@ from core import current_language
 from core import format_km
 from core import haversine_m
 from core import sphere_xyz
-from scipy.spatial import cKDTree
 
 from plugins.childcare import repository as repo
 from plugins.childcare.model import AGE_CODES
@@ -108,6 +107,8 @@ class _Tree:
     def __init__(self, rows: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> None:
         self.rows = rows
         self.lat, self.lon = lat[rows], lon[rows]
+        from scipy.spatial import cKDTree  # imported on first use (slow to import)
+
         self.tree = cKDTree(sphere_xyz(self.lat, self.lon)) if len(rows) else None
 
     def nearest_m(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -40,7 +40,6 @@ from core import haversine_m
 from core import parse_date
 from core import parse_point
 from core import postcode_towns
-from scipy.spatial import cKDTree
 from sqlalchemy import select
 
 from plugins.housing import repository as repo
@@ -283,6 +282,8 @@ class HousingService:
         out = np.full(len(index.ids), np.nan)
         if not chosen.any() or len(index.ids) == 0:
             return out
+        from scipy.spatial import cKDTree  # imported on first use (slow to import)
+
         tree = cKDTree(_unit_vectors(state.lat[chosen], state.lon[chosen]))
         chord, _ = tree.query(_unit_vectors(index.lat, index.lon), k=1)
         out[:] = _chord_to_km(np.asarray(chord))

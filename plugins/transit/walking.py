@@ -11,7 +11,6 @@ import numpy as np
 from attrs import frozen
 from core import haversine_m
 from core import sphere_xyz
-from scipy.spatial import cKDTree
 
 __all__ = ["PointTree", "Walking"]
 
@@ -47,6 +46,8 @@ class PointTree:
     def __init__(self, lat: np.ndarray, lon: np.ndarray) -> None:
         self.lat = np.asarray(lat, dtype=np.float64)
         self.lon = np.asarray(lon, dtype=np.float64)
+        from scipy.spatial import cKDTree  # imported on first use (slow to import)
+
         self.tree = cKDTree(sphere_xyz(self.lat, self.lon)) if len(self.lat) else None
 
     def __len__(self) -> int:
@@ -62,6 +63,8 @@ class PointTree:
         if self.tree is None or len(lat) == 0 or radius_m <= 0:
             return empty
         # the chord is shorter than the arc: search a little wider, then cut exactly
+        from scipy.spatial import cKDTree
+
         other = cKDTree(sphere_xyz(lat, lon))
         matrix = other.sparse_distance_matrix(
             self.tree, radius_m * 1.000001 + 1e-6, output_type="ndarray"
