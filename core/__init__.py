@@ -65,6 +65,7 @@ from core.io.datasets import (
     record_id,
     submitted_values,
 )
+from core.io.opendata import Licence, open_data_licence
 from core.io.records import (
     RecordFilter,
     SourceRecord,
@@ -234,6 +235,7 @@ __all__ = [
     "InputTooLarge",
     "InvalidQuery",
     "Layer",
+    "Licence",
     "LoadedPlugin",
     "Location",
     "NavLink",
@@ -335,6 +337,7 @@ __all__ = [
     "natural_key_columns",
     "nearest_m",
     "neutralise_cell",
+    "open_data_licence",
     "open_zip_member",
     "parse_bbox",
     "parse_date",

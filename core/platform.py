@@ -16,6 +16,7 @@ from itertools import chain
 from typing import Any, TypeVar
 
 import attrs
+import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -48,7 +49,7 @@ from core.search.layers import Feature, Layer
 from core.search.markers import MarkerStyle, layer_styles
 from core.search.places import Gazetteer, Place, PlaceNotFound
 from core.search.query import BBox, SearchQuery, SearchResult, parse_search_params
-from core.search.search import MapOptions
+from core.search.search import MapOptions, matching_ids
 from core.settings import Settings
 from core.toolkit.reindex import reindex_all
 
@@ -306,6 +307,11 @@ class Platform:
 
     def search(self, query: SearchQuery) -> SearchResult:
         return self.engine.search(query)
+
+    def matching_ids(self, query: SearchQuery) -> np.ndarray:
+        """The sorted ids of every company ``query`` finds, all pages at once (paging, order
+        and map output ignored): what a plugin's ``alert_matches`` narrows its items to."""
+        return matching_ids(self.engine.index, query)
 
     def reindex(self, session: Session | None = None) -> None:
         """Make every process rebuild its search index, and so every filter column, soon.

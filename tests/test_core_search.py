@@ -298,3 +298,14 @@ def test_employee_ranges_are_inclusive(
         for c in reference.companies
         if (low is None or c.employees >= low) and (high is None or c.employees <= high)
     )
+
+
+@pytest.mark.parametrize("seed", range(200, 210))
+def test_matching_ids_are_every_company_the_search_finds(
+    seed: int, search_platform: Platform, reference: Reference, region: Region
+) -> None:
+    # the ids a plugin's alert_matches narrows its items to: all pages at once, sorted
+    ref_query, _ = random_query(random.Random(seed), reference, region)
+    query = search_platform.parse_query(ref_query.to_params(per_page="7", page="3"))
+    found = search_platform.matching_ids(query)
+    assert found.tolist() == sorted(c.id for c in reference.result(ref_query))

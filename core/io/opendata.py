@@ -23,7 +23,17 @@ from core.model import Company, Status
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["FIELDS", "Licence", "iter_csv", "iter_geojson", "public_record", "published"]
+    from core.settings import Settings
+
+__all__ = [
+    "FIELDS",
+    "Licence",
+    "iter_csv",
+    "iter_geojson",
+    "open_data_licence",
+    "public_record",
+    "published",
+]
 
 #: The public fields, in CSV column order (lat/lon are the GeoJSON geometry).
 FIELDS = (
@@ -60,6 +70,16 @@ class Licence:
     name: str
     url: str
     attribution: str
+
+
+def open_data_licence(settings: Settings) -> Licence:
+    """The licence open data files are published under (``[opendata]``); the attribution
+    falls back to ``portal.operator``."""
+    return Licence(
+        name=settings.opendata.licence,
+        url=settings.opendata.licence_url,
+        attribution=settings.opendata.attribution or settings.portal.operator,
+    )
 
 
 def published(session: Session) -> Iterator[Company]:

@@ -221,7 +221,8 @@ def alert_matches(platform: Platform, query: SearchQuery, since: dt.datetime) ->
     that match the search (its towns, area or filters) and appeared after ``since``; core
     leaves out every item it mailed to this subscription before and lists the rest in the
     mail under the plugin's title. Keep it fast (answer from data prepared in memory or one
-    query). Return an empty list (or nothing) for none.
+    query); ``platform.matching_ids(query)`` gives the ids of the companies the search finds,
+    for items that belong to a company. Return an empty list (or nothing) for none.
     """
 
 

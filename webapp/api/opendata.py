@@ -16,7 +16,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
 
-from core.io.opendata import Licence, iter_csv, iter_geojson, published
+from core.io.opendata import Licence, iter_csv, iter_geojson, open_data_licence, published
 from core.model import Company, Status
 from core.persistence.tables import CompanyRow
 from core.platform import Platform
@@ -26,12 +26,7 @@ __all__ = ["blueprint"]
 
 
 def _licence(platform: Platform) -> Licence:
-    settings = platform.settings
-    return Licence(
-        name=settings.opendata.licence,
-        url=settings.opendata.licence_url,
-        attribution=settings.opendata.attribution or settings.portal.operator,
-    )
+    return open_data_licence(platform.settings)
 
 
 def _etag(platform: Platform, kind: str) -> str:
