@@ -330,6 +330,14 @@ def test_a_section_from_parts_is_named_after_its_plugin_and_empty_parts_show_not
         ProfileSection.from_parts("Shops!", "Läden", ["<p>B</p>"])
 
 
+def test_a_section_stands_after_core_or_on_top_and_nowhere_else() -> None:
+    assert ProfileSection("shops", "Läden", "<p>B</p>").placement == "main"
+    top = ProfileSection.from_parts("shops", "Läden", ["<p>B</p>"], placement="top")
+    assert top is not None and top.placement == "top"
+    with pytest.raises(ConfigError, match="placement 'side'; use one of 'main', 'top'"):
+        ProfileSection.from_parts("shops", "Läden", ["<p>B</p>"], placement="side")
+
+
 # --- order ---------------------------------------------------------------------------------------
 
 

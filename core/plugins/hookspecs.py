@@ -120,8 +120,10 @@ def profile_sections(platform: Platform, company: Company, lang: str) -> list[Pr
     language ``lang`` (``"de"`` or ``"en"``). Return ``ProfileSection`` values: an id (becomes
     the HTML id ``section-<id>``), a title in ``lang`` and an HTML fragment that the plugin
     rendered and escaped itself (no scripts, no inline event handlers; the portal runs
-    under a strict content security policy). Core stays free of any web framework: the web app
-    only places the returned strings. Return an empty list (or nothing) to add none.
+    under a strict content security policy). A section stands after core's sections, or with
+    ``placement="top"`` right under the profile's heading and key facts. Core stays free of any
+    web framework: the web app only places the returned strings. Return an empty list (or
+    nothing) to add none.
     """
 
 
