@@ -106,7 +106,14 @@ from core.plugins.navigation import NavLink
 from core.plugins.profile import ProfileSection
 from core.portal.alerts import AlertItem
 from core.portal.mailqueue import QueuedMail
-from core.portal.questionnaire import AnswerType, Option, Question, Section, section_from_data
+from core.portal.questionnaire import (
+    AnswerType,
+    Option,
+    Question,
+    Section,
+    clean_text,
+    section_from_data,
+)
 from core.portal.ratelimits import RateLimiter
 from core.region import Region, Town
 from core.search.filters import (
@@ -291,6 +298,7 @@ __all__ = [
     "checked_record",
     "choice_label",
     "choices_from",
+    "clean_text",
     "command_group",
     "csv_reader",
     "csv_writer",

@@ -1,0 +1,1 @@
+"""Alembic revisions of the jobs plugin (branch ``jobs``)."""

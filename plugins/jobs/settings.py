@@ -1,0 +1,92 @@
+"""The jobs plugin's settings (``[plugins.jobs]``), validated when the platform starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
+
+from attrs import define
+from core import range_problems
+from core import setting
+
+__all__ = ["JobsSettings"]
+
+_LIMITS: dict[str, tuple[float, float]] = {
+    "match_threshold": (0.5, 1.0),
+    "review_threshold": (0.3, 1.0),
+    "ba_timeout_s": (1, 300),
+    "profile_max_positions": (0, 100),
+    "per_page": (1, 200),
+}
+
+
+@define
+class JobsSettings:
+    """Which day it is, how employers are matched, and the optional fetch from the
+    Jobsuche of the Bundesagentur für Arbeit."""
+
+    timezone: str = setting(
+        "Europe/Berlin", "Time zone whose calendar day decides which positions are open."
+    )
+    today: str = setting(
+        "",
+        "Fixed date (YYYY-MM-DD) that decides which positions are open, for demos and tests; "
+        "empty: the system clock.",
+    )
+    match_threshold: float = setting(
+        0.92,
+        "Similarity (0..1) of normalised employer names from which an imported position is "
+        "matched to a company with the same postcode without review.",
+    )
+    review_threshold: float = setting(
+        0.75,
+        "Similarity (0..1) from which a company is proposed to the operator for review; "
+        "below it the employer stays unmatched.",
+    )
+    ba_fetch: bool = setting(
+        False,
+        "Whether `regiokarte jobs fetch-ba` may fetch positions from the Jobsuche of the "
+        "Bundesagentur für Arbeit (off: the command refuses).",
+    )
+    ba_url: str = setting(
+        "https://rest.arbeitsagentur.de/jobboerse/jobsuche-service/pc/v4/jobs",
+        "Endpoint of the Jobsuche API that `jobs fetch-ba` asks.",
+    )
+    ba_api_key: str = setting(
+        "jobboerse-jobsuche", "Value of the X-API-Key header the Jobsuche API expects."
+    )
+    ba_where: str = setting("", "Place (wo) the fetch asks for, e.g. Recklinghausen.")
+    ba_radius_km: int = setting(25, "Radius (umkreis, km) around `ba_where` the fetch asks for.")
+    ba_timeout_s: float = setting(30.0, "Seconds the fetch waits for an answer.")
+    profile_max_positions: int = setting(
+        20, "Most open positions a company profile lists (0: none)."
+    )
+    per_page: int = setting(20, "Positions per page of lists.")
+
+    def problems(self) -> list[str]:
+        """Every invalid setting as ``key: what is wrong`` (empty when all are valid)."""
+        out = list(range_problems(self, _LIMITS))
+        if self.review_threshold > self.match_threshold:
+            out.append(
+                f"review_threshold: {self.review_threshold} is above match_threshold "
+                f"{self.match_threshold}; a review proposal must be less sure than a match"
+            )
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            out.append(f"timezone: {self.timezone!r} is not a time zone such as Europe/Berlin")
+        if self.today:
+            try:
+                dt.date.fromisoformat(self.today)
+            except ValueError:
+                out.append(
+                    f"today: expected a date such as 2026-03-02 or nothing, not {self.today!r}"
+                )
+        if self.ba_fetch and not self.ba_url.startswith("https://"):
+            out.append(f"ba_url: expected an https:// address, not {self.ba_url!r}")
+        return out
+
+    @property
+    def fixed_today(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.today) if self.today else None
