@@ -107,6 +107,10 @@ class PositionRepository:
             found.update({str(e): int(i) for e, i in rows})
         return found
 
+    def of_source(self, source: str) -> list[Position]:
+        """Every position of ``source``, closed ones included, by id."""
+        return self._select(t.positions.c.source == source)
+
     def of_company(self, company_id: int) -> list[Position]:
         """Every position of the company, closed ones included, by id."""
         return self._select(t.positions.c.company_id == company_id)

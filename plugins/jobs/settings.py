@@ -16,6 +16,9 @@ _LIMITS: dict[str, tuple[float, float]] = {
     "match_threshold": (0.5, 1.0),
     "review_threshold": (0.3, 1.0),
     "ba_timeout_s": (1, 300),
+    "ba_page_size": (1, 100),
+    "ba_max_pages": (1, 1000),
+    "ba_keep_files": (1, 10_000),
     "profile_max_positions": (0, 100),
     "per_page": (1, 200),
 }
@@ -35,9 +38,11 @@ class JobsSettings:
         "empty: the system clock.",
     )
     match_threshold: float = setting(
-        0.92,
+        1.0,
         "Similarity (0..1) of normalised employer names from which an imported position is "
-        "matched to a company with the same postcode without review.",
+        "matched to a company with the same postcode without review (1.0: only the same "
+        "name, legal form, case, umlauts and punctuation aside; a lower value also matches "
+        "near spellings, and 'Bäckerei Schmitz' to 'Bäckerei Schmidt').",
     )
     review_threshold: float = setting(
         0.75,
@@ -59,6 +64,20 @@ class JobsSettings:
     ba_where: str = setting("", "Place (wo) the fetch asks for, e.g. Recklinghausen.")
     ba_radius_km: int = setting(25, "Radius (umkreis, km) around `ba_where` the fetch asks for.")
     ba_timeout_s: float = setting(30.0, "Seconds the fetch waits for an answer.")
+    ba_offer_types: list[int] = setting(
+        factory=lambda: [1, 4, 34],
+        help_text="Kinds of offer (angebotsart) the fetch asks for, one search each: 1 Arbeit, "
+        "4 Ausbildung/duales Studium, 34 Praktikum/Trainee.",
+    )
+    ba_page_size: int = setting(100, "Positions per page the fetch asks for (size).")
+    ba_max_pages: int = setting(
+        100,
+        "Most pages the fetch reads per kind of offer; a search cut off here closes no positions.",
+    )
+    ba_folder: str = setting(
+        "instance/jobsuche", "Folder where the fetch keeps each answer before importing it."
+    )
+    ba_keep_files: int = setting(30, "How many of the newest answers the folder keeps.")
     profile_max_positions: int = setting(
         20, "Most open positions a company profile lists (0: none)."
     )
@@ -83,6 +102,9 @@ class JobsSettings:
                 out.append(
                     f"today: expected a date such as 2026-03-02 or nothing, not {self.today!r}"
                 )
+        unknown = [t for t in self.ba_offer_types if t not in (1, 4, 34)]
+        if unknown or not self.ba_offer_types:
+            out.append(f"ba_offer_types: expected some of 1, 4 and 34, not {self.ba_offer_types!r}")
         if self.ba_fetch and not self.ba_url.startswith("https://"):
             out.append(f"ba_url: expected an https:// address, not {self.ba_url!r}")
         return out

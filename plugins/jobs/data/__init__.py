@@ -1,0 +1,1 @@
+"""Data files of the jobs plugin (the Berufsbenennung -> KldB 2010 table)."""

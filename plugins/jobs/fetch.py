@@ -1,0 +1,130 @@
+"""``regiokarte jobs fetch-ba``: the region's positions from the Jobsuche of the Bundesagentur
+für Arbeit, kept as a file and imported.
+
+Off unless the setting ``ba_fetch`` is on (the command refuses, naming the setting), so no
+installation asks a third party by accident. One search per kind of offer (``ba_offer_types``:
+1 Arbeit, 4 Ausbildung/duales Studium, 34 Praktikum/Trainee) around ``ba_where`` within
+``ba_radius_km``, paged through to the end (at most ``ba_max_pages`` pages of
+``ba_page_size``), with the ``X-API-Key`` header the service documents. The answer is written
+to ``ba_folder`` (the newest ``ba_keep_files`` are kept) before it is imported, so each run can
+be imported again and checked later. When every search was paged to its end the file is the
+complete feed of the source ``ba``: positions it no longer lists are closed; a search cut off
+by ``ba_max_pages`` closes nothing, and neither does an answer with invalid records (they
+are reported and left out; the rest is imported).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+from typing import Any
+
+from core import ImportError_
+from core import ImportReport
+from core import Sentence
+
+from plugins.jobs.ba import Opener
+from plugins.jobs.ba import dump_pages
+from plugins.jobs.ba import fetch_pages
+
+if TYPE_CHECKING:
+    from core import Platform
+
+__all__ = ["FILE_PREFIX", "fetch_ba"]
+
+#: Names of the kept answers: ``jobsuche-20261208-0300.json``.
+FILE_PREFIX = "jobsuche-"
+
+
+def _refused(en: str, de: str, key: str) -> ImportError_:
+    message = Sentence(en, de)
+    return ImportError_(message, {key: [message]})
+
+
+def _keep_newest(folder: Path, keep: int) -> None:
+    files = sorted(folder.glob(f"{FILE_PREFIX}*.json"))
+    for old in files[: max(0, len(files) - keep)]:
+        old.unlink(missing_ok=True)
+
+
+def fetch_ba(
+    platform: Platform, *, allow_outside_region: bool = False, opener: Opener | None = None
+) -> ImportReport:
+    """Fetch, keep and import the Jobsuche's positions of the region (see the module);
+    ``opener`` replaces urllib's ``urlopen``."""
+    from plugins.jobs.hooks import service_for
+    from plugins.jobs.importer import check_text
+    from plugins.jobs.importer import write_checked
+
+    service = service_for(platform)
+    settings = service.settings
+    if not settings.ba_fetch:
+        raise _refused(
+            "The fetch from the Jobsuche of the Bundesagentur für Arbeit is switched off; set "
+            "ba_fetch = true (and ba_where, the place to search around) in [plugins.jobs] of "
+            "the configuration to use it.",
+            "Der Abruf aus der Jobsuche der Bundesagentur für Arbeit ist ausgeschaltet; setzen "
+            "Sie ba_fetch = true (und ba_where, den Ort der Suche) in [plugins.jobs] der "
+            "Konfiguration, um ihn zu nutzen.",
+            "ba_fetch",
+        )
+    where = settings.ba_where.strip()
+    if not where:
+        raise _refused(
+            "The setting ba_where is empty; name the place the Jobsuche should search around "
+            "(e.g. Recklinghausen) in [plugins.jobs] of the configuration.",
+            "Die Einstellung ba_where ist leer; nennen Sie in [plugins.jobs] der Konfiguration "
+            "den Ort, um den die Jobsuche suchen soll (etwa Recklinghausen).",
+            "ba_where",
+        )
+    query: dict[str, Any] = {"wo": where, "umkreis": settings.ba_radius_km}
+    pages: list[dict[str, Any]] = []
+    complete = True
+    for offer_type in settings.ba_offer_types:
+        found, whole = fetch_pages(
+            settings.ba_url,
+            settings.ba_api_key,
+            query,
+            angebotsart=offer_type,
+            page_size=settings.ba_page_size,
+            max_pages=settings.ba_max_pages,
+            timeout=settings.ba_timeout_s,
+            opener=opener,
+        )
+        pages.extend(found)
+        complete = complete and whole
+    folder = Path(settings.ba_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{FILE_PREFIX}{stamp}.json"
+    text = dump_pages(pages)
+    path.write_text(text, encoding="utf-8")
+    _keep_newest(folder, settings.ba_keep_files)
+    today = service.today()
+    # a scheduled run imports what it can: a position the service sends broken (say,
+    # without an employer) is reported, not a reason to drop the day's feed
+    report, checked = check_text(
+        platform,
+        text,
+        name=path.name,
+        fmt="ba",
+        skip_invalid=True,
+        allow_outside_region=allow_outside_region,
+        today=today,
+    )
+    report.details["file"] = str(path)
+    if not complete:
+        report.notes.append(
+            f"A search stopped after ba_max_pages ({settings.ba_max_pages}) pages before its "
+            "end; positions missing from this answer were not closed. Raise ba_max_pages or "
+            "narrow ba_radius_km."
+        )
+    elif report.invalid:
+        report.notes.append(
+            "Positions missing from this answer were not closed, as some of its records were "
+            "invalid."
+        )
+    with platform.session(write=True) as session:
+        write_checked(session, report, checked, today=today, full=complete and not report.invalid)
+    return report
