@@ -55,8 +55,10 @@ from core.io.csvfiles import (
 )
 from core.io.datasets import (
     Dataset,
+    DatasetAction,
     DatasetField,
     DatasetImport,
+    DatasetLink,
     DatasetPage,
     ExportFile,
     checked_record,
@@ -115,6 +117,13 @@ from core.portal.questionnaire import (
     section_from_data,
 )
 from core.portal.ratelimits import RateLimiter
+from core.portal.statistics_sections import (
+    StatisticsFigure,
+    StatisticsNumber,
+    StatisticsPart,
+    StatisticsRow,
+    StatisticsSection,
+)
 from core.region import Region, Town
 from core.search.filters import (
     Choice,
@@ -218,8 +227,10 @@ __all__ = [
     "CsvWriter",
     "DataFile",
     "Dataset",
+    "DatasetAction",
     "DatasetField",
     "DatasetImport",
+    "DatasetLink",
     "DatasetPage",
     "DemoPlace",
     "Dimension",
@@ -276,6 +287,11 @@ __all__ = [
     "Settings",
     "SourceKey",
     "SourceRecord",
+    "StatisticsFigure",
+    "StatisticsNumber",
+    "StatisticsPart",
+    "StatisticsRow",
+    "StatisticsSection",
     "Status",
     "Term",
     "Text",

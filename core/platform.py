@@ -40,6 +40,7 @@ from core.portal import mailqueue
 from core.portal.mail import FolderOutbox, Mail, SmtpOutbox, make_outbox
 from core.portal.questionnaire import Questionnaire, Section, section_from_data
 from core.portal.ratelimits import RateLimiter
+from core.portal.statistics_sections import StatisticsSection
 from core.region import Region, default_region, load_region
 from core.search.engine import SearchEngine
 from core.search.filters import FilterRegistry
@@ -544,28 +545,49 @@ class Platform:
 
     # --- datasets --------------------------------------------------------------------------
 
+    def _keyed(self, hook: str, key: str, what: str, advice: str) -> dict[str, Any]:
+        """The items every plugin registers through ``hook``, by their ``key`` attribute, in
+        plugin order, each told its plugin; a key two plugins use is a ``ConfigError``."""
+        found: dict[str, Any] = {}
+        for plugin, items in self._per_plugin(hook):
+            for item in items or ():
+                name = getattr(item, key)
+                if name in found:
+                    raise ConfigError(
+                        f"Plugin {plugin!r} registers the {what} {name!r}, which plugin "
+                        f"{found[name].plugin!r} registers too; {advice}."
+                    )
+                if item.plugin != plugin:
+                    item = attrs.evolve(item, plugin=plugin)
+                found[name] = item
+        return found
+
     def datasets(self) -> dict[str, Dataset]:
         """The datasets of the enabled plugins (``register_datasets``), by id, in plugin order.
 
         Asked once and kept; a duplicate id is a ``ConfigError`` naming both plugins.
         """
         cached: dict[str, Dataset] | None = getattr(self, "_datasets", None)
-        if cached is not None:
-            return cached
-        found: dict[str, Dataset] = {}
-        for plugin, items in self._per_plugin("register_datasets"):
-            for item in items or ():
-                if item.id in found:
-                    raise ConfigError(
-                        f"Plugin {plugin!r} registers the dataset {item.id!r}, which plugin "
-                        f"{found[item.id].plugin!r} registers too; prefix dataset ids with "
-                        "the plugin's name."
-                    )
-                if item.plugin != plugin:
-                    item = attrs.evolve(item, plugin=plugin)
-                found[item.id] = item
-        self._datasets = found
-        return found
+        if cached is None:
+            cached = self._keyed(
+                "register_datasets", "id", "dataset", "prefix dataset ids with the plugin's name"
+            )
+            self._datasets = cached
+        return cached
+
+    def statistics_sections(self) -> dict[str, StatisticsSection]:
+        """The plugins' sections of the statistics dashboard (``register_statistics``), by
+        key, in plugin order; asked once and kept, a duplicate key is a ``ConfigError``."""
+        cached: dict[str, StatisticsSection] | None = getattr(self, "_statistics", None)
+        if cached is None:
+            cached = self._keyed(
+                "register_statistics",
+                "key",
+                "statistics section",
+                "name a section after its plugin",
+            )
+            self._statistics = cached
+        return cached
 
     def dataset(self, dataset_id: str) -> Dataset:
         """The dataset ``dataset_id``; NotFound names the datasets there are."""

@@ -22,7 +22,9 @@ kept stable like ``core.__all__`` (docs/web-kit.md)::
   them: on pages the login of the admin area (accounts and web sessions), on the JSON API
   the operator token (``Authorization: Bearer <portal.operator_token>``).
 * ``api_blueprint(...)``, ``pages_blueprint(...)``: a plugin's API and page blueprints, made
-  with their declared access (and the map pages' headers) in one call.
+  with their declared access (and the map pages' headers) in one call;
+  ``admin_blueprint(...)`` and ``admin_page(...)``: its operator pages in the admin area's
+  frame (``admin_language()`` their language).
 * API schema pieces: ``LangArgs``, ``AddressSchema``, ``SlugRecordSchema``,
   ``CompanyItemSchema``, ``value_rule``, ``near_arg``, ``bbox_arg``, ``postcode_arg``,
   ``radius_arg``, ``codes_pattern`` next to ``PageSchema`` and friends.
@@ -91,6 +93,9 @@ __all__ = [
     "PageSchema",
     "Role",
     "SlugRecordSchema",
+    "admin_blueprint",
+    "admin_language",
+    "admin_page",
     "api_blueprint",
     "bbox_arg",
     "codes_pattern",
@@ -423,6 +428,60 @@ def pages_blueprint(
     )
     declare_access(blueprint, {"*": "public", **(access or {})})
     return map_pages(blueprint)
+
+
+def admin_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
+    """A plugin's operator pages inside the admin area (a review list): the blueprint
+    ``name`` under ``url_prefix`` (a path under ``/admin/``) with the plugin's ``templates``
+    folder, every route for logged-in operators only (others go to the login page, which
+    comes back), its forms protected (``protect_forms``), answers never cached and never
+    indexed. Templates extend ``"admin/_base.html"`` (block ``admin``) and are rendered with
+    ``admin_page``, so the page has the admin area's frame, navigation and language::
+
+        review = admin_blueprint("sportclubs_admin", __name__, "/admin/sportvereine")
+    """
+    if not url_prefix.startswith("/admin/"):
+        raise ValueError(
+            f"admin_blueprint {name!r}: url_prefix must be a path under /admin/ (such as "
+            f"/admin/sportvereine), not {url_prefix!r}."
+        )
+    blueprint = Blueprint(name, import_name, url_prefix=url_prefix, template_folder="templates")
+    declare_access(blueprint, {"*": "operator"})
+    # who asks is checked before the form: an anonymous POST goes to the login page
+    protect_forms(enforce_access(blueprint))
+
+    @blueprint.context_processor
+    def _admin_helpers() -> dict[str, Any]:
+        # the admin frame's template helpers (its texts, links, language menu)
+        helpers: dict[str, Any] = {}
+        for processor in current_app.template_context_processors.get("admin", ()):
+            helpers.update(processor())
+        return helpers
+
+    @blueprint.after_request
+    def _private(response: Response) -> Response:
+        from webapp.portal.views import security_headers
+
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers.setdefault("X-Robots-Tag", "noindex")
+        return security_headers(response)
+
+    return blueprint
+
+
+def admin_language() -> str:
+    """The language of an admin page: the page's language if the admin area speaks it
+    (German, English), else German, for the whole page."""
+    from webapp.admin.i18n import admin_language as language
+
+    return language()
+
+
+def admin_page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    """An ``admin_blueprint`` page: ``template`` rendered in the admin area's frame with
+    ``lang`` (``admin_language()``) and the logged-in ``operator``, and ``status``."""
+    html = render_template(template, lang=admin_language(), operator=current_operator(), **context)
+    return html, status
 
 
 # --- API schemas --------------------------------------------------------------------------------

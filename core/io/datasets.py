@@ -32,8 +32,10 @@ from core.texts import DOMAIN
 __all__ = [
     "FIELD_KINDS",
     "Dataset",
+    "DatasetAction",
     "DatasetField",
     "DatasetImport",
+    "DatasetLink",
     "DatasetPage",
     "ExportFile",
     "checked_record",
@@ -220,6 +222,57 @@ class ExportFile:
     filename: str
 
 
+_ACTION_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _check_action_name(_instance: object, _attribute: object, value: str) -> None:
+    # the name is a part of the action's address (/eintrag/<id>/aktion/<name>)
+    if not _ACTION_NAME.fullmatch(value):
+        raise ValueError(
+            f"A dataset action's name must be lower-case letters, digits and _ starting with a "
+            f"letter (such as mark_filled), not {value!r}."
+        )
+
+
+@translatable("label", "help")
+@frozen
+class DatasetAction:
+    """A button on a record's page that changes the record in one step ("mark as filled").
+
+    ``run(session, id)`` does it inside the session the admin area commits together with its
+    audit entry (then ``Dataset.changed()`` is called) and returns the stored row; it raises
+    ``NotFound`` for an unknown id and ``ValidationError`` when the step does not apply to
+    the record (already filled), with a sentence the operator can act on.
+    """
+
+    name: str = field(validator=_check_action_name)
+    label: Text = field(converter=to_text)
+    run: Callable[[Session, str], dict[str, Any]] = field(eq=False, repr=False)
+    #: a sentence beside the button: what the step changes
+    help: Text = field(default=Text.plain(""), converter=to_text)
+
+
+@translatable("label")
+@frozen
+class DatasetLink:
+    """A page of the plugin's own about a dataset (a review list), linked from its list page.
+
+    ``href`` is a path on this site; ``count(session)``, when given, is shown with the link
+    ("Zuordnungen prüfen (4)") so operators see at a glance that work is waiting.
+    """
+
+    label: Text = field(converter=to_text)
+    href: str
+    count: Callable[[Session], int] | None = field(default=None, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.href.startswith("/") or self.href.startswith("//"):
+            raise ValueError(
+                f"A dataset link's href must be a path on this site such as "
+                f"/admin/stellen/zuordnung, not {self.href!r}."
+            )
+
+
 @old_label_pair(1)
 @translatable("label", "help")
 @frozen
@@ -241,6 +294,9 @@ class Dataset:
     Region zulassen").
     ``export(session, fmt)`` returns an ``ExportFile`` in one of ``export_formats``.
     ``changed()`` is called after a write was committed so caches and indexes follow.
+    ``actions`` are buttons on a record's page that change it in one step
+    (``DatasetAction``); ``links`` are the plugin's own pages about the dataset
+    (``DatasetLink``), shown on its list page.
     """
 
     id: str
@@ -264,6 +320,18 @@ class Dataset:
     plugin: str = "core"
     #: a sentence for the operator: where the data comes from, what an import replaces
     help: Text = field(default=Text.plain(""), converter=to_text)
+    actions: tuple[DatasetAction, ...] = field(default=(), converter=tuple)
+    links: tuple[DatasetLink, ...] = field(default=(), converter=tuple)
+
+    def action_named(self, name: str) -> DatasetAction:
+        """The action ``name``; ``NotFound`` names the dataset's actions."""
+        for action in self.actions:
+            if action.name == name:
+                return action
+        raise NotFound(
+            f"The dataset {self.id!r} has no action {name!r}; its actions are: "
+            f"{', '.join(a.name for a in self.actions) or 'none'}."
+        )
 
     def field_named(self, name: str) -> DatasetField:
         for item in self.fields:

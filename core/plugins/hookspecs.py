@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from core.plugins.profile import ProfileSection
     from core.portal.alerts import AlertItem
     from core.portal.questionnaire import Section
+    from core.portal.statistics_sections import StatisticsSection
     from core.search.filters import FilterSpec
     from core.search.geocoding import Geocoder
     from core.search.layers import Layer
@@ -208,6 +209,20 @@ def register_datasets(platform: Platform) -> list[Dataset]:
     The admin area lists every dataset with search, an edit form per record, a bulk import of
     a file and an export; it shows only what the dataset offers (no ``update``: read-only).
     Return an empty list (or nothing) for a plugin without records of its own.
+    """
+
+
+@hookspec
+def register_statistics(platform: Platform) -> list[StatisticsSection]:
+    """Return this plugin's sections of the operators' statistics dashboard.
+
+    Called once, when the dashboard is first shown. Return
+    ``core.portal.statistics_sections.StatisticsSection`` values: a ``key`` unique across
+    plugins (the plugin's name), a ``title`` (a ``Text``) and ``collect(session, period,
+    lang)``, which returns the section's ``StatisticsPart`` (key numbers and figures with
+    their labels in ``lang``) for the ``period`` the operator chose, reading in the session
+    the dashboard opened. The dashboard, the printable report and the CSV export show each
+    section after core's own. Return an empty list (or nothing) for a plugin without figures.
     """
 
 

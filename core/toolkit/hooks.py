@@ -2,11 +2,12 @@
 the file ``plugin.toml`` beside its hook module.
 
 Most plugins answer the listing hooks (migrations, commands, blueprints, navigation, data sets,
-questionnaire sections) and the hooks that build filters, layers and a profile section from the
-plugin's service in the same way; ``PluginHooks`` writes those implementations once, so a hook
-module keeps only what is its own. ``plugin.toml`` holds the manifest's fields, the wiring of
-the listing hooks (``[hooks]``) and the texts of the filters and layers (``[[filters]]``,
-``[[layers]]``); the code binds what is code (index columns, feature functions, choices).
+questionnaire sections, statistics) and the hooks that build filters, layers and a profile
+section from the plugin's service in the same way; ``PluginHooks`` writes those
+implementations once, so a hook module keeps only what is its own. ``plugin.toml`` holds the
+manifest's fields, the wiring of the listing hooks (``[hooks]``) and the texts of the filters
+and layers (``[[filters]]``, ``[[layers]]``); the code binds what is code (index columns,
+feature functions, choices).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ _LISTING = {
     "navigation": "register_navigation",
     "datasets": "register_datasets",
     "questionnaire_sections": "register_questionnaire_sections",
+    "statistics": "register_statistics",
 }
 
 

@@ -300,6 +300,11 @@ class FakePlugin:
         return []
 
     @hookimpl
+    def register_statistics(self, platform: Any) -> list[Any]:
+        # no figures of its own; the hook is here so the plugin implements every hook
+        return []
+
+    @hookimpl
     def register_datasets(self, platform: Any) -> list[Dataset]:
         # read only: no update, delete, import or export, so the admin area offers none
         rows = [{"id": pid, "name": de, "lat": lat, "lon": lon} for pid, lat, lon, de, _ in PLACES]

@@ -30,7 +30,9 @@ from core import (
     AnswerType,
     BBox,
     Dataset,
+    DatasetAction,
     DatasetField,
+    DatasetLink,
     DatasetPage,
     Feature,
     FilterKind,
@@ -45,11 +47,19 @@ from core import (
     ProfileSection,
     Question,
     Section,
+    StatisticsFigure,
+    StatisticsNumber,
+    StatisticsPart,
+    StatisticsRow,
+    StatisticsSection,
+    ValidationError,
     hookimpl,
     point_feature,
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "probe_migrations"
+#: what the dataset action "mark_done" adds to a note
+DONE = " (erledigt)"
 
 notes = Table(
     "probe_notes",
@@ -237,6 +247,22 @@ class Probe:
         def changed() -> None:
             self.notes_changed += 1
 
+        def mark_done(session: Any, note_id: str) -> dict[str, Any]:
+            found = get(session, note_id)
+            if found["text"].endswith(DONE):
+                raise ValidationError(
+                    f"Note {note_id} is marked done already.", {"text": ["done already"]}
+                )
+            session.execute(
+                update(notes)
+                .where(notes.c.id == int(note_id))
+                .values(text=found["text"] + DONE)
+            )
+            return get(session, note_id)
+
+        def waiting(session: Any) -> int:
+            return int(session.scalar(select(func.count()).where(~notes.c.text.endswith(DONE))))
+
         dataset = Dataset(
             id="probe.notes",
             label_de="Sondennotizen",
@@ -250,8 +276,28 @@ class Probe:
             get=get,
             update=change,
             changed=changed,
+            actions=(DatasetAction("mark_done", "Als erledigt markieren", mark_done),),
+            links=(DatasetLink("Offene Notizen", "/admin/daten/probe.notes?q=", waiting),),
         )
         return [dataset]
+
+    @hookimpl
+    def register_statistics(self) -> list[StatisticsSection]:
+        def collect(session: Any, period: Any, lang: str) -> StatisticsPart:
+            counts = session.execute(
+                select(notes.c.company_id, func.count())
+                .group_by(notes.c.company_id)
+                .order_by(notes.c.company_id)
+            ).all()
+            rows = [StatisticsRow(str(c), f"#{c}", n) for c, n in counts]
+            total = sum(r.value for r in rows)
+            label = {"de": "Notizen", "en": "Notes"}.get(lang, "Notizen")
+            return StatisticsPart(
+                numbers=[StatisticsNumber("notes", label, total)],
+                figures=[StatisticsFigure("by_company", f"{label} je Firma", rows, total=total)],
+            )
+
+        return [StatisticsSection("probe", "Sondenstatistik", collect, note="Nur ein Test.")]
 
     @hookimpl
     def erase_company_data(self, platform: Any, company_id: int) -> None:

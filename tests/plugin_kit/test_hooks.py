@@ -226,6 +226,98 @@ def test_hook_register_datasets(
     assert probe.notes_changed == 1
 
 
+def _operator_client(platform: Platform, app: Any) -> Any:
+    import re
+
+    from core.portal import accounts
+
+    with platform.session(write=True) as session:
+        accounts.create_operator(session, "sonde", "Kabel-und-Messgeraet-42")
+    client = app.test_client()
+    html = client.get("/admin/anmelden").get_data(as_text=True)
+    login = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    client.post(
+        "/admin/anmelden",
+        data={"csrf_token": login, "username": "sonde", "password": "Kabel-und-Messgeraet-42"},
+    )
+    return client
+
+
+def test_dataset_actions_and_links(
+    regiokarte_platform: Platform, regiokarte_app: Any, probe: Probe
+) -> None:
+    import re
+
+    saved = regiokarte_platform.save_company(_company())
+    assert saved.id is not None
+    add_note(regiokarte_platform, saved.id, "Rückruf am Montag")
+    add_note(regiokarte_platform, saved.id, "Angebot schicken")
+    client = _operator_client(regiokarte_platform, regiokarte_app)
+    listing = client.get("/admin/daten/probe.notes").get_data(as_text=True)
+    assert 'href="/admin/daten/probe.notes?q=">Offene Notizen</a> <span class="count">(2)' in (
+        listing
+    )
+    page = client.get("/admin/daten/probe.notes/eintrag/1").get_data(as_text=True)
+    assert 'id="action-mark_done"' in page and "Als erledigt markieren" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    done = client.post(
+        "/admin/daten/probe.notes/eintrag/1/aktion/mark_done", data={"csrf_token": token}
+    )
+    assert done.status_code == 303
+    assert regiokarte_platform.export_plugin_data(saved.id) == {
+        "probe": {"notes": ["Rückruf am Montag (erledigt)", "Angebot schicken"]}
+    }
+    assert probe.notes_changed == 1
+    shown = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Erledigt: Als erledigt markieren." in shown
+    listing = client.get("/admin/daten/probe.notes").get_data(as_text=True)
+    assert '<span class="count">(1)' in listing
+    # a step that does not apply changes nothing and says why
+    again = client.post(
+        "/admin/daten/probe.notes/eintrag/1/aktion/mark_done", data={"csrf_token": token}
+    )
+    assert again.status_code == 400 and "done already" in again.get_data(as_text=True)
+    assert probe.notes_changed == 1
+    unknown = client.post(
+        "/admin/daten/probe.notes/eintrag/1/aktion/shout", data={"csrf_token": token}
+    )
+    assert unknown.status_code == 404
+    missing = client.post(
+        "/admin/daten/probe.notes/eintrag/99/aktion/mark_done", data={"csrf_token": token}
+    )
+    assert missing.status_code == 404
+
+
+def test_hook_register_statistics(
+    regiokarte_platform: Platform, regiokarte_app: Any
+) -> None:
+    from collections import Counter
+
+    first = regiokarte_platform.save_company(_company())
+    second = regiokarte_platform.save_company(_company("Kabelwerk AG (fiktiv)"))
+    assert first.id is not None and second.id is not None
+    written = [first.id, second.id, second.id, second.id]
+    for number, company_id in enumerate(written):
+        add_note(regiokarte_platform, company_id, f"Notiz {number}")
+    assert list(regiokarte_platform.statistics_sections()) == ["probe"]
+    assert regiokarte_platform.statistics_sections()["probe"].plugin == "probe"
+    client = _operator_client(regiokarte_platform, regiokarte_app)
+    html = client.get("/admin/statistik").get_data(as_text=True)
+    section = html.split('id="stat-plugin-probe"', 1)[1].split("</section>\n</section>")[0]
+    assert "Sondenstatistik" in section and "Nur ein Test." in section
+    assert '<dt>Notizen</dt><dd>4</dd>' in section
+    assert 'id="figure-probe.by_company"' in section
+    for company_id, count in Counter(written).items():
+        assert f'<th scope="row">#{company_id}</th><td class="num">{count}</td>' in section
+    assert "Notes" in client.get("/admin/statistik?lang=en").get_data(as_text=True)
+    report = client.get("/admin/statistik/bericht").get_data(as_text=True)
+    assert 'id="stat-plugin-probe"' in report
+    csv_text = client.get("/admin/statistik/statistik.csv").get_data(as_text=True)
+    assert "probe,notes,Notizen,4" in csv_text.splitlines()
+    expected = {f"probe.by_company,{c},#{c},{n}" for c, n in Counter(written).items()}
+    assert expected <= set(csv_text.splitlines())
+
+
 class DemoProbe:
     """Keeps fictitious finds at demo places, keyed by a stable id (a second run adds none)."""
 

@@ -153,12 +153,24 @@ def made_page() -> str:
     return "<!doctype html><title>Karte</title><p>Karte</p>"
 
 
+# operator pages in the admin area's frame
+kit_admin = kit.admin_blueprint("kittest_admin", __name__, "/admin/kittest")
+
+
+@kit_admin.route("/pruefen", methods=["GET", "POST"])
+def review() -> Any:
+    if flask.request.method == "POST":
+        return "checked by " + (kit.current_operator() or ADMIN).username  # type: ignore[union-attr]
+    heading = {"de": "Prüfliste", "en": "Review list"}[kit.admin_language()]
+    return kit.admin_page("kittest/admin.html", heading=heading)
+
+
 class KitTestPlugin:
     MANIFEST = PluginManifest(name="kittest", title_de="Kit", title_en="Kit", version="1.0")
 
     @hookimpl
     def register_blueprints(self, platform: Any) -> list[Any]:
-        return [pages, api, made, made_pages]
+        return [pages, api, made, made_pages, kit_admin]
 
 
 def _make_app(url: str, folder: Path) -> Flask:
@@ -286,6 +298,35 @@ def test_blueprints_made_by_the_kit(app: Flask) -> None:
         kit.api_blueprint("typo1", __name__, "Typo.", writes="editr")
     with pytest.raises(ValueError, match="publik"):
         kit.pages_blueprint("typo2", __name__, "/typo", access={"x": "publik"})
+
+
+def test_admin_pages_made_by_the_kit(app: Flask) -> None:
+    assert access_table(app)[("/admin/kittest/pruefen", "kittest_admin.review", "POST")] is (
+        Role.OPERATOR
+    )
+    client = app.test_client()
+    # nobody logged in: to the login page, which comes back here
+    anonymous = client.get("/admin/kittest/pruefen")
+    assert anonymous.status_code == 303
+    assert "/admin/anmelden?next=/admin/kittest/pruefen" in anonymous.headers["Location"]
+    assert client.post("/admin/kittest/pruefen").status_code == 303
+    _log_in(client, OPERATOR)
+    page = client.get("/admin/kittest/pruefen")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<h1 id="kit-admin-heading">Prüfliste</h1>' in html
+    # in the admin frame: its navigation, with the logged-in operator
+    assert 'class="admin-nav"' in html and f"({OPERATOR[0]})" in html
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert page.headers["X-Robots-Tag"] == "noindex"
+    assert "Content-Security-Policy" in page.headers
+    english = client.get("/admin/kittest/pruefen?lang=en").get_data(as_text=True)
+    assert "Review list" in english and 'lang="en"' in english
+    # forms need the session's token
+    assert client.post("/admin/kittest/pruefen").status_code == 400
+    checked = client.post("/admin/kittest/pruefen", data={"csrf_token": _csrf(html)})
+    assert checked.get_data(as_text=True) == f"checked by {OPERATOR[0]}"
+    with pytest.raises(ValueError, match="under /admin/"):
+        kit.admin_blueprint("typo3", __name__, "/pruefen")
 
 
 def test_a_misspelt_role_fails_where_it_is_declared() -> None:

@@ -167,6 +167,7 @@ def dataset_list(dataset_id: str) -> Any:
         if page > pages:
             page = pages
             found = dataset.search(db, text, (page - 1) * PER_PAGE, PER_PAGE)
+        links = [(link, None if link.count is None else link.count(db)) for link in dataset.links]
     return _page(
         "dataset.html",
         dataset=dataset,
@@ -177,6 +178,7 @@ def dataset_list(dataset_id: str) -> Any:
         args={"q": text} if text else {},
         columns=[f for f in dataset.fields if f.listed],
         shown=shown,
+        links=links,
         notice=session.pop(NOTICE_KEY, None),
     )
 
@@ -275,6 +277,45 @@ def dataset_new(dataset_id: str) -> Any:
         session[NOTICE_KEY] = _t("created", id=stored.get("id"))
         return _go("admin.dataset_record", dataset_id=dataset.id, record_id=str(stored.get("id")))
     return _record_page(dataset, values=values, **page)
+
+
+def dataset_action(dataset_id: str, record_id: str, action: str) -> Any:
+    """One of the dataset's ``actions`` on a record (a button of its page), audited."""
+    dataset = _dataset(dataset_id)
+    if dataset is None:
+        return _missing(None, dataset_id)
+    try:
+        step = dataset.action_named(action)
+    except NotFound:
+        return _page("not_found.html", 404)
+    platform = helpers.platform()
+    try:
+        with platform.session(write=True) as db:
+            step.run(db, record_id)
+            audit.log_action(
+                db, _actor(), f"dataset.action.{step.name}", f"{dataset.id}:{record_id}", {}
+            )
+    except NotFound:
+        return _missing(dataset, dataset_id, record_id)
+    except ValidationError as exc:
+        # the step does not apply: the record's page says why, with nothing changed
+        with platform.session() as db:
+            row = dataset.get(db, record_id)
+        errors, general = _form_problems(dataset, exc)
+        values = {f.name: form_value(f, row.get(f.name)) for f in dataset.fields}
+        return _record_page(
+            dataset,
+            400,
+            errors=errors,
+            general=general,
+            record_id=record_id,
+            row=row,
+            title=_title(dataset, row),
+            values=values,
+        )
+    _changed(dataset)
+    session[NOTICE_KEY] = _t("action_done", action=step.label(admin_language()))
+    return _go("admin.dataset_record", dataset_id=dataset.id, record_id=record_id)
 
 
 def dataset_delete(dataset_id: str, record_id: str) -> Any:
@@ -380,6 +421,7 @@ _ROUTES: tuple[tuple[str, Any, list[str]], ...] = (
     ("/daten/<dataset_id>/neu", dataset_new, _GET_POST),
     ("/daten/<dataset_id>/eintrag/<record_id>", dataset_record, _GET_POST),
     ("/daten/<dataset_id>/eintrag/<record_id>/loeschen", dataset_delete, _GET_POST),
+    ("/daten/<dataset_id>/eintrag/<record_id>/aktion/<action>", dataset_action, ["POST"]),
     ("/daten/<dataset_id>/import", dataset_import, _GET_POST),
     ("/auftraege/<int:job_id>", job, _GET),
     ("/daten/<dataset_id>/export/<fmt>", dataset_export, _GET),

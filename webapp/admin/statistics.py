@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 from markupsafe import Markup, escape
 
@@ -23,12 +23,13 @@ from core.formatting import format_date_input, format_number
 from core.io.csvfiles import csv_writer
 from core.platform import Platform
 from core.portal import statistics as stats
+from core.portal.statistics_sections import StatisticsFigure, StatisticsPart, StatisticsRow
 from webapp.admin.i18n import admin_language, translate
 from webapp.admin.views import _page, operator_required
 from webapp.portal.views import lang_args, security_headers
 from webapp.questionnaire import flow as helpers
 
-__all__ = ["Figure", "Row", "blp", "figures", "init_statistics"]
+__all__ = ["Figure", "PluginPart", "Row", "blp", "figures", "init_statistics", "plugin_parts"]
 
 
 def st(key: str, lang: str, **values: Any) -> str:
@@ -40,33 +41,21 @@ def st(key: str, lang: str, **values: Any) -> str:
 # --- figures --------------------------------------------------------------------------------
 
 
-@frozen
-class Row:
-    """One bar and one table row: the key (as in the CSV), its label and its value."""
-
-    key: str
-    label: str
-    value: int
+#: One bar and one table row (core's, which plugin sections use too).
+Row = StatisticsRow
+#: A chart with its table (core's, which plugin sections use too).
+Figure = StatisticsFigure
 
 
 @frozen
-class Figure:
-    """A chart with its table: ``bars`` run left to right, ``columns`` show a time series."""
+class PluginPart:
+    """A plugin's section as the dashboard shows it: its title and note in the page's
+    language and what it counts for the period, its figures keyed ``<section>.<figure>``."""
 
     key: str
     title: str
-    rows: tuple[Row, ...]
-    chart: str = "bars"
-    #: shares in the table are of this total (None: no share column)
-    total: int | None = None
-    note: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not any(r.value for r in self.rows)
-
-    def share(self, row: Row) -> float:
-        return row.value / self.total if self.total else 0.0
+    note: str
+    part: StatisticsPart
 
 
 def number(value: float, lang: str, digits: int = 0) -> str:
@@ -251,6 +240,22 @@ def _usage_figures(platform: Platform, found: stats.Statistics, lang: str) -> li
     ]
 
 
+def plugin_parts(
+    platform: Platform, session: Any, period: stats.Period, lang: str
+) -> list[PluginPart]:
+    """The plugins' sections (``register_statistics``) for ``period`` in ``lang``, in plugin
+    order, their figures' keys made unique on the page and in the CSV."""
+    parts = []
+    for key, section in platform.statistics_sections().items():
+        part = section.collect(session, period, lang)
+        part = StatisticsPart(
+            numbers=part.numbers,
+            figures=tuple(evolve(f, key=f"{key}.{f.key}") for f in part.figures),
+        )
+        parts.append(PluginPart(key, section.title(lang), section.note(lang), part))
+    return parts
+
+
 def summary(found: stats.Statistics, lang: str) -> list[tuple[str, str, str]]:
     """The key numbers: (CSV key, label, value as shown)."""
     new_profiles = sum(c.count for c in found.by_month)
@@ -397,17 +402,24 @@ def _period() -> tuple[stats.Period, bool]:
         return stats.Period.last_months(_today()), False
 
 
-def _collect(platform: Platform, period: stats.Period) -> stats.Statistics:
+def _collect(
+    platform: Platform, period: stats.Period, lang: str
+) -> tuple[stats.Statistics, list[PluginPart]]:
+    """Core's figures and the plugins' sections, read in one session."""
     with platform.session() as session:
-        return stats.collect(session, period, steps=platform.questionnaire.keys)
+        found = stats.collect(session, period, steps=platform.questionnaire.keys)
+        return found, plugin_parts(platform, session, period, lang)
 
 
 def _period_args(period: stats.Period, lang: str) -> dict[str, str]:
     return {"von": period.start.isoformat(), "bis": period.end.isoformat(), **lang_args(lang)}
 
 
-def csv_text(found: stats.Statistics, rows: list[Figure], lang: str) -> str:
-    """Every figure as one CSV: figure, key, label, value (one row per bar or number)."""
+def csv_text(
+    found: stats.Statistics, rows: list[Figure], lang: str, parts: Sequence[PluginPart] = ()
+) -> str:
+    """Every figure as one CSV: figure, key, label, value (one row per bar or number); a
+    plugin section's numbers are figure ``<section>``, its figures ``<section>.<figure>``."""
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["figure", "key", "label", "value"])
@@ -425,7 +437,11 @@ def csv_text(found: stats.Statistics, rows: list[Figure], lang: str) -> str:
             "profile_views": found.profile_views,
         }[key]
         writer.writerow(["summary", key, label, value])
-    for figure in rows:
+    for part in parts:
+        for item in part.part.numbers:
+            value = "" if item.value is None else item.value
+            writer.writerow([part.key, item.key, item.label, value])
+    for figure in [*rows, *(f for part in parts for f in part.part.figures)]:
         for row in figure.rows:
             writer.writerow([figure.key, row.key, row.label, row.value])
     return out.getvalue()
@@ -473,15 +489,16 @@ def _context(report: bool) -> tuple[dict[str, Any], int]:
     platform = helpers.platform()
     lang = admin_language()
     period, valid = _period()
-    found = _collect(platform, period)
+    found, parts = _collect(platform, period, lang)
     return {
         "st": lambda key, **values: st(key, lang, **values),
         "stats": found,
         "figures": {f.key: f for f in figures(platform, found, lang)},
         "sections": SECTIONS,
+        "plugin_parts": parts,
         "summary": summary(found, lang),
         "chart": lambda figure: chart(figure, lang),
-        "number": lambda value: number(value, lang),
+        "number": lambda value, digits=0: "–" if value is None else number(value, lang, digits),
         "percent": lambda share: percent(share, lang),
         "period_start": day_label(period.start, lang),
         "period_end": day_label(period.end, lang),
@@ -520,8 +537,8 @@ def export() -> Any:
     period, valid = _period()
     if not valid:
         return Response(st("period_error", lang), status=400, mimetype="text/plain")
-    found = _collect(platform, period)
-    text = csv_text(found, figures(platform, found, lang), lang)
+    found, parts = _collect(platform, period, lang)
+    text = csv_text(found, figures(platform, found, lang), lang, parts)
     name = f"statistik-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     return Response(
         text,
