@@ -254,9 +254,7 @@ class Probe:
                     f"Note {note_id} is marked done already.", {"text": ["done already"]}
                 )
             session.execute(
-                update(notes)
-                .where(notes.c.id == int(note_id))
-                .values(text=found["text"] + DONE)
+                update(notes).where(notes.c.id == int(note_id)).values(text=found["text"] + DONE)
             )
             return get(session, note_id)
 

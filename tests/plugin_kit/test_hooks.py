@@ -288,9 +288,7 @@ def test_dataset_actions_and_links(
     assert missing.status_code == 404
 
 
-def test_hook_register_statistics(
-    regiokarte_platform: Platform, regiokarte_app: Any
-) -> None:
+def test_hook_register_statistics(regiokarte_platform: Platform, regiokarte_app: Any) -> None:
     from collections import Counter
 
     first = regiokarte_platform.save_company(_company())
@@ -305,7 +303,7 @@ def test_hook_register_statistics(
     html = client.get("/admin/statistik").get_data(as_text=True)
     section = html.split('id="stat-plugin-probe"', 1)[1].split("</section>\n</section>")[0]
     assert "Sondenstatistik" in section and "Nur ein Test." in section
-    assert '<dt>Notizen</dt><dd>4</dd>' in section
+    assert "<dt>Notizen</dt><dd>4</dd>" in section
     assert 'id="figure-probe.by_company"' in section
     for company_id, count in Counter(written).items():
         assert f'<th scope="row">#{company_id}</th><td class="num">{count}</td>' in section
