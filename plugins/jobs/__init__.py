@@ -8,6 +8,7 @@ and on a page per position. Written only against core's hooks and public API.
 
 from __future__ import annotations
 
+from plugins.jobs.demo import create_demo_data  # noqa: F401 - the demo data hook
 from plugins.jobs.hooks import *  # noqa: F403 - the plugin's own hook implementations
 from plugins.jobs.hooks import HOOKS
 from plugins.jobs.hooks import MANIFEST

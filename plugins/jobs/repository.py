@@ -12,11 +12,13 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from core import DEMO_SOURCE
 from core import Conflict
 from core import NotFound
+from core import ValidationError
 from core import as_utc
 from core import bump_plugin_version
 from core import first_row
@@ -24,6 +26,7 @@ from core import from_row
 from core import row_values
 from core import utcnow
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import delete
 from sqlalchemy import insert
@@ -190,6 +193,76 @@ class PositionRepository:
         if bump:
             self.changed()
         return self.get(position.id)
+
+    def upsert(self, positions: Sequence[Position]) -> tuple[int, int]:
+        """Store many positions at once, keyed by (source, external id): new ones are added,
+        stored ones updated in place (their id and creation time stay). Every position is
+        checked first; one invalid position (or an external id given twice) stores none and
+        raises ``ValidationError`` naming each problem by the position's external id.
+        Returns (created, updated)."""
+        problems: dict[str, list[str]] = {}
+        clean: list[Position] = []
+        seen: set[tuple[str, str]] = set()
+        for p in positions:
+            key = (p.source, p.external_id)
+            if not p.external_id.strip():
+                problems.setdefault(f"{p.source}:", []).append("an external id is required")
+            elif key in seen:
+                problems.setdefault(f"{p.source}:{p.external_id}", []).append("given twice")
+            seen.add(key)
+            try:
+                clean.append(p.validated())
+            except ValidationError as exc:
+                for name, said in (exc.errors or {}).items():
+                    problems.setdefault(f"{p.source}:{p.external_id}", []).extend(
+                        f"{name}: {s}" for s in said
+                    )
+        if problems:
+            details = "; ".join(f"{k} ({', '.join(v)})" for k, v in list(problems.items())[:20])
+            raise ValidationError(
+                f"{len(problems)} of {len(positions)} positions are invalid, none was stored: "
+                f"{details}.",
+                problems,
+            )
+        stored: dict[tuple[str, str], int] = {}
+        for source in {p.source for p in clean}:
+            ids = self.ids_by_external(source, (p.external_id for p in clean if p.source == source))
+            stored.update({(source, e): i for e, i in ids.items()})
+        now = utcnow()
+        new = [
+            {
+                **row_values(p, exclude=_NOT_STORED, convert=_WRITE),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for p in clean
+            if (p.source, p.external_id) not in stored
+        ]
+        # bound under other names than the columns (SQLAlchemy reserves those for SET)
+        old = [
+            {
+                **{
+                    f"v_{k}": v
+                    for k, v in row_values(p, exclude=_NOT_STORED, convert=_WRITE).items()
+                },
+                "v_updated_at": now,
+                "v_id": stored[(p.source, p.external_id)],
+            }
+            for p in clean
+            if (p.source, p.external_id) in stored
+        ]
+        if new:
+            self.session.execute(insert(t.positions), new)
+        if old:
+            statement = (
+                update(t.positions)
+                .where(t.positions.c.id == bindparam("v_id"))
+                .values({k[2:]: bindparam(k) for k in old[0] if k != "v_id"})
+            )
+            self.session.connection().execute(statement, old)
+        if new or old:
+            self.changed()
+        return len(new), len(old)
 
     def delete(self, position_id: int, *, bump: bool = True) -> None:
         """Remove a position for good (``NotFound`` when there is none)."""

@@ -204,3 +204,36 @@ def test_the_clock_decides_day_by_day_without_a_write(fresh):
     service.clock = lambda: TODAY + dt.timedelta(days=1)
     assert service.open_positions() == ()
     assert service.version()[1] == TODAY + dt.timedelta(days=1)
+
+
+def test_upsert_adds_then_updates_in_place_by_source_and_external_id(fresh):
+    platform = fresh()
+    batch = _random_positions(30)
+    with platform.session(write=True) as session:
+        assert PositionRepository(session).upsert(batch[:20]) == (20, 0)
+    with platform.session() as session:
+        first = {p.external_id: p for p in PositionRepository(session).all()}
+    changed = [p.evolve(title=f"{p.title} <i>neu</i>") for p in batch[10:]]
+    with platform.session(write=True) as session:
+        assert PositionRepository(session).upsert(changed) == (10, 10)
+    with platform.session() as session:
+        after = {p.external_id: p for p in PositionRepository(session).all()}
+    assert len(after) == 30
+    for key, old in first.items():
+        new = after[key]
+        assert new.id == old.id and new.created_at == old.created_at
+        assert new.title == (f"{old.title} neu" if int(key[2:]) >= 10 else old.title)
+    assert service_for(platform).positions(force=True).version > 0
+
+
+def test_upsert_stores_nothing_when_one_position_is_bad(fresh):
+    platform = fresh()
+    batch = _random_positions(10)
+    bad = [*batch, batch[3], position(external_id="K", kind="tagesjob", title="")]
+    with pytest.raises(ValidationError) as caught:
+        with platform.session(write=True) as session:
+            PositionRepository(session).upsert(bad)
+    assert set(caught.value.errors) == {"import:R-3", "import:K"}
+    assert "none was stored" in str(caught.value) and "tagesjob" in str(caught.value)
+    with platform.session() as session:
+        assert PositionRepository(session).all() == []
