@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["DEMO_NOTE", "create_demo_data", "demo_positions", "hiring"]
 
 DEMO_NOTE = "Fiktive Demo-Stelle: Arbeitgeber, Stelle und alle Angaben sind frei erfunden."
-#: Share of the companies with "Offene Stellen" among their offers that get positions.
-HIRING_SHARE = 0.55
+#: Share of the companies with "Offene Stellen" among their offers that get positions (with
+#: some positions closed, about one company in four has an open one).
+HIRING_SHARE = 0.7
 #: Berufshauptgruppen in which the demo offers Minijobs (shops, kitchens, cleaning, storage).
 MINIJOB_GROUPS = frozenset({"29", "51", "54", "62", "63", "82"})
 #: Telephone numbers the Bundesnetzagentur keeps for films and examples (0221 4710 xxx):
