@@ -125,6 +125,7 @@ from core.portal.statistics_sections import (
     StatisticsSection,
 )
 from core.region import Region, Town
+from core.search.badges import Badge, HitBadge
 from core.search.filters import (
     Choice,
     Dimension,
@@ -214,6 +215,7 @@ __all__ = [
     "AlertItem",
     "AnswerType",
     "BBox",
+    "Badge",
     "Catalog",
     "Choice",
     "Cluster",
@@ -244,6 +246,7 @@ __all__ = [
     "FilterSpec",
     "Geocoder",
     "GeocodingError",
+    "HitBadge",
     "ImportError_",
     "ImportProblem",
     "ImportRecord",

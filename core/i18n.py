@@ -333,6 +333,24 @@ class Catalog:
             ) from None
         return found.format(**values) if values else found
 
+    def count_text(self, key: str, count: int, lang: str | None = None, /, **values: Any) -> str:
+        """The text for ``count`` things in ``lang``'s plural form (CLDR: ``zero``, ``one``,
+        ``two``, ``few``, ``many``, ``other``): the key ``<key>.<form>``, else ``<key>.other``,
+        with ``values`` filled (the count as the language writes it, say ``n``). German needs
+        ``one`` and ``other`` only, but the source lists every form a shipped language uses
+        (Arabic all six), since a translation exists only for a key of the source."""
+        lang = lang or current_language()
+        texts = self._language_texts(lang)
+        locale = _locale(lang)
+        form = locale.plural_form(abs(count)) if locale is not None else "other"
+        found = texts.get(f"{key}.{form}") or texts.get(f"{key}.other")
+        if found is None:
+            raise KeyError(
+                f"The catalog {self.domain!r} has no text {key}.other: add the plural forms "
+                f"of {key!r} to {self.directory / _SOURCE_FILE}."
+            )
+        return found.format(**values)
+
     def __call__(self, key: str, **values: Any) -> Text:
         """A :class:`Text` of this catalog, resolved where it is shown."""
         if key not in self.source:

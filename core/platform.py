@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 import numpy as np
@@ -42,6 +43,7 @@ from core.portal.questionnaire import Questionnaire, Section, section_from_data
 from core.portal.ratelimits import RateLimiter
 from core.portal.statistics_sections import StatisticsSection
 from core.region import Region, default_region, load_region
+from core.search.badges import Badge
 from core.search.engine import SearchEngine
 from core.search.filters import FilterRegistry
 from core.search.geocoding import Geocoder, PostcodeGeocoder
@@ -62,6 +64,15 @@ log = logging.getLogger(__name__)
 
 # a German postcode inside a one-line address: five digits standing alone
 _POSTCODE_IN_LINE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+
+
+def _time_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"portal.timezone {name!r} is no time zone; give an IANA name such as Europe/Berlin."
+        ) from None
 
 
 class Platform:
@@ -86,6 +97,14 @@ class Platform:
         self.session_factory = make_session_factory(self.db)
         self.geocoder = self._geocoder()
         self.filters = FilterRegistry(self._collect("register_filters"))
+        self.badges: dict[str, Badge] = {}
+        for badge in self._collect("register_badges"):
+            if badge.key in self.badges:
+                raise ConfigError(
+                    f"Badge key {badge.key!r} is registered by both "
+                    f"{self.badges[badge.key].plugin} and {badge.plugin}."
+                )
+            self.badges[badge.key] = badge
         self.layers: dict[str, Layer] = {}
         for layer in self._collect("register_layers"):
             if layer.id in self.layers:
@@ -107,6 +126,9 @@ class Platform:
             sender=mail.sender,
             outbox_folder=mail.outbox_folder,
         )
+        self._zone = _time_zone(settings.portal.timezone)
+        #: the portal's day (``today()``); tests and demos replace it with a fixed one
+        self.clock: Callable[[], dt.date] = lambda: dt.datetime.now(self._zone).date()
         search = settings.search
         self.engine = SearchEngine(
             self.session_factory,
@@ -119,7 +141,19 @@ class Platform:
             context={"platform": self, "session_factory": self.session_factory},
             strict=self.strict,
             languages=settings.portal.languages,
+            # read at every search: a test or demo that replaces the clock is followed
+            today=lambda: self.today(),
+            badges=tuple(self.badges.values()),
         )
+
+    def today(self) -> dt.date:
+        """The portal's day: the date in the region's time zone (``portal.timezone``).
+
+        What is current (open positions, courses) is decided by it, and the search index
+        rebuilds when it changes, so filter columns that depend on the day follow by
+        themselves. Tests freeze it by replacing ``clock``.
+        """
+        return self.clock()
 
     def _collect(self, hook: str) -> list[Any]:
         # pluggy calls the last registered plugin first; reverse to get core, then config order

@@ -78,6 +78,14 @@ class PortalSettings:
             "read at start without a code change. Empty: the shipped catalogs only."
         ),
     )
+    timezone: str = field(
+        default="Europe/Berlin",
+        metadata=_help(
+            "Time zone of the region (an IANA name such as Europe/Berlin): the portal's day "
+            "begins at its midnight, which decides what is current (open positions, courses) "
+            "and when the search index rebuilds for a new day."
+        ),
+    )
     secret_key: str = field(
         default="",
         metadata=_help(

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from core.portal.alerts import AlertItem
     from core.portal.questionnaire import Section
     from core.portal.statistics_sections import StatisticsSection
+    from core.search.badges import Badge
     from core.search.filters import FilterSpec
     from core.search.geocoding import Geocoder
     from core.search.layers import Layer
@@ -59,6 +60,19 @@ def register_filters(platform: Platform) -> list[FilterSpec]:
     column, shows each hit's value in ``SearchHit.dynamic`` and accepts the key as ``sort``.
     Give the argument a ``label`` (and a ``help``), texts of the plugin's catalog: the
     portal's filter panel shows them at the argument's input field.
+    """
+
+
+@hookspec
+def register_badges(platform: Platform) -> list[Badge]:
+    """Return the per-company badges this plugin adds (``core.search.badges.Badge``).
+
+    Called once at start-up. A badge is a count per company ("3 offene Stellen") that search
+    hits, map points and company cards carry when it is above 0, with its text in the page's
+    language and plural form. Its ``column(source)`` is called when the search index is built
+    or patched and returns one whole number per company of the ``IndexSource`` (0: none),
+    vectorised; a count that depends on the day reads ``source.today`` (the index is rebuilt
+    when the portal's day changes). Keys are unique across plugins (prefix the plugin's name).
     """
 
 

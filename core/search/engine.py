@@ -5,10 +5,15 @@ Every process keeps its own ``SearchIndex``. Before answering, the engine checks
 companies are patched into a new snapshot, a new generation (bulk import) rebuilds it in full.
 So a change committed by any process is findable within about ``refresh_interval`` plus the
 patch time everywhere.
+
+Filter columns may depend on the day (a position open until Friday): the snapshot is built
+for the portal's day (``today``, asked at every search), and the first search of a new day
+rebuilds it in full, so what expired yesterday is gone without a manual rebuild.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -22,6 +27,7 @@ from sqlalchemy.orm import Session
 from core.errors import ConfigError
 from core.persistence import companies as repo
 from core.persistence.tables import ChangeRow
+from core.search.badges import Badge
 from core.search.filters import FilterRegistry
 from core.search.index import SearchIndex
 from core.search.query import SearchQuery, SearchResult
@@ -59,8 +65,14 @@ class SearchEngine:
         clock: Callable[[], float] = time.monotonic,
         strict: bool = False,
         languages: Sequence[str] = ("de", "en"),
+        today: Callable[[], dt.date] = dt.date.today,
+        badges: Sequence[Badge] = (),
     ) -> None:
+        #: the per-company counts the hits carry (``register_badges``)
+        self.badges = tuple(badges)
         self._session_factory = session_factory
+        #: the portal's day; a snapshot of another day is rebuilt before it answers
+        self._today = today
         #: the languages whose choice labels the text search finds
         self.languages = tuple(languages)
         self.registry = registry
@@ -78,6 +90,7 @@ class SearchEngine:
         self._applied: set[int] = set()
         self.stats: dict[str, float] = {
             "full_builds": 0,
+            "new_day_builds": 0,
             "patches": 0,
             "failed_refreshes": 0,
             "last_build_seconds": 0.0,
@@ -102,15 +115,23 @@ class SearchEngine:
     def refresh(self, *, force: bool = False) -> None:
         """Follow the database: patch or rebuild the snapshot if anything changed."""
         now = self._clock()
-        if not force and self._index is not None and now - self._last_check < self.refresh_interval:
-            return
-        # a thread that finds another one refreshing keeps using the current snapshot
-        if not self._lock.acquire(blocking=self._index is None or force):
+        day = self._today()
+        current = self._index
+        new_day = current is not None and current.day != day
+        if not force and not new_day and current is not None:
+            if now - self._last_check < self.refresh_interval:
+                return
+        # a thread that finds another one refreshing keeps using the current snapshot, unless
+        # that snapshot belongs to another day (what expired must not be answered)
+        if not self._lock.acquire(blocking=current is None or force or new_day):
             return
         try:
+            current = self._index
+            new_day = current is not None and current.day != day
             if (
                 not force
-                and self._index is not None
+                and not new_day
+                and current is not None
                 and now - self._last_check < self.refresh_interval
             ):
                 return
@@ -118,8 +139,10 @@ class SearchEngine:
             try:
                 with self._session_factory() as session:
                     generation = repo.current_generation(session)
-                    if self._index is None or generation != self._generation:
-                        self._rebuild(session, generation)
+                    if current is None or generation != self._generation or new_day:
+                        self._rebuild(session, generation, day)
+                        if new_day and self._index is not current:
+                            self.stats["new_day_builds"] += 1
                     else:
                         self._patch(session)
             except (OperationalError, ProgrammingError) as exc:
@@ -141,12 +164,17 @@ class SearchEngine:
         finally:
             self._lock.release()
 
-    def _rebuild(self, session: Session, generation: int) -> None:
+    def _rebuild(self, session: Session, generation: int, day: dt.date) -> None:
         started = time.perf_counter()
         seq = int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
-        source = load_index_source(session, context=self._context)
+        source = load_index_source(session, context=self._context, today=day)
         self._index = SearchIndex(
-            source, self.registry, version=seq, strict=self.strict, languages=self.languages
+            source,
+            self.registry,
+            version=seq,
+            strict=self.strict,
+            languages=self.languages,
+            badges=self.badges,
         )
         self._generation = generation
         self._seq = seq
@@ -164,7 +192,8 @@ class SearchEngine:
         if not changes:
             return
         ids = {c for _, c in changes}
-        source = load_index_source(session, ids, context=self._context)
+        # the changed companies' columns for the snapshot's own day (a new day rebuilds)
+        source = load_index_source(session, ids, context=self._context, today=self._index.day)
         removed = ids - {int(i) for i in source.ids}
         patched = self._index.patched(
             source, removed, version=max(self._seq, *(s for s, _ in changes))
@@ -174,7 +203,7 @@ class SearchEngine:
             s for s in self._applied | {s for s, _ in changes} if s > self._seq - LOOKBACK
         }
         if patched.text.pending > MAX_PENDING_TEXT:
-            self._rebuild(session, self._generation)
+            self._rebuild(session, self._generation, self._index.day)
             return
         self._index = patched
         self.stats["patches"] += 1

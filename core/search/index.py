@@ -12,6 +12,7 @@ then unavailable until a later build succeeds. With ``strict=True`` (the setting
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import threading
@@ -24,6 +25,7 @@ from attrs import define, field
 
 from core import classifications as vocab
 from core.model import Company
+from core.search.badges import Badge, HitBadge, badge_column
 from core.search.filters import Choice, FilterKind, FilterRegistry, FilterSpec
 from core.search.geo import mercator_xy
 from core.search.textindex import TextIndex, fold, fold_many, label_words
@@ -47,7 +49,10 @@ class IndexSource:
 
     Filter ``column`` functions read from it; the helpers turn per-company values into the
     column shapes the index wants. ``context`` carries what plugin columns may need besides
-    the companies (for example a ``session_factory`` to read their own tables).
+    the companies (for example a ``session_factory`` to read their own tables). ``today`` is
+    the day the index is built for: a column that depends on the date (open positions,
+    current offers) reads it here, never from the system clock, and the engine rebuilds
+    every column when the portal's day changes.
     """
 
     ids: np.ndarray
@@ -70,13 +75,17 @@ class IndexSource:
     is_demo: np.ndarray
     extensions: list[dict[str, Any]]
     context: dict[str, Any] = field(factory=dict)
+    today: dt.date = field(factory=dt.date.today)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     @classmethod
     def from_companies(
-        cls, companies: Iterable[Company], context: dict[str, Any] | None = None
+        cls,
+        companies: Iterable[Company],
+        context: dict[str, Any] | None = None,
+        today: dt.date | None = None,
     ) -> IndexSource:
         """Columns from Company values (companies without a location are left out)."""
         rows = [c for c in companies if c.location is not None]
@@ -101,6 +110,7 @@ class IndexSource:
             is_demo=np.fromiter((c.is_demo for c in rows), dtype=bool, count=len(rows)),
             extensions=[c.extensions for c in rows],
             context=dict(context or {}),
+            today=today or dt.date.today(),
         )
 
     # --- helpers for column functions -------------------------------------------------------
@@ -165,10 +175,13 @@ class SearchIndex:
         *,
         strict: bool = False,
         languages: Sequence[str] = ("de", "en"),
+        badges: Sequence[Badge] = (),
     ) -> None:
         self.version = version
         self.registry = registry
         self.strict = strict
+        #: the day the columns were computed for (``IndexSource.today``)
+        self.day = source.today
         #: filter key -> why its column is missing from this snapshot (a plugin's failure)
         self.unavailable: dict[str, str] = {}
         n = len(source)
@@ -190,6 +203,14 @@ class SearchIndex:
                 self.columns[spec.key] = _checked_column(spec, source, n)
             except Exception as exc:
                 self._column_failed(spec, exc)
+        self.badges: dict[str, Badge] = {b.key: b for b in badges}
+        #: badge key -> count per row (a badge whose column failed is left out)
+        self.badge_counts: dict[str, np.ndarray] = {}
+        for badge in badges:
+            try:
+                self.badge_counts[badge.key] = badge_column(badge, source)
+            except Exception as exc:
+                self._badge_failed(badge, exc)
         self.text = TextIndex(source.documents())
         self.label_words = _label_words(registry, languages)
         self.row_of = {int(i): r for r, i in enumerate(self.ids)}
@@ -208,6 +229,27 @@ class SearchIndex:
         )
         self.unavailable[spec.key] = failure_reason(exc)
         self.columns.pop(spec.key, None)
+
+    def _badge_failed(self, badge: Badge, exc: Exception) -> None:
+        """Leave the badge out of this snapshot (or re-raise in strict mode)."""
+        if self.strict:
+            raise exc
+        log.error(
+            "badge %r of plugin %r is left out: its column function failed",
+            badge.key,
+            badge.plugin,
+            exc_info=exc,
+        )
+        self.badge_counts.pop(badge.key, None)
+
+    def hit_badges(self, row: int, lang: str) -> tuple[HitBadge, ...]:
+        """The badges of the company in ``row`` with a count above 0, texts in ``lang``."""
+        out = []
+        for key, counts in self.badge_counts.items():
+            count = int(counts[row])
+            if count > 0:
+                out.append(HitBadge(key, count, self.badges[key].text(count, lang)))
+        return tuple(out)
 
     def _reset_dynamic_cache(self) -> None:
         self._dynamic_cache: OrderedDict[tuple[str, Hashable], np.ndarray] = OrderedDict()
@@ -307,6 +349,7 @@ class SearchIndex:
         for lst in (new.names, new.slugs, new.towns, new.industries, new.sizes, new.sort_names):
             lst.extend([""] * (n_new - n_old))
         new.columns = {key: grown(col) for key, col in self.columns.items()}
+        new.badge_counts = {key: grown(col) for key, col in self.badge_counts.items()}
         new.unavailable = dict(self.unavailable)
 
         for company_id in removed:
@@ -334,6 +377,12 @@ class SearchIndex:
                     new.columns[spec.key][rows] = _checked_column(spec, source, len(source))
                 except Exception as exc:
                     new._column_failed(spec, exc)
+            for key in list(new.badge_counts):
+                badge = self.badges[key]
+                try:
+                    new.badge_counts[key][rows] = badge_column(badge, source)
+                except Exception as exc:
+                    new._badge_failed(badge, exc)
             documents = source.documents()
             new.text = self.text.with_documents(
                 n_new, {int(r): documents[p] for p, r in enumerate(rows)}

@@ -20,6 +20,7 @@ from attrs import field, frozen
 
 from core.errors import GeocodingError, InvalidQuery, NotFound
 from core.model import Location
+from core.search.badges import HitBadge
 from core.search.filters import DynamicValue, FilterRegistry
 
 __all__ = [
@@ -196,6 +197,8 @@ class SearchHit:
     distance_m: float | None = None
     #: (key, value) of every active dynamic filter, e.g. (("transit_time", 23.5),); None: unknown
     dynamic: tuple[tuple[str, float | None], ...] = ()
+    #: the company's badges with a count above 0 ("3 offene Stellen"), see core.search.badges
+    badges: tuple[HitBadge, ...] = ()
 
     @property
     def dynamic_values(self) -> dict[str, float | None]:

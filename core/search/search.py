@@ -187,7 +187,7 @@ def search(
 
     order_by = dynamic.get(query.sort) if query.sorts_by_dynamic else distance
     rows = _page_rows(index, query, result_mask, order_by)
-    items = tuple(_hit(index, int(r), distance, dynamic) for r in rows)
+    items = tuple(_hit(index, int(r), distance, dynamic, query.lang) for r in rows)
     clusters, points, bounds = _map_output(
         index, query, result_mask, total, distance, options, dynamic
     )
@@ -261,6 +261,7 @@ def _hit(
     row: int,
     distance: np.ndarray | None,
     dynamic: dict[str, np.ndarray] | None = None,
+    lang: str = "de",
 ) -> SearchHit:
     d = None if distance is None else float(distance[row])
     values = tuple(
@@ -279,6 +280,7 @@ def _hit(
         is_demo=bool(index.is_demo[row]),
         distance_m=None if d is None or math.isnan(d) else round(d, 1),
         dynamic=values,
+        badges=index.hit_badges(row, lang) if index.badge_counts else (),
     )
 
 
@@ -324,9 +326,12 @@ def _map_output(
     single = symbols.count == 1
     by_name = np.argsort(index.name_rank[rows[symbols.first[single]]], kind="stable")
     points = tuple(
-        _hit(index, int(rows[f]), distance, dynamic) for f in symbols.first[single][by_name]
+        _hit(index, int(rows[f]), distance, dynamic, query.lang)
+        for f in symbols.first[single][by_name]
     )
-    members = _stack_members(index, rows, symbols, options.max_points, distance, dynamic)
+    members = _stack_members(
+        index, rows, symbols, options.max_points, distance, dynamic, query.lang
+    )
     many = np.flatnonzero(~single)
     clusters = tuple(
         Cluster(
@@ -363,6 +368,7 @@ def _stack_members(
     budget: int,
     distance: np.ndarray | None,
     dynamic: dict[str, np.ndarray] | None,
+    lang: str,
 ) -> dict[int, tuple[SearchHit, ...]]:
     """The hits of each stack by name, while the answer holds at most ``budget`` of them (a
     stack left without members is zoomed into, like any group)."""
@@ -382,7 +388,8 @@ def _stack_members(
     chosen = keep[labels]
     members: dict[int, list[SearchHit]] = {}
     for position, label in zip(positions[chosen].tolist(), labels[chosen].tolist(), strict=True):
-        members.setdefault(label, []).append(_hit(index, int(rows[position]), distance, dynamic))
+        hit = _hit(index, int(rows[position]), distance, dynamic, lang)
+        members.setdefault(label, []).append(hit)
     return {k: tuple(v) for k, v in members.items()}
 
 

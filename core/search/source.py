@@ -7,6 +7,7 @@ bulk. It lives with the search engine, so that the company repository stays belo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -66,9 +67,13 @@ def _decode_all(values: Sequence[Any]) -> list[Any]:
 
 
 def load_index_source(
-    session: Session, ids: Iterable[int] | None = None, context: dict[str, Any] | None = None
+    session: Session,
+    ids: Iterable[int] | None = None,
+    context: dict[str, Any] | None = None,
+    today: dt.date | None = None,
 ) -> IndexSource:
-    """The searchable columns of published, located companies (all, or those in ``ids``)."""
+    """The searchable columns of published, located companies (all, or those in ``ids``),
+    for the day ``today`` (the system's date when None)."""
     stmt = (
         select(*_SOURCE_COLUMNS)
         .where(
@@ -125,4 +130,5 @@ def load_index_source(
         is_demo=np.fromiter(c_demo, dtype=bool, count=n),
         extensions=[e or {} for e in _decode_all(c_ext)],
         context=dict(context or {}),
+        today=today or dt.date.today(),
     )

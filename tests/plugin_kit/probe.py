@@ -28,6 +28,7 @@ from sqlalchemy import (
 from core import (
     Address,
     AnswerType,
+    Badge,
     BBox,
     Dataset,
     DatasetAction,
@@ -55,11 +56,14 @@ from core import (
     ValidationError,
     hookimpl,
     point_feature,
+    register_catalog,
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "probe_migrations"
 #: what the dataset action "mark_done" adds to a note
 DONE = " (erledigt)"
+# the probe is a module, not a package with a locale folder: its badge texts' catalog
+register_catalog("probe", Path(__file__).resolve().parent / "probe_locale")
 
 notes = Table(
     "probe_notes",
@@ -126,6 +130,13 @@ class Probe:
                 plugin="probe",
             )
         ]
+
+    @hookimpl
+    def register_badges(self) -> list[Badge]:
+        def probes(source: IndexSource) -> np.ndarray:
+            return np.asarray(source.ids % 3, dtype=np.int64)
+
+        return [Badge("probe_probes", "probe", "badge.probes", probes, plugin="probe")]
 
     @hookimpl
     def register_layers(self, platform: Any) -> list[Layer]:

@@ -347,3 +347,23 @@ def test_hook_create_demo_data(regiokarte_cli: Any, regiokarte_platform: Platfor
     assert {day for _, day in plugin.finds.values()} == {dt.date.today()}
     again = regiokarte_cli.invoke(["demo", "--companies", "20", "--seed", "3", "--if-empty"])
     assert "no demo companies added" in again.output and len(plugin.finds) == 4
+
+
+def test_hook_register_badges(
+    regiokarte_platform: Platform, regiokarte_demo: list[Company], regiokarte_client: Any
+) -> None:
+    assert regiokarte_platform.badges["probe_probes"].plugin == "probe"
+    query = regiokarte_platform.parse_query({"per_page": ["200"]})
+    result = regiokarte_platform.search(query)
+    assert result.total > 3
+    hits = [*result.items, *result.points]
+    for hit in hits:
+        count = hit.id % 3  # the probe's count, worked out here from the id
+        expected = () if count == 0 else ((count, f"{count} Sonde" + ("n" if count > 1 else "")),)
+        assert tuple((b.count, b.label) for b in hit.badges) == expected
+    english = regiokarte_client.get("/api/v1/search?per_page=200&lang=en").get_json()
+    for item in english["items"]:
+        count = item["id"] % 3
+        labels = {1: ["1 probe"], 2: ["2 probes"]}.get(count, [])
+        assert [b["label"] for b in item["badges"]] == labels
+        assert all(b["key"] == "probe_probes" for b in item["badges"])

@@ -155,6 +155,14 @@ class LanguageArgsSchema(StrictSchema):
 # --- search ------------------------------------------------------------------------------
 
 
+class HitBadgeSchema(ma.Schema):
+    key = fields.String(required=True, metadata={"description": "The badge (see a plugin)."})
+    count = fields.Integer(required=True, validate=validate.Range(min=1))
+    label = fields.String(
+        required=True, metadata={"description": "The count in words, such as 3 open positions."}
+    )
+
+
 class HitSchema(ma.Schema):
     id = fields.Integer(required=True)
     slug = fields.String(required=True)
@@ -175,6 +183,14 @@ class HitSchema(ma.Schema):
         required=True,
         allow_none=True,
         metadata={"description": "Metres to the search centre (with near)."},
+    )
+    badges = fields.List(
+        fields.Nested(HitBadgeSchema),
+        required=True,
+        metadata={
+            "description": "Counts plugins show with the company (such as its open positions); "
+            "only those above 0."
+        },
     )
 
 

@@ -253,6 +253,8 @@ def _hit(hit: SearchHit) -> dict[str, Any]:
         "distance_m": hit.distance_m,
         # values of active dynamic filters (such as a travel time) for this hit
         "dynamic": dict(getattr(hit, "dynamic", ())),
+        # plugins' per-company counts above 0 ("3 offene Stellen"), texts in the language
+        "badges": [{"key": b.key, "count": b.count, "label": b.label} for b in hit.badges],
     }
 
 

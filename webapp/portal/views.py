@@ -206,8 +206,9 @@ def json_ld(company: Company, url: str, lang: str) -> Markup:
     return Markup(text)
 
 
-def _index_rows(slugs: list[str]) -> list[dict[str, Any]]:
-    """Public companies named by ``slugs`` (in that order) from the search index."""
+def _index_rows(slugs: list[str], lang: str) -> list[dict[str, Any]]:
+    """Public companies named by ``slugs`` (in that order) from the search index, with their
+    badges' texts in ``lang``."""
     index = _platform().engine.index
     position = {s: i for i, s in enumerate(index.slugs)}
     rows = []
@@ -225,6 +226,7 @@ def _index_rows(slugs: list[str]) -> list[dict[str, Any]]:
                 "is_demo": bool(index.is_demo[i]),
                 "lat": float(index.lat[i]),
                 "lon": float(index.lon[i]),
+                "badges": index.hit_badges(i, lang),
             }
         )
     return rows
@@ -303,6 +305,8 @@ def start_config(platform: Platform, lang: str) -> str:
             "towns": _app_state()["towns"],
         },
         "groupLabels": group_labels(platform, lang),
+        # how the map marks a company with a plugin's badge (the hits carry the counts)
+        "badges": [b.as_dict() for b in platform.badges.values()],
     }
     return json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
 
@@ -377,7 +381,7 @@ def company_logo(slug: str) -> Response:
 def company_card(slug: str) -> Any:
     """A short card of a company (HTML fragment) for the start page's selection panel."""
     lang = page_lang()
-    rows = _index_rows([slug])
+    rows = _index_rows([slug], lang)
     if not rows:
         return Response("", status=404)
     return render_template("portal/_card.html", lang=lang, card=_card(rows[0], lang))
@@ -410,7 +414,7 @@ def watchlist() -> str:
     lang = page_lang()
     raw = ",".join(request.args.getlist("u"))
     slugs = list(dict.fromkeys(s for s in raw.split(",") if s))[:MAX_WATCHLIST]
-    rows = [_card(r, lang) for r in _index_rows(slugs)]
+    rows = [_card(r, lang) for r in _index_rows(slugs, lang)]
     return render_template(
         "portal/watchlist.html",
         lang=lang,

@@ -266,12 +266,14 @@
     });
     var pin = GEOMETRY.marker;
     result.points.forEach(function (p) {
+      var marked = markedBadges(p);
       var icon = L.divIcon({
-        className: 'rk-marker' + (p.slug === state.company ? ' selected' : ''),
-        html: '<span class="pin" aria-hidden="true"></span>',
+        className: 'rk-marker' + (p.slug === state.company ? ' selected' : '') + (marked.length ? ' has-badge' : ''),
+        html: pinElement(marked),
         iconSize: [pin[0], pin[1]], iconAnchor: [pin[2], pin[3]]
       });
-      var label = fmt(S.marker_label, { name: p.name, town: p.town }) + (p.is_demo ? ' (' + S.demo_badge + ')' : '');
+      var label = fmt(S.marker_label, { name: p.name, town: p.town }) + (p.is_demo ? ' (' + S.demo_badge + ')' : '') +
+        badgeLabels(p).map(function (text) { return ', ' + text; }).join('');
       var marker = addSymbol([p.lat, p.lon], icon, label, 1, function () {
         selectCompany(p.slug, { hit: p, focus: true, push: true });
       });
@@ -281,6 +283,48 @@
     });
     townLabelsGiveWay();
     if (focused && !pendingFocus) focusSymbolAt(focused.lat, focused.lng);
+  }
+
+  // plugins' per-company counts (core.search.badges): the hits carry them with their text,
+  // the configuration says how the map marks them
+  var BADGES = {};
+  (cfg.badges || []).forEach(function (b) { BADGES[b.key] = b; });
+
+  function markedBadges(hit) {
+    return (hit.badges || []).filter(function (b) { return BADGES[b.key]; });
+  }
+
+  function badgeLabels(hit) {
+    return (hit.badges || []).map(function (b) { return b.label; });
+  }
+
+  function badgeSymbol(key) {
+    var def = BADGES[key];
+    return window.RKMap.symbol({ key: 'badge-' + key, colour: def.colour, shape: 'circle', glyph: def.glyph });
+  }
+
+  /** A company's pin, with a small mark per badge it has (the first one drawn). */
+  function pinElement(marked) {
+    var box = document.createElement('span');
+    box.appendChild(h('span', { className: 'pin', 'aria-hidden': 'true' }));
+    if (marked.length && window.RKMap) {
+      var mark = badgeSymbol(marked[0].key);
+      mark.classList.add('rk-badge-mark');
+      box.appendChild(mark);
+    }
+    return box;
+  }
+
+  /** The badges of a hit as a line of the list ("3 offene Stellen"). */
+  function badgeLine(hit) {
+    var badges = hit.badges || [];
+    if (!badges.length) return null;
+    return h('p', { className: 'count-badges' }, badges.map(function (b) {
+      return h('span', { className: 'count-badge', 'data-badge': b.key }, [
+        BADGES[b.key] && window.RKMap ? badgeSymbol(b.key) : null,
+        h('span', { text: b.label })
+      ]);
+    }));
   }
 
   /** Focus the symbol nearest to a place (the one that stands for it after a redraw). */
@@ -326,7 +370,7 @@
     var items = c.members.map(function (m) {
       var button = h('button', { type: 'button', className: 'rk-stack-item' }, [
         h('span', { className: 'name', text: m.name }),
-        h('span', { className: 'meta', text: [m.town, m.is_demo ? S.demo_badge : ''].filter(Boolean).join(' · ') })
+        h('span', { className: 'meta', text: [m.town, m.is_demo ? S.demo_badge : ''].concat(badgeLabels(m)).filter(Boolean).join(' · ') })
       ]);
       button.addEventListener('click', function () {
         map.closePopup();
@@ -718,6 +762,7 @@
             hit.distance_m !== null && hit.distance_m !== undefined
               ? h('p', { className: 'distance', text: distanceText(hit.distance_m) }) : null,
             dynamicValues(hit),
+            badgeLine(hit),
             hit.is_demo ? h('p', { className: 'badge demo', text: S.demo_badge }) : null
           ]),
           h('div', { className: 'actions' }, [
