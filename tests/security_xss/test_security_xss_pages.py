@@ -9,6 +9,7 @@ value really reached it).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -41,6 +42,9 @@ PUBLIC_PAGES = [
     "event",
     "event_registered",
     "event_calendar",
+    "job_list",
+    "job_position",
+    "job_unmatched",
     "embed",
 ]
 EDITOR_PAGES = [
@@ -137,6 +141,26 @@ def test_company_profile_shows_imported_stop_names_as_text(
 ) -> None:
     html = _checked(client.get(seeded.pages["company_api"]))
     assert seeded.shown["transit_stop"] in page_text(html), "the GTFS stop near the company"
+
+
+def test_company_profile_lists_positions_with_payload_titles_as_text(
+    client: FlaskClient, seeded: Seeded
+) -> None:
+    html = _checked(client.get(seeded.pages["company_api"]))
+    assert seeded.shown["job_profile"] in page_text(html), "the open position on the profile"
+
+
+@pytest.mark.parametrize("kind", ["job_position", "job_unmatched"])
+def test_job_posting_markup_holds_payloads_as_data(
+    kind: str, client: FlaskClient, seeded: Seeded
+) -> None:
+    html = _checked(client.get(seeded.pages[kind]))
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found, "the position's page has its JobPosting markup"
+    assert "<" not in found.group(1), "no markup inside the data block"
+    data = json.loads(found.group(1))
+    assert data["title"] == seeded.shown[kind]
+    assert str(escape(data["hiringOrganization"]["name"])) in html
 
 
 def test_questionnaire_live_preview_escapes_answers(

@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 PAYLOAD_FILE = HERE / "xss_payloads.txt"
 OPERATOR_TOKEN = "xss-operator-token"
 ADMIN = ("pruefer", "ein-sehr-langes-passwort")
-PLUGINS = ["childcare", "housing", "training", "events", "transit"]
+PLUGINS = ["childcare", "housing", "training", "events", "transit", "jobs"]
 #: Every page's own scripts come from files; these are the only inline script types.
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 #: Attributes that a browser follows as a URL (a javascript: one runs).
@@ -610,6 +610,44 @@ def _transit(app: Flask, folder: Path, spread: Spread, seeded: Seeded) -> None:
     seeded.shown["transit_stop"] = stop_names[0]
 
 
+def _jobs(app: Flask, folder: Path, spread: Spread, seeded: Seeded) -> None:
+    """Positions from an operator's CSV import (the jobs importer) with payloads in title,
+    employer, town and description: one of the API's company (its profile lists it), one of
+    an employer no company matches."""
+    from plugins.jobs.hooks import service_for
+    from plugins.jobs.importer import import_file
+
+    platform = app.extensions["regiokarte"]
+    index = platform.search_index(refresh=True)
+    company_id = int(index.ids[index.slugs.index(seeded.company_slugs[0])])
+    today = dt.date.today()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["external_id", "title", "employer_name", "employer_postcode", "employer_town"]
+        + ["company_id", "kind", "published", "valid_through", "description", "apply_url"]
+    )
+    days = [(today - dt.timedelta(days=1)).isoformat(), (today + dt.timedelta(days=30)).isoformat()]
+    for number, company in enumerate((str(company_id), "")):
+        writer.writerow(
+            [f"xss-{number}", spread.take(200, prefix="Stelle"), spread.take(150, prefix="AG")]
+            + ["45699", spread.take(80), company, "full_time", *days, spread.take(1500)]
+            + [spread.url()]
+        )
+    path = folder / "positions.csv"
+    path.write_text(out.getvalue(), "utf-8")
+    report = import_file(platform, path)
+    assert report.imported == 2, report
+    platform.engine.refresh(force=True)
+    stored = sorted(service_for(platform).positions(force=True).positions, key=lambda p: p.id)
+    for kind, position in zip(("job_position", "job_unmatched"), stored, strict=True):
+        seeded.pages[kind] = f"/stellen/{position.id}"
+        seeded.shown[kind] = position.title
+    seeded.pages["job_list"] = "/stellen"
+    seeded.shown["job_list"] = stored[0].title
+    seeded.shown["job_profile"] = stored[0].title
+
+
 def _ical_text(name: str, value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return f"{name}:{escaped}"
@@ -627,6 +665,7 @@ def seed(app: Flask, folder: Path) -> Seeded:
     _training(app, spread, seeded)
     _events(app, spread, seeded)
     _transit(app, folder, spread, seeded)
+    _jobs(app, folder, spread, seeded)
     app.extensions["regiokarte"].engine.refresh(force=True)
     seeded.pages["embed"] = "/embed"
     seeded.pages["watchlist"] = "/merkliste"
