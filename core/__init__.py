@@ -4,194 +4,209 @@ This package is the public API for applications and plugins; it never imports Fl
 plugin. Import names from here (``from core import FilterSpec, hookimpl``).
 """
 
-from core.classifications import Term, Vocabulary, vocabulary
-from core.errors import (
-    ConfigError,
-    Conflict,
-    GeocodingError,
-    ImportError_,
-    InputRejected,
-    InputTooLarge,
-    InvalidQuery,
-    NotFound,
-    OutsideRegionError,
-    PluginError,
-    PluginFailure,
-    RegiokarteError,
-    Sentence,
-    TooManyAttempts,
-    ValidationError,
-)
-from core.formatting import (
-    format_amount,
-    format_date,
-    format_date_input,
-    format_km,
-    format_metres,
-    format_minutes,
-    format_number,
-    format_quantity,
-    parse_date,
-    unit_label,
-)
-from core.i18n import (
-    Catalog,
-    Text,
-    catalog,
-    current_language,
-    language_direction,
-    language_name,
-    register_catalog,
-    translatable,
-    use_language,
-)
-from core.io.csvfiles import (
-    CsvReader,
-    CsvWriter,
-    csv_reader,
-    csv_writer,
-    neutralise_cell,
-    restore_cell,
-)
-from core.io.datasets import (
-    Dataset,
-    DatasetAction,
-    DatasetField,
-    DatasetImport,
-    DatasetLink,
-    DatasetPage,
-    ExportFile,
-    checked_record,
-    edited_values,
-    parse_values,
-    record_id,
-    submitted_values,
-)
-from core.io.opendata import Licence, open_data_licence
-from core.io.records import (
-    RecordFilter,
-    SourceRecord,
-    ValueConversion,
-    cut_off_note,
-    read_json_records,
-)
-from core.io.untrusted import (
-    MAX_COMPRESSION_RATIO,
-    MAX_JSON_DEPTH,
-    MAX_LINE_BYTES,
-    MAX_ROWS,
-    MAX_UNPACKED_BYTES,
-    check_json,
-    check_lines,
-    limit_lines,
-    limit_rows,
-    open_zip_member,
-    parse_json,
-    read_bounded,
-)
-from core.io.values import (
-    NO_WORDS,
-    YES_WORDS,
-    check_email,
-    check_postcode,
-    check_web_address,
-    is_email,
-    is_postcode,
-    is_web_address,
-    parse_yes_no,
-)
-from core.model import Address, Company, Contact, Location, Status, slugify
-from core.platform import Platform
-from core.plugins.hookspecs import hookimpl
-from core.plugins.manager import PLUGIN_API_VERSION, LoadedPlugin, PluginManifest
-from core.plugins.navigation import NavLink
-from core.plugins.profile import ProfileSection
-from core.portal.alerts import AlertItem
-from core.portal.mailqueue import QueuedMail
-from core.portal.questionnaire import (
-    AnswerType,
-    Option,
-    Question,
-    Section,
-    clean_text,
-    section_from_data,
-)
-from core.portal.ratelimits import RateLimiter
-from core.portal.statistics_sections import (
-    StatisticsFigure,
-    StatisticsNumber,
-    StatisticsPart,
-    StatisticsRow,
-    StatisticsSection,
-)
-from core.region import Region, Town
-from core.search.badges import Badge, HitBadge
-from core.search.filters import (
-    Choice,
-    Dimension,
-    DynamicColumn,
-    DynamicValue,
-    FilterKind,
-    FilterRegistry,
-    FilterSpec,
-    Range,
-    choice_label,
-    choices_from,
-)
-from core.search.geo import EARTH_RADIUS_M, haversine_m, nearest_m, sphere_xyz
-from core.search.geocoding import Geocoder, postcode_towns
-from core.search.index import IndexSource, SearchIndex
-from core.search.layers import MAX_POPUP_LINES, Feature, Layer, feature_collection, point_feature
-from core.search.query import (
-    BBox,
-    Cluster,
-    FacetValue,
-    PlaceResolver,
-    SearchHit,
-    SearchQuery,
-    SearchResult,
-    parse_bbox,
-    parse_point,
-    parse_search_params,
-)
-from core.search.regioncheck import RegionCheck, check_in_region
-from core.search.textindex import TextIndex, fold
-from core.settings import Settings, load_settings
-from core.toolkit.commands import (
-    PluginCommands,
-    command_group,
-    echo_report,
-    file_import_options,
-    import_aborted,
-    import_options,
-    pass_platform,
-    run_import,
-)
-from core.toolkit.csvrecords import CSV_DELIMITERS, CsvRow, CsvTable, read_csv_table
-from core.toolkit.datafiles import DataFile, read_data_file
-from core.toolkit.datasets import table_dataset
-from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_apprenticeships, demo_places
-from core.toolkit.exports import EXPORT_FORMATS, export_cell, export_file
-from core.toolkit.folding import folded, folded_match, folded_search
-from core.toolkit.hooks import PluginHooks, read_plugin_manifest
-from core.toolkit.imports import OUTCOMES, ImportProblem, ImportRecord, ImportReport
-from core.toolkit.reindex import reindex_all, reindex_company
-from core.toolkit.rows import first_row, from_row, row_values
-from core.toolkit.services import PluginService, list_hook, migrations_hook
-from core.toolkit.settings import range_problems, setting, setting_help
-from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
-from core.toolkit.tables import (
-    IMPORT_LOG_COLUMNS,
-    SourceKey,
-    address_columns,
-    id_column,
-    import_log_table,
-    natural_key_columns,
-    point_columns,
-    record_table,
-    timestamp_columns,
-)
-from core.toolkit.times import as_utc, utcnow
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# The public names are imported when first used (PEP 562), so that a command, a worker or a
+# plugin pays only for the parts of core it touches; type checkers see the imports below.
+# A new public name goes into both: the imports below and the table _SOURCES at the end.
+if TYPE_CHECKING:
+    from core.classifications import Term, Vocabulary, vocabulary
+    from core.errors import (
+        ConfigError,
+        Conflict,
+        GeocodingError,
+        ImportError_,
+        InputRejected,
+        InputTooLarge,
+        InvalidQuery,
+        NotFound,
+        OutsideRegionError,
+        PluginError,
+        PluginFailure,
+        RegiokarteError,
+        Sentence,
+        TooManyAttempts,
+        ValidationError,
+    )
+    from core.formatting import (
+        format_amount,
+        format_date,
+        format_date_input,
+        format_km,
+        format_metres,
+        format_minutes,
+        format_number,
+        format_quantity,
+        parse_date,
+        unit_label,
+    )
+    from core.i18n import (
+        Catalog,
+        Text,
+        catalog,
+        current_language,
+        language_direction,
+        language_name,
+        register_catalog,
+        translatable,
+        use_language,
+    )
+    from core.io.csvfiles import (
+        CsvReader,
+        CsvWriter,
+        csv_reader,
+        csv_writer,
+        neutralise_cell,
+        restore_cell,
+    )
+    from core.io.datasets import (
+        Dataset,
+        DatasetAction,
+        DatasetField,
+        DatasetImport,
+        DatasetLink,
+        DatasetPage,
+        ExportFile,
+        checked_record,
+        edited_values,
+        parse_values,
+        record_id,
+        submitted_values,
+    )
+    from core.io.opendata import Licence, open_data_licence
+    from core.io.records import (
+        RecordFilter,
+        SourceRecord,
+        ValueConversion,
+        cut_off_note,
+        read_json_records,
+    )
+    from core.io.untrusted import (
+        MAX_COMPRESSION_RATIO,
+        MAX_JSON_DEPTH,
+        MAX_LINE_BYTES,
+        MAX_ROWS,
+        MAX_UNPACKED_BYTES,
+        check_json,
+        check_lines,
+        limit_lines,
+        limit_rows,
+        open_zip_member,
+        parse_json,
+        read_bounded,
+    )
+    from core.io.values import (
+        NO_WORDS,
+        YES_WORDS,
+        check_email,
+        check_postcode,
+        check_web_address,
+        is_email,
+        is_postcode,
+        is_web_address,
+        parse_yes_no,
+    )
+    from core.model import Address, Company, Contact, Location, Status, slugify
+    from core.platform import Platform
+    from core.plugins.hookspecs import hookimpl
+    from core.plugins.manager import PLUGIN_API_VERSION, LoadedPlugin, PluginManifest
+    from core.plugins.navigation import NavLink
+    from core.plugins.profile import ProfileSection
+    from core.portal.alerts import AlertItem
+    from core.portal.mailqueue import QueuedMail
+    from core.portal.questionnaire import (
+        AnswerType,
+        Option,
+        Question,
+        Section,
+        clean_text,
+        section_from_data,
+    )
+    from core.portal.ratelimits import RateLimiter
+    from core.portal.statistics_sections import (
+        StatisticsFigure,
+        StatisticsNumber,
+        StatisticsPart,
+        StatisticsRow,
+        StatisticsSection,
+    )
+    from core.region import Region, Town
+    from core.search.badges import Badge, HitBadge
+    from core.search.filters import (
+        Choice,
+        Dimension,
+        DynamicColumn,
+        DynamicValue,
+        FilterKind,
+        FilterRegistry,
+        FilterSpec,
+        Range,
+        choice_label,
+        choices_from,
+    )
+    from core.search.geo import EARTH_RADIUS_M, haversine_m, nearest_m, sphere_xyz
+    from core.search.geocoding import Geocoder, postcode_towns
+    from core.search.index import IndexSource, SearchIndex
+    from core.search.layers import (
+        MAX_POPUP_LINES,
+        Feature,
+        Layer,
+        feature_collection,
+        point_feature,
+    )
+    from core.search.query import (
+        BBox,
+        Cluster,
+        FacetValue,
+        PlaceResolver,
+        SearchHit,
+        SearchQuery,
+        SearchResult,
+        parse_bbox,
+        parse_point,
+        parse_search_params,
+    )
+    from core.search.regioncheck import RegionCheck, check_in_region
+    from core.search.textindex import TextIndex, fold
+    from core.settings import Settings, load_settings
+    from core.toolkit.commands import (
+        PluginCommands,
+        command_group,
+        echo_report,
+        file_import_options,
+        import_aborted,
+        import_options,
+        pass_platform,
+        run_import,
+    )
+    from core.toolkit.csvrecords import CSV_DELIMITERS, CsvRow, CsvTable, read_csv_table
+    from core.toolkit.datafiles import DataFile, read_data_file
+    from core.toolkit.datasets import table_dataset
+    from core.toolkit.demo import DEMO_SOURCE, DemoPlace, demo_apprenticeships, demo_places
+    from core.toolkit.exports import EXPORT_FORMATS, export_cell, export_file
+    from core.toolkit.folding import folded, folded_match, folded_search
+    from core.toolkit.hooks import PluginHooks, read_plugin_manifest
+    from core.toolkit.imports import OUTCOMES, ImportProblem, ImportRecord, ImportReport
+    from core.toolkit.reindex import reindex_all, reindex_company
+    from core.toolkit.rows import first_row, from_row, row_values
+    from core.toolkit.services import PluginService, list_hook, migrations_hook
+    from core.toolkit.settings import range_problems, setting, setting_help
+    from core.toolkit.snapshot import PluginSnapshot, bump_plugin_version, plugin_version
+    from core.toolkit.tables import (
+        IMPORT_LOG_COLUMNS,
+        SourceKey,
+        address_columns,
+        id_column,
+        import_log_table,
+        natural_key_columns,
+        point_columns,
+        record_table,
+        timestamp_columns,
+    )
+    from core.toolkit.times import as_utc, utcnow
 
 __version__ = "0.1.0"
 
@@ -406,3 +421,310 @@ __all__ = [
     "utcnow",
     "vocabulary",
 ]
+
+#: the module of each public name
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "core.classifications": (
+        "Term",
+        "Vocabulary",
+        "vocabulary",
+    ),
+    "core.errors": (
+        "ConfigError",
+        "Conflict",
+        "GeocodingError",
+        "ImportError_",
+        "InputRejected",
+        "InputTooLarge",
+        "InvalidQuery",
+        "NotFound",
+        "OutsideRegionError",
+        "PluginError",
+        "PluginFailure",
+        "RegiokarteError",
+        "Sentence",
+        "TooManyAttempts",
+        "ValidationError",
+    ),
+    "core.formatting": (
+        "format_amount",
+        "format_date",
+        "format_date_input",
+        "format_km",
+        "format_metres",
+        "format_minutes",
+        "format_number",
+        "format_quantity",
+        "parse_date",
+        "unit_label",
+    ),
+    "core.i18n": (
+        "Catalog",
+        "Text",
+        "catalog",
+        "current_language",
+        "language_direction",
+        "language_name",
+        "register_catalog",
+        "translatable",
+        "use_language",
+    ),
+    "core.io.csvfiles": (
+        "CsvReader",
+        "CsvWriter",
+        "csv_reader",
+        "csv_writer",
+        "neutralise_cell",
+        "restore_cell",
+    ),
+    "core.io.datasets": (
+        "Dataset",
+        "DatasetAction",
+        "DatasetField",
+        "DatasetImport",
+        "DatasetLink",
+        "DatasetPage",
+        "ExportFile",
+        "checked_record",
+        "edited_values",
+        "parse_values",
+        "record_id",
+        "submitted_values",
+    ),
+    "core.io.opendata": (
+        "Licence",
+        "open_data_licence",
+    ),
+    "core.io.records": (
+        "RecordFilter",
+        "SourceRecord",
+        "ValueConversion",
+        "cut_off_note",
+        "read_json_records",
+    ),
+    "core.io.untrusted": (
+        "MAX_COMPRESSION_RATIO",
+        "MAX_JSON_DEPTH",
+        "MAX_LINE_BYTES",
+        "MAX_ROWS",
+        "MAX_UNPACKED_BYTES",
+        "check_json",
+        "check_lines",
+        "limit_lines",
+        "limit_rows",
+        "open_zip_member",
+        "parse_json",
+        "read_bounded",
+    ),
+    "core.io.values": (
+        "NO_WORDS",
+        "YES_WORDS",
+        "check_email",
+        "check_postcode",
+        "check_web_address",
+        "is_email",
+        "is_postcode",
+        "is_web_address",
+        "parse_yes_no",
+    ),
+    "core.model": (
+        "Address",
+        "Company",
+        "Contact",
+        "Location",
+        "Status",
+        "slugify",
+    ),
+    "core.platform": ("Platform",),
+    "core.plugins.hookspecs": ("hookimpl",),
+    "core.plugins.manager": (
+        "PLUGIN_API_VERSION",
+        "LoadedPlugin",
+        "PluginManifest",
+    ),
+    "core.plugins.navigation": ("NavLink",),
+    "core.plugins.profile": ("ProfileSection",),
+    "core.portal.alerts": ("AlertItem",),
+    "core.portal.mailqueue": ("QueuedMail",),
+    "core.portal.questionnaire": (
+        "AnswerType",
+        "Option",
+        "Question",
+        "Section",
+        "clean_text",
+        "section_from_data",
+    ),
+    "core.portal.ratelimits": ("RateLimiter",),
+    "core.portal.statistics_sections": (
+        "StatisticsFigure",
+        "StatisticsNumber",
+        "StatisticsPart",
+        "StatisticsRow",
+        "StatisticsSection",
+    ),
+    "core.region": (
+        "Region",
+        "Town",
+    ),
+    "core.search.badges": (
+        "Badge",
+        "HitBadge",
+    ),
+    "core.search.filters": (
+        "Choice",
+        "Dimension",
+        "DynamicColumn",
+        "DynamicValue",
+        "FilterKind",
+        "FilterRegistry",
+        "FilterSpec",
+        "Range",
+        "choice_label",
+        "choices_from",
+    ),
+    "core.search.geo": (
+        "EARTH_RADIUS_M",
+        "haversine_m",
+        "nearest_m",
+        "sphere_xyz",
+    ),
+    "core.search.geocoding": (
+        "Geocoder",
+        "postcode_towns",
+    ),
+    "core.search.index": (
+        "IndexSource",
+        "SearchIndex",
+    ),
+    "core.search.layers": (
+        "MAX_POPUP_LINES",
+        "Feature",
+        "Layer",
+        "feature_collection",
+        "point_feature",
+    ),
+    "core.search.query": (
+        "BBox",
+        "Cluster",
+        "FacetValue",
+        "PlaceResolver",
+        "SearchHit",
+        "SearchQuery",
+        "SearchResult",
+        "parse_bbox",
+        "parse_point",
+        "parse_search_params",
+    ),
+    "core.search.regioncheck": (
+        "RegionCheck",
+        "check_in_region",
+    ),
+    "core.search.textindex": (
+        "TextIndex",
+        "fold",
+    ),
+    "core.settings": (
+        "Settings",
+        "load_settings",
+    ),
+    "core.toolkit.commands": (
+        "PluginCommands",
+        "command_group",
+        "echo_report",
+        "file_import_options",
+        "import_aborted",
+        "import_options",
+        "pass_platform",
+        "run_import",
+    ),
+    "core.toolkit.csvrecords": (
+        "CSV_DELIMITERS",
+        "CsvRow",
+        "CsvTable",
+        "read_csv_table",
+    ),
+    "core.toolkit.datafiles": (
+        "DataFile",
+        "read_data_file",
+    ),
+    "core.toolkit.datasets": ("table_dataset",),
+    "core.toolkit.demo": (
+        "DEMO_SOURCE",
+        "DemoPlace",
+        "demo_apprenticeships",
+        "demo_places",
+    ),
+    "core.toolkit.exports": (
+        "EXPORT_FORMATS",
+        "export_cell",
+        "export_file",
+    ),
+    "core.toolkit.folding": (
+        "folded",
+        "folded_match",
+        "folded_search",
+    ),
+    "core.toolkit.hooks": (
+        "PluginHooks",
+        "read_plugin_manifest",
+    ),
+    "core.toolkit.imports": (
+        "OUTCOMES",
+        "ImportProblem",
+        "ImportRecord",
+        "ImportReport",
+    ),
+    "core.toolkit.reindex": (
+        "reindex_all",
+        "reindex_company",
+    ),
+    "core.toolkit.rows": (
+        "first_row",
+        "from_row",
+        "row_values",
+    ),
+    "core.toolkit.services": (
+        "PluginService",
+        "list_hook",
+        "migrations_hook",
+    ),
+    "core.toolkit.settings": (
+        "range_problems",
+        "setting",
+        "setting_help",
+    ),
+    "core.toolkit.snapshot": (
+        "PluginSnapshot",
+        "bump_plugin_version",
+        "plugin_version",
+    ),
+    "core.toolkit.tables": (
+        "IMPORT_LOG_COLUMNS",
+        "SourceKey",
+        "address_columns",
+        "id_column",
+        "import_log_table",
+        "natural_key_columns",
+        "point_columns",
+        "record_table",
+        "timestamp_columns",
+    ),
+    "core.toolkit.times": (
+        "as_utc",
+        "utcnow",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
+
+if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt name stays an error
+
+    def __getattr__(name: str) -> Any:
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module 'core' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))

@@ -197,3 +197,13 @@ def test_init_and_demo_fill_the_database(
         assert 30 <= total <= 40  # a few demo companies are drafts
     finally:
         platform.db.dispose()
+
+
+def test_the_cli_choice_lists_match_their_modules() -> None:
+    # the CLI names them itself so that `regiokarte --help` imports neither module
+    from core.io import importing
+    from core.portal import accounts
+    from webapp import cli
+
+    assert cli.COMPANY_FORMATS == importing.FORMATS
+    assert cli.ROLES == tuple(r.value for r in accounts.Role)

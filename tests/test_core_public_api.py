@@ -3,6 +3,7 @@ free of Flask and of every plugin."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -40,12 +41,47 @@ def test_every_listed_name_exists_and_is_public() -> None:
 
 
 def test_no_public_name_is_left_out() -> None:
-    public = {
+    # core imports its public names when first used: the table of their modules is the list
+    assert set(core._MODULE_OF) == set(core.__all__)
+    loaded = {
         name
         for name, value in vars(core).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
-    assert public == set(core.__all__)
+    assert loaded - {"TYPE_CHECKING", "Any", "annotations"} <= set(core.__all__)
+
+
+def test_the_type_checkers_see_the_same_names_from_the_same_modules() -> None:
+    tree = ast.parse(inspect.getsource(core))
+    guarded = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    seen: dict[str, tuple[str, ...]] = {}
+    for node in guarded.body:
+        assert isinstance(node, ast.ImportFrom) and node.module
+        seen[node.module] = seen.get(node.module, ()) + tuple(a.name for a in node.names)
+    assert seen == core._SOURCES
+
+
+def test_importing_core_loads_none_of_its_parts() -> None:
+    # a command or worker pays for the parts it uses: `import core` alone stays cheap
+    code = (
+        "import sys, core\n"
+        "heavy = [m for m in ('numpy', 'sqlalchemy', 'core.search', 'core.platform', 'scipy')\n"
+        "         if m in sys.modules]\n"
+        "print(heavy)\n"
+        "from core import FilterSpec\n"
+        "print('scipy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "False"], out.stdout + out.stderr
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'FilterSpek'"):
+        core.FilterSpek  # noqa: B018
 
 
 def _exported_definitions() -> list[str]:

@@ -12,23 +12,25 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from core.errors import ImportError_, NotFound, RegiokarteError
-from core.io import exporting, importing
-from core.io.demo import demo_rows
 from core.model import Status
-from core.persistence import accounts as accounts_repo
-from core.persistence import companies as repo
-from core.platform import Platform
-from core.plugins.manager import results_by_plugin
-from core.portal import accounts, audit, submissions
 
+if TYPE_CHECKING:
+    from core.platform import Platform
+
+# Each command imports the parts of core it uses when it runs, so that `regiokarte --help`
+# and short commands start quickly; these lists are checked against their modules in the tests.
 STATUSES = [s.value for s in Status]
+#: core.io.importing.FORMATS
+COMPANY_FORMATS = ("csv", "geojson")
+#: core.portal.accounts.Role
+ROLES = ("operator", "admin")
 
 
 def _platform() -> Platform:
@@ -85,6 +87,8 @@ def init_command() -> None:
 def demo_command(count: int, seed: int, if_empty: bool, operator_name: str) -> None:
     """Fill the database with deterministic, clearly fictitious demo data: companies, and
     each enabled plugin's records (Kitas, homes, courses, events, a timetable)."""
+    from core.plugins.manager import results_by_plugin
+
     platform = _platform()
     platform.upgrade_database()
     _demo_companies(platform, count, seed, if_empty)
@@ -99,6 +103,9 @@ def demo_command(count: int, seed: int, if_empty: bool, operator_name: str) -> N
 
 
 def _demo_companies(platform: Platform, count: int, seed: int, if_empty: bool) -> None:
+    from core.io.demo import demo_rows
+    from core.persistence import companies as repo
+
     with platform.session(write=True) as session:
         existing = repo.count_companies(session)
         if if_empty and existing:
@@ -119,6 +126,9 @@ def _demo_companies(platform: Platform, count: int, seed: int, if_empty: bool) -
 
 def _demo_operator(platform: Platform, username: str) -> None:
     """Create the demo's admin once; its generated password is shown this one time only."""
+    from core.persistence import accounts as accounts_repo
+    from core.portal import accounts, audit
+
     with platform.session(write=True) as session:
         if accounts_repo.operator_by_name(session, username) is not None:
             click.echo(
@@ -149,7 +159,7 @@ def import_group() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(importing.FORMATS),
+    type=click.Choice(COMPANY_FORMATS),
     help="File format; default: from the extension (.csv, .geojson, .json).",
 )
 @click.option(
@@ -195,6 +205,8 @@ def import_companies_command(
     with its line number and the reason (exit status 1). Companies lying mostly outside the
     configured region are refused the same way, naming their distance.
     """
+    from core.io import importing
+
     platform = _platform()
     platform.upgrade_database()
     started = time.perf_counter()
@@ -250,7 +262,7 @@ def export_group() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(importing.FORMATS),
+    type=click.Choice(COMPANY_FORMATS),
     help="File format; default: from the extension of --output, else csv.",
 )
 @click.option(
@@ -265,6 +277,9 @@ def export_companies_command(
     fmt: str | None, output: Path | None, status: str | None, no_contact: bool
 ) -> None:
     """Export companies as CSV or GeoJSON, in the format 'regiokarte import companies' reads."""
+    from core.io import exporting, importing
+    from core.persistence import companies as repo
+
     platform = _platform()
     if fmt is None:
         fmt = importing.detect_format(output) if output and output.suffix else "csv"
@@ -340,8 +355,8 @@ def accounts_group() -> None:
 @click.argument("username")
 @click.option(
     "--role",
-    type=click.Choice([r.value for r in accounts.Role]),
-    default=accounts.Role.OPERATOR.value,
+    type=click.Choice(ROLES),
+    default="operator",
     show_default=True,
     help="admin for the first account.",
 )
@@ -352,6 +367,8 @@ def accounts_group() -> None:
 )
 def accounts_create_command(username: str, role: str, password_stdin: bool) -> None:
     """Create an operator (or the first admin) who logs in at /admin/anmelden."""
+    from core.portal import accounts, audit
+
     platform = _platform()
     platform.upgrade_database()
     policy = accounts.PasswordPolicy.from_settings(platform.settings.accounts)
@@ -381,6 +398,9 @@ def accounts_create_command(username: str, role: str, password_stdin: bool) -> N
 )
 def accounts_set_password_command(username: str, password_stdin: bool) -> None:
     """Give an operator a new password; a lockout after failed logins ends with it."""
+    from core.persistence import accounts as accounts_repo
+    from core.portal import accounts, audit
+
     platform = _platform()
     policy = accounts.PasswordPolicy.from_settings(platform.settings.accounts)
     with platform.session() as session:
@@ -413,6 +433,8 @@ def accounts_set_password_command(username: str, password_stdin: bool) -> None:
 @click.argument("username")
 def accounts_deactivate_command(username: str) -> None:
     """Stop an operator from logging in and end all their logins at once."""
+    from core.portal import accounts, audit
+
     with _platform().session(write=True) as session:
         try:
             operator, ended = accounts.set_active(session, username, False)
@@ -431,6 +453,8 @@ def accounts_deactivate_command(username: str) -> None:
 @click.argument("username")
 def accounts_activate_command(username: str) -> None:
     """Allow a deactivated operator to log in again (with their password)."""
+    from core.portal import accounts, audit
+
     with _platform().session(write=True) as session:
         try:
             operator, _ = accounts.set_active(session, username, True)
@@ -445,6 +469,8 @@ def accounts_activate_command(username: str) -> None:
 @accounts_group.command("list")
 def accounts_list_command() -> None:
     """List operators and admins."""
+    from core.portal import accounts
+
     with _platform().session() as session:
         for operator in accounts.list_operators(session):
             state = "" if operator.active else " (inactive)"
@@ -457,6 +483,8 @@ def accounts_list_command() -> None:
 def accounts_invite_command(company_id: int, email: str) -> None:
     """Mail a company in the directory a personal link to complete its profile
     (links point to portal.base_url)."""
+    from core.portal import submissions
+
     platform = _platform()
     base = platform.settings.portal.base_url.rstrip("/")
     if not base:
@@ -470,6 +498,8 @@ def accounts_invite_command(company_id: int, email: str) -> None:
 @click.argument("company_id", type=int)
 def accounts_revoke_command(company_id: int) -> None:
     """Withdraw every personal link of a company (a new one can be sent with invite)."""
+    from core.portal import accounts, audit
+
     with _platform().session(write=True) as session:
         count = accounts.revoke_tokens(session, company_id=company_id)
         audit.log_action(session, "cli", "links.revoke", f"company:{company_id}", {"count": count})
