@@ -186,22 +186,14 @@ class Position:
                 "postcode",
                 value=self.employer_postcode,
             )
-        if self.valid_through is not None:
-            check(
-                "valid_through",
-                self.valid_through >= self.published,
-                "valid_before_published",
-                valid_through=self.valid_through.isoformat(),
-                published=self.published.isoformat(),
-            )
-        if self.filled_on is not None:
-            check(
-                "filled_on",
-                self.filled_on >= self.published,
-                "filled_before_published",
-                filled_on=self.filled_on.isoformat(),
-                published=self.published.isoformat(),
-            )
+        for name, key in (
+            ("valid_through", "valid_before_published"),
+            ("filled_on", "filled_before_published"),
+        ):
+            day = getattr(self, name)
+            if day is not None:
+                values = {name: day.isoformat(), "published": self.published.isoformat()}
+                check(name, day >= self.published, key, **values)
         if self.apply_url:
             check("apply_url", is_web_address(self.apply_url), "apply_url", value=self.apply_url)
         if self.apply_email:
