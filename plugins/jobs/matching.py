@@ -12,22 +12,25 @@ forms left out ("GmbH & Co. KG", "e. K.", "(haftungsbeschränkt)" ...), "&" and 
   same name (at least ``match_threshold`` alike) elsewhere in the same town;
 - ``unmatched``: none of these.
 
-Similarity is the larger of two ``difflib`` ratios, over the keys as written and over their
-words in sorted order (so "Müller Autohaus" meets "Autohaus Müller"). Only companies of the
-employer's postcode and town are compared, so a match costs a few hundred comparisons at most,
-whatever the size of the region.
+Similarity is the larger of two ratios (``rapidfuzz``: twice the longest common subsequence
+over both lengths), over the keys as written and over their words in sorted order (so "Müller
+Autohaus" meets "Autohaus Müller"). Only companies of the employer's postcode and town are
+compared, each block at once in C: matching 3,000 positions against 20,000 companies takes
+about a second.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Sequence
 
 from attrs import frozen
 from core import fold
+from rapidfuzz import fuzz
+from rapidfuzz import process
 
 __all__ = [
     "MAX_CANDIDATES",
@@ -90,14 +93,25 @@ def _sorted_words(key: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two normalised names are, 0..1 (1.0: the same)."""
+    """How alike two normalised names are, 0..1 (1.0: the same, or the same words)."""
     if a == b:
         return 1.0
     if not a or not b:
         return 0.0
-    plain = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-    ordered = difflib.SequenceMatcher(None, _sorted_words(a), _sorted_words(b), autojunk=False)
-    return max(plain, ordered.ratio())
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100
+
+
+def _alike(key: str, keys: Sequence[str], floor: float) -> dict[int, float]:
+    """The positions in ``keys`` of the names at least ``floor`` alike to ``key``, with their
+    similarity (``similarity``, computed in C over the whole list at once)."""
+    found: dict[int, float] = {}
+    cutoff = floor * 100 - 1e-9  # 0.92 * 100 is 92.00000000000001
+    for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+        for _, score, index in process.extract(
+            key, keys, scorer=scorer, score_cutoff=cutoff, limit=None
+        ):
+            found[index] = max(found.get(index, 0.0), score / 100)
+    return {i: score for i, score in found.items() if score >= floor}
 
 
 @frozen
@@ -143,8 +157,8 @@ class CompanyDirectory:
         self.match_threshold = match_threshold
         self.review_threshold = review_threshold
         self._town_of = town_of or (lambda _postcode, town: fold(town).strip())
-        self._by_postcode: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        self._by_town: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        self._by_postcode: dict[str, _Block] = defaultdict(_Block)
+        self._by_town: dict[str, _Block] = defaultdict(_Block)
         self._cache: dict[tuple[str, str, str], MatchResult] = {}
         self.size = 0
         for listing in listings:
@@ -153,10 +167,10 @@ class CompanyDirectory:
                 continue
             self.size += 1
             postcode = listing.postcode.strip()
-            self._by_postcode[postcode].append((listing.id, key))
+            self._by_postcode[postcode].add(listing.id, key, postcode)
             town = self._town_of(postcode, listing.town)
             if town:
-                self._by_town[town].append((listing.id, key, postcode))
+                self._by_town[town].add(listing.id, key, postcode)
 
     def match(self, name: str, postcode: str, town: str = "") -> MatchResult:
         """The match of the employer ``name`` at ``postcode`` in ``town``."""
@@ -170,22 +184,18 @@ class CompanyDirectory:
     def _match(self, key: str, postcode: str, town: str) -> MatchResult:
         scores: dict[int, float] = {}
         sure: list[int] = []
-        if postcode:
-            for company_id, other in self._by_postcode.get(postcode, ()):
-                score = self._score(key, other, self.review_threshold)
-                if score >= self.review_threshold:
-                    scores[company_id] = score
-                    if score >= self.match_threshold:
-                        sure.append(company_id)
+        if postcode and postcode in self._by_postcode:
+            block = self._by_postcode[postcode]
+            for index, score in _alike(key, block.keys, self.review_threshold).items():
+                scores[block.ids[index]] = score
+                if score >= self.match_threshold:
+                    sure.append(block.ids[index])
         town_key = self._town_of(postcode, town)
-        for company_id, other, other_postcode in (
-            self._by_town.get(town_key, ()) if town_key else ()
-        ):
-            if other_postcode == postcode or company_id in scores:
-                continue
-            score = self._score(key, other, self.match_threshold)
-            if score >= self.match_threshold:
-                scores[company_id] = score
+        block = self._by_town.get(town_key) if town_key else None
+        if block is not None:
+            for company_id, score in block.alike(key, self.match_threshold):
+                if block.postcode_of[company_id] != postcode and company_id not in scores:
+                    scores[company_id] = score
         # one company of the same postcode that is sure (the same name above all) decides,
         # even beside similar names: "Bäckerei Schmidt" is not "Bäckerei Schmitz"
         exact = [i for i in sure if scores[i] == 1.0]
@@ -197,12 +207,25 @@ class CompanyDirectory:
         ranked = sorted(scores, key=lambda i: (-scores[i], i))[:MAX_CANDIDATES]
         return MatchResult("review", None, tuple(ranked), scores[ranked[0]])
 
-    @staticmethod
-    def _score(key: str, other: str, floor: float) -> float:
-        if key == other:
-            return 1.0
-        # a cheap upper bound first: most names of a postcode are nothing alike
-        # (the ratio of two texts is at most 2 * shorter / both lengths)
-        if 2 * min(len(key), len(other)) / (len(key) + len(other)) < floor:
-            return 0.0
-        return similarity(key, other)
+
+class _Block:
+    """The companies of one postcode or town: ids and keys side by side, and the ids by
+    their words in sorted order (a similarity of 1.0 is a lookup there)."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.keys: list[str] = []
+        self.postcode_of: dict[int, str] = {}
+        self.by_words: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, company_id: int, key: str, postcode: str) -> None:
+        self.ids.append(company_id)
+        self.keys.append(key)
+        self.postcode_of[company_id] = postcode
+        self.by_words[_sorted_words(key)].append(company_id)
+
+    def alike(self, key: str, floor: float) -> list[tuple[int, float]]:
+        """The companies whose names are at least ``floor`` alike to ``key``."""
+        if floor >= 1.0:
+            return [(i, 1.0) for i in self.by_words.get(_sorted_words(key), ())]
+        return [(self.ids[i], score) for i, score in _alike(key, self.keys, floor).items()]

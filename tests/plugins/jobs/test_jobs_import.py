@@ -10,11 +10,11 @@ import json
 import os
 
 import pytest
-from jobs_support import TODAY, jobs_config
+from jobs_support import ROOT, TODAY, jobs_config
 
 from core import Address, Company, ImportError_, Sentence, Status
 from plugins.jobs.ba import DETAIL_URL
-from plugins.jobs.importer import PositionImportError, import_text, rematch
+from plugins.jobs.importer import PositionImportError, import_file, import_text, rematch
 from plugins.jobs.matching import employer_key, similarity
 from plugins.jobs.repository import PositionRepository
 
@@ -487,3 +487,31 @@ def test_fetching_from_the_jobsuche_is_refused_unless_switched_on(runner):
     result = runner.invoke(args=["jobs", "fetch-ba"])
     assert result.exit_code == 1
     assert "set ba_fetch = true" in result.output
+
+
+SAMPLES = ROOT / "plugins" / "jobs" / "data" / "samples"
+
+
+@pytest.mark.parametrize(
+    ("sample", "fmt", "source", "count"),
+    [
+        ("positions.csv", "csv", "import", 3),
+        ("positions.json", "json", "import", 3),
+        ("jobsuche.json", "ba", "ba", 3),
+    ],
+)
+def test_each_sample_file_imports(platform, sample, fmt, source, count):
+    report = import_file(platform, SAMPLES / sample)
+    assert (report.format, report.source, report.created, report.invalid) == (fmt, source, count, 0)
+    positions = stored(platform)
+    if sample == "positions.csv":
+        care = positions["BSP-2027-03"]
+        assert care.description == (
+            "Ambulante Pflege im Bottroper Süden.\n\nDienstwagen, Dienstplan mit Wunschfrei."
+        )
+        assert (care.kind, care.apply_phone) == ("part_time", "02041 123456")
+    if sample == "positions.json":
+        assert positions["BSP-2027-12"].profession == "71402"
+    if sample == "jobsuche.json":
+        assert positions["10000-0000000002-S"].kind == "apprenticeship"
+        assert positions["10000-0000000003-S"].employer_postcode == "46282"

@@ -1,0 +1,1 @@
+"""Sample import files of the jobs plugin (fictitious)."""
