@@ -134,10 +134,15 @@ def detect_format(name: str, text: str, given: str | None = None) -> str:
 
 
 def read_csv(text: str, name: str = "file") -> list[Record]:
-    """Records of a CSV text: a header line with the own format's column names first;
-    ``,``, ``;`` or tab between fields (German spreadsheets save with ``;``)."""
-    table = read_csv_table(text, name=name, columns=FIELDS, required=REQUIRED)
-    return [Record(row.where, dict(row.values), row.problem) for row in table.rows]
+    """Records of a CSV text: a header line with the own format's column names first (an
+    ``id`` column is ignored); ``,``, ``;`` or tab between fields (German spreadsheets save
+    with ``;``)."""
+    # an export's id column is the portal's number of the position: not read back
+    table = read_csv_table(text, name=name, columns=(*FIELDS, "id"), required=REQUIRED)
+    return [
+        Record(row.where, {k: v for k, v in row.values.items() if k != "id"}, row.problem)
+        for row in table.rows
+    ]
 
 
 def load_json(text: str, name: str) -> Any:

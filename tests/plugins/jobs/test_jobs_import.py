@@ -367,6 +367,19 @@ def test_every_bad_value_is_named_with_line_and_field_and_nothing_is_stored(plat
         import_text(platform, text, name="stellen.csv", skip_invalid=True)
 
 
+def test_an_exports_id_column_is_not_read(platform):
+    header = "id,external_id,title,employer_name,kind\n"
+    import_text(platform, header + "5,E-0,Kellner/in,Gasthof Sonne,Teilzeit\n", name="a.csv")
+    first = stored(platform)["E-0"]
+    # another file's E-1 carries E-0's number: it is a position of its own all the same
+    import_text(
+        platform, header + f"{first.id},E-1,Koch/Köchin,Gasthof Sonne,Vollzeit\n", name="b.csv"
+    )
+    positions = stored(platform)
+    assert positions["E-0"] == first and positions["E-1"].id != first.id
+    assert positions["E-1"].title == "Koch/Köchin"
+
+
 def test_skip_invalid_imports_the_valid_records_and_reports_the_rest(platform):
     text = "\n".join(
         [CSV_HEADER, "S-1;Gut;Bäckerei Schmidt;45657;Vollzeit;;;;;;", "S-2;Schlecht;X;1;?;;;;;;"]
