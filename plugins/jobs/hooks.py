@@ -13,11 +13,16 @@ from plugins.jobs.service import JobsService
 from plugins.jobs.settings import JobsSettings
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from core import AlertItem
     from core import Platform
+    from core import SearchQuery
 
 __all__ = [
     "HOOKS",
     "MANIFEST",
+    "alert_matches",
     "company_changed",
     "erase_company_data",
     "export_company_data",
@@ -58,3 +63,11 @@ def company_changed(platform: Platform, company_id: int, deleted: bool) -> None:
     operator's admin area rather than by the company itself, the same holds)."""
     if deleted:
         erase_company_data(platform, company_id)
+
+
+@hookimpl
+def alert_matches(platform: Platform, query: SearchQuery, since: dt.datetime) -> list[AlertItem]:
+    """New open positions at the companies of a subscribed search (``alerts``)."""
+    from plugins.jobs.alerts import alert_matches as new_positions
+
+    return new_positions(service_for(platform), query, since)
