@@ -24,6 +24,7 @@ from core import Status
 from core import demo_apprenticeships
 from core import demo_places
 from core import hookimpl
+from core import slugify
 
 from plugins.jobs.model import Position
 from plugins.jobs.repository import PositionRepository
@@ -111,10 +112,23 @@ def _next_first_of_august(today: dt.date) -> dt.date:
     return start if start >= today + dt.timedelta(days=21) else dt.date(today.year + 1, 8, 1)
 
 
+#: words of legal forms that a company's web domain leaves out ("GmbH & Co. KG", "e.K.")
+_FORM_WORDS = frozenset(
+    {"gmbh", "ggmbh", "co", "kg", "e", "k", "v", "ag", "ohg", "mbb", "ug", "gbr"}
+)
+
+
 def _domain(company: Company) -> str:
-    """A fictitious web domain of the company (``.example`` is reserved for examples)."""
-    label = company.slug[:40].strip("-") or "arbeitgeber"
-    return f"{label}.example"
+    """A fictitious web domain from the company's name without its legal form, cut at a word
+    (``.example`` is reserved for examples): ``schulte-gebaeudereinigung.example``."""
+    label = ""
+    for word in slugify(company.name).split("-"):
+        if word in _FORM_WORDS:
+            continue
+        if label and len(label) + len(word) + 1 > 30:
+            break
+        label = f"{label}-{word}" if label else word
+    return f"{label[:60] or 'arbeitgeber'}.example"
 
 
 def _kind(company: Company, code: str, rng: random.Random) -> str:
@@ -188,9 +202,13 @@ def _company_positions(company: Company, seed: int, today: dt.date) -> list[Posi
     occupations = _occupations(company)
     most = 1 + (company.employees >= 10) + (company.employees >= 50)
     out = []
+    titles: set[str] = set()
     for k in range(rng.randint(1, most)):
         title, code = rng.choice(occupations)
         kind = _kind(company, code, rng)
+        if KIND_TITLES[kind][1].format(title=title) in titles:
+            continue  # a company advertises the same position once
+        titles.add(KIND_TITLES[kind][1].format(title=title))
         out.append(
             Position(
                 id=None,

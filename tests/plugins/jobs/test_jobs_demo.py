@@ -5,6 +5,7 @@ run that moves them along without adding any."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from jobs_support import TODAY, is_open, position
@@ -53,6 +54,13 @@ def test_each_position_fits_its_company_and_its_company_type(demo):
             assert "duales_studium" in company.offers
         if p.kind == "internship":
             assert "praktikum" in company.offers
+
+
+def test_no_company_advertises_the_same_position_twice(demo):
+    _, _, positions, _ = demo
+    pairs = [(p.company_id, p.title) for p in positions if p.company_id is not None]
+    assert len(pairs) == len(set(pairs))
+    assert max(Counter(c for c, _ in pairs).values()) >= 2, "no company has several positions"
 
 
 @pytest.mark.parametrize(
