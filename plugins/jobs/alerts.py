@@ -47,10 +47,6 @@ def is_new(position: Position, since: dt.datetime) -> bool:
     return (created is not None and created > since) or position.published > since.date()
 
 
-def _start_day(value: float | None) -> dt.date | None:
-    return None if value is None else dt.date.fromordinal(int(value))
-
-
 def wanted(position: Position, query: SearchQuery, today: dt.date) -> bool:
     """Whether ``position`` fits the jobs filters of ``query`` (those it names)."""
     values: dict[str, Any] = query.filter_values
@@ -62,10 +58,11 @@ def wanted(position: Position, query: SearchQuery, today: dt.date) -> bool:
         return False
     start = values.get(START_FILTER)
     if isinstance(start, Range):
-        # "ab sofort" (no start date) starts today
-        day = max(position.start_date or today, today)
-        low, high = _start_day(start.low), _start_day(start.high)
-        if (low is not None and day < low) or (high is not None and day > high):
+        # the filter counts days from today; "ab sofort" and a start passed are day 0
+        days = 0 if position.start_date is None else max(0, (position.start_date - today).days)
+        if (start.low is not None and days < start.low) or (
+            start.high is not None and days > start.high
+        ):
             return False
     return True
 

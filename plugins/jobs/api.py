@@ -43,6 +43,7 @@ from plugins.jobs.listing import OTHER_TOWN
 from plugins.jobs.listing import PositionFilter
 from plugins.jobs.listing import Publicity
 from plugins.jobs.listing import newest_first
+from plugins.jobs.listing import place_of
 from plugins.jobs.listing import select
 from plugins.jobs.model import Position
 from plugins.jobs.opendata import export
@@ -135,7 +136,11 @@ class JobsPositionSchema(ma.Schema):
     employer_name = fields.String(required=True)
     postcode = fields.String(required=True)
     town = fields.String(required=True)
-    lat = fields.Float(allow_none=True, required=True)
+    lat = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Where it lies: its own place, else its company's."},
+    )
     lon = fields.Float(allow_none=True, required=True)
     description = fields.String(required=True, metadata={"description": "Plain text."})
     apply_url = fields.String(required=True)
@@ -198,6 +203,7 @@ def position_document(
     position: Position, publicity: Publicity, lang: str, *, operator: bool = False
 ) -> dict[str, Any]:
     """A position as the API shows it: its public fields, labels, page and company."""
+    point = place_of(position, current_platform().search_index())
     document: dict[str, Any] = {
         "id": position.id,
         "url": position_path(current_platform(), position.id, lang),
@@ -217,8 +223,8 @@ def position_document(
         "employer_name": position.employer_name,
         "postcode": position.employer_postcode,
         "town": position.employer_town,
-        "lat": position.lat,
-        "lon": position.lon,
+        "lat": point[0],
+        "lon": point[1],
         "description": position.description,
         "apply_url": position.apply_url,
         "apply_email": position.apply_email,
@@ -415,7 +421,7 @@ def _open_data(fmt: str) -> Response:
         name = f"{platform.region.slug}-positions"
         file = export(fmt, records, licence, today=publicity.today, name=name)
         headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-        response = Response(file.content, mimetype=file.media_type, headers=headers)
+        response = Response(file.content, content_type=file.media_type, headers=headers)
     response.set_etag(etag)
     return response
 

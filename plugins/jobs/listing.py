@@ -23,6 +23,7 @@ from plugins.jobs.model import Position
 if TYPE_CHECKING:
     from core import Platform
     from core import Region
+    from core import SearchIndex
 
 __all__ = [
     "OTHER_TOWN",
@@ -30,6 +31,7 @@ __all__ = [
     "PositionPage",
     "Publicity",
     "newest_first",
+    "place_of",
     "select",
     "town_of",
 ]
@@ -50,6 +52,17 @@ def town_of(position: Position, region: Region) -> str:
         except NotFound:
             town = None
     return town.ags if town is not None else OTHER_TOWN
+
+
+def place_of(position: Position, index: SearchIndex) -> tuple[float | None, float | None]:
+    """Where a position lies: its own place, else its company's on the map (``index``), else
+    nowhere (None, None)."""
+    if position.lat is not None and position.lon is not None:
+        return position.lat, position.lon
+    row = None if position.company_id is None else index.row_of.get(int(position.company_id))
+    if row is None or not bool(index.alive[row]):
+        return None, None
+    return float(index.lat[row]), float(index.lon[row])
 
 
 def _codes(values: Iterable[str]) -> tuple[str, ...]:

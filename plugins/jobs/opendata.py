@@ -26,6 +26,7 @@ from core import export_file
 
 from plugins.jobs.facts import PAGES_PREFIX
 from plugins.jobs.facts import employer_of
+from plugins.jobs.listing import place_of
 from plugins.jobs.model import Position
 
 if TYPE_CHECKING:
@@ -71,10 +72,7 @@ def public_record(position: Position, index: SearchIndex, base_url: str = "") ->
     page, absolute when ``base_url`` (the portal's address) is given.
     """
     employer = employer_of(position, index)
-    row = index.row_of[employer.company_id] if employer.company_id is not None else None
-    point: tuple[float | None, float | None] = (position.lat, position.lon)
-    if (position.lat is None or position.lon is None) and row is not None:
-        point = (float(index.lat[row]), float(index.lon[row]))
+    point = place_of(position, index)
     return {
         "id": position.id,
         "url": f"{base_url.rstrip('/')}{PAGES_PREFIX}/{position.id}",

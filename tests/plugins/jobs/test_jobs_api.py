@@ -124,6 +124,9 @@ def test_a_position_shows_its_fields_labels_and_company(world: World, client: Fl
         "url": f"/unternehmen/{company.slug}",
     }
     assert data["open"] is True and data["start_date"] == shown.start_date.isoformat()
+    # it names no place of its own: it lies at its company's
+    assert company.location is not None and shown.lat is None
+    assert (data["lat"], data["lon"]) == (company.location.lat, company.location.lon)
     assert "match" not in data and "match_candidates" not in data
 
 

@@ -81,7 +81,8 @@ def test_no_file_holds_personal_or_internal_fields(world: World, client: FlaskCl
 
 def test_the_csv_file_names_its_licence_on_every_line(world: World, client: FlaskClient) -> None:
     answer = client.get("/api/v1/jobs/opendata/positions.csv")
-    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "positions.csv" in answer.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
     assert list(rows[0]) == [*FIELDS, "license"]
