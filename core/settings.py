@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, get_origin
 
@@ -686,22 +686,32 @@ def describe_settings(
         yield key, type_name or str(a.type), default, a.metadata.get("help", "")
 
 
-def settings_markdown() -> str:
-    """The settings reference (docs/configuration.md), generated from the declarations."""
+def settings_markdown(plugins: Sequence[tuple[str, str, type[Any]]] = ()) -> str:
+    """The settings reference (docs/configuration.md), generated from the declarations: core's
+    settings, then those of each plugin in ``plugins`` (name, title, settings class)."""
     lines = [
         "# Configuration reference",
         "",
-        "Generated from `core/settings.py` by `python -m core.docs`; a test keeps it current.",
+        "Generated from `core/settings.py` and the in-tree plugins' `settings.py` by",
+        "`python -m core.docs`; a test keeps it current.",
         "Set these in the TOML file named by `REGIOKARTE_CONFIG` (section = the part before the",
         "dot) or as environment variables `REGIOKARTE_<SECTION>__<KEY>` (values in TOML syntax).",
-        "Plugin settings live in `[plugins.<name>]` tables and are documented with each plugin.",
+        "Plugin settings live in `[plugins.<name>]` tables (below for the in-tree plugins; an",
+        "installed plugin documents its own, and `regiokarte plugins --verbose` shows them).",
         "",
-        "| key | type | default | meaning |",
-        "|---|---|---|---|",
     ]
-    for key, type_name, default, text in describe_settings():
+    lines += _settings_table(describe_settings())
+    for name, title, cls in plugins:
+        lines += ["", f"## `[plugins.{name}]`: {title}", ""]
+        lines += _settings_table(describe_settings(cls, f"plugins.{name}."))
+    return "\n".join(lines) + "\n"
+
+
+def _settings_table(described: Iterable[tuple[str, str, Any, str]]) -> list[str]:
+    lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for key, type_name, default, text in described:
         if key == "plugins.options":
             key, type_name, default = "plugins.<name>", "table", "{}"
         shown = f"`{default!r}`".replace("|", "\\|")
         lines.append(f"| `{key}` | {type_name} | {shown} | {text} |")
-    return "\n".join(lines) + "\n"
+    return lines
