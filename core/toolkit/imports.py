@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 from attrs import define, field, frozen
 
+from core.errors import Sentence
 from core.io.datasets import DatasetImport
 
 __all__ = ["OUTCOMES", "ImportProblem", "ImportRecord", "ImportReport"]
@@ -39,6 +40,13 @@ class ImportProblem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
+
+    def said(self) -> str:
+        """``str(self)``, as a ``Sentence`` in the languages of the message when it is one
+        (so a page shows the problem in its language)."""
+        if not isinstance(self.message, Sentence) or not self.where:
+            return self.message if not self.where else str(self)
+        return Sentence(str(self), f"{self.where}: {self.message.de}")
 
 
 @define
@@ -112,10 +120,11 @@ class ImportReport:
     def dataset_import(self) -> DatasetImport:
         """What the admin area shows of the import (the answer of a dataset's
         ``import_file``): the counts, then the source and the records read, the notes, each
-        record left out and each warning, one line each."""
+        record left out and each warning, one line each (a ``Sentence`` keeps its
+        languages)."""
         lines = [f"Quelle/source {self.source!r}: {self.read} records"] if self.source else []
         lines += self.notes
-        lines += [str(problem) for problem in (*self.rejected, *self.warnings)]
+        lines += [problem.said() for problem in (*self.rejected, *self.warnings)]
         return DatasetImport(
             created=self.created,
             updated=self.updated,

@@ -116,14 +116,23 @@ def fetch_ba(
     report.details["file"] = str(path)
     if not complete:
         report.notes.append(
-            f"A search stopped after ba_max_pages ({settings.ba_max_pages}) pages before its "
-            "end; positions missing from this answer were not closed. Raise ba_max_pages or "
-            "narrow ba_radius_km."
+            Sentence(
+                f"A search stopped after ba_max_pages ({settings.ba_max_pages}) pages before "
+                "its end; positions missing from this answer were not closed. Raise "
+                "ba_max_pages or narrow ba_radius_km.",
+                f"Eine Suche endete nach ba_max_pages ({settings.ba_max_pages}) Seiten vor "
+                "ihrem Ende; in dieser Antwort fehlende Stellen wurden nicht geschlossen. "
+                "Erhöhen Sie ba_max_pages oder verkleinern Sie ba_radius_km.",
+            )
         )
     elif report.invalid:
         report.notes.append(
-            "Positions missing from this answer were not closed, as some of its records were "
-            "invalid."
+            Sentence(
+                "Positions missing from this answer were not closed, as some of its records "
+                "were invalid.",
+                "In dieser Antwort fehlende Stellen wurden nicht geschlossen, da einige ihrer "
+                "Datensätze fehlerhaft waren.",
+            )
         )
     with platform.session(write=True) as session:
         write_checked(session, report, checked, today=today, full=complete and not report.invalid)

@@ -28,6 +28,7 @@ from typing import Any
 
 from attrs import define
 from core import ImportError_
+from core import ImportProblem
 from core import ImportRecord
 from core import ImportReport
 from core import NotFound
@@ -425,21 +426,22 @@ def check_records(
     checked: list[Checked] = []
     for record in records:
         title = str(record.values.get("title") or "")[:120]
-        entry = ImportRecord(record.where, "created", title, warnings=list(record.warnings))
+        entry = ImportRecord(record.where, "created", title)
         report.records.append(entry)
+        # warnings go with the report (where the admin area and the command line list them)
+        report.warnings.extend(ImportProblem(record.where, w) for w in record.warnings)
         if record.problem:
             entry.outcome, entry.problems = "invalid", [record.problem]
             continue
         if record.superseded_by:
             entry.outcome = "skipped"
             entry.key = str(record.values.get("external_id") or "")
-            entry.warnings.append(
-                Sentence(
-                    f"the same refnr occurs again at {record.superseded_by}; that one is imported",
-                    f"dieselbe refnr steht noch einmal bei {record.superseded_by}; jene wird "
-                    "importiert",
-                )
+            said = Sentence(
+                f"the same refnr occurs again at {record.superseded_by}; that one is imported",
+                f"dieselbe refnr steht noch einmal bei {record.superseded_by}; jene wird "
+                "importiert",
             )
+            report.warnings.append(ImportProblem(record.where, said))
             continue
         try:
             position = position_from_values(
@@ -494,12 +496,16 @@ def _summarise(report: ImportReport, checked: list[Checked]) -> None:
     report.details["matches"] = dict(sorted(matches.items()))
     without = sum(1 for c in checked if c.position.profession is None)
     report.details["without_profession"] = without
-    if report.format == "ba":
-        report.notes.append(
-            f"Employers: {matches['matched']} matched to a company, {matches['review']} "
-            f"for review, {matches['unmatched']} unmatched; {without} positions without "
-            "a profession."
+    report.notes.append(
+        Sentence(
+            f"Employers: {matches['matched']} matched to a company, {matches['review']} for "
+            f"review, {matches['unmatched']} unmatched, {matches['manual']} named by the file; "
+            f"{without} positions without a profession.",
+            f"Arbeitgeber: {matches['matched']} einem Unternehmen zugeordnet, "
+            f"{matches['review']} zur Prüfung, {matches['unmatched']} ohne Treffer, "
+            f"{matches['manual']} von der Datei genannt; {without} Stellen ohne Beruf.",
         )
+    )
 
 
 def check_text(
@@ -539,8 +545,12 @@ def check_text(
         raise PositionImportError(report)
     if report.invalid:
         report.notes.append(
-            f"{report.invalid} of {len(report.records)} records were left out "
-            "(--skip-invalid); they are listed as invalid"
+            Sentence(
+                f"{report.invalid} of {len(report.records)} records were left out "
+                "(--skip-invalid); they are listed as invalid.",
+                f"{report.invalid} von {len(report.records)} Datensätzen wurden ausgelassen "
+                "(--skip-invalid); sie sind als fehlerhaft aufgeführt.",
+            )
         )
     _check_region(platform, checked, report, allow_outside_region)
     _summarise(report, checked)
@@ -586,12 +596,16 @@ def _close_missing(
                 closed.title[:120],
                 key=closed.external_id,
                 record_id=closed.id,
-                warnings=[
-                    Sentence(
-                        "no longer listed by the complete feed; closed",
-                        "von der vollständigen Quelle nicht mehr genannt; geschlossen",
-                    )
-                ],
+            )
+        )
+        report.warnings.append(
+            ImportProblem(
+                f"id {closed.id}",
+                Sentence(
+                    f"{closed.external_id!r} is no longer listed by the complete feed; closed",
+                    f"{closed.external_id!r} wird von der vollständigen Quelle nicht mehr "
+                    "genannt; geschlossen",
+                ),
             )
         )
 

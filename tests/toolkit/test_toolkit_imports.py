@@ -83,3 +83,14 @@ def test_the_admin_areas_answer_has_the_counts_and_a_line_per_problem() -> None:
     )
     # a report without a source (a whole feed) starts with its notes
     assert ImportReport("feed.zip", "gtfs", notes=["n"]).dataset_import().messages == ("n",)
+
+
+def test_the_admin_areas_answer_keeps_the_languages_of_each_problem() -> None:
+    from core import Sentence
+
+    report = ImportReport("x.csv", "csv")
+    report.warnings.append(ImportProblem("line 3", Sentence("no profession", "ohne Beruf")))
+    report.notes.append(Sentence("2 matched", "2 zugeordnet"))
+    messages = report.dataset_import().messages
+    assert messages == ("2 matched", "line 3: no profession")
+    assert [Sentence.of(m, "de") for m in messages] == ["2 zugeordnet", "line 3: ohne Beruf"]

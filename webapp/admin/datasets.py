@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 from flask import Blueprint, Response, make_response, request, session, url_for
 from werkzeug.utils import secure_filename
 
@@ -360,7 +361,11 @@ def dataset_import(dataset_id: str) -> Any:
                 if isinstance(done, int):
                     # a large file: imported in the background; the job page follows it
                     return _go_job(done)
-                report = done
+                # each line in the admin's language where the importer said it in several
+                lang = admin_language()
+                report = attrs.evolve(
+                    done, messages=tuple(Sentence.of(m, lang) for m in done.messages)
+                )
             except OutsideRegionError as exc:
                 error = _outside_region(exc)
             except ValidationError as exc:  # ImportError_ and bad values alike

@@ -185,10 +185,21 @@ def test_a_jobsuche_answer_is_imported_and_matched(platform):
     # the report names what was guessed and what was left out
     by_where = {r.where: r for r in report.records}
     assert by_where["stellenangebot 5 (refnr 10000-5-S)"].outcome == "skipped"
-    assert "stellenangebot 7" in by_where["stellenangebot 5 (refnr 10000-5-S)"].warnings[0]
-    unknown = by_where["stellenangebot 4 (refnr 10000-4-S)"].warnings
-    assert "Zauberkünstler/in" in unknown[0] and "ohne Beruf" in Sentence.of(unknown[0], "de")
+    warnings = {w.where: w.message for w in report.warnings}
+    assert set(warnings) == {
+        "stellenangebot 5 (refnr 10000-5-S)",
+        "stellenangebot 4 (refnr 10000-4-S)",
+    }
+    assert "occurs again at stellenangebot 7" in warnings["stellenangebot 5 (refnr 10000-5-S)"]
+    unknown = warnings["stellenangebot 4 (refnr 10000-4-S)"]
+    assert "Zauberkünstler/in" in unknown and "ohne Beruf" in Sentence.of(unknown, "de")
     assert report.details["matches"] == {"matched": 2, "review": 3, "unmatched": 1}
+    # what the admin area shows, in German
+    shown = [Sentence.of(m, "de") for m in report.dataset_import().messages]
+    assert (
+        "Arbeitgeber: 2 einem Unternehmen zugeordnet, 3 zur Prüfung, 1 ohne Treffer" in (shown[1])
+    )
+    assert any(m.startswith("stellenangebot 4 (refnr 10000-4-S): der Beruf") for m in shown)
 
 
 def test_importing_again_updates_by_refnr_and_a_full_feed_closes_the_rest(platform):
