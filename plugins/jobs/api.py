@@ -1,13 +1,15 @@
 """The JSON API under ``/api/v1/jobs`` (a flask-smorest blueprint the web app mounts) and the
 open data files of the open positions.
 
-Everything here only reads. The public sees the open positions of the companies on the map
-(``listing.Publicity``); operators (``Authorization: Bearer <portal.operator_token>``) may
-ask for closed and unmatched ones too (``open=false``).
+Everything here only reads. The public sees the open positions but those of companies off
+the map (``listing.Publicity``, the rule of the position pages); operators
+(``Authorization: Bearer <portal.operator_token>``) may ask for every position
+(``open=false``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from http import HTTPStatus
 from typing import Any
@@ -43,7 +45,6 @@ from plugins.jobs.listing import OTHER_TOWN
 from plugins.jobs.listing import PositionFilter
 from plugins.jobs.listing import Publicity
 from plugins.jobs.listing import newest_first
-from plugins.jobs.listing import place_of
 from plugins.jobs.listing import select
 from plugins.jobs.model import Position
 from plugins.jobs.opendata import export
@@ -89,7 +90,7 @@ class JobsPositionListArgs(ma.Schema):
     )
     open = fields.Boolean(
         load_default=True,
-        metadata={"description": "false: closed and unmatched positions too (operators only)."},
+        metadata={"description": "false: every position, closed ones too (operators only)."},
     )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
@@ -99,7 +100,7 @@ class JobsPositionListArgs(ma.Schema):
 class JobsPositionArgs(LangArgs):
     open = fields.Boolean(
         load_default=True,
-        metadata={"description": "false: a closed or unmatched position too (operators only)."},
+        metadata={"description": "false: any position, a closed one too (operators only)."},
     )
 
 
@@ -132,7 +133,13 @@ class JobsPositionSchema(ma.Schema):
     published = fields.String(required=True)
     valid_through = fields.String(allow_none=True, required=True)
     open = fields.Boolean(required=True, metadata={"description": "Open today."})
-    company = fields.Nested(JobsCompanyItemSchema, allow_none=True, required=True)
+    company_id = fields.Integer(allow_none=True, required=True)
+    company = fields.Nested(
+        JobsCompanyItemSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "The company on the map; null before it is matched."},
+    )
     employer_name = fields.String(required=True)
     postcode = fields.String(required=True)
     town = fields.String(required=True)
@@ -202,37 +209,26 @@ def _company(company_id: int | None) -> dict[str, Any] | None:
 def position_document(
     position: Position, publicity: Publicity, lang: str, *, operator: bool = False
 ) -> dict[str, Any]:
-    """A position as the API shows it: its public fields, labels, page and company."""
-    point = place_of(position, current_platform().search_index())
+    """A position as the API shows it: the fields of the open data files (its company as
+    ``company``), labels in ``lang``, whether it is open, how to apply, and for operators how
+    it was matched."""
+    platform = current_platform()
+    record = public_record(position, platform.search_index())
     document: dict[str, Any] = {
-        "id": position.id,
-        "url": position_path(current_platform(), position.id, lang),
-        "title": position.title,
-        "kind": position.kind,
-        "kind_label": jv.KINDS.label(position.kind, lang),
-        "employment_type": position.employment_type,
-        "profession": position.profession,
-        "profession_group": position.profession_group,
-        "profession_label": profession_label(position, lang) or None,
-        "start_date": position.start_date.isoformat() if position.start_date else None,
-        "start_label": starts(position, publicity.today, lang),
-        "published": position.published.isoformat(),
-        "valid_through": position.valid_through.isoformat() if position.valid_through else None,
-        "open": position.is_open(publicity.today),
-        "company": _company(position.company_id),
-        "employer_name": position.employer_name,
-        "postcode": position.employer_postcode,
-        "town": position.employer_town,
-        "lat": point[0],
-        "lon": point[1],
-        "description": position.description,
-        "apply_url": position.apply_url,
-        "apply_email": position.apply_email,
-        "apply_phone": position.apply_phone,
-        "source": position.source,
-        "external_id": position.external_id,
-        "is_demo": position.is_demo,
+        key: value.isoformat() if isinstance(value, dt.date) else value
+        for key, value in record.items()
+        if key not in ("company_slug", "company_name")
     }
+    document.update(
+        url=position_path(platform, position.id, lang),
+        kind_label=jv.KINDS.label(position.kind, lang),
+        profession_label=profession_label(position, lang) or None,
+        start_label=starts(position, publicity.today, lang),
+        open=position.is_open(publicity.today),
+        company=_company(position.company_id),
+        apply_email=position.apply_email,
+        apply_phone=position.apply_phone,
+    )
     if operator:
         document["match"] = position.match
         document["match_candidates"] = list(position.match_candidates)
@@ -276,10 +272,10 @@ class Positions(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List open positions
 
-        The open positions of the companies on the map, newest first, filtered by company,
-        kind, profession (a KldB 2010 code or its first digits) and town; each filter takes
-        several values, any of which matches. Operators may ask for closed and unmatched
-        positions too (open=false).
+        The open positions (none of a company off the map), newest first, filtered by
+        company, kind, profession (a KldB 2010 code or its first digits) and town; each
+        filter takes several values, any of which matches. Operators may ask for every
+        position, closed ones too (open=false).
         """
         service = _service()
         publicity, everything = _view(service, args)
@@ -342,9 +338,9 @@ class PositionById(MethodView):
     def get(self, args: dict[str, Any], position_id: int) -> dict[str, Any]:
         """Show a position
 
-        An open position of a company on the map; one that has run out or was filled is
-        gone (410), one that never was or whose company is not on the map is not found
-        (404). Operators see any position with open=false.
+        An open position; one that has run out or was filled is gone (410), one that never
+        was or whose company is not on the map is not found (404). Operators see any
+        position with open=false.
         """
         service = _service()
         publicity, everything = _view(service, args)
@@ -442,7 +438,7 @@ class OpenDataCSV(MethodView):
     def get(self) -> Response:
         """Download the open positions as CSV
 
-        The open positions of the companies on the map without personal data: no apply
+        The open positions (none of a company off the map) without personal data: no apply
         e-mail address or phone number, nothing about matching. Cacheable (ETag).
         """
         return _open_data("csv")
