@@ -77,6 +77,7 @@ bench: install
 	$(PY) bench/search_bench.py
 	$(PY) bench/transit_bench.py
 	$(PY) bench/hostile_bench.py
+	$(PY) bench/jobs_match_bench.py
 
 $(VENV)/.installed-bench: $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet -e '.[bench]'

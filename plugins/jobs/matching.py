@@ -15,8 +15,8 @@ forms left out ("GmbH & Co. KG", "e. K.", "(haftungsbeschränkt)" ...), "&" and 
 Similarity is the larger of two ratios (``rapidfuzz``: twice the longest common subsequence
 over both lengths), over the keys as written and over their words in sorted order (so "Müller
 Autohaus" meets "Autohaus Müller"). Only companies of the employer's postcode and town are
-compared, each block at once in C: matching 3,000 positions against 20,000 companies takes
-about a second.
+compared, each block at once in C: 3,000 positions against 20,000 companies take a few
+seconds on a small server (``bench/jobs_match_bench.py``).
 """
 
 from __future__ import annotations
