@@ -141,7 +141,8 @@ def apply_ways(position: Position, lang: str) -> list[Applying]:
     ways = []
     url = _web_address(position.apply_url)
     if url:
-        ways.append(Applying("url", url, text("apply.online", lang), urlsplit(url).netloc))
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        ways.append(Applying("url", url, text("apply.online", lang), host))
     email = position.apply_email.strip()
     if email and "@" in email and not re.search(r"[\s<>\"']", email):
         subject = quote(text("apply.subject", lang, title=position.title), safe="")

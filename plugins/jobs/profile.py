@@ -36,7 +36,7 @@ def open_positions_of(service: JobsService, company_id: int | None) -> list[Posi
     return sorted(service.positions_of(company_id), key=lambda p: max(p.start_date or today, today))
 
 
-def _item(service: JobsService, position: Position, lang: str) -> str:
+def _item(service: JobsService, position: Position, lang: str, *, demo_page: bool) -> str:
     platform = service.platform
     today = service.today()
     page = position_path(platform, position.id, lang)
@@ -45,11 +45,10 @@ def _item(service: JobsService, position: Position, lang: str) -> str:
     facts = [kind_label(position, lang), starts(position, today, lang)]
     if position.employer_town:
         facts.append(position.employer_town)
-    demo = (
-        f' <span class="badge demo">{escape(text("position.demo_badge", lang))}</span>'
-        if position.is_demo
-        else ""
-    )
+    # a demo company's page says so in its banner; elsewhere a demo position is marked
+    demo = ""
+    if position.is_demo and not demo_page:
+        demo = f' <span class="badge demo">{escape(text("position.demo_badge", lang))}</span>'
     ways = apply_ways(position, lang)
     if ways:
         first = ways[0]
@@ -81,7 +80,7 @@ def profile_section(service: JobsService, company: Company, lang: str) -> Profil
     limit = service.settings.profile_max_positions
     if not positions or not limit:
         return None
-    items = "".join(_item(service, p, lang) for p in positions[:limit])
+    items = "".join(_item(service, p, lang, demo_page=company.is_demo) for p in positions[:limit])
     parts = [f'<ul class="kit-offers jobs-positions">{items}</ul>']
     if len(positions) > limit:
         query = lang_query(service.platform, lang)

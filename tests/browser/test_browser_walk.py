@@ -8,8 +8,9 @@ the watch lists, the Leitfragebogen's start form and, through a real editor link
 steps, the review and the erase page; the search alert's form and the pages behind its mailed
 links; the embedded map and its snippet page; the Leichte Sprache, Impressum, Datenschutz,
 Barrierefreiheit and offline pages; the not-found pages; each plugin's list and detail pages,
-an event's registration and the pages behind its mailed links. Every form is also sent empty,
-so that its error messages are checked too.
+an event's registration and the pages behind its mailed links; the open positions, a hiring
+company's profile, a position's page and one that ran out. Every form is also sent empty, so
+that its error messages are checked too.
 
 Each page is opened in German and switched to the other languages with the header's language
 switcher, as a person does. Then it must say its language (``lang``, and ``dir="rtl"`` for
@@ -145,6 +146,27 @@ def _cancel_link(server: LiveServer, event_path: str) -> str:
     return _mailed_link(server, email, "/veranstaltungen/abmelden/")
 
 
+def _jobs_visits(server: LiveServer) -> list[Visit]:
+    """The jobs pages: the list, a hiring company's profile, an open position's page, one that
+    ran out (410) and one that does not exist (404)."""
+    from plugins.jobs.hooks import service_for
+
+    service = service_for(server.platform)
+    index = server.platform.search_index()
+    today = service.today()
+    public = {int(i) for i, alive in zip(index.ids, index.alive, strict=True) if alive}
+    positions = [p for p in service.positions().positions if p.company_id in public]
+    open_one = next(p for p in positions if p.is_open(today))
+    closed = next(p for p in positions if p.published <= today and not p.is_open(today))
+    return [
+        Visit("/stellen"),
+        Visit("/unternehmen/" + index.slugs[index.row_of[open_one.company_id]]),
+        Visit(f"/stellen/{open_one.id}"),
+        Visit(f"/stellen/{closed.id}", status=410),
+        Visit("/stellen/999999999", status=404),
+    ]
+
+
 def _editor_link(server: LiveServer) -> str:
     """A new company's personal Leitfragebogen link (what the start form mails)."""
     links = flow.Links(lambda token: f"{server.url}/fragebogen/link/{token}")
@@ -206,6 +228,7 @@ def _visits(server: LiveServer) -> list[Visit]:
         Visit(event, submit="form.event-form button[type=submit]"),
         Visit(event.split("-")[0] + "/angemeldet"),
         Visit(_cancel_link(server, event)),
+        *_jobs_visits(server),
     ]
 
 
