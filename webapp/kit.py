@@ -110,6 +110,7 @@ __all__ = [
     "is_operator",
     "lang_query",
     "language_args",
+    "log_operator_action",
     "map_attribution",
     "map_page_policy",
     "map_pages",
@@ -482,6 +483,21 @@ def admin_page(template: str, status: int = 200, **context: Any) -> tuple[str, i
     ``lang`` (``admin_language()``) and the logged-in ``operator``, and ``status``."""
     html = render_template(template, lang=admin_language(), operator=current_operator(), **context)
     return html, status
+
+
+def log_operator_action(
+    db: Any, action: str, subject: str, details: Mapping[str, Any] | None = None
+) -> None:
+    """Record in the audit log (``/admin/protokoll``), in the session ``db`` of the change,
+    that the logged-in operator did ``action`` (``"jobs.match"``) to ``subject``
+    (``"jobs.positions:12"``); ``details`` hold field names and states, never what a person
+    typed. Commits and rolls back with the change."""
+    from core.persistence.audit import log_action
+
+    operator = current_operator()
+    if operator is None:
+        raise RuntimeError("log_operator_action needs a logged-in operator (admin_blueprint).")
+    log_action(db, operator.actor, action, subject, details)
 
 
 # --- API schemas --------------------------------------------------------------------------------
