@@ -262,6 +262,11 @@ def test_confirming_a_proposed_company_puts_the_positions_on_its_profile(platfor
         assert (after.company_id, after.match) == (mueller.id, "manual")
     assert stored(platform, lonely.id).match == "unmatched"
     assert {p.id for p in service_for(platform).positions_of(mueller.id)} == {first.id, second.id}
+    profile = client.get(f"/unternehmen/{mueller.slug}").get_data(as_text=True)
+    assert "Kfz-Mechatroniker/in" in profile and "Automobilkaufmann/-frau" in profile
+    assert "Kfz-Mechatroniker/in" not in client.get(f"/unternehmen/{miller.slug}").get_data(
+        as_text=True
+    )
     assert "1 Arbeitgeber wartet auf eine Entscheidung, zusammen 1 Stelle." in notice
     audit = [e for e in _audit(platform) if e.action == "jobs.match"]
     assert sorted(e.subject for e in audit) == sorted(
