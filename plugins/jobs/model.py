@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -69,6 +70,11 @@ def _paragraphs(value: str) -> str:
 
 def _candidates(value: Any) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(v) for v in (value or ())))
+
+
+def _is_phone(text: str) -> bool:
+    """Digits (five at least), blanks and ``+ - / ( )``: how people write phone numbers."""
+    return sum(c.isdigit() for c in text) >= 5 and set(text) <= set("0123456789 +-/()")
 
 
 def _optional_float(value: Any) -> float | None:
@@ -136,90 +142,69 @@ class Position:
     def problems(self) -> dict[str, list[Sentence]]:
         """Every rule the position breaks, per field (empty when it is valid)."""
         found: dict[str, list[Sentence]] = {}
-
-        def check(name: str, ok: bool, key: str, **values: Any) -> None:
-            if not ok:
+        for rules in (self._text_rules, self._code_rules, self._date_rules, self._contact_rules):
+            for name, key, values in rules():
                 found.setdefault(name, []).append(
                     Sentence.message(DOMAIN, f"problems.{key}", **values)
                 )
+        return found
 
-        check("title", bool(self.title), "title")
-        check("employer_name", bool(self.employer_name), "employer_name")
+    # Each rule set yields the rules broken: (field, catalog key under problems., values).
+
+    def _text_rules(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        if not self.title:
+            yield "title", "title", {}
+        if not self.employer_name:
+            yield "employer_name", "employer_name", {}
         for name, limit in MAX_LENGTH.items():
             length = len(getattr(self, name))
-            check(name, length <= limit, "too_long", limit=limit, length=length)
-        check(
-            "kind",
-            self.kind in jv.KINDS,
-            "kind",
-            value=self.kind,
-            allowed=", ".join(jv.KINDS.codes),
-        )
-        if self.profession is not None:
-            check(
-                "profession", jv.is_profession(self.profession), "profession", value=self.profession
-            )
-        check(
-            "source",
-            self.source in jv.SOURCES,
-            "choice",
-            value=self.source,
-            allowed=", ".join(jv.SOURCES.codes),
-        )
-        check(
-            "match",
-            self.match in jv.MATCHES,
-            "choice",
-            value=self.match,
-            allowed=", ".join(jv.MATCHES.codes),
-        )
+            if length > limit:
+                yield name, "too_long", {"limit": limit, "length": length}
+
+    def _code_rules(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for name, codes, key in (
+            ("kind", jv.KINDS, "kind"),
+            ("source", jv.SOURCES, "choice"),
+            ("match", jv.MATCHES, "choice"),
+        ):
+            value = getattr(self, name)
+            if value not in codes:
+                yield name, key, {"value": value, "allowed": ", ".join(codes.codes)}
+        if self.profession is not None and not jv.is_profession(self.profession):
+            yield "profession", "profession", {"value": self.profession}
         # matched and editor positions name their company; review and unmatched ones wait
         # for an operator; manual ones were decided by one (a company, or "no company")
-        needs_company = self.match == "matched" or self.source == "editor"
-        check("company_id", not needs_company or self.company_id is not None, "company_needed")
-        if self.match in ("review", "unmatched"):
-            check("company_id", self.company_id is None, "company_undecided", match=self.match)
-        if self.employer_postcode:
-            check(
-                "employer_postcode",
-                is_postcode(self.employer_postcode),
-                "postcode",
-                value=self.employer_postcode,
-            )
+        if (self.match == "matched" or self.source == "editor") and self.company_id is None:
+            yield "company_id", "company_needed", {}
+        if self.match in ("review", "unmatched") and self.company_id is not None:
+            yield "company_id", "company_undecided", {"match": self.match}
+        if self.is_demo != (self.source == DEMO_SOURCE):
+            yield "is_demo", "demo", {}
+
+    def _date_rules(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         for name, key in (
             ("valid_through", "valid_before_published"),
             ("filled_on", "filled_before_published"),
         ):
             day = getattr(self, name)
-            if day is not None:
-                values = {name: day.isoformat(), "published": self.published.isoformat()}
-                check(name, day >= self.published, key, **values)
-        if self.apply_url:
-            check("apply_url", is_web_address(self.apply_url), "apply_url", value=self.apply_url)
-        if self.apply_email:
-            check("apply_email", is_email(self.apply_email), "apply_email", value=self.apply_email)
-        if self.apply_phone:
-            digits = sum(c.isdigit() for c in self.apply_phone)
-            allowed = set("0123456789 +-/()")
-            check(
-                "apply_phone",
-                digits >= 5 and set(self.apply_phone) <= allowed,
-                "apply_phone",
-                value=self.apply_phone,
-            )
+            if day is not None and day < self.published:
+                yield name, key, {name: day.isoformat(), "published": self.published.isoformat()}
+
+    def _contact_rules(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for name, value, ok in (
+            ("employer_postcode", self.employer_postcode, is_postcode),
+            ("apply_url", self.apply_url, is_web_address),
+            ("apply_email", self.apply_email, is_email),
+            ("apply_phone", self.apply_phone, _is_phone),
+        ):
+            if value and not ok(value):
+                yield name, "postcode" if name == "employer_postcode" else name, {"value": value}
         if (self.lat is None) != (self.lon is None):
-            check("lat", False, "point_pair")
+            yield "lat", "point_pair", {}
         elif self.lat is not None and self.lon is not None:
-            ok = math.isfinite(self.lat) and math.isfinite(self.lon)
-            check(
-                "lat",
-                ok and -90 <= self.lat <= 90 and -180 <= self.lon <= 180,
-                "point",
-                lat=self.lat,
-                lon=self.lon,
-            )
-        check("is_demo", self.is_demo == (self.source == DEMO_SOURCE), "demo")
-        return found
+            on_earth = math.isfinite(self.lat) and math.isfinite(self.lon)
+            if not (on_earth and -90 <= self.lat <= 90 and -180 <= self.lon <= 180):
+                yield "lat", "point", {"lat": self.lat, "lon": self.lon}
 
     def cleaned(self) -> Position:
         """A copy with every text field sanitised to plain text (see the class)."""

@@ -200,30 +200,7 @@ class PositionRepository:
         checked first; one invalid position (or an external id given twice) stores none and
         raises ``ValidationError`` naming each problem by the position's external id.
         Returns (created, updated)."""
-        problems: dict[str, list[str]] = {}
-        clean: list[Position] = []
-        seen: set[tuple[str, str]] = set()
-        for p in positions:
-            key = (p.source, p.external_id)
-            if not p.external_id.strip():
-                problems.setdefault(f"{p.source}:", []).append("an external id is required")
-            elif key in seen:
-                problems.setdefault(f"{p.source}:{p.external_id}", []).append("given twice")
-            seen.add(key)
-            try:
-                clean.append(p.validated())
-            except ValidationError as exc:
-                for name, said in (exc.errors or {}).items():
-                    problems.setdefault(f"{p.source}:{p.external_id}", []).extend(
-                        f"{name}: {s}" for s in said
-                    )
-        if problems:
-            details = "; ".join(f"{k} ({', '.join(v)})" for k, v in list(problems.items())[:20])
-            raise ValidationError(
-                f"{len(problems)} of {len(positions)} positions are invalid, none was stored: "
-                f"{details}.",
-                problems,
-            )
+        clean = _checked_batch(positions)
         stored: dict[tuple[str, str], int] = {}
         for source in {p.source for p in clean}:
             ids = self.ids_by_external(source, (p.external_id for p in clean if p.source == source))
@@ -304,3 +281,32 @@ class PositionRepository:
         if gone or unlinked or changed_review:
             self.changed()
         return int(gone or 0), unlinked
+
+
+def _checked_batch(positions: Sequence[Position]) -> list[Position]:
+    """The positions validated and sanitised; ``ValidationError`` naming every bad one (by
+    source and external id) when one is invalid or an external id is given twice."""
+    problems: dict[str, list[str]] = {}
+    clean: list[Position] = []
+    seen: set[tuple[str, str]] = set()
+    for p in positions:
+        key = (p.source, p.external_id)
+        name = f"{p.source}:{p.external_id}"
+        if not p.external_id.strip():
+            problems.setdefault(name, []).append("an external id is required")
+        elif key in seen:
+            problems.setdefault(name, []).append("given twice")
+        seen.add(key)
+        try:
+            clean.append(p.validated())
+        except ValidationError as exc:
+            for field, said in (exc.errors or {}).items():
+                problems.setdefault(name, []).extend(f"{field}: {s}" for s in said)
+    if problems:
+        details = "; ".join(f"{k} ({', '.join(v)})" for k, v in list(problems.items())[:20])
+        raise ValidationError(
+            f"{len(problems)} of {len(positions)} positions are invalid, none was stored: "
+            f"{details}.",
+            problems,
+        )
+    return clean
