@@ -395,7 +395,8 @@ class OpenDataSettings:
         default=True,
         metadata=_help(
             "Publish the published companies (without contact data) as GeoJSON and CSV at "
-            "/api/v1/opendata/companies.geojson and .csv."
+            "/api/v1/opendata/companies.geojson and .csv, and the plugins' open data files "
+            "(the jobs plugin's open positions) under the same licence."
         ),
     )
     licence: str = field(
