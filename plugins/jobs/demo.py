@@ -321,6 +321,16 @@ def demo_positions(
     return out
 
 
+def _keep_decision(made: Position, stored: Position | None) -> Position:
+    """The demo position as made, with the company an operator matched it to (on the review
+    list) kept: the demo runs at every start and must not undo the operator's work."""
+    if stored is None or stored.match != "manual":
+        return made
+    return made.evolve(
+        company_id=stored.company_id, match="manual", match_candidates=stored.match_candidates
+    )
+
+
 @hookimpl
 def create_demo_data(platform: Platform, seed: int, today: dt.date) -> str:
     """Make (or move along) the demo positions; positions of other sources stay as they are."""
@@ -329,9 +339,10 @@ def create_demo_data(platform: Platform, seed: int, today: dt.date) -> str:
     made = {p.external_id for p in positions}
     with platform.session(write=True) as session:
         repo = PositionRepository(session)
-        repo.upsert(positions)
-        for gone in repo.all():  # demo companies that no longer hire
-            if gone.source == DEMO_SOURCE and gone.external_id not in made and gone.id:
+        stored = {p.external_id: p for p in repo.all() if p.source == DEMO_SOURCE}
+        repo.upsert([_keep_decision(p, stored.get(p.external_id)) for p in positions])
+        for gone in stored.values():  # demo companies that no longer hire
+            if gone.external_id not in made and gone.id:
                 repo.delete(gone.id, bump=False)
         repo.changed()
     open_now = [p for p in positions if p.is_open(today)]

@@ -145,3 +145,20 @@ def test_a_second_run_moves_the_dates_along_and_adds_nothing(demo):
     for old, new in zip(before, demo_after, strict=True):
         assert new.title == old.title and new.external_id == old.external_id
         assert new.published == old.published + dt.timedelta(days=7)
+
+
+def test_a_second_run_keeps_the_company_an_operator_chose_on_the_review_list(demo):
+    platform, _, _, _ = demo
+    with platform.session(write=True) as session:
+        repo = PositionRepository(session)
+        review, unmatched = repo.review_list()[0], repo.review_list()[-1]
+        assert (review.match, unmatched.match) == ("review", "unmatched")
+        chosen = review.match_candidates[0]
+        repo.update(review.evolve(match="manual", company_id=chosen))
+        repo.update(unmatched.evolve(match="manual"))  # "no company"
+    create_demo_data(platform, seed=2, today=TODAY)
+    with platform.session() as session:
+        repo = PositionRepository(session)
+        assert (repo.get(review.id).match, repo.get(review.id).company_id) == ("manual", chosen)
+        assert (repo.get(unmatched.id).match, repo.get(unmatched.id).company_id) == ("manual", None)
+        assert review.id not in {p.id for p in repo.review_list()}
