@@ -31,6 +31,8 @@ from plugins.jobs.ba import fetch_pages
 if TYPE_CHECKING:
     from core import Platform
 
+    from plugins.jobs.settings import JobsSettings
+
 __all__ = ["FILE_PREFIX", "fetch_ba"]
 
 #: Names of the kept answers: ``jobsuche-20261208-0300.json``.
@@ -42,23 +44,8 @@ def _refused(en: str, de: str, key: str) -> ImportError_:
     return ImportError_(message, {key: [message]})
 
 
-def _keep_newest(folder: Path, keep: int) -> None:
-    files = sorted(folder.glob(f"{FILE_PREFIX}*.json"))
-    for old in files[: max(0, len(files) - keep)]:
-        old.unlink(missing_ok=True)
-
-
-def fetch_ba(
-    platform: Platform, *, allow_outside_region: bool = False, opener: Opener | None = None
-) -> ImportReport:
-    """Fetch, keep and import the Jobsuche's positions of the region (see the module);
-    ``opener`` replaces urllib's ``urlopen``."""
-    from plugins.jobs.hooks import service_for
-    from plugins.jobs.importer import check_text
-    from plugins.jobs.importer import write_checked
-
-    service = service_for(platform)
-    settings = service.settings
+def _where(settings: JobsSettings) -> str:
+    """The place to search around; refuses when the fetch is off or has no place."""
     if not settings.ba_fetch:
         raise _refused(
             "The fetch from the Jobsuche of the Bundesagentur für Arbeit is switched off; set "
@@ -78,14 +65,20 @@ def fetch_ba(
             "den Ort, um den die Jobsuche suchen soll (etwa Recklinghausen).",
             "ba_where",
         )
-    query: dict[str, Any] = {"wo": where, "umkreis": settings.ba_radius_km}
+    return where
+
+
+def _fetch_all(
+    settings: JobsSettings, where: str, opener: Opener | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """Every page of every search (one per kind of offer), and whether each reached its end."""
     pages: list[dict[str, Any]] = []
     complete = True
     for offer_type in settings.ba_offer_types:
         found, whole = fetch_pages(
             settings.ba_url,
             settings.ba_api_key,
-            query,
+            {"wo": where, "umkreis": settings.ba_radius_km},
             angebotsart=offer_type,
             page_size=settings.ba_page_size,
             max_pages=settings.ba_max_pages,
@@ -94,13 +87,50 @@ def fetch_ba(
         )
         pages.extend(found)
         complete = complete and whole
+    return pages, complete
+
+
+def _keep(settings: JobsSettings, text: str) -> Path:
+    """Write the answer into ``ba_folder`` and drop all but the newest ``ba_keep_files``."""
     folder = Path(settings.ba_folder)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     path = folder / f"{FILE_PREFIX}{stamp}.json"
-    text = dump_pages(pages)
     path.write_text(text, encoding="utf-8")
-    _keep_newest(folder, settings.ba_keep_files)
+    files = sorted(folder.glob(f"{FILE_PREFIX}*.json"))
+    for old in files[: max(0, len(files) - settings.ba_keep_files)]:
+        old.unlink(missing_ok=True)
+    return path
+
+
+_CUT_OFF = (
+    "A search stopped after ba_max_pages ({pages}) pages before its end; positions missing "
+    "from this answer were not closed. Raise ba_max_pages or narrow ba_radius_km.",
+    "Eine Suche endete nach ba_max_pages ({pages}) Seiten vor ihrem Ende; in dieser Antwort "
+    "fehlende Stellen wurden nicht geschlossen. Erhöhen Sie ba_max_pages oder verkleinern Sie "
+    "ba_radius_km.",
+)
+_INVALID = Sentence(
+    "Positions missing from this answer were not closed, as some of its records were invalid.",
+    "In dieser Antwort fehlende Stellen wurden nicht geschlossen, da einige ihrer Datensätze "
+    "fehlerhaft waren.",
+)
+
+
+def fetch_ba(
+    platform: Platform, *, allow_outside_region: bool = False, opener: Opener | None = None
+) -> ImportReport:
+    """Fetch, keep and import the Jobsuche's positions of the region (see the module);
+    ``opener`` replaces urllib's ``urlopen``."""
+    from plugins.jobs.hooks import service_for
+    from plugins.jobs.importer import check_text
+    from plugins.jobs.importer import write_checked
+
+    service = service_for(platform)
+    settings = service.settings
+    pages, complete = _fetch_all(settings, _where(settings), opener)
+    text = dump_pages(pages)
+    path = _keep(settings, text)
     today = service.today()
     # a scheduled run imports what it can: a position the service sends broken (say,
     # without an employer) is reported, not a reason to drop the day's feed
@@ -115,25 +145,10 @@ def fetch_ba(
     )
     report.details["file"] = str(path)
     if not complete:
-        report.notes.append(
-            Sentence(
-                f"A search stopped after ba_max_pages ({settings.ba_max_pages}) pages before "
-                "its end; positions missing from this answer were not closed. Raise "
-                "ba_max_pages or narrow ba_radius_km.",
-                f"Eine Suche endete nach ba_max_pages ({settings.ba_max_pages}) Seiten vor "
-                "ihrem Ende; in dieser Antwort fehlende Stellen wurden nicht geschlossen. "
-                "Erhöhen Sie ba_max_pages oder verkleinern Sie ba_radius_km.",
-            )
-        )
+        en, de = (part.format(pages=settings.ba_max_pages) for part in _CUT_OFF)
+        report.notes.append(Sentence(en, de))
     elif report.invalid:
-        report.notes.append(
-            Sentence(
-                "Positions missing from this answer were not closed, as some of its records "
-                "were invalid.",
-                "In dieser Antwort fehlende Stellen wurden nicht geschlossen, da einige ihrer "
-                "Datensätze fehlerhaft waren.",
-            )
-        )
+        report.notes.append(_INVALID)
     with platform.session(write=True) as session:
         write_checked(session, report, checked, today=today, full=complete and not report.invalid)
     return report
