@@ -57,6 +57,7 @@ _TERRITORIES = {"de": "de_DE", "en": "en_GB", "tr": "tr_TR"}
 _FALLBACK = "en_GB"
 #: A FilterSpec's unit -> CLDR unit; ``/h`` is "per hour" (departures per hour).
 _CLDR_UNITS = {
+    "d": "duration-day",
     "min": "duration-minute",
     "h": "duration-hour",
     "km": "length-kilometer",

@@ -8,7 +8,9 @@ Index columns by kind (``n`` companies, ``k`` choices):
 
 * ``choice``: int array (n,), the index of the company's choice or -1;
 * ``multichoice``: bool array (n, k);
-* ``range``: float array (n,), NaN where unknown;
+* ``range``: float array (n,), NaN where unknown; or (n, m) for several values per company
+  (the dates of its offers, say): a company matches when any of its values lies in the
+  range, NaN pads the rows with fewer;
 * ``bool``: bool array (n,);
 * ``geo`` and ``text``: handled by the engine itself (no column).
 

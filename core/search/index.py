@@ -374,7 +374,8 @@ class SearchIndex:
                 if spec.key not in new.columns:
                     continue  # unavailable since the last full build
                 try:
-                    new.columns[spec.key][rows] = _checked_column(spec, source, len(source))
+                    values = _checked_column(spec, source, len(source))
+                    new.columns[spec.key] = _assigned(new.columns[spec.key], rows, values)
                 except Exception as exc:
                     new._column_failed(spec, exc)
             for key in list(new.badge_counts):
@@ -392,6 +393,22 @@ class SearchIndex:
         new._order_names()
         new._reset_dynamic_cache()
         return new
+
+
+def _assigned(column: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``column`` with ``values`` in ``rows``. A range column of several values per company
+    (n, m) widens when the patch brings more values per company; NaN fills the gaps."""
+    if column.ndim == 2 and column.dtype.kind == "f":
+        width = max(column.shape[1], values.shape[1])
+        if column.shape[1] < width:
+            wider = np.full((column.shape[0], width), np.nan, dtype=column.dtype)
+            wider[:, : column.shape[1]] = column
+            column = wider
+        padded = np.full((len(rows), width), np.nan, dtype=column.dtype)
+        padded[:, : values.shape[1]] = values
+        values = padded
+    column[rows] = values
+    return column
 
 
 def _size_classes(employees: np.ndarray) -> list[str]:
@@ -420,7 +437,9 @@ def _checked_column(spec: FilterSpec, source: IndexSource, n: int) -> np.ndarray
     expected: dict[FilterKind, Callable[[np.ndarray], bool]] = {
         FilterKind.CHOICE: lambda c: c.shape == (n,) and np.issubdtype(c.dtype, np.integer),
         FilterKind.MULTICHOICE: lambda c: c.shape == (n, len(spec.choices)) and c.dtype == bool,
-        FilterKind.RANGE: lambda c: c.shape == (n,) and np.issubdtype(c.dtype, np.floating),
+        FilterKind.RANGE: lambda c: (
+            c.ndim in (1, 2) and c.shape[0] == n and np.issubdtype(c.dtype, np.floating)
+        ),
         FilterKind.BOOL: lambda c: c.shape == (n,) and c.dtype == bool,
     }
     if not expected[spec.kind](column):
@@ -430,7 +449,7 @@ def _checked_column(spec: FilterSpec, source: IndexSource, n: int) -> np.ndarray
             + {
                 FilterKind.CHOICE: f"integers of shape ({n},)",
                 FilterKind.MULTICHOICE: f"booleans of shape ({n}, {len(spec.choices)})",
-                FilterKind.RANGE: f"floats of shape ({n},) with NaN for unknown",
+                FilterKind.RANGE: f"floats of shape ({n},) or ({n}, m) with NaN for unknown",
                 FilterKind.BOOL: f"booleans of shape ({n},)",
             }[spec.kind]
             + "."

@@ -66,7 +66,8 @@ def filter_mask(spec: FilterSpec, column: np.ndarray, value: Any) -> np.ndarray:
             mask &= column >= value.low
         if value.high is not None:
             mask &= column <= value.high
-        return mask
+        # several values per company (n, m): any of them in the range
+        return np.asarray(mask.any(axis=1)) if mask.ndim == 2 else mask
     raise ValueError(f"filter {spec.key!r} of kind {spec.kind} has no column")
 
 

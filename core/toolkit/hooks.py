@@ -265,7 +265,8 @@ class PluginHooks:
     specs and layers, or, when the file declares them (``[[filters]]``, ``[[layers]]``), a
     mapping from each declared key or id to the fields that are code (``column``, ``choices``,
     the functions of a ``dynamic`` column, ``features``, ...), completed with the file's; a
-    key bound to None is left out.
+    key bound to None is left out. ``badges`` is called with the service and returns the
+    plugin's ``Badge``s (counts per company on markers and list cards).
 
     ``implementations`` maps each hook name to its implementation; the hook module puts them
     among its names (``globals().update(HOOKS.implementations)``), where pluggy looks for them.
@@ -280,6 +281,7 @@ class PluginHooks:
         settings: type | None = None,
         filters: Callable[[Any], Any] | str | None = None,
         layers: Callable[[Any], Any] | str | None = None,
+        badges: Callable[[Any], Any] | str | None = None,
         **wiring: Any,
     ) -> None:
         module = _hook_module(module_name)
@@ -304,6 +306,8 @@ class PluginHooks:
             made["register_layers"] = self._service_list_hook(
                 "register_layers", layers, data.get("layers", []), Layer
             )
+        if badges is not None:
+            made["register_badges"] = self._badges_hook(_Lazy(badges))
         if "profile_section" in self._wiring:
             made["profile_sections"] = self._profile_hook(_Lazy(self._wiring["profile_section"]))
         self.implementations = made
@@ -348,6 +352,15 @@ class PluginHooks:
 
         implementation.__name__ = implementation.__qualname__ = name
         return implementation
+
+    def _badges_hook(self, build: _Lazy) -> Callable[..., list[Any]]:
+        service_for = self.service_for
+
+        @hookimpl
+        def register_badges(platform: Platform) -> list[Any]:
+            return list(build(service_for(platform)) or ())
+
+        return register_badges
 
     def _profile_hook(self, build: _Lazy) -> Callable[..., list[Any]]:
         service_for = self.service_for

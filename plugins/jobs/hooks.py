@@ -30,7 +30,13 @@ __all__ = [
 ]
 
 
-HOOKS = PluginHooks(__name__, JobsService, settings=JobsSettings)
+HOOKS = PluginHooks(
+    __name__,
+    JobsService,
+    settings=JobsSettings,
+    filters="plugins.jobs.columns:filters",
+    badges="plugins.jobs.columns:badges",
+)
 MANIFEST = HOOKS.manifest
 service_for = HOOKS.service_for
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from attrs import field
 from attrs import frozen
@@ -53,12 +52,13 @@ class JobsService:
     def __init__(self, platform: Platform, settings: JobsSettings) -> None:
         self.platform = platform
         self.settings = settings
-        zone = ZoneInfo(settings.timezone)
         fixed = settings.fixed_today
-        #: Which day it is in the portal's time zone; tests replace it with a fixed clock
-        #: (``service.clock = lambda: day``), demos set the setting ``today``.
+        #: Which day it is: the portal's day (``platform.today()``, in ``portal.timezone``),
+        #: which the search index follows too, or the setting ``today`` for demos. A test
+        #: freezes the portal's clock (``platform.clock = lambda: day``) so that pages and the
+        #: search agree; replacing this one moves the pages only.
         self.clock: Callable[[], dt.date] = (
-            (lambda: fixed) if fixed is not None else (lambda: dt.datetime.now(zone).date())
+            (lambda: fixed) if fixed is not None else (lambda: platform.today())
         )
         self._snapshot: PluginSnapshot[PositionSet] = PluginSnapshot(
             platform, PLUGIN, _load, lambda: PositionSet(-1, ())

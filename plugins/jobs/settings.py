@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
-from zoneinfo import ZoneInfoNotFoundError
 
 from attrs import define
 from core import range_problems
@@ -29,13 +27,10 @@ class JobsSettings:
     """Which day it is, how employers are matched, and the optional fetch from the
     Jobsuche of the Bundesagentur für Arbeit."""
 
-    timezone: str = setting(
-        "Europe/Berlin", "Time zone whose calendar day decides which positions are open."
-    )
     today: str = setting(
         "",
         "Fixed date (YYYY-MM-DD) that decides which positions are open, for demos and tests; "
-        "empty: the system clock.",
+        "empty: the portal's day (portal.timezone).",
     )
     match_threshold: float = setting(
         1.0,
@@ -91,10 +86,6 @@ class JobsSettings:
                 f"review_threshold: {self.review_threshold} is above match_threshold "
                 f"{self.match_threshold}; a review proposal must be less sure than a match"
             )
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            out.append(f"timezone: {self.timezone!r} is not a time zone such as Europe/Berlin")
         if self.today:
             try:
                 dt.date.fromisoformat(self.today)

@@ -127,7 +127,8 @@ def group_labels(platform: Platform, lang: str) -> dict[str, dict[str, str]]:
     """Per filter key: a label for each choice group (the API gives group codes only).
 
     A group code that is a value of another filter (WZ divisions grouped by section) takes
-    that choice's label; KldB Berufsbereiche come from core's vocabulary; any other group
+    that choice's label; KldB Berufsbereiche (of any filter over Berufshauptgruppen) come
+    from core's vocabulary; any other group
     (town districts) is its own label.
     """
     by_value: dict[str, str] = {}
@@ -135,12 +136,15 @@ def group_labels(platform: Platform, lang: str) -> dict[str, dict[str, str]]:
         for choice in spec.choices:
             by_value.setdefault(choice.value, choice.label(lang))
     areas = {t.code: t.label(lang) for t in vocab.profession_areas()}
+    main_groups = set(vocab.professions().codes)
     out: dict[str, dict[str, str]] = {}
     for spec in platform.filters:
         groups = {c.group for c in spec.choices if c.group}
         if not groups:
             continue
-        lookup = areas if spec.key == "profession" else by_value
+        # core's and the plugins' profession filters (Berufshauptgruppen by Berufsbereich)
+        kldb = {c.value for c in spec.choices} <= main_groups
+        lookup = areas if kldb else by_value
         out[spec.key] = {g: lookup.get(g, g) for g in groups}
     return out
 
