@@ -19,6 +19,7 @@ from core import AlertItem
 from core import Range
 from core import as_utc
 
+from plugins.jobs.columns import start_offset
 from plugins.jobs.facts import PAGES_PREFIX
 from plugins.jobs.facts import employer_of
 from plugins.jobs.facts import kind_label
@@ -58,8 +59,8 @@ def wanted(position: Position, query: SearchQuery, today: dt.date) -> bool:
         return False
     start = values.get(START_FILTER)
     if isinstance(start, Range):
-        # the filter counts days from today; "ab sofort" and a start passed are day 0
-        days = 0 if position.start_date is None else max(0, (position.start_date - today).days)
+        # the filter counts days from today, as the search does ("ab sofort" is 0)
+        days = start_offset(position, today)
         if (start.low is not None and days < start.low) or (
             start.high is not None and days > start.high
         ):

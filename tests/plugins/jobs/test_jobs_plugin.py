@@ -25,7 +25,6 @@ PLUGIN_TOML = ROOT / "plugins" / "jobs" / "plugin.toml"
     "bad, key",
     [
         ({"today": "15.03.2027"}, "today"),
-        ({"timezone": "Europe/Recklinghausen"}, "timezone"),
         ({"match_threshold": 1.5}, "match_threshold"),
         ({"review_threshold": 0.95, "match_threshold": 0.9}, "review_threshold"),
         ({"per_page": "20"}, "per_page"),
