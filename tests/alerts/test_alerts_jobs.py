@@ -70,8 +70,7 @@ def run(app: Flask) -> str:
 
 def test_new_positions_of_the_searched_companies_are_mailed_once(app: Flask) -> None:
     platform = platform_of(app)
-    service = service_for(platform)
-    today = service.today()
+    today = service_for(platform).today()
     marl = new_company(platform, "Mechatronik Marl GmbH", postcode=MARL[2])
     herten = new_company(
         platform, "Herten Technik KG", postcode=HERTEN[2], location=(51.5953, 7.1412)
@@ -110,8 +109,35 @@ def test_new_positions_of_the_searched_companies_are_mailed_once(app: Flask) -> 
     assert len(mails(platform, EMAIL)) == sent, "nothing new: no second mail"
 
     # the next day the position published then is new; the first is not mailed again
-    service.clock = lambda: today + dt.timedelta(days=1)
+    # (the portal's clock: the search index and the jobs plugin follow it)
+    platform.clock = lambda: today + dt.timedelta(days=1)
     run(app)
     body = mails(platform, EMAIL)[-1].body
     assert "Stelle ab morgen" in body and "Kfz-Mechatroniker/in" not in body
     assert len(mails(platform, EMAIL)) == sent + 1
+
+
+def test_the_jobs_filters_of_the_search_narrow_the_positions_mailed(app: Flask) -> None:
+    platform = platform_of(app)
+    today = service_for(platform).today()
+    marl = new_company(platform, "Kfz-Technik Marl GmbH", postcode=MARL[2])
+    search = f"town={MARL[0]}&jobs_kind=apprenticeship&jobs_profession=26&jobs_start=..30"
+    alerts.subscribe(platform, email=EMAIL, query=search, lang="en", consent=True)
+    alerts.confirm(platform, token_of(confirm_link(platform, EMAIL)))
+
+    wanted = add_position(platform, marl, "Mechatronik sofort")
+    add_position(platform, marl, "Mechatronik in Vollzeit", kind="full_time")
+    add_position(platform, marl, "Pflege-Ausbildung", profession="81302")
+    add_position(platform, marl, "Mechatronik im Herbst", start_date=today + dt.timedelta(days=60))
+    soon = add_position(
+        platform, marl, "Mechatronik bald", start_date=today + dt.timedelta(days=30)
+    )
+
+    run(app)
+    body = mails(platform, EMAIL)[-1].body
+    heading = platform.plugin("jobs").manifest.title("en")
+    assert f"{heading} (2):" in body
+    assert "Mechatronik sofort – Kfz-Technik Marl GmbH (Apprenticeship, " in body
+    assert f"/stellen/{wanted}?lang=en" in body and f"/stellen/{soon}?lang=en" in body
+    for absent in ("Vollzeit", "Pflege", "Herbst"):
+        assert absent not in body, absent
