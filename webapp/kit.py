@@ -437,7 +437,8 @@ def admin_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
     folder, every route for logged-in operators only (others go to the login page, which
     comes back), its forms protected (``protect_forms``), answers never cached and never
     indexed. Templates extend ``"admin/_base.html"`` (block ``admin``) and are rendered with
-    ``admin_page``, so the page has the admin area's frame, navigation and language::
+    ``admin_page``, so the page has the admin area's frame, navigation and language; the
+    plugin's ``static`` folder is served under ``<url_prefix>/static`` (to operators)::
 
         review = admin_blueprint("sportclubs_admin", __name__, "/admin/sportvereine")
     """
@@ -446,7 +447,14 @@ def admin_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
             f"admin_blueprint {name!r}: url_prefix must be a path under /admin/ (such as "
             f"/admin/sportvereine), not {url_prefix!r}."
         )
-    blueprint = Blueprint(name, import_name, url_prefix=url_prefix, template_folder="templates")
+    blueprint = Blueprint(
+        name,
+        import_name,
+        url_prefix=url_prefix,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/static",
+    )
     declare_access(blueprint, {"*": "operator"})
     # who asks is checked before the form: an anonymous POST goes to the login page
     protect_forms(enforce_access(blueprint))
@@ -463,7 +471,8 @@ def admin_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
     def _private(response: Response) -> Response:
         from webapp.portal.views import security_headers
 
-        response.headers["Cache-Control"] = "private, no-store"
+        if request.endpoint != f"{name}.static":  # a stylesheet may be cached
+            response.headers["Cache-Control"] = "private, no-store"
         response.headers.setdefault("X-Robots-Tag", "noindex")
         return security_headers(response)
 

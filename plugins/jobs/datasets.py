@@ -94,11 +94,11 @@ FIELDS = (
     _fixed("id", listed=True),
     _text("title", required=True, listed=True),
     _text("employer_name", required=True, listed=True),
-    _fixed("company", listed=True),
+    _fixed("company"),
     DatasetField("company_id", _label("company_id"), kind="integer"),
     _fixed("match", "choice", choices=_choices(jv.MATCHES), listed=True),
     _text("employer_postcode"),
-    _text("employer_town", listed=True),
+    _text("employer_town"),
     DatasetField("kind", _label("kind"), kind="choice", choices=_choices(jv.KINDS), required=True),
     # a code or a Berufsbenennung: longer than the five digits stored
     DatasetField("profession", _label("profession"), max_length=200),
