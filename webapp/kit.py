@@ -39,6 +39,7 @@ kept stable like ``core.__all__`` (docs/web-kit.md)::
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import wraps
@@ -121,6 +122,7 @@ __all__ = [
     "protect_forms",
     "radius_arg",
     "require_role",
+    "script_json",
     "translator",
     "value_rule",
     "uploaded_file",
@@ -338,6 +340,19 @@ def _check_role(role: str) -> None:
         abort(redirect(url_for("admin.login", next=request.full_path.rstrip("?")), code=303))
     if role == "admin" and operator.role != accounts.Role.ADMIN:
         raise Forbidden("This page is for the portal's administrators.")
+
+
+# --- data in pages -------------------------------------------------------------------------------
+
+
+def script_json(data: Any, *, indent: int | None = 1) -> Markup:
+    """``data`` as JSON for a ``<script type="application/ld+json">`` (or
+    ``application/json``) data block: every ``<``, ``>`` and ``&`` written as a JSON escape,
+    so no text in it can end the element or open a comment, and U+2028/U+2029 escaped; it
+    parses to the same data."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 # --- page headers --------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -34,6 +33,7 @@ from webapp.kit import form_problems
 from webapp.kit import language_args
 from webapp.kit import page_language
 from webapp.kit import protect_forms
+from webapp.kit import script_json
 
 from plugins.events import vocab
 from plugins.events.hooks import service_for
@@ -132,9 +132,7 @@ def event_json_ld(event: Event, url: str, lang: str) -> Markup:
             "priceCurrency": "EUR",
             "url": event.registration_url,
         }
-    text_ = json.dumps(data, ensure_ascii=False, indent=1)
-    text_ = text_.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text_)
+    return script_json(data)
 
 
 bp = Blueprint(

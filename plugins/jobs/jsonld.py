@@ -1,14 +1,12 @@
 """schema.org ``JobPosting`` markup of a position's page, so that search engines list it
 (Google's job search reads the required and recommended properties written here).
 
-The result goes into ``<script type="application/ld+json">``: every ``<``, ``>`` and ``&`` is
-written as a JSON escape, so no text of a position can end the script element or start
-markup, and the data stays the same JSON.
+The page writes the result into ``<script type="application/ld+json">`` with the web kit's
+``script_json``, so no text of a position can end the script element.
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,15 +22,7 @@ if TYPE_CHECKING:
 
     from plugins.jobs.model import Position
 
-__all__ = ["direct_apply", "job_posting", "script_json"]
-
-
-def script_json(data: dict[str, Any]) -> Markup:
-    """``data`` as JSON that is safe inside a ``<script>`` element."""
-    written = json.dumps(data, ensure_ascii=False, indent=1)
-    written = written.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    # U+2028/U+2029 end a line in older JavaScript parsers
-    return Markup(written.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+__all__ = ["direct_apply", "job_posting"]
 
 
 def _description_html(position: Position) -> str:

@@ -27,6 +27,7 @@ from webapp.kit import current_platform
 from webapp.kit import language_args
 from webapp.kit import page_language
 from webapp.kit import pages_blueprint
+from webapp.kit import script_json
 
 from plugins.jobs.facts import PAGES_PREFIX
 from plugins.jobs.facts import Employer
@@ -38,7 +39,6 @@ from plugins.jobs.facts import profession_label
 from plugins.jobs.facts import starts
 from plugins.jobs.hooks import service_for
 from plugins.jobs.jsonld import job_posting
-from plugins.jobs.jsonld import script_json
 from plugins.jobs.texts import text
 from plugins.jobs.vocabulary import KINDS
 

@@ -5,6 +5,7 @@ serves them."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -602,3 +603,14 @@ def test_map_page_policy_allows_the_tile_server_only() -> None:
     assert "img-src 'self' data: https://*.tile.example.org;" in policy
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy
     assert "img-src 'self' data:;" in kit.map_page_policy("/tiles/{z}/{x}/{y}.png")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["</script><script>alert(1)</script>", "<!-- x", "a & b > c", "line\u2028break\u2029", "ü"],
+)
+def test_script_json_cannot_end_its_element_and_keeps_the_data(value: str) -> None:
+    data = {"name": value, "items": [value, 1, None]}
+    written = str(kit.script_json(data))
+    assert not set(written) & {"<", ">", "&", "\u2028", "\u2029"}
+    assert json.loads(written) == data

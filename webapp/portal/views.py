@@ -44,7 +44,7 @@ from core.plugins.navigation import NavLink
 from core.portal.statistics import record_profile_view
 from core.search.places import PlaceNotFound
 from webapp import context
-from webapp.kit import map_attribution
+from webapp.kit import map_attribution, script_json
 from webapp.portal.easy_language import EasyText, load_easy_text
 from webapp.portal.i18n import page_texts, translate
 from webapp.portal.outline import region_outline, town_points
@@ -204,10 +204,7 @@ def json_ld(company: Company, url: str, lang: str) -> Markup:
         data["telephone"] = contact.phone
     if company.website:
         data["sameAs"] = [company.website]
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    # "</script>" or "<!--" in a text must not end the element
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
+    return script_json(data)
 
 
 def _index_rows(slugs: list[str], lang: str) -> list[dict[str, Any]]:

@@ -415,15 +415,6 @@ def test_json_ld_of_every_open_position_is_a_valid_job_posting(portal: Portal, k
     assert data.get("directApply", False) is (key == "mechatronik")
 
 
-def test_json_ld_keeps_markup_of_a_title_inert_and_the_text_the_same(portal: Portal) -> None:
-    from plugins.jobs.jsonld import script_json
-
-    hostile = {"title": "</script><script>alert(1)</script> & \u2028"}
-    written = str(script_json(hostile))
-    assert "<" not in written and ">" not in written and "&" not in written
-    assert json.loads(written) == hostile
-
-
 # --- the list ------------------------------------------------------------------------------
 
 
