@@ -523,3 +523,26 @@ def test_a_company_link_lists_only_its_positions(portal: Portal) -> None:
     shown = {int(i) for i in re.findall(r'jobs-item" data-position="(\d+)"', html)}
     assert shown == {p.id for p in portal.open_of(portal.autohaus)}
     assert "Autohaus Kruse GmbH &amp; Co. KG" in html
+
+
+def test_a_long_list_of_positions_on_a_profile_ends_with_a_link_to_all(portal: Portal) -> None:
+    from plugins.jobs.hooks import service_for
+
+    service = service_for(portal.platform)
+    saved = service.settings
+    expected = portal.open_of(portal.autohaus)
+    service.settings = saved.__class__(**{**_fields(saved), "profile_max_positions": 2})
+    try:
+        section = _section(portal.get(f"/unternehmen/{portal.autohaus.slug}"), "jobs")
+        assert f"Offene Stellen ({len(expected)})" in section
+        assert len(re.findall(r'<li class="jobs-position"', section)) == 2
+        link = re.search(r'<a href="([^"]+)">Alle 3 offenen Stellen</a>', section)
+        assert link, "a link to all of them"
+        listed = portal.get(unescape(link.group(1)))
+        shown = {int(i) for i in re.findall(r'jobs-item" data-position="(\d+)"', listed)}
+        assert shown == {p.id for p in expected}
+        service.settings = saved.__class__(**{**_fields(saved), "profile_max_positions": 0})
+        profile = portal.get(f"/unternehmen/{portal.autohaus.slug}")
+        assert 'id="section-jobs"' not in profile, "0: the profile lists none"
+    finally:
+        service.settings = saved
