@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from plugins.jobs import tables as t
 from plugins.jobs import vocabulary as jv
+from plugins.jobs.employers import employers
 from plugins.jobs.formats import FIELDS as FILE_FIELDS
 from plugins.jobs.formats import FORMATS
 from plugins.jobs.importer import check_text
@@ -304,7 +305,8 @@ def export_positions(session: Session, fmt: str) -> ExportFile:
 
 
 def _waiting(session: Session) -> int:
-    return len(PositionRepository(session).review_list())
+    """Employers on the review list (as its page counts them)."""
+    return len(employers(PositionRepository(session).review_list()))
 
 
 def positions_dataset(platform: Platform) -> Dataset:

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import flask
-from attrs import frozen
 from core import Company
 from core import NotFound
 from core import Status
@@ -28,12 +27,11 @@ from webapp.kit import current_platform
 from webapp.kit import language_args
 from webapp.kit import log_operator_action
 
-from plugins.jobs.matching import employer_key
-from plugins.jobs.model import Position
+from plugins.jobs.employers import employers
 from plugins.jobs.repository import PositionRepository
 from plugins.jobs.texts import text
 
-__all__ = ["GROUPS_PER_PAGE", "Employer", "blp", "employers"]
+__all__ = ["GROUPS_PER_PAGE", "blp"]
 
 blp = admin_blueprint("jobs_admin", __name__, "/admin/stellen")
 
@@ -42,51 +40,6 @@ GROUPS_PER_PAGE = 25
 #: Companies a search of the list shows.
 FOUND_LIMIT = 10
 _NOTICE = "jobs_review_notice"
-
-
-@frozen
-class Employer:
-    """An employer of the review list: its positions waiting for a decision and the
-    companies proposed for them."""
-
-    key: str
-    name: str
-    postcode: str
-    town: str
-    #: "review" when a company was proposed for any of its positions, else "unmatched"
-    match: str
-    positions: tuple[Position, ...]
-    candidates: tuple[int, ...]
-
-    @property
-    def ids(self) -> list[int]:
-        return [p.id for p in self.positions if p.id is not None]
-
-
-def employers(positions: Sequence[Position]) -> list[Employer]:
-    """The positions of the review list grouped by employer (normalised name and postcode),
-    in the list's order: uncertain matches first, then by name."""
-    groups: dict[str, list[Position]] = {}
-    for position in positions:
-        key = f"{employer_key(position.employer_name)}|{position.employer_postcode}"
-        groups.setdefault(key, []).append(position)
-    out = []
-    for key, members in groups.items():
-        first = members[0]
-        candidates = tuple(dict.fromkeys(c for p in members for c in p.match_candidates))
-        match = "review" if any(p.match == "review" for p in members) else "unmatched"
-        out.append(
-            Employer(
-                key,
-                first.employer_name,
-                first.employer_postcode,
-                first.employer_town,
-                match,
-                tuple(members),
-                candidates,
-            )
-        )
-    return sorted(out, key=lambda e: (e.match != "review", e.name.casefold(), e.postcode))
 
 
 def _texts(lang: str) -> Any:
