@@ -255,3 +255,18 @@ def test_english_is_switchable(page: Any, live_server: Any) -> None:
     )
     assert page.locator("#result-count").inner_text().endswith("companies")
     assert page.locator("footer").inner_text().count("Accessibility") == 1
+
+
+def test_a_link_with_a_filter_the_portal_does_not_have_shows_results_without_it(
+    page: Any, live_server: Any
+) -> None:
+    # an old shared link: its plugin's filter is gone (switched off), its other filter stays
+    open_start(page, live_server, "?jobs_hiring=true&size=small")
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('jobs_hiring')")
+    wait_for_search(page)
+    page.wait_for_selector("#result-message:not([hidden])")
+    message = page.locator("#result-message").inner_text()
+    assert "Ein Filter aus dem Link gibt es hier nicht" in message
+    assert "nicht möglich" not in message
+    assert parse_qs(urlsplit(page.url).query)["size"] == ["small"]
+    assert shown_total(page) == _api_total(page, live_server, "size=small") > 0

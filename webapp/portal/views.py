@@ -281,6 +281,8 @@ def start_config(platform: Platform, lang: str) -> str:
         },
         # URL parameters that carry a dynamic filter's argument -> that filter's key
         "arguments": {s.dynamic.argument: s.key for s in platform.filters if s.dynamic},
+        # the filters of the registry: a link's other parameters are left out, with a note
+        "filterKeys": [s.key for s in platform.filters],
         "maxMarkers": MAX_MARKERS,
         "urls": {
             "company": url_for("portal.company", slug="__slug__"),

@@ -34,6 +34,7 @@
 
   var specs = [];            // from /api/v1/filters
   var specByKey = {};
+  var droppedNote = false;   // the next answer says that a filter of the link was left out
   var state = parseUrl(window.location.search);
   var lastResult = null;
   var place = null;          // {lat, lon, label} of the search centre
@@ -54,6 +55,12 @@
     };
     params.forEach(function (value, key) {
       if (OWN.indexOf(key) >= 0 || ARGS[key] || value === '') return;
+      if (cfg.filterKeys && cfg.filterKeys.indexOf(key) < 0) {
+        // a filter of an old link that this portal no longer has (a plugin switched off):
+        // search without it and say so, rather than fail the page
+        droppedNote = true;
+        return;
+      }
       var list = s.filters[key] || (s.filters[key] = []);
       value.split(',').forEach(function (v) { if (v && list.indexOf(v) < 0) list.push(v); });
     });
@@ -629,6 +636,16 @@
       scheduleSearch(0);
       return;
     }
+    var badFilters = Object.keys(errors).filter(function (key) { return state.filters[key]; });
+    if (badFilters.length) {
+      // a value of a link that the filter no longer knows: search without it and say so
+      badFilters.forEach(function (key) { delete state.filters[key]; });
+      droppedNote = true;
+      saveUrl(false);
+      updateBadges();
+      scheduleSearch(0);
+      return;
+    }
     if (nearError) {
       setNearError(S.near_unknown);
       state.nearKind = null;
@@ -677,9 +694,11 @@
     els.count.setAttribute('data-total', String(result.total));
     updateResultButtons(result.total);
     els.list.setAttribute('data-total', String(result.total));
-    els.message.hidden = result.total !== 0;
+    var notes = [droppedNote ? S.link_filter_dropped : '', result.total === 0 ? S.no_results : ''];
+    droppedNote = false;
+    els.message.hidden = !notes.some(Boolean);
     els.message.className = 'result-message';
-    els.message.textContent = result.total === 0 ? S.no_results : '';
+    els.message.textContent = notes.filter(Boolean).join(' ');
     renderList(result);
     renderPager(result);
     drawSymbols(result);
