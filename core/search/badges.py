@@ -21,7 +21,7 @@ from attrs import field, frozen
 
 from core.errors import ConfigError
 from core.formatting import format_number
-from core.i18n import catalog
+from core.i18n import Text, catalog
 from core.search.markers import check_colour, check_glyph
 
 if TYPE_CHECKING:
@@ -32,12 +32,17 @@ __all__ = ["Badge", "HitBadge"]
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
+def _as_text(value: Text | str | None) -> Text:
+    return Text.of(value)
+
+
 @frozen
 class Badge:
     """A per-company count with its text: ``key`` (prefixed with the plugin's name), the
     catalog ``domain`` and key prefix ``label`` of its plural texts (``{n}`` is the count),
     ``column(source)`` (ints, one per company, 0 for none), and how the map marks a company
-    that has it: a small circle of ``colour`` with the white ``glyph`` on its pin."""
+    that has it: a small circle of ``colour`` with the white ``glyph`` on its pin, named in
+    the map's legend by ``legend``."""
 
     key: str
     domain: str
@@ -46,6 +51,8 @@ class Badge:
     plugin: str = "core"
     glyph: str = field(default="dot", converter=check_glyph)
     colour: str = field(default="#0b5394", converter=check_colour)
+    #: what the map's legend says beside the mark ("Stellt ein"); empty: no legend entry
+    legend: Text = field(default=Text.plain(""), converter=_as_text)
 
     def __attrs_post_init__(self) -> None:
         if not _KEY.fullmatch(self.key):
@@ -66,9 +73,15 @@ class Badge:
         """The badge's text for ``count`` in ``lang`` ("3 offene Stellen")."""
         return _text(self, count, lang)
 
-    def as_dict(self) -> dict[str, str]:
-        """How a map draws the badge (the page script gets it with its configuration)."""
-        return {"key": self.key, "glyph": self.glyph, "colour": self.colour}
+    def as_dict(self, lang: str) -> dict[str, str]:
+        """How a map draws the badge and names it in its legend, in ``lang`` (the page
+        script gets it with its configuration)."""
+        return {
+            "key": self.key,
+            "glyph": self.glyph,
+            "colour": self.colour,
+            "legend": self.legend(lang),
+        }
 
 
 @functools.lru_cache(maxsize=4096)

@@ -42,6 +42,7 @@ from core import vocabulary
 
 from plugins.jobs import vocabulary as jv
 from plugins.jobs.texts import DOMAIN
+from plugins.jobs.texts import message
 
 if TYPE_CHECKING:
     from plugins.jobs.model import Position
@@ -243,5 +244,6 @@ def badges(service: JobsService) -> list[Badge]:
             plugin="jobs",
             glyph="briefcase",
             colour="#0b5394",
+            legend=message("filter.jobs_hiring.label"),
         )
     ]

@@ -309,7 +309,7 @@ def start_config(platform: Platform, lang: str) -> str:
         },
         "groupLabels": group_labels(platform, lang),
         # how the map marks a company with a plugin's badge (the hits carry the counts)
-        "badges": [b.as_dict() for b in platform.badges.values()],
+        "badges": [b.as_dict(lang) for b in platform.badges.values()],
     }
     return json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
 

@@ -326,8 +326,8 @@
   function badgeLine(hit) {
     var badges = hit.badges || [];
     if (!badges.length) return null;
-    return h('p', { className: 'count-badges' }, badges.map(function (b) {
-      return h('span', { className: 'count-badge', 'data-badge': b.key }, [
+    return h('p', { className: 'hit-badges' }, badges.map(function (b) {
+      return h('span', { className: 'hit-badge', 'data-badge': b.key }, [
         BADGES[b.key] && window.RKMap ? badgeSymbol(b.key) : null,
         h('span', { text: b.label })
       ]);
@@ -500,6 +500,10 @@
       budget: function () { return MAX_MARKERS - symbols.getLayers().length; },
       note: setLayerNote,
       fixed: companies.map(function (d) { return { id: d.id, label: d.label, style: d.style }; })
+        // the marks plugins put on company pins (a badge with a legend text)
+        .concat((cfg.badges || []).filter(function (b) { return b.legend; }).map(function (b) {
+          return { id: 'badge-' + b.key, label: b.legend, style: { key: 'badge-' + b.key, colour: b.colour, shape: 'circle', glyph: b.glyph } };
+        }))
     });
     if (!layerDefs.length || !layerEls.box) return;
     var active = activeLayers();
