@@ -101,21 +101,23 @@ class PositionImportError(ImportError_):
     def __init__(self, report: ImportReport) -> None:
         bad = [r for r in report.records if r.outcome == "invalid"]
         shown = bad[:5]
-        more_en = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
-        more_de = f" (und {len(bad) - 5} weitere)" if len(bad) > 5 else ""
-        en = "; ".join(f"{r.where}: {', '.join(r.problems)}" for r in shown)
-        de = "; ".join(
-            f"{_where_de(r.where)}: {', '.join(Sentence.of(p, 'de') for p in r.problems)}"
-            for r in shown
-        )
+        more_en = f" And {len(bad) - 5} more." if len(bad) > 5 else ""
+        more_de = f" Und {len(bad) - 5} weitere." if len(bad) > 5 else ""
+        en = " ".join(f"{r.where}: {_sentences(r.problems, 'en')}" for r in shown)
+        de = " ".join(f"{_where_de(r.where)}: {_sentences(r.problems, 'de')}" for r in shown)
         message = Sentence(
             f"{report.file_name}: {len(bad)} of {len(report.records)} records are invalid; "
-            f"nothing was imported. {en}{more_en}.",
+            f"nothing was imported. {en}{more_en}",
             f"{report.file_name}: {len(bad)} von {len(report.records)} Datensätzen sind "
-            f"fehlerhaft; es wurde nichts importiert. {de}{more_de}.",
+            f"fehlerhaft; es wurde nichts importiert. {de}{more_de}",
         )
         super().__init__(message, {r.where: r.problems for r in bad})
         self.report = report
+
+
+def _sentences(problems: list[str], lang: str) -> str:
+    """A record's problems as sentences one after the other (each may hold a semicolon)."""
+    return " ".join(Sentence.of(p, lang).rstrip(". ") + "." for p in problems)
 
 
 def _where_de(where: str) -> str:
@@ -279,11 +281,11 @@ def _summarise(report: ImportReport, checked: list[Checked]) -> None:
     report.notes.append(
         Sentence(
             f"Employers: {matches['matched']} matched to a company, {matches['review']} for "
-            f"review, {matches['unmatched']} unmatched, {matches['manual']} named by the file; "
-            f"{without} positions without a profession.",
+            f"review, {matches['unmatched']} unmatched, {matches['manual']} named by the file. "
+            f"Positions without a profession: {without}.",
             f"Arbeitgeber: {matches['matched']} einem Unternehmen zugeordnet, "
             f"{matches['review']} zur Prüfung, {matches['unmatched']} ohne Treffer, "
-            f"{matches['manual']} von der Datei genannt; {without} Stellen ohne Beruf.",
+            f"{matches['manual']} von der Datei genannt. Stellen ohne Beruf: {without}.",
         )
     )
 
