@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core import fold  # noqa: E402
+from core.io.demo import SURNAMES  # noqa: E402
 from core.region import default_region  # noqa: E402
 from plugins.jobs.matching import CompanyDirectory, Listing  # noqa: E402
 
@@ -42,26 +43,8 @@ TRADES = [
     "Friseursalon",
     "Getränkemarkt",
 ]
-FAMILIES = [
-    "Müller",
-    "Schmidt",
-    "Schmitz",
-    "Schneider",
-    "Fischer",
-    "Weber",
-    "Meyer",
-    "Wagner",
-    "Becker",
-    "Schulz",
-    "Hoffmann",
-    "Koch",
-    "Kowalski",
-    "Yılmaz",
-    "Öztürk",
-    "Nowak",
-    "Weiß",
-    "Krüger",
-]
+#: family names: the demo's, and some the region's job boards add
+FAMILIES = [*SURNAMES, "Schmitz", "Kowalski", "Yılmaz", "Öztürk", "Nowak", "Weiß", "Krüger"]
 FORMS = ["", " GmbH", " GmbH & Co. KG", " e. K.", " OHG", " UG (haftungsbeschränkt)"]
 
 
