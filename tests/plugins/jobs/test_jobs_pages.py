@@ -39,43 +39,21 @@ class Portal:
         self.app = app
         self.platform = app.extensions["regiokarte"]
         self.client = app.test_client()
-        save = self.platform.save_company
+
+        def save(name: str, street: str, postcode: str, industry: str, **more: Any) -> Company:
+            address = Address(street=street, postcode=postcode)
+            more.setdefault("status", Status.PUBLISHED)
+            company = Company(name=name, address=address, industry=industry, **more)
+            return self.platform.save_company(company)
+
         self.autohaus = save(
-            Company(
-                name="Autohaus Kruse GmbH & Co. KG",
-                address=Address(street="Hertener Str. 12", postcode="45657"),
-                industry="G",
-                employees=45,
-                website="https://www.autohaus-kruse.example",
-                status=Status.PUBLISHED,
-            )
-        )
-        self.pflege = save(
-            Company(
-                name="Pflegedienst Sonnenschein",
-                address=Address(street="Marktplatz 3", postcode="45768"),
-                industry="Q",
-                employees=30,
-                status=Status.PUBLISHED,
-            )
-        )
-        self.quiet = save(
-            Company(
-                name="Bäckerei Ohne Stellen",
-                address=Address(street="Kirchweg 1", postcode="45699"),
-                industry="C",
-                employees=8,
-                status=Status.PUBLISHED,
-            )
-        )
+            "Autohaus Kruse GmbH & Co. KG", "Hertener Str. 12", "45657", "G", employees=45,
+            website="https://www.autohaus-kruse.example",
+        )  # fmt: skip
+        self.pflege = save("Pflegedienst Sonnenschein", "Marktplatz 3", "45768", "Q", employees=30)
+        self.quiet = save("Bäckerei Ohne Stellen", "Kirchweg 1", "45699", "C", employees=8)
         self.draft = save(
-            Company(
-                name="Entwurf Metall GmbH",
-                address=Address(street="Feldweg 2", postcode="46282"),
-                industry="C",
-                employees=20,
-                status=Status.DRAFT,
-            )
+            "Entwurf Metall GmbH", "Feldweg 2", "46282", "C", employees=20, status=Status.DRAFT
         )
         a, p, d = self.autohaus, self.pflege, self.draft
 
