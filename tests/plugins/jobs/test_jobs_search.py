@@ -1,4 +1,5 @@
-"""The jobs filters and the "offene Stellen" badge in the company search, against brute force.
+"""The jobs filters and the "offene Stellen" badge in the company search, against brute force;
+and a position past its last day gone from every view the next day, by the clock alone.
 
 The portal lives on a frozen day (the portal's clock, which the search index and the plugin's
 pages both follow). Companies and demo positions come from the demo generators; Kitas are
@@ -23,8 +24,11 @@ from core.persistence import companies as company_repo
 from plugins.childcare import repository as kita_repo
 from plugins.childcare.model import Kita
 from plugins.jobs import vocabulary as jv
+from plugins.jobs.alerts import alert_matches
 from plugins.jobs.demo import create_demo_data
+from plugins.jobs.hooks import service_for
 from plugins.jobs.repository import PositionRepository
+from webapp.app import create_app
 
 COMPANIES = 600
 KITA_KM = 1.0
@@ -287,3 +291,91 @@ def test_expired_positions_never_appear_and_the_next_day_needs_no_rebuild(
     )
     assert counted(last_day) == 0
     assert platform.engine.stats["full_builds"] == builds + 1
+
+
+def test_a_position_past_its_last_day_is_gone_everywhere_the_next_day(
+    new_database: Any,
+) -> None:
+    """The portal's clock alone moves every view: search, badge, profile, position page, API
+    and alerts drop a position the day after its last day, and never show an expired one."""
+    app = create_app(jobs_config(new_database("everywhere"), today=""))
+    app.config["TESTING"] = True
+    platform: Platform = app.extensions["regiokarte"]
+    platform.upgrade_database()
+    platform.clock = lambda: TODAY
+    with platform.session(write=True) as session:
+        company_repo.bulk_insert_rows(session, demo_rows(platform.region, 40, 3))
+    company = next(c for c in platform.companies() if c.is_public and c.location is not None)
+    with platform.session(write=True) as session:
+        repo = PositionRepository(session)
+        last = repo.add(
+            position(
+                external_id="last-day",
+                company_id=company.id,
+                match="manual",
+                title="Letzter Tag heute",
+                valid_through=TODAY,
+            )
+        )
+        gone = repo.add(
+            position(
+                external_id="ran-out",
+                company_id=company.id,
+                match="manual",
+                title="Gestern abgelaufen",
+                valid_through=TODAY - dt.timedelta(days=1),
+            )
+        )
+    client = app.test_client()
+    since = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+    def seen() -> dict[str, Any]:
+        hits = platform.search(platform.parse_query({"jobs_hiring": ["true"], "per_page": ["200"]}))
+        mine = [h for h in hits.items if h.id == company.id]
+        api = client.get("/api/v1/jobs/positions?per_page=100").get_json()
+        of_company = client.get(f"/api/v1/jobs/companies/{company.id}/positions").get_json()
+        profile = client.get(f"/unternehmen/{company.slug}").get_data(as_text=True)
+        alerts = alert_matches(service_for(platform), SearchQuery(), since)
+        return {
+            "hiring": bool(mine),
+            "badge": [b.count for h in mine for b in h.badges],
+            "facet": hits.facets["jobs_hiring"][0].count,
+            "api": {i["id"] for i in api["items"]},
+            "company_api": {i["id"] for i in of_company["items"]},
+            "profile": {t for t in ("Letzter Tag heute", "Gestern abgelaufen") if t in profile},
+            "alerts": {int(a.id) for a in alerts},
+            "page": client.get(f"/stellen/{last.id}").status_code,
+            "page_gone": client.get(f"/stellen/{gone.id}").status_code,
+            "api_one": client.get(f"/api/v1/jobs/positions/{last.id}").status_code,
+            "api_gone": client.get(f"/api/v1/jobs/positions/{gone.id}").status_code,
+        }
+
+    today = seen()
+    assert today == {
+        "hiring": True,
+        "badge": [1],
+        "facet": 1,
+        "api": {last.id},
+        "company_api": {last.id},
+        "profile": {"Letzter Tag heute"},
+        "alerts": {last.id},
+        "page": 200,
+        "page_gone": 410,
+        "api_one": 200,
+        "api_gone": 410,
+    }
+    platform.clock = lambda: TODAY + dt.timedelta(days=1)  # midnight; nothing written
+    assert seen() == {
+        "hiring": False,
+        "badge": [],
+        "facet": 0,
+        "api": set(),
+        "company_api": set(),
+        "profile": set(),
+        "alerts": set(),
+        "page": 410,
+        "page_gone": 410,
+        "api_one": 410,
+        "api_gone": 410,
+    }
+    app.extensions["regiokarte"].db.dispose()
