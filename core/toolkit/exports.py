@@ -1,4 +1,4 @@
-"""Dataset exports as CSV and GeoJSON files, written the same way for every dataset.
+"""Dataset exports as CSV, JSON and GeoJSON files, written the same way for every dataset.
 
 A dataset's ``export`` gathers its records as rows (column name -> value) and hands them to
 ``export_file``; the cells are written by one rule (``export_cell``), so a number, a date or a
@@ -21,9 +21,14 @@ from core.io.datasets import ExportFile
 
 __all__ = ["EXPORT_FORMATS", "export_cell", "export_file"]
 
-#: The formats ``export_file`` writes.
+#: The formats ``export_file`` writes (JSON where a dataset offers it: ``formats``).
 EXPORT_FORMATS = ("csv", "geojson")
-_MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
+_WRITTEN = (*EXPORT_FORMATS, "json")
+_MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "json": "application/json",
+}
 #: A decimal an importer reading German numbers would take for thousands ("51.657").
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
@@ -67,6 +72,12 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _json(name: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """``{name: [{column: value, ...}, ...]}``: the shape the plugins' JSON importers read."""
+    records = [{column: _json_value(row.get(column)) for column in columns} for row in rows]
+    return json.dumps({name: records}, ensure_ascii=False, indent=1).encode("utf-8")
+
+
 def _geojson(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
     features = []
     for row in rows:
@@ -91,9 +102,10 @@ def export_file(
     what: str,
     formats: Sequence[str] = EXPORT_FORMATS,
 ) -> ExportFile:
-    """``rows`` as a CSV (``columns`` in order) or GeoJSON file named ``name.<fmt>``.
+    """``rows`` as a CSV (``columns`` in order), JSON or GeoJSON file named ``name.<fmt>``.
 
-    GeoJSON features are Points at each row's ``lat``/``lon`` (no geometry without them)
+    JSON is ``{name: [{column: value, ...}, ...]}`` (``json`` in ``formats``). GeoJSON
+    features are Points at each row's ``lat``/``lon`` (no geometry without them)
     with the other columns as properties. ``what`` names the records ("Kitas") in the
     ``ValidationError`` for a format not in ``formats`` (which may name formats the
     dataset writes itself, such as iCalendar).
@@ -104,7 +116,10 @@ def export_file(
             f"The format {fmt!r} is not offered for {what}; export them as {offered}.",
             {"format": [f"use {offered}"]},
         )
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"export_file writes csv and geojson, not {fmt}: write it yourself.")
-    content = _csv(columns, rows) if fmt == "csv" else _geojson(columns, rows)
+    if fmt not in _WRITTEN:
+        raise ValueError(f"export_file writes csv, json and geojson, not {fmt}: write it yourself.")
+    if fmt == "json":
+        content = _json(name, columns, rows)
+    else:
+        content = _csv(columns, rows) if fmt == "csv" else _geojson(columns, rows)
     return ExportFile(content, _MEDIA_TYPES[fmt], f"{name}.{fmt}")

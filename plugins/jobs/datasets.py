@@ -14,7 +14,6 @@ refuses the file with nothing written.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -295,13 +294,9 @@ def export_positions(session: Session, fmt: str) -> ExportFile:
     """Every position, closed ones too, in the plugin's own file format (csv or json), by
     id: a file the import reads again."""
     positions = [p.to_dict() for p in PositionRepository(session).all()]
-    if fmt == "json":
-        document = {"positions": [{k: p[k] for k in FILE_FIELDS} for p in positions]}
-        content = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-        return ExportFile(content, "application/json", "positions.json")
     return export_file(
         fmt, positions, FILE_FIELDS, name="positions", what="positions", formats=EXPORT_FORMATS
-    )  # json is written above
+    )
 
 
 def _waiting(session: Session) -> int:

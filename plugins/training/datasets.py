@@ -9,7 +9,6 @@ stored apart from their courses, so courses are the only dataset.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -247,13 +246,9 @@ def import_courses(
 def export_courses(session: Session, fmt: str) -> ExportFile:
     """Every course in the plugin's own file format (csv or json), by id."""
     courses = [c.to_dict() for c in repo.load_courses(session)]
-    if fmt == "json":
-        document = {"courses": [{name: c[name] for name in FILE_FIELDS} for c in courses]}
-        content = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-        return ExportFile(content, "application/json", "courses.json")
     return export_file(
         fmt, courses, FILE_FIELDS, name="courses", what="courses", formats=EXPORT_FORMATS
-    )  # json is written above
+    )
 
 
 def courses_dataset(platform: Platform) -> Dataset:

@@ -21,34 +21,21 @@ from core.persistence.audit import recent_entries
 from plugins.jobs.hooks import service_for
 from plugins.jobs.model import Position
 from plugins.jobs.repository import PositionRepository
+from tests.plugins.jobs.jobs_support import TODAY, position
 
-TODAY = dt.date(2027, 3, 15)
 RECORD = "/admin/daten/jobs.positions/eintrag/{}"
 REVIEW = "/admin/stellen/zuordnung"
 
 
 @pytest.fixture
 def app(new_database: Any, tmp_path: Path) -> Iterator[Flask]:
+    """The admin area with the jobs plugin (``platform``, ``client`` and ``token`` of the
+    folder's conftest use it)."""
     app = make_app(new_database("positions"), tmp_path, plugins=["jobs"])
     # the plugin's day is the tests' day (its clock, as tests set it)
     service_for(app.extensions["regiokarte"]).clock = lambda: TODAY
     yield app
     app.extensions["regiokarte"].db.dispose()
-
-
-@pytest.fixture
-def platform(app: Flask) -> Any:
-    return app.extensions["regiokarte"]
-
-
-@pytest.fixture
-def client(app: Flask) -> Any:
-    return app.test_client()
-
-
-@pytest.fixture
-def token(client: Any) -> str:
-    return login(client)
 
 
 def company(platform: Any, name: str, postcode: str = "45657", town: str = "Recklinghausen"):
@@ -66,20 +53,9 @@ def company(platform: Any, name: str, postcode: str = "45657", town: str = "Reck
 
 
 def store(platform: Any, **values: Any) -> Position:
-    fields: dict[str, Any] = {
-        "employer_name": "Muster Metallbau GmbH",
-        "employer_postcode": "45657",
-        "employer_town": "Recklinghausen",
-        "title": "Metallbauer/in",
-        "profession": "24412",
-        "kind": "full_time",
-        "published": TODAY - dt.timedelta(days=10),
-        "source": "import",
-        "match": "unmatched",
-    }
-    fields.update(values)
+    """Store a position of an import (``position`` of the jobs tests, changed by ``values``)."""
     with platform.session(write=True) as session:
-        return PositionRepository(session).add(Position(**fields))
+        return PositionRepository(session).add(position(**values))
 
 
 def stored(platform: Any, position_id: int | None) -> Position:
@@ -257,8 +233,8 @@ def test_confirming_a_proposed_company_puts_the_positions_on_its_profile(platfor
     assert answer.status_code == 303
     notice = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "2 Stellen gehören jetzt zu Autohaus Müller GmbH &amp; Co. KG." in notice
-    for position in (first, second):
-        after = stored(platform, position.id)
+    for decided in (first, second):
+        after = stored(platform, decided.id)
         assert (after.company_id, after.match) == (mueller.id, "manual")
     assert stored(platform, lonely.id).match == "unmatched"
     assert {p.id for p in service_for(platform).positions_of(mueller.id)} == {first.id, second.id}
