@@ -122,16 +122,8 @@ FIELDS = (
 )
 _BY_NAME = {f.name: f for f in FIELDS}
 _DATES = ("start_date", "published", "valid_through", "filled_on")
-_TEXTS = (
-    "title",
-    "employer_name",
-    "employer_postcode",
-    "employer_town",
-    "description",
-    "apply_url",
-    "apply_email",
-    "apply_phone",
-)
+#: the text fields an edit may change (empty is "", not None); source and id are fixed
+_TEXTS = tuple(name for name in MAX_LENGTH if name not in ("source", "external_id"))
 
 
 def _company_name(platform: Platform, company_id: int | None) -> str:
