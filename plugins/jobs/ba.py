@@ -194,7 +194,7 @@ def read_ba(text: str, name: str = "file", *, default_kind: str | None = None) -
         items.extend((offer, kind) for offer in offers)
     refnrs = [_text(item.get("refnr")) if isinstance(item, Mapping) else "" for item, _ in items]
     wheres = [
-        f"stellenangebot {number}" + (f" (refnr {refnr})" if refnr else "")
+        f"Stellenangebot {number}" + (f" (refnr {refnr})" if refnr else "")
         for number, refnr in enumerate(refnrs, start=1)
     ]
     last = {refnr: where for refnr, where in zip(refnrs, wheres, strict=True) if refnr}

@@ -184,14 +184,14 @@ def test_a_jobsuche_answer_is_imported_and_matched(platform):
         assert (p.match, p.company_id, set(p.match_candidates)) == (state, company, candidates)
     # the report names what was guessed and what was left out
     by_where = {r.where: r for r in report.records}
-    assert by_where["stellenangebot 5 (refnr 10000-5-S)"].outcome == "skipped"
+    assert by_where["Stellenangebot 5 (refnr 10000-5-S)"].outcome == "skipped"
     warnings = {w.where: w.message for w in report.warnings}
     assert set(warnings) == {
-        "stellenangebot 5 (refnr 10000-5-S)",
-        "stellenangebot 4 (refnr 10000-4-S)",
+        "Stellenangebot 5 (refnr 10000-5-S)",
+        "Stellenangebot 4 (refnr 10000-4-S)",
     }
-    assert "occurs again at stellenangebot 7" in warnings["stellenangebot 5 (refnr 10000-5-S)"]
-    unknown = warnings["stellenangebot 4 (refnr 10000-4-S)"]
+    assert "occurs again at Stellenangebot 7" in warnings["Stellenangebot 5 (refnr 10000-5-S)"]
+    unknown = warnings["Stellenangebot 4 (refnr 10000-4-S)"]
     assert "Zauberkünstler/in" in unknown and "ohne Beruf" in Sentence.of(unknown, "de")
     assert report.details["matches"] == {"matched": 2, "review": 3, "unmatched": 1}
     # what the admin area shows, in German
@@ -199,7 +199,7 @@ def test_a_jobsuche_answer_is_imported_and_matched(platform):
     assert (
         "Arbeitgeber: 2 einem Unternehmen zugeordnet, 3 zur Prüfung, 1 ohne Treffer" in (shown[1])
     )
-    assert any(m.startswith("stellenangebot 4 (refnr 10000-4-S): der Beruf") for m in shown)
+    assert any(m.startswith("Stellenangebot 4 (refnr 10000-4-S): der Beruf") for m in shown)
 
 
 def test_importing_again_updates_by_refnr_and_a_full_feed_closes_the_rest(platform):
@@ -245,10 +245,10 @@ def test_a_broken_answer_is_refused_and_nothing_changes(platform):
     assert stored(platform) == before
     error = caught.value
     assert set(error.errors) == {
-        "stellenangebot 2 (refnr 10000-2-S)",
-        "stellenangebot 3 (refnr 10000-3-S)",
+        "Stellenangebot 2 (refnr 10000-2-S)",
+        "Stellenangebot 3 (refnr 10000-3-S)",
     }
-    assert error.errors["stellenangebot 2 (refnr 10000-2-S)"][0].startswith("employer_name: ")
+    assert error.errors["Stellenangebot 2 (refnr 10000-2-S)"][0].startswith("employer_name: ")
     assert "published: 'gestern' is not a date" in error.message
     german = Sentence.of(error.message, "de")
     assert "2 von 8 Datensätzen sind fehlerhaft; es wurde nichts importiert" in german
