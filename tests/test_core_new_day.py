@@ -21,6 +21,7 @@ from core import (
     IndexSource,
     Platform,
     PluginManifest,
+    Range,
     SearchQuery,
     Status,
     hookimpl,
@@ -47,10 +48,23 @@ class Calendar:
             self.days_seen.append(source.today)
             return np.asarray(source.ids % 2 == source.today.toordinal() % 2)
 
+        def dates(source: IndexSource) -> np.ndarray:
+            # several values per company, as many as the source's largest id has digits: a
+            # patch of one company brings another width than the full build
+            width = len(str(int(source.ids.max()))) if len(source) else 1
+            out = np.full((len(source), width), np.nan)
+            for slot in range(width):
+                keep = source.ids % (slot + 2) == 0
+                out[keep, slot] = (source.ids[keep] * (slot + 1)) % 50
+            return out
+
         return [
             FilterSpec(
                 "calendar_due", "Fällig", kind=FilterKind.BOOL, column=due, plugin="calendar"
-            )
+            ),
+            FilterSpec(
+                "calendar_dates", "Termine", kind=FilterKind.RANGE, column=dates, plugin="calendar"
+            ),
         ]
 
     @hookimpl
@@ -58,7 +72,13 @@ class Calendar:
         def days(source: IndexSource) -> np.ndarray:
             return np.full(len(source), source.today.day - 1, dtype=np.int64)
 
-        return [Badge("calendar_days", "calendar_probe", "badge.days", days, plugin="calendar")]
+        def broken(source: IndexSource) -> np.ndarray:
+            raise RuntimeError("the calendar lost its pages")
+
+        return [
+            Badge("calendar_days", "calendar_probe", "badge.days", days, plugin="calendar"),
+            Badge("calendar_broken", "calendar_probe", "badge.days", broken, plugin="calendar"),
+        ]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -188,3 +208,60 @@ def test_an_unknown_time_zone_stops_the_start(
 ) -> None:
     with pytest.raises(ConfigError, match="Mars/Olympus"):
         make_platform(companies[:1], portal={"timezone": "Mars/Olympus"})
+
+
+def date_values(company_id: int, width: int) -> list[float]:
+    """The calendar's values of a company, worked out by hand (see ``Calendar.dates``)."""
+    return [
+        float((company_id * (slot + 1)) % 50)
+        for slot in range(width)
+        if company_id % (slot + 2) == 0
+    ]
+
+
+def test_a_range_over_several_values_per_company_matches_any_even_after_a_patch(
+    platform: Platform, companies: list[Company]
+) -> None:
+    width = len(str(max(c.id or 0 for c in companies)))
+
+    def expected(low: float, high: float) -> list[int]:
+        return sorted(
+            c.id or 0
+            for c in companies
+            if c.status is Status.PUBLISHED
+            and c.location is not None
+            and any(low <= v <= high for v in date_values(c.id or 0, width))
+        )
+
+    def found(low: float, high: float) -> list[int]:
+        query = SearchQuery(
+            filters={"calendar_dates": Range(low, high)}, per_page=500, clusters=False
+        )
+        return sorted(hit.id for hit in platform.search(query).items)
+
+    for low, high in ((0, 0), (10, 20), (3, 3), (45, 49)):
+        assert found(low, high) == expected(low, high)
+    # a patch of one company computes its values alone (one value wide): the snapshot keeps
+    # the other companies' values and this one's
+    changed = next(c for c in companies if c.status is Status.PUBLISHED and c.location and c.id)
+    company = platform.company(changed.id or 0)
+    company.description = "Neu"
+    platform.save_company(company)
+    platform.search_index(refresh=True)
+    assert platform.engine.stats["patches"] >= 1
+    for low, high in ((0, 0), (10, 20), (45, 49)):
+        got = found(low, high)
+        want = expected(low, high)
+        # the patched company's values now come from a source holding only itself
+        alone = date_values(changed.id or 0, len(str(changed.id)))
+        mine = any(low <= v <= high for v in alone)
+        assert [i for i in got if i != changed.id] == [i for i in want if i != changed.id]
+        assert (changed.id in got) == mine
+
+
+def test_a_failing_badge_is_left_out_and_the_rest_answers(platform: Platform) -> None:
+    result = platform.search(SearchQuery(per_page=5, clusters=False))
+    assert result.total > 0
+    keys = {b.key for hit in result.items for b in hit.badges}
+    assert keys == {"calendar_days"}
+    assert "calendar_broken" not in platform.search_index().badge_counts
