@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from attrs import frozen
 from core import format_date
 from core import vocabulary
+from markupsafe import Markup
+from markupsafe import escape
 
 from plugins.jobs.texts import text
 from plugins.jobs.vocabulary import KINDS
@@ -31,6 +33,7 @@ __all__ = [
     "Applying",
     "Employer",
     "apply_ways",
+    "breakable",
     "employer_of",
     "kind_label",
     "lang_query",
@@ -43,6 +46,8 @@ __all__ = [
 #: Where the position pages live (``pages.py`` mounts its blueprint there).
 PAGES_PREFIX = "/stellen"
 _PHONE_KEEP = re.compile(r"[^0-9+]")
+#: a slash after a word of three letters or more (not the one in "(m/w/d)")
+_WORD_SLASH = re.compile(r"(?<=\w{3})/")
 
 
 def lang_query(platform: Platform, lang: str) -> str:
@@ -73,6 +78,13 @@ def starts(position: Position, today: dt.date, lang: str) -> str:
     if start is None or start <= today:
         return text("start.now", lang)
     return text("start.from", lang, date=format_date(start, lang))
+
+
+def breakable(title: str) -> Markup:
+    """A title escaped, with a line break allowed after a slash that ends a word:
+    "Altenpflegehelfer/in" wraps as "Altenpflegehelfer/" + "in" on a phone, not inside the
+    word; "(m/w/d)" stays whole."""
+    return Markup(_WORD_SLASH.sub("/<wbr>", str(escape(title))))
 
 
 def paragraphs(description: str) -> list[list[str]]:

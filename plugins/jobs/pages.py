@@ -32,6 +32,7 @@ from webapp.kit import script_json
 from plugins.jobs.facts import PAGES_PREFIX
 from plugins.jobs.facts import Employer
 from plugins.jobs.facts import apply_ways
+from plugins.jobs.facts import breakable
 from plugins.jobs.facts import employer_of
 from plugins.jobs.facts import kind_label
 from plugins.jobs.facts import paragraphs
@@ -73,6 +74,7 @@ def card(service: JobsService, position: Position, employer: Employer, lang: str
     today = service.today()
     return {
         "position": position,
+        "title": breakable(position.title),
         "employer": employer,
         "profile_url": _profile_url(employer, lang),
         "url": url_for("jobs_pages.position_page", position_id=position.id, **language_args(lang)),

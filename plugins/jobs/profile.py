@@ -11,6 +11,7 @@ from markupsafe import escape
 
 from plugins.jobs.facts import PAGES_PREFIX
 from plugins.jobs.facts import apply_ways
+from plugins.jobs.facts import breakable
 from plugins.jobs.facts import kind_label
 from plugins.jobs.facts import lang_query
 from plugins.jobs.facts import position_path
@@ -68,7 +69,7 @@ def _item(service: JobsService, position: Position, lang: str, *, demo_page: boo
     return (
         f'<li class="jobs-position" data-position="{position.id}">'
         f'<div class="kit-offer-text"><h3><a href="{escape(page)}"{own}>'
-        f"{escape(position.title)}</a>{demo}</h3>"
+        f"{breakable(position.title)}</a>{demo}</h3>"
         f'<p class="meta">{separator.join(escape(f) for f in facts)}</p></div>'
         f"{button}</li>"
     )

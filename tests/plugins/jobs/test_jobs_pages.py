@@ -190,7 +190,7 @@ def test_open_positions_stand_under_the_name_before_the_profile_text(portal: Por
     listed = [int(i) for i in re.findall(r'data-position="(\d+)"', section)]
     assert sorted(listed) == sorted(p.id for p in expected)
     for key in ("expired", "filled", "future"):
-        assert portal.positions[key].title not in section, key
+        assert f'data-position="{portal.positions[key].id}"' not in section, key
     # "ab sofort" first, then by start; every one with its kind and an apply button
     assert listed[-1] == portal.positions["mechatronik"].id
     item = re.search(rf'data-position="{listed[-1]}".*?</li>', section, re.S)
@@ -235,7 +235,8 @@ def test_the_profile_section_speaks_english(portal: Portal) -> None:
 def test_a_position_page_shows_facts_and_every_way_to_apply(portal: Portal) -> None:
     p = portal.positions["mechatronik"]
     html = portal.get(f"/stellen/{p.id}")
-    assert f"<h1>{p.title}</h1>" in html
+    # a line may break after each slash ("Mechatroniker/" + "in"), not inside a word
+    assert "<h1>Kfz-Mechatroniker/<wbr>in (m/w/d)</h1>" in html
     assert (
         f'<a href="/unternehmen/{portal.autohaus.slug}">Autohaus Kruse GmbH &amp; Co. KG</a>'
         in (html)
@@ -293,7 +294,7 @@ def test_a_position_not_yet_published_or_of_a_hidden_company_is_not_found(
     portal: Portal, key: str
 ) -> None:
     html = portal.get(f"/stellen/{portal.positions[key].id}", 404)
-    assert portal.positions[key].title not in html
+    assert portal.positions[key].title.split("/")[0] not in html
 
 
 def test_an_unknown_position_is_not_found(portal: Portal) -> None:
