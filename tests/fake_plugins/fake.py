@@ -17,6 +17,7 @@ from attrs import define
 
 from core import (
     Address,
+    Badge,
     BBox,
     Choice,
     Dataset,
@@ -33,10 +34,14 @@ from core import (
     PluginManifest,
     hookimpl,
     point_feature,
+    register_catalog,
 )
 from core.persistence import companies as repo
 from core.plugins.profile import ProfileSection
 from core.portal.questionnaire import AnswerType, Option, Question, Section
+
+# the texts of its badge (a module, not a package with a locale folder)
+register_catalog("fake_plugin", Path(__file__).resolve().parent / "fake_locale")
 
 
 @define
@@ -109,6 +114,14 @@ class FakePlugin:
         # core passes blueprints on untouched (any object will do for core's tests); the web
         # app, which the command line builds too, wants a real one
         self.blueprint = blueprint if blueprint is not None else _flask_blueprint()
+
+    @hookimpl
+    def register_badges(self) -> list[Badge]:
+        def places(source: IndexSource) -> np.ndarray:
+            values = source.extension("fake", "places", 0)
+            return np.array([int(v or 0) for v in values], dtype=np.int64)
+
+        return [Badge("fake_places", "fake_plugin", "badge.places", places, plugin="fake")]
 
     @hookimpl
     def register_filters(self, platform: Any) -> list[FilterSpec]:
