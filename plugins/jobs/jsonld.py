@@ -44,17 +44,9 @@ def direct_apply(position: Position, company: Company | None) -> bool:
     return bool(apply_host and own) and (apply_host == own or apply_host.endswith("." + own))
 
 
-def job_posting(
-    position: Position,
-    employer: Employer,
-    company: Company | None,
-    *,
-    url: str,
-    profile_url: str | None,
-    portal: str,
-) -> dict[str, Any]:
-    """The ``JobPosting`` of ``position`` on its page ``url``; ``company`` is the public
-    profile of its employer (address and site), ``profile_url`` that profile's page."""
+def _place(position: Position, employer: Employer, company: Company | None) -> dict[str, Any]:
+    """Where the job is: the employer's address (the street when its profile names one) and
+    the position's own point, else the company's."""
     address: dict[str, Any] = {"@type": "PostalAddress"}
     street = company.address.street if company is not None else ""
     if street:
@@ -71,6 +63,20 @@ def job_posting(
         lat, lon = company.location.lat, company.location.lon
     if lat is not None and lon is not None:
         place["geo"] = {"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}
+    return place
+
+
+def job_posting(
+    position: Position,
+    employer: Employer,
+    company: Company | None,
+    *,
+    url: str,
+    profile_url: str | None,
+    portal: str,
+) -> dict[str, Any]:
+    """The ``JobPosting`` of ``position`` on its page ``url``; ``company`` is the public
+    profile of its employer (address and site), ``profile_url`` that profile's page."""
     organisation: dict[str, Any] = {"@type": "Organization", "name": employer.name}
     if profile_url:
         organisation["sameAs"] = profile_url
@@ -84,7 +90,7 @@ def job_posting(
         "datePosted": position.published.isoformat(),
         "employmentType": position.employment_type,
         "hiringOrganization": organisation,
-        "jobLocation": place,
+        "jobLocation": _place(position, employer, company),
         "identifier": {
             "@type": "PropertyValue",
             "name": portal,

@@ -154,6 +154,20 @@ def _options(
     ]
 
 
+def _facets(
+    counts: dict[str, Counter[str]], chosen: dict[str, set[str]], lang: str
+) -> dict[str, list[tuple[str, str, int]]]:
+    """The list's check boxes with their counts: every kind (0 where none is open), the
+    professions that give a result (or are chosen)."""
+    professions = vocabulary("professions")
+    kinds = ((t.code, str(KINDS.label(t.code, lang))) for t in KINDS)
+    groups = ((t.code, str(t.label(lang))) for t in professions if len(t.code) == 2)
+    return {
+        "kind": _options(kinds, counts["kind"], chosen["kind"], all_=True),
+        "profession": _options(groups, counts["profession"], chosen["profession"], all_=False),
+    }
+
+
 @blp.get("")
 def position_list() -> Any:
     lang = page_language()
@@ -169,21 +183,6 @@ def position_list() -> Any:
         employer_name = listed[0][1].name if listed else ""
     found = [pair for pair in listed if _matches(pair, chosen, words)]
     counts = _facet_counts(listed, chosen, words)
-    professions = vocabulary("professions")
-    facets = {
-        "kind": _options(
-            ((t.code, str(KINDS.label(t.code, lang))) for t in KINDS),
-            counts["kind"],
-            chosen["kind"],
-            all_=True,
-        ),
-        "profession": _options(
-            ((t.code, str(t.label(lang))) for t in professions if len(t.code) == 2),
-            counts["profession"],
-            chosen["profession"],
-            all_=False,
-        ),
-    }
     towns = sorted({e.town for _, e in listed if e.town}, key=fold)
     per_page = service.settings.per_page
     pages = max(1, math.ceil(len(found) / per_page))
@@ -202,7 +201,7 @@ def position_list() -> Any:
         tt=_tt(lang),
         items=[card(service, p, e, lang) for p, e in shown],
         total=len(found),
-        facets=facets,
+        facets=_facets(counts, chosen, lang),
         towns=[(t, f"{t} ({counts['town'].get(t, 0)})") for t in towns],
         chosen=chosen,
         q=q,
