@@ -133,6 +133,7 @@ if TYPE_CHECKING:
         StatisticsRow,
         StatisticsSection,
     )
+    from core.portal.submissions import invite_new_company
     from core.region import Region, Town
     from core.search.badges import Badge, HitBadge
     from core.search.filters import (
@@ -366,6 +367,7 @@ __all__ = [
     "import_aborted",
     "import_log_table",
     "import_options",
+    "invite_new_company",
     "is_email",
     "is_postcode",
     "is_web_address",
@@ -555,6 +557,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
         "section_from_data",
     ),
     "core.portal.ratelimits": ("RateLimiter",),
+    "core.portal.submissions": ("invite_new_company",),
     "core.portal.statistics_sections": (
         "StatisticsFigure",
         "StatisticsNumber",

@@ -105,6 +105,7 @@ __all__ = [
     "current_platform",
     "declare_access",
     "declared_role",
+    "editor_link",
     "enforce_access",
     "form_problems",
     "import_body_doc",
@@ -222,6 +223,15 @@ def translator(
 
 
 # --- access --------------------------------------------------------------------------------------
+
+
+def editor_link(lang: str | None = None) -> Callable[[str], str]:
+    """``link(secret)``: the absolute address of the Leitfragebogen's personal link with that
+    secret, in ``lang`` (default: the page's), under ``portal.base_url`` (for mails such as
+    ``core.invite_new_company``'s)."""
+    from webapp.questionnaire.flow import editor_links  # the questionnaire's own links
+
+    return editor_links(lang or page_language()).editor
 
 
 def declare_access(blueprint: Blueprint, roles: Mapping[str, ViewAccess]) -> Blueprint:

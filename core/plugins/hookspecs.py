@@ -161,7 +161,7 @@ def register_questionnaire_sections(platform: Platform) -> list[Section]:
     across plugins (prefix it with the plugin's name), titles and an introduction in German
     and English, and its questions: key, labels, answer type (``AnswerType``: text, longtext,
     email, phone, url, integer, number, bool, choice, multichoice, postcode, location,
-    consent, image), options for choice questions, help and example texts,
+    consent, image, date, items), options for choice questions, help and example texts,
     ``required``, ``show_if=(other_key, value)``, ``minimum``/``maximum``/``max_length``.
 
     Answers are checked by core (every problem gets a German and an English message naming the
@@ -169,8 +169,11 @@ def register_questionnaire_sections(platform: Platform) -> list[Section]:
     ``Company.extensions[<plugin>][question.target or question.key]``; a section of another
     plugin's namespace is refused. A section with ``apply=function`` stores its checked answers
     itself: core calls ``function(company, answers)`` (answers keyed by question key) and uses
-    the company it returns. Sections are shown after core's, in ascending ``order``, then in
-    plugin order. Return an empty list (or nothing) to add none.
+    the company it returns. A section that keeps its answers in the plugin's own tables gives
+    ``load(company)`` and ``publish(*, session, company_id, submission_id, answers)`` instead:
+    core calls ``publish`` inside the approval's transaction (docs/hooks.md). Sections are
+    shown after core's, in ascending ``order``, then in plugin order. Return an empty list
+    (or nothing) to add none.
     """
 
 

@@ -10,12 +10,13 @@ say) is shown as it is: it is all there is to show.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from core.classifications import Vocabulary
 from core.errors import ValidationError
-from core.formatting import format_number
+from core.formatting import format_date, format_number
 from core.i18n import catalog
 from core.portal.questionnaire import DOMAIN, AnswerType, Question
 
@@ -23,6 +24,7 @@ __all__ = [
     "NUMBER_DIGITS",
     "POSITION_DIGITS",
     "answer_text",
+    "items_text",
     "location_text",
     "position_text",
     "term_text",
@@ -72,7 +74,30 @@ def answer_text(question: Question, value: Any, lang: str) -> str:
         return ", ".join(question.option_label(v, lang) for v in value)
     if kind is AnswerType.LOCATION and isinstance(value, Mapping):
         return position_text(value.get("lat"), value.get("lon"), lang)
+    if kind is AnswerType.DATE and isinstance(value, str):
+        try:
+            return format_date(dt.date.fromisoformat(value), lang)
+        except ValueError:
+            return value  # as entered: there is no day to format
+    if kind is AnswerType.ITEMS and isinstance(value, list | tuple):
+        return "\n\n".join(
+            items_text(question, index, record, lang)
+            for index, record in enumerate(value)
+            if isinstance(record, Mapping)
+        )
     return value_text(value, lang)
+
+
+def items_text(question: Question, index: int, record: Mapping[str, Any], lang: str) -> str:
+    """Record ``index`` of an ITEMS answer: its name, then one line per answer given
+    ("Titel: Kfz-Mechatroniker/in"), the answers named and formatted like any other."""
+    lines = [question.item_label(index)(lang)]
+    for item in question.items:
+        value = record.get(item.key)
+        if not _empty(value):
+            text = answer_text(item, value, lang).replace("\n", " ")
+            lines.append(_text("moderation.item_answer", lang, label=item.label(lang), text=text))
+    return "\n".join(lines)
 
 
 def term_text(vocabulary: Vocabulary, value: Any, lang: str) -> str:

@@ -31,6 +31,7 @@ from attrs import field, frozen
 
 from core import classifications as vocab
 from core.errors import ConfigError
+from core.formatting import parse_date
 from core.i18n import Text, catalog, current_language, register_catalog, translatable
 from core.model import Address, Company, Contact, Location
 from core.portal.placing import in_region, postcode_problem
@@ -47,9 +48,11 @@ __all__ = [
     "Questionnaire",
     "Section",
     "check",
+    "check_items",
     "clean_text",
     "coerce",
     "image_problem",
+    "item_field",
     "options_from",
     "section_from_data",
 ]
@@ -113,6 +116,8 @@ class AnswerType(enum.StrEnum):
     LOCATION = "location"  # {"lat": .., "lon": ..}: a pin the editor moved (none: the address)
     CONSENT = "consent"  # a versioned consent (``Question.consent`` names its kind)
     IMAGE = "image"  # an uploaded picture (the logo); the answer says whether there is one
+    DATE = "date"  # a calendar day, stored as YYYY-MM-DD (typed as 7.12.2026 or 2026-12-07)
+    ITEMS = "items"  # a list of records, each answering the questions ``Question.items``
 
 
 #: Longest text per type unless a question sets ``max_length``.
@@ -124,6 +129,18 @@ DEFAULT_MAX_LENGTH = {
     AnswerType.URL: 500,
 }
 _TEXTUAL = frozenset(DEFAULT_MAX_LENGTH) | {AnswerType.POSTCODE}
+#: Most records an ITEMS question takes unless it sets ``maximum``.
+DEFAULT_MAX_ITEMS = 50
+#: The key of a record's own id in an ITEMS answer: kept as it is (a positive whole number),
+#: so whoever stores the records (``Section.publish``) knows which one was changed.
+ITEM_ID = "id"
+#: Answer types a record of an ITEMS question may ask (no pins, uploads, consents or lists).
+_ITEM_TYPES = frozenset(AnswerType) - {
+    AnswerType.LOCATION,
+    AnswerType.IMAGE,
+    AnswerType.CONSENT,
+    AnswerType.ITEMS,
+}
 
 
 def _as_text(value: Text | str | None) -> Text:
@@ -232,6 +249,10 @@ def _show_if(value: Any) -> tuple[str, Any] | None:
     return (str(key), wanted)
 
 
+def _item_questions(value: Iterable[Any]) -> tuple[Question, ...]:
+    return _questions(value)  # defined below, once Question is
+
+
 @translatable("label", "help", "example")
 @frozen(kw_only=True)
 class Question:
@@ -257,6 +278,10 @@ class Question:
     max_length: int | None = None
     #: the consent kind a CONSENT question records (see ``core.portal.privacy.CONSENTS``)
     consent: str = ""
+    #: an ITEMS question's questions, asked once per record (``maximum``: most records)
+    items: tuple[Question, ...] = field(default=(), converter=_item_questions)
+    #: how an ITEMS question names one record, with ``{n}`` its number ("Stelle {n}")
+    item_name: Text = field(default=Text.plain(""), converter=_as_text)
     #: anything else the plugin declared (kept, not used by core)
     extra: Mapping[str, Any] = field(factory=dict, eq=False, hash=False)
 
@@ -270,11 +295,37 @@ class Question:
             raise ConfigError(f"Question {self.key!r}: a {self.answer} question needs options.")
         if self.answer is AnswerType.CONSENT and not self.consent:
             raise ConfigError(f"Question {self.key!r}: a consent question names its consent.")
+        if (self.answer is AnswerType.ITEMS) != bool(self.items):
+            raise ConfigError(
+                f"Question {self.key!r}: an items question, and only one, lists the "
+                "questions of its records (items)."
+            )
+        for item in self.items:
+            if item.answer not in _ITEM_TYPES or item.show_if is not None:
+                raise ConfigError(
+                    f"Question {self.key!r}: its record question {item.key!r} must be a plain "
+                    f"question ({', '.join(sorted(t.value for t in _ITEM_TYPES))}) without "
+                    "show_if."
+                )
+            if item.key == ITEM_ID:
+                raise ConfigError(
+                    f"Question {self.key!r}: {ITEM_ID!r} is the record's own id, not a question."
+                )
 
     @property
     def limit(self) -> int | None:
         """The longest answer (texts) allowed."""
         return self.max_length or DEFAULT_MAX_LENGTH.get(self.answer)
+
+    @property
+    def most_items(self) -> int:
+        """The most records an ITEMS question takes."""
+        return int(self.maximum) if self.maximum is not None else DEFAULT_MAX_ITEMS
+
+    def item_label(self, index: int) -> Text:
+        """The name of record ``index`` (from 0) of an ITEMS question: "Stelle 2"."""
+        name = self.item_name or Text.message(DOMAIN, "item_name")
+        return name.with_values(n=index + 1)
 
     def option_label(self, value: Any, lang: str | None = None) -> str:
         for option in self.options:
@@ -295,6 +346,8 @@ class Question:
             "max_length": self.limit,
             "consent": self.consent or None,
         }
+        if self.items:
+            data["items"] = [q.as_dict(lang) for q in self.items]
         if lang is None:
             data.update(_in_every_language(label=self.label, help=self.help, example=self.example))
             data["options"] = [
@@ -326,6 +379,13 @@ class Section:
     ``apply``, when given, is called as ``apply(company, answers)`` with the checked answers of
     this section (keyed by question key) and stores them itself (to switch a core filter code
     on, say); without it every answer goes to its target.
+
+    A section whose answers live in its plugin's own tables (records such as open positions,
+    not profile fields) gives ``load`` and ``publish`` instead: ``load(company)`` returns the
+    section's answers for the published ``company`` (to edit them and to show the moderator
+    what changes), ``publish(session=, company_id=, submission_id=, answers=)`` stores the
+    checked answers when an operator approves the submission, inside the approval's
+    transaction (it must not commit). Such answers never enter ``Company.extensions``.
     """
 
     key: str
@@ -340,12 +400,19 @@ class Section:
     apply: Callable[[Company, Mapping[str, Any]], Company] | None = field(
         default=None, eq=False, hash=False
     )
+    load: Callable[[Company], Mapping[str, Any]] | None = field(default=None, eq=False, hash=False)
+    publish: Callable[..., None] | None = field(default=None, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_-]{0,59}", self.key):
             raise ConfigError(
                 f"Section key {self.key!r} (plugin {self.plugin}) must be lower-case letters, "
                 "digits, '-' and '_', starting with a letter; it becomes part of URLs."
+            )
+        if (self.load is None) != (self.publish is None):
+            raise ConfigError(
+                f"Section {self.key!r} (plugin {self.plugin}): give both load and publish, "
+                "or neither."
             )
         keys = [q.key for q in self.questions]
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
@@ -374,6 +441,11 @@ class Section:
             if question.key == key:
                 return question
         raise KeyError(key)
+
+    @property
+    def stores_itself(self) -> bool:
+        """Whether the section keeps its answers in its plugin's tables (``publish``)."""
+        return self.publish is not None
 
     def visible(self, question: Question, answers: Mapping[str, Any]) -> bool:
         """Whether ``question`` applies, given this section's (raw or checked) answers."""
@@ -501,6 +573,9 @@ def coerce(question: Question, raw: Any) -> tuple[Any, Message | None]:
     A problem comes with the value as entered, so it can be shown again.
     """
     kind = question.answer
+    if kind is AnswerType.ITEMS:
+        items, problems = check_items(question, raw)
+        return items or None, next(iter(problems.values()), None)
     if isinstance(raw, list | tuple) and kind is not AnswerType.MULTICHOICE:
         raw = raw[-1] if raw else None
     if isinstance(raw, str) and kind is not AnswerType.LONGTEXT:
@@ -546,6 +621,12 @@ def coerce(question: Question, raw: Any) -> tuple[Any, Message | None]:
         return (
             int(number) if kind is AnswerType.INTEGER or number == int(number) else number
         ), None
+    if kind is AnswerType.DATE:
+        text = str(raw).strip()[:50]
+        try:
+            return parse_date(text).isoformat(), None
+        except ValueError:
+            return text, _problem(question, "date")
     if kind in (AnswerType.BOOL, AnswerType.CONSENT, AnswerType.IMAGE):
         flag = _flag(raw)
         if flag is None:
@@ -615,6 +696,68 @@ def _flag(raw: Any) -> bool | None:
         if text in _FALSE:
             return False
     return None
+
+
+def item_field(question: Question, index: int, item: Question) -> str:
+    """The name of record ``index``'s answer to ``item`` (an ITEMS question's record
+    question): ``positions-0-title``. Problems of records are keyed by it, and forms use it
+    as the field's name."""
+    return f"{question.key}-{index}-{item.key}"
+
+
+def check_items(question: Question, raw: Any) -> tuple[list[dict[str, Any]], dict[str, Message]]:
+    """The checked records of an ITEMS answer and the problems of each record's answers
+    (keyed by ``item_field``). A record without any answer is left out; a record keeps its
+    ``id``; a bad answer is kept as entered."""
+    if _empty(raw):
+        return [], {}
+    records = list(raw.values()) if isinstance(raw, Mapping) else raw
+    if not isinstance(records, list | tuple):
+        return [], {question.key: _problem(question, "items")}
+    out: list[dict[str, Any]] = []
+    problems: dict[str, Message] = {}
+    for record in records:
+        if not isinstance(record, Mapping):
+            problems[question.key] = _problem(question, "items")
+            continue
+        index = len(out)
+        values: dict[str, Any] = {}
+        found: dict[str, Message] = {}
+        for item in question.items:
+            value, problem = coerce(item, record.get(item.key))
+            if value is not None:
+                values[item.key] = value
+            if problem is not None:
+                found[item_field(question, index, item)] = _item_problem(question, index, problem)
+        if not values:
+            continue  # an empty record (a form's blank row): no record
+        for item in question.items:
+            if item.required and values.get(item.key) in (None, []):
+                found[item_field(question, index, item)] = _item_problem(
+                    question, index, _problem(item, "required")
+                )
+        own = record.get(ITEM_ID)
+        if isinstance(own, str) and own.strip().isdigit():
+            own = int(own.strip())
+        if isinstance(own, int) and not isinstance(own, bool) and own > 0:
+            values = {ITEM_ID: own, **values}
+        out.append(values)
+        problems.update(found)
+    if len(out) > question.most_items:
+        problems[question.key] = _problem(
+            question, "items_many", n=len(out), limit=question.most_items
+        )
+    return out, problems
+
+
+def _item_problem(question: Question, index: int, problem: Message) -> Message:
+    """``problem`` of a record's answer, named by the record and the question:
+    „Stelle 2: Titel“."""
+    label = problem.label or Text.plain("")
+    return Message(
+        problem.body,
+        Text.message(DOMAIN, "item_label", item=question.item_label(index), label=label),
+    )
 
 
 def check(question: Question, raw: Any) -> tuple[Any, Message | None]:
@@ -696,6 +839,14 @@ class Questionnaire:
         for question in section.questions:
             if partial and question.key not in raw:
                 continue
+            if question.answer is AnswerType.ITEMS:
+                items, found = check_items(question, raw.get(question.key))
+                if items:
+                    values[question.key] = items
+                problems.update(found)
+                if question.required and not items and question.key not in problems:
+                    problems[question.key] = _problem(question, "required")
+                continue
             value, problem = check(question, raw.get(question.key))
             if value is not None:
                 values[question.key] = value
@@ -707,6 +858,8 @@ class Questionnaire:
             if not section.visible(question, values):
                 values.pop(question.key, None)
                 problems.pop(question.key, None)
+                for key in [k for k in problems if k.startswith(f"{question.key}-")]:
+                    problems.pop(key)
         return values, problems
 
     def validate(self, answers: Mapping[str, Mapping[str, Any]]) -> Problems:
@@ -762,6 +915,8 @@ class Questionnaire:
                     _set_company(company, target, value, contact, address)
                 else:
                     own[target or question.key] = value
+            if section.stores_itself and section.apply is None:
+                continue  # published into the plugin's own tables (``Section.publish``)
             if section.apply is not None:
                 company = section.apply(
                     company, {k: v for k, v in values.items() if k in _keys(section)}
@@ -798,6 +953,10 @@ class Questionnaire:
         """Answers that reproduce ``company`` (to edit a published profile)."""
         answers: Answers = {}
         for section in self.sections:
+            if section.load is not None:
+                loaded = section.load(company) if company.id is not None else {}
+                answers[section.key] = {k: v for k, v in loaded.items() if not _empty(v)}
+                continue
             values: dict[str, Any] = {}
             stored = company.extensions.get(section.namespace) or {}
             for question in section.questions:

@@ -63,6 +63,7 @@ __all__ = [
     "export_data",
     "get",
     "invite",
+    "invite_new_company",
     "locate",
     "logo_of",
     "preview",
@@ -354,6 +355,53 @@ def invite(
         f"Viele Grüße\n{title}\n",
     )
     return token
+
+
+def invite_new_company(
+    platform: Platform,
+    email: str,
+    *,
+    name: str,
+    lang: str,
+    answers: Mapping[str, Mapping[str, Any]],
+    editor_link: Callable[[str], str],
+    actor: str,
+    note: str = "",
+) -> int:
+    """Invite an employer that is not in the directory yet (known from a job feed, say) to
+    the questionnaire: a draft for a new company, started with ``answers`` (its name and
+    place, so it need not type them again), and the personal link mailed to ``email`` in
+    ``lang``. ``name`` is the employer's name as the mail addresses it; ``note`` a line of
+    the operator's saying why (open positions under its name). The employer gives its
+    consents in the questionnaire itself; nothing is published before an operator approves.
+    ``editor_link(secret)`` is the link's address (the web kit's ``editor_link``). Returns
+    the new submission's id; a bad e-mail address is a ``ValidationError`` naming it.
+    """
+    email = _check_email(email)
+    offered = platform.settings.portal.languages or ["de"]
+    lang = lang if lang in offered else offered[0]
+    questionnaire = platform.questionnaire
+    started: dict[str, dict[str, Any]] = {}
+    for key, given in answers.items():
+        values, problems = questionnaire.clean_section(key, given, partial=True)
+        started[key] = {k: v for k, v in values.items() if k not in problems}
+    with platform.session(write=True) as session:
+        row = repo.add_submission(
+            session, email=email, lang=lang, answers=started, step=questionnaire.keys[0]
+        )
+        token = accounts.issue_token(session, submission_id=row.id, lifetime=_lifetime(platform))
+        audit.log_action(session, actor, "submission.invite", _subject(row.id))
+        submission = _submission(session, row)
+    _mail(
+        platform,
+        submission,
+        "invite_new",
+        employer=name,
+        note=note,
+        link=editor_link(token),
+        days=platform.settings.accounts.editor_link_days,
+    )
+    return submission.id
 
 
 def editor_state(platform: Platform, token: accounts.EditorToken) -> EditorState:
@@ -678,6 +726,7 @@ def approve(platform: Platform, submission_id: int, *, actor: str, links: Links)
         else:
             saved = company_repo.add_company(session, company)
         assert saved.id is not None
+        _publish_sections(platform, session, submission, saved.id)
         row.company_id = saved.id
         row.status = SubmissionStatus.APPROVED.value
         row.decided_at = row.updated_at = utcnow()
@@ -702,6 +751,22 @@ def approve(platform: Platform, submission_id: int, *, actor: str, links: Links)
         link=links.editor(token),
     )
     return saved
+
+
+def _publish_sections(
+    platform: Platform, session: Session, submission: Submission, company_id: int
+) -> None:
+    """Hand the sections that keep their answers in their plugin's tables (``Section.publish``)
+    their checked answers, in the approval's transaction: a failure publishes nothing."""
+    checked = platform.questionnaire.checked(submission.answers)
+    for section in platform.questionnaire.sections:
+        if section.publish is not None:
+            section.publish(
+                session=session,
+                company_id=company_id,
+                submission_id=submission.id,
+                answers=checked.get(section.key, {}),
+            )
 
 
 def reject(platform: Platform, submission_id: int, *, actor: str, reason: str) -> Submission:
@@ -786,6 +851,7 @@ def changes(platform: Platform, submission: Submission) -> list[Change]:
     in the order the questionnaire asks (the address and position as one field ``location``)."""
     proposed = _flatten(preview(platform, submission).to_dict(with_contact=True))
     published: dict[str, Any] = {}
+    current: Company | None = None
     consented: bool | None = None  # a new company has given or refused nothing yet
     if submission.company_id is not None:
         with platform.session() as session:
@@ -799,6 +865,7 @@ def changes(platform: Platform, submission: Submission) -> list[Change]:
             consented = submission.company_id in repo.contact_consented(
                 session, [submission.company_id]
             )
+    _own_tables(platform, submission, current, proposed, published)
     wanted = platform.questionnaire.consents(submission.answers).get("publish_contact")
     if wanted is not None:
         proposed["consent.publish_contact"] = wanted
@@ -814,6 +881,30 @@ def changes(platform: Platform, submission: Submission) -> list[Change]:
         found = fields.get(key) or _other_field(platform, key)
         out.append(Change(key, found.label, old, new, found.section, found.shown))
     return out
+
+
+def _own_tables(
+    platform: Platform,
+    submission: Submission,
+    current: Company | None,
+    proposed: dict[str, Any],
+    published: dict[str, Any],
+) -> None:
+    """Add the answers of sections that keep them in their plugin's tables
+    (``Section.load``) to the compared fields: the published ones as the section loads
+    them, checked the same way as the submitted ones, so unchanged records compare equal."""
+    questionnaire = platform.questionnaire
+    checked = questionnaire.checked(submission.answers)
+    for section in questionnaire.sections:
+        if section.load is None:
+            continue
+        old: Mapping[str, Any] = {}
+        if current is not None:
+            old, _ = questionnaire.clean_section(section.key, section.load(current))
+        new = checked.get(section.key, {})
+        for question in section.questions:
+            key = f"{section.key}.{question.key}"
+            proposed[key], published[key] = new.get(question.key), old.get(question.key)
 
 
 def _blank(value: Any) -> bool:
@@ -841,6 +932,8 @@ def _fields(platform: Platform) -> dict[str, _Field]:
             continue  # the logo is shown as a picture, not as a field
         if question.answer is AnswerType.CONSENT:
             key = f"consent.{question.consent}"
+        elif section.load is not None:
+            key = f"{section.key}.{question.key}"
         elif section.plugin == "core" and target in _ADDRESS_TARGETS:
             label = Text.message(DOMAIN, "moderation.location")
             out.setdefault("location", _Field(label, section.title, location_text))

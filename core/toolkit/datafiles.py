@@ -40,14 +40,14 @@ LANGUAGES = ("de", "en")
 #: A plugin's catalog of texts, in its package beside its data files.
 CATALOG_FILE = "locale/messages.toml"
 #: Text fields of a question and a section: each is one table of languages in the file.
-_QUESTION_TEXTS = ("label", "help", "example")
+_QUESTION_TEXTS = ("label", "help", "example", "item_name")
 _SECTION_TEXTS = ("title", "intro")
 _QUESTION_FIELDS = frozenset(
     a.name for a in attrs.fields(Question) if not a.name.endswith(("_de", "_en"))
 ) - {"extra"} | set(_QUESTION_TEXTS)
 _SECTION_FIELDS = frozenset(
     a.name for a in attrs.fields(Section) if not a.name.endswith(("_de", "_en"))
-) - {"apply"} | set(_SECTION_TEXTS)
+) - {"apply", "load", "publish"} | set(_SECTION_TEXTS)
 _ENTRY_FIELDS = frozenset({"value", "label", "group"})
 
 
@@ -246,6 +246,14 @@ class DataFile:
         values = {k: v for k, v in data.items() if k not in _QUESTION_TEXTS}
         for text in _QUESTION_TEXTS:
             values.update(self._texts(data, text, shown))
+        if "items" in values:  # an ITEMS question's record questions: [[...questions.items]]
+            items = values["items"]
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise ConfigError(f"{self.name}: {shown}.items must be a list of tables.")
+            values["items"] = tuple(
+                self._question(item, f"{shown}.items[{i}]", computed)
+                for i, item in enumerate(items)
+            )
         if isinstance(values.get("options"), str) and values["options"] in computed:
             values["options"] = computed[values["options"]]
         elif "options" in values:

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 from core.platform import Platform
 from core.portal import accounts, web_sessions
 from core.portal import submissions as flow
-from core.portal.questionnaire import AnswerType, Section
+from core.portal.questionnaire import ITEM_ID, AnswerType, Question, Section, item_field
 from webapp.portal.views import lang_args
 
 __all__ = [
@@ -111,7 +111,9 @@ def form_answers(section: Section) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for question in section.questions:
         key = question.key
-        if question.answer is AnswerType.MULTICHOICE:
+        if question.answer is AnswerType.ITEMS:
+            out[key] = _form_records(question)
+        elif question.answer is AnswerType.MULTICHOICE:
             out[key] = [v[:200] for v in form.getlist(key)][:200]
         elif question.answer is AnswerType.LOCATION:
             lat, lon = form.get(f"{key}-lat", ""), form.get(f"{key}-lon", "")
@@ -129,6 +131,33 @@ def form_answers(section: Section) -> dict[str, Any]:
             value = form.get(key)
             out[key] = value[:MAX_FIELD] if value is not None else None
     return out
+
+
+def _form_records(question: Question) -> list[dict[str, Any]]:
+    """The records of an ITEMS question as the form sent them: ``<key>-rows`` rows of fields
+    ``<key>-<n>-<item>`` (``item_field``), each with its hidden ``-id``; a row whose
+    ``-remove`` box is ticked is left out (so the record is deleted when published)."""
+    form = request.form
+    try:
+        rows = min(int(form.get(f"{question.key}-rows", "0")), question.most_items + 1)
+    except ValueError:
+        rows = 0
+    records: list[dict[str, Any]] = []
+    for index in range(max(rows, 0)):
+        prefix = f"{question.key}-{index}-"
+        if form.get(prefix + "remove") == "1":
+            continue
+        record: dict[str, Any] = {}
+        for item in question.items:
+            name = item_field(question, index, item)
+            if item.answer is AnswerType.MULTICHOICE:
+                record[item.key] = [v[:200] for v in form.getlist(name)][:200]
+            else:
+                value = form.get(name)
+                record[item.key] = value[:MAX_FIELD] if value is not None else None
+        record[ITEM_ID] = form.get(prefix + ITEM_ID, "")[:20]
+        records.append(record)
+    return records
 
 
 def _postcode(section: Section) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -10,13 +11,23 @@ from markupsafe import Markup
 from core import classifications as vocab
 from core.builtin import STORY, story_title
 from core.errors import ValidationError
+from core.formatting import format_date_input
+from core.i18n import Text
 from core.model import Company
 from core.persistence import submissions as submission_repo
 from core.platform import Platform
 from core.portal import submissions as flow
 from core.portal.answer_texts import answer_text
 from core.portal.privacy import CONSENTS
-from core.portal.questionnaire import AnswerType, Message, Question, Section
+from core.portal.questionnaire import (
+    DOMAIN,
+    ITEM_ID,
+    AnswerType,
+    Message,
+    Question,
+    Section,
+    item_field,
+)
 from webapp.kit import map_attribution
 from webapp.portal.views import _label, page_url
 from webapp.questionnaire.i18n import translate
@@ -39,14 +50,22 @@ MAX_RADIOS = 6
 
 
 def _field(
-    section: Section, question: Question, values: dict[str, Any], problem: Message | None, lang: str
+    section: Section,
+    question: Question,
+    values: dict[str, Any],
+    problem: Message | None,
+    lang: str,
+    *,
+    name: str = "",
+    problems: dict[str, Message] | None = None,
 ) -> dict[str, Any]:
     value = values.get(question.key)
     kind = question.answer
+    name = name or question.key
     field: dict[str, Any] = {
         "q": question,
-        "id": f"q-{section.key}-{question.key}",
-        "name": question.key,
+        "id": f"q-{section.key}-{name}",
+        "name": name,
         "kind": kind.value,
         "label": question.label(lang),
         "help": question.help(lang),
@@ -87,7 +106,81 @@ def _field(
         field["consent_version"] = text.version_text(lang) if text else ""
     if kind is AnswerType.BOOL:
         field["selected"] = {"yes"} if value is True else {"no"} if value is False else set()
+    if kind is AnswerType.DATE:
+        field["value"] = _date_input(value, lang)
+    if kind is AnswerType.ITEMS:
+        field["records"] = _records(section, question, value, problems or {}, lang)
+        after = len(field["records"])
+        field["add_label"] = (
+            Text.message(DOMAIN, "item_add", item=question.item_label(after))(lang)
+            if after < question.most_items
+            else ""
+        )
     return field
+
+
+def _date_input(value: Any, lang: str) -> Any:
+    """A stored day as the date field shows it for typing (``7.12.2026`` in German); a bad
+    value as it was entered."""
+    if isinstance(value, str):
+        try:
+            return format_date_input(dt.date.fromisoformat(value), lang)
+        except ValueError:
+            return value
+    return value
+
+
+def _records(
+    section: Section,
+    question: Question,
+    value: Any,
+    problems: dict[str, Message],
+    lang: str,
+) -> list[dict[str, Any]]:
+    """The rows of an ITEMS question's form: one per stored record, then one blank row for a
+    new record (unless the question takes no more)."""
+    records = [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+    rows: list[dict[str, Any]] = []
+    for index, record in enumerate([*records, {}][: question.most_items]):
+        fields = [
+            _field(
+                section,
+                item,
+                record,
+                problems.get(item_field(question, index, item)),
+                lang,
+                name=item_field(question, index, item),
+            )
+            for item in question.items
+        ]
+        new = index == len(records)
+        rows.append(
+            {
+                "index": index,
+                "id": record.get(ITEM_ID, ""),
+                "prefix": f"{question.key}-{index}-",
+                "new": new,
+                "legend": Text.message(DOMAIN, "item_new", item=question.item_label(index))(lang)
+                if new
+                else question.item_label(index)(lang),
+                "remove_label": Text.message(
+                    DOMAIN, "item_remove", item=question.item_label(index)
+                )(lang),
+                "fields": fields,
+            }
+        )
+    return rows
+
+
+def _flat(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The fields and the fields of every record row, in the form's order (for the error
+    summary)."""
+    out: list[dict[str, Any]] = []
+    for field in fields:
+        out.append(field)
+        for row in field.get("records", ()):
+            out.extend(row["fields"])
+    return out
 
 
 def address_values(section: Section, values: dict[str, Any]) -> dict[str, str]:
@@ -144,7 +237,10 @@ def step_view(
     keys = platform.questionnaire.keys
     position = keys.index(section.key)
     values = dict(submission.answers.get(section.key) or {})
-    fields = [_field(section, q, values, problems.get(q.key), lang) for q in section.questions]
+    fields = [
+        _field(section, q, values, problems.get(q.key), lang, problems=problems)
+        for q in section.questions
+    ]
     region = platform.region
     map_config = {
         "tileUrl": platform.settings.map.tile_url,
@@ -162,7 +258,7 @@ def step_view(
         "submission": submission,
         "section": section,
         "fields": fields,
-        "problems": [(f["id"] + "-wrap", f["problem"]) for f in fields if f["problem"]],
+        "problems": [(f["id"] + "-wrap", f["problem"]) for f in _flat(fields) if f["problem"]],
         "position": position + 1,
         "total": len(keys),
         "steps": progress(platform, submission, section.key, lang),

@@ -37,7 +37,7 @@ from core.i18n import Text
 from core.model import Address, Company
 from core.portal import accounts
 from core.portal import submissions as flow
-from core.portal.answer_texts import value_text
+from core.portal.answer_texts import answer_text, value_text
 from core.portal.placing import PlacementError, place_address, postcode_problem
 from core.portal.privacy import CONSENTS
 from core.portal.questionnaire import DOMAIN, AnswerType, Message, Section, image_problem
@@ -562,6 +562,8 @@ def _answer_text(section: Section, question: Any, submission: flow.Submission, l
             return translate("location.town_from_postcode", lang, town=town.name)
     if value in (None, "", []):
         return translate("none_given", lang)
+    if question.answer in (AnswerType.DATE, AnswerType.ITEMS):
+        return answer_text(question, value, lang)
     if question.answer in (AnswerType.BOOL, AnswerType.CONSENT):
         return (
             translate("yes" if value is True else "no", lang)
