@@ -170,7 +170,7 @@ def register_questionnaire_sections(platform: Platform) -> list[Section]:
     plugin's namespace is refused. A section with ``apply=function`` stores its checked answers
     itself: core calls ``function(company, answers)`` (answers keyed by question key) and uses
     the company it returns. A section that keeps its answers in the plugin's own tables gives
-    ``load(company)`` and ``publish(*, session, company_id, submission_id, answers)`` instead:
+    ``load(company)`` and ``publish(*, session, company, submission_id, answers)`` instead:
     core calls ``publish`` inside the approval's transaction (docs/hooks.md). Sections are
     shown after core's, in ascending ``order``, then in plugin order. Return an empty list
     (or nothing) to add none.

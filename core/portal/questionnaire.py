@@ -383,9 +383,11 @@ class Section:
     A section whose answers live in its plugin's own tables (records such as open positions,
     not profile fields) gives ``load`` and ``publish`` instead: ``load(company)`` returns the
     section's answers for the published ``company`` (to edit them and to show the moderator
-    what changes), ``publish(session=, company_id=, submission_id=, answers=)`` stores the
+    what changes), ``publish(session=, company=, submission_id=, answers=)`` stores the
     checked answers when an operator approves the submission, inside the approval's
     transaction (it must not commit). Such answers never enter ``Company.extensions``.
+    ``check(values)``, when given, adds problems that involve several answers (an end
+    before a start) to those core finds per answer.
     """
 
     key: str
@@ -402,6 +404,11 @@ class Section:
     )
     load: Callable[[Company], Mapping[str, Any]] | None = field(default=None, eq=False, hash=False)
     publish: Callable[..., None] | None = field(default=None, eq=False, hash=False)
+    #: rules across answers: ``check(values)`` with the checked answers returns problems as
+    #: texts keyed by question key (or a record's ``item_field``); core names the question
+    check: Callable[[Mapping[str, Any]], Mapping[str, Text]] | None = field(
+        default=None, eq=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_-]{0,59}", self.key):
@@ -447,6 +454,18 @@ class Section:
         """Whether the section keeps its answers in its plugin's tables (``publish``)."""
         return self.publish is not None
 
+    def label_of(self, key: str) -> Text:
+        """The label a problem of ``key`` (a question key, or a record's ``item_field``) is
+        named by."""
+        for question in self.questions:
+            if question.key == key:
+                return question.label
+            for index, item in _item_key(question, key):
+                return Text.message(
+                    DOMAIN, "item_label", item=question.item_label(index), label=item.label
+                )
+        raise KeyError(key)
+
     def visible(self, question: Question, answers: Mapping[str, Any]) -> bool:
         """Whether ``question`` applies, given this section's (raw or checked) answers."""
         if question.show_if is None:
@@ -465,6 +484,17 @@ class Section:
             data.update(title=self.title(lang), intro=self.intro(lang))
         data["questions"] = [q.as_dict(lang) for q in self.questions]
         return data
+
+
+def _item_key(question: Question, key: str) -> list[tuple[int, Question]]:
+    """[(record index, record question)] when ``key`` is an ``item_field`` of ``question``."""
+    head, _, rest = key.partition("-")
+    if head != question.key or not question.items:
+        return []
+    index, _, name = rest.partition("-")
+    if not index.isdigit():
+        return []
+    return [(int(index), item) for item in question.items if item.key == name]
 
 
 def _in_every_language(**texts: Text) -> dict[str, str]:
@@ -854,6 +884,10 @@ class Questionnaire:
                 problems[question.key] = problem
         if self.region is not None:
             _place_checks(self.region, section, values, problems)
+        if section.check is not None:
+            for key, said in section.check(values).items():
+                if key not in problems:
+                    problems[key] = Message(said, section.label_of(key))
         for question in section.questions:
             if not section.visible(question, values):
                 values.pop(question.key, None)

@@ -726,7 +726,7 @@ def approve(platform: Platform, submission_id: int, *, actor: str, links: Links)
         else:
             saved = company_repo.add_company(session, company)
         assert saved.id is not None
-        _publish_sections(platform, session, submission, saved.id)
+        _publish_sections(platform, session, submission, saved)
         row.company_id = saved.id
         row.status = SubmissionStatus.APPROVED.value
         row.decided_at = row.updated_at = utcnow()
@@ -754,7 +754,7 @@ def approve(platform: Platform, submission_id: int, *, actor: str, links: Links)
 
 
 def _publish_sections(
-    platform: Platform, session: Session, submission: Submission, company_id: int
+    platform: Platform, session: Session, submission: Submission, company: Company
 ) -> None:
     """Hand the sections that keep their answers in their plugin's tables (``Section.publish``)
     their checked answers, in the approval's transaction: a failure publishes nothing."""
@@ -763,7 +763,7 @@ def _publish_sections(
         if section.publish is not None:
             section.publish(
                 session=session,
-                company_id=company_id,
+                company=company,
                 submission_id=submission.id,
                 answers=checked.get(section.key, {}),
             )

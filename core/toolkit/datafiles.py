@@ -47,7 +47,7 @@ _QUESTION_FIELDS = frozenset(
 ) - {"extra"} | set(_QUESTION_TEXTS)
 _SECTION_FIELDS = frozenset(
     a.name for a in attrs.fields(Section) if not a.name.endswith(("_de", "_en"))
-) - {"apply", "load", "publish"} | set(_SECTION_TEXTS)
+) - {"apply", "load", "publish", "check"} | set(_SECTION_TEXTS)
 _ENTRY_FIELDS = frozenset({"value", "label", "group"})
 
 

@@ -18,13 +18,15 @@ from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import Column
 from sqlalchemy import Date
+from sqlalchemy import DateTime
 from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import MetaData
 from sqlalchemy import String
+from sqlalchemy import Table
 from sqlalchemy import Text
 
-__all__ = ["imports", "metadata", "positions"]
+__all__ = ["imports", "invitations", "metadata", "positions"]
 
 metadata = MetaData()
 
@@ -54,6 +56,18 @@ positions = record_table(
 )
 
 imports = import_log_table("jobs_imports", metadata, source_length=20)
+
+#: Employers of unmatched positions invited to the Leitfragebogen (by the draft it started):
+#: approving that draft hands the company the positions under the employer's name.
+invitations = Table(
+    "jobs_invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", Integer, nullable=False, unique=True),
+    Column("employer_name", String(300), nullable=False),
+    Column("employer_postcode", String(5), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
 Index("ix_jobs_positions_company_id", positions.c.company_id)
 Index("ix_jobs_positions_match", positions.c.match)
