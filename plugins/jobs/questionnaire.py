@@ -36,6 +36,7 @@ from sqlalchemy import insert
 from sqlalchemy import select
 
 from plugins.jobs import tables as t
+from plugins.jobs.matching import employer_key
 from plugins.jobs.model import Position
 from plugins.jobs.repository import PositionRepository
 from plugins.jobs.texts import message
@@ -304,18 +305,20 @@ def invite_employer(
 
 
 def _employer_positions(session: Session, name: str, postcode: str) -> list[Position]:
-    """Positions no company has yet that name this employer (exactly as stored)."""
+    """Positions no company has yet of this employer: the same postcode and the same name
+    as matching compares names (``employer_key``: legal forms, umlauts and punctuation
+    aside), as the review list groups them."""
     c = t.positions.c
+    key = employer_key(name)
     ids = session.execute(
-        select(c.id).where(
+        select(c.id, c.employer_name).where(
             c.company_id.is_(None),
-            c.employer_name == name,
             c.employer_postcode == postcode,
             c.match.in_(("unmatched", "review")),
         )
-    ).scalars()
+    ).all()
     repo = PositionRepository(session)
-    return [repo.get(int(i)) for i in ids]
+    return [repo.get(int(i)) for i, named in ids if employer_key(named) == key]
 
 
 def _take_invited(session: Session, company: Company, submission_id: int) -> int:

@@ -159,6 +159,7 @@ def test_positions_are_public_only_after_approval_with_labels_on_the_moderation_
     assert "Stelle 1" in review and "Art der Stelle: Ausbildung" in review
     submit(client, token)
     assert stored(app) == []  # submitted, not approved: nothing stored, nothing public
+    assert "Kfz-Mechatroniker" not in client.get("/stellen").get_data(as_text=True)
     page = approve(app, 1)
     # the moderation page: labels and formatted days, never codes or ISO dates
     row = re.search(r'data-field="jobs.positions".*?</tr>', page, re.S)
@@ -192,6 +193,11 @@ def test_positions_are_public_only_after_approval_with_labels_on_the_moderation_
     service = service_for(platform_of(app))
     service.positions(force=True)
     assert {p.id for p in service.positions_of(company)} == {p.id for p in positions}
+    platform = platform_of(app)
+    slug = platform.search(platform.parse_query({"q": ["Morgenrot"]})).items[0].slug
+    profile = client.get(f"/unternehmen/{slug}").get_data(as_text=True)
+    assert "Kfz-Mechatroniker/in (m/w/d)" in profile and "Bürokraft in Teilzeit" in profile
+    assert 'href="https://www.autohaus-beispiel.de/karriere"' in profile
 
 
 def test_an_edit_changes_adds_and_removes_positions_in_place(
@@ -294,9 +300,9 @@ def test_an_invited_employer_gets_the_positions_under_its_name(app: Flask) -> No
         for n, (name, postcode) in enumerate(
             [
                 ("Kohlenhandel Meyer", "45657"),
-                ("Kohlenhandel Meyer", "45657"),
-                ("Kohlenhandel Meyer", "44575"),
-            ]  # another employer of the same name
+                ("Kohlenhandel Meyer GmbH & Co. KG", "45657"),  # the same, as a feed writes it
+                ("Kohlenhandel Meyer", "44575"),  # another employer of the same name
+            ]
         ):
             repo.add(
                 Position(
