@@ -910,7 +910,11 @@ class Questionnaire:
         out: Answers = {}
         for section in self.sections:
             values, problems = self.clean_section(section.key, answers.get(section.key) or {})
-            out[section.key] = {k: v for k, v in values.items() if k not in problems}
+            out[section.key] = {
+                k: _without_problems(section.question(k), v, problems)
+                for k, v in values.items()
+                if k not in problems
+            }
         return out
 
     def consents(self, answers: Mapping[str, Mapping[str, Any]]) -> dict[str, bool]:
@@ -1005,6 +1009,20 @@ class Questionnaire:
                     values[question.key] = value
             answers[section.key] = values
         return answers
+
+
+def _without_problems(question: Question, value: Any, problems: Mapping[str, Message]) -> Any:
+    """An ITEMS answer without the record answers that have problems (others as they are)."""
+    if question.answer is not AnswerType.ITEMS or not isinstance(value, list):
+        return value
+    return [
+        {
+            k: v
+            for k, v in record.items()
+            if k == ITEM_ID or f"{question.key}-{index}-{k}" not in problems
+        }
+        for index, record in enumerate(value)
+    ]
 
 
 def _keys(section: Section) -> set[str]:

@@ -181,3 +181,11 @@ def test_core_names_records_when_the_plugin_does_not() -> None:
     _, problems = check_items(plain, [{"title": "x" * 300}])
     assert problems["rows-0-title"].text("de").startswith("„Eintrag 1: Titel“: ")
     assert Text.message(DOMAIN, "item_name", n=2)("en") == "Entry 2"
+
+
+def test_previews_leave_out_the_bad_answers_of_a_record_only() -> None:
+    questionnaire = Questionnaire.build([section()])
+    checked = questionnaire.checked(
+        {"jobs": {"positions": [{"id": 4, "title": "A", "kind": "a", "start": "bald"}]}}
+    )
+    assert checked == {"jobs": {"positions": [{"id": 4, "title": "A", "kind": "a"}]}}
