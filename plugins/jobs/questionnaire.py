@@ -52,6 +52,7 @@ __all__ = [
     "SECTION",
     "SOURCE",
     "editable_positions",
+    "employer_positions",
     "invite_employer",
     "jobs_section",
     "publish_positions",
@@ -273,7 +274,7 @@ def invite_employer(
     positions become the new company's. Returns the draft's submission id; a bad address is
     a ``ValidationError`` that names it, and nothing is stored then."""
     with platform.session() as session:
-        count = len(_employer_positions(session, employer_name, employer_postcode))
+        count = len(employer_positions(session, employer_name, employer_postcode))
     answers: dict[str, dict[str, Any]] = {}
     given = {"name": employer_name, "postcode": employer_postcode, "town": employer_town}
     for section in platform.questionnaire.sections:
@@ -304,7 +305,7 @@ def invite_employer(
     return submission_id
 
 
-def _employer_positions(session: Session, name: str, postcode: str) -> list[Position]:
+def employer_positions(session: Session, name: str, postcode: str) -> list[Position]:
     """Positions no company has yet of this employer: the same postcode and the same name
     as matching compares names (``employer_key``: legal forms, umlauts and punctuation
     aside), as the review list groups them."""
@@ -330,7 +331,7 @@ def _take_invited(session: Session, company: Company, submission_id: int) -> int
     if row is None:
         return 0
     repo = PositionRepository(session)
-    found = _employer_positions(session, row.employer_name, row.employer_postcode)
+    found = employer_positions(session, row.employer_name, row.employer_postcode)
     for position in found:
         repo.update(
             position.evolve(company_id=company.id, match="manual", match_candidates=()),

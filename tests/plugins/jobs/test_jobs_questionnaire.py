@@ -351,3 +351,50 @@ def test_an_invited_employer_gets_the_positions_under_its_name(app: Flask) -> No
         "Fahrer/in 1": (company, "manual"),
         "Fahrer/in 2": (None, "unmatched"),  # another postcode: another employer
     }
+
+
+def test_operators_invite_an_employer_from_its_page_with_every_problem_at_once(
+    app: Flask,
+) -> None:
+    platform = platform_of(app)
+    with platform.session(write=True) as session:
+        PositionRepository(session).add(
+            Position(
+                employer_name="Kohlenhandel Meyer",
+                employer_postcode="45657",
+                employer_town="Recklinghausen",
+                title="Fahrer/in",
+                kind="full_time",
+                published=TODAY,
+                source="ba",
+                external_id="BA-9",
+                match="unmatched",
+            )
+        )
+    page = "/admin/stellen/einladen?arbeitgeber=Kohlenhandel%20Meyer&plz=45657"
+    public = app.test_client()
+    assert public.get(page).status_code in (302, 303)  # operators only: to the login
+    operator = app.test_client()
+    login(operator)
+    form = operator.get(page)
+    assert form.status_code == 200
+    html = form.get_data(as_text=True)
+    assert "Kohlenhandel Meyer zum Leitfragebogen einladen" in html and "Fahrer/in" in html
+    token = csrf(html)
+    bad = operator.post(page, data={"csrf_token": token, "email": "meyer(at)", "lang": "xx"})
+    assert bad.status_code == 422
+    said = bad.get_data(as_text=True)
+    assert said.count('class="field-error"') == 2
+    assert "name@beispiel.de" in said and "angebotenen Sprachen" in said
+    assert 'value="meyer(at)"' in said  # what was typed stays
+    assert platform.outbox.messages() == []
+    good = operator.post(
+        page, data={"csrf_token": token, "email": "info@meyer.example", "lang": "en"}
+    )
+    assert good.status_code == 303
+    assert "info@meyer.example" in operator.get(good.headers["Location"]).get_data(as_text=True)
+    mail = platform.outbox.messages()[-1]
+    assert mail.to == "info@meyer.example" and "Kohlenhandel Meyer cannot be found" in mail.body
+    assert "?lang=en" in mail.body or "lang=en" in mail.body
+    unknown = operator.get("/admin/stellen/einladen?arbeitgeber=Niemand&plz=45657")
+    assert unknown.status_code == 404
