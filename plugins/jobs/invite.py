@@ -16,19 +16,17 @@ from core import is_email
 from core import language_name
 from flask import abort
 from flask import redirect
-from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from webapp.kit import admin_blueprint
+from webapp.kit import admin_language
+from webapp.kit import admin_page
 from webapp.kit import current_operator
 from webapp.kit import current_platform
 from webapp.kit import editor_link
 from webapp.kit import form_problems
 from webapp.kit import language_args
-from webapp.kit import page_language
-from webapp.kit import pages_blueprint
-from webapp.kit import protect_forms
-from webapp.kit import require_role
 
 from plugins.jobs.questionnaire import employer_positions
 from plugins.jobs.questionnaire import invite_employer
@@ -37,18 +35,15 @@ from plugins.jobs.texts import text
 
 __all__ = ["blp"]
 
-blp = protect_forms(
-    pages_blueprint("jobs_invite", __name__, "/admin/stellen", access={"*": "operator"})
-)
+blp = admin_blueprint("jobs_invite", __name__, "/admin/stellen")
 _NOTICE = "jobs_invite_notice"
 
 
 @blp.route("/einladen", methods=["GET", "POST"])
-@require_role("operator")
 def invite() -> Any:
     """The invitation form of one employer, and sending it."""
     platform = current_platform()
-    lang = page_language()
+    lang = admin_language()
     name = request.values.get("arbeitgeber", "").strip()[:300]
     postcode = request.values.get("plz", "").strip()[:5]
     with platform.session() as db:
@@ -87,9 +82,9 @@ def invite() -> Any:
         problems = form_problems(found, lang)
     sent = session.pop(_NOTICE, None)
     status = 422 if problems else 200
-    return render_template(
+    return admin_page(
         "jobs/invite.html",
-        lang=lang,
+        status,
         tt=lambda key, **v: text(key, lang, **v),
         domain=DOMAIN,
         employer=positions[0],
@@ -98,4 +93,5 @@ def invite() -> Any:
         problems=problems,
         sent=sent,
         languages=[(code, language_name(code)) for code in offered],
-    ), status
+        back_args=language_args(),
+    )

@@ -371,11 +371,14 @@ def test_operators_invite_an_employer_from_its_page_with_every_problem_at_once(
                 match="unmatched",
             )
         )
-    page = "/admin/stellen/einladen?arbeitgeber=Kohlenhandel%20Meyer&plz=45657"
+    page = "/admin/stellen/einladen?arbeitgeber=Kohlenhandel+Meyer&plz=45657"
     public = app.test_client()
     assert public.get(page).status_code in (302, 303)  # operators only: to the login
     operator = app.test_client()
     login(operator)
+    # the review list leads to the invitation of each employer
+    review = operator.get("/admin/stellen/zuordnung").get_data(as_text=True)
+    assert 'href="/admin/stellen/einladen?arbeitgeber=Kohlenhandel+Meyer&amp;plz=45657"' in review
     form = operator.get(page)
     assert form.status_code == 200
     html = form.get_data(as_text=True)
