@@ -57,7 +57,7 @@ FORM = {
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
     made = make_app(tmp_path / "app", enabled=["jobs"], portal={"base_url": "http://localhost"})
-    service_for(platform_of(made)).clock = lambda: TODAY
+    platform_of(made).clock = lambda: TODAY  # the portal's day: the index's and the plugin's
     return made
 
 
@@ -159,6 +159,8 @@ def test_positions_are_public_only_after_approval_with_labels_on_the_moderation_
     assert "Stelle 1" in review and "Art der Stelle: Ausbildung" in review
     submit(client, token)
     assert stored(app) == []  # submitted, not approved: nothing stored, nothing public
+    hiring = platform_of(app).parse_query({"jobs_hiring": ["true"]})
+    assert platform_of(app).search(hiring).total == 0
     assert "Kfz-Mechatroniker" not in client.get("/stellen").get_data(as_text=True)
     page = approve(app, 1)
     # the moderation page: labels and formatted days, never codes or ISO dates
@@ -198,6 +200,14 @@ def test_positions_are_public_only_after_approval_with_labels_on_the_moderation_
     profile = client.get(f"/unternehmen/{slug}").get_data(as_text=True)
     assert "Kfz-Mechatroniker/in (m/w/d)" in profile and "Bürokraft in Teilzeit" in profile
     assert 'href="https://www.autohaus-beispiel.de/karriere"' in profile
+    # the search finds it hiring, by kind and by the profession's group
+    for params in (
+        {"jobs_hiring": ["true"]},
+        {"jobs_kind": ["apprenticeship"]},
+        {"jobs_profession": ["25"]},
+    ):
+        hits = platform.search(platform.parse_query(params)).items
+        assert [h.id for h in hits] == [company], params
 
 
 def test_an_edit_changes_adds_and_removes_positions_in_place(
