@@ -265,6 +265,9 @@ def test_another_company_by_search_and_no_company(platform, client, token):
     wrong = store(platform, external_id="U-1", employer_name="Elektro Kowalski")
     nobody = store(platform, external_id="U-2", employer_name="Imbiss Ecke")
     page = client.get(REVIEW).get_data(as_text=True)
+    # an employer not on the portal is invited from the invitation page, which knows it
+    invite = re.search(r'href="(/admin/stellen/einladen\?[^"]+)"', page).group(1)  # type: ignore[union-attr]
+    assert "Elektro" in client.get(invite.replace("&amp;", "&")).get_data(as_text=True)
     key = re.search(r'data-employer="([^"]*kowalski[^"]*)"', page).group(1)  # type: ignore[union-attr]
     found = client.get(REVIEW, query_string={"arbeitgeber": key, "firma": "kowalski"})
     html = found.get_data(as_text=True)
