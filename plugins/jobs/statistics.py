@@ -78,6 +78,64 @@ def _rows(counts: Counter[str], labels: Iterable[tuple[str, str]]) -> list[Stati
     return [StatisticsRow(key, label, counts[key]) for key, label in labels]
 
 
+def _by_count(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Most first, then by key."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _open_figures(open_now: list[Position], tx: Any, lang: str) -> list[StatisticsFigure]:
+    """The positions open today by kind, Berufshauptgruppe and town."""
+    total = len(open_now)
+    kinds = Counter(p.kind for p in open_now)
+    groups = Counter(p.profession_group or "" for p in open_now)
+    professions = vocabulary("professions")
+    group_rows = [
+        StatisticsRow(code, f"{code} – {professions.label(code, lang)}", n)
+        for code, n in _by_count(groups)
+        if code
+    ]
+    if groups[""]:
+        group_rows.append(StatisticsRow("", tx("no_profession"), groups[""]))
+    towns = Counter(p.employer_town for p in open_now)
+    town_rows = [StatisticsRow(town, town or tx("no_town"), n) for town, n in _by_count(towns)]
+    kind_rows = _rows(kinds, ((k.code, k.label(lang)) for k in jv.KINDS))
+    return [
+        StatisticsFigure("by_kind", tx("fig_kinds"), kind_rows, total=total),
+        StatisticsFigure("by_profession", tx("fig_professions"), group_rows, total=total),
+        StatisticsFigure("by_town", tx("fig_towns"), town_rows, total=total),
+    ]
+
+
+def _week_rows(new: list[Position], start: dt.date, end: dt.date, tx: Any) -> list[StatisticsRow]:
+    """New positions per ISO week of the period (every week, none too)."""
+    weeks = Counter(week_of(p.published).isoformat() for p in new)
+    rows = []
+    monday = week_of(start)
+    while monday <= end:
+        year, week, _ = monday.isocalendar()
+        label = tx("week", week=week, year=year)
+        rows.append(StatisticsRow(monday.isoformat(), label, weeks[monday.isoformat()]))
+        monday += dt.timedelta(days=7)
+    return rows
+
+
+def _fill_figure(fill_days: list[int], tx: Any) -> StatisticsFigure:
+    """The days to fill in bands."""
+    labels = [
+        (_band_key(first, last), tx("band", first=first, last=last))
+        if last is not None
+        else (_band_key(first, last), tx("band_open", first=first))
+        for first, last in FILL_BANDS
+    ]
+    return StatisticsFigure(
+        "days_to_fill",
+        tx("fig_fill"),
+        _rows(Counter(_band_of(d) for d in fill_days), labels),
+        total=len(fill_days),
+        note=tx("fill_note", count=len(fill_days)),
+    )
+
+
 def collect_figures(
     positions: list[Position], start: dt.date, end: dt.date, today: dt.date, lang: str
 ) -> StatisticsPart:
@@ -87,72 +145,27 @@ def collect_figures(
     new = [p for p in positions if _in(p.published, start, end)]
     filled = [p for p in positions if _in(p.filled_on, start, end)]
     fill_days = [d for d in (days_to_fill(p) for p in filled) if d is not None]
-    waiting = sum(p.match in ("review", "unmatched") for p in positions)
 
     def tx(key: str, **values: Any) -> str:
         return text(f"stats.{key}", lang, **values)
 
+    median = statistics.median(fill_days) if fill_days else None
     numbers = [
         StatisticsNumber("open", tx("open"), len(open_now)),
         StatisticsNumber("hiring", tx("hiring"), len({p.company_id for p in open_now} - {None})),
         StatisticsNumber("new", tx("new"), len(new)),
         StatisticsNumber("filled", tx("filled"), len(filled)),
+        StatisticsNumber("median_days_to_fill", tx("median_days"), median, digits=1),
         StatisticsNumber(
-            "median_days_to_fill",
-            tx("median_days"),
-            statistics.median(fill_days) if fill_days else None,
-            digits=1,
+            "waiting", tx("waiting"), sum(p.match in ("review", "unmatched") for p in positions)
         ),
-        StatisticsNumber("waiting", tx("waiting"), waiting),
-    ]
-    total = len(open_now)
-    kinds = Counter(p.kind for p in open_now)
-    groups = Counter(p.profession_group or "" for p in open_now)
-    professions = vocabulary("professions")
-    group_rows = [
-        StatisticsRow(code, f"{code} – {professions.label(code, lang)}", n)
-        for code, n in sorted(groups.items(), key=lambda item: (-item[1], item[0]))
-        if code
-    ]
-    if groups[""]:
-        group_rows.append(StatisticsRow("", tx("no_profession"), groups[""]))
-    towns = Counter(p.employer_town for p in open_now)
-    town_rows = [
-        StatisticsRow(town, town or tx("no_town"), n)
-        for town, n in sorted(towns.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    weeks = Counter(week_of(p.published).isoformat() for p in new)
-    week_rows = []
-    monday = week_of(start)
-    while monday <= end:
-        year, week, _ = monday.isocalendar()
-        label = tx("week", week=week, year=year)
-        week_rows.append(StatisticsRow(monday.isoformat(), label, weeks[monday.isoformat()]))
-        monday += dt.timedelta(days=7)
-    bands = Counter(_band_of(d) for d in fill_days)
-    band_labels = [
-        (_band_key(first, last), tx("band", first=first, last=last))
-        if last is not None
-        else (_band_key(first, last), tx("band_open", first=first))
-        for first, last in FILL_BANDS
     ]
     figures = [
+        *_open_figures(open_now, tx, lang),
         StatisticsFigure(
-            "by_kind",
-            tx("fig_kinds"),
-            _rows(kinds, ((k.code, k.label(lang)) for k in jv.KINDS)),
-            total=total,
+            "new_per_week", tx("fig_weeks"), _week_rows(new, start, end, tx), chart="columns"
         ),
-        StatisticsFigure("by_profession", tx("fig_professions"), group_rows, total=total),
-        StatisticsFigure("by_town", tx("fig_towns"), town_rows, total=total),
-        StatisticsFigure("new_per_week", tx("fig_weeks"), week_rows, chart="columns"),
-        StatisticsFigure(
-            "days_to_fill",
-            tx("fig_fill"),
-            _rows(bands, band_labels),
-            total=len(fill_days),
-            note=tx("fill_note", count=len(fill_days)),
-        ),
+        _fill_figure(fill_days, tx),
     ]
     return StatisticsPart(numbers=numbers, figures=figures)
 
