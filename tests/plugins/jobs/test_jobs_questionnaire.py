@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "questionnaire"))
 from questionnaire_support import (  # noqa: E402
     ANSWERS,
+    SCRIPT,
     csrf,
     errors,
     fill_all,
@@ -411,3 +412,27 @@ def test_operators_invite_an_employer_from_its_page_with_every_problem_at_once(
     assert "?lang=en" in mail.body or "lang=en" in mail.body
     unknown = operator.get("/admin/stellen/einladen?arbeitgeber=Niemand&plz=45657")
     assert unknown.status_code == 404
+
+
+def test_markup_in_a_position_is_plain_text_on_every_page(app: Flask, client: FlaskClient) -> None:
+    token = start(client)
+    fill_all(client, token)
+    form = {
+        "positions-rows": "1",
+        "positions-0-title": f"Koch/Köchin {SCRIPT}",
+        "positions-0-kind": "full_time",
+        "positions-0-description": f"Gute Küche.\n\n{SCRIPT} <b>fett</b>",
+    }
+    assert step(client, token, form).status_code == 303
+    pages = [client.get("/fragebogen/schritt/jobs"), client.get("/fragebogen/pruefen")]
+    submit(client, token)
+    pages.append(approve(app, 1))
+    (position,) = stored(app)
+    assert position.title == "Koch/Köchin" and position.description == "Gute Küche.\n\nfett"
+    platform = platform_of(app)
+    slug = platform.search(platform.parse_query({"q": ["Morgenrot"]})).items[0].slug
+    pages += [client.get(f"/unternehmen/{slug}"), client.get(f"/stellen/{position.id}")]
+    for page in pages:
+        html = page if isinstance(page, str) else page.get_data(as_text=True)
+        assert "Koch/Köchin" in html
+        assert "__pwned" not in html and "onerror" not in html and "<b>fett" not in html
