@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from portal_server import DemoServer, launch_chromium, local_only  # noqa: E402
 
-PLUGINS = ("childcare", "housing", "transit", "training", "events")
+PLUGINS = ("childcare", "housing", "transit", "training", "events", "jobs")
 DESKTOP = (1280, 900)
 PHONE = (390, 844)
 
@@ -38,6 +38,10 @@ README_SHOTS: list[tuple[str, tuple[int, int], str, list[str]]] = [
     ("training-phone", PHONE, "/weiterbildung", []),
     ("events-desktop", DESKTOP, "/veranstaltungen", []),
     ("events-phone", PHONE, "/veranstaltungen", []),
+    ("jobs-desktop", DESKTOP, "/stellen", []),
+    ("jobs-phone", PHONE, "/stellen", []),
+    ("hiring-desktop", DESKTOP, "/?jobs_hiring=true&profession=26", []),
+    ("hiring-phone", PHONE, "/?jobs_hiring=true&profession=26", ["#view-list"]),
 ]
 MORE_SHOTS: list[tuple[str, tuple[int, int], str, list[str]]] = [
     (
