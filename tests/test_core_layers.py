@@ -23,7 +23,8 @@ NO_WEB = "core never imports Flask, the web app or a plugin"
 LAYERS = "core's parts are layers: each imports only the parts below it"
 HOOKSPECS = "the hook specifications import nothing of core at run time"
 ACYCLIC = "no import circle between the modules and folders of core"
-CONTRACTS = (NO_WEB, LAYERS, HOOKSPECS, ACYCLIC)
+INDEPENDENT = "No plugin imports another plugin"
+CONTRACTS = (NO_WEB, LAYERS, HOOKSPECS, ACYCLIC, INDEPENDENT)
 
 
 def lint_imports(project: Path) -> subprocess.CompletedProcess[str]:
@@ -81,7 +82,9 @@ def test_the_tree_keeps_every_contract() -> None:
     [
         ("core/search/geo.py", "import flask", {NO_WEB}),
         ("core/model.py", "import webapp.kit", {NO_WEB, LAYERS}),
-        ("core/settings.py", "import plugins.transit", {NO_WEB, LAYERS}),
+        # the other plugins reach core.settings through the web kit: they would depend on
+        # transit too
+        ("core/settings.py", "import plugins.transit", {NO_WEB, INDEPENDENT}),
         # the company repository reaching up into the search engine: a layer and a circle
         ("core/persistence/companies.py", "import core.search.engine", {LAYERS, ACYCLIC}),
         # the plugin manager importing the platform that uses it

@@ -19,32 +19,32 @@ def run(app: Flask, *args: str) -> Result:
     return app.test_cli_runner().invoke(cli, list(args))
 
 
-def probe_catalog(tmp_path: Path) -> Path:
-    folder = tmp_path / "probe" / "locale"
+def sample_catalog(tmp_path: Path) -> Path:
+    folder = tmp_path / "langsample" / "locale"
     (folder / "en" / "LC_MESSAGES").mkdir(parents=True)
     (folder / "messages.toml").write_text(SOURCE, encoding="utf-8")
-    (folder / "en" / "LC_MESSAGES" / "probe.po").write_text(
+    (folder / "en" / "LC_MESSAGES" / "langsample.po").write_text(
         'msgctxt "welcome"\nmsgid "Willkommen"\nmsgstr "Welcome"\n', encoding="utf-8"
     )
-    register_catalog("probe", folder)
+    register_catalog("langsample", folder)
     return folder
 
 
 def test_the_template_lists_every_text_with_its_english_hint(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
-    probe_catalog(tmp_path)
+    sample_catalog(tmp_path)
     app = make_app()
     target = tmp_path / "uk.po"
     result = run(app, "translations", "template", "--lang", "uk", "--output", str(target))
     assert result.exit_code == 0, result.output
     with target.open("rb") as fh:
         template = {m.context: m for m in read_po(fh) if m.context}
-    assert template["probe:welcome"].id == "Willkommen"
-    assert template["probe:welcome"].string == ""
-    assert "en: Welcome" in template["probe:welcome"].user_comments
+    assert template["langsample:welcome"].id == "Willkommen"
+    assert template["langsample:welcome"].string == ""
+    assert "en: Welcome" in template["langsample:welcome"].user_comments
     # a text without an English translation shows the German as the hint
-    assert "en: Suchen" in template["probe:search"].user_comments
+    assert "en: Suchen" in template["langsample:search"].user_comments
     assert all(":" in context for context in template)
 
 
